@@ -1,0 +1,198 @@
+// The built-in API groups, versions, kinds and resources the embedded cluster serves.
+// One table is the truth for discovery, routing, schemas and the language server.
+
+export interface SubresourceInfo {
+  name: string; // "status", "scale", "log", "binding"
+  kind: string; // response kind
+  group: string;
+  version: string;
+  verbs: string[];
+}
+
+export interface ResourceInfo {
+  group: string; // "" for core
+  version: string;
+  kind: string;
+  listKind: string;
+  plural: string; // the resource name in URLs
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  verbs: string[];
+  subresources: SubresourceInfo[];
+  /** true for kinds that come from a CustomResourceDefinition */
+  custom?: boolean;
+}
+
+export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+interface Row {
+  kind: string;
+  plural?: string;
+  namespaced: boolean;
+  short?: string[];
+  all?: boolean;
+  sub?: ('status' | 'scale' | 'log' | 'binding')[];
+  verbs?: string[];
+}
+
+const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
+  {
+    group: '', version: 'v1', kinds: [
+      { kind: 'Namespace', namespaced: false, short: ['ns'], sub: ['status'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
+      { kind: 'Pod', namespaced: true, short: ['po'], all: true, sub: ['status', 'log', 'binding'] },
+      { kind: 'Service', namespaced: true, short: ['svc'], all: true, sub: ['status'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
+      { kind: 'Endpoints', plural: 'endpoints', namespaced: true, short: ['ep'] },
+      { kind: 'ConfigMap', namespaced: true, short: ['cm'] },
+      { kind: 'Secret', namespaced: true },
+      { kind: 'ServiceAccount', namespaced: true, short: ['sa'] },
+      { kind: 'PersistentVolume', namespaced: false, short: ['pv'], sub: ['status'] },
+      { kind: 'PersistentVolumeClaim', namespaced: true, short: ['pvc'], sub: ['status'] },
+      { kind: 'Node', namespaced: false, short: ['no'], sub: ['status'] },
+      { kind: 'Event', namespaced: true, short: ['ev'] },
+      { kind: 'LimitRange', namespaced: true, short: ['limits'] },
+      { kind: 'ResourceQuota', namespaced: true, short: ['quota'], sub: ['status'] },
+      { kind: 'ReplicationController', namespaced: true, short: ['rc'], all: true, sub: ['status', 'scale'] },
+    ],
+  },
+  {
+    group: 'apps', version: 'v1', kinds: [
+      { kind: 'Deployment', namespaced: true, short: ['deploy'], all: true, sub: ['status', 'scale'] },
+      { kind: 'ReplicaSet', namespaced: true, short: ['rs'], all: true, sub: ['status', 'scale'] },
+      { kind: 'StatefulSet', namespaced: true, short: ['sts'], all: true, sub: ['status', 'scale'] },
+      { kind: 'DaemonSet', namespaced: true, short: ['ds'], all: true, sub: ['status'] },
+      { kind: 'ControllerRevision', namespaced: true },
+    ],
+  },
+  {
+    group: 'batch', version: 'v1', kinds: [
+      { kind: 'Job', namespaced: true, all: true, sub: ['status'] },
+      { kind: 'CronJob', namespaced: true, short: ['cj'], all: true, sub: ['status'] },
+    ],
+  },
+  {
+    group: 'networking.k8s.io', version: 'v1', kinds: [
+      { kind: 'Ingress', plural: 'ingresses', namespaced: true, short: ['ing'], sub: ['status'] },
+      { kind: 'IngressClass', plural: 'ingressclasses', namespaced: false },
+      { kind: 'NetworkPolicy', plural: 'networkpolicies', namespaced: true, short: ['netpol'] },
+    ],
+  },
+  { group: 'discovery.k8s.io', version: 'v1', kinds: [{ kind: 'EndpointSlice', namespaced: true }] },
+  { group: 'policy', version: 'v1', kinds: [{ kind: 'PodDisruptionBudget', namespaced: true, short: ['pdb'], sub: ['status'] }] },
+  { group: 'autoscaling', version: 'v2', kinds: [{ kind: 'HorizontalPodAutoscaler', namespaced: true, short: ['hpa'], all: true, sub: ['status'] }] },
+  {
+    group: 'rbac.authorization.k8s.io', version: 'v1', kinds: [
+      { kind: 'Role', namespaced: true },
+      { kind: 'RoleBinding', namespaced: true },
+      { kind: 'ClusterRole', namespaced: false },
+      { kind: 'ClusterRoleBinding', namespaced: false },
+    ],
+  },
+  { group: 'storage.k8s.io', version: 'v1', kinds: [{ kind: 'StorageClass', plural: 'storageclasses', namespaced: false, short: ['sc'] }] },
+  { group: 'coordination.k8s.io', version: 'v1', kinds: [{ kind: 'Lease', namespaced: true }] },
+  {
+    group: 'apiextensions.k8s.io', version: 'v1', kinds: [
+      { kind: 'CustomResourceDefinition', namespaced: false, short: ['crd', 'crds'], sub: ['status'] },
+    ],
+  },
+];
+
+/** Kubernetes' plural rule for the built-ins that have no explicit plural. */
+export function pluralize(kind: string): string {
+  const lower = kind.toLowerCase();
+  if (/(s|x|z|ch|sh)$/.test(lower)) return lower + 'es';
+  if (/[^aeiou]y$/.test(lower)) return lower.slice(0, -1) + 'ies';
+  return lower + 's';
+}
+
+function subresource(name: 'status' | 'scale' | 'log' | 'binding', group: string, version: string, kind: string): SubresourceInfo {
+  switch (name) {
+    case 'scale': return { name, kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
+    case 'log': return { name, kind: 'Pod', group, version, verbs: ['get'] };
+    case 'binding': return { name, kind: 'Binding', group, version, verbs: ['create'] };
+    default: return { name, kind, group, version, verbs: ['get', 'patch', 'update'] };
+  }
+}
+
+function build(): ResourceInfo[] {
+  const out: ResourceInfo[] = [];
+  for (const g of GROUPS) {
+    for (const r of g.kinds) {
+      out.push({
+        group: g.group,
+        version: g.version,
+        kind: r.kind,
+        listKind: r.kind + 'List',
+        plural: r.plural ?? pluralize(r.kind),
+        singular: r.kind.toLowerCase(),
+        namespaced: r.namespaced,
+        shortNames: r.short ?? [],
+        categories: r.all ? ['all'] : [],
+        verbs: r.verbs ?? ALL_VERBS,
+        subresources: (r.sub ?? []).map((s) => subresource(s, g.group, g.version, r.kind)),
+      });
+    }
+  }
+  return out;
+}
+
+export const BUILTIN_RESOURCES: readonly ResourceInfo[] = build();
+
+export function apiVersionOf(r: { group: string; version: string }): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
+
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+}
+
+/**
+ * A mutable view over the built-ins plus the custom resources the cluster has learned from CRDs.
+ * Lookups answer by kind, by resource name, by short name and by singular name, as kubectl resolves them.
+ */
+export class ResourceRegistry {
+  private resources: ResourceInfo[];
+
+  constructor(initial: readonly ResourceInfo[] = BUILTIN_RESOURCES) {
+    this.resources = initial.slice();
+  }
+
+  all(): readonly ResourceInfo[] {
+    return this.resources;
+  }
+
+  add(info: ResourceInfo): void {
+    this.remove(info.group, info.version, info.plural);
+    this.resources.push(info);
+  }
+
+  remove(group: string, version: string, plural: string): void {
+    this.resources = this.resources.filter((r) => !(r.group === group && r.version === version && r.plural === plural));
+  }
+
+  byResource(group: string, version: string, plural: string): ResourceInfo | undefined {
+    return this.resources.find((r) => r.group === group && r.version === version && r.plural === plural);
+  }
+
+  byKind(apiVersion: string, kind: string): ResourceInfo | undefined {
+    const { group, version } = splitApiVersion(apiVersion);
+    return this.resources.find((r) => r.group === group && r.version === version && r.kind === kind);
+  }
+
+  /** Every registered version of a group/kind, for "no matches for kind X in version Y" messages. */
+  kindsNamed(kind: string): ResourceInfo[] {
+    return this.resources.filter((r) => r.kind === kind);
+  }
+
+  groups(): { group: string; versions: string[] }[] {
+    const m = new Map<string, string[]>();
+    for (const r of this.resources) {
+      const vs = m.get(r.group) ?? [];
+      if (!vs.includes(r.version)) vs.push(r.version);
+      m.set(r.group, vs);
+    }
+    return [...m.entries()].map(([group, versions]) => ({ group, versions }));
+  }
+}
