@@ -1,0 +1,64 @@
+// Reading and decoding request bodies: JSON or YAML, at most 3 MiB as the real API server allows.
+import type { IncomingMessage } from 'http';
+import { parse as parseYaml } from 'yaml';
+import { badRequest, tooLarge } from './status';
+
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      req.resume();
+      reject(tooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (c: Buffer) => {
+      if (failed) return;
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        failed = true;
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => !failed && resolve(Buffer.concat(chunks)));
+    req.on('error', (e) => !failed && reject(e));
+  });
+}
+
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/** Decodes a JSON or YAML body into a value; bad syntax is a 400 that says where. */
+export function decodeBody(buf: Buffer, contentType: string | undefined): any {
+  const text = buf.toString('utf8');
+  if (text.trim() === '') throw badRequest('the request body is empty');
+  const mt = mediaType(contentType);
+  const yamlish = mt.includes('yaml');
+  try {
+    if (!yamlish) return JSON.parse(text);
+  } catch (e: any) {
+    // kubectl always sends JSON; other clients may send YAML under a JSON type
+    try {
+      return parseStrictYaml(text);
+    } catch {
+      throw badRequest(`couldn't get version/kind; json parse error: ${e.message}`);
+    }
+  }
+  try {
+    return parseStrictYaml(text);
+  } catch (e: any) {
+    throw badRequest(`error converting YAML to JSON: ${e.message}`);
+  }
+}
+
+function parseStrictYaml(text: string): any {
+  // aliases are limited so a "billion laughs" body cannot exhaust memory
+  return parseYaml(text, { maxAliasCount: 100, uniqueKeys: true });
+}

@@ -1,0 +1,95 @@
+// A self-signed CA and a serving certificate for 127.0.0.1/localhost, made on first start.
+// kubectl sends credentials only over TLS, so the API server must speak HTTPS.
+// Keys come from Node's built-in crypto (fast); node-forge builds the X.509 certificates (pure JS).
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import forge from 'node-forge';
+import { writeSecretFile } from './secretFiles';
+
+export interface ServingCertificates {
+  caCert: string;
+  cert: string;
+  key: string;
+}
+
+function keyPair(): Promise<{ publicKey: string; privateKey: string }> {
+  return new Promise((resolve, reject) =>
+    crypto.generateKeyPair('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } },
+      (err, publicKey, privateKey) => (err ? reject(err) : resolve({ publicKey, privateKey }))));
+}
+
+function serial(): string {
+  // positive, 16 bytes
+  const b = crypto.randomBytes(16);
+  b[0] &= 0x7f;
+  return b.toString('hex');
+}
+
+function makeCert(opts: {
+  subjectCN: string;
+  publicKeyPem: string;
+  signerKeyPem: string;
+  issuer?: forge.pki.Certificate;
+  ca: boolean;
+  years: number;
+}): forge.pki.Certificate {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(opts.publicKeyPem);
+  cert.serialNumber = serial();
+  const now = new Date();
+  cert.validity.notBefore = new Date(now.getTime() - 60_000);
+  cert.validity.notAfter = new Date(now.getTime() + opts.years * 365 * 24 * 3600_000);
+  const subject = [{ name: 'commonName', value: opts.subjectCN }, { name: 'organizationName', value: 'slipway' }];
+  cert.setSubject(subject);
+  cert.setIssuer(opts.issuer ? opts.issuer.subject.attributes : subject);
+  const exts: any[] = [{ name: 'basicConstraints', cA: opts.ca, critical: true }];
+  if (opts.ca) {
+    exts.push({ name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true });
+  } else {
+    exts.push({ name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true });
+    exts.push({ name: 'extKeyUsage', serverAuth: true });
+    exts.push({ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] });
+  }
+  exts.push({ name: 'subjectKeyIdentifier' });
+  cert.setExtensions(exts);
+  cert.sign(forge.pki.privateKeyFromPem(opts.signerKeyPem), forge.md.sha256.create());
+  return cert;
+}
+
+async function generate(): Promise<ServingCertificates & { caKey: string }> {
+  const [caKeys, serverKeys] = await Promise.all([keyPair(), keyPair()]);
+  // forge reads PKCS#1/PKCS#8 RSA keys; hand it the PKCS#8 PEM converted to PKCS#1
+  const toRsa = (pem: string) => crypto.createPrivateKey(pem).export({ type: 'pkcs1', format: 'pem' }).toString();
+  const caKeyPem = toRsa(caKeys.privateKey);
+  const ca = makeCert({ subjectCN: 'slipway-ca', publicKeyPem: caKeys.publicKey, signerKeyPem: caKeyPem, ca: true, years: 10 });
+  const serving = makeCert({ subjectCN: 'slipway-apiserver', publicKeyPem: serverKeys.publicKey, signerKeyPem: caKeyPem, issuer: ca, ca: false, years: 10 });
+  return {
+    caCert: forge.pki.certificateToPem(ca),
+    caKey: caKeyPem,
+    cert: forge.pki.certificateToPem(serving),
+    key: toRsa(serverKeys.privateKey),
+  };
+}
+
+/** Loads the certificates from the state folder, making them on first start. */
+export async function ensureCertificates(stateDir: string): Promise<ServingCertificates> {
+  const dir = path.join(stateDir, 'pki');
+  const files = { caCert: 'ca.crt', caKey: 'ca.key', cert: 'apiserver.crt', key: 'apiserver.key' };
+  try {
+    return {
+      caCert: fs.readFileSync(path.join(dir, files.caCert), 'utf8'),
+      cert: fs.readFileSync(path.join(dir, files.cert), 'utf8'),
+      key: fs.readFileSync(path.join(dir, files.key), 'utf8'),
+    };
+  } catch {
+    // first start (or an incomplete pki folder): make a fresh set
+  }
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const made = await generate();
+  writeSecretFile(path.join(dir, files.caKey), made.caKey);
+  writeSecretFile(path.join(dir, files.key), made.key);
+  fs.writeFileSync(path.join(dir, files.caCert), made.caCert);
+  fs.writeFileSync(path.join(dir, files.cert), made.cert);
+  return { caCert: made.caCert, cert: made.cert, key: made.key };
+}
