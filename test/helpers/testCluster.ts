@@ -1,0 +1,75 @@
+// Starts a real embedded cluster on a temp state folder and runs the real kubectl against it.
+import { execFile, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { startCluster, RunningCluster } from '../../cluster/embeddedCluster';
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface TestCluster {
+  cluster: RunningCluster;
+  dir: string;
+  kubectl(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<KubectlResult>;
+  /** a long-running kubectl (get -w, logs -f): returns the process and its output so far */
+  kubectlStream(args: string[]): { stop(): void; output(): string; exited: Promise<number> };
+  stop(): Promise<void>;
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startTestCluster(): Promise<TestCluster> {
+  const dir = tempDir('slipway-test-');
+  const cluster = await startCluster({ stateDir: path.join(dir, 'state') });
+  // kubectl keeps caches and config under HOME; keep them inside the test's folder
+  const env = { ...process.env, HOME: dir, KUBECONFIG: cluster.kubeconfig };
+  const base = ['--kubeconfig', cluster.kubeconfig, '--cache-dir', path.join(dir, 'kube-cache')];
+  return {
+    cluster,
+    dir,
+    kubectl(args, opts = {}) {
+      return new Promise((resolve) => {
+        const child = execFile('kubectl', [...base, ...args], { env, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+          resolve({ code: err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0, stdout: String(stdout), stderr: String(stderr) });
+        });
+        if (opts.input !== undefined) child.stdin!.end(opts.input);
+      });
+    },
+    kubectlStream(args) {
+      const child = spawn('kubectl', [...base, ...args], { env });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+      return { stop: () => child.kill('SIGTERM'), output: () => out, exited };
+    },
+    async stop() {
+      await cluster.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until fn returns a truthy value or the deadline passes. */
+export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const SAMPLE_DIR = path.resolve(__dirname, '../../../samples/guestbook');
