@@ -1,0 +1,163 @@
+// A small Kubernetes API client for the cluster's own components (controllers, later the scheduler and
+// kubelets). They reach the API server over HTTPS like any other client: no path into the store.
+import * as https from 'https';
+import { ResourceInfo } from '../../kube/registry';
+
+export interface ClientConfig {
+  server: string; // https://127.0.0.1:PORT
+  token: string;
+  ca: string;
+}
+
+export class ApiRequestError extends Error {
+  constructor(readonly status: number, readonly body: any) {
+    super(body?.message ?? `HTTP ${status}`);
+  }
+}
+
+export type WatchEventHandler = (type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR', object: any) => void;
+
+/** The URL path of a resource collection or item. */
+export function resourcePath(info: ResourceInfo, namespace?: string, name?: string, subresource?: string): string {
+  let p = info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
+  if (info.namespaced && namespace) p += `/namespaces/${encodeURIComponent(namespace)}`;
+  p += `/${info.plural}`;
+  if (name !== undefined) p += `/${encodeURIComponent(name)}`;
+  if (subresource) p += `/${subresource}`;
+  return p;
+}
+
+export class ApiClient {
+  private readonly agent: https.Agent;
+  private readonly base: URL;
+
+  constructor(private readonly config: ClientConfig, userAgent = 'slipway-controller') {
+    this.base = new URL(config.server);
+    this.agent = new https.Agent({ keepAlive: true, maxSockets: 32, ca: config.ca });
+    this.userAgent = userAgent;
+  }
+
+  private readonly userAgent: string;
+
+  request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<any> {
+    return new Promise((resolve, reject) => {
+      const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      const req = https.request(
+        {
+          host: this.base.hostname,
+          port: this.base.port,
+          path,
+          method,
+          agent: this.agent,
+          headers: {
+            Authorization: `Bearer ${this.config.token}`,
+            Accept: 'application/json',
+            'User-Agent': this.userAgent,
+            ...(data !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(data) } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: any = text;
+            try {
+              parsed = text ? JSON.parse(text) : undefined;
+            } catch {
+              // plain text (logs)
+            }
+            if ((res.statusCode ?? 0) >= 400) reject(new ApiRequestError(res.statusCode ?? 0, parsed));
+            else resolve(parsed);
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      if (data !== undefined) req.write(data);
+      req.end();
+    });
+  }
+
+  get(path: string): Promise<any> {
+    return this.request('GET', path);
+  }
+
+  list(path: string, query: Record<string, string> = {}): Promise<any> {
+    const qs = new URLSearchParams(query).toString();
+    return this.request('GET', qs ? `${path}?${qs}` : path);
+  }
+
+  create(path: string, obj: any): Promise<any> {
+    return this.request('POST', path, obj);
+  }
+
+  update(path: string, obj: any): Promise<any> {
+    return this.request('PUT', path, obj);
+  }
+
+  patch(path: string, patch: unknown, type: 'merge' | 'strategic' | 'json' = 'merge'): Promise<any> {
+    const ct = { merge: 'application/merge-patch+json', strategic: 'application/strategic-merge-patch+json', json: 'application/json-patch+json' }[type];
+    return this.request('PATCH', path, patch, ct);
+  }
+
+  delete(path: string, options: Record<string, unknown> = {}): Promise<any> {
+    return this.request('DELETE', path, { kind: 'DeleteOptions', apiVersion: 'v1', ...options });
+  }
+
+  /** Streams watch events until stop() or the server ends the stream; onEnd tells why it ended. */
+  watch(path: string, query: Record<string, string>, onEvent: WatchEventHandler, onEnd: (err?: Error) => void): { stop(): void } {
+    const qs = new URLSearchParams({ ...query, watch: 'true', allowWatchBookmarks: 'true' }).toString();
+    let stopped = false;
+    const req = https.request(
+      {
+        host: this.base.hostname,
+        port: this.base.port,
+        path: `${path}?${qs}`,
+        method: 'GET',
+        agent: this.agent,
+        headers: { Authorization: `Bearer ${this.config.token}`, Accept: 'application/json', 'User-Agent': this.userAgent },
+      },
+      (res) => {
+        if ((res.statusCode ?? 0) >= 400) {
+          res.resume();
+          onEnd(new ApiRequestError(res.statusCode ?? 0, { message: `watch failed with HTTP ${res.statusCode}` }));
+          return;
+        }
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buf += chunk;
+          let i: number;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, i);
+            buf = buf.slice(i + 1);
+            if (!line.trim()) continue;
+            try {
+              const ev = JSON.parse(line);
+              onEvent(ev.type, ev.object);
+            } catch (e) {
+              // a malformed line ends this watch; the caller re-lists
+              req.destroy(e as Error);
+              return;
+            }
+          }
+        });
+        res.on('end', () => !stopped && onEnd());
+        res.on('error', (e) => !stopped && onEnd(e));
+      },
+    );
+    req.on('error', (e) => !stopped && onEnd(e));
+    req.end();
+    return {
+      stop: () => {
+        stopped = true;
+        req.destroy();
+      },
+    };
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
