@@ -1,0 +1,347 @@
+// Schema validation of built-in kinds against the Kubernetes OpenAPI schemas, with errors in the
+// API server's FieldError form. Also the OpenAPI-to-ajv translation and error mapping that
+// custom resource validation (kube/crdSchema) shares.
+
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { DataValidateFunction } from 'ajv/dist/types';
+import { FieldError, PathSegment } from './fieldErrors';
+import { definitionFor, kindsWithSchemas, refName, schemaByName, SchemaObject } from './schemas';
+import { splitApiVersion } from './registry';
+
+export type FieldValidationMode = 'Strict' | 'Warn' | 'Ignore';
+
+export interface ValidateOptions {
+  /**
+   * The request's fieldValidation. Unknown fields are reported in every mode, since the caller
+   * rejects (Strict), warns about (Warn) or prunes (Ignore) them; the mode does not change the result.
+   */
+  fieldValidation?: FieldValidationMode;
+}
+
+export interface ValidationResult {
+  /** schema violations: missing, mistyped and unsupported values */
+  errors: FieldError[];
+  /** fields the schema does not declare (FieldValueUnknown) */
+  unknownFields: FieldError[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenAPI v3 (Kubernetes flavour) -> ajv (JSON Schema draft-07)
+
+export type AjvSchema = Record<string, unknown>;
+
+export interface ConvertOptions {
+  /** the ajv schema standing for a referenced definition */
+  ref: (definition: string) => AjvSchema;
+  /** formats to check; others are accepted as Kubernetes accepts unknown formats */
+  formats?: ReadonlySet<string>;
+  /** inside allOf/anyOf/oneOf/not: value checks only, no unknown-field pruning */
+  valueOnly?: boolean;
+}
+
+const PRIMITIVES = new Set(['integer', 'number', 'string', 'boolean']);
+
+function refOf(s: SchemaObject): string | undefined {
+  if (s.$ref) return refName(s.$ref);
+  if (s.allOf && s.allOf.length === 1 && s.allOf[0].$ref) return refName(s.allOf[0].$ref);
+  return undefined;
+}
+
+/** [{type: 'integer'}, {type: 'string'}]: alternatives that differ in type alone. */
+function isTypeUnion(branches: SchemaObject[] | undefined): boolean {
+  return !!branches && branches.length > 0 && branches.every((b) => typeof b.type === 'string' && PRIMITIVES.has(b.type) && Object.keys(b).length === 1);
+}
+
+function validPattern(p: unknown): p is string {
+  if (typeof p !== 'string') return false;
+  try {
+    new RegExp(p, 'u');
+    return true;
+  } catch {
+    return false; // an RE2 construct JavaScript lacks: Kubernetes would check it, we cannot
+  }
+}
+
+/** Translates one schema. Unknown fields become additionalProperties errors, reported apart. */
+export function toAjvSchema(s: SchemaObject, opts: ConvertOptions): AjvSchema {
+  const ref = refOf(s);
+  if (ref !== undefined) return opts.ref(ref);
+  const out: AjvSchema = {};
+  let types: string[] | undefined;
+  if (s['x-kubernetes-int-or-string']) types = ['integer', 'string'];
+  else if (!s.type && isTypeUnion(s.oneOf)) types = s.oneOf!.map((alt) => alt.type as string); // Quantity: string or number
+  else if (s.type) types = [s.type];
+  if (types && s.nullable) types.push('null');
+  if (types) out.type = types.length === 1 ? types[0] : types;
+  if (Array.isArray(s.enum)) out.enum = s.nullable && !s.enum.includes(null) ? [...s.enum, null] : s.enum;
+
+  for (const k of ['minimum', 'maximum', 'multipleOf', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties', 'uniqueItems'] as const) {
+    if (s[k] !== undefined) out[k] = s[k];
+  }
+  // OpenAPI 3.0 booleans to draft-07 numbers
+  if (s.exclusiveMinimum === true && typeof s.minimum === 'number') { out.exclusiveMinimum = s.minimum; delete out.minimum; }
+  if (s.exclusiveMaximum === true && typeof s.maximum === 'number') { out.exclusiveMaximum = s.maximum; delete out.maximum; }
+  if (validPattern(s.pattern)) out.pattern = s.pattern;
+  if (typeof s.format === 'string' && opts.formats?.has(s.format)) out.format = s.format;
+  if (s['x-kubernetes-list-type'] === 'set') out.uniqueItems = true;
+
+  const preserve = !!s['x-kubernetes-preserve-unknown-fields'];
+  if (s.properties || s['x-kubernetes-embedded-resource']) {
+    const props: Record<string, AjvSchema> = {};
+    for (const [name, p] of Object.entries(s.properties ?? {})) props[name] = toAjvSchema(p, opts);
+    if (s['x-kubernetes-embedded-resource']) {
+      // embedded objects always keep their type and object metadata
+      props.apiVersion ??= { type: 'string' };
+      props.kind ??= { type: 'string' };
+      props.metadata ??= { type: 'object' };
+    }
+    out.properties = props;
+  }
+  if (Array.isArray(s.required) && s.required.length) out.required = s.required;
+  if (typeof s.additionalProperties === 'object') out.additionalProperties = toAjvSchema(s.additionalProperties, opts);
+  else if (s.additionalProperties === false) out.additionalProperties = false;
+  else if (s.additionalProperties === undefined && !preserve && !opts.valueOnly && (s.type === 'object' || s.properties)) {
+    out.additionalProperties = false; // structural: what the schema does not declare is unknown
+  }
+  if (s.items) out.items = toAjvSchema(s.items, opts);
+  for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
+    const branches = s[k];
+    if (!Array.isArray(branches)) continue;
+    // a union of plain types only restates the type already set (int-or-string, Quantity)
+    if (k !== 'allOf' && types && !s.type && isTypeUnion(branches)) continue;
+    out[k] = branches.map((x) => toAjvSchema(x, { ...opts, valueOnly: true }));
+  }
+  if (s.not && typeof s.not === 'object') out.not = toAjvSchema(s.not as SchemaObject, { ...opts, valueOnly: true });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ajv errors -> FieldErrors
+
+/** JSON pointer to path segments, list indexes as numbers (checked against the data). */
+function pointerToPath(pointer: string, data: unknown): PathSegment[] {
+  if (!pointer) return [];
+  const out: PathSegment[] = [];
+  let cur: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) {
+      const i = Number(seg);
+      out.push(i);
+      cur = cur[i];
+    } else {
+      out.push(seg);
+      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return out;
+}
+
+function valueAt(data: unknown, path: PathSegment[]): unknown {
+  let cur = data;
+  for (const seg of path) cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
+  return cur;
+}
+
+const NESTED_IN_COMBINATOR = /\/(anyOf|oneOf)\/\d+\/|\/not\//;
+
+/** Maps ajv errors to Kubernetes field errors; basePath is prepended to every path. */
+export function fieldErrorsFromAjv(ajvErrors: ErrorObject[] | null | undefined, data: unknown, basePath: PathSegment[] = []): ValidationResult {
+  const errors: FieldError[] = [];
+  const unknownFields: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const e of ajvErrors ?? []) {
+    // a failing branch of anyOf/oneOf is reported once, by the combinator itself
+    if (NESTED_IN_COMBINATOR.test(e.schemaPath)) continue;
+    const at = pointerToPath(e.instancePath, data);
+    const path = [...basePath, ...at];
+    const value = valueAt(data, at);
+    const p = e.params as Record<string, unknown>;
+    let fe: FieldError;
+    switch (e.keyword) {
+      case 'required':
+        fe = { type: 'FieldValueRequired', path: [...path, String(p.missingProperty)] };
+        break;
+      case 'additionalProperties': {
+        const u: FieldError = { type: 'FieldValueUnknown', path: [...path, String(p.additionalProperty)] };
+        const key = JSON.stringify(u.path);
+        if (!seen.has('u' + key)) { seen.add('u' + key); unknownFields.push(u); }
+        continue;
+      }
+      case 'type':
+        fe = { type: 'FieldValueTypeInvalid', path, value, detail: `must be of type ${String(p.type).split(',').join(' or ')}` };
+        break;
+      case 'enum':
+        fe = { type: 'FieldValueNotSupported', path, value, supported: (p.allowedValues as unknown[]).filter((v) => v !== null).map(String) };
+        break;
+      case 'maxLength':
+        fe = { type: 'FieldValueTooLong', path, value, detail: `may not be more than ${p.limit} bytes` };
+        break;
+      case 'maxItems':
+        fe = { type: 'FieldValueTooMany', path, value, detail: `must have at most ${p.limit} items` };
+        break;
+      case 'uniqueItems': {
+        const later = Math.max(Number(p.i), Number(p.j)); // Kubernetes points at the repeat, not the first
+        fe = { type: 'FieldValueDuplicate', path: [...path, later], value: Array.isArray(value) ? value[later] : value };
+        break;
+      }
+      default:
+        fe = { type: 'FieldValueInvalid', path, value, detail: invalidDetail(e) };
+    }
+    const key = fe.type + JSON.stringify(fe.path);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    errors.push(fe);
+  }
+  return { errors, unknownFields };
+}
+
+/** Kubernetes' wording for value constraints ("should be greater than or equal to 1"). */
+function invalidDetail(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'minimum': return `should be greater than or equal to ${p.limit}`;
+    case 'exclusiveMinimum': return `should be greater than ${p.limit}`;
+    case 'maximum': return `should be less than or equal to ${p.limit}`;
+    case 'exclusiveMaximum': return `should be less than ${p.limit}`;
+    case 'multipleOf': return `should be a multiple of ${p.multipleOf}`;
+    case 'minLength': return `should be at least ${p.limit} chars long`;
+    case 'minItems': return `should have at least ${p.limit} items`;
+    case 'minProperties': return `should have at least ${p.limit} properties`;
+    case 'maxProperties': return `should have at most ${p.limit} properties`;
+    case 'pattern': return `should match '${p.pattern}'`;
+    case 'format': return `must be of type ${p.format}`;
+    case 'oneOf': return 'must validate one and only one schema (oneOf)';
+    case 'anyOf': return 'must validate at least one schema (anyOf)';
+    case 'allOf': return 'must validate all the schemas (allOf)';
+    case 'not': return 'must not validate the schema (not)';
+    default: return `failed ${e.keyword} validation`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Built-in kinds
+
+/** Kubernetes decodes null as "not set"; validation then sees the field as absent. Copies only if needed. */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = withoutNulls(value[i]);
+      if (v !== value[i]) (copy ??= value.slice())[i] = v;
+    }
+    return copy ?? value;
+  }
+  if (value && typeof value === 'object') {
+    let copy: Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(value)) {
+      if (v === null) {
+        copy ??= { ...(value as Record<string, unknown>) };
+        delete copy[k];
+        continue;
+      }
+      const w = withoutNulls(v);
+      if (w !== v) (copy ??= { ...(value as Record<string, unknown>) })[k] = w;
+    }
+    return copy ?? value;
+  }
+  return value;
+}
+
+// Each definition is compiled on its own, the first time data reaches it: a Deployment compiles
+// PodSpec and Container, not the thirty volume sources it never uses. A reference is a keyword
+// whose validator calls the referenced definition's validator, compiling it if need be.
+const REF_KEYWORD = 'x-slipway-definition';
+
+let builtinAjv: Ajv | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+function ajvForBuiltins(): Ajv {
+  if (builtinAjv) return builtinAjv;
+  // messages off: errors are worded by fieldErrorsFromAjv; no schema validation: the generator's output is trusted
+  const ajv = new Ajv({ allErrors: true, strict: false, meta: false, validateSchema: false, validateFormats: false, messages: false, code: { optimize: false } });
+  ajv.addKeyword({
+    keyword: REF_KEYWORD,
+    schemaType: 'string',
+    errors: true,
+    compile(definition: string) {
+      const check: DataValidateFunction = (data, cxt) => {
+        const validate = definitionValidator(definition);
+        // given the current path, the nested validator reports paths from the root
+        const ok = validate(data, cxt) as boolean;
+        check.errors = ok ? undefined : (validate.errors ?? undefined);
+        return ok;
+      };
+      return check;
+    },
+  });
+  builtinAjv = ajv;
+  return ajv;
+}
+
+/** Definitions with no fields of their own (Time, Quantity, IntOrString, ...) are inlined, not referenced. */
+function isLeaf(s: SchemaObject): boolean {
+  return !s.properties && !s.items && typeof s.additionalProperties !== 'object' && !s.allOf && !s.$ref;
+}
+
+const builtinOpts: ConvertOptions = {
+  ref: (definition) => {
+    const s = schemaByName(definition);
+    if (!s) throw new Error(`Kubernetes schema ${definition} is missing from the generated schemas`);
+    return isLeaf(s) ? toAjvSchema(s, builtinOpts) : { [REF_KEYWORD]: definition };
+  },
+};
+
+/** The compiled validator of a definition; compiled on first use and kept. */
+export function definitionValidator(definition: string): ValidateFunction {
+  let v = compiled.get(definition);
+  if (!v) {
+    const s = schemaByName(definition);
+    if (!s) throw new Error(`Kubernetes schema ${definition} is missing from the generated schemas`);
+    v = ajvForBuiltins().compile(toAjvSchema(s, builtinOpts));
+    compiled.set(definition, v);
+  }
+  return v;
+}
+
+/** Validates a value against one named definition, e.g. ObjectMeta for a custom resource's metadata. */
+export function validateDefinition(value: unknown, definition: string, basePath: PathSegment[] = []): ValidationResult {
+  const data = withoutNulls(value);
+  const validate = definitionValidator(definition);
+  if (validate(data)) return { errors: [], unknownFields: [] };
+  return fieldErrorsFromAjv(validate.errors, data, basePath);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Why an apiVersion/kind has no schema, as a field error the caller can show. */
+function noSchemaError(apiVersion: string, kind: string): FieldError {
+  const { group, version } = splitApiVersion(apiVersion);
+  const kinds = kindsWithSchemas().filter((k) => k.group === group && k.version === version).map((k) => k.kind).sort();
+  if (kinds.length) {
+    return { type: 'FieldValueNotSupported', path: ['kind'], value: kind, detail: `no kind "${kind}" is registered for version "${apiVersion}"`, supported: kinds };
+  }
+  return { type: 'FieldValueInvalid', path: ['apiVersion'], value: apiVersion, detail: `no matches for kind "${kind}" in version "${apiVersion}"` };
+}
+
+/** Whether validateObject can check this kind. */
+export function hasBuiltinSchema(apiVersion: string, kind: string): boolean {
+  return definitionFor(apiVersion, kind) !== undefined;
+}
+
+/**
+ * Validates a built-in object (Deployment, ConfigMap, ...) against its Kubernetes 1.34 schema.
+ * Null fields count as unset, as Kubernetes decodes them. Unknown fields come back in unknownFields.
+ */
+export function validateObject(obj: unknown, _options: ValidateOptions = {}): ValidationResult {
+  if (!isObject(obj)) return { errors: [{ type: 'FieldValueTypeInvalid', path: [], value: obj, detail: 'must be of type object' }], unknownFields: [] };
+  const missing: FieldError[] = [];
+  if (typeof obj.apiVersion !== 'string' || !obj.apiVersion) missing.push({ type: 'FieldValueRequired', path: ['apiVersion'], detail: 'apiVersion must be set' });
+  if (typeof obj.kind !== 'string' || !obj.kind) missing.push({ type: 'FieldValueRequired', path: ['kind'], detail: 'kind must be set' });
+  if (missing.length) return { errors: missing, unknownFields: [] };
+  const definition = definitionFor(obj.apiVersion as string, obj.kind as string);
+  if (!definition) return { errors: [noSchemaError(obj.apiVersion as string, obj.kind as string)], unknownFields: [] };
+  return validateDefinition(obj, definition);
+}
