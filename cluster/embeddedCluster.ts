@@ -7,6 +7,7 @@ import { ApiServer } from './apiserver/server';
 import { ensureCertificates } from './security/certificates';
 import { ensureToken } from './security/token';
 import { writeKubeconfig } from './security/kubeconfig';
+import { ControllerManager } from './controllers/controllerManager';
 
 export interface ClusterOptions {
   stateDir: string;
@@ -21,6 +22,8 @@ export interface RunningCluster {
   caCert: string;
   stateDir: string;
   apiServer: ApiServer;
+  /** resolves once every controller has listed what it watches */
+  controllersReady: Promise<void>;
   store: Store;
   stop(): Promise<void>;
 }
@@ -46,6 +49,9 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     throw e;
   }
   const kubeconfig = writeKubeconfig(stateDir, url, certs.caCert, token);
+  const controllers = new ControllerManager({ server: url, token, ca: certs.caCert }, () => apiServer.registry.all());
+  // controllers catch up in the background; the API server is already serving
+  const controllersReady = controllers.start();
   return {
     url,
     kubeconfig,
@@ -54,7 +60,9 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     stateDir,
     apiServer,
     store,
+    controllersReady,
     async stop() {
+      controllers.stop();
       await apiServer.stop();
       await store.close();
     },

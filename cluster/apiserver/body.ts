@@ -1,7 +1,7 @@
 // Reading and decoding request bodies: JSON or YAML, at most 3 MiB as the real API server allows.
 import type { IncomingMessage } from 'http';
 import { parse as parseYaml } from 'yaml';
-import { badRequest, tooLarge } from './status';
+import { ApiError, badRequest, tooLarge } from './status';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -40,6 +40,9 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): any {
   const text = buf.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty');
   const mt = mediaType(contentType);
+  if (mt === 'application/vnd.kubernetes.protobuf' || mt === 'application/cbor') {
+    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  }
   const yamlish = mt.includes('yaml');
   try {
     if (!yamlish) return JSON.parse(text);

@@ -284,17 +284,23 @@ describe('server-side tables', () => {
       status: { conditions: [{ type: 'Synced', status: 'False' }, { type: 'Ready', status: 'True' }] },
     };
 
-    it('puts NAME first, honours additionalPrinterColumns and adds AGE', () => {
+    it('puts NAME first and shows exactly the additionalPrinterColumns', () => {
       const t = tableForCustomResource(undefined, [widget, { metadata: { name: 'w2' } }], columns, { resourceVersion: '9' }, NOW);
       assert.deepStrictEqual(t.columnDefinitions.map((c) => [c.name, c.type, c.priority]), [
-        ['Name', 'string', 0], ['Color', 'string', 0], ['Size', 'integer', 1], ['Ready', 'string', 0], ['Host', 'string', 0], ['Age', 'date', 0],
+        ['Name', 'string', 0], ['Color', 'string', 0], ['Size', 'integer', 1], ['Ready', 'string', 0], ['Host', 'string', 0],
       ]);
-      assert.deepStrictEqual(t.rows[0].cells, ['w1', 'red', 3, 'True', 'h1', '45s']);
-      assert.deepStrictEqual(t.rows[1].cells, ['w2', null, null, null, null, null]);
+      assert.deepStrictEqual(t.rows[0].cells, ['w1', 'red', 3, 'True', 'h1']);
+      assert.deepStrictEqual(t.rows[1].cells, ['w2', null, null, null, null]);
       assert.strictEqual((t.rows[0].object as any).kind, 'PartialObjectMetadata');
     });
 
-    it('does not add a second Age column and renders date columns as ages', () => {
+    it('shows NAME and AGE when the CRD declares no columns', () => {
+      const t = tableForCustomResource(undefined, [widget], [], {}, NOW);
+      assert.deepStrictEqual(t.columnDefinitions.map((c) => c.name), ['Name', 'Age']);
+      assert.deepStrictEqual(t.rows[0].cells, ['w1', '45s']);
+    });
+
+    it('renders date columns as ages', () => {
       const t = tableForCustomResource(undefined, [widget], [{ name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' }], {}, NOW);
       assert.deepStrictEqual(t.columnDefinitions.map((c) => c.name), ['Name', 'AGE']);
       assert.deepStrictEqual(t.rows[0].cells, ['w1', '45s']);

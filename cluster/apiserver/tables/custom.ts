@@ -66,7 +66,8 @@ export function tableForCustomResource(
     }
     getters.push((o) => typedCell(c.type, eval_(o)[0], now));
   }
-  if (!cols.some((c) => c.name.toLowerCase() === 'age')) {
+  // as the API server defaults a CRD's columns: Age only when the CRD declares none
+  if (cols.length === 0) {
     defs.push({ ...AGE_COLUMN, type: 'date' });
     getters.push((o) => typedCell('date', o?.metadata?.creationTimestamp, now));
   }

@@ -1,0 +1,70 @@
+// Admission: what every write passes before it is stored. Schema validation (the same kube/ module the
+// language server uses), field validation mode, defaulting, then the API server's semantic checks.
+import { applyDefaults } from '../../kube/defaults';
+import { validateSemantics } from '../../kube/semantics';
+import { validateObject } from '../../kube/validation';
+import { validateAgainstSchema } from '../../kube/crdSchema';
+import { FieldError, formatFieldPath, PathSegment } from '../../kube/fieldErrors';
+import { ResourceInfo } from '../../kube/registry';
+import { badRequest, invalid } from './status';
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export interface AdmissionResult {
+  warnings: string[];
+}
+
+export function parseFieldValidation(v: string | null): FieldValidation {
+  if (v === null || v === '') return 'Warn'; // the API server's default when a client sends nothing
+  if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
+  throw badRequest(`fieldValidation parameter unsupported: ${v}. Must be one of: Strict, Warn, Ignore`);
+}
+
+function removePath(obj: any, path: PathSegment[]): void {
+  let cur = obj;
+  for (let i = 0; i < path.length - 1; i++) {
+    if (cur == null || typeof cur !== 'object') return;
+    cur = cur[path[i] as any];
+  }
+  if (cur && typeof cur === 'object') delete cur[path[path.length - 1] as any];
+}
+
+/**
+ * Validates obj in place: unknown fields are rejected (Strict), reported as warnings (Warn) or silently
+ * dropped (Ignore), as the real API server prunes them; then defaults are applied and semantics checked.
+ * customSchema is the CRD's openAPIV3Schema for custom resources.
+ */
+export function admit(
+  info: ResourceInfo,
+  obj: any,
+  old: any | undefined,
+  mode: FieldValidation,
+  customSchema?: any,
+  /** on create: the new object's uid, for create-only defaults (Job selector, Namespace finalizer) */
+  createUid?: string,
+): AdmissionResult {
+  const name = obj?.metadata?.name ?? obj?.metadata?.generateName ?? '';
+  const result = customSchema !== undefined || info.custom
+    ? validateAgainstSchema(obj, customSchema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true })
+    : validateObject(obj, { fieldValidation: mode });
+  const warnings: string[] = [];
+  if (result.unknownFields.length) {
+    if (mode === 'Strict') {
+      const list = result.unknownFields.map((e: FieldError) => `unknown field ${JSON.stringify(formatFieldPath(e.path))}`);
+      throw badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: strict decoding error: ${list.join(', ')}`);
+    }
+    if (mode === 'Warn') for (const e of result.unknownFields) warnings.push(`unknown field ${JSON.stringify(formatFieldPath(e.path))}`);
+    // deepest first so removing one path never shifts another
+    for (const e of [...result.unknownFields].sort((a, b) => b.path.length - a.path.length)) removePath(obj, e.path);
+  }
+  if (result.errors.length) throw invalid(info.kind, info.group, name, result.errors);
+  if (!info.custom) {
+    applyDefaults(obj, createUid ? { create: true, uid: createUid } : undefined);
+    const semantic = validateSemantics(obj, old);
+    if (semantic.length) throw invalid(info.kind, info.group, name, semantic);
+  } else {
+    const semantic = validateSemantics(obj, old).filter((e) => e.path[0] === 'metadata');
+    if (semantic.length) throw invalid(info.kind, info.group, name, semantic);
+  }
+  return { warnings };
+}

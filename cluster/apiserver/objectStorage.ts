@@ -1,0 +1,364 @@
+// The generic registry: create, read, update, patch and delete of any resource over the store, with the
+// metadata rules of Kubernetes (uid, creationTimestamp, generation, resourceVersion preconditions,
+// generateName, finalizers, graceful deletion, status subresource isolation, managedFields).
+import * as crypto from 'crypto';
+import { ResourceInfo, apiVersionOf } from '../../kube/registry';
+import { Store, StoreEntry, StoreError } from '../store/types';
+import { admit, FieldValidation } from './admission';
+import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './status';
+import { updateManagedFields } from '../../kube/patch';
+import { fieldSchemaFor } from '../../kube/schemas';
+import { deepEqual } from '../../kube/objects';
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldManager?: string;
+  fieldValidation?: FieldValidation;
+}
+
+export interface WriteResult {
+  object: any;
+  warnings: string[];
+}
+
+export interface DeleteOptions {
+  dryRun?: boolean;
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** Kubernetes timestamps have second precision. */
+export function nowTimestamp(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function storageKey(info: ResourceInfo, namespace: string | undefined, name?: string): string {
+  const base = `/registry/${info.group || 'core'}/${info.plural}/`;
+  if (!info.namespaced) return name === undefined ? base : base + name;
+  if (namespace === undefined) return base;
+  return name === undefined ? `${base}${namespace}/` : `${base}${namespace}/${name}`;
+}
+
+const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+function generateSuffix(): string {
+  let s = '';
+  const bytes = crypto.randomBytes(5);
+  for (const b of bytes) s += GENERATE_CHARS[b % GENERATE_CHARS.length];
+  return s;
+}
+
+/** The part of an object whose change bumps metadata.generation: everything but metadata and status. */
+function specOf(obj: any): any {
+  const { metadata: _m, status: _s, ...rest } = obj ?? {};
+  return rest;
+}
+
+function hasStatusSubresource(info: ResourceInfo): boolean {
+  return info.subresources.some((s) => s.name === 'status');
+}
+
+export type CustomSchemaLookup = (info: ResourceInfo) => any | undefined;
+
+export class ObjectStorage {
+  constructor(
+    private readonly store: Store,
+    private readonly customSchema: CustomSchemaLookup,
+  ) {}
+
+  get(info: ResourceInfo, namespace: string | undefined, name: string): any {
+    const e = this.store.get(storageKey(info, namespace, name));
+    if (!e) throw notFound(info.plural, info.group, name);
+    return withTypeMeta(info, e.value);
+  }
+
+  tryGet(info: ResourceInfo, namespace: string | undefined, name: string): any | undefined {
+    return this.store.get(storageKey(info, namespace, name))?.value;
+  }
+
+  private checkNamespace(info: ResourceInfo, namespace: string | undefined, forCreate: boolean): void {
+    if (!info.namespaced) return;
+    if (!namespace) throw badRequest('the server could not find the requested resource: a namespace is required');
+    const ns = this.store.get(`/registry/core/namespaces/${namespace}`);
+    if (!ns) throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+    if (forCreate && ns.value.metadata?.deletionTimestamp) {
+      throw forbidden(`${info.plural} "${'(new)'}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
+        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+      });
+    }
+  }
+
+  /** Fills and checks apiVersion, kind and namespace of a body against the URL it was sent to. */
+  private checkTypeAndNamespace(info: ResourceInfo, namespace: string | undefined, obj: any): void {
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the body must be a JSON or YAML object');
+    const apiVersion = apiVersionOf(info);
+    if (obj.apiVersion === undefined || obj.apiVersion === '') obj.apiVersion = apiVersion;
+    if (obj.kind === undefined || obj.kind === '') obj.kind = info.kind;
+    if (obj.apiVersion !== apiVersion || obj.kind !== info.kind) {
+      throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersion})` +
+        (obj.kind !== info.kind ? ` or kind (${obj.kind} vs ${info.kind})` : ''));
+    }
+    if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+    if (typeof obj.metadata !== 'object') throw badRequest('metadata must be an object');
+    if (info.namespaced) {
+      if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      obj.metadata.namespace = namespace;
+    } else {
+      delete obj.metadata.namespace;
+    }
+  }
+
+  async create(info: ResourceInfo, namespace: string | undefined, body: any, opts: WriteOptions): Promise<WriteResult> {
+    this.checkTypeAndNamespace(info, namespace, body);
+    this.checkNamespace(info, namespace, true);
+    const obj = body;
+    const meta = obj.metadata;
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + generateSuffix();
+    for (const f of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete meta[f];
+    if (hasStatusSubresource(info)) obj.status = initialStatus(info, obj);
+    const uid = crypto.randomUUID();
+    const { warnings } = admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
+    meta.uid = uid;
+    meta.creationTimestamp = nowTimestamp();
+    if ('spec' in obj || info.custom) meta.generation = 1;
+    this.trackManager(info, undefined, obj, opts);
+    if (opts.dryRun) return { object: withTypeMeta(info, obj), warnings };
+    try {
+      const e = await this.store.create(storageKey(info, namespace, meta.name), obj);
+      return { object: withTypeMeta(info, e.value), warnings };
+    } catch (err) {
+      throw this.mapStoreError(err, info, meta.name);
+    }
+  }
+
+  /**
+   * Replaces an object (PUT, or the result of a PATCH). `subresource` 'status' takes only the status;
+   * otherwise the status of kinds with a status subresource is kept.
+   */
+  async update(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    body: any,
+    opts: WriteOptions & { subresource?: 'status'; current?: StoreEntry; requireResourceVersion?: boolean },
+  ): Promise<WriteResult> {
+    this.checkTypeAndNamespace(info, namespace, body);
+    if (body.metadata.name !== undefined && body.metadata.name !== name) {
+      throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    body.metadata.name = name;
+    const key = storageKey(info, namespace, name);
+    const cur = opts.current ?? this.store.get(key);
+    if (!cur) throw notFound(info.plural, info.group, name);
+    const old = cur.value;
+    const rv = body.metadata.resourceVersion;
+    if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion) throw conflict(info.plural, info.group, name);
+    let obj: any;
+    if (opts.subresource === 'status') {
+      obj = structuredClone(old);
+      obj.status = body.status;
+      // labels and annotations may change through status writes too, as in Kubernetes
+      if (body.metadata.labels !== undefined) obj.metadata.labels = body.metadata.labels;
+      if (body.metadata.annotations !== undefined) obj.metadata.annotations = body.metadata.annotations;
+    } else {
+      obj = body;
+      if (hasStatusSubresource(info)) {
+        if (old.status === undefined) delete obj.status;
+        else obj.status = old.status;
+      }
+    }
+    // fields the server owns are never taken from the client
+    const meta = obj.metadata;
+    meta.uid = old.metadata.uid;
+    meta.creationTimestamp = old.metadata.creationTimestamp;
+    meta.namespace = old.metadata.namespace;
+    if (old.metadata.deletionTimestamp) {
+      meta.deletionTimestamp = old.metadata.deletionTimestamp;
+      if (old.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+    } else {
+      delete meta.deletionTimestamp;
+      delete meta.deletionGracePeriodSeconds;
+    }
+    if (opts.subresource !== 'status') {
+      const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
+      return this.commit(info, key, cur, old, obj, opts, warnings);
+    }
+    return this.commit(info, key, cur, old, obj, opts, []);
+  }
+
+  private async commit(info: ResourceInfo, key: string, cur: StoreEntry, old: any, obj: any, opts: WriteOptions, warnings: string[]): Promise<WriteResult> {
+    const meta = obj.metadata;
+    const oldGen = old.metadata.generation;
+    if (oldGen !== undefined) meta.generation = deepEqual(specOf(old), specOf(obj)) ? oldGen : oldGen + 1;
+    else delete meta.generation;
+    delete meta.resourceVersion;
+    this.trackManager(info, old, obj, opts);
+    // nothing changed: Kubernetes answers with the stored object and writes nothing
+    const unchanged = deepEqual(stripVolatile(old), stripVolatile(obj));
+    if (unchanged) {
+      meta.managedFields = old.metadata.managedFields;
+      meta.resourceVersion = old.metadata.resourceVersion;
+      if (deepEqual(old, obj)) return { object: withTypeMeta(info, old), warnings };
+    }
+    if (opts.dryRun) {
+      meta.resourceVersion = old.metadata.resourceVersion;
+      return { object: withTypeMeta(info, obj), warnings };
+    }
+    // the last finalizer removed from an object being deleted: the object goes
+    if (meta.deletionTimestamp && !(meta.finalizers?.length) && !hasPendingSpecFinalizers(info, obj)) {
+      try {
+        const e = await this.store.delete(key, cur.modRevision);
+        return { object: withTypeMeta(info, e.value), warnings };
+      } catch (err) {
+        throw this.mapStoreError(err, info, meta.name);
+      }
+    }
+    try {
+      const e = await this.store.update(key, obj, cur.modRevision);
+      return { object: withTypeMeta(info, e.value), warnings };
+    } catch (err) {
+      throw this.mapStoreError(err, info, meta.name);
+    }
+  }
+
+  private trackManager(info: ResourceInfo, old: any | undefined, obj: any, opts: WriteOptions): void {
+    if (!opts.fieldManager) {
+      if (old) obj.metadata.managedFields = old.metadata.managedFields;
+      return;
+    }
+    const managed = updateManagedFields({
+      old,
+      updated: obj,
+      manager: opts.fieldManager,
+      operation: 'Update',
+      apiVersion: apiVersionOf(info),
+      now: nowTimestamp(),
+      schema: info.custom ? undefined : fieldSchemaFor(apiVersionOf(info), info.kind),
+    });
+    if (managed !== undefined) obj.metadata.managedFields = managed;
+    else delete obj.metadata.managedFields;
+  }
+
+  async delete(info: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions): Promise<{ object: any; pending: boolean }> {
+    const key = storageKey(info, namespace, name);
+    const cur = this.store.get(key);
+    if (!cur) throw notFound(info.plural, info.group, name);
+    const old = cur.value;
+    const pre = opts.preconditions ?? {};
+    if (pre.uid && pre.uid !== old.metadata.uid) {
+      throw conflict(info.plural, info.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+    }
+    if (pre.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
+      throw conflict(info.plural, info.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
+    }
+    const obj = structuredClone(old);
+    const meta = obj.metadata;
+    const finalizers: string[] = meta.finalizers ?? [];
+    const policy = opts.propagationPolicy;
+    const add = (f: string) => { if (!finalizers.includes(f)) finalizers.push(f); };
+    const drop = (f: string) => { const i = finalizers.indexOf(f); if (i >= 0) finalizers.splice(i, 1); };
+    if (policy === 'Foreground') { add('foregroundDeletion'); drop('orphan'); }
+    else if (policy === 'Orphan') { add('orphan'); drop('foregroundDeletion'); }
+    if (finalizers.length) meta.finalizers = finalizers;
+
+    const grace = gracePeriodFor(info, obj, opts.gracePeriodSeconds);
+    const needsGrace = grace > 0;
+    const pendingNamespace = info.group === '' && info.plural === 'namespaces' && hasPendingSpecFinalizers(info, obj);
+    if (finalizers.length || needsGrace || pendingNamespace) {
+      if (!meta.deletionTimestamp) {
+        meta.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        meta.deletionGracePeriodSeconds = grace;
+        if (meta.generation !== undefined) meta.generation += 1;
+      } else if (needsGrace && grace < (meta.deletionGracePeriodSeconds ?? Infinity)) {
+        // a shorter grace period may replace a longer one, never the reverse
+        meta.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        meta.deletionGracePeriodSeconds = grace;
+      }
+      if (pendingNamespace) obj.status = { ...(obj.status ?? {}), phase: 'Terminating' };
+      if (opts.dryRun) return { object: withTypeMeta(info, obj), pending: true };
+      try {
+        const e = await this.store.update(key, obj, cur.modRevision);
+        return { object: withTypeMeta(info, e.value), pending: true };
+      } catch (err) {
+        throw this.mapStoreError(err, info, name);
+      }
+    }
+    if (opts.dryRun) return { object: withTypeMeta(info, old), pending: false };
+    try {
+      const e = await this.store.delete(key, cur.modRevision);
+      return { object: withTypeMeta(info, e.value), pending: false };
+    } catch (err) {
+      throw this.mapStoreError(err, info, name);
+    }
+  }
+
+  mapStoreError(err: unknown, info: ResourceInfo, name: string): unknown {
+    if (err instanceof StoreError) {
+      switch (err.code) {
+        case 'AlreadyExists': return alreadyExists(info.plural, info.group, name);
+        case 'NotFound': return notFound(info.plural, info.group, name);
+        case 'Conflict': return conflict(info.plural, info.group, name);
+        default: return err;
+      }
+    }
+    return err;
+  }
+}
+
+/** A namespace waits for its content to go while spec.finalizers still lists "kubernetes". */
+function hasPendingSpecFinalizers(info: ResourceInfo, obj: any): boolean {
+  return info.group === '' && info.plural === 'namespaces' && Array.isArray(obj.spec?.finalizers) && obj.spec.finalizers.length > 0;
+}
+
+/** Only pods placed on a node get a grace period; the kubelet ends them, then removes them. */
+function gracePeriodFor(info: ResourceInfo, obj: any, requested: number | undefined): number {
+  if (!(info.group === '' && info.plural === 'pods')) return 0;
+  if (!obj.spec?.nodeName) return 0;
+  if (obj.status?.phase === 'Succeeded' || obj.status?.phase === 'Failed') return 0;
+  const g = requested ?? obj.spec?.terminationGracePeriodSeconds ?? 30;
+  return Math.max(0, g);
+}
+
+function initialStatus(info: ResourceInfo, obj: any): any {
+  if (info.group === '' && info.plural === 'pods') return { phase: 'Pending', qosClass: qosClass(obj) };
+  if (info.group === '' && info.plural === 'namespaces') return { phase: 'Active' };
+  if (info.group === '' && info.plural === 'persistentvolumeclaims') return { phase: 'Pending' };
+  if (info.group === '' && info.plural === 'persistentvolumes') return { phase: 'Pending' };
+  if (info.group === '' && info.plural === 'services') return { loadBalancer: {} };
+  return info.custom ? undefined : {};
+}
+
+function qosClass(pod: any): string {
+  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  let any = false;
+  let guaranteed = containers.length > 0;
+  for (const c of containers) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) any = true;
+    for (const r of ['cpu', 'memory']) {
+      const l = lim[r];
+      const q = req[r] ?? l;
+      if (l === undefined || String(q) !== String(l)) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+function stripVolatile(obj: any): any {
+  const { metadata, ...rest } = obj;
+  const { resourceVersion: _r, managedFields: _m, generation: _g, ...m } = metadata ?? {};
+  return { ...rest, metadata: m };
+}
+
+/** Stored objects omit nothing, but list items from older writes may; responses always carry type meta. */
+export function withTypeMeta(info: ResourceInfo, obj: any): any {
+  if (obj && (obj.apiVersion === undefined || obj.kind === undefined)) {
+    return { apiVersion: apiVersionOf(info), kind: info.kind, ...obj };
+  }
+  return obj;
+}

@@ -1,0 +1,111 @@
+// PATCH: JSON patch, merge patch, strategic merge patch and server-side apply, with Kubernetes' retry on
+// conflicting concurrent writes (unless the patch pins a resourceVersion).
+import { ResourceInfo, apiVersionOf } from '../../kube/registry';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, serverSideApply, formatApplyConflicts } from '../../kube/patch';
+import { fieldSchemaFor } from '../../kube/schemas';
+import { ApiError, badRequest, unsupportedMediaType } from './status';
+import { ObjectStorage, WriteOptions, WriteResult, nowTimestamp, storageKey } from './objectStorage';
+import { Store } from '../store/types';
+
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
+
+export function patchTypeOf(contentType: string): PatchType {
+  switch (contentType) {
+    case 'application/json-patch+json': return 'json';
+    case 'application/merge-patch+json': return 'merge';
+    case 'application/strategic-merge-patch+json': return 'strategic';
+    case 'application/apply-patch+yaml':
+    case 'application/apply-patch+json':
+    case 'application/apply-patch+cbor':
+      return 'apply';
+    default: throw unsupportedMediaType(contentType);
+  }
+}
+
+export interface PatchOptions extends WriteOptions {
+  force?: boolean;
+  subresource?: 'status';
+}
+
+function asApiError(e: any): never {
+  if (e instanceof ApiError) throw e;
+  const status = e?.status === 422 || e?.code === 422 ? 422 : 400;
+  if (status === 422) throw new ApiError(422, 'Invalid', String(e.message ?? e));
+  throw badRequest(String(e?.message ?? e));
+}
+
+export async function patchObject(
+  storage: ObjectStorage,
+  store: Store,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string,
+  type: PatchType,
+  patch: any,
+  opts: PatchOptions,
+): Promise<WriteResult & { created: boolean }> {
+  const schema = info.custom ? undefined : fieldSchemaFor(apiVersionOf(info), info.kind);
+  if (type === 'apply') {
+    if (!opts.fieldManager) throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw badRequest('apply patch must be an object');
+  }
+  const pinned = type !== 'json' && patch && typeof patch === 'object' && !Array.isArray(patch) && patch.metadata?.resourceVersion;
+  for (let attempt = 0; ; attempt++) {
+    const key = storageKey(info, namespace, name);
+    const cur = store.get(key);
+    if (!cur) {
+      if (type === 'apply' && !opts.subresource) {
+        const { object } = runApply(undefined, patch, opts, schema, info);
+        const r = await storage.create(info, namespace, object, { ...opts, fieldManager: undefined });
+        return { ...r, created: true };
+      }
+      throw notFoundFor(info, name);
+    }
+    const live = structuredClone(cur.value);
+    let next: any;
+    let manager = opts.fieldManager;
+    try {
+      switch (type) {
+        case 'json': next = applyJsonPatch(live, patch); break;
+        case 'merge': next = applyMergePatch(live, patch); break;
+        case 'strategic': next = applyStrategicMergePatch(live, patch, schema); break;
+        case 'apply': {
+          const r = runApply(live, patch, opts, schema, info);
+          next = r.object;
+          manager = undefined; // runApply already recorded the Apply entry
+          break;
+        }
+      }
+    } catch (e) {
+      asApiError(e);
+    }
+    if (next?.metadata?.resourceVersion === undefined || type === 'apply') {
+      next.metadata = next.metadata ?? {};
+      next.metadata.resourceVersion = pinned ? patch.metadata.resourceVersion : cur.value.metadata.resourceVersion;
+    }
+    try {
+      const r = await storage.update(info, namespace, name, next, { ...opts, fieldManager: manager, current: cur });
+      return { ...r, created: false };
+    } catch (e: any) {
+      // someone else wrote in between: re-read and re-apply the patch, as the real API server does
+      if (e instanceof ApiError && e.code === 409 && e.reason === 'Conflict' && !pinned && attempt < 5 && store.get(key)?.modRevision !== cur.modRevision) continue;
+      throw e;
+    }
+  }
+}
+
+function notFoundFor(info: ResourceInfo, name: string): ApiError {
+  return new ApiError(404, 'NotFound', `${info.group ? `${info.plural}.${info.group}` : info.plural} "${name}" not found`, { name, group: info.group || undefined, kind: info.plural });
+}
+
+function runApply(live: any | undefined, applied: any, opts: PatchOptions, schema: any, info: ResourceInfo): { object: any } {
+  const av = apiVersionOf(info);
+  if (applied.apiVersion && applied.apiVersion !== av) throw badRequest(`apply patch apiVersion ${applied.apiVersion} does not match ${av}`);
+  if (applied.kind && applied.kind !== info.kind) throw badRequest(`apply patch kind ${applied.kind} does not match ${info.kind}`);
+  const r = serverSideApply({ live, applied, manager: opts.fieldManager!, force: !!opts.force, schema, apiVersion: av, now: nowTimestamp() });
+  if (r.conflicts.length) {
+    const f = formatApplyConflicts(r.conflicts, av);
+    throw new ApiError(409, 'Conflict', f.message, { causes: f.causes });
+  }
+  return { object: r.object };
+}

@@ -1,0 +1,153 @@
+// GET pods/<name>/log: container, follow, tailLines, sinceSeconds, sinceTime, timestamps, previous, limitBytes.
+import * as fs from 'fs';
+import type { ServerResponse } from 'http';
+import { badRequest } from './status';
+import { containerLogFile, loggedRuns, parseLogLine } from '../logs/podLogFiles';
+
+export interface LogQuery {
+  container?: string;
+  follow: boolean;
+  tailLines?: number;
+  sinceSeconds?: number;
+  sinceTime?: string;
+  timestamps: boolean;
+  previous: boolean;
+  limitBytes?: number;
+}
+
+function intParam(q: URLSearchParams, name: string, min: number): number | undefined {
+  const v = q.get(name);
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw badRequest(`${name}: Invalid value: ${JSON.stringify(v)}: must be an integer >= ${min}`);
+  return n;
+}
+
+export function parseLogQuery(q: URLSearchParams): LogQuery {
+  const bool = (n: string) => q.get(n) === 'true' || q.get(n) === '1';
+  const sinceSeconds = intParam(q, 'sinceSeconds', 1);
+  const sinceTime = q.get('sinceTime') ?? undefined;
+  if (sinceSeconds !== undefined && sinceTime !== undefined) throw badRequest('at most one of `sinceTime` or `sinceSeconds` may be specified');
+  return {
+    container: q.get('container') ?? undefined,
+    follow: bool('follow'),
+    tailLines: intParam(q, 'tailLines', 0),
+    sinceSeconds,
+    sinceTime,
+    timestamps: bool('timestamps'),
+    previous: bool('previous'),
+    limitBytes: intParam(q, 'limitBytes', 1),
+  };
+}
+
+/** Picks the container as kubectl's server does, or explains what to pass. */
+export function chooseContainer(pod: any, requested: string | undefined): string {
+  const names: string[] = (pod.spec?.containers ?? []).map((c: any) => c.name);
+  const all = [...names, ...(pod.spec?.initContainers ?? []).map((c: any) => c.name), ...(pod.spec?.ephemeralContainers ?? []).map((c: any) => c.name)];
+  if (!requested) {
+    if (names.length === 1) return names[0];
+    throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`);
+  }
+  if (!all.includes(requested)) throw badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`);
+  return requested;
+}
+
+function restartCountOf(pod: any, container: string): number | undefined {
+  const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
+  return statuses.find((s: any) => s.name === container)?.restartCount;
+}
+
+function isRunning(pod: any, container: string): boolean {
+  const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
+  const s = statuses.find((x: any) => x.name === container);
+  return !!s?.state?.running;
+}
+
+export interface LogSource {
+  logsDir: string;
+  /** the pod as stored now, or undefined once deleted (ends a follow) */
+  currentPod(): any | undefined;
+}
+
+export function servePodLogs(src: LogSource, pod: any, q: LogQuery, res: ServerResponse): void {
+  const container = chooseContainer(pod, q.container);
+  const ref = { namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid };
+  const runs = loggedRuns(src.logsDir, ref, container);
+  const current = restartCountOf(pod, container) ?? (runs.length ? runs[runs.length - 1] : undefined);
+  if (!pod.spec?.nodeName) throw badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
+  let run: number | undefined;
+  if (q.previous) {
+    run = current !== undefined ? runs.filter((r) => r < current).pop() : undefined;
+    if (run === undefined) throw badRequest(`previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
+  } else {
+    run = current;
+    if (run === undefined || !runs.includes(run)) {
+      const waiting = [...(pod.status?.containerStatuses ?? [])].find((s: any) => s.name === container)?.state?.waiting?.reason ?? 'ContainerCreating';
+      throw badRequest(`container "${container}" in pod "${pod.metadata.name}" is waiting to start: ${waiting}`);
+    }
+  }
+  const file = containerLogFile(src.logsDir, ref, container, run);
+  const since = q.sinceSeconds !== undefined ? Date.now() - q.sinceSeconds * 1000 : q.sinceTime ? Date.parse(q.sinceTime) : undefined;
+  let budget = q.limitBytes ?? Infinity;
+
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  const format = (raw: string): string | undefined => {
+    const l = parseLogLine(raw);
+    if (!l) return undefined;
+    if (since !== undefined && Date.parse(l.time) < since) return undefined;
+    return (q.timestamps ? `${l.time} ` : '') + l.text + '\n';
+  };
+  const emit = (text: string): boolean => {
+    if (budget <= 0) return false;
+    const buf = Buffer.from(text);
+    if (buf.length > budget) {
+      res.write(buf.subarray(0, budget));
+      budget = 0;
+      return false;
+    }
+    budget -= buf.length;
+    res.write(buf);
+    return true;
+  };
+
+  let content = '';
+  try { content = fs.readFileSync(file, 'utf8'); } catch { /* not written yet */ }
+  let offset = Buffer.byteLength(content);
+  let lines = content.split('\n').filter((l) => l !== '');
+  let out = lines.map(format).filter((x): x is string => x !== undefined);
+  if (q.tailLines !== undefined) out = out.slice(Math.max(0, out.length - q.tailLines));
+  for (const l of out) if (!emit(l)) { res.end(); return; }
+  const keepFollowing = q.follow && !q.previous && budget > 0 && isRunning(pod, container);
+  if (!keepFollowing) {
+    res.end();
+    return;
+  }
+  // follow: poll the file for appended lines until the container stops, the pod goes or the client leaves
+  let partial = '';
+  const timer = setInterval(() => {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(file, 'r');
+      const size = fs.fstatSync(fd).size;
+      if (size > offset) {
+        const buf = Buffer.alloc(size - offset);
+        fs.readSync(fd, buf, 0, buf.length, offset);
+        offset = size;
+        const text = partial + buf.toString('utf8');
+        const parts = text.split('\n');
+        partial = parts.pop() ?? '';
+        for (const p of parts) {
+          const f = p ? format(p) : undefined;
+          if (f !== undefined && !emit(f)) { stop(); return; }
+        }
+      }
+    } catch { /* file not there yet */ } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+    const now = src.currentPod();
+    if (!now || now.metadata.uid !== pod.metadata.uid || !isRunning(now, container) || restartCountOf(now, container) !== run) stop();
+  }, 200);
+  const stop = () => { clearInterval(timer); res.end(); };
+  res.on('close', () => clearInterval(timer));
+}

@@ -1,0 +1,87 @@
+// Streaming watches: newline-delimited JSON events, headers flushed at once (client-go waits for them),
+// selector filtering with Kubernetes' transitions (an object leaving the selection is a DELETED event),
+// bookmarks, timeoutSeconds and 410 Expired for a resourceVersion older than the retained history.
+import type { ServerResponse } from 'http';
+import { ResourceInfo } from '../../kube/registry';
+import { Store, StoreError, StoreEvent } from '../store/types';
+import { withTypeMeta } from './objectStorage';
+
+export interface WatchRequest {
+  info: ResourceInfo;
+  prefix: string;
+  /** undefined or "0": start with ADDED events for the current state */
+  resourceVersion?: string;
+  matches: (obj: any) => boolean;
+  render: (obj: any, first: boolean) => any;
+  bookmarks: boolean;
+  timeoutSeconds?: number;
+  /** for bookmarks' object */
+  bookmarkObject: (rv: string) => any;
+}
+
+const BOOKMARK_INTERVAL_MS = 60_000;
+
+export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest): void {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders();
+  let first = true;
+  const send = (type: string, obj: any) => {
+    const body = JSON.stringify({ type, object: type === 'BOOKMARK' || type === 'ERROR' ? obj : w.render(withTypeMeta(w.info, obj), first) });
+    first = false;
+    res.write(body + '\n');
+  };
+
+  let after: number;
+  const rv = w.resourceVersion;
+  if (rv === undefined || rv === '' || rv === '0') {
+    const { items, revision } = store.list(w.prefix);
+    for (const e of items) if (w.matches(e.value)) send('ADDED', e.value);
+    after = revision;
+  } else {
+    after = Number(rv);
+    if (!Number.isInteger(after) || after < 0) {
+      send('ERROR', expired(`invalid resource version: ${rv}`, 400, 'BadRequest'));
+      res.end();
+      return;
+    }
+  }
+
+  let watcher: { cancel(): void } | undefined;
+  let lastRv = after;
+  const onEvent = (e: StoreEvent) => {
+    lastRv = e.revision;
+    const now = e.type === 'DELETED' ? false : w.matches(e.value);
+    const before = e.prev !== undefined ? w.matches(e.prev) : false;
+    if (e.type === 'ADDED') { if (now) send('ADDED', e.value); }
+    else if (e.type === 'DELETED') { if (w.matches(e.value)) send('DELETED', e.value); }
+    else if (now && before) send('MODIFIED', e.value);
+    else if (now && !before) send('ADDED', e.value);
+    else if (!now && before) send('DELETED', e.value);
+  };
+  try {
+    watcher = store.watch(w.prefix, after, onEvent);
+  } catch (err) {
+    if (err instanceof StoreError && err.code === 'Gone') {
+      send('ERROR', expired(`too old resource version: ${after} (${store.compactedRevision})`, 410, 'Expired'));
+      res.end();
+      return;
+    }
+    throw err;
+  }
+
+  // kubectl get -w sends no timeout; like the real server, end long watches after a randomized half hour to an hour
+  const timeoutMs = (w.timeoutSeconds && w.timeoutSeconds > 0 ? w.timeoutSeconds : 1800 + Math.random() * 1800) * 1000;
+  const timer = setTimeout(() => res.end(), timeoutMs);
+  const bookmark = w.bookmarks
+    ? setInterval(() => send('BOOKMARK', w.bookmarkObject(String(Math.max(lastRv, store.revision)))), BOOKMARK_INTERVAL_MS)
+    : undefined;
+  res.on('close', () => {
+    clearTimeout(timer);
+    if (bookmark) clearInterval(bookmark);
+    watcher?.cancel();
+  });
+}
+
+function expired(message: string, code: number, reason: string) {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+}

@@ -1,0 +1,57 @@
+// Container logs live in files, one per container run, as the kubelet keeps them under /var/log/pods:
+// <logsDir>/<namespace>_<pod>_<uid>/<container>/<restartCount>.log, each line in the CRI format
+// "<RFC3339Nano time> <stdout|stderr> F <text>". Runtimes append; the API server's pods/log reads.
+import * as fs from 'fs';
+import * as path from 'path';
+
+export interface PodRef {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
+export function containerLogDir(logsDir: string, pod: PodRef, container: string): string {
+  return path.join(logsDir, `${pod.namespace}_${pod.name}_${pod.uid}`, container);
+}
+
+export function containerLogFile(logsDir: string, pod: PodRef, container: string, restartCount: number): string {
+  return path.join(containerLogDir(logsDir, pod, container), `${restartCount}.log`);
+}
+
+export function podLogDir(logsDir: string, pod: PodRef): string {
+  return path.join(logsDir, `${pod.namespace}_${pod.name}_${pod.uid}`);
+}
+
+/** Appends lines to a container run's log file. */
+export function appendLogLines(file: string, stream: 'stdout' | 'stderr', lines: string[], at = new Date()): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const ts = at.toISOString().replace('Z', '000000Z').replace(/(\.\d{9})\d*Z$/, '$1Z');
+  fs.appendFileSync(file, lines.map((l) => `${ts} ${stream} F ${l}\n`).join(''));
+}
+
+export interface LogLine {
+  time: string;
+  stream: string;
+  text: string;
+}
+
+export function parseLogLine(raw: string): LogLine | undefined {
+  const a = raw.indexOf(' ');
+  const b = raw.indexOf(' ', a + 1);
+  const c = raw.indexOf(' ', b + 1);
+  if (a < 0 || b < 0 || c < 0) return undefined;
+  return { time: raw.slice(0, a), stream: raw.slice(a + 1, b), text: raw.slice(c + 1) };
+}
+
+/** The restart counts that have a log file, ascending. */
+export function loggedRuns(logsDir: string, pod: PodRef, container: string): number[] {
+  try {
+    return fs.readdirSync(containerLogDir(logsDir, pod, container))
+      .map((f) => /^(\d+)\.log$/.exec(f)?.[1])
+      .filter((x): x is string => x !== undefined)
+      .map(Number)
+      .sort((x, y) => x - y);
+  } catch {
+    return [];
+  }
+}
