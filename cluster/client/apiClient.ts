@@ -29,11 +29,15 @@ export function resourcePath(info: ResourceInfo, namespace?: string, name?: stri
 
 export class ApiClient {
   private readonly agent: https.Agent;
+  // watches hold their connection for as long as they run, so they must not queue behind (or starve)
+  // ordinary requests in a bounded pool
+  private readonly watchAgent: https.Agent;
   private readonly base: URL;
 
   constructor(private readonly config: ClientConfig, userAgent = 'slipway-controller') {
     this.base = new URL(config.server);
     this.agent = new https.Agent({ keepAlive: true, maxSockets: 32, ca: config.ca });
+    this.watchAgent = new https.Agent({ keepAlive: false, ca: config.ca });
     this.userAgent = userAgent;
   }
 
@@ -115,7 +119,7 @@ export class ApiClient {
         port: this.base.port,
         path: `${path}?${qs}`,
         method: 'GET',
-        agent: this.agent,
+        agent: this.watchAgent,
         headers: { Authorization: `Bearer ${this.config.token}`, Accept: 'application/json', 'User-Agent': this.userAgent },
       },
       (res) => {
@@ -159,5 +163,6 @@ export class ApiClient {
 
   close(): void {
     this.agent.destroy();
+    this.watchAgent.destroy();
   }
 }

@@ -34,12 +34,19 @@ export class NamespaceController {
     if (!ns?.metadata?.deletionTimestamp) return;
     let remaining = 0;
     for (const info of this.resources()) {
-      if (!info.namespaced || !info.verbs.includes('deletecollection') || !info.verbs.includes('list')) continue;
+      if (!info.namespaced || !info.verbs.includes('list') || !info.verbs.includes('delete')) continue;
       const path = resourcePath(info, name);
       const list = await this.client.list(path);
       if (!list.items?.length) continue;
       remaining += list.items.length;
-      await this.client.delete(path, { propagationPolicy: 'Background' });
+      if (info.verbs.includes('deletecollection')) {
+        await this.client.delete(path, { propagationPolicy: 'Background' });
+      } else {
+        // kinds without deletecollection (Services) go one by one
+        for (const item of list.items) {
+          await this.client.delete(resourcePath(info, name, item.metadata.name), { propagationPolicy: 'Background' }).catch(() => undefined);
+        }
+      }
     }
     if (remaining > 0) {
       // content with finalizers or grace periods takes a while: look again shortly
