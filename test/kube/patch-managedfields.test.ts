@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { FieldSet, formatManagedPath, updateManagedFields } from '../../kube/patch';
-import { deploymentSchema } from './patch-fixtures.test';
+import { deploymentSchema } from '../helpers/patchFixtures';
 
 const T1 = '2026-03-01T10:00:00Z';
 const T2 = '2026-03-01T11:00:00Z';

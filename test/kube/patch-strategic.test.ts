@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { applyStrategicMergePatch, PatchError } from '../../kube/patch';
-import { allKeys, deploymentSchema, serviceSchema } from './patch-fixtures.test';
+import { allKeys, deploymentSchema, serviceSchema } from '../helpers/patchFixtures';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
