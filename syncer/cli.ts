@@ -4,7 +4,6 @@ import { parseArgs } from 'util';
 import * as path from 'path';
 import { startCluster } from '../cluster/embeddedCluster';
 import { loadManifestDir } from './manifests';
-import { loadKubeConfig, serverSideApply } from './kubeClient';
 
 const HELP: Record<string, string> = {
   '': `Usage: slipway <command> [options]
@@ -57,6 +56,8 @@ async function cluster(argv: string[]): Promise<void> {
   if (values.apply) {
     const dir = path.resolve(values.apply);
     const manifests = loadManifestDir(dir);
+    // the Kubernetes client library is large: load it only when something is to be applied
+    const { loadKubeConfig, serverSideApply } = await import('./kubeClient');
     const kc = loadKubeConfig(c.kubeconfig);
     // namespaces first so namespaced objects have somewhere to go
     const ordered = [...manifests].sort((a, b) => Number(b.object.kind === 'Namespace') - Number(a.object.kind === 'Namespace'));

@@ -4,7 +4,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import forge from 'node-forge';
+import type * as Forge from 'node-forge';
 import { writeSecretFile } from './secretFiles';
 
 export interface ServingCertificates {
@@ -26,14 +26,20 @@ function serial(): string {
   return b.toString('hex');
 }
 
+// node-forge is needed only on a first start, so it is loaded then and not on every start
+function forgeLib(): typeof Forge {
+  return require('node-forge');
+}
+
 function makeCert(opts: {
   subjectCN: string;
   publicKeyPem: string;
   signerKeyPem: string;
-  issuer?: forge.pki.Certificate;
+  issuer?: Forge.pki.Certificate;
   ca: boolean;
   years: number;
-}): forge.pki.Certificate {
+}): Forge.pki.Certificate {
+  const forge = forgeLib();
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(opts.publicKeyPem);
   cert.serialNumber = serial();
@@ -64,6 +70,7 @@ async function generate(): Promise<ServingCertificates & { caKey: string }> {
   const caKeyPem = toRsa(caKeys.privateKey);
   const ca = makeCert({ subjectCN: 'slipway-ca', publicKeyPem: caKeys.publicKey, signerKeyPem: caKeyPem, ca: true, years: 10 });
   const serving = makeCert({ subjectCN: 'slipway-apiserver', publicKeyPem: serverKeys.publicKey, signerKeyPem: caKeyPem, issuer: ca, ca: false, years: 10 });
+  const forge = forgeLib();
   return {
     caCert: forge.pki.certificateToPem(ca),
     caKey: caKeyPem,
