@@ -143,7 +143,12 @@ export class ObjectStorage {
     namespace: string | undefined,
     name: string,
     body: any,
-    opts: WriteOptions & { subresource?: 'status'; current?: StoreEntry; requireResourceVersion?: boolean },
+    opts: WriteOptions & {
+      subresource?: 'status';
+      current?: StoreEntry;
+      /** a write the API server makes itself (pods/binding): no admission, status taken from the body */
+      internal?: boolean;
+    },
   ): Promise<WriteResult> {
     this.checkTypeAndNamespace(info, namespace, body);
     if (body.metadata.name !== undefined && body.metadata.name !== name) {
@@ -165,7 +170,7 @@ export class ObjectStorage {
       if (body.metadata.annotations !== undefined) obj.metadata.annotations = body.metadata.annotations;
     } else {
       obj = body;
-      if (hasStatusSubresource(info)) {
+      if (hasStatusSubresource(info) && !opts.internal) {
         if (old.status === undefined) delete obj.status;
         else obj.status = old.status;
       }
@@ -182,7 +187,7 @@ export class ObjectStorage {
       delete meta.deletionTimestamp;
       delete meta.deletionGracePeriodSeconds;
     }
-    if (opts.subresource !== 'status') {
+    if (opts.subresource !== 'status' && !opts.internal) {
       const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
       return this.commit(info, key, cur, old, obj, opts, warnings);
     }

@@ -530,11 +530,8 @@ export class ApiServer {
     const conds = (next.status.conditions ??= []).filter((c: any) => c.type !== 'PodScheduled');
     conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() });
     next.status.conditions = conds;
-    // binding writes both spec.nodeName and status, so it goes through the status path for status and a direct write for spec
-    const r = await this.storage.update(info, ns, name, next, { ...this.writeOptions(ctx), fieldValidation: 'Ignore', current: this.opts.store.get(storageKey(info, ns, name)) });
-    const withStatus = structuredClone(r.object);
-    withStatus.status = next.status;
-    await this.storage.update(info, ns, name, withStatus, { subresource: 'status' });
+    // binding is the one write that may set spec.nodeName of an existing pod, so it skips pod-update validation
+    await this.storage.update(info, ns, name, next, { ...this.writeOptions(ctx), fieldValidation: 'Ignore', internal: true, current: this.opts.store.get(storageKey(info, ns, name)) });
     this.reply(ctx, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
   }
 

@@ -1,0 +1,91 @@
+// kubectl logs against pods/log: the API server reads the container log files a runtime appends to.
+import * as assert from 'assert';
+import * as path from 'path';
+import { appendLogLines, containerLogFile } from '../../cluster/logs/podLogFiles';
+import { ApiClient } from '../../cluster/client/apiClient';
+import { startTestCluster, TestCluster, eventually } from '../helpers/testCluster';
+
+const POD = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'web', namespace: 'default' },
+  spec: { containers: [{ name: 'app', image: 'nginx:1.27' }, { name: 'sidecar', image: 'busybox:1.36' }] },
+};
+
+describe('kubectl logs', function () {
+  this.timeout(60_000);
+  let t: TestCluster;
+  let client: ApiClient;
+  let uid: string;
+  let logsDir: string;
+
+  const runningStatus = (restarts: number) => ({
+    phase: 'Running',
+    containerStatuses: ['app', 'sidecar'].map((name) => ({
+      name, ready: true, restartCount: name === 'app' ? restarts : 0, image: 'x', imageID: '', started: true,
+      state: { running: { startedAt: '2026-11-24T00:00:00Z' } },
+      ...(name === 'app' && restarts > 0 ? { lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: '2026-11-24T00:00:00Z', finishedAt: '2026-11-24T00:00:01Z' } } } : {}),
+    })),
+  });
+
+  async function setStatus(status: any): Promise<void> {
+    const pod = await client.get('/api/v1/namespaces/default/pods/web');
+    await client.update('/api/v1/namespaces/default/pods/web/status', { ...pod, status });
+  }
+
+  before(async () => {
+    t = await startTestCluster();
+    client = new ApiClient({ server: t.cluster.url, token: t.cluster.token, ca: t.cluster.caCert });
+    logsDir = path.join(t.cluster.stateDir, 'logs');
+    const pod = await client.create('/api/v1/namespaces/default/pods', POD);
+    uid = pod.metadata.uid;
+    await client.create('/api/v1/namespaces/default/pods/web/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'web' }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-1' } });
+    await setStatus(runningStatus(1));
+    const ref = { namespace: 'default', name: 'web', uid };
+    const t0 = Date.now() - 3600_000;
+    appendLogLines(containerLogFile(logsDir, ref, 'app', 0), 'stdout', ['first run crashed'], new Date(t0));
+    appendLogLines(containerLogFile(logsDir, ref, 'app', 1), 'stdout', ['old line'], new Date(t0));
+    appendLogLines(containerLogFile(logsDir, ref, 'app', 1), 'stdout', ['line 1', 'line 2', 'line 3']);
+    appendLogLines(containerLogFile(logsDir, ref, 'sidecar', 0), 'stderr', ['sidecar says hi']);
+  });
+  after(async () => {
+    client?.close();
+    await t?.stop();
+  });
+
+  it('prints the current run of a container, with tail, since and timestamps', async () => {
+    const all = await t.kubectl(['logs', 'web', '-c', 'app']);
+    assert.strictEqual(all.code, 0, all.stderr);
+    assert.strictEqual(all.stdout, 'old line\nline 1\nline 2\nline 3\n');
+    const tail = await t.kubectl(['logs', 'web', '-c', 'app', '--tail=2']);
+    assert.strictEqual(tail.stdout, 'line 2\nline 3\n');
+    const since = await t.kubectl(['logs', 'web', '-c', 'app', '--since=10m']);
+    assert.strictEqual(since.stdout, 'line 1\nline 2\nline 3\n');
+    const ts = await t.kubectl(['logs', 'web', '-c', 'app', '--tail=1', '--timestamps']);
+    assert.match(ts.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z line 3\n$/);
+    const limited = await t.kubectl(['logs', 'web', '-c', 'app', '--limit-bytes=4']);
+    assert.strictEqual(limited.stdout, 'old ');
+  });
+
+  it('prints the previous run with --previous and another container with -c', async () => {
+    const prev = await t.kubectl(['logs', 'web', '-c', 'app', '--previous']);
+    assert.strictEqual(prev.stdout, 'first run crashed\n');
+    const side = await t.kubectl(['logs', 'web', '-c', 'sidecar']);
+    assert.strictEqual(side.stdout, 'sidecar says hi\n');
+    const wrong = await t.kubectl(['logs', 'web', '-c', 'nope']);
+    assert.notStrictEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /container nope is not valid for pod web/);
+  });
+
+  it('follows new lines with -f until the container stops', async () => {
+    const f = t.kubectlStream(['logs', '-f', 'web', '-c', 'app', '--tail=1']);
+    await eventually(() => f.output().includes('line 3'), 10_000, 'the tail line');
+    appendLogLines(containerLogFile(logsDir, { namespace: 'default', name: 'web', uid }, 'app', 1), 'stdout', ['appended while following']);
+    await eventually(() => f.output().includes('appended while following'), 10_000, 'the appended line');
+    assert.ok(!f.output().includes('line 2'));
+    const stopped = runningStatus(1);
+    (stopped.containerStatuses[0] as any).state = { terminated: { exitCode: 0, reason: 'Completed', startedAt: '2026-11-24T00:00:00Z', finishedAt: '2026-11-24T00:00:05Z' } };
+    await setStatus(stopped);
+    assert.strictEqual(await f.exited, 0, 'kubectl logs -f ends when the container stops');
+  });
+});
