@@ -32,6 +32,12 @@ export interface ApiServerOptions {
 }
 
 const TABLE_RE = /as=Table/;
+const METADATA_RE = /as=PartialObjectMetadata(List)?/;
+
+/** What metadata-only clients (the garbage collector) get instead of whole objects. */
+function partialObjectMetadata(obj: any): any {
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
+}
 
 interface Ctx {
   req: IncomingMessage;
@@ -217,6 +223,10 @@ export class ApiServer {
     this.openapiCache.clear();
   }
 
+  private wantsMetadataOnly(ctx: Ctx): boolean {
+    return METADATA_RE.test(String(ctx.req.headers.accept ?? ''));
+  }
+
   private wantsTable(ctx: Ctx): boolean {
     return TABLE_RE.test(String(ctx.req.headers.accept ?? ''));
   }
@@ -256,6 +266,7 @@ export class ApiServer {
     switch (method) {
       case 'GET': {
         const obj = this.storage.get(info, ns, name);
+        if (this.wantsMetadataOnly(ctx)) return this.reply(ctx, 200, partialObjectMetadata(obj));
         if (this.wantsTable(ctx)) return this.reply(ctx, 200, this.renderTable(info, [obj], { resourceVersion: obj.metadata.resourceVersion }));
         return this.reply(ctx, 200, obj);
       }
@@ -369,6 +380,7 @@ export class ApiServer {
       listMeta.remainingItemCount = remaining;
     }
     if (this.wantsTable(ctx)) return this.reply(ctx, 200, this.renderTable(info, selected, listMeta));
+    if (this.wantsMetadataOnly(ctx)) return this.reply(ctx, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: listMeta, items: selected.map(partialObjectMetadata) });
     this.reply(ctx, 200, { kind: info.listKind, apiVersion: apiVersionOf(info), metadata: listMeta, items: selected.map((o) => withTypeMeta(info, o)) });
   }
 
@@ -376,13 +388,16 @@ export class ApiServer {
     const q = ctx.url.searchParams;
     const match = this.selectors(ctx, info);
     const table = this.wantsTable(ctx);
+    const metadataOnly = this.wantsMetadataOnly(ctx);
     const timeout = q.get('timeoutSeconds');
     serveWatch(this.opts.store, ctx.res, {
       info,
       prefix: storageKey(info, ns),
       resourceVersion: q.get('resourceVersion') ?? undefined,
       matches: match,
-      render: table ? (obj, first) => this.renderTable(info, [obj], { resourceVersion: obj.metadata?.resourceVersion }, !first) : (obj) => obj,
+      render: table
+        ? (obj, first) => this.renderTable(info, [obj], { resourceVersion: obj.metadata?.resourceVersion }, !first)
+        : metadataOnly ? partialObjectMetadata : (obj) => obj,
       bookmarks: q.get('allowWatchBookmarks') === 'true',
       timeoutSeconds: timeout !== null ? Number(timeout) : undefined,
       bookmarkObject: (rv) => ({ kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: rv } }),

@@ -15,6 +15,9 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** Asks for PartialObjectMetadata instead of whole objects, as metadata informers do. */
+const METADATA_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+
 export type WatchEventHandler = (type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR', object: any) => void;
 
 /** The URL path of a resource collection or item. */
@@ -43,7 +46,7 @@ export class ApiClient {
 
   private readonly userAgent: string;
 
-  request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<any> {
+  request(method: string, path: string, body?: unknown, contentType = 'application/json', accept = 'application/json'): Promise<any> {
     return new Promise((resolve, reject) => {
       const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
       const req = https.request(
@@ -55,7 +58,7 @@ export class ApiClient {
           agent: this.agent,
           headers: {
             Authorization: `Bearer ${this.config.token}`,
-            Accept: 'application/json',
+            Accept: accept,
             'User-Agent': this.userAgent,
             ...(data !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(data) } : {}),
           },
@@ -87,9 +90,9 @@ export class ApiClient {
     return this.request('GET', path);
   }
 
-  list(path: string, query: Record<string, string> = {}): Promise<any> {
+  list(path: string, query: Record<string, string> = {}, metadataOnly = false): Promise<any> {
     const qs = new URLSearchParams(query).toString();
-    return this.request('GET', qs ? `${path}?${qs}` : path);
+    return this.request('GET', qs ? `${path}?${qs}` : path, undefined, undefined, metadataOnly ? METADATA_ACCEPT : 'application/json');
   }
 
   create(path: string, obj: any): Promise<any> {
@@ -110,7 +113,7 @@ export class ApiClient {
   }
 
   /** Streams watch events until stop() or the server ends the stream; onEnd tells why it ended. */
-  watch(path: string, query: Record<string, string>, onEvent: WatchEventHandler, onEnd: (err?: Error) => void): { stop(): void } {
+  watch(path: string, query: Record<string, string>, onEvent: WatchEventHandler, onEnd: (err?: Error) => void, metadataOnly = false): { stop(): void } {
     const qs = new URLSearchParams({ ...query, watch: 'true', allowWatchBookmarks: 'true' }).toString();
     let stopped = false;
     const req = https.request(
@@ -120,7 +123,7 @@ export class ApiClient {
         path: `${path}?${qs}`,
         method: 'GET',
         agent: this.watchAgent,
-        headers: { Authorization: `Bearer ${this.config.token}`, Accept: 'application/json', 'User-Agent': this.userAgent },
+        headers: { Authorization: `Bearer ${this.config.token}`, Accept: metadataOnly ? METADATA_ACCEPT : 'application/json', 'User-Agent': this.userAgent },
       },
       (res) => {
         if ((res.statusCode ?? 0) >= 400) {

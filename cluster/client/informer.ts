@@ -23,7 +23,13 @@ export class Informer {
   private syncWaiters: (() => void)[] = [];
   private retryTimer?: NodeJS.Timeout;
 
-  constructor(private readonly client: ApiClient, readonly info: ResourceInfo, private readonly namespace?: string) {}
+  constructor(
+    private readonly client: ApiClient,
+    readonly info: ResourceInfo,
+    private readonly namespace?: string,
+    /** cache only metadata (PartialObjectMetadata), for components that need no more */
+    private readonly metadataOnly = false,
+  ) {}
 
   on(h: InformerHandlers): void {
     this.handlers.push(h);
@@ -59,7 +65,7 @@ export class Informer {
     if (this.stopped) return;
     let list: any;
     try {
-      list = await this.client.list(resourcePath(this.info, this.namespace));
+      list = await this.client.list(resourcePath(this.info, this.namespace), {}, this.metadataOnly);
     } catch {
       this.retry();
       return;
@@ -110,6 +116,7 @@ export class Informer {
         if (err) this.retry();
         else this.startWatch(lastRv);
       },
+      this.metadataOnly,
     );
   }
 

@@ -23,7 +23,8 @@ export class GarbageCollector {
   async start(): Promise<void> {
     for (const info of this.resources) {
       if (!info.verbs.includes('watch') || !info.verbs.includes('delete')) continue;
-      const inf = new Informer(this.client, info);
+      // owner references and finalizers are all it needs, so it caches metadata only
+      const inf = new Informer(this.client, info, undefined, true);
       inf.on({
         add: (o) => this.observe(info, o),
         update: (o) => this.observe(info, o),
