@@ -1,7 +1,7 @@
 // Starts the embedded cluster: store, certificates, token, API server, kubeconfig.
 import * as fs from 'fs';
 import * as path from 'path';
-import { openStore } from './store';
+import { openStore, StoreOptions } from './store';
 import { Store } from './store/types';
 import { ApiServer } from './apiserver/server';
 import { ensureCertificates } from './security/certificates';
@@ -13,6 +13,8 @@ export interface ClusterOptions {
   stateDir: string;
   port?: number;
   host?: string;
+  /** store tuning (history kept for watches, log size before a snapshot) */
+  storeOptions?: StoreOptions;
 }
 
 export interface RunningCluster {
@@ -31,7 +33,7 @@ export interface RunningCluster {
 export async function startCluster(opts: ClusterOptions): Promise<RunningCluster> {
   const stateDir = path.resolve(opts.stateDir);
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  const [store, certs] = await Promise.all([openStore(path.join(stateDir, 'store')), ensureCertificates(stateDir)]);
+  const [store, certs] = await Promise.all([openStore(path.join(stateDir, 'store'), opts.storeOptions), ensureCertificates(stateDir)]);
   const token = ensureToken(stateDir);
   const apiServer = new ApiServer({
     store,

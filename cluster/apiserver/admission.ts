@@ -57,14 +57,28 @@ export function admit(
     // deepest first so removing one path never shifts another
     for (const e of [...result.unknownFields].sort((a, b) => b.path.length - a.path.length)) removePath(obj, e.path);
   }
-  if (result.errors.length) throw invalid(info.kind, info.group, name, result.errors);
-  if (!info.custom) {
-    applyDefaults(obj, createUid ? { create: true, uid: createUid } : undefined);
-    const semantic = validateSemantics(obj, old);
-    if (semantic.length) throw invalid(info.kind, info.group, name, semantic);
-  } else {
-    const semantic = validateSemantics(obj, old).filter((e) => e.path[0] === 'metadata');
-    if (semantic.length) throw invalid(info.kind, info.group, name, semantic);
+  // like the real API server, report schema and semantic problems together, one cause per field
+  const errors = [...result.errors];
+  const seen = new Set(errors.map((e) => formatFieldPath(e.path)));
+  let semantic: FieldError[] = [];
+  try {
+    if (!info.custom) {
+      if (result.errors.length === 0) applyDefaults(obj, createUid ? { create: true, uid: createUid } : undefined);
+      semantic = validateSemantics(obj, old);
+    } else {
+      semantic = validateSemantics(obj, old).filter((e) => e.path[0] === 'metadata');
+    }
+  } catch {
+    // a body too malformed for the semantic checks already has schema errors to report
+    if (!errors.length) throw badRequest('the object could not be checked: malformed content');
   }
+  for (const e of semantic) {
+    const key = formatFieldPath(e.path);
+    if (!seen.has(key)) {
+      seen.add(key);
+      errors.push(e);
+    }
+  }
+  if (errors.length) throw invalid(info.kind, info.group, name, errors);
   return { warnings };
 }

@@ -3,7 +3,7 @@ import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { startCluster, RunningCluster } from '../../cluster/embeddedCluster';
+import { startCluster, RunningCluster, ClusterOptions } from '../../cluster/embeddedCluster';
 
 export interface KubectlResult {
   code: number;
@@ -24,9 +24,9 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startTestCluster(): Promise<TestCluster> {
+export async function startTestCluster(options: Partial<ClusterOptions> = {}): Promise<TestCluster> {
   const dir = tempDir('slipway-test-');
-  const cluster = await startCluster({ stateDir: path.join(dir, 'state') });
+  const cluster = await startCluster({ stateDir: path.join(dir, 'state'), ...options });
   // kubectl keeps caches and config under HOME; keep them inside the test's folder
   const env = { ...process.env, HOME: dir, KUBECONFIG: cluster.kubeconfig };
   const base = ['--kubeconfig', cluster.kubeconfig, '--cache-dir', path.join(dir, 'kube-cache')];
