@@ -51,32 +51,26 @@ const replicaColumns = [
   SELECTOR_COLUMN,
 ];
 
-export const replicaSetPrinter: Printer = {
-  columns: replicaColumns,
-  cells: (o, now) => [
-    o.metadata?.name ?? '',
-    int(o.spec?.replicas, 1),
-    int(o.status?.replicas),
-    int(o.status?.readyReplicas),
-    since(o.metadata?.creationTimestamp, now),
-    ...templateCells(o),
-    selectorText(o.spec?.selector),
-  ],
-};
+/** ReplicaSets and ReplicationControllers print alike; only their selector's shape differs. */
+function replicaPrinter(selector: (o: any) => string): Printer {
+  return {
+    columns: replicaColumns,
+    cells: (o, now) => [
+      o.metadata?.name ?? '',
+      int(o.spec?.replicas, 1),
+      int(o.status?.replicas),
+      int(o.status?.readyReplicas),
+      since(o.metadata?.creationTimestamp, now),
+      ...templateCells(o),
+      selector(o),
+    ],
+  };
+}
 
-export const replicationControllerPrinter: Printer = {
-  columns: replicaColumns,
-  cells: (o, now) => [
-    o.metadata?.name ?? '',
-    int(o.spec?.replicas, 1),
-    int(o.status?.replicas),
-    int(o.status?.readyReplicas),
-    since(o.metadata?.creationTimestamp, now),
-    ...templateCells(o),
-    // A ReplicationController selector is a plain label map.
-    formatLabels(o.spec?.selector),
-  ],
-};
+export const replicaSetPrinter: Printer = replicaPrinter((o) => selectorText(o.spec?.selector));
+
+// A ReplicationController selector is a plain label map.
+export const replicationControllerPrinter: Printer = replicaPrinter((o) => formatLabels(o.spec?.selector));
 
 export const statefulSetPrinter: Printer = {
   columns: [
