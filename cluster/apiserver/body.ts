@@ -1,6 +1,7 @@
-// Reading and decoding request bodies: JSON or YAML, at most 3 MiB as the real API server allows.
+// Reading and decoding request bodies: JSON, YAML or Kubernetes protobuf, at most 3 MiB as the real API server allows.
 import type { IncomingMessage } from 'http';
 import { parse as parseYaml } from 'yaml';
+import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf/decode';
 import { ApiError, badRequest, tooLarge } from './status';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -35,13 +36,15 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
-/** Decodes a JSON or YAML body into a value; bad syntax is a 400 that says where. */
+/** Decodes a JSON, YAML or protobuf body into a JSON value; bad syntax is a 400 that says where. */
 export function decodeBody(buf: Buffer, contentType: string | undefined): any {
+  const mt = mediaType(contentType);
+  // typed clients such as kubectl create send protobuf and never retry with JSON
+  if (mt === PROTOBUF_MEDIA_TYPE) return decodeKubernetesProtobuf(buf);
   const text = buf.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty');
-  const mt = mediaType(contentType);
-  if (mt === 'application/vnd.kubernetes.protobuf' || mt === 'application/cbor') {
-    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  if (mt === 'application/cbor') {
+    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}`);
   }
   const yamlish = mt.includes('yaml');
   try {
