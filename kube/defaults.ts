@@ -346,7 +346,8 @@ function defaultBinding(o: Json): void {
   setIf(child(o, 'roleRef'), 'apiGroup', blank, RBAC_GROUP);
   each(o.subjects, (s) => {
     if (!blank(s.apiGroup)) return;
-    if (s.kind === 'ServiceAccount') s.apiGroup = '';
+    // a ServiceAccount subject's group is the core group, which the API leaves out (omitempty)
+    if (s.kind === 'ServiceAccount') delete s.apiGroup;
     else if (s.kind === 'User' || s.kind === 'Group') s.apiGroup = RBAC_GROUP;
   });
 }

@@ -118,7 +118,11 @@ export class ObjectStorage {
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + generateSuffix();
     for (const f of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete meta[f];
-    if (hasStatusSubresource(info)) obj.status = initialStatus(info, obj);
+    if (hasStatusSubresource(info)) {
+      const status = initialStatus(info, obj);
+      if (status === undefined) delete obj.status;
+      else obj.status = status;
+    }
     const uid = crypto.randomUUID();
     const { warnings } = admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
     meta.uid = uid;
@@ -333,6 +337,9 @@ function initialStatus(info: ResourceInfo, obj: any): any {
   if (info.group === '' && info.plural === 'persistentvolumeclaims') return { phase: 'Pending' };
   if (info.group === '' && info.plural === 'persistentvolumes') return { phase: 'Pending' };
   if (info.group === '' && info.plural === 'services') return { loadBalancer: {} };
+  // Go zero values of the status structs, as the real API server serializes them
+  if (info.group === 'policy' && info.plural === 'poddisruptionbudgets') return { currentHealthy: 0, desiredHealthy: 0, disruptionsAllowed: 0, expectedPods: 0 };
+  if (info.group === 'autoscaling' && info.plural === 'horizontalpodautoscalers') return { currentReplicas: 0, desiredReplicas: 0 };
   return info.custom ? undefined : {};
 }
 

@@ -311,7 +311,7 @@ export class ApiServer {
   private deleteOptions(ctx: Ctx, buf: Buffer): DeleteOptions {
     const q = ctx.url.searchParams;
     let body: any = {};
-    if (buf.length && buf.toString().trim()) body = decodeBody(buf, 'application/json');
+    if (buf.length && buf.toString().trim()) body = decodeBody(buf, ctx.req.headers['content-type'] ?? 'application/json');
     const policy = body.propagationPolicy ?? q.get('propagationPolicy') ?? (body.orphanDependents === true || q.get('orphanDependents') === 'true' ? 'Orphan' : undefined);
     if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) {
       throw badRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
