@@ -8,6 +8,7 @@ import { ensureCertificates } from './security/certificates';
 import { ensureToken } from './security/token';
 import { writeKubeconfig } from './security/kubeconfig';
 import { ControllerManager } from './controllers/controllerManager';
+import { ScaledClock, setClock } from './clock';
 
 export interface ClusterOptions {
   stateDir: string;
@@ -15,6 +16,8 @@ export interface ClusterOptions {
   host?: string;
   /** store tuning (history kept for watches, log size before a snapshot) */
   storeOptions?: StoreOptions;
+  /** cluster milliseconds per real millisecond; tests speed up back-off, deadlines and schedules */
+  clockSpeed?: number;
 }
 
 export interface RunningCluster {
@@ -32,6 +35,7 @@ export interface RunningCluster {
 
 export async function startCluster(opts: ClusterOptions): Promise<RunningCluster> {
   const stateDir = path.resolve(opts.stateDir);
+  setClock(new ScaledClock(opts.clockSpeed ?? 1));
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const [store, certs] = await Promise.all([openStore(path.join(stateDir, 'store'), opts.storeOptions), ensureCertificates(stateDir)]);
   const token = ensureToken(stateDir);

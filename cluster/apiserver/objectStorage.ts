@@ -9,6 +9,7 @@ import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } fr
 import { updateManagedFields } from '../../kube/patch';
 import { fieldSchemaFor } from '../../kube/schemas';
 import { deepEqual } from '../../kube/objects';
+import { clock, timestamp } from '../clock';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -30,7 +31,7 @@ export interface DeleteOptions {
 
 /** Kubernetes timestamps have second precision. */
 export function nowTimestamp(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return timestamp();
 }
 
 export function storageKey(info: ResourceInfo, namespace: string | undefined, name?: string): string {
@@ -61,10 +62,22 @@ function hasStatusSubresource(info: ResourceInfo): boolean {
 
 export type CustomSchemaLookup = (info: ResourceInfo) => any | undefined;
 
+/**
+ * Server-side allocation around writes, as the real API server's registries allocate Service cluster IPs
+ * and node ports: run after admission, before the object is stored. They may fill fields or throw an ApiError.
+ */
+export interface StorageHooks {
+  beforeCreate?(info: ResourceInfo, obj: any, dryRun: boolean): void;
+  beforeUpdate?(info: ResourceInfo, obj: any, old: any, dryRun: boolean): void;
+  /** the object is gone from the store: release what it held */
+  afterDelete?(info: ResourceInfo, obj: any): void;
+}
+
 export class ObjectStorage {
   constructor(
     private readonly store: Store,
     private readonly customSchema: CustomSchemaLookup,
+    private readonly hooks: StorageHooks[] = [],
   ) {}
 
   get(info: ResourceInfo, namespace: string | undefined, name: string): any {
@@ -127,6 +140,7 @@ export class ObjectStorage {
     const { warnings } = admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
     meta.uid = uid;
     meta.creationTimestamp = nowTimestamp();
+    for (const h of this.hooks) h.beforeCreate?.(info, obj, !!opts.dryRun);
     if ('spec' in obj || info.custom) meta.generation = 1;
     this.trackManager(info, undefined, obj, opts);
     if (opts.dryRun) return { object: withTypeMeta(info, obj), warnings };
@@ -193,6 +207,7 @@ export class ObjectStorage {
     }
     if (opts.subresource !== 'status' && !opts.internal) {
       const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
+      for (const h of this.hooks) h.beforeUpdate?.(info, obj, old, !!opts.dryRun);
       return this.commit(info, key, cur, old, obj, opts, warnings);
     }
     return this.commit(info, key, cur, old, obj, opts, []);
@@ -220,6 +235,7 @@ export class ObjectStorage {
     if (meta.deletionTimestamp && !(meta.finalizers?.length) && !hasPendingSpecFinalizers(info, obj)) {
       try {
         const e = await this.store.delete(key, cur.modRevision);
+        this.released(info, e.value);
         return { object: withTypeMeta(info, e.value), warnings };
       } catch (err) {
         throw this.mapStoreError(err, info, meta.name);
@@ -278,12 +294,12 @@ export class ObjectStorage {
     const pendingNamespace = info.group === '' && info.plural === 'namespaces' && hasPendingSpecFinalizers(info, obj);
     if (finalizers.length || needsGrace || pendingNamespace) {
       if (!meta.deletionTimestamp) {
-        meta.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        meta.deletionTimestamp = timestamp(clock().now() + grace * 1000);
         meta.deletionGracePeriodSeconds = grace;
         if (meta.generation !== undefined) meta.generation += 1;
       } else if (needsGrace && grace < (meta.deletionGracePeriodSeconds ?? Infinity)) {
         // a shorter grace period may replace a longer one, never the reverse
-        meta.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        meta.deletionTimestamp = timestamp(clock().now() + grace * 1000);
         meta.deletionGracePeriodSeconds = grace;
       }
       if (pendingNamespace) obj.status = { ...(obj.status ?? {}), phase: 'Terminating' };
@@ -298,10 +314,15 @@ export class ObjectStorage {
     if (opts.dryRun) return { object: withTypeMeta(info, old), pending: false };
     try {
       const e = await this.store.delete(key, cur.modRevision);
+      this.released(info, e.value);
       return { object: withTypeMeta(info, e.value), pending: false };
     } catch (err) {
       throw this.mapStoreError(err, info, name);
     }
+  }
+
+  private released(info: ResourceInfo, obj: any): void {
+    for (const h of this.hooks) h.afterDelete?.(info, obj);
   }
 
   mapStoreError(err: unknown, info: ResourceInfo, name: string): unknown {

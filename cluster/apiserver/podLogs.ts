@@ -1,4 +1,5 @@
 // GET pods/<name>/log: container, follow, tailLines, sinceSeconds, sinceTime, timestamps, previous, limitBytes.
+import { clock } from '../clock';
 import * as fs from 'fs';
 import type { ServerResponse } from 'http';
 import { badRequest } from './status';
@@ -87,7 +88,7 @@ export function servePodLogs(src: LogSource, pod: any, q: LogQuery, res: ServerR
     }
   }
   const file = containerLogFile(src.logsDir, ref, container, run);
-  const since = q.sinceSeconds !== undefined ? Date.now() - q.sinceSeconds * 1000 : q.sinceTime ? Date.parse(q.sinceTime) : undefined;
+  const since = q.sinceSeconds !== undefined ? clock().now() - q.sinceSeconds * 1000 : q.sinceTime ? Date.parse(q.sinceTime) : undefined;
   let budget = q.limitBytes ?? Infinity;
 
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });

@@ -1,4 +1,5 @@
 // The embedded cluster's API server: Kubernetes REST over HTTPS on loopback with bearer-token auth.
+import { clock } from '../clock';
 import * as https from 'https';
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
@@ -13,7 +14,7 @@ import { ApiError, badRequest, internalError, methodNotAllowed, notFound, pathNo
 import { decodeBody, mediaType, readBody } from './body';
 import { parseResourcePath, RequestInfo } from './requestInfo';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, legacyApiVersions, wantsAggregated } from './discovery';
-import { ObjectStorage, storageKey, withTypeMeta, nowTimestamp, DeleteOptions } from './objectStorage';
+import { ObjectStorage, storageKey, withTypeMeta, nowTimestamp, DeleteOptions, StorageHooks } from './objectStorage';
 import { parseFieldValidation } from './admission';
 import { patchObject, patchTypeOf } from './patching';
 import { serveWatch } from './watch';
@@ -29,6 +30,8 @@ export interface ApiServerOptions {
   token: string;
   /** folder of container log files (see cluster/logs/podLogFiles) */
   logsDir: string;
+  /** server-side allocators (Service cluster IPs, node ports) */
+  hooks?: StorageHooks[];
 }
 
 const TABLE_RE = /as=Table/;
@@ -55,7 +58,7 @@ export class ApiServer {
   private openapiCache = new Map<string, { body: string; hash: string }>();
 
   constructor(private readonly opts: ApiServerOptions) {
-    this.storage = new ObjectStorage(opts.store, (info) => this.customResources.lookup(info)?.schema ?? (info.custom ? null : undefined));
+    this.storage = new ObjectStorage(opts.store, (info) => this.customResources.lookup(info)?.schema ?? (info.custom ? null : undefined), opts.hooks);
   }
 
   get store(): Store {
@@ -233,7 +236,7 @@ export class ApiServer {
 
   private renderTable(info: ResourceInfo, objects: any[], listMeta: any, noHeaders = false): any {
     const custom = info.custom ? this.customResources.lookup(info) : undefined;
-    const table = custom ? tableForCustomResource(info, objects, custom.printerColumns, listMeta, new Date()) : toTable(info, objects, listMeta, new Date());
+    const table = custom ? tableForCustomResource(info, objects, custom.printerColumns, listMeta, new Date(clock().now())) : toTable(info, objects, listMeta, new Date(clock().now()));
     if (noHeaders) table.columnDefinitions = [];
     return table;
   }

@@ -1,27 +1,49 @@
-// Runs the cluster's controllers as API clients of the API server.
+// Runs the cluster's controllers as API clients of the API server, sharing informers and a clock.
 import { ResourceInfo } from '../../kube/registry';
 import { ApiClient, ClientConfig } from '../client/apiClient';
+import { SharedInformers } from '../client/sharedInformers';
+import { clock } from '../clock';
+import { Controller, ControllerContext } from './controllerContext';
+import { EventRecorder } from './events';
 import { GarbageCollector } from './garbageCollector';
 import { NamespaceController } from './namespaceController';
+import { CONTROLLERS } from './index';
 
 export class ControllerManager {
   private readonly client: ApiClient;
+  private readonly informers: SharedInformers;
   private gc?: GarbageCollector;
   private ns?: NamespaceController;
+  private readonly controllers: Controller[] = [];
 
   constructor(config: ClientConfig, private readonly resources: () => readonly ResourceInfo[]) {
     this.client = new ApiClient(config, 'slipway-controller-manager');
+    this.informers = new SharedInformers(this.client, resources);
+  }
+
+  context(): ControllerContext {
+    return {
+      client: this.client,
+      informers: this.informers,
+      clock: clock(),
+      recorder: (component, host) => new EventRecorder(this.client, { component, host }),
+      resources: this.resources,
+    };
   }
 
   async start(): Promise<void> {
     this.gc = new GarbageCollector(this.client, this.resources().filter((r) => !r.custom));
     this.ns = new NamespaceController(this.client, this.resources);
-    await Promise.all([this.gc.start(), this.ns.start()]);
+    const ctx = this.context();
+    for (const make of CONTROLLERS) this.controllers.push(make());
+    await Promise.all([this.gc.start(), this.ns.start(), ...this.controllers.map((c) => c.start(ctx))]);
   }
 
   stop(): void {
+    for (const c of this.controllers) c.stop();
     this.gc?.stop();
     this.ns?.stop();
+    this.informers.stop();
     this.client.close();
   }
 }

@@ -1,0 +1,23 @@
+// What every controller is given: an API client, the process's shared informers, an event recorder and
+// the cluster clock. Controllers reach the cluster only through these.
+import { ResourceInfo } from '../../kube/registry';
+import { ApiClient } from '../client/apiClient';
+import { SharedInformers } from '../client/sharedInformers';
+import { Clock } from '../clock';
+import { EventRecorder } from './events';
+
+export interface ControllerContext {
+  client: ApiClient;
+  informers: SharedInformers;
+  clock: Clock;
+  /** an event recorder reporting as this component ("deployment-controller", "default-scheduler", ...) */
+  recorder(component: string, host?: string): EventRecorder;
+  resources(): readonly ResourceInfo[];
+}
+
+export interface Controller {
+  readonly name: string;
+  /** registers informer handlers and starts work; resolves once it is running */
+  start(ctx: ControllerContext): Promise<void>;
+  stop(): void;
+}
