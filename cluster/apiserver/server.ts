@@ -400,7 +400,7 @@ export class ApiServer {
       matches: match,
       render: table
         ? (obj, first) => this.renderTable(info, [obj], { resourceVersion: obj.metadata?.resourceVersion }, !first)
-        : metadataOnly ? partialObjectMetadata : (obj) => obj,
+        : metadataOnly ? partialObjectMetadata : undefined,
       bookmarks: q.get('allowWatchBookmarks') === 'true',
       timeoutSeconds: timeout !== null ? Number(timeout) : undefined,
       bookmarkObject: (rv) => ({ kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: rv } }),

@@ -12,7 +12,8 @@ export interface WatchRequest {
   /** undefined or "0": start with ADDED events for the current state */
   resourceVersion?: string;
   matches: (obj: any) => boolean;
-  render: (obj: any, first: boolean) => any;
+  /** undefined: the object as stored */
+  render?: (obj: any, first: boolean) => any;
   bookmarks: boolean;
   timeoutSeconds?: number;
   /** for bookmarks' object */
@@ -21,14 +22,33 @@ export interface WatchRequest {
 
 const BOOKMARK_INTERVAL_MS = 60_000;
 
+// Stored objects are immutable and shared by every watcher, so one serialization of an event serves all
+// plain-JSON watchers of it (dozens of components watch pods).
+const serialized = new WeakMap<object, { type: string; line: string }[]>();
+
+function plainEventLine(type: string, obj: any): string {
+  let cached = serialized.get(obj);
+  const hit = cached?.find((c) => c.type === type);
+  if (hit) return hit.line;
+  const line = JSON.stringify({ type, object: obj }) + '\n';
+  if (!cached) serialized.set(obj, (cached = []));
+  cached.push({ type, line });
+  return line;
+}
+
 export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest): void {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
   let first = true;
   const send = (type: string, obj: any) => {
-    const body = JSON.stringify({ type, object: type === 'BOOKMARK' || type === 'ERROR' ? obj : w.render(withTypeMeta(w.info, obj), first) });
+    if (type === 'BOOKMARK' || type === 'ERROR') {
+      res.write(JSON.stringify({ type, object: obj }) + '\n');
+      return;
+    }
+    const typed = withTypeMeta(w.info, obj);
+    if (!w.render) res.write(plainEventLine(type, typed));
+    else res.write(JSON.stringify({ type, object: w.render(typed, first) }) + '\n');
     first = false;
-    res.write(body + '\n');
   };
 
   let after: number;

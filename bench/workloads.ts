@@ -1,0 +1,170 @@
+// Benchmarks of the embedded cluster's controllers, scheduler and kubelets. Prints figures;
+// bench/RESULTS.md records them.
+//   node out/bench/workloads.js [pods|rollout|scheduler|all] [deployments=1000] [replicas=10]
+import { spawn, ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as https from 'https';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiClient } from '../cluster/client/apiClient';
+
+const CLI = path.resolve(__dirname, '../syncer/cli.js');
+
+interface Running {
+  child: ChildProcess;
+  client(): ApiClient;
+  stop(): Promise<void>;
+}
+
+function startCluster(state: string, nodes: number): Promise<Running> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--max-old-space-size=4096', CLI, 'cluster', '--state', state, '--port', '0', '--nodes', String(nodes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.on('exit', (c) => reject(new Error(`cluster exited ${c}: ${out}`)));
+    child.stdout!.on('data', async (d) => {
+      out += d;
+      const m = /API server: (https:\/\/\S+)/.exec(out);
+      if (!m || (child as any).started) return;
+      (child as any).started = true;
+      const url = m[1];
+      const ca = fs.readFileSync(path.join(state, 'pki', 'ca.crt'), 'utf8');
+      for (;;) {
+        const ok = await new Promise<boolean>((r) => https.get(`${url}/readyz`, { ca }, (res) => { res.resume(); r(res.statusCode === 200); }).on('error', () => r(false)));
+        if (ok) break;
+      }
+      const token = fs.readFileSync(path.join(state, 'token'), 'utf8').trim();
+      resolve({
+        child,
+        client: () => new ApiClient({ server: url, token, ca }),
+        stop: () => new Promise((r) => { child.removeAllListeners('exit'); child.once('exit', () => r()); child.kill('SIGTERM'); }),
+      });
+    });
+  });
+}
+
+function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+function deployment(name: string, replicas: number, image = 'nginx:1.27', extra: any = {}): any {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, labels: { bench: 'yes' } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'app', image, resources: { requests: { cpu: '1m', memory: '1Mi' } } }] },
+      },
+      ...extra,
+    },
+  };
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const t0 = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - t0;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function pods(deployments: number, replicas: number): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-'));
+  const c = await startCluster(dir, 3);
+  const clients = Array.from({ length: 8 }, () => c.client());
+  let peak = rssMiB(c.child.pid!);
+  const sampler = setInterval(() => { peak = Math.max(peak, rssMiB(c.child.pid!)); }, 250);
+  const t0 = Date.now();
+  let next = 0;
+  await Promise.all(clients.map(async (cl) => {
+    while (next < deployments) {
+      const i = next++;
+      await cl.create('/apis/apps/v1/namespaces/default/deployments', deployment(`d${i}`, replicas));
+    }
+  }));
+  const created = Date.now() - t0;
+  const total = deployments * replicas;
+  let lastAvailable = 0;
+  await waitFor('all Deployments Available', async () => {
+    const list = await clients[0].list('/apis/apps/v1/namespaces/default/deployments');
+    lastAvailable = list.items.reduce((n: number, d: any) => n + (d.status?.availableReplicas ?? 0), 0);
+    return list.items.length === deployments && lastAvailable === total;
+  }, 600_000).catch((e) => { console.log(`  stopped: ${e.message}; ${lastAvailable}/${total} pods available`); });
+  const elapsed = Date.now() - t0;
+  clearInterval(sampler);
+  const podList = await clients[0].list('/api/v1/namespaces/default/pods');
+  const perNode = new Map<string, number>();
+  for (const p of podList.items) perNode.set(p.spec.nodeName ?? '<none>', (perNode.get(p.spec.nodeName ?? '<none>') ?? 0) + 1);
+  console.log(`pods: ${deployments} Deployments × ${replicas} replicas = ${total} pods on 3 nodes`);
+  console.log(`  all Available after ${(elapsed / 1000).toFixed(1)} s (creates done after ${(created / 1000).toFixed(1)} s); peak RSS ${peak.toFixed(0)} MiB`);
+  console.log(`  pods per node: ${[...perNode.entries()].map(([n, k]) => `${n}=${k}`).join(', ')}`);
+  for (const cl of clients) cl.close();
+  await c.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function rollout(replicas = 100): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-'));
+  const c = await startCluster(dir, 3);
+  const cl = c.client();
+  const path_ = '/apis/apps/v1/namespaces/default/deployments';
+  await cl.create(path_, deployment('big', replicas));
+  const ready = (gen: number) => async () => {
+    const d = await cl.get(`${path_}/big`);
+    const s = d.status ?? {};
+    return (s.observedGeneration ?? 0) >= gen && s.updatedReplicas === replicas && s.availableReplicas === replicas && (s.replicas ?? 0) === replicas;
+  };
+  const first = await waitFor('first rollout', ready(1), 300_000);
+  const t0 = Date.now();
+  await cl.patch(`${path_}/big`, { spec: { template: { spec: { containers: [{ name: 'app', image: 'nginx:1.28' }] } } } }, 'strategic');
+  const update = await waitFor('rolling update', ready(2), 300_000);
+  console.log(`rollout: ${replicas}-replica Deployment: first rollout ${(first / 1000).toFixed(1)} s; rolling update (25%/25%) to a new image ${((Date.now() - t0) / 1000).toFixed(1)} s (${update} ms polled)`);
+  cl.close();
+  await c.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function scheduler(count = 3000): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-'));
+  const c = await startCluster(dir, 3);
+  const clients = Array.from({ length: 8 }, () => c.client());
+  // bare pods, so the figure is the scheduler's: created first, then timed until every one is bound
+  let next = 0;
+  const t0 = Date.now();
+  await Promise.all(clients.map(async (cl) => {
+    while (next < count) {
+      const i = next++;
+      await cl.create('/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}` }, spec: { containers: [{ name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '1m' } } }] } });
+    }
+  }));
+  const createdAt = Date.now();
+  await waitFor('all pods bound', async () => {
+    const list = await clients[0].list('/api/v1/namespaces/default/pods');
+    return list.items.filter((p: any) => p.spec.nodeName).length === count;
+  }, 300_000);
+  const secs = (Date.now() - t0) / 1000;
+  console.log(`scheduler: ${count} pods created in ${((createdAt - t0) / 1000).toFixed(1)} s and all bound after ${secs.toFixed(1)} s from the first create: ${(count / secs).toFixed(0)} pods/s end to end`);
+  for (const cl of clients) cl.close();
+  await c.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const which = process.argv[2] ?? 'all';
+  const deployments = Number(process.argv[3] ?? 1000);
+  const replicas = Number(process.argv[4] ?? 10);
+  console.log(`# Slipway workload benchmarks — ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+  if (which === 'scheduler' || which === 'all') await scheduler();
+  if (which === 'rollout' || which === 'all') await rollout();
+  if (which === 'pods' || which === 'all') await pods(deployments, replicas);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
