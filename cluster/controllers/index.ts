@@ -1,4 +1,9 @@
 // The controllers the embedded cluster runs, one per file. Each is an API client (see controllerContext.ts).
 import { Controller } from './controllerContext';
+import { JobController } from './jobController';
+import { CronJobController } from './cronJobController';
 
-export const CONTROLLERS: (() => Controller)[] = [];
+export const CONTROLLERS: (() => Controller)[] = [
+  () => new JobController(),
+  () => new CronJobController(),
+];
