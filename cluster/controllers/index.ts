@@ -2,8 +2,10 @@
 import { Controller } from './controllerContext';
 import { JobController } from './jobController';
 import { CronJobController } from './cronJobController';
+import { Scheduler } from '../scheduler/scheduler';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new JobController(),
   () => new CronJobController(),
+  () => new Scheduler(),
 ];

@@ -1,0 +1,44 @@
+// The shapes filters share, after Kubernetes' scheduling framework: a per-attempt cycle state, and
+// statuses that say why a node was rejected and whether evicting pods (preemption) could ever help.
+import { SchedulerCache, NodeInfo } from './cache';
+import { PodInfo } from './podInfo';
+
+/** Unschedulable: preemption might help. UnschedulableAndUnresolvable: it cannot. */
+export type Code = 'Unschedulable' | 'UnschedulableAndUnresolvable';
+
+export interface Status {
+  code: Code;
+  reasons: string[];
+  plugin: string;
+}
+
+export function unschedulable(plugin: string, ...reasons: string[]): Status {
+  return { code: 'Unschedulable', reasons, plugin };
+}
+
+export function unresolvable(plugin: string, ...reasons: string[]): Status {
+  return { code: 'UnschedulableAndUnresolvable', reasons, plugin };
+}
+
+/** Read access to the other objects filters consult, from the shared informers. */
+export interface Lookups {
+  namespaceLabels(ns: string): Record<string, string> | undefined;
+  pvc(ns: string, name: string): any | undefined;
+  pv(name: string): any | undefined;
+  storageClass(name: string): any | undefined;
+}
+
+export interface CycleState {
+  pod: PodInfo;
+  cache: SchedulerCache;
+  lookups: Lookups;
+  /** what PreFilter steps computed for Filter, by plugin */
+  data: Map<string, unknown>;
+}
+
+export interface FilterPlugin {
+  readonly name: string;
+  /** runs once per attempt; a status rejects the pod on every node */
+  preFilter?(state: CycleState): Status | undefined;
+  filter(state: CycleState, node: NodeInfo): Status | undefined;
+}
