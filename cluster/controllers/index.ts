@@ -1,10 +1,14 @@
 // The controllers the embedded cluster runs, one per file. Each is an API client (see controllerContext.ts).
 import { Controller } from './controllerContext';
+import { DeploymentController } from './deploymentController';
+import { ReplicaSetController } from './replicaSetController';
 import { JobController } from './jobController';
 import { CronJobController } from './cronJobController';
 import { Scheduler } from '../scheduler/scheduler';
 
 export const CONTROLLERS: (() => Controller)[] = [
+  () => new ReplicaSetController(),
+  () => new DeploymentController(),
   () => new JobController(),
   () => new CronJobController(),
   () => new Scheduler(),

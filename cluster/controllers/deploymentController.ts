@@ -1,0 +1,440 @@
+// The Deployment controller: one ReplicaSet per pod template (named <deployment>-<pod-template-hash>),
+// revisions in deployment.kubernetes.io/revision, rollouts by the RollingUpdate or Recreate strategy,
+// proportional scaling, pause and resume, rollback by reusing the ReplicaSet of an earlier template,
+// status counters and the Available and Progressing conditions (with progressDeadlineSeconds), and
+// cleanup of old ReplicaSets beyond revisionHistoryLimit. The logic follows Kubernetes' controller;
+// the helpers under deployment/ hold its pieces.
+import { fromLabelSelector, matchesLabels, Selector } from '../../kube/labelSelector';
+import { deepEqual } from '../../kube/objects';
+import { ApiRequestError, resourcePath } from '../client/apiClient';
+import { Informer } from '../client/informer';
+import { Timer } from '../clock';
+import { Controller, ControllerContext } from './controllerContext';
+import { claim } from './deployment/claims';
+import { PROGRESSING, Reasons, getCondition, newDeploymentCondition, setCondition } from './deployment/conditions';
+import { maxRevision, replicaSetsToCleanUp, REVISION_ANNOTATION, setDeploymentRevision, setNewReplicaSetAnnotations } from './deployment/history';
+import { RolloutOps, ScaleResult } from './deployment/ops';
+import { OwnerIndex, controllerUid } from './deployment/ownerIndex';
+import { POD_TEMPLATE_HASH_LABEL, computeHash, equalIgnoreHash } from './deployment/podTemplateHash';
+import { calculateStatus, hasProgressDeadline, rolloutStatus, stuckRecheckDelay } from './deployment/progress';
+import { rolloutRecreate } from './deployment/recreate';
+import { byCreation, maxSurge, newRSNewReplicas, replicasAnnotationsNeedUpdate, setReplicasAnnotations, specReplicas } from './deployment/replicas';
+import { rolloutRolling } from './deployment/rolling';
+import { isScalingEvent, scaleDeployment } from './deployment/scaling';
+import { EventRecorder } from './events';
+import { WorkQueue } from './workQueue';
+
+const DEPLOYMENT_KIND = { apiVersion: 'apps/v1', kind: 'Deployment' };
+const RS_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
+const WORKERS = 8;
+
+function keyOf(obj: any): string {
+  return `${obj.metadata.namespace}/${obj.metadata.name}`;
+}
+
+function splitKey(key: string): [string, string] {
+  const i = key.indexOf('/');
+  return [key.slice(0, i), key.slice(i + 1)];
+}
+
+function selectorOf(d: any): Selector | undefined {
+  try {
+    return fromLabelSelector(d.spec?.selector);
+  } catch {
+    return undefined;
+  }
+}
+
+function selectsAll(d: any): boolean {
+  const s = d.spec?.selector ?? {};
+  return Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0;
+}
+
+export class DeploymentController implements Controller {
+  readonly name = 'deployment-controller';
+  private ctx!: ControllerContext;
+  private deployments!: Informer;
+  private rss!: Informer;
+  private pods!: Informer;
+  private readonly rsIndex = new OwnerIndex();
+  private readonly podIndex = new OwnerIndex();
+  private queue!: WorkQueue;
+  private recorder!: EventRecorder;
+  private readonly timers = new Map<string, Timer>();
+  private markSynced!: () => void;
+  private readonly synced = new Promise<void>((r) => (this.markSynced = r));
+  private stopped = false;
+
+  async start(ctx: ControllerContext): Promise<void> {
+    this.ctx = ctx;
+    this.recorder = ctx.recorder('deployment-controller');
+    this.queue = new WorkQueue((key) => this.sync(key), WORKERS);
+    this.deployments = ctx.informers.get('apps', 'deployments');
+    this.rss = ctx.informers.get('apps', 'replicasets');
+    this.pods = ctx.informers.pods();
+    const enqueue = (d: any) => this.queue.add(keyOf(d));
+    this.deployments.on({ add: enqueue, update: enqueue, delete: enqueue });
+    this.rss.on({ add: (rs) => this.rsAdded(rs), update: (rs, old) => this.rsUpdated(rs, old), delete: (rs) => this.rsDeleted(rs) });
+    this.pods.on({ add: (p) => this.podIndex.upsert(p), update: (p) => this.podIndex.upsert(p), delete: (p) => this.podDeleted(p) });
+    await Promise.all([this.deployments.waitForSync(), this.rss.waitForSync(), this.pods.waitForSync()]);
+    // objects cached before these handlers were registered
+    for (const rs of this.rss.list()) this.rsIndex.upsert(rs);
+    for (const p of this.pods.list()) this.podIndex.upsert(p);
+    this.markSynced();
+    for (const d of this.deployments.list()) enqueue(d);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.queue?.stop();
+    for (const t of this.timers.values()) t.cancel();
+  }
+
+  private enqueueAfter(key: string, ms: number): void {
+    if (this.stopped) return;
+    this.timers.get(key)?.cancel();
+    const t = this.ctx.clock.after(ms, () => {
+      this.timers.delete(key);
+      this.queue.add(key);
+    });
+    this.timers.set(key, t);
+  }
+
+  // --- events -------------------------------------------------------------------------------------
+
+  private deploymentFor(ns: string, ref: any): any {
+    if (!ref || ref.kind !== 'Deployment' || !String(ref.apiVersion).startsWith('apps/')) return undefined;
+    const d = this.deployments.get(ns, ref.name);
+    return d?.metadata.uid === ref.uid ? d : undefined;
+  }
+
+  private controllerRefOf(obj: any): any {
+    return (obj.metadata?.ownerReferences as any[] | undefined)?.find((r) => r.controller === true);
+  }
+
+  /** Deployments whose selector matches an orphaned ReplicaSet (candidates to adopt it). */
+  private deploymentsMatching(rs: any): any[] {
+    return this.deployments.list().filter((d) => {
+      if (d.metadata.namespace !== rs.metadata.namespace || selectsAll(d)) return false;
+      const sel = selectorOf(d);
+      return !!sel && matchesLabels(sel, rs.metadata.labels);
+    });
+  }
+
+  private rsAdded(rs: any): void {
+    this.rsIndex.upsert(rs);
+    const ref = this.controllerRefOf(rs);
+    if (ref) {
+      const d = this.deploymentFor(rs.metadata.namespace, ref);
+      if (d) this.queue.add(keyOf(d));
+      return;
+    }
+    for (const d of this.deploymentsMatching(rs)) this.queue.add(keyOf(d));
+  }
+
+  private rsUpdated(rs: any, old: any): void {
+    this.rsIndex.upsert(rs);
+    const ref = this.controllerRefOf(rs);
+    const oldRef = this.controllerRefOf(old);
+    const refChanged = ref?.uid !== oldRef?.uid;
+    if (refChanged && oldRef) {
+      const d = this.deploymentFor(old.metadata.namespace, oldRef);
+      if (d) this.queue.add(keyOf(d));
+    }
+    if (ref) {
+      const d = this.deploymentFor(rs.metadata.namespace, ref);
+      if (d) this.queue.add(keyOf(d));
+      return;
+    }
+    if (refChanged || !deepEqual(rs.metadata.labels ?? {}, old.metadata.labels ?? {})) {
+      for (const d of this.deploymentsMatching(rs)) this.queue.add(keyOf(d));
+    }
+  }
+
+  private rsDeleted(rs: any): void {
+    this.rsIndex.remove(rs);
+    const d = this.deploymentFor(rs.metadata.namespace, this.controllerRefOf(rs));
+    if (d) this.queue.add(keyOf(d));
+  }
+
+  /** A Recreate rollout waits for old pods to be gone, so their deletion matters to it. */
+  private podDeleted(pod: any): void {
+    this.podIndex.remove(pod);
+    const ref = this.controllerRefOf(pod);
+    if (!ref || ref.kind !== 'ReplicaSet') return;
+    const rs = this.rss.get(pod.metadata.namespace, ref.name);
+    if (!rs || rs.metadata.uid !== ref.uid) return;
+    const d = this.deploymentFor(rs.metadata.namespace, this.controllerRefOf(rs));
+    if (d && d.spec?.strategy?.type === 'Recreate') this.queue.add(keyOf(d));
+  }
+
+  // --- sync ---------------------------------------------------------------------------------------
+
+  private async sync(key: string): Promise<void> {
+    await this.synced;
+    if (this.stopped) return;
+    const [ns, name] = splitKey(key);
+    const cached = this.deployments.get(ns, name);
+    if (!cached) return;
+    const d = structuredClone(cached);
+    d.apiVersion = DEPLOYMENT_KIND.apiVersion;
+    d.kind = DEPLOYMENT_KIND.kind;
+    if (selectsAll(d)) {
+      this.recorder.record(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
+      if ((d.status?.observedGeneration ?? 0) < d.metadata.generation) {
+        d.status = { ...(d.status ?? {}), observedGeneration: d.metadata.generation };
+        await this.updateStatus(d);
+      }
+      return;
+    }
+    const rsList = await this.replicaSetsFor(d);
+    const ops = this.ops(rsList);
+    if (d.metadata.deletionTimestamp) {
+      const { newRS, oldRSs } = await ops.newAndOld(d, rsList, false);
+      return this.syncDeploymentStatus([...oldRSs, newRS].filter(Boolean), newRS, d);
+    }
+    await this.checkPausedConditions(d);
+    if (d.spec?.paused) return this.syncScale(d, rsList);
+    {
+      const { newRS, oldRSs } = await ops.newAndOld(d, rsList, false);
+      if (isScalingEvent(d, newRS, oldRSs)) return this.syncScale(d, rsList);
+    }
+    if (d.spec?.strategy?.type === 'Recreate') return rolloutRecreate(ops, d, rsList);
+    return rolloutRolling(ops, d, rsList);
+  }
+
+  /** getReplicaSetsForDeployment: the ReplicaSets it controls, after adopting and releasing by selector. */
+  private async replicaSetsFor(d: any): Promise<any[]> {
+    const sel = selectorOf(d);
+    if (!sel) throw new Error(`deployment ${keyOf(d)} has an invalid label selector`);
+    const ns = d.metadata.namespace;
+    const candidates = [...this.rsIndex.ownedBy(d.metadata.uid), ...this.rsIndex.orphansIn(ns)];
+    return claim(
+      {
+        client: this.ctx.client,
+        owner: d,
+        ownerKind: DEPLOYMENT_KIND,
+        ownerPath: resourcePath(this.deployments.info, ns, d.metadata.name),
+        pathOf: (rs) => resourcePath(this.rss.info, ns, rs.metadata.name),
+        matches: (rs) => matchesLabels(sel, rs.metadata.labels),
+      },
+      candidates,
+    );
+  }
+
+  /** sync: scaling without a rollout (a paused Deployment, or a new spec.replicas). */
+  private async syncScale(d: any, rsList: any[]): Promise<void> {
+    const ops = this.ops(rsList);
+    const { newRS, oldRSs } = await ops.newAndOld(d, rsList, false);
+    await scaleDeployment(ops, d, newRS, oldRSs);
+    if (d.spec?.paused) await ops.cleanup(oldRSs, d);
+    // the sizes just written are what the status reports next; read them back from the cache later
+    return this.syncDeploymentStatus([...oldRSs, newRS].filter(Boolean), newRS, d);
+  }
+
+  /** checkPausedConditions: Progressing=Unknown DeploymentPaused / DeploymentResumed as pause changes. */
+  private async checkPausedConditions(d: any): Promise<void> {
+    if (!hasProgressDeadline(d)) return;
+    const cond = getCondition(d.status, PROGRESSING);
+    // a reported lack of progress is not overwritten by pausing
+    if (cond?.reason === Reasons.TimedOut) return;
+    const pausedCond = cond?.reason === Reasons.Paused;
+    const now = this.ctx.clock.now();
+    d.status ??= {};
+    if (d.spec?.paused && !pausedCond) {
+      setCondition(d.status, newDeploymentCondition(PROGRESSING, 'Unknown', Reasons.Paused, 'Deployment is paused', now));
+    } else if (!d.spec?.paused && pausedCond) {
+      setCondition(d.status, newDeploymentCondition(PROGRESSING, 'Unknown', Reasons.Resumed, 'Deployment is resumed', now));
+    } else {
+      return;
+    }
+    await this.updateStatus(d);
+  }
+
+  private async syncDeploymentStatus(allRSs: any[], newRS: any, d: any): Promise<void> {
+    const status = calculateStatus(allRSs, newRS, d, this.ctx.clock.now());
+    if (deepEqual(d.status ?? {}, status)) return;
+    d.status = status;
+    await this.updateStatus(d);
+  }
+
+  private async syncRolloutStatus(allRSs: readonly any[], newRS: any, d: any): Promise<void> {
+    const now = this.ctx.clock.now();
+    const status = rolloutStatus(allRSs, newRS, d, now);
+    if (deepEqual(d.status ?? {}, status)) {
+      // an unfinished rollout is looked at again when its deadline passes
+      const delay = stuckRecheckDelay(d, status, now);
+      if (delay !== undefined) this.enqueueAfter(keyOf(d), Math.max(delay, 100));
+      return;
+    }
+    d.status = status;
+    await this.updateStatus(d);
+  }
+
+  /** UpdateStatus; the revision annotation travels with it, as in Kubernetes. */
+  private async updateStatus(d: any): Promise<void> {
+    const path = resourcePath(this.deployments.info, d.metadata.namespace, d.metadata.name, 'status');
+    const written = await this.ctx.client.update(path, d);
+    // later writes of this sync build on what was written
+    d.metadata.resourceVersion = written.metadata.resourceVersion;
+  }
+
+  // --- the operations the strategies use ----------------------------------------------------------
+
+  /** The operations for one sync; ReplicaSets written during it replace their copies in rsList. */
+  private ops(rsList: any[]): RolloutOps {
+    const track = async (p: Promise<ScaleResult>): Promise<ScaleResult> => {
+      const r = await p;
+      const i = rsList.findIndex((x) => x.metadata.uid === r.rs.metadata.uid);
+      if (i >= 0) rsList[i] = r.rs;
+      return r;
+    };
+    return {
+      newAndOld: async (d, list, create) => {
+        const r = await this.newAndOld(d, list, create);
+        if (r.newRS) {
+          const i = rsList.findIndex((x) => x.metadata.uid === r.newRS.metadata.uid);
+          if (i >= 0) rsList[i] = r.newRS;
+          else rsList.push(r.newRS);
+        }
+        return r;
+      },
+      scaleAndRecord: (rs, n, d) => track(this.scaleAndRecord(rs, n, d)),
+      scale: (rs, n, d) => track(this.scaleReplicaSet(rs, n, d)),
+      syncRolloutStatus: (all, newRS, d) => this.syncRolloutStatus(all, newRS, d),
+      cleanup: (oldRSs, d) => this.cleanup(oldRSs, d),
+      podsByReplicaSet: (rsList) => new Map(rsList.map((rs) => [rs.metadata.uid, this.podIndex.ownedBy(rs.metadata.uid)])),
+    };
+  }
+
+  /** getAllReplicaSetsAndSyncRevision */
+  private async newAndOld(d: any, rsList: readonly any[], create: boolean): Promise<{ newRS: any; oldRSs: any[] }> {
+    const sorted = [...rsList].sort(byCreation);
+    const existing = sorted.find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template));
+    const oldRSs = sorted.filter((rs) => rs !== existing);
+    const newRS = await this.newReplicaSet(d, existing, oldRSs, create);
+    return { newRS, oldRSs };
+  }
+
+  /**
+   * getNewReplicaSet: brings an existing new ReplicaSet's annotations and revision up to date (a
+   * rollback raises an old revision to max+1), or creates it when asked.
+   */
+  private async newReplicaSet(d: any, existing: any, oldRSs: any[], create: boolean): Promise<any> {
+    const newRevision = maxRevision(oldRSs) + 1;
+    const now = this.ctx.clock.now();
+    if (existing) {
+      const rs = structuredClone(existing);
+      const annotationsUpdated = setNewReplicaSetAnnotations(d, rs, newRevision, true);
+      const minReady = d.spec?.minReadySeconds ?? 0;
+      if (annotationsUpdated || (rs.spec.minReadySeconds ?? 0) !== minReady) {
+        rs.spec.minReadySeconds = minReady;
+        return this.ctx.client.update(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), { ...RS_KIND, ...rs });
+      }
+      let needsUpdate = setDeploymentRevision(d, rs.metadata.annotations?.[REVISION_ANNOTATION] ?? '');
+      d.status ??= {};
+      if (hasProgressDeadline(d) && !getCondition(d.status, PROGRESSING)) {
+        setCondition(d.status, newDeploymentCondition(PROGRESSING, 'True', Reasons.FoundNewReplicaSet, `Found new replica set "${rs.metadata.name}"`, now));
+        needsUpdate = true;
+      }
+      if (needsUpdate) await this.updateStatus(d);
+      return rs;
+    }
+    if (!create) return undefined;
+
+    const collisionCount = d.status?.collisionCount;
+    const hash = computeHash(d.spec.template, collisionCount);
+    const template = structuredClone(d.spec.template);
+    template.metadata ??= {};
+    template.metadata.labels = { ...(template.metadata.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
+    const selector = structuredClone(d.spec.selector ?? {});
+    selector.matchLabels = { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
+    const rs: any = {
+      ...RS_KIND,
+      metadata: {
+        // deterministic, so a retried create finds its earlier attempt
+        name: `${d.metadata.name}-${hash}`,
+        namespace: d.metadata.namespace,
+        labels: { ...template.metadata.labels },
+        ownerReferences: [{ ...DEPLOYMENT_KIND, name: d.metadata.name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }],
+      },
+      spec: { replicas: 0, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
+    };
+    rs.spec.replicas = newRSNewReplicas(d, [...oldRSs, rs], rs);
+    setNewReplicaSetAnnotations(d, rs, newRevision, false);
+    let created: any;
+    let alreadyExisted = false;
+    try {
+      created = await this.ctx.client.create(resourcePath(this.rss.info, rs.metadata.namespace), rs);
+    } catch (e) {
+      if (e instanceof ApiRequestError && e.status === 409 && e.body?.reason === 'AlreadyExists') {
+        alreadyExisted = true;
+        const found = await this.ctx.client.get(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name));
+        if (controllerUid(found) === d.metadata.uid && equalIgnoreHash(d.spec.template, found.spec?.template)) {
+          created = found;
+        } else {
+          // a different template hashed to the same name: vary the hash and try again
+          d.status ??= {};
+          d.status.collisionCount = (d.status.collisionCount ?? 0) + 1;
+          await this.updateStatus(d);
+          throw e;
+        }
+      } else if (e instanceof ApiRequestError && e.body?.details?.causes?.some((c: any) => c.reason === 'NamespaceTerminating')) {
+        throw e;
+      } else {
+        const msg = `Failed to create new replica set "${rs.metadata.name}": ${e instanceof ApiRequestError ? e.body?.message ?? e.message : String(e)}`;
+        if (hasProgressDeadline(d)) {
+          d.status ??= {};
+          setCondition(d.status, newDeploymentCondition(PROGRESSING, 'False', Reasons.FailedReplicaSetCreate, msg, now));
+          await this.updateStatus(d).catch(() => undefined);
+        }
+        this.recorder.record(d, 'Warning', Reasons.FailedReplicaSetCreate, msg);
+        throw e;
+      }
+    }
+    if (!alreadyExisted && specReplicas(rs) > 0) {
+      this.recorder.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${specReplicas(rs)}`);
+    }
+    let needsUpdate = setDeploymentRevision(d, String(newRevision));
+    if (!alreadyExisted && hasProgressDeadline(d)) {
+      d.status ??= {};
+      setCondition(d.status, newDeploymentCondition(PROGRESSING, 'True', Reasons.NewReplicaSet, `Created new replica set "${created.metadata.name}"`, now));
+      needsUpdate = true;
+    }
+    if (needsUpdate) await this.updateStatus(d);
+    return created;
+  }
+
+  private async scaleAndRecord(rs: any, replicas: number, d: any): Promise<ScaleResult> {
+    if (specReplicas(rs) === replicas) return { scaled: false, rs };
+    return this.scaleReplicaSet(rs, replicas, d);
+  }
+
+  /** scaleReplicaSet: the new size and the desired/max annotations, with a ScalingReplicaSet event. */
+  private async scaleReplicaSet(rs: any, replicas: number, d: any): Promise<ScaleResult> {
+    const sizeChanged = specReplicas(rs) !== replicas;
+    const max = specReplicas(d) + maxSurge(d);
+    if (!sizeChanged && !replicasAnnotationsNeedUpdate(rs, specReplicas(d), max)) return { scaled: false, rs };
+    const before = specReplicas(rs);
+    const next = structuredClone(rs);
+    next.spec.replicas = replicas;
+    setReplicasAnnotations(next, specReplicas(d), max);
+    const written = await this.ctx.client.update(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), { ...RS_KIND, ...next });
+    if (sizeChanged) {
+      const op = before < replicas ? 'up' : 'down';
+      this.recorder.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${op} replica set ${rs.metadata.name} from ${before} to ${replicas}`);
+    }
+    return { scaled: sizeChanged, rs: written };
+  }
+
+  /** cleanupDeployment: deletes old, fully scaled-down ReplicaSets beyond revisionHistoryLimit. */
+  private async cleanup(oldRSs: readonly any[], d: any): Promise<void> {
+    for (const rs of replicaSetsToCleanUp(d, oldRSs)) {
+      try {
+        await this.ctx.client.delete(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), { preconditions: { uid: rs.metadata.uid } });
+      } catch (e) {
+        if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
+      }
+    }
+  }
+}
