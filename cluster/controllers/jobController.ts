@@ -410,7 +410,6 @@ export class JobController implements Controller {
     key: string, job: any, activePods: any[], tally: Tally, succeeded: number, newlyCompleted: Set<number>, backoff: BackoffRecord,
   ): Promise<void> {
     const spec = job.spec ?? {};
-    const uid = job.metadata.uid;
     if (spec.suspend === true) {
       const { deleted, deletedReady } = await this.deletePods(job, [...activePods].sort(removalOrder), true);
       tally.active -= deleted;
@@ -536,11 +535,15 @@ export class JobController implements Controller {
         return;
       }
       const path = resourcePath(this.pods.info, p.metadata.namespace, p.metadata.name);
-      // test-and-remove: the finalizer list may have changed since the cache saw it
+      // test-and-remove: the finalizer list may have changed since the cache saw it; the last one takes the
+      // whole list with it, as an empty list is not written back
+      const only = p.metadata.finalizers.length === 1;
       const patch = [
         { op: 'test', path: '/metadata/uid', value: p.metadata.uid },
-        { op: 'test', path: `/metadata/finalizers/${i}`, value: JOB_TRACKING_FINALIZER },
-        { op: 'remove', path: `/metadata/finalizers/${i}` },
+        only
+          ? { op: 'test', path: '/metadata/finalizers', value: [JOB_TRACKING_FINALIZER] }
+          : { op: 'test', path: `/metadata/finalizers/${i}`, value: JOB_TRACKING_FINALIZER },
+        { op: 'remove', path: only ? '/metadata/finalizers' : `/metadata/finalizers/${i}` },
       ];
       try {
         await this.ctx.client.patch(path, patch, 'json');
