@@ -4,6 +4,8 @@ import * as path from 'path';
 import { openStore, StoreOptions } from './store';
 import { Store } from './store/types';
 import { ApiServer } from './apiserver/server';
+import { ServiceAllocator } from './apiserver/serviceAllocator';
+import { StorageAdmission } from './apiserver/storageAdmission';
 import { ensureCertificates } from './security/certificates';
 import { ensureToken } from './security/token';
 import { writeKubeconfig } from './security/kubeconfig';
@@ -46,6 +48,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     tls: { cert: certs.cert, key: certs.key },
     token,
     logsDir: path.join(stateDir, 'logs'),
+    hooks: [new ServiceAllocator(store), new StorageAdmission(store, path.join(stateDir, 'volumes'))],
   });
   let url: string;
   try {

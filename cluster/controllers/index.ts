@@ -5,6 +5,11 @@ import { ReplicaSetController } from './replicaSetController';
 import { JobController } from './jobController';
 import { CronJobController } from './cronJobController';
 import { Scheduler } from '../scheduler/scheduler';
+import { EndpointsController } from './endpointsController';
+import { EndpointSliceController } from './endpointSliceController';
+import { PersistentVolumeController } from './persistentVolumeController';
+import { StorageClassBootstrap } from './storageClassBootstrap';
+import { KubernetesServiceController } from './kubernetesServiceController';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
@@ -12,4 +17,9 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new JobController(),
   () => new CronJobController(),
   () => new Scheduler(),
+  () => new EndpointsController(),
+  () => new EndpointSliceController(),
+  () => new PersistentVolumeController(),
+  () => new StorageClassBootstrap(),
+  () => new KubernetesServiceController(),
 ];
