@@ -1,0 +1,296 @@
+// The scheduler, driven and inspected with the real kubectl. The nodes are made here through the API
+// (a Node, then its status through the status subresource), so each test knows their capacity.
+import * as assert from 'assert';
+import { startTestCluster, TestCluster, eventually } from '../helpers/testCluster';
+
+interface NodeSpec {
+  name: string;
+  cpu: string;
+  memory?: string;
+  pods?: number;
+  labels?: Record<string, string>;
+}
+
+function nodeManifest(n: NodeSpec): string {
+  const labels = { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', ...(n.labels ?? {}) };
+  return `apiVersion: v1
+kind: Node
+metadata:
+  name: ${n.name}
+  labels:
+${Object.entries(labels).map(([k, v]) => `    ${k}: "${v}"`).join('\n')}
+`;
+}
+
+function podManifest(name: string, opts: { cpu?: string; labels?: Record<string, string>; spec?: string } = {}): string {
+  const labels = opts.labels ?? { app: name };
+  return `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  labels:
+${Object.entries(labels).map(([k, v]) => `    ${k}: "${v}"`).join('\n')}
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+    resources:
+      requests:
+        cpu: ${opts.cpu ?? '100m'}
+        memory: 64Mi
+${opts.spec ?? ''}`;
+}
+
+/** eventually(), for checks that answer undefined until they hold */
+async function until<T>(fn: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  return (await eventually(fn, ms, what)) as T;
+}
+
+describe('scheduler', function () {
+  this.timeout(120_000);
+  let t: TestCluster;
+
+  async function ok(args: string[], input?: string): Promise<string> {
+    const r = await t.kubectl(args, input === undefined ? {} : { input });
+    assert.strictEqual(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  async function addNode(n: NodeSpec): Promise<void> {
+    await ok(['apply', '-f', '-'], nodeManifest(n));
+    const status = {
+      status: {
+        capacity: { cpu: n.cpu, memory: n.memory ?? '8Gi', pods: String(n.pods ?? 110) },
+        allocatable: { cpu: n.cpu, memory: n.memory ?? '8Gi', pods: String(n.pods ?? 110) },
+        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+      },
+    };
+    await ok(['patch', 'node', n.name, '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
+  }
+
+  /** pod name → node name ('' while unscheduled), from `kubectl get pods -o wide` */
+  async function placement(selector?: string): Promise<Map<string, string>> {
+    const out = await ok(['get', 'pods', '-o', 'wide', '--no-headers', ...(selector ? ['-l', selector] : [])]);
+    const m = new Map<string, string>();
+    for (const line of out.trim().split('\n').filter(Boolean)) {
+      const cols = line.trim().split(/\s+/);
+      // NAME READY STATUS RESTARTS AGE IP NODE NOMINATED-NODE READINESS-GATES
+      m.set(cols[0], cols[6] === '<none>' ? '' : cols[6]);
+    }
+    return m;
+  }
+
+  async function nodeOf(pod: string): Promise<string> {
+    return (await ok(['get', 'pod', pod, '-o', 'jsonpath={.spec.nodeName}'])).trim();
+  }
+
+  async function podScheduled(pod: string): Promise<{ status: string; reason: string; message: string }> {
+    const out = await ok(['get', 'pod', pod, '-o', 'jsonpath={range .status.conditions[?(@.type=="PodScheduled")]}{.status}|{.reason}|{.message}{end}']);
+    const [status, reason, message] = out.split('|');
+    return { status: status ?? '', reason: reason ?? '', message: message ?? '' };
+  }
+
+  async function waitUnschedulable(pod: string): Promise<string> {
+    const c = await until(async () => {
+      const s = await podScheduled(pod);
+      return s.status === 'False' && s.reason === 'Unschedulable' ? s : undefined;
+    }, 15_000, `${pod} to be Unschedulable`);
+    return c.message;
+  }
+
+  async function waitScheduled(pod: string): Promise<string> {
+    return eventually(() => nodeOf(pod), 15_000, `${pod} to be scheduled`);
+  }
+
+  /** kubectl describe's event lines for a pod: [type, reason, from, message] */
+  async function events(pod: string): Promise<string[][]> {
+    const out = await ok(['describe', 'pod', pod]);
+    const at = out.indexOf('\nEvents:');
+    assert.ok(at >= 0, out);
+    return out.slice(at).split('\n').slice(3).filter((l) => l.trim()).map((l) => {
+      const m = /^\s+(\S+)\s+(\S+)\s+.+?\s{2,}(\S+)\s{2,}(.*)$/.exec(l);
+      return m ? [m[1], m[2], m[3], m[4]] : [l];
+    });
+  }
+
+  async function deleteAll(): Promise<void> {
+    // no kubelet runs on these nodes to confirm a graceful deletion
+    await ok(['delete', 'pods', '--all', '--grace-period=0', '--force']);
+    await eventually(async () => (await placement()).size === 0, 15_000, 'pods to go');
+  }
+
+  before(async () => {
+    // nodes: 0 keeps the cluster's own kubelets out, so the nodes below are all there are
+    const options = { nodes: 0, clockSpeed: 20 };
+    t = await startTestCluster(options);
+    for (const name of ['worker-a', 'worker-b', 'worker-c']) await addNode({ name, cpu: '2', memory: '4Gi' });
+  });
+  after(async () => {
+    await t?.stop();
+  });
+  afterEach(async () => {
+    if (t) await deleteAll();
+  });
+
+  it('spreads pods over equal nodes (least allocated) and records where each went', async () => {
+    const names = ['s0', 's1', 's2', 's3', 's4', 's5', 's6', 's7', 's8'];
+    await ok(['apply', '-f', '-'], names.map((n) => podManifest(n, { labels: { app: 'spread' } })).join('---\n'));
+    const placed = await until(async () => {
+      const p = await placement('app=spread');
+      return [...p.values()].every(Boolean) && p.size === names.length ? p : undefined;
+    }, 15_000, 'all pods placed');
+    const perNode = new Map<string, number>();
+    for (const node of placed.values()) perNode.set(node, (perNode.get(node) ?? 0) + 1);
+    // equal nodes and equal pods: every decision picks a node with the fewest requests so far
+    assert.deepStrictEqual([...perNode.keys()].sort(), ['worker-a', 'worker-b', 'worker-c']);
+    assert.ok(Math.max(...perNode.values()) - Math.min(...perNode.values()) <= 1, JSON.stringify([...perNode]));
+    const ev = await events('s0');
+    const scheduled = ev.find((e) => e[1] === 'Scheduled');
+    assert.ok(scheduled, JSON.stringify(ev));
+    assert.strictEqual(scheduled[2], 'default-scheduler');
+    assert.strictEqual(scheduled[3], `Successfully assigned default/s0 to ${placed.get('s0')}`);
+    const cond = await podScheduled('s0');
+    assert.strictEqual(cond.status, 'True');
+  });
+
+  it('keeps a pod that fits nowhere Pending with the reason kubectl describe shows, and places it once a big enough node joins', async () => {
+    // 3 cpus, where each node has 2 allocatable: more than any node could ever offer
+    await ok(['apply', '-f', '-'], podManifest('huge', { cpu: '3' }));
+    const message = await waitUnschedulable('huge');
+    assert.strictEqual(message, '0/3 nodes are available: 3 Insufficient cpu. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
+    const get = await ok(['get', 'pod', 'huge', '--no-headers']);
+    assert.match(get, /^huge\s+0\/1\s+Pending\s+0\s/);
+    const failed = (await events('huge')).find((e) => e[1] === 'FailedScheduling');
+    assert.ok(failed, 'no FailedScheduling event');
+    assert.deepStrictEqual(failed, ['Warning', 'FailedScheduling', 'default-scheduler', message]);
+
+    await addNode({ name: 'worker-big', cpu: '8', memory: '16Gi' });
+    assert.strictEqual(await waitScheduled('huge'), 'worker-big');
+    assert.strictEqual((await podScheduled('huge')).status, 'True');
+    const ev = await events('huge');
+    assert.ok(ev.some((e) => e[1] === 'Scheduled' && e[3] === 'Successfully assigned default/huge to worker-big'), JSON.stringify(ev));
+    await ok(['delete', 'node', 'worker-big']);
+  });
+
+  it('counts what is already requested: a pod that would fit an empty node waits until a pod goes', async () => {
+    // 1.5 cpus on each node leaves 0.5: a 1-cpu pod fits no node now, but would fit an emptied one
+    await ok(['apply', '-f', '-'], ['fill-a', 'fill-b', 'fill-c'].map((n) => podManifest(n, { cpu: '1500m', labels: { app: 'fill' } })).join('---\n'));
+    const filled = await until(async () => {
+      const p = await placement('app=fill');
+      return p.size === 3 && [...p.values()].every(Boolean) ? p : undefined;
+    }, 15_000, 'fillers placed');
+    assert.strictEqual(new Set(filled.values()).size, 3, 'one filler per node');
+    await ok(['apply', '-f', '-'], podManifest('waiting', { cpu: '1' }));
+    assert.strictEqual(await waitUnschedulable('waiting'), '0/3 nodes are available: 3 Insufficient cpu. no new claims to deallocate, preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.');
+    await ok(['delete', 'pod', 'fill-b', '--grace-period=0', '--force']);
+    assert.strictEqual(await waitScheduled('waiting'), filled.get('fill-b'));
+  });
+
+  it('honours nodeSelector, and places a waiting pod when a node gets the label', async () => {
+    await ok(['label', 'node', 'worker-b', 'disktype=ssd']);
+    await ok(['apply', '-f', '-'], podManifest('on-ssd', { spec: '  nodeSelector:\n    disktype: ssd\n' }));
+    assert.strictEqual(await waitScheduled('on-ssd'), 'worker-b');
+
+    await ok(['apply', '-f', '-'], podManifest('on-nvme', { spec: '  nodeSelector:\n    disktype: nvme\n' }));
+    assert.strictEqual(await waitUnschedulable('on-nvme'), "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.");
+    await ok(['label', 'node', 'worker-c', 'disktype=nvme']);
+    assert.strictEqual(await waitScheduled('on-nvme'), 'worker-c');
+    await ok(['label', 'node', 'worker-b', 'disktype-']);
+    await ok(['label', 'node', 'worker-c', 'disktype-']);
+  });
+
+  it('honours required node affinity with In, NotIn and Gt', async () => {
+    await ok(['label', 'node', 'worker-a', 'gen=3']);
+    await ok(['label', 'node', 'worker-b', 'gen=5']);
+    await ok(['label', 'node', 'worker-c', 'gen=7']);
+    const affinity = (exprs: string) => `  affinity:
+    nodeAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+        nodeSelectorTerms:
+        - matchExpressions:
+${exprs}`;
+    await ok(['apply', '-f', '-'], podManifest('newer', { spec: affinity('          - {key: gen, operator: Gt, values: ["4"]}\n          - {key: kubernetes.io/hostname, operator: NotIn, values: [worker-c]}\n') }));
+    assert.strictEqual(await waitScheduled('newer'), 'worker-b');
+    await ok(['apply', '-f', '-'], podManifest('nowhere', { spec: affinity('          - {key: gen, operator: In, values: ["9"]}\n') }));
+    assert.match(await waitUnschedulable('nowhere'), /^0\/3 nodes are available: 3 node\(s\) didn't match Pod's node affinity\/selector\. /);
+    for (const n of ['worker-a', 'worker-b', 'worker-c']) await ok(['label', 'node', n, 'gen-']);
+  });
+
+  it('keeps pods off tainted nodes unless they tolerate the taint', async () => {
+    for (const n of ['worker-a', 'worker-b', 'worker-c']) await ok(['taint', 'nodes', n, 'dedicated=gpu:NoSchedule']);
+    await ok(['apply', '-f', '-'], podManifest('plain'));
+    assert.strictEqual(await waitUnschedulable('plain'), '0/3 nodes are available: 3 node(s) had untolerated taint(s). no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
+    await ok(['apply', '-f', '-'], podManifest('tolerant', { spec: '  tolerations:\n  - {key: dedicated, operator: Equal, value: gpu, effect: NoSchedule}\n' }));
+    assert.ok(await waitScheduled('tolerant'));
+    // the pod without a toleration goes where the taint is lifted
+    await ok(['taint', 'nodes', 'worker-a', 'dedicated=gpu:NoSchedule-']);
+    assert.strictEqual(await waitScheduled('plain'), 'worker-a');
+    await ok(['taint', 'nodes', 'worker-b', 'dedicated=gpu:NoSchedule-']);
+    await ok(['taint', 'nodes', 'worker-c', 'dedicated=gpu:NoSchedule-']);
+  });
+
+  it('prefers nodes without PreferNoSchedule taints, and avoids cordoned nodes', async () => {
+    await ok(['taint', 'nodes', 'worker-a', 'spot=true:PreferNoSchedule']);
+    await ok(['taint', 'nodes', 'worker-b', 'spot=true:PreferNoSchedule']);
+    await ok(['apply', '-f', '-'], ['p0', 'p1', 'p2'].map((n) => podManifest(n, { labels: { app: 'prefer' } })).join('---\n'));
+    const placed = await until(async () => {
+      const p = await placement('app=prefer');
+      return p.size === 3 && [...p.values()].every(Boolean) ? p : undefined;
+    }, 15_000, 'pods placed');
+    assert.deepStrictEqual([...new Set(placed.values())], ['worker-c'], JSON.stringify([...placed]));
+    await ok(['taint', 'nodes', 'worker-a', 'spot=true:PreferNoSchedule-']);
+    await ok(['taint', 'nodes', 'worker-b', 'spot=true:PreferNoSchedule-']);
+
+    await ok(['cordon', 'worker-a']);
+    await ok(['cordon', 'worker-b']);
+    await ok(['cordon', 'worker-c']);
+    await ok(['apply', '-f', '-'], podManifest('cordoned'));
+    assert.strictEqual(await waitUnschedulable('cordoned'), '0/3 nodes are available: 3 node(s) were unschedulable. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
+    await ok(['uncordon', 'worker-b']);
+    assert.strictEqual(await waitScheduled('cordoned'), 'worker-b');
+    await ok(['uncordon', 'worker-a']);
+    await ok(['uncordon', 'worker-c']);
+  });
+
+  it('spreads replicas with required anti-affinity on the hostname, one per node', async () => {
+    const anti = `  affinity:
+    podAntiAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+      - topologyKey: kubernetes.io/hostname
+        labelSelector:
+          matchLabels:
+            app: cache
+`;
+    const names = ['cache-0', 'cache-1', 'cache-2', 'cache-3'];
+    await ok(['apply', '-f', '-'], names.map((n) => podManifest(n, { labels: { app: 'cache' }, spec: anti })).join('---\n'));
+    const placed = await until(async () => {
+      const p = await placement('app=cache');
+      return [...p.values()].filter(Boolean).length === 3 ? p : undefined;
+    }, 15_000, 'three replicas placed');
+    const nodes = [...placed.values()].filter(Boolean);
+    assert.strictEqual(new Set(nodes).size, 3, `two replicas share a node: ${JSON.stringify([...placed])}`);
+    const waiting = [...placed.entries()].find(([, n]) => !n)![0];
+    assert.strictEqual(await waitUnschedulable(waiting), "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. no new claims to deallocate, preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.");
+    // a pod the placed replicas' anti-affinity selects may not join them either
+    await ok(['apply', '-f', '-'], podManifest('intruder', { labels: { app: 'cache' } }));
+    assert.strictEqual(await waitUnschedulable('intruder'), "0/3 nodes are available: 3 node(s) didn't satisfy existing pods anti-affinity rules. no new claims to deallocate, preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.");
+    // one replica gone makes room for the waiting one, on the node it left
+    const gone = names.find((n) => placed.get(n))!;
+    await ok(['delete', 'pod', gone, '--grace-period=0', '--force']);
+    const node = await waitScheduled(waiting);
+    assert.strictEqual(node, placed.get(gone));
+  });
+
+  it('does not give one host port to two pods on a node', async () => {
+    const port = '  hostNetwork: false\n';
+    const spec = (n: string) => podManifest(n, { labels: { app: 'port' } }).replace('    resources:', '    ports:\n    - {containerPort: 80, hostPort: 8080}\n    resources:') + port;
+    await ok(['apply', '-f', '-'], ['port-0', 'port-1', 'port-2', 'port-3'].map(spec).join('---\n'));
+    const placed = await until(async () => {
+      const p = await placement('app=port');
+      return [...p.values()].filter(Boolean).length === 3 ? p : undefined;
+    }, 15_000, 'three placed');
+    assert.strictEqual(new Set([...placed.values()].filter(Boolean)).size, 3);
+    const waiting = [...placed.entries()].find(([, n]) => !n)![0];
+    assert.match(await waitUnschedulable(waiting), /^0\/3 nodes are available: 3 node\(s\) didn't have free ports for the requested pod ports\. /);
+  });
+});
