@@ -103,6 +103,9 @@ export class Scheduler implements Controller {
     pvcs.on(volumeEvent('PvcChange'));
     pvs.on(volumeEvent('PvChange'));
     classes.on(volumeEvent('StorageClassChange'));
+    // handlers hear only what comes after them: take over what a shared cache may already hold
+    for (const n of nodes.list()) this.nodeChanged(n, undefined);
+    for (const p of this.pods.list()) this.podChanged(p, undefined);
     // decide only once the caches hold what the cluster holds
     await Promise.all([this.pods, nodes, namespaces, pvcs, pvs, classes].map((i) => i.waitForSync()));
     this.kick();

@@ -229,6 +229,18 @@ ${exprs}`;
     await ok(['taint', 'nodes', 'worker-c', 'dedicated=gpu:NoSchedule-']);
   });
 
+  it('keeps pods off nodes that are not Ready, as the not-ready taint would', async () => {
+    const ready = (node: string, status: string) =>
+      ok(['patch', 'node', node, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { conditions: [{ type: 'Ready', status, reason: status === 'True' ? 'KubeletReady' : 'KubeletNotReady', message: 'set by the test' }] } })]);
+    for (const n of ['worker-a', 'worker-b', 'worker-c']) await ready(n, 'False');
+    await ok(['apply', '-f', '-'], podManifest('patient'));
+    assert.strictEqual(await waitUnschedulable('patient'), '0/3 nodes are available: 3 node(s) had untolerated taint(s). no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
+    await ready('worker-c', 'True');
+    assert.strictEqual(await waitScheduled('patient'), 'worker-c');
+    await ready('worker-a', 'True');
+    await ready('worker-b', 'True');
+  });
+
   it('prefers nodes without PreferNoSchedule taints, and avoids cordoned nodes', async () => {
     await ok(['taint', 'nodes', 'worker-a', 'spot=true:PreferNoSchedule']);
     await ok(['taint', 'nodes', 'worker-b', 'spot=true:PreferNoSchedule']);
