@@ -4,6 +4,8 @@ import { DeploymentController } from './deploymentController';
 import { ReplicaSetController } from './replicaSetController';
 import { JobController } from './jobController';
 import { CronJobController } from './cronJobController';
+import { StatefulSetController } from './statefulSetController';
+import { DaemonSetController } from './daemonSetController';
 import { Scheduler } from '../scheduler/scheduler';
 import { EndpointsController } from './endpointsController';
 import { EndpointSliceController } from './endpointSliceController';
@@ -16,6 +18,8 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new DeploymentController(),
   () => new JobController(),
   () => new CronJobController(),
+  () => new StatefulSetController(),
+  () => new DaemonSetController(),
   () => new Scheduler(),
   () => new EndpointsController(),
   () => new EndpointSliceController(),

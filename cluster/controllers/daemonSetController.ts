@@ -1,0 +1,854 @@
+// The DaemonSet controller: one pod on every node the template may run on (nodeSelector, required node
+// affinity, taints against tolerations). Each pod is pinned to its node by node affinity on
+// metadata.name and then placed by the scheduler, as Kubernetes does since 1.12. A template change rolls
+// out node by node within maxUnavailable (deleting old pods first) or maxSurge (starting new pods next to
+// old ones). Template revisions are ControllerRevisions; pods carry the revision hash.
+import { Selector, fromLabelSelector, matchesLabels } from '../../kube/labelSelector';
+import { KubeObject, controllerOf, deepClone, deepEqual } from '../../kube/objects';
+import { ApiRequestError } from '../client/apiClient';
+import { Informer } from '../client/informer';
+import { Timer } from '../clock';
+import { Controller, ControllerContext } from './controllerContext';
+import { EventRecorder } from './events';
+import { WorkQueue } from './workQueue';
+import { claimObjects, recheckOwner } from './history/claims';
+import { ControllerHistory } from './history/controllerHistory';
+import { templateHash } from './history/hash';
+import { ControllerRevision, REVISION_HASH_LABEL, controllerRef, newRevision, revisionsToTruncate, sortRevisions, templatePatch } from './history/revisions';
+
+const KIND = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
+/** Deprecated but still set: the generation of the template a pod was made from. */
+const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
+const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
+/** Without a scheduler, a pod nobody has looked at for this long is bound to its node directly. */
+const BIND_FALLBACK_MS = 5000;
+const BACKOFF_INITIAL_MS = 1000;
+const BACKOFF_MAX_MS = 15 * 60 * 1000;
+const EXPECTATIONS_TIMEOUT_MS = 5 * 60 * 1000;
+
+type Pod = KubeObject & { spec?: any; status?: any };
+type Node = KubeObject & { spec?: any; status?: any };
+type DaemonSet = KubeObject & { spec: any; status?: any };
+
+// ---------------------------------------------------------------------------------------------
+// Where a daemon pod may run
+
+/** The tolerations Kubernetes adds to every daemon pod, so node conditions do not evict or block it. */
+function daemonTolerations(spec: any): any[] {
+  const add = [
+    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+    { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+    { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+  ];
+  if (spec?.hostNetwork) add.push({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
+  const tolerations = [...(spec?.tolerations ?? [])];
+  for (const t of add) {
+    const i = tolerations.findIndex((x: any) => x.key === t.key && x.effect === t.effect);
+    if (i >= 0) tolerations[i] = t;
+    else tolerations.push(t);
+  }
+  return tolerations;
+}
+
+function tolerates(tol: any, taint: any): boolean {
+  if (tol.effect && tol.effect !== taint.effect) return false;
+  if (tol.key && tol.key !== taint.key) return false;
+  if ((tol.operator ?? 'Equal') === 'Exists') return true;
+  return (tol.value ?? '') === (taint.value ?? '');
+}
+
+function requirementHolds(req: any, value: string | undefined): boolean {
+  const values: string[] = req.values ?? [];
+  switch (req.operator) {
+    case 'In':
+      return value !== undefined && values.includes(value);
+    case 'NotIn':
+      return value === undefined || !values.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+    case 'Gt':
+    case 'Lt': {
+      if (value === undefined || values.length !== 1) return false;
+      const a = Number.parseInt(value, 10);
+      const b = Number.parseInt(values[0], 10);
+      if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
+      return req.operator === 'Gt' ? a > b : a < b;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Node selector terms are ORed; within a term every expression and field must hold; an empty term matches nothing. */
+function nodeSelectorMatches(selector: any, node: Node): boolean {
+  const labels = node.metadata.labels ?? {};
+  const fields: Record<string, string | undefined> = { 'metadata.name': node.metadata.name };
+  return (selector?.nodeSelectorTerms ?? []).some((term: any) => {
+    const exprs = term.matchExpressions ?? [];
+    const flds = term.matchFields ?? [];
+    if (exprs.length + flds.length === 0) return false;
+    return exprs.every((r: any) => requirementHolds(r, labels[r.key])) && flds.every((r: any) => requirementHolds(r, fields[r.key]));
+  });
+}
+
+function fitsNodeAffinity(spec: any, node: Node): boolean {
+  const labels = node.metadata.labels ?? {};
+  for (const [k, v] of Object.entries(spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  const required = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  return !required || nodeSelectorMatches(required, node);
+}
+
+/**
+ * Whether a daemon pod should run on node, and whether one already there may keep running (a node
+ * tainted NoSchedule after the pod started keeps it; NoExecute does not).
+ */
+export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): { shouldRun: boolean; shouldContinueRunning: boolean } {
+  const spec = ds.spec.template?.spec ?? {};
+  if (spec.nodeName && spec.nodeName !== node.metadata.name) return { shouldRun: false, shouldContinueRunning: false };
+  if (!fitsNodeAffinity(spec, node)) return { shouldRun: false, shouldContinueRunning: false };
+  const tolerations = daemonTolerations(spec);
+  const untolerated = (node.spec?.taints ?? []).filter(
+    (t: any) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerations.some((tol) => tolerates(tol, t)),
+  );
+  if (untolerated.length === 0) return { shouldRun: true, shouldContinueRunning: true };
+  return { shouldRun: false, shouldContinueRunning: !untolerated.some((t: any) => t.effect === 'NoExecute') };
+}
+
+/** The node a daemon pod is on, or is pinned to by its node affinity before it is scheduled. */
+function targetNode(pod: Pod): string | undefined {
+  if (pod.spec?.nodeName) return pod.spec.nodeName;
+  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  for (const term of terms) {
+    for (const f of term.matchFields ?? []) {
+      if (f.key === 'metadata.name' && f.operator === 'In' && f.values?.length === 1) return f.values[0];
+    }
+  }
+  return undefined;
+}
+
+/** The template's affinity with its required node terms replaced by "this node" (matchFields metadata.name). */
+function pinToNode(affinity: any, nodeName: string): any {
+  const a = deepClone(affinity ?? {});
+  a.nodeAffinity = a.nodeAffinity ?? {};
+  a.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution = {
+    nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }],
+  };
+  return a;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pod state
+
+function readyCondition(p: Pod): any {
+  return (p.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
+}
+
+function isPodReady(p: Pod): boolean {
+  return readyCondition(p)?.status === 'True';
+}
+
+function isPodAvailable(p: Pod, minReadySeconds: number, now: number): boolean {
+  if (!isPodReady(p)) return false;
+  if (!minReadySeconds) return true;
+  const since = Date.parse(readyCondition(p)?.lastTransitionTime ?? '');
+  return Number.isFinite(since) && since + minReadySeconds * 1000 < now;
+}
+
+const isTerminal = (p: Pod) => p.status?.phase === 'Failed' || p.status?.phase === 'Succeeded';
+
+function byAge(a: Pod, b: Pod): number {
+  const ta = Date.parse(a.metadata.creationTimestamp ?? '') || 0;
+  const tb = Date.parse(b.metadata.creationTimestamp ?? '') || 0;
+  return ta - tb || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+}
+
+/** "25%" of total, or a plain number. */
+function scaledValue(v: unknown, total: number, roundUp: boolean): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') {
+    const m = /^(\d+)%$/.exec(v);
+    if (m) {
+      const x = (Number(m[1]) * total) / 100;
+      return roundUp ? Math.ceil(x) : Math.floor(x);
+    }
+    const n = Number(v);
+    if (Number.isInteger(n)) return n;
+  }
+  return 0;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function isNotFound(e: unknown): boolean {
+  return e instanceof ApiRequestError && e.status === 404;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Writes a sync made that the informer has not shown yet; until it has, the controller does not act on stale state. */
+class Expectations {
+  private readonly pending = new Map<string, { creates: Set<string>; deletes: Set<string>; since: number }>();
+
+  constructor(private readonly now: () => number) {}
+
+  expectCreate(key: string, name: string): void {
+    this.entry(key).creates.add(name);
+  }
+
+  expectDelete(key: string, uid: string): void {
+    this.entry(key).deletes.add(uid);
+  }
+
+  /** Satisfied once every created pod is in the cache and every deleted one is gone or terminating. */
+  satisfied(key: string, pods: Informer, namespace: string): boolean {
+    const e = this.pending.get(key);
+    if (!e) return true;
+    for (const name of e.creates) if (pods.get(namespace, name)) e.creates.delete(name);
+    if (e.deletes.size) {
+      const live = new Map<string, Pod>();
+      for (const p of pods.list() as Pod[]) if (p.metadata.namespace === namespace && p.metadata.uid && e.deletes.has(p.metadata.uid)) live.set(p.metadata.uid, p);
+      for (const uid of e.deletes) {
+        const p = live.get(uid);
+        if (!p || p.metadata.deletionTimestamp) e.deletes.delete(uid);
+      }
+    }
+    if ((e.creates.size === 0 && e.deletes.size === 0) || this.now() - e.since > EXPECTATIONS_TIMEOUT_MS) {
+      this.pending.delete(key);
+      return true;
+    }
+    return false;
+  }
+
+  forget(key: string): void {
+    this.pending.delete(key);
+  }
+
+  private entry(key: string) {
+    let e = this.pending.get(key);
+    if (!e) this.pending.set(key, (e = { creates: new Set(), deletes: new Set(), since: this.now() }));
+    e.since = this.now();
+    return e;
+  }
+}
+
+export class DaemonSetController implements Controller {
+  readonly name = 'daemonset-controller';
+  private ctx!: ControllerContext;
+  private recorder!: EventRecorder;
+  private sets!: Informer;
+  private pods!: Informer;
+  private nodes!: Informer;
+  private revisionInformer!: Informer;
+  private history!: ControllerHistory;
+  private expectations!: Expectations;
+  private readonly queue = new WorkQueue((key) => this.sync(key));
+  private readonly timers = new Map<string, { timer: Timer; due: number }>();
+  /** failed-pod back-off per DaemonSet and node */
+  private readonly backoff = new Map<string, { delay: number; last: number }>();
+  private stopped = false;
+
+  async start(ctx: ControllerContext): Promise<void> {
+    this.ctx = ctx;
+    this.recorder = ctx.recorder(this.name);
+    this.expectations = new Expectations(() => ctx.clock.now());
+    this.sets = ctx.informers.get('apps', 'daemonsets');
+    this.pods = ctx.informers.pods();
+    this.nodes = ctx.informers.nodes();
+    this.revisionInformer = ctx.informers.get('apps', 'controllerrevisions');
+    this.history = new ControllerHistory(ctx.client, this.revisionInformer, KIND, (ns, name) => this.dsPath(ns, name));
+
+    const enqueueSet = (d: DaemonSet) => this.enqueue(d.metadata.namespace, d.metadata.name);
+    this.sets.on({
+      add: enqueueSet,
+      update: enqueueSet,
+      delete: (d) => {
+        this.expectations.forget(`${d.metadata.namespace}/${d.metadata.name}`);
+        enqueueSet(d);
+      },
+    });
+    this.pods.on({
+      add: (p) => this.enqueueFor(p),
+      update: (p, old) => {
+        const oldRef = controllerOf(old);
+        const ref = controllerOf(p);
+        if (oldRef && (!ref || oldRef.uid !== ref.uid)) this.enqueueFor(old);
+        this.enqueueFor(p);
+      },
+      delete: (p) => this.enqueueFor(p),
+    });
+    this.revisionInformer.on({ add: (r) => this.enqueueFor(r), update: (r) => this.enqueueFor(r), delete: (r) => this.enqueueFor(r) });
+    const allSets = () => {
+      for (const d of this.sets.list()) enqueueSet(d);
+    };
+    this.nodes.on({
+      add: allSets,
+      update: (n, old) => {
+        // only what decides placement matters, not heartbeats
+        if (!deepEqual(n.metadata?.labels, old.metadata?.labels) || !deepEqual(n.spec?.taints, old.spec?.taints)) allSets();
+      },
+      delete: allSets,
+    });
+    await Promise.all([this.sets.waitForSync(), this.pods.waitForSync(), this.nodes.waitForSync(), this.revisionInformer.waitForSync()]);
+    allSets();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.queue.stop();
+    for (const t of this.timers.values()) t.timer.cancel();
+    this.timers.clear();
+  }
+
+  private dsPath(namespace: string, name?: string, sub?: string): string {
+    let p = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/daemonsets`;
+    if (name !== undefined) p += `/${encodeURIComponent(name)}`;
+    if (sub) p += `/${sub}`;
+    return p;
+  }
+
+  private podPath(namespace: string, name?: string, sub?: string): string {
+    let p = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+    if (name !== undefined) p += `/${encodeURIComponent(name)}`;
+    if (sub) p += `/${sub}`;
+    return p;
+  }
+
+  private enqueue(namespace: string | undefined, name: string | undefined): void {
+    if (namespace && name) this.queue.add(`${namespace}/${name}`);
+  }
+
+  /** Syncs key again after ms of cluster time (the earliest of several requests wins). */
+  private enqueueAfter(key: string, ms: number): void {
+    if (this.stopped) return;
+    const due = this.ctx.clock.now() + ms;
+    const existing = this.timers.get(key);
+    if (existing && existing.due <= due) return;
+    existing?.timer.cancel();
+    const timer = this.ctx.clock.after(ms, () => {
+      this.timers.delete(key);
+      this.queue.add(key);
+    });
+    this.timers.set(key, { timer, due });
+  }
+
+  private enqueueFor(obj: KubeObject): void {
+    const ref = controllerOf(obj);
+    if (ref) {
+      if (ref.kind === KIND.kind && ref.apiVersion.startsWith('apps/')) this.enqueue(obj.metadata.namespace, ref.name);
+      return;
+    }
+    for (const d of this.sets.list() as DaemonSet[]) {
+      if (d.metadata.namespace !== obj.metadata.namespace) continue;
+      try {
+        if (matchesLabels(fromLabelSelector(d.spec?.selector), obj.metadata.labels)) this.enqueue(d.metadata.namespace, d.metadata.name);
+      } catch {
+        // an invalid selector adopts nothing
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private async sync(key: string): Promise<void> {
+    const [namespace, name] = key.split('/');
+    const cached = this.sets.get(namespace, name) as DaemonSet | undefined;
+    if (!cached) {
+      this.expectations.forget(key);
+      return;
+    }
+    const ds = deepClone(cached);
+    let selector: Selector;
+    try {
+      selector = fromLabelSelector(ds.spec.selector);
+    } catch (e) {
+      this.recorder.record(ds, 'Warning', 'InvalidSelector', `invalid selector: ${errorText(e)}`);
+      return;
+    }
+    const nodes = this.nodes.list() as Node[];
+    const pods = await this.claimPods(ds, selector);
+    if (ds.metadata.deletionTimestamp) return;
+    const { cur, old } = await this.constructHistory(ds, selector, pods);
+    const hash = cur.metadata.labels?.[REVISION_HASH_LABEL] ?? '';
+
+    if (!this.expectations.satisfied(key, this.pods, namespace)) {
+      // what the cache shows is behind our own writes: only report status
+      await this.updateStatus(ds, nodes, pods, hash, false);
+      return;
+    }
+    let failure: unknown;
+    try {
+      await this.manage(key, ds, nodes, pods, hash);
+      if (this.expectations.satisfied(key, this.pods, namespace) && (ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
+        await this.rollingUpdate(key, ds, nodes, pods, hash);
+      }
+      await this.cleanupHistory(ds, old, pods);
+    } catch (e) {
+      failure = e;
+    }
+    await this.updateStatus(ds, nodes, pods, hash, true);
+    await this.bindStranded(key, pods);
+    if (failure) throw failure;
+  }
+
+  private claimPods(ds: DaemonSet, selector: Selector): Promise<Pod[]> {
+    const ns = ds.metadata.namespace!;
+    const candidates = (this.pods.list() as Pod[]).filter((p) => p.metadata.namespace === ns);
+    return claimObjects<Pod>(candidates, {
+      client: this.ctx.client,
+      owner: ds,
+      ownerRef: controllerRef(ds, KIND),
+      selector,
+      path: (p) => this.podPath(ns, p.metadata.name),
+      canAdopt: recheckOwner(this.ctx.client, this.dsPath(ns, ds.metadata.name), ds.metadata.uid),
+    });
+  }
+
+  /** Daemon pods by the node they are on or pinned to; terminal pods already being deleted are left out unless asked for. */
+  private nodeToPods(pods: Pod[], includeDeletedTerminal: boolean): Map<string, Pod[]> {
+    const m = new Map<string, Pod[]>();
+    for (const p of pods) {
+      if (!includeDeletedTerminal && isTerminal(p) && p.metadata.deletionTimestamp) continue;
+      const node = targetNode(p);
+      if (node === undefined) continue;
+      let list = m.get(node);
+      if (!list) m.set(node, (list = []));
+      list.push(p);
+    }
+    return m;
+  }
+
+  private templateGeneration(ds: DaemonSet): string | undefined {
+    return ds.metadata.annotations?.[TEMPLATE_GENERATION_ANNOTATION];
+  }
+
+  /** A pod is up to date when it carries the current hash (or, for pods of older controllers, the template generation). */
+  private isUpdated(ds: DaemonSet, pod: Pod, hash: string): boolean {
+    const gen = this.templateGeneration(ds);
+    const labels = pod.metadata.labels ?? {};
+    return (hash !== '' && labels[REVISION_HASH_LABEL] === hash) || (gen !== undefined && labels[TEMPLATE_GENERATION_LABEL] === gen);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // History
+
+  /**
+   * The revision matching the current template (created, or renumbered to be the newest, as needed)
+   * and the older ones. Duplicates of the current revision are merged into one.
+   */
+  private async constructHistory(ds: DaemonSet, selector: Selector, pods: Pod[]): Promise<{ cur: ControllerRevision; old: ControllerRevision[] }> {
+    const histories = await this.history.list(ds, selector);
+    const data = templatePatch(ds);
+    const current: ControllerRevision[] = [];
+    const old: ControllerRevision[] = [];
+    for (let h of histories) {
+      if (h.metadata.labels?.[REVISION_HASH_LABEL] === undefined) {
+        h = await this.history.update({ ...h, metadata: { ...h.metadata, labels: { ...(h.metadata.labels ?? {}), [REVISION_HASH_LABEL]: h.metadata.name! } } });
+      }
+      if (deepEqual(h.data, data)) current.push(h);
+      else old.push(h);
+    }
+    const next = old.reduce((m, r) => Math.max(m, r.revision ?? 0), 0) + 1;
+    let cur: ControllerRevision;
+    if (current.length === 0) {
+      cur = await this.snapshot(ds, next);
+    } else {
+      cur = await this.dedup(ds, current, pods);
+      if ((cur.revision ?? 0) < next) cur = await this.history.renumber(cur, next);
+    }
+    return { cur, old };
+  }
+
+  /** Records the current template as a revision named <ds>-<template hash>; a taken name bumps collisionCount. */
+  private async snapshot(ds: DaemonSet, revision: number): Promise<ControllerRevision> {
+    const collisionCount = ds.status?.collisionCount;
+    const hash = templateHash(ds.spec.template, collisionCount);
+    const rev = newRevision(ds, KIND, {
+      templateLabels: ds.spec.template?.metadata?.labels,
+      data: templatePatch(ds),
+      revision,
+      hash,
+      annotations: ds.metadata.annotations,
+    });
+    const created = await this.history.createOrGet(rev);
+    if (created) return created;
+    const fresh = await this.ctx.client.get(this.dsPath(ds.metadata.namespace!, ds.metadata.name));
+    const count = (fresh.status?.collisionCount ?? 0) + 1;
+    await this.ctx.client.patch(this.dsPath(ds.metadata.namespace!, ds.metadata.name, 'status'), { status: { collisionCount: count } }, 'merge');
+    throw new Error(`hash collision for DaemonSet ${ds.metadata.name}: collisionCount is now ${count}`);
+  }
+
+  /** Keeps the newest of several revisions with the current template, relabelling pods of the others. */
+  private async dedup(ds: DaemonSet, current: ControllerRevision[], pods: Pod[]): Promise<ControllerRevision> {
+    if (current.length === 1) return current[0];
+    const keep = sortRevisions([...current])[current.length - 1];
+    const keepHash = keep.metadata.labels?.[REVISION_HASH_LABEL];
+    for (const dup of current) {
+      if (dup === keep) continue;
+      for (const p of pods) {
+        if (p.metadata.labels?.[REVISION_HASH_LABEL] !== keepHash) {
+          await this.ctx.client.patch(this.podPath(p.metadata.namespace!, p.metadata.name), { metadata: { labels: { [REVISION_HASH_LABEL]: keepHash } } }, 'merge');
+        }
+      }
+      await this.history.delete(dup);
+    }
+    return keep;
+  }
+
+  /** Deletes the oldest revisions beyond revisionHistoryLimit whose hash no pod carries. */
+  private async cleanupHistory(ds: DaemonSet, old: ControllerRevision[], pods: Pod[]): Promise<void> {
+    const liveHashes = new Set(pods.map((p) => p.metadata.labels?.[REVISION_HASH_LABEL]).filter((h): h is string => !!h));
+    const limit = ds.spec.revisionHistoryLimit ?? 10;
+    const excess = old.length - limit;
+    if (excess <= 0) return;
+    const candidates = revisionsToTruncate(old, (r) => liveHashes.has(r.metadata.labels?.[REVISION_HASH_LABEL] ?? ''), 0);
+    for (const r of candidates.slice(0, excess)) await this.history.delete(r);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Placement
+
+  /** Creates the missing daemon pods and deletes those that must go (extra, failed, or on nodes they should not be on). */
+  private async manage(key: string, ds: DaemonSet, nodes: Node[], pods: Pod[], hash: string): Promise<void> {
+    const byNode = this.nodeToPods(pods, false);
+    const create: string[] = [];
+    const remove: Pod[] = [];
+    const now = this.ctx.clock.now();
+    const surge = this.allowsSurge(ds);
+    for (const node of nodes) {
+      const nodeName = node.metadata.name!;
+      const { shouldRun, shouldContinueRunning } = nodeShouldRunDaemonPod(node, ds);
+      const daemonPods = byNode.get(nodeName);
+      if (shouldRun && !daemonPods) {
+        create.push(nodeName);
+      } else if (shouldContinueRunning && daemonPods) {
+        const running: Pod[] = [];
+        for (const p of daemonPods) {
+          if (p.metadata.deletionTimestamp) continue;
+          if (p.status?.phase === 'Failed') {
+            // kubelets that reject a pod make it fail again at once: back off instead of hot looping
+            const bkey = `${key}/${nodeName}`;
+            const b = this.backoff.get(bkey);
+            if (b && now - b.last < b.delay) {
+              this.enqueueAfter(key, b.delay - (now - b.last));
+              continue;
+            }
+            this.backoff.set(bkey, { delay: b ? Math.min(b.delay * 2, BACKOFF_MAX_MS) : BACKOFF_INITIAL_MS, last: now });
+            this.recorder.record(ds, 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${p.metadata.namespace}/${p.metadata.name} on node ${nodeName}, will try to kill it`);
+            remove.push(p);
+          } else if (p.status?.phase === 'Succeeded') {
+            remove.push(p);
+          } else {
+            running.push(p);
+          }
+        }
+        running.sort(byAge);
+        if (!surge) {
+          // one pod per node: the oldest stays
+          remove.push(...running.slice(1));
+        } else if (running.length > 1) {
+          // with surge, an old and a new pod may overlap until the new one is available
+          let oldestNew: Pod | undefined;
+          let oldestOld: Pod | undefined;
+          for (const p of running) {
+            if (this.isUpdated(ds, p, hash)) {
+              if (!oldestNew) {
+                oldestNew = p;
+                continue;
+              }
+            } else if (!oldestOld) {
+              oldestOld = p;
+              continue;
+            }
+            remove.push(p);
+          }
+          if (oldestNew && oldestOld) {
+            if (!isPodReady(oldestOld) || isPodAvailable(oldestNew, ds.spec.minReadySeconds ?? 0, now)) remove.push(oldestOld);
+          }
+        }
+      } else if (!shouldContinueRunning && daemonPods) {
+        for (const p of daemonPods) if (!p.metadata.deletionTimestamp) remove.push(p);
+      }
+    }
+    // pods pinned to nodes that no longer exist and never scheduled
+    const nodeNames = new Set(nodes.map((n) => n.metadata.name));
+    for (const [nodeName, list] of byNode) {
+      if (nodeNames.has(nodeName)) continue;
+      for (const p of list) if (!p.spec?.nodeName && !p.metadata.deletionTimestamp) remove.push(p);
+    }
+    await this.syncNodes(key, ds, remove, create, hash);
+  }
+
+  private allowsSurge(ds: DaemonSet): boolean {
+    const ru = ds.spec.updateStrategy?.rollingUpdate;
+    return (ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate' && scaledValue(ru?.maxSurge ?? 0, 1, true) > 0;
+  }
+
+  /** The pod to create on a node: the template with the current hash, the default tolerations, pinned to the node. */
+  private podFor(ds: DaemonSet, nodeName: string, hash: string): Pod {
+    const template = ds.spec.template ?? {};
+    const tmeta = template.metadata ?? {};
+    const spec = deepClone(template.spec ?? {});
+    spec.tolerations = daemonTolerations(spec);
+    spec.affinity = pinToNode(spec.affinity, nodeName);
+    const generation = this.templateGeneration(ds) ?? String(ds.metadata.generation ?? 1);
+    return {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        generateName: `${ds.metadata.name}-`,
+        namespace: ds.metadata.namespace,
+        labels: { ...(tmeta.labels ?? {}), [REVISION_HASH_LABEL]: hash, [TEMPLATE_GENERATION_LABEL]: generation },
+        ...(tmeta.annotations ? { annotations: { ...tmeta.annotations } } : {}),
+        ...(tmeta.finalizers ? { finalizers: [...tmeta.finalizers] } : {}),
+        ownerReferences: [controllerRef(ds, KIND)],
+      },
+      spec,
+    };
+  }
+
+  /** Deletes and creates in growing batches (1, 2, 4, ...), stopping at the first batch with a failure. */
+  private async syncNodes(key: string, ds: DaemonSet, remove: Pod[], create: string[], hash: string): Promise<void> {
+    const ns = ds.metadata.namespace!;
+    const errors: unknown[] = [];
+    for (let next = 0, batch = 1; next < create.length && errors.length === 0; batch = Math.min(batch * 2, 250)) {
+      const chunk = create.slice(next, next + batch);
+      next += chunk.length;
+      await Promise.all(
+        chunk.map(async (nodeName) => {
+          try {
+            const pod = await this.ctx.client.create(this.podPath(ns), this.podFor(ds, nodeName, hash));
+            this.expectations.expectCreate(key, pod.metadata.name);
+            this.recorder.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+          } catch (e) {
+            errors.push(e);
+            this.recorder.record(ds, 'Warning', 'FailedCreate', `Error creating: ${errorText(e)}`);
+          }
+        }),
+      );
+    }
+    if (create.length) this.enqueueAfter(key, BIND_FALLBACK_MS + 100);
+    await Promise.all(
+      remove.map(async (p) => {
+        try {
+          await this.ctx.client.delete(this.podPath(ns, p.metadata.name), { preconditions: { uid: p.metadata.uid } });
+          this.expectations.expectDelete(key, p.metadata.uid!);
+          this.recorder.record(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+        } catch (e) {
+          if (isNotFound(e)) return;
+          errors.push(e);
+          this.recorder.record(ds, 'Warning', 'FailedDelete', `Error deleting: ${errorText(e)}`);
+        }
+      }),
+    );
+    if (errors.length) throw errors[0];
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Rolling update
+
+  private desiredCounts(ds: DaemonSet, nodes: Node[], byNode: Map<string, Pod[]>) {
+    let desired = 0;
+    for (const n of nodes) {
+      if (!nodeShouldRunDaemonPod(n, ds).shouldRun) continue;
+      desired++;
+      if (!byNode.has(n.metadata.name!)) byNode.set(n.metadata.name!, []);
+    }
+    const ru = ds.spec.updateStrategy?.rollingUpdate ?? {};
+    let maxUnavailable = scaledValue(ru.maxUnavailable ?? 1, desired, true);
+    const maxSurge = scaledValue(ru.maxSurge ?? 0, desired, true);
+    // both zero cannot make progress: behave as maxUnavailable 1
+    if (desired > 0 && maxUnavailable === 0 && maxSurge === 0) maxUnavailable = 1;
+    return { desired, maxUnavailable, maxSurge };
+  }
+
+  /** The one new and one old pod on a node (terminating ones aside); ok false when there are more. */
+  private updatedPodsOnNode(ds: DaemonSet, pods: Pod[], hash: string): { newPod?: Pod; oldPod?: Pod; ok: boolean } {
+    let newPod: Pod | undefined;
+    let oldPod: Pod | undefined;
+    for (const p of pods) {
+      if (p.metadata.deletionTimestamp) continue;
+      if (this.isUpdated(ds, p, hash)) {
+        if (newPod) return { ok: false };
+        newPod = p;
+      } else {
+        if (oldPod) return { ok: false };
+        oldPod = p;
+      }
+    }
+    return { newPod, oldPod, ok: true };
+  }
+
+  private async rollingUpdate(key: string, ds: DaemonSet, nodes: Node[], pods: Pod[], hash: string): Promise<void> {
+    const byNode = this.nodeToPods(pods, false);
+    const { maxUnavailable, maxSurge } = this.desiredCounts(ds, nodes, byNode);
+    const minReady = ds.spec.minReadySeconds ?? 0;
+    const now = this.ctx.clock.now();
+    const podNames = new Map(pods.map((p) => [p.metadata.name!, p]));
+    const toPods = (names: string[]) => names.map((n) => podNames.get(n)!).filter(Boolean);
+
+    if (maxSurge === 0) {
+      // delete just enough old pods to stay within maxUnavailable; manage() starts their replacements
+      let unavailable = 0;
+      const replaceNow: string[] = [];
+      const candidates: string[] = [];
+      for (const [, list] of [...byNode].sort(([a], [b]) => a.localeCompare(b))) {
+        const { newPod, oldPod, ok } = this.updatedPodsOnNode(ds, list, hash);
+        if (!ok) {
+          unavailable++;
+          continue;
+        }
+        if ((!oldPod && !newPod) || (oldPod && newPod)) {
+          unavailable++;
+        } else if (newPod) {
+          if (!isPodAvailable(newPod, minReady, now)) unavailable++;
+        } else if (oldPod) {
+          if (!isPodAvailable(oldPod, minReady, now)) replaceNow.push(oldPod.metadata.name!);
+          else if (unavailable < maxUnavailable) candidates.push(oldPod.metadata.name!);
+        }
+      }
+      const room = Math.max(0, Math.min(maxUnavailable - unavailable, candidates.length));
+      await this.syncNodes(key, ds, toPods([...replaceNow, ...candidates.slice(0, room)]), [], hash);
+      return;
+    }
+
+    // surge: start a new pod beside an old one, delete the old one once the new one is available
+    const deleteOld: string[] = [];
+    const deleteMisplaced: string[] = [];
+    const candidateNodes: string[] = [];
+    const allowedNodes: string[] = [];
+    let surging = 0;
+    const nodeByName = new Map(nodes.map((n) => [n.metadata.name!, n]));
+    for (const [nodeName, list] of [...byNode].sort(([a], [b]) => a.localeCompare(b))) {
+      const { newPod, oldPod, ok } = this.updatedPodsOnNode(ds, list, hash);
+      if (!ok) {
+        surging++;
+        continue;
+      }
+      if (!oldPod) continue;
+      if (!newPod) {
+        if (!isPodAvailable(oldPod, minReady, now)) {
+          const node = nodeByName.get(nodeName);
+          if (!node || !nodeShouldRunDaemonPod(node, ds).shouldRun) {
+            deleteMisplaced.push(oldPod.metadata.name!);
+            continue;
+          }
+          allowedNodes.push(nodeName);
+        } else if (surging < maxSurge) {
+          candidateNodes.push(nodeName);
+        }
+      } else if (!isPodAvailable(newPod, minReady, now)) {
+        surging++;
+      } else {
+        deleteOld.push(oldPod.metadata.name!);
+      }
+    }
+    const room = Math.max(0, Math.min(maxSurge - surging, candidateNodes.length));
+    await this.syncNodes(key, ds, toPods([...deleteOld, ...deleteMisplaced]), [...allowedNodes, ...candidateNodes.slice(0, room)], hash);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private async updateStatus(ds: DaemonSet, nodes: Node[], pods: Pod[], hash: string, observe: boolean): Promise<void> {
+    const byNode = this.nodeToPods(pods, true);
+    const minReady = ds.spec.minReadySeconds ?? 0;
+    const now = this.ctx.clock.now();
+    let desired = 0;
+    let current = 0;
+    let misscheduled = 0;
+    let ready = 0;
+    let updated = 0;
+    let available = 0;
+    for (const node of nodes) {
+      const { shouldRun } = nodeShouldRunDaemonPod(node, ds);
+      const list = byNode.get(node.metadata.name!) ?? [];
+      if (shouldRun) {
+        desired++;
+        if (list.length === 0) continue;
+        current++;
+        const pod = [...list].sort(byAge)[0];
+        if (isPodReady(pod)) {
+          ready++;
+          if (isPodAvailable(pod, minReady, now)) available++;
+        }
+        if (this.isUpdated(ds, pod, hash)) updated++;
+      } else if (list.length > 0) {
+        misscheduled++;
+      }
+    }
+    const old = ds.status ?? {};
+    const observedGeneration = observe ? ds.metadata.generation : old.observedGeneration;
+    const status = {
+      currentNumberScheduled: current,
+      numberMisscheduled: misscheduled,
+      desiredNumberScheduled: desired,
+      numberReady: ready,
+      observedGeneration,
+      updatedNumberScheduled: updated,
+      numberAvailable: available,
+      numberUnavailable: desired - available,
+    };
+    const unchanged = (Object.keys(status) as (keyof typeof status)[]).every((k) => (status[k] ?? 0) === (old[k] ?? 0));
+    if (!unchanged) {
+      // fields Kubernetes omits when zero are removed rather than written as 0
+      const omitZero = (v: number | undefined) => (v ? v : null);
+      const patch = {
+        status: {
+          currentNumberScheduled: current,
+          numberMisscheduled: misscheduled,
+          desiredNumberScheduled: desired,
+          numberReady: ready,
+          observedGeneration: omitZero(observedGeneration),
+          updatedNumberScheduled: omitZero(updated),
+          numberAvailable: omitZero(available),
+          numberUnavailable: omitZero(desired - available),
+        },
+      };
+      try {
+        await this.ctx.client.patch(this.dsPath(ds.metadata.namespace!, ds.metadata.name, 'status'), patch, 'merge');
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+    // availability after minReadySeconds shows up by time, not by an event
+    if (minReady > 0 && ready !== available) this.enqueueAfter(`${ds.metadata.namespace}/${ds.metadata.name}`, minReady * 1000);
+  }
+
+  /**
+   * Binds daemon pods nobody has scheduled: the scheduler normally places them (their node affinity
+   * allows only one node), but without one running they would stay Pending forever.
+   */
+  private async bindStranded(key: string, pods: Pod[]): Promise<void> {
+    const now = this.ctx.clock.now();
+    let wait = Infinity;
+    for (const p of pods) {
+      if (p.spec?.nodeName || p.metadata.deletionTimestamp) continue;
+      if ((p.status?.conditions ?? []).some((c: any) => c.type === 'PodScheduled')) continue;
+      const node = targetNode(p);
+      if (!node) continue;
+      const age = now - (Date.parse(p.metadata.creationTimestamp ?? '') || now);
+      if (age < BIND_FALLBACK_MS) {
+        wait = Math.min(wait, BIND_FALLBACK_MS - age);
+        continue;
+      }
+      const binding = {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name: p.metadata.name, namespace: p.metadata.namespace },
+        target: { apiVersion: 'v1', kind: 'Node', name: node },
+      };
+      try {
+        await this.ctx.client.create(this.podPath(p.metadata.namespace!, p.metadata.name, 'binding'), binding);
+      } catch {
+        // bound meanwhile, or gone: the next sync sees it
+      }
+    }
+    if (wait !== Infinity) this.enqueueAfter(key, wait + 100);
+  }
+}

@@ -1,0 +1,84 @@
+// Adoption and release by selector, as client-go's ControllerRefManager does for pods and
+// ControllerRevisions: a controller claims the orphans its selector matches and lets go of what it
+// controls but no longer matches. Writes are JSON patches guarded by uid and resourceVersion, so a
+// stale cache can never overwrite someone else's change.
+import { Selector, matchesLabels } from '../../../kube/labelSelector';
+import { KubeObject, OwnerReference, controllerOf } from '../../../kube/objects';
+import { ApiClient, ApiRequestError } from '../../client/apiClient';
+
+export interface ClaimOptions {
+  client: ApiClient;
+  owner: KubeObject;
+  ownerRef: OwnerReference;
+  selector: Selector;
+  /** the URL path of a claimed object */
+  path(obj: KubeObject): string;
+  /**
+   * Checked once before the first adoption: the owner read fresh from the API server still has the same
+   * uid and is not being deleted (a cached owner may already be gone).
+   */
+  canAdopt(): Promise<boolean>;
+}
+
+function ownerPatch(obj: KubeObject, refs: OwnerReference[]): unknown[] {
+  return [
+    { op: 'test', path: '/metadata/uid', value: obj.metadata.uid },
+    { op: 'test', path: '/metadata/resourceVersion', value: obj.metadata.resourceVersion },
+    { op: 'add', path: '/metadata/ownerReferences', value: refs },
+  ];
+}
+
+function gone(e: unknown): boolean {
+  return e instanceof ApiRequestError && e.status === 404;
+}
+
+/** The objects owner controls after adopting matching orphans and releasing non-matching ones. */
+export async function claimObjects<T extends KubeObject>(objs: readonly T[], opts: ClaimOptions): Promise<T[]> {
+  const claimed: T[] = [];
+  const ownerUid = opts.owner.metadata.uid;
+  const ownerDeleting = !!opts.owner.metadata.deletionTimestamp;
+  let adoptable: Promise<boolean> | undefined;
+  for (const obj of objs) {
+    const ref = controllerOf(obj);
+    const matches = matchesLabels(opts.selector, obj.metadata.labels);
+    if (ref) {
+      if (ref.uid !== ownerUid) continue;
+      if (matches) {
+        claimed.push(obj);
+        continue;
+      }
+      // a controller being deleted keeps what it has; otherwise it lets go
+      if (ownerDeleting) continue;
+      const refs = (obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== ownerUid);
+      try {
+        await opts.client.patch(opts.path(obj), ownerPatch(obj, refs), 'json');
+      } catch (e) {
+        if (!gone(e)) throw e;
+      }
+      continue;
+    }
+    if (!matches || ownerDeleting || obj.metadata.deletionTimestamp) continue;
+    adoptable ??= opts.canAdopt();
+    if (!(await adoptable)) continue;
+    try {
+      const adopted = await opts.client.patch(opts.path(obj), ownerPatch(obj, [...(obj.metadata.ownerReferences ?? []), opts.ownerRef]), 'json');
+      claimed.push(adopted as T);
+    } catch (e) {
+      if (!gone(e)) throw e;
+    }
+  }
+  return claimed;
+}
+
+/** canAdopt for claimObjects: reads the owner fresh and checks its uid and deletion. */
+export function recheckOwner(client: ApiClient, ownerPath: string, uid: string | undefined): () => Promise<boolean> {
+  return async () => {
+    try {
+      const fresh = await client.get(ownerPath);
+      return fresh?.metadata?.uid === uid && !fresh.metadata.deletionTimestamp;
+    } catch (e) {
+      if (gone(e)) return false;
+      throw e;
+    }
+  };
+}
