@@ -361,6 +361,9 @@ function initialStatus(info: ResourceInfo, obj: any): any {
   // Go zero values of the status structs, as the real API server serializes them
   if (info.group === 'policy' && info.plural === 'poddisruptionbudgets') return { currentHealthy: 0, desiredHealthy: 0, disruptionsAllowed: 0, expectedPods: 0 };
   if (info.group === 'autoscaling' && info.plural === 'horizontalpodautoscalers') return { currentReplicas: 0, desiredReplicas: 0 };
+  if ((info.group === 'apps' && info.plural === 'replicasets') || (info.group === '' && info.plural === 'replicationcontrollers')) return { replicas: 0 };
+  if (info.group === 'apps' && info.plural === 'statefulsets') return { replicas: 0, availableReplicas: 0 };
+  if (info.group === 'apps' && info.plural === 'daemonsets') return { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
   return info.custom ? undefined : {};
 }
 
