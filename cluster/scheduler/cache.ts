@@ -1,6 +1,7 @@
 // The scheduler's accounting of each node: allocatable, what the pods on it request, their host ports.
 // Fed by the pod and node informers and by the scheduler's own decisions ("assumed" pods, counted from
 // the moment a node is chosen until the informer shows the binding), so a decision never rescans pods.
+import { Selector } from '../../kube/labelSelector';
 import { Allocatable, Resources, add, emptyResources, nodeAllocatable } from './resources';
 import { HostPort, PodInfo } from './podInfo';
 import { Taint, effectiveTaints } from './taints';
@@ -14,6 +15,8 @@ export class NodeInfo {
   readonly pods = new Map<string, PodInfo>();
   /** "protocol/port" → host IPs in use, with how many pods use each */
   readonly usedPorts = new Map<string, Map<string, number>>();
+  /** "key=value" → the pods with that label, so selectors need not look at every pod */
+  private readonly byLabel = new Map<string, Set<PodInfo>>();
 
   constructor(readonly name: string) {}
 
@@ -32,6 +35,12 @@ export class NodeInfo {
     this.pods.set(p.uid, p);
     add(this.requested, p.requests);
     add(this.nonZeroRequested, p.nonZeroRequests);
+    for (const [k, v] of Object.entries(p.labels)) {
+      const key = `${k}=${v}`;
+      let set = this.byLabel.get(key);
+      if (!set) this.byLabel.set(key, (set = new Set()));
+      set.add(p);
+    }
     for (const hp of p.hostPorts) {
       const k = `${hp.protocol}/${hp.port}`;
       let ips = this.usedPorts.get(k);
@@ -46,6 +55,12 @@ export class NodeInfo {
     this.pods.delete(uid);
     add(this.requested, p.requests, -1);
     add(this.nonZeroRequested, p.nonZeroRequests, -1);
+    for (const [k, v] of Object.entries(p.labels)) {
+      const key = `${k}=${v}`;
+      const set = this.byLabel.get(key);
+      set?.delete(p);
+      if (set?.size === 0) this.byLabel.delete(key);
+    }
     for (const hp of p.hostPorts) {
       const k = `${hp.protocol}/${hp.port}`;
       const ips = this.usedPorts.get(k);
@@ -55,6 +70,19 @@ export class NodeInfo {
       else ips.delete(hp.ip);
       if (ips.size === 0) this.usedPorts.delete(k);
     }
+  }
+
+  /** A superset of the pods the selector matches (the callers still match each one). */
+  podsMatching(sel: Selector): Iterable<PodInfo> {
+    if (sel.nothing) return [];
+    let best: Set<PodInfo> | undefined;
+    for (const r of sel.requirements) {
+      if (r.values.length !== 1 || !(r.operator === 'In' || r.operator === 'Equals' || r.operator === 'DoubleEquals')) continue;
+      const set = this.byLabel.get(`${r.key}=${r.values[0]}`);
+      if (!set) return [];
+      if (!best || set.size < best.size) best = set;
+    }
+    return best ?? this.pods.values();
   }
 
   /** HostPortInfo.CheckConflict: same protocol and port, and the same IP or either side 0.0.0.0. */

@@ -1,6 +1,7 @@
 // The shapes filters share, after Kubernetes' scheduling framework: a per-attempt cycle state, and
 // statuses that say why a node was rejected and whether evicting pods (preemption) could ever help.
 import { SchedulerCache, NodeInfo } from './cache';
+import { Selector } from '../../kube/labelSelector';
 import { PodInfo } from './podInfo';
 
 /** Unschedulable: preemption might help. UnschedulableAndUnresolvable: it cannot. */
@@ -26,6 +27,8 @@ export interface Lookups {
   pvc(ns: string, name: string): any | undefined;
   pv(name: string): any | undefined;
   storageClass(name: string): any | undefined;
+  /** selectors of the Services selecting the pod and of its controller (ReplicaSet, StatefulSet, ReplicationController) */
+  workloadSelectors(pod: PodInfo): Selector[];
 }
 
 export interface CycleState {

@@ -17,6 +17,7 @@ import { PodScheduledWriter } from './podConditions';
 import { isTerminal, newPodInfo, PodInfo } from './podInfo';
 import { ClusterEvent, hasSchedulingGates, QueuedPod, SchedulingQueue } from './queue';
 import { effectiveTaints } from './taints';
+import { WorkloadInformers, workloadSelectors } from './workloadSelectors';
 
 export const SCHEDULER_NAME = 'default-scheduler';
 /** Binding writes in flight at once; the rest wait their turn (decisions do not). */
@@ -82,11 +83,18 @@ export class Scheduler implements Controller {
     const pvcs = inf.get('', 'persistentvolumeclaims');
     const pvs = inf.get('', 'persistentvolumes');
     const classes = inf.get('storage.k8s.io', 'storageclasses');
+    const workloads: WorkloadInformers = {
+      services: inf.get('', 'services'),
+      replicaSets: inf.get('apps', 'replicasets'),
+      statefulSets: inf.get('apps', 'statefulsets'),
+      replicationControllers: inf.get('', 'replicationcontrollers'),
+    };
     this.lookups = {
       namespaceLabels: (ns) => namespaces.get(undefined, ns)?.metadata?.labels,
       pvc: (ns, name) => pvcs.get(ns, name),
       pv: (name) => pvs.get(undefined, name),
       storageClass: (name) => classes.get(undefined, name),
+      workloadSelectors: (pod) => workloadSelectors(workloads, pod),
     };
     nodes.on({
       add: (n) => this.nodeChanged(n, undefined),
@@ -107,7 +115,7 @@ export class Scheduler implements Controller {
     for (const n of nodes.list()) this.nodeChanged(n, undefined);
     for (const p of this.pods.list()) this.podChanged(p, undefined);
     // decide only once the caches hold what the cluster holds
-    await Promise.all([this.pods, nodes, namespaces, pvcs, pvs, classes].map((i) => i.waitForSync()));
+    await Promise.all([this.pods, nodes, namespaces, pvcs, pvs, classes, ...Object.values(workloads)].map((i) => i.waitForSync()));
     this.kick();
   }
 

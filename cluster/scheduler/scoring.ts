@@ -3,10 +3,12 @@
 //   NodeResourcesBalancedAllocation (cpu and memory used in like proportion) weight 1
 //   TaintToleration (fewest untolerated PreferNoSchedule taints)              weight 3
 //   NodeAffinity (preferred node affinity)                                     weight 2
+//   PodTopologySpread (emptier topology domains; cluster defaults for workloads) weight 2
 //   InterPodAffinity (preferred pod affinity and anti-affinity)               weight 2
 // Each plugin scores 0..100; the highest weighted sum wins, ties broken at random.
 import { NodeInfo } from './cache';
 import { CycleState } from './framework';
+import { topologySpreadScores } from './filters/podTopologySpread';
 import { termMatchesNode } from './nodeSelector';
 import { PodInfo, termMatches } from './podInfo';
 import { Resources } from './resources';
@@ -138,6 +140,7 @@ export function scoreNodes(state: CycleState, nodes: NodeInfo[]): NodeScore[] {
   if (pod.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length) {
     normalize(nodes.map((n) => preferredNodeAffinity(pod, n)), false).forEach((s, i) => (totals[i] += 2 * s));
   }
+  topologySpreadScores(state, nodes)?.forEach((s, i) => (totals[i] += 2 * s));
   interPodAffinityScores(state, nodes)?.forEach((s, i) => (totals[i] += 2 * s));
   return nodes.map((node, i) => ({ node, total: totals[i] }));
 }

@@ -293,6 +293,32 @@ ${exprs}`;
     assert.strictEqual(node, placed.get(gone));
   });
 
+  it('spreads pods evenly over zones with topologySpreadConstraints', async () => {
+    await ok(['label', 'node', 'worker-a', 'topology.kubernetes.io/zone=zone-1']);
+    await ok(['label', 'node', 'worker-b', 'topology.kubernetes.io/zone=zone-1']);
+    await ok(['label', 'node', 'worker-c', 'topology.kubernetes.io/zone=zone-2']);
+    const spread = (key: string) => `  topologySpreadConstraints:
+  - maxSkew: 1
+    topologyKey: ${key}
+    whenUnsatisfiable: DoNotSchedule
+    labelSelector:
+      matchLabels: {app: zoned}
+`;
+    const names = ['z0', 'z1', 'z2', 'z3'];
+    // one at a time, so each decision sees the ones before
+    for (const n of names) {
+      await ok(['apply', '-f', '-'], podManifest(n, { labels: { app: 'zoned' }, spec: spread('topology.kubernetes.io/zone') }));
+      await waitScheduled(n);
+    }
+    const placed = await placement('app=zoned');
+    const inZone2 = [...placed.values()].filter((n) => n === 'worker-c').length;
+    // zone-1 has two nodes and zone-2 one, yet with a skew of at most 1 each zone holds two pods
+    assert.strictEqual(inZone2, 2, JSON.stringify([...placed]));
+    await ok(['apply', '-f', '-'], podManifest('unlabelled', { labels: { app: 'zoned' }, spec: spread('example.com/rack') }));
+    assert.strictEqual(await waitUnschedulable('unlabelled'), "0/3 nodes are available: 3 node(s) didn't match pod topology spread constraints (missing required label). no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.");
+    for (const n of ['worker-a', 'worker-b', 'worker-c']) await ok(['label', 'node', n, 'topology.kubernetes.io/zone-']);
+  });
+
   it('does not give one host port to two pods on a node', async () => {
     const port = '  hostNetwork: false\n';
     const spec = (n: string) => podManifest(n, { labels: { app: 'port' } }).replace('    resources:', '    ports:\n    - {containerPort: 80, hostPort: 8080}\n    resources:') + port;

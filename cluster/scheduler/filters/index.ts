@@ -6,6 +6,7 @@ import { nodeAffinity } from './nodeAffinity';
 import { nodePorts } from './nodePorts';
 import { nodeResourcesFit } from './nodeResourcesFit';
 import { nodeUnschedulable } from './nodeUnschedulable';
+import { podTopologySpread } from './podTopologySpread';
 import { taintToleration } from './taintToleration';
 import { volumeBinding } from './volumeBinding';
 
@@ -16,5 +17,6 @@ export const FILTERS: readonly FilterPlugin[] = [
   nodePorts,
   nodeResourcesFit,
   volumeBinding,
+  podTopologySpread,
   interPodAffinity,
 ];
