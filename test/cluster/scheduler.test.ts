@@ -186,6 +186,25 @@ describe('scheduler', function () {
     assert.strictEqual(await waitScheduled('waiting'), filled.get('fill-b'));
   });
 
+  it('counts an init container that asks for more than the app containers', async () => {
+    await ok(['apply', '-f', '-'], ['half-a', 'half-b', 'half-c'].map((n) => podManifest(n, { cpu: '1', labels: { app: 'half' } })).join('---\n'));
+    await until(async () => {
+      const p = await placement('app=half');
+      return p.size === 3 && [...p.values()].every(Boolean) ? p : undefined;
+    }, 15_000, 'half of every node taken');
+    // the app container asks for 100m, but the pod needs 1500m while its init container runs
+    const init = `  initContainers:
+  - name: migrate
+    image: busybox:1.36
+    resources:
+      requests: {cpu: 1500m}
+`;
+    await ok(['apply', '-f', '-'], podManifest('migrating', { spec: init }));
+    assert.match(await waitUnschedulable('migrating'), /^0\/3 nodes are available: 3 Insufficient cpu\. /);
+    await ok(['apply', '-f', '-'], podManifest('small', { cpu: '900m' }));
+    assert.ok(await waitScheduled('small'), 'a pod asking for what is left fits');
+  });
+
   it('honours nodeSelector, and places a waiting pod when a node gets the label', async () => {
     await ok(['label', 'node', 'worker-b', 'disktype=ssd']);
     await ok(['apply', '-f', '-'], podManifest('on-ssd', { spec: '  nodeSelector:\n    disktype: ssd\n' }));
