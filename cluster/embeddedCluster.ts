@@ -10,6 +10,7 @@ import { ensureCertificates } from './security/certificates';
 import { ensureToken } from './security/token';
 import { writeKubeconfig } from './security/kubeconfig';
 import { ControllerManager } from './controllers/controllerManager';
+import { startNodes } from './kubelet';
 import { ScaledClock, setClock } from './clock';
 
 export interface ClusterOptions {
@@ -20,6 +21,10 @@ export interface ClusterOptions {
   storeOptions?: StoreOptions;
   /** cluster milliseconds per real millisecond; tests speed up back-off, deadlines and schedules */
   clockSpeed?: number;
+  /** simulated nodes, each with a kubelet and the simulated container runtime (default 3) */
+  nodes?: number;
+  /** pods each node admits (its allocatable "pods"; default 110, as in Kubernetes) */
+  maxPodsPerNode?: number;
 }
 
 export interface RunningCluster {
@@ -61,6 +66,15 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   const controllers = new ControllerManager({ server: url, token, ca: certs.caCert }, () => apiServer.registry.all());
   // controllers catch up in the background; the API server is already serving
   const controllersReady = controllers.start();
+  let nodes;
+  try {
+    nodes = await startNodes(controllers.context(), { count: opts.nodes ?? 3, logsDir: path.join(stateDir, 'logs'), maxPods: opts.maxPodsPerNode });
+  } catch (e) {
+    controllers.stop();
+    await apiServer.stop();
+    await store.close();
+    throw e;
+  }
   return {
     url,
     kubeconfig,
@@ -69,8 +83,9 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     stateDir,
     apiServer,
     store,
-    controllersReady,
+    controllersReady: Promise.all([controllersReady, nodes.ready]).then(() => undefined),
     async stop() {
+      await nodes.stop();
       controllers.stop();
       await apiServer.stop();
       await store.close();

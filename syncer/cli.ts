@@ -12,13 +12,14 @@ Commands:
   cluster     Run the embedded Kubernetes-compatible cluster
 
 Run 'slipway <command> --help' for a command's options.`,
-  cluster: `Usage: slipway cluster [--state DIR] [--port N] [--apply PATH]
+  cluster: `Usage: slipway cluster [--state DIR] [--port N] [--nodes N] [--apply PATH]
 
-Runs the embedded cluster's store and API server until SIGINT or SIGTERM.
+Runs the embedded cluster (store, API server, controllers and simulated nodes) until SIGINT or SIGTERM.
 
 Options:
   --state DIR    state folder (store, certificates, token, kubeconfig); default .slipway
   --port N       HTTPS port on 127.0.0.1; 0 picks a free one (default 0)
+  --nodes N      simulated nodes, each with a kubelet (default 3)
   --apply PATH   server-side apply the manifests under PATH once the cluster is up
   -h, --help     show this help`,
 };
@@ -31,7 +32,7 @@ function fail(message: string, code = 2): never {
 async function cluster(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { state: { type: 'string', default: '.slipway' }, port: { type: 'string', default: '0' }, apply: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { state: { type: 'string', default: '.slipway' }, port: { type: 'string', default: '0' }, nodes: { type: 'string', default: '3' }, apply: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) {
@@ -40,8 +41,10 @@ async function cluster(argv: string[]): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, got ${values.port}`);
+  const nodes = Number(values.nodes);
+  if (!Number.isInteger(nodes) || nodes < 0 || nodes > 250) fail(`--nodes must be a number from 0 to 250, got ${values.nodes}`);
   const started = Date.now();
-  const c = await startCluster({ stateDir: values.state!, port });
+  const c = await startCluster({ stateDir: values.state!, port, nodes });
   process.stdout.write(`Slipway cluster ready in ${Date.now() - started} ms\n  API server: ${c.url}\n  export KUBECONFIG=${c.kubeconfig}\n`);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,0 +1,95 @@
+// The embedded cluster's nodes: for each, a container runtime, a kubelet and the agent that keeps the
+// Node and its Lease fresh. Kubelets share the process's pods informer; its events are routed to the
+// kubelet of the pod's node.
+import { ApiRequestError } from '../client/apiClient';
+import { ControllerContext } from '../controllers/controllerContext';
+import { createRuntime, RuntimeName } from '../runtime';
+import { LimitedRecorder } from './eventLimiter';
+import { Kubelet } from './kubelet';
+import { NodeAgent } from './nodeAgent';
+import { nodeCapacity, nodeIdentity, nodeIndex, nodeLabels } from './nodeObject';
+import { parseQuantity } from './resources';
+import { StatusWriter } from './statusWriter';
+
+export { nodeName, NODE_CAPACITY, KUBELET_VERSION } from './nodeObject';
+export { SIM_PREFIX, ANNOTATION_KEYS } from '../runtime/simulation';
+
+export interface NodesOptions {
+  count: number;
+  /** where container logs go (the API server's pods/log reads them) */
+  logsDir: string;
+  /** pods per node (allocatable "pods"); 110 as in Kubernetes */
+  maxPods?: number;
+  runtime?: RuntimeName;
+}
+
+export interface RunningNodes {
+  names: string[];
+  /** resolves once the kubelets have seen every pod bound to them */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Promise<RunningNodes> {
+  const count = Math.max(0, Math.floor(opts.count));
+  const maxPods = opts.maxPods ?? 110;
+  await removeStaleNodes(ctx, count);
+  const podsInformer = ctx.informers.pods();
+  const statusWriter = new StatusWriter(ctx.client, (w) => podsInformer.get(w.pod.metadata.namespace, w.pod.metadata.name));
+  const kubelets = new Map<string, Kubelet>();
+  const agents: NodeAgent[] = [];
+  const recorders: LimitedRecorder[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = nodeIdentity(i, maxPods);
+    const runtime = createRuntime(opts.runtime ?? 'simulated', { node: id.name, podCIDR: id.podCIDR, clock: ctx.clock });
+    const events = new LimitedRecorder(ctx.recorder('kubelet', id.name), ctx.clock);
+    recorders.push(events);
+    const allocatable = Object.fromEntries(Object.entries(nodeCapacity(id)).map(([k, v]) => [k, parseQuantity(v)]));
+    kubelets.set(id.name, new Kubelet({
+      node: id.name,
+      hostIP: id.internalIP,
+      logsDir: opts.logsDir,
+      clock: ctx.clock,
+      runtime,
+      events,
+      statusWriter,
+      allocatable,
+      labels: nodeLabels(id),
+      reject: (pod, reason, message) => {
+        const path = `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/pods/${encodeURIComponent(pod.metadata.name)}/status`;
+        void ctx.client.patch(path, { status: { phase: 'Failed', reason, message } }, 'merge').catch(() => undefined);
+      },
+    }));
+    agents.push(new NodeAgent(ctx.client, ctx.clock, id, `${runtime.name}://${runtime.version}`, events));
+  }
+  await Promise.all(agents.map((a) => a.start()));
+
+  const route = (pod: any) => (pod?.spec?.nodeName ? kubelets.get(pod.spec.nodeName) : undefined);
+  podsInformer.on({
+    add: (pod) => route(pod)?.podSeen(pod),
+    update: (pod) => route(pod)?.podSeen(pod),
+    delete: (pod) => route(pod)?.podGone(pod),
+  });
+  // handlers see only what comes after them: hand over the pods the shared cache already holds
+  for (const pod of podsInformer.list()) route(pod)?.podSeen(pod);
+  return {
+    names: [...kubelets.keys()],
+    ready: podsInformer.waitForSync(),
+    async stop() {
+      for (const a of agents) a.stop();
+      for (const k of kubelets.values()) k.stop();
+      for (const r of recorders) r.stop();
+      statusWriter.stop();
+    },
+  };
+}
+
+/** Nodes of ours beyond the count asked for (a restart with fewer nodes) leave the cluster. */
+async function removeStaleNodes(ctx: ControllerContext, count: number): Promise<void> {
+  const list = await ctx.client.list('/api/v1/nodes');
+  await Promise.all((list.items ?? [])
+    .filter((n: any) => (nodeIndex(n.metadata.name) ?? -1) >= count)
+    .map((n: any) => ctx.client.delete(`/api/v1/nodes/${encodeURIComponent(n.metadata.name)}`).catch((e) => {
+      if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
+    })));
+}

@@ -1,0 +1,98 @@
+// The container runtime interface the kubelet drives, shaped after Kubernetes' CRI: pod sandboxes
+// (which own the pod's network address), images, containers and probes, plus a stream of container
+// exits (the kubelet's PLEG). The `simulated` runtime is the first implementation; a runtime that runs
+// real processes can implement the same interface.
+
+/** What a runtime knows about a pod, as CRI's PodSandboxConfig carries it. */
+export interface SandboxConfig {
+  uid: string;
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** the address the pod had before a restart of the node, kept when still free */
+  preferredIP?: string;
+}
+
+export interface Sandbox {
+  id: string;
+  ip: string;
+}
+
+export interface ImageRef {
+  /** the reference as the pod names it, normalised ("docker.io/library/nginx:1.27") */
+  image: string;
+  /** what the image resolved to ("docker.io/library/nginx@sha256:...") */
+  imageID: string;
+}
+
+export type ProbeKind = 'readiness' | 'liveness' | 'startup';
+
+export interface ContainerConfig {
+  sandboxId: string;
+  /** the pod's container spec (v1.Container) */
+  spec: any;
+  /** 0 for the first run, then the restart count */
+  attempt: number;
+  /** init containers run to completion before the next one starts; sidecars are init containers with restartPolicy Always */
+  kind: 'init' | 'sidecar' | 'regular';
+  /** the pod's restartPolicy (Always, OnFailure, Never) */
+  podRestartPolicy: string;
+  image: ImageRef;
+  /** the CRI log file the container's output goes to */
+  logPath: string;
+}
+
+export interface ContainerExit {
+  exitCode: number;
+  /** "Completed", "Error", "OOMKilled", ... as the container status shows it */
+  reason: string;
+  message?: string;
+  /** ms, cluster time */
+  startedAt: number;
+  finishedAt: number;
+  signal?: number;
+}
+
+export interface ProbeResult {
+  success: boolean;
+  /** why it failed, as it follows "Readiness probe failed: " in the Unhealthy event */
+  output: string;
+}
+
+export class ImagePullError extends Error {}
+export class SandboxError extends Error {}
+
+export interface ContainerRuntime {
+  /** "simulated"; reported as containerRuntimeVersion "<name>://<version>" */
+  readonly name: string;
+  readonly version: string;
+
+  runPodSandbox(config: SandboxConfig): Promise<Sandbox>;
+  /** stops every container of the sandbox at once and releases its address */
+  removePodSandbox(id: string): Promise<void>;
+
+  /** the image when present on the node */
+  imageStatus(image: string): ImageRef | undefined;
+  /** rejects with ImagePullError; the sandbox tells the runtime whose pull it is */
+  pullImage(image: string, sandboxId: string, container: string): Promise<ImageRef>;
+
+  /** resolves with the container id */
+  createContainer(config: ContainerConfig): Promise<string>;
+  /** resolves with the start time (ms, cluster time) */
+  startContainer(id: string): Promise<number>;
+  /**
+   * Sends the stop signal and resolves once the container has exited; after timeoutSeconds it is
+   * killed. Calling it again with a shorter timeout brings the kill forward.
+   */
+  stopContainer(id: string, timeoutSeconds: number): Promise<ContainerExit>;
+  removeContainer(id: string): Promise<void>;
+
+  probe(id: string, kind: ProbeKind, probe: any): Promise<ProbeResult>;
+
+  /** called when a container exits by itself (not when stopContainer stopped it) */
+  onContainerExit(listener: (id: string, exit: ContainerExit) => void): void;
+
+  /** drops all state without writing anything: the node goes away with its process */
+  shutdown(): void;
+}
