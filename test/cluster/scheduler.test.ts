@@ -114,9 +114,12 @@ describe('scheduler', function () {
   }
 
   async function deleteAll(): Promise<void> {
-    // no kubelet runs on these nodes to confirm a graceful deletion
-    await ok(['delete', 'pods', '--all', '--grace-period=0', '--force']);
-    await eventually(async () => (await placement()).size === 0, 15_000, 'pods to go');
+    // no kubelet runs on these nodes to confirm a graceful deletion; a pod a controller is still
+    // updating answers Conflict, so this repeats until none is left
+    await eventually(async () => {
+      await t.kubectl(['delete', 'pods', '--all', '--grace-period=0', '--force']);
+      return (await placement()).size === 0;
+    }, 15_000, 'pods to go');
   }
 
   before(async () => {
@@ -310,6 +313,48 @@ ${exprs}`;
     await ok(['delete', 'pod', gone, '--grace-period=0', '--force']);
     const node = await waitScheduled(waiting);
     assert.strictEqual(node, placed.get(gone));
+  });
+
+  it("spreads a Deployment's replicas over the hostnames; scaled past the node count, the extra replica waits", async () => {
+    await ok(['apply', '-f', '-'], `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+          - topologyKey: kubernetes.io/hostname
+            labelSelector:
+              matchLabels: {app: web}
+      containers:
+      - name: web
+        image: nginx:1.27
+        resources:
+          requests: {cpu: 100m}
+`);
+    const placed = await until(async () => {
+      const p = await placement('app=web');
+      return p.size === 3 && [...p.values()].every(Boolean) ? p : undefined;
+    }, 20_000, 'three replicas placed');
+    assert.deepStrictEqual([...placed.values()].sort(), ['worker-a', 'worker-b', 'worker-c']);
+    await ok(['scale', 'deployment', 'web', '--replicas=4']);
+    const extra = await until(async () => {
+      const p = await placement('app=web');
+      return p.size === 4 ? [...p.keys()].find((k) => !placed.has(k)) : undefined;
+    }, 20_000, 'a fourth replica');
+    assert.strictEqual(await waitUnschedulable(extra), "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. no new claims to deallocate, preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.");
+    assert.strictEqual(await nodeOf(extra), '');
+    // the ReplicaSet goes first, so nothing recreates the pods afterEach removes
+    await ok(['delete', 'deployment', 'web', '--cascade=orphan']);
+    await ok(['delete', 'replicasets', '-l', 'app=web', '--cascade=orphan']);
   });
 
   it('spreads pods evenly over zones with topologySpreadConstraints', async () => {
