@@ -12,7 +12,7 @@ describe('Deployment rollout steps (real kubectl, scheduler and kubelet)', funct
 
   before(async () => {
     // a slow clock keeps the pods of one step within a cluster second of each other
-    t = await startTestCluster({ nodes: 3, clockSpeed: 2 } as any);
+    t = await startTestCluster({ nodes: 3, clockSpeed: 2 });
     client = new ApiClient({ server: t.cluster.url, token: t.cluster.token, ca: t.cluster.caCert });
   });
   after(async () => {

@@ -11,7 +11,7 @@ describe('Deployments (real kubectl, scheduler and kubelet)', function () {
   let t: TestCluster;
 
   before(async () => {
-    t = await startTestCluster({ nodes: 3, clockSpeed: 10 } as any);
+    t = await startTestCluster({ nodes: 3, clockSpeed: 10 });
   });
   after(async () => {
     await t?.stop();

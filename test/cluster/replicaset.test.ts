@@ -38,7 +38,7 @@ describe('ReplicaSets (real kubectl, scheduler and kubelet)', function () {
   let t: TestCluster;
 
   before(async () => {
-    t = await startTestCluster({ nodes: 3, clockSpeed: 10 } as any);
+    t = await startTestCluster({ nodes: 3, clockSpeed: 10 });
   });
   after(async () => {
     await t?.stop();
