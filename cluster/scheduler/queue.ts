@@ -44,8 +44,8 @@ export interface QueuedPod {
   uid: string;
   pod: any;
   priority: number;
-  /** when the pod first entered the queue: the tie-breaker among equal priorities */
-  readonly enqueued: number;
+  /** when the pod entered the queue, or last failed: the tie-breaker among equal priorities */
+  enqueued: number;
   seq: number;
   attempts: number;
   lastFailure: number;
@@ -197,6 +197,8 @@ export class SchedulingQueue {
     const e = this.pods.get(qp.uid);
     if (!e || e.qp !== qp) return;
     qp.lastFailure = this.clock.now();
+    // a pod that failed queues up behind the ones that have not been tried since
+    qp.enqueued = qp.lastFailure;
     qp.rejectors = new Set(rejectors);
     qp.unschedulableSince = qp.lastFailure;
     e.where = 'unschedulable';
@@ -219,6 +221,7 @@ export class SchedulingQueue {
     const e = this.pods.get(qp.uid);
     if (!e || e.qp !== qp) return;
     qp.lastFailure = this.clock.now();
+    qp.enqueued = qp.lastFailure;
     this.toBackoff(qp);
   }
 

@@ -151,6 +151,13 @@ export class Scheduler implements Controller {
         return;
       }
       const wasAssigned = !!old?.spec?.nodeName && this.cache.has(uid) && !this.cache.isAssumed(uid);
+      // kubelets update the status of every pod often; the same spec and labels need no new accounting
+      const same = wasAssigned && this.cache.nodeOf(uid) === nodeName && pod.metadata.generation === old.metadata?.generation &&
+        pod.metadata.generation !== undefined && deepEqual(pod.metadata.labels, old.metadata?.labels);
+      if (same) {
+        this.cache.podInfo(uid)!.pod = pod;
+        return;
+      }
       this.cache.addOrUpdatePod(newPodInfo(pod), nodeName);
       if (!wasAssigned) this.queue.moveAll('AssignedPodAdd');
       else if (!deepEqual(pod.metadata.labels, old.metadata?.labels)) this.queue.moveAll('AssignedPodUpdate');
