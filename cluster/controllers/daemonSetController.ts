@@ -11,6 +11,8 @@ import { Timer } from '../clock';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
+import { podMatchesNodeSelectorAndAffinity } from '../scheduler/nodeSelector';
+import { effectiveTaints, readyStatus, tolerationsTolerate } from '../scheduler/taints';
 import { claimObjects, recheckOwner } from './history/claims';
 import { ControllerHistory } from './history/controllerHistory';
 import { templateHash } from './history/hash';
@@ -20,8 +22,11 @@ const KIND = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
 /** Deprecated but still set: the generation of the template a pod was made from. */
 const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
 const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
-/** Without a scheduler, a pod nobody has looked at for this long is bound to its node directly. */
-const BIND_FALLBACK_MS = 5000;
+/**
+ * A daemon pod no scheduler has looked at for this long (no PodScheduled condition) is bound to its node
+ * directly, so DaemonSets still work when the cluster runs without a scheduler.
+ */
+const BIND_FALLBACK_MS = 30_000;
 const BACKOFF_INITIAL_MS = 1000;
 const BACKOFF_MAX_MS = 15 * 60 * 1000;
 const EXPECTATIONS_TIMEOUT_MS = 5 * 60 * 1000;
@@ -31,7 +36,8 @@ type Node = KubeObject & { spec?: any; status?: any };
 type DaemonSet = KubeObject & { spec: any; status?: any };
 
 // ---------------------------------------------------------------------------------------------
-// Where a daemon pod may run
+// Where a daemon pod may run: judged with the scheduler's own node selector and taint rules, so the
+// controller never creates a pod the scheduler would not place
 
 /** The tolerations Kubernetes adds to every daemon pod, so node conditions do not evict or block it. */
 function daemonTolerations(spec: any): any[] {
@@ -53,56 +59,6 @@ function daemonTolerations(spec: any): any[] {
   return tolerations;
 }
 
-function tolerates(tol: any, taint: any): boolean {
-  if (tol.effect && tol.effect !== taint.effect) return false;
-  if (tol.key && tol.key !== taint.key) return false;
-  if ((tol.operator ?? 'Equal') === 'Exists') return true;
-  return (tol.value ?? '') === (taint.value ?? '');
-}
-
-function requirementHolds(req: any, value: string | undefined): boolean {
-  const values: string[] = req.values ?? [];
-  switch (req.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      if (value === undefined || values.length !== 1) return false;
-      const a = Number.parseInt(value, 10);
-      const b = Number.parseInt(values[0], 10);
-      if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
-      return req.operator === 'Gt' ? a > b : a < b;
-    }
-    default:
-      return false;
-  }
-}
-
-/** Node selector terms are ORed; within a term every expression and field must hold; an empty term matches nothing. */
-function nodeSelectorMatches(selector: any, node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  const fields: Record<string, string | undefined> = { 'metadata.name': node.metadata.name };
-  return (selector?.nodeSelectorTerms ?? []).some((term: any) => {
-    const exprs = term.matchExpressions ?? [];
-    const flds = term.matchFields ?? [];
-    if (exprs.length + flds.length === 0) return false;
-    return exprs.every((r: any) => requirementHolds(r, labels[r.key])) && flds.every((r: any) => requirementHolds(r, fields[r.key]));
-  });
-}
-
-function fitsNodeAffinity(spec: any, node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const required = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  return !required || nodeSelectorMatches(required, node);
-}
-
 /**
  * Whether a daemon pod should run on node, and whether one already there may keep running (a node
  * tainted NoSchedule after the pod started keeps it; NoExecute does not).
@@ -110,10 +66,11 @@ function fitsNodeAffinity(spec: any, node: Node): boolean {
 export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): { shouldRun: boolean; shouldContinueRunning: boolean } {
   const spec = ds.spec.template?.spec ?? {};
   if (spec.nodeName && spec.nodeName !== node.metadata.name) return { shouldRun: false, shouldContinueRunning: false };
-  if (!fitsNodeAffinity(spec, node)) return { shouldRun: false, shouldContinueRunning: false };
+  if (!podMatchesNodeSelectorAndAffinity({ spec }, node)) return { shouldRun: false, shouldContinueRunning: false };
   const tolerations = daemonTolerations(spec);
-  const untolerated = (node.spec?.taints ?? []).filter(
-    (t: any) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerations.some((tol) => tolerates(tol, t)),
+  // the taints the scheduler sees, including the one a node that is not Ready stands for
+  const untolerated = effectiveTaints(node).filter(
+    (t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerationsTolerate(tolerations, t),
   );
   if (untolerated.length === 0) return { shouldRun: true, shouldContinueRunning: true };
   return { shouldRun: false, shouldContinueRunning: !untolerated.some((t: any) => t.effect === 'NoExecute') };
@@ -291,7 +248,7 @@ export class DaemonSetController implements Controller {
       add: allSets,
       update: (n, old) => {
         // only what decides placement matters, not heartbeats
-        if (!deepEqual(n.metadata?.labels, old.metadata?.labels) || !deepEqual(n.spec?.taints, old.spec?.taints)) allSets();
+        if (!deepEqual(n.metadata?.labels, old.metadata?.labels) || !deepEqual(n.spec?.taints, old.spec?.taints) || readyStatus(n) !== readyStatus(old)) allSets();
       },
       delete: allSets,
     });
