@@ -17,6 +17,7 @@ import {
 } from './job/conditions';
 import { Expectations } from './job/expectations';
 import { LatestWrites } from './job/latest';
+import { matchPodFailurePolicy } from './job/podFailurePolicy';
 import { podForJob } from './job/podTemplate';
 import {
   completionIndex, finishedAt, hasTrackingFinalizer, isActive, isPodFailed, isReady, isTerminating, JOB_TRACKING_FINALIZER, removalOrder, restartCount,
@@ -231,6 +232,17 @@ export class JobController implements Controller {
     const criteria = findCondition(conditions, 'SuccessCriteriaMet');
     if (target?.status === 'True') finished = newCondition('Failed', 'True', target.reason ?? '', target.message ?? '', now);
     else if (criteria?.status === 'True') finished = newCondition('Complete', 'True', criteria.reason ?? '', criteria.message ?? '', now);
+    // with a podFailurePolicy a failed pod may not count (Ignore) or may fail the Job at once (FailJob)
+    const policy = spec.podFailurePolicy;
+    const counts = (p: any) => !policy || matchPodFailurePolicy(policy, p).count;
+    if (!finished && policy) {
+      for (const p of pods) {
+        const message = isPodFailed(p, job) ? matchPodFailurePolicy(policy, p).failJobMessage : undefined;
+        if (message === undefined) continue;
+        finished = newCondition('FailureTarget', 'True', 'PodFailurePolicy', message, now);
+        break;
+      }
+    }
 
     let activePods = pods.filter(isActive);
     const tally: Tally = {
@@ -259,7 +271,7 @@ export class JobController implements Controller {
           newlyCompleted.add(ix);
         } else if (tally.uncountedSucceeded.has(pu) || tally.uncountedFailed.has(pu)) continue;
         succeededTimes.push(finishedAt(p, now));
-      } else if (isPodFailed(p, job) && !tally.uncountedFailed.has(pu)) failedTimes.push(finishedAt(p, now));
+      } else if (isPodFailed(p, job) && !tally.uncountedFailed.has(pu) && counts(p)) failedTimes.push(finishedAt(p, now));
     }
     const newSucceeded = succeededTimes.length;
     const newFailed = failedTimes.length;
@@ -332,7 +344,7 @@ export class JobController implements Controller {
           tally.uncountedSucceeded.add(pu);
           needsFlush = true;
         }
-      } else if (failedPod || (finished && !successful)) {
+      } else if ((failedPod && counts(p)) || (!failedPod && finished && !successful)) {
         // once the Job has failed, every pod that did not succeed counts as failed
         const ix = completionIndex(p);
         if (!tally.uncountedFailed.has(pu) && (!indexed || (ix !== undefined && ix < (completions ?? 0)))) {

@@ -165,6 +165,27 @@ describe('Jobs (kubectl, scheduler, kubelets)', function () {
     assert.strictEqual(job.status.failed, 1);
   });
 
+  it('fails at once when a podFailurePolicy FailJob rule matches the exit code', async () => {
+    const doc = JSON.parse(jobYaml('policy', { backoffLimit: 6 }, { 'sim.slipway.dev/exit-code': '42' }));
+    doc.spec.podFailurePolicy = {
+      rules: [
+        { action: 'Ignore', onExitCodes: { operator: 'In', values: [5] } },
+        { action: 'FailJob', onExitCodes: { containerName: 'main', operator: 'In', values: [42] } },
+      ],
+    };
+    await apply(JSON.stringify(doc));
+    const wait = await t.kubectl(['wait', '--for=condition=failed', 'job/policy', '--timeout=60s'], { timeoutMs: 70_000 });
+    assert.strictEqual(wait.code, 0, wait.stderr);
+    const job = await json(['get', 'job', 'policy']);
+    const [pod] = await podsOf('policy');
+    const failed = condition(job, 'Failed');
+    assert.strictEqual(failed.reason, 'PodFailurePolicy');
+    assert.strictEqual(failed.message, `Container main for pod default/${pod.metadata.name} failed with exit code 42 matching FailJob rule at index 1`);
+    // no retry despite backoffLimit 6
+    assert.strictEqual(job.status.failed, 1);
+    assert.strictEqual((await podsOf('policy')).length, 1);
+  });
+
   it('fails a Job that runs longer than activeDeadlineSeconds and stops its pods', async () => {
     await apply(jobYaml('slow', { activeDeadlineSeconds: 30, parallelism: 2, completions: 2 }, { 'sim.slipway.dev/run-seconds': '600' }));
     const wait = await t.kubectl(['wait', '--for=condition=failed', 'job/slow', '--timeout=60s'], { timeoutMs: 70_000 });
