@@ -35,7 +35,7 @@ export interface WorkerHost {
 
 const DEFAULT_GRACE_SECONDS = 30;
 
-function newRun(spec: any, kind: ContainerRun['kind'], previous: any): ContainerRun {
+function newRun(spec: any, kind: ContainerRun['kind'], previous: any, now: number): ContainerRun {
   const run: ContainerRun = {
     name: spec.name, kind, spec, restartCount: 0, state: 'waiting',
     waiting: { reason: kind === 'regular' ? 'ContainerCreating' : 'PodInitializing' },
@@ -53,7 +53,7 @@ function newRun(spec: any, kind: ContainerRun['kind'], previous: any): Container
     return run;
   }
   if (previous.state?.running) {
-    run.lastTerminated = { exitCode: 255, reason: 'Unknown', startedAt: Date.parse(previous.state.running.startedAt) || 0, finishedAt: Date.now() };
+    run.lastTerminated = { exitCode: 255, reason: 'Unknown', startedAt: Date.parse(previous.state.running.startedAt) || 0, finishedAt: now };
     run.restartCount++;
   } else if (t) {
     run.lastTerminated = fromApiTerminated(t);
@@ -108,8 +108,8 @@ export class PodWorker {
       podIP: prevStatus.podIP,
       startTime: prevStatus.startTime ? Date.parse(prevStatus.startTime) : undefined,
       sandboxReady: false,
-      init: (pod.spec?.initContainers ?? []).map((c: any) => newRun(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init', prevInit.get(c.name))),
-      regular: (pod.spec?.containers ?? []).map((c: any) => newRun(c, 'regular', prevRegular.get(c.name))),
+      init: (pod.spec?.initContainers ?? []).map((c: any) => newRun(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init', prevInit.get(c.name), host.clock.now())),
+      regular: (pod.spec?.containers ?? []).map((c: any) => newRun(c, 'regular', prevRegular.get(c.name), host.clock.now())),
       transitions,
     };
     if (prevStatus.phase === 'Succeeded' || prevStatus.phase === 'Failed') {
