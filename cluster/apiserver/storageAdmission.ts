@@ -1,6 +1,8 @@
-// Storage admission on create, as Kubernetes' DefaultStorageClass admission plugin: a claim that names no
-// class gets the default one (the newest, if several are marked). Classes of the built-in hostpath
-// provisioner get the folder their volumes live in (the state folder's volumes/) unless they name one.
+// Storage admission on create, as Kubernetes' DefaultStorageClass and StorageObjectInUseProtection
+// admission plugins: a claim that names no class gets the default one (the newest, if several are marked),
+// and claims and volumes get the finalizer that keeps them while in use (removed by
+// controllers/storageProtectionController.ts). Classes of the built-in hostpath provisioner get the folder
+// their volumes live in (the state folder's volumes/) unless they name one.
 import { ResourceInfo } from '../../kube/registry';
 import { Store } from '../store/types';
 import { StorageHooks } from './objectStorage';
@@ -10,13 +12,19 @@ const BETA_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
 /** the provisioner of cluster/controllers/persistentVolumeController.ts */
 const HOSTPATH_PROVISIONER = 'slipway.dev/hostpath';
 const CLASSES_PREFIX = '/registry/storage.k8s.io/storageclasses/';
+const PVC_PROTECTION = 'kubernetes.io/pvc-protection';
+const PV_PROTECTION = 'kubernetes.io/pv-protection';
 
 export class StorageAdmission implements StorageHooks {
   constructor(private readonly store: Store, private readonly volumesDir: string) {}
 
   beforeCreate(info: ResourceInfo, obj: any): void {
-    if (info.group === '' && info.plural === 'persistentvolumeclaims') this.defaultClass(obj);
-    else if (info.group === 'storage.k8s.io' && info.plural === 'storageclasses') this.defaultPath(obj);
+    if (info.group === '' && info.plural === 'persistentvolumeclaims') {
+      this.defaultClass(obj);
+      addFinalizer(obj, PVC_PROTECTION);
+    } else if (info.group === '' && info.plural === 'persistentvolumes') {
+      addFinalizer(obj, PV_PROTECTION);
+    } else if (info.group === 'storage.k8s.io' && info.plural === 'storageclasses') this.defaultPath(obj);
   }
 
   /** An unset class (not the empty string, which asks for no class) becomes the default class. */
@@ -33,6 +41,12 @@ export class StorageAdmission implements StorageHooks {
     const params = (sc.parameters ??= {});
     if (!params.path) params.path = this.volumesDir;
   }
+}
+
+function addFinalizer(obj: any, finalizer: string): void {
+  const meta = (obj.metadata ??= {});
+  const list: string[] = Array.isArray(meta.finalizers) ? meta.finalizers : [];
+  if (!list.includes(finalizer)) meta.finalizers = [...list, finalizer];
 }
 
 /** The default class among classes: the newest of those marked default, then by name, as Kubernetes picks. */

@@ -7,12 +7,11 @@
 import { ApiRequestError, resourcePath } from '../client/apiClient';
 import { Informer } from '../client/informer';
 import { deepEqual } from '../../kube/objects';
-import { matchesLabels } from '../../kube/labelSelector';
 import { ResourceInfo } from '../../kube/registry';
 import { Controller, ControllerContext } from './controllerContext';
 import { LatestObjects } from './latestObjects';
 import {
-  endpointHostname, endpointLabels, isPodReady, podHandlers, podInEndpoints, podIP, podReference, resolveTargetPort, serviceSelector, ServiceIndex,
+  endpointHostname, endpointLabels, isPodReady, podHandlers, podInEndpoints, podIP, podReference, PodsByNamespace, resolveTargetPort, serviceSelector, ServiceIndex,
 } from './serviceBackends';
 import { WorkQueue } from './workQueue';
 
@@ -46,6 +45,7 @@ export class EndpointSliceController implements Controller {
   private ctx!: ControllerContext;
   private services!: Informer;
   private pods!: Informer;
+  private podIndex!: PodsByNamespace;
   private nodes!: Informer;
   private slices!: LatestObjects;
   private info!: ResourceInfo;
@@ -56,6 +56,7 @@ export class EndpointSliceController implements Controller {
     this.info = ctx.resources().find((r) => r.group === 'discovery.k8s.io' && r.plural === 'endpointslices')!;
     this.services = ctx.informers.get('', 'services');
     this.pods = ctx.informers.pods();
+    this.podIndex = new PodsByNamespace(this.pods);
     this.nodes = ctx.informers.nodes();
     const sliceInformer = ctx.informers.get('discovery.k8s.io', 'endpointslices');
     const queue = (this.queue = new WorkQueue((key) => this.sync(key), 4));
@@ -107,7 +108,7 @@ export class EndpointSliceController implements Controller {
       for (const s of existing) await this.remove(s);
       return;
     }
-    const pods = this.pods.list().filter((p) => p.metadata?.namespace === namespace && matchesLabels(selector, p.metadata?.labels));
+    const pods = this.podIndex.select(namespace, selector);
     const desired = this.desiredEndpoints(svc, pods);
     const plan = reconcile(existing, desired);
     const labels = endpointLabels(svc, { [SERVICE_NAME_LABEL]: name, [MANAGED_BY_LABEL]: MANAGED_BY });

@@ -5,11 +5,10 @@
 import { resourcePath, ApiRequestError } from '../client/apiClient';
 import { Informer } from '../client/informer';
 import { deepEqual } from '../../kube/objects';
-import { matchesLabels } from '../../kube/labelSelector';
 import { Controller, ControllerContext } from './controllerContext';
 import { LatestObjects } from './latestObjects';
 import {
-  endpointHostname, endpointLabels, isPodReady, podHandlers, podInEndpoints, podIP, podReference, resolveTargetPort, serviceSelector, ServiceIndex,
+  endpointHostname, endpointLabels, isPodReady, podHandlers, podInEndpoints, podIP, podReference, PodsByNamespace, resolveTargetPort, serviceSelector, ServiceIndex,
 } from './serviceBackends';
 import { WorkQueue } from './workQueue';
 
@@ -112,6 +111,7 @@ export class EndpointsController implements Controller {
   private ctx!: ControllerContext;
   private services!: Informer;
   private pods!: Informer;
+  private podIndex!: PodsByNamespace;
   private endpoints!: LatestObjects;
   private ready!: Promise<void>;
 
@@ -119,6 +119,7 @@ export class EndpointsController implements Controller {
     this.ctx = ctx;
     this.services = ctx.informers.get('', 'services');
     this.pods = ctx.informers.pods();
+    this.podIndex = new PodsByNamespace(this.pods);
     const endpointsInformer = ctx.informers.get('', 'endpoints');
     const queue = (this.queue = new WorkQueue((key) => this.sync(key), 4));
     const enqueue = (o: any) => queue.add(`${o.metadata.namespace}/${o.metadata.name}`);
@@ -158,7 +159,7 @@ export class EndpointsController implements Controller {
     const selector = serviceSelector(svc);
     // without a selector the Endpoints are the user's to write
     if (!selector) return;
-    const pods = this.pods.list().filter((p) => p.metadata?.namespace === namespace && matchesLabels(selector, p.metadata?.labels));
+    const pods = this.podIndex.select(namespace, selector);
     const { subsets, truncated } = endpointSubsets(svc, pods);
     const labels = endpointLabels(svc);
     const annotations: Record<string, string> = { ...(current?.metadata?.annotations ?? {}) };

@@ -12,6 +12,7 @@ import { EndpointSliceController } from './endpointSliceController';
 import { PersistentVolumeController } from './persistentVolumeController';
 import { StorageClassBootstrap } from './storageClassBootstrap';
 import { KubernetesServiceController } from './kubernetesServiceController';
+import { StorageProtectionController } from './storageProtectionController';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
@@ -26,4 +27,5 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new PersistentVolumeController(),
   () => new StorageClassBootstrap(),
   () => new KubernetesServiceController(),
+  () => new StorageProtectionController(),
 ];

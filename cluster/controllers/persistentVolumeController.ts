@@ -132,8 +132,9 @@ export class PersistentVolumeController implements Controller {
       const claim = this.claims.get(namespace, name);
       if (claim && !claim.metadata.deletionTimestamp) await this.syncClaim(claim);
     } else {
+      // a volume being deleted is still synced: it is Released when its claim goes, which lets it go
       const volume = this.volumes.get('', key.slice('volume:'.length));
-      if (volume && !volume.metadata.deletionTimestamp) await this.syncVolume(volume);
+      if (volume) await this.syncVolume(volume);
     }
   }
 
@@ -363,7 +364,7 @@ export class PersistentVolumeController implements Controller {
   private async syncVolume(volume: any): Promise<void> {
     const ref = volume.spec?.claimRef;
     if (!ref?.name) {
-      if (volume.status?.phase !== 'Available') await this.setVolumePhase(volume, 'Available');
+      if (volume.status?.phase !== 'Available' && !volume.metadata.deletionTimestamp) await this.setVolumePhase(volume, 'Available');
       return;
     }
     let claim = this.claims.get(ref.namespace, ref.name);
@@ -410,7 +411,7 @@ export class PersistentVolumeController implements Controller {
     if (phase === 'Failed') return;
     if (phase !== 'Released') volume = await this.setVolumePhase(volume, 'Released');
     const policy = volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain';
-    if (policy === 'Retain') return;
+    if (policy === 'Retain' || volume.metadata.deletionTimestamp) return;
     if (policy === 'Delete' && volume.metadata.annotations?.[ANN_PROVISIONED_BY] === HOSTPATH_PROVISIONER) {
       const folder = volume.spec?.hostPath?.path;
       // only ever the folder this provisioner made for this volume

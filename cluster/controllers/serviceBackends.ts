@@ -126,6 +126,37 @@ export class ServiceIndex {
   }
 }
 
+/** Pods by namespace, kept from the pods informer, so a Service's sync looks only at its own namespace. */
+export class PodsByNamespace {
+  private readonly byNamespace = new Map<string, Map<string, any>>();
+
+  constructor(informer: Informer) {
+    const put = (pod: any) => {
+      const ns = pod.metadata.namespace;
+      let m = this.byNamespace.get(ns);
+      if (!m) this.byNamespace.set(ns, (m = new Map()));
+      m.set(pod.metadata.name, pod);
+    };
+    informer.on({
+      add: put,
+      update: put,
+      delete: (pod) => {
+        const m = this.byNamespace.get(pod.metadata.namespace);
+        m?.delete(pod.metadata.name);
+        if (m && m.size === 0) this.byNamespace.delete(pod.metadata.namespace);
+      },
+    });
+    for (const pod of informer.list()) put(pod);
+  }
+
+  /** the pods of a namespace the selector matches */
+  select(namespace: string, selector: Selector): any[] {
+    const out: any[] = [];
+    for (const pod of this.byNamespace.get(namespace)?.values() ?? []) if (matchesLabels(selector, pod.metadata?.labels)) out.push(pod);
+    return out;
+  }
+}
+
 /** Queues the Services a pod event concerns: those selecting the pod before and after the change. */
 export function podHandlers(index: ServiceIndex, enqueue: (key: string) => void) {
   const both = (pod: any, old?: any) => {

@@ -85,12 +85,20 @@ spec:
 `);
     await eventually(async () => (await phaseOf('pod', 'writer')) === 'Running', 10_000, 'writer Running');
     assert.match(await ok(['describe', 'pvc', 'data']), /Used By:\s+writer/);
-    await ok(['delete', 'pod', 'writer', '--grace-period=0', '--force']);
   });
 
-  it('deletes the provisioned volume and its folder with the claim (reclaimPolicy Delete)', async () => {
-    const pv = await json(['get', 'pv', (await json(['get', 'pvc', 'data'])).spec.volumeName]);
-    await ok(['delete', 'pvc', 'data']);
+  it('keeps a claim in use Terminating, then deletes it, its volume and the folder (reclaimPolicy Delete)', async () => {
+    const pvc = await json(['get', 'pvc', 'data']);
+    assert.deepStrictEqual(pvc.metadata.finalizers, ['kubernetes.io/pvc-protection']);
+    const pv = await json(['get', 'pv', pvc.spec.volumeName]);
+    assert.deepStrictEqual(pv.metadata.finalizers, ['kubernetes.io/pv-protection']);
+    await ok(['delete', 'pvc', 'data', '--wait=false']);
+    await eventually(async () => /data\s+Terminating\s/.test(await ok(['get', 'pvc', 'data'])), 10_000, 'claim Terminating');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.match(await ok(['get', 'pvc', 'data']), /data\s+Terminating\s/, 'the claim stays while the pod uses it');
+    assert.strictEqual(await phaseOf('pv', pv.metadata.name), 'Bound');
+    await ok(['delete', 'pod', 'writer', '--wait=false']);
+    await eventually(async () => !(await exists(['get', 'pvc', 'data'])), 20_000, 'claim deleted once its pod is gone');
     await eventually(async () => !(await exists(['get', 'pv', pv.metadata.name])), 10_000, 'volume deleted');
     assert.ok(!fs.existsSync(pv.spec.hostPath.path), 'the folder is gone');
   });
