@@ -383,6 +383,34 @@ spec:
     for (const n of ['worker-a', 'worker-b', 'worker-c']) await ok(['label', 'node', n, 'topology.kubernetes.io/zone-']);
   });
 
+  it('waits for a missing claim; a claim bound on first consumer gets the chosen node, and its volume keeps pods there', async () => {
+    const pod = (name: string) => podManifest(name, { labels: { app: 'claims' }, spec: '  volumes:\n  - name: data\n    persistentVolumeClaim: {claimName: later}\n' });
+    await ok(['apply', '-f', '-'], pod('needs-claim'));
+    assert.strictEqual(await waitUnschedulable('needs-claim'), '0/3 nodes are available: persistentvolumeclaim "later" not found. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
+    await ok(['apply', '-f', '-'], `apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: on-first-use}
+provisioner: slipway.dev/hostpath
+volumeBindingMode: WaitForFirstConsumer
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: later}
+spec:
+  storageClassName: on-first-use
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+`);
+    const node = await waitScheduled('needs-claim');
+    assert.strictEqual((await ok(['get', 'pvc', 'later', '-o', 'jsonpath={.metadata.annotations.volume\\.kubernetes\\.io/selected-node}'])).trim(), node);
+    assert.strictEqual((await ok(['get', 'pvc', 'later', '-o', 'jsonpath={.status.phase}'])).trim(), 'Bound');
+    // the other nodes are emptier, but the volume lives on this one
+    await ok(['apply', '-f', '-'], pod('same-claim'));
+    assert.strictEqual(await waitScheduled('same-claim'), node);
+    await deleteAll();
+    await ok(['delete', 'pvc', 'later', '--wait=false']);
+  });
+
   it('does not give one host port to two pods on a node', async () => {
     const port = '  hostNetwork: false\n';
     const spec = (n: string) => podManifest(n, { labels: { app: 'port' } }).replace('    resources:', '    ports:\n    - {containerPort: 80, hostPort: 8080}\n    resources:') + port;
