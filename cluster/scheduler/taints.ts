@@ -1,6 +1,6 @@
-// Taints and tolerations. A node whose Ready condition is not True is treated as carrying the taint the
-// node lifecycle controller would put on it (node.kubernetes.io/not-ready or /unreachable, NoSchedule),
-// so the scheduler keeps pods away from it for the same reason, with the same message, as Kubernetes.
+// Taints and tolerations. A node is treated as carrying the NoSchedule taints the node lifecycle
+// controller puts on nodes by their conditions (not Ready, memory, disk or PID pressure, network
+// unavailable), so the scheduler keeps pods away for the same reason, with the same message, as Kubernetes.
 
 export interface Taint {
   key: string;
@@ -42,13 +42,22 @@ export function readyStatus(node: any): string | undefined {
   return (node?.status?.conditions ?? []).find((c: any) => c.type === 'Ready')?.status;
 }
 
-/** The node's taints plus the one a not-ready node gets from the node lifecycle controller. */
+/** Conditions that, when True, taint a node (TaintNodesByCondition). */
+const CONDITION_TAINTS: Record<string, string> = {
+  MemoryPressure: 'node.kubernetes.io/memory-pressure',
+  DiskPressure: 'node.kubernetes.io/disk-pressure',
+  PIDPressure: 'node.kubernetes.io/pid-pressure',
+  NetworkUnavailable: 'node.kubernetes.io/network-unavailable',
+};
+
+/** The node's taints plus those the node lifecycle controller derives from its conditions. */
 export function effectiveTaints(node: any): Taint[] {
   const taints: Taint[] = [...(node?.spec?.taints ?? [])];
-  const ready = readyStatus(node);
-  if (ready !== 'True') {
-    const key = ready === 'Unknown' ? TAINT_UNREACHABLE : TAINT_NOT_READY;
+  const add = (key: string) => {
     if (!taints.some((t) => t.key === key && t.effect === 'NoSchedule')) taints.push({ key, effect: 'NoSchedule' });
-  }
+  };
+  const ready = readyStatus(node);
+  if (ready !== 'True') add(ready === 'Unknown' ? TAINT_UNREACHABLE : TAINT_NOT_READY);
+  for (const c of node?.status?.conditions ?? []) if (c.status === 'True' && CONDITION_TAINTS[c.type]) add(CONDITION_TAINTS[c.type]);
   return taints;
 }
