@@ -110,6 +110,68 @@ spec:
     assert.strictEqual(d.status.availableReplicas, 10);
   });
 
+  it('replaces a template whose pods never became ready by removing the unhealthy old replicas first', async () => {
+    // replicas=10, maxSurge=3, maxUnavailable=0 → at most 13 pods, minAvailable = 10. No old pod is ever
+    // available, so the healthy scale-down (available - minAvailable = 0 - 10 < 0) never removes one; only
+    // cleanupUnhealthyReplicas does, within maxScaledDown = all - 10 - (new unavailable).
+    //   create new with min(13 - 10, 10) = 3                                    → (10, 3)
+    //   maxScaledDown = 13 - 10 - 3 = 0: wait. 3 new available: 13 - 10 - 0 = 3,
+    //   3 unhealthy old removed                                                  → (7, 3)
+    //   scale up min(13 - 10, 10 - 3) = 3                                       → (7, 6)
+    //   wait; 6 available: maxScaledDown = 13 - 10 - 0 = 3                      → (4, 6)
+    //   scale up 3                                                               → (4, 9)
+    //   wait; 9 available: 3 more unhealthy old removed                          → (1, 9)
+    //   scale up min(13 - 10, 10 - 9) = 1                                        → (1, 10)
+    //   wait (maxScaledDown = 11 - 10 - 1 = 0); 10 available: 11 - 10 - 0 = 1     → (0, 10)
+    const expected = [[10, 0], [10, 3], [7, 3], [7, 6], [4, 6], [4, 9], [1, 9], [1, 10], [0, 10]];
+    const manifest = (image: string, readiness: string) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: heal}
+spec:
+  replicas: 10
+  minReadySeconds: 3
+  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 3, maxUnavailable: 0}}
+  selector: {matchLabels: {app: heal}}
+  template:
+    metadata:
+      labels: {app: heal}
+      annotations: {sim.slipway.dev/readiness: "${readiness}"}
+    spec:
+      containers:
+      - name: app
+        image: ${image}
+        readinessProbe: {exec: {command: ["true"]}, periodSeconds: 1}
+`;
+    await k(['apply', '-f', '-'], { input: manifest('nginx:1.25', 'fail') });
+    const oldRs = await eventually(async () => {
+      const items = JSON.parse(await k(['get', 'rs', '-l', 'app=heal', '-o', 'json'])).items;
+      return items.length === 1 && items[0].status.replicas === 10 ? items[0] : undefined;
+    }, 30_000, 'ten unready old pods');
+    assert.strictEqual(oldRs.status.availableReplicas ?? 0, 0);
+    const sizes = new Map<string, number>();
+    const seen: number[][] = [];
+    const w = watch('/apis/apps/v1/namespaces/default/replicasets', (type, rs) => {
+      if (rs?.metadata?.labels?.app !== 'heal') return;
+      if (type === 'DELETED') sizes.delete(rs.metadata.name);
+      else sizes.set(rs.metadata.name, rs.spec.replicas);
+      let nu = 0;
+      for (const [name, n] of sizes) if (name !== oldRs.metadata.name) nu += n;
+      const p = [sizes.get(oldRs.metadata.name) ?? 0, nu];
+      const last = seen[seen.length - 1];
+      if (!last || last[0] !== p[0] || last[1] !== p[1]) seen.push(p);
+    });
+    try {
+      await eventually(() => seen.length > 0, 5000, 'the watch to start');
+      await k(['apply', '-f', '-'], { input: manifest('nginx:1.26', 'pass-after:1') });
+      await k(['rollout', 'status', 'deployment/heal', '--timeout=90s'], { timeoutMs: 100_000 });
+      await eventually(() => seen[seen.length - 1]?.[0] === 0, 5000, 'the last step');
+    } finally {
+      w.stop();
+    }
+    assert.deepStrictEqual(seen, expected);
+  });
+
   it('scales proportionally in the middle of a rollout', async () => {
     // A rollout of 10 replicas (maxSurge=3, maxUnavailable=2) whose new pods never turn ready stops at
     // (old, new) = (8, 5), as in the test above: 13 pods, and no room to scale old pods down.
