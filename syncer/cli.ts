@@ -12,7 +12,7 @@ Commands:
   cluster     Run the embedded Kubernetes-compatible cluster
 
 Run 'slipway <command> --help' for a command's options.`,
-  cluster: `Usage: slipway cluster [--state DIR] [--port N] [--nodes N] [--apply PATH]
+  cluster: `Usage: slipway cluster [--state DIR] [--port N] [--nodes N] [--max-pods N] [--apply PATH]
 
 Runs the embedded cluster (store, API server, controllers and simulated nodes) until SIGINT or SIGTERM.
 
@@ -20,6 +20,7 @@ Options:
   --state DIR    state folder (store, certificates, token, kubeconfig); default .slipway
   --port N       HTTPS port on 127.0.0.1; 0 picks a free one (default 0)
   --nodes N      simulated nodes, each with a kubelet (default 3)
+  --max-pods N   pods each node admits, as the kubelet's --max-pods (default 110)
   --apply PATH   server-side apply the manifests under PATH once the cluster is up
   -h, --help     show this help`,
 };
@@ -32,7 +33,7 @@ function fail(message: string, code = 2): never {
 async function cluster(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { state: { type: 'string', default: '.slipway' }, port: { type: 'string', default: '0' }, nodes: { type: 'string', default: '3' }, apply: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { state: { type: 'string', default: '.slipway' }, port: { type: 'string', default: '0' }, nodes: { type: 'string', default: '3' }, 'max-pods': { type: 'string', default: '110' }, apply: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) {
@@ -43,8 +44,10 @@ async function cluster(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, got ${values.port}`);
   const nodes = Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 0 || nodes > 250) fail(`--nodes must be a number from 0 to 250, got ${values.nodes}`);
+  const maxPods = Number(values['max-pods']);
+  if (!Number.isInteger(maxPods) || maxPods < 1 || maxPods > 60000) fail(`--max-pods must be a number from 1 to 60000, got ${values['max-pods']}`);
   const started = Date.now();
-  const c = await startCluster({ stateDir: values.state!, port, nodes });
+  const c = await startCluster({ stateDir: values.state!, port, nodes, maxPodsPerNode: maxPods });
   process.stdout.write(`Slipway cluster ready in ${Date.now() - started} ms\n  API server: ${c.url}\n  export KUBECONFIG=${c.kubeconfig}\n`);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -44,20 +44,21 @@ export function nodeIndex(name: string): number | undefined {
 }
 
 /**
- * Node i gets 172.18.0.(i+2) (kind's docker network; .1 is the gateway) and the i+1-th block of
- * 10.244.0.0/16 for its pods: a /24 while 110 pods fit, larger blocks when maxPods asks for more.
+ * Node i gets 172.18.0.(i+2) (kind's docker network; .1 is the gateway) and the (i+1)-th block after
+ * 10.244.0.0 for its pods: a /24 (10.244.(i+1).0/24) while maxPods fits, larger blocks when it asks for more.
  */
 export function nodeIdentity(index: number, maxPods = 110): NodeIdentity {
   let prefix = 24;
-  while (prefix > 17 && 2 ** (32 - prefix) - 3 < maxPods) prefix--;
-  const block = (index + 1) * 2 ** (32 - prefix);
-  const third = Math.floor(block / 256);
-  if (third > 255 || index + 2 > 254) throw new Error(`too many nodes for the simulated networks (node ${index + 1})`);
+  while (prefix > 12 && 2 ** (32 - prefix) - 3 < maxPods) prefix--;
+  const size = 2 ** (32 - prefix);
+  const start = (10 * 2 ** 24 + 244 * 2 ** 16) + (index + 1) * size;
+  if (index + 2 > 254 || start + size > 11 * 2 ** 24) throw new Error(`no room for node ${index + 1}: at most 253 nodes, and their pod ranges must fit in 10.0.0.0/8`);
+  const ip = [start >>> 24, (start >>> 16) & 255, (start >>> 8) & 255, 0].join('.');
   return {
     name: nodeName(index),
     index,
     internalIP: `172.18.0.${index + 2}`,
-    podCIDR: `10.244.${third}.0/${prefix}`,
+    podCIDR: `${ip}/${prefix}`,
     zone: ZONES[index % ZONES.length],
     maxPods,
   };
