@@ -127,8 +127,12 @@ export class EndpointsController implements Controller {
     this.services.on({ add: enqueue, update: enqueue, delete: enqueue });
     this.pods.on(podHandlers(index, (k) => queue.add(k)));
     this.endpoints = new LatestObjects(endpointsInformer);
-    // an Endpoints object deleted or edited by someone else is put back
-    endpointsInformer.on({ update: enqueue, delete: enqueue });
+    // the Endpoints of a Service with a selector, deleted or edited by someone else, are put back;
+    // Endpoints without such a Service are someone else's
+    const managed = (ep: any) => {
+      if (serviceSelector(this.services.get(ep.metadata.namespace, ep.metadata.name))) enqueue(ep);
+    };
+    endpointsInformer.on({ update: managed, delete: managed });
     this.ready = Promise.all([this.services.waitForSync(), this.pods.waitForSync(), endpointsInformer.waitForSync()]).then(() => undefined);
     await this.ready;
     for (const svc of this.services.list()) enqueue(svc);

@@ -37,6 +37,8 @@ export class LatestObjects {
     const k = keyOf(o);
     this.objects.delete(k);
     if (o.metadata?.uid) this.deleted.set(k, o.metadata.uid);
+    // an object that was gone before the informer ever saw it sends no DELETED event: forget the oldest
+    if (this.deleted.size > 10_000) this.deleted.delete(this.deleted.keys().next().value as string);
   }
 
   get(namespace: string, name: string): any | undefined {
