@@ -88,7 +88,11 @@ export async function patchObject(
       return { ...r, created: false };
     } catch (e: any) {
       // someone else wrote in between: re-read and re-apply the patch, as the real API server does
-      if (e instanceof ApiError && e.code === 409 && e.reason === 'Conflict' && !pinned && attempt < 5 && store.get(key)?.modRevision !== cur.modRevision) continue;
+      // (the competing write may still be on its way to disk, invisible to reads: wait a moment for it)
+      if (e instanceof ApiError && e.code === 409 && e.reason === 'Conflict' && !pinned && attempt < 10) {
+        await new Promise((r) => setTimeout(r, 1 + attempt * 2));
+        continue;
+      }
       throw e;
     }
   }
