@@ -56,6 +56,14 @@ export interface QueuedPod {
 
 type Where = 'active' | 'backoff' | 'unschedulable' | 'gated' | 'inFlight';
 
+/** A queued pod's place in a heap: its order key (enqueue time, or back-off expiry) when it was put there. */
+interface Entry {
+  qp: QueuedPod;
+  seq: number;
+  priority: number;
+  order: number;
+}
+
 /** A binary heap ordered by a less-than function. */
 class Heap<T> {
   private readonly items: T[] = [];
@@ -105,9 +113,9 @@ export function hasSchedulingGates(pod: any): boolean {
 }
 
 export class SchedulingQueue {
-  // entries are invalidated lazily: a popped entry counts only if its seq is still the pod's current one
-  private readonly active = new Heap<QueuedPod>((a, b) => (a.priority !== b.priority ? a.priority > b.priority : a.enqueued !== b.enqueued ? a.enqueued < b.enqueued : a.seq < b.seq));
-  private readonly backoff = new Heap<QueuedPod>((a, b) => this.backoffExpiry(a) < this.backoffExpiry(b));
+  // heap entries are snapshots, invalidated lazily: one counts only while its seq is the pod's current one
+  private readonly active = new Heap<Entry>((a, b) => (a.priority !== b.priority ? a.priority > b.priority : a.order !== b.order ? a.order < b.order : a.seq < b.seq));
+  private readonly backoff = new Heap<Entry>((a, b) => a.order < b.order);
   private readonly pods = new Map<string, { qp: QueuedPod; where: Where }>();
   /** rejecting plugin → unschedulable pods it rejected, so an event touches only pods it may help */
   private readonly byRejector = new Map<string, Set<string>>();
@@ -163,6 +171,7 @@ export class SchedulingQueue {
     const e = this.pods.get(pod.metadata.uid);
     if (!e) return this.add(pod, priority);
     e.qp.pod = pod;
+    // (a pod's priority cannot change; a heap entry keeps the one it was queued with)
     e.qp.priority = priority;
     if (e.where === 'gated' && !hasSchedulingGates(pod)) this.toActive(e.qp);
     else if (e.where === 'unschedulable' && specOrLabelsChanged) this.toActiveOrBackoff(e.qp);
@@ -176,10 +185,11 @@ export class SchedulingQueue {
   /** The next pod to schedule, marked in flight; undefined when none is ready. */
   pop(): QueuedPod | undefined {
     for (;;) {
-      const qp = this.active.pop();
-      if (!qp) return undefined;
+      const entry = this.active.pop();
+      if (!entry) return undefined;
+      const qp = entry.qp;
       const e = this.pods.get(qp.uid);
-      if (!e || e.where !== 'active' || e.qp !== qp || qp.seq !== e.qp.seq) continue;
+      if (!e || e.where !== 'active' || e.qp !== qp || qp.seq !== entry.seq) continue;
       e.where = 'inFlight';
       qp.attempts++;
       return qp;
@@ -252,7 +262,7 @@ export class SchedulingQueue {
     qp.seq = this.nextSeq++;
     qp.unschedulableSince = undefined;
     this.pods.set(qp.uid, { qp, where: 'active' });
-    this.active.push(qp);
+    this.active.push({ qp, seq: qp.seq, priority: qp.priority, order: qp.enqueued });
     if (!this.stopped) this.onActive();
   }
 
@@ -261,7 +271,7 @@ export class SchedulingQueue {
     qp.seq = this.nextSeq++;
     qp.unschedulableSince = undefined;
     this.pods.set(qp.uid, { qp, where: 'backoff' });
-    this.backoff.push(qp);
+    this.backoff.push({ qp, seq: qp.seq, priority: qp.priority, order: this.backoffExpiry(qp) });
     this.armBackoffTimer();
   }
 
@@ -273,7 +283,7 @@ export class SchedulingQueue {
   private armBackoffTimer(): void {
     const head = this.backoff.peek();
     if (!head || this.stopped) return;
-    const at = this.backoffExpiry(head);
+    const at = head.order;
     if (at >= this.backoffTimerAt) return;
     this.backoffTimer?.cancel();
     this.backoffTimerAt = at;
@@ -288,14 +298,14 @@ export class SchedulingQueue {
     for (;;) {
       const head = this.backoff.peek();
       if (!head) break;
-      const e = this.pods.get(head.uid);
-      if (!e || e.where !== 'backoff' || e.qp !== head || head.seq !== e.qp.seq) {
+      const e = this.pods.get(head.qp.uid);
+      if (!e || e.where !== 'backoff' || e.qp !== head.qp || head.seq !== head.qp.seq) {
         this.backoff.pop();
         continue;
       }
-      if (this.backoffExpiry(head) > now) break;
+      if (head.order > now) break;
       this.backoff.pop();
-      this.toActive(head);
+      this.toActive(head.qp);
     }
     this.armBackoffTimer();
   }
