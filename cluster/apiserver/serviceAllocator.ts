@@ -94,10 +94,6 @@ class Range {
   slots(): IterableIterator<[number, Slot]> {
     return this.used.entries();
   }
-
-  get size(): number {
-    return this.used.size;
-  }
 }
 
 function ipToNumber(ip: string): number {
@@ -216,16 +212,6 @@ export class ServiceAllocator implements StorageHooks {
     const list = store.list(SERVICES_PREFIX);
     for (const e of list.items) this.claim(e.key, e.value);
     this.follow(list.revision);
-  }
-
-  /** The first address of the range, which the "kubernetes" Service in default gets. */
-  get kubernetesServiceIP(): string {
-    return numberToIP(this.base + 1);
-  }
-
-  /** How many cluster IPs and node ports are held (for tests and diagnostics). */
-  stats(): { clusterIPs: number; nodePorts: number } {
-    return { clusterIPs: this.ips.size, nodePorts: this.ports.size };
   }
 
   beforeCreate(info: ResourceInfo, obj: any, dryRun: boolean): void {
