@@ -22,18 +22,19 @@ export interface Diagnosis {
   preFilterMsg?: string;
 }
 
-function histogram(d: Diagnosis, reasonsOf: (s: Status) => string[]): string {
+/** "2 Insufficient cpu, 1 node(s) were unschedulable" sorted as strings, as Go's sort.Strings does. */
+function histogram(d: Diagnosis): string {
   const counts = new Map<string, number>();
-  for (const s of d.statuses.values()) for (const r of reasonsOf(s)) counts.set(r, (counts.get(r) ?? 0) + 1);
+  for (const s of d.statuses.values()) for (const r of s.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
   const absentNodes = d.numAllNodes - d.statuses.size;
-  if (d.absent && absentNodes > 0) for (const r of reasonsOf(d.absent)) counts.set(r, (counts.get(r) ?? 0) + absentNodes);
+  if (d.absent && absentNodes > 0) for (const r of d.absent.reasons) counts.set(r, (counts.get(r) ?? 0) + absentNodes);
   return [...counts.entries()].map(([r, n]) => `${n} ${r}`).sort().join(', ');
 }
 
 function fitMessage(d: Diagnosis): string {
   let msg = `0/${d.numAllNodes} nodes are available:`;
   if (d.preFilterMsg) return `${msg} ${d.preFilterMsg}.`;
-  const h = histogram(d, (s) => s.reasons);
+  const h = histogram(d);
   if (h) msg += ` ${h}.`;
   return msg;
 }

@@ -189,6 +189,21 @@ describe('scheduler', function () {
     assert.strictEqual(await waitScheduled('waiting'), filled.get('fill-b'));
   });
 
+  it('counts the reasons of every node in one message, as kube-scheduler sorts them', async () => {
+    const pin = (node: string) => `  nodeSelector:\n    kubernetes.io/hostname: ${node}\n`;
+    await ok(['apply', '-f', '-'], ['worker-b', 'worker-c'].map((n) => podManifest(`busy-${n}`, { cpu: '1500m', labels: { app: 'busy' }, spec: pin(n) })).join('---\n'));
+    await until(async () => {
+      const p = await placement('app=busy');
+      return p.size === 2 && [...p.values()].every(Boolean) ? p : undefined;
+    }, 15_000, 'busy pods placed');
+    await ok(['taint', 'nodes', 'worker-a', 'maintenance=true:NoSchedule']);
+    await ok(['apply', '-f', '-'], podManifest('mixed', { cpu: '1' }));
+    // worker-a: the taint (preemption cannot lift it); worker-b and -c: cpu in use (preemption could free it, but finds no one to evict)
+    assert.strictEqual(await waitUnschedulable('mixed'), '0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. no new claims to deallocate, preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.');
+    await ok(['taint', 'nodes', 'worker-a', 'maintenance=true:NoSchedule-']);
+    assert.strictEqual(await waitScheduled('mixed'), 'worker-a');
+  });
+
   it('counts an init container that asks for more than the app containers', async () => {
     await ok(['apply', '-f', '-'], ['half-a', 'half-b', 'half-c'].map((n) => podManifest(n, { cpu: '1', labels: { app: 'half' } })).join('---\n'));
     await until(async () => {
