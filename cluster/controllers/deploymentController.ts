@@ -12,6 +12,7 @@ import { Timer } from '../clock';
 import { Controller, ControllerContext } from './controllerContext';
 import { claim } from './deployment/claims';
 import { PROGRESSING, Reasons, getCondition, newDeploymentCondition, setCondition } from './deployment/conditions';
+import { SpamFilteredRecorder } from './deployment/eventFilter';
 import { maxRevision, replicaSetsToCleanUp, REVISION_ANNOTATION, setDeploymentRevision, setNewReplicaSetAnnotations } from './deployment/history';
 import { RolloutOps, ScaleResult } from './deployment/ops';
 import { OwnerIndex, controllerUid } from './deployment/ownerIndex';
@@ -21,7 +22,6 @@ import { rolloutRecreate } from './deployment/recreate';
 import { byCreation, maxSurge, newRSNewReplicas, replicasAnnotationsNeedUpdate, setReplicasAnnotations, specReplicas } from './deployment/replicas';
 import { rolloutRolling } from './deployment/rolling';
 import { isScalingEvent, scaleDeployment } from './deployment/scaling';
-import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
 
 const DEPLOYMENT_KIND = { apiVersion: 'apps/v1', kind: 'Deployment' };
@@ -59,7 +59,7 @@ export class DeploymentController implements Controller {
   private readonly rsIndex = new OwnerIndex();
   private readonly podIndex = new OwnerIndex();
   private queue!: WorkQueue;
-  private recorder!: EventRecorder;
+  private recorder!: SpamFilteredRecorder;
   private readonly timers = new Map<string, Timer>();
   private markSynced!: () => void;
   private readonly synced = new Promise<void>((r) => (this.markSynced = r));
@@ -67,7 +67,7 @@ export class DeploymentController implements Controller {
 
   async start(ctx: ControllerContext): Promise<void> {
     this.ctx = ctx;
-    this.recorder = ctx.recorder('deployment-controller');
+    this.recorder = new SpamFilteredRecorder(ctx.recorder('deployment-controller'), ctx.clock);
     this.queue = new WorkQueue((key) => this.sync(key), WORKERS);
     this.deployments = ctx.informers.get('apps', 'deployments');
     this.rss = ctx.informers.get('apps', 'replicasets');

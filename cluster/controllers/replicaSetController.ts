@@ -11,11 +11,11 @@ import { Timer, timestamp } from '../clock';
 import { Controller, ControllerContext } from './controllerContext';
 import { claim } from './deployment/claims';
 import { REPLICA_FAILURE } from './deployment/conditions';
+import { SpamFilteredRecorder } from './deployment/eventFilter';
 import { Expectations } from './deployment/expectations';
 import { OwnerIndex, controllerUid } from './deployment/ownerIndex';
 import { podsToDelete } from './deployment/podRanking';
 import { isPodActive, isPodAvailable, isPodReady, podFromTemplate } from './deployment/pods';
-import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
 
 const RS_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
@@ -68,7 +68,7 @@ export class ReplicaSetController implements Controller {
   private readonly rsIndex = new OwnerIndex();
   private queue!: WorkQueue;
   private expectations!: Expectations;
-  private recorder!: EventRecorder;
+  private recorder!: SpamFilteredRecorder;
   private readonly timers = new Set<Timer>();
   private markSynced!: () => void;
   private readonly synced = new Promise<void>((r) => (this.markSynced = r));
@@ -77,7 +77,7 @@ export class ReplicaSetController implements Controller {
   async start(ctx: ControllerContext): Promise<void> {
     this.ctx = ctx;
     this.expectations = new Expectations(ctx.clock);
-    this.recorder = ctx.recorder('replicaset-controller');
+    this.recorder = new SpamFilteredRecorder(ctx.recorder('replicaset-controller'), ctx.clock);
     this.queue = new WorkQueue((key) => this.sync(key), WORKERS);
     this.rss = ctx.informers.get('apps', 'replicasets');
     this.podInformer = ctx.informers.pods();

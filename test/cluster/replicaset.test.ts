@@ -129,6 +129,22 @@ describe('ReplicaSets (real kubectl, scheduler and kubelet)', function () {
     await eventually(async () => (await json(['get', 'rs', 'slow'])).status.availableReplicas === 2, 20_000, 'two available after 30 s of cluster time');
   });
 
+  it('reports pods it cannot create in a ReplicaFailure condition, and clears it once it can', async () => {
+    // a pod may not have an image with surrounding spaces, though a template may
+    await k(['apply', '-f', '-'], { input: replicaSet('broken', 2).replace('image: nginx:1.25', 'image: "nginx:1.25 "') });
+    const cond = await eventually(async () => (await json(['get', 'rs', 'broken'])).status.conditions?.find((c: any) => c.type === 'ReplicaFailure'), 20_000, 'ReplicaFailure');
+    assert.strictEqual(cond.status, 'True');
+    assert.strictEqual(cond.reason, 'FailedCreate');
+    assert.match(cond.message, /must not have leading or trailing whitespace/);
+    const events = await k(['get', 'events', '--field-selector', 'involvedObject.name=broken,involvedObject.kind=ReplicaSet']);
+    assert.match(events, /Warning\s+FailedCreate\s+replicaset\/broken\s+Error creating: /);
+    await k(['set', 'image', 'rs/broken', 'app=nginx:1.25']);
+    await eventually(async () => {
+      const s = (await json(['get', 'rs', 'broken'])).status;
+      return s.replicas === 2 && !s.conditions?.some((c: any) => c.type === 'ReplicaFailure');
+    }, 20_000, 'two pods and no ReplicaFailure');
+  });
+
   it('deletes its pods with the ReplicaSet and scales to zero', async () => {
     await k(['scale', 'rs', 'slow', '--replicas=0']);
     await eventually(async () => (await livePods('app=slow')).length === 0, 20_000, 'no pods');
