@@ -68,6 +68,8 @@ export type CustomSchemaLookup = (info: ResourceInfo) => any | undefined;
  */
 export interface StorageHooks {
   beforeCreate?(info: ResourceInfo, obj: any, dryRun: boolean): void;
+  /** before admission on update: carry over what the server allocated and the client left out */
+  prepareUpdate?(info: ResourceInfo, obj: any, old: any): void;
   beforeUpdate?(info: ResourceInfo, obj: any, old: any, dryRun: boolean): void;
   /** the object is gone from the store: release what it held */
   afterDelete?(info: ResourceInfo, obj: any): void;
@@ -206,6 +208,7 @@ export class ObjectStorage {
       delete meta.deletionGracePeriodSeconds;
     }
     if (opts.subresource !== 'status' && !opts.internal) {
+      for (const h of this.hooks) h.prepareUpdate?.(info, obj, old);
       const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
       for (const h of this.hooks) h.beforeUpdate?.(info, obj, old, !!opts.dryRun);
       return this.commit(info, key, cur, old, obj, opts, warnings);
@@ -268,6 +271,20 @@ export class ObjectStorage {
   }
 
   async delete(info: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions): Promise<{ object: any; pending: boolean }> {
+    // a write racing the delete is not the client's conflict: try again against the newer object,
+    // as the real API server does (unless the client pinned a resourceVersion)
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.deleteOnce(info, namespace, name, opts);
+      } catch (e) {
+        const retry = e instanceof ApiError && e.code === 409 && e.reason === 'Conflict' && !opts.preconditions?.resourceVersion && attempt < 10;
+        if (!retry || /Precondition failed/.test(e.message)) throw e;
+        await new Promise((r) => setTimeout(r, 1 + attempt * 2));
+      }
+    }
+  }
+
+  private async deleteOnce(info: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions): Promise<{ object: any; pending: boolean }> {
     const key = storageKey(info, namespace, name);
     const cur = this.store.get(key);
     if (!cur) throw notFound(info.plural, info.group, name);
