@@ -115,6 +115,20 @@ describe('Deployments (real kubectl, scheduler and kubelet)', function () {
     assert.match(await k(['rollout', 'undo', 'deployment/web', '--to-revision=4']), /skipped rollback/);
   });
 
+  it('goes back to the previous revision with a plain `rollout undo`', async () => {
+    await k(['create', 'deployment', 'prev', '--image=busybox:1.36', '--replicas=2']);
+    await rolledOut('prev');
+    await k(['set', 'image', 'deployment/prev', 'busybox=busybox:1.37']);
+    await rolledOut('prev');
+    assert.match(await k(['rollout', 'undo', 'deployment/prev']), /rolled back/);
+    await rolledOut('prev');
+    assert.deepStrictEqual(await revisions('prev'), [2, 3]);
+    const d = await json(['get', 'deployment', 'prev']);
+    assert.strictEqual(d.spec.template.spec.containers[0].image, 'busybox:1.36');
+    assert.strictEqual(d.metadata.annotations[REVISION], '3');
+    await k(['delete', 'deployment', 'prev']);
+  });
+
   it('scales up and down with `kubectl scale`', async () => {
     await k(['scale', 'deployment/web', '--replicas=5']);
     await rolledOut('web');
