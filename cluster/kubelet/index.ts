@@ -84,12 +84,20 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
   };
 }
 
-/** Nodes of ours beyond the count asked for (a restart with fewer nodes) leave the cluster. */
+/**
+ * Nodes of ours beyond the count asked for (a restart with fewer nodes) leave the cluster, and so do the
+ * pods bound to them, as the pod garbage collector removes pods of nodes that no longer exist.
+ */
 async function removeStaleNodes(ctx: ControllerContext, count: number): Promise<void> {
+  const ignoreGone = (e: unknown) => {
+    if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
+  };
   const list = await ctx.client.list('/api/v1/nodes');
-  await Promise.all((list.items ?? [])
-    .filter((n: any) => (nodeIndex(n.metadata.name) ?? -1) >= count)
-    .map((n: any) => ctx.client.delete(`/api/v1/nodes/${encodeURIComponent(n.metadata.name)}`).catch((e) => {
-      if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
-    })));
+  const stale = (list.items ?? []).filter((n: any) => (nodeIndex(n.metadata.name) ?? -1) >= count).map((n: any) => n.metadata.name as string);
+  await Promise.all(stale.map(async (name: string) => {
+    await ctx.client.delete(`/api/v1/nodes/${encodeURIComponent(name)}`).catch(ignoreGone);
+    const pods = await ctx.client.list('/api/v1/pods', { fieldSelector: `spec.nodeName=${name}` });
+    await Promise.all((pods.items ?? []).map((p: any) =>
+      ctx.client.delete(`/api/v1/namespaces/${encodeURIComponent(p.metadata.namespace)}/pods/${encodeURIComponent(p.metadata.name)}`, { gracePeriodSeconds: 0, preconditions: { uid: p.metadata.uid } }).catch(ignoreGone)));
+  }));
 }

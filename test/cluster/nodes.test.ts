@@ -92,9 +92,11 @@ describe('nodes', function () {
   });
 
   it('after a restart with fewer nodes the extra node is gone and pods on the others run again', async () => {
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'survivor', namespace: 'default' }, spec: { nodeName: 'slipway-worker', containers: [{ name: 'app', image: 'nginx:1.27' }] } };
-    const created = await t.kubectl(['apply', '-f', '-'], { input: JSON.stringify(pod) });
-    assert.strictEqual(created.code, 0, created.stderr);
+    const pod = (name: string, nodeName: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName, containers: [{ name: 'app', image: 'nginx:1.27' }] } });
+    for (const [name, node] of [['survivor', 'slipway-worker'], ['stranded', 'slipway-worker3']]) {
+      const created = await t.kubectl(['apply', '-f', '-'], { input: JSON.stringify(pod(name, node)) });
+      assert.strictEqual(created.code, 0, created.stderr);
+    }
     const before = await eventually(async () => {
       const p = await json(['get', 'pod', 'survivor']);
       return p.status.phase === 'Running' && p;
@@ -106,6 +108,9 @@ describe('nodes', function () {
     assert.match(r.stdout, /^slipway-worker\s+Ready/m);
     assert.match(r.stdout, /^slipway-worker2\s+Ready/m);
     assert.doesNotMatch(r.stdout, /slipway-worker3/);
+    // pods of a node that is gone go with it
+    const stranded = await t.kubectl(['get', 'pod', 'stranded']);
+    assert.match(stranded.stderr, /NotFound/);
     // the node came back without the old containers: the kubelet starts them again as a restart
     const after = await eventually(async () => {
       const p = await json(['get', 'pod', 'survivor']);
