@@ -30,7 +30,7 @@ export interface KubeletOptions {
 const CRASH_BACKOFF_INITIAL_MS = 10_000;
 const CRASH_BACKOFF_MAX_MS = 300_000;
 
-/** "200m" style for cpu as the rejection message prints it, integers otherwise */
+/** the units the rejection message counts in: millicores for cpu, bytes and counts otherwise */
 function amount(resource: string, v: number): number {
   return resource === 'cpu' ? Math.round(v * 1000) : Math.round(v);
 }

@@ -91,7 +91,7 @@ export class PodWorker {
   private sandboxRetry?: Timer;
   /** finished before this kubelet started: its status stays as it is */
   private readonly keptTerminal: boolean = false;
-  private stopping = new Map<ContainerRun, Promise<void>>();
+  private readonly stopping = new Map<ContainerRun, Promise<void>>();
   /** the last status written, to skip writes that change nothing */
   lastWritten?: string;
 

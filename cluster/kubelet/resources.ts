@@ -31,12 +31,15 @@ function add(into: Requests, r: Requests): void {
   for (const [k, v] of Object.entries(r)) into[k] = (into[k] ?? 0) + v;
 }
 
-/** The pod's requests the way the scheduler and kubelet count them. */
+/**
+ * The pod's requests the way the scheduler and kubelet count them: the containers plus every sidecar,
+ * or, when larger, what runs while an init container runs (it and the sidecars started before it).
+ */
 export function podRequests(spec: any): Requests {
   const total: Requests = {};
   for (const c of spec?.containers ?? []) add(total, containerRequests(c));
-  // sidecars run alongside; a plain init container runs alone, after the sidecars before it started
   const sidecars: Requests = {};
+  let initPeak: Requests = {};
   for (const c of spec?.initContainers ?? []) {
     const r = containerRequests(c);
     if (c?.restartPolicy === 'Always') {
@@ -44,10 +47,17 @@ export function podRequests(spec: any): Requests {
       add(total, r);
       continue;
     }
-    const alone: Requests = { ...sidecars };
-    add(alone, r);
-    for (const [k, v] of Object.entries(alone)) if (v > (total[k] ?? 0)) total[k] = v;
+    const running: Requests = { ...sidecars };
+    add(running, r);
+    initPeak = max(initPeak, running);
   }
-  add(total, Object.fromEntries(Object.entries<unknown>(spec?.overhead ?? {}).map(([k, v]) => [k, parseQuantity(v)]).filter(([, v]) => Number.isFinite(v))));
-  return total;
+  const out = max(total, initPeak);
+  add(out, Object.fromEntries(Object.entries<unknown>(spec?.overhead ?? {}).map(([k, v]) => [k, parseQuantity(v)]).filter(([, v]) => Number.isFinite(v))));
+  return out;
+}
+
+function max(a: Requests, b: Requests): Requests {
+  const out: Requests = { ...a };
+  for (const [k, v] of Object.entries(b)) if (v > (out[k] ?? 0)) out[k] = v;
+  return out;
 }

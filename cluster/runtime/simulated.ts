@@ -65,7 +65,7 @@ export class SimulatedRuntime implements ContainerRuntime {
   private down = false;
   private readonly logs = new LogWriter();
 
-  constructor(private readonly opts: SimulatedRuntimeOptions) {
+  constructor(readonly opts: SimulatedRuntimeOptions) {
     this.ipam = new Ipam(opts.podCIDR);
     this.clock = opts.clock;
   }
