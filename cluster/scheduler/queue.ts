@@ -40,7 +40,6 @@ const INTERESTS: Record<string, readonly ClusterEvent[]> = {
 };
 
 export interface QueuedPod {
-  key: string;
   uid: string;
   pod: any;
   priority: number;
@@ -149,7 +148,6 @@ export class SchedulingQueue {
     const uid = pod.metadata.uid;
     if (this.pods.has(uid)) return this.update(pod, priority, false);
     const qp: QueuedPod = {
-      key: `${pod.metadata.namespace}/${pod.metadata.name}`,
       uid,
       pod,
       priority,
