@@ -235,7 +235,8 @@ export class ObjectStorage {
       return { object: withTypeMeta(info, obj), warnings };
     }
     // the last finalizer removed from an object being deleted: the object goes
-    if (meta.deletionTimestamp && !(meta.finalizers?.length) && !hasPendingSpecFinalizers(info, obj)) {
+    // (a pod in its grace period stays until the kubelet deletes it with grace 0, whatever is written to it)
+    if (meta.deletionTimestamp && !(meta.finalizers?.length) && !hasPendingSpecFinalizers(info, obj) && !(meta.deletionGracePeriodSeconds > 0)) {
       try {
         const e = await this.store.delete(key, cur.modRevision);
         this.released(info, e.value);
@@ -314,8 +315,8 @@ export class ObjectStorage {
         meta.deletionTimestamp = timestamp(clock().now() + grace * 1000);
         meta.deletionGracePeriodSeconds = grace;
         if (meta.generation !== undefined) meta.generation += 1;
-      } else if (needsGrace && grace < (meta.deletionGracePeriodSeconds ?? Infinity)) {
-        // a shorter grace period may replace a longer one, never the reverse
+      } else if (grace < (meta.deletionGracePeriodSeconds ?? Infinity)) {
+        // a shorter grace period (down to the kubelet's final 0) may replace a longer one, never the reverse
         meta.deletionTimestamp = timestamp(clock().now() + grace * 1000);
         meta.deletionGracePeriodSeconds = grace;
       }

@@ -234,9 +234,12 @@ export class ApiServer {
     return TABLE_RE.test(String(ctx.req.headers.accept ?? ''));
   }
 
-  private renderTable(info: ResourceInfo, objects: any[], listMeta: any, noHeaders = false): any {
+  private renderTable(info: ResourceInfo, objects: any[], listMeta: any, noHeaders = false, includeObject?: string): any {
     const custom = info.custom ? this.customResources.lookup(info) : undefined;
-    const table = custom ? tableForCustomResource(info, objects, custom.printerColumns, listMeta, new Date(clock().now())) : toTable(info, objects, listMeta, new Date(clock().now()));
+    // kubectl asks for whole objects in rows (includeObject=Object) when it sorts or filters client-side
+    const opts = includeObject === 'Object' || includeObject === 'None' ? { includeObject: includeObject as 'Object' | 'None' } : undefined;
+    const now = new Date(clock().now());
+    const table = custom ? tableForCustomResource(info, objects, custom.printerColumns, listMeta, now, opts) : toTable(info, objects, listMeta, now, opts);
     if (noHeaders) table.columnDefinitions = [];
     return table;
   }
@@ -270,7 +273,7 @@ export class ApiServer {
       case 'GET': {
         const obj = this.storage.get(info, ns, name);
         if (this.wantsMetadataOnly(ctx)) return this.reply(ctx, 200, partialObjectMetadata(obj));
-        if (this.wantsTable(ctx)) return this.reply(ctx, 200, this.renderTable(info, [obj], { resourceVersion: obj.metadata.resourceVersion }));
+        if (this.wantsTable(ctx)) return this.reply(ctx, 200, this.renderTable(info, [obj], { resourceVersion: obj.metadata.resourceVersion }, false, q.get('includeObject') ?? undefined));
         return this.reply(ctx, 200, obj);
       }
       case 'PUT': {
@@ -382,7 +385,7 @@ export class ApiServer {
       listMeta.continue = Buffer.from(JSON.stringify({ k: lastKey, rv: revision })).toString('base64url');
       listMeta.remainingItemCount = remaining;
     }
-    if (this.wantsTable(ctx)) return this.reply(ctx, 200, this.renderTable(info, selected, listMeta));
+    if (this.wantsTable(ctx)) return this.reply(ctx, 200, this.renderTable(info, selected, listMeta, false, q.get('includeObject') ?? undefined));
     if (this.wantsMetadataOnly(ctx)) return this.reply(ctx, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: listMeta, items: selected.map(partialObjectMetadata) });
     this.reply(ctx, 200, { kind: info.listKind, apiVersion: apiVersionOf(info), metadata: listMeta, items: selected.map((o) => withTypeMeta(info, o)) });
   }
@@ -399,7 +402,7 @@ export class ApiServer {
       resourceVersion: q.get('resourceVersion') ?? undefined,
       matches: match,
       render: table
-        ? (obj, first) => this.renderTable(info, [obj], { resourceVersion: obj.metadata?.resourceVersion }, !first)
+        ? (obj, first) => this.renderTable(info, [obj], { resourceVersion: obj.metadata?.resourceVersion }, !first, q.get('includeObject') ?? undefined)
         : metadataOnly ? partialObjectMetadata : undefined,
       bookmarks: q.get('allowWatchBookmarks') === 'true',
       timeoutSeconds: timeout !== null ? Number(timeout) : undefined,

@@ -17,8 +17,14 @@ interface Seen {
 
 const AGGREGATE_MS = 10 * 60 * 1000;
 
-function randomSuffix(): string {
-  return Math.floor(Math.random() * 0xffffffffffff).toString(16).padStart(12, '0').slice(0, 16);
+let lastSuffix = 0n;
+
+/** Kubernetes names events after the time in nanoseconds (hex), so names sort in the order they happened. */
+function timeSuffix(ms: number): string {
+  let n = BigInt(Math.floor(ms)) * 1_000_000n;
+  if (n <= lastSuffix) n = lastSuffix + 1n;
+  lastSuffix = n;
+  return n.toString(16);
 }
 
 export class EventRecorder {
@@ -48,7 +54,7 @@ export class EventRecorder {
         if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
       }
     }
-    const name = `${meta.name}.${randomSuffix()}`;
+    const name = `${meta.name}.${timeSuffix(now)}`;
     this.seen.set(key, { name, namespace, count: 1, last: now });
     if (this.seen.size > 5000) this.seen.delete(this.seen.keys().next().value as string);
     await this.client.create(path(), {

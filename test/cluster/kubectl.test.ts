@@ -52,7 +52,8 @@ describe('kubectl against the embedded cluster', function () {
     assert.strictEqual(table.code, 0, table.stderr);
     const lines = table.stdout.trim().split('\n');
     assert.match(lines[0], /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
-    assert.match(table.stdout, /^frontend\s+0\/3\s+0\s+0\s+\d+s$/m);
+    // the controllers and kubelets are bringing the pods up meanwhile, so only the shape is fixed
+    assert.match(table.stdout, /^frontend\s+[0-3]\/3\s+[0-3]\s+[0-3]\s+\d+s$/m);
 
     const wide = await t.kubectl(['get', 'deploy', 'frontend', '-n', 'guestbook', '-o', 'wide']);
     assert.match(wide.stdout.split('\n')[0], /CONTAINERS\s+IMAGES\s+SELECTOR/);
@@ -85,7 +86,7 @@ describe('kubectl against the embedded cluster', function () {
     const r = await t.kubectl(['get', 'all', '-n', 'guestbook']);
     assert.strictEqual(r.code, 0, r.stderr);
     assert.match(r.stdout, /^service\/frontend\s+NodePort\s+/m);
-    assert.match(r.stdout, /^deployment\.apps\/redis\s+0\/1/m);
+    assert.match(r.stdout, /^deployment\.apps\/redis\s+[01]\/1/m);
     assert.ok(!r.stdout.includes('configmap'), 'configmaps are not in "all"');
   });
 
