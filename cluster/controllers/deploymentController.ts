@@ -228,7 +228,7 @@ export class DeploymentController implements Controller {
     const { newRS, oldRSs } = await ops.newAndOld(d, rsList, false);
     await scaleDeployment(ops, d, newRS, oldRSs);
     if (d.spec?.paused) await ops.cleanup(oldRSs, d);
-    // the sizes just written are what the status reports next; read them back from the cache later
+    // counters come from the ReplicaSets' status, which their controller updates as pods follow
     return this.syncDeploymentStatus([...oldRSs, newRS].filter(Boolean), newRS, d);
   }
 
