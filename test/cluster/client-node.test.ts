@@ -23,22 +23,32 @@ describe('@kubernetes/client-node against the embedded cluster', function () {
     assert.strictEqual(list.items[0].status?.phase, 'Active');
   });
 
-  it('creates, reads, replaces with a stale resourceVersion (409) and deletes', async () => {
+  it('creates a Deployment with defaults, and replaces with a stale resourceVersion → 409', async () => {
     const apps = kc.makeApiClient(k8s.AppsV1Api);
     const created = await apps.createNamespacedDeployment({
       namespace: 'default',
       body: { metadata: { name: 'api' }, spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'example/api:1.0' }] } } } },
     });
     assert.strictEqual(created.spec?.replicas, 1, 'defaulted');
-    const read = await apps.readNamespacedDeployment({ name: 'api', namespace: 'default' });
-    assert.strictEqual(read.metadata?.uid, created.metadata?.uid);
-    read.spec!.replicas = 4;
-    const updated = await apps.replaceNamespacedDeployment({ name: 'api', namespace: 'default', body: read });
-    assert.strictEqual(updated.spec?.replicas, 4);
+    assert.strictEqual(created.spec?.strategy?.type, 'RollingUpdate');
+    // a ConfigMap, which no controller writes, so the only writer between read and replace is the test
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'replaced' }, data: { v: '1' } } });
+    const read = await core.readNamespacedConfigMap({ name: 'replaced', namespace: 'default' });
+    read.data = { v: '2' };
+    const updated = await core.replaceNamespacedConfigMap({ name: 'replaced', namespace: 'default', body: read });
+    assert.strictEqual(updated.data?.v, '2');
     assert.ok(Number(updated.metadata!.resourceVersion) > Number(read.metadata!.resourceVersion));
-    await assert.rejects(apps.replaceNamespacedDeployment({ name: 'api', namespace: 'default', body: read }), (e: any) => e.code === 409);
+    await assert.rejects(core.replaceNamespacedConfigMap({ name: 'replaced', namespace: 'default', body: read }), (e: any) => e.code === 409);
     await apps.deleteNamespacedDeployment({ name: 'api', namespace: 'default' });
-    await assert.rejects(apps.readNamespacedDeployment({ name: 'api', namespace: 'default' }), (e: any) => e.code === 404);
+    await eventually(async () => {
+      try {
+        await apps.readNamespacedDeployment({ name: 'api', namespace: 'default' });
+        return false;
+      } catch (e: any) {
+        return e.code === 404;
+      }
+    }, 10_000, 'deployment deleted');
   });
 
   it('applies server-side with KubernetesObjectApi', async () => {
