@@ -54,7 +54,7 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
       events,
       statusWriter,
       allocatable,
-      labels: nodeLabels(id),
+      labels: () => ctx.informers.nodes().get(undefined, id.name)?.metadata?.labels ?? nodeLabels(id),
       reject: (pod, reason, message) => {
         const path = `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/pods/${encodeURIComponent(pod.metadata.name)}/status`;
         void ctx.client.patch(path, { status: { phase: 'Failed', reason, message } }, 'merge').catch(() => undefined);

@@ -22,7 +22,8 @@ export interface KubeletOptions {
   statusWriter: StatusWriter;
   /** allocatable resources in base units (cpu in cores, memory in bytes, pods as a count) */
   allocatable: Requests;
-  labels: Record<string, string>;
+  /** the node's labels as they are now (users relabel nodes) */
+  labels(): Record<string, string>;
   /** writes the status of a pod the kubelet refused */
   reject(pod: any, reason: string, message: string): void;
 }
@@ -132,7 +133,7 @@ export class Kubelet {
   private admit(pod: any): { reason: string; message: string } | undefined {
     const selector: Record<string, string> = pod.spec?.nodeSelector ?? {};
     for (const [k, v] of Object.entries(selector)) {
-      if (this.opts.labels[k] !== v) return { reason: 'NodeAffinity', message: 'Predicate NodeAffinity failed' };
+      if (this.opts.labels()[k] !== v) return { reason: 'NodeAffinity', message: 'Predicate NodeAffinity failed' };
     }
     const req = podRequests(pod.spec);
     req.pods = 1;
