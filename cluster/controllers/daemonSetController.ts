@@ -7,7 +7,6 @@ import { Selector, fromLabelSelector, matchesLabels } from '../../kube/labelSele
 import { KubeObject, controllerOf, deepClone, deepEqual } from '../../kube/objects';
 import { ApiRequestError } from '../client/apiClient';
 import { Informer } from '../client/informer';
-import { Timer } from '../clock';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
@@ -206,10 +205,8 @@ export class DaemonSetController implements Controller {
   private history!: ControllerHistory;
   private expectations!: Expectations;
   private readonly queue = new WorkQueue((key) => this.sync(key));
-  private readonly timers = new Map<string, { timer: Timer; due: number }>();
   /** failed-pod back-off per DaemonSet and node */
   private readonly backoff = new Map<string, { delay: number; last: number }>();
-  private stopped = false;
 
   async start(ctx: ControllerContext): Promise<void> {
     this.ctx = ctx;
@@ -257,10 +254,7 @@ export class DaemonSetController implements Controller {
   }
 
   stop(): void {
-    this.stopped = true;
     this.queue.stop();
-    for (const t of this.timers.values()) t.timer.cancel();
-    this.timers.clear();
   }
 
   private dsPath(namespace: string, name?: string, sub?: string): string {
@@ -279,20 +273,6 @@ export class DaemonSetController implements Controller {
 
   private enqueue(namespace: string | undefined, name: string | undefined): void {
     if (namespace && name) this.queue.add(`${namespace}/${name}`);
-  }
-
-  /** Syncs key again after ms of cluster time (the earliest of several requests wins). */
-  private enqueueAfter(key: string, ms: number): void {
-    if (this.stopped) return;
-    const due = this.ctx.clock.now() + ms;
-    const existing = this.timers.get(key);
-    if (existing && existing.due <= due) return;
-    existing?.timer.cancel();
-    const timer = this.ctx.clock.after(ms, () => {
-      this.timers.delete(key);
-      this.queue.add(key);
-    });
-    this.timers.set(key, { timer, due });
   }
 
   private enqueueFor(obj: KubeObject): void {
@@ -493,7 +473,7 @@ export class DaemonSetController implements Controller {
             const bkey = `${key}/${nodeName}`;
             const b = this.backoff.get(bkey);
             if (b && now - b.last < b.delay) {
-              this.enqueueAfter(key, b.delay - (now - b.last));
+              this.queue.addAfter(key, b.delay - (now - b.last), this.ctx.clock);
               continue;
             }
             this.backoff.set(bkey, { delay: b ? Math.min(b.delay * 2, BACKOFF_MAX_MS) : BACKOFF_INITIAL_MS, last: now });
@@ -590,7 +570,7 @@ export class DaemonSetController implements Controller {
         }),
       );
     }
-    if (create.length) this.enqueueAfter(key, BIND_FALLBACK_MS + 100);
+    if (create.length) this.queue.addAfter(key, BIND_FALLBACK_MS + 100, this.ctx.clock);
     await Promise.all(
       remove.map(async (p) => {
         try {
@@ -774,7 +754,7 @@ export class DaemonSetController implements Controller {
       }
     }
     // availability after minReadySeconds shows up by time, not by an event
-    if (minReady > 0 && ready !== available) this.enqueueAfter(`${ds.metadata.namespace}/${ds.metadata.name}`, minReady * 1000);
+    if (minReady > 0 && ready !== available) this.queue.addAfter(`${ds.metadata.namespace}/${ds.metadata.name}`, minReady * 1000, this.ctx.clock);
   }
 
   /**
@@ -806,6 +786,6 @@ export class DaemonSetController implements Controller {
         // bound meanwhile, or gone: the next sync sees it
       }
     }
-    if (wait !== Infinity) this.enqueueAfter(key, wait + 100);
+    if (wait !== Infinity) this.queue.addAfter(key, wait + 100, this.ctx.clock);
   }
 }

@@ -8,7 +8,6 @@ import { fromLabelSelector, matchesLabels, Selector } from '../../kube/labelSele
 import { deepEqual } from '../../kube/objects';
 import { ApiRequestError, resourcePath } from '../client/apiClient';
 import { Informer } from '../client/informer';
-import { Timer } from '../clock';
 import { Controller, ControllerContext } from './controllerContext';
 import { claim } from './deployment/claims';
 import { PROGRESSING, Reasons, getCondition, newDeploymentCondition, setCondition } from './deployment/conditions';
@@ -60,7 +59,6 @@ export class DeploymentController implements Controller {
   private readonly podIndex = new OwnerIndex();
   private queue!: WorkQueue;
   private recorder!: SpamFilteredRecorder;
-  private readonly timers = new Map<string, Timer>();
   private markSynced!: () => void;
   private readonly synced = new Promise<void>((r) => (this.markSynced = r));
   private stopped = false;
@@ -87,17 +85,6 @@ export class DeploymentController implements Controller {
   stop(): void {
     this.stopped = true;
     this.queue?.stop();
-    for (const t of this.timers.values()) t.cancel();
-  }
-
-  private enqueueAfter(key: string, ms: number): void {
-    if (this.stopped) return;
-    this.timers.get(key)?.cancel();
-    const t = this.ctx.clock.after(ms, () => {
-      this.timers.delete(key);
-      this.queue.add(key);
-    });
-    this.timers.set(key, t);
   }
 
   // --- events -------------------------------------------------------------------------------------
@@ -264,7 +251,7 @@ export class DeploymentController implements Controller {
     if (deepEqual(d.status ?? {}, status)) {
       // an unfinished rollout is looked at again when its deadline passes
       const delay = stuckRecheckDelay(d, status, now);
-      if (delay !== undefined) this.enqueueAfter(keyOf(d), Math.max(delay, 100));
+      if (delay !== undefined) this.queue.addAfter(keyOf(d), Math.max(delay, 100), this.ctx.clock);
       return;
     }
     d.status = status;

@@ -7,7 +7,7 @@ import { fromLabelSelector, matchesLabels, selectorFromMap, Selector } from '../
 import { deepEqual } from '../../kube/objects';
 import { ApiRequestError, resourcePath } from '../client/apiClient';
 import { Informer } from '../client/informer';
-import { Timer, timestamp } from '../clock';
+import { timestamp } from '../clock';
 import { Controller, ControllerContext } from './controllerContext';
 import { claim } from './deployment/claims';
 import { REPLICA_FAILURE } from './deployment/conditions';
@@ -69,7 +69,6 @@ export class ReplicaSetController implements Controller {
   private queue!: WorkQueue;
   private expectations!: Expectations;
   private recorder!: SpamFilteredRecorder;
-  private readonly timers = new Set<Timer>();
   private markSynced!: () => void;
   private readonly synced = new Promise<void>((r) => (this.markSynced = r));
   private stopped = false;
@@ -102,16 +101,6 @@ export class ReplicaSetController implements Controller {
   stop(): void {
     this.stopped = true;
     this.queue?.stop();
-    for (const t of this.timers) t.cancel();
-  }
-
-  private enqueueAfter(key: string, ms: number): void {
-    if (this.stopped) return;
-    const t = this.ctx.clock.after(ms, () => {
-      this.timers.delete(t);
-      this.queue.add(key);
-    });
-    this.timers.add(t);
   }
 
   private rsChanged(rs: any): void {
@@ -182,7 +171,7 @@ export class ReplicaSetController implements Controller {
       this.queue.add(keyOf(rs));
       // availability comes minReadySeconds after readiness; look again then (plus a second for rounding)
       const minReady = rs.spec?.minReadySeconds ?? 0;
-      if (!isPodReady(old) && isPodReady(pod) && minReady > 0) this.enqueueAfter(keyOf(rs), minReady * 1000 + 1000);
+      if (!isPodReady(old) && isPodReady(pod) && minReady > 0) this.queue.addAfter(keyOf(rs), minReady * 1000 + 1000, this.ctx.clock);
       return;
     }
     if (labelsChanged || refChanged) for (const rs of this.matchingReplicaSets(pod)) this.queue.add(keyOf(rs));
@@ -240,7 +229,7 @@ export class ReplicaSetController implements Controller {
     const want = updated.spec?.replicas ?? 0;
     const minReady = updated.spec?.minReadySeconds ?? 0;
     if (!manageError && minReady > 0 && (updated.status?.readyReplicas ?? 0) === want && (updated.status?.availableReplicas ?? 0) !== want) {
-      this.enqueueAfter(key, minReady * 1000);
+      this.queue.addAfter(key, minReady * 1000, this.ctx.clock);
     }
     if (manageError) throw manageError;
   }

@@ -8,7 +8,6 @@ import { Selector, fromLabelSelector, matchesLabels } from '../../kube/labelSele
 import { KubeObject, controllerOf, deepClone } from '../../kube/objects';
 import { ApiRequestError } from '../client/apiClient';
 import { Informer } from '../client/informer';
-import { Timer } from '../clock';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
@@ -251,8 +250,6 @@ export class StatefulSetController implements Controller {
   private revisionInformer!: Informer;
   private history!: ControllerHistory;
   private readonly queue = new WorkQueue((key) => this.sync(key));
-  private readonly timers = new Map<string, { timer: Timer; due: number }>();
-  private stopped = false;
 
   async start(ctx: ControllerContext): Promise<void> {
     this.ctx = ctx;
@@ -284,10 +281,7 @@ export class StatefulSetController implements Controller {
   }
 
   stop(): void {
-    this.stopped = true;
     this.queue.stop();
-    for (const t of this.timers.values()) t.timer.cancel();
-    this.timers.clear();
   }
 
   private setPath(namespace: string, name?: string, sub?: string): string {
@@ -307,20 +301,6 @@ export class StatefulSetController implements Controller {
 
   private enqueue(namespace: string | undefined, name: string | undefined): void {
     if (namespace && name) this.queue.add(`${namespace}/${name}`);
-  }
-
-  /** Syncs key again after ms of cluster time (the earliest of several requests wins). */
-  private enqueueAfter(key: string, ms: number): void {
-    if (this.stopped) return;
-    const due = this.ctx.clock.now() + ms;
-    const existing = this.timers.get(key);
-    if (existing && existing.due <= due) return;
-    existing?.timer.cancel();
-    const timer = this.ctx.clock.after(ms, () => {
-      this.timers.delete(key);
-      this.queue.add(key);
-    });
-    this.timers.set(key, { timer, due });
   }
 
   /** A pod or revision changed: its controlling set syncs, or, for an orphan, every set that could adopt it. */
@@ -375,7 +355,7 @@ export class StatefulSetController implements Controller {
     await this.truncateHistory(set, pods, revisions, current, update);
     if (failure) throw failure;
     const minReady = set.spec.minReadySeconds ?? 0;
-    if (minReady > 0 && status && status.availableReplicas !== replicaCount(set)) this.enqueueAfter(key, minReady * 1000);
+    if (minReady > 0 && status && status.availableReplicas !== replicaCount(set)) this.queue.addAfter(key, minReady * 1000, this.ctx.clock);
   }
 
   /** The set's pods: members by name that it controls, after adoption and release by selector. */

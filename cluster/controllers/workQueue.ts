@@ -1,3 +1,5 @@
+import type { Clock, Timer } from '../clock';
+
 // A keyed work queue: a key is processed by one worker at a time, added keys coalesce, and a key whose
 // processing fails is retried with back-off, as client-go's rate-limited queues do.
 export class WorkQueue {
@@ -7,6 +9,7 @@ export class WorkQueue {
   private readonly failures = new Map<string, number>();
   private running = 0;
   private stopped = false;
+  private readonly delayed = new Map<string, { timer: Timer; due: number }>();
 
   constructor(private readonly handler: (key: string) => Promise<void>, private readonly workers = 4) {}
 
@@ -20,9 +23,25 @@ export class WorkQueue {
     this.pump();
   }
 
+  /** Adds key after ms of cluster time; of several requests for one key the earliest wins. */
+  addAfter(key: string, ms: number, clock: Clock): void {
+    if (this.stopped) return;
+    const due = clock.now() + ms;
+    const existing = this.delayed.get(key);
+    if (existing && existing.due <= due) return;
+    existing?.timer.cancel();
+    const timer = clock.after(ms, () => {
+      this.delayed.delete(key);
+      this.add(key);
+    });
+    this.delayed.set(key, { timer, due });
+  }
+
   stop(): void {
     this.stopped = true;
     this.pending.clear();
+    for (const d of this.delayed.values()) d.timer.cancel();
+    this.delayed.clear();
   }
 
   private pump(): void {
