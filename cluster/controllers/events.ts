@@ -1,5 +1,7 @@
 // Records core/v1 Events about objects, as client-go's event recorder does: the same event about the same
-// object within ten minutes is counted on the existing Event rather than written again.
+// object within ten minutes is counted on the existing Event rather than written again, and events wait in
+// a bounded queue drained at a limited rate, dropped when it is full, so a burst of thousands of pods does
+// not double the API writes it costs (client-go's broadcaster drops events the same way).
 import { ApiClient, ApiRequestError } from '../client/apiClient';
 import { clock, timestamp } from '../clock';
 
@@ -16,6 +18,9 @@ interface Seen {
 }
 
 const AGGREGATE_MS = 10 * 60 * 1000;
+const QUEUE_LIMIT = 1000;
+const WRITES_PER_SECOND = 100;
+const BURST = 300;
 
 let lastSuffix = 0n;
 
@@ -27,21 +32,60 @@ function timeSuffix(ms: number): string {
   return n.toString(16);
 }
 
+interface Pending {
+  obj: any;
+  type: string;
+  reason: string;
+  message: string;
+  fieldPath?: string;
+  at: number;
+}
+
 export class EventRecorder {
   private readonly seen = new Map<string, Seen>();
+  private readonly queue: Pending[] = [];
+  private tokens = BURST;
+  private refilledAt = Date.now();
+  private draining = false;
+  /** events dropped because the queue was full */
+  dropped = 0;
 
   constructor(private readonly client: ApiClient, private readonly source: EventSource) {}
 
   /** type 'Normal' | 'Warning'; reason in CamelCase; message a sentence without a final period, as kubectl shows it. */
   record(obj: any, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
-    void this.write(obj, type, reason, message, fieldPath).catch(() => undefined);
+    if (this.queue.length >= QUEUE_LIMIT) {
+      this.dropped++;
+      return;
+    }
+    this.queue.push({ obj, type, reason, message, fieldPath, at: clock().now() });
+    this.drain();
   }
 
-  private async write(obj: any, type: string, reason: string, message: string, fieldPath?: string): Promise<void> {
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    const step = () => {
+      // the rate limit is in real time: it protects the API server, whatever speed the cluster clock runs at
+      const now = Date.now();
+      this.tokens = Math.min(BURST, this.tokens + ((now - this.refilledAt) / 1000) * WRITES_PER_SECOND);
+      this.refilledAt = now;
+      while (this.queue.length && this.tokens >= 1) {
+        this.tokens -= 1;
+        const e = this.queue.shift()!;
+        void this.write(e.obj, e.type, e.reason, e.message, e.fieldPath, e.at).catch(() => undefined);
+      }
+      if (this.queue.length) setTimeout(step, Math.ceil(1000 / WRITES_PER_SECOND)).unref();
+      else this.draining = false;
+    };
+    step();
+  }
+
+  private async write(obj: any, type: string, reason: string, message: string, fieldPath: string | undefined, at: number): Promise<void> {
     const meta = obj.metadata ?? {};
     const namespace = meta.namespace || 'default';
     const key = `${meta.uid}|${fieldPath ?? ''}|${type}|${reason}|${message}`;
-    const now = clock().now();
+    const now = at;
     const prev = this.seen.get(key);
     const path = (name?: string) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/events${name ? `/${encodeURIComponent(name)}` : ''}`;
     if (prev && now - prev.last < AGGREGATE_MS) {
