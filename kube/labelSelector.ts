@@ -457,3 +457,12 @@ export function validateLabelSelector(ls: unknown, path: PathSegment[] = []): Fi
   });
   return errs;
 }
+
+/** The selector of an object's spec.selector, or undefined when it is invalid (an invalid selector selects nothing). */
+export function specSelector(obj: { spec?: { selector?: LabelSelector | null } } | undefined): Selector | undefined {
+  try {
+    return fromLabelSelector(obj?.spec?.selector);
+  } catch {
+    return undefined;
+  }
+}

@@ -3,13 +3,14 @@
 // metadata.name and then placed by the scheduler, as Kubernetes does since 1.12. A template change rolls
 // out node by node within maxUnavailable (deleting old pods first) or maxSurge (starting new pods next to
 // old ones). Template revisions are ControllerRevisions; pods carry the revision hash.
-import { Selector, fromLabelSelector, matchesLabels } from '../../kube/labelSelector';
+import { Selector, fromLabelSelector } from '../../kube/labelSelector';
 import { KubeObject, controllerOf, deepClone, deepEqual } from '../../kube/objects';
 import { ApiRequestError } from '../client/apiClient';
 import { Informer } from '../client/informer';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
+import { setsToSync } from './owningSets';
 import { podMatchesNodeSelectorAndAffinity } from '../scheduler/nodeSelector';
 import { effectiveTaints, readyStatus, tolerationsTolerate } from '../scheduler/taints';
 import { claimObjects, recheckOwner } from './history/claims';
@@ -276,19 +277,7 @@ export class DaemonSetController implements Controller {
   }
 
   private enqueueFor(obj: KubeObject): void {
-    const ref = controllerOf(obj);
-    if (ref) {
-      if (ref.kind === KIND.kind && ref.apiVersion.startsWith('apps/')) this.enqueue(obj.metadata.namespace, ref.name);
-      return;
-    }
-    for (const d of this.sets.list() as DaemonSet[]) {
-      if (d.metadata.namespace !== obj.metadata.namespace) continue;
-      try {
-        if (matchesLabels(fromLabelSelector(d.spec?.selector), obj.metadata.labels)) this.enqueue(d.metadata.namespace, d.metadata.name);
-      } catch {
-        // an invalid selector adopts nothing
-      }
-    }
+    for (const s of setsToSync(obj, KIND.kind, this.sets.list())) this.enqueue(s.namespace, s.name);
   }
 
   // -------------------------------------------------------------------------------------------

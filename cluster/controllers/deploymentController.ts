@@ -4,8 +4,8 @@
 // status counters and the Available and Progressing conditions (with progressDeadlineSeconds), and
 // cleanup of old ReplicaSets beyond revisionHistoryLimit. The logic follows Kubernetes' controller;
 // the helpers under deployment/ hold its pieces.
-import { fromLabelSelector, matchesLabels, Selector } from '../../kube/labelSelector';
-import { deepEqual } from '../../kube/objects';
+import { matchesLabels, specSelector } from '../../kube/labelSelector';
+import { deepEqual, keyOf, splitKey } from '../../kube/objects';
 import { ApiRequestError, resourcePath } from '../client/apiClient';
 import { Informer } from '../client/informer';
 import { Controller, ControllerContext } from './controllerContext';
@@ -26,23 +26,6 @@ import { WorkQueue } from './workQueue';
 const DEPLOYMENT_KIND = { apiVersion: 'apps/v1', kind: 'Deployment' };
 const RS_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
 const WORKERS = 8;
-
-function keyOf(obj: any): string {
-  return `${obj.metadata.namespace}/${obj.metadata.name}`;
-}
-
-function splitKey(key: string): [string, string] {
-  const i = key.indexOf('/');
-  return [key.slice(0, i), key.slice(i + 1)];
-}
-
-function selectorOf(d: any): Selector | undefined {
-  try {
-    return fromLabelSelector(d.spec?.selector);
-  } catch {
-    return undefined;
-  }
-}
 
 function selectsAll(d: any): boolean {
   const s = d.spec?.selector ?? {};
@@ -103,7 +86,7 @@ export class DeploymentController implements Controller {
   private deploymentsMatching(rs: any): any[] {
     return this.deployments.list().filter((d) => {
       if (d.metadata.namespace !== rs.metadata.namespace || selectsAll(d)) return false;
-      const sel = selectorOf(d);
+      const sel = specSelector(d);
       return !!sel && matchesLabels(sel, rs.metadata.labels);
     });
   }
@@ -192,7 +175,7 @@ export class DeploymentController implements Controller {
 
   /** getReplicaSetsForDeployment: the ReplicaSets it controls, after adopting and releasing by selector. */
   private async replicaSetsFor(d: any): Promise<any[]> {
-    const sel = selectorOf(d);
+    const sel = specSelector(d);
     if (!sel) throw new Error(`deployment ${keyOf(d)} has an invalid label selector`);
     const ns = d.metadata.namespace;
     const candidates = [...this.rsIndex.ownedBy(d.metadata.uid), ...this.rsIndex.orphansIn(ns)];

@@ -3,8 +3,8 @@
 // batches, deletes the least valuable pods first when there are too many, never acts twice on a stale
 // cache (expectations), and reports replicas, fullyLabeledReplicas, readyReplicas, availableReplicas
 // (Ready for minReadySeconds) and a ReplicaFailure condition when it cannot create or delete.
-import { fromLabelSelector, matchesLabels, selectorFromMap, Selector } from '../../kube/labelSelector';
-import { deepEqual } from '../../kube/objects';
+import { matchesLabels, selectorFromMap, specSelector } from '../../kube/labelSelector';
+import { deepEqual, keyOf, splitKey } from '../../kube/objects';
 import { ApiRequestError, resourcePath } from '../client/apiClient';
 import { Informer } from '../client/informer';
 import { timestamp } from '../clock';
@@ -22,23 +22,6 @@ const RS_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
 // at most this many pods are created or deleted in one sync (burstReplicas)
 const BURST_REPLICAS = 500;
 const WORKERS = 8;
-
-function keyOf(obj: any): string {
-  return `${obj.metadata.namespace}/${obj.metadata.name}`;
-}
-
-function splitKey(key: string): [string, string] {
-  const i = key.indexOf('/');
-  return [key.slice(0, i), key.slice(i + 1)];
-}
-
-function selectorOf(rs: any): Selector | undefined {
-  try {
-    return fromLabelSelector(rs.spec?.selector);
-  } catch {
-    return undefined;
-  }
-}
 
 /** slowStartBatch: calls fn count times in batches of 1, 2, 4, ...; stops after a batch with a failure. */
 async function slowStartBatch(count: number, fn: () => Promise<void>): Promise<{ successes: number; error?: unknown }> {
@@ -126,7 +109,7 @@ export class ReplicaSetController implements Controller {
     const out: any[] = [];
     for (const rs of this.rss.list()) {
       if (rs.metadata.namespace !== pod.metadata.namespace) continue;
-      const sel = selectorOf(rs);
+      const sel = specSelector(rs);
       if (sel && !sel.nothing && sel.requirements.length && matchesLabels(sel, pod.metadata.labels)) out.push(rs);
     }
     return out;
@@ -201,7 +184,7 @@ export class ReplicaSetController implements Controller {
       return;
     }
     const needsSync = this.expectations.satisfied(key);
-    const selector = selectorOf(rs);
+    const selector = specSelector(rs);
     if (!selector) return;
     const candidates = [...this.pods.ownedBy(rs.metadata.uid), ...this.pods.orphansIn(ns)].filter(isPodActive);
     const podInfo = this.podInformer.info;

@@ -4,13 +4,14 @@
 // reverse); Parallel does not wait. Updates roll from the highest ordinal down to the partition, one pod
 // at a time; OnDelete leaves replacement to the user. Revisions of the pod template are
 // ControllerRevisions; the status names the current and update revisions.
-import { Selector, fromLabelSelector, matchesLabels } from '../../kube/labelSelector';
+import { Selector, fromLabelSelector } from '../../kube/labelSelector';
 import { KubeObject, controllerOf, deepClone } from '../../kube/objects';
 import { ApiRequestError } from '../client/apiClient';
 import { Informer } from '../client/informer';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
+import { setsToSync } from './owningSets';
 import { claimObjects, recheckOwner } from './history/claims';
 import { ControllerHistory } from './history/controllerHistory';
 import {
@@ -305,19 +306,7 @@ export class StatefulSetController implements Controller {
 
   /** A pod or revision changed: its controlling set syncs, or, for an orphan, every set that could adopt it. */
   private enqueueFor(obj: KubeObject): void {
-    const ref = controllerOf(obj);
-    if (ref) {
-      if (ref.kind === KIND.kind && ref.apiVersion.startsWith('apps/')) this.enqueue(obj.metadata.namespace, ref.name);
-      return;
-    }
-    for (const s of this.sets.list() as StatefulSet[]) {
-      if (s.metadata.namespace !== obj.metadata.namespace) continue;
-      try {
-        if (matchesLabels(fromLabelSelector(s.spec?.selector), obj.metadata.labels)) this.enqueue(s.metadata.namespace, s.metadata.name);
-      } catch {
-        // an invalid selector adopts nothing
-      }
-    }
+    for (const s of setsToSync(obj, KIND.kind, this.sets.list())) this.enqueue(s.namespace, s.name);
   }
 
   private enqueueClaimOwner(claim: KubeObject): void {
