@@ -32,16 +32,9 @@ describe('CronJobs (kubectl, sped-up clock)', function () {
   this.timeout(120_000);
   let t: TestCluster;
 
-  async function json(args: string[]): Promise<any> {
-    const r = await t.kubectl([...args, '-o', 'json']);
-    assert.strictEqual(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout);
-  }
+  const json = (args: string[]) => t.json(args);
 
-  async function apply(doc: string): Promise<void> {
-    const r = await t.kubectl(['apply', '-f', '-'], { input: doc });
-    assert.strictEqual(r.code, 0, r.stderr);
-  }
+  const apply = (manifest: string) => t.apply(manifest);
 
   async function jobsOf(cronJob: string): Promise<any[]> {
     const items = (await json(['get', 'jobs', '-l', `app=${cronJob}`])).items as any[];

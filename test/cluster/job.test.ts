@@ -26,16 +26,9 @@ describe('Jobs (kubectl, scheduler, kubelets)', function () {
   this.timeout(120_000);
   let t: TestCluster;
 
-  async function json(args: string[]): Promise<any> {
-    const r = await t.kubectl([...args, '-o', 'json']);
-    assert.strictEqual(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout);
-  }
+  const json = (args: string[]) => t.json(args);
 
-  async function apply(doc: string): Promise<void> {
-    const r = await t.kubectl(['apply', '-f', '-'], { input: doc });
-    assert.strictEqual(r.code, 0, r.stderr);
-  }
+  const apply = (manifest: string) => t.apply(manifest);
 
   /** The pods of a Job, as kubectl lists them by the job-name label. */
   async function podsOf(job: string): Promise<any[]> {

@@ -22,10 +22,7 @@ describe('kubelet probes, admission and deadlines', function () {
     await t?.stop();
   });
 
-  async function apply(manifest: string): Promise<void> {
-    const r = await t.kubectl(['apply', '-f', '-'], { input: manifest });
-    assert.strictEqual(r.code, 0, r.stderr);
-  }
+  const apply = (manifest: string) => t.apply(manifest);
 
   async function get(name: string): Promise<any> {
     const r = await t.kubectl(['get', 'pod', name, '-o', 'json']);

@@ -22,11 +22,7 @@ describe('nodes', function () {
     } else await t?.stop();
   });
 
-  async function json(args: string[]): Promise<any> {
-    const r = await t.kubectl([...args, '-o', 'json']);
-    assert.strictEqual(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout);
-  }
+  const json = (args: string[]) => t.json(args);
 
   it('kubectl get nodes lists three Ready nodes with the kubelet version and the wide columns', async () => {
     const r = await t.kubectl(['get', 'nodes']);

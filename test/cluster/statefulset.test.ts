@@ -90,16 +90,9 @@ describe('StatefulSets (kubectl, scheduler, kubelets)', function () {
   this.timeout(120_000);
   let t: TestCluster;
 
-  async function json(args: string[]): Promise<any> {
-    const r = await t.kubectl([...args, '-o', 'json']);
-    assert.strictEqual(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout);
-  }
+  const json = (args: string[]) => t.json(args);
 
-  async function apply(doc: string): Promise<void> {
-    const r = await t.kubectl(['apply', '-f', '-'], { input: doc });
-    assert.strictEqual(r.code, 0, r.stderr);
-  }
+  const apply = (manifest: string) => t.apply(manifest);
 
   async function kubectlOk(args: string[], timeoutMs = 60_000): Promise<string> {
     const r = await t.kubectl(args, { timeoutMs });

@@ -1,4 +1,5 @@
 // Starts a real embedded cluster on a temp state folder and runs the real kubectl against it.
+import * as assert from 'assert';
 import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -15,6 +16,10 @@ export interface TestCluster {
   cluster: RunningCluster;
   dir: string;
   kubectl(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<KubectlResult>;
+  /** kubectl ARGS -o json, which must succeed; the parsed output */
+  json(args: string[]): Promise<any>;
+  /** kubectl apply -f - of a manifest, which must succeed */
+  apply(manifest: string): Promise<void>;
   /** a long-running kubectl (get -w, logs -f): returns the process and its output so far */
   kubectlStream(args: string[]): { stop(): void; output(): string; exited: Promise<number> };
   stop(): Promise<void>;
@@ -30,9 +35,18 @@ export async function startTestCluster(options: Partial<ClusterOptions> = {}): P
   // kubectl keeps caches and config under HOME; keep them inside the test's folder
   const env = { ...process.env, HOME: dir, KUBECONFIG: cluster.kubeconfig };
   const base = ['--kubeconfig', cluster.kubeconfig, '--cache-dir', path.join(dir, 'kube-cache')];
-  return {
+  const t: TestCluster = {
     cluster,
     dir,
+    async json(args) {
+      const r = await t.kubectl([...args, '-o', 'json']);
+      assert.strictEqual(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    },
+    async apply(manifest) {
+      const r = await t.kubectl(['apply', '-f', '-'], { input: manifest });
+      assert.strictEqual(r.code, 0, r.stderr);
+    },
     kubectl(args, opts = {}) {
       return new Promise((resolve) => {
         const child = execFile('kubectl', [...base, ...args], { env, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
@@ -54,6 +68,7 @@ export async function startTestCluster(options: Partial<ClusterOptions> = {}): P
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+  return t;
 }
 
 /** Polls until fn returns a truthy value or the deadline passes. */
