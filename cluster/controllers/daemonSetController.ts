@@ -4,13 +4,13 @@
 // out node by node within maxUnavailable (deleting old pods first) or maxSurge (starting new pods next to
 // old ones). Template revisions are ControllerRevisions; pods carry the revision hash.
 import { Selector, fromLabelSelector } from '../../kube/labelSelector';
-import { KubeObject, controllerOf, deepClone, deepEqual } from '../../kube/objects';
+import { KubeObject, deepClone, deepEqual } from '../../kube/objects';
 import { ApiRequestError } from '../client/apiClient';
 import { Informer } from '../client/informer';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
-import { setsToSync } from './owningSets';
+import { ownedObjectHandlers, setsToSync } from './owningSets';
 import { podMatchesNodeSelectorAndAffinity } from '../scheduler/nodeSelector';
 import { effectiveTaints, readyStatus, tolerationsTolerate } from '../scheduler/taints';
 import { claimObjects, recheckOwner } from './history/claims';
@@ -228,17 +228,8 @@ export class DaemonSetController implements Controller {
         enqueueSet(d);
       },
     });
-    this.pods.on({
-      add: (p) => this.enqueueFor(p),
-      update: (p, old) => {
-        const oldRef = controllerOf(old);
-        const ref = controllerOf(p);
-        if (oldRef && (!ref || oldRef.uid !== ref.uid)) this.enqueueFor(old);
-        this.enqueueFor(p);
-      },
-      delete: (p) => this.enqueueFor(p),
-    });
-    this.revisionInformer.on({ add: (r) => this.enqueueFor(r), update: (r) => this.enqueueFor(r), delete: (r) => this.enqueueFor(r) });
+    this.pods.on(ownedObjectHandlers((o) => this.enqueueFor(o)));
+    this.revisionInformer.on(ownedObjectHandlers((o) => this.enqueueFor(o)));
     const allSets = () => {
       for (const d of this.sets.list()) enqueueSet(d);
     };

@@ -1,6 +1,7 @@
 // Which sets (StatefulSets, DaemonSets) must sync when one of their pods or revisions changes.
 import { matchesLabels, specSelector } from '../../kube/labelSelector';
 import { controllerOf, KubeObject } from '../../kube/objects';
+import { InformerHandlers } from '../client/informer';
 
 /**
  * The object's controller if it has one of this kind; for an orphan, every set in its namespace whose
@@ -17,4 +18,21 @@ export function setsToSync(obj: KubeObject, kind: string, sets: readonly KubeObj
     if (sel && matchesLabels(sel, obj.metadata.labels)) out.push({ namespace, name: s.metadata.name! });
   }
   return out;
+}
+
+/**
+ * Informer handlers for objects sets own (pods, revisions): each change syncs the owning set; a change of
+ * controller also syncs the previous owner, which has lost the object.
+ */
+export function ownedObjectHandlers(enqueueFor: (obj: KubeObject) => void): InformerHandlers {
+  return {
+    add: enqueueFor,
+    update: (obj, old) => {
+      const oldRef = controllerOf(old);
+      const ref = controllerOf(obj);
+      if (oldRef && (!ref || oldRef.uid !== ref.uid)) enqueueFor(old);
+      enqueueFor(obj);
+    },
+    delete: enqueueFor,
+  };
 }

@@ -5,13 +5,13 @@
 // at a time; OnDelete leaves replacement to the user. Revisions of the pod template are
 // ControllerRevisions; the status names the current and update revisions.
 import { Selector, fromLabelSelector } from '../../kube/labelSelector';
-import { KubeObject, controllerOf, deepClone } from '../../kube/objects';
+import { KubeObject, deepClone } from '../../kube/objects';
 import { ApiRequestError } from '../client/apiClient';
 import { Informer } from '../client/informer';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
-import { setsToSync } from './owningSets';
+import { ownedObjectHandlers, setsToSync } from './owningSets';
 import { claimObjects, recheckOwner } from './history/claims';
 import { ControllerHistory } from './history/controllerHistory';
 import {
@@ -263,17 +263,8 @@ export class StatefulSetController implements Controller {
 
     const enqueueSet = (s: StatefulSet) => this.enqueue(s.metadata.namespace, s.metadata.name);
     this.sets.on({ add: enqueueSet, update: enqueueSet, delete: enqueueSet });
-    this.pods.on({
-      add: (p) => this.enqueueFor(p),
-      update: (p, old) => {
-        const oldRef = controllerOf(old);
-        const ref = controllerOf(p);
-        if (oldRef && (!ref || oldRef.uid !== ref.uid)) this.enqueueFor(old);
-        this.enqueueFor(p);
-      },
-      delete: (p) => this.enqueueFor(p),
-    });
-    this.revisionInformer.on({ add: (r) => this.enqueueFor(r), update: (r) => this.enqueueFor(r), delete: (r) => this.enqueueFor(r) });
+    this.pods.on(ownedObjectHandlers((o) => this.enqueueFor(o)));
+    this.revisionInformer.on(ownedObjectHandlers((o) => this.enqueueFor(o)));
     // a claim going away while its pod waits may need creating again
     this.claims.on({ delete: (c) => this.enqueueClaimOwner(c) });
 
