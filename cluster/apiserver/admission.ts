@@ -1,9 +1,6 @@
 // Admission: what every write passes before it is stored. Schema validation (the same kube/ module the
 // language server uses), field validation mode, defaulting, then the API server's semantic checks.
-import { applyDefaults } from '../../kube/defaults';
-import { validateSemantics } from '../../kube/semantics';
-import { validateObject } from '../../kube/validation';
-import { validateAgainstSchema } from '../../kube/crdSchema';
+import { checkManifest } from '../../kube/manifestCheck';
 import { FieldError, formatFieldPath, PathSegment } from '../../kube/fieldErrors';
 import { ResourceInfo } from '../../kube/registry';
 import { badRequest, invalid } from './status';
@@ -44,9 +41,8 @@ export function admit(
   createUid?: string,
 ): AdmissionResult {
   const name = obj?.metadata?.name ?? obj?.metadata?.generateName ?? '';
-  const result = customSchema !== undefined || info.custom
-    ? validateAgainstSchema(obj, customSchema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true })
-    : validateObject(obj, { fieldValidation: mode });
+  const custom = customSchema !== undefined || !!info.custom;
+  const result = checkManifest(obj, { custom, customSchema, old, defaultInPlace: true, createUid });
   const warnings: string[] = [];
   if (result.unknownFields.length) {
     if (mode === 'Strict') {
@@ -57,28 +53,9 @@ export function admit(
     // deepest first so removing one path never shifts another
     for (const e of [...result.unknownFields].sort((a, b) => b.path.length - a.path.length)) removePath(obj, e.path);
   }
-  // like the real API server, report schema and semantic problems together, one cause per field
-  const errors = [...result.errors];
-  const seen = new Set(errors.map((e) => formatFieldPath(e.path)));
-  let semantic: FieldError[] = [];
-  try {
-    if (!info.custom) {
-      if (result.errors.length === 0) applyDefaults(obj, createUid ? { create: true, uid: createUid } : undefined);
-      semantic = validateSemantics(obj, old);
-    } else {
-      semantic = validateSemantics(obj, old).filter((e) => e.path[0] === 'metadata');
-    }
-  } catch {
-    // a body too malformed for the semantic checks already has schema errors to report
-    if (!errors.length) throw badRequest('the object could not be checked: malformed content');
-  }
-  for (const e of semantic) {
-    const key = formatFieldPath(e.path);
-    if (!seen.has(key)) {
-      seen.add(key);
-      errors.push(e);
-    }
-  }
+  const errors = result.errors;
+  // a body too malformed for the semantic checks already has schema errors to report
+  if (result.malformed && !errors.length) throw badRequest('the object could not be checked: malformed content');
   if (errors.length) throw invalid(info.kind, info.group, name, errors);
   return { warnings };
 }

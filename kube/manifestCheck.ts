@@ -1,0 +1,63 @@
+// The one judgement of a manifest that the API server's admission, the syncer and the language server
+// share: schema validation (built-in schema or a CRD's openAPIV3Schema), then the API server's semantic
+// checks on a defaulted copy, one cause per field.
+import { applyDefaults } from './defaults';
+import { FieldError, formatFieldPath } from './fieldErrors';
+import { validateSemantics } from './semantics';
+import { validateAgainstSchema } from './crdSchema';
+import { hasBuiltinSchema, validateObject, ValidationResult } from './validation';
+import { SchemaObject } from './schemas';
+import { deepClone } from './objects';
+
+export interface ManifestCheckOptions {
+  /** the CRD's openAPIV3Schema when the object is a custom resource; undefined for built-in kinds */
+  customSchema?: SchemaObject;
+  /** treat the object as a custom resource even without a schema (preserve unknown fields) */
+  custom?: boolean;
+  /** the stored object, for update-only rules (immutable fields) */
+  old?: unknown;
+  /** apply defaults to obj itself (admission stores the defaulted object); otherwise a copy is defaulted */
+  defaultInPlace?: boolean;
+  /** on create: the new object's uid, for create-only defaults (Job selector, Namespace finalizer) */
+  createUid?: string;
+}
+
+export interface ManifestCheckResult extends ValidationResult {
+  /** true when the semantic checks could not run because the body is too malformed */
+  malformed?: boolean;
+}
+
+/** Whether checkManifest judges this object by a built-in schema (else it needs a CRD schema). */
+export function isBuiltinKind(obj: { apiVersion?: unknown; kind?: unknown }): boolean {
+  return typeof obj.apiVersion === 'string' && typeof obj.kind === 'string' && hasBuiltinSchema(obj.apiVersion, obj.kind);
+}
+
+export function checkManifest(obj: any, opts: ManifestCheckOptions = {}): ManifestCheckResult {
+  const custom = opts.custom || opts.customSchema !== undefined;
+  const result = custom
+    ? validateAgainstSchema(obj, opts.customSchema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true })
+    : validateObject(obj);
+  const errors = [...result.errors];
+  const seen = new Set(errors.map((e) => formatFieldPath(e.path)));
+  let semantic: FieldError[] = [];
+  let malformed = false;
+  try {
+    if (!custom) {
+      const target = opts.defaultInPlace ? obj : deepClone(obj);
+      if (result.errors.length === 0) applyDefaults(target, opts.createUid ? { create: true, uid: opts.createUid } : undefined);
+      semantic = validateSemantics(target, opts.old as object | undefined);
+    } else {
+      semantic = validateSemantics(obj, opts.old as object | undefined).filter((e) => e.path[0] === 'metadata');
+    }
+  } catch {
+    malformed = true;
+  }
+  for (const e of semantic) {
+    const key = formatFieldPath(e.path);
+    if (!seen.has(key)) {
+      seen.add(key);
+      errors.push(e);
+    }
+  }
+  return { errors, unknownFields: result.unknownFields, ...(malformed ? { malformed } : {}) };
+}
