@@ -13,6 +13,7 @@ import { PersistentVolumeController } from './persistentVolumeController';
 import { StorageClassBootstrap } from './storageClassBootstrap';
 import { KubernetesServiceController } from './kubernetesServiceController';
 import { StorageProtectionController } from './storageProtectionController';
+import { ApplicationCrdBootstrap } from './applicationCrdBootstrap';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
@@ -28,4 +29,5 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new StorageClassBootstrap(),
   () => new KubernetesServiceController(),
   () => new StorageProtectionController(),
+  () => new ApplicationCrdBootstrap(),
 ];

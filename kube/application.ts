@@ -1,0 +1,285 @@
+// Slipway's own state as a Kubernetes object: the Application (slipway.dev/v1alpha1). The embedded cluster
+// registers its CustomResourceDefinition at start and `slipway install` applies the same one to a real cluster,
+// so kubectl, the CLI and the editor read and change an application the same way.
+
+export const APPLICATION_GROUP = 'slipway.dev';
+export const APPLICATION_VERSION = 'v1alpha1';
+export const APPLICATION_API_VERSION = `${APPLICATION_GROUP}/${APPLICATION_VERSION}`;
+export const APPLICATION_KIND = 'Application';
+export const APPLICATION_PLURAL = 'applications';
+export const APPLICATION_CRD_NAME = `${APPLICATION_PLURAL}.${APPLICATION_GROUP}`;
+
+/** Label every applied resource carries: the Application's name (as Argo CD and Helm charts use it). */
+export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+/** Annotation naming the owning Application as namespace/name, so two apps with one name never claim each other's objects. */
+export const TRACKING_ANNOTATION = 'slipway.dev/application';
+export const SYNC_WAVE_ANNOTATIONS = ['slipway.dev/sync-wave', 'argocd.argoproj.io/sync-wave'];
+/** `Prune=false` keeps a resource in the cluster after it leaves git. */
+export const SYNC_OPTIONS_ANNOTATIONS = ['slipway.dev/sync-options', 'argocd.argoproj.io/sync-options'];
+export const FIELD_MANAGER = 'slipway';
+export const DEFAULT_HISTORY_LIMIT = 20;
+
+export type SyncStatusCode = 'Synced' | 'OutOfSync' | 'Unknown';
+export type HealthStatusCode = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
+export type OperationPhase = 'Running' | 'Succeeded' | 'Failed';
+
+export interface ApplicationSource {
+  /** a local path (work tree or bare repository) or a URL */
+  repo: string;
+  /** default: the local repository's current branch, or the remote's default branch */
+  branch?: string;
+  /** folder inside the repository, default the root */
+  path?: string;
+}
+
+export interface SyncPolicy {
+  /** sync every new commit without being asked (default true) */
+  automated?: boolean;
+  /** delete resources that left git (default true) */
+  prune?: boolean;
+  /** revert live changes to fields git sets (default false) */
+  selfHeal?: boolean;
+  /** when a sync leaves the app Degraded, go back to the last Healthy history entry (default false) */
+  autoRollback?: boolean;
+}
+
+/** A request written by the CLI, kubectl or the editor; the syncer carries it out and clears it. */
+export interface ApplicationOperation {
+  sync?: { revision?: string };
+  rollback?: { id: number; git?: boolean };
+  resume?: Record<string, never>;
+  refresh?: Record<string, never>;
+  /** who asked, for the history entry */
+  initiatedBy?: string;
+}
+
+export interface ApplicationSpec {
+  source: ApplicationSource;
+  destination?: { namespace?: string };
+  syncPolicy?: SyncPolicy;
+  historyLimit?: number;
+  operation?: ApplicationOperation;
+}
+
+export interface ResourceStatus {
+  group: string;
+  version: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  wave: number;
+  status: SyncStatusCode;
+  health?: { status: HealthStatusCode; message?: string };
+  /** file and line the manifest came from */
+  source?: string;
+}
+
+export interface ManifestErrorStatus {
+  file: string;
+  line: number;
+  field?: string;
+  message: string;
+}
+
+export interface ApplicationCondition {
+  type: string;
+  status: 'True' | 'False';
+  reason?: string;
+  message: string;
+  lastTransitionTime: string;
+  errors?: ManifestErrorStatus[];
+}
+
+export interface HistoryEntry {
+  id: number;
+  revision: string;
+  subject: string;
+  author: string;
+  startedAt: string;
+  finishedAt?: string;
+  result: OperationPhase;
+  health?: HealthStatusCode;
+  /** commit (a new revision), sync (asked for), rollback, autoRollback, selfHeal */
+  trigger: string;
+  message?: string;
+}
+
+export interface ApplicationStatus {
+  observedGeneration?: number;
+  sync?: { status: SyncStatusCode; revision?: string; shortRevision?: string };
+  health?: { status: HealthStatusCode; message?: string };
+  /** "On", "Off" or "Paused: pinned to #N (slipway resume)" — shown as a column so a pause cannot be missed */
+  autoSync?: string;
+  /** set by a rollback: automated sync stays off until `slipway resume` */
+  pinned?: { id: number; revision: string; reason: string; since: string };
+  resources?: ResourceStatus[];
+  operationState?: {
+    operation: string;
+    phase: OperationPhase;
+    message?: string;
+    startedAt: string;
+    finishedAt?: string;
+    revision?: string;
+  };
+  conditions?: ApplicationCondition[];
+  history?: HistoryEntry[];
+  /** the last revision every manifest of which passed validation and was applied */
+  lastGoodRevision?: string;
+  reconciledAt?: string;
+}
+
+export interface Application {
+  apiVersion: typeof APPLICATION_API_VERSION;
+  kind: typeof APPLICATION_KIND;
+  metadata: { name: string; namespace?: string; [k: string]: unknown };
+  spec: ApplicationSpec;
+  status?: ApplicationStatus;
+}
+
+export function syncPolicyOf(app: { spec?: ApplicationSpec }): Required<SyncPolicy> {
+  const p = app.spec?.syncPolicy ?? {};
+  return { automated: p.automated ?? true, prune: p.prune ?? true, selfHeal: p.selfHeal ?? false, autoRollback: p.autoRollback ?? false };
+}
+
+const str = { type: 'string' };
+const bool = { type: 'boolean' };
+const int = { type: 'integer' };
+const health = { type: 'object', properties: { status: str, message: str } };
+
+const applicationSchema = {
+  type: 'object',
+  required: ['spec'],
+  properties: {
+    apiVersion: str,
+    kind: str,
+    metadata: { type: 'object' },
+    spec: {
+      type: 'object',
+      required: ['source'],
+      properties: {
+        source: {
+          type: 'object',
+          required: ['repo'],
+          properties: {
+            repo: { type: 'string', minLength: 1, description: 'A local path (work tree or bare repository) or a git URL.' },
+            branch: { type: 'string', description: "Branch to follow; default the repository's current or default branch." },
+            path: { type: 'string', description: 'Folder inside the repository holding the manifests; default the root.' },
+          },
+        },
+        destination: {
+          type: 'object',
+          properties: { namespace: { type: 'string', description: 'Namespace for namespaced manifests that name none.' } },
+        },
+        syncPolicy: {
+          type: 'object',
+          properties: {
+            automated: { type: 'boolean', description: 'Sync every new commit (default true).' },
+            prune: { type: 'boolean', description: 'Delete resources removed from git (default true).' },
+            selfHeal: { type: 'boolean', description: 'Revert live changes to fields git sets (default false).' },
+            autoRollback: { type: 'boolean', description: 'Roll back to the last Healthy entry when a sync leaves the app Degraded (default false).' },
+          },
+        },
+        historyLimit: { type: 'integer', minimum: 1, description: 'History entries kept in status (default 20).' },
+        operation: {
+          type: 'object',
+          description: 'A request the syncer carries out and then clears: sync, rollback, resume or refresh.',
+          properties: {
+            sync: { type: 'object', properties: { revision: str } },
+            rollback: { type: 'object', required: ['id'], properties: { id: int, git: bool } },
+            resume: { type: 'object' },
+            refresh: { type: 'object' },
+            initiatedBy: str,
+          },
+        },
+      },
+    },
+    status: {
+      type: 'object',
+      properties: {
+        observedGeneration: int,
+        sync: { type: 'object', properties: { status: str, revision: str, shortRevision: str } },
+        health,
+        autoSync: str,
+        pinned: { type: 'object', properties: { id: int, revision: str, reason: str, since: str } },
+        resources: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { group: str, version: str, kind: str, namespace: str, name: str, wave: int, status: str, health, source: str },
+          },
+        },
+        operationState: {
+          type: 'object',
+          properties: { operation: str, phase: str, message: str, startedAt: str, finishedAt: str, revision: str },
+        },
+        conditions: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              type: str,
+              status: str,
+              reason: str,
+              message: str,
+              lastTransitionTime: str,
+              errors: {
+                type: 'array',
+                items: { type: 'object', properties: { file: str, line: int, field: str, message: str } },
+              },
+            },
+          },
+        },
+        history: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              id: int,
+              revision: str,
+              subject: str,
+              author: str,
+              startedAt: str,
+              finishedAt: str,
+              result: str,
+              health: str,
+              trigger: str,
+              message: str,
+            },
+          },
+        },
+        lastGoodRevision: str,
+        reconciledAt: str,
+      },
+    },
+  },
+};
+
+/** The CustomResourceDefinition for Application, as served by the embedded cluster and installed by `slipway install`. */
+export const APPLICATION_CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: APPLICATION_CRD_NAME },
+  spec: {
+    group: APPLICATION_GROUP,
+    scope: 'Namespaced',
+    names: { plural: APPLICATION_PLURAL, singular: 'application', kind: APPLICATION_KIND, listKind: 'ApplicationList', shortNames: ['app'], categories: ['slipway'] },
+    versions: [
+      {
+        name: APPLICATION_VERSION,
+        served: true,
+        storage: true,
+        subresources: { status: {} },
+        schema: { openAPIV3Schema: applicationSchema },
+        additionalPrinterColumns: [
+          { name: 'Sync', type: 'string', jsonPath: '.status.sync.status' },
+          { name: 'Health', type: 'string', jsonPath: '.status.health.status' },
+          { name: 'Revision', type: 'string', jsonPath: '.status.sync.shortRevision' },
+          { name: 'Auto-Sync', type: 'string', jsonPath: '.status.autoSync' },
+          { name: 'Path', type: 'string', jsonPath: '.spec.source.path', priority: 1 },
+          { name: 'Repo', type: 'string', jsonPath: '.spec.source.repo', priority: 1 },
+          { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+        ],
+      },
+    ],
+  },
+};
