@@ -1,0 +1,518 @@
+// A git branch as the desired state. Everything is read from git objects at the branch tip, never from a
+// work tree, so uncommitted edits do not deploy. Local repositories are used in place and watched through
+// their ref files; URLs are cloned (bare) into the state folder and fetched on an interval.
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { SimpleGit } from 'simple-git';
+import { readObjects, BlobReadStats } from './blobReader';
+import { SourceError, gitMessage, redactUrl } from './errors';
+import { gitIn, isSha } from './gitCommand';
+import { KUSTOMIZATION_FILES, renderKustomization } from './kustomize';
+import { cloneDirName, isRemoteAddress, normalizeRepoPath } from './location';
+import { watchRefs } from './refWatcher';
+import { revertPath } from './revert';
+import { ManifestTree, TreeEntry, parseLsTree, planTree } from './tree';
+
+export { SourceError } from './errors';
+
+export interface SourceSpec {
+  /** local path (work tree or bare repository, used in place) or URL (file://, https://, ssh://, user@host:path), cloned */
+  repo: string;
+  branch?: string;
+  /** folder inside the repository, default '.' */
+  path?: string;
+  /** clone and fetch even though `repo` is a local path, as if it were a URL */
+  remote?: boolean;
+}
+
+export interface CommitInfo {
+  sha: string;
+  subject: string;
+  /** "Name <email>" */
+  author: string;
+  /** ISO 8601 */
+  date: string;
+}
+
+export interface SourceFile {
+  /** repository-relative, posix */
+  path: string;
+  text: string;
+  /** git blob id of `text` */
+  blob: string;
+}
+
+export interface GitSourceOptions {
+  stateDir: string;
+  /** how often a remote is fetched while watched; default 60 s */
+  fetchIntervalMs?: number;
+}
+
+/** Stops a watch; `ready` resolves once changes are being noticed. */
+export type StopWatch = (() => void) & { ready: Promise<void> };
+
+/** Work done reading blobs, so callers (and tests) can see that a resync reads only what changed. */
+export interface SourceStats {
+  /** `git cat-file --batch` processes started */
+  catFileRuns: number;
+  /** blobs read through them */
+  blobsRead: number;
+  /** kustomizations rendered with kubectl */
+  renders: number;
+}
+
+interface Location {
+  remote: boolean;
+  /** what the user gave, for messages (a URL without its password) */
+  label: string;
+  url?: string;
+  repoDir: string;
+  gitDir: string;
+  commonDir: string;
+  branch: string;
+  path: string;
+}
+
+const DEFAULT_FETCH_INTERVAL_MS = 60_000;
+
+export class GitSource {
+  readonly remote: boolean;
+  readonly branch: string;
+  readonly path: string;
+  readonly repoDir: string;
+  /** the address given in the spec (a URL without its password, or the absolute path) */
+  readonly label: string;
+  readonly stats: SourceStats = { catFileRuns: 0, blobsRead: 0, renders: 0 };
+
+  private readonly git: SimpleGit;
+  private readonly gitDir: string;
+  private readonly commonDir: string;
+  private readonly url?: string;
+  private readonly fetchIntervalMs: number;
+  // blob texts by id: the last files() result and the one before, so flipping between two commits is free
+  private texts = new Map<string, string>();
+  private olderTexts = new Map<string, string>();
+  private renders = new Map<string, SourceFile>();
+  private olderRenders = new Map<string, SourceFile>();
+  private lastFiles?: { sha: string; files: SourceFile[] };
+  private listeners = new Set<() => void>();
+  private errorListeners = new Set<(e: SourceError) => void>();
+  private fetchTimer?: NodeJS.Timeout;
+  private fetchChain: Promise<void> = Promise.resolve();
+  private closed = false;
+  private stops = new Set<() => void>();
+
+  private constructor(loc: Location, opts: GitSourceOptions) {
+    this.remote = loc.remote;
+    this.label = loc.label;
+    this.url = loc.url;
+    this.repoDir = loc.repoDir;
+    this.gitDir = loc.gitDir;
+    this.commonDir = loc.commonDir;
+    this.branch = loc.branch;
+    this.path = loc.path;
+    this.fetchIntervalMs = opts.fetchIntervalMs ?? DEFAULT_FETCH_INTERVAL_MS;
+    this.git = gitIn(loc.repoDir);
+  }
+
+  /** Opens a source. A local repo is used in place; a URL is cloned (bare) into `${stateDir}/repos/<safe-name>` and fetched. */
+  static async open(spec: SourceSpec, opts: GitSourceOptions): Promise<GitSource> {
+    if (!spec || typeof spec.repo !== 'string' || !spec.repo.trim()) {
+      throw new SourceError('a git source needs repo: the path of a local repository or a URL');
+    }
+    if (spec.branch !== undefined && (typeof spec.branch !== 'string' || !spec.branch.trim())) {
+      throw new SourceError(`${spec.repo}: branch must be a non-empty string`);
+    }
+    const remote = spec.remote === true || isRemoteAddress(spec.repo);
+    const loc = remote ? await openRemote(spec, opts) : await openLocal(spec);
+    return new GitSource(loc, opts);
+  }
+
+  /** sha of the branch tip (no fetch) */
+  async tip(): Promise<string> {
+    try {
+      return (await this.git.raw(['rev-parse', '--verify', `refs/heads/${this.branch}^{commit}`])).trim();
+    } catch {
+      throw await this.missingBranchError();
+    }
+  }
+
+  /** remotes: git fetch now (for `slipway refresh`); local: no-op. Watchers hear of a moved tip. */
+  fetch(): Promise<void> {
+    if (!this.remote) return Promise.resolve();
+    const run = this.fetchChain.then(() => this.fetchNow());
+    this.fetchChain = run.catch(() => undefined);
+    return run;
+  }
+
+  async commitInfo(sha: string): Promise<CommitInfo> {
+    this.checkSha(sha);
+    let out: string;
+    try {
+      out = await this.git.raw(['log', '-1', '--no-show-signature', '--format=%H%x00%s%x00%an <%ae>%x00%aI', `${sha}^{commit}`, '--']);
+    } catch {
+      throw new SourceError(`${this.label}: no commit ${sha}; it may not have been fetched yet, or was removed by a force-push`);
+    }
+    const [full, subject, author, date] = out.replace(/\n$/, '').split('\0');
+    return { sha: full, subject, author, date };
+  }
+
+  async hasCommit(sha: string): Promise<boolean> {
+    if (!isSha(sha)) return false;
+    try {
+      // `cat-file -t` rather than `-e`: it prints, and so it says "yes" as fast as "no"
+      return (await this.git.raw(['cat-file', '-t', `${sha}^{commit}`])).trim() === 'commit';
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Every .yaml/.yml/.json under path at sha, recursively, sorted by path, read from git objects. Blob texts
+   * are cached by blob id, so a resync reads only changed blobs. A folder holding a kustomization is rendered
+   * with `kubectl kustomize` and returned as one file, '<dir>/kustomization.yaml (rendered)'; the files under
+   * it are not returned raw. Names starting with '.' are skipped, as in a folder of manifests.
+   */
+  async files(sha: string): Promise<SourceFile[]> {
+    this.checkSha(sha);
+    if (this.lastFiles?.sha === sha) return [...this.lastFiles.files];
+    const entries = await this.listTree(sha);
+    const tree = planTree(entries);
+
+    const texts = new Map<string, string>();
+    const missing: string[] = [];
+    for (const e of tree.manifests) {
+      const t = this.texts.get(e.id) ?? this.olderTexts.get(e.id);
+      if (t === undefined) missing.push(e.id);
+      else texts.set(e.id, t);
+    }
+    const read = await readObjects(this.repoDir, [...new Set(missing)], this.blobStats());
+    for (const [id, data] of read) texts.set(id, data.toString('utf8'));
+
+    const out: SourceFile[] = tree.manifests.map((e) => ({ path: this.repoPath(e.path), text: texts.get(e.id)!, blob: e.id }));
+    const renders = new Map<string, SourceFile>();
+    for (const k of tree.kustomizations) {
+      const rendered = await this.render(sha, tree, k.dir, k.file, k.treeId);
+      renders.set(rendered.key, rendered.file);
+      out.push(rendered.file);
+    }
+    out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+    this.olderTexts = this.texts;
+    this.texts = texts;
+    this.olderRenders = this.renders;
+    this.renders = renders;
+    this.lastFiles = { sha, files: out };
+    return [...out];
+  }
+
+  /**
+   * Calls onChange (coalesced: a burst of ref updates gives one call ~20 ms after the last; never lost) when
+   * the branch tip may have moved: local repositories through their ref files (loose ref, packed-refs, HEAD,
+   * in the git dir and, for linked worktrees, the common dir); remotes by a fetch every fetchIntervalMs and
+   * after any fetch() that moved the tip. Fetch failures go to onError. Returns a stop function.
+   */
+  watch(onChange: () => void, onError?: (e: SourceError) => void): StopWatch {
+    if (this.closed) throw new SourceError(`${this.label}: the source is closed`);
+    let stop: () => void;
+    let ready: Promise<void>;
+    if (this.remote) {
+      const listener = () => onChange();
+      this.listeners.add(listener);
+      if (onError) this.errorListeners.add(onError);
+      this.scheduleFetch();
+      stop = () => {
+        this.listeners.delete(listener);
+        if (onError) this.errorListeners.delete(onError);
+        if (!this.listeners.size && this.fetchTimer) {
+          clearTimeout(this.fetchTimer);
+          this.fetchTimer = undefined;
+        }
+      };
+      ready = Promise.resolve();
+    } else {
+      const w = watchRefs({ gitDir: this.gitDir, commonDir: this.commonDir, branch: this.branch }, onChange);
+      stop = () => w.stop();
+      ready = w.ready;
+    }
+    const once = () => {
+      if (!this.stops.delete(once)) return;
+      stop();
+    };
+    this.stops.add(once);
+    return Object.assign(once, { ready });
+  }
+
+  /**
+   * Commits, on the branch, a change that makes `path` equal to its content at sha (files added since are
+   * removed), message `Revert ${path} to ${short sha} (${reason})`, and returns the new commit's sha (or the
+   * tip, unchanged, when path already equals its content at sha). A work tree with the branch checked out
+   * must have no uncommitted changes under path, and is updated too; bare repositories and branches not
+   * checked out get the commit through a temporary index. A remote gets the commit pushed.
+   */
+  async revertTo(sha: string, reason: string): Promise<string> {
+    this.checkSha(sha);
+    const tip = await this.tip();
+    const result = await revertPath({ repoDir: this.repoDir, label: this.label, branch: this.branch, path: this.path, remote: this.remote, url: this.url }, tip, sha, reason);
+    if (this.remote && result !== tip) this.notify();
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const stop of [...this.stops]) stop();
+    if (this.fetchTimer) clearTimeout(this.fetchTimer);
+    this.fetchTimer = undefined;
+    await this.fetchChain;
+  }
+
+  // ---- reading
+
+  private async listTree(sha: string): Promise<TreeEntry[]> {
+    const treeish = this.path === '.' ? `${sha}^{tree}` : `${sha}:${this.path}`;
+    let out: string;
+    try {
+      out = await this.git.raw(['ls-tree', '-r', '-t', '-z', '--full-name', treeish]);
+    } catch {
+      throw await this.missingPathError(sha);
+    }
+    return parseLsTree(out);
+  }
+
+  private async missingPathError(sha: string): Promise<SourceError> {
+    if (!(await this.hasCommit(sha))) {
+      return new SourceError(`${this.label}: no commit ${sha}; it may not have been fetched yet, or was removed by a force-push`);
+    }
+    let type = '';
+    try {
+      type = (await this.git.raw(['cat-file', '-t', `${sha}:${this.path}`])).trim();
+    } catch {
+      /* missing */
+    }
+    if (type === 'blob') {
+      return new SourceError(`${this.label}: path ${this.path} is a file at commit ${sha.slice(0, 7)}; path must be a folder of manifests`);
+    }
+    return new SourceError(`${this.label}: path ${this.path} does not exist at commit ${sha.slice(0, 7)} on branch ${this.branch}; check the path (nothing is pruned while it is missing)`);
+  }
+
+  private async render(sha: string, tree: ManifestTree, dir: string, file: string, treeId: string | undefined): Promise<{ key: string; file: SourceFile }> {
+    // a kustomization that reaches outside its folder ('../base') needs the whole commit; otherwise its folder suffices
+    const kFiles = tree.all.filter((e) => e.type === 'blob' && inDir(e.path, dir) && KUSTOMIZATION_FILES.includes(path.posix.basename(e.path)));
+    const kTexts = await readObjects(this.repoDir, kFiles.map((e) => e.id), this.blobStats());
+    const reachesOut = [...kTexts.values()].some((b) => b.toString('utf8').includes('..'));
+    const rootTree = reachesOut ? (await this.git.raw(['rev-parse', `${sha}^{tree}`])).trim() : '';
+    const folderTree = treeId ?? (await this.git.raw(['rev-parse', this.path === '.' ? `${sha}^{tree}` : `${sha}:${this.path}`])).trim();
+    const key = reachesOut ? `${rootTree}:${this.repoPath(dir)}` : folderTree;
+    const cached = this.renders.get(key) ?? this.olderRenders.get(key);
+    if (cached) return { key, file: cached };
+
+    const renderedPath = `${this.repoPath(dir)}/${file} (rendered)`.replace(/^\.\//, '');
+    const where = `${this.label}: ${this.repoPath(dir === '.' ? file : `${dir}/${file}`)} at ${sha.slice(0, 7)}`;
+    let blobs: TreeEntry[];
+    let root: string; // the checkout's folder that holds `dir`
+    if (reachesOut) {
+      blobs = parseLsTree(await this.git.raw(['ls-tree', '-r', '-z', '--full-name', `${sha}^{tree}`])).filter((e) => e.type === 'blob');
+      root = this.path === '.' ? dir : dir === '.' ? this.path : `${this.path}/${dir}`;
+    } else {
+      blobs = tree.all.filter((e) => e.type === 'blob' && inDir(e.path, dir)).map((e) => ({ ...e, path: dir === '.' ? e.path : e.path.slice(dir.length + 1) }));
+      root = '.';
+    }
+    blobs = blobs.filter((e) => e.mode !== '120000'); // symlinks could point anywhere on this machine
+    const data = await readObjects(this.repoDir, blobs.map((e) => e.id), this.blobStats());
+    this.stats.renders++;
+    const text = await renderKustomization(blobs.map((e) => ({ path: e.path, data: data.get(e.id)! })), root, where);
+    return { key, file: { path: renderedPath, text, blob: blobId(text) } };
+  }
+
+  private blobStats(): BlobReadStats {
+    const stats = this.stats;
+    return {
+      get runs() {
+        return stats.catFileRuns;
+      },
+      set runs(v) {
+        stats.catFileRuns = v;
+      },
+      get objects() {
+        return stats.blobsRead;
+      },
+      set objects(v) {
+        stats.blobsRead = v;
+      },
+    };
+  }
+
+  private repoPath(p: string): string {
+    if (this.path === '.') return p;
+    return p === '.' ? this.path : `${this.path}/${p}`;
+  }
+
+  private checkSha(sha: string): void {
+    if (typeof sha !== 'string' || !isSha(sha)) throw new SourceError(`${this.label}: ${JSON.stringify(sha)} is not a commit id (hex)`);
+  }
+
+  private async missingBranchError(): Promise<SourceError> {
+    const branches = await listBranches(this.git).catch(() => [] as string[]);
+    if (!branches.length) {
+      return new SourceError(`${this.label} is an empty repository with no commits; commit the manifests to branch ${this.branch}${this.remote ? ' and push' : ''}`);
+    }
+    return new SourceError(`${this.label}: no branch ${this.branch}; branches: ${branches.join(', ')}`);
+  }
+
+  // ---- remotes
+
+  private async fetchNow(): Promise<void> {
+    if (this.closed) return;
+    const before = await this.tip().catch(() => '');
+    try {
+      await this.git.raw(['fetch', '--prune', '--no-tags', 'origin']);
+    } catch (e) {
+      throw new SourceError(`${this.label}: git fetch failed: ${gitMessage(e)}; check the URL and your access to it`);
+    }
+    const after = await this.tip().catch(() => '');
+    if (after !== before) this.notify();
+  }
+
+  private notify(): void {
+    for (const l of [...this.listeners]) l();
+  }
+
+  private scheduleFetch(): void {
+    if (this.fetchTimer || this.closed) return;
+    this.fetchTimer = setTimeout(() => {
+      this.fetchTimer = undefined;
+      this.fetch()
+        .catch((e) => {
+          const err = e instanceof SourceError ? e : new SourceError(String(e));
+          for (const l of [...this.errorListeners]) l(err);
+        })
+        .finally(() => {
+          if (this.listeners.size) this.scheduleFetch();
+        });
+    }, this.fetchIntervalMs);
+    this.fetchTimer.unref();
+  }
+}
+
+function inDir(p: string, dir: string): boolean {
+  return dir === '.' || p === dir || p.startsWith(dir + '/');
+}
+
+/** The id git gives a blob with this content. */
+function blobId(text: string): string {
+  const data = Buffer.from(text, 'utf8');
+  return createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
+}
+
+async function listBranches(git: SimpleGit): Promise<string[]> {
+  const out = await git.raw(['for-each-ref', '--format=%(refname:short)', 'refs/heads/']);
+  return out.split('\n').filter(Boolean);
+}
+
+async function checkBranchName(git: SimpleGit, label: string, branch: string): Promise<void> {
+  try {
+    await git.raw(['check-ref-format', '--branch', branch]);
+  } catch {
+    throw new SourceError(`${label}: ${JSON.stringify(branch)} is not a valid branch name`);
+  }
+}
+
+/** An explicit branch must exist, unless the repository has no branch at all yet (tip() then says it is empty). */
+async function checkBranchExists(git: SimpleGit, label: string, branch: string): Promise<void> {
+  const branches = await listBranches(git);
+  if (branches.length && !branches.includes(branch)) {
+    throw new SourceError(`${label}: no branch ${branch}; branches: ${branches.join(', ')}`);
+  }
+}
+
+async function currentBranch(git: SimpleGit, label: string): Promise<string> {
+  let out = '';
+  try {
+    out = (await git.raw(['symbolic-ref', '--short', 'HEAD'])).trim();
+  } catch {
+    /* detached */
+  }
+  if (!out) throw new SourceError(`${label}: HEAD is detached, so there is no current branch; give the branch to deploy`);
+  return out;
+}
+
+async function openLocal(spec: SourceSpec): Promise<Location> {
+  const dir = path.resolve(spec.repo);
+  let isDir = false;
+  try {
+    isDir = fs.statSync(dir).isDirectory();
+  } catch {
+    throw new SourceError(`${dir} does not exist; repo must be the path of a git repository or a URL`);
+  }
+  if (!isDir) throw new SourceError(`${dir} is not a folder; repo must be the path of a git repository or a URL`);
+  const git = gitIn(dir);
+  let lines: string[];
+  try {
+    lines = (await git.raw(['rev-parse', '--absolute-git-dir', '--git-common-dir', '--is-bare-repository', '--is-inside-work-tree', '--show-prefix'])).split('\n');
+  } catch (e) {
+    throw new SourceError(`${dir} is not a git repository (${gitMessage(e)}); run git init there, or give the repository's path or URL`);
+  }
+  const [gitDir, common, bare, inWorkTree, prefix] = lines;
+  const commonDir = path.resolve(dir, common);
+  let repoDir = gitDir;
+  if (bare !== 'true' && inWorkTree === 'true') repoDir = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
+  // a folder inside a work tree scopes the source to that folder
+  const repoPath = normalizeRepoPath(spec.path, inWorkTree === 'true' ? (prefix ?? '').replace(/\/$/, '') : '');
+  const top = repoDir === dir ? git : gitIn(repoDir);
+  const branch = spec.branch ?? (await currentBranch(top, dir));
+  await checkBranchName(top, dir, branch);
+  await checkBranchExists(top, dir, branch);
+  return { remote: false, label: dir, repoDir, gitDir, commonDir, branch, path: repoPath };
+}
+
+async function openRemote(spec: SourceSpec, opts: GitSourceOptions): Promise<Location> {
+  const url = isRemoteAddress(spec.repo) ? spec.repo : path.resolve(spec.repo);
+  const label = redactUrl(url);
+  if (!opts || typeof opts.stateDir !== 'string' || !opts.stateDir) throw new SourceError(`${label}: a remote source needs a state folder to clone into`);
+  const reposDir = path.resolve(opts.stateDir, 'repos');
+  const dir = path.join(reposDir, cloneDirName(url));
+  await fs.promises.mkdir(reposDir, { recursive: true });
+
+  if (!(await isCloneOf(dir, url))) {
+    await fs.promises.rm(dir, { recursive: true, force: true });
+    // clone next to the final place and rename, so an interrupted clone never looks complete
+    const tmp = `${dir}.partial-${process.pid}`;
+    await fs.promises.rm(tmp, { recursive: true, force: true });
+    try {
+      await gitIn(reposDir).raw(['clone', '--bare', '--no-tags', '--', url, tmp]);
+      // branches are fetched onto the clone's own branches, force-pushes included, so the remote's state always wins
+      await gitIn(tmp).raw(['config', 'remote.origin.fetch', '+refs/heads/*:refs/heads/*']);
+      await fs.promises.rename(tmp, dir);
+    } catch (e) {
+      await fs.promises.rm(tmp, { recursive: true, force: true });
+      throw new SourceError(`${label}: git clone failed: ${gitMessage(e)}; check the URL and your access to it`);
+    }
+  } else {
+    try {
+      await gitIn(dir).raw(['fetch', '--prune', '--no-tags', 'origin']);
+    } catch (e) {
+      throw new SourceError(`${label}: git fetch failed: ${gitMessage(e)}; check the URL and your access to it`);
+    }
+  }
+  const git = gitIn(dir);
+  let branch = spec.branch;
+  if (!branch) {
+    // the clone's HEAD is the remote's default branch
+    branch = (await git.raw(['symbolic-ref', '--short', 'HEAD']).catch(() => '')).trim();
+    if (!branch) throw new SourceError(`${label}: the remote has no default branch; give the branch to deploy`);
+  }
+  await checkBranchName(git, label, branch);
+  await checkBranchExists(git, label, branch);
+  return { remote: true, label, url, repoDir: dir, gitDir: dir, commonDir: dir, branch, path: normalizeRepoPath(spec.path) };
+}
+
+async function isCloneOf(dir: string, url: string): Promise<boolean> {
+  if (!fs.existsSync(path.join(dir, 'HEAD'))) return false;
+  try {
+    return (await gitIn(dir).raw(['config', '--get', 'remote.origin.url'])).trim() === url;
+  } catch {
+    return false;
+  }
+}
+

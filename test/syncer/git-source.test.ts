@@ -1,0 +1,186 @@
+// The git source reads the desired state from commits: real repositories in temp folders, real git.
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { GitSource, SourceError } from '../../syncer/git/source';
+
+const ENV = { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' };
+const tmpDirs: string[] = [];
+
+function tmp(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-git-'));
+  tmpDirs.push(d);
+  return d;
+}
+function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, env: ENV, encoding: 'utf8' }).trim();
+}
+function repo(): string {
+  const d = tmp();
+  git(d, 'init', '-q', '-b', 'main');
+  return d;
+}
+/** Writes (string) or deletes (null) files, commits them all, returns the commit. */
+function commit(dir: string, files: Record<string, string | null>, message = 'change'): string {
+  for (const [f, text] of Object.entries(files)) {
+    const full = path.join(dir, f);
+    if (text === null) fs.rmSync(full);
+    else {
+      fs.mkdirSync(path.dirname(full), { recursive: true });
+      fs.writeFileSync(full, text);
+    }
+  }
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', message);
+  return git(dir, 'rev-parse', 'HEAD');
+}
+const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+
+describe('syncer/git: reading a branch', () => {
+  const state = () => tmp();
+  after(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+  it('follows the branch tip, commit by commit, and describes commits', async () => {
+    const dir = repo();
+    const c1 = commit(dir, { 'a.yaml': cm('a') }, 'first');
+    const src = await GitSource.open({ repo: dir }, { stateDir: state() });
+    assert.strictEqual(src.remote, false);
+    assert.strictEqual(src.branch, 'main');
+    assert.strictEqual(src.path, '.');
+    assert.strictEqual(src.repoDir, fs.realpathSync(dir));
+    assert.strictEqual(await src.tip(), c1);
+    const c2 = commit(dir, { 'b.yaml': cm('b') }, 'add b');
+    assert.strictEqual(await src.tip(), c2);
+    const info = await src.commitInfo(c2);
+    assert.deepStrictEqual({ ...info, date: undefined }, { sha: c2, subject: 'add b', author: 'Ada <ada@example.com>', date: undefined });
+    assert.ok(!Number.isNaN(Date.parse(info.date)));
+    assert.strictEqual(await src.hasCommit(c1), true);
+    assert.strictEqual(await src.hasCommit('0'.repeat(40)), false);
+    assert.strictEqual(await src.hasCommit('--all'), false);
+    await src.close();
+  });
+
+  it('returns committed content only: uncommitted edits and untracked files do not deploy', async () => {
+    const dir = repo();
+    const sha = commit(dir, { 'app/web.yaml': cm('web') });
+    fs.writeFileSync(path.join(dir, 'app/web.yaml'), cm('edited'));
+    fs.writeFileSync(path.join(dir, 'app/new.yaml'), cm('untracked'));
+    git(dir, 'add', 'app/web.yaml'); // staged is still not committed
+    const src = await GitSource.open({ repo: dir }, { stateDir: state() });
+    const files = await src.files(await src.tip());
+    assert.deepStrictEqual(files.map((f) => [f.path, f.text]), [['app/web.yaml', cm('web')]]);
+    assert.strictEqual(files[0].blob, git(dir, 'rev-parse', `${sha}:app/web.yaml`));
+    await src.close();
+  });
+
+  it('reads nested folders, .yml and .json, keeps multi-document text verbatim, skips other and hidden files', async () => {
+    const dir = repo();
+    const multi = `# two documents\n${cm('one')}---\n${cm('two')}`;
+    const json = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [] }, null, 2);
+    const sha = commit(dir, {
+      'z.yml': cm('z'),
+      'deep/er/still/x.json': json,
+      'deep/multi.yaml': multi,
+      'README.md': '# docs',
+      'deep/script.sh': 'echo',
+      '.github/workflow.yaml': 'on: push',
+    });
+    const src = await GitSource.open({ repo: dir }, { stateDir: state() });
+    const files = await src.files(sha);
+    assert.deepStrictEqual(
+      files.map((f) => f.path),
+      ['deep/er/still/x.json', 'deep/multi.yaml', 'z.yml'],
+    );
+    assert.strictEqual(files[1].text, multi);
+    assert.strictEqual(files[0].text, json);
+    await src.close();
+  });
+
+  it('scopes to a path, returned as repository-relative paths; a folder given as repo scopes the same way', async () => {
+    const dir = repo();
+    const sha = commit(dir, { 'env/prod/a.yaml': cm('a'), 'env/prod/sub/b.yaml': cm('b'), 'env/dev/c.yaml': cm('c'), 'top.yaml': cm('t') });
+    const src = await GitSource.open({ repo: dir, path: './env/prod/' }, { stateDir: state() });
+    assert.strictEqual(src.path, 'env/prod');
+    assert.deepStrictEqual((await src.files(sha)).map((f) => f.path), ['env/prod/a.yaml', 'env/prod/sub/b.yaml']);
+    const inner = await GitSource.open({ repo: path.join(dir, 'env'), path: 'dev' }, { stateDir: state() });
+    assert.strictEqual(inner.path, 'env/dev');
+    assert.deepStrictEqual((await inner.files(sha)).map((f) => f.path), ['env/dev/c.yaml']);
+    await src.close();
+    await inner.close();
+  });
+
+  it('reads only changed blobs on a resync', async () => {
+    const dir = repo();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 20; i++) files[`m/${i}.yaml`] = cm(`m${i}`);
+    const c1 = commit(dir, files);
+    const src = await GitSource.open({ repo: dir }, { stateDir: state() });
+    assert.strictEqual((await src.files(c1)).length, 20);
+    assert.strictEqual(src.stats.blobsRead, 20);
+    const runs = src.stats.catFileRuns;
+
+    // a new commit that leaves the tree unchanged: nothing is read
+    git(dir, 'commit', '-q', '--allow-empty', '-m', 'empty');
+    const c2 = await src.tip();
+    assert.notStrictEqual(c2, c1);
+    assert.strictEqual((await src.files(c2)).length, 20);
+    assert.strictEqual(src.stats.blobsRead, 20);
+    assert.strictEqual(src.stats.catFileRuns, runs);
+
+    // one file changed: one blob read
+    const c3 = commit(dir, { 'm/7.yaml': cm('seven') });
+    const out = await src.files(c3);
+    assert.strictEqual(src.stats.blobsRead, 21);
+    assert.strictEqual(out.find((f) => f.path === 'm/7.yaml')!.text, cm('seven'));
+    // and back to the first commit: its blobs are still known
+    assert.strictEqual((await src.files(c1)).find((f) => f.path === 'm/7.yaml')!.text, cm('m7'));
+    assert.strictEqual(src.stats.blobsRead, 21);
+    await src.close();
+  });
+
+  it('says what is wrong: not a repository, no such branch, empty repository, missing path, unknown commit', async () => {
+    const plain = tmp();
+    await assert.rejects(GitSource.open({ repo: plain }, { stateDir: state() }), (e: Error) => e instanceof SourceError && e.message.includes(`${plain} is not a git repository`));
+    await assert.rejects(GitSource.open({ repo: path.join(plain, 'nope') }, { stateDir: state() }), /does not exist/);
+
+    const dir = repo();
+    const sha = commit(dir, { 'a.yaml': cm('a') });
+    git(dir, 'branch', 'staging');
+    await assert.rejects(GitSource.open({ repo: dir, branch: 'prod' }, { stateDir: state() }), (e: Error) => e instanceof SourceError && e.message === `${dir}: no branch prod; branches: main, staging`);
+
+    const src = await GitSource.open({ repo: dir, path: 'manifests' }, { stateDir: state() });
+    await assert.rejects(src.files(sha), (e: Error) => e instanceof SourceError && e.message.includes(`path manifests does not exist at commit ${sha.slice(0, 7)}`));
+    await assert.rejects(src.files('abcdef1234'), /no commit abcdef1234/);
+    await assert.rejects(src.files('HEAD~1'), /is not a commit id/);
+
+    const empty = repo();
+    const fresh = await GitSource.open({ repo: empty }, { stateDir: state() });
+    await assert.rejects(fresh.tip(), (e: Error) => e instanceof SourceError && e.message.includes('empty repository with no commits'));
+
+    git(dir, 'checkout', '-q', '--detach');
+    await assert.rejects(GitSource.open({ repo: dir }, { stateDir: state() }), /HEAD is detached/);
+    await src.close();
+    await fresh.close();
+  });
+
+  it('uses a bare repository and a linked worktree in place', async () => {
+    const dir = repo();
+    const sha = commit(dir, { 'a.yaml': cm('a') });
+    const bare = path.join(tmp(), 'copy.git');
+    git(dir, 'clone', '-q', '--bare', dir, bare);
+    const b = await GitSource.open({ repo: bare }, { stateDir: state() });
+    assert.strictEqual(b.remote, false);
+    assert.strictEqual(await b.tip(), sha);
+    assert.deepStrictEqual((await b.files(sha)).map((f) => f.path), ['a.yaml']);
+
+    const wt = path.join(tmp(), 'wt');
+    git(dir, 'worktree', 'add', '-q', '-b', 'feature', wt);
+    const w = await GitSource.open({ repo: wt }, { stateDir: state() });
+    assert.strictEqual(w.branch, 'feature');
+    assert.strictEqual(await w.tip(), sha);
+    await b.close();
+    await w.close();
+  });
+});
