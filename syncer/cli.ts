@@ -9,6 +9,7 @@ const HELP: Record<string, string> = {
   '': `Usage: slipway <command> [options]
 
 Commands:
+  up          Deploy a folder of a git repository and keep it in sync (embedded cluster or --kubeconfig)
   cluster     Run the embedded Kubernetes-compatible cluster
 
 Run 'slipway <command> --help' for a command's options.`,
@@ -23,6 +24,26 @@ Options:
   --max-pods N   pods each node admits, as the kubelet's --max-pods (default 110)
   --apply PATH   server-side apply the manifests under PATH once the cluster is up
   -h, --help     show this help`,
+  up: `Usage: slipway up [PATH] [options]
+
+Starts the embedded cluster (or uses a real one with --kubeconfig), creates an Application for the folder PATH
+(default .) of the git repository around it, and keeps it in sync with the current branch: every commit is
+validated, applied and health-checked; progress is printed until SIGINT.
+
+Options:
+  --state DIR            state folder (cluster store, kubeconfig, clones); default .slipway
+  --port N               API server port on 127.0.0.1; 0 picks a free one (default 0)
+  --nodes N              simulated nodes (default 3)
+  --kubeconfig FILE      use this cluster instead of the embedded one
+  --context C            kubeconfig context
+  --app NAME             Application name (default: the folder's name)
+  --namespace NS         namespace of the Application object (default default)
+  --dest-namespace NS    namespace for manifests that name none (default: the Application's)
+  --no-prune             keep resources removed from git
+  --no-self-heal         report live changes as OutOfSync instead of reverting them
+  --auto-rollback        roll back to the last Healthy revision when a sync leaves the app Degraded
+  --manual               do not sync new commits by themselves (use \`slipway sync\`)
+  -h, --help             show this help`,
 };
 
 function fail(message: string, code = 2): never {
@@ -76,6 +97,67 @@ async function cluster(argv: string[]): Promise<void> {
   }
 }
 
+function intOption(name: string, v: string | undefined, min: number, max: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) fail(`--${name} must be a number from ${min} to ${max}, got ${v}`);
+  return n;
+}
+
+async function upCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      state: { type: 'string', default: '.slipway' },
+      port: { type: 'string', default: '0' },
+      nodes: { type: 'string', default: '3' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      app: { type: 'string' },
+      namespace: { type: 'string', default: 'default' },
+      'dest-namespace': { type: 'string' },
+      'no-prune': { type: 'boolean' },
+      'no-self-heal': { type: 'boolean' },
+      'auto-rollback': { type: 'boolean' },
+      manual: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP.up + '\n');
+    return;
+  }
+  if (positionals.length > 1) fail(`up takes one PATH, got ${positionals.join(' ')}`);
+  const { up } = await import('./commands/up');
+  const session = await up({
+    path: positionals[0] ?? '.',
+    state: values.state!,
+    port: intOption('port', values.port, 0, 65535),
+    nodes: intOption('nodes', values.nodes, 0, 250),
+    kubeconfig: values.kubeconfig,
+    context: values.context,
+    app: values.app,
+    namespace: values.namespace!,
+    destination: values['dest-namespace'],
+    prune: !values['no-prune'],
+    selfHeal: !values['no-self-heal'],
+    autoRollback: !!values['auto-rollback'],
+    automated: !values.manual,
+    out: (line) => process.stdout.write(line + '\n'),
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: shutting down\n`);
+    await session.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
 async function main(): Promise<void> {
   const [cmd, ...rest] = process.argv.slice(2);
   if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
@@ -85,9 +167,11 @@ async function main(): Promise<void> {
   switch (cmd) {
     case 'cluster':
       return cluster(rest);
+    case 'up':
+      return upCommand(rest);
     default:
       fail(`unknown command "${cmd}"\n\n${HELP['']}`);
   }
 }
 
-main().catch((e) => fail(e?.message ?? String(e), 1));
+main().catch((e) => fail(e?.message ?? String(e), e?.constructor?.name === 'UsageError' ? 2 : 1));

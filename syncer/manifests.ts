@@ -1,19 +1,23 @@
-// Reads Kubernetes manifests from a folder: every .yaml/.yml/.json file, recursively, multi-document,
-// with `kind: List` expanded. Syntax errors name the file and line.
+// Reads Kubernetes manifests: every .yaml/.yml/.json file of a folder (or of a git revision), recursively,
+// multi-document, with `kind: List` expanded. Each manifest keeps its YAML node so a field path can be
+// turned back into the file line a user must fix.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { Document, isMap, isNode, isSeq, LineCounter, parseAllDocuments, Node } from 'yaml';
 
 export interface Manifest {
   file: string;
-  /** 1-based line of the document's start */
+  /** 1-based line of the document's (or List item's) start */
   line: number;
   object: any;
+  /** the YAML node of this object, for field → line */
+  node?: Node;
+  lines?: LineCounter;
 }
 
 export class ManifestError extends Error {
-  constructor(readonly file: string, readonly line: number, message: string) {
-    super(`${file}:${line}: ${message}`);
+  constructor(readonly file: string, readonly line: number, message: string, readonly field?: string) {
+    super(`${file}:${line}: ${field ? `${field}: ` : ''}${message}`);
   }
 }
 
@@ -28,29 +32,84 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
-export function parseManifests(file: string, text: string): Manifest[] {
-  const out: Manifest[] = [];
-  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
-  for (const doc of parseAllDocuments(text, { uniqueKeys: true })) {
+/** Parses one file; every syntax error is a ManifestError with its line (all documents are checked, not only the first). */
+export function parseManifestsChecked(file: string, text: string): { manifests: Manifest[]; errors: ManifestError[] } {
+  const manifests: Manifest[] = [];
+  const errors: ManifestError[] = [];
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { uniqueKeys: true, lineCounter: lines, prettyErrors: false }) as Document[] | { errors: unknown[] };
+  if (!Array.isArray(docs)) {
+    errors.push(new ManifestError(file, 1, 'not a YAML stream'));
+    return { manifests, errors };
+  }
+  for (const doc of docs) {
     if (doc.errors.length) {
-      const e = doc.errors[0];
-      throw new ManifestError(file, e.linePos?.[0]?.line ?? lineOf(e.pos[0]), e.message.split('\n')[0]);
+      for (const e of doc.errors) errors.push(new ManifestError(file, lines.linePos(e.pos[0]).line, e.message.split('\n')[0]));
+      continue;
     }
-    // aliases are capped so a YAML bomb cannot exhaust memory
-    const obj = doc.toJS({ maxAliasCount: 100 });
+    let obj: unknown;
+    try {
+      // aliases are capped so a YAML bomb cannot exhaust memory
+      obj = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      errors.push(new ManifestError(file, lines.linePos(doc.range?.[0] ?? 0).line, (e as Error).message));
+      continue;
+    }
     if (obj === null || obj === undefined) continue;
-    const line = lineOf(doc.range[0]);
-    if (typeof obj !== 'object' || Array.isArray(obj)) throw new ManifestError(file, line, 'a manifest must be a mapping with apiVersion and kind');
-    if (obj.kind === 'List' && Array.isArray(obj.items)) {
-      for (const item of obj.items) out.push({ file, line, object: item });
+    const start = isNode(doc.contents) && doc.contents.range ? doc.contents.range[0] : doc.range?.[0] ?? 0;
+    const line = lines.linePos(start).line;
+    if (typeof obj !== 'object' || Array.isArray(obj)) {
+      errors.push(new ManifestError(file, line, 'a manifest must be a mapping with apiVersion and kind'));
+      continue;
+    }
+    const o = obj as any;
+    if (o.kind === 'List' && Array.isArray(o.items)) {
+      const seq = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
+      o.items.forEach((item: any, i: number) => {
+        const node = isSeq(seq) ? (seq.items[i] as Node | undefined) : undefined;
+        const itemLine = node?.range ? lines.linePos(node.range[0]).line : line;
+        manifests.push({ file, line: itemLine, object: item, node, lines });
+      });
     } else {
-      out.push({ file, line, object: obj });
+      manifests.push({ file, line, object: o, node: doc.contents as Node, lines });
     }
   }
-  return out;
+  return { manifests, errors };
+}
+
+/** Parses one file, throwing the first syntax error. */
+export function parseManifests(file: string, text: string): Manifest[] {
+  const { manifests, errors } = parseManifestsChecked(file, text);
+  if (errors.length) throw errors[0];
+  return manifests;
 }
 
 export function loadManifestDir(dir: string): Manifest[] {
   const files = fs.statSync(dir).isDirectory() ? listFiles(dir) : [dir];
   return files.flatMap((f) => parseManifests(f, fs.readFileSync(f, 'utf8')));
+}
+
+/**
+ * The line of a field inside a manifest: the value (or the key, for `key: true` callers wanting the key) at
+ * that path, or its nearest ancestor that exists in the file (a missing required field points at its parent).
+ */
+export function lineOfField(m: Manifest, fieldPath: (string | number)[]): number {
+  if (!m.node || !m.lines) return m.line;
+  let node: unknown = m.node;
+  let best = m.line;
+  for (const seg of fieldPath) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isNode(p.key) ? (p.key as any).value : p.key) === seg);
+      if (!pair) break;
+      const keyNode = pair.key as Node | undefined;
+      if (keyNode?.range) best = m.lines.linePos(keyNode.range[0]).line;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as Node | undefined;
+      if (!item) break;
+      if (item.range) best = m.lines.linePos(item.range[0]).line;
+      node = item;
+    } else break;
+  }
+  return best;
 }

@@ -1,0 +1,72 @@
+// The syncer: watches Application objects through the Kubernetes API (the embedded cluster's or a real one's)
+// and runs one reconciler per Application.
+import { Application, APPLICATION_API_VERSION, APPLICATION_KIND } from '../kube/application';
+import { ApplicationRunner, RunnerDeps } from './applicationRunner';
+import { Informer } from './kube/informer';
+import { RestClient } from './kube/restClient';
+
+export interface ControllerOptions {
+  client: RestClient;
+  stateDir: string;
+  /** only this namespace's Applications; all when undefined */
+  namespace?: string;
+  log?: (app: string, line: string) => void;
+  fetchIntervalMs?: number;
+  waveTimeoutMs?: number;
+}
+
+export class ApplicationController {
+  private informer?: Informer;
+  private readonly runners = new Map<string, ApplicationRunner>();
+  private stopped = false;
+
+  constructor(private readonly opts: ControllerOptions) {}
+
+  /** Starts once the Application CRD is served (waits for it). */
+  async start(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let type = await this.opts.client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND);
+    while (!type) {
+      if (Date.now() > deadline) throw new Error('the cluster does not serve applications.slipway.dev: install it with `slipway install`');
+      await new Promise((r) => setTimeout(r, 100));
+      type = await this.opts.client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND);
+    }
+    if (this.stopped) return;
+    const deps: RunnerDeps = {
+      client: this.opts.client,
+      stateDir: this.opts.stateDir,
+      log: this.opts.log ?? (() => undefined),
+      fetchIntervalMs: this.opts.fetchIntervalMs,
+      waveTimeoutMs: this.opts.waveTimeoutMs,
+    };
+    this.informer = new Informer(this.opts.client, type, { namespace: this.opts.namespace }, (event, obj: Application) => {
+      const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
+      if (event === 'DELETED') {
+        const r = this.runners.get(key);
+        this.runners.delete(key);
+        void r?.stop();
+        return;
+      }
+      const r = this.runners.get(key);
+      if (r) r.update(obj);
+      else {
+        const runner = new ApplicationRunner(deps, obj);
+        this.runners.set(key, runner);
+        runner.schedule(0);
+      }
+    });
+    this.informer.start();
+    await this.informer.ready;
+  }
+
+  runner(namespace: string, name: string): ApplicationRunner | undefined {
+    return this.runners.get(`${namespace}/${name}`);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.informer?.stop();
+    await Promise.all([...this.runners.values()].map((r) => r.stop()));
+    this.runners.clear();
+  }
+}

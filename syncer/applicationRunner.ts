@@ -1,0 +1,433 @@
+// Reconciles one Application: follows its git branch, validates and applies each new revision, keeps the
+// status (sync, health, resources, history, conditions) current from watches, carries out the operations
+// users request (sync, rollback, resume, refresh), heals drift and rolls back automatically when asked.
+// Reconciles of one app run one at a time; events that arrive meanwhile coalesce into one more pass.
+import {
+  Application,
+  ApplicationCondition,
+  ApplicationOperation,
+  ApplicationStatus,
+  APPLICATION_API_VERSION,
+  APPLICATION_KIND,
+  DEFAULT_HISTORY_LIMIT,
+  HistoryEntry,
+  ManifestErrorStatus,
+  syncPolicyOf,
+} from '../kube/application';
+import { deepClone, deepEqual } from '../kube/objects';
+import { DesiredState, DesiredStateLoader } from './desiredState';
+import { GitSource } from './git/source';
+import { RestClient } from './kube/restClient';
+import { LiveState } from './liveState';
+import { compare } from './resourceStatus';
+import { syncResources, uniqueTypes } from './sync';
+
+export interface RunnerDeps {
+  client: RestClient;
+  /** where remote repositories are cloned */
+  stateDir: string;
+  log: (app: string, line: string) => void;
+  fetchIntervalMs?: number;
+  waveTimeoutMs?: number;
+}
+
+const RETRY_FAILED_SYNC_MS = 30_000;
+const NOT_APPLIED = 'not applied:';
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function short(sha: string | undefined): string {
+  return sha ? sha.slice(0, 7) : '';
+}
+
+function setCondition(st: ApplicationStatus, type: string, reason: string, message: string, errors?: ManifestErrorStatus[]): void {
+  const conditions = (st.conditions ??= []);
+  const old = conditions.find((c) => c.type === type);
+  const next: ApplicationCondition = {
+    type,
+    status: 'True',
+    reason,
+    message,
+    lastTransitionTime: old && old.message === message ? old.lastTransitionTime : now(),
+    ...(errors ? { errors } : {}),
+  };
+  if (old) conditions.splice(conditions.indexOf(old), 1, next);
+  else conditions.push(next);
+}
+
+function clearCondition(st: ApplicationStatus, type: string): void {
+  if (st.conditions) st.conditions = st.conditions.filter((c) => c.type !== type);
+}
+
+export function pinnedMessage(st: ApplicationStatus, branch: string): string {
+  const p = st.pinned!;
+  return `Automated sync is PAUSED: the app is pinned to history #${p.id} (${short(p.revision)}) by ${p.reason}. New commits on ${branch} are not deployed until you run \`slipway resume\`.`;
+}
+
+export class ApplicationRunner {
+  private app: Application;
+  private source?: GitSource;
+  private sourceKey = '';
+  private sourceError = '';
+  private stopWatch?: () => void;
+  private readonly live: LiveState;
+  private readonly loader = new DesiredStateLoader();
+  private readonly desiredCache = new Map<string, DesiredState>();
+  private running = false;
+  private dirty = false;
+  private timer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
+  private stopped = false;
+  private lastWritten?: ApplicationStatus;
+  private firstPass = true;
+  /** resolves when the current pass (and any it triggered) ends; for tests and `slipway up` */
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: RunnerDeps, app: Application) {
+    this.app = app;
+    this.live = new LiveState(deps.client, { name: app.metadata.name, namespace: app.metadata.namespace ?? 'default' }, () => this.schedule(30));
+  }
+
+  get name(): string {
+    return `${this.app.metadata.namespace ?? 'default'}/${this.app.metadata.name}`;
+  }
+
+  private log(line: string): void {
+    this.deps.log(this.app.metadata.name, line);
+  }
+
+  update(app: Application): void {
+    this.app = app;
+    this.schedule(0);
+  }
+
+  schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) {
+      if (ms > 0) return; // a pass is already coming
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.run();
+    }, ms);
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) {
+      this.dirty = true;
+      return;
+    }
+    this.running = true;
+    let done!: () => void;
+    this.idle = new Promise((r) => (done = r));
+    try {
+      do {
+        this.dirty = false;
+        try {
+          await this.reconcile();
+        } catch (e) {
+          this.log(`reconcile failed: ${(e as Error).message}`);
+          clearTimeout(this.retryTimer);
+          this.retryTimer = setTimeout(() => this.schedule(0), 2000);
+        }
+      } while (this.dirty && !this.stopped);
+    } finally {
+      this.running = false;
+      done();
+    }
+  }
+
+  private ref() {
+    return { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, namespace: this.app.metadata.namespace ?? 'default', name: this.app.metadata.name };
+  }
+
+  private async ensureSource(st: ApplicationStatus): Promise<GitSource | undefined> {
+    const spec = this.app.spec?.source;
+    const key = JSON.stringify(spec ?? null);
+    if (key === this.sourceKey && (this.source || Date.now() < this.retryAt)) return this.source;
+    this.stopWatch?.();
+    this.stopWatch = undefined;
+    await this.source?.close();
+    this.source = undefined;
+    this.sourceKey = key;
+    try {
+      if (!spec?.repo) throw new Error('spec.source.repo is required: a local path or a git URL');
+      this.source = await GitSource.open({ repo: spec.repo, branch: spec.branch, path: spec.path }, { stateDir: this.deps.stateDir, fetchIntervalMs: this.deps.fetchIntervalMs });
+      this.stopWatch = this.source.watch(() => this.schedule(0));
+      this.sourceError = '';
+      clearCondition(st, 'SourceError');
+      return this.source;
+    } catch (e) {
+      this.sourceError = (e as Error).message;
+      this.retryAt = Date.now() + 5000;
+      setCondition(st, 'SourceError', 'SourceUnavailable', this.sourceError);
+      st.sync = { status: 'Unknown' };
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.schedule(0), 5000);
+      return undefined;
+    }
+  }
+  private retryAt = 0;
+
+  private async desired(revision: string): Promise<DesiredState> {
+    const cached = this.desiredCache.get(revision);
+    if (cached) return cached;
+    const files = await this.source!.files(revision);
+    const crds = (await this.deps.client.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')).items ?? [];
+    const d = this.loader.build(revision, files, {
+      app: { name: this.app.metadata.name, namespace: this.app.metadata.namespace ?? 'default' },
+      namespace: this.app.spec.destination?.namespace || this.app.metadata.namespace || 'default',
+      clusterCrds: crds,
+    });
+    // keep the few revisions in play (target, last good, rollback targets); drop the rest
+    if (this.desiredCache.size > 8) this.desiredCache.delete(this.desiredCache.keys().next().value!);
+    this.desiredCache.set(revision, d);
+    return d;
+  }
+
+  private async writeStatus(st: ApplicationStatus): Promise<void> {
+    const comparable = (s: ApplicationStatus | undefined) => ({ ...s, reconciledAt: undefined });
+    if (this.lastWritten && deepEqual(comparable(this.lastWritten), comparable(st))) return;
+    st.reconciledAt = now();
+    st.observedGeneration = (this.app.metadata as any).generation;
+    // replace the whole status: a merge patch could not remove fields (a cleared pin, a resolved condition)
+    const updated = await this.deps.client.request('PATCH', await this.deps.client.path(this.ref(), 'status'), [{ op: 'add', path: '/status', value: st }], 'application/json-patch+json');
+    this.lastWritten = deepClone(st);
+    if (updated?.metadata) this.app = { ...this.app, status: updated.status };
+  }
+
+  private async clearOperation(): Promise<void> {
+    await this.deps.client.mergePatch(this.ref(), { spec: { operation: null } });
+  }
+
+  private async reconcile(): Promise<void> {
+    const st: ApplicationStatus = deepClone(this.app.status ?? {});
+    if (this.firstPass) {
+      this.firstPass = false;
+      if (st.operationState?.phase === 'Running') {
+        st.operationState = { ...st.operationState, phase: 'Failed', finishedAt: now(), message: 'interrupted by a restart of the syncer; it starts again' };
+      }
+      await this.live.track(uniqueTypes((st.resources ?? []).map((r) => ({ apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind }))));
+    }
+    const source = await this.ensureSource(st);
+    if (!source) {
+      await this.writeStatus(st);
+      return;
+    }
+    const op = this.app.spec?.operation;
+    if (op && Object.keys(op).some((k) => k !== 'initiatedBy')) {
+      await this.handleOperation(op, st, source);
+      await this.writeStatus(st);
+      await this.clearOperation();
+      return;
+    }
+    await this.reconcileRevision(st, source);
+    await this.writeStatus(st);
+  }
+
+  private async reconcileRevision(st: ApplicationStatus, source: GitSource): Promise<void> {
+    const policy = syncPolicyOf(this.app);
+    const tip = await source.tip();
+    const target = st.pinned?.revision ?? tip;
+    const desired = await this.desired(target);
+    const last = st.history?.[st.history.length - 1];
+    if (desired.problems.length) {
+      const files = new Set(desired.problems.map((p) => p.file)).size;
+      const message = `${desired.problems.length} invalid manifest field${desired.problems.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} at ${short(target)}; nothing of it is applied${st.lastGoodRevision ? ` and ${short(st.lastGoodRevision)} stays live` : ''}`;
+      setCondition(st, 'InvalidManifest', 'ValidationFailed', message, desired.problems.slice(0, 50));
+      if (policy.automated && last?.revision !== target) {
+        const info = await source.commitInfo(target);
+        this.addHistory(st, { revision: target, subject: info.subject, author: info.author, startedAt: now(), finishedAt: now(), result: 'Failed', trigger: 'commit', message: `${NOT_APPLIED} ${message}` });
+        for (const p of desired.problems) this.log(`error ${p.file}:${p.line}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
+      }
+      await this.updateComparison(st, st.lastGoodRevision ? await this.desired(st.lastGoodRevision) : undefined, target);
+      return;
+    }
+    clearCondition(st, 'InvalidManifest');
+    const retryDue = last?.revision === target && last.result === 'Failed' && !last.message?.startsWith(NOT_APPLIED) && Date.now() - Date.parse(last.finishedAt ?? last.startedAt) > RETRY_FAILED_SYNC_MS;
+    if (policy.automated && !st.pinned && (last?.revision !== target || retryDue)) {
+      await this.performSync(st, desired, 'commit');
+      return;
+    }
+    const cmp = await this.updateComparison(st, desired, target);
+    if (last?.revision === target && last.result === 'Failed' && !last.message?.startsWith(NOT_APPLIED)) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.schedule(0), RETRY_FAILED_SYNC_MS);
+    }
+    if (policy.selfHeal && cmp.outOfSync.size && st.operationState?.phase !== 'Running' && (!last || last.revision === target)) {
+      const drifted = [...cmp.outOfSync].filter((k) => desired.resources.some((r) => r.key === k));
+      if (drifted.length) {
+        this.log(`self-heal: ${drifted.length} resource${drifted.length === 1 ? '' : 's'} drifted from ${short(target)}: ${drifted.join(', ')}`);
+        const outcome = await syncResources(desired, { client: this.deps.client, live: this.live, prune: false, only: new Set(drifted), progress: (l) => this.log(l) });
+        st.operationState = { operation: 'selfHeal', phase: outcome.ok ? 'Succeeded' : 'Failed', message: outcome.message, startedAt: now(), finishedAt: now(), revision: target };
+        await this.updateComparison(st, desired, target);
+      }
+    }
+    await this.maybeAutoRollback(st, source);
+  }
+
+  /** Refreshes resources, health, sync status and the latest history entry's health; returns the comparison. */
+  private async updateComparison(st: ApplicationStatus, desired: DesiredState | undefined, target: string) {
+    const policy = syncPolicyOf(this.app);
+    const cmp = desired ? compare(desired, this.live) : { resources: [], outOfSync: new Set<string>(), health: { status: 'Missing' as const } };
+    if (desired?.resources.some((r) => r.object.kind === 'Deployment' || r.object.kind === 'StatefulSet' || r.object.kind === 'DaemonSet' || r.object.kind === 'ReplicaSet')) await this.live.trackPods();
+    st.resources = cmp.resources;
+    st.health = cmp.health;
+    const synced = desired?.revision === target && cmp.outOfSync.size === 0;
+    st.sync = { status: synced ? 'Synced' : 'OutOfSync', revision: target, shortRevision: short(target) };
+    const latest = st.history?.[st.history.length - 1];
+    if (latest && desired && latest.revision === desired.revision && latest.result === 'Succeeded' && (latest.health === 'Progressing' || latest.health === 'Missing' || latest.health === 'Unknown' || latest.health === undefined)) {
+      if (cmp.health.status !== latest.health) latest.health = cmp.health.status;
+    }
+    st.autoSync = st.pinned ? `Paused: pinned to #${st.pinned.id} (slipway resume)` : policy.automated ? 'On' : 'Off';
+    if (st.pinned) setCondition(st, 'Pinned', 'RolledBack', pinnedMessage(st, this.source?.branch ?? 'the branch'));
+    else clearCondition(st, 'Pinned');
+    return cmp;
+  }
+
+  private addHistory(st: ApplicationStatus, e: Omit<HistoryEntry, 'id'>): HistoryEntry {
+    const history = (st.history ??= []);
+    const entry: HistoryEntry = { id: (history[history.length - 1]?.id ?? 0) + 1, ...e };
+    history.push(entry);
+    const limit = this.app.spec.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+    if (history.length > limit) history.splice(0, history.length - limit);
+    return entry;
+  }
+
+  private async performSync(st: ApplicationStatus, desired: DesiredState, trigger: string, message?: string): Promise<HistoryEntry> {
+    const startedAt = now();
+    const info = await this.source!.commitInfo(desired.revision);
+    st.operationState = { operation: trigger, phase: 'Running', startedAt, revision: desired.revision, message: `syncing ${short(desired.revision)}: ${info.subject}` };
+    await this.writeStatus(st);
+    this.log(`sync ${short(desired.revision)} (${trigger}): ${info.subject}`);
+    const policy = syncPolicyOf(this.app);
+    const outcome = await syncResources(desired, {
+      client: this.deps.client,
+      live: this.live,
+      prune: policy.prune,
+      progress: (l) => this.log(l),
+      ensureNamespaces: [this.app.spec.destination?.namespace || this.app.metadata.namespace || 'default'],
+      waveTimeoutMs: this.deps.waveTimeoutMs,
+    });
+    const cmp = compare(desired, this.live);
+    const entry = this.addHistory(st, {
+      revision: desired.revision,
+      subject: info.subject,
+      author: info.author,
+      startedAt,
+      finishedAt: now(),
+      result: outcome.ok ? 'Succeeded' : 'Failed',
+      health: outcome.ok ? cmp.health.status : cmp.health.status === 'Healthy' ? 'Degraded' : cmp.health.status,
+      trigger,
+      message: [message, outcome.message].filter(Boolean).join('; '),
+    });
+    st.operationState = { operation: trigger, phase: entry.result, startedAt, finishedAt: entry.finishedAt, revision: desired.revision, message: outcome.message };
+    if (outcome.ok) {
+      st.lastGoodRevision = desired.revision;
+      clearCondition(st, 'SyncError');
+    } else {
+      setCondition(st, 'SyncError', 'ApplyFailed', `sync of ${short(desired.revision)} failed: ${outcome.message}`);
+    }
+    this.log(`${outcome.ok ? 'synced' : 'sync FAILED'} ${short(desired.revision)} as history #${entry.id}: ${outcome.message}`);
+    await this.updateComparison(st, desired, desired.revision);
+    return entry;
+  }
+
+  private async maybeAutoRollback(st: ApplicationStatus, source: GitSource): Promise<void> {
+    if (!syncPolicyOf(this.app).autoRollback) return;
+    const history = st.history ?? [];
+    const latest = history[history.length - 1];
+    if (!latest || latest.health !== 'Degraded' || latest.trigger === 'autoRollback' || latest.trigger === 'rollback') return;
+    if (latest.message?.startsWith(NOT_APPLIED)) return;
+    const good = [...history].reverse().find((h) => h.id !== latest.id && h.result === 'Succeeded' && h.health === 'Healthy' && h.revision !== latest.revision);
+    if (!good) {
+      setCondition(st, 'AutoRollback', 'NoHealthyRevision', `#${latest.id} (${short(latest.revision)}) left the app Degraded, but no earlier history entry was Healthy to roll back to`);
+      return;
+    }
+    const why = `automatic rollback: #${latest.id} (${short(latest.revision)}) left the app Degraded: ${st.health?.message ?? 'Degraded'}`;
+    this.log(why);
+    setCondition(st, 'AutoRollback', 'RolledBack', `${why}; rolled back to #${good.id} (${short(good.revision)})`);
+    await this.rollback(st, source, good.id, false, 'automatic rollback', why);
+  }
+
+  private async rollback(st: ApplicationStatus, source: GitSource, id: number, git: boolean, by: string, message?: string): Promise<void> {
+    const entry = (st.history ?? []).find((h) => h.id === id);
+    if (!entry) {
+      const ids = (st.history ?? []).map((h) => `#${h.id}`).join(', ');
+      throw new Error(`no history entry #${id}${ids ? `; entries: ${ids}` : ''} (see \`slipway history\`)`);
+    }
+    if (git) {
+      const sha = await source.revertTo(entry.revision, `slipway rollback ${id}`);
+      delete st.pinned;
+      const desired = await this.desired(sha);
+      if (desired.problems.length) throw new Error(`the revert commit ${short(sha)} has invalid manifests`);
+      await this.performSync(st, desired, 'rollback --git', `revert commit ${short(sha)} restores #${id} (${short(entry.revision)})`);
+      return;
+    }
+    const desired = await this.desired(entry.revision);
+    if (desired.problems.length) throw new Error(`history #${id} (${short(entry.revision)}) has invalid manifests; pick another entry`);
+    st.pinned = { id, revision: entry.revision, reason: by === 'automatic rollback' ? 'an automatic rollback' : `\`slipway rollback ${id}\``, since: now() };
+    await this.performSync(st, desired, by === 'automatic rollback' ? 'autoRollback' : 'rollback', message ?? `rollback to #${id}`);
+  }
+
+  private async handleOperation(op: ApplicationOperation, st: ApplicationStatus, source: GitSource): Promise<void> {
+    const startedAt = now();
+    const name = op.rollback ? `rollback ${op.rollback.id}${op.rollback.git ? ' --git' : ''}` : op.sync ? 'sync' : op.resume ? 'resume' : 'refresh';
+    try {
+      if (op.refresh) {
+        await source.fetch();
+        this.desiredCache.clear();
+        await this.reconcileRevision(st, source);
+      } else if (op.resume) {
+        if (st.pinned) this.log(`resumed: following ${source.branch} again (was pinned to #${st.pinned.id})`);
+        delete st.pinned;
+        clearCondition(st, 'AutoRollback');
+        await this.reconcileRevision(st, source);
+      } else if (op.rollback) {
+        await this.rollback(st, source, op.rollback.id, !!op.rollback.git, 'rollback');
+      } else if (op.sync) {
+        await source.fetch();
+        const revision = op.sync.revision ? await this.resolveRevision(source, op.sync.revision) : st.pinned?.revision ?? (await source.tip());
+        const desired = await this.desired(revision);
+        if (desired.problems.length) {
+          setCondition(st, 'InvalidManifest', 'ValidationFailed', `${desired.problems.length} invalid manifest fields at ${short(revision)}; nothing of it is applied`, desired.problems.slice(0, 50));
+          throw new Error(`${short(revision)} has invalid manifests; nothing applied (see \`slipway status\`)`);
+        }
+        await this.performSync(st, desired, 'sync');
+      }
+      if (st.operationState?.startedAt && st.operationState.startedAt >= startedAt && st.operationState.phase !== 'Running') {
+        st.operationState = { ...st.operationState, operation: name };
+      } else {
+        st.operationState = { operation: name, phase: 'Succeeded', startedAt, finishedAt: now(), message: 'done' };
+      }
+    } catch (e) {
+      st.operationState = { operation: name, phase: 'Failed', startedAt, finishedAt: now(), message: (e as Error).message };
+      this.log(`${name} failed: ${(e as Error).message}`);
+    }
+  }
+
+  private async resolveRevision(source: GitSource, rev: string): Promise<string> {
+    if (/^[0-9a-f]{40}$/.test(rev) && (await source.hasCommit(rev))) return rev;
+    const match = (this.app.status?.history ?? []).find((h) => h.revision.startsWith(rev));
+    if (match) return match.revision;
+    throw new Error(`unknown revision ${rev}: give a full commit sha or the start of one in the history`);
+  }
+
+  /** Waits until no pass is running or scheduled. */
+  async settled(): Promise<void> {
+    while (this.running || this.timer) await (this.running ? this.idle : new Promise((r) => setTimeout(r, 10)));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearTimeout(this.retryTimer);
+    this.stopWatch?.();
+    this.live.stop();
+    await this.idle;
+    await this.source?.close();
+  }
+}

@@ -1,0 +1,31 @@
+// The human view of an Application's state, shared by `slipway up` (as it changes) and `slipway status`.
+// A pinned app (rolled back, automated sync paused) leads with a banner so the pause cannot be missed.
+import { Application } from '../../kube/application';
+
+export function describeStatus(app: Application, opts: { brief?: boolean } = {}): string {
+  const st = app.status ?? {};
+  const lines: string[] = [];
+  if (st.pinned) {
+    const msg = st.conditions?.find((c) => c.type === 'Pinned')?.message ?? `pinned to #${st.pinned.id}`;
+    lines.push(`!! ${msg}`);
+  }
+  const sync = st.sync?.status ?? 'Unknown';
+  const health = st.health?.status ?? 'Unknown';
+  const rev = st.sync?.shortRevision ? ` ${st.sync.shortRevision}` : '';
+  const op = st.operationState;
+  let head = `${app.metadata.name}: ${sync}${rev} · ${health}${st.health?.message ? ` (${st.health.message})` : ''}`;
+  if (op?.phase === 'Running') head += ` · ${op.operation} running`;
+  lines.push(head);
+  for (const c of st.conditions ?? []) {
+    if (c.type === 'Pinned') continue;
+    lines.push(`  ${c.type}: ${c.message}`);
+    for (const e of c.errors ?? []) lines.push(`    ${e.file}:${e.line}${e.field ? ` ${e.field}` : ''}: ${e.message}`);
+  }
+  if (!opts.brief) {
+    for (const r of st.resources ?? []) {
+      const id = `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+      lines.push(`  ${id.padEnd(48)} ${r.status.padEnd(9)} ${(r.health?.status ?? '').padEnd(11)} ${r.health?.message ?? ''}`.trimEnd());
+    }
+  }
+  return lines.join('\n');
+}

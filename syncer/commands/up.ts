@@ -1,0 +1,124 @@
+// `slipway up [PATH]`: the embedded cluster (or a real one with --kubeconfig), an Application for the folder PATH
+// of the git repository around it, and the syncer, which keeps following the branch and prints what it does.
+import * as fs from 'fs';
+import * as path from 'path';
+import { simpleGit } from 'simple-git';
+import { Application, APPLICATION_API_VERSION, APPLICATION_CRD, APPLICATION_KIND } from '../../kube/application';
+import { ApplicationController } from '../applicationController';
+import { Informer } from '../kube/informer';
+import { RestClient, loadKubeConfig } from '../kube/restClient';
+import { UsageError } from './target';
+import { describeStatus } from './statusText';
+
+export interface UpOptions {
+  path: string;
+  state: string;
+  port: number;
+  nodes: number;
+  kubeconfig?: string;
+  context?: string;
+  app?: string;
+  namespace: string;
+  destination?: string;
+  prune: boolean;
+  selfHeal: boolean;
+  autoRollback: boolean;
+  automated: boolean;
+  out: (line: string) => void;
+}
+
+/** A DNS-1123 name from a folder name: "My App" → "my-app". */
+export function appNameFor(folder: string): string {
+  const n = folder.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 53);
+  return n || 'app';
+}
+
+export async function locateRepo(dir: string): Promise<{ root: string; branch: string; rel: string }> {
+  if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such folder`);
+  const git = simpleGit(dir);
+  let root: string;
+  try {
+    root = (await git.revparse(['--show-toplevel'])).trim();
+  } catch {
+    throw new UsageError(`${dir} is not inside a git repository; Slipway deploys what is committed: run \`git init && git add . && git commit -m "first"\` there first`);
+  }
+  let branch: string;
+  try {
+    branch = (await git.raw(['symbolic-ref', '--short', 'HEAD'])).trim();
+  } catch {
+    throw new UsageError(`${root} has a detached HEAD; check out the branch Slipway should follow`);
+  }
+  const rel = path.relative(fs.realpathSync(root), fs.realpathSync(dir)).split(path.sep).join('/') || '.';
+  return { root: fs.realpathSync(root), branch, rel };
+}
+
+export interface UpSession {
+  app: Application;
+  client: RestClient;
+  controller: ApplicationController;
+  stop(): Promise<void>;
+}
+
+export async function up(o: UpOptions): Promise<UpSession> {
+  const dir = path.resolve(o.path);
+  const repo = await locateRepo(dir);
+  const started = Date.now();
+  let stopCluster: (() => Promise<void>) | undefined;
+  let client: RestClient;
+  if (o.kubeconfig) {
+    client = new RestClient(loadKubeConfig(o.kubeconfig, o.context));
+    o.out(`Using the cluster at ${client.server} (${o.kubeconfig})`);
+  } else {
+    // the embedded cluster is only loaded when used, so commands against a real cluster stay light
+    const { startCluster } = await import('../../cluster/embeddedCluster');
+    const c = await startCluster({ stateDir: o.state, port: o.port, nodes: o.nodes });
+    stopCluster = () => c.stop();
+    client = new RestClient(loadKubeConfig(c.kubeconfig));
+    o.out(`Slipway cluster ready in ${Date.now() - started} ms at ${c.url}\n  export KUBECONFIG=${c.kubeconfig}`);
+  }
+  try {
+    if (o.kubeconfig && !(await client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND))) {
+      await client.apply(APPLICATION_CRD, { fieldManager: 'slipway-cli', force: true });
+      o.out(`Installed ${APPLICATION_CRD.metadata.name} in the cluster`);
+    }
+    const controller = new ApplicationController({ client, stateDir: path.resolve(o.state), log: (app, line) => o.out(`[${app}] ${line}`) });
+    await controller.start();
+    const name = o.app ?? appNameFor(path.basename(dir));
+    const spec = {
+      source: { repo: repo.root, branch: repo.branch, path: repo.rel },
+      ...(o.destination ? { destination: { namespace: o.destination } } : {}),
+      syncPolicy: { automated: o.automated, prune: o.prune, selfHeal: o.selfHeal, autoRollback: o.autoRollback },
+    };
+    const app: Application = await client.apply(
+      { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, metadata: { name, namespace: o.namespace }, spec },
+      { fieldManager: 'slipway-cli', force: true },
+    );
+    o.out(`Application ${name}: ${repo.root} (${repo.branch}) path ${repo.rel}; automated ${o.automated ? 'on' : 'off'}, prune ${o.prune ? 'on' : 'off'}, self-heal ${o.selfHeal ? 'on' : 'off'}, auto-rollback ${o.autoRollback ? 'on' : 'off'}`);
+    // print the Application's state as it changes, the same view `slipway status` gives
+    let last = '';
+    const type = (await client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND))!;
+    const watcher = new Informer(client, type, { namespace: o.namespace }, (_e, obj: Application) => {
+      if (obj.metadata.name !== name) return;
+      const text = describeStatus(obj, { brief: true });
+      if (text !== last) {
+        last = text;
+        o.out(text);
+      }
+    });
+    watcher.start();
+    return {
+      app,
+      client,
+      controller,
+      async stop() {
+        watcher.stop();
+        await controller.stop();
+        client.close();
+        await stopCluster?.();
+      },
+    };
+  } catch (e) {
+    await stopCluster?.();
+    throw e;
+  }
+}

@@ -1,0 +1,84 @@
+// What the cluster holds for one Application, kept current by watches: one informer per resource type the
+// app has used (selected by its instance label), plus the pods its workloads own, for health. Changes are
+// reported so drift is seen within a watch event, not on a polling interval.
+import { INSTANCE_LABEL, TRACKING_ANNOTATION } from '../kube/application';
+import { Informer } from './kube/informer';
+import { RestClient } from './kube/restClient';
+import { ResourceRef } from './desiredState';
+
+export class LiveState {
+  private readonly informers = new Map<string, Informer>();
+  private pods?: Informer;
+
+  constructor(
+    private readonly client: RestClient,
+    private readonly app: { name: string; namespace: string },
+    private readonly onChange: (obj: any) => void,
+  ) {}
+
+  /** Starts watching these types (those the cluster serves) and waits for their first list. */
+  async track(types: { apiVersion: string; kind: string }[]): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const t of types) {
+      const k = `${t.apiVersion}/${t.kind}`;
+      let inf = this.informers.get(k);
+      if (!inf) {
+        const type = await this.client.resourceType(t.apiVersion, t.kind);
+        if (!type) continue;
+        inf = new Informer(this.client, type, { labelSelector: `${INSTANCE_LABEL}=${this.app.name}` }, (_e, obj) => this.onChange(obj));
+        this.informers.set(k, inf);
+        inf.start();
+      }
+      waits.push(inf.ready);
+    }
+    await Promise.all(waits);
+  }
+
+  /** Starts the pod watch health rules use, and waits for its first list. */
+  async trackPods(): Promise<void> {
+    if (!this.pods) {
+      const type = (await this.client.resourceType('v1', 'Pod'))!;
+      this.pods = new Informer(this.client, type, {}, (_e, pod) => this.onChange(pod));
+      this.pods.start();
+    }
+    await this.pods.ready;
+  }
+
+  podsIn(namespace: string | undefined): any[] {
+    return (this.pods?.list() ?? []).filter((p) => p.metadata?.namespace === namespace);
+  }
+
+  private informerFor(ref: { apiVersion: string; kind: string }): Informer | undefined {
+    return this.informers.get(`${ref.apiVersion}/${ref.kind}`);
+  }
+
+  isTracked(ref: { apiVersion: string; kind: string }): boolean {
+    return this.informers.has(`${ref.apiVersion}/${ref.kind}`);
+  }
+
+  get(ref: ResourceRef): any | undefined {
+    return this.informerFor(ref)?.get(ref.namespace, ref.name);
+  }
+
+  /** Records an object just applied. */
+  observe(obj: any): void {
+    this.informerFor(obj)?.upsert(obj);
+  }
+
+  forget(ref: ResourceRef): void {
+    this.informerFor(ref)?.forget(ref.namespace, ref.name);
+  }
+
+  /** Every live object that carries this app's label and tracking annotation. */
+  owned(): any[] {
+    const mine = `${this.app.namespace}/${this.app.name}`;
+    const out: any[] = [];
+    for (const inf of this.informers.values()) for (const o of inf.list()) if (o.metadata?.annotations?.[TRACKING_ANNOTATION] === mine) out.push(o);
+    return out;
+  }
+
+  stop(): void {
+    for (const inf of this.informers.values()) inf.stop();
+    this.pods?.stop();
+  }
+}

@@ -1,0 +1,63 @@
+// Compares a revision with what the cluster holds: per resource, in sync or not and its health; for the app,
+// the worst health of its resources. Resources still live but gone from git are listed too (they await pruning).
+import { HealthStatusCode, ResourceStatus } from '../kube/application';
+import { splitApiVersion } from '../kube/registry';
+import { DesiredState, refOf, resourceKey } from './desiredState';
+import { isOutOfSync } from './diff';
+import { healthOf, worstHealth } from './health';
+import { LiveState } from './liveState';
+import { podsFor } from './sync';
+
+export interface Comparison {
+  resources: ResourceStatus[];
+  outOfSync: Set<string>;
+  health: { status: HealthStatusCode; message?: string };
+}
+
+export function compare(desired: DesiredState, live: LiveState): Comparison {
+  const resources: ResourceStatus[] = [];
+  const outOfSync = new Set<string>();
+  const keys = new Set<string>();
+  for (const r of desired.resources) {
+    keys.add(r.key);
+    const obj = live.get(r.ref);
+    const changed = isOutOfSync(r.object, obj);
+    if (changed) outOfSync.add(r.key);
+    const h = healthOf(obj, { pods: obj ? podsFor(live, obj) : undefined });
+    resources.push({
+      group: splitApiVersion(r.ref.apiVersion).group,
+      version: splitApiVersion(r.ref.apiVersion).version,
+      kind: r.ref.kind,
+      ...(r.ref.namespace ? { namespace: r.ref.namespace } : {}),
+      name: r.ref.name,
+      wave: r.wave,
+      status: changed ? 'OutOfSync' : 'Synced',
+      health: { status: h.status, ...(h.message ? { message: h.message } : {}) },
+      source: `${r.manifest.file}:${r.manifest.line}`,
+    });
+  }
+  for (const o of live.owned()) {
+    const ref = refOf(o);
+    const key = resourceKey(ref);
+    if (keys.has(key) || o.metadata?.deletionTimestamp) continue;
+    outOfSync.add(key);
+    resources.push({
+      group: splitApiVersion(ref.apiVersion).group,
+      version: splitApiVersion(ref.apiVersion).version,
+      kind: ref.kind,
+      ...(ref.namespace ? { namespace: ref.namespace } : {}),
+      name: ref.name,
+      wave: 0,
+      status: 'OutOfSync',
+      health: { status: 'Healthy', message: 'not in git: pruned on the next sync' },
+    });
+  }
+  const inGit = resources.filter((r) => r.source);
+  const worst = worstHealth(inGit.map((r) => r.health!.status)) as HealthStatusCode;
+  const culprit = inGit.find((r) => r.health!.status === worst && worst !== 'Healthy');
+  const health = {
+    status: inGit.length ? worst : ('Healthy' as HealthStatusCode),
+    ...(culprit ? { message: `${culprit.kind} ${culprit.name}: ${culprit.health!.message ?? culprit.health!.status}` } : {}),
+  };
+  return { resources, outOfSync, health };
+}

@@ -1,0 +1,158 @@
+// Applies one revision: out-of-sync resources only, with server-side apply (field manager slipway), wave by
+// wave and kind by kind; CRDs wait until Established; each wave must be healthy before the next starts; then
+// resources that left git are pruned, last-applied-first. Nothing is applied when the revision is invalid
+// (the caller checks that before).
+import { FIELD_MANAGER, SYNC_OPTIONS_ANNOTATIONS } from '../kube/application';
+import { DesiredResource, DesiredState, refOf, resourceKey, ResourceRef } from './desiredState';
+import { isOutOfSync } from './diff';
+import { healthOf, needsPods, worstHealth } from './health';
+import { KubeApiError, RestClient } from './kube/restClient';
+import { LiveState } from './liveState';
+import { kindRank, planSteps, waveOf } from './plan';
+
+export interface SyncProgress {
+  (line: string): void;
+}
+
+export interface SyncOptions {
+  client: RestClient;
+  live: LiveState;
+  prune: boolean;
+  /** keys of the resources to consider; all when undefined (self-heal passes the drifted ones) */
+  only?: Set<string>;
+  progress?: SyncProgress;
+  /** how long a wave may stay Progressing before the sync fails */
+  waveTimeoutMs?: number;
+  /** namespaces to create when missing (the destination) */
+  ensureNamespaces?: string[];
+}
+
+export interface SyncOutcome {
+  ok: boolean;
+  applied: string[];
+  pruned: string[];
+  message: string;
+}
+
+const APPLY_CONCURRENCY = 8;
+const DEFAULT_WAVE_TIMEOUT_MS = 5 * 60_000;
+
+function describe(r: ResourceRef): string {
+  return `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+}
+
+async function inParallel<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  });
+  await Promise.all(workers);
+}
+
+function keepOnPrune(obj: any): boolean {
+  const a = obj?.metadata?.annotations ?? {};
+  return SYNC_OPTIONS_ANNOTATIONS.some((k) => typeof a[k] === 'string' && /(^|,)\s*Prune=false\s*(,|$)/.test(a[k]));
+}
+
+export function podsFor(live: LiveState, obj: any): any[] | undefined {
+  return needsPods(obj) ? live.podsIn(obj.metadata?.namespace).filter((p) => !p.metadata?.deletionTimestamp) : undefined;
+}
+
+async function waitEstablished(client: RestClient, name: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const crd = await client.find({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
+    if (crd?.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True')) return;
+    if (Date.now() > deadline) throw new Error(`CustomResourceDefinition ${name} was not Established within ${Math.round(timeoutMs / 1000)} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function waitWaveHealthy(opts: SyncOptions, wave: number, items: DesiredResource[]): Promise<void> {
+  const deadline = Date.now() + (opts.waveTimeoutMs ?? DEFAULT_WAVE_TIMEOUT_MS);
+  for (;;) {
+    const health = items.map((r) => {
+      const obj = opts.live.get(r.ref);
+      return { r, h: healthOf(obj, { pods: obj ? podsFor(opts.live, obj) : undefined }) };
+    });
+    const worst = worstHealth(health.map((x) => x.h.status));
+    if (worst === 'Healthy' || worst === 'Suspended') return;
+    const bad = health.find((x) => x.h.status === worst)!;
+    if (worst === 'Degraded') throw new Error(`wave ${wave} is Degraded: ${describe(bad.r.ref)}: ${bad.h.message ?? 'Degraded'}`);
+    if (Date.now() > deadline) throw new Error(`wave ${wave} did not become healthy in time: ${describe(bad.r.ref)} is ${worst}${bad.h.message ? `: ${bad.h.message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function syncResources(desired: DesiredState, opts: SyncOptions): Promise<SyncOutcome> {
+  const { client, live } = opts;
+  const applied: string[] = [];
+  const pruned: string[] = [];
+  const say = opts.progress ?? (() => undefined);
+  const wanted = opts.only ? desired.resources.filter((r) => opts.only!.has(r.key)) : desired.resources;
+  try {
+    await live.track(uniqueTypes(desired.resources.map((r) => r.ref)));
+    if (wanted.some((r) => needsPods(r.object))) await live.trackPods();
+    for (const ns of opts.ensureNamespaces ?? []) {
+      if (desired.resources.some((r) => r.ref.kind === 'Namespace' && r.ref.name === ns)) continue;
+      if (!(await client.find({ apiVersion: 'v1', kind: 'Namespace', name: ns }))) {
+        await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }).catch((e) => {
+          if (!(e instanceof KubeApiError && e.status === 409)) throw e;
+        });
+      }
+    }
+    const steps = planSteps(wanted, (r) => r.object);
+    const waves = [...new Set(steps.map((s) => s.wave))];
+    for (let w = 0; w < waves.length; w++) {
+      const wave = waves[w];
+      const waveItems: DesiredResource[] = [];
+      for (const step of steps.filter((s) => s.wave === wave)) {
+        waveItems.push(...step.items);
+        const changed = step.items.filter((r) => isOutOfSync(r.object, live.get(r.ref)));
+        if (!changed.length) continue;
+        if (waves.length > 1) say(`wave ${wave}: applying ${changed.map((r) => describe(r.ref)).join(', ')}`);
+        await inParallel(changed, APPLY_CONCURRENCY, async (r) => {
+          try {
+            const result = await client.apply(r.object, { fieldManager: FIELD_MANAGER, force: true });
+            live.observe(result);
+            applied.push(r.key);
+            say(`applied ${describe(r.ref)}`);
+          } catch (e) {
+            throw new Error(`${r.manifest.file}:${r.manifest.line}: applying ${describe(r.ref)}: ${(e as Error).message}`);
+          }
+        });
+        const crds = changed.filter((r) => r.ref.kind === 'CustomResourceDefinition');
+        for (const c of crds) await waitEstablished(client, c.ref.name, 30_000);
+        if (crds.length) await live.track(uniqueTypes(desired.resources.map((r) => r.ref)));
+      }
+      if (w < waves.length - 1) {
+        say(`wave ${wave}: waiting until healthy`);
+        await waitWaveHealthy(opts, wave, waveItems);
+      }
+    }
+    if (opts.prune && !opts.only) {
+      const keep = new Set(desired.resources.map((r) => r.key));
+      const extra = live
+        .owned()
+        .filter((o) => !keep.has(resourceKey(refOf(o))) && !o.metadata?.deletionTimestamp && !keepOnPrune(o))
+        .sort((a, b) => waveOf(b) - waveOf(a) || kindRank(b.kind) - kindRank(a.kind));
+      for (const o of extra) {
+        const ref = refOf(o);
+        await client.delete(ref);
+        live.forget(ref);
+        pruned.push(resourceKey(ref));
+        say(`pruned ${describe(ref)}`);
+      }
+    }
+    const parts = [`${applied.length} applied`, ...(pruned.length ? [`${pruned.length} pruned`] : [])];
+    return { ok: true, applied, pruned, message: parts.join(', ') };
+  } catch (e) {
+    return { ok: false, applied, pruned, message: (e as Error).message };
+  }
+}
+
+export function uniqueTypes(refs: { apiVersion: string; kind: string }[]): { apiVersion: string; kind: string }[] {
+  const m = new Map<string, { apiVersion: string; kind: string }>();
+  for (const r of refs) m.set(`${r.apiVersion}/${r.kind}`, { apiVersion: r.apiVersion, kind: r.kind });
+  return [...m.values()];
+}
