@@ -371,11 +371,21 @@ function defaultCustomResourceDefinition(o: Json): void {
 
 type Defaulter = (o: Json, opts: DefaultOptions) => void;
 
+/** stringData is write-only: the API server folds it into data (base64), its entries winning, and never stores it. */
+function defaultSecret(o: Json): void {
+  setIf(o, 'type', blank, 'Opaque');
+  if (!isObject(o.stringData)) return;
+  const data: Json = isObject(o.data) ? { ...o.data } : {};
+  for (const [k, v] of Object.entries(o.stringData)) if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+  o.data = data;
+  delete o.stringData;
+}
+
 /** Keyed by "group/Kind" ("" for the core group). Kinds not listed (ConfigMap, Ingress, PDB, ...) have no defaults. */
 const DEFAULTERS: Record<string, Defaulter> = {
   '/Pod': defaultPod,
   '/Service': defaultService,
-  '/Secret': (o) => setIf(o, 'type', blank, 'Opaque'),
+  '/Secret': defaultSecret,
   '/Namespace': defaultNamespace,
   '/PersistentVolumeClaim': (o) => {
     defaultClaimSpec(child(o, 'spec'));
