@@ -2,7 +2,8 @@
 // from a hook must not redirect us), as are editors and pagers, which simple-git refuses to pass on.
 import { simpleGit, SimpleGit } from 'simple-git';
 
-const ALLOWED_ENV = ['GIT_INDEX_FILE', 'GIT_TERMINAL_PROMPT'];
+// a temporary index (and an empty work tree beside it) for building commits away from the user's index
+const ALLOWED_ENV = ['GIT_INDEX_FILE', 'GIT_WORK_TREE', 'GIT_TERMINAL_PROMPT'];
 
 export function gitIn(dir: string, env?: Record<string, string>): SimpleGit {
   const git = simpleGit({ baseDir: dir, maxConcurrentProcesses: 4, allowEnvironment: ALLOWED_ENV });

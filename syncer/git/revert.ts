@@ -63,7 +63,8 @@ export async function revertPath(t: RevertTarget, tip: string, sha: string, reas
         `${t.label}: the remote refused the push of the revert to ${t.branch} (${gitMessage(e)}); fetch (slipway refresh) and roll back again, or check your push access`,
       );
     }
-    await moveBranch(git, t, commit, tip, message);
+    // the clone's branch mirrors the remote's, which now has the commit (push may already have moved it)
+    await git.raw(['update-ref', '-m', message, `refs/heads/${t.branch}`, commit]);
     return commit;
   }
 
@@ -94,12 +95,11 @@ async function treeWithFolder(repoDir: string, tip: string, folder: string, fold
     const empty = path.join(tmp, 'tree');
     await fs.promises.mkdir(empty);
     // an empty work tree lets these index commands run in bare repositories too; nothing is written to it
-    const git = gitIn(repoDir, { GIT_INDEX_FILE: path.join(tmp, 'index') });
-    const wt = `--work-tree=${empty}`;
-    await git.raw([wt, 'read-tree', tip]);
-    await git.raw([wt, 'rm', '--cached', '-r', '-q', '--ignore-unmatch', '--', `:(literal)${folder}`]);
-    await git.raw([wt, 'read-tree', `--prefix=${folder}/`, folderTree]);
-    return (await git.raw([wt, 'write-tree'])).trim();
+    const git = gitIn(repoDir, { GIT_INDEX_FILE: path.join(tmp, 'index'), GIT_WORK_TREE: empty });
+    await git.raw(['read-tree', tip]);
+    await git.raw(['rm', '--cached', '-r', '-q', '--ignore-unmatch', '--', `:(literal)${folder}`]);
+    await git.raw(['read-tree', `--prefix=${folder}/`, folderTree]);
+    return (await git.raw(['write-tree'])).trim();
   } catch (e) {
     throw new SourceError(`${repoDir}: could not build the reverted tree for ${folder}: ${gitMessage(e)}`);
   } finally {
