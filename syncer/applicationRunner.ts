@@ -81,6 +81,8 @@ export class ApplicationRunner {
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
   private lastWritten?: ApplicationStatus;
+  /** resource key → the resourceVersion a self-heal left it at */
+  private readonly healedAt = new Map<string, string>();
   private firstPass = true;
   /** resolves when the current pass (and any it triggered) ends; for tests and `slipway up` */
   private idle: Promise<void> = Promise.resolve();
@@ -258,10 +260,21 @@ export class ApplicationRunner {
       this.retryTimer = setTimeout(() => this.schedule(0), RETRY_FAILED_SYNC_MS);
     }
     if (policy.selfHeal && cmp.outOfSync.size && st.operationState?.phase !== 'Running' && (!last || last.revision === target)) {
-      const drifted = [...cmp.outOfSync].filter((k) => desired.resources.some((r) => r.key === k));
+      // a resource that still differs right after we applied it cannot be healed by applying it again
+      const byKey = new Map(desired.resources.map((r) => [r.key, r]));
+      const drifted = [...cmp.outOfSync].filter((k) => {
+        const r = byKey.get(k);
+        if (!r) return false;
+        const rv = this.live.get(r.ref)?.metadata?.resourceVersion;
+        return rv === undefined || this.healedAt.get(k) !== rv;
+      });
       if (drifted.length) {
         this.log(`self-heal: ${drifted.length} resource${drifted.length === 1 ? '' : 's'} drifted from ${short(target)}: ${drifted.join(', ')}`);
         const outcome = await syncResources(desired, { client: this.deps.client, live: this.live, prune: false, only: new Set(drifted), progress: (l) => this.log(l) });
+        for (const k of drifted) {
+          const rv = this.live.get(byKey.get(k)!.ref)?.metadata?.resourceVersion;
+          if (rv) this.healedAt.set(k, rv);
+        }
         st.operationState = { operation: 'selfHeal', phase: outcome.ok ? 'Succeeded' : 'Failed', message: outcome.message, startedAt: now(), finishedAt: now(), revision: target };
         await this.updateComparison(st, desired, target);
       }
