@@ -357,7 +357,7 @@ export class GitSource {
     if (!branches.length) {
       return new SourceError(`${this.label} is an empty repository with no commits; commit the manifests to branch ${this.branch}${this.remote ? ' and push' : ''}`);
     }
-    return new SourceError(`${this.label}: no branch ${this.branch}; branches: ${branches.join(', ')}`);
+    return new SourceError(`no branch ${this.branch} in ${this.label}; branches: ${branches.join(', ')}; give one of them as the branch`);
   }
 
   // ---- remotes
@@ -422,7 +422,7 @@ async function checkBranchName(git: SimpleGit, label: string, branch: string): P
 async function checkBranchExists(git: SimpleGit, label: string, branch: string): Promise<void> {
   const branches = await listBranches(git);
   if (branches.length && !branches.includes(branch)) {
-    throw new SourceError(`${label}: no branch ${branch}; branches: ${branches.join(', ')}`);
+    throw new SourceError(`no branch ${branch} in ${label}; branches: ${branches.join(', ')}; give one of them as the branch`);
   }
 }
 

@@ -148,7 +148,7 @@ describe('syncer/git: reading a branch', () => {
     const dir = repo();
     const sha = commit(dir, { 'a.yaml': cm('a') });
     git(dir, 'branch', 'staging');
-    await assert.rejects(GitSource.open({ repo: dir, branch: 'prod' }, { stateDir: state() }), (e: Error) => e instanceof SourceError && e.message === `${dir}: no branch prod; branches: main, staging`);
+    await assert.rejects(GitSource.open({ repo: dir, branch: 'prod' }, { stateDir: state() }), (e: Error) => e instanceof SourceError && e.message === `no branch prod in ${dir}; branches: main, staging; give one of them as the branch`);
 
     const src = await GitSource.open({ repo: dir, path: 'manifests' }, { stateDir: state() });
     await assert.rejects(src.files(sha), (e: Error) => e instanceof SourceError && e.message.includes(`path manifests does not exist at commit ${sha.slice(0, 7)}`));

@@ -191,7 +191,7 @@ describe('syncer/git: noticing new commits', () => {
     commit(work, { 'a.yaml': cm('a') });
     await assert.rejects(
       GitSource.open({ repo: `file://${work}`, branch: 'prod' }, { stateDir }),
-      (e: Error) => e instanceof SourceError && e.message === `file://${work}: no branch prod; branches: main`,
+      (e: Error) => e instanceof SourceError && e.message === `no branch prod in file://${work}; branches: main; give one of them as the branch`,
     );
     assert.deepStrictEqual(fs.readdirSync(path.join(stateDir, 'repos')).filter((n) => n.includes('partial')), []);
   });
