@@ -47,7 +47,9 @@ function findByKey(list: unknown, key: Record<string, unknown>, keys: readonly s
         if (k in key) return false;
         continue;
       }
-      if (canonicalJson(item[k]) !== canonicalJson(key[k])) return false;
+      const a = item[k];
+      const b = key[k];
+      if (a !== b && (typeof a !== 'object' || typeof b !== 'object' || canonicalJson(a) !== canonicalJson(b))) return false;
       some = true;
     }
     return some;
@@ -92,7 +94,8 @@ export function droppedOwnedField(desired: any, live: any, manager: string, sche
       } else {
         continue; // positions (i:) are not stable enough to reason about
       }
-      const otherChildren = otherNodes.map((o) => o[el]).filter(isObject);
+      const otherChildren: Fields[] = [];
+      for (const o of otherNodes) if (isObject(o[el])) otherChildren.push(o[el]);
       path.push(el);
       if (dChild === undefined || dChild === null) {
         // gone from desired: removed by apply unless someone else holds (part of) it
