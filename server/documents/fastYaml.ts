@@ -1,0 +1,303 @@
+// A fast parser for the block YAML that Kubernetes manifests are written in: block maps and
+// sequences, plain and simply quoted scalars on one line, literal block scalars, comments. It builds
+// the tree and the value in one pass over the lines. Anything else (flow collections, anchors, tags,
+// folded or multi-line scalars, escapes, duplicate keys, odd indentation) returns undefined, and the
+// caller parses with the `yaml` package, which then also reports the errors. The two agree on every
+// document this one accepts (test/server/fuzz.test.ts compares them).
+
+import { YMap, YNode, YScalar, YSeq } from './yamlTree';
+
+class Unsupported extends Error {}
+
+const UNSUPPORTED_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t\ufeff\u2028\u2029]|\r(?!\n)/;
+const NULL = /^(?:~|[Nn]ull|NULL)$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT = /^[-+]?[0-9]+$/;
+const OCT = /^0o[0-7]+$/;
+const HEX = /^0x[0-9a-fA-F]+$/;
+const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+// plain keys we accept start like names and contain nothing that could change their meaning
+const PLAIN_KEY = /^[A-Za-z0-9_.\/$][^\s#:{}\[\],&*!|>'"%@`]*(?: [^\s#:{}\[\],&*!|>'"%@`]+)*$/;
+const INDICATOR_START = /^[\[\]{},&*!|>'"%@`#?:-]/;
+
+/** The core schema's resolution of a plain scalar, as the `yaml` package does it. */
+export function resolvePlain(raw: string): unknown {
+  if (raw === '' || NULL.test(raw)) return null;
+  if (BOOL.test(raw)) return raw[0] === 't' || raw[0] === 'T';
+  if (INT.test(raw)) return parseInt(raw, 10);
+  if (OCT.test(raw)) return parseInt(raw.slice(2), 8);
+  if (HEX.test(raw)) return parseInt(raw.slice(2), 16);
+  if (SPECIAL_FLOAT.test(raw)) return raw.slice(-3).toLowerCase() === 'nan' ? NaN : raw[0] === '-' ? -Infinity : Infinity;
+  if (FLOAT_EXP.test(raw) || FLOAT.test(raw)) return parseFloat(raw);
+  return raw;
+}
+
+interface Line {
+  start: number;
+  end: number;
+  indent: number;
+  /** empty, spaces only, or a comment */
+  blank: boolean;
+}
+
+export interface FastParse {
+  tree: YNode | undefined;
+  value: unknown;
+}
+
+class Parser {
+  private readonly lines: Line[] = [];
+  private i = 0;
+
+  constructor(private readonly text: string) {
+    let start = 0;
+    const n = text.length;
+    while (start <= n) {
+      let nl = text.indexOf('\n', start);
+      if (nl < 0) nl = n;
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      let p = start;
+      while (p < end && text.charCodeAt(p) === 32) p++;
+      this.lines.push({ start, end, indent: p - start, blank: p === end || text.charCodeAt(p) === 35 });
+      start = nl + 1;
+    }
+  }
+
+  parse(): FastParse {
+    for (const l of this.lines) {
+      if (l.blank || l.indent > 0) continue;
+      const c = this.text.charCodeAt(l.start);
+      // directives and document markers belong to the multi-document path
+      if (c === 37 || this.text.startsWith('---', l.start) || this.text.startsWith('...', l.start)) throw new Unsupported();
+    }
+    const first = this.nextContent(0);
+    if (first < 0) return { tree: undefined, value: null };
+    const root = this.node(first, this.lines[first].indent, -1);
+    if (this.nextContent(this.i) >= 0) throw new Unsupported();
+    return root;
+  }
+
+  private nextContent(from: number): number {
+    for (let j = from; j < this.lines.length; j++) if (!this.lines[j].blank) return j;
+    return -1;
+  }
+
+  private isDash(pos: number, end: number): boolean {
+    return this.text.charCodeAt(pos) === 45 && (pos + 1 === end || this.text.charCodeAt(pos + 1) === 32);
+  }
+
+  /** A node whose first line is li, starting at column col. */
+  private node(li: number, col: number, parentIndent: number): { tree: YNode; value: unknown } {
+    const line = this.lines[li];
+    const pos = line.start + col;
+    if (this.isDash(pos, line.end)) return this.seq(li, col);
+    if (this.keyAt(pos, line.end)) return this.map(li, col);
+    const v = this.inline(li, pos, parentIndent);
+    const next = this.nextContent(this.i);
+    if (next >= 0 && this.lines[next].indent > parentIndent && v.tree.kind === 'scalar') throw new Unsupported();
+    return v;
+  }
+
+  /** The key at pos, if the line holds a `key:` entry there. */
+  private keyAt(pos: number, end: number): { keyEnd: number; colon: number; key: string } | undefined {
+    const t = this.text;
+    let colon = -1;
+    for (let p = pos; p < end; p++) {
+      const c = t.charCodeAt(p);
+      if (c === 58 && (p + 1 === end || t.charCodeAt(p + 1) === 32)) { colon = p; break; }
+      if (c === 35 && p > pos && t.charCodeAt(p - 1) === 32) return undefined;
+    }
+    if (colon < 0) return undefined;
+    const key = t.slice(pos, colon);
+    if (!PLAIN_KEY.test(key)) throw new Unsupported();
+    if (key === '__proto__' || typeof resolvePlain(key) !== 'string') throw new Unsupported();
+    return { keyEnd: colon, colon, key };
+  }
+
+  private map(li: number, col: number): { tree: YMap; value: Record<string, unknown> } {
+    const t = this.text;
+    const first = this.lines[li];
+    const tree: YMap = { kind: 'map', start: first.start + col, end: first.start + col, pairs: [] };
+    const value: Record<string, unknown> = {};
+    for (;;) {
+      const line = this.lines[li];
+      const pos = line.start + col;
+      const k = this.keyAt(pos, line.end);
+      if (!k) throw new Unsupported();
+      if (Object.prototype.hasOwnProperty.call(value, k.key)) throw new Unsupported();
+      let p = k.colon + 1;
+      while (p < line.end && t.charCodeAt(p) === 32) p++;
+      let child: { tree: YNode; value: unknown };
+      if (p === line.end || t.charCodeAt(p) === 35) child = this.child(li, col, true, k.colon + 1);
+      else child = this.inline(li, p, col);
+      tree.pairs.push({ key: k.key, keyStart: pos, keyEnd: k.keyEnd, value: child.tree });
+      value[k.key] = child.value;
+      tree.end = Math.max(child.tree.end, k.colon + 1);
+      const next = this.nextContent(this.i);
+      if (next < 0) break;
+      const nl = this.lines[next];
+      if (nl.indent < col) break;
+      if (nl.indent > col) throw new Unsupported();
+      if (this.isDash(nl.start + col, nl.end)) throw new Unsupported();
+      li = next;
+    }
+    return { tree, value };
+  }
+
+  private seq(li: number, col: number): { tree: YSeq; value: unknown[] } {
+    const t = this.text;
+    const first = this.lines[li];
+    const tree: YSeq = { kind: 'seq', start: first.start + col, end: first.start + col + 1, items: [] };
+    const value: unknown[] = [];
+    for (;;) {
+      const line = this.lines[li];
+      const pos = line.start + col;
+      if (!this.isDash(pos, line.end)) throw new Unsupported();
+      let q = pos + 1;
+      while (q < line.end && t.charCodeAt(q) === 32) q++;
+      let item: { tree: YNode; value: unknown };
+      if (q === line.end || t.charCodeAt(q) === 35) item = this.child(li, col, false, pos + 1);
+      else if (this.isDash(q, line.end)) throw new Unsupported();
+      else if (this.keyAt(q, line.end)) item = this.map(li, q - line.start);
+      else item = this.inline(li, q, col);
+      tree.items.push(item.tree);
+      value.push(item.value);
+      tree.end = Math.max(item.tree.end, pos + 1);
+      const next = this.nextContent(this.i);
+      if (next < 0) break;
+      const nl = this.lines[next];
+      if (nl.indent < col) break;
+      if (nl.indent > col) throw new Unsupported();
+      if (!this.isDash(nl.start + col, nl.end)) break;
+      li = next;
+    }
+    return { tree, value };
+  }
+
+  /** The block value of an entry whose line ends after the indicator; empty when nothing is nested. */
+  private child(li: number, col: number, allowSameIndentSeq: boolean, emptyAt: number): { tree: YNode; value: unknown } {
+    this.i = li + 1;
+    const next = this.nextContent(this.i);
+    if (next >= 0) {
+      const nl = this.lines[next];
+      if (nl.indent > col) return this.node(next, nl.indent, col);
+      if (allowSameIndentSeq && nl.indent === col && this.isDash(nl.start + col, nl.end)) return this.seq(next, col);
+    }
+    const tree: YScalar = { kind: 'scalar', start: emptyAt, end: emptyAt, value: null, empty: true };
+    return { tree, value: null };
+  }
+
+  /** A value that starts on line li at pos: a scalar, an empty flow collection, or a literal block. */
+  private inline(li: number, pos: number, parentIndent: number): { tree: YNode; value: unknown } {
+    const t = this.text;
+    const line = this.lines[li];
+    this.i = li + 1;
+    const c = t[pos];
+    let end: number;
+    let value: unknown;
+    if (c === '|') return this.literal(li, pos, parentIndent);
+    if (c === "'") {
+      let p = pos + 1;
+      let s = '';
+      for (;;) {
+        const q = t.indexOf("'", p);
+        if (q < 0 || q >= line.end) throw new Unsupported();
+        s += t.slice(p, q);
+        if (t[q + 1] === "'") { s += "'"; p = q + 2; continue; }
+        end = q + 1;
+        break;
+      }
+      value = s;
+    } else if (c === '"') {
+      const q = t.indexOf('"', pos + 1);
+      if (q < 0 || q >= line.end) throw new Unsupported();
+      const s = t.slice(pos + 1, q);
+      if (s.includes('\\')) throw new Unsupported();
+      value = s;
+      end = q + 1;
+    } else if ((c === '{' && t[pos + 1] === '}') || (c === '[' && t[pos + 1] === ']')) {
+      value = c === '{' ? {} : [];
+      end = pos + 2;
+      const tree: YNode = c === '{' ? { kind: 'map', start: pos, end, pairs: [] } : { kind: 'seq', start: pos, end, items: [] };
+      this.rest(end, line.end);
+      return { tree, value };
+    } else {
+      if (INDICATOR_START.test(c)) throw new Unsupported();
+      let e = line.end;
+      const hash = t.indexOf(' #', pos);
+      if (hash >= 0 && hash < e) e = hash;
+      while (e > pos && t.charCodeAt(e - 1) === 32) e--;
+      const raw = t.slice(pos, e);
+      if (raw.includes(': ') || raw.endsWith(':')) throw new Unsupported();
+      return { tree: { kind: 'scalar', start: pos, end: e, value: resolvePlain(raw) }, value: resolvePlain(raw) };
+    }
+    this.rest(end, line.end);
+    return { tree: { kind: 'scalar', start: pos, end, value }, value };
+  }
+
+  /** After a quoted scalar: only spaces and a comment may follow. */
+  private rest(p: number, end: number): void {
+    if (p === end) return;
+    if (this.text.charCodeAt(p) !== 32) throw new Unsupported();
+    while (p < end && this.text.charCodeAt(p) === 32) p++;
+    if (p < end && this.text.charCodeAt(p) !== 35) throw new Unsupported();
+  }
+
+  private literal(li: number, pos: number, parentIndent: number): { tree: YNode; value: unknown } {
+    const t = this.text;
+    const line = this.lines[li];
+    const header = /^\|([-+]?)[ ]*(?:#.*)?$/.exec(t.slice(pos, line.end));
+    if (!header) throw new Unsupported();
+    const chomp = header[1];
+    if (chomp === '+') throw new Unsupported();
+    const headerEnd = pos + 1 + chomp.length;
+    let j = li + 1;
+    const first = this.lines[j];
+    if (!first || first.start + first.indent === first.end) {
+      // leading empty lines decide the indentation in subtle ways; leave them to the full parser
+      if (first && j < this.lines.length - 1) throw new Unsupported();
+      this.i = j;
+      return { tree: { kind: 'scalar', start: pos, end: headerEnd, value: '' }, value: '' };
+    }
+    if (first.indent <= parentIndent) {
+      this.i = j;
+      return { tree: { kind: 'scalar', start: pos, end: headerEnd, value: '' }, value: '' };
+    }
+    const blockIndent = first.indent;
+    const parts: string[] = [];
+    let lastContent = first.end;
+    for (; j < this.lines.length; j++) {
+      const l = this.lines[j];
+      const spacesOnly = l.start + l.indent === l.end;
+      if (spacesOnly) {
+        if (l.indent > blockIndent) throw new Unsupported();
+        parts.push('');
+        continue;
+      }
+      if (l.indent < blockIndent) {
+        if (l.indent > parentIndent) throw new Unsupported();
+        break;
+      }
+      parts.push(t.slice(l.start + blockIndent, l.end));
+      lastContent = l.end;
+    }
+    this.i = j;
+    while (parts.length && parts[parts.length - 1] === '') parts.pop();
+    const body = parts.join('\n');
+    const value = chomp === '-' ? body : body + '\n';
+    return { tree: { kind: 'scalar', start: pos, end: lastContent, value }, value };
+  }
+}
+
+/** Parses one YAML document's text, or returns undefined when it needs the full parser. */
+export function parseFast(text: string): FastParse | undefined {
+  if (UNSUPPORTED_CHARS.test(text)) return undefined;
+  try {
+    return new Parser(text).parse();
+  } catch (e) {
+    if (e instanceof Unsupported) return undefined;
+    throw e;
+  }
+}

@@ -1,0 +1,36 @@
+// Offsets to LSP positions (UTF-16 code units, as JavaScript strings count them).
+
+export interface Pos { line: number; character: number }
+export interface LocalRange { start: Pos; end: Pos }
+
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  let i = text.indexOf('\n');
+  while (i >= 0) {
+    starts.push(i + 1);
+    i = text.indexOf('\n', i + 1);
+  }
+  return starts;
+}
+
+export function positionAt(starts: readonly number[], offset: number): Pos {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, character: offset - starts[lo] };
+}
+
+export function offsetAt(starts: readonly number[], pos: Pos, textLength: number): number {
+  if (pos.line >= starts.length) return textLength;
+  if (pos.line < 0) return 0;
+  const next = pos.line + 1 < starts.length ? starts[pos.line + 1] : textLength + 1;
+  return Math.min(starts[pos.line] + Math.max(0, pos.character), next - 1, textLength);
+}
+
+export function rangeAt(starts: readonly number[], start: number, end: number): LocalRange {
+  return { start: positionAt(starts, start), end: positionAt(starts, end) };
+}
