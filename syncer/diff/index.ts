@@ -84,7 +84,13 @@ export function diffResource(desired: any, live: any | undefined, opts: DiffOpti
     const v = align(d[k], live[k], schema?.field(k));
     if (v !== undefined) applied[k] = v as any;
   }
-  const after = serverSideApply({ live, applied, manager, force: true, schema, apiVersion: String(applied.apiVersion), now: new Date().toISOString() }).object;
+  let after: JsonObject;
+  try {
+    after = serverSideApply({ live, applied, manager, force: true, schema, apiVersion: String(applied.apiVersion), now: new Date().toISOString() }).object;
+  } catch {
+    // a manifest apply would reject (say, a keyed list item without its key) still gets a readable diff
+    after = { ...live, ...applied, metadata: { ...live.metadata, ...(applied.metadata as JsonObject | undefined) } };
+  }
   const [before, afterMasked] = maskSecretPair(normalizeLive(live, d), normalizeLive(after, d));
   return { changed: true, text: patch(before, afterMasked) };
 }
