@@ -5,7 +5,7 @@
 import {
   CompletionItem, CompletionItemKind, CompletionList, InsertTextFormat, InsertTextMode, MarkupKind, Position, Range,
 } from 'vscode-languageserver';
-import { apiVersionOf, splitApiVersion } from '../../kube/registry';
+import { apiVersionOf } from '../../kube/registry';
 import { ChildField, childFields, childFieldsOfSchema, describeField, describeSchemaPath, FieldDescription, kindsWithSchemas } from '../../kube/schemas';
 import { resolveKind } from '../diagnostics/apiVersions';
 import { YamlDoc } from '../documents/parsedFile';
@@ -148,9 +148,8 @@ function keyItems(ctx: FeatureContext, doc: YamlDoc, cur: CursorContext, kube: K
   }
   // a list item of scalars (`- |`): the list's values
   if (cur.listItem && schema) {
-    const listPath = cur.path.slice(0, -1);
-    const d = schema.describe(listPath);
-    if (d && d.enum && !d.type.startsWith('[]Object')) return valueItems(ctx, cur, kube, schema, range, listPath);
+    const d = schema.describe(cur.path);
+    if (d?.enum || d?.type === 'boolean') return valueItems(ctx, cur, kube, schema, range, cur.path);
   }
   if (isLabelMap(cur.path, kube.kind)) {
     for (const [k, values] of ctx.index.labelValues()) {
@@ -184,6 +183,5 @@ function keyItems(ctx: FeatureContext, doc: YamlDoc, cur: CursorContext, kube: K
       ...(f.enum || f.type === 'boolean' || (cur.path.length === 0 && (f.name === 'apiVersion' || f.name === 'kind')) ? { command: { title: 'Suggest', command: 'editor.action.triggerSuggest' } } : {}),
     });
   }
-  void splitApiVersion;
   return out;
 }
