@@ -1,7 +1,7 @@
 // Language-server benchmark: Slipway's server against yaml-language-server (same Kubernetes 1.34
 // definitions, offline) on generated multi-document files. Prints a table; bench/RESULTS.md records one run.
 //   node out/bench/languageServer.js [--sizes 10,100,1000,5000] [--server slipway|yaml|both]
-//       [--runs 3] [--edits 20] [--completions 50] [--yaml-schema if-then|oneOf] [--cpu-prof DIR] [--json FILE]
+//       [--runs 3] [--edits 20] [--completions 50] [--yaml-schema kind-tree|if-then|oneOf] [--cpu-prof DIR] [--json FILE]
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -31,6 +31,8 @@ interface SizeResult {
   documents: number;
   lines: number;
   openMs: number[];
+  /** CPU the server used from didOpen to its diagnostics (less sensitive than openMs to other load on the cores) */
+  openCpuMs: number[];
   /** the first publish after didOpen held fewer diagnostics than the settled ones */
   firstPublishPartial: boolean;
   editMs: number[];
@@ -44,7 +46,7 @@ interface SizeResult {
 const SETTLE_QUIET_MS = 750;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sizes: [10, 100, 1000, 5000], servers: ['slipway', 'yaml'], runs: 3, edits: 20, completions: 50, yamlSchema: 'if-then', loopBudgetMs: 60_000 };
+  const o: Options = { sizes: [10, 100, 1000, 5000], servers: ['slipway', 'yaml'], runs: 3, edits: 20, completions: 50, yamlSchema: 'kind-tree', loopBudgetMs: 60_000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -79,7 +81,7 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--yaml-schema': {
         const v = value();
-        if (v !== 'if-then' && v !== 'oneOf') throw new Error(`--yaml-schema: expected if-then or oneOf, got ${JSON.stringify(v)}`);
+        if (v !== 'kind-tree' && v !== 'if-then' && v !== 'oneOf') throw new Error(`--yaml-schema: expected kind-tree, if-then or oneOf, got ${JSON.stringify(v)}`);
         o.yamlSchema = v;
         break;
       }
@@ -90,7 +92,7 @@ function parseArgs(argv: string[]): Options {
         o.json = path.resolve(value());
         break;
       case '--help':
-        console.log('node out/bench/languageServer.js [--sizes 10,100,1000,5000] [--server slipway|yaml|both] [--runs 3] [--edits 20] [--completions 50] [--yaml-schema if-then|oneOf] [--cpu-prof DIR] [--json FILE]');
+        console.log('node out/bench/languageServer.js [--sizes 10,100,1000,5000] [--server slipway|yaml|both] [--runs 3] [--edits 20] [--completions 50] [--yaml-schema kind-tree|if-then|oneOf] [--cpu-prof DIR] [--json FILE]');
         process.exit(0);
       default:
         throw new Error(`unknown argument ${JSON.stringify(a)} (try --help)`);
@@ -118,6 +120,7 @@ async function measureSize(server: ServerCommand, file: ManifestFile, dir: strin
     documents: file.documents,
     lines: file.lines,
     openMs: [],
+    openCpuMs: [],
     firstPublishPartial: false,
     editMs: [],
     completionMs: [],
@@ -129,9 +132,12 @@ async function measureSize(server: ServerCommand, file: ManifestFile, dir: strin
   for (let run = 0; run < o.runs; run++) {
     const session = await LanguageServerSession.start(server, dir, timeout);
     try {
+      const cpu0 = session.cpuMs();
       const sentAt = session.open(uri, file.text);
       const first = await session.diagnosticsAfter(uri, sentAt, timeout);
       result.openMs.push(first.receivedAt - sentAt);
+      result.openCpuMs.push(session.cpuMs() - cpu0);
+      log(`  ${server.name} ${file.documents} documents: run ${run + 1}/${o.runs} didOpen → diagnostics ${result.openMs[run].toFixed(0)} ms, server CPU ${result.openCpuMs[run]} ms (load average ${os.loadavg()[0].toFixed(1)})`);
       if (run > 0) continue;
       const settled = (await session.settledDiagnostics(uri, Math.max(SETTLE_QUIET_MS, result.openMs[0]), timeout)) as Publish;
       result.firstPublishPartial = first.diagnostics.length < settled.diagnostics.length;
@@ -142,7 +148,6 @@ async function measureSize(server: ServerCommand, file: ManifestFile, dir: strin
       await session.stop();
       result.peakRssMiB = Math.max(result.peakRssMiB, session.memory.peakMiB());
     }
-    log(`  ${server.name} ${file.documents} documents: run ${run + 1}/${o.runs} open ${result.openMs[run].toFixed(0)} ms`);
   }
   return result;
 }
@@ -216,12 +221,12 @@ function found(r: SizeResult, syntax: AccuracyReport | undefined): { found: numb
 
 function printTables(results: SizeResult[], syntax: Map<string, AccuracyReport>, o: Options): void {
   const lines: string[] = [];
-  lines.push('| documents (lines) | server | didOpen → diagnostics, median (runs) | edit → diagnostics, median (p95, n) | completion p50 / p95 (n, items) | peak RSS | seeded errors on the right line | other diagnostics |');
+  lines.push('| documents (lines) | server | didOpen → diagnostics, median (runs); server CPU | edit → diagnostics, median (p95, n) | completion p50 / p95 (n, items) | peak RSS | seeded errors on the right line | other diagnostics |');
   lines.push('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const f = found(r, syntax.get(r.server));
     lines.push(
-      `| ${r.documents.toLocaleString('en')} (${r.lines.toLocaleString('en')}) | ${r.server} | ${fmtMs(median(r.openMs))} (${r.openMs.map((m) => fmtMs(m)).join(', ')})${r.firstPublishPartial ? ' first publish partial' : ''} | ${fmtMs(median(r.editMs))} (${fmtMs(percentile(r.editMs, 95))}, ${r.editMs.length}) | ${fmtMs(median(r.completionMs))} / ${fmtMs(percentile(r.completionMs, 95))} (${r.completionMs.length}, ${r.completionItems}${r.completionHasExpected ? '' : ' without workingDir'}) | ${fmtMiB(r.peakRssMiB)} | ${f.found}/${f.of} | ${r.accuracy.others.length} |`,
+      `| ${r.documents.toLocaleString('en')} (${r.lines.toLocaleString('en')}) | ${r.server} | ${fmtMs(median(r.openMs))} (${r.openMs.map((m) => fmtMs(m)).join(', ')})${r.firstPublishPartial ? ' first publish partial' : ''}; ${fmtMs(median(r.openCpuMs))} | ${fmtMs(median(r.editMs))} (${fmtMs(percentile(r.editMs, 95))}, ${r.editMs.length}) | ${fmtMs(median(r.completionMs))} / ${fmtMs(percentile(r.completionMs, 95))} (${r.completionMs.length}, ${r.completionItems}${r.completionHasExpected ? '' : ' without workingDir'}) | ${fmtMiB(r.peakRssMiB)} | ${f.found}/${f.of} | ${r.accuracy.others.length} |`,
     );
   }
   const sizes = [...new Set(results.map((r) => r.documents))];
@@ -250,7 +255,7 @@ function printTables(results: SizeResult[], syntax: Map<string, AccuracyReport>,
     lines.push(...goals);
   }
   lines.push('');
-  lines.push(`(yaml-language-server schema: ${o.yamlSchema}; runs ${o.runs}, edits ${o.edits}, completions ${o.completions})`);
+  lines.push(`(yaml-language-server schema: ${o.yamlSchema}; runs ${o.runs}, edits ${o.edits}, completions ${o.completions}; ${os.cpus().length} cores, load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
   console.log(lines.join('\n'));
 }
 

@@ -2,6 +2,7 @@
 // workspace/configuration (and didChangeConfiguration), didOpen/didChange, publishDiagnostics,
 // completion, shutdown/exit. Timestamps are performance.now() milliseconds.
 import { spawn, ChildProcess } from 'child_process';
+import * as fs from 'fs';
 import { pathToFileURL } from 'url';
 import { RpcConnection } from './rpcConnection';
 import { ProcessTreeMemory } from './processTreeMemory';
@@ -132,18 +133,30 @@ export class LanguageServerSession {
     }
   }
 
+  /** CPU time (user + system) the server process has used so far, in ms (10 ms resolution). */
+  cpuMs(): number {
+    return cpuTicks(this.pid) * 10;
+  }
+
   get pid(): number {
     return this.child.pid!;
   }
 
-  /** Resolves once the server sent nothing for quietMs (or maxMs passed). */
+  /**
+   * Resolves once the server sent nothing for quietMs and its process used almost no CPU over the last
+   * poll (so work it does silently, such as reading the workspace, is over), or once maxMs passed.
+   */
   async quiet(quietMs: number, maxMs: number): Promise<void> {
     const t0 = performance.now();
+    let cpu = cpuTicks(this.pid);
     for (;;) {
       if (this.exited) throw this.exited;
+      await sleep(Math.min(100, quietMs));
+      const nowCpu = cpuTicks(this.pid);
+      const idle = nowCpu - cpu <= 1; // at most one clock tick (10 ms) of CPU in the last poll
+      cpu = nowCpu;
       const now = performance.now();
-      if (now - this.lastMessageAt >= quietMs || now - t0 >= maxMs) return;
-      await sleep(Math.min(50, quietMs));
+      if ((idle && now - this.lastMessageAt >= quietMs) || now - t0 >= maxMs) return;
     }
   }
 
@@ -251,6 +264,17 @@ function settingAt(settings: Record<string, unknown>, section: string | undefine
     v = (v as Record<string, unknown>)[part];
   }
   return v;
+}
+
+/** utime + stime of a process, in clock ticks; 0 once it is gone. */
+function cpuTicks(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
 }
 
 function sleep(ms: number): Promise<void> {
