@@ -15,6 +15,7 @@ import { ParsedFile } from './documents/parsedFile';
 import { hover } from './hover';
 import { DEFAULT_SETTINGS, readSettings, sameSettings, Settings } from './settings';
 import { documentSymbols } from './symbols';
+import { warmUp } from './warmup';
 import { ClusterCrds } from './workspace/crds';
 import { findYamlFiles, isYamlPath, readYamlFile } from './workspace/scanner';
 import { WorkspaceIndex } from './workspace/workspaceIndex';
@@ -154,6 +155,8 @@ export function startServer(connection: Connection): void {
     settings = initialSettings;
     // start reading the workspace at once; validation waits for it so the first diagnostics are complete
     scanning = scan().catch((e) => log(`workspace scan failed: ${e}`));
+    // compile the common kinds' validators now rather than on the first document opened
+    guard('warm-up', undefined, warmUp);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

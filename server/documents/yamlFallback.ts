@@ -24,7 +24,7 @@ export interface FullParse {
 export const MAX_ALIAS_COUNT = 100;
 const MAX_DEPTH = 500;
 
-const OPTIONS = { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, lineCounter: undefined as LineCounter | undefined };
+const OPTIONS = { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, logLevel: 'error' as const, lineCounter: undefined as LineCounter | undefined };
 
 function convert(node: unknown, depth: number, fallbackAt: number): YNode {
   if (depth > MAX_DEPTH) return { kind: 'scalar', start: fallbackAt, end: fallbackAt, value: undefined };

@@ -1,0 +1,86 @@
+// Prepares what the first validation would otherwise pay for: the schema file, the compiled
+// validators of the common kinds, and the parsers' code paths. Run once while the server starts.
+
+import { DEFAULT_SETTINGS } from './settings';
+import { documentDiagnostics } from './diagnostics/validateFile';
+import { parseFull } from './documents/yamlFallback';
+import { WorkspaceIndex } from './workspace/workspaceIndex';
+
+const POD = `
+    spec:
+      serviceAccountName: warmup
+      containers:
+        - name: app
+          image: example/app:1.0
+          ports:
+            - name: http
+              containerPort: 8080
+          env:
+            - name: A
+              valueFrom:
+                configMapKeyRef: {name: warmup, key: a}
+          envFrom:
+            - secretRef:
+                name: warmup
+          resources:
+            requests: {cpu: 10m, memory: 16Mi}
+            limits: {memory: 32Mi}
+          readinessProbe:
+            httpGet: {path: /, port: http}
+          livenessProbe:
+            tcpSocket: {port: 8080}
+          volumeMounts:
+            - name: data
+              mountPath: /data
+      volumes:
+        - name: data
+          persistentVolumeClaim:
+            claimName: warmup
+        - name: config
+          configMap:
+            name: warmup`;
+
+const WORKLOAD = (apiVersion: string, kind: string, extra = '') => `apiVersion: ${apiVersion}
+kind: ${kind}
+metadata:
+  name: warmup
+  labels:
+    app: warmup
+spec:${extra}
+  selector:
+    matchLabels:
+      app: warmup
+  template:
+    metadata:
+      labels:
+        app: warmup${POD}
+`;
+
+const SAMPLE = [
+  WORKLOAD('apps/v1', 'Deployment', '\n  replicas: 1\n  strategy:\n    type: RollingUpdate'),
+  WORKLOAD('apps/v1', 'StatefulSet', '\n  serviceName: warmup'),
+  WORKLOAD('apps/v1', 'DaemonSet'),
+  WORKLOAD('apps/v1', 'ReplicaSet'),
+  `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: warmup\nspec:\n  template:\n    metadata:\n      labels:\n        app: warmup${POD.replace('    spec:\n', '    spec:\n      restartPolicy: Never\n')}\n`,
+  `apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: warmup\nspec:\n  schedule: "0 * * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n            - name: c\n              image: busybox:1.36\n`,
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: warmup\nspec:\n  containers:\n    - name: c\n      image: busybox:1.36\n`,
+  'apiVersion: v1\nkind: Service\nmetadata:\n  name: warmup\nspec:\n  type: ClusterIP\n  selector:\n    app: warmup\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n',
+  'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: warmup\ndata:\n  a: "1"\n  b: |\n    text\n',
+  "apiVersion: v1\nkind: Secret\nmetadata:\n  name: warmup\ntype: Opaque\nstringData:\n  password: 'x'\n",
+  'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: warmup\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n',
+  'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: warmup\n',
+  'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: warmup\n',
+  'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: warmup\nspec:\n  rules:\n    - host: a.example.com\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: warmup\n                port:\n                  number: 80\n',
+  'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: warmup\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: warmup\n  maxReplicas: 3\n',
+  'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: warmup\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: warmup\n',
+  'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: warmup\nrules:\n  - apiGroups: [""]\n    resources: [pods]\n    verbs: [get]\n',
+  'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: warmup\nspec:\n  podSelector: {}\n',
+].join('---\n');
+
+export function warmUp(): void {
+  const index = new WorkspaceIndex();
+  const uri = 'slipway-warmup:/sample.yaml';
+  const file = index.setText(uri, SAMPLE);
+  for (const placed of file.docs) documentDiagnostics(uri, placed, index, DEFAULT_SETTINGS);
+  parseFull('a: [1, {b: *x}]\nc: "unclosed\n');
+}
