@@ -10,7 +10,20 @@ const HELP: Record<string, string> = {
 
 Commands:
   up          Deploy a folder of a git repository and keep it in sync (embedded cluster or --kubeconfig)
+  status      Show the Application's sync and health state, resources and latest history
+  diff        Show what a sync would change (exit 0 in sync, 1 differences, 2 errors)
+  sync        Apply the branch tip (or --revision) now and wait for the outcome
+  history     List what was deployed: ID, revision, result, health, trigger, commit
+  rollback    Deploy what a history entry deployed (pins the app until \`slipway resume\`; --git commits a revert)
+  resume      End a rollback's pin: automated sync follows the branch again
+  refresh     Fetch the repository now and compare it with the cluster again
+  logs        Show container logs of a pod, or of every pod of deploy/, sts/, ds/, rs/ or job/NAME
+  install     Install the Application CustomResourceDefinition into a cluster
   cluster     Run the embedded Kubernetes-compatible cluster
+
+Commands other than up and cluster find their cluster as --kubeconfig FILE [--context C], else the kubeconfig
+\`slipway up\` wrote in --state DIR (default .slipway), else KUBECONFIG; and work on the one Application there
+unless --app NAME [--namespace NS] picks another.
 
 Run 'slipway <command> --help' for a command's options.`,
   cluster: `Usage: slipway cluster [--state DIR] [--port N] [--nodes N] [--max-pods N] [--apply PATH]
@@ -43,6 +56,146 @@ Options:
   --no-self-heal         report live changes as OutOfSync instead of reverting them
   --auto-rollback        roll back to the last Healthy revision when a sync leaves the app Degraded
   --manual               do not sync new commits by themselves (use \`slipway sync\`)
+  -h, --help             show this help`,
+  status: `Usage: slipway status [options]
+
+Shows the Application's state: sync status and revision, health, conditions (with file:line errors), each
+resource, and the latest history entries. A pinned app (after \`slipway rollback\`) leads with a banner.
+
+Options:
+  -o, --output FORMAT    text (default) or json (the Application's status)
+  -w, --watch            print again whenever the state changes, until Ctrl-C
+  -h, --help             show this help
+
+Cluster and Application:
+  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
+  --kubeconfig FILE      use this kubeconfig instead
+  --context C            kubeconfig context
+  --app NAME             the Application (default: the only one there)
+  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
+  diff: `Usage: slipway diff [options]
+
+Compares the app's target revision (its pinned revision, else the branch tip) with the live objects: one unified
+diff per resource that a sync would change, create or prune; Secret values are masked.
+Exit status: 0 in sync, 1 differences found, 2 errors (invalid manifests are listed with file:line).
+
+Options:
+  -o, --output FORMAT    text (default) or json
+  -h, --help             show this help
+
+Cluster and Application:
+  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
+  --kubeconfig FILE      use this kubeconfig instead
+  --context C            kubeconfig context
+  --app NAME             the Application (default: the only one there)
+  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
+  sync: `Usage: slipway sync [--revision SHA] [options]
+
+Asks the syncer to apply the branch tip now (the pinned revision when pinned, or --revision) and waits for the
+outcome. Exit status 1 when the sync failed.
+
+Options:
+  --revision SHA         a commit of the branch, or the start of one in the history
+  --timeout DURATION     how long to wait for the syncer (default 120s)
+  -o, --output FORMAT    text (default) or json
+  -h, --help             show this help
+
+Cluster and Application:
+  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
+  --kubeconfig FILE      use this kubeconfig instead
+  --context C            kubeconfig context
+  --app NAME             the Application (default: the only one there)
+  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
+  history: `Usage: slipway history [options]
+
+Lists the history entries: ID, revision, start time, result, health, trigger and the commit's subject and author.
+* marks the entry that is live, P the one the app is pinned to.
+
+Options:
+  -o, --output FORMAT    text (default) or json
+  -h, --help             show this help
+
+Cluster and Application:
+  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
+  --kubeconfig FILE      use this kubeconfig instead
+  --context C            kubeconfig context
+  --app NAME             the Application (default: the only one there)
+  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
+  rollback: `Usage: slipway rollback ID [--git] [options]
+
+Deploys what history entry ID (see \`slipway history\`) deployed, and waits for the outcome.
+Without --git the app is PINNED there: automated sync is paused, and new commits are not deployed until
+\`slipway resume\`. With --git a revert commit on the branch restores that revision, and sync goes on.
+
+Options:
+  --git                  commit the revert to the branch instead of pinning
+  --timeout DURATION     how long to wait for the syncer (default 120s)
+  -o, --output FORMAT    text (default) or json
+  -h, --help             show this help
+
+Cluster and Application:
+  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
+  --kubeconfig FILE      use this kubeconfig instead
+  --context C            kubeconfig context
+  --app NAME             the Application (default: the only one there)
+  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
+  resume: `Usage: slipway resume [options]
+
+Ends the pin a rollback left: automated sync follows the branch again and deploys its tip. Waits for the outcome.
+
+Options:
+  --timeout DURATION     how long to wait for the syncer (default 120s)
+  -o, --output FORMAT    text (default) or json
+  -h, --help             show this help
+
+Cluster and Application:
+  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
+  --kubeconfig FILE      use this kubeconfig instead
+  --context C            kubeconfig context
+  --app NAME             the Application (default: the only one there)
+  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
+  refresh: `Usage: slipway refresh [options]
+
+Asks the syncer to fetch the repository now (for a remote) and compare the branch with the cluster again.
+
+Options:
+  --timeout DURATION     how long to wait for the syncer (default 120s)
+  -o, --output FORMAT    text (default) or json
+  -h, --help             show this help
+
+Cluster and Application:
+  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
+  --kubeconfig FILE      use this kubeconfig instead
+  --context C            kubeconfig context
+  --app NAME             the Application (default: the only one there)
+  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
+  logs: `Usage: slipway logs POD|TYPE/NAME [-f] [--container C] [--tail N] [options]
+
+Prints container logs through the API (pods/log). TYPE/NAME is deploy/, sts/, ds/, rs/ or job/NAME: every pod
+it selects is shown, each line prefixed with [pod/NAME]. The namespace is the one the Application deployed it to.
+
+Options:
+  -f, --follow           keep streaming; pods a workload starts later join in (until Ctrl-C)
+  -c, --container C      only this container (default: every container of each pod)
+  --tail N               only the last N lines of each container
+  -h, --help             show this help
+
+Cluster and Application:
+  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
+  --kubeconfig FILE      use this kubeconfig instead
+  --context C            kubeconfig context
+  --app NAME             the Application (default: the only one there)
+  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
+  install: `Usage: slipway install [options]
+
+Installs (server-side apply, field manager slipway-cli) the CustomResourceDefinition applications.slipway.dev
+into the cluster, waits until it is Established, and says how to create an Application. Safe to run again.
+
+Options:
+  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
+  --kubeconfig FILE      use this kubeconfig instead
+  --context C            kubeconfig context
+  --timeout DURATION     how long to wait for Established (default 120s)
   -h, --help             show this help`,
 };
 
@@ -158,6 +311,131 @@ async function upCommand(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+type Values = Record<string, string | boolean | undefined>;
+
+const TARGET_OPTIONS = {
+  state: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  app: { type: 'string' },
+  namespace: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+const OUTPUT = { output: { type: 'string', short: 'o' } } as const;
+const TIMEOUT = { timeout: { type: 'string', default: '120s' } } as const;
+
+interface CommandSpec {
+  options: Record<string, { type: 'string' | 'boolean'; short?: string; default?: string }>;
+  /** positional arguments: their names, all required */
+  positionals?: string[];
+  run(values: Values, positionals: string[]): Promise<number>;
+}
+
+function target(v: Values) {
+  return { state: v.state as string | undefined, kubeconfig: v.kubeconfig as string | undefined, context: v.context as string | undefined, app: v.app as string | undefined, namespace: v.namespace as string | undefined };
+}
+
+async function operationOptions(v: Values) {
+  const { outputFormat, parseDuration } = await import('./commands/output');
+  return { ...target(v), output: outputFormat(v.output as string | undefined), timeoutMs: parseDuration('timeout', v.timeout as string) * 1000 };
+}
+
+const COMMANDS: Record<string, CommandSpec> = {
+  status: {
+    options: { ...TARGET_OPTIONS, ...OUTPUT, watch: { type: 'boolean', short: 'w' } },
+    async run(v) {
+      const [{ status }, { outputFormat, processIO }] = await Promise.all([import('./commands/status'), import('./commands/output')]);
+      return status({ ...target(v), output: outputFormat(v.output as string | undefined), watch: !!v.watch }, processIO);
+    },
+  },
+  diff: {
+    options: { ...TARGET_OPTIONS, ...OUTPUT },
+    async run(v) {
+      const [{ diff }, { outputFormat, processIO }] = await Promise.all([import('./commands/diff'), import('./commands/output')]);
+      return diff({ ...target(v), output: outputFormat(v.output as string | undefined) }, processIO);
+    },
+  },
+  sync: {
+    options: { ...TARGET_OPTIONS, ...OUTPUT, ...TIMEOUT, revision: { type: 'string' } },
+    async run(v) {
+      const [{ sync }, { processIO }] = await Promise.all([import('./commands/sync'), import('./commands/output')]);
+      return sync({ ...(await operationOptions(v)), revision: v.revision as string | undefined }, processIO);
+    },
+  },
+  history: {
+    options: { ...TARGET_OPTIONS, ...OUTPUT },
+    async run(v) {
+      const [{ history }, { outputFormat, processIO }] = await Promise.all([import('./commands/history'), import('./commands/output')]);
+      return history({ ...target(v), output: outputFormat(v.output as string | undefined) }, processIO);
+    },
+  },
+  rollback: {
+    options: { ...TARGET_OPTIONS, ...OUTPUT, ...TIMEOUT, git: { type: 'boolean' } },
+    positionals: ['ID'],
+    async run(v, [id]) {
+      const [{ rollback }, { processIO }] = await Promise.all([import('./commands/rollback'), import('./commands/output')]);
+      return rollback({ ...(await operationOptions(v)), id, git: !!v.git }, processIO);
+    },
+  },
+  resume: {
+    options: { ...TARGET_OPTIONS, ...OUTPUT, ...TIMEOUT },
+    async run(v) {
+      const [{ resume }, { processIO }] = await Promise.all([import('./commands/resume'), import('./commands/output')]);
+      return resume(await operationOptions(v), processIO);
+    },
+  },
+  refresh: {
+    options: { ...TARGET_OPTIONS, ...OUTPUT, ...TIMEOUT },
+    async run(v) {
+      const [{ refresh }, { processIO }] = await Promise.all([import('./commands/refresh'), import('./commands/output')]);
+      return refresh(await operationOptions(v), processIO);
+    },
+  },
+  logs: {
+    options: { ...TARGET_OPTIONS, follow: { type: 'boolean', short: 'f' }, container: { type: 'string', short: 'c' }, tail: { type: 'string' } },
+    positionals: ['POD|TYPE/NAME'],
+    async run(v, [what]) {
+      const [{ logs }, { processIO }] = await Promise.all([import('./commands/logs'), import('./commands/output')]);
+      const tail = v.tail === undefined ? undefined : intOption('tail', v.tail as string, 0, 10_000_000);
+      return logs({ ...target(v), target: what, follow: !!v.follow, container: v.container as string | undefined, tail }, processIO);
+    },
+  },
+  install: {
+    options: { state: TARGET_OPTIONS.state, kubeconfig: TARGET_OPTIONS.kubeconfig, context: TARGET_OPTIONS.context, help: TARGET_OPTIONS.help, ...TIMEOUT },
+    async run(v) {
+      const [{ install }, { parseDuration, processIO }] = await Promise.all([import('./commands/install'), import('./commands/output')]);
+      return install({ ...target(v), timeoutMs: parseDuration('timeout', v.timeout as string) * 1000 }, processIO);
+    },
+  },
+};
+
+/** Parses a command's options, runs it, and exits with its code once the output is written. */
+async function runCommand(cmd: string, argv: string[]): Promise<void> {
+  const spec = COMMANDS[cmd];
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: spec.options, allowPositionals: true, strict: true });
+  } catch (e) {
+    fail(`${(e as Error).message}\nSee \`slipway ${cmd} --help\`.`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(HELP[cmd] + '\n');
+    return;
+  }
+  const want = spec.positionals ?? [];
+  if (positionals.length !== want.length) {
+    fail(
+      positionals.length < want.length
+        ? `${cmd} needs ${want.slice(positionals.length).join(' ')}; see \`slipway ${cmd} --help\``
+        : `${cmd} takes ${want.length ? want.join(' ') : 'no arguments'}, got ${positionals.join(' ')}; see \`slipway ${cmd} --help\``,
+    );
+  }
+  const code = await spec.run(values as Values, positionals);
+  // open keep-alive sockets or a watch must not hold the process: leave once stdout is flushed
+  process.stdout.write('', () => process.exit(code));
+}
+
 async function main(): Promise<void> {
   const [cmd, ...rest] = process.argv.slice(2);
   if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
@@ -170,8 +448,9 @@ async function main(): Promise<void> {
     case 'up':
       return upCommand(rest);
     default:
+      if (cmd in COMMANDS) return runCommand(cmd, rest);
       fail(`unknown command "${cmd}"\n\n${HELP['']}`);
   }
 }
 
-main().catch((e) => fail(e?.message ?? String(e), e?.constructor?.name === 'UsageError' ? 2 : 1));
+main().catch((e) => fail(e?.message ?? String(e), typeof e?.code === 'number' && e?.constructor?.name === 'CommandError' ? e.code : e?.constructor?.name === 'UsageError' || e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || e?.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ? 2 : 1));

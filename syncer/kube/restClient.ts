@@ -258,6 +258,65 @@ export class RestClient {
   close(): void {
     this.agent.destroy();
   }
+
+  /**
+   * GET of a plain-text resource (pods/log) handed over chunk by chunk as it arrives, so `follow` streams can
+   * stay open; its own connection, like a watch. `done` rejects with a KubeApiError on an HTTP error.
+   */
+  getStream(path: string, query: Record<string, string>, onText: (text: string) => void): RawStream {
+    let req: http.ClientRequest | undefined;
+    let stopped = false;
+    let finish!: () => void;
+    let fail!: (e: Error) => void;
+    const done = new Promise<void>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
+    const q = new URLSearchParams(query).toString();
+    this.requestOptions('GET', q ? `${path}?${q}` : path, { Accept: '*/*' }, false).then(({ mod, opts }) => {
+      if (stopped) return finish();
+      req = mod.request(opts, (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 400) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: any;
+            try {
+              body = JSON.parse(text);
+            } catch {
+              // not a Status object
+            }
+            fail(new KubeApiError(status, body?.reason ?? '', body?.message ?? `GET ${path}: HTTP ${status}`, body));
+          });
+          return;
+        }
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => onText(chunk));
+        res.on('end', () => finish());
+        res.on('close', () => finish());
+        res.on('error', (e) => (stopped ? finish() : fail(e)));
+      });
+      req.on('error', (e) => (stopped ? finish() : fail(new KubeApiError(0, 'Unreachable', `cannot reach the cluster at ${this.server}: ${e.message}`))));
+      req.end();
+    }, fail);
+    return {
+      stop() {
+        stopped = true;
+        req?.destroy();
+        finish();
+      },
+      done,
+    };
+  }
+}
+
+export interface RawStream {
+  /** ends the request; `done` then resolves */
+  stop(): void;
+  /** resolves when the server ends the response or stop() is called */
+  done: Promise<void>;
 }
 
 export function typePath(t: ResourceType, namespace?: string, name?: string, subresource?: string): string {

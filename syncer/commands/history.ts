@@ -1,0 +1,49 @@
+// `slipway history`: what was deployed when, by what trigger, and how it went; the live and the pinned entries marked.
+import { Application, HistoryEntry } from '../../kube/application';
+import { CommandIO, formatTime, json, OutputFormat, short, table } from './output';
+import { connect, findApp, TargetOptions } from './target';
+
+export interface HistoryOptions extends TargetOptions {
+  output: OutputFormat;
+}
+
+/** The entry whose revision the cluster runs: the latest that succeeded. */
+export function liveEntry(app: Application): HistoryEntry | undefined {
+  return [...(app.status?.history ?? [])].reverse().find((h) => h.result === 'Succeeded');
+}
+
+export function historyTable(app: Application, last?: number): string {
+  const all = app.status?.history ?? [];
+  const entries = last ? all.slice(-last) : all;
+  if (!entries.length) return 'No history yet: nothing has been synced.';
+  const live = liveEntry(app)?.id;
+  const pinned = app.status?.pinned?.id;
+  const rows = entries.map((h) => [
+    `${h.id === live ? '*' : ' '}${h.id === pinned ? 'P' : ' '}`,
+    String(h.id),
+    short(h.revision),
+    formatTime(h.startedAt),
+    h.result,
+    h.health ?? '',
+    h.trigger,
+    h.subject,
+    h.author,
+  ]);
+  const legend = [...(live !== undefined ? ['* live'] : []), ...(pinned !== undefined ? [`P pinned (automated sync paused until \`slipway resume\`)`] : [])];
+  return table(['', 'ID', 'REVISION', 'STARTED', 'RESULT', 'HEALTH', 'TRIGGER', 'SUBJECT', 'AUTHOR'], rows) + (legend.length ? `\n${legend.join('   ')}` : '');
+}
+
+export async function history(o: HistoryOptions, io: CommandIO): Promise<number> {
+  const t = connect(o);
+  try {
+    const app = await findApp(t, o);
+    if (o.output === 'json') {
+      const live = liveEntry(app)?.id;
+      const pinned = app.status?.pinned?.id;
+      io.out(json((app.status?.history ?? []).map((h) => ({ ...h, live: h.id === live, pinned: h.id === pinned }))));
+    } else io.out(historyTable(app));
+    return 0;
+  } finally {
+    t.client.close();
+  }
+}
