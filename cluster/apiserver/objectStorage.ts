@@ -15,6 +15,8 @@ export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
   fieldValidation?: FieldValidation;
+  /** the object already carries its new managedFields (server-side apply computed them) */
+  managedFieldsComputed?: boolean;
 }
 
 export interface WriteResult {
@@ -224,7 +226,9 @@ export class ObjectStorage {
     delete meta.resourceVersion;
     this.trackManager(info, old, obj, opts);
     // nothing changed: Kubernetes answers with the stored object and writes nothing
-    const unchanged = deepEqual(stripVolatile(old), stripVolatile(obj));
+    // an apply that only changes who owns what (same values) is still written, as its ownership matters later
+    const ownership = (o: any) => (o.metadata.managedFields ?? []).map(({ time: _t, ...m }: any) => m);
+    const unchanged = deepEqual(stripVolatile(old), stripVolatile(obj)) && (!opts.managedFieldsComputed || deepEqual(ownership(old), ownership(obj)));
     if (unchanged) {
       meta.managedFields = old.metadata.managedFields;
       meta.resourceVersion = old.metadata.resourceVersion;
@@ -254,6 +258,7 @@ export class ObjectStorage {
   }
 
   private trackManager(info: ResourceInfo, old: any | undefined, obj: any, opts: WriteOptions): void {
+    if (opts.managedFieldsComputed) return;
     if (!opts.fieldManager) {
       if (old) obj.metadata.managedFields = old.metadata.managedFields;
       return;

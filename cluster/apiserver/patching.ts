@@ -84,7 +84,7 @@ export async function patchObject(
       next.metadata.resourceVersion = pinned ? patch.metadata.resourceVersion : cur.value.metadata.resourceVersion;
     }
     try {
-      const r = await storage.update(info, namespace, name, next, { ...opts, fieldManager: manager, current: cur });
+      const r = await storage.update(info, namespace, name, next, { ...opts, fieldManager: manager, managedFieldsComputed: type === 'apply', current: cur });
       return { ...r, created: false };
     } catch (e: any) {
       // someone else wrote in between: re-read and re-apply the patch, as the real API server does
