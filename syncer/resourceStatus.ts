@@ -6,7 +6,7 @@ import { DesiredState, refOf, resourceKey } from './desiredState';
 import { isOutOfSync } from './diff';
 import { healthOf, worstHealth } from './health';
 import { LiveState } from './liveState';
-import { podsFor } from './sync';
+import { keepOnPrune, podsFor } from './sync';
 
 export interface Comparison {
   resources: ResourceStatus[];
@@ -40,7 +40,9 @@ export function compare(desired: DesiredState, live: LiveState): Comparison {
     const ref = refOf(o);
     const key = resourceKey(ref);
     if (keys.has(key) || o.metadata?.deletionTimestamp) continue;
-    outOfSync.add(key);
+    // one the user asked to keep (Prune=false) is not a difference to act on
+    const kept = keepOnPrune(o);
+    if (!kept) outOfSync.add(key);
     resources.push({
       group: splitApiVersion(ref.apiVersion).group,
       version: splitApiVersion(ref.apiVersion).version,
@@ -49,7 +51,7 @@ export function compare(desired: DesiredState, live: LiveState): Comparison {
       name: ref.name,
       wave: 0,
       status: 'OutOfSync',
-      health: { status: 'Healthy', message: 'not in git: pruned on the next sync' },
+      health: { status: 'Healthy', message: kept ? 'not in git; kept (Prune=false)' : 'not in git: pruned on the next sync' },
     });
   }
   const inGit = resources.filter((r) => r.source);

@@ -49,7 +49,7 @@ async function inParallel<T>(items: T[], limit: number, fn: (t: T) => Promise<vo
   await Promise.all(workers);
 }
 
-function keepOnPrune(obj: any): boolean {
+export function keepOnPrune(obj: any): boolean {
   const a = obj?.metadata?.annotations ?? {};
   return SYNC_OPTIONS_ANNOTATIONS.some((k) => typeof a[k] === 'string' && /(^|,)\s*Prune=false\s*(,|$)/.test(a[k]));
 }

@@ -1,0 +1,269 @@
+// The syncer end to end: real git repositories with real commits, the embedded cluster's real API, the real
+// kubectl to look at (and tamper with) what was deployed.
+import * as assert from 'assert';
+import * as path from 'path';
+import { execFileSync } from 'child_process';
+import { Application, APPLICATION_API_VERSION, APPLICATION_KIND, SyncPolicy } from '../../kube/application';
+import { ApplicationController } from '../../syncer/applicationController';
+import { loadKubeConfig, RestClient } from '../../syncer/kube/restClient';
+import { eventually, startTestCluster, tempDir, TestCluster } from '../helpers/testCluster';
+import { makeRepo, TestRepo, webApp } from './helpers/gitRepo';
+
+describe('syncer (real git, real cluster API)', function () {
+  this.timeout(90_000);
+  let t: TestCluster;
+  let client: RestClient;
+  let controller: ApplicationController;
+  let stateDir: string;
+  const logs: string[] = [];
+
+  const startController = async () => {
+    controller = new ApplicationController({ client, stateDir, log: (app, line) => logs.push(`[${app}] ${line}`), waveTimeoutMs: 20_000 });
+    await controller.start();
+  };
+
+  before(async () => {
+    t = await startTestCluster({ nodes: 2, clockSpeed: 10 });
+    client = new RestClient(loadKubeConfig(t.cluster.kubeconfig));
+    stateDir = tempDir('slipway-syncer-state-');
+    await startController();
+  });
+  after(async () => {
+    await controller?.stop();
+    client?.close();
+    await t?.stop();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      console.log(logs.slice(-40).join('\n'));
+      if (process.env.SLIPWAY_TEST_DEBUG) console.log((await t.kubectl(['get', 'deploy,rs,pods', '-A', '-o', 'wide'])).stdout);
+    }
+  });
+
+  const ref = (name: string) => ({ apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, namespace: 'default', name });
+
+  async function createApp(name: string, repo: TestRepo | string, policy: SyncPolicy = {}, extra: Record<string, unknown> = {}): Promise<void> {
+    await client.apply(
+      {
+        apiVersion: APPLICATION_API_VERSION,
+        kind: APPLICATION_KIND,
+        metadata: { name, namespace: 'default' },
+        spec: { source: { repo: typeof repo === 'string' ? repo : repo.dir, branch: 'main', path: 'app' }, destination: { namespace: name }, syncPolicy: policy, ...extra },
+      },
+      { fieldManager: 'test', force: true },
+    );
+  }
+
+  const getApp = (name: string): Promise<Application> => client.get(ref(name));
+
+  function waitApp(name: string, what: string, pred: (a: Application) => boolean, timeoutMs = 30_000): Promise<Application> {
+    let last: Application | undefined;
+    return eventually(async () => {
+      const a = (last = await getApp(name));
+      return pred(a) ? a : undefined;
+    }, timeoutMs, `${name}: ${what}`).catch((e) => {
+      throw new Error(`${e.message}\nlast status: ${JSON.stringify(last?.status, null, 1)}`);
+    }) as Promise<Application>;
+  }
+
+  const healthyAt = (name: string, sha: string) =>
+    waitApp(name, `Synced and Healthy at ${sha.slice(0, 7)}`, (a) => a.status?.sync?.status === 'Synced' && a.status.sync.revision === sha && a.status.health?.status === 'Healthy');
+
+  const image = async (ns: string) => (await t.json(['get', 'deployment', 'web', '-n', ns])).spec.template.spec.containers[0].image;
+
+  async function operate(name: string, operation: object): Promise<void> {
+    await client.mergePatch(ref(name), { spec: { operation } });
+    await waitApp(name, 'operation carried out', (a) => !a.spec.operation);
+  }
+
+  it('applies a new Application, tracks what it applied and reports it Synced and Healthy with a history entry', async () => {
+    const repo = makeRepo(webApp());
+    const sha = repo.git('rev-parse', 'HEAD');
+    await createApp('first', repo);
+    const app = await healthyAt('first', sha);
+    assert.deepStrictEqual(
+      app.status!.resources!.map((r) => `${r.kind}/${r.name}:${r.status}:${r.health?.status}`).sort(),
+      ['ConfigMap/settings:Synced:Healthy', 'Deployment/web:Synced:Healthy', 'Service/web:Synced:Healthy'],
+    );
+    assert.strictEqual(app.status!.history!.length, 1);
+    const h = app.status!.history![0];
+    assert.strictEqual(h.id, 1);
+    assert.strictEqual(h.revision, sha);
+    assert.strictEqual(h.subject, 'first');
+    assert.strictEqual(h.author, 'Dev <dev@example.com>');
+    assert.strictEqual(h.result, 'Succeeded');
+    const deploy = await t.json(['get', 'deployment', 'web', '-n', 'first']);
+    assert.strictEqual(deploy.metadata.labels['app.kubernetes.io/instance'], 'first');
+    assert.strictEqual(deploy.metadata.annotations['slipway.dev/application'], 'default/first');
+    // kubectl shows the app with its columns
+    const table = await t.kubectl(['get', 'app', 'first']);
+    assert.match(table.stdout, /NAME\s+SYNC\s+HEALTH\s+REVISION\s+AUTO-SYNC/);
+    assert.match(table.stdout, new RegExp(`first\\s+Synced\\s+Healthy\\s+${sha.slice(0, 7)}\\s+On`));
+  });
+
+  it('a commit changing the image rolls out a new Deployment revision and adds a history entry; uncommitted edits do not deploy', async () => {
+    const repo = makeRepo(webApp());
+    await createApp('rollout', repo);
+    await healthyAt('rollout', repo.git('rev-parse', 'HEAD'));
+    repo.write('app/web.yaml', webApp({ image: 'nginx:1.26' })['app/web.yaml']);
+    const sha2 = repo.commit('web: nginx 1.26');
+    // an uncommitted edit must never reach the cluster
+    repo.write('app/web.yaml', webApp({ image: 'nginx:9.99-uncommitted' })['app/web.yaml']);
+    const app = await healthyAt('rollout', sha2);
+    assert.deepStrictEqual(app.status!.history!.map((h) => [h.id, h.subject, h.result, h.health]), [
+      [1, 'first', 'Succeeded', 'Healthy'],
+      [2, 'web: nginx 1.26', 'Succeeded', 'Healthy'],
+    ]);
+    assert.strictEqual(await image('rollout'), 'nginx:1.26');
+    const deploy = await t.json(['get', 'deployment', 'web', '-n', 'rollout']);
+    assert.strictEqual(deploy.metadata.annotations['deployment.kubernetes.io/revision'], '2');
+  });
+
+  it('rollback re-applies an old entry and pins the app, visibly, until resume', async () => {
+    const repo = makeRepo(webApp());
+    await createApp('pin', repo);
+    await healthyAt('pin', repo.git('rev-parse', 'HEAD'));
+    repo.write('app/web.yaml', webApp({ image: 'nginx:1.26' })['app/web.yaml']);
+    await healthyAt('pin', repo.commit('web: nginx 1.26'));
+    await operate('pin', { rollback: { id: 1 } });
+    let app = await waitApp('pin', 'pinned to #1', (a) => a.status?.pinned?.id === 1 && a.status.health?.status === 'Healthy');
+    assert.strictEqual(await image('pin'), 'nginx:1.25');
+    assert.match(app.status!.autoSync!, /Paused: pinned to #1/);
+    const pinned = app.status!.conditions!.find((c) => c.type === 'Pinned')!;
+    assert.match(pinned.message, /PAUSED.*#1.*slipway resume/);
+    assert.strictEqual(app.status!.history!.at(-1)!.trigger, 'rollback');
+    const table = await t.kubectl(['get', 'app', 'pin']);
+    assert.match(table.stdout, /Paused: pinned to #1/);
+    // a new commit is not deployed while pinned
+    repo.write('app/web.yaml', webApp({ image: 'nginx:1.27' })['app/web.yaml']);
+    const sha3 = repo.commit('web: nginx 1.27');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.strictEqual(await image('pin'), 'nginx:1.25');
+    await operate('pin', { resume: {} });
+    app = await healthyAt('pin', sha3);
+    assert.strictEqual(app.status!.pinned, undefined);
+    assert.strictEqual(await image('pin'), 'nginx:1.27');
+    assert.ok(!app.status!.conditions?.some((c) => c.type === 'Pinned'));
+  });
+
+  it('rollback --git commits a revert on the branch, which is then deployed', async () => {
+    const repo = makeRepo(webApp());
+    await createApp('gitrb', repo);
+    await healthyAt('gitrb', repo.git('rev-parse', 'HEAD'));
+    const files2 = webApp({ image: 'nginx:1.26' });
+    repo.write('app/web.yaml', files2['app/web.yaml']);
+    repo.write('app/extra.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata: {a: b}\n');
+    await healthyAt('gitrb', repo.commit('nginx 1.26 and an extra ConfigMap'));
+    await operate('gitrb', { rollback: { id: 1, git: true } });
+    const tip = repo.git('rev-parse', 'main');
+    const app = await healthyAt('gitrb', tip);
+    assert.match(repo.git('log', '-1', '--format=%s', 'main'), /slipway rollback 1/);
+    assert.strictEqual(repo.git('show', 'main:app/web.yaml'), repo.git('show', 'HEAD~2:app/web.yaml'));
+    assert.strictEqual(app.status!.pinned, undefined);
+    assert.strictEqual(await image('gitrb'), 'nginx:1.25');
+    // the ConfigMap added after entry 1 left git with the revert and was pruned
+    assert.strictEqual((await t.kubectl(['get', 'configmap', 'extra', '-n', 'gitrb'])).code, 1);
+  });
+
+  it('a revision with one invalid manifest applies nothing and names file, line and field; the last good revision stays', async () => {
+    const repo = makeRepo(webApp());
+    await createApp('invalid', repo);
+    const good = repo.git('rev-parse', 'HEAD');
+    await healthyAt('invalid', good);
+    repo.write('app/config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  greeting: changed\n');
+    repo.write('app/web.yaml', webApp()['app/web.yaml'].replace('replicas: 2', 'replicas: two').replace('containerPort: 80', 'containerPort: 80\n              protocl: TCP'));
+    const bad = repo.commit('broken');
+    const app = await waitApp('invalid', 'InvalidManifest', (a) => !!a.status?.conditions?.some((c) => c.type === 'InvalidManifest' && c.message.includes(bad.slice(0, 7))));
+    const cond = app.status!.conditions!.find((c) => c.type === 'InvalidManifest')!;
+    const errors = cond.errors!.map((e) => `${e.file}:${e.line} ${e.field}`);
+    assert.ok(errors.includes('app/web.yaml:6 spec.replicas'), errors.join('\n'));
+    assert.ok(errors.includes('app/web.yaml:19 spec.template.spec.containers[0].ports[0].protocl'), errors.join('\n'));
+    assert.match(cond.message, new RegExp(`${good.slice(0, 7)} stays live`));
+    // nothing of the bad revision was applied, not even the valid ConfigMap change
+    const cm = await t.json(['get', 'configmap', 'settings', '-n', 'invalid']);
+    assert.strictEqual(cm.data.greeting, 'hello');
+    const last = app.status!.history!.at(-1)!;
+    assert.strictEqual(last.revision, bad);
+    assert.strictEqual(last.result, 'Failed');
+    assert.strictEqual(app.status!.sync!.status, 'OutOfSync');
+    // fixing it deploys the fix
+    repo.write('app/web.yaml', webApp()['app/web.yaml']);
+    const fixed = await healthyAt('invalid', repo.commit('fix'));
+    assert.ok(!fixed.status!.conditions?.some((c) => c.type === 'InvalidManifest'));
+    assert.strictEqual((await t.json(['get', 'configmap', 'settings', '-n', 'invalid'])).data.greeting, 'changed');
+  });
+
+  it('a file deleted from git is pruned; Prune=false keeps one', async () => {
+    const files = webApp();
+    files['app/keep.yaml'] = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep\n  annotations:\n    argocd.argoproj.io/sync-options: Prune=false\ndata: {a: b}\n';
+    const repo = makeRepo(files);
+    await createApp('prune', repo);
+    await healthyAt('prune', repo.git('rev-parse', 'HEAD'));
+    repo.remove('app/config.yaml');
+    repo.remove('app/keep.yaml');
+    await healthyAt('prune', repo.commit('drop config'));
+    await eventually(async () => (await t.kubectl(['get', 'configmap', 'settings', '-n', 'prune'])).code === 1, 10_000, 'settings pruned');
+    assert.strictEqual((await t.kubectl(['get', 'configmap', 'keep', '-n', 'prune'])).code, 0);
+  });
+
+  it('self-heal reverts a live change within a second; without it the app is OutOfSync', async () => {
+    const repo = makeRepo(webApp());
+    await createApp('heal', repo, { selfHeal: true });
+    await healthyAt('heal', repo.git('rev-parse', 'HEAD'));
+    assert.strictEqual((await t.kubectl(['scale', 'deployment', 'web', '-n', 'heal', '--replicas=4'])).code, 0);
+    await eventually(async () => (await t.json(['get', 'deployment', 'web', '-n', 'heal'])).spec.replicas === 2, 5_000, 'replicas healed back to 2');
+
+    const repo2 = makeRepo(webApp());
+    await createApp('drift', repo2, { selfHeal: false });
+    await healthyAt('drift', repo2.git('rev-parse', 'HEAD'));
+    assert.strictEqual((await t.kubectl(['patch', 'configmap', 'settings', '-n', 'drift', '--type=merge', '-p', '{"data":{"greeting":"edited"}}'])).code, 0);
+    const app = await waitApp('drift', 'OutOfSync', (a) => a.status?.sync?.status === 'OutOfSync');
+    assert.strictEqual(app.status!.resources!.find((r) => r.kind === 'ConfigMap')!.status, 'OutOfSync');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.strictEqual((await t.json(['get', 'configmap', 'settings', '-n', 'drift'])).data.greeting, 'edited');
+  });
+
+  it('autoRollback: a commit whose pods crash-loop is rolled back to the last Healthy entry, and says why', async () => {
+    const repo = makeRepo(webApp());
+    await createApp('autorb', repo, { autoRollback: true });
+    await healthyAt('autorb', repo.git('rev-parse', 'HEAD'));
+    repo.write('app/web.yaml', webApp({ image: 'nginx:broken', podAnnotations: { 'sim.slipway.dev/crash-on-start': 'true' } })['app/web.yaml']);
+    const bad = repo.commit('crashing image');
+    const app = await waitApp('autorb', 'rolled back', (a) => a.status?.pinned?.id === 1 && a.status.health?.status === 'Healthy', 60_000);
+    const entries = app.status!.history!;
+    const badEntry = entries.find((h) => h.revision === bad)!;
+    assert.strictEqual(badEntry.health, 'Degraded');
+    const last = entries.at(-1)!;
+    assert.strictEqual(last.trigger, 'autoRollback');
+    assert.match(last.message!, new RegExp(`#${badEntry.id} \\(${bad.slice(0, 7)}\\) left the app Degraded`));
+    assert.ok(app.status!.conditions!.some((c) => c.type === 'AutoRollback' && /rolled back to #1/.test(c.message)));
+    assert.strictEqual(await image('autorb'), 'nginx:1.25');
+  });
+
+  it('a bare repository used as a remote URL is cloned, synced, and fetched on refresh', async () => {
+    const work = makeRepo(webApp());
+    const bare = path.join(tempDir('slipway-bare-'), 'app.git');
+    execFileSync('git', ['clone', '-q', '--bare', work.dir, bare]);
+    await createApp('remote', `file://${bare}`);
+    await healthyAt('remote', work.git('rev-parse', 'HEAD'));
+    work.write('app/web.yaml', webApp({ image: 'nginx:1.26' })['app/web.yaml']);
+    const sha2 = work.commit('remote change');
+    work.git('push', '-q', bare, 'main');
+    await operate('remote', { refresh: {} });
+    await healthyAt('remote', sha2);
+    assert.strictEqual(await image('remote'), 'nginx:1.26');
+  });
+
+  it('a restarted syncer keeps the history and picks up commits made while it was down', async () => {
+    const repo = makeRepo(webApp());
+    await createApp('restart', repo);
+    await healthyAt('restart', repo.git('rev-parse', 'HEAD'));
+    await controller.stop();
+    repo.write('app/web.yaml', webApp({ image: 'nginx:1.26' })['app/web.yaml']);
+    const sha2 = repo.commit('while down');
+    await startController();
+    const app = await healthyAt('restart', sha2);
+    assert.deepStrictEqual(app.status!.history!.map((h) => h.subject), ['first', 'while down']);
+    assert.strictEqual(await image('restart'), 'nginx:1.26');
+  });
+});
