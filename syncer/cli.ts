@@ -431,7 +431,16 @@ async function runCommand(cmd: string, argv: string[]): Promise<void> {
         : `${cmd} takes ${want.length ? want.join(' ') : 'no arguments'}, got ${positionals.join(' ')}; see \`slipway ${cmd} --help\``,
     );
   }
-  const code = await spec.run(values as Values, positionals);
+  let code: number;
+  try {
+    code = await spec.run(values as Values, positionals);
+  } catch (e: any) {
+    // the embedded cluster lives only as long as `slipway up` (or `slipway cluster`) runs
+    if (e?.constructor?.name === 'KubeApiError' && e.reason === 'Unreachable') {
+      fail(`${e.message}\nIs the cluster running? \`slipway up\` starts the embedded one with its syncer.`, 2);
+    }
+    throw e;
+  }
   // open keep-alive sockets or a watch must not hold the process: leave once stdout is flushed
   process.stdout.write('', () => process.exit(code));
 }
@@ -453,4 +462,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => fail(e?.message ?? String(e), typeof e?.code === 'number' && e?.constructor?.name === 'CommandError' ? e.code : e?.constructor?.name === 'UsageError' || e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || e?.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ? 2 : 1));
+/** The exit code for an error: a CommandError's own; 2 for usage errors; else 1. */
+function exitCodeOf(e: any): number {
+  const name = e?.constructor?.name;
+  if (name === 'CommandError' && typeof e.code === 'number') return e.code;
+  return name === 'UsageError' ? 2 : 1;
+}
+
+main().catch((e) => fail(e?.message ?? String(e), exitCodeOf(e)));

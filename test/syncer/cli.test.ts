@@ -142,13 +142,12 @@ describe('slipway commands against `slipway up`', function () {
   });
 
   it('status shows sync, health, resources and history; --output json gives the status', async () => {
-    const text = await slipway(['status']);
+    const [text, json] = await Promise.all([slipway(['status']), slipway(['status', '--output', 'json'])]);
     assert.strictEqual(text.code, 0, text.stderr);
     assert.match(text.stdout, new RegExp(`^shop: Synced ${shas[0].slice(0, 7)} · Healthy`, 'm'));
     assert.match(text.stdout, /^  Deployment\/default\/web +Synced +Healthy +2 of 2 replicas available$/m);
     assert.match(text.stdout, /^  Secret\/default\/db +Synced/m);
     assert.match(text.stdout, new RegExp(`^\\*  +1 +${shas[0].slice(0, 7)} .* Succeeded +Healthy +commit +first +Ada <ada@example.com>$`, 'm'));
-    const json = await slipway(['status', '--output', 'json']);
     assert.strictEqual(json.code, 0, json.stderr);
     const st = JSON.parse(json.stdout);
     assert.deepStrictEqual([st.sync.status, st.sync.revision, st.health.status], ['Synced', shas[0], 'Healthy']);
@@ -285,26 +284,32 @@ describe('slipway commands against `slipway up`', function () {
     assert.strictEqual((await slipway(['status'])).code, 0);
   });
 
-  it('errors say what to do, with exit codes: unknown app or history ID, no cluster, a bad argument', async () => {
-    const noApp = await slipway(['status', '--app', 'nope']);
+  it('errors say what to do, with exit codes: unknown app, history ID or revision, no cluster, a bad argument', async () => {
+    const [noApp, noId, badId, noCluster, badType, noWorkload, noRevision] = await Promise.all([
+      slipway(['status', '--app', 'nope']),
+      slipway(['rollback', '42']),
+      slipway(['rollback', 'latest']),
+      slipway(['history', '--state', path.join(dir, 'nowhere')], { state: false }),
+      slipway(['logs', 'svc/web']),
+      slipway(['logs', 'deploy/nope']),
+      slipway(['sync', '--revision', 'deadbeef']),
+    ]);
     assert.strictEqual(noApp.code, 2);
     assert.match(noApp.stderr, /no Application "nope" in namespace default/);
-    const noId = await slipway(['rollback', '42']);
     assert.strictEqual(noId.code, 1);
     assert.match(noId.stderr, /no history entry #42/);
     assert.match(noId.stderr, new RegExp(`#1 ${shas[0].slice(0, 7)} first`));
-    const badId = await slipway(['rollback', 'latest']);
     assert.strictEqual(badId.code, 2);
     assert.match(badId.stderr, /history ID/);
-    const noCluster = await slipway(['history', '--state', path.join(dir, 'nowhere')], { state: false });
     assert.strictEqual(noCluster.code, 2);
     assert.match(noCluster.stderr, /no cluster in .*nowhere.*slipway up --state/);
-    const badType = await slipway(['logs', 'svc/web']);
     assert.strictEqual(badType.code, 2);
     assert.match(badType.stderr, /deploy\//);
-    const noWorkload = await slipway(['logs', 'deploy/nope']);
     assert.strictEqual(noWorkload.code, 1);
     assert.match(noWorkload.stderr, /no Deployment nope in namespace default/);
+    // the syncer refuses it: the command reports that and exits 1
+    assert.strictEqual(noRevision.code, 1, noRevision.stdout + noRevision.stderr);
+    assert.match(noRevision.stdout, /^sync: Failed: unknown revision deadbeef/m);
   });
 
   it('diff of a commit with invalid manifests lists file:line errors and exits 2', async () => {
@@ -318,6 +323,9 @@ describe('slipway commands against `slipway up`', function () {
   it('slipway up stops on SIGINT with exit code 0', async () => {
     up.kill('SIGINT');
     assert.strictEqual(await upExit, 0, upOutput);
+    const gone = await slipway(['status']);
+    assert.strictEqual(gone.code, 2);
+    assert.match(gone.stderr, /cannot reach the cluster[\s\S]*`slipway up`/);
   });
 });
 
