@@ -107,7 +107,7 @@ export async function diff(o: DiffOptions, io: CommandIO): Promise<number> {
     const desired = await loadDesired(t.client, app, path.resolve(o.state ?? '.slipway', 'cli'));
     const rev = short(desired.revision);
     if (desired.problems.length) {
-      const lines = [`${app.metadata.name}: ${rev} has ${desired.problems.length} invalid manifest field${desired.problems.length === 1 ? '' : 's'}; a sync would apply nothing of it. Fix them and commit:`];
+      const lines = [`${app.metadata.name}: ${rev} has ${desired.problems.length} invalid manifest field${desired.problems.length === 1 ? '' : 's'}; a sync would apply nothing of it. Fix, commit, and look again:`];
       for (const p of desired.problems) lines.push(`  ${p.file}:${p.line}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
       if (o.output === 'json') io.out(json({ revision: desired.revision, problems: desired.problems }));
       throw new CommandError(lines.join('\n'), 2);

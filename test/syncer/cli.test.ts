@@ -317,7 +317,8 @@ describe('slipway commands against `slipway up`', function () {
     const r = await slipway(['diff']);
     assert.strictEqual(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /invalid manifest/);
-    assert.match(r.stderr, /^  shop\/broken\.yaml:\d+/m);
+    assert.match(r.stderr, /^  shop\/broken\.yaml:6 data\.n: .*string/m);
+    assert.match(r.stderr, /^  shop\/broken\.yaml:7 data\.list: .*string/m);
   });
 
   it('slipway up stops on SIGINT with exit code 0', async () => {
