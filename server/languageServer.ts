@@ -26,6 +26,8 @@ export const CUSTOM_RESOURCE_DEFINITIONS_NOTIFICATION = 'slipway/customResourceD
 /** Debounce of validation while a document changes; opening validates at once. */
 const CHANGE_DELAY_MS = 5;
 const WORKSPACE_DELAY_MS = 30;
+/** How long the first validation waits for the workspace scan before it goes ahead. */
+const SCAN_WAIT_MS = 1500;
 
 export function normalizeUri(uri: string): string {
   if (!uri.startsWith('file:')) return uri;
@@ -45,6 +47,8 @@ export function startServer(connection: Connection): void {
   let dynamicWatchers = false;
   let folders: string[] = [];
   let scanning: Promise<void> = Promise.resolve();
+  let scanned = true;
+  let validatedBeforeScan = false;
   let shuttingDown = false;
   const timers = new Map<string, NodeJS.Timeout>();
   const published = new Map<string, string>();
@@ -71,7 +75,11 @@ export function startServer(connection: Connection): void {
   };
 
   async function validate(uri: string, onlyIfChanged: boolean): Promise<void> {
-    await scanning;
+    if (!scanned) {
+      // a huge workspace must not hold back the first diagnostics for long; they are redone after the scan
+      await Promise.race([scanning, new Promise((resolve) => setTimeout(resolve, SCAN_WAIT_MS))]);
+      if (!scanned) validatedBeforeScan = true;
+    }
     const doc = documents.get(uri);
     if (!doc || shuttingDown) return;
     const version = doc.version;
@@ -154,7 +162,13 @@ export function startServer(connection: Connection): void {
     initialSettings = readSettings(params.initializationOptions?.settings ?? params.initializationOptions, DEFAULT_SETTINGS);
     settings = initialSettings;
     // start reading the workspace at once; validation waits for it so the first diagnostics are complete
-    scanning = scan().catch((e) => log(`workspace scan failed: ${e}`));
+    scanned = false;
+    scanning = scan()
+      .catch((e) => log(`workspace scan failed: ${e}`))
+      .finally(() => {
+        scanned = true;
+        if (validatedBeforeScan) revalidateAll();
+      });
     // compile the common kinds' validators now rather than on the first document opened
     guard('warm-up', undefined, warmUp);
     return {

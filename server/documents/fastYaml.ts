@@ -24,7 +24,11 @@ const INDICATOR_START = /^[\[\]{},&*!|>'"%@`#?:-]/;
 
 /** The core schema's resolution of a plain scalar, as the `yaml` package does it. */
 export function resolvePlain(raw: string): unknown {
-  if (raw === '' || NULL.test(raw)) return null;
+  if (raw === '') return null;
+  // most scalars start with a letter that no null, boolean or number starts with
+  const c = raw.charCodeAt(0);
+  if ((c >= 97 && c <= 122 && c !== 116 && c !== 102 && c !== 110) || (c >= 65 && c <= 90 && c !== 84 && c !== 70 && c !== 78) || c === 47 || c === 95) return raw;
+  if (NULL.test(raw)) return null;
   if (BOOL.test(raw)) return raw[0] === 't' || raw[0] === 'T';
   if (INT.test(raw)) return parseInt(raw, 10);
   if (OCT.test(raw)) return parseInt(raw.slice(2), 8);
@@ -32,6 +36,13 @@ export function resolvePlain(raw: string): unknown {
   if (SPECIAL_FLOAT.test(raw)) return raw.slice(-3).toLowerCase() === 'nan' ? NaN : raw[0] === '-' ? -Infinity : Infinity;
   if (FLOAT_EXP.test(raw) || FLOAT.test(raw)) return parseFloat(raw);
   return raw;
+}
+
+/** indexOf that stops at `end` instead of searching the rest of the text. */
+function indexBefore(t: string, ch: string, from: number, end: number): number {
+  const c = ch.charCodeAt(0);
+  for (let i = from; i < end; i++) if (t.charCodeAt(i) === c) return i;
+  return -1;
 }
 
 interface Line {
@@ -202,8 +213,8 @@ class Parser {
       let p = pos + 1;
       let s = '';
       for (;;) {
-        const q = t.indexOf("'", p);
-        if (q < 0 || q >= line.end) throw new Unsupported();
+        const q = indexBefore(t, "'", p, line.end);
+        if (q < 0) throw new Unsupported();
         s += t.slice(p, q);
         if (t[q + 1] === "'") { s += "'"; p = q + 2; continue; }
         end = q + 1;
@@ -211,8 +222,8 @@ class Parser {
       }
       value = s;
     } else if (c === '"') {
-      const q = t.indexOf('"', pos + 1);
-      if (q < 0 || q >= line.end) throw new Unsupported();
+      const q = indexBefore(t, '"', pos + 1, line.end);
+      if (q < 0) throw new Unsupported();
       const s = t.slice(pos + 1, q);
       if (s.includes('\\')) throw new Unsupported();
       value = s;
@@ -226,8 +237,9 @@ class Parser {
     } else {
       if (INDICATOR_START.test(c)) throw new Unsupported();
       let e = line.end;
-      const hash = t.indexOf(' #', pos);
-      if (hash >= 0 && hash < e) e = hash;
+      for (let q = pos + 1; q < e; q++) {
+        if (t.charCodeAt(q) === 35 && t.charCodeAt(q - 1) === 32) { e = q - 1; break; }
+      }
       while (e > pos && t.charCodeAt(e - 1) === 32) e--;
       const raw = t.slice(pos, e);
       if (raw.includes(': ') || raw.endsWith(':')) throw new Unsupported();

@@ -16,8 +16,7 @@ export class YamlDoc {
   readonly tree: YNode | undefined;
   readonly value: unknown;
   readonly errors: SyntaxProblem[];
-  /** line starts of the text the offsets refer to */
-  readonly starts: number[];
+  private lineStartsCache: number[] | undefined;
   /** which apiVersion and kind it declares, when both are strings: a Kubernetes object */
   readonly kube: KubeIdentity | undefined;
   /** where the document's own content starts and ends (offsets) */
@@ -30,10 +29,15 @@ export class YamlDoc {
     this.value = parsed.value;
     this.errors = parsed.errors;
     this.span = parsed.span;
-    this.starts = starts ?? lineStarts(text);
+    this.lineStartsCache = starts;
     const apiVersion = scalarString(nodeAtPath(this.tree, ['apiVersion']));
     const kind = scalarString(nodeAtPath(this.tree, ['kind']));
     this.kube = apiVersion !== undefined && kind !== undefined && this.tree?.kind === 'map' ? { apiVersion, kind } : undefined;
+  }
+
+  /** line starts of the text the offsets refer to */
+  get starts(): number[] {
+    return (this.lineStartsCache ??= lineStarts(this.text));
   }
 
   pos(offset: number): Pos {
