@@ -5,7 +5,23 @@ import * as assert from 'assert';
 import { parseDocument } from 'yaml';
 import { parseFast } from '../../server/documents/fastYaml';
 import { parseFile } from '../../server/documents/parsedFile';
+import { YNode } from '../../server/documents/yamlTree';
 import { corpus, mutate, rng } from './mutations';
+
+/** Every key's offsets cover the key's text; every scalar's cover its source. */
+function checkOffsets(text: string, node: YNode | undefined): void {
+  if (!node) return;
+  if (node.kind === 'map') {
+    for (const p of node.pairs) {
+      assert.strictEqual(text.slice(p.keyStart, p.keyEnd), p.key, JSON.stringify(text));
+      checkOffsets(text, p.value);
+    }
+  } else if (node.kind === 'seq') {
+    for (const it of node.items) checkOffsets(text, it);
+  } else if (!node.empty && typeof node.value === 'string' && !/^["'|]/.test(text[node.start])) {
+    assert.strictEqual(text.slice(node.start, node.end), node.value, JSON.stringify(text));
+  }
+}
 
 function reference(text: string): { ok: boolean; value?: unknown } {
   const doc = parseDocument(text, { uniqueKeys: true, logLevel: 'error' });
@@ -43,6 +59,7 @@ describe('fast YAML parser', function () {
         const ref = reference(doc.text);
         assert.ok(ref.ok, `accepted what yaml rejects:\n${JSON.stringify(doc.text)}`);
         assert.deepStrictEqual(fast.value, ref.value ?? null, JSON.stringify(doc.text));
+        checkOffsets(doc.text, fast.tree);
       }
     }
     assert.ok(accepted > 500, `accepted ${accepted}`);
