@@ -51,6 +51,8 @@ export interface ApplicationOperation {
   refresh?: Record<string, never>;
   /** who asked, for the history entry */
   initiatedBy?: string;
+  /** echoed as status.operationState.requestId once carried out, so the asker knows its request is done */
+  id?: string;
 }
 
 export interface ApplicationSpec {
@@ -120,6 +122,7 @@ export interface ApplicationStatus {
     startedAt: string;
     finishedAt?: string;
     revision?: string;
+    requestId?: string;
   };
   conditions?: ApplicationCondition[];
   history?: HistoryEntry[];
@@ -189,6 +192,7 @@ const applicationSchema = {
             resume: { type: 'object' },
             refresh: { type: 'object' },
             initiatedBy: str,
+            id: str,
           },
         },
       },
@@ -210,7 +214,7 @@ const applicationSchema = {
         },
         operationState: {
           type: 'object',
-          properties: { operation: str, phase: str, message: str, startedAt: str, finishedAt: str, revision: str },
+          properties: { operation: str, phase: str, message: str, startedAt: str, finishedAt: str, revision: str, requestId: str },
         },
         conditions: {
           type: 'array',

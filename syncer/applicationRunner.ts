@@ -16,8 +16,8 @@ import {
 } from '../kube/application';
 import { deepClone, deepEqual } from '../kube/objects';
 import { DesiredState, DesiredStateLoader } from './desiredState';
-import { GitSource } from './git/source';
-import { RestClient } from './kube/restClient';
+import { CommitInfo, GitSource } from './git/source';
+import { KubeApiError, RestClient } from './kube/restClient';
 import { LiveState } from './liveState';
 import { compare } from './resourceStatus';
 import { syncResources, uniqueTypes } from './sync';
@@ -32,6 +32,7 @@ export interface RunnerDeps {
 }
 
 const RETRY_FAILED_SYNC_MS = 30_000;
+const RUNNING_STATUS_AFTER_MS = 250;
 const NOT_APPLIED = 'not applied:';
 
 function now(): string {
@@ -81,6 +82,9 @@ export class ApplicationRunner {
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
   private lastWritten?: ApplicationStatus;
+  /** the Application generation whose spec.operation was last carried out */
+  private handledGeneration = 0;
+  private readonly commits = new Map<string, CommitInfo>();
   /** resource key → the resourceVersion a self-heal left it at */
   private readonly healedAt = new Map<string, string>();
   private firstPass = true;
@@ -190,6 +194,16 @@ export class ApplicationRunner {
     return d;
   }
 
+  private async commitInfo(sha: string): Promise<CommitInfo> {
+    let info = this.commits.get(sha);
+    if (!info) {
+      info = await this.source!.commitInfo(sha);
+      if (this.commits.size > 64) this.commits.delete(this.commits.keys().next().value!);
+      this.commits.set(sha, info);
+    }
+    return info;
+  }
+
   private async writeStatus(st: ApplicationStatus): Promise<void> {
     const comparable = (s: ApplicationStatus | undefined) => ({ ...s, reconciledAt: undefined });
     if (this.lastWritten && deepEqual(comparable(this.lastWritten), comparable(st))) return;
@@ -201,8 +215,26 @@ export class ApplicationRunner {
     if (updated?.metadata) this.app = { ...this.app, status: updated.status };
   }
 
-  private async clearOperation(): Promise<void> {
-    await this.deps.client.mergePatch(this.ref(), { spec: { operation: null } });
+  /** Removes the request just carried out, unless a newer one replaced it meanwhile (that one runs next). */
+  private async clearOperation(op: ApplicationOperation): Promise<void> {
+    try {
+      const updated = await this.deps.client.request(
+        'PATCH',
+        await this.deps.client.path(this.ref()),
+        [
+          { op: 'test', path: '/spec/operation', value: op },
+          { op: 'remove', path: '/spec/operation' },
+        ],
+        'application/json-patch+json',
+      );
+      if (updated?.metadata) {
+        this.app = updated;
+        this.handledGeneration = Math.max(this.handledGeneration, updated.metadata.generation ?? 0);
+      }
+    } catch (e) {
+      if (!(e instanceof KubeApiError && (e.status === 409 || e.status === 422))) throw e;
+      this.schedule(0);
+    }
   }
 
   private async reconcile(): Promise<void> {
@@ -220,10 +252,14 @@ export class ApplicationRunner {
       return;
     }
     const op = this.app.spec?.operation;
-    if (op && Object.keys(op).some((k) => k !== 'initiatedBy')) {
+    const generation = (this.app.metadata as any).generation ?? 0;
+    // our own status writes echo the app back with the request still in it: carry each request out once
+    if (op && Object.keys(op).some((k) => k !== 'initiatedBy' && k !== 'id') && generation > this.handledGeneration) {
+      this.handledGeneration = generation;
       await this.handleOperation(op, st, source);
+      if (op.id && st.operationState) st.operationState.requestId = op.id;
       await this.writeStatus(st);
-      await this.clearOperation();
+      await this.clearOperation(op);
       return;
     }
     await this.reconcileRevision(st, source);
@@ -241,7 +277,7 @@ export class ApplicationRunner {
       const message = `${desired.problems.length} invalid manifest field${desired.problems.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} at ${short(target)}; nothing of it is applied${st.lastGoodRevision ? ` and ${short(st.lastGoodRevision)} stays live` : ''}`;
       setCondition(st, 'InvalidManifest', 'ValidationFailed', message, desired.problems.slice(0, 50));
       if (policy.automated && last?.revision !== target) {
-        const info = await source.commitInfo(target);
+        const info = await this.commitInfo(target);
         this.addHistory(st, { revision: target, subject: info.subject, author: info.author, startedAt: now(), finishedAt: now(), result: 'Failed', trigger: 'commit', message: `${NOT_APPLIED} ${message}` });
         for (const p of desired.problems) this.log(`error ${p.file}:${p.line}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
       }
@@ -312,9 +348,12 @@ export class ApplicationRunner {
 
   private async performSync(st: ApplicationStatus, desired: DesiredState, trigger: string, message?: string): Promise<HistoryEntry> {
     const startedAt = now();
-    const info = await this.source!.commitInfo(desired.revision);
+    const info = await this.commitInfo(desired.revision);
     st.operationState = { operation: trigger, phase: 'Running', startedAt, revision: desired.revision, message: `syncing ${short(desired.revision)}: ${info.subject}` };
-    await this.writeStatus(st);
+    // a sync that takes a while shows as Running; a quick one only writes its outcome
+    const running = deepClone(st);
+    let runningWrite: Promise<void> | undefined;
+    const runningTimer = setTimeout(() => (runningWrite = this.writeStatus(running).catch(() => undefined)), RUNNING_STATUS_AFTER_MS);
     this.log(`sync ${short(desired.revision)} (${trigger}): ${info.subject}`);
     const policy = syncPolicyOf(this.app);
     const outcome = await syncResources(desired, {
@@ -325,6 +364,8 @@ export class ApplicationRunner {
       ensureNamespaces: [this.app.spec.destination?.namespace || this.app.metadata.namespace || 'default'],
       waveTimeoutMs: this.deps.waveTimeoutMs,
     });
+    clearTimeout(runningTimer);
+    await runningWrite;
     const cmp = compare(desired, this.live);
     const entry = this.addHistory(st, {
       revision: desired.revision,

@@ -1,6 +1,7 @@
 // Asking the syncer for work: the request goes into the Application's spec.operation (a merge patch, so kubectl
 // and the editor can do the same), and the answer is status.operationState once the syncer has cleared the request.
 import * as os from 'os';
+import { randomUUID } from 'crypto';
 import { Application, ApplicationOperation, ApplicationStatus, HistoryEntry } from '../../kube/application';
 import { RestClient } from '../kube/restClient';
 import { CommandError, CommandIO, json, OutputFormat, short } from './output';
@@ -45,7 +46,9 @@ export async function runOperation(client: RestClient, app: Application, request
   const ref = appRef(app);
   if (pending(app)) o.io?.err(`note: replacing a request nobody has carried out yet: ${JSON.stringify(app.spec.operation)}`);
   // every kind of request is named, so a merge patch replaces an earlier one instead of merging with it
-  const operation: Record<string, unknown> = { sync: null, rollback: null, resume: null, refresh: null, ...request, initiatedBy: initiatedBy(command) };
+  // the syncer echoes the id into status.operationState.requestId when done: no clock comparison across hosts
+  const id = randomUUID();
+  const operation: Record<string, unknown> = { sync: null, rollback: null, resume: null, refresh: null, ...request, initiatedBy: initiatedBy(command), id };
   const requestedAt = Date.now();
   await client.mergePatch(ref, { spec: { operation } });
   const deadline = requestedAt + o.timeoutMs;
@@ -58,9 +61,9 @@ export async function runOperation(client: RestClient, app: Application, request
       lastMessage = st.message;
       o.io?.out(`${st.operation}: ${st.message}`);
     }
+    if (st?.requestId === id && st.phase !== 'Running') return { app: now, state: st };
     if (!pending(now)) {
-      if (fresh(st) && st.phase !== 'Running') return { app: now, state: st };
-      if (!fresh(st)) {
+      if (st?.requestId !== id) {
         throw new CommandError(`the request was cleared before the syncer carried it out (it was finishing an earlier operation, or someone removed spec.operation); run \`slipway ${command}\` again`);
       }
     }
