@@ -7,7 +7,7 @@ import { splitApiVersion } from '../kube/registry';
 import { SourceFile } from './git/source';
 import { Manifest, parseManifestsChecked } from './manifests';
 import { waveOf } from './plan';
-import { CustomKinds, customKindsOf, isNamespaced, validateManifests } from './validate';
+import { checkEach, CustomKinds, customKindsOf, duplicates, isNamespaced } from './validate';
 
 export interface ResourceRef {
   apiVersion: string;
@@ -47,45 +47,68 @@ export interface PrepareOptions {
   clusterCrds: any[];
 }
 
-export class DesiredStateLoader {
-  private readonly parsed = new Map<string, ReturnType<typeof parseManifestsChecked>>();
+interface FileEntry {
+  parsed: ReturnType<typeof parseManifestsChecked>;
+  /** problems of each manifest on its own, for one set of known custom kinds */
+  checked?: { customKey: string; problems: ManifestErrorStatus[] };
+  /** the prepared resources, for one app, destination and set of known custom kinds */
+  prepared?: { key: string; resources: DesiredResource[] };
+}
 
-  /** Parses (or reuses) each file; drops cache entries for blobs no longer present. */
-  parse(files: SourceFile[]): { manifests: Manifest[]; problems: ManifestErrorStatus[] } {
-    const manifests: Manifest[] = [];
-    const problems: ManifestErrorStatus[] = [];
+export class DesiredStateLoader {
+  /** by blob id and path: a resync re-reads, re-checks and re-prepares only the files that changed */
+  private readonly files = new Map<string, FileEntry>();
+
+  build(revision: string, files: SourceFile[], opts: PrepareOptions): DesiredState {
+    const entries: FileEntry[] = [];
     const live = new Set<string>();
     for (const f of files) {
       const cacheKey = `${f.blob}:${f.path}`;
       live.add(cacheKey);
-      let r = this.parsed.get(cacheKey);
-      if (!r) this.parsed.set(cacheKey, (r = parseManifestsChecked(f.path, f.text)));
-      manifests.push(...r.manifests);
-      for (const e of r.errors) problems.push({ file: e.file, line: e.line, message: e.message.replace(/^.*?:\d+: /, '') });
+      let e = this.files.get(cacheKey);
+      if (!e) this.files.set(cacheKey, (e = { parsed: parseManifestsChecked(f.path, f.text) }));
+      entries.push(e);
     }
-    for (const k of this.parsed.keys()) if (!live.has(k)) this.parsed.delete(k);
-    return { manifests, problems };
-  }
+    for (const k of this.files.keys()) if (!live.has(k)) this.files.delete(k);
 
-  build(revision: string, files: SourceFile[], opts: PrepareOptions): DesiredState {
-    const { manifests, problems } = this.parse(files);
+    const manifests = entries.flatMap((e) => e.parsed.manifests);
+    const problems: ManifestErrorStatus[] = entries.flatMap((e) =>
+      e.parsed.errors.map((err) => ({ file: err.file, line: err.line, message: err.message.replace(/^.*?:\d+: /, '') })),
+    );
+    const revisionCrds = manifests.map((m) => m.object).filter((o) => o?.kind === 'CustomResourceDefinition' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('apiextensions.k8s.io/'));
     const custom: CustomKinds = customKindsOf(opts.clusterCrds);
-    customKindsOf(manifests.map((m) => m.object).filter((o) => o?.kind === 'CustomResourceDefinition' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('apiextensions.k8s.io/')), custom);
-    problems.push(...validateManifests(manifests, custom));
+    customKindsOf(revisionCrds, custom);
+    // what the custom kinds are: CRD specs change their generation; the revision's own CRDs are part of its text
+    const customKey = [
+      ...opts.clusterCrds.map((c) => `${c.metadata?.uid}@${c.metadata?.generation}`),
+      ...revisionCrds.map((c) => JSON.stringify(c.spec ?? null)),
+    ].join('|');
+    for (const e of entries) {
+      if (e.checked?.customKey !== customKey) e.checked = { customKey, problems: checkEach(e.parsed.manifests, custom) };
+      problems.push(...e.checked.problems);
+    }
+    problems.push(...duplicates(manifests));
     const resources: DesiredResource[] = [];
     if (!problems.length) {
-      for (const m of manifests) {
-        const obj = deepClone(m.object);
-        obj.metadata ??= {};
-        if (isNamespaced(obj.apiVersion, obj.kind, custom)) obj.metadata.namespace ??= opts.namespace;
-        else delete obj.metadata.namespace;
-        obj.metadata.labels = { ...obj.metadata.labels, [INSTANCE_LABEL]: opts.app.name };
-        obj.metadata.annotations = { ...obj.metadata.annotations, [TRACKING_ANNOTATION]: `${opts.app.namespace}/${opts.app.name}` };
-        const ref = refOf(obj);
-        resources.push({ key: resourceKey(ref), ref, object: obj, manifest: m, wave: waveOf(obj) });
+      const prepKey = `${opts.app.namespace}/${opts.app.name}|${opts.namespace}|${customKey}`;
+      for (const e of entries) {
+        if (e.prepared?.key !== prepKey) e.prepared = { key: prepKey, resources: e.parsed.manifests.map((m) => prepare(m, opts, custom)) };
+        resources.push(...e.prepared.resources);
       }
     }
     problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
     return { revision, resources, problems };
   }
+}
+
+/** The object as applied: tracking label and annotation, and the destination namespace where none is written. */
+function prepare(m: Manifest, opts: PrepareOptions, custom: CustomKinds): DesiredResource {
+  const obj = deepClone(m.object);
+  obj.metadata ??= {};
+  if (isNamespaced(obj.apiVersion, obj.kind, custom)) obj.metadata.namespace ??= opts.namespace;
+  else delete obj.metadata.namespace;
+  obj.metadata.labels = { ...obj.metadata.labels, [INSTANCE_LABEL]: opts.app.name };
+  obj.metadata.annotations = { ...obj.metadata.annotations, [TRACKING_ANNOTATION]: `${opts.app.namespace}/${opts.app.name}` };
+  const ref = refOf(obj);
+  return { key: resourceKey(ref), ref, object: obj, manifest: m, wave: waveOf(obj) };
 }

@@ -34,7 +34,7 @@ export interface SyncOutcome {
   message: string;
 }
 
-const APPLY_CONCURRENCY = 8;
+const APPLY_CONCURRENCY = 16;
 const DEFAULT_WAVE_TIMEOUT_MS = 5 * 60_000;
 
 function describe(r: ResourceRef): string {

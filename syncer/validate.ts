@@ -37,9 +37,29 @@ export function isNamespaced(apiVersion: string, kind: string, custom: CustomKin
   return builtinScope.get(`${group}/${kind}`) ?? custom.get(`${group}/${kind}`)?.namespaced;
 }
 
+/** Every problem of these manifests, including the same object defined twice. */
 export function validateManifests(manifests: Manifest[], custom: CustomKinds): ManifestErrorStatus[] {
+  return [...checkEach(manifests, custom), ...duplicates(manifests)];
+}
+
+/** Objects defined more than once (by group, kind, namespace and name) across all manifests of a revision. */
+export function duplicates(manifests: Manifest[]): ManifestErrorStatus[] {
   const problems: ManifestErrorStatus[] = [];
   const seen = new Map<string, Manifest>();
+  for (const m of manifests) {
+    const o = m.object;
+    if (typeof o?.apiVersion !== 'string' || typeof o.kind !== 'string' || !o.metadata?.name) continue;
+    const key = `${splitApiVersion(o.apiVersion).group}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const first = seen.get(key);
+    if (first) problems.push({ file: m.file, line: lineOfField(m, ['metadata', 'name']), field: 'metadata.name', message: `${o.kind} "${o.metadata.name}" is also defined at ${first.file}:${first.line}` });
+    else seen.set(key, m);
+  }
+  return problems;
+}
+
+/** Each manifest judged on its own (schema, semantics, sync wave); cacheable per file. */
+export function checkEach(manifests: Manifest[], custom: CustomKinds): ManifestErrorStatus[] {
+  const problems: ManifestErrorStatus[] = [];
   for (const m of manifests) {
     const o = m.object;
     const at = (path: (string | number)[], message: string) =>
@@ -73,11 +93,6 @@ export function validateManifests(manifests: Manifest[], custom: CustomKinds): M
       const a = SYNC_WAVE_ANNOTATIONS.find((k) => o.metadata?.annotations?.[k] !== undefined)!;
       at(['metadata', 'annotations', a], `Invalid value: ${JSON.stringify(o.metadata.annotations[a])}: a sync wave must be an integer`);
     }
-    if (!o.metadata?.name) continue;
-    const key = `${splitApiVersion(o.apiVersion).group}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-    const first = seen.get(key);
-    if (first) at(['metadata', 'name'], `${o.kind} "${o.metadata.name}" is also defined at ${first.file}:${first.line}`);
-    else seen.set(key, m);
   }
   return problems;
 }
