@@ -1,0 +1,166 @@
+// Benchmarks of the syncer, as `slipway up` runs it: the embedded cluster and the syncer in one process, a
+// real git repository, real commits. Times run from the start of `git commit` to the syncer's
+// "synced" line (every resource of the revision applied through the API).
+//   node out/bench/syncer.js [sample|large|all] [commits=20] [manifests=2000]
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { startCluster } from '../cluster/embeddedCluster';
+import { APPLICATION_API_VERSION, APPLICATION_KIND } from '../kube/application';
+import { ApplicationController } from '../syncer/applicationController';
+import { loadKubeConfig, RestClient } from '../syncer/kube/restClient';
+
+const SAMPLE = path.resolve(__dirname, '../../samples/guestbook');
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@example.com' },
+  }).trim();
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+interface Harness {
+  repo: string;
+  /** commits and resolves with ms from the commit's start to the syncer's "synced" line for that commit */
+  commit(message: string, change: () => void): Promise<{ ms: number; line: string }>;
+  created(): Promise<{ ms: number; line: string }>;
+  stop(): Promise<void>;
+}
+
+async function harness(files: (repo: string) => void, appPath: string): Promise<Harness> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-syncer-'));
+  const repo = path.join(root, 'repo');
+  fs.mkdirSync(repo);
+  git(repo, 'init', '-q', '-b', 'main');
+  files(repo);
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', 'first');
+  const cluster = await startCluster({ stateDir: path.join(root, 'state'), nodes: 3 });
+  const client = new RestClient(loadKubeConfig(cluster.kubeconfig));
+  let waiter: { sha: string; resolve: (line: string) => void } | undefined;
+  const controller = new ApplicationController({
+    client,
+    stateDir: path.join(root, 'state'),
+    log: (_app, line) => {
+      const m = /^synced ([0-9a-f]{7}) /.exec(line);
+      if (m && waiter && waiter.sha.startsWith(m[1])) {
+        const w = waiter;
+        waiter = undefined;
+        w.resolve(line);
+      }
+      if (/FAILED|error/.test(line)) console.error(`  syncer: ${line}`);
+    },
+  });
+  await controller.start();
+  const waitFor = (sha: string) => new Promise<string>((resolve) => (waiter = { sha, resolve }));
+  return {
+    repo,
+    async created() {
+      const sha = git(repo, 'rev-parse', 'HEAD');
+      const t0 = performance.now();
+      const done = waitFor(sha);
+      await client.apply(
+        { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, metadata: { name: 'bench', namespace: 'default' }, spec: { source: { repo, branch: 'main', path: appPath }, syncPolicy: { automated: true, prune: true } } },
+        { fieldManager: 'bench', force: true },
+      );
+      const line = await done;
+      return { ms: performance.now() - t0, line };
+    },
+    async commit(message, change) {
+      change();
+      git(repo, 'add', '-A');
+      // the syncer cannot know the sha before the commit exists: wait for the next "synced" line and check it after
+      const t0 = performance.now();
+      let resolveLine!: (l: string) => void;
+      const got = new Promise<string>((r) => (resolveLine = r));
+      waiter = { sha: '', resolve: resolveLine };
+      git(repo, 'commit', '-q', '-m', message);
+      const sha = git(repo, 'rev-parse', 'HEAD');
+      if (waiter) waiter.sha = sha;
+      const line = await got;
+      return { ms: performance.now() - t0, line };
+    },
+    async stop() {
+      await controller.stop();
+      client.close();
+      await cluster.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+async function sample(commits: number): Promise<void> {
+  console.log(`sample: samples/guestbook, ${commits} commits each changing the ConfigMap`);
+  const h = await harness((repo) => fs.cpSync(SAMPLE, path.join(repo, 'guestbook'), { recursive: true }), 'guestbook');
+  const first = await h.created();
+  console.log(`  first sync of the sample: ${first.ms.toFixed(0)} ms (${first.line})`);
+  const times: number[] = [];
+  for (let i = 0; i < commits; i++) {
+    const r = await h.commit(`change ${i}`, () => {
+      const cfg = path.join(h.repo, 'guestbook/config.yaml');
+      fs.writeFileSync(cfg, fs.readFileSync(cfg, 'utf8').replace(/GUESTBOOK_TITLE: .*/, `GUESTBOOK_TITLE: "Slipway guestbook ${i}"`));
+    });
+    times.push(r.ms);
+    if (i === 0) console.log(`  first change: ${r.line}`);
+    // let the rollout settle so each commit is measured alone
+    await new Promise((res) => setTimeout(res, 150));
+  }
+  console.log(`  commit → all resources applied: median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)} (goal ≤ 150 ms)`);
+  await h.stop();
+}
+
+function largeRepo(repo: string, n: number): void {
+  // 2,000 manifests in 40 folders: ConfigMaps, Services and scaled-to-zero Deployments
+  for (let i = 0; i < n; i++) {
+    const dir = path.join(repo, 'apps', `team-${i % 40}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const kind = i % 10;
+    let text: string;
+    if (kind < 7) text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  labels: {team: team-${i % 40}}\ndata:\n  key: value-${i}\n  other: "${'x'.repeat(64)}"\n`;
+    else if (kind < 9) text = `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  selector: {app: app-${i}}\n  ports:\n    - port: 80\n      targetPort: 8080\n`;
+    else text = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}\nspec:\n  replicas: 0\n  selector:\n    matchLabels: {app: app-${i}}\n  template:\n    metadata:\n      labels: {app: app-${i}}\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.27\n          ports:\n            - containerPort: 8080\n`;
+    fs.writeFileSync(path.join(dir, `r-${i}.yaml`), text);
+  }
+}
+
+async function large(n: number, repeats: number): Promise<void> {
+  console.log(`large: ${n} manifests (70% ConfigMaps, 20% Services, 10% Deployments with 0 replicas) in 40 folders`);
+  const h = await harness((repo) => largeRepo(repo, n), 'apps');
+  const first = await h.created();
+  console.log(`  first sync: ${first.ms.toFixed(0)} ms (goal ≤ 5,000 ms) — ${first.line}`);
+  const noop: number[] = [];
+  const one: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    noop.push((await h.commit(`no-op ${i}`, () => fs.writeFileSync(path.join(h.repo, 'README.md'), `note ${i}\n`))).ms);
+    const r = await h.commit(`one file ${i}`, () => {
+      const f = path.join(h.repo, 'apps/team-3/r-3.yaml');
+      fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/key: value-.*/, `key: value-${i}`));
+    });
+    one.push(r.ms);
+    if (i === 0) console.log(`  one-file change: ${r.line}`);
+  }
+  console.log(`  no-op resync (commit outside the path): median ${median(noop).toFixed(0)} ms, max ${Math.max(...noop).toFixed(0)} (goal ≤ 200 ms)`);
+  console.log(`  one-file change: median ${median(one).toFixed(0)} ms, max ${Math.max(...one).toFixed(0)} (goal ≤ 150 ms)`);
+  await h.stop();
+}
+
+async function main(): Promise<void> {
+  const [which = 'all', commitsArg, manifestsArg] = process.argv.slice(2);
+  const commits = Number(commitsArg ?? 20);
+  const manifests = Number(manifestsArg ?? 2000);
+  if (which === 'sample' || which === 'all') await sample(commits);
+  if (which === 'large' || which === 'all') await large(manifests, Math.min(commits, 10));
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
