@@ -241,6 +241,69 @@ describe('syncer (real git, real cluster API)', function () {
     assert.strictEqual(await image('autorb'), 'nginx:1.25');
   });
 
+  it('applies in waves, each healthy before the next, and kinds in dependency order within a wave', async () => {
+    const files = webApp({ podAnnotations: { 'sim.slipway.dev/ready-after-seconds': '3' } });
+    files['app/web.yaml'] = files['app/web.yaml'].replace('kind: Deployment\nmetadata:\n  name: web\n', 'kind: Deployment\nmetadata:\n  name: web\n  annotations:\n    argocd.argoproj.io/sync-wave: "-1"\n');
+    files['app/web.yaml'] = files['app/web.yaml'].replace('    spec:\n      containers:', '    spec:\n      containers:').replace('          ports:\n            - containerPort: 80\n', '          ports:\n            - containerPort: 80\n          readinessProbe:\n            tcpSocket: {port: 80}\n            periodSeconds: 1\n');
+    files['app/after.yaml'] = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: after-web\n  annotations:\n    slipway.dev/sync-wave: "1"\ndata: {ready: "yes"}\n';
+    files['app/ns.yaml'] = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: waves-extra\n';
+    const repo = makeRepo(files);
+    const from = logs.length;
+    await createApp('waves', repo);
+    const app = await healthyAt('waves', repo.git('rev-parse', 'HEAD'));
+    const mine = logs.slice(from).filter((l) => l.startsWith('[waves]'));
+    const at = (re: RegExp) => mine.findIndex((l) => re.test(l));
+    if (process.env.SLIPWAY_TEST_DEBUG) console.log(mine);
+    // waves first (as Argo CD orders them), then kinds: the Namespace leads wave 0, before the ConfigMap and Service
+    assert.ok(at(/applied Namespace waves-extra/) >= 0 && at(/applied Namespace waves-extra/) < at(/applied ConfigMap waves\/settings/), mine.join('\n'));
+    assert.ok(at(/applied ConfigMap waves\/settings/) < at(/applied Service waves\/web/), mine.join('\n'));
+    assert.ok(at(/wave -1: waiting until healthy/) > at(/applied Deployment waves\/web/), mine.join('\n'));
+    assert.ok(at(/applied ConfigMap waves\/after-web/) > at(/wave -1: waiting until healthy/), mine.join('\n'));
+    // the ConfigMap of wave 1 was created only once the Deployment of wave -1 was available
+    const deploy = await t.json(['get', 'deployment', 'web', '-n', 'waves']);
+    const cm = await t.json(['get', 'configmap', 'after-web', '-n', 'waves']);
+    const available = deploy.status.conditions.find((c: any) => c.type === 'Available' && c.status === 'True');
+    assert.ok(Date.parse(cm.metadata.creationTimestamp) >= Date.parse(available.lastTransitionTime), `${cm.metadata.creationTimestamp} < ${available.lastTransitionTime}`);
+    assert.deepStrictEqual(app.status!.resources!.filter((r) => r.name !== 'waves-extra').map((r) => `${r.kind}:${r.wave}`).sort(), ['ConfigMap:0', 'ConfigMap:1', 'Deployment:-1', 'Service:0']);
+  });
+
+  it('a CRD and its custom resources in one revision: the CRD is applied and Established first', async () => {
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: {type: integer}
+`;
+    const repo = makeRepo({ 'app/crd.yaml': crd, 'app/widget.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n' });
+    await createApp('crds', repo);
+    await healthyAt('crds', repo.git('rev-parse', 'HEAD'));
+    const w = await t.json(['get', 'widgets', 'w1', '-n', 'crds']);
+    assert.strictEqual(w.spec.size, 3);
+    // a custom resource that breaks its CRD's schema is reported with file, line and field before anything is applied
+    repo.write('app/widget.yaml', 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: large\n');
+    repo.write('app/gadget.yaml', 'apiVersion: example.com/v1\nkind: Gadget\nmetadata:\n  name: g1\n');
+    const bad = repo.commit('bad widget');
+    const app = await waitApp('crds', 'InvalidManifest', (a) => !!a.status?.conditions?.some((c) => c.type === 'InvalidManifest' && c.message.includes(bad.slice(0, 7))));
+    const errors = app.status!.conditions!.find((c) => c.type === 'InvalidManifest')!.errors!.map((e) => `${e.file}:${e.line} ${e.field}: ${e.message}`);
+    assert.ok(errors.some((e) => e.startsWith('app/widget.yaml:6 spec.size:')), errors.join('\n'));
+    assert.ok(errors.some((e) => e.startsWith('app/gadget.yaml:2 kind:') && /no CustomResourceDefinition/.test(e)), errors.join('\n'));
+  });
+
   it('a bare repository used as a remote URL is cloned, synced, and fetched on refresh', async () => {
     const work = makeRepo(webApp());
     const bare = path.join(tempDir('slipway-bare-'), 'app.git');
