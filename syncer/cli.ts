@@ -237,15 +237,18 @@ async function cluster(argv: string[]): Promise<void> {
     const dir = path.resolve(values.apply);
     const manifests = loadManifestDir(dir);
     // the Kubernetes client library is large: load it only when something is to be applied
-    const { loadKubeConfig, serverSideApply } = await import('./kubeClient');
-    const kc = loadKubeConfig(c.kubeconfig);
-    // namespaces first so namespaced objects have somewhere to go
-    const ordered = [...manifests].sort((a, b) => Number(b.object.kind === 'Namespace') - Number(a.object.kind === 'Namespace'));
+    const { loadKubeConfig, RestClient } = await import('./kube/restClient');
+    const { kindRank } = await import('./plan');
+    const client = new RestClient(loadKubeConfig(c.kubeconfig));
+    // namespaces first so namespaced objects have somewhere to go, then the usual kind order
+    const ordered = [...manifests].sort((a, b) => kindRank(a.object.kind) - kindRank(b.object.kind));
     try {
-      const applied = await serverSideApply(kc, ordered.map((m) => m.object));
-      for (const o of applied) process.stdout.write(`  applied ${o.kind}/${o.metadata.name}${o.metadata.namespace ? ` in ${o.metadata.namespace}` : ''}\n`);
+      for (const m of ordered) {
+        const o = await client.apply(m.object, { fieldManager: 'slipway', force: true });
+        process.stdout.write(`  applied ${o.kind}/${o.metadata.name}${o.metadata.namespace ? ` in ${o.metadata.namespace}` : ''}\n`);
+      }
     } catch (e: any) {
-      process.stderr.write(`slipway: applying ${dir} failed: ${e.body?.message ?? e.message}\n`);
+      process.stderr.write(`slipway: applying ${dir} failed: ${e.message}\n`);
     }
   }
 }
