@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SimpleGit } from 'simple-git';
 import { readObjects, BlobReadStats } from './blobReader';
+import { ObjectReader, parseTree } from './objectReader';
 import { SourceError, gitMessage, redactUrl } from './errors';
 import { gitIn, isSha } from './gitCommand';
 import { KUSTOMIZATION_FILES, renderKustomization } from './kustomize';
@@ -96,6 +97,13 @@ export class GitSource {
   private renders = new Map<string, SourceFile>();
   private olderRenders = new Map<string, SourceFile>();
   private lastFiles?: { sha: string; files: SourceFile[] };
+  /** the path's tree id at lastFiles: a commit that leaves it alone needs no listing */
+  private lastTreeId?: string;
+  private reader?: ObjectReader;
+  private hasKustomizations = false;
+  // flattened trees by id (this listing's and the one before), so a listing re-reads only changed folders
+  private flatTrees = new Map<string, TreeEntry[]>();
+  private olderFlatTrees = new Map<string, TreeEntry[]>();
   private listeners = new Set<() => void>();
   private errorListeners = new Set<(e: SourceError) => void>();
   private fetchTimer?: NodeJS.Timeout;
@@ -131,6 +139,9 @@ export class GitSource {
 
   /** sha of the branch tip (no fetch) */
   async tip(): Promise<string> {
+    // the ref file answers without starting a process; git itself when the ref is packed or unusual
+    const fromFile = readLooseRef(this.commonDir, this.branch);
+    if (fromFile) return fromFile;
     try {
       return (await this.git.raw(['rev-parse', '--verify', `refs/heads/${this.branch}^{commit}`])).trim();
     } catch {
@@ -177,7 +188,14 @@ export class GitSource {
   async files(sha: string): Promise<SourceFile[]> {
     this.checkSha(sha);
     if (this.lastFiles?.sha === sha) return [...this.lastFiles.files];
-    const entries = await this.listTree(sha);
+    const root = await this.pathTree(sha);
+    if (this.lastFiles && root.id === this.lastTreeId && !this.hasKustomizations) {
+      this.lastFiles = { sha, files: this.lastFiles.files };
+      return [...this.lastFiles.files];
+    }
+    this.olderFlatTrees = this.flatTrees;
+    this.flatTrees = new Map();
+    const entries = await this.flatten(root.id, root.data);
     const tree = planTree(entries);
 
     const texts = new Map<string, string>();
@@ -204,6 +222,9 @@ export class GitSource {
     this.olderRenders = this.renders;
     this.renders = renders;
     this.lastFiles = { sha, files: out };
+    this.lastTreeId = root.id;
+    // a kustomization may reach outside the path (../base): its render depends on more than the path's tree
+    this.hasKustomizations = tree.kustomizations.length > 0;
     return [...out];
   }
 
@@ -261,6 +282,7 @@ export class GitSource {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.reader?.close();
     for (const stop of [...this.stops]) stop();
     if (this.fetchTimer) clearTimeout(this.fetchTimer);
     this.fetchTimer = undefined;
@@ -269,15 +291,38 @@ export class GitSource {
 
   // ---- reading
 
-  private async listTree(sha: string): Promise<TreeEntry[]> {
+  private objects(): ObjectReader {
+    return (this.reader ??= new ObjectReader(this.repoDir, this.blobStats()));
+  }
+
+  /** The tree at the source's path in a commit, read through the long-lived cat-file process. */
+  private async pathTree(sha: string): Promise<{ id: string; data: Buffer }> {
     const treeish = this.path === '.' ? `${sha}^{tree}` : `${sha}:${this.path}`;
-    let out: string;
-    try {
-      out = await this.git.raw(['ls-tree', '-r', '-t', '-z', '--full-name', treeish]);
-    } catch {
-      throw await this.missingPathError(sha);
+    const obj = await this.objects().read(treeish);
+    if (!obj || obj.type !== 'tree') throw await this.missingPathError(sha);
+    return obj;
+  }
+
+  /** Every entry below a tree, as `ls-tree -r -t` lists them; unchanged subtrees come from the last listing. */
+  private async flatten(id: string, data?: Buffer): Promise<TreeEntry[]> {
+    const known = this.flatTrees.get(id) ?? this.olderFlatTrees.get(id);
+    if (known) {
+      this.flatTrees.set(id, known);
+      return known;
     }
-    return parseLsTree(out);
+    if (!data) {
+      const obj = await this.objects().read(id);
+      if (!obj || obj.type !== 'tree') throw new SourceError(`${this.label}: tree ${id} is missing from the repository`);
+      data = obj.data;
+    }
+    const out: TreeEntry[] = [];
+    for (const e of parseTree(data, id.length / 2)) {
+      out.push(e);
+      if (e.type !== 'tree') continue;
+      for (const child of await this.flatten(e.id)) out.push({ ...child, path: `${e.path}/${child.path}` });
+    }
+    this.flatTrees.set(id, out);
+    return out;
   }
 
   private async missingPathError(sha: string): Promise<SourceError> {
@@ -516,3 +561,13 @@ async function isCloneOf(dir: string, url: string): Promise<boolean> {
   }
 }
 
+
+/** The sha a loose branch ref file holds, or undefined (packed, symbolic, or missing: ask git). */
+function readLooseRef(commonDir: string, branch: string): string | undefined {
+  try {
+    const text = fs.readFileSync(path.join(commonDir, 'refs', 'heads', ...branch.split('/')), 'utf8').trim();
+    return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(text) ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
