@@ -17,6 +17,7 @@ export interface ControllerOptions {
 
 export class ApplicationController {
   private informer?: Informer;
+  private crds?: Informer;
   private readonly runners = new Map<string, ApplicationRunner>();
   private stopped = false;
 
@@ -32,7 +33,19 @@ export class ApplicationController {
       type = await this.opts.client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND);
     }
     if (this.stopped) return;
+    // one watch of the cluster's CRDs for every app: custom resources are judged by them, and a new or changed
+    // CRD may make a rejected revision valid
+    const crdType = await this.opts.client.resourceType('apiextensions.k8s.io/v1', 'CustomResourceDefinition');
+    if (crdType) {
+      this.crds = new Informer(this.opts.client, crdType, {}, () => {
+        for (const r of this.runners.values()) r.schedule(50);
+      });
+      this.crds.start();
+      await this.crds.ready;
+    }
+    const crds = this.crds;
     const deps: RunnerDeps = {
+      crds: crds ? () => crds.list() : undefined,
       client: this.opts.client,
       stateDir: this.opts.stateDir,
       log: this.opts.log ?? (() => undefined),
@@ -66,6 +79,7 @@ export class ApplicationController {
   async stop(): Promise<void> {
     this.stopped = true;
     this.informer?.stop();
+    this.crds?.stop();
     await Promise.all([...this.runners.values()].map((r) => r.stop()));
     this.runners.clear();
   }

@@ -19,7 +19,7 @@ import { DesiredState, DesiredStateLoader } from './desiredState';
 import { CommitInfo, GitSource } from './git/source';
 import { KubeApiError, RestClient } from './kube/restClient';
 import { LiveState } from './liveState';
-import { compare } from './resourceStatus';
+import { compare, Comparison } from './resourceStatus';
 import { syncResources, uniqueTypes } from './sync';
 
 export interface RunnerDeps {
@@ -29,6 +29,8 @@ export interface RunnerDeps {
   log: (app: string, line: string) => void;
   fetchIntervalMs?: number;
   waveTimeoutMs?: number;
+  /** the cluster's CRDs, kept current by a watch the controller shares among apps */
+  crds?: () => any[];
 }
 
 const RETRY_FAILED_SYNC_MS = 30_000;
@@ -82,6 +84,10 @@ export class ApplicationRunner {
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
   private lastWritten?: ApplicationStatus;
+  /** resourceVersion of the Application as our last write left it */
+  private ownResourceVersion?: string;
+  /** destination namespaces known to exist */
+  private readonly ensured = new Set<string>();
   /** the Application generation whose spec.operation was last carried out */
   private handledGeneration = 0;
   private readonly commits = new Map<string, CommitInfo>();
@@ -106,6 +112,8 @@ export class ApplicationRunner {
 
   update(app: Application): void {
     this.app = app;
+    // the echo of our own write changes nothing we have not already seen
+    if (app.metadata && (app.metadata as any).resourceVersion === this.ownResourceVersion) return;
     this.schedule(0);
   }
 
@@ -179,10 +187,12 @@ export class ApplicationRunner {
   private retryAt = 0;
 
   private async desired(revision: string): Promise<DesiredState> {
-    const cached = this.desiredCache.get(revision);
+    const crds: any[] = this.deps.crds ? this.deps.crds() : ((await this.deps.client.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')).items ?? []);
+    // a revision is judged against the CRDs it sees: a new or changed CRD judges it again
+    const key = `${revision}|${crds.map((c) => `${c.metadata?.uid}@${c.metadata?.generation}`).join(',')}`;
+    const cached = this.desiredCache.get(key);
     if (cached) return cached;
     const files = await this.source!.files(revision);
-    const crds = (await this.deps.client.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')).items ?? [];
     const d = this.loader.build(revision, files, {
       app: { name: this.app.metadata.name, namespace: this.app.metadata.namespace ?? 'default' },
       namespace: this.app.spec.destination?.namespace || this.app.metadata.namespace || 'default',
@@ -190,7 +200,7 @@ export class ApplicationRunner {
     });
     // keep the few revisions in play (target, last good, rollback targets); drop the rest
     if (this.desiredCache.size > 8) this.desiredCache.delete(this.desiredCache.keys().next().value!);
-    this.desiredCache.set(revision, d);
+    this.desiredCache.set(key, d);
     return d;
   }
 
@@ -212,7 +222,10 @@ export class ApplicationRunner {
     // replace the whole status: a merge patch could not remove fields (a cleared pin, a resolved condition)
     const updated = await this.deps.client.request('PATCH', await this.deps.client.path(this.ref(), 'status'), [{ op: 'add', path: '/status', value: st }], 'application/json-patch+json');
     this.lastWritten = deepClone(st);
-    if (updated?.metadata) this.app = { ...this.app, status: updated.status };
+    if (updated?.metadata) {
+      this.app = updated;
+      this.ownResourceVersion = updated.metadata.resourceVersion;
+    }
   }
 
   /** Removes the request just carried out, unless a newer one replaced it meanwhile (that one runs next). */
@@ -229,6 +242,7 @@ export class ApplicationRunner {
       );
       if (updated?.metadata) {
         this.app = updated;
+        this.ownResourceVersion = updated.metadata.resourceVersion;
         this.handledGeneration = Math.max(this.handledGeneration, updated.metadata.generation ?? 0);
       }
     } catch (e) {
@@ -319,9 +333,9 @@ export class ApplicationRunner {
   }
 
   /** Refreshes resources, health, sync status and the latest history entry's health; returns the comparison. */
-  private async updateComparison(st: ApplicationStatus, desired: DesiredState | undefined, target: string) {
+  private async updateComparison(st: ApplicationStatus, desired: DesiredState | undefined, target: string, known?: Comparison) {
     const policy = syncPolicyOf(this.app);
-    const cmp = desired ? compare(desired, this.live) : { resources: [], outOfSync: new Set<string>(), health: { status: 'Missing' as const } };
+    const cmp: Comparison = known ?? (desired ? compare(desired, this.live) : { resources: [], outOfSync: new Set<string>(), health: { status: 'Missing' } });
     if (desired?.resources.some((r) => r.object.kind === 'Deployment' || r.object.kind === 'StatefulSet' || r.object.kind === 'DaemonSet' || r.object.kind === 'ReplicaSet')) await this.live.trackPods();
     st.resources = cmp.resources;
     st.health = cmp.health;
@@ -361,11 +375,12 @@ export class ApplicationRunner {
       live: this.live,
       prune: policy.prune,
       progress: (l) => this.log(l),
-      ensureNamespaces: [this.app.spec.destination?.namespace || this.app.metadata.namespace || 'default'],
+      ensureNamespaces: [this.app.spec.destination?.namespace || this.app.metadata.namespace || 'default'].filter((n) => !this.ensured.has(n)),
       waveTimeoutMs: this.deps.waveTimeoutMs,
     });
     clearTimeout(runningTimer);
     await runningWrite;
+    if (outcome.ok) this.ensured.add(this.app.spec.destination?.namespace || this.app.metadata.namespace || 'default');
     const cmp = compare(desired, this.live);
     const entry = this.addHistory(st, {
       revision: desired.revision,
@@ -386,7 +401,7 @@ export class ApplicationRunner {
       setCondition(st, 'SyncError', 'ApplyFailed', `sync of ${short(desired.revision)} failed: ${outcome.message}`);
     }
     this.log(`${outcome.ok ? 'synced' : 'sync FAILED'} ${short(desired.revision)} as history #${entry.id}: ${outcome.message}`);
-    await this.updateComparison(st, desired, desired.revision);
+    await this.updateComparison(st, desired, desired.revision, cmp);
     return entry;
   }
 

@@ -4,10 +4,13 @@
 import { INSTANCE_LABEL, TRACKING_ANNOTATION } from '../kube/application';
 import { Informer } from './kube/informer';
 import { RestClient } from './kube/restClient';
-import { ResourceRef } from './desiredState';
+import { DesiredResource, ResourceRef } from './desiredState';
+import { isOutOfSync } from './diff';
 
 export class LiveState {
   private readonly informers = new Map<string, Informer>();
+  /** desired object → the live resourceVersion it was last compared with, and the answer */
+  private readonly compared = new WeakMap<object, { rv: string | undefined; outOfSync: boolean }>();
   private pods?: Informer;
 
   constructor(
@@ -58,6 +61,20 @@ export class LiveState {
 
   get(ref: ResourceRef): any | undefined {
     return this.informerFor(ref)?.get(ref.namespace, ref.name);
+  }
+
+  /**
+   * Whether the live object differs from the desired one. Prepared objects are shared between revisions while
+   * their file is unchanged, so a resync compares again only what changed in git or in the cluster.
+   */
+  outOfSync(r: DesiredResource): boolean {
+    const live = this.get(r.ref);
+    const rv = live?.metadata?.resourceVersion;
+    const memo = this.compared.get(r.object);
+    if (memo && memo.rv === rv && rv !== undefined) return memo.outOfSync;
+    const outOfSync = isOutOfSync(r.object, live);
+    this.compared.set(r.object, { rv, outOfSync });
+    return outOfSync;
   }
 
   /** Records an object just applied. */

@@ -3,7 +3,6 @@
 import { HealthStatusCode, ResourceStatus } from '../kube/application';
 import { splitApiVersion } from '../kube/registry';
 import { DesiredState, refOf, resourceKey } from './desiredState';
-import { isOutOfSync } from './diff';
 import { healthOf, worstHealth } from './health';
 import { LiveState } from './liveState';
 import { keepOnPrune, podsFor } from './sync';
@@ -21,7 +20,7 @@ export function compare(desired: DesiredState, live: LiveState): Comparison {
   for (const r of desired.resources) {
     keys.add(r.key);
     const obj = live.get(r.ref);
-    const changed = isOutOfSync(r.object, obj);
+    const changed = live.outOfSync(r);
     if (changed) outOfSync.add(r.key);
     const h = healthOf(obj, { pods: obj ? podsFor(live, obj) : undefined });
     resources.push({

@@ -4,7 +4,6 @@
 // (the caller checks that before).
 import { FIELD_MANAGER, SYNC_OPTIONS_ANNOTATIONS } from '../kube/application';
 import { DesiredResource, DesiredState, refOf, resourceKey, ResourceRef } from './desiredState';
-import { isOutOfSync } from './diff';
 import { healthOf, needsPods, worstHealth } from './health';
 import { KubeApiError, RestClient } from './kube/restClient';
 import { LiveState } from './liveState';
@@ -108,7 +107,7 @@ export async function syncResources(desired: DesiredState, opts: SyncOptions): P
       const waveItems: DesiredResource[] = [];
       for (const step of steps.filter((s) => s.wave === wave)) {
         waveItems.push(...step.items);
-        const changed = step.items.filter((r) => isOutOfSync(r.object, live.get(r.ref)));
+        const changed = step.items.filter((r) => live.outOfSync(r));
         if (!changed.length) continue;
         if (waves.length > 1) say(`wave ${wave}: applying ${changed.map((r) => describe(r.ref)).join(', ')}`);
         await inParallel(changed, APPLY_CONCURRENCY, async (r) => {
