@@ -225,7 +225,7 @@ export class LanguageServerSession {
   async stop(timeoutMs = 5000): Promise<void> {
     this.memory.poll();
     this.memory.stop();
-    if (this.exited) return;
+    if (this.exited || this.child.exitCode !== null || this.child.signalCode !== null) return;
     const gone = new Promise<void>((r) => this.exitListeners.push(() => r()));
     try {
       await this.rpc.request('shutdown', null, timeoutMs);
