@@ -64,6 +64,7 @@ function parseArgs(argv: string[]): Options {
     switch (a) {
       case '--sizes':
         o.sizes = value().split(',').map(count);
+        for (const n of o.sizes) if (n < 9) throw new Error(`--sizes: ${n} documents is too few to seed every error apart from the edited one (at least 9)`);
         break;
       case '--server': {
         const v = value();
