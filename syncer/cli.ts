@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `slipway` command.
-import { parseArgs } from 'util';
+import { parseArgs, ParseArgsConfig } from 'util';
 import * as path from 'path';
 import { startCluster } from '../cluster/embeddedCluster';
 import { loadManifestDir } from './manifests';
@@ -56,146 +56,6 @@ Options:
   --no-self-heal         report live changes as OutOfSync instead of reverting them
   --auto-rollback        roll back to the last Healthy revision when a sync leaves the app Degraded
   --manual               do not sync new commits by themselves (use \`slipway sync\`)
-  -h, --help             show this help`,
-  status: `Usage: slipway status [options]
-
-Shows the Application's state: sync status and revision, health, conditions (with file:line errors), each
-resource, and the latest history entries. A pinned app (after \`slipway rollback\`) leads with a banner.
-
-Options:
-  -o, --output FORMAT    text (default) or json (the Application's status)
-  -w, --watch            print again whenever the state changes, until Ctrl-C
-  -h, --help             show this help
-
-Cluster and Application:
-  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
-  --kubeconfig FILE      use this kubeconfig instead
-  --context C            kubeconfig context
-  --app NAME             the Application (default: the only one there)
-  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
-  diff: `Usage: slipway diff [options]
-
-Compares the app's target revision (its pinned revision, else the branch tip) with the live objects: one unified
-diff per resource that a sync would change, create or prune; Secret values are masked.
-Exit status: 0 in sync, 1 differences found, 2 errors (invalid manifests are listed with file:line).
-
-Options:
-  -o, --output FORMAT    text (default) or json
-  -h, --help             show this help
-
-Cluster and Application:
-  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
-  --kubeconfig FILE      use this kubeconfig instead
-  --context C            kubeconfig context
-  --app NAME             the Application (default: the only one there)
-  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
-  sync: `Usage: slipway sync [--revision SHA] [options]
-
-Asks the syncer to apply the branch tip now (the pinned revision when pinned, or --revision) and waits for the
-outcome. Exit status 1 when the sync failed.
-
-Options:
-  --revision SHA         a commit of the branch, or the start of one in the history
-  --timeout DURATION     how long to wait for the syncer (default 120s)
-  -o, --output FORMAT    text (default) or json
-  -h, --help             show this help
-
-Cluster and Application:
-  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
-  --kubeconfig FILE      use this kubeconfig instead
-  --context C            kubeconfig context
-  --app NAME             the Application (default: the only one there)
-  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
-  history: `Usage: slipway history [options]
-
-Lists the history entries: ID, revision, start time, result, health, trigger and the commit's subject and author.
-* marks the entry that is live, P the one the app is pinned to.
-
-Options:
-  -o, --output FORMAT    text (default) or json
-  -h, --help             show this help
-
-Cluster and Application:
-  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
-  --kubeconfig FILE      use this kubeconfig instead
-  --context C            kubeconfig context
-  --app NAME             the Application (default: the only one there)
-  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
-  rollback: `Usage: slipway rollback ID [--git] [options]
-
-Deploys what history entry ID (see \`slipway history\`) deployed, and waits for the outcome.
-Without --git the app is PINNED there: automated sync is paused, and new commits are not deployed until
-\`slipway resume\`. With --git a revert commit on the branch restores that revision, and sync goes on.
-
-Options:
-  --git                  commit the revert to the branch instead of pinning
-  --timeout DURATION     how long to wait for the syncer (default 120s)
-  -o, --output FORMAT    text (default) or json
-  -h, --help             show this help
-
-Cluster and Application:
-  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
-  --kubeconfig FILE      use this kubeconfig instead
-  --context C            kubeconfig context
-  --app NAME             the Application (default: the only one there)
-  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
-  resume: `Usage: slipway resume [options]
-
-Ends the pin a rollback left: automated sync follows the branch again and deploys its tip. Waits for the outcome.
-
-Options:
-  --timeout DURATION     how long to wait for the syncer (default 120s)
-  -o, --output FORMAT    text (default) or json
-  -h, --help             show this help
-
-Cluster and Application:
-  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
-  --kubeconfig FILE      use this kubeconfig instead
-  --context C            kubeconfig context
-  --app NAME             the Application (default: the only one there)
-  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
-  refresh: `Usage: slipway refresh [options]
-
-Asks the syncer to fetch the repository now (for a remote) and compare the branch with the cluster again.
-
-Options:
-  --timeout DURATION     how long to wait for the syncer (default 120s)
-  -o, --output FORMAT    text (default) or json
-  -h, --help             show this help
-
-Cluster and Application:
-  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
-  --kubeconfig FILE      use this kubeconfig instead
-  --context C            kubeconfig context
-  --app NAME             the Application (default: the only one there)
-  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
-  logs: `Usage: slipway logs POD|TYPE/NAME [-f] [--container C] [--tail N] [options]
-
-Prints container logs through the API (pods/log). TYPE/NAME is deploy/, sts/, ds/, rs/ or job/NAME: every pod
-it selects is shown, each line prefixed with [pod/NAME]. The namespace is the one the Application deployed it to.
-
-Options:
-  -f, --follow           keep streaming; pods a workload starts later join in (until Ctrl-C)
-  -c, --container C      only this container (default: every container of each pod)
-  --tail N               only the last N lines of each container
-  -h, --help             show this help
-
-Cluster and Application:
-  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
-  --kubeconfig FILE      use this kubeconfig instead
-  --context C            kubeconfig context
-  --app NAME             the Application (default: the only one there)
-  --namespace NS         namespace of the Application object (default: all, or default with --app)`,
-  install: `Usage: slipway install [options]
-
-Installs (server-side apply, field manager slipway-cli) the CustomResourceDefinition applications.slipway.dev
-into the cluster, waits until it is Established, and says how to create an Application. Safe to run again.
-
-Options:
-  --state DIR            state folder whose kubeconfig \`slipway up\` wrote (default .slipway)
-  --kubeconfig FILE      use this kubeconfig instead
-  --context C            kubeconfig context
-  --timeout DURATION     how long to wait for Established (default 120s)
   -h, --help             show this help`,
 };
 
@@ -316,22 +176,74 @@ async function upCommand(argv: string[]): Promise<void> {
 
 type Values = Record<string, string | boolean | undefined>;
 
-const TARGET_OPTIONS = {
-  state: { type: 'string' },
-  kubeconfig: { type: 'string' },
-  context: { type: 'string' },
-  app: { type: 'string' },
-  namespace: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-const OUTPUT = { output: { type: 'string', short: 'o' } } as const;
-const TIMEOUT = { timeout: { type: 'string', default: '120s' } } as const;
+/** An option as parseArgs reads it, and its line in the command's help. */
+interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  default?: string;
+  /** the value's name in the help, as FILE in `--kubeconfig FILE` */
+  arg?: string;
+  help: string;
+}
+type Options = Record<string, OptionSpec>;
+
+// where the cluster is
+const CLUSTER_OPTIONS: Options = {
+  state: { type: 'string', arg: 'DIR', help: 'state folder whose kubeconfig `slipway up` wrote (default .slipway)' },
+  kubeconfig: { type: 'string', arg: 'FILE', help: 'use this kubeconfig instead' },
+  context: { type: 'string', arg: 'C', help: 'kubeconfig context' },
+};
+// which Application there
+const APPLICATION_OPTIONS: Options = {
+  app: { type: 'string', arg: 'NAME', help: 'the Application (default: the only one there)' },
+  namespace: { type: 'string', arg: 'NS', help: 'namespace of the Application object (default: all, or default with --app)' },
+};
+const HELP_OPTION: Options = { help: { type: 'boolean', short: 'h', help: 'show this help' } };
+const OUTPUT: Options = { output: { type: 'string', short: 'o', arg: 'FORMAT', help: 'text (default) or json' } };
+const TIMEOUT: Options = { timeout: { type: 'string', default: '120s', arg: 'DURATION', help: 'how long to wait for the syncer (default 120s)' } };
 
 interface CommandSpec {
-  options: Record<string, { type: 'string' | 'boolean'; short?: string; default?: string }>;
+  /** what follows `Usage: slipway COMMAND` */
+  usage: string;
+  /** what the command does, shown under the usage line */
+  about: string;
+  /** the command's own options, in the order its help lists them; --help comes last by itself */
+  options: Options;
+  /**
+   * 'application' (the default): the command also takes the cluster and Application options, listed in a section
+   * of their own; 'cluster': only the cluster options, listed first among its own
+   */
+  target?: 'application' | 'cluster';
   /** positional arguments: their names, all required */
   positionals?: string[];
   run(values: Values, positionals: string[]): Promise<number>;
+}
+
+/** The sections of a command's help, each a title and its options: together, every option the command takes. */
+function optionSections(spec: CommandSpec): [string, Options][] {
+  return spec.target === 'cluster'
+    ? [['Options', { ...CLUSTER_OPTIONS, ...spec.options, ...HELP_OPTION }]]
+    : [
+        ['Options', { ...spec.options, ...HELP_OPTION }],
+        ['Cluster and Application', { ...CLUSTER_OPTIONS, ...APPLICATION_OPTIONS }],
+      ];
+}
+
+function commandHelp(cmd: string, spec: CommandSpec): string {
+  const line = (name: string, o: OptionSpec) => `  ${`${o.short ? `-${o.short}, ` : ''}--${name}${o.arg ? ` ${o.arg}` : ''}`.padEnd(23)}${o.help}`;
+  const sections = optionSections(spec).map(([title, options]) => `${title}:\n${Object.entries(options).map(([name, o]) => line(name, o)).join('\n')}`);
+  return [`Usage: slipway ${cmd} ${spec.usage}`, spec.about, ...sections].join('\n\n');
+}
+
+/** The command's options as parseArgs takes them. */
+function parseConfig(spec: CommandSpec): NonNullable<ParseArgsConfig['options']> {
+  const config: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [, options] of optionSections(spec)) {
+    for (const [name, { type, short, default: value }] of Object.entries(options)) {
+      config[name] = { type, ...(short ? { short } : {}), ...(value !== undefined ? { default: value } : {}) };
+    }
+  }
+  return config;
 }
 
 function target(v: Values) {
@@ -345,35 +257,52 @@ async function operationOptions(v: Values) {
 
 const COMMANDS: Record<string, CommandSpec> = {
   status: {
-    options: { ...TARGET_OPTIONS, ...OUTPUT, watch: { type: 'boolean', short: 'w' } },
+    usage: '[options]',
+    about: `Shows the Application's state: sync status and revision, health, conditions (with file:line errors), each
+resource, and the latest history entries. A pinned app (after \`slipway rollback\`) leads with a banner.`,
+    options: { output: { ...OUTPUT.output, help: "text (default) or json (the Application's status)" }, watch: { type: 'boolean', short: 'w', help: 'print again whenever the state changes, until Ctrl-C' } },
     async run(v) {
       const [{ status }, { outputFormat, processIO }] = await Promise.all([import('./commands/status'), import('./commands/output')]);
       return status({ ...target(v), output: outputFormat(v.output as string | undefined), watch: !!v.watch }, processIO);
     },
   },
   diff: {
-    options: { ...TARGET_OPTIONS, ...OUTPUT },
+    usage: '[options]',
+    about: `Compares the app's target revision (its pinned revision, else the branch tip) with the live objects: one unified
+diff per resource that a sync would change, create or prune; Secret values are masked.
+Exit status: 0 in sync, 1 differences found, 2 errors (invalid manifests are listed with file:line).`,
+    options: OUTPUT,
     async run(v) {
       const [{ diff }, { outputFormat, processIO }] = await Promise.all([import('./commands/diff'), import('./commands/output')]);
       return diff({ ...target(v), output: outputFormat(v.output as string | undefined) }, processIO);
     },
   },
   sync: {
-    options: { ...TARGET_OPTIONS, ...OUTPUT, ...TIMEOUT, revision: { type: 'string' } },
+    usage: '[--revision SHA] [options]',
+    about: `Asks the syncer to apply the branch tip now (the pinned revision when pinned, or --revision) and waits for the
+outcome. Exit status 1 when the sync failed.`,
+    options: { revision: { type: 'string', arg: 'SHA', help: 'a commit of the branch, or the start of one in the history' }, ...TIMEOUT, ...OUTPUT },
     async run(v) {
       const [{ sync }, { processIO }] = await Promise.all([import('./commands/sync'), import('./commands/output')]);
       return sync({ ...(await operationOptions(v)), revision: v.revision as string | undefined }, processIO);
     },
   },
   history: {
-    options: { ...TARGET_OPTIONS, ...OUTPUT },
+    usage: '[options]',
+    about: `Lists the history entries: ID, revision, start time, result, health, trigger and the commit's subject and author.
+* marks the entry that is live, P the one the app is pinned to.`,
+    options: OUTPUT,
     async run(v) {
       const [{ history }, { outputFormat, processIO }] = await Promise.all([import('./commands/history'), import('./commands/output')]);
       return history({ ...target(v), output: outputFormat(v.output as string | undefined) }, processIO);
     },
   },
   rollback: {
-    options: { ...TARGET_OPTIONS, ...OUTPUT, ...TIMEOUT, git: { type: 'boolean' } },
+    usage: 'ID [--git] [options]',
+    about: `Deploys what history entry ID (see \`slipway history\`) deployed, and waits for the outcome.
+Without --git the app is PINNED there: automated sync is paused, and new commits are not deployed until
+\`slipway resume\`. With --git a revert commit on the branch restores that revision, and sync goes on.`,
+    options: { git: { type: 'boolean', help: 'commit the revert to the branch instead of pinning' }, ...TIMEOUT, ...OUTPUT },
     positionals: ['ID'],
     async run(v, [id]) {
       const [{ rollback }, { processIO }] = await Promise.all([import('./commands/rollback'), import('./commands/output')]);
@@ -381,21 +310,32 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   resume: {
-    options: { ...TARGET_OPTIONS, ...OUTPUT, ...TIMEOUT },
+    usage: '[options]',
+    about: `Ends the pin a rollback left: automated sync follows the branch again and deploys its tip. Waits for the outcome.`,
+    options: { ...TIMEOUT, ...OUTPUT },
     async run(v) {
       const [{ resume }, { processIO }] = await Promise.all([import('./commands/resume'), import('./commands/output')]);
       return resume(await operationOptions(v), processIO);
     },
   },
   refresh: {
-    options: { ...TARGET_OPTIONS, ...OUTPUT, ...TIMEOUT },
+    usage: '[options]',
+    about: `Asks the syncer to fetch the repository now (for a remote) and compare the branch with the cluster again.`,
+    options: { ...TIMEOUT, ...OUTPUT },
     async run(v) {
       const [{ refresh }, { processIO }] = await Promise.all([import('./commands/refresh'), import('./commands/output')]);
       return refresh(await operationOptions(v), processIO);
     },
   },
   logs: {
-    options: { ...TARGET_OPTIONS, follow: { type: 'boolean', short: 'f' }, container: { type: 'string', short: 'c' }, tail: { type: 'string' } },
+    usage: 'POD|TYPE/NAME [-f] [--container C] [--tail N] [options]',
+    about: `Prints container logs through the API (pods/log). TYPE/NAME is deploy/, sts/, ds/, rs/ or job/NAME: every pod
+it selects is shown, each line prefixed with [pod/NAME]. The namespace is the one the Application deployed it to.`,
+    options: {
+      follow: { type: 'boolean', short: 'f', help: 'keep streaming; pods a workload starts later join in (until Ctrl-C)' },
+      container: { type: 'string', short: 'c', arg: 'C', help: 'only this container (default: every container of each pod)' },
+      tail: { type: 'string', arg: 'N', help: 'only the last N lines of each container' },
+    },
     positionals: ['POD|TYPE/NAME'],
     async run(v, [what]) {
       const [{ logs }, { processIO }] = await Promise.all([import('./commands/logs'), import('./commands/output')]);
@@ -404,7 +344,11 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   install: {
-    options: { state: TARGET_OPTIONS.state, kubeconfig: TARGET_OPTIONS.kubeconfig, context: TARGET_OPTIONS.context, help: TARGET_OPTIONS.help, ...TIMEOUT },
+    usage: '[options]',
+    about: `Installs (server-side apply, field manager slipway-cli) the CustomResourceDefinition applications.slipway.dev
+into the cluster, waits until it is Established, and says how to create an Application. Safe to run again.`,
+    target: 'cluster',
+    options: { timeout: { ...TIMEOUT.timeout, help: 'how long to wait for Established (default 120s)' } },
     async run(v) {
       const [{ install }, { parseDuration, processIO }] = await Promise.all([import('./commands/install'), import('./commands/output')]);
       return install({ ...target(v), timeoutMs: parseDuration('timeout', v.timeout as string) * 1000 }, processIO);
@@ -417,13 +361,14 @@ async function runCommand(cmd: string, argv: string[]): Promise<void> {
   const spec = COMMANDS[cmd];
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: spec.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: parseConfig(spec), allowPositionals: true, strict: true });
   } catch (e) {
     fail(`${(e as Error).message}\nSee \`slipway ${cmd} --help\`.`);
   }
-  const { values, positionals } = parsed;
+  const values = parsed.values as Values;
+  const { positionals } = parsed;
   if (values.help) {
-    process.stdout.write(HELP[cmd] + '\n');
+    process.stdout.write(commandHelp(cmd, spec) + '\n');
     return;
   }
   const want = spec.positionals ?? [];
@@ -436,7 +381,7 @@ async function runCommand(cmd: string, argv: string[]): Promise<void> {
   }
   let code: number;
   try {
-    code = await spec.run(values as Values, positionals);
+    code = await spec.run(values, positionals);
   } catch (e: any) {
     // the embedded cluster lives only as long as `slipway up` (or `slipway cluster`) runs
     if (e?.constructor?.name === 'KubeApiError' && e.reason === 'Unreachable') {
