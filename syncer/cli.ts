@@ -74,25 +74,13 @@ async function cluster(argv: string[]): Promise<void> {
     process.stdout.write(HELP.cluster + '\n');
     return;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, got ${values.port}`);
-  const nodes = Number(values.nodes);
-  if (!Number.isInteger(nodes) || nodes < 0 || nodes > 250) fail(`--nodes must be a number from 0 to 250, got ${values.nodes}`);
-  const maxPods = Number(values['max-pods']);
-  if (!Number.isInteger(maxPods) || maxPods < 1 || maxPods > 60000) fail(`--max-pods must be a number from 1 to 60000, got ${values['max-pods']}`);
+  const port = intOption('port', values.port, 0, 65535);
+  const nodes = intOption('nodes', values.nodes, 0, 250);
+  const maxPods = intOption('max-pods', values['max-pods'], 1, 60000);
   const started = Date.now();
   const c = await startCluster({ stateDir: values.state!, port, nodes, maxPodsPerNode: maxPods });
   process.stdout.write(`Slipway cluster ready in ${Date.now() - started} ms\n  API server: ${c.url}\n  export KUBECONFIG=${c.kubeconfig}\n`);
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`${signal}: shutting down\n`);
-    await c.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  stopOnSignals(c);
   if (values.apply) {
     const dir = path.resolve(values.apply);
     const manifests = loadManifestDir(dir);
@@ -111,6 +99,20 @@ async function cluster(argv: string[]): Promise<void> {
       process.stderr.write(`slipway: applying ${dir} failed: ${e.message}\n`);
     }
   }
+}
+
+/** Stops what runs on the first SIGINT or SIGTERM, then exits 0. */
+function stopOnSignals(running: { stop(): Promise<void> }): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: shutting down\n`);
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 function intOption(name: string, v: string | undefined, min: number, max: number): number {
@@ -162,16 +164,7 @@ async function upCommand(argv: string[]): Promise<void> {
     automated: !values.manual,
     out: (line) => process.stdout.write(line + '\n'),
   });
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`${signal}: shutting down\n`);
-    await session.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  stopOnSignals(session);
 }
 
 type Values = Record<string, string | boolean | undefined>;
