@@ -2,6 +2,7 @@
 // instead of the default 110, so 10,000 pods fit on 3 nodes). Prints figures;
 // bench/RESULTS.md records them.
 //   node out/bench/workloads.js [pods|rollout|scheduler|all] [deployments=1000] [replicas=10]
+// SLIPWAY_CPU_PROF=DIR writes a CPU profile of the cluster process into DIR (node --cpu-prof).
 import { spawn, ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as https from 'https';
@@ -19,7 +20,8 @@ interface Running {
 
 function startCluster(state: string, nodes: number): Promise<Running> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=4096', CLI, 'cluster', '--state', state, '--port', '0', '--nodes', String(nodes), '--max-pods', '4000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const prof = process.env.SLIPWAY_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.SLIPWAY_CPU_PROF)}`] : [];
+    const child = spawn(process.execPath, ['--max-old-space-size=4096', ...prof, CLI, 'cluster', '--state', state, '--port', '0', '--nodes', String(nodes), '--max-pods', '4000'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.on('exit', (c) => reject(new Error(`cluster exited ${c}: ${out}`)));
     child.stdout!.on('data', async (d) => {
@@ -76,6 +78,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 
 async function pods(deployments: number, replicas: number): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-'));
+  const loadBefore = os.loadavg();
   const c = await startCluster(dir, 3);
   const clients = Array.from({ length: 8 }, () => c.client());
   let peak = rssMiB(c.child.pid!);
@@ -104,6 +107,8 @@ async function pods(deployments: number, replicas: number): Promise<void> {
   console.log(`pods: ${deployments} Deployments × ${replicas} replicas = ${total} pods on 3 nodes`);
   console.log(`  all Available after ${(elapsed / 1000).toFixed(1)} s (creates done after ${(created / 1000).toFixed(1)} s); peak RSS ${peak.toFixed(0)} MiB`);
   console.log(`  pods per node: ${[...perNode.entries()].map(([n, k]) => `${n}=${k}`).join(', ')}`);
+  const fmt = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  console.log(`  load average (1/5/15 min) before: ${fmt(loadBefore)}; at the end: ${fmt(os.loadavg())}`);
   for (const cl of clients) cl.close();
   await c.stop();
   fs.rmSync(dir, { recursive: true, force: true });
