@@ -170,7 +170,8 @@ export class PersistentVolumeController implements Controller {
     }
     const match = this.findVolume(claim);
     if (match) {
-      await this.bind(match, claim);
+      // a volume provisioned for this claim whose binding was interrupted: finish it for the same node
+      await this.bind(match, claim, this.waitingNode(claim));
       return;
     }
     const scName = className(claim);
@@ -210,6 +211,13 @@ export class PersistentVolumeController implements Controller {
   }
 
   /** The node of a pod that uses the claim, for claims that wait for their first consumer. */
+  /** The node a claim of a WaitForFirstConsumer class was provisioned for, if it has one. */
+  private waitingNode(claim: any): string | undefined {
+    const sc = this.classes.get(undefined, className(claim));
+    if (sc?.volumeBindingMode !== 'WaitForFirstConsumer') return undefined;
+    return claim.metadata.annotations?.[ANN_SELECTED_NODE] ?? this.consumerNode(claim);
+  }
+
   private consumerNode(claim: any): string | undefined {
     for (const pod of this.pods.list()) {
       if (pod.metadata?.namespace !== claim.metadata.namespace || !pod.spec?.nodeName) continue;

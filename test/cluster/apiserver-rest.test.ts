@@ -142,19 +142,22 @@ describe('API server REST contract', function () {
   });
 
   it('keeps status out of main-resource writes and spec out of status writes, bumping generation only on spec', async () => {
-    const body = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'gen' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } }, status: { replicas: 99 } };
-    const created = await call('POST', '/apis/apps/v1/namespaces/default/deployments', body);
-    assert.strictEqual(created.body.status.replicas, undefined, 'status is not taken on create');
-    const path = '/apis/apps/v1/namespaces/default/deployments/gen';
-    const st = await call('PUT', `${path}/status`, { ...created.body, spec: { ...created.body.spec, replicas: 7 }, status: { replicas: 2 } });
-    assert.strictEqual(st.body.status.replicas, 2);
-    assert.strictEqual(st.body.spec.replicas, 1, 'spec is not taken from a status write');
+    // a kind no controller of the cluster writes, so only this test's writes change it
+    const status = (healthy: number) => ({ currentHealthy: healthy, desiredHealthy: 1, disruptionsAllowed: 0, expectedPods: 1 });
+    const body = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'gen' }, spec: { minAvailable: 1, selector: { matchLabels: { a: 'b' } } }, status: status(99) };
+    const created = await call('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', body);
+    assert.strictEqual(created.body.status.currentHealthy, 0, 'status is not taken on create');
+    const path = '/apis/policy/v1/namespaces/default/poddisruptionbudgets/gen';
+    const st = await call('PUT', `${path}/status`, { ...created.body, spec: { ...created.body.spec, minAvailable: 7 }, status: status(2) });
+    assert.strictEqual(st.body.status.currentHealthy, 2);
+    assert.strictEqual(st.body.spec.minAvailable, 1, 'spec is not taken from a status write');
     assert.strictEqual(st.body.metadata.generation, 1);
     const labeled = await call('PATCH', path, { metadata: { labels: { x: 'y' } } }, { 'Content-Type': 'application/merge-patch+json' });
     assert.strictEqual(labeled.body.metadata.generation, 1);
-    const scaled = await call('PATCH', path, { spec: { replicas: 3 }, status: { replicas: 50 } }, { 'Content-Type': 'application/merge-patch+json' });
-    assert.strictEqual(scaled.body.metadata.generation, 2);
-    assert.strictEqual(scaled.body.status.replicas, 2);
+    const changed = await call('PATCH', path, { spec: { minAvailable: 3 }, status: { currentHealthy: 50 } }, { 'Content-Type': 'application/merge-patch+json' });
+    assert.strictEqual(changed.body.metadata.generation, 2);
+    assert.strictEqual(changed.body.spec.minAvailable, 3);
+    assert.strictEqual(changed.body.status.currentHealthy, 2);
   });
 
   it('holds an object with finalizers until they are removed', async () => {

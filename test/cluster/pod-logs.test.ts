@@ -9,7 +9,8 @@ const POD = {
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name: 'web', namespace: 'default' },
-  spec: { containers: [{ name: 'app', image: 'nginx:1.27' }, { name: 'sidecar', image: 'busybox:1.36' }] },
+  // bound by the test itself (to a node no kubelet runs), so the default scheduler leaves it alone
+  spec: { schedulerName: 'test-binder', containers: [{ name: 'app', image: 'nginx:1.27' }, { name: 'sidecar', image: 'busybox:1.36' }] },
 };
 
 describe('kubectl logs', function () {
