@@ -63,7 +63,8 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     throw e;
   }
   const kubeconfig = writeKubeconfig(stateDir, url, certs.caCert, token);
-  const controllers = new ControllerManager({ server: url, token, ca: certs.caCert }, () => apiServer.registry.all());
+  // the cluster's components are clients of this API server like any other, minus TLS and sockets
+  const controllers = new ControllerManager({ server: url, token, ca: certs.caCert, local: apiServer }, () => apiServer.registry.all());
   // controllers catch up in the background; the API server is already serving
   const controllersReady = controllers.start();
   let nodes;

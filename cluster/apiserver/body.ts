@@ -3,10 +3,20 @@ import type { IncomingMessage } from 'http';
 import { parse as parseYaml } from 'yaml';
 import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf/decode';
 import { ApiError, badRequest, tooLarge } from './status';
+import { isLocalIncoming } from './localExchange';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+/** A request body: bytes off the wire, or the text a client in the same process handed over. */
+export type RawBody = Buffer | string;
+
+export function readBody(req: IncomingMessage): Promise<RawBody> {
+  if (isLocalIncoming(req)) {
+    const body = req.localBody;
+    // the same limit as on the wire (a UTF-8 character is at most 3 bytes per UTF-16 unit)
+    if (body.length * 3 > MAX_BODY_BYTES && Buffer.byteLength(body) > MAX_BODY_BYTES) return Promise.reject(tooLarge());
+    return Promise.resolve(body);
+  }
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
@@ -37,11 +47,11 @@ export function mediaType(contentType: string | undefined): string {
 }
 
 /** Decodes a JSON, YAML or protobuf body into a JSON value; bad syntax is a 400 that says where. */
-export function decodeBody(buf: Buffer, contentType: string | undefined): any {
+export function decodeBody(buf: RawBody, contentType: string | undefined): any {
   const mt = mediaType(contentType);
   // typed clients such as kubectl create send protobuf and never retry with JSON
-  if (mt === PROTOBUF_MEDIA_TYPE) return decodeKubernetesProtobuf(buf);
-  const text = buf.toString('utf8');
+  if (mt === PROTOBUF_MEDIA_TYPE) return decodeKubernetesProtobuf(typeof buf === 'string' ? Buffer.from(buf) : buf);
+  const text = typeof buf === 'string' ? buf : buf.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty');
   if (mt === 'application/cbor') {
     throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}`);

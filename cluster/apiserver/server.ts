@@ -11,7 +11,9 @@ import { parseFieldSelector, matchesFields } from '../../kube/fieldSelector';
 import { Store } from '../store/types';
 import { bearerMatches } from '../security/token';
 import { ApiError, badRequest, internalError, methodNotAllowed, notFound, pathNotFound, unauthorized } from './status';
-import { decodeBody, mediaType, readBody } from './body';
+import { decodeBody, mediaType, RawBody, readBody } from './body';
+import { LocalResponse, localIncoming } from './localExchange';
+import type { LocalApiServer, LocalRequest, LocalResponseSink } from '../client/localTransport';
 import { parseResourcePath, RequestInfo } from './requestInfo';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, legacyApiVersions, wantsAggregated } from './discovery';
 import { ObjectStorage, storageKey, withTypeMeta, nowTimestamp, DeleteOptions, StorageHooks } from './objectStorage';
@@ -49,13 +51,15 @@ interface Ctx {
   warnings: string[];
 }
 
-export class ApiServer {
+export class ApiServer implements LocalApiServer {
   readonly registry = new ResourceRegistry();
   readonly customResources = new CustomResources(this.registry);
   private readonly storage: ObjectStorage;
   private server?: https.Server;
   private ready = false;
   private openapiCache = new Map<string, { body: string; hash: string }>();
+  /** responses to in-process clients still open (watches), ended when the server stops */
+  private readonly localOpen = new Set<LocalResponse>();
 
   constructor(private readonly opts: ApiServerOptions) {
     this.storage = new ObjectStorage(opts.store, (info) => this.customResources.lookup(info)?.schema ?? (info.custom ? null : undefined), opts.hooks);
@@ -81,6 +85,28 @@ export class ApiServer {
     return this.url;
   }
 
+  /**
+   * Serves a request of a component in the same process through the same handler as HTTPS requests
+   * (authentication included), without TLS or sockets. Starts on a later microtask, as a request on the
+   * wire would, so no answer ever arrives inside the caller's own call.
+   */
+  exchange(req: LocalRequest, sink: LocalResponseSink): { close(): void } {
+    const res = new LocalResponse(sink);
+    this.localOpen.add(res);
+    res.once('close', () => this.localOpen.delete(res));
+    queueMicrotask(() => {
+      if (res.writableEnded) return;
+      if (!this.ready) {
+        res.destroy();
+        sink.end();
+        return;
+      }
+      const out = res.asServerResponse();
+      this.handle(localIncoming(req), out).catch((err) => this.fail(out, err));
+    });
+    return { close: () => res.destroy() };
+  }
+
   get url(): string {
     const a = this.server!.address() as AddressInfo;
     return `https://127.0.0.1:${a.port}`;
@@ -88,6 +114,7 @@ export class ApiServer {
 
   async stop(): Promise<void> {
     this.ready = false;
+    for (const res of [...this.localOpen]) res.end();
     if (!this.server) return;
     await new Promise<void>((resolve) => {
       this.server!.close(() => resolve());
@@ -314,7 +341,7 @@ export class ApiServer {
     return { dryRun: dryRun.length > 0, fieldManager: manager, fieldValidation: parseFieldValidation(q.get('fieldValidation')) };
   }
 
-  private deleteOptions(ctx: Ctx, buf: Buffer): DeleteOptions {
+  private deleteOptions(ctx: Ctx, buf: RawBody): DeleteOptions {
     const q = ctx.url.searchParams;
     let body: any = {};
     if (buf.length && buf.toString().trim()) body = decodeBody(buf, ctx.req.headers['content-type'] ?? 'application/json');

@@ -1,12 +1,16 @@
-// A small Kubernetes API client for the cluster's own components (controllers, later the scheduler and
-// kubelets). They reach the API server over HTTPS like any other client: no path into the store.
+// A small Kubernetes API client for the cluster's own components (controllers, scheduler, kubelets). They
+// reach the API server like any other client, over HTTPS or, in the same process, through its request
+// handler (localTransport.ts): no path into the store.
 import * as https from 'https';
 import { ResourceInfo } from '../../kube/registry';
+import { LocalApiServer } from './localTransport';
 
 export interface ClientConfig {
   server: string; // https://127.0.0.1:PORT
   token: string;
   ca: string;
+  /** the API server of this process: requests go to its handler instead of over HTTPS */
+  local?: LocalApiServer;
 }
 
 export class ApiRequestError extends Error {
@@ -47,8 +51,9 @@ export class ApiClient {
   private readonly userAgent: string;
 
   request(method: string, path: string, body?: unknown, contentType = 'application/json', accept = 'application/json'): Promise<any> {
+    const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    if (this.config.local) return this.localRequest(this.config.local, method, path, data, contentType, accept);
     return new Promise((resolve, reject) => {
-      const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
       const req = https.request(
         {
           host: this.base.hostname,
@@ -66,23 +71,34 @@ export class ApiClient {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: any = text;
-            try {
-              parsed = text ? JSON.parse(text) : undefined;
-            } catch {
-              // plain text (logs)
-            }
-            if ((res.statusCode ?? 0) >= 400) reject(new ApiRequestError(res.statusCode ?? 0, parsed));
-            else resolve(parsed);
-          });
+          res.on('end', () => settle(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), resolve, reject));
           res.on('error', reject);
         },
       );
       req.on('error', reject);
       if (data !== undefined) req.write(data);
       req.end();
+    });
+  }
+
+  private headers(accept: string, data: string | undefined, contentType: string): Record<string, string> {
+    const h: Record<string, string> = { host: this.base.host, authorization: `Bearer ${this.config.token}`, accept, 'user-agent': this.userAgent };
+    if (data !== undefined) h['content-type'] = contentType;
+    return h;
+  }
+
+  private localRequest(server: LocalApiServer, method: string, path: string, data: string | undefined, contentType: string, accept: string): Promise<any> {
+    return new Promise((resolve, reject) => {
+      let status = 0;
+      let text = '';
+      server.exchange({ method, url: path, headers: this.headers(accept, data, contentType), body: data }, {
+        head: (code) => { status = code; },
+        data: (chunk) => { text += chunk; },
+        end: () => {
+          if (status === 0) reject(new Error(`the API server at ${this.config.server} is not serving`));
+          else settle(status, text, resolve, reject);
+        },
+      });
     });
   }
 
@@ -115,6 +131,8 @@ export class ApiClient {
   /** Streams watch events until stop() or the server ends the stream; onEnd tells why it ended. */
   watch(path: string, query: Record<string, string>, onEvent: WatchEventHandler, onEnd: (err?: Error) => void, metadataOnly = false): { stop(): void } {
     const qs = new URLSearchParams({ ...query, watch: 'true', allowWatchBookmarks: 'true' }).toString();
+    const accept = metadataOnly ? METADATA_ACCEPT : 'application/json';
+    if (this.config.local) return this.localWatch(this.config.local, `${path}?${qs}`, accept, onEvent, onEnd);
     let stopped = false;
     const req = https.request(
       {
@@ -123,7 +141,7 @@ export class ApiClient {
         path: `${path}?${qs}`,
         method: 'GET',
         agent: this.watchAgent,
-        headers: { Authorization: `Bearer ${this.config.token}`, Accept: metadataOnly ? METADATA_ACCEPT : 'application/json', 'User-Agent': this.userAgent },
+        headers: { Authorization: `Bearer ${this.config.token}`, Accept: accept, 'User-Agent': this.userAgent },
       },
       (res) => {
         if ((res.statusCode ?? 0) >= 400) {
@@ -131,25 +149,9 @@ export class ApiClient {
           onEnd(new ApiRequestError(res.statusCode ?? 0, { message: `watch failed with HTTP ${res.statusCode}` }));
           return;
         }
-        let buf = '';
         res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buf += chunk;
-          let i: number;
-          while ((i = buf.indexOf('\n')) >= 0) {
-            const line = buf.slice(0, i);
-            buf = buf.slice(i + 1);
-            if (!line.trim()) continue;
-            try {
-              const ev = JSON.parse(line);
-              onEvent(ev.type, ev.object);
-            } catch (e) {
-              // a malformed line ends this watch; the caller re-lists
-              req.destroy(e as Error);
-              return;
-            }
-          }
-        });
+        // the caller re-lists after a watch that ended
+        res.on('data', watchLines(onEvent, (e) => req.destroy(e)));
         res.on('end', () => !stopped && onEnd());
         res.on('error', (e) => !stopped && onEnd(e));
       },
@@ -164,8 +166,71 @@ export class ApiClient {
     };
   }
 
+  private localWatch(server: LocalApiServer, url: string, accept: string, onEvent: WatchEventHandler, onEnd: (err?: Error) => void): { stop(): void } {
+    let stopped = false;
+    let status = 0;
+    let failed = false;
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      exchange.close();
+      if (!stopped) onEnd(e);
+    };
+    const lines = watchLines(onEvent, fail);
+    const exchange = server.exchange({ method: 'GET', url, headers: this.headers(accept, undefined, '') }, {
+      head: (code) => { status = code; },
+      data: (chunk) => { if (status < 400 && !failed && !stopped) lines(chunk); },
+      end: () => {
+        if (stopped || failed) return;
+        failed = true;
+        if (status === 0) onEnd(new Error(`the API server at ${this.config.server} is not serving`));
+        else if (status >= 400) onEnd(new ApiRequestError(status, { message: `watch failed with HTTP ${status}` }));
+        else onEnd();
+      },
+    });
+    return {
+      stop: () => {
+        stopped = true;
+        exchange.close();
+      },
+    };
+  }
+
   close(): void {
     this.agent.destroy();
     this.watchAgent.destroy();
   }
+}
+
+/** Resolves with the parsed body, or rejects with the Status of an error answer. */
+function settle(status: number, text: string, resolve: (v: any) => void, reject: (e: Error) => void): void {
+  let parsed: any = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // plain text (logs)
+  }
+  if (status >= 400) reject(new ApiRequestError(status, parsed));
+  else resolve(parsed);
+}
+
+/** Splits a watch stream into its newline-delimited JSON events; a line that cannot be handled ends the watch. */
+function watchLines(onEvent: WatchEventHandler, onMalformed: (e: Error) => void): (chunk: string) => void {
+  let buf = '';
+  return (chunk) => {
+    buf += chunk;
+    let i: number;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      if (!line.trim()) continue;
+      try {
+        const ev = JSON.parse(line);
+        onEvent(ev.type, ev.object);
+      } catch (e) {
+        onMalformed(e as Error);
+        return;
+      }
+    }
+  };
 }
