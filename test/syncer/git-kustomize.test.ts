@@ -2,37 +2,16 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { GitSource, SourceError } from '../../syncer/git/source';
+import { commitFiles, newRepo, removeScratchDirs, scratchDir } from './helpers/gitRepo';
 
-const ENV = { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' };
-const tmpDirs: string[] = [];
-
-function tmp(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-git-'));
-  tmpDirs.push(d);
-  return d;
-}
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, env: ENV, encoding: 'utf8' }).trim();
-}
-function commit(dir: string, files: Record<string, string>): string {
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), text);
-  }
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'change');
-  return git(dir, 'rev-parse', 'HEAD');
-}
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  k: v\n`;
 
 function sample(): { dir: string; sha: string } {
-  const dir = tmp();
-  git(dir, 'init', '-q', '-b', 'main');
-  const sha = commit(dir, {
+  const dir = newRepo();
+  const sha = commitFiles(dir, {
     'plain.yaml': cm('plain'),
     'base/cm.yaml': cm('settings'),
     'base/kustomization.yaml': 'resources:\n  - cm.yaml\n',
@@ -43,12 +22,12 @@ function sample(): { dir: string; sha: string } {
 }
 
 describe('syncer/git: kustomize folders', () => {
-  after(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  after(removeScratchDirs);
 
   it('renders a kustomization folder with kubectl kustomize; its files are not returned raw', async () => {
     const { dir, sha } = sample();
     fs.writeFileSync(path.join(dir, 'prod/kustomization.yaml'), 'namePrefix: uncommitted-\n');
-    const src = await GitSource.open({ repo: dir, path: 'prod' }, { stateDir: tmp() });
+    const src = await GitSource.open({ repo: dir, path: 'prod' }, { stateDir: scratchDir() });
     const files = await src.files(sha);
     assert.deepStrictEqual(files.map((f) => f.path), ['prod/kustomization.yaml (rendered)']);
     const objects = parseAllDocuments(files[0].text).map((d) => d.toJS());
@@ -68,13 +47,13 @@ describe('syncer/git: kustomize folders', () => {
 
   it('at the root: outermost kustomization folders are rendered, plain files read', async () => {
     const { dir, sha } = sample();
-    const src = await GitSource.open({ repo: dir }, { stateDir: tmp() });
+    const src = await GitSource.open({ repo: dir }, { stateDir: scratchDir() });
     const files = await src.files(sha);
     assert.deepStrictEqual(files.map((f) => f.path), ['base/kustomization.yaml (rendered)', 'plain.yaml', 'prod/kustomization.yaml (rendered)']);
     assert.match(files[0].text, /name: settings/);
     // a folder whose kustomization stays inside it is rendered again only when that folder changes
     const renders = src.stats.renders;
-    const next = commit(dir, { 'plain.yaml': cm('plain2') });
+    const next = commitFiles(dir, { 'plain.yaml': cm('plain2') });
     const again = await src.files(next);
     assert.strictEqual(again[0].text, files[0].text);
     assert.strictEqual(src.stats.renders, renders + 1, 'prod (which reads ../base) rendered again, base not');
@@ -83,14 +62,14 @@ describe('syncer/git: kustomize folders', () => {
 
   it('a broken kustomization and a missing kubectl give errors that name the file', async () => {
     const { dir } = sample();
-    const bad = commit(dir, { 'prod/kustomization.yaml': 'resources:\n  - nowhere.yaml\n' });
-    const src = await GitSource.open({ repo: dir, path: 'prod' }, { stateDir: tmp() });
+    const bad = commitFiles(dir, { 'prod/kustomization.yaml': 'resources:\n  - nowhere.yaml\n' });
+    const src = await GitSource.open({ repo: dir, path: 'prod' }, { stateDir: scratchDir() });
     await assert.rejects(src.files(bad), (e: Error) => e instanceof SourceError && e.message.includes(`prod/kustomization.yaml at ${bad.slice(0, 7)}: kubectl kustomize failed`));
 
     // a PATH with git but no kubectl
-    const bin = tmp();
+    const bin = scratchDir();
     fs.symlinkSync(execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim(), path.join(bin, 'git'));
-    const good = commit(dir, { 'prod/kustomization.yaml': 'resources:\n  - extra/more.yaml\n' });
+    const good = commitFiles(dir, { 'prod/kustomization.yaml': 'resources:\n  - extra/more.yaml\n' });
     const savedPath = process.env.PATH;
     process.env.PATH = bin;
     try {

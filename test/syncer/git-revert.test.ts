@@ -1,59 +1,29 @@
 // Rolling back through git: a commit on the branch that restores a folder's old content.
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { GitSource, SourceError } from '../../syncer/git/source';
+import { commitFiles, git, newRepo, removeScratchDirs, scratchDir } from './helpers/gitRepo';
 
-const ENV = { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' };
-const tmpDirs: string[] = [];
-
-function tmp(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-git-'));
-  tmpDirs.push(d);
-  return d;
-}
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, env: ENV, encoding: 'utf8' }).trim();
-}
-function repo(): string {
-  const d = tmp();
-  git(d, 'init', '-q', '-b', 'main');
-  return d;
-}
-function commit(dir: string, files: Record<string, string | null>, message = 'change'): string {
-  for (const [f, text] of Object.entries(files)) {
-    const full = path.join(dir, f);
-    if (text === null) fs.rmSync(full);
-    else {
-      fs.mkdirSync(path.dirname(full), { recursive: true });
-      fs.writeFileSync(full, text);
-    }
-  }
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', message);
-  return git(dir, 'rev-parse', 'HEAD');
-}
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 const tree = (dir: string, rev: string) => git(dir, 'ls-tree', '-r', rev).split('\n');
 
 /** old: app/ holds web v1 and db; then web v2 and a new cache; other/ changes alongside. */
 function history(dir: string) {
-  const old = commit(dir, { 'app/web.yaml': cm('web-v1'), 'app/db/db.yaml': cm('db'), 'other/x.yaml': cm('x1') }, 'v1');
-  commit(dir, { 'app/web.yaml': cm('web-v2'), 'app/cache.yaml': cm('cache'), 'app/db/db.yaml': null }, 'v2');
-  const tip = commit(dir, { 'other/x.yaml': cm('x2') }, 'other changes');
+  const old = commitFiles(dir, { 'app/web.yaml': cm('web-v1'), 'app/db/db.yaml': cm('db'), 'other/x.yaml': cm('x1') }, 'v1');
+  commitFiles(dir, { 'app/web.yaml': cm('web-v2'), 'app/cache.yaml': cm('cache'), 'app/db/db.yaml': null }, 'v2');
+  const tip = commitFiles(dir, { 'other/x.yaml': cm('x2') }, 'other changes');
   return { old, tip };
 }
 
 describe('syncer/git: rollback as a revert commit', () => {
-  after(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  after(removeScratchDirs);
 
   it('on a checked-out work tree: path equals the old commit, files added since are gone, the rest and history kept', async () => {
-    const dir = repo();
+    const dir = newRepo();
     const { old, tip } = history(dir);
     fs.writeFileSync(path.join(dir, 'other/x.yaml'), cm('local edit outside the path'));
-    const src = await GitSource.open({ repo: dir, path: 'app' }, { stateDir: tmp() });
+    const src = await GitSource.open({ repo: dir, path: 'app' }, { stateDir: scratchDir() });
     const sha = await src.revertTo(old, 'rollback 3');
 
     assert.strictEqual(await src.tip(), sha);
@@ -73,10 +43,10 @@ describe('syncer/git: rollback as a revert commit', () => {
   });
 
   it('refuses when the path has uncommitted changes, and changes nothing', async () => {
-    const dir = repo();
+    const dir = newRepo();
     const { old, tip } = history(dir);
     fs.writeFileSync(path.join(dir, 'app/new.yaml'), cm('untracked'));
-    const src = await GitSource.open({ repo: dir, path: 'app' }, { stateDir: tmp() });
+    const src = await GitSource.open({ repo: dir, path: 'app' }, { stateDir: scratchDir() });
     await assert.rejects(src.revertTo(old, 'r'), (e: Error) => e instanceof SourceError && e.message.includes(`${fs.realpathSync(dir)} has uncommitted changes under app (app/new.yaml)`));
     assert.strictEqual(await src.tip(), tip);
     fs.rmSync(path.join(dir, 'app/new.yaml'));
@@ -87,11 +57,11 @@ describe('syncer/git: rollback as a revert commit', () => {
   });
 
   it('on a bare repository, through a temporary index', async () => {
-    const dir = repo();
+    const dir = newRepo();
     const { old, tip } = history(dir);
-    const bare = path.join(tmp(), 'store.git');
+    const bare = path.join(scratchDir(), 'store.git');
     git(dir, 'clone', '-q', '--bare', dir, bare);
-    const src = await GitSource.open({ repo: bare, path: 'app' }, { stateDir: tmp() });
+    const src = await GitSource.open({ repo: bare, path: 'app' }, { stateDir: scratchDir() });
     const sha = await src.revertTo(old, 'r');
     assert.strictEqual(git(bare, 'rev-parse', 'main'), sha);
     assert.strictEqual(git(bare, 'rev-parse', `${sha}~1`), tip);
@@ -104,10 +74,10 @@ describe('syncer/git: rollback as a revert commit', () => {
   });
 
   it('the whole repository, on a branch that is not checked out', async () => {
-    const dir = repo();
+    const dir = newRepo();
     const { old } = history(dir);
     git(dir, 'branch', 'release');
-    const src = await GitSource.open({ repo: dir, branch: 'release' }, { stateDir: tmp() });
+    const src = await GitSource.open({ repo: dir, branch: 'release' }, { stateDir: scratchDir() });
     const head = git(dir, 'rev-parse', 'HEAD');
     const sha = await src.revertTo(old, 'r');
     assert.strictEqual(git(dir, 'rev-parse', `${sha}^{tree}`), git(dir, 'rev-parse', `${old}^{tree}`));
@@ -118,11 +88,11 @@ describe('syncer/git: rollback as a revert commit', () => {
   });
 
   it('on a remote: commits in the clone and pushes; a refused push says so', async () => {
-    const dir = repo();
+    const dir = newRepo();
     const { old, tip } = history(dir);
-    const bare = path.join(tmp(), 'origin.git');
+    const bare = path.join(scratchDir(), 'origin.git');
     git(dir, 'clone', '-q', '--bare', dir, bare);
-    const src = await GitSource.open({ repo: `file://${bare}`, path: 'app' }, { stateDir: tmp() });
+    const src = await GitSource.open({ repo: `file://${bare}`, path: 'app' }, { stateDir: scratchDir() });
     const sha = await src.revertTo(old, 'r');
     assert.strictEqual(git(bare, 'rev-parse', 'main'), sha);
     assert.strictEqual(await src.tip(), sha);
@@ -132,7 +102,7 @@ describe('syncer/git: rollback as a revert commit', () => {
     git(dir, 'remote', 'add', 'origin', bare);
     git(dir, 'fetch', '-q', 'origin');
     git(dir, 'reset', '-q', '--hard', 'origin/main');
-    commit(dir, { 'app/web.yaml': cm('web-v3') });
+    commitFiles(dir, { 'app/web.yaml': cm('web-v3') });
     git(dir, 'push', '-q', 'origin', 'main');
     await assert.rejects(src.revertTo(tip, 'r2'), (e: Error) => e instanceof SourceError && /the remote refused the push/.test(e.message));
     await src.close();

@@ -1,60 +1,29 @@
 // The git source reads the desired state from commits: real repositories in temp folders, real git.
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { GitSource, SourceError } from '../../syncer/git/source';
+import { commitFiles, git, newRepo, removeScratchDirs, scratchDir } from './helpers/gitRepo';
 
-const ENV = { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' };
-const tmpDirs: string[] = [];
-
-function tmp(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-git-'));
-  tmpDirs.push(d);
-  return d;
-}
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, env: ENV, encoding: 'utf8' }).trim();
-}
-function repo(): string {
-  const d = tmp();
-  git(d, 'init', '-q', '-b', 'main');
-  return d;
-}
-/** Writes (string) or deletes (null) files, commits them all, returns the commit. */
-function commit(dir: string, files: Record<string, string | null>, message = 'change'): string {
-  for (const [f, text] of Object.entries(files)) {
-    const full = path.join(dir, f);
-    if (text === null) fs.rmSync(full);
-    else {
-      fs.mkdirSync(path.dirname(full), { recursive: true });
-      fs.writeFileSync(full, text);
-    }
-  }
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', message);
-  return git(dir, 'rev-parse', 'HEAD');
-}
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 
 describe('syncer/git: reading a branch', () => {
-  const state = () => tmp();
-  after(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  const state = () => scratchDir();
+  after(removeScratchDirs);
 
   it('follows the branch tip, commit by commit, and describes commits', async () => {
-    const dir = repo();
-    const c1 = commit(dir, { 'a.yaml': cm('a') }, 'first');
+    const dir = newRepo();
+    const c1 = commitFiles(dir, { 'a.yaml': cm('a') }, 'first');
     const src = await GitSource.open({ repo: dir }, { stateDir: state() });
     assert.strictEqual(src.remote, false);
     assert.strictEqual(src.branch, 'main');
     assert.strictEqual(src.path, '.');
     assert.strictEqual(src.repoDir, fs.realpathSync(dir));
     assert.strictEqual(await src.tip(), c1);
-    const c2 = commit(dir, { 'b.yaml': cm('b') }, 'add b');
+    const c2 = commitFiles(dir, { 'b.yaml': cm('b') }, 'add b');
     assert.strictEqual(await src.tip(), c2);
     const info = await src.commitInfo(c2);
-    assert.deepStrictEqual({ ...info, date: undefined }, { sha: c2, subject: 'add b', author: 'Ada <ada@example.com>', date: undefined });
+    assert.deepStrictEqual({ ...info, date: undefined }, { sha: c2, subject: 'add b', author: 'Dev <dev@example.com>', date: undefined });
     assert.ok(!Number.isNaN(Date.parse(info.date)));
     assert.strictEqual(await src.hasCommit(c1), true);
     assert.strictEqual(await src.hasCommit('0'.repeat(40)), false);
@@ -63,8 +32,8 @@ describe('syncer/git: reading a branch', () => {
   });
 
   it('returns committed content only: uncommitted edits and untracked files do not deploy', async () => {
-    const dir = repo();
-    const sha = commit(dir, { 'app/web.yaml': cm('web') });
+    const dir = newRepo();
+    const sha = commitFiles(dir, { 'app/web.yaml': cm('web') });
     fs.writeFileSync(path.join(dir, 'app/web.yaml'), cm('edited'));
     fs.writeFileSync(path.join(dir, 'app/new.yaml'), cm('untracked'));
     git(dir, 'add', 'app/web.yaml'); // staged is still not committed
@@ -76,10 +45,10 @@ describe('syncer/git: reading a branch', () => {
   });
 
   it('reads nested folders, .yml and .json, keeps multi-document text verbatim, skips other and hidden files', async () => {
-    const dir = repo();
+    const dir = newRepo();
     const multi = `# two documents\n${cm('one')}---\n${cm('two')}`;
     const json = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [] }, null, 2);
-    const sha = commit(dir, {
+    const sha = commitFiles(dir, {
       'z.yml': cm('z'),
       'deep/er/still/x.json': json,
       'deep/multi.yaml': multi,
@@ -99,8 +68,8 @@ describe('syncer/git: reading a branch', () => {
   });
 
   it('scopes to a path, returned as repository-relative paths; a folder given as repo scopes the same way', async () => {
-    const dir = repo();
-    const sha = commit(dir, { 'env/prod/a.yaml': cm('a'), 'env/prod/sub/b.yaml': cm('b'), 'env/dev/c.yaml': cm('c'), 'top.yaml': cm('t') });
+    const dir = newRepo();
+    const sha = commitFiles(dir, { 'env/prod/a.yaml': cm('a'), 'env/prod/sub/b.yaml': cm('b'), 'env/dev/c.yaml': cm('c'), 'top.yaml': cm('t') });
     const src = await GitSource.open({ repo: dir, path: './env/prod/' }, { stateDir: state() });
     assert.strictEqual(src.path, 'env/prod');
     assert.deepStrictEqual((await src.files(sha)).map((f) => f.path), ['env/prod/a.yaml', 'env/prod/sub/b.yaml']);
@@ -112,10 +81,10 @@ describe('syncer/git: reading a branch', () => {
   });
 
   it('reads only changed blobs on a resync', async () => {
-    const dir = repo();
+    const dir = newRepo();
     const files: Record<string, string> = {};
     for (let i = 0; i < 20; i++) files[`m/${i}.yaml`] = cm(`m${i}`);
-    const c1 = commit(dir, files);
+    const c1 = commitFiles(dir, files);
     const src = await GitSource.open({ repo: dir }, { stateDir: state() });
     assert.strictEqual((await src.files(c1)).length, 20);
     assert.strictEqual(src.stats.blobsRead, 20);
@@ -130,7 +99,7 @@ describe('syncer/git: reading a branch', () => {
     assert.strictEqual(src.stats.catFileRuns, runs);
 
     // one file changed: one blob read
-    const c3 = commit(dir, { 'm/7.yaml': cm('seven') });
+    const c3 = commitFiles(dir, { 'm/7.yaml': cm('seven') });
     const out = await src.files(c3);
     assert.strictEqual(src.stats.blobsRead, 21);
     assert.strictEqual(out.find((f) => f.path === 'm/7.yaml')!.text, cm('seven'));
@@ -141,12 +110,12 @@ describe('syncer/git: reading a branch', () => {
   });
 
   it('says what is wrong: not a repository, no such branch, empty repository, missing path, unknown commit', async () => {
-    const plain = tmp();
+    const plain = scratchDir();
     await assert.rejects(GitSource.open({ repo: plain }, { stateDir: state() }), (e: Error) => e instanceof SourceError && e.message.includes(`${plain} is not a git repository`));
     await assert.rejects(GitSource.open({ repo: path.join(plain, 'nope') }, { stateDir: state() }), /does not exist/);
 
-    const dir = repo();
-    const sha = commit(dir, { 'a.yaml': cm('a') });
+    const dir = newRepo();
+    const sha = commitFiles(dir, { 'a.yaml': cm('a') });
     git(dir, 'branch', 'staging');
     await assert.rejects(GitSource.open({ repo: dir, branch: 'prod' }, { stateDir: state() }), (e: Error) => e instanceof SourceError && e.message === `no branch prod in ${dir}; branches: main, staging; give one of them as the branch`);
 
@@ -155,7 +124,7 @@ describe('syncer/git: reading a branch', () => {
     await assert.rejects(src.files('abcdef1234'), /no commit abcdef1234/);
     await assert.rejects(src.files('HEAD~1'), /is not a commit id/);
 
-    const empty = repo();
+    const empty = newRepo();
     const fresh = await GitSource.open({ repo: empty }, { stateDir: state() });
     await assert.rejects(fresh.tip(), (e: Error) => e instanceof SourceError && e.message.includes('empty repository with no commits'));
 
@@ -166,16 +135,16 @@ describe('syncer/git: reading a branch', () => {
   });
 
   it('uses a bare repository and a linked worktree in place', async () => {
-    const dir = repo();
-    const sha = commit(dir, { 'a.yaml': cm('a') });
-    const bare = path.join(tmp(), 'copy.git');
+    const dir = newRepo();
+    const sha = commitFiles(dir, { 'a.yaml': cm('a') });
+    const bare = path.join(scratchDir(), 'copy.git');
     git(dir, 'clone', '-q', '--bare', dir, bare);
     const b = await GitSource.open({ repo: bare }, { stateDir: state() });
     assert.strictEqual(b.remote, false);
     assert.strictEqual(await b.tip(), sha);
     assert.deepStrictEqual((await b.files(sha)).map((f) => f.path), ['a.yaml']);
 
-    const wt = path.join(tmp(), 'wt');
+    const wt = path.join(scratchDir(), 'wt');
     git(dir, 'worktree', 'add', '-q', '-b', 'feature', wt);
     const w = await GitSource.open({ repo: wt }, { stateDir: state() });
     assert.strictEqual(w.branch, 'feature');

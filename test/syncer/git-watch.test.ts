@@ -2,35 +2,10 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { GitSource, SourceError } from '../../syncer/git/source';
+import { commitFiles, git, GIT_ENV, newRepo, removeScratchDirs, scratchDir } from './helpers/gitRepo';
 
-const ENV = { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' };
-const tmpDirs: string[] = [];
-
-function tmp(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-git-'));
-  tmpDirs.push(d);
-  return d;
-}
-function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd: dir, env: ENV, encoding: 'utf8' }).trim();
-}
-function repo(): string {
-  const d = tmp();
-  git(d, 'init', '-q', '-b', 'main');
-  return d;
-}
-function commit(dir: string, files: Record<string, string>, message = 'change'): string {
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), text);
-  }
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', message);
-  return git(dir, 'rev-parse', 'HEAD');
-}
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,17 +32,17 @@ function counter() {
 }
 
 describe('syncer/git: noticing new commits', () => {
-  const state = () => tmp();
-  after(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  const state = () => scratchDir();
+  after(removeScratchDirs);
 
   it('local: a burst of five quick commits gives one call, after which the tip is the last commit', async () => {
-    const dir = repo();
-    commit(dir, { 'a.yaml': cm('a') });
+    const dir = newRepo();
+    commitFiles(dir, { 'a.yaml': cm('a') });
     const src = await GitSource.open({ repo: dir }, { stateDir: state() });
     const { c, fn, settled } = counter();
     const stop = src.watch(fn);
     await stop.ready;
-    execFileSync('sh', ['-c', 'for i in 1 2 3 4 5; do echo "n: $i" > a.yaml && git commit -q -m "burst $i" a.yaml; done'], { cwd: dir, env: ENV });
+    execFileSync('sh', ['-c', 'for i in 1 2 3 4 5; do echo "n: $i" > a.yaml && git commit -q -m "burst $i" a.yaml; done'], { cwd: dir, env: GIT_ENV });
     await until('a call', () => c.calls > 0);
     await settled();
     assert.strictEqual(c.calls, 1);
@@ -78,9 +53,9 @@ describe('syncer/git: noticing new commits', () => {
   });
 
   it('local: notices --amend, a reset of the branch, and git gc packing the refs', async () => {
-    const dir = repo();
-    const first = commit(dir, { 'a.yaml': cm('a') });
-    commit(dir, { 'b.yaml': cm('b') });
+    const dir = newRepo();
+    const first = commitFiles(dir, { 'a.yaml': cm('a') });
+    commitFiles(dir, { 'b.yaml': cm('b') });
     const src = await GitSource.open({ repo: dir }, { stateDir: state() });
     const { c, fn, settled } = counter();
     const stop = src.watch(fn);
@@ -117,23 +92,23 @@ describe('syncer/git: noticing new commits', () => {
     stop();
     await settled();
     n = c.calls;
-    commit(dir, { 'c.yaml': cm('c') });
+    commitFiles(dir, { 'c.yaml': cm('c') });
     await sleep(200);
     assert.strictEqual(c.calls, n, 'no call after stop');
     await src.close();
   });
 
   it('local: a branch with a slash in its name in a linked worktree', async () => {
-    const dir = repo();
-    commit(dir, { 'a.yaml': cm('a') });
-    const wt = path.join(tmp(), 'wt');
+    const dir = newRepo();
+    commitFiles(dir, { 'a.yaml': cm('a') });
+    const wt = path.join(scratchDir(), 'wt');
     git(dir, 'worktree', 'add', '-q', '-b', 'team/feature', wt);
     const src = await GitSource.open({ repo: wt }, { stateDir: state() });
     assert.strictEqual(src.branch, 'team/feature');
     const { c, fn } = counter();
     const stop = src.watch(fn);
     await stop.ready;
-    const sha = commit(wt, { 'b.yaml': cm('b') });
+    const sha = commitFiles(wt, { 'b.yaml': cm('b') });
     await until('a call', () => c.calls > 0);
     assert.strictEqual(await src.tip(), sha);
     stop();
@@ -141,9 +116,9 @@ describe('syncer/git: noticing new commits', () => {
   });
 
   it('remote: a bare repository given as a URL is cloned into the state folder, and fetch picks up a new push', async () => {
-    const work = repo();
-    const c1 = commit(work, { 'app/a.yaml': cm('a') });
-    const bare = path.join(tmp(), 'origin.git');
+    const work = newRepo();
+    const c1 = commitFiles(work, { 'app/a.yaml': cm('a') });
+    const bare = path.join(scratchDir(), 'origin.git');
     git(work, 'clone', '-q', '--bare', work, bare);
     git(work, 'remote', 'add', 'origin', bare);
     const stateDir = state();
@@ -156,7 +131,7 @@ describe('syncer/git: noticing new commits', () => {
     assert.deepStrictEqual((await src.files(c1)).map((f) => [f.path, f.text]), [['app/a.yaml', cm('a')]]);
 
     // a push is seen after fetch(), not before
-    const c2 = commit(work, { 'app/b.yaml': cm('b') });
+    const c2 = commitFiles(work, { 'app/b.yaml': cm('b') });
     git(work, 'push', '-q', 'origin', 'main');
     assert.strictEqual(await src.tip(), c1);
     await src.fetch();
@@ -167,7 +142,7 @@ describe('syncer/git: noticing new commits', () => {
     const { c, fn } = counter();
     const stop = src.watch(fn);
     git(work, 'reset', '-q', '--hard', c1);
-    const c3 = commit(work, { 'app/c.yaml': cm('c') });
+    const c3 = commitFiles(work, { 'app/c.yaml': cm('c') });
     git(work, 'push', '-q', '--force', 'origin', 'main');
     await until('a call from the fetch loop', () => c.calls > 0);
     assert.strictEqual(await src.tip(), c3);
@@ -184,11 +159,11 @@ describe('syncer/git: noticing new commits', () => {
   it('remote: errors name the address and what to do', async () => {
     const stateDir = state();
     await assert.rejects(
-      GitSource.open({ repo: `file://${path.join(tmp(), 'missing.git')}` }, { stateDir }),
+      GitSource.open({ repo: `file://${path.join(scratchDir(), 'missing.git')}` }, { stateDir }),
       (e: Error) => e instanceof SourceError && /git clone failed: .*check the URL/.test(e.message),
     );
-    const work = repo();
-    commit(work, { 'a.yaml': cm('a') });
+    const work = newRepo();
+    commitFiles(work, { 'a.yaml': cm('a') });
     await assert.rejects(
       GitSource.open({ repo: `file://${work}`, branch: 'prod' }, { stateDir }),
       (e: Error) => e instanceof SourceError && e.message === `no branch prod in file://${work}; branches: main; give one of them as the branch`,

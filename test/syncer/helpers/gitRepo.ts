@@ -1,8 +1,57 @@
-// A real git repository in a temp folder for syncer tests: write files, commit, read the log.
+// Real git repositories in temp folders for syncer tests: write files, commit, read the log.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir } from '../../helpers/testCluster';
+
+/** The environment for git and anything else that commits: one fixed author and committer. */
+export const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
+
+/** Runs git in `dir` and returns its output, trimmed. */
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8' }).trim();
+}
+
+const scratch: string[] = [];
+
+/** A new temp folder, removed by removeScratchDirs(). */
+export function scratchDir(prefix = 'slipway-git-'): string {
+  const dir = tempDir(prefix);
+  scratch.push(dir);
+  return dir;
+}
+
+/** Removes every folder scratchDir(), newRepo() and makeRepo() made so far. */
+export function removeScratchDirs(): void {
+  for (const dir of scratch.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** An empty repository on `branch` in a new scratch folder; returns the folder. */
+export function newRepo(branch = 'main'): string {
+  const dir = scratchDir('slipway-repo-');
+  git(dir, 'init', '-q', '-b', branch);
+  return dir;
+}
+
+/** Writes (text) or deletes (null) files of the work tree in `dir`. */
+function writeFiles(dir: string, files: Record<string, string | null>): void {
+  for (const [file, text] of Object.entries(files)) {
+    const full = path.join(dir, file);
+    if (text === null) fs.rmSync(full);
+    else {
+      fs.mkdirSync(path.dirname(full), { recursive: true });
+      fs.writeFileSync(full, text);
+    }
+  }
+}
+
+/** Writes (text) or deletes (null) files of the work tree in `dir`, commits everything and returns the new sha. */
+export function commitFiles(dir: string, files: Record<string, string | null>, message = 'change'): string {
+  writeFiles(dir, files);
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '--allow-empty', '-m', message);
+  return git(dir, 'rev-parse', 'HEAD');
+}
 
 export interface TestRepo {
   dir: string;
@@ -14,33 +63,15 @@ export interface TestRepo {
 }
 
 export function makeRepo(files: Record<string, string> = {}, branch = 'main'): TestRepo {
-  const dir = tempDir('slipway-repo-');
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' },
-    }).trim();
-  git('init', '-q', '-b', branch);
-  const repo: TestRepo = {
+  const dir = newRepo(branch);
+  if (Object.keys(files).length) commitFiles(dir, files, 'first');
+  return {
     dir,
-    git,
-    write(file, text) {
-      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      fs.writeFileSync(path.join(dir, file), text);
-    },
-    remove(file) {
-      fs.rmSync(path.join(dir, file));
-    },
-    commit(message) {
-      git('add', '-A');
-      git('commit', '-q', '--allow-empty', '-m', message);
-      return git('rev-parse', 'HEAD');
-    },
+    git: (...args) => git(dir, ...args),
+    write: (file, text) => writeFiles(dir, { [file]: text }),
+    remove: (file) => writeFiles(dir, { [file]: null }),
+    commit: (message) => commitFiles(dir, {}, message),
   };
-  for (const [f, t] of Object.entries(files)) repo.write(f, t);
-  if (Object.keys(files).length) repo.commit('first');
-  return repo;
 }
 
 /** A small app: a ConfigMap, a Deployment (no probes, so it rolls out at once) and its Service. */
