@@ -1,11 +1,13 @@
-// A fast parser for the block YAML that Kubernetes manifests are written in: block maps and
-// sequences, plain and simply quoted scalars on one line, literal block scalars, comments. It builds
-// the tree and the value in one pass over the lines. Anything else (flow collections, anchors, tags,
-// folded or multi-line scalars, escapes, duplicate keys, odd indentation) returns undefined, and the
-// caller parses with the `yaml` package, which then also reports the errors. The two agree on every
-// document this one accepts (test/server/fuzz.test.ts compares them).
+// A fast parser for the YAML that Kubernetes manifests are written in: block maps and sequences,
+// plain and simply quoted scalars on one line, flow sequences and maps of such scalars that open and
+// close on one line (`args: ["--config", "/etc/app"]`), literal block scalars, comments. It builds the
+// tree and the value in one pass over the lines. Anything else (nested or multi-line flow
+// collections, anchors, tags, folded or multi-line scalars, escapes, duplicate keys, odd indentation)
+// returns undefined, and the caller parses with the `yaml` package, which then also reports the
+// errors. The two agree on every document this one accepts (test/server/fastYaml.test.ts compares
+// them).
 
-import { YMap, YNode, YScalar, YSeq } from './yamlTree';
+import { YMap, YNode, YPair, YScalar, YSeq } from './yamlTree';
 
 class Unsupported extends Error {}
 
@@ -21,6 +23,10 @@ const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 // plain keys we accept start like names and contain nothing that could change their meaning
 const PLAIN_KEY = /^[A-Za-z0-9_.\/$][^\s#:{}\[\],&*!|>'"%@`]*(?: [^\s#:{}\[\],&*!|>'"%@`]+)*$/;
 const INDICATOR_START = /^[\[\]{},&*!|>'"%@`#?:-]/;
+// `-`, `?` and `:` start a plain scalar when what follows cannot make them an indicator
+const PLAIN_AFTER_INDICATOR = /^[-?:][^\s#,\[\]{}]/;
+// inside a flow collection a plain scalar stops at `,`, `]`, `}`; these would need the full rules
+const FLOW_PLAIN_UNSURE = /[:#\[{"']/;
 
 /** The core schema's resolution of a plain scalar, as the `yaml` package does it. */
 export function resolvePlain(raw: string): unknown {
@@ -104,11 +110,16 @@ class Parser {
     const line = this.lines[li];
     const pos = line.start + col;
     if (this.isDash(pos, line.end)) return this.seq(li, col);
-    if (this.keyAt(pos, line.end)) return this.map(li, col);
+    if (!this.opensFlow(pos) && this.keyAt(pos, line.end)) return this.map(li, col);
     const v = this.inline(li, pos, parentIndent);
     const next = this.nextContent(this.i);
-    if (next >= 0 && this.lines[next].indent > parentIndent && v.tree.kind === 'scalar') throw new Unsupported();
+    if (next >= 0 && this.lines[next].indent > parentIndent) throw new Unsupported();
     return v;
+  }
+
+  private opensFlow(pos: number): boolean {
+    const c = this.text.charCodeAt(pos);
+    return c === 91 || c === 123;
   }
 
   /** The key at pos, if the line holds a `key:` entry there. */
@@ -171,7 +182,7 @@ class Parser {
       let item: { tree: YNode; value: unknown };
       if (q === line.end || t.charCodeAt(q) === 35) item = this.child(li, col, false, pos + 1);
       else if (this.isDash(q, line.end)) throw new Unsupported();
-      else if (this.keyAt(q, line.end)) item = this.map(li, q - line.start);
+      else if (!this.opensFlow(q) && this.keyAt(q, line.end)) item = this.map(li, q - line.start);
       else item = this.inline(li, q, col);
       tree.items.push(item.tree);
       value.push(item.value);
@@ -200,7 +211,7 @@ class Parser {
     return { tree, value: null };
   }
 
-  /** A value that starts on line li at pos: a scalar, an empty flow collection, or a literal block. */
+  /** A value that starts on line li at pos: a scalar, a one-line flow collection, or a literal block. */
   private inline(li: number, pos: number, parentIndent: number): { tree: YNode; value: unknown } {
     const t = this.text;
     const line = this.lines[li];
@@ -209,33 +220,14 @@ class Parser {
     let end: number;
     let value: unknown;
     if (c === '|') return this.literal(li, pos, parentIndent);
-    if (c === "'") {
-      let p = pos + 1;
-      let s = '';
-      for (;;) {
-        const q = indexBefore(t, "'", p, line.end);
-        if (q < 0) throw new Unsupported();
-        s += t.slice(p, q);
-        if (t[q + 1] === "'") { s += "'"; p = q + 2; continue; }
-        end = q + 1;
-        break;
-      }
-      value = s;
-    } else if (c === '"') {
-      const q = indexBefore(t, '"', pos + 1, line.end);
-      if (q < 0) throw new Unsupported();
-      const s = t.slice(pos + 1, q);
-      if (s.includes('\\')) throw new Unsupported();
-      value = s;
-      end = q + 1;
-    } else if ((c === '{' && t[pos + 1] === '}') || (c === '[' && t[pos + 1] === ']')) {
-      value = c === '{' ? {} : [];
-      end = pos + 2;
-      const tree: YNode = c === '{' ? { kind: 'map', start: pos, end, pairs: [] } : { kind: 'seq', start: pos, end, items: [] };
-      this.rest(end, line.end);
-      return { tree, value };
+    if (c === "'" || c === '"') {
+      const q = this.quotedEnd(pos, line.end);
+      value = q.value;
+      end = q.end;
+    } else if (c === '[' || c === '{') {
+      return this.flow(pos, line.end);
     } else {
-      if (INDICATOR_START.test(c)) throw new Unsupported();
+      if (INDICATOR_START.test(c) && !PLAIN_AFTER_INDICATOR.test(t.slice(pos, pos + 2))) throw new Unsupported();
       let e = line.end;
       for (let q = pos + 1; q < e; q++) {
         if (t.charCodeAt(q) === 35 && t.charCodeAt(q - 1) === 32) { e = q - 1; break; }
@@ -247,6 +239,98 @@ class Parser {
     }
     this.rest(end, line.end);
     return { tree: { kind: 'scalar', start: pos, end, value }, value };
+  }
+
+  /** A flow sequence or map of scalars from pos to its closing bracket on the same line. */
+  private flow(pos: number, lineEnd: number): { tree: YNode; value: unknown } {
+    const t = this.text;
+    const isMap = t.charCodeAt(pos) === 123;
+    const close = isMap ? 125 : 93;
+    const items: YNode[] = [];
+    const list: unknown[] = [];
+    const pairs: YPair[] = [];
+    const object: Record<string, unknown> = {};
+    let p = this.skipSpaces(pos + 1, lineEnd);
+    if (t.charCodeAt(p) !== close) {
+      for (;;) {
+        if (isMap) {
+          const keyStart = p;
+          while (p < lineEnd && t.charCodeAt(p) !== 58) p++;
+          // `{a:b}` is one key with no value: only `key: value` entries are read here
+          if (p + 1 >= lineEnd || t.charCodeAt(p + 1) !== 32) throw new Unsupported();
+          const key = t.slice(keyStart, p);
+          if (!PLAIN_KEY.test(key) || key === '__proto__' || typeof resolvePlain(key) !== 'string') throw new Unsupported();
+          if (Object.prototype.hasOwnProperty.call(object, key)) throw new Unsupported();
+          const v = this.flowScalar(this.skipSpaces(p + 1, lineEnd), lineEnd);
+          pairs.push({ key, keyStart, keyEnd: p, value: v.tree });
+          object[key] = v.tree.value;
+          p = v.tree.end;
+        } else {
+          const v = this.flowScalar(p, lineEnd);
+          items.push(v.tree);
+          list.push(v.tree.value);
+          p = v.tree.end;
+        }
+        p = this.skipSpaces(p, lineEnd);
+        const c = t.charCodeAt(p);
+        if (c === close) break;
+        if (c !== 44) throw new Unsupported();
+        p = this.skipSpaces(p + 1, lineEnd);
+        // a trailing comma is valid YAML but rare enough to leave to the full parser
+        if (t.charCodeAt(p) === close) throw new Unsupported();
+      }
+    }
+    if (p >= lineEnd) throw new Unsupported();
+    const end = p + 1;
+    this.rest(end, lineEnd);
+    if (isMap) return { tree: { kind: 'map', start: pos, end, pairs }, value: object };
+    return { tree: { kind: 'seq', start: pos, end, items }, value: list };
+  }
+
+  /** A quoted or plain scalar inside a flow collection; its tree's end is where it stops. */
+  private flowScalar(pos: number, lineEnd: number): { tree: YScalar } {
+    const t = this.text;
+    const c = t[pos];
+    if (c === "'" || c === '"') {
+      const q = this.quotedEnd(pos, lineEnd);
+      return { tree: { kind: 'scalar', start: pos, end: q.end, value: q.value } };
+    }
+    if (pos >= lineEnd || (INDICATOR_START.test(c) && !PLAIN_AFTER_INDICATOR.test(t.slice(pos, pos + 2)))) throw new Unsupported();
+    let e = pos + 1;
+    for (; e < lineEnd; e++) {
+      const d = t.charCodeAt(e);
+      if (d === 44 || d === 93 || d === 125) break;
+    }
+    const startBody = pos + 1;
+    if (FLOW_PLAIN_UNSURE.test(t.slice(startBody, e))) throw new Unsupported();
+    while (e > pos && t.charCodeAt(e - 1) === 32) e--;
+    return { tree: { kind: 'scalar', start: pos, end: e, value: resolvePlain(t.slice(pos, e)) } };
+  }
+
+  /** A single- or double-quoted scalar (no escapes) that ends on this line. */
+  private quotedEnd(pos: number, lineEnd: number): { end: number; value: string } {
+    const t = this.text;
+    if (t[pos] === '"') {
+      const q = indexBefore(t, '"', pos + 1, lineEnd);
+      if (q < 0) throw new Unsupported();
+      const s = t.slice(pos + 1, q);
+      if (s.includes('\\')) throw new Unsupported();
+      return { end: q + 1, value: s };
+    }
+    let p = pos + 1;
+    let s = '';
+    for (;;) {
+      const q = indexBefore(t, "'", p, lineEnd);
+      if (q < 0) throw new Unsupported();
+      s += t.slice(p, q);
+      if (t[q + 1] === "'") { s += "'"; p = q + 2; continue; }
+      return { end: q + 1, value: s };
+    }
+  }
+
+  private skipSpaces(p: number, end: number): number {
+    while (p < end && this.text.charCodeAt(p) === 32) p++;
+    return p;
   }
 
   /** After a quoted scalar: only spaces and a comment may follow. */

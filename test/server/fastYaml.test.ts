@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import { parseDocument } from 'yaml';
 import { parseFast } from '../../server/documents/fastYaml';
 import { parseFile } from '../../server/documents/parsedFile';
+import { parseFull } from '../../server/documents/yamlFallback';
 import { YNode } from '../../server/documents/yamlTree';
 import { corpus, mutate, rng } from './mutations';
 
@@ -21,6 +22,29 @@ function checkOffsets(text: string, node: YNode | undefined): void {
   } else if (!node.empty && typeof node.value === 'string' && !/^["'|]/.test(text[node.start])) {
     assert.strictEqual(text.slice(node.start, node.end), node.value, JSON.stringify(text));
   }
+}
+
+/** The fast tree places every key and scalar where the `yaml` package's tree does. */
+function sameTree(text: string, fast: YNode | undefined, full: YNode | undefined, at = '$'): void {
+  const where = `${at} in ${JSON.stringify(text)}`;
+  if (!fast || !full) return assert.strictEqual(fast, full, where);
+  assert.strictEqual(fast.kind, full.kind, where);
+  // where an empty value sits differs by the colon; nothing is written there
+  if (!(fast.kind === 'scalar' && fast.empty)) assert.strictEqual(fast.start, full.start, `start of ${where}`);
+  if (fast.kind === 'map' && full.kind === 'map') {
+    assert.deepStrictEqual(fast.pairs.map((p) => [p.key, p.keyStart, p.keyEnd]), full.pairs.map((p) => [p.key, p.keyStart, p.keyEnd]), where);
+    fast.pairs.forEach((p, i) => sameTree(text, p.value, full.pairs[i].value, `${at}.${p.key}`));
+  } else if (fast.kind === 'seq' && full.kind === 'seq') {
+    assert.strictEqual(fast.items.length, full.items.length, where);
+    fast.items.forEach((it, i) => sameTree(text, it, full.items[i], `${at}[${i}]`));
+  } else if (fast.kind === 'scalar' && full.kind === 'scalar') {
+    assert.deepStrictEqual(fast.value, full.value, where);
+    assert.strictEqual(!!fast.empty, !!full.empty, `emptiness of ${where}`);
+    // a block scalar's end is where its last line ends for one and after its line break for the other
+    if (text[fast.start] !== '|' && !fast.empty) assert.strictEqual(fast.end, full.end, `end of ${where}`);
+  }
+  // a flow collection ends at its bracket in both
+  if (fast.kind !== 'scalar' && /[[{]/.test(text[fast.start])) assert.strictEqual(fast.end, full.end, `end of ${where}`);
 }
 
 function reference(text: string): { ok: boolean; value?: unknown } {
@@ -40,6 +64,7 @@ describe('fast YAML parser', function () {
           accepted++;
           assert.ok(ref.ok, `accepted what yaml rejects:\n${doc.text}`);
           assert.deepStrictEqual(fast.value, ref.value ?? null);
+          sameTree(doc.text, fast.tree, parseFull(doc.text).tree);
         }
       }
     }
@@ -60,9 +85,86 @@ describe('fast YAML parser', function () {
         assert.ok(ref.ok, `accepted what yaml rejects:\n${JSON.stringify(doc.text)}`);
         assert.deepStrictEqual(fast.value, ref.value ?? null, JSON.stringify(doc.text));
         checkOffsets(doc.text, fast.tree);
+        sameTree(doc.text, fast.tree, parseFull(doc.text).tree);
       }
     }
     assert.ok(accepted > 500, `accepted ${accepted}`);
+  });
+
+  it('reads one-line flow collections and scalars starting with `-`, `?` or `:` as the yaml package does', () => {
+    const accepted: [string, unknown][] = [
+      ['args: ["--config", "/etc/app/app.properties"]', { args: ['--config', '/etc/app/app.properties'] }],
+      ['args: [--config, -Xmx1g, ?x, :8080]', { args: ['--config', '-Xmx1g', '?x', ':8080'] }],
+      ['a: [ 1, true , ~, \'it\'\'s\', "" ] # comment', { a: [1, true, null, "it's", ''] }],
+      ['a: []\nb: { }\nc: [ ]\nd: {}', { a: [], b: {}, c: [], d: {} }],
+      ['selector: {app: web, tier: "front end"}', { selector: { app: 'web', tier: 'front end' } }],
+      ['- [a b, c]\n- {k: 0x1F}\n- -v\n- --flag=1', [['a b', 'c'], { k: 31 }, '-v', '--flag=1']],
+      ['[a, b]', ['a', 'b']],
+      ['command:\n  - sh\n  - -c\n  - echo ok', { command: ['sh', '-c', 'echo ok'] }],
+      ['opts: -XX:+UseG1GC', { opts: '-XX:+UseG1GC' }],
+    ];
+    for (const [text, value] of accepted) {
+      const fast = parseFast(text);
+      assert.ok(fast, `declined ${JSON.stringify(text)}`);
+      assert.deepStrictEqual(fast.value, value, text);
+      assert.deepStrictEqual(reference(text), { ok: true, value }, text);
+      sameTree(text, fast.tree, parseFull(text).tree);
+    }
+    // valid YAML whose meaning needs the full rules, and errors: all left to the `yaml` package
+    const declined = ['a: [a, b,]', 'a: {a: b,}', 'a: [a, [b]]', 'a: {k: [1]}', 'a: {a: }', 'a: {a:b}', 'a: [a:b]', 'a: [a: b]',
+      'a: [a #b]', 'a: [a#b]', 'a: [a"b]', 'a: [?]', 'a: [:]', 'a: [-]', 'a: [- a]', 'a: [a, ,b]', 'a: [,]', 'a: [a]b', 'a: [a],',
+      'a: [!a]', 'a: [&a b]', 'a: {"a": 1}', 'a: {a: 1, a: 2}', 'a: ["a"b]', 'a: [a,\n  b]', 'a: :', 'a: - b', 'a: -', 'a:\n  [a]\n  b',
+      '[a]: b', '- [a]: b', 'a: [\'x\' y]', 'a: ["\\t"]', '{a: b}\nc: d'];
+    for (const text of declined) assert.strictEqual(parseFast(text), undefined, text);
+  });
+
+  it('never disagrees with the yaml package on mutated flow collections and dashed arguments', () => {
+    const base = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: web, namespace: shop}',
+      'spec:',
+      '  selector:',
+      '    matchLabels: {app: web}',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: app',
+      '          args: ["--config", "/etc/app/app.properties", \'-v\']',
+      '          command: [java, -Xmx1g, -jar, app.jar]  # start',
+      '          env: []',
+      '          ports: [80, 443]',
+      '        - name: side',
+      '          args:',
+      '            - --port=9090',
+      '            - -v',
+      '            - ?q',
+      '            - :x',
+      '          nodeSelector: {disk: ssd, zone: \'a\', rack: 1}',
+      '',
+    ].join('\n');
+    const snippets = ['[', ']', '{', '}', ',', ', ', ': ', ':', '#', ' #', '"', "'", '-', '- ', '?', '? ', '&a ', '*a', '!x ', '\\', '[]', '{}', '""', 'a b', '\n'];
+    const random = rng(4242);
+    assert.ok(parseFast(base), 'the unmutated manifest is read');
+    let accepted = 0;
+    for (let i = 0; i < 1500; i++) {
+      let text = base;
+      for (let s = 0; s < 1 + Math.floor(random() * 3); s++) {
+        const at = Math.floor(random() * (text.length + 1));
+        text = random() < 0.7
+          ? text.slice(0, at) + snippets[Math.floor(random() * snippets.length)] + text.slice(at)
+          : text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 3));
+      }
+      const fast = parseFast(text);
+      if (!fast) continue;
+      accepted++;
+      const ref = reference(text);
+      assert.ok(ref.ok, `accepted what yaml rejects:\n${JSON.stringify(text)}`);
+      assert.deepStrictEqual(fast.value, ref.value ?? null, JSON.stringify(text));
+      checkOffsets(text, fast.tree);
+      sameTree(text, fast.tree, parseFull(text).tree);
+    }
+    assert.ok(accepted > 150, `accepted ${accepted}`);
   });
 
   it('places keys and values at their offsets', () => {
