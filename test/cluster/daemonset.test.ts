@@ -235,7 +235,8 @@ describe('DaemonSets (kubectl, scheduler, kubelets)', function () {
     await new Promise((r) => setTimeout(r, 300));
     await kubectlOk(['set', 'image', 'daemonset/agent', 'agent=fluent/fluent-bit:3.1']);
     const status = await kubectlOk(['rollout', 'status', 'daemonset/agent', '--timeout=60s'], 70_000);
-    assert.match(status, /Waiting for daemon set "agent" rollout to finish: \d out of 3 new pods have been updated/);
+    // whether kubectl catches a "Waiting for daemon set" line depends on how soon it starts; the pod replay below
+    // is what shows the node-by-node rollout
     assert.match(status, /daemon set "agent" successfully rolled out/);
     stream.stop();
     await stream.exited;
