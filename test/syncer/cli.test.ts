@@ -5,6 +5,7 @@ import { ChildProcess, execFile, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { eventually, startTestCluster, tempDir, TestCluster } from '../helpers/testCluster';
+import { commitFiles, git, newRepo, removeScratchDirs, webApp } from './helpers/gitRepo';
 
 const CLI = path.resolve(__dirname, '../../syncer/cli.js');
 
@@ -22,44 +23,15 @@ function run(args: string[], cwd: string): Promise<Result> {
   });
 }
 
-const manifests = (image: string, greeting = 'hello') => `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: web-config
-data:
-  greeting: ${greeting}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels: { app: web }
-  template:
-    metadata:
-      labels: { app: web }
-    spec:
-      containers:
-        - name: web
-          image: ${image}
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector: { app: web }
-  ports: [{ port: 80 }]
----
-apiVersion: v1
+// the app `slipway up` deploys from the folder shop/: a ConfigMap, a Deployment and its Service, and a Secret
+const DB_SECRET = `apiVersion: v1
 kind: Secret
 metadata:
   name: db
 stringData:
   password: hunter2
 `;
+const shop = (image: string): Record<string, string> => ({ ...webApp({ image, folder: 'shop' }), 'shop/db.yaml': DB_SECRET });
 
 describe('slipway commands against `slipway up`', function () {
   this.timeout(120_000);
@@ -70,21 +42,6 @@ describe('slipway commands against `slipway up`', function () {
   let upOutput = '';
   let upExit: Promise<number | null>;
   const shas: string[] = [];
-
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: repo,
-      encoding: 'utf8',
-      env: { ...process.env, GIT_AUTHOR_NAME: 'Ada', GIT_AUTHOR_EMAIL: 'ada@example.com', GIT_COMMITTER_NAME: 'Ada', GIT_COMMITTER_EMAIL: 'ada@example.com' },
-    }).trim();
-
-  function commit(file: string, text: string, message: string): string {
-    fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
-    fs.writeFileSync(path.join(repo, file), text);
-    git('add', '.');
-    git('commit', '-q', '-m', message);
-    return git('rev-parse', 'HEAD');
-  }
 
   /** a slipway command run as a process, with --state unless told otherwise */
   function slipway(args: string[], opts: { state?: boolean } = {}): Promise<Result> {
@@ -105,11 +62,9 @@ describe('slipway commands against `slipway up`', function () {
 
   before(async () => {
     dir = tempDir('slipway-cli-');
-    repo = path.join(dir, 'repo');
+    repo = newRepo();
     state = path.join(dir, 'state');
-    fs.mkdirSync(repo);
-    git('init', '-q', '-b', 'main');
-    shas.push(commit('shop/app.yaml', manifests('nginx:1.26'), 'first'));
+    shas.push(commitFiles(repo, shop('nginx:1.26'), 'first'));
     // self-heal would undo the kubectl edits the diff tests make
     up = spawn('node', [CLI, 'up', path.join(repo, 'shop'), '--state', state, '--nodes', '1', '--no-self-heal'], { cwd: dir, env: { ...process.env, HOME: dir } });
     up.stdout!.on('data', (d) => (upOutput += d));
@@ -121,6 +76,7 @@ describe('slipway commands against `slipway up`', function () {
   after(() => {
     if (up && up.exitCode === null) up.kill('SIGKILL');
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    removeScratchDirs();
   });
 
   it('every command explains itself with --help', async () => {
@@ -147,22 +103,22 @@ describe('slipway commands against `slipway up`', function () {
     assert.match(text.stdout, new RegExp(`^shop: Synced ${shas[0].slice(0, 7)} · Healthy`, 'm'));
     assert.match(text.stdout, /^  Deployment\/default\/web +Synced +Healthy +2 of 2 replicas available$/m);
     assert.match(text.stdout, /^  Secret\/default\/db +Synced/m);
-    assert.match(text.stdout, new RegExp(`^\\*  +1 +${shas[0].slice(0, 7)} .* Succeeded +Healthy +commit +first +Ada <ada@example.com>$`, 'm'));
+    assert.match(text.stdout, new RegExp(`^\\*  +1 +${shas[0].slice(0, 7)} .* Succeeded +Healthy +commit +first +Dev <dev@example.com>$`, 'm'));
     assert.strictEqual(json.code, 0, json.stderr);
     const st = JSON.parse(json.stdout);
     assert.deepStrictEqual([st.sync.status, st.sync.revision, st.health.status], ['Synced', shas[0], 'Healthy']);
   });
 
   it('history lists each deployed commit and marks the live one', async () => {
-    shas.push(commit('shop/app.yaml', manifests('nginx:1.27'), 'nginx 1.27'));
+    shas.push(commitFiles(repo, shop('nginx:1.27'), 'nginx 1.27'));
     await eventually(rolledOut('nginx:1.27'), 60_000, 'the second commit to roll out');
     await eventually(() => app().status?.history?.[1]?.health === 'Healthy', 30_000, 'history #2 to be Healthy');
     const text = await slipway(['history']);
     assert.strictEqual(text.code, 0, text.stderr);
     const rows = text.stdout.split('\n').filter((l) => /^[ *P]{2} +\d+ /.test(l));
     assert.strictEqual(rows.length, 2, text.stdout);
-    assert.match(rows[0], new RegExp(`^   +1 +${shas[0].slice(0, 7)} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +Succeeded +Healthy +commit +first +Ada`));
-    assert.match(rows[1], new RegExp(`^\\*  +2 +${shas[1].slice(0, 7)} .* Succeeded +Healthy +commit +nginx 1\\.27 +Ada`));
+    assert.match(rows[0], new RegExp(`^   +1 +${shas[0].slice(0, 7)} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +Succeeded +Healthy +commit +first +Dev`));
+    assert.match(rows[1], new RegExp(`^\\*  +2 +${shas[1].slice(0, 7)} .* Succeeded +Healthy +commit +nginx 1\\.27 +Dev`));
     assert.match(text.stdout.split('\n')[0], /ID +REVISION +STARTED +RESULT +HEALTH +TRIGGER +SUBJECT +AUTHOR/);
     const json = JSON.parse((await slipway(['history', '-o', 'json'])).stdout);
     assert.deepStrictEqual(
@@ -178,7 +134,7 @@ describe('slipway commands against `slipway up`', function () {
     const clean = await slipway(['diff']);
     assert.strictEqual(clean.code, 0, clean.stdout + clean.stderr);
     assert.match(clean.stdout, /live matches/);
-    kubectl('patch', 'configmap', 'web-config', '-p', '{"data":{"greeting":"edited"}}');
+    kubectl('patch', 'configmap', 'settings', '-p', '{"data":{"greeting":"edited"}}');
     kubectl('patch', 'secret', 'db', '-p', JSON.stringify({ stringData: { password: 'swordfish' } }));
     const changed = await slipway(['diff']);
     assert.strictEqual(changed.code, 1, changed.stderr);
@@ -190,7 +146,7 @@ describe('slipway commands against `slipway up`', function () {
     const json = await slipway(['diff', '-o', 'json']);
     assert.strictEqual(json.code, 1);
     const d = JSON.parse(json.stdout);
-    assert.deepStrictEqual(d.changes.map((c: any) => `${c.action} ${c.kind}/${c.name}`).sort(), ['update ConfigMap/web-config', 'update Secret/db']);
+    assert.deepStrictEqual(d.changes.map((c: any) => `${c.action} ${c.kind}/${c.name}`).sort(), ['update ConfigMap/settings', 'update Secret/db']);
     assert.strictEqual(d.revision, shas[1]);
   });
 
@@ -198,7 +154,7 @@ describe('slipway commands against `slipway up`', function () {
     const r = await slipway(['sync']);
     assert.strictEqual(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^sync: Succeeded — ${shas[1].slice(0, 7)} as history #\\d+ \\(nginx 1\\.27\\)`, 'm'));
-    assert.strictEqual(kubectl('get', 'configmap', 'web-config', '-o', 'jsonpath={.data.greeting}'), 'hello');
+    assert.strictEqual(kubectl('get', 'configmap', 'settings', '-o', 'jsonpath={.data.greeting}'), 'hello');
     const clean = await slipway(['diff']);
     assert.strictEqual(clean.code, 0, clean.stdout);
   });
@@ -232,10 +188,10 @@ describe('slipway commands against `slipway up`', function () {
     assert.strictEqual(r.code, 0, r.stderr);
     assert.match(r.stdout, /^rollback 1 --git: Succeeded/m);
     assert.doesNotMatch(r.stdout, /PAUSED/);
-    const [sha, subject] = git('log', '-1', '--format=%H%x00%s').split('\0');
+    const [sha, subject] = git(repo, 'log', '-1', '--format=%H%x00%s').split('\0');
     assert.notStrictEqual(sha, shas[1]);
     assert.match(subject, /Revert .*slipway rollback 1/);
-    assert.strictEqual(git('show', `${sha}:shop/app.yaml`), manifests('nginx:1.26').trim());
+    assert.strictEqual(git(repo, 'show', `${sha}:shop/web.yaml`), shop('nginx:1.26')['shop/web.yaml'].trim());
     await eventually(rolledOut('nginx:1.26'), 60_000, 'the revert to roll out');
     const st = app().status;
     assert.strictEqual(st.pinned, undefined);
@@ -313,7 +269,7 @@ describe('slipway commands against `slipway up`', function () {
   });
 
   it('diff of a commit with invalid manifests lists file:line errors and exits 2', async () => {
-    commit('shop/broken.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata:\n  n: 1\n  list: [a]\n', 'broken');
+    commitFiles(repo, { 'shop/broken.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata:\n  n: 1\n  list: [a]\n' }, 'broken');
     const r = await slipway(['diff']);
     assert.strictEqual(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /invalid manifest/);

@@ -74,18 +74,19 @@ export function makeRepo(files: Record<string, string> = {}, branch = 'main'): T
   };
 }
 
-/** A small app: a ConfigMap, a Deployment (no probes, so it rolls out at once) and its Service. */
-export function webApp(opts: { image?: string; replicas?: number; podAnnotations?: Record<string, string> } = {}): Record<string, string> {
+/** A small app in `folder` (default app): a ConfigMap, a Deployment (no probes, so it rolls out at once) and its Service. */
+export function webApp(opts: { image?: string; replicas?: number; podAnnotations?: Record<string, string>; folder?: string } = {}): Record<string, string> {
   const annotations = opts.podAnnotations ? `\n      annotations:\n${Object.entries(opts.podAnnotations).map(([k, v]) => `        ${k}: "${v}"`).join('\n')}` : '';
+  const folder = opts.folder ?? 'app';
   return {
-    'app/config.yaml': `apiVersion: v1
+    [`${folder}/config.yaml`]: `apiVersion: v1
 kind: ConfigMap
 metadata:
   name: settings
 data:
   greeting: hello
 `,
-    'app/web.yaml': `apiVersion: apps/v1
+    [`${folder}/web.yaml`]: `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web
