@@ -119,6 +119,20 @@ describe('syncer (real git, real cluster API)', function () {
     assert.strictEqual(deploy.metadata.annotations['deployment.kubernetes.io/revision'], '2');
   });
 
+  it('a burst of commits ends with the last one live', async () => {
+    const repo = makeRepo(webApp());
+    await createApp('burst', repo);
+    await healthyAt('burst', repo.git('rev-parse', 'HEAD'));
+    let last = '';
+    for (let i = 1; i <= 5; i++) {
+      repo.write('app/config.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  greeting: hello-${i}\n`);
+      last = repo.commit(`greeting ${i}`);
+    }
+    const app = await healthyAt('burst', last);
+    assert.strictEqual((await t.json(['get', 'configmap', 'settings', '-n', 'burst'])).data.greeting, 'hello-5');
+    assert.strictEqual(app.status!.history!.at(-1)!.subject, 'greeting 5');
+  });
+
   it('rollback re-applies an old entry and pins the app, visibly, until resume', async () => {
     const repo = makeRepo(webApp());
     await createApp('pin', repo);
