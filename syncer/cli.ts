@@ -243,9 +243,16 @@ function target(v: Values) {
   return { state: v.state as string | undefined, kubeconfig: v.kubeconfig as string | undefined, context: v.context as string | undefined, app: v.app as string | undefined, namespace: v.namespace as string | undefined };
 }
 
+/** The Application and output format of a command that shows something. */
+async function viewOptions(v: Values) {
+  const { outputFormat } = await import('./commands/output');
+  return { ...target(v), output: outputFormat(v.output as string | undefined) };
+}
+
+/** The Application, output format and timeout of a command that asks the syncer for an operation. */
 async function operationOptions(v: Values) {
-  const { outputFormat, parseDuration } = await import('./commands/output');
-  return { ...target(v), output: outputFormat(v.output as string | undefined), timeoutMs: parseDuration('timeout', v.timeout as string) * 1000 };
+  const { parseDuration } = await import('./commands/output');
+  return { ...(await viewOptions(v)), timeoutMs: parseDuration('timeout', v.timeout as string) * 1000 };
 }
 
 const COMMANDS: Record<string, CommandSpec> = {
@@ -255,8 +262,8 @@ const COMMANDS: Record<string, CommandSpec> = {
 resource, and the latest history entries. A pinned app (after \`slipway rollback\`) leads with a banner.`,
     options: { output: { ...OUTPUT.output, help: "text (default) or json (the Application's status)" }, watch: { type: 'boolean', short: 'w', help: 'print again whenever the state changes, until Ctrl-C' } },
     async run(v) {
-      const [{ status }, { outputFormat, processIO }] = await Promise.all([import('./commands/status'), import('./commands/output')]);
-      return status({ ...target(v), output: outputFormat(v.output as string | undefined), watch: !!v.watch }, processIO);
+      const [{ status }, { processIO }] = await Promise.all([import('./commands/status'), import('./commands/output')]);
+      return status({ ...(await viewOptions(v)), watch: !!v.watch }, processIO);
     },
   },
   diff: {
@@ -266,8 +273,8 @@ diff per resource that a sync would change, create or prune; Secret values are m
 Exit status: 0 in sync, 1 differences found, 2 errors (invalid manifests are listed with file:line).`,
     options: OUTPUT,
     async run(v) {
-      const [{ diff }, { outputFormat, processIO }] = await Promise.all([import('./commands/diff'), import('./commands/output')]);
-      return diff({ ...target(v), output: outputFormat(v.output as string | undefined) }, processIO);
+      const [{ diff }, { processIO }] = await Promise.all([import('./commands/diff'), import('./commands/output')]);
+      return diff(await viewOptions(v), processIO);
     },
   },
   sync: {
@@ -286,8 +293,8 @@ outcome. Exit status 1 when the sync failed.`,
 * marks the entry that is live, P the one the app is pinned to.`,
     options: OUTPUT,
     async run(v) {
-      const [{ history }, { outputFormat, processIO }] = await Promise.all([import('./commands/history'), import('./commands/output')]);
-      return history({ ...target(v), output: outputFormat(v.output as string | undefined) }, processIO);
+      const [{ history }, { processIO }] = await Promise.all([import('./commands/history'), import('./commands/output')]);
+      return history(await viewOptions(v), processIO);
     },
   },
   rollback: {
