@@ -68,47 +68,21 @@ function parentPath(lines: string[], lineIdx: number, col: number, ownDashes: nu
   for (let j = lineIdx - 1; j >= 0 && (ind > 0 || seqParent); j--) {
     const info = analyzeLine(lines[j]);
     if (info.blank) continue;
-    if (seqParent) {
-      if (info.lead > ind) continue;
-      if (info.lead === ind && info.dashes.length) continue; // an earlier item of the same list
-      if (info.lead === ind && info.key !== undefined && !info.dashes.length) {
+    if (info.lead >= ind) {
+      // inside a list, the key at the list's own column (with no dash) is the one that holds it; earlier items
+      // and deeper lines are passed over
+      if (seqParent && info.lead === ind && info.key !== undefined && !info.dashes.length) {
         path.unshift(info.key);
         seqParent = false;
-        continue;
-      }
-      if (info.lead < ind) {
-        if (info.key !== undefined && info.content < ind) {
-          path.unshift(info.key);
-          ind = info.content;
-          seqParent = false;
-          const inner = info.dashes.filter((d) => d < ind);
-          if (inner.length) {
-            for (let i = inner.length - 1; i >= 0; i--) path.unshift(0);
-            ind = inner[0];
-            seqParent = true;
-          }
-          continue;
-        }
-        const inner = info.dashes.filter((d) => d < ind);
-        if (inner.length) {
-          for (let i = inner.length - 1; i >= 0; i--) path.unshift(0);
-          ind = inner[0];
-          continue;
-        }
       }
       continue;
     }
-    if (info.lead >= ind) continue;
+    // a line left of `ind`: its key holds what is below when its content starts left of `ind`, and so do its
+    // list dashes left of `ind` (each an item index)
     if (info.key !== undefined && info.content < ind) {
       path.unshift(info.key);
       ind = info.content;
-      const inner = info.dashes;
-      if (inner.length) {
-        for (let i = inner.length - 1; i >= 0; i--) path.unshift(0);
-        ind = inner[0];
-        seqParent = true;
-      }
-      continue;
+      seqParent = false;
     }
     const inner = info.dashes.filter((d) => d < ind);
     if (inner.length) {
