@@ -3,43 +3,26 @@
 import { APPLICATION_CRD, APPLICATION_CRD_NAME } from '../../kube/application';
 import { deepEqual } from '../../kube/objects';
 import { ApiRequestError, resourcePath } from '../client/apiClient';
-import { Controller, ControllerContext } from './controllerContext';
+import { BootstrapController } from './bootstrapController';
+import { ControllerContext } from './controllerContext';
 
-export class ApplicationCrdBootstrap implements Controller {
+export class ApplicationCrdBootstrap extends BootstrapController {
   readonly name = 'application-crd-bootstrap';
-  private stopped = false;
-  private retry?: { cancel(): void };
 
-  async start(ctx: ControllerContext): Promise<void> {
+  protected async ensure(ctx: ControllerContext): Promise<void> {
     const info = ctx.resources().find((r) => r.group === 'apiextensions.k8s.io' && r.plural === 'customresourcedefinitions')!;
-    const ensure = async (): Promise<void> => {
-      let existing: any;
-      try {
-        existing = await ctx.client.get(resourcePath(info, undefined, APPLICATION_CRD_NAME));
-      } catch (e) {
-        if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
-      }
-      if (!existing) {
-        await ctx.client.create(resourcePath(info), APPLICATION_CRD);
-        return;
-      }
-      const wanted = { ...existing.spec, ...APPLICATION_CRD.spec };
-      if (deepEqual(existing.spec, wanted)) return;
-      await ctx.client.update(resourcePath(info, undefined, APPLICATION_CRD_NAME), { ...existing, spec: wanted });
-    };
-    const attempt = async (): Promise<void> => {
-      try {
-        await ensure();
-      } catch {
-        // the API server is starting or another writer raced us: try again shortly
-        if (!this.stopped) this.retry = ctx.clock.after(1000, () => void attempt());
-      }
-    };
-    await attempt();
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.retry?.cancel();
+    let existing: any;
+    try {
+      existing = await ctx.client.get(resourcePath(info, undefined, APPLICATION_CRD_NAME));
+    } catch (e) {
+      if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
+    }
+    if (!existing) {
+      await ctx.client.create(resourcePath(info), APPLICATION_CRD);
+      return;
+    }
+    const wanted = { ...existing.spec, ...APPLICATION_CRD.spec };
+    if (deepEqual(existing.spec, wanted)) return;
+    await ctx.client.update(resourcePath(info, undefined, APPLICATION_CRD_NAME), { ...existing, spec: wanted });
   }
 }

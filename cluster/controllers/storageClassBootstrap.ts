@@ -4,53 +4,36 @@
 // (Immediate: the simulated nodes share one disk, so a volume does not tie a pod to a node).
 // An existing "standard" is left as it is, and it is only marked default when no other class is.
 import { ApiRequestError, resourcePath } from '../client/apiClient';
-import { Controller, ControllerContext } from './controllerContext';
+import { BootstrapController } from './bootstrapController';
+import { ControllerContext } from './controllerContext';
 import { HOSTPATH_PROVISIONER } from './persistentVolumeController';
 
 export const DEFAULT_STORAGE_CLASS = 'standard';
 const DEFAULT_CLASS_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];
 
-export class StorageClassBootstrap implements Controller {
+export class StorageClassBootstrap extends BootstrapController {
   readonly name = 'storageclass-bootstrap';
-  private stopped = false;
-  private retry?: { cancel(): void };
 
-  async start(ctx: ControllerContext): Promise<void> {
+  protected async ensure(ctx: ControllerContext): Promise<void> {
     const info = ctx.resources().find((r) => r.group === 'storage.k8s.io' && r.plural === 'storageclasses')!;
-    const ensure = async (): Promise<void> => {
-      const list = await ctx.client.list(resourcePath(info));
-      const items: any[] = list.items ?? [];
-      if (items.some((c) => c.metadata?.name === DEFAULT_STORAGE_CLASS)) return;
-      const otherDefault = items.some((c) => DEFAULT_CLASS_ANNOTATIONS.some((a) => c.metadata?.annotations?.[a] === 'true'));
-      try {
-        await ctx.client.create(resourcePath(info), {
-          apiVersion: 'storage.k8s.io/v1',
-          kind: 'StorageClass',
-          metadata: {
-            name: DEFAULT_STORAGE_CLASS,
-            ...(otherDefault ? {} : { annotations: { [DEFAULT_CLASS_ANNOTATIONS[0]]: 'true' } }),
-          },
-          provisioner: HOSTPATH_PROVISIONER,
-          reclaimPolicy: 'Delete',
-          volumeBindingMode: 'Immediate',
-        });
-      } catch (e) {
-        if (!(e instanceof ApiRequestError && e.status === 409)) throw e;
-      }
-    };
-    const attempt = async (): Promise<void> => {
-      try {
-        await ensure();
-      } catch {
-        // the API server is starting or busy: try again shortly
-        if (!this.stopped) this.retry = ctx.clock.after(1000, () => void attempt());
-      }
-    };
-    await attempt();
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.retry?.cancel();
+    const list = await ctx.client.list(resourcePath(info));
+    const items: any[] = list.items ?? [];
+    if (items.some((c) => c.metadata?.name === DEFAULT_STORAGE_CLASS)) return;
+    const otherDefault = items.some((c) => DEFAULT_CLASS_ANNOTATIONS.some((a) => c.metadata?.annotations?.[a] === 'true'));
+    try {
+      await ctx.client.create(resourcePath(info), {
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: {
+          name: DEFAULT_STORAGE_CLASS,
+          ...(otherDefault ? {} : { annotations: { [DEFAULT_CLASS_ANNOTATIONS[0]]: 'true' } }),
+        },
+        provisioner: HOSTPATH_PROVISIONER,
+        reclaimPolicy: 'Delete',
+        volumeBindingMode: 'Immediate',
+      });
+    } catch (e) {
+      if (!(e instanceof ApiRequestError && e.status === 409)) throw e;
+    }
   }
 }
