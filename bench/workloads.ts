@@ -45,6 +45,12 @@ function startCluster(state: string, nodes: number): Promise<Running> {
   });
 }
 
+/** CPU seconds (user + system) a process has used so far: on shared, loaded cores a steadier figure than wall time. */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function rssMiB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
@@ -83,7 +89,23 @@ async function pods(deployments: number, replicas: number): Promise<void> {
   const clients = Array.from({ length: 8 }, () => c.client());
   let peak = rssMiB(c.child.pid!);
   const sampler = setInterval(() => { peak = Math.max(peak, rssMiB(c.child.pid!)); }, 250);
+  const total = deployments * replicas;
+  // the Deployments' availableReplicas as a watch reports them (as kubectl rollout status follows them),
+  // so that observing costs the cluster one watch rather than a list of every Deployment several times a second
+  const available = new Map<string, number>();
+  let lastAvailable = 0;
+  let allAvailable!: () => void;
+  const done = new Promise<void>((r) => { allAvailable = r; });
+  const watch = clients[0].watch('/apis/apps/v1/namespaces/default/deployments', {}, (type, d) => {
+    if (type === 'BOOKMARK' || type === 'ERROR') return;
+    if (type === 'DELETED') available.delete(d.metadata.name);
+    else available.set(d.metadata.name, d.status?.availableReplicas ?? 0);
+    lastAvailable = 0;
+    for (const n of available.values()) lastAvailable += n;
+    if (available.size === deployments && lastAvailable === total) allAvailable();
+  }, (err) => console.log(`  watch ended early: ${err?.message ?? 'closed by the server'}`));
   const t0 = Date.now();
+  const cpu0 = cpuSeconds(c.child.pid!);
   let next = 0;
   await Promise.all(clients.map(async (cl) => {
     while (next < deployments) {
@@ -92,20 +114,18 @@ async function pods(deployments: number, replicas: number): Promise<void> {
     }
   }));
   const created = Date.now() - t0;
-  const total = deployments * replicas;
-  let lastAvailable = 0;
-  await waitFor('all Deployments Available', async () => {
-    const list = await clients[0].list('/apis/apps/v1/namespaces/default/deployments');
-    lastAvailable = list.items.reduce((n: number, d: any) => n + (d.status?.availableReplicas ?? 0), 0);
-    return list.items.length === deployments && lastAvailable === total;
-  }, 600_000).catch((e) => { console.log(`  stopped: ${e.message}; ${lastAvailable}/${total} pods available`); });
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([done, new Promise<void>((r) => { timer = setTimeout(() => { console.log(`  stopped after 600 s; ${lastAvailable}/${total} pods available`); r(); }, 600_000); })]);
+  clearTimeout(timer);
+  watch.stop();
   const elapsed = Date.now() - t0;
+  const cpu = cpuSeconds(c.child.pid!) - cpu0;
   clearInterval(sampler);
   const podList = await clients[0].list('/api/v1/namespaces/default/pods');
   const perNode = new Map<string, number>();
   for (const p of podList.items) perNode.set(p.spec.nodeName ?? '<none>', (perNode.get(p.spec.nodeName ?? '<none>') ?? 0) + 1);
   console.log(`pods: ${deployments} Deployments × ${replicas} replicas = ${total} pods on 3 nodes`);
-  console.log(`  all Available after ${(elapsed / 1000).toFixed(1)} s (creates done after ${(created / 1000).toFixed(1)} s); peak RSS ${peak.toFixed(0)} MiB`);
+  console.log(`  all Available after ${(elapsed / 1000).toFixed(1)} s (creates done after ${(created / 1000).toFixed(1)} s); cluster process CPU ${cpu.toFixed(1)} s; peak RSS ${peak.toFixed(0)} MiB`);
   console.log(`  pods per node: ${[...perNode.entries()].map(([n, k]) => `${n}=${k}`).join(', ')}`);
   const fmt = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`  load average (1/5/15 min) before: ${fmt(loadBefore)}; at the end: ${fmt(os.loadavg())}`);
