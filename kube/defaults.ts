@@ -57,7 +57,8 @@ function defaultProbe(probe: Json): void {
 }
 
 function defaultContainer(c: Json): void {
-  setIf(c, 'imagePullPolicy', blank, defaultPullPolicy(typeof c.image === 'string' ? c.image : ''));
+  // parsing the image reference is the costly part of defaulting a container: only when it decides
+  if (blank(c.imagePullPolicy)) c.imagePullPolicy = defaultPullPolicy(typeof c.image === 'string' ? c.image : '');
   setIf(c, 'terminationMessagePath', blank, '/dev/termination-log');
   setIf(c, 'terminationMessagePolicy', blank, 'File');
   // resources is a struct in Go, so it always reads back, at least as {}.

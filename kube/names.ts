@@ -175,7 +175,7 @@ export function isValidPercent(value: string): string[] {
 export function isEnvVarName(value: string): string[] {
   const errs: string[] = [];
   if (value.length === 0) errs.push('environment variable name ' + emptyError());
-  if ([...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) > 0x7e || c === '=')) {
+  if (/[^\x20-\x7e]|=/.test(value)) {
     errs.push("a valid environment variable name must consist only of printable ASCII characters other than '='");
   }
   return errs;

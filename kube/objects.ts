@@ -71,7 +71,8 @@ export function deepClone<T>(v: T): T {
   if (Array.isArray(v)) return v.map((x) => deepClone(x)) as unknown as T;
   if (isRecord(v)) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = deepClone(x);
+    const keys = Object.keys(v);
+    for (let i = 0; i < keys.length; i++) out[keys[i]] = deepClone(v[keys[i]]);
     return out as T;
   }
   return v;

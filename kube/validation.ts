@@ -234,7 +234,10 @@ export function withoutNulls(value: unknown): unknown {
   }
   if (value && typeof value === 'object') {
     let copy: Record<string, unknown> | undefined;
-    for (const [k, v] of Object.entries(value)) {
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      const v = (value as Record<string, unknown>)[k];
       if (v === null) {
         copy ??= { ...(value as Record<string, unknown>) };
         delete copy[k];

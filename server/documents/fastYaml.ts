@@ -11,7 +11,14 @@ import { YMap, YNode, YPair, YScalar, YSeq } from './yamlTree';
 
 class Unsupported extends Error {}
 
-const UNSUPPORTED_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t\ufeff\u2028\u2029]|\r(?!\n)/;
+// a lone carriage return is checked apart: the alternation would make this scan several times slower
+const UNSUPPORTED_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t\ufeff\u2028\u2029]/;
+
+function hasUnsupportedChars(text: string): boolean {
+  if (UNSUPPORTED_CHARS.test(text)) return true;
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) return true;
+  return false;
+}
 const NULL = /^(?:~|[Nn]ull|NULL)$/;
 const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const INT = /^[-+]?[0-9]+$/;
@@ -235,7 +242,8 @@ class Parser {
       while (e > pos && t.charCodeAt(e - 1) === 32) e--;
       const raw = t.slice(pos, e);
       if (raw.includes(': ') || raw.endsWith(':')) throw new Unsupported();
-      return { tree: { kind: 'scalar', start: pos, end: e, value: resolvePlain(raw) }, value: resolvePlain(raw) };
+      const resolved = resolvePlain(raw);
+      return { tree: { kind: 'scalar', start: pos, end: e, value: resolved }, value: resolved };
     }
     this.rest(end, line.end);
     return { tree: { kind: 'scalar', start: pos, end, value }, value };
@@ -389,7 +397,7 @@ class Parser {
 
 /** Parses one YAML document's text, or returns undefined when it needs the full parser. */
 export function parseFast(text: string): FastParse | undefined {
-  if (UNSUPPORTED_CHARS.test(text)) return undefined;
+  if (hasUnsupportedChars(text)) return undefined;
   try {
     return new Parser(text).parse();
   } catch (e) {
