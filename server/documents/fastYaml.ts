@@ -58,12 +58,24 @@ function indexBefore(t: string, ch: string, from: number, end: number): number {
   return -1;
 }
 
-interface Line {
-  start: number;
-  end: number;
-  indent: number;
-  /** empty, spaces only, or a comment */
-  blank: boolean;
+// The line table, shared by every parse (one runs at a time, start to end) so that a document's
+// lines cost no allocation: where each line starts, ends (before a \r) and its indentation, and
+// whether it is blank (empty, spaces only, or a comment).
+let lineStart = new Int32Array(256);
+let lineEnd = new Int32Array(256);
+let lineIndent = new Int32Array(256);
+let lineBlank = new Uint8Array(256);
+
+function growLines(): void {
+  const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
+    const b = new (a.constructor as { new (n: number): T })(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  lineStart = grow(lineStart);
+  lineEnd = grow(lineEnd);
+  lineIndent = grow(lineIndent);
+  lineBlank = grow(lineBlank);
 }
 
 export interface FastParse {
@@ -72,11 +84,13 @@ export interface FastParse {
 }
 
 class Parser {
-  private readonly lines: Line[] = [];
+  /** number of lines in the table */
+  private readonly count: number;
   private i = 0;
 
   constructor(private readonly text: string) {
     let start = 0;
+    let count = 0;
     const n = text.length;
     while (start <= n) {
       let nl = text.indexOf('\n', start);
@@ -84,27 +98,34 @@ class Parser {
       const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
       let p = start;
       while (p < end && text.charCodeAt(p) === 32) p++;
-      this.lines.push({ start, end, indent: p - start, blank: p === end || text.charCodeAt(p) === 35 });
+      if (count === lineStart.length) growLines();
+      lineStart[count] = start;
+      lineEnd[count] = end;
+      lineIndent[count] = p - start;
+      lineBlank[count] = p === end || text.charCodeAt(p) === 35 ? 1 : 0;
+      count++;
       start = nl + 1;
     }
+    this.count = count;
   }
 
   parse(): FastParse {
-    for (const l of this.lines) {
-      if (l.blank || l.indent > 0) continue;
-      const c = this.text.charCodeAt(l.start);
+    for (let li = 0; li < this.count; li++) {
+      if (lineBlank[li] || lineIndent[li] > 0) continue;
+      const at = lineStart[li];
+      const c = this.text.charCodeAt(at);
       // directives and document markers belong to the multi-document path
-      if (c === 37 || this.text.startsWith('---', l.start) || this.text.startsWith('...', l.start)) throw new Unsupported();
+      if (c === 37 || this.text.startsWith('---', at) || this.text.startsWith('...', at)) throw new Unsupported();
     }
     const first = this.nextContent(0);
     if (first < 0) return { tree: undefined, value: null };
-    const root = this.node(first, this.lines[first].indent, -1);
+    const root = this.node(first, lineIndent[first], -1);
     if (this.nextContent(this.i) >= 0) throw new Unsupported();
     return root;
   }
 
   private nextContent(from: number): number {
-    for (let j = from; j < this.lines.length; j++) if (!this.lines[j].blank) return j;
+    for (let j = from; j < this.count; j++) if (!lineBlank[j]) return j;
     return -1;
   }
 
@@ -114,13 +135,13 @@ class Parser {
 
   /** A node whose first line is li, starting at column col. */
   private node(li: number, col: number, parentIndent: number): { tree: YNode; value: unknown } {
-    const line = this.lines[li];
-    const pos = line.start + col;
-    if (this.isDash(pos, line.end)) return this.seq(li, col);
-    if (!this.opensFlow(pos) && this.keyAt(pos, line.end)) return this.map(li, col);
+    const pos = lineStart[li] + col;
+    const end = lineEnd[li];
+    if (this.isDash(pos, end)) return this.seq(li, col);
+    if (!this.opensFlow(pos) && this.keyAt(pos, end)) return this.map(li, col);
     const v = this.inline(li, pos, parentIndent);
     const next = this.nextContent(this.i);
-    if (next >= 0 && this.lines[next].indent > parentIndent) throw new Unsupported();
+    if (next >= 0 && lineIndent[next] > parentIndent) throw new Unsupported();
     return v;
   }
 
@@ -147,29 +168,27 @@ class Parser {
 
   private map(li: number, col: number): { tree: YMap; value: Record<string, unknown> } {
     const t = this.text;
-    const first = this.lines[li];
-    const tree: YMap = { kind: 'map', start: first.start + col, end: first.start + col, pairs: [] };
+    const tree: YMap = { kind: 'map', start: lineStart[li] + col, end: lineStart[li] + col, pairs: [] };
     const value: Record<string, unknown> = {};
     for (;;) {
-      const line = this.lines[li];
-      const pos = line.start + col;
-      const k = this.keyAt(pos, line.end);
+      const pos = lineStart[li] + col;
+      const end = lineEnd[li];
+      const k = this.keyAt(pos, end);
       if (!k) throw new Unsupported();
       if (Object.prototype.hasOwnProperty.call(value, k.key)) throw new Unsupported();
       let p = k.colon + 1;
-      while (p < line.end && t.charCodeAt(p) === 32) p++;
+      while (p < end && t.charCodeAt(p) === 32) p++;
       let child: { tree: YNode; value: unknown };
-      if (p === line.end || t.charCodeAt(p) === 35) child = this.child(li, col, true, k.colon + 1);
+      if (p === end || t.charCodeAt(p) === 35) child = this.child(li, col, true, k.colon + 1);
       else child = this.inline(li, p, col);
       tree.pairs.push({ key: k.key, keyStart: pos, keyEnd: k.keyEnd, value: child.tree });
       value[k.key] = child.value;
       tree.end = Math.max(child.tree.end, k.colon + 1);
       const next = this.nextContent(this.i);
       if (next < 0) break;
-      const nl = this.lines[next];
-      if (nl.indent < col) break;
-      if (nl.indent > col) throw new Unsupported();
-      if (this.isDash(nl.start + col, nl.end)) throw new Unsupported();
+      if (lineIndent[next] < col) break;
+      if (lineIndent[next] > col) throw new Unsupported();
+      if (this.isDash(lineStart[next] + col, lineEnd[next])) throw new Unsupported();
       li = next;
     }
     return { tree, value };
@@ -177,29 +196,27 @@ class Parser {
 
   private seq(li: number, col: number): { tree: YSeq; value: unknown[] } {
     const t = this.text;
-    const first = this.lines[li];
-    const tree: YSeq = { kind: 'seq', start: first.start + col, end: first.start + col + 1, items: [] };
+    const tree: YSeq = { kind: 'seq', start: lineStart[li] + col, end: lineStart[li] + col + 1, items: [] };
     const value: unknown[] = [];
     for (;;) {
-      const line = this.lines[li];
-      const pos = line.start + col;
-      if (!this.isDash(pos, line.end)) throw new Unsupported();
+      const pos = lineStart[li] + col;
+      const end = lineEnd[li];
+      if (!this.isDash(pos, end)) throw new Unsupported();
       let q = pos + 1;
-      while (q < line.end && t.charCodeAt(q) === 32) q++;
+      while (q < end && t.charCodeAt(q) === 32) q++;
       let item: { tree: YNode; value: unknown };
-      if (q === line.end || t.charCodeAt(q) === 35) item = this.child(li, col, false, pos + 1);
-      else if (this.isDash(q, line.end)) throw new Unsupported();
-      else if (!this.opensFlow(q) && this.keyAt(q, line.end)) item = this.map(li, q - line.start);
+      if (q === end || t.charCodeAt(q) === 35) item = this.child(li, col, false, pos + 1);
+      else if (this.isDash(q, end)) throw new Unsupported();
+      else if (!this.opensFlow(q) && this.keyAt(q, end)) item = this.map(li, q - lineStart[li]);
       else item = this.inline(li, q, col);
       tree.items.push(item.tree);
       value.push(item.value);
       tree.end = Math.max(item.tree.end, pos + 1);
       const next = this.nextContent(this.i);
       if (next < 0) break;
-      const nl = this.lines[next];
-      if (nl.indent < col) break;
-      if (nl.indent > col) throw new Unsupported();
-      if (!this.isDash(nl.start + col, nl.end)) break;
+      if (lineIndent[next] < col) break;
+      if (lineIndent[next] > col) throw new Unsupported();
+      if (!this.isDash(lineStart[next] + col, lineEnd[next])) break;
       li = next;
     }
     return { tree, value };
@@ -210,9 +227,9 @@ class Parser {
     this.i = li + 1;
     const next = this.nextContent(this.i);
     if (next >= 0) {
-      const nl = this.lines[next];
-      if (nl.indent > col) return this.node(next, nl.indent, col);
-      if (allowSameIndentSeq && nl.indent === col && this.isDash(nl.start + col, nl.end)) return this.seq(next, col);
+      const indent = lineIndent[next];
+      if (indent > col) return this.node(next, indent, col);
+      if (allowSameIndentSeq && indent === col && this.isDash(lineStart[next] + col, lineEnd[next])) return this.seq(next, col);
     }
     const tree: YScalar = { kind: 'scalar', start: emptyAt, end: emptyAt, value: null, empty: true };
     return { tree, value: null };
@@ -221,21 +238,21 @@ class Parser {
   /** A value that starts on line li at pos: a scalar, a one-line flow collection, or a literal block. */
   private inline(li: number, pos: number, parentIndent: number): { tree: YNode; value: unknown } {
     const t = this.text;
-    const line = this.lines[li];
+    const lineEndAt = lineEnd[li];
     this.i = li + 1;
     const c = t[pos];
     let end: number;
     let value: unknown;
     if (c === '|') return this.literal(li, pos, parentIndent);
     if (c === "'" || c === '"') {
-      const q = this.quotedEnd(pos, line.end);
+      const q = this.quotedEnd(pos, lineEndAt);
       value = q.value;
       end = q.end;
     } else if (c === '[' || c === '{') {
-      return this.flow(pos, line.end);
+      return this.flow(pos, lineEndAt);
     } else {
       if (INDICATOR_START.test(c) && !PLAIN_AFTER_INDICATOR.test(t.slice(pos, pos + 2))) throw new Unsupported();
-      let e = line.end;
+      let e = lineEndAt;
       for (let q = pos + 1; q < e; q++) {
         if (t.charCodeAt(q) === 35 && t.charCodeAt(q - 1) === 32) { e = q - 1; break; }
       }
@@ -245,7 +262,7 @@ class Parser {
       const resolved = resolvePlain(raw);
       return { tree: { kind: 'scalar', start: pos, end: e, value: resolved }, value: resolved };
     }
-    this.rest(end, line.end);
+    this.rest(end, lineEndAt);
     return { tree: { kind: 'scalar', start: pos, end, value }, value };
   }
 
@@ -351,41 +368,39 @@ class Parser {
 
   private literal(li: number, pos: number, parentIndent: number): { tree: YNode; value: unknown } {
     const t = this.text;
-    const line = this.lines[li];
-    const header = /^\|([-+]?)[ ]*(?:#.*)?$/.exec(t.slice(pos, line.end));
+    const header = /^\|([-+]?)[ ]*(?:#.*)?$/.exec(t.slice(pos, lineEnd[li]));
     if (!header) throw new Unsupported();
     const chomp = header[1];
     if (chomp === '+') throw new Unsupported();
     const headerEnd = pos + 1 + chomp.length;
     let j = li + 1;
-    const first = this.lines[j];
-    if (!first || first.start + first.indent === first.end) {
+    if (j >= this.count || lineStart[j] + lineIndent[j] === lineEnd[j]) {
       // leading empty lines decide the indentation in subtle ways; leave them to the full parser
-      if (first && j < this.lines.length - 1) throw new Unsupported();
+      if (j < this.count - 1) throw new Unsupported();
       this.i = j;
       return { tree: { kind: 'scalar', start: pos, end: headerEnd, value: '' }, value: '' };
     }
-    if (first.indent <= parentIndent) {
+    if (lineIndent[j] <= parentIndent) {
       this.i = j;
       return { tree: { kind: 'scalar', start: pos, end: headerEnd, value: '' }, value: '' };
     }
-    const blockIndent = first.indent;
+    const blockIndent = lineIndent[j];
     const parts: string[] = [];
-    let lastContent = first.end;
-    for (; j < this.lines.length; j++) {
-      const l = this.lines[j];
-      const spacesOnly = l.start + l.indent === l.end;
+    let lastContent = lineEnd[j];
+    for (; j < this.count; j++) {
+      const indent = lineIndent[j];
+      const spacesOnly = lineStart[j] + indent === lineEnd[j];
       if (spacesOnly) {
-        if (l.indent > blockIndent) throw new Unsupported();
+        if (indent > blockIndent) throw new Unsupported();
         parts.push('');
         continue;
       }
-      if (l.indent < blockIndent) {
-        if (l.indent > parentIndent) throw new Unsupported();
+      if (indent < blockIndent) {
+        if (indent > parentIndent) throw new Unsupported();
         break;
       }
-      parts.push(t.slice(l.start + blockIndent, l.end));
-      lastContent = l.end;
+      parts.push(t.slice(lineStart[j] + blockIndent, lineEnd[j]));
+      lastContent = lineEnd[j];
     }
     this.i = j;
     while (parts.length && parts[parts.length - 1] === '') parts.pop();
