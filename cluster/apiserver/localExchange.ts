@@ -23,6 +23,11 @@ export function localIncoming(req: LocalRequest): IncomingMessage {
   return incoming as unknown as IncomingMessage;
 }
 
+/** The response of an in-process client that takes objects instead of JSON text, if res is one. */
+export function objectResponse(res: unknown): LocalResponse | undefined {
+  return res instanceof LocalResponse && res.takesObjects ? res : undefined;
+}
+
 /** What the handler writes goes to the sink; 'close' tells the handler the client went away. */
 export class LocalResponse extends EventEmitter {
   statusCode = 200;
@@ -55,6 +60,19 @@ export class LocalResponse extends EventEmitter {
     this.headersSent = true;
     this.sink.head(status);
     return this;
+  }
+
+  /** The client takes JSON answers and watch events as objects (LocalResponseSink.object). */
+  get takesObjects(): boolean {
+    return this.sink.object !== undefined;
+  }
+
+  /** Hands a deep-frozen value to a client that takes objects. */
+  writeObject(value: unknown): boolean {
+    if (this.writableEnded) return false;
+    this.flushHeaders();
+    this.sink.object!(value);
+    return true;
   }
 
   flushHeaders(): void {

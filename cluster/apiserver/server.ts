@@ -12,7 +12,8 @@ import { Store } from '../store/types';
 import { bearerMatches } from '../security/token';
 import { ApiError, badRequest, internalError, methodNotAllowed, notFound, pathNotFound, unauthorized } from './status';
 import { decodeBody, mediaType, RawBody, readBody } from './body';
-import { LocalResponse, localIncoming } from './localExchange';
+import { LocalResponse, localIncoming, objectResponse } from './localExchange';
+import { deepFreeze } from '../store/values';
 import type { LocalApiServer, LocalRequest, LocalResponseSink } from '../client/localTransport';
 import { parseResourcePath, RequestInfo } from './requestInfo';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, legacyApiVersions, wantsAggregated } from './discovery';
@@ -137,7 +138,20 @@ export class ApiServer implements LocalApiServer {
       res.end();
       return;
     }
-    this.sendJson(res, e.code, e.toStatus());
+    if (!this.sendObject(res, e.code, e.toStatus())) this.sendJson(res, e.code, e.toStatus());
+  }
+
+  /**
+   * An in-process client that takes objects gets the answer as a read-only value: stored objects are
+   * deep-frozen already, and freezing stops at them, so only the fresh wrapper (a list, a Status) is frozen.
+   */
+  private sendObject(res: ServerResponse, code: number, body: unknown): boolean {
+    const local = objectResponse(res);
+    if (!local) return false;
+    local.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+    local.writeObject(deepFreeze(body));
+    local.end();
+    return true;
   }
 
   private sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', extraHeaders: Record<string, string> = {}): void {
@@ -152,6 +166,7 @@ export class ApiServer implements LocalApiServer {
       // one header value per warning, as the real server does (kubectl prints each one)
       ctx.res.setHeader('Warning', ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
     }
+    if (this.sendObject(ctx.res, code, body)) return;
     this.sendJson(ctx.res, code, body, 'application/json', headers);
   }
 

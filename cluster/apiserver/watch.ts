@@ -5,6 +5,8 @@ import type { ServerResponse } from 'http';
 import { ResourceInfo } from '../../kube/registry';
 import { Store, StoreError, StoreEvent } from '../store/types';
 import { withTypeMeta } from './objectStorage';
+import { objectResponse } from './localExchange';
+import { deepFreeze } from '../store/values';
 
 export interface WatchRequest {
   info: ResourceInfo;
@@ -40,7 +42,15 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest): 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
   let first = true;
+  // an in-process client that takes objects gets each event's object itself, read-only
+  const local = objectResponse(res);
   const send = (type: string, obj: any) => {
+    if (local) {
+      const object = type === 'BOOKMARK' || type === 'ERROR' ? obj : w.render ? w.render(withTypeMeta(w.info, obj), first) : withTypeMeta(w.info, obj);
+      if (type !== 'BOOKMARK' && type !== 'ERROR') first = false;
+      local.writeObject({ type, object: deepFreeze(object) });
+      return;
+    }
     if (type === 'BOOKMARK' || type === 'ERROR') {
       res.write(JSON.stringify({ type, object: obj }) + '\n');
       return;

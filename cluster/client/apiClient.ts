@@ -1,6 +1,7 @@
 // A small Kubernetes API client for the cluster's own components (controllers, scheduler, kubelets). They
 // reach the API server like any other client, over HTTPS or, in the same process, through its request
-// handler (localTransport.ts): no path into the store.
+// handler (localTransport.ts): no path into the store. In the same process, answers and watch events are
+// the server's deep-frozen objects: callers copy before changing one (client-go's rule for informer objects).
 import * as https from 'https';
 import { ResourceInfo } from '../../kube/registry';
 import { LocalApiServer } from './localTransport';
@@ -91,12 +92,18 @@ export class ApiClient {
     return new Promise((resolve, reject) => {
       let status = 0;
       let text = '';
+      let value: any;
+      let isObject = false;
       server.exchange({ method, url: path, headers: this.headers(accept, data, contentType), body: data }, {
         head: (code) => { status = code; },
         data: (chunk) => { text += chunk; },
+        // JSON answers come as the server's read-only objects: nothing to parse
+        object: (v) => { value = v; isObject = true; },
         end: () => {
           if (status === 0) reject(new Error(`the API server at ${this.config.server} is not serving`));
-          else settle(status, text, resolve, reject);
+          else if (!isObject) settle(status, text, resolve, reject);
+          else if (status >= 400) reject(new ApiRequestError(status, value));
+          else resolve(value);
         },
       });
     });
@@ -180,6 +187,15 @@ export class ApiClient {
     const exchange = server.exchange({ method: 'GET', url, headers: this.headers(accept, undefined, '') }, {
       head: (code) => { status = code; },
       data: (chunk) => { if (status < 400 && !failed && !stopped) lines(chunk); },
+      // events come as the server's read-only objects; a handler that throws ends the watch, as a bad line does
+      object: (ev) => {
+        if (status >= 400 || failed || stopped) return;
+        try {
+          onEvent(ev.type, ev.object);
+        } catch (e) {
+          fail(e as Error);
+        }
+      },
       end: () => {
         if (stopped || failed) return;
         failed = true;

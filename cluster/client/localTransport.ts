@@ -1,7 +1,9 @@
 // The transport between the cluster's own components and an API server in the same process: the request
 // a client would send (method, path, headers, body) goes to the server's request handler, and the answer
-// comes back as the same status and body text, without TLS, sockets or HTTP framing. Authentication,
-// admission and everything else the handler does stay as they are for any client.
+// comes back with the same status, without TLS, sockets or HTTP framing. Authentication, admission and
+// everything else the handler does stay as they are for any client. A client that takes objects gets JSON
+// answers and watch events as the server's own read-only (deep-frozen) objects instead of text to parse
+// again, as client-go's informers share read-only objects: it copies before changing one.
 
 export interface LocalRequest {
   method: string;
@@ -16,6 +18,11 @@ export interface LocalRequest {
 export interface LocalResponseSink {
   head(status: number): void;
   data(chunk: string): void;
+  /**
+   * When present, a JSON answer comes as one call with the deep-frozen value (instead of data), and each
+   * watch event as one call with { type, object }, object deep-frozen.
+   */
+  object?(value: any): void;
   end(): void;
 }
 

@@ -1,0 +1,70 @@
+// The cluster's own components reach the API server of their process through its request handler and get
+// answers and watch events as read-only objects; clients over HTTPS get the same content as JSON.
+import * as assert from 'assert';
+import { ApiClient, ApiRequestError } from '../../cluster/client/apiClient';
+import { startTestCluster, TestCluster } from '../helpers/testCluster';
+
+describe('in-process clients of the embedded API server', function () {
+  this.timeout(60_000);
+  let t: TestCluster;
+  let local: ApiClient;
+  let remote: ApiClient;
+  const cm = '/api/v1/namespaces/default/configmaps';
+
+  before(async () => {
+    t = await startTestCluster({ nodes: 1 });
+    const c = t.cluster;
+    local = new ApiClient({ server: c.url, token: c.token, ca: c.caCert, local: c.apiServer });
+    remote = new ApiClient({ server: c.url, token: c.token, ca: c.caCert });
+  });
+  after(async () => {
+    local?.close();
+    remote?.close();
+    await t?.stop();
+  });
+
+  it('get the same answers as clients over HTTPS, frozen', async () => {
+    const created = await local.create(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared' }, data: { k: 'v' } });
+    assert.ok(Object.isFrozen(created) && Object.isFrozen(created.metadata) && Object.isFrozen(created.data));
+    assert.throws(() => { created.data.k = 'changed'; }, TypeError);
+    const viaLocal = await local.get(`${cm}/shared`);
+    const viaHttps = await remote.get(`${cm}/shared`);
+    assert.ok(!Object.isFrozen(viaHttps), 'parsed JSON over HTTPS');
+    assert.deepStrictEqual(viaLocal, viaHttps);
+    assert.strictEqual(viaLocal.data.k, 'v');
+
+    const list = await local.list(cm);
+    assert.ok(Object.isFrozen(list) && Object.isFrozen(list.items));
+    assert.deepStrictEqual(list.items.map((o: any) => o.metadata.name), ['shared']);
+    assert.deepStrictEqual(list.items, (await remote.list(cm)).items);
+  });
+
+  it('get errors as the Status object', async () => {
+    const err = await local.get(`${cm}/missing`).then(() => undefined, (e) => e);
+    assert.ok(err instanceof ApiRequestError);
+    assert.strictEqual(err.status, 404);
+    assert.strictEqual(err.body.reason, 'NotFound');
+    assert.strictEqual(err.message, 'configmaps "missing" not found');
+  });
+
+  it('get watch events as frozen objects, and a handler that throws ends the watch', async () => {
+    const { metadata } = await local.list(cm);
+    const seen: any[] = [];
+    const ended = new Promise<Error | undefined>((resolve) => {
+      local.watch(cm, { resourceVersion: metadata.resourceVersion }, (type, obj) => {
+        if (type === 'BOOKMARK') return;
+        seen.push({ type, obj });
+        // changing an event's object is a bug of the handler: it throws, and the watch ends with that error
+        obj.data.k = 'changed';
+      }, resolve);
+    });
+    await local.update(`${cm}/shared`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared' }, data: { k: 'w' } });
+    const err = await ended;
+    assert.ok(err instanceof TypeError, String(err));
+    assert.strictEqual(seen.length, 1);
+    assert.strictEqual(seen[0].type, 'MODIFIED');
+    assert.strictEqual(seen[0].obj.data.k, 'w');
+    assert.ok(Object.isFrozen(seen[0].obj));
+    assert.strictEqual((await remote.get(`${cm}/shared`)).data.k, 'w', 'the stored object is untouched');
+  });
+});
