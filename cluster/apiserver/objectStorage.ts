@@ -62,6 +62,9 @@ function hasStatusSubresource(info: ResourceInfo): boolean {
   return info.subresources.some((s) => s.name === 'status');
 }
 
+// every object a write stores is built for that write (from the request body or a copy) and not used after
+const HAND_OVER = { handOver: true } as const;
+
 export type CustomSchemaLookup = (info: ResourceInfo) => any | undefined;
 
 /**
@@ -149,7 +152,7 @@ export class ObjectStorage {
     this.trackManager(info, undefined, obj, opts);
     if (opts.dryRun) return { object: withTypeMeta(info, obj), warnings };
     try {
-      const e = await this.store.create(storageKey(info, namespace, meta.name), obj);
+      const e = await this.store.create(storageKey(info, namespace, meta.name), obj, HAND_OVER);
       return { object: withTypeMeta(info, e.value), warnings };
     } catch (err) {
       throw this.mapStoreError(err, info, meta.name);
@@ -250,7 +253,7 @@ export class ObjectStorage {
       }
     }
     try {
-      const e = await this.store.update(key, obj, cur.modRevision);
+      const e = await this.store.update(key, obj, cur.modRevision, HAND_OVER);
       return { object: withTypeMeta(info, e.value), warnings };
     } catch (err) {
       throw this.mapStoreError(err, info, meta.name);
@@ -328,7 +331,7 @@ export class ObjectStorage {
       if (pendingNamespace) obj.status = { ...(obj.status ?? {}), phase: 'Terminating' };
       if (opts.dryRun) return { object: withTypeMeta(info, obj), pending: true };
       try {
-        const e = await this.store.update(key, obj, cur.modRevision);
+        const e = await this.store.update(key, obj, cur.modRevision, HAND_OVER);
         return { object: withTypeMeta(info, e.value), pending: true };
       } catch (err) {
         throw this.mapStoreError(err, info, name);

@@ -13,7 +13,7 @@ import { bearerMatches } from '../security/token';
 import { ApiError, badRequest, internalError, methodNotAllowed, notFound, pathNotFound, unauthorized } from './status';
 import { decodeBody, mediaType, RawBody, readBody } from './body';
 import { LocalResponse, localIncoming, objectResponse } from './localExchange';
-import { deepFreeze } from '../store/values';
+import { deepFreeze, storedJson } from '../store/values';
 import type { LocalApiServer, LocalRequest, LocalResponseSink } from '../client/localTransport';
 import { parseResourcePath, RequestInfo } from './requestInfo';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, legacyApiVersions, wantsAggregated } from './discovery';
@@ -167,7 +167,8 @@ export class ApiServer implements LocalApiServer {
       ctx.res.setHeader('Warning', ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
     }
     if (this.sendObject(ctx.res, code, body)) return;
-    this.sendJson(ctx.res, code, body, 'application/json', headers);
+    // a stored object as it was written: no need to serialize it again
+    this.sendJson(ctx.res, code, storedJson(body) ?? body, 'application/json', headers);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -6,7 +6,7 @@ import { ResourceInfo } from '../../kube/registry';
 import { Store, StoreError, StoreEvent } from '../store/types';
 import { withTypeMeta } from './objectStorage';
 import { objectResponse } from './localExchange';
-import { deepFreeze } from '../store/values';
+import { deepFreeze, storedJson } from '../store/values';
 
 export interface WatchRequest {
   info: ResourceInfo;
@@ -32,7 +32,9 @@ function plainEventLine(type: string, obj: any): string {
   let cached = serialized.get(obj);
   const hit = cached?.find((c) => c.type === type);
   if (hit) return hit.line;
-  const line = JSON.stringify({ type, object: obj }) + '\n';
+  // the store's own serialization of the object, when it has one, is the object's part of the line
+  const json = storedJson(obj);
+  const line = json !== undefined ? `{"type":${JSON.stringify(type)},"object":${json}}\n` : JSON.stringify({ type, object: obj }) + '\n';
   if (!cached) serialized.set(obj, (cached = []));
   cached.push({ type, line });
   return line;

@@ -13,7 +13,7 @@ import { encodeFrame } from './frame';
 import { deletePayload, putPayload } from './records';
 import { recover, type RecoveryReport } from './recovery';
 import { writeSnapshot, type SnapshotEntry } from './snapshot';
-import { StoreError, type Store, type StoreEntry, type StoreEvent, type Watcher, type WatchEventType } from './types';
+import { StoreError, type PutOptions, type Store, type StoreEntry, type StoreEvent, type Watcher, type WatchEventType } from './types';
 import { deletedView, stampValue } from './values';
 import { Wal } from './wal';
 import { WatchHub } from './watchHub';
@@ -116,21 +116,21 @@ export class FileStore implements Store {
     return { items: this.table.list(prefix), revision: this.committed };
   }
 
-  create(key: string, value: any): Promise<StoreEntry> {
+  create(key: string, value: any, opts?: PutOptions): Promise<StoreEntry> {
     try {
       this.checkWritable(key);
       if (this.latest(key)) throw new StoreError('AlreadyExists', `${key} already exists`);
-      return this.put('ADDED', key, value, undefined);
+      return this.put('ADDED', key, value, undefined, opts);
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  update(key: string, value: any, expectedRevision?: number): Promise<StoreEntry> {
+  update(key: string, value: any, expectedRevision?: number, opts?: PutOptions): Promise<StoreEntry> {
     try {
       this.checkWritable(key);
       const current = this.existing(key, expectedRevision);
-      return this.put('MODIFIED', key, value, current);
+      return this.put('MODIFIED', key, value, current, opts);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -187,9 +187,9 @@ export class FileStore implements Store {
     return current;
   }
 
-  private put(type: WatchEventType, key: string, value: any, prev: StoreEntry | undefined): Promise<StoreEntry> {
+  private put(type: WatchEventType, key: string, value: any, prev: StoreEntry | undefined, opts: PutOptions | undefined): Promise<StoreEntry> {
     const revision = this.assigned + 1;
-    const { json, stored } = stampValue(value, revision);
+    const { json, stored } = stampValue(value, revision, opts?.handOver);
     const entry: StoreEntry = Object.freeze({ key, value: stored, modRevision: revision });
     return this.enqueue(encodeFrame(putPayload(revision, key, json)), key, revision, entry, {
       type,

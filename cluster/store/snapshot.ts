@@ -12,6 +12,7 @@ import {
   snapshotHeaderPayload,
 } from './records';
 import { SNAPSHOT_FILE, SNAPSHOT_TMP_FILE } from './segments';
+import { storedJson } from './values';
 
 export interface SnapshotEntry {
   key: string;
@@ -29,7 +30,7 @@ export async function writeSnapshot(dir: string, revision: number, entries: read
     let chunk: Buffer[] = [encodeFrame(snapshotHeaderPayload({ revision, count: entries.length }))];
     let chunkBytes = chunk[0].length;
     for (const e of entries) {
-      const frame = encodeFrame(snapshotEntryPayload(e.key, e.modRevision, JSON.stringify(e.value)));
+      const frame = encodeFrame(snapshotEntryPayload(e.key, e.modRevision, storedJson(e.value) ?? JSON.stringify(e.value)));
       chunk.push(frame);
       chunkBytes += frame.length;
       if (chunkBytes >= CHUNK_BYTES) {

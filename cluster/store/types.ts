@@ -34,6 +34,14 @@ export class StoreError extends Error {
   }
 }
 
+export interface PutOptions {
+  /**
+   * The caller hands the value over and never touches it again: the store may freeze its parts in place
+   * instead of keeping a copy of its own.
+   */
+  handOver?: boolean;
+}
+
 export interface Store {
   /** current (latest assigned) revision */
   readonly revision: number;
@@ -46,9 +54,9 @@ export interface Store {
    * Writes resolve once durable (fsynced). The store stamps metadata.resourceVersion on the value
    * with the write's revision and returns the stored value.
    */
-  create(key: string, value: any): Promise<StoreEntry>;
+  create(key: string, value: any, opts?: PutOptions): Promise<StoreEntry>;
   /** expectedRevision: fail with Conflict unless the key's modRevision equals it */
-  update(key: string, value: any, expectedRevision?: number): Promise<StoreEntry>;
+  update(key: string, value: any, expectedRevision?: number, opts?: PutOptions): Promise<StoreEntry>;
   delete(key: string, expectedRevision?: number): Promise<StoreEntry>;
   /**
    * Events for keys under prefix with revision > afterRevision, in revision order, then live ones.

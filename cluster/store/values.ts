@@ -1,7 +1,9 @@
-// How caller objects become stored values. Stored values are parsed back from the exact JSON
-// that goes to disk (so memory and a recovered store hold identical data) and deep-frozen:
-// they are shared by get/list results, watch events and history, so a caller mutating one
-// would otherwise silently rewrite the store's past. Callers copy before modifying.
+// How caller objects become stored values. Stored values hold exactly the data of the JSON that
+// goes to disk (so memory and a recovered store hold identical data) and are deep-frozen: they
+// are shared by get/list results, watch events and history, so a caller mutating one would
+// otherwise silently rewrite the store's past. Callers copy before modifying. Normally the store
+// parses its own copy back from the JSON; a caller that hands its value over (it never touches it
+// again) lets the store freeze that value in place instead, when it is plain JSON data already.
 
 export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -17,6 +19,53 @@ function assertObject(value: unknown, what: string): void {
   }
 }
 
+/** The JSON text of a stored value, kept on it (not enumerable) so it is serialized only once. */
+const JSON_TEXT = Symbol('json');
+
+/** The JSON text a stored value was written as, or undefined for any other value. */
+export function storedJson(value: unknown): string | undefined {
+  return value && typeof value === 'object' ? (value as any)[JSON_TEXT] : undefined;
+}
+
+/**
+ * Deep-freezes value in place if it is what JSON.parse(JSON.stringify(value)) would give back, dropping
+ * properties whose value is undefined as JSON does; false (value perhaps partly frozen) for anything
+ * else: non-finite numbers, holes or undefined in arrays, class instances, functions. Frozen parts are
+ * stored values already.
+ */
+function freezeJsonData(value: any): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (Object.isFrozen(value)) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (v === undefined || !freezeJsonData(v)) return false;
+    }
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return false;
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const v = value[keys[i]];
+      if (v === undefined) delete value[keys[i]];
+      else if (!freezeJsonData(v)) return false;
+    }
+  }
+  Object.freeze(value);
+  return true;
+}
+
 export interface StampedValue {
   /** serialized form, written to the log */
   json: string;
@@ -24,8 +73,11 @@ export interface StampedValue {
   stored: any;
 }
 
-/** Copies value with metadata.resourceVersion set to the write's revision. */
-export function stampValue(value: unknown, revision: number): StampedValue {
+/**
+ * The stored form of value with metadata.resourceVersion set to the write's revision: a frozen copy,
+ * or with handedOver, value's own parts frozen in place (the top level and metadata are copied).
+ */
+export function stampValue(value: unknown, revision: number, handedOver = false): StampedValue {
   assertObject(value, 'value');
   const v = value as Record<string, unknown>;
   if (v.metadata !== undefined) assertObject(v.metadata, 'value.metadata');
@@ -34,7 +86,13 @@ export function stampValue(value: unknown, revision: number): StampedValue {
     metadata: { ...(v.metadata as object | undefined), resourceVersion: String(revision) },
   };
   const json = JSON.stringify(withVersion);
-  return { json, stored: deepFreeze(JSON.parse(json)) };
+  if (handedOver) {
+    Object.defineProperty(withVersion, JSON_TEXT, { value: json });
+    if (freezeJsonData(withVersion)) return { json, stored: withVersion };
+  }
+  const stored = JSON.parse(json);
+  Object.defineProperty(stored, JSON_TEXT, { value: json });
+  return { json, stored: deepFreeze(stored) };
 }
 
 /** The last state of a deleted object, carrying the deletion's revision as Kubernetes reports it. */

@@ -93,6 +93,23 @@ describe('cluster store', () => {
       }, TypeError);
     });
 
+    it('stores a value handed over as the data a reopened store recovers, frozen, and copies what is not plain JSON', async () => {
+      const handed = cm('a', { v: '1' });
+      handed.spec = { dropped: undefined, list: [1, 'x', { y: true }] };
+      const e = await store.create('/cm/a', handed, { handOver: true });
+      assert.strictEqual(e.value.data, handed.data, 'plain data is kept, not copied');
+      assert.ok(Object.isFrozen(e.value.spec.list[2]));
+      assert.throws(() => { e.value.data.v = 'x'; }, TypeError);
+      assert.ok(!('dropped' in e.value.spec), 'undefined is dropped as JSON drops it');
+      const odd = cm('b');
+      odd.data = { when: new Date(0) as any };
+      const b = await store.create('/cm/b', odd, { handOver: true });
+      assert.strictEqual(b.value.data.when, '1970-01-01T00:00:00.000Z', 'a Date is stored as its JSON text');
+      const expected = JSON.parse(JSON.stringify([store.get('/cm/a')!.value, store.get('/cm/b')!.value]));
+      store = await reopen();
+      assert.deepStrictEqual([store.get('/cm/a')!.value, store.get('/cm/b')!.value], expected);
+    });
+
     it('makes a write visible only once it is durable', async () => {
       const pending = store.create('/cm/a', cm('a'));
       assert.strictEqual(store.get('/cm/a'), undefined);
