@@ -16,7 +16,7 @@ import {
 } from '../kube/application';
 import { deepClone, deepEqual } from '../kube/objects';
 import { DesiredState, DesiredStateLoader } from './desiredState';
-import { CommitInfo, GitSource } from './git/source';
+import { CommitInfo, GitSource, SourceError } from './git/source';
 import { KubeApiError, RestClient } from './kube/restClient';
 import { LiveState } from './liveState';
 import { compare, Comparison } from './resourceStatus';
@@ -276,7 +276,17 @@ export class ApplicationRunner {
       await this.clearOperation(op);
       return;
     }
-    await this.reconcileRevision(st, source);
+    try {
+      await this.reconcileRevision(st, source);
+      clearCondition(st, 'SourceError');
+    } catch (e) {
+      // the branch or folder went away, the repository moved: say so where users look, and try again
+      if (!(e instanceof SourceError)) throw e;
+      setCondition(st, 'SourceError', 'SourceUnavailable', e.message);
+      st.sync = { ...st.sync, status: 'Unknown' };
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.schedule(0), 5000);
+    }
     await this.writeStatus(st);
   }
 

@@ -2,7 +2,7 @@
 // wave and kind by kind; CRDs wait until Established; each wave must be healthy before the next starts; then
 // resources that left git are pruned, last-applied-first. Nothing is applied when the revision is invalid
 // (the caller checks that before).
-import { FIELD_MANAGER, SYNC_OPTIONS_ANNOTATIONS } from '../kube/application';
+import { FIELD_MANAGER, SYNC_OPTIONS_ANNOTATIONS, TRACKING_ANNOTATION } from '../kube/application';
 import { DesiredResource, DesiredState, refOf, resourceKey, ResourceRef } from './desiredState';
 import { healthOf, needsPods, worstHealth } from './health';
 import { KubeApiError, RestClient } from './kube/restClient';
@@ -109,6 +109,7 @@ export async function syncResources(desired: DesiredState, opts: SyncOptions): P
         waveItems.push(...step.items);
         const changed = step.items.filter((r) => live.outOfSync(r));
         if (!changed.length) continue;
+        await refuseForeign(client, live, changed);
         if (waves.length > 1) say(`wave ${wave}: applying ${changed.map((r) => describe(r.ref)).join(', ')}`);
         await inParallel(changed, APPLY_CONCURRENCY, async (r) => {
           try {
@@ -147,6 +148,41 @@ export async function syncResources(desired: DesiredState, opts: SyncOptions): P
     return { ok: true, applied, pruned, message: parts.join(', ') };
   } catch (e) {
     return { ok: false, applied, pruned, message: (e as Error).message };
+  }
+}
+
+/**
+ * An object another Application deployed is not taken over silently. Objects this app's watches do not see
+ * (another app's instance label) are looked up: one by one when few, by listing their type and namespace when many.
+ */
+async function refuseForeign(client: RestClient, live: LiveState, items: DesiredResource[]): Promise<void> {
+  const ownerOf = new Map<string, string | undefined>();
+  const unseen = items.filter((r) => {
+    const obj = live.get(r.ref);
+    if (obj) ownerOf.set(r.key, obj.metadata?.annotations?.[TRACKING_ANNOTATION]);
+    return !obj;
+  });
+  if (unseen.length <= 20) {
+    await inParallel(unseen, APPLY_CONCURRENCY, async (r) => {
+      ownerOf.set(r.key, (await client.find(r.ref))?.metadata?.annotations?.[TRACKING_ANNOTATION]);
+    });
+  } else {
+    const groups = new Map<string, DesiredResource>();
+    for (const r of unseen) groups.set(`${r.ref.apiVersion}/${r.ref.kind}/${r.ref.namespace ?? ''}`, r);
+    for (const r of groups.values()) {
+      const list = await client.list(r.ref.apiVersion, r.ref.kind, { namespace: r.ref.namespace });
+      for (const o of list.items ?? []) {
+        const key = resourceKey({ apiVersion: r.ref.apiVersion, kind: r.ref.kind, namespace: o.metadata?.namespace, name: o.metadata?.name });
+        ownerOf.set(key, o.metadata?.annotations?.[TRACKING_ANNOTATION]);
+      }
+    }
+  }
+  for (const r of items) {
+    const owner = ownerOf.get(r.key);
+    const mine = r.object.metadata.annotations[TRACKING_ANNOTATION];
+    if (owner && owner !== mine) {
+      throw new Error(`${r.manifest.file}:${r.manifest.line}: ${describe(r.ref)} belongs to Application ${owner}; remove it from one of the two apps (or delete its ${TRACKING_ANNOTATION} annotation to hand it over)`);
+    }
   }
 }
 

@@ -318,6 +318,33 @@ spec:
     assert.ok(errors.some((e) => e.startsWith('app/gadget.yaml:2 kind:') && /no CustomResourceDefinition/.test(e)), errors.join('\n'));
   });
 
+  it('does not take over an object another Application deployed, and says which', async () => {
+    const files = { 'app/shared.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata: {a: b}\n' };
+    const repoA = makeRepo(files);
+    await createApp('owner-a', repoA, {}, { destination: { namespace: 'shared' } });
+    await healthyAt('owner-a', repoA.git('rev-parse', 'HEAD'));
+    const repoB = makeRepo({ ...files, 'app/shared.yaml': files['app/shared.yaml'].replace('{a: b}', '{a: c}') });
+    await createApp('owner-b', repoB, {}, { destination: { namespace: 'shared' } });
+    const b = await waitApp('owner-b', 'SyncError', (a) => !!a.status?.conditions?.some((c) => c.type === 'SyncError'));
+    assert.match(b.status!.conditions!.find((c) => c.type === 'SyncError')!.message, /app\/shared\.yaml:1: ConfigMap shared\/shared belongs to Application default\/owner-a/);
+    const cm = await t.json(['get', 'configmap', 'shared', '-n', 'shared']);
+    assert.strictEqual(cm.data.a, 'b');
+    assert.strictEqual(cm.metadata.annotations['slipway.dev/application'], 'default/owner-a');
+  });
+
+  it('a commit that removes the app folder is reported as a source error, and nothing is pruned', async () => {
+    const repo = makeRepo(webApp());
+    await createApp('gone', repo);
+    await healthyAt('gone', repo.git('rev-parse', 'HEAD'));
+    repo.remove('app/config.yaml');
+    repo.remove('app/web.yaml');
+    const sha = repo.commit('move everything away');
+    const app = await waitApp('gone', 'SourceError', (a) => !!a.status?.conditions?.some((c) => c.type === 'SourceError'));
+    assert.match(app.status!.conditions!.find((c) => c.type === 'SourceError')!.message, /app/);
+    assert.ok(!app.status!.history!.some((h) => h.revision === sha));
+    assert.strictEqual((await t.kubectl(['get', 'configmap', 'settings', '-n', 'gone'])).code, 0);
+  });
+
   it('a bare repository used as a remote URL is cloned, synced, and fetched on refresh', async () => {
     const work = makeRepo(webApp());
     const bare = path.join(tempDir('slipway-bare-'), 'app.git');
