@@ -4,6 +4,7 @@ import { Application } from '../../kube/application';
 
 export function describeStatus(app: Application, opts: { brief?: boolean } = {}): string {
   const st = app.status ?? {};
+  if (!app.status?.reconciledAt && !app.status?.operationState) return `${app.metadata.name}: waiting for the syncer's first look`;
   const lines: string[] = [];
   if (st.pinned) {
     const msg = st.conditions?.find((c) => c.type === 'Pinned')?.message ?? `pinned to #${st.pinned.id}`;
