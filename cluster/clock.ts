@@ -60,8 +60,17 @@ export function setClock(c: Clock): void {
 
 /** RFC 3339 with second precision, as Kubernetes writes most timestamps. */
 export function timestamp(ms = current.now()): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    // thousands of writes a second share one text
+    lastSecond = second;
+    lastTimestamp = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return lastTimestamp;
 }
+
+let lastSecond = NaN;
+let lastTimestamp = '';
 
 /** RFC 3339 with microseconds (metav1.MicroTime), as Events and Leases use. */
 export function microTimestamp(ms = current.now()): string {

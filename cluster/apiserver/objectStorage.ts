@@ -188,8 +188,9 @@ export class ObjectStorage {
     if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion) throw conflict(info.plural, info.group, name);
     let obj: any;
     if (opts.subresource === 'status') {
-      obj = structuredClone(old);
-      obj.status = body.status;
+      // the stored object with the new status: the write changes nothing below metadata's own fields, so
+      // the rest stays shared with the stored (frozen) object
+      obj = { ...old, metadata: { ...old.metadata }, status: body.status };
       // labels and annotations may change through status writes too, as in Kubernetes
       if (body.metadata.labels !== undefined) obj.metadata.labels = body.metadata.labels;
       if (body.metadata.annotations !== undefined) obj.metadata.annotations = body.metadata.annotations;

@@ -27,6 +27,37 @@ export interface PatchOptions extends WriteOptions {
   subresource?: 'status';
 }
 
+/**
+ * RFC 7386 merge patch that copies only the objects along the patch's paths and shares the rest of target
+ * (frozen stored data) with the result; the patch's own values are taken as they are (the request owns
+ * them). metadata is always a fresh copy, as writes set fields of it.
+ */
+function mergePatchSharing(target: any, patch: any): any {
+  const out = mergeShared(target, patch);
+  if (out !== null && typeof out === 'object' && !Array.isArray(out)) out.metadata = { ...(isObject(out.metadata) ? out.metadata : {}) };
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function mergeShared(target: unknown, patch: unknown): any {
+  if (!isObject(patch)) return patch;
+  const out: Record<string, any> = isObject(target) ? { ...target } : {};
+  for (const k of Object.keys(patch)) {
+    const v = patch[k];
+    if (v === null) delete out[k];
+    else {
+      const merged = mergeShared(Object.prototype.hasOwnProperty.call(out, k) ? out[k] : undefined, v);
+      // an own "__proto__" key is data, not the prototype
+      if (k === '__proto__') Object.defineProperty(out, k, { value: merged, enumerable: true, writable: true, configurable: true });
+      else out[k] = merged;
+    }
+  }
+  return out;
+}
+
 function asApiError(e: any): never {
   if (e instanceof ApiError) throw e;
   const status = e?.status === 422 || e?.code === 422 ? 422 : 400;
@@ -61,13 +92,16 @@ export async function patchObject(
       }
       throw notFoundFor(info, name);
     }
-    const live = structuredClone(cur.value);
+    // JSON, merge and strategic merge patches copy what they patch; apply works on its own copy
+    const live = type === 'apply' ? structuredClone(cur.value) : cur.value;
     let next: any;
     let manager = opts.fieldManager;
     try {
       switch (type) {
         case 'json': next = applyJsonPatch(live, patch); break;
-        case 'merge': next = applyMergePatch(live, patch); break;
+        // a status write takes only status, labels and annotations from the result (and changes nothing in
+        // it), so it may share what the patch leaves alone with the stored object
+        case 'merge': next = opts.subresource === 'status' ? mergePatchSharing(live, patch) : applyMergePatch(live, patch); break;
         case 'strategic': next = applyStrategicMergePatch(live, patch, schema); break;
         case 'apply': {
           const r = runApply(live, patch, opts, schema, info);

@@ -589,11 +589,10 @@ export class ApiServer implements LocalApiServer {
     if (!target?.name) throw badRequest('Binding.target.name: Required value');
     const cur = this.storage.get(info, ns, name);
     if (cur.spec?.nodeName) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${cur.spec.nodeName}"`, { name, kind: 'pods/binding' });
-    const next = structuredClone(cur);
-    next.spec.nodeName = target.name;
-    const conds = (next.status.conditions ??= []).filter((c: any) => c.type !== 'PodScheduled');
+    const conds = (cur.status?.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
     conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() });
-    next.status.conditions = conds;
+    // copies of what the binding changes; the rest stays shared with the stored (frozen) pod
+    const next = { ...cur, metadata: { ...cur.metadata }, spec: { ...cur.spec, nodeName: target.name }, status: { ...cur.status, conditions: conds } };
     // binding is the one write that may set spec.nodeName of an existing pod, so it skips pod-update validation
     await this.storage.update(info, ns, name, next, { ...this.writeOptions(ctx), fieldValidation: 'Ignore', internal: true, current: this.opts.store.get(storageKey(info, ns, name)) });
     this.reply(ctx, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });

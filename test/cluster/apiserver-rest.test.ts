@@ -158,6 +158,20 @@ describe('API server REST contract', function () {
     assert.strictEqual(changed.body.metadata.generation, 2);
     assert.strictEqual(changed.body.spec.minAvailable, 3);
     assert.strictEqual(changed.body.status.currentHealthy, 2);
+    // a merge patch of status: nested fields merge, null removes, labels may change, spec stays
+    const patched = await call('PATCH', `${path}/status`, {
+      metadata: { labels: { x: null, z: 'w' } },
+      spec: { minAvailable: 9 },
+      status: { currentHealthy: 5, expectedPods: null, conditions: [{ type: 'DisruptionAllowed', status: 'False', reason: 'InsufficientPods', message: '', lastTransitionTime: '2025-01-01T00:00:00Z' }] },
+    }, { 'Content-Type': 'application/merge-patch+json' });
+    assert.strictEqual(patched.status, 200, patched.text);
+    assert.deepStrictEqual(patched.body.status, {
+      currentHealthy: 5, desiredHealthy: 1, disruptionsAllowed: 0,
+      conditions: [{ type: 'DisruptionAllowed', status: 'False', reason: 'InsufficientPods', message: '', lastTransitionTime: '2025-01-01T00:00:00Z' }],
+    });
+    assert.deepStrictEqual(patched.body.metadata.labels, { z: 'w' });
+    assert.deepStrictEqual(patched.body.spec, changed.body.spec);
+    assert.deepStrictEqual((await call('GET', path)).body, patched.body);
   });
 
   it('holds an object with finalizers until they are removed', async () => {
