@@ -10,6 +10,7 @@ import { updateManagedFields } from '../../kube/patch';
 import { fieldSchemaFor } from '../../kube/schemas';
 import { deepEqual } from '../../kube/objects';
 import { clock, timestamp } from '../clock';
+import { copyJson } from '../copyJson';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -306,7 +307,7 @@ export class ObjectStorage {
     if (pre.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
       throw conflict(info.plural, info.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
     }
-    const obj = structuredClone(old);
+    const obj = copyJson(old);
     const meta = obj.metadata;
     const finalizers: string[] = meta.finalizers ?? [];
     const policy = opts.propagationPolicy;

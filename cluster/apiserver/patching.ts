@@ -6,6 +6,7 @@ import { fieldSchemaFor } from '../../kube/schemas';
 import { ApiError, badRequest, unsupportedMediaType } from './status';
 import { ObjectStorage, WriteOptions, WriteResult, nowTimestamp, storageKey } from './objectStorage';
 import { Store } from '../store/types';
+import { copyJson } from '../copyJson';
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -93,7 +94,7 @@ export async function patchObject(
       throw notFoundFor(info, name);
     }
     // JSON, merge and strategic merge patches copy what they patch; apply works on its own copy
-    const live = type === 'apply' ? structuredClone(cur.value) : cur.value;
+    const live = type === 'apply' ? copyJson(cur.value) : cur.value;
     let next: any;
     let manager = opts.fieldManager;
     try {

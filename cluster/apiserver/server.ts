@@ -24,6 +24,7 @@ import { serveWatch } from './watch';
 import { parseLogQuery, servePodLogs } from './podLogs';
 import { toTable, tableForCustomResource } from './tables';
 import { CustomResources, establishedStatus } from './customResources';
+import { copyJson } from '../copyJson';
 
 export interface ApiServerOptions {
   store: Store;
@@ -507,7 +508,7 @@ export class ApiServer implements LocalApiServer {
       if (method !== 'PUT') throw methodNotAllowed();
       const body = decodeBody(await readBody(ctx.req), 'application/json');
       const cur = this.storage.get(info, ns, name);
-      const next = structuredClone(cur);
+      const next = copyJson(cur);
       next.spec = { ...(next.spec ?? {}), finalizers: body.spec?.finalizers ?? [] };
       const r = await this.storage.update(info, ns, name, next, { ...opts, subresource: undefined, fieldValidation: 'Ignore' });
       return this.reply(ctx, 200, r.object);
@@ -560,7 +561,7 @@ export class ApiServer implements LocalApiServer {
       const type = patchTypeOf(mediaType(ctx.req.headers['content-type']));
       const patch = decodeBody(await readBody(ctx.req), type === 'apply' ? 'application/yaml' : 'application/json');
       const { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } = await import('../../kube/patch');
-      scale = type === 'json' ? applyJsonPatch(structuredClone(current), patch) : type === 'strategic' ? applyStrategicMergePatch(structuredClone(current), patch, undefined) : applyMergePatch(structuredClone(current), patch);
+      scale = type === 'json' ? applyJsonPatch(copyJson(current), patch) : type === 'strategic' ? applyStrategicMergePatch(copyJson(current), patch, undefined) : applyMergePatch(copyJson(current), patch);
     } else {
       throw methodNotAllowed();
     }
@@ -570,7 +571,7 @@ export class ApiServer implements LocalApiServer {
         name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }],
       });
     }
-    const next = structuredClone(cur);
+    const next = copyJson(cur);
     const custom = info.custom ? this.customResources.lookup(info)?.scale : undefined;
     if (custom) {
       const path = custom.specReplicasPath.replace(/^\./, '').split('.');
@@ -610,7 +611,7 @@ export class ApiServer implements LocalApiServer {
     this.invalidateOpenApi();
     const established = obj.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True');
     if (!established || JSON.stringify(old?.spec?.names) !== JSON.stringify(obj.spec?.names)) {
-      const next = structuredClone(obj);
+      const next = copyJson(obj);
       next.status = establishedStatus(obj, nowTimestamp());
       await this.storage.update(info, undefined, obj.metadata.name, next, { subresource: 'status' });
     }

@@ -17,6 +17,7 @@ import { OwnerIndex, controllerUid } from './deployment/ownerIndex';
 import { podsToDelete } from './deployment/podRanking';
 import { isPodActive, isPodAvailable, isPodReady, podFromTemplate } from './deployment/pods';
 import { WorkQueue } from './workQueue';
+import { copyJson } from '../copyJson';
 
 const RS_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
 // at most this many pods are created or deleted in one sync (burstReplicas)
@@ -277,7 +278,7 @@ export class ReplicaSetController implements Controller {
   }
 
   private calculateStatus(rs: any, pods: any[], manageError: unknown): any {
-    const status: any = structuredClone(rs.status ?? {});
+    const status: any = copyJson(rs.status ?? {});
     const template = selectorFromMap(rs.spec?.template?.metadata?.labels ?? {});
     const minReady = rs.spec?.minReadySeconds ?? 0;
     const now = this.ctx.clock.now();

@@ -4,6 +4,7 @@
 // look like "web-6d4cf56db6". Templates are compared "semantically": nil and empty lists or maps are
 // the same, and the hash label itself is ignored.
 import { isRecord } from '../../../kube/objects';
+import { copyJson } from '../../copyJson';
 
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
 
@@ -34,7 +35,7 @@ export function normalizeForCompare(v: unknown, key = ''): unknown {
 
 /** The template without the pod-template-hash label, normalized. */
 function withoutHash(template: any): unknown {
-  const t = structuredClone(template ?? {});
+  const t = copyJson(template ?? {});
   if (t.metadata?.labels) delete t.metadata.labels[POD_TEMPLATE_HASH_LABEL];
   return normalizeForCompare(t) ?? {};
 }

@@ -1,5 +1,6 @@
 // What the ReplicaSet and Deployment controllers read from pods: active or not, Ready, available
 // after minReadySeconds, and the pod a ReplicaSet creates from its template.
+import { copyJson } from '../../copyJson';
 
 export function isPodActive(pod: any): boolean {
   const phase = pod.status?.phase;
@@ -50,7 +51,7 @@ export function podFromTemplate(template: any, owner: any, ownerKind: { apiVersi
       ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
       ownerReferences: [controllerRef(owner, ownerKind)],
     },
-    spec: structuredClone(template?.spec ?? {}),
+    spec: copyJson(template?.spec ?? {}),
   };
 }
 
