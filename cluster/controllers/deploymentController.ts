@@ -22,6 +22,7 @@ import { byCreation, maxSurge, newRSNewReplicas, replicasAnnotationsNeedUpdate, 
 import { rolloutRolling } from './deployment/rolling';
 import { isScalingEvent, scaleDeployment } from './deployment/scaling';
 import { WorkQueue } from './workQueue';
+import { copyJson } from '../copyJson';
 
 const DEPLOYMENT_KIND = { apiVersion: 'apps/v1', kind: 'Deployment' };
 const RS_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
@@ -45,6 +46,11 @@ export class DeploymentController implements Controller {
   private markSynced!: () => void;
   private readonly synced = new Promise<void>((r) => (this.markSynced = r));
   private stopped = false;
+  /**
+   * The syncs' copies of Deployments whose status changed without being written yet: the new ReplicaSet's
+   * Progressing condition goes out with the status the same sync writes moments later, in one write.
+   */
+  private readonly unwritten = new WeakSet<any>();
 
   async start(ctx: ControllerContext): Promise<void> {
     this.ctx = ctx;
@@ -146,9 +152,18 @@ export class DeploymentController implements Controller {
     const [ns, name] = splitKey(key);
     const cached = this.deployments.get(ns, name);
     if (!cached) return;
-    const d = structuredClone(cached);
+    const d = copyJson(cached);
     d.apiVersion = DEPLOYMENT_KIND.apiVersion;
     d.kind = DEPLOYMENT_KIND.kind;
+    try {
+      await this.syncDeployment(d);
+    } finally {
+      // a status change no later write of the sync carried
+      if (this.unwritten.has(d)) await this.updateStatus(d);
+    }
+  }
+
+  private async syncDeployment(d: any): Promise<void> {
     if (selectsAll(d)) {
       this.recorder.record(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
       if ((d.status?.observedGeneration ?? 0) < d.metadata.generation) {
@@ -223,7 +238,7 @@ export class DeploymentController implements Controller {
 
   private async syncDeploymentStatus(allRSs: any[], newRS: any, d: any): Promise<void> {
     const status = calculateStatus(allRSs, newRS, d, this.ctx.clock.now());
-    if (deepEqual(d.status ?? {}, status)) return;
+    if (deepEqual(d.status ?? {}, status) && !this.unwritten.has(d)) return;
     d.status = status;
     await this.updateStatus(d);
   }
@@ -231,7 +246,7 @@ export class DeploymentController implements Controller {
   private async syncRolloutStatus(allRSs: readonly any[], newRS: any, d: any): Promise<void> {
     const now = this.ctx.clock.now();
     const status = rolloutStatus(allRSs, newRS, d, now);
-    if (deepEqual(d.status ?? {}, status)) {
+    if (deepEqual(d.status ?? {}, status) && !this.unwritten.has(d)) {
       // an unfinished rollout is looked at again when its deadline passes
       const delay = stuckRecheckDelay(d, status, now);
       if (delay !== undefined) this.queue.addAfter(keyOf(d), Math.max(delay, 100), this.ctx.clock);
@@ -244,6 +259,7 @@ export class DeploymentController implements Controller {
   /** UpdateStatus; the revision annotation travels with it, as in Kubernetes. */
   private async updateStatus(d: any): Promise<void> {
     const path = resourcePath(this.deployments.info, d.metadata.namespace, d.metadata.name, 'status');
+    this.unwritten.delete(d);
     const written = await this.ctx.client.update(path, d);
     // later writes of this sync build on what was written
     d.metadata.resourceVersion = written.metadata.resourceVersion;
@@ -294,7 +310,7 @@ export class DeploymentController implements Controller {
     const newRevision = maxRevision(oldRSs) + 1;
     const now = this.ctx.clock.now();
     if (existing) {
-      const rs = structuredClone(existing);
+      const rs = copyJson(existing);
       const annotationsUpdated = setNewReplicaSetAnnotations(d, rs, newRevision, true);
       const minReady = d.spec?.minReadySeconds ?? 0;
       if (annotationsUpdated || (rs.spec.minReadySeconds ?? 0) !== minReady) {
@@ -314,10 +330,10 @@ export class DeploymentController implements Controller {
 
     const collisionCount = d.status?.collisionCount;
     const hash = computeHash(d.spec.template, collisionCount);
-    const template = structuredClone(d.spec.template);
+    const template = copyJson(d.spec.template);
     template.metadata ??= {};
     template.metadata.labels = { ...(template.metadata.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
-    const selector = structuredClone(d.spec.selector ?? {});
+    const selector = copyJson(d.spec.selector ?? {});
     selector.matchLabels = { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
     const rs: any = {
       ...RS_KIND,
@@ -371,7 +387,7 @@ export class DeploymentController implements Controller {
       setCondition(d.status, newDeploymentCondition(PROGRESSING, 'True', Reasons.NewReplicaSet, `Created new replica set "${created.metadata.name}"`, now));
       needsUpdate = true;
     }
-    if (needsUpdate) await this.updateStatus(d);
+    if (needsUpdate) this.unwritten.add(d);
     return created;
   }
 
@@ -386,7 +402,7 @@ export class DeploymentController implements Controller {
     const max = specReplicas(d) + maxSurge(d);
     if (!sizeChanged && !replicasAnnotationsNeedUpdate(rs, specReplicas(d), max)) return { scaled: false, rs };
     const before = specReplicas(rs);
-    const next = structuredClone(rs);
+    const next = copyJson(rs);
     next.spec.replicas = replicas;
     setReplicasAnnotations(next, specReplicas(d), max);
     const written = await this.ctx.client.update(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), { ...RS_KIND, ...next });
