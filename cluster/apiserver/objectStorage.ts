@@ -11,6 +11,7 @@ import { fieldSchemaFor } from '../../kube/schemas';
 import { deepEqual } from '../../kube/objects';
 import { clock, timestamp } from '../clock';
 import { copyJson } from '../copyJson';
+import { pooledRandomBytes } from '../randomBytes';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -48,7 +49,7 @@ const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
 function generateSuffix(): string {
   let s = '';
-  const bytes = crypto.randomBytes(5);
+  const bytes = pooledRandomBytes(5);
   for (const b of bytes) s += GENERATE_CHARS[b % GENERATE_CHARS.length];
   return s;
 }

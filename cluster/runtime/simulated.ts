@@ -2,7 +2,7 @@
 // (simulation.ts, steered by pod annotations) says, answers probes as planned, and writes honest lines
 // about its own lifecycle to its log file so `kubectl logs` shows what the runtime did. Work is done only
 // on events: a container with nothing planned holds no timer.
-import { randomBytes } from 'crypto';
+import { pooledRandomBytes } from '../randomBytes';
 import * as path from 'path';
 import { Clock, Timer } from '../clock';
 import { Ipam } from './ipam';
@@ -38,7 +38,7 @@ interface SimContainer {
 }
 
 function hexId(): string {
-  return randomBytes(32).toString('hex');
+  return pooledRandomBytes(32).toString('hex');
 }
 
 function seconds(n: number): string {
