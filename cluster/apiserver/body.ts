@@ -7,11 +7,17 @@ import { isLocalIncoming } from './localExchange';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-/** A request body: bytes off the wire, or the text a client in the same process handed over. */
-export type RawBody = Buffer | string;
+/** A JSON body a client in the same process handed over as its value (decodeBody takes it as is). */
+export class BodyValue {
+  constructor(readonly value: unknown) {}
+}
+
+/** A request body: bytes off the wire, or the text or value a client in the same process handed over. */
+export type RawBody = Buffer | string | BodyValue;
 
 export function readBody(req: IncomingMessage): Promise<RawBody> {
   if (isLocalIncoming(req)) {
+    if (req.localValue !== undefined) return Promise.resolve(new BodyValue(req.localValue));
     const body = req.localBody;
     // the same limit as on the wire (a UTF-8 character is at most 3 bytes per UTF-16 unit)
     if (body.length * 3 > MAX_BODY_BYTES && Buffer.byteLength(body) > MAX_BODY_BYTES) return Promise.reject(tooLarge());
@@ -48,6 +54,7 @@ export function mediaType(contentType: string | undefined): string {
 
 /** Decodes a JSON, YAML or protobuf body into a JSON value; bad syntax is a 400 that says where. */
 export function decodeBody(buf: RawBody, contentType: string | undefined): any {
+  if (buf instanceof BodyValue) return buf.value;
   const mt = mediaType(contentType);
   // typed clients such as kubectl create send protobuf and never retry with JSON
   if (mt === PROTOBUF_MEDIA_TYPE) return decodeKubernetesProtobuf(typeof buf === 'string' ? Buffer.from(buf) : buf);

@@ -12,6 +12,8 @@ export interface LocalIncoming {
   url: string;
   headers: Record<string, string>;
   localBody: string;
+  /** a JSON body handed over as its value (LocalRequest.bodyValue) */
+  localValue?: unknown;
 }
 
 export function isLocalIncoming(req: unknown): req is LocalIncoming {
@@ -19,7 +21,7 @@ export function isLocalIncoming(req: unknown): req is LocalIncoming {
 }
 
 export function localIncoming(req: LocalRequest): IncomingMessage {
-  const incoming: LocalIncoming = { method: req.method, url: req.url, headers: req.headers, localBody: req.body ?? '' };
+  const incoming: LocalIncoming = { method: req.method, url: req.url, headers: req.headers, localBody: req.body ?? '', localValue: req.bodyValue };
   return incoming as unknown as IncomingMessage;
 }
 

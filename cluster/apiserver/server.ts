@@ -11,7 +11,7 @@ import { parseFieldSelector, matchesFields } from '../../kube/fieldSelector';
 import { Store } from '../store/types';
 import { bearerMatches } from '../security/token';
 import { ApiError, badRequest, internalError, methodNotAllowed, notFound, pathNotFound, unauthorized } from './status';
-import { decodeBody, mediaType, RawBody, readBody } from './body';
+import { BodyValue, decodeBody, mediaType, RawBody, readBody } from './body';
 import { LocalResponse, localIncoming, objectResponse } from './localExchange';
 import { deepFreeze, storedJson } from '../store/values';
 import type { LocalApiServer, LocalRequest, LocalResponseSink } from '../client/localTransport';
@@ -361,7 +361,8 @@ export class ApiServer implements LocalApiServer {
   private deleteOptions(ctx: Ctx, buf: RawBody): DeleteOptions {
     const q = ctx.url.searchParams;
     let body: any = {};
-    if (buf.length && buf.toString().trim()) body = decodeBody(buf, ctx.req.headers['content-type'] ?? 'application/json');
+    if (buf instanceof BodyValue) body = buf.value;
+    else if (buf.length && buf.toString().trim()) body = decodeBody(buf, ctx.req.headers['content-type'] ?? 'application/json');
     const policy = body.propagationPolicy ?? q.get('propagationPolicy') ?? (body.orphanDependents === true || q.get('orphanDependents') === 'true' ? 'Orphan' : undefined);
     if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) {
       throw badRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);

@@ -5,6 +5,7 @@
 import * as https from 'https';
 import { ResourceInfo } from '../../kube/registry';
 import { LocalApiServer } from './localTransport';
+import { jsonValueOf } from '../copyJson';
 
 export interface ClientConfig {
   server: string; // https://127.0.0.1:PORT
@@ -52,8 +53,13 @@ export class ApiClient {
   private readonly userAgent: string;
 
   request(method: string, path: string, body?: unknown, contentType = 'application/json', accept = 'application/json'): Promise<any> {
+    if (this.config.local) {
+      // in the same process a JSON body goes over as its value, copied now as serializing it now would
+      if (body !== undefined && typeof body !== 'string' && method !== 'DELETE') return this.localRequest(this.config.local, method, path, undefined, contentType, accept, jsonValueOf(body));
+      const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      return this.localRequest(this.config.local, method, path, text, contentType, accept);
+    }
     const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    if (this.config.local) return this.localRequest(this.config.local, method, path, data, contentType, accept);
     return new Promise((resolve, reject) => {
       const req = https.request(
         {
@@ -82,19 +88,19 @@ export class ApiClient {
     });
   }
 
-  private headers(accept: string, data: string | undefined, contentType: string): Record<string, string> {
+  private headers(accept: string, hasBody: boolean, contentType: string): Record<string, string> {
     const h: Record<string, string> = { host: this.base.host, authorization: `Bearer ${this.config.token}`, accept, 'user-agent': this.userAgent };
-    if (data !== undefined) h['content-type'] = contentType;
+    if (hasBody) h['content-type'] = contentType;
     return h;
   }
 
-  private localRequest(server: LocalApiServer, method: string, path: string, data: string | undefined, contentType: string, accept: string): Promise<any> {
+  private localRequest(server: LocalApiServer, method: string, path: string, data: string | undefined, contentType: string, accept: string, bodyValue?: unknown): Promise<any> {
     return new Promise((resolve, reject) => {
       let status = 0;
       let text = '';
       let value: any;
       let isObject = false;
-      server.exchange({ method, url: path, headers: this.headers(accept, data, contentType), body: data }, {
+      server.exchange({ method, url: path, headers: this.headers(accept, data !== undefined || bodyValue !== undefined, contentType), body: data, bodyValue }, {
         head: (code) => { status = code; },
         data: (chunk) => { text += chunk; },
         // JSON answers come as the server's read-only objects: nothing to parse
@@ -184,7 +190,7 @@ export class ApiClient {
       if (!stopped) onEnd(e);
     };
     const lines = watchLines(onEvent, fail);
-    const exchange = server.exchange({ method: 'GET', url, headers: this.headers(accept, undefined, '') }, {
+    const exchange = server.exchange({ method: 'GET', url, headers: this.headers(accept, false, '') }, {
       head: (code) => { status = code; },
       data: (chunk) => { if (status < 400 && !failed && !stopped) lines(chunk); },
       // events come as the server's read-only objects; a handler that throws ends the watch, as a bad line does

@@ -12,6 +12,11 @@ export interface LocalRequest {
   /** lower-case names, as Node's IncomingMessage has them */
   headers: Record<string, string>;
   body?: string;
+  /**
+   * A JSON body as the value JSON.parse would give for its text, instead of body: the server takes it
+   * over (the client keeps no reference to it).
+   */
+  bodyValue?: unknown;
 }
 
 /** Where the server's answer goes, piece by piece (a watch or a followed log sends many pieces). */

@@ -39,6 +39,19 @@ describe('in-process clients of the embedded API server', function () {
     assert.deepStrictEqual(list.items, (await remote.list(cm)).items);
   });
 
+  it('send request bodies as the JSON they would serialize to, taken when the request is made', async () => {
+    const body: any = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'handed', annotations: { when: new Date(0), gone: undefined } }, data: { k: 'v' } };
+    const pending = local.create(cm, body);
+    body.data.k = 'changed after the call';
+    const created = await pending;
+    assert.strictEqual(created.data.k, 'v');
+    assert.deepStrictEqual(created.metadata.annotations, { when: '1970-01-01T00:00:00.000Z' });
+    assert.deepStrictEqual((await remote.get(`${cm}/handed`)).metadata.annotations, { when: '1970-01-01T00:00:00.000Z' });
+    const patched = await local.patch(`${cm}/handed`, { data: { k: null, n: 'm' } });
+    assert.deepStrictEqual(patched.data, { n: 'm' });
+    await local.delete(`${cm}/handed`);
+  });
+
   it('get errors as the Status object', async () => {
     const err = await local.get(`${cm}/missing`).then(() => undefined, (e) => e);
     assert.ok(err instanceof ApiRequestError);
