@@ -20,6 +20,7 @@ import { CommitInfo, GitSource, SourceError } from './git/source';
 import { KubeApiError, RestClient } from './kube/restClient';
 import { LiveState } from './liveState';
 import { compare, Comparison } from './resourceStatus';
+import { needsPods } from './health';
 import { syncResources, uniqueTypes } from './sync';
 
 export interface RunnerDeps {
@@ -83,6 +84,8 @@ export class ApplicationRunner {
   private timer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
+  /** after a source error, when to try opening the source again */
+  private retryAt = 0;
   private lastWritten?: ApplicationStatus;
   /** resourceVersion of the Application as our last write left it */
   private ownResourceVersion?: string;
@@ -102,8 +105,17 @@ export class ApplicationRunner {
     this.live = new LiveState(deps.client, { name: app.metadata.name, namespace: app.metadata.namespace ?? 'default' }, () => this.schedule(30));
   }
 
+  private get namespace(): string {
+    return this.app.metadata.namespace ?? 'default';
+  }
+
+  /** where namespaced manifests that name no namespace go */
+  private get destination(): string {
+    return this.app.spec.destination?.namespace || this.app.metadata.namespace || 'default';
+  }
+
   get name(): string {
-    return `${this.app.metadata.namespace ?? 'default'}/${this.app.metadata.name}`;
+    return `${this.namespace}/${this.app.metadata.name}`;
   }
 
   private log(line: string): void {
@@ -155,7 +167,7 @@ export class ApplicationRunner {
   }
 
   private ref() {
-    return { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, namespace: this.app.metadata.namespace ?? 'default', name: this.app.metadata.name };
+    return { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, namespace: this.namespace, name: this.app.metadata.name };
   }
 
   private async ensureSource(st: ApplicationStatus): Promise<GitSource | undefined> {
@@ -184,7 +196,6 @@ export class ApplicationRunner {
       return undefined;
     }
   }
-  private retryAt = 0;
 
   private async desired(revision: string): Promise<DesiredState> {
     const crds: any[] = this.deps.crds ? this.deps.crds() : ((await this.deps.client.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')).items ?? []);
@@ -194,8 +205,8 @@ export class ApplicationRunner {
     if (cached) return cached;
     const files = await this.source!.files(revision);
     const d = this.loader.build(revision, files, {
-      app: { name: this.app.metadata.name, namespace: this.app.metadata.namespace ?? 'default' },
-      namespace: this.app.spec.destination?.namespace || this.app.metadata.namespace || 'default',
+      app: { name: this.app.metadata.name, namespace: this.namespace },
+      namespace: this.destination,
       clusterCrds: crds,
     });
     // keep the few revisions in play (target, last good, rollback targets); drop the rest
@@ -345,8 +356,9 @@ export class ApplicationRunner {
   /** Refreshes resources, health, sync status and the latest history entry's health; returns the comparison. */
   private async updateComparison(st: ApplicationStatus, desired: DesiredState | undefined, target: string, known?: Comparison) {
     const policy = syncPolicyOf(this.app);
+    // workloads are judged with their pods: watch them before judging
+    if (desired?.resources.some((r) => needsPods(r.object))) await this.live.trackPods();
     const cmp: Comparison = known ?? (desired ? compare(desired, this.live) : { resources: [], outOfSync: new Set<string>(), health: { status: 'Missing' } });
-    if (desired?.resources.some((r) => r.object.kind === 'Deployment' || r.object.kind === 'StatefulSet' || r.object.kind === 'DaemonSet' || r.object.kind === 'ReplicaSet')) await this.live.trackPods();
     st.resources = cmp.resources;
     st.health = cmp.health;
     const synced = desired?.revision === target && cmp.outOfSync.size === 0;
@@ -385,12 +397,12 @@ export class ApplicationRunner {
       live: this.live,
       prune: policy.prune,
       progress: (l) => this.log(l),
-      ensureNamespaces: [this.app.spec.destination?.namespace || this.app.metadata.namespace || 'default'].filter((n) => !this.ensured.has(n)),
+      ensureNamespaces: [this.destination].filter((n) => !this.ensured.has(n)),
       waveTimeoutMs: this.deps.waveTimeoutMs,
     });
     clearTimeout(runningTimer);
     await runningWrite;
-    if (outcome.ok) this.ensured.add(this.app.spec.destination?.namespace || this.app.metadata.namespace || 'default');
+    if (outcome.ok) this.ensured.add(this.destination);
     const cmp = compare(desired, this.live);
     const entry = this.addHistory(st, {
       revision: desired.revision,

@@ -6,6 +6,7 @@ import { Informer } from './kube/informer';
 import { RestClient } from './kube/restClient';
 import { DesiredResource, ResourceRef } from './desiredState';
 import { isOutOfSync } from './diff';
+import { Health, healthOf, needsPods } from './health';
 
 export class LiveState {
   private readonly informers = new Map<string, Informer>();
@@ -47,16 +48,14 @@ export class LiveState {
     await this.pods.ready;
   }
 
-  podsIn(namespace: string | undefined): any[] {
-    return (this.pods?.list() ?? []).filter((p) => p.metadata?.namespace === namespace);
+  /** The health of a live object (Missing when undefined); workloads are judged with their running pods. */
+  health(obj: any | undefined): Health {
+    const pods = obj && needsPods(obj) ? (this.pods?.list() ?? []).filter((p) => p.metadata?.namespace === obj.metadata?.namespace && !p.metadata?.deletionTimestamp) : undefined;
+    return healthOf(obj, { pods });
   }
 
   private informerFor(ref: { apiVersion: string; kind: string }): Informer | undefined {
     return this.informers.get(`${ref.apiVersion}/${ref.kind}`);
-  }
-
-  isTracked(ref: { apiVersion: string; kind: string }): boolean {
-    return this.informers.has(`${ref.apiVersion}/${ref.kind}`);
   }
 
   get(ref: ResourceRef): any | undefined {

@@ -3,9 +3,9 @@
 import { HealthStatusCode, ResourceStatus } from '../kube/application';
 import { splitApiVersion } from '../kube/registry';
 import { DesiredState, refOf, resourceKey } from './desiredState';
-import { healthOf, worstHealth } from './health';
+import { worstHealth } from './health';
 import { LiveState } from './liveState';
-import { keepOnPrune, podsFor } from './sync';
+import { keepOnPrune } from './sync';
 
 export interface Comparison {
   resources: ResourceStatus[];
@@ -22,7 +22,7 @@ export function compare(desired: DesiredState, live: LiveState): Comparison {
     const obj = live.get(r.ref);
     const changed = live.outOfSync(r);
     if (changed) outOfSync.add(r.key);
-    const h = healthOf(obj, { pods: obj ? podsFor(live, obj) : undefined });
+    const h = live.health(obj);
     resources.push({
       group: splitApiVersion(r.ref.apiVersion).group,
       version: splitApiVersion(r.ref.apiVersion).version,

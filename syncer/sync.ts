@@ -4,7 +4,7 @@
 // (the caller checks that before).
 import { FIELD_MANAGER, SYNC_OPTIONS_ANNOTATIONS, TRACKING_ANNOTATION } from '../kube/application';
 import { DesiredResource, DesiredState, refOf, resourceKey, ResourceRef } from './desiredState';
-import { healthOf, needsPods, worstHealth } from './health';
+import { needsPods, worstHealth } from './health';
 import { KubeApiError, RestClient } from './kube/restClient';
 import { LiveState } from './liveState';
 import { kindRank, planSteps, waveOf } from './plan';
@@ -53,10 +53,6 @@ export function keepOnPrune(obj: any): boolean {
   return SYNC_OPTIONS_ANNOTATIONS.some((k) => typeof a[k] === 'string' && /(^|,)\s*Prune=false\s*(,|$)/.test(a[k]));
 }
 
-export function podsFor(live: LiveState, obj: any): any[] | undefined {
-  return needsPods(obj) ? live.podsIn(obj.metadata?.namespace).filter((p) => !p.metadata?.deletionTimestamp) : undefined;
-}
-
 async function waitEstablished(client: RestClient, name: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -72,7 +68,7 @@ async function waitWaveHealthy(opts: SyncOptions, wave: number, items: DesiredRe
   for (;;) {
     const health = items.map((r) => {
       const obj = opts.live.get(r.ref);
-      return { r, h: healthOf(obj, { pods: obj ? podsFor(opts.live, obj) : undefined }) };
+      return { r, h: opts.live.health(obj) };
     });
     const worst = worstHealth(health.map((x) => x.h.status));
     if (worst === 'Healthy' || worst === 'Suspended') return;

@@ -37,11 +37,6 @@ export function isNamespaced(apiVersion: string, kind: string, custom: CustomKin
   return builtinScope.get(`${group}/${kind}`) ?? custom.get(`${group}/${kind}`)?.namespaced;
 }
 
-/** Every problem of these manifests, including the same object defined twice. */
-export function validateManifests(manifests: Manifest[], custom: CustomKinds): ManifestErrorStatus[] {
-  return [...checkEach(manifests, custom), ...duplicates(manifests)];
-}
-
 /** Objects defined more than once (by group, kind, namespace and name) across all manifests of a revision. */
 export function duplicates(manifests: Manifest[]): ManifestErrorStatus[] {
   const problems: ManifestErrorStatus[] = [];
