@@ -85,9 +85,23 @@ export function references(ctx: FeatureContext, pos: Position, includeDeclaratio
   else if (h.onName) targets = [h.self];
   else if (h.onSelector) return selectedBy(ctx, h.self.summary).map(nameLocation);
   const out: Location[] = [];
+  // an object defined many times is referred to by the same places: look them up once per distinct target
+  const searched = new Set<string>();
+  const seen = new Set<string>();
+  const add = (l: Location): void => {
+    const key = `${l.uri}#${l.range.start.line}:${l.range.start.character}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(l);
+    }
+  };
   for (const t of targets) {
-    if (includeDeclaration) out.push(nameLocation(t));
-    out.push(...referencesTo(ctx, t.summary));
+    if (includeDeclaration) add(nameLocation(t));
+    const s = t.summary;
+    const key = JSON.stringify([s.kind, s.name, s.namespace ?? null, s.podLabels ?? null]);
+    if (searched.has(key)) continue;
+    searched.add(key);
+    referencesTo(ctx, s).forEach(add);
   }
   if (!targets.length && h.reference) {
     // nothing defines it: the other places that name it are still worth seeing

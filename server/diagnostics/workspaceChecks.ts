@@ -9,6 +9,15 @@ import { LocalDiagnostic } from './diagnostic';
 /** Kinds whose absence from the workspace is worth a warning when referenced. */
 const CHECKED_REFERENCES = new Set(['ConfigMap', 'Secret', 'PersistentVolumeClaim', 'ServiceAccount']);
 
+/** How many other places a message names at most (the rest are counted). */
+const MAX_LISTED = 5;
+
+/** The first names, and how many more there are. */
+function listed(names: string[], count: number): string {
+  const shown = names.slice(0, MAX_LISTED).join(', ');
+  return count > MAX_LISTED ? `${shown} and ${count - MAX_LISTED} more` : shown;
+}
+
 function where(r: PlacedResource): string {
   const file = decodeURIComponent(r.uri.slice(r.uri.lastIndexOf('/') + 1));
   return `${file}:${r.placed.line + r.summary.nameRange.start.line + 1}`;
@@ -29,7 +38,7 @@ export function workspaceDiagnostics(self: PlacedResource, index: WorkspaceIndex
   for (const ref of s.references) {
     if (!CHECKED_REFERENCES.has(ref.kind) || ref.optional) continue;
     if (ref.kind === 'ServiceAccount' && ref.name === 'default') continue;
-    if (index.find(ref.kind, ref.name, s.namespace).length) continue;
+    if (index.has(ref.kind, ref.name, s.namespace)) continue;
     out.push({
       range: ref.range,
       severity: DiagnosticSeverity.Warning,
@@ -39,7 +48,7 @@ export function workspaceDiagnostics(self: PlacedResource, index: WorkspaceIndex
     });
   }
   if (s.kind === 'Service' && s.selector && Object.keys(s.selector.labels).length) {
-    const targets = index.podsMatching(s.selector.labels, s.namespace);
+    const { targets, portNames } = index.selection(s.selector.labels, s.namespace);
     if (targets.length === 0) {
       out.push({
         range: s.selector.keyRange,
@@ -48,27 +57,30 @@ export function workspaceDiagnostics(self: PlacedResource, index: WorkspaceIndex
         code: 'service-selector',
       });
     } else {
+      const selected = listed(targets.slice(0, MAX_LISTED).map((t) => `${t.summary.kind}/${t.summary.name}`), targets.length);
       for (const port of s.servicePorts) {
         if (typeof port.targetPort !== 'string') continue;
-        if (targets.some((t) => t.summary.containerPorts.some((p) => p.name === port.targetPort))) continue;
+        if (portNames.has(port.targetPort)) continue;
         out.push({
           range: port.range,
           severity: DiagnosticSeverity.Warning,
-          message: `targetPort "${port.targetPort}" names no container port of the selected pods (${targets.map((t) => `${t.summary.kind}/${t.summary.name}`).join(', ')})`,
+          message: `targetPort "${port.targetPort}" names no container port of the selected pods (${selected})`,
           code: 'target-port',
         });
       }
     }
   }
   if (s.name !== undefined) {
-    const twins = index.find(s.kind, s.name, s.namespace).filter((r) => r !== self && r.summary.namespace === s.namespace && !(r.uri === self.uri && r.placed.index === self.placed.index));
-    if (twins.length) {
+    // each definition is flagged; naming every other one would make n definitions cost n² (and n² of output)
+    const twins = index.duplicatesOf(self, MAX_LISTED);
+    if (twins.count) {
       out.push({
         range: s.nameRange,
         severity: DiagnosticSeverity.Warning,
-        message: `${s.kind} "${s.name}"` + (s.namespace ? ` in namespace ${s.namespace}` : '') + ` is also defined in ${twins.map(where).join(', ')}`,
+        message: `${s.kind} "${s.name}"` + (s.namespace ? ` in namespace ${s.namespace}` : '')
+          + ` is also defined in ${listed(twins.first.map(where), twins.count)}`,
         code: 'duplicate-resource',
-        related: twins.map((t) => ({ location: location(t), message: `${s.kind} "${s.name}" defined here` })),
+        related: twins.first.map((t) => ({ location: location(t), message: `${s.kind} "${s.name}" defined here` })),
       });
     }
   }

@@ -16,10 +16,34 @@ interface Views {
   generation: number;
   resources: PlacedResource[];
   byKindName: Map<string, PlacedResource[]>;
+  /** per kind and name, the namespaces it is defined in (and whether some definition leaves it open) */
+  namespacesOf: Map<string, { open: boolean; named: Set<string> }>;
+  /** objects by kind, name and exact namespace: each group is one object defined several times */
+  byIdentity: Map<string, PlacedResource[]>;
+  /** objects by file and document index */
+  byPosition: Map<string, PlacedResource>;
   crds: Map<string, CrdInfo>;
   /** objects with pods, by each `key=value` of their pod labels */
   byPodLabel: Map<string, PlacedResource[]>;
+  /** what each selector (in a namespace) selects, worked out once per view */
+  selections: Map<string, Selection>;
+  labelValues?: Map<string, Set<string>>;
 }
+
+/** The objects whose pods a selector selects, and the names of their container ports. */
+export interface Selection {
+  targets: PlacedResource[];
+  portNames: Set<string>;
+}
+
+/** Another definition of the same object: how many there are, and the first few of them. */
+export interface Duplicates {
+  count: number;
+  first: PlacedResource[];
+}
+
+const identityKey = (s: ResourceSummary): string => JSON.stringify([s.kind, s.name, s.namespace ?? null]);
+const positionKey = (uri: string, placed: PlacedDoc): string => `${placed.index}\n${uri}`;
 
 /** Namespaces match when equal, or when either manifest leaves it to `kubectl apply -n`. */
 export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
@@ -37,7 +61,11 @@ export class WorkspaceIndex {
   setText(uri: string, text: string): ParsedFile {
     const old = this.files.get(uri);
     if (old && old.text === text) return old;
-    const parsed = parseFile(text);
+    return this.store(uri, parseFile(text));
+  }
+
+  private store(uri: string, parsed: ParsedFile): ParsedFile {
+    const old = this.files.get(uri);
     this.files.set(uri, parsed);
     if (!old || !sameResources(old, parsed)) this.generation++;
     return parsed;
@@ -68,33 +96,42 @@ export class WorkspaceIndex {
     if (this.views && this.views.generation === this.generation) return this.views;
     const resources: PlacedResource[] = [];
     const byKindName = new Map<string, PlacedResource[]>();
+    const namespacesOf = new Map<string, { open: boolean; named: Set<string> }>();
+    const byIdentity = new Map<string, PlacedResource[]>();
+    const byPosition = new Map<string, PlacedResource>();
     const crds = new Map<string, CrdInfo>();
     const byPodLabel = new Map<string, PlacedResource[]>();
+    const push = <K, V>(map: Map<K, V[]>, key: K, value: V): void => {
+      const list = map.get(key);
+      if (list) list.push(value);
+      else map.set(key, [value]);
+    };
     for (const [uri, file] of this.files) {
       for (const placed of file.docs) {
         const summary = summarize(placed.doc);
         if (!summary) continue;
         const r = { uri, placed, summary };
         resources.push(r);
+        byPosition.set(positionKey(uri, placed), r);
         if (summary.name !== undefined) {
           const key = `${summary.kind}/${summary.name}`;
-          const list = byKindName.get(key);
-          if (list) list.push(r);
-          else byKindName.set(key, [r]);
+          push(byKindName, key, r);
+          push(byIdentity, identityKey(summary), r);
+          let ns = namespacesOf.get(key);
+          if (!ns) namespacesOf.set(key, (ns = { open: false, named: new Set() }));
+          if (summary.namespace) ns.named.add(summary.namespace);
+          else ns.open = true;
         }
-        for (const [k, v] of Object.entries(summary.podLabels ?? {})) {
-          const key = `${k}=${v}`;
-          const list = byPodLabel.get(key);
-          if (list) list.push(r);
-          else byPodLabel.set(key, [r]);
-        }
+        for (const [k, v] of Object.entries(summary.podLabels ?? {})) push(byPodLabel, `${k}=${v}`, r);
         if (summary.kind === 'CustomResourceDefinition') {
           const crd = placed.doc.cached('crd', 0, () => crdFromObject(placed.doc.value));
           if (crd) crds.set(`${crd.group}/${crd.kind}`, { ...crd, source: { uri, range: summary.nameRange, line: placed.line } });
         }
       }
     }
-    this.views = { generation: this.generation, resources, byKindName, crds, byPodLabel };
+    this.views = {
+      generation: this.generation, resources, byKindName, namespacesOf, byIdentity, byPosition, crds, byPodLabel, selections: new Map(),
+    };
     return this.views;
   }
 
@@ -107,20 +144,65 @@ export class WorkspaceIndex {
     return (this.view().byKindName.get(`${kind}/${name}`) ?? []).filter((r) => sameNamespace(r.summary.namespace, namespace));
   }
 
+  /** Whether find would return something, without building the list. */
+  has(kind: string, name: string, namespace?: string): boolean {
+    const ns = this.view().namespacesOf.get(`${kind}/${name}`);
+    return !!ns && (!namespace || ns.open || ns.named.has(namespace));
+  }
+
+  /** The other definitions of an object (same kind, name and namespace), the first `limit` of them listed. */
+  duplicatesOf(self: PlacedResource, limit: number): Duplicates {
+    const s = self.summary;
+    if (s.name === undefined) return { count: 0, first: [] };
+    const view = this.view();
+    const key = identityKey(s);
+    const group = view.byIdentity.get(key) ?? [];
+    const isSelf = (r: PlacedResource): boolean => r.uri === self.uri && r.placed.index === self.placed.index;
+    // the index may hold a newer parse of self's file: then self is in the group only if that parse agrees
+    const current = view.byPosition.get(positionKey(self.uri, self.placed));
+    const selfInGroup = !!current && current.summary.name !== undefined && identityKey(current.summary) === key;
+    const first: PlacedResource[] = [];
+    for (const r of group) {
+      if (first.length >= limit) break;
+      if (!isSelf(r)) first.push(r);
+    }
+    return { count: group.length - (selfInGroup ? 1 : 0), first };
+  }
+
   /** Objects whose pods carry every label of the selector, in a compatible namespace. */
   podsMatching(selector: Record<string, string>, namespace: string | undefined): PlacedResource[] {
-    const entries = Object.entries(selector);
-    if (entries.length === 0) return [];
-    const [k0, v0] = entries[0];
-    return (this.view().byPodLabel.get(`${k0}=${v0}`) ?? []).filter(
+    return this.selection(selector, namespace).targets;
+  }
+
+  /** What a selector selects; identical selectors (many Services, or one checked often) share the work. */
+  selection(selector: Record<string, string>, namespace: string | undefined): Selection {
+    const view = this.view();
+    const entries = Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const key = JSON.stringify([namespace ?? null, entries]);
+    const known = view.selections.get(key);
+    if (known) return known;
+    let smallest: PlacedResource[] = [];
+    for (const [i, [k, v]] of entries.entries()) {
+      const bucket = view.byPodLabel.get(`${k}=${v}`) ?? [];
+      if (i === 0 || bucket.length < smallest.length) smallest = bucket;
+      if (bucket.length === 0) break;
+    }
+    const targets = entries.length === 0 ? [] : smallest.filter(
       (r) => sameNamespace(r.summary.namespace, namespace) && entries.every(([k, v]) => r.summary.podLabels?.[k] === v),
     );
+    const portNames = new Set<string>();
+    for (const t of targets) for (const p of t.summary.containerPorts) if (p.name !== undefined) portNames.add(p.name);
+    const selection = { targets, portNames };
+    view.selections.set(key, selection);
+    return selection;
   }
 
   /** Label keys and their values seen anywhere in the workspace (object and pod labels). */
   labelValues(): Map<string, Set<string>> {
+    const view = this.view();
+    if (view.labelValues) return view.labelValues;
     const out = new Map<string, Set<string>>();
-    for (const r of this.resources()) {
+    for (const r of view.resources) {
       for (const labels of [r.summary.labels, r.summary.podLabels ?? {}]) {
         for (const [k, v] of Object.entries(labels)) {
           const set = out.get(k) ?? new Set<string>();
@@ -129,7 +211,7 @@ export class WorkspaceIndex {
         }
       }
     }
-    return out;
+    return (view.labelValues = out);
   }
 
   /** The CRD for a group and kind: the workspace's, else the cluster's. */

@@ -96,3 +96,11 @@ export function longFile(lines: number): string {
   }
   return docs.join('---\n');
 }
+
+/** `count` copies of one ConfigMap (the same name in the same namespace), and the line of each name. */
+export function duplicateConfigMaps(count: number): { text: string; nameLines: number[] } {
+  const doc = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: twin\n  namespace: shop\ndata:\n  key: value\n';
+  const nameLines: number[] = [];
+  for (let i = 0; i < count; i++) nameLines.push(i * 8 + 3);
+  return { text: Array(count).fill(doc).join('---\n'), nameLines };
+}
