@@ -34,9 +34,22 @@ export interface YPair {
   value: YNode;
 }
 
+/** Maps with more pairs than this get a key index, so looking up every key of a big map stays linear. */
+const INDEXED_PAIRS = 16;
+const pairIndexes = new WeakMap<YMap, Map<string, YPair>>();
+
 export function pairOf(map: YMap, key: string): YPair | undefined {
-  // the last one wins, as in the resolved value
-  for (let i = map.pairs.length - 1; i >= 0; i--) if (map.pairs[i].key === key) return map.pairs[i];
+  const pairs = map.pairs;
+  if (pairs.length > INDEXED_PAIRS) {
+    let byKey = pairIndexes.get(map);
+    if (!byKey) {
+      // later pairs overwrite earlier ones: the last one wins, as in the resolved value
+      byKey = new Map(pairs.map((p) => [p.key, p]));
+      pairIndexes.set(map, byKey);
+    }
+    return byKey.get(key);
+  }
+  for (let i = pairs.length - 1; i >= 0; i--) if (pairs[i].key === key) return pairs[i];
   return undefined;
 }
 
