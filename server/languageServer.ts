@@ -15,6 +15,8 @@ import { ParsedFile } from './documents/parsedFile';
 import { hover } from './hover';
 import { DEFAULT_SETTINGS, readSettings, sameSettings, Settings } from './settings';
 import { documentSymbols } from './symbols';
+import { TimeSlices } from './timeSlices';
+import { ValidationProgress } from './validationProgress';
 import { warmUp } from './warmup';
 import { ClusterCrds } from './workspace/crds';
 import { findYamlFiles, isYamlPath, readYamlFile } from './workspace/scanner';
@@ -71,7 +73,8 @@ export function startServer(connection: Connection): void {
   const fileOf = (uri: string): ParsedFile | undefined => {
     const doc = documents.get(uri);
     if (!doc) return undefined;
-    return index.setText(normalizeUri(uri), doc.getText());
+    // only the documents the request looks at are parsed (the file may be a big one being validated)
+    return index.setText(normalizeUri(uri), doc.getText(), true);
   };
 
   async function validate(uri: string, onlyIfChanged: boolean): Promise<void> {
@@ -83,15 +86,24 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(uri);
     if (!doc || shuttingDown) return;
     const version = doc.version;
-    const before = index.stamp();
-    const file = index.setText(normalizeUri(uri), doc.getText());
-    const changedOthers = index.stamp() !== before;
+    const key = normalizeUri(uri);
+    // a big file is parsed and checked in slices: requests are answered in between, a newer edit stops it
+    const slices = new TimeSlices(() => documents.get(uri)?.version === version && !shuttingDown);
+    const name = decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
+    const progress = new ValidationProgress(connection, `Checking ${name}`);
     let diagnostics: Diagnostic[] | undefined;
+    let changedOthers = false;
     try {
-      diagnostics = await validateFile(normalizeUri(uri), file, index, settings, () => documents.get(uri)?.version === version && !shuttingDown);
+      const before = index.stamp();
+      const file = await index.setTextInSlices(key, doc.getText(), slices);
+      changedOthers = index.stamp() !== before;
+      const report = (checked: number, total: number): void => progress.report(checked, total);
+      diagnostics = file && (await validateFile(key, file, index, settings, slices, report));
     } catch (e) {
       log(`validation of ${uri} failed: ${(e as Error).stack ?? e}`);
       diagnostics = [];
+    } finally {
+      progress.end();
     }
     if (!diagnostics) return;
     const json = JSON.stringify(diagnostics);

@@ -5,29 +5,38 @@ import { YamlDoc } from '../documents/parsedFile';
 import { locate, YNode, YPair } from '../documents/yamlTree';
 import { LocalDiagnostic } from './diagnostic';
 
-function pairStartingAt(node: YNode | undefined, offset: number, depth = 0): YPair | undefined {
-  if (!node || depth > 200) return undefined;
-  if (node.kind === 'map') {
-    for (const p of node.pairs) {
-      if (p.keyStart === offset) return p;
-      const inner = pairStartingAt(p.value, offset, depth + 1);
-      if (inner) return inner;
+const MAX_QUOTED = 80;
+
+/** Every pair of the document by where its key starts, built once (a document may have many duplicate keys). */
+function pairsByKeyStart(doc: YamlDoc): Map<number, YPair> {
+  return doc.cached('pairsByKeyStart', 0, () => {
+    const out = new Map<number, YPair>();
+    const stack: YNode[] = doc.tree ? [doc.tree] : [];
+    for (let node = stack.pop(); node; node = stack.pop()) {
+      if (node.kind === 'map') {
+        for (const p of node.pairs) {
+          if (!out.has(p.keyStart)) out.set(p.keyStart, p);
+          stack.push(p.value);
+        }
+      } else if (node.kind === 'seq') {
+        for (const item of node.items) stack.push(item);
+      }
     }
-  } else if (node.kind === 'seq') {
-    for (const it of node.items) {
-      const inner = pairStartingAt(it, offset, depth + 1);
-      if (inner) return inner;
-    }
-  }
-  return undefined;
+    return out;
+  });
 }
 
 /** An error the parser places at the end of the text (an unclosed quote or bracket) belongs where that node starts. */
 function unterminatedStart(doc: YamlDoc, start: number): number | undefined {
-  const trimmed = doc.text.replace(/\s+$/, '').length;
+  const trimmed = doc.contentEnd;
   if (start < trimmed || trimmed === 0) return undefined;
   const loc = locate(doc.tree, trimmed - 1);
   return loc && loc.node.start < trimmed ? loc.node.start : undefined;
+}
+
+/** A key quoted in a message: long keys (hostile or generated) are cut. */
+function quotedKey(text: string): string {
+  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
 }
 
 export function syntaxDiagnostics(doc: YamlDoc): LocalDiagnostic[] {
@@ -42,14 +51,16 @@ export function syntaxDiagnostics(doc: YamlDoc): LocalDiagnostic[] {
       const nl = doc.text.indexOf('\n', start);
       end = nl < 0 ? doc.text.length : nl;
     } else if (duplicate) {
-      const pair = pairStartingAt(doc.tree, start);
+      const pair = pairsByKeyStart(doc).get(start);
       if (pair) end = Math.max(end, pair.keyEnd);
     }
     if (end === start && start < doc.text.length && doc.text[start] !== '\n') end = start + 1;
     return {
       range: doc.range(start, end),
       severity: DiagnosticSeverity.Error,
-      message: duplicate ? `Duplicate key: ${doc.text.slice(start, end)} (a key may appear only once in a map)` : e.message,
+      message: duplicate
+        ? `Duplicate key: ${quotedKey(doc.text.slice(start, end))} (a key may appear only once in a map)`
+        : e.message,
       code: duplicate ? 'duplicate-key' : 'yaml-syntax',
     };
   });

@@ -1,12 +1,13 @@
 // All diagnostics of one file: per YAML document, syntax first; Kubernetes objects then get their
-// kind resolved, schema, workspace checks and hints. Long files yield now and then so a newer edit
-// (or a cancelled request) stops the work.
+// kind resolved, schema, workspace checks and hints. Long files yield every few milliseconds, so
+// completion and hover answer while they are checked and a newer edit stops the work.
 
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import { isRecord } from '../../kube/objects';
 import { ParsedFile, PlacedDoc } from '../documents/parsedFile';
 import { pairOf, scalarString } from '../documents/yamlTree';
 import { Settings } from '../settings';
+import { TimeSlices } from '../timeSlices';
 import { summarize } from '../workspace/resources';
 import { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { resolveKind } from './apiVersions';
@@ -15,8 +16,6 @@ import { hintDiagnostics } from './hints';
 import { builtinSchemaDiagnostics, customSchemaDiagnostics } from './schema';
 import { syntaxDiagnostics } from './syntax';
 import { workspaceDiagnostics } from './workspaceChecks';
-
-const YIELD_EVERY = 250;
 
 /** A document that looks like a Kubernetes object (it has metadata) but lacks apiVersion or kind. */
 function incompleteObject(placed: PlacedDoc): LocalDiagnostic[] {
@@ -60,14 +59,15 @@ export function documentDiagnostics(uri: string, placed: PlacedDoc, index: Works
   return out;
 }
 
-/** Diagnostics for a file, or undefined when `stillWanted` says the result is no longer needed. */
-export async function validateFile(uri: string, file: ParsedFile, index: WorkspaceIndex, settings: Settings, stillWanted: () => boolean = () => true): Promise<Diagnostic[] | undefined> {
+/** Diagnostics for a file, or undefined when `slices` says the result is no longer wanted. */
+export async function validateFile(
+  uri: string, file: ParsedFile, index: WorkspaceIndex, settings: Settings, slices = new TimeSlices(),
+  progress?: (checked: number, total: number) => void,
+): Promise<Diagnostic[] | undefined> {
   const out: Diagnostic[] = [];
   for (let i = 0; i < file.docs.length; i++) {
-    if (i > 0 && i % YIELD_EVERY === 0) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (!stillWanted()) return undefined;
-    }
+    if (!(await slices.pause())) return undefined;
+    progress?.(i, file.docs.length);
     const placed = file.docs[i];
     for (const d of documentDiagnostics(uri, placed, index, settings)) out.push(toDiagnostic(d, placed.line));
   }

@@ -34,3 +34,28 @@ export function offsetAt(starts: readonly number[], pos: Pos, textLength: number
 export function rangeAt(starts: readonly number[], start: number, end: number): LocalRange {
   return { start: positionAt(starts, start), end: positionAt(starts, end) };
 }
+
+/**
+ * What the checks need to know about a whole text, computed once: the documents of a stream parse all hold
+ * the file's text, so per-document work must not scan it again.
+ */
+export class TextFacts {
+  private startsCache: number[] | undefined;
+  private contentEndCache: number | undefined;
+
+  constructor(readonly text: string) {}
+
+  get starts(): number[] {
+    return (this.startsCache ??= lineStarts(this.text));
+  }
+
+  /** The offset just after the last character that is not whitespace (0 for a blank text). */
+  get contentEnd(): number {
+    if (this.contentEndCache === undefined) {
+      let end = this.text.length;
+      while (end > 0 && /\s/.test(this.text[end - 1])) end--;
+      this.contentEndCache = end;
+    }
+    return this.contentEndCache;
+  }
+}

@@ -1,9 +1,10 @@
 // A file as the language server reads it: its YAML documents, each parsed once per distinct text
-// (an edit re-parses only the documents whose text changed), with what they hold.
+// (an edit re-parses only the documents whose text changed), with what they hold. Documents around
+// directives and `...` lines are read as a stream, as YAML defines them.
 
 import { parseFast } from './fastYaml';
 import { parseFull, parseFullStream, SyntaxProblem } from './yamlFallback';
-import { lineStarts, LocalRange, Pos, positionAt } from './lineIndex';
+import { LocalRange, Pos, positionAt, TextFacts } from './lineIndex';
 import { YNode, nodeAtPath, scalarString } from './yamlTree';
 
 export interface KubeIdentity {
@@ -16,7 +17,7 @@ export class YamlDoc {
   readonly tree: YNode | undefined;
   readonly value: unknown;
   readonly errors: SyntaxProblem[];
-  private lineStartsCache: number[] | undefined;
+  private readonly facts: TextFacts;
   /** which apiVersion and kind it declares, when both are strings: a Kubernetes object */
   readonly kube: KubeIdentity | undefined;
   /** where the document's own content starts and ends (offsets) */
@@ -24,12 +25,16 @@ export class YamlDoc {
   /** per-feature caches that depend only on the text (and a stamp the feature gives) */
   readonly memo = new Map<string, { stamp: unknown; value: unknown }>();
 
-  constructor(readonly text: string, parsed: { tree: YNode | undefined; value: unknown; errors: SyntaxProblem[]; span: [number, number] }, starts?: number[]) {
+  constructor(
+    readonly text: string,
+    parsed: { tree: YNode | undefined; value: unknown; errors: SyntaxProblem[]; span: [number, number] },
+    facts?: TextFacts,
+  ) {
     this.tree = parsed.tree;
     this.value = parsed.value;
     this.errors = parsed.errors;
     this.span = parsed.span;
-    this.lineStartsCache = starts;
+    this.facts = facts ?? new TextFacts(text);
     const apiVersion = scalarString(nodeAtPath(this.tree, ['apiVersion']));
     const kind = scalarString(nodeAtPath(this.tree, ['kind']));
     this.kube = apiVersion !== undefined && kind !== undefined && this.tree?.kind === 'map' ? { apiVersion, kind } : undefined;
@@ -37,7 +42,12 @@ export class YamlDoc {
 
   /** line starts of the text the offsets refer to */
   get starts(): number[] {
-    return (this.lineStartsCache ??= lineStarts(this.text));
+    return this.facts.starts;
+  }
+
+  /** where the text ends, trailing whitespace left out */
+  get contentEnd(): number {
+    return this.facts.contentEnd;
   }
 
   pos(offset: number): Pos {
@@ -60,7 +70,9 @@ export class YamlDoc {
 
 /** A document in its file: add `line` to its local lines to get the file's lines. */
 export interface PlacedDoc {
-  doc: YamlDoc;
+  readonly doc: YamlDoc;
+  /** the text the document is parsed from (its own, or the stream region's it shares with its neighbours) */
+  text: string;
   /** the file line where the document's text starts */
   line: number;
   /** the file offset where the document's text starts */
@@ -77,10 +89,15 @@ export interface ParsedFile {
 const MARKER = /^---(?=[ \t\r]|$)/;
 const MARKER_ONLY = /^---[ \t]*(?:#.*)?\r?$/;
 
-const cache = new Map<string, YamlDoc>();
+/** A line that only a stream reader follows: a directive, or an explicit document end. */
+const STREAM_LINE = /^(?:%|\.\.\.)/m;
+const DIRECTIVE_LINE = /^%/m;
+
+/** Parsed documents by text: one document's text, or a stream region's (several documents). */
+const cache = new Map<string, YamlDoc[]>();
 const MAX_CACHED = 50_000;
 
-function parseDoc(text: string): YamlDoc {
+function cached(text: string, parse: (text: string) => YamlDoc[]): YamlDoc[] {
   const hit = cache.get(text);
   if (hit) {
     // keep recently used documents at the end of the eviction order
@@ -88,36 +105,58 @@ function parseDoc(text: string): YamlDoc {
     cache.set(text, hit);
     return hit;
   }
-  let doc: YamlDoc;
-  const fast = parseFast(text);
-  if (fast) doc = new YamlDoc(text, { tree: fast.tree, value: fast.value, errors: [], span: [0, text.length] });
-  else {
-    const full = parseFull(text);
-    doc = new YamlDoc(text, { tree: full.tree, value: full.value, errors: full.errors, span: full.range });
-  }
+  const docs = parse(text);
   if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
-  cache.set(text, doc);
-  return doc;
+  cache.set(text, docs);
+  return docs;
 }
 
-/** Splits a file into its YAML documents and parses each (from the cache when its text is known). */
-export function parseFile(text: string): ParsedFile {
-  const docs: PlacedDoc[] = [];
-  // directives and explicit document ends change how documents are delimited: read the whole stream
-  if (/^(?:%|\.\.\.)/m.test(text)) {
-    const starts = lineStarts(text);
-    parseFullStream(text).forEach((full, index) => {
-      docs.push({ doc: new YamlDoc(text, { tree: full.tree, value: full.value, errors: full.errors, span: full.range }, starts), line: 0, offset: 0, index });
-    });
-    return { text, docs };
-  }
+function parseDoc(text: string): YamlDoc {
+  return cached(text, () => {
+    const fast = parseFast(text);
+    if (fast) return [new YamlDoc(text, { tree: fast.tree, value: fast.value, errors: [], span: [0, text.length] })];
+    const full = parseFull(text);
+    return [new YamlDoc(text, { tree: full.tree, value: full.value, errors: full.errors, span: full.range })];
+  })[0];
+}
+
+/** Documents read as a stream: they share the region's text and tell themselves apart by their spans. */
+function parseRegion(text: string): YamlDoc[] {
+  return cached(text, () => {
+    const facts = new TextFacts(text);
+    return parseFullStream(text).map(
+      (full) => new YamlDoc(text, { tree: full.tree, value: full.value, errors: full.errors, span: full.range }, facts),
+    );
+  });
+}
+
+/** A document's text in its file, before it is parsed. */
+interface Chunk {
+  text: string;
+  line: number;
+  offset: number;
+  /** the `---` line that opened it, when that line is not part of its text */
+  marker?: { line: number; offset: number };
+}
+
+/**
+ * What is parsed as one: a document, or a region of documents read as a stream (a document with
+ * directives or an explicit end, and the document its directives apply to).
+ */
+type Unit = { chunk: Chunk } | { region: Chunk };
+
+/** The documents' texts, split at `---` lines. */
+function splitDocuments(text: string): Chunk[] {
+  const chunks: Chunk[] = [];
   let chunkStart = 0;
   let chunkLine = 0;
+  let marker: Chunk['marker'];
   let line = 0;
   let pos = 0;
   const push = (end: number): void => {
-    const chunk = text.slice(chunkStart, end);
-    docs.push({ doc: parseDoc(chunk), line: chunkLine, offset: chunkStart, index: docs.length });
+    const chunk: Chunk = { text: text.slice(chunkStart, end), line: chunkLine, offset: chunkStart };
+    if (marker) chunk.marker = marker;
+    chunks.push(chunk);
   };
   while (pos <= text.length) {
     let nl = text.indexOf('\n', pos);
@@ -125,20 +164,85 @@ export function parseFile(text: string): ParsedFile {
     if (text.charCodeAt(pos) === 45 && MARKER.test(text.slice(pos, Math.min(nl, pos + 4)))) {
       const only = MARKER_ONLY.test(text.slice(pos, nl));
       // text before the first marker is a document only if it holds something
-      if (pos > 0 && (docs.length > 0 || /[^\s]/.test(text.slice(chunkStart, pos)))) push(pos);
-      else if (pos > 0 && /\S/.test(text.slice(chunkStart, pos))) push(pos);
+      if (pos > 0 && (chunks.length > 0 || /\S/.test(text.slice(chunkStart, pos)))) push(pos);
       if (only) {
         chunkStart = nl + 1;
         chunkLine = line + 1;
+        marker = { line, offset: pos };
       } else {
         chunkStart = pos;
         chunkLine = line;
+        marker = undefined;
       }
     }
     pos = nl + 1;
     line++;
   }
   if (chunkStart <= text.length) push(text.length);
-  if (docs.length > 1 && docs[docs.length - 1].doc.tree === undefined && docs[docs.length - 1].doc.errors.length === 0 && !/\S/.test(docs[docs.length - 1].doc.text)) docs.pop();
+  return chunks;
+}
+
+/**
+ * Groups the chunks into what is parsed as one. Only the documents around directives and `...` lines are
+ * read as a stream, so one such line does not make a big file one slow parse that no edit can reuse.
+ */
+function unitsOf(text: string, chunks: Chunk[]): Unit[] {
+  const units: Unit[] = [];
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i];
+    if (!STREAM_LINE.test(c.text)) {
+      units.push({ chunk: c });
+      continue;
+    }
+    // directives apply to the document after them: read on until a chunk without any
+    let j = i;
+    while (DIRECTIVE_LINE.test(chunks[j].text) && j + 1 < chunks.length) j++;
+    // from the `---` line that opened it, so the region starts in the state the stream was in
+    const start = c.marker ?? { line: c.line, offset: c.offset };
+    const end = chunks[j].offset + chunks[j].text.length;
+    units.push({ region: { text: text.slice(start.offset, end), line: start.line, offset: start.offset } });
+    i = j;
+  }
+  return units;
+}
+
+/** A document parsed when first asked for (a request needs only the one under the cursor). */
+class LazyDoc implements PlacedDoc {
+  private parsed: YamlDoc | undefined;
+
+  constructor(readonly text: string, readonly line: number, readonly offset: number, readonly index: number) {}
+
+  get doc(): YamlDoc {
+    return (this.parsed ??= parseDoc(this.text));
+  }
+}
+
+function placeUnits(text: string, units: Unit[]): ParsedFile {
+  const docs: PlacedDoc[] = [];
+  for (const unit of units) {
+    if ('chunk' in unit) {
+      const c = unit.chunk;
+      docs.push(new LazyDoc(c.text, c.line, c.offset, docs.length));
+      continue;
+    }
+    // how many documents a region holds is known only once it is read
+    const r = unit.region;
+    for (const doc of parseRegion(r.text)) {
+      docs.push({ doc, text: r.text, line: r.line, offset: r.offset, index: docs.length });
+    }
+  }
+  const last = docs[docs.length - 1];
+  const blank = docs.length > 1 && !/\S/.test(last.text);
+  if (blank && last.doc.tree === undefined && last.doc.errors.length === 0) docs.pop();
   return { text, docs };
+}
+
+/**
+ * Splits a file into its YAML documents. Each is parsed (from the cache when its text is known) now, or
+ * with `lazily` when first used; documents around directives and `...` lines are read at once.
+ */
+export function parseFile(text: string, lazily = false): ParsedFile {
+  const file = placeUnits(text, unitsOf(text, splitDocuments(text)));
+  if (!lazily) for (const d of file.docs) void d.doc;
+  return file;
 }

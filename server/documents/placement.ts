@@ -13,13 +13,7 @@ export interface PlacedPosition {
 export function placedAt(file: ParsedFile, pos: Position): PlacedPosition | undefined {
   const docs = file.docs;
   if (!docs.length) return undefined;
-  if (docs.length > 1 && docs[0].line === docs[1].line && docs[0].offset === docs[1].offset) {
-    // documents of one stream parse share the file's text: pick by span
-    const first = docs[0].doc;
-    const offset = offsetAt(first.starts, pos, first.text.length);
-    const placed = docs.find((d) => offset >= d.doc.span[0] && offset <= d.doc.span[1]) ?? docs[docs.length - 1];
-    return { placed, offset };
-  }
+  // the last document starting at or before the line
   let lo = 0;
   let hi = docs.length - 1;
   while (lo < hi) {
@@ -27,9 +21,24 @@ export function placedAt(file: ParsedFile, pos: Position): PlacedPosition | unde
     if (docs[mid].line <= pos.line) lo = mid;
     else hi = mid - 1;
   }
-  const placed = docs[lo];
-  const offset = offsetAt(placed.doc.starts, { line: pos.line - placed.line, character: pos.character }, placed.doc.text.length);
-  return { placed, offset };
+  const last = docs[lo];
+  const local = { line: pos.line - last.line, character: pos.character };
+  const offset = offsetAt(last.doc.starts, local, last.doc.text.length);
+  // documents read as one stream share their text (and place): the one whose span holds the offset
+  let first = lo;
+  while (first > 0 && docs[first - 1].offset === last.offset && docs[first - 1].text === last.text) first--;
+  if (first === lo) return { placed: last, offset };
+  let a = first;
+  let b = lo;
+  while (a < b) {
+    const mid = (a + b + 1) >> 1;
+    if (docs[mid].doc.span[0] <= offset) a = mid;
+    else b = mid - 1;
+  }
+  const within = (d: PlacedDoc): boolean => offset >= d.doc.span[0] && offset <= d.doc.span[1];
+  // where one document ends as the next starts, the first one has it; past every span, the last one
+  if (a > first && within(docs[a - 1])) return { placed: docs[a - 1], offset };
+  return { placed: within(docs[a]) ? docs[a] : last, offset };
 }
 
 export function toFileRange(range: LocalRange, line: number): Range {

@@ -3,6 +3,7 @@
 
 import { splitApiVersion } from '../../kube/registry';
 import { parseFile, ParsedFile, PlacedDoc } from '../documents/parsedFile';
+import { TimeSlices } from '../timeSlices';
 import { ClusterCrds, CrdInfo, crdFromObject } from './crds';
 import { ResourceSummary, summarize } from './resources';
 
@@ -58,10 +59,23 @@ export class WorkspaceIndex {
   constructor(readonly cluster: ClusterCrds = new ClusterCrds()) {}
 
   /** Parses a file's text (reusing documents whose text is unchanged); returns the parsed file. */
-  setText(uri: string, text: string): ParsedFile {
+  setText(uri: string, text: string, lazily = false): ParsedFile {
     const old = this.files.get(uri);
     if (old && old.text === text) return old;
-    return this.store(uri, parseFile(text));
+    return this.store(uri, parseFile(text, lazily));
+  }
+
+  /**
+   * setText for the file being validated: its documents parsed a slice at a time (see TimeSlices), those a
+   * request needed meanwhile already parsed; undefined when the text is no longer wanted.
+   */
+  async setTextInSlices(uri: string, text: string, slices: TimeSlices): Promise<ParsedFile | undefined> {
+    const file = this.setText(uri, text, true);
+    for (const placed of file.docs) {
+      if (!(await slices.pause())) return undefined;
+      void placed.doc;
+    }
+    return file;
   }
 
   private store(uri: string, parsed: ParsedFile): ParsedFile {
@@ -237,7 +251,8 @@ export class WorkspaceIndex {
 function sameResources(a: ParsedFile, b: ParsedFile): boolean {
   if (a.docs.length !== b.docs.length) return false;
   for (let i = 0; i < a.docs.length; i++) {
-    if (a.docs[i].doc !== b.docs[i].doc || a.docs[i].line !== b.docs[i].line) return false;
+    // the same text parses to the same document (without parsing it again to see)
+    if (a.docs[i].text !== b.docs[i].text || a.docs[i].line !== b.docs[i].line) return false;
   }
   return true;
 }

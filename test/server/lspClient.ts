@@ -23,6 +23,15 @@ export interface StartOptions {
   /** what workspace/configuration answers for the `slipway` section; undefined: the client does not support it */
   configuration?: unknown;
   transport?: 'stdio' | 'ipc';
+  /** the client shows progress the server reports (window.workDoneProgress) */
+  workDoneProgress?: boolean;
+}
+
+export interface ProgressValue {
+  kind: 'begin' | 'report' | 'end';
+  title?: string;
+  message?: string;
+  percentage?: number;
 }
 
 export function uriOf(file: string): string {
@@ -31,6 +40,8 @@ export function uriOf(file: string): string {
 
 export class LspClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** `$/progress` notifications, in order, with when they arrived (Date.now()) */
+  readonly progress: { token: string | number; value: ProgressValue; at: number }[] = [];
   private waiters: (() => void)[] = [];
   stderr = '';
   exitCode: number | null | undefined;
@@ -57,6 +68,10 @@ export class LspClient {
       client.diagnostics.set(p.uri, p.diagnostics);
       client.notifyWaiters();
     });
+    conn.onNotification('$/progress', (p: { token: string | number; value: ProgressValue }) => {
+      client.progress.push({ ...p, at: Date.now() });
+      client.notifyWaiters();
+    });
     conn.onNotification('window/logMessage', () => undefined);
     conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => client.configuration ?? null));
     conn.onRequest('client/registerCapability', () => null);
@@ -70,6 +85,7 @@ export class LspClient {
       capabilities: {
         workspace: { configuration: opts.configuration !== undefined, didChangeWatchedFiles: { dynamicRegistration: true } },
         textDocument: { publishDiagnostics: { relatedInformation: true }, completion: { completionItem: { snippetSupport: true } } },
+        ...(opts.workDoneProgress ? { window: { workDoneProgress: true } } : {}),
       },
       initializationOptions: opts.initializationOptions ?? null,
     });

@@ -97,6 +97,21 @@ export function longFile(lines: number): string {
   return docs.join('---\n');
 }
 
+/**
+ * A multi-document file of about `bytes` characters: documents of the corpus, each mutated, joined by
+ * `---`. The corpus repeats, so the same names appear again and again (duplicates on purpose).
+ */
+export function fuzzedFile(random: () => number, bytes: number, files: string[] = corpus()): string {
+  const docs: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const doc = mutate(files[i % files.length], random);
+    docs.push(doc);
+    size += doc.length + 4;
+  }
+  return docs.join('\n---\n');
+}
+
 /** `count` copies of one ConfigMap (the same name in the same namespace), and the line of each name. */
 export function duplicateConfigMaps(count: number): { text: string; nameLines: number[] } {
   const doc = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: twin\n  namespace: shop\ndata:\n  key: value\n';

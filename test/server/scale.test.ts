@@ -1,14 +1,33 @@
 // Files that once made the server stop answering: many definitions of one object (the duplicate check
-// was cubic).
+// was cubic), and megabytes of broken manifests; requests are answered while such a file is checked.
 
 import * as assert from 'assert';
 import { Diagnostic, LspClient, uriOf } from './lspClient';
-import { duplicateConfigMaps } from './mutations';
+import { duplicateConfigMaps, fuzzedFile, rng } from './mutations';
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+`;
 
 describe('language server: scale', function () {
   this.timeout(90_000);
   let client: LspClient;
-  before(async () => { client = await LspClient.start({}); });
+  before(async () => { client = await LspClient.start({ workDoneProgress: true }); });
   after(async () => {
     const alive = client.exitCode === undefined;
     await client?.stop();
@@ -27,5 +46,27 @@ describe('language server: scale', function () {
       + 'slipway-scale-duplicates.yaml:44 and 794 more');
     assert.match(d[799].message, /also defined in slipway-scale-duplicates\.yaml:4, .* and 794 more$/);
     await client.close(uri);
+  });
+
+  it('answers hover while 2 MB of fuzzed manifests are checked, and reports them in bounded time', async () => {
+    const text = DEPLOYMENT + '---\n' + fuzzedFile(rng(1), 2 * 1024 * 1024);
+    const uri = uriOf('/tmp/slipway-scale-fuzzed.yaml');
+    const opened = Date.now();
+    await client.open(uri, text);
+    // the server shows progress for a long check: it is still at work when that begins
+    const begun = () => client.progress.find((p) => p.at >= opened && p.value.kind === 'begin');
+    const begin = await client.until(begun, 'progress', 30_000);
+    assert.match(begin.value.title ?? '', /Checking slipway-scale-fuzzed\.yaml/);
+    const asked = Date.now();
+    const onReplicas = { textDocument: { uri }, position: { line: 5, character: 4 } };
+    const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', onReplicas);
+    const answeredIn = Date.now() - asked;
+    const checkedYet = client.diagnostics.has(uri);
+    assert.match(hover?.contents.value ?? '', /\*\*replicas\*\* `integer`/);
+    assert.ok(!checkedYet, 'the hover was answered before the check of the file ended');
+    assert.ok(answeredIn < 1000, `hover took ${answeredIn} ms during the check`);
+    const d = await client.waitForDiagnostics(uri, undefined, 60_000);
+    assert.ok(d.some((x) => x.code === 'yaml-syntax'), 'the broken documents are reported');
+    assert.ok(client.progress.some((p) => p.token === begin.token && p.value.kind === 'end'), 'the progress ends');
   });
 });
