@@ -57,6 +57,10 @@ export class LanguageServerSession {
   private stderrTail = '';
   private exited: Error | undefined;
   private exitListeners: ((e: Error) => void)[] = [];
+  /** `$/progress` notifications with when they arrived */
+  readonly progress: { value: { kind?: string; title?: string }; receivedAt: number }[] = [];
+  private progressListeners: (() => void)[] = [];
+  private stopping = false;
 
   private constructor(readonly server: ServerCommand, private readonly child: ChildProcess, private readonly rpc: RpcConnection, readonly workspaceDir: string) {
     this.memory = new ProcessTreeMemory(child.pid!);
@@ -70,6 +74,10 @@ export class LanguageServerSession {
     });
     rpc.onNotification((method, params, receivedAt) => {
       this.lastMessageAt = receivedAt;
+      if (method === '$/progress') {
+        this.progress.push({ value: params.value ?? {}, receivedAt });
+        for (const l of this.progressListeners.splice(0)) l();
+      }
       if (method !== 'textDocument/publishDiagnostics') return;
       const p: Publish = { uri: params.uri, version: typeof params.version === 'number' ? params.version : undefined, diagnostics: params.diagnostics ?? [], receivedAt };
       const list = this.publishes.get(p.uri) ?? [];
@@ -85,7 +93,7 @@ export class LanguageServerSession {
   }
 
   /** Spawns the server, initializes it with the workspace folder, hands it the settings and waits until it is quiet. */
-  static async start(server: ServerCommand, workspaceDir: string, timeoutMs: number): Promise<LanguageServerSession> {
+  static async start(server: ServerCommand, workspaceDir: string, timeoutMs: number, options: { workDoneProgress?: boolean } = {}): Promise<LanguageServerSession> {
     const child = spawn(server.command, server.args, { cwd: server.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     if (child.pid === undefined) throw new Error(`cannot start ${server.name}: ${server.command} ${server.args.join(' ')}`);
     const folderUri = pathToFileURL(workspaceDir).href;
@@ -120,6 +128,7 @@ export class LanguageServerSession {
               completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] }, contextSupport: true },
               hover: { contentFormat: ['markdown', 'plaintext'] },
             },
+            ...(options.workDoneProgress ? { window: { workDoneProgress: true } } : {}),
           },
         }, timeoutMs),
       );
@@ -221,8 +230,32 @@ export class LanguageServerSession {
     return { ms, items };
   }
 
+  /** The first `$/progress` begin received after `after`, or undefined when none came within timeoutMs. */
+  async progressBegin(after: number, timeoutMs: number): Promise<number | undefined> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const begin = this.progress.find((p) => p.receivedAt >= after && p.value.kind === 'begin');
+      if (begin) return begin.receivedAt;
+      const left = deadline - performance.now();
+      if (left <= 0 || this.exited || this.stopping) return undefined;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.progressListeners.push(() => { clearTimeout(timer); resolve(); });
+      });
+    }
+  }
+
+  /** Any request; resolves with the answer and how long it took in ms. */
+  async request<T>(method: string, params: unknown, timeoutMs: number): Promise<{ ms: number; result: T }> {
+    const t0 = performance.now();
+    const result = await this.untilExit(this.rpc.request<T>(method, params, timeoutMs));
+    return { ms: performance.now() - t0, result };
+  }
+
   /** shutdown + exit, then SIGKILL if it lingers; always resolves. */
   async stop(timeoutMs = 5000): Promise<void> {
+    this.stopping = true;
+    for (const l of this.progressListeners.splice(0)) l();
     this.memory.poll();
     this.memory.stop();
     if (this.exited || this.child.exitCode !== null || this.child.signalCode !== null) return;
