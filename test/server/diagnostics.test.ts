@@ -45,6 +45,31 @@ describe('language server: diagnostics', function () {
     assert.deepStrictEqual(k.range, { start: { line: 3, character: 2 }, end: { line: 3, character: 3 } });
   });
 
+  it('reads the documents around a directive or `...` as YAML streams them, each error on its own line', async () => {
+    const cm = (name: string, value: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  k: ${value}\n`;
+    const text = [
+      cm('before', '"ok"'), '...\n', '%YAML 1.2\n', '---\n',
+      cm('directed', '[1'), '...\n', '---\n',
+      cm('after', '"open'),
+    ].join('');
+    const { uri, d } = await diagnose(text);
+    const lines = text.split('\n');
+    const syntax = d.filter((x) => x.code === 'yaml-syntax').map((x) => x.range.start.line);
+    const directed = [lines.indexOf('  name: directed'), lines.lastIndexOf('...')];
+    assert.strictEqual(syntax.length, 2, JSON.stringify(d));
+    assert.ok(syntax[0] > directed[0] && syntax[0] <= directed[1], `bracket error at ${syntax[0]}`);
+    assert.strictEqual(syntax[1], lines.indexOf('  k: "open'), 'the unclosed quote after the region');
+    // hover finds the document of the region the position is in
+    const hover = async (line: number) => {
+      const params = { textDocument: { uri }, position: { line, character: 3 } };
+      const r = await client.request<{ contents: { value: string } } | null>('textDocument/hover', params);
+      return r?.contents.value ?? '';
+    };
+    assert.match(await hover(lines.indexOf('  name: directed')), /\*\*name\*\*/);
+    assert.match(await hover(lines.indexOf('  name: after')), /\*\*name\*\*/);
+  });
+
   it('gives YAML that is not Kubernetes only syntax diagnostics', async () => {
     const ok = await diagnose('name: build\non:\n  push:\n    branches: [main]\njobs:\n  test:\n    runs-on: ubuntu-latest\n');
     assert.deepStrictEqual(ok.d, []);
