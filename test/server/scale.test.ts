@@ -1,5 +1,6 @@
 // Files that once made the server stop answering: many definitions of one object (the duplicate check
-// was cubic), and megabytes of broken manifests; requests are answered while such a file is checked.
+// was cubic, selectors and references quadratic), and megabytes of broken manifests; requests are
+// answered while such a file is checked.
 
 import * as assert from 'assert';
 import { Diagnostic, LspClient, uriOf } from './lspClient';
@@ -45,6 +46,29 @@ describe('language server: scale', function () {
       + 'slipway-scale-duplicates.yaml:20, slipway-scale-duplicates.yaml:28, slipway-scale-duplicates.yaml:36, '
       + 'slipway-scale-duplicates.yaml:44 and 794 more');
     assert.match(d[799].message, /also defined in slipway-scale-duplicates\.yaml:4, .* and 794 more$/);
+    await client.close(uri);
+  });
+
+  it('checks 600 Services selecting 600 copies of a workload, and lists each reference once', async () => {
+    const copies = 600;
+    const config = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  k: v\n';
+    const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n'
+      + '  ports:\n    - port: 80\n      targetPort: http\n';
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  containers:\n'
+      + '    - name: web\n      image: nginx:1.27\n      envFrom:\n        - configMapRef:\n            name: settings\n';
+    const text = Array(copies).fill(config + '---\n' + service + '---\n' + pod).join('---\n');
+    const uri = uriOf('/tmp/slipway-scale-selectors.yaml');
+    await client.open(uri, text);
+    const ports = (d: Diagnostic[]) => d.filter((x) => x.code === 'target-port');
+    const d = ports(await client.waitForDiagnostics(uri, (x) => ports(x).length > 0, 5000));
+    assert.strictEqual(d.length, copies);
+    assert.strictEqual(d[0].message, 'targetPort "http" names no container port of the selected pods '
+      + '(Pod/web, Pod/web, Pod/web, Pod/web, Pod/web and 595 more)');
+    // every copy of the ConfigMap is referred to by the same 600 places: each is listed once
+    const refs = await client.request<unknown[]>('textDocument/references', {
+      textDocument: { uri }, position: { line: 3, character: 8 }, context: { includeDeclaration: false },
+    });
+    assert.strictEqual(refs.length, copies);
     await client.close(uri);
   });
 
