@@ -64,7 +64,11 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   }
   const kubeconfig = writeKubeconfig(stateDir, url, certs.caCert, token);
   // the cluster's components are clients of this API server like any other, minus TLS and sockets
-  const controllers = new ControllerManager({ server: url, token, ca: certs.caCert, local: apiServer }, () => apiServer.registry.all());
+  const controllers = new ControllerManager(
+    { server: url, token, ca: certs.caCert, local: apiServer },
+    () => apiServer.registry.all(),
+    path.join(stateDir, 'volumes'),
+  );
   // controllers catch up in the background; the API server is already serving
   const controllersReady = controllers.start();
   let nodes;
