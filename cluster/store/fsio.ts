@@ -45,3 +45,14 @@ export async function createFileDurably(file: string): Promise<void> {
   }
   await fsyncDir(path.dirname(file));
 }
+
+/** Cuts a file to length, durably. */
+export async function truncateDurably(file: string, length: number): Promise<void> {
+  const fd = await openFile(file, 'r+');
+  try {
+    await new Promise<void>((resolve, reject) => fs.ftruncate(fd, length, (err) => (err ? reject(err) : resolve())));
+    await fsyncFile(fd);
+  } finally {
+    await closeFile(fd);
+  }
+}
