@@ -82,7 +82,7 @@ export class FileStore implements Store {
 
   static async open(dir: string, options: StoreOptions = {}): Promise<FileStore> {
     const opts = resolveOptions(options);
-    await fs.promises.mkdir(dir, { recursive: true });
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
     const lock = await lockDir(dir);
     try {
       const state = await recover(dir);
