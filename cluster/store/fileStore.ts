@@ -61,6 +61,7 @@ export class FileStore implements Store {
   private recordsInSegment = 0;
   private compaction: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
+  /** the error of the last write that failed, until a write succeeds again */
   private failure: Error | undefined;
 
   /** set by open(): the log's handlers refer back to the store */
@@ -102,6 +103,10 @@ export class FileStore implements Store {
   /** Revision of the latest durable write; reads reflect exactly the writes up to it. */
   get revision(): number {
     return this.committed;
+  }
+
+  get writeFailure(): string | undefined {
+    return this.failure && `writes to ${this.dir} fail: ${this.failure.message}`;
   }
 
   get compactedRevision(): number {
@@ -168,7 +173,6 @@ export class FileStore implements Store {
 
   private checkWritable(key: string): void {
     if (this.closing) throw new Error('store is closed');
-    if (this.failure) throw new Error(`store failed: ${this.failure.message}`);
     if (typeof key !== 'string' || key.length === 0) throw new TypeError('key must be a non-empty string');
   }
 
@@ -215,6 +219,10 @@ export class FileStore implements Store {
 
   /** A batch is durable: apply it, publish its events, acknowledge its writers, in revision order. */
   private commit(items: PendingWrite[]): void {
+    if (this.failure) {
+      this.failure = undefined;
+      console.error(`store ${this.dir}: writes succeed again`);
+    }
     for (const w of items) {
       const { key, modRevision } = w.entry;
       if (w.type === 'DELETED') this.table.delete(key);
@@ -232,9 +240,15 @@ export class FileStore implements Store {
     }
   }
 
+  /** Every outstanding write is refused: validation starts again from the committed state. */
   private fail(items: PendingWrite[], err: Error): void {
+    // one line per episode of failures, not one per write refused
+    if (!this.failure) console.error(`store ${this.dir}: writes fail (${err.message}); refusing them until one succeeds again`);
     this.failure = err;
-    for (const w of items) w.reject(err);
+    this.assigned = this.committed;
+    this.pending.clear();
+    const refused = new StoreError('Unavailable', `the write could not be stored: ${err.message}`);
+    for (const w of items) w.reject(refused);
   }
 
   /** Snapshot the state at a segment boundary, then drop the segments the snapshot covers. */
