@@ -73,21 +73,32 @@ async function repairClusterStore(stateDir: string): Promise<void> {
   const dir = path.join(stateDir, 'store');
   if (!fs.existsSync(dir)) fail(`${dir} does not exist: --state must name the state folder of a cluster`);
   const { plan, kept } = await repairStore(dir, (p) => {
-    const revisions = p.firstDroppedRevision === undefined ? '' : ` (revisions ${p.firstDroppedRevision}-${p.lastDroppedRevision})`;
-    process.stdout.write(`Cutting ${p.file} at byte ${p.offset}${p.laterSegments.length ? ` and setting aside ${p.laterSegments.length} later segment(s)` : ''}: ` +
+    const first = p.firstDroppedRevision;
+    const revisions = first === undefined ? '' : ` (revisions ${first}-${p.lastDroppedRevision})`;
+    const later = p.laterSegments.length ? ` and setting aside ${p.laterSegments.length} later segment(s)` : '';
+    process.stdout.write(`Cutting ${p.file} at byte ${p.offset}${later}: ` +
       `${p.droppedRecords} readable record(s) after the damage will be lost${revisions}.\n`);
   });
   if (!plan) {
     process.stdout.write(`${dir}: the log is not damaged; nothing to repair.\n`);
     return;
   }
-  process.stdout.write(`Kept a copy of what was cut: ${kept.join(', ')}\nStart the cluster again with: slipway cluster --state ${stateDir}\n`);
+  process.stdout.write(`Kept a copy of what was cut: ${kept.join(', ')}\n`);
+  process.stdout.write(`Start the cluster again with: slipway cluster --state ${stateDir}\n`);
 }
 
 async function cluster(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { state: { type: 'string', default: '.slipway' }, port: { type: 'string', default: '0' }, nodes: { type: 'string', default: '3' }, 'max-pods': { type: 'string', default: '110' }, apply: { type: 'string' }, 'repair-store': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      state: { type: 'string', default: '.slipway' },
+      port: { type: 'string', default: '0' },
+      nodes: { type: 'string', default: '3' },
+      'max-pods': { type: 'string', default: '110' },
+      apply: { type: 'string' },
+      'repair-store': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help) {

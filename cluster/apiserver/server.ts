@@ -136,7 +136,8 @@ export class ApiServer implements LocalApiServer {
   private fail(res: ServerResponse, err: unknown): void {
     const e = err instanceof ApiError ? err : internalError(err instanceof Error ? err.message : String(err));
     // a store that cannot write says so once itself, not once per request refused
-    if (!(err instanceof ApiError) && !(err instanceof StoreError && err.code === 'Unavailable')) console.error('apiserver:', err);
+    const storeRefused = err instanceof StoreError && err.code === 'Unavailable';
+    if (!(err instanceof ApiError) && !storeRefused) console.error('apiserver:', err);
     if (res.headersSent) {
       res.end();
       return;
@@ -181,7 +182,8 @@ export class ApiServer implements LocalApiServer {
       const checks: HealthCheck[] = [{ name: 'ping', failure: undefined }];
       if (path.startsWith('/readyz')) {
         checks.push({ name: 'etcd', failure: this.opts.store.writeFailure });
-        checks.push({ name: 'poststarthook/slipway-started', failure: this.ready ? undefined : 'not started, or shutting down' });
+        const started = this.ready ? undefined : 'not started, or shutting down';
+        checks.push({ name: 'poststarthook/slipway-started', failure: started });
       }
       const { status, body } = healthResponse(path, url.searchParams.has('verbose'), checks);
       res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });

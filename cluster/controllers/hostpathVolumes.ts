@@ -67,14 +67,17 @@ export class HostpathVolumes {
   }
 
   private folderOf(volumeName: string): string {
-    if (!/^[a-z0-9][a-z0-9.-]*$/.test(volumeName) || volumeName.includes('..')) throw new Error(`invalid volume name ${volumeName}`);
+    if (!/^[a-z0-9][a-z0-9.-]*$/.test(volumeName) || volumeName.includes('..')) {
+      throw new Error(`invalid volume name ${volumeName}`);
+    }
     return path.join(this.root, volumeName);
   }
 
   private readMarker(folder: string): Marker | undefined {
     try {
       const m = JSON.parse(fs.readFileSync(path.join(folder, MARKER), 'utf8')) as Partial<Marker>;
-      return typeof m.volume === 'string' && (m.uid === undefined || typeof m.uid === 'string') ? (m as Marker) : undefined;
+      const valid = typeof m.volume === 'string' && (m.uid === undefined || typeof m.uid === 'string');
+      return valid ? (m as Marker) : undefined;
     } catch {
       return undefined;
     }

@@ -5,17 +5,15 @@
 // - A pending claim binds to the smallest available volume that satisfies it (class, access modes, size,
 //   volume mode, selector; a volume whose claimRef already names the claim first). Failing that, a claim
 //   of a hostpath class gets a new volume pvc-<claim uid>: a folder in the state folder's volumes/
-//   (hostpathVolumes.ts; a class's parameters.path may name no other folder), with the claim's size and access modes, the
-//   class's reclaim policy and a claimRef to the claim. Classes with volumeBindingMode WaitForFirstConsumer
-//   provision once a pod using the claim is on a node, and the volume is pinned to that node.
+//   (hostpathVolumes.ts; a class's parameters.path may name no other folder), with the claim's size and
+//   access modes, the class's reclaim policy and a claimRef to the claim. Classes with volumeBindingMode
+//   WaitForFirstConsumer provision once a pod using the claim is on a node, and the volume is pinned to it.
 // - Binding writes both sides: the volume's claimRef and phase Bound, then the claim's volumeName,
 //   annotations and status (Bound, capacity, access modes).
 // - A claim without a class gets the default class once one exists (retroactive default assignment).
 // - A volume whose claim is gone is Released; with reclaimPolicy Delete a provisioned volume is removed
 //   with its folder (only a folder the provisioner made for it; anything else fails with VolumeFailedDelete),
 //   with Retain it stays Released.
-import * as fs from 'fs';
-import * as path from 'path';
 import { ApiRequestError, resourcePath } from '../client/apiClient';
 import { Informer } from '../client/informer';
 import { fromLabelSelector, matchesLabels } from '../../kube/labelSelector';
@@ -272,7 +270,8 @@ export class PersistentVolumeController implements Controller {
     }
     const refused = this.folders.refuseClassPath(sc.parameters?.path);
     if (refused) {
-      this.record(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${sc.metadata.name}": ${refused}`);
+      const why = `failed to provision volume with StorageClass "${sc.metadata.name}": ${refused}`;
+      this.record(claim, 'Warning', 'ProvisioningFailed', why);
       return;
     }
     let folder: string;
@@ -428,7 +427,8 @@ export class PersistentVolumeController implements Controller {
     const policy = volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain';
     if (policy === 'Retain' || volume.metadata.deletionTimestamp) return;
     if (policy === 'Delete' && volume.metadata.annotations?.[ANN_PROVISIONED_BY] === HOSTPATH_PROVISIONER) {
-      const refused = this.folders.remove({ name: volume.metadata.name, uid: volume.metadata.uid, hostPath: volume.spec?.hostPath?.path });
+      const { name, uid } = volume.metadata;
+      const refused = this.folders.remove({ name, uid, hostPath: volume.spec?.hostPath?.path });
       if (refused) {
         // the folder stays; so does the volume, Failed, as Kubernetes leaves a volume its deleter failed on
         const why = `refusing to delete the folder of volume "${volume.metadata.name}": ${refused}`;

@@ -77,7 +77,8 @@ export interface DirLock {
 
 export async function lockDir(dir: string): Promise<DirLock> {
   const file = path.join(dir, LOCK_FILE);
-  const me: Owner = { pid: process.pid, token: crypto.randomBytes(16).toString('hex'), start: startTime('self'), boot: bootId() };
+  const token = crypto.randomBytes(16).toString('hex');
+  const me: Owner = { pid: process.pid, token, start: startTime('self'), boot: bootId() };
   const content = JSON.stringify(me) + '\n';
   const mine = path.join(dir, `${LOCK_FILE}.${me.token}.tmp`);
   ours.add(me.token);
@@ -114,7 +115,8 @@ async function takeOverIfStale(dir: string, file: string, mine: string): Promise
   const id = crypto.createHash('sha256').update(stale).digest('hex').slice(0, 16);
   // a claimer that died mid-takeover leaves its claim; the next index is the next chance
   for (let k = 0; k < ATTEMPTS; k++) {
-    const claim = path.join(dir, `${LOCK_FILE}.takeover-${id}-${k}`);
+    const claimFile = (n: number) => path.join(dir, `${LOCK_FILE}.takeover-${id}-${n}`);
+    const claim = claimFile(k);
     if (!(await linkNew(mine, claim))) {
       const claimer = parseOwner(await fs.promises.readFile(claim, 'utf8').catch(() => ''));
       if (claimer && isAlive(claimer)) throw new Error(`store ${dir} is being locked by process ${claimer.pid}`);
@@ -125,7 +127,7 @@ async function takeOverIfStale(dir: string, file: string, mine: string): Promise
       const now = await fs.promises.readFile(file, 'utf8').catch(() => undefined);
       if (now !== stale) return false;
       await fs.promises.rename(mine, file);
-      for (let j = 0; j <= k; j++) await fs.promises.rm(path.join(dir, `${LOCK_FILE}.takeover-${id}-${j}`), { force: true });
+      for (let j = 0; j < k; j++) await fs.promises.rm(claimFile(j), { force: true }); // claims of dead claimers
       return true;
     } finally {
       await fs.promises.rm(claim, { force: true });

@@ -243,7 +243,9 @@ export class FileStore implements Store {
   /** Every outstanding write is refused: validation starts again from the committed state. */
   private fail(items: PendingWrite[], err: Error): void {
     // one line per episode of failures, not one per write refused
-    if (!this.failure) console.error(`store ${this.dir}: writes fail (${err.message}); refusing them until one succeeds again`);
+    if (!this.failure) {
+      console.error(`store ${this.dir}: writes fail (${err.message}); refusing them until one succeeds again`);
+    }
     this.failure = err;
     this.assigned = this.committed;
     this.pending.clear();

@@ -59,7 +59,8 @@ export function findNextFrame(buf: Buffer, from: number): number {
     const length = buf.readUInt32LE(offset);
     if (length === 0 || length > buf.length - offset - FRAME_HEADER_BYTES) continue;
     const start = offset + FRAME_HEADER_BYTES;
-    if (checksum(buf.subarray(offset, offset + 4), buf.subarray(start, start + length)) === buf.readUInt32LE(offset + 4)) return offset;
+    const sum = checksum(buf.subarray(offset, offset + 4), buf.subarray(start, start + length));
+    if (sum === buf.readUInt32LE(offset + 4)) return offset;
   }
   return -1;
 }

@@ -55,7 +55,10 @@ async function planRepair(dir: string): Promise<RepairPlan | undefined> {
  * Cuts the log of the store in dir at its first damaged record, keeping copies of what it changes. report hears
  * the plan before anything changes. Resolves with the plan and the copies kept; no plan when nothing is damaged.
  */
-export async function repairStore(dir: string, report: (plan: RepairPlan) => void): Promise<{ plan?: RepairPlan; kept: string[] }> {
+export async function repairStore(
+  dir: string,
+  report: (plan: RepairPlan) => void,
+): Promise<{ plan?: RepairPlan; kept: string[] }> {
   const lock = await lockDir(dir);
   try {
     const plan = await planRepair(dir);

@@ -179,7 +179,8 @@ export class Wal<T> {
 
   /** Drops whatever a failed batch left after the last durable byte, so the segment can be appended to again. */
   private async cutToDurable(): Promise<void> {
-    await new Promise<void>((resolve, reject) => fs.ftruncate(this.fd, this.bytes, (err) => (err ? reject(err) : resolve())));
+    const fd = this.fd;
+    await new Promise<void>((resolve, reject) => fs.ftruncate(fd, this.bytes, (err) => (err ? reject(err) : resolve())));
     await fsyncFile(this.fd);
     this.failure = undefined;
   }

@@ -2,11 +2,10 @@
 // every folder 0700 and every file 0600, whatever the umask; a token others could read is replaced, with a warning,
 // and the kubeconfig carries the new one.
 import * as assert from 'assert';
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startCluster, type RunningCluster } from '../../cluster/embeddedCluster';
-import { eventually, tempDir } from '../helpers/testCluster';
+import { eventually, runKubectl, tempDir } from '../helpers/testCluster';
 
 /** Every folder and file under dir (symlinks excluded), with its permission bits. */
 function modes(dir: string): { file: string; dir: boolean; mode: number }[] {
@@ -28,12 +27,11 @@ describe('state folder modes', function () {
   this.timeout(60_000);
   let dir: string;
   let cluster: RunningCluster | undefined;
-  const kubectl = (args: string[], input?: string) =>
-    new Promise<string>((resolve, reject) => {
-      const child = execFile('kubectl', ['--kubeconfig', cluster!.kubeconfig, '--cache-dir', path.join(dir, 'cache'), ...args], { env: { ...process.env, HOME: dir } }, (err, stdout, stderr) =>
-        err ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`)) : resolve(String(stdout)));
-      if (input !== undefined) child.stdin!.end(input);
-    });
+  const kubectl = async (args: string[], input?: string) => {
+    const r = await runKubectl(cluster!.kubeconfig, dir, args, { input });
+    assert.strictEqual(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
 
   before(() => {
     dir = tempDir('slipway-modes-');
@@ -48,9 +46,11 @@ describe('state folder modes', function () {
     cluster = await startCluster({ stateDir: state, nodes: 1 });
     await kubectl(['create', 'secret', 'generic', 'pin', '--from-literal=pin=98765432']);
     await kubectl(['run', 'logger', '--image=busybox', '--restart=Never']);
-    await eventually(async () => fs.existsSync(path.join(state, 'logs')) && fs.readdirSync(path.join(state, 'logs')).length > 0, 20_000, 'pod logs');
-    await kubectl(['apply', '-f', '-'], 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n');
-    await eventually(() => fs.existsSync(path.join(state, 'volumes')) && fs.readdirSync(path.join(state, 'volumes')).length > 0, 20_000, 'a volume');
+    const holds = (folder: string) => fs.existsSync(path.join(state, folder)) && fs.readdirSync(path.join(state, folder)).length > 0;
+    await eventually(() => holds('logs'), 20_000, 'pod logs');
+    const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' } };
+    await kubectl(['apply', '-f', '-'], JSON.stringify({ ...claim, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }));
+    await eventually(() => holds('volumes'), 20_000, 'a volume');
     const oldToken = cluster.token;
     await cluster.stop();
     cluster = undefined;

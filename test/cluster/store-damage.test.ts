@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startCluster, type RunningCluster } from '../../cluster/embeddedCluster';
 import type { FileStore } from '../../cluster/store';
-import { tempDir } from '../helpers/testCluster';
+import { runKubectl, tempDir } from '../helpers/testCluster';
 
 const CLI = path.resolve(__dirname, '../../syncer/cli.js');
 const COUNT = 40;
@@ -26,13 +26,13 @@ describe('store damage in the newest log segment', function () {
   let state: string;
   let cluster: RunningCluster | undefined;
 
-  const kubectl = (args: string[], input?: string) =>
-    new Promise<string>((resolve, reject) => {
-      const child = execFile('kubectl', ['--kubeconfig', cluster!.kubeconfig, '--cache-dir', path.join(dir, 'cache'), ...args], { env: { ...process.env, HOME: dir } }, (err, stdout, stderr) =>
-        err ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`)) : resolve(String(stdout)));
-      if (input !== undefined) child.stdin!.end(input);
-    });
-  const configMapNames = async () => JSON.parse(await kubectl(['get', 'configmaps', '-l', 'batch=damage', '-o', 'json'])).items.map((c: any) => c.metadata.name);
+  const kubectl = async (args: string[], input?: string) => {
+    const r = await runKubectl(cluster!.kubeconfig, dir, args, { input });
+    assert.strictEqual(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const configMapNames = async () =>
+    JSON.parse(await kubectl(['get', 'configmaps', '-l', 'batch=damage', '-o', 'json'])).items.map((c: any) => c.metadata.name);
   const newestSegment = () => {
     const store = path.join(state, 'store');
     const logs = fs.readdirSync(store).filter((f) => /^wal-\d+\.log$/.test(f)).sort();

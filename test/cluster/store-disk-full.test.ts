@@ -2,12 +2,12 @@
 // episode, and once space is freed writes succeed again without a restart, with every acknowledged write kept.
 // The store's folder is a small tmpfs mounted by the test (it needs root, as the test machines run).
 import * as assert from 'assert';
-import { execFile, execFileSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as https from 'https';
 import * as path from 'path';
 import { startCluster, type RunningCluster } from '../../cluster/embeddedCluster';
-import { tempDir } from '../helpers/testCluster';
+import { runKubectl, tempDir } from '../helpers/testCluster';
 
 function get(url: string, ca: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -40,16 +40,22 @@ describe('store on a full disk', function () {
   let mounted = false;
   let cluster: RunningCluster | undefined;
 
-  const kubectl = (args: string[], input?: string) =>
-    new Promise<{ code: number; out: string }>((resolve) => {
-      const child = execFile('kubectl', ['--kubeconfig', cluster!.kubeconfig, '--cache-dir', path.join(dir, 'cache'), ...args], { env: { ...process.env, HOME: dir } }, (err, stdout, stderr) =>
-        resolve({ code: err ? 1 : 0, out: String(stdout) + String(stderr) }));
-      if (input !== undefined) child.stdin!.end(input);
-    });
+  const kubectl = async (args: string[], input?: string) => {
+    const r = await runKubectl(cluster!.kubeconfig, dir, args, { input });
+    return { code: r.code, out: r.stdout + r.stderr };
+  };
   // larger than a page, so it cannot slip into the space the log's last page still has
   const bigConfigMap = (name: string) =>
-    JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { blob: name.padEnd(16 * 1024, '.') } });
-  const names = async () => (await kubectl(['get', 'configmaps', '-o', 'name'])).out.split('\n').filter((n) => n.startsWith('configmap/big-')).sort();
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace: 'default' },
+      data: { blob: name.padEnd(16 * 1024, '.') },
+    });
+  const names = async () => {
+    const out = (await kubectl(['get', 'configmaps', '-o', 'name'])).out;
+    return out.split('\n').filter((n) => n.startsWith('configmap/big-')).sort();
+  };
 
   before(function () {
     dir = tempDir('slipway-diskfull-');
@@ -91,6 +97,7 @@ describe('store on a full disk', function () {
       assert.match(ready.body, /\[-\]etcd failed: writes to .*store fail: ENOSPC: no space left on device/);
       assert.match(ready.body, /\[\+\]ping ok/);
       assert.match(ready.body, /readyz check failed/);
+      assert.strictEqual((await get(`${url}/readyz/etcd`, caCert)).status, 500, 'the failing check alone');
       assert.strictEqual((await get(`${url}/livez`, caCert)).status, 200, 'the server is alive, only not ready');
 
       fs.rmSync(filler);
