@@ -36,6 +36,9 @@ const DEFAULTS: Required<StoreOptions> = {
   historyBytes: 64 * 1024 * 1024,
 };
 
+/** how long a failed compaction waits before the next try */
+const COMPACTION_RETRY_MS = 10_000;
+
 /** A write between validation and durability. */
 interface PendingWrite {
   type: WatchEventType;
@@ -60,6 +63,8 @@ export class FileStore implements Store {
   private readonly hub: WatchHub;
   private recordsInSegment = 0;
   private compaction: Promise<void> | undefined;
+  /** after a failed compaction (a full disk), none is tried again before this time, and no new warning given */
+  private compactionRetryAt = 0;
   private closing: Promise<void> | undefined;
   /** the error of the last write that failed, until a write succeeds again */
   private failure: Error | undefined;
@@ -255,7 +260,7 @@ export class FileStore implements Store {
 
   /** Snapshot the state at a segment boundary, then drop the segments the snapshot covers. */
   private startCompaction(): void {
-    if (this.compaction || this.closing) return;
+    if (this.compaction || this.closing || Date.now() < this.compactionRetryAt) return;
     this.compaction = (async () => {
       let revision = 0;
       let entries: SnapshotEntry[] = [];
@@ -267,10 +272,15 @@ export class FileStore implements Store {
       });
       await writeSnapshot(this.dir, revision, entries);
       await this.wal.removeSegmentsBefore(sealedSeq + 1);
+      this.compactionRetryAt = 0;
     })()
       .catch((err) => {
         // Nothing is lost: the sealed segments stay until a later snapshot covers them.
-        process.emitWarning(`store ${this.dir}: compaction failed: ${(err as Error).message}`);
+        if (this.compactionRetryAt === 0) {
+          const retry = `retried every ${COMPACTION_RETRY_MS / 1000} s`;
+          process.emitWarning(`store ${this.dir}: compaction failed (${retry}): ${(err as Error).message}`);
+        }
+        this.compactionRetryAt = Date.now() + COMPACTION_RETRY_MS;
       })
       .finally(() => {
         this.compaction = undefined;
