@@ -1,5 +1,4 @@
 // Starts the embedded cluster: store, certificates, token, API server, kubeconfig.
-import * as fs from 'fs';
 import * as path from 'path';
 import { openStore, StoreOptions } from './store';
 import { Store } from './store/types';
@@ -8,6 +7,7 @@ import { ServiceAllocator } from './apiserver/serviceAllocator';
 import { StorageAdmission } from './apiserver/storageAdmission';
 import { ensureCertificates } from './security/certificates';
 import { ensureToken } from './security/token';
+import { secureStateFolder } from './security/stateFolder';
 import { writeKubeconfig } from './security/kubeconfig';
 import { ControllerManager } from './controllers/controllerManager';
 import { startNodes } from './kubelet';
@@ -43,7 +43,7 @@ export interface RunningCluster {
 export async function startCluster(opts: ClusterOptions): Promise<RunningCluster> {
   const stateDir = path.resolve(opts.stateDir);
   setClock(new ScaledClock(opts.clockSpeed ?? 1));
-  fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  secureStateFolder(stateDir);
   const [store, certs] = await Promise.all([openStore(path.join(stateDir, 'store'), opts.storeOptions), ensureCertificates(stateDir)]);
   const token = ensureToken(stateDir);
   const apiServer = new ApiServer({
@@ -64,7 +64,11 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   }
   const kubeconfig = writeKubeconfig(stateDir, url, certs.caCert, token);
   // the cluster's components are clients of this API server like any other, minus TLS and sockets
-  const controllers = new ControllerManager({ server: url, token, ca: certs.caCert, local: apiServer }, () => apiServer.registry.all());
+  const controllers = new ControllerManager(
+    { server: url, token, ca: certs.caCert, local: apiServer },
+    () => apiServer.registry.all(),
+    path.join(stateDir, 'volumes'),
+  );
   // controllers catch up in the background; the API server is already serving
   const controllersReady = controllers.start();
   let nodes;

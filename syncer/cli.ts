@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The `slipway` command.
 import { parseArgs, ParseArgsConfig } from 'util';
+import * as fs from 'fs';
 import * as path from 'path';
 import { startCluster } from '../cluster/embeddedCluster';
+import { repairStore } from '../cluster/store';
 import { loadManifestDir } from './manifests';
 
 const HELP: Record<string, string> = {
@@ -27,6 +29,7 @@ unless --app NAME [--namespace NS] picks another.
 
 Run 'slipway <command> --help' for a command's options.`,
   cluster: `Usage: slipway cluster [--state DIR] [--port N] [--nodes N] [--max-pods N] [--apply PATH]
+       slipway cluster [--state DIR] --repair-store
 
 Runs the embedded cluster (store, API server, controllers and simulated nodes) until SIGINT or SIGTERM.
 
@@ -36,6 +39,8 @@ Options:
   --nodes N      simulated nodes, each with a kubelet (default 3)
   --max-pods N   pods each node admits, as the kubelet's --max-pods (default 110)
   --apply PATH   server-side apply the manifests under PATH once the cluster is up
+  --repair-store cut the store's log at a damaged record the cluster refuses to start with, keeping a copy
+                 of the segment; says which records are dropped, then exits
   -h, --help     show this help`,
   up: `Usage: slipway up [PATH] [options]
 
@@ -64,16 +69,43 @@ function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
+async function repairClusterStore(stateDir: string): Promise<void> {
+  const dir = path.join(stateDir, 'store');
+  if (!fs.existsSync(dir)) fail(`${dir} does not exist: --state must name the state folder of a cluster`);
+  const { plan, kept } = await repairStore(dir, (p) => {
+    const first = p.firstDroppedRevision;
+    const revisions = first === undefined ? '' : ` (revisions ${first}-${p.lastDroppedRevision})`;
+    const later = p.laterSegments.length ? ` and setting aside ${p.laterSegments.length} later segment(s)` : '';
+    process.stdout.write(`Cutting ${p.file} at byte ${p.offset}${later}: ` +
+      `${p.droppedRecords} readable record(s) after the damage will be lost${revisions}.\n`);
+  });
+  if (!plan) {
+    process.stdout.write(`${dir}: the log is not damaged; nothing to repair.\n`);
+    return;
+  }
+  process.stdout.write(`Kept a copy of what was cut: ${kept.join(', ')}\n`);
+  process.stdout.write(`Start the cluster again with: slipway cluster --state ${stateDir}\n`);
+}
+
 async function cluster(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { state: { type: 'string', default: '.slipway' }, port: { type: 'string', default: '0' }, nodes: { type: 'string', default: '3' }, 'max-pods': { type: 'string', default: '110' }, apply: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      state: { type: 'string', default: '.slipway' },
+      port: { type: 'string', default: '0' },
+      nodes: { type: 'string', default: '3' },
+      'max-pods': { type: 'string', default: '110' },
+      apply: { type: 'string' },
+      'repair-store': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(HELP.cluster + '\n');
     return;
   }
+  if (values['repair-store']) return repairClusterStore(values.state!);
   const port = intOption('port', values.port, 0, 65535);
   const nodes = intOption('nodes', values.nodes, 0, 250);
   const maxPods = intOption('max-pods', values['max-pods'], 1, 60000);

@@ -8,9 +8,10 @@ import { KUBERNETES_VERSION } from '../../kube/schemas';
 import { openapiDocument, openapiIndex } from '../../kube/openapi';
 import { parseLabelSelector, matchesLabels, fromLabelSelector, selectorToString, selectorFromMap } from '../../kube/labelSelector';
 import { parseFieldSelector, matchesFields } from '../../kube/fieldSelector';
-import { Store } from '../store/types';
+import { Store, StoreError } from '../store/types';
 import { bearerMatches } from '../security/token';
 import { ApiError, badRequest, internalError, methodNotAllowed, notFound, pathNotFound, unauthorized } from './status';
+import { healthResponse, isHealthPath, type HealthCheck } from './health';
 import { BodyValue, decodeBody, mediaType, RawBody, readBody } from './body';
 import { LocalResponse, localIncoming, objectResponse } from './localExchange';
 import { deepFreeze, storedJson } from '../store/values';
@@ -134,7 +135,9 @@ export class ApiServer implements LocalApiServer {
 
   private fail(res: ServerResponse, err: unknown): void {
     const e = err instanceof ApiError ? err : internalError(err instanceof Error ? err.message : String(err));
-    if (!(err instanceof ApiError)) console.error('apiserver:', err);
+    // a store that cannot write says so once itself, not once per request refused
+    const storeRefused = err instanceof StoreError && err.code === 'Unavailable';
+    if (!(err instanceof ApiError) && !storeRefused) console.error('apiserver:', err);
     if (res.headersSent) {
       res.end();
       return;
@@ -175,10 +178,16 @@ export class ApiServer implements LocalApiServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    if (path === '/healthz' || path === '/livez' || path === '/readyz' || path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/')) {
-      const ok = path.startsWith('/readyz') ? this.ready : true;
-      res.writeHead(ok ? 200 : 503, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end(ok ? 'ok' : 'not ready');
+    if (isHealthPath(path)) {
+      const checks: HealthCheck[] = [{ name: 'ping', failure: undefined }];
+      if (path.startsWith('/readyz')) {
+        checks.push({ name: 'etcd', failure: this.opts.store.writeFailure });
+        const started = this.ready ? undefined : 'not started, or shutting down';
+        checks.push({ name: 'poststarthook/slipway-started', failure: started });
+      }
+      const { status, body } = healthResponse(path, url.searchParams.has('verbose'), checks);
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(body);
       return;
     }
     if (!bearerMatches(req.headers.authorization, this.opts.token)) throw unauthorized();

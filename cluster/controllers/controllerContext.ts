@@ -13,6 +13,8 @@ export interface ControllerContext {
   /** an event recorder reporting as this component ("deployment-controller", "default-scheduler", ...) */
   recorder(component: string, host?: string): EventRecorder;
   resources(): readonly ResourceInfo[];
+  /** the state folder's volumes/, the only place the hostpath provisioner makes or removes folders */
+  volumesDir: string;
 }
 
 export interface Controller {

@@ -16,7 +16,11 @@ export class ControllerManager {
   private ns?: NamespaceController;
   private readonly controllers: Controller[] = [];
 
-  constructor(config: ClientConfig, private readonly resources: () => readonly ResourceInfo[]) {
+  constructor(
+    config: ClientConfig,
+    private readonly resources: () => readonly ResourceInfo[],
+    private readonly volumesDir: string,
+  ) {
     this.client = new ApiClient(config, 'slipway-controller-manager');
     this.informers = new SharedInformers(this.client, resources);
   }
@@ -28,6 +32,7 @@ export class ControllerManager {
       clock: clock(),
       recorder: (component, host) => new EventRecorder(this.client, { component, host }),
       resources: this.resources,
+      volumesDir: this.volumesDir,
     };
   }
 

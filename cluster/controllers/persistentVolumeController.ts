@@ -4,23 +4,23 @@
 //
 // - A pending claim binds to the smallest available volume that satisfies it (class, access modes, size,
 //   volume mode, selector; a volume whose claimRef already names the claim first). Failing that, a claim
-//   of a hostpath class gets a new volume pvc-<claim uid>: a folder under the class's parameters.path
-//   (the state folder's volumes/, created on first use), with the claim's size and access modes, the
-//   class's reclaim policy and a claimRef to the claim. Classes with volumeBindingMode WaitForFirstConsumer
-//   provision once a pod using the claim is on a node, and the volume is pinned to that node.
+//   of a hostpath class gets a new volume pvc-<claim uid>: a folder in the state folder's volumes/
+//   (hostpathVolumes.ts; a class's parameters.path may name no other folder), with the claim's size and
+//   access modes, the class's reclaim policy and a claimRef to the claim. Classes with volumeBindingMode
+//   WaitForFirstConsumer provision once a pod using the claim is on a node, and the volume is pinned to it.
 // - Binding writes both sides: the volume's claimRef and phase Bound, then the claim's volumeName,
 //   annotations and status (Bound, capacity, access modes).
 // - A claim without a class gets the default class once one exists (retroactive default assignment).
 // - A volume whose claim is gone is Released; with reclaimPolicy Delete a provisioned volume is removed
-//   with its folder, with Retain it stays Released.
-import * as fs from 'fs';
-import * as path from 'path';
+//   with its folder (only a folder the provisioner made for it; anything else fails with VolumeFailedDelete),
+//   with Retain it stays Released.
 import { ApiRequestError, resourcePath } from '../client/apiClient';
 import { Informer } from '../client/informer';
 import { fromLabelSelector, matchesLabels } from '../../kube/labelSelector';
 import { ResourceInfo } from '../../kube/registry';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
+import { HostpathVolumes } from './hostpathVolumes';
 import { LatestObjects } from './latestObjects';
 import { WorkQueue } from './workQueue';
 
@@ -61,9 +61,11 @@ export class PersistentVolumeController implements Controller {
   private claimInfo!: ResourceInfo;
   private volumeInfo!: ResourceInfo;
   private ready!: Promise<void>;
+  private folders!: HostpathVolumes;
 
   async start(ctx: ControllerContext): Promise<void> {
     this.ctx = ctx;
+    this.folders = new HostpathVolumes(ctx.volumesDir);
     this.events = ctx.recorder('persistentvolume-controller');
     this.claimInfo = ctx.resources().find((r) => r.group === '' && r.plural === 'persistentvolumeclaims')!;
     this.volumeInfo = ctx.resources().find((r) => r.group === '' && r.plural === 'persistentvolumes')!;
@@ -261,17 +263,20 @@ export class PersistentVolumeController implements Controller {
     const name = `pvc-${claim.metadata.uid}`;
     const existing = this.volumes.get('', name);
     if (existing) {
+      // made before a restart that came between creating it and recording its UID in the folder
+      this.folders.adopt(name, existing.metadata.uid, existing.spec?.hostPath?.path);
       await this.bind(existing, claim);
       return;
     }
-    const base = sc.parameters?.path;
-    if (!base || !path.isAbsolute(base)) {
-      this.record(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${sc.metadata.name}": parameter "path" must be an absolute folder`);
+    const refused = this.folders.refuseClassPath(sc.parameters?.path);
+    if (refused) {
+      const why = `failed to provision volume with StorageClass "${sc.metadata.name}": ${refused}`;
+      this.record(claim, 'Warning', 'ProvisioningFailed', why);
       return;
     }
-    const folder = path.join(base, name);
+    let folder: string;
     try {
-      fs.mkdirSync(folder, { recursive: true });
+      folder = this.folders.create(name);
     } catch (e) {
       this.record(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${sc.metadata.name}": ${(e as Error).message}`);
       throw e;
@@ -302,6 +307,7 @@ export class PersistentVolumeController implements Controller {
       if (!(e instanceof ApiRequestError && e.status === 409)) throw e;
       volume = await this.ctx.client.get(resourcePath(this.volumeInfo, undefined, name));
     }
+    this.folders.adopt(name, volume.metadata.uid, volume.spec?.hostPath?.path);
     this.volumes.observed(volume);
     this.record(claim, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${name} using ${HOSTPATH_PROVISIONER}`);
     await this.bind(volume, claim, node);
@@ -421,9 +427,15 @@ export class PersistentVolumeController implements Controller {
     const policy = volume.spec?.persistentVolumeReclaimPolicy ?? 'Retain';
     if (policy === 'Retain' || volume.metadata.deletionTimestamp) return;
     if (policy === 'Delete' && volume.metadata.annotations?.[ANN_PROVISIONED_BY] === HOSTPATH_PROVISIONER) {
-      const folder = volume.spec?.hostPath?.path;
-      // only ever the folder this provisioner made for this volume
-      if (typeof folder === 'string' && path.basename(folder) === volume.metadata.name) fs.rmSync(folder, { recursive: true, force: true });
+      const { name, uid } = volume.metadata;
+      const refused = this.folders.remove({ name, uid, hostPath: volume.spec?.hostPath?.path });
+      if (refused) {
+        // the folder stays; so does the volume, Failed, as Kubernetes leaves a volume its deleter failed on
+        const why = `refusing to delete the folder of volume "${volume.metadata.name}": ${refused}`;
+        await this.setVolumePhase(volume, 'Failed', why);
+        this.record(volume, 'Warning', 'VolumeFailedDelete', why);
+        return;
+      }
       try {
         await this.ctx.client.delete(resourcePath(this.volumeInfo, undefined, volume.metadata.name), { preconditions: { uid: volume.metadata.uid } });
       } catch (e) {

@@ -24,9 +24,9 @@ export function podLogDir(logsDir: string, pod: PodRef): string {
 
 /** Appends lines to a container run's log file. */
 export function appendLogLines(file: string, stream: 'stdout' | 'stderr', lines: string[], at = new Date()): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const ts = at.toISOString().replace('Z', '000000Z').replace(/(\.\d{9})\d*Z$/, '$1Z');
-  fs.appendFileSync(file, lines.map((l) => `${ts} ${stream} F ${l}\n`).join(''));
+  fs.appendFileSync(file, lines.map((l) => `${ts} ${stream} F ${l}\n`).join(''), { mode: 0o600 });
 }
 
 export interface LogLine {

@@ -20,10 +20,10 @@ export class LogWriter {
       .then(async () => {
         const dir = path.dirname(file);
         if (!this.dirs.has(dir)) {
-          await fs.promises.mkdir(dir, { recursive: true });
+          await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
           this.dirs.add(dir);
         }
-        await fs.promises.appendFile(file, text);
+        await fs.promises.appendFile(file, text, { mode: 0o600 });
       })
       .catch(() => {
         // a log that cannot be written does not stop the container

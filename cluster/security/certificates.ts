@@ -100,7 +100,7 @@ export async function ensureCertificates(stateDir: string): Promise<ServingCerti
   const made = await generate();
   writeSecretFile(path.join(dir, files.caKey), made.caKey);
   writeSecretFile(path.join(dir, files.key), made.key);
-  fs.writeFileSync(path.join(dir, files.caCert), made.caCert);
-  fs.writeFileSync(path.join(dir, files.cert), made.cert);
+  writeSecretFile(path.join(dir, files.caCert), made.caCert);
+  writeSecretFile(path.join(dir, files.cert), made.cert);
   return { caCert: made.caCert, cert: made.cert, key: made.key };
 }

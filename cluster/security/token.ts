@@ -4,13 +4,29 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeSecretFile } from './secretFiles';
 
+/** Shorter than this is not a token this cluster made (43 characters) and is guessable: it is replaced. */
+const MIN_TOKEN_LENGTH = 32;
+
+/** Why an existing token file must not be used, or undefined when it is fine. */
+function weakness(file: string, token: string): string | undefined {
+  const mode = fs.statSync(file).mode & 0o777;
+  if (mode & 0o077) return `it was readable by other users (mode 0${mode.toString(8)})`;
+  if (token.length < MIN_TOKEN_LENGTH) return `it was shorter than ${MIN_TOKEN_LENGTH} characters`;
+  return undefined;
+}
+
 export function ensureToken(stateDir: string): string {
   const file = path.join(stateDir, 'token');
+  let existing: string | undefined;
   try {
-    const t = fs.readFileSync(file, 'utf8').trim();
-    if (t) return t;
+    existing = fs.readFileSync(file, 'utf8').trim();
   } catch {
     // first start
+  }
+  if (existing) {
+    const why = weakness(file, existing);
+    if (!why) return existing;
+    process.emitWarning(`${file} was replaced with a new token because ${why}; the kubeconfig is rewritten with it`);
   }
   const token = crypto.randomBytes(32).toString('base64url');
   writeSecretFile(file, token + '\n');

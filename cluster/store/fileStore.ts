@@ -36,6 +36,9 @@ const DEFAULTS: Required<StoreOptions> = {
   historyBytes: 64 * 1024 * 1024,
 };
 
+/** how long a failed compaction waits before the next try */
+const COMPACTION_RETRY_MS = 10_000;
+
 /** A write between validation and durability. */
 interface PendingWrite {
   type: WatchEventType;
@@ -60,7 +63,10 @@ export class FileStore implements Store {
   private readonly hub: WatchHub;
   private recordsInSegment = 0;
   private compaction: Promise<void> | undefined;
+  /** after a failed compaction (a full disk), none is tried again before this time, and no new warning given */
+  private compactionRetryAt = 0;
   private closing: Promise<void> | undefined;
+  /** the error of the last write that failed, until a write succeeds again */
   private failure: Error | undefined;
 
   /** set by open(): the log's handlers refer back to the store */
@@ -82,7 +88,7 @@ export class FileStore implements Store {
 
   static async open(dir: string, options: StoreOptions = {}): Promise<FileStore> {
     const opts = resolveOptions(options);
-    await fs.promises.mkdir(dir, { recursive: true });
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
     const lock = await lockDir(dir);
     try {
       const state = await recover(dir);
@@ -102,6 +108,10 @@ export class FileStore implements Store {
   /** Revision of the latest durable write; reads reflect exactly the writes up to it. */
   get revision(): number {
     return this.committed;
+  }
+
+  get writeFailure(): string | undefined {
+    return this.failure && `writes to ${this.dir} fail: ${this.failure.message}`;
   }
 
   get compactedRevision(): number {
@@ -168,7 +178,6 @@ export class FileStore implements Store {
 
   private checkWritable(key: string): void {
     if (this.closing) throw new Error('store is closed');
-    if (this.failure) throw new Error(`store failed: ${this.failure.message}`);
     if (typeof key !== 'string' || key.length === 0) throw new TypeError('key must be a non-empty string');
   }
 
@@ -215,6 +224,10 @@ export class FileStore implements Store {
 
   /** A batch is durable: apply it, publish its events, acknowledge its writers, in revision order. */
   private commit(items: PendingWrite[]): void {
+    if (this.failure) {
+      this.failure = undefined;
+      console.error(`store ${this.dir}: writes succeed again`);
+    }
     for (const w of items) {
       const { key, modRevision } = w.entry;
       if (w.type === 'DELETED') this.table.delete(key);
@@ -232,14 +245,22 @@ export class FileStore implements Store {
     }
   }
 
+  /** Every outstanding write is refused: validation starts again from the committed state. */
   private fail(items: PendingWrite[], err: Error): void {
+    // one line per episode of failures, not one per write refused
+    if (!this.failure) {
+      console.error(`store ${this.dir}: writes fail (${err.message}); refusing them until one succeeds again`);
+    }
     this.failure = err;
-    for (const w of items) w.reject(err);
+    this.assigned = this.committed;
+    this.pending.clear();
+    const refused = new StoreError('Unavailable', `the write could not be stored: ${err.message}`);
+    for (const w of items) w.reject(refused);
   }
 
   /** Snapshot the state at a segment boundary, then drop the segments the snapshot covers. */
   private startCompaction(): void {
-    if (this.compaction || this.closing) return;
+    if (this.compaction || this.closing || Date.now() < this.compactionRetryAt) return;
     this.compaction = (async () => {
       let revision = 0;
       let entries: SnapshotEntry[] = [];
@@ -251,10 +272,15 @@ export class FileStore implements Store {
       });
       await writeSnapshot(this.dir, revision, entries);
       await this.wal.removeSegmentsBefore(sealedSeq + 1);
+      this.compactionRetryAt = 0;
     })()
       .catch((err) => {
         // Nothing is lost: the sealed segments stay until a later snapshot covers them.
-        process.emitWarning(`store ${this.dir}: compaction failed: ${(err as Error).message}`);
+        if (this.compactionRetryAt === 0) {
+          const retry = `retried every ${COMPACTION_RETRY_MS / 1000} s`;
+          process.emitWarning(`store ${this.dir}: compaction failed (${retry}): ${(err as Error).message}`);
+        }
+        this.compactionRetryAt = Date.now() + COMPACTION_RETRY_MS;
       })
       .finally(() => {
         this.compaction = undefined;

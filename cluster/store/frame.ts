@@ -47,3 +47,20 @@ export function scanFrames(buf: Buffer, onPayload: (payload: string) => void): S
   }
   return { validBytes: offset, damaged: offset < buf.length };
 }
+
+/**
+ * Offset of the first valid frame starting at or after from, or -1. Tells a torn tail (nothing valid after the
+ * damage) from damage in the middle of a log (acknowledged records after it). Payloads are JSON objects, and a
+ * length field read from inside a payload almost never is a plausible length, so few offsets reach the checksum.
+ */
+export function findNextFrame(buf: Buffer, from: number): number {
+  for (let offset = from; offset + FRAME_HEADER_BYTES < buf.length; offset++) {
+    if (buf[offset + FRAME_HEADER_BYTES] !== 0x7b) continue; // '{'
+    const length = buf.readUInt32LE(offset);
+    if (length === 0 || length > buf.length - offset - FRAME_HEADER_BYTES) continue;
+    const start = offset + FRAME_HEADER_BYTES;
+    const sum = checksum(buf.subarray(offset, offset + 4), buf.subarray(start, start + length));
+    if (sum === buf.readUInt32LE(offset + 4)) return offset;
+  }
+  return -1;
+}

@@ -1,10 +1,11 @@
 // Small promise wrappers over descriptor-level fs calls. The store needs explicit control over
-// write offsets and fsync, which fs.promises.FileHandle hides behind its own bookkeeping.
+// write offsets and fsync, which fs.promises.FileHandle hides behind its own bookkeeping. Files are
+// created readable by their owner only: the log and snapshots hold Secrets.
 import * as fs from 'fs';
 import * as path from 'path';
 
 export function openFile(file: string, flags: string): Promise<number> {
-  return new Promise((resolve, reject) => fs.open(file, flags, 0o644, (err, fd) => (err ? reject(err) : resolve(fd))));
+  return new Promise((resolve, reject) => fs.open(file, flags, 0o600, (err, fd) => (err ? reject(err) : resolve(fd))));
 }
 
 export function closeFile(fd: number): Promise<void> {
@@ -44,4 +45,15 @@ export async function createFileDurably(file: string): Promise<void> {
     await closeFile(fd);
   }
   await fsyncDir(path.dirname(file));
+}
+
+/** Cuts a file to length, durably. */
+export async function truncateDurably(file: string, length: number): Promise<void> {
+  const fd = await openFile(file, 'r+');
+  try {
+    await new Promise<void>((resolve, reject) => fs.ftruncate(fd, length, (err) => (err ? reject(err) : resolve())));
+    await fsyncFile(fd);
+  } finally {
+    await closeFile(fd);
+  }
 }

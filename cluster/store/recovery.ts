@@ -1,12 +1,14 @@
 // Rebuilds the live state of a store directory: the snapshot, then every log record with a
 // later revision. Only the newest segment may end in a damaged record (a write torn by a
-// crash, never acknowledged); it is cut off so new records follow valid ones. Damage
-// anywhere else, or a gap in revisions, means acknowledged data is missing: that is an error.
+// crash, never acknowledged) with nothing valid after it; that tail is cut off so new records
+// follow valid ones. Damage anywhere else (a sealed segment, or valid records after the damage),
+// or a gap in revisions, means acknowledged data is at stake: the store does not open, and
+// repair.ts cuts the log there only when asked to.
 import * as fs from 'fs';
 import * as path from 'path';
 import { EntryTable } from './entryTable';
-import { scanFrames } from './frame';
-import { fsyncFile, openFile, closeFile } from './fsio';
+import { findNextFrame, scanFrames } from './frame';
+import { truncateDurably } from './fsio';
 import { parseLogRecord } from './records';
 import { listSegments, SNAPSHOT_TMP_FILE } from './segments';
 import { readSnapshot } from './snapshot';
@@ -20,6 +22,19 @@ export interface RecoveryReport {
   /** bytes cut from the end of the newest segment because they did not form a valid record */
   droppedTailBytes: number;
   durationMs: number;
+}
+
+/** The log is damaged where cutting it would drop acknowledged records. */
+export class StoreDamagedError extends Error {
+  constructor(readonly file: string, readonly offset: number, detail: string) {
+    super(
+      `${file}: damaged record at byte ${offset} (${detail}); cutting the log there would drop acknowledged writes, ` +
+        `so the store does not open. To keep the records before byte ${offset} and drop the rest (a copy of the ` +
+        `segment is kept), run \`slipway cluster --state DIR --repair-store\` on the state folder DIR that holds ` +
+        `${path.dirname(file)}.`,
+    );
+    this.name = 'StoreDamagedError';
+  }
 }
 
 export interface RecoveredState {
@@ -70,9 +85,9 @@ export async function recover(dir: string): Promise<RecoveredState> {
       }
     });
     if (!scan.damaged) continue;
-    if (i !== segments.length - 1) {
-      throw new Error(`${file}: damaged record at byte ${scan.validBytes} in a sealed log segment`);
-    }
+    if (i !== segments.length - 1) throw new StoreDamagedError(file, scan.validBytes, 'in a sealed log segment');
+    const next = findNextFrame(buf, scan.validBytes + 1);
+    if (next >= 0) throw new StoreDamagedError(file, scan.validBytes, `valid records follow from byte ${next}`);
     droppedTailBytes = buf.length - scan.validBytes;
     await truncateDurably(file, scan.validBytes);
   }
@@ -86,14 +101,4 @@ export async function recover(dir: string): Promise<RecoveredState> {
     lastSegmentRecords,
     report: { snapshotRevision, replayedRecords, droppedTailBytes, durationMs },
   };
-}
-
-async function truncateDurably(file: string, length: number): Promise<void> {
-  const fd = await openFile(file, 'r+');
-  try {
-    await new Promise<void>((resolve, reject) => fs.ftruncate(fd, length, (err) => (err ? reject(err) : resolve())));
-    await fsyncFile(fd);
-  } finally {
-    await closeFile(fd);
-  }
 }

@@ -25,6 +25,18 @@ const CHUNK_BYTES = 1024 * 1024;
 
 export async function writeSnapshot(dir: string, revision: number, entries: readonly SnapshotEntry[]): Promise<void> {
   const tmp = path.join(dir, SNAPSHOT_TMP_FILE);
+  try {
+    await writeSnapshotFile(tmp, revision, entries);
+  } catch (err) {
+    // a partial snapshot would keep holding the space whose lack (a full disk) is the likely cause
+    await fs.promises.rm(tmp, { force: true });
+    throw err;
+  }
+  await fs.promises.rename(tmp, path.join(dir, SNAPSHOT_FILE));
+  await fsyncDir(dir);
+}
+
+async function writeSnapshotFile(tmp: string, revision: number, entries: readonly SnapshotEntry[]): Promise<void> {
   const fd = await openFile(tmp, 'w');
   try {
     let chunk: Buffer[] = [encodeFrame(snapshotHeaderPayload({ revision, count: entries.length }))];
@@ -44,8 +56,6 @@ export async function writeSnapshot(dir: string, revision: number, entries: read
   } finally {
     await closeFile(fd);
   }
-  await fs.promises.rename(tmp, path.join(dir, SNAPSHOT_FILE));
-  await fsyncDir(dir);
 }
 
 export interface LoadedSnapshot {

@@ -27,7 +27,8 @@ export interface Watcher {
 /** Errors carry a code the API server maps to a Status. */
 export class StoreError extends Error {
   constructor(
-    readonly code: 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Gone',
+    /** Unavailable: the write could not be made durable (disk full, I/O error); a later write may succeed */
+    readonly code: 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Gone' | 'Unavailable',
     message: string,
   ) {
     super(message);
@@ -47,6 +48,8 @@ export interface Store {
   readonly revision: number;
   /** oldest revision a watch may still start after; older → StoreError('Gone') */
   readonly compactedRevision: number;
+  /** why writes are failing now (the last one could not be made durable), undefined while they succeed */
+  readonly writeFailure: string | undefined;
   get(key: string): StoreEntry | undefined;
   /** all entries whose key starts with prefix, sorted by key */
   list(prefix: string): { items: StoreEntry[]; revision: number };

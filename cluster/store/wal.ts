@@ -3,6 +3,11 @@
 // fsync per round rather than N. Completion is reported synchronously through onDurable, in
 // append order, so the caller can apply a batch before anything else (such as a rotation)
 // observes its state.
+//
+// A batch that cannot be written (disk full, I/O error) is refused, with everything queued behind it. The
+// log then stays failed until the next append, which first cuts the segment back to its last durable byte
+// (a partly written batch must not stay in front of later records) and, if that works, carries on: freeing
+// space is enough, no restart needed, and nothing acknowledged is lost or written twice.
 import * as fs from 'fs';
 import { closeFile, createFileDurably, fsyncDir, fsyncFile, openFile, writeAll } from './fsio';
 import { listSegments, segmentFile } from './segments';
@@ -10,7 +15,7 @@ import { listSegments, segmentFile } from './segments';
 export interface WalHandlers<T> {
   /** records of one batch are on disk and fsynced */
   onDurable(items: T[]): void;
-  /** the batch could not be made durable; the log accepts nothing more */
+  /** the batch could not be made durable; it and everything queued are refused until a later append recovers */
   onFailure(items: T[], err: Error): void;
 }
 
@@ -59,7 +64,6 @@ export class Wal<T> {
   /** Queues one framed record; the outcome arrives through the handlers. */
   append(frame: Buffer, item: T): void {
     if (this.closed) throw new Error('log is closed');
-    if (this.failure) throw this.failure;
     this.frames.push(frame);
     this.items.push(item);
     this.kick();
@@ -116,7 +120,16 @@ export class Wal<T> {
     // acknowledgements, so writers continuing from them find the log idle and kick it again.
     this.active = true;
     try {
-      while (!this.failure) {
+      for (;;) {
+        if (this.failure) {
+          if (this.frames.length === 0) return;
+          try {
+            await this.cutToDurable();
+          } catch (err) {
+            this.fail([], err as Error);
+            return;
+          }
+        }
         if (this.rotation) {
           await this.rotateNow(this.rotation);
           this.rotation = undefined;
@@ -162,6 +175,14 @@ export class Wal<T> {
       return;
     }
     r.resolve(oldSeq);
+  }
+
+  /** Drops whatever a failed batch left after the last durable byte, so the segment can be appended to again. */
+  private async cutToDurable(): Promise<void> {
+    const fd = this.fd;
+    await new Promise<void>((resolve, reject) => fs.ftruncate(fd, this.bytes, (err) => (err ? reject(err) : resolve())));
+    await fsyncFile(this.fd);
+    this.failure = undefined;
   }
 
   private fail(items: T[], err: Error): void {

@@ -48,12 +48,7 @@ export async function startTestCluster(options: Partial<ClusterOptions> = {}): P
       assert.strictEqual(r.code, 0, r.stderr);
     },
     kubectl(args, opts = {}) {
-      return new Promise((resolve) => {
-        const child = execFile('kubectl', [...base, ...args], { env, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-          resolve({ code: err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0, stdout: String(stdout), stderr: String(stderr) });
-        });
-        if (opts.input !== undefined) child.stdin!.end(opts.input);
-      });
+      return runKubectl(cluster.kubeconfig, dir, args, opts);
     },
     kubectlStream(args) {
       const child = spawn('kubectl', [...base, ...args], { env });
@@ -69,6 +64,25 @@ export async function startTestCluster(options: Partial<ClusterOptions> = {}): P
     },
   };
   return t;
+}
+
+/** The real kubectl against kubeconfig, with its HOME and caches in dir. */
+export function runKubectl(
+  kubeconfig: string,
+  dir: string,
+  args: string[],
+  opts: { input?: string; timeoutMs?: number } = {},
+): Promise<KubectlResult> {
+  const env = { ...process.env, HOME: dir, KUBECONFIG: kubeconfig };
+  const base = ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'kube-cache')];
+  return new Promise((resolve) => {
+    const options = { env, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 };
+    const child = execFile('kubectl', [...base, ...args], options, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
+  });
 }
 
 /** Polls until fn returns a truthy value or the deadline passes. */
