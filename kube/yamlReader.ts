@@ -50,8 +50,9 @@ export type ReadOptions = Omit<ParseOptions & DocumentOptions & SchemaOptions, '
 export interface YamlRead {
   /** every document, with syntax errors, duplicate and non-scalar keys in its `errors` */
   documents: Document.Parsed[];
-  /** a limit the text passed; then `documents` is empty */
+  /** a limit the text passed (the error says which, `excess` too); then `documents` is empty */
   refused?: YAMLParseError;
+  excess?: NestingExcess;
   /** keys and list items the text holds (the exact count once parsed) */
   entries: number;
 }
@@ -75,7 +76,7 @@ export function readYamlDocument(text: string, options: ReadOptions = {}): YamlR
  */
 export function readYamlValue(text: string, limits: NestingLimits = DEFAULT_LIMITS): unknown {
   const r = read(text, { limits }, true);
-  if (r.refused) throw new NestingLimitError(limitOf(r.refused), limits);
+  if (r.excess) throw new NestingLimitError(r.excess, limits);
   const doc = r.documents[0];
   if (doc.errors.length) throw doc.errors[0];
   return documentValue(doc);
@@ -91,26 +92,18 @@ export function hasValue(doc: Document.Parsed): boolean {
   return !doc.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION' || e.code === 'NON_STRING_KEY');
 }
 
-const excessOf = new WeakMap<YAMLParseError, NestingExcess>();
-
-function limitOf(e: YAMLParseError): NestingExcess {
-  return excessOf.get(e) ?? { kind: 'depth', offset: e.pos[0] };
-}
-
-function refusal(excess: NestingExcess, limits: NestingLimits, textLength: number): YAMLParseError {
+function refusal(excess: NestingExcess, limits: NestingLimits, textLength: number): YamlRead {
   const at = Math.min(excess.offset, Math.max(textLength - 1, 0));
-  const e = new YAMLParseError([at, at + 1], 'RESOURCE_EXHAUSTION', limitMessage(excess, limits));
-  excessOf.set(e, excess);
-  return e;
+  return { documents: [], refused: new YAMLParseError([at, at + 1], 'RESOURCE_EXHAUSTION', limitMessage(excess, limits)), excess, entries: 0 };
 }
 
 function read(text: string, options: ReadOptions, single: boolean): YamlRead {
   const { limits = DEFAULT_LIMITS, lineCounter, ...rest } = options;
   const scanned = scanYamlNesting(text, limits);
-  if (scanned) return { documents: [], refused: refusal(scanned, limits, text.length), entries: 0 };
+  if (scanned) return refusal(scanned, limits, text.length);
   const tokens = Array.from(new Parser(lineCounter?.addNewLine).parse(text));
   const counted = countTokens(tokens, limits);
-  if ('kind' in counted) return { documents: [], refused: refusal(counted, limits, text.length), entries: 0 };
+  if ('kind' in counted) return refusal(counted, limits, text.length);
   const composer = new Composer({ ...rest, uniqueKeys: false });
   const documents: Document.Parsed[] = [];
   for (const doc of single ? composer.compose(tokens, true, text.length) : composer.compose(tokens)) {

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { isMap, isNode, isSeq, LineCounter, Node } from 'yaml';
 import { shortText } from '../kube/fieldErrors';
 import { DEFAULT_LIMITS, documentValue, readYamlDocuments } from '../kube/yamlReader';
-import { NestingLimits } from '../kube/nestingScan';
+import { NestingExcess, NestingLimits } from '../kube/nestingScan';
 
 export interface Manifest {
   file: string;
@@ -39,14 +39,14 @@ function listFiles(dir: string): string[] {
  * Parses one file within the shared reader's limits (nesting depth, keys and list items); every syntax error is
  * a ManifestError with its line (all documents are checked, not only the first). `entries` is what it held.
  */
-export function parseManifestsChecked(file: string, text: string, limits: NestingLimits = DEFAULT_LIMITS): { manifests: Manifest[]; errors: ManifestError[]; entries: number; refused?: boolean } {
+export function parseManifestsChecked(file: string, text: string, limits: NestingLimits = DEFAULT_LIMITS): { manifests: Manifest[]; errors: ManifestError[]; entries: number; refused?: NestingExcess['kind'] } {
   const manifests: Manifest[] = [];
   const errors: ManifestError[] = [];
   const lines = new LineCounter();
   const read = readYamlDocuments(text, { lineCounter: lines, prettyErrors: false, limits });
   if (read.refused) {
     errors.push(new ManifestError(file, lines.linePos(read.refused.pos[0]).line, read.refused.message));
-    return { manifests, errors, entries: read.entries, refused: true };
+    return { manifests, errors, entries: read.entries, refused: read.excess?.kind };
   }
   const docs = read.documents;
   for (const doc of docs) {
