@@ -3,7 +3,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { CST, parseAllDocuments, Parser } from 'yaml';
+import { scanYamlNesting } from '../../kube/nestingScan';
+import { corpus, mutate, rng } from '../server/mutations';
 import { base64ErrorOffset } from '../../kube/base64';
 import { NestingLimitError, readJson, readYamlDocuments, readYamlValue } from '../../kube/yamlReader';
 
@@ -93,6 +95,43 @@ describe('yamlReader: limits before parsing', () => {
       const values = (docs: { errors: unknown[]; toJS(): unknown }[]) => docs.map((d) => (d.errors.length ? 'error' : d.toJS()));
       assert.deepStrictEqual(values(ours.documents), values(Array.isArray(theirs) ? theirs : []), file);
     }
+  });
+});
+
+/** Nesting of the parsed token tree, as the reader checks it exactly. */
+function tokenDepth(text: string): number {
+  let max = 0;
+  const stack: { t: CST.Token; d: number }[] = [];
+  for (const t of new Parser().parse(text)) if (t.type === 'document' && t.value) stack.push({ t: t.value, d: 0 });
+  while (stack.length) {
+    const { t, d } = stack.pop()!;
+    if (t.type !== 'block-map' && t.type !== 'block-seq' && t.type !== 'flow-collection') continue;
+    max = Math.max(max, d + 1);
+    for (const it of t.items as { key?: CST.Token | null; value?: CST.Token }[]) for (const c of [it.key, it.value]) if (c) stack.push({ t: c, d: d + 1 });
+  }
+  return max;
+}
+
+describe('yamlReader: the scan before parsing', () => {
+  it('estimates the nesting of manifests and of seeded mutations of them within a few levels', () => {
+    const random = rng(15);
+    const estimate = (text: string): number => {
+      let d = 1;
+      while (scanYamlNesting(text, { maxDepth: d, maxEntries: Infinity })) d++;
+      return d;
+    };
+    let checked = 0;
+    for (const base of corpus()) {
+      assert.ok(estimate(base) >= tokenDepth(base), base.slice(0, 80));
+      for (let i = 0; i < 20; i++) {
+        const text = mutate(base, random);
+        const exact = tokenDepth(text);
+        // broken YAML may hide a level or two from the scan; the token tree is checked exactly anyway
+        assert.ok(Math.abs(estimate(text) - exact) <= 10, JSON.stringify(text));
+        checked++;
+      }
+    }
+    assert.ok(checked > 100);
   });
 });
 
