@@ -59,12 +59,14 @@ export function checkManifest(obj: any, opts: ManifestCheckOptions = {}): Manife
       errors.push(e);
     }
   }
-  return { errors: withoutSecretValues(obj, errors), unknownFields: result.unknownFields, ...(malformed ? { malformed } : {}) };
+  const shown = withoutSecretValues(obj, errors);
+  return { errors: shown, unknownFields: result.unknownFields, ...(malformed ? { malformed } : {}) };
 }
 
 /** A Secret's data never appears in a message (Kubernetes' messages omit it too): its values are redacted. */
 function withoutSecretValues(obj: unknown, errors: FieldError[]): FieldError[] {
   const o = obj as { kind?: unknown; apiVersion?: unknown } | null | undefined;
   if (o?.kind !== 'Secret' || o?.apiVersion !== 'v1') return errors;
-  return errors.map((e) => ((e.path[0] === 'data' || e.path[0] === 'stringData') && e.value !== undefined ? { ...e, value: REDACTED } : e));
+  const secret = (e: FieldError) => (e.path[0] === 'data' || e.path[0] === 'stringData') && e.value !== undefined;
+  return errors.map((e) => (secret(e) ? { ...e, value: REDACTED } : e));
 }

@@ -29,7 +29,7 @@ function isBlank(c: number): boolean {
 }
 
 function isFlowIndicator(c: number): boolean {
-  return c === 44 /* , */ || c === 91 /* [ */ || c === 93 /* ] */ || c === 123 /* { */ || c === 125 /* } */;
+  return c === 44 /* , */ || c === 91 /* [ */ || c === 93 /* ] */ || c === 123 /* { */ || c === 125; /* } */
 }
 
 /** JSON text: brackets outside strings. Exact for valid JSON. */
@@ -96,7 +96,10 @@ class YamlScan {
   private lastLf = -1;
   private nextLf = -1;
 
-  constructor(private readonly text: string, private readonly limits: NestingLimits) {
+  constructor(
+    private readonly text: string,
+    private readonly limits: NestingLimits,
+  ) {
     this.n = text.length;
     if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
   }
@@ -142,7 +145,8 @@ class YamlScan {
   }
 
   private deeper(at: number): void {
-    if (this.cols.length + this.flow > this.limits.maxDepth && !this.excess) this.excess = { kind: 'depth', offset: at };
+    if (this.cols.length + this.flow > this.limits.maxDepth && !this.excess)
+      this.excess = { kind: 'depth', offset: at };
   }
 
   /** A block entry (`-`, `?`, `:` or `key:`) at this column: a sibling, or a new collection inside. */

@@ -12,7 +12,23 @@
 //   mapping key into a string, which costs time quadratic in its depth and makes keys megabytes long.
 // - duplicate keys are found with one set per mapping (the `yaml` package compares each key with every
 //   earlier one of its mapping, quadratic in the mapping's size).
-import { Composer, CST, Document, DocumentOptions, isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, Node, ParseOptions, Parser, SchemaOptions, YAMLParseError } from 'yaml';
+import {
+  Composer,
+  CST,
+  Document,
+  DocumentOptions,
+  isAlias,
+  isCollection,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Node,
+  ParseOptions,
+  Parser,
+  SchemaOptions,
+  YAMLParseError,
+} from 'yaml';
 import { NestingExcess, NestingLimits, scanJsonNesting, scanYamlNesting } from './nestingScan';
 
 export const MAX_DEPTH = 100;
@@ -30,7 +46,10 @@ export function limitMessage(excess: NestingExcess, limits: NestingLimits): stri
 
 /** A text over a limit, refused before it was parsed. */
 export class NestingLimitError extends Error {
-  constructor(readonly excess: NestingExcess, limits: NestingLimits) {
+  constructor(
+    readonly excess: NestingExcess,
+    limits: NestingLimits,
+  ) {
     super(limitMessage(excess, limits));
   }
 }
@@ -94,7 +113,12 @@ export function hasValue(doc: Document.Parsed): boolean {
 
 function refusal(excess: NestingExcess, limits: NestingLimits, textLength: number): YamlRead {
   const at = Math.min(excess.offset, Math.max(textLength - 1, 0));
-  return { documents: [], refused: new YAMLParseError([at, at + 1], 'RESOURCE_EXHAUSTION', limitMessage(excess, limits)), excess, entries: 0 };
+  return {
+    documents: [],
+    refused: new YAMLParseError([at, at + 1], 'RESOURCE_EXHAUSTION', limitMessage(excess, limits)),
+    excess,
+    entries: 0,
+  };
 }
 
 function read(text: string, options: ReadOptions, single: boolean): YamlRead {
@@ -108,7 +132,13 @@ function read(text: string, options: ReadOptions, single: boolean): YamlRead {
   const documents: Document.Parsed[] = [];
   for (const doc of single ? composer.compose(tokens, true, text.length) : composer.compose(tokens)) {
     if (single && documents.length) {
-      documents[0].errors.push(new YAMLParseError([doc.range[0], doc.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      documents[0].errors.push(
+        new YAMLParseError(
+          [doc.range[0], doc.range[1]],
+          'MULTIPLE_DOCS',
+          'Source contains multiple documents; please use YAML.parseAllDocuments()',
+        ),
+      );
       break;
     }
     inspect(doc, limits);
@@ -184,11 +214,18 @@ function inspect(doc: Document.Parsed, limits: NestingLimits): void {
       for (const p of node.items) {
         const key = p.key as Node | null;
         if (isCollection(key) || (isAlias(key) && heightOf(key) > 0)) {
-          added.push(new YAMLParseError([start(key), start(key) + 1], 'NON_STRING_KEY', 'a mapping key must be a plain value, not a mapping or list: Kubernetes objects are JSON, whose keys are strings'));
+          added.push(
+            new YAMLParseError(
+              [start(key), start(key) + 1],
+              'NON_STRING_KEY',
+              'a mapping key must be a plain value, not a mapping or list: Kubernetes objects are JSON, whose keys are strings',
+            ),
+          );
         } else {
           const v = isScalar(key) ? key.value : key === null ? null : undefined;
           if (v !== undefined || key === null) {
-            if (seen.has(v)) added.push(new YAMLParseError([start(key), start(key) + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+            if (seen.has(v))
+              added.push(new YAMLParseError([start(key), start(key) + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
             else seen.add(v);
           }
         }
@@ -200,7 +237,13 @@ function inspect(doc: Document.Parsed, limits: NestingLimits): void {
     height.set(node, h + 1);
   }
   if (heightOf(root) > limits.maxDepth) {
-    added.push(new YAMLParseError([start(root), start(root) + 1], 'RESOURCE_EXHAUSTION', `${limitMessage({ kind: 'depth', offset: start(root) }, limits)} once its aliases are expanded`));
+    added.push(
+      new YAMLParseError(
+        [start(root), start(root) + 1],
+        'RESOURCE_EXHAUSTION',
+        `${limitMessage({ kind: 'depth', offset: start(root) }, limits)} once its aliases are expanded`,
+      ),
+    );
   }
   if (added.length) {
     doc.errors.push(...added);

@@ -75,11 +75,13 @@ export class DesiredStateLoader {
       live.add(cacheKey);
       let e = this.files.get(cacheKey);
       if (!e) {
-        const parsed = parseManifestsChecked(f.path, f.text, { maxDepth: MAX_DEPTH, maxEntries: MAX_REVISION_ENTRIES - used });
+        const limits = { maxDepth: MAX_DEPTH, maxEntries: MAX_REVISION_ENTRIES - used };
+        const parsed = parseManifestsChecked(f.path, f.text, limits);
         if (parsed.refused === 'entries') {
           // the revision's budget ran out here: say so once and read no further (nothing of it is applied)
           const err = parsed.errors[0];
-          const message = `the manifests of this revision hold more than ${MAX_REVISION_ENTRIES.toLocaleString('en-US')} keys and list items; files from here on were not read`;
+          const limit = MAX_REVISION_ENTRIES.toLocaleString('en-US');
+          const message = `the manifests of this revision hold more than ${limit} keys and list items; later files were not read`;
           entries.push({ parsed: { ...parsed, errors: [new ManifestError(err.file, err.line, message)] } });
           break;
         }

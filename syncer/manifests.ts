@@ -39,7 +39,11 @@ function listFiles(dir: string): string[] {
  * Parses one file within the shared reader's limits (nesting depth, keys and list items); every syntax error is
  * a ManifestError with its line (all documents are checked, not only the first). `entries` is what it held.
  */
-export function parseManifestsChecked(file: string, text: string, limits: NestingLimits = DEFAULT_LIMITS): { manifests: Manifest[]; errors: ManifestError[]; entries: number; refused?: NestingExcess['kind'] } {
+export function parseManifestsChecked(
+  file: string,
+  text: string,
+  limits: NestingLimits = DEFAULT_LIMITS,
+): { manifests: Manifest[]; errors: ManifestError[]; entries: number; refused?: NestingExcess['kind'] } {
   const manifests: Manifest[] = [];
   const errors: ManifestError[] = [];
   const lines = new LineCounter();
@@ -51,7 +55,9 @@ export function parseManifestsChecked(file: string, text: string, limits: Nestin
   const docs = read.documents;
   for (const doc of docs) {
     if (doc.errors.length) {
-      for (const e of doc.errors) errors.push(new ManifestError(file, lines.linePos(e.pos[0]).line, shortText(e.message.split('\n')[0], 200)));
+      for (const e of doc.errors) {
+        errors.push(new ManifestError(file, lines.linePos(e.pos[0]).line, shortText(e.message.split('\n')[0], 200)));
+      }
       continue;
     }
     let obj: unknown;

@@ -10,11 +10,16 @@ const MAX_MESSAGE = 1000;
 export function summarizeErrors(errors: ManifestErrorStatus[], max = MAX_LISTED_ERRORS): ManifestErrorStatus[] {
   if (errors.length <= max) return errors;
   const next = errors[max];
-  return [...errors.slice(0, max), { file: next.file, line: next.line, message: `and ${errors.length - max} more not listed here` }];
+  return [
+    ...errors.slice(0, max),
+    { file: next.file, line: next.line, message: `and ${errors.length - max} more not listed here` },
+  ];
 }
 
 function cut<T extends { message?: string }>(o: T): T {
-  return o.message !== undefined && o.message.length > MAX_MESSAGE ? { ...o, message: shortText(o.message, MAX_MESSAGE) } : o;
+  return o.message !== undefined && o.message.length > MAX_MESSAGE
+    ? { ...o, message: shortText(o.message, MAX_MESSAGE) }
+    : o;
 }
 
 /** A copy of the status with every message at most 1,000 characters and error lists summarized. */
@@ -26,7 +31,11 @@ export function boundedStatus(st: ApplicationStatus): ApplicationStatus {
     ...(st.resources ? { resources: st.resources.map((r) => (r.health ? { ...r, health: cut(r.health) } : r)) } : {}),
     ...(st.history ? { history: st.history.map(cut) } : {}),
     ...(st.conditions
-      ? { conditions: st.conditions.map((c) => cut({ ...c, ...(c.errors ? { errors: summarizeErrors(c.errors.map(cut)) } : {}) })) }
+      ? {
+          conditions: st.conditions.map((c) =>
+            cut({ ...c, ...(c.errors ? { errors: summarizeErrors(c.errors.map(cut)) } : {}) }),
+          ),
+        }
       : {}),
   };
 }

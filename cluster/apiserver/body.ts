@@ -73,7 +73,9 @@ export function decodeBody(buf: RawBody, contentType: string | undefined): any {
     } catch (e) {
       if (e instanceof NestingLimitError) throw overLimit(e, text);
       // other clients may send YAML under a JSON type
-      if (!yamlish) return readYamlBody(text, () => badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`));
+      if (!yamlish) {
+        return readYamlBody(text, () => badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`));
+      }
     }
   }
   return readYamlBody(text, (e) => badRequest(`error converting YAML to JSON: ${e.message}`));
@@ -97,6 +99,8 @@ function where(text: string, offset: number): string {
 /** Too deep is a bad request (as kube-apiserver's decoders say at 10,000 levels); too many keys is too large. */
 function overLimit(e: NestingLimitError, text: string): ApiError {
   const at = where(text, e.excess.offset);
-  if (e.excess.kind === 'entries') return new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: the body holds ${e.message} (at ${at})`);
+  if (e.excess.kind === 'entries') {
+    return new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: the body holds ${e.message} (at ${at})`);
+  }
   return badRequest(`the request body cannot be decoded: ${e.message} (at ${at})`);
 }

@@ -97,7 +97,8 @@ function firstAlias(doc: Document.Parsed): [number, number] | undefined {
 }
 
 function refused(e: YAMLParseError, text: string): FullParse {
-  return { tree: undefined, value: undefined, errors: [{ start: e.pos[0], end: e.pos[1], message: e.message, code: e.code }], range: [0, text.length] };
+  const error = { start: e.pos[0], end: e.pos[1], message: e.message, code: e.code };
+  return { tree: undefined, value: undefined, errors: [error], range: [0, text.length] };
 }
 
 /** One document's text (no document markers between documents). */

@@ -26,17 +26,31 @@ describe('API server: hostile bodies', function () {
     const u = new URL(t.cluster.url + urlPath);
     const start = Date.now();
     return new Promise((resolve, reject) => {
-      const req = https.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, ca: t.cluster.caCert, headers: { Authorization: `Bearer ${t.cluster.token}`, 'Content-Type': contentType } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString(), ms: Date.now() - start }));
-      });
+      const req = https.request(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: u.pathname + u.search,
+          method,
+          ca: t.cluster.caCert,
+          headers: { Authorization: `Bearer ${t.cluster.token}`, 'Content-Type': contentType },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString(), ms: Date.now() - start }),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
   }
 
-  before(async () => { t = await startTestCluster({ nodes: 1 }); });
+  before(async () => {
+    t = await startTestCluster({ nodes: 1 });
+  });
   after(async () => t?.stop());
 
   it('kubectl apply --server-side of 1,000-deep YAML gets 400 BadRequest twice, and the server still answers', async () => {
@@ -53,8 +67,17 @@ describe('API server: hostile bodies', function () {
   });
 
   it('a 1,000-deep JSON body over HTTPS, as create and as apply, is a 400 naming the line and column', async () => {
-    const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'deepjson' } }).slice(0, -1) + ',"nested":' + '{"a":'.repeat(1000) + '1' + '}'.repeat(1000) + '}';
-    for (const [method, p, type] of [['POST', '/api/v1/namespaces/default/configmaps', 'application/json'], ['PATCH', '/api/v1/namespaces/default/configmaps/deepjson?fieldManager=t', 'application/apply-patch+yaml']]) {
+    const body =
+      JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'deepjson' } }).slice(0, -1) +
+      ',"nested":' +
+      '{"a":'.repeat(1000) +
+      '1' +
+      '}'.repeat(1000) +
+      '}';
+    for (const [method, p, type] of [
+      ['POST', '/api/v1/namespaces/default/configmaps', 'application/json'],
+      ['PATCH', '/api/v1/namespaces/default/configmaps/deepjson?fieldManager=t', 'application/apply-patch+yaml'],
+    ]) {
       const r = await call(method, p, body, type);
       assert.strictEqual(r.status, 400, r.text);
       assert.match(JSON.parse(r.text).message, /nested more than 100 levels deep.*\(at line 1, column \d+\)/);
@@ -63,12 +86,29 @@ describe('API server: hostile bodies', function () {
   });
 
   it('150,000 keys by server-side apply and 180,000 labels by create are refused at once; others are answered meanwhile', async () => {
-    const keys = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'many' }, data: Object.fromEntries(Array.from({ length: 150_000 }, (_, i) => [`k${i}`, 'v'])) };
-    const labels = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'labels', labels: Object.fromEntries(Array.from({ length: 180_000 }, (_, i) => [`l${i}`, 'v'])) } };
+    const keys = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'many' },
+      data: Object.fromEntries(Array.from({ length: 150_000 }, (_, i) => [`k${i}`, 'v'])),
+    };
+    const labels = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'labels',
+        labels: Object.fromEntries(Array.from({ length: 180_000 }, (_, i) => [`l${i}`, 'v'])),
+      },
+    };
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const big = [
-      call('PATCH', '/api/v1/namespaces/default/configmaps/many?fieldManager=t', JSON.stringify(keys), 'application/apply-patch+yaml'),
+      call(
+        'PATCH',
+        '/api/v1/namespaces/default/configmaps/many?fieldManager=t',
+        JSON.stringify(keys),
+        'application/apply-patch+yaml',
+      ),
       call('POST', '/api/v1/namespaces/default/configmaps', JSON.stringify(labels)),
     ];
     const small = call('GET', '/api/v1/namespaces/default/configmaps', '');
@@ -83,25 +123,48 @@ describe('API server: hostile bodies', function () {
     assert.ok(listed.ms < 1000, `the small request took ${listed.ms} ms`);
     assert.ok(delay.max / 1e6 < 1000, `event loop blocked ${delay.max / 1e6} ms`);
     // 50,000 labels are within the limit and are still taken in a couple of seconds
-    const fine = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fine', labels: Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`l${i}`, 'v'])) } };
-    const r = await call('PATCH', '/api/v1/namespaces/default/configmaps/fine?fieldManager=t', JSON.stringify(fine), 'application/apply-patch+yaml');
+    const fine = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'fine', labels: Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`l${i}`, 'v'])) },
+    };
+    const r = await call(
+      'PATCH',
+      '/api/v1/namespaces/default/configmaps/fine?fieldManager=t',
+      JSON.stringify(fine),
+      'application/apply-patch+yaml',
+    );
     assert.strictEqual(r.status, 201, r.text.slice(0, 300));
     assert.ok(r.ms < 5000, `${r.ms} ms`);
   });
 
   it('Secret data that is not base64 is refused as Kubernetes refuses it, and no message shows a Secret value', async () => {
-    const bad = await t.kubectl(['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: Secret\nmetadata: {name: bad64}\ndata:\n  pin: not base64!\n' });
+    const bad = await t.kubectl(['apply', '-f', '-'], {
+      input: 'apiVersion: v1\nkind: Secret\nmetadata: {name: bad64}\ndata:\n  pin: not base64!\n',
+    });
     assert.notStrictEqual(bad.code, 0);
-    assert.match(bad.stderr, /data\.pin: Invalid value: "<secret contents redacted>": illegal base64 data at input byte 3/, bad.stderr);
+    assert.match(
+      bad.stderr,
+      /data\.pin: Invalid value: "<secret contents redacted>": illegal base64 data at input byte 3/,
+      bad.stderr,
+    );
     assert.doesNotMatch(bad.stderr, /not base64!/);
-    const typed = await t.kubectl(['apply', '--server-side', '-f', '-'], { input: 'apiVersion: v1\nkind: Secret\nmetadata: {name: pin}\nstringData:\n  pin: 98765432\n' });
+    const typed = await t.kubectl(['apply', '--server-side', '-f', '-'], {
+      input: 'apiVersion: v1\nkind: Secret\nmetadata: {name: pin}\nstringData:\n  pin: 98765432\n',
+    });
     assert.notStrictEqual(typed.code, 0);
     assert.match(typed.stderr, /stringData\.pin/, typed.stderr);
     assert.doesNotMatch(typed.stderr, /98765432/);
-    const over = await call('POST', '/api/v1/namespaces/default/secrets', JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, data: { pin: 'c2VjcmV0!' } }));
+    const over = await call(
+      'POST',
+      '/api/v1/namespaces/default/secrets',
+      JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, data: { pin: 'c2VjcmV0!' } }),
+    );
     assert.ok(over.status === 400 || over.status === 422, over.text);
     assert.doesNotMatch(over.text, /c2VjcmV0/);
-    const good = await t.kubectl(['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: Secret\nmetadata: {name: good64}\ndata:\n  pin: OTg3NjU0MzI=\n' });
+    const good = await t.kubectl(['apply', '-f', '-'], {
+      input: 'apiVersion: v1\nkind: Secret\nmetadata: {name: good64}\ndata:\n  pin: OTg3NjU0MzI=\n',
+    });
     assert.strictEqual(good.code, 0, good.stderr);
   });
 });

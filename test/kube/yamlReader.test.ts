@@ -60,7 +60,8 @@ describe('yamlReader: limits before parsing', () => {
 
   it('refuses 150,000 JSON keys and 180,000 YAML labels within milliseconds, and reads 90,000', () => {
     const keys = (n: number) => '{' + Array.from({ length: n }, (_, i) => `"k${i}":"v"`).join(',') + '}';
-    const labels = (n: number) => 'metadata:\n  labels:\n' + Array.from({ length: n }, (_, i) => `    k${i}: v`).join('\n') + '\n';
+    const labels = (n: number) =>
+      'metadata:\n  labels:\n' + Array.from({ length: n }, (_, i) => `    k${i}: v`).join('\n') + '\n';
     for (const r of [timed(() => readJson(keys(150_000))), timed(() => readYamlValue(labels(180_000)))]) {
       assert.ok(r.error instanceof NestingLimitError && r.error.excess.kind === 'entries', String(r.error));
       assert.ok(r.ms < 500, `${r.ms} ms`);
@@ -73,14 +74,21 @@ describe('yamlReader: limits before parsing', () => {
     const r = timed(() => readYamlDocuments(text));
     assert.ok(r.ms < 3000, `${r.ms} ms`);
     const errors = r.value!.documents[0].errors;
-    assert.deepStrictEqual(errors.map((e) => [e.code, e.message]), [['DUPLICATE_KEY', 'Map keys must be unique']]);
+    assert.deepStrictEqual(
+      errors.map((e) => [e.code, e.message]),
+      [['DUPLICATE_KEY', 'Map keys must be unique']],
+    );
     assert.strictEqual(text.slice(errors[0].pos[0], errors[0].pos[0] + 3), 'k17');
   });
 
   it('refuses mappings or lists as keys, and alias chains that expand past the depth limit', () => {
     const [doc] = readYamlDocuments('? [a, b]\n: 1\n').documents;
-    assert.deepStrictEqual(doc.errors.map((e) => e.code), ['NON_STRING_KEY']);
-    const chain = 'a: &a ' + '['.repeat(60) + ']'.repeat(60) + '\nb: &b [*a]\nc: ' + '['.repeat(45) + '*b' + ']'.repeat(45) + '\n';
+    assert.deepStrictEqual(
+      doc.errors.map((e) => e.code),
+      ['NON_STRING_KEY'],
+    );
+    const chain =
+      'a: &a ' + '['.repeat(60) + ']'.repeat(60) + '\nb: &b [*a]\nc: ' + '['.repeat(45) + '*b' + ']'.repeat(45) + '\n';
     assert.throws(() => readYamlValue(chain), /once its aliases are expanded/);
   });
 
@@ -92,7 +100,8 @@ describe('yamlReader: limits before parsing', () => {
       const ours = readYamlDocuments(text);
       assert.strictEqual(ours.refused, undefined, file);
       const theirs = parseAllDocuments(text, { uniqueKeys: true });
-      const values = (docs: { errors: unknown[]; toJS(): unknown }[]) => docs.map((d) => (d.errors.length ? 'error' : d.toJS()));
+      const values = (docs: { errors: unknown[]; toJS(): unknown }[]) =>
+        docs.map((d) => (d.errors.length ? 'error' : d.toJS()));
       assert.deepStrictEqual(values(ours.documents), values(Array.isArray(theirs) ? theirs : []), file);
     }
   });
@@ -107,7 +116,8 @@ function tokenDepth(text: string): number {
     const { t, d } = stack.pop()!;
     if (t.type !== 'block-map' && t.type !== 'block-seq' && t.type !== 'flow-collection') continue;
     max = Math.max(max, d + 1);
-    for (const it of t.items as { key?: CST.Token | null; value?: CST.Token }[]) for (const c of [it.key, it.value]) if (c) stack.push({ t: c, d: d + 1 });
+    for (const it of t.items as { key?: CST.Token | null; value?: CST.Token }[])
+      for (const c of [it.key, it.value]) if (c) stack.push({ t: c, d: d + 1 });
   }
   return max;
 }
@@ -137,8 +147,18 @@ describe('yamlReader: the scan before parsing', () => {
 
 describe('base64 as Kubernetes decodes it', () => {
   it('accepts padded base64 with line breaks, and reports the byte Go reports for anything else', () => {
-    for (const ok of ['', 'aGVsbG8=', 'aGk=', 'YWJj', 'YWJj\nZGVm', 'OTg3NjU0MzI=']) assert.strictEqual(base64ErrorOffset(ok), undefined, ok);
-    const bad: [string, number][] = [['not base64!', 3], ['abc', 0], ['a===', 1], ['ab=c', 2], ['ab=', 3], ['abc=x', 4], ['YWJj*', 4], ['é', 0]];
+    for (const ok of ['', 'aGVsbG8=', 'aGk=', 'YWJj', 'YWJj\nZGVm', 'OTg3NjU0MzI='])
+      assert.strictEqual(base64ErrorOffset(ok), undefined, ok);
+    const bad: [string, number][] = [
+      ['not base64!', 3],
+      ['abc', 0],
+      ['a===', 1],
+      ['ab=c', 2],
+      ['ab=', 3],
+      ['abc=x', 4],
+      ['YWJj*', 4],
+      ['é', 0],
+    ];
     for (const [text, offset] of bad) assert.strictEqual(base64ErrorOffset(text), offset, text);
   });
 });

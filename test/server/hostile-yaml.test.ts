@@ -9,7 +9,9 @@ const ROOT = path.join(FIXTURES, 'workspace');
 describe('language server: hostile YAML', function () {
   this.timeout(30_000);
   let client: LspClient;
-  before(async () => { client = await LspClient.start({ root: ROOT }); });
+  before(async () => {
+    client = await LspClient.start({ root: ROOT });
+  });
   after(async () => client?.stop());
 
   it('a 1,000-deep document and 800-deep mapping keys get a nesting diagnostic quickly', async () => {
@@ -23,7 +25,10 @@ describe('language server: hostile YAML', function () {
       await client.open(uri, text);
       const d = await client.waitForDiagnostics(uri);
       assert.ok(Date.now() - start < 5000, `${Date.now() - start} ms`);
-      assert.ok(d.some((x) => /nested more than 100 levels deep/.test(x.message)), JSON.stringify(d.map((x) => x.message)));
+      assert.ok(
+        d.some((x) => /nested more than 100 levels deep/.test(x.message)),
+        JSON.stringify(d.map((x) => x.message)),
+      );
     }
   });
 });

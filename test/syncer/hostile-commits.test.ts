@@ -17,7 +17,11 @@ describe('syncer: hostile commits', function () {
   before(async () => {
     t = await startTestCluster({ nodes: 1, clockSpeed: 10 });
     client = new RestClient(loadKubeConfig(t.cluster.kubeconfig));
-    controller = new ApplicationController({ client, stateDir: tempDir('slipway-hostile-'), log: (app, line) => logs.push(`[${app}] ${line}`) });
+    controller = new ApplicationController({
+      client,
+      stateDir: tempDir('slipway-hostile-'),
+      log: (app, line) => logs.push(`[${app}] ${line}`),
+    });
     await controller.start();
   });
   after(async () => {
@@ -27,26 +31,51 @@ describe('syncer: hostile commits', function () {
     removeScratchDirs();
   });
 
-  const ref = (name: string) => ({ apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, namespace: 'default', name });
+  const ref = (name: string) => ({
+    apiVersion: APPLICATION_API_VERSION,
+    kind: APPLICATION_KIND,
+    namespace: 'default',
+    name,
+  });
 
   async function createApp(name: string, dir: string): Promise<void> {
     await client.apply(
-      { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, metadata: { name, namespace: 'default' }, spec: { source: { repo: dir, branch: 'main', path: 'app' }, destination: { namespace: name }, syncPolicy: { automated: true } } },
+      {
+        apiVersion: APPLICATION_API_VERSION,
+        kind: APPLICATION_KIND,
+        metadata: { name, namespace: 'default' },
+        spec: {
+          source: { repo: dir, branch: 'main', path: 'app' },
+          destination: { namespace: name },
+          syncPolicy: { automated: true },
+        },
+      },
       { fieldManager: 'test', force: true },
     );
   }
 
   const invalidAt = (name: string, sha: string, timeoutMs: number): Promise<ApplicationCondition> =>
-    eventually(async () => {
-      const a: Application = await client.get(ref(name));
-      return a.status?.conditions?.find((c) => c.type === 'InvalidManifest' && c.message.includes(sha.slice(0, 7)));
-    }, timeoutMs, `${name}: InvalidManifest at ${sha.slice(0, 7)}`) as Promise<ApplicationCondition>;
+    eventually(
+      async () => {
+        const a: Application = await client.get(ref(name));
+        return a.status?.conditions?.find((c) => c.type === 'InvalidManifest' && c.message.includes(sha.slice(0, 7)));
+      },
+      timeoutMs,
+      `${name}: InvalidManifest at ${sha.slice(0, 7)}`,
+    ) as Promise<ApplicationCondition>;
 
   it('12 documents with keys nested 800 deep: InvalidManifest in seconds, logged once, status written', async () => {
     const repo = makeRepo(webApp());
     await createApp('deep', repo.dir);
-    await eventually(async () => (await client.get(ref('deep')) as Application).status?.sync?.status === 'Synced', 30_000, 'first sync');
-    const docs = Array.from({ length: 12 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep${i}\ndata:\n  ${'? '.repeat(800)}x\n`);
+    await eventually(
+      async () => ((await client.get(ref('deep'))) as Application).status?.sync?.status === 'Synced',
+      30_000,
+      'first sync',
+    );
+    const docs = Array.from(
+      { length: 12 },
+      (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep${i}\ndata:\n  ${'? '.repeat(800)}x\n`,
+    );
     docs.forEach((d, i) => repo.write(`app/deep${i}.yaml`, d));
     const start = Date.now();
     const sha = repo.commit('deep keys');
@@ -77,10 +106,16 @@ describe('syncer: hostile commits', function () {
   it('a Secret whose stringData holds a number: the status and the log name the field, never the value', async () => {
     const repo = makeRepo(webApp());
     await createApp('secret', repo.dir);
-    repo.write('app/secret.yaml', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: pin\nstringData:\n  pin: 98765432\n');
+    repo.write(
+      'app/secret.yaml',
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: pin\nstringData:\n  pin: 98765432\n',
+    );
     const sha = repo.commit('a pin');
     const cond = await invalidAt('secret', sha, 30_000);
-    assert.deepStrictEqual(cond.errors?.map((e) => [e.file, e.line, e.field]), [['app/secret.yaml', 6, 'stringData.pin']]);
+    assert.deepStrictEqual(
+      cond.errors?.map((e) => [e.file, e.line, e.field]),
+      [['app/secret.yaml', 6, 'stringData.pin']],
+    );
     const app: Application = await client.get(ref('secret'));
     assert.doesNotMatch(JSON.stringify(app.status), /98765432/);
     assert.doesNotMatch(logs.join('\n'), /98765432/);
