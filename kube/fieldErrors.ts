@@ -26,21 +26,29 @@ export interface FieldError {
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
+/** Text echoed in a message (a key, a value): at most `max` characters, saying how much was left out. */
+export function shortText(text: string, max = 100): string {
+  return text.length > max ? `${text.slice(0, max)}... (${text.length - max} more characters)` : text;
+}
+
 /** Kubernetes' field path notation: spec.containers[0].image, metadata.labels[app.kubernetes.io/name]. */
 export function formatFieldPath(path: PathSegment[]): string {
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
-    else if (IDENT.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${seg}]`;
+    else if (IDENT.test(seg)) out += out ? `.${shortText(seg)}` : shortText(seg);
+    else out += `[${shortText(seg)}]`;
   }
   return out;
 }
 
+/** What Kubernetes shows instead of the contents of a Secret. */
+export const REDACTED = '<secret contents redacted>';
+
 function showValue(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return shortText(JSON.stringify(v));
   if (v === undefined) return 'null';
-  const s = JSON.stringify(v);
+  const s = JSON.stringify(v) ?? String(v);
   return s.length > 80 ? s.slice(0, 77) + '...' : s;
 }
 

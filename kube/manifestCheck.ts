@@ -2,7 +2,7 @@
 // share: schema validation (built-in schema or a CRD's openAPIV3Schema), then the API server's semantic
 // checks on a defaulted copy, one cause per field.
 import { applyDefaults } from './defaults';
-import { FieldError, formatFieldPath } from './fieldErrors';
+import { FieldError, formatFieldPath, REDACTED } from './fieldErrors';
 import { validateSemantics } from './semantics';
 import { validateAgainstSchema } from './crdSchema';
 import { hasBuiltinSchema, validateObject, ValidationResult } from './validation';
@@ -59,5 +59,14 @@ export function checkManifest(obj: any, opts: ManifestCheckOptions = {}): Manife
       errors.push(e);
     }
   }
-  return { errors, unknownFields: result.unknownFields, ...(malformed ? { malformed } : {}) };
+  const shown = withoutSecretValues(obj, errors);
+  return { errors: shown, unknownFields: result.unknownFields, ...(malformed ? { malformed } : {}) };
+}
+
+/** A Secret's data never appears in a message (Kubernetes' messages omit it too): its values are redacted. */
+function withoutSecretValues(obj: unknown, errors: FieldError[]): FieldError[] {
+  const o = obj as { kind?: unknown; apiVersion?: unknown } | null | undefined;
+  if (o?.kind !== 'Secret' || o?.apiVersion !== 'v1') return errors;
+  const secret = (e: FieldError) => (e.path[0] === 'data' || e.path[0] === 'stringData') && e.value !== undefined;
+  return errors.map((e) => (secret(e) ? { ...e, value: REDACTED } : e));
 }

@@ -22,6 +22,8 @@ import { LiveState } from './liveState';
 import { compare, Comparison } from './resourceStatus';
 import { needsPods } from './health';
 import { syncResources, uniqueTypes } from './sync';
+import { boundedStatus, summarizeErrors } from './statusSize';
+import { shortText } from '../kube/fieldErrors';
 
 export interface RunnerDeps {
   client: RestClient;
@@ -97,6 +99,9 @@ export class ApplicationRunner {
   /** resource key → the resourceVersion a self-heal left it at */
   private readonly healedAt = new Map<string, string>();
   private firstPass = true;
+  /** what was last logged as a failed pass, and the revision whose invalid manifests were logged: each once */
+  private loggedFailure = '';
+  private loggedInvalid = '';
   /** resolves when the current pass (and any it triggered) ends; for tests and `slipway up` */
   private idle: Promise<void> = Promise.resolve();
 
@@ -154,8 +159,11 @@ export class ApplicationRunner {
         this.dirty = false;
         try {
           await this.reconcile();
+          this.loggedFailure = '';
         } catch (e) {
-          this.log(`reconcile failed: ${(e as Error).message}`);
+          const failure = shortText((e as Error).message, 300);
+          if (failure !== this.loggedFailure) this.log(`reconcile failed: ${failure}`);
+          this.loggedFailure = failure;
           clearTimeout(this.retryTimer);
           this.retryTimer = setTimeout(() => this.schedule(0), 2000);
         }
@@ -231,7 +239,8 @@ export class ApplicationRunner {
     st.reconciledAt = now();
     st.observedGeneration = (this.app.metadata as any).generation;
     // replace the whole status: a merge patch could not remove fields (a cleared pin, a resolved condition)
-    const updated = await this.deps.client.request('PATCH', await this.deps.client.path(this.ref(), 'status'), [{ op: 'add', path: '/status', value: st }], 'application/json-patch+json');
+    const value = boundedStatus(st);
+    const updated = await this.deps.client.request('PATCH', await this.deps.client.path(this.ref(), 'status'), [{ op: 'add', path: '/status', value }], 'application/json-patch+json');
     this.lastWritten = deepClone(st);
     if (updated?.metadata) {
       this.app = updated;
@@ -310,11 +319,14 @@ export class ApplicationRunner {
     if (desired.problems.length) {
       const files = new Set(desired.problems.map((p) => p.file)).size;
       const message = `${desired.problems.length} invalid manifest field${desired.problems.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} at ${short(target)}; nothing of it is applied${st.lastGoodRevision ? ` and ${short(st.lastGoodRevision)} stays live` : ''}`;
-      setCondition(st, 'InvalidManifest', 'ValidationFailed', message, desired.problems.slice(0, 50));
+      setCondition(st, 'InvalidManifest', 'ValidationFailed', message, summarizeErrors(desired.problems));
       if (policy.automated && last?.revision !== target) {
         const info = await this.commitInfo(target);
         this.addHistory(st, { revision: target, subject: info.subject, author: info.author, startedAt: now(), finishedAt: now(), result: 'Failed', trigger: 'commit', message: `${NOT_APPLIED} ${message}` });
-        for (const p of desired.problems) this.log(`error ${p.file}:${p.line}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
+      }
+      if (this.loggedInvalid !== target) {
+        this.loggedInvalid = target;
+        for (const p of summarizeErrors(desired.problems, 20)) this.log(`error ${p.file}:${p.line}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
       }
       await this.updateComparison(st, st.lastGoodRevision ? await this.desired(st.lastGoodRevision) : undefined, target);
       return;
@@ -484,7 +496,7 @@ export class ApplicationRunner {
         const revision = op.sync.revision ? await this.resolveRevision(source, op.sync.revision) : st.pinned?.revision ?? (await source.tip());
         const desired = await this.desired(revision);
         if (desired.problems.length) {
-          setCondition(st, 'InvalidManifest', 'ValidationFailed', `${desired.problems.length} invalid manifest fields at ${short(revision)}; nothing of it is applied`, desired.problems.slice(0, 50));
+          setCondition(st, 'InvalidManifest', 'ValidationFailed', `${desired.problems.length} invalid manifest fields at ${short(revision)}; nothing of it is applied`, summarizeErrors(desired.problems));
           throw new Error(`${short(revision)} has invalid manifests; nothing applied (see \`slipway status\`)`);
         }
         await this.performSync(st, desired, 'sync');

@@ -5,7 +5,8 @@ import { INSTANCE_LABEL, ManifestErrorStatus, TRACKING_ANNOTATION } from '../kub
 import { deepClone } from '../kube/objects';
 import { splitApiVersion } from '../kube/registry';
 import { SourceFile } from './git/source';
-import { Manifest, parseManifestsChecked } from './manifests';
+import { Manifest, ManifestError, parseManifestsChecked } from './manifests';
+import { MAX_DEPTH } from '../kube/yamlReader';
 import { waveOf } from './plan';
 import { checkEach, CustomKinds, customKindsOf, duplicates, isNamespaced } from './validate';
 
@@ -55,6 +56,12 @@ interface FileEntry {
   prepared?: { key: string; resources: DesiredResource[] };
 }
 
+/**
+ * Keys and list items the manifests of one revision may hold, so that reading a commit takes seconds at most
+ * (a 2,000-manifest repository holds about 80,000).
+ */
+export const MAX_REVISION_ENTRIES = 500_000;
+
 export class DesiredStateLoader {
   /** by blob id and path: a resync re-reads, re-checks and re-prepares only the files that changed */
   private readonly files = new Map<string, FileEntry>();
@@ -62,11 +69,25 @@ export class DesiredStateLoader {
   build(revision: string, files: SourceFile[], opts: PrepareOptions): DesiredState {
     const entries: FileEntry[] = [];
     const live = new Set<string>();
+    let used = 0;
     for (const f of files) {
       const cacheKey = `${f.blob}:${f.path}`;
       live.add(cacheKey);
       let e = this.files.get(cacheKey);
-      if (!e) this.files.set(cacheKey, (e = { parsed: parseManifestsChecked(f.path, f.text) }));
+      if (!e) {
+        const limits = { maxDepth: MAX_DEPTH, maxEntries: MAX_REVISION_ENTRIES - used };
+        const parsed = parseManifestsChecked(f.path, f.text, limits);
+        if (parsed.refused === 'entries') {
+          // the revision's budget ran out here: say so once and read no further (nothing of it is applied)
+          const err = parsed.errors[0];
+          const limit = MAX_REVISION_ENTRIES.toLocaleString('en-US');
+          const message = `the manifests of this revision hold more than ${limit} keys and list items; later files were not read`;
+          entries.push({ parsed: { ...parsed, errors: [new ManifestError(err.file, err.line, message)] } });
+          break;
+        }
+        this.files.set(cacheKey, (e = { parsed }));
+      }
+      used += e.parsed.entries;
       entries.push(e);
     }
     for (const k of this.files.keys()) if (!live.has(k)) this.files.delete(k);

@@ -3,7 +3,10 @@
 // turned back into the file line a user must fix.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Document, isMap, isNode, isSeq, LineCounter, parseAllDocuments, Node } from 'yaml';
+import { isMap, isNode, isSeq, LineCounter, Node } from 'yaml';
+import { shortText } from '../kube/fieldErrors';
+import { DEFAULT_LIMITS, documentValue, readYamlDocuments } from '../kube/yamlReader';
+import { NestingExcess, NestingLimits } from '../kube/nestingScan';
 
 export interface Manifest {
   file: string;
@@ -32,27 +35,36 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
-/** Parses one file; every syntax error is a ManifestError with its line (all documents are checked, not only the first). */
-export function parseManifestsChecked(file: string, text: string): { manifests: Manifest[]; errors: ManifestError[] } {
+/**
+ * Parses one file within the shared reader's limits (nesting depth, keys and list items); every syntax error is
+ * a ManifestError with its line (all documents are checked, not only the first). `entries` is what it held.
+ */
+export function parseManifestsChecked(
+  file: string,
+  text: string,
+  limits: NestingLimits = DEFAULT_LIMITS,
+): { manifests: Manifest[]; errors: ManifestError[]; entries: number; refused?: NestingExcess['kind'] } {
   const manifests: Manifest[] = [];
   const errors: ManifestError[] = [];
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { uniqueKeys: true, lineCounter: lines, prettyErrors: false }) as Document[] | { errors: unknown[] };
-  if (!Array.isArray(docs)) {
-    errors.push(new ManifestError(file, 1, 'not a YAML stream'));
-    return { manifests, errors };
+  const read = readYamlDocuments(text, { lineCounter: lines, prettyErrors: false, limits });
+  if (read.refused) {
+    errors.push(new ManifestError(file, lines.linePos(read.refused.pos[0]).line, read.refused.message));
+    return { manifests, errors, entries: read.entries, refused: read.excess?.kind };
   }
+  const docs = read.documents;
   for (const doc of docs) {
     if (doc.errors.length) {
-      for (const e of doc.errors) errors.push(new ManifestError(file, lines.linePos(e.pos[0]).line, e.message.split('\n')[0]));
+      for (const e of doc.errors) {
+        errors.push(new ManifestError(file, lines.linePos(e.pos[0]).line, shortText(e.message.split('\n')[0], 200)));
+      }
       continue;
     }
     let obj: unknown;
     try {
-      // aliases are capped so a YAML bomb cannot exhaust memory
-      obj = doc.toJS({ maxAliasCount: 100 });
+      obj = documentValue(doc);
     } catch (e) {
-      errors.push(new ManifestError(file, lines.linePos(doc.range?.[0] ?? 0).line, (e as Error).message));
+      errors.push(new ManifestError(file, lines.linePos(doc.range?.[0] ?? 0).line, shortText((e as Error).message, 200)));
       continue;
     }
     if (obj === null || obj === undefined) continue;
@@ -74,7 +86,7 @@ export function parseManifestsChecked(file: string, text: string): { manifests: 
       manifests.push({ file, line, object: o, node: doc.contents as Node, lines });
     }
   }
-  return { manifests, errors };
+  return { manifests, errors, entries: read.entries };
 }
 
 /** Parses one file, throwing the first syntax error. */

@@ -99,14 +99,22 @@ export class FieldSet {
     return out;
   }
 
+  /** A deep copy (sets are changed in place while they are built). */
+  private copy(): FieldSet {
+    const out = new FieldSet();
+    out.member = this.member;
+    for (const [el, c] of this.children) out.children.set(el, c.copy());
+    return out;
+  }
+
   union(other: FieldSet): FieldSet {
     const out = new FieldSet();
     out.member = this.member || other.member;
-    for (const el of new Set([...this.children.keys(), ...other.children.keys()])) {
-      const a = this.children.get(el);
+    for (const [el, a] of this.children) {
       const b = other.children.get(el);
-      out.children.set(el, a && b ? a.union(b) : (a ?? b)!.union(new FieldSet()));
+      out.children.set(el, b ? a.union(b) : a.copy());
     }
+    for (const [el, b] of other.children) if (!this.children.has(el)) out.children.set(el, b.copy());
     return out;
   }
 
@@ -115,7 +123,7 @@ export class FieldSet {
     out.member = this.member && !other.member;
     for (const [el, a] of this.children) {
       const b = other.children.get(el);
-      const d = b ? a.difference(b) : a.union(new FieldSet());
+      const d = b ? a.difference(b) : a.copy();
       if (!d.isEmpty()) out.children.set(el, d);
     }
     return out;

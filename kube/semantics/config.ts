@@ -1,11 +1,19 @@
 // ConfigMaps and Secrets: keys, sizes, the keys each Secret type needs, and immutability.
 
-import { FieldError } from '../fieldErrors';
+import { base64ErrorOffset } from '../base64';
+import { FieldError, REDACTED } from '../fieldErrors';
 import { isConfigMapKey } from '../names';
 import { forbidden, immutable, invalid, invalidEach, Json, obj, required, semanticEqual, str, tooLong } from './util';
 
 export const MAX_DATA_SIZE = 1024 * 1024;
 const IMMUTABLE_WHEN_SET = 'field is immutable when `immutable` is set';
+
+/** A value Kubernetes cannot decode as base64; `shown` stands for it in the message (never a Secret's data). */
+function notBase64(path: string[], value: unknown, shown: unknown): FieldError[] {
+  if (typeof value !== 'string') return [];
+  const offset = base64ErrorOffset(value);
+  return offset === undefined ? [] : [invalid(path, shown, `illegal base64 data at input byte ${offset}`)];
+}
 
 /** Byte length of a base64 value once decoded, as the API server counts it. */
 function decodedLength(v: unknown): number {
@@ -24,6 +32,7 @@ export function validateConfigMap(o: Json): FieldError[] {
   }
   for (const [key, value] of Object.entries(binary)) {
     errs.push(...invalidEach(['binaryData', key], key, isConfigMapKey(key)));
+    errs.push(...notBase64(['binaryData', key], value, value));
     if (key in data) errs.push(invalid(['binaryData', key], key, 'duplicate of key present in data'));
     size += decodedLength(value);
   }
@@ -55,6 +64,7 @@ export function validateSecret(o: Json): FieldError[] {
   let size = 0;
   for (const [key, value] of Object.entries(data)) {
     errs.push(...invalidEach(['data', key], key, isConfigMapKey(key)));
+    errs.push(...notBase64(['data', key], value, REDACTED));
     if (!(key in stringData)) size += decodedLength(value);
   }
   for (const [key, value] of Object.entries(stringData)) {
@@ -75,7 +85,7 @@ export function validateSecret(o: Json): FieldError[] {
   } else {
     for (const key of SECRET_REQUIRED_KEYS[type] ?? []) {
       if (!has(key)) errs.push(required(['data', key]));
-      else if (key.startsWith('.docker') && !isJson(text(key))) errs.push(invalid(['data', key], '<secret contents redacted>', 'must be valid JSON'));
+      else if (key.startsWith('.docker') && !isJson(text(key))) errs.push(invalid(['data', key], REDACTED, 'must be valid JSON'));
     }
   }
   return errs;

@@ -1,7 +1,8 @@
-// The full YAML parser (the `yaml` package) for documents the fast parser leaves alone: it reports
-// syntax errors and duplicate keys with their positions, and caps alias expansion.
+// The full YAML parser (the `yaml` package, through kube/yamlReader and its limits) for documents the fast
+// parser leaves alone: it reports syntax errors and duplicate keys with their positions, and caps alias expansion.
 
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, YAMLParseError } from 'yaml';
+import { documentValue, hasValue, MAX_ALIAS_COUNT, readYamlDocument, readYamlDocuments } from '../../kube/yamlReader';
 import { YNode, YPair } from './yamlTree';
 
 export interface SyntaxProblem {
@@ -20,11 +21,10 @@ export interface FullParse {
   range: [number, number];
 }
 
-/** Aliases a document may expand; YAML "billion laughs" documents blow past this at once. */
-export const MAX_ALIAS_COUNT = 100;
+export { MAX_ALIAS_COUNT };
 const MAX_DEPTH = 500;
 
-const OPTIONS = { uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, logLevel: 'error' as const, lineCounter: undefined as LineCounter | undefined };
+const OPTIONS = { prettyErrors: false, keepSourceTokens: false, logLevel: 'error' as const };
 
 function convert(node: unknown, depth: number, fallbackAt: number): YNode {
   if (depth > MAX_DEPTH) return { kind: 'scalar', start: fallbackAt, end: fallbackAt, value: undefined };
@@ -70,7 +70,9 @@ function fromDocument(doc: Document.Parsed, textLength: number): FullParse {
   let value: unknown;
   try {
     tree = doc.contents == null ? undefined : convert(doc.contents, 0, doc.range[0]);
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    // a document over the reader's limits or with a mapping or list as a key has no value (building one is
+    // what costs seconds)
+    value = hasValue(doc) ? documentValue(doc) : undefined;
   } catch (e) {
     value = undefined;
     const at = firstAlias(doc) ?? [doc.range[0], doc.range[0]];
@@ -94,10 +96,16 @@ function firstAlias(doc: Document.Parsed): [number, number] | undefined {
   return found;
 }
 
+function refused(e: YAMLParseError, text: string): FullParse {
+  const error = { start: e.pos[0], end: e.pos[1], message: e.message, code: e.code };
+  return { tree: undefined, value: undefined, errors: [error], range: [0, text.length] };
+}
+
 /** One document's text (no document markers between documents). */
 export function parseFull(text: string): FullParse {
   try {
-    return fromDocument(parseDocument(text, OPTIONS) as Document.Parsed, text.length);
+    const read = readYamlDocument(text, OPTIONS);
+    return read.refused ? refused(read.refused, text) : fromDocument(read.documents[0], text.length);
   } catch (e) {
     return { tree: undefined, value: undefined, errors: [{ start: 0, end: Math.min(text.length, 1), message: `YAML could not be read: ${(e as Error).message}`, code: 'UNREADABLE' }], range: [0, text.length] };
   }
@@ -106,12 +114,10 @@ export function parseFull(text: string): FullParse {
 /** A whole file with directives or document end markers, which splitting by lines cannot follow. */
 export function parseFullStream(text: string): FullParse[] {
   try {
-    const docs = parseAllDocuments(text, OPTIONS);
-    if (!Array.isArray(docs)) {
-      // an empty stream (comments only) holds no document
-      return [];
-    }
-    return docs.map((d) => fromDocument(d as Document.Parsed, text.length));
+    const read = readYamlDocuments(text, OPTIONS);
+    if (read.refused) return [refused(read.refused, text)];
+    // an empty stream (comments only) holds no document
+    return read.documents.map((d) => fromDocument(d, text.length));
   } catch (e) {
     return [{ tree: undefined, value: undefined, errors: [{ start: 0, end: Math.min(text.length, 1), message: `YAML could not be read: ${(e as Error).message}`, code: 'UNREADABLE' }], range: [0, text.length] }];
   }
