@@ -30,6 +30,10 @@ export interface ApplicationSource {
   branch?: string;
   /** folder inside the repository, default the root */
   path?: string;
+  kustomize?: {
+    /** let kustomizations use remote bases (URLs, git addresses), which are then fetched (default false) */
+    allowRemoteBases?: boolean;
+  };
 }
 
 export interface SyncPolicy {
@@ -167,6 +171,15 @@ const applicationSchema = {
             repo: { type: 'string', minLength: 1, description: 'A local path (work tree or bare repository) or a git URL.' },
             branch: { type: 'string', description: "Branch to follow; default the repository's current or default branch." },
             path: { type: 'string', description: 'Folder inside the repository holding the manifests; default the root.' },
+            kustomize: {
+              type: 'object',
+              properties: {
+                allowRemoteBases: {
+                  type: 'boolean',
+                  description: 'Let kustomizations use remote bases (URLs, git addresses), fetched when rendering (default false: only paths inside the repository).',
+                },
+              },
+            },
           },
         },
         destination: {

@@ -13,6 +13,8 @@ export interface ControllerOptions {
   log?: (app: string, line: string) => void;
   fetchIntervalMs?: number;
   waveTimeoutMs?: number;
+  /** how long rendering a kustomization may take; default 60 s */
+  renderTimeoutMs?: number;
 }
 
 export class ApplicationController {
@@ -51,6 +53,7 @@ export class ApplicationController {
       log: this.opts.log ?? (() => undefined),
       fetchIntervalMs: this.opts.fetchIntervalMs,
       waveTimeoutMs: this.opts.waveTimeoutMs,
+      renderTimeoutMs: this.opts.renderTimeoutMs,
     };
     this.informer = new Informer(this.opts.client, type, { namespace: this.opts.namespace }, (event, obj: Application) => {
       const key = `${obj.metadata.namespace}/${obj.metadata.name}`;

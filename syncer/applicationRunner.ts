@@ -16,7 +16,7 @@ import {
 } from '../kube/application';
 import { deepClone, deepEqual } from '../kube/objects';
 import { DesiredState, DesiredStateLoader } from './desiredState';
-import { CommitInfo, GitSource, SourceError } from './git/source';
+import { CommitInfo, GitSource, RenderCancelled, SourceError, SourceFile } from './git/source';
 import { KubeApiError, RestClient } from './kube/restClient';
 import { LiveState } from './liveState';
 import { compare, Comparison } from './resourceStatus';
@@ -30,6 +30,8 @@ export interface RunnerDeps {
   log: (app: string, line: string) => void;
   fetchIntervalMs?: number;
   waveTimeoutMs?: number;
+  /** how long rendering a kustomization may take; default 60 s */
+  renderTimeoutMs?: number;
   /** the cluster's CRDs, kept current by a watch the controller shares among apps */
   crds?: () => any[];
 }
@@ -94,6 +96,8 @@ export class ApplicationRunner {
   /** the Application generation whose spec.operation was last carried out */
   private handledGeneration = 0;
   private readonly commits = new Map<string, CommitInfo>();
+  /** the revision whose files are being read (and kustomizations rendered) now */
+  private rendering?: { revision: string; abort: AbortController };
   /** resource key → the resourceVersion a self-heal left it at */
   private readonly healedAt = new Map<string, string>();
   private firstPass = true;
@@ -181,8 +185,15 @@ export class ApplicationRunner {
     this.sourceKey = key;
     try {
       if (!spec?.repo) throw new Error('spec.source.repo is required: a local path or a git URL');
-      this.source = await GitSource.open({ repo: spec.repo, branch: spec.branch, path: spec.path }, { stateDir: this.deps.stateDir, fetchIntervalMs: this.deps.fetchIntervalMs });
-      this.stopWatch = this.source.watch(() => this.schedule(0));
+      this.source = await GitSource.open(
+        { repo: spec.repo, branch: spec.branch, path: spec.path, allowRemoteBases: spec.kustomize?.allowRemoteBases === true },
+        { stateDir: this.deps.stateDir, fetchIntervalMs: this.deps.fetchIntervalMs, renderTimeoutMs: this.deps.renderTimeoutMs },
+      );
+      const source = this.source;
+      this.stopWatch = source.watch(() => {
+        void this.cancelStaleRender(source);
+        this.schedule(0);
+      });
       this.sourceError = '';
       clearCondition(st, 'SourceError');
       return this.source;
@@ -203,7 +214,14 @@ export class ApplicationRunner {
     const key = `${revision}|${crds.map((c) => `${c.metadata?.uid}@${c.metadata?.generation}`).join(',')}`;
     const cached = this.desiredCache.get(key);
     if (cached) return cached;
-    const files = await this.source!.files(revision);
+    const rendering = { revision, abort: new AbortController() };
+    this.rendering = rendering;
+    let files: SourceFile[];
+    try {
+      files = await this.source!.files(revision, rendering.abort.signal);
+    } finally {
+      if (this.rendering === rendering) this.rendering = undefined;
+    }
     const d = this.loader.build(revision, files, {
       app: { name: this.app.metadata.name, namespace: this.namespace },
       namespace: this.destination,
@@ -213,6 +231,17 @@ export class ApplicationRunner {
     if (this.desiredCache.size > 8) this.desiredCache.delete(this.desiredCache.keys().next().value!);
     this.desiredCache.set(key, d);
     return d;
+  }
+
+  /** A render of a revision the branch has moved past is stopped, so the new tip need not wait for it. */
+  private async cancelStaleRender(source: GitSource): Promise<void> {
+    const r = this.rendering;
+    if (!r || this.app.status?.pinned) return;
+    const tip = await source.tip().catch(() => undefined);
+    if (tip && tip !== r.revision && this.rendering === r) {
+      this.log(`${short(tip)} arrived while ${short(r.revision)} was rendering: that render is stopped`);
+      r.abort.abort();
+    }
   }
 
   private async commitInfo(sha: string): Promise<CommitInfo> {
@@ -293,6 +322,8 @@ export class ApplicationRunner {
     } catch (e) {
       // the branch or folder went away, the repository moved: say so where users look, and try again
       if (!(e instanceof SourceError)) throw e;
+      // a newer commit stopped this pass's render: the pass it scheduled takes over
+      if (e instanceof RenderCancelled) return;
       setCondition(st, 'SourceError', 'SourceUnavailable', e.message);
       st.sync = { ...st.sync, status: 'Unknown' };
       clearTimeout(this.retryTimer);
