@@ -108,6 +108,8 @@ export interface HistoryEntry {
   /** commit (a new revision), sync (asked for), rollback, autoRollback, selfHeal */
   trigger: string;
   message?: string;
+  /** automatic retries of this attempt (each updates the entry in place rather than adding one) */
+  retries?: number;
 }
 
 export interface ApplicationStatus {
@@ -127,6 +129,8 @@ export interface ApplicationStatus {
     finishedAt?: string;
     revision?: string;
     requestId?: string;
+    /** when a failed sync is tried again (back-off: 5 s doubling up to 3 min; a new commit resets it) */
+    nextRetryAt?: string;
   };
   conditions?: ApplicationCondition[];
   history?: HistoryEntry[];
@@ -227,7 +231,7 @@ const applicationSchema = {
         },
         operationState: {
           type: 'object',
-          properties: { operation: str, phase: str, message: str, startedAt: str, finishedAt: str, revision: str, requestId: str },
+          properties: { operation: str, phase: str, message: str, startedAt: str, finishedAt: str, revision: str, requestId: str, nextRetryAt: str },
         },
         conditions: {
           type: 'array',
@@ -261,6 +265,7 @@ const applicationSchema = {
               health: str,
               trigger: str,
               message: str,
+              retries: int,
             },
           },
         },

@@ -4,6 +4,7 @@ import { Application, APPLICATION_API_VERSION, APPLICATION_KIND } from '../kube/
 import { ApplicationRunner, RunnerDeps } from './applicationRunner';
 import { Informer } from './kube/informer';
 import { RestClient } from './kube/restClient';
+import { Backoff } from './retryBackoff';
 
 export interface ControllerOptions {
   client: RestClient;
@@ -15,6 +16,8 @@ export interface ControllerOptions {
   waveTimeoutMs?: number;
   /** how long rendering a kustomization may take; default 60 s */
   renderTimeoutMs?: number;
+  /** back-off between retries of a failed sync; default 5 s doubling up to 3 min */
+  retryBackoff?: Backoff;
 }
 
 export class ApplicationController {
@@ -54,6 +57,7 @@ export class ApplicationController {
       fetchIntervalMs: this.opts.fetchIntervalMs,
       waveTimeoutMs: this.opts.waveTimeoutMs,
       renderTimeoutMs: this.opts.renderTimeoutMs,
+      retryBackoff: this.opts.retryBackoff,
     };
     this.informer = new Informer(this.opts.client, type, { namespace: this.opts.namespace }, (event, obj: Application) => {
       const key = `${obj.metadata.namespace}/${obj.metadata.name}`;

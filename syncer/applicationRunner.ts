@@ -22,6 +22,7 @@ import { LiveState } from './liveState';
 import { compare, Comparison } from './resourceStatus';
 import { needsPods } from './health';
 import { syncResources, uniqueTypes } from './sync';
+import { Backoff, nextRetryTime } from './retryBackoff';
 
 export interface RunnerDeps {
   client: RestClient;
@@ -32,11 +33,12 @@ export interface RunnerDeps {
   waveTimeoutMs?: number;
   /** how long rendering a kustomization may take; default 60 s */
   renderTimeoutMs?: number;
+  /** back-off between retries of a failed sync; default 5 s doubling up to 3 min */
+  retryBackoff?: Backoff;
   /** the cluster's CRDs, kept current by a watch the controller shares among apps */
   crds?: () => any[];
 }
 
-const RETRY_FAILED_SYNC_MS = 30_000;
 const RUNNING_STATUS_AFTER_MS = 250;
 const NOT_APPLIED = 'not applied:';
 
@@ -101,6 +103,8 @@ export class ApplicationRunner {
   /** resource key → the resourceVersion a self-heal left it at */
   private readonly healedAt = new Map<string, string>();
   private firstPass = true;
+  /** the Degraded revision whose automatic rollback failed */
+  private autoRollbackFailedFor?: string;
   /** resolves when the current pass (and any it triggered) ends; for tests and `slipway up` */
   private idle: Promise<void> = Promise.resolve();
 
@@ -351,16 +355,41 @@ export class ApplicationRunner {
       return;
     }
     clearCondition(st, 'InvalidManifest');
-    const retryDue = last?.revision === target && last.result === 'Failed' && !last.message?.startsWith(NOT_APPLIED) && Date.now() - Date.parse(last.finishedAt ?? last.startedAt) > RETRY_FAILED_SYNC_MS;
-    if (policy.automated && !st.pinned && (last?.revision !== target || retryDue)) {
-      await this.performSync(st, desired, 'commit');
+    const failed = this.failedAttempt(st, target);
+    if (policy.automated && !st.pinned && (last?.revision !== target || (failed && Date.now() >= nextRetryTime(failed, this.deps.retryBackoff)))) {
+      // a retry updates the attempt's entry, so retries never push good entries out of the history
+      await this.performSync(st, desired, 'commit', undefined, failed);
+    } else {
+      await this.compareAndHeal(st, desired, target, last);
+    }
+    await this.maybeAutoRollback(st, source);
+    this.scheduleRetry(st, target);
+  }
+
+  /** The latest history entry when it is a failed attempt to apply `target` (not a rejected one: nothing to retry). */
+  private failedAttempt(st: ApplicationStatus, target: string): HistoryEntry | undefined {
+    const last = st.history?.[st.history.length - 1];
+    return last && last.revision === target && last.result === 'Failed' && !last.message?.startsWith(NOT_APPLIED) ? last : undefined;
+  }
+
+  /** A failed automated sync is tried again on a timer, with back-off; the time is shown in operationState. */
+  private scheduleRetry(st: ApplicationStatus, target: string): void {
+    const failed = this.failedAttempt(st, target);
+    const op = st.operationState;
+    if (!failed || st.pinned || !syncPolicyOf(this.app).automated) {
+      if (op?.nextRetryAt) delete op.nextRetryAt;
       return;
     }
+    const at = nextRetryTime(failed, this.deps.retryBackoff);
+    if (op && op.revision === target) op.nextRetryAt = new Date(at).toISOString();
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.schedule(0), Math.max(0, at - Date.now()));
+  }
+
+  /** Compares without syncing, and reverts drift when self-heal is on. */
+  private async compareAndHeal(st: ApplicationStatus, desired: DesiredState, target: string, last: HistoryEntry | undefined): Promise<void> {
+    const policy = syncPolicyOf(this.app);
     const cmp = await this.updateComparison(st, desired, target);
-    if (last?.revision === target && last.result === 'Failed' && !last.message?.startsWith(NOT_APPLIED)) {
-      clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => this.schedule(0), RETRY_FAILED_SYNC_MS);
-    }
     if (policy.selfHeal && cmp.outOfSync.size && st.operationState?.phase !== 'Running' && (!last || last.revision === target)) {
       // a resource that still differs right after we applied it cannot be healed by applying it again
       const byKey = new Map(desired.resources.map((r) => [r.key, r]));
@@ -381,7 +410,6 @@ export class ApplicationRunner {
         await this.updateComparison(st, desired, target);
       }
     }
-    await this.maybeAutoRollback(st, source);
   }
 
   /** Refreshes resources, health, sync status and the latest history entry's health; returns the comparison. */
@@ -398,10 +426,15 @@ export class ApplicationRunner {
     if (latest && desired && latest.revision === desired.revision && latest.result === 'Succeeded' && (latest.health === 'Progressing' || latest.health === 'Missing' || latest.health === 'Unknown' || latest.health === undefined)) {
       if (cmp.health.status !== latest.health) latest.health = cmp.health.status;
     }
-    st.autoSync = st.pinned ? `Paused: pinned to #${st.pinned.id} (slipway resume)` : policy.automated ? 'On' : 'Off';
+    this.showPin(st);
+    return cmp;
+  }
+
+  /** autoSync and the Pinned condition say whether the app follows its branch. */
+  private showPin(st: ApplicationStatus): void {
+    st.autoSync = st.pinned ? `Paused: pinned to #${st.pinned.id} (slipway resume)` : syncPolicyOf(this.app).automated ? 'On' : 'Off';
     if (st.pinned) setCondition(st, 'Pinned', 'RolledBack', pinnedMessage(st, this.source?.branch ?? 'the branch'));
     else clearCondition(st, 'Pinned');
-    return cmp;
   }
 
   private addHistory(st: ApplicationStatus, e: Omit<HistoryEntry, 'id'>): HistoryEntry {
@@ -413,7 +446,8 @@ export class ApplicationRunner {
     return entry;
   }
 
-  private async performSync(st: ApplicationStatus, desired: DesiredState, trigger: string, message?: string): Promise<HistoryEntry> {
+  /** Syncs `desired` and records it: a new history entry, or `retryOf` updated in place when this retries it. */
+  private async performSync(st: ApplicationStatus, desired: DesiredState, trigger: string, message?: string, retryOf?: HistoryEntry): Promise<HistoryEntry> {
     const startedAt = now();
     const info = await this.commitInfo(desired.revision);
     st.operationState = { operation: trigger, phase: 'Running', startedAt, revision: desired.revision, message: `syncing ${short(desired.revision)}: ${info.subject}` };
@@ -421,7 +455,8 @@ export class ApplicationRunner {
     const running = deepClone(st);
     let runningWrite: Promise<void> | undefined;
     const runningTimer = setTimeout(() => (runningWrite = this.writeStatus(running).catch(() => undefined)), RUNNING_STATUS_AFTER_MS);
-    this.log(`sync ${short(desired.revision)} (${trigger}): ${info.subject}`);
+    const retry = retryOf ? (retryOf.retries ?? 0) + 1 : 0;
+    this.log(`sync ${short(desired.revision)} (${retryOf ? `retry ${retry} of #${retryOf.id}` : trigger}): ${info.subject}`);
     const policy = syncPolicyOf(this.app);
     const outcome = await syncResources(desired, {
       client: this.deps.client,
@@ -435,17 +470,16 @@ export class ApplicationRunner {
     await runningWrite;
     if (outcome.ok) this.ensured.add(this.destination);
     const cmp = compare(desired, this.live);
-    const entry = this.addHistory(st, {
+    const result: Omit<HistoryEntry, 'id' | 'startedAt' | 'trigger'> = {
       revision: desired.revision,
       subject: info.subject,
       author: info.author,
-      startedAt,
       finishedAt: now(),
       result: outcome.ok ? 'Succeeded' : 'Failed',
       health: outcome.ok ? cmp.health.status : cmp.health.status === 'Healthy' ? 'Degraded' : cmp.health.status,
-      trigger,
       message: [message, outcome.message].filter(Boolean).join('; '),
-    });
+    };
+    const entry = retryOf ? Object.assign(retryOf, result, { retries: retry }) : this.addHistory(st, { ...result, startedAt, trigger });
     st.operationState = { operation: trigger, phase: entry.result, startedAt, finishedAt: entry.finishedAt, revision: desired.revision, message: outcome.message };
     if (outcome.ok) {
       st.lastGoodRevision = desired.revision;
@@ -469,10 +503,18 @@ export class ApplicationRunner {
       setCondition(st, 'AutoRollback', 'NoHealthyRevision', `#${latest.id} (${short(latest.revision)}) left the app Degraded, but no earlier history entry was Healthy to roll back to`);
       return;
     }
-    const why = `automatic rollback: #${latest.id} (${short(latest.revision)}) left the app Degraded: ${st.health?.message ?? 'Degraded'}`;
+    // a rollback that failed is not tried again for the same revision (that would loop): the condition says why
+    if (this.autoRollbackFailedFor === latest.revision) return;
+    const why = `automatic rollback: #${latest.id} (${short(latest.revision)}) left the app Degraded: ${latest.result === 'Failed' ? latest.message : st.health?.message ?? 'Degraded'}`;
     this.log(why);
-    setCondition(st, 'AutoRollback', 'RolledBack', `${why}; rolled back to #${good.id} (${short(good.revision)})`);
-    await this.rollback(st, source, good.id, false, 'automatic rollback', why);
+    try {
+      await this.rollback(st, source, good.id, false, 'automatic rollback', why);
+      setCondition(st, 'AutoRollback', 'RolledBack', `${why}; rolled back to #${good.id} (${short(good.revision)})`);
+    } catch (e) {
+      this.autoRollbackFailedFor = latest.revision;
+      setCondition(st, 'AutoRollback', 'RollbackFailed', `${why}; rolling back to #${good.id} (${short(good.revision)}) failed: ${(e as Error).message}`);
+      this.log(`automatic rollback failed: ${(e as Error).message}`);
+    }
   }
 
   private async rollback(st: ApplicationStatus, source: GitSource, id: number, git: boolean, by: string, message?: string): Promise<void> {
@@ -480,6 +522,9 @@ export class ApplicationRunner {
     if (!entry) {
       const ids = (st.history ?? []).map((h) => `#${h.id}`).join(', ');
       throw new Error(`no history entry #${id}${ids ? `; entries: ${ids}` : ''} (see \`slipway history\`)`);
+    }
+    if (!(await source.hasCommit(entry.revision))) {
+      throw new Error(`history #${id} deployed ${short(entry.revision)}, which is no longer in ${source.label} (removed by a force-push?); nothing was changed: pick another entry (\`slipway history\`)`);
     }
     if (git) {
       const sha = await source.revertTo(entry.revision, `slipway rollback ${id}`);
@@ -491,8 +536,13 @@ export class ApplicationRunner {
     }
     const desired = await this.desired(entry.revision);
     if (desired.problems.length) throw new Error(`history #${id} (${short(entry.revision)}) has invalid manifests; pick another entry`);
+    const done = await this.performSync(st, desired, by === 'automatic rollback' ? 'autoRollback' : 'rollback', message ?? `rollback to #${id}`);
+    // pinned only once the old revision is live: a failed rollback leaves the app following its branch
+    if (done.result !== 'Succeeded') {
+      throw new Error(`rollback to #${id} (${short(entry.revision)}) failed: ${done.message}; the app is not pinned and follows ${source.branch} again`);
+    }
     st.pinned = { id, revision: entry.revision, reason: by === 'automatic rollback' ? 'an automatic rollback' : `\`slipway rollback ${id}\``, since: now() };
-    await this.performSync(st, desired, by === 'automatic rollback' ? 'autoRollback' : 'rollback', message ?? `rollback to #${id}`);
+    this.showPin(st);
   }
 
   private async handleOperation(op: ApplicationOperation, st: ApplicationStatus, source: GitSource): Promise<void> {
