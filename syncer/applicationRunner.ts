@@ -24,6 +24,13 @@ import { needsPods } from './health';
 import { syncResources, uniqueTypes } from './sync';
 import { Backoff, nextRetryTime } from './retryBackoff';
 
+/** Someone else changed the Application's status while a pass ran: the pass runs again from theirs. */
+class StatusConflict extends Error {
+  constructor(app: string) {
+    super(`${app}: the status was changed by another writer meanwhile; not overwriting it, reconciling again`);
+  }
+}
+
 export interface RunnerDeps {
   client: RestClient;
   /** where remote repositories are cloned */
@@ -93,6 +100,8 @@ export class ApplicationRunner {
   private lastWritten?: ApplicationStatus;
   /** resourceVersion of the Application as our last write left it */
   private ownResourceVersion?: string;
+  /** the resourceVersion and status the current pass started from (or our last write left) */
+  private statusBase?: { resourceVersion: string; status: ApplicationStatus | undefined };
   /** destination namespaces known to exist */
   private readonly ensured = new Set<string>();
   /** the Application generation whose spec.operation was last carried out */
@@ -163,6 +172,11 @@ export class ApplicationRunner {
         try {
           await this.reconcile();
         } catch (e) {
+          if (e instanceof StatusConflict) {
+            this.log(e.message);
+            this.dirty = true;
+            continue;
+          }
           this.log(`reconcile failed: ${(e as Error).message}`);
           clearTimeout(this.retryTimer);
           this.retryTimer = setTimeout(() => this.schedule(0), 2000);
@@ -258,18 +272,49 @@ export class ApplicationRunner {
     return info;
   }
 
+  /**
+   * Replaces the whole status (a merge patch could not remove fields: a cleared pin, a resolved condition), with
+   * optimistic concurrency: the write names the resourceVersion the pass started from. On 409 the app is read
+   * again: when only its spec or metadata moved, the write is retried on the new version; a status someone else
+   * wrote (another syncer) is never overwritten: StatusConflict makes the pass run again from it.
+   */
   private async writeStatus(st: ApplicationStatus): Promise<void> {
     const comparable = (s: ApplicationStatus | undefined) => ({ ...s, reconciledAt: undefined });
     if (this.lastWritten && deepEqual(comparable(this.lastWritten), comparable(st))) return;
     st.reconciledAt = now();
     st.observedGeneration = (this.app.metadata as any).generation;
-    // replace the whole status: a merge patch could not remove fields (a cleared pin, a resolved condition)
-    const updated = await this.deps.client.request('PATCH', await this.deps.client.path(this.ref(), 'status'), [{ op: 'add', path: '/status', value: st }], 'application/json-patch+json');
-    this.lastWritten = deepClone(st);
-    if (updated?.metadata) {
-      this.app = updated;
-      this.ownResourceVersion = updated.metadata.resourceVersion;
+    const path = await this.deps.client.path(this.ref(), 'status');
+    for (let attempt = 0; ; attempt++) {
+      const base = (this.statusBase ??= this.baseOf(this.app));
+      const body = { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, metadata: { name: this.app.metadata.name, namespace: this.namespace, resourceVersion: base.resourceVersion }, status: st };
+      try {
+        const updated: Application = await this.deps.client.request('PUT', path, body);
+        this.lastWritten = deepClone(st);
+        this.adopt(updated);
+        return;
+      } catch (e) {
+        if (!(e instanceof KubeApiError && e.status === 409) || attempt >= 5) throw e;
+        const fresh: Application = await this.deps.client.get(this.ref());
+        this.app = fresh;
+        if (!deepEqual(fresh.status, base.status)) {
+          this.statusBase = undefined;
+          throw new StatusConflict(this.name);
+        }
+        this.statusBase = this.baseOf(fresh);
+      }
     }
+  }
+
+  private baseOf(app: Application): { resourceVersion: string; status: ApplicationStatus | undefined } {
+    return { resourceVersion: String(app.metadata.resourceVersion ?? ''), status: app.status };
+  }
+
+  /** Takes the Application as our own write left it: its echo is no news, and the next write builds on it. */
+  private adopt(updated: Application | undefined): void {
+    if (!updated?.metadata) return;
+    this.app = updated;
+    this.ownResourceVersion = String(updated.metadata.resourceVersion);
+    this.statusBase = this.baseOf(updated);
   }
 
   /** Removes the request just carried out, unless a newer one replaced it meanwhile (that one runs next). */
@@ -285,8 +330,7 @@ export class ApplicationRunner {
         'application/json-patch+json',
       );
       if (updated?.metadata) {
-        this.app = updated;
-        this.ownResourceVersion = updated.metadata.resourceVersion;
+        this.adopt(updated);
         this.handledGeneration = Math.max(this.handledGeneration, updated.metadata.generation ?? 0);
       }
     } catch (e) {
@@ -296,6 +340,8 @@ export class ApplicationRunner {
   }
 
   private async reconcile(): Promise<void> {
+    // the status this pass builds on, and the version it is written against
+    this.statusBase = this.baseOf(this.app);
     const st: ApplicationStatus = deepClone(this.app.status ?? {});
     if (this.firstPass) {
       this.firstPass = false;
