@@ -231,7 +231,16 @@ const applicationSchema = {
         },
         operationState: {
           type: 'object',
-          properties: { operation: str, phase: str, message: str, startedAt: str, finishedAt: str, revision: str, requestId: str, nextRetryAt: str },
+          properties: {
+            operation: str,
+            phase: str,
+            message: str,
+            startedAt: str,
+            finishedAt: str,
+            revision: str,
+            requestId: str,
+            nextRetryAt: str,
+          },
         },
         conditions: {
           type: 'array',

@@ -62,7 +62,11 @@ export class ApplicationController {
     this.elector = new LeaderElector(
       this.opts.client,
       { ...election, namespace: election?.namespace ?? this.opts.namespace ?? 'default' },
-      { onStartedLeading: () => this.startReconciling(), onStoppedLeading: () => this.stopReconciling(), log: (line) => log('syncer', line) },
+      {
+        onStartedLeading: () => this.startReconciling(),
+        onStoppedLeading: () => this.stopReconciling(),
+        log: (line) => log('syncer', line),
+      },
     );
     this.elector.start();
     await this.elector.ready;

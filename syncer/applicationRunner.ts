@@ -204,8 +204,17 @@ export class ApplicationRunner {
     try {
       if (!spec?.repo) throw new Error('spec.source.repo is required: a local path or a git URL');
       this.source = await GitSource.open(
-        { repo: spec.repo, branch: spec.branch, path: spec.path, allowRemoteBases: spec.kustomize?.allowRemoteBases === true },
-        { stateDir: this.deps.stateDir, fetchIntervalMs: this.deps.fetchIntervalMs, renderTimeoutMs: this.deps.renderTimeoutMs },
+        {
+          repo: spec.repo,
+          branch: spec.branch,
+          path: spec.path,
+          allowRemoteBases: spec.kustomize?.allowRemoteBases === true,
+        },
+        {
+          stateDir: this.deps.stateDir,
+          fetchIntervalMs: this.deps.fetchIntervalMs,
+          renderTimeoutMs: this.deps.renderTimeoutMs,
+        },
       );
       const source = this.source;
       this.stopWatch = source.watch(() => {
@@ -286,7 +295,8 @@ export class ApplicationRunner {
     const path = await this.deps.client.path(this.ref(), 'status');
     for (let attempt = 0; ; attempt++) {
       const base = (this.statusBase ??= this.baseOf(this.app));
-      const body = { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, metadata: { name: this.app.metadata.name, namespace: this.namespace, resourceVersion: base.resourceVersion }, status: st };
+      const metadata = { name: this.app.metadata.name, namespace: this.namespace, resourceVersion: base.resourceVersion };
+      const body = { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, metadata, status: st };
       try {
         const updated: Application = await this.deps.client.request('PUT', path, body);
         this.lastWritten = deepClone(st);
@@ -402,7 +412,8 @@ export class ApplicationRunner {
     }
     clearCondition(st, 'InvalidManifest');
     const failed = this.failedAttempt(st, target);
-    if (policy.automated && !st.pinned && (last?.revision !== target || (failed && Date.now() >= nextRetryTime(failed, this.deps.retryBackoff)))) {
+    const retryDue = !!failed && Date.now() >= nextRetryTime(failed, this.deps.retryBackoff);
+    if (policy.automated && !st.pinned && (last?.revision !== target || retryDue)) {
       // a retry updates the attempt's entry, so retries never push good entries out of the history
       await this.performSync(st, desired, 'commit', undefined, failed);
     } else {
@@ -415,7 +426,8 @@ export class ApplicationRunner {
   /** The latest history entry when it is a failed attempt to apply `target` (not a rejected one: nothing to retry). */
   private failedAttempt(st: ApplicationStatus, target: string): HistoryEntry | undefined {
     const last = st.history?.[st.history.length - 1];
-    return last && last.revision === target && last.result === 'Failed' && !last.message?.startsWith(NOT_APPLIED) ? last : undefined;
+    const failed = last?.revision === target && last.result === 'Failed' && !last.message?.startsWith(NOT_APPLIED);
+    return failed ? last : undefined;
   }
 
   /** A failed automated sync is tried again on a timer, with back-off; the time is shown in operationState. */
@@ -433,7 +445,12 @@ export class ApplicationRunner {
   }
 
   /** Compares without syncing, and reverts drift when self-heal is on. */
-  private async compareAndHeal(st: ApplicationStatus, desired: DesiredState, target: string, last: HistoryEntry | undefined): Promise<void> {
+  private async compareAndHeal(
+    st: ApplicationStatus,
+    desired: DesiredState,
+    target: string,
+    last: HistoryEntry | undefined,
+  ): Promise<void> {
     const policy = syncPolicyOf(this.app);
     const cmp = await this.updateComparison(st, desired, target);
     if (policy.selfHeal && cmp.outOfSync.size && st.operationState?.phase !== 'Running' && (!last || last.revision === target)) {
@@ -478,7 +495,8 @@ export class ApplicationRunner {
 
   /** autoSync and the Pinned condition say whether the app follows its branch. */
   private showPin(st: ApplicationStatus): void {
-    st.autoSync = st.pinned ? `Paused: pinned to #${st.pinned.id} (slipway resume)` : syncPolicyOf(this.app).automated ? 'On' : 'Off';
+    const paused = st.pinned && `Paused: pinned to #${st.pinned.id} (slipway resume)`;
+    st.autoSync = paused || (syncPolicyOf(this.app).automated ? 'On' : 'Off');
     if (st.pinned) setCondition(st, 'Pinned', 'RolledBack', pinnedMessage(st, this.source?.branch ?? 'the branch'));
     else clearCondition(st, 'Pinned');
   }
@@ -493,7 +511,13 @@ export class ApplicationRunner {
   }
 
   /** Syncs `desired` and records it: a new history entry, or `retryOf` updated in place when this retries it. */
-  private async performSync(st: ApplicationStatus, desired: DesiredState, trigger: string, message?: string, retryOf?: HistoryEntry): Promise<HistoryEntry> {
+  private async performSync(
+    st: ApplicationStatus,
+    desired: DesiredState,
+    trigger: string,
+    message?: string,
+    retryOf?: HistoryEntry,
+  ): Promise<HistoryEntry> {
     const startedAt = now();
     const info = await this.commitInfo(desired.revision);
     st.operationState = { operation: trigger, phase: 'Running', startedAt, revision: desired.revision, message: `syncing ${short(desired.revision)}: ${info.subject}` };
@@ -502,7 +526,8 @@ export class ApplicationRunner {
     let runningWrite: Promise<void> | undefined;
     const runningTimer = setTimeout(() => (runningWrite = this.writeStatus(running).catch(() => undefined)), RUNNING_STATUS_AFTER_MS);
     const retry = retryOf ? (retryOf.retries ?? 0) + 1 : 0;
-    this.log(`sync ${short(desired.revision)} (${retryOf ? `retry ${retry} of #${retryOf.id}` : trigger}): ${info.subject}`);
+    const why = retryOf ? `retry ${retry} of #${retryOf.id}` : trigger;
+    this.log(`sync ${short(desired.revision)} (${why}): ${info.subject}`);
     const policy = syncPolicyOf(this.app);
     const outcome = await syncResources(desired, {
       client: this.deps.client,
@@ -525,7 +550,9 @@ export class ApplicationRunner {
       health: outcome.ok ? cmp.health.status : cmp.health.status === 'Healthy' ? 'Degraded' : cmp.health.status,
       message: [message, outcome.message].filter(Boolean).join('; '),
     };
-    const entry = retryOf ? Object.assign(retryOf, result, { retries: retry }) : this.addHistory(st, { ...result, startedAt, trigger });
+    const entry = retryOf
+      ? Object.assign(retryOf, result, { retries: retry })
+      : this.addHistory(st, { ...result, startedAt, trigger });
     st.operationState = { operation: trigger, phase: entry.result, startedAt, finishedAt: entry.finishedAt, revision: desired.revision, message: outcome.message };
     if (outcome.ok) {
       st.lastGoodRevision = desired.revision;
@@ -551,14 +578,16 @@ export class ApplicationRunner {
     }
     // a rollback that failed is not tried again for the same revision (that would loop): the condition says why
     if (this.autoRollbackFailedFor === latest.revision) return;
-    const why = `automatic rollback: #${latest.id} (${short(latest.revision)}) left the app Degraded: ${latest.result === 'Failed' ? latest.message : st.health?.message ?? 'Degraded'}`;
+    const cause = latest.result === 'Failed' ? latest.message : st.health?.message ?? 'Degraded';
+    const why = `automatic rollback: #${latest.id} (${short(latest.revision)}) left the app Degraded: ${cause}`;
     this.log(why);
     try {
       await this.rollback(st, source, good.id, false, 'automatic rollback', why);
       setCondition(st, 'AutoRollback', 'RolledBack', `${why}; rolled back to #${good.id} (${short(good.revision)})`);
     } catch (e) {
       this.autoRollbackFailedFor = latest.revision;
-      setCondition(st, 'AutoRollback', 'RollbackFailed', `${why}; rolling back to #${good.id} (${short(good.revision)}) failed: ${(e as Error).message}`);
+      const message = `${why}; rolling back to #${good.id} (${short(good.revision)}) failed: ${(e as Error).message}`;
+      setCondition(st, 'AutoRollback', 'RollbackFailed', message);
       this.log(`automatic rollback failed: ${(e as Error).message}`);
     }
   }
@@ -570,7 +599,10 @@ export class ApplicationRunner {
       throw new Error(`no history entry #${id}${ids ? `; entries: ${ids}` : ''} (see \`slipway history\`)`);
     }
     if (!(await source.hasCommit(entry.revision))) {
-      throw new Error(`history #${id} deployed ${short(entry.revision)}, which is no longer in ${source.label} (removed by a force-push?); nothing was changed: pick another entry (\`slipway history\`)`);
+      throw new Error(
+        `history #${id} deployed ${short(entry.revision)}, which is no longer in ${source.label} ` +
+          '(removed by a force-push?); nothing was changed: pick another entry (`slipway history`)',
+      );
     }
     if (git) {
       const sha = await source.revertTo(entry.revision, `slipway rollback ${id}`);
@@ -582,10 +614,14 @@ export class ApplicationRunner {
     }
     const desired = await this.desired(entry.revision);
     if (desired.problems.length) throw new Error(`history #${id} (${short(entry.revision)}) has invalid manifests; pick another entry`);
-    const done = await this.performSync(st, desired, by === 'automatic rollback' ? 'autoRollback' : 'rollback', message ?? `rollback to #${id}`);
+    const trigger = by === 'automatic rollback' ? 'autoRollback' : 'rollback';
+    const done = await this.performSync(st, desired, trigger, message ?? `rollback to #${id}`);
     // pinned only once the old revision is live: a failed rollback leaves the app following its branch
     if (done.result !== 'Succeeded') {
-      throw new Error(`rollback to #${id} (${short(entry.revision)}) failed: ${done.message}; the app is not pinned and follows ${source.branch} again`);
+      throw new Error(
+        `rollback to #${id} (${short(entry.revision)}) failed: ${done.message}; ` +
+          `the app is not pinned and follows ${source.branch} again`,
+      );
     }
     st.pinned = { id, revision: entry.revision, reason: by === 'automatic rollback' ? 'an automatic rollback' : `\`slipway rollback ${id}\``, since: now() };
     this.showPin(st);

@@ -53,7 +53,11 @@ export class LeaderElector {
   /** resolves after the first attempt to take the lease, won or not */
   readonly ready: Promise<void>;
 
-  constructor(private readonly client: RestClient, private readonly opts: LeaderElectionOptions, private readonly cb: LeaderCallbacks) {
+  constructor(
+    private readonly client: RestClient,
+    private readonly opts: LeaderElectionOptions,
+    private readonly cb: LeaderCallbacks,
+  ) {
     this.identity = opts.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
     this.name = opts.name ?? DEFAULT_LEASE_NAME;
     this.durationMs = opts.leaseDurationMs ?? 15_000;
@@ -79,7 +83,9 @@ export class LeaderElector {
     if (!this.leading) return;
     this.leading = false;
     await this.cb.onStoppedLeading();
-    await this.release().catch((e) => this.cb.log?.(`could not release lease ${this.opts.namespace}/${this.name}: ${(e as Error).message}`));
+    await this.release().catch((e) =>
+      this.cb.log?.(`could not release lease ${this.opts.namespace}/${this.name}: ${(e as Error).message}`),
+    );
   }
 
   private tick(ms: number): void {
@@ -103,7 +109,10 @@ export class LeaderElector {
     if (this.stopped) return;
     if (!won && this.firstAttempt) {
       const holder = this.observed?.lease.spec?.holderIdentity;
-      if (holder) this.cb.log?.(`standing by: ${holder} holds the lease ${this.opts.namespace}/${this.name}; taking over if it is not renewed for ${this.durationMs / 1000} s`);
+      if (holder)
+        this.cb.log?.(
+          `standing by: ${holder} holds the lease ${this.opts.namespace}/${this.name}; taking over if it is not renewed for ${this.durationMs / 1000} s`,
+        );
     }
     if (won) {
       this.lastRenewed = Date.now();
@@ -130,7 +139,7 @@ export class LeaderElector {
     return {
       holderIdentity: this.identity,
       leaseDurationSeconds: Math.max(1, Math.ceil(this.durationMs / 1000)),
-      acquireTime: taking ? now : prev?.spec?.acquireTime ?? now,
+      acquireTime: taking ? now : (prev?.spec?.acquireTime ?? now),
       renewTime: now,
       leaseTransitions: (prev?.spec?.leaseTransitions ?? 0) + (taking && prev?.spec?.holderIdentity ? 1 : 0),
     };
@@ -144,7 +153,12 @@ export class LeaderElector {
     } catch (e) {
       if (!(e instanceof KubeApiError && e.status === 404)) throw e;
       try {
-        await this.client.request('POST', this.path(), { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.name, namespace: this.opts.namespace }, spec: this.spec() });
+        await this.client.request('POST', this.path(), {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: this.name, namespace: this.opts.namespace },
+          spec: this.spec(),
+        });
         return true;
       } catch (err) {
         if (err instanceof KubeApiError && err.status === 409) return false; // another candidate created it first
@@ -153,11 +167,15 @@ export class LeaderElector {
     }
     const holder = lease.spec?.holderIdentity;
     const seen = this.observed;
-    if (!seen || seen.lease.metadata?.resourceVersion !== lease.metadata?.resourceVersion) this.observed = { lease, at: Date.now() };
+    if (!seen || seen.lease.metadata?.resourceVersion !== lease.metadata?.resourceVersion)
+      this.observed = { lease, at: Date.now() };
     const duration = (lease.spec?.leaseDurationSeconds ?? 15) * 1000;
     if (holder && holder !== this.identity && this.observed!.at + duration > Date.now()) return false;
     try {
-      const updated: Lease = await this.client.request('PUT', this.path(this.name), { ...lease, spec: this.spec(lease) });
+      const updated: Lease = await this.client.request('PUT', this.path(this.name), {
+        ...lease,
+        spec: this.spec(lease),
+      });
       this.observed = { lease: updated, at: Date.now() };
       return true;
     } catch (e) {
@@ -170,6 +188,9 @@ export class LeaderElector {
     const lease: Lease = await this.client.request('GET', this.path(this.name));
     if (lease.spec?.holderIdentity !== this.identity) return;
     // as client-go's ReleaseOnCancel: no holder, and a lease that has already run out
-    await this.client.request('PUT', this.path(this.name), { ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime() } });
+    await this.client.request('PUT', this.path(this.name), {
+      ...lease,
+      spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime() },
+    });
   }
 }

@@ -85,11 +85,21 @@ export async function up(o: UpOptions): Promise<UpSession> {
       await client.apply(APPLICATION_CRD, { fieldManager: 'slipway-cli', force: true });
       o.out(`Installed ${APPLICATION_CRD.metadata.name} in the cluster`);
     }
-    const controller = new ApplicationController({ client, stateDir: path.resolve(o.state), renderTimeoutMs: o.renderTimeoutMs, log: (app, line) => o.out(`[${app}] ${line}`) });
+    const controller = new ApplicationController({
+      client,
+      stateDir: path.resolve(o.state),
+      renderTimeoutMs: o.renderTimeoutMs,
+      log: (app, line) => o.out(`[${app}] ${line}`),
+    });
     await controller.start();
     const name = o.app ?? appNameFor(path.basename(dir));
     const spec = {
-      source: { repo: repo.root, branch: repo.branch, path: repo.rel, ...(o.allowRemoteBases ? { kustomize: { allowRemoteBases: true } } : {}) },
+      source: {
+        repo: repo.root,
+        branch: repo.branch,
+        path: repo.rel,
+        ...(o.allowRemoteBases ? { kustomize: { allowRemoteBases: true } } : {}),
+      },
       ...(o.destination ? { destination: { namespace: o.destination } } : {}),
       syncPolicy: { automated: o.automated, prune: o.prune, selfHeal: o.selfHeal, autoRollback: o.autoRollback },
     };

@@ -26,7 +26,12 @@ export const DEFAULT_RENDER_TIMEOUT_MS = 60_000;
  * Writes `files` under a temporary root, runs `kubectl kustomize <root>/<dir>` and returns its YAML.
  * `where` names the kustomization for messages ("/repo: app/kustomization.yaml at 1a2b3c4").
  */
-export async function renderKustomization(files: CheckoutFile[], dir: string, where: string, opts: RenderOptions = {}): Promise<string> {
+export async function renderKustomization(
+  files: CheckoutFile[],
+  dir: string,
+  where: string,
+  opts: RenderOptions = {},
+): Promise<string> {
   if (opts.signal?.aborted) throw new RenderCancelled(where);
   const root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'slipway-kustomize-'));
   try {
@@ -47,7 +52,11 @@ function runKubectlKustomize(dir: string, where: string, opts: RenderOptions): P
   const timeoutMs = opts.timeoutMs ?? DEFAULT_RENDER_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     // its own process group, so the git and network helpers kubectl starts for remote bases are stopped with it
-    const child = spawn('kubectl', ['kustomize', dir], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env, detached: true });
+    const child = spawn('kubectl', ['kustomize', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: process.env,
+      detached: true,
+    });
     const out: Buffer[] = [];
     let err = '';
     let stopped: Error | undefined;
@@ -62,7 +71,10 @@ function runKubectlKustomize(dir: string, where: string, opts: RenderOptions): P
     };
     const timer = setTimeout(() => {
       const s = Math.round(timeoutMs / 100) / 10;
-      stop(new SourceError(`${where}: kubectl kustomize did not finish within ${s} s and was stopped (a remote base that does not answer?); fix the kustomization and commit, or raise the render timeout`));
+      const message =
+        `${where}: kubectl kustomize did not finish within ${s} s and was stopped (a remote base that does not ` +
+        'answer?); fix the kustomization and commit, or raise the render timeout';
+      stop(new SourceError(message));
     }, timeoutMs);
     const onAbort = () => stop(new RenderCancelled(where));
     opts.signal?.addEventListener('abort', onAbort, { once: true });

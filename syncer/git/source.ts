@@ -352,7 +352,14 @@ export class GitSource {
     return new SourceError(`${this.label}: path ${this.path} does not exist at commit ${sha.slice(0, 7)} on branch ${this.branch}; check the path (nothing is pruned while it is missing)`);
   }
 
-  private async render(sha: string, tree: ManifestTree, dir: string, file: string, treeId: string | undefined, signal?: AbortSignal): Promise<{ key: string; file: SourceFile }> {
+  private async render(
+    sha: string,
+    tree: ManifestTree,
+    dir: string,
+    file: string,
+    treeId: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<{ key: string; file: SourceFile }> {
     // a kustomization that reaches outside its folder ('../base') needs the whole commit; otherwise its folder suffices
     const kFiles = tree.all.filter((e) => e.type === 'blob' && inDir(e.path, dir) && KUSTOMIZATION_FILES.includes(path.posix.basename(e.path)));
     const kTexts = await readObjects(this.repoDir, kFiles.map((e) => e.id), this.blobStats());
@@ -365,7 +372,8 @@ export class GitSource {
 
     const renderedPath = `${this.repoPath(dir)}/${file} (rendered)`.replace(/^\.\//, '');
     const where = `${this.label}: ${this.repoPath(dir === '.' ? file : `${dir}/${file}`)} at ${sha.slice(0, 7)}`;
-    const all = parseLsTree(await this.git.raw(['ls-tree', '-r', '-z', '--full-name', `${sha}^{tree}`])).filter((e) => e.type === 'blob');
+    const listing = await this.git.raw(['ls-tree', '-r', '-z', '--full-name', `${sha}^{tree}`]);
+    const all = parseLsTree(listing).filter((e) => e.type === 'blob');
     const repoDir = this.repoPath(dir);
     await checkKustomizationReferences(commitFiles(all, (id) => this.readBlob(id)), {
       dir: repoDir,
@@ -378,13 +386,16 @@ export class GitSource {
       blobs = all;
       root = repoDir;
     } else {
-      blobs = all.filter((e) => inDir(e.path, repoDir)).map((e) => ({ ...e, path: repoDir === '.' ? e.path : e.path.slice(repoDir.length + 1) }));
+      blobs = all
+        .filter((e) => inDir(e.path, repoDir))
+        .map((e) => ({ ...e, path: repoDir === '.' ? e.path : e.path.slice(repoDir.length + 1) }));
       root = '.';
     }
     blobs = blobs.filter((e) => e.mode !== '120000'); // symlinks could point anywhere on this machine
     const data = await readObjects(this.repoDir, blobs.map((e) => e.id), this.blobStats());
     this.stats.renders++;
-    const text = await renderKustomization(blobs.map((e) => ({ path: e.path, data: data.get(e.id)! })), root, where, { timeoutMs: this.renderTimeoutMs, signal });
+    const checkout = blobs.map((e) => ({ path: e.path, data: data.get(e.id)! }));
+    const text = await renderKustomization(checkout, root, where, { timeoutMs: this.renderTimeoutMs, signal });
     return { key, file: { path: renderedPath, text, blob: blobId(text) } };
   }
 
@@ -468,7 +479,9 @@ export class GitSource {
 function commitFiles(blobs: TreeEntry[], read: (id: string) => Promise<string>): CommitFiles {
   const byPath = new Map(blobs.map((e) => [e.path, e]));
   const folders = new Set<string>(['.']);
-  for (const e of blobs) for (let d = path.posix.dirname(e.path); d !== '.' && !folders.has(d); d = path.posix.dirname(d)) folders.add(d);
+  for (const e of blobs) {
+    for (let d = path.posix.dirname(e.path); d !== '.' && !folders.has(d); d = path.posix.dirname(d)) folders.add(d);
+  }
   return {
     typeOf: (p) => {
       const e = byPath.get(p);

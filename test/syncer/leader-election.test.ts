@@ -38,7 +38,10 @@ describe('syncer leader election (two syncers, one cluster)', function () {
   function startSyncer(identity: string): Syncer {
     const script = path.join(__dirname, 'helpers', 'syncerProcess.js');
     const config = { kubeconfig: t.cluster.kubeconfig, stateDir: tempDir('slipway-syncer-state-'), identity, ...LEASE };
-    const child = spawn(process.execPath, [script], { env: { ...process.env, SLIPWAY_TEST_SYNCER: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script], {
+      env: { ...process.env, SLIPWAY_TEST_SYNCER: JSON.stringify(config) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
@@ -51,21 +54,37 @@ describe('syncer leader election (two syncers, one cluster)', function () {
 
   async function createApp(repo: TestRepo): Promise<void> {
     await client.apply(
-      { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, metadata: { name: 'elected', namespace: 'default' }, spec: { source: { repo: repo.dir, branch: 'main', path: 'app' }, destination: { namespace: 'elected' } } },
+      {
+        apiVersion: APPLICATION_API_VERSION,
+        kind: APPLICATION_KIND,
+        metadata: { name: 'elected', namespace: 'default' },
+        spec: { source: { repo: repo.dir, branch: 'main', path: 'app' }, destination: { namespace: 'elected' } },
+      },
       { fieldManager: 'test', force: true },
     );
   }
 
   const healthyAt = (sha: string) =>
-    eventually(async () => {
-      const a: Application = await client.get(ref);
-      return a.status?.sync?.revision === sha && a.status.sync.status === 'Synced' && a.status.health?.status === 'Healthy' ? a : undefined;
-    }, 30_000, `Healthy at ${sha.slice(0, 7)}`) as Promise<Application>;
+    eventually(
+      async () => {
+        const a: Application = await client.get(ref);
+        return a.status?.sync?.revision === sha &&
+          a.status.sync.status === 'Synced' &&
+          a.status.health?.status === 'Healthy'
+          ? a
+          : undefined;
+      },
+      30_000,
+      `Healthy at ${sha.slice(0, 7)}`,
+    ) as Promise<Application>;
 
   function assertOneEntryPerCommit(app: Application, count: number): void {
     const revisions = app.status!.history!.map((h) => h.revision);
     assert.strictEqual(new Set(revisions).size, revisions.length, `duplicate history entries: ${revisions.join(', ')}`);
-    assert.deepStrictEqual(app.status!.history!.map((h) => h.id), Array.from({ length: count }, (_, i) => i + 1));
+    assert.deepStrictEqual(
+      app.status!.history!.map((h) => h.id),
+      Array.from({ length: count }, (_, i) => i + 1),
+    );
   }
 
   it('only the leader reconciles; killing it lets the other take over within the lease duration', async () => {
@@ -99,7 +118,11 @@ describe('syncer leader election (two syncers, one cluster)', function () {
   });
 
   it('a syncer that stops releases the lease, so the next one leads at once', async () => {
-    const c = new ApplicationController({ client, stateDir: tempDir('slipway-syncer-state-'), leaderElection: { ...LEASE, identity: 'syncer-c', leaseDurationMs: 60_000 } });
+    const c = new ApplicationController({
+      client,
+      stateDir: tempDir('slipway-syncer-state-'),
+      leaderElection: { ...LEASE, identity: 'syncer-c', leaseDurationMs: 60_000 },
+    });
     // syncer-b still holds the lease from the test before: stop it cleanly
     const b = syncers.find((s) => s.output().includes('syncer-b is the leader'))!;
     b.child.kill('SIGTERM');
@@ -112,25 +135,52 @@ describe('syncer leader election (two syncers, one cluster)', function () {
   it('status writes use optimistic concurrency: even two syncers that both reconcile write one entry per commit', async () => {
     // no election here, so both reconcile the same app at the same time; neither may overwrite the other's status
     const logs: string[] = [];
-    const two = ['x', 'y'].map((id) => new ApplicationController({ client, stateDir: tempDir('slipway-syncer-state-'), leaderElection: false, log: (app, line) => logs.push(`${id} [${app}] ${line}`) }));
+    const two = ['x', 'y'].map(
+      (id) =>
+        new ApplicationController({
+          client,
+          stateDir: tempDir('slipway-syncer-state-'),
+          leaderElection: false,
+          log: (app, line) => logs.push(`${id} [${app}] ${line}`),
+        }),
+    );
     try {
       await Promise.all(two.map((c) => c.start()));
       const repo = makeRepo(webApp());
       await client.apply(
-        { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, metadata: { name: 'contended', namespace: 'default' }, spec: { source: { repo: repo.dir, branch: 'main', path: 'app' }, destination: { namespace: 'contended' } } },
+        {
+          apiVersion: APPLICATION_API_VERSION,
+          kind: APPLICATION_KIND,
+          metadata: { name: 'contended', namespace: 'default' },
+          spec: { source: { repo: repo.dir, branch: 'main', path: 'app' }, destination: { namespace: 'contended' } },
+        },
         { fieldManager: 'test', force: true },
       );
       const get = (): Promise<Application> => client.get({ ...ref, name: 'contended' });
-      const waitAt = (sha: string) => eventually(async () => ((await get()).status?.sync?.revision === sha && (await get()).status?.history?.at(-1)?.revision === sha ? get() : undefined), 30_000, `synced at ${sha.slice(0, 7)}`) as Promise<Application>;
+      const waitAt = (sha: string) =>
+        eventually(
+          async () =>
+            (await get()).status?.sync?.revision === sha && (await get()).status?.history?.at(-1)?.revision === sha
+              ? get()
+              : undefined,
+          30_000,
+          `synced at ${sha.slice(0, 7)}`,
+        ) as Promise<Application>;
       await waitAt(repo.git('rev-parse', 'HEAD'));
       for (let i = 0; i < 4; i++) {
-        repo.write('app/config.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  round: "${i}"\n`);
+        repo.write(
+          'app/config.yaml',
+          `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  round: "${i}"\n`,
+        );
         await waitAt(repo.commit(`round ${i}`));
       }
       // both had their say before the history is read
       await Promise.all(two.map((c) => c.runner('default', 'contended')!.settled()));
       assertOneEntryPerCommit(await get(), 5);
-      assert.ok(logs.some((l) => /changed by another writer meanwhile; not overwriting it/.test(l)), 'a conflict was met and resolved');
+      assert.ok(
+        logs.some((l) => /changed by another writer meanwhile; not overwriting it/.test(l)),
+        'a conflict was met and resolved',
+      );
     } finally {
       await Promise.all(two.map((c) => c.stop()));
     }

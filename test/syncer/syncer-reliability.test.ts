@@ -42,34 +42,66 @@ describe('syncer reliability (real git, real cluster API)', function () {
     if (this.currentTest?.state === 'failed') console.log(logs.slice(-40).join('\n'));
   });
 
-  const ref = (name: string) => ({ apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, namespace: 'default', name });
+  const ref = (name: string) => ({
+    apiVersion: APPLICATION_API_VERSION,
+    kind: APPLICATION_KIND,
+    namespace: 'default',
+    name,
+  });
 
-  async function createApp(name: string, repo: TestRepo, policy: SyncPolicy = {}, extra: Record<string, unknown> = {}, source: Record<string, unknown> = {}): Promise<void> {
+  async function createApp(
+    name: string,
+    repo: TestRepo,
+    policy: SyncPolicy = {},
+    extra: Record<string, unknown> = {},
+    source: Record<string, unknown> = {},
+  ): Promise<void> {
     await client.apply(
       {
         apiVersion: APPLICATION_API_VERSION,
         kind: APPLICATION_KIND,
         metadata: { name, namespace: 'default' },
-        spec: { source: { repo: repo.dir, branch: 'main', path: 'app', ...source }, destination: { namespace: name }, syncPolicy: policy, ...extra },
+        spec: {
+          source: { repo: repo.dir, branch: 'main', path: 'app', ...source },
+          destination: { namespace: name },
+          syncPolicy: policy,
+          ...extra,
+        },
       },
       { fieldManager: 'test', force: true },
     );
   }
 
-  function waitApp(name: string, what: string, pred: (a: Application) => boolean, timeoutMs = 30_000): Promise<Application> {
+  function waitApp(
+    name: string,
+    what: string,
+    pred: (a: Application) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<Application> {
     let last: Application | undefined;
-    return eventually(async () => {
-      const a = (last = await client.get(ref(name)));
-      return pred(a) ? a : undefined;
-    }, timeoutMs, `${name}: ${what}`).catch((e) => {
+    return eventually(
+      async () => {
+        const a = (last = await client.get(ref(name)));
+        return pred(a) ? a : undefined;
+      },
+      timeoutMs,
+      `${name}: ${what}`,
+    ).catch((e) => {
       throw new Error(`${e.message}\nlast status: ${JSON.stringify(last?.status, null, 1)}`);
     }) as Promise<Application>;
   }
 
   const healthyAt = (name: string, sha: string, timeoutMs?: number) =>
-    waitApp(name, `Synced and Healthy at ${sha.slice(0, 7)}`, (a) => a.status?.sync?.status === 'Synced' && a.status.sync.revision === sha && a.status.health?.status === 'Healthy', timeoutMs);
+    waitApp(
+      name,
+      `Synced and Healthy at ${sha.slice(0, 7)}`,
+      (a) =>
+        a.status?.sync?.status === 'Synced' && a.status.sync.revision === sha && a.status.health?.status === 'Healthy',
+      timeoutMs,
+    );
 
-  const image = async (ns: string) => (await t.json(['get', 'deployment', 'web', '-n', ns])).spec.template.spec.containers[0].image;
+  const image = async (ns: string) =>
+    (await t.json(['get', 'deployment', 'web', '-n', ns])).spec.template.spec.containers[0].image;
 
   async function operate(name: string, operation: object): Promise<Application> {
     await client.mergePatch(ref(name), { spec: { operation } });
@@ -81,7 +113,8 @@ describe('syncer reliability (real git, real cluster API)', function () {
     const requests: string[] = [];
     const server = http.createServer((req, res) => {
       requests.push(req.url ?? '');
-      if (req.url === '/cm.yaml') res.end('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fetched\ndata: {a: b}\n');
+      if (req.url === '/cm.yaml')
+        res.end('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fetched\ndata: {a: b}\n');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -91,7 +124,9 @@ describe('syncer reliability (real git, real cluster API)', function () {
   it('retries a failing revision with back-off in one history entry; the last good entry stays and can be rolled back to', async () => {
     // an object another Application owns makes every sync of the second commit fail
     await t.kubectl(['create', 'namespace', 'retry']);
-    await t.apply('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: taken\n  namespace: retry\n  annotations:\n    slipway.dev/application: default/someone-else\ndata: {a: b}\n');
+    await t.apply(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: taken\n  namespace: retry\n  annotations:\n    slipway.dev/application: default/someone-else\ndata: {a: b}\n',
+    );
     const repo = makeRepo(webApp());
     const good = repo.git('rev-parse', 'HEAD');
     await createApp('retry', repo, {}, { historyLimit: 3 });
@@ -99,21 +134,42 @@ describe('syncer reliability (real git, real cluster API)', function () {
     repo.write('app/taken.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: taken\ndata: {a: c}\n');
     const bad = repo.commit('take a ConfigMap that is not ours');
     // retried by a timer, with no other event to trigger a pass
-    const app = await waitApp('retry', 'three retries', (a) => (a.status?.history?.find((h) => h.revision === bad)?.retries ?? 0) >= 3, 20_000);
+    const app = await waitApp(
+      'retry',
+      'three retries',
+      (a) => (a.status?.history?.find((h) => h.revision === bad)?.retries ?? 0) >= 3,
+      20_000,
+    );
     const history = app.status!.history!;
-    assert.deepStrictEqual(history.map((h) => [h.id, h.revision, h.result]), [[1, good, 'Succeeded'], [2, bad, 'Failed']]);
+    assert.deepStrictEqual(
+      history.map((h) => [h.id, h.revision, h.result]),
+      [
+        [1, good, 'Succeeded'],
+        [2, bad, 'Failed'],
+      ],
+    );
     const entry = history[1];
     assert.match(entry.message!, /belongs to Application default\/someone-else/);
     // the next retry is announced, and its delay doubles with each retry up to the maximum
     const op = app.status!.operationState!;
     assert.strictEqual(op.revision, bad);
-    assert.strictEqual(Date.parse(op.nextRetryAt!) - Date.parse(entry.finishedAt!), Math.min(BACKOFF.initialMs * 2 ** entry.retries!, BACKOFF.maxMs));
+    assert.strictEqual(
+      Date.parse(op.nextRetryAt!) - Date.parse(entry.finishedAt!),
+      Math.min(BACKOFF.initialMs * 2 ** entry.retries!, BACKOFF.maxMs),
+    );
     assert.match((await t.kubectl(['get', 'app', 'retry', '-o', 'yaml'])).stdout, /retries: \d+/);
 
     const rolled = await operate('retry', { rollback: { id: 1 } });
     assert.strictEqual(rolled.status!.operationState!.phase, 'Succeeded', rolled.status!.operationState!.message);
-    const pinned = await waitApp('retry', 'pinned to #1', (a) => a.status?.pinned?.id === 1 && a.status.health?.status === 'Healthy');
-    assert.deepStrictEqual(pinned.status!.history!.map((h) => h.trigger), ['commit', 'commit', 'rollback']);
+    const pinned = await waitApp(
+      'retry',
+      'pinned to #1',
+      (a) => a.status?.pinned?.id === 1 && a.status.health?.status === 'Healthy',
+    );
+    assert.deepStrictEqual(
+      pinned.status!.history!.map((h) => h.trigger),
+      ['commit', 'commit', 'rollback'],
+    );
     assert.strictEqual(pinned.status!.operationState!.nextRetryAt, undefined, 'no retries while pinned');
   });
 
@@ -137,7 +193,10 @@ describe('syncer reliability (real git, real cluster API)', function () {
     const app = await operate('gone', { rollback: { id: 1 } });
     const op = app.status!.operationState!;
     assert.strictEqual(op.phase, 'Failed');
-    assert.match(op.message!, /history #1 deployed [0-9a-f]{7}, which is no longer in .* \(removed by a force-push\?\)/);
+    assert.match(
+      op.message!,
+      /history #1 deployed [0-9a-f]{7}, which is no longer in .* \(removed by a force-push\?\)/,
+    );
     assert.strictEqual(app.status!.pinned, undefined);
     assert.strictEqual(app.status!.autoSync, 'On');
     assert.ok(!app.status!.conditions?.some((c) => c.type === 'Pinned'));
@@ -153,9 +212,18 @@ describe('syncer reliability (real git, real cluster API)', function () {
     try {
       const repo = makeRepo({ 'app/kustomization.yaml': `resources:\n  - ${server.url}/cm.yaml\n` });
       await createApp('remote-refused', repo);
-      const app = await waitApp('remote-refused', 'SourceError', (a) => !!a.status?.conditions?.some((c) => c.type === 'SourceError'));
+      const app = await waitApp(
+        'remote-refused',
+        'SourceError',
+        (a) => !!a.status?.conditions?.some((c) => c.type === 'SourceError'),
+      );
       const message = app.status!.conditions!.find((c) => c.type === 'SourceError')!.message;
-      assert.ok(message.includes(`app/kustomization.yaml: resources entry "${server.url}/cm.yaml" is a remote base, which is refused`), message);
+      assert.ok(
+        message.includes(
+          `app/kustomization.yaml: resources entry "${server.url}/cm.yaml" is a remote base, which is refused`,
+        ),
+        message,
+      );
       assert.deepStrictEqual(server.requests, []);
 
       await createApp('remote-allowed', repo, {}, {}, { kustomize: { allowRemoteBases: true } });
@@ -183,7 +251,11 @@ describe('syncer reliability (real git, real cluster API)', function () {
       await healthyAt('hang', fix, 10_000);
       assert.ok(Date.now() - started < 10_000);
       assert.strictEqual(await image('hang'), 'nginx:1.26');
-      assert.ok(logs.some((l) => /\[hang\] [0-9a-f]{7} arrived while [0-9a-f]{7} was rendering: that render is stopped/.test(l)));
+      assert.ok(
+        logs.some((l) =>
+          /\[hang\] [0-9a-f]{7} arrived while [0-9a-f]{7} was rendering: that render is stopped/.test(l),
+        ),
+      );
     } finally {
       await server.close();
     }

@@ -11,7 +11,12 @@ async function main(): Promise<void> {
     client,
     stateDir: o.stateDir,
     log: (app, line) => process.stdout.write(`[${app}] ${line}\n`),
-    leaderElection: { identity: o.identity, leaseDurationMs: o.leaseDurationMs, renewMs: o.renewMs, retryMs: o.retryMs },
+    leaderElection: {
+      identity: o.identity,
+      leaseDurationMs: o.leaseDurationMs,
+      renewMs: o.renewMs,
+      retryMs: o.retryMs,
+    },
   });
   await controller.start();
   process.stdout.write(`started leader=${controller.isLeader}\n`);
