@@ -173,6 +173,44 @@ describe('syncer reliability (real git, real cluster API)', function () {
     assert.strictEqual(pinned.status!.operationState!.nextRetryAt, undefined, 'no retries while pinned');
   });
 
+  it('autoRollback: a sync that fails with the app Degraded is rolled back at once, not retried', async () => {
+    const repo = makeRepo(webApp());
+    await createApp('failrb', repo, { autoRollback: true });
+    await healthyAt('failrb', repo.git('rev-parse', 'HEAD'));
+    // the Deployment's wave must be healthy before the next one: its crash-looping pods fail the sync
+    const web = webApp({ image: 'nginx:broken', podAnnotations: { 'sim.slipway.dev/crash-on-start': 'true' } })[
+      'app/web.yaml'
+    ];
+    repo.write(
+      'app/web.yaml',
+      web.replace(
+        '  name: web\nspec:\n  replicas',
+        '  name: web\n  annotations:\n    slipway.dev/sync-wave: "-1"\nspec:\n  replicas',
+      ),
+    );
+    repo.write('app/after.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: after\ndata: {a: b}\n');
+    const bad = repo.commit('crashing image, then a ConfigMap');
+    const app = await waitApp(
+      'failrb',
+      'rolled back',
+      (a) => a.status?.pinned?.id === 1 && a.status.health?.status === 'Healthy',
+      60_000,
+    );
+    const history = app.status!.history!;
+    assert.deepStrictEqual(
+      history.map((h) => [h.id, h.revision === bad ? 'bad' : 'good', h.result, h.trigger]),
+      [
+        [1, 'good', 'Succeeded', 'commit'],
+        [2, 'bad', 'Failed', 'commit'],
+        [3, 'good', 'Succeeded', 'autoRollback'],
+      ],
+    );
+    assert.match(history[1].message!, /wave -1 is Degraded/);
+    assert.strictEqual(history[1].retries, undefined, 'rolled back rather than retried');
+    assert.ok(app.status!.conditions!.some((c) => c.type === 'AutoRollback' && /rolled back to #1/.test(c.message)));
+    assert.strictEqual(await image('failrb'), 'nginx:1.25');
+  });
+
   it('a rollback to a revision removed by a force-push fails, says why, and leaves the app unpinned following its branch', async () => {
     const repo = makeRepo(webApp());
     await createApp('gone', repo);
