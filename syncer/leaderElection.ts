@@ -21,6 +21,11 @@ export interface LeaderElectionOptions {
   retryMs?: number;
   /** the leader steps down when it could not renew for this long; default 10 s (less than the lease duration) */
   renewDeadlineMs?: number;
+  /**
+   * take the lease at the first attempt whoever holds it: for a syncer whose process has just started the cluster
+   * itself, so a holder can only be an earlier run killed before it could release the lease
+   */
+  takeOverAtStart?: boolean;
 }
 
 export interface LeaderCallbacks {
@@ -170,7 +175,8 @@ export class LeaderElector {
     if (!seen || seen.lease.metadata?.resourceVersion !== lease.metadata?.resourceVersion)
       this.observed = { lease, at: Date.now() };
     const duration = (lease.spec?.leaseDurationSeconds ?? 15) * 1000;
-    if (holder && holder !== this.identity && this.observed!.at + duration > Date.now()) return false;
+    const expired = this.observed!.at + duration <= Date.now() || (this.opts.takeOverAtStart && !!this.firstAttempt);
+    if (holder && holder !== this.identity && !expired) return false;
     try {
       const updated: Lease = await this.client.request('PUT', this.path(this.name), {
         ...lease,

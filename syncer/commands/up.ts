@@ -89,6 +89,8 @@ export async function up(o: UpOptions): Promise<UpSession> {
       client,
       stateDir: path.resolve(o.state),
       renderTimeoutMs: o.renderTimeoutMs,
+      // the embedded cluster is this process's own: a lease in it is left by an earlier run that was killed
+      leaderElection: stopCluster ? { takeOverAtStart: true } : undefined,
       log: (app, line) => o.out(`[${app}] ${line}`),
     });
     await controller.start();
