@@ -306,10 +306,8 @@ export class ApplicationRunner {
         if (!(e instanceof KubeApiError && e.status === 409) || attempt >= 5) throw e;
         const fresh: Application = await this.deps.client.get(this.ref());
         this.app = fresh;
-        if (!deepEqual(fresh.status, base.status)) {
-          this.statusBase = undefined;
-          throw new StatusConflict(this.name);
-        }
+        // the base stays as it was, so any later write of this pass conflicts too; the next pass starts afresh
+        if (!deepEqual(fresh.status, base.status)) throw new StatusConflict(this.name);
         this.statusBase = this.baseOf(fresh);
       }
     }
