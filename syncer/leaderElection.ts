@@ -96,11 +96,13 @@ export class LeaderElector {
   private tick(ms: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.loop = this.attempt().finally(() => {
-        this.firstAttempt?.();
-        this.firstAttempt = undefined;
-        this.tick(this.leading ? this.renewMs : this.retryMs);
-      });
+      this.loop = this.attempt()
+        .catch((e) => this.cb.log?.(`leader election: ${(e as Error).message}`))
+        .finally(() => {
+          this.firstAttempt?.();
+          this.firstAttempt = undefined;
+          this.tick(this.leading ? this.renewMs : this.retryMs);
+        });
     }, ms);
   }
 
@@ -124,7 +126,14 @@ export class LeaderElector {
       if (!this.leading) {
         this.leading = true;
         this.cb.log?.(`${this.identity} is the leader (lease ${this.opts.namespace}/${this.name})`);
-        await this.cb.onStartedLeading();
+        try {
+          await this.cb.onStartedLeading();
+        } catch (e) {
+          // still the holder: the next renewal starts over
+          this.leading = false;
+          await this.cb.onStoppedLeading();
+          throw e;
+        }
       }
     } else if (this.leading && Date.now() - this.lastRenewed > this.renewDeadlineMs) {
       // another may take the lease over soon: stop reconciling before it can
