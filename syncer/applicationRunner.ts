@@ -679,6 +679,8 @@ export class ApplicationRunner {
     clearTimeout(this.retryTimer);
     this.stopWatch?.();
     this.live.stop();
+    // a render may hang until its timeout: stopping need not wait for it
+    this.rendering?.abort.abort();
     await this.idle;
     await this.source?.close();
   }

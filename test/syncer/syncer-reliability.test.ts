@@ -298,4 +298,22 @@ describe('syncer reliability (real git, real cluster API)', function () {
       await server.close();
     }
   });
+
+  // last: it stops the syncer
+  it('stopping the syncer does not wait for a hung render', async () => {
+    const server = await remoteBase();
+    try {
+      const repo = makeRepo(webApp());
+      await createApp('stuck', repo, {}, {}, { kustomize: { allowRemoteBases: true } });
+      await healthyAt('stuck', repo.git('rev-parse', 'HEAD'));
+      repo.write('app/kustomization.yaml', `resources:\n  - config.yaml\n  - web.yaml\n  - ${server.url}/hang.yaml\n`);
+      repo.commit('a remote base that never answers');
+      await eventually(() => server.requests.includes('/hang.yaml'), 10_000, 'the render to ask the remote base');
+      const started = Date.now();
+      await controller.stop();
+      assert.ok(Date.now() - started < 5000, `stopped after ${Date.now() - started} ms (the render timeout is 30 s)`);
+    } finally {
+      await server.close();
+    }
+  });
 });
