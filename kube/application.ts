@@ -30,6 +30,10 @@ export interface ApplicationSource {
   branch?: string;
   /** folder inside the repository, default the root */
   path?: string;
+  kustomize?: {
+    /** let kustomizations use remote bases (URLs, git addresses), which are then fetched (default false) */
+    allowRemoteBases?: boolean;
+  };
 }
 
 export interface SyncPolicy {
@@ -104,6 +108,8 @@ export interface HistoryEntry {
   /** commit (a new revision), sync (asked for), rollback, autoRollback, selfHeal */
   trigger: string;
   message?: string;
+  /** automatic retries of this attempt (each updates the entry in place rather than adding one) */
+  retries?: number;
 }
 
 export interface ApplicationStatus {
@@ -123,6 +129,8 @@ export interface ApplicationStatus {
     finishedAt?: string;
     revision?: string;
     requestId?: string;
+    /** when a failed sync is tried again (back-off: 5 s doubling up to 3 min; a new commit resets it) */
+    nextRetryAt?: string;
   };
   conditions?: ApplicationCondition[];
   history?: HistoryEntry[];
@@ -167,6 +175,15 @@ const applicationSchema = {
             repo: { type: 'string', minLength: 1, description: 'A local path (work tree or bare repository) or a git URL.' },
             branch: { type: 'string', description: "Branch to follow; default the repository's current or default branch." },
             path: { type: 'string', description: 'Folder inside the repository holding the manifests; default the root.' },
+            kustomize: {
+              type: 'object',
+              properties: {
+                allowRemoteBases: {
+                  type: 'boolean',
+                  description: 'Let kustomizations use remote bases (URLs, git addresses), fetched when rendering (default false: only paths inside the repository).',
+                },
+              },
+            },
           },
         },
         destination: {
@@ -214,7 +231,16 @@ const applicationSchema = {
         },
         operationState: {
           type: 'object',
-          properties: { operation: str, phase: str, message: str, startedAt: str, finishedAt: str, revision: str, requestId: str },
+          properties: {
+            operation: str,
+            phase: str,
+            message: str,
+            startedAt: str,
+            finishedAt: str,
+            revision: str,
+            requestId: str,
+            nextRetryAt: str,
+          },
         },
         conditions: {
           type: 'array',
@@ -248,6 +274,7 @@ const applicationSchema = {
               health: str,
               trigger: str,
               message: str,
+              retries: int,
             },
           },
         },

@@ -1,9 +1,12 @@
 // The syncer: watches Application objects through the Kubernetes API (the embedded cluster's or a real one's)
-// and runs one reconciler per Application.
+// and runs one reconciler per Application. Several syncers on one cluster elect a leader through a Lease; only
+// the leader reconciles, so two never write conflicting history.
 import { Application, APPLICATION_API_VERSION, APPLICATION_KIND } from '../kube/application';
 import { ApplicationRunner, RunnerDeps } from './applicationRunner';
 import { Informer } from './kube/informer';
-import { RestClient } from './kube/restClient';
+import { ResourceType, RestClient } from './kube/restClient';
+import { Backoff } from './retryBackoff';
+import { LeaderElectionOptions, LeaderElector } from './leaderElection';
 
 export interface ControllerOptions {
   client: RestClient;
@@ -13,6 +16,15 @@ export interface ControllerOptions {
   log?: (app: string, line: string) => void;
   fetchIntervalMs?: number;
   waveTimeoutMs?: number;
+  /** how long rendering a kustomization may take; default 60 s */
+  renderTimeoutMs?: number;
+  /** back-off between retries of a failed sync; default 5 s doubling up to 3 min */
+  retryBackoff?: Backoff;
+  /**
+   * the Lease the syncers of a cluster elect their leader with: default slipway-syncer in `namespace` (or default),
+   * 15 s lease renewed every 5 s; false reconciles without electing (when nothing else can run a syncer)
+   */
+  leaderElection?: false | (Partial<LeaderElectionOptions> & { namespace?: string });
 }
 
 export class ApplicationController {
@@ -20,10 +32,20 @@ export class ApplicationController {
   private crds?: Informer;
   private readonly runners = new Map<string, ApplicationRunner>();
   private stopped = false;
+  private elector?: LeaderElector;
+  private appType?: ResourceType;
 
   constructor(private readonly opts: ControllerOptions) {}
 
-  /** Starts once the Application CRD is served (waits for it). */
+  /** true while this syncer reconciles (it is the leader, or elects none) */
+  get isLeader(): boolean {
+    return this.elector ? this.elector.isLeader : !!this.informer;
+  }
+
+  /**
+   * Starts once the Application CRD is served (waits for it), then takes part in the election: resolves after the
+   * first attempt, reconciling when it won, standing by otherwise.
+   */
   async start(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let type = await this.opts.client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND);
@@ -33,6 +55,25 @@ export class ApplicationController {
       type = await this.opts.client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND);
     }
     if (this.stopped) return;
+    this.appType = type;
+    const election = this.opts.leaderElection;
+    if (election === false) return this.startReconciling();
+    const log = this.opts.log ?? (() => undefined);
+    this.elector = new LeaderElector(
+      this.opts.client,
+      { ...election, namespace: election?.namespace ?? this.opts.namespace ?? 'default' },
+      {
+        onStartedLeading: () => this.startReconciling(),
+        onStoppedLeading: () => this.stopReconciling(),
+        log: (line) => log('syncer', line),
+      },
+    );
+    this.elector.start();
+    await this.elector.ready;
+  }
+
+  private async startReconciling(): Promise<void> {
+    const type = this.appType!;
     // one watch of the cluster's CRDs for every app: custom resources are judged by them, and a new or changed
     // CRD may make a rejected revision valid
     const crdType = await this.opts.client.resourceType('apiextensions.k8s.io/v1', 'CustomResourceDefinition');
@@ -51,6 +92,8 @@ export class ApplicationController {
       log: this.opts.log ?? (() => undefined),
       fetchIntervalMs: this.opts.fetchIntervalMs,
       waveTimeoutMs: this.opts.waveTimeoutMs,
+      renderTimeoutMs: this.opts.renderTimeoutMs,
+      retryBackoff: this.opts.retryBackoff,
     };
     this.informer = new Informer(this.opts.client, type, { namespace: this.opts.namespace }, (event, obj: Application) => {
       const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
@@ -76,11 +119,20 @@ export class ApplicationController {
     return this.runners.get(`${namespace}/${name}`);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
+  /** Stops every watch and reconciler (the lease lost, or the syncer stopping). */
+  private async stopReconciling(): Promise<void> {
     this.informer?.stop();
     this.crds?.stop();
-    await Promise.all([...this.runners.values()].map((r) => r.stop()));
+    this.informer = undefined;
+    this.crds = undefined;
+    const runners = [...this.runners.values()];
     this.runners.clear();
+    await Promise.all(runners.map((r) => r.stop()));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.elector) await this.elector.stop();
+    await this.stopReconciling();
   }
 }

@@ -16,7 +16,7 @@ import {
 } from '../kube/application';
 import { deepClone, deepEqual } from '../kube/objects';
 import { DesiredState, DesiredStateLoader } from './desiredState';
-import { CommitInfo, GitSource, SourceError } from './git/source';
+import { CommitInfo, GitSource, RenderCancelled, SourceError, SourceFile } from './git/source';
 import { KubeApiError, RestClient } from './kube/restClient';
 import { LiveState } from './liveState';
 import { compare, Comparison } from './resourceStatus';
@@ -24,6 +24,14 @@ import { needsPods } from './health';
 import { syncResources, uniqueTypes } from './sync';
 import { boundedStatus, summarizeErrors } from './statusSize';
 import { shortText } from '../kube/fieldErrors';
+import { Backoff, nextRetryTime } from './retryBackoff';
+
+/** Someone else changed the Application's status while a pass ran: the pass runs again from theirs. */
+class StatusConflict extends Error {
+  constructor(app: string) {
+    super(`${app}: the status was changed by another writer meanwhile; not overwriting it, reconciling again`);
+  }
+}
 
 export interface RunnerDeps {
   client: RestClient;
@@ -32,11 +40,14 @@ export interface RunnerDeps {
   log: (app: string, line: string) => void;
   fetchIntervalMs?: number;
   waveTimeoutMs?: number;
+  /** how long rendering a kustomization may take; default 60 s */
+  renderTimeoutMs?: number;
+  /** back-off between retries of a failed sync; default 5 s doubling up to 3 min */
+  retryBackoff?: Backoff;
   /** the cluster's CRDs, kept current by a watch the controller shares among apps */
   crds?: () => any[];
 }
 
-const RETRY_FAILED_SYNC_MS = 30_000;
 const RUNNING_STATUS_AFTER_MS = 250;
 const NOT_APPLIED = 'not applied:';
 
@@ -91,17 +102,23 @@ export class ApplicationRunner {
   private lastWritten?: ApplicationStatus;
   /** resourceVersion of the Application as our last write left it */
   private ownResourceVersion?: string;
+  /** the resourceVersion and status the current pass started from (or our last write left) */
+  private statusBase?: { resourceVersion: string; status: ApplicationStatus | undefined };
   /** destination namespaces known to exist */
   private readonly ensured = new Set<string>();
   /** the Application generation whose spec.operation was last carried out */
   private handledGeneration = 0;
   private readonly commits = new Map<string, CommitInfo>();
+  /** the revision whose files are being read (and kustomizations rendered) now */
+  private rendering?: { revision: string; abort: AbortController };
   /** resource key → the resourceVersion a self-heal left it at */
   private readonly healedAt = new Map<string, string>();
   private firstPass = true;
   /** what was last logged as a failed pass, and the revision whose invalid manifests were logged: each once */
   private loggedFailure = '';
   private loggedInvalid = '';
+  /** the Degraded revision whose automatic rollback failed */
+  private autoRollbackFailedFor?: string;
   /** resolves when the current pass (and any it triggered) ends; for tests and `slipway up` */
   private idle: Promise<void> = Promise.resolve();
 
@@ -161,6 +178,11 @@ export class ApplicationRunner {
           await this.reconcile();
           this.loggedFailure = '';
         } catch (e) {
+          if (e instanceof StatusConflict) {
+            this.log(e.message);
+            this.dirty = true;
+            continue;
+          }
           const failure = shortText((e as Error).message, 300);
           if (failure !== this.loggedFailure) this.log(`reconcile failed: ${failure}`);
           this.loggedFailure = failure;
@@ -189,8 +211,24 @@ export class ApplicationRunner {
     this.sourceKey = key;
     try {
       if (!spec?.repo) throw new Error('spec.source.repo is required: a local path or a git URL');
-      this.source = await GitSource.open({ repo: spec.repo, branch: spec.branch, path: spec.path }, { stateDir: this.deps.stateDir, fetchIntervalMs: this.deps.fetchIntervalMs });
-      this.stopWatch = this.source.watch(() => this.schedule(0));
+      this.source = await GitSource.open(
+        {
+          repo: spec.repo,
+          branch: spec.branch,
+          path: spec.path,
+          allowRemoteBases: spec.kustomize?.allowRemoteBases === true,
+        },
+        {
+          stateDir: this.deps.stateDir,
+          fetchIntervalMs: this.deps.fetchIntervalMs,
+          renderTimeoutMs: this.deps.renderTimeoutMs,
+        },
+      );
+      const source = this.source;
+      this.stopWatch = source.watch(() => {
+        void this.cancelStaleRender(source);
+        this.schedule(0);
+      });
       this.sourceError = '';
       clearCondition(st, 'SourceError');
       return this.source;
@@ -211,7 +249,14 @@ export class ApplicationRunner {
     const key = `${revision}|${crds.map((c) => `${c.metadata?.uid}@${c.metadata?.generation}`).join(',')}`;
     const cached = this.desiredCache.get(key);
     if (cached) return cached;
-    const files = await this.source!.files(revision);
+    const rendering = { revision, abort: new AbortController() };
+    this.rendering = rendering;
+    let files: SourceFile[];
+    try {
+      files = await this.source!.files(revision, rendering.abort.signal);
+    } finally {
+      if (this.rendering === rendering) this.rendering = undefined;
+    }
     const d = this.loader.build(revision, files, {
       app: { name: this.app.metadata.name, namespace: this.namespace },
       namespace: this.destination,
@@ -221,6 +266,17 @@ export class ApplicationRunner {
     if (this.desiredCache.size > 8) this.desiredCache.delete(this.desiredCache.keys().next().value!);
     this.desiredCache.set(key, d);
     return d;
+  }
+
+  /** A render of a revision the branch has moved past is stopped, so the new tip need not wait for it. */
+  private async cancelStaleRender(source: GitSource): Promise<void> {
+    const r = this.rendering;
+    if (!r || this.app.status?.pinned) return;
+    const tip = await source.tip().catch(() => undefined);
+    if (tip && tip !== r.revision && this.rendering === r) {
+      this.log(`${short(tip)} arrived while ${short(r.revision)} was rendering: that render is stopped`);
+      r.abort.abort();
+    }
   }
 
   private async commitInfo(sha: string): Promise<CommitInfo> {
@@ -233,19 +289,48 @@ export class ApplicationRunner {
     return info;
   }
 
+  /**
+   * Replaces the whole status (a merge patch could not remove fields: a cleared pin, a resolved condition), with
+   * optimistic concurrency: the write names the resourceVersion the pass started from. On 409 the app is read
+   * again: when only its spec or metadata moved, the write is retried on the new version; a status someone else
+   * wrote (another syncer) is never overwritten: StatusConflict makes the pass run again from it.
+   */
   private async writeStatus(st: ApplicationStatus): Promise<void> {
     const comparable = (s: ApplicationStatus | undefined) => ({ ...s, reconciledAt: undefined });
     if (this.lastWritten && deepEqual(comparable(this.lastWritten), comparable(st))) return;
     st.reconciledAt = now();
     st.observedGeneration = (this.app.metadata as any).generation;
-    // replace the whole status: a merge patch could not remove fields (a cleared pin, a resolved condition)
-    const value = boundedStatus(st);
-    const updated = await this.deps.client.request('PATCH', await this.deps.client.path(this.ref(), 'status'), [{ op: 'add', path: '/status', value }], 'application/json-patch+json');
-    this.lastWritten = deepClone(st);
-    if (updated?.metadata) {
-      this.app = updated;
-      this.ownResourceVersion = updated.metadata.resourceVersion;
+    const path = await this.deps.client.path(this.ref(), 'status');
+    for (let attempt = 0; ; attempt++) {
+      const base = (this.statusBase ??= this.baseOf(this.app));
+      const metadata = { name: this.app.metadata.name, namespace: this.namespace, resourceVersion: base.resourceVersion };
+      const body = { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, metadata, status: boundedStatus(st) };
+      try {
+        const updated: Application = await this.deps.client.request('PUT', path, body);
+        this.lastWritten = deepClone(st);
+        this.adopt(updated);
+        return;
+      } catch (e) {
+        if (!(e instanceof KubeApiError && e.status === 409) || attempt >= 5) throw e;
+        const fresh: Application = await this.deps.client.get(this.ref());
+        this.app = fresh;
+        // the base stays as it was, so any later write of this pass conflicts too; the next pass starts afresh
+        if (!deepEqual(fresh.status, base.status)) throw new StatusConflict(this.name);
+        this.statusBase = this.baseOf(fresh);
+      }
     }
+  }
+
+  private baseOf(app: Application): { resourceVersion: string; status: ApplicationStatus | undefined } {
+    return { resourceVersion: String(app.metadata.resourceVersion ?? ''), status: app.status };
+  }
+
+  /** Takes the Application as our own write left it: its echo is no news, and the next write builds on it. */
+  private adopt(updated: Application | undefined): void {
+    if (!updated?.metadata) return;
+    this.app = updated;
+    this.ownResourceVersion = String(updated.metadata.resourceVersion);
+    this.statusBase = this.baseOf(updated);
   }
 
   /** Removes the request just carried out, unless a newer one replaced it meanwhile (that one runs next). */
@@ -261,8 +346,7 @@ export class ApplicationRunner {
         'application/json-patch+json',
       );
       if (updated?.metadata) {
-        this.app = updated;
-        this.ownResourceVersion = updated.metadata.resourceVersion;
+        this.adopt(updated);
         this.handledGeneration = Math.max(this.handledGeneration, updated.metadata.generation ?? 0);
       }
     } catch (e) {
@@ -272,6 +356,8 @@ export class ApplicationRunner {
   }
 
   private async reconcile(): Promise<void> {
+    // the status this pass builds on, and the version it is written against
+    this.statusBase = this.baseOf(this.app);
     const st: ApplicationStatus = deepClone(this.app.status ?? {});
     if (this.firstPass) {
       this.firstPass = false;
@@ -302,6 +388,8 @@ export class ApplicationRunner {
     } catch (e) {
       // the branch or folder went away, the repository moved: say so where users look, and try again
       if (!(e instanceof SourceError)) throw e;
+      // a newer commit stopped this pass's render: the pass it scheduled takes over
+      if (e instanceof RenderCancelled) return;
       setCondition(st, 'SourceError', 'SourceUnavailable', e.message);
       st.sync = { ...st.sync, status: 'Unknown' };
       clearTimeout(this.retryTimer);
@@ -332,16 +420,48 @@ export class ApplicationRunner {
       return;
     }
     clearCondition(st, 'InvalidManifest');
-    const retryDue = last?.revision === target && last.result === 'Failed' && !last.message?.startsWith(NOT_APPLIED) && Date.now() - Date.parse(last.finishedAt ?? last.startedAt) > RETRY_FAILED_SYNC_MS;
+    const failed = this.failedAttempt(st, target);
+    const retryDue = !!failed && Date.now() >= nextRetryTime(failed, this.deps.retryBackoff);
     if (policy.automated && !st.pinned && (last?.revision !== target || retryDue)) {
-      await this.performSync(st, desired, 'commit');
+      // a retry updates the attempt's entry, so retries never push good entries out of the history
+      await this.performSync(st, desired, 'commit', undefined, failed);
+    } else {
+      await this.compareAndHeal(st, desired, target, last);
+    }
+    await this.maybeAutoRollback(st, source);
+    this.scheduleRetry(st, target);
+  }
+
+  /** The latest history entry when it is a failed attempt to apply `target` (not a rejected one: nothing to retry). */
+  private failedAttempt(st: ApplicationStatus, target: string): HistoryEntry | undefined {
+    const last = st.history?.[st.history.length - 1];
+    const failed = last?.revision === target && last.result === 'Failed' && !last.message?.startsWith(NOT_APPLIED);
+    return failed ? last : undefined;
+  }
+
+  /** A failed automated sync is tried again on a timer, with back-off; the time is shown in operationState. */
+  private scheduleRetry(st: ApplicationStatus, target: string): void {
+    const failed = this.failedAttempt(st, target);
+    const op = st.operationState;
+    if (!failed || st.pinned || !syncPolicyOf(this.app).automated) {
+      if (op?.nextRetryAt) delete op.nextRetryAt;
       return;
     }
+    const at = nextRetryTime(failed, this.deps.retryBackoff);
+    if (op && op.revision === target) op.nextRetryAt = new Date(at).toISOString();
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.schedule(0), Math.max(0, at - Date.now()));
+  }
+
+  /** Compares without syncing, and reverts drift when self-heal is on. */
+  private async compareAndHeal(
+    st: ApplicationStatus,
+    desired: DesiredState,
+    target: string,
+    last: HistoryEntry | undefined,
+  ): Promise<void> {
+    const policy = syncPolicyOf(this.app);
     const cmp = await this.updateComparison(st, desired, target);
-    if (last?.revision === target && last.result === 'Failed' && !last.message?.startsWith(NOT_APPLIED)) {
-      clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => this.schedule(0), RETRY_FAILED_SYNC_MS);
-    }
     if (policy.selfHeal && cmp.outOfSync.size && st.operationState?.phase !== 'Running' && (!last || last.revision === target)) {
       // a resource that still differs right after we applied it cannot be healed by applying it again
       const byKey = new Map(desired.resources.map((r) => [r.key, r]));
@@ -362,7 +482,6 @@ export class ApplicationRunner {
         await this.updateComparison(st, desired, target);
       }
     }
-    await this.maybeAutoRollback(st, source);
   }
 
   /** Refreshes resources, health, sync status and the latest history entry's health; returns the comparison. */
@@ -379,10 +498,16 @@ export class ApplicationRunner {
     if (latest && desired && latest.revision === desired.revision && latest.result === 'Succeeded' && (latest.health === 'Progressing' || latest.health === 'Missing' || latest.health === 'Unknown' || latest.health === undefined)) {
       if (cmp.health.status !== latest.health) latest.health = cmp.health.status;
     }
-    st.autoSync = st.pinned ? `Paused: pinned to #${st.pinned.id} (slipway resume)` : policy.automated ? 'On' : 'Off';
+    this.showPin(st);
+    return cmp;
+  }
+
+  /** autoSync and the Pinned condition say whether the app follows its branch. */
+  private showPin(st: ApplicationStatus): void {
+    const paused = st.pinned && `Paused: pinned to #${st.pinned.id} (slipway resume)`;
+    st.autoSync = paused || (syncPolicyOf(this.app).automated ? 'On' : 'Off');
     if (st.pinned) setCondition(st, 'Pinned', 'RolledBack', pinnedMessage(st, this.source?.branch ?? 'the branch'));
     else clearCondition(st, 'Pinned');
-    return cmp;
   }
 
   private addHistory(st: ApplicationStatus, e: Omit<HistoryEntry, 'id'>): HistoryEntry {
@@ -394,7 +519,14 @@ export class ApplicationRunner {
     return entry;
   }
 
-  private async performSync(st: ApplicationStatus, desired: DesiredState, trigger: string, message?: string): Promise<HistoryEntry> {
+  /** Syncs `desired` and records it: a new history entry, or `retryOf` updated in place when this retries it. */
+  private async performSync(
+    st: ApplicationStatus,
+    desired: DesiredState,
+    trigger: string,
+    message?: string,
+    retryOf?: HistoryEntry,
+  ): Promise<HistoryEntry> {
     const startedAt = now();
     const info = await this.commitInfo(desired.revision);
     st.operationState = { operation: trigger, phase: 'Running', startedAt, revision: desired.revision, message: `syncing ${short(desired.revision)}: ${info.subject}` };
@@ -402,7 +534,9 @@ export class ApplicationRunner {
     const running = deepClone(st);
     let runningWrite: Promise<void> | undefined;
     const runningTimer = setTimeout(() => (runningWrite = this.writeStatus(running).catch(() => undefined)), RUNNING_STATUS_AFTER_MS);
-    this.log(`sync ${short(desired.revision)} (${trigger}): ${info.subject}`);
+    const retry = retryOf ? (retryOf.retries ?? 0) + 1 : 0;
+    const why = retryOf ? `retry ${retry} of #${retryOf.id}` : trigger;
+    this.log(`sync ${short(desired.revision)} (${why}): ${info.subject}`);
     const policy = syncPolicyOf(this.app);
     const outcome = await syncResources(desired, {
       client: this.deps.client,
@@ -416,17 +550,18 @@ export class ApplicationRunner {
     await runningWrite;
     if (outcome.ok) this.ensured.add(this.destination);
     const cmp = compare(desired, this.live);
-    const entry = this.addHistory(st, {
+    const result: Omit<HistoryEntry, 'id' | 'startedAt' | 'trigger'> = {
       revision: desired.revision,
       subject: info.subject,
       author: info.author,
-      startedAt,
       finishedAt: now(),
       result: outcome.ok ? 'Succeeded' : 'Failed',
       health: outcome.ok ? cmp.health.status : cmp.health.status === 'Healthy' ? 'Degraded' : cmp.health.status,
-      trigger,
       message: [message, outcome.message].filter(Boolean).join('; '),
-    });
+    };
+    const entry = retryOf
+      ? Object.assign(retryOf, result, { retries: retry })
+      : this.addHistory(st, { ...result, startedAt, trigger });
     st.operationState = { operation: trigger, phase: entry.result, startedAt, finishedAt: entry.finishedAt, revision: desired.revision, message: outcome.message };
     if (outcome.ok) {
       st.lastGoodRevision = desired.revision;
@@ -450,10 +585,20 @@ export class ApplicationRunner {
       setCondition(st, 'AutoRollback', 'NoHealthyRevision', `#${latest.id} (${short(latest.revision)}) left the app Degraded, but no earlier history entry was Healthy to roll back to`);
       return;
     }
-    const why = `automatic rollback: #${latest.id} (${short(latest.revision)}) left the app Degraded: ${st.health?.message ?? 'Degraded'}`;
+    // a rollback that failed is not tried again for the same revision (that would loop): the condition says why
+    if (this.autoRollbackFailedFor === latest.revision) return;
+    const cause = latest.result === 'Failed' ? latest.message : st.health?.message ?? 'Degraded';
+    const why = `automatic rollback: #${latest.id} (${short(latest.revision)}) left the app Degraded: ${cause}`;
     this.log(why);
-    setCondition(st, 'AutoRollback', 'RolledBack', `${why}; rolled back to #${good.id} (${short(good.revision)})`);
-    await this.rollback(st, source, good.id, false, 'automatic rollback', why);
+    try {
+      await this.rollback(st, source, good.id, false, 'automatic rollback', why);
+      setCondition(st, 'AutoRollback', 'RolledBack', `${why}; rolled back to #${good.id} (${short(good.revision)})`);
+    } catch (e) {
+      this.autoRollbackFailedFor = latest.revision;
+      const message = `${why}; rolling back to #${good.id} (${short(good.revision)}) failed: ${(e as Error).message}`;
+      setCondition(st, 'AutoRollback', 'RollbackFailed', message);
+      this.log(`automatic rollback failed: ${(e as Error).message}`);
+    }
   }
 
   private async rollback(st: ApplicationStatus, source: GitSource, id: number, git: boolean, by: string, message?: string): Promise<void> {
@@ -461,6 +606,12 @@ export class ApplicationRunner {
     if (!entry) {
       const ids = (st.history ?? []).map((h) => `#${h.id}`).join(', ');
       throw new Error(`no history entry #${id}${ids ? `; entries: ${ids}` : ''} (see \`slipway history\`)`);
+    }
+    if (!(await source.hasCommit(entry.revision))) {
+      throw new Error(
+        `history #${id} deployed ${short(entry.revision)}, which is no longer in ${source.label} ` +
+          '(removed by a force-push?); nothing was changed: pick another entry (`slipway history`)',
+      );
     }
     if (git) {
       const sha = await source.revertTo(entry.revision, `slipway rollback ${id}`);
@@ -472,8 +623,17 @@ export class ApplicationRunner {
     }
     const desired = await this.desired(entry.revision);
     if (desired.problems.length) throw new Error(`history #${id} (${short(entry.revision)}) has invalid manifests; pick another entry`);
+    const trigger = by === 'automatic rollback' ? 'autoRollback' : 'rollback';
+    const done = await this.performSync(st, desired, trigger, message ?? `rollback to #${id}`);
+    // pinned only once the old revision is live: a failed rollback leaves the app following its branch
+    if (done.result !== 'Succeeded') {
+      throw new Error(
+        `rollback to #${id} (${short(entry.revision)}) failed: ${done.message}; ` +
+          `the app is not pinned and follows ${source.branch} again`,
+      );
+    }
     st.pinned = { id, revision: entry.revision, reason: by === 'automatic rollback' ? 'an automatic rollback' : `\`slipway rollback ${id}\``, since: now() };
-    await this.performSync(st, desired, by === 'automatic rollback' ? 'autoRollback' : 'rollback', message ?? `rollback to #${id}`);
+    this.showPin(st);
   }
 
   private async handleOperation(op: ApplicationOperation, st: ApplicationStatus, source: GitSource): Promise<void> {
@@ -530,6 +690,8 @@ export class ApplicationRunner {
     clearTimeout(this.retryTimer);
     this.stopWatch?.();
     this.live.stop();
+    // a render may hang until its timeout: stopping need not wait for it
+    this.rendering?.abort.abort();
     await this.idle;
     await this.source?.close();
   }

@@ -61,6 +61,9 @@ Options:
   --no-self-heal         report live changes as OutOfSync instead of reverting them
   --auto-rollback        roll back to the last Healthy revision when a sync leaves the app Degraded
   --manual               do not sync new commits by themselves (use \`slipway sync\`)
+  --allow-remote-bases   let kustomizations fetch remote bases (URLs, git addresses); default: only paths
+                         inside the repository
+  --render-timeout S     stop rendering a kustomization after S seconds (default 60)
   -h, --help             show this help`,
 };
 
@@ -170,6 +173,8 @@ async function upCommand(argv: string[]): Promise<void> {
       'no-self-heal': { type: 'boolean' },
       'auto-rollback': { type: 'boolean' },
       manual: { type: 'boolean' },
+      'allow-remote-bases': { type: 'boolean' },
+      'render-timeout': { type: 'string', default: '60' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -194,6 +199,8 @@ async function upCommand(argv: string[]): Promise<void> {
     selfHeal: !values['no-self-heal'],
     autoRollback: !!values['auto-rollback'],
     automated: !values.manual,
+    allowRemoteBases: !!values['allow-remote-bases'],
+    renderTimeoutMs: intOption('render-timeout', values['render-timeout'], 1, 3600) * 1000,
     out: (line) => process.stdout.write(line + '\n'),
   });
   stopOnSignals(session);

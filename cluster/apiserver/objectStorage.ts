@@ -4,7 +4,7 @@
 import * as crypto from 'crypto';
 import { ResourceInfo, apiVersionOf } from '../../kube/registry';
 import { Store, StoreEntry, StoreError } from '../store/types';
-import { admit, FieldValidation } from './admission';
+import { admit, admitDelete, FieldValidation } from './admission';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './status';
 import { updateManagedFields } from '../../kube/patch';
 import { fieldSchemaFor } from '../../kube/schemas';
@@ -283,6 +283,7 @@ export class ObjectStorage {
   }
 
   async delete(info: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions): Promise<{ object: any; pending: boolean }> {
+    admitDelete(info, name);
     // a write racing the delete is not the client's conflict: try again against the newer object,
     // as the real API server does (unless the client pinned a resourceVersion)
     for (let attempt = 0; ; attempt++) {

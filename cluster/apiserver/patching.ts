@@ -88,8 +88,16 @@ export async function patchObject(
     if (!cur) {
       if (type === 'apply' && !opts.subresource) {
         const { object } = runApply(undefined, patch, opts, schema, info);
-        const r = await storage.create(info, namespace, object, { ...opts, fieldManager: undefined });
-        return { ...r, created: true };
+        try {
+          const r = await storage.create(info, namespace, object, { ...opts, fieldManager: undefined });
+          return { ...r, created: true };
+        } catch (e) {
+          // apply is create-or-update: another request created the object first, so apply onto it instead
+          // (its write may still be on its way to disk, invisible to reads: wait a moment for it)
+          if (!(e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists' && attempt < 10)) throw e;
+          await new Promise((r) => setTimeout(r, 1 + attempt * 2));
+          continue;
+        }
       }
       throw notFoundFor(info, name);
     }

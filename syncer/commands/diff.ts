@@ -34,7 +34,9 @@ function describe(c: { kind: string; namespace?: string; name: string }): string
 
 /** What git says at the app's target revision, built as the syncer builds it. */
 export async function loadDesired(client: RestClient, app: Application, stateDir: string): Promise<DesiredState> {
-  const source = await GitSource.open({ repo: app.spec.source.repo, branch: app.spec.source.branch, path: app.spec.source.path }, { stateDir });
+  const spec = app.spec.source;
+  const allowRemoteBases = spec.kustomize?.allowRemoteBases === true;
+  const source = await GitSource.open({ repo: spec.repo, branch: spec.branch, path: spec.path, allowRemoteBases }, { stateDir });
   try {
     await source.fetch();
     const revision = app.status?.pinned?.revision ?? (await source.tip());

@@ -23,7 +23,7 @@ export function historyTable(app: Application, last?: number): string {
     String(h.id),
     short(h.revision),
     formatTime(h.startedAt),
-    h.result,
+    h.retries ? `${h.result} (${h.retries} ${h.retries === 1 ? 'retry' : 'retries'})` : h.result,
     h.health ?? '',
     h.trigger,
     h.subject,

@@ -22,6 +22,7 @@ export function describeStatus(app: Application, opts: { brief?: boolean } = {})
     lines.push(`  ${c.type}: ${c.message}`);
     for (const e of c.errors ?? []) lines.push(`    ${e.file}:${e.line}${e.field ? ` ${e.field}` : ''}: ${e.message}`);
   }
+  if (!opts.brief && op?.nextRetryAt) lines.push(`  the failed sync of ${op.revision?.slice(0, 7)} is retried at ${op.nextRetryAt}`);
   if (!opts.brief) {
     for (const r of st.resources ?? []) {
       const id = `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;

@@ -24,6 +24,10 @@ export interface UpOptions {
   selfHeal: boolean;
   autoRollback: boolean;
   automated: boolean;
+  /** let kustomizations fetch remote bases */
+  allowRemoteBases?: boolean;
+  /** how long rendering a kustomization may take */
+  renderTimeoutMs?: number;
   out: (line: string) => void;
 }
 
@@ -81,11 +85,23 @@ export async function up(o: UpOptions): Promise<UpSession> {
       await client.apply(APPLICATION_CRD, { fieldManager: 'slipway-cli', force: true });
       o.out(`Installed ${APPLICATION_CRD.metadata.name} in the cluster`);
     }
-    const controller = new ApplicationController({ client, stateDir: path.resolve(o.state), log: (app, line) => o.out(`[${app}] ${line}`) });
+    const controller = new ApplicationController({
+      client,
+      stateDir: path.resolve(o.state),
+      renderTimeoutMs: o.renderTimeoutMs,
+      // the embedded cluster is this process's own: a lease in it is left by an earlier run that was killed
+      leaderElection: stopCluster ? { takeOverAtStart: true } : undefined,
+      log: (app, line) => o.out(`[${app}] ${line}`),
+    });
     await controller.start();
     const name = o.app ?? appNameFor(path.basename(dir));
     const spec = {
-      source: { repo: repo.root, branch: repo.branch, path: repo.rel },
+      source: {
+        repo: repo.root,
+        branch: repo.branch,
+        path: repo.rel,
+        ...(o.allowRemoteBases ? { kustomize: { allowRemoteBases: true } } : {}),
+      },
       ...(o.destination ? { destination: { namespace: o.destination } } : {}),
       syncPolicy: { automated: o.automated, prune: o.prune, selfHeal: o.selfHeal, autoRollback: o.autoRollback },
     };

@@ -1,8 +1,16 @@
-// The one error type of the git source. Messages name the repository and say what to do.
+// The error types of the git source. Messages name the repository and say what to do.
 export class SourceError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SourceError';
+  }
+}
+
+/** A render stopped because its result is no longer wanted (the branch moved on); not a failure to report. */
+export class RenderCancelled extends SourceError {
+  constructor(where: string) {
+    super(`${where}: rendering was cancelled`);
+    this.name = 'RenderCancelled';
   }
 }
 

@@ -10,12 +10,14 @@ import { ObjectReader, parseTree } from './objectReader';
 import { SourceError, gitMessage, redactUrl } from './errors';
 import { gitIn, isSha } from './gitCommand';
 import { KUSTOMIZATION_FILES, renderKustomization } from './kustomize';
+import { checkKustomizationReferences, CommitFiles } from './kustomizeReferences';
 import { cloneDirName, isRemoteAddress, normalizeRepoPath } from './location';
 import { watchRefs } from './refWatcher';
 import { revertPath } from './revert';
 import { ManifestTree, TreeEntry, parseLsTree, planTree } from './tree';
 
 export { SourceError } from './errors';
+export { RenderCancelled } from './errors';
 
 export interface SourceSpec {
   /** local path (work tree or bare repository, used in place) or URL (file://, https://, ssh://, user@host:path), cloned */
@@ -25,6 +27,8 @@ export interface SourceSpec {
   path?: string;
   /** clone and fetch even though `repo` is a local path, as if it were a URL */
   remote?: boolean;
+  /** let kustomizations use remote bases (URLs, git addresses), which kustomize fetches; default refused */
+  allowRemoteBases?: boolean;
 }
 
 export interface CommitInfo {
@@ -48,6 +52,8 @@ export interface GitSourceOptions {
   stateDir: string;
   /** how often a remote is fetched while watched; default 60 s */
   fetchIntervalMs?: number;
+  /** how long `kubectl kustomize` may run before it is stopped; default 60 s */
+  renderTimeoutMs?: number;
 }
 
 /** Stops a watch; `ready` resolves once changes are being noticed. */
@@ -91,6 +97,8 @@ export class GitSource {
   private readonly commonDir: string;
   private readonly url?: string;
   private readonly fetchIntervalMs: number;
+  private readonly renderTimeoutMs?: number;
+  private readonly allowRemoteBases: boolean;
   // blob texts by id: the last files() result and the one before, so flipping between two commits is free
   private texts = new Map<string, string>();
   private olderTexts = new Map<string, string>();
@@ -111,7 +119,7 @@ export class GitSource {
   private closed = false;
   private stops = new Set<() => void>();
 
-  private constructor(loc: Location, opts: GitSourceOptions) {
+  private constructor(loc: Location, opts: GitSourceOptions, allowRemoteBases: boolean) {
     this.remote = loc.remote;
     this.label = loc.label;
     this.url = loc.url;
@@ -121,6 +129,8 @@ export class GitSource {
     this.branch = loc.branch;
     this.path = loc.path;
     this.fetchIntervalMs = opts.fetchIntervalMs ?? DEFAULT_FETCH_INTERVAL_MS;
+    this.renderTimeoutMs = opts.renderTimeoutMs;
+    this.allowRemoteBases = allowRemoteBases;
     this.git = gitIn(loc.repoDir);
   }
 
@@ -134,7 +144,7 @@ export class GitSource {
     }
     const remote = spec.remote === true || isRemoteAddress(spec.repo);
     const loc = remote ? await openRemote(spec, opts) : await openLocal(spec);
-    return new GitSource(loc, opts);
+    return new GitSource(loc, opts, spec.allowRemoteBases === true);
   }
 
   /** sha of the branch tip (no fetch) */
@@ -183,9 +193,10 @@ export class GitSource {
    * Every .yaml/.yml/.json under path at sha, recursively, sorted by path, read from git objects. Blob texts
    * are cached by blob id, so a resync reads only changed blobs. A folder holding a kustomization is rendered
    * with `kubectl kustomize` and returned as one file, '<dir>/kustomization.yaml (rendered)'; the files under
-   * it are not returned raw. Names starting with '.' are skipped, as in a folder of manifests.
+   * it are not returned raw. Names starting with '.' are skipped, as in a folder of manifests. Aborting `signal`
+   * stops a render in progress (a newer commit need not wait for it); files() then rejects with RenderCancelled.
    */
-  async files(sha: string): Promise<SourceFile[]> {
+  async files(sha: string, signal?: AbortSignal): Promise<SourceFile[]> {
     this.checkSha(sha);
     if (this.lastFiles?.sha === sha) return [...this.lastFiles.files];
     const root = await this.pathTree(sha);
@@ -211,7 +222,7 @@ export class GitSource {
     const out: SourceFile[] = tree.manifests.map((e) => ({ path: this.repoPath(e.path), text: texts.get(e.id)!, blob: e.id }));
     const renders = new Map<string, SourceFile>();
     for (const k of tree.kustomizations) {
-      const rendered = await this.render(sha, tree, k.dir, k.file, k.treeId);
+      const rendered = await this.render(sha, tree, k.dir, k.file, k.treeId, signal);
       renders.set(rendered.key, rendered.file);
       out.push(rendered.file);
     }
@@ -341,7 +352,14 @@ export class GitSource {
     return new SourceError(`${this.label}: path ${this.path} does not exist at commit ${sha.slice(0, 7)} on branch ${this.branch}; check the path (nothing is pruned while it is missing)`);
   }
 
-  private async render(sha: string, tree: ManifestTree, dir: string, file: string, treeId: string | undefined): Promise<{ key: string; file: SourceFile }> {
+  private async render(
+    sha: string,
+    tree: ManifestTree,
+    dir: string,
+    file: string,
+    treeId: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<{ key: string; file: SourceFile }> {
     // a kustomization that reaches outside its folder ('../base') needs the whole commit; otherwise its folder suffices
     const kFiles = tree.all.filter((e) => e.type === 'blob' && inDir(e.path, dir) && KUSTOMIZATION_FILES.includes(path.posix.basename(e.path)));
     const kTexts = await readObjects(this.repoDir, kFiles.map((e) => e.id), this.blobStats());
@@ -354,20 +372,37 @@ export class GitSource {
 
     const renderedPath = `${this.repoPath(dir)}/${file} (rendered)`.replace(/^\.\//, '');
     const where = `${this.label}: ${this.repoPath(dir === '.' ? file : `${dir}/${file}`)} at ${sha.slice(0, 7)}`;
+    const listing = await this.git.raw(['ls-tree', '-r', '-z', '--full-name', `${sha}^{tree}`]);
+    const all = parseLsTree(listing).filter((e) => e.type === 'blob');
+    const repoDir = this.repoPath(dir);
+    await checkKustomizationReferences(commitFiles(all, (id) => this.readBlob(id)), {
+      dir: repoDir,
+      allowRemoteBases: this.allowRemoteBases,
+      where: `${this.label} at ${sha.slice(0, 7)}`,
+    });
     let blobs: TreeEntry[];
     let root: string; // the checkout's folder that holds `dir`
     if (reachesOut) {
-      blobs = parseLsTree(await this.git.raw(['ls-tree', '-r', '-z', '--full-name', `${sha}^{tree}`])).filter((e) => e.type === 'blob');
-      root = this.path === '.' ? dir : dir === '.' ? this.path : `${this.path}/${dir}`;
+      blobs = all;
+      root = repoDir;
     } else {
-      blobs = tree.all.filter((e) => e.type === 'blob' && inDir(e.path, dir)).map((e) => ({ ...e, path: dir === '.' ? e.path : e.path.slice(dir.length + 1) }));
+      blobs = all
+        .filter((e) => inDir(e.path, repoDir))
+        .map((e) => ({ ...e, path: repoDir === '.' ? e.path : e.path.slice(repoDir.length + 1) }));
       root = '.';
     }
     blobs = blobs.filter((e) => e.mode !== '120000'); // symlinks could point anywhere on this machine
     const data = await readObjects(this.repoDir, blobs.map((e) => e.id), this.blobStats());
     this.stats.renders++;
-    const text = await renderKustomization(blobs.map((e) => ({ path: e.path, data: data.get(e.id)! })), root, where);
+    const checkout = blobs.map((e) => ({ path: e.path, data: data.get(e.id)! }));
+    const text = await renderKustomization(checkout, root, where, { timeoutMs: this.renderTimeoutMs, signal });
     return { key, file: { path: renderedPath, text, blob: blobId(text) } };
+  }
+
+  private async readBlob(id: string): Promise<string> {
+    const obj = await this.objects().read(id);
+    if (!obj || obj.type !== 'blob') throw new SourceError(`${this.label}: blob ${id} is missing from the repository`);
+    return obj.data.toString('utf8');
   }
 
   private blobStats(): BlobReadStats {
@@ -438,6 +473,23 @@ export class GitSource {
     }, this.fetchIntervalMs);
     this.fetchTimer.unref();
   }
+}
+
+/** A commit's blobs (from ls-tree -r) as the kustomization check sees them; folders are implied by the paths. */
+function commitFiles(blobs: TreeEntry[], read: (id: string) => Promise<string>): CommitFiles {
+  const byPath = new Map(blobs.map((e) => [e.path, e]));
+  const folders = new Set<string>(['.']);
+  for (const e of blobs) {
+    for (let d = path.posix.dirname(e.path); d !== '.' && !folders.has(d); d = path.posix.dirname(d)) folders.add(d);
+  }
+  return {
+    typeOf: (p) => {
+      const e = byPath.get(p);
+      if (e) return e.mode === '120000' ? 'link' : 'blob';
+      return folders.has(p) ? 'tree' : undefined;
+    },
+    read: (p) => read(byPath.get(p)!.id),
+  };
 }
 
 function inDir(p: string, dir: string): boolean {

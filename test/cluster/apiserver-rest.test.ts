@@ -241,6 +241,21 @@ describe('API server REST contract', function () {
     }
   });
 
+  it('server-side applies racing to create one new object all succeed, as apply is create-or-update', async () => {
+    // each request applies its own key as its own manager, so no field conflicts: only the create race is left
+    const n = 12;
+    const replies = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        call('PATCH', `${CMS}/raced?fieldManager=m${i}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'raced' }, data: { [`k${i}`]: String(i) } }, { 'Content-Type': 'application/apply-patch+yaml' }),
+      ),
+    );
+    assert.deepStrictEqual(replies.map((r) => r.status).filter((s) => s !== 200 && s !== 201), [], replies.map((r) => r.text).join('\n'));
+    assert.strictEqual(replies.filter((r) => r.status === 201).length, 1, 'exactly one request created it');
+    const live = (await call('GET', `${CMS}/raced`)).body;
+    assert.strictEqual(Object.keys(live.data).length, n);
+    assert.strictEqual(live.metadata.managedFields.length, n);
+  });
+
   it('deletes a collection by label', async () => {
     const r = await call('DELETE', `${CMS}?labelSelector=odd%3D0`);
     assert.strictEqual(r.status, 200);

@@ -346,6 +346,20 @@ spec:
     assert.strictEqual(left.stdout.trim(), '');
   });
 
+  it('refuses to delete the namespaces the cluster cannot do without, and keeps what is in them', async () => {
+    await t.apply(CONFIGMAP.replace('name: settings', 'name: survivor'));
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      const r = await t.kubectl(['delete', 'namespace', ns, '--wait=false']);
+      assert.strictEqual(r.code, 1, `deleting ${ns}: ${r.stdout}`);
+      assert.match(r.stderr, new RegExp(`Error from server \\(Forbidden\\): namespaces "${ns}" is forbidden: this namespace may not be deleted`));
+      const dry = await t.kubectl(['delete', 'namespace', ns, '--dry-run=server']);
+      assert.strictEqual(dry.code, 1, `dry-run deleting ${ns}: ${dry.stdout}`);
+      const got = await t.json(['get', 'namespace', ns]);
+      assert.strictEqual(got.metadata.deletionTimestamp, undefined, `${ns} is not terminating`);
+    }
+    assert.strictEqual((await t.json(['get', 'configmap', 'survivor', '-n', 'default'])).data.color, 'blue');
+  });
+
   it('answers 401 without the token, but health checks without one', async () => {
     const { url, caCert, token } = t.cluster;
     assert.strictEqual((await request(`${url}/api/v1/namespaces`, caCert)).status, 401);

@@ -277,6 +277,27 @@ describe('slipway commands against `slipway up`', function () {
     assert.match(r.stderr, /^  shop\/broken\.yaml:7 data\.list: .*string/m);
   });
 
+  it('slipway up killed -9 and started again deploys at once: it takes over the lease the killed run left', async () => {
+    up.kill('SIGKILL');
+    await upExit;
+    // (a test before may have left an invalid file behind)
+    const broken: Record<string, null> = fs.existsSync(path.join(repo, 'shop/broken.yaml')) ? { 'shop/broken.yaml': null } : {};
+    shas.push(commitFiles(repo, { ...shop('nginx:1.27'), ...broken }, 'nginx 1.27 while slipway up was down'));
+    upOutput = '';
+    const started = Date.now();
+    up = spawn('node', [CLI, 'up', path.join(repo, 'shop'), '--state', state, '--nodes', '1', '--no-self-heal'], { cwd: dir, env: { ...process.env, HOME: dir } });
+    up.stdout!.on('data', (d) => (upOutput += d));
+    up.stderr!.on('data', (d) => (upOutput += d));
+    upExit = new Promise((resolve) => up.on('exit', (code) => resolve(code)));
+    const short = shas[shas.length - 1].slice(0, 7);
+    await eventually(() => new RegExp(`^shop: Synced ${short} · Healthy$`, 'm').test(upOutput), 30_000, `${short} deployed`).catch((e) => {
+      throw new Error(`${e.message}; slipway up printed:\n${upOutput}`);
+    });
+    // the lease is 15 s: waiting it out would have taken longer than this
+    assert.ok(Date.now() - started < 12_000, `deployed after ${Date.now() - started} ms`);
+    assert.doesNotMatch(upOutput, /standing by/);
+  });
+
   it('slipway up stops on SIGINT with exit code 0', async () => {
     up.kill('SIGINT');
     assert.strictEqual(await upExit, 0, upOutput);
