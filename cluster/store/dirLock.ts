@@ -136,7 +136,20 @@ async function takeOverIfStale(dir: string, file: string, mine: string): Promise
   return false;
 }
 
+/** Files of attempts that a kill -9 cut short; a minute old, no live attempt can still be using one. */
+async function sweepLeftovers(dir: string): Promise<void> {
+  const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
+  const cutoff = Date.now() - 60_000;
+  for (const name of names) {
+    if (!name.startsWith(`${LOCK_FILE}.`)) continue;
+    const leftover = path.join(dir, name);
+    const stat = await fs.promises.lstat(leftover).catch(() => undefined);
+    if (stat && stat.mtimeMs < cutoff) await fs.promises.rm(leftover, { force: true });
+  }
+}
+
 function acquired(file: string, me: Owner): DirLock {
+  void sweepLeftovers(path.dirname(file));
   return {
     async release() {
       const current = await fs.promises.readFile(file, 'utf8').catch(() => '');

@@ -13,11 +13,7 @@ describe('Services', function () {
   let t: TestCluster;
   let client: ApiClient;
 
-  const ok = async (args: string[], input?: string) => {
-    const r = await t.kubectl(args, { input });
-    assert.strictEqual(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  };
+  const ok = (args: string[], input?: string) => t.ok(args, input);
   const json = async (args: string[]) => JSON.parse(await ok([...args, '-o', 'json']));
   const service = (name: string, spec: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
   /** the status code the API server answers a create with */

@@ -80,6 +80,19 @@ describe('store directory lock', function () {
     }
   });
 
+  it('removes files that attempts cut short by kill -9 left behind, once they are a minute old', async () => {
+    const old = ['LOCK.0123abcd.tmp', 'LOCK.takeover-0123abcd-0'].map((n) => path.join(dir, n));
+    const recent = path.join(dir, 'LOCK.4567cdef.tmp');
+    for (const f of [...old, recent]) fs.writeFileSync(f, JSON.stringify({ pid: 999999, token: 'gone' }));
+    const longAgo = new Date(Date.now() - 120_000);
+    for (const f of old) fs.utimesSync(f, longAgo, longAgo);
+    const store = await openStore(dir);
+    for (let i = 0; i < 50 && old.some((f) => fs.existsSync(f)); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepStrictEqual(old.filter((f) => fs.existsSync(f)), [], 'old leftovers removed');
+    assert.ok(fs.existsSync(recent), 'a recent file may belong to a live attempt and stays');
+    await store.close();
+  });
+
   it("is not blocked by a LOCK holding this process's own pid, yet refuses a second open in this process", async () => {
     for (const lock of [String(process.pid), JSON.stringify({ pid: process.pid, token: 'before-restart' })]) {
       fs.writeFileSync(path.join(dir, 'LOCK'), lock);

@@ -10,11 +10,7 @@ describe('hostpath volume folders', function () {
   this.timeout(60_000);
   let t: TestCluster;
 
-  const ok = async (args: string[], input?: string) => {
-    const r = await t.kubectl(args, { input });
-    assert.strictEqual(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  };
+  const ok = (args: string[], input?: string) => t.ok(args, input);
   /** a volume that says it was provisioned, reclaim Delete, reserved for a claim that no longer exists */
   const forgedVolume = (name: string, folder: string) => `apiVersion: v1
 kind: PersistentVolume

@@ -9,11 +9,7 @@ describe('PersistentVolumeClaims and PersistentVolumes', function () {
   this.timeout(60_000);
   let t: TestCluster;
 
-  const ok = async (args: string[], input?: string) => {
-    const r = await t.kubectl(args, { input });
-    assert.strictEqual(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  };
+  const ok = (args: string[], input?: string) => t.ok(args, input);
   const json = async (args: string[]) => JSON.parse(await ok([...args, '-o', 'json']));
   const exists = async (args: string[]) => (await t.kubectl([...args, '-o', 'name'])).code === 0;
   const claim = (name: string, opts: { size?: string; className?: string | null; modes?: string } = {}) => `apiVersion: v1

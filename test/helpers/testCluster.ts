@@ -16,6 +16,8 @@ export interface TestCluster {
   cluster: RunningCluster;
   dir: string;
   kubectl(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<KubectlResult>;
+  /** kubectl ARGS (stdin: input), which must succeed; its standard output */
+  ok(args: string[], input?: string): Promise<string>;
   /** kubectl ARGS -o json, which must succeed; the parsed output */
   json(args: string[]): Promise<any>;
   /** kubectl apply -f - of a manifest, which must succeed */
@@ -49,6 +51,11 @@ export async function startTestCluster(options: Partial<ClusterOptions> = {}): P
     },
     kubectl(args, opts = {}) {
       return runKubectl(cluster.kubeconfig, dir, args, opts);
+    },
+    async ok(args, input) {
+      const r = await t.kubectl(args, { input });
+      assert.strictEqual(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
     },
     kubectlStream(args) {
       const child = spawn('kubectl', [...base, ...args], { env });
