@@ -1,5 +1,5 @@
 // The request and response objects the API server's handler gets for a request from a component in the
-// same process (cluster/client/localTransport.ts). They offer what the handler uses of Node's
+// same process (kubeclient/localTransport.ts). They offer what the handler uses of Node's
 // IncomingMessage and ServerResponse, so the one handler serves both.
 import { EventEmitter } from 'events';
 import { StringDecoder } from 'string_decoder';

@@ -10,7 +10,7 @@ import { updateManagedFields } from '../../kube/patch';
 import { fieldSchemaFor } from '../../kube/schemas';
 import { deepEqual } from '../../kube/objects';
 import { clock, timestamp } from '../clock';
-import { copyJson } from '../copyJson';
+import { copyJson } from '../../kube/copyJson';
 import { pooledRandomBytes } from '../randomBytes';
 
 export interface WriteOptions {

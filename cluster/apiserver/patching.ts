@@ -6,7 +6,7 @@ import { fieldSchemaFor } from '../../kube/schemas';
 import { ApiError, badRequest, unsupportedMediaType } from './status';
 import { ObjectStorage, WriteOptions, WriteResult, nowTimestamp, storageKey } from './objectStorage';
 import { Store } from '../store/types';
-import { copyJson } from '../copyJson';
+import { copyJson } from '../../kube/copyJson';
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 

@@ -25,7 +25,7 @@ import { serveWatch } from './watch';
 import { parseLogQuery, servePodLogs } from './podLogs';
 import { toTable, tableForCustomResource } from './tables';
 import { CustomResources, establishedStatus } from './customResources';
-import { copyJson } from '../copyJson';
+import { copyJson } from '../../kube/copyJson';
 
 export interface ApiServerOptions {
   store: Store;

@@ -5,7 +5,7 @@
 import * as https from 'https';
 import { ResourceInfo } from '../../kube/registry';
 import { LocalApiServer } from './localTransport';
-import { jsonValueOf } from '../copyJson';
+import { jsonValueOf } from '../../kube/copyJson';
 
 export interface ClientConfig {
   server: string; // https://127.0.0.1:PORT

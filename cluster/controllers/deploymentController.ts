@@ -22,7 +22,7 @@ import { byCreation, maxSurge, newRSNewReplicas, replicasAnnotationsNeedUpdate, 
 import { rolloutRolling } from './deployment/rolling';
 import { isScalingEvent, scaleDeployment } from './deployment/scaling';
 import { WorkQueue } from './workQueue';
-import { copyJson } from '../copyJson';
+import { copyJson } from '../../kube/copyJson';
 
 const DEPLOYMENT_KIND = { apiVersion: 'apps/v1', kind: 'Deployment' };
 const RS_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };

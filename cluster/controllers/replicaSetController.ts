@@ -17,7 +17,7 @@ import { OwnerIndex, controllerUid } from './deployment/ownerIndex';
 import { podsToDelete } from './deployment/podRanking';
 import { isPodActive, isPodAvailable, isPodReady, podFromTemplate } from './deployment/pods';
 import { WorkQueue } from './workQueue';
-import { copyJson } from '../copyJson';
+import { copyJson } from '../../kube/copyJson';
 
 const RS_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
 // at most this many pods are created or deleted in one sync (burstReplicas)

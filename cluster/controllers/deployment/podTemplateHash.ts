@@ -4,7 +4,7 @@
 // look like "web-6d4cf56db6". Templates are compared "semantically": nil and empty lists or maps are
 // the same, and the hash label itself is ignored.
 import { isRecord } from '../../../kube/objects';
-import { copyJson } from '../../copyJson';
+import { copyJson } from '../../../kube/copyJson';
 
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
 

@@ -1,6 +1,6 @@
 // What the ReplicaSet and Deployment controllers read from pods: active or not, Ready, available
 // after minReadySeconds, and the pod a ReplicaSet creates from its template.
-import { copyJson } from '../../copyJson';
+import { copyJson } from '../../../kube/copyJson';
 
 export function isPodActive(pod: any): boolean {
   const phase = pod.status?.phase;
