@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiClient } from '../cluster/client/apiClient';
+import { ApiClient } from '../kubeclient/apiClient';
 
 const CLI = path.resolve(__dirname, '../syncer/cli.js');
 
@@ -48,7 +48,7 @@ function startCluster(state: string): Promise<Running & { readyMs: number }> {
         url,
         state,
         readyMs,
-        client: () => new ApiClient({ server: url, token, ca }),
+        client: () => ApiClient.forCluster({ server: url, token, ca }),
         stop: () => new Promise((r) => { child.removeAllListeners('exit'); child.once('exit', () => r()); child.kill('SIGTERM'); }),
       });
     });

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiClient } from '../cluster/client/apiClient';
+import { ApiClient } from '../kubeclient/apiClient';
 
 const CLI = path.resolve(__dirname, '../syncer/cli.js');
 
@@ -38,7 +38,7 @@ function startCluster(state: string, nodes: number): Promise<Running> {
       const token = fs.readFileSync(path.join(state, 'token'), 'utf8').trim();
       resolve({
         child,
-        client: () => new ApiClient({ server: url, token, ca }),
+        client: () => ApiClient.forCluster({ server: url, token, ca }),
         stop: () => new Promise((r) => { child.removeAllListeners('exit'); child.once('exit', () => r()); child.kill('SIGTERM'); }),
       });
     });

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'events';
 import { StringDecoder } from 'string_decoder';
 import type { IncomingMessage, ServerResponse } from 'http';
-import type { LocalRequest, LocalResponseSink } from '../client/localTransport';
+import type { LocalRequest, LocalResponseSink } from '../../kubeclient/localTransport';
 
 /** A request whose body is already at hand (readBody takes it as is). */
 export interface LocalIncoming {

@@ -15,7 +15,7 @@ import { healthResponse, isHealthPath, type HealthCheck } from './health';
 import { BodyValue, decodeBody, mediaType, RawBody, readBody } from './body';
 import { LocalResponse, localIncoming, objectResponse } from './localExchange';
 import { deepFreeze, storedJson } from '../store/values';
-import type { LocalApiServer, LocalRequest, LocalResponseSink } from '../client/localTransport';
+import type { LocalRequest, LocalResponseSink } from '../../kubeclient/localTransport';
 import { parseResourcePath, RequestInfo } from './requestInfo';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, legacyApiVersions, wantsAggregated } from './discovery';
 import { ObjectStorage, storageKey, withTypeMeta, nowTimestamp, DeleteOptions, StorageHooks } from './objectStorage';
@@ -54,7 +54,7 @@ interface Ctx {
   warnings: string[];
 }
 
-export class ApiServer implements LocalApiServer {
+export class ApiServer {
   readonly registry = new ResourceRegistry();
   readonly customResources = new CustomResources(this.registry);
   private readonly storage: ObjectStorage;

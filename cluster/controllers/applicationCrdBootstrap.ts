@@ -2,7 +2,8 @@
 // a fresh state folder. A stored definition that differs (an older Slipway) is replaced with this one.
 import { APPLICATION_CRD, APPLICATION_CRD_NAME } from '../../kube/application';
 import { deepEqual } from '../../kube/objects';
-import { ApiRequestError, resourcePath } from '../client/apiClient';
+import { resourcePath } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
 import { BootstrapController } from './bootstrapController';
 import { ControllerContext } from './controllerContext';
 
@@ -15,7 +16,7 @@ export class ApplicationCrdBootstrap extends BootstrapController {
     try {
       existing = await ctx.client.get(resourcePath(info, undefined, APPLICATION_CRD_NAME));
     } catch (e) {
-      if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
+      if (!(e instanceof KubeApiError && e.status === 404)) throw e;
     }
     if (!existing) {
       await ctx.client.create(resourcePath(info), APPLICATION_CRD);

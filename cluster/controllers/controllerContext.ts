@@ -1,8 +1,8 @@
 // What every controller is given: an API client, the process's shared informers, an event recorder and
 // the cluster clock. Controllers reach the cluster only through these.
 import { ResourceInfo } from '../../kube/registry';
-import { ApiClient } from '../client/apiClient';
-import { SharedInformers } from '../client/sharedInformers';
+import { ApiClient } from '../../kubeclient/apiClient';
+import { SharedInformers } from '../../kubeclient/sharedInformers';
 import { Clock } from '../clock';
 import { EventRecorder } from './events';
 

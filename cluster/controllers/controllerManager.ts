@@ -1,7 +1,7 @@
 // Runs the cluster's controllers as API clients of the API server, sharing informers and a clock.
 import { ResourceInfo } from '../../kube/registry';
-import { ApiClient, ClientConfig } from '../client/apiClient';
-import { SharedInformers } from '../client/sharedInformers';
+import { ApiClient, ClientConfig } from '../../kubeclient/apiClient';
+import { SharedInformers } from '../../kubeclient/sharedInformers';
 import { clock } from '../clock';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
@@ -21,7 +21,7 @@ export class ControllerManager {
     private readonly resources: () => readonly ResourceInfo[],
     private readonly volumesDir: string,
   ) {
-    this.client = new ApiClient(config, 'slipway-controller-manager');
+    this.client = ApiClient.forCluster(config, 'slipway-controller-manager');
     this.informers = new SharedInformers(this.client, resources);
   }
 

@@ -2,8 +2,9 @@
 // (in spec.timeZone), honouring startingDeadlineSeconds, concurrencyPolicy (Allow, Forbid, Replace) and suspend,
 // keeps status.active, lastScheduleTime and lastSuccessfulTime, and deletes finished Jobs beyond the history limits.
 import { deepClone, deepEqual } from '../../kube/objects';
-import { ApiRequestError, resourcePath } from '../client/apiClient';
-import { Informer } from '../client/informer';
+import { resourcePath } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
+import { Informer } from '../../kubeclient/informer';
 import { timestamp, Timer } from '../clock';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
@@ -203,7 +204,7 @@ export class CronJobController implements Controller {
         const job = await this.ctx.client.get(resourcePath(this.jobs.info, ref.namespace ?? cj.metadata.namespace, ref.name));
         if (job.metadata.uid === ref.uid) continue;
       } catch (e) {
-        if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
+        if (!(e instanceof KubeApiError && e.status === 404)) throw e;
       }
       this.recorder.record(cj, 'Normal', 'MissingJob', `Active job went missing: ${ref.name}`);
       active = active.filter((r) => r.uid !== ref.uid);
@@ -268,12 +269,12 @@ export class CronJobController implements Controller {
       created = await this.ctx.client.create(resourcePath(this.jobs.info, cj.metadata.namespace), job);
     } catch (e) {
       fresh = false;
-      if (e instanceof ApiRequestError && e.status === 409) {
+      if (e instanceof KubeApiError && e.status === 409) {
         // already made for this time (a status write was lost): take it over if it is ours
         const existing = await this.ctx.client.get(resourcePath(this.jobs.info, cj.metadata.namespace, name)).catch(() => undefined);
         if (!existing || cronJobRefOf(existing)?.uid !== cj.metadata.uid) return untilNext();
         created = existing;
-      } else if (e instanceof ApiRequestError && e.status === 403 && /being terminated/i.test(e.message)) {
+      } else if (e instanceof KubeApiError && e.status === 403 && /being terminated/i.test(e.message)) {
         return undefined;
       } else {
         this.recorder.record(cj, 'Warning', 'FailedCreate', `Error creating job: ${(e as Error).message}`);
@@ -311,7 +312,7 @@ export class CronJobController implements Controller {
     try {
       await this.ctx.client.delete(resourcePath(this.jobs.info, namespace, name), { propagationPolicy: 'Background', ...(uid ? { preconditions: { uid } } : {}) });
     } catch (e) {
-      if (e instanceof ApiRequestError && (e.status === 404 || e.status === 409)) return;
+      if (e instanceof KubeApiError && (e.status === 404 || e.status === 409)) return;
       this.recorder.record(cj, 'Warning', 'FailedDelete', `Deleted job: ${(e as Error).message}`);
       throw e;
     }

@@ -5,8 +5,8 @@
 // old ones). Template revisions are ControllerRevisions; pods carry the revision hash.
 import { Selector, fromLabelSelector } from '../../kube/labelSelector';
 import { KubeObject, deepClone, deepEqual } from '../../kube/objects';
-import { ApiRequestError } from '../client/apiClient';
-import { Informer } from '../client/informer';
+import { KubeApiError } from '../../kubeclient/apiError';
+import { Informer } from '../../kubeclient/informer';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
@@ -144,7 +144,7 @@ function errorText(e: unknown): string {
 }
 
 function isNotFound(e: unknown): boolean {
-  return e instanceof ApiRequestError && e.status === 404;
+  return e instanceof KubeApiError && e.status === 404;
 }
 
 // ---------------------------------------------------------------------------------------------

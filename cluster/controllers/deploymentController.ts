@@ -6,8 +6,9 @@
 // the helpers under deployment/ hold its pieces.
 import { matchesLabels, specSelector } from '../../kube/labelSelector';
 import { deepEqual, keyOf, splitKey } from '../../kube/objects';
-import { ApiRequestError, resourcePath } from '../client/apiClient';
-import { Informer } from '../client/informer';
+import { resourcePath } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
+import { Informer } from '../../kubeclient/informer';
 import { Controller, ControllerContext } from './controllerContext';
 import { claim } from './deployment/claims';
 import { PROGRESSING, Reasons, getCondition, newDeploymentCondition, setCondition } from './deployment/conditions';
@@ -353,7 +354,7 @@ export class DeploymentController implements Controller {
     try {
       created = await this.ctx.client.create(resourcePath(this.rss.info, rs.metadata.namespace), rs);
     } catch (e) {
-      if (e instanceof ApiRequestError && e.status === 409 && e.body?.reason === 'AlreadyExists') {
+      if (e instanceof KubeApiError && e.status === 409 && e.body?.reason === 'AlreadyExists') {
         alreadyExisted = true;
         const found = await this.ctx.client.get(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name));
         if (controllerUid(found) === d.metadata.uid && equalIgnoreHash(d.spec.template, found.spec?.template)) {
@@ -365,10 +366,10 @@ export class DeploymentController implements Controller {
           await this.updateStatus(d);
           throw e;
         }
-      } else if (e instanceof ApiRequestError && e.body?.details?.causes?.some((c: any) => c.reason === 'NamespaceTerminating')) {
+      } else if (e instanceof KubeApiError && e.body?.details?.causes?.some((c: any) => c.reason === 'NamespaceTerminating')) {
         throw e;
       } else {
-        const msg = `Failed to create new replica set "${rs.metadata.name}": ${e instanceof ApiRequestError ? e.body?.message ?? e.message : String(e)}`;
+        const msg = `Failed to create new replica set "${rs.metadata.name}": ${e instanceof KubeApiError ? e.body?.message ?? e.message : String(e)}`;
         if (hasProgressDeadline(d)) {
           d.status ??= {};
           setCondition(d.status, newDeploymentCondition(PROGRESSING, 'False', Reasons.FailedReplicaSetCreate, msg, now));
@@ -419,7 +420,7 @@ export class DeploymentController implements Controller {
       try {
         await this.ctx.client.delete(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), { preconditions: { uid: rs.metadata.uid } });
       } catch (e) {
-        if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
+        if (!(e instanceof KubeApiError && e.status === 404)) throw e;
       }
     }
   }

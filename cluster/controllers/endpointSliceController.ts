@@ -4,8 +4,9 @@
 // address is an endpoint with conditions ready, serving and terminating, its node, zone and a reference
 // to it. Pods whose targetPorts resolve to different numbers go to different slices, since a slice has one
 // set of ports. Endpoints stay in the slice they are in, so a change rewrites as few slices as it can.
-import { ApiRequestError, resourcePath } from '../client/apiClient';
-import { Informer } from '../client/informer';
+import { resourcePath } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
+import { Informer } from '../../kubeclient/informer';
 import { deepEqual } from '../../kube/objects';
 import { ResourceInfo } from '../../kube/registry';
 import { Controller, ControllerContext } from './controllerContext';
@@ -137,7 +138,7 @@ export class EndpointSliceController implements Controller {
     try {
       await this.ctx.client.delete(resourcePath(this.info, slice.metadata.namespace, slice.metadata.name), { preconditions: { uid: slice.metadata.uid } });
     } catch (e) {
-      if (!(e instanceof ApiRequestError && (e.status === 404 || e.status === 409))) throw e;
+      if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) throw e;
     }
     this.slices.removed(slice);
   }

@@ -2,8 +2,9 @@
 // subsets list the selected pods' addresses, ready ones under addresses and the rest under
 // notReadyAddresses (all under addresses when the Service publishes not-ready addresses), with the ports
 // each Service port's targetPort resolves to in that pod.
-import { resourcePath, ApiRequestError } from '../client/apiClient';
-import { Informer } from '../client/informer';
+import { resourcePath } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
+import { Informer } from '../../kubeclient/informer';
 import { deepEqual } from '../../kube/objects';
 import { Controller, ControllerContext } from './controllerContext';
 import { LatestObjects } from './latestObjects';
@@ -154,7 +155,7 @@ export class EndpointsController implements Controller {
         try {
           await this.ctx.client.delete(resourcePath(info, namespace, name), { preconditions: { uid: current.metadata.uid } });
         } catch (e) {
-          if (!(e instanceof ApiRequestError && (e.status === 404 || e.status === 409))) throw e;
+          if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) throw e;
         }
         this.endpoints.removed(current);
       }

@@ -2,7 +2,8 @@
 // object within ten minutes is counted on the existing Event rather than written again, and events wait in
 // a bounded queue drained at a limited rate, dropped when it is full, so a burst of thousands of pods does
 // not double the API writes it costs (client-go's broadcaster drops events the same way).
-import { ApiClient, ApiRequestError } from '../client/apiClient';
+import { ApiClient } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
 import { clock, timestamp } from '../clock';
 
 export interface EventSource {
@@ -95,7 +96,7 @@ export class EventRecorder {
         await this.client.patch(path(prev.name), { count: prev.count, lastTimestamp: timestamp(now) }, 'merge');
         return;
       } catch (e) {
-        if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
+        if (!(e instanceof KubeApiError && e.status === 404)) throw e;
       }
     }
     const name = `${meta.name}.${timeSuffix(now)}`;

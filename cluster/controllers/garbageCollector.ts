@@ -1,8 +1,9 @@
 // The garbage collector: deletes objects whose owners are gone (background cascade), finishes
 // foreground deletion (dependents first, then the owner) and orphaning (owner references removed).
 import { ResourceInfo, apiVersionOf } from '../../kube/registry';
-import { ApiClient, ApiRequestError, resourcePath } from '../client/apiClient';
-import { Informer } from '../client/informer';
+import { ApiClient, resourcePath } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
+import { Informer } from '../../kubeclient/informer';
 import { WorkQueue } from './workQueue';
 
 interface Node {
@@ -24,7 +25,7 @@ export class GarbageCollector {
     for (const info of this.resources) {
       if (!info.verbs.includes('watch') || !info.verbs.includes('delete')) continue;
       // owner references and finalizers are all it needs, so it caches metadata only
-      const inf = new Informer(this.client, info, undefined, true);
+      const inf = new Informer(this.client, info, { metadataOnly: true });
       inf.on({
         add: (o) => this.observe(info, o),
         update: (o) => this.observe(info, o),
@@ -114,7 +115,7 @@ export class GarbageCollector {
     const rest = (meta.finalizers ?? []).filter((f: string) => f !== finalizer);
     // pinned to the resourceVersion so a concurrent finalizer change is not lost
     await this.ignoreNotFound(this.client.patch(this.path(n), { metadata: { finalizers: rest.length ? rest : null, resourceVersion: meta.resourceVersion } }, 'merge')).catch((e) => {
-      if (!(e instanceof ApiRequestError && e.status === 409)) throw e;
+      if (!(e instanceof KubeApiError && e.status === 409)) throw e;
     });
   }
 
@@ -149,7 +150,7 @@ export class GarbageCollector {
       const owner = await this.client.get(resourcePath(info, info.namespaced ? namespace : undefined, ref.name));
       return owner.metadata.uid !== ref.uid;
     } catch (e) {
-      if (e instanceof ApiRequestError && e.status === 404) return true;
+      if (e instanceof KubeApiError && e.status === 404) return true;
       throw e;
     }
   }
@@ -158,7 +159,7 @@ export class GarbageCollector {
     try {
       return await p;
     } catch (e) {
-      if (e instanceof ApiRequestError && (e.status === 404 || (e.status === 409 && /Precondition failed: UID/.test(e.message)))) return undefined;
+      if (e instanceof KubeApiError && (e.status === 404 || (e.status === 409 && /Precondition failed: UID/.test(e.message)))) return undefined;
       throw e;
     }
   }

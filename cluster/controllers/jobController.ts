@@ -4,8 +4,9 @@
 // batch.kubernetes.io/job-tracking finalizer: a pod's uid goes into status.uncountedTerminatedPods, then its
 // finalizer is removed, then it moves into the succeeded or failed count, so no pod is lost or counted twice.
 import { deepClone, deepEqual } from '../../kube/objects';
-import { ApiRequestError, resourcePath } from '../client/apiClient';
-import { Informer } from '../client/informer';
+import { resourcePath } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
+import { Informer } from '../../kubeclient/informer';
 import { timestamp, Timer } from '../clock';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
@@ -173,7 +174,7 @@ export class JobController implements Controller {
         const job = await this.ctx.client.get(resourcePath(this.jobs.info, namespace, ref.name));
         if (job.metadata.uid === ref.uid && !isJobFinished(job)) return;
       } catch (e) {
-        if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
+        if (!(e instanceof KubeApiError && e.status === 404)) throw e;
       }
     }
     await this.removeFinalizers(ref?.uid ?? '', [pod]);
@@ -491,7 +492,7 @@ export class JobController implements Controller {
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failure) {
         const e = failure.reason;
-        if (e instanceof ApiRequestError && e.status === 403 && /being terminated/i.test(e.message)) return;
+        if (e instanceof KubeApiError && e.status === 403 && /being terminated/i.test(e.message)) return;
         this.recorder.record(job, 'Warning', 'FailedCreate', `Error creating: ${e?.message ?? e}`);
         throw e;
       }
@@ -523,7 +524,7 @@ export class JobController implements Controller {
         if (now && now.metadata.uid === p.metadata.uid && !now.metadata.deletionTimestamp) this.expectations.expectDeletion(uid, p.metadata.uid);
         this.recorder.record(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
       } catch (e) {
-        if (!(e instanceof ApiRequestError && (e.status === 404 || e.status === 409))) {
+        if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) {
           firstError ??= e;
           this.recorder.record(job, 'Warning', 'FailedDelete', `Error deleting: ${(e as Error)?.message ?? e}`);
           return;
@@ -560,11 +561,11 @@ export class JobController implements Controller {
       try {
         await this.ctx.client.patch(path, patch, 'json');
       } catch (e) {
-        if (e instanceof ApiRequestError && e.status === 404) {
+        if (e instanceof KubeApiError && e.status === 404) {
           released.add(p.metadata.uid);
           return;
         }
-        if (e instanceof ApiRequestError && (e.status === 400 || e.status === 409 || e.status === 422)) {
+        if (e instanceof KubeApiError && (e.status === 400 || e.status === 409 || e.status === 422)) {
           // moved or already gone: look at the pod as it is now
           try {
             const fresh = await this.ctx.client.get(path);
@@ -572,7 +573,7 @@ export class JobController implements Controller {
             else if (!(fresh.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER)) released.add(p.metadata.uid);
             else return void (firstError ??= e);
           } catch (e2) {
-            if (e2 instanceof ApiRequestError && e2.status === 404) released.add(p.metadata.uid);
+            if (e2 instanceof KubeApiError && e2.status === 404) released.add(p.metadata.uid);
             else firstError ??= e2;
           }
           return;

@@ -4,7 +4,8 @@
 // them. The address comes from the API server itself (serverAddressByClientCIDRs of /api), and the
 // objects are put back whenever they are changed or deleted.
 import { isIPv4 } from 'net';
-import { ApiRequestError, resourcePath } from '../client/apiClient';
+import { resourcePath } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
 import { deepEqual } from '../../kube/objects';
 import { ResourceInfo } from '../../kube/registry';
 import { Controller, ControllerContext } from './controllerContext';
@@ -79,7 +80,7 @@ export class KubernetesServiceController implements Controller {
     try {
       svc = await this.ctx.client.get(resourcePath(info, NAMESPACE, NAME));
     } catch (e) {
-      if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
+      if (!(e instanceof KubeApiError && e.status === 404)) throw e;
     }
     if (svc) {
       if (deepEqual(svc.spec?.ports, want) && svc.spec?.type === 'ClusterIP') return;
@@ -95,9 +96,9 @@ export class KubernetesServiceController implements Controller {
     try {
       await this.ctx.client.create(resourcePath(info, NAMESPACE), body(KUBERNETES_SERVICE_IP));
     } catch (e) {
-      if (e instanceof ApiRequestError && e.status === 409) return;
+      if (e instanceof KubeApiError && e.status === 409) return;
       // someone holds the first address: any address is better than no Service
-      if (e instanceof ApiRequestError && e.status === 422) await this.ctx.client.create(resourcePath(info, NAMESPACE), body());
+      if (e instanceof KubeApiError && e.status === 422) await this.ctx.client.create(resourcePath(info, NAMESPACE), body());
       else throw e;
     }
   }
@@ -108,13 +109,13 @@ export class KubernetesServiceController implements Controller {
     try {
       cur = await this.ctx.client.get(resourcePath(info, NAMESPACE, NAME));
     } catch (e) {
-      if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
+      if (!(e instanceof KubeApiError && e.status === 404)) throw e;
     }
     if (!cur) {
       try {
         await this.ctx.client.create(resourcePath(info, NAMESPACE), want);
       } catch (e) {
-        if (!(e instanceof ApiRequestError && e.status === 409)) throw e;
+        if (!(e instanceof KubeApiError && e.status === 409)) throw e;
       }
       return;
     }

@@ -1,7 +1,7 @@
 // The newest version a controller knows of the objects it writes. Its own write responses run ahead of
 // the informer, so an object just created must not be created again, an object just deleted must not come
 // back from a late event, and an update must start from the latest resourceVersion.
-import { Informer } from '../client/informer';
+import { Informer } from '../../kubeclient/informer';
 
 const keyOf = (o: any) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 const revisionOf = (o: any) => Number(o?.metadata?.resourceVersion ?? 0) || 0;

@@ -1,8 +1,8 @@
 // The namespace controller: a namespace being deleted has its content deleted, then its "kubernetes"
 // finalizer removed (PUT namespaces/<name>/finalize), after which the API server removes it.
 import { ResourceInfo } from '../../kube/registry';
-import { ApiClient, resourcePath } from '../client/apiClient';
-import { Informer } from '../client/informer';
+import { ApiClient, resourcePath } from '../../kubeclient/apiClient';
+import { Informer } from '../../kubeclient/informer';
 import { WorkQueue } from './workQueue';
 
 export class NamespaceController {

@@ -1,7 +1,7 @@
 // Which sets (StatefulSets, DaemonSets) must sync when one of their pods or revisions changes.
 import { matchesLabels, specSelector } from '../../kube/labelSelector';
 import { controllerOf, KubeObject } from '../../kube/objects';
-import { InformerHandlers } from '../client/informer';
+import { InformerHandlers } from '../../kubeclient/informer';
 
 /**
  * The object's controller if it has one of this kind; for an orphan, every set in its namespace whose

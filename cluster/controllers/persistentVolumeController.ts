@@ -14,8 +14,9 @@
 // - A volume whose claim is gone is Released; with reclaimPolicy Delete a provisioned volume is removed
 //   with its folder (only a folder the provisioner made for it; anything else fails with VolumeFailedDelete),
 //   with Retain it stays Released.
-import { ApiRequestError, resourcePath } from '../client/apiClient';
-import { Informer } from '../client/informer';
+import { resourcePath } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
+import { Informer } from '../../kubeclient/informer';
 import { fromLabelSelector, matchesLabels } from '../../kube/labelSelector';
 import { ResourceInfo } from '../../kube/registry';
 import { Controller, ControllerContext } from './controllerContext';
@@ -304,7 +305,7 @@ export class PersistentVolumeController implements Controller {
         spec,
       });
     } catch (e) {
-      if (!(e instanceof ApiRequestError && e.status === 409)) throw e;
+      if (!(e instanceof KubeApiError && e.status === 409)) throw e;
       volume = await this.ctx.client.get(resourcePath(this.volumeInfo, undefined, name));
     }
     this.folders.adopt(name, volume.metadata.uid, volume.spec?.hostPath?.path);
@@ -388,7 +389,7 @@ export class PersistentVolumeController implements Controller {
         claim = await this.ctx.client.get(resourcePath(this.claimInfo, ref.namespace, ref.name));
         this.claims.observed(claim);
       } catch (e) {
-        if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
+        if (!(e instanceof KubeApiError && e.status === 404)) throw e;
         claim = undefined;
       }
     }
@@ -439,7 +440,7 @@ export class PersistentVolumeController implements Controller {
       try {
         await this.ctx.client.delete(resourcePath(this.volumeInfo, undefined, volume.metadata.name), { preconditions: { uid: volume.metadata.uid } });
       } catch (e) {
-        if (!(e instanceof ApiRequestError && (e.status === 404 || e.status === 409))) throw e;
+        if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) throw e;
       }
       this.volumes.removed(volume);
       return;

@@ -5,8 +5,9 @@
 // (Ready for minReadySeconds) and a ReplicaFailure condition when it cannot create or delete.
 import { matchesLabels, selectorFromMap, specSelector } from '../../kube/labelSelector';
 import { deepEqual, keyOf, splitKey } from '../../kube/objects';
-import { ApiRequestError, resourcePath } from '../client/apiClient';
-import { Informer } from '../client/informer';
+import { resourcePath } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
+import { Informer } from '../../kubeclient/informer';
 import { timestamp } from '../clock';
 import { Controller, ControllerContext } from './controllerContext';
 import { claim } from './deployment/claims';
@@ -39,7 +40,7 @@ async function slowStartBatch(count: number, fn: () => Promise<void>): Promise<{
 }
 
 function errorText(e: unknown): string {
-  if (e instanceof ApiRequestError) return e.body?.message ?? e.message;
+  if (e instanceof KubeApiError) return e.body?.message ?? e.message;
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -234,7 +235,7 @@ export class ReplicaSetController implements Controller {
           this.recorder.record(rsObj, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
         } catch (e) {
           // a namespace being deleted takes no new pods; that is not this ReplicaSet's failure
-          if (e instanceof ApiRequestError && e.body?.details?.causes?.some((c: any) => c.reason === 'NamespaceTerminating')) {
+          if (e instanceof KubeApiError && e.body?.details?.causes?.some((c: any) => c.reason === 'NamespaceTerminating')) {
             skipped++;
             return;
           }
@@ -260,7 +261,7 @@ export class ReplicaSetController implements Controller {
           } catch (e) {
             // the informer will not see a deletion that did not happen
             this.expectations.deletionObserved(key, keyOf(pod));
-            if (e instanceof ApiRequestError && e.status === 404) return;
+            if (e instanceof KubeApiError && e.status === 404) return;
             this.recorder.record(rsObj, 'Warning', 'FailedDelete', `Error deleting: ${errorText(e)}`);
             errors.push(e);
           }
@@ -331,7 +332,7 @@ export class ReplicaSetController implements Controller {
       try {
         return await this.ctx.client.update(path, body);
       } catch (e) {
-        if (!(e instanceof ApiRequestError && e.status === 409) || attempt >= 1) throw e;
+        if (!(e instanceof KubeApiError && e.status === 409) || attempt >= 1) throw e;
         cur = await this.ctx.client.get(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name));
       }
     }

@@ -1,7 +1,7 @@
 // Which pods back a Service and on which ports, shared by the Endpoints and EndpointSlice controllers:
 // the Service-by-namespace index, pod readiness and the rules Kubernetes uses to put a pod into endpoints.
 import { matchesLabels, Selector, selectorFromMap } from '../../kube/labelSelector';
-import { Informer } from '../client/informer';
+import { Informer } from '../../kubeclient/informer';
 
 /** The selector of a Service whose endpoints the controllers manage; undefined for selectorless and ExternalName Services. */
 export function serviceSelector(svc: any): Selector | undefined {

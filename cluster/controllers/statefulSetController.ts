@@ -6,8 +6,8 @@
 // ControllerRevisions; the status names the current and update revisions.
 import { Selector, fromLabelSelector } from '../../kube/labelSelector';
 import { KubeObject, deepClone } from '../../kube/objects';
-import { ApiRequestError } from '../client/apiClient';
-import { Informer } from '../client/informer';
+import { KubeApiError } from '../../kubeclient/apiError';
+import { Informer } from '../../kubeclient/informer';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
@@ -218,11 +218,11 @@ function claimOwnersUpdate(claim: KubeObject, set: StatefulSet, pod: Pod): any[]
 // ---------------------------------------------------------------------------------------------
 
 function isNotFound(e: unknown): boolean {
-  return e instanceof ApiRequestError && e.status === 404;
+  return e instanceof KubeApiError && e.status === 404;
 }
 
 function isAlreadyExists(e: unknown): boolean {
-  return e instanceof ApiRequestError && e.status === 409;
+  return e instanceof KubeApiError && e.status === 409;
 }
 
 function errorText(e: unknown): string {

@@ -3,7 +3,8 @@
 // persistentVolumeController.ts), are deleted with their claim, and bind as soon as they are claimed
 // (Immediate: the simulated nodes share one disk, so a volume does not tie a pod to a node).
 // An existing "standard" is left as it is, and it is only marked default when no other class is.
-import { ApiRequestError, resourcePath } from '../client/apiClient';
+import { resourcePath } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
 import { BootstrapController } from './bootstrapController';
 import { ControllerContext } from './controllerContext';
 import { HOSTPATH_PROVISIONER } from './persistentVolumeController';
@@ -33,7 +34,7 @@ export class StorageClassBootstrap extends BootstrapController {
         volumeBindingMode: 'Immediate',
       });
     } catch (e) {
-      if (!(e instanceof ApiRequestError && e.status === 409)) throw e;
+      if (!(e instanceof KubeApiError && e.status === 409)) throw e;
     }
   }
 }

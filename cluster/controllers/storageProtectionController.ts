@@ -2,8 +2,9 @@
 // and volumes carry a finalizer from their creation (added by the API server, see
 // apiserver/storageAdmission.ts), and a deleted claim keeps it, Terminating, while a scheduled pod that has
 // not finished still uses the claim; a deleted volume keeps it while it is Bound.
-import { ApiRequestError, resourcePath } from '../client/apiClient';
-import { Informer } from '../client/informer';
+import { resourcePath } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
+import { Informer } from '../../kubeclient/informer';
 import { ResourceInfo } from '../../kube/registry';
 import { Controller, ControllerContext } from './controllerContext';
 import { WorkQueue } from './workQueue';
@@ -91,7 +92,7 @@ export class StorageProtectionController implements Controller {
       );
     } catch (e) {
       // gone already, or changed since: a newer event brings it back here
-      if (!(e instanceof ApiRequestError && (e.status === 404 || e.status === 409))) throw e;
+      if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) throw e;
     }
   }
 }

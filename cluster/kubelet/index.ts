@@ -1,7 +1,7 @@
 // The embedded cluster's nodes: for each, a container runtime, a kubelet and the agent that keeps the
 // Node and its Lease fresh. Kubelets share the process's pods informer; its events are routed to the
 // kubelet of the pod's node.
-import { ApiRequestError } from '../client/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
 import { ControllerContext } from '../controllers/controllerContext';
 import { createRuntime, RuntimeName } from '../runtime';
 import { LimitedRecorder } from './eventLimiter';
@@ -90,7 +90,7 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
  */
 async function removeStaleNodes(ctx: ControllerContext, count: number): Promise<void> {
   const ignoreGone = (e: unknown) => {
-    if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
+    if (!(e instanceof KubeApiError && e.status === 404)) throw e;
   };
   const list = await ctx.client.list('/api/v1/nodes');
   const stale = (list.items ?? []).filter((n: any) => (nodeIndex(n.metadata.name) ?? -1) >= count).map((n: any) => n.metadata.name as string);

@@ -1,7 +1,8 @@
 // A node's presence in the cluster: registers the Node (or takes over the one registered before),
 // renews its Lease in kube-node-lease every 10 s (the heartbeat the node lifecycle reads), and reports
 // the node's status with fresh heartbeat times every minute.
-import { ApiClient, ApiRequestError } from '../client/apiClient';
+import { ApiClient } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
 import { Clock, microTimestamp, Timer } from '../clock';
 import { NodeEvents } from './eventLimiter';
 import { NodeIdentity, nodeLabels, nodeObject, nodeStatus } from './nodeObject';
@@ -52,7 +53,7 @@ export class NodeAgent {
     const desired = nodeObject(this.id, this.runtimeVersion);
     try {
       this.node = await this.client.create(nodePath(''), desired).catch(async (e) => {
-        if (!(e instanceof ApiRequestError && e.status === 409)) throw e;
+        if (!(e instanceof KubeApiError && e.status === 409)) throw e;
         return undefined;
       });
     } catch (e) {
@@ -87,7 +88,7 @@ export class NodeAgent {
     try {
       await this.client.patch(leasePath(this.id.name), { spec: { holderIdentity: this.id.name, renewTime } }, 'merge');
     } catch (e) {
-      if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
+      if (!(e instanceof KubeApiError && e.status === 404)) throw e;
       await this.client.create(leasePath(), {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',

@@ -2,7 +2,8 @@
 // per pod, later changes coalesce into the next write, a write that would change nothing is skipped, and
 // a pod that finished terminating gets its final status and is then deleted with grace period 0 (its
 // uid as precondition), which lets the API server remove it.
-import { ApiClient, ApiRequestError } from '../client/apiClient';
+import { ApiClient } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
 import { WorkQueue } from '../controllers/workQueue';
 import { OWNED_CONDITIONS } from './podStatus';
 import { PodWorker } from './podWorker';
@@ -68,7 +69,7 @@ export class StatusWriter {
       }
     } catch (e) {
       // gone already, or replaced by a pod of the same name: nothing more to say about this one
-      if (e instanceof ApiRequestError && (e.status === 404 || e.status === 409)) {
+      if (e instanceof KubeApiError && (e.status === 404 || e.status === 409)) {
         this.forget(uid);
         return;
       }

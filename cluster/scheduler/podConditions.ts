@@ -1,6 +1,7 @@
 // Writes the PodScheduled condition of pods the scheduler cannot place, through pods/status, only when
 // it changes (as kube-scheduler's updatePod does). One write per pod at a time; the latest wish wins.
-import { ApiClient, ApiRequestError } from '../client/apiClient';
+import { ApiClient } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
 import { timestamp } from '../clock';
 
 export interface Condition {
@@ -43,7 +44,7 @@ export class PodScheduledWriter {
           // a newer wish that arrived meanwhile is written in the next round
           if (this.wanted.get(uid) === w) this.wanted.delete(uid);
         } catch (e) {
-          if (e instanceof ApiRequestError && e.status === 404) break;
+          if (e instanceof KubeApiError && e.status === 404) break;
           failures++;
           // most likely the pod changed since it was read: read it again
           try {

@@ -4,8 +4,8 @@
 // A pod that fits nowhere gets PodScheduled=False/Unschedulable and a FailedScheduling event, and waits
 // in the queue for a cluster change that could help it, with back-off.
 import { deepEqual } from '../../kube/objects';
-import { ApiRequestError } from '../client/apiClient';
-import { Informer } from '../client/informer';
+import { KubeApiError } from '../../kubeclient/apiError';
+import { Informer } from '../../kubeclient/informer';
 import { Clock } from '../clock';
 import { Controller, ControllerContext } from '../controllers/controllerContext';
 import { EventRecorder } from '../controllers/events';
@@ -282,7 +282,7 @@ export class Scheduler implements Controller {
       this.cache.forget(uid);
       // what was counted for the pod is free again
       this.queue.moveAll('AssignedPodDelete');
-      const status = e instanceof ApiRequestError ? e.status : 0;
+      const status = e instanceof KubeApiError ? e.status : 0;
       if (this.stopped || status === 404 || status === 409) {
         // gone, or bound by someone else: the informer will tell
         this.queue.done(uid);

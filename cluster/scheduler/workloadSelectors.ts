@@ -2,7 +2,7 @@
 // select it, and of the ReplicaSet, StatefulSet or ReplicationController that controls it
 // (helper.DefaultSelector in kube-scheduler).
 import { fromLabelSelector, matchesLabels, selectorFromMap, Selector } from '../../kube/labelSelector';
-import { Informer } from '../client/informer';
+import { Informer } from '../../kubeclient/informer';
 import { PodInfo } from './podInfo';
 
 export interface WorkloadInformers {

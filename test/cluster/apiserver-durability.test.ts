@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import { spawn, ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiClient } from '../../cluster/client/apiClient';
+import { ApiClient } from '../../kubeclient/apiClient';
 import { tempDir } from '../helpers/testCluster';
 
 const CLI = path.resolve(__dirname, '../../syncer/cli.js');
@@ -23,7 +23,7 @@ function startCli(stateDir: string): Promise<{ child: ChildProcess; url: string 
 }
 
 function clientFor(stateDir: string, url: string): ApiClient {
-  return new ApiClient({ server: url, token: fs.readFileSync(path.join(stateDir, 'token'), 'utf8').trim(), ca: fs.readFileSync(path.join(stateDir, 'pki', 'ca.crt'), 'utf8') });
+  return ApiClient.forCluster({ server: url, token: fs.readFileSync(path.join(stateDir, 'token'), 'utf8').trim(), ca: fs.readFileSync(path.join(stateDir, 'pki', 'ca.crt'), 'utf8') });
 }
 
 describe('API server durability', function () {

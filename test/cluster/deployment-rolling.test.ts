@@ -2,7 +2,7 @@
 // kubelet run the pods: RollingUpdate must take exactly the steps Kubernetes' controller takes, and
 // Recreate must never run old and new pods side by side.
 import * as assert from 'assert';
-import { ApiClient } from '../../cluster/client/apiClient';
+import { ApiClient } from '../../kubeclient/apiClient';
 import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
 
 describe('Deployment rollout steps (real kubectl, scheduler and kubelet)', function () {
@@ -13,7 +13,7 @@ describe('Deployment rollout steps (real kubectl, scheduler and kubelet)', funct
   before(async () => {
     // a slow clock keeps the pods of one step within a cluster second of each other
     t = await startTestCluster({ nodes: 3, clockSpeed: 2 });
-    client = new ApiClient({ server: t.cluster.url, token: t.cluster.token, ca: t.cluster.caCert });
+    client = ApiClient.forCluster({ server: t.cluster.url, token: t.cluster.token, ca: t.cluster.caCert });
   });
   after(async () => {
     client?.close();

@@ -1,7 +1,7 @@
 // The kubelet and the simulated runtime seen through the real kubectl: pods bound to a node start,
 // finish, crash, fail to pull, log and terminate the way Kubernetes shows it.
 import * as assert from 'assert';
-import { ApiClient } from '../../cluster/client/apiClient';
+import { ApiClient } from '../../kubeclient/apiClient';
 import { startTestCluster, TestCluster, eventually } from '../helpers/testCluster';
 
 /** cluster time runs this much faster than real time: back-off and run times pass quickly */
@@ -18,7 +18,7 @@ describe('kubelet and simulated runtime', function () {
 
   before(async () => {
     t = await startTestCluster({ nodes: 3, clockSpeed: CLOCK_SPEED });
-    client = new ApiClient({ server: t.cluster.url, token: t.cluster.token, ca: t.cluster.caCert });
+    client = ApiClient.forCluster({ server: t.cluster.url, token: t.cluster.token, ca: t.cluster.caCert });
   });
   after(async () => {
     client?.close();

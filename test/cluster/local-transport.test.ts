@@ -1,7 +1,8 @@
 // The cluster's own components reach the API server of their process through its request handler and get
 // answers and watch events as read-only objects; clients over HTTPS get the same content as JSON.
 import * as assert from 'assert';
-import { ApiClient, ApiRequestError } from '../../cluster/client/apiClient';
+import { ApiClient } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
 import { startTestCluster, TestCluster } from '../helpers/testCluster';
 
 describe('in-process clients of the embedded API server', function () {
@@ -14,8 +15,8 @@ describe('in-process clients of the embedded API server', function () {
   before(async () => {
     t = await startTestCluster({ nodes: 1 });
     const c = t.cluster;
-    local = new ApiClient({ server: c.url, token: c.token, ca: c.caCert, local: c.apiServer });
-    remote = new ApiClient({ server: c.url, token: c.token, ca: c.caCert });
+    local = ApiClient.forCluster({ server: c.url, token: c.token, ca: c.caCert, local: c.apiServer });
+    remote = ApiClient.forCluster({ server: c.url, token: c.token, ca: c.caCert });
   });
   after(async () => {
     local?.close();
@@ -54,7 +55,7 @@ describe('in-process clients of the embedded API server', function () {
 
   it('get errors as the Status object', async () => {
     const err = await local.get(`${cm}/missing`).then(() => undefined, (e) => e);
-    assert.ok(err instanceof ApiRequestError);
+    assert.ok(err instanceof KubeApiError);
     assert.strictEqual(err.status, 404);
     assert.strictEqual(err.body.reason, 'NotFound');
     assert.strictEqual(err.message, 'configmaps "missing" not found');

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import { appendLogLines, containerLogFile } from '../../cluster/logs/podLogFiles';
-import { ApiClient } from '../../cluster/client/apiClient';
+import { ApiClient } from '../../kubeclient/apiClient';
 import { startTestCluster, TestCluster, eventually } from '../helpers/testCluster';
 
 const POD = {
@@ -36,7 +36,7 @@ describe('kubectl logs', function () {
 
   before(async () => {
     t = await startTestCluster();
-    client = new ApiClient({ server: t.cluster.url, token: t.cluster.token, ca: t.cluster.caCert });
+    client = ApiClient.forCluster({ server: t.cluster.url, token: t.cluster.token, ca: t.cluster.caCert });
     logsDir = path.join(t.cluster.stateDir, 'logs');
     const pod = await client.create('/api/v1/namespaces/default/pods', POD);
     uid = pod.metadata.uid;

@@ -1,7 +1,8 @@
 // Services with the real kubectl: cluster IPs and node ports allocated by the API server, Endpoints and
 // EndpointSlices kept by their controllers from pods the real kubelets run.
 import * as assert from 'assert';
-import { ApiClient, ApiRequestError } from '../../cluster/client/apiClient';
+import { ApiClient } from '../../kubeclient/apiClient';
+import { KubeApiError } from '../../kubeclient/apiError';
 import { startTestCluster, TestCluster, eventually } from '../helpers/testCluster';
 
 const ipNumber = (ip: string) => ip.split('.').reduce((n, p) => n * 256 + Number(p), 0);
@@ -22,14 +23,14 @@ describe('Services', function () {
       await client.create('/api/v1/namespaces/default/services', obj);
       return 201;
     } catch (e) {
-      if (e instanceof ApiRequestError) return e.status;
+      if (e instanceof KubeApiError) return e.status;
       throw e;
     }
   };
 
   before(async () => {
     t = await startTestCluster({ nodes: 3, clockSpeed: 20 });
-    client = new ApiClient({ server: t.cluster.url, token: t.cluster.token, ca: t.cluster.caCert });
+    client = ApiClient.forCluster({ server: t.cluster.url, token: t.cluster.token, ca: t.cluster.caCert });
   });
   after(async () => {
     client?.close();

@@ -1,7 +1,8 @@
 // Controller references (controller.ControllerRefManager): an owner adopts orphans its selector
 // matches and releases what it controls but no longer matches. Adoption first re-reads the owner
 // from the API server, so an owner that is going away, or was replaced by a namesake, adopts nothing.
-import { ApiClient, ApiRequestError } from '../../client/apiClient';
+import { ApiClient } from '../../../kubeclient/apiClient';
+import { KubeApiError } from '../../../kubeclient/apiError';
 import { controllerUid } from './ownerIndex';
 
 export interface ClaimTarget {
@@ -41,7 +42,7 @@ export async function claim(t: ClaimTarget, candidates: readonly any[]): Promise
         const adopted = await adopt(t, obj);
         if (adopted) claimed.push(adopted);
       } catch (e) {
-        if (e instanceof ApiRequestError && e.status === 404) return;
+        if (e instanceof KubeApiError && e.status === 404) return;
         errors.push(e);
       }
     }),

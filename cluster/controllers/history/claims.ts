@@ -4,7 +4,8 @@
 // stale cache can never overwrite someone else's change.
 import { Selector, matchesLabels } from '../../../kube/labelSelector';
 import { KubeObject, OwnerReference, controllerOf } from '../../../kube/objects';
-import { ApiClient, ApiRequestError } from '../../client/apiClient';
+import { ApiClient } from '../../../kubeclient/apiClient';
+import { KubeApiError } from '../../../kubeclient/apiError';
 
 export interface ClaimOptions {
   client: ApiClient;
@@ -29,7 +30,7 @@ function ownerPatch(obj: KubeObject, refs: OwnerReference[]): unknown[] {
 }
 
 function gone(e: unknown): boolean {
-  return e instanceof ApiRequestError && e.status === 404;
+  return e instanceof KubeApiError && e.status === 404;
 }
 
 /** The objects owner controls after adopting matching orphans and releasing non-matching ones. */

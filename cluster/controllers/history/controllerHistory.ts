@@ -2,8 +2,9 @@
 // adoption and release by selector), create (stepping around name collisions), renumber and delete.
 import { Selector } from '../../../kube/labelSelector';
 import { KubeObject, deepEqual } from '../../../kube/objects';
-import { ApiClient, ApiRequestError } from '../../client/apiClient';
-import { Informer } from '../../client/informer';
+import { ApiClient } from '../../../kubeclient/apiClient';
+import { KubeApiError } from '../../../kubeclient/apiError';
+import { Informer } from '../../../kubeclient/informer';
 import { claimObjects, recheckOwner } from './claims';
 import { ControllerRevision, OwnerKind, REVISION_HASH_LABEL, controllerRef, revisionName } from './revisions';
 import { revisionHash } from './hash';
@@ -50,7 +51,7 @@ export class ControllerHistory {
       try {
         return await this.client.create(revisionsPath(ns), body);
       } catch (e) {
-        if (!(e instanceof ApiRequestError && e.status === 409)) throw e;
+        if (!(e instanceof KubeApiError && e.status === 409)) throw e;
         const existing: ControllerRevision = await this.client.get(revisionsPath(ns, body.metadata.name));
         if (deepEqual(existing.data, rev.data)) return existing;
         collision.count++;
@@ -68,7 +69,7 @@ export class ControllerHistory {
     try {
       return await this.client.create(revisionsPath(ns), rev);
     } catch (e) {
-      if (!(e instanceof ApiRequestError && e.status === 409)) throw e;
+      if (!(e instanceof KubeApiError && e.status === 409)) throw e;
       const existing: ControllerRevision = await this.client.get(revisionsPath(ns, rev.metadata.name));
       return deepEqual(existing.data, rev.data) ? existing : undefined;
     }
@@ -84,7 +85,7 @@ export class ControllerHistory {
     try {
       await this.client.delete(revisionsPath(rev.metadata.namespace ?? '', rev.metadata.name), { preconditions: { uid: rev.metadata.uid } });
     } catch (e) {
-      if (!(e instanceof ApiRequestError && (e.status === 404 || e.status === 409))) throw e;
+      if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) throw e;
     }
   }
 

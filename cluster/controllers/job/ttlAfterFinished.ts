@@ -1,7 +1,8 @@
 // ttlSecondsAfterFinished: a finished Job is deleted (with its pods, in the foreground, as Kubernetes' TTL
 // controller does) once its TTL has passed since it finished, on the cluster clock.
-import { ApiRequestError, resourcePath } from '../../client/apiClient';
-import { Informer } from '../../client/informer';
+import { resourcePath } from '../../../kubeclient/apiClient';
+import { KubeApiError } from '../../../kubeclient/apiError';
+import { Informer } from '../../../kubeclient/informer';
 import { Timer } from '../../clock';
 import { ControllerContext } from '../controllerContext';
 import { WorkQueue } from '../workQueue';
@@ -59,7 +60,7 @@ export class TtlAfterFinished {
     try {
       fresh = await this.ctx.client.get(path);
     } catch (e) {
-      if (e instanceof ApiRequestError && e.status === 404) return;
+      if (e instanceof KubeApiError && e.status === 404) return;
       throw e;
     }
     const freshAt = expiresAt(fresh);
@@ -72,7 +73,7 @@ export class TtlAfterFinished {
     try {
       await this.ctx.client.delete(path, { propagationPolicy: 'Foreground', preconditions: { uid: fresh.metadata.uid } });
     } catch (e) {
-      if (e instanceof ApiRequestError && (e.status === 404 || e.status === 409)) return;
+      if (e instanceof KubeApiError && (e.status === 404 || e.status === 409)) return;
       throw e;
     }
   }
