@@ -9,7 +9,7 @@ import * as path from 'path';
 import { startCluster } from '../cluster/embeddedCluster';
 import { APPLICATION_API_VERSION, APPLICATION_KIND } from '../kube/application';
 import { ApplicationController } from '../syncer/applicationController';
-import { loadKubeConfig, RestClient } from '../syncer/kube/restClient';
+import { kubeConfigClient, loadKubeConfig } from '../kubeclient/kubeConfig';
 
 const SAMPLE = path.resolve(__dirname, '../../samples/guestbook');
 
@@ -45,7 +45,7 @@ async function harness(files: (repo: string) => void, appPath: string): Promise<
   git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '-m', 'first');
   const cluster = await startCluster({ stateDir: path.join(root, 'state'), nodes: 3 });
-  const client = new RestClient(loadKubeConfig(cluster.kubeconfig));
+  const client = kubeConfigClient(loadKubeConfig(cluster.kubeconfig));
   let waiter: { sha: string; resolve: (line: string) => void } | undefined;
   const controller = new ApplicationController({
     client,

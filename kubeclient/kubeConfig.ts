@@ -5,6 +5,7 @@ import * as k8s from '@kubernetes/client-node';
 import type * as https from 'https';
 import { ApiClient } from './apiClient';
 import { HttpsTransport } from './httpsTransport';
+import { ObjectClient } from './objectClient';
 
 export function loadKubeConfig(file?: string, context?: string): k8s.KubeConfig {
   const kc = new k8s.KubeConfig();
@@ -21,10 +22,10 @@ export function loadKubeConfig(file?: string, context?: string): k8s.KubeConfig 
 }
 
 /** A client of the kubeconfig's current cluster, authenticated as its current user. */
-export function kubeConfigClient(kc: k8s.KubeConfig, userAgent: string): ApiClient {
+export function kubeConfigClient(kc: k8s.KubeConfig, userAgent = 'slipway-syncer'): ObjectClient {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig names no current cluster: pass --context or set current-context');
-  return new ApiClient(
+  return new ObjectClient(new ApiClient(
     new HttpsTransport(
       cluster.server,
       async () => {
@@ -34,5 +35,5 @@ export function kubeConfigClient(kc: k8s.KubeConfig, userAgent: string): ApiClie
       },
       userAgent,
     ),
-  );
+  ));
 }

@@ -3,13 +3,13 @@
 // the leader reconciles, so two never write conflicting history.
 import { Application, APPLICATION_API_VERSION, APPLICATION_KIND } from '../kube/application';
 import { ApplicationRunner, RunnerDeps } from './applicationRunner';
-import { Informer } from './kube/informer';
-import { ResourceType, RestClient } from './kube/restClient';
+import { Informer } from '../kubeclient/informer';
+import { ObjectClient, ResourceType } from '../kubeclient/objectClient';
 import { Backoff } from './retryBackoff';
 import { LeaderElectionOptions, LeaderElector } from './leaderElection';
 
 export interface ControllerOptions {
-  client: RestClient;
+  client: ObjectClient;
   stateDir: string;
   /** only this namespace's Applications; all when undefined */
   namespace?: string;
@@ -78,11 +78,11 @@ export class ApplicationController {
     // CRD may make a rejected revision valid
     const crdType = await this.opts.client.resourceType('apiextensions.k8s.io/v1', 'CustomResourceDefinition');
     if (crdType) {
-      this.crds = new Informer(this.opts.client, crdType, {}, () => {
+      this.crds = this.opts.client.informer(crdType, {}, () => {
         for (const r of this.runners.values()) r.schedule(50);
       });
       this.crds.start();
-      await this.crds.ready;
+      await this.crds.waitForSync();
     }
     const crds = this.crds;
     const deps: RunnerDeps = {
@@ -95,7 +95,7 @@ export class ApplicationController {
       renderTimeoutMs: this.opts.renderTimeoutMs,
       retryBackoff: this.opts.retryBackoff,
     };
-    this.informer = new Informer(this.opts.client, type, { namespace: this.opts.namespace }, (event, obj: Application) => {
+    this.informer = this.opts.client.informer(type, { namespace: this.opts.namespace }, (event, obj: Application) => {
       const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
       if (event === 'DELETED') {
         const r = this.runners.get(key);
@@ -112,7 +112,7 @@ export class ApplicationController {
       }
     });
     this.informer.start();
-    await this.informer.ready;
+    await this.informer.waitForSync();
   }
 
   runner(namespace: string, name: string): ApplicationRunner | undefined {

@@ -17,7 +17,8 @@ import {
 import { deepClone, deepEqual } from '../kube/objects';
 import { DesiredState, DesiredStateLoader } from './desiredState';
 import { CommitInfo, GitSource, RenderCancelled, SourceError, SourceFile } from './git/source';
-import { KubeApiError, RestClient } from './kube/restClient';
+import { KubeApiError } from '../kubeclient/apiError';
+import { ObjectClient } from '../kubeclient/objectClient';
 import { LiveState } from './liveState';
 import { compare, Comparison } from './resourceStatus';
 import { needsPods } from './health';
@@ -34,7 +35,7 @@ class StatusConflict extends Error {
 }
 
 export interface RunnerDeps {
-  client: RestClient;
+  client: ObjectClient;
   /** where remote repositories are cloned */
   stateDir: string;
   log: (app: string, line: string) => void;

@@ -120,9 +120,9 @@ async function cluster(argv: string[]): Promise<void> {
     const dir = path.resolve(values.apply);
     const manifests = loadManifestDir(dir);
     // the Kubernetes client library is large: load it only when something is to be applied
-    const { loadKubeConfig, RestClient } = await import('./kube/restClient');
+    const { kubeConfigClient, loadKubeConfig } = await import('../kubeclient/kubeConfig');
     const { kindRank } = await import('./plan');
-    const client = new RestClient(loadKubeConfig(c.kubeconfig));
+    const client = kubeConfigClient(loadKubeConfig(c.kubeconfig));
     // namespaces first so namespaced objects have somewhere to go, then the usual kind order
     const ordered = [...manifests].sort((a, b) => kindRank(a.object.kind) - kindRank(b.object.kind));
     try {

@@ -5,7 +5,8 @@
 import { hostname } from 'os';
 import { randomBytes } from 'crypto';
 import type { Lease } from 'kubernetes-types/coordination/v1';
-import { KubeApiError, RestClient } from './kube/restClient';
+import { KubeApiError } from '../kubeclient/apiError';
+import { ObjectClient } from '../kubeclient/objectClient';
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -59,7 +60,7 @@ export class LeaderElector {
   readonly ready: Promise<void>;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ObjectClient,
     private readonly opts: LeaderElectionOptions,
     private readonly cb: LeaderCallbacks,
   ) {

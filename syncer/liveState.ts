@@ -2,8 +2,8 @@
 // app has used (selected by its instance label), plus the pods its workloads own, for health. Changes are
 // reported so drift is seen within a watch event, not on a polling interval.
 import { INSTANCE_LABEL, TRACKING_ANNOTATION } from '../kube/application';
-import { Informer } from './kube/informer';
-import { RestClient } from './kube/restClient';
+import { Informer } from '../kubeclient/informer';
+import { ObjectClient } from '../kubeclient/objectClient';
 import { DesiredResource, ResourceRef } from './desiredState';
 import { isOutOfSync } from './diff';
 import { Health, healthOf, needsPods } from './health';
@@ -15,7 +15,7 @@ export class LiveState {
   private pods?: Informer;
 
   constructor(
-    private readonly client: RestClient,
+    private readonly client: ObjectClient,
     private readonly app: { name: string; namespace: string },
     private readonly onChange: (obj: any) => void,
   ) {}
@@ -29,11 +29,11 @@ export class LiveState {
       if (!inf) {
         const type = await this.client.resourceType(t.apiVersion, t.kind);
         if (!type) continue;
-        inf = new Informer(this.client, type, { labelSelector: `${INSTANCE_LABEL}=${this.app.name}` }, (_e, obj) => this.onChange(obj));
+        inf = this.client.informer(type, { labelSelector: `${INSTANCE_LABEL}=${this.app.name}` }, (_e, obj) => this.onChange(obj));
         this.informers.set(k, inf);
         inf.start();
       }
-      waits.push(inf.ready);
+      waits.push(inf.waitForSync());
     }
     await Promise.all(waits);
   }
@@ -42,10 +42,10 @@ export class LiveState {
   async trackPods(): Promise<void> {
     if (!this.pods) {
       const type = (await this.client.resourceType('v1', 'Pod'))!;
-      this.pods = new Informer(this.client, type, {}, (_e, pod) => this.onChange(pod));
+      this.pods = this.client.informer(type, {}, (_e, pod) => this.onChange(pod));
       this.pods.start();
     }
-    await this.pods.ready;
+    await this.pods.waitForSync();
   }
 
   /** The health of a live object (Missing when undefined); workloads are judged with their running pods. */

@@ -5,7 +5,8 @@
 import { FIELD_MANAGER, SYNC_OPTIONS_ANNOTATIONS, TRACKING_ANNOTATION } from '../kube/application';
 import { DesiredResource, DesiredState, refOf, resourceKey, ResourceRef } from './desiredState';
 import { needsPods, worstHealth } from './health';
-import { KubeApiError, RestClient } from './kube/restClient';
+import { KubeApiError } from '../kubeclient/apiError';
+import { ObjectClient } from '../kubeclient/objectClient';
 import { LiveState } from './liveState';
 import { kindRank, planSteps, waveOf } from './plan';
 
@@ -14,7 +15,7 @@ export interface SyncProgress {
 }
 
 export interface SyncOptions {
-  client: RestClient;
+  client: ObjectClient;
   live: LiveState;
   prune: boolean;
   /** keys of the resources to consider; all when undefined (self-heal passes the drifted ones) */
@@ -53,7 +54,7 @@ export function keepOnPrune(obj: any): boolean {
   return SYNC_OPTIONS_ANNOTATIONS.some((k) => typeof a[k] === 'string' && /(^|,)\s*Prune=false\s*(,|$)/.test(a[k]));
 }
 
-async function waitEstablished(client: RestClient, name: string, timeoutMs: number): Promise<void> {
+async function waitEstablished(client: ObjectClient, name: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const crd = await client.find({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
@@ -151,7 +152,7 @@ export async function syncResources(desired: DesiredState, opts: SyncOptions): P
  * An object another Application deployed is not taken over silently. Objects this app's watches do not see
  * (another app's instance label) are looked up: one by one when few, by listing their type and namespace when many.
  */
-async function refuseForeign(client: RestClient, live: LiveState, items: DesiredResource[]): Promise<void> {
+async function refuseForeign(client: ObjectClient, live: LiveState, items: DesiredResource[]): Promise<void> {
   const ownerOf = new Map<string, string | undefined>();
   const unseen = items.filter((r) => {
     const obj = live.get(r.ref);

@@ -9,7 +9,7 @@ import { DesiredState, DesiredStateLoader, refOf, resourceKey } from '../desired
 import { diffResource, maskSecret } from '../diff';
 import { normalizeLive } from '../diff/normalize';
 import { GitSource } from '../git/source';
-import { RestClient } from '../kube/restClient';
+import { ObjectClient } from '../../kubeclient/objectClient';
 import { CommandError, CommandIO, json, OutputFormat, short } from './output';
 import { connect, findApp, TargetOptions, UsageError } from './target';
 
@@ -33,7 +33,7 @@ function describe(c: { kind: string; namespace?: string; name: string }): string
 }
 
 /** What git says at the app's target revision, built as the syncer builds it. */
-export async function loadDesired(client: RestClient, app: Application, stateDir: string): Promise<DesiredState> {
+export async function loadDesired(client: ObjectClient, app: Application, stateDir: string): Promise<DesiredState> {
   const spec = app.spec.source;
   const allowRemoteBases = spec.kustomize?.allowRemoteBases === true;
   const source = await GitSource.open({ repo: spec.repo, branch: spec.branch, path: spec.path, allowRemoteBases }, { stateDir });
@@ -58,7 +58,7 @@ function keepOnPrune(obj: any): boolean {
 }
 
 /** Live objects of this app (label and tracking annotation) that git no longer has, among the kinds it has used. */
-async function leftovers(client: RestClient, app: Application, desired: DesiredState): Promise<any[]> {
+async function leftovers(client: ObjectClient, app: Application, desired: DesiredState): Promise<any[]> {
   const mine = `${app.metadata.namespace ?? 'default'}/${app.metadata.name}`;
   const keep = new Set(desired.resources.map((r) => r.key));
   const types = new Map<string, { apiVersion: string; kind: string }>();
@@ -81,7 +81,7 @@ async function leftovers(client: RestClient, app: Application, desired: DesiredS
   return out;
 }
 
-export async function changesOf(client: RestClient, app: Application, desired: DesiredState): Promise<ResourceChange[]> {
+export async function changesOf(client: ObjectClient, app: Application, desired: DesiredState): Promise<ResourceChange[]> {
   const changes: ResourceChange[] = [];
   for (const r of desired.resources) {
     const live = await client.find(r.ref);

@@ -2,8 +2,10 @@
 // selects is shown (kubectl picks one), each line prefixed with [pod/NAME]; with -f, pods that start later join in.
 import { Application } from '../../kube/application';
 import { fromLabelSelector, selectorToString } from '../../kube/labelSelector';
-import { Informer } from '../kube/informer';
-import { KubeApiError, RawStream, RestClient } from '../kube/restClient';
+import { Informer } from '../../kubeclient/informer';
+import { KubeApiError } from '../../kubeclient/apiError';
+import { ObjectClient } from '../../kubeclient/objectClient';
+import { RawStream } from '../../kubeclient/transport';
 import { CommandError, CommandIO } from './output';
 import { connect, findApp, TargetOptions } from './target';
 
@@ -84,7 +86,7 @@ function logPath(pod: any): string {
   return `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/pods/${encodeURIComponent(pod.metadata.name)}/log`;
 }
 
-function openLog(client: RestClient, pod: any, container: string, o: LogsOptions, prefix: string, io: CommandIO): RawStream & { printer: LinePrinter } {
+function openLog(client: ObjectClient, pod: any, container: string, o: LogsOptions, prefix: string, io: CommandIO): RawStream & { printer: LinePrinter } {
   const printer = new LinePrinter(prefix, io);
   const query: Record<string, string> = { container, ...(o.follow ? { follow: 'true' } : {}), ...(o.tail !== undefined ? { tailLines: String(o.tail) } : {}) };
   const s = client.getStream(logPath(pod), query, (text) => printer.write(text));
@@ -148,7 +150,7 @@ export async function logs(o: LogsOptions, io: CommandIO): Promise<number> {
       if (o.follow) {
         // pods started later (a rollout, a restart) join the stream
         const type = (await t.client.resourceType('v1', 'Pod'))!;
-        informer = new Informer(t.client, type, { namespace, labelSelector: selector }, (event, pod) => {
+        informer = t.client.informer(type, { namespace, labelSelector: selector }, (event, pod) => {
           if (event !== 'DELETED') void start(pod);
         });
         informer.start();

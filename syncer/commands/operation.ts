@@ -3,7 +3,7 @@
 import * as os from 'os';
 import { randomUUID } from 'crypto';
 import { Application, ApplicationOperation, ApplicationStatus, HistoryEntry } from '../../kube/application';
-import { RestClient } from '../kube/restClient';
+import { ObjectClient } from '../../kubeclient/objectClient';
 import { CommandError, CommandIO, json, OutputFormat, short } from './output';
 import { describeStatus } from './statusText';
 import { appRef, connect, findApp, TargetOptions } from './target';
@@ -42,7 +42,7 @@ export function initiatedBy(command: string): string {
 }
 
 /** Writes the request and waits for the syncer's answer; throws a CommandError when none comes. */
-export async function runOperation(client: RestClient, app: Application, request: OperationRequest, command: string, o: OperationOptions): Promise<OperationResult> {
+export async function runOperation(client: ObjectClient, app: Application, request: OperationRequest, command: string, o: OperationOptions): Promise<OperationResult> {
   const ref = appRef(app);
   if (pending(app)) o.io?.err(`note: replacing a request nobody has carried out yet: ${JSON.stringify(app.spec.operation)}`);
   // every kind of request is named, so a merge patch replaces an earlier one instead of merging with it

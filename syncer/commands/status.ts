@@ -1,6 +1,6 @@
 // `slipway status`: the Application's state (the view `slipway up` prints) and its latest history entries.
 import { Application, APPLICATION_API_VERSION, APPLICATION_KIND } from '../../kube/application';
-import { Informer } from '../kube/informer';
+import { Informer } from '../../kubeclient/informer';
 import { historyTable } from './history';
 import { CommandIO, json, OutputFormat } from './output';
 import { describeStatus } from './statusText';
@@ -38,7 +38,7 @@ export async function status(o: StatusOptions, io: CommandIO): Promise<number> {
   io.out(last);
   const type = (await t.client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND))!;
   return new Promise<number>((resolve) => {
-    const informer = new Informer(t.client, type, { namespace: app.metadata.namespace }, (event, obj: Application) => {
+    const informer = t.client.informer(type, { namespace: app.metadata.namespace }, (event, obj: Application) => {
       if (obj.metadata.name !== app.metadata.name) return;
       const text = event === 'DELETED' ? `${obj.metadata.name}: deleted` : render(obj, o);
       if (text === last) return;

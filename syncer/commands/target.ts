@@ -4,7 +4,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Application, APPLICATION_API_VERSION, APPLICATION_KIND } from '../../kube/application';
-import { KubeApiError, loadKubeConfig, RestClient } from '../kube/restClient';
+import { KubeApiError } from '../../kubeclient/apiError';
+import { kubeConfigClient, loadKubeConfig } from '../../kubeclient/kubeConfig';
+import { ObjectClient } from '../../kubeclient/objectClient';
 
 export class UsageError extends Error {}
 
@@ -17,7 +19,7 @@ export interface TargetOptions {
 }
 
 export interface Target {
-  client: RestClient;
+  client: ObjectClient;
   /** where the cluster came from, for messages */
   origin: string;
 }
@@ -25,16 +27,16 @@ export interface Target {
 export function connect(opts: TargetOptions): Target {
   if (opts.kubeconfig) {
     if (!fs.existsSync(opts.kubeconfig)) throw new UsageError(`--kubeconfig ${opts.kubeconfig}: no such file`);
-    return { client: new RestClient(loadKubeConfig(opts.kubeconfig, opts.context)), origin: opts.kubeconfig };
+    return { client: kubeConfigClient(loadKubeConfig(opts.kubeconfig, opts.context)), origin: opts.kubeconfig };
   }
   const stateKubeconfig = path.join(opts.state ?? '.slipway', 'kubeconfig');
-  if (fs.existsSync(stateKubeconfig)) return { client: new RestClient(loadKubeConfig(stateKubeconfig, opts.context)), origin: stateKubeconfig };
+  if (fs.existsSync(stateKubeconfig)) return { client: kubeConfigClient(loadKubeConfig(stateKubeconfig, opts.context)), origin: stateKubeconfig };
   if (opts.state) throw new UsageError(`no cluster in ${opts.state}: start one there with \`slipway up --state ${opts.state}\``);
   const kc = loadKubeConfig(undefined, opts.context);
   if (!kc.getCurrentCluster()) {
     throw new UsageError('no cluster found: run `slipway up` in this folder first, or pass --kubeconfig FILE (or set KUBECONFIG)');
   }
-  return { client: new RestClient(kc), origin: process.env.KUBECONFIG || '~/.kube/config' };
+  return { client: kubeConfigClient(kc), origin: process.env.KUBECONFIG || '~/.kube/config' };
 }
 
 export function appRef(app: { metadata: { name: string; namespace?: string } }) {

@@ -5,8 +5,9 @@ import * as path from 'path';
 import { simpleGit } from 'simple-git';
 import { Application, APPLICATION_API_VERSION, APPLICATION_CRD, APPLICATION_KIND } from '../../kube/application';
 import { ApplicationController } from '../applicationController';
-import { Informer } from '../kube/informer';
-import { RestClient, loadKubeConfig } from '../kube/restClient';
+import { Informer } from '../../kubeclient/informer';
+import { kubeConfigClient, loadKubeConfig } from '../../kubeclient/kubeConfig';
+import { ObjectClient } from '../../kubeclient/objectClient';
 import { UsageError } from './target';
 import { describeStatus } from './statusText';
 
@@ -58,7 +59,7 @@ export async function locateRepo(dir: string): Promise<{ root: string; branch: s
 
 export interface UpSession {
   app: Application;
-  client: RestClient;
+  client: ObjectClient;
   controller: ApplicationController;
   stop(): Promise<void>;
 }
@@ -68,16 +69,16 @@ export async function up(o: UpOptions): Promise<UpSession> {
   const repo = await locateRepo(dir);
   const started = Date.now();
   let stopCluster: (() => Promise<void>) | undefined;
-  let client: RestClient;
+  let client: ObjectClient;
   if (o.kubeconfig) {
-    client = new RestClient(loadKubeConfig(o.kubeconfig, o.context));
+    client = kubeConfigClient(loadKubeConfig(o.kubeconfig, o.context));
     o.out(`Using the cluster at ${client.server} (${o.kubeconfig})`);
   } else {
     // the embedded cluster is only loaded when used, so commands against a real cluster stay light
     const { startCluster } = await import('../../cluster/embeddedCluster');
     const c = await startCluster({ stateDir: o.state, port: o.port, nodes: o.nodes });
     stopCluster = () => c.stop();
-    client = new RestClient(loadKubeConfig(c.kubeconfig));
+    client = kubeConfigClient(loadKubeConfig(c.kubeconfig));
     o.out(`Slipway cluster ready in ${Date.now() - started} ms at ${c.url}\n  export KUBECONFIG=${c.kubeconfig}`);
   }
   try {
@@ -113,7 +114,7 @@ export async function up(o: UpOptions): Promise<UpSession> {
     // print the Application's state as it changes, the same view `slipway status` gives
     let last = '';
     const type = (await client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND))!;
-    const watcher = new Informer(client, type, { namespace: o.namespace }, (_e, obj: Application) => {
+    const watcher = client.informer(type, { namespace: o.namespace }, (_e, obj: Application) => {
       if (obj.metadata.name !== name) return;
       const text = describeStatus(obj, { brief: true });
       if (text !== last) {

@@ -3,20 +3,21 @@
 import * as assert from 'assert';
 import { Application, ApplicationCondition, APPLICATION_API_VERSION, APPLICATION_KIND } from '../../kube/application';
 import { ApplicationController } from '../../syncer/applicationController';
-import { loadKubeConfig, RestClient } from '../../syncer/kube/restClient';
+import { kubeConfigClient, loadKubeConfig } from '../../kubeclient/kubeConfig';
+import { ObjectClient } from '../../kubeclient/objectClient';
 import { eventually, startTestCluster, tempDir, TestCluster } from '../helpers/testCluster';
 import { makeRepo, removeScratchDirs, webApp } from './helpers/gitRepo';
 
 describe('syncer: hostile commits', function () {
   this.timeout(90_000);
   let t: TestCluster;
-  let client: RestClient;
+  let client: ObjectClient;
   let controller: ApplicationController;
   const logs: string[] = [];
 
   before(async () => {
     t = await startTestCluster({ nodes: 1, clockSpeed: 10 });
-    client = new RestClient(loadKubeConfig(t.cluster.kubeconfig));
+    client = kubeConfigClient(loadKubeConfig(t.cluster.kubeconfig));
     controller = new ApplicationController({
       client,
       stateDir: tempDir('slipway-hostile-'),

@@ -5,7 +5,8 @@ import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
 import { Application, APPLICATION_API_VERSION, APPLICATION_KIND } from '../../kube/application';
 import { ApplicationController } from '../../syncer/applicationController';
-import { loadKubeConfig, RestClient } from '../../syncer/kube/restClient';
+import { kubeConfigClient, loadKubeConfig } from '../../kubeclient/kubeConfig';
+import { ObjectClient } from '../../kubeclient/objectClient';
 import { eventually, startTestCluster, tempDir, TestCluster } from '../helpers/testCluster';
 import { makeRepo, removeScratchDirs, TestRepo, webApp } from './helpers/gitRepo';
 
@@ -20,12 +21,12 @@ interface Syncer {
 describe('syncer leader election (two syncers, one cluster)', function () {
   this.timeout(90_000);
   let t: TestCluster;
-  let client: RestClient;
+  let client: ObjectClient;
   const syncers: Syncer[] = [];
 
   before(async () => {
     t = await startTestCluster({ nodes: 1, clockSpeed: 10 });
-    client = new RestClient(loadKubeConfig(t.cluster.kubeconfig));
+    client = kubeConfigClient(loadKubeConfig(t.cluster.kubeconfig));
   });
   after(async () => {
     for (const s of syncers) s.child.kill('SIGKILL');

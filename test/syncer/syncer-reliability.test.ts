@@ -6,7 +6,8 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import { Application, APPLICATION_API_VERSION, APPLICATION_KIND, SyncPolicy } from '../../kube/application';
 import { ApplicationController } from '../../syncer/applicationController';
-import { loadKubeConfig, RestClient } from '../../syncer/kube/restClient';
+import { kubeConfigClient, loadKubeConfig } from '../../kubeclient/kubeConfig';
+import { ObjectClient } from '../../kubeclient/objectClient';
 import { eventually, startTestCluster, tempDir, TestCluster } from '../helpers/testCluster';
 import { makeRepo, removeScratchDirs, TestRepo, webApp } from './helpers/gitRepo';
 
@@ -15,13 +16,13 @@ const BACKOFF = { initialMs: 200, maxMs: 1600 };
 describe('syncer reliability (real git, real cluster API)', function () {
   this.timeout(90_000);
   let t: TestCluster;
-  let client: RestClient;
+  let client: ObjectClient;
   let controller: ApplicationController;
   const logs: string[] = [];
 
   before(async () => {
     t = await startTestCluster({ nodes: 1, clockSpeed: 10 });
-    client = new RestClient(loadKubeConfig(t.cluster.kubeconfig));
+    client = kubeConfigClient(loadKubeConfig(t.cluster.kubeconfig));
     controller = new ApplicationController({
       client,
       stateDir: tempDir('slipway-syncer-state-'),

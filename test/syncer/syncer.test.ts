@@ -5,14 +5,15 @@ import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { Application, APPLICATION_API_VERSION, APPLICATION_KIND, SyncPolicy } from '../../kube/application';
 import { ApplicationController } from '../../syncer/applicationController';
-import { loadKubeConfig, RestClient } from '../../syncer/kube/restClient';
+import { kubeConfigClient, loadKubeConfig } from '../../kubeclient/kubeConfig';
+import { ObjectClient } from '../../kubeclient/objectClient';
 import { eventually, startTestCluster, tempDir, TestCluster } from '../helpers/testCluster';
 import { makeRepo, TestRepo, webApp } from './helpers/gitRepo';
 
 describe('syncer (real git, real cluster API)', function () {
   this.timeout(90_000);
   let t: TestCluster;
-  let client: RestClient;
+  let client: ObjectClient;
   let controller: ApplicationController;
   let stateDir: string;
   const logs: string[] = [];
@@ -24,7 +25,7 @@ describe('syncer (real git, real cluster API)', function () {
 
   before(async () => {
     t = await startTestCluster({ nodes: 2, clockSpeed: 10 });
-    client = new RestClient(loadKubeConfig(t.cluster.kubeconfig));
+    client = kubeConfigClient(loadKubeConfig(t.cluster.kubeconfig));
     stateDir = tempDir('slipway-syncer-state-');
     await startController();
   });

@@ -2,11 +2,11 @@
 // JSON { kubeconfig, stateDir, identity, leaseDurationMs, renewMs, retryMs }. Prints its log, one line each, and
 // "started leader=<bool>" once it has taken part in the first election; stops on SIGTERM.
 import { ApplicationController } from '../../../syncer/applicationController';
-import { loadKubeConfig, RestClient } from '../../../syncer/kube/restClient';
+import { kubeConfigClient, loadKubeConfig } from '../../../kubeclient/kubeConfig';
 
 async function main(): Promise<void> {
   const o = JSON.parse(process.env.SLIPWAY_TEST_SYNCER ?? '{}');
-  const client = new RestClient(loadKubeConfig(o.kubeconfig));
+  const client = kubeConfigClient(loadKubeConfig(o.kubeconfig));
   const controller = new ApplicationController({
     client,
     stateDir: o.stateDir,
