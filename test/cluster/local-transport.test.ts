@@ -81,4 +81,23 @@ describe('in-process clients of the embedded API server', function () {
     assert.ok(Object.isFrozen(seen[0].obj));
     assert.strictEqual((await remote.get(`${cm}/shared`)).data.k, 'w', 'the stored object is untouched');
   });
+
+  it('stream plain answers as text, and fail a missing resource with the same KubeApiError as HTTPS', async () => {
+    const read = async (client: ApiClient, path: string) => {
+      let text = '';
+      const s = client.stream(path, {}, (chunk) => (text += chunk));
+      const err = await s.done.then(() => undefined, (e) => e);
+      return { text, err };
+    };
+    const viaLocal = await read(local, `${cm}/shared`);
+    const viaHttps = await read(remote, `${cm}/shared`);
+    assert.strictEqual(viaLocal.err, undefined);
+    assert.deepStrictEqual(JSON.parse(viaLocal.text), JSON.parse(viaHttps.text));
+    const missing = await read(local, '/api/v1/namespaces/default/pods/none/log');
+    const missingHttps = await read(remote, '/api/v1/namespaces/default/pods/none/log');
+    assert.ok(missing.err instanceof KubeApiError, String(missing.err));
+    assert.strictEqual(missing.err.status, 404);
+    assert.strictEqual(missing.err.reason, 'NotFound');
+    assert.strictEqual(missing.err.message, missingHttps.err.message);
+  });
 });
