@@ -53,7 +53,9 @@ export class ApiClient {
   /** A client of an embedded cluster: in-process when config.local is given, else over HTTPS with its token. */
   static forCluster(config: ClientConfig, userAgent = 'slipway-controller'): ApiClient {
     const { server, token, ca, local } = config;
-    if (local) return new ApiClient(new LocalTransport((req, sink) => local.exchange(req, sink), server, token, userAgent));
+    if (local) {
+      return new ApiClient(new LocalTransport((req, sink) => local.exchange(req, sink), server, token, userAgent));
+    }
     return new ApiClient(new HttpsTransport(server, tokenAuth(token, ca), userAgent));
   }
 
@@ -62,7 +64,13 @@ export class ApiClient {
     return this.transport.server;
   }
 
-  request(method: string, path: string, body?: unknown, contentType = 'application/json', accept = 'application/json'): Promise<any> {
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+    accept = 'application/json',
+  ): Promise<any> {
     return this.transport.request({ method, path, body, contentType, accept });
   }
 
@@ -71,7 +79,8 @@ export class ApiClient {
   }
 
   list(path: string, query: Record<string, string> = {}, metadataOnly = false): Promise<any> {
-    return this.request('GET', withQuery(path, query), undefined, undefined, metadataOnly ? METADATA_ACCEPT : 'application/json');
+    const accept = metadataOnly ? METADATA_ACCEPT : 'application/json';
+    return this.request('GET', withQuery(path, query), undefined, undefined, accept);
   }
 
   create(path: string, obj: any): Promise<any> {

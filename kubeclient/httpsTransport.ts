@@ -20,10 +20,15 @@ export class HttpsTransport implements Transport {
   private readonly agent: http.Agent;
   private cached?: { options: https.RequestOptions; expires: number };
 
-  constructor(readonly server: string, private readonly options: ConnectionOptions, private readonly userAgent: string) {
+  constructor(
+    readonly server: string,
+    private readonly options: ConnectionOptions,
+    private readonly userAgent: string,
+  ) {
     this.base = new URL(server);
     const secure = this.base.protocol === 'https:';
-    this.agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 32 }) : new http.Agent({ keepAlive: true, maxSockets: 32 });
+    const pool = { keepAlive: true, maxSockets: 32 };
+    this.agent = secure ? new https.Agent(pool) : new http.Agent(pool);
   }
 
   private async connection(): Promise<https.RequestOptions> {
@@ -62,7 +67,9 @@ export class HttpsTransport implements Transport {
   async request({ method, path, body, contentType, accept }: Request): Promise<any> {
     const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const headers: Record<string, string | number> = { Accept: accept };
-    if (data !== undefined) Object.assign(headers, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(data) });
+    if (data !== undefined) {
+      Object.assign(headers, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(data) });
+    }
     const req = await this.open(method, path, headers, this.agent);
     return new Promise((resolve, reject) => {
       req.on('response', (res: http.IncomingMessage) => {
@@ -70,7 +77,8 @@ export class HttpsTransport implements Transport {
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
           try {
-            resolve(settleAnswer(res.statusCode ?? 0, parseText(Buffer.concat(chunks).toString('utf8')), `${method} ${path}`));
+            const answer = parseText(Buffer.concat(chunks).toString('utf8'));
+            resolve(settleAnswer(res.statusCode ?? 0, answer, `${method} ${path}`));
           } catch (e) {
             reject(e);
           }

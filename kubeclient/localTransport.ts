@@ -73,7 +73,8 @@ export class LocalTransport implements Transport {
       let data = '';
       let value: any;
       let isObject = false;
-      const req = { method, url: path, headers: this.headers(accept, body !== undefined, contentType), body: text, bodyValue };
+      const headers = this.headers(accept, body !== undefined, contentType);
+      const req = { method, url: path, headers, body: text, bodyValue };
       this.exchange(req, {
         head: (code) => { status = code; },
         data: (chunk) => { data += chunk; },

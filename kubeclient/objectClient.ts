@@ -23,6 +23,11 @@ export interface ResourceType {
 }
 
 export type InformerEvent = 'ADDED' | 'MODIFIED' | 'DELETED';
+export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+}
 
 export function typeLocation(t: ResourceType): ResourceLocation {
   return { ...splitApiVersion(t.apiVersion), plural: t.plural, namespaced: t.namespaced };
@@ -88,7 +93,7 @@ export class ObjectClient {
   }
 
   /** URL path of a collection (name undefined) or an object; namespace is ignored for cluster-scoped kinds. */
-  async path(ref: { apiVersion: string; kind: string; namespace?: string; name?: string }, subresource?: string): Promise<string> {
+  async path(ref: Omit<ObjectRef, 'name'> & { name?: string }, subresource?: string): Promise<string> {
     const t = await this.typeOrThrow(ref.apiVersion, ref.kind);
     return typePath(t, ref.namespace, ref.name, subresource);
   }
@@ -107,7 +112,7 @@ export class ObjectClient {
     }
   }
 
-  async list(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string } = {}): Promise<any> {
+  async list(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<any> {
     const t = await this.typeOrThrow(apiVersion, kind);
     return this.api.list(typePath(t, opts.namespace), opts.labelSelector ? { labelSelector: opts.labelSelector } : {});
   }
@@ -129,10 +134,11 @@ export class ObjectClient {
   }
 
   async create(obj: any): Promise<any> {
-    return this.api.create(await this.path({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata?.namespace }), obj);
+    const { apiVersion, kind, metadata } = obj;
+    return this.api.create(await this.path({ apiVersion, kind, namespace: metadata?.namespace }), obj);
   }
 
-  async delete(ref: ObjectRef, propagationPolicy: 'Background' | 'Foreground' | 'Orphan' = 'Background'): Promise<void> {
+  async delete(ref: ObjectRef, propagationPolicy: PropagationPolicy = 'Background'): Promise<void> {
     try {
       await this.api.delete(await this.path(ref), { propagationPolicy });
     } catch (e) {
@@ -141,7 +147,12 @@ export class ObjectClient {
   }
 
   /** Watch events of a collection path (with its query) until stop() or the server ends it. */
-  watch(path: string, query: Record<string, string>, onEvent: WatchEventHandler, onEnd: (err?: Error) => void): WatchHandle {
+  watch(
+    path: string,
+    query: Record<string, string>,
+    onEvent: WatchEventHandler,
+    onEnd: (err?: Error) => void,
+  ): WatchHandle {
     return this.api.watch(path, query, onEvent, onEnd);
   }
 
@@ -156,7 +167,7 @@ export class ObjectClient {
    */
   informer(
     type: ResourceType,
-    opts: { namespace?: string; labelSelector?: string },
+    opts: ListOptions,
     onEvent: (type: InformerEvent, obj: any) => void,
   ): Informer {
     const options: InformerOptions = { ...opts, typeMeta: type, watchTimeoutSeconds: 300 };

@@ -104,7 +104,8 @@ describe('kubeclient informer against the embedded cluster', function () {
     const hook = new WatchHook(api.transport, async (n, url) => (n === 1 ? (await released, url) : url));
     const client = new ApiClient(hook);
     const added: string[] = [];
-    const inf = track(new Informer(client, CONFIGMAPS, { namespace: ns }).on({ add: (o) => added.push(o.metadata.name) }).start());
+    const inf = new Informer(client, CONFIGMAPS, { namespace: ns }).on({ add: (o) => added.push(o.metadata.name) });
+    track(inf).start();
     await inf.waitForSync();
     const names = Array.from({ length: 30 }, (_, i) => `cm-${i}`);
     for (const n of names) await api.create(cms(ns), configMap(ns, n));
@@ -123,7 +124,8 @@ describe('kubeclient informer against the embedded cluster', function () {
   it('an ERROR event ends the watch; the informer re-lists and watches on', async () => {
     const ns = await namespace();
     // the first watch asks from a revision the server refuses: it answers with one ERROR event (400)
-    const hook = new WatchHook(api.transport, (n, url) => (n === 1 ? url.replace(/resourceVersion=\d*/, 'resourceVersion=-5') : url));
+    const badRevision = (url: string) => url.replace(/resourceVersion=\d*/, 'resourceVersion=-5');
+    const hook = new WatchHook(api.transport, (n, url) => (n === 1 ? badRevision(url) : url));
     const inf = track(new Informer(new ApiClient(hook), CONFIGMAPS, { namespace: ns }).start());
     await inf.waitForSync();
     await eventually(() => hook.watches >= 2, 10_000, 'a second watch');
@@ -158,7 +160,8 @@ describe('kubeclient informer against the embedded cluster', function () {
     const original = console.error;
     console.error = (...args: unknown[]) => { written.push(args.join(' ')); };
     try {
-      const inf = track(new Informer(api, CONFIGMAPS, { namespace: ns }).on({ add: () => { throw new Error('boom'); } }).start());
+      const inf = new Informer(api, CONFIGMAPS, { namespace: ns }).on({ add: () => { throw new Error('boom'); } });
+      track(inf).start();
       await inf.waitForSync();
       await api.create(cms(ns), configMap(ns, 'loud'));
       await eventually(() => written.length > 0, 10_000, 'the report');
