@@ -40,17 +40,21 @@ export interface LocalResponseSink {
 export type LocalExchange = (req: LocalRequest, sink: LocalResponseSink) => { close(): void };
 
 export class LocalTransport implements Transport {
+  private readonly host: string;
+
   constructor(
     private readonly exchange: LocalExchange,
     /** the server's URL, for the host header and messages */
     readonly server: string,
     private readonly token: string,
     private readonly userAgent: string,
-  ) {}
+  ) {
+    this.host = new URL(server).host;
+  }
 
   private headers(accept: string, hasBody: boolean, contentType: string): Record<string, string> {
     const h: Record<string, string> = {
-      host: new URL(this.server).host,
+      host: this.host,
       authorization: `Bearer ${this.token}`,
       accept,
       'user-agent': this.userAgent,
