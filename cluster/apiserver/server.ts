@@ -21,6 +21,7 @@ import { ObjectStorage, storageKey, withTypeMeta, nowTimestamp, DeleteOptions, S
 import { parseFieldValidation } from './admission';
 import { patchObject, patchTypeOf } from './patching';
 import { serveWatch } from './watch';
+import { OpenStreams } from './responseStream';
 import { parseLogQuery, servePodLogs } from './podLogs';
 import { toTable, tableForCustomResource } from './tables';
 import { CustomResources, establishedStatus } from './customResources';
@@ -60,6 +61,8 @@ export class ApiServer implements LocalApiServer {
   private server?: https.Server;
   private ready = false;
   private openapiCache = new Map<string, { body: string; hash: string }>();
+  /** watches and log follows being served, with what they buffer for their clients */
+  readonly streams = new OpenStreams();
   /** responses to in-process clients still open (watches), ended when the server stops */
   private readonly localOpen = new Set<LocalResponse>();
 
@@ -76,6 +79,9 @@ export class ApiServer implements LocalApiServer {
     for (const e of this.opts.store.list('/registry/apiextensions.k8s.io/customresourcedefinitions/').items) this.customResources.register(e.value);
     await this.ensureNamespaces(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
     this.server = https.createServer({ cert: this.opts.tls.cert, key: this.opts.tls.key, keepAlive: true } as any, (req, res) => {
+      // an 'error' event without a listener would end the whole process; a stream error concerns one request
+      req.on('error', this.onStreamError);
+      res.on('error', this.onStreamError);
       this.handle(req, res).catch((err) => this.fail(res, err));
     });
     this.server.keepAliveTimeout = 60_000;
@@ -94,6 +100,7 @@ export class ApiServer implements LocalApiServer {
    */
   exchange(req: LocalRequest, sink: LocalResponseSink): { close(): void } {
     const res = new LocalResponse(sink);
+    res.on('error', this.onStreamError);
     this.localOpen.add(res);
     res.once('close', () => this.localOpen.delete(res));
     queueMicrotask(() => {
@@ -131,6 +138,13 @@ export class ApiServer implements LocalApiServer {
       await this.storage.create(ns, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, {});
     }
   }
+
+  private readonly onStreamError = (err: Error & { code?: string }): void => {
+    // a client going away mid-request is ordinary; anything else (a write after the end) is a bug to report
+    if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    this.streams.errors++;
+    console.error(`apiserver: response stream: ${err.code ?? ''} ${err.message}`);
+  };
 
   private fail(res: ServerResponse, err: unknown): void {
     const e = err instanceof ApiError ? err : internalError(err instanceof Error ? err.message : String(err));
@@ -452,7 +466,7 @@ export class ApiServer implements LocalApiServer {
       bookmarks: q.get('allowWatchBookmarks') === 'true',
       timeoutSeconds: timeout !== null ? Number(timeout) : undefined,
       bookmarkObject: (rv) => ({ kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: rv } }),
-    });
+    }, this.streams);
   }
 
   private async deleteCollection(ctx: Ctx, info: ResourceInfo, ns: string | undefined): Promise<void> {
@@ -489,7 +503,7 @@ export class ApiServer implements LocalApiServer {
         if (method !== 'GET') throw methodNotAllowed();
         const pod = this.storage.get(info, ns, name);
         const query = parseLogQuery(ctx.url.searchParams);
-        servePodLogs({ logsDir: this.opts.logsDir, currentPod: () => this.storage.tryGet(info, ns, name) }, pod, query, ctx.res);
+        servePodLogs({ logsDir: this.opts.logsDir, currentPod: () => this.storage.tryGet(info, ns, name) }, pod, query, ctx.res, this.streams);
         return;
       }
       case 'binding': {
