@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import type { ServerResponse } from 'http';
 import { badRequest } from './status';
 import { containerLogFile, loggedRuns, parseLogLine } from '../logs/podLogFiles';
+import { intQueryParam } from './requestInfo';
 import { OpenStreams, ResponseStream } from './responseStream';
 
 export interface LogQuery {
@@ -17,28 +18,20 @@ export interface LogQuery {
   limitBytes?: number;
 }
 
-function intParam(q: URLSearchParams, name: string, min: number): number | undefined {
-  const v = q.get(name);
-  if (v === null || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw badRequest(`${name}: Invalid value: ${JSON.stringify(v)}: must be an integer >= ${min}`);
-  return n;
-}
-
 export function parseLogQuery(q: URLSearchParams): LogQuery {
   const bool = (n: string) => q.get(n) === 'true' || q.get(n) === '1';
-  const sinceSeconds = intParam(q, 'sinceSeconds', 1);
+  const sinceSeconds = intQueryParam(q, 'sinceSeconds', 1);
   const sinceTime = q.get('sinceTime') ?? undefined;
   if (sinceSeconds !== undefined && sinceTime !== undefined) throw badRequest('at most one of `sinceTime` or `sinceSeconds` may be specified');
   return {
     container: q.get('container') ?? undefined,
     follow: bool('follow'),
-    tailLines: intParam(q, 'tailLines', 0),
+    tailLines: intQueryParam(q, 'tailLines', 0),
     sinceSeconds,
     sinceTime,
     timestamps: bool('timestamps'),
     previous: bool('previous'),
-    limitBytes: intParam(q, 'limitBytes', 1),
+    limitBytes: intQueryParam(q, 'limitBytes', 1),
   };
 }
 

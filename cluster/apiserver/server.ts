@@ -15,7 +15,8 @@ import { BodyValue, decodeBody, mediaType, RawBody, readBody } from './body';
 import { LocalResponse, localIncoming, objectResponse } from './localExchange';
 import { deepFreeze, storedJson } from '../store/values';
 import type { LocalApiServer, LocalRequest, LocalResponseSink } from '../client/localTransport';
-import { parseResourcePath, RequestInfo } from './requestInfo';
+import { intQueryParam, parseResourcePath, RequestInfo } from './requestInfo';
+import { awaitRevision, readResourceVersion } from './resourceVersion';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, legacyApiVersions, wantsAggregated } from './discovery';
 import { ObjectStorage, storageKey, withTypeMeta, nowTimestamp, DeleteOptions, StorageHooks } from './objectStorage';
 import { parseFieldValidation } from './admission';
@@ -311,6 +312,7 @@ export class ApiServer implements LocalApiServer {
         case 'GET': {
           const watch = q.get('watch');
           if (watch === 'true' || watch === '1') return this.serveWatchRequest(ctx, info, ns);
+          await this.awaitReadVersion(ctx);
           return this.serveList(ctx, info, ns);
         }
         case 'POST': {
@@ -329,6 +331,7 @@ export class ApiServer implements LocalApiServer {
     const name = ri.name;
     switch (method) {
       case 'GET': {
+        await this.awaitReadVersion(ctx);
         const obj = this.storage.get(info, ns, name);
         if (this.wantsMetadataOnly(ctx)) return this.reply(ctx, 200, partialObjectMetadata(obj));
         if (this.wantsTable(ctx)) return this.reply(ctx, 200, this.renderTable(info, [obj], { resourceVersion: obj.metadata.resourceVersion }, false, q.get('includeObject') ?? undefined));
@@ -381,7 +384,7 @@ export class ApiServer implements LocalApiServer {
     if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) {
       throw badRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
     }
-    const g = body.gracePeriodSeconds ?? (q.get('gracePeriodSeconds') !== null ? Number(q.get('gracePeriodSeconds')) : undefined);
+    const g = body.gracePeriodSeconds ?? intQueryParam(q, 'gracePeriodSeconds');
     const dry = [...(body.dryRun ?? []), ...q.getAll('dryRun')];
     return { propagationPolicy: policy, gracePeriodSeconds: g, preconditions: body.preconditions, dryRun: dry.includes('All') };
   }
@@ -405,6 +408,12 @@ export class ApiServer implements LocalApiServer {
     return (obj: any) => (!labelSel || matchesLabels(labelSel, obj?.metadata?.labels ?? {})) && (!fieldSel || matchesFields(fieldSel, obj, info));
   }
 
+  /** A read at a resourceVersion the store has not reached waits briefly for it (then 504), as kube-apiserver. */
+  private async awaitReadVersion(ctx: Ctx): Promise<void> {
+    const rv = readResourceVersion(ctx.url.searchParams);
+    if (rv !== undefined) await awaitRevision(this.opts.store, rv);
+  }
+
   private serveList(ctx: Ctx, info: ResourceInfo, ns: string | undefined): void {
     const q = ctx.url.searchParams;
     const match = this.selectors(ctx, info);
@@ -419,13 +428,14 @@ export class ApiServer implements LocalApiServer {
       } catch {
         throw badRequest('continue key is not valid: invalid continue token');
       }
+      if (typeof token?.k !== 'string' || !Number.isSafeInteger(token.rv)) throw badRequest('continue key is not valid: invalid continue token');
       if (token.rv < this.opts.store.compactedRevision) {
         throw new ApiError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results.');
       }
       start = items.findIndex((e) => e.key > token.k);
       if (start < 0) start = items.length;
     }
-    const limit = Number(q.get('limit') ?? 0);
+    const limit = intQueryParam(q, 'limit') ?? 0;
     const selected: any[] = [];
     let lastKey: string | undefined;
     let remaining = 0;
@@ -454,7 +464,7 @@ export class ApiServer implements LocalApiServer {
     const match = this.selectors(ctx, info);
     const table = this.wantsTable(ctx);
     const metadataOnly = this.wantsMetadataOnly(ctx);
-    const timeout = q.get('timeoutSeconds');
+    const timeoutSeconds = intQueryParam(q, 'timeoutSeconds', 0);
     serveWatch(this.opts.store, ctx.res, {
       info,
       prefix: storageKey(info, ns),
@@ -464,7 +474,7 @@ export class ApiServer implements LocalApiServer {
         ? (obj, first) => this.renderTable(info, [obj], { resourceVersion: obj.metadata?.resourceVersion }, !first, q.get('includeObject') ?? undefined)
         : metadataOnly ? partialObjectMetadata : undefined,
       bookmarks: q.get('allowWatchBookmarks') === 'true',
-      timeoutSeconds: timeout !== null ? Number(timeout) : undefined,
+      timeoutSeconds,
       bookmarkObject: (rv) => ({ kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: rv } }),
     }, this.streams);
   }
