@@ -95,16 +95,16 @@ export function servePodLogs(src: LogSource, pod: any, q: LogQuery, res: ServerR
     if (since !== undefined && Date.parse(l.time) < since) return undefined;
     return (q.timestamps ? `${l.time} ` : '') + l.text + '\n';
   };
-  const emit = (text: string): boolean => {
+  const emit = (text: string, initial = false): boolean => {
     if (budget <= 0) return false;
     const buf = Buffer.from(text);
     if (buf.length > budget) {
-      stream.write(buf.subarray(0, budget));
+      stream.write(buf.subarray(0, budget), initial);
       budget = 0;
       return false;
     }
     budget -= buf.length;
-    return stream.write(buf);
+    return stream.write(buf, initial);
   };
 
   let content = '';
@@ -113,7 +113,7 @@ export function servePodLogs(src: LogSource, pod: any, q: LogQuery, res: ServerR
   let lines = content.split('\n').filter((l) => l !== '');
   let out = lines.map(format).filter((x): x is string => x !== undefined);
   if (q.tailLines !== undefined) out = out.slice(Math.max(0, out.length - q.tailLines));
-  for (const l of out) if (!emit(l)) { stream.end(); return; }
+  for (const l of out) if (!emit(l, true)) { stream.end(); return; }
   const keepFollowing = q.follow && !q.previous && budget > 0 && isRunning(pod, container);
   if (!keepFollowing) {
     stream.end();

@@ -28,6 +28,8 @@ export class OpenStreams {
 export class ResponseStream {
   private done = false;
   private readonly stops: (() => void)[] = [];
+  private written = 0;
+  private initialBytes = 0;
 
   constructor(
     private readonly res: ServerResponse,
@@ -66,11 +68,21 @@ export class ResponseStream {
     this.onEnd(() => t.cancel());
   }
 
-  /** Writes unless ended; false when the stream has ended (now or before). */
-  write(chunk: string | Buffer): boolean {
+  /**
+   * Writes unless ended; false when the stream has ended (now or before). The initial state (a watch's ADDED
+   * events, the log so far) is written at once, as a list answer would be, and does not count against the
+   * limit while it is still buffered: only what follows it does.
+   */
+  write(chunk: string | Buffer, initial = false): boolean {
     if (this.done) return false;
     this.res.write(chunk);
-    if (this.bufferedBytes > this.maxBufferedBytes) {
+    const bytes = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    this.written += bytes;
+    if (initial) this.initialBytes += bytes;
+    const buffered = this.bufferedBytes;
+    // the response is first in, first out: what the client took came off the initial state first
+    const initialLeft = Math.max(0, this.initialBytes - (this.written - buffered));
+    if (buffered - initialLeft > this.maxBufferedBytes) {
       if (this.streams) this.streams.cutOff++;
       this.stop();
       // the buffered data cannot be taken back, so the connection goes, as when a real watcher is dropped
@@ -83,7 +95,7 @@ export class ResponseStream {
   /** Ends the response (once) and stops whatever writes to it. */
   end(chunk?: string | Buffer): void {
     if (this.done) return;
-    if (chunk !== undefined) this.write(chunk);
+    if (chunk !== undefined) this.write(chunk, true);
     if (this.done) return;
     this.stop();
     this.res.end();

@@ -59,7 +59,7 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, s
   let first = true;
   // an in-process client that takes objects gets each event's object itself, read-only
   const local = objectResponse(res);
-  const send = (type: string, obj: any) => {
+  const send = (type: string, obj: any, initial = false) => {
     if (stream.ended) return;
     if (local) {
       const object = type === 'BOOKMARK' || type === 'ERROR' ? obj : w.render ? w.render(withTypeMeta(w.info, obj), first) : withTypeMeta(w.info, obj);
@@ -68,12 +68,12 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, s
       return;
     }
     if (type === 'BOOKMARK' || type === 'ERROR') {
-      stream.write(JSON.stringify({ type, object: obj }) + '\n');
+      stream.write(JSON.stringify({ type, object: obj }) + '\n', initial);
       return;
     }
     const typed = withTypeMeta(w.info, obj);
-    if (!w.render) stream.write(plainEventLine(type, typed));
-    else stream.write(JSON.stringify({ type, object: w.render(typed, first) }) + '\n');
+    if (!w.render) stream.write(plainEventLine(type, typed), initial);
+    else stream.write(JSON.stringify({ type, object: w.render(typed, first) }) + '\n', initial);
     first = false;
   };
 
@@ -81,7 +81,7 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, s
   const rv = w.resourceVersion;
   if (rv === undefined || rv === '' || rv === '0') {
     const { items, revision } = store.list(w.prefix);
-    for (const e of items) if (w.matches(e.value)) send('ADDED', e.value);
+    for (const e of items) if (w.matches(e.value)) send('ADDED', e.value, true);
     after = revision;
   } else {
     after = Number(rv);
@@ -103,7 +103,7 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, s
     else if (now && !before) send('ADDED', e.value);
     else if (!now && before) send('DELETED', e.value);
   };
-  if (stream.ended) return; // the client stopped reading the initial state
+  if (stream.ended) return; // the client went away during the initial state
   try {
     const watcher = store.watch(w.prefix, after, onEvent);
     stream.onEnd(() => watcher.cancel());

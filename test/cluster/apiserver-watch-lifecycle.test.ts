@@ -105,6 +105,18 @@ describe('API server long-running watches', function () {
     before(async () => { t = await startTestCluster({ nodes: 0, storeOptions: { historyBytes: 4 * 1024 * 1024 } }); });
     after(async () => t?.stop());
 
+    it('sends an initial state larger than the buffer limit whole (it is not a slow reader)', async () => {
+      for (let i = 0; i < 7; i++) {
+        const data = { v: String.fromCharCode(97 + i).repeat(800 * 1024) };
+        const r = await request(t, 'POST', CMS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `initial-${i}`, labels: { initial: 'yes' } }, data });
+        assert.strictEqual(r.status, 201);
+      }
+      const w = await watch(t, 'labelSelector=initial%3Dyes&resourceVersion=0&timeoutSeconds=1');
+      assert.ok(w.ended);
+      assert.deepStrictEqual(w.events.map((e) => e.object.metadata?.name).sort(), [0, 1, 2, 3, 4, 5, 6].map((i) => `initial-${i}`));
+      assert.strictEqual(t.cluster.apiServer.streams.cutOff, 0);
+    });
+
     it('closes the stalled watch with its buffer bounded, while other watchers get every event', async () => {
       const created = await request(t, 'POST', CMS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { v: '' } });
       assert.strictEqual(created.status, 201);
