@@ -64,7 +64,10 @@ export function decodeBody(buf: RawBody, contentType: string | undefined): any {
   if (text.trim() === '') throw badRequest('the request body is empty');
   // no type is JSON, as for kube-apiserver; any other type (text/plain, CBOR, ...) is refused, not guessed at
   if (!BODY_MEDIA_TYPES.has(mt)) {
-    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}${mt ? ` (got ${mt})` : ''}`);
+    const accepted = `application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}`;
+    const got = mt ? ` (got ${mt})` : '';
+    const message = `the body of the request was in an unknown format - accepted media types include: ${accepted}${got}`;
+    throw new ApiError(415, 'UnsupportedMediaType', message);
   }
   const yamlish = mt.includes('yaml');
   try {

@@ -80,7 +80,9 @@ export async function patchObject(
   if (type === 'apply') {
     if (!opts.fieldManager) throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     if (!isObject(patch)) throw badRequest('apply patch must be an object');
-    if (patch.metadata !== undefined && !isObject(patch.metadata)) throw badRequest('apply patch: metadata must be an object');
+    if (patch.metadata !== undefined && !isObject(patch.metadata)) {
+      throw badRequest('apply patch: metadata must be an object');
+    }
   }
   const pinned = type !== 'json' && patch && typeof patch === 'object' && !Array.isArray(patch) && patch.metadata?.resourceVersion;
   for (let attempt = 0; ; attempt++) {

@@ -143,6 +143,8 @@ export function servePodLogs(src: LogSource, pod: any, q: LogQuery, res: ServerR
       if (fd !== undefined) fs.closeSync(fd);
     }
     const now = src.currentPod();
-    if (!now || now.metadata.uid !== pod.metadata.uid || !isRunning(now, container) || restartCountOf(now, container) !== run) stream.end();
+    const sameRun = now && now.metadata.uid === pod.metadata.uid && isRunning(now, container)
+      && restartCountOf(now, container) === run;
+    if (!sameRun) stream.end();
   });
 }

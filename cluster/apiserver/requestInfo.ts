@@ -51,7 +51,8 @@ export function intQueryParam(q: URLSearchParams, name: string, min = Number.MIN
   if (v === null || v === '') return undefined;
   const n = Number(v);
   if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) {
-    throw badRequest(`${name}: Invalid value: ${JSON.stringify(v)}: must be an integer${min > Number.MIN_SAFE_INTEGER ? ` >= ${min}` : ''}`);
+    const bound = min > Number.MIN_SAFE_INTEGER ? ` >= ${min}` : '';
+    throw badRequest(`${name}: Invalid value: ${JSON.stringify(v)}: must be an integer${bound}`);
   }
   return n;
 }

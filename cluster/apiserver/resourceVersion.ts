@@ -13,11 +13,14 @@ export function readResourceVersion(q: URLSearchParams): number | undefined {
   const rv = q.get('resourceVersion');
   const match = q.get('resourceVersionMatch');
   if (match !== null && match !== '' && match !== 'NotOlderThan' && match !== 'Exact') {
-    throw badRequest(`resourceVersionMatch: Unsupported value: ${JSON.stringify(match)}: supported values: "Exact", "NotOlderThan"`);
+    const supported = 'supported values: "Exact", "NotOlderThan"';
+    throw badRequest(`resourceVersionMatch: Unsupported value: ${JSON.stringify(match)}: ${supported}`);
   }
   if (rv === null || rv === '' || rv === '0') return undefined;
   const n = Number(rv);
-  if (!/^\d+$/.test(rv) || !Number.isSafeInteger(n)) throw badRequest(`invalid resource version: ${JSON.stringify(rv)}`);
+  if (!/^\d+$/.test(rv) || !Number.isSafeInteger(n)) {
+    throw badRequest(`invalid resource version: ${JSON.stringify(rv)}`);
+  }
   return n;
 }
 

@@ -428,7 +428,9 @@ export class ApiServer implements LocalApiServer {
       } catch {
         throw badRequest('continue key is not valid: invalid continue token');
       }
-      if (typeof token?.k !== 'string' || !Number.isSafeInteger(token.rv)) throw badRequest('continue key is not valid: invalid continue token');
+      if (typeof token?.k !== 'string' || !Number.isSafeInteger(token.rv)) {
+        throw badRequest('continue key is not valid: invalid continue token');
+      }
       if (token.rv < this.opts.store.compactedRevision) {
         throw new ApiError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results.');
       }
@@ -513,7 +515,8 @@ export class ApiServer implements LocalApiServer {
         if (method !== 'GET') throw methodNotAllowed();
         const pod = this.storage.get(info, ns, name);
         const query = parseLogQuery(ctx.url.searchParams);
-        servePodLogs({ logsDir: this.opts.logsDir, currentPod: () => this.storage.tryGet(info, ns, name) }, pod, query, ctx.res, this.streams);
+        const source = { logsDir: this.opts.logsDir, currentPod: () => this.storage.tryGet(info, ns, name) };
+        servePodLogs(source, pod, query, ctx.res, this.streams);
         return;
       }
       case 'binding': {

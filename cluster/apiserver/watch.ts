@@ -47,7 +47,9 @@ export const MAX_WATCH_TIMEOUT_SECONDS = 7 * 24 * 3600;
 /** The watch's lifetime: timeoutSeconds, at most a week; none given: a randomized half hour to an hour. */
 export function watchTimeoutMs(timeoutSeconds: number | undefined): number {
   // kubectl get -w sends no timeout; like the real server, end long watches after a randomized half hour to an hour
-  const seconds = timeoutSeconds && timeoutSeconds > 0 ? Math.min(timeoutSeconds, MAX_WATCH_TIMEOUT_SECONDS) : 1800 + Math.random() * 1800;
+  const seconds = timeoutSeconds && timeoutSeconds > 0
+    ? Math.min(timeoutSeconds, MAX_WATCH_TIMEOUT_SECONDS)
+    : 1800 + Math.random() * 1800;
   return seconds * 1000;
 }
 
@@ -119,7 +121,10 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, s
 
   // both on the cluster's clock, so a sped-up cluster (tests, the soak benchmark) runs through many timeouts quickly
   stream.after(watchTimeoutMs(w.timeoutSeconds), () => stream.end());
-  if (w.bookmarks) stream.every(BOOKMARK_INTERVAL_MS, () => send('BOOKMARK', w.bookmarkObject(String(Math.max(lastRv, store.revision)))));
+  if (w.bookmarks) {
+    const bookmark = () => send('BOOKMARK', w.bookmarkObject(String(Math.max(lastRv, store.revision))));
+    stream.every(BOOKMARK_INTERVAL_MS, bookmark);
+  }
 }
 
 function expired(message: string, code: number, reason: string) {
