@@ -10,7 +10,8 @@ describe('API server answers to malformed requests', function () {
   this.timeout(30_000);
   let t: TestCluster;
 
-  function call(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  type Reply = { status: number; body: any };
+  function call(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const req = https.request(`${t.cluster.url}${path}`, {
         method,
@@ -33,7 +34,8 @@ describe('API server answers to malformed requests', function () {
 
   before(async () => {
     t = await startTestCluster({ nodes: 0 });
-    const r = await call('POST', CMS, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: '1' } }));
+    const x = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: '1' } };
+    const r = await call('POST', CMS, JSON.stringify(x));
     assert.strictEqual(r.status, 201);
   });
   after(async () => t?.stop());
@@ -56,7 +58,8 @@ describe('API server answers to malformed requests', function () {
       ['PATCH', `${CMS}/x`, '{"metadata":"s"}', 'application/strategic-merge-patch+json'],
       ['PATCH', `${CMS}/x`, '{"metadata":"s"}', 'application/merge-patch+json'],
       ['PATCH', `${CMS}/x`, '[{"op":"replace","path":"/metadata","value":7}]', 'application/json-patch+json'],
-      ['PATCH', `${CMS}/x?fieldManager=m`, '{"apiVersion":"v1","kind":"ConfigMap","metadata":"x"}', 'application/apply-patch+yaml'],
+      ['PATCH', `${CMS}/x?fieldManager=m`, '{"apiVersion":"v1","kind":"ConfigMap","metadata":"x"}',
+        'application/apply-patch+yaml'],
     ];
     // a little fuzz: random values in the integer parameters and random JSON in merge patches' metadata
     const junk = ['', 'x', '1e3', '0x10', '--1', '9'.repeat(30), ' ', '%', 'null', '[]', '{}', '1/2'];
@@ -65,7 +68,8 @@ describe('API server answers to malformed requests', function () {
       const p = ['limit', 'timeoutSeconds', 'resourceVersion'][i % 3];
       fixed.push(['GET', `${CMS}?${i % 2 ? 'watch=true&' : ''}${p}=${encodeURIComponent(pick() + pick())}&timeoutSeconds=1`]);
       const values = [null, 7, 'text', [], true, [{}], { labels: 'x' }, { name: 5 }];
-      fixed.push(['PATCH', `${CMS}/x`, JSON.stringify({ metadata: values[Math.floor(Math.random() * values.length)] }), 'application/merge-patch+json']);
+      const metadata = values[Math.floor(Math.random() * values.length)];
+      fixed.push(['PATCH', `${CMS}/x`, JSON.stringify({ metadata }), 'application/merge-patch+json']);
     }
     for (const [method, path, body, type] of fixed) {
       const r = await call(method, path, body, type ? { 'Content-Type': type } : {});
@@ -81,7 +85,8 @@ describe('API server answers to malformed requests', function () {
   });
 
   it('refuses a text/plain body with 415 UnsupportedMediaType', async () => {
-    const r = await call('POST', CMS, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' } }), { 'Content-Type': 'text/plain' });
+    const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' } });
+    const r = await call('POST', CMS, body, { 'Content-Type': 'text/plain' });
     assert.strictEqual(r.status, 415);
     assert.strictEqual(r.body.reason, 'UnsupportedMediaType');
     assert.match(r.body.message, /application\/json/);
@@ -101,12 +106,16 @@ describe('API server answers to malformed requests', function () {
     const current = Number((await call('GET', CMS)).body.metadata.resourceVersion);
     const future = current + 1000;
     const started = Date.now();
-    const [get, list] = await Promise.all([call('GET', `${CMS}/x?resourceVersion=${future}`), call('GET', `${CMS}?resourceVersion=${future}&resourceVersionMatch=NotOlderThan`)]);
+    const [get, list] = await Promise.all([
+      call('GET', `${CMS}/x?resourceVersion=${future}`),
+      call('GET', `${CMS}?resourceVersion=${future}&resourceVersionMatch=NotOlderThan`),
+    ]);
     for (const r of [get, list]) {
       assert.strictEqual(r.status, 504, JSON.stringify(r.body));
       assert.strictEqual(r.body.reason, 'Timeout');
       assert.match(r.body.message, new RegExp(`Too large resource version: ${future}, current: \\d+`));
-      assert.deepStrictEqual(r.body.details.causes, [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }]);
+      const cause = { reason: 'ResourceVersionTooLarge', message: 'Too large resource version' };
+      assert.deepStrictEqual(r.body.details.causes, [cause]);
     }
     assert.ok(Date.now() - started >= 2500, 'answered without waiting for the store to catch up');
     // a version reached while the read waits is served

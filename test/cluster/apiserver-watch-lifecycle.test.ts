@@ -22,7 +22,10 @@ function watch(t: TestCluster, query: string): Promise<WatchResult> {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, events: text.split('\n').filter(Boolean).map((l) => JSON.parse(l)), ended: true }));
+      res.on('end', () => {
+        const events = text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+        resolve({ status: res.statusCode ?? 0, events, ended: true });
+      });
       res.on('aborted', () => resolve({ status: res.statusCode ?? 0, events: [], ended: false }));
     });
     req.on('error', reject);
@@ -60,7 +63,8 @@ describe('API server long-running watches', function () {
     it('survives watches whose timeout and bookmark fire together (client-go: 300-599 s with bookmarks)', async () => {
       // timeouts that are multiples of the bookmark interval make both timers fire in the same turn
       const timeouts = [60, 120, 300, 360, 420, 480, 540, 599, 60, 300, 300, 540];
-      const results = await Promise.all(timeouts.map((s) => watch(t, `timeoutSeconds=${s}&allowWatchBookmarks=true&resourceVersion=0`)));
+      const query = (s: number) => `timeoutSeconds=${s}&allowWatchBookmarks=true&resourceVersion=0`;
+      const results = await Promise.all(timeouts.map((s) => watch(t, query(s))));
       for (const [i, r] of results.entries()) {
         assert.strictEqual(r.status, 200);
         assert.ok(r.ended, `watch ${i} (timeoutSeconds=${timeouts[i]}) was not ended properly`);
@@ -108,17 +112,20 @@ describe('API server long-running watches', function () {
     it('sends an initial state larger than the buffer limit whole (it is not a slow reader)', async () => {
       for (let i = 0; i < 7; i++) {
         const data = { v: String.fromCharCode(97 + i).repeat(800 * 1024) };
-        const r = await request(t, 'POST', CMS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `initial-${i}`, labels: { initial: 'yes' } }, data });
+        const metadata = { name: `initial-${i}`, labels: { initial: 'yes' } };
+        const r = await request(t, 'POST', CMS, { apiVersion: 'v1', kind: 'ConfigMap', metadata, data });
         assert.strictEqual(r.status, 201);
       }
       const w = await watch(t, 'labelSelector=initial%3Dyes&resourceVersion=0&timeoutSeconds=1');
       assert.ok(w.ended);
-      assert.deepStrictEqual(w.events.map((e) => e.object.metadata?.name).sort(), [0, 1, 2, 3, 4, 5, 6].map((i) => `initial-${i}`));
+      const names = w.events.map((e) => e.object.metadata?.name).sort();
+      assert.deepStrictEqual(names, [0, 1, 2, 3, 4, 5, 6].map((i) => `initial-${i}`));
       assert.strictEqual(t.cluster.apiServer.streams.cutOff, 0);
     });
 
     it('closes the stalled watch with its buffer bounded, while other watchers get every event', async () => {
-      const created = await request(t, 'POST', CMS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { v: '' } });
+      const big = (v: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { v } });
+      const created = await request(t, 'POST', CMS, big(''));
       assert.strictEqual(created.status, 201);
       const rv = created.body.metadata.resourceVersion;
       const path = `${CMS}?watch=true&resourceVersion=${rv}&fieldSelector=metadata.name%3Dbig`;
@@ -139,7 +146,8 @@ describe('API server long-running watches', function () {
       let readEvents = 0;
       let reader!: ReturnType<typeof https.get>;
       const allRead = new Promise<void>((resolve) => {
-        reader = https.get(`${t.cluster.url}${path}`, { ca: t.cluster.caCert, headers: { Authorization: `Bearer ${t.cluster.token}` } }, (res) => {
+        const auth = { ca: t.cluster.caCert, headers: { Authorization: `Bearer ${t.cluster.token}` } };
+        reader = https.get(`${t.cluster.url}${path}`, auth, (res) => {
           res.on('data', (d: Buffer) => {
             readBytes += d.length;
             for (const b of d) if (b === 10) readEvents++;
@@ -154,7 +162,7 @@ describe('API server long-running watches', function () {
       let peakBuffered = 0;
       for (let i = 0; i < UPDATES; i++) {
         const value = String.fromCharCode(97 + (i % 26)).repeat(800 * 1024);
-        const r = await request(t, 'PUT', `${CMS}/big`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { v: value } });
+        const r = await request(t, 'PUT', `${CMS}/big`, big(value));
         assert.strictEqual(r.status, 200);
         peakBuffered = Math.max(peakBuffered, streams.bufferedBytes());
       }
