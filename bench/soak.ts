@@ -95,6 +95,7 @@ async function soak(minutes: number, speed: number, watches: number): Promise<vo
   let child: ChildProcess | undefined;
   let ep: Endpoint | undefined;
   let crashes = 0;
+  let streamErrors = 0;
   let stopping = false;
   const crashLines: string[] = [];
   const start = (): Promise<void> => new Promise((resolve) => {
@@ -107,7 +108,11 @@ async function soak(minutes: number, speed: number, watches: number): Promise<vo
       const m = /READY (.*)\n/.exec(out);
       if (m && !ep) { ep = JSON.parse(m[1]); resolve(); }
     });
-    c.stderr!.on('data', (d) => (err = (err + d).slice(-4000)));
+    c.stderr!.on('data', (d) => {
+      err = (err + d).slice(-4000);
+      // the API server logs each stream error other than a client going away (a write after end would be one)
+      streamErrors += String(d).split('apiserver: response stream').length - 1;
+    });
     c.on('exit', (code, signal) => {
       if (stopping) return;
       crashes++;
@@ -195,7 +200,7 @@ async function soak(minutes: number, speed: number, watches: number): Promise<vo
   const after = samples.filter((s) => s.min >= Math.min(2, minutes / 3));
   const rss = after.map((s) => s.rss);
   console.log('soak results:');
-  console.log(`  crashes: ${crashes}${crashLines.length ? ` (${crashLines.join('; ')})` : ''}`);
+  console.log(`  crashes: ${crashes}${crashLines.length ? ` (${crashLines.join('; ')})` : ''}; stream errors logged: ${streamErrors}`);
   console.log(`  watches ended by their timeout and re-made: ${watchEnds}; bookmarks: ${bookmarks}; events: ${events};`
     + ` kubectl -w runs: ${kubectlRuns}; commits: ${commits}`);
   console.log(`  objects at the end: ${counts.join(', ')}; store revision ${lastRevision}`);
