@@ -18,6 +18,9 @@ export interface Clock {
   readonly speed: number;
 }
 
+/** Longest delay a Node timer takes; a longer one overflows and fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class ScaledClock implements Clock {
   private readonly realStart = Date.now();
 
@@ -30,13 +33,13 @@ export class ScaledClock implements Clock {
   }
 
   after(ms: number, fn: () => void): Timer {
-    const t = setTimeout(fn, Math.max(0, ms / this.speed));
+    const t = setTimeout(fn, Math.min(MAX_TIMER_MS, Math.max(0, ms / this.speed)));
     t.unref?.();
     return { cancel: () => clearTimeout(t) };
   }
 
   every(ms: number, fn: () => void): Timer {
-    const t = setInterval(fn, Math.max(1, ms / this.speed));
+    const t = setInterval(fn, Math.min(MAX_TIMER_MS, Math.max(1, ms / this.speed)));
     t.unref?.();
     return { cancel: () => clearInterval(t) };
   }

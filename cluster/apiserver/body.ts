@@ -53,6 +53,8 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
+const BODY_MEDIA_TYPES = new Set(['', 'application/json', 'application/yaml']);
+
 /** Decodes a JSON, YAML or protobuf body into a JSON value; bad syntax is a 400 that says where. */
 export function decodeBody(buf: RawBody, contentType: string | undefined): any {
   if (buf instanceof BodyValue) return buf.value;
@@ -61,8 +63,12 @@ export function decodeBody(buf: RawBody, contentType: string | undefined): any {
   if (mt === PROTOBUF_MEDIA_TYPE) return decodeKubernetesProtobuf(typeof buf === 'string' ? Buffer.from(buf) : buf);
   const text = typeof buf === 'string' ? buf : buf.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty');
-  if (mt === 'application/cbor') {
-    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}`);
+  // no type is JSON, as for kube-apiserver; any other type (text/plain, CBOR, ...) is refused, not guessed at
+  if (!BODY_MEDIA_TYPES.has(mt)) {
+    const accepted = `application/json, application/yaml, ${PROTOBUF_MEDIA_TYPE}`;
+    const got = mt ? ` (got ${mt})` : '';
+    const message = `the body of the request was in an unknown format - accepted media types include: ${accepted}${got}`;
+    throw new ApiError(415, 'UnsupportedMediaType', message);
   }
   const yamlish = mt.includes('yaml');
   // JSON text is read as JSON whatever the type says (kubectl sends server-side apply bodies as JSON under

@@ -79,7 +79,10 @@ export async function patchObject(
   const schema = info.custom ? undefined : fieldSchemaFor(apiVersionOf(info), info.kind);
   if (type === 'apply') {
     if (!opts.fieldManager) throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
-    if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw badRequest('apply patch must be an object');
+    if (!isObject(patch)) throw badRequest('apply patch must be an object');
+    if (patch.metadata !== undefined && !isObject(patch.metadata)) {
+      throw badRequest('apply patch: metadata must be an object');
+    }
   }
   const pinned = type !== 'json' && patch && typeof patch === 'object' && !Array.isArray(patch) && patch.metadata?.resourceVersion;
   for (let attempt = 0; ; attempt++) {
@@ -122,7 +125,11 @@ export async function patchObject(
     } catch (e) {
       asApiError(e);
     }
-    if (next?.metadata?.resourceVersion === undefined || type === 'apply') {
+    // a patch may leave anything at all (null, a list, metadata: "x"): that is the request's fault, a 400
+    if (!isObject(next) || (next.metadata !== undefined && !isObject(next.metadata))) {
+      throw badRequest(`the ${type} patch leaves no valid object: the result and its metadata must be JSON objects`);
+    }
+    if (next.metadata?.resourceVersion === undefined || type === 'apply') {
       next.metadata = next.metadata ?? {};
       next.metadata.resourceVersion = pinned ? patch.metadata.resourceVersion : cur.value.metadata.resourceVersion;
     }

@@ -4,6 +4,8 @@ import * as fs from 'fs';
 import type { ServerResponse } from 'http';
 import { badRequest } from './status';
 import { containerLogFile, loggedRuns, parseLogLine } from '../logs/podLogFiles';
+import { intQueryParam } from './requestInfo';
+import { OpenStreams, ResponseStream } from './responseStream';
 
 export interface LogQuery {
   container?: string;
@@ -16,28 +18,20 @@ export interface LogQuery {
   limitBytes?: number;
 }
 
-function intParam(q: URLSearchParams, name: string, min: number): number | undefined {
-  const v = q.get(name);
-  if (v === null || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw badRequest(`${name}: Invalid value: ${JSON.stringify(v)}: must be an integer >= ${min}`);
-  return n;
-}
-
 export function parseLogQuery(q: URLSearchParams): LogQuery {
   const bool = (n: string) => q.get(n) === 'true' || q.get(n) === '1';
-  const sinceSeconds = intParam(q, 'sinceSeconds', 1);
+  const sinceSeconds = intQueryParam(q, 'sinceSeconds', 1);
   const sinceTime = q.get('sinceTime') ?? undefined;
   if (sinceSeconds !== undefined && sinceTime !== undefined) throw badRequest('at most one of `sinceTime` or `sinceSeconds` may be specified');
   return {
     container: q.get('container') ?? undefined,
     follow: bool('follow'),
-    tailLines: intParam(q, 'tailLines', 0),
+    tailLines: intQueryParam(q, 'tailLines', 0),
     sinceSeconds,
     sinceTime,
     timestamps: bool('timestamps'),
     previous: bool('previous'),
-    limitBytes: intParam(q, 'limitBytes', 1),
+    limitBytes: intQueryParam(q, 'limitBytes', 1),
   };
 }
 
@@ -70,7 +64,7 @@ export interface LogSource {
   currentPod(): any | undefined;
 }
 
-export function servePodLogs(src: LogSource, pod: any, q: LogQuery, res: ServerResponse): void {
+export function servePodLogs(src: LogSource, pod: any, q: LogQuery, res: ServerResponse, streams?: OpenStreams): void {
   const container = chooseContainer(pod, q.container);
   const ref = { namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid };
   const runs = loggedRuns(src.logsDir, ref, container);
@@ -93,23 +87,24 @@ export function servePodLogs(src: LogSource, pod: any, q: LogQuery, res: ServerR
 
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
+  // ends once and stops the follow timer with it; a client that stops reading is cut off
+  const stream = new ResponseStream(res, streams);
   const format = (raw: string): string | undefined => {
     const l = parseLogLine(raw);
     if (!l) return undefined;
     if (since !== undefined && Date.parse(l.time) < since) return undefined;
     return (q.timestamps ? `${l.time} ` : '') + l.text + '\n';
   };
-  const emit = (text: string): boolean => {
+  const emit = (text: string, initial = false): boolean => {
     if (budget <= 0) return false;
     const buf = Buffer.from(text);
     if (buf.length > budget) {
-      res.write(buf.subarray(0, budget));
+      stream.write(buf.subarray(0, budget), initial);
       budget = 0;
       return false;
     }
     budget -= buf.length;
-    res.write(buf);
-    return true;
+    return stream.write(buf, initial);
   };
 
   let content = '';
@@ -118,15 +113,16 @@ export function servePodLogs(src: LogSource, pod: any, q: LogQuery, res: ServerR
   let lines = content.split('\n').filter((l) => l !== '');
   let out = lines.map(format).filter((x): x is string => x !== undefined);
   if (q.tailLines !== undefined) out = out.slice(Math.max(0, out.length - q.tailLines));
-  for (const l of out) if (!emit(l)) { res.end(); return; }
+  for (const l of out) if (!emit(l, true)) { stream.end(); return; }
   const keepFollowing = q.follow && !q.previous && budget > 0 && isRunning(pod, container);
   if (!keepFollowing) {
-    res.end();
+    stream.end();
     return;
   }
   // follow: poll the file for appended lines until the container stops, the pod goes or the client leaves
   let partial = '';
-  const timer = setInterval(() => {
+  // every 200 real milliseconds whatever the cluster's clock speed (the file is polled, not watched)
+  stream.every(200 * clock().speed, () => {
     let fd: number | undefined;
     try {
       fd = fs.openSync(file, 'r');
@@ -140,15 +136,15 @@ export function servePodLogs(src: LogSource, pod: any, q: LogQuery, res: ServerR
         partial = parts.pop() ?? '';
         for (const p of parts) {
           const f = p ? format(p) : undefined;
-          if (f !== undefined && !emit(f)) { stop(); return; }
+          if (f !== undefined && !emit(f)) { stream.end(); return; }
         }
       }
     } catch { /* file not there yet */ } finally {
       if (fd !== undefined) fs.closeSync(fd);
     }
     const now = src.currentPod();
-    if (!now || now.metadata.uid !== pod.metadata.uid || !isRunning(now, container) || restartCountOf(now, container) !== run) stop();
-  }, 200);
-  const stop = () => { clearInterval(timer); res.end(); };
-  res.on('close', () => clearInterval(timer));
+    const sameRun = now && now.metadata.uid === pod.metadata.uid && isRunning(now, container)
+      && restartCountOf(now, container) === run;
+    if (!sameRun) stream.end();
+  });
 }

@@ -1,4 +1,6 @@
-// Parses a Kubernetes REST path into group, version, namespace, resource, name and subresource.
+// Parses a Kubernetes REST path into group, version, namespace, resource, name and subresource, and the
+// integer query parameters requests carry. A malformed request is a 400 that names what is wrong, never a 500.
+import { badRequest } from './status';
 
 export interface RequestInfo {
   group: string;
@@ -13,7 +15,12 @@ export interface RequestInfo {
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 export function parseResourcePath(pathname: string): RequestInfo | undefined {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  } catch {
+    throw badRequest(`the request path ${JSON.stringify(pathname)} has a malformed %-escape`);
+  }
   let group: string;
   let version: string;
   let rest: string[];
@@ -36,4 +43,16 @@ export function parseResourcePath(pathname: string): RequestInfo | undefined {
   }
   if (rest.length > 3) return undefined;
   return { group, version, namespace, resource: rest[0], name: rest[1], subresource: rest[2] };
+}
+
+/** An integer query parameter (limit, timeoutSeconds, ...), undefined when absent; anything else is a 400. */
+export function intQueryParam(q: URLSearchParams, name: string, min = Number.MIN_SAFE_INTEGER): number | undefined {
+  const v = q.get(name);
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) {
+    const bound = min > Number.MIN_SAFE_INTEGER ? ` >= ${min}` : '';
+    throw badRequest(`${name}: Invalid value: ${JSON.stringify(v)}: must be an integer${bound}`);
+  }
+  return n;
 }

@@ -16,12 +16,14 @@ import { BodyValue, decodeBody, mediaType, RawBody, readBody } from './body';
 import { LocalResponse, localIncoming, objectResponse } from './localExchange';
 import { deepFreeze, storedJson } from '../store/values';
 import type { LocalRequest, LocalResponseSink } from '../../kubeclient/localTransport';
-import { parseResourcePath, RequestInfo } from './requestInfo';
+import { intQueryParam, parseResourcePath, RequestInfo } from './requestInfo';
+import { awaitRevision, readResourceVersion } from './resourceVersion';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, legacyApiVersions, wantsAggregated } from './discovery';
 import { ObjectStorage, storageKey, withTypeMeta, nowTimestamp, DeleteOptions, StorageHooks } from './objectStorage';
 import { parseFieldValidation } from './admission';
 import { patchObject, patchTypeOf } from './patching';
 import { serveWatch } from './watch';
+import { OpenStreams } from './responseStream';
 import { parseLogQuery, servePodLogs } from './podLogs';
 import { toTable, tableForCustomResource } from './tables';
 import { CustomResources, establishedStatus } from './customResources';
@@ -61,6 +63,8 @@ export class ApiServer {
   private server?: https.Server;
   private ready = false;
   private openapiCache = new Map<string, { body: string; hash: string }>();
+  /** watches and log follows being served, with what they buffer for their clients */
+  readonly streams = new OpenStreams();
   /** responses to in-process clients still open (watches), ended when the server stops */
   private readonly localOpen = new Set<LocalResponse>();
 
@@ -77,6 +81,9 @@ export class ApiServer {
     for (const e of this.opts.store.list('/registry/apiextensions.k8s.io/customresourcedefinitions/').items) this.customResources.register(e.value);
     await this.ensureNamespaces(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
     this.server = https.createServer({ cert: this.opts.tls.cert, key: this.opts.tls.key, keepAlive: true } as any, (req, res) => {
+      // an 'error' event without a listener would end the whole process; a stream error concerns one request
+      req.on('error', this.onStreamError);
+      res.on('error', this.onStreamError);
       this.handle(req, res).catch((err) => this.fail(res, err));
     });
     this.server.keepAliveTimeout = 60_000;
@@ -95,6 +102,7 @@ export class ApiServer {
    */
   exchange(req: LocalRequest, sink: LocalResponseSink): { close(): void } {
     const res = new LocalResponse(sink);
+    res.on('error', this.onStreamError);
     this.localOpen.add(res);
     res.once('close', () => this.localOpen.delete(res));
     queueMicrotask(() => {
@@ -132,6 +140,13 @@ export class ApiServer {
       await this.storage.create(ns, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, {});
     }
   }
+
+  private readonly onStreamError = (err: Error & { code?: string }): void => {
+    // a client going away mid-request is ordinary; anything else (a write after the end) is a bug to report
+    if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    this.streams.errors++;
+    console.error(`apiserver: response stream: ${err.code ?? ''} ${err.message}`);
+  };
 
   private fail(res: ServerResponse, err: unknown): void {
     const e = err instanceof ApiError ? err : internalError(err instanceof Error ? err.message : String(err));
@@ -306,6 +321,7 @@ export class ApiServer {
         case 'GET': {
           const watch = q.get('watch');
           if (watch === 'true' || watch === '1') return this.serveWatchRequest(ctx, info, ns);
+          await this.awaitReadVersion(ctx);
           return this.serveList(ctx, info, ns);
         }
         case 'POST': {
@@ -324,6 +340,7 @@ export class ApiServer {
     const name = ri.name;
     switch (method) {
       case 'GET': {
+        await this.awaitReadVersion(ctx);
         const obj = this.storage.get(info, ns, name);
         if (this.wantsMetadataOnly(ctx)) return this.reply(ctx, 200, partialObjectMetadata(obj));
         if (this.wantsTable(ctx)) return this.reply(ctx, 200, this.renderTable(info, [obj], { resourceVersion: obj.metadata.resourceVersion }, false, q.get('includeObject') ?? undefined));
@@ -376,7 +393,7 @@ export class ApiServer {
     if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) {
       throw badRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
     }
-    const g = body.gracePeriodSeconds ?? (q.get('gracePeriodSeconds') !== null ? Number(q.get('gracePeriodSeconds')) : undefined);
+    const g = body.gracePeriodSeconds ?? intQueryParam(q, 'gracePeriodSeconds');
     const dry = [...(body.dryRun ?? []), ...q.getAll('dryRun')];
     return { propagationPolicy: policy, gracePeriodSeconds: g, preconditions: body.preconditions, dryRun: dry.includes('All') };
   }
@@ -400,6 +417,12 @@ export class ApiServer {
     return (obj: any) => (!labelSel || matchesLabels(labelSel, obj?.metadata?.labels ?? {})) && (!fieldSel || matchesFields(fieldSel, obj, info));
   }
 
+  /** A read at a resourceVersion the store has not reached waits briefly for it (then 504), as kube-apiserver. */
+  private async awaitReadVersion(ctx: Ctx): Promise<void> {
+    const rv = readResourceVersion(ctx.url.searchParams);
+    if (rv !== undefined) await awaitRevision(this.opts.store, rv);
+  }
+
   private serveList(ctx: Ctx, info: ResourceInfo, ns: string | undefined): void {
     const q = ctx.url.searchParams;
     const match = this.selectors(ctx, info);
@@ -414,13 +437,16 @@ export class ApiServer {
       } catch {
         throw badRequest('continue key is not valid: invalid continue token');
       }
+      if (typeof token?.k !== 'string' || !Number.isSafeInteger(token.rv)) {
+        throw badRequest('continue key is not valid: invalid continue token');
+      }
       if (token.rv < this.opts.store.compactedRevision) {
         throw new ApiError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results.');
       }
       start = items.findIndex((e) => e.key > token.k);
       if (start < 0) start = items.length;
     }
-    const limit = Number(q.get('limit') ?? 0);
+    const limit = intQueryParam(q, 'limit') ?? 0;
     const selected: any[] = [];
     let lastKey: string | undefined;
     let remaining = 0;
@@ -449,7 +475,7 @@ export class ApiServer {
     const match = this.selectors(ctx, info);
     const table = this.wantsTable(ctx);
     const metadataOnly = this.wantsMetadataOnly(ctx);
-    const timeout = q.get('timeoutSeconds');
+    const timeoutSeconds = intQueryParam(q, 'timeoutSeconds', 0);
     serveWatch(this.opts.store, ctx.res, {
       info,
       prefix: storageKey(info, ns),
@@ -459,9 +485,9 @@ export class ApiServer {
         ? (obj, first) => this.renderTable(info, [obj], { resourceVersion: obj.metadata?.resourceVersion }, !first, q.get('includeObject') ?? undefined)
         : metadataOnly ? partialObjectMetadata : undefined,
       bookmarks: q.get('allowWatchBookmarks') === 'true',
-      timeoutSeconds: timeout !== null ? Number(timeout) : undefined,
+      timeoutSeconds,
       bookmarkObject: (rv) => ({ kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: rv } }),
-    });
+    }, this.streams);
   }
 
   private async deleteCollection(ctx: Ctx, info: ResourceInfo, ns: string | undefined): Promise<void> {
@@ -498,7 +524,8 @@ export class ApiServer {
         if (method !== 'GET') throw methodNotAllowed();
         const pod = this.storage.get(info, ns, name);
         const query = parseLogQuery(ctx.url.searchParams);
-        servePodLogs({ logsDir: this.opts.logsDir, currentPod: () => this.storage.tryGet(info, ns, name) }, pod, query, ctx.res);
+        const source = { logsDir: this.opts.logsDir, currentPod: () => this.storage.tryGet(info, ns, name) };
+        servePodLogs(source, pod, query, ctx.res, this.streams);
         return;
       }
       case 'binding': {

@@ -7,6 +7,7 @@ import { Store, StoreError, StoreEvent } from '../store/types';
 import { withTypeMeta } from './objectStorage';
 import { objectResponse } from './localExchange';
 import { deepFreeze, storedJson } from '../store/values';
+import { OpenStreams, ResponseStream } from './responseStream';
 
 export interface WatchRequest {
   info: ResourceInfo;
@@ -40,13 +41,28 @@ function plainEventLine(type: string, obj: any): string {
   return line;
 }
 
-export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest): void {
+/** Longest watch timeout honoured; longer ones are cut to it (timers overflow past 2^31-1 ms, about 24.8 days). */
+export const MAX_WATCH_TIMEOUT_SECONDS = 7 * 24 * 3600;
+
+/** The watch's lifetime: timeoutSeconds, at most a week; none given: a randomized half hour to an hour. */
+export function watchTimeoutMs(timeoutSeconds: number | undefined): number {
+  // kubectl get -w sends no timeout; like the real server, end long watches after a randomized half hour to an hour
+  const seconds = timeoutSeconds && timeoutSeconds > 0
+    ? Math.min(timeoutSeconds, MAX_WATCH_TIMEOUT_SECONDS)
+    : 1800 + Math.random() * 1800;
+  return seconds * 1000;
+}
+
+export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, streams?: OpenStreams): void {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
+  // everything below writes through the stream, which ends once and stops the timers and the store watcher
+  const stream = new ResponseStream(res, streams);
   let first = true;
   // an in-process client that takes objects gets each event's object itself, read-only
   const local = objectResponse(res);
-  const send = (type: string, obj: any) => {
+  const send = (type: string, obj: any, initial = false) => {
+    if (stream.ended) return;
     if (local) {
       const object = type === 'BOOKMARK' || type === 'ERROR' ? obj : w.render ? w.render(withTypeMeta(w.info, obj), first) : withTypeMeta(w.info, obj);
       if (type !== 'BOOKMARK' && type !== 'ERROR') first = false;
@@ -54,12 +70,12 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest): 
       return;
     }
     if (type === 'BOOKMARK' || type === 'ERROR') {
-      res.write(JSON.stringify({ type, object: obj }) + '\n');
+      stream.write(JSON.stringify({ type, object: obj }) + '\n', initial);
       return;
     }
     const typed = withTypeMeta(w.info, obj);
-    if (!w.render) res.write(plainEventLine(type, typed));
-    else res.write(JSON.stringify({ type, object: w.render(typed, first) }) + '\n');
+    if (!w.render) stream.write(plainEventLine(type, typed), initial);
+    else stream.write(JSON.stringify({ type, object: w.render(typed, first) }) + '\n', initial);
     first = false;
   };
 
@@ -67,18 +83,17 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest): 
   const rv = w.resourceVersion;
   if (rv === undefined || rv === '' || rv === '0') {
     const { items, revision } = store.list(w.prefix);
-    for (const e of items) if (w.matches(e.value)) send('ADDED', e.value);
+    for (const e of items) if (w.matches(e.value)) send('ADDED', e.value, true);
     after = revision;
   } else {
     after = Number(rv);
-    if (!Number.isInteger(after) || after < 0) {
+    if (!Number.isSafeInteger(after) || after < 0) {
       send('ERROR', expired(`invalid resource version: ${rv}`, 400, 'BadRequest'));
-      res.end();
+      stream.end();
       return;
     }
   }
 
-  let watcher: { cancel(): void } | undefined;
   let lastRv = after;
   const onEvent = (e: StoreEvent) => {
     lastRv = e.revision;
@@ -90,28 +105,26 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest): 
     else if (now && !before) send('ADDED', e.value);
     else if (!now && before) send('DELETED', e.value);
   };
+  if (stream.ended) return; // the client went away during the initial state
   try {
-    watcher = store.watch(w.prefix, after, onEvent);
+    const watcher = store.watch(w.prefix, after, onEvent);
+    stream.onEnd(() => watcher.cancel());
   } catch (err) {
     if (err instanceof StoreError && err.code === 'Gone') {
       send('ERROR', expired(`too old resource version: ${after} (${store.compactedRevision})`, 410, 'Expired'));
-      res.end();
+      stream.end();
       return;
     }
+    stream.end();
     throw err;
   }
 
-  // kubectl get -w sends no timeout; like the real server, end long watches after a randomized half hour to an hour
-  const timeoutMs = (w.timeoutSeconds && w.timeoutSeconds > 0 ? w.timeoutSeconds : 1800 + Math.random() * 1800) * 1000;
-  const timer = setTimeout(() => res.end(), timeoutMs);
-  const bookmark = w.bookmarks
-    ? setInterval(() => send('BOOKMARK', w.bookmarkObject(String(Math.max(lastRv, store.revision)))), BOOKMARK_INTERVAL_MS)
-    : undefined;
-  res.on('close', () => {
-    clearTimeout(timer);
-    if (bookmark) clearInterval(bookmark);
-    watcher?.cancel();
-  });
+  // both on the cluster's clock, so a sped-up cluster (tests, the soak benchmark) runs through many timeouts quickly
+  stream.after(watchTimeoutMs(w.timeoutSeconds), () => stream.end());
+  if (w.bookmarks) {
+    const bookmark = () => send('BOOKMARK', w.bookmarkObject(String(Math.max(lastRv, store.revision))));
+    stream.every(BOOKMARK_INTERVAL_MS, bookmark);
+  }
 }
 
 function expired(message: string, code: number, reason: string) {

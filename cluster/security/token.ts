@@ -35,7 +35,8 @@ export function ensureToken(stateDir: string): string {
 
 /** Constant-time comparison of an Authorization header against the token. */
 export function bearerMatches(header: string | undefined, token: string): boolean {
-  if (!header || !header.startsWith('Bearer ')) return false;
+  // the scheme is case-insensitive (RFC 9110), as kube-apiserver takes it: "bearer" works too
+  if (!header || header.length < 7 || header.slice(0, 7).toLowerCase() !== 'bearer ') return false;
   const given = Buffer.from(header.slice(7).trim());
   const want = Buffer.from(token);
   return given.length === want.length && crypto.timingSafeEqual(given, want);
