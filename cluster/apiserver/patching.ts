@@ -8,6 +8,14 @@ import { ObjectStorage, WriteOptions, WriteResult, nowTimestamp, storageKey } fr
 import { Store } from '../store/types';
 import { copyJson } from '../../kube/copyJson';
 
+/**
+ * Patches that name no resourceVersion are retried on conflicts until they land, as kube-apiserver's
+ * GuaranteedUpdate does; many writers racing on one object need more than a handful of rounds, and a random
+ * wait keeps them from colliding again in step.
+ */
+const MAX_ATTEMPTS = 100;
+const backOff = (attempt: number) => new Promise((r) => setTimeout(r, 1 + Math.random() * Math.min(50, attempt * 4)));
+
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
 export function patchTypeOf(contentType: string): PatchType {
@@ -97,8 +105,8 @@ export async function patchObject(
         } catch (e) {
           // apply is create-or-update: another request created the object first, so apply onto it instead
           // (its write may still be on its way to disk, invisible to reads: wait a moment for it)
-          if (!(e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists' && attempt < 10)) throw e;
-          await new Promise((r) => setTimeout(r, 1 + attempt * 2));
+          if (!(e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists' && attempt < MAX_ATTEMPTS)) throw e;
+          await backOff(attempt);
           continue;
         }
       }
@@ -139,8 +147,8 @@ export async function patchObject(
     } catch (e: any) {
       // someone else wrote in between: re-read and re-apply the patch, as the real API server does
       // (the competing write may still be on its way to disk, invisible to reads: wait a moment for it)
-      if (e instanceof ApiError && e.code === 409 && e.reason === 'Conflict' && !pinned && attempt < 10) {
-        await new Promise((r) => setTimeout(r, 1 + attempt * 2));
+      if (e instanceof ApiError && e.code === 409 && e.reason === 'Conflict' && !pinned && attempt < MAX_ATTEMPTS) {
+        await backOff(attempt);
         continue;
       }
       throw e;
