@@ -13,6 +13,9 @@ import { ControllerManager } from './controllers/controllerManager';
 import { startNodes } from './kubelet';
 import { ScaledClock, setClock } from './clock';
 
+/** `slipway cluster --repair-store`: what the syncer's CLI may use of the store besides starting the cluster */
+export { repairStore } from './store';
+
 export interface ClusterOptions {
   stateDir: string;
   port?: number;

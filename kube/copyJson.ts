@@ -32,8 +32,11 @@ export function jsonValueOf(value: unknown): unknown {
   return v === OMIT ? undefined : v;
 }
 
-function toJsonValue(value: any, inArray: boolean): unknown {
-  if (value !== null && typeof value === 'object' && typeof value.toJSON === 'function') value = value.toJSON();
+function toJsonValue(value: unknown, inArray: boolean): unknown {
+  const withToJson = value as { toJSON?: unknown } | null;
+  if (withToJson !== null && typeof withToJson === 'object' && typeof withToJson.toJSON === 'function') {
+    value = (withToJson as { toJSON(): unknown }).toJSON();
+  }
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -54,10 +57,11 @@ function toJsonValue(value: any, inArray: boolean): unknown {
     return out;
   }
   const out: Record<string, unknown> = {};
-  const keys = Object.keys(value);
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
-    const v = toJsonValue(value[k], false);
+    const v = toJsonValue(obj[k], false);
     if (v === OMIT) continue;
     if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
     else out[k] = v;

@@ -32,6 +32,8 @@ export function isBuiltinKind(obj: { apiVersion?: unknown; kind?: unknown }): bo
   return typeof obj.apiVersion === 'string' && typeof obj.kind === 'string' && hasBuiltinSchema(obj.apiVersion, obj.kind);
 }
 
+// a manifest as written: any JSON at all, judged field by field
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function checkManifest(obj: any, opts: ManifestCheckOptions = {}): ManifestCheckResult {
   const custom = opts.custom || opts.customSchema !== undefined;
   const result = custom

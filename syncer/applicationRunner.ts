@@ -487,7 +487,6 @@ export class ApplicationRunner {
 
   /** Refreshes resources, health, sync status and the latest history entry's health; returns the comparison. */
   private async updateComparison(st: ApplicationStatus, desired: DesiredState | undefined, target: string, known?: Comparison) {
-    const policy = syncPolicyOf(this.app);
     // workloads are judged with their pods: watch them before judging
     if (desired?.resources.some((r) => needsPods(r.object))) await this.live.trackPods();
     const cmp: Comparison = known ?? (desired ? compare(desired, this.live) : { resources: [], outOfSync: new Set<string>(), health: { status: 'Missing' } });

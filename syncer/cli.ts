@@ -3,8 +3,7 @@
 import { parseArgs, ParseArgsConfig } from 'util';
 import * as fs from 'fs';
 import * as path from 'path';
-import { startCluster } from '../cluster/embeddedCluster';
-import { repairStore } from '../cluster/store';
+import { repairStore, startCluster } from '../cluster/embeddedCluster';
 import { loadManifestDir } from './manifests';
 
 const HELP: Record<string, string> = {

@@ -10,7 +10,7 @@ import { parseLabelSelector, matchesLabels, fromLabelSelector, selectorToString,
 import { parseFieldSelector, matchesFields } from '../../kube/fieldSelector';
 import { Store, StoreError } from '../store/types';
 import { bearerMatches } from '../security/token';
-import { ApiError, badRequest, internalError, methodNotAllowed, notFound, pathNotFound, unauthorized } from './status';
+import { ApiError, badRequest, internalError, methodNotAllowed, pathNotFound, unauthorized } from './status';
 import { healthResponse, isHealthPath, type HealthCheck } from './health';
 import { BodyValue, decodeBody, mediaType, RawBody, readBody } from './body';
 import { LocalResponse, localIncoming, objectResponse } from './localExchange';

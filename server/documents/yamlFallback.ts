@@ -33,7 +33,7 @@ function convert(node: unknown, depth: number, fallbackAt: number): YNode {
     const pairs: YPair[] = [];
     for (const p of node.items) {
       if (!isPair(p)) continue;
-      const k = p.key as any;
+      const k = p.key as { range?: [number, number, number] } | null;
       const keyRange: [number, number] = k?.range ? [k.range[0], k.range[1]] : [start, start];
       const key = isScalar(k) ? String(k.value ?? '') : k == null ? '' : String(k);
       const value: YNode = p.value == null
@@ -89,7 +89,7 @@ function firstAlias(doc: Document.Parsed): [number, number] | undefined {
   const visit = (n: unknown, depth: number): void => {
     if (found || depth > MAX_DEPTH) return;
     if (isAlias(n) && n.range) { found = [n.range[0], n.range[1]]; return; }
-    if (isMap(n)) for (const p of n.items) { visit((p as any).key, depth + 1); visit((p as any).value, depth + 1); }
+    if (isMap(n)) for (const p of n.items) { visit(p.key, depth + 1); visit(p.value, depth + 1); }
     else if (isSeq(n)) for (const it of n.items) visit(it, depth + 1);
   };
   visit(doc.contents, 0);

@@ -1,6 +1,5 @@
 // `slipway status`: the Application's state (the view `slipway up` prints) and its latest history entries.
 import { Application, APPLICATION_API_VERSION, APPLICATION_KIND } from '../../kube/application';
-import { Informer } from '../../kubeclient/informer';
 import { historyTable } from './history';
 import { CommandIO, json, OutputFormat } from './output';
 import { describeStatus } from './statusText';

@@ -5,7 +5,6 @@ import * as path from 'path';
 import { simpleGit } from 'simple-git';
 import { Application, APPLICATION_API_VERSION, APPLICATION_CRD, APPLICATION_KIND } from '../../kube/application';
 import { ApplicationController } from '../applicationController';
-import { Informer } from '../../kubeclient/informer';
 import { kubeConfigClient, loadKubeConfig } from '../../kubeclient/kubeConfig';
 import { ObjectClient } from '../../kubeclient/objectClient';
 import { UsageError } from './target';

@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { find, FIXTURES, LspClient, Position, Range, textAt, uriOf } from './lspClient';
+import { find, FIXTURES, LspClient, Range, textAt, uriOf } from './lspClient';
 
 const ROOT = path.join(FIXTURES, 'workspace');
 const APP = path.join(ROOT, 'app.yaml');
