@@ -10,7 +10,7 @@ import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
 import { finishedCondition, hasTrueCondition } from './job/conditions';
 import { formatInZone, isKnownTimeZone, jobNameFor, mostRecentScheduleTime, parseSchedule, rfc1123z, Schedule } from './job/cronSchedule';
-import { LatestWrites } from './job/latest';
+import { LatestObjects } from './kit/latestObjects';
 
 /** Annotation with the time a Job was scheduled for, in the CronJob's time zone. */
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
@@ -60,7 +60,7 @@ export class CronJobController implements Controller {
   private recorder!: EventRecorder;
   private queue!: WorkQueue;
   private ready = false;
-  private readonly latest = new LatestWrites();
+  private readonly latest = new LatestObjects();
   /** Jobs each CronJob controls, by CronJob uid */
   private readonly jobsByCronJob = new Map<string, Map<string, any>>();
   /** Jobs this controller created whose status.active entry may not be written yet, by CronJob uid */
@@ -105,7 +105,7 @@ export class CronJobController implements Controller {
     const key = jobKey(cj);
     this.timers.get(key)?.cancel();
     this.timers.delete(key);
-    this.latest.forget(key);
+    this.latest.forget(cj.metadata.namespace, cj.metadata.name);
     this.created.delete(cj.metadata.uid);
   }
 
@@ -153,7 +153,7 @@ export class CronJobController implements Controller {
     const [namespace, name] = key.split('/');
     const cached = this.cronJobs.get(namespace, name);
     if (!cached) return;
-    const cj = deepClone(this.latest.pick(key, cached));
+    const cj = deepClone(this.latest.pick(cached));
     // events name their object by kind
     cj.apiVersion ??= 'batch/v1';
     cj.kind ??= 'CronJob';
@@ -338,6 +338,6 @@ export class CronJobController implements Controller {
     const { namespace, name } = cj.metadata;
     const updated = await this.ctx.client.update(resourcePath(this.cronJobs.info, namespace, name, 'status'), cj);
     cj.metadata.resourceVersion = updated.metadata.resourceVersion;
-    this.latest.remember(key, updated);
+    this.latest.observed(updated);
   }
 }

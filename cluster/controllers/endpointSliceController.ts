@@ -9,10 +9,11 @@ import { Informer } from '../client/informer';
 import { deepEqual } from '../../kube/objects';
 import { ResourceInfo } from '../../kube/registry';
 import { Controller, ControllerContext } from './controllerContext';
-import { LatestObjects } from './latestObjects';
+import { LatestObjects } from './kit/latestObjects';
 import {
-  endpointHostname, endpointLabels, isPodReady, podHandlers, podInEndpoints, podIP, podReference, PodsByNamespace, resolveTargetPort, serviceSelector, ServiceIndex,
+  endpointHostname, endpointLabels, podHandlers, podInEndpoints, podIP, podReference, PodsByNamespace, resolveTargetPort, serviceSelector, ServiceIndex,
 } from './serviceBackends';
+import { isPodReady } from './kit/podReadiness';
 import { WorkQueue } from './workQueue';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';

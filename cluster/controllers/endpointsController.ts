@@ -6,10 +6,11 @@ import { resourcePath, ApiRequestError } from '../client/apiClient';
 import { Informer } from '../client/informer';
 import { deepEqual } from '../../kube/objects';
 import { Controller, ControllerContext } from './controllerContext';
-import { LatestObjects } from './latestObjects';
+import { LatestObjects } from './kit/latestObjects';
 import {
-  endpointHostname, endpointLabels, isPodReady, podHandlers, podInEndpoints, podIP, podReference, PodsByNamespace, resolveTargetPort, serviceSelector, ServiceIndex,
+  endpointHostname, endpointLabels, podHandlers, podInEndpoints, podIP, podReference, PodsByNamespace, resolveTargetPort, serviceSelector, ServiceIndex,
 } from './serviceBackends';
+import { isPodReady } from './kit/podReadiness';
 import { WorkQueue } from './workQueue';
 
 /** Kubernetes truncates Endpoints beyond this many addresses (EndpointSlices carry the rest). */

@@ -14,6 +14,8 @@
 // - A volume whose claim is gone is Released; with reclaimPolicy Delete a provisioned volume is removed
 //   with its folder (only a folder the provisioner made for it; anything else fails with VolumeFailedDelete),
 //   with Retain it stays Released.
+import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1';
+import type { Stored } from './kit/objects';
 import { ApiRequestError, resourcePath } from '../client/apiClient';
 import { Informer } from '../client/informer';
 import { fromLabelSelector, matchesLabels } from '../../kube/labelSelector';
@@ -21,7 +23,7 @@ import { ResourceInfo } from '../../kube/registry';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { HostpathVolumes } from './hostpathVolumes';
-import { LatestObjects } from './latestObjects';
+import { LatestObjects } from './kit/latestObjects';
 import { WorkQueue } from './workQueue';
 
 export const HOSTPATH_PROVISIONER = 'slipway.dev/hostpath';
@@ -48,13 +50,16 @@ export function storageBytes(q: unknown): number {
 const className = (o: any): string => o?.spec?.storageClassName ?? '';
 const isDefaultClass = (sc: any) => DEFAULT_CLASS_ANNOTATIONS.some((a) => sc?.metadata?.annotations?.[a] === 'true');
 
+type Claim = Stored<PersistentVolumeClaim>;
+type Volume = Stored<PersistentVolume>;
+
 export class PersistentVolumeController implements Controller {
   readonly name = 'persistentvolume-controller';
   private queue?: WorkQueue;
   private ctx!: ControllerContext;
   private events!: EventRecorder;
-  private claims!: LatestObjects;
-  private volumes!: LatestObjects;
+  private claims!: LatestObjects<Claim>;
+  private volumes!: LatestObjects<Volume>;
   private classes!: Informer;
   private pods!: Informer;
   private nodes!: Informer;
@@ -80,8 +85,8 @@ export class PersistentVolumeController implements Controller {
     const claimKey = (ns: string, name: string) => queue.add(`claim:${ns}/${name}`);
     const volumeKey = (name: string) => queue.add(`volume:${name}`);
     claimInformer.on({
-      add: (c) => claimKey(c.metadata.namespace, c.metadata.name),
-      update: (c) => claimKey(c.metadata.namespace, c.metadata.name),
+      add: (c) => claimKey(c.metadata.namespace ?? '', c.metadata.name),
+      update: (c) => claimKey(c.metadata.namespace ?? '', c.metadata.name),
       delete: (c) => {
         // the volume it held is released
         if (c.spec?.volumeName) volumeKey(c.spec.volumeName);
@@ -100,7 +105,7 @@ export class PersistentVolumeController implements Controller {
     });
     // a class that appears may be what pending claims wait for (their class, or a default for classless ones)
     const pendingClaims = () => {
-      for (const c of this.claims.values()) if (!c.spec?.volumeName) claimKey(c.metadata.namespace, c.metadata.name);
+      for (const c of this.claims.values()) if (!c.spec?.volumeName) claimKey(c.metadata.namespace ?? '', c.metadata.name);
     };
     this.classes.on({ add: pendingClaims, update: pendingClaims });
     // a pod placed on a node is the first consumer WaitForFirstConsumer claims wait for
@@ -114,7 +119,7 @@ export class PersistentVolumeController implements Controller {
     this.pods.on({ add: (p) => podPlaced(p), update: (p, old) => podPlaced(p, old) });
     this.ready = Promise.all([claimInformer, volumeInformer, this.classes].map((i) => i.waitForSync())).then(() => undefined);
     await this.ready;
-    for (const c of this.claims.values()) claimKey(c.metadata.namespace, c.metadata.name);
+    for (const c of this.claims.values()) claimKey(c.metadata.namespace ?? '', c.metadata.name);
     for (const v of this.volumes.values()) volumeKey(v.metadata.name);
   }
 
@@ -264,7 +269,7 @@ export class PersistentVolumeController implements Controller {
     const existing = this.volumes.get('', name);
     if (existing) {
       // made before a restart that came between creating it and recording its UID in the folder
-      this.folders.adopt(name, existing.metadata.uid, existing.spec?.hostPath?.path);
+      this.folders.adopt(name, existing.metadata.uid!, existing.spec?.hostPath?.path);
       await this.bind(existing, claim);
       return;
     }
@@ -385,8 +390,9 @@ export class PersistentVolumeController implements Controller {
     if (!claim || (ref.uid && claim.metadata.uid !== ref.uid)) {
       // the cache may lag behind: ask the API server before releasing anything
       try {
-        claim = await this.ctx.client.get(resourcePath(this.claimInfo, ref.namespace, ref.name));
-        this.claims.observed(claim);
+        const fresh: Claim = await this.ctx.client.get(resourcePath(this.claimInfo, ref.namespace, ref.name));
+        this.claims.observed(fresh);
+        claim = fresh;
       } catch (e) {
         if (!(e instanceof ApiRequestError && e.status === 404)) throw e;
         claim = undefined;

@@ -1,0 +1,25 @@
+// Typed objects as a controller reads them from its informers. kubernetes-types declares every field
+// optional, metadata included; an object the API server stored always has metadata and a name, so controllers
+// work with Stored<T>: the kubernetes-types shape with those required (and our ObjectMeta's extra keys allowed).
+import type {
+  DaemonSet as DaemonSetObject,
+  Deployment as DeploymentObject,
+  ReplicaSet as ReplicaSetObject,
+  StatefulSet as StatefulSetObject,
+} from 'kubernetes-types/apps/v1';
+import type { Pod as PodObject, Service as ServiceObject } from 'kubernetes-types/core/v1';
+import type { KubeObject, ObjectMeta } from '../../../kube/objects';
+
+export type Stored<T> = KubeObject & T & { metadata: ObjectMeta & { name: string } };
+
+/** As read back from the API server (an informer's cache, a write's response): the uid is set too. */
+export type Live<T> = Stored<T> & { metadata: { uid: string } };
+
+/** The kinds the workload controllers read and write. */
+export type Pod = Stored<PodObject>;
+export type LivePod = Live<PodObject>;
+export type ReplicaSet = Stored<ReplicaSetObject>;
+export type Deployment = Stored<DeploymentObject>;
+export type DaemonSet = Stored<DaemonSetObject>;
+export type StatefulSet = Stored<StatefulSetObject>;
+export type Service = Stored<ServiceObject>;
