@@ -14,8 +14,7 @@ import { Expectations } from './kit/expectations';
 import { scaledValue } from './kit/intOrPercent';
 import { isPodAvailable, isPodReady } from './kit/podReadiness';
 import { ownedObjectHandlers, setsToSync } from './owningSets';
-import { podMatchesNodeSelectorAndAffinity } from '../scheduler/nodeSelector';
-import { effectiveTaints, readyStatus, tolerationsTolerate } from '../scheduler/taints';
+import { readyStatus } from '../scheduler/taints';
 import { claimObjects, controllerRef, recheckOwner } from './kit/claims';
 import { ControllerHistory } from './history/controllerHistory';
 import { templateHash } from './history/hash';
@@ -33,78 +32,10 @@ const BIND_FALLBACK_MS = 30_000;
 const BACKOFF_INITIAL_MS = 1000;
 const BACKOFF_MAX_MS = 15 * 60 * 1000;
 
-import type { DaemonSet as DaemonSetObject, DaemonSetSpec, DaemonSetStatus } from 'kubernetes-types/apps/v1';
-import type { Affinity, Node as NodeObject, Pod as PodObject, PodSpec, Toleration } from 'kubernetes-types/core/v1';
-import type { Stored } from './kit/objects';
-
-type Pod = Stored<PodObject>;
-type Node = Stored<NodeObject>;
-// a stored DaemonSet always has a spec (validation requires selector and template)
-type DaemonSet = Stored<DaemonSetObject> & { spec: DaemonSetSpec };
-
-// ---------------------------------------------------------------------------------------------
-// Where a daemon pod may run: judged with the scheduler's own node selector and taint rules, so the
-// controller never creates a pod the scheduler would not place
-
-/** The tolerations Kubernetes adds to every daemon pod, so node conditions do not evict or block it. */
-function daemonTolerations(spec: PodSpec | undefined): Toleration[] {
-  const add: Toleration[] = [
-    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
-    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
-    { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
-    { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
-    { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
-    { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
-  ];
-  if (spec?.hostNetwork) add.push({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
-  const tolerations = [...(spec?.tolerations ?? [])];
-  for (const t of add) {
-    const i = tolerations.findIndex((x) => x.key === t.key && x.effect === t.effect);
-    if (i >= 0) tolerations[i] = t;
-    else tolerations.push(t);
-  }
-  return tolerations;
-}
-
-/**
- * Whether a daemon pod should run on node, and whether one already there may keep running (a node
- * tainted NoSchedule after the pod started keeps it; NoExecute does not).
- */
-export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): { shouldRun: boolean; shouldContinueRunning: boolean } {
-  // an empty template spec stays empty: validation names what is missing
-  const spec = ds.spec.template?.spec ?? ({} as PodSpec);
-  if (spec.nodeName && spec.nodeName !== node.metadata.name) return { shouldRun: false, shouldContinueRunning: false };
-  if (!podMatchesNodeSelectorAndAffinity({ spec }, node)) return { shouldRun: false, shouldContinueRunning: false };
-  const tolerations = daemonTolerations(spec);
-  // the taints the scheduler sees, including the one a node that is not Ready stands for
-  const untolerated = effectiveTaints(node).filter(
-    (t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerationsTolerate(tolerations, t),
-  );
-  if (untolerated.length === 0) return { shouldRun: true, shouldContinueRunning: true };
-  return { shouldRun: false, shouldContinueRunning: !untolerated.some((t) => t.effect === 'NoExecute') };
-}
-
-/** The node a daemon pod is on, or is pinned to by its node affinity before it is scheduled. */
-function targetNode(pod: Pod): string | undefined {
-  if (pod.spec?.nodeName) return pod.spec.nodeName;
-  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  for (const term of terms) {
-    for (const f of term.matchFields ?? []) {
-      if (f.key === 'metadata.name' && f.operator === 'In' && f.values?.length === 1) return f.values[0];
-    }
-  }
-  return undefined;
-}
-
-/** The template's affinity with its required node terms replaced by "this node" (matchFields metadata.name). */
-function pinToNode(affinity: Affinity | undefined, nodeName: string): Affinity {
-  const a: Affinity = deepClone(affinity ?? {});
-  a.nodeAffinity = a.nodeAffinity ?? {};
-  a.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution = {
-    nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }],
-  };
-  return a;
-}
+import type { DaemonSetStatus } from 'kubernetes-types/apps/v1';
+import type { Pod as PodObject, PodSpec } from 'kubernetes-types/core/v1';
+import type { DaemonSet, Node, Pod } from './kit/objects';
+import { daemonTolerations, nodeShouldRunDaemonPod, pinToNode, targetNode } from './daemonset/placement';
 
 // ---------------------------------------------------------------------------------------------
 // Pod state

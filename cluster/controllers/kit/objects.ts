@@ -3,11 +3,13 @@
 // work with Stored<T>: the kubernetes-types shape with those required (and our ObjectMeta's extra keys allowed).
 import type {
   DaemonSet as DaemonSetObject,
+  DaemonSetSpec,
   Deployment as DeploymentObject,
   ReplicaSet as ReplicaSetObject,
   StatefulSet as StatefulSetObject,
+  StatefulSetSpec,
 } from 'kubernetes-types/apps/v1';
-import type { Pod as PodObject, Service as ServiceObject } from 'kubernetes-types/core/v1';
+import type { Node as NodeObject, Pod as PodObject, Service as ServiceObject } from 'kubernetes-types/core/v1';
 import type { KubeObject, ObjectMeta } from '../../../kube/objects';
 
 export type Stored<T> = KubeObject & T & { metadata: ObjectMeta & { name: string } };
@@ -20,6 +22,8 @@ export type Pod = Stored<PodObject>;
 export type LivePod = Live<PodObject>;
 export type ReplicaSet = Stored<ReplicaSetObject>;
 export type Deployment = Stored<DeploymentObject>;
-export type DaemonSet = Stored<DaemonSetObject>;
-export type StatefulSet = Stored<StatefulSetObject>;
+// a stored DaemonSet or StatefulSet always has a spec (validation requires selector and template)
+export type DaemonSet = Stored<DaemonSetObject> & { spec: DaemonSetSpec };
+export type StatefulSet = Stored<StatefulSetObject> & { spec: StatefulSetSpec };
+export type Node = Stored<NodeObject>;
 export type Service = Stored<ServiceObject>;
