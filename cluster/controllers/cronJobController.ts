@@ -1,7 +1,11 @@
 // The CronJob controller: starts a Job from the CronJob's template at each scheduled time on the cluster clock
 // (in spec.timeZone), honouring startingDeadlineSeconds, concurrencyPolicy (Allow, Forbid, Replace) and suspend,
 // keeps status.active, lastScheduleTime and lastSuccessfulTime, and deletes finished Jobs beyond the history limits.
-import { deepClone, deepEqual } from '../../kube/objects';
+import type { CronJob as CronJobObject, CronJobSpec, Job as JobObject, JobSpec } from 'kubernetes-types/batch/v1';
+import type { ObjectReference } from 'kubernetes-types/core/v1';
+import { controllerRef } from './kit/claims';
+import type { Live } from './kit/objects';
+import { KubeObject, deepClone, deepEqual } from '../../kube/objects';
 import { resourcePath } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
@@ -11,23 +15,28 @@ import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
 import { finishedCondition, hasTrueCondition } from './job/conditions';
 import { formatInZone, isKnownTimeZone, jobNameFor, mostRecentScheduleTime, parseSchedule, rfc1123z, Schedule } from './job/cronSchedule';
-import { LatestWrites } from './job/latest';
+import { LatestObjects } from './kit/latestObjects';
 
 /** Annotation with the time a Job was scheduled for, in the CronJob's time zone. */
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 /** Started a little after the scheduled time, so the clock has certainly reached it. */
 const NEXT_SCHEDULE_DELTA_MS = 100;
+const CRONJOB_KIND = { apiVersion: 'batch/v1', kind: 'CronJob' };
 
-function cronJobRefOf(job: any): { name: string; uid: string } | undefined {
-  const ref = (job.metadata?.ownerReferences ?? []).find((r: any) => r?.controller === true);
+type Job = Live<JobObject>;
+// a stored CronJob always has a spec (validation requires the schedule and job template)
+type CronJob = Live<CronJobObject> & { spec: CronJobSpec };
+
+function cronJobRefOf(job: Job): { name: string; uid: string } | undefined {
+  const ref = (job.metadata?.ownerReferences ?? []).find((r) => r?.controller === true);
   return ref && ref.kind === 'CronJob' && String(ref.apiVersion ?? '').startsWith('batch/') ? ref : undefined;
 }
 
-function jobKey(job: any): string {
+function jobKey(job: KubeObject): string {
   return `${job.metadata.namespace}/${job.metadata.name}`;
 }
 
-function jobReference(job: any): any {
+function jobReference(job: Job): ObjectReference {
   return {
     kind: 'Job',
     namespace: job.metadata.namespace,
@@ -39,12 +48,12 @@ function jobReference(job: any): any {
 }
 
 /** The kubectl word for how a finished Job ended ("Complete", "Failed"). */
-function finishedType(job: any): string {
+function finishedType(job: Job): string {
   return finishedCondition(job)?.type ?? '';
 }
 
 /** Oldest first by start time; Jobs that never started last; equal times by name. */
-function byStartTime(a: any, b: any): number {
+function byStartTime(a: Job, b: Job): number {
   const sa = a.status?.startTime;
   const sb = b.status?.startTime;
   if (!sa && sb) return 1;
@@ -61,9 +70,9 @@ export class CronJobController implements Controller {
   private recorder!: EventRecorder;
   private queue!: WorkQueue;
   private ready = false;
-  private readonly latest = new LatestWrites();
+  private readonly latest = new LatestObjects();
   /** Jobs each CronJob controls, by CronJob uid */
-  private readonly jobsByCronJob = new Map<string, Map<string, any>>();
+  private readonly jobsByCronJob = new Map<string, Map<string, Job>>();
   /** Jobs this controller created whose status.active entry may not be written yet, by CronJob uid */
   private readonly created = new Map<string, Set<string>>();
   private readonly timers = new Map<string, Timer>();
@@ -98,19 +107,19 @@ export class CronJobController implements Controller {
 
   // ---- informer events ----
 
-  private enqueue(cj: any): void {
+  private enqueue(cj: CronJob): void {
     if (this.ready) this.queue.add(jobKey(cj));
   }
 
-  private cronJobGone(cj: any): void {
+  private cronJobGone(cj: CronJob): void {
     const key = jobKey(cj);
     this.timers.get(key)?.cancel();
     this.timers.delete(key);
-    this.latest.forget(key);
+    this.latest.forget(cj.metadata.namespace ?? '', cj.metadata.name);
     this.created.delete(cj.metadata.uid);
   }
 
-  private index(job: any, old?: any): void {
+  private index(job: Job, old?: Job): void {
     const oldRef = old && cronJobRefOf(old);
     const ref = cronJobRefOf(job);
     if (oldRef && oldRef.uid !== ref?.uid) this.jobsByCronJob.get(oldRef.uid)?.delete(jobKey(old));
@@ -120,7 +129,7 @@ export class CronJobController implements Controller {
     m.set(jobKey(job), job);
   }
 
-  private jobChanged(job: any, old?: any): void {
+  private jobChanged(job: Job, old?: Job): void {
     this.index(job, old);
     const ref = cronJobRefOf(job);
     if (!this.ready) return;
@@ -129,7 +138,7 @@ export class CronJobController implements Controller {
     if (oldRef && oldRef.uid !== ref?.uid) this.queue.add(`${old.metadata.namespace}/${oldRef.name}`);
   }
 
-  private jobGone(job: any): void {
+  private jobGone(job: Job): void {
     const ref = cronJobRefOf(job);
     if (!ref) return;
     const m = this.jobsByCronJob.get(ref.uid);
@@ -154,7 +163,7 @@ export class CronJobController implements Controller {
     const [namespace, name] = key.split('/');
     const cached = this.cronJobs.get(namespace, name);
     if (!cached) return;
-    const cj = deepClone(this.latest.pick(key, cached));
+    const cj: CronJob = deepClone(this.latest.pick(cached));
     // events name their object by kind
     cj.apiVersion ??= 'batch/v1';
     cj.kind ??= 'CronJob';
@@ -172,9 +181,9 @@ export class CronJobController implements Controller {
   }
 
   /** Brings status.active in line with the Jobs that exist: finished ones leave it, missing ones too. */
-  private async reconcileActive(cj: any, jobs: any[]): Promise<void> {
-    const status = cj.status;
-    let active: any[] = status.active ?? [];
+  private async reconcileActive(cj: CronJob, jobs: Job[]): Promise<void> {
+    const status = (cj.status ??= {});
+    let active: ObjectReference[] = status.active ?? [];
     const inActive = (uid: string) => active.some((r) => r.uid === uid);
     const children = new Set<string>();
     for (const job of jobs) {
@@ -199,7 +208,7 @@ export class CronJobController implements Controller {
     }
     // an active reference without a Job in the cache: the cache may lag behind a Job just created, so ask
     for (const ref of [...active]) {
-      if (children.has(ref.uid)) continue;
+      if (ref.uid && children.has(ref.uid)) continue;
       try {
         const job = await this.ctx.client.get(resourcePath(this.jobs.info, ref.namespace ?? cj.metadata.namespace, ref.name));
         if (job.metadata.uid === ref.uid) continue;
@@ -214,9 +223,9 @@ export class CronJobController implements Controller {
   }
 
   /** Starts the Job that is due, if any; returns how long until the CronJob should be looked at again. */
-  private async schedule(key: string, cj: any): Promise<number | undefined> {
+  private async schedule(key: string, cj: CronJob): Promise<number | undefined> {
     const spec = cj.spec ?? {};
-    const status = cj.status;
+    const status = (cj.status ??= {});
     const timeZone: string | undefined = spec.timeZone ?? undefined;
     if (timeZone && !isKnownTimeZone(timeZone)) {
       this.recorder.record(cj, 'Warning', 'UnknownTimeZone', `invalid timeZone: "${timeZone}": unknown time zone ${timeZone}`);
@@ -247,7 +256,7 @@ export class CronJobController implements Controller {
       return untilNext();
     }
     const name = jobNameFor(cj.metadata.name, scheduled);
-    const active: any[] = status.active ?? [];
+    const active: ObjectReference[] = status.active ?? [];
     if (active.some((r) => r.name === name) || (status.lastScheduleTime && Date.parse(status.lastScheduleTime) === scheduled)) return untilNext();
     if (spec.concurrencyPolicy === 'Forbid' && active.length > 0) {
       // the run is not skipped for good: it starts as soon as the running Job finishes, if still due then
@@ -256,14 +265,14 @@ export class CronJobController implements Controller {
     }
     if (spec.concurrencyPolicy === 'Replace') {
       for (const ref of [...active]) {
-        await this.deleteJob(cj, ref.namespace ?? cj.metadata.namespace, ref.name, ref.uid);
-        status.active = (status.active ?? []).filter((r: any) => r.uid !== ref.uid);
+        await this.deleteJob(cj, ref.namespace ?? cj.metadata.namespace ?? '', ref.name!, ref.uid);
+        status.active = (status.active ?? []).filter((r) => r.uid !== ref.uid);
       }
       if (!status.active?.length) delete status.active;
     }
 
     const job = this.jobFromTemplate(cj, scheduled, timeZone);
-    let created: any;
+    let created: Job;
     let fresh = true;
     try {
       created = await this.ctx.client.create(resourcePath(this.jobs.info, cj.metadata.namespace), job);
@@ -285,12 +294,12 @@ export class CronJobController implements Controller {
     if (!mine) this.created.set(cj.metadata.uid, (mine = new Set()));
     mine.add(created.metadata.uid);
     if (fresh) this.recorder.record(cj, 'Normal', 'SuccessfulCreate', `Created job ${created.metadata.name}`);
-    status.active = [...(status.active ?? []).filter((r: any) => r.uid !== created.metadata.uid), jobReference(created)];
+    status.active = [...(status.active ?? []).filter((r) => r.uid !== created.metadata.uid), jobReference(created)];
     status.lastScheduleTime = timestamp(scheduled);
     return untilNext();
   }
 
-  private jobFromTemplate(cj: any, scheduled: number, timeZone?: string): any {
+  private jobFromTemplate(cj: CronJob, scheduled: number, timeZone?: string): JobObject {
     const template = cj.spec?.jobTemplate ?? {};
     const annotations = { ...(template.metadata?.annotations ?? {}), [SCHEDULED_TIMESTAMP_ANNOTATION]: formatInZone(scheduled, timeZone) };
     return {
@@ -301,14 +310,15 @@ export class CronJobController implements Controller {
         namespace: cj.metadata.namespace,
         ...(template.metadata?.labels ? { labels: { ...template.metadata.labels } } : {}),
         annotations,
-        ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name, uid: cj.metadata.uid, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [controllerRef(cj, CRONJOB_KIND)],
       },
-      spec: deepClone(template.spec ?? {}),
+      // an empty template spec stays empty: validation names what is missing
+      spec: deepClone(template.spec ?? ({} as JobSpec)),
     };
   }
 
   /** Deletes a Job with its pods in the background, and says so on the CronJob. */
-  private async deleteJob(cj: any, namespace: string, name: string, uid?: string): Promise<void> {
+  private async deleteJob(cj: CronJob, namespace: string, name: string, uid?: string): Promise<void> {
     try {
       await this.ctx.client.delete(resourcePath(this.jobs.info, namespace, name), { propagationPolicy: 'Background', ...(uid ? { preconditions: { uid } } : {}) });
     } catch (e) {
@@ -320,7 +330,7 @@ export class CronJobController implements Controller {
   }
 
   /** Keeps the newest successfulJobsHistoryLimit Complete and failedJobsHistoryLimit Failed Jobs. */
-  private async cleanupFinishedJobs(cj: any, jobs: any[]): Promise<void> {
+  private async cleanupFinishedJobs(cj: CronJob, jobs: Job[]): Promise<void> {
     const spec = cj.spec ?? {};
     const limits: [string, number | undefined][] = [
       ['Complete', typeof spec.successfulJobsHistoryLimit === 'number' ? spec.successfulJobsHistoryLimit : undefined],
@@ -330,15 +340,15 @@ export class CronJobController implements Controller {
       if (limit === undefined) continue;
       const finished = jobs.filter((j) => hasTrueCondition(j, type) && !j.metadata.deletionTimestamp).sort(byStartTime);
       for (const job of finished.slice(0, Math.max(0, finished.length - limit))) {
-        await this.deleteJob(cj, job.metadata.namespace, job.metadata.name, job.metadata.uid);
+        await this.deleteJob(cj, job.metadata.namespace ?? '', job.metadata.name, job.metadata.uid);
       }
     }
   }
 
-  private async writeStatus(key: string, cj: any): Promise<void> {
+  private async writeStatus(key: string, cj: CronJob): Promise<void> {
     const { namespace, name } = cj.metadata;
     const updated = await this.ctx.client.update(resourcePath(this.cronJobs.info, namespace, name, 'status'), cj);
     cj.metadata.resourceVersion = updated.metadata.resourceVersion;
-    this.latest.remember(key, updated);
+    this.latest.observed(updated);
   }
 }

@@ -3,20 +3,22 @@
 // metadata.name and then placed by the scheduler, as Kubernetes does since 1.12. A template change rolls
 // out node by node within maxUnavailable (deleting old pods first) or maxSurge (starting new pods next to
 // old ones). Template revisions are ControllerRevisions; pods carry the revision hash.
-import { Selector, fromLabelSelector } from '../../kube/labelSelector';
+import { Selector, fromLabelSelector, matchesLabels } from '../../kube/labelSelector';
 import { KubeObject, deepClone, deepEqual } from '../../kube/objects';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
+import { Expectations } from './kit/expectations';
+import { scaledValue } from './kit/intOrPercent';
+import { isPodAvailable, isPodReady } from './kit/podReadiness';
 import { ownedObjectHandlers, setsToSync } from './owningSets';
-import { podMatchesNodeSelectorAndAffinity } from '../scheduler/nodeSelector';
-import { effectiveTaints, readyStatus, tolerationsTolerate } from '../scheduler/taints';
-import { claimObjects, recheckOwner } from './history/claims';
+import { readyStatus } from '../scheduler/taints';
+import { claimObjects, controllerRef, recheckOwner } from './kit/claims';
 import { ControllerHistory } from './history/controllerHistory';
 import { templateHash } from './history/hash';
-import { ControllerRevision, REVISION_HASH_LABEL, controllerRef, newRevision, revisionsToTruncate, sortRevisions, templatePatch } from './history/revisions';
+import { ControllerRevision, REVISION_HASH_LABEL, newRevision, revisionsToTruncate, sortRevisions, templatePatch } from './history/revisions';
 
 const KIND = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
 /** Deprecated but still set: the generation of the template a pod was made from. */
@@ -29,92 +31,14 @@ const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation
 const BIND_FALLBACK_MS = 30_000;
 const BACKOFF_INITIAL_MS = 1000;
 const BACKOFF_MAX_MS = 15 * 60 * 1000;
-const EXPECTATIONS_TIMEOUT_MS = 5 * 60 * 1000;
 
-type Pod = KubeObject & { spec?: any; status?: any };
-type Node = KubeObject & { spec?: any; status?: any };
-type DaemonSet = KubeObject & { spec: any; status?: any };
-
-// ---------------------------------------------------------------------------------------------
-// Where a daemon pod may run: judged with the scheduler's own node selector and taint rules, so the
-// controller never creates a pod the scheduler would not place
-
-/** The tolerations Kubernetes adds to every daemon pod, so node conditions do not evict or block it. */
-function daemonTolerations(spec: any): any[] {
-  const add = [
-    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
-    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
-    { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
-    { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
-    { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
-    { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
-  ];
-  if (spec?.hostNetwork) add.push({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
-  const tolerations = [...(spec?.tolerations ?? [])];
-  for (const t of add) {
-    const i = tolerations.findIndex((x: any) => x.key === t.key && x.effect === t.effect);
-    if (i >= 0) tolerations[i] = t;
-    else tolerations.push(t);
-  }
-  return tolerations;
-}
-
-/**
- * Whether a daemon pod should run on node, and whether one already there may keep running (a node
- * tainted NoSchedule after the pod started keeps it; NoExecute does not).
- */
-export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): { shouldRun: boolean; shouldContinueRunning: boolean } {
-  const spec = ds.spec.template?.spec ?? {};
-  if (spec.nodeName && spec.nodeName !== node.metadata.name) return { shouldRun: false, shouldContinueRunning: false };
-  if (!podMatchesNodeSelectorAndAffinity({ spec }, node)) return { shouldRun: false, shouldContinueRunning: false };
-  const tolerations = daemonTolerations(spec);
-  // the taints the scheduler sees, including the one a node that is not Ready stands for
-  const untolerated = effectiveTaints(node).filter(
-    (t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerationsTolerate(tolerations, t),
-  );
-  if (untolerated.length === 0) return { shouldRun: true, shouldContinueRunning: true };
-  return { shouldRun: false, shouldContinueRunning: !untolerated.some((t: any) => t.effect === 'NoExecute') };
-}
-
-/** The node a daemon pod is on, or is pinned to by its node affinity before it is scheduled. */
-function targetNode(pod: Pod): string | undefined {
-  if (pod.spec?.nodeName) return pod.spec.nodeName;
-  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  for (const term of terms) {
-    for (const f of term.matchFields ?? []) {
-      if (f.key === 'metadata.name' && f.operator === 'In' && f.values?.length === 1) return f.values[0];
-    }
-  }
-  return undefined;
-}
-
-/** The template's affinity with its required node terms replaced by "this node" (matchFields metadata.name). */
-function pinToNode(affinity: any, nodeName: string): any {
-  const a = deepClone(affinity ?? {});
-  a.nodeAffinity = a.nodeAffinity ?? {};
-  a.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution = {
-    nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }],
-  };
-  return a;
-}
+import type { DaemonSetStatus } from 'kubernetes-types/apps/v1';
+import type { Pod as PodObject, PodSpec } from 'kubernetes-types/core/v1';
+import type { DaemonSet, Node, Pod } from './kit/objects';
+import { daemonTolerations, nodeShouldRunDaemonPod, pinToNode, targetNode } from './daemonset/placement';
 
 // ---------------------------------------------------------------------------------------------
 // Pod state
-
-function readyCondition(p: Pod): any {
-  return (p.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
-}
-
-function isPodReady(p: Pod): boolean {
-  return readyCondition(p)?.status === 'True';
-}
-
-function isPodAvailable(p: Pod, minReadySeconds: number, now: number): boolean {
-  if (!isPodReady(p)) return false;
-  if (!minReadySeconds) return true;
-  const since = Date.parse(readyCondition(p)?.lastTransitionTime ?? '');
-  return Number.isFinite(since) && since + minReadySeconds * 1000 < now;
-}
 
 const isTerminal = (p: Pod) => p.status?.phase === 'Failed' || p.status?.phase === 'Succeeded';
 
@@ -122,21 +46,6 @@ function byAge(a: Pod, b: Pod): number {
   const ta = Date.parse(a.metadata.creationTimestamp ?? '') || 0;
   const tb = Date.parse(b.metadata.creationTimestamp ?? '') || 0;
   return ta - tb || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
-}
-
-/** "25%" of total, or a plain number. */
-function scaledValue(v: unknown, total: number, roundUp: boolean): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string') {
-    const m = /^(\d+)%$/.exec(v);
-    if (m) {
-      const x = (Number(m[1]) * total) / 100;
-      return roundUp ? Math.ceil(x) : Math.floor(x);
-    }
-    const n = Number(v);
-    if (Number.isInteger(n)) return n;
-  }
-  return 0;
 }
 
 function errorText(e: unknown): string {
@@ -149,50 +58,22 @@ function isNotFound(e: unknown): boolean {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Writes a sync made that the informer has not shown yet; until it has, the controller does not act on stale state. */
-class Expectations {
-  private readonly pending = new Map<string, { creates: Set<string>; deletes: Set<string>; since: number }>();
-
-  constructor(private readonly now: () => number) {}
-
-  expectCreate(key: string, name: string): void {
-    this.entry(key).creates.add(name);
-  }
-
-  expectDelete(key: string, uid: string): void {
-    this.entry(key).deletes.add(uid);
-  }
-
-  /** Satisfied once every created pod is in the cache and every deleted one is gone or terminating. */
-  satisfied(key: string, pods: Informer, namespace: string): boolean {
-    const e = this.pending.get(key);
-    if (!e) return true;
-    for (const name of e.creates) if (pods.get(namespace, name)) e.creates.delete(name);
-    if (e.deletes.size) {
-      const live = new Map<string, Pod>();
-      for (const p of pods.list() as Pod[]) if (p.metadata.namespace === namespace && p.metadata.uid && e.deletes.has(p.metadata.uid)) live.set(p.metadata.uid, p);
-      for (const uid of e.deletes) {
-        const p = live.get(uid);
-        if (!p || p.metadata.deletionTimestamp) e.deletes.delete(uid);
-      }
+/**
+ * Expectations met by what the pod cache shows now: a created pod is in it, a deleted one is gone or
+ * terminating. Until then the controller does not act on a stale view.
+ */
+function expectationsMet(expectations: Expectations, key: string, pods: Informer, namespace: string): boolean {
+  for (const name of expectations.pendingCreations(key)) if (pods.get(namespace, name)) expectations.creationObserved(key, name);
+  const deletes = expectations.pendingDeletions(key);
+  if (deletes.size) {
+    const live = new Map<string, Pod>();
+    for (const p of pods.list() as Pod[]) if (p.metadata.namespace === namespace && p.metadata.uid && deletes.has(p.metadata.uid)) live.set(p.metadata.uid, p);
+    for (const uid of deletes) {
+      const p = live.get(uid);
+      if (!p || p.metadata.deletionTimestamp) expectations.deletionObserved(key, uid);
     }
-    if ((e.creates.size === 0 && e.deletes.size === 0) || this.now() - e.since > EXPECTATIONS_TIMEOUT_MS) {
-      this.pending.delete(key);
-      return true;
-    }
-    return false;
   }
-
-  forget(key: string): void {
-    this.pending.delete(key);
-  }
-
-  private entry(key: string) {
-    let e = this.pending.get(key);
-    if (!e) this.pending.set(key, (e = { creates: new Set(), deletes: new Set(), since: this.now() }));
-    e.since = this.now();
-    return e;
-  }
+  return expectations.satisfied(key);
 }
 
 export class DaemonSetController implements Controller {
@@ -294,7 +175,7 @@ export class DaemonSetController implements Controller {
     const { cur, old } = await this.constructHistory(ds, selector, pods);
     const hash = cur.metadata.labels?.[REVISION_HASH_LABEL] ?? '';
 
-    if (!this.expectations.satisfied(key, this.pods, namespace)) {
+    if (!expectationsMet(this.expectations, key, this.pods, namespace)) {
       // what the cache shows is behind our own writes: only report status
       await this.updateStatus(ds, nodes, pods, hash, false);
       return;
@@ -302,7 +183,7 @@ export class DaemonSetController implements Controller {
     let failure: unknown;
     try {
       await this.manage(key, ds, nodes, pods, hash);
-      if (this.expectations.satisfied(key, this.pods, namespace) && (ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
+      if (expectationsMet(this.expectations, key, this.pods, namespace) && (ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
         await this.rollingUpdate(key, ds, nodes, pods, hash);
       }
       await this.cleanupHistory(ds, old, pods);
@@ -321,7 +202,7 @@ export class DaemonSetController implements Controller {
       client: this.ctx.client,
       owner: ds,
       ownerRef: controllerRef(ds, KIND),
-      selector,
+      matches: (p) => matchesLabels(selector, p.metadata.labels),
       path: (p) => this.podPath(ns, p.metadata.name),
       canAdopt: recheckOwner(this.ctx.client, this.dsPath(ns, ds.metadata.name), ds.metadata.uid),
     });
@@ -508,10 +389,10 @@ export class DaemonSetController implements Controller {
   }
 
   /** The pod to create on a node: the template with the current hash, the default tolerations, pinned to the node. */
-  private podFor(ds: DaemonSet, nodeName: string, hash: string): Pod {
+  private podFor(ds: DaemonSet, nodeName: string, hash: string): PodObject {
     const template = ds.spec.template ?? {};
     const tmeta = template.metadata ?? {};
-    const spec = deepClone(template.spec ?? {});
+    const spec = deepClone(template.spec ?? ({} as PodSpec));
     spec.tolerations = daemonTolerations(spec);
     spec.affinity = pinToNode(spec.affinity, nodeName);
     const generation = this.templateGeneration(ds) ?? String(ds.metadata.generation ?? 1);
@@ -541,7 +422,7 @@ export class DaemonSetController implements Controller {
         chunk.map(async (nodeName) => {
           try {
             const pod = await this.ctx.client.create(this.podPath(ns), this.podFor(ds, nodeName, hash));
-            this.expectations.expectCreate(key, pod.metadata.name);
+            this.expectations.expectCreation(key, pod.metadata.name);
             this.recorder.record(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
           } catch (e) {
             errors.push(e);
@@ -555,7 +436,7 @@ export class DaemonSetController implements Controller {
       remove.map(async (p) => {
         try {
           await this.ctx.client.delete(this.podPath(ns, p.metadata.name), { preconditions: { uid: p.metadata.uid } });
-          this.expectations.expectDelete(key, p.metadata.uid!);
+          this.expectations.expectDeletion(key, p.metadata.uid!);
           this.recorder.record(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
         } catch (e) {
           if (isNotFound(e)) return;
@@ -699,7 +580,7 @@ export class DaemonSetController implements Controller {
         misscheduled++;
       }
     }
-    const old = ds.status ?? {};
+    const old: Partial<DaemonSetStatus> = ds.status ?? {};
     const observedGeneration = observe ? ds.metadata.generation : old.observedGeneration;
     const status = {
       currentNumberScheduled: current,
@@ -746,7 +627,7 @@ export class DaemonSetController implements Controller {
     let wait = Infinity;
     for (const p of pods) {
       if (p.spec?.nodeName || p.metadata.deletionTimestamp) continue;
-      if ((p.status?.conditions ?? []).some((c: any) => c.type === 'PodScheduled')) continue;
+      if ((p.status?.conditions ?? []).some((c) => c.type === 'PodScheduled')) continue;
       const node = targetNode(p);
       if (!node) continue;
       const age = now - (Date.parse(p.metadata.creationTimestamp ?? '') || now);

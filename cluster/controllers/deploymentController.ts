@@ -5,17 +5,20 @@
 // cleanup of old ReplicaSets beyond revisionHistoryLimit. The logic follows Kubernetes' controller;
 // the helpers under deployment/ hold its pieces.
 import { matchesLabels, specSelector } from '../../kube/labelSelector';
-import { deepEqual, keyOf, splitKey } from '../../kube/objects';
+import type { LabelSelector } from 'kubernetes-types/meta/v1';
+import { OwnerReference, controllerOf, deepEqual, keyOf, splitKey } from '../../kube/objects';
 import { resourcePath } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
 import { Controller, ControllerContext } from './controllerContext';
-import { claim } from './deployment/claims';
+import { isNamespaceTerminating } from './kit/apiErrors';
+import { claimObjects, controllerRef, recheckOwner } from './kit/claims';
 import { PROGRESSING, Reasons, getCondition, newDeploymentCondition, setCondition } from './deployment/conditions';
 import { SpamFilteredRecorder } from './deployment/eventFilter';
 import { maxRevision, replicaSetsToCleanUp, REVISION_ANNOTATION, setDeploymentRevision, setNewReplicaSetAnnotations } from './deployment/history';
 import { RolloutOps, ScaleResult } from './deployment/ops';
-import { OwnerIndex, controllerUid } from './deployment/ownerIndex';
+import { OwnerIndex, controllerUid } from './kit/ownerIndex';
+import type { Deployment, Pod, ReplicaSet } from './kit/objects';
 import { POD_TEMPLATE_HASH_LABEL, computeHash, equalIgnoreHash } from './deployment/podTemplateHash';
 import { calculateStatus, hasProgressDeadline, rolloutStatus, stuckRecheckDelay } from './deployment/progress';
 import { rolloutRecreate } from './deployment/recreate';
@@ -25,12 +28,14 @@ import { isScalingEvent, scaleDeployment } from './deployment/scaling';
 import { WorkQueue } from './workQueue';
 import { copyJson } from '../../kube/copyJson';
 
-const DEPLOYMENT_KIND = { apiVersion: 'apps/v1', kind: 'Deployment' };
-const RS_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
+const DEPLOYMENT_KIND = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;
+const RS_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
 const WORKERS = 8;
 
-function selectsAll(d: any): boolean {
-  const s = d.spec?.selector ?? {};
+const present = (rss: (ReplicaSet | undefined)[]): ReplicaSet[] => rss.filter((rs): rs is ReplicaSet => !!rs);
+
+function selectsAll(d: Deployment): boolean {
+  const s: LabelSelector = d.spec?.selector ?? {};
   return Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0;
 }
 
@@ -40,8 +45,8 @@ export class DeploymentController implements Controller {
   private deployments!: Informer;
   private rss!: Informer;
   private pods!: Informer;
-  private readonly rsIndex = new OwnerIndex();
-  private readonly podIndex = new OwnerIndex();
+  private readonly rsIndex = new OwnerIndex<ReplicaSet>();
+  private readonly podIndex = new OwnerIndex<Pod>();
   private queue!: WorkQueue;
   private recorder!: SpamFilteredRecorder;
   private markSynced!: () => void;
@@ -51,7 +56,7 @@ export class DeploymentController implements Controller {
    * The syncs' copies of Deployments whose status changed without being written yet: the new ReplicaSet's
    * Progressing condition goes out with the status the same sync writes moments later, in one write.
    */
-  private readonly unwritten = new WeakSet<any>();
+  private readonly unwritten = new WeakSet<Deployment>();
 
   async start(ctx: ControllerContext): Promise<void> {
     this.ctx = ctx;
@@ -60,7 +65,7 @@ export class DeploymentController implements Controller {
     this.deployments = ctx.informers.get('apps', 'deployments');
     this.rss = ctx.informers.get('apps', 'replicasets');
     this.pods = ctx.informers.pods();
-    const enqueue = (d: any) => this.queue.add(keyOf(d));
+    const enqueue = (d: Deployment) => this.queue.add(keyOf(d));
     this.deployments.on({ add: enqueue, update: enqueue, delete: enqueue });
     this.rss.on({ add: (rs) => this.rsAdded(rs), update: (rs, old) => this.rsUpdated(rs, old), delete: (rs) => this.rsDeleted(rs) });
     this.pods.on({ add: (p) => this.podIndex.upsert(p), update: (p) => this.podIndex.upsert(p), delete: (p) => this.podDeleted(p) });
@@ -79,28 +84,24 @@ export class DeploymentController implements Controller {
 
   // --- events -------------------------------------------------------------------------------------
 
-  private deploymentFor(ns: string, ref: any): any {
+  private deploymentFor(ns: string | undefined, ref: OwnerReference | undefined): Deployment | undefined {
     if (!ref || ref.kind !== 'Deployment' || !String(ref.apiVersion).startsWith('apps/')) return undefined;
-    const d = this.deployments.get(ns, ref.name);
+    const d: Deployment | undefined = this.deployments.get(ns, ref.name);
     return d?.metadata.uid === ref.uid ? d : undefined;
   }
 
-  private controllerRefOf(obj: any): any {
-    return (obj.metadata?.ownerReferences as any[] | undefined)?.find((r) => r.controller === true);
-  }
-
   /** Deployments whose selector matches an orphaned ReplicaSet (candidates to adopt it). */
-  private deploymentsMatching(rs: any): any[] {
-    return this.deployments.list().filter((d) => {
+  private deploymentsMatching(rs: ReplicaSet): Deployment[] {
+    return (this.deployments.list() as Deployment[]).filter((d) => {
       if (d.metadata.namespace !== rs.metadata.namespace || selectsAll(d)) return false;
       const sel = specSelector(d);
       return !!sel && matchesLabels(sel, rs.metadata.labels);
     });
   }
 
-  private rsAdded(rs: any): void {
+  private rsAdded(rs: ReplicaSet): void {
     this.rsIndex.upsert(rs);
-    const ref = this.controllerRefOf(rs);
+    const ref = controllerOf(rs);
     if (ref) {
       const d = this.deploymentFor(rs.metadata.namespace, ref);
       if (d) this.queue.add(keyOf(d));
@@ -109,10 +110,10 @@ export class DeploymentController implements Controller {
     for (const d of this.deploymentsMatching(rs)) this.queue.add(keyOf(d));
   }
 
-  private rsUpdated(rs: any, old: any): void {
+  private rsUpdated(rs: ReplicaSet, old: ReplicaSet): void {
     this.rsIndex.upsert(rs);
-    const ref = this.controllerRefOf(rs);
-    const oldRef = this.controllerRefOf(old);
+    const ref = controllerOf(rs);
+    const oldRef = controllerOf(old);
     const refChanged = ref?.uid !== oldRef?.uid;
     if (refChanged && oldRef) {
       const d = this.deploymentFor(old.metadata.namespace, oldRef);
@@ -128,20 +129,20 @@ export class DeploymentController implements Controller {
     }
   }
 
-  private rsDeleted(rs: any): void {
+  private rsDeleted(rs: ReplicaSet): void {
     this.rsIndex.remove(rs);
-    const d = this.deploymentFor(rs.metadata.namespace, this.controllerRefOf(rs));
+    const d = this.deploymentFor(rs.metadata.namespace, controllerOf(rs));
     if (d) this.queue.add(keyOf(d));
   }
 
   /** A Recreate rollout waits for old pods to be gone, so their deletion matters to it. */
-  private podDeleted(pod: any): void {
+  private podDeleted(pod: Pod): void {
     this.podIndex.remove(pod);
-    const ref = this.controllerRefOf(pod);
+    const ref = controllerOf(pod);
     if (!ref || ref.kind !== 'ReplicaSet') return;
-    const rs = this.rss.get(pod.metadata.namespace, ref.name);
+    const rs: ReplicaSet | undefined = this.rss.get(pod.metadata.namespace, ref.name);
     if (!rs || rs.metadata.uid !== ref.uid) return;
-    const d = this.deploymentFor(rs.metadata.namespace, this.controllerRefOf(rs));
+    const d = this.deploymentFor(rs.metadata.namespace, controllerOf(rs));
     if (d && d.spec?.strategy?.type === 'Recreate') this.queue.add(keyOf(d));
   }
 
@@ -153,7 +154,7 @@ export class DeploymentController implements Controller {
     const [ns, name] = splitKey(key);
     const cached = this.deployments.get(ns, name);
     if (!cached) return;
-    const d = copyJson(cached);
+    const d: Deployment = copyJson(cached);
     d.apiVersion = DEPLOYMENT_KIND.apiVersion;
     d.kind = DEPLOYMENT_KIND.kind;
     try {
@@ -164,10 +165,10 @@ export class DeploymentController implements Controller {
     }
   }
 
-  private async syncDeployment(d: any): Promise<void> {
+  private async syncDeployment(d: Deployment): Promise<void> {
     if (selectsAll(d)) {
       this.recorder.record(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
-      if ((d.status?.observedGeneration ?? 0) < d.metadata.generation) {
+      if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) {
         d.status = { ...(d.status ?? {}), observedGeneration: d.metadata.generation };
         await this.updateStatus(d);
       }
@@ -177,7 +178,7 @@ export class DeploymentController implements Controller {
     const ops = this.ops(rsList);
     if (d.metadata.deletionTimestamp) {
       const { newRS, oldRSs } = await ops.newAndOld(d, rsList, false);
-      return this.syncDeploymentStatus([...oldRSs, newRS].filter(Boolean), newRS, d);
+      return this.syncDeploymentStatus(present([...oldRSs, newRS]), newRS, d);
     }
     await this.checkPausedConditions(d);
     if (d.spec?.paused) return this.syncScale(d, rsList);
@@ -190,36 +191,33 @@ export class DeploymentController implements Controller {
   }
 
   /** getReplicaSetsForDeployment: the ReplicaSets it controls, after adopting and releasing by selector. */
-  private async replicaSetsFor(d: any): Promise<any[]> {
+  private async replicaSetsFor(d: Deployment): Promise<ReplicaSet[]> {
     const sel = specSelector(d);
     if (!sel) throw new Error(`deployment ${keyOf(d)} has an invalid label selector`);
-    const ns = d.metadata.namespace;
-    const candidates = [...this.rsIndex.ownedBy(d.metadata.uid), ...this.rsIndex.orphansIn(ns)];
-    return claim(
-      {
-        client: this.ctx.client,
-        owner: d,
-        ownerKind: DEPLOYMENT_KIND,
-        ownerPath: resourcePath(this.deployments.info, ns, d.metadata.name),
-        pathOf: (rs) => resourcePath(this.rss.info, ns, rs.metadata.name),
-        matches: (rs) => matchesLabels(sel, rs.metadata.labels),
-      },
-      candidates,
-    );
+    const ns = d.metadata.namespace ?? '';
+    const candidates = [...this.rsIndex.ownedBy(d.metadata.uid!), ...this.rsIndex.orphansIn(ns)];
+    return claimObjects(candidates, {
+      client: this.ctx.client,
+      owner: d,
+      ownerRef: controllerRef(d, DEPLOYMENT_KIND),
+      path: (rs) => resourcePath(this.rss.info, ns, rs.metadata.name),
+      matches: (rs) => matchesLabels(sel, rs.metadata.labels),
+      canAdopt: recheckOwner(this.ctx.client, resourcePath(this.deployments.info, ns, d.metadata.name), d.metadata.uid),
+    });
   }
 
   /** sync: scaling without a rollout (a paused Deployment, or a new spec.replicas). */
-  private async syncScale(d: any, rsList: any[]): Promise<void> {
+  private async syncScale(d: Deployment, rsList: ReplicaSet[]): Promise<void> {
     const ops = this.ops(rsList);
     const { newRS, oldRSs } = await ops.newAndOld(d, rsList, false);
     await scaleDeployment(ops, d, newRS, oldRSs);
     if (d.spec?.paused) await ops.cleanup(oldRSs, d);
     // counters come from the ReplicaSets' status, which their controller updates as pods follow
-    return this.syncDeploymentStatus([...oldRSs, newRS].filter(Boolean), newRS, d);
+    return this.syncDeploymentStatus(present([...oldRSs, newRS]), newRS, d);
   }
 
   /** checkPausedConditions: Progressing=Unknown DeploymentPaused / DeploymentResumed as pause changes. */
-  private async checkPausedConditions(d: any): Promise<void> {
+  private async checkPausedConditions(d: Deployment): Promise<void> {
     if (!hasProgressDeadline(d)) return;
     const cond = getCondition(d.status, PROGRESSING);
     // a reported lack of progress is not overwritten by pausing
@@ -237,14 +235,14 @@ export class DeploymentController implements Controller {
     await this.updateStatus(d);
   }
 
-  private async syncDeploymentStatus(allRSs: any[], newRS: any, d: any): Promise<void> {
+  private async syncDeploymentStatus(allRSs: ReplicaSet[], newRS: ReplicaSet | undefined, d: Deployment): Promise<void> {
     const status = calculateStatus(allRSs, newRS, d, this.ctx.clock.now());
     if (deepEqual(d.status ?? {}, status) && !this.unwritten.has(d)) return;
     d.status = status;
     await this.updateStatus(d);
   }
 
-  private async syncRolloutStatus(allRSs: readonly any[], newRS: any, d: any): Promise<void> {
+  private async syncRolloutStatus(allRSs: readonly ReplicaSet[], newRS: ReplicaSet | undefined, d: Deployment): Promise<void> {
     const now = this.ctx.clock.now();
     const status = rolloutStatus(allRSs, newRS, d, now);
     if (deepEqual(d.status ?? {}, status) && !this.unwritten.has(d)) {
@@ -258,7 +256,7 @@ export class DeploymentController implements Controller {
   }
 
   /** UpdateStatus; the revision annotation travels with it, as in Kubernetes. */
-  private async updateStatus(d: any): Promise<void> {
+  private async updateStatus(d: Deployment): Promise<void> {
     const path = resourcePath(this.deployments.info, d.metadata.namespace, d.metadata.name, 'status');
     this.unwritten.delete(d);
     const written = await this.ctx.client.update(path, d);
@@ -269,7 +267,7 @@ export class DeploymentController implements Controller {
   // --- the operations the strategies use ----------------------------------------------------------
 
   /** The operations for one sync; ReplicaSets written during it replace their copies in rsList. */
-  private ops(rsList: any[]): RolloutOps {
+  private ops(rsList: ReplicaSet[]): RolloutOps {
     const track = async (p: Promise<ScaleResult>): Promise<ScaleResult> => {
       const r = await p;
       const i = rsList.findIndex((x) => x.metadata.uid === r.rs.metadata.uid);
@@ -279,10 +277,11 @@ export class DeploymentController implements Controller {
     return {
       newAndOld: async (d, list, create) => {
         const r = await this.newAndOld(d, list, create);
-        if (r.newRS) {
-          const i = rsList.findIndex((x) => x.metadata.uid === r.newRS.metadata.uid);
-          if (i >= 0) rsList[i] = r.newRS;
-          else rsList.push(r.newRS);
+        const newRS = r.newRS;
+        if (newRS) {
+          const i = rsList.findIndex((x) => x.metadata.uid === newRS.metadata.uid);
+          if (i >= 0) rsList[i] = newRS;
+          else rsList.push(newRS);
         }
         return r;
       },
@@ -290,12 +289,12 @@ export class DeploymentController implements Controller {
       scale: (rs, n, d) => track(this.scaleReplicaSet(rs, n, d)),
       syncRolloutStatus: (all, newRS, d) => this.syncRolloutStatus(all, newRS, d),
       cleanup: (oldRSs, d) => this.cleanup(oldRSs, d),
-      podsByReplicaSet: (rsList) => new Map(rsList.map((rs) => [rs.metadata.uid, this.podIndex.ownedBy(rs.metadata.uid)])),
+      podsByReplicaSet: (rsList) => new Map(rsList.map((rs) => [rs.metadata.uid!, this.podIndex.ownedBy(rs.metadata.uid!)])),
     };
   }
 
   /** getAllReplicaSetsAndSyncRevision */
-  private async newAndOld(d: any, rsList: readonly any[], create: boolean): Promise<{ newRS: any; oldRSs: any[] }> {
+  private async newAndOld(d: Deployment, rsList: readonly ReplicaSet[], create: boolean): Promise<{ newRS: ReplicaSet | undefined; oldRSs: ReplicaSet[] }> {
     const sorted = [...rsList].sort(byCreation);
     const existing = sorted.find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template));
     const oldRSs = sorted.filter((rs) => rs !== existing);
@@ -307,15 +306,16 @@ export class DeploymentController implements Controller {
    * getNewReplicaSet: brings an existing new ReplicaSet's annotations and revision up to date (a
    * rollback raises an old revision to max+1), or creates it when asked.
    */
-  private async newReplicaSet(d: any, existing: any, oldRSs: any[], create: boolean): Promise<any> {
+  private async newReplicaSet(d: Deployment, existing: ReplicaSet | undefined, oldRSs: ReplicaSet[], create: boolean): Promise<ReplicaSet | undefined> {
     const newRevision = maxRevision(oldRSs) + 1;
     const now = this.ctx.clock.now();
     if (existing) {
       const rs = copyJson(existing);
       const annotationsUpdated = setNewReplicaSetAnnotations(d, rs, newRevision, true);
       const minReady = d.spec?.minReadySeconds ?? 0;
-      if (annotationsUpdated || (rs.spec.minReadySeconds ?? 0) !== minReady) {
-        rs.spec.minReadySeconds = minReady;
+      const spec = rs.spec!;
+      if (annotationsUpdated || (spec.minReadySeconds ?? 0) !== minReady) {
+        spec.minReadySeconds = minReady;
         return this.ctx.client.update(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), { ...RS_KIND, ...rs });
       }
       let needsUpdate = setDeploymentRevision(d, rs.metadata.annotations?.[REVISION_ANNOTATION] ?? '');
@@ -330,26 +330,27 @@ export class DeploymentController implements Controller {
     if (!create) return undefined;
 
     const collisionCount = d.status?.collisionCount;
-    const hash = computeHash(d.spec.template, collisionCount);
-    const template = copyJson(d.spec.template);
+    const dspec = d.spec!;
+    const hash = computeHash(dspec.template, collisionCount);
+    const template = copyJson(dspec.template);
     template.metadata ??= {};
     template.metadata.labels = { ...(template.metadata.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
-    const selector = copyJson(d.spec.selector ?? {});
+    const selector: LabelSelector = copyJson(dspec.selector ?? {});
     selector.matchLabels = { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
-    const rs: any = {
+    const rs: ReplicaSet = {
       ...RS_KIND,
       metadata: {
         // deterministic, so a retried create finds its earlier attempt
         name: `${d.metadata.name}-${hash}`,
         namespace: d.metadata.namespace,
         labels: { ...template.metadata.labels },
-        ownerReferences: [{ ...DEPLOYMENT_KIND, name: d.metadata.name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [{ ...DEPLOYMENT_KIND, name: d.metadata.name, uid: d.metadata.uid!, controller: true, blockOwnerDeletion: true }],
       },
-      spec: { replicas: 0, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
+      spec: { replicas: 0, minReadySeconds: dspec.minReadySeconds ?? 0, selector, template },
     };
-    rs.spec.replicas = newRSNewReplicas(d, [...oldRSs, rs], rs);
+    rs.spec!.replicas = newRSNewReplicas(d, [...oldRSs, rs], rs);
     setNewReplicaSetAnnotations(d, rs, newRevision, false);
-    let created: any;
+    let created: ReplicaSet;
     let alreadyExisted = false;
     try {
       created = await this.ctx.client.create(resourcePath(this.rss.info, rs.metadata.namespace), rs);
@@ -357,7 +358,7 @@ export class DeploymentController implements Controller {
       if (e instanceof KubeApiError && e.status === 409 && e.body?.reason === 'AlreadyExists') {
         alreadyExisted = true;
         const found = await this.ctx.client.get(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name));
-        if (controllerUid(found) === d.metadata.uid && equalIgnoreHash(d.spec.template, found.spec?.template)) {
+        if (controllerUid(found) === d.metadata.uid && equalIgnoreHash(dspec.template, found.spec?.template)) {
           created = found;
         } else {
           // a different template hashed to the same name: vary the hash and try again
@@ -366,7 +367,7 @@ export class DeploymentController implements Controller {
           await this.updateStatus(d);
           throw e;
         }
-      } else if (e instanceof KubeApiError && e.body?.details?.causes?.some((c: any) => c.reason === 'NamespaceTerminating')) {
+      } else if (e instanceof KubeApiError && isNamespaceTerminating(e)) {
         throw e;
       } else {
         const msg = `Failed to create new replica set "${rs.metadata.name}": ${e instanceof KubeApiError ? e.body?.message ?? e.message : String(e)}`;
@@ -392,19 +393,19 @@ export class DeploymentController implements Controller {
     return created;
   }
 
-  private async scaleAndRecord(rs: any, replicas: number, d: any): Promise<ScaleResult> {
+  private async scaleAndRecord(rs: ReplicaSet, replicas: number, d: Deployment): Promise<ScaleResult> {
     if (specReplicas(rs) === replicas) return { scaled: false, rs };
     return this.scaleReplicaSet(rs, replicas, d);
   }
 
   /** scaleReplicaSet: the new size and the desired/max annotations, with a ScalingReplicaSet event. */
-  private async scaleReplicaSet(rs: any, replicas: number, d: any): Promise<ScaleResult> {
+  private async scaleReplicaSet(rs: ReplicaSet, replicas: number, d: Deployment): Promise<ScaleResult> {
     const sizeChanged = specReplicas(rs) !== replicas;
     const max = specReplicas(d) + maxSurge(d);
     if (!sizeChanged && !replicasAnnotationsNeedUpdate(rs, specReplicas(d), max)) return { scaled: false, rs };
     const before = specReplicas(rs);
     const next = copyJson(rs);
-    next.spec.replicas = replicas;
+    next.spec!.replicas = replicas;
     setReplicasAnnotations(next, specReplicas(d), max);
     const written = await this.ctx.client.update(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), { ...RS_KIND, ...next });
     if (sizeChanged) {
@@ -415,7 +416,7 @@ export class DeploymentController implements Controller {
   }
 
   /** cleanupDeployment: deletes old, fully scaled-down ReplicaSets beyond revisionHistoryLimit. */
-  private async cleanup(oldRSs: readonly any[], d: any): Promise<void> {
+  private async cleanup(oldRSs: readonly ReplicaSet[], d: Deployment): Promise<void> {
     for (const rs of replicaSetsToCleanUp(d, oldRSs)) {
       try {
         await this.ctx.client.delete(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), { preconditions: { uid: rs.metadata.uid } });

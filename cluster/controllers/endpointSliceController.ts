@@ -4,16 +4,19 @@
 // address is an endpoint with conditions ready, serving and terminating, its node, zone and a reference
 // to it. Pods whose targetPorts resolve to different numbers go to different slices, since a slice has one
 // set of ports. Endpoints stay in the slice they are in, so a change rewrites as few slices as it can.
+import type { Endpoint, EndpointPort, EndpointSlice as EndpointSliceObject } from 'kubernetes-types/discovery/v1';
+import type { Pod, Service, Stored } from './kit/objects';
 import { resourcePath } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
-import { deepEqual } from '../../kube/objects';
+import { KubeObject, deepEqual } from '../../kube/objects';
 import { ResourceInfo } from '../../kube/registry';
 import { Controller, ControllerContext } from './controllerContext';
-import { LatestObjects } from './latestObjects';
+import { LatestObjects } from './kit/latestObjects';
 import {
-  endpointHostname, endpointLabels, isPodReady, podHandlers, podInEndpoints, podIP, podReference, PodsByNamespace, resolveTargetPort, serviceSelector, ServiceIndex,
+  endpointHostname, endpointLabels, podHandlers, podInEndpoints, podIP, podReference, PodsByNamespace, resolveTargetPort, serviceSelector, ServiceIndex,
 } from './serviceBackends';
+import { isPodReady } from './kit/podReadiness';
 import { WorkQueue } from './workQueue';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -22,23 +25,25 @@ export const MANAGED_BY = 'endpointslice-controller.k8s.io';
 export const MAX_ENDPOINTS_PER_SLICE = 100;
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
+type Slice = Stored<EndpointSliceObject>;
+
 interface Desired {
   /** JSON of the slice's ports, which groups endpoints */
   portsKey: string;
-  ports: any[];
-  endpoint: any;
+  ports: EndpointPort[];
+  endpoint: Endpoint;
 }
 
 /** A slice being reconciled: its endpoints by pod uid, and whether it needs writing. */
 interface Working {
-  slice?: any;
+  slice?: Slice;
   portsKey: string;
-  ports: any[];
-  endpoints: any[];
+  ports: EndpointPort[];
+  endpoints: Endpoint[];
   dirty: boolean;
 }
 
-const endpointKey = (ep: any) => ep.targetRef?.uid ?? ep.addresses?.[0];
+const endpointKey = (ep: Endpoint): string | undefined => ep.targetRef?.uid ?? ep.addresses?.[0];
 
 export class EndpointSliceController implements Controller {
   readonly name = 'endpointslice-controller';
@@ -48,7 +53,7 @@ export class EndpointSliceController implements Controller {
   private pods!: Informer;
   private podIndex!: PodsByNamespace;
   private nodes!: Informer;
-  private slices!: LatestObjects;
+  private slices!: LatestObjects<Slice>;
   private info!: ResourceInfo;
   private ready!: Promise<void>;
 
@@ -61,7 +66,7 @@ export class EndpointSliceController implements Controller {
     this.nodes = ctx.informers.nodes();
     const sliceInformer = ctx.informers.get('discovery.k8s.io', 'endpointslices');
     const queue = (this.queue = new WorkQueue((key) => this.sync(key), 4));
-    const enqueue = (o: any) => queue.add(`${o.metadata.namespace}/${o.metadata.name}`);
+    const enqueue = (o: KubeObject) => queue.add(`${o.metadata.namespace}/${o.metadata.name}`);
     const index = new ServiceIndex(this.services);
     this.services.on({ add: enqueue, update: enqueue, delete: enqueue });
     this.pods.on(podHandlers(index, (k) => queue.add(k)));
@@ -73,7 +78,7 @@ export class EndpointSliceController implements Controller {
     });
     this.slices = new LatestObjects(sliceInformer);
     // slices changed or removed by someone else are put right
-    const sliceChanged = (s: any) => {
+    const sliceChanged = (s: Slice) => {
       const svc = s.metadata?.labels?.[SERVICE_NAME_LABEL];
       if (svc && s.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) queue.add(`${s.metadata.namespace}/${svc}`);
     };
@@ -87,8 +92,8 @@ export class EndpointSliceController implements Controller {
     this.queue?.stop();
   }
 
-  private managedSlices(namespace: string, service: string): any[] {
-    const out: any[] = [];
+  private managedSlices(namespace: string, service: string): Slice[] {
+    const out: Slice[] = [];
     for (const s of this.slices.values()) {
       const labels = s.metadata?.labels ?? {};
       if (s.metadata?.namespace === namespace && labels[SERVICE_NAME_LABEL] === service && labels[MANAGED_BY_LABEL] === MANAGED_BY) out.push(s);
@@ -118,7 +123,7 @@ export class EndpointSliceController implements Controller {
       const s = w.slice;
       const stale = !s || !deepEqual(s.metadata?.labels ?? {}, labels) || !deepEqual(s.metadata?.ownerReferences ?? [], [owner]) || s.addressType !== 'IPv4';
       if (!w.dirty && !stale) continue;
-      const body: any = {
+      const body: EndpointSliceObject = {
         apiVersion: 'discovery.k8s.io/v1',
         kind: 'EndpointSlice',
         metadata: s
@@ -134,7 +139,7 @@ export class EndpointSliceController implements Controller {
     for (const s of plan.remove) await this.remove(s);
   }
 
-  private async remove(slice: any): Promise<void> {
+  private async remove(slice: Slice): Promise<void> {
     try {
       await this.ctx.client.delete(resourcePath(this.info, slice.metadata.namespace, slice.metadata.name), { preconditions: { uid: slice.metadata.uid } });
     } catch (e) {
@@ -143,18 +148,18 @@ export class EndpointSliceController implements Controller {
     this.slices.removed(slice);
   }
 
-  private desiredEndpoints(svc: any, pods: any[]): Desired[] {
+  private desiredEndpoints(svc: Service, pods: Pod[]): Desired[] {
     const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
-    const svcPorts: any[] = svc.spec?.ports ?? [];
+    const svcPorts = svc.spec?.ports ?? [];
     const out: Desired[] = [];
     for (const pod of pods) {
       // terminating pods stay, marked terminating, so clients can drain them
       if (!podInEndpoints(pod, true)) continue;
-      const ports: any[] = [];
+      const ports: EndpointPort[] = [];
       for (const sp of svcPorts) {
         const port = resolveTargetPort(pod, sp);
         if (port === undefined) continue;
-        const p: any = { name: sp.name ?? '', port, protocol: sp.protocol ?? 'TCP' };
+        const p: EndpointPort = { name: sp.name ?? '', port, protocol: sp.protocol ?? 'TCP' };
         if (sp.appProtocol) p.appProtocol = sp.appProtocol;
         ports.push(p);
       }
@@ -162,8 +167,9 @@ export class EndpointSliceController implements Controller {
       if (svcPorts.length && !ports.length) continue;
       const serving = isPodReady(pod);
       const terminating = !!pod.metadata?.deletionTimestamp;
-      const endpoint: any = {
-        addresses: [podIP(pod)],
+      const endpoint: Endpoint = {
+        // podInEndpoints: the pod has an address
+        addresses: [podIP(pod)!],
         conditions: { ready: publishNotReady || (serving && !terminating), serving, terminating },
       };
       const hostname = endpointHostname(pod, svc);
@@ -185,12 +191,12 @@ export class EndpointSliceController implements Controller {
  * stay there (rewritten only when they changed); new ones fill slices that have room, then new slices;
  * slices left empty go. With no endpoints at all one empty slice stays, as Kubernetes keeps a placeholder.
  */
-export function reconcile(existing: any[], desired: Desired[]): { keep: Working[]; remove: any[] } {
-  const wanted = new Map<string, Desired>();
+export function reconcile(existing: Slice[], desired: Desired[]): { keep: Working[]; remove: Slice[] } {
+  const wanted = new Map<string | undefined, Desired>();
   for (const d of desired) wanted.set(endpointKey(d.endpoint), d);
-  const placed = new Set<string>();
+  const placed = new Set<string | undefined>();
   const working: Working[] = [];
-  const remove: any[] = [];
+  const remove: Slice[] = [];
   for (const slice of existing) {
     const portsKey = JSON.stringify(slice.ports ?? []);
     const w: Working = { slice, portsKey, ports: slice.ports ?? [], endpoints: [], dirty: false };

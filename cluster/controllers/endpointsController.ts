@@ -2,15 +2,18 @@
 // subsets list the selected pods' addresses, ready ones under addresses and the rest under
 // notReadyAddresses (all under addresses when the Service publishes not-ready addresses), with the ports
 // each Service port's targetPort resolves to in that pod.
+import type { EndpointAddress, EndpointPort, EndpointSubset, Endpoints } from 'kubernetes-types/core/v1';
+import type { Pod, Service, Stored } from './kit/objects';
 import { resourcePath } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
-import { deepEqual } from '../../kube/objects';
+import { KubeObject, deepEqual } from '../../kube/objects';
 import { Controller, ControllerContext } from './controllerContext';
-import { LatestObjects } from './latestObjects';
+import { LatestObjects } from './kit/latestObjects';
 import {
-  endpointHostname, endpointLabels, isPodReady, podHandlers, podInEndpoints, podIP, podReference, PodsByNamespace, resolveTargetPort, serviceSelector, ServiceIndex,
+  endpointHostname, endpointLabels, podHandlers, podInEndpoints, podIP, podReference, PodsByNamespace, resolveTargetPort, serviceSelector, ServiceIndex,
 } from './serviceBackends';
+import { isPodReady } from './kit/podReadiness';
 import { WorkQueue } from './workQueue';
 
 /** Kubernetes truncates Endpoints beyond this many addresses (EndpointSlices carry the rest). */
@@ -18,12 +21,12 @@ const MAX_ADDRESSES = 1000;
 const OVER_CAPACITY = 'endpoints.kubernetes.io/over-capacity';
 
 interface Subset {
-  addresses: any[];
-  notReadyAddresses: any[];
-  ports: any[];
+  addresses: EndpointAddress[];
+  notReadyAddresses: EndpointAddress[];
+  ports: EndpointPort[];
 }
 
-const byIP = (a: any, b: any) => compareIPs(a.ip, b.ip) || String(a.targetRef?.uid ?? '').localeCompare(String(b.targetRef?.uid ?? ''));
+const byIP = (a: EndpointAddress, b: EndpointAddress) => compareIPs(a.ip, b.ip) || String(a.targetRef?.uid ?? '').localeCompare(String(b.targetRef?.uid ?? ''));
 
 function compareIPs(a: string, b: string): number {
   const pa = a.split('.').map(Number);
@@ -33,19 +36,20 @@ function compareIPs(a: string, b: string): number {
 }
 
 /** The subsets of a Service's Endpoints: addresses grouped by the ports they serve, in a stable order. */
-export function endpointSubsets(svc: any, pods: any[]): { subsets: Subset[]; truncated: boolean } {
+export function endpointSubsets(svc: Service, pods: Pod[]): { subsets: Subset[]; truncated: boolean } {
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
   const groups = new Map<string, Subset>();
-  const add = (ports: any[], address: any, ready: boolean) => {
+  const add = (ports: EndpointPort[], address: EndpointAddress, ready: boolean) => {
     const key = JSON.stringify(ports);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { addresses: [], notReadyAddresses: [], ports }));
     (ready ? g.addresses : g.notReadyAddresses).push(address);
   };
-  const svcPorts: any[] = svc.spec?.ports ?? [];
+  const svcPorts = svc.spec?.ports ?? [];
   for (const pod of pods) {
     if (!podInEndpoints(pod, false)) continue;
-    const address: any = { ip: podIP(pod) };
+    // podInEndpoints: the pod has an address
+    const address: EndpointAddress = { ip: podIP(pod)! };
     const hostname = endpointHostname(pod, svc);
     if (hostname) address.hostname = hostname;
     if (pod.spec?.nodeName) address.nodeName = pod.spec.nodeName;
@@ -57,17 +61,17 @@ export function endpointSubsets(svc: any, pods: any[]): { subsets: Subset[]; tru
       continue;
     }
     // each Service port that resolves in this pod gives the address one more port
-    const ports: any[] = [];
+    const ports: EndpointPort[] = [];
     for (const sp of svcPorts) {
       const port = resolveTargetPort(pod, sp);
       if (port === undefined) continue;
-      const ep: any = { port, protocol: sp.protocol ?? 'TCP' };
+      const ep: EndpointPort = { port, protocol: sp.protocol ?? 'TCP' };
       if (sp.name) ep.name = sp.name;
       if (sp.appProtocol) ep.appProtocol = sp.appProtocol;
       ports.push(ep);
     }
     if (!ports.length) continue;
-    ports.sort((a, b) => String(a.name ?? '').localeCompare(String(b.name ?? '')) || a.port - b.port || a.protocol.localeCompare(b.protocol));
+    ports.sort((a, b) => String(a.name ?? '').localeCompare(String(b.name ?? '')) || a.port - b.port || (a.protocol ?? '').localeCompare(b.protocol ?? ''));
     add(ports, address, ready);
   }
   let subsets = [...groups.values()];
@@ -96,9 +100,9 @@ export function endpointSubsets(svc: any, pods: any[]): { subsets: Subset[]; tru
 }
 
 /** Endpoints as the API returns them: empty lists left out. */
-function wireSubsets(subsets: Subset[]): any[] {
+function wireSubsets(subsets: Subset[]): EndpointSubset[] {
   return subsets.map((s) => {
-    const out: any = {};
+    const out: EndpointSubset = {};
     if (s.addresses.length) out.addresses = s.addresses;
     if (s.notReadyAddresses.length) out.notReadyAddresses = s.notReadyAddresses;
     if (s.ports.length) out.ports = s.ports;
@@ -123,15 +127,15 @@ export class EndpointsController implements Controller {
     this.podIndex = new PodsByNamespace(this.pods);
     const endpointsInformer = ctx.informers.get('', 'endpoints');
     const queue = (this.queue = new WorkQueue((key) => this.sync(key), 4));
-    const enqueue = (o: any) => queue.add(`${o.metadata.namespace}/${o.metadata.name}`);
+    const enqueue = (o: KubeObject) => queue.add(`${o.metadata.namespace}/${o.metadata.name}`);
     const index = new ServiceIndex(this.services);
     this.services.on({ add: enqueue, update: enqueue, delete: enqueue });
     this.pods.on(podHandlers(index, (k) => queue.add(k)));
     this.endpoints = new LatestObjects(endpointsInformer);
     // the Endpoints of a Service with a selector, deleted or edited by someone else, are put back;
     // Endpoints without such a Service are someone else's
-    const managed = (ep: any) => {
-      if (serviceSelector(this.services.get(ep.metadata.namespace, ep.metadata.name))) enqueue(ep);
+    const managed = (ep: KubeObject) => {
+      if (serviceSelector(this.services.get(ep.metadata.namespace, ep.metadata.name!))) enqueue(ep);
     };
     endpointsInformer.on({ update: managed, delete: managed });
     this.ready = Promise.all([this.services.waitForSync(), this.pods.waitForSync(), endpointsInformer.waitForSync()]).then(() => undefined);
@@ -179,7 +183,7 @@ export class EndpointsController implements Controller {
     ) {
       return;
     }
-    const body: any = {
+    const body: Stored<Endpoints> = {
       apiVersion: 'v1',
       kind: 'Endpoints',
       metadata: { name, namespace, ...(Object.keys(labels).length ? { labels } : {}), ...(Object.keys(annotations).length ? { annotations } : {}) },

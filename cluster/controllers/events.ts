@@ -2,6 +2,7 @@
 // object within ten minutes is counted on the existing Event rather than written again, and events wait in
 // a bounded queue drained at a limited rate, dropped when it is full, so a burst of thousands of pods does
 // not double the API writes it costs (client-go's broadcaster drops events the same way).
+import type { KubeObject } from '../../kube/objects';
 import { ApiClient } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { clock, timestamp } from '../clock';
@@ -34,7 +35,7 @@ function timeSuffix(ms: number): string {
 }
 
 interface Pending {
-  obj: any;
+  obj: KubeObject;
   type: string;
   reason: string;
   message: string;
@@ -54,7 +55,7 @@ export class EventRecorder {
   constructor(private readonly client: ApiClient, private readonly source: EventSource) {}
 
   /** type 'Normal' | 'Warning'; reason in CamelCase; message a sentence without a final period, as kubectl shows it. */
-  record(obj: any, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
+  record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
     if (this.queue.length >= QUEUE_LIMIT) {
       this.dropped++;
       return;
@@ -82,7 +83,7 @@ export class EventRecorder {
     step();
   }
 
-  private async write(obj: any, type: string, reason: string, message: string, fieldPath: string | undefined, at: number): Promise<void> {
+  private async write(obj: KubeObject, type: string, reason: string, message: string, fieldPath: string | undefined, at: number): Promise<void> {
     const meta = obj.metadata ?? {};
     const namespace = meta.namespace || 'default';
     const key = `${meta.uid}|${fieldPath ?? ''}|${type}|${reason}|${message}`;

@@ -1,5 +1,6 @@
 // The garbage collector: deletes objects whose owners are gone (background cascade), finishes
 // foreground deletion (dependents first, then the owner) and orphaning (owner references removed).
+import type { KubeObject, OwnerReference } from '../../kube/objects';
 import { ResourceInfo, apiVersionOf } from '../../kube/registry';
 import { ApiClient, resourcePath } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
@@ -8,7 +9,7 @@ import { WorkQueue } from './workQueue';
 
 interface Node {
   info: ResourceInfo;
-  obj: any;
+  obj: KubeObject;
 }
 
 export class GarbageCollector {
@@ -43,7 +44,7 @@ export class GarbageCollector {
     this.queue.stop();
   }
 
-  private observe(info: ResourceInfo, obj: any): void {
+  private observe(info: ResourceInfo, obj: KubeObject): void {
     const uid = obj.metadata?.uid;
     if (!uid) return;
     const prev = this.nodes.get(uid);
@@ -57,7 +58,7 @@ export class GarbageCollector {
     this.queue.add(uid);
   }
 
-  private forget(obj: any): void {
+  private forget(obj: KubeObject): void {
     const uid = obj.metadata?.uid;
     if (!uid) return;
     this.nodes.delete(uid);
@@ -90,16 +91,16 @@ export class GarbageCollector {
   }
 
   private async orphanDependents(n: Node): Promise<void> {
-    const uid = n.obj.metadata.uid;
+    const uid = n.obj.metadata.uid!;
     for (const dep of this.liveDependents(uid)) {
-      const refs = (dep.obj.metadata.ownerReferences ?? []).filter((r: any) => r.uid !== uid);
+      const refs = (dep.obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
       await this.ignoreNotFound(this.client.patch(this.path(dep), { metadata: { ownerReferences: refs.length ? refs : null, uid: dep.obj.metadata.uid } }, 'merge'));
     }
     await this.removeFinalizer(n, 'orphan');
   }
 
   private async deleteDependentsFirst(n: Node): Promise<void> {
-    const deps = this.liveDependents(n.obj.metadata.uid);
+    const deps = this.liveDependents(n.obj.metadata.uid!);
     if (deps.length === 0) {
       await this.removeFinalizer(n, 'foregroundDeletion');
       return;
@@ -121,9 +122,9 @@ export class GarbageCollector {
 
   /** Deletes an object all of whose owners are gone; drops references to owners that are gone. */
   private async checkOwners(n: Node): Promise<void> {
-    const refs: any[] = n.obj.metadata.ownerReferences ?? [];
+    const refs: OwnerReference[] = n.obj.metadata.ownerReferences ?? [];
     if (refs.length === 0 || n.obj.metadata.deletionTimestamp) return;
-    const missing: any[] = [];
+    const missing: OwnerReference[] = [];
     let foregroundOwner = false;
     for (const ref of refs) {
       const owner = this.nodes.get(ref.uid);
@@ -143,7 +144,7 @@ export class GarbageCollector {
     }
   }
 
-  private async ownerGone(ref: any, namespace: string | undefined): Promise<boolean> {
+  private async ownerGone(ref: OwnerReference, namespace: string | undefined): Promise<boolean> {
     const info = this.resources.find((r) => apiVersionOf(r) === ref.apiVersion && r.kind === ref.kind);
     if (!info) return false; // an owner kind we cannot see: leave the dependent alone
     try {

@@ -3,6 +3,11 @@
 // and suspend, and reports status and conditions as Kubernetes 1.34 does. Finished pods are counted through the
 // batch.kubernetes.io/job-tracking finalizer: a pod's uid goes into status.uncountedTerminatedPods, then its
 // finalizer is removed, then it moves into the succeeded or failed count, so no pod is lost or counted twice.
+import type { JobSpec, JobStatus, Job as JobObject } from 'kubernetes-types/batch/v1';
+import type { Live, LivePod as Pod } from './kit/objects';
+
+// a stored Job always has a spec (validation requires the template)
+type Job = Live<JobObject> & { spec: JobSpec };
 import { deepClone, deepEqual } from '../../kube/objects';
 import { resourcePath } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
@@ -16,12 +21,13 @@ import { formatIndexes, parseIndexes, pendingIndexes } from './job/completedInde
 import {
   BACKOFF_LIMIT_EXCEEDED, COMPLETIONS_REACHED, DEADLINE_EXCEEDED, ensureCondition, findCondition, isJobFinished, JobCondition, newCondition,
 } from './job/conditions';
-import { Expectations } from './job/expectations';
-import { LatestWrites } from './job/latest';
+import { Expectations } from './kit/expectations';
+import { isPodActive, isPodReady } from './kit/podReadiness';
+import { LatestObjects } from './kit/latestObjects';
 import { matchPodFailurePolicy } from './job/podFailurePolicy';
 import { podForJob } from './job/podTemplate';
 import {
-  completionIndex, finishedAt, hasTrackingFinalizer, isActive, isPodFailed, isReady, isTerminating, JOB_TRACKING_FINALIZER, removalOrder, restartCount,
+  completionIndex, finishedAt, hasTrackingFinalizer, isPodFailed, isTerminating, JOB_TRACKING_FINALIZER, removalOrder, restartCount,
 } from './job/podState';
 import { TtlAfterFinished } from './job/ttlAfterFinished';
 
@@ -29,12 +35,12 @@ import { TtlAfterFinished } from './job/ttlAfterFinished';
 const MAX_PODS_PER_SYNC = 500;
 const JOB_MANAGER = 'kubernetes.io/job-controller';
 
-function jobRefOf(pod: any): { name: string; uid: string } | undefined {
-  const ref = (pod.metadata?.ownerReferences ?? []).find((r: any) => r?.controller === true);
+function jobRefOf(pod: Pod): { name: string; uid: string } | undefined {
+  const ref = (pod.metadata?.ownerReferences ?? []).find((r) => r?.controller === true);
   return ref && ref.kind === 'Job' && String(ref.apiVersion ?? '').startsWith('batch/') ? ref : undefined;
 }
 
-function podKey(pod: any): string {
+function podKey(pod: Pod): string {
   return `${pod.metadata.namespace}/${pod.metadata.name}`;
 }
 
@@ -57,13 +63,15 @@ export class JobController implements Controller {
   private pods!: Informer;
   private recorder!: EventRecorder;
   private expectations!: Expectations;
+  /** tracking-finalizer removals sent but not yet seen, by Job uid */
+  private finalizerRemovals!: Expectations;
   private queue!: WorkQueue;
   private orphans!: WorkQueue;
   private ttl!: TtlAfterFinished;
   private ready = false;
-  private readonly latest = new LatestWrites();
+  private readonly latest = new LatestObjects();
   /** the pods each Job controls, by Job uid */
-  private readonly podsByJob = new Map<string, Map<string, any>>();
+  private readonly podsByJob = new Map<string, Map<string, Pod>>();
   private readonly backoff = new Map<string, BackoffRecord>();
   private readonly timers = new Map<string, { at: number; timer: Timer }>();
 
@@ -71,6 +79,7 @@ export class JobController implements Controller {
     this.ctx = ctx;
     this.recorder = ctx.recorder('job-controller');
     this.expectations = new Expectations(() => ctx.clock.now());
+    this.finalizerRemovals = new Expectations(() => ctx.clock.now());
     this.jobs = ctx.informers.get('batch', 'jobs');
     this.pods = ctx.informers.pods();
     this.queue = new WorkQueue((key) => this.sync(key), 4);
@@ -104,26 +113,27 @@ export class JobController implements Controller {
 
   // ---- informer events ----
 
-  private jobChanged(job: any): void {
+  private jobChanged(job: Job): void {
     if (!this.ready) return;
     this.queue.add(`${job.metadata.namespace}/${job.metadata.name}`);
     this.ttl.observe(job);
   }
 
-  private jobGone(job: any): void {
+  private jobGone(job: Job): void {
     const key = `${job.metadata.namespace}/${job.metadata.name}`;
     const uid = job.metadata.uid;
     this.timers.get(key)?.timer.cancel();
     this.timers.delete(key);
-    this.latest.forget(key);
+    this.latest.forget(job.metadata.namespace ?? '', job.metadata.name);
     this.expectations.forget(uid);
+    this.finalizerRemovals.forget(uid);
     this.backoff.delete(uid);
     this.ttl.forget(job);
     // pods left behind still carry the tracking finalizer: release them
     for (const p of this.podsByJob.get(uid)?.values() ?? []) if (hasTrackingFinalizer(p)) this.orphans.add(podKey(p));
   }
 
-  private index(pod: any, old?: any): void {
+  private index(pod: Pod, old?: Pod): void {
     const oldRef = old && jobRefOf(old);
     const ref = jobRefOf(pod);
     if (oldRef && oldRef.uid !== ref?.uid) this.podsByJob.get(oldRef.uid)?.delete(podKey(old));
@@ -133,10 +143,10 @@ export class JobController implements Controller {
     m.set(podKey(pod), pod);
   }
 
-  private podChanged(pod: any, old?: any): void {
+  private podChanged(pod: Pod, old?: Pod): void {
     this.index(pod, old);
     const ref = jobRefOf(pod);
-    if (ref) this.expectations.observe(ref.uid, pod, false);
+    if (ref) this.observe(ref.uid, pod, false);
     if (!this.ready) return;
     if (ref) this.queue.add(`${pod.metadata.namespace}/${ref.name}`);
     const oldRef = old && jobRefOf(old);
@@ -144,18 +154,26 @@ export class JobController implements Controller {
     this.checkOrphan(pod);
   }
 
-  private podGone(pod: any): void {
+  /** A pod of this Job was seen in the cache (created, updated or gone): meet what it shows. */
+  private observe(jobUid: string, pod: Pod, gone: boolean): void {
+    const uid = pod.metadata?.uid ?? '';
+    this.expectations.creationObserved(jobUid, pod.metadata?.name ?? '');
+    if (gone || pod.metadata?.deletionTimestamp) this.expectations.deletionObserved(jobUid, uid);
+    if (gone || !hasTrackingFinalizer(pod)) this.finalizerRemovals.deletionObserved(jobUid, uid);
+  }
+
+  private podGone(pod: Pod): void {
     const ref = jobRefOf(pod);
     if (!ref) return;
     const m = this.podsByJob.get(ref.uid);
     m?.delete(podKey(pod));
     if (m && !m.size) this.podsByJob.delete(ref.uid);
-    this.expectations.observe(ref.uid, pod, true);
+    this.observe(ref.uid, pod, true);
     if (this.ready) this.queue.add(`${pod.metadata.namespace}/${ref.name}`);
   }
 
   /** A pod with the tracking finalizer whose Job is gone is nobody's to count: release it. */
-  private checkOrphan(pod: any): void {
+  private checkOrphan(pod: Pod): void {
     if (!hasTrackingFinalizer(pod)) return;
     const ref = jobRefOf(pod);
     const job = ref && this.jobs.get(pod.metadata.namespace, ref.name);
@@ -201,7 +219,7 @@ export class JobController implements Controller {
     const [namespace, name] = key.split('/');
     const cached = this.jobs.get(namespace, name);
     if (!cached) return;
-    const job = deepClone(this.latest.pick(key, cached));
+    const job: Job = deepClone(this.latest.pick(cached));
     // events name their object by kind
     job.apiVersion ??= 'batch/v1';
     job.kind ??= 'Job';
@@ -219,13 +237,13 @@ export class JobController implements Controller {
     const spec = job.spec ?? {};
     const before = deepClone(job.status ?? {});
     const status = (job.status ??= {});
-    const conditions: JobCondition[] = status.conditions ?? [];
+    const conditions = (status.conditions ?? []) as JobCondition[];
     const indexed = spec.completionMode === 'Indexed';
     const completions: number | undefined = typeof spec.completions === 'number' ? spec.completions : undefined;
     const backoffLimit: number = typeof spec.backoffLimit === 'number' ? spec.backoffLimit : 6;
     const suspended = spec.suspend === true;
     const satisfied = this.expectations.satisfied(uid);
-    const rmExpected = this.expectations.finalizerRemovals(uid);
+    const rmExpected = this.finalizerRemovals.pendingDeletions(uid);
 
     // An interim condition written earlier decides the outcome; only the terminal condition is left to add.
     let finished: JobCondition | undefined;
@@ -235,7 +253,7 @@ export class JobController implements Controller {
     else if (criteria?.status === 'True') finished = newCondition('Complete', 'True', criteria.reason ?? '', criteria.message ?? '', now);
     // with a podFailurePolicy a failed pod may not count (Ignore) or may fail the Job at once (FailJob)
     const policy = spec.podFailurePolicy;
-    const counts = (p: any) => !policy || matchPodFailurePolicy(policy, p).count;
+    const counts = (p: Pod) => !policy || matchPodFailurePolicy(policy, p).count;
     if (!finished && policy) {
       for (const p of pods) {
         const message = isPodFailed(p, job) ? matchPodFailurePolicy(policy, p).failJobMessage : undefined;
@@ -245,10 +263,10 @@ export class JobController implements Controller {
       }
     }
 
-    let activePods = pods.filter(isActive);
+    let activePods = pods.filter(isPodActive);
     const tally: Tally = {
       active: activePods.length,
-      ready: activePods.filter(isReady).length,
+      ready: activePods.filter(isPodReady).length,
       terminating: pods.filter(isTerminating).length,
       succeeded: 0,
       failed: 0,
@@ -258,7 +276,7 @@ export class JobController implements Controller {
     };
 
     // What the counts will be once the pods finished since the last pass are counted.
-    const untracked = (p: any) => hasTrackingFinalizer(p) && !rmExpected.has(p.metadata.uid);
+    const untracked = (p: Pod) => hasTrackingFinalizer(p) && !rmExpected.has(p.metadata.uid);
     const newlyCompleted = new Set<number>();
     const succeededTimes: number[] = [];
     const failedTimes: number[] = [];
@@ -326,7 +344,7 @@ export class JobController implements Controller {
 
     // Count finished pods: into uncountedTerminatedPods first, finalizers removed after that is written.
     const successful = finished?.type === 'SuccessCriteriaMet' || finished?.type === 'Complete';
-    const toRelease: any[] = [];
+    const toRelease: Pod[] = [];
     let needsFlush = false;
     for (const p of pods) {
       if (!untracked(p) || toRelease.length >= MAX_PODS_PER_SYNC) continue;
@@ -406,13 +424,13 @@ export class JobController implements Controller {
   }
 
   /** For restartPolicy OnFailure the back-off limit counts container restarts of pods still running. */
-  private pastBackoffLimitOnFailure(job: any, pods: any[], limit: number): boolean {
+  private pastBackoffLimitOnFailure(job: Job, pods: Pod[], limit: number): boolean {
     if (job.spec?.template?.spec?.restartPolicy !== 'OnFailure') return false;
     const restarts = pods.reduce((n, p) => n + restartCount(p), 0);
     return limit === 0 ? restarts > 0 : restarts >= limit;
   }
 
-  private pastActiveDeadline(job: any, now: number): boolean {
+  private pastActiveDeadline(job: Job, now: number): boolean {
     const ads = job.spec?.activeDeadlineSeconds;
     if (typeof ads !== 'number' || !job.status?.startTime || job.spec?.suspend === true) return false;
     return now - Date.parse(job.status.startTime) >= ads * 1000;
@@ -420,7 +438,7 @@ export class JobController implements Controller {
 
   /** Creates or deletes pods so the wanted number runs; one or the other per pass, deletion first. */
   private async manage(
-    key: string, job: any, activePods: any[], tally: Tally, succeeded: number, newlyCompleted: Set<number>, backoff: BackoffRecord,
+    key: string, job: Job, activePods: Pod[], tally: Tally, succeeded: number, newlyCompleted: Set<number>, backoff: BackoffRecord,
   ): Promise<void> {
     const spec = job.spec ?? {};
     if (spec.suspend === true) {
@@ -438,13 +456,13 @@ export class JobController implements Controller {
     else wantActive = Math.max(0, Math.min(parallelism, completions - succeeded));
 
     // Indexed pods with a missing, out of range, completed or duplicate index go first.
-    const remove: any[] = [];
+    const remove: Pod[] = [];
     let left = activePods;
     const held = new Set<number>();
     if (indexed) {
       left = [];
       const done = new Set([...tally.completed, ...newlyCompleted]);
-      const byIndex = new Map<number, any[]>();
+      const byIndex = new Map<number, Pod[]>();
       for (const p of activePods) {
         const ix = completionIndex(p);
         if (ix === undefined || ix >= (completions ?? 0) || done.has(ix)) remove.push(p);
@@ -499,7 +517,7 @@ export class JobController implements Controller {
     }
   }
 
-  private async createPod(job: any, index?: number): Promise<void> {
+  private async createPod(job: Job, index?: number): Promise<void> {
     const ns = job.metadata.namespace;
     const created = await this.ctx.client.create(resourcePath(this.pods.info, ns), podForJob(job, index));
     // the watch may already have delivered it; otherwise wait for it before counting pods again
@@ -511,7 +529,7 @@ export class JobController implements Controller {
    * Deletes pods. releaseFirst removes their tracking finalizer before (pods removed by scaling down or suspending
    * are not failures); otherwise the finalizer stays, so the pods are counted as failed.
    */
-  private async deletePods(job: any, pods: any[], releaseFirst: boolean): Promise<{ deleted: number; deletedReady: number }> {
+  private async deletePods(job: Job, pods: Pod[], releaseFirst: boolean): Promise<{ deleted: number; deletedReady: number }> {
     const uid = job.metadata.uid;
     let deleted = 0;
     let deletedReady = 0;
@@ -531,14 +549,14 @@ export class JobController implements Controller {
         }
       }
       deleted++;
-      if (isReady(p)) deletedReady++;
+      if (isPodReady(p)) deletedReady++;
     }));
     if (firstError) throw firstError;
     return { deleted, deletedReady };
   }
 
   /** Removes the tracking finalizer; returns the uids of pods that no longer have it (removed now, or gone). */
-  private async removeFinalizers(jobUid: string, pods: any[], strict = false): Promise<Set<string>> {
+  private async removeFinalizers(jobUid: string, pods: Pod[], strict = false): Promise<Set<string>> {
     const released = new Set<string>();
     let firstError: unknown;
     await Promise.all(pods.map(async (p) => {
@@ -550,7 +568,7 @@ export class JobController implements Controller {
       const path = resourcePath(this.pods.info, p.metadata.namespace, p.metadata.name);
       // test-and-remove: the finalizer list may have changed since the cache saw it; the last one takes the
       // whole list with it, as an empty list is not written back
-      const only = p.metadata.finalizers.length === 1;
+      const only = p.metadata.finalizers!.length === 1; // i >= 0 above: the list exists
       const patch = [
         { op: 'test', path: '/metadata/uid', value: p.metadata.uid },
         only
@@ -583,7 +601,7 @@ export class JobController implements Controller {
       }
       released.add(p.metadata.uid);
       const seen = this.pods.get(p.metadata.namespace, p.metadata.name);
-      if (jobUid && seen && seen.metadata.uid === p.metadata.uid && hasTrackingFinalizer(seen)) this.expectations.expectFinalizerRemoval(jobUid, p.metadata.uid);
+      if (jobUid && seen && seen.metadata.uid === p.metadata.uid && hasTrackingFinalizer(seen)) this.finalizerRemovals.expectDeletion(jobUid, p.metadata.uid);
     }));
     if (firstError && strict) throw firstError;
     if (firstError) this.queueRetry(pods);
@@ -591,16 +609,16 @@ export class JobController implements Controller {
   }
 
   /** Finalizer removals that failed are tried again by syncing the Jobs concerned shortly. */
-  private queueRetry(pods: any[]): void {
+  private queueRetry(pods: Pod[]): void {
     for (const p of pods) {
       const ref = jobRefOf(p);
       if (ref) this.syncAfter(`${p.metadata.namespace}/${ref.name}`, 1000);
     }
   }
 
-  private render(job: any, t: Tally, indexed: boolean, conditions: JobCondition[]): void {
-    const s = job.status;
-    const setCount = (field: string, n: number) => {
+  private render(job: Job, t: Tally, indexed: boolean, conditions: JobCondition[]): void {
+    const s: JobStatus = (job.status ??= {});
+    const setCount = (field: 'active' | 'succeeded' | 'failed', n: number) => {
       if (n > 0) s[field] = n;
       else delete s[field];
     };
@@ -622,10 +640,10 @@ export class JobController implements Controller {
     else delete s.conditions;
   }
 
-  private async writeStatus(key: string, job: any): Promise<void> {
+  private async writeStatus(key: string, job: Job): Promise<void> {
     const { namespace, name } = job.metadata;
     const updated = await this.ctx.client.update(resourcePath(this.jobs.info, namespace, name, 'status'), job);
     job.metadata.resourceVersion = updated.metadata.resourceVersion;
-    this.latest.remember(key, updated);
+    this.latest.observed(updated);
   }
 }

@@ -1,5 +1,6 @@
 // The namespace controller: a namespace being deleted has its content deleted, then its "kubernetes"
 // finalizer removed (PUT namespaces/<name>/finalize), after which the API server removes it.
+import type { KubeObject } from '../../kube/objects';
 import { ResourceInfo } from '../../kube/registry';
 import { ApiClient, resourcePath } from '../../kubeclient/apiClient';
 import { Informer } from '../../kubeclient/informer';
@@ -14,7 +15,7 @@ export class NamespaceController {
     const ns = resources().find((r) => r.group === '' && r.plural === 'namespaces')!;
     this.informer = new Informer(client, ns);
     this.queue = new WorkQueue((name) => this.sync(name), 2);
-    const check = (o: any) => o.metadata?.deletionTimestamp && this.queue.add(o.metadata.name);
+    const check = (o: KubeObject) => o.metadata?.deletionTimestamp && this.queue.add(o.metadata.name!);
     this.informer.on({ add: check, update: check });
   }
 

@@ -14,6 +14,12 @@
 // - A volume whose claim is gone is Released; with reclaimPolicy Delete a provisioned volume is removed
 //   with its folder (only a folder the provisioner made for it; anything else fails with VolumeFailedDelete),
 //   with Retain it stays Released.
+import type {
+  ObjectReference, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimStatus, PersistentVolumeSpec, PersistentVolumeStatus,
+  Pod as PodObject, Volume as PodVolume,
+} from 'kubernetes-types/core/v1';
+import type { StorageClass as StorageClassObject } from 'kubernetes-types/storage/v1';
+import type { Stored } from './kit/objects';
 import { resourcePath } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
@@ -22,7 +28,7 @@ import { ResourceInfo } from '../../kube/registry';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { HostpathVolumes } from './hostpathVolumes';
-import { LatestObjects } from './latestObjects';
+import { LatestObjects } from './kit/latestObjects';
 import { WorkQueue } from './workQueue';
 
 export const HOSTPATH_PROVISIONER = 'slipway.dev/hostpath';
@@ -46,16 +52,21 @@ export function storageBytes(q: unknown): number {
   return Number(m[1]) * UNITS[m[2]];
 }
 
-const className = (o: any): string => o?.spec?.storageClassName ?? '';
-const isDefaultClass = (sc: any) => DEFAULT_CLASS_ANNOTATIONS.some((a) => sc?.metadata?.annotations?.[a] === 'true');
+const className = (o: Claim | Volume): string => o?.spec?.storageClassName ?? '';
+const isDefaultClass = (sc: StorageClass) => DEFAULT_CLASS_ANNOTATIONS.some((a) => sc?.metadata?.annotations?.[a] === 'true');
+
+type Claim = Stored<PersistentVolumeClaim>;
+type Volume = Stored<PersistentVolume>;
+type Pod = Stored<PodObject>;
+type StorageClass = Stored<StorageClassObject>;
 
 export class PersistentVolumeController implements Controller {
   readonly name = 'persistentvolume-controller';
   private queue?: WorkQueue;
   private ctx!: ControllerContext;
   private events!: EventRecorder;
-  private claims!: LatestObjects;
-  private volumes!: LatestObjects;
+  private claims!: LatestObjects<Claim>;
+  private volumes!: LatestObjects<Volume>;
   private classes!: Informer;
   private pods!: Informer;
   private nodes!: Informer;
@@ -81,8 +92,8 @@ export class PersistentVolumeController implements Controller {
     const claimKey = (ns: string, name: string) => queue.add(`claim:${ns}/${name}`);
     const volumeKey = (name: string) => queue.add(`volume:${name}`);
     claimInformer.on({
-      add: (c) => claimKey(c.metadata.namespace, c.metadata.name),
-      update: (c) => claimKey(c.metadata.namespace, c.metadata.name),
+      add: (c) => claimKey(c.metadata.namespace ?? '', c.metadata.name),
+      update: (c) => claimKey(c.metadata.namespace ?? '', c.metadata.name),
       delete: (c) => {
         // the volume it held is released
         if (c.spec?.volumeName) volumeKey(c.spec.volumeName);
@@ -101,21 +112,21 @@ export class PersistentVolumeController implements Controller {
     });
     // a class that appears may be what pending claims wait for (their class, or a default for classless ones)
     const pendingClaims = () => {
-      for (const c of this.claims.values()) if (!c.spec?.volumeName) claimKey(c.metadata.namespace, c.metadata.name);
+      for (const c of this.claims.values()) if (!c.spec?.volumeName) claimKey(c.metadata.namespace ?? '', c.metadata.name);
     };
     this.classes.on({ add: pendingClaims, update: pendingClaims });
     // a pod placed on a node is the first consumer WaitForFirstConsumer claims wait for
-    const podPlaced = (pod: any, old?: any) => {
+    const podPlaced = (pod: Pod, old?: Pod) => {
       if (!pod.spec?.nodeName || old?.spec?.nodeName) return;
       for (const v of pod.spec.volumes ?? []) {
         const claim = v?.persistentVolumeClaim?.claimName;
-        if (claim) claimKey(pod.metadata.namespace, claim);
+        if (claim) claimKey(pod.metadata.namespace!, claim);
       }
     };
     this.pods.on({ add: (p) => podPlaced(p), update: (p, old) => podPlaced(p, old) });
     this.ready = Promise.all([claimInformer, volumeInformer, this.classes].map((i) => i.waitForSync())).then(() => undefined);
     await this.ready;
-    for (const c of this.claims.values()) claimKey(c.metadata.namespace, c.metadata.name);
+    for (const c of this.claims.values()) claimKey(c.metadata.namespace ?? '', c.metadata.name);
     for (const v of this.volumes.values()) volumeKey(v.metadata.name);
   }
 
@@ -123,7 +134,7 @@ export class PersistentVolumeController implements Controller {
     this.queue?.stop();
   }
 
-  private record(obj: any, type: 'Normal' | 'Warning', reason: string, message: string): void {
+  private record(obj: Claim | Volume, type: 'Normal' | 'Warning', reason: string, message: string): void {
     const kind = obj.metadata?.namespace ? 'PersistentVolumeClaim' : 'PersistentVolume';
     this.events.record({ apiVersion: 'v1', kind, ...obj }, type, reason, message);
   }
@@ -143,7 +154,7 @@ export class PersistentVolumeController implements Controller {
 
   // ---- claims
 
-  private async syncClaim(claim: any): Promise<void> {
+  private async syncClaim(claim: Claim): Promise<void> {
     const volumeName = claim.spec?.volumeName;
     if (volumeName) {
       const volume = this.volumes.get('', volumeName);
@@ -215,22 +226,22 @@ export class PersistentVolumeController implements Controller {
 
   /** The node of a pod that uses the claim, for claims that wait for their first consumer. */
   /** The node a claim of a WaitForFirstConsumer class was provisioned for, if it has one. */
-  private waitingNode(claim: any): string | undefined {
+  private waitingNode(claim: Claim): string | undefined {
     const sc = this.classes.get(undefined, className(claim));
     if (sc?.volumeBindingMode !== 'WaitForFirstConsumer') return undefined;
     return claim.metadata.annotations?.[ANN_SELECTED_NODE] ?? this.consumerNode(claim);
   }
 
-  private consumerNode(claim: any): string | undefined {
+  private consumerNode(claim: Claim): string | undefined {
     for (const pod of this.pods.list()) {
       if (pod.metadata?.namespace !== claim.metadata.namespace || !pod.spec?.nodeName) continue;
-      if ((pod.spec.volumes ?? []).some((v: any) => v?.persistentVolumeClaim?.claimName === claim.metadata.name)) return pod.spec.nodeName;
+      if ((pod.spec.volumes ?? []).some((v: PodVolume) => v?.persistentVolumeClaim?.claimName === claim.metadata.name)) return pod.spec.nodeName;
     }
     return undefined;
   }
 
   /** The available volume that best fits the claim: one reserved for it first, then the smallest. */
-  private findVolume(claim: any): any | undefined {
+  private findVolume(claim: Claim): Volume | undefined {
     const want = storageBytes(claim.spec?.resources?.requests?.storage);
     const modes: string[] = claim.spec?.accessModes ?? [];
     const mode = claim.spec?.volumeMode ?? 'Filesystem';
@@ -240,7 +251,7 @@ export class PersistentVolumeController implements Controller {
     } catch {
       return undefined;
     }
-    let best: any;
+    let best: Volume | undefined;
     for (const v of this.volumes.values()) {
       if (v.metadata.deletionTimestamp) continue;
       const ref = v.spec?.claimRef;
@@ -260,12 +271,12 @@ export class PersistentVolumeController implements Controller {
     return best;
   }
 
-  private async provision(claim: any, sc: any, node: string | undefined): Promise<void> {
+  private async provision(claim: Claim, sc: StorageClass, node: string | undefined): Promise<void> {
     const name = `pvc-${claim.metadata.uid}`;
     const existing = this.volumes.get('', name);
     if (existing) {
       // made before a restart that came between creating it and recording its UID in the folder
-      this.folders.adopt(name, existing.metadata.uid, existing.spec?.hostPath?.path);
+      this.folders.adopt(name, existing.metadata.uid!, existing.spec?.hostPath?.path);
       await this.bind(existing, claim);
       return;
     }
@@ -282,12 +293,12 @@ export class PersistentVolumeController implements Controller {
       this.record(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${sc.metadata.name}": ${(e as Error).message}`);
       throw e;
     }
-    const spec: any = {
-      capacity: { storage: claim.spec.resources.requests.storage },
-      accessModes: claim.spec.accessModes,
+    const spec: PersistentVolumeSpec = {
+      capacity: { storage: claim.spec!.resources!.requests!.storage },
+      accessModes: claim.spec!.accessModes,
       persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? 'Delete',
       storageClassName: sc.metadata.name,
-      volumeMode: claim.spec.volumeMode ?? 'Filesystem',
+      volumeMode: claim.spec!.volumeMode ?? 'Filesystem',
       hostPath: { path: folder, type: 'DirectoryOrCreate' },
       claimRef: this.claimRef(claim),
     };
@@ -296,7 +307,7 @@ export class PersistentVolumeController implements Controller {
       const hostname = this.nodes.get(undefined, node)?.metadata?.labels?.['kubernetes.io/hostname'] ?? node;
       spec.nodeAffinity = { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [hostname] }] }] } };
     }
-    let volume: any;
+    let volume: Volume;
     try {
       volume = await this.ctx.client.create(resourcePath(this.volumeInfo), {
         apiVersion: 'v1',
@@ -308,13 +319,13 @@ export class PersistentVolumeController implements Controller {
       if (!(e instanceof KubeApiError && e.status === 409)) throw e;
       volume = await this.ctx.client.get(resourcePath(this.volumeInfo, undefined, name));
     }
-    this.folders.adopt(name, volume.metadata.uid, volume.spec?.hostPath?.path);
+    this.folders.adopt(name, volume.metadata.uid!, volume.spec?.hostPath?.path);
     this.volumes.observed(volume);
     this.record(claim, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${name} using ${HOSTPATH_PROVISIONER}`);
     await this.bind(volume, claim, node);
   }
 
-  private claimRef(claim: any): any {
+  private claimRef(claim: Claim): ObjectReference {
     return {
       kind: 'PersistentVolumeClaim',
       namespace: claim.metadata.namespace,
@@ -326,7 +337,7 @@ export class PersistentVolumeController implements Controller {
   }
 
   /** Writes both sides of a binding, each step only if it is not done yet, so a retry picks up where it stopped. */
-  private async bind(volume: any, claim: any, selectedNode?: string): Promise<void> {
+  private async bind(volume: Volume, claim: Claim, selectedNode?: string): Promise<void> {
     const ref = volume.spec?.claimRef;
     if (!ref || ref.uid !== claim.metadata.uid) {
       const annotations = { ...(volume.metadata.annotations ?? {}) };
@@ -366,7 +377,7 @@ export class PersistentVolumeController implements Controller {
     }
   }
 
-  private async setClaimStatus(claim: any, status: any): Promise<void> {
+  private async setClaimStatus(claim: Claim, status: PersistentVolumeClaimStatus): Promise<void> {
     const updated = await this.ctx.client.update(resourcePath(this.claimInfo, claim.metadata.namespace, claim.metadata.name, 'status'), {
       ...claim,
       status: { ...(claim.status ?? {}), ...status },
@@ -376,18 +387,19 @@ export class PersistentVolumeController implements Controller {
 
   // ---- volumes
 
-  private async syncVolume(volume: any): Promise<void> {
+  private async syncVolume(volume: Volume): Promise<void> {
     const ref = volume.spec?.claimRef;
     if (!ref?.name) {
       if (volume.status?.phase !== 'Available' && !volume.metadata.deletionTimestamp) await this.setVolumePhase(volume, 'Available');
       return;
     }
-    let claim = this.claims.get(ref.namespace, ref.name);
+    let claim = this.claims.get(ref.namespace ?? '', ref.name ?? '');
     if (!claim || (ref.uid && claim.metadata.uid !== ref.uid)) {
       // the cache may lag behind: ask the API server before releasing anything
       try {
-        claim = await this.ctx.client.get(resourcePath(this.claimInfo, ref.namespace, ref.name));
-        this.claims.observed(claim);
+        const fresh: Claim = await this.ctx.client.get(resourcePath(this.claimInfo, ref.namespace, ref.name));
+        this.claims.observed(fresh);
+        claim = fresh;
       } catch (e) {
         if (!(e instanceof KubeApiError && e.status === 404)) throw e;
         claim = undefined;
@@ -421,7 +433,7 @@ export class PersistentVolumeController implements Controller {
   }
 
   /** The claim of a volume is gone: Released, then deleted, kept or failed by its reclaim policy. */
-  private async reclaim(volume: any): Promise<void> {
+  private async reclaim(volume: Volume): Promise<void> {
     const phase = volume.status?.phase;
     if (phase === 'Failed') return;
     if (phase !== 'Released') volume = await this.setVolumePhase(volume, 'Released');
@@ -429,7 +441,7 @@ export class PersistentVolumeController implements Controller {
     if (policy === 'Retain' || volume.metadata.deletionTimestamp) return;
     if (policy === 'Delete' && volume.metadata.annotations?.[ANN_PROVISIONED_BY] === HOSTPATH_PROVISIONER) {
       const { name, uid } = volume.metadata;
-      const refused = this.folders.remove({ name, uid, hostPath: volume.spec?.hostPath?.path });
+      const refused = this.folders.remove({ name, uid: uid!, hostPath: volume.spec?.hostPath?.path });
       if (refused) {
         // the folder stays; so does the volume, Failed, as Kubernetes leaves a volume its deleter failed on
         const why = `refusing to delete the folder of volume "${volume.metadata.name}": ${refused}`;
@@ -452,8 +464,8 @@ export class PersistentVolumeController implements Controller {
     this.record(volume, 'Warning', policy === 'Delete' ? 'VolumeFailedDelete' : 'VolumeFailedRecycle', why);
   }
 
-  private async setVolumePhase(volume: any, phase: string, message?: string): Promise<any> {
-    const status: any = { ...(volume.status ?? {}), phase };
+  private async setVolumePhase(volume: Volume, phase: string, message?: string): Promise<Volume> {
+    const status: PersistentVolumeStatus = { ...(volume.status ?? {}), phase };
     if (message) status.message = message;
     else delete status.message;
     const updated = await this.ctx.client.update(resourcePath(this.volumeInfo, undefined, volume.metadata.name, 'status'), { ...volume, status });

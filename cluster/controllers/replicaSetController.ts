@@ -4,19 +4,23 @@
 // cache (expectations), and reports replicas, fullyLabeledReplicas, readyReplicas, availableReplicas
 // (Ready for minReadySeconds) and a ReplicaFailure condition when it cannot create or delete.
 import { matchesLabels, selectorFromMap, specSelector } from '../../kube/labelSelector';
-import { deepEqual, keyOf, splitKey } from '../../kube/objects';
+import type { ReplicaSetStatus } from 'kubernetes-types/apps/v1';
+import { OwnerReference, controllerOf, deepEqual, keyOf, splitKey } from '../../kube/objects';
 import { resourcePath } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
 import { timestamp } from '../clock';
 import { Controller, ControllerContext } from './controllerContext';
-import { claim } from './deployment/claims';
+import { isNamespaceTerminating } from './kit/apiErrors';
+import { claimObjects, controllerRef, recheckOwner } from './kit/claims';
 import { REPLICA_FAILURE } from './deployment/conditions';
 import { SpamFilteredRecorder } from './deployment/eventFilter';
-import { Expectations } from './deployment/expectations';
-import { OwnerIndex, controllerUid } from './deployment/ownerIndex';
-import { podsToDelete } from './deployment/podRanking';
-import { isPodActive, isPodAvailable, isPodReady, podFromTemplate } from './deployment/pods';
+import { Expectations } from './kit/expectations';
+import { OwnerIndex, controllerUid } from './kit/ownerIndex';
+import type { Pod, ReplicaSet } from './kit/objects';
+import { podsToDelete } from './replicaset/podRanking';
+import { isPodActive, isPodAvailable, isPodReady } from './kit/podReadiness';
+import { podFromTemplate } from './kit/podTemplate';
 import { WorkQueue } from './workQueue';
 import { copyJson } from '../../kube/copyJson';
 
@@ -49,8 +53,8 @@ export class ReplicaSetController implements Controller {
   private ctx!: ControllerContext;
   private rss!: Informer;
   private podInformer!: Informer;
-  private readonly pods = new OwnerIndex();
-  private readonly rsIndex = new OwnerIndex();
+  private readonly pods = new OwnerIndex<Pod>();
+  private readonly rsIndex = new OwnerIndex<ReplicaSet>();
   private queue!: WorkQueue;
   private expectations!: Expectations;
   private recorder!: SpamFilteredRecorder;
@@ -60,7 +64,7 @@ export class ReplicaSetController implements Controller {
 
   async start(ctx: ControllerContext): Promise<void> {
     this.ctx = ctx;
-    this.expectations = new Expectations(ctx.clock);
+    this.expectations = new Expectations(() => ctx.clock.now());
     this.recorder = new SpamFilteredRecorder(ctx.recorder('replicaset-controller'), ctx.clock);
     this.queue = new WorkQueue((key) => this.sync(key), WORKERS);
     this.rss = ctx.informers.get('apps', 'replicasets');
@@ -88,7 +92,7 @@ export class ReplicaSetController implements Controller {
     this.queue?.stop();
   }
 
-  private rsChanged(rs: any): void {
+  private rsChanged(rs: ReplicaSet): void {
     this.rsIndex.upsert(rs);
     this.queue.add(keyOf(rs));
   }
@@ -96,20 +100,17 @@ export class ReplicaSetController implements Controller {
   // --- pod events ---------------------------------------------------------------------------------
 
   /** The ReplicaSet a controller reference points at, if it exists with that UID. */
-  private resolve(ns: string, ref: any): any {
+  private resolve(ns: string | undefined, ref: OwnerReference | undefined): ReplicaSet | undefined {
     if (!ref || ref.kind !== 'ReplicaSet' || !String(ref.apiVersion).startsWith('apps/')) return undefined;
-    const rs = this.rss.get(ns, ref.name);
+    const rs: ReplicaSet | undefined = this.rss.get(ns, ref.name);
     return rs?.metadata.uid === ref.uid ? rs : undefined;
   }
 
-  private controllerRefOf(pod: any): any {
-    return (pod.metadata?.ownerReferences as any[] | undefined)?.find((r) => r.controller === true);
-  }
 
   /** ReplicaSets of the pod's namespace whose selector matches it: candidates to adopt an orphan. */
-  private matchingReplicaSets(pod: any): any[] {
-    const out: any[] = [];
-    for (const rs of this.rss.list()) {
+  private matchingReplicaSets(pod: Pod): ReplicaSet[] {
+    const out: ReplicaSet[] = [];
+    for (const rs of this.rss.list() as ReplicaSet[]) {
       if (rs.metadata.namespace !== pod.metadata.namespace) continue;
       const sel = specSelector(rs);
       if (sel && !sel.nothing && sel.requirements.length && matchesLabels(sel, pod.metadata.labels)) out.push(rs);
@@ -117,14 +118,14 @@ export class ReplicaSetController implements Controller {
     return out;
   }
 
-  private podAdded(pod: any): void {
+  private podAdded(pod: Pod): void {
     this.pods.upsert(pod);
     if (pod.metadata.deletionTimestamp) {
       // seen for the first time while being deleted (a restart): count it as gone
       this.podGone(pod);
       return;
     }
-    const ref = this.controllerRefOf(pod);
+    const ref = controllerOf(pod);
     if (ref) {
       const rs = this.resolve(pod.metadata.namespace, ref);
       if (!rs) return;
@@ -135,7 +136,7 @@ export class ReplicaSetController implements Controller {
     for (const rs of this.matchingReplicaSets(pod)) this.queue.add(keyOf(rs));
   }
 
-  private podUpdated(pod: any, old: any): void {
+  private podUpdated(pod: Pod, old: Pod): void {
     this.pods.upsert(pod);
     const labelsChanged = !deepEqual(pod.metadata.labels ?? {}, old.metadata.labels ?? {});
     if (pod.metadata.deletionTimestamp) {
@@ -143,8 +144,8 @@ export class ReplicaSetController implements Controller {
       if (labelsChanged) this.podGone(old);
       return;
     }
-    const ref = this.controllerRefOf(pod);
-    const oldRef = this.controllerRefOf(old);
+    const ref = controllerOf(pod);
+    const oldRef = controllerOf(old);
     const refChanged = ref?.uid !== oldRef?.uid;
     if (refChanged && oldRef) {
       const rs = this.resolve(pod.metadata.namespace, oldRef);
@@ -162,13 +163,13 @@ export class ReplicaSetController implements Controller {
     if (labelsChanged || refChanged) for (const rs of this.matchingReplicaSets(pod)) this.queue.add(keyOf(rs));
   }
 
-  private podDeleted(pod: any): void {
+  private podDeleted(pod: Pod): void {
     this.pods.remove(pod);
     this.podGone(pod);
   }
 
-  private podGone(pod: any): void {
-    const rs = this.resolve(pod.metadata.namespace, this.controllerRefOf(pod));
+  private podGone(pod: Pod): void {
+    const rs = this.resolve(pod.metadata.namespace, controllerOf(pod));
     if (!rs) return;
     this.expectations.deletionObserved(keyOf(rs), keyOf(pod));
     this.queue.add(keyOf(rs));
@@ -190,17 +191,14 @@ export class ReplicaSetController implements Controller {
     if (!selector) return;
     const candidates = [...this.pods.ownedBy(rs.metadata.uid), ...this.pods.orphansIn(ns)].filter(isPodActive);
     const podInfo = this.podInformer.info;
-    const pods = await claim(
-      {
-        client: this.ctx.client,
-        owner: rs,
-        ownerKind: RS_KIND,
-        ownerPath: resourcePath(this.rss.info, ns, name),
-        pathOf: (p) => resourcePath(podInfo, ns, p.metadata.name),
-        matches: (p) => !selector.nothing && matchesLabels(selector, p.metadata.labels),
-      },
-      candidates,
-    );
+    const pods = await claimObjects(candidates, {
+      client: this.ctx.client,
+      owner: rs,
+      ownerRef: controllerRef(rs, RS_KIND),
+      path: (p) => resourcePath(podInfo, ns, p.metadata.name),
+      matches: (p) => matchesLabels(selector, p.metadata.labels),
+      canAdopt: recheckOwner(this.ctx.client, resourcePath(this.rss.info, ns, name), rs.metadata.uid),
+    });
     let manageError: unknown;
     if (needsSync && !rs.metadata.deletionTimestamp) {
       try {
@@ -219,9 +217,9 @@ export class ReplicaSetController implements Controller {
     if (manageError) throw manageError;
   }
 
-  private async manageReplicas(key: string, rs: any, pods: any[]): Promise<void> {
+  private async manageReplicas(key: string, rs: ReplicaSet, pods: Pod[]): Promise<void> {
     const diff = pods.length - (rs.spec?.replicas ?? 0);
-    const ns = rs.metadata.namespace;
+    const ns = rs.metadata.namespace ?? '';
     const podInfo = this.podInformer.info;
     const rsObj = { ...RS_KIND, ...rs };
     if (diff < 0) {
@@ -231,11 +229,11 @@ export class ReplicaSetController implements Controller {
       let skipped = 0;
       const { successes, error } = await slowStartBatch(n, async () => {
         try {
-          const pod = await this.ctx.client.create(path, podFromTemplate(rs.spec.template, rs, RS_KIND));
+          const pod = await this.ctx.client.create(path, podFromTemplate(rs.spec?.template, rs, RS_KIND));
           this.recorder.record(rsObj, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
         } catch (e) {
           // a namespace being deleted takes no new pods; that is not this ReplicaSet's failure
-          if (e instanceof KubeApiError && e.body?.details?.causes?.some((c: any) => c.reason === 'NamespaceTerminating')) {
+          if (e instanceof KubeApiError && isNamespaceTerminating(e)) {
             skipped++;
             return;
           }
@@ -272,14 +270,14 @@ export class ReplicaSetController implements Controller {
   }
 
   /** getIndirectlyRelatedPods: the pods of every ReplicaSet with the same owner (this one's included). */
-  private relatedPods(rs: any): any[] {
+  private relatedPods(rs: ReplicaSet): Pod[] {
     const owner = controllerUid(rs);
-    if (!owner) return this.pods.ownedBy(rs.metadata.uid);
-    return this.rsIndex.ownedBy(owner).flatMap((s) => this.pods.ownedBy(s.metadata.uid));
+    if (!owner) return this.pods.ownedBy(rs.metadata.uid!);
+    return this.rsIndex.ownedBy(owner).flatMap((s) => this.pods.ownedBy(s.metadata.uid!));
   }
 
-  private calculateStatus(rs: any, pods: any[], manageError: unknown): any {
-    const status: any = copyJson(rs.status ?? {});
+  private calculateStatus(rs: ReplicaSet, pods: Pod[], manageError: unknown): ReplicaSetStatus {
+    const status: ReplicaSetStatus = copyJson(rs.status ?? ({} as ReplicaSetStatus));
     const template = selectorFromMap(rs.spec?.template?.metadata?.labels ?? {});
     const minReady = rs.spec?.minReadySeconds ?? 0;
     const now = this.ctx.clock.now();
@@ -293,21 +291,21 @@ export class ReplicaSetController implements Controller {
         if (isPodAvailable(p, minReady, now)) available++;
       }
     }
-    const failure = (status.conditions as any[] | undefined)?.find((c) => c.type === REPLICA_FAILURE);
+    const failure = status.conditions?.find((c) => c.type === REPLICA_FAILURE);
     if (manageError && !failure) {
       const diff = pods.length - (rs.spec?.replicas ?? 0);
       const reason = diff < 0 ? 'FailedCreate' : diff > 0 ? 'FailedDelete' : '';
       status.conditions = [
-        ...((status.conditions as any[] | undefined) ?? []).filter((c) => c.type !== REPLICA_FAILURE),
+        ...(status.conditions ?? []).filter((c) => c.type !== REPLICA_FAILURE),
         { type: REPLICA_FAILURE, status: 'True', lastTransitionTime: timestamp(now), reason, message: errorText(manageError) },
       ];
     } else if (!manageError && failure) {
-      status.conditions = (status.conditions as any[]).filter((c) => c.type !== REPLICA_FAILURE);
+      status.conditions = (status.conditions ?? []).filter((c) => c.type !== REPLICA_FAILURE);
       if (!status.conditions.length) delete status.conditions;
     }
     status.replicas = pods.length;
     // Go's omitempty: zero counts are left out
-    const put = (k: string, n: number) => (n ? (status[k] = n) : delete status[k]);
+    const put = (k: 'fullyLabeledReplicas' | 'readyReplicas' | 'availableReplicas', n: number) => (n ? (status[k] = n) : delete status[k]);
     put('fullyLabeledReplicas', fullyLabeled);
     put('readyReplicas', ready);
     put('availableReplicas', available);
@@ -315,11 +313,12 @@ export class ReplicaSetController implements Controller {
   }
 
   /** updateReplicaSetStatus: writes only what changed; retries once on a conflict with a fresh copy. */
-  private async updateStatus(rs: any, status: any): Promise<any> {
-    const path = resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name, 'status');
+  private async updateStatus(rs: ReplicaSet, status: ReplicaSetStatus): Promise<ReplicaSet> {
+    const ns = rs.metadata.namespace ?? '';
+    const path = resourcePath(this.rss.info, ns, rs.metadata.name, 'status');
     let cur = rs;
     for (let attempt = 0; ; attempt++) {
-      const old = cur.status ?? {};
+      const old: Partial<ReplicaSetStatus> = cur.status ?? {};
       const same =
         (old.replicas ?? 0) === status.replicas &&
         (old.fullyLabeledReplicas ?? 0) === (status.fullyLabeledReplicas ?? 0) &&
@@ -333,7 +332,7 @@ export class ReplicaSetController implements Controller {
         return await this.ctx.client.update(path, body);
       } catch (e) {
         if (!(e instanceof KubeApiError && e.status === 409) || attempt >= 1) throw e;
-        cur = await this.ctx.client.get(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name));
+        cur = await this.ctx.client.get(resourcePath(this.rss.info, ns, rs.metadata.name));
       }
     }
   }

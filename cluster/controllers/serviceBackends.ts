@@ -2,26 +2,25 @@
 // the Service-by-namespace index, pod readiness and the rules Kubernetes uses to put a pod into endpoints.
 import { matchesLabels, Selector, selectorFromMap } from '../../kube/labelSelector';
 import { Informer } from '../../kubeclient/informer';
+import { isPodReady } from './kit/podReadiness';
+import type { Pod, Service } from './kit/objects';
+import type { ObjectReference, ServicePort } from 'kubernetes-types/core/v1';
 
 /** The selector of a Service whose endpoints the controllers manage; undefined for selectorless and ExternalName Services. */
-export function serviceSelector(svc: any): Selector | undefined {
+export function serviceSelector(svc: Service | undefined): Selector | undefined {
   if (svc?.spec?.type === 'ExternalName') return undefined;
   const sel = svc?.spec?.selector;
   if (!sel || typeof sel !== 'object' || Object.keys(sel).length === 0) return undefined;
   return selectorFromMap(sel);
 }
 
-export function isHeadless(svc: any): boolean {
+export function isHeadless(svc: Service | undefined): boolean {
   return svc?.spec?.clusterIP === 'None';
 }
 
-export function isPodReady(pod: any): boolean {
-  return (pod?.status?.conditions ?? []).some((c: any) => c?.type === 'Ready' && c.status === 'True');
-}
-
 /** The pod's IPv4 address, the family this cluster serves. */
-export function podIP(pod: any): string | undefined {
-  const ips: string[] = (pod?.status?.podIPs ?? []).map((p: any) => p?.ip).filter(Boolean);
+export function podIP(pod: Pod | undefined): string | undefined {
+  const ips = (pod?.status?.podIPs ?? []).map((p) => p?.ip).filter((ip): ip is string => !!ip);
   if (pod?.status?.podIP) ips.unshift(pod.status.podIP);
   return ips.find((ip) => /^\d+\.\d+\.\d+\.\d+$/.test(ip));
 }
@@ -30,7 +29,7 @@ export function podIP(pod: any): string | undefined {
  * Whether a pod belongs in a Service's endpoints at all: it has an address, has not finished for good
  * (a pod that will not restart and has ended), and is not terminating unless the caller keeps those.
  */
-export function podInEndpoints(pod: any, includeTerminating: boolean): boolean {
+export function podInEndpoints(pod: Pod, includeTerminating: boolean): boolean {
   if (!podIP(pod)) return false;
   if (!includeTerminating && pod.metadata?.deletionTimestamp) return false;
   const phase = pod.status?.phase;
@@ -42,7 +41,7 @@ export function podInEndpoints(pod: any, includeTerminating: boolean): boolean {
 }
 
 /** The pod port a Service port's targetPort names: a number as is, a name looked up in the pod's container ports. */
-export function resolveTargetPort(pod: any, svcPort: any): number | undefined {
+export function resolveTargetPort(pod: Pod | undefined, svcPort: ServicePort | undefined): number | undefined {
   const target = svcPort?.targetPort ?? svcPort?.port;
   if (typeof target === 'number') return target;
   if (typeof target === 'string' && /^\d+$/.test(target)) return Number(target);
@@ -56,19 +55,19 @@ export function resolveTargetPort(pod: any, svcPort: any): number | undefined {
 }
 
 /** A pod's DNS hostname within a headless Service it is the subdomain of (StatefulSet pods). */
-export function endpointHostname(pod: any, svc: any): string | undefined {
+export function endpointHostname(pod: Pod | undefined, svc: Service): string | undefined {
   if (!isHeadless(svc)) return undefined;
   const h = pod?.spec?.hostname;
-  if (h && pod.spec.subdomain === svc.metadata?.name && pod.metadata?.namespace === svc.metadata?.namespace) return h;
+  if (h && pod?.spec?.subdomain === svc.metadata?.name && pod.metadata?.namespace === svc.metadata?.namespace) return h;
   return undefined;
 }
 
-export function podReference(pod: any): any {
+export function podReference(pod: Pod): ObjectReference {
   return { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid };
 }
 
 /** The labels a Service's endpoint objects carry: the Service's own, and whether it is headless. */
-export function endpointLabels(svc: any, extra: Record<string, string> = {}): Record<string, string> {
+export function endpointLabels(svc: Service, extra: Record<string, string> = {}): Record<string, string> {
   const labels: Record<string, string> = { ...(svc.metadata?.labels ?? {}) };
   delete labels['service.kubernetes.io/headless'];
   if (isHeadless(svc)) labels['service.kubernetes.io/headless'] = '';
@@ -76,7 +75,7 @@ export function endpointLabels(svc: any, extra: Record<string, string> = {}): Re
 }
 
 /** Did a pod change in a way that can change the endpoints of the Services selecting it? */
-export function podEndpointsChanged(pod: any, old: any): boolean {
+export function podEndpointsChanged(pod: Pod, old: Pod | undefined): boolean {
   if (!old) return true;
   const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
   return !(
@@ -96,11 +95,11 @@ export function podEndpointsChanged(pod: any, old: any): boolean {
  * finds the Services selecting it without scanning every Service of the cluster.
  */
 export class ServiceIndex {
-  private readonly byNamespace = new Map<string, Map<string, { svc: any; selector?: Selector }>>();
+  private readonly byNamespace = new Map<string, Map<string, { svc: Service; selector?: Selector }>>();
 
   constructor(informer: Informer) {
-    const put = (svc: any) => {
-      const ns = svc.metadata.namespace;
+    const put = (svc: Service) => {
+      const ns = svc.metadata.namespace ?? '';
       let m = this.byNamespace.get(ns);
       if (!m) this.byNamespace.set(ns, (m = new Map()));
       m.set(svc.metadata.name, { svc, selector: serviceSelector(svc) });
@@ -114,8 +113,8 @@ export class ServiceIndex {
   }
 
   /** "namespace/name" keys of the Services whose selector matches the pod. */
-  servicesFor(pod: any): string[] {
-    const ns = pod?.metadata?.namespace;
+  servicesFor(pod: Pod): string[] {
+    const ns = pod?.metadata?.namespace ?? '';
     const m = this.byNamespace.get(ns);
     if (!m) return [];
     const out: string[] = [];
@@ -128,11 +127,11 @@ export class ServiceIndex {
 
 /** Pods by namespace, kept from the pods informer, so a Service's sync looks only at its own namespace. */
 export class PodsByNamespace {
-  private readonly byNamespace = new Map<string, Map<string, any>>();
+  private readonly byNamespace = new Map<string, Map<string, Pod>>();
 
   constructor(informer: Informer) {
-    const put = (pod: any) => {
-      const ns = pod.metadata.namespace;
+    const put = (pod: Pod) => {
+      const ns = pod.metadata.namespace ?? '';
       let m = this.byNamespace.get(ns);
       if (!m) this.byNamespace.set(ns, (m = new Map()));
       m.set(pod.metadata.name, pod);
@@ -150,8 +149,8 @@ export class PodsByNamespace {
   }
 
   /** the pods of a namespace the selector matches */
-  select(namespace: string, selector: Selector): any[] {
-    const out: any[] = [];
+  select(namespace: string, selector: Selector): Pod[] {
+    const out: Pod[] = [];
     for (const pod of this.byNamespace.get(namespace)?.values() ?? []) if (matchesLabels(selector, pod.metadata?.labels)) out.push(pod);
     return out;
   }
@@ -159,16 +158,16 @@ export class PodsByNamespace {
 
 /** Queues the Services a pod event concerns: those selecting the pod before and after the change. */
 export function podHandlers(index: ServiceIndex, enqueue: (key: string) => void) {
-  const both = (pod: any, old?: any) => {
+  const both = (pod: Pod, old?: Pod) => {
     const keys = new Set(index.servicesFor(pod));
     if (old) for (const k of index.servicesFor(old)) keys.add(k);
     for (const k of keys) enqueue(k);
   };
   return {
-    add: (pod: any) => both(pod),
-    update: (pod: any, old: any) => {
+    add: (pod: Pod) => both(pod),
+    update: (pod: Pod, old: Pod) => {
       if (podEndpointsChanged(pod, old)) both(pod, old);
     },
-    delete: (pod: any) => both(pod),
+    delete: (pod: Pod) => both(pod),
   };
 }

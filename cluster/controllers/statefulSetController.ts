@@ -4,21 +4,21 @@
 // reverse); Parallel does not wait. Updates roll from the highest ordinal down to the partition, one pod
 // at a time; OnDelete leaves replacement to the user. Revisions of the pod template are
 // ControllerRevisions; the status names the current and update revisions.
-import { Selector, fromLabelSelector } from '../../kube/labelSelector';
-import { KubeObject, deepClone } from '../../kube/objects';
+import { Selector, fromLabelSelector, matchesLabels } from '../../kube/labelSelector';
+import { KubeObject, OwnerReference, deepClone } from '../../kube/objects';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
+import { isPodAvailable, isPodReady } from './kit/podReadiness';
 import { ownedObjectHandlers, setsToSync } from './owningSets';
-import { claimObjects, recheckOwner } from './history/claims';
+import { claimObjects, controllerRef, recheckOwner } from './kit/claims';
 import { ControllerHistory } from './history/controllerHistory';
 import {
   ControllerRevision,
   REVISION_HASH_LABEL,
   applyRevision,
-  controllerRef,
   equalRevision,
   findEqualRevisions,
   newRevision,
@@ -32,8 +32,13 @@ const KIND = { apiVersion: 'apps/v1', kind: 'StatefulSet' };
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 
-type Pod = KubeObject & { spec?: any; status?: any };
-type StatefulSet = KubeObject & { spec: any; status?: any };
+import type { StatefulSet as StatefulSetObject, StatefulSetSpec, StatefulSetStatus as StatefulSetStatusObject } from 'kubernetes-types/apps/v1';
+import type { PersistentVolumeClaim, Pod as PodObject, PodSpec, Volume } from 'kubernetes-types/core/v1';
+import type { Stored } from './kit/objects';
+
+type Pod = Stored<PodObject>;
+// a stored StatefulSet always has a spec (validation requires selector and template)
+type StatefulSet = Stored<StatefulSetObject> & { spec: StatefulSetSpec };
 
 // ---------------------------------------------------------------------------------------------
 // Pod identity, storage and state
@@ -86,21 +91,21 @@ function identityMatches(set: StatefulSet, pod: Pod): boolean {
 function storageMatches(set: StatefulSet, pod: Pod): boolean {
   const ordinal = ordinalOf(pod);
   if (ordinal < 0) return false;
-  const volumes = new Map<string, any>((pod.spec?.volumes ?? []).map((v: any) => [v.name, v]));
+  const volumes = new Map<string, Volume>((pod.spec?.volumes ?? []).map((v) => [v.name, v]));
   return (set.spec.volumeClaimTemplates ?? []).every(
-    (t: any) => volumes.get(t.metadata?.name)?.persistentVolumeClaim?.claimName === claimName(set, t.metadata?.name, ordinal),
+    (t) => volumes.get(t.metadata?.name ?? '')?.persistentVolumeClaim?.claimName === claimName(set, t.metadata?.name ?? '', ordinal),
   );
 }
 
 /** The claims a member pod uses, built from the set's templates. */
-function claimsFor(set: StatefulSet, ordinal: number): any[] {
-  return (set.spec.volumeClaimTemplates ?? []).map((t: any) => {
+function claimsFor(set: StatefulSet, ordinal: number): Stored<PersistentVolumeClaim>[] {
+  return (set.spec.volumeClaimTemplates ?? []).map((t) => {
     const meta = t.metadata ?? {};
     return {
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
       metadata: {
-        name: claimName(set, meta.name, ordinal),
+        name: claimName(set, meta.name ?? '', ordinal),
         namespace: set.metadata.namespace,
         labels: { ...(meta.labels ?? {}), ...(set.spec.selector?.matchLabels ?? {}) },
         ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}),
@@ -126,17 +131,18 @@ function newPod(set: StatefulSet, ordinal: number, revision: string): Pod {
       ...(tmeta.finalizers ? { finalizers: [...tmeta.finalizers] } : {}),
       ownerReferences: [controllerRef(set, KIND)],
     },
-    spec: deepClone(template.spec ?? {}),
+    spec: deepClone(template.spec ?? ({} as PodSpec)),
   };
-  pod.spec.hostname = name;
-  if (set.spec.serviceName) pod.spec.subdomain = set.spec.serviceName;
+  const spec = pod.spec!;
+  spec.hostname = name;
+  if (set.spec.serviceName) spec.subdomain = set.spec.serviceName;
   // the claims' volumes replace any template volume of the same name
-  const claims = (set.spec.volumeClaimTemplates ?? []).map((t: any) => t.metadata?.name);
-  pod.spec.volumes = [
+  const claims = (set.spec.volumeClaimTemplates ?? []).map((t) => t.metadata?.name ?? '');
+  spec.volumes = [
     ...claims.map((c: string) => ({ name: c, persistentVolumeClaim: { claimName: claimName(set, c, ordinal) } })),
-    ...(pod.spec.volumes ?? []).filter((v: any) => !claims.includes(v.name)),
+    ...(spec.volumes ?? []).filter((v) => !claims.includes(v.name)),
   ];
-  if (pod.spec.volumes.length === 0) delete pod.spec.volumes;
+  if (spec.volumes.length === 0) delete spec.volumes;
   return pod;
 }
 
@@ -154,19 +160,14 @@ const phase = (p: Pod): string | undefined => p.status?.phase;
 const isCreated = (p: Pod) => !!phase(p);
 const isTerminating = (p: Pod) => !!p.metadata.deletionTimestamp;
 
-function readyCondition(p: Pod): any {
-  return (p.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
-}
-
+/** Running and Ready (StatefulSet's isRunningAndReady). */
 function isRunningAndReady(p: Pod): boolean {
-  return phase(p) === 'Running' && readyCondition(p)?.status === 'True';
+  return phase(p) === 'Running' && isPodReady(p);
 }
 
+/** Running and available by podutil.IsPodAvailable, the rule every controller shares. */
 function isRunningAndAvailable(p: Pod, minReadySeconds: number, now: number): boolean {
-  if (!isRunningAndReady(p)) return false;
-  if (!minReadySeconds) return true;
-  const since = Date.parse(readyCondition(p)?.lastTransitionTime ?? '');
-  return Number.isFinite(since) && since + minReadySeconds * 1000 <= now;
+  return phase(p) === 'Running' && isPodAvailable(p, minReadySeconds, now);
 }
 
 function isUnavailable(p: Pod, minReadySeconds: number, now: number): boolean {
@@ -202,7 +203,7 @@ function hasOwner(obj: KubeObject, uid: string | undefined): boolean {
 }
 
 /** The claim's owner references per the policy, or undefined when they are already right. */
-function claimOwnersUpdate(claim: KubeObject, set: StatefulSet, pod: Pod): any[] | undefined {
+function claimOwnersUpdate(claim: KubeObject, set: StatefulSet, pod: Pod): OwnerReference[] | undefined {
   const want = wantedClaimOwners(set, pod);
   const setUid = set.metadata.uid;
   const podUid = pod.metadata.uid;
@@ -348,7 +349,7 @@ export class StatefulSetController implements Controller {
       client: this.ctx.client,
       owner: set,
       ownerRef: controllerRef(set, KIND),
-      selector,
+      matches: (p) => matchesLabels(selector, p.metadata.labels),
       path: (p) => this.podPath(ns, p.metadata.name),
       canAdopt: recheckOwner(this.ctx.client, this.setPath(ns, set.metadata.name), set.metadata.uid),
     });
@@ -539,7 +540,7 @@ export class StatefulSetController implements Controller {
         continue;
       }
       try {
-        await this.ctx.client.create(this.claimPath(claim.metadata.namespace), claim);
+        await this.ctx.client.create(this.claimPath(claim.metadata.namespace!), claim);
         this.recorder.record(set, 'Normal', 'SuccessfulCreate', `create Claim ${claim.metadata.name} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} success`);
       } catch (e) {
         if (isAlreadyExists(e)) continue; // the cache had not caught up
@@ -614,7 +615,7 @@ export class StatefulSetController implements Controller {
         { op: 'add', path: '/metadata/ownerReferences', value: refs },
       ];
       try {
-        await this.ctx.client.patch(this.claimPath(want.metadata.namespace, want.metadata.name), patch, 'json');
+        await this.ctx.client.patch(this.claimPath(want.metadata.namespace!, want.metadata.name), patch, 'json');
       } catch (e) {
         if (!isNotFound(e)) throw e;
       }
@@ -637,7 +638,7 @@ export class StatefulSetController implements Controller {
       status.currentReplicas = status.updatedReplicas;
       status.currentRevision = status.updateRevision;
     }
-    const old = set.status ?? {};
+    const old: Partial<StatefulSetStatusObject> = set.status ?? {};
     const same =
       (status.observedGeneration ?? 0) <= (old.observedGeneration ?? 0) &&
       status.replicas === (old.replicas ?? 0) &&

@@ -2,6 +2,9 @@
 // and volumes carry a finalizer from their creation (added by the API server, see
 // apiserver/storageAdmission.ts), and a deleted claim keeps it, Terminating, while a scheduled pod that has
 // not finished still uses the claim; a deleted volume keeps it while it is Bound.
+import type { Pod as PodObject } from 'kubernetes-types/core/v1';
+import type { KubeObject } from '../../kube/objects';
+import type { Stored } from './kit/objects';
 import { resourcePath } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
@@ -12,11 +15,13 @@ import { WorkQueue } from './workQueue';
 export const PVC_PROTECTION = 'kubernetes.io/pvc-protection';
 export const PV_PROTECTION = 'kubernetes.io/pv-protection';
 
-const claimsOf = (pod: any): string[] =>
-  (pod?.spec?.volumes ?? []).map((v: any) => v?.persistentVolumeClaim?.claimName).filter((n: unknown): n is string => typeof n === 'string');
+type Pod = Stored<PodObject>;
+
+const claimsOf = (pod: Pod | undefined): string[] =>
+  (pod?.spec?.volumes ?? []).map((v) => v?.persistentVolumeClaim?.claimName).filter((n: unknown): n is string => typeof n === 'string');
 
 /** A pod the kubelet may still run with the claim mounted: placed on a node and not finished. */
-function usesClaim(pod: any, claim: string): boolean {
+function usesClaim(pod: Pod, claim: string): boolean {
   if (!pod?.spec?.nodeName) return false;
   if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return false;
   return claimsOf(pod).includes(claim);
@@ -37,13 +42,13 @@ export class StorageProtectionController implements Controller {
     this.volumes = ctx.informers.get('', 'persistentvolumes');
     this.pods = ctx.informers.pods();
     const queue = (this.queue = new WorkQueue((key) => this.sync(key), 2));
-    const deleting = (o: any, finalizer: string) => o.metadata?.deletionTimestamp && (o.metadata.finalizers ?? []).includes(finalizer);
-    const claim = (c: any) => deleting(c, PVC_PROTECTION) && queue.add(`pvc:${c.metadata.namespace}/${c.metadata.name}`);
-    const volume = (v: any) => deleting(v, PV_PROTECTION) && queue.add(`pv:${v.metadata.name}`);
+    const deleting = (o: KubeObject, finalizer: string) => o.metadata?.deletionTimestamp && (o.metadata.finalizers ?? []).includes(finalizer);
+    const claim = (c: KubeObject) => deleting(c, PVC_PROTECTION) && queue.add(`pvc:${c.metadata.namespace}/${c.metadata.name}`);
+    const volume = (v: KubeObject) => deleting(v, PV_PROTECTION) && queue.add(`pv:${v.metadata.name}`);
     this.claims.on({ add: claim, update: claim });
     this.volumes.on({ add: volume, update: volume });
     // a pod that finishes or goes may be the last user of a claim being deleted
-    const podGone = (pod: any) => {
+    const podGone = (pod: Pod) => {
       for (const name of claimsOf(pod)) {
         const c = this.claims.get(pod.metadata.namespace, name);
         if (c) claim(c);
@@ -73,7 +78,7 @@ export class StorageProtectionController implements Controller {
       if (this.pods.list().some((p) => p.metadata.namespace === namespace && usesClaim(p, name))) return;
       // the cache may not have seen a new pod yet: the API server has the last word before the claim goes
       const live = await this.ctx.client.list(resourcePath(this.info('pods'), namespace));
-      if ((live.items ?? []).some((p: any) => usesClaim(p, name))) return;
+      if (((live.items ?? []) as Pod[]).some((p) => usesClaim(p, name))) return;
       await this.release(this.info('persistentvolumeclaims'), claim, PVC_PROTECTION);
     } else {
       const volume = this.volumes.get(undefined, key.slice(3));
@@ -82,7 +87,7 @@ export class StorageProtectionController implements Controller {
     }
   }
 
-  private async release(info: ResourceInfo, obj: any, finalizer: string): Promise<void> {
+  private async release(info: ResourceInfo, obj: KubeObject, finalizer: string): Promise<void> {
     const finalizers = (obj.metadata.finalizers ?? []).filter((f: string) => f !== finalizer);
     try {
       await this.ctx.client.patch(

@@ -3,7 +3,7 @@
 // pod-template-hash, revisions kept on rollback, history cleanup and which pods go first on scale-down.
 import * as assert from 'assert';
 import { replicaSetsToCleanUp, setNewReplicaSetAnnotations } from '../../cluster/controllers/deployment/history';
-import { podsToDelete } from '../../cluster/controllers/deployment/podRanking';
+import { podsToDelete } from '../../cluster/controllers/replicaset/podRanking';
 import { computeHash, equalIgnoreHash } from '../../cluster/controllers/deployment/podTemplateHash';
 import { maxSurge, maxUnavailable, newRSNewReplicas, resolveFenceposts } from '../../cluster/controllers/deployment/replicas';
 
@@ -11,7 +11,7 @@ function deployment(replicas: number, surge: number | string, unavailable: numbe
   return { metadata: { name: 'web', annotations: {} }, spec: { replicas, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: surge, maxUnavailable: unavailable } } } };
 }
 
-const rs = (name: string, replicas: number, extra: any = {}) => ({ metadata: { name, creationTimestamp: '2025-01-01T00:00:00Z', annotations: {}, ...extra.metadata }, spec: { replicas }, status: extra.status ?? {} });
+const rs = (name: string, replicas: number, extra: any = {}): any => ({ metadata: { name, creationTimestamp: '2025-01-01T00:00:00Z', annotations: {}, ...extra.metadata }, spec: { replicas }, status: extra.status ?? {} });
 
 describe('Deployment arithmetic', () => {
   it('rounds a percentage maxSurge up and maxUnavailable down', () => {
@@ -28,7 +28,7 @@ describe('Deployment arithmetic', () => {
   it('caps maxUnavailable at the replica count and has no surge for Recreate', () => {
     assert.strictEqual(maxUnavailable(deployment(2, 0, 5)), 2);
     assert.strictEqual(maxUnavailable(deployment(0, 1, 1)), 0);
-    const recreate = { metadata: {}, spec: { replicas: 4, strategy: { type: 'Recreate' } } };
+    const recreate: any = { metadata: {}, spec: { replicas: 4, strategy: { type: 'Recreate' } } };
     assert.strictEqual(maxSurge(recreate), 0);
     assert.strictEqual(maxUnavailable(recreate), 0);
   });
@@ -74,7 +74,7 @@ describe('pod-template-hash', () => {
 
 describe('revisions', () => {
   it('raises a reused ReplicaSet to the new revision and remembers the old one', () => {
-    const d = { metadata: { annotations: { 'kubernetes.io/change-cause': 'undo', 'kubectl.kubernetes.io/last-applied-configuration': '{}' } }, spec: { replicas: 3 } };
+    const d: any = { metadata: { annotations: { 'kubernetes.io/change-cause': 'undo', 'kubectl.kubernetes.io/last-applied-configuration': '{}' } }, spec: { replicas: 3 } };
     const old = rs('web-1', 0, { metadata: { annotations: { 'deployment.kubernetes.io/revision': '1' } } });
     assert.ok(setNewReplicaSetAnnotations(d, old, 4, true));
     assert.strictEqual(old.metadata.annotations['deployment.kubernetes.io/revision'], '4');
@@ -89,7 +89,7 @@ describe('revisions', () => {
   });
 
   it('cleans up only scaled-down old ReplicaSets beyond revisionHistoryLimit, oldest revision first', () => {
-    const d = { metadata: {}, spec: { revisionHistoryLimit: 1 } };
+    const d: any = { metadata: {}, spec: { revisionHistoryLimit: 1 } };
     const rev = (n: number, replicas: number) => rs(`r${n}`, replicas, { metadata: { annotations: { 'deployment.kubernetes.io/revision': String(n) } }, status: { replicas } });
     const chosen = replicaSetsToCleanUp(d, [rev(3, 0), rev(1, 2), rev(2, 0), rev(4, 0)]);
     // four old ones, keep one: revisions 1, 2, 3 are candidates; revision 1 still has replicas
@@ -99,7 +99,7 @@ describe('revisions', () => {
 
 describe('ReplicaSet scale-down order', () => {
   const now = Date.parse('2025-01-01T01:00:00Z');
-  const pod = (name: string, o: { node?: string; phase?: string; ready?: boolean; restarts?: number; created?: string; readySince?: string }) => ({
+  const pod = (name: string, o: { node?: string; phase?: string; ready?: boolean; restarts?: number; created?: string; readySince?: string }): any => ({
     metadata: { name, uid: name, creationTimestamp: o.created ?? '2025-01-01T00:00:00Z' },
     spec: { nodeName: o.node },
     status: {

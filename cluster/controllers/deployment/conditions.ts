@@ -30,26 +30,35 @@ export interface Condition {
   message?: string;
 }
 
+/**
+ * A Deployment's or ReplicaSet's status, as far as its conditions go: as read (kubernetes-types, status a
+ * string) or as written here.
+ */
+export interface WithConditions {
+  conditions?: (Omit<Condition, 'status'> & { status: string })[];
+}
+
 export function newDeploymentCondition(type: string, status: Condition['status'], reason: string, message: string, now: number): Condition {
   const t = timestamp(now);
   return { type, status, lastUpdateTime: t, lastTransitionTime: t, reason, message };
 }
 
-export function getCondition(status: any, type: string): Condition | undefined {
-  return (status?.conditions as Condition[] | undefined)?.find((c) => c.type === type);
+/** The condition of this type in a status (a Deployment's or a ReplicaSet's: their conditions share the shape). */
+export function getCondition(status: { conditions?: readonly { type: string }[] } | undefined, type: string): Condition | undefined {
+  return status?.conditions?.find((c) => c.type === type) as Condition | undefined;
 }
 
 /** deploymentutil.SetDeploymentCondition (and the ReplicaSet equivalent). */
-export function setCondition(status: any, cond: Condition): void {
+export function setCondition(status: WithConditions, cond: Condition): void {
   const cur = getCondition(status, cond.type);
   if (cur && cur.status === cond.status && cur.reason === cond.reason) return;
   if (cur && cur.status === cond.status) cond = { ...cond, lastTransitionTime: cur.lastTransitionTime };
-  status.conditions = [...((status.conditions as Condition[] | undefined) ?? []).filter((c) => c.type !== cond.type), cond];
+  status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== cond.type), cond];
 }
 
-export function removeCondition(status: any, type: string): void {
+export function removeCondition(status: WithConditions, type: string): void {
   if (!status.conditions) return;
-  status.conditions = (status.conditions as Condition[]).filter((c) => c.type !== type);
+  status.conditions = status.conditions.filter((c) => c.type !== type);
   if (status.conditions.length === 0) delete status.conditions;
 }
 

@@ -1,6 +1,7 @@
 // client-go's spam filter for events: each object gets a bucket of 25 events from a component, refilled
 // at one per five minutes (cluster time), so a ReplicaSet that fails to create pods on every retry
 // does not flood the namespace with Events.
+import type { KubeObject } from '../../../kube/objects';
 import { Clock } from '../../clock';
 import { EventRecorder } from '../events';
 
@@ -18,7 +19,7 @@ export class SpamFilteredRecorder {
 
   constructor(private readonly recorder: EventRecorder, private readonly clock: Clock) {}
 
-  record(obj: any, type: 'Normal' | 'Warning', reason: string, message: string): void {
+  record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
     const m = obj.metadata ?? {};
     const key = `${obj.apiVersion}|${obj.kind}|${m.namespace}|${m.name}|${m.uid}`;
     const now = this.clock.now();

@@ -1,6 +1,8 @@
 // Revisions: the deployment.kubernetes.io/revision annotation on ReplicaSets and their Deployment,
 // the revision-history annotation of a ReplicaSet brought back by a rollback, the annotations a
 // Deployment passes on to its ReplicaSets, and which old ReplicaSets revisionHistoryLimit removes.
+import type { KubeObject } from '../../../kube/objects';
+import type { Deployment, ReplicaSet } from '../kit/objects';
 import { maxSurge, setReplicasAnnotations, specReplicas } from './replicas';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -23,17 +25,17 @@ export const SKIPPED_ANNOTATIONS = new Set([
 ]);
 
 /** The revision of a ReplicaSet; 0 when it has none (or it cannot be read). */
-export function revisionOf(obj: any): number {
+export function revisionOf(obj: KubeObject | undefined): number {
   const v = obj?.metadata?.annotations?.[REVISION_ANNOTATION];
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : 0;
 }
 
-export function maxRevision(rss: readonly any[]): number {
+export function maxRevision(rss: readonly KubeObject[]): number {
   return rss.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
 }
 
 /** copyDeploymentAnnotationsToReplicaSet */
-function copyAnnotations(d: any, rs: any): boolean {
+function copyAnnotations(d: KubeObject, rs: KubeObject): boolean {
   const a = (rs.metadata.annotations ??= {});
   let changed = false;
   for (const [k, v] of Object.entries<string>(d.metadata.annotations ?? {})) {
@@ -49,9 +51,9 @@ function copyAnnotations(d: any, rs: any): boolean {
  * when it is higher (keeping the old one in revision-history: a rollback brought this ReplicaSet back),
  * and give a ReplicaSet about to be created its desired/max replicas. True when anything changed.
  */
-export function setNewReplicaSetAnnotations(d: any, rs: any, newRevision: number, exists: boolean): boolean {
+export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRevision: number, exists: boolean): boolean {
   let changed = copyAnnotations(d, rs);
-  const a = rs.metadata.annotations;
+  const a = rs.metadata.annotations!;
   const old: string | undefined = a[REVISION_ANNOTATION];
   let oldInt = 0;
   if (old !== undefined && old !== '') {
@@ -85,7 +87,7 @@ export function setNewReplicaSetAnnotations(d: any, rs: any, newRevision: number
 }
 
 /** SetDeploymentRevision: true when the Deployment's revision annotation changed. */
-export function setDeploymentRevision(d: any, revision: string): boolean {
+export function setDeploymentRevision(d: KubeObject, revision: string): boolean {
   const a = (d.metadata.annotations ??= {});
   if (a[REVISION_ANNOTATION] === revision) return false;
   a[REVISION_ANNOTATION] = revision;
@@ -93,24 +95,24 @@ export function setDeploymentRevision(d: any, revision: string): boolean {
 }
 
 /** ReplicaSetsByRevision: lowest revision first, then oldest. */
-function byRevision(a: any, b: any): number {
+function byRevision(a: KubeObject, b: KubeObject): number {
   const d = revisionOf(a) - revisionOf(b);
   if (d !== 0) return d;
-  return (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0) || (a.metadata.name < b.metadata.name ? -1 : 1);
+  return (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0) || ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1);
 }
 
 /**
  * cleanupDeployment's choice: beyond revisionHistoryLimit, the oldest revisions go, but only those
  * fully scaled down and observed so (never one with replicas or pods left).
  */
-export function replicaSetsToCleanUp(d: any, oldRSs: readonly any[]): any[] {
+export function replicaSetsToCleanUp(d: Deployment, oldRSs: readonly ReplicaSet[]): ReplicaSet[] {
   const limit = d.spec?.revisionHistoryLimit;
   if (limit === undefined || limit === null) return [];
   const alive = oldRSs.filter((rs) => rs && !rs.metadata.deletionTimestamp);
   const diff = alive.length - limit;
   if (diff <= 0) return [];
   const sorted = [...alive].sort(byRevision);
-  const out: any[] = [];
+  const out: ReplicaSet[] = [];
   for (const rs of sorted.slice(0, diff)) {
     if ((rs.status?.replicas ?? 0) !== 0 || specReplicas(rs) !== 0) continue;
     if ((rs.metadata.generation ?? 0) > (rs.status?.observedGeneration ?? 0)) continue;

@@ -34,14 +34,15 @@ export function normalizeForCompare(v: unknown, key = ''): unknown {
 }
 
 /** The template without the pod-template-hash label, normalized. */
-function withoutHash(template: any): unknown {
-  const t = copyJson(template ?? {});
+function withoutHash(template: unknown): unknown {
+  // any JSON: templates are compared as stored, nulls and all
+  const t = copyJson(template ?? {}) as { metadata?: { labels?: Record<string, string> } };
   if (t.metadata?.labels) delete t.metadata.labels[POD_TEMPLATE_HASH_LABEL];
   return normalizeForCompare(t) ?? {};
 }
 
 /** deploymentutil.EqualIgnoreHash: are two pod templates the same apart from the hash label? */
-export function equalIgnoreHash(a: any, b: any): boolean {
+export function equalIgnoreHash(a: unknown, b: unknown): boolean {
   return JSON.stringify(withoutHash(a)) === JSON.stringify(withoutHash(b));
 }
 
@@ -61,7 +62,7 @@ export function safeEncode(s: string): string {
 }
 
 /** controller.ComputeHash: the hash of a pod template, varied by the Deployment's collisionCount. */
-export function computeHash(template: any, collisionCount?: number): string {
+export function computeHash(template: unknown, collisionCount?: number): string {
   let h = fnv32a(Buffer.from(JSON.stringify(withoutHash(template)), 'utf8'));
   if (collisionCount !== undefined && collisionCount !== null) {
     const b = Buffer.alloc(8);

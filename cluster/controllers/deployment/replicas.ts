@@ -2,24 +2,19 @@
 // ints or percentages, the counts summed over ReplicaSets, how far the new ReplicaSet may grow, and
 // the orders in which ReplicaSets are scaled.
 
+import type { DeploymentStatus } from 'kubernetes-types/apps/v1';
+import type { KubeObject } from '../../../kube/objects';
+import { scaledValue } from '../kit/intOrPercent';
+import type { Deployment, ReplicaSet } from '../kit/objects';
+
 export const DESIRED_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
 export const MAX_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/max-replicas';
 
-/** intstr.GetScaledValueFromIntOrPercent: "25%" of total, rounded up or down; an int as it is. */
-export function scaledValue(v: number | string | undefined, total: number, roundUp: boolean): number {
-  if (v === undefined || v === null) return 0;
-  if (typeof v === 'number') return v;
-  const m = /^(-?\d+)%$/.exec(v);
-  if (!m) throw new Error(`invalid value for IntOrString: invalid value "${v}": must be an integer or percentage (e.g '5%')`);
-  const pct = Number(m[1]);
-  return roundUp ? Math.ceil((pct * total) / 100) : Math.floor((pct * total) / 100);
-}
-
-export function specReplicas(obj: any): number {
+export function specReplicas(obj: { spec?: { replicas?: number } } | undefined): number {
   return obj?.spec?.replicas ?? 0;
 }
 
-export function isRollingUpdate(d: any): boolean {
+export function isRollingUpdate(d: Deployment): boolean {
   return (d.spec?.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
 }
 
@@ -31,13 +26,13 @@ export function resolveFenceposts(maxSurge: number | string | undefined, maxUnav
   return { surge, unavailable };
 }
 
-export function maxSurge(d: any): number {
+export function maxSurge(d: Deployment): number {
   if (!isRollingUpdate(d)) return 0;
   const ru = d.spec?.strategy?.rollingUpdate ?? {};
   return resolveFenceposts(ru.maxSurge, ru.maxUnavailable, specReplicas(d)).surge;
 }
 
-export function maxUnavailable(d: any): number {
+export function maxUnavailable(d: Deployment): number {
   const replicas = specReplicas(d);
   if (!isRollingUpdate(d) || replicas === 0) return 0;
   const ru = d.spec?.strategy?.rollingUpdate ?? {};
@@ -46,30 +41,30 @@ export function maxUnavailable(d: any): number {
 }
 
 /** Sum of spec.replicas. */
-export function replicaCount(rss: readonly any[]): number {
+export function replicaCount(rss: readonly (ReplicaSet | undefined)[]): number {
   return rss.reduce((n, rs) => n + (rs ? specReplicas(rs) : 0), 0);
 }
 
 /** Sum of status.replicas. */
-export function actualReplicaCount(rss: readonly any[]): number {
+export function actualReplicaCount(rss: readonly (ReplicaSet | undefined)[]): number {
   return rss.reduce((n, rs) => n + (rs?.status?.replicas ?? 0), 0);
 }
 
-export function readyReplicaCount(rss: readonly any[]): number {
+export function readyReplicaCount(rss: readonly (ReplicaSet | undefined)[]): number {
   return rss.reduce((n, rs) => n + (rs?.status?.readyReplicas ?? 0), 0);
 }
 
-export function availableReplicaCount(rss: readonly any[]): number {
+export function availableReplicaCount(rss: readonly (ReplicaSet | undefined)[]): number {
   return rss.reduce((n, rs) => n + (rs?.status?.availableReplicas ?? 0), 0);
 }
 
 /** ReplicaSets with spec.replicas > 0. */
-export function filterActive(rss: readonly any[]): any[] {
-  return rss.filter((rs) => rs && specReplicas(rs) > 0);
+export function filterActive(rss: readonly (ReplicaSet | undefined)[]): ReplicaSet[] {
+  return rss.filter((rs): rs is ReplicaSet => !!rs && specReplicas(rs) > 0);
 }
 
 /** NewRSNewReplicas: how many replicas the new ReplicaSet may have now. */
-export function newRSNewReplicas(d: any, allRSs: readonly any[], newRS: any): number {
+export function newRSNewReplicas(d: Deployment, allRSs: readonly (ReplicaSet | undefined)[], newRS: ReplicaSet | undefined): number {
   if (!isRollingUpdate(d)) return specReplicas(d);
   const current = replicaCount(allRSs);
   const maxTotal = specReplicas(d) + maxSurge(d);
@@ -78,22 +73,22 @@ export function newRSNewReplicas(d: any, allRSs: readonly any[], newRS: any): nu
   return specReplicas(newRS) + scaleUp;
 }
 
-function intAnnotation(rs: any, key: string): number | undefined {
+function intAnnotation(rs: ReplicaSet | undefined, key: string): number | undefined {
   const v = rs?.metadata?.annotations?.[key];
   if (v === undefined || !/^-?\d+$/.test(v)) return undefined;
   return Number(v);
 }
 
-export function desiredReplicasAnnotation(rs: any): number | undefined {
+export function desiredReplicasAnnotation(rs: ReplicaSet | undefined): number | undefined {
   return intAnnotation(rs, DESIRED_REPLICAS_ANNOTATION);
 }
 
-export function maxReplicasAnnotation(rs: any): number | undefined {
+export function maxReplicasAnnotation(rs: ReplicaSet | undefined): number | undefined {
   return intAnnotation(rs, MAX_REPLICAS_ANNOTATION);
 }
 
 /** SetReplicasAnnotations: true when something changed. */
-export function setReplicasAnnotations(rs: any, desired: number, max: number): boolean {
+export function setReplicasAnnotations(rs: ReplicaSet, desired: number, max: number): boolean {
   const a = (rs.metadata.annotations ??= {});
   let changed = false;
   if (a[DESIRED_REPLICAS_ANNOTATION] !== String(desired)) {
@@ -107,13 +102,13 @@ export function setReplicasAnnotations(rs: any, desired: number, max: number): b
   return changed;
 }
 
-export function replicasAnnotationsNeedUpdate(rs: any, desired: number, max: number): boolean {
+export function replicasAnnotationsNeedUpdate(rs: ReplicaSet, desired: number, max: number): boolean {
   const a = rs.metadata?.annotations ?? {};
   return a[DESIRED_REPLICAS_ANNOTATION] !== String(desired) || a[MAX_REPLICAS_ANNOTATION] !== String(max);
 }
 
 /** IsSaturated: the new ReplicaSet has all the Deployment's replicas, all available. */
-export function isSaturated(d: any, rs: any): boolean {
+export function isSaturated(d: Deployment, rs: ReplicaSet | undefined): boolean {
   if (!rs) return false;
   const desired = desiredReplicasAnnotation(rs);
   if (desired === undefined) return false;
@@ -121,31 +116,33 @@ export function isSaturated(d: any, rs: any): boolean {
   return specReplicas(rs) === want && desired === want && (rs.status?.availableReplicas ?? 0) === want;
 }
 
-function createdMs(o: any): number {
+function createdMs(o: KubeObject | undefined): number {
   return Date.parse(o?.metadata?.creationTimestamp ?? '') || 0;
 }
 
 /** ReplicaSetsByCreationTimestamp: oldest first, then by name. */
-export function byCreation(a: any, b: any): number {
+export function byCreation(a: KubeObject, b: KubeObject): number {
   const d = createdMs(a) - createdMs(b);
   if (d !== 0) return d;
-  return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+  const an = a.metadata.name ?? '';
+  const bn = b.metadata.name ?? '';
+  return an < bn ? -1 : an > bn ? 1 : 0;
 }
 
 /** ReplicaSetsBySizeOlder: larger first; among equals, older first. */
-export function bySizeOlder(a: any, b: any): number {
+export function bySizeOlder(a: ReplicaSet, b: ReplicaSet): number {
   if (specReplicas(a) !== specReplicas(b)) return specReplicas(b) - specReplicas(a);
   return byCreation(a, b);
 }
 
 /** ReplicaSetsBySizeNewer: larger first; among equals, newer first. */
-export function bySizeNewer(a: any, b: any): number {
+export function bySizeNewer(a: ReplicaSet, b: ReplicaSet): number {
   if (specReplicas(a) !== specReplicas(b)) return specReplicas(b) - specReplicas(a);
   return byCreation(b, a);
 }
 
 /** FindActiveOrLatest: the only active ReplicaSet, or the newest when none is active; none when several are. */
-export function findActiveOrLatest(newRS: any, oldRSs: readonly any[]): any {
+export function findActiveOrLatest(newRS: ReplicaSet | undefined, oldRSs: readonly ReplicaSet[]): ReplicaSet | undefined {
   if (!newRS && oldRSs.length === 0) return undefined;
   const olds = [...oldRSs].sort((a, b) => byCreation(b, a));
   const active = filterActive([...olds, newRS]);
@@ -160,7 +157,7 @@ function roundHalfAway(x: number): number {
 }
 
 /** getReplicaSetFraction: this ReplicaSet's share of a change in the Deployment's size. */
-function replicaSetFraction(rs: any, d: any): number {
+function replicaSetFraction(rs: ReplicaSet, d: Deployment): number {
   if (specReplicas(d) === 0) return -specReplicas(rs);
   const deploymentMax = specReplicas(d) + maxSurge(d);
   let before = maxReplicasAnnotation(rs) ?? 0;
@@ -174,7 +171,7 @@ function replicaSetFraction(rs: any, d: any): number {
 }
 
 /** GetReplicaSetProportion: how many replicas this ReplicaSet gains (or loses) in a proportional scale. */
-export function replicaSetProportion(rs: any, d: any, toAdd: number, added: number): number {
+export function replicaSetProportion(rs: ReplicaSet | undefined, d: Deployment, toAdd: number, added: number): number {
   if (!rs || specReplicas(rs) === 0 || toAdd === 0 || toAdd === added) return 0;
   const fraction = replicaSetFraction(rs, d);
   const allowed = toAdd - added;
@@ -182,7 +179,7 @@ export function replicaSetProportion(rs: any, d: any, toAdd: number, added: numb
 }
 
 /** DeploymentComplete: every replica updated and available, and the latest spec observed. */
-export function deploymentComplete(d: any, status: any): boolean {
+export function deploymentComplete(d: Deployment, status: DeploymentStatus): boolean {
   const want = specReplicas(d);
   return (status.updatedReplicas ?? 0) === want && (status.replicas ?? 0) === want && (status.availableReplicas ?? 0) === want && (status.observedGeneration ?? 0) >= (d.metadata.generation ?? 0);
 }

@@ -1,15 +1,16 @@
 // The RollingUpdate strategy, step for step as Kubernetes' deployment controller: scale the new
 // ReplicaSet up as far as maxSurge allows; otherwise scale old ReplicaSets down, first their unhealthy
 // replicas, then healthy ones as long as availability stays at spec.replicas - maxUnavailable.
+import type { Deployment, ReplicaSet } from '../kit/objects';
 import { RolloutOps } from './ops';
 import {
   availableReplicaCount, byCreation, deploymentComplete, filterActive, maxUnavailable, newRSNewReplicas, replicaCount, specReplicas,
 } from './replicas';
 
 /** rolloutRolling */
-export async function rolloutRolling(ops: RolloutOps, d: any, rsList: readonly any[]): Promise<void> {
+export async function rolloutRolling(ops: RolloutOps, d: Deployment, rsList: readonly ReplicaSet[]): Promise<void> {
   const { newRS, oldRSs } = await ops.newAndOld(d, rsList, true);
-  const allRSs = [...oldRSs, newRS].filter(Boolean);
+  const allRSs = [...oldRSs, newRS].filter((rs): rs is ReplicaSet => !!rs);
   if (await reconcileNewReplicaSet(ops, allRSs, newRS, d)) return ops.syncRolloutStatus(allRSs, newRS, d);
   if (await reconcileOldReplicaSets(ops, allRSs, filterActive(oldRSs), newRS, d)) return ops.syncRolloutStatus(allRSs, newRS, d);
   if (deploymentComplete(d, d.status ?? {})) await ops.cleanup(oldRSs, d);
@@ -17,7 +18,7 @@ export async function rolloutRolling(ops: RolloutOps, d: any, rsList: readonly a
 }
 
 /** Scales the new ReplicaSet towards spec.replicas within maxSurge; true when it changed. */
-export async function reconcileNewReplicaSet(ops: RolloutOps, allRSs: readonly any[], newRS: any, d: any): Promise<boolean> {
+export async function reconcileNewReplicaSet(ops: RolloutOps, allRSs: readonly ReplicaSet[], newRS: ReplicaSet | undefined, d: Deployment): Promise<boolean> {
   if (!newRS) return false;
   const want = specReplicas(d);
   if (specReplicas(newRS) === want) return false;
@@ -26,7 +27,7 @@ export async function reconcileNewReplicaSet(ops: RolloutOps, allRSs: readonly a
 }
 
 /** Scales old ReplicaSets down as far as availability allows; true when any changed. */
-export async function reconcileOldReplicaSets(ops: RolloutOps, allRSs: readonly any[], oldRSs: any[], newRS: any, d: any): Promise<boolean> {
+export async function reconcileOldReplicaSets(ops: RolloutOps, allRSs: readonly ReplicaSet[], oldRSs: ReplicaSet[], newRS: ReplicaSet | undefined, d: Deployment): Promise<boolean> {
   const oldPods = replicaCount(oldRSs);
   if (oldPods === 0) return false;
   const allPods = replicaCount(allRSs);
@@ -38,13 +39,13 @@ export async function reconcileOldReplicaSets(ops: RolloutOps, allRSs: readonly 
   const maxScaledDown = allPods - minAvailable - newUnavailable;
   if (maxScaledDown <= 0) return false;
   const cleaned = await cleanupUnhealthyReplicas(ops, oldRSs, d, maxScaledDown);
-  const all = [...cleaned.oldRSs, newRS].filter(Boolean);
+  const all = [...cleaned.oldRSs, newRS].filter((rs): rs is ReplicaSet => !!rs);
   const scaledDown = await scaleDownOldReplicaSetsForRollingUpdate(ops, all, cleaned.oldRSs, d);
   return cleaned.count + scaledDown > 0;
 }
 
 /** cleanupUnhealthyReplicas: removes old replicas that are not available, oldest ReplicaSet first. */
-async function cleanupUnhealthyReplicas(ops: RolloutOps, oldRSs: any[], d: any, maxCleanup: number): Promise<{ oldRSs: any[]; count: number }> {
+async function cleanupUnhealthyReplicas(ops: RolloutOps, oldRSs: ReplicaSet[], d: Deployment, maxCleanup: number): Promise<{ oldRSs: ReplicaSet[]; count: number }> {
   const sorted = [...oldRSs].sort(byCreation);
   let total = 0;
   for (let i = 0; i < sorted.length; i++) {
@@ -63,7 +64,7 @@ async function cleanupUnhealthyReplicas(ops: RolloutOps, oldRSs: any[], d: any, 
 }
 
 /** scaleDownOldReplicaSetsForRollingUpdate: scales old ReplicaSets down while availability allows, oldest first. */
-async function scaleDownOldReplicaSetsForRollingUpdate(ops: RolloutOps, allRSs: readonly any[], oldRSs: any[], d: any): Promise<number> {
+async function scaleDownOldReplicaSetsForRollingUpdate(ops: RolloutOps, allRSs: readonly ReplicaSet[], oldRSs: ReplicaSet[], d: Deployment): Promise<number> {
   const minAvailable = specReplicas(d) - maxUnavailable(d);
   const available = availableReplicaCount(allRSs);
   if (available <= minAvailable) return 0;

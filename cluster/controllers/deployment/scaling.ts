@@ -1,6 +1,7 @@
 // Scaling a Deployment that is not rolling out (a new spec.replicas, or a paused Deployment):
 // a single active ReplicaSet takes the new size; during a rollout, the change (within maxSurge) is
 // shared among the active ReplicaSets in proportion to their size, leftovers to the largest.
+import type { Deployment, ReplicaSet } from '../kit/objects';
 import { RolloutOps } from './ops';
 import {
   bySizeNewer, bySizeOlder, desiredReplicasAnnotation, filterActive, findActiveOrLatest, isRollingUpdate, isSaturated,
@@ -8,7 +9,7 @@ import {
 } from './replicas';
 
 /** isScalingEvent: an active ReplicaSet was sized for a different spec.replicas. */
-export function isScalingEvent(d: any, newRS: any, oldRSs: readonly any[]): boolean {
+export function isScalingEvent(d: Deployment, newRS: ReplicaSet | undefined, oldRSs: readonly ReplicaSet[]): boolean {
   for (const rs of filterActive([...oldRSs, newRS])) {
     const desired = desiredReplicasAnnotation(rs);
     if (desired === undefined) continue;
@@ -18,7 +19,7 @@ export function isScalingEvent(d: any, newRS: any, oldRSs: readonly any[]): bool
 }
 
 /** DeploymentController.scale */
-export async function scaleDeployment(ops: RolloutOps, d: any, newRS: any, oldRSs: any[]): Promise<void> {
+export async function scaleDeployment(ops: RolloutOps, d: Deployment, newRS: ReplicaSet | undefined, oldRSs: ReplicaSet[]): Promise<void> {
   const single = findActiveOrLatest(newRS, oldRSs);
   if (single) {
     if (specReplicas(single) === specReplicas(d)) return;

@@ -1,12 +1,12 @@
 // Reads and writes the ControllerRevisions of one workload kind through the API server: list (with
 // adoption and release by selector), create (stepping around name collisions), renumber and delete.
-import { Selector } from '../../../kube/labelSelector';
+import { Selector, matchesLabels } from '../../../kube/labelSelector';
 import { KubeObject, deepEqual } from '../../../kube/objects';
 import { ApiClient } from '../../../kubeclient/apiClient';
 import { KubeApiError } from '../../../kubeclient/apiError';
 import { Informer } from '../../../kubeclient/informer';
-import { claimObjects, recheckOwner } from './claims';
-import { ControllerRevision, OwnerKind, REVISION_HASH_LABEL, controllerRef, revisionName } from './revisions';
+import { OwnerKind, claimObjects, controllerRef, recheckOwner } from '../kit/claims';
+import { ControllerRevision, REVISION_HASH_LABEL, revisionName } from './revisions';
 import { revisionHash } from './hash';
 
 function revisionsPath(namespace: string, name?: string): string {
@@ -30,7 +30,7 @@ export class ControllerHistory {
       client: this.client,
       owner,
       ownerRef: controllerRef(owner, this.kind),
-      selector,
+      matches: (r) => matchesLabels(selector, r.metadata.labels),
       path: (r) => revisionsPath(ns, r.metadata.name),
       canAdopt: recheckOwner(this.client, this.ownerPath(ns, owner.metadata.name ?? ''), owner.metadata.uid),
     });

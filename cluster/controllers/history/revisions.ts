@@ -1,7 +1,8 @@
 // ControllerRevisions as StatefulSets and DaemonSets keep them: each revision stores a strategic merge
 // patch that replaces spec.template, so `kubectl rollout undo` can send it back unchanged and
 // `kubectl rollout history --revision=N` can apply it to show the template.
-import { KubeObject, OwnerReference, deepClone, deepEqual } from '../../../kube/objects';
+import { KubeObject, deepClone, deepEqual } from '../../../kube/objects';
+import { OwnerKind, controllerRef } from '../kit/claims';
 import { revisionHash } from './hash';
 
 /** The label on revisions (and DaemonSet pods) carrying the hash; StatefulSet pods carry the revision name. */
@@ -10,23 +11,6 @@ export const REVISION_HASH_LABEL = 'controller-revision-hash';
 export interface ControllerRevision extends KubeObject {
   data: any;
   revision: number;
-}
-
-export interface OwnerKind {
-  apiVersion: string;
-  kind: string;
-}
-
-/** The owner reference a controller puts on what it creates. */
-export function controllerRef(owner: KubeObject, kind: OwnerKind): OwnerReference {
-  return {
-    apiVersion: kind.apiVersion,
-    kind: kind.kind,
-    name: owner.metadata.name ?? '',
-    uid: owner.metadata.uid ?? '',
-    controller: true,
-    blockOwnerDeletion: true,
-  };
 }
 
 /** Whether obj's controller is owner. */

@@ -1,5 +1,6 @@
 // Job conditions as the Job controller of Kubernetes 1.34 writes them: an interim condition (SuccessCriteriaMet,
 // FailureTarget) as soon as the outcome is known, then the terminal one (Complete, Failed) once every pod is done.
+import type { Job } from 'kubernetes-types/batch/v1';
 import { timestamp } from '../../clock';
 
 export interface JobCondition {
@@ -10,6 +11,9 @@ export interface JobCondition {
   lastProbeTime?: string;
   lastTransitionTime?: string;
 }
+
+/** A Job as far as its conditions go (kubernetes-types reads a condition's status as any string). */
+export type JobLike = Pick<Job, 'status'>;
 
 export const COMPLETIONS_REACHED = { reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' };
 export const BACKOFF_LIMIT_EXCEEDED = { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
@@ -24,18 +28,18 @@ export function findCondition(conditions: JobCondition[] | undefined, type: stri
   return (conditions ?? []).find((c) => c.type === type);
 }
 
-export function hasTrueCondition(job: any, type: string): boolean {
-  return findCondition(job.status?.conditions, type)?.status === 'True';
+export function hasTrueCondition(job: JobLike, type: string): boolean {
+  return findCondition(job.status?.conditions as JobCondition[] | undefined, type)?.status === 'True';
 }
 
 /** Complete or Failed: nothing more happens to the Job. */
-export function isJobFinished(job: any): boolean {
+export function isJobFinished(job: JobLike): boolean {
   return hasTrueCondition(job, 'Complete') || hasTrueCondition(job, 'Failed');
 }
 
 /** The terminal condition, if any (its transition time is when the Job finished). */
-export function finishedCondition(job: any): JobCondition | undefined {
-  return (job.status?.conditions ?? []).find((c: JobCondition) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+export function finishedCondition(job: JobLike): JobCondition | undefined {
+  return ((job.status?.conditions ?? []) as JobCondition[]).find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 }
 
 /**

@@ -1,24 +1,27 @@
 // The pod a Job creates: the Job's template, owned by the Job, carrying the tracking finalizer; pods of an
 // Indexed Job also carry their completion index (annotation, label, JOB_COMPLETION_INDEX and hostname).
+import type { Job } from 'kubernetes-types/batch/v1';
+import type { Container, Pod, PodSpec, PodTemplateSpec } from 'kubernetes-types/core/v1';
 import { deepClone } from '../../../kube/objects';
+import { controllerRef } from '../kit/claims';
+import type { Stored } from '../kit/objects';
 import { COMPLETION_INDEX, JOB_TRACKING_FINALIZER } from './podState';
 
-export function jobControllerRef(job: any): any {
-  return { apiVersion: 'batch/v1', kind: 'Job', name: job.metadata.name, uid: job.metadata.uid, controller: true, blockOwnerDeletion: true };
-}
+const JOB_KIND = { apiVersion: 'batch/v1', kind: 'Job' };
 
-function withIndexEnv(containers: any[] | undefined): void {
+function withIndexEnv(containers: Container[] | undefined): void {
   for (const c of containers ?? []) {
-    const env: any[] = (c.env ??= []);
+    const env = (c.env ??= []);
     if (env.some((e) => e?.name === 'JOB_COMPLETION_INDEX')) continue;
     env.push({ name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX}']` } } });
   }
 }
 
-export function podForJob(job: any, index?: number): any {
-  const template = deepClone(job.spec?.template ?? {});
+export function podForJob(job: Stored<Job>, index?: number): Pod {
+  const template: PodTemplateSpec = deepClone(job.spec?.template ?? {});
   const meta = template.metadata ?? {};
-  const spec = template.spec ?? {};
+  // an empty template spec stays empty: validation names what is missing
+  const spec = template.spec ?? ({} as PodSpec);
   const name = job.metadata.name;
   const labels = { ...(meta.labels ?? {}) };
   const annotations = { ...(meta.annotations ?? {}) };
@@ -42,7 +45,7 @@ export function podForJob(job: any, index?: number): any {
       labels,
       ...(Object.keys(annotations).length ? { annotations } : {}),
       finalizers,
-      ownerReferences: [jobControllerRef(job)],
+      ownerReferences: [controllerRef(job, JOB_KIND)],
     },
     spec,
   };

@@ -1,5 +1,7 @@
 // ttlSecondsAfterFinished: a finished Job is deleted (with its pods, in the foreground, as Kubernetes' TTL
 // controller does) once its TTL has passed since it finished, on the cluster clock.
+import type { Job } from 'kubernetes-types/batch/v1';
+import type { Stored } from '../kit/objects';
 import { resourcePath } from '../../../kubeclient/apiClient';
 import { KubeApiError } from '../../../kubeclient/apiError';
 import { Informer } from '../../../kubeclient/informer';
@@ -9,7 +11,7 @@ import { WorkQueue } from '../workQueue';
 import { finishedCondition } from './conditions';
 
 /** When the TTL of a finished Job runs out (ms on the cluster clock), or undefined if it never does. */
-export function expiresAt(job: any): number | undefined {
+export function expiresAt(job: Job): number | undefined {
   const ttl = job.spec?.ttlSecondsAfterFinished;
   if (typeof ttl !== 'number' || job.metadata?.deletionTimestamp) return undefined;
   const done = finishedCondition(job);
@@ -27,11 +29,11 @@ export class TtlAfterFinished {
   }
 
   /** Called for every Job add and update (and once per cached Job at start). */
-  observe(job: any): void {
+  observe(job: Stored<Job>): void {
     if (expiresAt(job) !== undefined) this.queue.add(`${job.metadata.namespace}/${job.metadata.name}`);
   }
 
-  forget(job: any): void {
+  forget(job: Stored<Job>): void {
     const key = `${job.metadata.namespace}/${job.metadata.name}`;
     this.timers.get(key)?.cancel();
     this.timers.delete(key);
@@ -56,7 +58,7 @@ export class TtlAfterFinished {
     }
     // The cache may be behind (the TTL changed, or the Job was recreated): decide on the Job as it is now.
     const path = resourcePath(this.jobs.info, namespace, name);
-    let fresh: any;
+    let fresh: Stored<Job>;
     try {
       fresh = await this.ctx.client.get(path);
     } catch (e) {

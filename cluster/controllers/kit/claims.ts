@@ -1,17 +1,35 @@
-// Adoption and release by selector, as client-go's ControllerRefManager does for pods and
-// ControllerRevisions: a controller claims the orphans its selector matches and lets go of what it
-// controls but no longer matches. Writes are JSON patches guarded by uid and resourceVersion, so a
-// stale cache can never overwrite someone else's change.
-import { Selector, matchesLabels } from '../../../kube/labelSelector';
+// Adoption and release (kubernetes' ControllerRefManager), the one claim manager of every controller
+// (ReplicaSets' pods, Deployments' ReplicaSets, StatefulSets' and DaemonSets' pods and ControllerRevisions):
+// an owner claims the orphans it matches and lets go of what it controls but no longer matches. Writes are
+// JSON patches guarded by uid and resourceVersion, so a stale cache can never overwrite someone else's change.
 import { KubeObject, OwnerReference, controllerOf } from '../../../kube/objects';
 import { ApiClient } from '../../../kubeclient/apiClient';
 import { KubeApiError } from '../../../kubeclient/apiError';
+
+/** The kind of an owner, as its owner references name it. */
+export interface OwnerKind {
+  apiVersion: string;
+  kind: string;
+}
+
+/** metav1.NewControllerRef: the owner reference a controller puts on what it creates or adopts. */
+export function controllerRef(owner: KubeObject, kind: OwnerKind): OwnerReference {
+  return {
+    apiVersion: kind.apiVersion,
+    kind: kind.kind,
+    name: owner.metadata.name ?? '',
+    uid: owner.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
 
 export interface ClaimOptions {
   client: ApiClient;
   owner: KubeObject;
   ownerRef: OwnerReference;
-  selector: Selector;
+  /** whether the owner's selector matches obj */
+  matches(obj: KubeObject): boolean;
   /** the URL path of a claimed object */
   path(obj: KubeObject): string;
   /**
@@ -21,11 +39,12 @@ export interface ClaimOptions {
   canAdopt(): Promise<boolean>;
 }
 
-function ownerPatch(obj: KubeObject, refs: OwnerReference[]): unknown[] {
+/** The owner references set to refs; none left removes the field, as Kubernetes' release leaves it. */
+export function ownerPatch(obj: KubeObject, refs: OwnerReference[]): unknown[] {
   return [
     { op: 'test', path: '/metadata/uid', value: obj.metadata.uid },
     { op: 'test', path: '/metadata/resourceVersion', value: obj.metadata.resourceVersion },
-    { op: 'add', path: '/metadata/ownerReferences', value: refs },
+    refs.length ? { op: 'add', path: '/metadata/ownerReferences', value: refs } : { op: 'remove', path: '/metadata/ownerReferences' },
   ];
 }
 
@@ -41,7 +60,7 @@ export async function claimObjects<T extends KubeObject>(objs: readonly T[], opt
   let adoptable: Promise<boolean> | undefined;
   for (const obj of objs) {
     const ref = controllerOf(obj);
-    const matches = matchesLabels(opts.selector, obj.metadata.labels);
+    const matches = opts.matches(obj);
     if (ref) {
       if (ref.uid !== ownerUid) continue;
       if (matches) {

@@ -1,22 +1,23 @@
 // An index over an informer's objects by their controller's UID, with the orphans (no controller) of
 // each namespace kept apart: a ReplicaSet finds its pods, and a Deployment its ReplicaSets, without
 // scanning every object in the cluster.
+import { KubeObject, controllerOf } from '../../../kube/objects';
 
-function keyOf(obj: any): string {
+function keyOf(obj: KubeObject): string {
   return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`;
 }
 
-export function controllerUid(obj: any): string | undefined {
-  return (obj.metadata?.ownerReferences as any[] | undefined)?.find((r) => r.controller === true)?.uid;
+export function controllerUid(obj: KubeObject): string | undefined {
+  return controllerOf(obj)?.uid;
 }
 
-export class OwnerIndex {
-  private readonly owned = new Map<string, Map<string, any>>();
-  private readonly orphans = new Map<string, Map<string, any>>();
+export class OwnerIndex<T extends KubeObject> {
+  private readonly owned = new Map<string, Map<string, T>>();
+  private readonly orphans = new Map<string, Map<string, T>>();
   /** object key → the bucket it is in */
-  private readonly where = new Map<string, Map<string, any>>();
+  private readonly where = new Map<string, Map<string, T>>();
 
-  upsert(obj: any): void {
+  upsert(obj: T): void {
     const k = keyOf(obj);
     this.where.get(k)?.delete(k);
     const uid = controllerUid(obj);
@@ -28,7 +29,7 @@ export class OwnerIndex {
     this.where.set(k, bucket);
   }
 
-  remove(obj: any): void {
+  remove(obj: T): void {
     const k = keyOf(obj);
     this.where.get(k)?.delete(k);
     this.where.delete(k);
@@ -37,12 +38,12 @@ export class OwnerIndex {
   }
 
   /** objects whose controller has this UID */
-  ownedBy(uid: string): any[] {
+  ownedBy(uid: string): T[] {
     return [...(this.owned.get(uid)?.values() ?? [])];
   }
 
   /** objects of a namespace with no controller */
-  orphansIn(namespace: string): any[] {
+  orphansIn(namespace: string): T[] {
     return [...(this.orphans.get(namespace)?.values() ?? [])];
   }
 }
