@@ -1,137 +1,140 @@
-// The controller kit's claim manager (ControllerRefManager) against a small in-memory API: an owner adopts
+// The controller kit's claim manager (ControllerRefManager) against a real embedded cluster: an owner adopts
 // the orphans it matches, releases what it controls but no longer matches, leaves other controllers' objects
 // alone, adopts nothing once the fresh read shows it deleted or replaced, and a stale cache cannot win.
+// The owner is a ConfigMap claiming Secrets: no controller of the cluster manages either kind, so every write
+// seen here is claimObjects' own. Every owner reference points at a live ConfigMap, so the garbage collector
+// leaves the Secrets alone too.
 import * as assert from 'assert';
+import type { ObjectMeta } from 'kubernetes-types/meta/v1';
 import type { KubeObject, OwnerReference } from '../../kube/objects';
 import { ApiClient } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
-import { claimObjects, recheckOwner } from '../../cluster/controllers/kit/claims';
+import { claimObjects, controllerRef, recheckOwner } from '../../cluster/controllers/kit/claims';
+import { startTestCluster, TestCluster } from '../helpers/testCluster';
 
-type Op = { op: string; path: string; value?: unknown };
+const CONFIGMAP = { apiVersion: 'v1', kind: 'ConfigMap' };
+/** keeps a deleted owner readable, with its deletionTimestamp set */
+const HOLD = 'slipway.test/hold';
 
-/** Objects by path; PATCH takes the JSON patches the claim manager sends, with their test preconditions. */
-class MemoryApi {
-  readonly objects = new Map<string, KubeObject>();
-  patches = 0;
-  private rv = 100;
+describe('controller kit: claim manager', function () {
+  this.timeout(30_000);
+  let t: TestCluster;
+  let client: ApiClient;
+  let namespaces = 0;
 
-  put(path: string, obj: KubeObject): KubeObject {
-    const stored = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.rv) } };
-    this.objects.set(path, stored);
-    return stored;
-  }
-
-  client(): ApiClient {
-    const api = this;
-    return {
-      async get(path: string) {
-        const o = api.objects.get(path);
-        if (!o) throw new KubeApiError(404, { message: `${path} not found` });
-        return o;
-      },
-      async patch(path: string, ops: Op[], type: string) {
-        assert.strictEqual(type, 'json');
-        api.patches++;
-        const o = api.objects.get(path);
-        if (!o) throw new KubeApiError(404, { message: `${path} not found` });
-        const meta: Record<string, unknown> = { ...o.metadata };
-        for (const op of ops) {
-          const field = op.path.replace('/metadata/', '');
-          if (op.op === 'test' && meta[field] !== op.value) {
-            throw new KubeApiError(422, { message: `test ${op.path} failed` });
-          }
-          if (op.op === 'add') meta[field] = op.value;
-          if (op.op === 'remove') delete meta[field];
-        }
-        return api.put(path, { ...o, metadata: meta });
-      },
-    } as unknown as ApiClient;
-  }
-}
-
-const OWNER_PATH = '/apis/apps/v1/namespaces/ns/replicasets/web';
-const podPath = (name?: string) => `/api/v1/namespaces/ns/pods/${name}`;
-
-function owner(extra: Partial<KubeObject['metadata']> = {}): KubeObject {
-  const metadata = { name: 'web', namespace: 'ns', uid: 'rs-1', ...extra };
-  return { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata };
-}
-
-function ref(uid: string): OwnerReference {
-  return { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid, controller: true, blockOwnerDeletion: true };
-}
-
-function pod(name: string, app: string, refs?: OwnerReference[]): KubeObject {
-  const metadata = { name, namespace: 'ns', uid: `uid-${name}`, labels: { app }, ownerReferences: refs };
-  return { apiVersion: 'v1', kind: 'Pod', metadata };
-}
-
-function setup(rsMeta: Partial<KubeObject['metadata']> = {}) {
-  const api = new MemoryApi();
-  const rs = api.put(OWNER_PATH, owner(rsMeta));
-  const client = api.client();
-  const claim = (objs: KubeObject[]) => claimObjects(objs, {
-    client,
-    owner: rs,
-    ownerRef: ref('rs-1'),
-    matches: (o) => o.metadata.labels?.app === 'web',
-    path: (o) => podPath(o.metadata.name),
-    canAdopt: recheckOwner(client, OWNER_PATH, 'rs-1'),
+  before(async () => {
+    // no nodes: no kubelets, and nothing but the test writes ConfigMaps or Secrets
+    t = await startTestCluster({ nodes: 0 });
+    client = ApiClient.forCluster({ server: t.cluster.url, token: t.cluster.token, ca: t.cluster.caCert });
   });
-  return { api, rs, claim };
-}
+  after(async () => {
+    client?.close();
+    await t?.stop();
+  });
 
-describe('controller kit: claim manager', () => {
-  it('adopts matching orphans, keeps its matching pods, releases the rest and leaves others alone', async () => {
-    const { api, claim } = setup();
+  /** A fresh namespace per test, with an owner ConfigMap "web" and a claim over its Secrets labelled app=web. */
+  async function setup(ownerMeta: ObjectMeta = {}) {
+    const ns = `claims-${++namespaces}`;
+    await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const ownerPath = `/api/v1/namespaces/${ns}/configmaps/web`;
+    const secretPath = (name?: string) => `/api/v1/namespaces/${ns}/secrets/${name}`;
+    const createOwner = (name: string, meta: ObjectMeta = {}): Promise<KubeObject> =>
+      client.create(`/api/v1/namespaces/${ns}/configmaps`, { ...CONFIGMAP, metadata: { name, ...meta } });
+    const secret = (name: string, app: string, refs?: OwnerReference[]): Promise<KubeObject> =>
+      client.create(`/api/v1/namespaces/${ns}/secrets`, {
+        apiVersion: 'v1', kind: 'Secret', metadata: { name, labels: { app }, ownerReferences: refs },
+      });
+    const read = (name: string): Promise<KubeObject> => client.get(secretPath(name));
+    const cached = await createOwner('web', ownerMeta);
+    const ref = controllerRef(cached, CONFIGMAP);
+    const claim = (objs: KubeObject[], owner = cached) => claimObjects(objs, {
+      client,
+      owner,
+      ownerRef: ref,
+      matches: (o) => o.metadata.labels?.app === 'web',
+      path: (o) => secretPath(o.metadata.name),
+      canAdopt: recheckOwner(client, ownerPath, cached.metadata.uid),
+    });
+    return { ns, ownerPath, cached, ref, createOwner, secret, read, claim };
+  }
+
+  const names = (objs: KubeObject[]) => objs.map((o) => o.metadata.name).sort();
+  const rv = (o: KubeObject) => o.metadata.resourceVersion;
+
+  it('adopts matching orphans, keeps its matching objects, releases the rest and leaves others alone', async () => {
+    const { ref, createOwner, secret, read, claim } = await setup();
+    const other = controllerRef(await createOwner('other'), CONFIGMAP);
     const objs = [
-      api.put(podPath('orphan'), pod('orphan', 'web')),
-      api.put(podPath('mine'), pod('mine', 'web', [ref('rs-1')])),
-      api.put(podPath('relabelled'), pod('relabelled', 'db', [ref('rs-1')])),
-      api.put(podPath('theirs'), pod('theirs', 'web', [ref('other')])),
-      api.put(podPath('stranger'), pod('stranger', 'db')),
+      await secret('orphan', 'web'),
+      await secret('mine', 'web', [ref]),
+      await secret('relabelled', 'db', [ref]),
+      await secret('theirs', 'web', [other]),
+      await secret('stranger', 'db'),
     ];
+    const before = new Map(objs.map((o) => [o.metadata.name, rv(o)]));
     const claimed = await claim(objs);
-    assert.deepStrictEqual(claimed.map((o) => o.metadata.name).sort(), ['mine', 'orphan']);
-    assert.deepStrictEqual(api.objects.get(podPath('orphan'))!.metadata.ownerReferences, [ref('rs-1')]);
-    const released = api.objects.get(podPath('relabelled'))!;
+    assert.deepStrictEqual(names(claimed), ['mine', 'orphan']);
+
+    const orphan = await read('orphan');
+    assert.deepStrictEqual(orphan.metadata.ownerReferences, [ref], 'adopted: controller reference stored');
+    assert.strictEqual(rv(claimed.find((o) => o.metadata.name === 'orphan')!), rv(orphan), 'returns what was written');
+    const released = await read('relabelled');
     assert.strictEqual(released.metadata.ownerReferences, undefined, 'released: no reference left');
-    assert.deepStrictEqual(api.objects.get(podPath('theirs'))!.metadata.ownerReferences, [ref('other')]);
-    assert.strictEqual(api.patches, 2, 'one adoption and one release, nothing else written');
+    assert.deepStrictEqual((await read('theirs')).metadata.ownerReferences, [other]);
+
+    // one adoption and one release, nothing else written
+    for (const name of ['orphan', 'relabelled']) assert.notStrictEqual(rv(await read(name)), before.get(name), name);
+    for (const name of ['mine', 'theirs', 'stranger']) assert.strictEqual(rv(await read(name)), before.get(name), name);
   });
 
   it('adopts nothing once a fresh read shows the owner deleted or replaced by a namesake', async () => {
-    for (const change of [{ deletionTimestamp: '2026-01-01T00:00:00Z' }, { uid: 'rs-2' }]) {
-      const { api, rs, claim } = setup();
-      const orphan = api.put(podPath('orphan'), pod('orphan', 'web'));
-      api.put(OWNER_PATH, { ...rs, metadata: { ...rs.metadata, ...change } });
-      assert.deepStrictEqual(await claim([orphan]), []);
-      const left = api.objects.get(podPath('orphan'))!;
-      assert.strictEqual(left.metadata.ownerReferences, undefined, JSON.stringify(change));
+    const changes: Record<string, (s: Awaited<ReturnType<typeof setup>>) => Promise<unknown>> = {
+      // the finalizer keeps the owner readable with its deletionTimestamp set
+      'being deleted': (s) => client.delete(s.ownerPath),
+      'replaced by a namesake': async (s) => {
+        await client.delete(s.ownerPath);
+        const fresh = await s.createOwner('web');
+        assert.notStrictEqual(fresh.metadata.uid, s.cached.metadata.uid, 'a namesake has a new uid');
+      },
+      'gone': (s) => client.delete(s.ownerPath),
+    };
+    for (const [what, change] of Object.entries(changes)) {
+      const s = await setup(what === 'being deleted' ? { finalizers: [HOLD] } : {});
+      const orphan = await s.secret('orphan', 'web');
+      await change(s);
+      if (what === 'being deleted') assert.ok((await client.get(s.ownerPath)).metadata.deletionTimestamp);
+      assert.deepStrictEqual(await s.claim([orphan]), [], `${what}: no adoption, no error`);
+      const left = await s.read('orphan');
+      assert.strictEqual(left.metadata.ownerReferences, undefined, what);
+      assert.strictEqual(rv(left), rv(orphan), `${what}: not written`);
     }
-    const { api, claim } = setup();
-    const orphan = api.put(podPath('orphan'), pod('orphan', 'web'));
-    api.objects.delete(OWNER_PATH);
-    assert.deepStrictEqual(await claim([orphan]), [], 'owner gone: no adoption, no error');
   });
 
   it('an owner being deleted keeps what it has and adopts nothing', async () => {
-    const { api, claim } = setup({ deletionTimestamp: '2026-01-01T00:00:00Z' });
-    const objs = [
-      api.put(podPath('orphan'), pod('orphan', 'web')),
-      api.put(podPath('relabelled'), pod('relabelled', 'db', [ref('rs-1')])),
-    ];
-    assert.deepStrictEqual(await claim(objs), []);
-    assert.strictEqual(api.patches, 0);
+    const { ownerPath, ref, secret, read, claim } = await setup({ finalizers: [HOLD] });
+    const objs = [await secret('orphan', 'web'), await secret('relabelled', 'db', [ref])];
+    await client.delete(ownerPath);
+    const deleting: KubeObject = await client.get(ownerPath);
+    assert.ok(deleting.metadata.deletionTimestamp, 'the owner as the cache would show it: being deleted');
+    assert.deepStrictEqual(await claim(objs, deleting), []);
+    const [orphan, relabelled] = [await read('orphan'), await read('relabelled')];
+    assert.strictEqual(orphan.metadata.ownerReferences, undefined);
+    assert.deepStrictEqual(relabelled.metadata.ownerReferences, [ref], 'kept while its owner is being deleted');
+    assert.deepStrictEqual([rv(orphan), rv(relabelled)], objs.map(rv), 'nothing written');
   });
 
   it('refuses to write over a newer version than the cache showed, and skips objects already gone', async () => {
-    const { api, claim } = setup();
-    const stale = api.put(podPath('orphan'), pod('orphan', 'web'));
-    api.put(podPath('orphan'), { ...stale, metadata: { ...stale.metadata, labels: { app: 'web', touched: 'yes' } } });
+    const { ns, secret, read, claim } = await setup();
+    const stale = await secret('orphan', 'web');
+    const touch = { metadata: { labels: { touched: 'yes' } } };
+    const touched = await client.patch(`/api/v1/namespaces/${ns}/secrets/orphan`, touch);
+    assert.notStrictEqual(rv(touched), rv(stale));
     await assert.rejects(claim([stale]), (e: unknown) => e instanceof KubeApiError && e.status === 422);
-    assert.strictEqual(api.objects.get(podPath('orphan'))!.metadata.ownerReferences, undefined);
-    const gone = pod('gone', 'web');
+    const left = await read('orphan');
+    assert.strictEqual(left.metadata.ownerReferences, undefined);
+    assert.strictEqual(rv(left), rv(touched), 'the newer version stands');
+
+    const gone: KubeObject = { ...stale, metadata: { ...stale.metadata, name: 'gone', uid: 'never-created' } };
     assert.deepStrictEqual(await claim([gone]), [], 'a 404 on adoption is not an error');
   });
 });
