@@ -2,7 +2,8 @@
 import tseslint from 'typescript-eslint';
 
 /** Folders of ours a part may not import, as patterns relative to any depth inside it. */
-const outside = (...parts) => parts.flatMap((p) => [`../${p}`, `../${p}/**`, `../../${p}`, `../../${p}/**`, `../../../${p}/**`]);
+const outside = (...parts) =>
+  parts.flatMap((p) => [`../${p}`, `../${p}/**`, `../../${p}`, `../../${p}/**`, `../../../${p}/**`]);
 
 const layer = (files, forbidden, message) => ({
   files,
@@ -25,11 +26,18 @@ export default tseslint.config(
     plugins: { '@typescript-eslint': tseslint.plugin },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       'no-debugger': 'error',
     },
   },
-  layer(['kube/**/*.ts'], ['kubeclient', 'cluster', 'syncer', 'server', 'client'], 'kube/ is the shared model: it imports nothing of ours'),
+  layer(
+    ['kube/**/*.ts'],
+    ['kubeclient', 'cluster', 'syncer', 'server', 'client'],
+    'kube/ is the shared model: it imports nothing of ours',
+  ),
   layer(['kubeclient/**/*.ts'], ['cluster', 'syncer', 'server', 'client'], 'kubeclient/ may import only kube/'),
   layer(['cluster/**/*.ts'], ['syncer', 'server', 'client'], 'cluster/ may import only kube/ and kubeclient/'),
   layer(['server/**/*.ts'], ['kubeclient', 'cluster', 'syncer', 'client'], 'the language server may import only kube/'),
@@ -42,9 +50,17 @@ export default tseslint.config(
         {
           paths: [{ name: 'vscode', message: 'only client/ (the VS Code extension) imports vscode' }],
           patterns: [
-            { group: outside('server', 'client'), message: 'the syncer may import kube/, kubeclient/ and cluster/embeddedCluster' },
             {
-              group: ['../cluster/**', '!../cluster/embeddedCluster', '../../cluster/**', '!../../cluster/embeddedCluster'],
+              group: outside('server', 'client'),
+              message: 'the syncer may import kube/, kubeclient/ and cluster/embeddedCluster',
+            },
+            {
+              group: [
+                '../cluster/**',
+                '!../cluster/embeddedCluster',
+                '../../cluster/**',
+                '!../../cluster/embeddedCluster',
+              ],
               message: 'the syncer reaches cluster/ only to start it (cluster/embeddedCluster)',
             },
           ],

@@ -26,7 +26,9 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 function startCluster(state: string): Promise<Running & { readyMs: number }> {
   const t0 = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'cluster', '--state', state, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [CLI, 'cluster', '--state', state, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.on('exit', (c) => reject(new Error(`cluster exited ${c}: ${out}`)));
     child.stdout!.on('data', async (d) => {
@@ -38,7 +40,14 @@ function startCluster(state: string): Promise<Running & { readyMs: number }> {
       const ca = fs.readFileSync(path.join(state, 'pki', 'ca.crt'), 'utf8');
       // measured to the first 200 from /readyz, as a client would see it
       for (;;) {
-        const ok = await new Promise<boolean>((r) => https.get(`${url}/readyz`, { ca }, (res) => { res.resume(); r(res.statusCode === 200); }).on('error', () => r(false)));
+        const ok = await new Promise<boolean>((r) =>
+          https
+            .get(`${url}/readyz`, { ca }, (res) => {
+              res.resume();
+              r(res.statusCode === 200);
+            })
+            .on('error', () => r(false)),
+        );
         if (ok) break;
       }
       const readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -49,7 +58,12 @@ function startCluster(state: string): Promise<Running & { readyMs: number }> {
         state,
         readyMs,
         client: () => ApiClient.forCluster({ server: url, token, ca }),
-        stop: () => new Promise((r) => { child.removeAllListeners('exit'); child.once('exit', () => r()); child.kill('SIGTERM'); }),
+        stop: () =>
+          new Promise((r) => {
+            child.removeAllListeners('exit');
+            child.once('exit', () => r());
+            child.kill('SIGTERM');
+          }),
       });
     });
   });
@@ -76,8 +90,12 @@ async function startup(): Promise<void> {
   first.sort((a, b) => a - b);
   warm.sort((a, b) => a - b);
   console.log(`startup → /readyz 200, process spawn included (${runs} runs each)`);
-  console.log(`  first start (new state: CA, certificate, token): median ${ms(percentile(first, 50))}, max ${ms(first[first.length - 1])}`);
-  console.log(`  restart (existing state):                      median ${ms(percentile(warm, 50))}, max ${ms(warm[warm.length - 1])}`);
+  console.log(
+    `  first start (new state: CA, certificate, token): median ${ms(percentile(first, 50))}, max ${ms(first[first.length - 1])}`,
+  );
+  console.log(
+    `  restart (existing state):                      median ${ms(percentile(warm, 50))}, max ${ms(warm[warm.length - 1])}`,
+  );
 }
 
 async function writes(c: Running, total = 10_000, concurrency = 16): Promise<void> {
@@ -85,18 +103,25 @@ async function writes(c: Running, total = 10_000, concurrency = 16): Promise<voi
   const lat: number[] = [];
   let next = 0;
   const t0 = process.hrtime.bigint();
-  await Promise.all(clients.map(async (client) => {
-    while (next < total) {
-      const i = next++;
-      const s = process.hrtime.bigint();
-      await client.create('/api/v1/namespaces/default/configmaps', { metadata: { name: `cm-${i}`, labels: { bench: 'yes', shard: String(i % 10) } }, data: { key: 'x'.repeat(200), index: String(i) } });
-      lat.push(Number(process.hrtime.bigint() - s) / 1e6);
-    }
-  }));
+  await Promise.all(
+    clients.map(async (client) => {
+      while (next < total) {
+        const i = next++;
+        const s = process.hrtime.bigint();
+        await client.create('/api/v1/namespaces/default/configmaps', {
+          metadata: { name: `cm-${i}`, labels: { bench: 'yes', shard: String(i % 10) } },
+          data: { key: 'x'.repeat(200), index: String(i) },
+        });
+        lat.push(Number(process.hrtime.bigint() - s) / 1e6);
+      }
+    }),
+  );
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   lat.sort((a, b) => a - b);
   console.log(`creates: ${total} ConfigMaps from ${concurrency} concurrent clients (each fsynced before the reply)`);
-  console.log(`  ${(total / secs).toFixed(0)} writes/s; latency p50 ${ms(percentile(lat, 50))}, p99 ${ms(percentile(lat, 99))}, max ${ms(lat[lat.length - 1])}`);
+  console.log(
+    `  ${(total / secs).toFixed(0)} writes/s; latency p50 ${ms(percentile(lat, 50))}, p99 ${ms(percentile(lat, 99))}, max ${ms(lat[lat.length - 1])}`,
+  );
   for (const cl of clients) cl.close();
 }
 
@@ -120,7 +145,9 @@ async function list(c: Running): Promise<void> {
     sel.push(Number(process.hrtime.bigint() - s) / 1e6);
   }
   sel.sort((a, b) => a - b);
-  console.log(`list: ${count} objects (${(bytes / 1e6).toFixed(1)} MB JSON): median ${ms(percentile(times, 50))}; with labelSelector (1/10 match): median ${ms(percentile(sel, 50))}`);
+  console.log(
+    `list: ${count} objects (${(bytes / 1e6).toFixed(1)} MB JSON): median ${ms(percentile(times, 50))}; with labelSelector (1/10 match): median ${ms(percentile(sel, 50))}`,
+  );
   client.close();
 }
 
@@ -135,28 +162,41 @@ async function watchers(c: Running, n = 50, events = 1000): Promise<void> {
   let done!: () => void;
   const allDone = new Promise<void>((r) => (done = r));
   let finished = 0;
-  const streams = watchClients.map((wc, i) => wc.watch('/api/v1/namespaces/watch-bench/configmaps', { resourceVersion: rv }, (type, obj) => {
-    if (type !== 'ADDED') return;
-    const s = sentAt.get(obj.metadata.name);
-    if (s) delays.push(Number(process.hrtime.bigint() - s) / 1e6);
-    if (++received[i] === events && ++finished === n) done();
-  }, () => undefined));
+  const streams = watchClients.map((wc, i) =>
+    wc.watch(
+      '/api/v1/namespaces/watch-bench/configmaps',
+      { resourceVersion: rv },
+      (type, obj) => {
+        if (type !== 'ADDED') return;
+        const s = sentAt.get(obj.metadata.name);
+        if (s) delays.push(Number(process.hrtime.bigint() - s) / 1e6);
+        if (++received[i] === events && ++finished === n) done();
+      },
+      () => undefined,
+    ),
+  );
   await new Promise((r) => setTimeout(r, 300));
   const t0 = process.hrtime.bigint();
   let next = 0;
   const writers = Array.from({ length: 8 }, () => c.client());
-  await Promise.all(writers.map(async (w) => {
-    while (next < events) {
-      const name = `w-${next++}`;
-      sentAt.set(name, process.hrtime.bigint());
-      await w.create('/api/v1/namespaces/watch-bench/configmaps', { metadata: { name }, data: { a: 'b' } });
-    }
-  }));
+  await Promise.all(
+    writers.map(async (w) => {
+      while (next < events) {
+        const name = `w-${next++}`;
+        sentAt.set(name, process.hrtime.bigint());
+        await w.create('/api/v1/namespaces/watch-bench/configmaps', { metadata: { name }, data: { a: 'b' } });
+      }
+    }),
+  );
   await allDone;
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   delays.sort((a, b) => a - b);
-  console.log(`watch: ${n} watchers × ${events} events = ${n * events} deliveries, all received in ${secs.toFixed(2)} s`);
-  console.log(`  create → event delivered: p50 ${ms(percentile(delays, 50))}, p99 ${ms(percentile(delays, 99))}; missing: ${received.filter((r) => r !== events).length} watchers`);
+  console.log(
+    `watch: ${n} watchers × ${events} events = ${n * events} deliveries, all received in ${secs.toFixed(2)} s`,
+  );
+  console.log(
+    `  create → event delivered: p50 ${ms(percentile(delays, 50))}, p99 ${ms(percentile(delays, 99))}; missing: ${received.filter((r) => r !== events).length} watchers`,
+  );
   for (const s of streams) s.stop();
   for (const w of [...watchClients, ...writers, client]) w.close();
 }
@@ -173,12 +213,17 @@ async function rss(total = 100_000): Promise<void> {
   const clients = Array.from({ length: 16 }, () => c.client());
   let next = 0;
   const t0 = Date.now();
-  await Promise.all(clients.map(async (client) => {
-    while (next < total) {
-      const i = next++;
-      await client.create('/api/v1/namespaces/default/configmaps', { metadata: { name: `obj-${i}`, labels: { app: 'bench' } }, data: { index: String(i), payload: 'p'.repeat(100) } });
-    }
-  }));
+  await Promise.all(
+    clients.map(async (client) => {
+      while (next < total) {
+        const i = next++;
+        await client.create('/api/v1/namespaces/default/configmaps', {
+          metadata: { name: `obj-${i}`, labels: { app: 'bench' } },
+          data: { index: String(i), payload: 'p'.repeat(100) },
+        });
+      }
+    }),
+  );
   const loadSecs = (Date.now() - t0) / 1000;
   if (global.gc) global.gc();
   await new Promise((r) => setTimeout(r, 2000));
@@ -188,8 +233,12 @@ async function rss(total = 100_000): Promise<void> {
   const restart = await startCluster(dir);
   const restartRss = rssOf(restart.child.pid!);
   console.log(`rss: ${total} ConfigMaps (~0.6 KB each as stored) loaded in ${loadSecs.toFixed(1)} s`);
-  console.log(`  RSS empty ${(base / 2 ** 20).toFixed(0)} MiB → ${(after / 2 ** 20).toFixed(0)} MiB with ${total} objects; store on disk ${(onDisk / 2 ** 20).toFixed(0)} MiB`);
-  console.log(`  restart with ${total} objects → /readyz in ${ms(restart.readyMs)}, RSS ${(restartRss / 2 ** 20).toFixed(0)} MiB`);
+  console.log(
+    `  RSS empty ${(base / 2 ** 20).toFixed(0)} MiB → ${(after / 2 ** 20).toFixed(0)} MiB with ${total} objects; store on disk ${(onDisk / 2 ** 20).toFixed(0)} MiB`,
+  );
+  console.log(
+    `  restart with ${total} objects → /readyz in ${ms(restart.readyMs)}, RSS ${(restartRss / 2 ** 20).toFixed(0)} MiB`,
+  );
   await restart.stop();
   for (const cl of clients) cl.close();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -206,7 +255,9 @@ function dirSize(dir: string): number {
 
 async function main(): Promise<void> {
   const which = process.argv[2] ?? 'all';
-  console.log(`# Slipway API server benchmarks — ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+  console.log(
+    `# Slipway API server benchmarks — ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+  );
   if (which === 'startup' || which === 'all') await startup();
   if (['writes', 'list', 'watch', 'all'].includes(which)) {
     const dir = freshState();

@@ -48,7 +48,15 @@ interface SizeResult {
 const SETTLE_QUIET_MS = 750;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sizes: [10, 100, 1000, 5000], servers: ['slipway', 'yaml'], runs: 3, edits: 20, completions: 50, yamlSchema: 'kind-tree', loopBudgetMs: 60_000 };
+  const o: Options = {
+    sizes: [10, 100, 1000, 5000],
+    servers: ['slipway', 'yaml'],
+    runs: 3,
+    edits: 20,
+    completions: 50,
+    yamlSchema: 'kind-tree',
+    loopBudgetMs: 60_000,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -58,13 +66,18 @@ function parseArgs(argv: string[]): Options {
     };
     const count = (v: string) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${a}: expected a positive whole number, got ${JSON.stringify(v)}`);
+      if (!Number.isInteger(n) || n < 1)
+        throw new Error(`${a}: expected a positive whole number, got ${JSON.stringify(v)}`);
       return n;
     };
     switch (a) {
       case '--sizes':
         o.sizes = value().split(',').map(count);
-        for (const n of o.sizes) if (n < 9) throw new Error(`--sizes: ${n} documents is too few to seed every error apart from the edited one (at least 9)`);
+        for (const n of o.sizes)
+          if (n < 9)
+            throw new Error(
+              `--sizes: ${n} documents is too few to seed every error apart from the edited one (at least 9)`,
+            );
         break;
       case '--server': {
         const v = value();
@@ -84,7 +97,8 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--yaml-schema': {
         const v = value();
-        if (v !== 'kind-tree' && v !== 'if-then' && v !== 'oneOf') throw new Error(`--yaml-schema: expected kind-tree, if-then or oneOf, got ${JSON.stringify(v)}`);
+        if (v !== 'kind-tree' && v !== 'if-then' && v !== 'oneOf')
+          throw new Error(`--yaml-schema: expected kind-tree, if-then or oneOf, got ${JSON.stringify(v)}`);
         o.yamlSchema = v;
         break;
       }
@@ -95,7 +109,9 @@ function parseArgs(argv: string[]): Options {
         o.json = path.resolve(value());
         break;
       case '--help':
-        console.log('node out/bench/languageServer.js [--sizes 10,100,1000,5000] [--server slipway|yaml|both] [--runs 3] [--edits 20] [--completions 50] [--yaml-schema kind-tree|if-then|oneOf] [--cpu-prof DIR] [--json FILE]');
+        console.log(
+          'node out/bench/languageServer.js [--sizes 10,100,1000,5000] [--server slipway|yaml|both] [--runs 3] [--edits 20] [--completions 50] [--yaml-schema kind-tree|if-then|oneOf] [--cpu-prof DIR] [--json FILE]',
+        );
         process.exit(0);
       default:
         throw new Error(`unknown argument ${JSON.stringify(a)} (try --help)`);
@@ -149,7 +165,9 @@ async function measureSize(server: ServerCommand, file: ManifestFile, dir: strin
       const ms = first.receivedAt - sentAt;
       const cpu = session.cpuMs() - cpu0;
       const label = inWorkspace ? 'file read with the workspace' : `cold run ${run + 1}/${o.runs}`;
-      log(`  ${server.name} ${file.documents} documents, ${label}: didOpen → diagnostics ${ms.toFixed(0)} ms, server CPU ${cpu} ms (load average ${os.loadavg()[0].toFixed(1)})`);
+      log(
+        `  ${server.name} ${file.documents} documents, ${label}: didOpen → diagnostics ${ms.toFixed(0)} ms, server CPU ${cpu} ms (load average ${os.loadavg()[0].toFixed(1)})`,
+      );
       if (inWorkspace) {
         result.openInWorkspaceMs = ms;
         continue;
@@ -172,14 +190,26 @@ async function measureSize(server: ServerCommand, file: ManifestFile, dir: strin
 }
 
 /** Toggles `replicas: 3` ↔ `4` in the middle Deployment, one incremental change per sample. */
-async function editLoop(session: LanguageServerSession, uri: string, file: ManifestFile, o: Options, timeout: number, result: SizeResult): Promise<void> {
+async function editLoop(
+  session: LanguageServerSession,
+  uri: string,
+  file: ManifestFile,
+  o: Options,
+  timeout: number,
+  result: SizeResult,
+): Promise<void> {
   const t0 = performance.now();
   let version = 1;
   for (let i = 0; i < o.edits; i++) {
     if (i >= 3 && performance.now() - t0 > o.loopBudgetMs) break;
     version++;
     const { line, character } = file.editAt;
-    const sentAt = session.change(uri, version, [{ range: { start: { line, character }, end: { line, character: character + 1 } }, text: version % 2 === 0 ? '4' : '3' }]);
+    const sentAt = session.change(uri, version, [
+      {
+        range: { start: { line, character }, end: { line, character: character + 1 } },
+        text: version % 2 === 0 ? '4' : '3',
+      },
+    ]);
     const p = await session.diagnosticsAfter(uri, sentAt, timeout, version);
     result.editMs.push(p.receivedAt - sentAt);
     // let any further publish for this version pass before the next edit, so it cannot be taken for the next one
@@ -189,14 +219,23 @@ async function editLoop(session: LanguageServerSession, uri: string, file: Manif
     // back to the generated text, so completion sees the same document for every server
     version++;
     const { line, character } = file.editAt;
-    const sentAt = session.change(uri, version, [{ range: { start: { line, character }, end: { line, character: character + 1 } }, text: '3' }]);
+    const sentAt = session.change(uri, version, [
+      { range: { start: { line, character }, end: { line, character: character + 1 } }, text: '3' },
+    ]);
     await session.diagnosticsAfter(uri, sentAt, timeout, version);
     await session.quiet(100, timeout);
   }
 }
 
 /** Completion on the indented blank line in the middle Deployment's container (container fields expected). */
-async function completionLoop(session: LanguageServerSession, uri: string, file: ManifestFile, o: Options, timeout: number, result: SizeResult): Promise<void> {
+async function completionLoop(
+  session: LanguageServerSession,
+  uri: string,
+  file: ManifestFile,
+  o: Options,
+  timeout: number,
+  result: SizeResult,
+): Promise<void> {
   const t0 = performance.now();
   for (let i = 0; i < o.completions; i++) {
     if (i >= 3 && performance.now() - t0 > o.loopBudgetMs) break;
@@ -229,7 +268,8 @@ async function measureSyntaxError(server: ServerCommand, dir: string): Promise<A
 
 // ---- output
 
-const fmtMs = (n: number) => (Number.isNaN(n) ? '—' : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(n < 10 ? 1 : 0)} ms`);
+const fmtMs = (n: number) =>
+  Number.isNaN(n) ? '—' : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(n < 10 ? 1 : 0)} ms`;
 const fmtMiB = (n: number) => (n >= 1024 ? `${(n / 1024).toFixed(2)} GiB` : `${n.toFixed(0)} MiB`);
 const ratio = (peer: number, ours: number) => (Number.isFinite(peer / ours) ? `${(peer / ours).toFixed(1)}×` : '—');
 
@@ -240,7 +280,9 @@ function found(r: SizeResult, syntax: AccuracyReport | undefined): { found: numb
 
 function printTables(results: SizeResult[], syntax: Map<string, AccuracyReport>, o: Options): void {
   const lines: string[] = [];
-  lines.push('| documents (lines) | server | didOpen → diagnostics, median (cold runs); server CPU | same, file read with the workspace | edit → diagnostics, median (p95, n) | completion p50 / p95 (n, items) | peak RSS | seeded errors on the right line | other diagnostics |');
+  lines.push(
+    '| documents (lines) | server | didOpen → diagnostics, median (cold runs); server CPU | same, file read with the workspace | edit → diagnostics, median (p95, n) | completion p50 / p95 (n, items) | peak RSS | seeded errors on the right line | other diagnostics |',
+  );
   lines.push('|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const f = found(r, syntax.get(r.server));
@@ -249,14 +291,22 @@ function printTables(results: SizeResult[], syntax: Map<string, AccuracyReport>,
     );
   }
   const sizes = [...new Set(results.map((r) => r.documents))];
-  const pairs = sizes.map((n) => ({ n, ours: results.find((r) => r.documents === n && r.server === 'slipway'), peer: results.find((r) => r.documents === n && r.server === 'yaml') }));
+  const pairs = sizes.map((n) => ({
+    n,
+    ours: results.find((r) => r.documents === n && r.server === 'slipway'),
+    peer: results.find((r) => r.documents === n && r.server === 'yaml'),
+  }));
   if (pairs.some((p) => p.ours && p.peer)) {
     lines.push('');
-    lines.push('| documents | didOpen → diagnostics (yaml / slipway) | same, server CPU | edit → diagnostics | completion p50 | peak RSS |');
+    lines.push(
+      '| documents | didOpen → diagnostics (yaml / slipway) | same, server CPU | edit → diagnostics | completion p50 | peak RSS |',
+    );
     lines.push('|---|---|---|---|---|---|');
     for (const { n, ours, peer } of pairs) {
       if (!ours || !peer) continue;
-      lines.push(`| ${n.toLocaleString('en')} | ${ratio(median(peer.openMs), median(ours.openMs))} | ${ratio(median(peer.openCpuMs), median(ours.openCpuMs))} | ${ratio(median(peer.editMs), median(ours.editMs))} | ${ratio(median(peer.completionMs), median(ours.completionMs))} | ${ratio(peer.peakRssMiB, ours.peakRssMiB)} |`);
+      lines.push(
+        `| ${n.toLocaleString('en')} | ${ratio(median(peer.openMs), median(ours.openMs))} | ${ratio(median(peer.openCpuMs), median(ours.openCpuMs))} | ${ratio(median(peer.editMs), median(ours.editMs))} | ${ratio(median(peer.completionMs), median(ours.completionMs))} | ${ratio(peer.peakRssMiB, ours.peakRssMiB)} |`,
+      );
     }
   }
   lines.push('');
@@ -264,8 +314,19 @@ function printTables(results: SizeResult[], syntax: Map<string, AccuracyReport>,
   for (const r of results) {
     const all = [...r.accuracy.verdicts, ...(syntax.get(r.server)?.verdicts ?? [])];
     const missed = all.filter((v) => !v.found);
-    const text = missed.length === 0 ? 'all found' : 'missed ' + missed.map((v) => `${v.seeded.kind} at line ${v.seeded.line + 1}${v.nearLines.length ? ` (reported at line ${v.nearLines.map((l) => l + 1).join(', ')})` : ''}`).join('; ');
-    lines.push(`- ${r.server}, ${r.documents} documents: ${text}${r.accuracy.others.length ? `; other diagnostics e.g. ${JSON.stringify(r.accuracy.others[0].message)} at line ${r.accuracy.others[0].range.start.line + 1}` : ''}`);
+    const text =
+      missed.length === 0
+        ? 'all found'
+        : 'missed ' +
+          missed
+            .map(
+              (v) =>
+                `${v.seeded.kind} at line ${v.seeded.line + 1}${v.nearLines.length ? ` (reported at line ${v.nearLines.map((l) => l + 1).join(', ')})` : ''}`,
+            )
+            .join('; ');
+    lines.push(
+      `- ${r.server}, ${r.documents} documents: ${text}${r.accuracy.others.length ? `; other diagnostics e.g. ${JSON.stringify(r.accuracy.others[0].message)} at line ${r.accuracy.others[0].range.start.line + 1}` : ''}`,
+    );
   }
   const goals = goalLines(results, syntax);
   if (goals.length) {
@@ -274,7 +335,12 @@ function printTables(results: SizeResult[], syntax: Map<string, AccuracyReport>,
     lines.push(...goals);
   }
   lines.push('');
-  lines.push(`(yaml-language-server schema: ${o.yamlSchema}; runs ${o.runs}, edits ${o.edits}, completions ${o.completions}; ${os.cpus().length} cores, load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  lines.push(
+    `(yaml-language-server schema: ${o.yamlSchema}; runs ${o.runs}, edits ${o.edits}, completions ${o.completions}; ${os.cpus().length} cores, load average at the end ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
+  );
   console.log(lines.join('\n'));
 }
 
@@ -287,17 +353,28 @@ function goalLines(results: SizeResult[], syntax: Map<string, AccuracyReport>): 
   if (o1000 && p1000) {
     const x = median(p1000.openMs) / median(o1000.openMs);
     const cpu = median(p1000.openCpuMs) / median(o1000.openCpuMs);
-    out.push(`- didOpen → diagnostics ≥ 5× faster at 1,000 documents: ${x.toFixed(1)}× (${fmtMs(median(o1000.openMs))} vs ${fmtMs(median(p1000.openMs))}; server CPU ${cpu.toFixed(1)}×): ${verdict(x >= 5)}`);
+    out.push(
+      `- didOpen → diagnostics ≥ 5× faster at 1,000 documents: ${x.toFixed(1)}× (${fmtMs(median(o1000.openMs))} vs ${fmtMs(median(p1000.openMs))}; server CPU ${cpu.toFixed(1)}×): ${verdict(x >= 5)}`,
+    );
   }
   const o100 = at('slipway', 100);
-  if (o100) out.push(`- edit → diagnostics ≤ 30 ms at 100 documents: ${fmtMs(median(o100.editMs))}: ${verdict(median(o100.editMs) <= 30)}`);
+  if (o100)
+    out.push(
+      `- edit → diagnostics ≤ 30 ms at 100 documents: ${fmtMs(median(o100.editMs))}: ${verdict(median(o100.editMs) <= 30)}`,
+    );
   if (o1000) {
-    out.push(`- completion p50 ≤ 20 ms at 1,000 documents: ${fmtMs(median(o1000.completionMs))}: ${verdict(median(o1000.completionMs) <= 20)}`);
-    out.push(`- peak RSS ≤ 200 MB at 1,000 documents: ${(o1000.peakRssMiB * 1.048576).toFixed(0)} MB: ${verdict(o1000.peakRssMiB * 1.048576 <= 200)}`);
+    out.push(
+      `- completion p50 ≤ 20 ms at 1,000 documents: ${fmtMs(median(o1000.completionMs))}: ${verdict(median(o1000.completionMs) <= 20)}`,
+    );
+    out.push(
+      `- peak RSS ≤ 200 MB at 1,000 documents: ${(o1000.peakRssMiB * 1.048576).toFixed(0)} MB: ${verdict(o1000.peakRssMiB * 1.048576 <= 200)}`,
+    );
   }
   for (const r of results.filter((x) => x.server === 'slipway')) {
     const f = found(r, syntax.get('slipway'));
-    out.push(`- every seeded error on the right line at ${r.documents} documents: ${f.found}/${f.of}: ${verdict(f.found === f.of)}`);
+    out.push(
+      `- every seeded error on the right line at ${r.documents} documents: ${f.found}/${f.of}: ${verdict(f.found === f.of)}`,
+    );
   }
   return out;
 }
@@ -308,7 +385,9 @@ async function main(): Promise<void> {
   try {
     const schemaFile = writeKubernetesJsonSchema(root, o.yamlSchema);
     if (o.cpuProfileDir) fs.mkdirSync(o.cpuProfileDir, { recursive: true });
-    const servers: ServerCommand[] = o.servers.map((s) => (s === 'slipway' ? slipwayServer(o.cpuProfileDir) : yamlLanguageServer(schemaFile, o.cpuProfileDir)));
+    const servers: ServerCommand[] = o.servers.map((s) =>
+      s === 'slipway' ? slipwayServer(o.cpuProfileDir) : yamlLanguageServer(schemaFile, o.cpuProfileDir),
+    );
     const results: SizeResult[] = [];
     const syntax = new Map<string, AccuracyReport>();
     for (const server of servers) {
@@ -319,12 +398,15 @@ async function main(): Promise<void> {
         const r = await measureSize(server, file, dir, o);
         results.push(r);
         if (server.name === 'yaml' && !r.accuracy.verdicts.find((v) => v.seeded.kind === 'unknown field')?.found) {
-          throw new Error(`yaml-language-server did not report the seeded unknown field at ${n} documents: it is not validating with ${schemaFile}, so its figures would mean nothing`);
+          throw new Error(
+            `yaml-language-server did not report the seeded unknown field at ${n} documents: it is not validating with ${schemaFile}, so its figures would mean nothing`,
+          );
         }
       }
     }
     printTables(results, syntax, o);
-    if (o.json) fs.writeFileSync(o.json, JSON.stringify({ options: o, results, syntax: Object.fromEntries(syntax) }, null, 1));
+    if (o.json)
+      fs.writeFileSync(o.json, JSON.stringify({ options: o, results, syntax: Object.fromEntries(syntax) }, null, 1));
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

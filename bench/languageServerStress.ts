@@ -24,11 +24,27 @@ function parseArgs(argv: string[]): Options {
     const v = argv[++i];
     const n = Number(v);
     switch (a) {
-      case '--duplicates': o.duplicates = v ? v.split(',').map(Number).filter((x) => x > 0) : []; break;
-      case '--fuzzed-mb': o.fuzzedMb = n; break;
-      case '--seed': o.seed = n; break;
-      case '--timeout-s': o.timeoutMs = n * 1000; break;
-      default: throw new Error(`unknown argument ${JSON.stringify(a)}: [--duplicates 400,800,1600] [--fuzzed-mb 2] [--seed 1] [--timeout-s 200]`);
+      case '--duplicates':
+        o.duplicates = v
+          ? v
+              .split(',')
+              .map(Number)
+              .filter((x) => x > 0)
+          : [];
+        break;
+      case '--fuzzed-mb':
+        o.fuzzedMb = n;
+        break;
+      case '--seed':
+        o.seed = n;
+        break;
+      case '--timeout-s':
+        o.timeoutMs = n * 1000;
+        break;
+      default:
+        throw new Error(
+          `unknown argument ${JSON.stringify(a)}: [--duplicates 400,800,1600] [--fuzzed-mb 2] [--seed 1] [--timeout-s 200]`,
+        );
     }
     if (a !== '--duplicates' && !(n >= 0)) throw new Error(`${a}: expected a number, got ${JSON.stringify(v)}`);
   }
@@ -49,7 +65,15 @@ interface Row {
 async function measure(dir: string, scenario: string, text: string, o: Options): Promise<Row> {
   const uri = pathToFileURL(path.join(dir, 'stress.yaml')).href;
   const session = await LanguageServerSession.start(slipwayServer(), dir, 30_000, { workDoneProgress: true });
-  const row: Row = { scenario, bytes: text.length, diagnosticsMs: undefined, diagnostics: 0, progressMs: undefined, hoverMs: undefined, hoverBeforeDiagnostics: false };
+  const row: Row = {
+    scenario,
+    bytes: text.length,
+    diagnosticsMs: undefined,
+    diagnostics: 0,
+    progressMs: undefined,
+    hoverMs: undefined,
+    hoverBeforeDiagnostics: false,
+  };
   try {
     const sentAt = session.open(uri, text);
     const published = session.diagnosticsAfter(uri, sentAt, o.timeoutMs);
@@ -57,7 +81,11 @@ async function measure(dir: string, scenario: string, text: string, o: Options):
       const begin = await session.progressBegin(sentAt, o.timeoutMs);
       if (begin === undefined) return;
       row.progressMs = begin - sentAt;
-      const h = await session.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 2 } }, o.timeoutMs);
+      const h = await session.request(
+        'textDocument/hover',
+        { textDocument: { uri }, position: { line: 1, character: 2 } },
+        o.timeoutMs,
+      );
       row.hoverMs = h.ms;
       row.hoverBeforeDiagnostics = session.publishesFor(uri).length === 0;
     })();
@@ -74,7 +102,12 @@ async function measure(dir: string, scenario: string, text: string, o: Options):
   return row;
 }
 
-const fmt = (ms: number | undefined, o: Options) => (ms === undefined ? `none in ${o.timeoutMs / 1000} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const fmt = (ms: number | undefined, o: Options) =>
+  ms === undefined
+    ? `none in ${o.timeoutMs / 1000} s`
+    : ms >= 1000
+      ? `${(ms / 1000).toFixed(2)} s`
+      : `${ms.toFixed(0)} ms`;
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
@@ -96,11 +129,21 @@ async function main(): Promise<void> {
   console.log('| file | size | didOpen → diagnostics (count) | progress shown after | hover sent then answered in |');
   console.log('|---|---|---|---|---|');
   for (const r of rows) {
-    const hover = r.progressMs === undefined ? '— (no progress)' : `${fmt(r.hoverMs, o)}${r.hoverBeforeDiagnostics ? ', before the diagnostics' : ''}`;
+    const hover =
+      r.progressMs === undefined
+        ? '— (no progress)'
+        : `${fmt(r.hoverMs, o)}${r.hoverBeforeDiagnostics ? ', before the diagnostics' : ''}`;
     const progress = r.progressMs === undefined ? '—' : fmt(r.progressMs, o);
-    console.log(`| ${r.scenario} | ${(r.bytes / 1024).toFixed(0)} KiB | ${fmt(r.diagnosticsMs, o)} (${r.diagnostics}) | ${progress} | ${hover} |`);
+    console.log(
+      `| ${r.scenario} | ${(r.bytes / 1024).toFixed(0)} KiB | ${fmt(r.diagnosticsMs, o)} (${r.diagnostics}) | ${progress} | ${hover} |`,
+    );
   }
-  console.log(`\n(${os.cpus().length} cores, load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  console.log(
+    `\n(${os.cpus().length} cores, load average at the end ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
+  );
 }
 
 main().catch((e) => {

@@ -24,8 +24,10 @@ function git(dir: string, ...args: string[]): void {
     cwd: dir,
     env: {
       ...process.env,
-      GIT_AUTHOR_NAME: 'Soak', GIT_AUTHOR_EMAIL: 'soak@example.com',
-      GIT_COMMITTER_NAME: 'Soak', GIT_COMMITTER_EMAIL: 'soak@example.com',
+      GIT_AUTHOR_NAME: 'Soak',
+      GIT_AUTHOR_EMAIL: 'soak@example.com',
+      GIT_COMMITTER_NAME: 'Soak',
+      GIT_COMMITTER_EMAIL: 'soak@example.com',
     },
   });
 }
@@ -44,7 +46,9 @@ async function serve(root: string, speed: number): Promise<void> {
   await controller.start();
   await client.apply(
     {
-      apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, metadata: { name: 'guestbook', namespace: 'default' },
+      apiVersion: APPLICATION_API_VERSION,
+      kind: APPLICATION_KIND,
+      metadata: { name: 'guestbook', namespace: 'default' },
       spec: {
         source: { repo: path.join(root, 'repo'), branch: 'main', path: '.' },
         syncPolicy: { automated: true, prune: true, selfHeal: true },
@@ -52,7 +56,12 @@ async function serve(root: string, speed: number): Promise<void> {
     },
     { fieldManager: 'soak', force: true },
   );
-  const ep: Endpoint = { url: cluster.url, token: cluster.token, caCert: cluster.caCert, kubeconfig: cluster.kubeconfig };
+  const ep: Endpoint = {
+    url: cluster.url,
+    token: cluster.token,
+    caCert: cluster.caCert,
+    kubeconfig: cluster.kubeconfig,
+  };
   process.stdout.write(`READY ${JSON.stringify(ep)}\n`);
 }
 
@@ -71,16 +80,18 @@ let lastRevision = 0;
 function countItems(ep: Endpoint | undefined, resource: string): Promise<number> {
   return new Promise((resolve, reject) => {
     if (!ep) return reject(new Error('cluster down'));
-    https.get(`${ep.url}${resource}`, { ca: ep.caCert, headers: { Authorization: `Bearer ${ep.token}` } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => {
-        const list = JSON.parse(text);
-        lastRevision = Number(list.metadata.resourceVersion);
-        resolve(list.items.length);
-      });
-    }).on('error', reject);
+    https
+      .get(`${ep.url}${resource}`, { ca: ep.caCert, headers: { Authorization: `Bearer ${ep.token}` } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => {
+          const list = JSON.parse(text);
+          lastRevision = Number(list.metadata.resourceVersion);
+          resolve(list.items.length);
+        });
+      })
+      .on('error', reject);
   });
 }
 
@@ -98,29 +109,35 @@ async function soak(minutes: number, speed: number, watches: number): Promise<vo
   let streamErrors = 0;
   let stopping = false;
   const crashLines: string[] = [];
-  const start = (): Promise<void> => new Promise((resolve) => {
-    const c = spawn(process.execPath, [__filename, 'serve', root, String(speed)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child = c;
-    let out = '';
-    let err = '';
-    c.stdout!.on('data', (d) => {
-      out += d;
-      const m = /READY (.*)\n/.exec(out);
-      if (m && !ep) { ep = JSON.parse(m[1]); resolve(); }
+  const start = (): Promise<void> =>
+    new Promise((resolve) => {
+      const c = spawn(process.execPath, [__filename, 'serve', root, String(speed)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child = c;
+      let out = '';
+      let err = '';
+      c.stdout!.on('data', (d) => {
+        out += d;
+        const m = /READY (.*)\n/.exec(out);
+        if (m && !ep) {
+          ep = JSON.parse(m[1]);
+          resolve();
+        }
+      });
+      c.stderr!.on('data', (d) => {
+        err = (err + d).slice(-4000);
+        // the API server logs each stream error other than a client going away (a write after end would be one)
+        streamErrors += String(d).split('apiserver: response stream').length - 1;
+      });
+      c.on('exit', (code, signal) => {
+        if (stopping) return;
+        crashes++;
+        crashLines.push(`exit ${code ?? signal}: ${err.trim().split('\n').slice(-3).join(' | ')}`);
+        ep = undefined;
+        void start();
+      });
     });
-    c.stderr!.on('data', (d) => {
-      err = (err + d).slice(-4000);
-      // the API server logs each stream error other than a client going away (a write after end would be one)
-      streamErrors += String(d).split('apiserver: response stream').length - 1;
-    });
-    c.on('exit', (code, signal) => {
-      if (stopping) return;
-      crashes++;
-      crashLines.push(`exit ${code ?? signal}: ${err.trim().split('\n').slice(-3).join(' | ')}`);
-      ep = undefined;
-      void start();
-    });
-  });
   await start();
   const t0 = Date.now();
   const end = t0 + minutes * 60_000;
@@ -131,7 +148,10 @@ async function soak(minutes: number, speed: number, watches: number): Promise<vo
   let events = 0;
   const rawWatch = (resource: string) => {
     if (stopping) return;
-    if (!ep) { setTimeout(() => rawWatch(resource), 500); return; }
+    if (!ep) {
+      setTimeout(() => rawWatch(resource), 500);
+      return;
+    }
     const timeout = 300 + Math.floor(Math.random() * 300);
     const url = `${ep.url}${resource}?watch=true&allowWatchBookmarks=true&timeoutSeconds=${timeout}`;
     const req = https.get(url, { ca: ep.caCert, headers: { Authorization: `Bearer ${ep.token}` } }, (res) => {
@@ -140,13 +160,22 @@ async function soak(minutes: number, speed: number, watches: number): Promise<vo
         bookmarks += d.split('"type":"BOOKMARK"').length - 1;
         events += d.split('\n').length - 1;
       });
-      res.on('end', () => { watchEnds++; rawWatch(resource); });
+      res.on('end', () => {
+        watchEnds++;
+        rawWatch(resource);
+      });
       res.on('error', () => undefined);
     });
     req.on('error', () => setTimeout(() => rawWatch(resource), 500));
   };
-  const resources = ['/api/v1/pods', '/api/v1/configmaps', '/apis/apps/v1/deployments', '/api/v1/services', '/api/v1/events',
-    '/apis/apps/v1/replicasets'];
+  const resources = [
+    '/api/v1/pods',
+    '/api/v1/configmaps',
+    '/apis/apps/v1/deployments',
+    '/api/v1/services',
+    '/api/v1/events',
+    '/apis/apps/v1/replicasets',
+  ];
   for (let i = 0; i < watches; i++) rawWatch(resources[i % resources.length]);
 
   // kubectl get -w, restarted when the server ends its watch
@@ -154,12 +183,18 @@ async function soak(minutes: number, speed: number, watches: number): Promise<vo
   const kubectls = new Set<ChildProcess>();
   const kubectlWatch = (args: string[]) => {
     if (stopping) return;
-    if (!ep) { setTimeout(() => kubectlWatch(args), 500); return; }
+    if (!ep) {
+      setTimeout(() => kubectlWatch(args), 500);
+      return;
+    }
     kubectlRuns++;
     const env = { ...process.env, HOME: root };
     const k = spawn('kubectl', ['--kubeconfig', ep.kubeconfig, ...args], { stdio: 'ignore', env });
     kubectls.add(k);
-    k.on('exit', () => { kubectls.delete(k); setTimeout(() => kubectlWatch(args), 200); });
+    k.on('exit', () => {
+      kubectls.delete(k);
+      setTimeout(() => kubectlWatch(args), 200);
+    });
   };
   kubectlWatch(['get', 'pods', '-A', '-w']);
   kubectlWatch(['get', 'configmaps', '-A', '-w']);
@@ -176,14 +211,18 @@ async function soak(minutes: number, speed: number, watches: number): Promise<vo
 
   const samples: { min: number; rss: number }[] = [];
   const hours = ((minutes * speed) / 60).toFixed(1);
-  console.log(`soak: ${minutes} min at clock speed ${speed} (${hours} cluster hours), ${watches} raw watches, 3 kubectl -w`);
+  console.log(
+    `soak: ${minutes} min at clock speed ${speed} (${hours} cluster hours), ${watches} raw watches, 3 kubectl -w`,
+  );
   while (Date.now() < end) {
     await new Promise((r) => setTimeout(r, Math.min(30_000, end - Date.now())));
     const rss = child?.pid !== undefined ? rssMiB(child.pid) : undefined;
     const min = (Date.now() - t0) / 60_000;
     if (rss !== undefined) samples.push({ min, rss });
-    console.log(`  ${min.toFixed(1)} min  rss ${rss?.toFixed(0) ?? '-'} MiB  crashes ${crashes}  watch ends ${watchEnds}`
-      + `  bookmarks ${bookmarks}  kubectl runs ${kubectlRuns}`);
+    console.log(
+      `  ${min.toFixed(1)} min  rss ${rss?.toFixed(0) ?? '-'} MiB  crashes ${crashes}  watch ends ${watchEnds}` +
+        `  bookmarks ${bookmarks}  kubectl runs ${kubectlRuns}`,
+    );
   }
   // what the store holds at the end, to tell growth of the cluster's data from a leak
   const counts: string[] = [];
@@ -200,25 +239,37 @@ async function soak(minutes: number, speed: number, watches: number): Promise<vo
   const after = samples.filter((s) => s.min >= Math.min(2, minutes / 3));
   const rss = after.map((s) => s.rss);
   console.log('soak results:');
-  console.log(`  crashes: ${crashes}${crashLines.length ? ` (${crashLines.join('; ')})` : ''}; stream errors logged: ${streamErrors}`);
-  console.log(`  watches ended by their timeout and re-made: ${watchEnds}; bookmarks: ${bookmarks}; events: ${events};`
-    + ` kubectl -w runs: ${kubectlRuns}; commits: ${commits}`);
+  console.log(
+    `  crashes: ${crashes}${crashLines.length ? ` (${crashLines.join('; ')})` : ''}; stream errors logged: ${streamErrors}`,
+  );
+  console.log(
+    `  watches ended by their timeout and re-made: ${watchEnds}; bookmarks: ${bookmarks}; events: ${events};` +
+      ` kubectl -w runs: ${kubectlRuns}; commits: ${commits}`,
+  );
   console.log(`  objects at the end: ${counts.join(', ')}; store revision ${lastRevision}`);
   if (rss.length) {
     const f = (n: number) => n.toFixed(0);
-    console.log(`  RSS after warm-up: first ${f(rss[0])} MiB, min ${f(Math.min(...rss))}, max ${f(Math.max(...rss))},`
-      + ` last ${f(rss[rss.length - 1])} MiB`);
+    console.log(
+      `  RSS after warm-up: first ${f(rss[0])} MiB, min ${f(Math.min(...rss))}, max ${f(Math.max(...rss))},` +
+        ` last ${f(rss[rss.length - 1])} MiB`,
+    );
   }
   fs.rmSync(root, { recursive: true, force: true });
 }
 
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === 'serve') {
-  serve(rest[0], Number(rest[1])).catch((e) => { console.error(e); process.exit(1); });
+  serve(rest[0], Number(rest[1])).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 } else {
   const [minutes = '30', speed = '10', watches = '8'] = process.argv.slice(2);
   soak(Number(minutes), Number(speed), Number(watches)).then(
     () => process.exit(0),
-    (e) => { console.error(e); process.exit(1); },
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
   );
 }

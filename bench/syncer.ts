@@ -17,7 +17,13 @@ function git(dir: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@example.com' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Bench',
+      GIT_AUTHOR_EMAIL: 'bench@example.com',
+      GIT_COMMITTER_NAME: 'Bench',
+      GIT_COMMITTER_EMAIL: 'bench@example.com',
+    },
   }).trim();
 }
 
@@ -69,7 +75,15 @@ async function harness(files: (repo: string) => void, appPath: string): Promise<
       const t0 = performance.now();
       const done = waitFor(sha);
       await client.apply(
-        { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, metadata: { name: 'bench', namespace: 'default' }, spec: { source: { repo, branch: 'main', path: appPath }, syncPolicy: { automated: true, prune: true, selfHeal: true } } },
+        {
+          apiVersion: APPLICATION_API_VERSION,
+          kind: APPLICATION_KIND,
+          metadata: { name: 'bench', namespace: 'default' },
+          spec: {
+            source: { repo, branch: 'main', path: appPath },
+            syncPolicy: { automated: true, prune: true, selfHeal: true },
+          },
+        },
         { fieldManager: 'bench', force: true },
       );
       const line = await done;
@@ -122,15 +136,22 @@ async function sample(commits: number): Promise<void> {
   for (let i = 0; i < commits; i++) {
     const r = await h.commit(`change ${i}`, () => {
       const cfg = path.join(h.repo, 'guestbook/config.yaml');
-      fs.writeFileSync(cfg, fs.readFileSync(cfg, 'utf8').replace(/GUESTBOOK_TITLE: .*/, `GUESTBOOK_TITLE: "Slipway guestbook ${i}"`));
+      fs.writeFileSync(
+        cfg,
+        fs.readFileSync(cfg, 'utf8').replace(/GUESTBOOK_TITLE: .*/, `GUESTBOOK_TITLE: "Slipway guestbook ${i}"`),
+      );
     });
     times.push(r.ms);
     if (i === 0) console.log(`  first change: ${r.line}`);
   }
-  console.log(`  commit → all resources applied: median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)} (goal ≤ 150 ms)`);
+  console.log(
+    `  commit → all resources applied: median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)} (goal ≤ 150 ms)`,
+  );
   const heals: number[] = [];
   for (let i = 0; i < 10; i++) heals.push(await h.heal('guestbook', 'guestbook-config', 'REDIS_HOST'));
-  console.log(`  live edit → reverted by self-heal: median ${median(heals).toFixed(0)} ms, max ${Math.max(...heals).toFixed(0)} (goal: within a second)`);
+  console.log(
+    `  live edit → reverted by self-heal: median ${median(heals).toFixed(0)} ms, max ${Math.max(...heals).toFixed(0)} (goal: within a second)`,
+  );
   await h.stop();
 }
 
@@ -141,9 +162,12 @@ function largeRepo(repo: string, n: number): void {
     fs.mkdirSync(dir, { recursive: true });
     const kind = i % 10;
     let text: string;
-    if (kind < 7) text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  labels: {team: team-${i % 40}}\ndata:\n  key: value-${i}\n  other: "${'x'.repeat(64)}"\n`;
-    else if (kind < 9) text = `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  selector: {app: app-${i}}\n  ports:\n    - port: 80\n      targetPort: 8080\n`;
-    else text = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}\nspec:\n  replicas: 0\n  selector:\n    matchLabels: {app: app-${i}}\n  template:\n    metadata:\n      labels: {app: app-${i}}\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.27\n          ports:\n            - containerPort: 8080\n`;
+    if (kind < 7)
+      text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  labels: {team: team-${i % 40}}\ndata:\n  key: value-${i}\n  other: "${'x'.repeat(64)}"\n`;
+    else if (kind < 9)
+      text = `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  selector: {app: app-${i}}\n  ports:\n    - port: 80\n      targetPort: 8080\n`;
+    else
+      text = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}\nspec:\n  replicas: 0\n  selector:\n    matchLabels: {app: app-${i}}\n  template:\n    metadata:\n      labels: {app: app-${i}}\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.27\n          ports:\n            - containerPort: 8080\n`;
     fs.writeFileSync(path.join(dir, `r-${i}.yaml`), text);
   }
 }
@@ -164,8 +188,12 @@ async function large(n: number, repeats: number): Promise<void> {
     one.push(r.ms);
     if (i === 0) console.log(`  one-file change: ${r.line}`);
   }
-  console.log(`  no-op resync (commit outside the path): median ${median(noop).toFixed(0)} ms, max ${Math.max(...noop).toFixed(0)} (goal ≤ 200 ms)`);
-  console.log(`  one-file change: median ${median(one).toFixed(0)} ms, max ${Math.max(...one).toFixed(0)} (goal ≤ 150 ms)`);
+  console.log(
+    `  no-op resync (commit outside the path): median ${median(noop).toFixed(0)} ms, max ${Math.max(...noop).toFixed(0)} (goal ≤ 200 ms)`,
+  );
+  console.log(
+    `  one-file change: median ${median(one).toFixed(0)} ms, max ${Math.max(...one).toFixed(0)} (goal ≤ 150 ms)`,
+  );
   await h.stop();
 }
 

@@ -20,8 +20,27 @@ interface Running {
 
 function startCluster(state: string, nodes: number): Promise<Running> {
   return new Promise((resolve, reject) => {
-    const prof = process.env.SLIPWAY_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.SLIPWAY_CPU_PROF)}`] : [];
-    const child = spawn(process.execPath, ['--max-old-space-size=4096', ...prof, CLI, 'cluster', '--state', state, '--port', '0', '--nodes', String(nodes), '--max-pods', '4000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const prof = process.env.SLIPWAY_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.SLIPWAY_CPU_PROF)}`]
+      : [];
+    const child = spawn(
+      process.execPath,
+      [
+        '--max-old-space-size=4096',
+        ...prof,
+        CLI,
+        'cluster',
+        '--state',
+        state,
+        '--port',
+        '0',
+        '--nodes',
+        String(nodes),
+        '--max-pods',
+        '4000',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.on('exit', (c) => reject(new Error(`cluster exited ${c}: ${out}`)));
     child.stdout!.on('data', async (d) => {
@@ -32,14 +51,26 @@ function startCluster(state: string, nodes: number): Promise<Running> {
       const url = m[1];
       const ca = fs.readFileSync(path.join(state, 'pki', 'ca.crt'), 'utf8');
       for (;;) {
-        const ok = await new Promise<boolean>((r) => https.get(`${url}/readyz`, { ca }, (res) => { res.resume(); r(res.statusCode === 200); }).on('error', () => r(false)));
+        const ok = await new Promise<boolean>((r) =>
+          https
+            .get(`${url}/readyz`, { ca }, (res) => {
+              res.resume();
+              r(res.statusCode === 200);
+            })
+            .on('error', () => r(false)),
+        );
         if (ok) break;
       }
       const token = fs.readFileSync(path.join(state, 'token'), 'utf8').trim();
       resolve({
         child,
         client: () => ApiClient.forCluster({ server: url, token, ca }),
-        stop: () => new Promise((r) => { child.removeAllListeners('exit'); child.once('exit', () => r()); child.kill('SIGTERM'); }),
+        stop: () =>
+          new Promise((r) => {
+            child.removeAllListeners('exit');
+            child.once('exit', () => r());
+            child.kill('SIGTERM');
+          }),
       });
     });
   });
@@ -47,7 +78,10 @@ function startCluster(state: string, nodes: number): Promise<Running> {
 
 /** CPU seconds (user + system) a process has used so far: on shared, loaded cores a steadier figure than wall time. */
 function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = fs
+    .readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
@@ -88,34 +122,53 @@ async function pods(deployments: number, replicas: number): Promise<void> {
   const c = await startCluster(dir, 3);
   const clients = Array.from({ length: 8 }, () => c.client());
   let peak = rssMiB(c.child.pid!);
-  const sampler = setInterval(() => { peak = Math.max(peak, rssMiB(c.child.pid!)); }, 250);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMiB(c.child.pid!));
+  }, 250);
   const total = deployments * replicas;
   // the Deployments' availableReplicas as a watch reports them (as kubectl rollout status follows them),
   // so that observing costs the cluster one watch rather than a list of every Deployment several times a second
   const available = new Map<string, number>();
   let lastAvailable = 0;
   let allAvailable!: () => void;
-  const done = new Promise<void>((r) => { allAvailable = r; });
-  const watch = clients[0].watch('/apis/apps/v1/namespaces/default/deployments', {}, (type, d) => {
-    if (type === 'BOOKMARK' || type === 'ERROR') return;
-    if (type === 'DELETED') available.delete(d.metadata.name);
-    else available.set(d.metadata.name, d.status?.availableReplicas ?? 0);
-    lastAvailable = 0;
-    for (const n of available.values()) lastAvailable += n;
-    if (available.size === deployments && lastAvailable === total) allAvailable();
-  }, (err) => console.log(`  watch ended early: ${err?.message ?? 'closed by the server'}`));
+  const done = new Promise<void>((r) => {
+    allAvailable = r;
+  });
+  const watch = clients[0].watch(
+    '/apis/apps/v1/namespaces/default/deployments',
+    {},
+    (type, d) => {
+      if (type === 'BOOKMARK' || type === 'ERROR') return;
+      if (type === 'DELETED') available.delete(d.metadata.name);
+      else available.set(d.metadata.name, d.status?.availableReplicas ?? 0);
+      lastAvailable = 0;
+      for (const n of available.values()) lastAvailable += n;
+      if (available.size === deployments && lastAvailable === total) allAvailable();
+    },
+    (err) => console.log(`  watch ended early: ${err?.message ?? 'closed by the server'}`),
+  );
   const t0 = Date.now();
   const cpu0 = cpuSeconds(c.child.pid!);
   let next = 0;
-  await Promise.all(clients.map(async (cl) => {
-    while (next < deployments) {
-      const i = next++;
-      await cl.create('/apis/apps/v1/namespaces/default/deployments', deployment(`d${i}`, replicas));
-    }
-  }));
+  await Promise.all(
+    clients.map(async (cl) => {
+      while (next < deployments) {
+        const i = next++;
+        await cl.create('/apis/apps/v1/namespaces/default/deployments', deployment(`d${i}`, replicas));
+      }
+    }),
+  );
   const created = Date.now() - t0;
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([done, new Promise<void>((r) => { timer = setTimeout(() => { console.log(`  stopped after 600 s; ${lastAvailable}/${total} pods available`); r(); }, 600_000); })]);
+  await Promise.race([
+    done,
+    new Promise<void>((r) => {
+      timer = setTimeout(() => {
+        console.log(`  stopped after 600 s; ${lastAvailable}/${total} pods available`);
+        r();
+      }, 600_000);
+    }),
+  ]);
   clearTimeout(timer);
   watch.stop();
   const elapsed = Date.now() - t0;
@@ -123,9 +176,12 @@ async function pods(deployments: number, replicas: number): Promise<void> {
   clearInterval(sampler);
   const podList = await clients[0].list('/api/v1/namespaces/default/pods');
   const perNode = new Map<string, number>();
-  for (const p of podList.items) perNode.set(p.spec.nodeName ?? '<none>', (perNode.get(p.spec.nodeName ?? '<none>') ?? 0) + 1);
+  for (const p of podList.items)
+    perNode.set(p.spec.nodeName ?? '<none>', (perNode.get(p.spec.nodeName ?? '<none>') ?? 0) + 1);
   console.log(`pods: ${deployments} Deployments × ${replicas} replicas = ${total} pods on 3 nodes`);
-  console.log(`  all Available after ${(elapsed / 1000).toFixed(1)} s (creates done after ${(created / 1000).toFixed(1)} s); cluster process CPU ${cpu.toFixed(1)} s; peak RSS ${peak.toFixed(0)} MiB`);
+  console.log(
+    `  all Available after ${(elapsed / 1000).toFixed(1)} s (creates done after ${(created / 1000).toFixed(1)} s); cluster process CPU ${cpu.toFixed(1)} s; peak RSS ${peak.toFixed(0)} MiB`,
+  );
   console.log(`  pods per node: ${[...perNode.entries()].map(([n, k]) => `${n}=${k}`).join(', ')}`);
   const fmt = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`  load average (1/5/15 min) before: ${fmt(loadBefore)}; at the end: ${fmt(os.loadavg())}`);
@@ -143,13 +199,24 @@ async function rollout(replicas = 100): Promise<void> {
   const ready = (gen: number) => async () => {
     const d = await cl.get(`${path_}/big`);
     const s = d.status ?? {};
-    return (s.observedGeneration ?? 0) >= gen && s.updatedReplicas === replicas && s.availableReplicas === replicas && (s.replicas ?? 0) === replicas;
+    return (
+      (s.observedGeneration ?? 0) >= gen &&
+      s.updatedReplicas === replicas &&
+      s.availableReplicas === replicas &&
+      (s.replicas ?? 0) === replicas
+    );
   };
   const first = await waitFor('first rollout', ready(1), 300_000);
   const t0 = Date.now();
-  await cl.patch(`${path_}/big`, { spec: { template: { spec: { containers: [{ name: 'app', image: 'nginx:1.28' }] } } } }, 'strategic');
+  await cl.patch(
+    `${path_}/big`,
+    { spec: { template: { spec: { containers: [{ name: 'app', image: 'nginx:1.28' }] } } } },
+    'strategic',
+  );
   const update = await waitFor('rolling update', ready(2), 300_000);
-  console.log(`rollout: ${replicas}-replica Deployment: first rollout ${(first / 1000).toFixed(1)} s; rolling update (25%/25%) to a new image ${((Date.now() - t0) / 1000).toFixed(1)} s (${update} ms polled)`);
+  console.log(
+    `rollout: ${replicas}-replica Deployment: first rollout ${(first / 1000).toFixed(1)} s; rolling update (25%/25%) to a new image ${((Date.now() - t0) / 1000).toFixed(1)} s (${update} ms polled)`,
+  );
   cl.close();
   await c.stop();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -162,19 +229,32 @@ async function scheduler(count = 3000): Promise<void> {
   // bare pods, so the figure is the scheduler's: created first, then timed until every one is bound
   let next = 0;
   const t0 = Date.now();
-  await Promise.all(clients.map(async (cl) => {
-    while (next < count) {
-      const i = next++;
-      await cl.create('/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}` }, spec: { containers: [{ name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '1m' } } }] } });
-    }
-  }));
+  await Promise.all(
+    clients.map(async (cl) => {
+      while (next < count) {
+        const i = next++;
+        await cl.create('/api/v1/namespaces/default/pods', {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: `p${i}` },
+          spec: { containers: [{ name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '1m' } } }] },
+        });
+      }
+    }),
+  );
   const createdAt = Date.now();
-  await waitFor('all pods bound', async () => {
-    const list = await clients[0].list('/api/v1/namespaces/default/pods');
-    return list.items.filter((p: any) => p.spec.nodeName).length === count;
-  }, 300_000);
+  await waitFor(
+    'all pods bound',
+    async () => {
+      const list = await clients[0].list('/api/v1/namespaces/default/pods');
+      return list.items.filter((p: any) => p.spec.nodeName).length === count;
+    },
+    300_000,
+  );
   const secs = (Date.now() - t0) / 1000;
-  console.log(`scheduler: ${count} pods created in ${((createdAt - t0) / 1000).toFixed(1)} s and all bound after ${secs.toFixed(1)} s from the first create: ${(count / secs).toFixed(0)} pods/s end to end`);
+  console.log(
+    `scheduler: ${count} pods created in ${((createdAt - t0) / 1000).toFixed(1)} s and all bound after ${secs.toFixed(1)} s from the first create: ${(count / secs).toFixed(0)} pods/s end to end`,
+  );
   for (const cl of clients) cl.close();
   await c.stop();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -184,7 +264,9 @@ async function main(): Promise<void> {
   const which = process.argv[2] ?? 'all';
   const deployments = Number(process.argv[3] ?? 1000);
   const replicas = Number(process.argv[4] ?? 10);
-  console.log(`# Slipway workload benchmarks — ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+  console.log(
+    `# Slipway workload benchmarks — ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+  );
   if (which === 'scheduler' || which === 'all') await scheduler();
   if (which === 'rollout' || which === 'all') await rollout();
   if (which === 'pods' || which === 'all') await pods(deployments, replicas);

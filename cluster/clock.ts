@@ -24,7 +24,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class ScaledClock implements Clock {
   private readonly realStart = Date.now();
 
-  constructor(readonly speed = 1, private readonly start = Date.now()) {
+  constructor(
+    readonly speed = 1,
+    private readonly start = Date.now(),
+  ) {
     if (!(speed > 0)) throw new Error(`clock speed must be positive, got ${speed}`);
   }
 

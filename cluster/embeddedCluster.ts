@@ -47,7 +47,10 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   const stateDir = path.resolve(opts.stateDir);
   setClock(new ScaledClock(opts.clockSpeed ?? 1));
   secureStateFolder(stateDir);
-  const [store, certs] = await Promise.all([openStore(path.join(stateDir, 'store'), opts.storeOptions), ensureCertificates(stateDir)]);
+  const [store, certs] = await Promise.all([
+    openStore(path.join(stateDir, 'store'), opts.storeOptions),
+    ensureCertificates(stateDir),
+  ]);
   const token = ensureToken(stateDir);
   const apiServer = new ApiServer({
     store,
@@ -76,7 +79,11 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   const controllersReady = controllers.start();
   let nodes;
   try {
-    nodes = await startNodes(controllers.context(), { count: opts.nodes ?? 3, logsDir: path.join(stateDir, 'logs'), maxPods: opts.maxPodsPerNode });
+    nodes = await startNodes(controllers.context(), {
+      count: opts.nodes ?? 3,
+      logsDir: path.join(stateDir, 'logs'),
+      maxPods: opts.maxPodsPerNode,
+    });
   } catch (e) {
     controllers.stop();
     await apiServer.stop();

@@ -149,7 +149,12 @@ export interface Application {
 
 export function syncPolicyOf(app: { spec?: ApplicationSpec }): Required<SyncPolicy> {
   const p = app.spec?.syncPolicy ?? {};
-  return { automated: p.automated ?? true, prune: p.prune ?? true, selfHeal: p.selfHeal ?? false, autoRollback: p.autoRollback ?? false };
+  return {
+    automated: p.automated ?? true,
+    prune: p.prune ?? true,
+    selfHeal: p.selfHeal ?? false,
+    autoRollback: p.autoRollback ?? false,
+  };
 }
 
 const str = { type: 'string' };
@@ -172,15 +177,26 @@ const applicationSchema = {
           type: 'object',
           required: ['repo'],
           properties: {
-            repo: { type: 'string', minLength: 1, description: 'A local path (work tree or bare repository) or a git URL.' },
-            branch: { type: 'string', description: "Branch to follow; default the repository's current or default branch." },
-            path: { type: 'string', description: 'Folder inside the repository holding the manifests; default the root.' },
+            repo: {
+              type: 'string',
+              minLength: 1,
+              description: 'A local path (work tree or bare repository) or a git URL.',
+            },
+            branch: {
+              type: 'string',
+              description: "Branch to follow; default the repository's current or default branch.",
+            },
+            path: {
+              type: 'string',
+              description: 'Folder inside the repository holding the manifests; default the root.',
+            },
             kustomize: {
               type: 'object',
               properties: {
                 allowRemoteBases: {
                   type: 'boolean',
-                  description: 'Let kustomizations use remote bases (URLs, git addresses), fetched when rendering (default false: only paths inside the repository).',
+                  description:
+                    'Let kustomizations use remote bases (URLs, git addresses), fetched when rendering (default false: only paths inside the repository).',
                 },
               },
             },
@@ -188,7 +204,9 @@ const applicationSchema = {
         },
         destination: {
           type: 'object',
-          properties: { namespace: { type: 'string', description: 'Namespace for namespaced manifests that name none.' } },
+          properties: {
+            namespace: { type: 'string', description: 'Namespace for namespaced manifests that name none.' },
+          },
         },
         syncPolicy: {
           type: 'object',
@@ -196,7 +214,10 @@ const applicationSchema = {
             automated: { type: 'boolean', description: 'Sync every new commit (default true).' },
             prune: { type: 'boolean', description: 'Delete resources removed from git (default true).' },
             selfHeal: { type: 'boolean', description: 'Revert live changes to fields git sets (default false).' },
-            autoRollback: { type: 'boolean', description: 'Roll back to the last Healthy entry when a sync leaves the app Degraded (default false).' },
+            autoRollback: {
+              type: 'boolean',
+              description: 'Roll back to the last Healthy entry when a sync leaves the app Degraded (default false).',
+            },
           },
         },
         historyLimit: { type: 'integer', minimum: 1, description: 'History entries kept in status (default 20).' },
@@ -226,7 +247,17 @@ const applicationSchema = {
           type: 'array',
           items: {
             type: 'object',
-            properties: { group: str, version: str, kind: str, namespace: str, name: str, wave: int, status: str, health, source: str },
+            properties: {
+              group: str,
+              version: str,
+              kind: str,
+              namespace: str,
+              name: str,
+              wave: int,
+              status: str,
+              health,
+              source: str,
+            },
           },
         },
         operationState: {
@@ -293,7 +324,14 @@ export const APPLICATION_CRD = {
   spec: {
     group: APPLICATION_GROUP,
     scope: 'Namespaced',
-    names: { plural: APPLICATION_PLURAL, singular: 'application', kind: APPLICATION_KIND, listKind: 'ApplicationList', shortNames: ['app'], categories: ['slipway'] },
+    names: {
+      plural: APPLICATION_PLURAL,
+      singular: 'application',
+      kind: APPLICATION_KIND,
+      listKind: 'ApplicationList',
+      shortNames: ['app'],
+      categories: ['slipway'],
+    },
     versions: [
       {
         name: APPLICATION_VERSION,

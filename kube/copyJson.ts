@@ -15,7 +15,8 @@ export function copyJson<T>(value: T): T {
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     const v = copyJson((value as Record<string, unknown>)[k]);
-    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
     else out[k] = v;
   }
   return out as T;
@@ -63,7 +64,8 @@ function toJsonValue(value: unknown, inArray: boolean): unknown {
     const k = keys[i];
     const v = toJsonValue(obj[k], false);
     if (v === OMIT) continue;
-    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
     else out[k] = v;
   }
   return out;

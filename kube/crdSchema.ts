@@ -22,13 +22,17 @@ const FORMATS: Record<string, (s: string) => boolean> = {
     const v = isIP(ip ?? '');
     return extra === undefined && v !== 0 && /^\d+$/.test(bits ?? '') && Number(bits) <= (v === 4 ? 32 : 128);
   },
-  mac: (s) => /^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{2}[:-]){19}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}$/.test(s),
+  mac: (s) =>
+    /^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{2}[:-]){19}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}$/.test(
+      s,
+    ),
   uuid: (s) => /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(s),
   uuid3: (s) => /^[0-9a-f]{8}-?[0-9a-f]{4}-?3[0-9a-f]{3}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(s),
   uuid4: (s) => /^[0-9a-f]{8}-?[0-9a-f]{4}-?4[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$/i.test(s),
   uuid5: (s) => /^[0-9a-f]{8}-?[0-9a-f]{4}-?5[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$/i.test(s),
   byte: (s) => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(s),
-  hostname: (s) => s.length <= 253 && s.split('.').every((l) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l)),
+  hostname: (s) =>
+    s.length <= 253 && s.split('.').every((l) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l)),
 };
 const FORMAT_NAMES: ReadonlySet<string> = new Set(Object.keys(FORMATS));
 
@@ -36,7 +40,14 @@ let crdAjv: Ajv | undefined;
 
 function ajv(): Ajv {
   if (crdAjv) return crdAjv;
-  crdAjv = new Ajv({ allErrors: true, strict: false, meta: false, validateSchema: false, messages: false, code: { optimize: false } });
+  crdAjv = new Ajv({
+    allErrors: true,
+    strict: false,
+    meta: false,
+    validateSchema: false,
+    messages: false,
+    code: { optimize: false },
+  });
   for (const [name, check] of Object.entries(FORMATS)) crdAjv.addFormat(name, { type: 'string', validate: check });
   return crdAjv;
 }
@@ -53,7 +64,12 @@ function rootSchema(schema: SchemaObject): AjvSchema {
     props.kind = { type: 'string' };
     // a CRD may restrict metadata.name; the rest of metadata is ObjectMeta, checked on its own
     const meta = schema.properties?.metadata;
-    props.metadata = meta ? toAjvSchema({ ...meta, 'x-kubernetes-preserve-unknown-fields': true }, { ref: () => ({}), formats: FORMAT_NAMES }) : {};
+    props.metadata = meta
+      ? toAjvSchema(
+          { ...meta, 'x-kubernetes-preserve-unknown-fields': true },
+          { ref: () => ({}), formats: FORMAT_NAMES },
+        )
+      : {};
     converted.properties = props;
   }
   return converted;
@@ -101,7 +117,9 @@ export function pruneNulls(value: unknown, schema: SchemaObject | undefined): un
   if (value === null || typeof value !== 'object') return value;
   let copy: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(value)) {
-    const child = schema?.properties?.[k] ?? (typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+    const child =
+      schema?.properties?.[k] ??
+      (typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined);
     if (v === null && !child?.nullable) {
       copy ??= { ...(value as Record<string, unknown>) };
       delete copy[k];
@@ -123,12 +141,17 @@ const PRESERVE_ALL: SchemaObject = { type: 'object', 'x-kubernetes-preserve-unkn
  */
 export function validateAgainstSchema(obj: unknown, openAPIV3Schema: SchemaObject | undefined): ValidationResult {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-    return { errors: [{ type: 'FieldValueTypeInvalid', path: [], value: obj, detail: 'must be of type object' }], unknownFields: [] };
+    return {
+      errors: [{ type: 'FieldValueTypeInvalid', path: [], value: obj, detail: 'must be of type object' }],
+      unknownFields: [],
+    };
   }
   const schema = openAPIV3Schema ?? PRESERVE_ALL;
   const data = pruneNulls(obj, schema) as Record<string, unknown>;
   const validate = validatorFor(schema);
-  const result: ValidationResult = validate(data) ? { errors: [], unknownFields: [] } : fieldErrorsFromAjv(validate.errors, data);
+  const result: ValidationResult = validate(data)
+    ? { errors: [], unknownFields: [] }
+    : fieldErrorsFromAjv(validate.errors, data);
   if (data.metadata !== undefined) {
     const meta = validateDefinition(data.metadata, OBJECT_META, ['metadata']);
     result.errors.push(...meta.errors);

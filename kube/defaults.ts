@@ -64,10 +64,14 @@ function defaultContainer(c: Json): void {
   // resources is a struct in Go, so it always reads back, at least as {}.
   setIf(c, 'resources', unset, {});
   each(c.ports, (p) => setIf(p, 'protocol', blank, 'TCP'));
-  each(c.env, (e) => { if (isObject(e.valueFrom)) defaultFieldSelectors(e.valueFrom); });
-  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (isObject(c[probe])) defaultProbe(c[probe] as Json);
+  each(c.env, (e) => {
+    if (isObject(e.valueFrom)) defaultFieldSelectors(e.valueFrom);
+  });
+  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'])
+    if (isObject(c[probe])) defaultProbe(c[probe] as Json);
   if (isObject(c.lifecycle)) {
-    for (const hook of ['postStart', 'preStop']) if (isObject(c.lifecycle[hook])) defaultHttpGet(c.lifecycle[hook] as Json);
+    for (const hook of ['postStart', 'preStop'])
+      if (isObject(c.lifecycle[hook])) defaultHttpGet(c.lifecycle[hook] as Json);
   }
 }
 
@@ -79,7 +83,8 @@ function defaultClaimSpec(spec: Json): void {
 
 function defaultVolume(v: Json): void {
   if (VOLUME_SOURCES.every((s) => unset(v[s]))) v.emptyDir = {};
-  for (const s of ['secret', 'configMap', 'downwardAPI', 'projected']) if (isObject(v[s])) setIf(v[s] as Json, 'defaultMode', unset, DEFAULT_FILE_MODE);
+  for (const s of ['secret', 'configMap', 'downwardAPI', 'projected'])
+    if (isObject(v[s])) setIf(v[s] as Json, 'defaultMode', unset, DEFAULT_FILE_MODE);
   if (isObject(v.hostPath)) setIf(v.hostPath, 'type', unset, '');
   if (isObject(v.downwardAPI)) each(v.downwardAPI.items, defaultFieldSelectors);
   if (isObject(v.projected)) {
@@ -88,7 +93,8 @@ function defaultVolume(v: Json): void {
       if (isObject(src.downwardAPI)) each(src.downwardAPI.items, defaultFieldSelectors);
     });
   }
-  if (isObject(v.ephemeral) && isObject(v.ephemeral.volumeClaimTemplate)) defaultClaimSpec(child(v.ephemeral.volumeClaimTemplate, 'spec'));
+  if (isObject(v.ephemeral) && isObject(v.ephemeral.volumeClaimTemplate))
+    defaultClaimSpec(child(v.ephemeral.volumeClaimTemplate, 'spec'));
 }
 
 /** Defaults every PodSpec gets, in a Pod or in any template. */
@@ -161,7 +167,8 @@ function defaultStatefulSet(o: Json): void {
     setIf(strategy, 'rollingUpdate', unset, {});
   }
   // maxUnavailable stays unset: MaxUnavailableStatefulSet is off by default in 1.34.
-  if (strategy.type === 'RollingUpdate' && isObject(strategy.rollingUpdate)) setIf(strategy.rollingUpdate, 'partition', unset, 0);
+  if (strategy.type === 'RollingUpdate' && isObject(strategy.rollingUpdate))
+    setIf(strategy.rollingUpdate, 'partition', unset, 0);
   const retention = child(spec, 'persistentVolumeClaimRetentionPolicy');
   setIf(retention, 'whenDeleted', blank, 'Retain');
   setIf(retention, 'whenScaled', blank, 'Retain');
@@ -186,7 +193,10 @@ function defaultDaemonSet(o: Json): void {
 
 function defaultReplicationController(o: Json): void {
   const spec = child(o, 'spec');
-  const labels = isObject(spec.template) && isObject(obj(spec.template.metadata).labels) ? obj(spec.template.metadata).labels : undefined;
+  const labels =
+    isObject(spec.template) && isObject(obj(spec.template.metadata).labels)
+      ? obj(spec.template.metadata).labels
+      : undefined;
   if (labels) {
     if (Object.keys(obj(spec.selector)).length === 0) spec.selector = { ...labels };
     const meta = child(o, 'metadata');
@@ -214,7 +224,8 @@ function defaultJob(o: Json, opts: DefaultOptions): void {
   // A Job without labels shows its pods' labels (generated ones included), as a real cluster reads it back.
   const templateLabels = obj(obj(obj(spec.template).metadata).labels);
   const meta = child(o, 'metadata');
-  if (Object.keys(obj(meta.labels)).length === 0 && Object.keys(templateLabels).length > 0) meta.labels = { ...templateLabels };
+  if (Object.keys(obj(meta.labels)).length === 0 && Object.keys(templateLabels).length > 0)
+    meta.labels = { ...templateLabels };
 }
 
 /**
@@ -262,12 +273,15 @@ function defaultService(o: Json): void {
   setIf(spec, 'type', blank, 'ClusterIP');
   each(spec.ports, (p) => {
     setIf(p, 'protocol', blank, 'TCP');
-    if (p.targetPort === undefined || p.targetPort === null || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
+    if (p.targetPort === undefined || p.targetPort === null || p.targetPort === 0 || p.targetPort === '')
+      p.targetPort = p.port;
   });
   const type = spec.type;
-  const externallyAccessible = type === 'LoadBalancer' || type === 'NodePort' || (type === 'ClusterIP' && arr(spec.externalIPs).length > 0);
+  const externallyAccessible =
+    type === 'LoadBalancer' || type === 'NodePort' || (type === 'ClusterIP' && arr(spec.externalIPs).length > 0);
   if (externallyAccessible) setIf(spec, 'externalTrafficPolicy', blank, 'Cluster');
-  if (type === 'NodePort' || type === 'LoadBalancer' || type === 'ClusterIP') setIf(spec, 'internalTrafficPolicy', unset, 'Cluster');
+  if (type === 'NodePort' || type === 'LoadBalancer' || type === 'ClusterIP')
+    setIf(spec, 'internalTrafficPolicy', unset, 'Cluster');
   if (type === 'LoadBalancer') setIf(spec, 'allocateLoadBalancerNodePorts', unset, true);
   if (type !== 'ExternalName') {
     // Set by the service registry rather than the defaulter, but on every Service that gets IPs.
@@ -312,15 +326,19 @@ function defaultLimitRange(o: Json): void {
 
 function defaultNetworkPolicy(o: Json): void {
   const spec = child(o, 'spec');
-  if (arr(spec.policyTypes).length === 0) spec.policyTypes = arr(spec.egress).length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
-  for (const dir of ['ingress', 'egress']) each(spec[dir], (rule) => each(rule.ports, (p) => setIf(p, 'protocol', blank, 'TCP')));
+  if (arr(spec.policyTypes).length === 0)
+    spec.policyTypes = arr(spec.egress).length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+  for (const dir of ['ingress', 'egress'])
+    each(spec[dir], (rule) => each(rule.ports, (p) => setIf(p, 'protocol', blank, 'TCP')));
 }
 
 function defaultHorizontalPodAutoscaler(o: Json): void {
   const spec = child(o, 'spec');
   setIf(spec, 'minReplicas', unset, 1);
   if (arr(spec.metrics).length === 0) {
-    spec.metrics = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
+    spec.metrics = [
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+    ];
   }
   // Behavior stays optional; once given, its missing rules are filled in.
   if (!isObject(spec.behavior)) return;
@@ -328,13 +346,18 @@ function defaultHorizontalPodAutoscaler(o: Json): void {
   spec.behavior.scaleUp = {
     stabilizationWindowSeconds: up.stabilizationWindowSeconds ?? 0,
     selectPolicy: up.selectPolicy ?? 'Max',
-    policies: up.policies ?? [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }],
+    policies: up.policies ?? [
+      { type: 'Pods', value: 4, periodSeconds: 15 },
+      { type: 'Percent', value: 100, periodSeconds: 15 },
+    ],
     ...(up.tolerance !== undefined ? { tolerance: up.tolerance } : {}),
   };
   const down = obj(spec.behavior.scaleDown);
   // The scale-down window stays unset: the controller's --horizontal-pod-autoscaler-downscale-stabilization decides it.
   spec.behavior.scaleDown = {
-    ...(down.stabilizationWindowSeconds !== undefined ? { stabilizationWindowSeconds: down.stabilizationWindowSeconds } : {}),
+    ...(down.stabilizationWindowSeconds !== undefined
+      ? { stabilizationWindowSeconds: down.stabilizationWindowSeconds }
+      : {}),
     selectPolicy: down.selectPolicy ?? 'Max',
     policies: down.policies ?? [{ type: 'Percent', value: 100, periodSeconds: 15 }],
     ...(down.tolerance !== undefined ? { tolerance: down.tolerance } : {}),
@@ -377,7 +400,8 @@ function defaultSecret(o: Json): void {
   setIf(o, 'type', blank, 'Opaque');
   if (!isObject(o.stringData)) return;
   const data: Json = isObject(o.data) ? { ...o.data } : {};
-  for (const [k, v] of Object.entries(o.stringData)) if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+  for (const [k, v] of Object.entries(o.stringData))
+    if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
   o.data = data;
   delete o.stringData;
 }
@@ -411,10 +435,11 @@ const DEFAULTERS: Record<string, Defaulter> = {
     const params = obj(obj(o.spec).parameters);
     if (isObject(obj(o.spec).parameters)) setIf(params, 'scope', unset, 'Cluster');
   },
-  'discovery.k8s.io/EndpointSlice': (o) => each(o.ports, (p) => {
-    setIf(p, 'name', unset, '');
-    setIf(p, 'protocol', unset, 'TCP');
-  }),
+  'discovery.k8s.io/EndpointSlice': (o) =>
+    each(o.ports, (p) => {
+      setIf(p, 'name', unset, '');
+      setIf(p, 'protocol', unset, 'TCP');
+    }),
   'autoscaling/HorizontalPodAutoscaler': defaultHorizontalPodAutoscaler,
   'rbac.authorization.k8s.io/RoleBinding': defaultBinding,
   'rbac.authorization.k8s.io/ClusterRoleBinding': defaultBinding,

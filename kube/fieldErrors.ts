@@ -58,7 +58,10 @@ export function fieldErrorMessage(e: FieldError): string {
     case 'FieldValueRequired':
       return e.detail ? `Required value: ${e.detail}` : 'Required value';
     case 'FieldValueNotSupported':
-      return `Unsupported value: ${showValue(e.value)}` + (e.supported?.length ? `: supported values: ${e.supported.map((s) => JSON.stringify(s)).join(', ')}` : '');
+      return (
+        `Unsupported value: ${showValue(e.value)}` +
+        (e.supported?.length ? `: supported values: ${e.supported.map((s) => JSON.stringify(s)).join(', ')}` : '')
+      );
     case 'FieldValueDuplicate':
       return `Duplicate value: ${showValue(e.value)}`;
     case 'FieldValueForbidden':

@@ -84,7 +84,11 @@ export function escapeFieldValue(v: string): string {
  * Parses a `fieldSelector` query value; "" selects everything. Throws SelectorError on bad syntax,
  * and, when `kind` is given, on a field that kind cannot be selected by.
  */
-export function parseFieldSelector(query: string, kind?: FieldKind, extraFields: readonly string[] = []): FieldSelector {
+export function parseFieldSelector(
+  query: string,
+  kind?: FieldKind,
+  extraFields: readonly string[] = [],
+): FieldSelector {
   const requirements: FieldRequirement[] = [];
   for (const part of splitTerms(query)) {
     if (part === '') continue;
@@ -98,7 +102,9 @@ export function parseFieldSelector(query: string, kind?: FieldKind, extraFields:
 }
 
 export function fieldSelectorToString(sel: FieldSelector): string {
-  return sel.requirements.map((r) => `${r.field}${r.operator === '!=' ? '!=' : '='}${escapeFieldValue(r.value)}`).join(',');
+  return sel.requirements
+    .map((r) => `${r.field}${r.operator === '!=' ? '!=' : '='}${escapeFieldValue(r.value)}`)
+    .join(',');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,7 +190,11 @@ export function supportedFieldLabels(kind: FieldKind, extraFields: readonly stri
 }
 
 /** The selectable field set of one object, as the server evaluates selectors against it. */
-export function selectableFields(obj: KubeObject, kind: FieldKind, extraFields: readonly string[] = []): Record<string, string> {
+export function selectableFields(
+  obj: KubeObject,
+  kind: FieldKind,
+  extraFields: readonly string[] = [],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [label, get] of Object.entries(extractors(kind, extraFields))) out[label] = get(obj);
   return out;
@@ -194,12 +204,18 @@ export function selectableFields(obj: KubeObject, kind: FieldKind, extraFields: 
 export function checkFieldSelector(sel: FieldSelector, kind: FieldKind, extraFields: readonly string[] = []): void {
   const ex = extractors(kind, extraFields);
   for (const r of sel.requirements) {
-    if (!Object.prototype.hasOwnProperty.call(ex, r.field)) throw new SelectorError(`field label not supported: ${r.field}`);
+    if (!Object.prototype.hasOwnProperty.call(ex, r.field))
+      throw new SelectorError(`field label not supported: ${r.field}`);
   }
 }
 
 /** Evaluates a selector; unsupported fields compare as empty, so call checkFieldSelector first. */
-export function matchesFields(sel: FieldSelector, obj: KubeObject, kind?: FieldKind, extraFields: readonly string[] = []): boolean {
+export function matchesFields(
+  sel: FieldSelector,
+  obj: KubeObject,
+  kind?: FieldKind,
+  extraFields: readonly string[] = [],
+): boolean {
   if (sel.requirements.length === 0) return true;
   const ex = extractors(kind, extraFields);
   return sel.requirements.every((r) => {
@@ -210,7 +226,11 @@ export function matchesFields(sel: FieldSelector, obj: KubeObject, kind?: FieldK
 }
 
 /** Parse, check against the kind, and return a predicate: what a list or watch handler needs. */
-export function compileFieldSelector(query: string, kind: FieldKind, extraFields: readonly string[] = []): (obj: KubeObject) => boolean {
+export function compileFieldSelector(
+  query: string,
+  kind: FieldKind,
+  extraFields: readonly string[] = [],
+): (obj: KubeObject) => boolean {
   const sel = parseFieldSelector(query, kind, extraFields);
   if (sel.requirements.length === 0) return () => true;
   return (obj) => matchesFields(sel, obj, kind, extraFields);

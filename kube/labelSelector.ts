@@ -5,7 +5,7 @@
 import { FieldError, PathSegment } from './fieldErrors';
 
 export type Operator =
-  | 'In' | 'NotIn' | 'Equals' | 'DoubleEquals' | 'NotEquals' | 'Exists' | 'DoesNotExist' | 'GreaterThan' | 'LessThan';
+  'In' | 'NotIn' | 'Equals' | 'DoubleEquals' | 'NotEquals' | 'Exists' | 'DoesNotExist' | 'GreaterThan' | 'LessThan';
 
 export interface Requirement {
   readonly key: string;
@@ -42,7 +42,10 @@ export class SelectorError extends Error {
 }
 
 export const EVERYTHING: Selector = Object.freeze({ requirements: Object.freeze([]) as readonly Requirement[] });
-export const NOTHING: Selector = Object.freeze({ requirements: Object.freeze([]) as readonly Requirement[], nothing: true });
+export const NOTHING: Selector = Object.freeze({
+  requirements: Object.freeze([]) as readonly Requirement[],
+  nothing: true,
+});
 
 // ---------------------------------------------------------------------------------------------
 // Name and value rules shared by parsing, conversion and validation.
@@ -50,7 +53,8 @@ export const NOTHING: Selector = Object.freeze({ requirements: Object.freeze([])
 const NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const NAME_CHARS = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const NAME_CHARS =
+  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
 /** Problems with a label key (a qualified name: optional DNS-subdomain prefix, '/', name of at most 63 chars). */
 export function labelKeyErrors(key: string): string[] {
@@ -65,7 +69,9 @@ export function labelKeyErrors(key: string): string[] {
     if (prefix.length === 0) errs.push('prefix part must be non-empty');
     else if (prefix.length > 253) errs.push('prefix part must be no more than 253 characters');
     else if (!DNS_SUBDOMAIN.test(prefix)) {
-      errs.push("prefix part must be a lowercase RFC 1123 subdomain: lower case alphanumeric characters, '-' or '.', starting and ending with an alphanumeric character");
+      errs.push(
+        "prefix part must be a lowercase RFC 1123 subdomain: lower case alphanumeric characters, '-' or '.', starting and ending with an alphanumeric character",
+      );
     }
   } else {
     return [`a qualified name ${NAME_CHARS}, with an optional DNS subdomain prefix and '/'`];
@@ -80,7 +86,8 @@ export function labelKeyErrors(key: string): string[] {
 export function labelValueErrors(value: string): string[] {
   const errs: string[] = [];
   if (value.length > 63) errs.push('must be no more than 63 characters');
-  if (!LABEL_VALUE.test(value)) errs.push(`a valid label must be an empty string or ${NAME_CHARS.replace('must consist', 'consist')}`);
+  if (!LABEL_VALUE.test(value))
+    errs.push(`a valid label must be an empty string or ${NAME_CHARS.replace('must consist', 'consist')}`);
   return errs;
 }
 
@@ -93,19 +100,31 @@ function requirementProblems(key: string, op: Operator, values: readonly string[
   for (const m of labelKeyErrors(key)) out.push(`${keyPath}: Invalid value: ${JSON.stringify(key)}: ${m}`);
   const vals = JSON.stringify(values);
   switch (op) {
-    case 'In': case 'NotIn':
-      if (values.length === 0) out.push(`values: Invalid value: ${vals}: for 'in', 'notin' operators, values set can't be empty`);
+    case 'In':
+    case 'NotIn':
+      if (values.length === 0)
+        out.push(`values: Invalid value: ${vals}: for 'in', 'notin' operators, values set can't be empty`);
       break;
-    case 'Equals': case 'DoubleEquals': case 'NotEquals':
-      if (values.length !== 1) out.push(`values: Invalid value: ${vals}: exact-match compatibility requires one single value`);
+    case 'Equals':
+    case 'DoubleEquals':
+    case 'NotEquals':
+      if (values.length !== 1)
+        out.push(`values: Invalid value: ${vals}: exact-match compatibility requires one single value`);
       break;
-    case 'Exists': case 'DoesNotExist':
-      if (values.length !== 0) out.push(`values: Invalid value: ${vals}: values set must be empty for exists and does not exist`);
+    case 'Exists':
+    case 'DoesNotExist':
+      if (values.length !== 0)
+        out.push(`values: Invalid value: ${vals}: values set must be empty for exists and does not exist`);
       break;
-    case 'GreaterThan': case 'LessThan':
-      if (values.length !== 1) out.push(`values: Invalid value: ${vals}: for 'Gt', 'Lt' operators, exactly one value is required`);
+    case 'GreaterThan':
+    case 'LessThan':
+      if (values.length !== 1)
+        out.push(`values: Invalid value: ${vals}: for 'Gt', 'Lt' operators, exactly one value is required`);
       values.forEach((v, i) => {
-        if (!/^[-+]?\d+$/.test(v)) out.push(`values[${i}]: Invalid value: ${JSON.stringify(v)}: for 'Gt', 'Lt' operators, the value must be an integer`);
+        if (!/^[-+]?\d+$/.test(v))
+          out.push(
+            `values[${i}]: Invalid value: ${JSON.stringify(v)}: for 'Gt', 'Lt' operators, the value must be an integer`,
+          );
       });
       break;
   }
@@ -130,15 +149,19 @@ export function requirementMatches(r: Requirement, labels: Readonly<Record<strin
   const has = labels !== undefined && Object.prototype.hasOwnProperty.call(labels, r.key);
   const value = has ? labels![r.key] : undefined;
   switch (r.operator) {
-    case 'In': case 'Equals': case 'DoubleEquals':
+    case 'In':
+    case 'Equals':
+    case 'DoubleEquals':
       return has && r.values.includes(value!);
-    case 'NotIn': case 'NotEquals':
+    case 'NotIn':
+    case 'NotEquals':
       return !has || !r.values.includes(value!);
     case 'Exists':
       return has;
     case 'DoesNotExist':
       return !has;
-    case 'GreaterThan': case 'LessThan': {
+    case 'GreaterThan':
+    case 'LessThan': {
       if (!has || !/^[-+]?\d+$/.test(value!) || r.values.length !== 1) return false;
       const lv = BigInt(value!);
       const rv = BigInt(r.values[0]);
@@ -161,7 +184,10 @@ export function isEverything(sel: Selector): boolean {
 // Query-string parsing
 
 type Tok = 'id' | 'in' | 'notin' | '=' | '==' | '!=' | '!' | '(' | ')' | ',' | '>' | '<' | 'end' | 'error';
-interface Token { tok: Tok; lit: string }
+interface Token {
+  tok: Tok;
+  lit: string;
+}
 
 const SPECIAL = new Set(['=', '!', '(', ')', ',', '>', '<']);
 const WS = new Set([' ', '\t', '\r', '\n']);
@@ -264,14 +290,22 @@ class Parser {
   private operator(): Operator {
     const t = this.next(false);
     switch (t.tok) {
-      case 'in': return 'In';
-      case 'notin': return 'NotIn';
-      case '=': return 'Equals';
-      case '==': return 'DoubleEquals';
-      case '!=': return 'NotEquals';
-      case '>': return 'GreaterThan';
-      case '<': return 'LessThan';
-      default: throw new Error(`found '${t.lit}', expected: in, notin, =, ==, !=, gt, lt`);
+      case 'in':
+        return 'In';
+      case 'notin':
+        return 'NotIn';
+      case '=':
+        return 'Equals';
+      case '==':
+        return 'DoubleEquals';
+      case '!=':
+        return 'NotEquals';
+      case '>':
+        return 'GreaterThan';
+      case '<':
+        return 'LessThan';
+      default:
+        throw new Error(`found '${t.lit}', expected: in, notin, =, ==, !=, gt, lt`);
     }
   }
 
@@ -284,7 +318,8 @@ class Parser {
       this.next();
       return [''];
     }
-    if (first.tok !== 'id' && first.tok !== ',') throw new Error(`found '${first.lit}', expected: ',', ')' or identifier`);
+    if (first.tok !== 'id' && first.tok !== ',')
+      throw new Error(`found '${first.lit}', expected: ',', ')' or identifier`);
     const set = new Set<string>();
     for (;;) {
       const t = this.next();
@@ -324,7 +359,10 @@ class Parser {
 }
 
 function byKey(reqs: Requirement[]): Requirement[] {
-  return reqs.map((r, i) => ({ r, i })).sort((a, b) => (a.r.key < b.r.key ? -1 : a.r.key > b.r.key ? 1 : a.i - b.i)).map((x) => x.r);
+  return reqs
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => (a.r.key < b.r.key ? -1 : a.r.key > b.r.key ? 1 : a.i - b.i))
+    .map((x) => x.r);
 }
 
 /** Parses a `labelSelector` query value. The empty string selects everything. */
@@ -336,7 +374,12 @@ export function parseLabelSelector(query: string): Selector {
 // ---------------------------------------------------------------------------------------------
 // metav1.LabelSelector
 
-const EXPRESSION_OPS: Record<string, Operator> = { In: 'In', NotIn: 'NotIn', Exists: 'Exists', DoesNotExist: 'DoesNotExist' };
+const EXPRESSION_OPS: Record<string, Operator> = {
+  In: 'In',
+  NotIn: 'NotIn',
+  Exists: 'Exists',
+  DoesNotExist: 'DoesNotExist',
+};
 
 /**
  * Converts a metav1.LabelSelector. null/undefined selects nothing, `{}` selects everything.
@@ -367,7 +410,15 @@ export function selectorFromMap(labels: Readonly<Record<string, string>> | null 
 }
 
 const OP_TEXT: Record<Operator, string> = {
-  In: ' in ', NotIn: ' notin ', Equals: '=', DoubleEquals: '==', NotEquals: '!=', Exists: '', DoesNotExist: '', GreaterThan: '>', LessThan: '<',
+  In: ' in ',
+  NotIn: ' notin ',
+  Equals: '=',
+  DoubleEquals: '==',
+  NotEquals: '!=',
+  Exists: '',
+  DoesNotExist: '',
+  GreaterThan: '>',
+  LessThan: '<',
 };
 
 export function requirementToString(r: Requirement): string {
@@ -380,7 +431,9 @@ export function requirementToString(r: Requirement): string {
 /** The canonical query form: requirements sorted by key, comma-joined; "" for everything and for nothing. */
 export function selectorToString(sel: Selector): string {
   if (sel.nothing) return '';
-  return byKey([...sel.requirements]).map(requirementToString).join(',');
+  return byKey([...sel.requirements])
+    .map(requirementToString)
+    .join(',');
 }
 
 /** What kubectl shows for a metav1.LabelSelector: "app=web,tier in (a,b)", "<none>" when empty, "<error>" when invalid. */
@@ -402,7 +455,10 @@ export function formatLabels(labels: Readonly<Record<string, string>> | null | u
 }
 
 /** Convenience: does a metav1.LabelSelector select these labels? Invalid selectors select nothing. */
-export function labelSelectorMatches(ls: LabelSelector | null | undefined, labels: Readonly<Record<string, string>> | undefined): boolean {
+export function labelSelectorMatches(
+  ls: LabelSelector | null | undefined,
+  labels: Readonly<Record<string, string>> | undefined,
+): boolean {
   try {
     return matchesLabels(fromLabelSelector(ls), labels);
   } catch {
@@ -419,7 +475,8 @@ export function validateLabels(labels: unknown, path: PathSegment[]): FieldError
   if (labels === null || labels === undefined || typeof labels !== 'object') return errs;
   for (const [k, v] of Object.entries(labels as Record<string, unknown>)) {
     for (const m of labelKeyErrors(k)) errs.push({ type: 'FieldValueInvalid', path, value: k, detail: m });
-    if (typeof v === 'string') for (const m of labelValueErrors(v)) errs.push({ type: 'FieldValueInvalid', path, value: v, detail: m });
+    if (typeof v === 'string')
+      for (const m of labelValueErrors(v)) errs.push({ type: 'FieldValueInvalid', path, value: v, detail: m });
   }
   return errs;
 }
@@ -435,24 +492,41 @@ export function validateLabelSelector(ls: unknown, path: PathSegment[] = []): Fi
     const e = (raw ?? {}) as { key?: unknown; operator?: unknown; values?: unknown };
     const values = Array.isArray(e.values) ? e.values : [];
     switch (e.operator) {
-      case 'In': case 'NotIn':
+      case 'In':
+      case 'NotIn':
         if (values.length === 0) {
-          errs.push({ type: 'FieldValueRequired', path: [...at, 'values'], detail: "must be specified when `operator` is 'In' or 'NotIn'" });
+          errs.push({
+            type: 'FieldValueRequired',
+            path: [...at, 'values'],
+            detail: "must be specified when `operator` is 'In' or 'NotIn'",
+          });
         }
         break;
-      case 'Exists': case 'DoesNotExist':
+      case 'Exists':
+      case 'DoesNotExist':
         if (values.length > 0) {
-          errs.push({ type: 'FieldValueForbidden', path: [...at, 'values'], detail: "may not be specified when `operator` is 'Exists' or 'DoesNotExist'" });
+          errs.push({
+            type: 'FieldValueForbidden',
+            path: [...at, 'values'],
+            detail: "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+          });
         }
         break;
       default:
-        errs.push({ type: 'FieldValueInvalid', path: [...at, 'operator'], value: e.operator, detail: 'not a valid selector operator' });
+        errs.push({
+          type: 'FieldValueInvalid',
+          path: [...at, 'operator'],
+          value: e.operator,
+          detail: 'not a valid selector operator',
+        });
     }
     const key = typeof e.key === 'string' ? e.key : '';
-    for (const m of labelKeyErrors(key)) errs.push({ type: 'FieldValueInvalid', path: [...at, 'key'], value: key, detail: m });
+    for (const m of labelKeyErrors(key))
+      errs.push({ type: 'FieldValueInvalid', path: [...at, 'key'], value: key, detail: m });
     values.forEach((v: unknown, j) => {
       if (typeof v !== 'string') return;
-      for (const m of labelValueErrors(v)) errs.push({ type: 'FieldValueInvalid', path: [...at, 'values', j], value: v, detail: m });
+      for (const m of labelValueErrors(v))
+        errs.push({ type: 'FieldValueInvalid', path: [...at, 'values', j], value: v, detail: m });
     });
   });
   return errs;

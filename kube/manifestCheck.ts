@@ -29,7 +29,9 @@ export interface ManifestCheckResult extends ValidationResult {
 
 /** Whether checkManifest judges this object by a built-in schema (else it needs a CRD schema). */
 export function isBuiltinKind(obj: { apiVersion?: unknown; kind?: unknown }): boolean {
-  return typeof obj.apiVersion === 'string' && typeof obj.kind === 'string' && hasBuiltinSchema(obj.apiVersion, obj.kind);
+  return (
+    typeof obj.apiVersion === 'string' && typeof obj.kind === 'string' && hasBuiltinSchema(obj.apiVersion, obj.kind)
+  );
 }
 
 // a manifest as written: any JSON at all, judged field by field
@@ -46,7 +48,8 @@ export function checkManifest(obj: any, opts: ManifestCheckOptions = {}): Manife
   try {
     if (!custom) {
       const target = opts.defaultInPlace ? obj : deepClone(obj);
-      if (result.errors.length === 0) applyDefaults(target, opts.createUid ? { create: true, uid: opts.createUid } : undefined);
+      if (result.errors.length === 0)
+        applyDefaults(target, opts.createUid ? { create: true, uid: opts.createUid } : undefined);
       semantic = validateSemantics(target, opts.old as object | undefined);
     } else {
       semantic = validateSemantics(obj, opts.old as object | undefined).filter((e) => e.path[0] === 'metadata');

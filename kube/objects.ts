@@ -42,7 +42,10 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 /** Splits 'spec.containers[0].image' or 'spec.containers.0.image' into segments. */
 export function splitPath(path: string): string[] {
   if (path === '') return [];
-  return path.replace(/\[(\d+)\]/g, '.$1').split('.').filter((s) => s !== '');
+  return path
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter((s) => s !== '');
 }
 
 /**

@@ -63,7 +63,10 @@ export function groupVersionOfPath(p: string): string {
 
 /** The hash kubectl sees in the index: uppercase hex SHA-512 of the served JSON, as Kubernetes computes it. */
 export function openapiDocumentHash(doc: OpenAPIDocument | string): string {
-  return createHash('sha512').update(typeof doc === 'string' ? doc : JSON.stringify(doc)).digest('hex').toUpperCase();
+  return createHash('sha512')
+    .update(typeof doc === 'string' ? doc : JSON.stringify(doc))
+    .digest('hex')
+    .toUpperCase();
 }
 
 const lastHash = new Map<string, string>(); // by openapiPath, from the last document built
@@ -73,7 +76,10 @@ const lastHash = new Map<string, string>(); // by openapiPath, from the last doc
  * server sends; without them, the last document built for that group-version is used, or the
  * built-in one, so that a URL changes whenever its document does.
  */
-export function openapiIndex(groupVersions: string[], hashes?: Map<string, string> | Record<string, string>): OpenAPIIndex {
+export function openapiIndex(
+  groupVersions: string[],
+  hashes?: Map<string, string> | Record<string, string>,
+): OpenAPIIndex {
   const given = hashes instanceof Map ? hashes : new Map(Object.entries(hashes ?? {}));
   const paths: OpenAPIIndex['paths'] = {};
   for (const gv of groupVersions) {
@@ -94,33 +100,117 @@ function builtinHash(p: string): string {
 // ---------------------------------------------------------------------------------------------
 // Parameters
 
-const q = (name: string, description: string, schema: SchemaObject): Parameter => ({ name, in: 'query', description, uniqueItems: true, schema });
+const q = (name: string, description: string, schema: SchemaObject): Parameter => ({
+  name,
+  in: 'query',
+  description,
+  uniqueItems: true,
+  schema,
+});
 const STRING = { type: 'string' };
 const BOOLEAN = { type: 'boolean' };
 const INTEGER = { type: 'integer' };
 
 const P = {
-  name: (kind: string): Parameter => ({ name: 'name', in: 'path', description: `name of the ${kind}`, required: true, uniqueItems: true, schema: STRING }),
-  namespace: { name: 'namespace', in: 'path', description: 'object name and auth scope, such as for teams and projects', required: true, uniqueItems: true, schema: STRING } as Parameter,
-  pretty: q('pretty', "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).", STRING),
-  dryRun: q('dryRun', 'When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed', STRING),
-  fieldManager: q('fieldManager', 'fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint.', STRING),
-  fieldValidation: q('fieldValidation', 'fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore: This will ignore any unknown fields that are silently dropped from the object, and will ignore all but the last duplicate field that the decoder encounters. - Warn: This will send a warning via the standard warning response header for each unknown field that is dropped from the object, and for each duplicate field that is encountered. The request will still succeed if there are no other errors, and will only persist the last of any duplicate fields. This is the default. - Strict: This will fail the request with a BadRequest error if any unknown fields would be dropped from the object, or if any duplicate fields are present. The error returned from the server will contain all unknown and duplicate fields encountered.', STRING),
-  force: q('force', 'Force is going to "force" Apply requests. It means user will re-acquire conflicting fields owned by other people. Force flag must be unset for non-apply patch requests.', BOOLEAN),
-  gracePeriodSeconds: q('gracePeriodSeconds', 'The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. If this value is nil, the default grace period for the specified type will be used. Defaults to a per object value if not specified. zero means delete immediately.', INTEGER),
-  propagationPolicy: q('propagationPolicy', "Whether and how garbage collection will be performed. Either this field or OrphanDependents may be set, but not both. The default policy is decided by the existing finalizer set in the metadata.finalizers and the resource-specific default policy. Acceptable values are: 'Orphan' - orphan the dependents; 'Background' - allow the garbage collector to delete the dependents in the background; 'Foreground' - a cascading policy that deletes all dependents in the foreground.", STRING),
-  orphanDependents: q('orphanDependents', 'Deprecated: please use the PropagationPolicy, this field will be deprecated in 1.7. Should the dependent objects be orphaned. If true/false, the "orphan" finalizer will be added to/removed from the object\'s finalizers list. Either this field or PropagationPolicy may be set, but not both.', BOOLEAN),
+  name: (kind: string): Parameter => ({
+    name: 'name',
+    in: 'path',
+    description: `name of the ${kind}`,
+    required: true,
+    uniqueItems: true,
+    schema: STRING,
+  }),
+  namespace: {
+    name: 'namespace',
+    in: 'path',
+    description: 'object name and auth scope, such as for teams and projects',
+    required: true,
+    uniqueItems: true,
+    schema: STRING,
+  } as Parameter,
+  pretty: q(
+    'pretty',
+    "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).",
+    STRING,
+  ),
+  dryRun: q(
+    'dryRun',
+    'When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed',
+    STRING,
+  ),
+  fieldManager: q(
+    'fieldManager',
+    'fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint.',
+    STRING,
+  ),
+  fieldValidation: q(
+    'fieldValidation',
+    'fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore: This will ignore any unknown fields that are silently dropped from the object, and will ignore all but the last duplicate field that the decoder encounters. - Warn: This will send a warning via the standard warning response header for each unknown field that is dropped from the object, and for each duplicate field that is encountered. The request will still succeed if there are no other errors, and will only persist the last of any duplicate fields. This is the default. - Strict: This will fail the request with a BadRequest error if any unknown fields would be dropped from the object, or if any duplicate fields are present. The error returned from the server will contain all unknown and duplicate fields encountered.',
+    STRING,
+  ),
+  force: q(
+    'force',
+    'Force is going to "force" Apply requests. It means user will re-acquire conflicting fields owned by other people. Force flag must be unset for non-apply patch requests.',
+    BOOLEAN,
+  ),
+  gracePeriodSeconds: q(
+    'gracePeriodSeconds',
+    'The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. If this value is nil, the default grace period for the specified type will be used. Defaults to a per object value if not specified. zero means delete immediately.',
+    INTEGER,
+  ),
+  propagationPolicy: q(
+    'propagationPolicy',
+    "Whether and how garbage collection will be performed. Either this field or OrphanDependents may be set, but not both. The default policy is decided by the existing finalizer set in the metadata.finalizers and the resource-specific default policy. Acceptable values are: 'Orphan' - orphan the dependents; 'Background' - allow the garbage collector to delete the dependents in the background; 'Foreground' - a cascading policy that deletes all dependents in the foreground.",
+    STRING,
+  ),
+  orphanDependents: q(
+    'orphanDependents',
+    'Deprecated: please use the PropagationPolicy, this field will be deprecated in 1.7. Should the dependent objects be orphaned. If true/false, the "orphan" finalizer will be added to/removed from the object\'s finalizers list. Either this field or PropagationPolicy may be set, but not both.',
+    BOOLEAN,
+  ),
   list: [
-    q('allowWatchBookmarks', 'allowWatchBookmarks requests watch events with type "BOOKMARK". Servers that do not implement bookmarks may ignore this flag and bookmarks are sent at the server\'s discretion.', BOOLEAN),
+    q(
+      'allowWatchBookmarks',
+      'allowWatchBookmarks requests watch events with type "BOOKMARK". Servers that do not implement bookmarks may ignore this flag and bookmarks are sent at the server\'s discretion.',
+      BOOLEAN,
+    ),
     q('continue', 'The continue option should be set when retrieving more results from the server.', STRING),
-    q('fieldSelector', 'A selector to restrict the list of returned objects by their fields. Defaults to everything.', STRING),
-    q('labelSelector', 'A selector to restrict the list of returned objects by their labels. Defaults to everything.', STRING),
+    q(
+      'fieldSelector',
+      'A selector to restrict the list of returned objects by their fields. Defaults to everything.',
+      STRING,
+    ),
+    q(
+      'labelSelector',
+      'A selector to restrict the list of returned objects by their labels. Defaults to everything.',
+      STRING,
+    ),
     q('limit', 'limit is a maximum number of responses to return for a list call.', INTEGER),
-    q('resourceVersion', 'resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset', STRING),
-    q('resourceVersionMatch', 'resourceVersionMatch determines how resourceVersion is applied to list calls. Defaults to unset', STRING),
-    q('sendInitialEvents', '`sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection.', BOOLEAN),
-    q('timeoutSeconds', 'Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity.', INTEGER),
-    q('watch', 'Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. Specify resourceVersion.', BOOLEAN),
+    q(
+      'resourceVersion',
+      'resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset',
+      STRING,
+    ),
+    q(
+      'resourceVersionMatch',
+      'resourceVersionMatch determines how resourceVersion is applied to list calls. Defaults to unset',
+      STRING,
+    ),
+    q(
+      'sendInitialEvents',
+      '`sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection.',
+      BOOLEAN,
+    ),
+    q(
+      'timeoutSeconds',
+      'Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity.',
+      INTEGER,
+    ),
+    q(
+      'watch',
+      'Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. Specify resourceVersion.',
+      BOOLEAN,
+    ),
   ],
 };
 
@@ -131,7 +221,11 @@ const JSON_AND_YAML = (schema: SchemaObject) => ({ 'application/json': { schema 
 
 function groupWord(group: string): string {
   if (!group) return 'Core';
-  return group.replace(/\.k8s\.io$/, '').split(/[.-]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  return group
+    .replace(/\.k8s\.io$/, '')
+    .split(/[.-]/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 }
 
 interface Names {
@@ -148,7 +242,15 @@ interface OpContext {
   names: Names;
 }
 
-function op(ctx: OpContext, action: string, verbWord: string, description: string, extra: Partial<Operation>, kindSuffix = '', gvk = ctx.gvk): Operation {
+function op(
+  ctx: OpContext,
+  action: string,
+  verbWord: string,
+  description: string,
+  extra: Partial<Operation>,
+  kindSuffix = '',
+  gvk = ctx.gvk,
+): Operation {
   const scope = ctx.r.namespaced && !extra.operationId ? 'Namespaced' : '';
   return {
     tags: [ctx.tag],
@@ -161,7 +263,10 @@ function op(ctx: OpContext, action: string, verbWord: string, description: strin
   };
 }
 
-const ok = (schema: SchemaObject) => ({ '200': { description: 'OK', content: JSON_AND_YAML(schema) }, '401': { description: 'Unauthorized' } });
+const ok = (schema: SchemaObject) => ({
+  '200': { description: 'OK', content: JSON_AND_YAML(schema) },
+  '401': { description: 'Unauthorized' },
+});
 const created = (schema: SchemaObject) => ({
   '200': { description: 'OK', content: JSON_AND_YAML(schema) },
   '201': { description: 'Created', content: JSON_AND_YAML(schema) },
@@ -208,7 +313,10 @@ function itemOperations(ctx: OpContext, item: SchemaObject): PathItem {
     path.delete = op(ctx, 'delete', 'delete', `delete a ${r.kind}`, {
       parameters: [P.dryRun, P.gracePeriodSeconds, P.orphanDependents, P.propagationPolicy],
       requestBody: { content: { '*/*': { schema: refTo(`${META}.DeleteOptions`) } }, required: false },
-      responses: { ...ok(refTo(`${META}.Status`)), '202': { description: 'Accepted', content: JSON_AND_YAML(refTo(`${META}.Status`)) } },
+      responses: {
+        ...ok(refTo(`${META}.Status`)),
+        '202': { description: 'Accepted', content: JSON_AND_YAML(refTo(`${META}.Status`)) },
+      },
     });
   }
   return path;
@@ -219,7 +327,10 @@ function collectionOperations(ctx: OpContext, item: SchemaObject, list: SchemaOb
   const has = (v: string) => r.verbs.includes(v);
   const path: PathItem = {};
   if (has('list')) {
-    path.get = op(ctx, 'list', 'list', `list or watch objects of kind ${r.kind}`, { parameters: P.list, responses: ok(list) });
+    path.get = op(ctx, 'list', 'list', `list or watch objects of kind ${r.kind}`, {
+      parameters: P.list,
+      responses: ok(list),
+    });
   }
   if (has('create')) {
     path.post = op(ctx, 'post', 'create', `create a ${r.kind}`, {
@@ -241,39 +352,89 @@ function collectionOperations(ctx: OpContext, item: SchemaObject, list: SchemaOb
 function subresourceOperations(ctx: OpContext, sub: SubresourceInfo): PathItem {
   const word = sub.name.charAt(0).toUpperCase() + sub.name.slice(1);
   const gvk = { group: sub.group, version: sub.version, kind: sub.kind };
-  const target = sub.kind === ctx.r.kind && sub.group === ctx.r.group && sub.version === ctx.r.version
-    ? refTo(ctx.names.kind)
-    : refTo(definitionFor(apiVersionOf(sub), sub.kind) ?? ctx.names.kind);
+  const target =
+    sub.kind === ctx.r.kind && sub.group === ctx.r.group && sub.version === ctx.r.version
+      ? refTo(ctx.names.kind)
+      : refTo(definitionFor(apiVersionOf(sub), sub.kind) ?? ctx.names.kind);
   const path: PathItem = {};
   if (sub.name === 'log') {
-    path.get = op(ctx, 'get', 'read', `read log of the specified ${ctx.r.kind}`, {
-      parameters: ['container', 'follow', 'previous', 'sinceSeconds', 'tailLines', 'timestamps', 'limitBytes'].map((n) =>
-        q(n, `The ${n} option of the log request.`, ['follow', 'previous', 'timestamps'].includes(n) ? BOOLEAN : n === 'container' ? STRING : INTEGER)),
-      responses: { '200': { description: 'OK', content: { 'text/plain': { schema: STRING } } }, '401': { description: 'Unauthorized' } },
-    }, 'Log');
+    path.get = op(
+      ctx,
+      'get',
+      'read',
+      `read log of the specified ${ctx.r.kind}`,
+      {
+        parameters: ['container', 'follow', 'previous', 'sinceSeconds', 'tailLines', 'timestamps', 'limitBytes'].map(
+          (n) =>
+            q(
+              n,
+              `The ${n} option of the log request.`,
+              ['follow', 'previous', 'timestamps'].includes(n) ? BOOLEAN : n === 'container' ? STRING : INTEGER,
+            ),
+        ),
+        responses: {
+          '200': { description: 'OK', content: { 'text/plain': { schema: STRING } } },
+          '401': { description: 'Unauthorized' },
+        },
+      },
+      'Log',
+    );
     return path;
   }
   if (sub.verbs.includes('create')) {
-    path.post = op(ctx, 'post', 'create', `create ${word.toLowerCase()} of a ${ctx.r.kind}`, {
-      parameters: [P.dryRun, P.fieldManager, P.fieldValidation],
-      requestBody: writeBody(target),
-      responses: created(target),
-    }, word, gvk);
+    path.post = op(
+      ctx,
+      'post',
+      'create',
+      `create ${word.toLowerCase()} of a ${ctx.r.kind}`,
+      {
+        parameters: [P.dryRun, P.fieldManager, P.fieldValidation],
+        requestBody: writeBody(target),
+        responses: created(target),
+      },
+      word,
+      gvk,
+    );
   }
-  if (sub.verbs.includes('get')) path.get = op(ctx, 'get', 'read', `read ${sub.name} of the specified ${ctx.r.kind}`, { responses: ok(target) }, word, gvk);
+  if (sub.verbs.includes('get'))
+    path.get = op(
+      ctx,
+      'get',
+      'read',
+      `read ${sub.name} of the specified ${ctx.r.kind}`,
+      { responses: ok(target) },
+      word,
+      gvk,
+    );
   if (sub.verbs.includes('update')) {
-    path.put = op(ctx, 'put', 'replace', `replace ${sub.name} of the specified ${ctx.r.kind}`, {
-      parameters: [P.dryRun, P.fieldManager, P.fieldValidation],
-      requestBody: writeBody(target),
-      responses: created(target),
-    }, word, gvk);
+    path.put = op(
+      ctx,
+      'put',
+      'replace',
+      `replace ${sub.name} of the specified ${ctx.r.kind}`,
+      {
+        parameters: [P.dryRun, P.fieldManager, P.fieldValidation],
+        requestBody: writeBody(target),
+        responses: created(target),
+      },
+      word,
+      gvk,
+    );
   }
   if (sub.verbs.includes('patch')) {
-    path.patch = op(ctx, 'patch', 'patch', `partially update ${sub.name} of the specified ${ctx.r.kind}`, {
-      parameters: [P.dryRun, P.fieldManager, P.fieldValidation, P.force],
-      requestBody: patchBody(!!ctx.r.custom),
-      responses: created(target),
-    }, word, gvk);
+    path.patch = op(
+      ctx,
+      'patch',
+      'patch',
+      `partially update ${sub.name} of the specified ${ctx.r.kind}`,
+      {
+        parameters: [P.dryRun, P.fieldManager, P.fieldValidation, P.force],
+        requestBody: patchBody(!!ctx.r.custom),
+        responses: created(target),
+      },
+      word,
+      gvk,
+    );
   }
   return path;
 }
@@ -286,18 +447,26 @@ export function customDefinitionName(group: string, version: string, kind: strin
   return `${group.split('.').reverse().join('.')}.${version}.${kind}`;
 }
 
-const API_VERSION_DOC = 'APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources';
-const KIND_DOC = 'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds';
+const API_VERSION_DOC =
+  'APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources';
+const KIND_DOC =
+  'Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds';
 
 /** A CRD's openAPIV3Schema as the API server publishes it: typed metadata and the kind's GVK. */
 function customComponent(r: ResourceInfo, schema: SchemaObject | undefined): SchemaObject {
-  const base: SchemaObject = schema ? structuredClone(schema) : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  const base: SchemaObject = schema
+    ? structuredClone(schema)
+    : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   base.type ??= 'object';
   base.properties = {
     ...base.properties,
     apiVersion: { description: API_VERSION_DOC, type: 'string' },
     kind: { description: KIND_DOC, type: 'string' },
-    metadata: { allOf: [refTo(`${META}.ObjectMeta`)], description: "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata" },
+    metadata: {
+      allOf: [refTo(`${META}.ObjectMeta`)],
+      description:
+        "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+    },
   };
   base['x-kubernetes-group-version-kind'] = [{ group: r.group, kind: r.kind, version: r.version }];
   return base;
@@ -310,9 +479,17 @@ function customListComponent(r: ResourceInfo, itemName: string): SchemaObject {
     required: ['items'],
     properties: {
       apiVersion: { description: API_VERSION_DOC, type: 'string' },
-      items: { description: `List of ${r.plural}. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md`, type: 'array', items: refTo(itemName) },
+      items: {
+        description: `List of ${r.plural}. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md`,
+        type: 'array',
+        items: refTo(itemName),
+      },
       kind: { description: KIND_DOC, type: 'string' },
-      metadata: { allOf: [refTo(`${META}.ListMeta`)], description: 'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds' },
+      metadata: {
+        allOf: [refTo(`${META}.ListMeta`)],
+        description:
+          'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds',
+      },
     },
     'x-kubernetes-group-version-kind': [{ group: r.group, kind: r.listKind, version: r.version }],
   };
@@ -332,7 +509,10 @@ function closeOver(roots: unknown[], into: Record<string, SchemaObject>): void {
   const pending: unknown[] = [...roots];
   while (pending.length) {
     const node = pending.pop();
-    if (Array.isArray(node)) { pending.push(...node); continue; }
+    if (Array.isArray(node)) {
+      pending.push(...node);
+      continue;
+    }
     if (!node || typeof node !== 'object') continue;
     for (const [k, v] of Object.entries(node)) {
       if (k === '$ref' && typeof v === 'string') {
@@ -346,7 +526,11 @@ function closeOver(roots: unknown[], into: Record<string, SchemaObject>): void {
   }
 }
 
-function build(groupVersion: string, resources: readonly ResourceInfo[], customSchemas: Map<string, SchemaObject>): OpenAPIDocument {
+function build(
+  groupVersion: string,
+  resources: readonly ResourceInfo[],
+  customSchemas: Map<string, SchemaObject>,
+): OpenAPIDocument {
   const { group, version } = splitApiVersion(groupVersion);
   const prefix = group ? `/apis/${group}/${version}` : `/api/${version}`;
   const tag = `${group ? groupWord(group).toLowerCase() : 'core'}_${version}`;
@@ -354,15 +538,23 @@ function build(groupVersion: string, resources: readonly ResourceInfo[], customS
   const paths: Record<string, PathItem> = {};
   const own: Record<string, SchemaObject> = {};
 
-  const served = resources.filter((r) => r.group === group && r.version === version).sort((a, b) => a.plural.localeCompare(b.plural));
+  const served = resources
+    .filter((r) => r.group === group && r.version === version)
+    .sort((a, b) => a.plural.localeCompare(b.plural));
   for (const r of served) {
     let names: Names;
     if (r.custom || !definitionFor(groupVersion, r.kind)) {
-      names = { kind: customDefinitionName(group, version, r.kind), list: customDefinitionName(group, version, r.listKind) };
+      names = {
+        kind: customDefinitionName(group, version, r.kind),
+        list: customDefinitionName(group, version, r.listKind),
+      };
       own[names.kind] = customComponent(r, customSchemas.get(r.kind));
       own[names.list] = customListComponent(r, names.kind);
     } else {
-      names = { kind: definitionFor(groupVersion, r.kind)!, list: definitionFor(groupVersion, r.listKind) ?? definitionFor(groupVersion, r.kind)! };
+      names = {
+        kind: definitionFor(groupVersion, r.kind)!,
+        list: definitionFor(groupVersion, r.listKind) ?? definitionFor(groupVersion, r.kind)!,
+      };
     }
     const ctx: OpContext = { r, gvk: { group, version, kind: r.kind }, tag, idWord, names };
     const item = refTo(names.kind);
@@ -372,14 +564,20 @@ function build(groupVersion: string, resources: readonly ResourceInfo[], customS
     const collection = collectionOperations(ctx, item, list);
     if (Object.keys(collection).length) paths[base] = { ...collection, parameters: scopeParams };
     const itemOps = itemOperations(ctx, item);
-    if (Object.keys(itemOps).length) paths[`${base}/{name}`] = { ...itemOps, parameters: [P.name(r.kind), ...scopeParams] };
+    if (Object.keys(itemOps).length)
+      paths[`${base}/{name}`] = { ...itemOps, parameters: [P.name(r.kind), ...scopeParams] };
     for (const sub of r.subresources) {
       const subOps = subresourceOperations(ctx, sub);
-      if (Object.keys(subOps).length) paths[`${base}/{name}/${sub.name}`] = { ...subOps, parameters: [P.name(sub.kind), ...scopeParams] };
+      if (Object.keys(subOps).length)
+        paths[`${base}/{name}/${sub.name}`] = { ...subOps, parameters: [P.name(sub.kind), ...scopeParams] };
     }
     if (r.namespaced && r.verbs.includes('list')) {
       paths[`${prefix}/${r.plural}`] = {
-        get: op(ctx, 'list', 'list', `list or watch objects of kind ${r.kind}`, { operationId: `list${idWord}${r.kind}ForAllNamespaces`, parameters: P.list, responses: ok(list) }),
+        get: op(ctx, 'list', 'list', `list or watch objects of kind ${r.kind}`, {
+          operationId: `list${idWord}${r.kind}ForAllNamespaces`,
+          parameters: P.list,
+          responses: ok(list),
+        }),
         parameters: [P.pretty],
       };
     }
@@ -395,7 +593,14 @@ function build(groupVersion: string, resources: readonly ResourceInfo[], customS
     paths,
     components: {
       schemas: sorted,
-      securitySchemes: { BearerToken: { description: 'Bearer Token authentication', in: 'header', name: 'authorization', type: 'apiKey' } },
+      securitySchemes: {
+        BearerToken: {
+          description: 'Bearer Token authentication',
+          in: 'header',
+          name: 'authorization',
+          type: 'apiKey',
+        },
+      },
     },
     security: [{ BearerToken: [] }],
   };

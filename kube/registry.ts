@@ -39,10 +39,25 @@ interface Row {
 
 const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
   {
-    group: '', version: 'v1', kinds: [
-      { kind: 'Namespace', namespaced: false, short: ['ns'], sub: ['status'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
+    group: '',
+    version: 'v1',
+    kinds: [
+      {
+        kind: 'Namespace',
+        namespaced: false,
+        short: ['ns'],
+        sub: ['status'],
+        verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      },
       { kind: 'Pod', namespaced: true, short: ['po'], all: true, sub: ['status', 'log', 'binding'] },
-      { kind: 'Service', namespaced: true, short: ['svc'], all: true, sub: ['status'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
+      {
+        kind: 'Service',
+        namespaced: true,
+        short: ['svc'],
+        all: true,
+        sub: ['status'],
+        verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      },
       { kind: 'Endpoints', plural: 'endpoints', namespaced: true, short: ['ep'] },
       { kind: 'ConfigMap', namespaced: true, short: ['cm'] },
       { kind: 'Secret', namespaced: true },
@@ -57,7 +72,9 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
     ],
   },
   {
-    group: 'apps', version: 'v1', kinds: [
+    group: 'apps',
+    version: 'v1',
+    kinds: [
       { kind: 'Deployment', namespaced: true, short: ['deploy'], all: true, sub: ['status', 'scale'] },
       { kind: 'ReplicaSet', namespaced: true, short: ['rs'], all: true, sub: ['status', 'scale'] },
       { kind: 'StatefulSet', namespaced: true, short: ['sts'], all: true, sub: ['status', 'scale'] },
@@ -66,35 +83,53 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
     ],
   },
   {
-    group: 'batch', version: 'v1', kinds: [
+    group: 'batch',
+    version: 'v1',
+    kinds: [
       { kind: 'Job', namespaced: true, all: true, sub: ['status'] },
       { kind: 'CronJob', namespaced: true, short: ['cj'], all: true, sub: ['status'] },
     ],
   },
   {
-    group: 'networking.k8s.io', version: 'v1', kinds: [
+    group: 'networking.k8s.io',
+    version: 'v1',
+    kinds: [
       { kind: 'Ingress', plural: 'ingresses', namespaced: true, short: ['ing'], sub: ['status'] },
       { kind: 'IngressClass', plural: 'ingressclasses', namespaced: false },
       { kind: 'NetworkPolicy', plural: 'networkpolicies', namespaced: true, short: ['netpol'] },
     ],
   },
   { group: 'discovery.k8s.io', version: 'v1', kinds: [{ kind: 'EndpointSlice', namespaced: true }] },
-  { group: 'policy', version: 'v1', kinds: [{ kind: 'PodDisruptionBudget', namespaced: true, short: ['pdb'], sub: ['status'] }] },
-  { group: 'autoscaling', version: 'v2', kinds: [{ kind: 'HorizontalPodAutoscaler', namespaced: true, short: ['hpa'], all: true, sub: ['status'] }] },
   {
-    group: 'rbac.authorization.k8s.io', version: 'v1', kinds: [
+    group: 'policy',
+    version: 'v1',
+    kinds: [{ kind: 'PodDisruptionBudget', namespaced: true, short: ['pdb'], sub: ['status'] }],
+  },
+  {
+    group: 'autoscaling',
+    version: 'v2',
+    kinds: [{ kind: 'HorizontalPodAutoscaler', namespaced: true, short: ['hpa'], all: true, sub: ['status'] }],
+  },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    kinds: [
       { kind: 'Role', namespaced: true },
       { kind: 'RoleBinding', namespaced: true },
       { kind: 'ClusterRole', namespaced: false },
       { kind: 'ClusterRoleBinding', namespaced: false },
     ],
   },
-  { group: 'storage.k8s.io', version: 'v1', kinds: [{ kind: 'StorageClass', plural: 'storageclasses', namespaced: false, short: ['sc'] }] },
+  {
+    group: 'storage.k8s.io',
+    version: 'v1',
+    kinds: [{ kind: 'StorageClass', plural: 'storageclasses', namespaced: false, short: ['sc'] }],
+  },
   { group: 'coordination.k8s.io', version: 'v1', kinds: [{ kind: 'Lease', namespaced: true }] },
   {
-    group: 'apiextensions.k8s.io', version: 'v1', kinds: [
-      { kind: 'CustomResourceDefinition', namespaced: false, short: ['crd', 'crds'], sub: ['status'] },
-    ],
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    kinds: [{ kind: 'CustomResourceDefinition', namespaced: false, short: ['crd', 'crds'], sub: ['status'] }],
   },
 ];
 
@@ -106,12 +141,21 @@ export function pluralize(kind: string): string {
   return lower + 's';
 }
 
-function subresource(name: 'status' | 'scale' | 'log' | 'binding', group: string, version: string, kind: string): SubresourceInfo {
+function subresource(
+  name: 'status' | 'scale' | 'log' | 'binding',
+  group: string,
+  version: string,
+  kind: string,
+): SubresourceInfo {
   switch (name) {
-    case 'scale': return { name, kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
-    case 'log': return { name, kind: 'Pod', group, version, verbs: ['get'] };
-    case 'binding': return { name, kind: 'Binding', group, version, verbs: ['create'] };
-    default: return { name, kind, group, version, verbs: ['get', 'patch', 'update'] };
+    case 'scale':
+      return { name, kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
+    case 'log':
+      return { name, kind: 'Pod', group, version, verbs: ['get'] };
+    case 'binding':
+      return { name, kind: 'Binding', group, version, verbs: ['create'] };
+    default:
+      return { name, kind, group, version, verbs: ['get', 'patch', 'update'] };
   }
 }
 
@@ -145,7 +189,9 @@ export function apiVersionOf(r: { group: string; version: string }): string {
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const i = apiVersion.indexOf('/');
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+  return i < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
 /**

@@ -53,7 +53,8 @@ function generatedPath(): string {
     path.join(__dirname, 'generated/k8s-schemas.json'),
   ];
   const found = candidates.find((p) => fs.existsSync(p));
-  if (!found) throw new Error(`Kubernetes schemas not generated: run "npm run build" (looked in ${candidates.join(', ')})`);
+  if (!found)
+    throw new Error(`Kubernetes schemas not generated: run "npm run build" (looked in ${candidates.join(', ')})`);
   return found;
 }
 
@@ -62,7 +63,8 @@ function load(): NonNullable<typeof loaded> {
   const file = JSON.parse(fs.readFileSync(generatedPath(), 'utf8')) as GeneratedFile;
   const byGvk = new Map<string, string>();
   for (const [name, s] of Object.entries(file.schemas)) {
-    for (const gvk of s['x-kubernetes-group-version-kind'] ?? []) byGvk.set(gvkKey(gvk.group, gvk.version, gvk.kind), name);
+    for (const gvk of s['x-kubernetes-group-version-kind'] ?? [])
+      byGvk.set(gvkKey(gvk.group, gvk.version, gvk.kind), name);
   }
   loaded = { schemas: file.schemas, byGvk };
   return loaded;
@@ -145,7 +147,11 @@ export function referencedDefinition(s: SchemaObject): string | undefined {
 function isIntOrString(s: SchemaObject): boolean {
   if (s['x-kubernetes-int-or-string']) return true;
   // Quantity and IntOrString are served as oneOf primitive types
-  return !!s.oneOf && s.oneOf.length > 0 && s.oneOf.every((alt) => alt.type && ['integer', 'number', 'string'].includes(alt.type));
+  return (
+    !!s.oneOf &&
+    s.oneOf.length > 0 &&
+    s.oneOf.every((alt) => alt.type && ['integer', 'number', 'string'].includes(alt.type))
+  );
 }
 
 function fieldType(s: SchemaObject): FieldSchema['type'] {
@@ -155,7 +161,11 @@ function fieldType(s: SchemaObject): FieldSchema['type'] {
       if (s.properties) return 'object';
       if (s.additionalProperties && typeof s.additionalProperties === 'object') return 'map';
       return s['x-kubernetes-preserve-unknown-fields'] ? 'any' : 'object';
-    case 'array': case 'string': case 'integer': case 'number': case 'boolean':
+    case 'array':
+    case 'string':
+    case 'integer':
+    case 'number':
+    case 'boolean':
       return s.type;
     default:
       return 'any';
@@ -172,7 +182,10 @@ class SchemaNode implements FieldSchema {
   private children?: Map<string, SchemaNode | undefined>;
   private element?: SchemaNode | null;
 
-  constructor(readonly schema: SchemaObject, private readonly lookup: SchemaLookup) {
+  constructor(
+    readonly schema: SchemaObject,
+    private readonly lookup: SchemaLookup,
+  ) {
     this.type = fieldType(schema);
     this.patchMergeKey = schema['x-kubernetes-patch-merge-key'];
     this.patchStrategy = schema['x-kubernetes-patch-strategy'];
@@ -193,7 +206,8 @@ class SchemaNode implements FieldSchema {
   elements(): FieldSchema | undefined {
     if (this.element === undefined) {
       const s = this.schema;
-      const inner = s.type === 'array' ? s.items : typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
+      const inner =
+        s.type === 'array' ? s.items : typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
       this.element = inner ? new SchemaNode(resolveSchema(inner, this.lookup), this.lookup) : null;
     }
     return this.element ?? undefined;
@@ -242,13 +256,22 @@ export function typeLabel(s: SchemaObject, lookup: SchemaLookup = schemaByName):
     const def = lookup(target);
     const short = target.slice(target.lastIndexOf('.') + 1);
     // Time and MicroTime read as strings; object-like and union types keep their name
-    if (def && !def.oneOf && !def['x-kubernetes-int-or-string'] && def.type && def.type !== 'object' && def.type !== 'array') return def.type;
+    if (
+      def &&
+      !def.oneOf &&
+      !def['x-kubernetes-int-or-string'] &&
+      def.type &&
+      def.type !== 'object' &&
+      def.type !== 'array'
+    )
+      return def.type;
     return short;
   }
   if (isIntOrString(s)) return 'IntOrString';
   if (s.type === 'array') return '[]' + (s.items ? typeLabel(s.items, lookup) : 'Object');
   if (s.type === 'object') {
-    if (s.additionalProperties && typeof s.additionalProperties === 'object') return 'map[string]' + typeLabel(s.additionalProperties, lookup);
+    if (s.additionalProperties && typeof s.additionalProperties === 'object')
+      return 'map[string]' + typeLabel(s.additionalProperties, lookup);
     return 'Object';
   }
   return s.type ?? 'Object';
@@ -269,7 +292,11 @@ function describe(prop: SchemaObject, required: boolean, lookup: SchemaLookup): 
  * Walks a path (string segments name fields or map keys, numbers index lists) from a schema.
  * Returns the property schema reached and whether its parent requires it.
  */
-export function schemaAtPath(root: SchemaObject, segments: (string | number)[], lookup: SchemaLookup = schemaByName): { schema: SchemaObject; required: boolean } | undefined {
+export function schemaAtPath(
+  root: SchemaObject,
+  segments: (string | number)[],
+  lookup: SchemaLookup = schemaByName,
+): { schema: SchemaObject; required: boolean } | undefined {
   let cur: SchemaObject = root;
   let required = false;
   for (const seg of segments) {
@@ -297,14 +324,22 @@ export function schemaAtPath(root: SchemaObject, segments: (string | number)[], 
 }
 
 /** What a field of a built-in kind is: type, description, required, allowed values. */
-export function describeField(apiVersion: string, kind: string, fieldPath: (string | number)[]): FieldDescription | undefined {
+export function describeField(
+  apiVersion: string,
+  kind: string,
+  fieldPath: (string | number)[],
+): FieldDescription | undefined {
   const def = definitionFor(apiVersion, kind);
   if (!def) return undefined;
   return describeSchemaPath({ $ref: REF_PREFIX + def }, fieldPath);
 }
 
 /** describeField for any schema, e.g. a CRD's openAPIV3Schema. */
-export function describeSchemaPath(root: SchemaObject, fieldPath: (string | number)[], lookup: SchemaLookup = schemaByName): FieldDescription | undefined {
+export function describeSchemaPath(
+  root: SchemaObject,
+  fieldPath: (string | number)[],
+  lookup: SchemaLookup = schemaByName,
+): FieldDescription | undefined {
   const at = schemaAtPath(root, fieldPath, lookup);
   return at && describe(at.schema, at.required, lookup);
 }
@@ -316,10 +351,17 @@ export function childFields(apiVersion: string, kind: string, fieldPath: (string
   return childFieldsOfSchema({ $ref: REF_PREFIX + def }, fieldPath);
 }
 
-export function childFieldsOfSchema(root: SchemaObject, fieldPath: (string | number)[], lookup: SchemaLookup = schemaByName): ChildField[] {
+export function childFieldsOfSchema(
+  root: SchemaObject,
+  fieldPath: (string | number)[],
+  lookup: SchemaLookup = schemaByName,
+): ChildField[] {
   const at = schemaAtPath(root, fieldPath, lookup);
   if (!at) return [];
   const s = resolveSchema(at.schema, lookup);
   const required = new Set(s.required ?? []);
-  return Object.entries(s.properties ?? {}).map(([name, prop]) => ({ name, ...describe(prop, required.has(name), lookup) }));
+  return Object.entries(s.properties ?? {}).map(([name, prop]) => ({
+    name,
+    ...describe(prop, required.has(name), lookup),
+  }));
 }

@@ -7,17 +7,34 @@ import { nameValidatorFor } from './names';
 import { validateCronJob, validateJob, validateJobUpdate } from './semantics/batch';
 import { validateConfigMap, validateConfigMapUpdate, validateSecret, validateSecretUpdate } from './semantics/config';
 import { validateObjectMeta, validateObjectMetaUpdate } from './semantics/meta';
-import { validateNetworkPolicy, validateEndpointSliceUpdate, validateIngress, validateIngressClass, validateIngressClassUpdate } from './semantics/networking';
+import {
+  validateNetworkPolicy,
+  validateEndpointSliceUpdate,
+  validateIngress,
+  validateIngressClass,
+  validateIngressClassUpdate,
+} from './semantics/networking';
 import { validateCustomResourceDefinition, validateNamespace } from './semantics/namespaces';
 import { validatePodSpec, validatePodSpecUpdate } from './semantics/podSpec';
 import { validateBinding, validateBindingUpdate, validateRole } from './semantics/rbac';
 import { validateHorizontalPodAutoscaler, validatePodDisruptionBudget } from './semantics/scaling';
 import { validateService, validateServiceUpdate } from './semantics/service';
-import { validateClaimSpec, validatePersistentVolume, validatePersistentVolumeClaim, validatePersistentVolumeClaimUpdate, validateStorageClassUpdate } from './semantics/storage';
+import {
+  validateClaimSpec,
+  validatePersistentVolume,
+  validatePersistentVolumeClaim,
+  validatePersistentVolumeClaimUpdate,
+  validateStorageClassUpdate,
+} from './semantics/storage';
 import { arr, isObject, Json, obj, str } from './semantics/util';
 import {
-  validateDaemonSet, validateDeployment, validateReplicaSet, validateReplicationController, validateSelectorUpdate,
-  validateStatefulSet, validateStatefulSetUpdate,
+  validateDaemonSet,
+  validateDeployment,
+  validateReplicaSet,
+  validateReplicationController,
+  validateSelectorUpdate,
+  validateStatefulSet,
+  validateStatefulSetUpdate,
 } from './semantics/workloads';
 
 type Check = (o: Json, update: boolean) => FieldError[];

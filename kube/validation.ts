@@ -49,7 +49,11 @@ function refOf(s: SchemaObject): string | undefined {
 
 /** [{type: 'integer'}, {type: 'string'}]: alternatives that differ in type alone. */
 function isTypeUnion(branches: SchemaObject[] | undefined): boolean {
-  return !!branches && branches.length > 0 && branches.every((b) => typeof b.type === 'string' && PRIMITIVES.has(b.type) && Object.keys(b).length === 1);
+  return (
+    !!branches &&
+    branches.length > 0 &&
+    branches.every((b) => typeof b.type === 'string' && PRIMITIVES.has(b.type) && Object.keys(b).length === 1)
+  );
 }
 
 function validPattern(p: unknown): p is string {
@@ -69,18 +73,36 @@ export function toAjvSchema(s: SchemaObject, opts: ConvertOptions): AjvSchema {
   const out: AjvSchema = {};
   let types: string[] | undefined;
   if (s['x-kubernetes-int-or-string']) types = ['integer', 'string'];
-  else if (!s.type && isTypeUnion(s.oneOf)) types = s.oneOf!.map((alt) => alt.type as string); // Quantity: string or number
+  else if (!s.type && isTypeUnion(s.oneOf))
+    types = s.oneOf!.map((alt) => alt.type as string); // Quantity: string or number
   else if (s.type) types = [s.type];
   if (types && s.nullable) types.push('null');
   if (types) out.type = types.length === 1 ? types[0] : types;
   if (Array.isArray(s.enum)) out.enum = s.nullable && !s.enum.includes(null) ? [...s.enum, null] : s.enum;
 
-  for (const k of ['minimum', 'maximum', 'multipleOf', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties', 'uniqueItems'] as const) {
+  for (const k of [
+    'minimum',
+    'maximum',
+    'multipleOf',
+    'minLength',
+    'maxLength',
+    'minItems',
+    'maxItems',
+    'minProperties',
+    'maxProperties',
+    'uniqueItems',
+  ] as const) {
     if (s[k] !== undefined) out[k] = s[k];
   }
   // OpenAPI 3.0 booleans to draft-07 numbers
-  if (s.exclusiveMinimum === true && typeof s.minimum === 'number') { out.exclusiveMinimum = s.minimum; delete out.minimum; }
-  if (s.exclusiveMaximum === true && typeof s.maximum === 'number') { out.exclusiveMaximum = s.maximum; delete out.maximum; }
+  if (s.exclusiveMinimum === true && typeof s.minimum === 'number') {
+    out.exclusiveMinimum = s.minimum;
+    delete out.minimum;
+  }
+  if (s.exclusiveMaximum === true && typeof s.maximum === 'number') {
+    out.exclusiveMaximum = s.maximum;
+    delete out.maximum;
+  }
   if (validPattern(s.pattern)) out.pattern = s.pattern;
   if (typeof s.format === 'string' && opts.formats?.has(s.format)) out.format = s.format;
   if (s['x-kubernetes-list-type'] === 'set') out.uniqueItems = true;
@@ -100,7 +122,12 @@ export function toAjvSchema(s: SchemaObject, opts: ConvertOptions): AjvSchema {
   if (Array.isArray(s.required) && s.required.length) out.required = s.required;
   if (typeof s.additionalProperties === 'object') out.additionalProperties = toAjvSchema(s.additionalProperties, opts);
   else if (s.additionalProperties === false) out.additionalProperties = false;
-  else if (s.additionalProperties === undefined && !preserve && !opts.valueOnly && (s.type === 'object' || s.properties)) {
+  else if (
+    s.additionalProperties === undefined &&
+    !preserve &&
+    !opts.valueOnly &&
+    (s.type === 'object' || s.properties)
+  ) {
     out.additionalProperties = false; // structural: what the schema does not declare is unknown
   }
   if (s.items) out.items = toAjvSchema(s.items, opts);
@@ -139,14 +166,19 @@ function pointerToPath(pointer: string, data: unknown): PathSegment[] {
 
 function valueAt(data: unknown, path: PathSegment[]): unknown {
   let cur = data;
-  for (const seg of path) cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
+  for (const seg of path)
+    cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
   return cur;
 }
 
 const NESTED_IN_COMBINATOR = /\/(anyOf|oneOf)\/\d+\/|\/not\//;
 
 /** Maps ajv errors to Kubernetes field errors; basePath is prepended to every path. */
-export function fieldErrorsFromAjv(ajvErrors: ErrorObject[] | null | undefined, data: unknown, basePath: PathSegment[] = []): ValidationResult {
+export function fieldErrorsFromAjv(
+  ajvErrors: ErrorObject[] | null | undefined,
+  data: unknown,
+  basePath: PathSegment[] = [],
+): ValidationResult {
   const errors: FieldError[] = [];
   const unknownFields: FieldError[] = [];
   const seen = new Set<string>();
@@ -165,14 +197,27 @@ export function fieldErrorsFromAjv(ajvErrors: ErrorObject[] | null | undefined, 
       case 'additionalProperties': {
         const u: FieldError = { type: 'FieldValueUnknown', path: [...path, String(p.additionalProperty)] };
         const key = JSON.stringify(u.path);
-        if (!seen.has('u' + key)) { seen.add('u' + key); unknownFields.push(u); }
+        if (!seen.has('u' + key)) {
+          seen.add('u' + key);
+          unknownFields.push(u);
+        }
         continue;
       }
       case 'type':
-        fe = { type: 'FieldValueTypeInvalid', path, value, detail: `must be of type ${String(p.type).split(',').join(' or ')}` };
+        fe = {
+          type: 'FieldValueTypeInvalid',
+          path,
+          value,
+          detail: `must be of type ${String(p.type).split(',').join(' or ')}`,
+        };
         break;
       case 'enum':
-        fe = { type: 'FieldValueNotSupported', path, value, supported: (p.allowedValues as unknown[]).filter((v) => v !== null).map(String) };
+        fe = {
+          type: 'FieldValueNotSupported',
+          path,
+          value,
+          supported: (p.allowedValues as unknown[]).filter((v) => v !== null).map(String),
+        };
         break;
       case 'maxLength':
         fe = { type: 'FieldValueTooLong', path, value, detail: `may not be more than ${p.limit} bytes` };
@@ -182,7 +227,11 @@ export function fieldErrorsFromAjv(ajvErrors: ErrorObject[] | null | undefined, 
         break;
       case 'uniqueItems': {
         const later = Math.max(Number(p.i), Number(p.j)); // Kubernetes points at the repeat, not the first
-        fe = { type: 'FieldValueDuplicate', path: [...path, later], value: Array.isArray(value) ? value[later] : value };
+        fe = {
+          type: 'FieldValueDuplicate',
+          path: [...path, later],
+          value: Array.isArray(value) ? value[later] : value,
+        };
         break;
       }
       default:
@@ -200,22 +249,38 @@ export function fieldErrorsFromAjv(ajvErrors: ErrorObject[] | null | undefined, 
 function invalidDetail(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
-    case 'minimum': return `should be greater than or equal to ${p.limit}`;
-    case 'exclusiveMinimum': return `should be greater than ${p.limit}`;
-    case 'maximum': return `should be less than or equal to ${p.limit}`;
-    case 'exclusiveMaximum': return `should be less than ${p.limit}`;
-    case 'multipleOf': return `should be a multiple of ${p.multipleOf}`;
-    case 'minLength': return `should be at least ${p.limit} chars long`;
-    case 'minItems': return `should have at least ${p.limit} items`;
-    case 'minProperties': return `should have at least ${p.limit} properties`;
-    case 'maxProperties': return `should have at most ${p.limit} properties`;
-    case 'pattern': return `should match '${p.pattern}'`;
-    case 'format': return `must be of type ${p.format}`;
-    case 'oneOf': return 'must validate one and only one schema (oneOf)';
-    case 'anyOf': return 'must validate at least one schema (anyOf)';
-    case 'allOf': return 'must validate all the schemas (allOf)';
-    case 'not': return 'must not validate the schema (not)';
-    default: return `failed ${e.keyword} validation`;
+    case 'minimum':
+      return `should be greater than or equal to ${p.limit}`;
+    case 'exclusiveMinimum':
+      return `should be greater than ${p.limit}`;
+    case 'maximum':
+      return `should be less than or equal to ${p.limit}`;
+    case 'exclusiveMaximum':
+      return `should be less than ${p.limit}`;
+    case 'multipleOf':
+      return `should be a multiple of ${p.multipleOf}`;
+    case 'minLength':
+      return `should be at least ${p.limit} chars long`;
+    case 'minItems':
+      return `should have at least ${p.limit} items`;
+    case 'minProperties':
+      return `should have at least ${p.limit} properties`;
+    case 'maxProperties':
+      return `should have at most ${p.limit} properties`;
+    case 'pattern':
+      return `should match '${p.pattern}'`;
+    case 'format':
+      return `must be of type ${p.format}`;
+    case 'oneOf':
+      return 'must validate one and only one schema (oneOf)';
+    case 'anyOf':
+      return 'must validate at least one schema (anyOf)';
+    case 'allOf':
+      return 'must validate all the schemas (allOf)';
+    case 'not':
+      return 'must not validate the schema (not)';
+    default:
+      return `failed ${e.keyword} validation`;
   }
 }
 
@@ -262,7 +327,15 @@ const compiled = new Map<string, ValidateFunction>();
 function ajvForBuiltins(): Ajv {
   if (builtinAjv) return builtinAjv;
   // messages off: errors are worded by fieldErrorsFromAjv; no schema validation: the generator's output is trusted
-  const ajv = new Ajv({ allErrors: true, strict: false, meta: false, validateSchema: false, validateFormats: false, messages: false, code: { optimize: false } });
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    meta: false,
+    validateSchema: false,
+    validateFormats: false,
+    messages: false,
+    code: { optimize: false },
+  });
   ajv.addKeyword({
     keyword: REF_KEYWORD,
     schemaType: 'string',
@@ -322,11 +395,25 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** Why an apiVersion/kind has no schema, as a field error the caller can show. */
 function noSchemaError(apiVersion: string, kind: string): FieldError {
   const { group, version } = splitApiVersion(apiVersion);
-  const kinds = kindsWithSchemas().filter((k) => k.group === group && k.version === version).map((k) => k.kind).sort();
+  const kinds = kindsWithSchemas()
+    .filter((k) => k.group === group && k.version === version)
+    .map((k) => k.kind)
+    .sort();
   if (kinds.length) {
-    return { type: 'FieldValueNotSupported', path: ['kind'], value: kind, detail: `no kind "${kind}" is registered for version "${apiVersion}"`, supported: kinds };
+    return {
+      type: 'FieldValueNotSupported',
+      path: ['kind'],
+      value: kind,
+      detail: `no kind "${kind}" is registered for version "${apiVersion}"`,
+      supported: kinds,
+    };
   }
-  return { type: 'FieldValueInvalid', path: ['apiVersion'], value: apiVersion, detail: `no matches for kind "${kind}" in version "${apiVersion}"` };
+  return {
+    type: 'FieldValueInvalid',
+    path: ['apiVersion'],
+    value: apiVersion,
+    detail: `no matches for kind "${kind}" in version "${apiVersion}"`,
+  };
 }
 
 /** Whether validateObject can check this kind. */
@@ -339,10 +426,16 @@ export function hasBuiltinSchema(apiVersion: string, kind: string): boolean {
  * Null fields count as unset, as Kubernetes decodes them. Unknown fields come back in unknownFields.
  */
 export function validateObject(obj: unknown, _options: ValidateOptions = {}): ValidationResult {
-  if (!isObject(obj)) return { errors: [{ type: 'FieldValueTypeInvalid', path: [], value: obj, detail: 'must be of type object' }], unknownFields: [] };
+  if (!isObject(obj))
+    return {
+      errors: [{ type: 'FieldValueTypeInvalid', path: [], value: obj, detail: 'must be of type object' }],
+      unknownFields: [],
+    };
   const missing: FieldError[] = [];
-  if (typeof obj.apiVersion !== 'string' || !obj.apiVersion) missing.push({ type: 'FieldValueRequired', path: ['apiVersion'], detail: 'apiVersion must be set' });
-  if (typeof obj.kind !== 'string' || !obj.kind) missing.push({ type: 'FieldValueRequired', path: ['kind'], detail: 'kind must be set' });
+  if (typeof obj.apiVersion !== 'string' || !obj.apiVersion)
+    missing.push({ type: 'FieldValueRequired', path: ['apiVersion'], detail: 'apiVersion must be set' });
+  if (typeof obj.kind !== 'string' || !obj.kind)
+    missing.push({ type: 'FieldValueRequired', path: ['kind'], detail: 'kind must be set' });
   if (missing.length) return { errors: missing, unknownFields: [] };
   const definition = definitionFor(obj.apiVersion as string, obj.kind as string);
   if (!definition) return { errors: [noSchemaError(obj.apiVersion as string, obj.kind as string)], unknownFields: [] };

@@ -5,7 +5,11 @@ export class KubeApiError extends Error {
   /** the Status object's reason (NotFound, Conflict, AlreadyExists, Expired...), '' when there is none */
   readonly reason: string;
 
-  constructor(readonly status: number, readonly body?: any, message?: string) {
+  constructor(
+    readonly status: number,
+    readonly body?: any,
+    message?: string,
+  ) {
     super(message ?? body?.message ?? `HTTP ${status}`);
     this.reason = typeof body?.reason === 'string' ? body.reason : '';
   }

@@ -229,7 +229,7 @@ export class Informer {
   private handlerFailed(e: unknown, obj: any): void {
     if (this.opts.onHandlerError) return this.opts.onHandlerError(e, obj);
     const what = `${this.collection()} ${keyOf(obj)}`;
-    console.error(`informer of ${what}: a handler failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    console.error(`informer of ${what}: a handler failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   }
 }
 

@@ -13,7 +13,11 @@ export function loadKubeConfig(file?: string, context?: string): k8s.KubeConfig 
   else kc.loadFromDefault();
   if (context) {
     if (!kc.getContexts().some((c) => c.name === context)) {
-      const names = kc.getContexts().map((c) => c.name).join(', ') || 'none';
+      const names =
+        kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ') || 'none';
       throw new Error(`no context "${context}" in the kubeconfig; contexts: ${names}`);
     }
     kc.setCurrentContext(context);
@@ -25,15 +29,17 @@ export function loadKubeConfig(file?: string, context?: string): k8s.KubeConfig 
 export function kubeConfigClient(kc: k8s.KubeConfig, userAgent = 'slipway-syncer'): ObjectClient {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig names no current cluster: pass --context or set current-context');
-  return new ObjectClient(new ApiClient(
-    new HttpsTransport(
-      cluster.server,
-      async () => {
-        const options: https.RequestOptions = {};
-        await kc.applyToHTTPSOptions(options);
-        return options;
-      },
-      userAgent,
+  return new ObjectClient(
+    new ApiClient(
+      new HttpsTransport(
+        cluster.server,
+        async () => {
+          const options: https.RequestOptions = {};
+          await kc.applyToHTTPSOptions(options);
+          return options;
+        },
+        userAgent,
+      ),
     ),
-  ));
+  );
 }

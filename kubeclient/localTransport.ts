@@ -80,10 +80,17 @@ export class LocalTransport implements Transport {
       const headers = this.headers(accept, body !== undefined, contentType);
       const req = { method, url: path, headers, body: text, bodyValue };
       this.exchange(req, {
-        head: (code) => { status = code; },
-        data: (chunk) => { data += chunk; },
+        head: (code) => {
+          status = code;
+        },
+        data: (chunk) => {
+          data += chunk;
+        },
         // JSON answers come as the server's read-only objects: nothing to parse
-        object: (v) => { value = v; isObject = true; },
+        object: (v) => {
+          value = v;
+          isObject = true;
+        },
         end: () => {
           if (status === 0) return reject(this.notServing());
           try {
@@ -107,26 +114,33 @@ export class LocalTransport implements Transport {
       if (!stopped) onEnd(e);
     };
     const lines = watchLines(onEvent, fail);
-    const exchange = this.exchange({ method: 'GET', url: pathAndQuery, headers: this.headers(accept, false, '') }, {
-      head: (code) => { status = code; },
-      data: (chunk) => { if (status < 400 && !failed && !stopped) lines(chunk); },
-      // events come as the server's read-only objects; a handler that throws ends the watch, as a bad line does
-      object: (ev) => {
-        if (status >= 400 || failed || stopped) return;
-        try {
-          onEvent(ev.type, ev.object);
-        } catch (e) {
-          fail(e as Error);
-        }
+    const exchange = this.exchange(
+      { method: 'GET', url: pathAndQuery, headers: this.headers(accept, false, '') },
+      {
+        head: (code) => {
+          status = code;
+        },
+        data: (chunk) => {
+          if (status < 400 && !failed && !stopped) lines(chunk);
+        },
+        // events come as the server's read-only objects; a handler that throws ends the watch, as a bad line does
+        object: (ev) => {
+          if (status >= 400 || failed || stopped) return;
+          try {
+            onEvent(ev.type, ev.object);
+          } catch (e) {
+            fail(e as Error);
+          }
+        },
+        end: () => {
+          if (stopped || failed) return;
+          failed = true;
+          if (status === 0) onEnd(this.notServing());
+          else if (status >= 400) onEnd(new KubeApiError(status, undefined, `watch ${pathAndQuery}: HTTP ${status}`));
+          else onEnd();
+        },
       },
-      end: () => {
-        if (stopped || failed) return;
-        failed = true;
-        if (status === 0) onEnd(this.notServing());
-        else if (status >= 400) onEnd(new KubeApiError(status, undefined, `watch ${pathAndQuery}: HTTP ${status}`));
-        else onEnd();
-      },
-    });
+    );
     return {
       stop: () => {
         stopped = true;
@@ -144,19 +158,27 @@ export class LocalTransport implements Transport {
       finish = resolve;
       fail = reject;
     });
-    const exchange = this.exchange({ method: 'GET', url: pathAndQuery, headers: this.headers('*/*', false, '') }, {
-      head: (code) => { status = code; },
-      data: (chunk) => { if (status >= 400) errorText += chunk; else onText(chunk); },
-      end: () => {
-        if (status === 0) return fail(this.notServing());
-        try {
-          settleAnswer(status, parseText(errorText), `GET ${pathAndQuery}`);
-          finish();
-        } catch (e) {
-          fail(e as Error);
-        }
+    const exchange = this.exchange(
+      { method: 'GET', url: pathAndQuery, headers: this.headers('*/*', false, '') },
+      {
+        head: (code) => {
+          status = code;
+        },
+        data: (chunk) => {
+          if (status >= 400) errorText += chunk;
+          else onText(chunk);
+        },
+        end: () => {
+          if (status === 0) return fail(this.notServing());
+          try {
+            settleAnswer(status, parseText(errorText), `GET ${pathAndQuery}`);
+            finish();
+          } catch (e) {
+            fail(e as Error);
+          }
+        },
       },
-    });
+    );
     return {
       stop: () => {
         exchange.close();

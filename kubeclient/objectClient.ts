@@ -165,11 +165,7 @@ export class ObjectClient {
    * An informer (not started) of a kind, telling onEvent of adds, updates and deletes; objects carry their
    * apiVersion and kind. The server ends each watch after 5 minutes; the informer resumes it.
    */
-  informer(
-    type: ResourceType,
-    opts: ListOptions,
-    onEvent: (type: InformerEvent, obj: any) => void,
-  ): Informer {
+  informer(type: ResourceType, opts: ListOptions, onEvent: (type: InformerEvent, obj: any) => void): Informer {
     const options: InformerOptions = { ...opts, typeMeta: type, watchTimeoutSeconds: 300 };
     return new Informer(this.api, typeLocation(type), options).on({
       add: (o) => onEvent('ADDED', o),

@@ -8,7 +8,10 @@ export class SharedInformers {
   private readonly informers = new Map<string, Informer>();
   private stopped = false;
 
-  constructor(private readonly client: ApiClient, private readonly registry: () => readonly ResourceInfo[]) {}
+  constructor(
+    private readonly client: ApiClient,
+    private readonly registry: () => readonly ResourceInfo[],
+  ) {}
 
   private find(group: string, plural: string): ResourceInfo {
     const info = this.registry().find((r) => r.group === group && r.plural === plural);
@@ -29,8 +32,12 @@ export class SharedInformers {
   }
 
   /** Shorthands for the resources most components watch. */
-  pods(): Informer { return this.get('', 'pods'); }
-  nodes(): Informer { return this.get('', 'nodes'); }
+  pods(): Informer {
+    return this.get('', 'pods');
+  }
+  nodes(): Informer {
+    return this.get('', 'nodes');
+  }
 
   waitForSync(): Promise<void> {
     return Promise.all([...this.informers.values()].map((i) => i.waitForSync())).then(() => undefined);

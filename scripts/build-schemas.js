@@ -42,22 +42,35 @@ const NAMES = {
 /** Package (definition name prefix) for a kubernetes-types folder or client-node API group. */
 function packageOf(dir, version) {
   switch (dir) {
-    case 'meta': return `io.k8s.apimachinery.pkg.apis.meta.${version}`;
-    case 'apiextensions': return `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.${version}`;
-    case 'apiregistration': return `io.k8s.kube-aggregator.pkg.apis.apiregistration.${version}`;
-    default: return `io.k8s.api.${dir}.${version}`;
+    case 'meta':
+      return `io.k8s.apimachinery.pkg.apis.meta.${version}`;
+    case 'apiextensions':
+      return `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.${version}`;
+    case 'apiregistration':
+      return `io.k8s.kube-aggregator.pkg.apis.apiregistration.${version}`;
+    default:
+      return `io.k8s.api.${dir}.${version}`;
   }
 }
 
 /** API group served for a package folder ('' for core). */
 function groupOfDir(dir) {
   switch (dir) {
-    case 'core': return '';
-    case 'apps': case 'batch': case 'autoscaling': case 'policy': return dir;
-    case 'rbac': return 'rbac.authorization.k8s.io';
-    case 'flowcontrol': return 'flowcontrol.apiserver.k8s.io';
-    case 'apiserverinternal': return 'internal.apiserver.k8s.io';
-    default: return `${dir}.k8s.io`;
+    case 'core':
+      return '';
+    case 'apps':
+    case 'batch':
+    case 'autoscaling':
+    case 'policy':
+      return dir;
+    case 'rbac':
+      return 'rbac.authorization.k8s.io';
+    case 'flowcontrol':
+      return 'flowcontrol.apiserver.k8s.io';
+    case 'apiserverinternal':
+      return 'internal.apiserver.k8s.io';
+    default:
+      return `${dir}.k8s.io`;
   }
 }
 
@@ -65,7 +78,10 @@ function groupOfDir(dir) {
 function dirAndVersionOf(defName) {
   let m = /^io\.k8s\.api\.([a-z0-9]+)\.(v\d+(?:(?:alpha|beta)\d+)?)\.\w+$/.exec(defName);
   if (m) return [m[1], m[2]];
-  m = /^io\.k8s\.(?:apiextensions-apiserver\.pkg\.apis\.(apiextensions)|kube-aggregator\.pkg\.apis\.(apiregistration)|apimachinery\.pkg\.apis\.(meta))\.(v\w+)\.\w+$/.exec(defName);
+  m =
+    /^io\.k8s\.(?:apiextensions-apiserver\.pkg\.apis\.(apiextensions)|kube-aggregator\.pkg\.apis\.(apiregistration)|apimachinery\.pkg\.apis\.(meta))\.(v\w+)\.\w+$/.exec(
+      defName,
+    );
   if (m) return [m[1] || m[2] || m[3], m[4]];
   return undefined;
 }
@@ -73,7 +89,10 @@ function dirAndVersionOf(defName) {
 /** client-node API class prefix ('FlowcontrolApiserver') to package folder ('flowcontrol'). */
 function dirOfApiPrefix(prefix) {
   const lower = prefix.toLowerCase();
-  return { flowcontrolapiserver: 'flowcontrol', internalapiserver: 'apiserverinternal', rbacauthorization: 'rbac' }[lower] || lower;
+  return (
+    { flowcontrolapiserver: 'flowcontrol', internalapiserver: 'apiserverinternal', rbacauthorization: 'rbac' }[lower] ||
+    lower
+  );
 }
 
 const VERSION_RE = 'V\\d+(?:(?:alpha|beta)\\d+)?';
@@ -88,7 +107,10 @@ function unescapeDoc(text) {
 
 /** Reads the JSDoc text of a block of lines like '    * text'. */
 function docText(lines) {
-  return lines.map((l) => l.replace(/^\s*\*\s?/, '')).join('\n').trim();
+  return lines
+    .map((l) => l.replace(/^\s*\*\s?/, ''))
+    .join('\n')
+    .trim();
 }
 
 /** client-node models: class name -> { description, attrs: [{ name, baseName, type, format, description, required }] } */
@@ -109,12 +131,22 @@ function readClientModels() {
     let last; // text of the last complete comment
     for (const line of dts) {
       if (doc) {
-        if (/^\s*\*\/\s*$/.test(line)) { last = docText(doc); doc = null; } else doc.push(line);
+        if (/^\s*\*\/\s*$/.test(line)) {
+          last = docText(doc);
+          doc = null;
+        } else doc.push(line);
         continue;
       }
-      if (/^\s*\/\*\*\s*$/.test(line)) { doc = []; continue; }
+      if (/^\s*\/\*\*\s*$/.test(line)) {
+        doc = [];
+        continue;
+      }
       const cls = /^export declare class (\w+)/.exec(line);
-      if (cls) { classDoc = last; last = undefined; continue; }
+      if (cls) {
+        classDoc = last;
+        last = undefined;
+        continue;
+      }
       const prop = /^ {4}'([^']+)'(\?)?:/.exec(line);
       if (prop) {
         props.set(prop[1], { description: last, required: !prop[2] });
@@ -160,7 +192,8 @@ function readTypes() {
   for (const dir of fs.readdirSync(TYPES_ROOT)) {
     const full = path.join(TYPES_ROOT, dir);
     if (fs.statSync(full).isDirectory()) {
-      for (const f of fs.readdirSync(full)) if (f.endsWith('.d.ts')) files.push([dir, f.slice(0, -5), path.join(full, f)]);
+      for (const f of fs.readdirSync(full))
+        if (f.endsWith('.d.ts')) files.push([dir, f.slice(0, -5), path.join(full, f)]);
     }
   }
   files.push(['runtime', '', path.join(TYPES_ROOT, 'runtime.d.ts')]);
@@ -178,12 +211,22 @@ function readTypes() {
       const line = lines[i];
       if (doc) {
         const end = line.indexOf('*/');
-        if (end >= 0) { doc.push(line.slice(0, end)); last = docText(doc); doc = null; } else doc.push(line);
+        if (end >= 0) {
+          doc.push(line.slice(0, end));
+          last = docText(doc);
+          doc = null;
+        } else doc.push(line);
         continue;
       }
       const one = /^\s*\/\*\*(.*)\*\/\s*$/.exec(line);
-      if (one) { last = one[1].trim(); continue; }
-      if (/^\s*\/\*\*/.test(line)) { doc = [line.replace(/^\s*\/\*\*/, '')]; continue; }
+      if (one) {
+        last = one[1].trim();
+        continue;
+      }
+      if (/^\s*\/\*\*/.test(line)) {
+        doc = [line.replace(/^\s*\/\*\*/, '')];
+        continue;
+      }
       const decl = /^export (?:interface|type) (\w+)/.exec(line);
       if (decl) {
         current = { description: last, props: new Map() };
@@ -250,7 +293,10 @@ function resolveNames(classes, known, apiUsage) {
   const parsed = new Map();
   const re = new RegExp(`^([A-Z][a-z]+)?(${VERSION_RE})([A-Z]\\w*)$`);
   for (const cls of classes.keys()) {
-    if (NAME_OVERRIDES[cls]) { names.set(cls, NAME_OVERRIDES[cls]); continue; }
+    if (NAME_OVERRIDES[cls]) {
+      names.set(cls, NAME_OVERRIDES[cls]);
+      continue;
+    }
     const m = re.exec(cls);
     if (!m) continue;
     const [, groupPrefix, ver, short] = m;
@@ -272,10 +318,11 @@ function resolveNames(classes, known, apiUsage) {
   }
   const parents = new Map();
   for (const [cls, c] of classes) {
-    for (const a of c.attrs) for (const ref of referencedClasses(a.type, classes)) {
-      if (!parents.has(ref)) parents.set(ref, new Set());
-      parents.get(ref).add(cls);
-    }
+    for (const a of c.attrs)
+      for (const ref of referencedClasses(a.type, classes)) {
+        if (!parents.has(ref)) parents.set(ref, new Set());
+        parents.get(ref).add(cls);
+      }
   }
   for (let changed = true; changed;) {
     changed = false;
@@ -286,7 +333,10 @@ function resolveNames(classes, known, apiUsage) {
         const n = names.get(parent);
         if (n && n.split('.').slice(-2, -1)[0] === p.version) pkgs.add(n.slice(0, n.lastIndexOf('.')));
       }
-      if (pkgs.size === 1) { names.set(cls, `${[...pkgs][0]}.${p.short}`); changed = true; }
+      if (pkgs.size === 1) {
+        names.set(cls, `${[...pkgs][0]}.${p.short}`);
+        changed = true;
+      }
     }
   }
   // What is left are client-node leftovers of versions Kubernetes 1.34 no longer serves.
@@ -330,13 +380,25 @@ function typesInner(text, kind) {
 function specialOfTypesText(text) {
   if (!text) return undefined;
   if (text === 'number | string' || text === 'string | number') return NAMES.IntOrString;
-  return { Quantity: NAMES.Quantity, Time: NAMES.Time, MicroTime: NAMES.MicroTime, RawExtension: NAMES.RawExtension, JSON: NAMES.JSON, FieldsV1: NAMES.FieldsV1 }[text];
+  return {
+    Quantity: NAMES.Quantity,
+    Time: NAMES.Time,
+    MicroTime: NAMES.MicroTime,
+    RawExtension: NAMES.RawExtension,
+    JSON: NAMES.JSON,
+    FieldsV1: NAMES.FieldsV1,
+  }[text];
 }
 
 // Fields in types newer than the naming sources whose client-node type hides a Quantity.
 const QUANTITY_FIELDS = new Set([
-  'CapacityRequestPolicy.default', 'CapacityRequestPolicyRange.min', 'CapacityRequestPolicyRange.max',
-  'CapacityRequestPolicyRange.step', 'CapacityRequirements.requests', 'DeviceCapacity.value', 'Counter.value',
+  'CapacityRequestPolicy.default',
+  'CapacityRequestPolicyRange.min',
+  'CapacityRequestPolicyRange.max',
+  'CapacityRequestPolicyRange.step',
+  'CapacityRequirements.requests',
+  'DeviceCapacity.value',
+  'Counter.value',
 ]);
 
 /**
@@ -345,9 +407,23 @@ const QUANTITY_FIELDS = new Set([
  */
 function fieldSchema(type, format, ctx, models, typesText) {
   const arr = /^Array<(.*)>$/.exec(type);
-  if (arr) return { type: 'array', items: fieldSchema(arr[1], format, ctx, modelsInner(models, 'items'), typesInner(typesText, 'array')) };
+  if (arr)
+    return {
+      type: 'array',
+      items: fieldSchema(arr[1], format, ctx, modelsInner(models, 'items'), typesInner(typesText, 'array')),
+    };
   const map = /^\{ \[key: string\]: (.*); \}$/.exec(type);
-  if (map) return { type: 'object', additionalProperties: fieldSchema(map[1], format, ctx, modelsInner(models, 'additionalProperties'), typesInner(typesText, 'map')) };
+  if (map)
+    return {
+      type: 'object',
+      additionalProperties: fieldSchema(
+        map[1],
+        format,
+        ctx,
+        modelsInner(models, 'additionalProperties'),
+        typesInner(typesText, 'map'),
+      ),
+    };
   if (ctx.names.has(type)) return ref(ctx.names.get(type));
   if (type === 'V1MicroTime') return ref(NAMES.MicroTime);
   if (type === 'IntOrString') return ref(NAMES.IntOrString);
@@ -356,9 +432,12 @@ function fieldSchema(type, format, ctx, models, typesText) {
   if (special) return ref(special);
   if (ctx.quantity) return ref(NAMES.Quantity);
   switch (type) {
-    case 'string': return format === 'byte' ? { type: 'string', format: 'byte' } : { type: 'string' };
-    case 'boolean': return { type: 'boolean' };
-    case 'Date': return ref(NAMES.Time);
+    case 'string':
+      return format === 'byte' ? { type: 'string', format: 'byte' } : { type: 'string' };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'Date':
+      return ref(NAMES.Time);
     case 'number':
       if (format === 'int32' || format === 'int64') return { type: 'integer', format };
       return format ? { type: 'number', format } : { type: 'number' };
@@ -382,24 +461,38 @@ const GENERIC_DOC = /^(IntOrString is a type|MicroTime is version of Time|JSON r
 // Definitions client-node has no class for; Kubernetes serves them as these shapes.
 const SPECIALS = {
   [NAMES.Quantity]: { oneOf: [{ type: 'string' }, { type: 'number' }] },
-  [NAMES.IntOrString]: { format: 'int-or-string', 'x-kubernetes-int-or-string': true, oneOf: [{ type: 'integer' }, { type: 'string' }] },
+  [NAMES.IntOrString]: {
+    format: 'int-or-string',
+    'x-kubernetes-int-or-string': true,
+    oneOf: [{ type: 'integer' }, { type: 'string' }],
+  },
   [NAMES.Time]: { type: 'string', format: 'date-time' },
   [NAMES.MicroTime]: { type: 'string', format: 'date-time' },
   [NAMES.FieldsV1]: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
   [NAMES.Patch]: { type: 'object' },
   [NAMES.RawExtension]: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
   [NAMES.JSON]: { 'x-kubernetes-preserve-unknown-fields': true },
-  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray': { 'x-kubernetes-preserve-unknown-fields': true },
-  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool': { 'x-kubernetes-preserve-unknown-fields': true },
-  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray': { 'x-kubernetes-preserve-unknown-fields': true },
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray': {
+    'x-kubernetes-preserve-unknown-fields': true,
+  },
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool': {
+    'x-kubernetes-preserve-unknown-fields': true,
+  },
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray': {
+    'x-kubernetes-preserve-unknown-fields': true,
+  },
 };
 
 const SPECIAL_DOCS = {
-  [NAMES.IntOrString]: 'IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.',
+  [NAMES.IntOrString]:
+    'IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.',
   [NAMES.Patch]: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.',
-  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray': 'JSONSchemaPropsOrArray represents a value that can either be a JSONSchemaProps or an array of JSONSchemaProps. Mainly here for serialization purposes.',
-  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool': 'JSONSchemaPropsOrBool represents JSONSchemaProps or a boolean value. Defaults to true for the boolean property.',
-  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray': 'JSONSchemaPropsOrStringArray represents a JSONSchemaProps or a string array.',
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray':
+    'JSONSchemaPropsOrArray represents a value that can either be a JSONSchemaProps or an array of JSONSchemaProps. Mainly here for serialization purposes.',
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool':
+    'JSONSchemaPropsOrBool represents JSONSchemaProps or a boolean value. Defaults to true for the boolean property.',
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray':
+    'JSONSchemaPropsOrStringArray represents a JSONSchemaProps or a string array.',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -434,12 +527,20 @@ const mergeMap = (key, keys = [key], strategy = 'merge') => ({
   'x-kubernetes-patch-merge-key': key,
   'x-kubernetes-patch-strategy': strategy,
 });
-const mergeAtomic = (key) => ({ 'x-kubernetes-list-type': 'atomic', 'x-kubernetes-patch-merge-key': key, 'x-kubernetes-patch-strategy': 'merge' });
+const mergeAtomic = (key) => ({
+  'x-kubernetes-list-type': 'atomic',
+  'x-kubernetes-patch-merge-key': key,
+  'x-kubernetes-patch-strategy': 'merge',
+});
 const listMap = (...keys) => ({ 'x-kubernetes-list-map-keys': keys, 'x-kubernetes-list-type': 'map' });
 const CONDITIONS = mergeMap('type');
 
 const containerLists = {
-  command: ATOMIC, args: ATOMIC, envFrom: ATOMIC, resizePolicy: ATOMIC, restartPolicyRules: ATOMIC,
+  command: ATOMIC,
+  args: ATOMIC,
+  envFrom: ATOMIC,
+  resizePolicy: ATOMIC,
+  restartPolicyRules: ATOMIC,
   ports: mergeMap('containerPort', ['containerPort', 'protocol']),
   env: mergeMap('name'),
   volumeMounts: mergeMap('mountPath'),
@@ -496,8 +597,14 @@ const FIELD_METADATA = {
     NodeSelectorTerm: { matchExpressions: ATOMIC, matchFields: ATOMIC },
     NodeSelectorRequirement: { values: ATOMIC },
     NodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: ATOMIC },
-    PodAffinity: { requiredDuringSchedulingIgnoredDuringExecution: ATOMIC, preferredDuringSchedulingIgnoredDuringExecution: ATOMIC },
-    PodAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: ATOMIC, preferredDuringSchedulingIgnoredDuringExecution: ATOMIC },
+    PodAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: ATOMIC,
+      preferredDuringSchedulingIgnoredDuringExecution: ATOMIC,
+    },
+    PodAntiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: ATOMIC,
+      preferredDuringSchedulingIgnoredDuringExecution: ATOMIC,
+    },
     PodAffinityTerm: { namespaces: ATOMIC, matchLabelKeys: ATOMIC, mismatchLabelKeys: ATOMIC },
     TopologySpreadConstraint: { matchLabelKeys: ATOMIC },
     TopologySelectorTerm: { matchLabelExpressions: ATOMIC },
@@ -505,7 +612,10 @@ const FIELD_METADATA = {
     ServiceSpec: {
       ports: mergeMap('port', ['port', 'protocol']),
       selector: ATOMIC_MAP,
-      clusterIPs: ATOMIC, externalIPs: ATOMIC, loadBalancerSourceRanges: ATOMIC, ipFamilies: ATOMIC,
+      clusterIPs: ATOMIC,
+      externalIPs: ATOMIC,
+      loadBalancerSourceRanges: ATOMIC,
+      ipFamilies: ATOMIC,
     },
     ServiceStatus: { conditions: CONDITIONS },
     LoadBalancerStatus: { ingress: ATOMIC },
@@ -518,12 +628,22 @@ const FIELD_METADATA = {
     DownwardAPIProjection: { items: ATOMIC },
     ProjectedVolumeSource: { sources: ATOMIC },
     PersistentVolumeClaimSpec: { accessModes: ATOMIC },
-    PersistentVolumeClaimStatus: { accessModes: ATOMIC, conditions: CONDITIONS, allocatedResourceStatuses: GRANULAR_MAP },
+    PersistentVolumeClaimStatus: {
+      accessModes: ATOMIC,
+      conditions: CONDITIONS,
+      allocatedResourceStatuses: GRANULAR_MAP,
+    },
     PersistentVolumeSpec: { accessModes: ATOMIC, mountOptions: ATOMIC },
     NamespaceSpec: { finalizers: ATOMIC },
     NamespaceStatus: { conditions: CONDITIONS },
     NodeSpec: { taints: ATOMIC, podCIDRs: { 'x-kubernetes-list-type': 'set', 'x-kubernetes-patch-strategy': 'merge' } },
-    NodeStatus: { conditions: CONDITIONS, addresses: mergeAtomic('type'), images: ATOMIC, volumesInUse: ATOMIC, volumesAttached: ATOMIC },
+    NodeStatus: {
+      conditions: CONDITIONS,
+      addresses: mergeAtomic('type'),
+      images: ATOMIC,
+      volumesInUse: ATOMIC,
+      volumesAttached: ATOMIC,
+    },
     ReplicationControllerSpec: { selector: ATOMIC_MAP },
     ReplicationControllerStatus: { conditions: CONDITIONS },
     Endpoints: { subsets: ATOMIC },
@@ -626,8 +746,10 @@ function gvkOf(defName, schema) {
   return [{ group: groupOfDir(dv[0]), kind, version: dv[1] }];
 }
 
-const METADATA_DOC = "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
-const LIST_METADATA_DOC = 'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
+const METADATA_DOC =
+  "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
+const LIST_METADATA_DOC =
+  'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
 
 /** A description for a $ref field that has none: the conventional one, else the referenced type's own. */
 function fallbackDoc(field, short, refPath, classes, classOf) {
@@ -672,28 +794,43 @@ function build() {
       const field = a.baseName;
       const modelProp = modelSchema && modelSchema.properties && modelSchema.properties[field];
       const typeProp = typeDoc && typeDoc.props.get(field);
-      const ctx = { names, models, produced, opaque, where: `${defName}.${field}`, quantity: QUANTITY_FIELDS.has(`${short}.${field}`) };
+      const ctx = {
+        names,
+        models,
+        produced,
+        opaque,
+        where: `${defName}.${field}`,
+        quantity: QUANTITY_FIELDS.has(`${short}.${field}`),
+      };
       const s = fieldSchema(a.type, a.format, ctx, modelProp, typeProp && typeProp.type);
-      const description = (a.description && !(GENERIC_DOC.test(a.description) && typeProp && typeProp.description))
-        ? a.description
-        : typeProp && typeProp.description;
+      const description =
+        a.description && !(GENERIC_DOC.test(a.description) && typeProp && typeProp.description)
+          ? a.description
+          : typeProp && typeProp.description;
       let prop = s;
       if (s.$ref) {
         // client-node drops the description of $ref fields; newer ones are absent from kubernetes-types too
         const fallback = description || fallbackDoc(field, short, s.$ref, classes, classOf);
         prop = fallback ? { allOf: [s], description: fallback } : s;
-      }
-      else if (description) prop = { description, ...s };
+      } else if (description) prop = { description, ...s };
       // enums sit on the string itself, or on list items / map values of strings
       const enumKey = `${defName}.${field}`;
       const target = prop.type === 'array' ? prop.items : prop;
       if (target.type === 'string' && field !== 'apiVersion' && field !== 'kind') {
-        const fromModels = modelsInner(modelProp, 'enum') || (prop.type === 'array' && modelsInner(modelsInner(modelProp, 'items'), 'enum'));
+        const fromModels =
+          modelsInner(modelProp, 'enum') ||
+          (prop.type === 'array' && modelsInner(modelsInner(modelProp, 'items'), 'enum'));
         let values = Array.isArray(fromModels) ? fromModels.filter((v) => v !== null) : [];
-        if (ENUM_ADDITIONS[enumKey]) { values = [...new Set([...values, ...ENUM_ADDITIONS[enumKey]])]; enumsApplied.add(enumKey); }
+        if (ENUM_ADDITIONS[enumKey]) {
+          values = [...new Set([...values, ...ENUM_ADDITIONS[enumKey]])];
+          enumsApplied.add(enumKey);
+        }
         if (values.length) target.enum = values.sort();
       }
-      if (meta[field]) { Object.assign(prop, meta[field]); metadataApplied.add(`${pkg}.${short}.${field}`); }
+      if (meta[field]) {
+        Object.assign(prop, meta[field]);
+        metadataApplied.add(`${pkg}.${short}.${field}`);
+      }
       properties[field] = prop;
       if (a.required) required.push(field);
     }
@@ -708,7 +845,8 @@ function build() {
   }
   for (const name of opaque) {
     const typeDoc = types.get(name);
-    schemas[name] = typeDoc && typeDoc.description ? { description: typeDoc.description, type: 'object' } : { type: 'object' };
+    schemas[name] =
+      typeDoc && typeDoc.description ? { description: typeDoc.description, type: 'object' } : { type: 'object' };
   }
   for (const [name, shape] of Object.entries(SPECIALS)) {
     const doc = SPECIAL_DOCS[name] || (types.get(name) && types.get(name).description);
@@ -720,18 +858,24 @@ function build() {
   for (const [pkg, defs] of Object.entries(FIELD_METADATA)) {
     for (const [def, fields] of Object.entries(defs)) {
       for (const field of Object.keys(fields)) {
-        if (!metadataApplied.has(`${pkg}.${def}.${field}`)) console.warn(`build-schemas: metadata table entry ${pkg}.${def}.${field} matched no field`);
+        if (!metadataApplied.has(`${pkg}.${def}.${field}`))
+          console.warn(`build-schemas: metadata table entry ${pkg}.${def}.${field} matched no field`);
       }
     }
   }
-  for (const name of ATOMIC_STRUCTS) if (!schemas[name]) console.warn(`build-schemas: atomic struct ${name} is not a definition`);
+  for (const name of ATOMIC_STRUCTS)
+    if (!schemas[name]) console.warn(`build-schemas: atomic struct ${name} is not a definition`);
   checkRefs(schemas);
 
   const out = {
     kubernetesVersion: { major: '1', minor: '34', gitVersion: 'v1.34.0' },
     sources: {
       structure: '@kubernetes/client-node ' + packageVersion('@kubernetes/client-node'),
-      names: 'kubernetes-models ' + packageVersion('kubernetes-models') + ', kubernetes-types ' + packageVersion('kubernetes-types'),
+      names:
+        'kubernetes-models ' +
+        packageVersion('kubernetes-models') +
+        ', kubernetes-types ' +
+        packageVersion('kubernetes-types'),
       enums: 'kubernetes-models ' + packageVersion('kubernetes-models') + ' + scripts/build-schemas.js ENUM_ADDITIONS',
       patchMetadata: 'scripts/build-schemas.js FIELD_METADATA',
     },
@@ -740,7 +884,9 @@ function build() {
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   const json = JSON.stringify(out);
   fs.writeFileSync(OUT, json);
-  console.log(`build-schemas: ${Object.keys(schemas).length} definitions, ${(json.length / 1024).toFixed(0)} KiB, ${Date.now() - started} ms -> ${path.relative(ROOT, OUT)}`);
+  console.log(
+    `build-schemas: ${Object.keys(schemas).length} definitions, ${(json.length / 1024).toFixed(0)} KiB, ${Date.now() - started} ms -> ${path.relative(ROOT, OUT)}`,
+  );
 }
 
 function packageVersion(name) {

@@ -12,7 +12,13 @@ import { yamlString } from './yamlText';
 const MAX_VALUE_FIXES = 6;
 
 function fix(title: string, uri: string, diagnostic: Diagnostic, edits: TextEdit[], preferred = false): CodeAction {
-  return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: { changes: { [uri]: edits } }, ...(preferred ? { isPreferred: true } : {}) };
+  return {
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: { changes: { [uri]: edits } },
+    ...(preferred ? { isPreferred: true } : {}),
+  };
 }
 
 /** Rewrites spec.selector.matchLabels (or a ReplicationController's selector) as the template labels. */
@@ -37,7 +43,10 @@ function selectorFix(ctx: FeatureContext, uri: string, d: Diagnostic): CodeActio
     const p = doc.pos(offset);
     return { line: p.line + line, character: p.character };
   };
-  const lines = (indent: number) => Object.entries(labels as Record<string, unknown>).map(([k, v]) => `${' '.repeat(indent)}${yamlString(k)}: ${yamlString(String(v))}`);
+  const lines = (indent: number) =>
+    Object.entries(labels as Record<string, unknown>).map(
+      ([k, v]) => `${' '.repeat(indent)}${yamlString(k)}: ${yamlString(String(v))}`,
+    );
   let edit: TextEdit;
   if (pair) {
     const keyCol = doc.pos(pair.keyStart).character;
@@ -63,15 +72,26 @@ export function codeActions(ctx: FeatureContext, params: CodeActionParams): Code
       case 'removed-api':
       case 'unknown-kind':
       case 'crd-version':
-        if (typeof data.replacement === 'string') out.push(fix(`Change apiVersion to ${data.replacement}`, uri, d, [TextEdit.replace(d.range, data.replacement)], true));
+        if (typeof data.replacement === 'string')
+          out.push(
+            fix(
+              `Change apiVersion to ${data.replacement}`,
+              uri,
+              d,
+              [TextEdit.replace(d.range, data.replacement)],
+              true,
+            ),
+          );
         break;
       case 'unknown-field':
-        if (typeof data.rename === 'string') out.push(fix(`Rename to ${data.rename}`, uri, d, [TextEdit.replace(d.range, data.rename)], true));
+        if (typeof data.rename === 'string')
+          out.push(fix(`Rename to ${data.rename}`, uri, d, [TextEdit.replace(d.range, data.rename)], true));
         break;
       case 'schema':
         if (Array.isArray(data.supported)) {
           for (const v of data.supported.slice(0, MAX_VALUE_FIXES)) {
-            if (typeof v === 'string') out.push(fix(`Change to ${v}`, uri, d, [TextEdit.replace(d.range, yamlString(v))]));
+            if (typeof v === 'string')
+              out.push(fix(`Change to ${v}`, uri, d, [TextEdit.replace(d.range, yamlString(v))]));
           }
         }
         break;

@@ -54,7 +54,8 @@ function selectedBy(ctx: FeatureContext, service: ResourceSummary): PlacedResour
 export function definition(ctx: FeatureContext, pos: Position): Location[] {
   const h = here(ctx, pos);
   if (!h) return [];
-  if (h.reference) return ctx.index.find(h.reference.kind, h.reference.name, h.self.summary.namespace).map(nameLocation);
+  if (h.reference)
+    return ctx.index.find(h.reference.kind, h.reference.name, h.self.summary.namespace).map(nameLocation);
   if (h.onSelector) return selectedBy(ctx, h.self.summary).map(nameLocation);
   return [];
 }
@@ -64,14 +65,19 @@ export function referencesTo(ctx: FeatureContext, target: ResourceSummary): Loca
   const out: Location[] = [];
   for (const r of ctx.index.resources()) {
     for (const ref of r.summary.references) {
-      if (ref.kind === target.kind && ref.name === target.name && sameNamespace(r.summary.namespace, target.namespace)) {
+      if (
+        ref.kind === target.kind &&
+        ref.name === target.name &&
+        sameNamespace(r.summary.namespace, target.namespace)
+      ) {
         out.push({ uri: r.uri, range: toFileRange(ref.range, r.placed.line) });
       }
     }
     const s = r.summary;
     if (s.kind === 'Service' && s.selector && target.podLabels && sameNamespace(s.namespace, target.namespace)) {
       const labels = Object.entries(s.selector.labels);
-      if (labels.length && labels.every(([k, v]) => target.podLabels![k] === v)) out.push({ uri: r.uri, range: toFileRange(s.selector.keyRange, r.placed.line) });
+      if (labels.length && labels.every(([k, v]) => target.podLabels![k] === v))
+        out.push({ uri: r.uri, range: toFileRange(s.selector.keyRange, r.placed.line) });
     }
   }
   return out;
@@ -105,7 +111,13 @@ export function references(ctx: FeatureContext, pos: Position, includeDeclaratio
   }
   if (!targets.length && h.reference) {
     // nothing defines it: the other places that name it are still worth seeing
-    out.push(...referencesTo(ctx, { kind: h.reference.kind, name: h.reference.name, namespace: h.self.summary.namespace } as ResourceSummary));
+    out.push(
+      ...referencesTo(ctx, {
+        kind: h.reference.kind,
+        name: h.reference.name,
+        namespace: h.self.summary.namespace,
+      } as ResourceSummary),
+    );
   }
   return out;
 }

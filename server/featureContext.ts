@@ -11,7 +11,8 @@ export interface FeatureContext {
 }
 
 export function contains(range: Range, pos: Position): boolean {
-  const after = pos.line > range.start.line || (pos.line === range.start.line && pos.character >= range.start.character);
+  const after =
+    pos.line > range.start.line || (pos.line === range.start.line && pos.character >= range.start.character);
   const before = pos.line < range.end.line || (pos.line === range.end.line && pos.character <= range.end.character);
   return after && before;
 }

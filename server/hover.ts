@@ -14,7 +14,11 @@ import { WorkspaceIndex } from './workspace/workspaceIndex';
 const PREVIEW_LINES = 20;
 
 /** The description of a field of this document's kind, built-in or custom. */
-export function describeAt(doc: YamlDoc, index: WorkspaceIndex, path: (string | number)[]): FieldDescription | undefined {
+export function describeAt(
+  doc: YamlDoc,
+  index: WorkspaceIndex,
+  path: (string | number)[],
+): FieldDescription | undefined {
   if (!doc.kube) return undefined;
   const r = resolveKind(doc, index);
   if (r.type === 'builtin') return describeField(doc.kube.apiVersion, doc.kube.kind, path);
@@ -38,13 +42,20 @@ export function hover(ctx: FeatureContext, pos: Position): Hover | null {
   const ref = summary?.references.find((r) => contains(toFileRange(r.range, line), pos));
   if (ref && summary) {
     const targets = ctx.index.find(ref.kind, ref.name, summary.namespace);
-    if (!targets.length) return { contents: { kind: MarkupKind.Markdown, value: `**${ref.kind} ${ref.name}** is not defined in the workspace` }, range: toFileRange(ref.range, line) };
+    if (!targets.length)
+      return {
+        contents: { kind: MarkupKind.Markdown, value: `**${ref.kind} ${ref.name}** is not defined in the workspace` },
+        range: toFileRange(ref.range, line),
+      };
     const t = targets[0];
     const file = decodeURIComponent(t.uri.slice(t.uri.lastIndexOf('/') + 1));
     const text = t.placed.doc.text.slice(t.placed.doc.tree?.start ?? 0, t.placed.doc.tree?.end ?? 0).split('\n');
     const preview = text.slice(0, PREVIEW_LINES).join('\n') + (text.length > PREVIEW_LINES ? '\n# ...' : '');
     return {
-      contents: { kind: MarkupKind.Markdown, value: `**${ref.kind} ${ref.name}** — ${file}:${t.placed.line + t.summary.nameRange.start.line + 1}\n\n\`\`\`yaml\n${preview}\n\`\`\`` },
+      contents: {
+        kind: MarkupKind.Markdown,
+        value: `**${ref.kind} ${ref.name}** — ${file}:${t.placed.line + t.summary.nameRange.start.line + 1}\n\n\`\`\`yaml\n${preview}\n\`\`\``,
+      },
       range: toFileRange(ref.range, line),
     };
   }
@@ -56,7 +67,14 @@ export function hover(ctx: FeatureContext, pos: Position): Hover | null {
   if (loc.path.length === 1 && (loc.path[0] === 'kind' || loc.path[0] === 'apiVersion') && !loc.onKey) {
     const def = definitionFor(doc.kube.apiVersion, doc.kube.kind);
     const description = def ? schemaByName(def)?.description : undefined;
-    if (description) return { contents: { kind: MarkupKind.Markdown, value: `**${doc.kube.kind}** \`${doc.kube.apiVersion}\`\n\n${description}` }, range };
+    if (description)
+      return {
+        contents: {
+          kind: MarkupKind.Markdown,
+          value: `**${doc.kube.kind}** \`${doc.kube.apiVersion}\`\n\n${description}`,
+        },
+        range,
+      };
   }
   const d = describeAt(doc, ctx.index, loc.path);
   if (!d) return null;

@@ -3,8 +3,15 @@
 
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
-  CodeActionKind, Connection, Diagnostic, DidChangeWatchedFilesNotification, FileChangeType, InitializeParams, InitializeResult,
-  TextDocuments, TextDocumentSyncKind,
+  CodeActionKind,
+  Connection,
+  Diagnostic,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  InitializeParams,
+  InitializeResult,
+  TextDocuments,
+  TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions } from './codeActions';
@@ -58,7 +65,11 @@ export function startServer(connection: Connection): void {
   let othersTimer: NodeJS.Timeout | undefined;
 
   const log = (msg: string): void => {
-    try { connection.console.log(msg); } catch { /* connection gone */ }
+    try {
+      connection.console.log(msg);
+    } catch {
+      /* connection gone */
+    }
   };
   const guard = <T>(what: string, fallback: T, fn: () => T): T => {
     try {
@@ -116,10 +127,13 @@ export function startServer(connection: Connection): void {
 
   function schedule(uri: string, delay: number): void {
     clearTimeout(timers.get(uri));
-    timers.set(uri, setTimeout(() => {
-      timers.delete(uri);
-      void validate(uri, false);
-    }, delay));
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        void validate(uri, false);
+      }, delay),
+    );
   }
 
   /** Other open documents may see what changed (references, selectors, CRDs): check them again. */
@@ -171,7 +185,10 @@ export function startServer(connection: Connection): void {
     dynamicWatchers = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders = uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
-    initialSettings = readSettings(params.initializationOptions?.settings ?? params.initializationOptions, DEFAULT_SETTINGS);
+    initialSettings = readSettings(
+      params.initializationOptions?.settings ?? params.initializationOptions,
+      DEFAULT_SETTINGS,
+    );
     settings = initialSettings;
     // start reading the workspace at once; validation waits for it so the first diagnostics are complete
     scanned = false;
@@ -200,7 +217,9 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(() => {
     if (dynamicWatchers) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] }).catch(() => undefined);
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] })
+        .catch(() => undefined);
     }
     if (configurationSupported) void refreshSettings();
   });
@@ -257,36 +276,54 @@ export function startServer(connection: Connection): void {
     void refreshSettings(params.settings);
   });
 
-  connection.onCompletion((params, token) => guard('completion', null, () => {
-    const file = fileOf(params.textDocument.uri);
-    if (!file || token.isCancellationRequested) return null;
-    return completion({ uri: normalizeUri(params.textDocument.uri), file, index }, params.position);
-  }));
+  connection.onCompletion((params, token) =>
+    guard('completion', null, () => {
+      const file = fileOf(params.textDocument.uri);
+      if (!file || token.isCancellationRequested) return null;
+      return completion({ uri: normalizeUri(params.textDocument.uri), file, index }, params.position);
+    }),
+  );
 
-  connection.onHover((params) => guard('hover', null, () => {
-    const file = fileOf(params.textDocument.uri);
-    return file ? hover({ uri: normalizeUri(params.textDocument.uri), file, index }, params.position) : null;
-  }));
+  connection.onHover((params) =>
+    guard('hover', null, () => {
+      const file = fileOf(params.textDocument.uri);
+      return file ? hover({ uri: normalizeUri(params.textDocument.uri), file, index }, params.position) : null;
+    }),
+  );
 
-  connection.onDefinition((params) => guard('definition', [], () => {
-    const file = fileOf(params.textDocument.uri);
-    return file ? definition({ uri: normalizeUri(params.textDocument.uri), file, index }, params.position) : [];
-  }));
+  connection.onDefinition((params) =>
+    guard('definition', [], () => {
+      const file = fileOf(params.textDocument.uri);
+      return file ? definition({ uri: normalizeUri(params.textDocument.uri), file, index }, params.position) : [];
+    }),
+  );
 
-  connection.onReferences((params) => guard('references', [], () => {
-    const file = fileOf(params.textDocument.uri);
-    return file ? references({ uri: normalizeUri(params.textDocument.uri), file, index }, params.position, params.context.includeDeclaration) : [];
-  }));
+  connection.onReferences((params) =>
+    guard('references', [], () => {
+      const file = fileOf(params.textDocument.uri);
+      return file
+        ? references(
+            { uri: normalizeUri(params.textDocument.uri), file, index },
+            params.position,
+            params.context.includeDeclaration,
+          )
+        : [];
+    }),
+  );
 
-  connection.onDocumentSymbol((params) => guard('symbols', [], () => {
-    const file = fileOf(params.textDocument.uri);
-    return file ? documentSymbols(file) : [];
-  }));
+  connection.onDocumentSymbol((params) =>
+    guard('symbols', [], () => {
+      const file = fileOf(params.textDocument.uri);
+      return file ? documentSymbols(file) : [];
+    }),
+  );
 
-  connection.onCodeAction((params) => guard('code actions', [], () => {
-    const file = fileOf(params.textDocument.uri);
-    return file ? codeActions({ uri: params.textDocument.uri, file, index }, params) : [];
-  }));
+  connection.onCodeAction((params) =>
+    guard('code actions', [], () => {
+      const file = fileOf(params.textDocument.uri);
+      return file ? codeActions({ uri: params.textDocument.uri, file, index }, params) : [];
+    }),
+  );
 
   connection.onShutdown(() => {
     shuttingDown = true;

@@ -35,5 +35,9 @@ export function readSettings(section: unknown, base: Settings = DEFAULT_SETTINGS
 }
 
 export function sameSettings(a: Settings, b: Settings): boolean {
-  return a.hints.imageTag === b.hints.imageTag && a.hints.resources === b.hints.resources && a.hints.readinessProbe === b.hints.readinessProbe;
+  return (
+    a.hints.imageTag === b.hints.imageTag &&
+    a.hints.resources === b.hints.resources &&
+    a.hints.readinessProbe === b.hints.readinessProbe
+  );
 }

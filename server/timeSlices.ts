@@ -8,7 +8,10 @@ export class TimeSlices {
   private sliceStart = performance.now();
 
   /** `stillWanted` says whether the work is still needed (no newer edit, no shutdown). */
-  constructor(private readonly stillWanted: () => boolean = () => true, private readonly sliceMs = SLICE_MS) {}
+  constructor(
+    private readonly stillWanted: () => boolean = () => true,
+    private readonly sliceMs = SLICE_MS,
+  ) {}
 
   /** Yields when the current slice is used up; resolves false once the work is no longer wanted. */
   async pause(): Promise<boolean> {

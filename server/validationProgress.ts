@@ -16,11 +16,14 @@ export class ValidationProgress {
   constructor(connection: Connection, title: string) {
     this.timer = setTimeout(() => {
       // a client without window.workDoneProgress gets a reporter that sends nothing
-      connection.window.createWorkDoneProgress().then((reporter) => {
-        reporter.begin(title, this.percent, this.message);
-        if (this.ended) reporter.done();
-        else this.reporter = reporter;
-      }, () => undefined);
+      connection.window.createWorkDoneProgress().then(
+        (reporter) => {
+          reporter.begin(title, this.percent, this.message);
+          if (this.ended) reporter.done();
+          else this.reporter = reporter;
+        },
+        () => undefined,
+      );
     }, SHOW_PROGRESS_AFTER_MS);
   }
 

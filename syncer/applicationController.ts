@@ -50,7 +50,8 @@ export class ApplicationController {
     const deadline = Date.now() + timeoutMs;
     let type = await this.opts.client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND);
     while (!type) {
-      if (Date.now() > deadline) throw new Error('the cluster does not serve applications.slipway.dev: install it with `slipway install`');
+      if (Date.now() > deadline)
+        throw new Error('the cluster does not serve applications.slipway.dev: install it with `slipway install`');
       await new Promise((r) => setTimeout(r, 100));
       type = await this.opts.client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND);
     }

@@ -60,7 +60,13 @@ function short(sha: string | undefined): string {
   return sha ? sha.slice(0, 7) : '';
 }
 
-function setCondition(st: ApplicationStatus, type: string, reason: string, message: string, errors?: ManifestErrorStatus[]): void {
+function setCondition(
+  st: ApplicationStatus,
+  type: string,
+  reason: string,
+  message: string,
+  errors?: ManifestErrorStatus[],
+): void {
   const conditions = (st.conditions ??= []);
   const old = conditions.find((c) => c.type === type);
   const next: ApplicationCondition = {
@@ -123,9 +129,16 @@ export class ApplicationRunner {
   /** resolves when the current pass (and any it triggered) ends; for tests and `slipway up` */
   private idle: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: RunnerDeps, app: Application) {
+  constructor(
+    private readonly deps: RunnerDeps,
+    app: Application,
+  ) {
     this.app = app;
-    this.live = new LiveState(deps.client, { name: app.metadata.name, namespace: app.metadata.namespace ?? 'default' }, () => this.schedule(30));
+    this.live = new LiveState(
+      deps.client,
+      { name: app.metadata.name, namespace: app.metadata.namespace ?? 'default' },
+      () => this.schedule(30),
+    );
   }
 
   private get namespace(): string {
@@ -198,7 +211,12 @@ export class ApplicationRunner {
   }
 
   private ref() {
-    return { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, namespace: this.namespace, name: this.app.metadata.name };
+    return {
+      apiVersion: APPLICATION_API_VERSION,
+      kind: APPLICATION_KIND,
+      namespace: this.namespace,
+      name: this.app.metadata.name,
+    };
   }
 
   private async ensureSource(st: ApplicationStatus): Promise<GitSource | undefined> {
@@ -245,7 +263,9 @@ export class ApplicationRunner {
   }
 
   private async desired(revision: string): Promise<DesiredState> {
-    const crds: any[] = this.deps.crds ? this.deps.crds() : ((await this.deps.client.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')).items ?? []);
+    const crds: any[] = this.deps.crds
+      ? this.deps.crds()
+      : ((await this.deps.client.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')).items ?? []);
     // a revision is judged against the CRDs it sees: a new or changed CRD judges it again
     const key = `${revision}|${crds.map((c) => `${c.metadata?.uid}@${c.metadata?.generation}`).join(',')}`;
     const cached = this.desiredCache.get(key);
@@ -304,7 +324,11 @@ export class ApplicationRunner {
     const path = await this.deps.client.path(this.ref(), 'status');
     for (let attempt = 0; ; attempt++) {
       const base = (this.statusBase ??= this.baseOf(this.app));
-      const metadata = { name: this.app.metadata.name, namespace: this.namespace, resourceVersion: base.resourceVersion };
+      const metadata = {
+        name: this.app.metadata.name,
+        namespace: this.namespace,
+        resourceVersion: base.resourceVersion,
+      };
       const body = { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, metadata, status: boundedStatus(st) };
       try {
         const updated: Application = await this.deps.client.request('PUT', path, body);
@@ -363,9 +387,21 @@ export class ApplicationRunner {
     if (this.firstPass) {
       this.firstPass = false;
       if (st.operationState?.phase === 'Running') {
-        st.operationState = { ...st.operationState, phase: 'Failed', finishedAt: now(), message: 'interrupted by a restart of the syncer; it starts again' };
+        st.operationState = {
+          ...st.operationState,
+          phase: 'Failed',
+          finishedAt: now(),
+          message: 'interrupted by a restart of the syncer; it starts again',
+        };
       }
-      await this.live.track(uniqueTypes((st.resources ?? []).map((r) => ({ apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind }))));
+      await this.live.track(
+        uniqueTypes(
+          (st.resources ?? []).map((r) => ({
+            apiVersion: r.group ? `${r.group}/${r.version}` : r.version,
+            kind: r.kind,
+          })),
+        ),
+      );
     }
     const source = await this.ensureSource(st);
     if (!source) {
@@ -411,13 +447,27 @@ export class ApplicationRunner {
       setCondition(st, 'InvalidManifest', 'ValidationFailed', message, summarizeErrors(desired.problems));
       if (policy.automated && last?.revision !== target) {
         const info = await this.commitInfo(target);
-        this.addHistory(st, { revision: target, subject: info.subject, author: info.author, startedAt: now(), finishedAt: now(), result: 'Failed', trigger: 'commit', message: `${NOT_APPLIED} ${message}` });
+        this.addHistory(st, {
+          revision: target,
+          subject: info.subject,
+          author: info.author,
+          startedAt: now(),
+          finishedAt: now(),
+          result: 'Failed',
+          trigger: 'commit',
+          message: `${NOT_APPLIED} ${message}`,
+        });
       }
       if (this.loggedInvalid !== target) {
         this.loggedInvalid = target;
-        for (const p of summarizeErrors(desired.problems, 20)) this.log(`error ${p.file}:${p.line}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
+        for (const p of summarizeErrors(desired.problems, 20))
+          this.log(`error ${p.file}:${p.line}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
       }
-      await this.updateComparison(st, st.lastGoodRevision ? await this.desired(st.lastGoodRevision) : undefined, target);
+      await this.updateComparison(
+        st,
+        st.lastGoodRevision ? await this.desired(st.lastGoodRevision) : undefined,
+        target,
+      );
       return;
     }
     clearCondition(st, 'InvalidManifest');
@@ -463,7 +513,12 @@ export class ApplicationRunner {
   ): Promise<void> {
     const policy = syncPolicyOf(this.app);
     const cmp = await this.updateComparison(st, desired, target);
-    if (policy.selfHeal && cmp.outOfSync.size && st.operationState?.phase !== 'Running' && (!last || last.revision === target)) {
+    if (
+      policy.selfHeal &&
+      cmp.outOfSync.size &&
+      st.operationState?.phase !== 'Running' &&
+      (!last || last.revision === target)
+    ) {
       // a resource that still differs right after we applied it cannot be healed by applying it again
       const byKey = new Map(desired.resources.map((r) => [r.key, r]));
       const drifted = [...cmp.outOfSync].filter((k) => {
@@ -473,29 +528,62 @@ export class ApplicationRunner {
         return rv === undefined || this.healedAt.get(k) !== rv;
       });
       if (drifted.length) {
-        this.log(`self-heal: ${drifted.length} resource${drifted.length === 1 ? '' : 's'} drifted from ${short(target)}: ${drifted.join(', ')}`);
-        const outcome = await syncResources(desired, { client: this.deps.client, live: this.live, prune: false, only: new Set(drifted), progress: (l) => this.log(l) });
+        this.log(
+          `self-heal: ${drifted.length} resource${drifted.length === 1 ? '' : 's'} drifted from ${short(target)}: ${drifted.join(', ')}`,
+        );
+        const outcome = await syncResources(desired, {
+          client: this.deps.client,
+          live: this.live,
+          prune: false,
+          only: new Set(drifted),
+          progress: (l) => this.log(l),
+        });
         for (const k of drifted) {
           const rv = this.live.get(byKey.get(k)!.ref)?.metadata?.resourceVersion;
           if (rv) this.healedAt.set(k, rv);
         }
-        st.operationState = { operation: 'selfHeal', phase: outcome.ok ? 'Succeeded' : 'Failed', message: outcome.message, startedAt: now(), finishedAt: now(), revision: target };
+        st.operationState = {
+          operation: 'selfHeal',
+          phase: outcome.ok ? 'Succeeded' : 'Failed',
+          message: outcome.message,
+          startedAt: now(),
+          finishedAt: now(),
+          revision: target,
+        };
         await this.updateComparison(st, desired, target);
       }
     }
   }
 
   /** Refreshes resources, health, sync status and the latest history entry's health; returns the comparison. */
-  private async updateComparison(st: ApplicationStatus, desired: DesiredState | undefined, target: string, known?: Comparison) {
+  private async updateComparison(
+    st: ApplicationStatus,
+    desired: DesiredState | undefined,
+    target: string,
+    known?: Comparison,
+  ) {
     // workloads are judged with their pods: watch them before judging
     if (desired?.resources.some((r) => needsPods(r.object))) await this.live.trackPods();
-    const cmp: Comparison = known ?? (desired ? compare(desired, this.live) : { resources: [], outOfSync: new Set<string>(), health: { status: 'Missing' } });
+    const cmp: Comparison =
+      known ??
+      (desired
+        ? compare(desired, this.live)
+        : { resources: [], outOfSync: new Set<string>(), health: { status: 'Missing' } });
     st.resources = cmp.resources;
     st.health = cmp.health;
     const synced = desired?.revision === target && cmp.outOfSync.size === 0;
     st.sync = { status: synced ? 'Synced' : 'OutOfSync', revision: target, shortRevision: short(target) };
     const latest = st.history?.[st.history.length - 1];
-    if (latest && desired && latest.revision === desired.revision && latest.result === 'Succeeded' && (latest.health === 'Progressing' || latest.health === 'Missing' || latest.health === 'Unknown' || latest.health === undefined)) {
+    if (
+      latest &&
+      desired &&
+      latest.revision === desired.revision &&
+      latest.result === 'Succeeded' &&
+      (latest.health === 'Progressing' ||
+        latest.health === 'Missing' ||
+        latest.health === 'Unknown' ||
+        latest.health === undefined)
+    ) {
       if (cmp.health.status !== latest.health) latest.health = cmp.health.status;
     }
     this.showPin(st);
@@ -529,11 +617,20 @@ export class ApplicationRunner {
   ): Promise<HistoryEntry> {
     const startedAt = now();
     const info = await this.commitInfo(desired.revision);
-    st.operationState = { operation: trigger, phase: 'Running', startedAt, revision: desired.revision, message: `syncing ${short(desired.revision)}: ${info.subject}` };
+    st.operationState = {
+      operation: trigger,
+      phase: 'Running',
+      startedAt,
+      revision: desired.revision,
+      message: `syncing ${short(desired.revision)}: ${info.subject}`,
+    };
     // a sync that takes a while shows as Running; a quick one only writes its outcome
     const running = deepClone(st);
     let runningWrite: Promise<void> | undefined;
-    const runningTimer = setTimeout(() => (runningWrite = this.writeStatus(running).catch(() => undefined)), RUNNING_STATUS_AFTER_MS);
+    const runningTimer = setTimeout(
+      () => (runningWrite = this.writeStatus(running).catch(() => undefined)),
+      RUNNING_STATUS_AFTER_MS,
+    );
     const retry = retryOf ? (retryOf.retries ?? 0) + 1 : 0;
     const why = retryOf ? `retry ${retry} of #${retryOf.id}` : trigger;
     this.log(`sync ${short(desired.revision)} (${why}): ${info.subject}`);
@@ -562,14 +659,23 @@ export class ApplicationRunner {
     const entry = retryOf
       ? Object.assign(retryOf, result, { retries: retry })
       : this.addHistory(st, { ...result, startedAt, trigger });
-    st.operationState = { operation: trigger, phase: entry.result, startedAt, finishedAt: entry.finishedAt, revision: desired.revision, message: outcome.message };
+    st.operationState = {
+      operation: trigger,
+      phase: entry.result,
+      startedAt,
+      finishedAt: entry.finishedAt,
+      revision: desired.revision,
+      message: outcome.message,
+    };
     if (outcome.ok) {
       st.lastGoodRevision = desired.revision;
       clearCondition(st, 'SyncError');
     } else {
       setCondition(st, 'SyncError', 'ApplyFailed', `sync of ${short(desired.revision)} failed: ${outcome.message}`);
     }
-    this.log(`${outcome.ok ? 'synced' : 'sync FAILED'} ${short(desired.revision)} as history #${entry.id}: ${outcome.message}`);
+    this.log(
+      `${outcome.ok ? 'synced' : 'sync FAILED'} ${short(desired.revision)} as history #${entry.id}: ${outcome.message}`,
+    );
     await this.updateComparison(st, desired, desired.revision, cmp);
     return entry;
   }
@@ -578,16 +684,27 @@ export class ApplicationRunner {
     if (!syncPolicyOf(this.app).autoRollback) return;
     const history = st.history ?? [];
     const latest = history[history.length - 1];
-    if (!latest || latest.health !== 'Degraded' || latest.trigger === 'autoRollback' || latest.trigger === 'rollback') return;
+    if (!latest || latest.health !== 'Degraded' || latest.trigger === 'autoRollback' || latest.trigger === 'rollback')
+      return;
     if (latest.message?.startsWith(NOT_APPLIED)) return;
-    const good = [...history].reverse().find((h) => h.id !== latest.id && h.result === 'Succeeded' && h.health === 'Healthy' && h.revision !== latest.revision);
+    const good = [...history]
+      .reverse()
+      .find(
+        (h) =>
+          h.id !== latest.id && h.result === 'Succeeded' && h.health === 'Healthy' && h.revision !== latest.revision,
+      );
     if (!good) {
-      setCondition(st, 'AutoRollback', 'NoHealthyRevision', `#${latest.id} (${short(latest.revision)}) left the app Degraded, but no earlier history entry was Healthy to roll back to`);
+      setCondition(
+        st,
+        'AutoRollback',
+        'NoHealthyRevision',
+        `#${latest.id} (${short(latest.revision)}) left the app Degraded, but no earlier history entry was Healthy to roll back to`,
+      );
       return;
     }
     // a rollback that failed is not tried again for the same revision (that would loop): the condition says why
     if (this.autoRollbackFailedFor === latest.revision) return;
-    const cause = latest.result === 'Failed' ? latest.message : st.health?.message ?? 'Degraded';
+    const cause = latest.result === 'Failed' ? latest.message : (st.health?.message ?? 'Degraded');
     const why = `automatic rollback: #${latest.id} (${short(latest.revision)}) left the app Degraded: ${cause}`;
     this.log(why);
     try {
@@ -601,7 +718,14 @@ export class ApplicationRunner {
     }
   }
 
-  private async rollback(st: ApplicationStatus, source: GitSource, id: number, git: boolean, by: string, message?: string): Promise<void> {
+  private async rollback(
+    st: ApplicationStatus,
+    source: GitSource,
+    id: number,
+    git: boolean,
+    by: string,
+    message?: string,
+  ): Promise<void> {
     const entry = (st.history ?? []).find((h) => h.id === id);
     if (!entry) {
       const ids = (st.history ?? []).map((h) => `#${h.id}`).join(', ');
@@ -618,11 +742,17 @@ export class ApplicationRunner {
       delete st.pinned;
       const desired = await this.desired(sha);
       if (desired.problems.length) throw new Error(`the revert commit ${short(sha)} has invalid manifests`);
-      await this.performSync(st, desired, 'rollback --git', `revert commit ${short(sha)} restores #${id} (${short(entry.revision)})`);
+      await this.performSync(
+        st,
+        desired,
+        'rollback --git',
+        `revert commit ${short(sha)} restores #${id} (${short(entry.revision)})`,
+      );
       return;
     }
     const desired = await this.desired(entry.revision);
-    if (desired.problems.length) throw new Error(`history #${id} (${short(entry.revision)}) has invalid manifests; pick another entry`);
+    if (desired.problems.length)
+      throw new Error(`history #${id} (${short(entry.revision)}) has invalid manifests; pick another entry`);
     const trigger = by === 'automatic rollback' ? 'autoRollback' : 'rollback';
     const done = await this.performSync(st, desired, trigger, message ?? `rollback to #${id}`);
     // pinned only once the old revision is live: a failed rollback leaves the app following its branch
@@ -632,13 +762,24 @@ export class ApplicationRunner {
           `the app is not pinned and follows ${source.branch} again`,
       );
     }
-    st.pinned = { id, revision: entry.revision, reason: by === 'automatic rollback' ? 'an automatic rollback' : `\`slipway rollback ${id}\``, since: now() };
+    st.pinned = {
+      id,
+      revision: entry.revision,
+      reason: by === 'automatic rollback' ? 'an automatic rollback' : `\`slipway rollback ${id}\``,
+      since: now(),
+    };
     this.showPin(st);
   }
 
   private async handleOperation(op: ApplicationOperation, st: ApplicationStatus, source: GitSource): Promise<void> {
     const startedAt = now();
-    const name = op.rollback ? `rollback ${op.rollback.id}${op.rollback.git ? ' --git' : ''}` : op.sync ? 'sync' : op.resume ? 'resume' : 'refresh';
+    const name = op.rollback
+      ? `rollback ${op.rollback.id}${op.rollback.git ? ' --git' : ''}`
+      : op.sync
+        ? 'sync'
+        : op.resume
+          ? 'resume'
+          : 'refresh';
     try {
       if (op.refresh) {
         await source.fetch();
@@ -653,21 +794,39 @@ export class ApplicationRunner {
         await this.rollback(st, source, op.rollback.id, !!op.rollback.git, 'rollback');
       } else if (op.sync) {
         await source.fetch();
-        const revision = op.sync.revision ? await this.resolveRevision(source, op.sync.revision) : st.pinned?.revision ?? (await source.tip());
+        const revision = op.sync.revision
+          ? await this.resolveRevision(source, op.sync.revision)
+          : (st.pinned?.revision ?? (await source.tip()));
         const desired = await this.desired(revision);
         if (desired.problems.length) {
-          setCondition(st, 'InvalidManifest', 'ValidationFailed', `${desired.problems.length} invalid manifest fields at ${short(revision)}; nothing of it is applied`, summarizeErrors(desired.problems));
+          setCondition(
+            st,
+            'InvalidManifest',
+            'ValidationFailed',
+            `${desired.problems.length} invalid manifest fields at ${short(revision)}; nothing of it is applied`,
+            summarizeErrors(desired.problems),
+          );
           throw new Error(`${short(revision)} has invalid manifests; nothing applied (see \`slipway status\`)`);
         }
         await this.performSync(st, desired, 'sync');
       }
-      if (st.operationState?.startedAt && st.operationState.startedAt >= startedAt && st.operationState.phase !== 'Running') {
+      if (
+        st.operationState?.startedAt &&
+        st.operationState.startedAt >= startedAt &&
+        st.operationState.phase !== 'Running'
+      ) {
         st.operationState = { ...st.operationState, operation: name };
       } else {
         st.operationState = { operation: name, phase: 'Succeeded', startedAt, finishedAt: now(), message: 'done' };
       }
     } catch (e) {
-      st.operationState = { operation: name, phase: 'Failed', startedAt, finishedAt: now(), message: (e as Error).message };
+      st.operationState = {
+        operation: name,
+        phase: 'Failed',
+        startedAt,
+        finishedAt: now(),
+        message: (e as Error).message,
+      };
       this.log(`${name} failed: ${(e as Error).message}`);
     }
   }

@@ -78,8 +78,10 @@ async function repairClusterStore(stateDir: string): Promise<void> {
     const first = p.firstDroppedRevision;
     const revisions = first === undefined ? '' : ` (revisions ${first}-${p.lastDroppedRevision})`;
     const later = p.laterSegments.length ? ` and setting aside ${p.laterSegments.length} later segment(s)` : '';
-    process.stdout.write(`Cutting ${p.file} at byte ${p.offset}${later}: ` +
-      `${p.droppedRecords} readable record(s) after the damage will be lost${revisions}.\n`);
+    process.stdout.write(
+      `Cutting ${p.file} at byte ${p.offset}${later}: ` +
+        `${p.droppedRecords} readable record(s) after the damage will be lost${revisions}.\n`,
+    );
   });
   if (!plan) {
     process.stdout.write(`${dir}: the log is not damaged; nothing to repair.\n`);
@@ -113,7 +115,9 @@ async function cluster(argv: string[]): Promise<void> {
   const maxPods = intOption('max-pods', values['max-pods'], 1, 60000);
   const started = Date.now();
   const c = await startCluster({ stateDir: values.state!, port, nodes, maxPodsPerNode: maxPods });
-  process.stdout.write(`Slipway cluster ready in ${Date.now() - started} ms\n  API server: ${c.url}\n  export KUBECONFIG=${c.kubeconfig}\n`);
+  process.stdout.write(
+    `Slipway cluster ready in ${Date.now() - started} ms\n  API server: ${c.url}\n  export KUBECONFIG=${c.kubeconfig}\n`,
+  );
   stopOnSignals(c);
   if (values.apply) {
     const dir = path.resolve(values.apply);
@@ -127,7 +131,9 @@ async function cluster(argv: string[]): Promise<void> {
     try {
       for (const m of ordered) {
         const o = await client.apply(m.object, { fieldManager: 'slipway', force: true });
-        process.stdout.write(`  applied ${o.kind}/${o.metadata.name}${o.metadata.namespace ? ` in ${o.metadata.namespace}` : ''}\n`);
+        process.stdout.write(
+          `  applied ${o.kind}/${o.metadata.name}${o.metadata.namespace ? ` in ${o.metadata.namespace}` : ''}\n`,
+        );
       }
     } catch (e: any) {
       process.stderr.write(`slipway: applying ${dir} failed: ${e.message}\n`);
@@ -227,11 +233,17 @@ const CLUSTER_OPTIONS: Options = {
 // which Application there
 const APPLICATION_OPTIONS: Options = {
   app: { type: 'string', arg: 'NAME', help: 'the Application (default: the only one there)' },
-  namespace: { type: 'string', arg: 'NS', help: 'namespace of the Application object (default: all, or default with --app)' },
+  namespace: {
+    type: 'string',
+    arg: 'NS',
+    help: 'namespace of the Application object (default: all, or default with --app)',
+  },
 };
 const HELP_OPTION: Options = { help: { type: 'boolean', short: 'h', help: 'show this help' } };
 const OUTPUT: Options = { output: { type: 'string', short: 'o', arg: 'FORMAT', help: 'text (default) or json' } };
-const TIMEOUT: Options = { timeout: { type: 'string', default: '120s', arg: 'DURATION', help: 'how long to wait for the syncer (default 120s)' } };
+const TIMEOUT: Options = {
+  timeout: { type: 'string', default: '120s', arg: 'DURATION', help: 'how long to wait for the syncer (default 120s)' },
+};
 
 interface CommandSpec {
   /** what follows `Usage: slipway COMMAND` */
@@ -261,8 +273,14 @@ function optionSections(spec: CommandSpec): [string, Options][] {
 }
 
 function commandHelp(cmd: string, spec: CommandSpec): string {
-  const line = (name: string, o: OptionSpec) => `  ${`${o.short ? `-${o.short}, ` : ''}--${name}${o.arg ? ` ${o.arg}` : ''}`.padEnd(23)}${o.help}`;
-  const sections = optionSections(spec).map(([title, options]) => `${title}:\n${Object.entries(options).map(([name, o]) => line(name, o)).join('\n')}`);
+  const line = (name: string, o: OptionSpec) =>
+    `  ${`${o.short ? `-${o.short}, ` : ''}--${name}${o.arg ? ` ${o.arg}` : ''}`.padEnd(23)}${o.help}`;
+  const sections = optionSections(spec).map(
+    ([title, options]) =>
+      `${title}:\n${Object.entries(options)
+        .map(([name, o]) => line(name, o))
+        .join('\n')}`,
+  );
   return [`Usage: slipway ${cmd} ${spec.usage}`, spec.about, ...sections].join('\n\n');
 }
 
@@ -278,7 +296,13 @@ function parseConfig(spec: CommandSpec): NonNullable<ParseArgsConfig['options']>
 }
 
 function target(v: Values) {
-  return { state: v.state as string | undefined, kubeconfig: v.kubeconfig as string | undefined, context: v.context as string | undefined, app: v.app as string | undefined, namespace: v.namespace as string | undefined };
+  return {
+    state: v.state as string | undefined,
+    kubeconfig: v.kubeconfig as string | undefined,
+    context: v.context as string | undefined,
+    app: v.app as string | undefined,
+    namespace: v.namespace as string | undefined,
+  };
 }
 
 /** The Application and output format of a command that shows something. */
@@ -298,7 +322,10 @@ const COMMANDS: Record<string, CommandSpec> = {
     usage: '[options]',
     about: `Shows the Application's state: sync status and revision, health, conditions (with file:line errors), each
 resource, and the latest history entries. A pinned app (after \`slipway rollback\`) leads with a banner.`,
-    options: { output: { ...OUTPUT.output, help: "text (default) or json (the Application's status)" }, watch: { type: 'boolean', short: 'w', help: 'print again whenever the state changes, until Ctrl-C' } },
+    options: {
+      output: { ...OUTPUT.output, help: "text (default) or json (the Application's status)" },
+      watch: { type: 'boolean', short: 'w', help: 'print again whenever the state changes, until Ctrl-C' },
+    },
     async run(v) {
       const [{ status }, { processIO }] = await Promise.all([import('./commands/status'), import('./commands/output')]);
       return status({ ...(await viewOptions(v)), watch: !!v.watch }, processIO);
@@ -319,7 +346,11 @@ Exit status: 0 in sync, 1 differences found, 2 errors (invalid manifests are lis
     usage: '[--revision SHA] [options]',
     about: `Asks the syncer to apply the branch tip now (the pinned revision when pinned, or --revision) and waits for the
 outcome. Exit status 1 when the sync failed.`,
-    options: { revision: { type: 'string', arg: 'SHA', help: 'a commit of the branch, or the start of one in the history' }, ...TIMEOUT, ...OUTPUT },
+    options: {
+      revision: { type: 'string', arg: 'SHA', help: 'a commit of the branch, or the start of one in the history' },
+      ...TIMEOUT,
+      ...OUTPUT,
+    },
     async run(v) {
       const [{ sync }, { processIO }] = await Promise.all([import('./commands/sync'), import('./commands/output')]);
       return sync({ ...(await operationOptions(v)), revision: v.revision as string | undefined }, processIO);
@@ -331,7 +362,10 @@ outcome. Exit status 1 when the sync failed.`,
 * marks the entry that is live, P the one the app is pinned to.`,
     options: OUTPUT,
     async run(v) {
-      const [{ history }, { processIO }] = await Promise.all([import('./commands/history'), import('./commands/output')]);
+      const [{ history }, { processIO }] = await Promise.all([
+        import('./commands/history'),
+        import('./commands/output'),
+      ]);
       return history(await viewOptions(v), processIO);
     },
   },
@@ -340,10 +374,17 @@ outcome. Exit status 1 when the sync failed.`,
     about: `Deploys what history entry ID (see \`slipway history\`) deployed, and waits for the outcome.
 Without --git the app is PINNED there: automated sync is paused, and new commits are not deployed until
 \`slipway resume\`. With --git a revert commit on the branch restores that revision, and sync goes on.`,
-    options: { git: { type: 'boolean', help: 'commit the revert to the branch instead of pinning' }, ...TIMEOUT, ...OUTPUT },
+    options: {
+      git: { type: 'boolean', help: 'commit the revert to the branch instead of pinning' },
+      ...TIMEOUT,
+      ...OUTPUT,
+    },
     positionals: ['ID'],
     async run(v, [id]) {
-      const [{ rollback }, { processIO }] = await Promise.all([import('./commands/rollback'), import('./commands/output')]);
+      const [{ rollback }, { processIO }] = await Promise.all([
+        import('./commands/rollback'),
+        import('./commands/output'),
+      ]);
       return rollback({ ...(await operationOptions(v)), id, git: !!v.git }, processIO);
     },
   },
@@ -361,7 +402,10 @@ Without --git the app is PINNED there: automated sync is paused, and new commits
     about: `Asks the syncer to fetch the repository now (for a remote) and compare the branch with the cluster again.`,
     options: { ...TIMEOUT, ...OUTPUT },
     async run(v) {
-      const [{ refresh }, { processIO }] = await Promise.all([import('./commands/refresh'), import('./commands/output')]);
+      const [{ refresh }, { processIO }] = await Promise.all([
+        import('./commands/refresh'),
+        import('./commands/output'),
+      ]);
       return refresh(await operationOptions(v), processIO);
     },
   },
@@ -370,15 +414,27 @@ Without --git the app is PINNED there: automated sync is paused, and new commits
     about: `Prints container logs through the API (pods/log). TYPE/NAME is deploy/, sts/, ds/, rs/ or job/NAME: every pod
 it selects is shown, each line prefixed with [pod/NAME]. The namespace is the one the Application deployed it to.`,
     options: {
-      follow: { type: 'boolean', short: 'f', help: 'keep streaming; pods a workload starts later join in (until Ctrl-C)' },
-      container: { type: 'string', short: 'c', arg: 'C', help: 'only this container (default: every container of each pod)' },
+      follow: {
+        type: 'boolean',
+        short: 'f',
+        help: 'keep streaming; pods a workload starts later join in (until Ctrl-C)',
+      },
+      container: {
+        type: 'string',
+        short: 'c',
+        arg: 'C',
+        help: 'only this container (default: every container of each pod)',
+      },
       tail: { type: 'string', arg: 'N', help: 'only the last N lines of each container' },
     },
     positionals: ['POD|TYPE/NAME'],
     async run(v, [what]) {
       const [{ logs }, { processIO }] = await Promise.all([import('./commands/logs'), import('./commands/output')]);
       const tail = v.tail === undefined ? undefined : intOption('tail', v.tail as string, 0, 10_000_000);
-      return logs({ ...target(v), target: what, follow: !!v.follow, container: v.container as string | undefined, tail }, processIO);
+      return logs(
+        { ...target(v), target: what, follow: !!v.follow, container: v.container as string | undefined, tail },
+        processIO,
+      );
     },
   },
   install: {
@@ -388,7 +444,10 @@ into the cluster, waits until it is Established, and says how to create an Appli
     target: 'cluster',
     options: { timeout: { ...TIMEOUT.timeout, help: 'how long to wait for Established (default 120s)' } },
     async run(v) {
-      const [{ install }, { parseDuration, processIO }] = await Promise.all([import('./commands/install'), import('./commands/output')]);
+      const [{ install }, { parseDuration, processIO }] = await Promise.all([
+        import('./commands/install'),
+        import('./commands/output'),
+      ]);
       return install({ ...target(v), timeoutMs: parseDuration('timeout', v.timeout as string) * 1000 }, processIO);
     },
   },

@@ -37,7 +37,12 @@ export function resourceKey(r: { apiVersion: string; kind: string; namespace?: s
 }
 
 export function refOf(obj: any): ResourceRef {
-  return { apiVersion: obj.apiVersion, kind: obj.kind, ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}), name: obj.metadata?.name };
+  return {
+    apiVersion: obj.apiVersion,
+    kind: obj.kind,
+    ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}),
+    name: obj.metadata?.name,
+  };
 }
 
 export interface PrepareOptions {
@@ -94,9 +99,20 @@ export class DesiredStateLoader {
 
     const manifests = entries.flatMap((e) => e.parsed.manifests);
     const problems: ManifestErrorStatus[] = entries.flatMap((e) =>
-      e.parsed.errors.map((err) => ({ file: err.file, line: err.line, message: err.message.replace(/^.*?:\d+: /, '') })),
+      e.parsed.errors.map((err) => ({
+        file: err.file,
+        line: err.line,
+        message: err.message.replace(/^.*?:\d+: /, ''),
+      })),
     );
-    const revisionCrds = manifests.map((m) => m.object).filter((o) => o?.kind === 'CustomResourceDefinition' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('apiextensions.k8s.io/'));
+    const revisionCrds = manifests
+      .map((m) => m.object)
+      .filter(
+        (o) =>
+          o?.kind === 'CustomResourceDefinition' &&
+          typeof o.apiVersion === 'string' &&
+          o.apiVersion.startsWith('apiextensions.k8s.io/'),
+      );
     const custom: CustomKinds = customKindsOf(opts.clusterCrds);
     customKindsOf(revisionCrds, custom);
     // what the custom kinds are: CRD specs change their generation; the revision's own CRDs are part of its text
@@ -105,7 +121,8 @@ export class DesiredStateLoader {
       ...revisionCrds.map((c) => JSON.stringify(c.spec ?? null)),
     ].join('|');
     for (const e of entries) {
-      if (e.checked?.customKey !== customKey) e.checked = { customKey, problems: checkEach(e.parsed.manifests, custom) };
+      if (e.checked?.customKey !== customKey)
+        e.checked = { customKey, problems: checkEach(e.parsed.manifests, custom) };
       problems.push(...e.checked.problems);
     }
     problems.push(...duplicates(manifests));
@@ -113,7 +130,8 @@ export class DesiredStateLoader {
     if (!problems.length) {
       const prepKey = `${opts.app.namespace}/${opts.app.name}|${opts.namespace}|${customKey}`;
       for (const e of entries) {
-        if (e.prepared?.key !== prepKey) e.prepared = { key: prepKey, resources: e.parsed.manifests.map((m) => prepare(m, opts, custom)) };
+        if (e.prepared?.key !== prepKey)
+          e.prepared = { key: prepKey, resources: e.parsed.manifests.map((m) => prepare(m, opts, custom)) };
         resources.push(...e.prepared.resources);
       }
     }
@@ -129,7 +147,10 @@ function prepare(m: Manifest, opts: PrepareOptions, custom: CustomKinds): Desire
   if (isNamespaced(obj.apiVersion, obj.kind, custom)) obj.metadata.namespace ??= opts.namespace;
   else delete obj.metadata.namespace;
   obj.metadata.labels = { ...obj.metadata.labels, [INSTANCE_LABEL]: opts.app.name };
-  obj.metadata.annotations = { ...obj.metadata.annotations, [TRACKING_ANNOTATION]: `${opts.app.namespace}/${opts.app.name}` };
+  obj.metadata.annotations = {
+    ...obj.metadata.annotations,
+    [TRACKING_ANNOTATION]: `${opts.app.namespace}/${opts.app.name}`,
+  };
   const ref = refOf(obj);
   return { key: resourceKey(ref), ref, object: obj, manifest: m, wave: waveOf(obj) };
 }

@@ -29,7 +29,9 @@ export class LiveState {
       if (!inf) {
         const type = await this.client.resourceType(t.apiVersion, t.kind);
         if (!type) continue;
-        inf = this.client.informer(type, { labelSelector: `${INSTANCE_LABEL}=${this.app.name}` }, (_e, obj) => this.onChange(obj));
+        inf = this.client.informer(type, { labelSelector: `${INSTANCE_LABEL}=${this.app.name}` }, (_e, obj) =>
+          this.onChange(obj),
+        );
         this.informers.set(k, inf);
         inf.start();
       }
@@ -50,7 +52,12 @@ export class LiveState {
 
   /** The health of a live object (Missing when undefined); workloads are judged with their running pods. */
   health(obj: any | undefined): Health {
-    const pods = obj && needsPods(obj) ? (this.pods?.list() ?? []).filter((p) => p.metadata?.namespace === obj.metadata?.namespace && !p.metadata?.deletionTimestamp) : undefined;
+    const pods =
+      obj && needsPods(obj)
+        ? (this.pods?.list() ?? []).filter(
+            (p) => p.metadata?.namespace === obj.metadata?.namespace && !p.metadata?.deletionTimestamp,
+          )
+        : undefined;
     return healthOf(obj, { pods });
   }
 
@@ -89,7 +96,8 @@ export class LiveState {
   owned(): any[] {
     const mine = `${this.app.namespace}/${this.app.name}`;
     const out: any[] = [];
-    for (const inf of this.informers.values()) for (const o of inf.list()) if (o.metadata?.annotations?.[TRACKING_ANNOTATION] === mine) out.push(o);
+    for (const inf of this.informers.values())
+      for (const o of inf.list()) if (o.metadata?.annotations?.[TRACKING_ANNOTATION] === mine) out.push(o);
     return out;
   }
 

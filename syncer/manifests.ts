@@ -19,7 +19,12 @@ export interface Manifest {
 }
 
 export class ManifestError extends Error {
-  constructor(readonly file: string, readonly line: number, message: string, readonly field?: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    message: string,
+    readonly field?: string,
+  ) {
     super(`${file}:${line}: ${field ? `${field}: ` : ''}${message}`);
   }
 }
@@ -64,11 +69,13 @@ export function parseManifestsChecked(
     try {
       obj = documentValue(doc);
     } catch (e) {
-      errors.push(new ManifestError(file, lines.linePos(doc.range?.[0] ?? 0).line, shortText((e as Error).message, 200)));
+      errors.push(
+        new ManifestError(file, lines.linePos(doc.range?.[0] ?? 0).line, shortText((e as Error).message, 200)),
+      );
       continue;
     }
     if (obj === null || obj === undefined) continue;
-    const start = isNode(doc.contents) && doc.contents.range ? doc.contents.range[0] : doc.range?.[0] ?? 0;
+    const start = isNode(doc.contents) && doc.contents.range ? doc.contents.range[0] : (doc.range?.[0] ?? 0);
     const line = lines.linePos(start).line;
     if (typeof obj !== 'object' || Array.isArray(obj)) {
       errors.push(new ManifestError(file, line, 'a manifest must be a mapping with apiVersion and kind'));

@@ -6,7 +6,15 @@ import { SYNC_WAVE_ANNOTATIONS } from '../kube/application';
 const KIND_ORDER: string[][] = [
   ['Namespace'],
   ['CustomResourceDefinition'],
-  ['PriorityClass', 'StorageClass', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'NetworkPolicy', 'PodDisruptionBudget'],
+  [
+    'PriorityClass',
+    'StorageClass',
+    'ResourceQuota',
+    'LimitRange',
+    'PodSecurityPolicy',
+    'NetworkPolicy',
+    'PodDisruptionBudget',
+  ],
   ['ServiceAccount', 'ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding'],
   ['ConfigMap', 'Secret'],
   ['PersistentVolume', 'PersistentVolumeClaim'],

@@ -50,7 +50,10 @@ export function compare(desired: DesiredState, live: LiveState): Comparison {
       name: ref.name,
       wave: 0,
       status: 'OutOfSync',
-      health: { status: 'Healthy', message: kept ? 'not in git; kept (Prune=false)' : 'not in git: pruned on the next sync' },
+      health: {
+        status: 'Healthy',
+        message: kept ? 'not in git; kept (Prune=false)' : 'not in git: pruned on the next sync',
+      },
     });
   }
   const inGit = resources.filter((r) => r.source);
@@ -58,7 +61,9 @@ export function compare(desired: DesiredState, live: LiveState): Comparison {
   const culprit = inGit.find((r) => r.health!.status === worst && worst !== 'Healthy');
   const health = {
     status: inGit.length ? worst : ('Healthy' as HealthStatusCode),
-    ...(culprit ? { message: `${culprit.kind} ${culprit.name}: ${culprit.health!.message ?? culprit.health!.status}` } : {}),
+    ...(culprit
+      ? { message: `${culprit.kind} ${culprit.name}: ${culprit.health!.message ?? culprit.health!.status}` }
+      : {}),
   };
   return { resources, outOfSync, health };
 }

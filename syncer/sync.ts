@@ -59,7 +59,8 @@ async function waitEstablished(client: ObjectClient, name: string, timeoutMs: nu
   for (;;) {
     const crd = await client.find({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
     if (crd?.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True')) return;
-    if (Date.now() > deadline) throw new Error(`CustomResourceDefinition ${name} was not Established within ${Math.round(timeoutMs / 1000)} s`);
+    if (Date.now() > deadline)
+      throw new Error(`CustomResourceDefinition ${name} was not Established within ${Math.round(timeoutMs / 1000)} s`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -74,8 +75,12 @@ async function waitWaveHealthy(opts: SyncOptions, wave: number, items: DesiredRe
     const worst = worstHealth(health.map((x) => x.h.status));
     if (worst === 'Healthy' || worst === 'Suspended') return;
     const bad = health.find((x) => x.h.status === worst)!;
-    if (worst === 'Degraded') throw new Error(`wave ${wave} is Degraded: ${describe(bad.r.ref)}: ${bad.h.message ?? 'Degraded'}`);
-    if (Date.now() > deadline) throw new Error(`wave ${wave} did not become healthy in time: ${describe(bad.r.ref)} is ${worst}${bad.h.message ? `: ${bad.h.message}` : ''}`);
+    if (worst === 'Degraded')
+      throw new Error(`wave ${wave} is Degraded: ${describe(bad.r.ref)}: ${bad.h.message ?? 'Degraded'}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `wave ${wave} did not become healthy in time: ${describe(bad.r.ref)} is ${worst}${bad.h.message ? `: ${bad.h.message}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -115,7 +120,9 @@ export async function syncResources(desired: DesiredState, opts: SyncOptions): P
             applied.push(r.key);
             say(`applied ${describe(r.ref)}`);
           } catch (e) {
-            throw new Error(`${r.manifest.file}:${r.manifest.line}: applying ${describe(r.ref)}: ${(e as Error).message}`);
+            throw new Error(
+              `${r.manifest.file}:${r.manifest.line}: applying ${describe(r.ref)}: ${(e as Error).message}`,
+            );
           }
         });
         const crds = changed.filter((r) => r.ref.kind === 'CustomResourceDefinition');
@@ -169,7 +176,12 @@ async function refuseForeign(client: ObjectClient, live: LiveState, items: Desir
     for (const r of groups.values()) {
       const list = await client.list(r.ref.apiVersion, r.ref.kind, { namespace: r.ref.namespace });
       for (const o of list.items ?? []) {
-        const key = resourceKey({ apiVersion: r.ref.apiVersion, kind: r.ref.kind, namespace: o.metadata?.namespace, name: o.metadata?.name });
+        const key = resourceKey({
+          apiVersion: r.ref.apiVersion,
+          kind: r.ref.kind,
+          namespace: o.metadata?.namespace,
+          name: o.metadata?.name,
+        });
         ownerOf.set(key, o.metadata?.annotations?.[TRACKING_ANNOTATION]);
       }
     }
@@ -178,7 +190,9 @@ async function refuseForeign(client: ObjectClient, live: LiveState, items: Desir
     const owner = ownerOf.get(r.key);
     const mine = r.object.metadata.annotations[TRACKING_ANNOTATION];
     if (owner && owner !== mine) {
-      throw new Error(`${r.manifest.file}:${r.manifest.line}: ${describe(r.ref)} belongs to Application ${owner}; remove it from one of the two apps (or delete its ${TRACKING_ANNOTATION} annotation to hand it over)`);
+      throw new Error(
+        `${r.manifest.file}:${r.manifest.line}: ${describe(r.ref)} belongs to Application ${owner}; remove it from one of the two apps (or delete its ${TRACKING_ANNOTATION} annotation to hand it over)`,
+      );
     }
   }
 }

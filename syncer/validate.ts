@@ -46,7 +46,13 @@ export function duplicates(manifests: Manifest[]): ManifestErrorStatus[] {
     if (typeof o?.apiVersion !== 'string' || typeof o.kind !== 'string' || !o.metadata?.name) continue;
     const key = `${splitApiVersion(o.apiVersion).group}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     const first = seen.get(key);
-    if (first) problems.push({ file: m.file, line: lineOfField(m, ['metadata', 'name']), field: 'metadata.name', message: `${o.kind} "${o.metadata.name}" is also defined at ${first.file}:${first.line}` });
+    if (first)
+      problems.push({
+        file: m.file,
+        line: lineOfField(m, ['metadata', 'name']),
+        field: 'metadata.name',
+        message: `${o.kind} "${o.metadata.name}" is also defined at ${first.file}:${first.line}`,
+      });
     else seen.set(key, m);
   }
   return problems;
@@ -58,7 +64,12 @@ export function checkEach(manifests: Manifest[], custom: CustomKinds): ManifestE
   for (const m of manifests) {
     const o = m.object;
     const at = (path: (string | number)[], message: string) =>
-      problems.push({ file: m.file, line: lineOfField(m, path), ...(path.length ? { field: formatFieldPath(path) } : {}), message });
+      problems.push({
+        file: m.file,
+        line: lineOfField(m, path),
+        ...(path.length ? { field: formatFieldPath(path) } : {}),
+        message,
+      });
     if (typeof o.apiVersion !== 'string' || !o.apiVersion) {
       at(['apiVersion'], 'Required value: apiVersion must be set');
       continue;
@@ -74,11 +85,17 @@ export function checkEach(manifests: Manifest[], custom: CustomKinds): ManifestE
       const { group, version } = splitApiVersion(o.apiVersion);
       const crd = custom.get(`${group}/${o.kind}`);
       if (!crd) {
-        at(['kind'], `no kind "${o.kind}" is served in version "${o.apiVersion}": not a built-in kind, and no CustomResourceDefinition for it is in this revision or the cluster`);
+        at(
+          ['kind'],
+          `no kind "${o.kind}" is served in version "${o.apiVersion}": not a built-in kind, and no CustomResourceDefinition for it is in this revision or the cluster`,
+        );
         continue;
       }
       if (!crd.schemas.has(version)) {
-        at(['apiVersion'], `the CustomResourceDefinition for ${o.kind} serves versions ${[...crd.schemas.keys()].join(', ')}, not "${version}"`);
+        at(
+          ['apiVersion'],
+          `the CustomResourceDefinition for ${o.kind} serves versions ${[...crd.schemas.keys()].join(', ')}, not "${version}"`,
+        );
         continue;
       }
       result = checkManifest(o, { custom: true, customSchema: crd.schemas.get(version) });
@@ -86,7 +103,10 @@ export function checkEach(manifests: Manifest[], custom: CustomKinds): ManifestE
     for (const e of [...result.errors, ...result.unknownFields]) at(e.path, fieldErrorMessage(e));
     if (Number.isNaN(waveOf(o))) {
       const a = SYNC_WAVE_ANNOTATIONS.find((k) => o.metadata?.annotations?.[k] !== undefined)!;
-      at(['metadata', 'annotations', a], `Invalid value: ${JSON.stringify(o.metadata.annotations[a])}: a sync wave must be an integer`);
+      at(
+        ['metadata', 'annotations', a],
+        `Invalid value: ${JSON.stringify(o.metadata.annotations[a])}: a sync wave must be an integer`,
+      );
     }
   }
   return problems;

@@ -28,9 +28,14 @@ function toJsonSchema(s: SchemaObject): Record<string, unknown> {
     if (key.startsWith('x-kubernetes-') || key === 'nullable') continue;
     if (key === 'format' && value === 'int-or-string') continue;
     if (key === '$ref' && typeof value === 'string') out.$ref = DEFINITIONS + refName(value);
-    else if (key === 'properties') out.properties = Object.fromEntries(Object.entries(value as Record<string, SchemaObject>).map(([k, v]) => [k, toJsonSchema(v)]));
-    else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object')) out[key] = toJsonSchema(value as SchemaObject);
-    else if (key === 'allOf' || key === 'oneOf' || key === 'anyOf') out[key] = (value as SchemaObject[]).map(toJsonSchema);
+    else if (key === 'properties')
+      out.properties = Object.fromEntries(
+        Object.entries(value as Record<string, SchemaObject>).map(([k, v]) => [k, toJsonSchema(v)]),
+      );
+    else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object'))
+      out[key] = toJsonSchema(value as SchemaObject);
+    else if (key === 'allOf' || key === 'oneOf' || key === 'anyOf')
+      out[key] = (value as SchemaObject[]).map(toJsonSchema);
     else out[key] = value;
   }
   const open = s['x-kubernetes-preserve-unknown-fields'] === true || s.additionalProperties !== undefined;
@@ -52,7 +57,11 @@ export function buildKubernetesJsonSchema(selection: KindSelection): Record<stri
   for (const [definition, { apiVersions, kinds }] of byDefinition) {
     const d = definitions[definition];
     const props = (d.properties ?? {}) as Record<string, Record<string, unknown>>;
-    d.properties = { ...props, apiVersion: { ...props.apiVersion, enum: apiVersions }, kind: { ...props.kind, enum: kinds } };
+    d.properties = {
+      ...props,
+      apiVersion: { ...props.apiVersion, enum: apiVersions },
+      kind: { ...props.kind, enum: kinds },
+    };
     d.required = [...new Set([...((d.required as string[]) ?? []), 'apiVersion', 'kind'])];
   }
   const top: Record<string, unknown> = { $schema: 'http://json-schema.org/draft-07/schema#', definitions };
@@ -72,13 +81,17 @@ export function buildKubernetesJsonSchema(selection: KindSelection): Record<stri
     top.allOf = refs.map((r) => {
       const { apiVersions, kinds } = byDefinition.get(r)!;
       return {
-        if: { properties: { apiVersion: { enum: apiVersions }, kind: { enum: kinds } }, required: ['apiVersion', 'kind'] },
+        if: {
+          properties: { apiVersion: { enum: apiVersions }, kind: { enum: kinds } },
+          required: ['apiVersion', 'kind'],
+        },
         then: { $ref: DEFINITIONS + r },
       };
     });
   }
   const text = JSON.stringify(top);
-  if (text.includes(REF_PREFIX)) throw new Error('kube/generated/k8s-schemas.json: a $ref outside #/components/schemas/ was left unconverted');
+  if (text.includes(REF_PREFIX))
+    throw new Error('kube/generated/k8s-schemas.json: a $ref outside #/components/schemas/ was left unconverted');
   return top;
 }
 
@@ -88,7 +101,10 @@ function kindTree(kinds: [string, { apiVersions: string[]; definition: string }[
     const [kind, defs] = kinds[0];
     return {
       allOf: defs.map((d) => ({
-        if: { properties: { apiVersion: { enum: d.apiVersions }, kind: { const: kind } }, required: ['apiVersion', 'kind'] },
+        if: {
+          properties: { apiVersion: { enum: d.apiVersions }, kind: { const: kind } },
+          required: ['apiVersion', 'kind'],
+        },
         then: { $ref: DEFINITIONS + d.definition },
       })),
     };

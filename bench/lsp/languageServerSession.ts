@@ -62,13 +62,20 @@ export class LanguageServerSession {
   private progressListeners: (() => void)[] = [];
   private stopping = false;
 
-  private constructor(readonly server: ServerCommand, private readonly child: ChildProcess, private readonly rpc: RpcConnection, readonly workspaceDir: string) {
+  private constructor(
+    readonly server: ServerCommand,
+    private readonly child: ChildProcess,
+    private readonly rpc: RpcConnection,
+    readonly workspaceDir: string,
+  ) {
     this.memory = new ProcessTreeMemory(child.pid!);
     child.stderr!.on('data', (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-STDERR_TAIL);
     });
     child.on('exit', (code, signal) => {
-      this.exited = new Error(`${server.name} exited (${signal ?? code})${this.stderrTail ? `; its last output:\n${this.stderrTail}` : ''}`);
+      this.exited = new Error(
+        `${server.name} exited (${signal ?? code})${this.stderrTail ? `; its last output:\n${this.stderrTail}` : ''}`,
+      );
       rpc.close(this.exited);
       for (const l of this.exitListeners) l(this.exited);
     });
@@ -79,7 +86,12 @@ export class LanguageServerSession {
         for (const l of this.progressListeners.splice(0)) l();
       }
       if (method !== 'textDocument/publishDiagnostics') return;
-      const p: Publish = { uri: params.uri, version: typeof params.version === 'number' ? params.version : undefined, diagnostics: params.diagnostics ?? [], receivedAt };
+      const p: Publish = {
+        uri: params.uri,
+        version: typeof params.version === 'number' ? params.version : undefined,
+        diagnostics: params.diagnostics ?? [],
+        receivedAt,
+      };
       const list = this.publishes.get(p.uri) ?? [];
       list.push(p);
       this.publishes.set(p.uri, list);
@@ -93,9 +105,15 @@ export class LanguageServerSession {
   }
 
   /** Spawns the server, initializes it with the workspace folder, hands it the settings and waits until it is quiet. */
-  static async start(server: ServerCommand, workspaceDir: string, timeoutMs: number, options: { workDoneProgress?: boolean } = {}): Promise<LanguageServerSession> {
+  static async start(
+    server: ServerCommand,
+    workspaceDir: string,
+    timeoutMs: number,
+    options: { workDoneProgress?: boolean } = {},
+  ): Promise<LanguageServerSession> {
     const child = spawn(server.command, server.args, { cwd: server.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    if (child.pid === undefined) throw new Error(`cannot start ${server.name}: ${server.command} ${server.args.join(' ')}`);
+    if (child.pid === undefined)
+      throw new Error(`cannot start ${server.name}: ${server.command} ${server.args.join(' ')}`);
     const folderUri = pathToFileURL(workspaceDir).href;
     const folders = [{ uri: folderUri, name: 'bench' }];
     let session: LanguageServerSession | undefined;
@@ -113,24 +131,36 @@ export class LanguageServerSession {
     session = new LanguageServerSession(server, child, rpc, workspaceDir);
     try {
       await session.untilExit(
-        rpc.request('initialize', {
-          processId: process.pid,
-          clientInfo: { name: 'slipway-bench' },
-          rootUri: folderUri,
-          rootPath: workspaceDir,
-          workspaceFolders: folders,
-          initializationOptions: server.settings,
-          capabilities: {
-            workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
-            textDocument: {
-              synchronization: { dynamicRegistration: false, didSave: true },
-              publishDiagnostics: { relatedInformation: true, versionSupport: true },
-              completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] }, contextSupport: true },
-              hover: { contentFormat: ['markdown', 'plaintext'] },
+        rpc.request(
+          'initialize',
+          {
+            processId: process.pid,
+            clientInfo: { name: 'slipway-bench' },
+            rootUri: folderUri,
+            rootPath: workspaceDir,
+            workspaceFolders: folders,
+            initializationOptions: server.settings,
+            capabilities: {
+              workspace: {
+                configuration: true,
+                workspaceFolders: true,
+                didChangeConfiguration: { dynamicRegistration: true },
+                didChangeWatchedFiles: { dynamicRegistration: true },
+              },
+              textDocument: {
+                synchronization: { dynamicRegistration: false, didSave: true },
+                publishDiagnostics: { relatedInformation: true, versionSupport: true },
+                completion: {
+                  completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] },
+                  contextSupport: true,
+                },
+                hover: { contentFormat: ['markdown', 'plaintext'] },
+              },
+              ...(options.workDoneProgress ? { window: { workDoneProgress: true } } : {}),
             },
-            ...(options.workDoneProgress ? { window: { workDoneProgress: true } } : {}),
           },
-        }, timeoutMs),
+          timeoutMs,
+        ),
       );
       rpc.notify('initialized', {});
       rpc.notify('workspace/didChangeConfiguration', { settings: server.settings });
@@ -192,7 +222,10 @@ export class LanguageServerSession {
    * that names an older document version than minVersion does not count.
    */
   diagnosticsAfter(uri: string, after: number, timeoutMs: number, minVersion?: number): Promise<Publish> {
-    const test = (p: Publish) => p.uri === uri && p.receivedAt >= after && (minVersion === undefined || p.version === undefined || p.version >= minVersion);
+    const test = (p: Publish) =>
+      p.uri === uri &&
+      p.receivedAt >= after &&
+      (minVersion === undefined || p.version === undefined || p.version >= minVersion);
     const already = (this.publishes.get(uri) ?? []).find(test);
     if (already) return Promise.resolve(already);
     return this.untilExit(
@@ -222,9 +255,19 @@ export class LanguageServerSession {
   }
 
   /** A completion request; items whether the server answers with a list or an array. */
-  async completion(uri: string, position: Position, timeoutMs: number): Promise<{ ms: number; items: CompletionItem[] }> {
+  async completion(
+    uri: string,
+    position: Position,
+    timeoutMs: number,
+  ): Promise<{ ms: number; items: CompletionItem[] }> {
     const t0 = performance.now();
-    const result = await this.untilExit(this.rpc.request<any>('textDocument/completion', { textDocument: { uri }, position, context: { triggerKind: 1 } }, timeoutMs));
+    const result = await this.untilExit(
+      this.rpc.request<any>(
+        'textDocument/completion',
+        { textDocument: { uri }, position, context: { triggerKind: 1 } },
+        timeoutMs,
+      ),
+    );
     const ms = performance.now() - t0;
     const items: CompletionItem[] = Array.isArray(result) ? result : (result?.items ?? []);
     return { ms, items };
@@ -240,7 +283,10 @@ export class LanguageServerSession {
       if (left <= 0 || this.exited || this.stopping) return undefined;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
-        this.progressListeners.push(() => { clearTimeout(timer); resolve(); });
+        this.progressListeners.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
   }

@@ -3,7 +3,8 @@
 // valid except for seeded errors at known lines, plus a small file with one YAML syntax error.
 // Lines are 0-based, as LSP counts them.
 
-export type SeededKind = 'unknown field' | 'wrong type' | 'bad enum value' | 'missing required field' | 'invalid name' | 'syntax error';
+export type SeededKind =
+  'unknown field' | 'wrong type' | 'bad enum value' | 'missing required field' | 'invalid name' | 'syntax error';
 
 export interface SeededError {
   kind: SeededKind;
@@ -89,7 +90,12 @@ function deployment(app: string, seeds: DeploymentSeeds): Doc {
   add(`    app.kubernetes.io/name: ${app}`);
   add('    app.kubernetes.io/part-of: shop');
   add('spec:');
-  if (seeds.missingSelector) doc.seeded.push({ kind: 'missing required field', offset: doc.lines.length - 1, what: 'Deployment spec without selector (reported on `spec:`)' });
+  if (seeds.missingSelector)
+    doc.seeded.push({
+      kind: 'missing required field',
+      offset: doc.lines.length - 1,
+      what: 'Deployment spec without selector (reported on `spec:`)',
+    });
   if (seeds.middle) doc.editOffset = doc.lines.length;
   add('  replicas: 3');
   add('  revisionHistoryLimit: 5');
@@ -182,7 +188,11 @@ function service(app: string, team: number, seeds: ServiceSeeds): Doc {
   add('kind: Service');
   add('metadata:');
   if (seeds.invalidName) {
-    doc.seeded.push({ kind: 'invalid name', offset: doc.lines.length, what: 'Service name `Web_' + app + '` (not a DNS-1035 label)' });
+    doc.seeded.push({
+      kind: 'invalid name',
+      offset: doc.lines.length,
+      what: 'Service name `Web_' + app + '` (not a DNS-1035 label)',
+    });
     add(`  name: Web_${app}`);
   } else {
     add(`  name: ${app}`);
@@ -207,7 +217,11 @@ function service(app: string, team: number, seeds: ServiceSeeds): Doc {
   add('  ports:');
   add('    - name: http');
   if (seeds.wrongType) {
-    doc.seeded.push({ kind: 'wrong type', offset: doc.lines.length, what: 'Service port `"80"` (a string, not an integer)' });
+    doc.seeded.push({
+      kind: 'wrong type',
+      offset: doc.lines.length,
+      what: 'Service port `"80"` (a string, not an integer)',
+    });
     add('      port: "80"');
   } else {
     add('      port: 80');
@@ -227,7 +241,10 @@ function service(app: string, team: number, seeds: ServiceSeeds): Doc {
  * the middle group, which carries no seeded error. Needs N ≥ 9.
  */
 export function generateManifests(n: number): ManifestFile {
-  if (n < 9) throw new Error(`generateManifests: ${n} documents is too few to seed every error apart from the middle one (need at least 9)`);
+  if (n < 9)
+    throw new Error(
+      `generateManifests: ${n} documents is too few to seed every error apart from the middle one (need at least 9)`,
+    );
   const groups = Math.floor(n / 3);
   const at = (fraction: number) => Math.floor(fraction * groups);
   const middle = Math.floor(groups / 2);
@@ -241,7 +258,9 @@ export function generateManifests(n: number): ManifestFile {
         docs.push(configMap(app, team));
         break;
       case 1:
-        docs.push(deployment(app, { unknownField: g === at(0.1), missingSelector: g === at(0.9), middle: g === middle }));
+        docs.push(
+          deployment(app, { unknownField: g === at(0.1), missingSelector: g === at(0.9), middle: g === middle }),
+        );
         break;
       default:
         docs.push(service(app, team, { wrongType: g === at(0.3), badEnum: g === at(0.7), invalidName: g === at(0.9) }));
@@ -256,7 +275,8 @@ export function generateManifests(n: number): ManifestFile {
     const base = lines.length;
     for (const s of doc.seeded) seeded.push({ kind: s.kind, line: base + s.offset, what: s.what });
     if (doc.editOffset !== undefined) editAt = { line: base + doc.editOffset, character: '  replicas: '.length };
-    if (doc.completionOffset !== undefined) completionAt = { line: base + doc.completionOffset, character: doc.lines[doc.completionOffset].length };
+    if (doc.completionOffset !== undefined)
+      completionAt = { line: base + doc.completionOffset, character: doc.lines[doc.completionOffset].length };
     lines.push(...doc.lines);
   }
   if (!editAt || !completionAt) throw new Error(`generateManifests(${n}): no middle Deployment`);

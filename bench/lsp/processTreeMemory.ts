@@ -39,7 +39,10 @@ export class ProcessTreeMemory {
   private peakKiB = new Map<number, number>();
   private timer: NodeJS.Timeout;
 
-  constructor(private readonly rootPid: number, intervalMs = 500) {
+  constructor(
+    private readonly rootPid: number,
+    intervalMs = 500,
+  ) {
     this.poll();
     this.timer = setInterval(() => this.poll(), intervalMs);
     this.timer.unref();

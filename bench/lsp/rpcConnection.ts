@@ -20,11 +20,18 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 export class RpcConnection {
   private buffer: Buffer = Buffer.alloc(0);
   private nextId = 1;
-  private pending = new Map<number, { method: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private pending = new Map<
+    number,
+    { method: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   private notificationHandlers: NotificationHandler[] = [];
   private closedError: Error | undefined;
 
-  constructor(private readonly input: Readable, private readonly output: Writable, private readonly onRequest: RequestHandler) {
+  constructor(
+    private readonly input: Readable,
+    private readonly output: Writable,
+    private readonly onRequest: RequestHandler,
+  ) {
     input.on('data', (chunk: Buffer) => this.receive(chunk));
     input.on('end', () => this.close(new Error('the server closed its output')));
     output.on('error', (e) => this.close(e));
@@ -79,7 +86,8 @@ export class RpcConnection {
       if (headerEnd < 0) return;
       const header = this.buffer.subarray(0, headerEnd).toString('ascii');
       const m = /Content-Length:\s*(\d+)/i.exec(header);
-      if (!m) throw new Error(`language server sent a message header without Content-Length: ${JSON.stringify(header)}`);
+      if (!m)
+        throw new Error(`language server sent a message header without Content-Length: ${JSON.stringify(header)}`);
       const length = Number(m[1]);
       const start = headerEnd + HEADER_END.length;
       if (this.buffer.length < start + length) return;

@@ -21,7 +21,12 @@ export function judgeDiagnostics(seeded: SeededError[], diagnostics: Diagnostic[
   const verdicts: SeededVerdict[] = seeded.map((s) => {
     const on = diagnostics.filter((d) => d.range.start.line === s.line);
     const near = on.length ? [] : diagnostics.filter((d) => Math.abs(d.range.start.line - s.line) === 1);
-    return { seeded: s, found: on.length > 0, nearLines: near.map((d) => d.range.start.line), messages: (on.length ? on : near).map((d) => d.message) };
+    return {
+      seeded: s,
+      found: on.length > 0,
+      nearLines: near.map((d) => d.range.start.line),
+      messages: (on.length ? on : near).map((d) => d.message),
+    };
   });
   const accounted = new Set<number>();
   for (const v of verdicts) {

@@ -14,8 +14,15 @@ function profileArgs(cpuProfileDir: string | undefined): string[] {
 }
 
 export function slipwayServer(cpuProfileDir?: string): ServerCommand {
-  if (!fs.existsSync(SLIPWAY_MAIN)) throw new Error(`${SLIPWAY_MAIN} does not exist: build the language server first (npx tsc -p .)`);
-  return { name: 'slipway', command: process.execPath, args: [...profileArgs(cpuProfileDir), SLIPWAY_MAIN, '--stdio'], cwd: REPO, settings: { slipway: {} } };
+  if (!fs.existsSync(SLIPWAY_MAIN))
+    throw new Error(`${SLIPWAY_MAIN} does not exist: build the language server first (npx tsc -p .)`);
+  return {
+    name: 'slipway',
+    command: process.execPath,
+    args: [...profileArgs(cpuProfileDir), SLIPWAY_MAIN, '--stdio'],
+    cwd: REPO,
+    settings: { slipway: {} },
+  };
 }
 
 export function yamlLanguageServer(schemaFile: string, cpuProfileDir?: string): ServerCommand {

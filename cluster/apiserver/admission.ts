@@ -46,10 +46,15 @@ export function admit(
   const warnings: string[] = [];
   if (result.unknownFields.length) {
     if (mode === 'Strict') {
-      const list = result.unknownFields.map((e: FieldError) => `unknown field ${JSON.stringify(formatFieldPath(e.path))}`);
-      throw badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: strict decoding error: ${list.join(', ')}`);
+      const list = result.unknownFields.map(
+        (e: FieldError) => `unknown field ${JSON.stringify(formatFieldPath(e.path))}`,
+      );
+      throw badRequest(
+        `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: strict decoding error: ${list.join(', ')}`,
+      );
     }
-    if (mode === 'Warn') for (const e of result.unknownFields) warnings.push(`unknown field ${JSON.stringify(formatFieldPath(e.path))}`);
+    if (mode === 'Warn')
+      for (const e of result.unknownFields) warnings.push(`unknown field ${JSON.stringify(formatFieldPath(e.path))}`);
     // deepest first so removing one path never shifts another
     for (const e of [...result.unknownFields].sort((a, b) => b.path.length - a.path.length)) removePath(obj, e.path);
   }
@@ -70,6 +75,9 @@ const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'k
 /** Refuses a delete that admission forbids (dry runs included, as admission runs for them too). */
 export function admitDelete(info: ResourceInfo, name: string): void {
   if (info.group === '' && info.plural === 'namespaces' && IMMORTAL_NAMESPACES.has(name)) {
-    throw forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
+    throw forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`, {
+      name,
+      kind: 'namespaces',
+    });
   }
 }

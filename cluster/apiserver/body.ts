@@ -80,7 +80,9 @@ export function decodeBody(buf: RawBody, contentType: string | undefined): any {
       if (e instanceof NestingLimitError) throw overLimit(e, text);
       // other clients may send YAML under a JSON type
       if (!yamlish) {
-        return readYamlBody(text, () => badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`));
+        return readYamlBody(text, () =>
+          badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`),
+        );
       }
     }
   }
@@ -106,7 +108,11 @@ function where(text: string, offset: number): string {
 function overLimit(e: NestingLimitError, text: string): ApiError {
   const at = where(text, e.excess.offset);
   if (e.excess.kind === 'entries') {
-    return new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: the body holds ${e.message} (at ${at})`);
+    return new ApiError(
+      413,
+      'RequestEntityTooLarge',
+      `Request entity too large: the body holds ${e.message} (at ${at})`,
+    );
   }
   return badRequest(`the request body cannot be decoded: ${e.message} (at ${at})`);
 }

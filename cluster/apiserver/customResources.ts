@@ -40,12 +40,29 @@ export class CustomResources {
         categories: names.categories ?? [],
         verbs: ALL_VERBS,
         subresources: [
-          ...(subs.status ? [{ name: 'status', kind: names.kind, group: spec.group, version: v.name, verbs: ['get', 'patch', 'update'] }] : []),
-          ...(subs.scale ? [{ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] }] : []),
+          ...(subs.status
+            ? [
+                {
+                  name: 'status',
+                  kind: names.kind,
+                  group: spec.group,
+                  version: v.name,
+                  verbs: ['get', 'patch', 'update'],
+                },
+              ]
+            : []),
+          ...(subs.scale
+            ? [{ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] }]
+            : []),
         ],
         custom: true,
       };
-      const crv: CustomResourceVersion = { info, schema: v.schema?.openAPIV3Schema, printerColumns: v.additionalPrinterColumns ?? [], scale: subs.scale };
+      const crv: CustomResourceVersion = {
+        info,
+        schema: v.schema?.openAPIV3Schema,
+        printerColumns: v.additionalPrinterColumns ?? [],
+        scale: subs.scale,
+      };
       versions.push(crv);
       this.registry.add(info);
       this.byResource.set(CustomResources.resourceKey(info.group, info.version, info.plural), crv);
@@ -72,7 +89,9 @@ export class CustomResources {
   /** Schemas by kind for one group/version, for its OpenAPI document. */
   schemasFor(group: string, version: string): Map<string, any> {
     const m = new Map<string, any>();
-    for (const v of this.byResource.values()) if (v.info.group === group && v.info.version === version) m.set(v.info.kind, v.schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true });
+    for (const v of this.byResource.values())
+      if (v.info.group === group && v.info.version === version)
+        m.set(v.info.kind, v.schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true });
     return m;
   }
 }
@@ -85,10 +104,26 @@ export function crdStoragePlural(crd: any): { group: string; plural: string } {
 /** Status the API server reports once a CRD's names are accepted and it is served. */
 export function establishedStatus(crd: any, now: string): any {
   const names = crd.spec.names;
-  const cond = (type: string, reason: string, message: string) => ({ type, status: 'True', lastTransitionTime: now, reason, message });
+  const cond = (type: string, reason: string, message: string) => ({
+    type,
+    status: 'True',
+    lastTransitionTime: now,
+    reason,
+    message,
+  });
   return {
-    acceptedNames: { plural: names.plural, singular: names.singular ?? names.kind.toLowerCase(), kind: names.kind, listKind: names.listKind ?? `${names.kind}List`, ...(names.shortNames ? { shortNames: names.shortNames } : {}), ...(names.categories ? { categories: names.categories } : {}) },
-    conditions: [cond('NamesAccepted', 'NoConflicts', 'no conflicts found'), cond('Established', 'InitialNamesAccepted', 'the initial names have been accepted')],
+    acceptedNames: {
+      plural: names.plural,
+      singular: names.singular ?? names.kind.toLowerCase(),
+      kind: names.kind,
+      listKind: names.listKind ?? `${names.kind}List`,
+      ...(names.shortNames ? { shortNames: names.shortNames } : {}),
+      ...(names.categories ? { categories: names.categories } : {}),
+    },
+    conditions: [
+      cond('NamesAccepted', 'NoConflicts', 'no conflicts found'),
+      cond('Established', 'InitialNamesAccepted', 'the initial names have been accepted'),
+    ],
     storedVersions: (crd.spec.versions ?? []).filter((v: any) => v.storage).map((v: any) => v.name),
   };
 }

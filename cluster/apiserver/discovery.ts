@@ -58,14 +58,21 @@ export function aggregatedDiscovery(registry: ResourceRegistry, legacy: boolean,
       versions: g.versions.map((v) => ({
         version: v,
         freshness: 'Current',
-        resources: registry.all().filter((r) => r.group === g.group && r.version === v).map(aggregatedResource),
+        resources: registry
+          .all()
+          .filter((r) => r.group === g.group && r.version === v)
+          .map(aggregatedResource),
       })),
     })),
   };
 }
 
 export function legacyApiVersions(serverAddress: string): object {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
 function groupDoc(g: { group: string; versions: string[] }) {
@@ -74,7 +81,13 @@ function groupDoc(g: { group: string; versions: string[] }) {
 }
 
 export function apiGroupList(registry: ResourceRegistry): object {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: sortedGroups(registry).filter((g) => g.group !== '').map(groupDoc) };
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: sortedGroups(registry)
+      .filter((g) => g.group !== '')
+      .map(groupDoc),
+  };
 }
 
 export function apiGroup(registry: ResourceRegistry, group: string): object | undefined {

@@ -21,7 +21,13 @@ export function isLocalIncoming(req: unknown): req is LocalIncoming {
 }
 
 export function localIncoming(req: LocalRequest): IncomingMessage {
-  const incoming: LocalIncoming = { method: req.method, url: req.url, headers: req.headers, localBody: req.body ?? '', localValue: req.bodyValue };
+  const incoming: LocalIncoming = {
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    localBody: req.body ?? '',
+    localValue: req.bodyValue,
+  };
   return incoming as unknown as IncomingMessage;
 }
 

@@ -103,23 +103,39 @@ export class ObjectStorage {
     if (!info.namespaced) return;
     if (!namespace) throw badRequest('the server could not find the requested resource: a namespace is required');
     const ns = this.store.get(`/registry/core/namespaces/${namespace}`);
-    if (!ns) throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
-    if (forCreate && ns.value.metadata?.deletionTimestamp) {
-      throw forbidden(`${info.plural} "${'(new)'}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
-        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+    if (!ns)
+      throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, {
+        name: namespace,
+        kind: 'namespaces',
       });
+    if (forCreate && ns.value.metadata?.deletionTimestamp) {
+      throw forbidden(
+        `${info.plural} "${'(new)'}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+        {
+          causes: [
+            {
+              reason: 'NamespaceTerminating',
+              message: `namespace ${namespace} is being terminated`,
+              field: 'metadata.namespace',
+            },
+          ],
+        },
+      );
     }
   }
 
   /** Fills and checks apiVersion, kind and namespace of a body against the URL it was sent to. */
   private checkTypeAndNamespace(info: ResourceInfo, namespace: string | undefined, obj: any): void {
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the body must be a JSON or YAML object');
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
+      throw badRequest('the body must be a JSON or YAML object');
     const apiVersion = apiVersionOf(info);
     if (obj.apiVersion === undefined || obj.apiVersion === '') obj.apiVersion = apiVersion;
     if (obj.kind === undefined || obj.kind === '') obj.kind = info.kind;
     if (obj.apiVersion !== apiVersion || obj.kind !== info.kind) {
-      throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersion})` +
-        (obj.kind !== info.kind ? ` or kind (${obj.kind} vs ${info.kind})` : ''));
+      throw badRequest(
+        `the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersion})` +
+          (obj.kind !== info.kind ? ` or kind (${obj.kind} vs ${info.kind})` : ''),
+      );
     }
     if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
     if (typeof obj.metadata !== 'object') throw badRequest('metadata must be an object');
@@ -139,7 +155,15 @@ export class ObjectStorage {
     const obj = body;
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + generateSuffix();
-    for (const f of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete meta[f];
+    for (const f of [
+      'uid',
+      'resourceVersion',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'selfLink',
+    ])
+      delete meta[f];
     if (hasStatusSubresource(info)) {
       const status = initialStatus(info, obj);
       if (status === undefined) delete obj.status;
@@ -187,7 +211,8 @@ export class ObjectStorage {
     if (!cur) throw notFound(info.plural, info.group, name);
     const old = cur.value;
     const rv = body.metadata.resourceVersion;
-    if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion) throw conflict(info.plural, info.group, name);
+    if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion)
+      throw conflict(info.plural, info.group, name);
     let obj: any;
     if (opts.subresource === 'status') {
       // the stored object with the new status: the write changes nothing below metadata's own fields, so
@@ -210,7 +235,8 @@ export class ObjectStorage {
     meta.namespace = old.metadata.namespace;
     if (old.metadata.deletionTimestamp) {
       meta.deletionTimestamp = old.metadata.deletionTimestamp;
-      if (old.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+      if (old.metadata.deletionGracePeriodSeconds !== undefined)
+        meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
     } else {
       delete meta.deletionTimestamp;
       delete meta.deletionGracePeriodSeconds;
@@ -224,7 +250,15 @@ export class ObjectStorage {
     return this.commit(info, key, cur, old, obj, opts, []);
   }
 
-  private async commit(info: ResourceInfo, key: string, cur: StoreEntry, old: any, obj: any, opts: WriteOptions & { subresource?: 'status' }, warnings: string[]): Promise<WriteResult> {
+  private async commit(
+    info: ResourceInfo,
+    key: string,
+    cur: StoreEntry,
+    old: any,
+    obj: any,
+    opts: WriteOptions & { subresource?: 'status' },
+    warnings: string[],
+  ): Promise<WriteResult> {
     const meta = obj.metadata;
     const oldGen = old.metadata.generation;
     if (oldGen !== undefined) meta.generation = deepEqual(specOf(old), specOf(obj)) ? oldGen : oldGen + 1;
@@ -234,7 +268,9 @@ export class ObjectStorage {
     // nothing changed: Kubernetes answers with the stored object and writes nothing
     // an apply that only changes who owns what (same values) is still written, as its ownership matters later
     const ownership = (o: any) => (o.metadata.managedFields ?? []).map(({ time: _t, ...m }: any) => m);
-    const unchanged = deepEqual(stripVolatile(old), stripVolatile(obj)) && (!opts.managedFieldsComputed || deepEqual(ownership(old), ownership(obj)));
+    const unchanged =
+      deepEqual(stripVolatile(old), stripVolatile(obj)) &&
+      (!opts.managedFieldsComputed || deepEqual(ownership(old), ownership(obj)));
     if (unchanged) {
       meta.managedFields = old.metadata.managedFields;
       meta.resourceVersion = old.metadata.resourceVersion;
@@ -246,7 +282,12 @@ export class ObjectStorage {
     }
     // the last finalizer removed from an object being deleted: the object goes
     // (a pod in its grace period stays until the kubelet deletes it with grace 0, whatever is written to it)
-    if (meta.deletionTimestamp && !(meta.finalizers?.length) && !hasPendingSpecFinalizers(info, obj) && !(meta.deletionGracePeriodSeconds > 0)) {
+    if (
+      meta.deletionTimestamp &&
+      !meta.finalizers?.length &&
+      !hasPendingSpecFinalizers(info, obj) &&
+      !(meta.deletionGracePeriodSeconds > 0)
+    ) {
       try {
         const e = await this.store.delete(key, cur.modRevision);
         this.released(info, e.value);
@@ -263,7 +304,12 @@ export class ObjectStorage {
     }
   }
 
-  private trackManager(info: ResourceInfo, old: any | undefined, obj: any, opts: WriteOptions & { subresource?: 'status' }): void {
+  private trackManager(
+    info: ResourceInfo,
+    old: any | undefined,
+    obj: any,
+    opts: WriteOptions & { subresource?: 'status' },
+  ): void {
     if (opts.managedFieldsComputed) return;
     if (!opts.fieldManager) {
       if (old) obj.metadata.managedFields = old.metadata.managedFields;
@@ -282,7 +328,12 @@ export class ObjectStorage {
     else delete obj.metadata.managedFields;
   }
 
-  async delete(info: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions): Promise<{ object: any; pending: boolean }> {
+  async delete(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    opts: DeleteOptions,
+  ): Promise<{ object: any; pending: boolean }> {
     admitDelete(info, name);
     // a write racing the delete is not the client's conflict: try again against the newer object,
     // as the real API server does (unless the client pinned a resourceVersion)
@@ -290,33 +341,63 @@ export class ObjectStorage {
       try {
         return await this.deleteOnce(info, namespace, name, opts);
       } catch (e) {
-        const retry = e instanceof ApiError && e.code === 409 && e.reason === 'Conflict' && !opts.preconditions?.resourceVersion && attempt < 10;
+        const retry =
+          e instanceof ApiError &&
+          e.code === 409 &&
+          e.reason === 'Conflict' &&
+          !opts.preconditions?.resourceVersion &&
+          attempt < 10;
         if (!retry || /Precondition failed/.test(e.message)) throw e;
         await new Promise((r) => setTimeout(r, 1 + attempt * 2));
       }
     }
   }
 
-  private async deleteOnce(info: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions): Promise<{ object: any; pending: boolean }> {
+  private async deleteOnce(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    opts: DeleteOptions,
+  ): Promise<{ object: any; pending: boolean }> {
     const key = storageKey(info, namespace, name);
     const cur = this.store.get(key);
     if (!cur) throw notFound(info.plural, info.group, name);
     const old = cur.value;
     const pre = opts.preconditions ?? {};
     if (pre.uid && pre.uid !== old.metadata.uid) {
-      throw conflict(info.plural, info.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+      throw conflict(
+        info.plural,
+        info.group,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
     }
     if (pre.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
-      throw conflict(info.plural, info.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
+      throw conflict(
+        info.plural,
+        info.group,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+      );
     }
     const obj = copyJson(old);
     const meta = obj.metadata;
     const finalizers: string[] = meta.finalizers ?? [];
     const policy = opts.propagationPolicy;
-    const add = (f: string) => { if (!finalizers.includes(f)) finalizers.push(f); };
-    const drop = (f: string) => { const i = finalizers.indexOf(f); if (i >= 0) finalizers.splice(i, 1); };
-    if (policy === 'Foreground') { add('foregroundDeletion'); drop('orphan'); }
-    else if (policy === 'Orphan') { add('orphan'); drop('foregroundDeletion'); }
+    const add = (f: string) => {
+      if (!finalizers.includes(f)) finalizers.push(f);
+    };
+    const drop = (f: string) => {
+      const i = finalizers.indexOf(f);
+      if (i >= 0) finalizers.splice(i, 1);
+    };
+    if (policy === 'Foreground') {
+      add('foregroundDeletion');
+      drop('orphan');
+    } else if (policy === 'Orphan') {
+      add('orphan');
+      drop('foregroundDeletion');
+    }
     if (finalizers.length) meta.finalizers = finalizers;
 
     const grace = gracePeriodFor(info, obj, opts.gracePeriodSeconds);
@@ -358,10 +439,14 @@ export class ObjectStorage {
   mapStoreError(err: unknown, info: ResourceInfo, name: string): unknown {
     if (err instanceof StoreError) {
       switch (err.code) {
-        case 'AlreadyExists': return alreadyExists(info.plural, info.group, name);
-        case 'NotFound': return notFound(info.plural, info.group, name);
-        case 'Conflict': return conflict(info.plural, info.group, name);
-        default: return err;
+        case 'AlreadyExists':
+          return alreadyExists(info.plural, info.group, name);
+        case 'NotFound':
+          return notFound(info.plural, info.group, name);
+        case 'Conflict':
+          return conflict(info.plural, info.group, name);
+        default:
+          return err;
       }
     }
     return err;
@@ -370,7 +455,12 @@ export class ObjectStorage {
 
 /** A namespace waits for its content to go while spec.finalizers still lists "kubernetes". */
 function hasPendingSpecFinalizers(info: ResourceInfo, obj: any): boolean {
-  return info.group === '' && info.plural === 'namespaces' && Array.isArray(obj.spec?.finalizers) && obj.spec.finalizers.length > 0;
+  return (
+    info.group === '' &&
+    info.plural === 'namespaces' &&
+    Array.isArray(obj.spec?.finalizers) &&
+    obj.spec.finalizers.length > 0
+  );
 }
 
 /** Only pods placed on a node get a grace period; the kubelet ends them, then removes them. */
@@ -389,11 +479,18 @@ function initialStatus(info: ResourceInfo, obj: any): any {
   if (info.group === '' && info.plural === 'persistentvolumes') return { phase: 'Pending' };
   if (info.group === '' && info.plural === 'services') return { loadBalancer: {} };
   // Go zero values of the status structs, as the real API server serializes them
-  if (info.group === 'policy' && info.plural === 'poddisruptionbudgets') return { currentHealthy: 0, desiredHealthy: 0, disruptionsAllowed: 0, expectedPods: 0 };
-  if (info.group === 'autoscaling' && info.plural === 'horizontalpodautoscalers') return { currentReplicas: 0, desiredReplicas: 0 };
-  if ((info.group === 'apps' && info.plural === 'replicasets') || (info.group === '' && info.plural === 'replicationcontrollers')) return { replicas: 0 };
+  if (info.group === 'policy' && info.plural === 'poddisruptionbudgets')
+    return { currentHealthy: 0, desiredHealthy: 0, disruptionsAllowed: 0, expectedPods: 0 };
+  if (info.group === 'autoscaling' && info.plural === 'horizontalpodautoscalers')
+    return { currentReplicas: 0, desiredReplicas: 0 };
+  if (
+    (info.group === 'apps' && info.plural === 'replicasets') ||
+    (info.group === '' && info.plural === 'replicationcontrollers')
+  )
+    return { replicas: 0 };
   if (info.group === 'apps' && info.plural === 'statefulsets') return { replicas: 0, availableReplicas: 0 };
-  if (info.group === 'apps' && info.plural === 'daemonsets') return { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
+  if (info.group === 'apps' && info.plural === 'daemonsets')
+    return { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
   return info.custom ? undefined : {};
 }
 

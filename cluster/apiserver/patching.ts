@@ -1,7 +1,13 @@
 // PATCH: JSON patch, merge patch, strategic merge patch and server-side apply, with Kubernetes' retry on
 // conflicting concurrent writes (unless the patch pins a resourceVersion).
 import { ResourceInfo, apiVersionOf } from '../../kube/registry';
-import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, serverSideApply, formatApplyConflicts } from '../../kube/patch';
+import {
+  applyJsonPatch,
+  applyMergePatch,
+  applyStrategicMergePatch,
+  serverSideApply,
+  formatApplyConflicts,
+} from '../../kube/patch';
 import { fieldSchemaFor } from '../../kube/schemas';
 import { ApiError, badRequest, unsupportedMediaType } from './status';
 import { ObjectStorage, WriteOptions, WriteResult, nowTimestamp, storageKey } from './objectStorage';
@@ -20,14 +26,18 @@ export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
 export function patchTypeOf(contentType: string): PatchType {
   switch (contentType) {
-    case 'application/json-patch+json': return 'json';
-    case 'application/merge-patch+json': return 'merge';
-    case 'application/strategic-merge-patch+json': return 'strategic';
+    case 'application/json-patch+json':
+      return 'json';
+    case 'application/merge-patch+json':
+      return 'merge';
+    case 'application/strategic-merge-patch+json':
+      return 'strategic';
     case 'application/apply-patch+yaml':
     case 'application/apply-patch+json':
     case 'application/apply-patch+cbor':
       return 'apply';
-    default: throw unsupportedMediaType(contentType);
+    default:
+      throw unsupportedMediaType(contentType);
   }
 }
 
@@ -43,7 +53,8 @@ export interface PatchOptions extends WriteOptions {
  */
 function mergePatchSharing(target: any, patch: any): any {
   const out = mergeShared(target, patch);
-  if (out !== null && typeof out === 'object' && !Array.isArray(out)) out.metadata = { ...(isObject(out.metadata) ? out.metadata : {}) };
+  if (out !== null && typeof out === 'object' && !Array.isArray(out))
+    out.metadata = { ...(isObject(out.metadata) ? out.metadata : {}) };
   return out;
 }
 
@@ -60,7 +71,8 @@ function mergeShared(target: unknown, patch: unknown): any {
     else {
       const merged = mergeShared(Object.prototype.hasOwnProperty.call(out, k) ? out[k] : undefined, v);
       // an own "__proto__" key is data, not the prototype
-      if (k === '__proto__') Object.defineProperty(out, k, { value: merged, enumerable: true, writable: true, configurable: true });
+      if (k === '__proto__')
+        Object.defineProperty(out, k, { value: merged, enumerable: true, writable: true, configurable: true });
       else out[k] = merged;
     }
   }
@@ -86,13 +98,17 @@ export async function patchObject(
 ): Promise<WriteResult & { created: boolean }> {
   const schema = info.custom ? undefined : fieldSchemaFor(apiVersionOf(info), info.kind);
   if (type === 'apply') {
-    if (!opts.fieldManager) throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    if (!opts.fieldManager)
+      throw badRequest(
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+      );
     if (!isObject(patch)) throw badRequest('apply patch must be an object');
     if (patch.metadata !== undefined && !isObject(patch.metadata)) {
       throw badRequest('apply patch: metadata must be an object');
     }
   }
-  const pinned = type !== 'json' && patch && typeof patch === 'object' && !Array.isArray(patch) && patch.metadata?.resourceVersion;
+  const pinned =
+    type !== 'json' && patch && typeof patch === 'object' && !Array.isArray(patch) && patch.metadata?.resourceVersion;
   for (let attempt = 0; ; attempt++) {
     const key = storageKey(info, namespace, name);
     const cur = store.get(key);
@@ -105,7 +121,8 @@ export async function patchObject(
         } catch (e) {
           // apply is create-or-update: another request created the object first, so apply onto it instead
           // (its write may still be on its way to disk, invisible to reads: wait a moment for it)
-          if (!(e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists' && attempt < MAX_ATTEMPTS)) throw e;
+          if (!(e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists' && attempt < MAX_ATTEMPTS))
+            throw e;
           await backOff(attempt);
           continue;
         }
@@ -118,11 +135,17 @@ export async function patchObject(
     let manager = opts.fieldManager;
     try {
       switch (type) {
-        case 'json': next = applyJsonPatch(live, patch); break;
+        case 'json':
+          next = applyJsonPatch(live, patch);
+          break;
         // a status write takes only status, labels and annotations from the result (and changes nothing in
         // it), so it may share what the patch leaves alone with the stored object
-        case 'merge': next = opts.subresource === 'status' ? mergePatchSharing(live, patch) : applyMergePatch(live, patch); break;
-        case 'strategic': next = applyStrategicMergePatch(live, patch, schema); break;
+        case 'merge':
+          next = opts.subresource === 'status' ? mergePatchSharing(live, patch) : applyMergePatch(live, patch);
+          break;
+        case 'strategic':
+          next = applyStrategicMergePatch(live, patch, schema);
+          break;
         case 'apply': {
           const r = runApply(live, patch, opts, schema, info);
           next = r.object;
@@ -142,7 +165,12 @@ export async function patchObject(
       next.metadata.resourceVersion = pinned ? patch.metadata.resourceVersion : cur.value.metadata.resourceVersion;
     }
     try {
-      const r = await storage.update(info, namespace, name, next, { ...opts, fieldManager: manager, managedFieldsComputed: type === 'apply', current: cur });
+      const r = await storage.update(info, namespace, name, next, {
+        ...opts,
+        fieldManager: manager,
+        managedFieldsComputed: type === 'apply',
+        current: cur,
+      });
       return { ...r, created: false };
     } catch (e: any) {
       // someone else wrote in between: re-read and re-apply the patch, as the real API server does
@@ -157,14 +185,35 @@ export async function patchObject(
 }
 
 function notFoundFor(info: ResourceInfo, name: string): ApiError {
-  return new ApiError(404, 'NotFound', `${info.group ? `${info.plural}.${info.group}` : info.plural} "${name}" not found`, { name, group: info.group || undefined, kind: info.plural });
+  return new ApiError(
+    404,
+    'NotFound',
+    `${info.group ? `${info.plural}.${info.group}` : info.plural} "${name}" not found`,
+    { name, group: info.group || undefined, kind: info.plural },
+  );
 }
 
-function runApply(live: any | undefined, applied: any, opts: PatchOptions, schema: any, info: ResourceInfo): { object: any } {
+function runApply(
+  live: any | undefined,
+  applied: any,
+  opts: PatchOptions,
+  schema: any,
+  info: ResourceInfo,
+): { object: any } {
   const av = apiVersionOf(info);
-  if (applied.apiVersion && applied.apiVersion !== av) throw badRequest(`apply patch apiVersion ${applied.apiVersion} does not match ${av}`);
-  if (applied.kind && applied.kind !== info.kind) throw badRequest(`apply patch kind ${applied.kind} does not match ${info.kind}`);
-  const r = serverSideApply({ live, applied, manager: opts.fieldManager!, force: !!opts.force, schema, apiVersion: av, now: nowTimestamp() });
+  if (applied.apiVersion && applied.apiVersion !== av)
+    throw badRequest(`apply patch apiVersion ${applied.apiVersion} does not match ${av}`);
+  if (applied.kind && applied.kind !== info.kind)
+    throw badRequest(`apply patch kind ${applied.kind} does not match ${info.kind}`);
+  const r = serverSideApply({
+    live,
+    applied,
+    manager: opts.fieldManager!,
+    force: !!opts.force,
+    schema,
+    apiVersion: av,
+    now: nowTimestamp(),
+  });
   if (r.conflicts.length) {
     const f = formatApplyConflicts(r.conflicts, av);
     throw new ApiError(409, 'Conflict', f.message, { causes: f.causes });

@@ -22,7 +22,8 @@ export function parseLogQuery(q: URLSearchParams): LogQuery {
   const bool = (n: string) => q.get(n) === 'true' || q.get(n) === '1';
   const sinceSeconds = intQueryParam(q, 'sinceSeconds', 1);
   const sinceTime = q.get('sinceTime') ?? undefined;
-  if (sinceSeconds !== undefined && sinceTime !== undefined) throw badRequest('at most one of `sinceTime` or `sinceSeconds` may be specified');
+  if (sinceSeconds !== undefined && sinceTime !== undefined)
+    throw badRequest('at most one of `sinceTime` or `sinceSeconds` may be specified');
   return {
     container: q.get('container') ?? undefined,
     follow: bool('follow'),
@@ -38,10 +39,16 @@ export function parseLogQuery(q: URLSearchParams): LogQuery {
 /** Picks the container as kubectl's server does, or explains what to pass. */
 export function chooseContainer(pod: any, requested: string | undefined): string {
   const names: string[] = (pod.spec?.containers ?? []).map((c: any) => c.name);
-  const all = [...names, ...(pod.spec?.initContainers ?? []).map((c: any) => c.name), ...(pod.spec?.ephemeralContainers ?? []).map((c: any) => c.name)];
+  const all = [
+    ...names,
+    ...(pod.spec?.initContainers ?? []).map((c: any) => c.name),
+    ...(pod.spec?.ephemeralContainers ?? []).map((c: any) => c.name),
+  ];
   if (!requested) {
     if (names.length === 1) return names[0];
-    throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`);
+    throw badRequest(
+      `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`,
+    );
   }
   if (!all.includes(requested)) throw badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`);
   return requested;
@@ -73,16 +80,24 @@ export function servePodLogs(src: LogSource, pod: any, q: LogQuery, res: ServerR
   let run: number | undefined;
   if (q.previous) {
     run = current !== undefined ? runs.filter((r) => r < current).pop() : undefined;
-    if (run === undefined) throw badRequest(`previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
+    if (run === undefined)
+      throw badRequest(`previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
   } else {
     run = current;
     if (run === undefined || !runs.includes(run)) {
-      const waiting = [...(pod.status?.containerStatuses ?? [])].find((s: any) => s.name === container)?.state?.waiting?.reason ?? 'ContainerCreating';
+      const waiting =
+        [...(pod.status?.containerStatuses ?? [])].find((s: any) => s.name === container)?.state?.waiting?.reason ??
+        'ContainerCreating';
       throw badRequest(`container "${container}" in pod "${pod.metadata.name}" is waiting to start: ${waiting}`);
     }
   }
   const file = containerLogFile(src.logsDir, ref, container, run);
-  const since = q.sinceSeconds !== undefined ? clock().now() - q.sinceSeconds * 1000 : q.sinceTime ? Date.parse(q.sinceTime) : undefined;
+  const since =
+    q.sinceSeconds !== undefined
+      ? clock().now() - q.sinceSeconds * 1000
+      : q.sinceTime
+        ? Date.parse(q.sinceTime)
+        : undefined;
   let budget = q.limitBytes ?? Infinity;
 
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
@@ -108,12 +123,20 @@ export function servePodLogs(src: LogSource, pod: any, q: LogQuery, res: ServerR
   };
 
   let content = '';
-  try { content = fs.readFileSync(file, 'utf8'); } catch { /* not written yet */ }
+  try {
+    content = fs.readFileSync(file, 'utf8');
+  } catch {
+    /* not written yet */
+  }
   let offset = Buffer.byteLength(content);
   let lines = content.split('\n').filter((l) => l !== '');
   let out = lines.map(format).filter((x): x is string => x !== undefined);
   if (q.tailLines !== undefined) out = out.slice(Math.max(0, out.length - q.tailLines));
-  for (const l of out) if (!emit(l, true)) { stream.end(); return; }
+  for (const l of out)
+    if (!emit(l, true)) {
+      stream.end();
+      return;
+    }
   const keepFollowing = q.follow && !q.previous && budget > 0 && isRunning(pod, container);
   if (!keepFollowing) {
     stream.end();
@@ -136,15 +159,23 @@ export function servePodLogs(src: LogSource, pod: any, q: LogQuery, res: ServerR
         partial = parts.pop() ?? '';
         for (const p of parts) {
           const f = p ? format(p) : undefined;
-          if (f !== undefined && !emit(f)) { stream.end(); return; }
+          if (f !== undefined && !emit(f)) {
+            stream.end();
+            return;
+          }
         }
       }
-    } catch { /* file not there yet */ } finally {
+    } catch {
+      /* file not there yet */
+    } finally {
       if (fd !== undefined) fs.closeSync(fd);
     }
     const now = src.currentPod();
-    const sameRun = now && now.metadata.uid === pod.metadata.uid && isRunning(now, container)
-      && restartCountOf(now, container) === run;
+    const sameRun =
+      now &&
+      now.metadata.uid === pod.metadata.uid &&
+      isRunning(now, container) &&
+      restartCountOf(now, container) === run;
     if (!sameRun) stream.end();
   });
 }

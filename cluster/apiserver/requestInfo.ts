@@ -17,7 +17,10 @@ const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 export function parseResourcePath(pathname: string): RequestInfo | undefined {
   let parts: string[];
   try {
-    parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+    parts = pathname
+      .split('/')
+      .filter((p) => p !== '')
+      .map(decodeURIComponent);
   } catch {
     throw badRequest(`the request path ${JSON.stringify(pathname)} has a malformed %-escape`);
   }

@@ -6,7 +6,13 @@ import type { AddressInfo } from 'net';
 import { ResourceInfo, ResourceRegistry, apiVersionOf } from '../../kube/registry';
 import { KUBERNETES_VERSION } from '../../kube/schemas';
 import { openapiDocument, openapiIndex } from '../../kube/openapi';
-import { parseLabelSelector, matchesLabels, fromLabelSelector, selectorToString, selectorFromMap } from '../../kube/labelSelector';
+import {
+  parseLabelSelector,
+  matchesLabels,
+  fromLabelSelector,
+  selectorToString,
+  selectorFromMap,
+} from '../../kube/labelSelector';
 import { parseFieldSelector, matchesFields } from '../../kube/fieldSelector';
 import { Store, StoreError } from '../store/types';
 import { bearerMatches } from '../security/token';
@@ -18,7 +24,14 @@ import { deepFreeze, storedJson } from '../store/values';
 import type { LocalRequest, LocalResponseSink } from '../../kubeclient/localTransport';
 import { intQueryParam, parseResourcePath, RequestInfo } from './requestInfo';
 import { awaitRevision, readResourceVersion } from './resourceVersion';
-import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, legacyApiVersions, wantsAggregated } from './discovery';
+import {
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  legacyApiVersions,
+  wantsAggregated,
+} from './discovery';
 import { ObjectStorage, storageKey, withTypeMeta, nowTimestamp, DeleteOptions, StorageHooks } from './objectStorage';
 import { parseFieldValidation } from './admission';
 import { patchObject, patchTypeOf } from './patching';
@@ -69,7 +82,11 @@ export class ApiServer {
   private readonly localOpen = new Set<LocalResponse>();
 
   constructor(private readonly opts: ApiServerOptions) {
-    this.storage = new ObjectStorage(opts.store, (info) => this.customResources.lookup(info)?.schema ?? (info.custom ? null : undefined), opts.hooks);
+    this.storage = new ObjectStorage(
+      opts.store,
+      (info) => this.customResources.lookup(info)?.schema ?? (info.custom ? null : undefined),
+      opts.hooks,
+    );
   }
 
   get store(): Store {
@@ -78,14 +95,18 @@ export class ApiServer {
 
   /** Registers CRDs already stored, creates the default namespaces and starts listening. */
   async start(): Promise<string> {
-    for (const e of this.opts.store.list('/registry/apiextensions.k8s.io/customresourcedefinitions/').items) this.customResources.register(e.value);
+    for (const e of this.opts.store.list('/registry/apiextensions.k8s.io/customresourcedefinitions/').items)
+      this.customResources.register(e.value);
     await this.ensureNamespaces(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
-    this.server = https.createServer({ cert: this.opts.tls.cert, key: this.opts.tls.key, keepAlive: true } as any, (req, res) => {
-      // an 'error' event without a listener would end the whole process; a stream error concerns one request
-      req.on('error', this.onStreamError);
-      res.on('error', this.onStreamError);
-      this.handle(req, res).catch((err) => this.fail(res, err));
-    });
+    this.server = https.createServer(
+      { cert: this.opts.tls.cert, key: this.opts.tls.key, keepAlive: true } as any,
+      (req, res) => {
+        // an 'error' event without a listener would end the whole process; a stream error concerns one request
+        req.on('error', this.onStreamError);
+        res.on('error', this.onStreamError);
+        this.handle(req, res).catch((err) => this.fail(res, err));
+      },
+    );
     this.server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -173,9 +194,20 @@ export class ApiServer {
     return true;
   }
 
-  private sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', extraHeaders: Record<string, string> = {}): void {
+  private sendJson(
+    res: ServerResponse,
+    code: number,
+    body: unknown,
+    contentType = 'application/json',
+    extraHeaders: Record<string, string> = {},
+  ): void {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private', ...extraHeaders });
+    res.writeHead(code, {
+      'Content-Type': contentType,
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-cache, private',
+      ...extraHeaders,
+    });
     res.end(text);
   }
 
@@ -183,7 +215,10 @@ export class ApiServer {
     const headers: Record<string, string> = {};
     if (ctx.warnings.length) {
       // one header value per warning, as the real server does (kubectl prints each one)
-      ctx.res.setHeader('Warning', ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+      ctx.res.setHeader(
+        'Warning',
+        ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+      );
     }
     if (this.sendObject(ctx.res, code, body)) return;
     // a stored object as it was written: no need to serialize it again
@@ -214,7 +249,11 @@ export class ApiServer {
       if (method !== 'GET') throw methodNotAllowed();
       const agg = wantsAggregated(req.headers.accept);
       if (agg) return this.sendJson(res, 200, aggregatedDiscovery(this.registry, path === '/api', agg), agg);
-      return this.sendJson(res, 200, path === '/api' ? legacyApiVersions(req.headers.host ?? '127.0.0.1') : apiGroupList(this.registry));
+      return this.sendJson(
+        res,
+        200,
+        path === '/api' ? legacyApiVersions(req.headers.host ?? '127.0.0.1') : apiGroupList(this.registry),
+      );
     }
     if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return this.serveOpenApi(ctx, path);
     if (path === '/openapi/v2') throw pathNotFound();
@@ -257,7 +296,9 @@ export class ApiServer {
   }
 
   private serveOpenApi(ctx: Ctx, path: string): void {
-    const gvs = this.registry.groups().flatMap((g) => g.versions.map((v) => (g.group ? `apis/${g.group}/${v}` : `api/${v}`)));
+    const gvs = this.registry
+      .groups()
+      .flatMap((g) => g.versions.map((v) => (g.group ? `apis/${g.group}/${v}` : `api/${v}`)));
     if (path === '/openapi/v3') {
       const hashes = new Map<string, string>();
       for (const gv of gvs) hashes.set(gv, this.openapiFor(gv).hash);
@@ -282,7 +323,11 @@ export class ApiServer {
     if (cached) return cached;
     const [group, version] = gv.startsWith('api/') ? ['', gv.slice(4)] : gv.slice(5).split('/');
     const resources = this.registry.all().filter((r) => r.group === group && r.version === version);
-    const doc = openapiDocument(group ? `${group}/${version}` : version, resources, this.customResources.schemasFor(group, version));
+    const doc = openapiDocument(
+      group ? `${group}/${version}` : version,
+      resources,
+      this.customResources.schemasFor(group, version),
+    );
     const body = JSON.stringify(doc);
     const hash = require('crypto').createHash('sha512').update(body).digest('hex').slice(0, 64).toUpperCase();
     const entry = { body, hash };
@@ -302,12 +347,23 @@ export class ApiServer {
     return TABLE_RE.test(String(ctx.req.headers.accept ?? ''));
   }
 
-  private renderTable(info: ResourceInfo, objects: any[], listMeta: any, noHeaders = false, includeObject?: string): any {
+  private renderTable(
+    info: ResourceInfo,
+    objects: any[],
+    listMeta: any,
+    noHeaders = false,
+    includeObject?: string,
+  ): any {
     const custom = info.custom ? this.customResources.lookup(info) : undefined;
     // kubectl asks for whole objects in rows (includeObject=Object) when it sorts or filters client-side
-    const opts = includeObject === 'Object' || includeObject === 'None' ? { includeObject: includeObject as 'Object' | 'None' } : undefined;
+    const opts =
+      includeObject === 'Object' || includeObject === 'None'
+        ? { includeObject: includeObject as 'Object' | 'None' }
+        : undefined;
     const now = new Date(clock().now());
-    const table = custom ? tableForCustomResource(info, objects, custom.printerColumns, listMeta, now, opts) : toTable(info, objects, listMeta, now, opts);
+    const table = custom
+      ? tableForCustomResource(info, objects, custom.printerColumns, listMeta, now, opts)
+      : toTable(info, objects, listMeta, now, opts);
     if (noHeaders) table.columnDefinitions = [];
     return table;
   }
@@ -343,7 +399,18 @@ export class ApiServer {
         await this.awaitReadVersion(ctx);
         const obj = this.storage.get(info, ns, name);
         if (this.wantsMetadataOnly(ctx)) return this.reply(ctx, 200, partialObjectMetadata(obj));
-        if (this.wantsTable(ctx)) return this.reply(ctx, 200, this.renderTable(info, [obj], { resourceVersion: obj.metadata.resourceVersion }, false, q.get('includeObject') ?? undefined));
+        if (this.wantsTable(ctx))
+          return this.reply(
+            ctx,
+            200,
+            this.renderTable(
+              info,
+              [obj],
+              { resourceVersion: obj.metadata.resourceVersion },
+              false,
+              q.get('includeObject') ?? undefined,
+            ),
+          );
         return this.reply(ctx, 200, obj);
       }
       case 'PUT': {
@@ -358,7 +425,10 @@ export class ApiServer {
         const type = patchTypeOf(mediaType(ctx.req.headers['content-type']));
         const patch = decodeBody(await readBody(ctx.req), type === 'apply' ? 'application/yaml' : 'application/json');
         const old = this.storage.tryGet(info, ns, name);
-        const r = await patchObject(this.storage, this.opts.store, info, ns, name, type, patch, { ...this.writeOptions(ctx), force: q.get('force') === 'true' });
+        const r = await patchObject(this.storage, this.opts.store, info, ns, name, type, patch, {
+          ...this.writeOptions(ctx),
+          force: q.get('force') === 'true',
+        });
         ctx.warnings.push(...r.warnings);
         await this.afterWrite(info, r.object, old);
         return this.reply(ctx, r.created ? 201 : 200, r.object);
@@ -378,24 +448,42 @@ export class ApiServer {
   private writeOptions(ctx: Ctx) {
     const q = ctx.url.searchParams;
     const dryRun = q.getAll('dryRun');
-    if (dryRun.some((d) => d !== 'All')) throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(dryRun.find((d) => d !== 'All'))}: supported values: "All"`);
+    if (dryRun.some((d) => d !== 'All'))
+      throw badRequest(
+        `dryRun: Unsupported value: ${JSON.stringify(dryRun.find((d) => d !== 'All'))}: supported values: "All"`,
+      );
     const manager = q.get('fieldManager') ?? defaultManager(ctx.req.headers['user-agent']);
     if (manager.length > 128) throw badRequest('fieldManager: Too long: may not be more than 128 bytes');
-    return { dryRun: dryRun.length > 0, fieldManager: manager, fieldValidation: parseFieldValidation(q.get('fieldValidation')) };
+    return {
+      dryRun: dryRun.length > 0,
+      fieldManager: manager,
+      fieldValidation: parseFieldValidation(q.get('fieldValidation')),
+    };
   }
 
   private deleteOptions(ctx: Ctx, buf: RawBody): DeleteOptions {
     const q = ctx.url.searchParams;
     let body: any = {};
     if (buf instanceof BodyValue) body = buf.value;
-    else if (buf.length && buf.toString().trim()) body = decodeBody(buf, ctx.req.headers['content-type'] ?? 'application/json');
-    const policy = body.propagationPolicy ?? q.get('propagationPolicy') ?? (body.orphanDependents === true || q.get('orphanDependents') === 'true' ? 'Orphan' : undefined);
+    else if (buf.length && buf.toString().trim())
+      body = decodeBody(buf, ctx.req.headers['content-type'] ?? 'application/json');
+    const policy =
+      body.propagationPolicy ??
+      q.get('propagationPolicy') ??
+      (body.orphanDependents === true || q.get('orphanDependents') === 'true' ? 'Orphan' : undefined);
     if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) {
-      throw badRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
+      throw badRequest(
+        `propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`,
+      );
     }
     const g = body.gracePeriodSeconds ?? intQueryParam(q, 'gracePeriodSeconds');
     const dry = [...(body.dryRun ?? []), ...q.getAll('dryRun')];
-    return { propagationPolicy: policy, gracePeriodSeconds: g, preconditions: body.preconditions, dryRun: dry.includes('All') };
+    return {
+      propagationPolicy: policy,
+      gracePeriodSeconds: g,
+      preconditions: body.preconditions,
+      dryRun: dry.includes('All'),
+    };
   }
 
   private selectors(ctx: Ctx, info: ResourceInfo): (obj: any) => boolean {
@@ -414,7 +502,9 @@ export class ApiServer {
     } catch (e: any) {
       throw badRequest(e.message);
     }
-    return (obj: any) => (!labelSel || matchesLabels(labelSel, obj?.metadata?.labels ?? {})) && (!fieldSel || matchesFields(fieldSel, obj, info));
+    return (obj: any) =>
+      (!labelSel || matchesLabels(labelSel, obj?.metadata?.labels ?? {})) &&
+      (!fieldSel || matchesFields(fieldSel, obj, info));
   }
 
   /** A read at a resourceVersion the store has not reached waits briefly for it (then 504), as kube-apiserver. */
@@ -441,7 +531,11 @@ export class ApiServer {
         throw badRequest('continue key is not valid: invalid continue token');
       }
       if (token.rv < this.opts.store.compactedRevision) {
-        throw new ApiError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results.');
+        throw new ApiError(
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results.',
+        );
       }
       start = items.findIndex((e) => e.key > token.k);
       if (start < 0) start = items.length;
@@ -465,9 +559,25 @@ export class ApiServer {
       listMeta.continue = Buffer.from(JSON.stringify({ k: lastKey, rv: revision })).toString('base64url');
       listMeta.remainingItemCount = remaining;
     }
-    if (this.wantsTable(ctx)) return this.reply(ctx, 200, this.renderTable(info, selected, listMeta, false, q.get('includeObject') ?? undefined));
-    if (this.wantsMetadataOnly(ctx)) return this.reply(ctx, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: listMeta, items: selected.map(partialObjectMetadata) });
-    this.reply(ctx, 200, { kind: info.listKind, apiVersion: apiVersionOf(info), metadata: listMeta, items: selected.map((o) => withTypeMeta(info, o)) });
+    if (this.wantsTable(ctx))
+      return this.reply(
+        ctx,
+        200,
+        this.renderTable(info, selected, listMeta, false, q.get('includeObject') ?? undefined),
+      );
+    if (this.wantsMetadataOnly(ctx))
+      return this.reply(ctx, 200, {
+        kind: 'PartialObjectMetadataList',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: listMeta,
+        items: selected.map(partialObjectMetadata),
+      });
+    this.reply(ctx, 200, {
+      kind: info.listKind,
+      apiVersion: apiVersionOf(info),
+      metadata: listMeta,
+      items: selected.map((o) => withTypeMeta(info, o)),
+    });
   }
 
   private serveWatchRequest(ctx: Ctx, info: ResourceInfo, ns: string | undefined): void {
@@ -476,18 +586,36 @@ export class ApiServer {
     const table = this.wantsTable(ctx);
     const metadataOnly = this.wantsMetadataOnly(ctx);
     const timeoutSeconds = intQueryParam(q, 'timeoutSeconds', 0);
-    serveWatch(this.opts.store, ctx.res, {
-      info,
-      prefix: storageKey(info, ns),
-      resourceVersion: q.get('resourceVersion') ?? undefined,
-      matches: match,
-      render: table
-        ? (obj, first) => this.renderTable(info, [obj], { resourceVersion: obj.metadata?.resourceVersion }, !first, q.get('includeObject') ?? undefined)
-        : metadataOnly ? partialObjectMetadata : undefined,
-      bookmarks: q.get('allowWatchBookmarks') === 'true',
-      timeoutSeconds,
-      bookmarkObject: (rv) => ({ kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: rv } }),
-    }, this.streams);
+    serveWatch(
+      this.opts.store,
+      ctx.res,
+      {
+        info,
+        prefix: storageKey(info, ns),
+        resourceVersion: q.get('resourceVersion') ?? undefined,
+        matches: match,
+        render: table
+          ? (obj, first) =>
+              this.renderTable(
+                info,
+                [obj],
+                { resourceVersion: obj.metadata?.resourceVersion },
+                !first,
+                q.get('includeObject') ?? undefined,
+              )
+          : metadataOnly
+            ? partialObjectMetadata
+            : undefined,
+        bookmarks: q.get('allowWatchBookmarks') === 'true',
+        timeoutSeconds,
+        bookmarkObject: (rv) => ({
+          kind: info.kind,
+          apiVersion: apiVersionOf(info),
+          metadata: { resourceVersion: rv },
+        }),
+      },
+      this.streams,
+    );
   }
 
   private async deleteCollection(ctx: Ctx, info: ResourceInfo, ns: string | undefined): Promise<void> {
@@ -504,7 +632,12 @@ export class ApiServer {
         if (!(err instanceof ApiError && err.code === 404)) throw err;
       }
     }
-    this.reply(ctx, 200, { kind: info.listKind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(this.opts.store.revision) }, items: deleted });
+    this.reply(ctx, 200, {
+      kind: info.listKind,
+      apiVersion: apiVersionOf(info),
+      metadata: { resourceVersion: String(this.opts.store.revision) },
+      items: deleted,
+    });
   }
 
   // --- subresources: status, scale, log, binding -------------------------------------------------
@@ -538,7 +671,14 @@ export class ApiServer {
     }
   }
 
-  private async serveStatus(ctx: Ctx, method: string, info: ResourceInfo, ns: string | undefined, name: string, which: 'status' | 'finalize'): Promise<void> {
+  private async serveStatus(
+    ctx: Ctx,
+    method: string,
+    info: ResourceInfo,
+    ns: string | undefined,
+    name: string,
+    which: 'status' | 'finalize',
+  ): Promise<void> {
     if (method === 'GET') return this.reply(ctx, 200, this.storage.get(info, ns, name));
     const opts = this.writeOptions(ctx);
     if (which === 'finalize') {
@@ -547,7 +687,11 @@ export class ApiServer {
       const cur = this.storage.get(info, ns, name);
       const next = copyJson(cur);
       next.spec = { ...(next.spec ?? {}), finalizers: body.spec?.finalizers ?? [] };
-      const r = await this.storage.update(info, ns, name, next, { ...opts, subresource: undefined, fieldValidation: 'Ignore' });
+      const r = await this.storage.update(info, ns, name, next, {
+        ...opts,
+        subresource: undefined,
+        fieldValidation: 'Ignore',
+      });
       return this.reply(ctx, 200, r.object);
     }
     if (method === 'PUT') {
@@ -558,7 +702,11 @@ export class ApiServer {
     if (method === 'PATCH') {
       const type = patchTypeOf(mediaType(ctx.req.headers['content-type']));
       const patch = decodeBody(await readBody(ctx.req), type === 'apply' ? 'application/yaml' : 'application/json');
-      const r = await patchObject(this.storage, this.opts.store, info, ns, name, type, patch, { ...opts, subresource: 'status', force: ctx.url.searchParams.get('force') === 'true' });
+      const r = await patchObject(this.storage, this.opts.store, info, ns, name, type, patch, {
+        ...opts,
+        subresource: 'status',
+        force: ctx.url.searchParams.get('force') === 'true',
+      });
       return this.reply(ctx, 200, r.object);
     }
     throw methodNotAllowed();
@@ -566,7 +714,11 @@ export class ApiServer {
 
   private scaleOf(info: ResourceInfo, obj: any): any {
     const custom = info.custom ? this.customResources.lookup(info)?.scale : undefined;
-    const get = (o: any, p: string) => p.replace(/^\./, '').split('.').reduce((a, k) => (a == null ? undefined : a[k]), o);
+    const get = (o: any, p: string) =>
+      p
+        .replace(/^\./, '')
+        .split('.')
+        .reduce((a, k) => (a == null ? undefined : a[k]), o);
     const replicas = custom ? get(obj, custom.specReplicasPath) : obj.spec?.replicas;
     const statusReplicas = custom ? get(obj, custom.statusReplicasPath) : obj.status?.replicas;
     let selector: string | undefined;
@@ -579,13 +731,25 @@ export class ApiServer {
     return {
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
-      metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion, creationTimestamp: obj.metadata.creationTimestamp },
+      metadata: {
+        name: obj.metadata.name,
+        namespace: obj.metadata.namespace,
+        uid: obj.metadata.uid,
+        resourceVersion: obj.metadata.resourceVersion,
+        creationTimestamp: obj.metadata.creationTimestamp,
+      },
       spec: { replicas: replicas ?? 0 },
       status: { replicas: statusReplicas ?? 0, ...(selector ? { selector } : {}) },
     };
   }
 
-  private async serveScale(ctx: Ctx, method: string, info: ResourceInfo, ns: string | undefined, name: string): Promise<void> {
+  private async serveScale(
+    ctx: Ctx,
+    method: string,
+    info: ResourceInfo,
+    ns: string | undefined,
+    name: string,
+  ): Promise<void> {
     const cur = this.storage.get(info, ns, name);
     if (method === 'GET') return this.reply(ctx, 200, this.scaleOf(info, cur));
     let scale: any;
@@ -593,20 +757,45 @@ export class ApiServer {
     if (method === 'PUT') {
       scale = decodeBody(await readBody(ctx.req), ctx.req.headers['content-type'] ?? 'application/json');
       const rv = scale?.metadata?.resourceVersion;
-      if (rv && rv !== cur.metadata.resourceVersion) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${info.plural}.${info.group} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: info.group, kind: info.plural });
+      if (rv && rv !== cur.metadata.resourceVersion)
+        throw new ApiError(
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${info.plural}.${info.group} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+          { name, group: info.group, kind: info.plural },
+        );
     } else if (method === 'PATCH') {
       const type = patchTypeOf(mediaType(ctx.req.headers['content-type']));
       const patch = decodeBody(await readBody(ctx.req), type === 'apply' ? 'application/yaml' : 'application/json');
       const { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } = await import('../../kube/patch');
-      scale = type === 'json' ? applyJsonPatch(copyJson(current), patch) : type === 'strategic' ? applyStrategicMergePatch(copyJson(current), patch, undefined) : applyMergePatch(copyJson(current), patch);
+      scale =
+        type === 'json'
+          ? applyJsonPatch(copyJson(current), patch)
+          : type === 'strategic'
+            ? applyStrategicMergePatch(copyJson(current), patch, undefined)
+            : applyMergePatch(copyJson(current), patch);
     } else {
       throw methodNotAllowed();
     }
     const replicas = scale?.spec?.replicas;
     if (!Number.isInteger(replicas) || replicas < 0) {
-      throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, {
-        name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }],
-      });
+      throw new ApiError(
+        422,
+        'Invalid',
+        `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+        {
+          name,
+          group: 'autoscaling',
+          kind: 'Scale',
+          causes: [
+            {
+              reason: 'FieldValueInvalid',
+              message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+              field: 'spec.replicas',
+            },
+          ],
+        },
+      );
     }
     const next = copyJson(cur);
     const custom = info.custom ? this.customResources.lookup(info)?.scale : undefined;
@@ -618,7 +807,10 @@ export class ApiServer {
     } else {
       next.spec.replicas = replicas;
     }
-    const r = await this.storage.update(info, ns, name, next, { ...this.writeOptions(ctx), current: this.opts.store.get(storageKey(info, ns, name)) });
+    const r = await this.storage.update(info, ns, name, next, {
+      ...this.writeOptions(ctx),
+      current: this.opts.store.get(storageKey(info, ns, name)),
+    });
     return this.reply(ctx, 200, this.scaleOf(info, r.object));
   }
 
@@ -626,13 +818,29 @@ export class ApiServer {
     const target = binding?.target;
     if (!target?.name) throw badRequest('Binding.target.name: Required value');
     const cur = this.storage.get(info, ns, name);
-    if (cur.spec?.nodeName) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${cur.spec.nodeName}"`, { name, kind: 'pods/binding' });
+    if (cur.spec?.nodeName)
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${cur.spec.nodeName}"`,
+        { name, kind: 'pods/binding' },
+      );
     const conds = (cur.status?.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
     conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() });
     // copies of what the binding changes; the rest stays shared with the stored (frozen) pod
-    const next = { ...cur, metadata: { ...cur.metadata }, spec: { ...cur.spec, nodeName: target.name }, status: { ...cur.status, conditions: conds } };
+    const next = {
+      ...cur,
+      metadata: { ...cur.metadata },
+      spec: { ...cur.spec, nodeName: target.name },
+      status: { ...cur.status, conditions: conds },
+    };
     // binding is the one write that may set spec.nodeName of an existing pod, so it skips pod-update validation
-    await this.storage.update(info, ns, name, next, { ...this.writeOptions(ctx), fieldValidation: 'Ignore', internal: true, current: this.opts.store.get(storageKey(info, ns, name)) });
+    await this.storage.update(info, ns, name, next, {
+      ...this.writeOptions(ctx),
+      fieldValidation: 'Ignore',
+      internal: true,
+      current: this.opts.store.get(storageKey(info, ns, name)),
+    });
     this.reply(ctx, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
   }
 

@@ -124,7 +124,8 @@ const needsClusterIP = (spec: any) => (spec?.type ?? 'ClusterIP') !== 'ExternalN
 const isHeadless = (spec: any) => spec?.clusterIP === 'None' || spec?.clusterIPs?.[0] === 'None';
 const needsNodePorts = (spec: any) =>
   spec?.type === 'NodePort' || (spec?.type === 'LoadBalancer' && spec?.allocateLoadBalancerNodePorts !== false);
-const needsHealthCheckNodePort = (spec: any) => spec?.type === 'LoadBalancer' && spec?.externalTrafficPolicy === 'Local';
+const needsHealthCheckNodePort = (spec: any) =>
+  spec?.type === 'LoadBalancer' && spec?.externalTrafficPolicy === 'Local';
 
 /** What a stored Service holds: its cluster IP (as a number) and node ports. */
 function heldBy(svc: any): { ip?: number; ports: Set<number> } {
@@ -152,18 +153,32 @@ function dropTypeDependentFields(spec: any, before: any): void {
   if (needsNodePorts(before) && !needsNodePorts(spec) && same(nodePortsOf(spec), nodePortsOf(before))) {
     for (const p of spec.ports ?? []) if (p) delete p.nodePort;
   }
-  if (needsHealthCheckNodePort(before) && !needsHealthCheckNodePort(spec) && same(spec.healthCheckNodePort, before.healthCheckNodePort)) {
+  if (
+    needsHealthCheckNodePort(before) &&
+    !needsHealthCheckNodePort(spec) &&
+    same(spec.healthCheckNodePort, before.healthCheckNodePort)
+  ) {
     delete spec.healthCheckNodePort;
   }
   if (before.type === 'LoadBalancer' && spec.type !== 'LoadBalancer') {
-    if (same(spec.allocateLoadBalancerNodePorts, before.allocateLoadBalancerNodePorts)) delete spec.allocateLoadBalancerNodePorts;
+    if (same(spec.allocateLoadBalancerNodePorts, before.allocateLoadBalancerNodePorts))
+      delete spec.allocateLoadBalancerNodePorts;
     if (same(spec.loadBalancerClass, before.loadBalancerClass)) delete spec.loadBalancerClass;
   }
-  if (needsClusterIP(before) && !needsClusterIP(spec) && same(spec.internalTrafficPolicy, before.internalTrafficPolicy)) {
+  if (
+    needsClusterIP(before) &&
+    !needsClusterIP(spec) &&
+    same(spec.internalTrafficPolicy, before.internalTrafficPolicy)
+  ) {
     delete spec.internalTrafficPolicy;
   }
   const external = (s: any) => s.type === 'NodePort' || s.type === 'LoadBalancer';
-  if (external(before) && !external(spec) && !(spec.externalIPs?.length) && same(spec.externalTrafficPolicy, before.externalTrafficPolicy)) {
+  if (
+    external(before) &&
+    !external(spec) &&
+    !spec.externalIPs?.length &&
+    same(spec.externalTrafficPolicy, before.externalTrafficPolicy)
+  ) {
     delete spec.externalTrafficPolicy;
   }
 }
@@ -197,7 +212,10 @@ export class ServiceAllocator implements StorageHooks {
   private readonly ports: Range;
   private lastRepair: number;
 
-  constructor(private readonly store: Store, opts: ServiceAllocatorOptions = {}) {
+  constructor(
+    private readonly store: Store,
+    opts: ServiceAllocatorOptions = {},
+  ) {
     this.serviceCIDR = opts.serviceCIDR ?? DEFAULT_SERVICE_CIDR;
     this.nodePortRange = opts.nodePortRange ?? DEFAULT_NODE_PORT_RANGE;
     const { base, bits } = parseCIDR(this.serviceCIDR);
@@ -270,10 +288,13 @@ export class ServiceAllocator implements StorageHooks {
     if (!before) return;
     if (needsClusterIP(before) && needsClusterIP(spec)) {
       if (!spec.clusterIP && before.clusterIP) spec.clusterIP = before.clusterIP;
-      if (!(spec.clusterIPs?.length) && before.clusterIPs?.length) spec.clusterIPs = [...before.clusterIPs];
+      if (!spec.clusterIPs?.length && before.clusterIPs?.length) spec.clusterIPs = [...before.clusterIPs];
     }
     if (needsNodePorts(before) && needsNodePorts(spec)) {
-      const portsOf = (s: any) => new Set<number>((s.ports ?? []).map((p: any) => p?.nodePort).filter((n: any) => typeof n === 'number' && n > 0));
+      const portsOf = (s: any) =>
+        new Set<number>(
+          (s.ports ?? []).map((p: any) => p?.nodePort).filter((n: any) => typeof n === 'number' && n > 0),
+        );
       const inBoth = [...portsOf(before)].filter((n) => portsOf(spec).has(n));
       // node ports by port name: the user may have changed other properties of the port
       const byName = new Map<string, number>();
@@ -285,7 +306,12 @@ export class ServiceAllocator implements StorageHooks {
         }
       }
     }
-    if (needsHealthCheckNodePort(before) && needsHealthCheckNodePort(spec) && !spec.healthCheckNodePort && before.healthCheckNodePort) {
+    if (
+      needsHealthCheckNodePort(before) &&
+      needsHealthCheckNodePort(spec) &&
+      !spec.healthCheckNodePort &&
+      before.healthCheckNodePort
+    ) {
       spec.healthCheckNodePort = before.healthCheckNodePort;
     }
   }
@@ -299,11 +325,15 @@ export class ServiceAllocator implements StorageHooks {
       delete spec.ipFamilyPolicy;
       return;
     }
-    const requested: string[] = (Array.isArray(spec.clusterIPs) ? spec.clusterIPs : []).filter((ip: unknown) => typeof ip === 'string' && ip !== '');
+    const requested: string[] = (Array.isArray(spec.clusterIPs) ? spec.clusterIPs : []).filter(
+      (ip: unknown) => typeof ip === 'string' && ip !== '',
+    );
     if (!requested.length && spec.clusterIP) requested.push(spec.clusterIP);
     const errs: FieldError[] = [];
     if (spec.clusterIP && requested[0] !== spec.clusterIP) {
-      errs.push(fieldInvalid(['spec', 'clusterIPs', 0], requested[0], 'must match `clusterIP` when both are specified'));
+      errs.push(
+        fieldInvalid(['spec', 'clusterIPs', 0], requested[0], 'must match `clusterIP` when both are specified'),
+      );
     }
     (Array.isArray(spec.ipFamilies) ? spec.ipFamilies : []).forEach((f: unknown, i: number) => {
       if (f !== 'IPv4') errs.push(fieldInvalid(['spec', 'ipFamilies', i], f, 'not configured on this cluster'));
@@ -311,11 +341,21 @@ export class ServiceAllocator implements StorageHooks {
     const headless = requested[0] === 'None';
     const selectorless = Object.keys(spec.selector ?? {}).length === 0;
     if (spec.ipFamilyPolicy === 'RequireDualStack' && !(headless && selectorless)) {
-      errs.push(fieldInvalid(['spec', 'ipFamilyPolicy'], spec.ipFamilyPolicy, 'this cluster is not configured for dual-stack services'));
+      errs.push(
+        fieldInvalid(
+          ['spec', 'ipFamilyPolicy'],
+          spec.ipFamilyPolicy,
+          'this cluster is not configured for dual-stack services',
+        ),
+      );
     }
     requested.forEach((ip, i) => {
-      if (i > 0) errs.push(fieldInvalid(['spec', 'clusterIPs', i], ip, 'this cluster is not configured for dual-stack services'));
-      else if (ip !== 'None' && isIP(ip) === 6) errs.push(fieldInvalid(['spec', 'clusterIPs', i], ip, 'IPv6 is not configured on this cluster'));
+      if (i > 0)
+        errs.push(
+          fieldInvalid(['spec', 'clusterIPs', i], ip, 'this cluster is not configured for dual-stack services'),
+        );
+      else if (ip !== 'None' && isIP(ip) === 6)
+        errs.push(fieldInvalid(['spec', 'clusterIPs', i], ip, 'IPv6 is not configured on this cluster'));
     });
     if (errs.length) throw invalid('Service', '', name, errs);
     spec.ipFamilies = ['IPv4'];
@@ -330,8 +370,11 @@ export class ServiceAllocator implements StorageHooks {
       const ip = requested[0];
       offset = ipToNumber(ip) - this.base;
       const fail = (why: string) =>
-        invalid('Service', '', name, [fieldInvalid(['spec', 'clusterIPs'], requested, `failed to allocate IP ${ip}: ${why}`)]);
-      if (!this.ips.contains(offset)) throw fail(`provided IP is not in the valid range. The range of valid IPs is ${this.serviceCIDR}`);
+        invalid('Service', '', name, [
+          fieldInvalid(['spec', 'clusterIPs'], requested, `failed to allocate IP ${ip}: ${why}`),
+        ]);
+      if (!this.ips.contains(offset))
+        throw fail(`provided IP is not in the valid range. The range of valid IPs is ${this.serviceCIDR}`);
       // an update that keeps its own address holds it already, so this only refuses other Services' addresses
       if (!txn.take(this.ips, offset, holder)) throw fail('provided IP is already allocated');
     } else {
@@ -351,9 +394,16 @@ export class ServiceAllocator implements StorageHooks {
     const { min, max } = this.nodePortRange;
     const takeRequested = (port: number, path: PathSegment[]) => {
       if (!this.ports.contains(port)) {
-        throw invalid('Service', '', name, [fieldInvalid(path, port, `provided port is not in the valid range. The range of valid ports is ${min}-${max}`)]);
+        throw invalid('Service', '', name, [
+          fieldInvalid(
+            path,
+            port,
+            `provided port is not in the valid range. The range of valid ports is ${min}-${max}`,
+          ),
+        ]);
       }
-      if (!txn.take(this.ports, port, holder)) throw invalid('Service', '', name, [fieldInvalid(path, port, 'provided port is already allocated')]);
+      if (!txn.take(this.ports, port, holder))
+        throw invalid('Service', '', name, [fieldInvalid(path, port, 'provided port is already allocated')]);
     };
     const takeAny = (): number => {
       const free = this.ports.free();
@@ -377,7 +427,8 @@ export class ServiceAllocator implements StorageHooks {
       });
     }
     if (needsHealthCheckNodePort(spec)) {
-      if (typeof spec.healthCheckNodePort === 'number' && spec.healthCheckNodePort > 0) takeRequested(spec.healthCheckNodePort, ['spec', 'healthCheckNodePort']);
+      if (typeof spec.healthCheckNodePort === 'number' && spec.healthCheckNodePort > 0)
+        takeRequested(spec.healthCheckNodePort, ['spec', 'healthCheckNodePort']);
       else spec.healthCheckNodePort = takeAny();
     } else {
       delete spec.healthCheckNodePort;

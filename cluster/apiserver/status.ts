@@ -46,13 +46,23 @@ export const methodNotAllowed = (message = 'the server does not allow this metho
   new ApiError(405, 'MethodNotAllowed', message);
 export const notAcceptable = (message: string) => new ApiError(406, 'NotAcceptable', message);
 export const unsupportedMediaType = (contentType: string) =>
-  new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${contentType || 'none'})`);
+  new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${contentType || 'none'})`,
+  );
 export const tooLarge = () => new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
-export const internalError = (message: string) => new ApiError(500, 'InternalError', `Internal error occurred: ${message}`);
+export const internalError = (message: string) =>
+  new ApiError(500, 'InternalError', `Internal error occurred: ${message}`);
 
 export function notFound(plural: string, group: string, name?: string): ApiError {
   const qr = qualifiedResource(plural, group);
-  return new ApiError(404, 'NotFound', name ? `${qr} "${name}" not found` : 'the server could not find the requested resource', { name, group: group || undefined, kind: plural });
+  return new ApiError(
+    404,
+    'NotFound',
+    name ? `${qr} "${name}" not found` : 'the server could not find the requested resource',
+    { name, group: group || undefined, kind: plural },
+  );
 }
 
 export function pathNotFound(): ApiError {
@@ -60,11 +70,25 @@ export function pathNotFound(): ApiError {
 }
 
 export function alreadyExists(plural: string, group: string, name: string): ApiError {
-  return new ApiError(409, 'AlreadyExists', `${qualifiedResource(plural, group)} "${name}" already exists`, { name, group: group || undefined, kind: plural });
+  return new ApiError(409, 'AlreadyExists', `${qualifiedResource(plural, group)} "${name}" already exists`, {
+    name,
+    group: group || undefined,
+    kind: plural,
+  });
 }
 
-export function conflict(plural: string, group: string, name: string, why = 'the object has been modified; please apply your changes to the latest version and try again'): ApiError {
-  return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(plural, group)} "${name}": ${why}`, { name, group: group || undefined, kind: plural });
+export function conflict(
+  plural: string,
+  group: string,
+  name: string,
+  why = 'the object has been modified; please apply your changes to the latest version and try again',
+): ApiError {
+  return new ApiError(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualifiedResource(plural, group)} "${name}": ${why}`,
+    { name, group: group || undefined, kind: plural },
+  );
 }
 
 export function gone(message: string): ApiError {

@@ -7,7 +7,10 @@ import { ResourceInfo } from '../../kube/registry';
 import { Store } from '../store/types';
 import { StorageHooks } from './objectStorage';
 
-const DEFAULT_CLASS_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];
+const DEFAULT_CLASS_ANNOTATIONS = [
+  'storageclass.kubernetes.io/is-default-class',
+  'storageclass.beta.kubernetes.io/is-default-class',
+];
 const BETA_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
 /** the provisioner of cluster/controllers/persistentVolumeController.ts */
 const HOSTPATH_PROVISIONER = 'slipway.dev/hostpath';
@@ -16,7 +19,10 @@ const PVC_PROTECTION = 'kubernetes.io/pvc-protection';
 const PV_PROTECTION = 'kubernetes.io/pv-protection';
 
 export class StorageAdmission implements StorageHooks {
-  constructor(private readonly store: Store, private readonly volumesDir: string) {}
+  constructor(
+    private readonly store: Store,
+    private readonly volumesDir: string,
+  ) {}
 
   beforeCreate(info: ResourceInfo, obj: any): void {
     if (info.group === '' && info.plural === 'persistentvolumeclaims') {
@@ -51,7 +57,10 @@ function addFinalizer(obj: any, finalizer: string): void {
 
 /** The default class among classes: the newest of those marked default, then by name, as Kubernetes picks. */
 export function defaultStorageClass(classes: any[]): string | undefined {
-  const marked = classes.filter((c) => DEFAULT_CLASS_ANNOTATIONS.some((a) => c?.metadata?.annotations?.[a] === 'true') && !c.metadata.deletionTimestamp);
+  const marked = classes.filter(
+    (c) =>
+      DEFAULT_CLASS_ANNOTATIONS.some((a) => c?.metadata?.annotations?.[a] === 'true') && !c.metadata.deletionTimestamp,
+  );
   marked.sort((a, b) => {
     const t = String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? ''));
     return t !== 0 ? t : String(a.metadata.name).localeCompare(String(b.metadata.name));

@@ -35,7 +35,10 @@ function plainEventLine(type: string, obj: any): string {
   if (hit) return hit.line;
   // the store's own serialization of the object, when it has one, is the object's part of the line
   const json = storedJson(obj);
-  const line = json !== undefined ? `{"type":${JSON.stringify(type)},"object":${json}}\n` : JSON.stringify({ type, object: obj }) + '\n';
+  const line =
+    json !== undefined
+      ? `{"type":${JSON.stringify(type)},"object":${json}}\n`
+      : JSON.stringify({ type, object: obj }) + '\n';
   if (!cached) serialized.set(obj, (cached = []));
   cached.push({ type, line });
   return line;
@@ -47,14 +50,19 @@ export const MAX_WATCH_TIMEOUT_SECONDS = 7 * 24 * 3600;
 /** The watch's lifetime: timeoutSeconds, at most a week; none given: a randomized half hour to an hour. */
 export function watchTimeoutMs(timeoutSeconds: number | undefined): number {
   // kubectl get -w sends no timeout; like the real server, end long watches after a randomized half hour to an hour
-  const seconds = timeoutSeconds && timeoutSeconds > 0
-    ? Math.min(timeoutSeconds, MAX_WATCH_TIMEOUT_SECONDS)
-    : 1800 + Math.random() * 1800;
+  const seconds =
+    timeoutSeconds && timeoutSeconds > 0
+      ? Math.min(timeoutSeconds, MAX_WATCH_TIMEOUT_SECONDS)
+      : 1800 + Math.random() * 1800;
   return seconds * 1000;
 }
 
 export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, streams?: OpenStreams): void {
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Transfer-Encoding': 'chunked',
+    'Cache-Control': 'no-cache, private',
+  });
   res.flushHeaders();
   // everything below writes through the stream, which ends once and stops the timers and the store watcher
   const stream = new ResponseStream(res, streams);
@@ -64,7 +72,12 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, s
   const send = (type: string, obj: any, initial = false) => {
     if (stream.ended) return;
     if (local) {
-      const object = type === 'BOOKMARK' || type === 'ERROR' ? obj : w.render ? w.render(withTypeMeta(w.info, obj), first) : withTypeMeta(w.info, obj);
+      const object =
+        type === 'BOOKMARK' || type === 'ERROR'
+          ? obj
+          : w.render
+            ? w.render(withTypeMeta(w.info, obj), first)
+            : withTypeMeta(w.info, obj);
       if (type !== 'BOOKMARK' && type !== 'ERROR') first = false;
       local.writeObject({ type, object: deepFreeze(object) });
       return;
@@ -99,9 +112,11 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, s
     lastRv = e.revision;
     const now = e.type === 'DELETED' ? false : w.matches(e.value);
     const before = e.prev !== undefined ? w.matches(e.prev) : false;
-    if (e.type === 'ADDED') { if (now) send('ADDED', e.value); }
-    else if (e.type === 'DELETED') { if (w.matches(e.value)) send('DELETED', e.value); }
-    else if (now && before) send('MODIFIED', e.value);
+    if (e.type === 'ADDED') {
+      if (now) send('ADDED', e.value);
+    } else if (e.type === 'DELETED') {
+      if (w.matches(e.value)) send('DELETED', e.value);
+    } else if (now && before) send('MODIFIED', e.value);
     else if (now && !before) send('ADDED', e.value);
     else if (!now && before) send('DELETED', e.value);
   };

@@ -11,7 +11,9 @@ export class ApplicationCrdBootstrap extends BootstrapController {
   readonly name = 'application-crd-bootstrap';
 
   protected async ensure(ctx: ControllerContext): Promise<void> {
-    const info = ctx.resources().find((r) => r.group === 'apiextensions.k8s.io' && r.plural === 'customresourcedefinitions')!;
+    const info = ctx
+      .resources()
+      .find((r) => r.group === 'apiextensions.k8s.io' && r.plural === 'customresourcedefinitions')!;
     let existing: any;
     try {
       existing = await ctx.client.get(resourcePath(info, undefined, APPLICATION_CRD_NAME));

@@ -37,7 +37,10 @@ export class ControllerManager {
   }
 
   async start(): Promise<void> {
-    this.gc = new GarbageCollector(this.client, this.resources().filter((r) => !r.custom));
+    this.gc = new GarbageCollector(
+      this.client,
+      this.resources().filter((r) => !r.custom),
+    );
     this.ns = new NamespaceController(this.client, this.resources);
     const ctx = this.context();
     for (const make of CONTROLLERS) this.controllers.push(make());

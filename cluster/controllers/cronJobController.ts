@@ -14,7 +14,15 @@ import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
 import { finishedCondition, hasTrueCondition } from './job/conditions';
-import { formatInZone, isKnownTimeZone, jobNameFor, mostRecentScheduleTime, parseSchedule, rfc1123z, Schedule } from './job/cronSchedule';
+import {
+  formatInZone,
+  isKnownTimeZone,
+  jobNameFor,
+  mostRecentScheduleTime,
+  parseSchedule,
+  rfc1123z,
+  Schedule,
+} from './job/cronSchedule';
 import { LatestObjects } from './kit/latestObjects';
 
 /** Annotation with the time a Job was scheduled for, in the CronJob's time zone. */
@@ -151,10 +159,13 @@ export class CronJobController implements Controller {
   /** Syncs the CronJob again after ms of cluster time. */
   private requeueAfter(key: string, ms: number): void {
     this.timers.get(key)?.cancel();
-    this.timers.set(key, this.ctx.clock.after(Math.max(0, ms), () => {
-      this.timers.delete(key);
-      this.queue.add(key);
-    }));
+    this.timers.set(
+      key,
+      this.ctx.clock.after(Math.max(0, ms), () => {
+        this.timers.delete(key);
+        this.queue.add(key);
+      }),
+    );
   }
 
   // ---- the sync ----
@@ -195,22 +206,38 @@ export class CronJobController implements Controller {
       if (!found && !finished) {
         if (!this.created.get(cj.metadata.uid)?.has(job.metadata.uid)) {
           // made by someone else (kubectl create job --from=cronjob/...), or our status write was lost
-          this.recorder.record(cj, 'Warning', 'UnexpectedJob', `Saw a job that the controller did not create or forgot: ${job.metadata.name}`);
+          this.recorder.record(
+            cj,
+            'Warning',
+            'UnexpectedJob',
+            `Saw a job that the controller did not create or forgot: ${job.metadata.name}`,
+          );
         }
       } else if (found && finished) {
         active = active.filter((r) => r.uid !== job.metadata.uid);
-        this.recorder.record(cj, 'Normal', 'SawCompletedJob', `Saw completed job: ${job.metadata.name}, condition: ${finishedType(job)}`);
+        this.recorder.record(
+          cj,
+          'Normal',
+          'SawCompletedJob',
+          `Saw completed job: ${job.metadata.name}, condition: ${finishedType(job)}`,
+        );
       }
       if (found && hasTrueCondition(job, 'Complete')) {
         const finishedAt = job.status?.completionTime ?? finishedCondition(job)?.lastTransitionTime;
-        if (finishedAt && (!status.lastSuccessfulTime || Date.parse(status.lastSuccessfulTime) < Date.parse(finishedAt))) status.lastSuccessfulTime = finishedAt;
+        if (
+          finishedAt &&
+          (!status.lastSuccessfulTime || Date.parse(status.lastSuccessfulTime) < Date.parse(finishedAt))
+        )
+          status.lastSuccessfulTime = finishedAt;
       }
     }
     // an active reference without a Job in the cache: the cache may lag behind a Job just created, so ask
     for (const ref of [...active]) {
       if (ref.uid && children.has(ref.uid)) continue;
       try {
-        const job = await this.ctx.client.get(resourcePath(this.jobs.info, ref.namespace ?? cj.metadata.namespace, ref.name));
+        const job = await this.ctx.client.get(
+          resourcePath(this.jobs.info, ref.namespace ?? cj.metadata.namespace, ref.name),
+        );
         if (job.metadata.uid === ref.uid) continue;
       } catch (e) {
         if (!(e instanceof KubeApiError && e.status === 404)) throw e;
@@ -228,7 +255,12 @@ export class CronJobController implements Controller {
     const status = (cj.status ??= {});
     const timeZone: string | undefined = spec.timeZone ?? undefined;
     if (timeZone && !isKnownTimeZone(timeZone)) {
-      this.recorder.record(cj, 'Warning', 'UnknownTimeZone', `invalid timeZone: "${timeZone}": unknown time zone ${timeZone}`);
+      this.recorder.record(
+        cj,
+        'Warning',
+        'UnknownTimeZone',
+        `invalid timeZone: "${timeZone}": unknown time zone ${timeZone}`,
+      );
       return undefined;
     }
     if (spec.suspend === true) return undefined;
@@ -236,7 +268,12 @@ export class CronJobController implements Controller {
     try {
       sched = parseSchedule(String(spec.schedule ?? ''), timeZone);
     } catch (e) {
-      this.recorder.record(cj, 'Warning', 'UnparseableSchedule', `unparseable schedule: "${spec.schedule}" : ${(e as Error).message}`);
+      this.recorder.record(
+        cj,
+        'Warning',
+        'UnparseableSchedule',
+        `unparseable schedule: "${spec.schedule}" : ${(e as Error).message}`,
+      );
       return undefined;
     }
     const now = this.ctx.clock.now();
@@ -246,21 +283,40 @@ export class CronJobController implements Controller {
       return sched.next(next.after) + NEXT_SCHEDULE_DELTA_MS - now;
     };
     if (due.tooMany) {
-      this.recorder.record(cj, 'Warning', 'TooManyMissedTimes', 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew');
+      this.recorder.record(
+        cj,
+        'Warning',
+        'TooManyMissedTimes',
+        'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew',
+      );
     }
     if (due.scheduled === undefined) return untilNext();
     const scheduled = due.scheduled;
     const sds = spec.startingDeadlineSeconds;
     if (typeof sds === 'number' && scheduled + sds * 1000 < now) {
-      this.recorder.record(cj, 'Warning', 'MissSchedule', `Missed scheduled time to start a job: ${rfc1123z(scheduled)}`);
+      this.recorder.record(
+        cj,
+        'Warning',
+        'MissSchedule',
+        `Missed scheduled time to start a job: ${rfc1123z(scheduled)}`,
+      );
       return untilNext();
     }
     const name = jobNameFor(cj.metadata.name, scheduled);
     const active: ObjectReference[] = status.active ?? [];
-    if (active.some((r) => r.name === name) || (status.lastScheduleTime && Date.parse(status.lastScheduleTime) === scheduled)) return untilNext();
+    if (
+      active.some((r) => r.name === name) ||
+      (status.lastScheduleTime && Date.parse(status.lastScheduleTime) === scheduled)
+    )
+      return untilNext();
     if (spec.concurrencyPolicy === 'Forbid' && active.length > 0) {
       // the run is not skipped for good: it starts as soon as the running Job finishes, if still due then
-      this.recorder.record(cj, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
+      this.recorder.record(
+        cj,
+        'Normal',
+        'JobAlreadyActive',
+        'Not starting job because prior execution is running and concurrency policy is Forbid',
+      );
       return untilNext();
     }
     if (spec.concurrencyPolicy === 'Replace') {
@@ -280,7 +336,9 @@ export class CronJobController implements Controller {
       fresh = false;
       if (e instanceof KubeApiError && e.status === 409) {
         // already made for this time (a status write was lost): take it over if it is ours
-        const existing = await this.ctx.client.get(resourcePath(this.jobs.info, cj.metadata.namespace, name)).catch(() => undefined);
+        const existing = await this.ctx.client
+          .get(resourcePath(this.jobs.info, cj.metadata.namespace, name))
+          .catch(() => undefined);
         if (!existing || cronJobRefOf(existing)?.uid !== cj.metadata.uid) return untilNext();
         created = existing;
       } else if (e instanceof KubeApiError && e.status === 403 && /being terminated/i.test(e.message)) {
@@ -301,7 +359,10 @@ export class CronJobController implements Controller {
 
   private jobFromTemplate(cj: CronJob, scheduled: number, timeZone?: string): JobObject {
     const template = cj.spec?.jobTemplate ?? {};
-    const annotations = { ...(template.metadata?.annotations ?? {}), [SCHEDULED_TIMESTAMP_ANNOTATION]: formatInZone(scheduled, timeZone) };
+    const annotations = {
+      ...(template.metadata?.annotations ?? {}),
+      [SCHEDULED_TIMESTAMP_ANNOTATION]: formatInZone(scheduled, timeZone),
+    };
     return {
       apiVersion: 'batch/v1',
       kind: 'Job',
@@ -320,7 +381,10 @@ export class CronJobController implements Controller {
   /** Deletes a Job with its pods in the background, and says so on the CronJob. */
   private async deleteJob(cj: CronJob, namespace: string, name: string, uid?: string): Promise<void> {
     try {
-      await this.ctx.client.delete(resourcePath(this.jobs.info, namespace, name), { propagationPolicy: 'Background', ...(uid ? { preconditions: { uid } } : {}) });
+      await this.ctx.client.delete(resourcePath(this.jobs.info, namespace, name), {
+        propagationPolicy: 'Background',
+        ...(uid ? { preconditions: { uid } } : {}),
+      });
     } catch (e) {
       if (e instanceof KubeApiError && (e.status === 404 || e.status === 409)) return;
       this.recorder.record(cj, 'Warning', 'FailedDelete', `Deleted job: ${(e as Error).message}`);

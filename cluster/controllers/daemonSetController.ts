@@ -18,7 +18,14 @@ import { readyStatus } from '../scheduler/taints';
 import { claimObjects, controllerRef, recheckOwner } from './kit/claims';
 import { ControllerHistory } from './history/controllerHistory';
 import { templateHash } from './history/hash';
-import { ControllerRevision, REVISION_HASH_LABEL, newRevision, revisionsToTruncate, sortRevisions, templatePatch } from './history/revisions';
+import {
+  ControllerRevision,
+  REVISION_HASH_LABEL,
+  newRevision,
+  revisionsToTruncate,
+  sortRevisions,
+  templatePatch,
+} from './history/revisions';
 
 const KIND = { apiVersion: 'apps/v1', kind: 'DaemonSet' };
 /** Deprecated but still set: the generation of the template a pod was made from. */
@@ -63,11 +70,14 @@ function isNotFound(e: unknown): boolean {
  * terminating. Until then the controller does not act on a stale view.
  */
 function expectationsMet(expectations: Expectations, key: string, pods: Informer, namespace: string): boolean {
-  for (const name of expectations.pendingCreations(key)) if (pods.get(namespace, name)) expectations.creationObserved(key, name);
+  for (const name of expectations.pendingCreations(key))
+    if (pods.get(namespace, name)) expectations.creationObserved(key, name);
   const deletes = expectations.pendingDeletions(key);
   if (deletes.size) {
     const live = new Map<string, Pod>();
-    for (const p of pods.list() as Pod[]) if (p.metadata.namespace === namespace && p.metadata.uid && deletes.has(p.metadata.uid)) live.set(p.metadata.uid, p);
+    for (const p of pods.list() as Pod[])
+      if (p.metadata.namespace === namespace && p.metadata.uid && deletes.has(p.metadata.uid))
+        live.set(p.metadata.uid, p);
     for (const uid of deletes) {
       const p = live.get(uid);
       if (!p || p.metadata.deletionTimestamp) expectations.deletionObserved(key, uid);
@@ -118,11 +128,21 @@ export class DaemonSetController implements Controller {
       add: allSets,
       update: (n, old) => {
         // only what decides placement matters, not heartbeats
-        if (!deepEqual(n.metadata?.labels, old.metadata?.labels) || !deepEqual(n.spec?.taints, old.spec?.taints) || readyStatus(n) !== readyStatus(old)) allSets();
+        if (
+          !deepEqual(n.metadata?.labels, old.metadata?.labels) ||
+          !deepEqual(n.spec?.taints, old.spec?.taints) ||
+          readyStatus(n) !== readyStatus(old)
+        )
+          allSets();
       },
       delete: allSets,
     });
-    await Promise.all([this.sets.waitForSync(), this.pods.waitForSync(), this.nodes.waitForSync(), this.revisionInformer.waitForSync()]);
+    await Promise.all([
+      this.sets.waitForSync(),
+      this.pods.waitForSync(),
+      this.nodes.waitForSync(),
+      this.revisionInformer.waitForSync(),
+    ]);
     allSets();
   }
 
@@ -183,7 +203,10 @@ export class DaemonSetController implements Controller {
     let failure: unknown;
     try {
       await this.manage(key, ds, nodes, pods, hash);
-      if (expectationsMet(this.expectations, key, this.pods, namespace) && (ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
+      if (
+        expectationsMet(this.expectations, key, this.pods, namespace) &&
+        (ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate'
+      ) {
         await this.rollingUpdate(key, ds, nodes, pods, hash);
       }
       await this.cleanupHistory(ds, old, pods);
@@ -230,7 +253,10 @@ export class DaemonSetController implements Controller {
   private isUpdated(ds: DaemonSet, pod: Pod, hash: string): boolean {
     const gen = this.templateGeneration(ds);
     const labels = pod.metadata.labels ?? {};
-    return (hash !== '' && labels[REVISION_HASH_LABEL] === hash) || (gen !== undefined && labels[TEMPLATE_GENERATION_LABEL] === gen);
+    return (
+      (hash !== '' && labels[REVISION_HASH_LABEL] === hash) ||
+      (gen !== undefined && labels[TEMPLATE_GENERATION_LABEL] === gen)
+    );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -240,14 +266,24 @@ export class DaemonSetController implements Controller {
    * The revision matching the current template (created, or renumbered to be the newest, as needed)
    * and the older ones. Duplicates of the current revision are merged into one.
    */
-  private async constructHistory(ds: DaemonSet, selector: Selector, pods: Pod[]): Promise<{ cur: ControllerRevision; old: ControllerRevision[] }> {
+  private async constructHistory(
+    ds: DaemonSet,
+    selector: Selector,
+    pods: Pod[],
+  ): Promise<{ cur: ControllerRevision; old: ControllerRevision[] }> {
     const histories = await this.history.list(ds, selector);
     const data = templatePatch(ds);
     const current: ControllerRevision[] = [];
     const old: ControllerRevision[] = [];
     for (let h of histories) {
       if (h.metadata.labels?.[REVISION_HASH_LABEL] === undefined) {
-        h = await this.history.update({ ...h, metadata: { ...h.metadata, labels: { ...(h.metadata.labels ?? {}), [REVISION_HASH_LABEL]: h.metadata.name! } } });
+        h = await this.history.update({
+          ...h,
+          metadata: {
+            ...h.metadata,
+            labels: { ...(h.metadata.labels ?? {}), [REVISION_HASH_LABEL]: h.metadata.name! },
+          },
+        });
       }
       if (deepEqual(h.data, data)) current.push(h);
       else old.push(h);
@@ -278,7 +314,11 @@ export class DaemonSetController implements Controller {
     if (created) return created;
     const fresh = await this.ctx.client.get(this.dsPath(ds.metadata.namespace!, ds.metadata.name));
     const count = (fresh.status?.collisionCount ?? 0) + 1;
-    await this.ctx.client.patch(this.dsPath(ds.metadata.namespace!, ds.metadata.name, 'status'), { status: { collisionCount: count } }, 'merge');
+    await this.ctx.client.patch(
+      this.dsPath(ds.metadata.namespace!, ds.metadata.name, 'status'),
+      { status: { collisionCount: count } },
+      'merge',
+    );
     throw new Error(`hash collision for DaemonSet ${ds.metadata.name}: collisionCount is now ${count}`);
   }
 
@@ -291,7 +331,11 @@ export class DaemonSetController implements Controller {
       if (dup === keep) continue;
       for (const p of pods) {
         if (p.metadata.labels?.[REVISION_HASH_LABEL] !== keepHash) {
-          await this.ctx.client.patch(this.podPath(p.metadata.namespace!, p.metadata.name), { metadata: { labels: { [REVISION_HASH_LABEL]: keepHash } } }, 'merge');
+          await this.ctx.client.patch(
+            this.podPath(p.metadata.namespace!, p.metadata.name),
+            { metadata: { labels: { [REVISION_HASH_LABEL]: keepHash } } },
+            'merge',
+          );
         }
       }
       await this.history.delete(dup);
@@ -301,11 +345,17 @@ export class DaemonSetController implements Controller {
 
   /** Deletes the oldest revisions beyond revisionHistoryLimit whose hash no pod carries. */
   private async cleanupHistory(ds: DaemonSet, old: ControllerRevision[], pods: Pod[]): Promise<void> {
-    const liveHashes = new Set(pods.map((p) => p.metadata.labels?.[REVISION_HASH_LABEL]).filter((h): h is string => !!h));
+    const liveHashes = new Set(
+      pods.map((p) => p.metadata.labels?.[REVISION_HASH_LABEL]).filter((h): h is string => !!h),
+    );
     const limit = ds.spec.revisionHistoryLimit ?? 10;
     const excess = old.length - limit;
     if (excess <= 0) return;
-    const candidates = revisionsToTruncate(old, (r) => liveHashes.has(r.metadata.labels?.[REVISION_HASH_LABEL] ?? ''), 0);
+    const candidates = revisionsToTruncate(
+      old,
+      (r) => liveHashes.has(r.metadata.labels?.[REVISION_HASH_LABEL] ?? ''),
+      0,
+    );
     for (const r of candidates.slice(0, excess)) await this.history.delete(r);
   }
 
@@ -337,8 +387,16 @@ export class DaemonSetController implements Controller {
               this.queue.addAfter(key, b.delay - (now - b.last), this.ctx.clock);
               continue;
             }
-            this.backoff.set(bkey, { delay: b ? Math.min(b.delay * 2, BACKOFF_MAX_MS) : BACKOFF_INITIAL_MS, last: now });
-            this.recorder.record(ds, 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${p.metadata.namespace}/${p.metadata.name} on node ${nodeName}, will try to kill it`);
+            this.backoff.set(bkey, {
+              delay: b ? Math.min(b.delay * 2, BACKOFF_MAX_MS) : BACKOFF_INITIAL_MS,
+              last: now,
+            });
+            this.recorder.record(
+              ds,
+              'Warning',
+              'FailedDaemonPod',
+              `Found failed daemon pod ${p.metadata.namespace}/${p.metadata.name} on node ${nodeName}, will try to kill it`,
+            );
             remove.push(p);
           } else if (p.status?.phase === 'Succeeded') {
             remove.push(p);
@@ -367,7 +425,8 @@ export class DaemonSetController implements Controller {
             remove.push(p);
           }
           if (oldestNew && oldestOld) {
-            if (!isPodReady(oldestOld) || isPodAvailable(oldestNew, ds.spec.minReadySeconds ?? 0, now)) remove.push(oldestOld);
+            if (!isPodReady(oldestOld) || isPodAvailable(oldestNew, ds.spec.minReadySeconds ?? 0, now))
+              remove.push(oldestOld);
           }
         }
       } else if (!shouldContinueRunning && daemonPods) {
@@ -385,7 +444,10 @@ export class DaemonSetController implements Controller {
 
   private allowsSurge(ds: DaemonSet): boolean {
     const ru = ds.spec.updateStrategy?.rollingUpdate;
-    return (ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate' && scaledValue(ru?.maxSurge ?? 0, 1, true) > 0;
+    return (
+      (ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate' &&
+      scaledValue(ru?.maxSurge ?? 0, 1, true) > 0
+    );
   }
 
   /** The pod to create on a node: the template with the current hash, the default tolerations, pinned to the node. */
@@ -548,7 +610,13 @@ export class DaemonSetController implements Controller {
       }
     }
     const room = Math.max(0, Math.min(maxSurge - surging, candidateNodes.length));
-    await this.syncNodes(key, ds, toPods([...deleteOld, ...deleteMisplaced]), [...allowedNodes, ...candidateNodes.slice(0, room)], hash);
+    await this.syncNodes(
+      key,
+      ds,
+      toPods([...deleteOld, ...deleteMisplaced]),
+      [...allowedNodes, ...candidateNodes.slice(0, room)],
+      hash,
+    );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -615,7 +683,8 @@ export class DaemonSetController implements Controller {
       }
     }
     // availability after minReadySeconds shows up by time, not by an event
-    if (minReady > 0 && ready !== available) this.queue.addAfter(`${ds.metadata.namespace}/${ds.metadata.name}`, minReady * 1000, this.ctx.clock);
+    if (minReady > 0 && ready !== available)
+      this.queue.addAfter(`${ds.metadata.namespace}/${ds.metadata.name}`, minReady * 1000, this.ctx.clock);
   }
 
   /**

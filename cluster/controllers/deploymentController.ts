@@ -15,14 +15,27 @@ import { isNamespaceTerminating } from './kit/apiErrors';
 import { claimObjects, controllerRef, recheckOwner } from './kit/claims';
 import { PROGRESSING, Reasons, getCondition, newDeploymentCondition, setCondition } from './deployment/conditions';
 import { SpamFilteredRecorder } from './deployment/eventFilter';
-import { maxRevision, replicaSetsToCleanUp, REVISION_ANNOTATION, setDeploymentRevision, setNewReplicaSetAnnotations } from './deployment/history';
+import {
+  maxRevision,
+  replicaSetsToCleanUp,
+  REVISION_ANNOTATION,
+  setDeploymentRevision,
+  setNewReplicaSetAnnotations,
+} from './deployment/history';
 import { RolloutOps, ScaleResult } from './deployment/ops';
 import { OwnerIndex, controllerUid } from './kit/ownerIndex';
 import type { Deployment, Pod, ReplicaSet } from './kit/objects';
 import { POD_TEMPLATE_HASH_LABEL, computeHash, equalIgnoreHash } from './deployment/podTemplateHash';
 import { calculateStatus, hasProgressDeadline, rolloutStatus, stuckRecheckDelay } from './deployment/progress';
 import { rolloutRecreate } from './deployment/recreate';
-import { byCreation, maxSurge, newRSNewReplicas, replicasAnnotationsNeedUpdate, setReplicasAnnotations, specReplicas } from './deployment/replicas';
+import {
+  byCreation,
+  maxSurge,
+  newRSNewReplicas,
+  replicasAnnotationsNeedUpdate,
+  setReplicasAnnotations,
+  specReplicas,
+} from './deployment/replicas';
 import { rolloutRolling } from './deployment/rolling';
 import { isScalingEvent, scaleDeployment } from './deployment/scaling';
 import { WorkQueue } from './workQueue';
@@ -67,8 +80,16 @@ export class DeploymentController implements Controller {
     this.pods = ctx.informers.pods();
     const enqueue = (d: Deployment) => this.queue.add(keyOf(d));
     this.deployments.on({ add: enqueue, update: enqueue, delete: enqueue });
-    this.rss.on({ add: (rs) => this.rsAdded(rs), update: (rs, old) => this.rsUpdated(rs, old), delete: (rs) => this.rsDeleted(rs) });
-    this.pods.on({ add: (p) => this.podIndex.upsert(p), update: (p) => this.podIndex.upsert(p), delete: (p) => this.podDeleted(p) });
+    this.rss.on({
+      add: (rs) => this.rsAdded(rs),
+      update: (rs, old) => this.rsUpdated(rs, old),
+      delete: (rs) => this.rsDeleted(rs),
+    });
+    this.pods.on({
+      add: (p) => this.podIndex.upsert(p),
+      update: (p) => this.podIndex.upsert(p),
+      delete: (p) => this.podDeleted(p),
+    });
     await Promise.all([this.deployments.waitForSync(), this.rss.waitForSync(), this.pods.waitForSync()]);
     // objects cached before these handlers were registered
     for (const rs of this.rss.list()) this.rsIndex.upsert(rs);
@@ -167,7 +188,12 @@ export class DeploymentController implements Controller {
 
   private async syncDeployment(d: Deployment): Promise<void> {
     if (selectsAll(d)) {
-      this.recorder.record(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
+      this.recorder.record(
+        d,
+        'Warning',
+        'SelectingAll',
+        'This deployment is selecting all pods. A non-empty selector is required.',
+      );
       if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) {
         d.status = { ...(d.status ?? {}), observedGeneration: d.metadata.generation };
         await this.updateStatus(d);
@@ -226,23 +252,37 @@ export class DeploymentController implements Controller {
     const now = this.ctx.clock.now();
     d.status ??= {};
     if (d.spec?.paused && !pausedCond) {
-      setCondition(d.status, newDeploymentCondition(PROGRESSING, 'Unknown', Reasons.Paused, 'Deployment is paused', now));
+      setCondition(
+        d.status,
+        newDeploymentCondition(PROGRESSING, 'Unknown', Reasons.Paused, 'Deployment is paused', now),
+      );
     } else if (!d.spec?.paused && pausedCond) {
-      setCondition(d.status, newDeploymentCondition(PROGRESSING, 'Unknown', Reasons.Resumed, 'Deployment is resumed', now));
+      setCondition(
+        d.status,
+        newDeploymentCondition(PROGRESSING, 'Unknown', Reasons.Resumed, 'Deployment is resumed', now),
+      );
     } else {
       return;
     }
     await this.updateStatus(d);
   }
 
-  private async syncDeploymentStatus(allRSs: ReplicaSet[], newRS: ReplicaSet | undefined, d: Deployment): Promise<void> {
+  private async syncDeploymentStatus(
+    allRSs: ReplicaSet[],
+    newRS: ReplicaSet | undefined,
+    d: Deployment,
+  ): Promise<void> {
     const status = calculateStatus(allRSs, newRS, d, this.ctx.clock.now());
     if (deepEqual(d.status ?? {}, status) && !this.unwritten.has(d)) return;
     d.status = status;
     await this.updateStatus(d);
   }
 
-  private async syncRolloutStatus(allRSs: readonly ReplicaSet[], newRS: ReplicaSet | undefined, d: Deployment): Promise<void> {
+  private async syncRolloutStatus(
+    allRSs: readonly ReplicaSet[],
+    newRS: ReplicaSet | undefined,
+    d: Deployment,
+  ): Promise<void> {
     const now = this.ctx.clock.now();
     const status = rolloutStatus(allRSs, newRS, d, now);
     if (deepEqual(d.status ?? {}, status) && !this.unwritten.has(d)) {
@@ -289,12 +329,17 @@ export class DeploymentController implements Controller {
       scale: (rs, n, d) => track(this.scaleReplicaSet(rs, n, d)),
       syncRolloutStatus: (all, newRS, d) => this.syncRolloutStatus(all, newRS, d),
       cleanup: (oldRSs, d) => this.cleanup(oldRSs, d),
-      podsByReplicaSet: (rsList) => new Map(rsList.map((rs) => [rs.metadata.uid!, this.podIndex.ownedBy(rs.metadata.uid!)])),
+      podsByReplicaSet: (rsList) =>
+        new Map(rsList.map((rs) => [rs.metadata.uid!, this.podIndex.ownedBy(rs.metadata.uid!)])),
     };
   }
 
   /** getAllReplicaSetsAndSyncRevision */
-  private async newAndOld(d: Deployment, rsList: readonly ReplicaSet[], create: boolean): Promise<{ newRS: ReplicaSet | undefined; oldRSs: ReplicaSet[] }> {
+  private async newAndOld(
+    d: Deployment,
+    rsList: readonly ReplicaSet[],
+    create: boolean,
+  ): Promise<{ newRS: ReplicaSet | undefined; oldRSs: ReplicaSet[] }> {
     const sorted = [...rsList].sort(byCreation);
     const existing = sorted.find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template));
     const oldRSs = sorted.filter((rs) => rs !== existing);
@@ -306,7 +351,12 @@ export class DeploymentController implements Controller {
    * getNewReplicaSet: brings an existing new ReplicaSet's annotations and revision up to date (a
    * rollback raises an old revision to max+1), or creates it when asked.
    */
-  private async newReplicaSet(d: Deployment, existing: ReplicaSet | undefined, oldRSs: ReplicaSet[], create: boolean): Promise<ReplicaSet | undefined> {
+  private async newReplicaSet(
+    d: Deployment,
+    existing: ReplicaSet | undefined,
+    oldRSs: ReplicaSet[],
+    create: boolean,
+  ): Promise<ReplicaSet | undefined> {
     const newRevision = maxRevision(oldRSs) + 1;
     const now = this.ctx.clock.now();
     if (existing) {
@@ -316,12 +366,24 @@ export class DeploymentController implements Controller {
       const spec = rs.spec!;
       if (annotationsUpdated || (spec.minReadySeconds ?? 0) !== minReady) {
         spec.minReadySeconds = minReady;
-        return this.ctx.client.update(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), { ...RS_KIND, ...rs });
+        return this.ctx.client.update(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), {
+          ...RS_KIND,
+          ...rs,
+        });
       }
       let needsUpdate = setDeploymentRevision(d, rs.metadata.annotations?.[REVISION_ANNOTATION] ?? '');
       d.status ??= {};
       if (hasProgressDeadline(d) && !getCondition(d.status, PROGRESSING)) {
-        setCondition(d.status, newDeploymentCondition(PROGRESSING, 'True', Reasons.FoundNewReplicaSet, `Found new replica set "${rs.metadata.name}"`, now));
+        setCondition(
+          d.status,
+          newDeploymentCondition(
+            PROGRESSING,
+            'True',
+            Reasons.FoundNewReplicaSet,
+            `Found new replica set "${rs.metadata.name}"`,
+            now,
+          ),
+        );
         needsUpdate = true;
       }
       if (needsUpdate) await this.updateStatus(d);
@@ -344,7 +406,15 @@ export class DeploymentController implements Controller {
         name: `${d.metadata.name}-${hash}`,
         namespace: d.metadata.namespace,
         labels: { ...template.metadata.labels },
-        ownerReferences: [{ ...DEPLOYMENT_KIND, name: d.metadata.name, uid: d.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          {
+            ...DEPLOYMENT_KIND,
+            name: d.metadata.name,
+            uid: d.metadata.uid!,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       },
       spec: { replicas: 0, minReadySeconds: dspec.minReadySeconds ?? 0, selector, template },
     };
@@ -370,10 +440,13 @@ export class DeploymentController implements Controller {
       } else if (e instanceof KubeApiError && isNamespaceTerminating(e)) {
         throw e;
       } else {
-        const msg = `Failed to create new replica set "${rs.metadata.name}": ${e instanceof KubeApiError ? e.body?.message ?? e.message : String(e)}`;
+        const msg = `Failed to create new replica set "${rs.metadata.name}": ${e instanceof KubeApiError ? (e.body?.message ?? e.message) : String(e)}`;
         if (hasProgressDeadline(d)) {
           d.status ??= {};
-          setCondition(d.status, newDeploymentCondition(PROGRESSING, 'False', Reasons.FailedReplicaSetCreate, msg, now));
+          setCondition(
+            d.status,
+            newDeploymentCondition(PROGRESSING, 'False', Reasons.FailedReplicaSetCreate, msg, now),
+          );
           await this.updateStatus(d).catch(() => undefined);
         }
         this.recorder.record(d, 'Warning', Reasons.FailedReplicaSetCreate, msg);
@@ -381,12 +454,26 @@ export class DeploymentController implements Controller {
       }
     }
     if (!alreadyExisted && specReplicas(rs) > 0) {
-      this.recorder.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${specReplicas(rs)}`);
+      this.recorder.record(
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled up replica set ${created.metadata.name} from 0 to ${specReplicas(rs)}`,
+      );
     }
     let needsUpdate = setDeploymentRevision(d, String(newRevision));
     if (!alreadyExisted && hasProgressDeadline(d)) {
       d.status ??= {};
-      setCondition(d.status, newDeploymentCondition(PROGRESSING, 'True', Reasons.NewReplicaSet, `Created new replica set "${created.metadata.name}"`, now));
+      setCondition(
+        d.status,
+        newDeploymentCondition(
+          PROGRESSING,
+          'True',
+          Reasons.NewReplicaSet,
+          `Created new replica set "${created.metadata.name}"`,
+          now,
+        ),
+      );
       needsUpdate = true;
     }
     if (needsUpdate) this.unwritten.add(d);
@@ -407,10 +494,18 @@ export class DeploymentController implements Controller {
     const next = copyJson(rs);
     next.spec!.replicas = replicas;
     setReplicasAnnotations(next, specReplicas(d), max);
-    const written = await this.ctx.client.update(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), { ...RS_KIND, ...next });
+    const written = await this.ctx.client.update(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), {
+      ...RS_KIND,
+      ...next,
+    });
     if (sizeChanged) {
       const op = before < replicas ? 'up' : 'down';
-      this.recorder.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${op} replica set ${rs.metadata.name} from ${before} to ${replicas}`);
+      this.recorder.record(
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled ${op} replica set ${rs.metadata.name} from ${before} to ${replicas}`,
+      );
     }
     return { scaled: sizeChanged, rs: written };
   }
@@ -419,7 +514,9 @@ export class DeploymentController implements Controller {
   private async cleanup(oldRSs: readonly ReplicaSet[], d: Deployment): Promise<void> {
     for (const rs of replicaSetsToCleanUp(d, oldRSs)) {
       try {
-        await this.ctx.client.delete(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), { preconditions: { uid: rs.metadata.uid } });
+        await this.ctx.client.delete(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), {
+          preconditions: { uid: rs.metadata.uid },
+        });
       } catch (e) {
         if (!(e instanceof KubeApiError && e.status === 404)) throw e;
       }

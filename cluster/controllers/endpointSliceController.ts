@@ -14,7 +14,16 @@ import { ResourceInfo } from '../../kube/registry';
 import { Controller, ControllerContext } from './controllerContext';
 import { LatestObjects } from './kit/latestObjects';
 import {
-  endpointHostname, endpointLabels, podHandlers, podInEndpoints, podIP, podReference, PodsByNamespace, resolveTargetPort, serviceSelector, ServiceIndex,
+  endpointHostname,
+  endpointLabels,
+  podHandlers,
+  podInEndpoints,
+  podIP,
+  podReference,
+  PodsByNamespace,
+  resolveTargetPort,
+  serviceSelector,
+  ServiceIndex,
 } from './serviceBackends';
 import { isPodReady } from './kit/podReadiness';
 import { WorkQueue } from './workQueue';
@@ -73,7 +82,8 @@ export class EndpointSliceController implements Controller {
     // a zone label that changes moves the endpoints on that node to another zone
     this.nodes.on({
       update: (node, old) => {
-        if (node.metadata?.labels?.[ZONE_LABEL] !== old.metadata?.labels?.[ZONE_LABEL]) for (const s of this.services.list()) enqueue(s);
+        if (node.metadata?.labels?.[ZONE_LABEL] !== old.metadata?.labels?.[ZONE_LABEL])
+          for (const s of this.services.list()) enqueue(s);
       },
     });
     this.slices = new LatestObjects(sliceInformer);
@@ -83,7 +93,9 @@ export class EndpointSliceController implements Controller {
       if (svc && s.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) queue.add(`${s.metadata.namespace}/${svc}`);
     };
     sliceInformer.on({ update: sliceChanged, delete: sliceChanged });
-    this.ready = Promise.all([this.services, this.pods, this.nodes, sliceInformer].map((i) => i.waitForSync())).then(() => undefined);
+    this.ready = Promise.all([this.services, this.pods, this.nodes, sliceInformer].map((i) => i.waitForSync())).then(
+      () => undefined,
+    );
     await this.ready;
     for (const svc of this.services.list()) enqueue(svc);
   }
@@ -96,7 +108,12 @@ export class EndpointSliceController implements Controller {
     const out: Slice[] = [];
     for (const s of this.slices.values()) {
       const labels = s.metadata?.labels ?? {};
-      if (s.metadata?.namespace === namespace && labels[SERVICE_NAME_LABEL] === service && labels[MANAGED_BY_LABEL] === MANAGED_BY) out.push(s);
+      if (
+        s.metadata?.namespace === namespace &&
+        labels[SERVICE_NAME_LABEL] === service &&
+        labels[MANAGED_BY_LABEL] === MANAGED_BY
+      )
+        out.push(s);
     }
     return out.sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name)));
   }
@@ -118,10 +135,21 @@ export class EndpointSliceController implements Controller {
     const desired = this.desiredEndpoints(svc, pods);
     const plan = reconcile(existing, desired);
     const labels = endpointLabels(svc, { [SERVICE_NAME_LABEL]: name, [MANAGED_BY_LABEL]: MANAGED_BY });
-    const owner = { apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid, controller: true, blockOwnerDeletion: true };
+    const owner = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      name,
+      uid: svc.metadata.uid,
+      controller: true,
+      blockOwnerDeletion: true,
+    };
     for (const w of plan.keep) {
       const s = w.slice;
-      const stale = !s || !deepEqual(s.metadata?.labels ?? {}, labels) || !deepEqual(s.metadata?.ownerReferences ?? [], [owner]) || s.addressType !== 'IPv4';
+      const stale =
+        !s ||
+        !deepEqual(s.metadata?.labels ?? {}, labels) ||
+        !deepEqual(s.metadata?.ownerReferences ?? [], [owner]) ||
+        s.addressType !== 'IPv4';
       if (!w.dirty && !stale) continue;
       const body: EndpointSliceObject = {
         apiVersion: 'discovery.k8s.io/v1',
@@ -133,7 +161,8 @@ export class EndpointSliceController implements Controller {
         endpoints: w.endpoints,
         ports: w.ports,
       };
-      if (s) this.slices.observed(await this.ctx.client.update(resourcePath(this.info, namespace, s.metadata.name), body));
+      if (s)
+        this.slices.observed(await this.ctx.client.update(resourcePath(this.info, namespace, s.metadata.name), body));
       else this.slices.observed(await this.ctx.client.create(resourcePath(this.info, namespace), body));
     }
     for (const s of plan.remove) await this.remove(s);
@@ -141,7 +170,9 @@ export class EndpointSliceController implements Controller {
 
   private async remove(slice: Slice): Promise<void> {
     try {
-      await this.ctx.client.delete(resourcePath(this.info, slice.metadata.namespace, slice.metadata.name), { preconditions: { uid: slice.metadata.uid } });
+      await this.ctx.client.delete(resourcePath(this.info, slice.metadata.namespace, slice.metadata.name), {
+        preconditions: { uid: slice.metadata.uid },
+      });
     } catch (e) {
       if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) throw e;
     }
@@ -219,7 +250,10 @@ export function reconcile(existing: Slice[], desired: Desired[]): { keep: Workin
     placed.add(k);
     // prefer a slice that is being written anyway, then any with room, then a new one
     const fits = (w: Working) => w.portsKey === d.portsKey && w.endpoints.length < MAX_ENDPOINTS_PER_SLICE;
-    let w = working.find((x) => fits(x) && x.dirty) ?? working.find((x) => fits(x) && x.endpoints.length > 0) ?? working.find(fits);
+    let w =
+      working.find((x) => fits(x) && x.dirty) ??
+      working.find((x) => fits(x) && x.endpoints.length > 0) ??
+      working.find(fits);
     // a slice left empty (a placeholder, or one whose ports changed) is reused before a new one is made
     const emptied = w ? undefined : working.find((x) => x.slice && x.endpoints.length === 0);
     if (emptied) {
@@ -238,10 +272,10 @@ export function reconcile(existing: Slice[], desired: Desired[]): { keep: Workin
   }
   if (keep.length === 0) {
     // the placeholder: an existing empty slice if there is one, else one of the old ones emptied, else a new one
-    const reuse = remove.find((s) => !(s.endpoints?.length) && !(s.ports?.length)) ?? remove[0];
+    const reuse = remove.find((s) => !s.endpoints?.length && !s.ports?.length) ?? remove[0];
     const idx = reuse ? remove.indexOf(reuse) : -1;
     if (idx >= 0) remove.splice(idx, 1);
-    const clean = reuse && !(reuse.endpoints?.length) && !(reuse.ports?.length);
+    const clean = reuse && !reuse.endpoints?.length && !reuse.ports?.length;
     keep.push({ slice: reuse, portsKey: '[]', ports: [], endpoints: [], dirty: !clean });
   }
   return { keep, remove };

@@ -11,7 +11,16 @@ import { KubeObject, deepEqual } from '../../kube/objects';
 import { Controller, ControllerContext } from './controllerContext';
 import { LatestObjects } from './kit/latestObjects';
 import {
-  endpointHostname, endpointLabels, podHandlers, podInEndpoints, podIP, podReference, PodsByNamespace, resolveTargetPort, serviceSelector, ServiceIndex,
+  endpointHostname,
+  endpointLabels,
+  podHandlers,
+  podInEndpoints,
+  podIP,
+  podReference,
+  PodsByNamespace,
+  resolveTargetPort,
+  serviceSelector,
+  ServiceIndex,
 } from './serviceBackends';
 import { isPodReady } from './kit/podReadiness';
 import { WorkQueue } from './workQueue';
@@ -26,7 +35,8 @@ interface Subset {
   ports: EndpointPort[];
 }
 
-const byIP = (a: EndpointAddress, b: EndpointAddress) => compareIPs(a.ip, b.ip) || String(a.targetRef?.uid ?? '').localeCompare(String(b.targetRef?.uid ?? ''));
+const byIP = (a: EndpointAddress, b: EndpointAddress) =>
+  compareIPs(a.ip, b.ip) || String(a.targetRef?.uid ?? '').localeCompare(String(b.targetRef?.uid ?? ''));
 
 function compareIPs(a: string, b: string): number {
   const pa = a.split('.').map(Number);
@@ -71,7 +81,12 @@ export function endpointSubsets(svc: Service, pods: Pod[]): { subsets: Subset[];
       ports.push(ep);
     }
     if (!ports.length) continue;
-    ports.sort((a, b) => String(a.name ?? '').localeCompare(String(b.name ?? '')) || a.port - b.port || (a.protocol ?? '').localeCompare(b.protocol ?? ''));
+    ports.sort(
+      (a, b) =>
+        String(a.name ?? '').localeCompare(String(b.name ?? '')) ||
+        a.port - b.port ||
+        (a.protocol ?? '').localeCompare(b.protocol ?? ''),
+    );
     add(ports, address, ready);
   }
   let subsets = [...groups.values()];
@@ -138,7 +153,11 @@ export class EndpointsController implements Controller {
       if (serviceSelector(this.services.get(ep.metadata.namespace, ep.metadata.name!))) enqueue(ep);
     };
     endpointsInformer.on({ update: managed, delete: managed });
-    this.ready = Promise.all([this.services.waitForSync(), this.pods.waitForSync(), endpointsInformer.waitForSync()]).then(() => undefined);
+    this.ready = Promise.all([
+      this.services.waitForSync(),
+      this.pods.waitForSync(),
+      endpointsInformer.waitForSync(),
+    ]).then(() => undefined);
     await this.ready;
     for (const svc of this.services.list()) enqueue(svc);
   }
@@ -157,7 +176,9 @@ export class EndpointsController implements Controller {
       // the Service is gone: so are its endpoints (Endpoints have no owner reference to collect them by)
       if (current && !current.metadata?.deletionTimestamp) {
         try {
-          await this.ctx.client.delete(resourcePath(info, namespace, name), { preconditions: { uid: current.metadata.uid } });
+          await this.ctx.client.delete(resourcePath(info, namespace, name), {
+            preconditions: { uid: current.metadata.uid },
+          });
         } catch (e) {
           if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) throw e;
         }
@@ -186,7 +207,12 @@ export class EndpointsController implements Controller {
     const body: Stored<Endpoints> = {
       apiVersion: 'v1',
       kind: 'Endpoints',
-      metadata: { name, namespace, ...(Object.keys(labels).length ? { labels } : {}), ...(Object.keys(annotations).length ? { annotations } : {}) },
+      metadata: {
+        name,
+        namespace,
+        ...(Object.keys(labels).length ? { labels } : {}),
+        ...(Object.keys(annotations).length ? { annotations } : {}),
+      },
       ...(wanted.length ? { subsets: wanted } : {}),
     };
     if (current) {

@@ -52,7 +52,10 @@ export class EventRecorder {
   /** events dropped because the queue was full */
   dropped = 0;
 
-  constructor(private readonly client: ApiClient, private readonly source: EventSource) {}
+  constructor(
+    private readonly client: ApiClient,
+    private readonly source: EventSource,
+  ) {}
 
   /** type 'Normal' | 'Warning'; reason in CamelCase; message a sentence without a final period, as kubectl shows it. */
   record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
@@ -83,13 +86,21 @@ export class EventRecorder {
     step();
   }
 
-  private async write(obj: KubeObject, type: string, reason: string, message: string, fieldPath: string | undefined, at: number): Promise<void> {
+  private async write(
+    obj: KubeObject,
+    type: string,
+    reason: string,
+    message: string,
+    fieldPath: string | undefined,
+    at: number,
+  ): Promise<void> {
     const meta = obj.metadata ?? {};
     const namespace = meta.namespace || 'default';
     const key = `${meta.uid}|${fieldPath ?? ''}|${type}|${reason}|${message}`;
     const now = at;
     const prev = this.seen.get(key);
-    const path = (name?: string) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/events${name ? `/${encodeURIComponent(name)}` : ''}`;
+    const path = (name?: string) =>
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/events${name ? `/${encodeURIComponent(name)}` : ''}`;
     if (prev && now - prev.last < AGGREGATE_MS) {
       prev.count++;
       prev.last = now;

@@ -18,7 +18,10 @@ export class GarbageCollector {
   private readonly informers: Informer[] = [];
   private readonly queue: WorkQueue;
 
-  constructor(private readonly client: ApiClient, private readonly resources: readonly ResourceInfo[]) {
+  constructor(
+    private readonly client: ApiClient,
+    private readonly resources: readonly ResourceInfo[],
+  ) {
     this.queue = new WorkQueue((uid) => this.process(uid));
   }
 
@@ -94,7 +97,13 @@ export class GarbageCollector {
     const uid = n.obj.metadata.uid!;
     for (const dep of this.liveDependents(uid)) {
       const refs = (dep.obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
-      await this.ignoreNotFound(this.client.patch(this.path(dep), { metadata: { ownerReferences: refs.length ? refs : null, uid: dep.obj.metadata.uid } }, 'merge'));
+      await this.ignoreNotFound(
+        this.client.patch(
+          this.path(dep),
+          { metadata: { ownerReferences: refs.length ? refs : null, uid: dep.obj.metadata.uid } },
+          'merge',
+        ),
+      );
     }
     await this.removeFinalizer(n, 'orphan');
   }
@@ -107,7 +116,12 @@ export class GarbageCollector {
     }
     for (const dep of deps) {
       if (dep.obj.metadata.deletionTimestamp) continue;
-      await this.ignoreNotFound(this.client.delete(this.path(dep), { propagationPolicy: 'Foreground', preconditions: { uid: dep.obj.metadata.uid } }));
+      await this.ignoreNotFound(
+        this.client.delete(this.path(dep), {
+          propagationPolicy: 'Foreground',
+          preconditions: { uid: dep.obj.metadata.uid },
+        }),
+      );
     }
   }
 
@@ -115,7 +129,13 @@ export class GarbageCollector {
     const meta = n.obj.metadata;
     const rest = (meta.finalizers ?? []).filter((f: string) => f !== finalizer);
     // pinned to the resourceVersion so a concurrent finalizer change is not lost
-    await this.ignoreNotFound(this.client.patch(this.path(n), { metadata: { finalizers: rest.length ? rest : null, resourceVersion: meta.resourceVersion } }, 'merge')).catch((e) => {
+    await this.ignoreNotFound(
+      this.client.patch(
+        this.path(n),
+        { metadata: { finalizers: rest.length ? rest : null, resourceVersion: meta.resourceVersion } },
+        'merge',
+      ),
+    ).catch((e) => {
       if (!(e instanceof KubeApiError && e.status === 409)) throw e;
     });
   }
@@ -129,7 +149,11 @@ export class GarbageCollector {
     for (const ref of refs) {
       const owner = this.nodes.get(ref.uid);
       if (owner) {
-        if (owner.obj.metadata.deletionTimestamp && (owner.obj.metadata.finalizers ?? []).includes('foregroundDeletion')) foregroundOwner = true;
+        if (
+          owner.obj.metadata.deletionTimestamp &&
+          (owner.obj.metadata.finalizers ?? []).includes('foregroundDeletion')
+        )
+          foregroundOwner = true;
         continue;
       }
       // the owner's informer may lag behind the dependent's: ask the API server before deciding
@@ -137,10 +161,14 @@ export class GarbageCollector {
     }
     if (missing.length === refs.length || (foregroundOwner && missing.length === refs.length - 1)) {
       const policy = foregroundOwner ? 'Foreground' : 'Background';
-      await this.ignoreNotFound(this.client.delete(this.path(n), { propagationPolicy: policy, preconditions: { uid: n.obj.metadata.uid } }));
+      await this.ignoreNotFound(
+        this.client.delete(this.path(n), { propagationPolicy: policy, preconditions: { uid: n.obj.metadata.uid } }),
+      );
     } else if (missing.length) {
       const keep = refs.filter((r) => !missing.includes(r));
-      await this.ignoreNotFound(this.client.patch(this.path(n), { metadata: { ownerReferences: keep, uid: n.obj.metadata.uid } }, 'merge'));
+      await this.ignoreNotFound(
+        this.client.patch(this.path(n), { metadata: { ownerReferences: keep, uid: n.obj.metadata.uid } }, 'merge'),
+      );
     }
   }
 
@@ -160,7 +188,11 @@ export class GarbageCollector {
     try {
       return await p;
     } catch (e) {
-      if (e instanceof KubeApiError && (e.status === 404 || (e.status === 409 && /Precondition failed: UID/.test(e.message)))) return undefined;
+      if (
+        e instanceof KubeApiError &&
+        (e.status === 404 || (e.status === 409 && /Precondition failed: UID/.test(e.message)))
+      )
+        return undefined;
       throw e;
     }
   }

@@ -19,7 +19,14 @@ import { WorkQueue } from './workQueue';
 import { BackoffRecord, nextBackoffRecord, remainingBackoff } from './job/backoff';
 import { formatIndexes, parseIndexes, pendingIndexes } from './job/completedIndexes';
 import {
-  BACKOFF_LIMIT_EXCEEDED, COMPLETIONS_REACHED, DEADLINE_EXCEEDED, ensureCondition, findCondition, isJobFinished, JobCondition, newCondition,
+  BACKOFF_LIMIT_EXCEEDED,
+  COMPLETIONS_REACHED,
+  DEADLINE_EXCEEDED,
+  ensureCondition,
+  findCondition,
+  isJobFinished,
+  JobCondition,
+  newCondition,
 } from './job/conditions';
 import { Expectations } from './kit/expectations';
 import { isPodActive, isPodReady } from './kit/podReadiness';
@@ -27,7 +34,14 @@ import { LatestObjects } from './kit/latestObjects';
 import { matchPodFailurePolicy } from './job/podFailurePolicy';
 import { podForJob } from './job/podTemplate';
 import {
-  completionIndex, finishedAt, hasTrackingFinalizer, isPodFailed, isTerminating, JOB_TRACKING_FINALIZER, removalOrder, restartCount,
+  completionIndex,
+  finishedAt,
+  hasTrackingFinalizer,
+  isPodFailed,
+  isTerminating,
+  JOB_TRACKING_FINALIZER,
+  removalOrder,
+  restartCount,
 } from './job/podState';
 import { TtlAfterFinished } from './job/ttlAfterFinished';
 
@@ -249,8 +263,10 @@ export class JobController implements Controller {
     let finished: JobCondition | undefined;
     const target = findCondition(conditions, 'FailureTarget');
     const criteria = findCondition(conditions, 'SuccessCriteriaMet');
-    if (target?.status === 'True') finished = newCondition('Failed', 'True', target.reason ?? '', target.message ?? '', now);
-    else if (criteria?.status === 'True') finished = newCondition('Complete', 'True', criteria.reason ?? '', criteria.message ?? '', now);
+    if (target?.status === 'True')
+      finished = newCondition('Failed', 'True', target.reason ?? '', target.message ?? '', now);
+    else if (criteria?.status === 'True')
+      finished = newCondition('Complete', 'True', criteria.reason ?? '', criteria.message ?? '', now);
     // with a podFailurePolicy a failed pod may not count (Ignore) or may fail the Job at once (FailJob)
     const policy = spec.podFailurePolicy;
     const counts = (p: Pod) => !policy || matchPodFailurePolicy(policy, p).count;
@@ -286,16 +302,22 @@ export class JobController implements Controller {
       if (p.status?.phase === 'Succeeded') {
         if (indexed) {
           const ix = completionIndex(p);
-          if (ix === undefined || ix >= (completions ?? 0) || tally.completed.has(ix) || newlyCompleted.has(ix)) continue;
+          if (ix === undefined || ix >= (completions ?? 0) || tally.completed.has(ix) || newlyCompleted.has(ix))
+            continue;
           newlyCompleted.add(ix);
         } else if (tally.uncountedSucceeded.has(pu) || tally.uncountedFailed.has(pu)) continue;
         succeededTimes.push(finishedAt(p, now));
-      } else if (isPodFailed(p, job) && !tally.uncountedFailed.has(pu) && counts(p)) failedTimes.push(finishedAt(p, now));
+      } else if (isPodFailed(p, job) && !tally.uncountedFailed.has(pu) && counts(p))
+        failedTimes.push(finishedAt(p, now));
     }
     const newSucceeded = succeededTimes.length;
     const newFailed = failedTimes.length;
     // the back-off before a replacement starts counts the failures seen in this pass too
-    const backoff = nextBackoffRecord(this.backoff.get(uid) ?? { failuresAfterLastSuccess: 0 }, succeededTimes, failedTimes);
+    const backoff = nextBackoffRecord(
+      this.backoff.get(uid) ?? { failuresAfterLastSuccess: 0 },
+      succeededTimes,
+      failedTimes,
+    );
     const succeeded = indexed
       ? new Set([...tally.completed, ...newlyCompleted]).size
       : (status.succeeded ?? 0) + tally.uncountedSucceeded.size + newSucceeded;
@@ -305,7 +327,13 @@ export class JobController implements Controller {
 
     if (!finished) {
       if (failed > backoffLimit || this.pastBackoffLimitOnFailure(job, pods, backoffLimit)) {
-        finished = newCondition('FailureTarget', 'True', BACKOFF_LIMIT_EXCEEDED.reason, BACKOFF_LIMIT_EXCEEDED.message, now);
+        finished = newCondition(
+          'FailureTarget',
+          'True',
+          BACKOFF_LIMIT_EXCEEDED.reason,
+          BACKOFF_LIMIT_EXCEEDED.message,
+          now,
+        );
       } else if (this.pastActiveDeadline(job, now)) {
         finished = newCondition('FailureTarget', 'True', DEADLINE_EXCEEDED.reason, DEADLINE_EXCEEDED.message, now);
       } else if (typeof spec.activeDeadlineSeconds === 'number' && !suspended && status.startTime) {
@@ -326,9 +354,18 @@ export class JobController implements Controller {
         await this.manage(key, job, activePods, tally, succeeded, newlyCompleted, backoff);
         managed = true;
       }
-      const complete = completions === undefined ? succeeded > 0 && tally.active === 0 : succeeded >= completions && tally.active === 0;
+      const complete =
+        completions === undefined
+          ? succeeded > 0 && tally.active === 0
+          : succeeded >= completions && tally.active === 0;
       if (complete) {
-        finished = newCondition('SuccessCriteriaMet', 'True', COMPLETIONS_REACHED.reason, COMPLETIONS_REACHED.message, now);
+        finished = newCondition(
+          'SuccessCriteriaMet',
+          'True',
+          COMPLETIONS_REACHED.reason,
+          COMPLETIONS_REACHED.message,
+          now,
+        );
       } else if (managed) {
         if (suspended) {
           if (ensureCondition(conditions, 'Suspended', 'True', 'JobSuspended', 'Job suspended', now)) {
@@ -377,16 +414,24 @@ export class JobController implements Controller {
         conditions.push(finished);
         needsFlush = true;
       }
-      finished = newCondition(finished.type === 'FailureTarget' ? 'Failed' : 'Complete', 'True', finished.reason ?? '', finished.message ?? '', now);
+      finished = newCondition(
+        finished.type === 'FailureTarget' ? 'Failed' : 'Complete',
+        'True',
+        finished.reason ?? '',
+        finished.message ?? '',
+        now,
+      );
     }
 
-    tally.succeeded = indexed ? tally.completed.size : status.succeeded ?? 0;
+    tally.succeeded = indexed ? tally.completed.size : (status.succeeded ?? 0);
     tally.failed = status.failed ?? 0;
     this.render(job, tally, indexed, conditions);
     if (needsFlush) await this.writeStatus(key, job);
 
     const released = await this.removeFinalizers(uid, toRelease);
-    const stillTracked = new Set(pods.filter((p) => untracked(p) && !released.has(p.metadata.uid)).map((p) => p.metadata.uid));
+    const stillTracked = new Set(
+      pods.filter((p) => untracked(p) && !released.has(p.metadata.uid)).map((p) => p.metadata.uid),
+    );
     for (const u of [...tally.uncountedSucceeded]) {
       if (stillTracked.has(u)) continue;
       tally.uncountedSucceeded.delete(u);
@@ -404,7 +449,8 @@ export class JobController implements Controller {
     let done = false;
     if (finished && !tally.uncountedSucceeded.size && !tally.uncountedFailed.size && tally.terminating <= 0) {
       ensureCondition(conditions, finished.type, 'True', finished.reason ?? '', finished.message ?? '', now);
-      if (finished.type === 'Complete') status.completionTime = findCondition(conditions, 'Complete')!.lastTransitionTime;
+      if (finished.type === 'Complete')
+        status.completionTime = findCondition(conditions, 'Complete')!.lastTransitionTime;
       done = true;
     }
     this.render(job, tally, indexed, conditions);
@@ -413,7 +459,12 @@ export class JobController implements Controller {
     if (done) {
       if (finished!.type === 'Complete') {
         if (completions !== undefined && tally.succeeded > completions) {
-          this.recorder.record(job, 'Warning', 'TooManySucceededPods', 'Too many succeeded pods running after completion count reached');
+          this.recorder.record(
+            job,
+            'Warning',
+            'TooManySucceededPods',
+            'Too many succeeded pods running after completion count reached',
+          );
         }
         this.recorder.record(job, 'Normal', 'Completed', 'Job completed');
       } else {
@@ -438,7 +489,13 @@ export class JobController implements Controller {
 
   /** Creates or deletes pods so the wanted number runs; one or the other per pass, deletion first. */
   private async manage(
-    key: string, job: Job, activePods: Pod[], tally: Tally, succeeded: number, newlyCompleted: Set<number>, backoff: BackoffRecord,
+    key: string,
+    job: Job,
+    activePods: Pod[],
+    tally: Tally,
+    succeeded: number,
+    newlyCompleted: Set<number>,
+    backoff: BackoffRecord,
   ): Promise<void> {
     const spec = job.spec ?? {};
     if (spec.suspend === true) {
@@ -503,7 +560,9 @@ export class JobController implements Controller {
     let created = 0;
     for (let batch = 1; created < diff; batch *= 2) {
       const n = Math.min(batch, diff - created);
-      const results = await Promise.allSettled(Array.from({ length: n }, (_, i) => this.createPod(job, indexes?.[created + i])));
+      const results = await Promise.allSettled(
+        Array.from({ length: n }, (_, i) => this.createPod(job, indexes?.[created + i])),
+      );
       const ok = results.filter((r) => r.status === 'fulfilled').length;
       created += ok;
       tally.active += ok;
@@ -521,7 +580,8 @@ export class JobController implements Controller {
     const ns = job.metadata.namespace;
     const created = await this.ctx.client.create(resourcePath(this.pods.info, ns), podForJob(job, index));
     // the watch may already have delivered it; otherwise wait for it before counting pods again
-    if (!this.pods.get(ns, created.metadata.name)) this.expectations.expectCreation(job.metadata.uid, created.metadata.name);
+    if (!this.pods.get(ns, created.metadata.name))
+      this.expectations.expectCreation(job.metadata.uid, created.metadata.name);
     this.recorder.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
   }
 
@@ -529,28 +589,37 @@ export class JobController implements Controller {
    * Deletes pods. releaseFirst removes their tracking finalizer before (pods removed by scaling down or suspending
    * are not failures); otherwise the finalizer stays, so the pods are counted as failed.
    */
-  private async deletePods(job: Job, pods: Pod[], releaseFirst: boolean): Promise<{ deleted: number; deletedReady: number }> {
+  private async deletePods(
+    job: Job,
+    pods: Pod[],
+    releaseFirst: boolean,
+  ): Promise<{ deleted: number; deletedReady: number }> {
     const uid = job.metadata.uid;
     let deleted = 0;
     let deletedReady = 0;
     let firstError: unknown;
-    await Promise.all(pods.map(async (p) => {
-      try {
-        if (releaseFirst && hasTrackingFinalizer(p)) await this.removeFinalizers(uid, [p], true);
-        await this.ctx.client.delete(resourcePath(this.pods.info, p.metadata.namespace, p.metadata.name), { preconditions: { uid: p.metadata.uid } });
-        const now = this.pods.get(p.metadata.namespace, p.metadata.name);
-        if (now && now.metadata.uid === p.metadata.uid && !now.metadata.deletionTimestamp) this.expectations.expectDeletion(uid, p.metadata.uid);
-        this.recorder.record(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
-      } catch (e) {
-        if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) {
-          firstError ??= e;
-          this.recorder.record(job, 'Warning', 'FailedDelete', `Error deleting: ${(e as Error)?.message ?? e}`);
-          return;
+    await Promise.all(
+      pods.map(async (p) => {
+        try {
+          if (releaseFirst && hasTrackingFinalizer(p)) await this.removeFinalizers(uid, [p], true);
+          await this.ctx.client.delete(resourcePath(this.pods.info, p.metadata.namespace, p.metadata.name), {
+            preconditions: { uid: p.metadata.uid },
+          });
+          const now = this.pods.get(p.metadata.namespace, p.metadata.name);
+          if (now && now.metadata.uid === p.metadata.uid && !now.metadata.deletionTimestamp)
+            this.expectations.expectDeletion(uid, p.metadata.uid);
+          this.recorder.record(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+        } catch (e) {
+          if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) {
+            firstError ??= e;
+            this.recorder.record(job, 'Warning', 'FailedDelete', `Error deleting: ${(e as Error)?.message ?? e}`);
+            return;
+          }
         }
-      }
-      deleted++;
-      if (isPodReady(p)) deletedReady++;
-    }));
+        deleted++;
+        if (isPodReady(p)) deletedReady++;
+      }),
+    );
     if (firstError) throw firstError;
     return { deleted, deletedReady };
   }
@@ -559,50 +628,54 @@ export class JobController implements Controller {
   private async removeFinalizers(jobUid: string, pods: Pod[], strict = false): Promise<Set<string>> {
     const released = new Set<string>();
     let firstError: unknown;
-    await Promise.all(pods.map(async (p) => {
-      const i = (p.metadata.finalizers ?? []).indexOf(JOB_TRACKING_FINALIZER);
-      if (i < 0) {
-        released.add(p.metadata.uid);
-        return;
-      }
-      const path = resourcePath(this.pods.info, p.metadata.namespace, p.metadata.name);
-      // test-and-remove: the finalizer list may have changed since the cache saw it; the last one takes the
-      // whole list with it, as an empty list is not written back
-      const only = p.metadata.finalizers!.length === 1; // i >= 0 above: the list exists
-      const patch = [
-        { op: 'test', path: '/metadata/uid', value: p.metadata.uid },
-        only
-          ? { op: 'test', path: '/metadata/finalizers', value: [JOB_TRACKING_FINALIZER] }
-          : { op: 'test', path: `/metadata/finalizers/${i}`, value: JOB_TRACKING_FINALIZER },
-        { op: 'remove', path: only ? '/metadata/finalizers' : `/metadata/finalizers/${i}` },
-      ];
-      try {
-        await this.ctx.client.patch(path, patch, 'json');
-      } catch (e) {
-        if (e instanceof KubeApiError && e.status === 404) {
+    await Promise.all(
+      pods.map(async (p) => {
+        const i = (p.metadata.finalizers ?? []).indexOf(JOB_TRACKING_FINALIZER);
+        if (i < 0) {
           released.add(p.metadata.uid);
           return;
         }
-        if (e instanceof KubeApiError && (e.status === 400 || e.status === 409 || e.status === 422)) {
-          // moved or already gone: look at the pod as it is now
-          try {
-            const fresh = await this.ctx.client.get(path);
-            if (fresh.metadata.uid !== p.metadata.uid) released.add(p.metadata.uid);
-            else if (!(fresh.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER)) released.add(p.metadata.uid);
-            else return void (firstError ??= e);
-          } catch (e2) {
-            if (e2 instanceof KubeApiError && e2.status === 404) released.add(p.metadata.uid);
-            else firstError ??= e2;
+        const path = resourcePath(this.pods.info, p.metadata.namespace, p.metadata.name);
+        // test-and-remove: the finalizer list may have changed since the cache saw it; the last one takes the
+        // whole list with it, as an empty list is not written back
+        const only = p.metadata.finalizers!.length === 1; // i >= 0 above: the list exists
+        const patch = [
+          { op: 'test', path: '/metadata/uid', value: p.metadata.uid },
+          only
+            ? { op: 'test', path: '/metadata/finalizers', value: [JOB_TRACKING_FINALIZER] }
+            : { op: 'test', path: `/metadata/finalizers/${i}`, value: JOB_TRACKING_FINALIZER },
+          { op: 'remove', path: only ? '/metadata/finalizers' : `/metadata/finalizers/${i}` },
+        ];
+        try {
+          await this.ctx.client.patch(path, patch, 'json');
+        } catch (e) {
+          if (e instanceof KubeApiError && e.status === 404) {
+            released.add(p.metadata.uid);
+            return;
           }
+          if (e instanceof KubeApiError && (e.status === 400 || e.status === 409 || e.status === 422)) {
+            // moved or already gone: look at the pod as it is now
+            try {
+              const fresh = await this.ctx.client.get(path);
+              if (fresh.metadata.uid !== p.metadata.uid) released.add(p.metadata.uid);
+              else if (!(fresh.metadata.finalizers ?? []).includes(JOB_TRACKING_FINALIZER))
+                released.add(p.metadata.uid);
+              else return void (firstError ??= e);
+            } catch (e2) {
+              if (e2 instanceof KubeApiError && e2.status === 404) released.add(p.metadata.uid);
+              else firstError ??= e2;
+            }
+            return;
+          }
+          firstError ??= e;
           return;
         }
-        firstError ??= e;
-        return;
-      }
-      released.add(p.metadata.uid);
-      const seen = this.pods.get(p.metadata.namespace, p.metadata.name);
-      if (jobUid && seen && seen.metadata.uid === p.metadata.uid && hasTrackingFinalizer(seen)) this.finalizerRemovals.expectDeletion(jobUid, p.metadata.uid);
-    }));
+        released.add(p.metadata.uid);
+        const seen = this.pods.get(p.metadata.namespace, p.metadata.name);
+        if (jobUid && seen && seen.metadata.uid === p.metadata.uid && hasTrackingFinalizer(seen))
+          this.finalizerRemovals.expectDeletion(jobUid, p.metadata.uid);
+      }),
+    );
     if (firstError && strict) throw firstError;
     if (firstError) this.queueRetry(pods);
     return released;

@@ -27,7 +27,11 @@ export class KubernetesServiceController implements Controller {
     const ours = (o: any) => {
       if (o?.metadata?.namespace === NAMESPACE && o.metadata.name === NAME) queue.add(NAME);
     };
-    for (const [group, plural] of [['', 'services'], ['', 'endpoints'], ['discovery.k8s.io', 'endpointslices']]) {
+    for (const [group, plural] of [
+      ['', 'services'],
+      ['', 'endpoints'],
+      ['discovery.k8s.io', 'endpointslices'],
+    ]) {
       ctx.informers.get(group, plural).on({ update: ours, delete: ours });
     }
     queue.add(NAME);
@@ -57,20 +61,28 @@ export class KubernetesServiceController implements Controller {
     const { ip, port } = await this.apiServerAddress();
     const ports = [{ name: 'https', port, protocol: 'TCP' }];
     await this.ensureService(port);
-    await this.ensureObject(this.info('', 'endpoints'), {
-      apiVersion: 'v1',
-      kind: 'Endpoints',
-      metadata: { name: NAME, namespace: NAMESPACE, labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
-      subsets: [{ addresses: [{ ip }], ports }],
-    }, (o) => ({ labels: o.metadata?.labels, subsets: o.subsets }));
-    await this.ensureObject(this.info('discovery.k8s.io', 'endpointslices'), {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: { name: NAME, namespace: NAMESPACE, labels: { 'kubernetes.io/service-name': NAME } },
-      addressType: 'IPv4',
-      endpoints: [{ addresses: [ip], conditions: { ready: true } }],
-      ports,
-    }, (o) => ({ labels: o.metadata?.labels, addressType: o.addressType, endpoints: o.endpoints, ports: o.ports }));
+    await this.ensureObject(
+      this.info('', 'endpoints'),
+      {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name: NAME, namespace: NAMESPACE, labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+        subsets: [{ addresses: [{ ip }], ports }],
+      },
+      (o) => ({ labels: o.metadata?.labels, subsets: o.subsets }),
+    );
+    await this.ensureObject(
+      this.info('discovery.k8s.io', 'endpointslices'),
+      {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: { name: NAME, namespace: NAMESPACE, labels: { 'kubernetes.io/service-name': NAME } },
+        addressType: 'IPv4',
+        endpoints: [{ addresses: [ip], conditions: { ready: true } }],
+        ports,
+      },
+      (o) => ({ labels: o.metadata?.labels, addressType: o.addressType, endpoints: o.endpoints, ports: o.ports }),
+    );
   }
 
   private async ensureService(targetPort: number): Promise<void> {
@@ -84,7 +96,10 @@ export class KubernetesServiceController implements Controller {
     }
     if (svc) {
       if (deepEqual(svc.spec?.ports, want) && svc.spec?.type === 'ClusterIP') return;
-      await this.ctx.client.update(resourcePath(info, NAMESPACE, NAME), { ...svc, spec: { ...svc.spec, type: 'ClusterIP', ports: want } });
+      await this.ctx.client.update(resourcePath(info, NAMESPACE, NAME), {
+        ...svc,
+        spec: { ...svc.spec, type: 'ClusterIP', ports: want },
+      });
       return;
     }
     const body = (clusterIP?: string) => ({
@@ -98,7 +113,8 @@ export class KubernetesServiceController implements Controller {
     } catch (e) {
       if (e instanceof KubeApiError && e.status === 409) return;
       // someone holds the first address: any address is better than no Service
-      if (e instanceof KubeApiError && e.status === 422) await this.ctx.client.create(resourcePath(info, NAMESPACE), body());
+      if (e instanceof KubeApiError && e.status === 422)
+        await this.ctx.client.create(resourcePath(info, NAMESPACE), body());
       else throw e;
     }
   }
@@ -120,6 +136,9 @@ export class KubernetesServiceController implements Controller {
       return;
     }
     if (deepEqual(view(cur), view(want))) return;
-    await this.ctx.client.update(resourcePath(info, NAMESPACE, NAME), { ...want, metadata: { ...cur.metadata, labels: want.metadata.labels } });
+    await this.ctx.client.update(resourcePath(info, NAMESPACE, NAME), {
+      ...want,
+      metadata: { ...cur.metadata, labels: want.metadata.labels },
+    });
   }
 }

@@ -11,7 +11,10 @@ export class NamespaceController {
   private readonly queue: WorkQueue;
   private retry = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly client: ApiClient, private readonly resources: () => readonly ResourceInfo[]) {
+  constructor(
+    private readonly client: ApiClient,
+    private readonly resources: () => readonly ResourceInfo[],
+  ) {
     const ns = resources().find((r) => r.group === '' && r.plural === 'namespaces')!;
     this.informer = new Informer(client, ns);
     this.queue = new WorkQueue((name) => this.sync(name), 2);
@@ -45,18 +48,26 @@ export class NamespaceController {
       } else {
         // kinds without deletecollection (Services) go one by one
         for (const item of list.items) {
-          await this.client.delete(resourcePath(info, name, item.metadata.name), { propagationPolicy: 'Background' }).catch(() => undefined);
+          await this.client
+            .delete(resourcePath(info, name, item.metadata.name), { propagationPolicy: 'Background' })
+            .catch(() => undefined);
         }
       }
     }
     if (remaining > 0) {
       // content with finalizers or grace periods takes a while: look again shortly
       clearTimeout(this.retry.get(name));
-      this.retry.set(name, setTimeout(() => this.queue.add(name), 250));
+      this.retry.set(
+        name,
+        setTimeout(() => this.queue.add(name), 250),
+      );
       return;
     }
     const finalizers = (ns.spec?.finalizers ?? []).filter((f: string) => f !== 'kubernetes');
     const nsInfo = this.informer.info;
-    await this.client.update(resourcePath(nsInfo, undefined, name, 'finalize'), { ...ns, spec: { ...ns.spec, finalizers } });
+    await this.client.update(resourcePath(nsInfo, undefined, name, 'finalize'), {
+      ...ns,
+      spec: { ...ns.spec, finalizers },
+    });
   }
 }

@@ -7,7 +7,11 @@ import { InformerHandlers } from '../../kubeclient/informer';
  * The object's controller if it has one of this kind; for an orphan, every set in its namespace whose
  * selector matches it (one of them may adopt it).
  */
-export function setsToSync(obj: KubeObject, kind: string, sets: readonly KubeObject[]): { namespace: string; name: string }[] {
+export function setsToSync(
+  obj: KubeObject,
+  kind: string,
+  sets: readonly KubeObject[],
+): { namespace: string; name: string }[] {
   const ref = controllerOf(obj);
   const namespace = obj.metadata.namespace ?? '';
   if (ref) return ref.kind === kind && ref.apiVersion.startsWith('apps/') ? [{ namespace, name: ref.name }] : [];

@@ -15,8 +15,14 @@
 //   with its folder (only a folder the provisioner made for it; anything else fails with VolumeFailedDelete),
 //   with Retain it stays Released.
 import type {
-  ObjectReference, PersistentVolume, PersistentVolumeClaim, PersistentVolumeClaimStatus, PersistentVolumeSpec, PersistentVolumeStatus,
-  Pod as PodObject, Volume as PodVolume,
+  ObjectReference,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  PersistentVolumeClaimStatus,
+  PersistentVolumeSpec,
+  PersistentVolumeStatus,
+  Pod as PodObject,
+  Volume as PodVolume,
 } from 'kubernetes-types/core/v1';
 import type { StorageClass as StorageClassObject } from 'kubernetes-types/storage/v1';
 import type { Stored } from './kit/objects';
@@ -38,11 +44,26 @@ const ANN_PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 const ANN_STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
 const ANN_BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
 const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
-const DEFAULT_CLASS_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];
+const DEFAULT_CLASS_ANNOTATIONS = [
+  'storageclass.kubernetes.io/is-default-class',
+  'storageclass.beta.kubernetes.io/is-default-class',
+];
 
 const UNITS: Record<string, number> = {
-  '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60, m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+  m: 1e-3,
 };
 
 /** A storage quantity in bytes ("1Gi", "500M", "1e9"); NaN when unreadable. */
@@ -53,7 +74,8 @@ export function storageBytes(q: unknown): number {
 }
 
 const className = (o: Claim | Volume): string => o?.spec?.storageClassName ?? '';
-const isDefaultClass = (sc: StorageClass) => DEFAULT_CLASS_ANNOTATIONS.some((a) => sc?.metadata?.annotations?.[a] === 'true');
+const isDefaultClass = (sc: StorageClass) =>
+  DEFAULT_CLASS_ANNOTATIONS.some((a) => sc?.metadata?.annotations?.[a] === 'true');
 
 type Claim = Stored<PersistentVolumeClaim>;
 type Volume = Stored<PersistentVolume>;
@@ -112,7 +134,8 @@ export class PersistentVolumeController implements Controller {
     });
     // a class that appears may be what pending claims wait for (their class, or a default for classless ones)
     const pendingClaims = () => {
-      for (const c of this.claims.values()) if (!c.spec?.volumeName) claimKey(c.metadata.namespace ?? '', c.metadata.name);
+      for (const c of this.claims.values())
+        if (!c.spec?.volumeName) claimKey(c.metadata.namespace ?? '', c.metadata.name);
     };
     this.classes.on({ add: pendingClaims, update: pendingClaims });
     // a pod placed on a node is the first consumer WaitForFirstConsumer claims wait for
@@ -124,7 +147,9 @@ export class PersistentVolumeController implements Controller {
       }
     };
     this.pods.on({ add: (p) => podPlaced(p), update: (p, old) => podPlaced(p, old) });
-    this.ready = Promise.all([claimInformer, volumeInformer, this.classes].map((i) => i.waitForSync())).then(() => undefined);
+    this.ready = Promise.all([claimInformer, volumeInformer, this.classes].map((i) => i.waitForSync())).then(
+      () => undefined,
+    );
     await this.ready;
     for (const c of this.claims.values()) claimKey(c.metadata.namespace ?? '', c.metadata.name);
     for (const v of this.volumes.values()) volumeKey(v.metadata.name);
@@ -161,16 +186,31 @@ export class PersistentVolumeController implements Controller {
       if (!volume) {
         if (claim.status?.phase === 'Bound') {
           await this.setClaimStatus(claim, { phase: 'Lost' });
-          this.record(claim, 'Warning', 'ClaimLost', 'Bound claim has lost its PersistentVolume. Data on the volume is lost!');
+          this.record(
+            claim,
+            'Warning',
+            'ClaimLost',
+            'Bound claim has lost its PersistentVolume. Data on the volume is lost!',
+          );
         }
         return;
       }
       const ref = volume.spec?.claimRef;
-      if (!ref || (ref.namespace === claim.metadata.namespace && ref.name === claim.metadata.name && (!ref.uid || ref.uid === claim.metadata.uid))) {
+      if (
+        !ref ||
+        (ref.namespace === claim.metadata.namespace &&
+          ref.name === claim.metadata.name &&
+          (!ref.uid || ref.uid === claim.metadata.uid))
+      ) {
         await this.bind(volume, claim);
       } else if (claim.status?.phase !== 'Lost') {
         await this.setClaimStatus(claim, { phase: 'Lost' });
-        this.record(claim, 'Warning', 'ClaimMisbound', 'Two claims are bound to the same volume, this one is bound incorrectly');
+        this.record(
+          claim,
+          'Warning',
+          'ClaimMisbound',
+          'Two claims are bound to the same volume, this one is bound incorrectly',
+        );
       }
       return;
     }
@@ -178,7 +218,11 @@ export class PersistentVolumeController implements Controller {
       // a classless claim gets the default class as soon as there is one, then is synced again
       const def = this.defaultClass();
       if (def) {
-        await this.ctx.client.patch(resourcePath(this.claimInfo, claim.metadata.namespace, claim.metadata.name), { spec: { storageClassName: def } }, 'merge');
+        await this.ctx.client.patch(
+          resourcePath(this.claimInfo, claim.metadata.namespace, claim.metadata.name),
+          { spec: { storageClassName: def } },
+          'merge',
+        );
         return;
       }
     }
@@ -190,7 +234,12 @@ export class PersistentVolumeController implements Controller {
     }
     const scName = className(claim);
     if (!scName) {
-      this.record(claim, 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
+      this.record(
+        claim,
+        'Normal',
+        'FailedBinding',
+        'no persistent volumes available for this claim and no storage class is set',
+      );
       return;
     }
     const sc = this.classes.get(undefined, scName);
@@ -220,7 +269,11 @@ export class PersistentVolumeController implements Controller {
 
   private defaultClass(): string | undefined {
     const marked = this.classes.list().filter((c) => isDefaultClass(c) && !c.metadata.deletionTimestamp);
-    marked.sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)) || String(a.metadata.name).localeCompare(String(b.metadata.name)));
+    marked.sort(
+      (a, b) =>
+        String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)) ||
+        String(a.metadata.name).localeCompare(String(b.metadata.name)),
+    );
     return marked[0]?.metadata.name;
   }
 
@@ -235,7 +288,8 @@ export class PersistentVolumeController implements Controller {
   private consumerNode(claim: Claim): string | undefined {
     for (const pod of this.pods.list()) {
       if (pod.metadata?.namespace !== claim.metadata.namespace || !pod.spec?.nodeName) continue;
-      if ((pod.spec.volumes ?? []).some((v: PodVolume) => v?.persistentVolumeClaim?.claimName === claim.metadata.name)) return pod.spec.nodeName;
+      if ((pod.spec.volumes ?? []).some((v: PodVolume) => v?.persistentVolumeClaim?.claimName === claim.metadata.name))
+        return pod.spec.nodeName;
     }
     return undefined;
   }
@@ -255,7 +309,11 @@ export class PersistentVolumeController implements Controller {
     for (const v of this.volumes.values()) {
       if (v.metadata.deletionTimestamp) continue;
       const ref = v.spec?.claimRef;
-      const reserved = ref && ref.namespace === claim.metadata.namespace && ref.name === claim.metadata.name && (!ref.uid || ref.uid === claim.metadata.uid);
+      const reserved =
+        ref &&
+        ref.namespace === claim.metadata.namespace &&
+        ref.name === claim.metadata.name &&
+        (!ref.uid || ref.uid === claim.metadata.uid);
       if (ref && !reserved) continue;
       if (!reserved && v.status?.phase && v.status.phase !== 'Available' && v.status.phase !== 'Pending') continue;
       if (className(v) !== className(claim)) continue;
@@ -290,7 +348,12 @@ export class PersistentVolumeController implements Controller {
     try {
       folder = this.folders.create(name);
     } catch (e) {
-      this.record(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${sc.metadata.name}": ${(e as Error).message}`);
+      this.record(
+        claim,
+        'Warning',
+        'ProvisioningFailed',
+        `failed to provision volume with StorageClass "${sc.metadata.name}": ${(e as Error).message}`,
+      );
       throw e;
     }
     const spec: PersistentVolumeSpec = {
@@ -305,7 +368,13 @@ export class PersistentVolumeController implements Controller {
     if (sc.mountOptions?.length) spec.mountOptions = sc.mountOptions;
     if (node) {
       const hostname = this.nodes.get(undefined, node)?.metadata?.labels?.['kubernetes.io/hostname'] ?? node;
-      spec.nodeAffinity = { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [hostname] }] }] } };
+      spec.nodeAffinity = {
+        required: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [hostname] }] },
+          ],
+        },
+      };
     }
     let volume: Volume;
     try {
@@ -321,7 +390,12 @@ export class PersistentVolumeController implements Controller {
     }
     this.folders.adopt(name, volume.metadata.uid!, volume.spec?.hostPath?.path);
     this.volumes.observed(volume);
-    this.record(claim, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${name} using ${HOSTPATH_PROVISIONER}`);
+    this.record(
+      claim,
+      'Normal',
+      'ProvisioningSucceeded',
+      `Successfully provisioned volume ${name} using ${HOSTPATH_PROVISIONER}`,
+    );
     await this.bind(volume, claim, node);
   }
 
@@ -350,7 +424,10 @@ export class PersistentVolumeController implements Controller {
       this.volumes.observed(volume);
     }
     if (volume.status?.phase !== 'Bound') {
-      volume = await this.ctx.client.update(resourcePath(this.volumeInfo, undefined, volume.metadata.name, 'status'), { ...volume, status: { ...volume.status, phase: 'Bound' } });
+      volume = await this.ctx.client.update(resourcePath(this.volumeInfo, undefined, volume.metadata.name, 'status'), {
+        ...volume,
+        status: { ...volume.status, phase: 'Bound' },
+      });
       this.volumes.observed(volume);
     }
     const annotations = { ...(claim.metadata.annotations ?? {}) };
@@ -373,15 +450,22 @@ export class PersistentVolumeController implements Controller {
     }
     const status = claim.status ?? {};
     if (status.phase !== 'Bound' || JSON.stringify(status.capacity) !== JSON.stringify(volume.spec?.capacity)) {
-      await this.setClaimStatus(claim, { phase: 'Bound', accessModes: volume.spec?.accessModes, capacity: volume.spec?.capacity });
+      await this.setClaimStatus(claim, {
+        phase: 'Bound',
+        accessModes: volume.spec?.accessModes,
+        capacity: volume.spec?.capacity,
+      });
     }
   }
 
   private async setClaimStatus(claim: Claim, status: PersistentVolumeClaimStatus): Promise<void> {
-    const updated = await this.ctx.client.update(resourcePath(this.claimInfo, claim.metadata.namespace, claim.metadata.name, 'status'), {
-      ...claim,
-      status: { ...(claim.status ?? {}), ...status },
-    });
+    const updated = await this.ctx.client.update(
+      resourcePath(this.claimInfo, claim.metadata.namespace, claim.metadata.name, 'status'),
+      {
+        ...claim,
+        status: { ...(claim.status ?? {}), ...status },
+      },
+    );
     this.claims.observed(updated);
   }
 
@@ -390,7 +474,8 @@ export class PersistentVolumeController implements Controller {
   private async syncVolume(volume: Volume): Promise<void> {
     const ref = volume.spec?.claimRef;
     if (!ref?.name) {
-      if (volume.status?.phase !== 'Available' && !volume.metadata.deletionTimestamp) await this.setVolumePhase(volume, 'Available');
+      if (volume.status?.phase !== 'Available' && !volume.metadata.deletionTimestamp)
+        await this.setVolumePhase(volume, 'Available');
       return;
     }
     let claim = this.claims.get(ref.namespace ?? '', ref.name ?? '');
@@ -411,7 +496,8 @@ export class PersistentVolumeController implements Controller {
         if (claim.status?.phase !== 'Bound') this.queue?.add(`claim:${ref.namespace}/${ref.name}`);
       } else if (!claim.spec?.volumeName) {
         // reserved for this claim, which binds on its own sync
-        if (volume.status?.phase !== 'Available' && volume.status?.phase !== 'Bound') await this.setVolumePhase(volume, 'Available');
+        if (volume.status?.phase !== 'Available' && volume.status?.phase !== 'Bound')
+          await this.setVolumePhase(volume, 'Available');
         this.queue?.add(`claim:${ref.namespace}/${ref.name}`);
       } else if (volume.metadata.annotations?.[ANN_BOUND_BY_CONTROLLER] === 'yes') {
         // the claim went to another volume: this one is free again
@@ -419,7 +505,11 @@ export class PersistentVolumeController implements Controller {
         delete annotations[ANN_BOUND_BY_CONTROLLER];
         const spec = { ...volume.spec };
         delete spec.claimRef;
-        const updated = await this.ctx.client.update(resourcePath(this.volumeInfo, undefined, volume.metadata.name), { ...volume, metadata: { ...volume.metadata, annotations }, spec });
+        const updated = await this.ctx.client.update(resourcePath(this.volumeInfo, undefined, volume.metadata.name), {
+          ...volume,
+          metadata: { ...volume.metadata, annotations },
+          spec,
+        });
         this.volumes.observed(updated);
       }
       return;
@@ -450,16 +540,19 @@ export class PersistentVolumeController implements Controller {
         return;
       }
       try {
-        await this.ctx.client.delete(resourcePath(this.volumeInfo, undefined, volume.metadata.name), { preconditions: { uid: volume.metadata.uid } });
+        await this.ctx.client.delete(resourcePath(this.volumeInfo, undefined, volume.metadata.name), {
+          preconditions: { uid: volume.metadata.uid },
+        });
       } catch (e) {
         if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) throw e;
       }
       this.volumes.removed(volume);
       return;
     }
-    const why = policy === 'Delete'
-      ? `error getting deleter volume plugin for volume "${volume.metadata.name}": no deletable volume plugin matched`
-      : `error getting recycler volume plugin for volume "${volume.metadata.name}": no recyclable volume plugin matched`;
+    const why =
+      policy === 'Delete'
+        ? `error getting deleter volume plugin for volume "${volume.metadata.name}": no deletable volume plugin matched`
+        : `error getting recycler volume plugin for volume "${volume.metadata.name}": no recyclable volume plugin matched`;
     await this.setVolumePhase(volume, 'Failed', why);
     this.record(volume, 'Warning', policy === 'Delete' ? 'VolumeFailedDelete' : 'VolumeFailedRecycle', why);
   }
@@ -468,7 +561,10 @@ export class PersistentVolumeController implements Controller {
     const status: PersistentVolumeStatus = { ...(volume.status ?? {}), phase };
     if (message) status.message = message;
     else delete status.message;
-    const updated = await this.ctx.client.update(resourcePath(this.volumeInfo, undefined, volume.metadata.name, 'status'), { ...volume, status });
+    const updated = await this.ctx.client.update(
+      resourcePath(this.volumeInfo, undefined, volume.metadata.name, 'status'),
+      { ...volume, status },
+    );
     this.volumes.observed(updated);
     return updated;
   }

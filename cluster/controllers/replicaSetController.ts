@@ -78,7 +78,11 @@ export class ReplicaSetController implements Controller {
         this.queue.add(keyOf(rs));
       },
     });
-    this.podInformer.on({ add: (p) => this.podAdded(p), update: (p, old) => this.podUpdated(p, old), delete: (p) => this.podDeleted(p) });
+    this.podInformer.on({
+      add: (p) => this.podAdded(p),
+      update: (p, old) => this.podUpdated(p, old),
+      delete: (p) => this.podDeleted(p),
+    });
     await Promise.all([this.rss.waitForSync(), this.podInformer.waitForSync()]);
     // objects cached before these handlers were registered
     for (const p of this.podInformer.list()) this.pods.upsert(p);
@@ -105,7 +109,6 @@ export class ReplicaSetController implements Controller {
     const rs: ReplicaSet | undefined = this.rss.get(ns, ref.name);
     return rs?.metadata.uid === ref.uid ? rs : undefined;
   }
-
 
   /** ReplicaSets of the pod's namespace whose selector matches it: candidates to adopt an orphan. */
   private matchingReplicaSets(pod: Pod): ReplicaSet[] {
@@ -157,7 +160,8 @@ export class ReplicaSetController implements Controller {
       this.queue.add(keyOf(rs));
       // availability comes minReadySeconds after readiness; look again then (plus a second for rounding)
       const minReady = rs.spec?.minReadySeconds ?? 0;
-      if (!isPodReady(old) && isPodReady(pod) && minReady > 0) this.queue.addAfter(keyOf(rs), minReady * 1000 + 1000, this.ctx.clock);
+      if (!isPodReady(old) && isPodReady(pod) && minReady > 0)
+        this.queue.addAfter(keyOf(rs), minReady * 1000 + 1000, this.ctx.clock);
       return;
     }
     if (labelsChanged || refChanged) for (const rs of this.matchingReplicaSets(pod)) this.queue.add(keyOf(rs));
@@ -211,7 +215,12 @@ export class ReplicaSetController implements Controller {
     const updated = await this.updateStatus(rs, status);
     const want = updated.spec?.replicas ?? 0;
     const minReady = updated.spec?.minReadySeconds ?? 0;
-    if (!manageError && minReady > 0 && (updated.status?.readyReplicas ?? 0) === want && (updated.status?.availableReplicas ?? 0) !== want) {
+    if (
+      !manageError &&
+      minReady > 0 &&
+      (updated.status?.readyReplicas ?? 0) === want &&
+      (updated.status?.availableReplicas ?? 0) !== want
+    ) {
       this.queue.addAfter(key, minReady * 1000, this.ctx.clock);
     }
     if (manageError) throw manageError;
@@ -297,7 +306,13 @@ export class ReplicaSetController implements Controller {
       const reason = diff < 0 ? 'FailedCreate' : diff > 0 ? 'FailedDelete' : '';
       status.conditions = [
         ...(status.conditions ?? []).filter((c) => c.type !== REPLICA_FAILURE),
-        { type: REPLICA_FAILURE, status: 'True', lastTransitionTime: timestamp(now), reason, message: errorText(manageError) },
+        {
+          type: REPLICA_FAILURE,
+          status: 'True',
+          lastTransitionTime: timestamp(now),
+          reason,
+          message: errorText(manageError),
+        },
       ];
     } else if (!manageError && failure) {
       status.conditions = (status.conditions ?? []).filter((c) => c.type !== REPLICA_FAILURE);
@@ -305,7 +320,8 @@ export class ReplicaSetController implements Controller {
     }
     status.replicas = pods.length;
     // Go's omitempty: zero counts are left out
-    const put = (k: 'fullyLabeledReplicas' | 'readyReplicas' | 'availableReplicas', n: number) => (n ? (status[k] = n) : delete status[k]);
+    const put = (k: 'fullyLabeledReplicas' | 'readyReplicas' | 'availableReplicas', n: number) =>
+      n ? (status[k] = n) : delete status[k];
     put('fullyLabeledReplicas', fullyLabeled);
     put('readyReplicas', ready);
     put('availableReplicas', available);

@@ -34,9 +34,12 @@ export function podInEndpoints(pod: Pod, includeTerminating: boolean): boolean {
   if (!includeTerminating && pod.metadata?.deletionTimestamp) return false;
   const phase = pod.status?.phase;
   switch (pod.spec?.restartPolicy ?? 'Always') {
-    case 'Never': return phase !== 'Failed' && phase !== 'Succeeded';
-    case 'OnFailure': return phase !== 'Succeeded';
-    default: return true;
+    case 'Never':
+      return phase !== 'Failed' && phase !== 'Succeeded';
+    case 'OnFailure':
+      return phase !== 'Succeeded';
+    default:
+      return true;
   }
 }
 
@@ -151,7 +154,8 @@ export class PodsByNamespace {
   /** the pods of a namespace the selector matches */
   select(namespace: string, selector: Selector): Pod[] {
     const out: Pod[] = [];
-    for (const pod of this.byNamespace.get(namespace)?.values() ?? []) if (matchesLabels(selector, pod.metadata?.labels)) out.push(pod);
+    for (const pod of this.byNamespace.get(namespace)?.values() ?? [])
+      if (matchesLabels(selector, pod.metadata?.labels)) out.push(pod);
     return out;
   }
 }

@@ -32,7 +32,11 @@ const KIND = { apiVersion: 'apps/v1', kind: 'StatefulSet' };
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 
-import type { StatefulSet as StatefulSetObject, StatefulSetSpec, StatefulSetStatus as StatefulSetStatusObject } from 'kubernetes-types/apps/v1';
+import type {
+  StatefulSet as StatefulSetObject,
+  StatefulSetSpec,
+  StatefulSetStatus as StatefulSetStatusObject,
+} from 'kubernetes-types/apps/v1';
 import type { PersistentVolumeClaim, Pod as PodObject, PodSpec, Volume } from 'kubernetes-types/core/v1';
 import type { Stored } from './kit/objects';
 
@@ -50,7 +54,9 @@ export function parentAndOrdinal(name: string): { parent: string; ordinal: numbe
   const m = ORDINAL_NAME.exec(name);
   if (!m) return { parent: '', ordinal: -1 };
   const ordinal = Number(m[2]);
-  return Number.isSafeInteger(ordinal) && ordinal <= 0x7fffffff ? { parent: m[1], ordinal } : { parent: m[1], ordinal: -1 };
+  return Number.isSafeInteger(ordinal) && ordinal <= 0x7fffffff
+    ? { parent: m[1], ordinal }
+    : { parent: m[1], ordinal: -1 };
 }
 
 function ordinalOf(pod: Pod): number {
@@ -93,7 +99,9 @@ function storageMatches(set: StatefulSet, pod: Pod): boolean {
   if (ordinal < 0) return false;
   const volumes = new Map<string, Volume>((pod.spec?.volumes ?? []).map((v) => [v.name, v]));
   return (set.spec.volumeClaimTemplates ?? []).every(
-    (t) => volumes.get(t.metadata?.name ?? '')?.persistentVolumeClaim?.claimName === claimName(set, t.metadata?.name ?? '', ordinal),
+    (t) =>
+      volumes.get(t.metadata?.name ?? '')?.persistentVolumeClaim?.claimName ===
+      claimName(set, t.metadata?.name ?? '', ordinal),
   );
 }
 
@@ -126,7 +134,12 @@ function newPod(set: StatefulSet, ordinal: number, revision: string): Pod {
     metadata: {
       name,
       namespace: set.metadata.namespace,
-      labels: { ...(tmeta.labels ?? {}), [POD_NAME_LABEL]: name, [POD_INDEX_LABEL]: String(ordinal), [REVISION_HASH_LABEL]: revision },
+      labels: {
+        ...(tmeta.labels ?? {}),
+        [POD_NAME_LABEL]: name,
+        [POD_INDEX_LABEL]: String(ordinal),
+        [REVISION_HASH_LABEL]: revision,
+      },
       ...(tmeta.annotations ? { annotations: { ...tmeta.annotations } } : {}),
       ...(tmeta.finalizers ? { finalizers: [...tmeta.finalizers] } : {}),
       ownerReferences: [controllerRef(set, KIND)],
@@ -147,10 +160,19 @@ function newPod(set: StatefulSet, ordinal: number, revision: string): Pod {
 }
 
 /** The pod a missing ordinal gets: below the partition it stays at the current revision. */
-function newVersionedPod(set: StatefulSet, currentSet: StatefulSet, updateSet: StatefulSet, current: string, update: string, ordinal: number): Pod {
+function newVersionedPod(
+  set: StatefulSet,
+  currentSet: StatefulSet,
+  updateSet: StatefulSet,
+  current: string,
+  update: string,
+  ordinal: number,
+): Pod {
   const strategy = set.spec.updateStrategy ?? {};
   if (strategy.type === 'RollingUpdate') {
-    const partition = strategy.rollingUpdate ? strategy.rollingUpdate.partition ?? 0 : set.status?.currentReplicas ?? 0;
+    const partition = strategy.rollingUpdate
+      ? (strategy.rollingUpdate.partition ?? 0)
+      : (set.status?.currentReplicas ?? 0);
     if (ordinal < startOrdinal(set) + partition) return newPod(currentSet, ordinal, current);
   }
   return newPod(updateSet, ordinal, update);
@@ -211,7 +233,8 @@ function claimOwnersUpdate(claim: KubeObject, set: StatefulSet, pod: Pod): Owner
   const havePod = hasOwner(claim, podUid);
   if (haveSet === want.set && (havePod === want.pod || !podUid)) return undefined;
   let refs = (claim.metadata.ownerReferences ?? []).filter((r) => r.uid !== setUid && r.uid !== podUid);
-  if (want.set) refs = [...refs, { apiVersion: KIND.apiVersion, kind: KIND.kind, name: set.metadata.name!, uid: setUid! }];
+  if (want.set)
+    refs = [...refs, { apiVersion: KIND.apiVersion, kind: KIND.kind, name: set.metadata.name!, uid: setUid! }];
   if (want.pod && podUid) refs = [...refs, { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name!, uid: podUid }];
   return refs;
 }
@@ -269,7 +292,12 @@ export class StatefulSetController implements Controller {
     // a claim going away while its pod waits may need creating again
     this.claims.on({ delete: (c) => this.enqueueClaimOwner(c) });
 
-    await Promise.all([this.sets.waitForSync(), this.pods.waitForSync(), this.claims.waitForSync(), this.revisionInformer.waitForSync()]);
+    await Promise.all([
+      this.sets.waitForSync(),
+      this.pods.waitForSync(),
+      this.claims.waitForSync(),
+      this.revisionInformer.waitForSync(),
+    ]);
     for (const s of this.sets.list()) enqueueSet(s);
   }
 
@@ -304,7 +332,8 @@ export class StatefulSetController implements Controller {
   private enqueueClaimOwner(claim: KubeObject): void {
     const { parent } = parentAndOrdinal(claim.metadata.name ?? '');
     for (const s of this.sets.list() as StatefulSet[]) {
-      if (s.metadata.namespace === claim.metadata.namespace && parent.endsWith(`-${s.metadata.name}`)) this.enqueue(s.metadata.namespace, s.metadata.name);
+      if (s.metadata.namespace === claim.metadata.namespace && parent.endsWith(`-${s.metadata.name}`))
+        this.enqueue(s.metadata.namespace, s.metadata.name);
     }
   }
 
@@ -336,7 +365,8 @@ export class StatefulSetController implements Controller {
     await this.truncateHistory(set, pods, revisions, current, update);
     if (failure) throw failure;
     const minReady = set.spec.minReadySeconds ?? 0;
-    if (minReady > 0 && status && status.availableReplicas !== replicaCount(set)) this.queue.addAfter(key, minReady * 1000, this.ctx.clock);
+    if (minReady > 0 && status && status.availableReplicas !== replicaCount(set))
+      this.queue.addAfter(key, minReady * 1000, this.ctx.clock);
   }
 
   /** The set's pods: members by name that it controls, after adoption and release by selector. */
@@ -378,7 +408,13 @@ export class StatefulSetController implements Controller {
     return { current, update, collisionCount: collision.count };
   }
 
-  private statusOf(set: StatefulSet, current: ControllerRevision, update: ControllerRevision, collisionCount: number, pods: Pod[]): StatefulSetStatus {
+  private statusOf(
+    set: StatefulSet,
+    current: ControllerRevision,
+    update: ControllerRevision,
+    collisionCount: number,
+    pods: Pod[],
+  ): StatefulSetStatus {
     const minReady = set.spec.minReadySeconds ?? 0;
     const now = this.ctx.clock.now();
     const s: StatefulSetStatus = {
@@ -429,21 +465,49 @@ export class StatefulSetController implements Controller {
       else if (o >= 0) condemned.push(p);
     }
     for (let i = 0; i < count; i++) {
-      replicas[i] ??= newVersionedPod(set, currentSet, updateSet, current.metadata.name!, update.metadata.name!, start + i);
+      replicas[i] ??= newVersionedPod(
+        set,
+        currentSet,
+        updateSet,
+        current.metadata.name!,
+        update.metadata.name!,
+        start + i,
+      );
     }
     condemned.sort((a, b) => ordinalOf(b) - ordinalOf(a));
     const statusNow = () => this.statusOf(set, current, update, collisionCount, [...replicas, ...condemned]);
 
     let firstUnavailable: Pod | undefined;
     for (const p of replicas) if (!firstUnavailable && isUnavailable(p, minReady, now)) firstUnavailable = p;
-    for (let i = condemned.length - 1; i >= 0; i--) if (!firstUnavailable && isUnavailable(condemned[i], minReady, now)) firstUnavailable = condemned[i];
+    for (let i = condemned.length - 1; i >= 0; i--)
+      if (!firstUnavailable && isUnavailable(condemned[i], minReady, now)) firstUnavailable = condemned[i];
 
     if (set.metadata.deletionTimestamp) return statusNow();
     const monotonic = set.spec.podManagementPolicy !== 'Parallel';
 
-    if (await this.runForAll(replicas.length, (i) => this.processReplica(set, updateSet, monotonic, replicas, i, now), monotonic)) return statusNow();
-    if (await this.runForAll(condemned.length, (i) => this.fixClaimOwners(updateSet, condemned[i]).then(() => false), monotonic)) return statusNow();
-    if (await this.runForAll(condemned.length, (i) => this.processCondemned(set, firstUnavailable, monotonic, condemned[i], now), monotonic)) {
+    if (
+      await this.runForAll(
+        replicas.length,
+        (i) => this.processReplica(set, updateSet, monotonic, replicas, i, now),
+        monotonic,
+      )
+    )
+      return statusNow();
+    if (
+      await this.runForAll(
+        condemned.length,
+        (i) => this.fixClaimOwners(updateSet, condemned[i]).then(() => false),
+        monotonic,
+      )
+    )
+      return statusNow();
+    if (
+      await this.runForAll(
+        condemned.length,
+        (i) => this.processCondemned(set, firstUnavailable, monotonic, condemned[i], now),
+        monotonic,
+      )
+    ) {
       return statusNow();
     }
 
@@ -476,7 +540,9 @@ export class StatefulSetController implements Controller {
     }
     let next = 0;
     for (let batch = 1; next < n; batch = Math.min(batch * 2, 500)) {
-      const results = await Promise.allSettled(Array.from({ length: Math.min(batch, n - next) }, (_, k) => fn(next + k)));
+      const results = await Promise.allSettled(
+        Array.from({ length: Math.min(batch, n - next) }, (_, k) => fn(next + k)),
+      );
       next += results.length;
       const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
       if (failed) throw failed.reason;
@@ -485,7 +551,14 @@ export class StatefulSetController implements Controller {
   }
 
   /** Brings one in-range ordinal along; true means wait (OrderedReady) or stop this sync. */
-  private async processReplica(set: StatefulSet, updateSet: StatefulSet, monotonic: boolean, replicas: Pod[], i: number, now: number): Promise<boolean> {
+  private async processReplica(
+    set: StatefulSet,
+    updateSet: StatefulSet,
+    monotonic: boolean,
+    replicas: Pod[],
+    i: number,
+    now: number,
+  ): Promise<boolean> {
     const pod = replicas[i];
     // a pod that ended (evicted, node lost, or simply exited) is replaced by a fresh one of the same name
     if (phase(pod) === 'Failed' || phase(pod) === 'Succeeded') {
@@ -516,10 +589,17 @@ export class StatefulSetController implements Controller {
     return false;
   }
 
-  private async processCondemned(set: StatefulSet, firstUnavailable: Pod | undefined, monotonic: boolean, pod: Pod, now: number): Promise<boolean> {
+  private async processCondemned(
+    set: StatefulSet,
+    firstUnavailable: Pod | undefined,
+    monotonic: boolean,
+    pod: Pod,
+    now: number,
+  ): Promise<boolean> {
     if (isTerminating(pod)) return monotonic;
     if (!isRunningAndReady(pod) && monotonic && pod !== firstUnavailable) return true;
-    if (!isRunningAndAvailable(pod, set.spec.minReadySeconds ?? 0, now) && monotonic && pod !== firstUnavailable) return true;
+    if (!isRunningAndAvailable(pod, set.spec.minReadySeconds ?? 0, now) && monotonic && pod !== firstUnavailable)
+      return true;
     await this.deletePod(set, pod);
     return true;
   }
@@ -527,7 +607,9 @@ export class StatefulSetController implements Controller {
   /** A claim of this pod that is being deleted must be gone before the pod can be created again. */
   private claimIsStale(set: StatefulSet, pod: Pod): boolean {
     const ordinal = ordinalOf(pod);
-    return claimsFor(set, ordinal).some((c) => !!this.claims.get(c.metadata.namespace, c.metadata.name)?.metadata?.deletionTimestamp);
+    return claimsFor(set, ordinal).some(
+      (c) => !!this.claims.get(c.metadata.namespace, c.metadata.name)?.metadata?.deletionTimestamp,
+    );
   }
 
   /** Creates the pod's missing claims; throws when one cannot be created or is being deleted. */
@@ -541,7 +623,12 @@ export class StatefulSetController implements Controller {
       }
       try {
         await this.ctx.client.create(this.claimPath(claim.metadata.namespace!), claim);
-        this.recorder.record(set, 'Normal', 'SuccessfulCreate', `create Claim ${claim.metadata.name} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} success`);
+        this.recorder.record(
+          set,
+          'Normal',
+          'SuccessfulCreate',
+          `create Claim ${claim.metadata.name} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} success`,
+        );
       } catch (e) {
         if (isAlreadyExists(e)) continue; // the cache had not caught up
         errors.push(`failed to create PVC ${claim.metadata.name}: ${errorText(e)}`);
@@ -579,7 +666,9 @@ export class StatefulSetController implements Controller {
 
   private async deletePod(set: StatefulSet, pod: Pod): Promise<void> {
     try {
-      await this.ctx.client.delete(this.podPath(set.metadata.namespace!, pod.metadata.name), { preconditions: { uid: pod.metadata.uid } });
+      await this.ctx.client.delete(this.podPath(set.metadata.namespace!, pod.metadata.name), {
+        preconditions: { uid: pod.metadata.uid },
+      });
     } catch (e) {
       if (isNotFound(e)) return;
       this.recordPodEvent('delete', set, pod, e);
@@ -594,7 +683,11 @@ export class StatefulSetController implements Controller {
     if (identityMatches(set, pod)) return;
     const labels = { [POD_NAME_LABEL]: pod.metadata.name, [POD_INDEX_LABEL]: String(ordinalOf(pod)) };
     try {
-      await this.ctx.client.patch(this.podPath(set.metadata.namespace!, pod.metadata.name), { metadata: { labels } }, 'merge');
+      await this.ctx.client.patch(
+        this.podPath(set.metadata.namespace!, pod.metadata.name),
+        { metadata: { labels } },
+        'merge',
+      );
     } catch (e) {
       if (isNotFound(e)) return;
       this.recordPodEvent('update', set, pod, e);
@@ -626,15 +719,29 @@ export class StatefulSetController implements Controller {
   private recordPodEvent(verb: string, set: StatefulSet, pod: Pod, err?: unknown): void {
     const title = verb[0].toUpperCase() + verb.slice(1);
     if (err === undefined) {
-      this.recorder.record(set, 'Normal', `Successful${title}`, `${verb} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`);
+      this.recorder.record(
+        set,
+        'Normal',
+        `Successful${title}`,
+        `${verb} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`,
+      );
     } else {
-      this.recorder.record(set, 'Warning', `Failed${title}`, `${verb} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${errorText(err)}`);
+      this.recorder.record(
+        set,
+        'Warning',
+        `Failed${title}`,
+        `${verb} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${errorText(err)}`,
+      );
     }
   }
 
   /** Records the status when it differs from what the set shows; a finished rolling update makes the update revision current. */
   private async writeStatus(set: StatefulSet, status: StatefulSetStatus): Promise<void> {
-    if (set.spec.updateStrategy?.type === 'RollingUpdate' && status.updatedReplicas === status.replicas && status.readyReplicas === status.replicas) {
+    if (
+      set.spec.updateStrategy?.type === 'RollingUpdate' &&
+      status.updatedReplicas === status.replicas &&
+      status.readyReplicas === status.replicas
+    ) {
       status.currentReplicas = status.updatedReplicas;
       status.currentRevision = status.updateRevision;
     }
@@ -673,13 +780,20 @@ export class StatefulSetController implements Controller {
   }
 
   /** Deletes the oldest revisions beyond revisionHistoryLimit that no pod and neither status revision uses. */
-  private async truncateHistory(set: StatefulSet, pods: Pod[], revisions: ControllerRevision[], current: ControllerRevision, update: ControllerRevision) {
+  private async truncateHistory(
+    set: StatefulSet,
+    pods: Pod[],
+    revisions: ControllerRevision[],
+    current: ControllerRevision,
+    update: ControllerRevision,
+  ) {
     const live = new Set<string>([current.metadata.name!, update.metadata.name!]);
     for (const p of pods) {
       const r = podRevision(p);
       if (r) live.add(r);
     }
     const limit = set.spec.revisionHistoryLimit ?? 10;
-    for (const r of revisionsToTruncate(revisions, (r) => live.has(r.metadata.name!), limit)) await this.history.delete(r);
+    for (const r of revisionsToTruncate(revisions, (r) => live.has(r.metadata.name!), limit))
+      await this.history.delete(r);
   }
 }

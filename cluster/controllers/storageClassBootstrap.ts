@@ -10,7 +10,10 @@ import { ControllerContext } from './controllerContext';
 import { HOSTPATH_PROVISIONER } from './persistentVolumeController';
 
 export const DEFAULT_STORAGE_CLASS = 'standard';
-const DEFAULT_CLASS_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];
+const DEFAULT_CLASS_ANNOTATIONS = [
+  'storageclass.kubernetes.io/is-default-class',
+  'storageclass.beta.kubernetes.io/is-default-class',
+];
 
 export class StorageClassBootstrap extends BootstrapController {
   readonly name = 'storageclass-bootstrap';
@@ -20,7 +23,9 @@ export class StorageClassBootstrap extends BootstrapController {
     const list = await ctx.client.list(resourcePath(info));
     const items: any[] = list.items ?? [];
     if (items.some((c) => c.metadata?.name === DEFAULT_STORAGE_CLASS)) return;
-    const otherDefault = items.some((c) => DEFAULT_CLASS_ANNOTATIONS.some((a) => c.metadata?.annotations?.[a] === 'true'));
+    const otherDefault = items.some((c) =>
+      DEFAULT_CLASS_ANNOTATIONS.some((a) => c.metadata?.annotations?.[a] === 'true'),
+    );
     try {
       await ctx.client.create(resourcePath(info), {
         apiVersion: 'storage.k8s.io/v1',

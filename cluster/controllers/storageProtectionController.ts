@@ -18,7 +18,9 @@ export const PV_PROTECTION = 'kubernetes.io/pv-protection';
 type Pod = Stored<PodObject>;
 
 const claimsOf = (pod: Pod | undefined): string[] =>
-  (pod?.spec?.volumes ?? []).map((v) => v?.persistentVolumeClaim?.claimName).filter((n: unknown): n is string => typeof n === 'string');
+  (pod?.spec?.volumes ?? [])
+    .map((v) => v?.persistentVolumeClaim?.claimName)
+    .filter((n: unknown): n is string => typeof n === 'string');
 
 /** A pod the kubelet may still run with the claim mounted: placed on a node and not finished. */
 function usesClaim(pod: Pod, claim: string): boolean {
@@ -42,8 +44,10 @@ export class StorageProtectionController implements Controller {
     this.volumes = ctx.informers.get('', 'persistentvolumes');
     this.pods = ctx.informers.pods();
     const queue = (this.queue = new WorkQueue((key) => this.sync(key), 2));
-    const deleting = (o: KubeObject, finalizer: string) => o.metadata?.deletionTimestamp && (o.metadata.finalizers ?? []).includes(finalizer);
-    const claim = (c: KubeObject) => deleting(c, PVC_PROTECTION) && queue.add(`pvc:${c.metadata.namespace}/${c.metadata.name}`);
+    const deleting = (o: KubeObject, finalizer: string) =>
+      o.metadata?.deletionTimestamp && (o.metadata.finalizers ?? []).includes(finalizer);
+    const claim = (c: KubeObject) =>
+      deleting(c, PVC_PROTECTION) && queue.add(`pvc:${c.metadata.namespace}/${c.metadata.name}`);
     const volume = (v: KubeObject) => deleting(v, PV_PROTECTION) && queue.add(`pv:${v.metadata.name}`);
     this.claims.on({ add: claim, update: claim });
     this.volumes.on({ add: volume, update: volume });

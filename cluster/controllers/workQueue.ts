@@ -11,7 +11,10 @@ export class WorkQueue {
   private stopped = false;
   private readonly delayed = new Map<string, { timer: Timer; due: number }>();
 
-  constructor(private readonly handler: (key: string) => Promise<void>, private readonly workers = 4) {}
+  constructor(
+    private readonly handler: (key: string) => Promise<void>,
+    private readonly workers = 4,
+  ) {}
 
   add(key: string): void {
     if (this.stopped) return;

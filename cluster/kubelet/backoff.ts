@@ -4,7 +4,11 @@
 export class Backoff {
   private readonly entries = new Map<string, { delay: number; lastUpdate: number }>();
 
-  constructor(private readonly initialMs: number, private readonly maxMs: number, private readonly now: () => number) {}
+  constructor(
+    private readonly initialMs: number,
+    private readonly maxMs: number,
+    private readonly now: () => number,
+  ) {}
 
   private expired(eventTime: number, lastUpdate: number): boolean {
     return eventTime - lastUpdate > this.maxMs * 2;
@@ -13,7 +17,8 @@ export class Backoff {
   /** records a failure at eventTime */
   next(key: string, eventTime: number): void {
     const e = this.entries.get(key);
-    if (!e || this.expired(eventTime, e.lastUpdate)) this.entries.set(key, { delay: this.initialMs, lastUpdate: this.now() });
+    if (!e || this.expired(eventTime, e.lastUpdate))
+      this.entries.set(key, { delay: this.initialMs, lastUpdate: this.now() });
     else {
       e.delay = Math.min(e.delay * 2, this.maxMs);
       e.lastUpdate = this.now();

@@ -21,7 +21,10 @@ export class LimitedRecorder implements NodeEvents {
   private stopped = false;
   dropped = 0;
 
-  constructor(private readonly recorder: EventRecorder, private readonly clock: Clock) {
+  constructor(
+    private readonly recorder: EventRecorder,
+    private readonly clock: Clock,
+  ) {
     this.last = clock.now();
   }
 

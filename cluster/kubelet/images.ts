@@ -26,7 +26,10 @@ export class ImageManager {
   private readonly backoff: Backoff;
   private readonly lastError = new Map<string, string>();
 
-  constructor(private readonly runtime: ContainerRuntime, private readonly clock: Clock) {
+  constructor(
+    private readonly runtime: ContainerRuntime,
+    private readonly clock: Clock,
+  ) {
     this.backoff = new Backoff(INITIAL_MS, MAX_MS, () => clock.now());
   }
 
@@ -53,7 +56,12 @@ export class ImageManager {
     if (this.backoff.inBackOffSinceUpdate(key)) {
       ev.event('Normal', 'BackOff', `Back-off pulling image ${JSON.stringify(image)}`);
       ev.event('Warning', 'Failed', 'Error: ImagePullBackOff');
-      return { ok: false, reason: 'ImagePullBackOff', message: `Back-off pulling image ${JSON.stringify(image)}: ErrImagePull: ${this.lastError.get(key) ?? ''}`, retryAt: this.backoffEnd(key) };
+      return {
+        ok: false,
+        reason: 'ImagePullBackOff',
+        message: `Back-off pulling image ${JSON.stringify(image)}: ErrImagePull: ${this.lastError.get(key) ?? ''}`,
+        retryAt: this.backoffEnd(key),
+      };
     }
     ev.event('Normal', 'Pulling', `Pulling image ${JSON.stringify(image)}`);
     const t0 = this.clock.now();
@@ -63,7 +71,11 @@ export class ImageManager {
       // simulated pulls that take no cluster time report the real time spent
       const took = this.clock.now() - t0 || Number(process.hrtime.bigint() - r0) / 1e6;
       this.lastError.delete(key);
-      ev.event('Normal', 'Pulled', `Successfully pulled image ${JSON.stringify(image)} in ${goDuration(took)} (${goDuration(took)} including waiting)`);
+      ev.event(
+        'Normal',
+        'Pulled',
+        `Successfully pulled image ${JSON.stringify(image)} in ${goDuration(took)} (${goDuration(took)} including waiting)`,
+      );
       return { ok: true, image: ref };
     } catch (e: any) {
       const err = e?.message ?? String(e);

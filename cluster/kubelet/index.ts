@@ -35,31 +35,40 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
   const maxPods = opts.maxPods ?? 110;
   await removeStaleNodes(ctx, count);
   const podsInformer = ctx.informers.pods();
-  const statusWriter = new StatusWriter(ctx.client, (w) => podsInformer.get(w.pod.metadata.namespace, w.pod.metadata.name));
+  const statusWriter = new StatusWriter(ctx.client, (w) =>
+    podsInformer.get(w.pod.metadata.namespace, w.pod.metadata.name),
+  );
   const kubelets = new Map<string, Kubelet>();
   const agents: NodeAgent[] = [];
   const recorders: LimitedRecorder[] = [];
   for (let i = 0; i < count; i++) {
     const id = nodeIdentity(i, maxPods);
-    const runtime = createRuntime(opts.runtime ?? 'simulated', { node: id.name, podCIDR: id.podCIDR, clock: ctx.clock });
+    const runtime = createRuntime(opts.runtime ?? 'simulated', {
+      node: id.name,
+      podCIDR: id.podCIDR,
+      clock: ctx.clock,
+    });
     const events = new LimitedRecorder(ctx.recorder('kubelet', id.name), ctx.clock);
     recorders.push(events);
     const allocatable = Object.fromEntries(Object.entries(nodeCapacity(id)).map(([k, v]) => [k, parseQuantity(v)]));
-    kubelets.set(id.name, new Kubelet({
-      node: id.name,
-      hostIP: id.internalIP,
-      logsDir: opts.logsDir,
-      clock: ctx.clock,
-      runtime,
-      events,
-      statusWriter,
-      allocatable,
-      labels: () => ctx.informers.nodes().get(undefined, id.name)?.metadata?.labels ?? nodeLabels(id),
-      reject: (pod, reason, message) => {
-        const path = `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/pods/${encodeURIComponent(pod.metadata.name)}/status`;
-        void ctx.client.patch(path, { status: { phase: 'Failed', reason, message } }, 'merge').catch(() => undefined);
-      },
-    }));
+    kubelets.set(
+      id.name,
+      new Kubelet({
+        node: id.name,
+        hostIP: id.internalIP,
+        logsDir: opts.logsDir,
+        clock: ctx.clock,
+        runtime,
+        events,
+        statusWriter,
+        allocatable,
+        labels: () => ctx.informers.nodes().get(undefined, id.name)?.metadata?.labels ?? nodeLabels(id),
+        reject: (pod, reason, message) => {
+          const path = `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/pods/${encodeURIComponent(pod.metadata.name)}/status`;
+          void ctx.client.patch(path, { status: { phase: 'Failed', reason, message } }, 'merge').catch(() => undefined);
+        },
+      }),
+    );
     agents.push(new NodeAgent(ctx.client, ctx.clock, id, `${runtime.name}://${runtime.version}`, events));
   }
   await Promise.all(agents.map((a) => a.start()));
@@ -93,11 +102,23 @@ async function removeStaleNodes(ctx: ControllerContext, count: number): Promise<
     if (!(e instanceof KubeApiError && e.status === 404)) throw e;
   };
   const list = await ctx.client.list('/api/v1/nodes');
-  const stale = (list.items ?? []).filter((n: any) => (nodeIndex(n.metadata.name) ?? -1) >= count).map((n: any) => n.metadata.name as string);
-  await Promise.all(stale.map(async (name: string) => {
-    await ctx.client.delete(`/api/v1/nodes/${encodeURIComponent(name)}`).catch(ignoreGone);
-    const pods = await ctx.client.list('/api/v1/pods', { fieldSelector: `spec.nodeName=${name}` });
-    await Promise.all((pods.items ?? []).map((p: any) =>
-      ctx.client.delete(`/api/v1/namespaces/${encodeURIComponent(p.metadata.namespace)}/pods/${encodeURIComponent(p.metadata.name)}`, { gracePeriodSeconds: 0, preconditions: { uid: p.metadata.uid } }).catch(ignoreGone)));
-  }));
+  const stale = (list.items ?? [])
+    .filter((n: any) => (nodeIndex(n.metadata.name) ?? -1) >= count)
+    .map((n: any) => n.metadata.name as string);
+  await Promise.all(
+    stale.map(async (name: string) => {
+      await ctx.client.delete(`/api/v1/nodes/${encodeURIComponent(name)}`).catch(ignoreGone);
+      const pods = await ctx.client.list('/api/v1/pods', { fieldSelector: `spec.nodeName=${name}` });
+      await Promise.all(
+        (pods.items ?? []).map((p: any) =>
+          ctx.client
+            .delete(
+              `/api/v1/namespaces/${encodeURIComponent(p.metadata.namespace)}/pods/${encodeURIComponent(p.metadata.name)}`,
+              { gracePeriodSeconds: 0, preconditions: { uid: p.metadata.uid } },
+            )
+            .catch(ignoreGone),
+        ),
+      );
+    }),
+  );
 }

@@ -65,7 +65,9 @@ export class Kubelet {
       track: (id, w) => this.byContainer.set(id, w),
       untrack: (id) => this.byContainer.delete(id),
     };
-    opts.runtime.onContainerExit((id: string, exit: ContainerExit) => this.byContainer.get(id)?.containerExited(id, exit));
+    opts.runtime.onContainerExit((id: string, exit: ContainerExit) =>
+      this.byContainer.get(id)?.containerExited(id, exit),
+    );
   }
 
   get name(): string {
@@ -118,7 +120,11 @@ export class Kubelet {
     this.opts.statusWriter.forget(uid);
     const m = pod.metadata;
     // the pod's logs go with it, as the kubelet's container garbage collection removes them
-    fs.rm(podLogDir(this.opts.logsDir, { namespace: m.namespace, name: m.name, uid }), { recursive: true, force: true }, () => undefined);
+    fs.rm(
+      podLogDir(this.opts.logsDir, { namespace: m.namespace, name: m.name, uid }),
+      { recursive: true, force: true },
+      () => undefined,
+    );
   }
 
   stop(): void {
@@ -164,12 +170,19 @@ export class Kubelet {
 
 /** Whether an update means work for the kubelet (its own status writes coming back do not). */
 function relevantChange(old: any, pod: any): boolean {
-  const om = old.metadata ?? {}, nm = pod.metadata ?? {};
-  if (om.deletionTimestamp !== nm.deletionTimestamp || om.deletionGracePeriodSeconds !== nm.deletionGracePeriodSeconds) return true;
+  const om = old.metadata ?? {},
+    nm = pod.metadata ?? {};
+  if (om.deletionTimestamp !== nm.deletionTimestamp || om.deletionGracePeriodSeconds !== nm.deletionGracePeriodSeconds)
+    return true;
   if (old.spec?.activeDeadlineSeconds !== pod.spec?.activeDeadlineSeconds) return true;
-  const images = (p: any) => [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])].map((c: any) => c.image).join('\n');
+  const images = (p: any) =>
+    [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])].map((c: any) => c.image).join('\n');
   if (images(old) !== images(pod)) return true;
   // readiness gates are conditions other components write
-  if (pod.spec?.readinessGates?.length && JSON.stringify(old.status?.conditions) !== JSON.stringify(pod.status?.conditions)) return true;
+  if (
+    pod.spec?.readinessGates?.length &&
+    JSON.stringify(old.status?.conditions) !== JSON.stringify(pod.status?.conditions)
+  )
+    return true;
   return false;
 }

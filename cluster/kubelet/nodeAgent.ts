@@ -12,7 +12,8 @@ const LEASE_RENEW_MS = 10_000;
 const STATUS_REPORT_MS = 60_000;
 
 const nodePath = (name: string, sub?: string) => `/api/v1/nodes/${encodeURIComponent(name)}${sub ? `/${sub}` : ''}`;
-const leasePath = (name?: string) => `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases${name ? `/${encodeURIComponent(name)}` : ''}`;
+const leasePath = (name?: string) =>
+  `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases${name ? `/${encodeURIComponent(name)}` : ''}`;
 
 export class NodeAgent {
   private node?: any;
@@ -61,14 +62,29 @@ export class NodeAgent {
     }
     if (this.node) {
       // the API server keeps status out of creates; the kubelet reports it right after registering
-      this.node = await this.client.patch(nodePath(this.id.name, 'status'), { status: nodeStatus(this.id, this.runtimeVersion) }, 'merge');
+      this.node = await this.client.patch(
+        nodePath(this.id.name, 'status'),
+        { status: nodeStatus(this.id, this.runtimeVersion) },
+        'merge',
+      );
       return false;
     }
     // registered before: keep its uid and history, bring labels and status up to date
     const existing = await this.client.get(nodePath(this.id.name));
     const wasReady = (existing.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
-    await this.client.patch(nodePath(this.id.name), { metadata: { labels: nodeLabels(this.id), annotations: desired.metadata.annotations }, spec: existing.spec?.podCIDR ? {} : desired.spec }, 'merge');
-    this.node = await this.client.patch(nodePath(this.id.name, 'status'), { status: nodeStatus(this.id, this.runtimeVersion, existing.status) }, 'merge');
+    await this.client.patch(
+      nodePath(this.id.name),
+      {
+        metadata: { labels: nodeLabels(this.id), annotations: desired.metadata.annotations },
+        spec: existing.spec?.podCIDR ? {} : desired.spec,
+      },
+      'merge',
+    );
+    this.node = await this.client.patch(
+      nodePath(this.id.name, 'status'),
+      { status: nodeStatus(this.id, this.runtimeVersion, existing.status) },
+      'merge',
+    );
     return wasReady;
   }
 
@@ -76,9 +92,18 @@ export class NodeAgent {
     if (this.stopped) return;
     const current = await this.client.get(nodePath(this.id.name));
     const wasReady = (current.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
-    this.node = await this.client.patch(nodePath(this.id.name, 'status'), { status: nodeStatus(this.id, this.runtimeVersion, current.status) }, 'merge');
+    this.node = await this.client.patch(
+      nodePath(this.id.name, 'status'),
+      { status: nodeStatus(this.id, this.runtimeVersion, current.status) },
+      'merge',
+    );
     if (!wasReady) {
-      this.events.record({ apiVersion: 'v1', kind: 'Node', metadata: { name: this.id.name, uid: this.id.name } }, 'Normal', 'NodeReady', `Node ${this.id.name} status is now: NodeReady`);
+      this.events.record(
+        { apiVersion: 'v1', kind: 'Node', metadata: { name: this.id.name, uid: this.id.name } },
+        'Normal',
+        'NodeReady',
+        `Node ${this.id.name} status is now: NodeReady`,
+      );
     }
   }
 
@@ -95,7 +120,9 @@ export class NodeAgent {
         metadata: {
           name: this.id.name,
           namespace: 'kube-node-lease',
-          ownerReferences: this.node?.metadata?.uid ? [{ apiVersion: 'v1', kind: 'Node', name: this.id.name, uid: this.node.metadata.uid }] : undefined,
+          ownerReferences: this.node?.metadata?.uid
+            ? [{ apiVersion: 'v1', kind: 'Node', name: this.id.name, uid: this.node.metadata.uid }]
+            : undefined,
         },
         spec: { holderIdentity: this.id.name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime },
       });

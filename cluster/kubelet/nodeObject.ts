@@ -51,8 +51,9 @@ export function nodeIdentity(index: number, maxPods = 110): NodeIdentity {
   let prefix = 24;
   while (prefix > 12 && 2 ** (32 - prefix) - 3 < maxPods) prefix--;
   const size = 2 ** (32 - prefix);
-  const start = (10 * 2 ** 24 + 244 * 2 ** 16) + (index + 1) * size;
-  if (index + 2 > 254 || start + size > 11 * 2 ** 24) throw new Error(`no room for node ${index + 1}: at most 253 nodes, and their pod ranges must fit in 10.0.0.0/8`);
+  const start = 10 * 2 ** 24 + 244 * 2 ** 16 + (index + 1) * size;
+  if (index + 2 > 254 || start + size > 11 * 2 ** 24)
+    throw new Error(`no room for node ${index + 1}: at most 253 nodes, and their pod ranges must fit in 10.0.0.0/8`);
   const ip = [start >>> 24, (start >>> 16) & 255, (start >>> 8) & 255, 0].join('.');
   return {
     name: nodeName(index),
@@ -65,7 +66,14 @@ export function nodeIdentity(index: number, maxPods = 110): NodeIdentity {
 }
 
 function goArch(): string {
-  return ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' } as Record<string, string>)[process.arch] ?? process.arch;
+  return (
+    (
+      { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' } as Record<
+        string,
+        string
+      >
+    )[process.arch] ?? process.arch
+  );
 }
 
 export function nodeLabels(id: NodeIdentity): Record<string, string> {
@@ -89,9 +97,24 @@ type Condition = { type: string; status: string; reason: string; message: string
 
 export function nodeConditions(): Condition[] {
   return [
-    { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
-    { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
-    { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+    {
+      type: 'MemoryPressure',
+      status: 'False',
+      reason: 'KubeletHasSufficientMemory',
+      message: 'kubelet has sufficient memory available',
+    },
+    {
+      type: 'DiskPressure',
+      status: 'False',
+      reason: 'KubeletHasNoDiskPressure',
+      message: 'kubelet has no disk pressure',
+    },
+    {
+      type: 'PIDPressure',
+      status: 'False',
+      reason: 'KubeletHasSufficientPID',
+      message: 'kubelet has sufficient PID available',
+    },
     { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
   ];
 }
@@ -106,7 +129,11 @@ export function nodeStatus(id: NodeIdentity, runtime: string, previous?: any): a
     allocatable: { ...capacity },
     conditions: nodeConditions().map((c) => {
       const p = prev.get(c.type);
-      return { ...c, lastHeartbeatTime: now, lastTransitionTime: p && p.status === c.status ? p.lastTransitionTime : now };
+      return {
+        ...c,
+        lastHeartbeatTime: now,
+        lastTransitionTime: p && p.status === c.status ? p.lastTransitionTime : now,
+      };
     }),
     addresses: [
       { type: 'InternalIP', address: id.internalIP },

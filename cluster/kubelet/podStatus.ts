@@ -48,7 +48,13 @@ export interface PodState {
 
 const RUNTIME_PREFIX = 'simulated://';
 
-export const OWNED_CONDITIONS = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
+export const OWNED_CONDITIONS = [
+  'PodReadyToStartContainers',
+  'Initialized',
+  'Ready',
+  'ContainersReady',
+  'PodScheduled',
+];
 
 function containerID(r: { id?: string } | Terminated | undefined): string | undefined {
   const id = r && ('containerID' in r ? r.containerID : (r as any).id);
@@ -71,8 +77,19 @@ export function containerStatus(c: ContainerRun): any {
   let state: any;
   if (c.state === 'running') state = { running: { startedAt: timestamp(c.startedAt) } };
   else if (c.state === 'terminated' && c.terminated) state = { terminated: terminatedStatus(c.terminated) };
-  else state = { waiting: { reason: c.waiting?.reason ?? 'ContainerCreating', ...(c.waiting?.message ? { message: c.waiting.message } : {}) } };
-  const id = c.state === 'running' ? containerID(c) : c.state === 'terminated' ? containerID(c.terminated) : containerID(c.lastTerminated);
+  else
+    state = {
+      waiting: {
+        reason: c.waiting?.reason ?? 'ContainerCreating',
+        ...(c.waiting?.message ? { message: c.waiting.message } : {}),
+      },
+    };
+  const id =
+    c.state === 'running'
+      ? containerID(c)
+      : c.state === 'terminated'
+        ? containerID(c.terminated)
+        : containerID(c.lastTerminated);
   return {
     name: c.name,
     state,
@@ -112,7 +129,10 @@ export function podPhase(s: PodState): string {
     break;
   }
   if (pendingInit) return 'Pending';
-  let waiting = 0, running = 0, stopped = 0, succeeded = 0;
+  let waiting = 0,
+    running = 0,
+    stopped = 0,
+    succeeded = 0;
   for (const c of s.regular) {
     if (c.state === 'running') running++;
     else if (c.state === 'terminated') {
@@ -136,7 +156,11 @@ export function podPhase(s: PodState): string {
 export function nothingWillRun(s: PodState): boolean {
   const policy = s.pod.spec?.restartPolicy ?? 'Always';
   const phase = podPhase(s);
-  if (phase === 'Failed' && s.init.some((c) => c.kind === 'init' && c.state === 'terminated' && c.terminated?.exitCode !== 0)) return true;
+  if (
+    phase === 'Failed' &&
+    s.init.some((c) => c.kind === 'init' && c.state === 'terminated' && c.terminated?.exitCode !== 0)
+  )
+    return true;
   if (phase !== 'Succeeded' && phase !== 'Failed') return false;
   return s.regular.every((c) => c.state === 'terminated' && !restartsOn(policy, c.terminated!.exitCode));
 }
@@ -149,7 +173,14 @@ function condition(s: PodState, type: string, status: boolean, reason?: string, 
     time = timestamp();
     s.transitions.set(type, { status: st, time });
   }
-  return { type, status: st, lastProbeTime: null, lastTransitionTime: time, ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
+  return {
+    type,
+    status: st,
+    lastProbeTime: null,
+    lastTransitionTime: time,
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
+  };
 }
 
 export function podConditions(s: PodState, phase: string, otherConditions: any[]): any[] {
@@ -165,7 +196,13 @@ export function podConditions(s: PodState, phase: string, otherConditions: any[]
     ready = condition(s, 'Ready', false, 'PodCompleted');
   } else if (!initialized) {
     const msg = `containers with incomplete status: [${notInitialized.join(' ')}]`;
-    containersReady = condition(s, 'ContainersReady', false, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);
+    containersReady = condition(
+      s,
+      'ContainersReady',
+      false,
+      'ContainersNotReady',
+      `containers with unready status: [${unready.join(' ')}]`,
+    );
     ready = condition(s, 'Ready', false, 'ContainersNotInitialized', msg);
   } else if (unready.length) {
     const msg = `containers with unready status: [${unready.join(' ')}]`;
@@ -177,15 +214,31 @@ export function podConditions(s: PodState, phase: string, otherConditions: any[]
     for (const g of s.pod.spec?.readinessGates ?? []) {
       const c = otherConditions.find((x) => x.type === g.conditionType);
       if (!c) gateProblems.push(`corresponding condition of pod readiness gate "${g.conditionType}" does not exist.`);
-      else if (c.status !== 'True') gateProblems.push(`the status of pod readiness gate "${g.conditionType}" is not "True", but ${c.status}`);
+      else if (c.status !== 'True')
+        gateProblems.push(`the status of pod readiness gate "${g.conditionType}" is not "True", but ${c.status}`);
     }
-    ready = gateProblems.length ? condition(s, 'Ready', false, 'ReadinessGatesNotReady', gateProblems.join(', ')) : condition(s, 'Ready', true);
+    ready = gateProblems.length
+      ? condition(s, 'Ready', false, 'ReadinessGatesNotReady', gateProblems.join(', '))
+      : condition(s, 'Ready', true);
   }
   const initCond = initialized
     ? condition(s, 'Initialized', true, phase === 'Succeeded' ? 'PodCompleted' : undefined)
-    : condition(s, 'Initialized', false, 'ContainersNotInitialized', `containers with incomplete status: [${notInitialized.join(' ')}]`);
+    : condition(
+        s,
+        'Initialized',
+        false,
+        'ContainersNotInitialized',
+        `containers with incomplete status: [${notInitialized.join(' ')}]`,
+      );
   const scheduled = condition(s, 'PodScheduled', true);
-  return [condition(s, 'PodReadyToStartContainers', s.sandboxReady), initCond, ready, containersReady, scheduled, ...otherConditions];
+  return [
+    condition(s, 'PodReadyToStartContainers', s.sandboxReady),
+    initCond,
+    ready,
+    containersReady,
+    scheduled,
+    ...otherConditions,
+  ];
 }
 
 /** The status object the kubelet writes (merge patch: keys it no longer reports are null). */

@@ -37,9 +37,15 @@ const DEFAULT_GRACE_SECONDS = 30;
 
 function newRun(spec: any, kind: ContainerRun['kind'], previous: any, now: number): ContainerRun {
   const run: ContainerRun = {
-    name: spec.name, kind, spec, restartCount: 0, state: 'waiting',
+    name: spec.name,
+    kind,
+    spec,
+    restartCount: 0,
+    state: 'waiting',
     waiting: { reason: kind === 'regular' ? 'ContainerCreating' : 'PodInitializing' },
-    ready: false, started: false, everStarted: false,
+    ready: false,
+    started: false,
+    everStarted: false,
   };
   if (!previous) return run;
   // the node restarted: containers that ran before are gone and start again as their next attempt
@@ -53,7 +59,12 @@ function newRun(spec: any, kind: ContainerRun['kind'], previous: any, now: numbe
     return run;
   }
   if (previous.state?.running) {
-    run.lastTerminated = { exitCode: 255, reason: 'Unknown', startedAt: Date.parse(previous.state.running.startedAt) || 0, finishedAt: now };
+    run.lastTerminated = {
+      exitCode: 255,
+      reason: 'Unknown',
+      startedAt: Date.parse(previous.state.running.startedAt) || 0,
+      finishedAt: now,
+    };
     run.restartCount++;
   } else if (t) {
     run.lastTerminated = fromApiTerminated(t);
@@ -95,21 +106,29 @@ export class PodWorker {
   /** the last status written, to skip writes that change nothing */
   lastWritten?: string;
 
-  constructor(private readonly host: WorkerHost, pod: any) {
+  constructor(
+    private readonly host: WorkerHost,
+    pod: any,
+  ) {
     this.uid = pod.metadata.uid;
     const prevStatus = pod.status ?? {};
     const prevInit = new Map<string, any>((prevStatus.initContainerStatuses ?? []).map((s: any) => [s.name, s]));
     const prevRegular = new Map<string, any>((prevStatus.containerStatuses ?? []).map((s: any) => [s.name, s]));
     const transitions = new Map<string, { status: string; time: string }>();
-    for (const c of prevStatus.conditions ?? []) if (c?.type && c.lastTransitionTime) transitions.set(c.type, { status: c.status, time: c.lastTransitionTime });
+    for (const c of prevStatus.conditions ?? [])
+      if (c?.type && c.lastTransitionTime) transitions.set(c.type, { status: c.status, time: c.lastTransitionTime });
     this.state = {
       pod,
       hostIP: host.hostIP,
       podIP: prevStatus.podIP,
       startTime: prevStatus.startTime ? Date.parse(prevStatus.startTime) : undefined,
       sandboxReady: false,
-      init: (pod.spec?.initContainers ?? []).map((c: any) => newRun(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init', prevInit.get(c.name), host.clock.now())),
-      regular: (pod.spec?.containers ?? []).map((c: any) => newRun(c, 'regular', prevRegular.get(c.name), host.clock.now())),
+      init: (pod.spec?.initContainers ?? []).map((c: any) =>
+        newRun(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init', prevInit.get(c.name), host.clock.now()),
+      ),
+      regular: (pod.spec?.containers ?? []).map((c: any) =>
+        newRun(c, 'regular', prevRegular.get(c.name), host.clock.now()),
+      ),
       transitions,
     };
     if (prevStatus.phase === 'Succeeded' || prevStatus.phase === 'Failed') {
@@ -146,12 +165,18 @@ export class PodWorker {
     const old = this.pod;
     this.state.pod = pod;
     if (pod.metadata?.deletionTimestamp) {
-      if (this.terminating && (pod.metadata.deletionGracePeriodSeconds ?? Infinity) < (old.metadata?.deletionGracePeriodSeconds ?? Infinity)) this.shortenGrace();
+      if (
+        this.terminating &&
+        (pod.metadata.deletionGracePeriodSeconds ?? Infinity) < (old.metadata?.deletionGracePeriodSeconds ?? Infinity)
+      )
+        this.shortenGrace();
       this.sync();
       return;
     }
     // a changed image (the one container field a pod update may change) restarts the container
-    const specs = new Map<string, any>([...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c: any) => [c.name, c]));
+    const specs = new Map<string, any>(
+      [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c: any) => [c.name, c]),
+    );
     for (const c of [...this.state.init, ...this.state.regular]) {
       const next = specs.get(c.name);
       if (!next || next.image === c.spec.image) {
@@ -270,8 +295,16 @@ export class PodWorker {
     // a container the kubelet killed (failed probe, changed spec) backs off like one that crashed
     if (this.host.restarts.inBackOffSince(key, finishedAt)) {
       const delay = this.host.restarts.get(key);
-      c.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${c.name} pod=${this.podDescription()}` };
-      this.event(c, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${this.podDescription()}`);
+      c.waiting = {
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${goDuration(delay)} restarting failed container=${c.name} pod=${this.podDescription()}`,
+      };
+      this.event(
+        c,
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${c.name} in pod ${this.podDescription()}`,
+      );
       this.timer(c, this.host.restarts.until(key, finishedAt));
       return;
     }
@@ -286,7 +319,14 @@ export class PodWorker {
     this.creatingSandbox = true;
     const m = this.pod.metadata;
     this.host.runtime
-      .runPodSandbox({ uid: m.uid, name: m.name, namespace: m.namespace, labels: m.labels ?? {}, annotations: m.annotations ?? {}, preferredIP: this.state.podIP })
+      .runPodSandbox({
+        uid: m.uid,
+        name: m.name,
+        namespace: m.namespace,
+        labels: m.labels ?? {},
+        annotations: m.annotations ?? {},
+        preferredIP: this.state.podIP,
+      })
       .then((sb) => {
         if (this.gone || this.terminating) {
           void this.host.runtime.removePodSandbox(sb.id);
@@ -313,7 +353,9 @@ export class PodWorker {
     const sandboxId = this.sandboxId;
     this.busy.add(c);
     try {
-      const pulled = await this.host.images.ensure(this.uid, sandboxId, c.spec, { event: (t, r, msg) => this.event(c, t, r, msg) });
+      const pulled = await this.host.images.ensure(this.uid, sandboxId, c.spec, {
+        event: (t, r, msg) => this.event(c, t, r, msg),
+      });
       if (this.gone || this.terminating) return;
       if (!pulled.ok) {
         c.state = 'waiting';
@@ -330,7 +372,12 @@ export class PodWorker {
         kind: c.kind,
         podRestartPolicy: this.pod.spec?.restartPolicy ?? 'Always',
         image: pulled.image,
-        logPath: containerLogFile(this.host.logsDir, { namespace: m.namespace, name: m.name, uid: m.uid }, c.name, c.restartCount),
+        logPath: containerLogFile(
+          this.host.logsDir,
+          { namespace: m.namespace, name: m.name, uid: m.uid },
+          c.name,
+          c.restartCount,
+        ),
       });
       if (this.gone || this.terminating) {
         void this.host.runtime.removeContainer(id);
@@ -368,7 +415,8 @@ export class PodWorker {
       {
         clock: this.host.clock,
         runtime: this.host.runtime,
-        unhealthy: (kind: ProbeKind, output: string) => this.event(c, 'Warning', 'Unhealthy', `${probeTitle(kind)} probe failed: ${output}`),
+        unhealthy: (kind: ProbeKind, output: string) =>
+          this.event(c, 'Warning', 'Unhealthy', `${probeTitle(kind)} probe failed: ${output}`),
         started: () => {
           if (c.id !== id || c.state !== 'running') return;
           c.started = true;
@@ -459,10 +507,12 @@ export class PodWorker {
     const sidecars = this.state.init.filter((c) => c.state === 'running' && c.id);
     const started = this.host.clock.now();
     const stopAll = (list: ContainerRun[], seconds: number) =>
-      Promise.all(list.map((c) => {
-        this.event(c, 'Normal', 'Killing', `Stopping container ${c.name}`);
-        return this.stopRun(c, seconds);
-      }));
+      Promise.all(
+        list.map((c) => {
+          this.event(c, 'Normal', 'Killing', `Stopping container ${c.name}`);
+          return this.stopRun(c, seconds);
+        }),
+      );
     void stopAll(regular, grace)
       // sidecars stop after the containers they serve, within what is left of the grace period
       .then(() => stopAll(sidecars, Math.max(0, grace - (this.host.clock.now() - started) / 1000)))
@@ -473,7 +523,9 @@ export class PodWorker {
         this.sandboxId = undefined;
         this.state.sandboxReady = false;
         if (!this.state.terminalPhase) {
-          const allSucceeded = this.state.regular.every((c) => c.state === 'terminated' && c.terminated?.exitCode === 0);
+          const allSucceeded = this.state.regular.every(
+            (c) => c.state === 'terminated' && c.terminated?.exitCode === 0,
+          );
           this.state.terminalPhase = allSucceeded ? 'Succeeded' : 'Failed';
         }
         this.finished = true;
@@ -520,10 +572,13 @@ export class PodWorker {
 
   private timer(c: ContainerRun, at: number): void {
     this.timers.get(c)?.cancel();
-    this.timers.set(c, this.host.clock.after(Math.max(0, at - this.host.clock.now()), () => {
-      this.timers.delete(c);
-      this.sync();
-    }));
+    this.timers.set(
+      c,
+      this.host.clock.after(Math.max(0, at - this.host.clock.now()), () => {
+        this.timers.delete(c);
+        this.sync();
+      }),
+    );
   }
 
   private publish(): void {

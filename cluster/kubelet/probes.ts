@@ -70,8 +70,11 @@ class ProbeWorker {
       this.last = result.success;
       this.count = 1;
     }
-    const threshold = result.success ? Math.max(1, Number(this.probe.successThreshold) || 1) : Math.max(1, Number(this.probe.failureThreshold) || 3);
-    if (this.count === threshold || (this.count > threshold && this.kind === 'readiness')) this.onResult(result.success);
+    const threshold = result.success
+      ? Math.max(1, Number(this.probe.successThreshold) || 1)
+      : Math.max(1, Number(this.probe.failureThreshold) || 3);
+    if (this.count === threshold || (this.count > threshold && this.kind === 'readiness'))
+      this.onResult(result.success);
   }
 }
 
@@ -81,7 +84,12 @@ export class ContainerProbes {
   private ready = false;
   private stopped = false;
 
-  constructor(private readonly host: ProbeHost, private readonly spec: any, private readonly containerId: string, private readonly startedAt: number) {}
+  constructor(
+    private readonly host: ProbeHost,
+    private readonly spec: any,
+    private readonly containerId: string,
+    private readonly startedAt: number,
+  ) {}
 
   start(): void {
     if (this.spec.startupProbe) {
@@ -119,7 +127,14 @@ export class ContainerProbes {
   }
 
   private add(kind: ProbeKind, probe: any, onResult: (ok: boolean) => void): void {
-    const w = new ProbeWorker(this.host, kind, probe, this.containerId, this.startedAt, (ok) => !this.stopped && onResult(ok));
+    const w = new ProbeWorker(
+      this.host,
+      kind,
+      probe,
+      this.containerId,
+      this.startedAt,
+      (ok) => !this.stopped && onResult(ok),
+    );
     this.workers.push(w);
     w.start();
   }

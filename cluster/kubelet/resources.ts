@@ -2,8 +2,22 @@
 // containers and sidecars add up, and an init container's request counts only when it is larger.
 
 const SUFFIX: Record<string, number> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /** The value of a quantity ("100m" → 0.1, "1Gi" → 1073741824); NaN when it does not parse. */
@@ -52,7 +66,14 @@ export function podRequests(spec: any): Requests {
     initPeak = max(initPeak, running);
   }
   const out = max(total, initPeak);
-  add(out, Object.fromEntries(Object.entries<unknown>(spec?.overhead ?? {}).map(([k, v]) => [k, parseQuantity(v)]).filter(([, v]) => Number.isFinite(v))));
+  add(
+    out,
+    Object.fromEntries(
+      Object.entries<unknown>(spec?.overhead ?? {})
+        .map(([k, v]) => [k, parseQuantity(v)])
+        .filter(([, v]) => Number.isFinite(v)),
+    ),
+  );
   return out;
 }
 

@@ -18,7 +18,11 @@ export class StatusWriter {
   private readonly deleting = new Set<string>();
   writes = 0;
 
-  constructor(private readonly client: ApiClient, private readonly currentPod: (w: PodWorker) => any, concurrency = 32) {
+  constructor(
+    private readonly client: ApiClient,
+    private readonly currentPod: (w: PodWorker) => any,
+    concurrency = 32,
+  ) {
     this.queue = new WorkQueue((uid) => this.write(uid), concurrency);
   }
 

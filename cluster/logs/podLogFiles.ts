@@ -25,7 +25,10 @@ export function podLogDir(logsDir: string, pod: PodRef): string {
 /** Appends lines to a container run's log file. */
 export function appendLogLines(file: string, stream: 'stdout' | 'stderr', lines: string[], at = new Date()): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const ts = at.toISOString().replace('Z', '000000Z').replace(/(\.\d{9})\d*Z$/, '$1Z');
+  const ts = at
+    .toISOString()
+    .replace('Z', '000000Z')
+    .replace(/(\.\d{9})\d*Z$/, '$1Z');
   fs.appendFileSync(file, lines.map((l) => `${ts} ${stream} F ${l}\n`).join(''), { mode: 0o600 });
 }
 
@@ -46,7 +49,8 @@ export function parseLogLine(raw: string): LogLine | undefined {
 /** The restart counts that have a log file, ascending. */
 export function loggedRuns(logsDir: string, pod: PodRef, container: string): number[] {
   try {
-    return fs.readdirSync(containerLogDir(logsDir, pod, container))
+    return fs
+      .readdirSync(containerLogDir(logsDir, pod, container))
       .map((f) => /^(\d+)\.log$/.exec(f)?.[1])
       .filter((x): x is string => x !== undefined)
       .map(Number)

@@ -5,7 +5,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 function criTime(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '000000Z').replace(/(\.\d{9})\d*Z$/, '$1Z');
+  return new Date(ms)
+    .toISOString()
+    .replace('Z', '000000Z')
+    .replace(/(\.\d{9})\d*Z$/, '$1Z');
 }
 
 export class LogWriter {

@@ -10,7 +10,16 @@ import { LogWriter } from './logWriter';
 import { imageDigest, normalizedImage, parseImage } from './imageRef';
 import { behaviorOf, Behavior, probeOutcome } from './simulation';
 import {
-  ContainerConfig, ContainerExit, ContainerRuntime, ImagePullError, ImageRef, ProbeKind, ProbeResult, Sandbox, SandboxConfig, SandboxError,
+  ContainerConfig,
+  ContainerExit,
+  ContainerRuntime,
+  ImagePullError,
+  ImageRef,
+  ProbeKind,
+  ProbeResult,
+  Sandbox,
+  SandboxConfig,
+  SandboxError,
 } from './types';
 
 const SIGKILL = 9;
@@ -75,7 +84,9 @@ export class SimulatedRuntime implements ContainerRuntime {
   async runPodSandbox(config: SandboxConfig): Promise<Sandbox> {
     const ip = this.ipam.allocate(config.preferredIP);
     if (!ip) {
-      throw new SandboxError(`failed to setup network for sandbox: plugin type="host-local" failed (add): failed to allocate for range 0: no IP addresses available in range set: ${this.ipam.rangeText()}`);
+      throw new SandboxError(
+        `failed to setup network for sandbox: plugin type="host-local" failed (add): failed to allocate for range 0: no IP addresses available in range set: ${this.ipam.rangeText()}`,
+      );
     }
     const sb: SimSandbox = { id: hexId(), config, ip, containers: new Set() };
     this.sandboxes.set(sb.id, sb);
@@ -89,7 +100,8 @@ export class SimulatedRuntime implements ContainerRuntime {
       const c = this.containers.get(cid);
       if (c) this.forget(c);
     }
-    for (const key of [...this.pullAttempts.keys()]) if (key.startsWith(`${sb.config.uid}/`)) this.pullAttempts.delete(key);
+    for (const key of [...this.pullAttempts.keys()])
+      if (key.startsWith(`${sb.config.uid}/`)) this.pullAttempts.delete(key);
     this.sandboxes.delete(id);
     this.ipam.release(sb.ip);
   }
@@ -111,8 +123,13 @@ export class SimulatedRuntime implements ContainerRuntime {
     const failed = this.pullAttempts.get(key) ?? 0;
     if (failed < behavior.pullFailures) {
       this.pullAttempts.set(key, failed + 1);
-      const why = behavior.pullFailures === Infinity ? 'image-pull=fail' : `image-pull=fail-first:${behavior.pullFailures}, failure ${failed + 1}`;
-      throw new ImagePullError(`rpc error: code = NotFound desc = ${PREFIX} failed to pull and unpack image "${normalizedImage(p)}": pull refused as the pod asks (sim.slipway.dev/${why})`);
+      const why =
+        behavior.pullFailures === Infinity
+          ? 'image-pull=fail'
+          : `image-pull=fail-first:${behavior.pullFailures}, failure ${failed + 1}`;
+      throw new ImagePullError(
+        `rpc error: code = NotFound desc = ${PREFIX} failed to pull and unpack image "${normalizedImage(p)}": pull refused as the pod asks (sim.slipway.dev/${why})`,
+      );
     }
     this.pullAttempts.delete(key);
     const ref: ImageRef = { image: normalizedImage(p), imageID: `${p.repository}@${imageDigest(p)}` };
@@ -139,9 +156,12 @@ export class SimulatedRuntime implements ContainerRuntime {
     c.startedAt = this.clock.now();
     const b = c.behavior;
     const { spec, attempt, image } = c.config;
-    const lines = [`${PREFIX} container "${spec.name}" of pod ${c.sandbox.config.namespace}/${c.sandbox.config.name} started from image ${image.image} (attempt ${attempt}); no process runs`];
+    const lines = [
+      `${PREFIX} container "${spec.name}" of pod ${c.sandbox.config.namespace}/${c.sandbox.config.name} started from image ${image.image} (attempt ${attempt}); no process runs`,
+    ];
     for (const p of b.problems) lines.push(`${PREFIX} ${p}`);
-    if (b.crashOnStart) lines.push(`${PREFIX} crashing on start with exit code ${b.exitCode} (sim.slipway.dev/crash-on-start)`);
+    if (b.crashOnStart)
+      lines.push(`${PREFIX} crashing on start with exit code ${b.exitCode} (sim.slipway.dev/crash-on-start)`);
     else if (b.runSeconds === undefined) lines.push(`${PREFIX} runs until stopped`);
     else lines.push(`${PREFIX} will exit with code ${b.exitCode} after ${seconds(b.runSeconds)}`);
     this.log(c, 'stdout', lines);
@@ -149,7 +169,12 @@ export class SimulatedRuntime implements ContainerRuntime {
       c.exitTimer = this.clock.after(b.runSeconds * 1000, () => {
         const code = b.exitCode;
         this.log(c, code === 0 ? 'stdout' : 'stderr', [`${PREFIX} exiting with code ${code}`]);
-        this.exited(c, { exitCode: code, reason: code === 0 ? 'Completed' : 'Error', startedAt: c.startedAt, finishedAt: this.clock.now() });
+        this.exited(c, {
+          exitCode: code,
+          reason: code === 0 ? 'Completed' : 'Error',
+          startedAt: c.startedAt,
+          finishedAt: this.clock.now(),
+        });
       });
     }
     if (b.logLinesPerSecond > 0 && !b.crashOnStart) this.startLogging(c);
@@ -189,10 +214,24 @@ export class SimulatedRuntime implements ContainerRuntime {
     s.killTimer = this.clock.after(Math.max(0, at - this.clock.now()), () => {
       if (graceful) {
         this.log(c, 'stdout', [`${PREFIX} stopped on SIGTERM, exiting with code 0`]);
-        this.exited(c, { exitCode: 0, reason: 'Completed', startedAt: c.startedAt, finishedAt: this.clock.now() }, true);
+        this.exited(
+          c,
+          { exitCode: 0, reason: 'Completed', startedAt: c.startedAt, finishedAt: this.clock.now() },
+          true,
+        );
       } else {
         this.log(c, 'stderr', [`${PREFIX} still running when the grace period ended: killed with SIGKILL`]);
-        this.exited(c, { exitCode: 128 + SIGKILL, reason: 'Error', startedAt: c.startedAt, finishedAt: this.clock.now(), signal: SIGKILL }, true);
+        this.exited(
+          c,
+          {
+            exitCode: 128 + SIGKILL,
+            reason: 'Error',
+            startedAt: c.startedAt,
+            finishedAt: this.clock.now(),
+            signal: SIGKILL,
+          },
+          true,
+        );
       }
     });
   }
@@ -234,7 +273,10 @@ export class SimulatedRuntime implements ContainerRuntime {
       owed -= n;
       if (!n) return;
       const lines: string[] = [];
-      for (let i = 0; i < n; i++) lines.push(`${PREFIX} ${c.config.spec.name} log line ${++c.linesWritten} (sim.slipway.dev/log-lines-per-second=${rate})`);
+      for (let i = 0; i < n; i++)
+        lines.push(
+          `${PREFIX} ${c.config.spec.name} log line ${++c.linesWritten} (sim.slipway.dev/log-lines-per-second=${rate})`,
+        );
       this.log(c, 'stdout', lines);
     });
   }

@@ -34,15 +34,27 @@ export interface Behavior {
 }
 
 export const ANNOTATION_KEYS = [
-  'run-seconds', 'exit-code', 'crash-on-start', 'ready-after-seconds', 'readiness', 'liveness', 'startup',
-  'image-pull', 'pull-seconds', 'stop-seconds', 'log-lines-per-second',
+  'run-seconds',
+  'exit-code',
+  'crash-on-start',
+  'ready-after-seconds',
+  'readiness',
+  'liveness',
+  'startup',
+  'image-pull',
+  'pull-seconds',
+  'stop-seconds',
+  'log-lines-per-second',
 ] as const;
 
 type Key = (typeof ANNOTATION_KEYS)[number];
 
 class Reader {
   readonly problems: string[] = [];
-  constructor(private readonly annotations: Record<string, string>, private readonly container: string) {}
+  constructor(
+    private readonly annotations: Record<string, string>,
+    private readonly container: string,
+  ) {}
 
   /** the raw value and the annotation it came from, the container's own first */
   raw(key: Key): { value: string; from: string } | undefined {
@@ -90,7 +102,9 @@ class Reader {
     if (r.value === 'pass' || r.value === 'fail') return { mode: r.value, after: 0, source: `${r.from}=${r.value}` };
     const m = /^(pass|fail)-after:(\d+(?:\.\d+)?)s?$/.exec(r.value);
     if (m) return { mode: `${m[1]}-after` as ProbePlan['mode'], after: Number(m[2]), source: `${r.from}=${r.value}` };
-    this.problems.push(`ignoring ${r.from}=${JSON.stringify(r.value)}: expected pass, fail, pass-after:N or fail-after:N`);
+    this.problems.push(
+      `ignoring ${r.from}=${JSON.stringify(r.value)}: expected pass, fail, pass-after:N or fail-after:N`,
+    );
     return undefined;
   }
 
@@ -111,20 +125,30 @@ class Reader {
  * restart them finish after a short run; containers restarted Always (and sidecars) run until stopped
  * unless an exit is asked for.
  */
-export function behaviorOf(annotations: Record<string, string> | undefined, container: string, kind: 'init' | 'sidecar' | 'regular', podRestartPolicy: string): Behavior {
+export function behaviorOf(
+  annotations: Record<string, string> | undefined,
+  container: string,
+  kind: 'init' | 'sidecar' | 'regular',
+  podRestartPolicy: string,
+): Behavior {
   const r = new Reader(annotations ?? {}, container);
   const runSeconds = r.seconds('run-seconds');
   const exitCode = r.int('exit-code', 0, 255);
   const crashOnStart = r.bool('crash-on-start') ?? false;
   const readyAfter = r.seconds('ready-after-seconds');
   const readyAfterSource = r.raw('ready-after-seconds');
-  const runsForever = (kind === 'sidecar' || (kind === 'regular' && podRestartPolicy === 'Always')) && exitCode === undefined;
+  const runsForever =
+    (kind === 'sidecar' || (kind === 'regular' && podRestartPolicy === 'Always')) && exitCode === undefined;
   const pass: ProbePlan = { mode: 'pass', after: 0 };
   return {
-    runSeconds: crashOnStart ? 0 : runSeconds ?? (runsForever ? undefined : DEFAULT_RUN_SECONDS),
+    runSeconds: crashOnStart ? 0 : (runSeconds ?? (runsForever ? undefined : DEFAULT_RUN_SECONDS)),
     exitCode: exitCode ?? (crashOnStart ? 1 : 0),
     crashOnStart,
-    readiness: r.probe('readiness') ?? (readyAfter !== undefined ? { mode: 'pass-after', after: readyAfter, source: `${readyAfterSource!.from}=${readyAfterSource!.value}` } : pass),
+    readiness:
+      r.probe('readiness') ??
+      (readyAfter !== undefined
+        ? { mode: 'pass-after', after: readyAfter, source: `${readyAfterSource!.from}=${readyAfterSource!.value}` }
+        : pass),
     liveness: r.probe('liveness') ?? pass,
     startup: r.probe('startup') ?? pass,
     pullFailures: r.pull() ?? 0,
@@ -144,8 +168,12 @@ export function probeOutcome(plan: ProbePlan, elapsed: number): { success: boole
     case 'fail':
       return { success: false, why: `simulated failure${src}` };
     case 'pass-after':
-      return elapsed >= plan.after ? { success: true, why: '' } : { success: false, why: `simulated failure until ${plan.after}s after start${src}` };
+      return elapsed >= plan.after
+        ? { success: true, why: '' }
+        : { success: false, why: `simulated failure until ${plan.after}s after start${src}` };
     case 'fail-after':
-      return elapsed < plan.after ? { success: true, why: '' } : { success: false, why: `simulated failure from ${plan.after}s after start${src}` };
+      return elapsed < plan.after
+        ? { success: true, why: '' }
+        : { success: false, why: `simulated failure from ${plan.after}s after start${src}` };
   }
 }

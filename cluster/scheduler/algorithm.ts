@@ -9,8 +9,7 @@ import { PodInfo } from './podInfo';
 import { scoreNodes, selectHost } from './scoring';
 
 export type Decision =
-  | { node: NodeInfo; state: CycleState }
-  | { node?: undefined; message: string; rejectors: Set<string> };
+  { node: NodeInfo; state: CycleState } | { node?: undefined; message: string; rejectors: Set<string> };
 
 export function decide(pod: PodInfo, cache: SchedulerCache, lookups: Lookups): Decision {
   const all = cache.nodes();
@@ -20,7 +19,11 @@ export function decide(pod: PodInfo, cache: SchedulerCache, lookups: Lookups): D
     const s = f.preFilter?.(state);
     if (s) {
       return {
-        message: fitErrorMessage(pod.pod, { numAllNodes: all.length, statuses: new Map(), preFilterMsg: s.reasons.join(', ') }),
+        message: fitErrorMessage(pod.pod, {
+          numAllNodes: all.length,
+          statuses: new Map(),
+          preFilterMsg: s.reasons.join(', '),
+        }),
         rejectors: new Set([s.plugin]),
       };
     }
@@ -41,7 +44,9 @@ export function decide(pod: PodInfo, cache: SchedulerCache, lookups: Lookups): D
   }
   if (feasible.length === 0) {
     const rejectors = new Set([...statuses.values()].map((s) => s.plugin));
-    const absent = names ? unresolvable(NODE_AFFINITY, `node(s) didn't satisfy plugin(s) [${NODE_AFFINITY}]`) : undefined;
+    const absent = names
+      ? unresolvable(NODE_AFFINITY, `node(s) didn't satisfy plugin(s) [${NODE_AFFINITY}]`)
+      : undefined;
     if (absent && nodes.length < all.length) rejectors.add(NODE_AFFINITY);
     return { message: fitErrorMessage(pod.pod, { numAllNodes: all.length, statuses, absent }), rejectors };
   }

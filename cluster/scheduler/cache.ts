@@ -77,7 +77,8 @@ export class NodeInfo {
     if (sel.nothing) return [];
     let best: Set<PodInfo> | undefined;
     for (const r of sel.requirements) {
-      if (r.values.length !== 1 || !(r.operator === 'In' || r.operator === 'Equals' || r.operator === 'DoubleEquals')) continue;
+      if (r.values.length !== 1 || !(r.operator === 'In' || r.operator === 'Equals' || r.operator === 'DoubleEquals'))
+        continue;
       const set = this.byLabel.get(`${r.key}=${r.values[0]}`);
       if (!set) return [];
       if (!best || set.size < best.size) best = set;
@@ -137,7 +138,9 @@ export class SchedulerCache {
   /** Nodes that exist, by name. */
   nodes(): NodeInfo[] {
     if (!this.sortedNodes) {
-      this.sortedNodes = [...this.nodeInfos.values()].filter((n) => n.node).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      this.sortedNodes = [...this.nodeInfos.values()]
+        .filter((n) => n.node)
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     }
     return this.sortedNodes;
   }
@@ -192,7 +195,12 @@ export class SchedulerCache {
     this.podStates.set(s.info.uid, s);
     this.nodeInfo(s.node).addPod(s.info);
     if (s.info.requiredAntiAffinity.length) this.withRequiredAntiAffinity.add(s.info.uid);
-    if (s.info.requiredAntiAffinity.length || s.info.requiredAffinity.length || s.info.preferredAffinity.length || s.info.preferredAntiAffinity.length) {
+    if (
+      s.info.requiredAntiAffinity.length ||
+      s.info.requiredAffinity.length ||
+      s.info.preferredAffinity.length ||
+      s.info.preferredAntiAffinity.length
+    ) {
       this.withAffinity.add(s.info.uid);
     }
   }

@@ -28,7 +28,10 @@ function histogram(d: Diagnosis): string {
   for (const s of d.statuses.values()) for (const r of s.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
   const absentNodes = d.numAllNodes - d.statuses.size;
   if (d.absent && absentNodes > 0) for (const r of d.absent.reasons) counts.set(r, (counts.get(r) ?? 0) + absentNodes);
-  return [...counts.entries()].map(([r, n]) => `${n} ${r}`).sort().join(', ');
+  return [...counts.entries()]
+    .map(([r, n]) => `${n} ${r}`)
+    .sort()
+    .join(', ');
 }
 
 function fitMessage(d: Diagnosis): string {
@@ -46,10 +49,21 @@ function fitMessage(d: Diagnosis): string {
  */
 function preemptionMessage(pod: any, d: Diagnosis): string {
   if (pod?.spec?.preemptionPolicy === 'Never') return 'preemption: not eligible due to preemptionPolicy=Never.';
-  const verdict = (reason: string): Status => ({ code: 'UnschedulableAndUnresolvable', reasons: [reason], plugin: 'DefaultPreemption' });
+  const verdict = (reason: string): Status => ({
+    code: 'UnschedulableAndUnresolvable',
+    reasons: [reason],
+    plugin: 'DefaultPreemption',
+  });
   const statuses = new Map<string, Status>();
   for (const [node, s] of d.statuses) {
-    statuses.set(node, verdict(s.code === 'Unschedulable' ? 'No preemption victims found for incoming pod' : 'Preemption is not helpful for scheduling'));
+    statuses.set(
+      node,
+      verdict(
+        s.code === 'Unschedulable'
+          ? 'No preemption victims found for incoming pod'
+          : 'Preemption is not helpful for scheduling',
+      ),
+    );
   }
   return `preemption: ${fitMessage({ numAllNodes: d.numAllNodes, statuses, absent: verdict('Preemption is not helpful for scheduling') })}`;
 }

@@ -77,7 +77,8 @@ export function podMatchesNodeSelectorAndAffinity(pod: any, node: any): boolean 
  * term leaves every node possible, an empty set when the terms contradict each other.
  */
 export function requiredNodeNames(pod: any): Set<string> | undefined {
-  const terms: NodeSelectorTerm[] | undefined = pod?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  const terms: NodeSelectorTerm[] | undefined =
+    pod?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (!terms || terms.length === 0) return undefined;
   let names: Set<string> | undefined;
   for (const t of terms) {

@@ -23,7 +23,8 @@ export class PodScheduledWriter {
   set(pod: any, cond: Condition): void {
     const uid = pod.metadata.uid;
     const cur = (pod.status?.conditions ?? []).find((c: any) => c.type === 'PodScheduled');
-    if (!this.wanted.has(uid) && cur?.status === 'False' && cur.reason === cond.reason && cur.message === cond.message) return;
+    if (!this.wanted.has(uid) && cur?.status === 'False' && cur.reason === cond.reason && cur.message === cond.message)
+      return;
     this.wanted.set(uid, { pod, cond });
     if (!this.busy.has(uid)) void this.drain(uid);
   }
@@ -36,7 +37,7 @@ export class PodScheduledWriter {
   private async drain(uid: string): Promise<void> {
     this.busy.add(uid);
     try {
-      for (let failures = 0; failures < 5; ) {
+      for (let failures = 0; failures < 5;) {
         const w = this.wanted.get(uid);
         if (!w) return;
         try {

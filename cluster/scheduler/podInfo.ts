@@ -63,7 +63,8 @@ function parseTerm(pod: any, t: any): AffinityTerm {
   // matchLabelKeys / mismatchLabelKeys narrow the selector with the pod's own label values
   const extra: Requirement[] = [];
   for (const k of t?.matchLabelKeys ?? []) if (k in labels) extra.push({ key: k, operator: 'In', values: [labels[k]] });
-  for (const k of t?.mismatchLabelKeys ?? []) if (k in labels) extra.push({ key: k, operator: 'NotIn', values: [labels[k]] });
+  for (const k of t?.mismatchLabelKeys ?? [])
+    if (k in labels) extra.push({ key: k, operator: 'NotIn', values: [labels[k]] });
   if (extra.length && !selector.nothing) selector = { requirements: [...selector.requirements, ...extra] };
   let namespaceSelector: Selector | null = null;
   if (t?.namespaceSelector) {
@@ -82,7 +83,10 @@ function hostPortsOf(pod: any): HostPort[] {
   const out: HostPort[] = [];
   const spec = pod.spec ?? {};
   // sidecars keep their ports for the pod's whole life, like regular containers
-  const containers = [...(spec.containers ?? []), ...(spec.initContainers ?? []).filter((c: any) => c.restartPolicy === 'Always')];
+  const containers = [
+    ...(spec.containers ?? []),
+    ...(spec.initContainers ?? []).filter((c: any) => c.restartPolicy === 'Always'),
+  ];
   for (const c of containers) {
     for (const p of c.ports ?? []) {
       if (!p.hostPort || p.hostPort <= 0) continue;
@@ -96,7 +100,10 @@ export function newPodInfo(pod: any): PodInfo {
   const affinity = pod.spec?.affinity ?? {};
   const req = (x: any) => (x?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t: any) => parseTerm(pod, t));
   const pref = (x: any) =>
-    (x?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w: any) => ({ weight: w.weight ?? 0, term: parseTerm(pod, w.podAffinityTerm) }));
+    (x?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w: any) => ({
+      weight: w.weight ?? 0,
+      term: parseTerm(pod, w.podAffinityTerm),
+    }));
   return {
     pod,
     uid: pod.metadata?.uid ?? '',
@@ -116,7 +123,13 @@ export function newPodInfo(pod: any): PodInfo {
 }
 
 /** Does the term select this pod? nsLabels are the labels of the pod's namespace. */
-export function termMatches(term: AffinityTerm, pod: PodInfo, nsLabels: (ns: string) => Record<string, string> | undefined): boolean {
-  const inNamespace = term.namespaces.has(pod.namespace) || (term.namespaceSelector !== null && matchesLabels(term.namespaceSelector, nsLabels(pod.namespace) ?? {}));
+export function termMatches(
+  term: AffinityTerm,
+  pod: PodInfo,
+  nsLabels: (ns: string) => Record<string, string> | undefined,
+): boolean {
+  const inNamespace =
+    term.namespaces.has(pod.namespace) ||
+    (term.namespaceSelector !== null && matchesLabels(term.namespaceSelector, nsLabels(pod.namespace) ?? {}));
   return inNamespace && matchesLabels(term.selector, pod.labels);
 }

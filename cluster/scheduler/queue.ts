@@ -34,7 +34,14 @@ const INTERESTS: Record<string, readonly ClusterEvent[]> = {
   NodePorts: ['NodeAdd', 'AssignedPodDelete'],
   NodeResourcesFit: ['NodeAdd', 'NodeAllocatableChange', 'AssignedPodDelete'],
   VolumeBinding: ['NodeAdd', 'NodeLabelChange', 'PvcChange', 'PvChange', 'StorageClassChange'],
-  InterPodAffinity: ['NodeAdd', 'NodeLabelChange', 'AssignedPodAdd', 'AssignedPodUpdate', 'AssignedPodDelete', 'NamespaceChange'],
+  InterPodAffinity: [
+    'NodeAdd',
+    'NodeLabelChange',
+    'AssignedPodAdd',
+    'AssignedPodUpdate',
+    'AssignedPodDelete',
+    'NamespaceChange',
+  ],
   // no nodes at all
   NoNodes: ['NodeAdd'],
 };
@@ -113,7 +120,9 @@ export function hasSchedulingGates(pod: any): boolean {
 
 export class SchedulingQueue {
   // heap entries are snapshots, invalidated lazily: one counts only while its seq is the pod's current one
-  private readonly active = new Heap<Entry>((a, b) => (a.priority !== b.priority ? a.priority > b.priority : a.order !== b.order ? a.order < b.order : a.seq < b.seq));
+  private readonly active = new Heap<Entry>((a, b) =>
+    a.priority !== b.priority ? a.priority > b.priority : a.order !== b.order ? a.order < b.order : a.seq < b.seq,
+  );
   private readonly backoff = new Heap<Entry>((a, b) => a.order < b.order);
   private readonly pods = new Map<string, { qp: QueuedPod; where: Where }>();
   /** rejecting plugin → unschedulable pods it rejected, so an event touches only pods it may help */
@@ -124,7 +133,10 @@ export class SchedulingQueue {
   private readonly flushTimer: Timer;
   private stopped = false;
 
-  constructor(private readonly clock: Clock, private readonly onActive: () => void) {
+  constructor(
+    private readonly clock: Clock,
+    private readonly onActive: () => void,
+  ) {
     this.flushTimer = clock.every(FLUSH_UNSCHEDULABLE_EVERY_MS, () => this.flushUnschedulable());
   }
 
@@ -237,7 +249,8 @@ export class SchedulingQueue {
   moveAll(event: ClusterEvent): void {
     const uids = new Set<string>();
     for (const [plugin, set] of this.byRejector) {
-      if (set.size && (event === 'ForceActivate' || INTERESTS[plugin]?.includes(event))) for (const uid of set) uids.add(uid);
+      if (set.size && (event === 'ForceActivate' || INTERESTS[plugin]?.includes(event)))
+        for (const uid of set) uids.add(uid);
     }
     for (const uid of uids) {
       const e = this.pods.get(uid);
@@ -311,7 +324,8 @@ export class SchedulingQueue {
   private flushUnschedulable(): void {
     const now = this.clock.now();
     for (const e of this.pods.values()) {
-      if (e.where === 'unschedulable' && now - (e.qp.unschedulableSince ?? now) >= MAX_UNSCHEDULABLE_MS) this.toActiveOrBackoff(e.qp);
+      if (e.where === 'unschedulable' && now - (e.qp.unschedulableSince ?? now) >= MAX_UNSCHEDULABLE_MS)
+        this.toActiveOrBackoff(e.qp);
     }
   }
 }

@@ -45,10 +45,17 @@ export function parseResourceList(list: Record<string, unknown> | undefined): Re
 
 function addOne(r: Resources, name: string, v: number): void {
   switch (name) {
-    case 'cpu': r.cpu += v; break;
-    case 'memory': r.memory += v; break;
-    case 'ephemeral-storage': r.ephemeralStorage += v; break;
-    case 'pods': break;
+    case 'cpu':
+      r.cpu += v;
+      break;
+    case 'memory':
+      r.memory += v;
+      break;
+    case 'ephemeral-storage':
+      r.ephemeralStorage += v;
+      break;
+    case 'pods':
+      break;
     default:
       if (v === 0) break;
       (r.scalar ??= {})[name] = (r.scalar[name] ?? 0) + v;
@@ -79,7 +86,12 @@ function max(into: Resources, r: Resources): void {
 }
 
 function clone(r: Resources): Resources {
-  return { cpu: r.cpu, memory: r.memory, ephemeralStorage: r.ephemeralStorage, ...(r.scalar ? { scalar: { ...r.scalar } } : {}) };
+  return {
+    cpu: r.cpu,
+    memory: r.memory,
+    ephemeralStorage: r.ephemeralStorage,
+    ...(r.scalar ? { scalar: { ...r.scalar } } : {}),
+  };
 }
 
 function containerRequests(c: any, nonZero: boolean): Resources {

@@ -55,7 +55,14 @@ function responsibleFor(pod: any): boolean {
 export class Scheduler implements Controller {
   readonly name = SCHEDULER_NAME;
   readonly cache = new SchedulerCache();
-  readonly stats: SchedulerStats = { attempts: 0, scheduled: 0, unschedulable: 0, decisionMs: 0, bound: 0, bindErrors: 0 };
+  readonly stats: SchedulerStats = {
+    attempts: 0,
+    scheduled: 0,
+    unschedulable: 0,
+    decisionMs: 0,
+    bound: 0,
+    bindErrors: 0,
+  };
   private ctx!: ControllerContext;
   private clock!: Clock;
   private queue!: SchedulingQueue;
@@ -106,8 +113,13 @@ export class Scheduler implements Controller {
       update: (p, old) => this.podChanged(p, old),
       delete: (p) => this.podDeleted(p),
     });
-    namespaces.on({ update: (n, old) => !deepEqual(n.metadata?.labels, old.metadata?.labels) && this.queue.moveAll('NamespaceChange') });
-    const volumeEvent = (e: ClusterEvent) => ({ add: () => this.queue.moveAll(e), update: () => this.queue.moveAll(e) });
+    namespaces.on({
+      update: (n, old) => !deepEqual(n.metadata?.labels, old.metadata?.labels) && this.queue.moveAll('NamespaceChange'),
+    });
+    const volumeEvent = (e: ClusterEvent) => ({
+      add: () => this.queue.moveAll(e),
+      update: () => this.queue.moveAll(e),
+    });
     pvcs.on(volumeEvent('PvcChange'));
     pvs.on(volumeEvent('PvChange'));
     classes.on(volumeEvent('StorageClassChange'));
@@ -115,7 +127,9 @@ export class Scheduler implements Controller {
     for (const n of nodes.list()) this.nodeChanged(n, undefined);
     for (const p of this.pods.list()) this.podChanged(p, undefined);
     // decide only once the caches hold what the cluster holds
-    await Promise.all([this.pods, nodes, namespaces, pvcs, pvs, classes, ...Object.values(workloads)].map((i) => i.waitForSync()));
+    await Promise.all(
+      [this.pods, nodes, namespaces, pvcs, pvs, classes, ...Object.values(workloads)].map((i) => i.waitForSync()),
+    );
     this.kick();
   }
 
@@ -130,7 +144,8 @@ export class Scheduler implements Controller {
   private nodeChanged(node: any, old: any): void {
     this.cache.setNode(node);
     if (!old) return this.queue.moveAll('NodeAdd');
-    if (!deepEqual(node.status?.allocatable ?? node.status?.capacity, old.status?.allocatable ?? old.status?.capacity)) this.queue.moveAll('NodeAllocatableChange');
+    if (!deepEqual(node.status?.allocatable ?? node.status?.capacity, old.status?.allocatable ?? old.status?.capacity))
+      this.queue.moveAll('NodeAllocatableChange');
     if (!deepEqual(node.metadata?.labels, old.metadata?.labels)) this.queue.moveAll('NodeLabelChange');
     if (!deepEqual(effectiveTaints(node), effectiveTaints(old))) this.queue.moveAll('NodeTaintChange');
     if (!!node.spec?.unschedulable !== !!old.spec?.unschedulable) this.queue.moveAll('NodeSchedulableChange');
@@ -152,8 +167,12 @@ export class Scheduler implements Controller {
       }
       const wasAssigned = !!old?.spec?.nodeName && this.cache.has(uid) && !this.cache.isAssumed(uid);
       // kubelets update the status of every pod often; the same spec and labels need no new accounting
-      const same = wasAssigned && this.cache.nodeOf(uid) === nodeName && pod.metadata.generation === old.metadata?.generation &&
-        pod.metadata.generation !== undefined && deepEqual(pod.metadata.labels, old.metadata?.labels);
+      const same =
+        wasAssigned &&
+        this.cache.nodeOf(uid) === nodeName &&
+        pod.metadata.generation === old.metadata?.generation &&
+        pod.metadata.generation !== undefined &&
+        deepEqual(pod.metadata.labels, old.metadata?.labels);
       if (same) {
         this.cache.podInfo(uid)!.pod = pod;
         return;
@@ -193,7 +212,10 @@ export class Scheduler implements Controller {
 
   /** Kubernetes marks a pod held back by scheduling gates; kubectl shows it as SchedulingGated. */
   private markGated(pod: any): void {
-    this.conditions.set(pod, { reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates' });
+    this.conditions.set(pod, {
+      reason: 'SchedulingGated',
+      message: 'Scheduling is blocked due to non-empty scheduling gates',
+    });
   }
 
   // --- the scheduling loop ----------------------------------------------------------------------
@@ -253,7 +275,8 @@ export class Scheduler implements Controller {
   // --- binding ----------------------------------------------------------------------------------
 
   private async bindSlot(): Promise<void> {
-    while (this.bindsInFlight >= MAX_BINDS_IN_FLIGHT && !this.stopped) await new Promise<void>((r) => this.bindWaiters.push(r));
+    while (this.bindsInFlight >= MAX_BINDS_IN_FLIGHT && !this.stopped)
+      await new Promise<void>((r) => this.bindWaiters.push(r));
     this.bindsInFlight++;
   }
 
@@ -268,15 +291,23 @@ export class Scheduler implements Controller {
     try {
       if (this.stopped) return;
       for (const c of delayedClaims(state)) await this.bindClaim(namespace, c.name, node);
-      await this.ctx.client.create(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/binding`, {
-        apiVersion: 'v1',
-        kind: 'Binding',
-        metadata: { name, namespace, uid },
-        target: { apiVersion: 'v1', kind: 'Node', name: node },
-      });
+      await this.ctx.client.create(
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/binding`,
+        {
+          apiVersion: 'v1',
+          kind: 'Binding',
+          metadata: { name, namespace, uid },
+          target: { apiVersion: 'v1', kind: 'Node', name: node },
+        },
+      );
       this.stats.bound++;
       this.queue.done(uid);
-      this.recorder.record(asPod(info.pod), 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${node}`);
+      this.recorder.record(
+        asPod(info.pod),
+        'Normal',
+        'Scheduled',
+        `Successfully assigned ${namespace}/${name} to ${node}`,
+      );
     } catch (e) {
       this.stats.bindErrors++;
       this.cache.forget(uid);
@@ -302,7 +333,11 @@ export class Scheduler implements Controller {
     const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/persistentvolumeclaims/${encodeURIComponent(claim)}`;
     const cur = this.lookups.pvc(namespace, claim);
     if (cur?.metadata?.annotations?.['volume.kubernetes.io/selected-node'] !== node) {
-      await this.ctx.client.patch(path, { metadata: { annotations: { 'volume.kubernetes.io/selected-node': node } } }, 'merge');
+      await this.ctx.client.patch(
+        path,
+        { metadata: { annotations: { 'volume.kubernetes.io/selected-node': node } } },
+        'merge',
+      );
     }
     const deadline = this.clock.now() + VOLUME_BIND_TIMEOUT_MS;
     while (!this.stopped) {

@@ -58,9 +58,12 @@ export function balancedAllocationScore(pod: PodInfo, node: NodeInfo): number {
 }
 
 function countIntolerablePreferNoSchedule(pod: PodInfo, node: NodeInfo): number {
-  const tolerations = (pod.pod.spec?.tolerations ?? []).filter((t: any) => !t.effect || t.effect === 'PreferNoSchedule');
+  const tolerations = (pod.pod.spec?.tolerations ?? []).filter(
+    (t: any) => !t.effect || t.effect === 'PreferNoSchedule',
+  );
   let n = 0;
-  for (const taint of node.taints) if (taint.effect === 'PreferNoSchedule' && !tolerationsTolerate(tolerations, taint)) n++;
+  for (const taint of node.taints)
+    if (taint.effect === 'PreferNoSchedule' && !tolerationsTolerate(tolerations, taint)) n++;
   return n;
 }
 
@@ -101,11 +104,16 @@ function interPodAffinityScores(state: CycleState, nodes: NodeInfo[]): number[] 
   };
   const visit = (existing: PodInfo, node: NodeInfo) => {
     if (existing.uid === pod.uid) return;
-    for (const { weight, term } of pod.preferredAffinity) if (termMatches(term, existing, nsLabels)) addTo(term.topologyKey, node, weight);
-    for (const { weight, term } of pod.preferredAntiAffinity) if (termMatches(term, existing, nsLabels)) addTo(term.topologyKey, node, -weight);
-    for (const term of existing.requiredAffinity) if (termMatches(term, pod, nsLabels)) addTo(term.topologyKey, node, 1);
-    for (const { weight, term } of existing.preferredAffinity) if (termMatches(term, pod, nsLabels)) addTo(term.topologyKey, node, weight);
-    for (const { weight, term } of existing.preferredAntiAffinity) if (termMatches(term, pod, nsLabels)) addTo(term.topologyKey, node, -weight);
+    for (const { weight, term } of pod.preferredAffinity)
+      if (termMatches(term, existing, nsLabels)) addTo(term.topologyKey, node, weight);
+    for (const { weight, term } of pod.preferredAntiAffinity)
+      if (termMatches(term, existing, nsLabels)) addTo(term.topologyKey, node, -weight);
+    for (const term of existing.requiredAffinity)
+      if (termMatches(term, pod, nsLabels)) addTo(term.topologyKey, node, 1);
+    for (const { weight, term } of existing.preferredAffinity)
+      if (termMatches(term, pod, nsLabels)) addTo(term.topologyKey, node, weight);
+    for (const { weight, term } of existing.preferredAntiAffinity)
+      if (termMatches(term, pod, nsLabels)) addTo(term.topologyKey, node, -weight);
   };
   if (hasOwn) {
     for (const [p, n] of state.cache.allPods()) visit(p, n);
@@ -136,9 +144,15 @@ export function scoreNodes(state: CycleState, nodes: NodeInfo[]): NodeScore[] {
   const pod = state.pod;
   const totals = nodes.map((n) => leastAllocatedScore(pod, n));
   if (!isBestEffort(pod.requests)) nodes.forEach((n, i) => (totals[i] += balancedAllocationScore(pod, n)));
-  normalize(nodes.map((n) => countIntolerablePreferNoSchedule(pod, n)), true).forEach((s, i) => (totals[i] += 3 * s));
+  normalize(
+    nodes.map((n) => countIntolerablePreferNoSchedule(pod, n)),
+    true,
+  ).forEach((s, i) => (totals[i] += 3 * s));
   if (pod.pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length) {
-    normalize(nodes.map((n) => preferredNodeAffinity(pod, n)), false).forEach((s, i) => (totals[i] += 2 * s));
+    normalize(
+      nodes.map((n) => preferredNodeAffinity(pod, n)),
+      false,
+    ).forEach((s, i) => (totals[i] += 2 * s));
   }
   topologySpreadScores(state, nodes)?.forEach((s, i) => (totals[i] += 2 * s));
   interPodAffinityScores(state, nodes)?.forEach((s, i) => (totals[i] += 2 * s));

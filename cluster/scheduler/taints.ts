@@ -58,6 +58,7 @@ export function effectiveTaints(node: any): Taint[] {
   };
   const ready = readyStatus(node);
   if (ready !== 'True') add(ready === 'Unknown' ? TAINT_UNREACHABLE : TAINT_NOT_READY);
-  for (const c of node?.status?.conditions ?? []) if (c.status === 'True' && CONDITION_TAINTS[c.type]) add(CONDITION_TAINTS[c.type]);
+  for (const c of node?.status?.conditions ?? [])
+    if (c.status === 'True' && CONDITION_TAINTS[c.type]) add(CONDITION_TAINTS[c.type]);
   return taints;
 }

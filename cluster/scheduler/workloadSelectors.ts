@@ -31,8 +31,11 @@ export function workloadSelectors(inf: WorkloadInformers, pod: PodInfo): Selecto
       // an invalid selector adds nothing
     }
   };
-  if (owner.kind === 'ReplicaSet' && owner.apiVersion === 'apps/v1') from(inf.replicaSets, (o) => fromLabelSelector(o.spec?.selector));
-  else if (owner.kind === 'StatefulSet' && owner.apiVersion === 'apps/v1') from(inf.statefulSets, (o) => fromLabelSelector(o.spec?.selector));
-  else if (owner.kind === 'ReplicationController' && owner.apiVersion === 'v1') from(inf.replicationControllers, (o) => selectorFromMap(o.spec?.selector));
+  if (owner.kind === 'ReplicaSet' && owner.apiVersion === 'apps/v1')
+    from(inf.replicaSets, (o) => fromLabelSelector(o.spec?.selector));
+  else if (owner.kind === 'StatefulSet' && owner.apiVersion === 'apps/v1')
+    from(inf.statefulSets, (o) => fromLabelSelector(o.spec?.selector));
+  else if (owner.kind === 'ReplicationController' && owner.apiVersion === 'v1')
+    from(inf.replicationControllers, (o) => selectorFromMap(o.spec?.selector));
   return out;
 }

@@ -15,8 +15,16 @@ export interface ServingCertificates {
 
 function keyPair(): Promise<{ publicKey: string; privateKey: string }> {
   return new Promise((resolve, reject) =>
-    crypto.generateKeyPair('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } },
-      (err, publicKey, privateKey) => (err ? reject(err) : resolve({ publicKey, privateKey }))));
+    crypto.generateKeyPair(
+      'rsa',
+      {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      },
+      (err, publicKey, privateKey) => (err ? reject(err) : resolve({ publicKey, privateKey })),
+    ),
+  );
 }
 
 function serial(): string {
@@ -46,7 +54,10 @@ function makeCert(opts: {
   const now = new Date();
   cert.validity.notBefore = new Date(now.getTime() - 60_000);
   cert.validity.notAfter = new Date(now.getTime() + opts.years * 365 * 24 * 3600_000);
-  const subject = [{ name: 'commonName', value: opts.subjectCN }, { name: 'organizationName', value: 'slipway' }];
+  const subject = [
+    { name: 'commonName', value: opts.subjectCN },
+    { name: 'organizationName', value: 'slipway' },
+  ];
   cert.setSubject(subject);
   cert.setIssuer(opts.issuer ? opts.issuer.subject.attributes : subject);
   const exts: any[] = [{ name: 'basicConstraints', cA: opts.ca, critical: true }];
@@ -55,7 +66,14 @@ function makeCert(opts: {
   } else {
     exts.push({ name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true });
     exts.push({ name: 'extKeyUsage', serverAuth: true });
-    exts.push({ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] });
+    exts.push({
+      name: 'subjectAltName',
+      altNames: [
+        { type: 2, value: 'localhost' },
+        { type: 7, ip: '127.0.0.1' },
+        { type: 7, ip: '::1' },
+      ],
+    });
   }
   exts.push({ name: 'subjectKeyIdentifier' });
   cert.setExtensions(exts);
@@ -72,8 +90,21 @@ async function generate(): Promise<ServingCertificates & { caKey: string }> {
   // forge reads PKCS#1/PKCS#8 RSA keys; hand it the PKCS#8 PEM converted to PKCS#1
   const toRsa = (pem: string) => crypto.createPrivateKey(pem).export({ type: 'pkcs1', format: 'pem' }).toString();
   const caKeyPem = toRsa(caKeys.privateKey);
-  const ca = makeCert({ subjectCN: 'slipway-ca', publicKeyPem: caKeys.publicKey, signerKeyPem: caKeyPem, ca: true, years: 10 });
-  const serving = makeCert({ subjectCN: 'slipway-apiserver', publicKeyPem: serverKeys.publicKey, signerKeyPem: caKeyPem, issuer: ca, ca: false, years: 10 });
+  const ca = makeCert({
+    subjectCN: 'slipway-ca',
+    publicKeyPem: caKeys.publicKey,
+    signerKeyPem: caKeyPem,
+    ca: true,
+    years: 10,
+  });
+  const serving = makeCert({
+    subjectCN: 'slipway-apiserver',
+    publicKeyPem: serverKeys.publicKey,
+    signerKeyPem: caKeyPem,
+    issuer: ca,
+    ca: false,
+    years: 10,
+  });
   const forge = forgeLib();
   return {
     caCert: forge.pki.certificateToPem(ca),

@@ -7,7 +7,9 @@ export function kubeconfigYaml(server: string, caCertPem: string, token: string)
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'slipway', cluster: { server, 'certificate-authority-data': Buffer.from(caCertPem).toString('base64') } }],
+    clusters: [
+      { name: 'slipway', cluster: { server, 'certificate-authority-data': Buffer.from(caCertPem).toString('base64') } },
+    ],
     users: [{ name: 'slipway', user: { token } }],
     contexts: [{ name: 'slipway', context: { cluster: 'slipway', user: 'slipway', namespace: 'default' } }],
     'current-context': 'slipway',

@@ -13,7 +13,15 @@ import { encodeFrame } from './frame';
 import { deletePayload, putPayload } from './records';
 import { recover, type RecoveryReport } from './recovery';
 import { writeSnapshot, type SnapshotEntry } from './snapshot';
-import { StoreError, type PutOptions, type Store, type StoreEntry, type StoreEvent, type Watcher, type WatchEventType } from './types';
+import {
+  StoreError,
+  type PutOptions,
+  type Store,
+  type StoreEntry,
+  type StoreEvent,
+  type Watcher,
+  type WatchEventType,
+} from './types';
 import { deletedView, stampValue } from './values';
 import { Wal } from './wal';
 import { WatchHub } from './watchHub';
@@ -151,7 +159,11 @@ export class FileStore implements Store {
       this.checkWritable(key);
       const current = this.existing(key, expectedRevision);
       const revision = this.assigned + 1;
-      const entry: StoreEntry = Object.freeze({ key, value: deletedView(current.value, revision), modRevision: revision });
+      const entry: StoreEntry = Object.freeze({
+        key,
+        value: deletedView(current.value, revision),
+        modRevision: revision,
+      });
       return this.enqueue(encodeFrame(deletePayload(revision, key)), key, revision, undefined, {
         type: 'DELETED',
         entry,
@@ -196,7 +208,13 @@ export class FileStore implements Store {
     return current;
   }
 
-  private put(type: WatchEventType, key: string, value: any, prev: StoreEntry | undefined, opts: PutOptions | undefined): Promise<StoreEntry> {
+  private put(
+    type: WatchEventType,
+    key: string,
+    value: any,
+    prev: StoreEntry | undefined,
+    opts: PutOptions | undefined,
+  ): Promise<StoreEntry> {
     const revision = this.assigned + 1;
     const { json, stored } = stampValue(value, revision, opts?.handOver);
     const entry: StoreEntry = Object.freeze({ key, value: stored, modRevision: revision });
@@ -292,7 +310,8 @@ function resolveOptions(options: StoreOptions): Required<StoreOptions> {
   const opts = { ...DEFAULTS };
   for (const [name, value] of Object.entries(options) as [keyof StoreOptions, number | undefined][]) {
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !(value > 0)) throw new RangeError(`store option ${name} must be a positive number`);
+    if (typeof value !== 'number' || !(value > 0))
+      throw new RangeError(`store option ${name} must be a positive number`);
     opts[name] = value;
   }
   return opts;

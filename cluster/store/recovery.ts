@@ -26,7 +26,11 @@ export interface RecoveryReport {
 
 /** The log is damaged where cutting it would drop acknowledged records. */
 export class StoreDamagedError extends Error {
-  constructor(readonly file: string, readonly offset: number, detail: string) {
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    detail: string,
+  ) {
     super(
       `${file}: damaged record at byte ${offset} (${detail}); cutting the log there would drop acknowledged writes, ` +
         `so the store does not open. To keep the records before byte ${offset} and drop the rest (a copy of the ` +

@@ -5,12 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { encodeFrame, scanFrames } from './frame';
 import { closeFile, fsyncDir, fsyncFile, openFile, writeAll } from './fsio';
-import {
-  parseSnapshotEntry,
-  parseSnapshotHeader,
-  snapshotEntryPayload,
-  snapshotHeaderPayload,
-} from './records';
+import { parseSnapshotEntry, parseSnapshotHeader, snapshotEntryPayload, snapshotHeaderPayload } from './records';
 import { SNAPSHOT_FILE, SNAPSHOT_TMP_FILE } from './segments';
 import { storedJson } from './values';
 
@@ -42,7 +37,9 @@ async function writeSnapshotFile(tmp: string, revision: number, entries: readonl
     let chunk: Buffer[] = [encodeFrame(snapshotHeaderPayload({ revision, count: entries.length }))];
     let chunkBytes = chunk[0].length;
     for (const e of entries) {
-      const frame = encodeFrame(snapshotEntryPayload(e.key, e.modRevision, storedJson(e.value) ?? JSON.stringify(e.value)));
+      const frame = encodeFrame(
+        snapshotEntryPayload(e.key, e.modRevision, storedJson(e.value) ?? JSON.stringify(e.value)),
+      );
       chunk.push(frame);
       chunkBytes += frame.length;
       if (chunkBytes >= CHUNK_BYTES) {

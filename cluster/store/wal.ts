@@ -180,7 +180,9 @@ export class Wal<T> {
   /** Drops whatever a failed batch left after the last durable byte, so the segment can be appended to again. */
   private async cutToDurable(): Promise<void> {
     const fd = this.fd;
-    await new Promise<void>((resolve, reject) => fs.ftruncate(fd, this.bytes, (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      fs.ftruncate(fd, this.bytes, (err) => (err ? reject(err) : resolve())),
+    );
     await fsyncFile(this.fd);
     this.failure = undefined;
   }

@@ -7,4 +7,9 @@ export { applyStrategicMergePatch } from './strategicMerge';
 export { FieldSet, updateManagedFields, formatManagedPath } from './managedFields';
 export type { FieldsV1, ManagedFieldsEntry, UpdateManagedFieldsOptions } from './managedFields';
 export { serverSideApply, formatApplyConflicts, applyConflictStatus } from './serverSideApply';
-export type { ApplyConflict, ApplyConflictCause, ServerSideApplyOptions, ServerSideApplyResult } from './serverSideApply';
+export type {
+  ApplyConflict,
+  ApplyConflictCause,
+  ServerSideApplyOptions,
+  ServerSideApplyResult,
+} from './serverSideApply';

@@ -17,7 +17,8 @@ const MAX_OPERATIONS = 10000;
 /** Applies a JSON patch to a copy of `target`; throws PatchError (400 malformed, 422 not applicable). */
 export function applyJsonPatch(target: unknown, ops: unknown): JsonValue {
   if (!Array.isArray(ops)) throw new PatchError('a JSON patch must be a list of operations', 400);
-  if (ops.length > MAX_OPERATIONS) throw new PatchError(`the JSON patch has ${ops.length} operations, more than the allowed ${MAX_OPERATIONS}`);
+  if (ops.length > MAX_OPERATIONS)
+    throw new PatchError(`the JSON patch has ${ops.length} operations, more than the allowed ${MAX_OPERATIONS}`);
   let doc = cloneJson(target as JsonValue);
   ops.forEach((raw, i) => {
     const op = checkShape(raw, i);
@@ -28,7 +29,12 @@ export function applyJsonPatch(target: unknown, ops: unknown): JsonValue {
       doc = applyOperation(doc, copy as Operation, false, true).newDocument;
     } catch (e) {
       // the library refuses to write prototype keys ("__proto__", "constructor/prototype")
-      const why = e instanceof TypeError ? `path ${JSON.stringify(op.path)} cannot be written` : e instanceof Error ? e.message : String(e);
+      const why =
+        e instanceof TypeError
+          ? `path ${JSON.stringify(op.path)} cannot be written`
+          : e instanceof Error
+            ? e.message
+            : String(e);
       throw new PatchError(`${describe(op, i)} failed: ${why}`);
     }
   });
@@ -42,9 +48,11 @@ function describe(op: { op: string }, i: number): string {
 function checkShape(raw: unknown, i: number): JsonPatchOperation {
   if (!isJsonObject(raw)) throw new PatchError(`JSON patch operation ${i} is not an object`, 400);
   const { op, path, from } = raw;
-  if (typeof op !== 'string' || !OPS.has(op)) throw new PatchError(`JSON patch operation ${i} has an unknown op ${JSON.stringify(op ?? null)}`, 400);
+  if (typeof op !== 'string' || !OPS.has(op))
+    throw new PatchError(`JSON patch operation ${i} has an unknown op ${JSON.stringify(op ?? null)}`, 400);
   if (typeof path !== 'string') throw new PatchError(`${describe({ op }, i)} has no "path"`, 400);
-  if (parsePointer(path) === undefined) throw new PatchError(`${describe({ op }, i)} has an invalid path ${JSON.stringify(path)}`, 400);
+  if (parsePointer(path) === undefined)
+    throw new PatchError(`${describe({ op }, i)} has an invalid path ${JSON.stringify(path)}`, 400);
   if ((op === 'move' || op === 'copy') && (typeof from !== 'string' || parsePointer(from) === undefined)) {
     throw new PatchError(`${describe({ op }, i)} needs a valid "from" path`, 400);
   }
@@ -58,7 +66,10 @@ function checkShape(raw: unknown, i: number): JsonPatchOperation {
 function parsePointer(p: string): string[] | undefined {
   if (p === '') return [];
   if (!p.startsWith('/') || /~[^01]|~$/.test(p)) return undefined;
-  return p.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return p
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function arrayIndex(token: string, length: number, allowEnd: boolean): number | undefined {
@@ -109,7 +120,8 @@ function checkApplicable(doc: JsonValue, op: JsonPatchOperation, i: number): voi
     case 'move':
     case 'copy': {
       if (!lookup(doc, parsePointer(op.from)!).found) fail(`"from" path ${JSON.stringify(op.from)} does not exist`);
-      if (op.op === 'move' && op.path.startsWith(op.from + '/')) fail(`cannot move ${JSON.stringify(op.from)} into its own child ${where}`);
+      if (op.op === 'move' && op.path.startsWith(op.from + '/'))
+        fail(`cannot move ${JSON.stringify(op.from)} into its own child ${where}`);
       checkAddTarget(doc, tokens, fail, where);
       return;
     }
@@ -126,7 +138,8 @@ function checkAddTarget(doc: JsonValue, tokens: string[], fail: (why: string) =>
   const container = (parent as { value: JsonValue }).value;
   const last = tokens[tokens.length - 1];
   if (Array.isArray(container)) {
-    if (arrayIndex(last, container.length, true) === undefined) fail(`index ${JSON.stringify(last)} in ${where} is out of range for a list of ${container.length}`);
+    if (arrayIndex(last, container.length, true) === undefined)
+      fail(`index ${JSON.stringify(last)} in ${where} is out of range for a list of ${container.length}`);
   } else if (!isJsonObject(container)) {
     fail(`the parent of path ${where} is not an object or a list`);
   }

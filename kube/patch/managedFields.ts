@@ -170,7 +170,10 @@ export function listKindOf(schema: FieldSchema | undefined): ListKind {
 }
 
 /** The schema of a key, and whether the key is a declared property (not a map entry or unknown field). */
-export function childOf(schema: FieldSchema | undefined, name: string): { schema: FieldSchema | undefined; declared: boolean } {
+export function childOf(
+  schema: FieldSchema | undefined,
+  name: string,
+): { schema: FieldSchema | undefined; declared: boolean } {
   if (!schema) return { schema: undefined, declared: false };
   if (schema.type === 'map') return { schema: schema.elements(), declared: false };
   const f = schema.field(name);
@@ -194,13 +197,20 @@ export const valueElement = (v: JsonValue): string => `v:${canonicalJson(v)}`;
  * item agreeing on the key fields `item` has (a key field the server defaulted, such as a
  * port's protocol, is absent from the applied item but present in the live one).
  */
-export function matchItem(list: readonly JsonValue[], item: JsonValue, keys: readonly string[], taken?: ReadonlySet<number>): number {
+export function matchItem(
+  list: readonly JsonValue[],
+  item: JsonValue,
+  keys: readonly string[],
+  taken?: ReadonlySet<number>,
+): number {
   const key = itemKey(item, keys);
   if (!key) return -1;
   const free = (i: number): boolean => !taken?.has(i);
   const exact = list.findIndex((o, i) => free(i) && jsonEqual(itemKey(o, keys), key));
   if (exact >= 0) return exact;
-  return list.findIndex((o, i) => free(i) && isJsonObject(o) && Object.entries(key).every(([k, v]) => jsonEqual(o[k], v)));
+  return list.findIndex(
+    (o, i) => free(i) && isJsonObject(o) && Object.entries(key).every(([k, v]) => jsonEqual(o[k], v)),
+  );
 }
 
 /** One step down a path: the child value, its schema, and how to remove it from its container. */
@@ -250,7 +260,11 @@ export function formatManagedPath(path: FieldPath): string {
     else if (el.startsWith('v:')) out += `[=${body}]`;
     else if (el.startsWith('k:')) {
       const key = parseJson(body);
-      out += isJsonObject(key) ? `[${Object.entries(key).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]` : `[${body}]`;
+      out += isJsonObject(key)
+        ? `[${Object.entries(key)
+            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+            .join(',')}]`
+        : `[${body}]`;
     }
   }
   return out;
@@ -270,7 +284,13 @@ function isStruct(schema: FieldSchema | undefined): boolean {
  */
 export function appliedFieldSet(applied: JsonObject, schema: FieldSchema | undefined, reference?: JsonValue): FieldSet {
   const set = new FieldSet();
-  const visit = (value: JsonValue, s: FieldSchema | undefined, ref: JsonValue | undefined, path: string[], declared: boolean): void => {
+  const visit = (
+    value: JsonValue,
+    s: FieldSchema | undefined,
+    ref: JsonValue | undefined,
+    path: string[],
+    declared: boolean,
+  ): void => {
     if (Array.isArray(value)) {
       const kind = listKindOf(s);
       if (kind.type === 'atomic') return set.insert(path);
@@ -296,7 +316,12 @@ export function appliedFieldSet(applied: JsonObject, schema: FieldSchema | undef
     }
     set.insert(path);
   };
-  const visitObject = (value: JsonValue, s: FieldSchema | undefined, ref: JsonValue | undefined, path: string[]): void => {
+  const visitObject = (
+    value: JsonValue,
+    s: FieldSchema | undefined,
+    ref: JsonValue | undefined,
+    path: string[],
+  ): void => {
     if (!isJsonObject(value)) return;
     for (const [k, v] of Object.entries(value)) {
       const c = childOf(s, k);
@@ -311,7 +336,13 @@ export function appliedFieldSet(applied: JsonObject, schema: FieldSchema | undef
  * Every path in a subtree that appeared or vanished. Nodes that are new get their own "." entry,
  * as Kubernetes records them, except declared struct fields, which Go objects always carry.
  */
-function collectAll(value: JsonValue, schema: FieldSchema | undefined, path: string[], declared: boolean, set: FieldSet): void {
+function collectAll(
+  value: JsonValue,
+  schema: FieldSchema | undefined,
+  path: string[],
+  declared: boolean,
+  set: FieldSet,
+): void {
   if (Array.isArray(value)) {
     set.insert(path);
     const kind = listKindOf(schema);
@@ -343,10 +374,20 @@ export interface FieldChanges {
 }
 
 /** What a write changed, path by path, following the schema's list semantics. */
-export function diffFields(before: JsonValue | undefined, after: JsonValue | undefined, schema: FieldSchema | undefined): FieldChanges {
+export function diffFields(
+  before: JsonValue | undefined,
+  after: JsonValue | undefined,
+  schema: FieldSchema | undefined,
+): FieldChanges {
   const changed = new FieldSet();
   const removed = new FieldSet();
-  const compare = (a: JsonValue | undefined, b: JsonValue | undefined, s: FieldSchema | undefined, path: string[], declared: boolean): void => {
+  const compare = (
+    a: JsonValue | undefined,
+    b: JsonValue | undefined,
+    s: FieldSchema | undefined,
+    path: string[],
+    declared: boolean,
+  ): void => {
     if (a === undefined && b === undefined) return;
     if (a === undefined) return collectAll(b!, s, path, declared, changed);
     if (b === undefined) return collectAll(a, s, path, declared, removed);
@@ -405,7 +446,17 @@ const UNTRACKED = (() => {
   set.insert(['f:apiVersion']);
   set.insert(['f:kind']);
   set.insert(['f:metadata']);
-  for (const f of ['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) {
+  for (const f of [
+    'name',
+    'namespace',
+    'uid',
+    'resourceVersion',
+    'generation',
+    'creationTimestamp',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+    'selfLink',
+  ]) {
     set.insert(['f:metadata', fieldElement(f)]);
   }
   return set;
@@ -449,7 +500,8 @@ export function decodeManagedFields(raw: unknown): Map<string, ManagerState> {
   const out = new Map<string, ManagerState>();
   if (!Array.isArray(raw)) return out;
   for (const e of raw) {
-    if (!isJsonObject(e) || typeof e.manager !== 'string' || (e.operation !== 'Apply' && e.operation !== 'Update')) continue;
+    if (!isJsonObject(e) || typeof e.manager !== 'string' || (e.operation !== 'Apply' && e.operation !== 'Update'))
+      continue;
     if (e.fieldsType !== undefined && e.fieldsType !== 'FieldsV1') continue;
     const state: ManagerState = {
       manager: e.manager,
@@ -517,11 +569,21 @@ export interface UpdateManagedFieldsOptions {
  */
 export function updateManagedFields(opts: UpdateManagedFieldsOptions): ManagedFieldsEntry[] | undefined {
   const states = startingEntries(opts.old, opts.updated);
-  const diff = diffFields(withoutManagedFields(opts.old as JsonValue) ?? {}, withoutManagedFields(opts.updated as JsonValue), opts.schema);
+  const diff = diffFields(
+    withoutManagedFields(opts.old as JsonValue) ?? {},
+    withoutManagedFields(opts.updated as JsonValue),
+    opts.schema,
+  );
   const trackStatus = opts.subresource === 'status';
   const changed = stripUntracked(diff.changed, trackStatus);
   const removed = stripUntracked(diff.removed, trackStatus);
-  const self: ManagerState = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, subresource: opts.subresource, set: new FieldSet() };
+  const self: ManagerState = {
+    manager: opts.manager,
+    operation: 'Update',
+    apiVersion: opts.apiVersion,
+    subresource: opts.subresource,
+    set: new FieldSet(),
+  };
   const id = managerIdentity(self);
   for (const [key, s] of states) {
     if (key === id) continue;

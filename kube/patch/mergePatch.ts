@@ -27,7 +27,8 @@ export function isJsonObject(v: unknown): v is JsonObject {
  * instead, and JSON from a request may well carry that key (ConfigMap data keys allow it).
  */
 export function setKey(obj: JsonObject, key: string, value: JsonValue): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
 }
 

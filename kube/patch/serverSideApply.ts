@@ -22,7 +22,16 @@ import {
   stripUntracked,
   withoutManagedFields,
 } from './managedFields';
-import { JsonObject, JsonValue, PatchError, canonicalJson, cloneJson, isJsonObject, jsonEqual, setKey } from './mergePatch';
+import {
+  JsonObject,
+  JsonValue,
+  PatchError,
+  canonicalJson,
+  cloneJson,
+  isJsonObject,
+  jsonEqual,
+  setKey,
+} from './mergePatch';
 
 export interface ApplyConflict {
   manager: string;
@@ -59,11 +68,18 @@ export function serverSideApply(opts: ServerSideApplyOptions): ServerSideApplyRe
   if (isJsonObject(applied.metadata) && applied.metadata.managedFields != null) {
     throw new PatchError('metadata.managedFields must be nil in an apply patch', 400);
   }
-  const states = decodeManagedFields(isJsonObject(live) && isJsonObject(live.metadata) ? live.metadata.managedFields : undefined);
+  const states = decodeManagedFields(
+    isJsonObject(live) && isJsonObject(live.metadata) ? live.metadata.managedFields : undefined,
+  );
   const before = (withoutManagedFields(live) ?? {}) as JsonObject;
 
   const merged = mergeApplied(cloneJson(before), applied, schema, []) as JsonObject;
-  const self: ManagerState = { manager: opts.manager, operation: 'Apply', apiVersion: opts.apiVersion, set: new FieldSet() };
+  const self: ManagerState = {
+    manager: opts.manager,
+    operation: 'Apply',
+    apiVersion: opts.apiVersion,
+    set: new FieldSet(),
+  };
   const id = managerIdentity(self);
   const previous = states.get(id);
   const applying = stripUntracked(appliedFieldSet(applied, schema, merged), false);
@@ -79,7 +95,13 @@ export function serverSideApply(opts: ServerSideApplyOptions): ServerSideApplyRe
   for (const [key, s] of states) {
     if (key === id) continue;
     for (const path of s.set.intersection(changed).members()) {
-      conflicts.push({ manager: s.manager, operation: s.operation, apiVersion: s.apiVersion, subresource: s.subresource, field: formatManagedPath(path) });
+      conflicts.push({
+        manager: s.manager,
+        operation: s.operation,
+        apiVersion: s.apiVersion,
+        subresource: s.subresource,
+        field: formatManagedPath(path),
+      });
     }
   }
   if (conflicts.length && !opts.force) return { object: cloneJson(live ?? {}), conflicts: sortConflicts(conflicts) };
@@ -106,7 +128,10 @@ function withManagedFields(obj: JsonObject, entries: ManagedFieldsEntry[]): Json
 
 function sortConflicts(list: ApplyConflict[]): ApplyConflict[] {
   // managers alphabetically; each manager's fields stay in FieldsV1 order
-  return list.map((c, i) => ({ c, i })).sort((a, b) => a.c.manager.localeCompare(b.c.manager) || a.i - b.i).map(({ c }) => c);
+  return list
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => a.c.manager.localeCompare(b.c.manager) || a.i - b.i)
+    .map(({ c }) => c);
 }
 
 // ---- merging ----
@@ -119,7 +144,12 @@ function describePath(path: string[]): string {
  * Applied values win; maps merge; lists merge by their list type; null removes. `live` is a
  * private copy that is merged into in place; applied values are copied, never shared.
  */
-function mergeApplied(live: JsonValue | undefined, applied: JsonValue, schema: FieldSchema | undefined, path: string[]): JsonValue | undefined {
+function mergeApplied(
+  live: JsonValue | undefined,
+  applied: JsonValue,
+  schema: FieldSchema | undefined,
+  path: string[],
+): JsonValue | undefined {
   if (applied === null) return undefined;
   if (Array.isArray(applied)) {
     const kind = listKindOf(schema);
@@ -137,16 +167,25 @@ function mergeApplied(live: JsonValue | undefined, applied: JsonValue, schema: F
     const matches = applied.map((item) => {
       const key = itemKey(item, kind.keys);
       if (!key) {
-        throw new PatchError(`${describePath(path)}: every item of this list needs the key field(s) ${kind.keys.map((k) => JSON.stringify(k)).join(', ')}`);
+        throw new PatchError(
+          `${describePath(path)}: every item of this list needs the key field(s) ${kind.keys.map((k) => JSON.stringify(k)).join(', ')}`,
+        );
       }
       const el = keyElement(key);
-      if (keys.has(el)) throw new PatchError(`${describePath(path)}: duplicate entries for key ${formatManagedPath([el])}`);
+      if (keys.has(el))
+        throw new PatchError(`${describePath(path)}: duplicate entries for key ${formatManagedPath([el])}`);
       keys.add(el);
       const i = matchItem(liveList, item, kind.keys, taken);
       if (i >= 0) taken.add(i);
       return i;
     });
-    return interleave(liveList, applied, matches, (liveItem, item) => mergeApplied(liveItem, item, schema?.elements(), [...path, keyElement(itemKey(item, kind.keys)!)]) as JsonValue);
+    return interleave(
+      liveList,
+      applied,
+      matches,
+      (liveItem, item) =>
+        mergeApplied(liveItem, item, schema?.elements(), [...path, keyElement(itemKey(item, kind.keys)!)]) as JsonValue,
+    );
   }
   if (isJsonObject(applied)) {
     if (schema?.mapType === 'atomic') return cloneJson(applied);
@@ -254,11 +293,21 @@ export interface ApplyConflictCause {
  * The message and details.causes of the 409 Conflict Status, worded as the Kubernetes API server
  * words them (kubectl prints them verbatim). `apiVersion` stands in for conflicts without one.
  */
-export function formatApplyConflicts(conflicts: readonly ApplyConflict[], apiVersion?: string): { message: string; causes: ApplyConflictCause[] } {
+export function formatApplyConflicts(
+  conflicts: readonly ApplyConflict[],
+  apiVersion?: string,
+): { message: string; causes: ApplyConflictCause[] } {
   const withVersion = conflicts.map((c) => ({ ...c, apiVersion: c.apiVersion || apiVersion || '' }));
-  const causes = withVersion.map((c) => ({ reason: 'FieldManagerConflict' as const, message: `conflict with ${describeManager(c)}`, field: c.field }));
+  const causes = withVersion.map((c) => ({
+    reason: 'FieldManagerConflict' as const,
+    message: `conflict with ${describeManager(c)}`,
+    field: c.field,
+  }));
   if (withVersion.length === 1) {
-    return { message: `Apply failed with 1 conflict: conflict with ${describeManager(withVersion[0])}: ${withVersion[0].field}`, causes };
+    return {
+      message: `Apply failed with 1 conflict: conflict with ${describeManager(withVersion[0])}: ${withVersion[0].field}`,
+      causes,
+    };
   }
   const byManager = new Map<string, string[]>();
   for (const c of withVersion) {

@@ -1,7 +1,16 @@
 // Kubernetes strategic merge patch (application/strategic-merge-patch+json): a JSON merge patch
 // whose lists follow the schema's patch strategy, plus the $-directives kubectl sends.
 import { FieldSchema } from '../fieldSchema';
-import { JsonObject, JsonValue, PatchError, canonicalJson, cloneJson, isJsonObject, jsonEqual, setKey } from './mergePatch';
+import {
+  JsonObject,
+  JsonValue,
+  PatchError,
+  canonicalJson,
+  cloneJson,
+  isJsonObject,
+  jsonEqual,
+  setKey,
+} from './mergePatch';
 
 const PATCH = '$patch';
 const RETAIN_KEYS = '$retainKeys';
@@ -39,7 +48,11 @@ export function applyStrategicMergePatch(target: unknown, patch: unknown, schema
 }
 
 /** Merges into `original` in place (it must be a private copy); values from the patch are never shared. */
-function mergeMap(original: JsonObject | undefined, patch: JsonObject, schema: FieldSchema | undefined): JsonObject | typeof DELETED {
+function mergeMap(
+  original: JsonObject | undefined,
+  patch: JsonObject,
+  schema: FieldSchema | undefined,
+): JsonObject | typeof DELETED {
   if (PATCH in patch) {
     const directive = patch[PATCH];
     if (directive === 'delete') return DELETED;
@@ -88,7 +101,8 @@ function mergeMap(original: JsonObject | undefined, patch: JsonObject, schema: F
 /** `$retainKeys`: the union-type strategy, where only the listed keys may survive. */
 function retainKeys(out: JsonObject, patch: JsonObject): void {
   const keep = patch[RETAIN_KEYS];
-  if (!Array.isArray(keep) || !keep.every((k) => typeof k === 'string')) throw new PatchError(`${RETAIN_KEYS} must be a list of field names`, 400);
+  if (!Array.isArray(keep) || !keep.every((k) => typeof k === 'string'))
+    throw new PatchError(`${RETAIN_KEYS} must be a list of field names`, 400);
   const allowed = new Set(keep as string[]);
   for (const [k, v] of Object.entries(patch)) {
     if (v !== null && !isDirective(k) && !allowed.has(k)) {
@@ -102,7 +116,11 @@ function deleteFromPrimitiveList(out: JsonObject, field: string, values: JsonVal
   if (!Array.isArray(values)) throw new PatchError(`${DELETE_PRIMITIVE}${field} must be a list`, 400);
   const list = out[field];
   if (!Array.isArray(list)) return;
-  setKey(out, field, list.filter((item) => !values.some((d) => jsonEqual(d, item))));
+  setKey(
+    out,
+    field,
+    list.filter((item) => !values.some((d) => jsonEqual(d, item))),
+  );
 }
 
 /** The value of a patch element that is only a directive marker, e.g. `{"$patch":"replace"}`. */
@@ -129,10 +147,17 @@ function mergeList(original: JsonValue[], patch: JsonValue[], schema: FieldSchem
       replace = true;
     } else if (marker === 'delete') {
       const obj = item as JsonObject;
-      if (!key || !(key in obj)) throw new PatchError(`a {"$patch":"delete"} list element needs the merge key ${JSON.stringify(key ?? '')}`, 400);
+      if (!key || !(key in obj))
+        throw new PatchError(
+          `a {"$patch":"delete"} list element needs the merge key ${JSON.stringify(key ?? '')}`,
+          400,
+        );
       out = out.filter((o) => !(isJsonObject(o) && jsonEqual(o[key], obj[key])));
     } else {
-      throw new PatchError(`unknown patch directive ${JSON.stringify(marker)} in a list (expected "replace" or "delete")`, 400);
+      throw new PatchError(
+        `unknown patch directive ${JSON.stringify(marker)} in a list (expected "replace" or "delete")`,
+        400,
+      );
     }
   }
   if (replace) return cleanList(rest, elements);
@@ -143,8 +168,14 @@ function mergeList(original: JsonValue[], patch: JsonValue[], schema: FieldSchem
     return out;
   }
   for (const item of rest) {
-    if (!isJsonObject(item)) throw new PatchError(`a list merged by ${JSON.stringify(key)} can only hold objects, got ${JSON.stringify(item)}`);
-    if (!(key! in item)) throw new PatchError(`a list element in the patch is missing its merge key ${JSON.stringify(key)}: ${JSON.stringify(item)}`);
+    if (!isJsonObject(item))
+      throw new PatchError(
+        `a list merged by ${JSON.stringify(key)} can only hold objects, got ${JSON.stringify(item)}`,
+      );
+    if (!(key! in item))
+      throw new PatchError(
+        `a list element in the patch is missing its merge key ${JSON.stringify(key)}: ${JSON.stringify(item)}`,
+      );
     const i = out.findIndex((o) => isJsonObject(o) && jsonEqual(o[key!], item[key!]));
     const merged = mergeMap(i >= 0 ? (out[i] as JsonObject) : undefined, item, elements);
     if (merged === DELETED) {

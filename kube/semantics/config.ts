@@ -73,11 +73,15 @@ export function validateSecret(o: Json): FieldError[] {
   }
   if (size > MAX_DATA_SIZE) errs.push(tooLong(['data'], MAX_DATA_SIZE));
   const has = (k: string): boolean => k in data || k in stringData;
-  const text = (k: string): string => (typeof stringData[k] === 'string' ? (stringData[k] as string) : Buffer.from(str(data[k]) ?? '', 'base64').toString());
+  const text = (k: string): string =>
+    typeof stringData[k] === 'string'
+      ? (stringData[k] as string)
+      : Buffer.from(str(data[k]) ?? '', 'base64').toString();
   const type = str(o.type) ?? 'Opaque';
   if (type === 'kubernetes.io/service-account-token') {
     const annotations = obj(obj(o.metadata).annotations);
-    if (!str(annotations['kubernetes.io/service-account.name'])) errs.push(required(['metadata', 'annotations', 'kubernetes.io/service-account.name']));
+    if (!str(annotations['kubernetes.io/service-account.name']))
+      errs.push(required(['metadata', 'annotations', 'kubernetes.io/service-account.name']));
   } else if (type === 'kubernetes.io/basic-auth') {
     if (!has('username') && !has('password')) errs.push(required(['data', 'username']), required(['data', 'password']));
   } else if (type === 'kubernetes.io/ssh-auth') {
@@ -85,7 +89,8 @@ export function validateSecret(o: Json): FieldError[] {
   } else {
     for (const key of SECRET_REQUIRED_KEYS[type] ?? []) {
       if (!has(key)) errs.push(required(['data', key]));
-      else if (key.startsWith('.docker') && !isJson(text(key))) errs.push(invalid(['data', key], REDACTED, 'must be valid JSON'));
+      else if (key.startsWith('.docker') && !isJson(text(key)))
+        errs.push(invalid(['data', key], REDACTED, 'must be valid JSON'));
     }
   }
   return errs;
@@ -107,7 +112,8 @@ export function validateConfigMapUpdate(o: Json, old: Json): FieldError[] {
 /** data with stringData folded in, as the API server stores a Secret. */
 function effectiveData(o: Json): Json {
   const out: Json = { ...obj(o.data) };
-  for (const [k, v] of Object.entries(obj(o.stringData))) if (typeof v === 'string') out[k] = Buffer.from(v).toString('base64');
+  for (const [k, v] of Object.entries(obj(o.stringData)))
+    if (typeof v === 'string') out[k] = Buffer.from(v).toString('base64');
   return out;
 }
 

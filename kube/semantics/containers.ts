@@ -3,7 +3,23 @@
 import { FieldError } from '../fieldErrors';
 import { isConfigMapKey, isDNS1123Label, isEnvVarName, isValidPortName, isValidPortNum } from '../names';
 import { parseQuantity } from './quantity';
-import { arr, at, duplicate, forbidden, invalid, invalidEach, isObject, Json, nonNegative, notSupported, num, obj, Path, required, str } from './util';
+import {
+  arr,
+  at,
+  duplicate,
+  forbidden,
+  invalid,
+  invalidEach,
+  isObject,
+  Json,
+  nonNegative,
+  notSupported,
+  num,
+  obj,
+  Path,
+  required,
+  str,
+} from './util';
 
 export const PORT_PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
@@ -45,7 +61,11 @@ function validatePorts(ports: unknown, path: Path): FieldError[] {
     const hostPort = num(port.hostPort);
     if (hostPort) errs.push(...invalidEach(at(pp, 'hostPort'), hostPort, isValidPortNum(hostPort)));
     if (port.protocol !== undefined && !PORT_PROTOCOLS.includes(str(port.protocol) ?? '')) {
-      errs.push(port.protocol === '' ? required(at(pp, 'protocol')) : notSupported(at(pp, 'protocol'), port.protocol, PORT_PROTOCOLS));
+      errs.push(
+        port.protocol === ''
+          ? required(at(pp, 'protocol'))
+          : notSupported(at(pp, 'protocol'), port.protocol, PORT_PROTOCOLS),
+      );
     }
   });
   return errs;
@@ -70,17 +90,23 @@ function validateEnv(env: unknown, path: Path): FieldError[] {
     if (!isObject(ev.valueFrom)) return;
     const from = ev.valueFrom;
     const vp = at(p, 'valueFrom');
-    const sources = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef', 'fileKeyRef'].filter((s) => isObject(from[s]));
+    const sources = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef', 'fileKeyRef'].filter((s) =>
+      isObject(from[s]),
+    );
     if (sources.length === 0) {
-      errs.push(invalid(vp, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
+      errs.push(
+        invalid(vp, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'),
+      );
     } else if (str(ev.value)) {
       errs.push(invalid(vp, '', 'may not be specified when `value` is not empty'));
     } else if (sources.length > 1) {
       errs.push(invalid(vp, '', 'may not have more than one field specified at a time'));
     }
-    for (const s of ['configMapKeyRef', 'secretKeyRef']) if (isObject(from[s])) errs.push(...validateKeyRef(from[s] as Json, at(vp, s)));
+    for (const s of ['configMapKeyRef', 'secretKeyRef'])
+      if (isObject(from[s])) errs.push(...validateKeyRef(from[s] as Json, at(vp, s)));
     if (isObject(from.fieldRef) && !str(from.fieldRef.fieldPath)) errs.push(required(at(vp, 'fieldRef', 'fieldPath')));
-    if (isObject(from.resourceFieldRef) && !str(from.resourceFieldRef.resource)) errs.push(required(at(vp, 'resourceFieldRef', 'resource')));
+    if (isObject(from.resourceFieldRef) && !str(from.resourceFieldRef.resource))
+      errs.push(required(at(vp, 'resourceFieldRef', 'resource')));
   });
   return errs;
 }
@@ -122,11 +148,15 @@ function validateResources(resources: unknown, path: Path): FieldError[] {
   const r = obj(resources);
   const limits = obj(r.limits);
   const requests = obj(r.requests);
-  const errs = [...validateResourceNames(limits, at(path, 'limits')), ...validateResourceNames(requests, at(path, 'requests'))];
+  const errs = [
+    ...validateResourceNames(limits, at(path, 'limits')),
+    ...validateResourceNames(requests, at(path, 'requests')),
+  ];
   for (const [name, value] of Object.entries(requests)) {
     const req = parseQuantity(value);
     if (!(name in limits)) {
-      if (!overcommitAllowed(name)) errs.push(required(at(path, 'limits'), 'Limit must be set for non overcommitable resources'));
+      if (!overcommitAllowed(name))
+        errs.push(required(at(path, 'limits'), 'Limit must be set for non overcommitable resources'));
       continue;
     }
     const lim = parseQuantity(limits[name]);
@@ -134,7 +164,9 @@ function validateResources(resources: unknown, path: Path): FieldError[] {
     if (req !== lim && !overcommitAllowed(name)) {
       errs.push(invalid(at(path, 'requests'), value, `must be equal to ${name} limit of ${String(limits[name])}`));
     } else if (req > lim) {
-      errs.push(invalid(at(path, 'requests'), value, `must be less than or equal to ${name} limit of ${String(limits[name])}`));
+      errs.push(
+        invalid(at(path, 'requests'), value, `must be less than or equal to ${name} limit of ${String(limits[name])}`),
+      );
     }
   }
   return errs;
@@ -146,7 +178,9 @@ const LIFECYCLE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
 function validateHandler(handler: Json, path: Path, kinds: string[]): FieldError[] {
   const present = kinds.filter((k) => isObject(handler[k]));
   if (present.length === 0) return [required(path, 'must specify a handler type')];
-  const errs: FieldError[] = present.slice(1).map((k) => forbidden(at(path, k), 'may not specify more than 1 handler type'));
+  const errs: FieldError[] = present
+    .slice(1)
+    .map((k) => forbidden(at(path, k), 'may not specify more than 1 handler type'));
   const h = obj(handler[present[0]]);
   const hp = at(path, present[0]);
   switch (present[0]) {
@@ -155,7 +189,8 @@ function validateHandler(handler: Json, path: Path, kinds: string[]): FieldError
       break;
     case 'httpGet':
       errs.push(...validatePortNumOrName(h.port, at(hp, 'port')));
-      if (h.scheme !== undefined && !['HTTP', 'HTTPS'].includes(str(h.scheme) ?? '')) errs.push(notSupported(at(hp, 'scheme'), h.scheme, ['HTTP', 'HTTPS']));
+      if (h.scheme !== undefined && !['HTTP', 'HTTPS'].includes(str(h.scheme) ?? ''))
+        errs.push(notSupported(at(hp, 'scheme'), h.scheme, ['HTTP', 'HTTPS']));
       break;
     case 'tcpSocket':
       errs.push(...validatePortNumOrName(h.port, at(hp, 'port')));
@@ -179,16 +214,19 @@ function validateProbe(probe: unknown, path: Path, mustSucceedOnce: boolean): Fi
     errs.push(...nonNegative(at(path, f), probe[f]));
   }
   const grace = num(probe.terminationGracePeriodSeconds);
-  if (grace !== undefined && grace <= 0) errs.push(invalid(at(path, 'terminationGracePeriodSeconds'), grace, 'must be greater than 0'));
+  if (grace !== undefined && grace <= 0)
+    errs.push(invalid(at(path, 'terminationGracePeriodSeconds'), grace, 'must be greater than 0'));
   const success = num(probe.successThreshold);
-  if (mustSucceedOnce && success !== undefined && success !== 1) errs.push(invalid(at(path, 'successThreshold'), success, 'must be 1'));
+  if (mustSucceedOnce && success !== undefined && success !== 1)
+    errs.push(invalid(at(path, 'successThreshold'), success, 'must be 1'));
   return errs;
 }
 
 function validateLifecycle(lifecycle: unknown, path: Path): FieldError[] {
   const l = obj(lifecycle);
   const errs: FieldError[] = [];
-  for (const hook of ['postStart', 'preStop']) if (isObject(l[hook])) errs.push(...validateHandler(l[hook] as Json, at(path, hook), LIFECYCLE_HANDLERS));
+  for (const hook of ['postStart', 'preStop'])
+    if (isObject(l[hook])) errs.push(...validateHandler(l[hook] as Json, at(path, hook), LIFECYCLE_HANDLERS));
   return errs;
 }
 
@@ -204,17 +242,25 @@ function validateContainer(c: Json, path: Path, kind: ContainerKind, ctx: Contai
   const image = str(c.image) ?? '';
   if (!image) errs.push(required(at(path, 'image')));
   // Templates keep tolerating padded images (some tools use " " as a placeholder); Pods do not.
-  else if (ctx.isPod && image !== image.trim()) errs.push(invalid(at(path, 'image'), image, 'must not have leading or trailing whitespace'));
+  else if (ctx.isPod && image !== image.trim())
+    errs.push(invalid(at(path, 'image'), image, 'must not have leading or trailing whitespace'));
   if (c.imagePullPolicy !== undefined && !PULL_POLICIES.includes(str(c.imagePullPolicy) ?? '')) {
     errs.push(notSupported(at(path, 'imagePullPolicy'), c.imagePullPolicy, PULL_POLICIES));
   }
-  if (c.terminationMessagePolicy !== undefined && !TERMINATION_MESSAGE_POLICIES.includes(str(c.terminationMessagePolicy) ?? '')) {
-    errs.push(notSupported(at(path, 'terminationMessagePolicy'), c.terminationMessagePolicy, TERMINATION_MESSAGE_POLICIES));
+  if (
+    c.terminationMessagePolicy !== undefined &&
+    !TERMINATION_MESSAGE_POLICIES.includes(str(c.terminationMessagePolicy) ?? '')
+  ) {
+    errs.push(
+      notSupported(at(path, 'terminationMessagePolicy'), c.terminationMessagePolicy, TERMINATION_MESSAGE_POLICIES),
+    );
   }
   const sidecar = kind === 'initContainers' && c.restartPolicy === 'Always';
   if (c.restartPolicy !== undefined) {
-    if (kind === 'initContainers' && !sidecar) errs.push(notSupported(at(path, 'restartPolicy'), c.restartPolicy, ['Always']));
-    if (kind === 'containers') errs.push(forbidden(at(path, 'restartPolicy'), 'may not be set for non-init containers'));
+    if (kind === 'initContainers' && !sidecar)
+      errs.push(notSupported(at(path, 'restartPolicy'), c.restartPolicy, ['Always']));
+    if (kind === 'containers')
+      errs.push(forbidden(at(path, 'restartPolicy'), 'may not be set for non-init containers'));
   }
   errs.push(...validatePorts(c.ports, at(path, 'ports')));
   errs.push(...validateEnv(c.env, at(path, 'env')));
@@ -224,7 +270,10 @@ function validateContainer(c: Json, path: Path, kind: ContainerKind, ctx: Contai
   for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
     if (c[probe] === undefined) continue;
     if (!probesAllowed) {
-      const why = kind === 'initContainers' ? 'may not be set for init containers without restartPolicy=Always' : 'cannot be set for an Ephemeral Container';
+      const why =
+        kind === 'initContainers'
+          ? 'may not be set for init containers without restartPolicy=Always'
+          : 'cannot be set for an Ephemeral Container';
       errs.push(forbidden(at(path, probe), why));
       continue;
     }
@@ -235,7 +284,12 @@ function validateContainer(c: Json, path: Path, kind: ContainerKind, ctx: Contai
 }
 
 /** One list of containers; names are unique across all lists of the pod, which ctx carries. */
-export function validateContainers(list: unknown, path: Path, kind: ContainerKind, ctx: ContainerContext): FieldError[] {
+export function validateContainers(
+  list: unknown,
+  path: Path,
+  kind: ContainerKind,
+  ctx: ContainerContext,
+): FieldError[] {
   const errs: FieldError[] = [];
   arr(list).forEach((c, i) => errs.push(...validateContainer(obj(c), at(path, i), kind, ctx)));
   return errs;

@@ -2,7 +2,22 @@
 
 import { FieldError } from '../fieldErrors';
 import { isDNS1123Label, isQualifiedName, isValidLabelValue, NameValidator } from '../names';
-import { arr, at, forbidden, immutable, invalid, invalidEach, isObject, nonNegative, obj, Path, required, str, strMap, tooLong } from './util';
+import {
+  arr,
+  at,
+  forbidden,
+  immutable,
+  invalid,
+  invalidEach,
+  isObject,
+  nonNegative,
+  obj,
+  Path,
+  required,
+  str,
+  strMap,
+  tooLong,
+} from './util';
 
 export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
@@ -86,11 +101,13 @@ export function validateLabelSelector(selector: unknown, path: Path): FieldError
     switch (req.operator) {
       case 'In':
       case 'NotIn':
-        if (values.length === 0) errs.push(required(at(p, 'values'), "must be specified when `operator` is 'In' or 'NotIn'"));
+        if (values.length === 0)
+          errs.push(required(at(p, 'values'), "must be specified when `operator` is 'In' or 'NotIn'"));
         break;
       case 'Exists':
       case 'DoesNotExist':
-        if (values.length > 0) errs.push(forbidden(at(p, 'values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+        if (values.length > 0)
+          errs.push(forbidden(at(p, 'values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
         break;
       default:
         errs.push(invalid(at(p, 'operator'), req.operator, 'not a valid selector operator'));
@@ -125,11 +142,20 @@ export function selectorMatches(selector: unknown, labels: Record<string, string
     const values = arr(req.values).filter((v): v is string => typeof v === 'string');
     const has = Object.prototype.hasOwnProperty.call(labels, key);
     switch (req.operator) {
-      case 'In': if (!has || !values.includes(labels[key])) return false; break;
-      case 'NotIn': if (has && values.includes(labels[key])) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: return false;
+      case 'In':
+        if (!has || !values.includes(labels[key])) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(labels[key])) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
     }
   }
   return true;

@@ -24,6 +24,7 @@ export function validateCustomResourceDefinition(o: Json): FieldError[] {
   const name = str(obj(o.metadata).name) ?? '';
   const plural = str(obj(spec.names).plural) ?? '';
   const group = str(spec.group) ?? '';
-  if (name && name !== `${plural}.${group}`) return [invalid(['metadata', 'name'], name, 'must be spec.names.plural+"."+spec.group')];
+  if (name && name !== `${plural}.${group}`)
+    return [invalid(['metadata', 'name'], name, 'must be spec.names.plural+"."+spec.group')];
   return [];
 }

@@ -2,10 +2,30 @@
 
 import { isIP } from 'net';
 import { FieldError } from '../fieldErrors';
-import { isDNS1035Label, isDNS1123Subdomain, isValidPortName, isValidPortNum, isWildcardDNS1123Subdomain } from '../names';
+import {
+  isDNS1035Label,
+  isDNS1123Subdomain,
+  isValidPortName,
+  isValidPortNum,
+  isWildcardDNS1123Subdomain,
+} from '../names';
 import { PORT_PROTOCOLS } from './containers';
 import { validateLabelSelector } from './meta';
-import { arr, at, immutable, invalid, invalidEach, isObject, Json, notSupported, num, obj, Path, required, str } from './util';
+import {
+  arr,
+  at,
+  immutable,
+  invalid,
+  invalidEach,
+  isObject,
+  Json,
+  notSupported,
+  num,
+  obj,
+  Path,
+  required,
+  str,
+} from './util';
 
 const PATH_TYPES = ['Exact', 'ImplementationSpecific', 'Prefix'];
 const BAD_PATH_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
@@ -32,8 +52,10 @@ function validateBackend(backend: Json, path: Path): FieldError[] {
   const portName = str(port.name) ?? '';
   const portNumber = num(port.number) ?? 0;
   if (portName && portNumber) errs.push(invalid(path, '', 'cannot set both port name & port number'));
-  else if (portName) errs.push(...invalidEach(at(path, 'service', 'port', 'name'), portName, isValidPortName(portName)));
-  else if (portNumber) errs.push(...invalidEach(at(path, 'service', 'port', 'number'), portNumber, isValidPortNum(portNumber)));
+  else if (portName)
+    errs.push(...invalidEach(at(path, 'service', 'port', 'name'), portName, isValidPortName(portName)));
+  else if (portNumber)
+    errs.push(...invalidEach(at(path, 'service', 'port', 'number'), portNumber, isValidPortNum(portNumber)));
   else errs.push(required(path, 'port name or number is required'));
   return errs;
 }
@@ -42,11 +64,14 @@ function validatePath(p: Json, path: Path): FieldError[] {
   const errs: FieldError[] = [];
   const pathType = p.pathType;
   const value = str(p.path) ?? '';
-  if (pathType === undefined || pathType === null) return [required(at(path, 'pathType'), 'pathType must be specified')];
+  if (pathType === undefined || pathType === null)
+    return [required(at(path, 'pathType'), 'pathType must be specified')];
   if (pathType === 'Exact' || pathType === 'Prefix') {
     if (!value.startsWith('/')) errs.push(invalid(at(path, 'path'), value, 'must be an absolute path'));
-    for (const seq of BAD_PATH_SEQUENCES) if (value.includes(seq)) errs.push(invalid(at(path, 'path'), value, `must not contain '${seq}'`));
-    for (const suffix of BAD_PATH_SUFFIXES) if (value.endsWith(suffix)) errs.push(invalid(at(path, 'path'), value, `cannot end with '${suffix}'`));
+    for (const seq of BAD_PATH_SEQUENCES)
+      if (value.includes(seq)) errs.push(invalid(at(path, 'path'), value, `must not contain '${seq}'`));
+    for (const suffix of BAD_PATH_SUFFIXES)
+      if (value.endsWith(suffix)) errs.push(invalid(at(path, 'path'), value, `cannot end with '${suffix}'`));
   } else if (pathType === 'ImplementationSpecific') {
     if (value && !value.startsWith('/')) errs.push(invalid(at(path, 'path'), value, 'must be an absolute path'));
   } else {
@@ -119,12 +144,14 @@ function validatePolicyPorts(ports: unknown, path: Path): FieldError[] {
   arr(ports).forEach((raw, i) => {
     const p = obj(raw);
     const pp = at(path, i);
-    if (p.protocol !== undefined && !PORT_PROTOCOLS.includes(str(p.protocol) ?? '')) errs.push(notSupported(at(pp, 'protocol'), p.protocol, PORT_PROTOCOLS));
+    if (p.protocol !== undefined && !PORT_PROTOCOLS.includes(str(p.protocol) ?? ''))
+      errs.push(notSupported(at(pp, 'protocol'), p.protocol, PORT_PROTOCOLS));
     if (typeof p.port === 'number') errs.push(...invalidEach(at(pp, 'port'), p.port, isValidPortNum(p.port)));
     else if (typeof p.port === 'string') errs.push(...invalidEach(at(pp, 'port'), p.port, isValidPortName(p.port)));
     const end = num(p.endPort);
     if (end !== undefined) {
-      if (typeof p.port !== 'number') errs.push(required(at(pp, 'port'), 'must be specified when endPort is specified'));
+      if (typeof p.port !== 'number')
+        errs.push(required(at(pp, 'port'), 'must be specified when endPort is specified'));
       else if (end < p.port) errs.push(invalid(at(pp, 'endPort'), end, 'must be greater than or equal to `port`'));
     }
   });
@@ -137,7 +164,8 @@ function validatePeers(peers: unknown, path: Path): FieldError[] {
     const peer = obj(raw);
     const pp = at(path, i);
     if (isObject(peer.podSelector)) errs.push(...validateLabelSelector(peer.podSelector, at(pp, 'podSelector')));
-    if (isObject(peer.namespaceSelector)) errs.push(...validateLabelSelector(peer.namespaceSelector, at(pp, 'namespaceSelector')));
+    if (isObject(peer.namespaceSelector))
+      errs.push(...validateLabelSelector(peer.namespaceSelector, at(pp, 'namespaceSelector')));
     if (isObject(peer.ipBlock) && (peer.podSelector !== undefined || peer.namespaceSelector !== undefined)) {
       errs.push(invalid(pp, peer, 'may not specify both ipBlock and another peer'));
     }
@@ -160,7 +188,8 @@ export function validateNetworkPolicy(o: Json): FieldError[] {
   types.forEach((t, i) => {
     if (!POLICY_TYPES.includes(str(t) ?? '')) errs.push(notSupported(['spec', 'policyTypes', i], t, POLICY_TYPES));
   });
-  if (types.length > POLICY_TYPES.length) errs.push(invalid(['spec', 'policyTypes'], types, 'may not specify more than two policyTypes'));
+  if (types.length > POLICY_TYPES.length)
+    errs.push(invalid(['spec', 'policyTypes'], types, 'may not specify more than two policyTypes'));
   return errs;
 }
 

@@ -4,7 +4,24 @@ import { FieldError } from '../fieldErrors';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../names';
 import { validateContainers } from './containers';
 import { validateAnnotations, validateLabels } from './meta';
-import { arr, at, clone, duplicate, forbidden, invalid, invalidEach, isObject, Json, notSupported, num, obj, Path, required, semanticEqual, str } from './util';
+import {
+  arr,
+  at,
+  clone,
+  duplicate,
+  forbidden,
+  invalid,
+  invalidEach,
+  isObject,
+  Json,
+  notSupported,
+  num,
+  obj,
+  Path,
+  required,
+  semanticEqual,
+  str,
+} from './util';
 
 export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
@@ -14,21 +31,51 @@ const MAX_INT32 = 2147483647;
 
 /** The mutually exclusive volume source fields of a Volume. */
 export const VOLUME_SOURCES = [
-  'hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi', 'glusterfs',
-  'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc', 'azureFile', 'configMap',
-  'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'projected', 'portworxVolume', 'scaleIO', 'storageos',
-  'csi', 'ephemeral', 'image',
+  'hostPath',
+  'emptyDir',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'gitRepo',
+  'secret',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'persistentVolumeClaim',
+  'rbd',
+  'flexVolume',
+  'cinder',
+  'cephfs',
+  'flocker',
+  'downwardAPI',
+  'fc',
+  'azureFile',
+  'configMap',
+  'vsphereVolume',
+  'quobyte',
+  'azureDisk',
+  'photonPersistentDisk',
+  'projected',
+  'portworxVolume',
+  'scaleIO',
+  'storageos',
+  'csi',
+  'ephemeral',
+  'image',
 ];
 
 function validateDefaultMode(mode: unknown, path: Path): FieldError[] {
   const m = num(mode);
-  return m !== undefined && (m < 0 || m > 0o777) ? [invalid(path, m, 'must be a number between 0 and 0777 (octal), both inclusive')] : [];
+  return m !== undefined && (m < 0 || m > 0o777)
+    ? [invalid(path, m, 'must be a number between 0 and 0777 (octal), both inclusive')]
+    : [];
 }
 
 function validateVolumeSource(v: Json, path: Path): FieldError[] {
   const present = VOLUME_SOURCES.filter((s) => v[s] !== undefined && v[s] !== null);
   // No source at all is fine: defaulting turns it into an emptyDir.
-  const errs: FieldError[] = present.slice(1).map((s) => forbidden(at(path, s), 'may not specify more than 1 volume type'));
+  const errs: FieldError[] = present
+    .slice(1)
+    .map((s) => forbidden(at(path, s), 'may not specify more than 1 volume type'));
   const src = obj(v[present[0]]);
   const sp = at(path, present[0] ?? '');
   switch (present[0]) {
@@ -82,10 +129,18 @@ function validateTolerations(tolerations: unknown, path: Path): FieldError[] {
     const operator = str(t.operator) ?? '';
     if (key) errs.push(...invalidEach(at(p, 'key'), key, isQualifiedName(key)));
     if (!key && operator !== 'Exists') {
-      errs.push(invalid(at(p, 'operator'), operator, 'operator must be Exists when `key` is empty, which means "match all values and all keys"'));
+      errs.push(
+        invalid(
+          at(p, 'operator'),
+          operator,
+          'operator must be Exists when `key` is empty, which means "match all values and all keys"',
+        ),
+      );
     }
-    if (operator && !TOLERATION_OPERATORS.includes(operator)) errs.push(notSupported(at(p, 'operator'), operator, TOLERATION_OPERATORS));
-    if (operator === 'Exists' && str(t.value)) errs.push(invalid(at(p, 'operator'), t.value, "value must be empty when `operator` is 'Exists'"));
+    if (operator && !TOLERATION_OPERATORS.includes(operator))
+      errs.push(notSupported(at(p, 'operator'), operator, TOLERATION_OPERATORS));
+    if (operator === 'Exists' && str(t.value))
+      errs.push(invalid(at(p, 'operator'), t.value, "value must be empty when `operator` is 'Exists'"));
     const effect = str(t.effect) ?? '';
     if (effect && !TAINT_EFFECTS.includes(effect)) errs.push(notSupported(at(p, 'effect'), effect, TAINT_EFFECTS));
     if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null && effect !== 'NoExecute') {
@@ -114,15 +169,22 @@ export function validatePodSpec(spec: unknown, path: Path, opts: PodSpecOptions)
   if (opts.isPod && opts.create && arr(s.ephemeralContainers).length > 0) {
     errs.push(forbidden(at(path, 'ephemeralContainers'), 'cannot be set on create'));
   } else {
-    errs.push(...validateContainers(s.ephemeralContainers, at(path, 'ephemeralContainers'), 'ephemeralContainers', ctx));
+    errs.push(
+      ...validateContainers(s.ephemeralContainers, at(path, 'ephemeralContainers'), 'ephemeralContainers', ctx),
+    );
   }
   if (s.restartPolicy !== undefined && !RESTART_POLICIES.includes(str(s.restartPolicy) ?? '')) {
-    errs.push(s.restartPolicy === '' ? required(at(path, 'restartPolicy')) : notSupported(at(path, 'restartPolicy'), s.restartPolicy, RESTART_POLICIES));
+    errs.push(
+      s.restartPolicy === ''
+        ? required(at(path, 'restartPolicy'))
+        : notSupported(at(path, 'restartPolicy'), s.restartPolicy, RESTART_POLICIES),
+    );
   }
   if (s.dnsPolicy !== undefined && !DNS_POLICIES.includes(str(s.dnsPolicy) ?? '')) {
     errs.push(notSupported(at(path, 'dnsPolicy'), s.dnsPolicy, DNS_POLICIES));
   }
-  if (s.dnsPolicy === 'None' && !isObject(s.dnsConfig)) errs.push(required(at(path, 'dnsConfig'), 'must provide `dnsConfig` when `dnsPolicy` is None'));
+  if (s.dnsPolicy === 'None' && !isObject(s.dnsConfig))
+    errs.push(required(at(path, 'dnsConfig'), 'must provide `dnsConfig` when `dnsPolicy` is None'));
   errs.push(...validateLabels(s.nodeSelector, at(path, 'nodeSelector')));
   for (const f of ['serviceAccountName', 'nodeName']) {
     const v = str(s[f]);
@@ -151,7 +213,8 @@ export function validatePodTemplateSpec(template: unknown, path: Path): FieldErr
   ];
 }
 
-const POD_UPDATE_MESSAGE = 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,' +
+const POD_UPDATE_MESSAGE =
+  'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,' +
   '`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),' +
   '`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
 
@@ -179,9 +242,11 @@ export function validatePodSpecUpdate(spec: unknown, oldSpec: unknown): FieldErr
   // Ephemeral containers change only through their own subresource.
   munged.ephemeralContainers = o.ephemeralContainers;
   const oldTolerations = arr(o.tolerations);
-  if (oldTolerations.every((t) => arr(s.tolerations).some((n) => semanticEqual(n, t)))) munged.tolerations = o.tolerations;
+  if (oldTolerations.every((t) => arr(s.tolerations).some((n) => semanticEqual(n, t))))
+    munged.tolerations = o.tolerations;
   const grace = num(o.terminationGracePeriodSeconds);
-  if (grace !== undefined && grace < 0 && s.terminationGracePeriodSeconds === 1) munged.terminationGracePeriodSeconds = grace;
+  if (grace !== undefined && grace < 0 && s.terminationGracePeriodSeconds === 1)
+    munged.terminationGracePeriodSeconds = grace;
   if (!semanticEqual(munged, o)) errs.push(forbidden(['spec'], POD_UPDATE_MESSAGE));
   return errs;
 }

@@ -15,10 +15,18 @@ function validateRules(rules: unknown, path: Path): FieldError[] {
     if (arr(rule.verbs).length === 0) errs.push(required(at(p, 'verbs'), 'verbs must contain at least one value'));
     const urls = arr(rule.nonResourceURLs).length > 0;
     if (urls && (arr(rule.apiGroups).length > 0 || arr(rule.resources).length > 0)) {
-      errs.push(invalid(at(p, 'nonResourceURLs'), rule.nonResourceURLs, 'rules cannot apply to both regular resources and non-resource URLs'));
+      errs.push(
+        invalid(
+          at(p, 'nonResourceURLs'),
+          rule.nonResourceURLs,
+          'rules cannot apply to both regular resources and non-resource URLs',
+        ),
+      );
     } else if (!urls) {
-      if (arr(rule.apiGroups).length === 0) errs.push(required(at(p, 'apiGroups'), 'resource rules must supply at least one api group'));
-      if (arr(rule.resources).length === 0) errs.push(required(at(p, 'resources'), 'resource rules must supply at least one resource'));
+      if (arr(rule.apiGroups).length === 0)
+        errs.push(required(at(p, 'apiGroups'), 'resource rules must supply at least one api group'));
+      if (arr(rule.resources).length === 0)
+        errs.push(required(at(p, 'resources'), 'resource rules must supply at least one resource'));
     }
   });
   return errs;
@@ -42,7 +50,8 @@ function validateSubjects(subjects: unknown, namespaced: boolean): FieldError[] 
       if (s.apiGroup) errs.push(notSupported(at(p, 'apiGroup'), s.apiGroup, ['']));
       if (!namespaced && !str(s.namespace)) errs.push(required(at(p, 'namespace')));
     } else if (kind === 'User' || kind === 'Group') {
-      if (s.apiGroup !== undefined && s.apiGroup !== RBAC_GROUP) errs.push(notSupported(at(p, 'apiGroup'), s.apiGroup, [RBAC_GROUP]));
+      if (s.apiGroup !== undefined && s.apiGroup !== RBAC_GROUP)
+        errs.push(notSupported(at(p, 'apiGroup'), s.apiGroup, [RBAC_GROUP]));
     } else {
       errs.push(notSupported(at(p, 'kind'), kind, SUBJECT_KINDS));
     }
@@ -53,7 +62,8 @@ function validateSubjects(subjects: unknown, namespaced: boolean): FieldError[] 
 export function validateBinding(o: Json, namespaced: boolean): FieldError[] {
   const ref = obj(o.roleRef);
   const errs: FieldError[] = [];
-  if (ref.apiGroup !== undefined && ref.apiGroup !== RBAC_GROUP) errs.push(notSupported(['roleRef', 'apiGroup'], ref.apiGroup, [RBAC_GROUP]));
+  if (ref.apiGroup !== undefined && ref.apiGroup !== RBAC_GROUP)
+    errs.push(notSupported(['roleRef', 'apiGroup'], ref.apiGroup, [RBAC_GROUP]));
   const kinds = namespaced ? ['Role', 'ClusterRole'] : ['ClusterRole'];
   if (!kinds.includes(str(ref.kind) ?? '')) errs.push(notSupported(['roleRef', 'kind'], ref.kind ?? '', kinds));
   const name = str(ref.name) ?? '';

@@ -10,9 +10,11 @@ export function validateHorizontalPodAutoscaler(o: Json): FieldError[] {
   const errs: FieldError[] = [];
   const min = num(spec.minReplicas);
   const max = num(spec.maxReplicas);
-  if (min !== undefined && min < 1) errs.push(invalid(['spec', 'minReplicas'], min, 'must be greater than or equal to 1'));
+  if (min !== undefined && min < 1)
+    errs.push(invalid(['spec', 'minReplicas'], min, 'must be greater than or equal to 1'));
   if (max !== undefined && max < 1) errs.push(invalid(['spec', 'maxReplicas'], max, 'must be greater than 0'));
-  if (max !== undefined && max < (min ?? 1)) errs.push(invalid(['spec', 'maxReplicas'], max, 'must be greater than or equal to `minReplicas`'));
+  if (max !== undefined && max < (min ?? 1))
+    errs.push(invalid(['spec', 'maxReplicas'], max, 'must be greater than or equal to `minReplicas`'));
   const ref = obj(spec.scaleTargetRef);
   for (const f of ['kind', 'name']) {
     const v = str(ref[f]) ?? '';
@@ -32,13 +34,21 @@ export function validatePodDisruptionBudget(o: Json): FieldError[] {
   const errs: FieldError[] = [];
   const hasMin = spec.minAvailable !== undefined && spec.minAvailable !== null;
   const hasMax = spec.maxUnavailable !== undefined && spec.maxUnavailable !== null;
-  if (hasMin && hasMax) errs.push(invalid(['spec', 'minAvailable'], spec.minAvailable, 'minAvailable and maxUnavailable cannot be both set'));
+  if (hasMin && hasMax)
+    errs.push(
+      invalid(['spec', 'minAvailable'], spec.minAvailable, 'minAvailable and maxUnavailable cannot be both set'),
+    );
   if (hasMin) errs.push(...intOrPercent(spec.minAvailable, ['spec', 'minAvailable']));
   if (hasMax) errs.push(...intOrPercent(spec.maxUnavailable, ['spec', 'maxUnavailable']));
   if (isObject(spec.selector)) errs.push(...validateLabelSelector(spec.selector, ['spec', 'selector']));
   const policy = spec.unhealthyPodEvictionPolicy;
   if (policy !== undefined && policy !== 'IfHealthyBudget' && policy !== 'AlwaysAllow') {
-    errs.push({ type: 'FieldValueNotSupported', path: ['spec', 'unhealthyPodEvictionPolicy'], value: policy, supported: ['AlwaysAllow', 'IfHealthyBudget'] });
+    errs.push({
+      type: 'FieldValueNotSupported',
+      path: ['spec', 'unhealthyPodEvictionPolicy'],
+      value: policy,
+      supported: ['AlwaysAllow', 'IfHealthyBudget'],
+    });
   }
   return errs;
 }

@@ -5,7 +5,21 @@ import { FieldError } from '../fieldErrors';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../names';
 import { PORT_PROTOCOLS, validatePortNumOrName } from './containers';
 import { validateLabels } from './meta';
-import { arr, at, duplicate, forbidden, invalid, invalidEach, isObject, Json, notSupported, num, obj, required, str } from './util';
+import {
+  arr,
+  at,
+  duplicate,
+  forbidden,
+  invalid,
+  invalidEach,
+  isObject,
+  Json,
+  notSupported,
+  num,
+  obj,
+  required,
+  str,
+} from './util';
 
 const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const AFFINITIES = ['ClientIP', 'None'];
@@ -30,17 +44,21 @@ function validatePorts(spec: Json): FieldError[] {
     }
     const port = num(p.port);
     if (port === undefined) errs.push(required(at(pp, 'port')));
-    else if (!Number.isInteger(port) || port < 1 || port > 65535) errs.push(invalid(at(pp, 'port'), port, 'must be between 1 and 65535, inclusive'));
+    else if (!Number.isInteger(port) || port < 1 || port > 65535)
+      errs.push(invalid(at(pp, 'port'), port, 'must be between 1 and 65535, inclusive'));
     const protocol = p.protocol ?? 'TCP';
     if (!PORT_PROTOCOLS.includes(str(protocol) ?? '')) {
-      errs.push(protocol === '' ? required(at(pp, 'protocol')) : notSupported(at(pp, 'protocol'), protocol, PORT_PROTOCOLS));
+      errs.push(
+        protocol === '' ? required(at(pp, 'protocol')) : notSupported(at(pp, 'protocol'), protocol, PORT_PROTOCOLS),
+      );
     }
     errs.push(...validatePortNumOrName(p.targetPort, at(pp, 'targetPort')));
     const app = str(p.appProtocol);
     if (app) errs.push(...invalidEach(at(pp, 'appProtocol'), app, isQualifiedName(app)));
     const nodePort = num(p.nodePort);
     if (nodePort) {
-      if ((spec.type ?? 'ClusterIP') === 'ClusterIP') errs.push(forbidden(at(pp, 'nodePort'), "may not be used when `type` is 'ClusterIP'"));
+      if ((spec.type ?? 'ClusterIP') === 'ClusterIP')
+        errs.push(forbidden(at(pp, 'nodePort'), "may not be used when `type` is 'ClusterIP'"));
       const key = `${String(protocol)}/${nodePort}`;
       if (nodePorts.has(key)) errs.push(duplicate(at(pp, 'nodePort'), nodePort));
       nodePorts.add(key);
@@ -74,34 +92,52 @@ export function validateService(o: Json): FieldError[] {
     errs.push(invalid(['spec', 'clusterIPs', 0], 'None', `may not be set to 'None' for ${String(type)} services`));
   }
   if (type === 'ExternalName') {
-    if (clusterIPsOf(spec).length > 0) errs.push(forbidden(['spec', 'clusterIPs'], 'may not be set for ExternalName services'));
+    if (clusterIPsOf(spec).length > 0)
+      errs.push(forbidden(['spec', 'clusterIPs'], 'may not be set for ExternalName services'));
     const external = str(spec.externalName) ?? '';
     // A fully qualified name may end in a dot.
     if (!external) errs.push(required(['spec', 'externalName']));
     else errs.push(...invalidEach(['spec', 'externalName'], external, isDNS1123Subdomain(external.replace(/\.$/, ''))));
   } else {
     clusterIPsOf(spec).forEach((ip, i) => {
-      if (ip !== 'None' && !isIP(ip)) errs.push(invalid(['spec', 'clusterIPs', i], ip, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'));
+      if (ip !== 'None' && !isIP(ip))
+        errs.push(
+          invalid(['spec', 'clusterIPs', i], ip, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'),
+        );
     });
   }
   errs.push(...validatePorts(spec));
   if (isObject(spec.selector)) errs.push(...validateLabels(spec.selector, ['spec', 'selector']));
   const affinity = spec.sessionAffinity;
   if (affinity !== undefined && !AFFINITIES.includes(str(affinity) ?? '')) {
-    errs.push(affinity === '' ? required(['spec', 'sessionAffinity']) : notSupported(['spec', 'sessionAffinity'], affinity, AFFINITIES));
+    errs.push(
+      affinity === ''
+        ? required(['spec', 'sessionAffinity'])
+        : notSupported(['spec', 'sessionAffinity'], affinity, AFFINITIES),
+    );
   }
   const timeout = num(obj(obj(spec.sessionAffinityConfig).clientIP).timeoutSeconds);
   if (affinity === 'ClientIP' && timeout !== undefined && (timeout <= 0 || timeout > 86400)) {
-    errs.push(invalid(['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'], timeout, 'must be greater than 0 and less than 86400'));
+    errs.push(
+      invalid(
+        ['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'],
+        timeout,
+        'must be greater than 0 and less than 86400',
+      ),
+    );
   }
   if (spec.ipFamilyPolicy !== undefined && !IP_FAMILY_POLICIES.includes(str(spec.ipFamilyPolicy) ?? '')) {
     errs.push(notSupported(['spec', 'ipFamilyPolicy'], spec.ipFamilyPolicy, IP_FAMILY_POLICIES));
   }
   for (const f of ['externalTrafficPolicy', 'internalTrafficPolicy']) {
-    if (spec[f] !== undefined && !TRAFFIC_POLICIES.includes(str(spec[f]) ?? '')) errs.push(notSupported(['spec', f], spec[f], TRAFFIC_POLICIES));
+    if (spec[f] !== undefined && !TRAFFIC_POLICIES.includes(str(spec[f]) ?? ''))
+      errs.push(notSupported(['spec', f], spec[f], TRAFFIC_POLICIES));
   }
   arr(spec.externalIPs).forEach((ip, i) => {
-    if (typeof ip !== 'string' || !isIP(ip)) errs.push(invalid(['spec', 'externalIPs', i], ip, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'));
+    if (typeof ip !== 'string' || !isIP(ip))
+      errs.push(
+        invalid(['spec', 'externalIPs', i], ip, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'),
+      );
   });
   if (arr(spec.loadBalancerSourceRanges).length > 0 && type !== 'LoadBalancer') {
     errs.push(forbidden(['spec', 'loadBalancerSourceRanges'], "may only be used when `type` is 'LoadBalancer'"));
@@ -121,11 +157,13 @@ export function validateServiceUpdate(o: Json, old: Json): FieldError[] {
   const was = clusterIPsOf(before);
   if (before.clusterIP === 'None' && spec.clusterIP === 'None') return [];
   const errs: FieldError[] = [];
-  if (was.length > 0 && now.length === 0) return [invalid(['spec', 'clusterIPs', 0], now, 'primary clusterIP can not be unset')];
+  if (was.length > 0 && now.length === 0)
+    return [invalid(['spec', 'clusterIPs', 0], now, 'primary clusterIP can not be unset')];
   const shared = Math.min(was.length, now.length);
   for (let i = 0; i < shared; i++) {
     // Only the primary is fixed when a family is added or removed.
-    if ((was.length === now.length || i === 0) && was[i] !== now[i]) errs.push(invalid(['spec', 'clusterIPs', i], now, 'may not change once set'));
+    if ((was.length === now.length || i === 0) && was[i] !== now[i])
+      errs.push(invalid(['spec', 'clusterIPs', i], now, 'may not change once set'));
   }
   return errs;
 }

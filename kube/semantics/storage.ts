@@ -3,7 +3,21 @@
 import { FieldError } from '../fieldErrors';
 import { validateLabelSelector } from './meta';
 import { parseQuantity } from './quantity';
-import { arr, at, clone, forbidden, immutable, invalid, Json, notSupported, obj, Path, required, semanticEqual, str } from './util';
+import {
+  arr,
+  at,
+  clone,
+  forbidden,
+  immutable,
+  invalid,
+  Json,
+  notSupported,
+  obj,
+  Path,
+  required,
+  semanticEqual,
+  str,
+} from './util';
 
 const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
 const VOLUME_MODES = ['Block', 'Filesystem'];
@@ -14,7 +28,8 @@ function validateAccessModes(modes: unknown, path: Path): FieldError[] {
   if (list.length === 0) return [required(path, 'at least 1 access mode is required')];
   const errs: FieldError[] = [];
   for (const m of list) if (!ACCESS_MODES.includes(str(m) ?? '')) errs.push(notSupported(path, m, ACCESS_MODES));
-  if (list.includes('ReadWriteOncePod') && list.length > 1) errs.push(forbidden(path, 'may not use ReadWriteOncePod with other access modes'));
+  if (list.includes('ReadWriteOncePod') && list.length > 1)
+    errs.push(forbidden(path, 'may not use ReadWriteOncePod with other access modes'));
   return errs;
 }
 
@@ -28,9 +43,11 @@ export function validateClaimSpec(spec: unknown, path: Path): FieldError[] {
   if (!('storage' in requests)) errs.push(required(at(path, 'resources', 'storage')));
   else {
     const q = parseQuantity(requests.storage);
-    if (q !== undefined && q <= 0) errs.push(invalid(at(path, 'resources', 'storage'), requests.storage, 'must be greater than zero'));
+    if (q !== undefined && q <= 0)
+      errs.push(invalid(at(path, 'resources', 'storage'), requests.storage, 'must be greater than zero'));
   }
-  if (s.volumeMode !== undefined && !VOLUME_MODES.includes(str(s.volumeMode) ?? '')) errs.push(notSupported(at(path, 'volumeMode'), s.volumeMode, VOLUME_MODES));
+  if (s.volumeMode !== undefined && !VOLUME_MODES.includes(str(s.volumeMode) ?? ''))
+    errs.push(notSupported(at(path, 'volumeMode'), s.volumeMode, VOLUME_MODES));
   return errs;
 }
 
@@ -51,9 +68,15 @@ export function validatePersistentVolumeClaimUpdate(o: Json, old: Json): FieldEr
     s.resources = { ...resources, requests: { ...obj(resources.requests), storage: undefined } };
   }
   if (!str(before.volumeName)) before.volumeName = now.volumeName;
-  if (before.storageClassName === undefined || before.storageClassName === null) before.storageClassName = now.storageClassName;
+  if (before.storageClassName === undefined || before.storageClassName === null)
+    before.storageClassName = now.storageClassName;
   if (semanticEqual(now, before)) return [];
-  return [forbidden(['spec'], 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims')];
+  return [
+    forbidden(
+      ['spec'],
+      'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
+    ),
+  ];
 }
 
 export function validatePersistentVolume(o: Json): FieldError[] {
@@ -61,7 +84,8 @@ export function validatePersistentVolume(o: Json): FieldError[] {
   const errs = validateAccessModes(spec.accessModes, ['spec', 'accessModes']);
   const capacity = obj(spec.capacity);
   if (Object.keys(capacity).length === 0) errs.push(required(['spec', 'capacity']));
-  if (!('storage' in capacity) || Object.keys(capacity).length > 1) errs.push(notSupported(['spec', 'capacity'], capacity, ['storage']));
+  if (!('storage' in capacity) || Object.keys(capacity).length > 1)
+    errs.push(notSupported(['spec', 'capacity'], capacity, ['storage']));
   const policy = spec.persistentVolumeReclaimPolicy;
   if (policy !== undefined && !RECLAIM_POLICIES.includes(str(policy) ?? '')) {
     errs.push(notSupported(['spec', 'persistentVolumeReclaimPolicy'], policy, RECLAIM_POLICIES));

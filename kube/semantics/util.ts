@@ -35,7 +35,9 @@ export function strMap(v: unknown): Record<string, string> {
 export const at = (path: Path, ...more: PathSegment[]): PathSegment[] => [...path, ...more];
 
 export function required(path: Path, detail?: string): FieldError {
-  return detail ? { type: 'FieldValueRequired', path: [...path], detail } : { type: 'FieldValueRequired', path: [...path] };
+  return detail
+    ? { type: 'FieldValueRequired', path: [...path], detail }
+    : { type: 'FieldValueRequired', path: [...path] };
 }
 
 export function invalid(path: Path, value: unknown, detail: string): FieldError {
@@ -55,7 +57,11 @@ export function forbidden(path: Path, detail: string): FieldError {
 }
 
 export function tooLong(path: Path, maxBytes: number): FieldError {
-  return { type: 'FieldValueTooLong', path: [...path], detail: `may not be more than ${maxBytes} ${maxBytes === 1 ? 'byte' : 'bytes'}` };
+  return {
+    type: 'FieldValueTooLong',
+    path: [...path],
+    detail: `may not be more than ${maxBytes} ${maxBytes === 1 ? 'byte' : 'bytes'}`,
+  };
 }
 
 export const IMMUTABLE = 'field is immutable';
@@ -71,7 +77,13 @@ export function nonNegative(path: Path, value: unknown): FieldError[] {
 }
 
 function isEmpty(v: unknown): boolean {
-  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+  return (
+    v === undefined ||
+    v === null ||
+    v === '' ||
+    (Array.isArray(v) && v.length === 0) ||
+    (isObject(v) && Object.keys(v).length === 0)
+  );
 }
 
 /** Equality as Kubernetes' semantic DeepEqual sees it after decoding: absent, null, "" and empty collections are alike. */

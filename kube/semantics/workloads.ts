@@ -3,9 +3,33 @@
 
 import { FieldError } from '../fieldErrors';
 import { isValidPercent } from '../names';
-import { selectorIsEmpty, selectorIsParsable, selectorMatches, validateAnnotations, validateLabelSelector, validateLabels } from './meta';
+import {
+  selectorIsEmpty,
+  selectorIsParsable,
+  selectorMatches,
+  validateAnnotations,
+  validateLabelSelector,
+  validateLabels,
+} from './meta';
 import { validatePodTemplateSpec } from './podSpec';
-import { at, clone, forbidden, immutable, invalid, invalidEach, isObject, nonNegative, notSupported, num, obj, Path, required, semanticEqual, str, strMap } from './util';
+import {
+  at,
+  clone,
+  forbidden,
+  immutable,
+  invalid,
+  invalidEach,
+  isObject,
+  nonNegative,
+  notSupported,
+  num,
+  obj,
+  Path,
+  required,
+  semanticEqual,
+  str,
+  strMap,
+} from './util';
 
 const MISMATCH = '`selector` does not match template `labels`';
 
@@ -18,14 +42,16 @@ function validateSelectorAndTemplate(spec: Record<string, unknown>, emptyWord: s
     errs.push(required(['spec', 'selector']));
   } else {
     errs.push(...validateLabelSelector(selector, ['spec', 'selector']));
-    if (selectorIsEmpty(selector)) errs.push(invalid(['spec', 'selector'], selector, `empty selector is invalid for ${emptyWord}`));
+    if (selectorIsEmpty(selector))
+      errs.push(invalid(['spec', 'selector'], selector, `empty selector is invalid for ${emptyWord}`));
   }
   if (!selectorIsParsable(selector)) {
     errs.push(invalid(['spec', 'selector'], selector, 'invalid label selector'));
   } else if (!isObject(selector) || !selectorIsEmpty(selector)) {
     // A missing selector matches nothing, so Kubernetes reports the mismatch as well.
     const labels = strMap(obj(template.metadata).labels);
-    if (!selectorMatches(selector, labels)) errs.push(invalid(['spec', 'template', 'metadata', 'labels'], obj(template.metadata).labels ?? {}, MISMATCH));
+    if (!selectorMatches(selector, labels))
+      errs.push(invalid(['spec', 'template', 'metadata', 'labels'], obj(template.metadata).labels ?? {}, MISMATCH));
   }
   return errs;
 }
@@ -38,7 +64,12 @@ function validateLongRunningTemplate(spec: Record<string, unknown>, owner: strin
     errs.push(notSupported(['spec', 'template', 'spec', 'restartPolicy'], podSpec.restartPolicy, ['Always']));
   }
   if (podSpec.activeDeadlineSeconds !== undefined && podSpec.activeDeadlineSeconds !== null) {
-    errs.push(forbidden(['spec', 'template', 'spec', 'activeDeadlineSeconds'], `activeDeadlineSeconds in ${owner} is not Supported`));
+    errs.push(
+      forbidden(
+        ['spec', 'template', 'spec', 'activeDeadlineSeconds'],
+        `activeDeadlineSeconds in ${owner} is not Supported`,
+      ),
+    );
   }
   return errs;
 }
@@ -55,7 +86,9 @@ function intOrPercentValue(v: unknown): number {
 }
 
 function notOver100Percent(v: unknown, path: Path): FieldError[] {
-  return typeof v === 'string' && isValidPercent(v).length === 0 && intOrPercentValue(v) > 100 ? [invalid(path, v, 'must not be greater than 100%')] : [];
+  return typeof v === 'string' && isValidPercent(v).length === 0 && intOrPercentValue(v) > 100
+    ? [invalid(path, v, 'must not be greater than 100%')]
+    : [];
 }
 
 function validateDeploymentStrategy(strategy: unknown, path: Path): FieldError[] {
@@ -63,14 +96,20 @@ function validateDeploymentStrategy(strategy: unknown, path: Path): FieldError[]
   const errs: FieldError[] = [];
   const ru = strategy.rollingUpdate;
   if (strategy.type === 'Recreate') {
-    if (ru !== undefined && ru !== null) errs.push(forbidden(at(path, 'rollingUpdate'), "may not be specified when strategy `type` is 'Recreate'"));
+    if (ru !== undefined && ru !== null)
+      errs.push(forbidden(at(path, 'rollingUpdate'), "may not be specified when strategy `type` is 'Recreate'"));
   } else if (strategy.type === 'RollingUpdate') {
     if (isObject(ru)) {
       const rp = at(path, 'rollingUpdate');
       errs.push(...intOrPercent(ru.maxUnavailable, at(rp, 'maxUnavailable')));
       errs.push(...intOrPercent(ru.maxSurge, at(rp, 'maxSurge')));
       // Unset values are defaulted to 25%, so only explicit zeros can collide.
-      if (ru.maxUnavailable !== undefined && ru.maxSurge !== undefined && intOrPercentValue(ru.maxUnavailable) === 0 && intOrPercentValue(ru.maxSurge) === 0) {
+      if (
+        ru.maxUnavailable !== undefined &&
+        ru.maxSurge !== undefined &&
+        intOrPercentValue(ru.maxUnavailable) === 0 &&
+        intOrPercentValue(ru.maxSurge) === 0
+      ) {
         errs.push(invalid(at(rp, 'maxUnavailable'), ru.maxUnavailable, 'may not be 0 when `maxSurge` is 0'));
       }
       errs.push(...notOver100Percent(ru.maxUnavailable, at(rp, 'maxUnavailable')));
@@ -92,7 +131,8 @@ export function validateDeployment(o: Record<string, unknown>): FieldError[] {
   const deadline = num(spec.progressDeadlineSeconds);
   if (deadline !== undefined) {
     errs.push(...nonNegative(['spec', 'progressDeadlineSeconds'], deadline));
-    if (deadline <= (num(spec.minReadySeconds) ?? 0)) errs.push(invalid(['spec', 'progressDeadlineSeconds'], deadline, 'must be greater than minReadySeconds'));
+    if (deadline <= (num(spec.minReadySeconds) ?? 0))
+      errs.push(invalid(['spec', 'progressDeadlineSeconds'], deadline, 'must be greater than minReadySeconds'));
   }
   return errs;
 }
@@ -114,12 +154,19 @@ function validateDaemonSetStrategy(strategy: unknown, path: Path): FieldError[] 
   const ru = strategy.rollingUpdate;
   if (!isObject(ru)) return [];
   const rp = at(path, 'rollingUpdate');
-  const errs = [...intOrPercent(ru.maxUnavailable, at(rp, 'maxUnavailable')), ...intOrPercent(ru.maxSurge, at(rp, 'maxSurge'))];
-  errs.push(...notOver100Percent(ru.maxUnavailable, at(rp, 'maxUnavailable')), ...notOver100Percent(ru.maxSurge, at(rp, 'maxSurge')));
+  const errs = [
+    ...intOrPercent(ru.maxUnavailable, at(rp, 'maxUnavailable')),
+    ...intOrPercent(ru.maxSurge, at(rp, 'maxSurge')),
+  ];
+  errs.push(
+    ...notOver100Percent(ru.maxUnavailable, at(rp, 'maxUnavailable')),
+    ...notOver100Percent(ru.maxSurge, at(rp, 'maxSurge')),
+  );
   if (ru.maxUnavailable !== undefined && ru.maxSurge !== undefined) {
     const hasUnavailable = intOrPercentValue(ru.maxUnavailable) !== 0;
     const hasSurge = intOrPercentValue(ru.maxSurge) !== 0;
-    if (hasUnavailable && hasSurge) errs.push(invalid(at(rp, 'maxSurge'), ru.maxSurge, 'may not be set when maxUnavailable is non-zero'));
+    if (hasUnavailable && hasSurge)
+      errs.push(invalid(at(rp, 'maxSurge'), ru.maxSurge, 'may not be set when maxUnavailable is non-zero'));
     if (!hasUnavailable && !hasSurge) errs.push(required(at(rp, 'maxUnavailable'), 'cannot be 0 when maxSurge is 0'));
   }
   return errs;
@@ -147,7 +194,13 @@ export function validateStatefulSet(o: Record<string, unknown>): FieldError[] {
   }
   const strategy = obj(spec.updateStrategy);
   if (strategy.type === 'OnDelete' && strategy.rollingUpdate !== undefined && strategy.rollingUpdate !== null) {
-    errs.push(invalid(['spec', 'updateStrategy', 'rollingUpdate'], strategy.rollingUpdate, "only allowed for updateStrategy 'RollingUpdate'"));
+    errs.push(
+      invalid(
+        ['spec', 'updateStrategy', 'rollingUpdate'],
+        strategy.rollingUpdate,
+        "only allowed for updateStrategy 'RollingUpdate'",
+      ),
+    );
   } else if (strategy.type === 'RollingUpdate') {
     const ru = obj(strategy.rollingUpdate);
     errs.push(...nonNegative(['spec', 'updateStrategy', 'rollingUpdate', 'partition'], ru.partition));
@@ -174,14 +227,22 @@ export function validateStatefulSet(o: Record<string, unknown>): FieldError[] {
     errs.push(notSupported(['spec', 'template', 'spec', 'restartPolicy'], podSpec.restartPolicy, ['Always']));
   }
   if (podSpec.activeDeadlineSeconds !== undefined && podSpec.activeDeadlineSeconds !== null) {
-    errs.push(forbidden(['spec', 'template', 'spec', 'activeDeadlineSeconds'], 'activeDeadlineSeconds in StatefulSet is not Supported'));
+    errs.push(
+      forbidden(
+        ['spec', 'template', 'spec', 'activeDeadlineSeconds'],
+        'activeDeadlineSeconds in StatefulSet is not Supported',
+      ),
+    );
   }
   return errs;
 }
 
 export function validateReplicationController(o: Record<string, unknown>): FieldError[] {
   const spec = obj(o.spec);
-  const errs = [...nonNegative(['spec', 'replicas'], spec.replicas), ...nonNegative(['spec', 'minReadySeconds'], spec.minReadySeconds)];
+  const errs = [
+    ...nonNegative(['spec', 'replicas'], spec.replicas),
+    ...nonNegative(['spec', 'minReadySeconds'], spec.minReadySeconds),
+  ];
   const labels = strMap(obj(obj(spec.template).metadata).labels);
   // An empty selector is filled from the template labels by defaulting, so only both empty is an error.
   const selector = Object.keys(strMap(spec.selector)).length > 0 ? strMap(spec.selector) : labels;
@@ -189,7 +250,13 @@ export function validateReplicationController(o: Record<string, unknown>): Field
   errs.push(...validateLabels(spec.selector, ['spec', 'selector']));
   if (isObject(spec.template)) {
     if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) {
-      errs.push(invalid(['spec', 'template', 'metadata', 'labels'], obj(spec.template.metadata).labels ?? {}, '`selector` does not match template `labels`'));
+      errs.push(
+        invalid(
+          ['spec', 'template', 'metadata', 'labels'],
+          obj(spec.template.metadata).labels ?? {},
+          '`selector` does not match template `labels`',
+        ),
+      );
     }
     errs.push(...validateLongRunningTemplate(spec, 'ReplicationController'));
   } else {
@@ -203,13 +270,25 @@ export function validateSelectorUpdate(o: Record<string, unknown>, old: Record<s
   return immutable(['spec', 'selector'], obj(o.spec).selector, obj(old.spec).selector);
 }
 
-const STATEFULSET_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
+const STATEFULSET_MUTABLE = [
+  'replicas',
+  'ordinals',
+  'template',
+  'updateStrategy',
+  'persistentVolumeClaimRetentionPolicy',
+  'minReadySeconds',
+];
 
 export function validateStatefulSetUpdate(o: Record<string, unknown>, old: Record<string, unknown>): FieldError[] {
   const now = clone(obj(o.spec));
   const before = obj(old.spec);
   for (const f of STATEFULSET_MUTABLE) now[f] = before[f];
   if (semanticEqual(now, before)) return [];
-  return [forbidden(['spec'], "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', " +
-    "'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden")];
+  return [
+    forbidden(
+      ['spec'],
+      "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', " +
+        "'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+    ),
+  ];
 }

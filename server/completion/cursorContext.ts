@@ -48,7 +48,15 @@ function analyzeLine(raw: string): LineInfo {
   }
   const rest = text.slice(p).replace(/\s+#.*$/, '');
   const m = KEY.exec(rest);
-  if (m) return { blank: false, lead, dashes, content: p, key: unquote(m[1].trim()), hasValue: !!m[2] && m[2].trim() !== '' };
+  if (m)
+    return {
+      blank: false,
+      lead,
+      dashes,
+      content: p,
+      key: unquote(m[1].trim()),
+      hasValue: !!m[2] && m[2].trim() !== '',
+    };
   return { blank: false, lead, dashes, content: p, hasValue: rest.trim() !== '' };
 }
 

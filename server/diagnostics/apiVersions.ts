@@ -23,7 +23,11 @@ let kindVersions: Map<string, string[]> | undefined;
 /** Groups Kubernetes itself defines: a custom resource never lives in one of them. */
 export function isBuiltinGroup(group: string): boolean {
   if (!builtinGroups) {
-    builtinGroups = new Set([...kindsWithSchemas().map((k) => k.group), ...BUILTIN_RESOURCES.map((r) => r.group), ...removedApis().map((r) => splitApiVersion(r.apiVersion).group)]);
+    builtinGroups = new Set([
+      ...kindsWithSchemas().map((k) => k.group),
+      ...BUILTIN_RESOURCES.map((r) => r.group),
+      ...removedApis().map((r) => splitApiVersion(r.apiVersion).group),
+    ]);
   }
   return builtinGroups.has(group);
 }
@@ -54,13 +58,26 @@ export function resolveKind(doc: YamlDoc, index: WorkspaceIndex): KindResolution
   const removed = removedApi(apiVersion, kind);
   if (removed) {
     const message = removed.replacement
-      ? `${kind} ${apiVersion} is no longer served since Kubernetes ${removed.removedIn}: use ${removed.replacement}` + (removed.note ? ` (${removed.note})` : '')
-      : `${kind} ${apiVersion} was removed in Kubernetes ${removed.removedIn}` + (removed.note ? `: ${removed.note}` : '');
-    return problem({ range: valueRange(doc, 'apiVersion'), severity: DiagnosticSeverity.Error, message, code: 'removed-api', ...(removed.replacement ? { data: { replacement: removed.replacement } } : {}) });
+      ? `${kind} ${apiVersion} is no longer served since Kubernetes ${removed.removedIn}: use ${removed.replacement}` +
+        (removed.note ? ` (${removed.note})` : '')
+      : `${kind} ${apiVersion} was removed in Kubernetes ${removed.removedIn}` +
+        (removed.note ? `: ${removed.note}` : '');
+    return problem({
+      range: valueRange(doc, 'apiVersion'),
+      severity: DiagnosticSeverity.Error,
+      message,
+      code: 'removed-api',
+      ...(removed.replacement ? { data: { replacement: removed.replacement } } : {}),
+    });
   }
   const { group, version } = splitApiVersion(apiVersion);
   if (!version) {
-    return problem({ range: valueRange(doc, 'apiVersion'), severity: DiagnosticSeverity.Error, message: `apiVersion "${apiVersion}" has no version (expected group/version, e.g. apps/v1)`, code: 'unknown-kind' });
+    return problem({
+      range: valueRange(doc, 'apiVersion'),
+      severity: DiagnosticSeverity.Error,
+      message: `apiVersion "${apiVersion}" has no version (expected group/version, e.g. apps/v1)`,
+      code: 'unknown-kind',
+    });
   }
   const crd = group ? index.crd(group, kind) : undefined;
   if (crd) {
@@ -70,7 +87,9 @@ export function resolveKind(doc: YamlDoc, index: WorkspaceIndex): KindResolution
     return problem({
       range: valueRange(doc, 'apiVersion'),
       severity: DiagnosticSeverity.Error,
-      message: `The CustomResourceDefinition for ${kind} does not serve version ${version}` + (served.length ? `: served versions are ${served.join(', ')}` : ''),
+      message:
+        `The CustomResourceDefinition for ${kind} does not serve version ${version}` +
+        (served.length ? `: served versions are ${served.join(', ')}` : ''),
       code: 'crd-version',
       ...(served.length === 1 ? { data: { replacement: served[0] } } : {}),
     });
@@ -86,11 +105,16 @@ export function resolveKind(doc: YamlDoc, index: WorkspaceIndex): KindResolution
     });
   }
   if (isBuiltinGroup(group)) {
-    const known = kindsWithSchemas().filter((k) => k.group === group && k.version === version && !k.kind.endsWith('List')).map((k) => k.kind).sort();
+    const known = kindsWithSchemas()
+      .filter((k) => k.group === group && k.version === version && !k.kind.endsWith('List'))
+      .map((k) => k.kind)
+      .sort();
     return problem({
       range: valueRange(doc, 'kind'),
       severity: DiagnosticSeverity.Error,
-      message: `no kind "${kind}" is registered for version "${apiVersion}"` + (known.length ? `: known kinds are ${known.join(', ')}` : ''),
+      message:
+        `no kind "${kind}" is registered for version "${apiVersion}"` +
+        (known.length ? `: known kinds are ${known.join(', ')}` : ''),
       code: 'unknown-kind',
     });
   }

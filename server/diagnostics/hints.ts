@@ -47,9 +47,12 @@ export function hintDiagnostics(doc: YamlDoc, summary: ResourceSummary, settings
         if (!item) return;
         const nameNode = nodeAtPath(item, ['name']);
         const firstKey = item.kind === 'map' ? item.pairs[0] : undefined;
-        const anchor = nameNode && nameNode.kind === 'scalar' && !nameNode.empty
-          ? doc.range(nameNode.start, nameNode.end)
-          : firstKey ? doc.range(firstKey.keyStart, firstKey.keyEnd) : firstLineRange(doc, item);
+        const anchor =
+          nameNode && nameNode.kind === 'scalar' && !nameNode.empty
+            ? doc.range(nameNode.start, nameNode.end)
+            : firstKey
+              ? doc.range(firstKey.keyStart, firstKey.keyEnd)
+              : firstLineRange(doc, item);
         const label = typeof c.name === 'string' ? `Container "${c.name}"` : 'This container';
         if (settings.imageTag && typeof c.image === 'string') {
           const tag = imageTag(c.image);
@@ -58,9 +61,10 @@ export function hintDiagnostics(doc: YamlDoc, summary: ResourceSummary, settings
             out.push({
               range: doc.range(imageNode.start, imageNode.end),
               severity: DiagnosticSeverity.Warning,
-              message: tag === ''
-                ? `Image "${c.image}" has no tag, so it means :latest and changes under you: pin a version (or a digest)`
-                : `Image "${c.image}" uses :latest, which changes under you: pin a version (or a digest)`,
+              message:
+                tag === ''
+                  ? `Image "${c.image}" has no tag, so it means :latest and changes under you: pin a version (or a digest)`
+                  : `Image "${c.image}" uses :latest, which changes under you: pin a version (or a digest)`,
               code: 'image-tag',
             });
           }
@@ -73,7 +77,12 @@ export function hintDiagnostics(doc: YamlDoc, summary: ResourceSummary, settings
             code: 'resources',
           });
         }
-        if (settings.readinessProbe && group === 'containers' && LONG_RUNNING.has(summary.kind) && c.readinessProbe === undefined) {
+        if (
+          settings.readinessProbe &&
+          group === 'containers' &&
+          LONG_RUNNING.has(summary.kind) &&
+          c.readinessProbe === undefined
+        ) {
           out.push({
             range: anchor,
             severity: DiagnosticSeverity.Information,

@@ -32,12 +32,19 @@ export function closestField(name: string, fields: ChildField[]): string | undef
   let bestScore = 3;
   for (const f of fields) {
     const d = f.name.toLowerCase() === name.toLowerCase() ? 0 : distance(name, f.name);
-    if (d < bestScore) { best = f.name; bestScore = d; }
+    if (d < bestScore) {
+      best = f.name;
+      bestScore = d;
+    }
   }
   return bestScore <= (name.length > 4 ? 2 : 1) ? best : undefined;
 }
 
-function toDiagnostic(doc: YamlDoc, e: FieldError, siblings: (path: (string | number)[]) => ChildField[]): LocalDiagnostic {
+function toDiagnostic(
+  doc: YamlDoc,
+  e: FieldError,
+  siblings: (path: (string | number)[]) => ChildField[],
+): LocalDiagnostic {
   const range = fieldErrorRange(doc, e.path, e.type);
   if (e.type === 'FieldValueUnknown') {
     const name = String(e.path[e.path.length - 1]);
@@ -51,13 +58,30 @@ function toDiagnostic(doc: YamlDoc, e: FieldError, siblings: (path: (string | nu
     };
   }
   if (e.detail === SELECTOR_MISMATCH) {
-    return { range, severity: DiagnosticSeverity.Error, message: formatFieldError(e), code: 'selector-mismatch', data: { path: e.path } };
+    return {
+      range,
+      severity: DiagnosticSeverity.Error,
+      message: formatFieldError(e),
+      code: 'selector-mismatch',
+      data: { path: e.path },
+    };
   }
-  const data = e.type === 'FieldValueNotSupported' && e.supported?.length ? { supported: e.supported.slice(0, 20) } : undefined;
-  return { range, severity: DiagnosticSeverity.Error, message: formatFieldError(e), code: 'schema', ...(data ? { data } : {}) };
+  const data =
+    e.type === 'FieldValueNotSupported' && e.supported?.length ? { supported: e.supported.slice(0, 20) } : undefined;
+  return {
+    range,
+    severity: DiagnosticSeverity.Error,
+    message: formatFieldError(e),
+    code: 'schema',
+    ...(data ? { data } : {}),
+  };
 }
 
-function fromResult(doc: YamlDoc, errors: FieldError[], siblings: (path: (string | number)[]) => ChildField[]): LocalDiagnostic[] {
+function fromResult(
+  doc: YamlDoc,
+  errors: FieldError[],
+  siblings: (path: (string | number)[]) => ChildField[],
+): LocalDiagnostic[] {
   const seen = new Set<string>();
   const out: LocalDiagnostic[] = [];
   for (const e of errors) {
@@ -82,6 +106,8 @@ export function builtinSchemaDiagnostics(doc: YamlDoc): LocalDiagnostic[] {
 export function customSchemaDiagnostics(doc: YamlDoc, schema: SchemaObject | undefined): LocalDiagnostic[] {
   return doc.cached('schema', schema ?? 'none', () => {
     const result = checkManifest(doc.value, schema ? { customSchema: schema } : { custom: true });
-    return fromResult(doc, [...result.unknownFields, ...result.errors], (path) => (schema ? childFieldsOfSchema(schema, path) : []));
+    return fromResult(doc, [...result.unknownFields, ...result.errors], (path) =>
+      schema ? childFieldsOfSchema(schema, path) : [],
+    );
   });
 }

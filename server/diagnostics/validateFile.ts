@@ -32,16 +32,31 @@ function incompleteObject(placed: PlacedDoc): LocalDiagnostic[] {
     else if (scalarString(pair.value) === undefined) {
       const v = pair.value;
       const range = v.kind === 'scalar' && !v.empty ? doc.range(v.start, v.end) : doc.range(pair.keyStart, pair.keyEnd);
-      out.push({ range, severity: DiagnosticSeverity.Error, message: `${key}: Invalid value: must be a string`, code: 'schema' });
+      out.push({
+        range,
+        severity: DiagnosticSeverity.Error,
+        message: `${key}: Invalid value: must be a string`,
+        code: 'schema',
+      });
     }
   }
   if (missing.length) {
-    out.push({ range: doc.range(present.keyStart, present.keyEnd), severity: DiagnosticSeverity.Error, message: `${missing.join(', ')}: Required value: a Kubernetes object needs apiVersion and kind`, code: 'schema' });
+    out.push({
+      range: doc.range(present.keyStart, present.keyEnd),
+      severity: DiagnosticSeverity.Error,
+      message: `${missing.join(', ')}: Required value: a Kubernetes object needs apiVersion and kind`,
+      code: 'schema',
+    });
   }
   return out;
 }
 
-export function documentDiagnostics(uri: string, placed: PlacedDoc, index: WorkspaceIndex, settings: Settings): LocalDiagnostic[] {
+export function documentDiagnostics(
+  uri: string,
+  placed: PlacedDoc,
+  index: WorkspaceIndex,
+  settings: Settings,
+): LocalDiagnostic[] {
   const doc = placed.doc;
   const out = syntaxDiagnostics(doc);
   if (doc.errors.length) return out;
@@ -61,7 +76,11 @@ export function documentDiagnostics(uri: string, placed: PlacedDoc, index: Works
 
 /** Diagnostics for a file, or undefined when `slices` says the result is no longer wanted. */
 export async function validateFile(
-  uri: string, file: ParsedFile, index: WorkspaceIndex, settings: Settings, slices = new TimeSlices(),
+  uri: string,
+  file: ParsedFile,
+  index: WorkspaceIndex,
+  settings: Settings,
+  slices = new TimeSlices(),
   progress?: (checked: number, total: number) => void,
 ): Promise<Diagnostic[] | undefined> {
   const out: Diagnostic[] = [];

@@ -28,7 +28,10 @@ function location(r: PlacedResource) {
   const range = r.summary.nameRange;
   return {
     uri: r.uri,
-    range: { start: { line: range.start.line + line, character: range.start.character }, end: { line: range.end.line + line, character: range.end.character } },
+    range: {
+      start: { line: range.start.line + line, character: range.start.character },
+      end: { line: range.end.line + line, character: range.end.character },
+    },
   };
 }
 
@@ -42,7 +45,9 @@ export function workspaceDiagnostics(self: PlacedResource, index: WorkspaceIndex
     out.push({
       range: ref.range,
       severity: DiagnosticSeverity.Warning,
-      message: `${ref.kind} "${ref.name}" is not defined in the workspace` + (s.namespace ? ` (namespace ${s.namespace})` : ''),
+      message:
+        `${ref.kind} "${ref.name}" is not defined in the workspace` +
+        (s.namespace ? ` (namespace ${s.namespace})` : ''),
       code: 'missing-reference',
       data: { kind: ref.kind, name: ref.name },
     });
@@ -57,7 +62,10 @@ export function workspaceDiagnostics(self: PlacedResource, index: WorkspaceIndex
         code: 'service-selector',
       });
     } else {
-      const selected = listed(targets.slice(0, MAX_LISTED).map((t) => `${t.summary.kind}/${t.summary.name}`), targets.length);
+      const selected = listed(
+        targets.slice(0, MAX_LISTED).map((t) => `${t.summary.kind}/${t.summary.name}`),
+        targets.length,
+      );
       for (const port of s.servicePorts) {
         if (typeof port.targetPort !== 'string') continue;
         if (portNames.has(port.targetPort)) continue;
@@ -77,8 +85,10 @@ export function workspaceDiagnostics(self: PlacedResource, index: WorkspaceIndex
       out.push({
         range: s.nameRange,
         severity: DiagnosticSeverity.Warning,
-        message: `${s.kind} "${s.name}"` + (s.namespace ? ` in namespace ${s.namespace}` : '')
-          + ` is also defined in ${listed(twins.first.map(where), twins.count)}`,
+        message:
+          `${s.kind} "${s.name}"` +
+          (s.namespace ? ` in namespace ${s.namespace}` : '') +
+          ` is also defined in ${listed(twins.first.map(where), twins.count)}`,
         code: 'duplicate-resource',
         related: twins.first.map((t) => ({ location: location(t), message: `${s.kind} "${s.name}" defined here` })),
       });

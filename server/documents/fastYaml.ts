@@ -16,7 +16,8 @@ const UNSUPPORTED_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t\ufeff\u2028\u2029]/
 
 function hasUnsupportedChars(text: string): boolean {
   if (UNSUPPORTED_CHARS.test(text)) return true;
-  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) return true;
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1))
+    if (text.charCodeAt(i + 1) !== 10) return true;
   return false;
 }
 const NULL = /^(?:~|[Nn]ull|NULL)$/;
@@ -40,13 +41,20 @@ export function resolvePlain(raw: string): unknown {
   if (raw === '') return null;
   // most scalars start with a letter that no null, boolean or number starts with
   const c = raw.charCodeAt(0);
-  if ((c >= 97 && c <= 122 && c !== 116 && c !== 102 && c !== 110) || (c >= 65 && c <= 90 && c !== 84 && c !== 70 && c !== 78) || c === 47 || c === 95) return raw;
+  if (
+    (c >= 97 && c <= 122 && c !== 116 && c !== 102 && c !== 110) ||
+    (c >= 65 && c <= 90 && c !== 84 && c !== 70 && c !== 78) ||
+    c === 47 ||
+    c === 95
+  )
+    return raw;
   if (NULL.test(raw)) return null;
   if (BOOL.test(raw)) return raw[0] === 't' || raw[0] === 'T';
   if (INT.test(raw)) return parseInt(raw, 10);
   if (OCT.test(raw)) return parseInt(raw.slice(2), 8);
   if (HEX.test(raw)) return parseInt(raw.slice(2), 16);
-  if (SPECIAL_FLOAT.test(raw)) return raw.slice(-3).toLowerCase() === 'nan' ? NaN : raw[0] === '-' ? -Infinity : Infinity;
+  if (SPECIAL_FLOAT.test(raw))
+    return raw.slice(-3).toLowerCase() === 'nan' ? NaN : raw[0] === '-' ? -Infinity : Infinity;
   if (FLOAT_EXP.test(raw) || FLOAT.test(raw)) return parseFloat(raw);
   return raw;
 }
@@ -156,7 +164,10 @@ class Parser {
     let colon = -1;
     for (let p = pos; p < end; p++) {
       const c = t.charCodeAt(p);
-      if (c === 58 && (p + 1 === end || t.charCodeAt(p + 1) === 32)) { colon = p; break; }
+      if (c === 58 && (p + 1 === end || t.charCodeAt(p + 1) === 32)) {
+        colon = p;
+        break;
+      }
       if (c === 35 && p > pos && t.charCodeAt(p - 1) === 32) return undefined;
     }
     if (colon < 0) return undefined;
@@ -223,13 +234,19 @@ class Parser {
   }
 
   /** The block value of an entry whose line ends after the indicator; empty when nothing is nested. */
-  private child(li: number, col: number, allowSameIndentSeq: boolean, emptyAt: number): { tree: YNode; value: unknown } {
+  private child(
+    li: number,
+    col: number,
+    allowSameIndentSeq: boolean,
+    emptyAt: number,
+  ): { tree: YNode; value: unknown } {
     this.i = li + 1;
     const next = this.nextContent(this.i);
     if (next >= 0) {
       const indent = lineIndent[next];
       if (indent > col) return this.node(next, indent, col);
-      if (allowSameIndentSeq && indent === col && this.isDash(lineStart[next] + col, lineEnd[next])) return this.seq(next, col);
+      if (allowSameIndentSeq && indent === col && this.isDash(lineStart[next] + col, lineEnd[next]))
+        return this.seq(next, col);
     }
     const tree: YScalar = { kind: 'scalar', start: emptyAt, end: emptyAt, value: null, empty: true };
     return { tree, value: null };
@@ -254,7 +271,10 @@ class Parser {
       if (INDICATOR_START.test(c) && !PLAIN_AFTER_INDICATOR.test(t.slice(pos, pos + 2))) throw new Unsupported();
       let e = lineEndAt;
       for (let q = pos + 1; q < e; q++) {
-        if (t.charCodeAt(q) === 35 && t.charCodeAt(q - 1) === 32) { e = q - 1; break; }
+        if (t.charCodeAt(q) === 35 && t.charCodeAt(q - 1) === 32) {
+          e = q - 1;
+          break;
+        }
       }
       while (e > pos && t.charCodeAt(e - 1) === 32) e--;
       const raw = t.slice(pos, e);
@@ -284,7 +304,8 @@ class Parser {
           // `{a:b}` is one key with no value: only `key: value` entries are read here
           if (p + 1 >= lineEnd || t.charCodeAt(p + 1) !== 32) throw new Unsupported();
           const key = t.slice(keyStart, p);
-          if (!PLAIN_KEY.test(key) || key === '__proto__' || typeof resolvePlain(key) !== 'string') throw new Unsupported();
+          if (!PLAIN_KEY.test(key) || key === '__proto__' || typeof resolvePlain(key) !== 'string')
+            throw new Unsupported();
           if (Object.prototype.hasOwnProperty.call(object, key)) throw new Unsupported();
           const v = this.flowScalar(this.skipSpaces(p + 1, lineEnd), lineEnd);
           pairs.push({ key, keyStart, keyEnd: p, value: v.tree });
@@ -320,7 +341,8 @@ class Parser {
       const q = this.quotedEnd(pos, lineEnd);
       return { tree: { kind: 'scalar', start: pos, end: q.end, value: q.value } };
     }
-    if (pos >= lineEnd || (INDICATOR_START.test(c) && !PLAIN_AFTER_INDICATOR.test(t.slice(pos, pos + 2)))) throw new Unsupported();
+    if (pos >= lineEnd || (INDICATOR_START.test(c) && !PLAIN_AFTER_INDICATOR.test(t.slice(pos, pos + 2))))
+      throw new Unsupported();
     let e = pos + 1;
     for (; e < lineEnd; e++) {
       const d = t.charCodeAt(e);
@@ -348,7 +370,11 @@ class Parser {
       const q = indexBefore(t, "'", p, lineEnd);
       if (q < 0) throw new Unsupported();
       s += t.slice(p, q);
-      if (t[q + 1] === "'") { s += "'"; p = q + 2; continue; }
+      if (t[q + 1] === "'") {
+        s += "'";
+        p = q + 2;
+        continue;
+      }
       return { end: q + 1, value: s };
     }
   }

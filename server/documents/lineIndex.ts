@@ -1,7 +1,13 @@
 // Offsets to LSP positions (UTF-16 code units, as JavaScript strings count them).
 
-export interface Pos { line: number; character: number }
-export interface LocalRange { start: Pos; end: Pos }
+export interface Pos {
+  line: number;
+  character: number;
+}
+export interface LocalRange {
+  start: Pos;
+  end: Pos;
+}
 
 export function lineStarts(text: string): number[] {
   const starts = [0];

@@ -37,7 +37,8 @@ export class YamlDoc {
     this.facts = facts ?? new TextFacts(text);
     const apiVersion = scalarString(nodeAtPath(this.tree, ['apiVersion']));
     const kind = scalarString(nodeAtPath(this.tree, ['kind']));
-    this.kube = apiVersion !== undefined && kind !== undefined && this.tree?.kind === 'map' ? { apiVersion, kind } : undefined;
+    this.kube =
+      apiVersion !== undefined && kind !== undefined && this.tree?.kind === 'map' ? { apiVersion, kind } : undefined;
   }
 
   /** line starts of the text the offsets refer to */
@@ -210,7 +211,12 @@ function unitsOf(text: string, chunks: Chunk[]): Unit[] {
 class LazyDoc implements PlacedDoc {
   private parsed: YamlDoc | undefined;
 
-  constructor(readonly text: string, readonly line: number, readonly offset: number, readonly index: number) {}
+  constructor(
+    readonly text: string,
+    readonly line: number,
+    readonly offset: number,
+    readonly index: number,
+  ) {}
 
   get doc(): YamlDoc {
     return (this.parsed ??= parseDoc(this.text));

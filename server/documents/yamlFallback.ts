@@ -36,9 +36,10 @@ function convert(node: unknown, depth: number, fallbackAt: number): YNode {
       const k = p.key as { range?: [number, number, number] } | null;
       const keyRange: [number, number] = k?.range ? [k.range[0], k.range[1]] : [start, start];
       const key = isScalar(k) ? String(k.value ?? '') : k == null ? '' : String(k);
-      const value: YNode = p.value == null
-        ? { kind: 'scalar', start: keyRange[1] + 1, end: keyRange[1] + 1, value: null, empty: true }
-        : convert(p.value, depth + 1, keyRange[1]);
+      const value: YNode =
+        p.value == null
+          ? { kind: 'scalar', start: keyRange[1] + 1, end: keyRange[1] + 1, value: null, empty: true }
+          : convert(p.value, depth + 1, keyRange[1]);
       pairs.push({ key, keyStart: keyRange[0], keyEnd: keyRange[1], value });
     }
     return { kind: 'map', start, end, pairs };
@@ -76,9 +77,10 @@ function fromDocument(doc: Document.Parsed, textLength: number): FullParse {
   } catch (e) {
     value = undefined;
     const at = firstAlias(doc) ?? [doc.range[0], doc.range[0]];
-    const message = e instanceof RangeError
-      ? 'Document is nested too deeply to be read'
-      : `Alias expansion exceeds the limit of ${MAX_ALIAS_COUNT} aliases: ${(e as Error).message}`;
+    const message =
+      e instanceof RangeError
+        ? 'Document is nested too deeply to be read'
+        : `Alias expansion exceeds the limit of ${MAX_ALIAS_COUNT} aliases: ${(e as Error).message}`;
     errors.push({ start: at[0], end: at[1], message, code: 'ALIAS_LIMIT' });
   }
   return { tree, value, errors, range: [doc.range[0], doc.range[2] ?? doc.range[1]] };
@@ -88,8 +90,15 @@ function firstAlias(doc: Document.Parsed): [number, number] | undefined {
   let found: [number, number] | undefined;
   const visit = (n: unknown, depth: number): void => {
     if (found || depth > MAX_DEPTH) return;
-    if (isAlias(n) && n.range) { found = [n.range[0], n.range[1]]; return; }
-    if (isMap(n)) for (const p of n.items) { visit(p.key, depth + 1); visit(p.value, depth + 1); }
+    if (isAlias(n) && n.range) {
+      found = [n.range[0], n.range[1]];
+      return;
+    }
+    if (isMap(n))
+      for (const p of n.items) {
+        visit(p.key, depth + 1);
+        visit(p.value, depth + 1);
+      }
     else if (isSeq(n)) for (const it of n.items) visit(it, depth + 1);
   };
   visit(doc.contents, 0);
@@ -107,7 +116,19 @@ export function parseFull(text: string): FullParse {
     const read = readYamlDocument(text, OPTIONS);
     return read.refused ? refused(read.refused, text) : fromDocument(read.documents[0], text.length);
   } catch (e) {
-    return { tree: undefined, value: undefined, errors: [{ start: 0, end: Math.min(text.length, 1), message: `YAML could not be read: ${(e as Error).message}`, code: 'UNREADABLE' }], range: [0, text.length] };
+    return {
+      tree: undefined,
+      value: undefined,
+      errors: [
+        {
+          start: 0,
+          end: Math.min(text.length, 1),
+          message: `YAML could not be read: ${(e as Error).message}`,
+          code: 'UNREADABLE',
+        },
+      ],
+      range: [0, text.length],
+    };
   }
 }
 
@@ -119,6 +140,20 @@ export function parseFullStream(text: string): FullParse[] {
     // an empty stream (comments only) holds no document
     return read.documents.map((d) => fromDocument(d, text.length));
   } catch (e) {
-    return [{ tree: undefined, value: undefined, errors: [{ start: 0, end: Math.min(text.length, 1), message: `YAML could not be read: ${(e as Error).message}`, code: 'UNREADABLE' }], range: [0, text.length] }];
+    return [
+      {
+        tree: undefined,
+        value: undefined,
+        errors: [
+          {
+            start: 0,
+            end: Math.min(text.length, 1),
+            message: `YAML could not be read: ${(e as Error).message}`,
+            code: 'UNREADABLE',
+          },
+        ],
+        range: [0, text.length],
+      },
+    ];
   }
 }

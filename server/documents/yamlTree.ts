@@ -95,7 +95,8 @@ export function locate(root: YNode | undefined, offset: number): Located | undef
     if (node.kind === 'map') {
       let next: YPair | undefined;
       for (const p of node.pairs) {
-        if (offset >= p.keyStart && offset <= p.keyEnd) return { path: [...path, p.key], node: p.value, onKey: p, pair: p };
+        if (offset >= p.keyStart && offset <= p.keyEnd)
+          return { path: [...path, p.key], node: p.value, onKey: p, pair: p };
         if (offset >= p.value.start && offset <= p.value.end && !(p.value.kind === 'scalar' && p.value.empty)) next = p;
       }
       if (!next) return { path, node, pair };

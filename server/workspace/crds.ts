@@ -27,12 +27,18 @@ export function crdFromObject(obj: unknown): Omit<CrdInfo, 'source'> | undefined
   const spec = obj.spec;
   const names = isRecord(spec.names) ? spec.names : {};
   if (typeof spec.group !== 'string' || typeof names.kind !== 'string') return undefined;
-  const shared = isRecord(spec.validation) && isRecord(spec.validation.openAPIV3Schema) ? (spec.validation.openAPIV3Schema as SchemaObject) : undefined;
+  const shared =
+    isRecord(spec.validation) && isRecord(spec.validation.openAPIV3Schema)
+      ? (spec.validation.openAPIV3Schema as SchemaObject)
+      : undefined;
   const versions: CrdVersion[] = [];
   if (Array.isArray(spec.versions)) {
     for (const v of spec.versions) {
       if (!isRecord(v) || typeof v.name !== 'string') continue;
-      const own = isRecord(v.schema) && isRecord(v.schema.openAPIV3Schema) ? (v.schema.openAPIV3Schema as SchemaObject) : undefined;
+      const own =
+        isRecord(v.schema) && isRecord(v.schema.openAPIV3Schema)
+          ? (v.schema.openAPIV3Schema as SchemaObject)
+          : undefined;
       const schema = own ?? shared;
       versions.push({ name: v.name, served: v.served !== false, ...(schema ? { schema } : {}) });
     }

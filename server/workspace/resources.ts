@@ -72,7 +72,14 @@ const POD_SPEC_PATHS: Record<string, PathSegment[]> = {
 };
 
 /** Kinds whose pods run until stopped (a readiness probe matters for them). */
-export const LONG_RUNNING = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ReplicationController']);
+export const LONG_RUNNING = new Set([
+  'Pod',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicationController',
+]);
 
 export function podSpecPathOf(kind: string): PathSegment[] | undefined {
   return POD_SPEC_PATHS[kind];
@@ -123,28 +130,62 @@ function podSpecReferences(c: Collector, spec: unknown, base: PathSegment[]): vo
       const at: PathSegment[] = [...base, group, ci];
       list(container.envFrom).forEach((src, i) => {
         if (!isRecord(src)) return;
-        if (isRecord(src.configMapRef)) c.ref('ConfigMap', src.configMapRef.name, [...at, 'envFrom', i, 'configMapRef', 'name'], src.configMapRef.optional);
-        if (isRecord(src.secretRef)) c.ref('Secret', src.secretRef.name, [...at, 'envFrom', i, 'secretRef', 'name'], src.secretRef.optional);
+        if (isRecord(src.configMapRef))
+          c.ref(
+            'ConfigMap',
+            src.configMapRef.name,
+            [...at, 'envFrom', i, 'configMapRef', 'name'],
+            src.configMapRef.optional,
+          );
+        if (isRecord(src.secretRef))
+          c.ref('Secret', src.secretRef.name, [...at, 'envFrom', i, 'secretRef', 'name'], src.secretRef.optional);
       });
       list(container.env).forEach((env, i) => {
         const from = isRecord(env) && isRecord(env.valueFrom) ? env.valueFrom : undefined;
         if (!from) return;
-        if (isRecord(from.configMapKeyRef)) c.ref('ConfigMap', from.configMapKeyRef.name, [...at, 'env', i, 'valueFrom', 'configMapKeyRef', 'name'], from.configMapKeyRef.optional);
-        if (isRecord(from.secretKeyRef)) c.ref('Secret', from.secretKeyRef.name, [...at, 'env', i, 'valueFrom', 'secretKeyRef', 'name'], from.secretKeyRef.optional);
+        if (isRecord(from.configMapKeyRef))
+          c.ref(
+            'ConfigMap',
+            from.configMapKeyRef.name,
+            [...at, 'env', i, 'valueFrom', 'configMapKeyRef', 'name'],
+            from.configMapKeyRef.optional,
+          );
+        if (isRecord(from.secretKeyRef))
+          c.ref(
+            'Secret',
+            from.secretKeyRef.name,
+            [...at, 'env', i, 'valueFrom', 'secretKeyRef', 'name'],
+            from.secretKeyRef.optional,
+          );
       });
     });
   }
   list(spec.volumes).forEach((vol, i) => {
     if (!isRecord(vol)) return;
     const at: PathSegment[] = [...base, 'volumes', i];
-    if (isRecord(vol.configMap)) c.ref('ConfigMap', vol.configMap.name, [...at, 'configMap', 'name'], vol.configMap.optional);
-    if (isRecord(vol.secret)) c.ref('Secret', vol.secret.secretName, [...at, 'secret', 'secretName'], vol.secret.optional);
-    if (isRecord(vol.persistentVolumeClaim)) c.ref('PersistentVolumeClaim', vol.persistentVolumeClaim.claimName, [...at, 'persistentVolumeClaim', 'claimName'], false);
+    if (isRecord(vol.configMap))
+      c.ref('ConfigMap', vol.configMap.name, [...at, 'configMap', 'name'], vol.configMap.optional);
+    if (isRecord(vol.secret))
+      c.ref('Secret', vol.secret.secretName, [...at, 'secret', 'secretName'], vol.secret.optional);
+    if (isRecord(vol.persistentVolumeClaim))
+      c.ref(
+        'PersistentVolumeClaim',
+        vol.persistentVolumeClaim.claimName,
+        [...at, 'persistentVolumeClaim', 'claimName'],
+        false,
+      );
     if (isRecord(vol.projected)) {
       list(vol.projected.sources).forEach((src, j) => {
         if (!isRecord(src)) return;
-        if (isRecord(src.configMap)) c.ref('ConfigMap', src.configMap.name, [...at, 'projected', 'sources', j, 'configMap', 'name'], src.configMap.optional);
-        if (isRecord(src.secret)) c.ref('Secret', src.secret.name, [...at, 'projected', 'sources', j, 'secret', 'name'], src.secret.optional);
+        if (isRecord(src.configMap))
+          c.ref(
+            'ConfigMap',
+            src.configMap.name,
+            [...at, 'projected', 'sources', j, 'configMap', 'name'],
+            src.configMap.optional,
+          );
+        if (isRecord(src.secret))
+          c.ref('Secret', src.secret.name, [...at, 'projected', 'sources', j, 'secret', 'name'], src.secret.optional);
       });
     }
   });
@@ -222,13 +263,18 @@ function build(doc: YamlDoc): ResourceSummary | undefined {
       for (const container of [...list(spec.containers), ...list(spec.initContainers)]) {
         if (!isRecord(container)) continue;
         for (const p of list(container.ports)) {
-          if (isRecord(p)) summary.containerPorts.push({ ...(typeof p.name === 'string' ? { name: p.name } : {}), ...(typeof p.containerPort === 'number' ? { port: p.containerPort } : {}) });
+          if (isRecord(p))
+            summary.containerPorts.push({
+              ...(typeof p.name === 'string' ? { name: p.name } : {}),
+              ...(typeof p.containerPort === 'number' ? { port: p.containerPort } : {}),
+            });
         }
       }
     }
     if (kind !== 'Pod' && kind !== 'CronJob') {
       const sel = get(obj, ['spec', 'selector', 'matchLabels']);
-      const path: PathSegment[] = kind === 'ReplicationController' ? ['spec', 'selector'] : ['spec', 'selector', 'matchLabels'];
+      const path: PathSegment[] =
+        kind === 'ReplicationController' ? ['spec', 'selector'] : ['spec', 'selector', 'matchLabels'];
       const lm = labelMap(doc, path, kind === 'ReplicationController' ? get(obj, ['spec', 'selector']) : sel);
       if (lm) summary.selector = lm;
     }

@@ -139,12 +139,24 @@ export class WorkspaceIndex {
         for (const [k, v] of Object.entries(summary.podLabels ?? {})) push(byPodLabel, `${k}=${v}`, r);
         if (summary.kind === 'CustomResourceDefinition') {
           const crd = placed.doc.cached('crd', 0, () => crdFromObject(placed.doc.value));
-          if (crd) crds.set(`${crd.group}/${crd.kind}`, { ...crd, source: { uri, range: summary.nameRange, line: placed.line } });
+          if (crd)
+            crds.set(`${crd.group}/${crd.kind}`, {
+              ...crd,
+              source: { uri, range: summary.nameRange, line: placed.line },
+            });
         }
       }
     }
     this.views = {
-      generation: this.generation, resources, byKindName, namespacesOf, byIdentity, byPosition, crds, byPodLabel, selections: new Map(),
+      generation: this.generation,
+      resources,
+      byKindName,
+      namespacesOf,
+      byIdentity,
+      byPosition,
+      crds,
+      byPodLabel,
+      selections: new Map(),
     };
     return this.views;
   }
@@ -155,7 +167,9 @@ export class WorkspaceIndex {
 
   /** Objects of a kind and name, in a namespace compatible with the given one. */
   find(kind: string, name: string, namespace?: string): PlacedResource[] {
-    return (this.view().byKindName.get(`${kind}/${name}`) ?? []).filter((r) => sameNamespace(r.summary.namespace, namespace));
+    return (this.view().byKindName.get(`${kind}/${name}`) ?? []).filter((r) =>
+      sameNamespace(r.summary.namespace, namespace),
+    );
   }
 
   /** Whether find would return something, without building the list. */
@@ -201,9 +215,14 @@ export class WorkspaceIndex {
       if (i === 0 || bucket.length < smallest.length) smallest = bucket;
       if (bucket.length === 0) break;
     }
-    const targets = entries.length === 0 ? [] : smallest.filter(
-      (r) => sameNamespace(r.summary.namespace, namespace) && entries.every(([k, v]) => r.summary.podLabels?.[k] === v),
-    );
+    const targets =
+      entries.length === 0
+        ? []
+        : smallest.filter(
+            (r) =>
+              sameNamespace(r.summary.namespace, namespace) &&
+              entries.every(([k, v]) => r.summary.podLabels?.[k] === v),
+          );
     const portNames = new Set<string>();
     for (const t of targets) for (const p of t.summary.containerPorts) if (p.name !== undefined) portNames.add(p.name);
     const selection = { targets, portNames };

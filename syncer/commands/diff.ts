@@ -4,7 +4,13 @@
 import * as path from 'path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import { stringify } from 'yaml';
-import { Application, INSTANCE_LABEL, SYNC_OPTIONS_ANNOTATIONS, syncPolicyOf, TRACKING_ANNOTATION } from '../../kube/application';
+import {
+  Application,
+  INSTANCE_LABEL,
+  SYNC_OPTIONS_ANNOTATIONS,
+  syncPolicyOf,
+  TRACKING_ANNOTATION,
+} from '../../kube/application';
 import { DesiredState, DesiredStateLoader, refOf, resourceKey } from '../desiredState';
 import { diffResource, maskSecret } from '../diff';
 import { normalizeLive } from '../diff/normalize';
@@ -36,7 +42,10 @@ function describe(c: { kind: string; namespace?: string; name: string }): string
 export async function loadDesired(client: ObjectClient, app: Application, stateDir: string): Promise<DesiredState> {
   const spec = app.spec.source;
   const allowRemoteBases = spec.kustomize?.allowRemoteBases === true;
-  const source = await GitSource.open({ repo: spec.repo, branch: spec.branch, path: spec.path, allowRemoteBases }, { stateDir });
+  const source = await GitSource.open(
+    { repo: spec.repo, branch: spec.branch, path: spec.path, allowRemoteBases },
+    { stateDir },
+  );
   try {
     await source.fetch();
     const revision = app.status?.pinned?.revision ?? (await source.tip());
@@ -74,27 +83,41 @@ async function leftovers(client: ObjectClient, app: Application, desired: Desire
     for (const o of list.items ?? []) {
       o.apiVersion ??= t.apiVersion;
       o.kind ??= t.kind;
-      if (o.metadata?.annotations?.[TRACKING_ANNOTATION] !== mine || o.metadata?.deletionTimestamp || keepOnPrune(o)) continue;
+      if (o.metadata?.annotations?.[TRACKING_ANNOTATION] !== mine || o.metadata?.deletionTimestamp || keepOnPrune(o))
+        continue;
       if (!keep.has(resourceKey(refOf(o)))) out.push(o);
     }
   }
   return out;
 }
 
-export async function changesOf(client: ObjectClient, app: Application, desired: DesiredState): Promise<ResourceChange[]> {
+export async function changesOf(
+  client: ObjectClient,
+  app: Application,
+  desired: DesiredState,
+): Promise<ResourceChange[]> {
   const changes: ResourceChange[] = [];
   for (const r of desired.resources) {
     const live = await client.find(r.ref);
     const d = diffResource(r.object, live);
     if (!d.changed) continue;
-    changes.push({ kind: r.ref.kind, namespace: r.ref.namespace, name: r.ref.name, action: live ? 'update' : 'create', source: `${r.manifest.file}:${r.manifest.line}`, diff: d.text });
+    changes.push({
+      kind: r.ref.kind,
+      namespace: r.ref.namespace,
+      name: r.ref.name,
+      action: live ? 'update' : 'create',
+      source: `${r.manifest.file}:${r.manifest.line}`,
+      diff: d.text,
+    });
   }
   if (syncPolicyOf(app).prune) {
     for (const o of await leftovers(client, app, desired)) {
       const ref = refOf(o);
       const id = [o.apiVersion, o.kind, ref.namespace, ref.name].filter(Boolean).join('/');
       const before = stringify(maskSecret(normalizeLive(o, undefined)), { sortMapEntries: true, lineWidth: 0 });
-      const text = createTwoFilesPatch(`live/${id}`, `desired/${id}`, before, '', undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });
+      const text = createTwoFilesPatch(`live/${id}`, `desired/${id}`, before, '', undefined, undefined, {
+        headerOptions: FILE_HEADERS_ONLY,
+      });
       changes.push({ kind: ref.kind, namespace: ref.namespace, name: ref.name, action: 'delete', diff: text });
     }
   }
@@ -109,8 +132,11 @@ export async function diff(o: DiffOptions, io: CommandIO): Promise<number> {
     const desired = await loadDesired(t.client, app, path.resolve(o.state ?? '.slipway', 'cli'));
     const rev = short(desired.revision);
     if (desired.problems.length) {
-      const lines = [`${app.metadata.name}: ${rev} has ${desired.problems.length} invalid manifest field${desired.problems.length === 1 ? '' : 's'}; a sync would apply nothing of it. Fix, commit, and look again:`];
-      for (const p of desired.problems) lines.push(`  ${p.file}:${p.line}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
+      const lines = [
+        `${app.metadata.name}: ${rev} has ${desired.problems.length} invalid manifest field${desired.problems.length === 1 ? '' : 's'}; a sync would apply nothing of it. Fix, commit, and look again:`,
+      ];
+      for (const p of desired.problems)
+        lines.push(`  ${p.file}:${p.line}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
       if (o.output === 'json') io.out(json({ revision: desired.revision, problems: desired.problems }));
       throw new CommandError(lines.join('\n'), 2);
     }
@@ -118,10 +144,15 @@ export async function diff(o: DiffOptions, io: CommandIO): Promise<number> {
     if (o.output === 'json') {
       io.out(json({ revision: desired.revision, inSync: changes.length === 0, changes }));
     } else if (!changes.length) {
-      io.out(`${app.metadata.name}: live matches ${rev}${app.status?.pinned ? ` (pinned #${app.status.pinned.id})` : ''}`);
+      io.out(
+        `${app.metadata.name}: live matches ${rev}${app.status?.pinned ? ` (pinned #${app.status.pinned.id})` : ''}`,
+      );
     } else {
-      for (const c of changes) io.out(`# ${describe(c)}: ${c.action}${c.source ? ` (${c.source})` : ''}\n${c.diff.replace(/\n$/, '')}`);
-      io.out(`${app.metadata.name}: ${changes.length} resource${changes.length === 1 ? '' : 's'} differ${changes.length === 1 ? 's' : ''} from ${rev}; \`slipway sync\` applies it`);
+      for (const c of changes)
+        io.out(`# ${describe(c)}: ${c.action}${c.source ? ` (${c.source})` : ''}\n${c.diff.replace(/\n$/, '')}`);
+      io.out(
+        `${app.metadata.name}: ${changes.length} resource${changes.length === 1 ? '' : 's'} differ${changes.length === 1 ? 's' : ''} from ${rev}; \`slipway sync\` applies it`,
+      );
     }
     return changes.length ? 1 : 0;
   } catch (e) {

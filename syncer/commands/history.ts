@@ -29,8 +29,14 @@ export function historyTable(app: Application, last?: number): string {
     h.subject,
     h.author,
   ]);
-  const legend = [...(live !== undefined ? ['* live'] : []), ...(pinned !== undefined ? [`P pinned (automated sync paused until \`slipway resume\`)`] : [])];
-  return table(['', 'ID', 'REVISION', 'STARTED', 'RESULT', 'HEALTH', 'TRIGGER', 'SUBJECT', 'AUTHOR'], rows) + (legend.length ? `\n${legend.join('   ')}` : '');
+  const legend = [
+    ...(live !== undefined ? ['* live'] : []),
+    ...(pinned !== undefined ? [`P pinned (automated sync paused until \`slipway resume\`)`] : []),
+  ];
+  return (
+    table(['', 'ID', 'REVISION', 'STARTED', 'RESULT', 'HEALTH', 'TRIGGER', 'SUBJECT', 'AUTHOR'], rows) +
+    (legend.length ? `\n${legend.join('   ')}` : '')
+  );
 }
 
 export async function history(o: HistoryOptions, io: CommandIO): Promise<number> {

@@ -15,12 +15,20 @@ export async function install(o: InstallOptions, io: CommandIO): Promise<number>
   try {
     const before = await t.client.find(CRD_REF);
     const after = await t.client.apply(APPLICATION_CRD, { fieldManager: 'slipway-cli', force: true });
-    const what = !before ? 'created' : before.metadata?.resourceVersion === after.metadata?.resourceVersion ? 'unchanged' : 'configured';
+    const what = !before
+      ? 'created'
+      : before.metadata?.resourceVersion === after.metadata?.resourceVersion
+        ? 'unchanged'
+        : 'configured';
     const deadline = Date.now() + o.timeoutMs;
     for (;;) {
       const crd = await t.client.get(CRD_REF);
       if (crd.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True')) break;
-      if (Date.now() > deadline) throw new CommandError(`CustomResourceDefinition ${APPLICATION_CRD_NAME} was applied but is not Established yet; see \`kubectl describe crd ${APPLICATION_CRD_NAME}\``, 1);
+      if (Date.now() > deadline)
+        throw new CommandError(
+          `CustomResourceDefinition ${APPLICATION_CRD_NAME} was applied but is not Established yet; see \`kubectl describe crd ${APPLICATION_CRD_NAME}\``,
+          1,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
     io.out(`customresourcedefinition.apiextensions.k8s.io/${APPLICATION_CRD_NAME} ${what} (cluster from ${t.origin})`);

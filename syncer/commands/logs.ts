@@ -47,7 +47,11 @@ export function parseLogTarget(s: string): LogTarget {
   if (!name || name.includes('/')) throw new CommandError(`logs takes POD or TYPE/NAME, got ${s}`, 2);
   if (type === 'pod' || type === 'pods' || type === 'po') return { apiVersion: 'v1', kind: 'Pod', name };
   const w = WORKLOADS[type];
-  if (!w) throw new CommandError(`logs: unknown type "${type}" in ${s}; use a pod name or deploy/, sts/, ds/, rs/ or job/NAME`, 2);
+  if (!w)
+    throw new CommandError(
+      `logs: unknown type "${type}" in ${s}; use a pod name or deploy/, sts/, ds/, rs/ or job/NAME`,
+      2,
+    );
   return { ...w, name };
 }
 
@@ -60,7 +64,10 @@ function namespaceFor(app: Application, t: LogTarget): string {
 /** Turns chunks into whole lines, each with the prefix. */
 class LinePrinter {
   private buf = '';
-  constructor(private readonly prefix: string, private readonly io: CommandIO) {}
+  constructor(
+    private readonly prefix: string,
+    private readonly io: CommandIO,
+  ) {}
   write(text: string): void {
     this.buf += text;
     let nl: number;
@@ -86,9 +93,20 @@ function logPath(pod: any): string {
   return `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/pods/${encodeURIComponent(pod.metadata.name)}/log`;
 }
 
-function openLog(client: ObjectClient, pod: any, container: string, o: LogsOptions, prefix: string, io: CommandIO): RawStream & { printer: LinePrinter } {
+function openLog(
+  client: ObjectClient,
+  pod: any,
+  container: string,
+  o: LogsOptions,
+  prefix: string,
+  io: CommandIO,
+): RawStream & { printer: LinePrinter } {
   const printer = new LinePrinter(prefix, io);
-  const query: Record<string, string> = { container, ...(o.follow ? { follow: 'true' } : {}), ...(o.tail !== undefined ? { tailLines: String(o.tail) } : {}) };
+  const query: Record<string, string> = {
+    container,
+    ...(o.follow ? { follow: 'true' } : {}),
+    ...(o.tail !== undefined ? { tailLines: String(o.tail) } : {}),
+  };
   const s = client.getStream(logPath(pod), query, (text) => printer.write(text));
   return { ...s, done: s.done.finally(() => printer.flush()), printer };
 }
@@ -103,7 +121,11 @@ export async function logs(o: LogsOptions, io: CommandIO): Promise<number> {
     const namespace = namespaceFor(app, target);
     const shown = `${target.kind === 'Pod' ? 'pod' : target.kind.toLowerCase()}/${target.name}`;
     const obj = await t.client.find({ apiVersion: target.apiVersion, kind: target.kind, namespace, name: target.name });
-    if (!obj) throw new CommandError(`no ${target.kind} ${target.name} in namespace ${namespace}; \`slipway status\` lists what ${app.metadata.name} deployed`, 1);
+    if (!obj)
+      throw new CommandError(
+        `no ${target.kind} ${target.name} in namespace ${namespace}; \`slipway status\` lists what ${app.metadata.name} deployed`,
+        1,
+      );
 
     let failures = 0;
     const started = new Set<string>();
@@ -122,7 +144,12 @@ export async function logs(o: LogsOptions, io: CommandIO): Promise<number> {
         const key = `${pod.metadata.name}/${c}`;
         if (started.has(key)) continue;
         started.add(key);
-        const prefix = single && containers.length === 1 ? '' : containers.length > 1 || o.container ? `[pod/${pod.metadata.name}/${c}] ` : `[pod/${pod.metadata.name}] `;
+        const prefix =
+          single && containers.length === 1
+            ? ''
+            : containers.length > 1 || o.container
+              ? `[pod/${pod.metadata.name}/${c}] `
+              : `[pod/${pod.metadata.name}] `;
         const s = openLog(t.client, pod, c, o, prefix, io);
         streams.add(s);
         out.push(
@@ -146,7 +173,8 @@ export async function logs(o: LogsOptions, io: CommandIO): Promise<number> {
       if (!selector) throw new CommandError(`${shown} has no pod selector`, 1);
       pods = (await t.client.list('v1', 'Pod', { namespace, labelSelector: selector })).items ?? [];
       pods.sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name)));
-      if (!o.follow && !pods.some((p) => p.spec?.nodeName)) throw new CommandError(`${shown} has no scheduled pods yet; try again, or follow with -f`, 1);
+      if (!o.follow && !pods.some((p) => p.spec?.nodeName))
+        throw new CommandError(`${shown} has no scheduled pods yet; try again, or follow with -f`, 1);
       if (o.follow) {
         // pods started later (a rollout, a restart) join the stream
         const type = (await t.client.resourceType('v1', 'Pod'))!;

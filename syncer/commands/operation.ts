@@ -42,17 +42,33 @@ export function initiatedBy(command: string): string {
 }
 
 /** Writes the request and waits for the syncer's answer; throws a CommandError when none comes. */
-export async function runOperation(client: ObjectClient, app: Application, request: OperationRequest, command: string, o: OperationOptions): Promise<OperationResult> {
+export async function runOperation(
+  client: ObjectClient,
+  app: Application,
+  request: OperationRequest,
+  command: string,
+  o: OperationOptions,
+): Promise<OperationResult> {
   const ref = appRef(app);
-  if (pending(app)) o.io?.err(`note: replacing a request nobody has carried out yet: ${JSON.stringify(app.spec.operation)}`);
+  if (pending(app))
+    o.io?.err(`note: replacing a request nobody has carried out yet: ${JSON.stringify(app.spec.operation)}`);
   // every kind of request is named, so a merge patch replaces an earlier one instead of merging with it
   // the syncer echoes the id into status.operationState.requestId when done: no clock comparison across hosts
   const id = randomUUID();
-  const operation: Record<string, unknown> = { sync: null, rollback: null, resume: null, refresh: null, ...request, initiatedBy: initiatedBy(command), id };
+  const operation: Record<string, unknown> = {
+    sync: null,
+    rollback: null,
+    resume: null,
+    refresh: null,
+    ...request,
+    initiatedBy: initiatedBy(command),
+    id,
+  };
   const requestedAt = Date.now();
   await client.mergePatch(ref, { spec: { operation } });
   const deadline = requestedAt + o.timeoutMs;
-  const fresh = (st: OperationState | undefined): st is OperationState => !!st?.startedAt && Date.parse(st.startedAt) >= requestedAt;
+  const fresh = (st: OperationState | undefined): st is OperationState =>
+    !!st?.startedAt && Date.parse(st.startedAt) >= requestedAt;
   let lastMessage = '';
   for (;;) {
     const now: Application = await client.get(ref);
@@ -64,12 +80,17 @@ export async function runOperation(client: ObjectClient, app: Application, reque
     if (st?.requestId === id && st.phase !== 'Running') return { app: now, state: st };
     if (!pending(now)) {
       if (st?.requestId !== id) {
-        throw new CommandError(`the request was cleared before the syncer carried it out (it was finishing an earlier operation, or someone removed spec.operation); run \`slipway ${command}\` again`);
+        throw new CommandError(
+          `the request was cleared before the syncer carried it out (it was finishing an earlier operation, or someone removed spec.operation); run \`slipway ${command}\` again`,
+        );
       }
     }
     if (Date.now() > deadline) {
       const secs = Math.round(o.timeoutMs / 1000);
-      if (fresh(st)) throw new CommandError(`${st.operation} is still running after ${secs} s: ${st.message ?? ''}; follow it with \`slipway status -w\``);
+      if (fresh(st))
+        throw new CommandError(
+          `${st.operation} is still running after ${secs} s: ${st.message ?? ''}; follow it with \`slipway status -w\``,
+        );
       // nobody picked the request up: take it back, so a syncer started later does not act on a stale request
       if (pending(now)) await client.mergePatch(ref, { spec: { operation: null } }).catch(() => undefined);
       throw new CommandError(
@@ -89,21 +110,33 @@ export interface OperationCommandOptions extends TargetOptions {
 
 /** The history entry an operation made, if it made one. */
 export function entryOf(r: OperationResult): HistoryEntry | undefined {
-  return (r.app.status?.history ?? []).find((h) => h.startedAt === r.state.startedAt && (!r.state.revision || h.revision === r.state.revision));
+  return (r.app.status?.history ?? []).find(
+    (h) => h.startedAt === r.state.startedAt && (!r.state.revision || h.revision === r.state.revision),
+  );
 }
 
 /** The outcome as people read it: the operation, its result, the history entry it made, then the app's state. */
 export function describeOutcome(r: OperationResult): string {
   const s = r.state;
   const entry = entryOf(r);
-  const what = entry ? `${short(entry.revision)} as history #${entry.id}${entry.subject ? ` (${entry.subject})` : ''}` : s.revision ? short(s.revision) : '';
+  const what = entry
+    ? `${short(entry.revision)} as history #${entry.id}${entry.subject ? ` (${entry.subject})` : ''}`
+    : s.revision
+      ? short(s.revision)
+      : '';
   const head = `${s.operation}: ${s.phase}${what ? ` — ${what}` : ''}${s.message && s.message !== 'done' ? `: ${s.message}` : ''}`;
   return `${head}\n${describeStatus(r.app, { brief: true })}`;
 }
 
 export function outcomeJson(r: OperationResult): string {
   const st = r.app.status ?? {};
-  return json({ operationState: r.state, historyEntry: entryOf(r), sync: st.sync, health: st.health, pinned: st.pinned });
+  return json({
+    operationState: r.state,
+    historyEntry: entryOf(r),
+    sync: st.sync,
+    health: st.health,
+    pinned: st.pinned,
+  });
 }
 
 /**
@@ -121,7 +154,11 @@ export async function operationCommand(
   try {
     const app = await findApp(t, o);
     extra.before?.(app);
-    const r = await runOperation(t.client, app, request, command, { timeoutMs: o.timeoutMs, origin: t.origin, io: o.output === 'json' ? undefined : io });
+    const r = await runOperation(t.client, app, request, command, {
+      timeoutMs: o.timeoutMs,
+      origin: t.origin,
+      io: o.output === 'json' ? undefined : io,
+    });
     if (o.output === 'json') io.out(outcomeJson(r));
     else {
       io.out(describeOutcome(r));

@@ -4,10 +4,16 @@ import { OperationCommandOptions, operationCommand } from './operation';
 
 export function resume(o: OperationCommandOptions, io: CommandIO): Promise<number> {
   let wasPinned = false;
-  return operationCommand(o, io, 'resume', { resume: {} }, {
-    before: (app) => {
-      wasPinned = !!app.status?.pinned;
+  return operationCommand(
+    o,
+    io,
+    'resume',
+    { resume: {} },
+    {
+      before: (app) => {
+        wasPinned = !!app.status?.pinned;
+      },
+      after: (r) => (wasPinned ? undefined : `(${r.app.metadata.name} was not pinned; nothing was paused)`),
     },
-    after: (r) => (wasPinned ? undefined : `(${r.app.metadata.name} was not pinned; nothing was paused)`),
-  });
+  );
 }

@@ -16,7 +16,8 @@ function render(app: Application, o: StatusOptions): string {
   if (o.output === 'json') return json(app.status ?? {});
   const lines = [describeStatus(app)];
   const op = app.spec?.operation;
-  if (op && Object.keys(op).some((k) => k !== 'initiatedBy')) lines.push(`  requested, not yet carried out: ${JSON.stringify(op)}`);
+  if (op && Object.keys(op).some((k) => k !== 'initiatedBy'))
+    lines.push(`  requested, not yet carried out: ${JSON.stringify(op)}`);
   lines.push('', historyTable(app, o.historyEntries ?? 5));
   return lines.join('\n');
 }

@@ -4,7 +4,8 @@ import { Application } from '../../kube/application';
 
 export function describeStatus(app: Application, opts: { brief?: boolean } = {}): string {
   const st = app.status ?? {};
-  if (!app.status?.reconciledAt && !app.status?.operationState) return `${app.metadata.name}: waiting for the syncer's first look`;
+  if (!app.status?.reconciledAt && !app.status?.operationState)
+    return `${app.metadata.name}: waiting for the syncer's first look`;
   const lines: string[] = [];
   if (st.pinned) {
     const msg = st.conditions?.find((c) => c.type === 'Pinned')?.message ?? `pinned to #${st.pinned.id}`;
@@ -22,11 +23,14 @@ export function describeStatus(app: Application, opts: { brief?: boolean } = {})
     lines.push(`  ${c.type}: ${c.message}`);
     for (const e of c.errors ?? []) lines.push(`    ${e.file}:${e.line}${e.field ? ` ${e.field}` : ''}: ${e.message}`);
   }
-  if (!opts.brief && op?.nextRetryAt) lines.push(`  the failed sync of ${op.revision?.slice(0, 7)} is retried at ${op.nextRetryAt}`);
+  if (!opts.brief && op?.nextRetryAt)
+    lines.push(`  the failed sync of ${op.revision?.slice(0, 7)} is retried at ${op.nextRetryAt}`);
   if (!opts.brief) {
     for (const r of st.resources ?? []) {
       const id = `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
-      lines.push(`  ${id.padEnd(48)} ${r.status.padEnd(9)} ${(r.health?.status ?? '').padEnd(11)} ${r.health?.message ?? ''}`.trimEnd());
+      lines.push(
+        `  ${id.padEnd(48)} ${r.status.padEnd(9)} ${(r.health?.status ?? '').padEnd(11)} ${r.health?.message ?? ''}`.trimEnd(),
+      );
     }
   }
   return lines.join('\n');

@@ -33,7 +33,11 @@ export interface UpOptions {
 
 /** A DNS-1123 name from a folder name: "My App" → "my-app". */
 export function appNameFor(folder: string): string {
-  const n = folder.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 53);
+  const n = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 53);
   return n || 'app';
 }
 
@@ -44,7 +48,9 @@ export async function locateRepo(dir: string): Promise<{ root: string; branch: s
   try {
     root = (await git.revparse(['--show-toplevel'])).trim();
   } catch {
-    throw new UsageError(`${dir} is not inside a git repository; Slipway deploys what is committed: run \`git init && git add . && git commit -m "first"\` there first`);
+    throw new UsageError(
+      `${dir} is not inside a git repository; Slipway deploys what is committed: run \`git init && git add . && git commit -m "first"\` there first`,
+    );
   }
   let branch: string;
   try {
@@ -109,7 +115,9 @@ export async function up(o: UpOptions): Promise<UpSession> {
       { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, metadata: { name, namespace: o.namespace }, spec },
       { fieldManager: 'slipway-cli', force: true },
     );
-    o.out(`Application ${name}: ${repo.root} (${repo.branch}) path ${repo.rel}; automated ${o.automated ? 'on' : 'off'}, prune ${o.prune ? 'on' : 'off'}, self-heal ${o.selfHeal ? 'on' : 'off'}, auto-rollback ${o.autoRollback ? 'on' : 'off'}`);
+    o.out(
+      `Application ${name}: ${repo.root} (${repo.branch}) path ${repo.rel}; automated ${o.automated ? 'on' : 'off'}, prune ${o.prune ? 'on' : 'off'}, self-heal ${o.selfHeal ? 'on' : 'off'}, auto-rollback ${o.autoRollback ? 'on' : 'off'}`,
+    );
     // print the Application's state as it changes, the same view `slipway status` gives
     let last = '';
     const type = (await client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND))!;

@@ -27,7 +27,9 @@ export interface DiffOptions {
 const DEFAULT_MANAGER = 'slipway';
 
 function schemaOf(obj: any): FieldSchema | undefined {
-  return typeof obj?.apiVersion === 'string' && typeof obj?.kind === 'string' ? fieldSchemaFor(obj.apiVersion, obj.kind) : undefined;
+  return typeof obj?.apiVersion === 'string' && typeof obj?.kind === 'string'
+    ? fieldSchemaFor(obj.apiVersion, obj.kind)
+    : undefined;
 }
 
 /** Top-level subset check, skipping identity and status. */
@@ -40,7 +42,8 @@ function coversObject(desired: any, live: any, schema: FieldSchema | undefined):
 }
 
 function checkObject(what: string, obj: any): void {
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new TypeError(`${what} must be a Kubernetes object, got ${JSON.stringify(obj)}`);
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+    throw new TypeError(`${what} must be a Kubernetes object, got ${JSON.stringify(obj)}`);
 }
 
 /** cheap check used on every resync: true when live differs from desired in what the user wrote */
@@ -70,11 +73,15 @@ export function diffResource(desired: any, live: any | undefined, opts: DiffOpti
   const d = normalizeDesired(desired);
   const name = resourcePath({ ...live, ...d, metadata: { namespace: live?.metadata?.namespace, ...d.metadata } });
   const patch = (before: unknown, after: unknown): string =>
-    createTwoFilesPatch(`live/${name}`, `desired/${name}`, toYaml(before), toYaml(after), undefined, undefined, { headerOptions: FILE_HEADERS_ONLY });
-  if (live === undefined || live === null) return { changed: true, text: patch(undefined, maskSecret(align(d, undefined, undefined))) };
+    createTwoFilesPatch(`live/${name}`, `desired/${name}`, toYaml(before), toYaml(after), undefined, undefined, {
+      headerOptions: FILE_HEADERS_ONLY,
+    });
+  if (live === undefined || live === null)
+    return { changed: true, text: patch(undefined, maskSecret(align(d, undefined, undefined))) };
 
   const schema = schemaOf(d) ?? schemaOf(live);
-  if (coversObject(d, live, schema) && droppedOwnedField(d, live, manager, schema) === undefined) return { changed: false, text: '' };
+  if (coversObject(d, live, schema) && droppedOwnedField(d, live, manager, schema) === undefined)
+    return { changed: false, text: '' };
 
   // what live would be after server-side applying desired: desired merged over live, the
   // manager's fields that desired dropped removed
@@ -86,7 +93,15 @@ export function diffResource(desired: any, live: any | undefined, opts: DiffOpti
   }
   let after: JsonObject;
   try {
-    after = serverSideApply({ live, applied, manager, force: true, schema, apiVersion: String(applied.apiVersion), now: new Date().toISOString() }).object;
+    after = serverSideApply({
+      live,
+      applied,
+      manager,
+      force: true,
+      schema,
+      apiVersion: String(applied.apiVersion),
+      now: new Date().toISOString(),
+    }).object;
   } catch {
     // a manifest apply would reject (say, a keyed list item without its key) still gets a readable diff
     after = { ...live, ...applied, metadata: { ...live.metadata, ...(applied.metadata as JsonObject | undefined) } };

@@ -14,7 +14,10 @@ export const SERVER_METADATA = new Set([
 ]);
 
 /** annotations written by tools and controllers on the user's behalf */
-export const SERVER_ANNOTATIONS = new Set(['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision']);
+export const SERVER_ANNOTATIONS = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  'deployment.kubernetes.io/revision',
+]);
 
 /** top-level fields not compared: identity is the caller's, status is the cluster's */
 export const SKIPPED_TOP_LEVEL = new Set(['apiVersion', 'kind', 'status']);
@@ -49,7 +52,8 @@ export function normalizeLive(live: any, desired: any): any {
   const out: Record<string, any> = {};
   for (const [k, v] of Object.entries(live)) {
     if (k === 'status') continue;
-    out[k] = k === 'metadata' ? cleanMetadata(v, isObject(desired?.metadata) && desired.metadata.ownerReferences != null) : v;
+    out[k] =
+      k === 'metadata' ? cleanMetadata(v, isObject(desired?.metadata) && desired.metadata.ownerReferences != null) : v;
   }
   return out;
 }
@@ -70,6 +74,7 @@ export function foldStringData(obj: any): any {
   if (!isObject(obj) || obj.kind !== 'Secret' || !isObject(obj.stringData)) return obj;
   const { stringData, ...rest } = obj;
   const data: Record<string, any> = isObject(obj.data) ? { ...obj.data } : {};
-  for (const [k, v] of Object.entries(stringData)) if (v != null) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  for (const [k, v] of Object.entries(stringData))
+    if (v != null) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
   return { ...rest, data };
 }

@@ -49,7 +49,8 @@ function findByKey(list: unknown, key: Record<string, unknown>, keys: readonly s
       }
       const a = item[k];
       const b = key[k];
-      if (a !== b && (typeof a !== 'object' || typeof b !== 'object' || canonicalJson(a) !== canonicalJson(b))) return false;
+      if (a !== b && (typeof a !== 'object' || typeof b !== 'object' || canonicalJson(a) !== canonicalJson(b)))
+        return false;
       some = true;
     }
     return some;
@@ -60,7 +61,12 @@ function findByKey(list: unknown, key: Record<string, unknown>, keys: readonly s
  * The first field (Kubernetes path notation, e.g. .spec.replicas) the manager applied before, that
  * live still has and desired no longer has, and no other manager owns; undefined when none.
  */
-export function droppedOwnedField(desired: any, live: any, manager: string, schema: FieldSchema | undefined): string | undefined {
+export function droppedOwnedField(
+  desired: any,
+  live: any,
+  manager: string,
+  schema: FieldSchema | undefined,
+): string | undefined {
   const { own, others } = ownership(live, manager);
   if (!own) return undefined;
   const path: string[] = [];
@@ -73,7 +79,13 @@ export function droppedOwnedField(desired: any, live: any, manager: string, sche
       if (el.startsWith('f:')) {
         const name = el.slice(2);
         if (path.length === 0 && name === 'status') continue;
-        if (path.length === 2 && path[0] === 'f:metadata' && path[1] === 'f:annotations' && SERVER_ANNOTATIONS.has(name)) continue;
+        if (
+          path.length === 2 &&
+          path[0] === 'f:metadata' &&
+          path[1] === 'f:annotations' &&
+          SERVER_ANNOTATIONS.has(name)
+        )
+          continue;
         if (!isObject(l) || l[name] === undefined || l[name] === null) continue;
         lChild = l[name];
         dChild = isObject(d) ? d[name] : undefined;
@@ -101,7 +113,11 @@ export function droppedOwnedField(desired: any, live: any, manager: string, sche
         // gone from desired: removed by apply unless someone else holds (part of) it
         if (!otherChildren.length) return true;
         if (walk(ownNode[el], otherChildren, undefined, lChild, cs)) return true;
-      } else if (isObject(ownNode[el]) && Object.keys(ownNode[el]).length && walk(ownNode[el], otherChildren, dChild, lChild, cs)) {
+      } else if (
+        isObject(ownNode[el]) &&
+        Object.keys(ownNode[el]).length &&
+        walk(ownNode[el], otherChildren, dChild, lChild, cs)
+      ) {
         return true;
       }
       path.pop();

@@ -4,7 +4,12 @@
 const MASKED_FIELDS = ['data', 'stringData'] as const;
 
 function isSecret(obj: any): boolean {
-  return !!obj && typeof obj === 'object' && obj.kind === 'Secret' && (obj.apiVersion === 'v1' || obj.apiVersion === undefined);
+  return (
+    !!obj &&
+    typeof obj === 'object' &&
+    obj.kind === 'Secret' &&
+    (obj.apiVersion === 'v1' || obj.apiVersion === undefined)
+  );
 }
 
 function isObject(v: unknown): v is Record<string, any> {
@@ -30,8 +35,10 @@ export function maskSecretPair(before: any, after: any): [any, any] {
     const bv: Record<string, any> = isObject(before?.[f]) ? before[f] : {};
     const av: Record<string, any> = isObject(after?.[f]) ? after[f] : {};
     const differs = (k: string): boolean => k in bv && k in av && bv[k] !== av[k];
-    if (isObject(before?.[f])) b[f] = Object.fromEntries(Object.keys(bv).map((k) => [k, differs(k) ? '*** (before)' : '***']));
-    if (isObject(after?.[f])) a[f] = Object.fromEntries(Object.keys(av).map((k) => [k, differs(k) ? '*** (after)' : '***']));
+    if (isObject(before?.[f]))
+      b[f] = Object.fromEntries(Object.keys(bv).map((k) => [k, differs(k) ? '*** (before)' : '***']));
+    if (isObject(after?.[f]))
+      a[f] = Object.fromEntries(Object.keys(av).map((k) => [k, differs(k) ? '*** (after)' : '***']));
   }
   return [b, a];
 }

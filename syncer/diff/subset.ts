@@ -66,7 +66,8 @@ export function align(desired: unknown, live: unknown, schema: FieldSchema | und
         return i < 0 ? d : (align(d, live[i], items) ?? d);
       });
     }
-    if (kind.type === 'set') return desired.map((d) => live.find((l) => covers(d, l, items) && covers(l, d, items)) ?? d);
+    if (kind.type === 'set')
+      return desired.map((d) => live.find((l) => covers(d, l, items) && covers(l, d, items)) ?? d);
     // an atomic list is replaced whole: keep live's (with its defaults) when it already holds the desired items
     if (covers(desired, live, schema)) return live;
     return desired.map((d, i) => (i < live.length ? (align(d, live[i], items) ?? d) : d));

@@ -18,7 +18,11 @@ export function readObjects(repoDir: string, ids: string[], stats?: BlobReadStat
     stats.objects += ids.length;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], { cwd: repoDir, env: processEnvWithoutGit(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', ['cat-file', '--batch'], {
+      cwd: repoDir,
+      env: processEnvWithoutGit(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
@@ -26,7 +30,8 @@ export function readObjects(repoDir: string, ids: string[], stats?: BlobReadStat
     child.on('error', (e) => reject(new SourceError(`${repoDir}: could not run git cat-file: ${e.message}`)));
     child.stdin.on('error', () => undefined); // an early exit is reported by 'close'
     child.on('close', (code) => {
-      if (code !== 0) return reject(new SourceError(`${repoDir}: git cat-file failed: ${stderr.trim() || `exit ${code}`}`));
+      if (code !== 0)
+        return reject(new SourceError(`${repoDir}: git cat-file failed: ${stderr.trim() || `exit ${code}`}`));
       const buf = Buffer.concat(chunks);
       let pos = 0;
       for (const id of ids) {

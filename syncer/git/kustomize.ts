@@ -99,7 +99,13 @@ function runKubectlKustomize(dir: string, where: string, opts: RenderOptions): P
       if (stopped) return reject(stopped);
       if (code === 0) return resolve(Buffer.concat(out).toString('utf8'));
       // kubectl names files by their temporary location; show them relative to the repository instead
-      const msg = err.split(dir + path.sep).join('').split(dir).join('.').trim().replace(/^error:\s*/i, '');
+      const msg = err
+        .split(dir + path.sep)
+        .join('')
+        .split(dir)
+        .join('.')
+        .trim()
+        .replace(/^error:\s*/i, '');
       reject(new SourceError(`${where}: kubectl kustomize failed: ${msg || `exit ${code}`}`));
     });
   });

@@ -25,12 +25,19 @@ export class ObjectReader {
   private buf: Buffer = Buffer.alloc(0);
   private closed = false;
 
-  constructor(private readonly repoDir: string, private readonly stats?: BlobReadStats) {}
+  constructor(
+    private readonly repoDir: string,
+    private readonly stats?: BlobReadStats,
+  ) {}
 
   private start(): ChildProcess {
     if (this.child) return this.child;
     if (this.stats) this.stats.runs++;
-    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.repoDir, env: processEnvWithoutGit(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', ['cat-file', '--batch'], {
+      cwd: this.repoDir,
+      env: processEnvWithoutGit(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stdout!.on('data', (c: Buffer) => {
       this.buf = this.buf.length ? Buffer.concat([this.buf, c]) : c;

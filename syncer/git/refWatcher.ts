@@ -32,7 +32,8 @@ export function watchRefs(opts: RefWatchOptions, onChange: () => void): RefWatch
 
   // what chokidar may descend into: the git dirs themselves and refs/heads below; never objects/
   const refsDir = path.dirname(headsDir);
-  const keep = (p: string) => dirs.includes(p) || files.has(p) || p === refsDir || p === headsDir || p.startsWith(headsDir + path.sep);
+  const keep = (p: string) =>
+    dirs.includes(p) || files.has(p) || p === refsDir || p === headsDir || p.startsWith(headsDir + path.sep);
 
   let timer: NodeJS.Timeout | undefined;
   let firstPending = 0;

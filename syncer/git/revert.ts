@@ -33,13 +33,22 @@ export async function revertPath(t: RevertTarget, tip: string, sha: string, reas
   try {
     target = (await git.raw(['rev-parse', '--verify', t.path === '.' ? `${full}^{tree}` : `${full}:${t.path}`])).trim();
   } catch {
-    throw new SourceError(`${t.label}: ${t.path} did not exist at commit ${short}, so there is nothing to revert it to`);
+    throw new SourceError(
+      `${t.label}: ${t.path} did not exist at commit ${short}, so there is nothing to revert it to`,
+    );
   }
 
   // a work tree with the branch checked out must not lose edits under path, and is updated with the branch
   const workTree = t.remote ? undefined : await checkedOutIn(git, t.branch);
   if (workTree) {
-    const status = await gitIn(workTree).raw(['status', '--porcelain', '-z', '--untracked-files=all', '--', `:(literal)${t.path}`]);
+    const status = await gitIn(workTree).raw([
+      'status',
+      '--porcelain',
+      '-z',
+      '--untracked-files=all',
+      '--',
+      `:(literal)${t.path}`,
+    ]);
     if (status.length) {
       const first = status.split('\0')[0].slice(3);
       throw new SourceError(
@@ -74,7 +83,9 @@ export async function revertPath(t: RevertTarget, tip: string, sha: string, reas
     try {
       await wt.raw(['read-tree', '-m', '-u', tip, commit]);
     } catch (e) {
-      throw new SourceError(`${workTree}: could not update the work tree for the revert (${gitMessage(e)}); commit or stash local changes, then roll back again`);
+      throw new SourceError(
+        `${workTree}: could not update the work tree for the revert (${gitMessage(e)}); commit or stash local changes, then roll back again`,
+      );
     }
     try {
       await moveBranch(git, t, commit, tip, message);
@@ -113,16 +124,25 @@ async function commitTree(git: SimpleGit, tree: string, parent: string, message:
     return (await git.raw(args)).trim();
   } catch (e) {
     // no user.name/user.email configured (a server, a container): commit as Slipway rather than fail
-    if (!/identity|user\.name|user\.email|who you are|empty ident/i.test(String(e))) throw new SourceError(`commit failed: ${gitMessage(e)}`);
+    if (!/identity|user\.name|user\.email|who you are|empty ident/i.test(String(e)))
+      throw new SourceError(`commit failed: ${gitMessage(e)}`);
     return (await git.raw([...FALLBACK_IDENTITY, ...args])).trim();
   }
 }
 
-async function moveBranch(git: SimpleGit, t: RevertTarget, commit: string, tip: string, message: string): Promise<void> {
+async function moveBranch(
+  git: SimpleGit,
+  t: RevertTarget,
+  commit: string,
+  tip: string,
+  message: string,
+): Promise<void> {
   try {
     await git.raw(['update-ref', '-m', message, `refs/heads/${t.branch}`, commit, tip]);
   } catch (e) {
-    throw new SourceError(`${t.label}: branch ${t.branch} moved while the revert was being made (${gitMessage(e)}); roll back again`);
+    throw new SourceError(
+      `${t.label}: branch ${t.branch} moved while the revert was being made (${gitMessage(e)}); roll back again`,
+    );
   }
 }
 

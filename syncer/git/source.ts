@@ -171,9 +171,18 @@ export class GitSource {
     this.checkSha(sha);
     let out: string;
     try {
-      out = await this.git.raw(['log', '-1', '--no-show-signature', '--format=%H%x00%s%x00%an <%ae>%x00%aI', `${sha}^{commit}`, '--']);
+      out = await this.git.raw([
+        'log',
+        '-1',
+        '--no-show-signature',
+        '--format=%H%x00%s%x00%an <%ae>%x00%aI',
+        `${sha}^{commit}`,
+        '--',
+      ]);
     } catch {
-      throw new SourceError(`${this.label}: no commit ${sha}; it may not have been fetched yet, or was removed by a force-push`);
+      throw new SourceError(
+        `${this.label}: no commit ${sha}; it may not have been fetched yet, or was removed by a force-push`,
+      );
     }
     const [full, subject, author, date] = out.replace(/\n$/, '').split('\0');
     return { sha: full, subject, author, date };
@@ -219,7 +228,11 @@ export class GitSource {
     const read = await readObjects(this.repoDir, [...new Set(missing)], this.blobStats());
     for (const [id, data] of read) texts.set(id, data.toString('utf8'));
 
-    const out: SourceFile[] = tree.manifests.map((e) => ({ path: this.repoPath(e.path), text: texts.get(e.id)!, blob: e.id }));
+    const out: SourceFile[] = tree.manifests.map((e) => ({
+      path: this.repoPath(e.path),
+      text: texts.get(e.id)!,
+      blob: e.id,
+    }));
     const renders = new Map<string, SourceFile>();
     for (const k of tree.kustomizations) {
       const rendered = await this.render(sha, tree, k.dir, k.file, k.treeId, signal);
@@ -286,7 +299,19 @@ export class GitSource {
   async revertTo(sha: string, reason: string): Promise<string> {
     this.checkSha(sha);
     const tip = await this.tip();
-    const result = await revertPath({ repoDir: this.repoDir, label: this.label, branch: this.branch, path: this.path, remote: this.remote, url: this.url }, tip, sha, reason);
+    const result = await revertPath(
+      {
+        repoDir: this.repoDir,
+        label: this.label,
+        branch: this.branch,
+        path: this.path,
+        remote: this.remote,
+        url: this.url,
+      },
+      tip,
+      sha,
+      reason,
+    );
     if (this.remote && result !== tip) this.notify();
     return result;
   }
@@ -323,7 +348,8 @@ export class GitSource {
     }
     if (!data) {
       const obj = await this.objects().read(id);
-      if (!obj || obj.type !== 'tree') throw new SourceError(`${this.label}: tree ${id} is missing from the repository`);
+      if (!obj || obj.type !== 'tree')
+        throw new SourceError(`${this.label}: tree ${id} is missing from the repository`);
       data = obj.data;
     }
     const out: TreeEntry[] = [];
@@ -338,7 +364,9 @@ export class GitSource {
 
   private async missingPathError(sha: string): Promise<SourceError> {
     if (!(await this.hasCommit(sha))) {
-      return new SourceError(`${this.label}: no commit ${sha}; it may not have been fetched yet, or was removed by a force-push`);
+      return new SourceError(
+        `${this.label}: no commit ${sha}; it may not have been fetched yet, or was removed by a force-push`,
+      );
     }
     let type = '';
     try {
@@ -347,9 +375,13 @@ export class GitSource {
       /* missing */
     }
     if (type === 'blob') {
-      return new SourceError(`${this.label}: path ${this.path} is a file at commit ${sha.slice(0, 7)}; path must be a folder of manifests`);
+      return new SourceError(
+        `${this.label}: path ${this.path} is a file at commit ${sha.slice(0, 7)}; path must be a folder of manifests`,
+      );
     }
-    return new SourceError(`${this.label}: path ${this.path} does not exist at commit ${sha.slice(0, 7)} on branch ${this.branch}; check the path (nothing is pruned while it is missing)`);
+    return new SourceError(
+      `${this.label}: path ${this.path} does not exist at commit ${sha.slice(0, 7)} on branch ${this.branch}; check the path (nothing is pruned while it is missing)`,
+    );
   }
 
   private async render(
@@ -361,11 +393,18 @@ export class GitSource {
     signal?: AbortSignal,
   ): Promise<{ key: string; file: SourceFile }> {
     // a kustomization that reaches outside its folder ('../base') needs the whole commit; otherwise its folder suffices
-    const kFiles = tree.all.filter((e) => e.type === 'blob' && inDir(e.path, dir) && KUSTOMIZATION_FILES.includes(path.posix.basename(e.path)));
-    const kTexts = await readObjects(this.repoDir, kFiles.map((e) => e.id), this.blobStats());
+    const kFiles = tree.all.filter(
+      (e) => e.type === 'blob' && inDir(e.path, dir) && KUSTOMIZATION_FILES.includes(path.posix.basename(e.path)),
+    );
+    const kTexts = await readObjects(
+      this.repoDir,
+      kFiles.map((e) => e.id),
+      this.blobStats(),
+    );
     const reachesOut = [...kTexts.values()].some((b) => b.toString('utf8').includes('..'));
     const rootTree = reachesOut ? (await this.git.raw(['rev-parse', `${sha}^{tree}`])).trim() : '';
-    const folderTree = treeId ?? (await this.git.raw(['rev-parse', this.path === '.' ? `${sha}^{tree}` : `${sha}:${this.path}`])).trim();
+    const folderTree =
+      treeId ?? (await this.git.raw(['rev-parse', this.path === '.' ? `${sha}^{tree}` : `${sha}:${this.path}`])).trim();
     const key = reachesOut ? `${rootTree}:${this.repoPath(dir)}` : folderTree;
     const cached = this.renders.get(key) ?? this.olderRenders.get(key);
     if (cached) return { key, file: cached };
@@ -375,11 +414,14 @@ export class GitSource {
     const listing = await this.git.raw(['ls-tree', '-r', '-z', '--full-name', `${sha}^{tree}`]);
     const all = parseLsTree(listing).filter((e) => e.type === 'blob');
     const repoDir = this.repoPath(dir);
-    await checkKustomizationReferences(commitFiles(all, (id) => this.readBlob(id)), {
-      dir: repoDir,
-      allowRemoteBases: this.allowRemoteBases,
-      where: `${this.label} at ${sha.slice(0, 7)}`,
-    });
+    await checkKustomizationReferences(
+      commitFiles(all, (id) => this.readBlob(id)),
+      {
+        dir: repoDir,
+        allowRemoteBases: this.allowRemoteBases,
+        where: `${this.label} at ${sha.slice(0, 7)}`,
+      },
+    );
     let blobs: TreeEntry[];
     let root: string; // the checkout's folder that holds `dir`
     if (reachesOut) {
@@ -392,7 +434,11 @@ export class GitSource {
       root = '.';
     }
     blobs = blobs.filter((e) => e.mode !== '120000'); // symlinks could point anywhere on this machine
-    const data = await readObjects(this.repoDir, blobs.map((e) => e.id), this.blobStats());
+    const data = await readObjects(
+      this.repoDir,
+      blobs.map((e) => e.id),
+      this.blobStats(),
+    );
     this.stats.renders++;
     const checkout = blobs.map((e) => ({ path: e.path, data: data.get(e.id)! }));
     const text = await renderKustomization(checkout, root, where, { timeoutMs: this.renderTimeoutMs, signal });
@@ -429,15 +475,20 @@ export class GitSource {
   }
 
   private checkSha(sha: string): void {
-    if (typeof sha !== 'string' || !isSha(sha)) throw new SourceError(`${this.label}: ${JSON.stringify(sha)} is not a commit id (hex)`);
+    if (typeof sha !== 'string' || !isSha(sha))
+      throw new SourceError(`${this.label}: ${JSON.stringify(sha)} is not a commit id (hex)`);
   }
 
   private async missingBranchError(): Promise<SourceError> {
     const branches = await listBranches(this.git).catch(() => [] as string[]);
     if (!branches.length) {
-      return new SourceError(`${this.label} is an empty repository with no commits; commit the manifests to branch ${this.branch}${this.remote ? ' and push' : ''}`);
+      return new SourceError(
+        `${this.label} is an empty repository with no commits; commit the manifests to branch ${this.branch}${this.remote ? ' and push' : ''}`,
+      );
     }
-    return new SourceError(`no branch ${this.branch} in ${this.label}; branches: ${branches.join(', ')}; give one of them as the branch`);
+    return new SourceError(
+      `no branch ${this.branch} in ${this.label}; branches: ${branches.join(', ')}; give one of them as the branch`,
+    );
   }
 
   // ---- remotes
@@ -519,7 +570,9 @@ async function checkBranchName(git: SimpleGit, label: string, branch: string): P
 async function checkBranchExists(git: SimpleGit, label: string, branch: string): Promise<void> {
   const branches = await listBranches(git);
   if (branches.length && !branches.includes(branch)) {
-    throw new SourceError(`no branch ${branch} in ${label}; branches: ${branches.join(', ')}; give one of them as the branch`);
+    throw new SourceError(
+      `no branch ${branch} in ${label}; branches: ${branches.join(', ')}; give one of them as the branch`,
+    );
   }
 }
 
@@ -530,7 +583,8 @@ async function currentBranch(git: SimpleGit, label: string): Promise<string> {
   } catch {
     /* detached */
   }
-  if (!out) throw new SourceError(`${label}: HEAD is detached, so there is no current branch; give the branch to deploy`);
+  if (!out)
+    throw new SourceError(`${label}: HEAD is detached, so there is no current branch; give the branch to deploy`);
   return out;
 }
 
@@ -546,9 +600,20 @@ async function openLocal(spec: SourceSpec): Promise<Location> {
   const git = gitIn(dir);
   let lines: string[];
   try {
-    lines = (await git.raw(['rev-parse', '--absolute-git-dir', '--git-common-dir', '--is-bare-repository', '--is-inside-work-tree', '--show-prefix'])).split('\n');
+    lines = (
+      await git.raw([
+        'rev-parse',
+        '--absolute-git-dir',
+        '--git-common-dir',
+        '--is-bare-repository',
+        '--is-inside-work-tree',
+        '--show-prefix',
+      ])
+    ).split('\n');
   } catch (e) {
-    throw new SourceError(`${dir} is not a git repository (${gitMessage(e)}); run git init there, or give the repository's path or URL`);
+    throw new SourceError(
+      `${dir} is not a git repository (${gitMessage(e)}); run git init there, or give the repository's path or URL`,
+    );
   }
   const [gitDir, common, bare, inWorkTree, prefix] = lines;
   const commonDir = path.resolve(dir, common);
@@ -566,7 +631,8 @@ async function openLocal(spec: SourceSpec): Promise<Location> {
 async function openRemote(spec: SourceSpec, opts: GitSourceOptions): Promise<Location> {
   const url = isRemoteAddress(spec.repo) ? spec.repo : path.resolve(spec.repo);
   const label = redactUrl(url);
-  if (!opts || typeof opts.stateDir !== 'string' || !opts.stateDir) throw new SourceError(`${label}: a remote source needs a state folder to clone into`);
+  if (!opts || typeof opts.stateDir !== 'string' || !opts.stateDir)
+    throw new SourceError(`${label}: a remote source needs a state folder to clone into`);
   const reposDir = path.resolve(opts.stateDir, 'repos');
   const dir = path.join(reposDir, cloneDirName(url));
   await fs.promises.mkdir(reposDir, { recursive: true });
@@ -601,7 +667,16 @@ async function openRemote(spec: SourceSpec, opts: GitSourceOptions): Promise<Loc
   }
   await checkBranchName(git, label, branch);
   await checkBranchExists(git, label, branch);
-  return { remote: true, label, url, repoDir: dir, gitDir: dir, commonDir: dir, branch, path: normalizeRepoPath(spec.path) };
+  return {
+    remote: true,
+    label,
+    url,
+    repoDir: dir,
+    gitDir: dir,
+    commonDir: dir,
+    branch,
+    path: normalizeRepoPath(spec.path),
+  };
 }
 
 async function isCloneOf(dir: string, url: string): Promise<boolean> {
@@ -612,7 +687,6 @@ async function isCloneOf(dir: string, url: string): Promise<boolean> {
     return false;
   }
 }
-
 
 /** The sha a loose branch ref file holds, or undefined (packed, symbolic, or missing: ask git). */
 function readLooseRef(commonDir: string, branch: string): string | undefined {

@@ -57,12 +57,23 @@ export function planTree(all: TreeEntry[]): ManifestTree {
   for (const d of dirs) if (!outermost.some((o) => under(d, o))) outermost.push(d);
 
   const manifests = all
-    .filter((e) => e.type === 'blob' && e.mode !== '120000' && isManifestName(e.path) && !hidden(e.path) && !outermost.some((o) => under(e.path, o)))
+    .filter(
+      (e) =>
+        e.type === 'blob' &&
+        e.mode !== '120000' &&
+        isManifestName(e.path) &&
+        !hidden(e.path) &&
+        !outermost.some((o) => under(e.path, o)),
+    )
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     all,
     manifests,
-    kustomizations: outermost.map((dir) => ({ dir, file: found.get(dir)!, treeId: dir === '.' ? undefined : trees.get(dir) })),
+    kustomizations: outermost.map((dir) => ({
+      dir,
+      file: found.get(dir)!,
+      treeId: dir === '.' ? undefined : trees.get(dir),
+    })),
   };
 }
 

@@ -5,14 +5,24 @@ import { Health, HealthContext } from './types';
 
 export function daemonSetHealth(live: any, ctx: HealthContext): Health {
   const status = live.status ?? {};
-  if (specNotObserved(live)) return { status: 'Progressing', message: 'Waiting for daemon set spec update to be observed...' };
+  if (specNotObserved(live))
+    return { status: 'Progressing', message: 'Waiting for daemon set spec update to be observed...' };
   const stuck = stuckPodsMessage(currentRevisionPods(podsOf(live, ctx.pods, true), 'controller-revision-hash'));
   if (stuck) return { status: 'Degraded', message: stuck };
   const desired = count(status.desiredNumberScheduled);
-  if (live.spec?.updateStrategy?.type === 'OnDelete') return { status: 'Healthy', message: `${count(status.numberAvailable)} of ${desired} pods available` };
+  if (live.spec?.updateStrategy?.type === 'OnDelete')
+    return { status: 'Healthy', message: `${count(status.numberAvailable)} of ${desired} pods available` };
   const updated = count(status.updatedNumberScheduled);
   const available = count(status.numberAvailable);
-  if (updated < desired) return { status: 'Progressing', message: `Waiting for rollout to finish: ${updated} out of ${desired} new pods have been updated...` };
-  if (available < desired) return { status: 'Progressing', message: `Waiting for rollout to finish: ${available} of ${desired} updated pods are available...` };
+  if (updated < desired)
+    return {
+      status: 'Progressing',
+      message: `Waiting for rollout to finish: ${updated} out of ${desired} new pods have been updated...`,
+    };
+  if (available < desired)
+    return {
+      status: 'Progressing',
+      message: `Waiting for rollout to finish: ${available} of ${desired} updated pods are available...`,
+    };
   return { status: 'Healthy', message: `${available} of ${desired} pods available` };
 }

@@ -47,7 +47,10 @@ export function healthOf(live: any | undefined, ctx: HealthContext = {}): Health
     return rule(live, ctx);
   } catch (e) {
     // a malformed status must not take down the caller's whole assessment
-    return { status: 'Unknown', message: `cannot assess ${live.kind} ${live.metadata?.name ?? ''}: ${(e as Error).message}` };
+    return {
+      status: 'Unknown',
+      message: `cannot assess ${live.kind} ${live.metadata?.name ?? ''}: ${(e as Error).message}`,
+    };
   }
 }
 

@@ -4,10 +4,14 @@ import { Health } from './types';
 
 export function jobHealth(live: any): Health {
   const failed = conditionOf(live, 'Failed');
-  if (failed?.status === 'True') return { status: 'Degraded', message: failed.message || failed.reason || 'Job failed' };
+  if (failed?.status === 'True')
+    return { status: 'Degraded', message: failed.message || failed.reason || 'Job failed' };
   const complete = conditionOf(live, 'Complete');
   if (complete?.status === 'True') return { status: 'Healthy', message: complete.message || 'Job completed' };
   if (live.spec?.suspend === true) return { status: 'Suspended', message: 'Job is suspended' };
   const s = live.status ?? {};
-  return { status: 'Progressing', message: `Job is running: ${count(s.active)} active, ${count(s.succeeded)} succeeded, ${count(s.failed)} failed` };
+  return {
+    status: 'Progressing',
+    message: `Job is running: ${count(s.active)} active, ${count(s.succeeded)} succeeded, ${count(s.failed)} failed`,
+  };
 }

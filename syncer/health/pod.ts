@@ -17,7 +17,8 @@ export function podHealth(live: any): Health {
       // a pod that is meant to finish is progressing until it does
       const restartPolicy = live.spec?.restartPolicy ?? 'Always';
       if (restartPolicy !== 'Always') return { status: 'Progressing', message: 'Pod is running' };
-      if (conditionOf(live, 'Ready')?.status === 'True') return { status: 'Healthy', message: 'Pod is running and ready' };
+      if (conditionOf(live, 'Ready')?.status === 'True')
+        return { status: 'Healthy', message: 'Pod is running and ready' };
       return { status: 'Progressing', message: `Pod is running, ${readyCount(live)} containers ready` };
     }
     default:
@@ -35,7 +36,12 @@ function failedContainers(pod: any): string | undefined {
   const cs: any[] = pod.status?.containerStatuses ?? [];
   const failed = cs.filter((c) => c?.state?.terminated && c.state.terminated.exitCode !== 0);
   if (!failed.length) return pod.status?.reason;
-  return failed.map((c) => `${c.name} exited with code ${c.state.terminated.exitCode}${c.state.terminated.reason ? ` (${c.state.terminated.reason})` : ''}`).join(', ');
+  return failed
+    .map(
+      (c) =>
+        `${c.name} exited with code ${c.state.terminated.exitCode}${c.state.terminated.reason ? ` (${c.state.terminated.reason})` : ''}`,
+    )
+    .join(', ');
 }
 
 function pendingReason(pod: any): string {

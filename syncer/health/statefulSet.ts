@@ -6,7 +6,8 @@ import { Health, HealthContext } from './types';
 export function statefulSetHealth(live: any, ctx: HealthContext): Health {
   const spec = live.spec ?? {};
   const status = live.status ?? {};
-  if (specNotObserved(live)) return { status: 'Progressing', message: 'Waiting for statefulset spec update to be observed...' };
+  if (specNotObserved(live))
+    return { status: 'Progressing', message: 'Waiting for statefulset spec update to be observed...' };
   const pods = currentRevisionPods(podsOf(live, ctx.pods, true), 'controller-revision-hash', status.updateRevision);
   const stuck = stuckPodsMessage(pods);
   if (stuck) return { status: 'Degraded', message: stuck };
@@ -19,12 +20,22 @@ export function statefulSetHealth(live: any, ctx: HealthContext): Health {
   if (partition > 0) {
     const expected = desired - partition;
     const updated = count(status.updatedReplicas);
-    if (updated < expected) return { status: 'Progressing', message: `Waiting for partitioned roll out to finish: ${updated} out of ${expected} new pods have been updated...` };
+    if (updated < expected)
+      return {
+        status: 'Progressing',
+        message: `Waiting for partitioned roll out to finish: ${updated} out of ${expected} new pods have been updated...`,
+      };
     return { status: 'Healthy', message: `partitioned roll out complete: ${updated} new pods have been updated...` };
   }
   if (status.updateRevision && status.currentRevision !== status.updateRevision) {
-    return { status: 'Progressing', message: `waiting for statefulset rolling update to complete ${count(status.updatedReplicas)} pods at revision ${status.updateRevision}...` };
+    return {
+      status: 'Progressing',
+      message: `waiting for statefulset rolling update to complete ${count(status.updatedReplicas)} pods at revision ${status.updateRevision}...`,
+    };
   }
   const at = status.currentRevision ? ` at revision ${status.currentRevision}` : '';
-  return { status: 'Healthy', message: `statefulset rolling update complete ${count(status.currentReplicas) || ready} pods${at}...` };
+  return {
+    status: 'Healthy',
+    message: `statefulset rolling update complete ${count(status.currentReplicas) || ready} pods${at}...`,
+  };
 }

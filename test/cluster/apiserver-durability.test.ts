@@ -10,7 +10,9 @@ const CLI = path.resolve(__dirname, '../../syncer/cli.js');
 
 function startCli(stateDir: string): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'cluster', '--state', stateDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'cluster', '--state', stateDir, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
@@ -23,7 +25,11 @@ function startCli(stateDir: string): Promise<{ child: ChildProcess; url: string 
 }
 
 function clientFor(stateDir: string, url: string): ApiClient {
-  return ApiClient.forCluster({ server: url, token: fs.readFileSync(path.join(stateDir, 'token'), 'utf8').trim(), ca: fs.readFileSync(path.join(stateDir, 'pki', 'ca.crt'), 'utf8') });
+  return ApiClient.forCluster({
+    server: url,
+    token: fs.readFileSync(path.join(stateDir, 'token'), 'utf8').trim(),
+    ca: fs.readFileSync(path.join(stateDir, 'pki', 'ca.crt'), 'utf8'),
+  });
 }
 
 describe('API server durability', function () {
@@ -42,7 +48,10 @@ describe('API server durability', function () {
         while (!killed) {
           const name = `cm-${n++}`;
           try {
-            const created = await client.create('/api/v1/namespaces/default/configmaps', { metadata: { name }, data: { v: name } });
+            const created = await client.create('/api/v1/namespaces/default/configmaps', {
+              metadata: { name },
+              data: { v: name },
+            });
             acked.set(name, Number(created.metadata.resourceVersion));
           } catch {
             return; // the server died under this request: not acknowledged
@@ -69,7 +78,9 @@ describe('API server durability', function () {
           assert.strictEqual(obj.data.v, name);
         }
         const maxAcked = Math.max(...acked.values());
-        const next = await again.create('/api/v1/namespaces/default/configmaps', { metadata: { name: 'after-restart' } });
+        const next = await again.create('/api/v1/namespaces/default/configmaps', {
+          metadata: { name: 'after-restart' },
+        });
         assert.ok(Number(next.metadata.resourceVersion) > maxAcked, 'resourceVersion continues after restart');
       } finally {
         again.close();

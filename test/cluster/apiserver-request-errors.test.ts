@@ -13,20 +13,28 @@ describe('API server answers to malformed requests', function () {
   type Reply = { status: number; body: any };
   function call(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
     return new Promise((resolve, reject) => {
-      const req = https.request(`${t.cluster.url}${path}`, {
-        method,
-        ca: t.cluster.caCert,
-        headers: { Authorization: `Bearer ${t.cluster.token}`, 'Content-Type': 'application/json', ...headers },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let parsed: any;
-          try { parsed = JSON.parse(text); } catch { parsed = text; }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      });
+      const req = https.request(
+        `${t.cluster.url}${path}`,
+        {
+          method,
+          ca: t.cluster.caCert,
+          headers: { Authorization: `Bearer ${t.cluster.token}`, 'Content-Type': 'application/json', ...headers },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            let parsed: any;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              parsed = text;
+            }
+            resolve({ status: res.statusCode ?? 0, body: parsed });
+          });
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -58,15 +66,22 @@ describe('API server answers to malformed requests', function () {
       ['PATCH', `${CMS}/x`, '{"metadata":"s"}', 'application/strategic-merge-patch+json'],
       ['PATCH', `${CMS}/x`, '{"metadata":"s"}', 'application/merge-patch+json'],
       ['PATCH', `${CMS}/x`, '[{"op":"replace","path":"/metadata","value":7}]', 'application/json-patch+json'],
-      ['PATCH', `${CMS}/x?fieldManager=m`, '{"apiVersion":"v1","kind":"ConfigMap","metadata":"x"}',
-        'application/apply-patch+yaml'],
+      [
+        'PATCH',
+        `${CMS}/x?fieldManager=m`,
+        '{"apiVersion":"v1","kind":"ConfigMap","metadata":"x"}',
+        'application/apply-patch+yaml',
+      ],
     ];
     // a little fuzz: random values in the integer parameters and random JSON in merge patches' metadata
     const junk = ['', 'x', '1e3', '0x10', '--1', '9'.repeat(30), ' ', '%', 'null', '[]', '{}', '1/2'];
     const pick = () => junk[Math.floor(Math.random() * junk.length)];
     for (let i = 0; i < 20; i++) {
       const p = ['limit', 'timeoutSeconds', 'resourceVersion'][i % 3];
-      fixed.push(['GET', `${CMS}?${i % 2 ? 'watch=true&' : ''}${p}=${encodeURIComponent(pick() + pick())}&timeoutSeconds=1`]);
+      fixed.push([
+        'GET',
+        `${CMS}?${i % 2 ? 'watch=true&' : ''}${p}=${encodeURIComponent(pick() + pick())}&timeoutSeconds=1`,
+      ]);
       const values = [null, 7, 'text', [], true, [{}], { labels: 'x' }, { name: 5 }];
       const metadata = values[Math.floor(Math.random() * values.length)];
       fixed.push(['PATCH', `${CMS}/x`, JSON.stringify({ metadata }), 'application/merge-patch+json']);
@@ -98,8 +113,14 @@ describe('API server answers to malformed requests', function () {
       const r = await call('GET', `${CMS}/x`, undefined, { Authorization: `${scheme} ${t.cluster.token}` });
       assert.strictEqual(r.status, 200, scheme);
     }
-    assert.strictEqual((await call('GET', `${CMS}/x`, undefined, { Authorization: `bearer ${t.cluster.token}x` })).status, 401);
-    assert.strictEqual((await call('GET', `${CMS}/x`, undefined, { Authorization: `Basic ${t.cluster.token}` })).status, 401);
+    assert.strictEqual(
+      (await call('GET', `${CMS}/x`, undefined, { Authorization: `bearer ${t.cluster.token}x` })).status,
+      401,
+    );
+    assert.strictEqual(
+      (await call('GET', `${CMS}/x`, undefined, { Authorization: `Basic ${t.cluster.token}` })).status,
+      401,
+    );
   });
 
   it('answers a get or list at a future resourceVersion with 504 Too large resource version, after a brief wait', async () => {
@@ -121,7 +142,11 @@ describe('API server answers to malformed requests', function () {
     // a version reached while the read waits is served
     const next = current + 1;
     const pending = call('GET', `${CMS}?resourceVersion=${next}`);
-    const created = await call('POST', CMS, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later' } }));
+    const created = await call(
+      'POST',
+      CMS,
+      JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later' } }),
+    );
     assert.strictEqual(created.status, 201);
     const r = await pending;
     assert.strictEqual(r.status, 200);

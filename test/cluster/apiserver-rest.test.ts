@@ -16,36 +16,67 @@ describe('API server REST contract', function () {
 
   function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
     const u = new URL(t.cluster.url + path);
-    const data = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const data =
+      body === undefined
+        ? undefined
+        : Buffer.isBuffer(body)
+          ? body
+          : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     return new Promise((resolve, reject) => {
-      const req = https.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, ca: t.cluster.caCert, headers: { Authorization: `Bearer ${t.cluster.token}`, 'Content-Type': 'application/json', ...headers } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          let parsed: any;
-          try { parsed = JSON.parse(text); } catch { parsed = undefined; }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text });
-        });
-      });
+      const req = https.request(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: u.pathname + u.search,
+          method,
+          ca: t.cluster.caCert,
+          headers: { Authorization: `Bearer ${t.cluster.token}`, 'Content-Type': 'application/json', ...headers },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            let parsed: any;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              parsed = undefined;
+            }
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text });
+          });
+        },
+      );
       req.on('error', reject);
       if (data) req.write(data);
       req.end();
     });
   }
 
-  const cm = (name: string, extra: any = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, ...extra }, data: { a: '1' } });
+  const cm = (name: string, extra: any = {}) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, ...extra },
+    data: { a: '1' },
+  });
   const CMS = '/api/v1/namespaces/default/configmaps';
 
-  before(async () => { t = await startTestCluster(); });
+  before(async () => {
+    t = await startTestCluster();
+  });
   after(async () => t?.stop());
 
   it('serves version, aggregated and legacy discovery, and OpenAPI v3', async () => {
     const v = await call('GET', '/version');
     assert.strictEqual(v.body.major, '1');
     assert.strictEqual(v.body.gitVersion, `v1.${v.body.minor}.0`);
-    const agg = await call('GET', '/apis', undefined, { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' });
-    assert.strictEqual(agg.headers['content-type'], 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    const agg = await call('GET', '/apis', undefined, {
+      Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json',
+    });
+    assert.strictEqual(
+      agg.headers['content-type'],
+      'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+    );
     const apps = agg.body.items.find((g: any) => g.metadata.name === 'apps');
     const deploy = apps.versions[0].resources.find((r: any) => r.resource === 'deployments');
     assert.deepStrictEqual(deploy.shortNames, ['deploy']);
@@ -98,18 +129,27 @@ describe('API server REST contract', function () {
     assert.strictEqual(malformed.body.kind, 'Status');
     assert.strictEqual(malformed.body.reason, 'BadRequest');
     const notFound = await call('GET', `${CMS}/nope`);
-    assert.deepStrictEqual([notFound.status, notFound.body.reason, notFound.body.message], [404, 'NotFound', 'configmaps "nope" not found']);
+    assert.deepStrictEqual(
+      [notFound.status, notFound.body.reason, notFound.body.message],
+      [404, 'NotFound', 'configmaps "nope" not found'],
+    );
     const method = await call('PUT', CMS, cm('x'));
     assert.strictEqual(method.status, 405);
     const huge = await call('POST', CMS, { ...cm('huge'), data: { big: 'x'.repeat(3 * 1024 * 1024 + 10) } });
     assert.strictEqual(huge.status, 413);
     const media = await call('PATCH', `${CMS}/rv-check`, '{}', { 'Content-Type': 'text/plain' });
     assert.strictEqual(media.status, 415);
-    const invalid = await call('POST', '/apis/apps/v1/namespaces/default/deployments', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'Bad_Name' }, spec: { replicas: -1 } });
+    const invalid = await call('POST', '/apis/apps/v1/namespaces/default/deployments', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'Bad_Name' },
+      spec: { replicas: -1 },
+    });
     assert.strictEqual(invalid.status, 422);
     assert.strictEqual(invalid.body.reason, 'Invalid');
     const fields = invalid.body.details.causes.map((c: any) => c.field);
-    for (const f of ['metadata.name', 'spec.selector', 'spec.template.spec.containers', 'spec.replicas']) assert.ok(fields.includes(f), `cause for ${f} in ${fields}`);
+    for (const f of ['metadata.name', 'spec.selector', 'spec.template.spec.containers', 'spec.replicas'])
+      assert.ok(fields.includes(f), `cause for ${f} in ${fields}`);
     const noNs = await call('POST', '/api/v1/namespaces/nowhere/configmaps', cm('x'));
     assert.strictEqual(noNs.status, 404);
     assert.match(noNs.body.message, /namespaces "nowhere" not found/);
@@ -125,7 +165,8 @@ describe('API server REST contract', function () {
   });
 
   it('pages lists with limit and continue, and filters by label', async () => {
-    for (let i = 0; i < 7; i++) await call('POST', CMS, cm(`page-${i}`, { labels: { paged: 'yes', odd: String(i % 2) } }));
+    for (let i = 0; i < 7; i++)
+      await call('POST', CMS, cm(`page-${i}`, { labels: { paged: 'yes', odd: String(i % 2) } }));
     const seen: string[] = [];
     let cont = '';
     let pages = 0;
@@ -138,36 +179,91 @@ describe('API server REST contract', function () {
     assert.strictEqual(pages, 3);
     assert.deepStrictEqual(seen, ['page-0', 'page-1', 'page-2', 'page-3', 'page-4', 'page-5', 'page-6']);
     const odd = await call('GET', `${CMS}?labelSelector=${encodeURIComponent('paged=yes,odd notin (0)')}`);
-    assert.deepStrictEqual(odd.body.items.map((i: any) => i.metadata.name), ['page-1', 'page-3', 'page-5']);
+    assert.deepStrictEqual(
+      odd.body.items.map((i: any) => i.metadata.name),
+      ['page-1', 'page-3', 'page-5'],
+    );
   });
 
   it('keeps status out of main-resource writes and spec out of status writes, bumping generation only on spec', async () => {
     // a kind no controller of the cluster writes, so only this test's writes change it
-    const status = (healthy: number) => ({ currentHealthy: healthy, desiredHealthy: 1, disruptionsAllowed: 0, expectedPods: 1 });
-    const body = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'gen' }, spec: { minAvailable: 1, selector: { matchLabels: { a: 'b' } } }, status: status(99) };
+    const status = (healthy: number) => ({
+      currentHealthy: healthy,
+      desiredHealthy: 1,
+      disruptionsAllowed: 0,
+      expectedPods: 1,
+    });
+    const body = {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'gen' },
+      spec: { minAvailable: 1, selector: { matchLabels: { a: 'b' } } },
+      status: status(99),
+    };
     const created = await call('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', body);
     assert.strictEqual(created.body.status.currentHealthy, 0, 'status is not taken on create');
     const path = '/apis/policy/v1/namespaces/default/poddisruptionbudgets/gen';
-    const st = await call('PUT', `${path}/status`, { ...created.body, spec: { ...created.body.spec, minAvailable: 7 }, status: status(2) });
+    const st = await call('PUT', `${path}/status`, {
+      ...created.body,
+      spec: { ...created.body.spec, minAvailable: 7 },
+      status: status(2),
+    });
     assert.strictEqual(st.body.status.currentHealthy, 2);
     assert.strictEqual(st.body.spec.minAvailable, 1, 'spec is not taken from a status write');
     assert.strictEqual(st.body.metadata.generation, 1);
-    const labeled = await call('PATCH', path, { metadata: { labels: { x: 'y' } } }, { 'Content-Type': 'application/merge-patch+json' });
+    const labeled = await call(
+      'PATCH',
+      path,
+      { metadata: { labels: { x: 'y' } } },
+      { 'Content-Type': 'application/merge-patch+json' },
+    );
     assert.strictEqual(labeled.body.metadata.generation, 1);
-    const changed = await call('PATCH', path, { spec: { minAvailable: 3 }, status: { currentHealthy: 50 } }, { 'Content-Type': 'application/merge-patch+json' });
+    const changed = await call(
+      'PATCH',
+      path,
+      { spec: { minAvailable: 3 }, status: { currentHealthy: 50 } },
+      { 'Content-Type': 'application/merge-patch+json' },
+    );
     assert.strictEqual(changed.body.metadata.generation, 2);
     assert.strictEqual(changed.body.spec.minAvailable, 3);
     assert.strictEqual(changed.body.status.currentHealthy, 2);
     // a merge patch of status: nested fields merge, null removes, labels may change, spec stays
-    const patched = await call('PATCH', `${path}/status`, {
-      metadata: { labels: { x: null, z: 'w' } },
-      spec: { minAvailable: 9 },
-      status: { currentHealthy: 5, expectedPods: null, conditions: [{ type: 'DisruptionAllowed', status: 'False', reason: 'InsufficientPods', message: '', lastTransitionTime: '2025-01-01T00:00:00Z' }] },
-    }, { 'Content-Type': 'application/merge-patch+json' });
+    const patched = await call(
+      'PATCH',
+      `${path}/status`,
+      {
+        metadata: { labels: { x: null, z: 'w' } },
+        spec: { minAvailable: 9 },
+        status: {
+          currentHealthy: 5,
+          expectedPods: null,
+          conditions: [
+            {
+              type: 'DisruptionAllowed',
+              status: 'False',
+              reason: 'InsufficientPods',
+              message: '',
+              lastTransitionTime: '2025-01-01T00:00:00Z',
+            },
+          ],
+        },
+      },
+      { 'Content-Type': 'application/merge-patch+json' },
+    );
     assert.strictEqual(patched.status, 200, patched.text);
     assert.deepStrictEqual(patched.body.status, {
-      currentHealthy: 5, desiredHealthy: 1, disruptionsAllowed: 0,
-      conditions: [{ type: 'DisruptionAllowed', status: 'False', reason: 'InsufficientPods', message: '', lastTransitionTime: '2025-01-01T00:00:00Z' }],
+      currentHealthy: 5,
+      desiredHealthy: 1,
+      disruptionsAllowed: 0,
+      conditions: [
+        {
+          type: 'DisruptionAllowed',
+          status: 'False',
+          reason: 'InsufficientPods',
+          message: '',
+          lastTransitionTime: '2025-01-01T00:00:00Z',
+        },
+      ],
     });
     assert.deepStrictEqual(patched.body.metadata.labels, { z: 'w' });
     assert.deepStrictEqual(patched.body.spec, changed.body.spec);
@@ -181,7 +277,12 @@ describe('API server REST contract', function () {
     assert.ok(del.body.metadata.deletionTimestamp);
     const still = await call('GET', `${CMS}/held`);
     assert.strictEqual(still.status, 200);
-    const freed = await call('PATCH', `${CMS}/held`, { metadata: { finalizers: null } }, { 'Content-Type': 'application/merge-patch+json' });
+    const freed = await call(
+      'PATCH',
+      `${CMS}/held`,
+      { metadata: { finalizers: null } },
+      { 'Content-Type': 'application/merge-patch+json' },
+    );
     assert.strictEqual(freed.status, 200);
     assert.strictEqual((await call('GET', `${CMS}/held`)).status, 404);
   });
@@ -191,24 +292,47 @@ describe('API server REST contract', function () {
     await call('POST', CMS, cm('watched-1'));
     await call('DELETE', `${CMS}/watched-1`);
     const w = await call('GET', `${CMS}?watch=true&resourceVersion=${start}&timeoutSeconds=1`);
-    const events = w.text.trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepStrictEqual(events.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED watched-1', 'DELETED watched-1']);
-    const fromZero = await call('GET', `${CMS}?watch=1&resourceVersion=0&timeoutSeconds=1&fieldSelector=metadata.name%3Drv-check`);
-    assert.deepStrictEqual(fromZero.text.trim().split('\n').map((l) => JSON.parse(l).type), ['ADDED']);
+    const events = w.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepStrictEqual(
+      events.map((e) => `${e.type} ${e.object.metadata.name}`),
+      ['ADDED watched-1', 'DELETED watched-1'],
+    );
+    const fromZero = await call(
+      'GET',
+      `${CMS}?watch=1&resourceVersion=0&timeoutSeconds=1&fieldSelector=metadata.name%3Drv-check`,
+    );
+    assert.deepStrictEqual(
+      fromZero.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).type),
+      ['ADDED'],
+    );
     const bad = await call('GET', `${CMS}?watch=true&resourceVersion=-5&timeoutSeconds=1`);
     assert.match(bad.text, /"type":"ERROR".*"code":400/);
   });
 
   it('sends a one-row Table per watch event when kubectl asks for tables', async () => {
     const rv = (await call('GET', CMS)).body.metadata.resourceVersion;
-    const pending = call('GET', `${CMS}?watch=true&resourceVersion=${rv}&timeoutSeconds=1`, undefined, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' });
+    const pending = call('GET', `${CMS}?watch=true&resourceVersion=${rv}&timeoutSeconds=1`, undefined, {
+      Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+    });
     await new Promise((r) => setTimeout(r, 100));
     await call('POST', CMS, cm('table-1'));
     await call('POST', CMS, cm('table-2'));
-    const events = (await pending).text.trim().split('\n').map((l) => JSON.parse(l));
+    const events = (await pending).text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.strictEqual(events.length, 2);
     assert.strictEqual(events[0].object.kind, 'Table');
-    assert.deepStrictEqual(events[0].object.columnDefinitions.map((c: any) => c.name), ['Name', 'Data', 'Age']);
+    assert.deepStrictEqual(
+      events[0].object.columnDefinitions.map((c: any) => c.name),
+      ['Name', 'Data', 'Age'],
+    );
     assert.strictEqual(events[0].object.rows[0].cells[0], 'table-1');
     assert.strictEqual(events[1].object.rows[0].cells[0], 'table-2');
   });
@@ -219,14 +343,21 @@ describe('API server REST contract', function () {
       const u = small.cluster;
       const first = await small.kubectl(['create', '-f', '-'], { input: JSON.stringify(cm('first')) });
       assert.strictEqual(first.code, 0, first.stderr);
-      const rv = JSON.parse((await small.kubectl(['get', 'cm', 'first', '-o', 'json'])).stdout).metadata.resourceVersion;
+      const rv = JSON.parse((await small.kubectl(['get', 'cm', 'first', '-o', 'json'])).stdout).metadata
+        .resourceVersion;
       for (let i = 0; i < 40; i++) await small.kubectl(['annotate', 'cm', 'first', `n=${i}`, '--overwrite']);
       const r = await new Promise<string>((resolve, reject) => {
-        https.get(`${u.url}${CMS}?watch=true&resourceVersion=${rv}`, { ca: u.caCert, headers: { Authorization: `Bearer ${u.token}` } }, (res) => {
-          let text = '';
-          res.on('data', (d) => (text += d));
-          res.on('end', () => resolve(text));
-        }).on('error', reject);
+        https
+          .get(
+            `${u.url}${CMS}?watch=true&resourceVersion=${rv}`,
+            { ca: u.caCert, headers: { Authorization: `Bearer ${u.token}` } },
+            (res) => {
+              let text = '';
+              res.on('data', (d) => (text += d));
+              res.on('end', () => resolve(text));
+            },
+          )
+          .on('error', reject);
       });
       const ev = JSON.parse(r.trim().split('\n')[0]);
       assert.strictEqual(ev.type, 'ERROR');
@@ -246,10 +377,19 @@ describe('API server REST contract', function () {
     const n = 12;
     const replies = await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        call('PATCH', `${CMS}/raced?fieldManager=m${i}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'raced' }, data: { [`k${i}`]: String(i) } }, { 'Content-Type': 'application/apply-patch+yaml' }),
+        call(
+          'PATCH',
+          `${CMS}/raced?fieldManager=m${i}`,
+          { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'raced' }, data: { [`k${i}`]: String(i) } },
+          { 'Content-Type': 'application/apply-patch+yaml' },
+        ),
       ),
     );
-    assert.deepStrictEqual(replies.map((r) => r.status).filter((s) => s !== 200 && s !== 201), [], replies.map((r) => r.text).join('\n'));
+    assert.deepStrictEqual(
+      replies.map((r) => r.status).filter((s) => s !== 200 && s !== 201),
+      [],
+      replies.map((r) => r.text).join('\n'),
+    );
     assert.strictEqual(replies.filter((r) => r.status === 201).length, 1, 'exactly one request created it');
     const live = (await call('GET', `${CMS}/raced`)).body;
     assert.strictEqual(Object.keys(live.data).length, n);
@@ -259,7 +399,16 @@ describe('API server REST contract', function () {
   it('deletes a collection by label', async () => {
     const r = await call('DELETE', `${CMS}?labelSelector=odd%3D0`);
     assert.strictEqual(r.status, 200);
-    assert.deepStrictEqual(r.body.items.map((i: any) => i.metadata.name).sort(), ['page-0', 'page-2', 'page-4', 'page-6']);
-    await eventually(async () => (await call('GET', `${CMS}?labelSelector=paged%3Dyes`)).body.items.length === 3, 5000, 'collection deleted');
+    assert.deepStrictEqual(r.body.items.map((i: any) => i.metadata.name).sort(), [
+      'page-0',
+      'page-2',
+      'page-4',
+      'page-6',
+    ]);
+    await eventually(
+      async () => (await call('GET', `${CMS}?labelSelector=paged%3Dyes`)).body.items.length === 3,
+      5000,
+      'collection deleted',
+    );
   });
 });

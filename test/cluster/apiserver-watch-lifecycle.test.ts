@@ -18,34 +18,45 @@ interface WatchResult {
 function watch(t: TestCluster, query: string): Promise<WatchResult> {
   return new Promise((resolve, reject) => {
     const u = new URL(`${t.cluster.url}${CMS}?watch=true&${query}`);
-    const req = https.get(u, { ca: t.cluster.caCert, headers: { Authorization: `Bearer ${t.cluster.token}` } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => {
-        const events = text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
-        resolve({ status: res.statusCode ?? 0, events, ended: true });
-      });
-      res.on('aborted', () => resolve({ status: res.statusCode ?? 0, events: [], ended: false }));
-    });
+    const req = https.get(
+      u,
+      { ca: t.cluster.caCert, headers: { Authorization: `Bearer ${t.cluster.token}` } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () => {
+          const events = text
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l));
+          resolve({ status: res.statusCode ?? 0, events, ended: true });
+        });
+        res.on('aborted', () => resolve({ status: res.statusCode ?? 0, events: [], ended: false }));
+      },
+    );
     req.on('error', reject);
   });
 }
 
 function request(t: TestCluster, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const req = https.request(`${t.cluster.url}${path}`, {
-      method,
-      ca: t.cluster.caCert,
-      headers: { Authorization: `Bearer ${t.cluster.token}`, 'Content-Type': 'application/json' },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-      });
-    });
+    const req = https.request(
+      `${t.cluster.url}${path}`,
+      {
+        method,
+        ca: t.cluster.caCert,
+        headers: { Authorization: `Bearer ${t.cluster.token}`, 'Content-Type': 'application/json' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
@@ -57,7 +68,9 @@ describe('API server long-running watches', function () {
   describe('on a sped-up clock', () => {
     // 600x: the 60 s bookmark interval is 100 ms, a 300 s watch timeout half a second
     let t: TestCluster;
-    before(async () => { t = await startTestCluster({ nodes: 0, clockSpeed: 600 }); });
+    before(async () => {
+      t = await startTestCluster({ nodes: 0, clockSpeed: 600 });
+    });
     after(async () => t?.stop());
 
     it('survives watches whose timeout and bookmark fire together (client-go: 300-599 s with bookmarks)', async () => {
@@ -71,13 +84,16 @@ describe('API server long-running watches', function () {
       }
       // the long ones saw bookmarks before their end, the rest of the stream intact
       const long = results[timeouts.indexOf(599)];
-      assert.ok(long.events.filter((e) => e.type === 'BOOKMARK').length >= 5, JSON.stringify(long.events.map((e) => e.type)));
+      assert.ok(
+        long.events.filter((e) => e.type === 'BOOKMARK').length >= 5,
+        JSON.stringify(long.events.map((e) => e.type)),
+      );
       // nothing was written after an end, and the server still serves
       assert.strictEqual(t.cluster.apiServer.streams.errors, 0);
       assert.strictEqual((await request(t, 'GET', CMS)).status, 200);
     });
 
-    it('ends a watch at the cluster clock\'s timeoutSeconds and keeps one whose timeout overflows a timer open', async () => {
+    it("ends a watch at the cluster clock's timeoutSeconds and keeps one whose timeout overflows a timer open", async () => {
       const started = Date.now();
       const short = await watch(t, 'timeoutSeconds=3&resourceVersion=0');
       assert.ok(short.ended);
@@ -85,19 +101,31 @@ describe('API server long-running watches', function () {
       // 10^9 s does not fit a timer (2^31-1 ms); it used to overflow and end the watch at once
       const rv = (await request(t, 'GET', CMS)).body.metadata.resourceVersion;
       const huge = new Promise<string>((resolve, reject) => {
-        const req = https.get(`${t.cluster.url}${CMS}?watch=true&timeoutSeconds=1000000000&resourceVersion=${rv}`, {
-          ca: t.cluster.caCert, headers: { Authorization: `Bearer ${t.cluster.token}` },
-        }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (d: string) => {
-            text += d;
-            if (text.includes('"name":"after-huge-timeout"')) { req.destroy(); resolve('event'); }
-          });
-          res.on('end', () => resolve('ended'));
-          // the watch is open (headers arrived): now write what it must see
-          void request(t, 'POST', CMS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after-huge-timeout' } });
-        });
+        const req = https.get(
+          `${t.cluster.url}${CMS}?watch=true&timeoutSeconds=1000000000&resourceVersion=${rv}`,
+          {
+            ca: t.cluster.caCert,
+            headers: { Authorization: `Bearer ${t.cluster.token}` },
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (d: string) => {
+              text += d;
+              if (text.includes('"name":"after-huge-timeout"')) {
+                req.destroy();
+                resolve('event');
+              }
+            });
+            res.on('end', () => resolve('ended'));
+            // the watch is open (headers arrived): now write what it must see
+            void request(t, 'POST', CMS, {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: 'after-huge-timeout' },
+            });
+          },
+        );
         req.on('error', (e) => (e.message === 'socket hang up' ? undefined : reject(e)));
       });
       assert.strictEqual(await huge, 'event');
@@ -106,7 +134,9 @@ describe('API server long-running watches', function () {
 
   describe('with a client that never reads', () => {
     let t: TestCluster;
-    before(async () => { t = await startTestCluster({ nodes: 0, storeOptions: { historyBytes: 4 * 1024 * 1024 } }); });
+    before(async () => {
+      t = await startTestCluster({ nodes: 0, storeOptions: { historyBytes: 4 * 1024 * 1024 } });
+    });
     after(async () => t?.stop());
 
     it('sends an initial state larger than the buffer limit whole (it is not a slow reader)', async () => {
@@ -119,7 +149,10 @@ describe('API server long-running watches', function () {
       const w = await watch(t, 'labelSelector=initial%3Dyes&resourceVersion=0&timeoutSeconds=1');
       assert.ok(w.ended);
       const names = w.events.map((e) => e.object.metadata?.name).sort();
-      assert.deepStrictEqual(names, [0, 1, 2, 3, 4, 5, 6].map((i) => `initial-${i}`));
+      assert.deepStrictEqual(
+        names,
+        [0, 1, 2, 3, 4, 5, 6].map((i) => `initial-${i}`),
+      );
       assert.strictEqual(t.cluster.apiServer.streams.cutOff, 0);
     });
 
@@ -132,8 +165,16 @@ describe('API server long-running watches', function () {
 
       // the stalled client: a raw TLS connection that sends its request and then reads nothing
       const u = new URL(t.cluster.url);
-      const stalled = tls.connect({ host: u.hostname, port: Number(u.port), ca: t.cluster.caCert, servername: 'localhost' });
-      await new Promise<void>((resolve, reject) => { stalled.once('secureConnect', resolve); stalled.once('error', reject); });
+      const stalled = tls.connect({
+        host: u.hostname,
+        port: Number(u.port),
+        ca: t.cluster.caCert,
+        servername: 'localhost',
+      });
+      await new Promise<void>((resolve, reject) => {
+        stalled.once('secureConnect', resolve);
+        stalled.once('error', reject);
+      });
       stalled.pause();
       let stalledClosed = false;
       stalled.on('close', () => (stalledClosed = true));

@@ -42,19 +42,22 @@ describe('controller kit: claim manager', function () {
       client.create(`/api/v1/namespaces/${ns}/configmaps`, { ...CONFIGMAP, metadata: { name, ...meta } });
     const secret = (name: string, app: string, refs?: OwnerReference[]): Promise<KubeObject> =>
       client.create(`/api/v1/namespaces/${ns}/secrets`, {
-        apiVersion: 'v1', kind: 'Secret', metadata: { name, labels: { app }, ownerReferences: refs },
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, labels: { app }, ownerReferences: refs },
       });
     const read = (name: string): Promise<KubeObject> => client.get(secretPath(name));
     const cached = await createOwner('web', ownerMeta);
     const ref = controllerRef(cached, CONFIGMAP);
-    const claim = (objs: KubeObject[], owner = cached) => claimObjects(objs, {
-      client,
-      owner,
-      ownerRef: ref,
-      matches: (o) => o.metadata.labels?.app === 'web',
-      path: (o) => secretPath(o.metadata.name),
-      canAdopt: recheckOwner(client, ownerPath, cached.metadata.uid),
-    });
+    const claim = (objs: KubeObject[], owner = cached) =>
+      claimObjects(objs, {
+        client,
+        owner,
+        ownerRef: ref,
+        matches: (o) => o.metadata.labels?.app === 'web',
+        path: (o) => secretPath(o.metadata.name),
+        canAdopt: recheckOwner(client, ownerPath, cached.metadata.uid),
+      });
     return { ns, ownerPath, cached, ref, createOwner, secret, read, claim };
   }
 
@@ -96,7 +99,7 @@ describe('controller kit: claim manager', function () {
         const fresh = await s.createOwner('web');
         assert.notStrictEqual(fresh.metadata.uid, s.cached.metadata.uid, 'a namesake has a new uid');
       },
-      'gone': (s) => client.delete(s.ownerPath),
+      gone: (s) => client.delete(s.ownerPath),
     };
     for (const [what, change] of Object.entries(changes)) {
       const s = await setup(what === 'being deleted' ? { finalizers: [HOLD] } : {});

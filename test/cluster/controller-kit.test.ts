@@ -11,7 +11,12 @@ const TTL = 5 * 60_000;
 
 function clock(start = 1_000_000): { now: () => number; advance(ms: number): void } {
   let t = start;
-  return { now: () => t, advance: (ms) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 function readyPod(readySince: number, status: 'True' | 'False' = 'True'): Pod {
@@ -100,7 +105,11 @@ describe('controller kit: pod readiness', () => {
     assert.strictEqual(podReadySince(readyPod(now, 'False')), undefined);
     assert.strictEqual(isPodReady({ metadata: {}, status: {} }), false);
     const noTime: Pod = { metadata: {}, status: { conditions: [{ type: 'Ready', status: 'True' }] } };
-    assert.strictEqual(isPodAvailable(noTime, 5, now), false, 'Ready without a transition time is not Ready long enough');
+    assert.strictEqual(
+      isPodAvailable(noTime, 5, now),
+      false,
+      'Ready without a transition time is not Ready long enough',
+    );
     assert.strictEqual(isPodActive(p), true);
     assert.strictEqual(isPodActive({ ...p, status: { phase: 'Succeeded' } }), false);
     assert.strictEqual(isPodActive({ ...p, metadata: { deletionTimestamp: new Date(now).toISOString() } }), false);

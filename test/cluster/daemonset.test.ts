@@ -18,9 +18,11 @@ interface DsOptions {
 
 function daemonSet(name: string, o: DsOptions = {}): string {
   const annotations: Record<string, string> = {};
-  if (o.readyAfterSeconds !== undefined) annotations['sim.slipway.dev/ready-after-seconds'] = String(o.readyAfterSeconds);
+  if (o.readyAfterSeconds !== undefined)
+    annotations['sim.slipway.dev/ready-after-seconds'] = String(o.readyAfterSeconds);
   // the simulated readiness only matters to a container with a readiness probe, as in Kubernetes
-  const probe = o.readyAfterSeconds !== undefined ? { readinessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 1 } } : {};
+  const probe =
+    o.readyAfterSeconds !== undefined ? { readinessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 1 } } : {};
   return JSON.stringify({
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
@@ -33,7 +35,14 @@ function daemonSet(name: string, o: DsOptions = {}): string {
         spec: {
           ...(o.nodeSelector ? { nodeSelector: o.nodeSelector } : {}),
           ...(o.tolerations ? { tolerations: o.tolerations } : {}),
-          containers: [{ name: 'agent', image: o.image ?? 'fluent/fluent-bit:3.0', resources: { requests: { cpu: '10m', memory: '16Mi' } }, ...probe }],
+          containers: [
+            {
+              name: 'agent',
+              image: o.image ?? 'fluent/fluent-bit:3.0',
+              resources: { requests: { cpu: '10m', memory: '16Mi' } },
+              ...probe,
+            },
+          ],
         },
       },
     },
@@ -58,7 +67,13 @@ describe('DaemonSets (kubectl, scheduler, kubelets)', function () {
   /** A watch of a DaemonSet's pods: one line per event with type, name, Ready status and deletion timestamp. */
   function watchPods(app: string) {
     return t.kubectlStream([
-      'get', 'pods', '-l', `app=${app}`, '--watch', '--output-watch-events', '-o',
+      'get',
+      'pods',
+      '-l',
+      `app=${app}`,
+      '--watch',
+      '--output-watch-events',
+      '-o',
       'jsonpath={.type}|{.object.metadata.name}|{.object.status.conditions[?(@.type=="Ready")].status}|{.object.metadata.deletionTimestamp}{"\\n"}',
     ]);
   }
@@ -101,10 +116,14 @@ describe('DaemonSets (kubectl, scheduler, kubelets)', function () {
   before(async () => {
     t = await startTestCluster({ nodes: 3, clockSpeed: SPEED });
     await t.cluster.controllersReady;
-    const nodes = await eventually(async () => {
-      const items = (await json(['get', 'nodes'])).items;
-      return items.length === 3 ? items : undefined;
-    }, 30_000, 'three nodes');
+    const nodes = await eventually(
+      async () => {
+        const items = (await json(['get', 'nodes'])).items;
+        return items.length === 3 ? items : undefined;
+      },
+      30_000,
+      'three nodes',
+    );
     nodeNames = nodes.map((n: any) => n.metadata.name).sort();
   });
   after(async () => {
@@ -126,7 +145,9 @@ describe('DaemonSets (kubectl, scheduler, kubelets)', function () {
       assert.deepStrictEqual([ref.kind, ref.name, ref.uid], ['DaemonSet', 'agent', ds.metadata.uid]);
       // pinned to its node by affinity, then bound by the scheduler
       const terms = p.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
-      assert.deepStrictEqual(terms, [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [p.spec.nodeName] }] }]);
+      assert.deepStrictEqual(terms, [
+        { matchFields: [{ key: 'metadata.name', operator: 'In', values: [p.spec.nodeName] }] },
+      ]);
       const tolerated = p.spec.tolerations.map((x: any) => `${x.key}:${x.effect}`);
       for (const want of [
         'node.kubernetes.io/not-ready:NoExecute',
@@ -169,23 +190,36 @@ describe('DaemonSets (kubectl, scheduler, kubelets)', function () {
 
   it('limits pods to the nodes its nodeSelector and node affinity pick, and follows label changes', async () => {
     const zones = new Map<string, string>();
-    for (const n of (await json(['get', 'nodes'])).items) zones.set(n.metadata.name, n.metadata.labels['topology.kubernetes.io/zone']);
+    for (const n of (await json(['get', 'nodes'])).items)
+      zones.set(n.metadata.name, n.metadata.labels['topology.kubernetes.io/zone']);
     const [first, second, third] = nodeNames;
     assert.strictEqual(new Set(zones.values()).size, 3, 'each node in its own zone');
 
     await apply(daemonSet('zonal', { nodeSelector: { 'topology.kubernetes.io/zone': zones.get(first)! } }));
     await kubectlOk(['rollout', 'status', 'daemonset/zonal', '--timeout=60s'], 70_000);
-    assert.deepStrictEqual((await podsOf('zonal')).map((p) => p.spec.nodeName), [first]);
+    assert.deepStrictEqual(
+      (await podsOf('zonal')).map((p) => p.spec.nodeName),
+      [first],
+    );
     const ds = await json(['get', 'daemonset', 'zonal']);
     assert.strictEqual(ds.status.desiredNumberScheduled, 1);
-    assert.match((await kubectlOk(['get', 'daemonset', 'zonal'])).split('\n')[1], new RegExp(`topology.kubernetes.io/zone=${zones.get(first)}`));
+    assert.match(
+      (await kubectlOk(['get', 'daemonset', 'zonal'])).split('\n')[1],
+      new RegExp(`topology.kubernetes.io/zone=${zones.get(first)}`),
+    );
 
     // required node affinity: two zones of three
     const affinity = JSON.parse(daemonSet('pair'));
     affinity.spec.template.spec.affinity = {
       nodeAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: {
-          nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: [zones.get(second), zones.get(third)] }] }],
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                { key: 'topology.kubernetes.io/zone', operator: 'In', values: [zones.get(second), zones.get(third)] },
+              ],
+            },
+          ],
         },
       },
     };
@@ -196,16 +230,27 @@ describe('DaemonSets (kubectl, scheduler, kubelets)', function () {
     // a node that stops matching loses its pod; matching again brings one back
     await nodeCommand(['label', 'node', first, 'topology.kubernetes.io/zone=elsewhere', '--overwrite']);
     await eventually(async () => (await podsOf('zonal')).length === 0, 30_000, 'the pod on the relabelled node to go');
-    await eventually(async () => (await json(['get', 'daemonset', 'zonal'])).status.desiredNumberScheduled === 0, 10_000, 'desired 0');
+    await eventually(
+      async () => (await json(['get', 'daemonset', 'zonal'])).status.desiredNumberScheduled === 0,
+      10_000,
+      'desired 0',
+    );
     await nodeCommand(['label', 'node', first, `topology.kubernetes.io/zone=${zones.get(first)}`, '--overwrite']);
     await kubectlOk(['rollout', 'status', 'daemonset/zonal', '--timeout=60s'], 70_000);
-    const back = await eventually(async () => {
-      const ps = await podsOf('zonal');
-      return ps.length === 1 && ps[0].status.phase === 'Running' ? ps : undefined;
-    }, 30_000, 'a pod back on the node');
+    const back = await eventually(
+      async () => {
+        const ps = await podsOf('zonal');
+        return ps.length === 1 && ps[0].status.phase === 'Running' ? ps : undefined;
+      },
+      30_000,
+      'a pod back on the node',
+    );
     assert.strictEqual(back![0].spec.nodeName, first);
     const after = await json(['get', 'daemonset', 'zonal']);
-    assert.deepStrictEqual([after.status.desiredNumberScheduled, after.status.numberReady, after.status.numberMisscheduled], [1, 1, 0]);
+    assert.deepStrictEqual(
+      [after.status.desiredNumberScheduled, after.status.numberReady, after.status.numberMisscheduled],
+      [1, 1, 0],
+    );
   });
 
   it('skips nodes with taints it does not tolerate', async () => {
@@ -213,7 +258,11 @@ describe('DaemonSets (kubectl, scheduler, kubelets)', function () {
     await nodeCommand(['taint', 'node', tainted, 'dedicated=infra:NoSchedule']);
     try {
       await apply(daemonSet('plain'));
-      await apply(daemonSet('tolerant', { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'infra', effect: 'NoSchedule' }] }));
+      await apply(
+        daemonSet('tolerant', {
+          tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'infra', effect: 'NoSchedule' }],
+        }),
+      );
       await kubectlOk(['rollout', 'status', 'daemonset/plain', '--timeout=60s'], 70_000);
       await kubectlOk(['rollout', 'status', 'daemonset/tolerant', '--timeout=60s'], 70_000);
       const plain = await podsOf('plain');
@@ -225,7 +274,11 @@ describe('DaemonSets (kubectl, scheduler, kubelets)', function () {
       await nodeCommand(['taint', 'node', tainted, 'dedicated-']);
     }
     // once the taint is gone the plain DaemonSet reaches that node too
-    await eventually(async () => (await podsOf('plain')).some((p) => p.spec.nodeName === tainted), 30_000, 'a pod on the untainted node');
+    await eventually(
+      async () => (await podsOf('plain')).some((p) => p.spec.nodeName === tainted),
+      30_000,
+      'a pod on the untainted node',
+    );
   });
 
   it('rolls out a new template node by node within maxUnavailable, and back with rollout undo', async () => {
@@ -244,7 +297,9 @@ describe('DaemonSets (kubectl, scheduler, kubelets)', function () {
     const pods = await podsOf('agent');
     assert.strictEqual(pods.length, 3);
     assert.deepStrictEqual(pods.map((p) => p.spec.nodeName).sort(), nodeNames);
-    assert.ok(pods.every((p) => !oldNames.has(p.metadata.name) && p.spec.containers[0].image === 'fluent/fluent-bit:3.1'));
+    assert.ok(
+      pods.every((p) => !oldNames.has(p.metadata.name) && p.spec.containers[0].image === 'fluent/fluent-bit:3.1'),
+    );
     // maxUnavailable 1 (the default), no surge: one node at a time is without a Ready pod
     const { most, leastReady } = replay(stream.output(), 3);
     assert.strictEqual(most, 3, stream.output());
@@ -257,7 +312,10 @@ describe('DaemonSets (kubectl, scheduler, kubelets)', function () {
     await kubectlOk(['rollout', 'status', 'daemonset/agent', '--timeout=60s'], 70_000);
     const back = await podsOf('agent');
     assert.ok(back.length === 3 && back.every((p) => p.spec.containers[0].image === 'fluent/fluent-bit:3.0'));
-    assert.match(await kubectlOk(['rollout', 'history', 'daemonset/agent']), /REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>/);
+    assert.match(
+      await kubectlOk(['rollout', 'history', 'daemonset/agent']),
+      /REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>/,
+    );
     const ds = await json(['get', 'daemonset', 'agent']);
     assert.strictEqual(ds.status.updatedNumberScheduled, 3);
   });

@@ -27,7 +27,12 @@ describe('Deployment rollout steps (real kubectl, scheduler and kubelet)', funct
   }
 
   function watch(path: string, onEvent: (type: string, obj: any) => void): { stop(): void } {
-    return client.watch(path, {}, (type, obj) => onEvent(type, obj), () => undefined);
+    return client.watch(
+      path,
+      {},
+      (type, obj) => onEvent(type, obj),
+      () => undefined,
+    );
   }
 
   it('rolls 10 replicas with maxSurge=3, maxUnavailable=2 through the (old, new) steps of the Kubernetes algorithm', async () => {
@@ -51,7 +56,15 @@ describe('Deployment rollout steps (real kubectl, scheduler and kubelet)', funct
     //      13 - 8 = 5 ≥ 3 → old 3 → 0                                             → (0, 10)
     // Pods of one step are started within a fraction of a (cluster) second and are available only after
     // minReadySeconds, so each batch turns available at once, as the steps above assume.
-    const expected = [[10, 0], [10, 3], [8, 3], [8, 5], [3, 5], [3, 10], [0, 10]];
+    const expected = [
+      [10, 0],
+      [10, 3],
+      [8, 3],
+      [8, 5],
+      [3, 5],
+      [3, 10],
+      [0, 10],
+    ];
 
     const manifest = (image: string) => `
 apiVersion: apps/v1
@@ -123,7 +136,17 @@ spec:
     //   wait; 9 available: 3 more unhealthy old removed                          → (1, 9)
     //   scale up min(13 - 10, 10 - 9) = 1                                        → (1, 10)
     //   wait (maxScaledDown = 11 - 10 - 1 = 0); 10 available: 11 - 10 - 0 = 1     → (0, 10)
-    const expected = [[10, 0], [10, 3], [7, 3], [7, 6], [4, 6], [4, 9], [1, 9], [1, 10], [0, 10]];
+    const expected = [
+      [10, 0],
+      [10, 3],
+      [7, 3],
+      [7, 6],
+      [4, 6],
+      [4, 9],
+      [1, 9],
+      [1, 10],
+      [0, 10],
+    ];
     const manifest = (image: string, readiness: string) => `
 apiVersion: apps/v1
 kind: Deployment
@@ -144,10 +167,14 @@ spec:
         readinessProbe: {exec: {command: ["true"]}, periodSeconds: 1}
 `;
     await k(['apply', '-f', '-'], { input: manifest('nginx:1.25', 'fail') });
-    const oldRs = await eventually(async () => {
-      const items = JSON.parse(await k(['get', 'rs', '-l', 'app=heal', '-o', 'json'])).items;
-      return items.length === 1 && items[0].status.replicas === 10 ? items[0] : undefined;
-    }, 30_000, 'ten unready old pods');
+    const oldRs = await eventually(
+      async () => {
+        const items = JSON.parse(await k(['get', 'rs', '-l', 'app=heal', '-o', 'json'])).items;
+        return items.length === 1 && items[0].status.replicas === 10 ? items[0] : undefined;
+      },
+      30_000,
+      'ten unready old pods',
+    );
     assert.strictEqual(oldRs.status.availableReplicas ?? 0, 0);
     const sizes = new Map<string, number>();
     const seen: number[][] = [];
@@ -222,25 +249,40 @@ spec:
       const last = seen[seen.length - 1];
       if (!last || last[0] !== p[0] || last[1] !== p[1]) seen.push(p);
     });
-    const settled = (want: number[]) => eventually(async () => {
-      const p = pair();
-      if (p[0] !== want[0] || p[1] !== want[1]) return false;
-      // still there a moment later: the controller is done
-      await new Promise((r) => setTimeout(r, 1500));
-      const q = pair();
-      return q[0] === want[0] && q[1] === want[1];
-    }, 30_000, `(old, new) = (${want})`);
+    const settled = (want: number[]) =>
+      eventually(
+        async () => {
+          const p = pair();
+          if (p[0] !== want[0] || p[1] !== want[1]) return false;
+          // still there a moment later: the controller is done
+          await new Promise((r) => setTimeout(r, 1500));
+          const q = pair();
+          return q[0] === want[0] && q[1] === want[1];
+        },
+        30_000,
+        `(old, new) = (${want})`,
+      );
     try {
       await k(['apply', '-f', '-'], { input: manifest('nginx:1.26', true) });
       await settled([8, 5]);
       seen = [[8, 5]];
       await k(['scale', 'deployment/prop', '--replicas=20']);
       await settled([14, 9]);
-      assert.deepStrictEqual(seen, [[8, 5], [14, 5], [14, 9]]);
+      assert.deepStrictEqual(seen, [
+        [8, 5],
+        [14, 5],
+        [14, 9],
+      ]);
       seen = [[14, 9]];
       await k(['scale', 'deployment/prop', '--replicas=5']);
       await settled([3, 5]);
-      assert.deepStrictEqual(seen, [[14, 9], [5, 9], [5, 3], [3, 3], [3, 5]]);
+      assert.deepStrictEqual(seen, [
+        [14, 9],
+        [5, 9],
+        [5, 3],
+        [3, 3],
+        [3, 5],
+      ]);
     } finally {
       w.stop();
     }
@@ -279,8 +321,14 @@ spec:
         return;
       }
       if (type === 'ADDED' && pod.metadata.labels['pod-template-hash'] !== oldHash) {
-        const running = [...pods.values()].filter((p) => p.metadata.labels['pod-template-hash'] === oldHash && !['Succeeded', 'Failed'].includes(p.status?.phase));
-        if (running.length) overlaps.push(`${pod.metadata.name} created while ${running.map((p) => p.metadata.name).join(', ')} still ran`);
+        const running = [...pods.values()].filter(
+          (p) =>
+            p.metadata.labels['pod-template-hash'] === oldHash && !['Succeeded', 'Failed'].includes(p.status?.phase),
+        );
+        if (running.length)
+          overlaps.push(
+            `${pod.metadata.name} created while ${running.map((p) => p.metadata.name).join(', ')} still ran`,
+          );
       }
       pods.set(pod.metadata.name, pod);
     });
@@ -292,7 +340,12 @@ spec:
       w.stop();
     }
     assert.deepStrictEqual(overlaps, []);
-    const events = await k(['get', 'events', '--field-selector', 'involvedObject.name=recreate,involvedObject.kind=Deployment']);
+    const events = await k([
+      'get',
+      'events',
+      '--field-selector',
+      'involvedObject.name=recreate,involvedObject.kind=Deployment',
+    ]);
     assert.match(events, new RegExp(`Scaled down replica set ${oldRs.metadata.name} from 3 to 0`));
   });
 });

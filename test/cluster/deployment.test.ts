@@ -36,7 +36,11 @@ describe('Deployments (real kubectl, scheduler and kubelet)', function () {
   /** revision numbers in `kubectl rollout history` */
   async function revisions(name: string): Promise<number[]> {
     const out = await k(['rollout', 'history', `deployment/${name}`]);
-    return out.split('\n').map((l) => /^(\d+)\s/.exec(l)?.[1]).filter(Boolean).map(Number);
+    return out
+      .split('\n')
+      .map((l) => /^(\d+)\s/.exec(l)?.[1])
+      .filter(Boolean)
+      .map(Number);
   }
 
   /** pods of a selector that are not being deleted */
@@ -66,7 +70,10 @@ describe('Deployments (real kubectl, scheduler and kubelet)', function () {
     assert.match(hash, /^[bcdfghjklmnpqrstvwxz2456789]+$/);
     assert.strictEqual(rs.metadata.name, `frontend-${hash}`);
     assert.strictEqual(rs.spec.selector.matchLabels['pod-template-hash'], hash);
-    assert.deepStrictEqual(rs.metadata.ownerReferences.map((r: any) => [r.kind, r.name, r.uid, r.controller, r.blockOwnerDeletion]), [['Deployment', 'frontend', d.metadata.uid, true, true]]);
+    assert.deepStrictEqual(
+      rs.metadata.ownerReferences.map((r: any) => [r.kind, r.name, r.uid, r.controller, r.blockOwnerDeletion]),
+      [['Deployment', 'frontend', d.metadata.uid, true, true]],
+    );
     const pods = await livePods('app.kubernetes.io/name=frontend', 'guestbook');
     assert.strictEqual(pods.length, 3);
     for (const p of pods) {
@@ -90,7 +97,9 @@ describe('Deployments (real kubectl, scheduler and kubelet)', function () {
     assert.deepStrictEqual(await revisions('web'), [1, 2, 3]);
     const history = await k(['rollout', 'history', 'deployment/web']);
     assert.match(history, /^3\s+image 1\.27$/m);
-    const rev1 = (await json(['get', 'rs', '-l', 'app=web'])).items.find((rs: any) => rs.metadata.annotations[REVISION] === '1');
+    const rev1 = (await json(['get', 'rs', '-l', 'app=web'])).items.find(
+      (rs: any) => rs.metadata.annotations[REVISION] === '1',
+    );
     assert.strictEqual(rev1.spec.template.spec.containers[0].image, 'nginx:1.25');
 
     const undo = await k(['rollout', 'undo', 'deployment/web', '--to-revision=1']);
@@ -140,25 +149,40 @@ describe('Deployments (real kubectl, scheduler and kubelet)', function () {
     const d = await json(['get', 'deployment', 'web']);
     assert.strictEqual(d.status.replicas, 2);
     assert.strictEqual(d.status.availableReplicas, 2);
-    const rs = (await json(['get', 'rs', '-l', 'app=web'])).items.find((x: any) => x.metadata.annotations[REVISION] === '4');
+    const rs = (await json(['get', 'rs', '-l', 'app=web'])).items.find(
+      (x: any) => x.metadata.annotations[REVISION] === '4',
+    );
     assert.strictEqual(rs.spec.replicas, 2);
     assert.strictEqual(rs.metadata.annotations['deployment.kubernetes.io/desired-replicas'], '2');
-    const events = await k(['get', 'events', '--field-selector', 'involvedObject.name=web,involvedObject.kind=Deployment']);
+    const events = await k([
+      'get',
+      'events',
+      '--field-selector',
+      'involvedObject.name=web,involvedObject.kind=Deployment',
+    ]);
     assert.match(events, new RegExp(`Scaled down replica set ${rs.metadata.name} from 5 to 2`));
   });
 
   it('holds a paused rollout until `rollout resume`', async () => {
     await k(['rollout', 'pause', 'deployment/web']);
     await k(['set', 'image', 'deployment/web', 'nginx=nginx:1.28']);
-    const paused = await eventually(async () => {
-      const d = await json(['get', 'deployment', 'web']);
-      const c = d.status.conditions.find((x: any) => x.type === 'Progressing');
-      return d.status.observedGeneration === d.metadata.generation && c.reason === 'DeploymentPaused' ? d : undefined;
-    }, 10_000, 'DeploymentPaused');
+    const paused = await eventually(
+      async () => {
+        const d = await json(['get', 'deployment', 'web']);
+        const c = d.status.conditions.find((x: any) => x.type === 'Progressing');
+        return d.status.observedGeneration === d.metadata.generation && c.reason === 'DeploymentPaused' ? d : undefined;
+      },
+      10_000,
+      'DeploymentPaused',
+    );
     assert.strictEqual(paused.status.conditions.find((x: any) => x.type === 'Progressing').status, 'Unknown');
     // no ReplicaSet for the new template while paused
     await new Promise((r) => setTimeout(r, 500));
-    assert.ok(!(await json(['get', 'rs', '-l', 'app=web'])).items.some((rs: any) => rs.spec.template.spec.containers[0].image === 'nginx:1.28'));
+    assert.ok(
+      !(await json(['get', 'rs', '-l', 'app=web'])).items.some(
+        (rs: any) => rs.spec.template.spec.containers[0].image === 'nginx:1.28',
+      ),
+    );
     const undo = await t.kubectl(['rollout', 'undo', 'deployment/web']);
     assert.notStrictEqual(undo.code, 0);
     assert.match(undo.stderr, /cannot rollback a paused deployment/);
@@ -177,15 +201,23 @@ describe('Deployments (real kubectl, scheduler and kubelet)', function () {
     const d = await json(['get', 'deployment', 'web']);
     assert.ok(d.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']);
     assert.strictEqual(d.metadata.annotations[REVISION], '6');
-    await eventually(async () => {
-      const pods = await livePods('app=web');
-      return pods.length === 2 && pods.every((p) => !before.has(p.metadata.name));
-    }, 20_000, 'only restarted pods');
+    await eventually(
+      async () => {
+        const pods = await livePods('app=web');
+        return pods.length === 2 && pods.every((p) => !before.has(p.metadata.name));
+      },
+      20_000,
+      'only restarted pods',
+    );
   });
 
   it('removes its ReplicaSets and pods with `delete deployment`', async () => {
     await k(['delete', 'deployment', 'web']);
-    await eventually(async () => (await json(['get', 'rs', '-l', 'app=web'])).items.length === 0, 20_000, 'no ReplicaSets');
+    await eventually(
+      async () => (await json(['get', 'rs', '-l', 'app=web'])).items.length === 0,
+      20_000,
+      'no ReplicaSets',
+    );
     await eventually(async () => (await json(['get', 'pods', '-l', 'app=web'])).items.length === 0, 30_000, 'no pods');
   });
 

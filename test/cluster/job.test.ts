@@ -7,7 +7,12 @@ import { startTestCluster, TestCluster, eventually } from '../helpers/testCluste
 /** cluster milliseconds per real millisecond: a 10 s back-off takes a third of a second */
 const SPEED = 30;
 
-function jobYaml(name: string, spec: Record<string, unknown>, annotations: Record<string, string> = {}, restartPolicy = 'Never'): string {
+function jobYaml(
+  name: string,
+  spec: Record<string, unknown>,
+  annotations: Record<string, string> = {},
+  restartPolicy = 'Never',
+): string {
   return JSON.stringify({
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -16,7 +21,10 @@ function jobYaml(name: string, spec: Record<string, unknown>, annotations: Recor
       ...spec,
       template: {
         metadata: { annotations },
-        spec: { restartPolicy, containers: [{ name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'echo working'] }] },
+        spec: {
+          restartPolicy,
+          containers: [{ name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'echo working'] }],
+        },
       },
     },
   });
@@ -56,7 +64,9 @@ describe('Jobs (kubectl, scheduler, kubelets)', function () {
 
   it('runs completions 3 with parallelism 2 to Complete, never more than 2 pods at once', async () => {
     await apply(jobYaml('pi', { completions: 3, parallelism: 2 }, { 'sim.slipway.dev/run-seconds': '4' }));
-    const wait = await t.kubectl(['wait', '--for=condition=complete', 'job/pi', '--timeout=60s'], { timeoutMs: 70_000 });
+    const wait = await t.kubectl(['wait', '--for=condition=complete', 'job/pi', '--timeout=60s'], {
+      timeoutMs: 70_000,
+    });
     assert.strictEqual(wait.code, 0, wait.stderr);
     assert.match(wait.stdout, /job.batch\/pi condition met/);
 
@@ -74,7 +84,10 @@ describe('Jobs (kubectl, scheduler, kubelets)', function () {
     assert.deepStrictEqual(job.status.uncountedTerminatedPods, {});
     assert.ok(job.status.startTime && job.status.completionTime, 'start and completion time');
     // SuccessCriteriaMet first, then Complete, both with Kubernetes' reason and message
-    assert.deepStrictEqual(job.status.conditions.map((c: any) => c.type), ['SuccessCriteriaMet', 'Complete']);
+    assert.deepStrictEqual(
+      job.status.conditions.map((c: any) => c.type),
+      ['SuccessCriteriaMet', 'Complete'],
+    );
     for (const c of job.status.conditions) {
       assert.strictEqual(c.status, 'True');
       assert.strictEqual(c.reason, 'CompletionsReached');
@@ -92,7 +105,10 @@ describe('Jobs (kubectl, scheduler, kubelets)', function () {
       assert.strictEqual(p.metadata.labels['controller-uid'], job.metadata.uid);
       const owner = p.metadata.ownerReferences.find((r: any) => r.controller);
       assert.deepStrictEqual([owner.kind, owner.name, owner.uid], ['Job', 'pi', job.metadata.uid]);
-      assert.ok(!(p.metadata.finalizers ?? []).includes('batch.kubernetes.io/job-tracking'), 'tracking finalizer removed once counted');
+      assert.ok(
+        !(p.metadata.finalizers ?? []).includes('batch.kubernetes.io/job-tracking'),
+        'tracking finalizer removed once counted',
+      );
       assert.ok(p.spec.nodeName, 'scheduled to a node');
     }
     // at most two pods ran at the same time: look at the running intervals the kubelets reported
@@ -113,7 +129,9 @@ describe('Jobs (kubectl, scheduler, kubelets)', function () {
 
   it('retries a failing pod with growing back-off until backoffLimit, then fails with BackoffLimitExceeded', async () => {
     await apply(jobYaml('fails', { backoffLimit: 2 }, { 'sim.slipway.dev/exit-code': '3' }));
-    const wait = await t.kubectl(['wait', '--for=condition=failed', 'job/fails', '--timeout=60s'], { timeoutMs: 70_000 });
+    const wait = await t.kubectl(['wait', '--for=condition=failed', 'job/fails', '--timeout=60s'], {
+      timeoutMs: 70_000,
+    });
     assert.strictEqual(wait.code, 0, wait.stderr);
 
     const row = (await t.kubectl(['get', 'job', 'fails', '--no-headers'])).stdout;
@@ -121,7 +139,10 @@ describe('Jobs (kubectl, scheduler, kubelets)', function () {
     const job = await json(['get', 'job', 'fails']);
     assert.strictEqual(job.status.failed, 3, 'the first run and two retries');
     assert.strictEqual(job.status.succeeded, undefined);
-    assert.deepStrictEqual(job.status.conditions.map((c: any) => c.type), ['FailureTarget', 'Failed']);
+    assert.deepStrictEqual(
+      job.status.conditions.map((c: any) => c.type),
+      ['FailureTarget', 'Failed'],
+    );
     for (const c of job.status.conditions) {
       assert.strictEqual(c.reason, 'BackoffLimitExceeded');
       assert.strictEqual(c.message, 'Job has reached the specified backoff limit');
@@ -129,13 +150,18 @@ describe('Jobs (kubectl, scheduler, kubelets)', function () {
     assert.strictEqual(job.status.completionTime, undefined, 'a failed Job has no completion time');
 
     // each retry waits for the back-off (10 s, then 20 s of cluster time) after the previous pod failed
-    const pods = (await podsOf('fails')).sort((a, b) => Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp));
+    const pods = (await podsOf('fails')).sort(
+      (a, b) => Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp),
+    );
     assert.strictEqual(pods.length, 3);
     for (const p of pods) {
       assert.strictEqual(p.status.phase, 'Failed');
       assert.strictEqual(p.status.containerStatuses[0].state.terminated.exitCode, 3);
     }
-    const gap = (i: number) => (Date.parse(pods[i].metadata.creationTimestamp) - Date.parse(pods[i - 1].status.containerStatuses[0].state.terminated.finishedAt)) / 1000;
+    const gap = (i: number) =>
+      (Date.parse(pods[i].metadata.creationTimestamp) -
+        Date.parse(pods[i - 1].status.containerStatuses[0].state.terminated.finishedAt)) /
+      1000;
     // timestamps have whole seconds, so allow one second of rounding
     assert.ok(gap(1) >= 9, `first retry after ${gap(1)} s`);
     assert.ok(gap(2) >= 19, `second retry after ${gap(2)} s`);
@@ -148,8 +174,17 @@ describe('Jobs (kubectl, scheduler, kubelets)', function () {
   });
 
   it('counts container restarts against backoffLimit when restartPolicy is OnFailure', async () => {
-    await apply(jobYaml('restarts', { backoffLimit: 2 }, { 'sim.slipway.dev/exit-code': '1', 'sim.slipway.dev/run-seconds': '1' }, 'OnFailure'));
-    const wait = await t.kubectl(['wait', '--for=condition=failed', 'job/restarts', '--timeout=60s'], { timeoutMs: 70_000 });
+    await apply(
+      jobYaml(
+        'restarts',
+        { backoffLimit: 2 },
+        { 'sim.slipway.dev/exit-code': '1', 'sim.slipway.dev/run-seconds': '1' },
+        'OnFailure',
+      ),
+    );
+    const wait = await t.kubectl(['wait', '--for=condition=failed', 'job/restarts', '--timeout=60s'], {
+      timeoutMs: 70_000,
+    });
     assert.strictEqual(wait.code, 0, wait.stderr);
     const job = await json(['get', 'job', 'restarts']);
     assert.strictEqual(condition(job, 'Failed').reason, 'BackoffLimitExceeded');
@@ -167,21 +202,34 @@ describe('Jobs (kubectl, scheduler, kubelets)', function () {
       ],
     };
     await apply(JSON.stringify(doc));
-    const wait = await t.kubectl(['wait', '--for=condition=failed', 'job/policy', '--timeout=60s'], { timeoutMs: 70_000 });
+    const wait = await t.kubectl(['wait', '--for=condition=failed', 'job/policy', '--timeout=60s'], {
+      timeoutMs: 70_000,
+    });
     assert.strictEqual(wait.code, 0, wait.stderr);
     const job = await json(['get', 'job', 'policy']);
     const [pod] = await podsOf('policy');
     const failed = condition(job, 'Failed');
     assert.strictEqual(failed.reason, 'PodFailurePolicy');
-    assert.strictEqual(failed.message, `Container main for pod default/${pod.metadata.name} failed with exit code 42 matching FailJob rule at index 1`);
+    assert.strictEqual(
+      failed.message,
+      `Container main for pod default/${pod.metadata.name} failed with exit code 42 matching FailJob rule at index 1`,
+    );
     // no retry despite backoffLimit 6
     assert.strictEqual(job.status.failed, 1);
     assert.strictEqual((await podsOf('policy')).length, 1);
   });
 
   it('fails a Job that runs longer than activeDeadlineSeconds and stops its pods', async () => {
-    await apply(jobYaml('slow', { activeDeadlineSeconds: 30, parallelism: 2, completions: 2 }, { 'sim.slipway.dev/run-seconds': '600' }));
-    const wait = await t.kubectl(['wait', '--for=condition=failed', 'job/slow', '--timeout=60s'], { timeoutMs: 70_000 });
+    await apply(
+      jobYaml(
+        'slow',
+        { activeDeadlineSeconds: 30, parallelism: 2, completions: 2 },
+        { 'sim.slipway.dev/run-seconds': '600' },
+      ),
+    );
+    const wait = await t.kubectl(['wait', '--for=condition=failed', 'job/slow', '--timeout=60s'], {
+      timeoutMs: 70_000,
+    });
     assert.strictEqual(wait.code, 0, wait.stderr);
     const job = await json(['get', 'job', 'slow']);
     const failed = condition(job, 'Failed');
@@ -195,14 +243,23 @@ describe('Jobs (kubectl, scheduler, kubelets)', function () {
     assert.strictEqual(job.status.active, undefined);
     assert.strictEqual(job.status.terminating, 0);
     const ev = await events('slow');
-    assert.ok(ev.some((e) => e.type === 'Warning' && e.reason === 'DeadlineExceeded' && e.message === 'Job was active longer than specified deadline'));
+    assert.ok(
+      ev.some(
+        (e) =>
+          e.type === 'Warning' &&
+          e.reason === 'DeadlineExceeded' &&
+          e.message === 'Job was active longer than specified deadline',
+      ),
+    );
     assert.strictEqual(ev.filter((e) => e.reason === 'SuccessfulDelete').length, 2, 'both running pods deleted');
     await eventually(async () => (await podsOf('slow')).length === 0, 30_000, 'stopped pods to be removed');
   });
 
   it('gives each pod of an Indexed Job its completion index', async () => {
     await apply(jobYaml('indexed', { completions: 3, parallelism: 3, completionMode: 'Indexed' }));
-    const wait = await t.kubectl(['wait', '--for=condition=complete', 'job/indexed', '--timeout=60s'], { timeoutMs: 70_000 });
+    const wait = await t.kubectl(['wait', '--for=condition=complete', 'job/indexed', '--timeout=60s'], {
+      timeoutMs: 70_000,
+    });
     assert.strictEqual(wait.code, 0, wait.stderr);
     const job = await json(['get', 'job', 'indexed']);
     assert.strictEqual(job.status.completedIndexes, '0-2');
@@ -216,16 +273,23 @@ describe('Jobs (kubectl, scheduler, kubelets)', function () {
       assert.strictEqual(p.metadata.labels['batch.kubernetes.io/job-completion-index'], ix);
       assert.strictEqual(p.spec.hostname, `indexed-${ix}`);
       const env = p.spec.containers[0].env.find((e: any) => e.name === 'JOB_COMPLETION_INDEX');
-      assert.strictEqual(env.valueFrom.fieldRef.fieldPath, "metadata.annotations['batch.kubernetes.io/job-completion-index']");
+      assert.strictEqual(
+        env.valueFrom.fieldRef.fieldPath,
+        "metadata.annotations['batch.kubernetes.io/job-completion-index']",
+      );
     }
   });
 
   it('starts no pods while suspended and runs to completion once resumed', async () => {
     await apply(jobYaml('later', { suspend: true, completions: 2, parallelism: 2 }));
-    const suspended: any = await eventually(async () => {
-      const j = await json(['get', 'job', 'later']);
-      return condition(j, 'Suspended')?.status === 'True' ? j : undefined;
-    }, 20_000, 'the Suspended condition');
+    const suspended: any = await eventually(
+      async () => {
+        const j = await json(['get', 'job', 'later']);
+        return condition(j, 'Suspended')?.status === 'True' ? j : undefined;
+      },
+      20_000,
+      'the Suspended condition',
+    );
     assert.strictEqual(condition(suspended, 'Suspended').reason, 'JobSuspended');
     assert.strictEqual(suspended.status.startTime, undefined, 'a suspended Job has not started');
     assert.match((await t.kubectl(['get', 'job', 'later', '--no-headers'])).stdout, /^later\s+Suspended\s+0\/2\s+/);
@@ -235,7 +299,9 @@ describe('Jobs (kubectl, scheduler, kubelets)', function () {
 
     const patch = await t.kubectl(['patch', 'job', 'later', '--type=merge', '-p', '{"spec":{"suspend":false}}']);
     assert.strictEqual(patch.code, 0, patch.stderr);
-    const wait = await t.kubectl(['wait', '--for=condition=complete', 'job/later', '--timeout=60s'], { timeoutMs: 70_000 });
+    const wait = await t.kubectl(['wait', '--for=condition=complete', 'job/later', '--timeout=60s'], {
+      timeoutMs: 70_000,
+    });
     assert.strictEqual(wait.code, 0, wait.stderr);
     const job = await json(['get', 'job', 'later']);
     const cond = condition(job, 'Suspended');
@@ -246,14 +312,20 @@ describe('Jobs (kubectl, scheduler, kubelets)', function () {
 
   it('deletes a finished Job and its pods after ttlSecondsAfterFinished', async () => {
     await apply(jobYaml('shortlived', { ttlSecondsAfterFinished: 30 }));
-    const wait = await t.kubectl(['wait', '--for=condition=complete', 'job/shortlived', '--timeout=60s'], { timeoutMs: 70_000 });
+    const wait = await t.kubectl(['wait', '--for=condition=complete', 'job/shortlived', '--timeout=60s'], {
+      timeoutMs: 70_000,
+    });
     assert.strictEqual(wait.code, 0, wait.stderr);
     const job = await json(['get', 'job', 'shortlived']);
     const finished = Date.parse(condition(job, 'Complete').lastTransitionTime);
-    await eventually(async () => {
-      const r = await t.kubectl(['get', 'job', 'shortlived']);
-      return r.code !== 0 && /NotFound/.test(r.stderr);
-    }, 30_000, 'the Job to be deleted');
+    await eventually(
+      async () => {
+        const r = await t.kubectl(['get', 'job', 'shortlived']);
+        return r.code !== 0 && /NotFound/.test(r.stderr);
+      },
+      30_000,
+      'the Job to be deleted',
+    );
     // read the cluster's clock through a fresh object's creation time: the TTL had passed by then
     const probe = await t.kubectl(['create', 'configmap', 'clock-probe', '-o', 'json']);
     const now = Date.parse(JSON.parse(probe.stdout).metadata.creationTimestamp);

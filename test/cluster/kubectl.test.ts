@@ -4,13 +4,19 @@ import * as https from 'https';
 import { parse as parseYaml } from 'yaml';
 import { startTestCluster, TestCluster, SAMPLE_DIR, eventually } from '../helpers/testCluster';
 
-function request(url: string, ca: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function request(
+  url: string,
+  ca: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    https.get(url, { ca, headers }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
+    https
+      .get(url, { ca, headers }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -37,7 +43,14 @@ describe('kubectl against the embedded cluster', function () {
   it('applies the sample client-side, and a second apply changes nothing', async () => {
     const r = await t.kubectl(['apply', '-f', SAMPLE_DIR]);
     assert.strictEqual(r.code, 0, r.stderr);
-    for (const line of ['namespace/guestbook created', 'configmap/guestbook-config created', 'secret/redis-auth created', 'deployment.apps/frontend created', 'service/frontend created', 'ingress.networking.k8s.io/frontend created']) {
+    for (const line of [
+      'namespace/guestbook created',
+      'configmap/guestbook-config created',
+      'secret/redis-auth created',
+      'deployment.apps/frontend created',
+      'service/frontend created',
+      'ingress.networking.k8s.io/frontend created',
+    ]) {
       assert.ok(r.stdout.includes(line), `missing "${line}" in:\n${r.stdout}`);
     }
     assert.strictEqual(r.stderr.trim(), '', 'apply printed warnings');
@@ -57,13 +70,19 @@ describe('kubectl against the embedded cluster', function () {
 
     const wide = await t.kubectl(['get', 'deploy', 'frontend', '-n', 'guestbook', '-o', 'wide']);
     assert.match(wide.stdout.split('\n')[0], /CONTAINERS\s+IMAGES\s+SELECTOR/);
-    assert.match(wide.stdout, /php-redis\s+us-docker\.pkg\.dev\/google-samples\/containers\/gke\/gb-frontend:v5\s+app\.kubernetes\.io\/name=frontend/);
+    assert.match(
+      wide.stdout,
+      /php-redis\s+us-docker\.pkg\.dev\/google-samples\/containers\/gke\/gb-frontend:v5\s+app\.kubernetes\.io\/name=frontend/,
+    );
 
     const yaml = parseYaml((await t.kubectl(['get', 'deploy', 'frontend', '-n', 'guestbook', '-o', 'yaml'])).stdout);
     assert.strictEqual(yaml.kind, 'Deployment');
     assert.strictEqual(yaml.spec.replicas, 3);
     // defaults a real API server fills in
-    assert.deepStrictEqual(yaml.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
+    assert.deepStrictEqual(yaml.spec.strategy, {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+    });
     assert.strictEqual(yaml.spec.revisionHistoryLimit, 10);
     assert.strictEqual(yaml.spec.progressDeadlineSeconds, 600);
     assert.strictEqual(yaml.spec.template.spec.restartPolicy, 'Always');
@@ -93,9 +112,27 @@ describe('kubectl against the embedded cluster', function () {
   it('filters by label and field selectors', async () => {
     const byLabel = await t.kubectl(['get', 'deploy', '-A', '-l', 'app.kubernetes.io/name=redis', '-o', 'name']);
     assert.deepStrictEqual(byLabel.stdout.trim().split('\n'), ['deployment.apps/redis']);
-    const setBased = await t.kubectl(['get', 'deploy', '-n', 'guestbook', '-l', 'app.kubernetes.io/name in (frontend,nothing)', '-o', 'name']);
+    const setBased = await t.kubectl([
+      'get',
+      'deploy',
+      '-n',
+      'guestbook',
+      '-l',
+      'app.kubernetes.io/name in (frontend,nothing)',
+      '-o',
+      'name',
+    ]);
     assert.deepStrictEqual(setBased.stdout.trim().split('\n'), ['deployment.apps/frontend']);
-    const byField = await t.kubectl(['get', 'svc', '-n', 'guestbook', '--field-selector', 'metadata.name!=redis', '-o', 'name']);
+    const byField = await t.kubectl([
+      'get',
+      'svc',
+      '-n',
+      'guestbook',
+      '--field-selector',
+      'metadata.name!=redis',
+      '-o',
+      'name',
+    ]);
     assert.deepStrictEqual(byField.stdout.trim().split('\n'), ['service/frontend']);
     const badField = await t.kubectl(['get', 'svc', '-n', 'guestbook', '--field-selector', 'spec.nope=1']);
     assert.notStrictEqual(badField.code, 0);
@@ -114,7 +151,15 @@ describe('kubectl against the embedded cluster', function () {
   });
 
   it('patches with strategic merge, JSON merge and JSON patch', async () => {
-    const smp = await t.kubectl(['patch', 'deploy', 'frontend', '-n', 'guestbook', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"php-redis","image":"gb-frontend:v6"}]}}}}']);
+    const smp = await t.kubectl([
+      'patch',
+      'deploy',
+      'frontend',
+      '-n',
+      'guestbook',
+      '-p',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"php-redis","image":"gb-frontend:v6"}]}}}}',
+    ]);
     assert.strictEqual(smp.code, 0, smp.stderr);
     assert.match(smp.stdout, /deployment.apps\/frontend patched/);
     const after = JSON.parse((await t.kubectl(['get', 'deploy', 'frontend', '-n', 'guestbook', '-o', 'json'])).stdout);
@@ -124,16 +169,43 @@ describe('kubectl against the embedded cluster', function () {
     assert.strictEqual(c[0].ports[0].containerPort, 80, 'other container fields kept');
     assert.strictEqual(after.metadata.generation, 2);
 
-    const merge = await t.kubectl(['patch', 'deploy', 'frontend', '-n', 'guestbook', '--type=merge', '-p', '{"metadata":{"labels":{"tier":"web"}}}']);
+    const merge = await t.kubectl([
+      'patch',
+      'deploy',
+      'frontend',
+      '-n',
+      'guestbook',
+      '--type=merge',
+      '-p',
+      '{"metadata":{"labels":{"tier":"web"}}}',
+    ]);
     assert.strictEqual(merge.code, 0, merge.stderr);
-    const json = await t.kubectl(['patch', 'deploy', 'frontend', '-n', 'guestbook', '--type=json', '-p', '[{"op":"replace","path":"/spec/replicas","value":2}]']);
+    const json = await t.kubectl([
+      'patch',
+      'deploy',
+      'frontend',
+      '-n',
+      'guestbook',
+      '--type=json',
+      '-p',
+      '[{"op":"replace","path":"/spec/replicas","value":2}]',
+    ]);
     assert.strictEqual(json.code, 0, json.stderr);
     const got = JSON.parse((await t.kubectl(['get', 'deploy', 'frontend', '-n', 'guestbook', '-o', 'json'])).stdout);
     assert.strictEqual(got.metadata.labels.tier, 'web');
     assert.strictEqual(got.spec.replicas, 2);
     assert.strictEqual(got.metadata.generation, 3, 'a label change does not bump generation');
 
-    const badJson = await t.kubectl(['patch', 'deploy', 'frontend', '-n', 'guestbook', '--type=json', '-p', '[{"op":"replace","path":"/spec/nothing/here","value":2}]']);
+    const badJson = await t.kubectl([
+      'patch',
+      'deploy',
+      'frontend',
+      '-n',
+      'guestbook',
+      '--type=json',
+      '-p',
+      '[{"op":"replace","path":"/spec/nothing/here","value":2}]',
+    ]);
     assert.notStrictEqual(badJson.code, 0);
   });
 
@@ -141,9 +213,24 @@ describe('kubectl against the embedded cluster', function () {
     const r = await t.kubectl(['scale', 'deploy/frontend', '-n', 'guestbook', '--replicas=5']);
     assert.strictEqual(r.code, 0, r.stderr);
     assert.match(r.stdout, /deployment.apps\/frontend scaled/);
-    const replicas = await t.kubectl(['get', 'deploy', 'frontend', '-n', 'guestbook', '-o', 'jsonpath={.spec.replicas}']);
+    const replicas = await t.kubectl([
+      'get',
+      'deploy',
+      'frontend',
+      '-n',
+      'guestbook',
+      '-o',
+      'jsonpath={.spec.replicas}',
+    ]);
     assert.strictEqual(replicas.stdout, '5');
-    const guarded = await t.kubectl(['scale', 'deploy/frontend', '-n', 'guestbook', '--current-replicas=4', '--replicas=1']);
+    const guarded = await t.kubectl([
+      'scale',
+      'deploy/frontend',
+      '-n',
+      'guestbook',
+      '--current-replicas=4',
+      '--replicas=1',
+    ]);
     assert.notStrictEqual(guarded.code, 0, 'a stale --current-replicas is refused');
   });
 
@@ -151,11 +238,16 @@ describe('kubectl against the embedded cluster', function () {
     const a = await t.kubectl(['apply', '--server-side', '--field-manager=team-a', '-f', '-'], { input: CONFIGMAP });
     assert.strictEqual(a.code, 0, a.stderr);
     assert.match(a.stdout, /configmap\/settings serverside-applied/);
-    const b = await t.kubectl(['apply', '--server-side', '--field-manager=team-b', '-f', '-'], { input: CONFIGMAP.replace('blue', 'red') });
+    const b = await t.kubectl(['apply', '--server-side', '--field-manager=team-b', '-f', '-'], {
+      input: CONFIGMAP.replace('blue', 'red'),
+    });
     assert.notStrictEqual(b.code, 0);
     assert.match(b.stderr, /conflict with "team-a"/);
     assert.match(b.stderr, /\.data\.color/);
-    const forced = await t.kubectl(['apply', '--server-side', '--field-manager=team-b', '--force-conflicts', '-f', '-'], { input: CONFIGMAP.replace('blue', 'red') });
+    const forced = await t.kubectl(
+      ['apply', '--server-side', '--field-manager=team-b', '--force-conflicts', '-f', '-'],
+      { input: CONFIGMAP.replace('blue', 'red') },
+    );
     assert.strictEqual(forced.code, 0, forced.stderr);
     const color = await t.kubectl(['get', 'cm', 'settings', '-o', 'jsonpath={.data.color}']);
     assert.strictEqual(color.stdout, 'red');
@@ -196,8 +288,13 @@ spec:
     assert.notStrictEqual(r.code, 0);
     assert.match(r.stderr, /is invalid/);
     assert.match(r.stderr, /spec\.template\.spec\.containers\[0\]\.imagePullPolicy: Unsupported value: "Sometimes"/);
-    const mismatch = await t.kubectl(['apply', '-f', '-'], { input: bad.replace('imagePullPolicy: Sometimes', 'imagePullPolicy: Always') });
-    assert.match(mismatch.stderr, /spec\.template\.metadata\.labels: Invalid value: .*`selector` does not match template `labels`/);
+    const mismatch = await t.kubectl(['apply', '-f', '-'], {
+      input: bad.replace('imagePullPolicy: Sometimes', 'imagePullPolicy: Always'),
+    });
+    assert.match(
+      mismatch.stderr,
+      /spec\.template\.metadata\.labels: Invalid value: .*`selector` does not match template `labels`/,
+    );
     const unknown = await t.kubectl(['apply', '-f', '-'], { input: CONFIGMAP.replace('\ndata:', '\ndatta:') });
     assert.notStrictEqual(unknown.code, 0);
     assert.match(unknown.stderr, /unknown field "datta"/);
@@ -210,7 +307,10 @@ spec:
     assert.strictEqual(r.code, 0, r.stderr);
     assert.match(r.stdout, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
     assert.match(r.stdout, /^namespaces\s+ns\s+v1\s+false\s+Namespace$/m);
-    assert.match(r.stdout, /^customresourcedefinitions\s+crd,crds\s+apiextensions\.k8s\.io\/v1\s+false\s+CustomResourceDefinition$/m);
+    assert.match(
+      r.stdout,
+      /^customresourcedefinitions\s+crd,crds\s+apiextensions\.k8s\.io\/v1\s+false\s+CustomResourceDefinition$/m,
+    );
     const e = await t.kubectl(['explain', 'deployment.spec.replicas']);
     assert.strictEqual(e.code, 0, e.stderr);
     assert.match(e.stdout, /FIELD:\s+replicas <integer>/);
@@ -245,7 +345,14 @@ source:
 `;
     const r = await t.kubectl(['create', '-f', '-'], { input: ev });
     assert.strictEqual(r.code, 0, r.stderr);
-    const list = await t.kubectl(['get', 'events', '-n', 'guestbook', '--field-selector', 'involvedObject.name=frontend']);
+    const list = await t.kubectl([
+      'get',
+      'events',
+      '-n',
+      'guestbook',
+      '--field-selector',
+      'involvedObject.name=frontend',
+    ]);
     assert.match(list.stdout, /ScalingReplicaSet/);
     assert.match(list.stdout, /deployment\/frontend/);
   });
@@ -277,7 +384,12 @@ spec:
     - {name: Size, type: integer, jsonPath: .spec.size}
 `;
     assert.strictEqual((await t.kubectl(['apply', '-f', '-'], { input: crd })).code, 0);
-    const established = await t.kubectl(['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=20s']);
+    const established = await t.kubectl([
+      'wait',
+      '--for=condition=Established',
+      'crd/widgets.example.com',
+      '--timeout=20s',
+    ]);
     assert.strictEqual(established.code, 0, established.stderr);
     const w = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 3, color: red}\n';
     const created = await t.kubectl(['apply', '-f', '-'], { input: w });
@@ -302,14 +414,32 @@ spec:
   });
 
   async function ownedConfigMap(owner: string, cm: string): Promise<void> {
-    const made = await t.kubectl(['apply', '-f', '-'], { input: JSON.stringify({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: owner },
-      spec: { selector: { matchLabels: { app: owner } }, template: { metadata: { labels: { app: owner } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
-    }) });
+    const made = await t.kubectl(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: owner },
+        spec: {
+          selector: { matchLabels: { app: owner } },
+          template: {
+            metadata: { labels: { app: owner } },
+            spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
+          },
+        },
+      }),
+    });
     assert.strictEqual(made.code, 0, made.stderr);
     const uid = (await t.kubectl(['get', 'deploy', owner, '-o', 'jsonpath={.metadata.uid}'])).stdout;
     const manifest = JSON.stringify({
-      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: cm, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: owner, uid, controller: true, blockOwnerDeletion: true }] }, data: { a: 'b' },
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: cm,
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'Deployment', name: owner, uid, controller: true, blockOwnerDeletion: true },
+        ],
+      },
+      data: { a: 'b' },
     });
     const r = await t.kubectl(['create', '-f', '-'], { input: manifest });
     assert.strictEqual(r.code, 0, r.stderr);
@@ -319,7 +449,11 @@ spec:
     await t.cluster.controllersReady;
     await ownedConfigMap('bg-owner', 'bg-dependent');
     assert.strictEqual((await t.kubectl(['delete', 'deploy', 'bg-owner'])).code, 0);
-    await eventually(async () => (await t.kubectl(['get', 'cm', 'bg-dependent'])).stderr.includes('NotFound'), 10_000, 'background cascade');
+    await eventually(
+      async () => (await t.kubectl(['get', 'cm', 'bg-dependent'])).stderr.includes('NotFound'),
+      10_000,
+      'background cascade',
+    );
 
     await ownedConfigMap('fg-owner', 'fg-dependent');
     const fg = await t.kubectl(['delete', 'deploy', 'fg-owner', '--cascade=foreground']);
@@ -330,10 +464,14 @@ spec:
     await ownedConfigMap('orphan-owner', 'orphan-dependent');
     const orphan = await t.kubectl(['delete', 'deploy', 'orphan-owner', '--cascade=orphan']);
     assert.strictEqual(orphan.code, 0, orphan.stderr);
-    const left = await eventually(async () => {
-      const cm = JSON.parse((await t.kubectl(['get', 'cm', 'orphan-dependent', '-o', 'json'])).stdout);
-      return cm.metadata.ownerReferences === undefined ? cm : undefined;
-    }, 10_000, 'owner reference removed');
+    const left = await eventually(
+      async () => {
+        const cm = JSON.parse((await t.kubectl(['get', 'cm', 'orphan-dependent', '-o', 'json'])).stdout);
+        return cm.metadata.ownerReferences === undefined ? cm : undefined;
+      },
+      10_000,
+      'owner reference removed',
+    );
     assert.strictEqual(left.data.a, 'b');
   });
 
@@ -351,7 +489,12 @@ spec:
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       const r = await t.kubectl(['delete', 'namespace', ns, '--wait=false']);
       assert.strictEqual(r.code, 1, `deleting ${ns}: ${r.stdout}`);
-      assert.match(r.stderr, new RegExp(`Error from server \\(Forbidden\\): namespaces "${ns}" is forbidden: this namespace may not be deleted`));
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `Error from server \\(Forbidden\\): namespaces "${ns}" is forbidden: this namespace may not be deleted`,
+        ),
+      );
       const dry = await t.kubectl(['delete', 'namespace', ns, '--dry-run=server']);
       assert.strictEqual(dry.code, 1, `dry-run deleting ${ns}: ${dry.stdout}`);
       const got = await t.json(['get', 'namespace', ns]);
@@ -363,7 +506,10 @@ spec:
   it('answers 401 without the token, but health checks without one', async () => {
     const { url, caCert, token } = t.cluster;
     assert.strictEqual((await request(`${url}/api/v1/namespaces`, caCert)).status, 401);
-    assert.strictEqual((await request(`${url}/api/v1/namespaces`, caCert, { Authorization: 'Bearer wrong' })).status, 401);
+    assert.strictEqual(
+      (await request(`${url}/api/v1/namespaces`, caCert, { Authorization: 'Bearer wrong' })).status,
+      401,
+    );
     const ok = await request(`${url}/api/v1/namespaces`, caCert, { Authorization: `Bearer ${token}` });
     assert.strictEqual(ok.status, 200);
     const ready = await request(`${url}/readyz`, caCert);

@@ -24,7 +24,10 @@ describe('kubelet rules', () => {
       b.next('p/app', now);
       now += 1000; // runs a second, crashes again
     }
-    assert.deepStrictEqual(waits.map((w) => w / 1000), [0, 10, 20, 40, 80, 160, 300, 300, 300]);
+    assert.deepStrictEqual(
+      waits.map((w) => w / 1000),
+      [0, 10, 20, 40, 80, 160, 300, 300, 300],
+    );
     now += 600_001;
     assert.strictEqual(b.inBackOffSince('p/app', now), false);
     b.next('p/app', now);
@@ -55,15 +58,28 @@ describe('kubelet rules', () => {
 
   it('names and places nodes like kind', () => {
     assert.deepStrictEqual([0, 1, 2].map(nodeName), ['slipway-worker', 'slipway-worker2', 'slipway-worker3']);
-    assert.deepStrictEqual(['slipway-worker', 'slipway-worker2', 'slipway-worker10', 'other', 'slipway-worker1'].map(nodeIndex), [0, 1, 9, undefined, undefined]);
-    assert.deepStrictEqual(nodeIdentity(1), { name: 'slipway-worker2', index: 1, internalIP: '172.18.0.3', podCIDR: '10.244.2.0/24', zone: 'slipway-b', maxPods: 110 });
+    assert.deepStrictEqual(
+      ['slipway-worker', 'slipway-worker2', 'slipway-worker10', 'other', 'slipway-worker1'].map(nodeIndex),
+      [0, 1, 9, undefined, undefined],
+    );
+    assert.deepStrictEqual(nodeIdentity(1), {
+      name: 'slipway-worker2',
+      index: 1,
+      internalIP: '172.18.0.3',
+      podCIDR: '10.244.2.0/24',
+      zone: 'slipway-b',
+      maxPods: 110,
+    });
     assert.strictEqual(nodeIdentity(2, 3400).podCIDR, '10.244.48.0/20');
   });
 
   it('reads image references as container runtimes do', () => {
     assert.strictEqual(normalizedImage(parseImage('nginx')!), 'docker.io/library/nginx:latest');
     assert.strictEqual(normalizedImage(parseImage('nginx:1.27')!), 'docker.io/library/nginx:1.27');
-    assert.strictEqual(normalizedImage(parseImage('us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5')!), 'us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5');
+    assert.strictEqual(
+      normalizedImage(parseImage('us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5')!),
+      'us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5',
+    );
     assert.strictEqual(normalizedImage(parseImage('localhost:5000/app')!), 'localhost:5000/app:latest');
     assert.strictEqual(parseImage('Nginx:1.27'), undefined);
     assert.strictEqual(parseImage('nginx:'), undefined);
@@ -76,19 +92,28 @@ describe('kubelet rules', () => {
     assert.strictEqual(parseQuantity('1Gi'), 2 ** 30);
     assert.strictEqual(parseQuantity('1e3'), 1000);
     const req = podRequests({
-      initContainers: [{ resources: { requests: { cpu: '2' } } }, { restartPolicy: 'Always', resources: { requests: { cpu: '100m' } } }],
-      containers: [{ resources: { requests: { cpu: '500m', memory: '64Mi' } } }, { resources: { requests: { cpu: '500m' } } }],
+      initContainers: [
+        { resources: { requests: { cpu: '2' } } },
+        { restartPolicy: 'Always', resources: { requests: { cpu: '100m' } } },
+      ],
+      containers: [
+        { resources: { requests: { cpu: '500m', memory: '64Mi' } } },
+        { resources: { requests: { cpu: '500m' } } },
+      ],
     });
     assert.strictEqual(req.cpu, 2, 'the large init container, before the sidecar started, dominates');
     const later = podRequests({
-      initContainers: [{ restartPolicy: 'Always', resources: { requests: { cpu: '100m' } } }, { resources: { requests: { cpu: '2' } } }],
+      initContainers: [
+        { restartPolicy: 'Always', resources: { requests: { cpu: '100m' } } },
+        { resources: { requests: { cpu: '2' } } },
+      ],
       containers: [{ resources: { requests: { cpu: '500m' } } }],
     });
     assert.strictEqual(later.cpu, 2.1, 'an init container after a sidecar runs alongside it');
     assert.strictEqual(req.memory, 64 * 2 ** 20);
   });
 
-  it('steers simulated containers by annotation, the container\'s own key first', () => {
+  it("steers simulated containers by annotation, the container's own key first", () => {
     const a = {
       'sim.slipway.dev/exit-code': '1',
       'sim.slipway.dev/web.exit-code': '0',
@@ -115,6 +140,9 @@ describe('kubelet rules', () => {
     assert.match(web.problems.join('\n'), /ignoring sim\.slipway\.dev\/stop-seconds="soon"/);
     const crash = behaviorOf({ 'sim.slipway.dev/crash-on-start': 'true' }, 'x', 'regular', 'Always');
     assert.deepStrictEqual([crash.runSeconds, crash.exitCode], [0, 1]);
-    assert.strictEqual(behaviorOf({ 'sim.slipway.dev/image-pull': 'fail-first:2' }, 'x', 'regular', 'Always').pullFailures, 2);
+    assert.strictEqual(
+      behaviorOf({ 'sim.slipway.dev/image-pull': 'fail-first:2' }, 'x', 'regular', 'Always').pullFailures,
+      2,
+    );
   });
 });

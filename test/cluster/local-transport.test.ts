@@ -25,9 +25,16 @@ describe('in-process clients of the embedded API server', function () {
   });
 
   it('get the same answers as clients over HTTPS, frozen', async () => {
-    const created = await local.create(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared' }, data: { k: 'v' } });
+    const created = await local.create(cm, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'shared' },
+      data: { k: 'v' },
+    });
     assert.ok(Object.isFrozen(created) && Object.isFrozen(created.metadata) && Object.isFrozen(created.data));
-    assert.throws(() => { created.data.k = 'changed'; }, TypeError);
+    assert.throws(() => {
+      created.data.k = 'changed';
+    }, TypeError);
     const viaLocal = await local.get(`${cm}/shared`);
     const viaHttps = await remote.get(`${cm}/shared`);
     assert.ok(!Object.isFrozen(viaHttps), 'parsed JSON over HTTPS');
@@ -36,25 +43,38 @@ describe('in-process clients of the embedded API server', function () {
 
     const list = await local.list(cm);
     assert.ok(Object.isFrozen(list) && Object.isFrozen(list.items));
-    assert.deepStrictEqual(list.items.map((o: any) => o.metadata.name), ['shared']);
+    assert.deepStrictEqual(
+      list.items.map((o: any) => o.metadata.name),
+      ['shared'],
+    );
     assert.deepStrictEqual(list.items, (await remote.list(cm)).items);
   });
 
   it('send request bodies as the JSON they would serialize to, taken when the request is made', async () => {
-    const body: any = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'handed', annotations: { when: new Date(0), gone: undefined } }, data: { k: 'v' } };
+    const body: any = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'handed', annotations: { when: new Date(0), gone: undefined } },
+      data: { k: 'v' },
+    };
     const pending = local.create(cm, body);
     body.data.k = 'changed after the call';
     const created = await pending;
     assert.strictEqual(created.data.k, 'v');
     assert.deepStrictEqual(created.metadata.annotations, { when: '1970-01-01T00:00:00.000Z' });
-    assert.deepStrictEqual((await remote.get(`${cm}/handed`)).metadata.annotations, { when: '1970-01-01T00:00:00.000Z' });
+    assert.deepStrictEqual((await remote.get(`${cm}/handed`)).metadata.annotations, {
+      when: '1970-01-01T00:00:00.000Z',
+    });
     const patched = await local.patch(`${cm}/handed`, { data: { k: null, n: 'm' } });
     assert.deepStrictEqual(patched.data, { n: 'm' });
     await local.delete(`${cm}/handed`);
   });
 
   it('get errors as the Status object', async () => {
-    const err = await local.get(`${cm}/missing`).then(() => undefined, (e) => e);
+    const err = await local.get(`${cm}/missing`).then(
+      () => undefined,
+      (e) => e,
+    );
     assert.ok(err instanceof KubeApiError);
     assert.strictEqual(err.status, 404);
     assert.strictEqual(err.body.reason, 'NotFound');
@@ -65,14 +85,24 @@ describe('in-process clients of the embedded API server', function () {
     const { metadata } = await local.list(cm);
     const seen: any[] = [];
     const ended = new Promise<Error | undefined>((resolve) => {
-      local.watch(cm, { resourceVersion: metadata.resourceVersion }, (type, obj) => {
-        if (type === 'BOOKMARK') return;
-        seen.push({ type, obj });
-        // changing an event's object is a bug of the handler: it throws, and the watch ends with that error
-        obj.data.k = 'changed';
-      }, resolve);
+      local.watch(
+        cm,
+        { resourceVersion: metadata.resourceVersion },
+        (type, obj) => {
+          if (type === 'BOOKMARK') return;
+          seen.push({ type, obj });
+          // changing an event's object is a bug of the handler: it throws, and the watch ends with that error
+          obj.data.k = 'changed';
+        },
+        resolve,
+      );
     });
-    await local.update(`${cm}/shared`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared' }, data: { k: 'w' } });
+    await local.update(`${cm}/shared`, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'shared' },
+      data: { k: 'w' },
+    });
     const err = await ended;
     assert.ok(err instanceof TypeError, String(err));
     assert.strictEqual(seen.length, 1);
@@ -86,7 +116,10 @@ describe('in-process clients of the embedded API server', function () {
     const read = async (client: ApiClient, path: string) => {
       let text = '';
       const s = client.stream(path, {}, (chunk) => (text += chunk));
-      const err = await s.done.then(() => undefined, (e) => e);
+      const err = await s.done.then(
+        () => undefined,
+        (e) => e,
+      );
       return { text, err };
     };
     const viaLocal = await read(local, `${cm}/shared`);

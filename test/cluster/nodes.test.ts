@@ -34,7 +34,10 @@ describe('nodes', function () {
       assert.match(r.stdout, new RegExp(`^${name}\\s+Ready\\s+<none>\\s+\\S+\\s+v1\\.34\\.0$`, 'm'));
     }
     const wide = await t.kubectl(['get', 'nodes', '-o', 'wide']);
-    assert.match(wide.stdout.split('\n')[0], /INTERNAL-IP\s+EXTERNAL-IP\s+OS-IMAGE\s+KERNEL-VERSION\s+CONTAINER-RUNTIME/);
+    assert.match(
+      wide.stdout.split('\n')[0],
+      /INTERNAL-IP\s+EXTERNAL-IP\s+OS-IMAGE\s+KERNEL-VERSION\s+CONTAINER-RUNTIME/,
+    );
     const ips = [...wide.stdout.matchAll(/\s(172\.18\.0\.\d+)\s/g)].map((m) => m[1]);
     assert.strictEqual(new Set(ips).size, 3, `three distinct internal IPs in:\n${wide.stdout}`);
     assert.match(wide.stdout, /simulated:\/\/1\.0/);
@@ -66,7 +69,7 @@ describe('nodes', function () {
     assert.match(zones.stdout.split('\n')[0], /ZONE/);
   });
 
-  it('renews each node\'s Lease in kube-node-lease and describe node shows it with the kubelet\'s events', async () => {
+  it("renews each node's Lease in kube-node-lease and describe node shows it with the kubelet's events", async () => {
     const leases = await json(['get', 'leases', '-n', 'kube-node-lease']);
     const byName = new Map<string, any>(leases.items.map((l: any) => [l.metadata.name, l]));
     for (const name of ['slipway-worker', 'slipway-worker2', 'slipway-worker3']) {
@@ -78,7 +81,11 @@ describe('nodes', function () {
     }
     const first = byName.get('slipway-worker').spec.renewTime;
     // renewed every 10 s of cluster time
-    await eventually(async () => (await json(['get', 'lease', 'slipway-worker', '-n', 'kube-node-lease'])).spec.renewTime !== first, 10_000, 'a renewed lease');
+    await eventually(
+      async () => (await json(['get', 'lease', 'slipway-worker', '-n', 'kube-node-lease'])).spec.renewTime !== first,
+      10_000,
+      'a renewed lease',
+    );
     const d = await t.kubectl(['describe', 'node', 'slipway-worker2']);
     assert.strictEqual(d.code, 0, d.stderr);
     assert.match(d.stdout, /HolderIdentity:\s+slipway-worker2/);
@@ -88,15 +95,27 @@ describe('nodes', function () {
   });
 
   it('after a restart with fewer nodes the extra node is gone and pods on the others run again', async () => {
-    const pod = (name: string, nodeName: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName, containers: [{ name: 'app', image: 'nginx:1.27' }] } });
-    for (const [name, node] of [['survivor', 'slipway-worker'], ['stranded', 'slipway-worker3']]) {
+    const pod = (name: string, nodeName: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'default' },
+      spec: { nodeName, containers: [{ name: 'app', image: 'nginx:1.27' }] },
+    });
+    for (const [name, node] of [
+      ['survivor', 'slipway-worker'],
+      ['stranded', 'slipway-worker3'],
+    ]) {
       const created = await t.kubectl(['apply', '-f', '-'], { input: JSON.stringify(pod(name, node)) });
       assert.strictEqual(created.code, 0, created.stderr);
     }
-    const before = await eventually(async () => {
-      const p = await json(['get', 'pod', 'survivor']);
-      return p.status.phase === 'Running' && p;
-    }, 10_000, 'survivor running');
+    const before = await eventually(
+      async () => {
+        const p = await json(['get', 'pod', 'survivor']);
+        return p.status.phase === 'Running' && p;
+      },
+      10_000,
+      'survivor running',
+    );
     await t.cluster.stop();
     restarted = await startCluster({ stateDir: t.cluster.stateDir, nodes: 2, clockSpeed: CLOCK_SPEED });
     const r = await t.kubectl(['get', 'nodes']);
@@ -108,10 +127,14 @@ describe('nodes', function () {
     const stranded = await t.kubectl(['get', 'pod', 'stranded']);
     assert.match(stranded.stderr, /NotFound/);
     // the node came back without the old containers: the kubelet starts them again as a restart
-    const after = await eventually(async () => {
-      const p = await json(['get', 'pod', 'survivor']);
-      return p.status.containerStatuses?.[0]?.restartCount === 1 && p.status.containerStatuses[0].state.running && p;
-    }, 10_000, 'survivor restarted');
+    const after = await eventually(
+      async () => {
+        const p = await json(['get', 'pod', 'survivor']);
+        return p.status.containerStatuses?.[0]?.restartCount === 1 && p.status.containerStatuses[0].state.running && p;
+      },
+      10_000,
+      'survivor restarted',
+    );
     assert.strictEqual(after.status.podIP, before.status.podIP, 'the pod keeps its address');
     assert.strictEqual(after.status.containerStatuses[0].lastState.terminated.reason, 'Unknown');
     const line = await t.kubectl(['get', 'pod', 'survivor']);

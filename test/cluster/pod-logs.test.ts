@@ -10,7 +10,13 @@ const POD = {
   kind: 'Pod',
   metadata: { name: 'web', namespace: 'default' },
   // bound by the test itself (to a node no kubelet runs), so the default scheduler leaves it alone
-  spec: { schedulerName: 'test-binder', containers: [{ name: 'app', image: 'nginx:1.27' }, { name: 'sidecar', image: 'busybox:1.36' }] },
+  spec: {
+    schedulerName: 'test-binder',
+    containers: [
+      { name: 'app', image: 'nginx:1.27' },
+      { name: 'sidecar', image: 'busybox:1.36' },
+    ],
+  },
 };
 
 describe('kubectl logs', function () {
@@ -23,9 +29,25 @@ describe('kubectl logs', function () {
   const runningStatus = (restarts: number) => ({
     phase: 'Running',
     containerStatuses: ['app', 'sidecar'].map((name) => ({
-      name, ready: true, restartCount: name === 'app' ? restarts : 0, image: 'x', imageID: '', started: true,
+      name,
+      ready: true,
+      restartCount: name === 'app' ? restarts : 0,
+      image: 'x',
+      imageID: '',
+      started: true,
       state: { running: { startedAt: '2026-11-24T00:00:00Z' } },
-      ...(name === 'app' && restarts > 0 ? { lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: '2026-11-24T00:00:00Z', finishedAt: '2026-11-24T00:00:01Z' } } } : {}),
+      ...(name === 'app' && restarts > 0
+        ? {
+            lastState: {
+              terminated: {
+                exitCode: 1,
+                reason: 'Error',
+                startedAt: '2026-11-24T00:00:00Z',
+                finishedAt: '2026-11-24T00:00:01Z',
+              },
+            },
+          }
+        : {}),
     })),
   });
 
@@ -40,7 +62,12 @@ describe('kubectl logs', function () {
     logsDir = path.join(t.cluster.stateDir, 'logs');
     const pod = await client.create('/api/v1/namespaces/default/pods', POD);
     uid = pod.metadata.uid;
-    await client.create('/api/v1/namespaces/default/pods/web/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'web' }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-1' } });
+    await client.create('/api/v1/namespaces/default/pods/web/binding', {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: 'web' },
+      target: { apiVersion: 'v1', kind: 'Node', name: 'node-1' },
+    });
     await setStatus(runningStatus(1));
     const ref = { namespace: 'default', name: 'web', uid };
     const t0 = Date.now() - 3600_000;
@@ -81,11 +108,20 @@ describe('kubectl logs', function () {
   it('follows new lines with -f until the container stops', async () => {
     const f = t.kubectlStream(['logs', '-f', 'web', '-c', 'app', '--tail=1']);
     await eventually(() => f.output().includes('line 3'), 10_000, 'the tail line');
-    appendLogLines(containerLogFile(logsDir, { namespace: 'default', name: 'web', uid }, 'app', 1), 'stdout', ['appended while following']);
+    appendLogLines(containerLogFile(logsDir, { namespace: 'default', name: 'web', uid }, 'app', 1), 'stdout', [
+      'appended while following',
+    ]);
     await eventually(() => f.output().includes('appended while following'), 10_000, 'the appended line');
     assert.ok(!f.output().includes('line 2'));
     const stopped = runningStatus(1);
-    (stopped.containerStatuses[0] as any).state = { terminated: { exitCode: 0, reason: 'Completed', startedAt: '2026-11-24T00:00:00Z', finishedAt: '2026-11-24T00:00:05Z' } };
+    (stopped.containerStatuses[0] as any).state = {
+      terminated: {
+        exitCode: 0,
+        reason: 'Completed',
+        startedAt: '2026-11-24T00:00:00Z',
+        finishedAt: '2026-11-24T00:00:05Z',
+      },
+    };
     await setStatus(stopped);
     assert.strictEqual(await f.exited, 0, 'kubectl logs -f ends when the container stops');
   });

@@ -51,7 +51,19 @@ describe('protobuf request bodies', function () {
   describe('decoder', () => {
     it('has a table in which every referenced message exists', () => {
       const specs = messageSpecs();
-      for (const name of ['ObjectMeta', 'Pod', 'Deployment', 'Service', 'Ingress', 'CronJob', 'HorizontalPodAutoscaler', 'RoleBinding', 'PodDisruptionBudget', 'ResourceQuota', 'DeleteOptions']) {
+      for (const name of [
+        'ObjectMeta',
+        'Pod',
+        'Deployment',
+        'Service',
+        'Ingress',
+        'CronJob',
+        'HorizontalPodAutoscaler',
+        'RoleBinding',
+        'PodDisruptionBudget',
+        'ResourceQuota',
+        'DeleteOptions',
+      ]) {
         assert.ok(specs.has(name), name);
       }
     });
@@ -74,7 +86,9 @@ describe('protobuf request bodies', function () {
         msg(4, bytes(1, 'RollingUpdate'), msg(2, msg(1, int(1, 0), int(2, 0)), msg(2, int(1, 1), bytes(3, '25%')))),
         int(5, 0),
       ]);
-      const obj = decodeKubernetesProtobuf(envelope('apps/v1', 'Deployment', Buffer.concat([meta, msg(2, spec), msg(3)])));
+      const obj = decodeKubernetesProtobuf(
+        envelope('apps/v1', 'Deployment', Buffer.concat([meta, msg(2, spec), msg(3)])),
+      );
       assert.deepStrictEqual(obj, {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
@@ -86,13 +100,15 @@ describe('protobuf request bodies', function () {
             metadata: { labels: { app: 'web' } },
             spec: {
               volumes: [{ name: 'data', emptyDir: {} }],
-              containers: [{
-                name: 'nginx',
-                image: 'nginx:1.27',
-                ports: [{ containerPort: 8080, protocol: 'TCP' }],
-                resources: {},
-                livenessProbe: { httpGet: { path: '/healthz', port: 'http' } },
-              }],
+              containers: [
+                {
+                  name: 'nginx',
+                  image: 'nginx:1.27',
+                  ports: [{ containerPort: 8080, protocol: 'TCP' }],
+                  resources: {},
+                  livenessProbe: { httpGet: { path: '/healthz', port: 'http' } },
+                },
+              ],
             },
           },
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } },
@@ -117,25 +133,54 @@ describe('protobuf request bodies', function () {
 
     it('skips fields it does not know instead of failing', () => {
       const raw = Buffer.concat([msg(1, bytes(1, 'cm'), int(999, 7)), bytes(500, 'future'), entry(2, 'k', 'v')]);
-      assert.deepStrictEqual(decodeKubernetesProtobuf(envelope('v1', 'ConfigMap', raw)), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { k: 'v' } });
+      assert.deepStrictEqual(decodeKubernetesProtobuf(envelope('v1', 'ConfigMap', raw)), {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'cm' },
+        data: { k: 'v' },
+      });
     });
 
     it('answers garbage with a 400 BadRequest, never a crash', () => {
-      expectApiError(() => decodeBody(Buffer.from('this is not protobuf'), 'application/vnd.kubernetes.protobuf'), 400, /not a Kubernetes protobuf object/);
-      expectApiError(() => decodeBody(Buffer.alloc(0), 'application/vnd.kubernetes.protobuf'), 400, /not a Kubernetes protobuf object/);
+      expectApiError(
+        () => decodeBody(Buffer.from('this is not protobuf'), 'application/vnd.kubernetes.protobuf'),
+        400,
+        /not a Kubernetes protobuf object/,
+      );
+      expectApiError(
+        () => decodeBody(Buffer.alloc(0), 'application/vnd.kubernetes.protobuf'),
+        400,
+        /not a Kubernetes protobuf object/,
+      );
       // the right prefix, then a length that runs past the end
-      expectApiError(() => decodeKubernetesProtobuf(Buffer.concat([Buffer.from('k8s\0', 'binary'), Buffer.from([0x0a, 0x7f, 0x01])])), 400, /unable to decode/);
+      expectApiError(
+        () =>
+          decodeKubernetesProtobuf(Buffer.concat([Buffer.from('k8s\0', 'binary'), Buffer.from([0x0a, 0x7f, 0x01])])),
+        400,
+        /unable to decode/,
+      );
       // a valid envelope whose object has a string field sent as a number
-      expectApiError(() => decodeKubernetesProtobuf(envelope('v1', 'ConfigMap', msg(1, int(1, 5)))), 400, /ObjectMeta\.name has wire type 0/);
+      expectApiError(
+        () => decodeKubernetesProtobuf(envelope('v1', 'ConfigMap', msg(1, int(1, 5)))),
+        400,
+        /ObjectMeta\.name has wire type 0/,
+      );
       // a truncated object inside a valid envelope
       const cut = msg(1, bytes(1, 'web')).subarray(0, 4);
       expectApiError(() => decodeKubernetesProtobuf(envelope('v1', 'ConfigMap', cut)), 400, /unable to decode/);
       // an envelope without a kind
-      expectApiError(() => decodeKubernetesProtobuf(Buffer.concat([Buffer.from('k8s\0', 'binary'), bytes(2, Buffer.alloc(0))])), 400, /Kind/);
+      expectApiError(
+        () => decodeKubernetesProtobuf(Buffer.concat([Buffer.from('k8s\0', 'binary'), bytes(2, Buffer.alloc(0))])),
+        400,
+        /Kind/,
+      );
       // random bytes after the prefix, many times over
       for (let seed = 1; seed <= 300; seed++) {
         const junk = Buffer.from(Array.from({ length: 64 }, (_, i) => (seed * 7919 + i * 104729) % 251));
-        for (const body of [Buffer.concat([Buffer.from('k8s\0', 'binary'), junk]), envelope('apps/v1', 'Deployment', junk)]) {
+        for (const body of [
+          Buffer.concat([Buffer.from('k8s\0', 'binary'), junk]),
+          envelope('apps/v1', 'Deployment', junk),
+        ]) {
           try {
             decodeKubernetesProtobuf(body);
           } catch (e) {
@@ -146,14 +191,22 @@ describe('protobuf request bodies', function () {
     });
 
     it('answers a kind it cannot read with 415, and deep nesting with 400', () => {
-      expectApiError(() => decodeKubernetesProtobuf(envelope('example.com/v1', 'Widget', Buffer.alloc(0))), 415, /Widget/);
+      expectApiError(
+        () => decodeKubernetesProtobuf(envelope('example.com/v1', 'Widget', Buffer.alloc(0))),
+        415,
+        /Widget/,
+      );
       // objects embedded in RawExtension fields can nest without end; the decoder stops
       const nested = (n: number): Buffer => {
         if (n === 0) return Buffer.alloc(0);
         const inner = envelope('apps/v1', 'ControllerRevision', nested(n - 1));
         return Buffer.concat([msg(1, bytes(1, 'r')), msg(2, bytes(1, inner))]);
       };
-      expectApiError(() => decodeKubernetesProtobuf(envelope('apps/v1', 'ControllerRevision', nested(120))), 400, /nested deeper/);
+      expectApiError(
+        () => decodeKubernetesProtobuf(envelope('apps/v1', 'ControllerRevision', nested(120))),
+        400,
+        /nested deeper/,
+      );
     });
   });
 
@@ -172,12 +225,21 @@ describe('protobuf request bodies', function () {
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
           const body = Buffer.concat(chunks);
-          if (String(req.headers['content-type']).startsWith('application/vnd.kubernetes.protobuf')) recorded.push(body);
+          if (String(req.headers['content-type']).startsWith('application/vnd.kubernetes.protobuf'))
+            recorded.push(body);
           const target = new URL(req.url ?? '/', t.cluster.url);
-          const up = https.request(target, { method: req.method, ca: t.cluster.caCert, headers: { ...req.headers, host: target.host, authorization: `Bearer ${t.cluster.token}` } }, (r) => {
-            res.writeHead(r.statusCode ?? 502, r.headers);
-            r.pipe(res);
-          });
+          const up = https.request(
+            target,
+            {
+              method: req.method,
+              ca: t.cluster.caCert,
+              headers: { ...req.headers, host: target.host, authorization: `Bearer ${t.cluster.token}` },
+            },
+            (r) => {
+              res.writeHead(r.statusCode ?? 502, r.headers);
+              r.pipe(res);
+            },
+          );
           up.on('error', (e) => res.writeHead(502).end(String(e)));
           up.end(body);
         });
@@ -208,7 +270,12 @@ describe('protobuf request bodies', function () {
     /** JSON's nulls (nil slices, zero times) carry nothing that protobuf would send */
     function withoutNulls(v: any): any {
       if (Array.isArray(v)) return v.map(withoutNulls);
-      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
+      if (v && typeof v === 'object')
+        return Object.fromEntries(
+          Object.entries(v)
+            .filter(([, x]) => x !== null)
+            .map(([k, x]) => [k, withoutNulls(x)]),
+        );
       return v;
     }
 
@@ -222,23 +289,56 @@ describe('protobuf request bodies', function () {
         volumes: [
           { name: 'cfg', configMap: { name: 'settings', items: [{ key: 'color', path: 'c.txt' }] } },
           { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: '1Gi' } },
-          { name: 'proj', projected: { sources: [{ secret: { name: 'creds' } }, { serviceAccountToken: { path: 'tok', expirationSeconds: 3600 } }] } },
+          {
+            name: 'proj',
+            projected: {
+              sources: [
+                { secret: { name: 'creds' } },
+                { serviceAccountToken: { path: 'tok', expirationSeconds: 3600 } },
+              ],
+            },
+          },
         ],
         initContainers: [{ name: 'init', image: 'busybox', command: ['true'] }],
-        containers: [{
-          name: 'main',
-          image: 'nginx',
-          env: [{ name: 'USER', valueFrom: { secretKeyRef: { name: 'creds', key: 'user' } } }, { name: 'EMPTY', value: '' }],
-          envFrom: [{ configMapRef: { name: 'settings' }, prefix: 'CM_' }],
-          resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-          livenessProbe: { httpGet: { path: '/healthz', port: 'http', httpHeaders: [{ name: 'X', value: 'y' }] }, initialDelaySeconds: 5 },
-          readinessProbe: { tcpSocket: { port: 80 } },
-          lifecycle: { preStop: { sleep: { seconds: 5 } } },
-          securityContext: { runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-          volumeMounts: [{ name: 'cfg', mountPath: '/cfg', readOnly: true }],
-          ports: [{ name: 'http', containerPort: 80 }],
-        }],
-        affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { tier: 'web' } } } }] } },
+        containers: [
+          {
+            name: 'main',
+            image: 'nginx',
+            env: [
+              { name: 'USER', valueFrom: { secretKeyRef: { name: 'creds', key: 'user' } } },
+              { name: 'EMPTY', value: '' },
+            ],
+            envFrom: [{ configMapRef: { name: 'settings' }, prefix: 'CM_' }],
+            resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+            livenessProbe: {
+              httpGet: { path: '/healthz', port: 'http', httpHeaders: [{ name: 'X', value: 'y' }] },
+              initialDelaySeconds: 5,
+            },
+            readinessProbe: { tcpSocket: { port: 80 } },
+            lifecycle: { preStop: { sleep: { seconds: 5 } } },
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 1000,
+              allowPrivilegeEscalation: false,
+              capabilities: { drop: ['ALL'] },
+            },
+            volumeMounts: [{ name: 'cfg', mountPath: '/cfg', readOnly: true }],
+            ports: [{ name: 'http', containerPort: 80 }],
+          },
+        ],
+        affinity: {
+          podAntiAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              {
+                weight: 50,
+                podAffinityTerm: {
+                  topologyKey: 'kubernetes.io/hostname',
+                  labelSelector: { matchLabels: { tier: 'web' } },
+                },
+              },
+            ],
+          },
+        },
         tolerations: [{ key: 'k', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 60 }],
         terminationGracePeriodSeconds: 0,
         priority: 0,
@@ -267,11 +367,40 @@ describe('protobuf request bodies', function () {
 
       const commands = [
         ['create', 'namespace', 'dry'],
-        ['create', 'configmap', 'cm', '-n', 'proto', '--from-literal=color=blue', '--from-literal=empty=', `--from-file=blob=${path.join(t.dir, 'blob.bin')}`],
+        [
+          'create',
+          'configmap',
+          'cm',
+          '-n',
+          'proto',
+          '--from-literal=color=blue',
+          '--from-literal=empty=',
+          `--from-file=blob=${path.join(t.dir, 'blob.bin')}`,
+        ],
         ['create', 'configmap', 'envs', '-n', 'proto', `--from-env-file=${path.join(t.dir, 'app.env')}`],
         ['create', 'secret', 'generic', 's', '-n', 'proto', '--from-literal=user=admin', '--type=example.com/kind'],
-        ['create', 'secret', 'docker-registry', 'pull', '-n', 'proto', '--docker-server=registry.example.com', '--docker-username=u', '--docker-password=p'],
-        ['create', 'deployment', 'd', '-n', 'proto', '--image=nginx:1.27', '--image=redis', '--replicas=3', '--port=8080'],
+        [
+          'create',
+          'secret',
+          'docker-registry',
+          'pull',
+          '-n',
+          'proto',
+          '--docker-server=registry.example.com',
+          '--docker-username=u',
+          '--docker-password=p',
+        ],
+        [
+          'create',
+          'deployment',
+          'd',
+          '-n',
+          'proto',
+          '--image=nginx:1.27',
+          '--image=redis',
+          '--replicas=3',
+          '--port=8080',
+        ],
         ['create', 'deployment', 'zero', '-n', 'proto', '--image=nginx', '--replicas=0'],
         ['create', 'service', 'clusterip', 'svc', '-n', 'proto', '--tcp=80:8080', '--tcp=443:https'],
         ['create', 'service', 'nodeport', 'np', '-n', 'proto', '--tcp=80:8080', '--node-port=30080'],
@@ -280,14 +409,52 @@ describe('protobuf request bodies', function () {
         ['create', 'job', 'j', '-n', 'proto', '--image=busybox', '--', 'echo', 'hi'],
         ['create', 'job', 'from-rich', '-n', 'proto', '--from=cronjob/rich'],
         ['create', 'cronjob', 'c', '-n', 'proto', '--image=busybox', '--schedule=*/1 * * * *', '--restart=OnFailure'],
-        ['create', 'ingress', 'ing', '-n', 'proto', '--class=nginx', '--rule=example.com/app*=svc:80', '--rule=secure.example.com/=svc:https,tls=cert', '--default-backend=svc:80', '--annotation=team=blue'],
+        [
+          'create',
+          'ingress',
+          'ing',
+          '-n',
+          'proto',
+          '--class=nginx',
+          '--rule=example.com/app*=svc:80',
+          '--rule=secure.example.com/=svc:https,tls=cert',
+          '--default-backend=svc:80',
+          '--annotation=team=blue',
+        ],
         ['create', 'serviceaccount', 'sa', '-n', 'proto'],
-        ['create', 'role', 'r', '-n', 'proto', '--verb=get,list', '--resource=pods,deployments.apps', '--resource-name=one'],
-        ['create', 'rolebinding', 'rb', '-n', 'proto', '--role=r', '--user=alice', '--group=devs', '--serviceaccount=proto:sa'],
+        [
+          'create',
+          'role',
+          'r',
+          '-n',
+          'proto',
+          '--verb=get,list',
+          '--resource=pods,deployments.apps',
+          '--resource-name=one',
+        ],
+        [
+          'create',
+          'rolebinding',
+          'rb',
+          '-n',
+          'proto',
+          '--role=r',
+          '--user=alice',
+          '--group=devs',
+          '--serviceaccount=proto:sa',
+        ],
         ['create', 'clusterrole', 'cr', '--verb=get', '--resource=nodes', '--non-resource-url=/healthz'],
         ['create', 'clusterrole', 'aggregate', '--aggregation-rule=rbac.example.com/aggregate=true'],
         ['create', 'clusterrolebinding', 'crb', '--clusterrole=cr', '--group=devs'],
-        ['create', 'quota', 'q', '-n', 'proto', '--hard=pods=10,requests.cpu=2,limits.memory=1Gi', '--scopes=NotTerminating'],
+        [
+          'create',
+          'quota',
+          'q',
+          '-n',
+          'proto',
+          '--hard=pods=10,requests.cpu=2,limits.memory=1Gi',
+          '--scopes=NotTerminating',
+        ],
         ['create', 'poddisruptionbudget', 'pdb', '-n', 'proto', '--selector=app=web', '--min-available=50%'],
         ['create', 'poddisruptionbudget', 'strict', '-n', 'proto', '--selector=app=web', '--max-unavailable=0'],
         ['autoscale', 'deployment', 'base', '-n', 'proto', '--min=2', '--max=5', '--cpu-percent=80'],
@@ -299,12 +466,20 @@ describe('protobuf request bodies', function () {
         assert.ok(recorded.length > before, `kubectl ${args.join(' ')} sent no protobuf body`);
         const rendered = await kubectl(withFlags(args, ['--dry-run=client', '-o', 'json']));
         assert.strictEqual(rendered.code, 0, rendered.stderr);
-        assert.deepStrictEqual(decodeKubernetesProtobuf(recorded[before]), withoutNulls(JSON.parse(rendered.stdout)), `kubectl ${args.join(' ')}`);
+        assert.deepStrictEqual(
+          decodeKubernetesProtobuf(recorded[before]),
+          withoutNulls(JSON.parse(rendered.stdout)),
+          `kubectl ${args.join(' ')}`,
+        );
       };
       for (const args of commands) await check((a) => t.kubectl(a), args);
       // kubectl 1.33 and later autoscale with autoscaling/v2, older ones with autoscaling/v1
       const newer = newerKubectl();
-      if (newer) await check((a) => kubectlWith(newer, a), ['autoscale', 'deployment', 'base', '-n', 'proto', '--max=4', '--cpu-percent=70']);
+      if (newer)
+        await check(
+          (a) => kubectlWith(newer, a),
+          ['autoscale', 'deployment', 'base', '-n', 'proto', '--max=4', '--cpu-percent=70'],
+        );
     });
 
     it('creates a namespace', async () => {
@@ -317,20 +492,51 @@ describe('protobuf request bodies', function () {
     it('creates configmaps from literals and from a binary file', async () => {
       const file = path.join(t.dir, 'blob.bin');
       fs.writeFileSync(file, Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00]));
-      assert.match(await run('create', 'configmap', 'settings', '-n', 'proto', '--from-literal=color=blue', '--from-literal=empty=', `--from-file=blob=${file}`), /configmap\/settings created/);
+      assert.match(
+        await run(
+          'create',
+          'configmap',
+          'settings',
+          '-n',
+          'proto',
+          '--from-literal=color=blue',
+          '--from-literal=empty=',
+          `--from-file=blob=${file}`,
+        ),
+        /configmap\/settings created/,
+      );
       const cm = await get('configmap', 'settings');
       assert.deepStrictEqual(cm.data, { color: 'blue', empty: '' });
       assert.deepStrictEqual(cm.binaryData, { blob: '3q2+7wA=' });
     });
 
     it('creates generic and docker-registry secrets', async () => {
-      await run('create', 'secret', 'generic', 'creds', '-n', 'proto', '--from-literal=user=admin', '--from-literal=pass=s3cr3t');
+      await run(
+        'create',
+        'secret',
+        'generic',
+        'creds',
+        '-n',
+        'proto',
+        '--from-literal=user=admin',
+        '--from-literal=pass=s3cr3t',
+      );
       const s = await get('secret', 'creds');
       assert.strictEqual(s.type, 'Opaque');
       assert.strictEqual(Buffer.from(s.data.user, 'base64').toString(), 'admin');
       assert.strictEqual(Buffer.from(s.data.pass, 'base64').toString(), 's3cr3t');
 
-      await run('create', 'secret', 'docker-registry', 'pull', '-n', 'proto', '--docker-server=registry.example.com', '--docker-username=u', '--docker-password=p');
+      await run(
+        'create',
+        'secret',
+        'docker-registry',
+        'pull',
+        '-n',
+        'proto',
+        '--docker-server=registry.example.com',
+        '--docker-username=u',
+        '--docker-password=p',
+      );
       const d = await get('secret', 'pull');
       assert.strictEqual(d.type, 'kubernetes.io/dockerconfigjson');
       const cfg = JSON.parse(Buffer.from(d.data['.dockerconfigjson'], 'base64').toString());
@@ -357,7 +563,10 @@ describe('protobuf request bodies', function () {
       const s = await get('service', 'svc');
       assert.strictEqual(s.spec.type, 'ClusterIP');
       assert.deepStrictEqual(s.spec.selector, { app: 'svc' });
-      assert.deepStrictEqual(s.spec.ports.map((p: any) => [p.name, p.port, p.targetPort, p.protocol]), [['80-8080', 80, 8080, 'TCP']]);
+      assert.deepStrictEqual(
+        s.spec.ports.map((p: any) => [p.name, p.port, p.targetPort, p.protocol]),
+        [['80-8080', 80, 8080, 'TCP']],
+      );
 
       await run('create', 'service', 'nodeport', 'np', '-n', 'proto', '--tcp=443:https');
       const np = await get('service', 'np');
@@ -381,7 +590,16 @@ describe('protobuf request bodies', function () {
       assert.deepStrictEqual(jc.command, ['echo', 'hi']);
       assert.strictEqual(j.spec.template.spec.restartPolicy, 'Never');
 
-      await run('create', 'cronjob', 'tick', '-n', 'proto', '--image=busybox', '--schedule=*/1 * * * *', '--restart=OnFailure');
+      await run(
+        'create',
+        'cronjob',
+        'tick',
+        '-n',
+        'proto',
+        '--image=busybox',
+        '--schedule=*/1 * * * *',
+        '--restart=OnFailure',
+      );
       const cj = await get('cronjob', 'tick');
       assert.strictEqual(cj.spec.schedule, '*/1 * * * *');
       assert.strictEqual(cj.spec.jobTemplate.spec.template.spec.containers[0].image, 'busybox');
@@ -391,17 +609,34 @@ describe('protobuf request bodies', function () {
       const m = await get('job', 'manual');
       assert.strictEqual(m.metadata.annotations['cronjob.kubernetes.io/instantiate'], 'manual');
       const owner = m.metadata.ownerReferences[0];
-      assert.deepStrictEqual([owner.apiVersion, owner.kind, owner.name, owner.uid, owner.controller], ['batch/v1', 'CronJob', 'tick', cj.metadata.uid, true]);
+      assert.deepStrictEqual(
+        [owner.apiVersion, owner.kind, owner.name, owner.uid, owner.controller],
+        ['batch/v1', 'CronJob', 'tick', cj.metadata.uid, true],
+      );
     });
 
     it('creates an ingress with rules, named ports and TLS', async () => {
-      await run('create', 'ingress', 'site', '-n', 'proto', '--class=nginx', '--rule=example.com/app*=web-svc:80', '--rule=secure.example.com/=web-svc:https,tls=site-cert', '--annotation=team=blue');
+      await run(
+        'create',
+        'ingress',
+        'site',
+        '-n',
+        'proto',
+        '--class=nginx',
+        '--rule=example.com/app*=web-svc:80',
+        '--rule=secure.example.com/=web-svc:https,tls=site-cert',
+        '--annotation=team=blue',
+      );
       const ing = await get('ingress', 'site');
       assert.strictEqual(ing.spec.ingressClassName, 'nginx');
       assert.strictEqual(ing.metadata.annotations.team, 'blue');
       const [a, b] = ing.spec.rules;
       assert.strictEqual(a.host, 'example.com');
-      assert.deepStrictEqual(a.http.paths[0], { path: '/app', pathType: 'Prefix', backend: { service: { name: 'web-svc', port: { number: 80 } } } });
+      assert.deepStrictEqual(a.http.paths[0], {
+        path: '/app',
+        pathType: 'Prefix',
+        backend: { service: { name: 'web-svc', port: { number: 80 } } },
+      });
       assert.strictEqual(b.host, 'secure.example.com');
       assert.strictEqual(b.http.paths[0].pathType, 'Exact');
       assert.deepStrictEqual(b.http.paths[0].backend.service.port, { name: 'https' });
@@ -414,27 +649,67 @@ describe('protobuf request bodies', function () {
 
       await run('create', 'role', 'reader', '-n', 'proto', '--verb=get,list', '--resource=pods,deployments.apps');
       const role = await get('role', 'reader');
-      assert.deepStrictEqual(role.rules.map((r: any) => [r.apiGroups, r.resources, r.verbs]), [[[''], ['pods'], ['get', 'list']], [['apps'], ['deployments'], ['get', 'list']]]);
+      assert.deepStrictEqual(
+        role.rules.map((r: any) => [r.apiGroups, r.resources, r.verbs]),
+        [
+          [[''], ['pods'], ['get', 'list']],
+          [['apps'], ['deployments'], ['get', 'list']],
+        ],
+      );
 
-      await run('create', 'rolebinding', 'read-it', '-n', 'proto', '--role=reader', '--user=alice', '--serviceaccount=proto:builder');
+      await run(
+        'create',
+        'rolebinding',
+        'read-it',
+        '-n',
+        'proto',
+        '--role=reader',
+        '--user=alice',
+        '--serviceaccount=proto:builder',
+      );
       const rb = await get('rolebinding', 'read-it');
       assert.deepStrictEqual(rb.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' });
-      assert.deepStrictEqual(rb.subjects.map((s: any) => [s.kind, s.name, s.namespace]), [['User', 'alice', undefined], ['ServiceAccount', 'builder', 'proto']]);
+      assert.deepStrictEqual(
+        rb.subjects.map((s: any) => [s.kind, s.name, s.namespace]),
+        [
+          ['User', 'alice', undefined],
+          ['ServiceAccount', 'builder', 'proto'],
+        ],
+      );
       assert.strictEqual(rb.subjects[0].apiGroup, 'rbac.authorization.k8s.io');
 
-      await run('create', 'clusterrole', 'node-viewer', '--verb=get', '--resource=nodes', '--non-resource-url=/healthz');
+      await run(
+        'create',
+        'clusterrole',
+        'node-viewer',
+        '--verb=get',
+        '--resource=nodes',
+        '--non-resource-url=/healthz',
+      );
       const cr = await get('clusterrole', 'node-viewer', '');
       assert.deepStrictEqual(cr.rules.find((r: any) => r.resources).resources, ['nodes']);
       assert.deepStrictEqual(cr.rules.find((r: any) => r.nonResourceURLs).nonResourceURLs, ['/healthz']);
 
       await run('create', 'clusterrolebinding', 'view-nodes', '--clusterrole=node-viewer', '--group=devs');
       const crb = await get('clusterrolebinding', 'view-nodes', '');
-      assert.deepStrictEqual(crb.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'node-viewer' });
+      assert.deepStrictEqual(crb.roleRef, {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'node-viewer',
+      });
       assert.deepStrictEqual(crb.subjects, [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'devs' }]);
     });
 
     it('creates a resource quota', async () => {
-      await run('create', 'quota', 'limits', '-n', 'proto', '--hard=pods=10,requests.cpu=2,limits.memory=1Gi', '--scopes=NotTerminating');
+      await run(
+        'create',
+        'quota',
+        'limits',
+        '-n',
+        'proto',
+        '--hard=pods=10,requests.cpu=2,limits.memory=1Gi',
+        '--scopes=NotTerminating',
+      );
       const q = await get('resourcequota', 'limits');
       assert.deepStrictEqual(q.spec.hard, { pods: '10', 'requests.cpu': '2', 'limits.memory': '1Gi' });
       assert.deepStrictEqual(q.spec.scopes, ['NotTerminating']);
@@ -456,7 +731,8 @@ describe('protobuf request bodies', function () {
         const onPath = path.join(dir, 'kubectl');
         if (!fs.existsSync(onPath)) continue;
         const home = path.dirname(fs.realpathSync(onPath));
-        const found = fs.readdirSync(home)
+        const found = fs
+          .readdirSync(home)
           .map((f) => ({ f, minor: Number(/^kubectl\.1\.(\d+)$/.exec(f)?.[1] ?? 0) }))
           .filter((k) => k.minor >= 33)
           .sort((a, b) => b.minor - a.minor);
@@ -468,9 +744,14 @@ describe('protobuf request bodies', function () {
     function kubectlWith(binary: string, args: string[]): Promise<KubectlResult> {
       const base = ['--kubeconfig', t.cluster.kubeconfig, '--cache-dir', path.join(t.dir, 'kube-cache')];
       return new Promise((resolve) => {
-        execFile(binary, [...base, ...args], { env: { ...process.env, HOME: t.dir }, timeout: 30_000 }, (err, stdout, stderr) => {
-          resolve({ code: err ? 1 : 0, stdout: String(stdout), stderr: String(stderr) });
-        });
+        execFile(
+          binary,
+          [...base, ...args],
+          { env: { ...process.env, HOME: t.dir }, timeout: 30_000 },
+          (err, stdout, stderr) => {
+            resolve({ code: err ? 1 : 0, stdout: String(stdout), stderr: String(stderr) });
+          },
+        );
       });
     }
 
@@ -478,15 +759,23 @@ describe('protobuf request bodies', function () {
       const { url, caCert, token } = t.cluster;
       const body = Buffer.concat([Buffer.from('k8s\0', 'binary'), Buffer.from([0x0a, 0x05, 0x0a, 0x02, 0x76])]);
       const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = https.request(`${url}/api/v1/namespaces/proto/configmaps`, {
-          method: 'POST',
-          ca: caCert,
-          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/vnd.kubernetes.protobuf', Accept: 'application/json' },
-        }, (r) => {
-          let text = '';
-          r.on('data', (d) => (text += d));
-          r.on('end', () => resolve({ status: r.statusCode ?? 0, body: text }));
-        });
+        const req = https.request(
+          `${url}/api/v1/namespaces/proto/configmaps`,
+          {
+            method: 'POST',
+            ca: caCert,
+            headers: {
+              Authorization: `Bearer ${token}`,
+              'Content-Type': 'application/vnd.kubernetes.protobuf',
+              Accept: 'application/json',
+            },
+          },
+          (r) => {
+            let text = '';
+            r.on('data', (d) => (text += d));
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, body: text }));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });

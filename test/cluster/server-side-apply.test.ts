@@ -15,7 +15,14 @@ describe('server-side apply ownership', function () {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'w', namespace: 'default' },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'w' } }, template: { metadata: { labels: { app: 'w' }, ...(annotations ? { annotations } : {}) }, spec: { containers: [{ name: 'w', image: 'nginx' }] } } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'w' } },
+        template: {
+          metadata: { labels: { app: 'w' }, ...(annotations ? { annotations } : {}) },
+          spec: { containers: [{ name: 'w', image: 'nginx' }] },
+        },
+      },
     });
 
   const apply = async (manifest: string) => {
@@ -28,7 +35,8 @@ describe('server-side apply ownership', function () {
     await apply(deployment({ crash: 'true' }));
     let live = await t.json(['get', 'deployment', 'w', '--show-managed-fields']);
     assert.strictEqual(live.spec.template.metadata.annotations.crash, 'true');
-    const owned = (o: any) => JSON.stringify(o.metadata.managedFields.find((m: any) => m.manager === 'gitops').fieldsV1);
+    const owned = (o: any) =>
+      JSON.stringify(o.metadata.managedFields.find((m: any) => m.manager === 'gitops').fieldsV1);
     assert.match(owned(live), /f:crash/);
     await apply(deployment());
     live = await t.json(['get', 'deployment', 'w', '--show-managed-fields']);

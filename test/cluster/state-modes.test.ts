@@ -46,10 +46,17 @@ describe('state folder modes', function () {
     cluster = await startCluster({ stateDir: state, nodes: 1 });
     await kubectl(['create', 'secret', 'generic', 'pin', '--from-literal=pin=98765432']);
     await kubectl(['run', 'logger', '--image=busybox', '--restart=Never']);
-    const holds = (folder: string) => fs.existsSync(path.join(state, folder)) && fs.readdirSync(path.join(state, folder)).length > 0;
+    const holds = (folder: string) =>
+      fs.existsSync(path.join(state, folder)) && fs.readdirSync(path.join(state, folder)).length > 0;
     await eventually(() => holds('logs'), 20_000, 'pod logs');
     const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' } };
-    await kubectl(['apply', '-f', '-'], JSON.stringify({ ...claim, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }));
+    await kubectl(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        ...claim,
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      }),
+    );
     await eventually(() => holds('volumes'), 20_000, 'a volume');
     const oldToken = cluster.token;
     await cluster.stop();
@@ -65,7 +72,11 @@ describe('state folder modes', function () {
       cluster = await startCluster({ stateDir: state, nodes: 1 });
       await kubectl(['create', 'secret', 'generic', 'second', '--from-literal=k=v']);
       await kubectl(['run', 'second', '--image=busybox', '--restart=Never']);
-      await eventually(() => fs.readdirSync(path.join(state, 'logs')).some((n) => n.startsWith('default_second_')), 20_000, 'new pod logs');
+      await eventually(
+        () => fs.readdirSync(path.join(state, 'logs')).some((n) => n.startsWith('default_second_')),
+        20_000,
+        'new pod logs',
+      );
       await new Promise((r) => setImmediate(r));
     } finally {
       process.umask(umask);
@@ -79,7 +90,10 @@ describe('state folder modes', function () {
       .map((m) => `${m.file} 0${m.mode.toString(8)}`);
     assert.deepStrictEqual(wrong, []);
     assert.notStrictEqual(cluster.token, oldToken, 'the token others could read is not used again');
-    assert.match(warnings.join('\n'), /token was replaced with a new token because it was readable by other users \(mode 0644\)/);
+    assert.match(
+      warnings.join('\n'),
+      /token was replaced with a new token because it was readable by other users \(mode 0644\)/,
+    );
     assert.match(fs.readFileSync(cluster.kubeconfig, 'utf8'), new RegExp(`token: ${cluster.token}`));
     assert.match(await kubectl(['get', 'secret', 'pin', '-o', 'name']), /secret\/pin/);
   });

@@ -20,9 +20,11 @@ interface StsOptions {
 
 function statefulSet(name: string, o: StsOptions = {}): string {
   const annotations: Record<string, string> = {};
-  if (o.readyAfterSeconds !== undefined) annotations['sim.slipway.dev/ready-after-seconds'] = String(o.readyAfterSeconds);
+  if (o.readyAfterSeconds !== undefined)
+    annotations['sim.slipway.dev/ready-after-seconds'] = String(o.readyAfterSeconds);
   // the simulated readiness only matters to a container with a readiness probe, as in Kubernetes
-  const probe = o.readyAfterSeconds !== undefined ? { readinessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 1 } } : {};
+  const probe =
+    o.readyAfterSeconds !== undefined ? { readinessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 1 } } : {};
   return JSON.stringify({
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -32,7 +34,9 @@ function statefulSet(name: string, o: StsOptions = {}): string {
       replicas: o.replicas ?? 3,
       selector: { matchLabels: { app: name } },
       ...(o.podManagementPolicy ? { podManagementPolicy: o.podManagementPolicy } : {}),
-      ...(o.partition !== undefined ? { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: o.partition } } } : {}),
+      ...(o.partition !== undefined
+        ? { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: o.partition } } }
+        : {}),
       ...(o.retention ? { persistentVolumeClaimRetentionPolicy: o.retention } : {}),
       template: {
         metadata: { labels: { app: name }, annotations },
@@ -49,7 +53,10 @@ function statefulSet(name: string, o: StsOptions = {}): string {
         },
       },
       volumeClaimTemplates: [
-        { metadata: { name: 'www', labels: { tier: 'storage' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+        {
+          metadata: { name: 'www', labels: { tier: 'storage' } },
+          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+        },
       ],
     },
   });
@@ -131,7 +138,10 @@ describe('StatefulSets (kubectl, scheduler, kubelets)', function () {
     const created = lines.filter((l) => l.type === 'ADDED').map((l) => l.name);
     assert.deepStrictEqual(created, ['web-0', 'web-1', 'web-2'], watch.output());
     // OrderedReady: a pod is created only once its predecessor has been seen Ready
-    for (const [prev, next] of [['web-0', 'web-1'], ['web-1', 'web-2']]) {
+    for (const [prev, next] of [
+      ['web-0', 'web-1'],
+      ['web-1', 'web-2'],
+    ]) {
       const readyAt = lines.findIndex((l) => l.name === prev && l.ready === 'True');
       const addedAt = lines.findIndex((l) => l.name === next && l.type === 'ADDED');
       assert.ok(readyAt >= 0 && readyAt < addedAt, `${next} was created before ${prev} was Ready:\n${watch.output()}`);
@@ -179,7 +189,9 @@ describe('StatefulSets (kubectl, scheduler, kubelets)', function () {
     assert.strictEqual(revisions[0].revision, 1);
     assert.strictEqual(revisions[0].metadata.ownerReferences[0].uid, sts.metadata.uid);
 
-    const events = (await json(['get', 'events', '--field-selector', 'involvedObject.name=web,involvedObject.kind=StatefulSet'])).items;
+    const events = (
+      await json(['get', 'events', '--field-selector', 'involvedObject.name=web,involvedObject.kind=StatefulSet'])
+    ).items;
     const messages = events.map((e: any) => e.message);
     assert.ok(messages.includes('create Pod web-0 in StatefulSet web successful'), messages.join('\n'));
     assert.ok(messages.includes('create Claim www-web-2 Pod web-2 in StatefulSet web success'), messages.join('\n'));
@@ -193,13 +205,17 @@ describe('StatefulSets (kubectl, scheduler, kubelets)', function () {
     watch.stop();
     await watch.exited;
     const lines = parseWatch(watch.output());
-    const firstDeleting = (name: string) => lines.findIndex((l) => l.name === name && (l.deleting || l.type === 'DELETED'));
+    const firstDeleting = (name: string) =>
+      lines.findIndex((l) => l.name === name && (l.deleting || l.type === 'DELETED'));
     const gone = (name: string) => lines.findIndex((l) => l.name === name && l.type === 'DELETED');
     assert.ok(firstDeleting('web-2') >= 0 && firstDeleting('web-1') >= 0, watch.output());
     // web-1 is not touched until web-2 is gone
     assert.ok(gone('web-2') < firstDeleting('web-1'), `web-1 went before web-2 had gone:\n${watch.output()}`);
     assert.strictEqual(firstDeleting('web-0'), -1, watch.output());
-    assert.deepStrictEqual((await podsOf('web')).map((p) => p.metadata.name), ['web-0']);
+    assert.deepStrictEqual(
+      (await podsOf('web')).map((p) => p.metadata.name),
+      ['web-0'],
+    );
 
     const claims = (await json(['get', 'pvc', '-l', 'app=web'])).items.map((c: any) => c.metadata.name).sort();
     assert.deepStrictEqual(claims, ['www-web-0', 'www-web-1', 'www-web-2']);
@@ -214,7 +230,12 @@ describe('StatefulSets (kubectl, scheduler, kubelets)', function () {
   it('rolls out a partitioned update to ordinals at or above the partition only, highest first', async () => {
     const before = await json(['get', 'statefulset', 'web']);
     const oldRevision = before.status.currentRevision;
-    await kubectlOk(['patch', 'statefulset/web', '-p', JSON.stringify({ spec: { updateStrategy: { rollingUpdate: { partition: 1 } } } })]);
+    await kubectlOk([
+      'patch',
+      'statefulset/web',
+      '-p',
+      JSON.stringify({ spec: { updateStrategy: { rollingUpdate: { partition: 1 } } } }),
+    ]);
     const watch = watchPods('web');
     await new Promise((r) => setTimeout(r, 300));
     await kubectlOk(['set', 'image', 'statefulset/web', 'nginx=registry.k8s.io/nginx-slim:0.25']);
@@ -242,12 +263,21 @@ describe('StatefulSets (kubectl, scheduler, kubelets)', function () {
     assert.deepStrictEqual(deleted, ['web-2', 'web-1'], watch.output());
 
     // partition 0 finishes the rollout: web-0 too, and the update revision becomes current
-    await kubectlOk(['patch', 'statefulset/web', '-p', JSON.stringify({ spec: { updateStrategy: { rollingUpdate: { partition: 0 } } } })]);
+    await kubectlOk([
+      'patch',
+      'statefulset/web',
+      '-p',
+      JSON.stringify({ spec: { updateStrategy: { rollingUpdate: { partition: 0 } } } }),
+    ]);
     await kubectlOk(['rollout', 'status', 'statefulset/web', '--timeout=60s'], 70_000);
-    const done = await eventually(async () => {
-      const s = await json(['get', 'statefulset', 'web']);
-      return s.status.currentRevision === newRevision && s.status.currentReplicas === 3 ? s : undefined;
-    }, 30_000, 'the update revision to become current');
+    const done = await eventually(
+      async () => {
+        const s = await json(['get', 'statefulset', 'web']);
+        return s.status.currentRevision === newRevision && s.status.currentReplicas === 3 ? s : undefined;
+      },
+      30_000,
+      'the update revision to become current',
+    );
     assert.strictEqual(done.status.updatedReplicas, 3);
     for (const p of await podsOf('web')) assert.strictEqual(p.metadata.labels['controller-revision-hash'], newRevision);
   });
@@ -261,14 +291,22 @@ describe('StatefulSets (kubectl, scheduler, kubelets)', function () {
     const undo = await kubectlOk(['rollout', 'undo', 'statefulset/web']);
     assert.match(undo, /statefulset.apps\/web rolled back/);
     await kubectlOk(['rollout', 'status', 'statefulset/web', '--timeout=60s'], 70_000);
-    const sts = await eventually(async () => {
-      const s = await json(['get', 'statefulset', 'web']);
-      return s.status.currentRevision === s.status.updateRevision && s.status.updatedReplicas === 3 ? s : undefined;
-    }, 30_000, 'the rollback to finish');
+    const sts = await eventually(
+      async () => {
+        const s = await json(['get', 'statefulset', 'web']);
+        return s.status.currentRevision === s.status.updateRevision && s.status.updatedReplicas === 3 ? s : undefined;
+      },
+      30_000,
+      'the rollback to finish',
+    );
     assert.strictEqual(sts.spec.template.spec.containers[0].image, 'registry.k8s.io/nginx-slim:0.24');
-    for (const p of await podsOf('web')) assert.strictEqual(p.spec.containers[0].image, 'registry.k8s.io/nginx-slim:0.24');
+    for (const p of await podsOf('web'))
+      assert.strictEqual(p.spec.containers[0].image, 'registry.k8s.io/nginx-slim:0.24');
     // the first revision came back as the newest rather than as a copy
-    assert.match(await kubectlOk(['rollout', 'history', 'statefulset/web']), /REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>/);
+    assert.match(
+      await kubectlOk(['rollout', 'history', 'statefulset/web']),
+      /REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>/,
+    );
     const revisions = (await json(['get', 'controllerrevisions', '-l', 'app=web'])).items;
     assert.strictEqual(revisions.length, 2);
     assert.strictEqual(revisions.find((r: any) => r.revision === 3).metadata.name, sts.status.updateRevision);
@@ -287,11 +325,17 @@ describe('StatefulSets (kubectl, scheduler, kubelets)', function () {
     watch.stop();
     await watch.exited;
     const pods = await podsOf('par');
-    assert.ok(pods.every((p) => !(p.status.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')));
-    const sts = await eventually(async () => {
-      const s = await json(['get', 'statefulset', 'par']);
-      return s.status.replicas === 3 ? s : undefined;
-    }, 10_000, 'status.replicas 3');
+    assert.ok(
+      pods.every((p) => !(p.status.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')),
+    );
+    const sts = await eventually(
+      async () => {
+        const s = await json(['get', 'statefulset', 'par']);
+        return s.status.replicas === 3 ? s : undefined;
+      },
+      10_000,
+      'status.replicas 3',
+    );
     assert.strictEqual(sts.status.readyReplicas, undefined);
     const rollout = await t.kubectl(['rollout', 'status', 'statefulset/par', '--timeout=1s']);
     assert.notStrictEqual(rollout.code, 0);
@@ -304,22 +348,37 @@ describe('StatefulSets (kubectl, scheduler, kubelets)', function () {
     await apply(statefulSet('db', { replicas: 2, retention: { whenDeleted: 'Delete', whenScaled: 'Delete' } }));
     await kubectlOk(['rollout', 'status', 'statefulset/db', '--timeout=60s'], 70_000);
     const sts = await json(['get', 'statefulset', 'db']);
-    const claims = await eventually(async () => {
-      const items = (await json(['get', 'pvc', '-l', 'app=db'])).items;
-      return items.length === 2 && items.every((c: any) => c.metadata.ownerReferences?.some((r: any) => r.uid === sts.metadata.uid)) ? items : undefined;
-    }, 20_000, 'claims owned by the set');
+    const claims = await eventually(
+      async () => {
+        const items = (await json(['get', 'pvc', '-l', 'app=db'])).items;
+        return items.length === 2 &&
+          items.every((c: any) => c.metadata.ownerReferences?.some((r: any) => r.uid === sts.metadata.uid))
+          ? items
+          : undefined;
+      },
+      20_000,
+      'claims owned by the set',
+    );
     assert.deepStrictEqual(claims.map((c: any) => c.metadata.name).sort(), ['www-db-0', 'www-db-1']);
 
     // whenScaled: Delete, the claim of a removed ordinal goes with its pod
     await kubectlOk(['scale', 'statefulset/db', '--replicas=1']);
-    await eventually(async () => {
-      const names = (await json(['get', 'pvc', '-l', 'app=db'])).items.map((c: any) => c.metadata.name);
-      return names.length === 1 && names[0] === 'www-db-0';
-    }, 60_000, 'www-db-1 deleted on scale down');
+    await eventually(
+      async () => {
+        const names = (await json(['get', 'pvc', '-l', 'app=db'])).items.map((c: any) => c.metadata.name);
+        return names.length === 1 && names[0] === 'www-db-0';
+      },
+      60_000,
+      'www-db-1 deleted on scale down',
+    );
 
     // whenDeleted: Delete, deleting the set deletes the remaining claims
     await kubectlOk(['delete', 'statefulset', 'db']);
-    await eventually(async () => (await json(['get', 'pvc', '-l', 'app=db'])).items.length === 0, 60_000, 'claims deleted with the set');
+    await eventually(
+      async () => (await json(['get', 'pvc', '-l', 'app=db'])).items.length === 0,
+      60_000,
+      'claims deleted with the set',
+    );
     // while the first set's claims, retained by default, are still there
     assert.strictEqual((await json(['get', 'pvc', '-l', 'app=web'])).items.length, 3);
   });

@@ -15,7 +15,10 @@ const COUNT = 40;
 function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, args, { env, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0, out: String(stdout) + String(stderr) });
+      resolve({
+        code: err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0,
+        out: String(stdout) + String(stderr),
+      });
     });
   });
 }
@@ -32,10 +35,15 @@ describe('store damage in the newest log segment', function () {
     return r.stdout;
   };
   const configMapNames = async () =>
-    JSON.parse(await kubectl(['get', 'configmaps', '-l', 'batch=damage', '-o', 'json'])).items.map((c: any) => c.metadata.name);
+    JSON.parse(await kubectl(['get', 'configmaps', '-l', 'batch=damage', '-o', 'json'])).items.map(
+      (c: any) => c.metadata.name,
+    );
   const newestSegment = () => {
     const store = path.join(state, 'store');
-    const logs = fs.readdirSync(store).filter((f) => /^wal-\d+\.log$/.test(f)).sort();
+    const logs = fs
+      .readdirSync(store)
+      .filter((f) => /^wal-\d+\.log$/.test(f))
+      .sort();
     return path.join(store, logs[logs.length - 1]);
   };
   const stop = async () => {
@@ -70,7 +78,10 @@ describe('store damage in the newest log segment', function () {
     bytes[at + 3] ^= 0x01;
     fs.writeFileSync(file, bytes);
     await assert.rejects(startCluster({ stateDir: state, nodes: 0 }), (err: Error) => {
-      assert.match(err.message, new RegExp(`${path.basename(file)}: damaged record at byte \\d+ \\(valid records follow from byte \\d+\\)`));
+      assert.match(
+        err.message,
+        new RegExp(`${path.basename(file)}: damaged record at byte \\d+ \\(valid records follow from byte \\d+\\)`),
+      );
       assert.match(err.message, /slipway cluster --state DIR --repair-store/);
       return true;
     });
@@ -81,7 +92,10 @@ describe('store damage in the newest log segment', function () {
     const before = fs.statSync(file).size;
     const r = await run([CLI, 'cluster', '--state', state, '--repair-store']);
     assert.strictEqual(r.code, 0, r.out);
-    const m = /Cutting .*wal-\d+\.log at byte (\d+): (\d+) readable record\(s\) after the damage will be lost \(revisions \d+-\d+\)/.exec(r.out);
+    const m =
+      /Cutting .*wal-\d+\.log at byte (\d+): (\d+) readable record\(s\) after the damage will be lost \(revisions \d+-\d+\)/.exec(
+        r.out,
+      );
     assert.ok(m, r.out);
     assert.ok(Number(m[2]) >= COUNT - 14, `${m[2]} records counted after the damage`);
     assert.strictEqual(fs.statSync(file).size, Number(m[1]));
@@ -90,7 +104,10 @@ describe('store damage in the newest log segment', function () {
 
     cluster = await startCluster({ stateDir: state, nodes: 0 });
     const names = await configMapNames();
-    assert.deepStrictEqual(names, Array.from({ length: 13 }, (_, i) => `cm-${String(i).padStart(3, '0')}`));
+    assert.deepStrictEqual(
+      names,
+      Array.from({ length: 13 }, (_, i) => `cm-${String(i).padStart(3, '0')}`),
+    );
     await kubectl(['create', 'configmap', 'after-repair']);
     await stop();
   });

@@ -12,11 +12,13 @@ import { eventually, runKubectl, tempDir } from '../helpers/testCluster';
 
 function get(url: string, ca: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    https.get(url, { ca }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
+    https
+      .get(url, { ca }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -55,7 +57,10 @@ describe('store on a full disk', function () {
     });
   const names = async () => {
     const out = (await kubectl(['get', 'configmaps', '-o', 'name'])).out;
-    return out.split('\n').filter((n) => n.startsWith('configmap/big-')).sort();
+    return out
+      .split('\n')
+      .filter((n) => n.startsWith('configmap/big-'))
+      .sort();
   };
 
   before(function () {
@@ -81,7 +86,8 @@ describe('store on a full disk', function () {
   it('refuses writes while full, says so in /readyz and once in the log, and recovers when space is freed', async () => {
     cluster = await startCluster({ stateDir: state, nodes: 0 });
     const { url, caCert } = cluster;
-    for (const name of ['big-1', 'big-2']) assert.strictEqual((await kubectl(['create', '-f', '-'], bigConfigMap(name))).code, 0);
+    for (const name of ['big-1', 'big-2'])
+      assert.strictEqual((await kubectl(['create', '-f', '-'], bigConfigMap(name))).code, 0);
 
     const filler = path.join(store, 'filler');
     fill(filler);
@@ -140,10 +146,13 @@ describe('store on a full disk', function () {
       // while the snapshot is being written it holds the space: a write may be refused then, none acknowledged is lost
       let acknowledged = 0;
       for (let i = 0; i < 100 && compactionFailed().length === 0; i++) {
-        const ok = await small.create(`/cm/small-${i}`, { data: { v: blob.slice(0, 2048) } }).then(() => true, (e) => {
-          if (!(e instanceof StoreError && e.code === 'Unavailable')) throw e;
-          return false;
-        });
+        const ok = await small.create(`/cm/small-${i}`, { data: { v: blob.slice(0, 2048) } }).then(
+          () => true,
+          (e) => {
+            if (!(e instanceof StoreError && e.code === 'Unavailable')) throw e;
+            return false;
+          },
+        );
         if (ok) acknowledged++;
         await new Promise((r) => setImmediate(r));
       }

@@ -72,7 +72,10 @@ describe('store durability across kill -9', function () {
         const highest = Math.max(...acknowledged.map((a) => a.revision));
         assert.ok(store.revision >= highest);
         const next = await store.create(`/durable/after-crash-${acks}`, { kind: 'ConfigMap' });
-        assert.ok(next.modRevision > highest, `revision ${next.modRevision} reused after crash (acked up to ${highest})`);
+        assert.ok(
+          next.modRevision > highest,
+          `revision ${next.modRevision} reused after crash (acked up to ${highest})`,
+        );
         acknowledged.push({ key: next.key, revision: next.modRevision });
       } finally {
         await store.close();

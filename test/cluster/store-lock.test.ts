@@ -72,10 +72,13 @@ describe('store directory lock', function () {
         const lines = await Promise.all(results);
         const won = lines.filter((l) => l === 'won');
         assert.strictEqual(won.length, 1, `round ${round}: ${lines.join(' | ')}`);
-        for (const l of lines.filter((x) => x !== 'won')) assert.match(l, /^lost store .* is (in use|being locked) by process \d+$/);
+        for (const l of lines.filter((x) => x !== 'won'))
+          assert.match(l, /^lost store .* is (in use|being locked) by process \d+$/);
       } finally {
         for (const r of racers) r.stdin.end();
-        await Promise.all(racers.map((r) => (r.exitCode === null ? new Promise((res) => r.once('exit', res)) : undefined)));
+        await Promise.all(
+          racers.map((r) => (r.exitCode === null ? new Promise((res) => r.once('exit', res)) : undefined)),
+        );
       }
     }
   });
@@ -88,7 +91,11 @@ describe('store directory lock', function () {
     for (const f of old) fs.utimesSync(f, longAgo, longAgo);
     const store = await openStore(dir);
     for (let i = 0; i < 50 && old.some((f) => fs.existsSync(f)); i++) await new Promise((r) => setTimeout(r, 20));
-    assert.deepStrictEqual(old.filter((f) => fs.existsSync(f)), [], 'old leftovers removed');
+    assert.deepStrictEqual(
+      old.filter((f) => fs.existsSync(f)),
+      [],
+      'old leftovers removed',
+    );
     assert.ok(fs.existsSync(recent), 'a recent file may belong to a live attempt and stays');
     await store.close();
   });

@@ -36,7 +36,10 @@ class Collector {
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 20));
 
 function segmentFiles(dir: string): string[] {
-  return fs.readdirSync(dir).filter((f) => f.startsWith('wal-')).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith('wal-'))
+    .sort();
 }
 
 describe('cluster store', () => {
@@ -99,7 +102,9 @@ describe('cluster store', () => {
       const e = await store.create('/cm/a', handed, { handOver: true });
       assert.strictEqual(e.value.data, handed.data, 'plain data is kept, not copied');
       assert.ok(Object.isFrozen(e.value.spec.list[2]));
-      assert.throws(() => { e.value.data.v = 'x'; }, TypeError);
+      assert.throws(() => {
+        e.value.data.v = 'x';
+      }, TypeError);
       assert.ok(!('dropped' in e.value.spec), 'undefined is dropped as JSON drops it');
       const odd = cm('b');
       odd.data = { when: new Date(0) as any };
@@ -123,14 +128,20 @@ describe('cluster store', () => {
         await store.create(k, cm(k));
       }
       const ns1 = store.list('/cm/ns1/');
-      assert.deepStrictEqual(ns1.items.map((e) => e.key), ['/cm/ns1/a', '/cm/ns1/z']);
+      assert.deepStrictEqual(
+        ns1.items.map((e) => e.key),
+        ['/cm/ns1/a', '/cm/ns1/z'],
+      );
       assert.strictEqual(ns1.revision, 6);
       assert.deepStrictEqual(
         store.list('/cm/').items.map((e) => e.key),
         ['/cm/ns1', '/cm/ns1/a', '/cm/ns1/z', '/cm/ns10/a', '/cm/ns2/b'],
       );
       await store.delete('/cm/ns1/a');
-      assert.deepStrictEqual(store.list('/cm/ns1/').items.map((e) => e.key), ['/cm/ns1/z']);
+      assert.deepStrictEqual(
+        store.list('/cm/ns1/').items.map((e) => e.key),
+        ['/cm/ns1/z'],
+      );
       assert.deepStrictEqual(store.list('/nothing/').items, []);
       assert.strictEqual(store.list('').items.length, 5);
     });
@@ -244,7 +255,11 @@ describe('cluster store', () => {
         const expected = keys.filter((k) => k.startsWith(prefix)).length;
         assert.strictEqual(c.events.length, expected, `watcher on "${prefix}"`);
         const revisions = c.events.map((e) => e.revision);
-        assert.deepStrictEqual(revisions, [...revisions].sort((x, y) => x - y), 'in revision order');
+        assert.deepStrictEqual(
+          revisions,
+          [...revisions].sort((x, y) => x - y),
+          'in revision order',
+        );
       }
     });
 
@@ -274,11 +289,17 @@ describe('cluster store', () => {
       await store.delete('/cm/b');
       store = await reopen();
       assert.strictEqual(store.revision, 4);
-      assert.deepStrictEqual(store.list('/').items.map((e) => [e.key, e.modRevision]), [['/cm/a', 3]]);
+      assert.deepStrictEqual(
+        store.list('/').items.map((e) => [e.key, e.modRevision]),
+        [['/cm/a', 3]],
+      );
       assert.strictEqual(store.get('/cm/a')!.value.data.v, '2');
       assert.strictEqual((await store.create('/cm/c', cm('c'))).modRevision, 5);
       // History is in memory only: a watch from before the restart must relist.
-      assert.throws(() => store.watch('/', 3, () => {}), (err: unknown) => (err as StoreError).code === 'Gone');
+      assert.throws(
+        () => store.watch('/', 3, () => {}),
+        (err: unknown) => (err as StoreError).code === 'Gone',
+      );
       const c = new Collector();
       store.watch('/', 4, c.onEvent);
       await c.waitFor(1);
@@ -292,14 +313,20 @@ describe('cluster store', () => {
       const file = path.join(dir, log);
       fs.truncateSync(file, fs.statSync(file).size - 7); // the last write only partly reached the disk
       store = await openStore(dir);
-      assert.deepStrictEqual(store.list('/cm/').items.map((e) => e.key), ['/cm/k1', '/cm/k2', '/cm/k3', '/cm/k4']);
+      assert.deepStrictEqual(
+        store.list('/cm/').items.map((e) => e.key),
+        ['/cm/k1', '/cm/k2', '/cm/k3', '/cm/k4'],
+      );
       assert.strictEqual(store.revision, 4);
       assert.ok(store.recovery.droppedTailBytes > 0);
       assert.strictEqual((await store.create('/cm/k6', cm('k6'))).modRevision, 5);
       // New records follow valid ones: nothing is lost on the next restart.
       store = await reopen();
       assert.strictEqual(store.recovery.droppedTailBytes, 0);
-      assert.deepStrictEqual(store.list('/cm/').items.map((e) => e.key), ['/cm/k1', '/cm/k2', '/cm/k3', '/cm/k4', '/cm/k6']);
+      assert.deepStrictEqual(
+        store.list('/cm/').items.map((e) => e.key),
+        ['/cm/k1', '/cm/k2', '/cm/k3', '/cm/k4', '/cm/k6'],
+      );
     });
 
     it('drops a trailing record whose checksum fails, and a zero-filled tail', async () => {
@@ -310,7 +337,10 @@ describe('cluster store', () => {
       bytes[bytes.length - 10] ^= 0xff;
       fs.writeFileSync(file, Buffer.concat([bytes, Buffer.alloc(4096)]));
       store = await openStore(dir);
-      assert.deepStrictEqual(store.list('/cm/').items.map((e) => e.modRevision), [1, 2]);
+      assert.deepStrictEqual(
+        store.list('/cm/').items.map((e) => e.modRevision),
+        [1, 2],
+      );
     });
 
     it('recovers right after a log rotation, and refuses to open when a sealed segment is damaged', async () => {
@@ -353,10 +383,7 @@ describe('cluster store', () => {
       assert.ok(store.recovery.snapshotRevision > 0);
       assert.strictEqual(store.revision, 150);
       assert.deepStrictEqual(store.list('/'), before);
-      assert.deepStrictEqual(
-        new Map(store.list('/cm/').items.map((e) => [e.key, e.value.data.i])),
-        expected,
-      );
+      assert.deepStrictEqual(new Map(store.list('/cm/').items.map((e) => [e.key, e.value.data.i])), expected);
       assert.strictEqual((await store.create('/cm/new', cm('new'))).modRevision, 151);
     });
 

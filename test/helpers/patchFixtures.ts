@@ -4,7 +4,12 @@ import { FieldSchema } from '../../kube/fieldSchema';
 
 type Meta = Partial<Pick<FieldSchema, 'patchMergeKey' | 'patchStrategy' | 'listType' | 'listMapKeys' | 'mapType'>>;
 
-function node(type: FieldSchema['type'], props: Record<string, FieldSchema> | undefined, elements: FieldSchema | undefined, meta: Meta): FieldSchema {
+function node(
+  type: FieldSchema['type'],
+  props: Record<string, FieldSchema> | undefined,
+  elements: FieldSchema | undefined,
+  meta: Meta,
+): FieldSchema {
   return {
     type,
     ...meta,
@@ -17,7 +22,8 @@ export const str = node('string', undefined, undefined, {});
 export const int = node('integer', undefined, undefined, {});
 export const bool = node('boolean', undefined, undefined, {});
 export const intOrString = node('int-or-string', undefined, undefined, {});
-export const obj = (props: Record<string, FieldSchema>, meta: Meta = {}): FieldSchema => node('object', props, undefined, meta);
+export const obj = (props: Record<string, FieldSchema>, meta: Meta = {}): FieldSchema =>
+  node('object', props, undefined, meta);
 export const map = (values: FieldSchema, meta: Meta = {}): FieldSchema => node('map', undefined, values, meta);
 export const list = (items: FieldSchema, meta: Meta = {}): FieldSchema => node('array', undefined, items, meta);
 
@@ -42,7 +48,9 @@ export const objectMeta = obj({
     listType: 'map',
     listMapKeys: ['uid'],
   }),
-  managedFields: list(obj({ manager: str, operation: str, apiVersion: str, time: str, fieldsType: str, fieldsV1: obj({}) })),
+  managedFields: list(
+    obj({ manager: str, operation: str, apiVersion: str, time: str, fieldsType: str, fieldsV1: obj({}) }),
+  ),
 });
 
 const envVar = obj({ name: str, value: str, valueFrom: obj({ fieldRef: obj({ fieldPath: str }) }) });
@@ -56,8 +64,18 @@ export const container = obj({
   command: list(str, { listType: 'atomic' }),
   args: list(str, { listType: 'atomic' }),
   env: byName(envVar),
-  ports: list(containerPort, { patchMergeKey: 'containerPort', patchStrategy: 'merge', listType: 'map', listMapKeys: ['containerPort', 'protocol'] }),
-  volumeMounts: list(obj({ name: str, mountPath: str, readOnly: bool }), { patchMergeKey: 'mountPath', patchStrategy: 'merge', listType: 'map', listMapKeys: ['mountPath'] }),
+  ports: list(containerPort, {
+    patchMergeKey: 'containerPort',
+    patchStrategy: 'merge',
+    listType: 'map',
+    listMapKeys: ['containerPort', 'protocol'],
+  }),
+  volumeMounts: list(obj({ name: str, mountPath: str, readOnly: bool }), {
+    patchMergeKey: 'mountPath',
+    patchStrategy: 'merge',
+    listType: 'map',
+    listMapKeys: ['mountPath'],
+  }),
   resources: obj({ limits: map(intOrString), requests: map(intOrString) }),
 });
 
@@ -86,7 +104,10 @@ export const deploymentSchema = obj({
     paused: bool,
     revisionHistoryLimit: int,
     selector: obj({ matchLabels: map(str) }, { mapType: 'atomic' }),
-    strategy: obj({ type: str, rollingUpdate: obj({ maxSurge: intOrString, maxUnavailable: intOrString }) }, { patchStrategy: 'retainKeys' }),
+    strategy: obj(
+      { type: str, rollingUpdate: obj({ maxSurge: intOrString, maxUnavailable: intOrString }) },
+      { patchStrategy: 'retainKeys' },
+    ),
     template: obj({ metadata: objectMeta, spec: podSpec }),
   }),
   status: obj({ replicas: int, readyReplicas: int, observedGeneration: int }),

@@ -45,15 +45,17 @@ describe('defaults: Deployment', () => {
         template: {
           metadata: { labels: { app: 'web' } },
           spec: {
-            containers: [{
-              image: 'nginx:1.27',
-              imagePullPolicy: 'IfNotPresent',
-              name: 'nginx',
-              ports: [{ containerPort: 80, protocol: 'TCP' }],
-              resources: {},
-              terminationMessagePath: '/dev/termination-log',
-              terminationMessagePolicy: 'File',
-            }],
+            containers: [
+              {
+                image: 'nginx:1.27',
+                imagePullPolicy: 'IfNotPresent',
+                name: 'nginx',
+                ports: [{ containerPort: 80, protocol: 'TCP' }],
+                resources: {},
+                terminationMessagePath: '/dev/termination-log',
+                terminationMessagePolicy: 'File',
+              },
+            ],
             dnsPolicy: 'ClusterFirst',
             restartPolicy: 'Always',
             schedulerName: 'default-scheduler',
@@ -72,7 +74,10 @@ describe('defaults: Deployment', () => {
   });
 
   it('keeps what the user set and adds no rollingUpdate to Recreate', () => {
-    const d = defaulted({ ...minimalDeployment, spec: { ...minimalDeployment.spec, replicas: 0, strategy: { type: 'Recreate' } } });
+    const d = defaulted({
+      ...minimalDeployment,
+      spec: { ...minimalDeployment.spec, replicas: 0, strategy: { type: 'Recreate' } },
+    });
     assert.strictEqual(d.spec.replicas, 0);
     assert.deepStrictEqual(d.spec.strategy, { type: 'Recreate' });
   });
@@ -80,7 +85,13 @@ describe('defaults: Deployment', () => {
   it('keeps template pods free of Pod-only defaults', () => {
     const d = defaulted({
       ...minimalDeployment,
-      spec: { ...minimalDeployment.spec, template: { metadata: {}, spec: { containers: [{ name: 'c', image: 'x:1', resources: { limits: { cpu: '1' } } }] } } },
+      spec: {
+        ...minimalDeployment.spec,
+        template: {
+          metadata: {},
+          spec: { containers: [{ name: 'c', image: 'x:1', resources: { limits: { cpu: '1' } } }] },
+        },
+      },
     });
     assert.strictEqual(d.spec.template.spec.enableServiceLinks, undefined);
     assert.deepStrictEqual(d.spec.template.spec.containers[0].resources, { limits: { cpu: '1' } });
@@ -102,7 +113,10 @@ describe('defaults: image pull policy', () => {
   });
 
   it('never overrides an explicit policy', () => {
-    assert.strictEqual(defaulted(pod([{ name: 'c', image: 'nginx', imagePullPolicy: 'Never' }])).spec.containers[0].imagePullPolicy, 'Never');
+    assert.strictEqual(
+      defaulted(pod([{ name: 'c', image: 'nginx', imagePullPolicy: 'Never' }])).spec.containers[0].imagePullPolicy,
+      'Never',
+    );
   });
 });
 
@@ -118,23 +132,51 @@ describe('defaults: Pod', () => {
   });
 
   it('copies limits into missing requests', () => {
-    const p = defaulted(pod([{ name: 'c', image: 'x:1', resources: { limits: { cpu: '500m', memory: '1Gi' }, requests: { cpu: '100m' } } }]));
+    const p = defaulted(
+      pod([
+        { name: 'c', image: 'x:1', resources: { limits: { cpu: '500m', memory: '1Gi' }, requests: { cpu: '100m' } } },
+      ]),
+    );
     assert.deepStrictEqual(p.spec.containers[0].resources.requests, { cpu: '100m', memory: '1Gi' });
   });
 
   it('defaults probe timings and HTTP handler fields', () => {
-    const p = defaulted(pod([{ name: 'c', image: 'x:1', livenessProbe: { httpGet: { port: 8080 } }, readinessProbe: { grpc: { port: 9000 }, periodSeconds: 5 } }]));
+    const p = defaulted(
+      pod([
+        {
+          name: 'c',
+          image: 'x:1',
+          livenessProbe: { httpGet: { port: 8080 } },
+          readinessProbe: { grpc: { port: 9000 }, periodSeconds: 5 },
+        },
+      ]),
+    );
     assert.deepStrictEqual(p.spec.containers[0].livenessProbe, {
-      httpGet: { path: '/', port: 8080, scheme: 'HTTP' }, failureThreshold: 3, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1,
+      httpGet: { path: '/', port: 8080, scheme: 'HTTP' },
+      failureThreshold: 3,
+      periodSeconds: 10,
+      successThreshold: 1,
+      timeoutSeconds: 1,
     });
     assert.deepStrictEqual(p.spec.containers[0].readinessProbe, {
-      grpc: { port: 9000, service: '' }, failureThreshold: 3, periodSeconds: 5, successThreshold: 1, timeoutSeconds: 1,
+      grpc: { port: 9000, service: '' },
+      failureThreshold: 3,
+      periodSeconds: 5,
+      successThreshold: 1,
+      timeoutSeconds: 1,
     });
   });
 
   it('gives a source-less volume an emptyDir and file volumes mode 0644', () => {
-    const p = defaulted(pod([{ name: 'c', image: 'x:1' }], { volumes: [{ name: 'scratch' }, { name: 'cfg', configMap: { name: 'cfg' } }] }));
-    assert.deepStrictEqual(p.spec.volumes, [{ name: 'scratch', emptyDir: {} }, { name: 'cfg', configMap: { name: 'cfg', defaultMode: 420 } }]);
+    const p = defaulted(
+      pod([{ name: 'c', image: 'x:1' }], {
+        volumes: [{ name: 'scratch' }, { name: 'cfg', configMap: { name: 'cfg' } }],
+      }),
+    );
+    assert.deepStrictEqual(p.spec.volumes, [
+      { name: 'scratch', emptyDir: {} },
+      { name: 'cfg', configMap: { name: 'cfg', defaultMode: 420 } },
+    ]);
   });
 
   it('copies container ports to host ports on the host network', () => {
@@ -147,14 +189,20 @@ describe('defaults: Service', () => {
   const svc = (spec: Obj): Obj => defaulted({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec });
 
   it('defaults a ClusterIP service and targetPort to port', () => {
-    assert.deepStrictEqual(svc({ selector: { app: 'web' }, ports: [{ port: 80 }, { name: 'm', port: 9090, targetPort: 'metrics' }] }).spec, {
-      internalTrafficPolicy: 'Cluster',
-      ipFamilyPolicy: 'SingleStack',
-      ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }, { name: 'm', port: 9090, protocol: 'TCP', targetPort: 'metrics' }],
-      selector: { app: 'web' },
-      sessionAffinity: 'None',
-      type: 'ClusterIP',
-    });
+    assert.deepStrictEqual(
+      svc({ selector: { app: 'web' }, ports: [{ port: 80 }, { name: 'm', port: 9090, targetPort: 'metrics' }] }).spec,
+      {
+        internalTrafficPolicy: 'Cluster',
+        ipFamilyPolicy: 'SingleStack',
+        ports: [
+          { port: 80, protocol: 'TCP', targetPort: 80 },
+          { name: 'm', port: 9090, protocol: 'TCP', targetPort: 'metrics' },
+        ],
+        selector: { app: 'web' },
+        sessionAffinity: 'None',
+        type: 'ClusterIP',
+      },
+    );
   });
 
   it('adds external traffic policy and node port allocation only where they apply', () => {
@@ -176,17 +224,34 @@ describe('defaults: Service', () => {
   });
 
   it('gives ClientIP affinity its three hour timeout', () => {
-    assert.deepStrictEqual(svc({ sessionAffinity: 'ClientIP', ports: [{ port: 80 }] }).spec.sessionAffinityConfig, { clientIP: { timeoutSeconds: 10800 } });
+    assert.deepStrictEqual(svc({ sessionAffinity: 'ClientIP', ports: [{ port: 80 }] }).spec.sessionAffinityConfig, {
+      clientIP: { timeoutSeconds: 10800 },
+    });
   });
 });
 
 describe('defaults: other workloads', () => {
-  const template = { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres:16' }] } };
+  const template = {
+    metadata: { labels: { app: 'db' } },
+    spec: { containers: [{ name: 'db', image: 'postgres:16' }] },
+  };
 
   it('defaults a StatefulSet and its claim templates', () => {
     const s = defaulted({
-      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' },
-      spec: { selector: { matchLabels: { app: 'db' } }, serviceName: 'db', template, volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }] },
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db' },
+      spec: {
+        selector: { matchLabels: { app: 'db' } },
+        serviceName: 'db',
+        template,
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data' },
+            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+          },
+        ],
+      },
     }).spec;
     assert.strictEqual(s.replicas, 1);
     assert.strictEqual(s.podManagementPolicy, 'OrderedReady');
@@ -198,19 +263,38 @@ describe('defaults: other workloads', () => {
   });
 
   it('defaults a DaemonSet to rolling one pod at a time without surge', () => {
-    const s = defaulted({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'node-exporter' }, spec: { selector: { matchLabels: { app: 'db' } }, template } }).spec;
-    assert.deepStrictEqual(s.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
+    const s = defaulted({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'node-exporter' },
+      spec: { selector: { matchLabels: { app: 'db' } }, template },
+    }).spec;
+    assert.deepStrictEqual(s.updateStrategy, {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 1, maxSurge: 0 },
+    });
     assert.strictEqual(s.revisionHistoryLimit, 10);
   });
 
   it('defaults a ReplicaSet to one replica', () => {
-    assert.strictEqual(defaulted({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'r' }, spec: { template } }).spec.replicas, 1);
+    assert.strictEqual(
+      defaulted({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'r' }, spec: { template } }).spec
+        .replicas,
+      1,
+    );
   });
 
   it('defaults a CronJob but not the Job fields of its template', () => {
     const c = defaulted({
-      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly' },
-      spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'x:1' }], restartPolicy: 'OnFailure' } } } } },
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'nightly' },
+      spec: {
+        schedule: '0 3 * * *',
+        jobTemplate: {
+          spec: { template: { spec: { containers: [{ name: 'c', image: 'x:1' }], restartPolicy: 'OnFailure' } } },
+        },
+      },
     }).spec;
     assert.strictEqual(c.concurrencyPolicy, 'Allow');
     assert.strictEqual(c.suspend, false);
@@ -223,7 +307,9 @@ describe('defaults: other workloads', () => {
 
 describe('defaults: Job', () => {
   const job = {
-    apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'pi' },
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'pi' },
     spec: { template: { spec: { containers: [{ name: 'pi', image: 'perl:5.34' }], restartPolicy: 'Never' } } },
   };
 
@@ -247,14 +333,22 @@ describe('defaults: Job', () => {
 
   it('generates the selector and pod labels on create', () => {
     const j = defaulted(job, { create: true, uid: 'f00d' });
-    const generated = { 'batch.kubernetes.io/controller-uid': 'f00d', 'batch.kubernetes.io/job-name': 'pi', 'controller-uid': 'f00d', 'job-name': 'pi' };
+    const generated = {
+      'batch.kubernetes.io/controller-uid': 'f00d',
+      'batch.kubernetes.io/job-name': 'pi',
+      'controller-uid': 'f00d',
+      'job-name': 'pi',
+    };
     assert.deepStrictEqual(j.spec.selector, { matchLabels: { 'batch.kubernetes.io/controller-uid': 'f00d' } });
     assert.deepStrictEqual(j.spec.template.metadata.labels, generated);
     assert.deepStrictEqual(j.metadata.labels, generated);
   });
 
   it('can generate the selector later through the hook', () => {
-    const j = defaulted({ ...job, spec: { ...job.spec, template: { ...job.spec.template, metadata: { labels: { app: 'pi' } } } } });
+    const j = defaulted({
+      ...job,
+      spec: { ...job.spec, template: { ...job.spec.template, metadata: { labels: { app: 'pi' } } } },
+    });
     defaultJobSelector(j, 'beef');
     assert.strictEqual(j.spec.template.metadata.labels.app, 'pi');
     assert.strictEqual(j.spec.template.metadata.labels['controller-uid'], 'beef');
@@ -272,7 +366,10 @@ describe('defaults: Job', () => {
 describe('defaults: small kinds', () => {
   it('types a Secret as Opaque unless told otherwise', () => {
     assert.strictEqual(defaulted({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } }).type, 'Opaque');
-    assert.strictEqual(defaulted({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, type: 'kubernetes.io/tls' }).type, 'kubernetes.io/tls');
+    assert.strictEqual(
+      defaulted({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, type: 'kubernetes.io/tls' }).type,
+      'kubernetes.io/tls',
+    );
   });
 
   it('marks a Namespace active and labels it, adding the finalizer only on create', () => {
@@ -285,13 +382,25 @@ describe('defaults: small kinds', () => {
   });
 
   it('gives a claim the Filesystem volume mode', () => {
-    const pvc = defaulted({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'c' }, spec: { accessModes: ['ReadWriteOnce'] } });
+    const pvc = defaulted({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'c' },
+      spec: { accessModes: ['ReadWriteOnce'] },
+    });
     assert.strictEqual(pvc.spec.volumeMode, 'Filesystem');
     assert.deepStrictEqual(pvc.status, { phase: 'Pending' });
   });
 
   it('does not invent an Ingress pathType', () => {
-    const ing = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'i' }, spec: { rules: [{ http: { paths: [{ path: '/', backend: { service: { name: 's', port: { number: 80 } } } }] } }] } };
+    const ing = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'i' },
+      spec: {
+        rules: [{ http: { paths: [{ path: '/', backend: { service: { name: 's', port: { number: 80 } } } }] } }],
+      },
+    };
     assert.deepStrictEqual(defaulted(ing), ing);
   });
 
@@ -300,24 +409,48 @@ describe('defaults: small kinds', () => {
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 'b' } },
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'sa' } },
       { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'p' }, spec: { minAvailable: 1 } },
-    ]) assert.deepStrictEqual(defaulted(o), o);
+    ])
+      assert.deepStrictEqual(defaulted(o), o);
   });
 
   it('gives an autoscaler its CPU target but no behavior unless asked', () => {
-    const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h' }, spec: { maxReplicas: 5, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } } };
+    const hpa = {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'h' },
+      spec: { maxReplicas: 5, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } },
+    };
     const s = defaulted(hpa).spec;
     assert.strictEqual(s.minReplicas, 1);
-    assert.deepStrictEqual(s.metrics, [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }]);
+    assert.deepStrictEqual(s.metrics, [
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+    ]);
     assert.strictEqual(s.behavior, undefined);
-    const withBehavior = defaulted({ ...hpa, spec: { ...hpa.spec, behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } } }).spec.behavior;
-    assert.deepStrictEqual(withBehavior.scaleDown, { stabilizationWindowSeconds: 60, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] });
-    assert.deepStrictEqual(withBehavior.scaleUp.policies, [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }]);
+    const withBehavior = defaulted({
+      ...hpa,
+      spec: { ...hpa.spec, behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } },
+    }).spec.behavior;
+    assert.deepStrictEqual(withBehavior.scaleDown, {
+      stabilizationWindowSeconds: 60,
+      selectPolicy: 'Max',
+      policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+    });
+    assert.deepStrictEqual(withBehavior.scaleUp.policies, [
+      { type: 'Pods', value: 4, periodSeconds: 15 },
+      { type: 'Percent', value: 100, periodSeconds: 15 },
+    ]);
   });
 
   it('fills the RBAC group into role references and user subjects', () => {
     const rb = defaulted({
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'rb' },
-      roleRef: { kind: 'Role', name: 'reader' }, subjects: [{ kind: 'User', name: 'jane' }, { kind: 'ServiceAccount', name: 'sa', namespace: 'ns' }],
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'rb' },
+      roleRef: { kind: 'Role', name: 'reader' },
+      subjects: [
+        { kind: 'User', name: 'jane' },
+        { kind: 'ServiceAccount', name: 'sa', namespace: 'ns' },
+      ],
     });
     assert.strictEqual(rb.roleRef.apiGroup, 'rbac.authorization.k8s.io');
     assert.strictEqual(rb.subjects[0].apiGroup, 'rbac.authorization.k8s.io');

@@ -1,12 +1,25 @@
 import * as assert from 'assert';
 import {
-  isCIdentifier, isConfigMapKey, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isQualifiedName,
-  isValidLabelValue, isValidPortName, isValidPortNum, isWildcardDNS1123Subdomain, nameIsDNSSubdomain, nameValidatorFor,
+  isCIdentifier,
+  isConfigMapKey,
+  isDNS1035Label,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isEnvVarName,
+  isQualifiedName,
+  isValidLabelValue,
+  isValidPortName,
+  isValidPortNum,
+  isWildcardDNS1123Subdomain,
+  nameIsDNSSubdomain,
+  nameValidatorFor,
 } from '../../kube/names';
 
-const SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with " +
+const SUBDOMAIN_MSG =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with " +
   "an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an " +
+const LABEL_MSG =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an " +
   "alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
 describe('DNS names', () => {
@@ -32,7 +45,7 @@ describe('DNS names', () => {
     assert.deepStrictEqual(isDNS1035Label('web-1'), []);
     assert.deepStrictEqual(isDNS1035Label('1web'), [
       "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an " +
-      "alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+        "alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
     ]);
   });
 
@@ -54,7 +67,7 @@ describe('qualified names and label values', () => {
     assert.deepStrictEqual(isQualifiedName('example.com/'), [
       'name part must be non-empty',
       "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character " +
-      "(e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+        "(e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
     ]);
     assert.match(isQualifiedName('Example.com/x')[0], /^prefix part a lowercase RFC 1123 subdomain/);
     assert.deepStrictEqual(isQualifiedName('x'.repeat(64))[0], 'name part must be no more than 63 characters');
@@ -63,7 +76,10 @@ describe('qualified names and label values', () => {
   it('rejects more than one slash', () => {
     const errs = isQualifiedName('a/b/c');
     assert.strictEqual(errs.length, 1);
-    assert.match(errs[0], /^a qualified name must consist of .* with an optional DNS subdomain prefix and '\/' \(e\.g\. 'example\.com\/MyName'\)$/);
+    assert.match(
+      errs[0],
+      /^a qualified name must consist of .* with an optional DNS subdomain prefix and '\/' \(e\.g\. 'example\.com\/MyName'\)$/,
+    );
   });
 
   it('allows empty label values but not ones that start or end oddly', () => {
@@ -81,7 +97,9 @@ describe('ports, keys and identifiers', () => {
     assert.deepStrictEqual(isValidPortName('8080'), ['must contain at least one letter (a-z)']);
     assert.deepStrictEqual(isValidPortName('a--b'), ['must not contain consecutive hyphens']);
     assert.deepStrictEqual(isValidPortName('-web'), ['must not begin or end with a hyphen']);
-    assert.deepStrictEqual(isValidPortName('Web'), ['must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)']);
+    assert.deepStrictEqual(isValidPortName('Web'), [
+      'must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)',
+    ]);
   });
 
   it('checks port numbers', () => {
@@ -93,14 +111,19 @@ describe('ports, keys and identifiers', () => {
   it('checks config keys, including the dot rules', () => {
     assert.deepStrictEqual(isConfigMapKey('app.properties'), []);
     assert.deepStrictEqual(isConfigMapKey('..data'), ["must not start with '..'"]);
-    assert.match(isConfigMapKey('conf/app')[0], /^a valid config key must consist of alphanumeric characters, '-', '_' or '\.'/);
+    assert.match(
+      isConfigMapKey('conf/app')[0],
+      /^a valid config key must consist of alphanumeric characters, '-', '_' or '\.'/,
+    );
   });
 
   it('checks C identifiers and environment variable names', () => {
     assert.deepStrictEqual(isCIdentifier('MY_VAR'), []);
     assert.strictEqual(isCIdentifier('1VAR').length, 1);
     assert.deepStrictEqual(isEnvVarName('my.var-1'), []);
-    assert.deepStrictEqual(isEnvVarName('A=B'), ["a valid environment variable name must consist only of printable ASCII characters other than '='"]);
+    assert.deepStrictEqual(isEnvVarName('A=B'), [
+      "a valid environment variable name must consist only of printable ASCII characters other than '='",
+    ]);
   });
 });
 

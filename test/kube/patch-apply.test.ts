@@ -1,5 +1,11 @@
 import * as assert from 'assert';
-import { PatchError, applyConflictStatus, formatApplyConflicts, serverSideApply, updateManagedFields } from '../../kube/patch';
+import {
+  PatchError,
+  applyConflictStatus,
+  formatApplyConflicts,
+  serverSideApply,
+  updateManagedFields,
+} from '../../kube/patch';
 import { deploymentSchema } from '../helpers/patchFixtures';
 
 const T1 = '2026-03-01T10:00:00Z';
@@ -36,7 +42,8 @@ function stored(obj: any): any {
   return out;
 }
 
-const entry = (obj: any, manager: string, operation = 'Apply'): any => obj.metadata.managedFields?.find((e: any) => e.manager === manager && e.operation === operation);
+const entry = (obj: any, manager: string, operation = 'Apply'): any =>
+  obj.metadata.managedFields?.find((e: any) => e.manager === manager && e.operation === operation);
 
 describe('server-side apply', () => {
   it('creates an object and records the Apply entry kubectl shows', () => {
@@ -64,7 +71,9 @@ describe('server-side apply', () => {
                     '.': {},
                     'f:image': {},
                     'f:name': {},
-                    'f:ports': { 'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {}, 'f:protocol': {} } },
+                    'f:ports': {
+                      'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {}, 'f:protocol': {} },
+                    },
                   },
                 },
               },
@@ -74,7 +83,14 @@ describe('server-side apply', () => {
       },
     ]);
     // the serialised order matters to anyone diffing kubectl output
-    assert.deepStrictEqual(Object.keys(managedFields[0]), ['manager', 'operation', 'apiVersion', 'time', 'fieldsType', 'fieldsV1']);
+    assert.deepStrictEqual(Object.keys(managedFields[0]), [
+      'manager',
+      'operation',
+      'apiVersion',
+      'time',
+      'fieldsType',
+      'fieldsV1',
+    ]);
   });
 
   it('removes fields the manager stops applying, and keeps fields nobody applied', () => {
@@ -89,7 +105,10 @@ describe('server-side apply', () => {
     assert.deepStrictEqual(live, snapshot, 'the live object is not modified');
     const o: any = object;
     assert.deepStrictEqual(o.metadata.labels, { app: 'web' });
-    assert.deepStrictEqual(o.spec.template.spec.containers.map((c: any) => c.name), ['web']);
+    assert.deepStrictEqual(
+      o.spec.template.spec.containers.map((c: any) => c.name),
+      ['web'],
+    );
     // defaults, status and server metadata were never applied, so they stay
     assert.strictEqual(o.spec.template.spec.containers[0].imagePullPolicy, 'IfNotPresent');
     assert.strictEqual(o.spec.strategy.type, 'RollingUpdate');
@@ -110,7 +129,15 @@ describe('server-side apply', () => {
     // an autoscaler changes replicas with an ordinary update
     const scaled = structuredClone(live);
     scaled.spec.replicas = 5;
-    scaled.metadata.managedFields = updateManagedFields({ old: live, updated: scaled, manager: 'hpa', operation: 'Update', apiVersion: 'apps/v1', now: T2, schema: deploymentSchema });
+    scaled.metadata.managedFields = updateManagedFields({
+      old: live,
+      updated: scaled,
+      manager: 'hpa',
+      operation: 'Update',
+      apiVersion: 'apps/v1',
+      now: T2,
+      schema: deploymentSchema,
+    });
 
     const withoutReplicas = manifest();
     delete withoutReplicas.spec.replicas;
@@ -143,8 +170,17 @@ describe('server-side apply', () => {
     assert.deepStrictEqual(refused.object, live, 'a refused apply changes nothing');
 
     const status = formatApplyConflicts(refused.conflicts);
-    assert.strictEqual(status.message, 'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas');
-    assert.deepStrictEqual(status.causes, [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-client-side-apply" using apps/v1', field: '.spec.replicas' }]);
+    assert.strictEqual(
+      status.message,
+      'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
+    );
+    assert.deepStrictEqual(status.causes, [
+      {
+        reason: 'FieldManagerConflict',
+        message: 'conflict with "kubectl-client-side-apply" using apps/v1',
+        field: '.spec.replicas',
+      },
+    ]);
     const full: any = applyConflictStatus(refused.conflicts);
     assert.strictEqual(full.code, 409);
     assert.strictEqual(full.reason, 'Conflict');
@@ -161,7 +197,15 @@ describe('server-side apply', () => {
 
   it('does not conflict when the applied value equals the live one', () => {
     const live = stored(manifest());
-    live.metadata.managedFields = updateManagedFields({ old: undefined, updated: live, manager: 'kubectl-create', operation: 'Update', apiVersion: 'apps/v1', now: T1, schema: deploymentSchema });
+    live.metadata.managedFields = updateManagedFields({
+      old: undefined,
+      updated: live,
+      manager: 'kubectl-create',
+      operation: 'Update',
+      apiVersion: 'apps/v1',
+      now: T1,
+      schema: deploymentSchema,
+    });
     const { object, conflicts } = apply(live, manifest(), 'kubectl', T2);
     assert.deepStrictEqual(conflicts, []);
     // both now own replicas
@@ -171,7 +215,15 @@ describe('server-side apply', () => {
 
   it('lists several conflicts grouped by manager', () => {
     const live = stored(manifest());
-    live.metadata.managedFields = updateManagedFields({ old: undefined, updated: live, manager: 'kubectl-create', operation: 'Update', apiVersion: 'apps/v1', now: T1, schema: deploymentSchema });
+    live.metadata.managedFields = updateManagedFields({
+      old: undefined,
+      updated: live,
+      manager: 'kubectl-create',
+      operation: 'Update',
+      apiVersion: 'apps/v1',
+      now: T1,
+      schema: deploymentSchema,
+    });
     const desired = manifest();
     desired.spec.replicas = 4;
     desired.spec.template.spec.containers[0].image = 'nginx:1.28';
@@ -192,15 +244,24 @@ describe('server-side apply', () => {
     const one = apply(undefined, base({ name: 'web', image: 'nginx:1.27' }), 'team-web', T1).object;
     const two = apply(stored(one), base({ name: 'logs', image: 'fluent-bit:3' }), 'team-logs', T2);
     assert.deepStrictEqual(two.conflicts, []);
-    assert.deepStrictEqual((two.object as any).spec.template.spec.containers.map((c: any) => c.name), ['web', 'logs']);
+    assert.deepStrictEqual(
+      (two.object as any).spec.template.spec.containers.map((c: any) => c.name),
+      ['web', 'logs'],
+    );
 
     // each re-apply touches only its own container
     const three: any = apply(two.object, base({ name: 'web', image: 'nginx:1.28' }), 'team-web', T3).object;
-    assert.deepStrictEqual(three.spec.template.spec.containers.map((c: any) => `${c.name}=${c.image}`), ['web=nginx:1.28', 'logs=fluent-bit:3']);
+    assert.deepStrictEqual(
+      three.spec.template.spec.containers.map((c: any) => `${c.name}=${c.image}`),
+      ['web=nginx:1.28', 'logs=fluent-bit:3'],
+    );
     const withoutLogs = base({ name: 'web', image: 'nginx:1.28' });
     withoutLogs.spec.template.spec.containers = [];
     const four: any = apply(three, withoutLogs, 'team-logs', T3).object;
-    assert.deepStrictEqual(four.spec.template.spec.containers.map((c: any) => c.name), ['web']);
+    assert.deepStrictEqual(
+      four.spec.template.spec.containers.map((c: any) => c.name),
+      ['web'],
+    );
     assert.ok(!JSON.stringify(entry(four, 'team-logs').fieldsV1).includes('f:containers'));
   });
 
@@ -210,7 +271,9 @@ describe('server-side apply', () => {
     const live = stored(apply(undefined, m).object);
     live.spec.template.spec.containers[0].ports[0].protocol = 'TCP';
     const { object } = apply(live, m, 'kubectl', T2);
-    assert.deepStrictEqual((object as any).spec.template.spec.containers[0].ports, [{ containerPort: 80, protocol: 'TCP' }]);
+    assert.deepStrictEqual((object as any).spec.template.spec.containers[0].ports, [
+      { containerPort: 80, protocol: 'TCP' },
+    ]);
   });
 
   it('treats finalizers as a set', () => {
@@ -219,7 +282,15 @@ describe('server-side apply', () => {
     const live = stored(apply(undefined, m).object);
     const withB = structuredClone(live);
     withB.metadata.finalizers.push('example.com/b');
-    withB.metadata.managedFields = updateManagedFields({ old: live, updated: withB, manager: 'controller', operation: 'Update', apiVersion: 'apps/v1', now: T2, schema: deploymentSchema });
+    withB.metadata.managedFields = updateManagedFields({
+      old: live,
+      updated: withB,
+      manager: 'controller',
+      operation: 'Update',
+      apiVersion: 'apps/v1',
+      now: T2,
+      schema: deploymentSchema,
+    });
     const { object } = apply(withB, manifest(), 'kubectl', T3);
     assert.deepStrictEqual((object as any).metadata.finalizers, ['example.com/b']);
   });
@@ -233,12 +304,18 @@ describe('server-side apply', () => {
   it('refuses an applied configuration that carries managedFields', () => {
     const m = manifest();
     m.metadata.managedFields = [];
-    assert.throws(() => apply(undefined, m), (e: unknown) => e instanceof PatchError && e.status === 400);
+    assert.throws(
+      () => apply(undefined, m),
+      (e: unknown) => e instanceof PatchError && e.status === 400,
+    );
   });
 
   it('refuses list items without their key', () => {
     const m = manifest();
     m.spec.template.spec.containers = [{ image: 'nginx' }];
-    assert.throws(() => apply(undefined, m), (e: unknown) => e instanceof PatchError && /\.spec\.template\.spec\.containers/.test(e.message));
+    assert.throws(
+      () => apply(undefined, m),
+      (e: unknown) => e instanceof PatchError && /\.spec\.template\.spec\.containers/.test(e.message),
+    );
   });
 });

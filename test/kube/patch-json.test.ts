@@ -9,7 +9,10 @@ function deployment(annotations?: Record<string, string>): any {
     spec: {
       replicas: 3,
       template: {
-        metadata: { labels: { app: 'web' }, annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-01-02T00:00:00Z' } },
+        metadata: {
+          labels: { app: 'web' },
+          annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-01-02T00:00:00Z' },
+        },
         spec: { containers: [{ name: 'web', image: 'nginx:1.28' }] },
       },
     },
@@ -18,7 +21,11 @@ function deployment(annotations?: Record<string, string>): any {
 
 // `kubectl rollout undo`: the revision's pod template and the Deployment's annotations, replaced.
 const undo = [
-  { op: 'replace', path: '/spec/template', value: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+  {
+    op: 'replace',
+    path: '/spec/template',
+    value: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
+  },
   { op: 'replace', path: '/metadata/annotations', value: { 'deployment.kubernetes.io/revision': '1' } },
 ];
 
@@ -36,13 +43,23 @@ describe('JSON patch', () => {
   it('fails a replace of a path that does not exist, naming the path', () => {
     assert.throws(
       () => applyJsonPatch(deployment(), undo),
-      (e: unknown) => e instanceof PatchError && e.status === 422 && e.message.includes('"/metadata/annotations"') && e.message.includes('does not exist'),
+      (e: unknown) =>
+        e instanceof PatchError &&
+        e.status === 422 &&
+        e.message.includes('"/metadata/annotations"') &&
+        e.message.includes('does not exist'),
     );
   });
 
   it('fails remove and replace past the end of a list', () => {
-    assert.throws(() => applyJsonPatch(deployment(), [{ op: 'remove', path: '/spec/template/spec/containers/1' }]), /containers\/1" does not exist/);
-    assert.throws(() => applyJsonPatch(deployment(), [{ op: 'replace', path: '/spec/template/spec/containers/01', value: {} }]), PatchError);
+    assert.throws(
+      () => applyJsonPatch(deployment(), [{ op: 'remove', path: '/spec/template/spec/containers/1' }]),
+      /containers\/1" does not exist/,
+    );
+    assert.throws(
+      () => applyJsonPatch(deployment(), [{ op: 'replace', path: '/spec/template/spec/containers/01', value: {} }]),
+      PatchError,
+    );
   });
 
   it('honours test: a failed test rejects the whole patch', () => {
@@ -56,7 +73,10 @@ describe('JSON patch', () => {
       { op: 'replace', path: '/spec/replicas', value: 5 },
       { op: 'test', path: '/spec/replicas', value: 3 },
     ];
-    assert.throws(() => applyJsonPatch(live, stale), (e: unknown) => e instanceof PatchError && e.message.includes('"/spec/replicas"'));
+    assert.throws(
+      () => applyJsonPatch(live, stale),
+      (e: unknown) => e instanceof PatchError && e.message.includes('"/spec/replicas"'),
+    );
     assert.strictEqual(live.spec.replicas, 3);
   });
 
@@ -68,19 +88,28 @@ describe('JSON patch', () => {
       { op: 'move', from: '/spec/template/metadata/annotations', path: '/metadata/annotations' },
       { op: 'remove', path: '/spec/replicas' },
     ]);
-    assert.deepStrictEqual(out.spec.template.spec.containers.map((c: any) => c.name), ['web', 'sidecar']);
+    assert.deepStrictEqual(
+      out.spec.template.spec.containers.map((c: any) => c.name),
+      ['web', 'sidecar'],
+    );
     assert.deepStrictEqual(out.spec.template.metadata, { labels: { 'app.kubernetes.io/name': 'web' } });
     assert.deepStrictEqual(out.metadata.annotations, { 'kubectl.kubernetes.io/restartedAt': '2026-01-02T00:00:00Z' });
     assert.ok(!('replicas' in out.spec));
   });
 
   it('fails an add whose parent does not exist', () => {
-    assert.throws(() => applyJsonPatch(deployment(), [{ op: 'add', path: '/status/replicas', value: 1 }]), /parent of path "\/status\/replicas" does not exist/);
+    assert.throws(
+      () => applyJsonPatch(deployment(), [{ op: 'add', path: '/status/replicas', value: 1 }]),
+      /parent of path "\/status\/replicas" does not exist/,
+    );
   });
 
   it('rejects malformed patches with a 400', () => {
     const bad = (ops: unknown): void => {
-      assert.throws(() => applyJsonPatch(deployment(), ops), (e: unknown) => e instanceof PatchError && e.status === 400);
+      assert.throws(
+        () => applyJsonPatch(deployment(), ops),
+        (e: unknown) => e instanceof PatchError && e.status === 400,
+      );
     };
     bad({ op: 'add', path: '/x', value: 1 });
     bad([{ op: 'merge', path: '/spec' }]);

@@ -9,7 +9,15 @@ function created(): any {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: 'web', namespace: 'default', uid: 'u-1', resourceVersion: '5', generation: 1, creationTimestamp: T1, labels: { app: 'web' } },
+    metadata: {
+      name: 'web',
+      namespace: 'default',
+      uid: 'u-1',
+      resourceVersion: '5',
+      generation: 1,
+      creationTimestamp: T1,
+      labels: { app: 'web' },
+    },
     spec: {
       replicas: 1,
       selector: { matchLabels: { app: 'web' } },
@@ -20,7 +28,16 @@ function created(): any {
 }
 
 function update(old: any, updated: any, manager: string, now: string, subresource?: string): any {
-  return updateManagedFields({ old, updated, manager, operation: 'Update', apiVersion: 'apps/v1', now, schema: deploymentSchema, subresource });
+  return updateManagedFields({
+    old,
+    updated,
+    manager,
+    operation: 'Update',
+    apiVersion: 'apps/v1',
+    now,
+    schema: deploymentSchema,
+    subresource,
+  });
 }
 
 describe('managedFields for ordinary writes', () => {
@@ -57,11 +74,16 @@ describe('managedFields for ordinary writes', () => {
     delete edited.metadata.labels;
     const entries = update(old, edited, 'kubectl-edit', T2);
 
-    assert.deepStrictEqual(entries.map((e: any) => [e.manager, e.time]), [
-      ['kubectl-create', T1],
-      ['kubectl-edit', T2],
-    ]);
-    assert.deepStrictEqual(entries[1].fieldsV1, { 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { 'f:image': {} } } } } } });
+    assert.deepStrictEqual(
+      entries.map((e: any) => [e.manager, e.time]),
+      [
+        ['kubectl-create', T1],
+        ['kubectl-edit', T2],
+      ],
+    );
+    assert.deepStrictEqual(entries[1].fieldsV1, {
+      'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { 'f:image': {} } } } } },
+    });
     const creator = FieldSet.fromFieldsV1(entries[0].fieldsV1);
     assert.ok(!creator.has(['f:spec', 'f:template', 'f:spec', 'f:containers', 'k:{"name":"web"}', 'f:image']));
     assert.ok(creator.has(['f:spec', 'f:template', 'f:spec', 'f:containers', 'k:{"name":"web"}', 'f:name']));
@@ -90,7 +112,9 @@ describe('managedFields for ordinary writes', () => {
     const reported = structuredClone(old);
     reported.status.readyReplicas = 1;
     assert.strictEqual(update(old, reported, 'controller', T2), undefined);
-    assert.deepStrictEqual(update(old, reported, 'controller', T2, 'status')[0].fieldsV1, { 'f:status': { 'f:readyReplicas': {} } });
+    assert.deepStrictEqual(update(old, reported, 'controller', T2, 'status')[0].fieldsV1, {
+      'f:status': { 'f:readyReplicas': {} },
+    });
   });
 
   it('leaves the entries alone when a write changes nothing', () => {
@@ -105,13 +129,25 @@ describe('managedFields for ordinary writes', () => {
     const reset = structuredClone(old);
     reset.metadata.managedFields = [];
     reset.spec.replicas = 2;
-    assert.deepStrictEqual(update(old, reset, 'kubectl-edit', T2).map((e: any) => e.manager), ['kubectl-edit']);
+    assert.deepStrictEqual(
+      update(old, reset, 'kubectl-edit', T2).map((e: any) => e.manager),
+      ['kubectl-edit'],
+    );
   });
 
   it('formats paths the way conflict messages show them', () => {
-    assert.strictEqual(formatManagedPath(['f:spec', 'f:template', 'f:spec', 'f:containers', 'k:{"name":"web"}', 'f:image']), '.spec.template.spec.containers[name="web"].image');
-    assert.strictEqual(formatManagedPath(['f:spec', 'f:ports', 'k:{"port":80,"protocol":"TCP"}']), '.spec.ports[port=80,protocol="TCP"]');
-    assert.strictEqual(formatManagedPath(['f:metadata', 'f:finalizers', 'v:"example.com/a"']), '.metadata.finalizers[="example.com/a"]');
+    assert.strictEqual(
+      formatManagedPath(['f:spec', 'f:template', 'f:spec', 'f:containers', 'k:{"name":"web"}', 'f:image']),
+      '.spec.template.spec.containers[name="web"].image',
+    );
+    assert.strictEqual(
+      formatManagedPath(['f:spec', 'f:ports', 'k:{"port":80,"protocol":"TCP"}']),
+      '.spec.ports[port=80,protocol="TCP"]',
+    );
+    assert.strictEqual(
+      formatManagedPath(['f:metadata', 'f:finalizers', 'v:"example.com/a"']),
+      '.metadata.finalizers[="example.com/a"]',
+    );
   });
 
   it('round-trips FieldsV1, keeping "." for nodes that are members themselves', () => {

@@ -3,7 +3,12 @@ import { applyMergePatch } from '../../kube/patch';
 
 describe('JSON merge patch', () => {
   it('scales a Deployment the way kubectl scale does', () => {
-    const live = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 1, template: { spec: { containers: [{ name: 'web' }] } } } };
+    const live = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: { replicas: 1, template: { spec: { containers: [{ name: 'web' }] } } },
+    };
     const out: any = applyMergePatch(live, { spec: { replicas: 5 } });
     assert.deepStrictEqual(out, { ...live, spec: { ...live.spec, replicas: 5 } });
     assert.strictEqual(live.spec.replicas, 1, 'the input is not modified');

@@ -33,7 +33,8 @@ describe('Kubernetes schemas', () => {
       if (!definitionFor(av, r.kind)) missing.push(`${av} ${r.kind}`);
       if (!definitionFor(av, r.listKind)) missing.push(`${av} ${r.listKind}`);
       for (const s of r.subresources) {
-        if (s.name !== 'log' && !definitionFor(apiVersionOf(s), s.kind)) missing.push(`${apiVersionOf(s)} ${s.kind} (${r.plural}/${s.name})`);
+        if (s.name !== 'log' && !definitionFor(apiVersionOf(s), s.kind))
+          missing.push(`${apiVersionOf(s)} ${s.kind} (${r.plural}/${s.name})`);
       }
     }
     assert.deepStrictEqual(missing, []);
@@ -60,13 +61,18 @@ describe('Kubernetes schemas', () => {
       'io.k8s.apimachinery.pkg.apis.meta.v1.Time',
       'io.k8s.apimachinery.pkg.runtime.RawExtension',
       'io.k8s.api.core.v1.PodSpec',
-    ]) assert.ok(defs[name], name);
+    ])
+      assert.ok(defs[name], name);
   });
 
   it('marks each kind with its group, version and kind, and every reference lands on a definition', () => {
     const defs = schemaDefinitions();
-    assert.deepStrictEqual(defs['io.k8s.api.apps.v1.Deployment']['x-kubernetes-group-version-kind'], [{ group: 'apps', kind: 'Deployment', version: 'v1' }]);
-    assert.deepStrictEqual(defs['io.k8s.api.core.v1.ConfigMapList']['x-kubernetes-group-version-kind'], [{ group: '', kind: 'ConfigMapList', version: 'v1' }]);
+    assert.deepStrictEqual(defs['io.k8s.api.apps.v1.Deployment']['x-kubernetes-group-version-kind'], [
+      { group: 'apps', kind: 'Deployment', version: 'v1' },
+    ]);
+    assert.deepStrictEqual(defs['io.k8s.api.core.v1.ConfigMapList']['x-kubernetes-group-version-kind'], [
+      { group: '', kind: 'ConfigMapList', version: 'v1' },
+    ]);
     assert.strictEqual(defs['io.k8s.api.core.v1.PodSpec']['x-kubernetes-group-version-kind'], undefined);
     const dangling = new Set<string>();
     const visit = (node: unknown): void => {
@@ -122,7 +128,10 @@ describe('Kubernetes schemas', () => {
     assert.strictEqual(podSpec?.field('volumes')?.patchStrategy, 'merge,retainKeys');
     assert.strictEqual(podSpec?.field('tolerations')?.listType, 'atomic');
     assert.strictEqual(podSpec?.field('imagePullSecrets')?.patchMergeKey, 'name');
-    assert.deepStrictEqual(podSpec?.field('topologySpreadConstraints')?.listMapKeys, ['topologyKey', 'whenUnsatisfiable']);
+    assert.deepStrictEqual(podSpec?.field('topologySpreadConstraints')?.listMapKeys, [
+      'topologyKey',
+      'whenUnsatisfiable',
+    ]);
     assert.strictEqual(walk(deployment, 'spec', 'strategy')?.patchStrategy, 'retainKeys');
     assert.strictEqual(walk(deployment, 'spec', 'selector')?.mapType, 'atomic');
     assert.strictEqual(walk(deployment, 'metadata', 'labels')?.type, 'map');
@@ -152,14 +161,30 @@ describe('Kubernetes schemas', () => {
     assert.strictEqual(selector?.type, 'LabelSelector');
     assert.match(selector?.description ?? '', /Label selector for pods/);
 
-    const policy = describeField('apps/v1', 'Deployment', ['spec', 'template', 'spec', 'containers', 0, 'imagePullPolicy']);
+    const policy = describeField('apps/v1', 'Deployment', [
+      'spec',
+      'template',
+      'spec',
+      'containers',
+      0,
+      'imagePullPolicy',
+    ]);
     assert.deepStrictEqual(policy?.enum, ['Always', 'IfNotPresent', 'Never']);
     assert.match(policy?.description ?? '', /Image pull policy/);
 
-    assert.strictEqual(describeField('apps/v1', 'Deployment', ['spec', 'template', 'spec', 'containers'])?.type, '[]Container');
+    assert.strictEqual(
+      describeField('apps/v1', 'Deployment', ['spec', 'template', 'spec', 'containers'])?.type,
+      '[]Container',
+    );
     assert.strictEqual(describeField('apps/v1', 'Deployment', ['metadata', 'labels'])?.type, 'map[string]string');
-    assert.strictEqual(describeField('apps/v1', 'Deployment', ['metadata', 'labels', 'app.kubernetes.io/name'])?.type, 'string');
-    assert.strictEqual(describeField('v1', 'Pod', ['spec', 'containers', 0, 'resources', 'limits'])?.type, 'map[string]Quantity');
+    assert.strictEqual(
+      describeField('apps/v1', 'Deployment', ['metadata', 'labels', 'app.kubernetes.io/name'])?.type,
+      'string',
+    );
+    assert.strictEqual(
+      describeField('v1', 'Pod', ['spec', 'containers', 0, 'resources', 'limits'])?.type,
+      'map[string]Quantity',
+    );
     assert.strictEqual(describeField('v1', 'Pod', ['metadata', 'creationTimestamp'])?.type, 'string');
     assert.strictEqual(describeField('apps/v1', 'Deployment', ['spec', 'nope']), undefined);
     assert.strictEqual(describeField('v9', 'Deployment', ['spec']), undefined);

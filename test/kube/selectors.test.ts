@@ -1,9 +1,22 @@
 import * as assert from 'assert';
 import {
-  fromLabelSelector, formatLabelSelector, formatLabels, matchesLabels, parseLabelSelector, selectorFromMap, selectorToString,
-  SelectorError, validateLabelSelector,
+  fromLabelSelector,
+  formatLabelSelector,
+  formatLabels,
+  matchesLabels,
+  parseLabelSelector,
+  selectorFromMap,
+  selectorToString,
+  SelectorError,
+  validateLabelSelector,
 } from '../../kube/labelSelector';
-import { compileFieldSelector, matchesFields, parseFieldSelector, selectableFields, supportedFieldLabels } from '../../kube/fieldSelector';
+import {
+  compileFieldSelector,
+  matchesFields,
+  parseFieldSelector,
+  selectableFields,
+  supportedFieldLabels,
+} from '../../kube/fieldSelector';
 import { deepClone, deepEqual, getPath } from '../../kube/objects';
 import { formatFieldError } from '../../kube/fieldErrors';
 
@@ -76,12 +89,19 @@ describe('label selector query strings', () => {
       ['release>x', /the value must be an integer/],
     ];
     for (const [q, re] of cases) {
-      assert.throws(() => parseLabelSelector(q), (e: unknown) => e instanceof SelectorError && e.code === 400 && re.test(e.message), q);
+      assert.throws(
+        () => parseLabelSelector(q),
+        (e: unknown) => e instanceof SelectorError && e.code === 400 && re.test(e.message),
+        q,
+      );
     }
   });
 
   it('prints the canonical form sorted by key with sorted values', () => {
-    assert.strictEqual(selectorToString(parseLabelSelector('tier in (b,a),app=web,!zone,env')), 'app=web,env,tier in (a,b),!zone');
+    assert.strictEqual(
+      selectorToString(parseLabelSelector('tier in (b,a),app=web,!zone,env')),
+      'app=web,env,tier in (a,b),!zone',
+    );
     assert.strictEqual(selectorToString(parseLabelSelector('x==1,y!=2,z notin (q)')), 'x==1,y!=2,z notin (q)');
   });
 });
@@ -111,13 +131,22 @@ describe('metav1.LabelSelector', () => {
   });
 
   it('refuses an unknown operator', () => {
-    assert.throws(() => fromLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Gt', values: ['1'] }] }), /"Gt" is not a valid label selector operator/);
+    assert.throws(
+      () => fromLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Gt', values: ['1'] }] }),
+      /"Gt" is not a valid label selector operator/,
+    );
   });
 
   it('formats the way kubectl shows selectors', () => {
     assert.strictEqual(formatLabelSelector({ matchLabels: { tier: 'web', app: 'shop' } }), 'app=shop,tier=web');
     assert.strictEqual(
-      formatLabelSelector({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['b', 'a'] }, { key: 'x', operator: 'DoesNotExist' }] }),
+      formatLabelSelector({
+        matchLabels: { app: 'web' },
+        matchExpressions: [
+          { key: 'tier', operator: 'In', values: ['b', 'a'] },
+          { key: 'x', operator: 'DoesNotExist' },
+        ],
+      }),
       'app=web,tier in (a,b),!x',
     );
     assert.strictEqual(formatLabelSelector({}), '<none>');
@@ -144,17 +173,26 @@ describe('metav1.LabelSelector', () => {
       },
       ['spec', 'selector'],
     ).map(formatFieldError);
-    assert.deepStrictEqual(errs.map((e) => e.slice(0, e.indexOf(':'))), [
-      'spec.selector.matchLabels',
-      'spec.selector.matchExpressions[0].values',
-      'spec.selector.matchExpressions[1].values',
-      'spec.selector.matchExpressions[2].operator',
-      'spec.selector.matchExpressions[3].values[0]',
-    ]);
+    assert.deepStrictEqual(
+      errs.map((e) => e.slice(0, e.indexOf(':'))),
+      [
+        'spec.selector.matchLabels',
+        'spec.selector.matchExpressions[0].values',
+        'spec.selector.matchExpressions[1].values',
+        'spec.selector.matchExpressions[2].operator',
+        'spec.selector.matchExpressions[3].values[0]',
+      ],
+    );
     assert.match(errs[1], /Required value: must be specified when `operator` is 'In' or 'NotIn'/);
     assert.match(errs[2], /Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'/);
     assert.match(errs[3], /Invalid value: "Matches": not a valid selector operator/);
-    assert.deepStrictEqual(validateLabelSelector({ matchLabels: { 'app.kubernetes.io/name': 'web' }, matchExpressions: [{ key: 'a', operator: 'Exists' }] }), []);
+    assert.deepStrictEqual(
+      validateLabelSelector({
+        matchLabels: { 'app.kubernetes.io/name': 'web' },
+        matchExpressions: [{ key: 'a', operator: 'Exists' }],
+      }),
+      [],
+    );
   });
 });
 
@@ -175,12 +213,21 @@ describe('field selectors', () => {
   };
 
   it('accepts terms in any order, with =, == and !=', () => {
-    const a = compileFieldSelector('involvedObject.name=web,involvedObject.namespace=default,involvedObject.kind=Deployment,involvedObject.uid=u-1', 'Event');
-    const b = compileFieldSelector('involvedObject.uid=u-1,involvedObject.kind==Deployment,involvedObject.name=web,involvedObject.namespace=default', 'Event');
+    const a = compileFieldSelector(
+      'involvedObject.name=web,involvedObject.namespace=default,involvedObject.kind=Deployment,involvedObject.uid=u-1',
+      'Event',
+    );
+    const b = compileFieldSelector(
+      'involvedObject.uid=u-1,involvedObject.kind==Deployment,involvedObject.name=web,involvedObject.namespace=default',
+      'Event',
+    );
     assert.strictEqual(a(event), true);
     assert.strictEqual(b(event), true);
     assert.strictEqual(compileFieldSelector('involvedObject.name=web,type!=Normal', 'Event')(event), false);
-    assert.strictEqual(compileFieldSelector('source=deployment-controller,reason=ScalingReplicaSet', 'Event')(event), true);
+    assert.strictEqual(
+      compileFieldSelector('source=deployment-controller,reason=ScalingReplicaSet', 'Event')(event),
+      true,
+    );
   });
 
   it('evaluates pod fields the API server supports', () => {
@@ -195,14 +242,23 @@ describe('field selectors', () => {
   });
 
   it('rejects a field the kind does not support as a 400', () => {
-    assert.throws(() => parseFieldSelector('spec.foo=bar', 'Pod'), (e: any) => e.code === 400 && e.reason === 'BadRequest' && e.message === 'field label not supported: spec.foo');
-    assert.throws(() => compileFieldSelector('status.phase=Running', { group: 'apps', kind: 'Deployment' }), /field label not supported: status.phase/);
+    assert.throws(
+      () => parseFieldSelector('spec.foo=bar', 'Pod'),
+      (e: any) => e.code === 400 && e.reason === 'BadRequest' && e.message === 'field label not supported: spec.foo',
+    );
+    assert.throws(
+      () => compileFieldSelector('status.phase=Running', { group: 'apps', kind: 'Deployment' }),
+      /field label not supported: status.phase/,
+    );
     assert.ok(supportedFieldLabels({ group: '', kind: 'Secret' }).includes('type'));
     assert.ok(!supportedFieldLabels({ group: 'apps', kind: 'Deployment' }).includes('type'));
   });
 
   it('rejects terms without an operator', () => {
-    assert.throws(() => parseFieldSelector('metadata.name'), /invalid selector: 'metadata.name'; can't understand 'metadata.name'/);
+    assert.throws(
+      () => parseFieldSelector('metadata.name'),
+      /invalid selector: 'metadata.name'; can't understand 'metadata.name'/,
+    );
   });
 
   it('unescapes commas and equals signs in values', () => {
@@ -215,8 +271,14 @@ describe('field selectors', () => {
       selectableFields({ metadata: { name: 'rs' }, status: { replicas: 3 } }, { group: 'apps', kind: 'ReplicaSet' }),
       { 'metadata.name': 'rs', 'metadata.namespace': '', 'status.replicas': '3' },
     );
-    assert.strictEqual(compileFieldSelector('spec.unschedulable=false', 'Node')({ metadata: { name: 'n' }, spec: {} }), true);
-    assert.strictEqual(compileFieldSelector('spec.color=red', 'Widget', ['.spec.color'])({ metadata: {}, spec: { color: 'red' } }), true);
+    assert.strictEqual(
+      compileFieldSelector('spec.unschedulable=false', 'Node')({ metadata: { name: 'n' }, spec: {} }),
+      true,
+    );
+    assert.strictEqual(
+      compileFieldSelector('spec.color=red', 'Widget', ['.spec.color'])({ metadata: {}, spec: { color: 'red' } }),
+      true,
+    );
   });
 });
 

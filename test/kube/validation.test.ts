@@ -39,7 +39,9 @@ function deployment(): any {
               securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
             },
           ],
-          initContainers: [{ name: 'migrate', image: 'web-migrate:1', restartPolicy: 'Always', command: ['sh', '-c', 'true'] }],
+          initContainers: [
+            { name: 'migrate', image: 'web-migrate:1', restartPolicy: 'Always', command: ['sh', '-c', 'true'] },
+          ],
           volumes: [{ name: 'config', configMap: { name: 'web-config', defaultMode: 420 } }],
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'web', effect: 'NoSchedule' }],
@@ -65,7 +67,11 @@ describe('validation of built-in kinds', () => {
         const obj = doc.toJS();
         if (!obj) continue;
         count++;
-        assert.deepStrictEqual(validateObject(obj), { errors: [], unknownFields: [] }, `${f}: ${obj.kind} ${obj.metadata?.name}`);
+        assert.deepStrictEqual(
+          validateObject(obj),
+          { errors: [], unknownFields: [] },
+          `${f}: ${obj.kind} ${obj.metadata?.name}`,
+        );
       }
     }
     assert.ok(count >= 5, `validated ${count} objects`);
@@ -101,7 +107,10 @@ describe('validation of built-in kinds', () => {
 
     const fractional = deployment();
     fractional.spec.replicas = 1.5;
-    assert.deepStrictEqual(validateObject(fractional).errors.map((e) => e.path), [['spec', 'replicas']]);
+    assert.deepStrictEqual(
+      validateObject(fractional).errors.map((e) => e.path),
+      [['spec', 'replicas']],
+    );
   });
 
   it('reports an unsupported enum value with the supported ones', () => {
@@ -147,8 +156,14 @@ describe('validation of built-in kinds', () => {
     assert.deepStrictEqual(validateObject(svc(8080)).errors, []);
     assert.deepStrictEqual(validateObject(svc('http')).errors, []);
     const bad = validateObject(svc(true)).errors;
-    assert.deepStrictEqual(bad.map((e) => [e.type, e.path]), [['FieldValueTypeInvalid', ['spec', 'ports', 0, 'targetPort']]]);
-    assert.deepStrictEqual(validateObject(svc(12.5)).errors.map((e) => e.path), [['spec', 'ports', 0, 'targetPort']]);
+    assert.deepStrictEqual(
+      bad.map((e) => [e.type, e.path]),
+      [['FieldValueTypeInvalid', ['spec', 'ports', 0, 'targetPort']]],
+    );
+    assert.deepStrictEqual(
+      validateObject(svc(12.5)).errors.map((e) => e.path),
+      [['spec', 'ports', 0, 'targetPort']],
+    );
   });
 
   it('accepts quantities written as strings or numbers', () => {
@@ -159,19 +174,35 @@ describe('validation of built-in kinds', () => {
     }
     const d = deployment();
     containerOf(d).resources = { limits: { cpu: { millis: 500 } } };
-    assert.deepStrictEqual(validateObject(d).errors.map((e) => e.path), [['spec', 'template', 'spec', 'containers', 0, 'resources', 'limits', 'cpu']]);
+    assert.deepStrictEqual(
+      validateObject(d).errors.map((e) => e.path),
+      [['spec', 'template', 'spec', 'containers', 0, 'resources', 'limits', 'cpu']],
+    );
   });
 
   it('checks metadata and map values', () => {
-    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: { tier: 1 } }, data: { a: 'b', n: 2 } };
-    assert.deepStrictEqual(validateObject(cm).errors.map((e) => `${e.type} ${e.path.join('.')}`).sort(), [
-      'FieldValueTypeInvalid data.n',
-      'FieldValueTypeInvalid metadata.labels.tier',
-    ]);
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', labels: { tier: 1 } },
+      data: { a: 'b', n: 2 },
+    };
+    assert.deepStrictEqual(
+      validateObject(cm)
+        .errors.map((e) => `${e.type} ${e.path.join('.')}`)
+        .sort(),
+      ['FieldValueTypeInvalid data.n', 'FieldValueTypeInvalid metadata.labels.tier'],
+    );
   });
 
   it('accepts anything in preserve-unknown-fields parts such as ControllerRevision data', () => {
-    const rev = { apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name: 'r' }, revision: 1, data: { spec: { anything: [1, 'two'] } } };
+    const rev = {
+      apiVersion: 'apps/v1',
+      kind: 'ControllerRevision',
+      metadata: { name: 'r' },
+      revision: 1,
+      data: { spec: { anything: [1, 'two'] } },
+    };
     assert.deepStrictEqual(validateObject(rev), { errors: [], unknownFields: [] });
   });
 
@@ -184,42 +215,53 @@ describe('validation of built-in kinds', () => {
         group: 'stable.example.com',
         scope: 'Namespaced',
         names: { plural: 'crontabs', singular: 'crontab', kind: 'CronTab', shortNames: ['ct'] },
-        versions: [{
-          name: 'v1',
-          served: true,
-          storage: true,
-          subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } },
-          additionalPrinterColumns: [{ name: 'Spec', type: 'string', jsonPath: '.spec.cronSpec' }],
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                spec: {
-                  type: 'object',
-                  required: ['cronSpec'],
-                  properties: {
-                    cronSpec: { type: 'string', pattern: '^\\S+$' },
-                    replicas: { type: 'integer', minimum: 1, default: 1 },
-                    port: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] },
-                    mode: { type: 'string', enum: ['Fast', 'Safe'] },
-                    settings: { type: 'object', additionalProperties: { type: 'string' } },
-                    extra: { type: 'object', additionalProperties: true },
-                    items: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } }, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            subresources: {
+              status: {},
+              scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' },
+            },
+            additionalPrinterColumns: [{ name: 'Spec', type: 'string', jsonPath: '.spec.cronSpec' }],
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  spec: {
+                    type: 'object',
+                    required: ['cronSpec'],
+                    properties: {
+                      cronSpec: { type: 'string', pattern: '^\\S+$' },
+                      replicas: { type: 'integer', minimum: 1, default: 1 },
+                      port: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] },
+                      mode: { type: 'string', enum: ['Fast', 'Safe'] },
+                      settings: { type: 'object', additionalProperties: { type: 'string' } },
+                      extra: { type: 'object', additionalProperties: true },
+                      items: {
+                        type: 'array',
+                        items: { type: 'object', properties: { name: { type: 'string' } } },
+                        'x-kubernetes-list-type': 'map',
+                        'x-kubernetes-list-map-keys': ['name'],
+                      },
+                    },
+                    'x-kubernetes-validations': [{ rule: 'self.replicas <= 10', message: 'too many' }],
                   },
-                  'x-kubernetes-validations': [{ rule: 'self.replicas <= 10', message: 'too many' }],
+                  status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
                 },
-                status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
               },
             },
           },
-        }],
+        ],
       },
     };
     assert.deepStrictEqual(validateObject(crd), { errors: [], unknownFields: [] });
     crd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.mode.type = 5 as unknown as string;
-    assert.deepStrictEqual(validateObject(crd).errors.map((e) => e.path), [
-      ['spec', 'versions', 0, 'schema', 'openAPIV3Schema', 'properties', 'spec', 'properties', 'mode', 'type'],
-    ]);
+    assert.deepStrictEqual(
+      validateObject(crd).errors.map((e) => e.path),
+      [['spec', 'versions', 0, 'schema', 'openAPIV3Schema', 'properties', 'spec', 'properties', 'mode', 'type']],
+    );
   });
 
   it('says clearly when it has no schema for a kind or version', () => {
@@ -234,7 +276,10 @@ describe('validation of built-in kinds', () => {
     assert.deepStrictEqual(unknownVersion[0].path, ['apiVersion']);
     assert.match(formatFieldError(unknownVersion[0]), /no matches for kind "Deployment" in version "apps\/v2"/);
 
-    assert.deepStrictEqual(validateObject({ metadata: {} }).errors.map((e) => e.path), [['apiVersion'], ['kind']]);
+    assert.deepStrictEqual(
+      validateObject({ metadata: {} }).errors.map((e) => e.path),
+      [['apiVersion'], ['kind']],
+    );
     assert.strictEqual(validateObject('not an object').errors[0].type, 'FieldValueTypeInvalid');
   });
 
@@ -347,8 +392,14 @@ describe('validation of custom resources against a CRD schema', () => {
     ct.metadata.labels = { team: 7 };
     ct.metadata.nmae = 'x';
     const { errors, unknownFields } = validateAgainstSchema(ct, schema);
-    assert.deepStrictEqual(errors.map((e) => e.path), [['metadata', 'labels', 'team']]);
-    assert.deepStrictEqual(unknownFields.map((e) => e.path), [['metadata', 'nmae']]);
+    assert.deepStrictEqual(
+      errors.map((e) => e.path),
+      [['metadata', 'labels', 'team']],
+    );
+    assert.deepStrictEqual(
+      unknownFields.map((e) => e.path),
+      [['metadata', 'nmae']],
+    );
   });
 
   it('treats nulls as Kubernetes does: kept where nullable, dropped elsewhere', () => {
@@ -356,12 +407,18 @@ describe('validation of custom resources against a CRD schema', () => {
     ct.spec.mode = null;
     assert.deepStrictEqual(validateAgainstSchema(ct, schema).errors, []);
     ct.spec.image = null;
-    assert.deepStrictEqual(validateAgainstSchema(ct, schema).errors.map((e) => [e.type, e.path]), [['FieldValueRequired', ['spec', 'image']]]);
+    assert.deepStrictEqual(
+      validateAgainstSchema(ct, schema).errors.map((e) => [e.type, e.path]),
+      [['FieldValueRequired', ['spec', 'image']]],
+    );
   });
 
   it('accepts anything when the schema preserves unknown fields, and gives equal schemas equal answers', () => {
     const open: SchemaObject = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-    assert.deepStrictEqual(validateAgainstSchema({ apiVersion: 'x.io/v1', kind: 'Thing', metadata: { name: 't' }, spec: { a: [1] } }, open), { errors: [], unknownFields: [] });
+    assert.deepStrictEqual(
+      validateAgainstSchema({ apiVersion: 'x.io/v1', kind: 'Thing', metadata: { name: 't' }, spec: { a: [1] } }, open),
+      { errors: [], unknownFields: [] },
+    );
     const copy = JSON.parse(JSON.stringify(schema));
     const ct = cronTab();
     ct.spec.mode = 'Reckless';

@@ -19,7 +19,9 @@ class WatchHook implements Transport {
     private readonly inner: Transport,
     private readonly onWatch: (n: number, url: string) => Promise<string> | string = (_n, url) => url,
   ) {}
-  get server(): string { return this.inner.server; }
+  get server(): string {
+    return this.inner.server;
+  }
   request(req: Request): Promise<any> {
     if (req.method === 'GET' && !req.path.includes('watch=')) this.lists++;
     return this.inner.request(req);
@@ -34,10 +36,19 @@ class WatchHook implements Transport {
       };
       if (!stopped) inner = this.inner.watch(u, accept, record, onEnd);
     });
-    return { stop: () => { stopped = true; inner?.stop(); } };
+    return {
+      stop: () => {
+        stopped = true;
+        inner?.stop();
+      },
+    };
   }
-  stream(url: string, onText: (t: string) => void): RawStream { return this.inner.stream(url, onText); }
-  close(): void { this.inner.close(); }
+  stream(url: string, onText: (t: string) => void): RawStream {
+    return this.inner.stream(url, onText);
+  }
+  close(): void {
+    this.inner.close();
+  }
 }
 
 function configMap(namespace: string, name: string, v = '1'): any {
@@ -78,11 +89,15 @@ describe('kubeclient informer against the embedded cluster', function () {
     const ns = await namespace();
     await api.create(cms(ns), configMap(ns, 'before'));
     const seen: string[] = [];
-    const inf = track(new Informer(api, CONFIGMAPS, { namespace: ns }).on({
-      add: (o) => seen.push(`add ${o.metadata.name} ${o.data.v}`),
-      update: (o, old) => seen.push(`update ${o.metadata.name} ${old.data.v}->${o.data.v}`),
-      delete: (o) => seen.push(`delete ${o.metadata.name}`),
-    }).start());
+    const inf = track(
+      new Informer(api, CONFIGMAPS, { namespace: ns })
+        .on({
+          add: (o) => seen.push(`add ${o.metadata.name} ${o.data.v}`),
+          update: (o, old) => seen.push(`update ${o.metadata.name} ${old.data.v}->${o.data.v}`),
+          delete: (o) => seen.push(`delete ${o.metadata.name}`),
+        })
+        .start(),
+    );
     await inf.waitForSync();
     assert.deepStrictEqual(seen, ['add before 1']);
     assert.strictEqual(inf.get(ns, 'before').data.v, '1');
@@ -92,7 +107,10 @@ describe('kubeclient informer against the embedded cluster', function () {
     await api.delete(`${cms(ns)}/after`);
     await eventually(() => seen.length === 4, 10_000, 'four events');
     assert.deepStrictEqual(seen, ['add before 1', 'add after 1', 'update before 1->2', 'delete after']);
-    assert.deepStrictEqual(inf.list().map((o) => o.metadata.name), ['before']);
+    assert.deepStrictEqual(
+      inf.list().map((o) => o.metadata.name),
+      ['before'],
+    );
     assert.strictEqual(inf.get(ns, 'after'), undefined);
   });
 
@@ -139,11 +157,17 @@ describe('kubeclient informer against the embedded cluster', function () {
     const ns = await namespace();
     const reported: string[] = [];
     const others: string[] = [];
-    const inf = track(new Informer(api, CONFIGMAPS, {
-      namespace: ns,
-      onHandlerError: (e, obj) => reported.push(`${obj.metadata.name}: ${(e as Error).message}`),
-    }));
-    inf.on({ add: (o) => { if (o.metadata.name === 'bad') throw new Error('handler bug'); } });
+    const inf = track(
+      new Informer(api, CONFIGMAPS, {
+        namespace: ns,
+        onHandlerError: (e, obj) => reported.push(`${obj.metadata.name}: ${(e as Error).message}`),
+      }),
+    );
+    inf.on({
+      add: (o) => {
+        if (o.metadata.name === 'bad') throw new Error('handler bug');
+      },
+    });
     inf.on({ add: (o) => others.push(o.metadata.name) });
     inf.start();
     await inf.waitForSync();
@@ -158,9 +182,15 @@ describe('kubeclient informer against the embedded cluster', function () {
     const ns = await namespace();
     const written: string[] = [];
     const original = console.error;
-    console.error = (...args: unknown[]) => { written.push(args.join(' ')); };
+    console.error = (...args: unknown[]) => {
+      written.push(args.join(' '));
+    };
     try {
-      const inf = new Informer(api, CONFIGMAPS, { namespace: ns }).on({ add: () => { throw new Error('boom'); } });
+      const inf = new Informer(api, CONFIGMAPS, { namespace: ns }).on({
+        add: () => {
+          throw new Error('boom');
+        },
+      });
       track(inf).start();
       await inf.waitForSync();
       await api.create(cms(ns), configMap(ns, 'loud'));

@@ -9,7 +9,8 @@ import { FIXTURES, LspClient, textAt, uriOf } from './lspClient';
 
 const CRD = fs.readFileSync(path.join(FIXTURES, 'workspace/crd.yaml'), 'utf8');
 
-const BACKUP = 'apiVersion: example.com/v1\nkind: Backup\nmetadata:\n  name: weekly\nspec:\n  schedule: "@weekly"\n  retention: 4\n  target: disk\n  encrypt: true\n';
+const BACKUP =
+  'apiVersion: example.com/v1\nkind: Backup\nmetadata:\n  name: weekly\nspec:\n  schedule: "@weekly"\n  retention: 4\n  target: disk\n  encrypt: true\n';
 
 const WIDGET_CRD = {
   apiVersion: 'apiextensions.k8s.io/v1',
@@ -19,7 +20,19 @@ const WIDGET_CRD = {
     group: 'toys.example.org',
     names: { kind: 'Widget', plural: 'widgets' },
     scope: 'Namespaced',
-    versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer', maximum: 10 } } } } } } }],
+    versions: [
+      {
+        name: 'v1alpha1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: { spec: { type: 'object', properties: { size: { type: 'integer', maximum: 10 } } } },
+          },
+        },
+      },
+    ],
   },
 };
 
@@ -40,16 +53,29 @@ describe('language server: custom resources', function () {
     const uri = uriOf(path.join(dir, 'backup.yaml'));
     await client.open(uri, BACKUP);
     const before = await client.waitForDiagnostics(uri);
-    assert.deepStrictEqual(before.map((d) => [d.code, textAt(BACKUP, d.range)]), [['unknown-field', 'encrypt']]);
+    assert.deepStrictEqual(
+      before.map((d) => [d.code, textAt(BACKUP, d.range)]),
+      [['unknown-field', 'encrypt']],
+    );
     // the CRD gains `encrypt` and drops `disk` from the targets
-    const changed = CRD.replace('enum: [s3, gcs, disk]', 'enum: [s3, gcs]\n                encrypt:\n                  type: boolean');
+    const changed = CRD.replace(
+      'enum: [s3, gcs, disk]',
+      'enum: [s3, gcs]\n                encrypt:\n                  type: boolean',
+    );
     fs.writeFileSync(path.join(dir, 'crd.yaml'), changed);
-    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(dir, 'crd.yaml')), type: 2 }] });
+    await client.notify('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: uriOf(path.join(dir, 'crd.yaml')), type: 2 }],
+    });
     const after = await client.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'unknown-field'));
-    assert.deepStrictEqual(after.map((d) => [d.code, textAt(BACKUP, d.range)]), [['schema', 'disk']]);
+    assert.deepStrictEqual(
+      after.map((d) => [d.code, textAt(BACKUP, d.range)]),
+      [['schema', 'disk']],
+    );
     // and without the CRD, the kind is unknown
     fs.rmSync(path.join(dir, 'crd.yaml'));
-    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(dir, 'crd.yaml')), type: 3 }] });
+    await client.notify('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: uriOf(path.join(dir, 'crd.yaml')), type: 3 }],
+    });
     const gone = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'no-crd'));
     assert.strictEqual(textAt(BACKUP, gone[0].range), 'Backup');
   });
@@ -71,13 +97,26 @@ describe('language server: custom resources', function () {
     const uri = uriOf(path.join(dir, 'widget.yaml'));
     await client.open(uri, text);
     const unknown = await client.waitForDiagnostics(uri);
-    assert.deepStrictEqual(unknown.map((d) => d.code), ['no-crd']);
+    assert.deepStrictEqual(
+      unknown.map((d) => d.code),
+      ['no-crd'],
+    );
     await client.notify('slipway/customResourceDefinitions', { items: [WIDGET_CRD] });
     const checked = await client.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'no-crd'));
-    assert.deepStrictEqual(checked.map((d) => [d.code, textAt(text, d.range)]), [['schema', '12']]);
+    assert.deepStrictEqual(
+      checked.map((d) => [d.code, textAt(text, d.range)]),
+      [['schema', '12']],
+    );
     assert.match(checked[0].message, /less than or equal to 10/);
-    const items = await client.request<{ items: { label: string }[] }>('textDocument/completion', { textDocument: { uri }, position: { line: 5, character: 2 } });
-    assert.deepStrictEqual(items.items.map((i) => i.label), ['size'], 'completion knows the pushed schema');
+    const items = await client.request<{ items: { label: string }[] }>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 5, character: 2 },
+    });
+    assert.deepStrictEqual(
+      items.items.map((i) => i.label),
+      ['size'],
+      'completion knows the pushed schema',
+    );
     await client.notify('slipway/customResourceDefinitions', { items: [] });
     await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'no-crd'));
   });

@@ -15,11 +15,17 @@ function one(d: Diagnostic[], code: string): Diagnostic {
   return found[0];
 }
 
-interface CodeAction { title: string; edit?: { changes: Record<string, { range: any; newText: string }[]> }; isPreferred?: boolean }
+interface CodeAction {
+  title: string;
+  edit?: { changes: Record<string, { range: any; newText: string }[]> };
+  isPreferred?: boolean;
+}
 
 describe('language server: diagnostics', function () {
   let client: LspClient;
-  before(async () => { client = await LspClient.start({ root: ROOT }); });
+  before(async () => {
+    client = await LspClient.start({ root: ROOT });
+  });
   after(async () => client?.stop());
 
   async function diagnose(text: string): Promise<{ uri: string; d: Diagnostic[] }> {
@@ -29,7 +35,11 @@ describe('language server: diagnostics', function () {
   }
 
   async function fixesFor(uri: string, diag: Diagnostic): Promise<CodeAction[]> {
-    return client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } });
+    return client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diag.range,
+      context: { diagnostics: [diag] },
+    });
   }
 
   it('puts a syntax error on the line of the unclosed quote, and a duplicate key on the repeated key', async () => {
@@ -49,8 +59,13 @@ describe('language server: diagnostics', function () {
     const cm = (name: string, value: string) =>
       `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  k: ${value}\n`;
     const text = [
-      cm('before', '"ok"'), '...\n', '%YAML 1.2\n', '---\n',
-      cm('directed', '[1'), '...\n', '---\n',
+      cm('before', '"ok"'),
+      '...\n',
+      '%YAML 1.2\n',
+      '---\n',
+      cm('directed', '[1'),
+      '...\n',
+      '---\n',
       cm('after', '"open'),
     ].join('');
     const { uri, d } = await diagnose(text);
@@ -71,16 +86,35 @@ describe('language server: diagnostics', function () {
   });
 
   it('gives YAML that is not Kubernetes only syntax diagnostics', async () => {
-    const ok = await diagnose('name: build\non:\n  push:\n    branches: [main]\njobs:\n  test:\n    runs-on: ubuntu-latest\n');
+    const ok = await diagnose(
+      'name: build\non:\n  push:\n    branches: [main]\njobs:\n  test:\n    runs-on: ubuntu-latest\n',
+    );
     assert.deepStrictEqual(ok.d, []);
     const bad = await diagnose('name: build\njobs: [\n');
-    assert.deepStrictEqual(bad.d.map((x) => x.code), ['yaml-syntax']);
+    assert.deepStrictEqual(
+      bad.d.map((x) => x.code),
+      ['yaml-syntax'],
+    );
   });
 
   it('places schema errors: value for bad values, key for unknown fields, parent key for missing ones', async () => {
     const text = [
-      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  replicas: "two"', '  paused: maybe', '  selector:',
-      '    matchLabels: {app: web}', '  template:', '    metadata:', '      labels: {app: web}', '    spec:', '      restartPolicy: Sometimes', '      containerz: []', '',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: web',
+      'spec:',
+      '  replicas: "two"',
+      '  paused: maybe',
+      '  selector:',
+      '    matchLabels: {app: web}',
+      '  template:',
+      '    metadata:',
+      '      labels: {app: web}',
+      '    spec:',
+      '      restartPolicy: Sometimes',
+      '      containerz: []',
+      '',
     ].join('\n');
     const { d } = await diagnose(text);
     const byPath = (p: string) => {
@@ -99,13 +133,18 @@ describe('language server: diagnostics', function () {
   });
 
   it('validates each document of a multi-document file on its own lines', async () => {
-    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n---\n# a comment\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: Magic\n  ports:\n    - port: 80\n';
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n---\n# a comment\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: Magic\n  ports:\n    - port: 80\n';
     const { d } = await diagnose(text);
-    assert.deepStrictEqual(d.filter((x) => x.code === 'schema').map((x) => [x.range.start.line, textAt(text, x.range)]), [[14, 'Magic']]);
+    assert.deepStrictEqual(
+      d.filter((x) => x.code === 'schema').map((x) => [x.range.start.line, textAt(text, x.range)]),
+      [[14, 'Magic']],
+    );
   });
 
   it('names the replacement of a removed apiVersion and fixes it', async () => {
-    const text = 'apiVersion: apps/v1beta2\nkind: Deployment\nmetadata:\n  name: old\nspec:\n  selector:\n    matchLabels: {app: old}\n  template:\n    metadata:\n      labels: {app: old}\n    spec:\n      containers:\n        - name: c\n          image: busybox:1.36\n';
+    const text =
+      'apiVersion: apps/v1beta2\nkind: Deployment\nmetadata:\n  name: old\nspec:\n  selector:\n    matchLabels: {app: old}\n  template:\n    metadata:\n      labels: {app: old}\n    spec:\n      containers:\n        - name: c\n          image: busybox:1.36\n';
     const { uri, d } = await diagnose(text);
     const removed = one(d, 'removed-api');
     assert.strictEqual(textAt(text, removed.range), 'apps/v1beta2');
@@ -116,11 +155,15 @@ describe('language server: diagnostics', function () {
     assert.ok(fixed.startsWith('apiVersion: apps/v1\nkind: Deployment'));
     await client.change(uri, fixed);
     const after = await client.waitForDiagnostics(uri);
-    assert.deepStrictEqual(after.filter((x) => x.severity === 1), []);
+    assert.deepStrictEqual(
+      after.filter((x) => x.severity === 1),
+      [],
+    );
   });
 
   it('suggests the field an unknown one was meant to be, and a supported value for an unsupported one', async () => {
-    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selectr:\n    app: x\n  type: nodeport\n  ports:\n    - port: 80\n';
+    const text =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selectr:\n    app: x\n  type: nodeport\n  ports:\n    - port: 80\n';
     const { uri, d } = await diagnose(text);
     const unknown = one(d, 'unknown-field');
     assert.strictEqual(textAt(text, unknown.range), 'selectr');
@@ -133,7 +176,8 @@ describe('language server: diagnostics', function () {
   });
 
   it('makes a selector match the template labels', async () => {
-    const text = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\nspec:\n  selector:\n    matchLabels:\n      app: w\n      tier: api\n  template:\n    metadata:\n      labels:\n        app: w\n        tier: batch\n    spec:\n      containers:\n        - name: c\n          image: busybox:1.36\n';
+    const text =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\nspec:\n  selector:\n    matchLabels:\n      app: w\n      tier: api\n  template:\n    metadata:\n      labels:\n        app: w\n        tier: batch\n    spec:\n      containers:\n        - name: c\n          image: busybox:1.36\n';
     const { uri, d } = await diagnose(text);
     const mismatch = one(d, 'selector-mismatch');
     assert.strictEqual(textAt(text, mismatch.range), 'labels');
@@ -143,11 +187,15 @@ describe('language server: diagnostics', function () {
     assert.ok(fixed.includes('    matchLabels:\n      app: w\n      tier: batch\n  template:'), fixed);
     await client.change(uri, fixed);
     const after = await client.waitForDiagnostics(uri);
-    assert.deepStrictEqual(after.filter((x) => x.code === 'selector-mismatch'), []);
+    assert.deepStrictEqual(
+      after.filter((x) => x.code === 'selector-mismatch'),
+      [],
+    );
   });
 
   it('resolves references against other files of the workspace and warns about the missing ones', async () => {
-    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n    - name: c\n      image: busybox:1.36\n      resources: {requests: {cpu: 10m}}\n      envFrom:\n        - configMapRef:\n            name: web-config\n        - secretRef:\n            name: nowhere\n      readinessProbe: {exec: {command: ["true"]}}\n';
+    const text =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n    - name: c\n      image: busybox:1.36\n      resources: {requests: {cpu: 10m}}\n      envFrom:\n        - configMapRef:\n            name: web-config\n        - secretRef:\n            name: nowhere\n      readinessProbe: {exec: {command: ["true"]}}\n';
     const { d } = await diagnose(text);
     const missing = one(d, 'missing-reference');
     assert.strictEqual(textAt(text, missing.range), 'nowhere');
@@ -156,7 +204,8 @@ describe('language server: diagnostics', function () {
   });
 
   it('updates a document that refers to another one when that one changes', async () => {
-    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p2\nspec:\n  serviceAccountName: robot\n  containers:\n    - name: c\n      image: busybox:1.36\n      resources: {requests: {cpu: 10m}}\n      readinessProbe: {exec: {command: ["true"]}}\n';
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p2\nspec:\n  serviceAccountName: robot\n  containers:\n    - name: c\n      image: busybox:1.36\n      resources: {requests: {cpu: 10m}}\n      readinessProbe: {exec: {command: ["true"]}}\n';
     const { uri, d } = await diagnose(pod);
     assert.strictEqual(one(d, 'missing-reference').message, 'ServiceAccount "robot" is not defined in the workspace');
     const other = fresh();

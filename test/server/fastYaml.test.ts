@@ -32,7 +32,11 @@ function sameTree(text: string, fast: YNode | undefined, full: YNode | undefined
   // where an empty value sits differs by the colon; nothing is written there
   if (!(fast.kind === 'scalar' && fast.empty)) assert.strictEqual(fast.start, full.start, `start of ${where}`);
   if (fast.kind === 'map' && full.kind === 'map') {
-    assert.deepStrictEqual(fast.pairs.map((p) => [p.key, p.keyStart, p.keyEnd]), full.pairs.map((p) => [p.key, p.keyStart, p.keyEnd]), where);
+    assert.deepStrictEqual(
+      fast.pairs.map((p) => [p.key, p.keyStart, p.keyEnd]),
+      full.pairs.map((p) => [p.key, p.keyStart, p.keyEnd]),
+      where,
+    );
     fast.pairs.forEach((p, i) => sameTree(text, p.value, full.pairs[i].value, `${at}.${p.key}`));
   } else if (fast.kind === 'seq' && full.kind === 'seq') {
     assert.strictEqual(fast.items.length, full.items.length, where);
@@ -44,7 +48,8 @@ function sameTree(text: string, fast: YNode | undefined, full: YNode | undefined
     if (text[fast.start] !== '|' && !fast.empty) assert.strictEqual(fast.end, full.end, `end of ${where}`);
   }
   // a flow collection ends at its bracket in both
-  if (fast.kind !== 'scalar' && /[[{]/.test(text[fast.start])) assert.strictEqual(fast.end, full.end, `end of ${where}`);
+  if (fast.kind !== 'scalar' && /[[{]/.test(text[fast.start]))
+    assert.strictEqual(fast.end, full.end, `end of ${where}`);
 }
 
 function reference(text: string): { ok: boolean; value?: unknown } {
@@ -95,7 +100,7 @@ describe('fast YAML parser', function () {
     const accepted: [string, unknown][] = [
       ['args: ["--config", "/etc/app/app.properties"]', { args: ['--config', '/etc/app/app.properties'] }],
       ['args: [--config, -Xmx1g, ?x, :8080]', { args: ['--config', '-Xmx1g', '?x', ':8080'] }],
-      ['a: [ 1, true , ~, \'it\'\'s\', "" ] # comment', { a: [1, true, null, "it's", ''] }],
+      ["a: [ 1, true , ~, 'it''s', \"\" ] # comment", { a: [1, true, null, "it's", ''] }],
       ['a: []\nb: { }\nc: [ ]\nd: {}', { a: [], b: {}, c: [], d: {} }],
       ['selector: {app: web, tier: "front end"}', { selector: { app: 'web', tier: 'front end' } }],
       ['- [a b, c]\n- {k: 0x1F}\n- -v\n- --flag=1', [['a b', 'c'], { k: 31 }, '-v', '--flag=1']],
@@ -111,10 +116,42 @@ describe('fast YAML parser', function () {
       sameTree(text, fast.tree, parseFull(text).tree);
     }
     // valid YAML whose meaning needs the full rules, and errors: all left to the `yaml` package
-    const declined = ['a: [a, b,]', 'a: {a: b,}', 'a: [a, [b]]', 'a: {k: [1]}', 'a: {a: }', 'a: {a:b}', 'a: [a:b]', 'a: [a: b]',
-      'a: [a #b]', 'a: [a#b]', 'a: [a"b]', 'a: [?]', 'a: [:]', 'a: [-]', 'a: [- a]', 'a: [a, ,b]', 'a: [,]', 'a: [a]b', 'a: [a],',
-      'a: [!a]', 'a: [&a b]', 'a: {"a": 1}', 'a: {a: 1, a: 2}', 'a: ["a"b]', 'a: [a,\n  b]', 'a: :', 'a: - b', 'a: -', 'a:\n  [a]\n  b',
-      '[a]: b', '- [a]: b', 'a: [\'x\' y]', 'a: ["\\t"]', '{a: b}\nc: d'];
+    const declined = [
+      'a: [a, b,]',
+      'a: {a: b,}',
+      'a: [a, [b]]',
+      'a: {k: [1]}',
+      'a: {a: }',
+      'a: {a:b}',
+      'a: [a:b]',
+      'a: [a: b]',
+      'a: [a #b]',
+      'a: [a#b]',
+      'a: [a"b]',
+      'a: [?]',
+      'a: [:]',
+      'a: [-]',
+      'a: [- a]',
+      'a: [a, ,b]',
+      'a: [,]',
+      'a: [a]b',
+      'a: [a],',
+      'a: [!a]',
+      'a: [&a b]',
+      'a: {"a": 1}',
+      'a: {a: 1, a: 2}',
+      'a: ["a"b]',
+      'a: [a,\n  b]',
+      'a: :',
+      'a: - b',
+      'a: -',
+      'a:\n  [a]\n  b',
+      '[a]: b',
+      '- [a]: b',
+      "a: ['x' y]",
+      'a: ["\\t"]',
+      '{a: b}\nc: d',
+    ];
     for (const text of declined) assert.strictEqual(parseFast(text), undefined, text);
   });
 
@@ -140,10 +177,36 @@ describe('fast YAML parser', function () {
       '            - -v',
       '            - ?q',
       '            - :x',
-      '          nodeSelector: {disk: ssd, zone: \'a\', rack: 1}',
+      "          nodeSelector: {disk: ssd, zone: 'a', rack: 1}",
       '',
     ].join('\n');
-    const snippets = ['[', ']', '{', '}', ',', ', ', ': ', ':', '#', ' #', '"', "'", '-', '- ', '?', '? ', '&a ', '*a', '!x ', '\\', '[]', '{}', '""', 'a b', '\n'];
+    const snippets = [
+      '[',
+      ']',
+      '{',
+      '}',
+      ',',
+      ', ',
+      ': ',
+      ':',
+      '#',
+      ' #',
+      '"',
+      "'",
+      '-',
+      '- ',
+      '?',
+      '? ',
+      '&a ',
+      '*a',
+      '!x ',
+      '\\',
+      '[]',
+      '{}',
+      '""',
+      'a b',
+      '\n',
+    ];
     const random = rng(4242);
     assert.ok(parseFast(base), 'the unmutated manifest is read');
     let accepted = 0;
@@ -151,9 +214,10 @@ describe('fast YAML parser', function () {
       let text = base;
       for (let s = 0; s < 1 + Math.floor(random() * 3); s++) {
         const at = Math.floor(random() * (text.length + 1));
-        text = random() < 0.7
-          ? text.slice(0, at) + snippets[Math.floor(random() * snippets.length)] + text.slice(at)
-          : text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 3));
+        text =
+          random() < 0.7
+            ? text.slice(0, at) + snippets[Math.floor(random() * snippets.length)] + text.slice(at)
+            : text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 3));
       }
       const fast = parseFast(text);
       if (!fast) continue;

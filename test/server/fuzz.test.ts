@@ -7,7 +7,9 @@ import { aliasBomb, binaryGarbage, corpus, longFile, mutate, rng } from './mutat
 
 describe('language server: fuzz', function () {
   let client: LspClient;
-  before(async () => { client = await LspClient.start({}); });
+  before(async () => {
+    client = await LspClient.start({});
+  });
   after(async () => {
     const alive = client.exitCode === undefined;
     await client?.stop();
@@ -27,7 +29,11 @@ describe('language server: fuzz', function () {
       client.request('textDocument/definition', params),
       client.request('textDocument/references', { ...params, context: { includeDeclaration: true } }),
       client.request('textDocument/documentSymbol', { textDocument: { uri } }),
-      client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: position, end: position }, context: { diagnostics: client.diagnostics.get(uri) ?? [] } }),
+      client.request('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: position, end: position },
+        context: { diagnostics: client.diagnostics.get(uri) ?? [] },
+      }),
     ]);
   }
 
@@ -37,7 +43,10 @@ describe('language server: fuzz', function () {
     const uri = uriOf('/tmp/slipway-fuzz.yaml');
     await client.open(uri, '');
     for (let i = 0; i < 150; i++) {
-      const text = i % 10 === 9 ? binaryGarbage(random, 200 + Math.floor(random() * 2000)) : mutate(files[i % files.length], random);
+      const text =
+        i % 10 === 9
+          ? binaryGarbage(random, 200 + Math.floor(random() * 2000))
+          : mutate(files[i % files.length], random);
       await survive(uri, text, random);
     }
   });
@@ -46,7 +55,10 @@ describe('language server: fuzz', function () {
     const uri = uriOf('/tmp/slipway-bomb.yaml');
     await client.open(uri, aliasBomb());
     const d = await client.waitForDiagnostics(uri, undefined, 20000);
-    assert.ok(d.some((x) => /Alias expansion exceeds the limit/.test(x.message)), JSON.stringify(d));
+    assert.ok(
+      d.some((x) => /Alias expansion exceeds the limit/.test(x.message)),
+      JSON.stringify(d),
+    );
     const nested = '['.repeat(20000) + ']'.repeat(20000);
     await survive(uri, nested, rng(1));
   });
@@ -57,9 +69,18 @@ describe('language server: fuzz', function () {
     const uri = uriOf('/tmp/slipway-long.yaml');
     await client.open(uri, text.replace('value 4000', 'value 4000\n  bad: [1'));
     const d = await client.waitForDiagnostics(uri, undefined, 60000);
-    assert.ok(d.some((x) => x.code === 'yaml-syntax'), 'the syntax error deep in the file is found');
-    const r = await client.request<{ items: { label: string }[] }>('textDocument/completion', { textDocument: { uri }, position: find(text, '  labels:', 2, 3000) });
-    assert.ok(r.items.some((i) => i.label === 'annotations'), 'metadata fields are offered deep in the file');
+    assert.ok(
+      d.some((x) => x.code === 'yaml-syntax'),
+      'the syntax error deep in the file is found',
+    );
+    const r = await client.request<{ items: { label: string }[] }>('textDocument/completion', {
+      textDocument: { uri },
+      position: find(text, '  labels:', 2, 3000),
+    });
+    assert.ok(
+      r.items.some((i) => i.label === 'annotations'),
+      'metadata fields are offered deep in the file',
+    );
     const s = await client.request<unknown[]>('textDocument/documentSymbol', { textDocument: { uri } });
     assert.ok(s.length > 4000);
   });

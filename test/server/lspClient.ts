@@ -5,16 +5,34 @@ import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import {
-  createMessageConnection, IPCMessageReader, IPCMessageWriter, MessageConnection, StreamMessageReader, StreamMessageWriter,
+  createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  MessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
 
 export const SERVER_MAIN = path.join(__dirname, '../../server/main.js');
 export const REPO = path.join(__dirname, '../../..');
 export const FIXTURES = path.join(REPO, 'test/fixtures/server');
 
-export interface Position { line: number; character: number }
-export interface Range { start: Position; end: Position }
-export interface Diagnostic { range: Range; severity?: number; code?: string | number; source?: string; message: string; data?: unknown }
+export interface Position {
+  line: number;
+  character: number;
+}
+export interface Range {
+  start: Position;
+  end: Position;
+}
+export interface Diagnostic {
+  range: Range;
+  severity?: number;
+  code?: string | number;
+  source?: string;
+  message: string;
+  data?: unknown;
+}
 
 export interface StartOptions {
   /** workspace folder to scan */
@@ -49,11 +67,16 @@ export class LspClient {
   private versions = new Map<string, number>();
   private texts = new Map<string, string>();
 
-  private constructor(readonly proc: ChildProcess, readonly conn: MessageConnection) {}
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly conn: MessageConnection,
+  ) {}
 
   static async start(opts: StartOptions = {}): Promise<LspClient> {
     const ipc = opts.transport === 'ipc';
-    const proc = spawn(process.execPath, [SERVER_MAIN, ipc ? '--node-ipc' : '--stdio'], { stdio: ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [SERVER_MAIN, ipc ? '--node-ipc' : '--stdio'], {
+      stdio: ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
+    });
     const conn = ipc
       ? createMessageConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc))
       : createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
@@ -73,7 +96,9 @@ export class LspClient {
       client.notifyWaiters();
     });
     conn.onNotification('window/logMessage', () => undefined);
-    conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => client.configuration ?? null));
+    conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
+      p.items.map(() => client.configuration ?? null),
+    );
     conn.onRequest('client/registerCapability', () => null);
     conn.onRequest('window/workDoneProgress/create', () => null);
     conn.listen();
@@ -83,8 +108,14 @@ export class LspClient {
       rootUri: root ? uriOf(root) : null,
       workspaceFolders: root ? [{ uri: uriOf(root), name: path.basename(root) }] : null,
       capabilities: {
-        workspace: { configuration: opts.configuration !== undefined, didChangeWatchedFiles: { dynamicRegistration: true } },
-        textDocument: { publishDiagnostics: { relatedInformation: true }, completion: { completionItem: { snippetSupport: true } } },
+        workspace: {
+          configuration: opts.configuration !== undefined,
+          didChangeWatchedFiles: { dynamicRegistration: true },
+        },
+        textDocument: {
+          publishDiagnostics: { relatedInformation: true },
+          completion: { completionItem: { snippetSupport: true } },
+        },
         ...(opts.workDoneProgress ? { window: { workDoneProgress: true } } : {}),
       },
       initializationOptions: opts.initializationOptions ?? null,
@@ -105,29 +136,43 @@ export class LspClient {
     for (;;) {
       const v = check();
       if (v !== undefined) return v;
-      if (this.exitCode !== undefined) throw new Error(`server exited (${this.exitCode}) while waiting for ${what}\n${this.stderr}`);
+      if (this.exitCode !== undefined)
+        throw new Error(`server exited (${this.exitCode}) while waiting for ${what}\n${this.stderr}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${what}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 200));
-        this.waiters.push(() => { clearTimeout(t); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     }
   }
 
   /** Diagnostics of a document once published (and, with a predicate, once they satisfy it). */
-  waitForDiagnostics(uri: string, predicate: (d: Diagnostic[]) => boolean = () => true, timeoutMs?: number): Promise<Diagnostic[]> {
-    return this.until(() => {
-      const d = this.diagnostics.get(uri);
-      return d && predicate(d) ? d : undefined;
-    }, `diagnostics of ${uri}`, timeoutMs);
+  waitForDiagnostics(
+    uri: string,
+    predicate: (d: Diagnostic[]) => boolean = () => true,
+    timeoutMs?: number,
+  ): Promise<Diagnostic[]> {
+    return this.until(
+      () => {
+        const d = this.diagnostics.get(uri);
+        return d && predicate(d) ? d : undefined;
+      },
+      `diagnostics of ${uri}`,
+      timeoutMs,
+    );
   }
 
   async open(uri: string, text: string): Promise<void> {
     this.diagnostics.delete(uri);
     this.versions.set(uri, 1);
     this.texts.set(uri, text);
-    await this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    await this.conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'yaml', version: 1, text },
+    });
   }
 
   /** Replaces the text by an incremental edit covering the changed middle part. */
@@ -143,7 +188,12 @@ export class LspClient {
     this.diagnostics.delete(uri);
     await this.conn.sendNotification('textDocument/didChange', {
       textDocument: { uri, version },
-      contentChanges: [{ range: { start: positionOf(old, s), end: positionOf(old, old.length - e) }, text: text.slice(s, text.length - e) }],
+      contentChanges: [
+        {
+          range: { start: positionOf(old, s), end: positionOf(old, old.length - e) },
+          text: text.slice(s, text.length - e),
+        },
+      ],
     });
   }
 
@@ -164,11 +214,19 @@ export class LspClient {
       try {
         await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
         await this.conn.sendNotification('exit');
-      } catch { /* already gone */ }
+      } catch {
+        /* already gone */
+      }
       await new Promise<void>((resolve) => {
         if (this.exitCode !== undefined) return resolve();
-        const t = setTimeout(() => { this.proc.kill(); resolve(); }, 2000);
-        this.proc.on('exit', () => { clearTimeout(t); resolve(); });
+        const t = setTimeout(() => {
+          this.proc.kill();
+          resolve();
+        }, 2000);
+        this.proc.on('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     }
     this.conn.dispose();
@@ -199,7 +257,11 @@ export function find(text: string, needle: string, delta = 0, nth = 0): Position
 export function textAt(text: string, r: Range): string {
   const lines = text.split('\n');
   if (r.start.line === r.end.line) return lines[r.start.line].slice(r.start.character, r.end.character);
-  return [lines[r.start.line].slice(r.start.character), ...lines.slice(r.start.line + 1, r.end.line), lines[r.end.line].slice(0, r.end.character)].join('\n');
+  return [
+    lines[r.start.line].slice(r.start.character),
+    ...lines.slice(r.start.line + 1, r.end.line),
+    lines[r.end.line].slice(0, r.end.character),
+  ].join('\n');
 }
 
 /** Applies non-overlapping text edits. */

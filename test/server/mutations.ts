@@ -29,7 +29,42 @@ export function corpus(): string[] {
   return [...yamlUnder(path.join(REPO, 'samples')), ...yamlUnder(FIXTURES)];
 }
 
-const SNIPPETS = ['- ', ': ', '  ', '---\n', '"', "'", '#', '{', '}', '[', ']', '&a ', '*a', '!!str ', '|', '>-', '? ', '\t', '\\', '\r\n', '%YAML 1.2\n', '...\n', ',', ':', 'key: value', '\u00e9', '\ud83d\ude00', '\u0000', 'null', '~', '0x1F', '.inf', '1e3', 'True'];
+const SNIPPETS = [
+  '- ',
+  ': ',
+  '  ',
+  '---\n',
+  '"',
+  "'",
+  '#',
+  '{',
+  '}',
+  '[',
+  ']',
+  '&a ',
+  '*a',
+  '!!str ',
+  '|',
+  '>-',
+  '? ',
+  '\t',
+  '\\',
+  '\r\n',
+  '%YAML 1.2\n',
+  '...\n',
+  ',',
+  ':',
+  'key: value',
+  '\u00e9',
+  '\ud83d\ude00',
+  '\u0000',
+  'null',
+  '~',
+  '0x1F',
+  '.inf',
+  '1e3',
+  'True',
+];
 
 export function mutate(text: string, random: () => number, steps = 1 + Math.floor(random() * 4)): string {
   let t = text;
@@ -38,10 +73,22 @@ export function mutate(text: string, random: () => number, steps = 1 + Math.floo
     const lines = t.split('\n');
     const i = Math.floor(random() * lines.length);
     switch (Math.floor(random() * 8)) {
-      case 0: lines.splice(i, 1); t = lines.join('\n'); break;
-      case 1: lines.splice(i, 0, lines[Math.floor(random() * lines.length)]); t = lines.join('\n'); break;
-      case 2: lines[i] = ' '.repeat(Math.floor(random() * 4)) + lines[i]; t = lines.join('\n'); break;
-      case 3: lines[i] = lines[i].slice(Math.min(lines[i].length, 1 + Math.floor(random() * 3))); t = lines.join('\n'); break;
+      case 0:
+        lines.splice(i, 1);
+        t = lines.join('\n');
+        break;
+      case 1:
+        lines.splice(i, 0, lines[Math.floor(random() * lines.length)]);
+        t = lines.join('\n');
+        break;
+      case 2:
+        lines[i] = ' '.repeat(Math.floor(random() * 4)) + lines[i];
+        t = lines.join('\n');
+        break;
+      case 3:
+        lines[i] = lines[i].slice(Math.min(lines[i].length, 1 + Math.floor(random() * 3)));
+        t = lines.join('\n');
+        break;
       case 4: {
         const at = Math.floor(random() * (t.length + 1));
         t = t.slice(0, at) + pick(SNIPPETS) + t.slice(at);
@@ -80,7 +127,11 @@ export function aliasBomb(levels = 9): string {
   for (let i = 1; i < levels; i++) {
     const prev = String.fromCharCode(96 + i);
     const name = String.fromCharCode(97 + i);
-    lines.push(`${name}: &${name} [${Array(9).fill('*' + prev).join(', ')}]`);
+    lines.push(
+      `${name}: &${name} [${Array(9)
+        .fill('*' + prev)
+        .join(', ')}]`,
+    );
   }
   return 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\n' + lines.join('\n') + '\n';
 }

@@ -43,17 +43,27 @@ describe('language server: samples', function () {
     for (const f of files) await client.open(uriOf(f), fs.readFileSync(f, 'utf8'));
     for (const f of files) {
       const d = await client.waitForDiagnostics(uriOf(f));
-      assert.deepStrictEqual(d.map((x) => `${path.relative(SAMPLES, f)}:${x.range.start.line + 1} ${x.code} ${x.message}`), []);
+      assert.deepStrictEqual(
+        d.map((x) => `${path.relative(SAMPLES, f)}:${x.range.start.line + 1} ${x.code} ${x.message}`),
+        [],
+      );
     }
   });
 
-  for (const name of fs.readdirSync(BROKEN).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+  for (const name of fs
+    .readdirSync(BROKEN)
+    .filter((n) => /\.ya?ml$/.test(n))
+    .sort()) {
     it(`reports what samples/broken/${name} announces, line by line`, async () => {
       const file = path.join(BROKEN, name);
       const text = fs.readFileSync(file, 'utf8');
       await client.open(uriOf(file), text);
       const d = await client.waitForDiagnostics(uriOf(file));
-      assert.deepStrictEqual(actual(d), expected(text), d.map((x) => `${x.range.start.line + 1}:${x.range.start.character} ${x.code} ${x.message}`).join('\n'));
+      assert.deepStrictEqual(
+        actual(d),
+        expected(text),
+        d.map((x) => `${x.range.start.line + 1}:${x.range.start.character} ${x.code} ${x.message}`).join('\n'),
+      );
     });
   }
 });

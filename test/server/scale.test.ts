@@ -28,7 +28,9 @@ spec:
 describe('language server: scale', function () {
   this.timeout(90_000);
   let client: LspClient;
-  before(async () => { client = await LspClient.start({ workDoneProgress: true }); });
+  before(async () => {
+    client = await LspClient.start({ workDoneProgress: true });
+  });
   after(async () => {
     const alive = client.exitCode === undefined;
     await client?.stop();
@@ -41,10 +43,16 @@ describe('language server: scale', function () {
     const duplicates = (d: Diagnostic[]) => d.filter((x) => x.code === 'duplicate-resource');
     await client.open(uri, text);
     const d = duplicates(await client.waitForDiagnostics(uri, (x) => duplicates(x).length > 0, 5000));
-    assert.deepStrictEqual(d.map((x) => x.range.start.line), nameLines);
-    assert.strictEqual(d[0].message, 'ConfigMap "twin" in namespace shop is also defined in slipway-scale-duplicates.yaml:12, '
-      + 'slipway-scale-duplicates.yaml:20, slipway-scale-duplicates.yaml:28, slipway-scale-duplicates.yaml:36, '
-      + 'slipway-scale-duplicates.yaml:44 and 794 more');
+    assert.deepStrictEqual(
+      d.map((x) => x.range.start.line),
+      nameLines,
+    );
+    assert.strictEqual(
+      d[0].message,
+      'ConfigMap "twin" in namespace shop is also defined in slipway-scale-duplicates.yaml:12, ' +
+        'slipway-scale-duplicates.yaml:20, slipway-scale-duplicates.yaml:28, slipway-scale-duplicates.yaml:36, ' +
+        'slipway-scale-duplicates.yaml:44 and 794 more',
+    );
     assert.match(d[799].message, /also defined in slipway-scale-duplicates\.yaml:4, .* and 794 more$/);
     await client.close(uri);
   });
@@ -52,21 +60,30 @@ describe('language server: scale', function () {
   it('checks 600 Services selecting 600 copies of a workload, and lists each reference once', async () => {
     const copies = 600;
     const config = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  k: v\n';
-    const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n'
-      + '  ports:\n    - port: 80\n      targetPort: http\n';
-    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  containers:\n'
-      + '    - name: web\n      image: nginx:1.27\n      envFrom:\n        - configMapRef:\n            name: settings\n';
-    const text = Array(copies).fill(config + '---\n' + service + '---\n' + pod).join('---\n');
+    const service =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n' +
+      '  ports:\n    - port: 80\n      targetPort: http\n';
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  containers:\n' +
+      '    - name: web\n      image: nginx:1.27\n      envFrom:\n        - configMapRef:\n            name: settings\n';
+    const text = Array(copies)
+      .fill(config + '---\n' + service + '---\n' + pod)
+      .join('---\n');
     const uri = uriOf('/tmp/slipway-scale-selectors.yaml');
     await client.open(uri, text);
     const ports = (d: Diagnostic[]) => d.filter((x) => x.code === 'target-port');
     const d = ports(await client.waitForDiagnostics(uri, (x) => ports(x).length > 0, 5000));
     assert.strictEqual(d.length, copies);
-    assert.strictEqual(d[0].message, 'targetPort "http" names no container port of the selected pods '
-      + '(Pod/web, Pod/web, Pod/web, Pod/web, Pod/web and 595 more)');
+    assert.strictEqual(
+      d[0].message,
+      'targetPort "http" names no container port of the selected pods ' +
+        '(Pod/web, Pod/web, Pod/web, Pod/web, Pod/web and 595 more)',
+    );
     // every copy of the ConfigMap is referred to by the same 600 places: each is listed once
     const refs = await client.request<unknown[]>('textDocument/references', {
-      textDocument: { uri }, position: { line: 3, character: 8 }, context: { includeDeclaration: false },
+      textDocument: { uri },
+      position: { line: 3, character: 8 },
+      context: { includeDeclaration: false },
     });
     assert.strictEqual(refs.length, copies);
     await client.close(uri);
@@ -90,7 +107,13 @@ describe('language server: scale', function () {
     assert.ok(!checkedYet, 'the hover was answered before the check of the file ended');
     assert.ok(answeredIn < 1000, `hover took ${answeredIn} ms during the check`);
     const d = await client.waitForDiagnostics(uri, undefined, 60_000);
-    assert.ok(d.some((x) => x.code === 'yaml-syntax'), 'the broken documents are reported');
-    assert.ok(client.progress.some((p) => p.token === begin.token && p.value.kind === 'end'), 'the progress ends');
+    assert.ok(
+      d.some((x) => x.code === 'yaml-syntax'),
+      'the broken documents are reported',
+    );
+    assert.ok(
+      client.progress.some((p) => p.token === begin.token && p.value.kind === 'end'),
+      'the progress ends',
+    );
   });
 });

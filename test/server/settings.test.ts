@@ -15,7 +15,9 @@ describe('language server: settings', function () {
   afterEach(async () => client?.stop());
 
   it('switches hints off and on through workspace/configuration', async () => {
-    client = await LspClient.start({ configuration: { hints: { imageTag: false, resources: true, readinessProbe: false } } });
+    client = await LspClient.start({
+      configuration: { hints: { imageTag: false, resources: true, readinessProbe: false } },
+    });
     await client.open(uriOf(HINTS), text);
     // the first publication may precede the configuration answer; wait for the configured one
     const d = await client.waitForDiagnostics(uriOf(HINTS), (x) => !x.some((y) => y.code === 'image-tag'));
@@ -27,7 +29,9 @@ describe('language server: settings', function () {
   });
 
   it('reads initializationOptions when the client has no configuration', async () => {
-    client = await LspClient.start({ initializationOptions: { settings: { slipway: { hints: { imageTag: false, resources: false } } } } });
+    client = await LspClient.start({
+      initializationOptions: { settings: { slipway: { hints: { imageTag: false, resources: false } } } },
+    });
     await client.open(uriOf(HINTS), text);
     const d = await client.waitForDiagnostics(uriOf(HINTS));
     assert.deepStrictEqual(codes(d), ['readiness-probe']);

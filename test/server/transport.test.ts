@@ -12,7 +12,10 @@ describe('language server: transports', function () {
       const uri = uriOf('/tmp/slipway-ipc.yaml');
       await client.open(uri, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: 1\n');
       const d = await client.waitForDiagnostics(uri);
-      assert.deepStrictEqual(d.map((x) => x.message), ['data.k: Invalid value: 1: must be of type string']);
+      assert.deepStrictEqual(
+        d.map((x) => x.message),
+        ['data.k: Invalid value: 1: must be of type string'],
+      );
     } finally {
       await client.stop();
     }

@@ -17,9 +17,18 @@ interface Result {
 
 function run(args: string[], cwd: string): Promise<Result> {
   return new Promise((resolve) => {
-    execFile('node', [CLI, ...args], { cwd, env: { ...process.env, HOME: cwd, KUBECONFIG: '' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof (err as any).code === 'number' ? (err as any).code : -1) : 0, stdout: String(stdout), stderr: String(stderr) });
-    });
+    execFile(
+      'node',
+      [CLI, ...args],
+      { cwd, env: { ...process.env, HOME: cwd, KUBECONFIG: '' }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({
+          code: err ? (typeof (err as any).code === 'number' ? (err as any).code : -1) : 0,
+          stdout: String(stdout),
+          stderr: String(stderr),
+        });
+      },
+    );
   });
 }
 
@@ -31,7 +40,10 @@ metadata:
 stringData:
   password: hunter2
 `;
-const shop = (image: string): Record<string, string> => ({ ...webApp({ image, folder: 'shop' }), 'shop/db.yaml': DB_SECRET });
+const shop = (image: string): Record<string, string> => ({
+  ...webApp({ image, folder: 'shop' }),
+  'shop/db.yaml': DB_SECRET,
+});
 
 describe('slipway commands against `slipway up`', function () {
   this.timeout(120_000);
@@ -49,7 +61,11 @@ describe('slipway commands against `slipway up`', function () {
   }
 
   function kubectl(...args: string[]): string {
-    return execFileSync('kubectl', ['--kubeconfig', path.join(state, 'kubeconfig'), '--cache-dir', path.join(dir, 'kube-cache'), ...args], { encoding: 'utf8' });
+    return execFileSync(
+      'kubectl',
+      ['--kubeconfig', path.join(state, 'kubeconfig'), '--cache-dir', path.join(dir, 'kube-cache'), ...args],
+      { encoding: 'utf8' },
+    );
   }
 
   const app = (): any => JSON.parse(kubectl('get', 'application', 'shop', '-o', 'json'));
@@ -57,7 +73,12 @@ describe('slipway commands against `slipway up`', function () {
   /** the Deployment runs `img` on all its replicas (old pods gone) */
   const rolledOut = (img: string) => () => {
     const d = JSON.parse(kubectl('get', 'deployment', 'web', '-o', 'json'));
-    return d.spec.template.spec.containers[0].image === img && d.status?.updatedReplicas === 2 && d.status?.replicas === 2 && d.status?.availableReplicas === 2;
+    return (
+      d.spec.template.spec.containers[0].image === img &&
+      d.status?.updatedReplicas === 2 &&
+      d.status?.replicas === 2 &&
+      d.status?.availableReplicas === 2
+    );
   };
 
   before(async () => {
@@ -66,11 +87,18 @@ describe('slipway commands against `slipway up`', function () {
     state = path.join(dir, 'state');
     shas.push(commitFiles(repo, shop('nginx:1.26'), 'first'));
     // self-heal would undo the kubectl edits the diff tests make
-    up = spawn('node', [CLI, 'up', path.join(repo, 'shop'), '--state', state, '--nodes', '1', '--no-self-heal'], { cwd: dir, env: { ...process.env, HOME: dir } });
+    up = spawn('node', [CLI, 'up', path.join(repo, 'shop'), '--state', state, '--nodes', '1', '--no-self-heal'], {
+      cwd: dir,
+      env: { ...process.env, HOME: dir },
+    });
     up.stdout!.on('data', (d) => (upOutput += d));
     up.stderr!.on('data', (d) => (upOutput += d));
     upExit = new Promise((resolve) => up.on('exit', (code) => resolve(code)));
-    await eventually(() => /^shop: Synced \w+ · Healthy$/m.test(upOutput), 60_000, `slipway up to report Synced and Healthy; it printed:\n${upOutput}`);
+    await eventually(
+      () => /^shop: Synced \w+ · Healthy$/m.test(upOutput),
+      60_000,
+      `slipway up to report Synced and Healthy; it printed:\n${upOutput}`,
+    );
   });
 
   after(() => {
@@ -83,7 +111,8 @@ describe('slipway commands against `slipway up`', function () {
     const top = await slipway(['--help'], { state: false });
     assert.strictEqual(top.code, 0);
     const commands = ['status', 'diff', 'sync', 'history', 'rollback', 'resume', 'refresh', 'logs', 'install'];
-    for (const c of [...commands, 'up', 'cluster']) assert.match(top.stdout, new RegExp(`^  ${c} `, 'm'), `slipway --help lists ${c}`);
+    for (const c of [...commands, 'up', 'cluster'])
+      assert.match(top.stdout, new RegExp(`^  ${c} `, 'm'), `slipway --help lists ${c}`);
     const helps = await Promise.all(commands.map((c) => slipway([c, '--help'], { state: false })));
     helps.forEach((h, i) => {
       assert.strictEqual(h.code, 0, commands[i]);
@@ -103,7 +132,10 @@ describe('slipway commands against `slipway up`', function () {
     assert.match(text.stdout, new RegExp(`^shop: Synced ${shas[0].slice(0, 7)} · Healthy`, 'm'));
     assert.match(text.stdout, /^  Deployment\/default\/web +Synced +Healthy +2 of 2 replicas available$/m);
     assert.match(text.stdout, /^  Secret\/default\/db +Synced/m);
-    assert.match(text.stdout, new RegExp(`^\\*  +1 +${shas[0].slice(0, 7)} .* Succeeded +Healthy +commit +first +Dev <dev@example.com>$`, 'm'));
+    assert.match(
+      text.stdout,
+      new RegExp(`^\\*  +1 +${shas[0].slice(0, 7)} .* Succeeded +Healthy +commit +first +Dev <dev@example.com>$`, 'm'),
+    );
     assert.strictEqual(json.code, 0, json.stderr);
     const st = JSON.parse(json.stdout);
     assert.deepStrictEqual([st.sync.status, st.sync.revision, st.health.status], ['Synced', shas[0], 'Healthy']);
@@ -117,8 +149,16 @@ describe('slipway commands against `slipway up`', function () {
     assert.strictEqual(text.code, 0, text.stderr);
     const rows = text.stdout.split('\n').filter((l) => /^[ *P]{2} +\d+ /.test(l));
     assert.strictEqual(rows.length, 2, text.stdout);
-    assert.match(rows[0], new RegExp(`^   +1 +${shas[0].slice(0, 7)} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +Succeeded +Healthy +commit +first +Dev`));
-    assert.match(rows[1], new RegExp(`^\\*  +2 +${shas[1].slice(0, 7)} .* Succeeded +Healthy +commit +nginx 1\\.27 +Dev`));
+    assert.match(
+      rows[0],
+      new RegExp(
+        `^   +1 +${shas[0].slice(0, 7)} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +Succeeded +Healthy +commit +first +Dev`,
+      ),
+    );
+    assert.match(
+      rows[1],
+      new RegExp(`^\\*  +2 +${shas[1].slice(0, 7)} .* Succeeded +Healthy +commit +nginx 1\\.27 +Dev`),
+    );
     assert.match(text.stdout.split('\n')[0], /ID +REVISION +STARTED +RESULT +HEALTH +TRIGGER +SUBJECT +AUTHOR/);
     const json = JSON.parse((await slipway(['history', '-o', 'json'])).stdout);
     assert.deepStrictEqual(
@@ -140,20 +180,29 @@ describe('slipway commands against `slipway up`', function () {
     assert.strictEqual(changed.code, 1, changed.stderr);
     const lines = changed.stdout.split('\n');
     assert.ok(lines.includes('-  greeting: edited') && lines.includes('+  greeting: hello'), changed.stdout);
-    assert.ok(lines.includes('-  password: "*** (before)"') && lines.includes('+  password: "*** (after)"'), changed.stdout);
+    assert.ok(
+      lines.includes('-  password: "*** (before)"') && lines.includes('+  password: "*** (after)"'),
+      changed.stdout,
+    );
     assert.doesNotMatch(changed.stdout, /hunter2|swordfish|aHVudGVyMg|c3dvcmRmaXNo/);
     assert.doesNotMatch(changed.stdout, /Deployment/);
     const json = await slipway(['diff', '-o', 'json']);
     assert.strictEqual(json.code, 1);
     const d = JSON.parse(json.stdout);
-    assert.deepStrictEqual(d.changes.map((c: any) => `${c.action} ${c.kind}/${c.name}`).sort(), ['update ConfigMap/settings', 'update Secret/db']);
+    assert.deepStrictEqual(d.changes.map((c: any) => `${c.action} ${c.kind}/${c.name}`).sort(), [
+      'update ConfigMap/settings',
+      'update Secret/db',
+    ]);
     assert.strictEqual(d.revision, shas[1]);
   });
 
   it('sync applies the tip again and reports the outcome', async () => {
     const r = await slipway(['sync']);
     assert.strictEqual(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`^sync: Succeeded — ${shas[1].slice(0, 7)} as history #\\d+ \\(nginx 1\\.27\\)`, 'm'));
+    assert.match(
+      r.stdout,
+      new RegExp(`^sync: Succeeded — ${shas[1].slice(0, 7)} as history #\\d+ \\(nginx 1\\.27\\)`, 'm'),
+    );
     assert.strictEqual(kubectl('get', 'configmap', 'settings', '-o', 'jsonpath={.data.greeting}'), 'hello');
     const clean = await slipway(['diff']);
     assert.strictEqual(clean.code, 0, clean.stdout);
@@ -205,13 +254,22 @@ describe('slipway commands against `slipway up`', function () {
   });
 
   it('logs deploy/NAME shows every pod of the Deployment, each line prefixed', async () => {
-    const pods = kubectl('get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].metadata.name}').split(' ').filter(Boolean);
+    const pods = kubectl('get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].metadata.name}')
+      .split(' ')
+      .filter(Boolean);
     assert.strictEqual(pods.length, 2, pods.join(' '));
     const r = await slipway(['logs', 'deploy/web']);
     assert.strictEqual(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
-    for (const p of pods) assert.ok(lines.some((l) => l.startsWith(`[pod/${p}] [simulated runtime]`)), `${p} in:\n${r.stdout}`);
-    assert.ok(lines.every((l) => /^\[pod\/web-[\w-]+\] /.test(l)), r.stdout);
+    for (const p of pods)
+      assert.ok(
+        lines.some((l) => l.startsWith(`[pod/${p}] [simulated runtime]`)),
+        `${p} in:\n${r.stdout}`,
+      );
+    assert.ok(
+      lines.every((l) => /^\[pod\/web-[\w-]+\] /.test(l)),
+      r.stdout,
+    );
     const one = await slipway(['logs', pods[0], '--tail', '1']);
     assert.strictEqual(one.code, 0, one.stderr);
     assert.strictEqual(one.stdout.trim().split('\n').length, 1, one.stdout);
@@ -219,12 +277,19 @@ describe('slipway commands against `slipway up`', function () {
   });
 
   it('logs -f follows every pod until Ctrl-C', async () => {
-    const child = spawn('node', [CLI, 'logs', 'deploy/web', '-f', '--state', state], { cwd: dir, env: { ...process.env, HOME: dir } });
+    const child = spawn('node', [CLI, 'logs', 'deploy/web', '-f', '--state', state], {
+      cwd: dir,
+      env: { ...process.env, HOME: dir },
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await eventually(() => new Set([...out.matchAll(/^\[pod\/(web-[\w-]+)\] /gm)].map((m) => m[1])).size === 2, 20_000, `lines of both pods, got:\n${out}`);
+    await eventually(
+      () => new Set([...out.matchAll(/^\[pod\/(web-[\w-]+)\] /gm)].map((m) => m[1])).size === 2,
+      20_000,
+      `lines of both pods, got:\n${out}`,
+    );
     child.kill('SIGINT');
     assert.strictEqual(await exited, 0, out);
   });
@@ -233,7 +298,10 @@ describe('slipway commands against `slipway up`', function () {
     for (let i = 0; i < 2; i++) {
       const r = await slipway(['install']);
       assert.strictEqual(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^customresourcedefinition\.apiextensions\.k8s\.io\/applications\.slipway\.dev (created|configured|unchanged)/);
+      assert.match(
+        r.stdout,
+        /^customresourcedefinition\.apiextensions\.k8s\.io\/applications\.slipway\.dev (created|configured|unchanged)/,
+      );
       assert.match(r.stdout, /slipway up PATH/);
     }
     // the Application is still there and served
@@ -269,7 +337,13 @@ describe('slipway commands against `slipway up`', function () {
   });
 
   it('diff of a commit with invalid manifests lists file:line errors and exits 2', async () => {
-    commitFiles(repo, { 'shop/broken.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata:\n  n: 1\n  list: [a]\n' }, 'broken');
+    commitFiles(
+      repo,
+      {
+        'shop/broken.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata:\n  n: 1\n  list: [a]\n',
+      },
+      'broken',
+    );
     const r = await slipway(['diff']);
     assert.strictEqual(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /invalid manifest/);
@@ -281,16 +355,25 @@ describe('slipway commands against `slipway up`', function () {
     up.kill('SIGKILL');
     await upExit;
     // (a test before may have left an invalid file behind)
-    const broken: Record<string, null> = fs.existsSync(path.join(repo, 'shop/broken.yaml')) ? { 'shop/broken.yaml': null } : {};
+    const broken: Record<string, null> = fs.existsSync(path.join(repo, 'shop/broken.yaml'))
+      ? { 'shop/broken.yaml': null }
+      : {};
     shas.push(commitFiles(repo, { ...shop('nginx:1.27'), ...broken }, 'nginx 1.27 while slipway up was down'));
     upOutput = '';
     const started = Date.now();
-    up = spawn('node', [CLI, 'up', path.join(repo, 'shop'), '--state', state, '--nodes', '1', '--no-self-heal'], { cwd: dir, env: { ...process.env, HOME: dir } });
+    up = spawn('node', [CLI, 'up', path.join(repo, 'shop'), '--state', state, '--nodes', '1', '--no-self-heal'], {
+      cwd: dir,
+      env: { ...process.env, HOME: dir },
+    });
     up.stdout!.on('data', (d) => (upOutput += d));
     up.stderr!.on('data', (d) => (upOutput += d));
     upExit = new Promise((resolve) => up.on('exit', (code) => resolve(code)));
     const short = shas[shas.length - 1].slice(0, 7);
-    await eventually(() => new RegExp(`^shop: Synced ${short} · Healthy$`, 'm').test(upOutput), 30_000, `${short} deployed`).catch((e) => {
+    await eventually(
+      () => new RegExp(`^shop: Synced ${short} · Healthy$`, 'm').test(upOutput),
+      30_000,
+      `${short} deployed`,
+    ).catch((e) => {
       throw new Error(`${e.message}; slipway up printed:\n${upOutput}`);
     });
     // the lease is 15 s: waiting it out would have taken longer than this
@@ -332,7 +415,10 @@ describe('slipway commands against a cluster without a syncer', function () {
     assert.strictEqual(first.code, 0, first.stderr);
     assert.match(first.stdout, new RegExp(`^${CRD} created`));
     const crd = await t.json(['get', 'crd', 'applications.slipway.dev', '--show-managed-fields']);
-    assert.ok(crd.metadata.managedFields.some((f: any) => f.manager === 'slipway-cli' && f.operation === 'Apply'), JSON.stringify(crd.metadata.managedFields));
+    assert.ok(
+      crd.metadata.managedFields.some((f: any) => f.manager === 'slipway-cli' && f.operation === 'Apply'),
+      JSON.stringify(crd.metadata.managedFields),
+    );
     assert.ok(crd.status.conditions.some((c: any) => c.type === 'Established' && c.status === 'True'));
     const second = await slipway('install');
     assert.strictEqual(second.code, 0, second.stderr);
@@ -343,7 +429,9 @@ describe('slipway commands against a cluster without a syncer', function () {
   });
 
   it('an operation nobody carries out ends with "no syncer" after --timeout, and the request is taken back', async () => {
-    await t.apply(`{"apiVersion":"slipway.dev/v1alpha1","kind":"Application","metadata":{"name":"lonely","namespace":"default"},"spec":{"source":{"repo":"${t.dir}"}}}`);
+    await t.apply(
+      `{"apiVersion":"slipway.dev/v1alpha1","kind":"Application","metadata":{"name":"lonely","namespace":"default"},"spec":{"source":{"repo":"${t.dir}"}}}`,
+    );
     const r = await slipway('sync', '--timeout', '1s');
     assert.strictEqual(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /no syncer answered within 1 s.*default\/lonely.*`slipway up` runs one/);

@@ -63,7 +63,8 @@ describe('diff against the embedded cluster', function () {
   /** the live object as the API returns it; kubectl hides managedFields unless asked */
   const getLive = (ref: string): Promise<any> => t.json(['get', ref, '--show-managed-fields']);
 
-  const applyAsSlipway = (manifest: string) => k(['apply', '--server-side', '--field-manager=slipway', '--force-conflicts', '-f', '-'], manifest);
+  const applyAsSlipway = (manifest: string) =>
+    k(['apply', '--server-side', '--field-manager=slipway', '--force-conflicts', '-f', '-'], manifest);
 
   function lines(text: string): string[] {
     return text.split('\n');
@@ -72,7 +73,10 @@ describe('diff against the embedded cluster', function () {
   it('a manifest just applied is in sync with the live object, defaults and server fields aside', async () => {
     await applyAsSlipway(DEPLOYMENT);
     await applyAsSlipway(SERVICE);
-    for (const [manifest, ref] of [[DEPLOYMENT, 'deployment/web'], [SERVICE, 'service/web']]) {
+    for (const [manifest, ref] of [
+      [DEPLOYMENT, 'deployment/web'],
+      [SERVICE, 'service/web'],
+    ]) {
       const live = await getLive(ref);
       // the API server did add things the manifest does not have
       assert.ok(live.metadata.uid && live.metadata.managedFields?.length, ref);
@@ -108,7 +112,15 @@ describe('diff against the embedded cluster', function () {
     await applyAsSlipway(DEPLOYMENT);
     await k(['annotate', 'deployment/web', 'example.com/note=hello']);
     assert.strictEqual(isOutOfSync(parse(DEPLOYMENT), await getLive('deployment/web')), false);
-    await k(['patch', 'deployment/web', '--type=strategic', '-p', JSON.stringify({ spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'MODE', value: 'debug' }] }] } } } })]);
+    await k([
+      'patch',
+      'deployment/web',
+      '--type=strategic',
+      '-p',
+      JSON.stringify({
+        spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'MODE', value: 'debug' }] }] } } },
+      }),
+    ]);
     const d = diffResource(parse(DEPLOYMENT), await getLive('deployment/web'));
     assert.strictEqual(d.changed, true);
     assert.match(d.text, /^-\s+value: debug$/m);

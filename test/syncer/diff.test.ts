@@ -23,7 +23,10 @@ function deployment(): any {
               image: 'nginx:1.27',
               args: ['--port', '80'],
               ports: [{ containerPort: 80 }],
-              env: [{ name: 'MODE', value: 'prod' }, { name: 'LEVEL', value: 'info' }],
+              env: [
+                { name: 'MODE', value: 'prod' },
+                { name: 'LEVEL', value: 'info' },
+              ],
               resources: { requests: { cpu: '500m', memory: '1Gi' } },
             },
             { name: 'sidecar', image: 'busybox:1.36' },
@@ -45,7 +48,12 @@ function appliedLive(desired: any, manager = 'slipway'): any {
     apiVersion: desired.apiVersion,
     now: '2025-01-01T00:00:00Z',
   }).object as any;
-  Object.assign(live.metadata, { uid: '6b1c', resourceVersion: '42', generation: 1, creationTimestamp: '2025-01-01T00:00:00Z' });
+  Object.assign(live.metadata, {
+    uid: '6b1c',
+    resourceVersion: '42',
+    generation: 1,
+    creationTimestamp: '2025-01-01T00:00:00Z',
+  });
   return live;
 }
 
@@ -110,18 +118,34 @@ describe('diff of desired and live', () => {
     it('treats equal quantities as equal: "1000m" = "1" = 1, "1Gi" = "1024Mi"', () => {
       const live = withDefaults(appliedLive(deployment()));
       const desired = deployment();
-      desired.spec.template.spec.containers[0].resources = { requests: { cpu: '1000m', memory: '1Gi' }, limits: { cpu: 1 } };
-      live.spec.template.spec.containers[0].resources = { requests: { cpu: '1', memory: '1024Mi' }, limits: { cpu: '1' } };
+      desired.spec.template.spec.containers[0].resources = {
+        requests: { cpu: '1000m', memory: '1Gi' },
+        limits: { cpu: 1 },
+      };
+      live.spec.template.spec.containers[0].resources = {
+        requests: { cpu: '1', memory: '1024Mi' },
+        limits: { cpu: '1' },
+      };
       assert.strictEqual(isOutOfSync(desired, live), false);
       live.spec.template.spec.containers[0].resources.requests.cpu = '1500m';
       assert.strictEqual(isOutOfSync(desired, live), true);
     });
 
     it('treats "80" and 80 as the same int-or-string port', () => {
-      const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: '8080' }] } };
+      const svc = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: '8080' }] },
+      };
       const live = appliedLive(svc);
       live.spec.ports = [{ port: 80, targetPort: 8080, protocol: 'TCP', name: '' }];
-      Object.assign(live.spec, { type: 'ClusterIP', clusterIP: '10.96.0.12', clusterIPs: ['10.96.0.12'], sessionAffinity: 'None' });
+      Object.assign(live.spec, {
+        type: 'ClusterIP',
+        clusterIP: '10.96.0.12',
+        clusterIPs: ['10.96.0.12'],
+        sessionAffinity: 'None',
+      });
       assert.strictEqual(isOutOfSync(svc, live), false);
       live.spec.ports[0].targetPort = 'http';
       assert.strictEqual(isOutOfSync(svc, live), true);
@@ -178,8 +202,18 @@ describe('diff of desired and live', () => {
       const d = diffResource(deployment(), undefined);
       assert.strictEqual(d.changed, true);
       assert.strictEqual(isOutOfSync(deployment(), undefined), true);
-      assert.match(d.text, /^--- live\/apps\/v1\/Deployment\/shop\/web\n\+\+\+ desired\/apps\/v1\/Deployment\/shop\/web\n@@ -0,0 \+1,\d+ @@\n/);
-      assert.ok(d.text.split('\n').slice(3).filter(Boolean).every((l) => l.startsWith('+')), d.text);
+      assert.match(
+        d.text,
+        /^--- live\/apps\/v1\/Deployment\/shop\/web\n\+\+\+ desired\/apps\/v1\/Deployment\/shop\/web\n@@ -0,0 \+1,\d+ @@\n/,
+      );
+      assert.ok(
+        d.text
+          .split('\n')
+          .slice(3)
+          .filter(Boolean)
+          .every((l) => l.startsWith('+')),
+        d.text,
+      );
       assert.match(d.text, /\+kind: Deployment/);
     });
   });
@@ -205,7 +239,13 @@ describe('diff of desired and live', () => {
 
     it('does not count it when another manager also owns the field, or a different manager is asked about', () => {
       const live = withDefaults(appliedLive(deployment()));
-      live.metadata.managedFields.push({ manager: 'ops', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { 'f:team': {} } } } });
+      live.metadata.managedFields.push({
+        manager: 'ops',
+        operation: 'Apply',
+        apiVersion: 'apps/v1',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:metadata': { 'f:labels': { 'f:team': {} } } },
+      });
       const desired = deployment();
       delete desired.metadata.labels.team;
       assert.strictEqual(isOutOfSync(desired, live), false);
@@ -216,7 +256,13 @@ describe('diff of desired and live', () => {
   });
 
   describe('Secrets', () => {
-    const secret = (data: Record<string, string>): any => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, type: 'Opaque', data });
+    const secret = (data: Record<string, string>): any => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db', namespace: 'shop' },
+      type: 'Opaque',
+      data,
+    });
     const b64 = (s: string) => Buffer.from(s).toString('base64');
 
     it('masks every value', () => {

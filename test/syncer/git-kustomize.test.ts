@@ -17,7 +17,8 @@ function sample(): { dir: string; sha: string } {
     'plain.yaml': cm('plain'),
     'base/cm.yaml': cm('settings'),
     'base/kustomization.yaml': 'resources:\n  - cm.yaml\n',
-    'prod/kustomization.yaml': 'namePrefix: prod-\ncommonLabels:\n  env: prod\nresources:\n  - ../base\n  - extra/more.yaml\n',
+    'prod/kustomization.yaml':
+      'namePrefix: prod-\ncommonLabels:\n  env: prod\nresources:\n  - ../base\n  - extra/more.yaml\n',
     'prod/extra/more.yaml': cm('more'),
   });
   return { dir, sha };
@@ -31,7 +32,10 @@ describe('syncer/git: kustomize folders', () => {
     fs.writeFileSync(path.join(dir, 'prod/kustomization.yaml'), 'namePrefix: uncommitted-\n');
     const src = await GitSource.open({ repo: dir, path: 'prod' }, { stateDir: scratchDir() });
     const files = await src.files(sha);
-    assert.deepStrictEqual(files.map((f) => f.path), ['prod/kustomization.yaml (rendered)']);
+    assert.deepStrictEqual(
+      files.map((f) => f.path),
+      ['prod/kustomization.yaml (rendered)'],
+    );
     const objects = parseAllDocuments(files[0].text).map((d) => d.toJS());
     assert.deepStrictEqual(
       objects.map((o) => [o.kind, o.metadata.name, o.metadata.labels]),
@@ -51,7 +55,10 @@ describe('syncer/git: kustomize folders', () => {
     const { dir, sha } = sample();
     const src = await GitSource.open({ repo: dir }, { stateDir: scratchDir() });
     const files = await src.files(sha);
-    assert.deepStrictEqual(files.map((f) => f.path), ['base/kustomization.yaml (rendered)', 'plain.yaml', 'prod/kustomization.yaml (rendered)']);
+    assert.deepStrictEqual(
+      files.map((f) => f.path),
+      ['base/kustomization.yaml (rendered)', 'plain.yaml', 'prod/kustomization.yaml (rendered)'],
+    );
     assert.match(files[0].text, /name: settings/);
     // a folder whose kustomization stays inside it is rendered again only when that folder changes
     const renders = src.stats.renders;
@@ -64,9 +71,17 @@ describe('syncer/git: kustomize folders', () => {
 
   it('a broken kustomization and a missing kubectl give errors that name the file', async () => {
     const { dir } = sample();
-    const bad = commitFiles(dir, { 'prod/kustomization.yaml': 'resources:\n  - bad.yaml\n', 'prod/bad.yaml': 'kind: [\n' });
+    const bad = commitFiles(dir, {
+      'prod/kustomization.yaml': 'resources:\n  - bad.yaml\n',
+      'prod/bad.yaml': 'kind: [\n',
+    });
     const src = await GitSource.open({ repo: dir, path: 'prod' }, { stateDir: scratchDir() });
-    await assert.rejects(src.files(bad), (e: Error) => e instanceof SourceError && e.message.includes(`prod/kustomization.yaml at ${bad.slice(0, 7)}: kubectl kustomize failed`));
+    await assert.rejects(
+      src.files(bad),
+      (e: Error) =>
+        e instanceof SourceError &&
+        e.message.includes(`prod/kustomization.yaml at ${bad.slice(0, 7)}: kubectl kustomize failed`),
+    );
 
     // a PATH with git but no kubectl
     const bin = scratchDir();
@@ -75,7 +90,11 @@ describe('syncer/git: kustomize folders', () => {
     const savedPath = process.env.PATH;
     process.env.PATH = bin;
     try {
-      await assert.rejects(src.files(good), (e: Error) => e instanceof SourceError && e.message.includes('needs kubectl on the PATH to render kustomization.yaml'));
+      await assert.rejects(
+        src.files(good),
+        (e: Error) =>
+          e instanceof SourceError && e.message.includes('needs kubectl on the PATH to render kustomization.yaml'),
+      );
     } finally {
       process.env.PATH = savedPath;
     }
@@ -93,7 +112,11 @@ describe('syncer/git: kustomize folders', () => {
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      return { url, requests, close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))) };
+      return {
+        url,
+        requests,
+        close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))),
+      };
     }
 
     it('refuses a path that leads out of the repository, naming the kustomization file and the entry', async () => {
@@ -102,14 +125,25 @@ describe('syncer/git: kustomize folders', () => {
       const other = path.join(path.dirname(dir), `${path.basename(dir)}-other`);
       fs.mkdirSync(other);
       fs.writeFileSync(path.join(other, 'kustomization.yaml'), 'resources:\n  - secret.yaml\n');
-      fs.writeFileSync(path.join(other, 'secret.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: theirs\nstringData:\n  key: hunter2\n');
+      fs.writeFileSync(
+        path.join(other, 'secret.yaml'),
+        'apiVersion: v1\nkind: Secret\nmetadata:\n  name: theirs\nstringData:\n  key: hunter2\n',
+      );
       try {
         const escape = `../../${path.basename(other)}`;
-        const sha = commitFiles(dir, { 'app/kustomization.yaml': `resources:\n  - cm.yaml\n  - ${escape}\n`, 'app/cm.yaml': cm('mine') });
+        const sha = commitFiles(dir, {
+          'app/kustomization.yaml': `resources:\n  - cm.yaml\n  - ${escape}\n`,
+          'app/cm.yaml': cm('mine'),
+        });
         const src = await GitSource.open({ repo: dir, path: 'app' }, { stateDir: scratchDir() });
         await assert.rejects(src.files(sha), (e: Error) => {
           assert.ok(e instanceof SourceError);
-          assert.match(e.message, new RegExp(`app/kustomization\\.yaml: resources entry "${escape.replace(/\./g, '\\.')}" points outside the repository`));
+          assert.match(
+            e.message,
+            new RegExp(
+              `app/kustomization\\.yaml: resources entry "${escape.replace(/\./g, '\\.')}" points outside the repository`,
+            ),
+          );
           return true;
         });
         // a base in a sibling folder of the same repository still works, also through a base's own base
@@ -121,10 +155,18 @@ describe('syncer/git: kustomize folders', () => {
         });
         assert.match((await src.files(ok))[0].text, /name: shared/);
         // one level further out, through that base, is refused and named at the base
-        const deep = commitFiles(dir, { 'lib/base/kustomization.yaml': `resources:\n  - cm.yaml\n  - ../../${escape}\n` });
-        await assert.rejects(src.files(deep), /lib\/base\/kustomization\.yaml: resources entry .* points outside the repository/);
+        const deep = commitFiles(dir, {
+          'lib/base/kustomization.yaml': `resources:\n  - cm.yaml\n  - ../../${escape}\n`,
+        });
+        await assert.rejects(
+          src.files(deep),
+          /lib\/base\/kustomization\.yaml: resources entry .* points outside the repository/,
+        );
         const absolute = commitFiles(dir, { 'lib/base/kustomization.yaml': `resources:\n  - ${other}\n` });
-        await assert.rejects(src.files(absolute), /lib\/base\/kustomization\.yaml: resources entry .* is an absolute path/);
+        await assert.rejects(
+          src.files(absolute),
+          /lib\/base\/kustomization\.yaml: resources entry .* is an absolute path/,
+        );
         await src.close();
       } finally {
         fs.rmSync(other, { recursive: true, force: true });
@@ -139,17 +181,28 @@ describe('syncer/git: kustomize folders', () => {
         const src = await GitSource.open({ repo: dir, path: 'app' }, { stateDir: scratchDir() });
         await assert.rejects(src.files(sha), (e: Error) => {
           assert.ok(e instanceof SourceError);
-          assert.ok(e.message.includes(`app/kustomization.yaml: resources entry "${server.url}/cm.yaml" is a remote base, which is refused`), e.message);
+          assert.ok(
+            e.message.includes(
+              `app/kustomization.yaml: resources entry "${server.url}/cm.yaml" is a remote base, which is refused`,
+            ),
+            e.message,
+          );
           assert.match(e.message, /spec\.source\.kustomize\.allowRemoteBases/);
           return true;
         });
         // a path that is not in the commit would be taken for a remote base by kustomize: refused too
         const hostPath = commitFiles(dir, { 'app/kustomization.yaml': 'resources:\n  - example.com/org/repo/base\n' });
-        await assert.rejects(src.files(hostPath), /resources entry "example\.com\/org\/repo\/base" is not a file or folder in the repository/);
+        await assert.rejects(
+          src.files(hostPath),
+          /resources entry "example\.com\/org\/repo\/base" is not a file or folder in the repository/,
+        );
         await src.close();
         assert.deepStrictEqual(server.requests, [], 'nothing was fetched');
 
-        const allowed = await GitSource.open({ repo: dir, path: 'app', allowRemoteBases: true }, { stateDir: scratchDir() });
+        const allowed = await GitSource.open(
+          { repo: dir, path: 'app', allowRemoteBases: true },
+          { stateDir: scratchDir() },
+        );
         assert.match((await allowed.files(sha))[0].text, /name: fetched/);
         assert.deepStrictEqual(server.requests, ['/cm.yaml']);
         await allowed.close();
@@ -163,9 +216,15 @@ describe('syncer/git: kustomize folders', () => {
       try {
         const dir = newRepo();
         const sha = commitFiles(dir, { 'app/kustomization.yaml': `resources:\n  - ${server.url}/hang.yaml\n` });
-        const src = await GitSource.open({ repo: dir, path: 'app', allowRemoteBases: true }, { stateDir: scratchDir(), renderTimeoutMs: 1500 });
+        const src = await GitSource.open(
+          { repo: dir, path: 'app', allowRemoteBases: true },
+          { stateDir: scratchDir(), renderTimeoutMs: 1500 },
+        );
         const started = Date.now();
-        await assert.rejects(src.files(sha), /app\/kustomization\.yaml at [0-9a-f]{7}: kubectl kustomize did not finish within 1\.5 s and was stopped/);
+        await assert.rejects(
+          src.files(sha),
+          /app\/kustomization\.yaml at [0-9a-f]{7}: kubectl kustomize did not finish within 1\.5 s and was stopped/,
+        );
         const took = Date.now() - started;
         assert.ok(took >= 1400 && took < 5000, `stopped after ${took} ms`);
         assert.deepStrictEqual(server.requests, ['/hang.yaml']);

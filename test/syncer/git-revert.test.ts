@@ -10,7 +10,11 @@ const tree = (dir: string, rev: string) => git(dir, 'ls-tree', '-r', rev).split(
 
 /** old: app/ holds web v1 and db; then web v2 and a new cache; other/ changes alongside. */
 function history(dir: string) {
-  const old = commitFiles(dir, { 'app/web.yaml': cm('web-v1'), 'app/db/db.yaml': cm('db'), 'other/x.yaml': cm('x1') }, 'v1');
+  const old = commitFiles(
+    dir,
+    { 'app/web.yaml': cm('web-v1'), 'app/db/db.yaml': cm('db'), 'other/x.yaml': cm('x1') },
+    'v1',
+  );
   commitFiles(dir, { 'app/web.yaml': cm('web-v2'), 'app/cache.yaml': cm('cache'), 'app/db/db.yaml': null }, 'v2');
   const tip = commitFiles(dir, { 'other/x.yaml': cm('x2') }, 'other changes');
   return { old, tip };
@@ -31,10 +35,13 @@ describe('syncer/git: rollback as a revert commit', () => {
     assert.strictEqual(git(dir, 'rev-parse', `${sha}:other`), git(dir, 'rev-parse', `${tip}:other`));
     assert.strictEqual(git(dir, 'rev-parse', `${sha}~1`), tip);
     assert.strictEqual(git(dir, 'log', '-1', '--format=%s', sha), `Revert app to ${old.slice(0, 7)} (rollback 3)`);
-    assert.deepStrictEqual((await src.files(sha)).map((f) => [f.path, f.text]), [
-      ['app/db/db.yaml', cm('db')],
-      ['app/web.yaml', cm('web-v1')],
-    ]);
+    assert.deepStrictEqual(
+      (await src.files(sha)).map((f) => [f.path, f.text]),
+      [
+        ['app/db/db.yaml', cm('db')],
+        ['app/web.yaml', cm('web-v1')],
+      ],
+    );
     // the work tree follows, and the unrelated local edit is still there
     assert.strictEqual(fs.readFileSync(path.join(dir, 'app/web.yaml'), 'utf8'), cm('web-v1'));
     assert.ok(!fs.existsSync(path.join(dir, 'app/cache.yaml')));
@@ -47,7 +54,12 @@ describe('syncer/git: rollback as a revert commit', () => {
     const { old, tip } = history(dir);
     fs.writeFileSync(path.join(dir, 'app/new.yaml'), cm('untracked'));
     const src = await GitSource.open({ repo: dir, path: 'app' }, { stateDir: scratchDir() });
-    await assert.rejects(src.revertTo(old, 'r'), (e: Error) => e instanceof SourceError && e.message.includes(`${fs.realpathSync(dir)} has uncommitted changes under app (app/new.yaml)`));
+    await assert.rejects(
+      src.revertTo(old, 'r'),
+      (e: Error) =>
+        e instanceof SourceError &&
+        e.message.includes(`${fs.realpathSync(dir)} has uncommitted changes under app (app/new.yaml)`),
+    );
     assert.strictEqual(await src.tip(), tip);
     fs.rmSync(path.join(dir, 'app/new.yaml'));
     fs.writeFileSync(path.join(dir, 'app/web.yaml'), cm('edited'));
@@ -104,7 +116,10 @@ describe('syncer/git: rollback as a revert commit', () => {
     git(dir, 'reset', '-q', '--hard', 'origin/main');
     commitFiles(dir, { 'app/web.yaml': cm('web-v3') });
     git(dir, 'push', '-q', 'origin', 'main');
-    await assert.rejects(src.revertTo(tip, 'r2'), (e: Error) => e instanceof SourceError && /the remote refused the push/.test(e.message));
+    await assert.rejects(
+      src.revertTo(tip, 'r2'),
+      (e: Error) => e instanceof SourceError && /the remote refused the push/.test(e.message),
+    );
     await src.close();
   });
 });

@@ -23,7 +23,10 @@ describe('syncer/git: reading a branch', () => {
     const c2 = commitFiles(dir, { 'b.yaml': cm('b') }, 'add b');
     assert.strictEqual(await src.tip(), c2);
     const info = await src.commitInfo(c2);
-    assert.deepStrictEqual({ ...info, date: undefined }, { sha: c2, subject: 'add b', author: 'Dev <dev@example.com>', date: undefined });
+    assert.deepStrictEqual(
+      { ...info, date: undefined },
+      { sha: c2, subject: 'add b', author: 'Dev <dev@example.com>', date: undefined },
+    );
     assert.ok(!Number.isNaN(Date.parse(info.date)));
     assert.strictEqual(await src.hasCommit(c1), true);
     assert.strictEqual(await src.hasCommit('0'.repeat(40)), false);
@@ -39,7 +42,10 @@ describe('syncer/git: reading a branch', () => {
     git(dir, 'add', 'app/web.yaml'); // staged is still not committed
     const src = await GitSource.open({ repo: dir }, { stateDir: state() });
     const files = await src.files(await src.tip());
-    assert.deepStrictEqual(files.map((f) => [f.path, f.text]), [['app/web.yaml', cm('web')]]);
+    assert.deepStrictEqual(
+      files.map((f) => [f.path, f.text]),
+      [['app/web.yaml', cm('web')]],
+    );
     assert.strictEqual(files[0].blob, git(dir, 'rev-parse', `${sha}:app/web.yaml`));
     await src.close();
   });
@@ -69,13 +75,24 @@ describe('syncer/git: reading a branch', () => {
 
   it('scopes to a path, returned as repository-relative paths; a folder given as repo scopes the same way', async () => {
     const dir = newRepo();
-    const sha = commitFiles(dir, { 'env/prod/a.yaml': cm('a'), 'env/prod/sub/b.yaml': cm('b'), 'env/dev/c.yaml': cm('c'), 'top.yaml': cm('t') });
+    const sha = commitFiles(dir, {
+      'env/prod/a.yaml': cm('a'),
+      'env/prod/sub/b.yaml': cm('b'),
+      'env/dev/c.yaml': cm('c'),
+      'top.yaml': cm('t'),
+    });
     const src = await GitSource.open({ repo: dir, path: './env/prod/' }, { stateDir: state() });
     assert.strictEqual(src.path, 'env/prod');
-    assert.deepStrictEqual((await src.files(sha)).map((f) => f.path), ['env/prod/a.yaml', 'env/prod/sub/b.yaml']);
+    assert.deepStrictEqual(
+      (await src.files(sha)).map((f) => f.path),
+      ['env/prod/a.yaml', 'env/prod/sub/b.yaml'],
+    );
     const inner = await GitSource.open({ repo: path.join(dir, 'env'), path: 'dev' }, { stateDir: state() });
     assert.strictEqual(inner.path, 'env/dev');
-    assert.deepStrictEqual((await inner.files(sha)).map((f) => f.path), ['env/dev/c.yaml']);
+    assert.deepStrictEqual(
+      (await inner.files(sha)).map((f) => f.path),
+      ['env/dev/c.yaml'],
+    );
     await src.close();
     await inner.close();
   });
@@ -111,22 +128,37 @@ describe('syncer/git: reading a branch', () => {
 
   it('says what is wrong: not a repository, no such branch, empty repository, missing path, unknown commit', async () => {
     const plain = scratchDir();
-    await assert.rejects(GitSource.open({ repo: plain }, { stateDir: state() }), (e: Error) => e instanceof SourceError && e.message.includes(`${plain} is not a git repository`));
+    await assert.rejects(
+      GitSource.open({ repo: plain }, { stateDir: state() }),
+      (e: Error) => e instanceof SourceError && e.message.includes(`${plain} is not a git repository`),
+    );
     await assert.rejects(GitSource.open({ repo: path.join(plain, 'nope') }, { stateDir: state() }), /does not exist/);
 
     const dir = newRepo();
     const sha = commitFiles(dir, { 'a.yaml': cm('a') });
     git(dir, 'branch', 'staging');
-    await assert.rejects(GitSource.open({ repo: dir, branch: 'prod' }, { stateDir: state() }), (e: Error) => e instanceof SourceError && e.message === `no branch prod in ${dir}; branches: main, staging; give one of them as the branch`);
+    await assert.rejects(
+      GitSource.open({ repo: dir, branch: 'prod' }, { stateDir: state() }),
+      (e: Error) =>
+        e instanceof SourceError &&
+        e.message === `no branch prod in ${dir}; branches: main, staging; give one of them as the branch`,
+    );
 
     const src = await GitSource.open({ repo: dir, path: 'manifests' }, { stateDir: state() });
-    await assert.rejects(src.files(sha), (e: Error) => e instanceof SourceError && e.message.includes(`path manifests does not exist at commit ${sha.slice(0, 7)}`));
+    await assert.rejects(
+      src.files(sha),
+      (e: Error) =>
+        e instanceof SourceError && e.message.includes(`path manifests does not exist at commit ${sha.slice(0, 7)}`),
+    );
     await assert.rejects(src.files('abcdef1234'), /no commit abcdef1234/);
     await assert.rejects(src.files('HEAD~1'), /is not a commit id/);
 
     const empty = newRepo();
     const fresh = await GitSource.open({ repo: empty }, { stateDir: state() });
-    await assert.rejects(fresh.tip(), (e: Error) => e instanceof SourceError && e.message.includes('empty repository with no commits'));
+    await assert.rejects(
+      fresh.tip(),
+      (e: Error) => e instanceof SourceError && e.message.includes('empty repository with no commits'),
+    );
 
     git(dir, 'checkout', '-q', '--detach');
     await assert.rejects(GitSource.open({ repo: dir }, { stateDir: state() }), /HEAD is detached/);
@@ -142,7 +174,10 @@ describe('syncer/git: reading a branch', () => {
     const b = await GitSource.open({ repo: bare }, { stateDir: state() });
     assert.strictEqual(b.remote, false);
     assert.strictEqual(await b.tip(), sha);
-    assert.deepStrictEqual((await b.files(sha)).map((f) => f.path), ['a.yaml']);
+    assert.deepStrictEqual(
+      (await b.files(sha)).map((f) => f.path),
+      ['a.yaml'],
+    );
 
     const wt = path.join(scratchDir(), 'wt');
     git(dir, 'worktree', 'add', '-q', '-b', 'feature', wt);

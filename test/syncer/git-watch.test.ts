@@ -42,7 +42,11 @@ describe('syncer/git: noticing new commits', () => {
     const { c, fn, settled } = counter();
     const stop = src.watch(fn);
     await stop.ready;
-    execFileSync('sh', ['-c', 'for i in 1 2 3 4 5; do echo "n: $i" > a.yaml && git commit -q -m "burst $i" a.yaml; done'], { cwd: dir, env: GIT_ENV });
+    execFileSync(
+      'sh',
+      ['-c', 'for i in 1 2 3 4 5; do echo "n: $i" > a.yaml && git commit -q -m "burst $i" a.yaml; done'],
+      { cwd: dir, env: GIT_ENV },
+    );
     await until('a call', () => c.calls > 0);
     await settled();
     assert.strictEqual(c.calls, 1);
@@ -84,7 +88,10 @@ describe('syncer/git: noticing new commits', () => {
     const packed = fs.readFileSync(path.join(dir, '.git/packed-refs'), 'utf8');
     assert.ok(packed.includes(`${first} refs/heads/main`));
     n = c.calls;
-    fs.writeFileSync(path.join(dir, '.git/packed-refs.lock'), packed.replace(`${first} refs/heads/main`, `${other} refs/heads/main`));
+    fs.writeFileSync(
+      path.join(dir, '.git/packed-refs.lock'),
+      packed.replace(`${first} refs/heads/main`, `${other} refs/heads/main`),
+    );
     fs.renameSync(path.join(dir, '.git/packed-refs.lock'), path.join(dir, '.git/packed-refs'));
     await until('a call after packed-refs changed', () => c.calls > n);
     assert.strictEqual(await src.tip(), other);
@@ -128,7 +135,10 @@ describe('syncer/git: noticing new commits', () => {
     assert.strictEqual(src.branch, 'main');
     assert.ok(src.repoDir.startsWith(path.join(stateDir, 'repos') + path.sep), src.repoDir);
     assert.strictEqual(await src.tip(), c1);
-    assert.deepStrictEqual((await src.files(c1)).map((f) => [f.path, f.text]), [['app/a.yaml', cm('a')]]);
+    assert.deepStrictEqual(
+      (await src.files(c1)).map((f) => [f.path, f.text]),
+      [['app/a.yaml', cm('a')]],
+    );
 
     // a push is seen after fetch(), not before
     const c2 = commitFiles(work, { 'app/b.yaml': cm('b') });
@@ -136,7 +146,10 @@ describe('syncer/git: noticing new commits', () => {
     assert.strictEqual(await src.tip(), c1);
     await src.fetch();
     assert.strictEqual(await src.tip(), c2);
-    assert.deepStrictEqual((await src.files(c2)).map((f) => f.path), ['app/a.yaml', 'app/b.yaml']);
+    assert.deepStrictEqual(
+      (await src.files(c2)).map((f) => f.path),
+      ['app/a.yaml', 'app/b.yaml'],
+    );
 
     // and by the fetch loop of a watch, which calls back once the tip moved; a force-push wins too
     const { c, fn } = counter();
@@ -166,8 +179,13 @@ describe('syncer/git: noticing new commits', () => {
     commitFiles(work, { 'a.yaml': cm('a') });
     await assert.rejects(
       GitSource.open({ repo: `file://${work}`, branch: 'prod' }, { stateDir }),
-      (e: Error) => e instanceof SourceError && e.message === `no branch prod in file://${work}; branches: main; give one of them as the branch`,
+      (e: Error) =>
+        e instanceof SourceError &&
+        e.message === `no branch prod in file://${work}; branches: main; give one of them as the branch`,
     );
-    assert.deepStrictEqual(fs.readdirSync(path.join(stateDir, 'repos')).filter((n) => n.includes('partial')), []);
+    assert.deepStrictEqual(
+      fs.readdirSync(path.join(stateDir, 'repos')).filter((n) => n.includes('partial')),
+      [],
+    );
   });
 });

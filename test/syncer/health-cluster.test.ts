@@ -24,10 +24,14 @@ describe('health rules against the embedded cluster', function () {
   async function becomes(kind: string, name: string, status: Health['status'], timeoutMs = 30_000): Promise<Health> {
     let last: Health | undefined;
     try {
-      return await eventually<Health | undefined>(async () => {
-        last = await health(kind, name);
-        return last.status === status ? last : undefined;
-      }, timeoutMs, `${kind}/${name} to be ${status}`) as Health;
+      return (await eventually<Health | undefined>(
+        async () => {
+          last = await health(kind, name);
+          return last.status === status ? last : undefined;
+        },
+        timeoutMs,
+        `${kind}/${name} to be ${status}`,
+      )) as Health;
     } catch (e) {
       throw new Error(`${(e as Error).message}; last: ${JSON.stringify(last)}`);
     }

@@ -7,12 +7,30 @@ function deployment(status: any, spec: any = {}, meta: any = {}): any {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'web', namespace: 'shop', uid: 'd-1', generation: 2, ...meta },
-    spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } }, ...spec },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
+      ...spec,
+    },
     status: { observedGeneration: 2, ...status },
   };
 }
 
-function pod(name: string, opts: { hash?: string; created?: string; phase?: string; waiting?: string; ready?: boolean; restartPolicy?: string; labels?: any; ns?: string; owner?: string } = {}): any {
+function pod(
+  name: string,
+  opts: {
+    hash?: string;
+    created?: string;
+    phase?: string;
+    waiting?: string;
+    ready?: boolean;
+    restartPolicy?: string;
+    labels?: any;
+    ns?: string;
+    owner?: string;
+  } = {},
+): any {
   const ready = opts.ready ?? false;
   return {
     apiVersion: 'v1',
@@ -22,7 +40,13 @@ function pod(name: string, opts: { hash?: string; created?: string; phase?: stri
       namespace: opts.ns ?? 'shop',
       creationTimestamp: opts.created ?? '2025-01-01T00:00:00Z',
       labels: opts.labels ?? { app: 'web', 'pod-template-hash': opts.hash ?? 'aaa' },
-      ...(opts.owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'x', uid: opts.owner, controller: true }] } : {}),
+      ...(opts.owner
+        ? {
+            ownerReferences: [
+              { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'x', uid: opts.owner, controller: true },
+            ],
+          }
+        : {}),
     },
     spec: { restartPolicy: opts.restartPolicy ?? 'Always', containers: [{ name: 'web', image: 'nginx:1.27' }] },
     status: {
@@ -33,7 +57,9 @@ function pod(name: string, opts: { hash?: string; created?: string; phase?: stri
           name: 'web',
           ready,
           restartCount: 3,
-          state: opts.waiting ? { waiting: { reason: opts.waiting, message: 'back-off 40s restarting failed container' } } : { running: { startedAt: '2025-01-01T00:00:01Z' } },
+          state: opts.waiting
+            ? { waiting: { reason: opts.waiting, message: 'back-off 40s restarting failed container' } }
+            : { running: { startedAt: '2025-01-01T00:00:01Z' } },
         },
       ],
     },
@@ -44,8 +70,13 @@ describe('health rules', () => {
   describe('healthOf and worstHealth', () => {
     it('is Missing for an absent object and Healthy for a kind without a rule', () => {
       assert.strictEqual(healthOf(undefined).status, 'Missing');
-      assert.deepStrictEqual(healthOf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }), { status: 'Healthy' });
-      assert.strictEqual(healthOf({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }).status, 'Healthy');
+      assert.deepStrictEqual(healthOf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }), {
+        status: 'Healthy',
+      });
+      assert.strictEqual(
+        healthOf({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }).status,
+        'Healthy',
+      );
     });
 
     it('orders Degraded > Missing > Progressing > Suspended > Unknown > Healthy', () => {
@@ -69,7 +100,12 @@ describe('health rules', () => {
     });
 
     it('reports Unknown rather than throwing on a malformed status', () => {
-      const h = healthOf({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, status: { phase: 'Pending', conditions: 'oops', initContainerStatuses: 5 } });
+      const h = healthOf({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p' },
+        status: { phase: 'Pending', conditions: 'oops', initContainerStatuses: 5 },
+      });
       assert.strictEqual(h.status, 'Unknown');
       assert.match(h.message!, /Pod p/);
     });
@@ -106,21 +142,39 @@ describe('health rules', () => {
       const late = deployment({
         replicas: 3,
         updatedReplicas: 1,
-        conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-5d8f" has timed out progressing.' }],
+        conditions: [
+          {
+            type: 'Progressing',
+            status: 'False',
+            reason: 'ProgressDeadlineExceeded',
+            message: 'ReplicaSet "web-5d8f" has timed out progressing.',
+          },
+        ],
       });
-      assert.deepStrictEqual(healthOf(late), { status: 'Degraded', message: 'ReplicaSet "web-5d8f" has timed out progressing.' });
-      assert.strictEqual(healthOf(deployment({ replicas: 3, updatedReplicas: 1 }, { paused: true })).status, 'Suspended');
+      assert.deepStrictEqual(healthOf(late), {
+        status: 'Degraded',
+        message: 'ReplicaSet "web-5d8f" has timed out progressing.',
+      });
+      assert.strictEqual(
+        healthOf(deployment({ replicas: 3, updatedReplicas: 1 }, { paused: true })).status,
+        'Suspended',
+      );
     });
 
     it('is Degraded when a pod of the current revision is crash-looping or cannot pull its image', () => {
       const d = deployment({ replicas: 3, updatedReplicas: 3, availableReplicas: 2 });
-      const crashing = healthOf(d, { pods: [pod('web-aaa-1', { ready: true }), pod('web-aaa-2', { waiting: 'CrashLoopBackOff' })] });
+      const crashing = healthOf(d, {
+        pods: [pod('web-aaa-1', { ready: true }), pod('web-aaa-2', { waiting: 'CrashLoopBackOff' })],
+      });
       assert.strictEqual(crashing.status, 'Degraded');
       assert.match(crashing.message!, /pod web-aaa-2 web: CrashLoopBackOff/);
       assert.strictEqual(healthOf(d, { pods: [pod('web-aaa-1', { waiting: 'ImagePullBackOff' })] }).status, 'Degraded');
       assert.strictEqual(healthOf(d, { pods: [pod('web-aaa-1', { waiting: 'ErrImagePull' })] }).status, 'Degraded');
       // a container still being created is only progressing
-      assert.strictEqual(healthOf(d, { pods: [pod('web-aaa-1', { waiting: 'ContainerCreating' })] }).status, 'Progressing');
+      assert.strictEqual(
+        healthOf(d, { pods: [pod('web-aaa-1', { waiting: 'ContainerCreating' })] }).status,
+        'Progressing',
+      );
     });
 
     it('ignores crashing pods of an older revision that a rollout is replacing', () => {
@@ -135,22 +189,60 @@ describe('health rules', () => {
 
     it('ignores pods of other workloads in the list', () => {
       const d = deployment({ replicas: 3, updatedReplicas: 3, availableReplicas: 3 });
-      const other = pod('db-1', { labels: { app: 'db', 'pod-template-hash': 'zzz' }, created: '2025-02-01T00:00:00Z', waiting: 'CrashLoopBackOff' });
+      const other = pod('db-1', {
+        labels: { app: 'db', 'pod-template-hash': 'zzz' },
+        created: '2025-02-01T00:00:00Z',
+        waiting: 'CrashLoopBackOff',
+      });
       const elsewhere = pod('web-1', { ns: 'other', created: '2025-02-01T00:00:00Z', waiting: 'CrashLoopBackOff' });
-      assert.strictEqual(healthOf(d, { pods: [other, elsewhere, pod('web-aaa-1', { ready: true })] }).status, 'Healthy');
+      assert.strictEqual(
+        healthOf(d, { pods: [other, elsewhere, pod('web-aaa-1', { ready: true })] }).status,
+        'Healthy',
+      );
     });
   });
 
   describe('ReplicaSet, StatefulSet, DaemonSet', () => {
     it('ReplicaSet: available replicas, ReplicaFailure, and its own pods', () => {
-      const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-aaa', namespace: 'shop', uid: 'rs-1', generation: 1 }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } } }, status: { observedGeneration: 1, replicas: 2, availableReplicas: 1 } };
-      assert.deepStrictEqual(healthOf(rs), { status: 'Progressing', message: 'Waiting for rollout to finish: 1 out of 2 new replicas are available...' });
+      const rs = {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: { name: 'web-aaa', namespace: 'shop', uid: 'rs-1', generation: 1 },
+        spec: { replicas: 2, selector: { matchLabels: { app: 'web' } } },
+        status: { observedGeneration: 1, replicas: 2, availableReplicas: 1 },
+      };
+      assert.deepStrictEqual(healthOf(rs), {
+        status: 'Progressing',
+        message: 'Waiting for rollout to finish: 1 out of 2 new replicas are available...',
+      });
       assert.strictEqual(healthOf({ ...rs, status: { ...rs.status, availableReplicas: 2 } }).status, 'Healthy');
-      const failing = { ...rs, status: { ...rs.status, conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'pods "web-aaa-x" is forbidden: exceeded quota' }] } };
-      assert.deepStrictEqual(healthOf(failing), { status: 'Degraded', message: 'pods "web-aaa-x" is forbidden: exceeded quota' });
+      const failing = {
+        ...rs,
+        status: {
+          ...rs.status,
+          conditions: [
+            {
+              type: 'ReplicaFailure',
+              status: 'True',
+              reason: 'FailedCreate',
+              message: 'pods "web-aaa-x" is forbidden: exceeded quota',
+            },
+          ],
+        },
+      };
+      assert.deepStrictEqual(healthOf(failing), {
+        status: 'Degraded',
+        message: 'pods "web-aaa-x" is forbidden: exceeded quota',
+      });
       // a crash-looping pod controlled by another ReplicaSet with the same labels is not ours
-      assert.strictEqual(healthOf(rs, { pods: [pod('web-bbb-1', { waiting: 'CrashLoopBackOff', owner: 'rs-2' })] }).status, 'Progressing');
-      assert.strictEqual(healthOf(rs, { pods: [pod('web-aaa-1', { waiting: 'CrashLoopBackOff', owner: 'rs-1' })] }).status, 'Degraded');
+      assert.strictEqual(
+        healthOf(rs, { pods: [pod('web-bbb-1', { waiting: 'CrashLoopBackOff', owner: 'rs-2' })] }).status,
+        'Progressing',
+      );
+      assert.strictEqual(
+        healthOf(rs, { pods: [pod('web-aaa-1', { waiting: 'CrashLoopBackOff', owner: 'rs-1' })] }).status,
+        'Degraded',
+      );
     });
 
     it('StatefulSet: ready replicas, partitions and revisions', () => {
@@ -161,28 +253,74 @@ describe('health rules', () => {
         spec: { replicas: 3, selector: { matchLabels: { app: 'db' } }, updateStrategy: strategy },
         status: { observedGeneration: 1, ...status },
       });
-      assert.deepStrictEqual(healthOf(sts({ readyReplicas: 1 })), { status: 'Progressing', message: 'Waiting for 2 pods to be ready...' });
-      assert.strictEqual(healthOf(sts({ readyReplicas: 3, currentRevision: 'db-1', updateRevision: 'db-2', updatedReplicas: 1 })).status, 'Progressing');
-      assert.strictEqual(healthOf(sts({ readyReplicas: 3, currentRevision: 'db-2', updateRevision: 'db-2', currentReplicas: 3 })).status, 'Healthy');
+      assert.deepStrictEqual(healthOf(sts({ readyReplicas: 1 })), {
+        status: 'Progressing',
+        message: 'Waiting for 2 pods to be ready...',
+      });
+      assert.strictEqual(
+        healthOf(sts({ readyReplicas: 3, currentRevision: 'db-1', updateRevision: 'db-2', updatedReplicas: 1 })).status,
+        'Progressing',
+      );
+      assert.strictEqual(
+        healthOf(sts({ readyReplicas: 3, currentRevision: 'db-2', updateRevision: 'db-2', currentReplicas: 3 })).status,
+        'Healthy',
+      );
       const partitioned = { type: 'RollingUpdate', rollingUpdate: { partition: 2 } };
-      assert.strictEqual(healthOf(sts({ readyReplicas: 3, updatedReplicas: 0, currentRevision: 'db-1', updateRevision: 'db-2' }, partitioned)).status, 'Progressing');
-      assert.strictEqual(healthOf(sts({ readyReplicas: 3, updatedReplicas: 1, currentRevision: 'db-1', updateRevision: 'db-2' }, partitioned)).status, 'Healthy');
+      assert.strictEqual(
+        healthOf(
+          sts({ readyReplicas: 3, updatedReplicas: 0, currentRevision: 'db-1', updateRevision: 'db-2' }, partitioned),
+        ).status,
+        'Progressing',
+      );
+      assert.strictEqual(
+        healthOf(
+          sts({ readyReplicas: 3, updatedReplicas: 1, currentRevision: 'db-1', updateRevision: 'db-2' }, partitioned),
+        ).status,
+        'Healthy',
+      );
       assert.strictEqual(healthOf(sts({ observedGeneration: 0 })).status, 'Progressing');
-      const stuck = pod('db-0', { labels: { app: 'db', 'controller-revision-hash': 'db-2' }, waiting: 'ImagePullBackOff' });
-      assert.strictEqual(healthOf(sts({ readyReplicas: 2, updateRevision: 'db-2' }), { pods: [stuck] }).status, 'Degraded');
+      const stuck = pod('db-0', {
+        labels: { app: 'db', 'controller-revision-hash': 'db-2' },
+        waiting: 'ImagePullBackOff',
+      });
+      assert.strictEqual(
+        healthOf(sts({ readyReplicas: 2, updateRevision: 'db-2' }), { pods: [stuck] }).status,
+        'Degraded',
+      );
       // a pod of the revision being replaced does not count
-      const old = pod('db-2', { labels: { app: 'db', 'controller-revision-hash': 'db-1' }, waiting: 'ImagePullBackOff' });
-      assert.strictEqual(healthOf(sts({ readyReplicas: 2, updateRevision: 'db-2' }), { pods: [old] }).status, 'Progressing');
+      const old = pod('db-2', {
+        labels: { app: 'db', 'controller-revision-hash': 'db-1' },
+        waiting: 'ImagePullBackOff',
+      });
+      assert.strictEqual(
+        healthOf(sts({ readyReplicas: 2, updateRevision: 'db-2' }), { pods: [old] }).status,
+        'Progressing',
+      );
     });
 
     it('DaemonSet: updated and available pods per node', () => {
-      const ds = (status: any) => ({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'kube-system', generation: 1 }, spec: { selector: { matchLabels: { app: 'agent' } } }, status: { observedGeneration: 1, ...status } });
-      assert.deepStrictEqual(healthOf(ds({ desiredNumberScheduled: 3, updatedNumberScheduled: 2, numberAvailable: 3 })), {
-        status: 'Progressing',
-        message: 'Waiting for rollout to finish: 2 out of 3 new pods have been updated...',
+      const ds = (status: any) => ({
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'agent', namespace: 'kube-system', generation: 1 },
+        spec: { selector: { matchLabels: { app: 'agent' } } },
+        status: { observedGeneration: 1, ...status },
       });
-      assert.strictEqual(healthOf(ds({ desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 2 })).status, 'Progressing');
-      assert.strictEqual(healthOf(ds({ desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 })).status, 'Healthy');
+      assert.deepStrictEqual(
+        healthOf(ds({ desiredNumberScheduled: 3, updatedNumberScheduled: 2, numberAvailable: 3 })),
+        {
+          status: 'Progressing',
+          message: 'Waiting for rollout to finish: 2 out of 3 new pods have been updated...',
+        },
+      );
+      assert.strictEqual(
+        healthOf(ds({ desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 2 })).status,
+        'Progressing',
+      );
+      assert.strictEqual(
+        healthOf(ds({ desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 })).status,
+        'Healthy',
+      );
     });
   });
 
@@ -199,32 +337,110 @@ describe('health rules', () => {
     });
 
     it('explains a pending pod and a failed one', () => {
-      const pending = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'big' }, spec: {}, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }] } };
-      assert.deepStrictEqual(healthOf(pending), { status: 'Progressing', message: '0/3 nodes are available: 3 Insufficient cpu.' });
-      const failed = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'once' }, spec: { restartPolicy: 'Never' }, status: { phase: 'Failed', containerStatuses: [{ name: 'main', state: { terminated: { exitCode: 2, reason: 'Error' } } }] } };
+      const pending = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'big' },
+        spec: {},
+        status: {
+          phase: 'Pending',
+          conditions: [
+            {
+              type: 'PodScheduled',
+              status: 'False',
+              reason: 'Unschedulable',
+              message: '0/3 nodes are available: 3 Insufficient cpu.',
+            },
+          ],
+        },
+      };
+      assert.deepStrictEqual(healthOf(pending), {
+        status: 'Progressing',
+        message: '0/3 nodes are available: 3 Insufficient cpu.',
+      });
+      const failed = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'once' },
+        spec: { restartPolicy: 'Never' },
+        status: {
+          phase: 'Failed',
+          containerStatuses: [{ name: 'main', state: { terminated: { exitCode: 2, reason: 'Error' } } }],
+        },
+      };
       assert.deepStrictEqual(healthOf(failed), { status: 'Degraded', message: 'main exited with code 2 (Error)' });
     });
   });
 
   describe('Job and CronJob', () => {
-    const job = (status: any, spec: any = {}) => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' }, spec, status });
+    const job = (status: any, spec: any = {}) => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate' },
+      spec,
+      status,
+    });
     it('Job: Complete, Failed, suspended, running', () => {
-      assert.strictEqual(healthOf(job({ succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] })).status, 'Healthy');
-      assert.deepStrictEqual(healthOf(job({ failed: 7, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] })), {
-        status: 'Degraded',
-        message: 'Job has reached the specified backoff limit',
+      assert.strictEqual(
+        healthOf(job({ succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] })).status,
+        'Healthy',
+      );
+      assert.deepStrictEqual(
+        healthOf(
+          job({
+            failed: 7,
+            conditions: [
+              {
+                type: 'Failed',
+                status: 'True',
+                reason: 'BackoffLimitExceeded',
+                message: 'Job has reached the specified backoff limit',
+              },
+            ],
+          }),
+        ),
+        {
+          status: 'Degraded',
+          message: 'Job has reached the specified backoff limit',
+        },
+      );
+      assert.strictEqual(
+        healthOf(job({ conditions: [{ type: 'Suspended', status: 'True' }] }, { suspend: true })).status,
+        'Suspended',
+      );
+      assert.deepStrictEqual(healthOf(job({ active: 1 })), {
+        status: 'Progressing',
+        message: 'Job is running: 1 active, 0 succeeded, 0 failed',
       });
-      assert.strictEqual(healthOf(job({ conditions: [{ type: 'Suspended', status: 'True' }] }, { suspend: true })).status, 'Suspended');
-      assert.deepStrictEqual(healthOf(job({ active: 1 })), { status: 'Progressing', message: 'Job is running: 1 active, 0 succeeded, 0 failed' });
     });
 
     it('CronJob: suspended, last run failed, otherwise Healthy', () => {
-      const cj = (status: any, spec: any = {}) => ({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'report' }, spec: { schedule: '*/5 * * * *', ...spec }, status });
+      const cj = (status: any, spec: any = {}) => ({
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: 'report' },
+        spec: { schedule: '*/5 * * * *', ...spec },
+        status,
+      });
       assert.strictEqual(healthOf(cj({}, { suspend: true })).status, 'Suspended');
       assert.strictEqual(healthOf(cj({})).status, 'Healthy');
-      assert.strictEqual(healthOf(cj({ lastScheduleTime: '2025-01-01T00:05:00Z', lastSuccessfulTime: '2025-01-01T00:05:09Z' })).status, 'Healthy');
-      assert.strictEqual(healthOf(cj({ lastScheduleTime: '2025-01-01T00:10:00Z', active: [{ name: 'report-1' }], lastSuccessfulTime: '2025-01-01T00:05:09Z' })).status, 'Healthy');
-      const failed = healthOf(cj({ lastScheduleTime: '2025-01-01T00:10:00Z', lastSuccessfulTime: '2025-01-01T00:05:09Z' }));
+      assert.strictEqual(
+        healthOf(cj({ lastScheduleTime: '2025-01-01T00:05:00Z', lastSuccessfulTime: '2025-01-01T00:05:09Z' })).status,
+        'Healthy',
+      );
+      assert.strictEqual(
+        healthOf(
+          cj({
+            lastScheduleTime: '2025-01-01T00:10:00Z',
+            active: [{ name: 'report-1' }],
+            lastSuccessfulTime: '2025-01-01T00:05:09Z',
+          }),
+        ).status,
+        'Healthy',
+      );
+      const failed = healthOf(
+        cj({ lastScheduleTime: '2025-01-01T00:10:00Z', lastSuccessfulTime: '2025-01-01T00:05:09Z' }),
+      );
       assert.strictEqual(failed.status, 'Degraded');
       assert.match(failed.message!, /2025-01-01T00:10:00Z/);
       assert.strictEqual(healthOf(cj({ lastScheduleTime: '2025-01-01T00:10:00Z' })).status, 'Degraded');
@@ -233,31 +449,79 @@ describe('health rules', () => {
 
   describe('PersistentVolumeClaim, Service, Ingress, CustomResourceDefinition', () => {
     it('PersistentVolumeClaim follows its phase', () => {
-      const pvc = (phase: string) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { volumeName: 'pvc-1' }, status: { phase } });
+      const pvc = (phase: string) => ({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'data' },
+        spec: { volumeName: 'pvc-1' },
+        status: { phase },
+      });
       assert.deepStrictEqual(healthOf(pvc('Bound')), { status: 'Healthy', message: 'Bound to pvc-1' });
       assert.strictEqual(healthOf(pvc('Pending')).status, 'Progressing');
       assert.strictEqual(healthOf(pvc('Lost')).status, 'Degraded');
     });
 
     it('Service waits only for a load balancer address', () => {
-      const svc = (type: string, status: any = { loadBalancer: {} }) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { type }, status });
+      const svc = (type: string, status: any = { loadBalancer: {} }) => ({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 's' },
+        spec: { type },
+        status,
+      });
       assert.strictEqual(healthOf(svc('ClusterIP')).status, 'Healthy');
       assert.strictEqual(healthOf(svc('NodePort')).status, 'Healthy');
       assert.strictEqual(healthOf(svc('LoadBalancer')).status, 'Progressing');
-      assert.strictEqual(healthOf(svc('LoadBalancer', { loadBalancer: { ingress: [{ ip: '203.0.113.7' }] } })).status, 'Healthy');
+      assert.strictEqual(
+        healthOf(svc('LoadBalancer', { loadBalancer: { ingress: [{ ip: '203.0.113.7' }] } })).status,
+        'Healthy',
+      );
     });
 
     it('Ingress is Healthy once it exists', () => {
-      assert.strictEqual(healthOf({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'i' }, status: { loadBalancer: {} } }).status, 'Healthy');
+      assert.strictEqual(
+        healthOf({
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'Ingress',
+          metadata: { name: 'i' },
+          status: { loadBalancer: {} },
+        }).status,
+        'Healthy',
+      );
     });
 
     it('CustomResourceDefinition: Established, NamesAccepted=False, otherwise Progressing', () => {
-      const crd = (conditions: any[]) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, status: { conditions } });
-      assert.strictEqual(healthOf(crd([{ type: 'NamesAccepted', status: 'True' }, { type: 'Established', status: 'True' }])).status, 'Healthy');
-      assert.deepStrictEqual(healthOf(crd([{ type: 'NamesAccepted', status: 'False', reason: 'ListKindConflict', message: '"WidgetList" is already in use' }])), {
-        status: 'Degraded',
-        message: '"WidgetList" is already in use',
+      const crd = (conditions: any[]) => ({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'widgets.example.com' },
+        status: { conditions },
       });
+      assert.strictEqual(
+        healthOf(
+          crd([
+            { type: 'NamesAccepted', status: 'True' },
+            { type: 'Established', status: 'True' },
+          ]),
+        ).status,
+        'Healthy',
+      );
+      assert.deepStrictEqual(
+        healthOf(
+          crd([
+            {
+              type: 'NamesAccepted',
+              status: 'False',
+              reason: 'ListKindConflict',
+              message: '"WidgetList" is already in use',
+            },
+          ]),
+        ),
+        {
+          status: 'Degraded',
+          message: '"WidgetList" is already in use',
+        },
+      );
       assert.strictEqual(healthOf(crd([])).status, 'Progressing');
     });
   });

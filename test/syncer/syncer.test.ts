@@ -19,7 +19,12 @@ describe('syncer (real git, real cluster API)', function () {
   const logs: string[] = [];
 
   const startController = async () => {
-    controller = new ApplicationController({ client, stateDir, log: (app, line) => logs.push(`[${app}] ${line}`), waveTimeoutMs: 20_000 });
+    controller = new ApplicationController({
+      client,
+      stateDir,
+      log: (app, line) => logs.push(`[${app}] ${line}`),
+      waveTimeoutMs: 20_000,
+    });
     await controller.start();
   };
 
@@ -37,19 +42,35 @@ describe('syncer (real git, real cluster API)', function () {
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
       console.log(logs.slice(-40).join('\n'));
-      if (process.env.SLIPWAY_TEST_DEBUG) console.log((await t.kubectl(['get', 'deploy,rs,pods', '-A', '-o', 'wide'])).stdout);
+      if (process.env.SLIPWAY_TEST_DEBUG)
+        console.log((await t.kubectl(['get', 'deploy,rs,pods', '-A', '-o', 'wide'])).stdout);
     }
   });
 
-  const ref = (name: string) => ({ apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, namespace: 'default', name });
+  const ref = (name: string) => ({
+    apiVersion: APPLICATION_API_VERSION,
+    kind: APPLICATION_KIND,
+    namespace: 'default',
+    name,
+  });
 
-  async function createApp(name: string, repo: TestRepo | string, policy: SyncPolicy = {}, extra: Record<string, unknown> = {}): Promise<void> {
+  async function createApp(
+    name: string,
+    repo: TestRepo | string,
+    policy: SyncPolicy = {},
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
     await client.apply(
       {
         apiVersion: APPLICATION_API_VERSION,
         kind: APPLICATION_KIND,
         metadata: { name, namespace: 'default' },
-        spec: { source: { repo: typeof repo === 'string' ? repo : repo.dir, branch: 'main', path: 'app' }, destination: { namespace: name }, syncPolicy: policy, ...extra },
+        spec: {
+          source: { repo: typeof repo === 'string' ? repo : repo.dir, branch: 'main', path: 'app' },
+          destination: { namespace: name },
+          syncPolicy: policy,
+          ...extra,
+        },
       },
       { fieldManager: 'test', force: true },
     );
@@ -57,20 +78,35 @@ describe('syncer (real git, real cluster API)', function () {
 
   const getApp = (name: string): Promise<Application> => client.get(ref(name));
 
-  function waitApp(name: string, what: string, pred: (a: Application) => boolean, timeoutMs = 30_000): Promise<Application> {
+  function waitApp(
+    name: string,
+    what: string,
+    pred: (a: Application) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<Application> {
     let last: Application | undefined;
-    return eventually(async () => {
-      const a = (last = await getApp(name));
-      return pred(a) ? a : undefined;
-    }, timeoutMs, `${name}: ${what}`).catch((e) => {
+    return eventually(
+      async () => {
+        const a = (last = await getApp(name));
+        return pred(a) ? a : undefined;
+      },
+      timeoutMs,
+      `${name}: ${what}`,
+    ).catch((e) => {
       throw new Error(`${e.message}\nlast status: ${JSON.stringify(last?.status, null, 1)}`);
     }) as Promise<Application>;
   }
 
   const healthyAt = (name: string, sha: string) =>
-    waitApp(name, `Synced and Healthy at ${sha.slice(0, 7)}`, (a) => a.status?.sync?.status === 'Synced' && a.status.sync.revision === sha && a.status.health?.status === 'Healthy');
+    waitApp(
+      name,
+      `Synced and Healthy at ${sha.slice(0, 7)}`,
+      (a) =>
+        a.status?.sync?.status === 'Synced' && a.status.sync.revision === sha && a.status.health?.status === 'Healthy',
+    );
 
-  const image = async (ns: string) => (await t.json(['get', 'deployment', 'web', '-n', ns])).spec.template.spec.containers[0].image;
+  const image = async (ns: string) =>
+    (await t.json(['get', 'deployment', 'web', '-n', ns])).spec.template.spec.containers[0].image;
 
   async function operate(name: string, operation: object): Promise<void> {
     await client.mergePatch(ref(name), { spec: { operation } });
@@ -111,10 +147,13 @@ describe('syncer (real git, real cluster API)', function () {
     // an uncommitted edit must never reach the cluster
     repo.write('app/web.yaml', webApp({ image: 'nginx:9.99-uncommitted' })['app/web.yaml']);
     const app = await healthyAt('rollout', sha2);
-    assert.deepStrictEqual(app.status!.history!.map((h) => [h.id, h.subject, h.result, h.health]), [
-      [1, 'first', 'Succeeded', 'Healthy'],
-      [2, 'web: nginx 1.26', 'Succeeded', 'Healthy'],
-    ]);
+    assert.deepStrictEqual(
+      app.status!.history!.map((h) => [h.id, h.subject, h.result, h.health]),
+      [
+        [1, 'first', 'Succeeded', 'Healthy'],
+        [2, 'web: nginx 1.26', 'Succeeded', 'Healthy'],
+      ],
+    );
     assert.strictEqual(await image('rollout'), 'nginx:1.26');
     const deploy = await t.json(['get', 'deployment', 'web', '-n', 'rollout']);
     assert.strictEqual(deploy.metadata.annotations['deployment.kubernetes.io/revision'], '2');
@@ -126,7 +165,10 @@ describe('syncer (real git, real cluster API)', function () {
     await healthyAt('burst', repo.git('rev-parse', 'HEAD'));
     let last = '';
     for (let i = 1; i <= 5; i++) {
-      repo.write('app/config.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  greeting: hello-${i}\n`);
+      repo.write(
+        'app/config.yaml',
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  greeting: hello-${i}\n`,
+      );
       last = repo.commit(`greeting ${i}`);
     }
     const app = await healthyAt('burst', last);
@@ -141,13 +183,20 @@ describe('syncer (real git, real cluster API)', function () {
     repo.write('app/web.yaml', webApp({ image: 'nginx:1.26' })['app/web.yaml']);
     await healthyAt('pin', repo.commit('web: nginx 1.26'));
     await operate('pin', { rollback: { id: 1 } });
-    let app = await waitApp('pin', 'pinned to #1', (a) => a.status?.pinned?.id === 1 && a.status.health?.status === 'Healthy');
+    let app = await waitApp(
+      'pin',
+      'pinned to #1',
+      (a) => a.status?.pinned?.id === 1 && a.status.health?.status === 'Healthy',
+    );
     assert.strictEqual(await image('pin'), 'nginx:1.25');
     assert.match(app.status!.autoSync!, /Paused: pinned to #1/);
     const pinned = app.status!.conditions!.find((c) => c.type === 'Pinned')!;
     assert.match(pinned.message, /PAUSED.*#1.*slipway resume/);
     // one request, one rollback: the history gains exactly one entry
-    assert.deepStrictEqual(app.status!.history!.map((h) => h.trigger), ['commit', 'commit', 'rollback']);
+    assert.deepStrictEqual(
+      app.status!.history!.map((h) => h.trigger),
+      ['commit', 'commit', 'rollback'],
+    );
     const table = await t.kubectl(['get', 'app', 'pin']);
     assert.match(table.stdout, /Paused: pinned to #1/);
     // a new commit is not deployed while pinned
@@ -186,10 +235,22 @@ describe('syncer (real git, real cluster API)', function () {
     await createApp('invalid', repo);
     const good = repo.git('rev-parse', 'HEAD');
     await healthyAt('invalid', good);
-    repo.write('app/config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  greeting: changed\n');
-    repo.write('app/web.yaml', webApp()['app/web.yaml'].replace('replicas: 2', 'replicas: two').replace('containerPort: 80', 'containerPort: 80\n              protocl: TCP'));
+    repo.write(
+      'app/config.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  greeting: changed\n',
+    );
+    repo.write(
+      'app/web.yaml',
+      webApp()
+        ['app/web.yaml'].replace('replicas: 2', 'replicas: two')
+        .replace('containerPort: 80', 'containerPort: 80\n              protocl: TCP'),
+    );
     const bad = repo.commit('broken');
-    const app = await waitApp('invalid', 'InvalidManifest', (a) => !!a.status?.conditions?.some((c) => c.type === 'InvalidManifest' && c.message.includes(bad.slice(0, 7))));
+    const app = await waitApp(
+      'invalid',
+      'InvalidManifest',
+      (a) => !!a.status?.conditions?.some((c) => c.type === 'InvalidManifest' && c.message.includes(bad.slice(0, 7))),
+    );
     const cond = app.status!.conditions!.find((c) => c.type === 'InvalidManifest')!;
     const errors = cond.errors!.map((e) => `${e.file}:${e.line} ${e.field}`);
     assert.ok(errors.includes('app/web.yaml:6 spec.replicas'), errors.join('\n'));
@@ -211,14 +272,19 @@ describe('syncer (real git, real cluster API)', function () {
 
   it('a file deleted from git is pruned; Prune=false keeps one', async () => {
     const files = webApp();
-    files['app/keep.yaml'] = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep\n  annotations:\n    argocd.argoproj.io/sync-options: Prune=false\ndata: {a: b}\n';
+    files['app/keep.yaml'] =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep\n  annotations:\n    argocd.argoproj.io/sync-options: Prune=false\ndata: {a: b}\n';
     const repo = makeRepo(files);
     await createApp('prune', repo);
     await healthyAt('prune', repo.git('rev-parse', 'HEAD'));
     repo.remove('app/config.yaml');
     repo.remove('app/keep.yaml');
     await healthyAt('prune', repo.commit('drop config'));
-    await eventually(async () => (await t.kubectl(['get', 'configmap', 'settings', '-n', 'prune'])).code === 1, 10_000, 'settings pruned');
+    await eventually(
+      async () => (await t.kubectl(['get', 'configmap', 'settings', '-n', 'prune'])).code === 1,
+      10_000,
+      'settings pruned',
+    );
     assert.strictEqual((await t.kubectl(['get', 'configmap', 'keep', '-n', 'prune'])).code, 0);
   });
 
@@ -227,12 +293,30 @@ describe('syncer (real git, real cluster API)', function () {
     await createApp('heal', repo, { selfHeal: true });
     await healthyAt('heal', repo.git('rev-parse', 'HEAD'));
     assert.strictEqual((await t.kubectl(['scale', 'deployment', 'web', '-n', 'heal', '--replicas=4'])).code, 0);
-    await eventually(async () => (await t.json(['get', 'deployment', 'web', '-n', 'heal'])).spec.replicas === 2, 5_000, 'replicas healed back to 2');
+    await eventually(
+      async () => (await t.json(['get', 'deployment', 'web', '-n', 'heal'])).spec.replicas === 2,
+      5_000,
+      'replicas healed back to 2',
+    );
 
     const repo2 = makeRepo(webApp());
     await createApp('drift', repo2, { selfHeal: false });
     await healthyAt('drift', repo2.git('rev-parse', 'HEAD'));
-    assert.strictEqual((await t.kubectl(['patch', 'configmap', 'settings', '-n', 'drift', '--type=merge', '-p', '{"data":{"greeting":"edited"}}'])).code, 0);
+    assert.strictEqual(
+      (
+        await t.kubectl([
+          'patch',
+          'configmap',
+          'settings',
+          '-n',
+          'drift',
+          '--type=merge',
+          '-p',
+          '{"data":{"greeting":"edited"}}',
+        ])
+      ).code,
+      0,
+    );
     const app = await waitApp('drift', 'OutOfSync', (a) => a.status?.sync?.status === 'OutOfSync');
     assert.strictEqual(app.status!.resources!.find((r) => r.kind === 'ConfigMap')!.status, 'OutOfSync');
     await new Promise((r) => setTimeout(r, 500));
@@ -243,9 +327,17 @@ describe('syncer (real git, real cluster API)', function () {
     const repo = makeRepo(webApp());
     await createApp('autorb', repo, { autoRollback: true });
     await healthyAt('autorb', repo.git('rev-parse', 'HEAD'));
-    repo.write('app/web.yaml', webApp({ image: 'nginx:broken', podAnnotations: { 'sim.slipway.dev/crash-on-start': 'true' } })['app/web.yaml']);
+    repo.write(
+      'app/web.yaml',
+      webApp({ image: 'nginx:broken', podAnnotations: { 'sim.slipway.dev/crash-on-start': 'true' } })['app/web.yaml'],
+    );
     const bad = repo.commit('crashing image');
-    const app = await waitApp('autorb', 'rolled back', (a) => a.status?.pinned?.id === 1 && a.status.health?.status === 'Healthy', 60_000);
+    const app = await waitApp(
+      'autorb',
+      'rolled back',
+      (a) => a.status?.pinned?.id === 1 && a.status.health?.status === 'Healthy',
+      60_000,
+    );
     const entries = app.status!.history!;
     const badEntry = entries.find((h) => h.revision === bad)!;
     assert.strictEqual(badEntry.health, 'Degraded');
@@ -258,9 +350,18 @@ describe('syncer (real git, real cluster API)', function () {
 
   it('applies in waves, each healthy before the next, and kinds in dependency order within a wave', async () => {
     const files = webApp({ podAnnotations: { 'sim.slipway.dev/ready-after-seconds': '3' } });
-    files['app/web.yaml'] = files['app/web.yaml'].replace('kind: Deployment\nmetadata:\n  name: web\n', 'kind: Deployment\nmetadata:\n  name: web\n  annotations:\n    argocd.argoproj.io/sync-wave: "-1"\n');
-    files['app/web.yaml'] = files['app/web.yaml'].replace('    spec:\n      containers:', '    spec:\n      containers:').replace('          ports:\n            - containerPort: 80\n', '          ports:\n            - containerPort: 80\n          readinessProbe:\n            tcpSocket: {port: 80}\n            periodSeconds: 1\n');
-    files['app/after.yaml'] = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: after-web\n  annotations:\n    slipway.dev/sync-wave: "1"\ndata: {ready: "yes"}\n';
+    files['app/web.yaml'] = files['app/web.yaml'].replace(
+      'kind: Deployment\nmetadata:\n  name: web\n',
+      'kind: Deployment\nmetadata:\n  name: web\n  annotations:\n    argocd.argoproj.io/sync-wave: "-1"\n',
+    );
+    files['app/web.yaml'] = files['app/web.yaml']
+      .replace('    spec:\n      containers:', '    spec:\n      containers:')
+      .replace(
+        '          ports:\n            - containerPort: 80\n',
+        '          ports:\n            - containerPort: 80\n          readinessProbe:\n            tcpSocket: {port: 80}\n            periodSeconds: 1\n',
+      );
+    files['app/after.yaml'] =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: after-web\n  annotations:\n    slipway.dev/sync-wave: "1"\ndata: {ready: "yes"}\n';
     files['app/ns.yaml'] = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: waves-extra\n';
     const repo = makeRepo(files);
     const from = logs.length;
@@ -270,7 +371,11 @@ describe('syncer (real git, real cluster API)', function () {
     const at = (re: RegExp) => mine.findIndex((l) => re.test(l));
     if (process.env.SLIPWAY_TEST_DEBUG) console.log(mine);
     // waves first (as Argo CD orders them), then kinds: the Namespace leads wave 0, before the ConfigMap and Service
-    assert.ok(at(/applied Namespace waves-extra/) >= 0 && at(/applied Namespace waves-extra/) < at(/applied ConfigMap waves\/settings/), mine.join('\n'));
+    assert.ok(
+      at(/applied Namespace waves-extra/) >= 0 &&
+        at(/applied Namespace waves-extra/) < at(/applied ConfigMap waves\/settings/),
+      mine.join('\n'),
+    );
     assert.ok(at(/applied ConfigMap waves\/settings/) < at(/applied Service waves\/web/), mine.join('\n'));
     assert.ok(at(/wave -1: waiting until healthy/) > at(/applied Deployment waves\/web/), mine.join('\n'));
     assert.ok(at(/applied ConfigMap waves\/after-web/) > at(/wave -1: waiting until healthy/), mine.join('\n'));
@@ -278,8 +383,17 @@ describe('syncer (real git, real cluster API)', function () {
     const deploy = await t.json(['get', 'deployment', 'web', '-n', 'waves']);
     const cm = await t.json(['get', 'configmap', 'after-web', '-n', 'waves']);
     const available = deploy.status.conditions.find((c: any) => c.type === 'Available' && c.status === 'True');
-    assert.ok(Date.parse(cm.metadata.creationTimestamp) >= Date.parse(available.lastTransitionTime), `${cm.metadata.creationTimestamp} < ${available.lastTransitionTime}`);
-    assert.deepStrictEqual(app.status!.resources!.filter((r) => r.name !== 'waves-extra').map((r) => `${r.kind}:${r.wave}`).sort(), ['ConfigMap:0', 'ConfigMap:1', 'Deployment:-1', 'Service:0']);
+    assert.ok(
+      Date.parse(cm.metadata.creationTimestamp) >= Date.parse(available.lastTransitionTime),
+      `${cm.metadata.creationTimestamp} < ${available.lastTransitionTime}`,
+    );
+    assert.deepStrictEqual(
+      app
+        .status!.resources!.filter((r) => r.name !== 'waves-extra')
+        .map((r) => `${r.kind}:${r.wave}`)
+        .sort(),
+      ['ConfigMap:0', 'ConfigMap:1', 'Deployment:-1', 'Service:0'],
+    );
   });
 
   it('a CRD and its custom resources in one revision: the CRD is applied and Established first', async () => {
@@ -304,19 +418,37 @@ spec:
               properties:
                 size: {type: integer}
 `;
-    const repo = makeRepo({ 'app/crd.yaml': crd, 'app/widget.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n' });
+    const repo = makeRepo({
+      'app/crd.yaml': crd,
+      'app/widget.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n',
+    });
     await createApp('crds', repo);
     await healthyAt('crds', repo.git('rev-parse', 'HEAD'));
     const w = await t.json(['get', 'widgets', 'w1', '-n', 'crds']);
     assert.strictEqual(w.spec.size, 3);
     // a custom resource that breaks its CRD's schema is reported with file, line and field before anything is applied
-    repo.write('app/widget.yaml', 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: large\n');
+    repo.write(
+      'app/widget.yaml',
+      'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: large\n',
+    );
     repo.write('app/gadget.yaml', 'apiVersion: example.com/v1\nkind: Gadget\nmetadata:\n  name: g1\n');
     const bad = repo.commit('bad widget');
-    const app = await waitApp('crds', 'InvalidManifest', (a) => !!a.status?.conditions?.some((c) => c.type === 'InvalidManifest' && c.message.includes(bad.slice(0, 7))));
-    const errors = app.status!.conditions!.find((c) => c.type === 'InvalidManifest')!.errors!.map((e) => `${e.file}:${e.line} ${e.field}: ${e.message}`);
-    assert.ok(errors.some((e) => e.startsWith('app/widget.yaml:6 spec.size:')), errors.join('\n'));
-    assert.ok(errors.some((e) => e.startsWith('app/gadget.yaml:2 kind:') && /no CustomResourceDefinition/.test(e)), errors.join('\n'));
+    const app = await waitApp(
+      'crds',
+      'InvalidManifest',
+      (a) => !!a.status?.conditions?.some((c) => c.type === 'InvalidManifest' && c.message.includes(bad.slice(0, 7))),
+    );
+    const errors = app
+      .status!.conditions!.find((c) => c.type === 'InvalidManifest')!
+      .errors!.map((e) => `${e.file}:${e.line} ${e.field}: ${e.message}`);
+    assert.ok(
+      errors.some((e) => e.startsWith('app/widget.yaml:6 spec.size:')),
+      errors.join('\n'),
+    );
+    assert.ok(
+      errors.some((e) => e.startsWith('app/gadget.yaml:2 kind:') && /no CustomResourceDefinition/.test(e)),
+      errors.join('\n'),
+    );
   });
 
   it('does not take over an object another Application deployed, and says which', async () => {
@@ -327,7 +459,10 @@ spec:
     const repoB = makeRepo({ ...files, 'app/shared.yaml': files['app/shared.yaml'].replace('{a: b}', '{a: c}') });
     await createApp('owner-b', repoB, {}, { destination: { namespace: 'shared' } });
     const b = await waitApp('owner-b', 'SyncError', (a) => !!a.status?.conditions?.some((c) => c.type === 'SyncError'));
-    assert.match(b.status!.conditions!.find((c) => c.type === 'SyncError')!.message, /app\/shared\.yaml:1: ConfigMap shared\/shared belongs to Application default\/owner-a/);
+    assert.match(
+      b.status!.conditions!.find((c) => c.type === 'SyncError')!.message,
+      /app\/shared\.yaml:1: ConfigMap shared\/shared belongs to Application default\/owner-a/,
+    );
     const cm = await t.json(['get', 'configmap', 'shared', '-n', 'shared']);
     assert.strictEqual(cm.data.a, 'b');
     assert.strictEqual(cm.metadata.annotations['slipway.dev/application'], 'default/owner-a');
@@ -340,7 +475,11 @@ spec:
     repo.remove('app/config.yaml');
     repo.remove('app/web.yaml');
     const sha = repo.commit('move everything away');
-    const app = await waitApp('gone', 'SourceError', (a) => !!a.status?.conditions?.some((c) => c.type === 'SourceError'));
+    const app = await waitApp(
+      'gone',
+      'SourceError',
+      (a) => !!a.status?.conditions?.some((c) => c.type === 'SourceError'),
+    );
     assert.match(app.status!.conditions!.find((c) => c.type === 'SourceError')!.message, /app/);
     assert.ok(!app.status!.history!.some((h) => h.revision === sha));
     assert.strictEqual((await t.kubectl(['get', 'configmap', 'settings', '-n', 'gone'])).code, 0);
@@ -369,7 +508,10 @@ spec:
     const sha2 = repo.commit('while down');
     await startController();
     const app = await healthyAt('restart', sha2);
-    assert.deepStrictEqual(app.status!.history!.map((h) => h.subject), ['first', 'while down']);
+    assert.deepStrictEqual(
+      app.status!.history!.map((h) => h.subject),
+      ['first', 'while down'],
+    );
     assert.strictEqual(await image('restart'), 'nginx:1.26');
   });
 });

@@ -13,7 +13,11 @@ describe('slipway up --kubeconfig (a cluster it did not start)', function () {
   let t: TestCluster;
   before(async () => {
     t = await startTestCluster({ nodes: 1 });
-    await eventually(async () => (await t.kubectl(['get', 'crd', 'applications.slipway.dev'])).code === 0, 10_000, 'CRD registered');
+    await eventually(
+      async () => (await t.kubectl(['get', 'crd', 'applications.slipway.dev'])).code === 0,
+      10_000,
+      'CRD registered',
+    );
     const r = await t.kubectl(['delete', 'crd', 'applications.slipway.dev']);
     assert.strictEqual(r.code, 0, r.stderr);
   });
@@ -22,7 +26,21 @@ describe('slipway up --kubeconfig (a cluster it did not start)', function () {
   it('installs the Application CRD, deploys the folder, and stops cleanly on SIGINT', async () => {
     const repo = makeRepo(webApp());
     const state = tempDir('slipway-up-state-');
-    const child = spawn(process.execPath, [CLI, 'up', path.join(repo.dir, 'app'), '--kubeconfig', t.cluster.kubeconfig, '--state', state, '--dest-namespace', 'web'], { cwd: repo.dir });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'up',
+        path.join(repo.dir, 'app'),
+        '--kubeconfig',
+        t.cluster.kubeconfig,
+        '--state',
+        state,
+        '--dest-namespace',
+        'web',
+      ],
+      { cwd: repo.dir },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -87,23 +87,36 @@ export function decodeKubernetesProtobuf(buf: Buffer): any {
 
 function decodeEnvelope(buf: Buffer, depth: number): any {
   if (buf.length < PROTOBUF_MAGIC.length || !buf.subarray(0, PROTOBUF_MAGIC.length).equals(PROTOBUF_MAGIC)) {
-    throw badRequest('the request body is not a Kubernetes protobuf object: it does not start with the "k8s\\x00" prefix');
+    throw badRequest(
+      'the request body is not a Kubernetes protobuf object: it does not start with the "k8s\\x00" prefix',
+    );
   }
   try {
     const env = readUnknown(buf.subarray(PROTOBUF_MAGIC.length));
-    if (env.contentEncoding) throw badRequest(`unsupported content encoding "${env.contentEncoding}" in the protobuf request body`);
+    if (env.contentEncoding)
+      throw badRequest(`unsupported content encoding "${env.contentEncoding}" in the protobuf request body`);
     if (!env.kind) throw badRequest("Object 'Kind' is missing in the protobuf request body");
     if (!env.apiVersion) throw badRequest("Object 'apiVersion' is missing in the protobuf request body");
     let obj: Record<string, any>;
     if (env.contentType && env.contentType !== PROTOBUF_MEDIA_TYPE) {
       // the envelope may carry another encoding; JSON is the only other one clients use
-      if (!env.contentType.startsWith('application/json')) throw new ApiError(415, 'UnsupportedMediaType', `the protobuf request body wraps content of type "${env.contentType}", which is not supported`);
+      if (!env.contentType.startsWith('application/json'))
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          `the protobuf request body wraps content of type "${env.contentType}", which is not supported`,
+        );
       obj = parseJson(env.raw, 'the object inside the protobuf request body');
-      if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the object inside the protobuf request body is not a JSON object');
+      if (!obj || typeof obj !== 'object' || Array.isArray(obj))
+        throw badRequest('the object inside the protobuf request body is not a JSON object');
     } else {
       const message = messageFor(env.apiVersion, env.kind);
       if (!message) {
-        throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - ${env.kind} (${env.apiVersion}) cannot be read from ${PROTOBUF_MEDIA_TYPE}; accepted media types include: application/json, application/yaml`);
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - ${env.kind} (${env.apiVersion}) cannot be read from ${PROTOBUF_MEDIA_TYPE}; accepted media types include: application/json, application/yaml`,
+        );
       }
       obj = decodeMessage(message, new WireReader(env.raw), depth + 1);
     }
@@ -248,7 +261,8 @@ function decodeValue(t: ValueType, wire: number, r: WireReader, depth: number, w
       // RawExtension and FieldsV1 both hold their content in field 1 as raw bytes
       const raw = fieldsOf(body, where).get(1);
       if (!raw || raw.length === 0) return keepZero ? null : undefined;
-      if (t.special === 'raw' && raw.subarray(0, PROTOBUF_MAGIC.length).equals(PROTOBUF_MAGIC)) return decodeEnvelope(raw, depth + 1);
+      if (t.special === 'raw' && raw.subarray(0, PROTOBUF_MAGIC.length).equals(PROTOBUF_MAGIC))
+        return decodeEnvelope(raw, depth + 1);
       return parseJson(raw, where);
     }
   }
@@ -281,7 +295,14 @@ function decodeTime(r: WireReader, micro: boolean, where: string): string | unde
   const ms = Number(seconds) * 1000;
   const date = new Date(ms);
   const year = date.getUTCFullYear();
-  if (!Number.isFinite(ms) || Number.isNaN(date.getTime()) || year < 0 || year > 9999 || nanos < 0 || nanos > 999_999_999) {
+  if (
+    !Number.isFinite(ms) ||
+    Number.isNaN(date.getTime()) ||
+    year < 0 ||
+    year > 9999 ||
+    nanos < 0 ||
+    nanos > 999_999_999
+  ) {
     throw new WireError(`${where} is not a valid time`);
   }
   const base = date.toISOString().slice(0, 19);

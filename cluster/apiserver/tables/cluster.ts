@@ -90,7 +90,18 @@ export const eventPrinter: Printer = {
     }
     const inv = o.involvedObject ?? {};
     const target = inv.name ? `${str(inv.kind).toLowerCase()}/${inv.name}` : str(inv.kind).toLowerCase();
-    return [last, str(o.type), str(o.reason), target, str(inv.fieldPath), eventSource(o), str(o.message).trim(), first, count, o.metadata?.name ?? ''];
+    return [
+      last,
+      str(o.type),
+      str(o.reason),
+      target,
+      str(inv.fieldPath),
+      eventSource(o),
+      str(o.message).trim(),
+      first,
+      count,
+      o.metadata?.name ?? '',
+    ];
   },
 };
 
@@ -124,7 +135,8 @@ function metricText(spec: any, status: any): string {
       if (target.averageValue !== undefined) {
         return `${name}: ${st ? quantity(st.current?.averageValue) : unknown}/${quantity(target.averageValue)}`;
       }
-      const current = typeof st?.current?.averageUtilization === 'number' ? `${st.current.averageUtilization}%` : unknown;
+      const current =
+        typeof st?.current?.averageUtilization === 'number' ? `${st.current.averageUtilization}%` : unknown;
       const goal = typeof target.averageUtilization === 'number' ? `${target.averageUtilization}%` : '<auto>';
       return `${name}: ${current}/${goal}`;
     }

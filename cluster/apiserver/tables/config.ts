@@ -5,7 +5,11 @@ import { AGE_COLUMN, column, CREATED_AT_COLUMN, NAME_COLUMN, Printer } from './t
 
 export const configMapPrinter: Printer = {
   columns: [NAME_COLUMN, column('Data', 'string', 'Number of keys in data and binaryData.'), AGE_COLUMN],
-  cells: (o, now) => [o.metadata?.name ?? '', len(o.data) + len(o.binaryData), since(o.metadata?.creationTimestamp, now)],
+  cells: (o, now) => [
+    o.metadata?.name ?? '',
+    len(o.data) + len(o.binaryData),
+    since(o.metadata?.creationTimestamp, now),
+  ],
 };
 
 /** Keys of data and stringData together: a secret written with stringData has not been folded yet. */
@@ -14,8 +18,18 @@ function secretKeys(o: any): number {
 }
 
 export const secretPrinter: Printer = {
-  columns: [NAME_COLUMN, column('Type', 'string', 'The secret type, e.g. Opaque.'), column('Data', 'string', 'Number of keys in data.'), AGE_COLUMN],
-  cells: (o, now) => [o.metadata?.name ?? '', o.type || 'Opaque', secretKeys(o), since(o.metadata?.creationTimestamp, now)],
+  columns: [
+    NAME_COLUMN,
+    column('Type', 'string', 'The secret type, e.g. Opaque.'),
+    column('Data', 'string', 'Number of keys in data.'),
+    AGE_COLUMN,
+  ],
+  cells: (o, now) => [
+    o.metadata?.name ?? '',
+    o.type || 'Opaque',
+    secretKeys(o),
+    since(o.metadata?.creationTimestamp, now),
+  ],
 };
 
 export const serviceAccountPrinter: Printer = {

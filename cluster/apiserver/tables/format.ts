@@ -54,7 +54,10 @@ export function rfc3339(ts: unknown): string {
 /** "a,b" and "img-a,img-b" for a container list. */
 export function containerCells(containers: unknown): [string, string] {
   const list = Array.isArray(containers) ? containers : [];
-  return [list.map((c: any) => String(c?.name ?? '')).join(','), list.map((c: any) => String(c?.image ?? '')).join(',')];
+  return [
+    list.map((c: any) => String(c?.name ?? '')).join(','),
+    list.map((c: any) => String(c?.image ?? '')).join(','),
+  ];
 }
 
 export function int(v: unknown, dflt = 0): number {

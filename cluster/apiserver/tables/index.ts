@@ -7,7 +7,16 @@ import { PRINTERS } from './printers';
 import { makeTable } from './table';
 import { AGE_COLUMN, ListMeta, NAME_COLUMN, Printer, Table, TableOptions } from './types';
 
-export type { Cell, ListMeta, PartialObjectMetadata, Printer, Table, TableColumnDefinition, TableOptions, TableRow } from './types';
+export type {
+  Cell,
+  ListMeta,
+  PartialObjectMetadata,
+  Printer,
+  Table,
+  TableColumnDefinition,
+  TableOptions,
+  TableRow,
+} from './types';
 export { tableForCustomResource, PrinterColumn } from './custom';
 export { humanDuration } from './format';
 export { summarizePod } from './pods';
@@ -24,7 +33,13 @@ export function printerFor(info: Pick<ResourceInfo, 'group' | 'kind' | 'custom'>
 }
 
 /** A meta.k8s.io/v1 Table for a list (or, with one object, for a get or a watch event). */
-export function toTable(info: ResourceInfo, objects: readonly any[], listMeta: ListMeta, now: Date, opts: TableOptions = {}): Table {
+export function toTable(
+  info: ResourceInfo,
+  objects: readonly any[],
+  listMeta: ListMeta,
+  now: Date,
+  opts: TableOptions = {},
+): Table {
   const p = printerFor(info);
   return makeTable(
     p.columns,

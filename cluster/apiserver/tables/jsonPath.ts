@@ -71,13 +71,20 @@ function parseSteps(path: string): Step[] {
 
 function compare(a: unknown, op: string, b: unknown): boolean {
   switch (op) {
-    case '==': return a === b;
-    case '!=': return a !== b;
-    case '<': return typeof a === typeof b && (a as number) < (b as number);
-    case '>': return typeof a === typeof b && (a as number) > (b as number);
-    case '<=': return typeof a === typeof b && (a as number) <= (b as number);
-    case '>=': return typeof a === typeof b && (a as number) >= (b as number);
-    default: return false;
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '<':
+      return typeof a === typeof b && (a as number) < (b as number);
+    case '>':
+      return typeof a === typeof b && (a as number) > (b as number);
+    case '<=':
+      return typeof a === typeof b && (a as number) <= (b as number);
+    case '>=':
+      return typeof a === typeof b && (a as number) >= (b as number);
+    default:
+      return false;
   }
 }
 
@@ -95,7 +102,12 @@ function run(steps: Step[], inputs: unknown[]): unknown[] {
         }
       } else if (s.t === 'all') {
         if (Array.isArray(v)) next.push(...v);
-        else if (isRecord(v)) next.push(...Object.keys(v).sort().map((k) => v[k]));
+        else if (isRecord(v))
+          next.push(
+            ...Object.keys(v)
+              .sort()
+              .map((k) => v[k]),
+          );
       } else {
         const items = Array.isArray(v) ? v : [];
         for (const item of items) {

@@ -10,7 +10,9 @@ export function servicePorts(ports: unknown): string {
   const text = list
     .map((p) => {
       const proto = p?.protocol || 'TCP';
-      return typeof p?.nodePort === 'number' && p.nodePort > 0 ? `${p.port}:${p.nodePort}/${proto}` : `${p?.port}/${proto}`;
+      return typeof p?.nodePort === 'number' && p.nodePort > 0
+        ? `${p.port}:${p.nodePort}/${proto}`
+        : `${p?.port}/${proto}`;
     })
     .join(',');
   return text || '<none>';
@@ -99,9 +101,19 @@ export const endpointSlicePrinter: Printer = {
     AGE_COLUMN,
   ],
   cells: (o, now) => {
-    const ports = (Array.isArray(o.ports) ? o.ports : []).map((p: any) => (typeof p?.port === 'number' ? String(p.port) : p?.name ?? '*'));
-    const addrs = (Array.isArray(o.endpoints) ? o.endpoints : []).flatMap((e: any) => (Array.isArray(e?.addresses) ? e.addresses.map(String) : []));
-    return [o.metadata?.name ?? '', str(o.addressType), listWithMore(ports, 3, '<unset>'), listWithMore(addrs, 3, '<unset>'), since(o.metadata?.creationTimestamp, now)];
+    const ports = (Array.isArray(o.ports) ? o.ports : []).map((p: any) =>
+      typeof p?.port === 'number' ? String(p.port) : (p?.name ?? '*'),
+    );
+    const addrs = (Array.isArray(o.endpoints) ? o.endpoints : []).flatMap((e: any) =>
+      Array.isArray(e?.addresses) ? e.addresses.map(String) : [],
+    );
+    return [
+      o.metadata?.name ?? '',
+      str(o.addressType),
+      listWithMore(ports, 3, '<unset>'),
+      listWithMore(addrs, 3, '<unset>'),
+      since(o.metadata?.creationTimestamp, now),
+    ];
   },
 };
 
@@ -156,5 +168,9 @@ export const ingressClassPrinter: Printer = {
 
 export const networkPolicyPrinter: Printer = {
   columns: [NAME_COLUMN, column('Pod-Selector', 'string', 'Pods the policy applies to.'), AGE_COLUMN],
-  cells: (o, now) => [o.metadata?.name ?? '', formatLabelSelector(o.spec?.podSelector ?? {}), since(o.metadata?.creationTimestamp, now)],
+  cells: (o, now) => [
+    o.metadata?.name ?? '',
+    formatLabelSelector(o.spec?.podSelector ?? {}),
+    since(o.metadata?.creationTimestamp, now),
+  ],
 };

@@ -7,10 +7,10 @@ import { int, parseTime, since } from './format';
 const columns = [
   NAME_COLUMN,
   column('Ready', 'string', 'Ready containers out of all containers in the pod.'),
-  column('Status', 'string', 'Summary of the pod phase and its containers\' states.'),
+  column('Status', 'string', "Summary of the pod phase and its containers' states."),
   column('Restarts', 'string', 'Container restarts, with the time since the most recent one.'),
   AGE_COLUMN,
-  column('IP', 'string', 'The pod\'s primary IP address.', 1),
+  column('IP', 'string', "The pod's primary IP address.", 1),
   column('Node', 'string', 'The node the pod is bound to.', 1),
   column('Nominated Node', 'string', 'The node the scheduler nominated for this pod while it preempts others.', 1),
   column('Readiness Gates', 'string', 'Readiness gates that are true out of all declared.', 1),
@@ -59,7 +59,8 @@ export function summarizePod(pod: any): Summary {
   let lastSidecarRestart: Date | undefined;
 
   let reason: string = status.reason || status.phase || '';
-  if ((status.conditions ?? []).some((c: any) => c?.type === 'PodScheduled' && c?.reason === 'SchedulingGated')) reason = 'SchedulingGated';
+  if ((status.conditions ?? []).some((c: any) => c?.type === 'PodScheduled' && c?.reason === 'SchedulingGated'))
+    reason = 'SchedulingGated';
 
   let initializing = false;
   const initStatuses: any[] = Array.isArray(status.initContainerStatuses) ? status.initContainerStatuses : [];
@@ -80,7 +81,8 @@ export function summarizePod(pod: any): Summary {
     }
     // The first init container that has not finished decides the status.
     if (state.terminated) reason = terminatedReason(state.terminated, 'Init:');
-    else if (state.waiting?.reason && state.waiting.reason !== 'PodInitializing') reason = 'Init:' + state.waiting.reason;
+    else if (state.waiting?.reason && state.waiting.reason !== 'PodInitializing')
+      reason = 'Init:' + state.waiting.reason;
     else reason = `Init:${i}/${initSpecs.length}`;
     initializing = true;
     break;
@@ -124,7 +126,10 @@ function readinessGates(pod: any): string {
 
 function podCells(pod: any, now: Date): Cell[] {
   const s = summarizePod(pod);
-  const restarts = s.restarts !== 0 && s.lastRestart ? `${s.restarts} (${since(s.lastRestart.toISOString(), now)} ago)` : String(s.restarts);
+  const restarts =
+    s.restarts !== 0 && s.lastRestart
+      ? `${s.restarts} (${since(s.lastRestart.toISOString(), now)} ago)`
+      : String(s.restarts);
   const ip = pod.status?.podIPs?.[0]?.ip || pod.status?.podIP || '<none>';
   return [
     pod.metadata?.name ?? '',
@@ -141,8 +146,24 @@ function podCells(pod: any, now: Date): Cell[] {
 
 function podConditions(pod: any): TableRowCondition[] | undefined {
   // Lets clients tell finished pods apart without reading the object.
-  if (pod.status?.phase === 'Succeeded') return [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'All containers in the pod exited successfully.' }];
-  if (pod.status?.phase === 'Failed') return [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod finished and at least one container failed.' }];
+  if (pod.status?.phase === 'Succeeded')
+    return [
+      {
+        type: 'Completed',
+        status: 'True',
+        reason: 'Succeeded',
+        message: 'All containers in the pod exited successfully.',
+      },
+    ];
+  if (pod.status?.phase === 'Failed')
+    return [
+      {
+        type: 'Completed',
+        status: 'True',
+        reason: 'Failed',
+        message: 'The pod finished and at least one container failed.',
+      },
+    ];
   return undefined;
 }
 

@@ -2,14 +2,41 @@
 // that reuses a built-in kind name is not mistaken for it.
 
 import { cronJobPrinter, jobPrinter } from './batch';
-import { createdAtPrinter, eventPrinter, hpaPrinter, leasePrinter, nodePrinter, pdbPrinter, roleBindingPrinter } from './cluster';
-import { configMapPrinter, limitRangePrinter, namespacePrinter, resourceQuotaPrinter, secretPrinter, serviceAccountPrinter } from './config';
-import { endpointSlicePrinter, endpointsPrinter, ingressClassPrinter, ingressPrinter, networkPolicyPrinter, servicePrinter } from './network';
+import {
+  createdAtPrinter,
+  eventPrinter,
+  hpaPrinter,
+  leasePrinter,
+  nodePrinter,
+  pdbPrinter,
+  roleBindingPrinter,
+} from './cluster';
+import {
+  configMapPrinter,
+  limitRangePrinter,
+  namespacePrinter,
+  resourceQuotaPrinter,
+  secretPrinter,
+  serviceAccountPrinter,
+} from './config';
+import {
+  endpointSlicePrinter,
+  endpointsPrinter,
+  ingressClassPrinter,
+  ingressPrinter,
+  networkPolicyPrinter,
+  servicePrinter,
+} from './network';
 import { podPrinter } from './pods';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage';
 import { Printer } from './types';
 import {
-  controllerRevisionPrinter, daemonSetPrinter, deploymentPrinter, replicaSetPrinter, replicationControllerPrinter, statefulSetPrinter,
+  controllerRevisionPrinter,
+  daemonSetPrinter,
+  deploymentPrinter,
+  replicaSetPrinter,
+  replicationControllerPrinter,
+  statefulSetPrinter,
 } from './workloads';
 
 export const PRINTERS: ReadonlyMap<string, Printer> = new Map<string, Printer>([

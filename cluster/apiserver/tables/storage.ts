@@ -13,7 +13,9 @@ const MODE_ABBREV: [string, string][] = [
 /** "RWO,RWX" in a fixed order, whatever order the object lists them in. */
 export function accessModes(modes: unknown): string {
   const set = new Set(Array.isArray(modes) ? modes : []);
-  return MODE_ABBREV.filter(([m]) => set.has(m)).map(([, a]) => a).join(',');
+  return MODE_ABBREV.filter(([m]) => set.has(m))
+    .map(([, a]) => a)
+    .join(',');
 }
 
 const CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
@@ -86,7 +88,10 @@ export const persistentVolumeClaimPrinter: Printer = {
 
 function isDefaultClass(o: any): boolean {
   const a = o.metadata?.annotations ?? {};
-  return a['storageclass.kubernetes.io/is-default-class'] === 'true' || a['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
+  return (
+    a['storageclass.kubernetes.io/is-default-class'] === 'true' ||
+    a['storageclass.beta.kubernetes.io/is-default-class'] === 'true'
+  );
 }
 
 export const storageClassPrinter: Printer = {

@@ -63,11 +63,23 @@ export interface Printer {
   conditions?(obj: any): TableRowCondition[] | undefined;
 }
 
-export function column(name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition {
+export function column(
+  name: string,
+  type: string,
+  description: string,
+  priority = 0,
+  format = '',
+): TableColumnDefinition {
   return { name, type, format, description, priority };
 }
 
-export const NAME_COLUMN = column('Name', 'string', 'Unique name of the object within its namespace (or the cluster for cluster-scoped kinds).', 0, 'name');
+export const NAME_COLUMN = column(
+  'Name',
+  'string',
+  'Unique name of the object within its namespace (or the cluster for cluster-scoped kinds).',
+  0,
+  'name',
+);
 export const AGE_COLUMN = column('Age', 'string', 'Time since the object was created.');
 export const CREATED_AT_COLUMN = column('Created At', 'date', 'When the object was created, in UTC.');
 export const CONTAINERS_COLUMN = column('Containers', 'string', 'Names of the containers in the pod template.', 1);

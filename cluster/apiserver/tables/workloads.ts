@@ -3,7 +3,16 @@
 
 import { formatLabels, fromLabelSelector, selectorToString } from '../../../kube/labelSelector';
 import { containerCells, int, since } from './format';
-import { AGE_COLUMN, Cell, column, CONTAINERS_COLUMN, IMAGES_COLUMN, NAME_COLUMN, Printer, SELECTOR_COLUMN } from './types';
+import {
+  AGE_COLUMN,
+  Cell,
+  column,
+  CONTAINERS_COLUMN,
+  IMAGES_COLUMN,
+  NAME_COLUMN,
+  Printer,
+  SELECTOR_COLUMN,
+} from './types';
 
 /** The selector text -o wide shows for a metav1.LabelSelector: "" when it selects everything. */
 export function selectorText(sel: unknown): string {
@@ -132,5 +141,10 @@ export const controllerRevisionPrinter: Printer = {
     column('Revision', 'integer', 'Revision number of the stored state.'),
     AGE_COLUMN,
   ],
-  cells: (o, now) => [o.metadata?.name ?? '', controllerName(o), int(o.revision), since(o.metadata?.creationTimestamp, now)],
+  cells: (o, now) => [
+    o.metadata?.name ?? '',
+    controllerName(o),
+    int(o.revision),
+    since(o.metadata?.creationTimestamp, now),
+  ],
 };

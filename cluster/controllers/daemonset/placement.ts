@@ -17,7 +17,8 @@ export function daemonTolerations(spec: PodSpec | undefined): Toleration[] {
     { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
     { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
   ];
-  if (spec?.hostNetwork) add.push({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
+  if (spec?.hostNetwork)
+    add.push({ key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' });
   const tolerations = [...(spec?.tolerations ?? [])];
   for (const t of add) {
     const i = tolerations.findIndex((x) => x.key === t.key && x.effect === t.effect);
@@ -31,7 +32,10 @@ export function daemonTolerations(spec: PodSpec | undefined): Toleration[] {
  * Whether a daemon pod should run on node, and whether one already there may keep running (a node
  * tainted NoSchedule after the pod started keeps it; NoExecute does not).
  */
-export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): { shouldRun: boolean; shouldContinueRunning: boolean } {
+export function nodeShouldRunDaemonPod(
+  node: Node,
+  ds: DaemonSet,
+): { shouldRun: boolean; shouldContinueRunning: boolean } {
   // an empty template spec stays empty: validation names what is missing
   const spec = ds.spec.template?.spec ?? ({} as PodSpec);
   if (spec.nodeName && spec.nodeName !== node.metadata.name) return { shouldRun: false, shouldContinueRunning: false };
@@ -48,7 +52,8 @@ export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): { shouldRun: 
 /** The node a daemon pod is on, or is pinned to by its node affinity before it is scheduled. */
 export function targetNode(pod: Pod): string | undefined {
   if (pod.spec?.nodeName) return pod.spec.nodeName;
-  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const terms =
+    pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   for (const term of terms) {
     for (const f of term.matchFields ?? []) {
       if (f.key === 'metadata.name' && f.operator === 'In' && f.values?.length === 1) return f.values[0];

@@ -38,13 +38,22 @@ export interface WithConditions {
   conditions?: (Omit<Condition, 'status'> & { status: string })[];
 }
 
-export function newDeploymentCondition(type: string, status: Condition['status'], reason: string, message: string, now: number): Condition {
+export function newDeploymentCondition(
+  type: string,
+  status: Condition['status'],
+  reason: string,
+  message: string,
+  now: number,
+): Condition {
   const t = timestamp(now);
   return { type, status, lastUpdateTime: t, lastTransitionTime: t, reason, message };
 }
 
 /** The condition of this type in a status (a Deployment's or a ReplicaSet's: their conditions share the shape). */
-export function getCondition(status: { conditions?: readonly { type: string }[] } | undefined, type: string): Condition | undefined {
+export function getCondition(
+  status: { conditions?: readonly { type: string }[] } | undefined,
+  type: string,
+): Condition | undefined {
   return status?.conditions?.find((c) => c.type === type) as Condition | undefined;
 }
 
@@ -64,5 +73,12 @@ export function removeCondition(status: WithConditions, type: string): void {
 
 /** A ReplicaSet condition as the Deployment reports it (ReplicaSetToDeploymentCondition). */
 export function replicaSetToDeploymentCondition(c: Condition): Condition {
-  return { type: c.type, status: c.status, lastUpdateTime: c.lastTransitionTime, lastTransitionTime: c.lastTransitionTime, reason: c.reason, message: c.message };
+  return {
+    type: c.type,
+    status: c.status,
+    lastUpdateTime: c.lastTransitionTime,
+    lastTransitionTime: c.lastTransitionTime,
+    reason: c.reason,
+    message: c.message,
+  };
 }

@@ -17,7 +17,10 @@ interface Bucket {
 export class SpamFilteredRecorder {
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(private readonly recorder: EventRecorder, private readonly clock: Clock) {}
+  constructor(
+    private readonly recorder: EventRecorder,
+    private readonly clock: Clock,
+  ) {}
 
   record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
     const m = obj.metadata ?? {};

@@ -51,7 +51,12 @@ function copyAnnotations(d: KubeObject, rs: KubeObject): boolean {
  * when it is higher (keeping the old one in revision-history: a rollback brought this ReplicaSet back),
  * and give a ReplicaSet about to be created its desired/max replicas. True when anything changed.
  */
-export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRevision: number, exists: boolean): boolean {
+export function setNewReplicaSetAnnotations(
+  d: Deployment,
+  rs: ReplicaSet,
+  newRevision: number,
+  exists: boolean,
+): boolean {
   let changed = copyAnnotations(d, rs);
   const a = rs.metadata.annotations!;
   const old: string | undefined = a[REVISION_ANNOTATION];
@@ -98,7 +103,10 @@ export function setDeploymentRevision(d: KubeObject, revision: string): boolean 
 function byRevision(a: KubeObject, b: KubeObject): number {
   const d = revisionOf(a) - revisionOf(b);
   if (d !== 0) return d;
-  return (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0) || ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1);
+  return (
+    (Date.parse(a.metadata.creationTimestamp ?? '') || 0) - (Date.parse(b.metadata.creationTimestamp ?? '') || 0) ||
+    ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1)
+  );
 }
 
 /**

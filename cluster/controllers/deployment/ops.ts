@@ -11,7 +11,11 @@ export interface ScaleResult {
 
 export interface RolloutOps {
   /** getAllReplicaSetsAndSyncRevision: the new ReplicaSet (created when asked and missing) and all old ones */
-  newAndOld(d: Deployment, rsList: readonly ReplicaSet[], create: boolean): Promise<{ newRS: ReplicaSet | undefined; oldRSs: ReplicaSet[] }>;
+  newAndOld(
+    d: Deployment,
+    rsList: readonly ReplicaSet[],
+    create: boolean,
+  ): Promise<{ newRS: ReplicaSet | undefined; oldRSs: ReplicaSet[] }>;
   /** scaleReplicaSetAndRecordEvent: nothing when the size is already right */
   scaleAndRecord(rs: ReplicaSet, replicas: number, d: Deployment): Promise<ScaleResult>;
   /** scaleReplicaSet: writes when the size or the desired/max annotations differ */

@@ -13,7 +13,17 @@ const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 // fields whose empty value means the same as an absent one (Go maps, and value-typed structs);
 // an empty struct behind a pointer (emptyDir: {}) is meaningful and is kept
-const EMPTY_MEANS_UNSET = new Set(['labels', 'annotations', 'nodeSelector', 'limits', 'requests', 'resources', 'metadata', 'data', 'matchLabels']);
+const EMPTY_MEANS_UNSET = new Set([
+  'labels',
+  'annotations',
+  'nodeSelector',
+  'limits',
+  'requests',
+  'resources',
+  'metadata',
+  'data',
+  'matchLabels',
+]);
 
 /** A copy with nulls and empty lists dropped, and empty maps dropped where empty means unset. */
 export function normalizeForCompare(v: unknown, key = ''): unknown {

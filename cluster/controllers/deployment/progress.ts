@@ -4,10 +4,27 @@
 import type { DeploymentStatus } from 'kubernetes-types/apps/v1';
 import type { Deployment, ReplicaSet } from '../kit/objects';
 import {
-  AVAILABLE, Condition, PROGRESSING, WithConditions, REPLICA_FAILURE, Reasons, getCondition, newDeploymentCondition, removeCondition,
-  replicaSetToDeploymentCondition, setCondition,
+  AVAILABLE,
+  Condition,
+  PROGRESSING,
+  WithConditions,
+  REPLICA_FAILURE,
+  Reasons,
+  getCondition,
+  newDeploymentCondition,
+  removeCondition,
+  replicaSetToDeploymentCondition,
+  setCondition,
 } from './conditions';
-import { actualReplicaCount, availableReplicaCount, deploymentComplete, maxUnavailable, readyReplicaCount, replicaCount, specReplicas } from './replicas';
+import {
+  actualReplicaCount,
+  availableReplicaCount,
+  deploymentComplete,
+  maxUnavailable,
+  readyReplicaCount,
+  replicaCount,
+  specReplicas,
+} from './replicas';
 
 /** A Deployment's status as this controller computes it: its own condition type. */
 export type Status = Omit<DeploymentStatus, 'conditions'> & WithConditions;
@@ -26,7 +43,12 @@ function putCount(status: Status, key: CountKey, n: number): void {
 }
 
 /** calculateStatus: counters from the ReplicaSets, and Available against maxUnavailable. */
-export function calculateStatus(allRSs: readonly ReplicaSet[], newRS: ReplicaSet | undefined, d: Deployment, now: number): Status {
+export function calculateStatus(
+  allRSs: readonly ReplicaSet[],
+  newRS: ReplicaSet | undefined,
+  d: Deployment,
+  now: number,
+): Status {
   const available = availableReplicaCount(allRSs);
   const total = replicaCount(allRSs);
   const unavailable = Math.max(0, total - available);
@@ -40,9 +62,27 @@ export function calculateStatus(allRSs: readonly ReplicaSet[], newRS: ReplicaSet
   if (conditions?.length) status.conditions = conditions.map((c) => ({ ...c }));
   if (d.status?.collisionCount !== undefined) status.collisionCount = d.status.collisionCount;
   if (available >= specReplicas(d) - maxUnavailable(d)) {
-    setCondition(status, newDeploymentCondition(AVAILABLE, 'True', Reasons.MinimumReplicasAvailable, 'Deployment has minimum availability.', now));
+    setCondition(
+      status,
+      newDeploymentCondition(
+        AVAILABLE,
+        'True',
+        Reasons.MinimumReplicasAvailable,
+        'Deployment has minimum availability.',
+        now,
+      ),
+    );
   } else {
-    setCondition(status, newDeploymentCondition(AVAILABLE, 'False', Reasons.MinimumReplicasUnavailable, 'Deployment does not have minimum availability.', now));
+    setCondition(
+      status,
+      newDeploymentCondition(
+        AVAILABLE,
+        'False',
+        Reasons.MinimumReplicasUnavailable,
+        'Deployment does not have minimum availability.',
+        now,
+      ),
+    );
   }
   return status;
 }
@@ -73,24 +113,46 @@ function timedOut(d: Deployment, next: Status, now: number): boolean {
 
 /** The first ReplicaFailure of the new ReplicaSet, else of any ReplicaSet (getReplicaFailures). */
 function replicaFailure(allRSs: readonly ReplicaSet[], newRS: ReplicaSet | undefined): Condition | undefined {
-  const find = (rs: ReplicaSet | undefined) => (rs?.status?.conditions as Condition[] | undefined)?.find((c) => c.type === REPLICA_FAILURE);
+  const find = (rs: ReplicaSet | undefined) =>
+    (rs?.status?.conditions as Condition[] | undefined)?.find((c) => c.type === REPLICA_FAILURE);
   const c = find(newRS) ?? allRSs.map(find).find((x) => x);
   return c ? replicaSetToDeploymentCondition(c) : undefined;
 }
 
 /** syncRolloutStatus's new status: calculateStatus plus the Progressing and ReplicaFailure conditions. */
-export function rolloutStatus(allRSs: readonly ReplicaSet[], newRS: ReplicaSet | undefined, d: Deployment, now: number): Status {
+export function rolloutStatus(
+  allRSs: readonly ReplicaSet[],
+  newRS: ReplicaSet | undefined,
+  d: Deployment,
+  now: number,
+): Status {
   const next = calculateStatus(allRSs, newRS, d, now);
   if (!hasProgressDeadline(d)) removeCondition(next, PROGRESSING);
   const current = getCondition(d.status, PROGRESSING);
   // a finished rollout being resynced has nothing to estimate
-  const isComplete = (next.replicas ?? 0) === (next.updatedReplicas ?? 0) && current?.reason === Reasons.NewReplicaSetAvailable;
+  const isComplete =
+    (next.replicas ?? 0) === (next.updatedReplicas ?? 0) && current?.reason === Reasons.NewReplicaSetAvailable;
   if (hasProgressDeadline(d) && !isComplete) {
     const subject = newRS ? `ReplicaSet "${newRS.metadata.name}"` : `Deployment "${d.metadata.name}"`;
     if (deploymentComplete(d, next)) {
-      setCondition(next, newDeploymentCondition(PROGRESSING, 'True', Reasons.NewReplicaSetAvailable, `${subject} has successfully progressed.`, now));
+      setCondition(
+        next,
+        newDeploymentCondition(
+          PROGRESSING,
+          'True',
+          Reasons.NewReplicaSetAvailable,
+          `${subject} has successfully progressed.`,
+          now,
+        ),
+      );
     } else if (progressed(d, next)) {
-      const cond = newDeploymentCondition(PROGRESSING, 'True', Reasons.ReplicaSetUpdated, `${subject} is progressing.`, now);
+      const cond = newDeploymentCondition(
+        PROGRESSING,
+        'True',
+        Reasons.ReplicaSetUpdated,
+        `${subject} is progressing.`,
+        now,
+      );
       // progress refreshes lastUpdateTime even when the reason stays the same
       if (current) {
         if (current.status === 'True') cond.lastTransitionTime = current.lastTransitionTime;
@@ -98,7 +160,10 @@ export function rolloutStatus(allRSs: readonly ReplicaSet[], newRS: ReplicaSet |
       }
       setCondition(next, cond);
     } else if (timedOut(d, next, now)) {
-      setCondition(next, newDeploymentCondition(PROGRESSING, 'False', Reasons.TimedOut, `${subject} has timed out progressing.`, now));
+      setCondition(
+        next,
+        newDeploymentCondition(PROGRESSING, 'False', Reasons.TimedOut, `${subject} has timed out progressing.`, now),
+      );
     }
   }
   const failure = replicaFailure(allRSs, newRS);

@@ -25,7 +25,11 @@ export async function rolloutRecreate(ops: RolloutOps, d: Deployment, rsList: re
 }
 
 /** oldPodsRunning: any old pod not yet Succeeded or Failed (terminating pods still run). */
-function oldPodsRunning(newRS: ReplicaSet | undefined, oldRSs: readonly ReplicaSet[], podMap: Map<string, Pod[]>): boolean {
+function oldPodsRunning(
+  newRS: ReplicaSet | undefined,
+  oldRSs: readonly ReplicaSet[],
+  podMap: Map<string, Pod[]>,
+): boolean {
   if (actualReplicaCount(oldRSs) > 0) return true;
   for (const [uid, pods] of podMap) {
     if (newRS && newRS.metadata.uid === uid) continue;

@@ -19,7 +19,11 @@ export function isRollingUpdate(d: Deployment): boolean {
 }
 
 /** ResolveFenceposts: surge rounds up, unavailable down; both zero would block, so unavailable becomes 1. */
-export function resolveFenceposts(maxSurge: number | string | undefined, maxUnavailable: number | string | undefined, desired: number): { surge: number; unavailable: number } {
+export function resolveFenceposts(
+  maxSurge: number | string | undefined,
+  maxUnavailable: number | string | undefined,
+  desired: number,
+): { surge: number; unavailable: number } {
   const surge = scaledValue(maxSurge ?? 0, desired, true);
   let unavailable = scaledValue(maxUnavailable ?? 0, desired, false);
   if (surge === 0 && unavailable === 0) unavailable = 1;
@@ -64,7 +68,11 @@ export function filterActive(rss: readonly (ReplicaSet | undefined)[]): ReplicaS
 }
 
 /** NewRSNewReplicas: how many replicas the new ReplicaSet may have now. */
-export function newRSNewReplicas(d: Deployment, allRSs: readonly (ReplicaSet | undefined)[], newRS: ReplicaSet | undefined): number {
+export function newRSNewReplicas(
+  d: Deployment,
+  allRSs: readonly (ReplicaSet | undefined)[],
+  newRS: ReplicaSet | undefined,
+): number {
   if (!isRollingUpdate(d)) return specReplicas(d);
   const current = replicaCount(allRSs);
   const maxTotal = specReplicas(d) + maxSurge(d);
@@ -142,7 +150,10 @@ export function bySizeNewer(a: ReplicaSet, b: ReplicaSet): number {
 }
 
 /** FindActiveOrLatest: the only active ReplicaSet, or the newest when none is active; none when several are. */
-export function findActiveOrLatest(newRS: ReplicaSet | undefined, oldRSs: readonly ReplicaSet[]): ReplicaSet | undefined {
+export function findActiveOrLatest(
+  newRS: ReplicaSet | undefined,
+  oldRSs: readonly ReplicaSet[],
+): ReplicaSet | undefined {
   if (!newRS && oldRSs.length === 0) return undefined;
   const olds = [...oldRSs].sort((a, b) => byCreation(b, a));
   const active = filterActive([...olds, newRS]);
@@ -181,5 +192,10 @@ export function replicaSetProportion(rs: ReplicaSet | undefined, d: Deployment, 
 /** DeploymentComplete: every replica updated and available, and the latest spec observed. */
 export function deploymentComplete(d: Deployment, status: DeploymentStatus): boolean {
   const want = specReplicas(d);
-  return (status.updatedReplicas ?? 0) === want && (status.replicas ?? 0) === want && (status.availableReplicas ?? 0) === want && (status.observedGeneration ?? 0) >= (d.metadata.generation ?? 0);
+  return (
+    (status.updatedReplicas ?? 0) === want &&
+    (status.replicas ?? 0) === want &&
+    (status.availableReplicas ?? 0) === want &&
+    (status.observedGeneration ?? 0) >= (d.metadata.generation ?? 0)
+  );
 }

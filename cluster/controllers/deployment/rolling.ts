@@ -4,7 +4,14 @@
 import type { Deployment, ReplicaSet } from '../kit/objects';
 import { RolloutOps } from './ops';
 import {
-  availableReplicaCount, byCreation, deploymentComplete, filterActive, maxUnavailable, newRSNewReplicas, replicaCount, specReplicas,
+  availableReplicaCount,
+  byCreation,
+  deploymentComplete,
+  filterActive,
+  maxUnavailable,
+  newRSNewReplicas,
+  replicaCount,
+  specReplicas,
 } from './replicas';
 
 /** rolloutRolling */
@@ -12,13 +19,19 @@ export async function rolloutRolling(ops: RolloutOps, d: Deployment, rsList: rea
   const { newRS, oldRSs } = await ops.newAndOld(d, rsList, true);
   const allRSs = [...oldRSs, newRS].filter((rs): rs is ReplicaSet => !!rs);
   if (await reconcileNewReplicaSet(ops, allRSs, newRS, d)) return ops.syncRolloutStatus(allRSs, newRS, d);
-  if (await reconcileOldReplicaSets(ops, allRSs, filterActive(oldRSs), newRS, d)) return ops.syncRolloutStatus(allRSs, newRS, d);
+  if (await reconcileOldReplicaSets(ops, allRSs, filterActive(oldRSs), newRS, d))
+    return ops.syncRolloutStatus(allRSs, newRS, d);
   if (deploymentComplete(d, d.status ?? {})) await ops.cleanup(oldRSs, d);
   return ops.syncRolloutStatus(allRSs, newRS, d);
 }
 
 /** Scales the new ReplicaSet towards spec.replicas within maxSurge; true when it changed. */
-export async function reconcileNewReplicaSet(ops: RolloutOps, allRSs: readonly ReplicaSet[], newRS: ReplicaSet | undefined, d: Deployment): Promise<boolean> {
+export async function reconcileNewReplicaSet(
+  ops: RolloutOps,
+  allRSs: readonly ReplicaSet[],
+  newRS: ReplicaSet | undefined,
+  d: Deployment,
+): Promise<boolean> {
   if (!newRS) return false;
   const want = specReplicas(d);
   if (specReplicas(newRS) === want) return false;
@@ -27,7 +40,13 @@ export async function reconcileNewReplicaSet(ops: RolloutOps, allRSs: readonly R
 }
 
 /** Scales old ReplicaSets down as far as availability allows; true when any changed. */
-export async function reconcileOldReplicaSets(ops: RolloutOps, allRSs: readonly ReplicaSet[], oldRSs: ReplicaSet[], newRS: ReplicaSet | undefined, d: Deployment): Promise<boolean> {
+export async function reconcileOldReplicaSets(
+  ops: RolloutOps,
+  allRSs: readonly ReplicaSet[],
+  oldRSs: ReplicaSet[],
+  newRS: ReplicaSet | undefined,
+  d: Deployment,
+): Promise<boolean> {
   const oldPods = replicaCount(oldRSs);
   if (oldPods === 0) return false;
   const allPods = replicaCount(allRSs);
@@ -45,7 +64,12 @@ export async function reconcileOldReplicaSets(ops: RolloutOps, allRSs: readonly 
 }
 
 /** cleanupUnhealthyReplicas: removes old replicas that are not available, oldest ReplicaSet first. */
-async function cleanupUnhealthyReplicas(ops: RolloutOps, oldRSs: ReplicaSet[], d: Deployment, maxCleanup: number): Promise<{ oldRSs: ReplicaSet[]; count: number }> {
+async function cleanupUnhealthyReplicas(
+  ops: RolloutOps,
+  oldRSs: ReplicaSet[],
+  d: Deployment,
+  maxCleanup: number,
+): Promise<{ oldRSs: ReplicaSet[]; count: number }> {
   const sorted = [...oldRSs].sort(byCreation);
   let total = 0;
   for (let i = 0; i < sorted.length; i++) {
@@ -56,7 +80,10 @@ async function cleanupUnhealthyReplicas(ops: RolloutOps, oldRSs: ReplicaSet[], d
     if (replicas === 0 || replicas === available) continue;
     const count = Math.min(maxCleanup - total, replicas - available);
     const next = replicas - count;
-    if (next > replicas) throw new Error(`when cleaning up unhealthy replicas, got invalid request to scale down ${rs.metadata.namespace}/${rs.metadata.name} ${replicas} -> ${next}`);
+    if (next > replicas)
+      throw new Error(
+        `when cleaning up unhealthy replicas, got invalid request to scale down ${rs.metadata.namespace}/${rs.metadata.name} ${replicas} -> ${next}`,
+      );
     sorted[i] = (await ops.scaleAndRecord(rs, next, d)).rs;
     total += count;
   }
@@ -64,7 +91,12 @@ async function cleanupUnhealthyReplicas(ops: RolloutOps, oldRSs: ReplicaSet[], d
 }
 
 /** scaleDownOldReplicaSetsForRollingUpdate: scales old ReplicaSets down while availability allows, oldest first. */
-async function scaleDownOldReplicaSetsForRollingUpdate(ops: RolloutOps, allRSs: readonly ReplicaSet[], oldRSs: ReplicaSet[], d: Deployment): Promise<number> {
+async function scaleDownOldReplicaSetsForRollingUpdate(
+  ops: RolloutOps,
+  allRSs: readonly ReplicaSet[],
+  oldRSs: ReplicaSet[],
+  d: Deployment,
+): Promise<number> {
   const minAvailable = specReplicas(d) - maxUnavailable(d);
   const available = availableReplicaCount(allRSs);
   if (available <= minAvailable) return 0;
@@ -76,7 +108,10 @@ async function scaleDownOldReplicaSetsForRollingUpdate(ops: RolloutOps, allRSs: 
     if (specReplicas(rs) === 0) continue;
     const count = Math.min(specReplicas(rs), budget - total);
     const next = specReplicas(rs) - count;
-    if (next > specReplicas(rs)) throw new Error(`when scaling down old replica set, got invalid request to scale down ${rs.metadata.namespace}/${rs.metadata.name} ${specReplicas(rs)} -> ${next}`);
+    if (next > specReplicas(rs))
+      throw new Error(
+        `when scaling down old replica set, got invalid request to scale down ${rs.metadata.namespace}/${rs.metadata.name} ${specReplicas(rs)} -> ${next}`,
+      );
     await ops.scaleAndRecord(rs, next, d);
     total += count;
   }

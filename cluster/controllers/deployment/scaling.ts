@@ -4,8 +4,17 @@
 import type { Deployment, ReplicaSet } from '../kit/objects';
 import { RolloutOps } from './ops';
 import {
-  bySizeNewer, bySizeOlder, desiredReplicasAnnotation, filterActive, findActiveOrLatest, isRollingUpdate, isSaturated,
-  maxSurge, replicaCount, replicaSetProportion, specReplicas,
+  bySizeNewer,
+  bySizeOlder,
+  desiredReplicasAnnotation,
+  filterActive,
+  findActiveOrLatest,
+  isRollingUpdate,
+  isSaturated,
+  maxSurge,
+  replicaCount,
+  replicaSetProportion,
+  specReplicas,
 } from './replicas';
 
 /** isScalingEvent: an active ReplicaSet was sized for a different spec.replicas. */
@@ -19,7 +28,12 @@ export function isScalingEvent(d: Deployment, newRS: ReplicaSet | undefined, old
 }
 
 /** DeploymentController.scale */
-export async function scaleDeployment(ops: RolloutOps, d: Deployment, newRS: ReplicaSet | undefined, oldRSs: ReplicaSet[]): Promise<void> {
+export async function scaleDeployment(
+  ops: RolloutOps,
+  d: Deployment,
+  newRS: ReplicaSet | undefined,
+  oldRSs: ReplicaSet[],
+): Promise<void> {
   const single = findActiveOrLatest(newRS, oldRSs);
   if (single) {
     if (specReplicas(single) === specReplicas(d)) return;

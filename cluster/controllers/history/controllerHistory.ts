@@ -46,7 +46,11 @@ export class ControllerHistory {
       const hash = revisionHash(rev.data, collision.count);
       const body = {
         ...rev,
-        metadata: { ...rev.metadata, name: revisionName(owner.metadata.name ?? '', hash), labels: { ...rev.metadata.labels, [REVISION_HASH_LABEL]: hash } },
+        metadata: {
+          ...rev.metadata,
+          name: revisionName(owner.metadata.name ?? '', hash),
+          labels: { ...rev.metadata.labels, [REVISION_HASH_LABEL]: hash },
+        },
       };
       try {
         return await this.client.create(revisionsPath(ns), body);
@@ -83,7 +87,9 @@ export class ControllerHistory {
 
   async delete(rev: ControllerRevision): Promise<void> {
     try {
-      await this.client.delete(revisionsPath(rev.metadata.namespace ?? '', rev.metadata.name), { preconditions: { uid: rev.metadata.uid } });
+      await this.client.delete(revisionsPath(rev.metadata.namespace ?? '', rev.metadata.name), {
+        preconditions: { uid: rev.metadata.uid },
+      });
     } catch (e) {
       if (!(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) throw e;
     }

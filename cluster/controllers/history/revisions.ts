@@ -94,7 +94,10 @@ function created(r: KubeObject): number {
 /** Oldest first: by revision number, then creation time, then name. */
 export function sortRevisions<T extends ControllerRevision>(revs: T[]): T[] {
   return revs.sort(
-    (a, b) => (a.revision ?? 0) - (b.revision ?? 0) || created(a) - created(b) || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''),
+    (a, b) =>
+      (a.revision ?? 0) - (b.revision ?? 0) ||
+      created(a) - created(b) ||
+      (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''),
   );
 }
 
@@ -120,7 +123,11 @@ export function nextRevision(revs: readonly ControllerRevision[]): number {
  * The revisions to delete to keep at most `limit` that are not live, oldest first. Live revisions
  * (the current and update revisions, those pods still run) are never deleted.
  */
-export function revisionsToTruncate<T extends ControllerRevision>(revs: readonly T[], isLive: (r: T) => boolean, limit: number): T[] {
+export function revisionsToTruncate<T extends ControllerRevision>(
+  revs: readonly T[],
+  isLive: (r: T) => boolean,
+  limit: number,
+): T[] {
   if (limit < 0) return [];
   const history = sortRevisions(revs.filter((r) => !isLive(r)));
   return history.length <= limit ? [] : history.slice(0, history.length - limit);

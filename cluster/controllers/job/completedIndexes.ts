@@ -15,7 +15,7 @@ export function parseIndexes(text: string | undefined, completions: number): Set
 export function formatIndexes(indexes: Iterable<number>): string {
   const sorted = [...new Set(indexes)].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
     parts.push(i === j ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
@@ -25,7 +25,12 @@ export function formatIndexes(indexes: Iterable<number>): string {
 }
 
 /** The lowest indexes that are neither completed nor held by an active pod. */
-export function pendingIndexes(completed: Set<number>, held: Set<number>, completions: number, count: number): number[] {
+export function pendingIndexes(
+  completed: Set<number>,
+  held: Set<number>,
+  completions: number,
+  count: number,
+): number[] {
   const out: number[] = [];
   for (let i = 0; i < completions && out.length < count; i++) if (!completed.has(i) && !held.has(i)) out.push(i);
   return out;

@@ -15,11 +15,26 @@ export interface JobCondition {
 /** A Job as far as its conditions go (kubernetes-types reads a condition's status as any string). */
 export type JobLike = Pick<Job, 'status'>;
 
-export const COMPLETIONS_REACHED = { reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' };
-export const BACKOFF_LIMIT_EXCEEDED = { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
-export const DEADLINE_EXCEEDED = { reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' };
+export const COMPLETIONS_REACHED = {
+  reason: 'CompletionsReached',
+  message: 'Reached expected number of succeeded pods',
+};
+export const BACKOFF_LIMIT_EXCEEDED = {
+  reason: 'BackoffLimitExceeded',
+  message: 'Job has reached the specified backoff limit',
+};
+export const DEADLINE_EXCEEDED = {
+  reason: 'DeadlineExceeded',
+  message: 'Job was active longer than specified deadline',
+};
 
-export function newCondition(type: string, status: JobCondition['status'], reason: string, message: string, now: number): JobCondition {
+export function newCondition(
+  type: string,
+  status: JobCondition['status'],
+  reason: string,
+  message: string,
+  now: number,
+): JobCondition {
   const t = timestamp(now);
   return { type, status, reason, message, lastProbeTime: t, lastTransitionTime: t };
 }
@@ -39,14 +54,23 @@ export function isJobFinished(job: JobLike): boolean {
 
 /** The terminal condition, if any (its transition time is when the Job finished). */
 export function finishedCondition(job: JobLike): JobCondition | undefined {
-  return ((job.status?.conditions ?? []) as JobCondition[]).find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+  return ((job.status?.conditions ?? []) as JobCondition[]).find(
+    (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+  );
 }
 
 /**
  * Sets a condition's status, reason and message; the transition time moves only when the status changes.
  * Returns whether anything changed. A missing condition with status False is not added.
  */
-export function ensureCondition(conditions: JobCondition[], type: string, status: JobCondition['status'], reason: string, message: string, now: number): boolean {
+export function ensureCondition(
+  conditions: JobCondition[],
+  type: string,
+  status: JobCondition['status'],
+  reason: string,
+  message: string,
+  now: number,
+): boolean {
   const existing = findCondition(conditions, type);
   if (!existing) {
     if (status === 'False') return false;

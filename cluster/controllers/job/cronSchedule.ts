@@ -20,7 +20,7 @@ const MACROS: Record<string, string> = {
   '@hourly': '0 * * * *',
 };
 
-const UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** A Go duration ("1h30m", "90s", "2.5h") in milliseconds. */
 export function parseGoDuration(text: string): number {
@@ -74,11 +74,15 @@ export function parseSchedule(schedule: string, timeZone?: string): Schedule {
   CronExpressionParser.parse(expr, { tz, currentDate: new Date(0) });
   return {
     next(t: number): number {
-      return CronExpressionParser.parse(expr, { tz, currentDate: new Date(t) }).next().getTime();
+      return CronExpressionParser.parse(expr, { tz, currentDate: new Date(t) })
+        .next()
+        .getTime();
     },
     latest(after: number, now: number) {
       // prev() looks strictly before its start: start just after now so a start time of exactly now counts
-      const t = CronExpressionParser.parse(expr, { tz, currentDate: new Date(now + 1) }).prev().getTime();
+      const t = CronExpressionParser.parse(expr, { tz, currentDate: new Date(now + 1) })
+        .prev()
+        .getTime();
       return t > after ? t : undefined;
     },
   };
@@ -97,7 +101,12 @@ export interface DueTime {
  * The most recent start time that is due: after the last schedule time (or the CronJob's creation), not before
  * now minus startingDeadlineSeconds when includeDeadline, and not after now.
  */
-export function mostRecentScheduleTime(cronJob: any, now: number, schedule: Schedule, includeDeadline: boolean): DueTime {
+export function mostRecentScheduleTime(
+  cronJob: any,
+  now: number,
+  schedule: Schedule,
+  includeDeadline: boolean,
+): DueTime {
   let earliest = Date.parse(cronJob.status?.lastScheduleTime ?? cronJob.metadata?.creationTimestamp ?? '');
   if (Number.isNaN(earliest)) earliest = now;
   const sds = cronJob.spec?.startingDeadlineSeconds;
@@ -120,15 +129,34 @@ export function formatInZone(ms: number, timeZone?: string): string {
   const tz = timeZone || 'UTC';
   if (tz === 'UTC' || tz === 'Etc/UTC') return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
       .formatToParts(new Date(ms))
       .map((p) => [p.type, p.value]),
   );
-  const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const local = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
   const offsetMin = Math.round((local - Math.floor(ms / 1000) * 1000) / 60_000);
   const sign = offsetMin < 0 ? '-' : '+';
   const abs = Math.abs(offsetMin);
-  const offset = offsetMin === 0 ? 'Z' : `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  const offset =
+    offsetMin === 0
+      ? 'Z'
+      : `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`;
 }
 

@@ -39,10 +39,12 @@ export function matchPodFailurePolicy(policy: PodFailurePolicy | undefined, pod:
     let why: string | undefined;
     if (rule.onExitCodes) {
       const c = matchingContainer(pod, rule.onExitCodes);
-      if (c) why = `Container ${c.name} for pod ${ns}/${name} failed with exit code ${c.state?.terminated?.exitCode} matching ${rule.action} rule at index ${i}`;
+      if (c)
+        why = `Container ${c.name} for pod ${ns}/${name} failed with exit code ${c.state?.terminated?.exitCode} matching ${rule.action} rule at index ${i}`;
     } else if (Array.isArray(rule.onPodConditions)) {
       const hit = rule.onPodConditions.find((p) =>
-        (pod.status?.conditions ?? []).some((c) => c?.type === p.type && c?.status === (p.status ?? 'True')));
+        (pod.status?.conditions ?? []).some((c) => c?.type === p.type && c?.status === (p.status ?? 'True')),
+      );
       if (hit) why = `Pod ${ns}/${name} has condition ${hit.type} matching ${rule.action} rule at index ${i}`;
     }
     if (why === undefined) continue;

@@ -38,7 +38,8 @@ export function restartCount(pod: Pod): number {
   const phase = pod.status?.phase;
   if (phase !== 'Running' && phase !== 'Pending') return 0;
   let n = 0;
-  for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) n += Number(s?.restartCount) || 0;
+  for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])])
+    n += Number(s?.restartCount) || 0;
   return n;
 }
 
@@ -76,7 +77,8 @@ export function removalOrder(a: Pod, b: Pod): number {
   if (phase(a) !== phase(b)) return phase(a) - phase(b);
   const ready = (p: Pod) => (isPodReady(p) ? 1 : 0);
   if (ready(a) !== ready(b)) return ready(a) - ready(b);
-  const restarts = (p: Pod) => (p.status?.containerStatuses ?? []).reduce((n, s) => n + (Number(s?.restartCount) || 0), 0);
+  const restarts = (p: Pod) =>
+    (p.status?.containerStatuses ?? []).reduce((n, s) => n + (Number(s?.restartCount) || 0), 0);
   if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
   const created = (p: Pod) => Date.parse(p.metadata?.creationTimestamp ?? '') || 0;
   return created(b) - created(a);

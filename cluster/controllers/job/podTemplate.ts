@@ -13,7 +13,10 @@ function withIndexEnv(containers: Container[] | undefined): void {
   for (const c of containers ?? []) {
     const env = (c.env ??= []);
     if (env.some((e) => e?.name === 'JOB_COMPLETION_INDEX')) continue;
-    env.push({ name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX}']` } } });
+    env.push({
+      name: 'JOB_COMPLETION_INDEX',
+      valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX}']` } },
+    });
   }
 }
 

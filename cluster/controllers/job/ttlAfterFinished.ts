@@ -24,7 +24,10 @@ export class TtlAfterFinished {
   private readonly queue: WorkQueue;
   private readonly timers = new Map<string, Timer>();
 
-  constructor(private readonly ctx: ControllerContext, private readonly jobs: Informer) {
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly jobs: Informer,
+  ) {
     this.queue = new WorkQueue((key) => this.process(key), 2);
   }
 
@@ -53,7 +56,10 @@ export class TtlAfterFinished {
     const wait = at - this.ctx.clock.now();
     if (wait > 0) {
       this.timers.get(key)?.cancel();
-      this.timers.set(key, this.ctx.clock.after(wait, () => this.queue.add(key)));
+      this.timers.set(
+        key,
+        this.ctx.clock.after(wait, () => this.queue.add(key)),
+      );
       return;
     }
     // The cache may be behind (the TTL changed, or the Job was recreated): decide on the Job as it is now.
@@ -69,11 +75,17 @@ export class TtlAfterFinished {
     if (freshAt === undefined) return;
     if (freshAt > this.ctx.clock.now()) {
       this.timers.get(key)?.cancel();
-      this.timers.set(key, this.ctx.clock.after(freshAt - this.ctx.clock.now(), () => this.queue.add(key)));
+      this.timers.set(
+        key,
+        this.ctx.clock.after(freshAt - this.ctx.clock.now(), () => this.queue.add(key)),
+      );
       return;
     }
     try {
-      await this.ctx.client.delete(path, { propagationPolicy: 'Foreground', preconditions: { uid: fresh.metadata.uid } });
+      await this.ctx.client.delete(path, {
+        propagationPolicy: 'Foreground',
+        preconditions: { uid: fresh.metadata.uid },
+      });
     } catch (e) {
       if (e instanceof KubeApiError && (e.status === 404 || e.status === 409)) return;
       throw e;

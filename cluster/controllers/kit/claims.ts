@@ -44,7 +44,9 @@ export function ownerPatch(obj: KubeObject, refs: OwnerReference[]): unknown[] {
   return [
     { op: 'test', path: '/metadata/uid', value: obj.metadata.uid },
     { op: 'test', path: '/metadata/resourceVersion', value: obj.metadata.resourceVersion },
-    refs.length ? { op: 'add', path: '/metadata/ownerReferences', value: refs } : { op: 'remove', path: '/metadata/ownerReferences' },
+    refs.length
+      ? { op: 'add', path: '/metadata/ownerReferences', value: refs }
+      : { op: 'remove', path: '/metadata/ownerReferences' },
   ];
 }
 
@@ -81,7 +83,11 @@ export async function claimObjects<T extends KubeObject>(objs: readonly T[], opt
     adoptable ??= opts.canAdopt();
     if (!(await adoptable)) continue;
     try {
-      const adopted = await opts.client.patch(opts.path(obj), ownerPatch(obj, [...(obj.metadata.ownerReferences ?? []), opts.ownerRef]), 'json');
+      const adopted = await opts.client.patch(
+        opts.path(obj),
+        ownerPatch(obj, [...(obj.metadata.ownerReferences ?? []), opts.ownerRef]),
+        'json',
+      );
       claimed.push(adopted as T);
     } catch (e) {
       if (!gone(e)) throw e;

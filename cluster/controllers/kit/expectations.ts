@@ -16,7 +16,10 @@ interface Pending {
 export class Expectations {
   private readonly byKey = new Map<string, Pending>();
 
-  constructor(private readonly now: () => number, private readonly ttlMs = 5 * 60_000) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly ttlMs = 5 * 60_000,
+  ) {}
 
   /** ControllerExpectations.ExpectCreations: n pods are about to be created (replaces what was expected). */
   expectCreations(key: string, n: number): void {

@@ -78,7 +78,12 @@ function less(x: Ranked, y: Ranked, now: number): boolean {
  * getPodsToDelete: the `count` pods to delete first. `related` are the pods of every ReplicaSet with
  * the same owner (this one included); the active ones count towards "doubled up" on a node.
  */
-export function podsToDelete<P extends Pod>(pods: readonly P[], related: readonly Pod[], count: number, now: number): P[] {
+export function podsToDelete<P extends Pod>(
+  pods: readonly P[],
+  related: readonly Pod[],
+  count: number,
+  now: number,
+): P[] {
   if (count >= pods.length) return [...pods];
   const perNode = new Map<string, number>();
   for (const p of related) {

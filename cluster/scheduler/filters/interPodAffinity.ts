@@ -21,14 +21,22 @@ function bump(m: Map<string, number>, k: string): void {
   m.set(k, (m.get(k) ?? 0) + 1);
 }
 
-function matchesAll(terms: AffinityTerm[], p: PodInfo, nsLabels: (ns: string) => Record<string, string> | undefined): boolean {
+function matchesAll(
+  terms: AffinityTerm[],
+  p: PodInfo,
+  nsLabels: (ns: string) => Record<string, string> | undefined,
+): boolean {
   return terms.every((t) => termMatches(t, p, nsLabels));
 }
 
 function compute(state: CycleState): AffinityState {
   const pod = state.pod;
   const nsLabels = (ns: string) => state.lookups.namespaceLabels(ns);
-  const s: AffinityState = { affinityCounts: new Map(), antiAffinityCounts: new Map(), existingAntiAffinityCounts: new Map() };
+  const s: AffinityState = {
+    affinityCounts: new Map(),
+    antiAffinityCounts: new Map(),
+    existingAntiAffinityCounts: new Map(),
+  };
   // placed pods with required anti-affinity are few; they are tracked apart so this stays cheap
   for (const uid of state.cache.withRequiredAntiAffinity) {
     const existing = state.cache.podInfo(uid);
@@ -89,7 +97,8 @@ export const interPodAffinity: FilterPlugin = {
     }
     if (s.existingAntiAffinityCounts.size) {
       for (const [k, v] of Object.entries(labels)) {
-        if ((s.existingAntiAffinityCounts.get(pair(k, v)) ?? 0) > 0) return unschedulable(NAME, "node(s) didn't satisfy existing pods anti-affinity rules");
+        if ((s.existingAntiAffinityCounts.get(pair(k, v)) ?? 0) > 0)
+          return unschedulable(NAME, "node(s) didn't satisfy existing pods anti-affinity rules");
       }
     }
     return undefined;

@@ -22,9 +22,14 @@ export const nodeResourcesFit: FilterPlugin = {
     check('cpu', req.cpu, alloc.cpu, used.cpu);
     check('memory', req.memory, alloc.memory, used.memory);
     check('ephemeral-storage', req.ephemeralStorage, alloc.ephemeralStorage, used.ephemeralStorage);
-    for (const name of requestedScalarNames(req)) check(name, req.scalar![name], alloc.scalar?.[name] ?? 0, used.scalar?.[name] ?? 0);
+    for (const name of requestedScalarNames(req))
+      check(name, req.scalar![name], alloc.scalar?.[name] ?? 0, used.scalar?.[name] ?? 0);
     if (reasons.length === 0) return undefined;
-    const s: Status = { code: unresolvable ? 'UnschedulableAndUnresolvable' : 'Unschedulable', reasons, plugin: this.name };
+    const s: Status = {
+      code: unresolvable ? 'UnschedulableAndUnresolvable' : 'Unschedulable',
+      reasons,
+      plugin: this.name,
+    };
     return s;
   },
 };

@@ -34,7 +34,8 @@ function constraintsOf(pod: PodInfo, when: 'DoNotSchedule' | 'ScheduleAnyway'): 
     }
     // matchLabelKeys narrow the selector to pods with the same values (pod-template-hash: the same revision)
     const extra: Requirement[] = [];
-    for (const k of c.matchLabelKeys ?? []) if (k in pod.labels) extra.push({ key: k, operator: 'In', values: [pod.labels[k]] });
+    for (const k of c.matchLabelKeys ?? [])
+      if (k in pod.labels) extra.push({ key: k, operator: 'In', values: [pod.labels[k]] });
     if (extra.length && !selector.nothing) selector = { requirements: [...selector.requirements, ...extra] };
     out.push({
       maxSkew: c.maxSkew ?? 1,
@@ -66,7 +67,8 @@ function eligible(c: Constraint, pod: PodInfo, node: NodeInfo): boolean {
   if (c.honorNodeAffinity && !podMatchesNodeSelectorAndAffinity(pod.pod, node.node)) return false;
   if (c.honorTaints) {
     for (const t of node.taints) {
-      if ((t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerationsTolerate(pod.pod.spec?.tolerations, t)) return false;
+      if ((t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerationsTolerate(pod.pod.spec?.tolerations, t))
+        return false;
     }
   }
   return true;
@@ -112,7 +114,8 @@ export const podTopologySpread: FilterPlugin = {
   filter(state, node) {
     const s = state.data.get(NAME) as FilterState | undefined;
     if (!s) return undefined;
-    if (!hasAllKeys(s.constraints, node)) return unresolvable(NAME, "node(s) didn't match pod topology spread constraints (missing required label)");
+    if (!hasAllKeys(s.constraints, node))
+      return unresolvable(NAME, "node(s) didn't match pod topology spread constraints (missing required label)");
     for (let i = 0; i < s.constraints.length; i++) {
       const c = s.constraints[i];
       const domains = s.counts[i];
@@ -156,14 +159,16 @@ export function topologySpreadScores(state: CycleState, nodes: NodeInfo[]): numb
     });
   }
   // the hostname "domains" are the nodes being scored
-  const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME ? ignored.filter((x) => !x).length : domains[i].size) + 2));
+  const weights = constraints.map((c, i) =>
+    Math.log((c.topologyKey === HOSTNAME ? ignored.filter((x) => !x).length : domains[i].size) + 2),
+  );
   const raw = nodes.map((n, j) => {
     if (ignored[j]) return 0;
     let score = 0;
     constraints.forEach((c, i) => {
       const v = n.labels[c.topologyKey];
       if (v === undefined) return;
-      const cnt = c.topologyKey === HOSTNAME ? countMatching(n, c.selector, pod.namespace) : counts[i].get(v) ?? 0;
+      const cnt = c.topologyKey === HOSTNAME ? countMatching(n, c.selector, pod.namespace) : (counts[i].get(v) ?? 0);
       score += cnt * weights[i] + (c.maxSkew - 1);
     });
     return Math.round(score);

@@ -48,12 +48,20 @@ export const volumeBinding: FilterPlugin = {
     for (const { name, ephemeral } of claims) {
       const claim = state.lookups.pvc(pod.namespace, name);
       if (!claim) {
-        return unresolvable(NAME, ephemeral
-          ? `waiting for ephemeral volume controller to create the persistentvolumeclaim "${name}"`
-          : `persistentvolumeclaim "${name}" not found`);
+        return unresolvable(
+          NAME,
+          ephemeral
+            ? `waiting for ephemeral volume controller to create the persistentvolumeclaim "${name}"`
+            : `persistentvolumeclaim "${name}" not found`,
+        );
       }
-      if (claim.status?.phase === 'Lost') return unresolvable(NAME, `persistentvolumeclaim "${name}" bound to non-existent persistentvolume "${claim.spec?.volumeName ?? ''}"`);
-      if (claim.metadata?.deletionTimestamp) return unresolvable(NAME, `persistentvolumeclaim "${name}" is being deleted`);
+      if (claim.status?.phase === 'Lost')
+        return unresolvable(
+          NAME,
+          `persistentvolumeclaim "${name}" bound to non-existent persistentvolume "${claim.spec?.volumeName ?? ''}"`,
+        );
+      if (claim.metadata?.deletionTimestamp)
+        return unresolvable(NAME, `persistentvolumeclaim "${name}" is being deleted`);
       if (isBound(claim)) vs.bound.push({ name, claim });
       else if (bindingMode(state, claim) === 'WaitForFirstConsumer') vs.delayed.push({ name, claim });
       else unboundImmediate = true;
@@ -68,7 +76,8 @@ export const volumeBinding: FilterPlugin = {
     for (const { claim } of vs.bound) {
       const pv = state.lookups.pv(claim.spec.volumeName);
       const terms = pv?.spec?.nodeAffinity?.required?.nodeSelectorTerms;
-      if (terms && !termsMatchNode(terms, node.node)) return unresolvable(NAME, "node(s) didn't match PersistentVolume's node affinity");
+      if (terms && !termsMatchNode(terms, node.node))
+        return unresolvable(NAME, "node(s) didn't match PersistentVolume's node affinity");
     }
     return undefined;
   },

@@ -5,7 +5,13 @@ import * as path from 'path';
 import { tempDir } from '../../helpers/testCluster';
 
 /** The environment for git and anything else that commits: one fixed author and committer. */
-export const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
+export const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Dev',
+  GIT_AUTHOR_EMAIL: 'dev@example.com',
+  GIT_COMMITTER_NAME: 'Dev',
+  GIT_COMMITTER_EMAIL: 'dev@example.com',
+};
 
 /** Runs git in `dir` and returns its output, trimmed. */
 export function git(dir: string, ...args: string[]): string {
@@ -75,8 +81,14 @@ export function makeRepo(files: Record<string, string> = {}, branch = 'main'): T
 }
 
 /** A small app in `folder` (default app): a ConfigMap, a Deployment (no probes, so it rolls out at once) and its Service. */
-export function webApp(opts: { image?: string; replicas?: number; podAnnotations?: Record<string, string>; folder?: string } = {}): Record<string, string> {
-  const annotations = opts.podAnnotations ? `\n      annotations:\n${Object.entries(opts.podAnnotations).map(([k, v]) => `        ${k}: "${v}"`).join('\n')}` : '';
+export function webApp(
+  opts: { image?: string; replicas?: number; podAnnotations?: Record<string, string>; folder?: string } = {},
+): Record<string, string> {
+  const annotations = opts.podAnnotations
+    ? `\n      annotations:\n${Object.entries(opts.podAnnotations)
+        .map(([k, v]) => `        ${k}: "${v}"`)
+        .join('\n')}`
+    : '';
   const folder = opts.folder ?? 'app';
   return {
     [`${folder}/config.yaml`]: `apiVersion: v1
