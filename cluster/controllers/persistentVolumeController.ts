@@ -31,6 +31,7 @@ import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
 import { fromLabelSelector, matchesLabels } from '../../kube/labelSelector';
 import { ResourceInfo } from '../../kube/registry';
+import { parseQuantity } from '../../kube/semantics/quantity';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { HostpathVolumes } from './hostpathVolumes';
@@ -49,28 +50,10 @@ const DEFAULT_CLASS_ANNOTATIONS = [
   'storageclass.beta.kubernetes.io/is-default-class',
 ];
 
-const UNITS: Record<string, number> = {
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-  m: 1e-3,
-};
-
-/** A storage quantity in bytes ("1Gi", "500M", "1e9"); NaN when unreadable. */
+/** A storage quantity in bytes ("1Gi", "500M", "1e9"); NaN when unreadable or negative. */
 export function storageBytes(q: unknown): number {
-  const m = /^([0-9.]+(?:[eE][-+]?[0-9]+)?)([a-zA-Z]*)$/.exec(String(q ?? '').trim());
-  if (!m || !(m[2] in UNITS)) return NaN;
-  return Number(m[1]) * UNITS[m[2]];
+  const n = parseQuantity(q);
+  return n === undefined || n < 0 ? NaN : n;
 }
 
 const className = (o: Claim | Volume): string => o?.spec?.storageClassName ?? '';

@@ -1,33 +1,10 @@
 // Resource quantities and a pod's effective requests, for the kubelet's admission check: regular
 // containers and sidecars add up, and an init container's request counts only when it is larger.
-
-const SUFFIX: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
+import { parseQuantity as parseKubeQuantity } from '../../kube/semantics/quantity';
 
 /** The value of a quantity ("100m" → 0.1, "1Gi" → 1073741824); NaN when it does not parse. */
 export function parseQuantity(q: unknown): number {
-  if (typeof q === 'number') return q;
-  if (typeof q !== 'string') return NaN;
-  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/.exec(q.trim());
-  if (!m) return NaN;
-  const base = Number(m[1] + (m[2] ?? ''));
-  return base * (SUFFIX[m[3] ?? ''] ?? 1);
+  return parseKubeQuantity(q) ?? NaN;
 }
 
 export type Requests = Record<string, number>;
