@@ -1,6 +1,8 @@
 // What the cluster holds for one Application, kept current by watches: one informer per resource type the
-// app has used (selected by its instance label), plus the pods its workloads own, for health. Changes are
-// reported so drift is seen within a watch event, not on a polling interval.
+// app has used (selected by its instance label), plus one watch of every pod in the cluster, for health: the
+// pods a workload owns carry no label of the app (their controllers stamp them from templates), so they cannot
+// be selected server-side; health() picks a workload's pods from it. Changes are reported so drift is seen
+// within a watch event, not on a polling interval.
 import { INSTANCE_LABEL, TRACKING_ANNOTATION } from '../kube/application';
 import { Informer } from '../kubeclient/informer';
 import { ObjectClient } from '../kubeclient/objectClient';
@@ -40,7 +42,7 @@ export class LiveState {
     await Promise.all(waits);
   }
 
-  /** Starts the pod watch health rules use, and waits for its first list. */
+  /** Starts the watch of all pods (not only this app's) that health rules use, and waits for its first list. */
   async trackPods(): Promise<void> {
     if (!this.pods) {
       const type = (await this.client.resourceType('v1', 'Pod'))!;
