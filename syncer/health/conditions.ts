@@ -13,10 +13,6 @@ export function conditionOf(obj: any, type: string): Condition | undefined {
   return list.find((c: any) => c && c.type === type);
 }
 
-export function conditionIs(obj: any, type: string, status: 'True' | 'False'): boolean {
-  return conditionOf(obj, type)?.status === status;
-}
-
 /** observedGeneration behind metadata.generation: the controller has not acted on the latest spec yet. */
 export function specNotObserved(obj: any): boolean {
   const generation = obj?.metadata?.generation;
