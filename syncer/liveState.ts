@@ -3,12 +3,13 @@
 // pods a workload owns carry no label of the app (their controllers stamp them from templates), so they cannot
 // be selected server-side; health() picks a workload's pods from it. Changes are reported so drift is seen
 // within a watch event, not on a polling interval.
-import { INSTANCE_LABEL, TRACKING_ANNOTATION } from '../kube/application';
+import { INSTANCE_LABEL } from '../kube/application';
 import { Informer } from '../kubeclient/informer';
 import { ObjectClient } from '../kubeclient/objectClient';
 import { DesiredResource, ResourceRef } from './desiredState';
 import { isOutOfSync } from './diff';
 import { Health, healthOf, needsPods } from './health';
+import { trackedBy } from './prune';
 
 export class LiveState {
   private readonly informers = new Map<string, Informer>();
@@ -67,6 +68,7 @@ export class LiveState {
     return this.informers.get(`${ref.apiVersion}/${ref.kind}`);
   }
 
+  /** The live object from the watch cache (undefined when missing or its type is not tracked). */
   get(ref: ResourceRef): any | undefined {
     return this.informerFor(ref)?.get(ref.namespace, ref.name);
   }
@@ -90,19 +92,19 @@ export class LiveState {
     this.informerFor(obj)?.upsert(obj);
   }
 
+  /** Drops an object just deleted from the cache, before its watch event arrives. */
   forget(ref: ResourceRef): void {
     this.informerFor(ref)?.forget(ref.namespace, ref.name);
   }
 
   /** Every live object that carries this app's label and tracking annotation. */
   owned(): any[] {
-    const mine = `${this.app.namespace}/${this.app.name}`;
     const out: any[] = [];
-    for (const inf of this.informers.values())
-      for (const o of inf.list()) if (o.metadata?.annotations?.[TRACKING_ANNOTATION] === mine) out.push(o);
+    for (const inf of this.informers.values()) for (const o of inf.list()) if (trackedBy(o, this.app)) out.push(o);
     return out;
   }
 
+  /** Stops every watch. */
   stop(): void {
     for (const inf of this.informers.values()) inf.stop();
     this.pods?.stop();

@@ -1,9 +1,8 @@
-// What a health rule reports about one live object.
-
-export type HealthStatus = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
+// What a health rule reports about one live object, in the status words the Application records.
+import { HealthStatusCode } from '../../kube/application';
 
 export interface Health {
-  status: HealthStatus;
+  status: HealthStatusCode;
   message?: string;
 }
 
