@@ -27,6 +27,7 @@ const rank = new Map<string, number>();
 KIND_ORDER.forEach((kinds, i) => kinds.forEach((k) => rank.set(k, i)));
 const REST = KIND_ORDER.length;
 
+/** Where a kind is applied within a wave (lower first); kinds not listed come last. */
 export function kindRank(kind: string): number {
   return rank.get(kind) ?? REST;
 }
