@@ -101,12 +101,6 @@ export function parseFieldSelector(
   return sel;
 }
 
-export function fieldSelectorToString(sel: FieldSelector): string {
-  return sel.requirements
-    .map((r) => `${r.field}${r.operator === '!=' ? '!=' : '='}${escapeFieldValue(r.value)}`)
-    .join(',');
-}
-
 // ---------------------------------------------------------------------------------------------
 // Selectable fields per kind
 
@@ -234,13 +228,4 @@ export function compileFieldSelector(
   const sel = parseFieldSelector(query, kind, extraFields);
   if (sel.requirements.length === 0) return () => true;
   return (obj) => matchesFields(sel, obj, kind, extraFields);
-}
-
-/**
- * The single object name a selector pins down (`metadata.name=web`), so a store can answer
- * `get -w` style watches without scanning; undefined when the selector does not fix the name.
- */
-export function selectedName(sel: FieldSelector): string | undefined {
-  const r = sel.requirements.find((x) => x.field === 'metadata.name' && x.operator !== '!=');
-  return r?.value;
 }

@@ -175,11 +175,6 @@ export function matchesLabels(sel: Selector, labels: Readonly<Record<string, str
   return sel.requirements.every((r) => requirementMatches(r, labels));
 }
 
-/** True for a selector with no requirements that is not the null selector. */
-export function isEverything(sel: Selector): boolean {
-  return !sel.nothing && sel.requirements.length === 0;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Query-string parsing
 
@@ -399,9 +394,6 @@ export function fromLabelSelector(ls: LabelSelector | null | undefined): Selecto
   }
   return { requirements: byKey(reqs) };
 }
-
-/** Alias of fromLabelSelector, named after metav1.LabelSelectorAsSelector's role. */
-export const selectorFromLabelSelector = fromLabelSelector;
 
 /** The selector a plain label map means (Service and ReplicationController selectors). */
 export function selectorFromMap(labels: Readonly<Record<string, string>> | null | undefined): Selector {

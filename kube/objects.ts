@@ -102,14 +102,15 @@ export function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
+/** The objectKey of an object. */
 export function keyOf(obj: KubeObject): string {
   return objectKey(obj.metadata.namespace, obj.metadata.name ?? '');
 }
 
-/** The namespace and name of a "namespace/name" key. */
+/** The namespace and name of a key made by objectKey; a key without "/" is a cluster-scoped name (namespace ''). */
 export function splitKey(key: string): [string, string] {
   const i = key.indexOf('/');
-  return [key.slice(0, i), key.slice(i + 1)];
+  return i < 0 ? ['', key] : [key.slice(0, i), key.slice(i + 1)];
 }
 
 /** The owner reference marked controller: true, if any. */

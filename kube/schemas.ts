@@ -136,11 +136,6 @@ function refTarget(s: SchemaObject): string | undefined {
   return undefined;
 }
 
-/** The definition a property refers to, if it is a named type. */
-export function referencedDefinition(s: SchemaObject): string | undefined {
-  return refTarget(s);
-}
-
 // ---------------------------------------------------------------------------------------------
 // FieldSchema over OpenAPI schemas
 
@@ -224,11 +219,6 @@ export function fieldSchemaFor(apiVersion: string, kind: string): FieldSchema | 
   const node = def ? new SchemaNode(load().schemas[def], schemaByName) : undefined;
   kindNodes.set(key, node);
   return node;
-}
-
-/** A navigable view of any OpenAPI schema, e.g. a CRD's openAPIV3Schema (whose refs, if any, are Kubernetes'). */
-export function fieldSchemaOf(schema: SchemaObject, lookup: SchemaLookup = schemaByName): FieldSchema {
-  return new SchemaNode(resolveSchema(schema, lookup), lookup);
 }
 
 // ---------------------------------------------------------------------------------------------

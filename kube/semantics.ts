@@ -14,7 +14,8 @@ import {
   validateIngressClass,
   validateIngressClassUpdate,
 } from './semantics/networking';
-import { validateCustomResourceDefinition, validateNamespace } from './semantics/namespaces';
+import { validateCustomResourceDefinition } from './semantics/customResourceDefinitions';
+import { validateNamespace } from './semantics/namespaces';
 import { validatePodSpec, validatePodSpecUpdate } from './semantics/podSpec';
 import { validateBinding, validateBindingUpdate, validateRole } from './semantics/rbac';
 import { validateHorizontalPodAutoscaler, validatePodDisruptionBudget } from './semantics/scaling';

@@ -85,6 +85,7 @@ function clearCondition(st: ApplicationStatus, type: string): void {
   if (st.conditions) st.conditions = st.conditions.filter((c) => c.type !== type);
 }
 
+/** The status message of a pinned app: which history entry, why, and that `slipway resume` lifts it. */
 export function pinnedMessage(st: ApplicationStatus, branch: string): string {
   const p = st.pinned!;
   return `Automated sync is PAUSED: the app is pinned to history #${p.id} (${short(p.revision)}) by ${p.reason}. New commits on ${branch} are not deployed until you run \`slipway resume\`.`;

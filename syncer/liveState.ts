@@ -1,12 +1,15 @@
 // What the cluster holds for one Application, kept current by watches: one informer per resource type the
-// app has used (selected by its instance label), plus the pods its workloads own, for health. Changes are
-// reported so drift is seen within a watch event, not on a polling interval.
-import { INSTANCE_LABEL, TRACKING_ANNOTATION } from '../kube/application';
+// app has used (selected by its instance label), plus one watch of every pod in the cluster, for health: the
+// pods a workload owns carry no label of the app (their controllers stamp them from templates), so they cannot
+// be selected server-side; health() picks a workload's pods from it. Changes are reported so drift is seen
+// within a watch event, not on a polling interval.
+import { INSTANCE_LABEL } from '../kube/application';
 import { Informer } from '../kubeclient/informer';
 import { ObjectClient } from '../kubeclient/objectClient';
 import { DesiredResource, ResourceRef } from './desiredState';
 import { isOutOfSync } from './diff';
 import { Health, healthOf, needsPods } from './health';
+import { trackedBy } from './prune';
 
 export class LiveState {
   private readonly informers = new Map<string, Informer>();
@@ -40,7 +43,7 @@ export class LiveState {
     await Promise.all(waits);
   }
 
-  /** Starts the pod watch health rules use, and waits for its first list. */
+  /** Starts the watch of all pods (not only this app's) that health rules use, and waits for its first list. */
   async trackPods(): Promise<void> {
     if (!this.pods) {
       const type = (await this.client.resourceType('v1', 'Pod'))!;
@@ -65,6 +68,7 @@ export class LiveState {
     return this.informers.get(`${ref.apiVersion}/${ref.kind}`);
   }
 
+  /** The live object from the watch cache (undefined when missing or its type is not tracked). */
   get(ref: ResourceRef): any | undefined {
     return this.informerFor(ref)?.get(ref.namespace, ref.name);
   }
@@ -88,19 +92,19 @@ export class LiveState {
     this.informerFor(obj)?.upsert(obj);
   }
 
+  /** Drops an object just deleted from the cache, before its watch event arrives. */
   forget(ref: ResourceRef): void {
     this.informerFor(ref)?.forget(ref.namespace, ref.name);
   }
 
   /** Every live object that carries this app's label and tracking annotation. */
   owned(): any[] {
-    const mine = `${this.app.namespace}/${this.app.name}`;
     const out: any[] = [];
-    for (const inf of this.informers.values())
-      for (const o of inf.list()) if (o.metadata?.annotations?.[TRACKING_ANNOTATION] === mine) out.push(o);
+    for (const inf of this.informers.values()) for (const o of inf.list()) if (trackedBy(o, this.app)) out.push(o);
     return out;
   }
 
+  /** Stops every watch. */
   stop(): void {
     for (const inf of this.informers.values()) inf.stop();
     this.pods?.stop();

@@ -103,6 +103,7 @@ export function parseManifests(file: string, text: string): Manifest[] {
   return manifests;
 }
 
+/** The manifests of a file, or of every manifest file under a folder. */
 export function loadManifestDir(dir: string): Manifest[] {
   const files = fs.statSync(dir).isDirectory() ? listFiles(dir) : [dir];
   return files.flatMap((f) => parseManifests(f, fs.readFileSync(f, 'utf8')));

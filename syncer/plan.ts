@@ -27,8 +27,9 @@ const rank = new Map<string, number>();
 KIND_ORDER.forEach((kinds, i) => kinds.forEach((k) => rank.set(k, i)));
 const REST = KIND_ORDER.length;
 
-export function kindRank(kind: string): number {
-  return rank.get(kind) ?? REST;
+/** Where a kind is applied within a wave (lower first); kinds not listed come last. */
+export function kindRank(kind: string | undefined): number {
+  return (kind === undefined ? undefined : rank.get(kind)) ?? REST;
 }
 
 /** The object's sync wave: an integer, 0 when unset; NaN when the annotation is not an integer. */

@@ -2,10 +2,10 @@
 // the worst health of its resources. Resources still live but gone from git are listed too (they await pruning).
 import { HealthStatusCode, ResourceStatus } from '../kube/application';
 import { splitApiVersion } from '../kube/registry';
-import { DesiredState, refOf, resourceKey } from './desiredState';
+import { DesiredState } from './desiredState';
 import { worstHealth } from './health';
 import { LiveState } from './liveState';
-import { keepOnPrune } from './sync';
+import { liveNotInGit } from './prune';
 
 export interface Comparison {
   resources: ResourceStatus[];
@@ -13,6 +13,11 @@ export interface Comparison {
   health: { status: HealthStatusCode; message?: string };
 }
 
+/**
+ * One status per resource of the revision (sync status, health, manifest line) plus one per live object git no
+ * longer has (liveNotInGit: OutOfSync unless kept), the keys to act on, and the app's health: the worst of the
+ * resources in git.
+ */
 export function compare(desired: DesiredState, live: LiveState): Comparison {
   const resources: ResourceStatus[] = [];
   const outOfSync = new Set<string>();
@@ -35,12 +40,7 @@ export function compare(desired: DesiredState, live: LiveState): Comparison {
       source: `${r.manifest.file}:${r.manifest.line}`,
     });
   }
-  for (const o of live.owned()) {
-    const ref = refOf(o);
-    const key = resourceKey(ref);
-    if (keys.has(key) || o.metadata?.deletionTimestamp) continue;
-    // one the user asked to keep (Prune=false) is not a difference to act on
-    const kept = keepOnPrune(o);
+  for (const { ref, key, kept } of liveNotInGit(live.owned(), keys)) {
     if (!kept) outOfSync.add(key);
     resources.push({
       group: splitApiVersion(ref.apiVersion).group,
@@ -57,7 +57,7 @@ export function compare(desired: DesiredState, live: LiveState): Comparison {
     });
   }
   const inGit = resources.filter((r) => r.source);
-  const worst = worstHealth(inGit.map((r) => r.health!.status)) as HealthStatusCode;
+  const worst = worstHealth(inGit.map((r) => r.health!.status));
   const culprit = inGit.find((r) => r.health!.status === worst && worst !== 'Healthy');
   const health = {
     status: inGit.length ? worst : ('Healthy' as HealthStatusCode),

@@ -2,13 +2,14 @@
 // wave and kind by kind; CRDs wait until Established; each wave must be healthy before the next starts; then
 // resources that left git are pruned, last-applied-first. Nothing is applied when the revision is invalid
 // (the caller checks that before).
-import { FIELD_MANAGER, SYNC_OPTIONS_ANNOTATIONS, TRACKING_ANNOTATION } from '../kube/application';
+import { FIELD_MANAGER, TRACKING_ANNOTATION } from '../kube/application';
 import { DesiredResource, DesiredState, refOf, resourceKey, ResourceRef } from './desiredState';
 import { needsPods, worstHealth } from './health';
 import { KubeApiError } from '../kubeclient/apiError';
 import { ObjectClient } from '../kubeclient/objectClient';
 import { LiveState } from './liveState';
 import { kindRank, planSteps, waveOf } from './plan';
+import { pruneCandidates } from './prune';
 
 export interface SyncProgress {
   (line: string): void;
@@ -49,11 +50,6 @@ async function inParallel<T>(items: T[], limit: number, fn: (t: T) => Promise<vo
   await Promise.all(workers);
 }
 
-export function keepOnPrune(obj: any): boolean {
-  const a = obj?.metadata?.annotations ?? {};
-  return SYNC_OPTIONS_ANNOTATIONS.some((k) => typeof a[k] === 'string' && /(^|,)\s*Prune=false\s*(,|$)/.test(a[k]));
-}
-
 async function waitEstablished(client: ObjectClient, name: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -85,6 +81,7 @@ async function waitWaveHealthy(opts: SyncOptions, wave: number, items: DesiredRe
   }
 }
 
+/** Applies the out-of-sync resources of desired (or of opts.only), wave by wave, then prunes; never throws. */
 export async function syncResources(desired: DesiredState, opts: SyncOptions): Promise<SyncOutcome> {
   const { client, live } = opts;
   const applied: string[] = [];
@@ -136,10 +133,9 @@ export async function syncResources(desired: DesiredState, opts: SyncOptions): P
     }
     if (opts.prune && !opts.only) {
       const keep = new Set(desired.resources.map((r) => r.key));
-      const extra = live
-        .owned()
-        .filter((o) => !keep.has(resourceKey(refOf(o))) && !o.metadata?.deletionTimestamp && !keepOnPrune(o))
-        .sort((a, b) => waveOf(b) - waveOf(a) || kindRank(b.kind) - kindRank(a.kind));
+      const extra = pruneCandidates(live.owned(), keep).sort(
+        (a, b) => waveOf(b) - waveOf(a) || kindRank(b.kind) - kindRank(a.kind),
+      );
       for (const o of extra) {
         const ref = refOf(o);
         await client.delete(ref);
@@ -197,6 +193,7 @@ async function refuseForeign(client: ObjectClient, live: LiveState, items: Desir
   }
 }
 
+/** Each apiVersion/kind once, in first-seen order (the informers LiveState.track starts). */
 export function uniqueTypes(refs: { apiVersion: string; kind: string }[]): { apiVersion: string; kind: string }[] {
   const m = new Map<string, { apiVersion: string; kind: string }>();
   for (const r of refs) m.set(`${r.apiVersion}/${r.kind}`, { apiVersion: r.apiVersion, kind: r.kind });

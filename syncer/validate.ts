@@ -18,6 +18,7 @@ export interface CustomKind {
 /** group/kind → what its CRD says; from the revision's own CRDs and the cluster's. */
 export type CustomKinds = Map<string, CustomKind>;
 
+/** The kinds CRDs define (group/kind → scope and per-version schema), added to into. */
 export function customKindsOf(crds: any[], into: CustomKinds = new Map()): CustomKinds {
   for (const crd of crds) {
     const spec = crd?.spec;

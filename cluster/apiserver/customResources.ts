@@ -96,11 +96,6 @@ export class CustomResources {
   }
 }
 
-/** The storage version's resource name, where a CRD's instances live. */
-export function crdStoragePlural(crd: any): { group: string; plural: string } {
-  return { group: crd.spec.group, plural: crd.spec.names.plural };
-}
-
 /** Status the API server reports once a CRD's names are accepted and it is served. */
 export function establishedStatus(crd: any, now: string): any {
   const names = crd.spec.names;

@@ -44,7 +44,6 @@ export const unauthorized = () => new ApiError(401, 'Unauthorized', 'Unauthorize
 export const forbidden = (message: string, details?: StatusDetails) => new ApiError(403, 'Forbidden', message, details);
 export const methodNotAllowed = (message = 'the server does not allow this method on the requested resource') =>
   new ApiError(405, 'MethodNotAllowed', message);
-export const notAcceptable = (message: string) => new ApiError(406, 'NotAcceptable', message);
 export const unsupportedMediaType = (contentType: string) =>
   new ApiError(
     415,

@@ -40,13 +40,6 @@ export interface SchedulerStats {
   bindErrors: number;
 }
 
-let lastStarted: Scheduler | undefined;
-
-/** The scheduler this process started most recently (for benchmarks and diagnostics). */
-export function runningScheduler(): Scheduler | undefined {
-  return lastStarted;
-}
-
 function responsibleFor(pod: any): boolean {
   const name = pod.spec?.schedulerName;
   return !name || name === SCHEDULER_NAME;
@@ -82,7 +75,6 @@ export class Scheduler implements Controller {
     this.recorder = ctx.recorder(SCHEDULER_NAME);
     this.conditions = new PodScheduledWriter(ctx.client);
     this.queue = new SchedulingQueue(ctx.clock, () => this.kick());
-    lastStarted = this;
     const inf = ctx.informers;
     this.pods = inf.pods();
     const nodes = inf.nodes();

@@ -1,8 +1,8 @@
-// Namespaces and CustomResourceDefinitions: cluster-scoped kinds with rules of their own.
+// Namespaces: the finalizer names a namespace may carry.
 
 import { FieldError } from '../fieldErrors';
 import { isQualifiedName } from '../names';
-import { arr, invalid, invalidEach, Json, obj, str } from './util';
+import { arr, invalid, invalidEach, Json, obj } from './util';
 
 const STANDARD_FINALIZERS = ['kubernetes', 'orphan', 'foregroundDeletion'];
 
@@ -17,14 +17,4 @@ export function validateNamespace(o: Json): FieldError[] {
     }
   });
   return errs;
-}
-
-export function validateCustomResourceDefinition(o: Json): FieldError[] {
-  const spec = obj(o.spec);
-  const name = str(obj(o.metadata).name) ?? '';
-  const plural = str(obj(spec.names).plural) ?? '';
-  const group = str(spec.group) ?? '';
-  if (name && name !== `${plural}.${group}`)
-    return [invalid(['metadata', 'name'], name, 'must be spec.names.plural+"."+spec.group')];
-  return [];
 }

@@ -37,10 +37,6 @@ export function offsetAt(starts: readonly number[], pos: Pos, textLength: number
   return Math.min(starts[pos.line] + Math.max(0, pos.character), next - 1, textLength);
 }
 
-export function rangeAt(starts: readonly number[], start: number, end: number): LocalRange {
-  return { start: positionAt(starts, start), end: positionAt(starts, end) };
-}
-
 /**
  * What the checks need to know about a whole text, computed once: the documents of a stream parse all hold
  * the file's text, so per-document work must not scan it again.

@@ -81,10 +81,6 @@ export const LONG_RUNNING = new Set([
   'ReplicationController',
 ]);
 
-export function podSpecPathOf(kind: string): PathSegment[] | undefined {
-  return POD_SPEC_PATHS[kind];
-}
-
 function get(value: unknown, path: readonly PathSegment[]): unknown {
   let cur = value;
   for (const seg of path) {

@@ -2,18 +2,10 @@
 // git and compared with the live objects, one unified diff per resource, Secret values masked. Exit codes follow
 // `kubectl diff`: 0 in sync, 1 differences, 2 errors (invalid manifests among them).
 import * as path from 'path';
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import { stringify } from 'yaml';
-import {
-  Application,
-  INSTANCE_LABEL,
-  SYNC_OPTIONS_ANNOTATIONS,
-  syncPolicyOf,
-  TRACKING_ANNOTATION,
-} from '../../kube/application';
-import { DesiredState, DesiredStateLoader, refOf, resourceKey } from '../desiredState';
-import { diffResource, maskSecret } from '../diff';
-import { normalizeLive } from '../diff/normalize';
+import { Application, INSTANCE_LABEL, syncPolicyOf } from '../../kube/application';
+import { DesiredState, DesiredStateLoader, refOf } from '../desiredState';
+import { pruneCandidates, trackedBy } from '../prune';
+import { deletionDiff, diffResource } from '../diff';
 import { GitSource } from '../git/source';
 import { ObjectClient } from '../../kubeclient/objectClient';
 import { CommandError, CommandIO, json, OutputFormat, short } from './output';
@@ -61,14 +53,9 @@ export async function loadDesired(client: ObjectClient, app: Application, stateD
   }
 }
 
-function keepOnPrune(obj: any): boolean {
-  const a = obj?.metadata?.annotations ?? {};
-  return SYNC_OPTIONS_ANNOTATIONS.some((k) => typeof a[k] === 'string' && /(^|,)\s*Prune=false\s*(,|$)/.test(a[k]));
-}
-
 /** Live objects of this app (label and tracking annotation) that git no longer has, among the kinds it has used. */
 async function leftovers(client: ObjectClient, app: Application, desired: DesiredState): Promise<any[]> {
-  const mine = `${app.metadata.namespace ?? 'default'}/${app.metadata.name}`;
+  const self = { name: app.metadata.name, namespace: app.metadata.namespace ?? 'default' };
   const keep = new Set(desired.resources.map((r) => r.key));
   const types = new Map<string, { apiVersion: string; kind: string }>();
   for (const r of desired.resources) types.set(`${r.ref.apiVersion}/${r.ref.kind}`, r.ref);
@@ -76,21 +63,20 @@ async function leftovers(client: ObjectClient, app: Application, desired: Desire
     const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
     types.set(`${apiVersion}/${r.kind}`, { apiVersion, kind: r.kind });
   }
-  const out: any[] = [];
+  const owned: any[] = [];
   for (const t of types.values()) {
     if (!(await client.resourceType(t.apiVersion, t.kind))) continue;
     const list = await client.list(t.apiVersion, t.kind, { labelSelector: `${INSTANCE_LABEL}=${app.metadata.name}` });
     for (const o of list.items ?? []) {
       o.apiVersion ??= t.apiVersion;
       o.kind ??= t.kind;
-      if (o.metadata?.annotations?.[TRACKING_ANNOTATION] !== mine || o.metadata?.deletionTimestamp || keepOnPrune(o))
-        continue;
-      if (!keep.has(resourceKey(refOf(o)))) out.push(o);
+      if (trackedBy(o, self)) owned.push(o);
     }
   }
-  return out;
+  return pruneCandidates(owned, keep);
 }
 
+/** What a sync would do to each resource: create, update, or (when the app prunes) delete, with its diff. */
 export async function changesOf(
   client: ObjectClient,
   app: Application,
@@ -113,17 +99,19 @@ export async function changesOf(
   if (syncPolicyOf(app).prune) {
     for (const o of await leftovers(client, app, desired)) {
       const ref = refOf(o);
-      const id = [o.apiVersion, o.kind, ref.namespace, ref.name].filter(Boolean).join('/');
-      const before = stringify(maskSecret(normalizeLive(o, undefined)), { sortMapEntries: true, lineWidth: 0 });
-      const text = createTwoFilesPatch(`live/${id}`, `desired/${id}`, before, '', undefined, undefined, {
-        headerOptions: FILE_HEADERS_ONLY,
+      changes.push({
+        kind: ref.kind,
+        namespace: ref.namespace,
+        name: ref.name,
+        action: 'delete',
+        diff: deletionDiff(o).text,
       });
-      changes.push({ kind: ref.kind, namespace: ref.namespace, name: ref.name, action: 'delete', diff: text });
     }
   }
   return changes;
 }
 
+/** `slipway diff`: prints the changes; resolves 0 in sync, 1 with differences; throws CommandError(2) on errors. */
 export async function diff(o: DiffOptions, io: CommandIO): Promise<number> {
   let t: ReturnType<typeof connect> | undefined;
   try {

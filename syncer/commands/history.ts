@@ -12,6 +12,7 @@ export function liveEntry(app: Application): HistoryEntry | undefined {
   return [...(app.status?.history ?? [])].reverse().find((h) => h.result === 'Succeeded');
 }
 
+/** The app's history (the last `last` entries) as a table, marking the live and the pinned entry. */
 export function historyTable(app: Application, last?: number): string {
   const all = app.status?.history ?? [];
   const entries = last ? all.slice(-last) : all;

@@ -39,6 +39,7 @@ interface LogTarget {
   name: string;
 }
 
+/** POD or TYPE/NAME (kubectl's short type names accepted) as the object whose pods' logs are read. */
 export function parseLogTarget(s: string): LogTarget {
   const slash = s.indexOf('/');
   if (slash < 0) return { apiVersion: 'v1', kind: 'Pod', name: s };

@@ -31,6 +31,7 @@ function pending(app: Application): boolean {
   return !!op && OPERATION_KEYS.some((k) => op[k] !== undefined && op[k] !== null);
 }
 
+/** Who started an operation: the command, the local user and the host. */
 export function initiatedBy(command: string): string {
   let user = 'unknown';
   try {
@@ -128,6 +129,7 @@ export function describeOutcome(r: OperationResult): string {
   return `${head}\n${describeStatus(r.app, { brief: true })}`;
 }
 
+/** An operation's result as `--output json` prints it. */
 export function outcomeJson(r: OperationResult): string {
   const st = r.app.status ?? {};
   return json({

@@ -22,12 +22,14 @@ export const processIO: CommandIO = {
 
 export type OutputFormat = 'text' | 'json';
 
+/** The --output value as a format (wide reads as text); anything else is a usage error (exit 2). */
 export function outputFormat(v: string | undefined): OutputFormat {
   if (v === undefined || v === 'text' || v === 'wide') return 'text';
   if (v === 'json') return 'json';
   throw new CommandError(`--output must be text or json, got ${v}`, 2);
 }
 
+/** Indented JSON, as every command prints it. */
 export function json(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }

@@ -24,6 +24,7 @@ export interface Target {
   origin: string;
 }
 
+/** A client for the cluster the options name (see the file header for the order), and where it came from. */
 export function connect(opts: TargetOptions): Target {
   if (opts.kubeconfig) {
     if (!fs.existsSync(opts.kubeconfig)) throw new UsageError(`--kubeconfig ${opts.kubeconfig}: no such file`);
@@ -43,6 +44,7 @@ export function connect(opts: TargetOptions): Target {
   return { client: kubeConfigClient(kc), origin: process.env.KUBECONFIG || '~/.kube/config' };
 }
 
+/** The reference ObjectClient takes for an Application. */
 export function appRef(app: { metadata: { name: string; namespace?: string } }) {
   return {
     apiVersion: APPLICATION_API_VERSION,

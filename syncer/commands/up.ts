@@ -41,6 +41,7 @@ export function appNameFor(folder: string): string {
   return n || 'app';
 }
 
+/** The git work tree that holds dir: its root, checked-out branch, and dir relative to the root. */
 export async function locateRepo(dir: string): Promise<{ root: string; branch: string; rel: string }> {
   if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such folder`);
   const git = simpleGit(dir);

@@ -5,6 +5,7 @@ import { parseQuantity } from '../../kube/semantics/quantity';
 /** Types whose values Kubernetes reads as numbers: quantities ("1000m" = "1" = 1, "1Gi" = "1024Mi"), int-or-string ports ("80" = 80) */
 const NUMERIC = new Set(['int-or-string', 'integer', 'number']);
 
+/** Whether two scalars are equal, or the same quantity written differently where the schema says numeric. */
 export function equivalentScalars(desired: unknown, live: unknown, schema: FieldSchema | undefined): boolean {
   if (desired === live) return true;
   if (!schema?.type || !NUMERIC.has(schema.type)) return false;

@@ -66,16 +66,26 @@ function toYaml(obj: unknown): string {
   return obj === undefined ? '' : stringify(obj, { sortMapEntries: true, lineWidth: 0 });
 }
 
+/** The unified diff from before to after (YAML, keys sorted; undefined is an empty file), headed live/ and desired/. */
+function renderDiff(name: string, before: unknown, after: unknown): string {
+  return createTwoFilesPatch(`live/${name}`, `desired/${name}`, toYaml(before), toYaml(after), undefined, undefined, {
+    headerOptions: FILE_HEADERS_ONLY,
+  });
+}
+
+/** The diff a prune makes: the whole live object removed, Secret data masked. */
+export function deletionDiff(live: any): ResourceDiff {
+  checkObject('live', live);
+  return { changed: true, text: renderDiff(resourcePath(live), maskSecret(normalizeLive(live, undefined)), undefined) };
+}
+
 /** desired: the manifest as written in git (plus tracking label/annotation); live: the object from the API (undefined when missing). */
 export function diffResource(desired: any, live: any | undefined, opts: DiffOptions = {}): ResourceDiff {
   checkObject('desired', desired);
   const manager = opts.manager ?? DEFAULT_MANAGER;
   const d = normalizeDesired(desired);
   const name = resourcePath({ ...live, ...d, metadata: { namespace: live?.metadata?.namespace, ...d.metadata } });
-  const patch = (before: unknown, after: unknown): string =>
-    createTwoFilesPatch(`live/${name}`, `desired/${name}`, toYaml(before), toYaml(after), undefined, undefined, {
-      headerOptions: FILE_HEADERS_ONLY,
-    });
+  const patch = (before: unknown, after: unknown): string => renderDiff(name, before, after);
   if (live === undefined || live === null)
     return { changed: true, text: patch(undefined, maskSecret(align(d, undefined, undefined))) };
 

@@ -10,6 +10,7 @@ export interface BlobReadStats {
   objects: number;
 }
 
+/** The contents of git objects by id, read in one process. */
 export function readObjects(repoDir: string, ids: string[], stats?: BlobReadStats): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
   if (!ids.length) return Promise.resolve(out);

@@ -5,6 +5,7 @@ import { simpleGit, SimpleGit } from 'simple-git';
 // a temporary index (and an empty work tree beside it) for building commits away from the user's index
 const ALLOWED_ENV = ['GIT_INDEX_FILE', 'GIT_WORK_TREE', 'GIT_TERMINAL_PROMPT'];
 
+/** A git client in dir that never prompts and ignores the caller's GIT_*, editor and pager variables. */
 export function gitIn(dir: string, env?: Record<string, string>): SimpleGit {
   const git = simpleGit({ baseDir: dir, maxConcurrentProcesses: 4, allowEnvironment: ALLOWED_ENV });
   // a fetch or push must fail with a message, never wait for a password on a terminal

@@ -22,6 +22,7 @@ export interface RefWatchOptions {
   maxWaitMs?: number;
 }
 
+/** Calls onChange (debounced) when the branch's ref, HEAD or packed-refs change on disk. */
 export function watchRefs(opts: RefWatchOptions, onChange: () => void): RefWatch {
   const debounceMs = opts.debounceMs ?? 20;
   const maxWaitMs = opts.maxWaitMs ?? 200;

@@ -32,6 +32,7 @@ export function parseLsTree(out: string): TreeEntry[] {
   return entries;
 }
 
+/** Whether a file name is read as manifests (.yaml, .yml, .json). */
 export function isManifestName(name: string): boolean {
   return /\.(ya?ml|json)$/i.test(name);
 }
@@ -41,6 +42,7 @@ function hidden(p: string): boolean {
   return p.split('/').some((c) => c.startsWith('.'));
 }
 
+/** Which files of a commit's tree are manifests and which folders kustomize renders. */
 export function planTree(all: TreeEntry[]): ManifestTree {
   const trees = new Map(all.filter((e) => e.type === 'tree').map((e) => [e.path, e.id]));
   const found = new Map<string, string>();

@@ -7,18 +7,17 @@ export interface Condition {
   message?: string;
 }
 
-export function conditionOf(obj: any, type: string): Condition | undefined {
-  const list = obj?.status?.conditions;
+/** The condition of this type in status.conditions (undefined when absent or the list is malformed). */
+export function conditionOf(obj: { status?: object } | undefined, type: string): Condition | undefined {
+  const list = (obj?.status as { conditions?: unknown } | undefined)?.conditions;
   if (!Array.isArray(list)) return undefined;
-  return list.find((c: any) => c && c.type === type);
-}
-
-export function conditionIs(obj: any, type: string, status: 'True' | 'False'): boolean {
-  return conditionOf(obj, type)?.status === status;
+  return list.find((c: Partial<Condition> | null) => c && c.type === type);
 }
 
 /** observedGeneration behind metadata.generation: the controller has not acted on the latest spec yet. */
-export function specNotObserved(obj: any): boolean {
+export function specNotObserved(
+  obj: { metadata?: { generation?: number }; status?: { observedGeneration?: number } } | undefined,
+): boolean {
   const generation = obj?.metadata?.generation;
   const observed = obj?.status?.observedGeneration;
   if (typeof generation !== 'number') return false;

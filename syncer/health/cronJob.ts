@@ -1,9 +1,11 @@
 // CronJob: suspended, or whether its last scheduled run succeeded.
+import type { CronJob, CronJobStatus } from 'kubernetes-types/batch/v1';
 import { Health } from './types';
 
-export function cronJobHealth(live: any): Health {
+/** Suspended, Degraded when the last scheduled Job did not succeed, else Healthy. */
+export function cronJobHealth(live: CronJob): Health {
   if (live.spec?.suspend === true) return { status: 'Suspended', message: 'CronJob is suspended' };
-  const status = live.status ?? {};
+  const status: CronJobStatus = live.status ?? {};
   const active = Array.isArray(status.active) ? status.active.length : 0;
   const scheduled = Date.parse(status.lastScheduleTime ?? '');
   const succeeded = Date.parse(status.lastSuccessfulTime ?? '');

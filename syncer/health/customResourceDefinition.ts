@@ -1,8 +1,10 @@
 // CustomResourceDefinition: served once Established; rejected names never become so.
 import { conditionOf } from './conditions';
+import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
 import { Health } from './types';
 
-export function customResourceDefinitionHealth(live: any): Health {
+/** Degraded when its names are rejected, Healthy once Established, else Progressing. */
+export function customResourceDefinitionHealth(live: CustomResourceDefinition): Health {
   const names = conditionOf(live, 'NamesAccepted');
   if (names?.status === 'False')
     return { status: 'Degraded', message: names.message || names.reason || 'names not accepted' };

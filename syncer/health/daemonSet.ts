@@ -1,10 +1,12 @@
 // DaemonSet: one pod per eligible node, updated and available, plus its pods.
 import { count, specNotObserved } from './conditions';
 import { currentRevisionPods, podsOf, stuckPodsMessage } from './pods';
+import type { DaemonSet, DaemonSetStatus } from 'kubernetes-types/apps/v1';
 import { Health, HealthContext } from './types';
 
-export function daemonSetHealth(live: any, ctx: HealthContext): Health {
-  const status = live.status ?? {};
+/** Progressing until every eligible node runs an updated, available pod; Degraded when its pods are stuck. */
+export function daemonSetHealth(live: DaemonSet, ctx: HealthContext): Health {
+  const status: Partial<DaemonSetStatus> = live.status ?? {};
   if (specNotObserved(live))
     return { status: 'Progressing', message: 'Waiting for daemon set spec update to be observed...' };
   const stuck = stuckPodsMessage(currentRevisionPods(podsOf(live, ctx.pods, true), 'controller-revision-hash'));

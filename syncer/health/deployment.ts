@@ -1,11 +1,13 @@
 // Deployment: the rollout state kubectl rollout status reports, plus its current pods.
 import { conditionOf, count, specNotObserved } from './conditions';
 import { currentRevisionPods, podsOf, stuckPodsMessage } from './pods';
+import type { Deployment, DeploymentSpec, DeploymentStatus } from 'kubernetes-types/apps/v1';
 import { Health, HealthContext } from './types';
 
-export function deploymentHealth(live: any, ctx: HealthContext): Health {
-  const spec = live.spec ?? {};
-  const status = live.status ?? {};
+/** The rollout state `kubectl rollout status` reports; Suspended when paused, Degraded when stuck. */
+export function deploymentHealth(live: Deployment, ctx: HealthContext): Health {
+  const spec: Partial<DeploymentSpec> = live.spec ?? {};
+  const status: DeploymentStatus = live.status ?? {};
   if (spec.paused) return { status: 'Suspended', message: 'Deployment is paused' };
   if (specNotObserved(live))
     return {

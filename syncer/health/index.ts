@@ -10,9 +10,10 @@ import { podHealth } from './pod';
 import { replicaSetHealth } from './replicaSet';
 import { serviceHealth } from './service';
 import { statefulSetHealth } from './statefulSet';
-import { Health, HealthContext, HealthRule, HealthStatus } from './types';
+import { HealthStatusCode } from '../../kube/application';
+import { Health, HealthContext, HealthRule } from './types';
 
-export type { Health, HealthContext, HealthStatus } from './types';
+export type { Health, HealthContext } from './types';
 
 /** Rules by API group and kind; the version does not matter for what status means. */
 const RULES: Record<string, HealthRule> = {
@@ -65,10 +66,10 @@ export function needsPods(live: any): boolean {
  * Unknown says only that no judgement was possible, so it must not hide any of the above, yet
  * it is not evidence of health either.
  */
-const SEVERITY: readonly HealthStatus[] = ['Degraded', 'Missing', 'Progressing', 'Suspended', 'Unknown', 'Healthy'];
+const SEVERITY: readonly HealthStatusCode[] = ['Degraded', 'Missing', 'Progressing', 'Suspended', 'Unknown', 'Healthy'];
 
 /** The worst of several statuses (Healthy for none). */
-export function worstHealth(statuses: HealthStatus[]): HealthStatus {
+export function worstHealth(statuses: HealthStatusCode[]): HealthStatusCode {
   let worst = SEVERITY.length - 1;
   for (const s of statuses) {
     const i = SEVERITY.indexOf(s);

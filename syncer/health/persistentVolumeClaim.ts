@@ -1,7 +1,9 @@
 // PersistentVolumeClaim: bound to a volume or not.
+import type { PersistentVolumeClaim } from 'kubernetes-types/core/v1';
 import { Health } from './types';
 
-export function persistentVolumeClaimHealth(live: any): Health {
+/** Healthy when Bound, Degraded when Lost, else Progressing. */
+export function persistentVolumeClaimHealth(live: PersistentVolumeClaim): Health {
   switch (live.status?.phase) {
     case 'Bound':
       return { status: 'Healthy', message: `Bound to ${live.spec?.volumeName ?? 'a volume'}` };

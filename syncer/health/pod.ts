@@ -1,10 +1,12 @@
 // Pod: phase, stuck containers and readiness.
 import { conditionOf } from './conditions';
 import { stuckContainer } from './pods';
+import type { ContainerStatus, Pod, PodStatus } from 'kubernetes-types/core/v1';
 import { Health } from './types';
 
-export function podHealth(live: any): Health {
-  const status = live.status ?? {};
+/** Phase, stuck containers and readiness: Healthy when Running and Ready (or Succeeded), Degraded when failed. */
+export function podHealth(live: Pod): Health {
+  const status: PodStatus = live.status ?? {};
   if (live.metadata?.deletionTimestamp) return { status: 'Progressing', message: 'Pod is terminating' };
   const stuck = stuckContainer(live);
   if (stuck) return { status: 'Degraded', message: stuck };
@@ -26,29 +28,34 @@ export function podHealth(live: any): Health {
   }
 }
 
-function readyCount(pod: any): string {
-  const cs: any[] = pod.status?.containerStatuses ?? [];
+function readyCount(pod: Pod): string {
+  const cs: (ContainerStatus | undefined)[] = pod.status?.containerStatuses ?? [];
   const total = pod.spec?.containers?.length ?? cs.length;
   return `${cs.filter((c) => c?.ready).length}/${total}`;
 }
 
-function failedContainers(pod: any): string | undefined {
-  const cs: any[] = pod.status?.containerStatuses ?? [];
-  const failed = cs.filter((c) => c?.state?.terminated && c.state.terminated.exitCode !== 0);
+function failedContainers(pod: Pod): string | undefined {
+  const cs: (ContainerStatus | undefined)[] = pod.status?.containerStatuses ?? [];
+  const failed = cs.flatMap((c) => {
+    const t = c?.state?.terminated;
+    return t && t.exitCode !== 0 ? [{ name: c.name, t }] : [];
+  });
   if (!failed.length) return pod.status?.reason;
   return failed
-    .map(
-      (c) =>
-        `${c.name} exited with code ${c.state.terminated.exitCode}${c.state.terminated.reason ? ` (${c.state.terminated.reason})` : ''}`,
-    )
+    .map(({ name, t }) => `${name} exited with code ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}`)
     .join(', ');
 }
 
-function pendingReason(pod: any): string {
+function pendingReason(pod: Pod): string {
   const scheduled = conditionOf(pod, 'PodScheduled');
   if (scheduled?.status === 'False') return scheduled.message || scheduled.reason || 'Pod is not scheduled';
-  const statuses: any[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-  const waiting = statuses.find((c) => c?.state?.waiting?.reason);
-  if (waiting) return `${waiting.name}: ${waiting.state.waiting.reason}`;
+  const statuses: (ContainerStatus | undefined)[] = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ];
+  for (const c of statuses) {
+    const reason = c?.state?.waiting?.reason;
+    if (c && reason) return `${c.name}: ${reason}`;
+  }
   return 'Pod is pending';
 }

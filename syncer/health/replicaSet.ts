@@ -1,9 +1,11 @@
 // ReplicaSet: its status counters, a ReplicaFailure condition, and its pods.
 import { conditionOf, count, specNotObserved } from './conditions';
 import { podsOf, stuckPodsMessage } from './pods';
+import type { ReplicaSet } from 'kubernetes-types/apps/v1';
 import { Health, HealthContext } from './types';
 
-export function replicaSetHealth(live: any, ctx: HealthContext): Health {
+/** Progressing until its replicas are available; Degraded on ReplicaFailure or stuck pods. */
+export function replicaSetHealth(live: ReplicaSet, ctx: HealthContext): Health {
   if (specNotObserved(live))
     return {
       status: 'Progressing',

@@ -1,11 +1,18 @@
 // StatefulSet: readiness and the rolling update as kubectl rollout status reports them, plus its pods.
 import { count, specNotObserved } from './conditions';
 import { currentRevisionPods, podsOf, stuckPodsMessage } from './pods';
+import type {
+  StatefulSet,
+  StatefulSetSpec,
+  StatefulSetStatus,
+  StatefulSetUpdateStrategy,
+} from 'kubernetes-types/apps/v1';
 import { Health, HealthContext } from './types';
 
-export function statefulSetHealth(live: any, ctx: HealthContext): Health {
-  const spec = live.spec ?? {};
-  const status = live.status ?? {};
+/** Readiness and the rolling update as `kubectl rollout status` reports them; Degraded when its pods are stuck. */
+export function statefulSetHealth(live: StatefulSet, ctx: HealthContext): Health {
+  const spec: Partial<StatefulSetSpec> = live.spec ?? {};
+  const status: Partial<StatefulSetStatus> = live.status ?? {};
   if (specNotObserved(live))
     return { status: 'Progressing', message: 'Waiting for statefulset spec update to be observed...' };
   const pods = currentRevisionPods(podsOf(live, ctx.pods, true), 'controller-revision-hash', status.updateRevision);
@@ -14,7 +21,7 @@ export function statefulSetHealth(live: any, ctx: HealthContext): Health {
   const desired = typeof spec.replicas === 'number' ? spec.replicas : 1;
   const ready = count(status.readyReplicas);
   if (ready < desired) return { status: 'Progressing', message: `Waiting for ${desired - ready} pods to be ready...` };
-  const strategy = spec.updateStrategy ?? {};
+  const strategy: StatefulSetUpdateStrategy = spec.updateStrategy ?? {};
   if (strategy.type === 'OnDelete') return { status: 'Healthy', message: `statefulset has ${ready} ready pods` };
   const partition = count(strategy.rollingUpdate?.partition);
   if (partition > 0) {

@@ -7,7 +7,6 @@ import { maxSurge, setReplicasAnnotations, specReplicas } from './replicas';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
-export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const ROLLBACK_TO = 'deprecated.deployment.rollback.to';

@@ -13,11 +13,6 @@ export interface ControllerRevision extends KubeObject {
   revision: number;
 }
 
-/** Whether obj's controller is owner. */
-export function isControlledBy(obj: KubeObject, owner: KubeObject): boolean {
-  return !!obj.metadata.ownerReferences?.some((r) => r.controller === true && r.uid === owner.metadata.uid);
-}
-
 /** A copy with object keys in sorted order, as Go writes maps. */
 function sortedKeys(v: unknown): any {
   if (Array.isArray(v)) return v.map(sortedKeys);
