@@ -243,7 +243,7 @@ export class PodWorker {
     let initComplete = true;
     for (const c of this.state.init) {
       if (c.kind === 'sidecar') {
-        this.keepRunning(c, true);
+        this.startOrRestartWithBackOff(c, true);
         if (!c.everStarted) {
           initComplete = false;
           break;
@@ -253,13 +253,16 @@ export class PodWorker {
       if (initDone(c)) continue;
       initComplete = false;
       if (c.state === 'terminated' && policy === 'Never') break;
-      this.keepRunning(c, policy !== 'Never' && c.state === 'terminated' && c.terminated!.exitCode !== 0);
+      this.startOrRestartWithBackOff(c, policy !== 'Never' && c.state === 'terminated' && c.terminated!.exitCode !== 0);
       break;
     }
     if (initComplete) {
       for (const c of this.state.regular) {
         const exit = c.terminated?.exitCode ?? 0;
-        this.keepRunning(c, policy === 'Always' || (policy === 'OnFailure' && exit !== 0) || this.forceRestart.has(c));
+        this.startOrRestartWithBackOff(
+          c,
+          policy === 'Always' || (policy === 'OnFailure' && exit !== 0) || this.forceRestart.has(c),
+        );
       }
     }
     if (nothingWillRun(this.state)) {
@@ -269,8 +272,8 @@ export class PodWorker {
     this.publish();
   }
 
-  /** starts a container that has not run, and restarts one that stopped when it should */
-  private keepRunning(c: ContainerRun, restart: boolean): void {
+  /** starts a container that has not run; restarts one that stopped when it should, after its crash back-off */
+  private startOrRestartWithBackOff(c: ContainerRun, restart: boolean): void {
     if (this.busy.has(c) || this.timers.has(c) || this.stopping.has(c)) return;
     if (c.state === 'running') return;
     if (c.state === 'waiting' && !c.lastTerminated && c.restartCount === 0) {
