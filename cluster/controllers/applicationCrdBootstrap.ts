@@ -1,5 +1,6 @@
 // Registers Slipway's Application CustomResourceDefinition at start, so `kubectl get app` and the syncer work on
 // a fresh state folder. A stored definition that differs (an older Slipway) is replaced with this one.
+import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
 import { APPLICATION_CRD, APPLICATION_CRD_NAME } from '../../kube/application';
 import { deepEqual } from '../../kube/objects';
 import { resourcePath } from '../../kubeclient/apiClient';
@@ -14,7 +15,7 @@ export class ApplicationCrdBootstrap extends BootstrapController {
     const info = ctx
       .resources()
       .find((r) => r.group === 'apiextensions.k8s.io' && r.plural === 'customresourcedefinitions')!;
-    let existing: any;
+    let existing: CustomResourceDefinition | undefined;
     try {
       existing = await ctx.client.get(resourcePath(info, undefined, APPLICATION_CRD_NAME));
     } catch (e) {

@@ -3,10 +3,11 @@
 // EndpointSlice of the same name listing the API server's own address, as the real API server keeps
 // them. The address comes from the API server itself (serverAddressByClientCIDRs of /api), and the
 // objects are put back whenever they are changed or deleted.
+import type { Service } from 'kubernetes-types/core/v1';
 import { isIPv4 } from 'net';
 import { resourcePath } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
-import { deepEqual } from '../../kube/objects';
+import { deepEqual, KubeObject } from '../../kube/objects';
 import { ResourceInfo } from '../../kube/registry';
 import { Controller, ControllerContext } from './controllerContext';
 import { WorkQueue } from './workQueue';
@@ -24,7 +25,7 @@ export class KubernetesServiceController implements Controller {
   async start(ctx: ControllerContext): Promise<void> {
     this.ctx = ctx;
     const queue = (this.queue = new WorkQueue(() => this.ensure(), 1));
-    const ours = (o: any) => {
+    const ours = (o: KubeObject | undefined) => {
       if (o?.metadata?.namespace === NAMESPACE && o.metadata.name === NAME) queue.add(NAME);
     };
     for (const [group, plural] of [
@@ -88,7 +89,7 @@ export class KubernetesServiceController implements Controller {
   private async ensureService(targetPort: number): Promise<void> {
     const info = this.info('', 'services');
     const want = [{ name: 'https', port: 443, protocol: 'TCP', targetPort }];
-    let svc: any;
+    let svc: Service | undefined;
     try {
       svc = await this.ctx.client.get(resourcePath(info, NAMESPACE, NAME));
     } catch (e) {
@@ -120,8 +121,12 @@ export class KubernetesServiceController implements Controller {
   }
 
   /** Creates the object, or rewrites it when the fields `view` picks differ from what it should be. */
-  private async ensureObject(info: ResourceInfo, want: any, view: (o: any) => any): Promise<void> {
-    let cur: any;
+  private async ensureObject<T extends KubeObject>(
+    info: ResourceInfo,
+    want: T,
+    view: (o: T) => unknown,
+  ): Promise<void> {
+    let cur: T | undefined;
     try {
       cur = await this.ctx.client.get(resourcePath(info, NAMESPACE, NAME));
     } catch (e) {

@@ -1,4 +1,5 @@
 // Which sets (StatefulSets, DaemonSets) must sync when one of their pods or revisions changes.
+import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { matchesLabels, specSelector } from '../../kube/labelSelector';
 import { controllerOf, KubeObject } from '../../kube/objects';
 import { InformerHandlers } from '../../kubeclient/informer';
@@ -18,7 +19,7 @@ export function setsToSync(
   const out: { namespace: string; name: string }[] = [];
   for (const s of sets) {
     if (s.metadata.namespace !== obj.metadata.namespace) continue;
-    const sel = specSelector(s as any);
+    const sel = specSelector(s as { spec?: { selector?: LabelSelector | null } });
     if (sel && matchesLabels(sel, obj.metadata.labels)) out.push({ namespace, name: s.metadata.name! });
   }
   return out;

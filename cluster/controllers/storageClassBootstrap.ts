@@ -3,6 +3,7 @@
 // persistentVolumeController.ts), are deleted with their claim, and bind as soon as they are claimed
 // (Immediate: the simulated nodes share one disk, so a volume does not tie a pod to a node).
 // An existing "standard" is left as it is, and it is only marked default when no other class is.
+import type { StorageClass } from 'kubernetes-types/storage/v1';
 import { resourcePath } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { BootstrapController } from './bootstrapController';
@@ -21,7 +22,7 @@ export class StorageClassBootstrap extends BootstrapController {
   protected async ensure(ctx: ControllerContext): Promise<void> {
     const info = ctx.resources().find((r) => r.group === 'storage.k8s.io' && r.plural === 'storageclasses')!;
     const list = await ctx.client.list(resourcePath(info));
-    const items: any[] = list.items ?? [];
+    const items: StorageClass[] = list.items ?? [];
     if (items.some((c) => c.metadata?.name === DEFAULT_STORAGE_CLASS)) return;
     const otherDefault = items.some((c) =>
       DEFAULT_CLASS_ANNOTATIONS.some((a) => c.metadata?.annotations?.[a] === 'true'),

@@ -1,11 +1,12 @@
 // The kubelet's events go out at most eventRecordQPS (50/s, bursts of 100) as the kubelet's event client
 // is limited, and the backlog is bounded (1,000): when many pods start at once, excess events are
 // dropped, as a real kubelet's event broadcaster drops them, rather than competing with status writes.
+import type { KubeObject } from '../../kube/objects';
 import { Clock, Timer } from '../clock';
 import { EventRecorder } from '../controllers/events';
 
 export interface NodeEvents {
-  record(obj: any, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
+  record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
   stop(): void;
 }
 
@@ -28,7 +29,7 @@ export class LimitedRecorder implements NodeEvents {
     this.last = clock.now();
   }
 
-  record(obj: any, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
+  record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
     if (this.stopped) return;
     this.refill();
     if (this.tokens >= 1 && !this.queue.length) {

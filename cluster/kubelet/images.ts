@@ -2,6 +2,7 @@
 // to pull, a failed pull backs off (10s doubling to 5m) per pod and image, and the events and waiting
 // reasons are Kubernetes' own (Pulling, Pulled, Failed, BackOff; ErrImagePull, ImagePullBackOff,
 // InvalidImageName, ErrImageNeverPull).
+import type { Container } from 'kubernetes-types/core/v1';
 import { Clock } from '../clock';
 import { defaultPullPolicy, parseImage } from '../runtime/imageRef';
 import { ContainerRuntime, ImageRef } from '../runtime/types';
@@ -33,7 +34,7 @@ export class ImageManager {
     this.backoff = new Backoff(INITIAL_MS, MAX_MS, () => clock.now());
   }
 
-  async ensure(podUid: string, sandboxId: string, spec: any, ev: PullEvents): Promise<PullOutcome> {
+  async ensure(podUid: string, sandboxId: string, spec: Container, ev: PullEvents): Promise<PullOutcome> {
     const image: string = spec.image ?? '';
     if (!parseImage(image)) {
       const message = `Failed to apply default image tag ${JSON.stringify(image)}: couldn't parse image name ${JSON.stringify(image)}: invalid reference format`;
@@ -77,8 +78,8 @@ export class ImageManager {
         `Successfully pulled image ${JSON.stringify(image)} in ${goDuration(took)} (${goDuration(took)} including waiting)`,
       );
       return { ok: true, image: ref };
-    } catch (e: any) {
-      const err = e?.message ?? String(e);
+    } catch (e) {
+      const err = (e as { message?: string } | undefined)?.message ?? String(e);
       this.backoff.next(key, this.clock.now());
       this.lastError.set(key, err);
       ev.event('Warning', 'Failed', `Failed to pull image ${JSON.stringify(image)}: ${err}`);

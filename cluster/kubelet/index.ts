@@ -1,11 +1,12 @@
 // The embedded cluster's nodes: for each, a container runtime, a kubelet and the agent that keeps the
 // Node and its Lease fresh. Kubelets share the process's pods informer; its events are routed to the
 // kubelet of the pod's node.
+import type { Node } from '../controllers/kit/objects';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { ControllerContext } from '../controllers/controllerContext';
 import { createRuntime, RuntimeName } from '../runtime';
 import { LimitedRecorder } from './eventLimiter';
-import { Kubelet } from './kubelet';
+import { Kubelet, Pod } from './kubelet';
 import { NodeAgent } from './nodeAgent';
 import { nodeCapacity, nodeIdentity, nodeIndex, nodeLabels } from './nodeObject';
 import { parseQuantity } from './resources';
@@ -73,7 +74,7 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
   }
   await Promise.all(agents.map((a) => a.start()));
 
-  const route = (pod: any) => (pod?.spec?.nodeName ? kubelets.get(pod.spec.nodeName) : undefined);
+  const route = (pod: Pod | undefined) => (pod?.spec?.nodeName ? kubelets.get(pod.spec.nodeName) : undefined);
   podsInformer.on({
     add: (pod) => route(pod)?.podSeen(pod),
     update: (pod) => route(pod)?.podSeen(pod),
@@ -103,14 +104,14 @@ async function removeStaleNodes(ctx: ControllerContext, count: number): Promise<
   };
   const list = await ctx.client.list('/api/v1/nodes');
   const stale = (list.items ?? [])
-    .filter((n: any) => (nodeIndex(n.metadata.name) ?? -1) >= count)
-    .map((n: any) => n.metadata.name as string);
+    .filter((n: Node) => (nodeIndex(n.metadata.name) ?? -1) >= count)
+    .map((n: Node) => n.metadata.name);
   await Promise.all(
     stale.map(async (name: string) => {
       await ctx.client.delete(`/api/v1/nodes/${encodeURIComponent(name)}`).catch(ignoreGone);
       const pods = await ctx.client.list('/api/v1/pods', { fieldSelector: `spec.nodeName=${name}` });
       await Promise.all(
-        (pods.items ?? []).map((p: any) =>
+        (pods.items ?? []).map((p: Pod) =>
           ctx.client
             .delete(
               `/api/v1/namespaces/${encodeURIComponent(p.metadata.namespace)}/pods/${encodeURIComponent(p.metadata.name)}`,

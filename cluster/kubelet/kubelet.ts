@@ -1,6 +1,7 @@
 // The kubelet of one node: admits the pods bound to the node, runs each through a pod worker on the
 // node's container runtime, routes container exits back to their pods, and cleans up after pods that
 // are gone.
+import type { LivePod } from '../controllers/kit/objects';
 import * as fs from 'fs';
 import { Clock } from '../clock';
 import { podLogDir } from '../logs/podLogFiles';
@@ -25,8 +26,11 @@ export interface KubeletOptions {
   /** the node's labels as they are now (users relabel nodes) */
   labels(): Record<string, string>;
   /** writes the status of a pod the kubelet refused */
-  reject(pod: any, reason: string, message: string): void;
+  reject(pod: Pod, reason: string, message: string): void;
 }
+
+/** A pod as the API server stores it: namespaced, with a uid. */
+export type Pod = LivePod & { metadata: { namespace: string } };
 
 const CRASH_BACKOFF_INITIAL_MS = 10_000;
 const CRASH_BACKOFF_MAX_MS = 300_000;
@@ -79,7 +83,7 @@ export class Kubelet {
   }
 
   /** a pod bound to this node was added or changed */
-  podSeen(pod: any): void {
+  podSeen(pod: Pod): void {
     if (this.stopped) return;
     const uid = pod.metadata?.uid;
     if (!uid || this.rejected.has(uid)) return;
@@ -106,7 +110,7 @@ export class Kubelet {
   }
 
   /** a pod bound to this node is gone from the API server */
-  podGone(pod: any): void {
+  podGone(pod: Pod): void {
     const uid = pod.metadata?.uid;
     if (!uid) return;
     this.rejected.delete(uid);
@@ -136,7 +140,7 @@ export class Kubelet {
   }
 
   /** The kubelet's admission: the node's labels match the pod's nodeSelector and its requests fit. */
-  private admit(pod: any): { reason: string; message: string } | undefined {
+  private admit(pod: Pod): { reason: string; message: string } | undefined {
     const selector: Record<string, string> = pod.spec?.nodeSelector ?? {};
     for (const [k, v] of Object.entries(selector)) {
       if (this.opts.labels()[k] !== v) return { reason: 'NodeAffinity', message: 'Predicate NodeAffinity failed' };
@@ -169,14 +173,14 @@ export class Kubelet {
 }
 
 /** Whether an update means work for the kubelet (its own status writes coming back do not). */
-function relevantChange(old: any, pod: any): boolean {
+function relevantChange(old: Pod, pod: Pod): boolean {
   const om = old.metadata ?? {},
     nm = pod.metadata ?? {};
   if (om.deletionTimestamp !== nm.deletionTimestamp || om.deletionGracePeriodSeconds !== nm.deletionGracePeriodSeconds)
     return true;
   if (old.spec?.activeDeadlineSeconds !== pod.spec?.activeDeadlineSeconds) return true;
-  const images = (p: any) =>
-    [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])].map((c: any) => c.image).join('\n');
+  const images = (p: Pod) =>
+    [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])].map((c) => c.image).join('\n');
   if (images(old) !== images(pod)) return true;
   // readiness gates are conditions other components write
   if (

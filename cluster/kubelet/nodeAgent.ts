@@ -1,6 +1,7 @@
 // A node's presence in the cluster: registers the Node (or takes over the one registered before),
 // renews its Lease in kube-node-lease every 10 s (the heartbeat the node lifecycle reads), and reports
 // the node's status with fresh heartbeat times every minute.
+import type { Node, NodeCondition } from 'kubernetes-types/core/v1';
 import { ApiClient } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { Clock, microTimestamp, Timer } from '../clock';
@@ -16,7 +17,7 @@ const leasePath = (name?: string) =>
   `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases${name ? `/${encodeURIComponent(name)}` : ''}`;
 
 export class NodeAgent {
-  private node?: any;
+  private node?: Node;
   private timers: Timer[] = [];
   private stopped = false;
 
@@ -71,7 +72,9 @@ export class NodeAgent {
     }
     // registered before: keep its uid and history, bring labels and status up to date
     const existing = await this.client.get(nodePath(this.id.name));
-    const wasReady = (existing.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+    const wasReady = (existing.status?.conditions ?? []).some(
+      (c: NodeCondition) => c.type === 'Ready' && c.status === 'True',
+    );
     await this.client.patch(
       nodePath(this.id.name),
       {
@@ -91,7 +94,9 @@ export class NodeAgent {
   private async reportStatus(): Promise<void> {
     if (this.stopped) return;
     const current = await this.client.get(nodePath(this.id.name));
-    const wasReady = (current.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+    const wasReady = (current.status?.conditions ?? []).some(
+      (c: NodeCondition) => c.type === 'Ready' && c.status === 'True',
+    );
     this.node = await this.client.patch(
       nodePath(this.id.name, 'status'),
       { status: nodeStatus(this.id, this.runtimeVersion, current.status) },

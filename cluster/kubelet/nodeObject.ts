@@ -1,5 +1,7 @@
 // The Node object a kubelet registers: kind-like names and addresses, the standard labels, capacity and
 // allocatable, node info, and the four conditions the kubelet reports.
+import type { NodeStatus } from 'kubernetes-types/core/v1';
+import type { Node } from '../controllers/kit/objects';
 import { createHash, randomUUID } from 'crypto';
 import * as os from 'os';
 import { timestamp } from '../clock';
@@ -120,10 +122,10 @@ export function nodeConditions(): Condition[] {
 }
 
 /** The node's status now; a condition keeps its lastTransitionTime while its status stays. */
-export function nodeStatus(id: NodeIdentity, runtime: string, previous?: any): any {
+export function nodeStatus(id: NodeIdentity, runtime: string, previous?: NodeStatus): NodeStatus {
   const now = timestamp();
   const capacity = nodeCapacity(id);
-  const prev = new Map<string, any>((previous?.conditions ?? []).map((c: any) => [c.type, c]));
+  const prev = new Map((previous?.conditions ?? []).map((c) => [c.type, c]));
   return {
     capacity,
     allocatable: { ...capacity },
@@ -155,7 +157,7 @@ export function nodeStatus(id: NodeIdentity, runtime: string, previous?: any): a
   };
 }
 
-export function nodeObject(id: NodeIdentity, runtime: string): any {
+export function nodeObject(id: NodeIdentity, runtime: string): Node {
   return {
     apiVersion: 'v1',
     kind: 'Node',

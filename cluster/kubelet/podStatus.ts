@@ -1,8 +1,29 @@
 // What the kubelet reports about a pod: phase, conditions and container statuses, derived from what the
 // pod worker knows of its containers, following the rules of the kubelet's getPhase and the pod
 // condition generators.
+import type {
+  Container,
+  ContainerState,
+  ContainerStateTerminated,
+  ContainerStatus,
+  PodCondition,
+  PodStatus,
+} from 'kubernetes-types/core/v1';
 import { timestamp } from '../clock';
 import { ContainerExit, ImageRef } from '../runtime/types';
+import type { Pod } from './kubelet';
+
+/** A condition as the kubelet writes it (lastProbeTime null, as the real kubelet sends it). */
+export type ReportedCondition = Omit<PodCondition, 'lastProbeTime'> & { lastProbeTime: null };
+
+/** The merge patch of a pod's status: null removes what the kubelet no longer reports. */
+export type StatusPatch = {
+  [K in Exclude<keyof PodStatus, 'conditions' | 'containerStatuses' | 'initContainerStatuses'>]?: PodStatus[K] | null;
+} & {
+  conditions: (PodCondition | ReportedCondition)[];
+  containerStatuses: ReportedContainerStatus[];
+  initContainerStatuses: ReportedContainerStatus[] | null;
+};
 
 export interface Terminated extends ContainerExit {
   containerID?: string;
@@ -12,7 +33,7 @@ export interface Terminated extends ContainerExit {
 export interface ContainerRun {
   name: string;
   kind: 'init' | 'sidecar' | 'regular';
-  spec: any;
+  spec: Container;
   restartCount: number;
   state: 'waiting' | 'running' | 'terminated';
   waiting?: { reason: string; message?: string };
@@ -30,7 +51,7 @@ export interface ContainerRun {
 }
 
 export interface PodState {
-  pod: any;
+  pod: Pod;
   hostIP: string;
   podIP?: string;
   startTime?: number;
@@ -57,11 +78,11 @@ export const OWNED_CONDITIONS = [
 ];
 
 function containerID(r: { id?: string } | Terminated | undefined): string | undefined {
-  const id = r && ('containerID' in r ? r.containerID : (r as any).id);
+  const id = r && ('containerID' in r ? r.containerID : (r as { id?: string }).id);
   return id ? `${RUNTIME_PREFIX}${id}` : undefined;
 }
 
-function terminatedStatus(t: Terminated): any {
+function terminatedStatus(t: Terminated): ContainerStateTerminated {
   return {
     exitCode: t.exitCode,
     ...(t.signal ? { signal: t.signal } : {}),
@@ -73,8 +94,11 @@ function terminatedStatus(t: Terminated): any {
   };
 }
 
-export function containerStatus(c: ContainerRun): any {
-  let state: any;
+/** image is unset only while a container with no image in its spec has never been pulled */
+type ReportedContainerStatus = Omit<ContainerStatus, 'image'> & { image?: string };
+
+export function containerStatus(c: ContainerRun): ReportedContainerStatus {
+  let state: ContainerState;
   if (c.state === 'running') state = { running: { startedAt: timestamp(c.startedAt) } };
   else if (c.state === 'terminated' && c.terminated) state = { terminated: terminatedStatus(c.terminated) };
   else
@@ -165,7 +189,7 @@ export function nothingWillRun(s: PodState): boolean {
   return s.regular.every((c) => c.state === 'terminated' && !restartsOn(policy, c.terminated!.exitCode));
 }
 
-function condition(s: PodState, type: string, status: boolean, reason?: string, message?: string): any {
+function condition(s: PodState, type: string, status: boolean, reason?: string, message?: string): ReportedCondition {
   const st = status ? 'True' : 'False';
   const prev = s.transitions.get(type);
   let time = prev?.time;
@@ -183,14 +207,18 @@ function condition(s: PodState, type: string, status: boolean, reason?: string, 
   };
 }
 
-export function podConditions(s: PodState, phase: string, otherConditions: any[]): any[] {
+export function podConditions(
+  s: PodState,
+  phase: string,
+  otherConditions: PodCondition[],
+): (PodCondition | ReportedCondition)[] {
   const terminalDone = phase === 'Succeeded' || phase === 'Failed';
   const notInitialized = s.init.filter((c) => !initDone(c)).map((c) => c.name);
   const initialized = phase === 'Succeeded' || notInitialized.length === 0;
   const readyMembers = [...s.init.filter((c) => c.kind === 'sidecar'), ...s.regular];
   const unready = readyMembers.filter((c) => !c.ready).map((c) => c.name);
-  let containersReady: any;
-  let ready: any;
+  let containersReady: ReportedCondition;
+  let ready: ReportedCondition;
   if (terminalDone) {
     containersReady = condition(s, 'ContainersReady', false, 'PodCompleted');
     ready = condition(s, 'Ready', false, 'PodCompleted');
@@ -242,7 +270,7 @@ export function podConditions(s: PodState, phase: string, otherConditions: any[]
 }
 
 /** The status object the kubelet writes (merge patch: keys it no longer reports are null). */
-export function apiStatus(s: PodState, currentConditions: any[] = []): any {
+export function apiStatus(s: PodState, currentConditions: PodCondition[] = []): StatusPatch {
   const phase = podPhase(s);
   const other = currentConditions.filter((c) => c && !OWNED_CONDITIONS.includes(c.type));
   return {

@@ -3,6 +3,14 @@
 // crash back-off; probes; the pod's active deadline; and graceful termination once the pod is being
 // deleted, after which the kubelet removes it. Work happens on events (pod updates, container exits,
 // probe results, timers); many state changes in one turn make one status write.
+import type {
+  Container,
+  ContainerStateTerminated,
+  ContainerStatus,
+  PodCondition,
+  PodStatus,
+} from 'kubernetes-types/core/v1';
+import type { Pod } from './kubelet';
 import { Clock, Timer } from '../clock';
 import { containerLogFile } from '../logs/podLogFiles';
 import { ContainerExit, ContainerRuntime, ProbeKind } from '../runtime/types';
@@ -10,7 +18,7 @@ import { Backoff } from './backoff';
 import { NodeEvents } from './eventLimiter';
 import { goDuration } from './goDuration';
 import { ImageManager } from './images';
-import { apiStatus, ContainerRun, initDone, nothingWillRun, PodState, podPhase } from './podStatus';
+import { apiStatus, ContainerRun, initDone, nothingWillRun, PodState, podPhase, StatusPatch } from './podStatus';
 import { ContainerProbes, probeTitle } from './probes';
 
 export interface WorkerHost {
@@ -35,7 +43,12 @@ export interface WorkerHost {
 
 const DEFAULT_GRACE_SECONDS = 30;
 
-function newRun(spec: any, kind: ContainerRun['kind'], previous: any, now: number): ContainerRun {
+function newRun(
+  spec: Container,
+  kind: ContainerRun['kind'],
+  previous: ContainerStatus | undefined,
+  now: number,
+): ContainerRun {
   const run: ContainerRun = {
     name: spec.name,
     kind,
@@ -62,7 +75,7 @@ function newRun(spec: any, kind: ContainerRun['kind'], previous: any, now: numbe
     run.lastTerminated = {
       exitCode: 255,
       reason: 'Unknown',
-      startedAt: Date.parse(previous.state.running.startedAt) || 0,
+      startedAt: Date.parse(previous.state.running.startedAt ?? '') || 0,
       finishedAt: now,
     };
     run.restartCount++;
@@ -73,13 +86,13 @@ function newRun(spec: any, kind: ContainerRun['kind'], previous: any, now: numbe
   return run;
 }
 
-function fromApiTerminated(t: any): ContainerRun['terminated'] {
+function fromApiTerminated(t: ContainerStateTerminated): ContainerRun['terminated'] {
   return {
     exitCode: Number(t.exitCode) || 0,
     reason: t.reason ?? (Number(t.exitCode) ? 'Error' : 'Completed'),
     message: t.message,
-    startedAt: Date.parse(t.startedAt) || 0,
-    finishedAt: Date.parse(t.finishedAt) || 0,
+    startedAt: Date.parse(t.startedAt ?? '') || 0,
+    finishedAt: Date.parse(t.finishedAt ?? '') || 0,
     containerID: typeof t.containerID === 'string' ? t.containerID.replace(/^[a-z]+:\/\//, '') : undefined,
   };
 }
@@ -108,12 +121,12 @@ export class PodWorker {
 
   constructor(
     private readonly host: WorkerHost,
-    pod: any,
+    pod: Pod,
   ) {
     this.uid = pod.metadata.uid;
-    const prevStatus = pod.status ?? {};
-    const prevInit = new Map<string, any>((prevStatus.initContainerStatuses ?? []).map((s: any) => [s.name, s]));
-    const prevRegular = new Map<string, any>((prevStatus.containerStatuses ?? []).map((s: any) => [s.name, s]));
+    const prevStatus: PodStatus = pod.status ?? {};
+    const prevInit = new Map((prevStatus.initContainerStatuses ?? []).map((s) => [s.name, s]));
+    const prevRegular = new Map((prevStatus.containerStatuses ?? []).map((s) => [s.name, s]));
     const transitions = new Map<string, { status: string; time: string }>();
     for (const c of prevStatus.conditions ?? [])
       if (c?.type && c.lastTransitionTime) transitions.set(c.type, { status: c.status, time: c.lastTransitionTime });
@@ -123,12 +136,10 @@ export class PodWorker {
       podIP: prevStatus.podIP,
       startTime: prevStatus.startTime ? Date.parse(prevStatus.startTime) : undefined,
       sandboxReady: false,
-      init: (pod.spec?.initContainers ?? []).map((c: any) =>
+      init: (pod.spec?.initContainers ?? []).map((c) =>
         newRun(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init', prevInit.get(c.name), host.clock.now()),
       ),
-      regular: (pod.spec?.containers ?? []).map((c: any) =>
-        newRun(c, 'regular', prevRegular.get(c.name), host.clock.now()),
-      ),
+      regular: (pod.spec?.containers ?? []).map((c) => newRun(c, 'regular', prevRegular.get(c.name), host.clock.now())),
       transitions,
     };
     if (prevStatus.phase === 'Succeeded' || prevStatus.phase === 'Failed') {
@@ -140,7 +151,7 @@ export class PodWorker {
     }
   }
 
-  get pod(): any {
+  get pod(): Pod {
     return this.state.pod;
   }
 
@@ -161,7 +172,7 @@ export class PodWorker {
     this.sync();
   }
 
-  update(pod: any): void {
+  update(pod: Pod): void {
     const old = this.pod;
     this.state.pod = pod;
     if (pod.metadata?.deletionTimestamp) {
@@ -174,8 +185,8 @@ export class PodWorker {
       return;
     }
     // a changed image (the one container field a pod update may change) restarts the container
-    const specs = new Map<string, any>(
-      [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c: any) => [c.name, c]),
+    const specs = new Map(
+      [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => [c.name, c]),
     );
     for (const c of [...this.state.init, ...this.state.regular]) {
       const next = specs.get(c.name);
@@ -243,7 +254,7 @@ export class PodWorker {
     let initComplete = true;
     for (const c of this.state.init) {
       if (c.kind === 'sidecar') {
-        this.keepRunning(c, true);
+        this.startOrRestartWithBackOff(c, true);
         if (!c.everStarted) {
           initComplete = false;
           break;
@@ -253,13 +264,16 @@ export class PodWorker {
       if (initDone(c)) continue;
       initComplete = false;
       if (c.state === 'terminated' && policy === 'Never') break;
-      this.keepRunning(c, policy !== 'Never' && c.state === 'terminated' && c.terminated!.exitCode !== 0);
+      this.startOrRestartWithBackOff(c, policy !== 'Never' && c.state === 'terminated' && c.terminated!.exitCode !== 0);
       break;
     }
     if (initComplete) {
       for (const c of this.state.regular) {
         const exit = c.terminated?.exitCode ?? 0;
-        this.keepRunning(c, policy === 'Always' || (policy === 'OnFailure' && exit !== 0) || this.forceRestart.has(c));
+        this.startOrRestartWithBackOff(
+          c,
+          policy === 'Always' || (policy === 'OnFailure' && exit !== 0) || this.forceRestart.has(c),
+        );
       }
     }
     if (nothingWillRun(this.state)) {
@@ -269,8 +283,8 @@ export class PodWorker {
     this.publish();
   }
 
-  /** starts a container that has not run, and restarts one that stopped when it should */
-  private keepRunning(c: ContainerRun, restart: boolean): void {
+  /** starts a container that has not run; restarts one that stopped when it should, after its crash back-off */
+  private startOrRestartWithBackOff(c: ContainerRun, restart: boolean): void {
     if (this.busy.has(c) || this.timers.has(c) || this.stopping.has(c)) return;
     if (c.state === 'running') return;
     if (c.state === 'waiting' && !c.lastTerminated && c.restartCount === 0) {
@@ -397,9 +411,9 @@ export class PodWorker {
       c.started = false;
       if (this.gone || this.terminating) return;
       this.startProbes(c, id, startedAt);
-    } catch (e: any) {
+    } catch (e) {
       if (this.gone) return;
-      const msg = e?.message ?? String(e);
+      const msg = (e as { message?: string } | undefined)?.message ?? String(e);
       c.state = 'waiting';
       c.waiting = { reason: 'CreateContainerError', message: msg };
       this.event(c, 'Warning', 'Failed', `Error: ${msg}`);
@@ -586,7 +600,7 @@ export class PodWorker {
   }
 
   /** the status to write now, or undefined when it is what was written last */
-  statusToWrite(currentConditions: any[]): any | undefined {
+  statusToWrite(currentConditions: PodCondition[]): StatusPatch | undefined {
     const status = apiStatus(this.state, currentConditions);
     const text = JSON.stringify(status);
     if (text === this.lastWritten) return undefined;

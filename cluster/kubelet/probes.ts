@@ -3,6 +3,7 @@
 // passed since the container started; successThreshold consecutive successes and failureThreshold
 // consecutive failures change the result. Readiness starts as failure, liveness as success; liveness and
 // readiness wait for the startup probe. The runtime decides each probe's outcome.
+import type { Container, Probe } from 'kubernetes-types/core/v1';
 import { Clock, Timer } from '../clock';
 import { ContainerRuntime, ProbeKind } from '../runtime/types';
 
@@ -33,7 +34,7 @@ class ProbeWorker {
   constructor(
     private readonly host: ProbeHost,
     private readonly kind: ProbeKind,
-    private readonly probe: any,
+    private readonly probe: Probe,
     private readonly containerId: string,
     private readonly startedAt: number,
     private readonly onResult: (success: boolean) => void,
@@ -58,8 +59,8 @@ class ProbeWorker {
     let result;
     try {
       result = await this.host.runtime.probe(this.containerId, this.kind, this.probe);
-    } catch (e: any) {
-      result = { success: false, output: e?.message ?? String(e) };
+    } catch (e) {
+      result = { success: false, output: (e as { message?: string } | undefined)?.message ?? String(e) };
     } finally {
       this.inFlight = false;
     }
@@ -86,7 +87,7 @@ export class ContainerProbes {
 
   constructor(
     private readonly host: ProbeHost,
-    private readonly spec: any,
+    private readonly spec: Container,
     private readonly containerId: string,
     private readonly startedAt: number,
   ) {}
@@ -126,7 +127,7 @@ export class ContainerProbes {
     } else this.host.readiness(true);
   }
 
-  private add(kind: ProbeKind, probe: any, onResult: (ok: boolean) => void): void {
+  private add(kind: ProbeKind, probe: Probe, onResult: (ok: boolean) => void): void {
     const w = new ProbeWorker(
       this.host,
       kind,

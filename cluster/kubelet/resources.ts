@@ -1,5 +1,9 @@
 // Resource quantities and a pod's effective requests, for the kubelet's admission check: regular
 // containers and sidecars add up, and an init container's request counts only when it is larger.
+import type { Container, PodSpec } from 'kubernetes-types/core/v1';
+
+/** What the requests are read from (tests and callers may leave out the rest of a Container). */
+type Requesting = Pick<Container, 'resources' | 'restartPolicy'>;
 import { parseQuantity as parseKubeQuantity } from '../../kube/semantics/quantity';
 
 /** The value of a quantity ("100m" → 0.1, "1Gi" → 1073741824); NaN when it does not parse. */
@@ -9,7 +13,7 @@ export function parseQuantity(q: unknown): number {
 
 export type Requests = Record<string, number>;
 
-function containerRequests(c: any): Requests {
+function containerRequests(c: Requesting | undefined): Requests {
   const out: Requests = {};
   for (const [k, v] of Object.entries<unknown>(c?.resources?.requests ?? {})) {
     const n = parseQuantity(v);
@@ -26,7 +30,9 @@ function add(into: Requests, r: Requests): void {
  * The pod's requests the way the scheduler and kubelet count them: the containers plus every sidecar,
  * or, when larger, what runs while an init container runs (it and the sidecars started before it).
  */
-export function podRequests(spec: any): Requests {
+export function podRequests(
+  spec: (Pick<PodSpec, 'overhead'> & { containers?: Requesting[]; initContainers?: Requesting[] }) | undefined,
+): Requests {
   const total: Requests = {};
   for (const c of spec?.containers ?? []) add(total, containerRequests(c));
   const sidecars: Requests = {};

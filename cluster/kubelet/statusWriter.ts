@@ -2,6 +2,7 @@
 // per pod, later changes coalesce into the next write, a write that would change nothing is skipped, and
 // a pod that finished terminating gets its final status and is then deleted with grace period 0 (its
 // uid as precondition), which lets the API server remove it.
+import type { PodCondition } from 'kubernetes-types/core/v1';
 import { ApiClient } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { WorkQueue } from '../controllers/workQueue';
@@ -59,7 +60,7 @@ export class StatusWriter {
     }
     const pod = cached ?? w.pod;
     const { namespace, name } = pod.metadata;
-    const conditions = (pod.status?.conditions ?? []).filter((c: any) => !OWNED_CONDITIONS.includes(c?.type));
+    const conditions = (pod.status?.conditions ?? []).filter((c: PodCondition) => !OWNED_CONDITIONS.includes(c?.type));
     const status = w.statusToWrite(conditions);
     try {
       if (status) {

@@ -2,6 +2,7 @@
 // (simulation.ts, steered by pod annotations) says, answers probes as planned, and writes honest lines
 // about its own lifecycle to its log file so `kubectl logs` shows what the runtime did. Work is done only
 // on events: a container with nothing planned holds no timer.
+import type { Probe } from 'kubernetes-types/core/v1';
 import { pooledRandomBytes } from '../randomBytes';
 import * as path from 'path';
 import { Clock, Timer } from '../clock';
@@ -241,7 +242,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     if (c) this.forget(c);
   }
 
-  async probe(id: string, kind: ProbeKind, _probe: any): Promise<ProbeResult> {
+  async probe(id: string, kind: ProbeKind, _probe: Probe): Promise<ProbeResult> {
     const c = this.containers.get(id);
     if (!c || c.state !== 'running') return { success: false, output: 'container is not running' };
     const elapsed = (this.clock.now() - c.startedAt) / 1000;

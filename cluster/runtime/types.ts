@@ -2,6 +2,7 @@
 // (which own the pod's network address), images, containers and probes, plus a stream of container
 // exits (the kubelet's PLEG). The `simulated` runtime is the first implementation; a runtime that runs
 // real processes can implement the same interface.
+import type { Container, Probe } from 'kubernetes-types/core/v1';
 
 /** What a runtime knows about a pod, as CRI's PodSandboxConfig carries it. */
 export interface SandboxConfig {
@@ -31,7 +32,7 @@ export type ProbeKind = 'readiness' | 'liveness' | 'startup';
 export interface ContainerConfig {
   sandboxId: string;
   /** the pod's container spec (v1.Container) */
-  spec: any;
+  spec: Container;
   /** 0 for the first run, then the restart count */
   attempt: number;
   /** init containers run to completion before the next one starts; sidecars are init containers with restartPolicy Always */
@@ -88,7 +89,7 @@ export interface ContainerRuntime {
   stopContainer(id: string, timeoutSeconds: number): Promise<ContainerExit>;
   removeContainer(id: string): Promise<void>;
 
-  probe(id: string, kind: ProbeKind, probe: any): Promise<ProbeResult>;
+  probe(id: string, kind: ProbeKind, probe: Probe): Promise<ProbeResult>;
 
   /** called when a container exits by itself (not when stopContainer stopped it) */
   onContainerExit(listener: (id: string, exit: ContainerExit) => void): void;

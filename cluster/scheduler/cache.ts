@@ -1,13 +1,15 @@
 // The scheduler's accounting of each node: allocatable, what the pods on it request, their host ports.
 // Fed by the pod and node informers and by the scheduler's own decisions ("assumed" pods, counted from
 // the moment a node is chosen until the informer shows the binding), so a decision never rescans pods.
+import type { Node as NodeObject } from 'kubernetes-types/core/v1';
+import type { Node } from '../controllers/kit/objects';
 import { Selector } from '../../kube/labelSelector';
 import { Allocatable, Resources, add, emptyResources, nodeAllocatable } from './resources';
 import { HostPort, PodInfo } from './podInfo';
 import { Taint, effectiveTaints } from './taints';
 
 export class NodeInfo {
-  node: any;
+  node: NodeObject | undefined;
   allocatable: Allocatable = { ...emptyResources(), pods: 0 };
   taints: Taint[] = [];
   readonly requested: Resources = emptyResources();
@@ -24,7 +26,7 @@ export class NodeInfo {
     return this.node?.metadata?.labels ?? {};
   }
 
-  setNode(node: any): void {
+  setNode(node: NodeObject): void {
     this.node = node;
     this.allocatable = nodeAllocatable(node);
     this.taints = effectiveTaints(node);
@@ -119,7 +121,7 @@ export class SchedulerCache {
     return n;
   }
 
-  setNode(node: any): void {
+  setNode(node: Node): void {
     const name = node.metadata.name;
     const had = this.nodeInfos.get(name)?.node;
     this.nodeInfo(name).setNode(node);

@@ -8,6 +8,7 @@
 // The first sentence counts, per reason, the nodes the filters rejected (sorted as strings). The rest
 // comes from the post-filter plugins: DynamicResources (no resource claims to free) and DefaultPreemption,
 // which tells per node whether evicting lower-priority pods could make room.
+import type { Pod } from 'kubernetes-types/core/v1';
 import { Status } from './framework';
 
 export const NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
@@ -47,7 +48,7 @@ function fitMessage(d: Diagnosis): string {
  * others it would evict lower-priority pods, and finds none: this cluster admits no PriorityClasses, so
  * pods share one priority (this scheduler does not preempt).
  */
-function preemptionMessage(pod: any, d: Diagnosis): string {
+function preemptionMessage(pod: Pod | undefined, d: Diagnosis): string {
   if (pod?.spec?.preemptionPolicy === 'Never') return 'preemption: not eligible due to preemptionPolicy=Never.';
   const verdict = (reason: string): Status => ({
     code: 'UnschedulableAndUnresolvable',
@@ -69,7 +70,7 @@ function preemptionMessage(pod: any, d: Diagnosis): string {
 }
 
 /** The whole message of a pod that fits on no node. */
-export function fitErrorMessage(pod: any, d: Diagnosis): string {
+export function fitErrorMessage(pod: Pod | undefined, d: Diagnosis): string {
   const first = fitMessage(d);
   // after a PreFilter rejection every node counts as unresolvable, and DynamicResources (whose PreFilter
   // did not run) adds nothing

@@ -1,5 +1,7 @@
 // The shapes filters share, after Kubernetes' scheduling framework: a per-attempt cycle state, and
 // statuses that say why a node was rejected and whether evicting pods (preemption) could ever help.
+import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1';
+import type { StorageClass } from 'kubernetes-types/storage/v1';
 import { SchedulerCache, NodeInfo } from './cache';
 import { Selector } from '../../kube/labelSelector';
 import { PodInfo } from './podInfo';
@@ -24,9 +26,9 @@ export function unresolvable(plugin: string, ...reasons: string[]): Status {
 /** Read access to the other objects filters consult, from the shared informers. */
 export interface Lookups {
   namespaceLabels(ns: string): Record<string, string> | undefined;
-  pvc(ns: string, name: string): any | undefined;
-  pv(name: string): any | undefined;
-  storageClass(name: string): any | undefined;
+  pvc(ns: string, name: string): PersistentVolumeClaim | undefined;
+  pv(name: string): PersistentVolume | undefined;
+  storageClass(name: string): StorageClass | undefined;
   /** selectors of the Services selecting the pod and of its controller (ReplicaSet, StatefulSet, ReplicationController) */
   workloadSelectors(pod: PodInfo): Selector[];
 }

@@ -1,5 +1,6 @@
 // Node selectors: spec.nodeSelector and node affinity's nodeSelectorTerms (matchExpressions on labels,
 // matchFields on metadata.name), with the operators In, NotIn, Exists, DoesNotExist, Gt and Lt.
+import type { Node, Pod } from 'kubernetes-types/core/v1';
 
 export interface NodeSelectorRequirement {
   key: string;
@@ -41,7 +42,7 @@ function requirementMatches(r: NodeSelectorRequirement, values: Record<string, s
 }
 
 /** A term matches when all its expressions and fields do; a term with neither matches nothing. */
-export function termMatchesNode(term: NodeSelectorTerm, node: any): boolean {
+export function termMatchesNode(term: NodeSelectorTerm, node: Node | undefined): boolean {
   const exprs = term.matchExpressions ?? [];
   const fields = term.matchFields ?? [];
   if (exprs.length === 0 && fields.length === 0) return false;
@@ -57,12 +58,12 @@ export function termMatchesNode(term: NodeSelectorTerm, node: any): boolean {
 }
 
 /** Terms are ORed. */
-export function termsMatchNode(terms: readonly NodeSelectorTerm[], node: any): boolean {
+export function termsMatchNode(terms: readonly NodeSelectorTerm[], node: Node | undefined): boolean {
   return terms.some((t) => termMatchesNode(t, node));
 }
 
 /** spec.nodeSelector and required node affinity both have to hold. */
-export function podMatchesNodeSelectorAndAffinity(pod: any, node: any): boolean {
+export function podMatchesNodeSelectorAndAffinity(pod: Pod | undefined, node: Node | undefined): boolean {
   const sel: Record<string, string> = pod?.spec?.nodeSelector ?? {};
   const labels = node?.metadata?.labels ?? {};
   for (const [k, v] of Object.entries(sel)) if (labels[k] !== v) return false;
@@ -76,7 +77,7 @@ export function podMatchesNodeSelectorAndAffinity(pod: any, node: any): boolean 
  * narrows the nodes to look at in NodeAffinity's PreFilter; DaemonSet pods use this): undefined when any
  * term leaves every node possible, an empty set when the terms contradict each other.
  */
-export function requiredNodeNames(pod: any): Set<string> | undefined {
+export function requiredNodeNames(pod: Pod | undefined): Set<string> | undefined {
   const terms: NodeSelectorTerm[] | undefined =
     pod?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (!terms || terms.length === 0) return undefined;

@@ -1,5 +1,7 @@
 // A pod as the scheduler looks at it, parsed once: requests, host ports and affinity terms.
 import { Selector, fromLabelSelector, matchesLabels, NOTHING, Requirement } from '../../kube/labelSelector';
+import type { Pod, PodAffinity, PodAffinityTerm, PodAntiAffinity } from 'kubernetes-types/core/v1';
+import type { LivePod } from '../controllers/kit/objects';
 import { podRequests, Resources } from './resources';
 
 export interface HostPort {
@@ -24,7 +26,7 @@ export interface WeightedAffinityTerm {
 }
 
 export interface PodInfo {
-  pod: any;
+  pod: LivePod;
   uid: string;
   key: string;
   namespace: string;
@@ -41,17 +43,17 @@ export interface PodInfo {
   preferredAntiAffinity: WeightedAffinityTerm[];
 }
 
-export function podKey(pod: any): string {
+export function podKey(pod: Pod): string {
   return `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
 }
 
 /** Succeeded and Failed pods hold no resources any more. */
-export function isTerminal(pod: any): boolean {
+export function isTerminal(pod: Pod | undefined): boolean {
   const phase = pod?.status?.phase;
   return phase === 'Succeeded' || phase === 'Failed';
 }
 
-function parseTerm(pod: any, t: any): AffinityTerm {
+function parseTerm(pod: Pod, t: PodAffinityTerm | undefined): AffinityTerm {
   const ns: string = pod.metadata?.namespace ?? 'default';
   const labels: Record<string, string> = pod.metadata?.labels ?? {};
   let selector: Selector;
@@ -79,13 +81,13 @@ function parseTerm(pod: any, t: any): AffinityTerm {
   return { namespaces, namespaceSelector, selector, topologyKey: t?.topologyKey ?? '' };
 }
 
-function hostPortsOf(pod: any): HostPort[] {
+function hostPortsOf(pod: Pod): HostPort[] {
   const out: HostPort[] = [];
-  const spec = pod.spec ?? {};
+  const spec = pod.spec;
   // sidecars keep their ports for the pod's whole life, like regular containers
   const containers = [
-    ...(spec.containers ?? []),
-    ...(spec.initContainers ?? []).filter((c: any) => c.restartPolicy === 'Always'),
+    ...(spec?.containers ?? []),
+    ...(spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always'),
   ];
   for (const c of containers) {
     for (const p of c.ports ?? []) {
@@ -96,11 +98,12 @@ function hostPortsOf(pod: any): HostPort[] {
   return out;
 }
 
-export function newPodInfo(pod: any): PodInfo {
+export function newPodInfo(pod: LivePod): PodInfo {
   const affinity = pod.spec?.affinity ?? {};
-  const req = (x: any) => (x?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t: any) => parseTerm(pod, t));
-  const pref = (x: any) =>
-    (x?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w: any) => ({
+  type Terms = PodAffinity | PodAntiAffinity | undefined;
+  const req = (x: Terms) => (x?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => parseTerm(pod, t));
+  const pref = (x: Terms) =>
+    (x?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => ({
       weight: w.weight ?? 0,
       term: parseTerm(pod, w.podAffinityTerm),
     }));

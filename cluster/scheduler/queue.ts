@@ -2,6 +2,8 @@
 // back-off queue (1 s after the first failure, doubling up to 10 s), and the unschedulable pods, which
 // wait for a cluster event that could help them (a node added or changed, a pod deleted ...), or at most
 // five minutes. Every delay runs on the cluster clock.
+import type { Pod } from 'kubernetes-types/core/v1';
+import type { LivePod } from '../controllers/kit/objects';
 import { Clock, Timer } from '../clock';
 
 export const INITIAL_BACKOFF_MS = 1000;
@@ -48,7 +50,7 @@ const INTERESTS: Record<string, readonly ClusterEvent[]> = {
 
 export interface QueuedPod {
   uid: string;
-  pod: any;
+  pod: LivePod;
   priority: number;
   /** when the pod entered the queue, or last failed: the tie-breaker among equal priorities */
   enqueued: number;
@@ -114,7 +116,7 @@ class Heap<T> {
   }
 }
 
-export function hasSchedulingGates(pod: any): boolean {
+export function hasSchedulingGates(pod: Pod | undefined): boolean {
   return (pod?.spec?.schedulingGates ?? []).length > 0;
 }
 
@@ -156,7 +158,7 @@ export class SchedulingQueue {
   }
 
   /** A new pending pod. */
-  add(pod: any, priority: number): void {
+  add(pod: LivePod, priority: number): void {
     const uid = pod.metadata.uid;
     if (this.pods.has(uid)) return this.update(pod, priority, false);
     const qp: QueuedPod = {
@@ -177,7 +179,7 @@ export class SchedulingQueue {
    * A pending pod changed. A gated pod whose gates are gone becomes active; an unschedulable pod whose
    * spec or labels changed is worth another try; status-only changes (ours included) move nothing.
    */
-  update(pod: any, priority: number, specOrLabelsChanged: boolean): void {
+  update(pod: LivePod, priority: number, specOrLabelsChanged: boolean): void {
     const e = this.pods.get(pod.metadata.uid);
     if (!e) return this.add(pod, priority);
     e.qp.pod = pod;

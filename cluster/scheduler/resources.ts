@@ -1,5 +1,6 @@
 // Resource arithmetic for scheduling: a pod's effective requests (as Kubernetes computes them: init
 // containers run one at a time, sidecars keep running, overhead on top) and a node's allocatable.
+import type { Container, Node, Pod, PodSpec, ResourceRequirements } from 'kubernetes-types/core/v1';
 import { parseQuantity } from '../../kube/semantics/quantity';
 
 /** cpu in millicores, memory and ephemeral-storage in bytes, anything else (extended resources, hugepages) by value. */
@@ -94,7 +95,7 @@ function clone(r: Resources): Resources {
   };
 }
 
-function containerRequests(c: any, nonZero: boolean): Resources {
+function containerRequests(c: Container | undefined, nonZero: boolean): Resources {
   const requests = c?.resources?.requests;
   const r = parseResourceList(requests);
   if (nonZero) {
@@ -110,8 +111,9 @@ function containerRequests(c: any, nonZero: boolean): Resources {
  * larger of the two; overhead comes on top. Pod-level requests, where given, replace cpu and memory.
  * nonZero counts a container without a cpu or memory request as DEFAULT_*_REQUEST (used for scoring).
  */
-export function podRequests(pod: any, nonZero = false): Resources {
-  const spec = pod?.spec ?? {};
+export function podRequests(pod: Pod | undefined, nonZero = false): Resources {
+  // pod-level resources (Kubernetes 1.32) are newer than kubernetes-types' PodSpec
+  const spec: PodSpec & { resources?: ResourceRequirements } = pod?.spec ?? { containers: [] };
   const reqs = emptyResources();
   for (const c of spec.containers ?? []) add(reqs, containerRequests(c, nonZero));
   const sidecars = emptyResources();
@@ -141,7 +143,7 @@ export function podRequests(pod: any, nonZero = false): Resources {
 }
 
 /** status.allocatable, or status.capacity where a node reports no allocatable. */
-export function nodeAllocatable(node: any): Allocatable {
+export function nodeAllocatable(node: Node | undefined): Allocatable {
   const list = node?.status?.allocatable ?? node?.status?.capacity ?? {};
   const r = parseResourceList(list) as Allocatable;
   const pods = parseQuantity(list.pods);

@@ -3,12 +3,14 @@
 // and binds asynchronously through pods/binding, counting the pod on its node ("assumed") meanwhile.
 // A pod that fits nowhere gets PodScheduled=False/Unschedulable and a FailedScheduling event, and waits
 // in the queue for a cluster change that could help it, with back-off.
-import { deepEqual } from '../../kube/objects';
+import type { Node as NodeObject, Pod as PodObject } from 'kubernetes-types/core/v1';
+import { deepEqual, KubeObject } from '../../kube/objects';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
 import { Clock } from '../clock';
 import { Controller, ControllerContext } from '../controllers/controllerContext';
 import { EventRecorder } from '../controllers/events';
+import type { LivePod, Node } from '../controllers/kit/objects';
 import { decide } from './algorithm';
 import { SchedulerCache } from './cache';
 import { CycleState, Lookups } from './framework';
@@ -40,7 +42,7 @@ export interface SchedulerStats {
   bindErrors: number;
 }
 
-function responsibleFor(pod: any): boolean {
+function responsibleFor(pod: PodObject): boolean {
   const name = pod.spec?.schedulerName;
   return !name || name === SCHEDULER_NAME;
 }
@@ -133,7 +135,7 @@ export class Scheduler implements Controller {
 
   // --- informer events --------------------------------------------------------------------------
 
-  private nodeChanged(node: any, old: any): void {
+  private nodeChanged(node: Node, old: NodeObject | undefined): void {
     this.cache.setNode(node);
     if (!old) return this.queue.moveAll('NodeAdd');
     if (!deepEqual(node.status?.allocatable ?? node.status?.capacity, old.status?.allocatable ?? old.status?.capacity))
@@ -143,7 +145,7 @@ export class Scheduler implements Controller {
     if (!!node.spec?.unschedulable !== !!old.spec?.unschedulable) this.queue.moveAll('NodeSchedulableChange');
   }
 
-  private podChanged(pod: any, old: any): void {
+  private podChanged(pod: LivePod, old: PodObject | undefined): void {
     const uid = pod.metadata.uid;
     const nodeName = pod.spec?.nodeName;
     if (nodeName) {
@@ -191,7 +193,7 @@ export class Scheduler implements Controller {
     if (hasSchedulingGates(pod)) this.markGated(pod);
   }
 
-  private podDeleted(pod: any): void {
+  private podDeleted(pod: LivePod): void {
     const uid = pod.metadata.uid;
     this.queue.delete(uid);
     this.conditions.drop(uid);
@@ -203,7 +205,7 @@ export class Scheduler implements Controller {
   }
 
   /** Kubernetes marks a pod held back by scheduling gates; kubectl shows it as SchedulingGated. */
-  private markGated(pod: any): void {
+  private markGated(pod: LivePod): void {
     this.conditions.set(pod, {
       reason: 'SchedulingGated',
       message: 'Scheduling is blocked due to non-empty scheduling gates',
@@ -253,7 +255,7 @@ export class Scheduler implements Controller {
     void this.bind(qp, info, d.node.name, d.state);
   }
 
-  private reportFailure(pod: any, reason: string, message: string): void {
+  private reportFailure(pod: LivePod, reason: string, message: string): void {
     const uid = pod.metadata.uid;
     const now = this.clock.now();
     const last = this.lastEvent.get(uid);
@@ -343,6 +345,6 @@ export class Scheduler implements Controller {
 }
 
 /** Events need the kind, which list items do not always carry. */
-function asPod(pod: any): any {
+function asPod(pod: LivePod): KubeObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: pod.metadata };
 }

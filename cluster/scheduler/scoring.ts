@@ -58,9 +58,7 @@ export function balancedAllocationScore(pod: PodInfo, node: NodeInfo): number {
 }
 
 function countIntolerablePreferNoSchedule(pod: PodInfo, node: NodeInfo): number {
-  const tolerations = (pod.pod.spec?.tolerations ?? []).filter(
-    (t: any) => !t.effect || t.effect === 'PreferNoSchedule',
-  );
+  const tolerations = (pod.pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
   let n = 0;
   for (const taint of node.taints)
     if (taint.effect === 'PreferNoSchedule' && !tolerationsTolerate(tolerations, taint)) n++;

@@ -1,6 +1,7 @@
 // Taints and tolerations. A node is treated as carrying the NoSchedule taints the node lifecycle
 // controller puts on nodes by their conditions (not Ready, memory, disk or PID pressure, network
 // unavailable), so the scheduler keeps pods away for the same reason, with the same message, as Kubernetes.
+import type { Node } from 'kubernetes-types/core/v1';
 
 export interface Taint {
   key: string;
@@ -38,8 +39,8 @@ export function tolerationsTolerate(tolerations: readonly Toleration[] | undefin
 }
 
 /** The Ready condition's status: 'True', 'False', 'Unknown', or undefined when the node reports none. */
-export function readyStatus(node: any): string | undefined {
-  return (node?.status?.conditions ?? []).find((c: any) => c.type === 'Ready')?.status;
+export function readyStatus(node: Node | undefined): string | undefined {
+  return (node?.status?.conditions ?? []).find((c) => c.type === 'Ready')?.status;
 }
 
 /** Conditions that, when True, taint a node (TaintNodesByCondition). */
@@ -51,7 +52,7 @@ const CONDITION_TAINTS: Record<string, string> = {
 };
 
 /** The node's taints plus those the node lifecycle controller derives from its conditions. */
-export function effectiveTaints(node: any): Taint[] {
+export function effectiveTaints(node: Node | undefined): Taint[] {
   const taints: Taint[] = [...(node?.spec?.taints ?? [])];
   const add = (key: string) => {
     if (!taints.some((t) => t.key === key && t.effect === 'NoSchedule')) taints.push({ key, effect: 'NoSchedule' });

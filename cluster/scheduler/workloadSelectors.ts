@@ -1,6 +1,8 @@
 // The selector cluster-default topology spreading uses for a pod: the selectors of the Services that
 // select it, and of the ReplicaSet, StatefulSet or ReplicationController that controls it
 // (helper.DefaultSelector in kube-scheduler).
+import type { ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1';
+import type { ReplicationController } from 'kubernetes-types/core/v1';
 import { fromLabelSelector, matchesLabels, selectorFromMap, Selector } from '../../kube/labelSelector';
 import { Informer } from '../../kubeclient/informer';
 import { PodInfo } from './podInfo';
@@ -20,10 +22,13 @@ export function workloadSelectors(inf: WorkloadInformers, pod: PodInfo): Selecto
     const s = selectorFromMap(sel);
     if (matchesLabels(s, pod.labels)) out.push(s);
   }
-  const owner = (pod.pod.metadata?.ownerReferences ?? []).find((r: any) => r.controller);
+  const owner = (pod.pod.metadata?.ownerReferences ?? []).find((r) => r.controller);
   if (!owner) return out;
-  const from = (i: Informer, toSelector: (o: any) => Selector) => {
-    const o = i.get(pod.namespace, owner.name);
+  const from = <T extends ReplicaSet | StatefulSet | ReplicationController>(
+    i: Informer,
+    toSelector: (o: T) => Selector,
+  ) => {
+    const o: T | undefined = i.get(pod.namespace, owner.name);
     if (!o || o.metadata?.uid !== owner.uid) return;
     try {
       out.push(toSelector(o));
@@ -32,10 +37,10 @@ export function workloadSelectors(inf: WorkloadInformers, pod: PodInfo): Selecto
     }
   };
   if (owner.kind === 'ReplicaSet' && owner.apiVersion === 'apps/v1')
-    from(inf.replicaSets, (o) => fromLabelSelector(o.spec?.selector));
+    from(inf.replicaSets, (o: ReplicaSet) => fromLabelSelector(o.spec?.selector));
   else if (owner.kind === 'StatefulSet' && owner.apiVersion === 'apps/v1')
-    from(inf.statefulSets, (o) => fromLabelSelector(o.spec?.selector));
+    from(inf.statefulSets, (o: StatefulSet) => fromLabelSelector(o.spec?.selector));
   else if (owner.kind === 'ReplicationController' && owner.apiVersion === 'v1')
-    from(inf.replicationControllers, (o) => selectorFromMap(o.spec?.selector));
+    from(inf.replicationControllers, (o: ReplicationController) => selectorFromMap(o.spec?.selector));
   return out;
 }

@@ -60,7 +60,7 @@ function makeCert(opts: {
   ];
   cert.setSubject(subject);
   cert.setIssuer(opts.issuer ? opts.issuer.subject.attributes : subject);
-  const exts: any[] = [{ name: 'basicConstraints', cA: opts.ca, critical: true }];
+  const exts: Record<string, unknown>[] = [{ name: 'basicConstraints', cA: opts.ca, critical: true }];
   if (opts.ca) {
     exts.push({ name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true });
   } else {
@@ -79,7 +79,9 @@ function makeCert(opts: {
   cert.setExtensions(exts);
   // forge lays out the certificate; Node's crypto signs it (forge's pure-JS RSA takes ~100 ms a signature)
   cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
-  cert.tbsCertificate = (forge.pki as any).getTBSCertificate(cert);
+  // getTBSCertificate is exported by forge but missing from its type declarations
+  const pki = forge.pki as typeof forge.pki & { getTBSCertificate(c: Forge.pki.Certificate): Forge.asn1.Asn1 };
+  cert.tbsCertificate = pki.getTBSCertificate(cert);
   const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
   cert.signature = crypto.sign('sha256', tbs, opts.signerKeyPem).toString('binary');
   return cert;

@@ -8,7 +8,7 @@
 export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const k of Object.keys(value)) deepFreeze((value as any)[k]);
+    for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
 }
@@ -24,7 +24,7 @@ const JSON_TEXT = Symbol('json');
 
 /** The JSON text a stored value was written as, or undefined for any other value. */
 export function storedJson(value: unknown): string | undefined {
-  return value && typeof value === 'object' ? (value as any)[JSON_TEXT] : undefined;
+  return value && typeof value === 'object' ? (value as { [JSON_TEXT]?: string })[JSON_TEXT] : undefined;
 }
 
 /**
@@ -33,7 +33,7 @@ export function storedJson(value: unknown): string | undefined {
  * else: non-finite numbers, holes or undefined in arrays, class instances, functions. Frozen parts are
  * stored values already.
  */
-function freezeJsonData(value: any): boolean {
+function freezeJsonData(value: unknown): boolean {
   if (value === null) return true;
   switch (typeof value) {
     case 'string':
@@ -55,10 +55,11 @@ function freezeJsonData(value: any): boolean {
   } else {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return false;
-    const keys = Object.keys(value);
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj);
     for (let i = 0; i < keys.length; i++) {
-      const v = value[keys[i]];
-      if (v === undefined) delete value[keys[i]];
+      const v = obj[keys[i]];
+      if (v === undefined) delete obj[keys[i]];
       else if (!freezeJsonData(v)) return false;
     }
   }

@@ -1,7 +1,8 @@
 // ControllerRevisions as StatefulSets and DaemonSets keep them: each revision stores a strategic merge
 // patch that replaces spec.template, so `kubectl rollout undo` can send it back unchanged and
 // `kubectl rollout history --revision=N` can apply it to show the template.
-import { KubeObject, deepClone, deepEqual } from '../../../kube/objects';
+import type { PodTemplateSpec } from 'kubernetes-types/core/v1';
+import { KubeObject, deepClone, deepEqual, isRecord } from '../../../kube/objects';
 import { OwnerKind, controllerRef } from '../kit/claims';
 import { revisionHash } from './hash';
 
@@ -9,16 +10,18 @@ import { revisionHash } from './hash';
 export const REVISION_HASH_LABEL = 'controller-revision-hash';
 
 export interface ControllerRevision extends KubeObject {
-  data: any;
+  /** free-form JSON as stored: for our revisions, templatePatch's */
+  data: unknown;
   revision: number;
 }
 
 /** A copy with object keys in sorted order, as Go writes maps. */
-function sortedKeys(v: unknown): any {
+function sortedKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortedKeys);
   if (v !== null && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) if ((v as any)[k] !== undefined) out[k] = sortedKeys((v as any)[k]);
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o).sort()) if (o[k] !== undefined) out[k] = sortedKeys(o[k]);
     return out;
   }
   return v;
@@ -29,23 +32,24 @@ function sortedKeys(v: unknown): any {
  * computes it for `rollout undo` (sorted keys, the template's zero creationTimestamp), so that kubectl
  * can tell when a rollback target already matches the live template.
  */
-export function templatePatch(owner: any): any {
+export function templatePatch(owner: { spec?: { template?: PodTemplateSpec } }): unknown {
   const template = deepClone(owner.spec?.template ?? {});
-  template.metadata = { creationTimestamp: null, ...(template.metadata ?? {}) };
-  return sortedKeys({ spec: { template: { ...template, $patch: 'replace' } } });
+  const metadata = { creationTimestamp: null, ...(template.metadata ?? {}) };
+  return sortedKeys({ spec: { template: { ...template, metadata, $patch: 'replace' } } });
 }
 
 /** The pod template a revision stores. */
-export function revisionTemplate(rev: ControllerRevision): any {
-  const { $patch: _p, ...template } = rev.data?.spec?.template ?? {};
-  return deepClone(template);
+export function revisionTemplate(rev: ControllerRevision): PodTemplateSpec {
+  const spec = isRecord(rev.data) ? rev.data.spec : undefined;
+  const { $patch: _p, ...template } = isRecord(spec) && isRecord(spec.template) ? spec.template : {};
+  return deepClone(template) as PodTemplateSpec;
 }
 
 /** A copy of owner with the pod template of rev (what the workload looked like at that revision). */
 export function applyRevision<T extends KubeObject>(owner: T, rev: ControllerRevision): T {
-  const copy = deepClone(owner) as any;
-  copy.spec = { ...(copy.spec ?? {}), template: revisionTemplate(rev) };
-  return copy;
+  const copy: KubeObject = deepClone(owner);
+  copy.spec = { ...(isRecord(copy.spec) ? copy.spec : {}), template: revisionTemplate(rev) };
+  return copy as T;
 }
 
 /** <prefix>-<hash>, with the prefix cut so the name stays a valid object name. */
@@ -55,7 +59,7 @@ export function revisionName(prefix: string, hash: string): string {
 
 export interface RevisionSpec {
   templateLabels?: Record<string, string>;
-  data: any;
+  data: unknown;
   revision: number;
   /** the name hash; by default the hash of data and collisionCount */
   hash?: string;

@@ -1,6 +1,7 @@
 // CronJob schedules: the five-field cron syntax and the standard macros (@yearly, @annually, @monthly, @weekly,
 // @daily, @midnight, @hourly, @every <duration>) read with cron-parser in the CronJob's time zone (UTC when unset),
 // and the CronJob controller's view of which start times are due.
+import type { CronJob } from 'kubernetes-types/batch/v1';
 import { CronExpressionParser } from 'cron-parser';
 
 export interface Schedule {
@@ -102,7 +103,7 @@ export interface DueTime {
  * now minus startingDeadlineSeconds when includeDeadline, and not after now.
  */
 export function mostRecentScheduleTime(
-  cronJob: any,
+  cronJob: CronJob,
   now: number,
   schedule: Schedule,
   includeDeadline: boolean,

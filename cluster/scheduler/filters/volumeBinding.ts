@@ -1,6 +1,7 @@
 // VolumeBinding: a pod waits until its PersistentVolumeClaims exist and, unless their StorageClass binds
 // on first consumer, are bound; a bound claim's PersistentVolume may restrict the nodes by node affinity.
 // Claims that bind on first consumer are handed the chosen node before the pod is bound (see scheduler.ts).
+import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1';
 import { CycleState, FilterPlugin, unresolvable } from '../framework';
 import { termsMatchNode } from '../nodeSelector';
 
@@ -8,7 +9,7 @@ const NAME = 'VolumeBinding';
 
 export interface ClaimRef {
   name: string;
-  claim: any;
+  claim: PersistentVolumeClaim;
 }
 
 interface VolumeState {
@@ -18,20 +19,20 @@ interface VolumeState {
 }
 
 /** The claims a pod uses: persistentVolumeClaim volumes and generic ephemeral volumes (<pod>-<volume>). */
-export function podClaimNames(pod: any): { name: string; ephemeral: boolean }[] {
+export function podClaimNames(pod: Pod): { name: string; ephemeral: boolean }[] {
   const out: { name: string; ephemeral: boolean }[] = [];
   for (const v of pod.spec?.volumes ?? []) {
     if (v.persistentVolumeClaim?.claimName) out.push({ name: v.persistentVolumeClaim.claimName, ephemeral: false });
-    else if (v.ephemeral) out.push({ name: `${pod.metadata.name}-${v.name}`, ephemeral: true });
+    else if (v.ephemeral) out.push({ name: `${pod.metadata?.name}-${v.name}`, ephemeral: true });
   }
   return out;
 }
 
-function isBound(claim: any): boolean {
+function isBound(claim: PersistentVolumeClaim): boolean {
   return !!claim.spec?.volumeName && claim.status?.phase !== 'Pending';
 }
 
-function bindingMode(state: CycleState, claim: any): string {
+function bindingMode(state: CycleState, claim: PersistentVolumeClaim): string {
   const className = claim.spec?.storageClassName;
   const sc = className ? state.lookups.storageClass(className) : undefined;
   return sc?.volumeBindingMode ?? 'Immediate';
@@ -74,7 +75,7 @@ export const volumeBinding: FilterPlugin = {
     const vs = state.data.get(NAME) as VolumeState | undefined;
     if (!vs) return undefined;
     for (const { claim } of vs.bound) {
-      const pv = state.lookups.pv(claim.spec.volumeName);
+      const pv = state.lookups.pv(claim.spec?.volumeName ?? ''); // bound: isBound saw a volumeName;
       const terms = pv?.spec?.nodeAffinity?.required?.nodeSelectorTerms;
       if (terms && !termsMatchNode(terms, node.node))
         return unresolvable(NAME, "node(s) didn't match PersistentVolume's node affinity");
