@@ -3,7 +3,7 @@
 import { checkManifest } from '../../kube/manifestCheck';
 import { FieldError, formatFieldPath, PathSegment } from '../../kube/fieldErrors';
 import { ResourceInfo } from '../../kube/registry';
-import { badRequest, forbidden, invalid } from './status';
+import { badRequest, forbidden, invalid } from './apiErrors';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 

@@ -5,7 +5,7 @@ import * as crypto from 'crypto';
 import { ResourceInfo, apiVersionOf } from '../../kube/registry';
 import { Store, StoreEntry, StoreError } from '../store/types';
 import { admit, admitDelete, FieldValidation } from './admission';
-import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './status';
+import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './apiErrors';
 import { updateManagedFields } from '../../kube/patch';
 import { fieldSchemaFor } from '../../kube/schemas';
 import { deepEqual } from '../../kube/objects';

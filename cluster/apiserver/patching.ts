@@ -9,7 +9,7 @@ import {
   formatApplyConflicts,
 } from '../../kube/patch';
 import { fieldSchemaFor } from '../../kube/schemas';
-import { ApiError, badRequest, unsupportedMediaType } from './status';
+import { ApiError, badRequest, unsupportedMediaType } from './apiErrors';
 import { ObjectStorage, WriteOptions, WriteResult, nowTimestamp, storageKey } from './objectStorage';
 import { Store } from '../store/types';
 import { copyJson } from '../../kube/copyJson';

@@ -2,7 +2,7 @@
 import { clock } from '../clock';
 import * as fs from 'fs';
 import type { ServerResponse } from 'http';
-import { badRequest } from './status';
+import { badRequest } from './apiErrors';
 import { containerLogFile, loggedRuns, parseLogLine } from '../logs/podLogFiles';
 import { intQueryParam } from './requestInfo';
 import { OpenStreams, ResponseStream } from './responseStream';

@@ -16,7 +16,7 @@ import {
 import { parseFieldSelector, matchesFields } from '../../kube/fieldSelector';
 import { Store, StoreError } from '../store/types';
 import { bearerMatches } from '../security/token';
-import { ApiError, badRequest, internalError, methodNotAllowed, pathNotFound, unauthorized } from './status';
+import { ApiError, badRequest, internalError, methodNotAllowed, pathNotFound, unauthorized } from './apiErrors';
 import { healthResponse, isHealthPath, type HealthCheck } from './health';
 import { BodyValue, decodeBody, mediaType, RawBody, readBody } from './body';
 import { LocalResponse, localIncoming, objectResponse } from './localExchange';

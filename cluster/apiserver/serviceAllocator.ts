@@ -10,7 +10,7 @@ import { ResourceInfo } from '../../kube/registry';
 import { clock } from '../clock';
 import { Store, StoreError, StoreEvent } from '../store/types';
 import { StorageHooks } from './objectStorage';
-import { alreadyExists, internalError, invalid } from './status';
+import { alreadyExists, internalError, invalid } from './apiErrors';
 
 export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
 export const DEFAULT_NODE_PORT_RANGE = { min: 30000, max: 32767 };
