@@ -1,5 +1,7 @@
 // The embedded cluster's API server: Kubernetes REST over HTTPS on loopback with bearer-token auth.
 import { clock } from '../clock';
+import type { Binding, Pod, PodCondition } from 'kubernetes-types/core/v1';
+import type { KubeObject } from '../../kube/objects';
 import * as https from 'https';
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
@@ -801,11 +803,11 @@ export class ApiServer {
     const custom = info.custom ? this.customResources.lookup(info)?.scale : undefined;
     if (custom) {
       const path = custom.specReplicasPath.replace(/^\./, '').split('.');
-      let o = next;
-      for (const k of path.slice(0, -1)) o = o[k] ??= {};
+      let o: Record<string, unknown> = next;
+      for (const k of path.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
       o[path[path.length - 1]] = replicas;
     } else {
-      next.spec.replicas = replicas;
+      (next.spec as { replicas?: number }).replicas = replicas;
     }
     const r = await this.storage.update(info, ns, name, next, {
       ...this.writeOptions(ctx),
@@ -814,10 +816,10 @@ export class ApiServer {
     return this.reply(ctx, 200, this.scaleOf(info, r.object));
   }
 
-  private async bindPod(ctx: Ctx, info: ResourceInfo, ns: string, name: string, binding: any): Promise<void> {
-    const target = binding?.target;
+  private async bindPod(ctx: Ctx, info: ResourceInfo, ns: string, name: string, binding: unknown): Promise<void> {
+    const target = (binding as Binding | undefined)?.target;
     if (!target?.name) throw badRequest('Binding.target.name: Required value');
-    const cur = this.storage.get(info, ns, name);
+    const cur = this.storage.get(info, ns, name) as KubeObject & Pod;
     if (cur.spec?.nodeName)
       throw new ApiError(
         409,
@@ -825,7 +827,7 @@ export class ApiServer {
         `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${cur.spec.nodeName}"`,
         { name, kind: 'pods/binding' },
       );
-    const conds = (cur.status?.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
+    const conds: unknown[] = (cur.status?.conditions ?? []).filter((c: PodCondition) => c.type !== 'PodScheduled');
     conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() });
     // copies of what the binding changes; the rest stays shared with the stored (frozen) pod
     const next = {
