@@ -2,6 +2,8 @@
 import { clock } from '../clock';
 import type { Binding, Pod, PodCondition } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../../kube/objects';
+import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
+import type { DeleteOptions as MetaDeleteOptions, ListMeta } from 'kubernetes-types/meta/v1';
 import * as https from 'https';
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
@@ -41,6 +43,7 @@ import { serveWatch } from './watch';
 import { OpenStreams } from './responseStream';
 import { parseLogQuery, servePodLogs } from './podLogs';
 import { toTable, tableForCustomResource } from './tables';
+import type { Table } from './tables/types';
 import { CustomResources, establishedStatus } from './customResources';
 import { copyJson } from '../../kube/copyJson';
 
@@ -60,9 +63,11 @@ const TABLE_RE = /as=Table/;
 const METADATA_RE = /as=PartialObjectMetadata(List)?/;
 
 /** What metadata-only clients (the garbage collector) get instead of whole objects. */
-function partialObjectMetadata(obj: any): any {
+function partialObjectMetadata(obj: KubeObject): object {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
 }
+
+type Crd = KubeObject & CustomResourceDefinition;
 
 interface Ctx {
   req: IncomingMessage;
@@ -101,7 +106,7 @@ export class ApiServer {
       this.customResources.register(e.value);
     await this.ensureNamespaces(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
     this.server = https.createServer(
-      { cert: this.opts.tls.cert, key: this.opts.tls.key, keepAlive: true } as any,
+      { cert: this.opts.tls.cert, key: this.opts.tls.key, keepAlive: true },
       (req, res) => {
         // an 'error' event without a listener would end the whole process; a stream error concerns one request
         req.on('error', this.onStreamError);
@@ -351,11 +356,11 @@ export class ApiServer {
 
   private renderTable(
     info: ResourceInfo,
-    objects: any[],
-    listMeta: any,
+    objects: KubeObject[],
+    listMeta: ListMeta,
     noHeaders = false,
     includeObject?: string,
-  ): any {
+  ): Table {
     const custom = info.custom ? this.customResources.lookup(info) : undefined;
     // kubectl asks for whole objects in rows (includeObject=Object) when it sorts or filters client-side
     const opts =
@@ -465,10 +470,11 @@ export class ApiServer {
 
   private deleteOptions(ctx: Ctx, buf: RawBody): DeleteOptions {
     const q = ctx.url.searchParams;
-    let body: any = {};
-    if (buf instanceof BodyValue) body = buf.value;
+    // a DeleteOptions body as the client sent it: its policy is checked below, the rest is read as given
+    let body: MetaDeleteOptions = {};
+    if (buf instanceof BodyValue) body = buf.value as MetaDeleteOptions;
     else if (buf.length && buf.toString().trim())
-      body = decodeBody(buf, ctx.req.headers['content-type'] ?? 'application/json');
+      body = decodeBody(buf, ctx.req.headers['content-type'] ?? 'application/json') as MetaDeleteOptions;
     const policy =
       body.propagationPolicy ??
       q.get('propagationPolicy') ??
@@ -481,30 +487,30 @@ export class ApiServer {
     const g = body.gracePeriodSeconds ?? intQueryParam(q, 'gracePeriodSeconds');
     const dry = [...(body.dryRun ?? []), ...q.getAll('dryRun')];
     return {
-      propagationPolicy: policy,
+      propagationPolicy: policy as DeleteOptions['propagationPolicy'],
       gracePeriodSeconds: g,
       preconditions: body.preconditions,
       dryRun: dry.includes('All'),
     };
   }
 
-  private selectors(ctx: Ctx, info: ResourceInfo): (obj: any) => boolean {
+  private selectors(ctx: Ctx, info: ResourceInfo): (obj: KubeObject) => boolean {
     const q = ctx.url.searchParams;
-    let labelSel: any;
-    let fieldSel: any;
+    let labelSel: ReturnType<typeof parseLabelSelector> | undefined;
+    let fieldSel: ReturnType<typeof parseFieldSelector> | undefined;
     try {
       const ls = q.get('labelSelector');
       labelSel = ls ? parseLabelSelector(ls) : undefined;
-    } catch (e: any) {
-      throw badRequest(e.message);
+    } catch (e) {
+      throw badRequest((e as Error).message);
     }
     try {
       const fs = q.get('fieldSelector');
       fieldSel = fs ? parseFieldSelector(fs, info) : undefined;
-    } catch (e: any) {
-      throw badRequest(e.message);
+    } catch (e) {
+      throw badRequest((e as Error).message);
     }
-    return (obj: any) =>
+    return (obj: KubeObject) =>
       (!labelSel || matchesLabels(labelSel, obj?.metadata?.labels ?? {})) &&
       (!fieldSel || matchesFields(fieldSel, obj, info));
   }
@@ -543,7 +549,7 @@ export class ApiServer {
       if (start < 0) start = items.length;
     }
     const limit = intQueryParam(q, 'limit') ?? 0;
-    const selected: any[] = [];
+    const selected: KubeObject[] = [];
     let lastKey: string | undefined;
     let remaining = 0;
     for (let i = start; i < items.length; i++) {
@@ -556,7 +562,7 @@ export class ApiServer {
       selected.push(e.value);
       lastKey = e.key;
     }
-    const listMeta: any = { resourceVersion: String(revision) };
+    const listMeta: ListMeta = { resourceVersion: String(revision) };
     if (remaining > 0 && lastKey) {
       listMeta.continue = Buffer.from(JSON.stringify({ k: lastKey, rv: revision })).toString('base64url');
       listMeta.remainingItemCount = remaining;
@@ -623,7 +629,7 @@ export class ApiServer {
   private async deleteCollection(ctx: Ctx, info: ResourceInfo, ns: string | undefined): Promise<void> {
     const match = this.selectors(ctx, info);
     const opts = this.deleteOptions(ctx, await readBody(ctx.req));
-    const deleted: any[] = [];
+    const deleted: KubeObject[] = [];
     for (const e of this.opts.store.list(storageKey(info, ns)).items) {
       if (!match(e.value)) continue;
       try {
@@ -852,22 +858,24 @@ export class ApiServer {
     return info.group === 'apiextensions.k8s.io' && info.plural === 'customresourcedefinitions';
   }
 
-  private async afterWrite(info: ResourceInfo, obj: any, old: any): Promise<void> {
-    if (!this.isCrd(info) || obj?.metadata?.deletionTimestamp) return;
+  private async afterWrite(info: ResourceInfo, written: KubeObject, old: KubeObject | undefined): Promise<void> {
+    if (!this.isCrd(info) || written?.metadata?.deletionTimestamp) return;
+    const obj = written as Crd;
     this.customResources.register(obj);
     this.invalidateOpenApi();
-    const established = obj.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True');
-    if (!established || JSON.stringify(old?.spec?.names) !== JSON.stringify(obj.spec?.names)) {
+    const established = obj.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+    if (!established || JSON.stringify((old as Crd | undefined)?.spec?.names) !== JSON.stringify(obj.spec?.names)) {
       const next = copyJson(obj);
       next.status = establishedStatus(obj, nowTimestamp());
-      await this.storage.update(info, undefined, obj.metadata.name, next, { subresource: 'status' });
+      await this.storage.update(info, undefined, obj.metadata.name ?? '', next, { subresource: 'status' });
     }
   }
 
-  private async afterDelete(info: ResourceInfo, obj: any): Promise<void> {
+  private async afterDelete(info: ResourceInfo, obj: KubeObject): Promise<void> {
     if (!this.isCrd(info)) return;
-    const versions = this.customResources.versionsOf(obj.metadata.name);
-    this.customResources.unregister(obj.metadata.name);
+    const name = obj.metadata.name ?? '';
+    const versions = this.customResources.versionsOf(name);
+    this.customResources.unregister(name);
     this.invalidateOpenApi();
     // instances go with their definition
     const first = versions[0];
