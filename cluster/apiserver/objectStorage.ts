@@ -7,7 +7,7 @@ import { Store, StoreEntry, StoreError } from '../store/types';
 import { admit, admitDelete, FieldValidation } from './admission';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './apiErrors';
 import { updateManagedFields } from '../../kube/patch';
-import { fieldSchemaFor } from '../../kube/schemas';
+import { fieldSchemaFor, type SchemaObject } from '../../kube/schemas';
 import { deepEqual, isRecord, KubeObject, ObjectMeta } from '../../kube/objects';
 import { clock, timestamp } from '../clock';
 import { copyJson } from '../../kube/copyJson';
@@ -70,7 +70,7 @@ function hasStatusSubresource(info: ResourceInfo): boolean {
 // every object a write stores is built for that write (from the request body or a copy) and not used after
 const HAND_OVER = { handOver: true } as const;
 
-export type CustomSchemaLookup = (info: ResourceInfo) => unknown;
+export type CustomSchemaLookup = (info: ResourceInfo) => SchemaObject | undefined;
 
 /**
  * Server-side allocation around writes, as the real API server's registries allocate Service cluster IPs
