@@ -2,7 +2,6 @@
 import { clock } from '../clock';
 import type { Binding, Pod, PodCondition } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../../kube/objects';
-import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
 import type { DeleteOptions as MetaDeleteOptions, ListMeta } from 'kubernetes-types/meta/v1';
 import * as https from 'https';
 import type { IncomingMessage, ServerResponse } from 'http';
@@ -44,7 +43,7 @@ import { OpenStreams } from './responseStream';
 import { parseLogQuery, servePodLogs } from './podLogs';
 import { toTable, tableForCustomResource } from './tables';
 import type { Table } from './tables/types';
-import { CustomResources, establishedStatus } from './customResources';
+import { CustomResources, establishedStatus, type Crd } from './customResources';
 import { copyJson } from '../../kube/copyJson';
 
 export interface ApiServerOptions {
@@ -66,8 +65,6 @@ const METADATA_RE = /as=PartialObjectMetadata(List)?/;
 function partialObjectMetadata(obj: KubeObject): object {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
 }
-
-type Crd = KubeObject & CustomResourceDefinition;
 
 interface Ctx {
   req: IncomingMessage;
