@@ -40,7 +40,7 @@ import { parseFieldValidation } from './admission';
 import { patchObject, patchTypeOf } from './patching';
 import { serveWatch } from './watch';
 import { OpenStreams } from './responseStream';
-import { parseLogQuery, servePodLogs } from './podLogs';
+import { parseLogQuery, servePodLogs, type Pod as LoggedPod } from './podLogs';
 import { toTable, tableForCustomResource } from './tables';
 import type { Table } from './tables/types';
 import { CustomResources, establishedStatus, type Crd } from './customResources';
@@ -660,9 +660,10 @@ export class ApiServer {
         return this.serveScale(ctx, method, info, ns, name);
       case 'log': {
         if (method !== 'GET') throw methodNotAllowed();
-        const pod = this.storage.get(info, ns, name);
+        const pod = this.storage.get(info, ns, name) as LoggedPod;
         const query = parseLogQuery(ctx.url.searchParams);
-        const source = { logsDir: this.opts.logsDir, currentPod: () => this.storage.tryGet(info, ns, name) };
+        const currentPod = () => this.storage.tryGet(info, ns, name) as LoggedPod | undefined;
+        const source = { logsDir: this.opts.logsDir, currentPod };
         servePodLogs(source, pod, query, ctx.res, this.streams);
         return;
       }
