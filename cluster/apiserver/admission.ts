@@ -1,9 +1,11 @@
 // Admission: what every write passes before it is stored. Schema validation (the same kube/ module the
 // language server uses), field validation mode, defaulting, then the API server's semantic checks.
+import type { KubeObject } from '../../kube/objects';
 import { checkManifest } from '../../kube/manifestCheck';
+import type { SchemaObject } from '../../kube/schemas';
 import { FieldError, formatFieldPath, PathSegment } from '../../kube/fieldErrors';
 import { ResourceInfo } from '../../kube/registry';
-import { badRequest, forbidden, invalid } from './status';
+import { badRequest, forbidden, invalid } from './apiErrors';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -17,13 +19,13 @@ export function parseFieldValidation(v: string | null): FieldValidation {
   throw badRequest(`fieldValidation parameter unsupported: ${v}. Must be one of: Strict, Warn, Ignore`);
 }
 
-function removePath(obj: any, path: PathSegment[]): void {
+function removePath(obj: unknown, path: PathSegment[]): void {
   let cur = obj;
   for (let i = 0; i < path.length - 1; i++) {
     if (cur == null || typeof cur !== 'object') return;
-    cur = cur[path[i] as any];
+    cur = (cur as Record<PathSegment, unknown>)[path[i]];
   }
-  if (cur && typeof cur === 'object') delete cur[path[path.length - 1] as any];
+  if (cur && typeof cur === 'object') delete (cur as Record<PathSegment, unknown>)[path[path.length - 1]];
 }
 
 /**
@@ -33,10 +35,10 @@ function removePath(obj: any, path: PathSegment[]): void {
  */
 export function admit(
   info: ResourceInfo,
-  obj: any,
-  old: any | undefined,
+  obj: KubeObject,
+  old: KubeObject | undefined,
   mode: FieldValidation,
-  customSchema?: any,
+  customSchema?: SchemaObject,
   /** on create: the new object's uid, for create-only defaults (Job selector, Namespace finalizer) */
   createUid?: string,
 ): AdmissionResult {

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'http';
 import { YAMLParseError } from 'yaml';
 import { NestingLimitError, readJson, readYamlValue } from '../../kube/yamlReader';
 import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf/decode';
-import { ApiError, badRequest, tooLarge } from './status';
+import { ApiError, badRequest, tooLarge } from './apiErrors';
 import { isLocalIncoming } from './localExchange';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;

@@ -1,11 +1,22 @@
 // CustomResourceDefinitions: a CRD's served versions become resources in discovery and routing, its
 // openAPIV3Schema validates instances, and its status reports NamesAccepted and Established.
+import type {
+  CustomResourceDefinition,
+  CustomResourceDefinitionNames,
+  CustomResourceDefinitionSpec,
+  CustomResourceDefinitionStatus,
+} from 'kubernetes-types/apiextensions/v1';
+import type { KubeObject } from '../../kube/objects';
 import { ResourceInfo, ResourceRegistry, ALL_VERBS } from '../../kube/registry';
+import type { PrinterColumn } from './tables/custom';
+
+/** A CustomResourceDefinition as stored. */
+export type Crd = KubeObject & CustomResourceDefinition;
 
 export interface CustomResourceVersion {
   info: ResourceInfo;
   schema: any;
-  printerColumns: any[];
+  printerColumns: PrinterColumn[];
   scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
 }
 
@@ -20,10 +31,12 @@ export class CustomResources {
   }
 
   /** Registers (or re-registers) a CRD's served versions. */
-  register(crd: any): void {
-    this.unregister(crd.metadata.name);
-    const spec = crd.spec ?? {};
-    const names = spec.names ?? {};
+  register(crd: Crd): void {
+    const crdName = crd.metadata.name ?? '';
+    this.unregister(crdName);
+    // a stored CRD passed validation; the fallbacks keep a damaged one from stopping the server
+    const spec = crd.spec ?? ({} as Partial<CustomResourceDefinitionSpec>);
+    const names = spec.names ?? ({} as CustomResourceDefinitionNames);
     const versions: CustomResourceVersion[] = [];
     for (const v of spec.versions ?? []) {
       if (v.served === false) continue;
@@ -67,7 +80,7 @@ export class CustomResources {
       this.registry.add(info);
       this.byResource.set(CustomResources.resourceKey(info.group, info.version, info.plural), crv);
     }
-    this.byCrd.set(crd.metadata.name, versions);
+    this.byCrd.set(crdName, versions);
   }
 
   unregister(crdName: string): void {
@@ -97,7 +110,7 @@ export class CustomResources {
 }
 
 /** Status the API server reports once a CRD's names are accepted and it is served. */
-export function establishedStatus(crd: any, now: string): any {
+export function establishedStatus(crd: Crd, now: string): CustomResourceDefinitionStatus {
   const names = crd.spec.names;
   const cond = (type: string, reason: string, message: string) => ({
     type,
@@ -119,6 +132,6 @@ export function establishedStatus(crd: any, now: string): any {
       cond('NamesAccepted', 'NoConflicts', 'no conflicts found'),
       cond('Established', 'InitialNamesAccepted', 'the initial names have been accepted'),
     ],
-    storedVersions: (crd.spec.versions ?? []).filter((v: any) => v.storage).map((v: any) => v.name),
+    storedVersions: (crd.spec.versions ?? []).filter((v) => v.storage).map((v) => v.name),
   };
 }

@@ -5,13 +5,16 @@ import * as crypto from 'crypto';
 import { ResourceInfo, apiVersionOf } from '../../kube/registry';
 import { Store, StoreEntry, StoreError } from '../store/types';
 import { admit, admitDelete, FieldValidation } from './admission';
-import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './status';
+import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './apiErrors';
 import { updateManagedFields } from '../../kube/patch';
-import { fieldSchemaFor } from '../../kube/schemas';
-import { deepEqual } from '../../kube/objects';
+import { fieldSchemaFor, type SchemaObject } from '../../kube/schemas';
+import { deepEqual, isRecord, KubeObject, ObjectMeta } from '../../kube/objects';
 import { clock, timestamp } from '../clock';
 import { copyJson } from '../../kube/copyJson';
 import { pooledRandomBytes } from '../randomBytes';
+import type { Pod as PodObject } from 'kubernetes-types/core/v1';
+
+type Pod = KubeObject & PodObject;
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -22,7 +25,7 @@ export interface WriteOptions {
 }
 
 export interface WriteResult {
-  object: any;
+  object: KubeObject;
   warnings: string[];
 }
 
@@ -55,7 +58,7 @@ function generateSuffix(): string {
 }
 
 /** The part of an object whose change bumps metadata.generation: everything but metadata and status. */
-function specOf(obj: any): any {
+function specOf(obj: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, ...rest } = obj ?? {};
   return rest;
 }
@@ -67,19 +70,19 @@ function hasStatusSubresource(info: ResourceInfo): boolean {
 // every object a write stores is built for that write (from the request body or a copy) and not used after
 const HAND_OVER = { handOver: true } as const;
 
-export type CustomSchemaLookup = (info: ResourceInfo) => any | undefined;
+export type CustomSchemaLookup = (info: ResourceInfo) => SchemaObject | undefined;
 
 /**
  * Server-side allocation around writes, as the real API server's registries allocate Service cluster IPs
  * and node ports: run after admission, before the object is stored. They may fill fields or throw an ApiError.
  */
 export interface StorageHooks {
-  beforeCreate?(info: ResourceInfo, obj: any, dryRun: boolean): void;
+  beforeCreate?(info: ResourceInfo, obj: KubeObject, dryRun: boolean): void;
   /** before admission on update: carry over what the server allocated and the client left out */
-  prepareUpdate?(info: ResourceInfo, obj: any, old: any): void;
-  beforeUpdate?(info: ResourceInfo, obj: any, old: any, dryRun: boolean): void;
+  prepareUpdate?(info: ResourceInfo, obj: KubeObject, old: KubeObject): void;
+  beforeUpdate?(info: ResourceInfo, obj: KubeObject, old: KubeObject, dryRun: boolean): void;
   /** the object is gone from the store: release what it held */
-  afterDelete?(info: ResourceInfo, obj: any): void;
+  afterDelete?(info: ResourceInfo, obj: KubeObject): void;
 }
 
 export class ObjectStorage {
@@ -89,13 +92,13 @@ export class ObjectStorage {
     private readonly hooks: StorageHooks[] = [],
   ) {}
 
-  get(info: ResourceInfo, namespace: string | undefined, name: string): any {
+  get(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject {
     const e = this.store.get(storageKey(info, namespace, name));
     if (!e) throw notFound(info.plural, info.group, name);
     return withTypeMeta(info, e.value);
   }
 
-  tryGet(info: ResourceInfo, namespace: string | undefined, name: string): any | undefined {
+  tryGet(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject | undefined {
     return this.store.get(storageKey(info, namespace, name))?.value;
   }
 
@@ -125,9 +128,12 @@ export class ObjectStorage {
   }
 
   /** Fills and checks apiVersion, kind and namespace of a body against the URL it was sent to. */
-  private checkTypeAndNamespace(info: ResourceInfo, namespace: string | undefined, obj: any): void {
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
-      throw badRequest('the body must be a JSON or YAML object');
+  private checkTypeAndNamespace(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    obj: unknown,
+  ): asserts obj is KubeObject {
+    if (!isRecord(obj)) throw badRequest('the body must be a JSON or YAML object');
     const apiVersion = apiVersionOf(info);
     if (obj.apiVersion === undefined || obj.apiVersion === '') obj.apiVersion = apiVersion;
     if (obj.kind === undefined || obj.kind === '') obj.kind = info.kind;
@@ -138,18 +144,24 @@ export class ObjectStorage {
       );
     }
     if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
-    if (typeof obj.metadata !== 'object') throw badRequest('metadata must be an object');
+    if (!isRecord(obj.metadata)) throw badRequest('metadata must be an object');
+    const meta: ObjectMeta = obj.metadata;
     if (info.namespaced) {
-      if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+      if (meta.namespace && meta.namespace !== namespace) {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
-      obj.metadata.namespace = namespace;
+      meta.namespace = namespace;
     } else {
-      delete obj.metadata.namespace;
+      delete meta.namespace;
     }
   }
 
-  async create(info: ResourceInfo, namespace: string | undefined, body: any, opts: WriteOptions): Promise<WriteResult> {
+  async create(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    body: unknown,
+    opts: WriteOptions,
+  ): Promise<WriteResult> {
     this.checkTypeAndNamespace(info, namespace, body);
     this.checkNamespace(info, namespace, true);
     const obj = body;
@@ -181,7 +193,7 @@ export class ObjectStorage {
       const e = await this.store.create(storageKey(info, namespace, meta.name), obj, HAND_OVER);
       return { object: withTypeMeta(info, e.value), warnings };
     } catch (err) {
-      throw this.mapStoreError(err, info, meta.name);
+      throw this.mapStoreError(err, info, meta.name ?? '');
     }
   }
 
@@ -193,7 +205,7 @@ export class ObjectStorage {
     info: ResourceInfo,
     namespace: string | undefined,
     name: string,
-    body: any,
+    body: unknown,
     opts: WriteOptions & {
       subresource?: 'status';
       current?: StoreEntry;
@@ -213,7 +225,7 @@ export class ObjectStorage {
     const rv = body.metadata.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion)
       throw conflict(info.plural, info.group, name);
-    let obj: any;
+    let obj: KubeObject;
     if (opts.subresource === 'status') {
       // the stored object with the new status: the write changes nothing below metadata's own fields, so
       // the rest stays shared with the stored (frozen) object
@@ -254,8 +266,8 @@ export class ObjectStorage {
     info: ResourceInfo,
     key: string,
     cur: StoreEntry,
-    old: any,
-    obj: any,
+    old: KubeObject,
+    obj: KubeObject,
     opts: WriteOptions & { subresource?: 'status' },
     warnings: string[],
   ): Promise<WriteResult> {
@@ -267,7 +279,11 @@ export class ObjectStorage {
     this.trackManager(info, old, obj, opts);
     // nothing changed: Kubernetes answers with the stored object and writes nothing
     // an apply that only changes who owns what (same values) is still written, as its ownership matters later
-    const ownership = (o: any) => (o.metadata.managedFields ?? []).map(({ time: _t, ...m }: any) => m);
+    const ownership = (o: KubeObject) =>
+      (o.metadata.managedFields ?? []).map((m) => {
+        const { time: _t, ...rest } = m as Record<string, unknown>;
+        return rest;
+      });
     const unchanged =
       deepEqual(stripVolatile(old), stripVolatile(obj)) &&
       (!opts.managedFieldsComputed || deepEqual(ownership(old), ownership(obj)));
@@ -286,28 +302,28 @@ export class ObjectStorage {
       meta.deletionTimestamp &&
       !meta.finalizers?.length &&
       !hasPendingSpecFinalizers(info, obj) &&
-      !(meta.deletionGracePeriodSeconds > 0)
+      !((meta.deletionGracePeriodSeconds ?? 0) > 0)
     ) {
       try {
         const e = await this.store.delete(key, cur.modRevision);
         this.released(info, e.value);
         return { object: withTypeMeta(info, e.value), warnings };
       } catch (err) {
-        throw this.mapStoreError(err, info, meta.name);
+        throw this.mapStoreError(err, info, meta.name ?? '');
       }
     }
     try {
       const e = await this.store.update(key, obj, cur.modRevision, HAND_OVER);
       return { object: withTypeMeta(info, e.value), warnings };
     } catch (err) {
-      throw this.mapStoreError(err, info, meta.name);
+      throw this.mapStoreError(err, info, meta.name ?? '');
     }
   }
 
   private trackManager(
     info: ResourceInfo,
-    old: any | undefined,
-    obj: any,
+    old: KubeObject | undefined,
+    obj: KubeObject,
     opts: WriteOptions & { subresource?: 'status' },
   ): void {
     if (opts.managedFieldsComputed) return;
@@ -333,7 +349,7 @@ export class ObjectStorage {
     namespace: string | undefined,
     name: string,
     opts: DeleteOptions,
-  ): Promise<{ object: any; pending: boolean }> {
+  ): Promise<{ object: KubeObject; pending: boolean }> {
     admitDelete(info, name);
     // a write racing the delete is not the client's conflict: try again against the newer object,
     // as the real API server does (unless the client pinned a resourceVersion)
@@ -358,7 +374,7 @@ export class ObjectStorage {
     namespace: string | undefined,
     name: string,
     opts: DeleteOptions,
-  ): Promise<{ object: any; pending: boolean }> {
+  ): Promise<{ object: KubeObject; pending: boolean }> {
     const key = storageKey(info, namespace, name);
     const cur = this.store.get(key);
     if (!cur) throw notFound(info.plural, info.group, name);
@@ -432,7 +448,7 @@ export class ObjectStorage {
     }
   }
 
-  private released(info: ResourceInfo, obj: any): void {
+  private released(info: ResourceInfo, obj: KubeObject): void {
     for (const h of this.hooks) h.afterDelete?.(info, obj);
   }
 
@@ -454,17 +470,13 @@ export class ObjectStorage {
 }
 
 /** A namespace waits for its content to go while spec.finalizers still lists "kubernetes". */
-function hasPendingSpecFinalizers(info: ResourceInfo, obj: any): boolean {
-  return (
-    info.group === '' &&
-    info.plural === 'namespaces' &&
-    Array.isArray(obj.spec?.finalizers) &&
-    obj.spec.finalizers.length > 0
-  );
+function hasPendingSpecFinalizers(info: ResourceInfo, obj: KubeObject): boolean {
+  const finalizers = (obj.spec as { finalizers?: unknown } | undefined)?.finalizers;
+  return info.group === '' && info.plural === 'namespaces' && Array.isArray(finalizers) && finalizers.length > 0;
 }
 
 /** Only pods placed on a node get a grace period; the kubelet ends them, then removes them. */
-function gracePeriodFor(info: ResourceInfo, obj: any, requested: number | undefined): number {
+function gracePeriodFor(info: ResourceInfo, obj: Pod, requested: number | undefined): number {
   if (!(info.group === '' && info.plural === 'pods')) return 0;
   if (!obj.spec?.nodeName) return 0;
   if (obj.status?.phase === 'Succeeded' || obj.status?.phase === 'Failed') return 0;
@@ -472,8 +484,8 @@ function gracePeriodFor(info: ResourceInfo, obj: any, requested: number | undefi
   return Math.max(0, g);
 }
 
-function initialStatus(info: ResourceInfo, obj: any): any {
-  if (info.group === '' && info.plural === 'pods') return { phase: 'Pending', qosClass: qosClass(obj) };
+function initialStatus(info: ResourceInfo, obj: KubeObject): object | undefined {
+  if (info.group === '' && info.plural === 'pods') return { phase: 'Pending', qosClass: qosClass(obj as Pod) };
   if (info.group === '' && info.plural === 'namespaces') return { phase: 'Active' };
   if (info.group === '' && info.plural === 'persistentvolumeclaims') return { phase: 'Pending' };
   if (info.group === '' && info.plural === 'persistentvolumes') return { phase: 'Pending' };
@@ -494,7 +506,7 @@ function initialStatus(info: ResourceInfo, obj: any): any {
   return info.custom ? undefined : {};
 }
 
-function qosClass(pod: any): string {
+function qosClass(pod: Pod): string {
   const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
   let any = false;
   let guaranteed = containers.length > 0;
@@ -517,21 +529,21 @@ function qosClass(pod: any): string {
  * drops it), and a status write takes nothing but status, labels and annotations from its body, so its
  * other fields equal the stored ones. Leaving those parts out of the diff gives the same entries for less.
  */
-function trackedPart(obj: any, subresource: 'status' | undefined): any {
+function trackedPart(obj: KubeObject, subresource: 'status' | undefined): object {
   if (subresource === 'status') return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata };
   if (!('status' in obj)) return obj;
   const { status: _s, ...rest } = obj;
   return rest;
 }
 
-function stripVolatile(obj: any): any {
+function stripVolatile(obj: KubeObject): object {
   const { metadata, ...rest } = obj;
   const { resourceVersion: _r, managedFields: _m, generation: _g, ...m } = metadata ?? {};
   return { ...rest, metadata: m };
 }
 
 /** Stored objects omit nothing, but list items from older writes may; responses always carry type meta. */
-export function withTypeMeta(info: ResourceInfo, obj: any): any {
+export function withTypeMeta<T extends KubeObject>(info: ResourceInfo, obj: T): T {
   if (obj && (obj.apiVersion === undefined || obj.kind === undefined)) {
     return { apiVersion: apiVersionOf(info), kind: info.kind, ...obj };
   }

@@ -9,7 +9,7 @@ import {
   formatApplyConflicts,
 } from '../../kube/patch';
 import { fieldSchemaFor } from '../../kube/schemas';
-import { ApiError, badRequest, unsupportedMediaType } from './status';
+import { ApiError, badRequest, unsupportedMediaType } from './apiErrors';
 import { ObjectStorage, WriteOptions, WriteResult, nowTimestamp, storageKey } from './objectStorage';
 import { Store } from '../store/types';
 import { copyJson } from '../../kube/copyJson';
@@ -79,11 +79,13 @@ function mergeShared(target: unknown, patch: unknown): any {
   return out;
 }
 
-function asApiError(e: any): never {
+function asApiError(e: unknown): never {
   if (e instanceof ApiError) throw e;
-  const status = e?.status === 422 || e?.code === 422 ? 422 : 400;
-  if (status === 422) throw new ApiError(422, 'Invalid', String(e.message ?? e));
-  throw badRequest(String(e?.message ?? e));
+  // patch functions throw errors that may carry an HTTP status or code
+  const err = e as { status?: unknown; code?: unknown; message?: unknown } | null | undefined;
+  const status = err?.status === 422 || err?.code === 422 ? 422 : 400;
+  if (status === 422) throw new ApiError(422, 'Invalid', String(err?.message ?? e));
+  throw badRequest(String(err?.message ?? e));
 }
 
 export async function patchObject(
@@ -172,7 +174,7 @@ export async function patchObject(
         current: cur,
       });
       return { ...r, created: false };
-    } catch (e: any) {
+    } catch (e) {
       // someone else wrote in between: re-read and re-apply the patch, as the real API server does
       // (the competing write may still be on its way to disk, invisible to reads: wait a moment for it)
       if (e instanceof ApiError && e.code === 409 && e.reason === 'Conflict' && !pinned && attempt < MAX_ATTEMPTS) {

@@ -2,7 +2,12 @@
 import { clock } from '../clock';
 import * as fs from 'fs';
 import type { ServerResponse } from 'http';
-import { badRequest } from './status';
+import { badRequest } from './apiErrors';
+import type { Pod as PodObject } from 'kubernetes-types/core/v1';
+import type { KubeObject } from '../../kube/objects';
+
+/** A pod as stored (so named, namespaced and with its uid), whose logs are served. */
+export type Pod = KubeObject & PodObject & { metadata: { namespace: string; name: string; uid: string } };
 import { containerLogFile, loggedRuns, parseLogLine } from '../logs/podLogFiles';
 import { intQueryParam } from './requestInfo';
 import { OpenStreams, ResponseStream } from './responseStream';
@@ -37,12 +42,12 @@ export function parseLogQuery(q: URLSearchParams): LogQuery {
 }
 
 /** Picks the container as kubectl's server does, or explains what to pass. */
-export function chooseContainer(pod: any, requested: string | undefined): string {
-  const names: string[] = (pod.spec?.containers ?? []).map((c: any) => c.name);
+export function chooseContainer(pod: Pod, requested: string | undefined): string {
+  const names: string[] = (pod.spec?.containers ?? []).map((c) => c.name);
   const all = [
     ...names,
-    ...(pod.spec?.initContainers ?? []).map((c: any) => c.name),
-    ...(pod.spec?.ephemeralContainers ?? []).map((c: any) => c.name),
+    ...(pod.spec?.initContainers ?? []).map((c) => c.name),
+    ...(pod.spec?.ephemeralContainers ?? []).map((c) => c.name),
   ];
   if (!requested) {
     if (names.length === 1) return names[0];
@@ -54,24 +59,24 @@ export function chooseContainer(pod: any, requested: string | undefined): string
   return requested;
 }
 
-function restartCountOf(pod: any, container: string): number | undefined {
+function restartCountOf(pod: Pod, container: string): number | undefined {
   const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
-  return statuses.find((s: any) => s.name === container)?.restartCount;
+  return statuses.find((s) => s.name === container)?.restartCount;
 }
 
-function isRunning(pod: any, container: string): boolean {
+function isRunning(pod: Pod, container: string): boolean {
   const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
-  const s = statuses.find((x: any) => x.name === container);
+  const s = statuses.find((x) => x.name === container);
   return !!s?.state?.running;
 }
 
 export interface LogSource {
   logsDir: string;
   /** the pod as stored now, or undefined once deleted (ends a follow) */
-  currentPod(): any | undefined;
+  currentPod(): Pod | undefined;
 }
 
-export function servePodLogs(src: LogSource, pod: any, q: LogQuery, res: ServerResponse, streams?: OpenStreams): void {
+export function servePodLogs(src: LogSource, pod: Pod, q: LogQuery, res: ServerResponse, streams?: OpenStreams): void {
   const container = chooseContainer(pod, q.container);
   const ref = { namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid };
   const runs = loggedRuns(src.logsDir, ref, container);
@@ -86,7 +91,7 @@ export function servePodLogs(src: LogSource, pod: any, q: LogQuery, res: ServerR
     run = current;
     if (run === undefined || !runs.includes(run)) {
       const waiting =
-        [...(pod.status?.containerStatuses ?? [])].find((s: any) => s.name === container)?.state?.waiting?.reason ??
+        [...(pod.status?.containerStatuses ?? [])].find((s) => s.name === container)?.state?.waiting?.reason ??
         'ContainerCreating';
       throw badRequest(`container "${container}" in pod "${pod.metadata.name}" is waiting to start: ${waiting}`);
     }

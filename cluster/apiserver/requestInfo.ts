@@ -1,6 +1,6 @@
 // Parses a Kubernetes REST path into group, version, namespace, resource, name and subresource, and the
 // integer query parameters requests carry. A malformed request is a 400 that names what is wrong, never a 500.
-import { badRequest } from './status';
+import { badRequest } from './apiErrors';
 
 export interface RequestInfo {
   group: string;

@@ -3,7 +3,7 @@
 // 504 "Too large resource version" with a ResourceVersionTooLarge cause, so client-go retries.
 import { clock } from '../clock';
 import type { Store } from '../store/types';
-import { ApiError, badRequest } from './status';
+import { ApiError, badRequest } from './apiErrors';
 
 /** How long a read waits for the store to reach a resourceVersion it has not reached (kube-apiserver: 3 s). */
 const FRESHNESS_WAIT_MS = 3000;

@@ -1,5 +1,8 @@
 // The embedded cluster's API server: Kubernetes REST over HTTPS on loopback with bearer-token auth.
 import { clock } from '../clock';
+import type { Binding, Pod, PodCondition } from 'kubernetes-types/core/v1';
+import type { KubeObject } from '../../kube/objects';
+import type { DeleteOptions as MetaDeleteOptions, ListMeta } from 'kubernetes-types/meta/v1';
 import * as https from 'https';
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
@@ -16,7 +19,7 @@ import {
 import { parseFieldSelector, matchesFields } from '../../kube/fieldSelector';
 import { Store, StoreError } from '../store/types';
 import { bearerMatches } from '../security/token';
-import { ApiError, badRequest, internalError, methodNotAllowed, pathNotFound, unauthorized } from './status';
+import { ApiError, badRequest, internalError, methodNotAllowed, pathNotFound, unauthorized } from './apiErrors';
 import { healthResponse, isHealthPath, type HealthCheck } from './health';
 import { BodyValue, decodeBody, mediaType, RawBody, readBody } from './body';
 import { LocalResponse, localIncoming, objectResponse } from './localExchange';
@@ -37,9 +40,10 @@ import { parseFieldValidation } from './admission';
 import { patchObject, patchTypeOf } from './patching';
 import { serveWatch } from './watch';
 import { OpenStreams } from './responseStream';
-import { parseLogQuery, servePodLogs } from './podLogs';
+import { parseLogQuery, servePodLogs, type Pod as LoggedPod } from './podLogs';
 import { toTable, tableForCustomResource } from './tables';
-import { CustomResources, establishedStatus } from './customResources';
+import type { Table } from './tables/types';
+import { CustomResources, establishedStatus, type Crd } from './customResources';
 import { copyJson } from '../../kube/copyJson';
 
 export interface ApiServerOptions {
@@ -58,7 +62,7 @@ const TABLE_RE = /as=Table/;
 const METADATA_RE = /as=PartialObjectMetadata(List)?/;
 
 /** What metadata-only clients (the garbage collector) get instead of whole objects. */
-function partialObjectMetadata(obj: any): any {
+function partialObjectMetadata(obj: KubeObject): object {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
 }
 
@@ -99,7 +103,7 @@ export class ApiServer {
       this.customResources.register(e.value);
     await this.ensureNamespaces(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
     this.server = https.createServer(
-      { cert: this.opts.tls.cert, key: this.opts.tls.key, keepAlive: true } as any,
+      { cert: this.opts.tls.cert, key: this.opts.tls.key, keepAlive: true },
       (req, res) => {
         // an 'error' event without a listener would end the whole process; a stream error concerns one request
         req.on('error', this.onStreamError);
@@ -349,11 +353,11 @@ export class ApiServer {
 
   private renderTable(
     info: ResourceInfo,
-    objects: any[],
-    listMeta: any,
+    objects: KubeObject[],
+    listMeta: ListMeta,
     noHeaders = false,
     includeObject?: string,
-  ): any {
+  ): Table {
     const custom = info.custom ? this.customResources.lookup(info) : undefined;
     // kubectl asks for whole objects in rows (includeObject=Object) when it sorts or filters client-side
     const opts =
@@ -463,10 +467,11 @@ export class ApiServer {
 
   private deleteOptions(ctx: Ctx, buf: RawBody): DeleteOptions {
     const q = ctx.url.searchParams;
-    let body: any = {};
-    if (buf instanceof BodyValue) body = buf.value;
+    // a DeleteOptions body as the client sent it: its policy is checked below, the rest is read as given
+    let body: MetaDeleteOptions = {};
+    if (buf instanceof BodyValue) body = buf.value as MetaDeleteOptions;
     else if (buf.length && buf.toString().trim())
-      body = decodeBody(buf, ctx.req.headers['content-type'] ?? 'application/json');
+      body = decodeBody(buf, ctx.req.headers['content-type'] ?? 'application/json') as MetaDeleteOptions;
     const policy =
       body.propagationPolicy ??
       q.get('propagationPolicy') ??
@@ -479,30 +484,30 @@ export class ApiServer {
     const g = body.gracePeriodSeconds ?? intQueryParam(q, 'gracePeriodSeconds');
     const dry = [...(body.dryRun ?? []), ...q.getAll('dryRun')];
     return {
-      propagationPolicy: policy,
+      propagationPolicy: policy as DeleteOptions['propagationPolicy'],
       gracePeriodSeconds: g,
       preconditions: body.preconditions,
       dryRun: dry.includes('All'),
     };
   }
 
-  private selectors(ctx: Ctx, info: ResourceInfo): (obj: any) => boolean {
+  private selectors(ctx: Ctx, info: ResourceInfo): (obj: KubeObject) => boolean {
     const q = ctx.url.searchParams;
-    let labelSel: any;
-    let fieldSel: any;
+    let labelSel: ReturnType<typeof parseLabelSelector> | undefined;
+    let fieldSel: ReturnType<typeof parseFieldSelector> | undefined;
     try {
       const ls = q.get('labelSelector');
       labelSel = ls ? parseLabelSelector(ls) : undefined;
-    } catch (e: any) {
-      throw badRequest(e.message);
+    } catch (e) {
+      throw badRequest((e as Error).message);
     }
     try {
       const fs = q.get('fieldSelector');
       fieldSel = fs ? parseFieldSelector(fs, info) : undefined;
-    } catch (e: any) {
-      throw badRequest(e.message);
+    } catch (e) {
+      throw badRequest((e as Error).message);
     }
-    return (obj: any) =>
+    return (obj: KubeObject) =>
       (!labelSel || matchesLabels(labelSel, obj?.metadata?.labels ?? {})) &&
       (!fieldSel || matchesFields(fieldSel, obj, info));
   }
@@ -541,7 +546,7 @@ export class ApiServer {
       if (start < 0) start = items.length;
     }
     const limit = intQueryParam(q, 'limit') ?? 0;
-    const selected: any[] = [];
+    const selected: KubeObject[] = [];
     let lastKey: string | undefined;
     let remaining = 0;
     for (let i = start; i < items.length; i++) {
@@ -554,7 +559,7 @@ export class ApiServer {
       selected.push(e.value);
       lastKey = e.key;
     }
-    const listMeta: any = { resourceVersion: String(revision) };
+    const listMeta: ListMeta = { resourceVersion: String(revision) };
     if (remaining > 0 && lastKey) {
       listMeta.continue = Buffer.from(JSON.stringify({ k: lastKey, rv: revision })).toString('base64url');
       listMeta.remainingItemCount = remaining;
@@ -621,7 +626,7 @@ export class ApiServer {
   private async deleteCollection(ctx: Ctx, info: ResourceInfo, ns: string | undefined): Promise<void> {
     const match = this.selectors(ctx, info);
     const opts = this.deleteOptions(ctx, await readBody(ctx.req));
-    const deleted: any[] = [];
+    const deleted: KubeObject[] = [];
     for (const e of this.opts.store.list(storageKey(info, ns)).items) {
       if (!match(e.value)) continue;
       try {
@@ -655,9 +660,10 @@ export class ApiServer {
         return this.serveScale(ctx, method, info, ns, name);
       case 'log': {
         if (method !== 'GET') throw methodNotAllowed();
-        const pod = this.storage.get(info, ns, name);
+        const pod = this.storage.get(info, ns, name) as LoggedPod;
         const query = parseLogQuery(ctx.url.searchParams);
-        const source = { logsDir: this.opts.logsDir, currentPod: () => this.storage.tryGet(info, ns, name) };
+        const currentPod = () => this.storage.tryGet(info, ns, name) as LoggedPod | undefined;
+        const source = { logsDir: this.opts.logsDir, currentPod };
         servePodLogs(source, pod, query, ctx.res, this.streams);
         return;
       }
@@ -801,11 +807,11 @@ export class ApiServer {
     const custom = info.custom ? this.customResources.lookup(info)?.scale : undefined;
     if (custom) {
       const path = custom.specReplicasPath.replace(/^\./, '').split('.');
-      let o = next;
-      for (const k of path.slice(0, -1)) o = o[k] ??= {};
+      let o: Record<string, unknown> = next;
+      for (const k of path.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
       o[path[path.length - 1]] = replicas;
     } else {
-      next.spec.replicas = replicas;
+      (next.spec as { replicas?: number }).replicas = replicas;
     }
     const r = await this.storage.update(info, ns, name, next, {
       ...this.writeOptions(ctx),
@@ -814,10 +820,10 @@ export class ApiServer {
     return this.reply(ctx, 200, this.scaleOf(info, r.object));
   }
 
-  private async bindPod(ctx: Ctx, info: ResourceInfo, ns: string, name: string, binding: any): Promise<void> {
-    const target = binding?.target;
+  private async bindPod(ctx: Ctx, info: ResourceInfo, ns: string, name: string, binding: unknown): Promise<void> {
+    const target = (binding as Binding | undefined)?.target;
     if (!target?.name) throw badRequest('Binding.target.name: Required value');
-    const cur = this.storage.get(info, ns, name);
+    const cur = this.storage.get(info, ns, name) as KubeObject & Pod;
     if (cur.spec?.nodeName)
       throw new ApiError(
         409,
@@ -825,7 +831,7 @@ export class ApiServer {
         `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${cur.spec.nodeName}"`,
         { name, kind: 'pods/binding' },
       );
-    const conds = (cur.status?.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
+    const conds: unknown[] = (cur.status?.conditions ?? []).filter((c: PodCondition) => c.type !== 'PodScheduled');
     conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() });
     // copies of what the binding changes; the rest stays shared with the stored (frozen) pod
     const next = {
@@ -850,22 +856,24 @@ export class ApiServer {
     return info.group === 'apiextensions.k8s.io' && info.plural === 'customresourcedefinitions';
   }
 
-  private async afterWrite(info: ResourceInfo, obj: any, old: any): Promise<void> {
-    if (!this.isCrd(info) || obj?.metadata?.deletionTimestamp) return;
+  private async afterWrite(info: ResourceInfo, written: KubeObject, old: KubeObject | undefined): Promise<void> {
+    if (!this.isCrd(info) || written?.metadata?.deletionTimestamp) return;
+    const obj = written as Crd;
     this.customResources.register(obj);
     this.invalidateOpenApi();
-    const established = obj.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True');
-    if (!established || JSON.stringify(old?.spec?.names) !== JSON.stringify(obj.spec?.names)) {
+    const established = obj.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+    if (!established || JSON.stringify((old as Crd | undefined)?.spec?.names) !== JSON.stringify(obj.spec?.names)) {
       const next = copyJson(obj);
       next.status = establishedStatus(obj, nowTimestamp());
-      await this.storage.update(info, undefined, obj.metadata.name, next, { subresource: 'status' });
+      await this.storage.update(info, undefined, obj.metadata.name ?? '', next, { subresource: 'status' });
     }
   }
 
-  private async afterDelete(info: ResourceInfo, obj: any): Promise<void> {
+  private async afterDelete(info: ResourceInfo, obj: KubeObject): Promise<void> {
     if (!this.isCrd(info)) return;
-    const versions = this.customResources.versionsOf(obj.metadata.name);
-    this.customResources.unregister(obj.metadata.name);
+    const name = obj.metadata.name ?? '';
+    const versions = this.customResources.versionsOf(name);
+    this.customResources.unregister(name);
     this.invalidateOpenApi();
     // instances go with their definition
     const first = versions[0];

@@ -7,13 +7,18 @@
 import { isIP, isIPv4 } from 'net';
 import { FieldError, PathSegment } from '../../kube/fieldErrors';
 import { ResourceInfo } from '../../kube/registry';
+import type { KubeObject } from '../../kube/objects';
+import type { ServicePort, ServiceSpec } from 'kubernetes-types/core/v1';
 import { clock } from '../clock';
 import { Store, StoreError, StoreEvent } from '../store/types';
 import { StorageHooks } from './objectStorage';
-import { alreadyExists, internalError, invalid } from './status';
+import { alreadyExists, internalError, invalid } from './apiErrors';
 
 export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
 export const DEFAULT_NODE_PORT_RANGE = { min: 30000, max: 32767 };
+
+/** A Service as the allocator reads it: its spec, whatever else the body holds. */
+type Service = KubeObject & { spec?: ServiceSpec };
 
 const SERVICES_PREFIX = '/registry/core/services/';
 /** Kubernetes' repair loop runs every 3 minutes and frees a leaked value after 3 sightings in a row. */
@@ -120,15 +125,15 @@ function isServices(info: ResourceInfo): boolean {
   return info.group === '' && info.plural === 'services';
 }
 
-const needsClusterIP = (spec: any) => (spec?.type ?? 'ClusterIP') !== 'ExternalName';
-const isHeadless = (spec: any) => spec?.clusterIP === 'None' || spec?.clusterIPs?.[0] === 'None';
-const needsNodePorts = (spec: any) =>
+const needsClusterIP = (spec: ServiceSpec) => (spec?.type ?? 'ClusterIP') !== 'ExternalName';
+const isHeadless = (spec: ServiceSpec) => spec?.clusterIP === 'None' || spec?.clusterIPs?.[0] === 'None';
+const needsNodePorts = (spec: ServiceSpec) =>
   spec?.type === 'NodePort' || (spec?.type === 'LoadBalancer' && spec?.allocateLoadBalancerNodePorts !== false);
-const needsHealthCheckNodePort = (spec: any) =>
+const needsHealthCheckNodePort = (spec: ServiceSpec) =>
   spec?.type === 'LoadBalancer' && spec?.externalTrafficPolicy === 'Local';
 
 /** What a stored Service holds: its cluster IP (as a number) and node ports. */
-function heldBy(svc: any): { ip?: number; ports: Set<number> } {
+function heldBy(svc: Service): { ip?: number; ports: Set<number> } {
   const spec = svc?.spec ?? {};
   const ip = needsClusterIP(spec) && !isHeadless(spec) ? (spec.clusterIPs?.[0] ?? spec.clusterIP) : undefined;
   const ports = new Set<number>();
@@ -138,10 +143,10 @@ function heldBy(svc: any): { ip?: number; ports: Set<number> } {
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-const nodePortsOf = (spec: any) => (spec.ports ?? []).map((p: any) => p?.nodePort ?? 0);
+const nodePortsOf = (spec: ServiceSpec) => (spec.ports ?? []).map((p: ServicePort) => p?.nodePort ?? 0);
 
 /** Fields a type change made pointless, dropped only when the request left them as they were. */
-function dropTypeDependentFields(spec: any, before: any): void {
+function dropTypeDependentFields(spec: ServiceSpec, before: ServiceSpec): void {
   if (needsClusterIP(before) && !needsClusterIP(spec)) {
     if (same(spec.clusterIPs, before.clusterIPs) && same(spec.clusterIP, before.clusterIP)) {
       delete spec.clusterIP;
@@ -172,7 +177,7 @@ function dropTypeDependentFields(spec: any, before: any): void {
   ) {
     delete spec.internalTrafficPolicy;
   }
-  const external = (s: any) => s.type === 'NodePort' || s.type === 'LoadBalancer';
+  const external = (s: ServiceSpec) => s.type === 'NodePort' || s.type === 'LoadBalancer';
   if (
     external(before) &&
     !external(spec) &&
@@ -232,21 +237,21 @@ export class ServiceAllocator implements StorageHooks {
     this.follow(list.revision);
   }
 
-  beforeCreate(info: ResourceInfo, obj: any, dryRun: boolean): void {
+  beforeCreate(info: ResourceInfo, obj: Service, dryRun: boolean): void {
     if (!isServices(info)) return;
     const meta = obj.metadata;
     const key = `${SERVICES_PREFIX}${meta.namespace}/${meta.name}`;
     // the write is about to fail with AlreadyExists: allocating for it would only leak
-    if (this.store.get(key)) throw alreadyExists('services', '', meta.name);
+    if (this.store.get(key)) throw alreadyExists('services', '', meta.name ?? '');
     this.repairIfDue();
-    this.allocate(obj, undefined, { uid: meta.uid, key }, dryRun);
+    this.allocate(obj, undefined, { uid: meta.uid ?? '', key }, dryRun);
   }
 
-  beforeUpdate(info: ResourceInfo, obj: any, old: any, dryRun: boolean): void {
+  beforeUpdate(info: ResourceInfo, obj: Service, old: Service, dryRun: boolean): void {
     if (!isServices(info)) return;
     const meta = old.metadata;
     this.repairIfDue();
-    this.allocate(obj, old, { uid: meta.uid, key: `${SERVICES_PREFIX}${meta.namespace}/${meta.name}` }, dryRun);
+    this.allocate(obj, old, { uid: meta.uid ?? '', key: `${SERVICES_PREFIX}${meta.namespace}/${meta.name}` }, dryRun);
   }
 
   /**
@@ -256,24 +261,25 @@ export class ServiceAllocator implements StorageHooks {
    * runs StorageHooks after admission, so this has to be called before admission to take effect there;
    * beforeUpdate applies the first half again either way.
    */
-  prepareUpdate(info: ResourceInfo, obj: any, old: any): void {
+  prepareUpdate(info: ResourceInfo, obj: Service, old: Service): void {
     if (!isServices(info) || !old?.spec) return;
     obj.spec ??= {};
     this.patchAllocatedValues(obj.spec, old.spec);
     dropTypeDependentFields(obj.spec, old.spec);
   }
 
-  afterDelete(info: ResourceInfo, obj: any): void {
+  afterDelete(info: ResourceInfo, obj: Service): void {
     if (isServices(info)) this.releaseAll(obj);
   }
 
-  private allocate(svc: any, old: any | undefined, holder: Holder, dryRun: boolean): void {
+  private allocate(svc: Service, old: Service | undefined, holder: Holder, dryRun: boolean): void {
     const txn = new Txn();
     try {
-      svc.spec ??= {};
-      this.patchAllocatedValues(svc.spec, old?.spec);
-      this.allocateClusterIP(svc, holder, txn);
-      this.allocateNodePorts(svc, holder, txn);
+      const spec = (svc.spec ??= {});
+      const name = svc.metadata?.name ?? '';
+      this.patchAllocatedValues(spec, old?.spec);
+      this.allocateClusterIP(spec, name, holder, txn);
+      this.allocateNodePorts(spec, name, holder, txn);
     } catch (e) {
       txn.revert();
       throw e;
@@ -284,16 +290,18 @@ export class ServiceAllocator implements StorageHooks {
   }
 
   /** Values the stored object has and the request left out are kept, as Kubernetes does. */
-  private patchAllocatedValues(spec: any, before: any | undefined): void {
+  private patchAllocatedValues(spec: ServiceSpec, before: ServiceSpec | undefined): void {
     if (!before) return;
     if (needsClusterIP(before) && needsClusterIP(spec)) {
       if (!spec.clusterIP && before.clusterIP) spec.clusterIP = before.clusterIP;
       if (!spec.clusterIPs?.length && before.clusterIPs?.length) spec.clusterIPs = [...before.clusterIPs];
     }
     if (needsNodePorts(before) && needsNodePorts(spec)) {
-      const portsOf = (s: any) =>
+      const portsOf = (s: ServiceSpec) =>
         new Set<number>(
-          (s.ports ?? []).map((p: any) => p?.nodePort).filter((n: any) => typeof n === 'number' && n > 0),
+          (s.ports ?? [])
+            .map((p: ServicePort) => p?.nodePort)
+            .filter((n): n is number => typeof n === 'number' && n > 0),
         );
       const inBoth = [...portsOf(before)].filter((n) => portsOf(spec).has(n));
       // node ports by port name: the user may have changed other properties of the port
@@ -316,9 +324,7 @@ export class ServiceAllocator implements StorageHooks {
     }
   }
 
-  private allocateClusterIP(svc: any, holder: Holder, txn: Txn): void {
-    const spec = svc.spec;
-    const name = svc.metadata?.name ?? '';
+  private allocateClusterIP(spec: ServiceSpec, name: string, holder: Holder, txn: Txn): void {
     if (!needsClusterIP(spec)) {
       // an ExternalName Service is a DNS alias: no address, no families
       delete spec.ipFamilies;
@@ -388,9 +394,7 @@ export class ServiceAllocator implements StorageHooks {
     spec.clusterIPs = [ip];
   }
 
-  private allocateNodePorts(svc: any, holder: Holder, txn: Txn): void {
-    const spec = svc.spec;
-    const name = svc.metadata?.name ?? '';
+  private allocateNodePorts(spec: ServiceSpec, name: string, holder: Holder, txn: Txn): void {
     const { min, max } = this.nodePortRange;
     const takeRequested = (port: number, path: PathSegment[]) => {
       if (!this.ports.contains(port)) {
@@ -415,7 +419,7 @@ export class ServiceAllocator implements StorageHooks {
     if (spec.type !== 'ClusterIP' && spec.type !== 'ExternalName') {
       // ports that share a port number (53/TCP and 53/UDP) share a node port
       const byPort = new Map<number, number>();
-      (spec.ports ?? []).forEach((p: any, i: number) => {
+      (spec.ports ?? []).forEach((p: ServicePort, i: number) => {
         if (!p) return;
         if (typeof p.nodePort === 'number' && p.nodePort > 0) {
           takeRequested(p.nodePort, ['spec', 'ports', i, 'nodePort']);
@@ -436,7 +440,7 @@ export class ServiceAllocator implements StorageHooks {
   }
 
   /** Marks what a stored Service holds as its own. */
-  private claim(key: string, svc: any): void {
+  private claim(key: string, svc: Service): void {
     const uid = svc?.metadata?.uid;
     if (!uid) return;
     const holder = { uid, key };
@@ -448,7 +452,7 @@ export class ServiceAllocator implements StorageHooks {
     for (const p of held.ports) if (this.ports.contains(p)) this.ports.take(p, holder);
   }
 
-  private releaseAll(svc: any): void {
+  private releaseAll(svc: Service): void {
     const uid = svc?.metadata?.uid;
     if (!uid) return;
     const held = heldBy(svc);
@@ -489,7 +493,7 @@ export class ServiceAllocator implements StorageHooks {
     const now = clock().now();
     if (now - this.lastRepair < REPAIR_INTERVAL_MS) return;
     this.lastRepair = now;
-    const sweep = (range: Range, uses: (svc: any, v: number) => boolean) => {
+    const sweep = (range: Range, uses: (svc: Service, v: number) => boolean) => {
       for (const [v, slot] of [...range.slots()]) {
         const svc = this.store.get(slot.holder.key)?.value;
         if (svc?.metadata?.uid === slot.holder.uid && uses(svc, v)) {

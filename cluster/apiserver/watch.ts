@@ -3,6 +3,7 @@
 // bookmarks, timeoutSeconds and 410 Expired for a resourceVersion older than the retained history.
 import type { ServerResponse } from 'http';
 import { ResourceInfo } from '../../kube/registry';
+import type { KubeObject } from '../../kube/objects';
 import { Store, StoreError, StoreEvent } from '../store/types';
 import { withTypeMeta } from './objectStorage';
 import { objectResponse } from './localExchange';
@@ -14,13 +15,13 @@ export interface WatchRequest {
   prefix: string;
   /** undefined or "0": start with ADDED events for the current state */
   resourceVersion?: string;
-  matches: (obj: any) => boolean;
+  matches: (obj: KubeObject) => boolean;
   /** undefined: the object as stored */
-  render?: (obj: any, first: boolean) => any;
+  render?: (obj: KubeObject, first: boolean) => object;
   bookmarks: boolean;
   timeoutSeconds?: number;
   /** for bookmarks' object */
-  bookmarkObject: (rv: string) => any;
+  bookmarkObject: (rv: string) => KubeObject;
 }
 
 const BOOKMARK_INTERVAL_MS = 60_000;
@@ -29,7 +30,7 @@ const BOOKMARK_INTERVAL_MS = 60_000;
 // plain-JSON watchers of it (dozens of components watch pods).
 const serialized = new WeakMap<object, { type: string; line: string }[]>();
 
-function plainEventLine(type: string, obj: any): string {
+function plainEventLine(type: string, obj: KubeObject): string {
   let cached = serialized.get(obj);
   const hit = cached?.find((c) => c.type === type);
   if (hit) return hit.line;
@@ -69,7 +70,7 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, s
   let first = true;
   // an in-process client that takes objects gets each event's object itself, read-only
   const local = objectResponse(res);
-  const send = (type: string, obj: any, initial = false) => {
+  const send = (type: string, obj: KubeObject, initial = false) => {
     if (stream.ended) return;
     if (local) {
       const object =

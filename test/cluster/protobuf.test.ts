@@ -8,7 +8,7 @@ import * as http from 'http';
 import * as https from 'https';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
-import { ApiError } from '../../cluster/apiserver/status';
+import { ApiError } from '../../cluster/apiserver/apiErrors';
 import { decodeBody } from '../../cluster/apiserver/body';
 import { decodeKubernetesProtobuf, messageSpecs } from '../../cluster/apiserver/protobuf/decode';
 import { KubectlResult, startTestCluster, TestCluster } from '../helpers/testCluster';

@@ -2,7 +2,7 @@
 // object the same client would have sent as application/json, so the rest of the API server
 // only ever sees JSON. Typed clients (kubectl create/expose/run/autoscale, client-go) send this
 // format and do not retry with JSON when it is refused.
-import { ApiError, badRequest } from '../status';
+import { ApiError, badRequest } from '../apiErrors';
 import { KINDS, MESSAGES } from './messages';
 import { WireError, WireReader, WireType } from './wire';
 

@@ -1,5 +1,7 @@
 // ConfigMap, Secret, ServiceAccount, Namespace, LimitRange and ResourceQuota rows.
 
+import type { ResourceQuota, Secret } from 'kubernetes-types/core/v1';
+import type { KubeObject } from '../../../kube/objects';
 import { len, quantity, rfc3339, since, str } from './format';
 import { AGE_COLUMN, column, CREATED_AT_COLUMN, NAME_COLUMN, Printer } from './types';
 
@@ -13,7 +15,7 @@ export const configMapPrinter: Printer = {
 };
 
 /** Keys of data and stringData together: a secret written with stringData has not been folded yet. */
-function secretKeys(o: any): number {
+function secretKeys(o: KubeObject & Secret): number {
   return new Set([...Object.keys(o.data ?? {}), ...Object.keys(o.stringData ?? {})]).size;
 }
 
@@ -48,7 +50,7 @@ export const limitRangePrinter: Printer = {
 };
 
 /** "pods: 1/10, requests.cpu: 0/1" and, separately, the limits.* entries. */
-function quotaColumns(o: any): [string, string] {
+function quotaColumns(o: KubeObject & ResourceQuota): [string, string] {
   const names = Object.keys(o.spec?.hard ?? {}).sort();
   const requests: string[] = [];
   const limits: string[] = [];

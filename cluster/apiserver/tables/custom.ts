@@ -1,6 +1,7 @@
 // Tables for custom resources: NAME, then the CRD version's additionalPrinterColumns,
 // each cell typed as the column declares.
 
+import type { KubeObject } from '../../../kube/objects';
 import { ResourceInfo } from '../../../kube/registry';
 import { humanDuration, parseTime } from './format';
 import { compileJsonPath } from './jsonPath';
@@ -47,7 +48,7 @@ function typedCell(type: string, value: unknown, now: Date): Cell {
  */
 export function tableForCustomResource(
   _info: ResourceInfo | undefined,
-  objects: any[],
+  objects: readonly KubeObject[],
   printerColumns: readonly PrinterColumn[] | undefined,
   listMeta: ListMeta,
   now: Date,

@@ -51,12 +51,15 @@ export function rfc3339(ts: unknown): string {
   return t ? t.toISOString().replace(/\.\d+Z$/, 'Z') : '0001-01-01T00:00:00Z';
 }
 
+/** A container list entry as found in a stored object, unchecked. */
+type ContainerLike = { name?: unknown; image?: unknown } | null | undefined;
+
 /** "a,b" and "img-a,img-b" for a container list. */
 export function containerCells(containers: unknown): [string, string] {
   const list = Array.isArray(containers) ? containers : [];
   return [
-    list.map((c: any) => String(c?.name ?? '')).join(','),
-    list.map((c: any) => String(c?.image ?? '')).join(','),
+    list.map((c: ContainerLike) => String(c?.name ?? '')).join(','),
+    list.map((c: ContainerLike) => String(c?.image ?? '')).join(','),
   ];
 }
 

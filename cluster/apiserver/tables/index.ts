@@ -1,6 +1,7 @@
 // Server-side Table rendering: picks the printer for a built-in kind (matching the columns
 // a real API server returns) and falls back to NAME/AGE for everything else.
 
+import type { KubeObject } from '../../../kube/objects';
 import { ResourceInfo } from '../../../kube/registry';
 import { since } from './format';
 import { PRINTERS } from './printers';
@@ -35,7 +36,7 @@ export function printerFor(info: Pick<ResourceInfo, 'group' | 'kind' | 'custom'>
 /** A meta.k8s.io/v1 Table for a list (or, with one object, for a get or a watch event). */
 export function toTable(
   info: ResourceInfo,
-  objects: readonly any[],
+  objects: readonly KubeObject[],
   listMeta: ListMeta,
   now: Date,
   opts: TableOptions = {},

@@ -1,5 +1,6 @@
 // PersistentVolume, PersistentVolumeClaim and StorageClass rows.
 
+import type { KubeObject } from '../../../kube/objects';
 import { since, str } from './format';
 import { AGE_COLUMN, column, NAME_COLUMN, Printer } from './types';
 
@@ -21,7 +22,7 @@ export function accessModes(modes: unknown): string {
 const CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
 
 /** The legacy annotation still wins over spec.storageClassName. */
-function storageClassOf(o: any): string {
+function storageClassOf(o: KubeObject & { spec?: { storageClassName?: string } }): string {
   return o.metadata?.annotations?.[CLASS_ANNOTATION] ?? str(o.spec?.storageClassName);
 }
 
@@ -86,7 +87,7 @@ export const persistentVolumeClaimPrinter: Printer = {
   },
 };
 
-function isDefaultClass(o: any): boolean {
+function isDefaultClass(o: KubeObject): boolean {
   const a = o.metadata?.annotations ?? {};
   return (
     a['storageclass.kubernetes.io/is-default-class'] === 'true' ||

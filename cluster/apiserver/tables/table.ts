@@ -1,10 +1,10 @@
 // Assembles a Table from column definitions and per-object rows, attaching what
 // `includeObject` asks for (PartialObjectMetadata by default, which --show-labels needs).
 
-import { deepClone } from '../../../kube/objects';
+import { deepClone, type KubeObject } from '../../../kube/objects';
 import { ListMeta, Table, TableColumnDefinition, TableOptions, TableRow } from './types';
 
-function rowObject(obj: any, opts: TableOptions): TableRow['object'] | undefined {
+function rowObject(obj: KubeObject, opts: TableOptions): TableRow['object'] | undefined {
   switch (opts.includeObject ?? 'Metadata') {
     case 'None':
       return undefined;
@@ -25,8 +25,8 @@ function tableMeta(m: ListMeta): ListMeta {
 
 export function makeTable(
   columns: TableColumnDefinition[],
-  objects: readonly any[],
-  row: (obj: any) => Omit<TableRow, 'object'>,
+  objects: readonly KubeObject[],
+  row: (obj: KubeObject) => Omit<TableRow, 'object'>,
   listMeta: ListMeta,
   opts: TableOptions = {},
 ): Table {

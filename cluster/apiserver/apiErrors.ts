@@ -1,4 +1,4 @@
-// metav1.Status errors with the codes and reasons the Kubernetes API server uses.
+// The API server's errors: ApiError and its constructors, metav1.Status failures with Kubernetes' codes and reasons.
 import { FieldError, formatFieldError, formatFieldPath, fieldErrorMessage } from '../../kube/fieldErrors';
 
 export interface StatusDetails {
