@@ -3,41 +3,25 @@
 import * as assert from 'assert';
 import { Application, ApplicationCondition, APPLICATION_API_VERSION, APPLICATION_KIND } from '../../kube/application';
 import { ApplicationController } from '../../syncer/applicationController';
-import { kubeConfigClient, loadKubeConfig } from '../../kubeclient/kubeConfig';
 import { ObjectClient } from '../../kubeclient/objectClient';
-import { eventually, startTestCluster, tempDir, TestCluster } from '../helpers/testCluster';
-import { makeRepo, removeScratchDirs, webApp } from './helpers/gitRepo';
+import { eventually } from '../helpers/testCluster';
+import { appRef, startSyncer, SyncerHarness } from './helpers/syncerHarness';
+import { makeRepo, webApp } from './helpers/gitRepo';
 
 describe('syncer: hostile commits', function () {
   this.timeout(90_000);
-  let t: TestCluster;
   let client: ObjectClient;
   let controller: ApplicationController;
-  const logs: string[] = [];
+  let syncer: SyncerHarness;
+  let logs: string[];
 
   before(async () => {
-    t = await startTestCluster({ nodes: 1, clockSpeed: 10 });
-    client = kubeConfigClient(loadKubeConfig(t.cluster.kubeconfig));
-    controller = new ApplicationController({
-      client,
-      stateDir: tempDir('slipway-hostile-'),
-      log: (app, line) => logs.push(`[${app}] ${line}`),
-    });
-    await controller.start();
+    syncer = await startSyncer();
+    ({ client, controller, logs } = syncer);
   });
-  after(async () => {
-    await controller?.stop();
-    client?.close();
-    await t?.stop();
-    removeScratchDirs();
-  });
+  after(() => syncer?.stop());
 
-  const ref = (name: string) => ({
-    apiVersion: APPLICATION_API_VERSION,
-    kind: APPLICATION_KIND,
-    namespace: 'default',
-    name,
-  });
+  const ref = appRef;
 
   async function createApp(name: string, dir: string): Promise<void> {
     await client.apply(

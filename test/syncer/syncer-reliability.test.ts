@@ -6,10 +6,10 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import { Application, APPLICATION_API_VERSION, APPLICATION_KIND, SyncPolicy } from '../../kube/application';
 import { ApplicationController } from '../../syncer/applicationController';
-import { kubeConfigClient, loadKubeConfig } from '../../kubeclient/kubeConfig';
 import { ObjectClient } from '../../kubeclient/objectClient';
-import { eventually, startTestCluster, tempDir, TestCluster } from '../helpers/testCluster';
-import { makeRepo, removeScratchDirs, TestRepo, webApp } from './helpers/gitRepo';
+import { eventually, TestCluster } from '../helpers/testCluster';
+import { appRef, startSyncer, SyncerHarness } from './helpers/syncerHarness';
+import { makeRepo, TestRepo, webApp } from './helpers/gitRepo';
 
 const BACKOFF = { initialMs: 200, maxMs: 1600 };
 
@@ -18,37 +18,19 @@ describe('syncer reliability (real git, real cluster API)', function () {
   let t: TestCluster;
   let client: ObjectClient;
   let controller: ApplicationController;
-  const logs: string[] = [];
+  let syncer: SyncerHarness;
+  let logs: string[];
 
   before(async () => {
-    t = await startTestCluster({ nodes: 1, clockSpeed: 10 });
-    client = kubeConfigClient(loadKubeConfig(t.cluster.kubeconfig));
-    controller = new ApplicationController({
-      client,
-      stateDir: tempDir('slipway-syncer-state-'),
-      log: (app, line) => logs.push(`[${app}] ${line}`),
-      waveTimeoutMs: 20_000,
-      retryBackoff: BACKOFF,
-      renderTimeoutMs: 30_000,
-    });
-    await controller.start();
+    syncer = await startSyncer({ waveTimeoutMs: 20_000, retryBackoff: BACKOFF, renderTimeoutMs: 30_000 });
+    ({ t, client, controller, logs } = syncer);
   });
-  after(async () => {
-    await controller?.stop();
-    client?.close();
-    await t?.stop();
-    removeScratchDirs();
-  });
+  after(() => syncer?.stop());
   afterEach(function () {
     if (this.currentTest?.state === 'failed') console.log(logs.slice(-40).join('\n'));
   });
 
-  const ref = (name: string) => ({
-    apiVersion: APPLICATION_API_VERSION,
-    kind: APPLICATION_KIND,
-    namespace: 'default',
-    name,
-  });
+  const ref = appRef;
 
   async function createApp(
     name: string,
