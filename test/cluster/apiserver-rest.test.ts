@@ -14,44 +14,8 @@ describe('API server REST contract', function () {
   this.timeout(60_000);
   let t: TestCluster;
 
-  function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-    const u = new URL(t.cluster.url + path);
-    const data =
-      body === undefined
-        ? undefined
-        : Buffer.isBuffer(body)
-          ? body
-          : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    return new Promise((resolve, reject) => {
-      const req = https.request(
-        {
-          host: u.hostname,
-          port: u.port,
-          path: u.pathname + u.search,
-          method,
-          ca: t.cluster.caCert,
-          headers: { Authorization: `Bearer ${t.cluster.token}`, 'Content-Type': 'application/json', ...headers },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString();
-            let parsed: any;
-            try {
-              parsed = JSON.parse(text);
-            } catch {
-              parsed = undefined;
-            }
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, text });
-          });
-        },
-      );
-      req.on('error', reject);
-      if (data) req.write(data);
-      req.end();
-    });
-  }
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> =>
+    t.request(method, path, body, headers);
 
   const cm = (name: string, extra: any = {}) => ({
     apiVersion: 'v1',

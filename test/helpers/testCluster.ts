@@ -2,6 +2,8 @@
 import * as assert from 'assert';
 import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
+import * as https from 'https';
+import type { IncomingHttpHeaders } from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { startCluster, RunningCluster, ClusterOptions } from '../../cluster/embeddedCluster';
@@ -12,12 +14,26 @@ export interface KubectlResult {
   stderr: string;
 }
 
+/** An answer of the API server as it came over HTTPS. */
+export interface RawReply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  /** the text parsed as JSON; undefined when it is not JSON */
+  body: any;
+}
+
 export interface TestCluster {
   cluster: RunningCluster;
   dir: string;
   kubectl(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<KubectlResult>;
   /** kubectl ARGS (stdin: input), which must succeed; its standard output */
   ok(args: string[], input?: string): Promise<string>;
+  /**
+   * One HTTPS request with the admin token, for the exact bytes and codes kubectl hides. A body that is not a
+   * string or Buffer is sent as JSON; Content-Type is application/json unless headers say otherwise.
+   */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<RawReply>;
   /** kubectl ARGS -o json, which must succeed; the parsed output */
   json(args: string[]): Promise<any>;
   /** kubectl apply -f - of a manifest, which must succeed */
@@ -51,6 +67,9 @@ export async function startTestCluster(options: Partial<ClusterOptions> = {}): P
     },
     kubectl(args, opts = {}) {
       return runKubectl(cluster.kubeconfig, dir, args, opts);
+    },
+    request(method, urlPath, body, headers = {}) {
+      return rawRequest(cluster, method, urlPath, body, headers);
     },
     async ok(args, input) {
       const r = await t.kubectl(args, { input });
@@ -109,3 +128,47 @@ export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 10_000
 }
 
 export const SAMPLE_DIR = path.resolve(__dirname, '../../../samples/guestbook');
+
+function rawRequest(
+  cluster: RunningCluster,
+  method: string,
+  urlPath: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<RawReply> {
+  const data =
+    body === undefined
+      ? undefined
+      : Buffer.isBuffer(body)
+        ? body
+        : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  const u = new URL(cluster.url + urlPath);
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method,
+        ca: cluster.caCert,
+        headers: { Authorization: `Bearer ${cluster.token}`, 'Content-Type': 'application/json', ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: parsed });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
