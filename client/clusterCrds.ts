@@ -21,15 +21,14 @@ export function kubeconfigPath(): string | undefined {
 /** Lists the cluster's CRDs; an empty list when there is no cluster to ask. */
 export async function listClusterCrds(log: (msg: string) => void): Promise<unknown[]> {
   try {
-    // @kubernetes/client-node is an ES module: load it when needed
-    const k8s = await import('@kubernetes/client-node');
-    const kc = new k8s.KubeConfig();
-    const file = kubeconfigPath();
-    if (file) kc.loadFromFile(file);
-    else kc.loadFromDefault();
+    // the kubeconfig loader is heavy: load it when a cluster is asked
+    const { loadKubeConfig, kubeConfigClient } = await import('../kubeclient/kubeConfig');
+    const kc = loadKubeConfig(kubeconfigPath());
     if (!kc.getCurrentCluster()) return [];
-    const api = kc.makeApiClient(k8s.ApiextensionsV1Api);
-    const list = await api.listCustomResourceDefinition();
+    const client = kubeConfigClient(kc, 'slipway-vscode');
+    const list = (await client.api.get('/apis/apiextensions.k8s.io/v1/customresourcedefinitions')) as {
+      items?: unknown[];
+    };
     return list.items ?? [];
   } catch (e) {
     log(`No CustomResourceDefinitions from the cluster: ${(e as Error).message}`);
