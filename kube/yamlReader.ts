@@ -26,9 +26,11 @@ import {
   Node,
   ParseOptions,
   Parser,
+  ScalarTag,
   SchemaOptions,
   YAMLParseError,
 } from 'yaml';
+import { withKubernetesScalars } from './yamlScalars';
 import { NestingExcess, NestingLimits, scanJsonNesting, scanYamlNesting } from './nestingScan';
 
 export const MAX_DEPTH = 100;
@@ -128,7 +130,13 @@ function read(text: string, options: ReadOptions, single: boolean): YamlRead {
   const tokens = Array.from(new Parser(lineCounter?.addNewLine).parse(text));
   const counted = countTokens(tokens, limits);
   if ('kind' in counted) return refusal(counted, limits, text.length);
-  const composer = new Composer({ ...rest, uniqueKeys: false });
+  const composer = new Composer({
+    ...rest,
+    uniqueKeys: false,
+    // Kubernetes reads manifests as YAML 1.1 (go-yaml v2): merge keys, and scalars resolved as it does
+    version: '1.1',
+    customTags: (tags) => withKubernetesScalars(tags as ScalarTag[]),
+  });
   const documents: Document.Parsed[] = [];
   for (const doc of single ? composer.compose(tokens, true, text.length) : composer.compose(tokens)) {
     if (single && documents.length) {

@@ -7,6 +7,7 @@
 // errors. The two agree on every document this one accepts (test/server/fastYaml.test.ts compares
 // them).
 
+import { plainScalarValue } from '../../kube/yamlScalars';
 import { YMap, YNode, YPair, YScalar, YSeq } from './yamlTree';
 
 class Unsupported extends Error {}
@@ -20,14 +21,6 @@ function hasUnsupportedChars(text: string): boolean {
     if (text.charCodeAt(i + 1) !== 10) return true;
   return false;
 }
-const NULL = /^(?:~|[Nn]ull|NULL)$/;
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const INT = /^[-+]?[0-9]+$/;
-const OCT = /^0o[0-7]+$/;
-const HEX = /^0x[0-9a-fA-F]+$/;
-const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
-const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
-const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 // plain keys we accept start like names and contain nothing that could change their meaning
 const PLAIN_KEY = /^[A-Za-z0-9_.\/$][^\s#:{}\[\],&*!|>'"%@`]*(?: [^\s#:{}\[\],&*!|>'"%@`]+)*$/;
 const INDICATOR_START = /^[\[\]{},&*!|>'"%@`#?:-]/;
@@ -36,27 +29,12 @@ const PLAIN_AFTER_INDICATOR = /^[-?:][^\s#,\[\]{}]/;
 // inside a flow collection a plain scalar stops at `,`, `]`, `}`; these would need the full rules
 const FLOW_PLAIN_UNSURE = /[:#\[{"']/;
 
-/** The core schema's resolution of a plain scalar, as the `yaml` package does it. */
+/** A plain scalar's value as Kubernetes reads it (kube/yamlScalars.ts: YAML 1.1, as go-yaml v2). */
 export function resolvePlain(raw: string): unknown {
-  if (raw === '') return null;
-  // most scalars start with a letter that no null, boolean or number starts with
-  const c = raw.charCodeAt(0);
-  if (
-    (c >= 97 && c <= 122 && c !== 116 && c !== 102 && c !== 110) ||
-    (c >= 65 && c <= 90 && c !== 84 && c !== 70 && c !== 78) ||
-    c === 47 ||
-    c === 95
-  )
-    return raw;
-  if (NULL.test(raw)) return null;
-  if (BOOL.test(raw)) return raw[0] === 't' || raw[0] === 'T';
-  if (INT.test(raw)) return parseInt(raw, 10);
-  if (OCT.test(raw)) return parseInt(raw.slice(2), 8);
-  if (HEX.test(raw)) return parseInt(raw.slice(2), 16);
-  if (SPECIAL_FLOAT.test(raw))
-    return raw.slice(-3).toLowerCase() === 'nan' ? NaN : raw[0] === '-' ? -Infinity : Infinity;
-  if (FLOAT_EXP.test(raw) || FLOAT.test(raw)) return parseFloat(raw);
-  return raw;
+  // most scalars start with a letter that no null, boolean or number starts with (n, y, t, f, o do)
+  const c = raw.charCodeAt(0) | 0x20;
+  if (c >= 97 && c <= 122 && c !== 110 && c !== 121 && c !== 116 && c !== 102 && c !== 111) return raw;
+  return plainScalarValue(raw);
 }
 
 /** indexOf that stops at `end` instead of searching the rest of the text. */
