@@ -7,6 +7,7 @@ import type { DataValidateFunction } from 'ajv/dist/types';
 import { FieldError, PathSegment } from './fieldErrors';
 import { definitionFor, kindsWithSchemas, refName, schemaByName, SchemaObject } from './schemas';
 import { splitApiVersion } from './registry';
+import { isQuantityText, QUANTITY_FORMAT_MESSAGE } from './semantics/quantity';
 
 export type FieldValidationMode = 'Strict' | 'Warn' | 'Ignore';
 
@@ -38,6 +39,9 @@ export interface ConvertOptions {
   /** inside allOf/anyOf/oneOf/not: value checks only, no unknown-field pruning */
   valueOnly?: boolean;
 }
+
+/** The one format built-in schemas check: kube-apiserver decodes every Quantity field with its grammar. */
+const QUANTITY_FORMAT = 'quantity';
 
 const PRIMITIVES = new Set(['integer', 'number', 'string', 'boolean']);
 
@@ -270,7 +274,7 @@ function invalidDetail(e: ErrorObject): string {
     case 'pattern':
       return `should match '${p.pattern}'`;
     case 'format':
-      return `must be of type ${p.format}`;
+      return p.format === QUANTITY_FORMAT ? QUANTITY_FORMAT_MESSAGE : `must be of type ${p.format}`;
     case 'oneOf':
       return 'must validate one and only one schema (oneOf)';
     case 'anyOf':
@@ -332,10 +336,10 @@ function ajvForBuiltins(): Ajv {
     strict: false,
     meta: false,
     validateSchema: false,
-    validateFormats: false,
     messages: false,
     code: { optimize: false },
   });
+  ajv.addFormat(QUANTITY_FORMAT, { type: 'string', validate: isQuantityText });
   ajv.addKeyword({
     keyword: REF_KEYWORD,
     schemaType: 'string',
@@ -361,6 +365,7 @@ function isLeaf(s: SchemaObject): boolean {
 }
 
 const builtinOpts: ConvertOptions = {
+  formats: new Set([QUANTITY_FORMAT]),
   ref: (definition) => {
     const s = schemaByName(definition);
     if (!s) throw new Error(`Kubernetes schema ${definition} is missing from the generated schemas`);

@@ -460,7 +460,8 @@ const GENERIC_DOC = /^(IntOrString is a type|MicroTime is version of Time|JSON r
 
 // Definitions client-node has no class for; Kubernetes serves them as these shapes.
 const SPECIALS = {
-  [NAMES.Quantity]: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+  // format: the quantity grammar kube-apiserver's decoder enforces, checked by kube/validation.ts
+  [NAMES.Quantity]: { oneOf: [{ type: 'string' }, { type: 'number' }], format: 'quantity' },
   [NAMES.IntOrString]: {
     format: 'int-or-string',
     'x-kubernetes-int-or-string': true,

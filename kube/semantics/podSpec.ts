@@ -4,6 +4,7 @@ import { FieldError } from '../fieldErrors';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../names';
 import { validateContainers } from './containers';
 import { validateAnnotations, validateLabels } from './meta';
+import { validateSysctls } from './sysctls';
 import {
   arr,
   at,
@@ -199,6 +200,7 @@ export function validatePodSpec(spec: unknown, path: Path, opts: PodSpecOptions)
     errs.push(invalid(at(path, 'activeDeadlineSeconds'), deadline, `must be between 1 and ${MAX_INT32}, inclusive`));
   }
   errs.push(...validateTolerations(s.tolerations, at(path, 'tolerations')));
+  errs.push(...validateSysctls(obj(s.securityContext).sysctls, at(path, 'securityContext', 'sysctls')));
   return errs;
 }
 

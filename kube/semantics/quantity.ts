@@ -5,6 +5,18 @@ const QUANTITY = /^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
 const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 
+/**
+ * Whether a text is a quantity by Kubernetes' grammar: a signed decimal number, then one binary suffix (Ki..Ei),
+ * decimal suffix (n, u, m, k, M, G, T, P, E) or exponent (e3, E-2). "128MB", "1 Gi" and "1gi" are not.
+ */
+export function isQuantityText(text: string): boolean {
+  return QUANTITY.test(text);
+}
+
+/** What kube-apiserver answers for a text that is no quantity. */
+export const QUANTITY_FORMAT_MESSAGE =
+  "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
 /** undefined when the text is not a quantity. JSON numbers are quantities too. */
 export function parseQuantity(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
