@@ -3,7 +3,7 @@
 // turned back into the file line a user must fix.
 import * as fs from 'fs';
 import * as path from 'path';
-import { isMap, isNode, isSeq, LineCounter, Node } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, Node } from 'yaml';
 import { shortText } from '../kube/fieldErrors';
 import { DEFAULT_LIMITS, documentValue, readYamlDocuments } from '../kube/yamlReader';
 import { NestingExcess, NestingLimits } from '../kube/nestingScan';
@@ -119,7 +119,8 @@ export function lineOfField(m: Manifest, fieldPath: (string | number)[]): number
   let best = m.line;
   for (const seg of fieldPath) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => (isNode(p.key) ? (p.key as any).value : p.key) === seg);
+      // keys compare as the object's keys do: `n:` is the key "false" to Kubernetes (YAML 1.1), 8080: is "8080"
+      const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(seg));
       if (!pair) break;
       const keyNode = pair.key as Node | undefined;
       if (keyNode?.range) best = m.lines.linePos(keyNode.range[0]).line;

@@ -12,8 +12,11 @@ export function liveEntry(app: Application): HistoryEntry | undefined {
   return [...(app.status?.history ?? [])].reverse().find((h) => h.result === 'Succeeded');
 }
 
-/** The app's history (the last `last` entries) as a table, marking the live and the pinned entry. */
-export function historyTable(app: Application, last?: number): string {
+/**
+ * The app's history (the last `last` entries) as a table, marking the live and the pinned entry; with a width,
+ * subjects are cut to fit it.
+ */
+export function historyTable(app: Application, last?: number, width?: number): string {
   const all = app.status?.history ?? [];
   const entries = last ? all.slice(-last) : all;
   if (!entries.length) return 'No history yet: nothing has been synced.';
@@ -35,8 +38,10 @@ export function historyTable(app: Application, last?: number): string {
     ...(pinned !== undefined ? [`P pinned (automated sync paused until \`slipway resume\`)`] : []),
   ];
   return (
-    table(['', 'ID', 'REVISION', 'STARTED', 'RESULT', 'HEALTH', 'TRIGGER', 'SUBJECT', 'AUTHOR'], rows) +
-    (legend.length ? `\n${legend.join('   ')}` : '')
+    table(['', 'ID', 'REVISION', 'STARTED', 'RESULT', 'HEALTH', 'TRIGGER', 'SUBJECT', 'AUTHOR'], rows, {
+      width,
+      shrink: 7,
+    }) + (legend.length ? `\n${legend.join('   ')}` : '')
   );
 }
 
@@ -48,7 +53,7 @@ export async function history(o: HistoryOptions, io: CommandIO): Promise<number>
       const live = liveEntry(app)?.id;
       const pinned = app.status?.pinned?.id;
       io.out(json((app.status?.history ?? []).map((h) => ({ ...h, live: h.id === live, pinned: h.id === pinned }))));
-    } else io.out(historyTable(app));
+    } else io.out(historyTable(app, undefined, io.columns?.()));
     return 0;
   } finally {
     t.client.close();

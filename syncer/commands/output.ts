@@ -13,11 +13,14 @@ export class CommandError extends Error {
 export interface CommandIO {
   out(text: string): void;
   err(text: string): void;
+  /** the terminal's width, when the output goes to one (tables fit it); undefined for pipes and files */
+  columns?(): number | undefined;
 }
 
 export const processIO: CommandIO = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
+  columns: () => (process.stdout.isTTY ? process.stdout.columns : undefined),
 };
 
 export type OutputFormat = 'text' | 'json';
@@ -47,13 +50,38 @@ export function formatTime(iso: string | undefined): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-/** Columns padded to their widest cell, as kubectl prints; the last column is not padded. */
-export function table(headers: string[], rows: string[][]): string {
+export interface TableFit {
+  /** the width lines must fit in */
+  width?: number;
+  /** the column whose cells are cut (with …) to fit: a free-text one such as a commit subject */
+  shrink: number;
+}
+
+const GAP = 3;
+/** a cut column keeps at least this much */
+const MIN_CUT = 12;
+
+/**
+ * Columns padded to their widest cell, as kubectl prints; the last column is not padded. With a width,
+ * the `shrink` column's cells are cut so that lines fit it (a terminal of 80 columns shows a row per line).
+ */
+export function table(headers: string[], rows: string[][], fit?: TableFit): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  if (fit?.width) {
+    const total = widths.reduce((a, b) => a + b, 0) + GAP * (widths.length - 1);
+    const over = total - fit.width;
+    if (over > 0) {
+      const keep = Math.max(MIN_CUT, headers[fit.shrink].length, widths[fit.shrink] - over);
+      if (keep < widths[fit.shrink]) {
+        widths[fit.shrink] = keep;
+        rows = rows.map((r) => r.map((c, i) => (i === fit.shrink && c.length > keep ? c.slice(0, keep - 1) + '…' : c)));
+      }
+    }
+  }
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : (c ?? '').padEnd(widths[i])))
-      .join('   ')
+      .join(' '.repeat(GAP))
       .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }

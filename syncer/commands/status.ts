@@ -12,13 +12,13 @@ export interface StatusOptions extends TargetOptions {
   historyEntries?: number;
 }
 
-function render(app: Application, o: StatusOptions): string {
+function render(app: Application, o: StatusOptions, width?: number): string {
   if (o.output === 'json') return json(app.status ?? {});
   const lines = [describeStatus(app)];
   const op = app.spec?.operation;
   if (op && Object.keys(op).some((k) => k !== 'initiatedBy'))
     lines.push(`  requested, not yet carried out: ${JSON.stringify(op)}`);
-  lines.push('', historyTable(app, o.historyEntries ?? 5));
+  lines.push('', historyTable(app, o.historyEntries ?? 5, width));
   return lines.join('\n');
 }
 
@@ -30,17 +30,17 @@ export async function status(o: StatusOptions, io: CommandIO): Promise<number> {
   });
   if (!o.watch) {
     t.client.close();
-    io.out(render(app, o));
+    io.out(render(app, o, io.columns?.()));
     return 0;
   }
   // follow: print again whenever what is shown changes, until SIGINT
-  let last = render(app, o);
+  let last = render(app, o, io.columns?.());
   io.out(last);
   const type = (await t.client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND))!;
   return new Promise<number>((resolve) => {
     const informer = t.client.informer(type, { namespace: app.metadata.namespace }, (event, obj: Application) => {
       if (obj.metadata.name !== app.metadata.name) return;
-      const text = event === 'DELETED' ? `${obj.metadata.name}: deleted` : render(obj, o);
+      const text = event === 'DELETED' ? `${obj.metadata.name}: deleted` : render(obj, o, io.columns?.());
       if (text === last) return;
       last = text;
       io.out(o.output === 'json' ? text : `\n${text}`);

@@ -340,14 +340,15 @@ describe('slipway commands against `slipway up`', function () {
     commitFiles(
       repo,
       {
-        'shop/broken.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata:\n  n: 1\n  list: [a]\n',
+        'shop/broken.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata:\n  count: 1\n  list: [a]\n',
       },
       'broken',
     );
     const r = await slipway(['diff']);
     assert.strictEqual(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /invalid manifest/);
-    assert.match(r.stderr, /^  shop\/broken\.yaml:6 data\.n: .*string/m);
+    assert.match(r.stderr, /^  shop\/broken\.yaml:6 data\.count: .*string/m);
     assert.match(r.stderr, /^  shop\/broken\.yaml:7 data\.list: .*string/m);
   });
 
