@@ -1,6 +1,7 @@
 // Slipway's own state as a Kubernetes object: the Application (slipway.dev/v1alpha1). The embedded cluster
 // registers its CustomResourceDefinition at start and `slipway install` applies the same one to a real cluster,
 // so kubectl, the CLI and the editor read and change an application the same way.
+import type { ObjectMeta } from './objects';
 
 export const APPLICATION_GROUP = 'slipway.dev';
 export const APPLICATION_VERSION = 'v1alpha1';
@@ -142,7 +143,7 @@ export interface ApplicationStatus {
 export interface Application {
   apiVersion: typeof APPLICATION_API_VERSION;
   kind: typeof APPLICATION_KIND;
-  metadata: { name: string; namespace?: string; [k: string]: unknown };
+  metadata: ObjectMeta & { name: string };
   spec: ApplicationSpec;
   status?: ApplicationStatus;
 }

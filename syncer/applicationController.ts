@@ -2,7 +2,8 @@
 // and runs one reconciler per Application. Several syncers on one cluster elect a leader through a Lease; only
 // the leader reconciles, so two never write conflicting history.
 import { Application, APPLICATION_API_VERSION, APPLICATION_KIND } from '../kube/application';
-import { ApplicationRunner, RunnerDeps } from './applicationRunner';
+import { ApplicationRunner } from './applicationRunner';
+import { RunnerDeps } from './runner/context';
 import { Informer } from '../kubeclient/informer';
 import { ObjectClient, ResourceType } from '../kubeclient/objectClient';
 import { Backoff } from './retryBackoff';

@@ -7,12 +7,30 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { SourceError } from './errors';
 import { KUSTOMIZATION_FILES } from './kustomize';
+import type { TreeEntry } from './tree';
 
 /** What the check needs of a commit: the type of a repository path and the text of a blob. */
 export interface CommitFiles {
   /** 'blob', 'link' (a symbolic link), 'tree', or undefined when the commit has no such path */
   typeOf(repoPath: string): 'blob' | 'link' | 'tree' | undefined;
   read(repoPath: string): Promise<string>;
+}
+
+/** A commit's blobs (from ls-tree -r) as the kustomization check sees them; folders are implied by the paths. */
+export function commitFiles(blobs: TreeEntry[], read: (id: string) => Promise<string>): CommitFiles {
+  const byPath = new Map(blobs.map((e) => [e.path, e]));
+  const folders = new Set<string>(['.']);
+  for (const e of blobs) {
+    for (let d = path.posix.dirname(e.path); d !== '.' && !folders.has(d); d = path.posix.dirname(d)) folders.add(d);
+  }
+  return {
+    typeOf: (p) => {
+      const e = byPath.get(p);
+      if (e) return e.mode === '120000' ? 'link' : 'blob';
+      return folders.has(p) ? 'tree' : undefined;
+    },
+    read: (p) => read(byPath.get(p)!.id),
+  };
 }
 
 export interface ReferenceCheck {

@@ -1,17 +1,18 @@
 // A git branch as the desired state. Everything is read from git objects at the branch tip, never from a
 // work tree, so uncommitted edits do not deploy. Local repositories are used in place and watched through
-// their ref files; URLs are cloned (bare) into the state folder and fetched on an interval.
+// their ref files (refWatcher.ts); URLs are cloned (bare) into the state folder and fetched (remoteSource.ts).
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { SimpleGit } from 'simple-git';
 import { readObjects, BlobReadStats } from './blobReader';
 import { ObjectReader, parseTree } from './objectReader';
-import { SourceError, gitMessage, redactUrl } from './errors';
+import { SourceError } from './errors';
 import { gitIn, isSha } from './gitCommand';
 import { KUSTOMIZATION_FILES, renderKustomization } from './kustomize';
-import { checkKustomizationReferences, CommitFiles } from './kustomizeReferences';
-import { cloneDirName, isRemoteAddress, normalizeRepoPath } from './location';
+import { checkKustomizationReferences, commitFiles } from './kustomizeReferences';
+import { isRemoteAddress, listBranches, Location, openLocal } from './location';
+import { openRemote, RemoteFetcher } from './remoteSource';
 import { watchRefs } from './refWatcher';
 import { revertPath } from './revert';
 import { ManifestTree, TreeEntry, parseLsTree, planTree } from './tree';
@@ -69,18 +70,6 @@ export interface SourceStats {
   renders: number;
 }
 
-interface Location {
-  remote: boolean;
-  /** what the user gave, for messages (a URL without its password) */
-  label: string;
-  url?: string;
-  repoDir: string;
-  gitDir: string;
-  commonDir: string;
-  branch: string;
-  path: string;
-}
-
 const DEFAULT_FETCH_INTERVAL_MS = 60_000;
 
 export class GitSource {
@@ -96,7 +85,8 @@ export class GitSource {
   private readonly gitDir: string;
   private readonly commonDir: string;
   private readonly url?: string;
-  private readonly fetchIntervalMs: number;
+  /** fetches a remote's clone; undefined for a local repository */
+  private readonly fetcher?: RemoteFetcher;
   private readonly renderTimeoutMs?: number;
   private readonly allowRemoteBases: boolean;
   // blob texts by id: the last files() result and the one before, so flipping between two commits is free
@@ -112,10 +102,6 @@ export class GitSource {
   // flattened trees by id (this listing's and the one before), so a listing re-reads only changed folders
   private flatTrees = new Map<string, TreeEntry[]>();
   private olderFlatTrees = new Map<string, TreeEntry[]>();
-  private listeners = new Set<() => void>();
-  private errorListeners = new Set<(e: SourceError) => void>();
-  private fetchTimer?: NodeJS.Timeout;
-  private fetchChain: Promise<void> = Promise.resolve();
   private closed = false;
   private stops = new Set<() => void>();
 
@@ -128,10 +114,11 @@ export class GitSource {
     this.commonDir = loc.commonDir;
     this.branch = loc.branch;
     this.path = loc.path;
-    this.fetchIntervalMs = opts.fetchIntervalMs ?? DEFAULT_FETCH_INTERVAL_MS;
     this.renderTimeoutMs = opts.renderTimeoutMs;
     this.allowRemoteBases = allowRemoteBases;
     this.git = gitIn(loc.repoDir);
+    const interval = opts.fetchIntervalMs ?? DEFAULT_FETCH_INTERVAL_MS;
+    if (loc.remote) this.fetcher = new RemoteFetcher(this.git, this.label, () => this.tip(), interval);
   }
 
   /** Opens a source. A local repo is used in place; a URL is cloned (bare) into `${stateDir}/repos/<safe-name>` and fetched. */
@@ -143,7 +130,7 @@ export class GitSource {
       throw new SourceError(`${spec.repo}: branch must be a non-empty string`);
     }
     const remote = spec.remote === true || isRemoteAddress(spec.repo);
-    const loc = remote ? await openRemote(spec, opts) : await openLocal(spec);
+    const loc = remote ? await openRemote(spec, opts?.stateDir) : await openLocal(spec);
     return new GitSource(loc, opts, spec.allowRemoteBases === true);
   }
 
@@ -161,10 +148,7 @@ export class GitSource {
 
   /** remotes: git fetch now (for `slipway refresh`); local: no-op. Watchers hear of a moved tip. */
   fetch(): Promise<void> {
-    if (!this.remote) return Promise.resolve();
-    const run = this.fetchChain.then(() => this.fetchNow());
-    this.fetchChain = run.catch(() => undefined);
-    return run;
+    return this.fetcher?.fetch() ?? Promise.resolve();
   }
 
   async commitInfo(sha: string): Promise<CommitInfo> {
@@ -262,19 +246,8 @@ export class GitSource {
     if (this.closed) throw new SourceError(`${this.label}: the source is closed`);
     let stop: () => void;
     let ready: Promise<void>;
-    if (this.remote) {
-      const listener = () => onChange();
-      this.listeners.add(listener);
-      if (onError) this.errorListeners.add(onError);
-      this.scheduleFetch();
-      stop = () => {
-        this.listeners.delete(listener);
-        if (onError) this.errorListeners.delete(onError);
-        if (!this.listeners.size && this.fetchTimer) {
-          clearTimeout(this.fetchTimer);
-          this.fetchTimer = undefined;
-        }
-      };
+    if (this.fetcher) {
+      stop = this.fetcher.watch(onChange, onError);
       ready = Promise.resolve();
     } else {
       const w = watchRefs({ gitDir: this.gitDir, commonDir: this.commonDir, branch: this.branch }, onChange);
@@ -312,7 +285,7 @@ export class GitSource {
       sha,
       reason,
     );
-    if (this.remote && result !== tip) this.notify();
+    if (result !== tip) this.fetcher?.notify();
     return result;
   }
 
@@ -320,9 +293,7 @@ export class GitSource {
     this.closed = true;
     this.reader?.close();
     for (const stop of [...this.stops]) stop();
-    if (this.fetchTimer) clearTimeout(this.fetchTimer);
-    this.fetchTimer = undefined;
-    await this.fetchChain;
+    await this.fetcher?.close();
   }
 
   // ---- reading
@@ -490,57 +461,6 @@ export class GitSource {
       `no branch ${this.branch} in ${this.label}; branches: ${branches.join(', ')}; give one of them as the branch`,
     );
   }
-
-  // ---- remotes
-
-  private async fetchNow(): Promise<void> {
-    if (this.closed) return;
-    const before = await this.tip().catch(() => '');
-    try {
-      await this.git.raw(['fetch', '--prune', '--no-tags', 'origin']);
-    } catch (e) {
-      throw new SourceError(`${this.label}: git fetch failed: ${gitMessage(e)}; check the URL and your access to it`);
-    }
-    const after = await this.tip().catch(() => '');
-    if (after !== before) this.notify();
-  }
-
-  private notify(): void {
-    for (const l of [...this.listeners]) l();
-  }
-
-  private scheduleFetch(): void {
-    if (this.fetchTimer || this.closed) return;
-    this.fetchTimer = setTimeout(() => {
-      this.fetchTimer = undefined;
-      this.fetch()
-        .catch((e) => {
-          const err = e instanceof SourceError ? e : new SourceError(String(e));
-          for (const l of [...this.errorListeners]) l(err);
-        })
-        .finally(() => {
-          if (this.listeners.size) this.scheduleFetch();
-        });
-    }, this.fetchIntervalMs);
-    this.fetchTimer.unref();
-  }
-}
-
-/** A commit's blobs (from ls-tree -r) as the kustomization check sees them; folders are implied by the paths. */
-function commitFiles(blobs: TreeEntry[], read: (id: string) => Promise<string>): CommitFiles {
-  const byPath = new Map(blobs.map((e) => [e.path, e]));
-  const folders = new Set<string>(['.']);
-  for (const e of blobs) {
-    for (let d = path.posix.dirname(e.path); d !== '.' && !folders.has(d); d = path.posix.dirname(d)) folders.add(d);
-  }
-  return {
-    typeOf: (p) => {
-      const e = byPath.get(p);
-      if (e) return e.mode === '120000' ? 'link' : 'blob';
-      return folders.has(p) ? 'tree' : undefined;
-    },
-    read: (p) => read(byPath.get(p)!.id),
-  };
 }
 
 function inDir(p: string, dir: string): boolean {
@@ -551,141 +471,6 @@ function inDir(p: string, dir: string): boolean {
 function blobId(text: string): string {
   const data = Buffer.from(text, 'utf8');
   return createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
-}
-
-async function listBranches(git: SimpleGit): Promise<string[]> {
-  const out = await git.raw(['for-each-ref', '--format=%(refname:short)', 'refs/heads/']);
-  return out.split('\n').filter(Boolean);
-}
-
-async function checkBranchName(git: SimpleGit, label: string, branch: string): Promise<void> {
-  try {
-    await git.raw(['check-ref-format', '--branch', branch]);
-  } catch {
-    throw new SourceError(`${label}: ${JSON.stringify(branch)} is not a valid branch name`);
-  }
-}
-
-/** An explicit branch must exist, unless the repository has no branch at all yet (tip() then says it is empty). */
-async function checkBranchExists(git: SimpleGit, label: string, branch: string): Promise<void> {
-  const branches = await listBranches(git);
-  if (branches.length && !branches.includes(branch)) {
-    throw new SourceError(
-      `no branch ${branch} in ${label}; branches: ${branches.join(', ')}; give one of them as the branch`,
-    );
-  }
-}
-
-async function currentBranch(git: SimpleGit, label: string): Promise<string> {
-  let out = '';
-  try {
-    out = (await git.raw(['symbolic-ref', '--short', 'HEAD'])).trim();
-  } catch {
-    /* detached */
-  }
-  if (!out)
-    throw new SourceError(`${label}: HEAD is detached, so there is no current branch; give the branch to deploy`);
-  return out;
-}
-
-async function openLocal(spec: SourceSpec): Promise<Location> {
-  const dir = path.resolve(spec.repo);
-  let isDir = false;
-  try {
-    isDir = fs.statSync(dir).isDirectory();
-  } catch {
-    throw new SourceError(`${dir} does not exist; repo must be the path of a git repository or a URL`);
-  }
-  if (!isDir) throw new SourceError(`${dir} is not a folder; repo must be the path of a git repository or a URL`);
-  const git = gitIn(dir);
-  let lines: string[];
-  try {
-    lines = (
-      await git.raw([
-        'rev-parse',
-        '--absolute-git-dir',
-        '--git-common-dir',
-        '--is-bare-repository',
-        '--is-inside-work-tree',
-        '--show-prefix',
-      ])
-    ).split('\n');
-  } catch (e) {
-    throw new SourceError(
-      `${dir} is not a git repository (${gitMessage(e)}); run git init there, or give the repository's path or URL`,
-    );
-  }
-  const [gitDir, common, bare, inWorkTree, prefix] = lines;
-  const commonDir = path.resolve(dir, common);
-  let repoDir = gitDir;
-  if (bare !== 'true' && inWorkTree === 'true') repoDir = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
-  // a folder inside a work tree scopes the source to that folder
-  const repoPath = normalizeRepoPath(spec.path, inWorkTree === 'true' ? (prefix ?? '').replace(/\/$/, '') : '');
-  const top = repoDir === dir ? git : gitIn(repoDir);
-  const branch = spec.branch ?? (await currentBranch(top, dir));
-  await checkBranchName(top, dir, branch);
-  await checkBranchExists(top, dir, branch);
-  return { remote: false, label: dir, repoDir, gitDir, commonDir, branch, path: repoPath };
-}
-
-async function openRemote(spec: SourceSpec, opts: GitSourceOptions): Promise<Location> {
-  const url = isRemoteAddress(spec.repo) ? spec.repo : path.resolve(spec.repo);
-  const label = redactUrl(url);
-  if (!opts || typeof opts.stateDir !== 'string' || !opts.stateDir)
-    throw new SourceError(`${label}: a remote source needs a state folder to clone into`);
-  const reposDir = path.resolve(opts.stateDir, 'repos');
-  const dir = path.join(reposDir, cloneDirName(url));
-  await fs.promises.mkdir(reposDir, { recursive: true });
-
-  if (!(await isCloneOf(dir, url))) {
-    await fs.promises.rm(dir, { recursive: true, force: true });
-    // clone next to the final place and rename, so an interrupted clone never looks complete
-    const tmp = `${dir}.partial-${process.pid}`;
-    await fs.promises.rm(tmp, { recursive: true, force: true });
-    try {
-      await gitIn(reposDir).raw(['clone', '--bare', '--no-tags', '--', url, tmp]);
-      // branches are fetched onto the clone's own branches, force-pushes included, so the remote's state always wins
-      await gitIn(tmp).raw(['config', 'remote.origin.fetch', '+refs/heads/*:refs/heads/*']);
-      await fs.promises.rename(tmp, dir);
-    } catch (e) {
-      await fs.promises.rm(tmp, { recursive: true, force: true });
-      throw new SourceError(`${label}: git clone failed: ${gitMessage(e)}; check the URL and your access to it`);
-    }
-  } else {
-    try {
-      await gitIn(dir).raw(['fetch', '--prune', '--no-tags', 'origin']);
-    } catch (e) {
-      throw new SourceError(`${label}: git fetch failed: ${gitMessage(e)}; check the URL and your access to it`);
-    }
-  }
-  const git = gitIn(dir);
-  let branch = spec.branch;
-  if (!branch) {
-    // the clone's HEAD is the remote's default branch
-    branch = (await git.raw(['symbolic-ref', '--short', 'HEAD']).catch(() => '')).trim();
-    if (!branch) throw new SourceError(`${label}: the remote has no default branch; give the branch to deploy`);
-  }
-  await checkBranchName(git, label, branch);
-  await checkBranchExists(git, label, branch);
-  return {
-    remote: true,
-    label,
-    url,
-    repoDir: dir,
-    gitDir: dir,
-    commonDir: dir,
-    branch,
-    path: normalizeRepoPath(spec.path),
-  };
-}
-
-async function isCloneOf(dir: string, url: string): Promise<boolean> {
-  if (!fs.existsSync(path.join(dir, 'HEAD'))) return false;
-  try {
-    return (await gitIn(dir).raw(['config', '--get', 'remote.origin.url'])).trim() === url;
-  } catch {
-    return false;
-  }
 }
 
 /** The sha a loose branch ref file holds, or undefined (packed, symbolic, or missing: ask git). */

@@ -1,0 +1,121 @@
+// Diagnostics: when each open document is validated and what is published. Edits are debounced per document;
+// a validation runs in time slices and stops when a newer version of its document arrives (or the server shuts
+// down); diagnostics go out with the version they judged, only when they changed for re-checks another file
+// caused; and the first validations wait (briefly) for the workspace scan so references are complete.
+
+import { Diagnostic } from 'vscode-languageserver';
+import { validateFile } from '../diagnostics/validateFile';
+import { Settings } from '../settings';
+import { TimeSlices } from '../timeSlices';
+import { ValidationProgress } from '../validationProgress';
+import { normalizeUri, ServerContext } from './serverContext';
+
+/** Debounce of validation while a document changes; opening validates at once. */
+export const CHANGE_DELAY_MS = 5;
+/** Debounce of re-checking the other open documents after one changed what they may see. */
+const WORKSPACE_DELAY_MS = 30;
+/** How long the first validation waits for the workspace scan before it goes ahead. */
+const SCAN_WAIT_MS = 1500;
+
+export class ValidationScheduler {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** the diagnostics last sent per document, as JSON */
+  private readonly published = new Map<string, string>();
+  private othersTimer?: NodeJS.Timeout;
+  private scanning: Promise<void> = Promise.resolve();
+  private scanned = true;
+  private validatedBeforeScan = false;
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly settings: () => Settings,
+  ) {}
+
+  /** Validates `uri` after `delay` ms, replacing a validation of it already waiting. */
+  schedule(uri: string, delay: number): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        void this.validate(uri, false);
+      }, delay),
+    );
+  }
+
+  /** Every open document again (settings, CRDs or workspace files changed). */
+  revalidateAll(): void {
+    for (const d of this.ctx.documents.all()) this.schedule(d.uri, 0);
+  }
+
+  /** Other open documents may see what changed (references, selectors, CRDs): check them again. */
+  scheduleOthers(except?: string): void {
+    clearTimeout(this.othersTimer);
+    this.othersTimer = setTimeout(() => {
+      this.othersTimer = undefined;
+      for (const d of this.ctx.documents.all()) {
+        if (d.uri !== except && !this.timers.has(d.uri)) void this.validate(d.uri, true);
+      }
+    }, WORKSPACE_DELAY_MS);
+  }
+
+  /** The workspace is being read: validations wait for it, and those that could not wait run again after it. */
+  waitFor(scan: Promise<void>): void {
+    this.scanned = false;
+    this.scanning = scan.finally(() => {
+      this.scanned = true;
+      if (this.validatedBeforeScan) this.revalidateAll();
+    });
+  }
+
+  /** A document closed: nothing of it is pending or published any more. */
+  forget(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    this.published.delete(uri);
+    void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    clearTimeout(this.othersTimer);
+  }
+
+  private async validate(uri: string, onlyIfChanged: boolean): Promise<void> {
+    const { ctx } = this;
+    if (!this.scanned) {
+      // a huge workspace must not hold back the first diagnostics for long; they are redone after the scan
+      await Promise.race([this.scanning, new Promise((resolve) => setTimeout(resolve, SCAN_WAIT_MS))]);
+      if (!this.scanned) this.validatedBeforeScan = true;
+    }
+    const doc = ctx.documents.get(uri);
+    if (!doc || ctx.shuttingDown) return;
+    const version = doc.version;
+    const key = normalizeUri(uri);
+    // a big file is parsed and checked in slices: requests are answered in between, a newer edit stops it
+    const slices = new TimeSlices(() => ctx.documents.get(uri)?.version === version && !ctx.shuttingDown);
+    const name = decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
+    const progress = new ValidationProgress(ctx.connection, `Checking ${name}`);
+    let diagnostics: Diagnostic[] | undefined;
+    let changedOthers = false;
+    try {
+      const before = ctx.index.stamp();
+      const file = await ctx.index.setTextInSlices(key, doc.getText(), slices);
+      changedOthers = ctx.index.stamp() !== before;
+      const report = (checked: number, total: number): void => progress.report(checked, total);
+      diagnostics = file && (await validateFile(key, file, ctx.index, this.settings(), slices, report));
+    } catch (e) {
+      ctx.log(`validation of ${uri} failed: ${(e as Error).stack ?? e}`);
+      diagnostics = [];
+    } finally {
+      progress.end();
+    }
+    if (!diagnostics) return;
+    const json = JSON.stringify(diagnostics);
+    if (!(onlyIfChanged && this.published.get(uri) === json)) {
+      this.published.set(uri, json);
+      void ctx.connection.sendDiagnostics({ uri, version, diagnostics });
+    }
+    if (changedOthers) this.scheduleOthers(uri);
+  }
+}

@@ -1,0 +1,70 @@
+// The workspace beyond the open documents: the folders' YAML files read at start, kept current from
+// workspace/didChangeWatchedFiles and from documents that close (their file on disk counts again), and the
+// cluster's CRDs the extension pushes.
+
+import { fileURLToPath, pathToFileURL } from 'url';
+import { FileChangeType } from 'vscode-languageserver';
+import { ClusterCrds } from '../workspace/crds';
+import { findYamlFiles, isYamlPath, readYamlFile } from '../workspace/scanner';
+import { guard, normalizeUri, ServerContext } from './serverContext';
+import { ValidationScheduler } from './validationScheduler';
+
+/** The notification the editor sends with the connected cluster's CRDs. */
+export const CUSTOM_RESOURCE_DEFINITIONS_NOTIFICATION = 'slipway/customResourceDefinitions';
+
+export class WorkspaceHandlers {
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly cluster: ClusterCrds,
+    private readonly validation: ValidationScheduler,
+  ) {}
+
+  register(): void {
+    const { connection } = this.ctx;
+    connection.onDidChangeWatchedFiles(async (params) => {
+      for (const change of params.changes) {
+        const uri = normalizeUri(change.uri);
+        if (!uri.startsWith('file:') || !isYamlPath(uri) || this.isOpen(uri)) continue;
+        if (change.type === FileChangeType.Deleted) {
+          this.ctx.index.remove(uri);
+          continue;
+        }
+        const read = await readYamlFile(fileURLToPath(uri)).catch(() => undefined);
+        if (read) guard(this.ctx, 'indexing ' + uri, undefined, () => this.ctx.index.setText(uri, read.text));
+        else this.ctx.index.remove(uri);
+      }
+      this.validation.revalidateAll();
+    });
+    connection.onNotification(CUSTOM_RESOURCE_DEFINITIONS_NOTIFICATION, (params: { items?: unknown[] }) => {
+      guard(this.ctx, 'cluster CRDs', undefined, () =>
+        this.cluster.replace(Array.isArray(params?.items) ? params.items : []),
+      );
+      this.validation.revalidateAll();
+    });
+  }
+
+  /** Reads every YAML file under `folders` that is not open into the index. */
+  async scan(folders: string[]): Promise<void> {
+    const files = await findYamlFiles(folders, () => this.ctx.shuttingDown);
+    for (const f of files) {
+      const uri = pathToFileURL(f).toString();
+      if (this.isOpen(uri)) continue;
+      const read = await readYamlFile(f);
+      if (read) guard(this.ctx, 'indexing ' + f, undefined, () => this.ctx.index.setText(read.uri, read.text));
+    }
+  }
+
+  /** A document closed: the file on disk is what the workspace holds again (or nothing, when there is none). */
+  async documentClosed(uri: string): Promise<void> {
+    const key = normalizeUri(uri);
+    const read = key.startsWith('file:') ? await readYamlFile(fileURLToPath(key)) : undefined;
+    if (this.ctx.documents.get(uri)) return;
+    if (read) this.ctx.index.setText(key, read.text);
+    else this.ctx.index.remove(key);
+    this.validation.scheduleOthers();
+  }
+
+  private isOpen(uri: string): boolean {
+    return this.ctx.documents.all().some((d) => normalizeUri(d.uri) === uri);
+  }
+}
