@@ -11,7 +11,7 @@ import { timestamp, Timer } from '../clock';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
-import { isNotFound } from './kit/apiErrors';
+import { isNotFound } from '../../kubeclient/apiError';
 import { Expectations } from './kit/expectations';
 import { LatestObjects } from './kit/latestObjects';
 import type { Job, LivePod as Pod } from './kit/objects';

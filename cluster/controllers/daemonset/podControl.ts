@@ -3,7 +3,8 @@
 import { ApiClient, resourcePath } from '../../../kubeclient/apiClient';
 import { Informer } from '../../../kubeclient/informer';
 import { EventRecorder } from '../events';
-import { errorText, isNotFound } from '../kit/apiErrors';
+import { errorText } from '../kit/apiErrors';
+import { isNotFound } from '../../../kubeclient/apiError';
 import { Expectations } from '../kit/expectations';
 import type { DaemonSet, Pod } from '../kit/objects';
 import { newDaemonPod } from './daemonPods';

@@ -6,7 +6,7 @@ import { copyJson } from '../../../kube/copyJson';
 import { ApiClient, ResourceLocation, resourcePath } from '../../../kubeclient/apiClient';
 import { KubeApiError } from '../../../kubeclient/apiError';
 import { Clock } from '../../clock';
-import { isNamespaceTerminating } from '../kit/apiErrors';
+import { errorText, isNamespaceTerminating } from '../kit/apiErrors';
 import type { Deployment, ReplicaSet } from '../kit/objects';
 import { controllerUid } from '../kit/ownerIndex';
 import { PROGRESSING, Reasons, getCondition, newDeploymentCondition, setCondition } from './conditions';
@@ -154,8 +154,7 @@ export class ReplicaSetWrites {
       } else if (e instanceof KubeApiError && isNamespaceTerminating(e)) {
         throw e;
       } else {
-        const why = e instanceof KubeApiError ? (e.body?.message ?? e.message) : String(e);
-        const msg = `Failed to create new replica set "${rs.metadata.name}": ${why}`;
+        const msg = `Failed to create new replica set "${rs.metadata.name}": ${errorText(e)}`;
         if (hasProgressDeadline(d)) {
           d.status ??= {};
           setCondition(
