@@ -89,7 +89,7 @@ describe('StatefulSet phases', () => {
     assert.deepStrictEqual(pod.spec?.volumes, [{ name: 'data', persistentVolumeClaim: { claimName: 'data-web-3' } }]);
   });
 
-  it('gives a claim to the pod once it is scaled away when whenScaled is Delete, to the set when whenDeleted is', () => {
+  it('gives a claim to its pod once scaled away (whenScaled Delete), else to the set (whenDeleted Delete)', () => {
     const set = statefulSet({
       replicas: 2,
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete', whenScaled: 'Delete' },
