@@ -3,46 +3,27 @@
 // proportional scaling, pause and resume, rollback by reusing the ReplicaSet of an earlier template,
 // status counters and the Available and Progressing conditions (with progressDeadlineSeconds), and
 // cleanup of old ReplicaSets beyond revisionHistoryLimit. The logic follows Kubernetes' controller;
-// the helpers under deployment/ hold its pieces.
+// the helpers under deployment/ hold its pieces (its writes to ReplicaSets in deployment/replicaSetWrites.ts).
 import { matchesLabels, specSelector } from '../../kube/labelSelector';
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { OwnerReference, controllerOf, deepEqual, keyOf, splitKey } from '../../kube/objects';
 import { resourcePath } from '../../kubeclient/apiClient';
-import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
 import { Controller, ControllerContext } from './controllerContext';
-import { isNamespaceTerminating } from './kit/apiErrors';
 import { claimObjects, controllerRef, recheckOwner } from './kit/claims';
 import { PROGRESSING, Reasons, getCondition, newDeploymentCondition, setCondition } from './deployment/conditions';
 import { SpamFilteredRecorder } from './deployment/eventFilter';
-import {
-  maxRevision,
-  replicaSetsToCleanUp,
-  REVISION_ANNOTATION,
-  setDeploymentRevision,
-  setNewReplicaSetAnnotations,
-} from './deployment/history';
 import { RolloutOps, ScaleResult } from './deployment/ops';
-import { OwnerIndex, controllerUid } from './kit/ownerIndex';
+import { OwnerIndex } from './kit/ownerIndex';
 import type { Deployment, Pod, ReplicaSet } from './kit/objects';
-import { POD_TEMPLATE_HASH_LABEL, computeHash, equalIgnoreHash } from './deployment/podTemplateHash';
 import { calculateStatus, hasProgressDeadline, rolloutStatus, stuckRecheckDelay } from './deployment/progress';
 import { rolloutRecreate } from './deployment/recreate';
-import {
-  byCreation,
-  maxSurge,
-  newRSNewReplicas,
-  replicasAnnotationsNeedUpdate,
-  setReplicasAnnotations,
-  specReplicas,
-} from './deployment/replicas';
 import { rolloutRolling } from './deployment/rolling';
 import { isScalingEvent, scaleDeployment } from './deployment/scaling';
+import { DEPLOYMENT_KIND, ReplicaSetWrites } from './deployment/replicaSetWrites';
 import { WorkQueue } from './workQueue';
 import { copyJson } from '../../kube/copyJson';
 
-const DEPLOYMENT_KIND = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;
-const RS_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
 const WORKERS = 8;
 
 const present = (rss: (ReplicaSet | undefined)[]): ReplicaSet[] => rss.filter((rs): rs is ReplicaSet => !!rs);
@@ -62,6 +43,7 @@ export class DeploymentController implements Controller {
   private readonly podIndex = new OwnerIndex<Pod>();
   private queue!: WorkQueue;
   private recorder!: SpamFilteredRecorder;
+  private writes!: ReplicaSetWrites;
   private markSynced!: () => void;
   private readonly synced = new Promise<void>((r) => (this.markSynced = r));
   private stopped = false;
@@ -78,6 +60,10 @@ export class DeploymentController implements Controller {
     this.deployments = ctx.informers.get('apps', 'deployments');
     this.rss = ctx.informers.get('apps', 'replicasets');
     this.pods = ctx.informers.pods();
+    this.writes = new ReplicaSetWrites(ctx.client, this.rss.info, this.recorder, ctx.clock, {
+      update: (d) => this.updateStatus(d),
+      markUnwritten: (d) => this.unwritten.add(d),
+    });
     const enqueue = (d: Deployment) => this.queue.add(keyOf(d));
     this.deployments.on({ add: enqueue, update: enqueue, delete: enqueue });
     this.rss.on({
@@ -316,7 +302,7 @@ export class DeploymentController implements Controller {
     };
     return {
       newAndOld: async (d, list, create) => {
-        const r = await this.newAndOld(d, list, create);
+        const r = await this.writes.newAndOld(d, list, create);
         const newRS = r.newRS;
         if (newRS) {
           const i = rsList.findIndex((x) => x.metadata.uid === newRS.metadata.uid);
@@ -325,201 +311,12 @@ export class DeploymentController implements Controller {
         }
         return r;
       },
-      scaleAndRecord: (rs, n, d) => track(this.scaleAndRecord(rs, n, d)),
-      scale: (rs, n, d) => track(this.scaleReplicaSet(rs, n, d)),
+      scaleAndRecord: (rs, n, d) => track(this.writes.scaleAndRecord(rs, n, d)),
+      scale: (rs, n, d) => track(this.writes.scale(rs, n, d)),
       syncRolloutStatus: (all, newRS, d) => this.syncRolloutStatus(all, newRS, d),
-      cleanup: (oldRSs, d) => this.cleanup(oldRSs, d),
+      cleanup: (oldRSs, d) => this.writes.cleanup(oldRSs, d),
       podsByReplicaSet: (rsList) =>
         new Map(rsList.map((rs) => [rs.metadata.uid!, this.podIndex.ownedBy(rs.metadata.uid!)])),
     };
-  }
-
-  /** getAllReplicaSetsAndSyncRevision */
-  private async newAndOld(
-    d: Deployment,
-    rsList: readonly ReplicaSet[],
-    create: boolean,
-  ): Promise<{ newRS: ReplicaSet | undefined; oldRSs: ReplicaSet[] }> {
-    const sorted = [...rsList].sort(byCreation);
-    const existing = sorted.find((rs) => equalIgnoreHash(rs.spec?.template, d.spec?.template));
-    const oldRSs = sorted.filter((rs) => rs !== existing);
-    const newRS = await this.newReplicaSet(d, existing, oldRSs, create);
-    return { newRS, oldRSs };
-  }
-
-  /**
-   * getNewReplicaSet: brings an existing new ReplicaSet's annotations and revision up to date (a
-   * rollback raises an old revision to max+1), or creates it when asked.
-   */
-  private async newReplicaSet(
-    d: Deployment,
-    existing: ReplicaSet | undefined,
-    oldRSs: ReplicaSet[],
-    create: boolean,
-  ): Promise<ReplicaSet | undefined> {
-    const newRevision = maxRevision(oldRSs) + 1;
-    const now = this.ctx.clock.now();
-    if (existing) {
-      const rs = copyJson(existing);
-      const annotationsUpdated = setNewReplicaSetAnnotations(d, rs, newRevision, true);
-      const minReady = d.spec?.minReadySeconds ?? 0;
-      const spec = rs.spec!;
-      if (annotationsUpdated || (spec.minReadySeconds ?? 0) !== minReady) {
-        spec.minReadySeconds = minReady;
-        return this.ctx.client.update(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), {
-          ...RS_KIND,
-          ...rs,
-        });
-      }
-      let needsUpdate = setDeploymentRevision(d, rs.metadata.annotations?.[REVISION_ANNOTATION] ?? '');
-      d.status ??= {};
-      if (hasProgressDeadline(d) && !getCondition(d.status, PROGRESSING)) {
-        setCondition(
-          d.status,
-          newDeploymentCondition(
-            PROGRESSING,
-            'True',
-            Reasons.FoundNewReplicaSet,
-            `Found new replica set "${rs.metadata.name}"`,
-            now,
-          ),
-        );
-        needsUpdate = true;
-      }
-      if (needsUpdate) await this.updateStatus(d);
-      return rs;
-    }
-    if (!create) return undefined;
-
-    const collisionCount = d.status?.collisionCount;
-    const dspec = d.spec!;
-    const hash = computeHash(dspec.template, collisionCount);
-    const template = copyJson(dspec.template);
-    template.metadata ??= {};
-    template.metadata.labels = { ...(template.metadata.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
-    const selector: LabelSelector = copyJson(dspec.selector ?? {});
-    selector.matchLabels = { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
-    const rs: ReplicaSet = {
-      ...RS_KIND,
-      metadata: {
-        // deterministic, so a retried create finds its earlier attempt
-        name: `${d.metadata.name}-${hash}`,
-        namespace: d.metadata.namespace,
-        labels: { ...template.metadata.labels },
-        ownerReferences: [
-          {
-            ...DEPLOYMENT_KIND,
-            name: d.metadata.name,
-            uid: d.metadata.uid!,
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
-      },
-      spec: { replicas: 0, minReadySeconds: dspec.minReadySeconds ?? 0, selector, template },
-    };
-    rs.spec!.replicas = newRSNewReplicas(d, [...oldRSs, rs], rs);
-    setNewReplicaSetAnnotations(d, rs, newRevision, false);
-    let created: ReplicaSet;
-    let alreadyExisted = false;
-    try {
-      created = await this.ctx.client.create(resourcePath(this.rss.info, rs.metadata.namespace), rs);
-    } catch (e) {
-      if (e instanceof KubeApiError && e.status === 409 && e.body?.reason === 'AlreadyExists') {
-        alreadyExisted = true;
-        const found = await this.ctx.client.get(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name));
-        if (controllerUid(found) === d.metadata.uid && equalIgnoreHash(dspec.template, found.spec?.template)) {
-          created = found;
-        } else {
-          // a different template hashed to the same name: vary the hash and try again
-          d.status ??= {};
-          d.status.collisionCount = (d.status.collisionCount ?? 0) + 1;
-          await this.updateStatus(d);
-          throw e;
-        }
-      } else if (e instanceof KubeApiError && isNamespaceTerminating(e)) {
-        throw e;
-      } else {
-        const msg = `Failed to create new replica set "${rs.metadata.name}": ${e instanceof KubeApiError ? (e.body?.message ?? e.message) : String(e)}`;
-        if (hasProgressDeadline(d)) {
-          d.status ??= {};
-          setCondition(
-            d.status,
-            newDeploymentCondition(PROGRESSING, 'False', Reasons.FailedReplicaSetCreate, msg, now),
-          );
-          await this.updateStatus(d).catch(() => undefined);
-        }
-        this.recorder.record(d, 'Warning', Reasons.FailedReplicaSetCreate, msg);
-        throw e;
-      }
-    }
-    if (!alreadyExisted && specReplicas(rs) > 0) {
-      this.recorder.record(
-        d,
-        'Normal',
-        'ScalingReplicaSet',
-        `Scaled up replica set ${created.metadata.name} from 0 to ${specReplicas(rs)}`,
-      );
-    }
-    let needsUpdate = setDeploymentRevision(d, String(newRevision));
-    if (!alreadyExisted && hasProgressDeadline(d)) {
-      d.status ??= {};
-      setCondition(
-        d.status,
-        newDeploymentCondition(
-          PROGRESSING,
-          'True',
-          Reasons.NewReplicaSet,
-          `Created new replica set "${created.metadata.name}"`,
-          now,
-        ),
-      );
-      needsUpdate = true;
-    }
-    if (needsUpdate) this.unwritten.add(d);
-    return created;
-  }
-
-  private async scaleAndRecord(rs: ReplicaSet, replicas: number, d: Deployment): Promise<ScaleResult> {
-    if (specReplicas(rs) === replicas) return { scaled: false, rs };
-    return this.scaleReplicaSet(rs, replicas, d);
-  }
-
-  /** scaleReplicaSet: the new size and the desired/max annotations, with a ScalingReplicaSet event. */
-  private async scaleReplicaSet(rs: ReplicaSet, replicas: number, d: Deployment): Promise<ScaleResult> {
-    const sizeChanged = specReplicas(rs) !== replicas;
-    const max = specReplicas(d) + maxSurge(d);
-    if (!sizeChanged && !replicasAnnotationsNeedUpdate(rs, specReplicas(d), max)) return { scaled: false, rs };
-    const before = specReplicas(rs);
-    const next = copyJson(rs);
-    next.spec!.replicas = replicas;
-    setReplicasAnnotations(next, specReplicas(d), max);
-    const written = await this.ctx.client.update(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), {
-      ...RS_KIND,
-      ...next,
-    });
-    if (sizeChanged) {
-      const op = before < replicas ? 'up' : 'down';
-      this.recorder.record(
-        d,
-        'Normal',
-        'ScalingReplicaSet',
-        `Scaled ${op} replica set ${rs.metadata.name} from ${before} to ${replicas}`,
-      );
-    }
-    return { scaled: sizeChanged, rs: written };
-  }
-
-  /** cleanupDeployment: deletes old, fully scaled-down ReplicaSets beyond revisionHistoryLimit. */
-  private async cleanup(oldRSs: readonly ReplicaSet[], d: Deployment): Promise<void> {
-    for (const rs of replicaSetsToCleanUp(d, oldRSs)) {
-      try {
-        await this.ctx.client.delete(resourcePath(this.rss.info, rs.metadata.namespace, rs.metadata.name), {
-          preconditions: { uid: rs.metadata.uid },
-        });
-      } catch (e) {
-        if (!(e instanceof KubeApiError && e.status === 404)) throw e;
-      }
-    }
   }
 }

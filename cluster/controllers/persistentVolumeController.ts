@@ -14,29 +14,26 @@
 // - A volume whose claim is gone is Released; with reclaimPolicy Delete a provisioned volume is removed
 //   with its folder (only a folder the provisioner made for it; anything else fails with VolumeFailedDelete),
 //   with Retain it stays Released.
+// Which volume fits a claim, and the default class, are decided in persistentvolume/matching.ts.
 import type {
   ObjectReference,
-  PersistentVolume,
-  PersistentVolumeClaim,
   PersistentVolumeClaimStatus,
   PersistentVolumeSpec,
   PersistentVolumeStatus,
   Pod as PodObject,
   Volume as PodVolume,
 } from 'kubernetes-types/core/v1';
-import type { StorageClass as StorageClassObject } from 'kubernetes-types/storage/v1';
 import type { Stored } from './kit/objects';
 import { resourcePath } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
-import { fromLabelSelector, matchesLabels } from '../../kube/labelSelector';
 import { ResourceInfo } from '../../kube/registry';
-import { parseQuantity } from '../../kube/semantics/quantity';
 import { Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { HostpathVolumes } from './hostpathVolumes';
 import { LatestObjects } from './kit/latestObjects';
 import { WorkQueue } from './workQueue';
+import { Claim, StorageClass, Volume, bestVolume, className, defaultClass } from './persistentvolume/matching';
 
 export const HOSTPATH_PROVISIONER = 'slipway.dev/hostpath';
 const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
@@ -45,25 +42,7 @@ const ANN_PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 const ANN_STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
 const ANN_BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
 const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
-const DEFAULT_CLASS_ANNOTATIONS = [
-  'storageclass.kubernetes.io/is-default-class',
-  'storageclass.beta.kubernetes.io/is-default-class',
-];
-
-/** A storage quantity in bytes ("1Gi", "500M", "1e9"); NaN when unreadable or negative. */
-export function storageBytes(q: unknown): number {
-  const n = parseQuantity(q);
-  return n === undefined || n < 0 ? NaN : n;
-}
-
-const className = (o: Claim | Volume): string => o?.spec?.storageClassName ?? '';
-const isDefaultClass = (sc: StorageClass) =>
-  DEFAULT_CLASS_ANNOTATIONS.some((a) => sc?.metadata?.annotations?.[a] === 'true');
-
-type Claim = Stored<PersistentVolumeClaim>;
-type Volume = Stored<PersistentVolume>;
 type Pod = Stored<PodObject>;
-type StorageClass = Stored<StorageClassObject>;
 
 export class PersistentVolumeController implements Controller {
   readonly name = 'persistentvolume-controller';
@@ -199,7 +178,7 @@ export class PersistentVolumeController implements Controller {
     }
     if (claim.spec?.storageClassName === undefined || claim.spec?.storageClassName === null) {
       // a classless claim gets the default class as soon as there is one, then is synced again
-      const def = this.defaultClass();
+      const def = defaultClass(this.classes.list());
       if (def) {
         await this.ctx.client.patch(
           resourcePath(this.claimInfo, claim.metadata.namespace, claim.metadata.name),
@@ -209,7 +188,7 @@ export class PersistentVolumeController implements Controller {
         return;
       }
     }
-    const match = this.findVolume(claim);
+    const match = bestVolume(claim, this.volumes.values());
     if (match) {
       // a volume provisioned for this claim whose binding was interrupted: finish it for the same node
       await this.bind(match, claim, this.waitingNode(claim));
@@ -235,7 +214,9 @@ export class PersistentVolumeController implements Controller {
         claim,
         'Normal',
         'ExternalProvisioning',
-        `Waiting for a volume to be created either by the external provisioner '${sc.provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`,
+        `Waiting for a volume to be created either by the external provisioner '${sc.provisioner}' or manually ` +
+          'by the system administrator. If volume creation is delayed, please verify that the provisioner is ' +
+          'running and correctly registered.',
       );
       return;
     }
@@ -250,17 +231,6 @@ export class PersistentVolumeController implements Controller {
     await this.provision(claim, sc, node);
   }
 
-  private defaultClass(): string | undefined {
-    const marked = this.classes.list().filter((c) => isDefaultClass(c) && !c.metadata.deletionTimestamp);
-    marked.sort(
-      (a, b) =>
-        String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)) ||
-        String(a.metadata.name).localeCompare(String(b.metadata.name)),
-    );
-    return marked[0]?.metadata.name;
-  }
-
-  /** The node of a pod that uses the claim, for claims that wait for their first consumer. */
   /** The node a claim of a WaitForFirstConsumer class was provisioned for, if it has one. */
   private waitingNode(claim: Claim): string | undefined {
     const sc = this.classes.get(undefined, className(claim));
@@ -268,6 +238,7 @@ export class PersistentVolumeController implements Controller {
     return claim.metadata.annotations?.[ANN_SELECTED_NODE] ?? this.consumerNode(claim);
   }
 
+  /** The node of a pod that uses the claim, for claims that wait for their first consumer. */
   private consumerNode(claim: Claim): string | undefined {
     for (const pod of this.pods.list()) {
       if (pod.metadata?.namespace !== claim.metadata.namespace || !pod.spec?.nodeName) continue;
@@ -275,41 +246,6 @@ export class PersistentVolumeController implements Controller {
         return pod.spec.nodeName;
     }
     return undefined;
-  }
-
-  /** The available volume that best fits the claim: one reserved for it first, then the smallest. */
-  private findVolume(claim: Claim): Volume | undefined {
-    const want = storageBytes(claim.spec?.resources?.requests?.storage);
-    const modes: string[] = claim.spec?.accessModes ?? [];
-    const mode = claim.spec?.volumeMode ?? 'Filesystem';
-    let selector;
-    try {
-      selector = claim.spec?.selector ? fromLabelSelector(claim.spec.selector) : undefined;
-    } catch {
-      return undefined;
-    }
-    let best: Volume | undefined;
-    for (const v of this.volumes.values()) {
-      if (v.metadata.deletionTimestamp) continue;
-      const ref = v.spec?.claimRef;
-      const reserved =
-        ref &&
-        ref.namespace === claim.metadata.namespace &&
-        ref.name === claim.metadata.name &&
-        (!ref.uid || ref.uid === claim.metadata.uid);
-      if (ref && !reserved) continue;
-      if (!reserved && v.status?.phase && v.status.phase !== 'Available' && v.status.phase !== 'Pending') continue;
-      if (className(v) !== className(claim)) continue;
-      if ((v.spec?.volumeMode ?? 'Filesystem') !== mode) continue;
-      const has: string[] = v.spec?.accessModes ?? [];
-      if (!modes.every((m) => has.includes(m))) continue;
-      const size = storageBytes(v.spec?.capacity?.storage);
-      if (!(size >= want)) continue;
-      if (selector && !matchesLabels(selector, v.metadata.labels)) continue;
-      if (reserved) return v;
-      if (!best || size < storageBytes(best.spec?.capacity?.storage)) best = v;
-    }
-    return best;
   }
 
   private async provision(claim: Claim, sc: StorageClass, node: string | undefined): Promise<void> {
@@ -535,7 +471,8 @@ export class PersistentVolumeController implements Controller {
     const why =
       policy === 'Delete'
         ? `error getting deleter volume plugin for volume "${volume.metadata.name}": no deletable volume plugin matched`
-        : `error getting recycler volume plugin for volume "${volume.metadata.name}": no recyclable volume plugin matched`;
+        : `error getting recycler volume plugin for volume "${volume.metadata.name}": ` +
+          'no recyclable volume plugin matched';
     await this.setVolumePhase(volume, 'Failed', why);
     this.record(volume, 'Warning', policy === 'Delete' ? 'VolumeFailedDelete' : 'VolumeFailedRecycle', why);
   }

@@ -11,7 +11,7 @@ import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
 import { timestamp } from '../clock';
 import { Controller, ControllerContext } from './controllerContext';
-import { isNamespaceTerminating } from './kit/apiErrors';
+import { errorText, isNamespaceTerminating } from './kit/apiErrors';
 import { claimObjects, controllerRef, recheckOwner } from './kit/claims';
 import { REPLICA_FAILURE } from './deployment/conditions';
 import { SpamFilteredRecorder } from './deployment/eventFilter';
@@ -41,11 +41,6 @@ async function slowStartBatch(count: number, fn: () => Promise<void>): Promise<{
     remaining -= size;
   }
   return { successes };
-}
-
-function errorText(e: unknown): string {
-  if (e instanceof KubeApiError) return e.body?.message ?? e.message;
-  return e instanceof Error ? e.message : String(e);
 }
 
 export class ReplicaSetController implements Controller {

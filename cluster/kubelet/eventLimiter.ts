@@ -17,7 +17,7 @@ const BACKLOG = 1000;
 export class LimitedRecorder implements NodeEvents {
   private tokens = BURST;
   private last: number;
-  private readonly queue: [any, 'Normal' | 'Warning', string, string, string | undefined][] = [];
+  private readonly queue: [KubeObject, 'Normal' | 'Warning', string, string, string | undefined][] = [];
   private timer?: Timer;
   private stopped = false;
   dropped = 0;

@@ -7,6 +7,7 @@ import { ApiClient } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { WorkQueue } from '../controllers/workQueue';
 import { OWNED_CONDITIONS } from './podStatus';
+import type { Pod } from './kubelet';
 import { PodWorker } from './podWorker';
 
 function podPath(ns: string, name: string, sub?: string): string {
@@ -21,7 +22,8 @@ export class StatusWriter {
 
   constructor(
     private readonly client: ApiClient,
-    private readonly currentPod: (w: PodWorker) => any,
+    /** the pod as the informer shows it now, if it does */
+    private readonly currentPod: (w: PodWorker) => Pod | undefined,
     concurrency = 32,
   ) {
     this.queue = new WorkQueue((uid) => this.write(uid), concurrency);

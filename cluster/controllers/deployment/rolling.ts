@@ -82,7 +82,8 @@ async function cleanupUnhealthyReplicas(
     const next = replicas - count;
     if (next > replicas)
       throw new Error(
-        `when cleaning up unhealthy replicas, got invalid request to scale down ${rs.metadata.namespace}/${rs.metadata.name} ${replicas} -> ${next}`,
+        'when cleaning up unhealthy replicas, got invalid request to scale down ' +
+          `${rs.metadata.namespace}/${rs.metadata.name} ${replicas} -> ${next}`,
       );
     sorted[i] = (await ops.scaleAndRecord(rs, next, d)).rs;
     total += count;
@@ -110,7 +111,8 @@ async function scaleDownOldReplicaSetsForRollingUpdate(
     const next = specReplicas(rs) - count;
     if (next > specReplicas(rs))
       throw new Error(
-        `when scaling down old replica set, got invalid request to scale down ${rs.metadata.namespace}/${rs.metadata.name} ${specReplicas(rs)} -> ${next}`,
+        'when scaling down old replica set, got invalid request to scale down ' +
+          `${rs.metadata.namespace}/${rs.metadata.name} ${specReplicas(rs)} -> ${next}`,
       );
     await ops.scaleAndRecord(rs, next, d);
     total += count;

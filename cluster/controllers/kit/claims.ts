@@ -4,7 +4,7 @@
 // JSON patches guarded by uid and resourceVersion, so a stale cache can never overwrite someone else's change.
 import { KubeObject, OwnerReference, controllerOf } from '../../../kube/objects';
 import { ApiClient } from '../../../kubeclient/apiClient';
-import { KubeApiError } from '../../../kubeclient/apiError';
+import { isNotFound } from '../../../kubeclient/apiError';
 
 /** The kind of an owner, as its owner references name it. */
 export interface OwnerKind {
@@ -50,10 +50,6 @@ export function ownerPatch(obj: KubeObject, refs: OwnerReference[]): unknown[] {
   ];
 }
 
-function gone(e: unknown): boolean {
-  return e instanceof KubeApiError && e.status === 404;
-}
-
 /** The objects owner controls after adopting matching orphans and releasing non-matching ones. */
 export async function claimObjects<T extends KubeObject>(objs: readonly T[], opts: ClaimOptions): Promise<T[]> {
   const claimed: T[] = [];
@@ -75,7 +71,7 @@ export async function claimObjects<T extends KubeObject>(objs: readonly T[], opt
       try {
         await opts.client.patch(opts.path(obj), ownerPatch(obj, refs), 'json');
       } catch (e) {
-        if (!gone(e)) throw e;
+        if (!isNotFound(e)) throw e;
       }
       continue;
     }
@@ -90,7 +86,7 @@ export async function claimObjects<T extends KubeObject>(objs: readonly T[], opt
       );
       claimed.push(adopted as T);
     } catch (e) {
-      if (!gone(e)) throw e;
+      if (!isNotFound(e)) throw e;
     }
   }
   return claimed;
@@ -103,7 +99,7 @@ export function recheckOwner(client: ApiClient, ownerPath: string, uid: string |
       const fresh = await client.get(ownerPath);
       return fresh?.metadata?.uid === uid && !fresh.metadata.deletionTimestamp;
     } catch (e) {
-      if (gone(e)) return false;
+      if (isNotFound(e)) return false;
       throw e;
     }
   };

@@ -9,6 +9,7 @@ import type {
   StatefulSet as StatefulSetObject,
   StatefulSetSpec,
 } from 'kubernetes-types/apps/v1';
+import type { Job as JobObject, JobSpec } from 'kubernetes-types/batch/v1';
 import type { Node as NodeObject, Pod as PodObject, Service as ServiceObject } from 'kubernetes-types/core/v1';
 import type { KubeObject, ObjectMeta } from '../../../kube/objects';
 
@@ -27,3 +28,5 @@ export type DaemonSet = Stored<DaemonSetObject> & { spec: DaemonSetSpec };
 export type StatefulSet = Stored<StatefulSetObject> & { spec: StatefulSetSpec };
 export type Node = Stored<NodeObject>;
 export type Service = Stored<ServiceObject>;
+// a stored Job always has a spec (validation requires the template)
+export type Job = Live<JobObject> & { spec: JobSpec };
