@@ -106,8 +106,7 @@ export function registerClusterView(context: vscode.ExtensionContext, hub: Conne
     onNode('slipway.cluster.describe', 'describe', async (_node, ref) => {
       const uri = describeUri(ref);
       describe.emitter.fire(uri); // an open document shows the object as it is now
-      const doc = await vscode.workspace.openTextDocument(uri);
-      await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
+      const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'yaml');
       await vscode.window.showTextDocument(doc, { preview: true });
     }),
     onNode('slipway.cluster.scale', 'scale', async (node, ref) => {

@@ -118,8 +118,7 @@ export function registerLogs(context: vscode.ExtensionContext, hub: ConnectionHu
       // a new URI each time, so the document is read again rather than served from VS Code's cache
       const query = JSON.stringify({ target, n: ++shown });
       const uri = vscode.Uri.from({ scheme: LOGS_SCHEME, path: `/${target.title}.log`, query });
-      const doc = await vscode.workspace.openTextDocument(uri);
-      await vscode.languages.setTextDocumentLanguage(doc, 'log');
+      const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'log');
       await vscode.window.showTextDocument(doc, { preview: false });
     }),
     command('slipway.logs.follow', 'follow the logs', (target) => followInTerminal(connection(), target)),

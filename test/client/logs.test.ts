@@ -123,15 +123,23 @@ describe('logs of pods and workloads against the embedded cluster', function () 
     const ref = { ...DEPLOYMENT, group: '', plural: 'pods', kind: 'Pod', name: pod };
     const target: LogTarget = await logTargetOf(api, ref, 'app');
     const lines: string[] = [];
+    const sources = new Set<string>();
     const follower = new LogFollower(
       api,
       target,
       { tailLines: 1, timestamps: true },
-      { line: (source, text) => lines.push(formatLine(target, source, text)), note: () => undefined },
+      {
+        line: (source, text) => {
+          sources.add(source);
+          lines.push(formatLine(target, source, text));
+        },
+        note: () => undefined,
+      },
     );
     followers.push(follower);
     await follower.start();
     await eventually(() => lines.length >= 3, 10_000, 'lines of the pod');
+    assert.deepStrictEqual([...sources], [`${pod}/app`], 'only that pod, though another runs in the namespace');
     for (const l of lines) assert.match(l, /^\d{4}-\d\d-\d\dT[\d:.]+Z \[simulated runtime\] app log line \d+/);
     follower.stop();
   });
