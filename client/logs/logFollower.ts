@@ -7,7 +7,7 @@ import type { ApiClient } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
 import type { RawStream } from '../../kubeclient/transport';
-import { containerLog, containersOf, hasStarted, restartsOf, type LogSettings, type LogTarget } from './logSource';
+import { containerLog, containersOf, readableRun, restartsOf, type LogSettings, type LogTarget } from './logSource';
 
 export interface LogSink {
   /** a line of the log; source is "pod/container" */
@@ -68,7 +68,8 @@ export class LogFollower {
     const name = pod.metadata?.name ?? '';
     const containers = containersOf(pod, this.target);
     for (const c of containers) {
-      if (!hasStarted(pod, c)) continue;
+      // a run is followed once it runs (or ran: a crash between two watch events)
+      if (readableRun(pod, c) !== 'current') continue;
       const run = `${pod.metadata?.uid}/${c}/${restartsOf(pod, c)}`;
       if (this.opened.has(run)) continue;
       this.opened.add(run);

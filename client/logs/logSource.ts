@@ -44,11 +44,16 @@ export function containersOf(pod: Pod, target: LogTarget): string[] {
   return all.includes(target.container) ? [target.container] : [];
 }
 
-/** Whether a container has a log to read: it runs, or it ran. */
-export function hasStarted(pod: Pod, container: string): boolean {
+/**
+ * Which run of a container has a log to read: the current one (running, or ended), the previous one (waiting to
+ * be restarted after a crash: what `kubectl logs --previous` shows), or none yet.
+ */
+export function readableRun(pod: Pod, container: string): 'current' | 'previous' | undefined {
   const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
   const s = statuses.find((x) => x.name === container);
-  return !!pod.spec?.nodeName && !!(s?.state?.running || s?.state?.terminated || s?.lastState?.terminated);
+  if (!pod.spec?.nodeName || !s) return undefined;
+  if (s.state?.running || s.state?.terminated) return 'current';
+  return s.lastState?.terminated ? 'previous' : undefined;
 }
 
 export function restartsOf(pod: Pod, container: string): number {
@@ -75,6 +80,8 @@ export class LineSplitter {
 
 export interface ContainerLogOptions {
   follow: boolean;
+  /** the run before the current one */
+  previous?: boolean;
   tailLines?: number;
   timestamps: boolean;
 }
@@ -90,6 +97,7 @@ export function containerLog(
 ): RawStream {
   const query: Record<string, string> = { container };
   if (o.follow) query.follow = 'true';
+  if (o.previous) query.previous = 'true';
   if (o.tailLines !== undefined) query.tailLines = String(o.tailLines);
   if (o.timestamps) query.timestamps = 'true';
   const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`;

@@ -4,7 +4,7 @@
 import type { Pod } from 'kubernetes-types/core/v1';
 import type { ApiClient } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
-import { containerLog, containersOf, formatLine, hasStarted, type LogSettings, type LogTarget } from './logSource';
+import { containerLog, containersOf, formatLine, readableRun, type LogSettings, type LogTarget } from './logSource';
 
 interface Stamped {
   time: string;
@@ -28,8 +28,10 @@ export async function recentLogs(api: ApiClient, target: LogTarget, settings: Lo
     pods.flatMap((pod) =>
       containersOf(pod, target).map(async (c) => {
         const source = `${pod.metadata?.name}/${c}`;
-        if (!hasStarted(pod, c)) return void notes.push(`pod/${source} has not started yet`);
-        const o = { follow: false, tailLines: settings.tailLines, timestamps: true };
+        const run = readableRun(pod, c);
+        if (!run) return void notes.push(`pod/${source} has not started yet`);
+        if (run === 'previous') notes.push(`pod/${source} is waiting to restart: its previous run is shown`);
+        const o = { follow: false, previous: run === 'previous', tailLines: settings.tailLines, timestamps: true };
         const s = containerLog(api, target.namespace, pod.metadata?.name ?? '', c, o, (l) => {
           const sp = l.indexOf(' ');
           lines.push({ time: l.slice(0, sp), source, text: l.slice(sp + 1) });

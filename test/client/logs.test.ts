@@ -156,4 +156,24 @@ describe('logs of pods and workloads against the embedded cluster', function () 
     assert.strictEqual(plain.length, 2);
     for (const l of plain) assert.match(l, /^\[chatty-[a-z0-9-]+\/app\] \[simulated runtime\] app log line \d+/);
   });
+
+  it('shows the previous run of a container waiting to restart after a crash', async () => {
+    await t.apply(`
+apiVersion: v1
+kind: Pod
+metadata: {name: crashy, namespace: logs, annotations: {sim.slipway.dev/crash-on-start: "true"}}
+spec: {containers: [{name: app, image: 'busybox:1.36'}]}
+`);
+    await eventually(
+      async () =>
+        (await t.json(['get', 'pod', 'crashy', '-n', 'logs'])).status?.containerStatuses?.[0]?.state?.waiting
+          ?.reason === 'CrashLoopBackOff',
+      20_000,
+      'crashy in CrashLoopBackOff',
+    );
+    const ref = { ...DEPLOYMENT, group: '', plural: 'pods', kind: 'Pod', name: 'crashy' };
+    const text = await recentLogs(api, await logTargetOf(api, ref, 'app'), { tailLines: 10, timestamps: false });
+    assert.match(text, /^# pod\/crashy\/app is waiting to restart: its previous run is shown\n/);
+    assert.match(text, /\[simulated runtime\] crashing on start with exit code 1/);
+  });
 });
