@@ -2,19 +2,7 @@
 // config, claims and pods; nodes; recent events. Fed only by the connection's shared informers (list-then-watch):
 // an object's change re-renders its own element, an object added or removed re-renders its group, and changes
 // are gathered for 50 ms so a rollout of a hundred pods is one refresh, not a hundred.
-import type { DaemonSet, Deployment, StatefulSet } from 'kubernetes-types/apps/v1';
-import type { CronJob, Job } from 'kubernetes-types/batch/v1';
-import type {
-  ConfigMap,
-  Event,
-  Namespace,
-  Node,
-  PersistentVolumeClaim,
-  Pod,
-  Secret,
-  Service,
-} from 'kubernetes-types/core/v1';
-import type { Ingress } from 'kubernetes-types/networking/v1';
+import type { Event, Namespace, Node, Pod } from 'kubernetes-types/core/v1';
 import type { Informer } from '../../kubeclient/informer';
 import type { ClusterConnection } from '../connection/clusterConnection';
 import { ClusterKind, EVENTS, kindByPlural, NAMESPACED_KINDS, NAMESPACES, NODES } from './clusterKinds';
@@ -225,7 +213,7 @@ export class ClusterTreeModel {
   private objectNode(id: string, kind: ClusterKind, obj: Obj, pinnedTwin: boolean): TreeNode {
     const name = obj.metadata?.name ?? '';
     const namespace = obj.metadata?.namespace ?? '';
-    const shown = this.presentObject(kind, obj);
+    const shown = present.presentObject(kind.plural, obj);
     const words = ['object', kind.kind, 'describe', 'delete'];
     for (const c of kind.capabilities) {
       if (c === 'pin') words.push(this.isPinned(id) ? 'unpin' : 'pin');
@@ -248,33 +236,6 @@ export class ClusterTreeModel {
         name,
       },
     });
-  }
-
-  private presentObject(kind: ClusterKind, obj: Obj): present.Presented {
-    switch (kind.plural) {
-      case 'deployments':
-        return present.presentDeployment(obj as Deployment);
-      case 'statefulsets':
-        return present.presentStatefulSet(obj as StatefulSet);
-      case 'daemonsets':
-        return present.presentDaemonSet(obj as DaemonSet);
-      case 'jobs':
-        return present.presentJob(obj as Job);
-      case 'cronjobs':
-        return present.presentCronJob(obj as CronJob);
-      case 'services':
-        return present.presentService(obj as Service);
-      case 'ingresses':
-        return present.presentIngress(obj as Ingress);
-      case 'configmaps':
-        return present.presentConfigMap(obj as ConfigMap);
-      case 'secrets':
-        return present.presentSecret(obj as Secret);
-      case 'persistentvolumeclaims':
-        return present.presentClaim(obj as PersistentVolumeClaim);
-      default:
-        return present.presentPod(obj as Pod);
-    }
   }
 
   private containerItems(ns: string, podName: string): TreeNode[] {

@@ -237,3 +237,31 @@ export function presentEvent(e: Event): Presented & { label: string } {
     icon: warning ? { id: 'warning', color: 'problemsWarningIcon.foreground' } : { id: 'info' },
   };
 }
+
+/** The presentation of an object of one of the namespaced kinds, by its resource name. */
+export function presentObject(plural: string, obj: object): Presented {
+  switch (plural) {
+    case 'deployments':
+      return presentDeployment(obj as Deployment);
+    case 'statefulsets':
+      return presentStatefulSet(obj as StatefulSet);
+    case 'daemonsets':
+      return presentDaemonSet(obj as DaemonSet);
+    case 'jobs':
+      return presentJob(obj as Job);
+    case 'cronjobs':
+      return presentCronJob(obj as CronJob);
+    case 'services':
+      return presentService(obj as Service);
+    case 'ingresses':
+      return presentIngress(obj as Ingress);
+    case 'configmaps':
+      return presentConfigMap(obj as ConfigMap);
+    case 'secrets':
+      return presentSecret(obj as Secret);
+    case 'persistentvolumeclaims':
+      return presentClaim(obj as PersistentVolumeClaim);
+    default:
+      return presentPod(obj as Pod);
+  }
+}
