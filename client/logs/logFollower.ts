@@ -10,8 +10,8 @@ import type { RawStream } from '../../kubeclient/transport';
 import { containerLog, containersOf, readableRun, restartsOf, type LogSettings, type LogTarget } from './logSource';
 
 export interface LogSink {
-  /** a line of the log; source is "pod/container" */
-  line(source: string, text: string): void;
+  /** a line of the log; source is "pod/container", time when it was written (RFC 3339) */
+  line(source: string, text: string, time: string): void;
   /** something the reader should know: a pod joining or leaving, a log that cannot be read */
   note(text: string): void;
 }
@@ -28,7 +28,7 @@ export class LogFollower {
   constructor(
     private readonly api: ApiClient,
     readonly target: LogTarget,
-    private readonly settings: LogSettings,
+    private readonly settings: Pick<LogSettings, 'tailLines'>,
     private readonly sink: LogSink,
   ) {
     this.informer = new Informer(api, PODS, {
@@ -79,8 +79,12 @@ export class LogFollower {
         this.target.namespace,
         name,
         c,
-        { follow: true, tailLines: this.settings.tailLines, timestamps: this.settings.timestamps },
-        (text) => this.sink.line(source, text),
+        // always with timestamps, so the view can show or hide them while following
+        { follow: true, tailLines: this.settings.tailLines, timestamps: true },
+        (line) => {
+          const sp = line.indexOf(' ');
+          this.sink.line(source, line.slice(sp + 1), line.slice(0, sp));
+        },
       );
       this.streams.set(run, s);
       s.done.then(

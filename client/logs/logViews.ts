@@ -38,9 +38,20 @@ function followInTerminal(connection: ClusterConnection, target: LogTarget): voi
   const write = new vscode.EventEmitter<string>();
   const s = settings();
   const out = (text: string) => write.fire(text.replace(/\r?\n/g, '\r\n') + '\r\n');
+  let timestamps = s.timestamps;
+  // the timestamps toggle applies at once to the lines that follow
+  const toggled = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('slipway.logs.timestamps')) timestamps = settings().timestamps;
+  });
   const follower = new LogFollower(connection.api, target, s, {
-    line: (source, text) =>
-      out(showsPrefix(target) ? `\x1b[${colour(source)}m[${source}]\x1b[0m ${text}` : formatLine(target, source, text)),
+    line: (source, text, time) => {
+      const stamped = timestamps ? `${time} ${text}` : text;
+      out(
+        showsPrefix(target)
+          ? `\x1b[${colour(source)}m[${source}]\x1b[0m ${stamped}`
+          : formatLine(target, source, stamped),
+      );
+    },
     note: (text) => out(`\x1b[2m# ${text}\x1b[0m`),
   });
   const pty: vscode.Pseudoterminal = {
@@ -51,6 +62,7 @@ function followInTerminal(connection: ClusterConnection, target: LogTarget): voi
     },
     close: () => {
       follower.stop();
+      toggled.dispose();
       write.dispose();
     },
     handleInput: (data) => {

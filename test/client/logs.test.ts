@@ -82,7 +82,7 @@ describe('logs of pods and workloads against the embedded cluster', function () 
     const follower = new LogFollower(
       api,
       target,
-      { tailLines: 3, timestamps: false },
+      { tailLines: 3 },
       { line: (source, text) => lines.push(formatLine(target, source, text)), note: (n) => notes.push(n) },
     );
     followers.push(follower);
@@ -118,7 +118,7 @@ describe('logs of pods and workloads against the embedded cluster', function () 
     assert.strictEqual(lines.length, received, 'nothing read after stop');
   });
 
-  it('follows one container of one pod without a prefix', async () => {
+  it('follows one container of one pod without a prefix, each line with the time it was written', async () => {
     const pod = (await podNames())[0];
     const ref = { ...DEPLOYMENT, group: '', plural: 'pods', kind: 'Pod', name: pod };
     const target: LogTarget = await logTargetOf(api, ref, 'app');
@@ -127,11 +127,11 @@ describe('logs of pods and workloads against the embedded cluster', function () 
     const follower = new LogFollower(
       api,
       target,
-      { tailLines: 1, timestamps: true },
+      { tailLines: 1 },
       {
-        line: (source, text) => {
+        line: (source, text, time) => {
           sources.add(source);
-          lines.push(formatLine(target, source, text));
+          lines.push(formatLine(target, source, `${time} ${text}`));
         },
         note: () => undefined,
       },
