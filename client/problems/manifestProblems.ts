@@ -34,7 +34,7 @@ export function repositoryRoot(
   file: string,
 ): string | undefined {
   const repo = app.spec?.source?.repo ?? '';
-  if (repo && !isUrl(repo)) return path.resolve(repo);
+  if (repo && !isUrl(repo)) return path.isAbsolute(repo) ? repo : path.resolve(workspaceFolders[0] ?? '.', repo);
   return workspaceFolders.find((f) => fs.existsSync(path.join(f, file))) ?? workspaceFolders[0];
 }
 
