@@ -5,9 +5,9 @@
 import type { Event, Namespace, Node, Pod } from 'kubernetes-types/core/v1';
 import type { Informer } from '../../kubeclient/informer';
 import type { ClusterConnection } from '../connection/clusterConnection';
-import { ClusterKind, EVENTS, kindByPlural, NAMESPACED_KINDS, NAMESPACES, NODES } from './clusterKinds';
+import { ClusterKind, EVENTS, kindByPlural, NAMESPACED_KINDS, NAMESPACES, NODES, objectRef } from './clusterKinds';
 import * as present from './presentation';
-import type { NodePresentation, ObjectRef, TreeNode } from './treeNode';
+import type { NodePresentation, TreeNode } from './treeNode';
 
 /** Where pinned ids are kept (the workspace's state in VS Code). */
 export interface PinStore {
@@ -226,23 +226,14 @@ export class ClusterTreeModel {
       description: pinnedTwin ? `${namespace} · ${shown.description}` : shown.description,
       contextValue: words.join(' '),
       collapsible: !pinnedTwin && containers > 1,
-      ref: {
-        group: kind.group,
-        version: kind.version,
-        plural: kind.plural,
-        kind: kind.kind,
-        namespaced: true,
-        namespace,
-        name,
-      },
+      ref: objectRef(kind, namespace, name),
     });
   }
 
   private containerItems(ns: string, podName: string): TreeNode[] {
     const pod: Pod | undefined = this.informer('pods').get(ns, podName);
     if (!pod) return [];
-    const pods = kindByPlural('pods')!;
-    const ref: ObjectRef = { ...pods, namespaced: true, namespace: ns, name: podName };
+    const ref = objectRef(kindByPlural('pods')!, ns, podName);
     return (pod.spec?.containers ?? []).map((c) => {
       const s = pod.status?.containerStatuses?.find((x) => x.name === c.name);
       const state = s?.state?.waiting?.reason ?? (s?.state ? Object.keys(s.state)[0] : 'waiting');

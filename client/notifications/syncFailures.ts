@@ -3,7 +3,7 @@
 // announced again, however often the syncer retries it or the status is rewritten.
 import type { Application, ResourceStatus } from '../../kube/application';
 import type { ClusterConnection } from '../connection/clusterConnection';
-import { NAMESPACED_KINDS } from '../cluster/clusterKinds';
+import { NAMESPACED_KINDS, objectRef } from '../cluster/clusterKinds';
 import type { ObjectRef } from '../cluster/treeNode';
 
 export interface AppRef {
@@ -39,8 +39,7 @@ export function unhealthyWorkload(app: Application): ObjectRef | undefined {
   const kind = pick && NAMESPACED_KINDS.find((k) => k.kind === pick.kind);
   if (!pick || !kind) return undefined;
   const namespace = pick.namespace ?? app.spec.destination?.namespace ?? app.metadata.namespace ?? 'default';
-  const { group, version, plural } = kind;
-  return { group, version, plural, kind: kind.kind, namespaced: true, namespace, name: pick.name };
+  return objectRef(kind, namespace, pick.name);
 }
 
 /** The failure an Application's status shows now, if any. */
