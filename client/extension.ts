@@ -5,6 +5,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { CUSTOM_RESOURCE_DEFINITIONS_NOTIFICATION, listClusterCrds } from './clusterCrds';
+import { registerCluster } from './clusterFeatures';
+import { ConnectionHub } from './connection/connectionHub';
 
 const CLUSTER_REFRESH_MS = 60_000;
 
@@ -17,6 +19,10 @@ function settings(): unknown {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const hub = new ConnectionHub();
+  context.subscriptions.push(hub);
+  registerCluster(context, hub);
+
   const module = context.asAbsolutePath(path.join('out', 'server', 'main.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },

@@ -27,6 +27,8 @@ export interface InformerHandlers {
 export interface InformerOptions {
   namespace?: string;
   labelSelector?: string;
+  /** a field selector, as metadata.name=NAME to follow one object */
+  fieldSelector?: string;
   /** cache only metadata (PartialObjectMetadata), for components that need no more */
   metadataOnly?: boolean;
   /** apiVersion and kind given to objects that come without them (list items do) */
@@ -112,7 +114,10 @@ export class Informer {
   }
 
   private query(): Record<string, string> {
-    return this.opts.labelSelector ? { labelSelector: this.opts.labelSelector } : {};
+    const q: Record<string, string> = {};
+    if (this.opts.labelSelector) q.labelSelector = this.opts.labelSelector;
+    if (this.opts.fieldSelector) q.fieldSelector = this.opts.fieldSelector;
+    return q;
   }
 
   private collection(): string {
