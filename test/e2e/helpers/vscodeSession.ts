@@ -1,6 +1,15 @@
 // One VS Code window per describe block: `useVsCode({ files })` registers mocha hooks that package the extension
 // (once), install the .vsix into a fresh code-server, open the workspace in headless Chromium, and stop both
 // afterwards. A failing test leaves a screenshot in out/e2e/ and prints the server's output and browser errors.
+// A scenario is a test file such as:
+//   describe('deploying from VS Code', function () {
+//     const vs = useVsCode({ prepare: (dir) => makeGitRepoWithSample(dir) });
+//     it('starts and shows the app', async function () {
+//       await vs.workbench.runCommand('Slipway: Start');
+//       await vs.workbench.openContainer('Slipway');
+//       await vs.workbench.waitForTreeRow('Applications', /guestbook.*Synced/, 30_000);
+//     });
+//   });
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
