@@ -19,7 +19,7 @@ const layer = (files, forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'kube/generated/**', '.slipway/**', '.tmp/**'] },
+  { ignores: ['out/**', 'dist/**', '.e2e/**', 'node_modules/**', 'kube/generated/**', '.slipway/**', '.tmp/**'] },
   {
     files: ['**/*.ts'],
     languageOptions: { parser: tseslint.parser },

@@ -1,66 +1,24 @@
-// The VS Code extension: starts the Slipway language server over IPC for YAML files, tells it about
-// YAML files changing on disk (so CRD edits reach it), and pushes the connected cluster's CRDs.
+// The VS Code extension's entry point: only wiring. Each part registers its own commands and views with the one
+// ConnectionHub they all follow.
 
-import * as path from 'path';
-import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { CUSTOM_RESOURCE_DEFINITIONS_NOTIFICATION, listClusterCrds } from './clusterCrds';
-import { registerCluster } from './clusterFeatures';
+import type * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import { ConnectionHub } from './connection/connectionHub';
+import { startLanguageClient } from './languageClient';
+import { registerCluster } from './clusterFeatures';
 
-const CLUSTER_REFRESH_MS = 60_000;
-
-let client: LanguageClient | undefined;
-let refreshTimer: NodeJS.Timeout | undefined;
-
-function settings(): unknown {
-  const c = vscode.workspace.getConfiguration('slipway');
-  return { slipway: { hints: c.get('hints') ?? {} } };
-}
+let languageClient: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const hub = new ConnectionHub();
   context.subscriptions.push(hub);
   registerCluster(context, hub);
-
-  const module = context.asAbsolutePath(path.join('out', 'server', 'main.js'));
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
-  };
-  const output = vscode.window.createOutputChannel('Slipway Language Server', { log: true });
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
-  context.subscriptions.push(watcher, output);
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'yaml' },
-      { scheme: 'untitled', language: 'yaml' },
-    ],
-    synchronize: { fileEvents: watcher },
-    initializationOptions: { settings: settings() },
-    outputChannel: output,
-  };
-  client = new LanguageClient('slipway', 'Slipway Language Server', serverOptions, clientOptions);
-  await client.start();
-
-  const pushClusterCrds = async (): Promise<void> => {
-    if (!client) return;
-    const items = await listClusterCrds((msg) => output.appendLine(msg));
-    await client.sendNotification(CUSTOM_RESOURCE_DEFINITIONS_NOTIFICATION, { items });
-  };
-  context.subscriptions.push(
-    vscode.commands.registerCommand('slipway.refreshClusterCrds', pushClusterCrds),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('slipway.kubeconfig')) void pushClusterCrds();
-    }),
-  );
-  void pushClusterCrds();
-  refreshTimer = setInterval(() => void pushClusterCrds(), CLUSTER_REFRESH_MS);
+  // views and commands register before the language server starts, so they appear at once
+  languageClient = await startLanguageClient(context);
 }
 
 export async function deactivate(): Promise<void> {
-  if (refreshTimer) clearInterval(refreshTimer);
-  const c = client;
-  client = undefined;
-  await c?.stop();
+  const client = languageClient;
+  languageClient = undefined;
+  await client?.stop();
 }

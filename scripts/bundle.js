@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+'use strict';
+// Bundles what the VS Code extension ships, with esbuild, into dist/ (run by `npm run bundle` and `npm run package`):
+//   dist/extension.js   the extension (client/extension.ts), loaded by VS Code at activation
+//   dist/server.js      the language server (server/main.ts), started by the extension over IPC
+//   dist/slipway.js     the `slipway` CLI (syncer/cli.ts), run by "Slipway: Start" under VS Code's own Node
+//   dist/kubeconfig.js  @kubernetes/client-node (kubeconfig authentication), required only when a cluster is
+//                       reached by kubeconfig, so activation never parses it; shared by extension.js and slipway.js
+//   dist/generated/k8s-schemas.json  the Kubernetes schemas, found by kube/schemas.ts next to the bundles
+// Run `npm run build` (or at least scripts/build-schemas.js) first: the schemas are generated there.
+
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const ROOT = path.join(__dirname, '..');
+const DIST = path.join(ROOT, 'dist');
+const SCHEMAS = path.join(ROOT, 'kube/generated/k8s-schemas.json');
+const KUBECONFIG_PACKAGE = '@kubernetes/client-node';
+
+/** Resolves the kubeconfig package to the shared dist/kubeconfig.js, required at need from next to the bundle. */
+const kubeconfigOutside = {
+  name: 'kubeconfig-outside',
+  setup(build) {
+    build.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ path: './kubeconfig.js', external: true }));
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  sourcemap: 'external',
+  legalComments: 'none',
+  logLevel: 'warning',
+  // the bundles sit in dist/; each is one file that VS Code's Node runs as is
+  absWorkingDir: ROOT,
+};
+
+const bundles = [
+  {
+    entryPoints: ['client/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    plugins: [kubeconfigOutside],
+  },
+  { entryPoints: ['server/main.ts'], outfile: 'dist/server.js' },
+  // cli.ts's own #! line is kept
+  { entryPoints: ['syncer/cli.ts'], outfile: 'dist/slipway.js', plugins: [kubeconfigOutside] },
+  { entryPoints: [KUBECONFIG_PACKAGE], outfile: 'dist/kubeconfig.js' },
+];
+
+async function main() {
+  if (!fs.existsSync(SCHEMAS)) {
+    throw new Error(`${path.relative(ROOT, SCHEMAS)} is missing: run "npm run build" before bundling`);
+  }
+  fs.rmSync(DIST, { recursive: true, force: true });
+  const started = Date.now();
+  await Promise.all(bundles.map((b) => esbuild.build({ ...common, ...b })));
+  fs.mkdirSync(path.join(DIST, 'generated'), { recursive: true });
+  fs.copyFileSync(SCHEMAS, path.join(DIST, 'generated/k8s-schemas.json'));
+  fs.chmodSync(path.join(DIST, 'slipway.js'), 0o755);
+  const sizes = fs
+    .readdirSync(DIST)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => `${f} ${(fs.statSync(path.join(DIST, f)).size / 1024).toFixed(0)} KiB`);
+  console.log(`bundled in ${Date.now() - started} ms: ${sizes.join(', ')}`);
+}
+
+main().catch((e) => {
+  console.error(e.message ?? e);
+  process.exit(1);
+});
