@@ -12,7 +12,7 @@ import { LocalResponse, localIncoming } from './localExchange';
 import type { LocalRequest, LocalResponseSink } from '../../kubeclient/localTransport';
 import { ObjectStorage } from './objectStorage';
 import { OpenStreams } from './responseStream';
-import { CustomResources } from './customResources';
+import { CustomResources, type Crd } from './customResources';
 import { OpenApiEndpoint } from './openapiEndpoint';
 import { sendJson, sendObject } from './responseWriters';
 import { route, type Routes } from './router';
@@ -61,7 +61,7 @@ export class ApiServer {
     });
     this.storage = new ObjectStorage(
       store,
-      (info) => this.customResources.lookup(info)?.schema ?? (info.custom ? null : undefined),
+      (info) => this.customResources.lookup(info)?.schema,
       (info) => strategies.for(info),
     );
     const api: ApiContext = {
@@ -83,7 +83,7 @@ export class ApiServer {
   /** Registers CRDs already stored, creates the default namespaces and starts listening. */
   async start(): Promise<string> {
     for (const e of this.opts.store.list('/registry/apiextensions.k8s.io/customresourcedefinitions/').items)
-      this.customResources.register(e.value);
+      this.customResources.register(e.value as Crd);
     await this.ensureNamespaces([...IMMORTAL_NAMESPACES]);
     this.server = https.createServer(
       { cert: this.opts.tls.cert, key: this.opts.tls.key, keepAlive: true },

@@ -358,7 +358,7 @@ export class ServiceAllocator {
       if (e.type === 'MODIFIED' && e.prev && e.prev.metadata?.uid === e.value?.metadata?.uid) {
         const now = heldBy(e.value);
         const was = heldBy(e.prev);
-        const uid = e.value.metadata.uid;
+        const uid = e.value.metadata.uid ?? '';
         if (was.ip !== undefined && was.ip !== now.ip) this.ips.release(was.ip - this.base, uid);
         for (const p of was.ports) if (!now.ports.has(p)) this.ports.release(p, uid);
       }
