@@ -1,6 +1,7 @@
 // The generic registry: create, read, update, patch and delete of any resource over the store, with the
 // metadata rules of Kubernetes (uid, creationTimestamp, generation, resourceVersion preconditions,
-// generateName, finalizers, graceful deletion, status subresource isolation, managedFields).
+// generateName, finalizers, graceful deletion, status subresource isolation, managedFields). What a kind
+// does differently (initial status, allocations, grace periods, reactions to writes) is its strategy's.
 import * as crypto from 'crypto';
 import { ResourceInfo, apiVersionOf } from '../../kube/registry';
 import { Store, StoreEntry, StoreError } from '../store/types';

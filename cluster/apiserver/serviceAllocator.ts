@@ -154,11 +154,6 @@ export class ServiceAllocator {
     dropTypeDependentFields(obj.spec, old.spec);
   }
 
-  /** The Service is gone: its values are free. */
-  release(obj: Service): void {
-    this.releaseAll(obj);
-  }
-
   private allocate(svc: Service, old: Service | undefined, holder: Holder, dryRun: boolean): void {
     const txn = new Txn();
     try {
@@ -339,7 +334,8 @@ export class ServiceAllocator {
     for (const p of held.ports) if (this.ports.contains(p)) this.ports.take(p, holder);
   }
 
-  private releaseAll(svc: Service): void {
+  /** The Service is gone: its values are free. */
+  release(svc: Service): void {
     const uid = svc?.metadata?.uid;
     if (!uid) return;
     const held = heldBy(svc);
@@ -351,7 +347,7 @@ export class ServiceAllocator {
   private follow(fromRevision: number): void {
     const onEvent = (e: StoreEvent) => {
       if (e.type === 'DELETED') {
-        this.releaseAll(e.prev ?? e.value);
+        this.release(e.prev ?? e.value);
         return;
       }
       this.claim(e.key, e.value);
