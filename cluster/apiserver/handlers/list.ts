@@ -23,7 +23,9 @@ export async function listObjects(scope: RequestScope): Promise<void> {
       throw new ApiError(
         410,
         'Expired',
-        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results.',
+        'The provided continue parameter is too old to display a consistent list result. ' +
+          'You can start a new list without the continue parameter, ' +
+          'or use the continue token in this response to retrieve the remainder of the results.',
       );
     }
     start = items.findIndex((e) => e.key > token.k);

@@ -82,7 +82,8 @@ export function deleteOptions(scope: RequestScope, buf: RawBody): DeleteOptions 
     (body.orphanDependents === true || q.get('orphanDependents') === 'true' ? 'Orphan' : undefined);
   if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) {
     throw badRequest(
-      `propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`,
+      `propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: ` +
+        'supported values: "Foreground", "Background", "Orphan"',
     );
   }
   const g = body.gracePeriodSeconds ?? intQueryParam(q, 'gracePeriodSeconds');
