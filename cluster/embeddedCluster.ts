@@ -3,8 +3,6 @@ import * as path from 'path';
 import { openStore, StoreOptions } from './store';
 import { Store } from './store/types';
 import { ApiServer } from './apiserver/server';
-import { ServiceAllocator } from './apiserver/serviceAllocator';
-import { StorageAdmission } from './apiserver/storageAdmission';
 import { ensureCertificates } from './security/certificates';
 import { ensureToken } from './security/token';
 import { secureStateFolder } from './security/stateFolder';
@@ -59,7 +57,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     tls: { cert: certs.cert, key: certs.key },
     token,
     logsDir: path.join(stateDir, 'logs'),
-    hooks: [new ServiceAllocator(store), new StorageAdmission(store, path.join(stateDir, 'volumes'))],
+    volumesDir: path.join(stateDir, 'volumes'),
   });
   let url: string;
   try {

@@ -5,7 +5,7 @@ import { checkManifest } from '../../kube/manifestCheck';
 import type { SchemaObject } from '../../kube/schemas';
 import { FieldError, formatFieldPath, PathSegment } from '../../kube/fieldErrors';
 import { ResourceInfo } from '../../kube/registry';
-import { badRequest, forbidden, invalid } from './apiErrors';
+import { badRequest, invalid } from './apiErrors';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -65,21 +65,4 @@ export function admit(
   if (result.malformed && !errors.length) throw badRequest('the object could not be checked: malformed content');
   if (errors.length) throw invalid(info.kind, info.group, name, errors);
   return { warnings };
-}
-
-/**
- * Namespaces the cluster cannot do without: kube-apiserver's NamespaceLifecycle admission refuses to delete
- * default, kube-system and kube-public; kube-node-lease too here, as the nodes' heartbeats live there and
- * nothing would recreate it.
- */
-const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
-
-/** Refuses a delete that admission forbids (dry runs included, as admission runs for them too). */
-export function admitDelete(info: ResourceInfo, name: string): void {
-  if (info.group === '' && info.plural === 'namespaces' && IMMORTAL_NAMESPACES.has(name)) {
-    throw forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`, {
-      name,
-      kind: 'namespaces',
-    });
-  }
 }

@@ -56,7 +56,7 @@ export function mediaType(contentType: string | undefined): string {
 const BODY_MEDIA_TYPES = new Set(['', 'application/json', 'application/yaml']);
 
 /** Decodes a JSON, YAML or protobuf body into a JSON value; bad syntax is a 400 that says where. */
-export function decodeBody(buf: RawBody, contentType: string | undefined): any {
+export function decodeBody(buf: RawBody, contentType: string | undefined): unknown {
   if (buf instanceof BodyValue) return buf.value;
   const mt = mediaType(contentType);
   // typed clients such as kubectl create send protobuf and never retry with JSON

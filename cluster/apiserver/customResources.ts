@@ -9,13 +9,15 @@ import type {
 import type { KubeObject } from '../../kube/objects';
 import { ResourceInfo, ResourceRegistry, ALL_VERBS } from '../../kube/registry';
 import type { PrinterColumn } from './tables/custom';
+import type { SchemaObject } from '../../kube/schemas';
 
 /** A CustomResourceDefinition as stored. */
 export type Crd = KubeObject & CustomResourceDefinition;
 
 export interface CustomResourceVersion {
   info: ResourceInfo;
-  schema: any;
+  /** the version's openAPIV3Schema */
+  schema: SchemaObject | undefined;
   printerColumns: PrinterColumn[];
   scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
 }
@@ -72,7 +74,7 @@ export class CustomResources {
       };
       const crv: CustomResourceVersion = {
         info,
-        schema: v.schema?.openAPIV3Schema,
+        schema: v.schema?.openAPIV3Schema as SchemaObject | undefined,
         printerColumns: v.additionalPrinterColumns ?? [],
         scale: subs.scale,
       };
@@ -100,8 +102,8 @@ export class CustomResources {
   }
 
   /** Schemas by kind for one group/version, for its OpenAPI document. */
-  schemasFor(group: string, version: string): Map<string, any> {
-    const m = new Map<string, any>();
+  schemasFor(group: string, version: string): Map<string, SchemaObject> {
+    const m = new Map<string, SchemaObject>();
     for (const v of this.byResource.values())
       if (v.info.group === group && v.info.version === version)
         m.set(v.info.kind, v.schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true });

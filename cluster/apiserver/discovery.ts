@@ -1,6 +1,9 @@
 // API discovery documents: the aggregated format (apidiscovery.k8s.io/v2, what kubectl asks for first)
-// and the legacy per-group documents for older clients.
+// and the legacy per-group documents for older clients, and the paths that serve them.
+import type { IncomingMessage, ServerResponse } from 'http';
 import { apiVersionOf, ResourceInfo, ResourceRegistry } from '../../kube/registry';
+import { methodNotAllowed, pathNotFound } from './apiErrors';
+import { sendJson } from './responseWriters';
 
 export const AGGREGATED_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 export const AGGREGATED_V2BETA1 = 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList';
@@ -121,4 +124,40 @@ export function apiResourceList(registry: ResourceRegistry, group: string, versi
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOf({ group, version }), resources };
+}
+
+/**
+ * Answers a discovery path (/api, /apis, /apis/<group>, /api/v1, /apis/<group>/<version>); false when the
+ * path is not one.
+ */
+export function serveDiscovery(
+  registry: ResourceRegistry,
+  path: string,
+  method: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): boolean {
+  if (path === '/api' || path === '/apis') {
+    if (method !== 'GET') throw methodNotAllowed();
+    const agg = wantsAggregated(req.headers.accept);
+    if (agg) sendJson(res, 200, aggregatedDiscovery(registry, path === '/api', agg), agg);
+    else
+      sendJson(res, 200, path === '/api' ? legacyApiVersions(req.headers.host ?? '127.0.0.1') : apiGroupList(registry));
+    return true;
+  }
+  const parts = path.split('/').filter(Boolean);
+  if (parts[0] === 'apis' && parts.length === 2) {
+    const g = apiGroup(registry, parts[1]);
+    if (!g) throw pathNotFound();
+    sendJson(res, 200, g);
+    return true;
+  }
+  if ((parts[0] === 'api' && parts.length === 2) || (parts[0] === 'apis' && parts.length === 3)) {
+    const [group, version] = parts[0] === 'api' ? ['', parts[1]] : [parts[1], parts[2]];
+    const doc = apiResourceList(registry, group, version);
+    if (!doc) throw pathNotFound();
+    sendJson(res, 200, doc);
+    return true;
+  }
+  return false;
 }

@@ -1,10 +1,11 @@
 // The generic registry: create, read, update, patch and delete of any resource over the store, with the
 // metadata rules of Kubernetes (uid, creationTimestamp, generation, resourceVersion preconditions,
-// generateName, finalizers, graceful deletion, status subresource isolation, managedFields).
+// generateName, finalizers, graceful deletion, status subresource isolation, managedFields). What a kind
+// does differently (initial status, allocations, grace periods, reactions to writes) is its strategy's.
 import * as crypto from 'crypto';
 import { ResourceInfo, apiVersionOf } from '../../kube/registry';
 import { Store, StoreEntry, StoreError } from '../store/types';
-import { admit, admitDelete, FieldValidation } from './admission';
+import { admit, FieldValidation } from './admission';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './apiErrors';
 import { updateManagedFields } from '../../kube/patch';
 import { fieldSchemaFor, type SchemaObject } from '../../kube/schemas';
@@ -12,9 +13,7 @@ import { deepEqual, isRecord, KubeObject, ObjectMeta } from '../../kube/objects'
 import { clock, timestamp } from '../clock';
 import { copyJson } from '../../kube/copyJson';
 import { pooledRandomBytes } from '../randomBytes';
-import type { Pod as PodObject } from 'kubernetes-types/core/v1';
-
-type Pod = KubeObject & PodObject;
+import type { Strategy } from './strategies/strategy';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -72,24 +71,14 @@ const HAND_OVER = { handOver: true } as const;
 
 export type CustomSchemaLookup = (info: ResourceInfo) => SchemaObject | undefined;
 
-/**
- * Server-side allocation around writes, as the real API server's registries allocate Service cluster IPs
- * and node ports: run after admission, before the object is stored. They may fill fields or throw an ApiError.
- */
-export interface StorageHooks {
-  beforeCreate?(info: ResourceInfo, obj: KubeObject, dryRun: boolean): void;
-  /** before admission on update: carry over what the server allocated and the client left out */
-  prepareUpdate?(info: ResourceInfo, obj: KubeObject, old: KubeObject): void;
-  beforeUpdate?(info: ResourceInfo, obj: KubeObject, old: KubeObject, dryRun: boolean): void;
-  /** the object is gone from the store: release what it held */
-  afterDelete?(info: ResourceInfo, obj: KubeObject): void;
-}
+/** The strategy of a resource: what its kind does differently (strategies/). */
+export type StrategyLookup = (info: ResourceInfo) => Strategy;
 
 export class ObjectStorage {
   constructor(
     private readonly store: Store,
     private readonly customSchema: CustomSchemaLookup,
-    private readonly hooks: StorageHooks[] = [],
+    private readonly strategyOf: StrategyLookup,
   ) {}
 
   get(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject {
@@ -176,8 +165,9 @@ export class ObjectStorage {
       'selfLink',
     ])
       delete meta[f];
+    const strategy = this.strategyOf(info);
     if (hasStatusSubresource(info)) {
-      const status = initialStatus(info, obj);
+      const status = strategy.initialStatus?.(obj);
       if (status === undefined) delete obj.status;
       else obj.status = status;
     }
@@ -185,16 +175,18 @@ export class ObjectStorage {
     const { warnings } = admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
     meta.uid = uid;
     meta.creationTimestamp = nowTimestamp();
-    for (const h of this.hooks) h.beforeCreate?.(info, obj, !!opts.dryRun);
+    strategy.prepareForCreate?.(obj, !!opts.dryRun);
     if ('spec' in obj || info.custom) meta.generation = 1;
     this.trackManager(info, undefined, obj, opts);
     if (opts.dryRun) return { object: withTypeMeta(info, obj), warnings };
+    let created: KubeObject;
     try {
-      const e = await this.store.create(storageKey(info, namespace, meta.name), obj, HAND_OVER);
-      return { object: withTypeMeta(info, e.value), warnings };
+      created = (await this.store.create(storageKey(info, namespace, meta.name), obj, HAND_OVER)).value;
     } catch (err) {
       throw this.mapStoreError(err, info, meta.name ?? '');
     }
+    await strategy.afterWrite?.(created, undefined);
+    return { object: withTypeMeta(info, created), warnings };
   }
 
   /**
@@ -254,10 +246,13 @@ export class ObjectStorage {
       delete meta.deletionGracePeriodSeconds;
     }
     if (opts.subresource !== 'status' && !opts.internal) {
-      for (const h of this.hooks) h.prepareUpdate?.(info, obj, old);
+      const strategy = this.strategyOf(info);
+      strategy.prepareForUpdate?.(obj, old);
       const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
-      for (const h of this.hooks) h.beforeUpdate?.(info, obj, old, !!opts.dryRun);
-      return this.commit(info, key, cur, old, obj, opts, warnings);
+      strategy.beforeUpdate?.(obj, old, !!opts.dryRun);
+      const r = await this.commit(info, key, cur, old, obj, opts, warnings);
+      if (!opts.dryRun) await strategy.afterWrite?.(r.object, old);
+      return r;
     }
     return this.commit(info, key, cur, old, obj, opts, []);
   }
@@ -301,12 +296,12 @@ export class ObjectStorage {
     if (
       meta.deletionTimestamp &&
       !meta.finalizers?.length &&
-      !hasPendingSpecFinalizers(info, obj) &&
+      !this.strategyOf(info).pendingFinalization?.(obj) &&
       !((meta.deletionGracePeriodSeconds ?? 0) > 0)
     ) {
       try {
         const e = await this.store.delete(key, cur.modRevision);
-        this.released(info, e.value);
+        await this.released(info, e.value);
         return { object: withTypeMeta(info, e.value), warnings };
       } catch (err) {
         throw this.mapStoreError(err, info, meta.name ?? '');
@@ -350,7 +345,7 @@ export class ObjectStorage {
     name: string,
     opts: DeleteOptions,
   ): Promise<{ object: KubeObject; pending: boolean }> {
-    admitDelete(info, name);
+    this.strategyOf(info).validateDelete?.(name);
     // a write racing the delete is not the client's conflict: try again against the newer object,
     // as the real API server does (unless the client pinned a resourceVersion)
     for (let attempt = 0; ; attempt++) {
@@ -416,10 +411,11 @@ export class ObjectStorage {
     }
     if (finalizers.length) meta.finalizers = finalizers;
 
-    const grace = gracePeriodFor(info, obj, opts.gracePeriodSeconds);
+    const strategy = this.strategyOf(info);
+    const grace = strategy.gracePeriod?.(obj, opts.gracePeriodSeconds) ?? 0;
     const needsGrace = grace > 0;
-    const pendingNamespace = info.group === '' && info.plural === 'namespaces' && hasPendingSpecFinalizers(info, obj);
-    if (finalizers.length || needsGrace || pendingNamespace) {
+    const pendingFinalization = strategy.pendingFinalization?.(obj) ?? false;
+    if (finalizers.length || needsGrace || pendingFinalization) {
       if (!meta.deletionTimestamp) {
         meta.deletionTimestamp = timestamp(clock().now() + grace * 1000);
         meta.deletionGracePeriodSeconds = grace;
@@ -429,7 +425,7 @@ export class ObjectStorage {
         meta.deletionTimestamp = timestamp(clock().now() + grace * 1000);
         meta.deletionGracePeriodSeconds = grace;
       }
-      if (pendingNamespace) obj.status = { ...(obj.status ?? {}), phase: 'Terminating' };
+      strategy.beginDelete?.(obj);
       if (opts.dryRun) return { object: withTypeMeta(info, obj), pending: true };
       try {
         const e = await this.store.update(key, obj, cur.modRevision, HAND_OVER);
@@ -441,15 +437,15 @@ export class ObjectStorage {
     if (opts.dryRun) return { object: withTypeMeta(info, old), pending: false };
     try {
       const e = await this.store.delete(key, cur.modRevision);
-      this.released(info, e.value);
+      await this.released(info, e.value);
       return { object: withTypeMeta(info, e.value), pending: false };
     } catch (err) {
       throw this.mapStoreError(err, info, name);
     }
   }
 
-  private released(info: ResourceInfo, obj: KubeObject): void {
-    for (const h of this.hooks) h.afterDelete?.(info, obj);
+  private async released(info: ResourceInfo, obj: KubeObject): Promise<void> {
+    await this.strategyOf(info).afterDelete?.(obj);
   }
 
   mapStoreError(err: unknown, info: ResourceInfo, name: string): unknown {
@@ -467,61 +463,6 @@ export class ObjectStorage {
     }
     return err;
   }
-}
-
-/** A namespace waits for its content to go while spec.finalizers still lists "kubernetes". */
-function hasPendingSpecFinalizers(info: ResourceInfo, obj: KubeObject): boolean {
-  const finalizers = (obj.spec as { finalizers?: unknown } | undefined)?.finalizers;
-  return info.group === '' && info.plural === 'namespaces' && Array.isArray(finalizers) && finalizers.length > 0;
-}
-
-/** Only pods placed on a node get a grace period; the kubelet ends them, then removes them. */
-function gracePeriodFor(info: ResourceInfo, obj: Pod, requested: number | undefined): number {
-  if (!(info.group === '' && info.plural === 'pods')) return 0;
-  if (!obj.spec?.nodeName) return 0;
-  if (obj.status?.phase === 'Succeeded' || obj.status?.phase === 'Failed') return 0;
-  const g = requested ?? obj.spec?.terminationGracePeriodSeconds ?? 30;
-  return Math.max(0, g);
-}
-
-function initialStatus(info: ResourceInfo, obj: KubeObject): object | undefined {
-  if (info.group === '' && info.plural === 'pods') return { phase: 'Pending', qosClass: qosClass(obj as Pod) };
-  if (info.group === '' && info.plural === 'namespaces') return { phase: 'Active' };
-  if (info.group === '' && info.plural === 'persistentvolumeclaims') return { phase: 'Pending' };
-  if (info.group === '' && info.plural === 'persistentvolumes') return { phase: 'Pending' };
-  if (info.group === '' && info.plural === 'services') return { loadBalancer: {} };
-  // Go zero values of the status structs, as the real API server serializes them
-  if (info.group === 'policy' && info.plural === 'poddisruptionbudgets')
-    return { currentHealthy: 0, desiredHealthy: 0, disruptionsAllowed: 0, expectedPods: 0 };
-  if (info.group === 'autoscaling' && info.plural === 'horizontalpodautoscalers')
-    return { currentReplicas: 0, desiredReplicas: 0 };
-  if (
-    (info.group === 'apps' && info.plural === 'replicasets') ||
-    (info.group === '' && info.plural === 'replicationcontrollers')
-  )
-    return { replicas: 0 };
-  if (info.group === 'apps' && info.plural === 'statefulsets') return { replicas: 0, availableReplicas: 0 };
-  if (info.group === 'apps' && info.plural === 'daemonsets')
-    return { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
-  return info.custom ? undefined : {};
-}
-
-function qosClass(pod: Pod): string {
-  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
-  let any = false;
-  let guaranteed = containers.length > 0;
-  for (const c of containers) {
-    const req = c.resources?.requests ?? {};
-    const lim = c.resources?.limits ?? {};
-    if (Object.keys(req).length || Object.keys(lim).length) any = true;
-    for (const r of ['cpu', 'memory']) {
-      const l = lim[r];
-      const q = req[r] ?? l;
-      if (l === undefined || String(q) !== String(l)) guaranteed = false;
-    }
-  }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
 /**

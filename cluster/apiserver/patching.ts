@@ -7,8 +7,11 @@ import {
   applyStrategicMergePatch,
   serverSideApply,
   formatApplyConflicts,
+  type JsonObject,
 } from '../../kube/patch';
 import { fieldSchemaFor } from '../../kube/schemas';
+import type { FieldSchema } from '../../kube/fieldSchema';
+import { isRecord, type ObjectMeta } from '../../kube/objects';
 import { ApiError, badRequest, unsupportedMediaType } from './apiErrors';
 import { ObjectStorage, WriteOptions, WriteResult, nowTimestamp, storageKey } from './objectStorage';
 import { Store } from '../store/types';
@@ -51,20 +54,15 @@ export interface PatchOptions extends WriteOptions {
  * (frozen stored data) with the result; the patch's own values are taken as they are (the request owns
  * them). metadata is always a fresh copy, as writes set fields of it.
  */
-function mergePatchSharing(target: any, patch: any): any {
+function mergePatchSharing(target: unknown, patch: unknown): unknown {
   const out = mergeShared(target, patch);
-  if (out !== null && typeof out === 'object' && !Array.isArray(out))
-    out.metadata = { ...(isObject(out.metadata) ? out.metadata : {}) };
+  if (isRecord(out)) out.metadata = { ...(isRecord(out.metadata) ? out.metadata : {}) };
   return out;
 }
 
-function isObject(v: unknown): v is Record<string, any> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function mergeShared(target: unknown, patch: unknown): any {
-  if (!isObject(patch)) return patch;
-  const out: Record<string, any> = isObject(target) ? { ...target } : {};
+function mergeShared(target: unknown, patch: unknown): unknown {
+  if (!isRecord(patch)) return patch;
+  const out: Record<string, unknown> = isRecord(target) ? { ...target } : {};
   for (const k of Object.keys(patch)) {
     const v = patch[k];
     if (v === null) delete out[k];
@@ -95,7 +93,7 @@ export async function patchObject(
   namespace: string | undefined,
   name: string,
   type: PatchType,
-  patch: any,
+  patch: unknown,
   opts: PatchOptions,
 ): Promise<WriteResult & { created: boolean }> {
   const schema = info.custom ? undefined : fieldSchemaFor(apiVersionOf(info), info.kind);
@@ -104,19 +102,19 @@ export async function patchObject(
       throw badRequest(
         'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
       );
-    if (!isObject(patch)) throw badRequest('apply patch must be an object');
-    if (patch.metadata !== undefined && !isObject(patch.metadata)) {
+    if (!isRecord(patch)) throw badRequest('apply patch must be an object');
+    if (patch.metadata !== undefined && !isRecord(patch.metadata)) {
       throw badRequest('apply patch: metadata must be an object');
     }
   }
-  const pinned =
-    type !== 'json' && patch && typeof patch === 'object' && !Array.isArray(patch) && patch.metadata?.resourceVersion;
+  // the resourceVersion a patch names, which it must apply to (a JSON patch names none this way)
+  const pinned = type !== 'json' && isRecord(patch) && isRecord(patch.metadata) && patch.metadata.resourceVersion;
   for (let attempt = 0; ; attempt++) {
     const key = storageKey(info, namespace, name);
     const cur = store.get(key);
     if (!cur) {
       if (type === 'apply' && !opts.subresource) {
-        const { object } = runApply(undefined, patch, opts, schema, info);
+        const { object } = runApply(undefined, patch as JsonObject, opts, schema, info);
         try {
           const r = await storage.create(info, namespace, object, { ...opts, fieldManager: undefined });
           return { ...r, created: true };
@@ -133,7 +131,7 @@ export async function patchObject(
     }
     // JSON, merge and strategic merge patches copy what they patch; apply works on its own copy
     const live = type === 'apply' ? copyJson(cur.value) : cur.value;
-    let next: any;
+    let next: unknown;
     let manager = opts.fieldManager;
     try {
       switch (type) {
@@ -149,7 +147,7 @@ export async function patchObject(
           next = applyStrategicMergePatch(live, patch, schema);
           break;
         case 'apply': {
-          const r = runApply(live, patch, opts, schema, info);
+          const r = runApply(live as JsonObject, patch as JsonObject, opts, schema, info);
           next = r.object;
           manager = undefined; // runApply already recorded the Apply entry
           break;
@@ -159,13 +157,13 @@ export async function patchObject(
       asApiError(e);
     }
     // a patch may leave anything at all (null, a list, metadata: "x"): that is the request's fault, a 400
-    if (!isObject(next) || (next.metadata !== undefined && !isObject(next.metadata))) {
+    if (!isRecord(next) || (next.metadata !== undefined && !isRecord(next.metadata))) {
       throw badRequest(`the ${type} patch leaves no valid object: the result and its metadata must be JSON objects`);
     }
-    if (next.metadata?.resourceVersion === undefined || type === 'apply') {
-      next.metadata = next.metadata ?? {};
-      next.metadata.resourceVersion = pinned ? patch.metadata.resourceVersion : cur.value.metadata.resourceVersion;
-    }
+    const meta = (next.metadata ??= {}) as ObjectMeta;
+    // a pinned version is taken as sent (one that is not a string never matches, a 409)
+    if (meta.resourceVersion === undefined || type === 'apply')
+      meta.resourceVersion = pinned ? (pinned as string) : cur.value.metadata.resourceVersion;
     try {
       const r = await storage.update(info, namespace, name, next, {
         ...opts,
@@ -196,12 +194,12 @@ function notFoundFor(info: ResourceInfo, name: string): ApiError {
 }
 
 function runApply(
-  live: any | undefined,
-  applied: any,
+  live: JsonObject | undefined,
+  applied: JsonObject,
   opts: PatchOptions,
-  schema: any,
+  schema: FieldSchema | undefined,
   info: ResourceInfo,
-): { object: any } {
+): { object: JsonObject } {
   const av = apiVersionOf(info);
   if (applied.apiVersion && applied.apiVersion !== av)
     throw badRequest(`apply patch apiVersion ${applied.apiVersion} does not match ${av}`);

@@ -6,123 +6,26 @@
 // store's committed writes.
 import { isIP, isIPv4 } from 'net';
 import { FieldError, PathSegment } from '../../kube/fieldErrors';
-import { ResourceInfo } from '../../kube/registry';
 import type { KubeObject } from '../../kube/objects';
 import type { ServicePort, ServiceSpec } from 'kubernetes-types/core/v1';
 import { clock } from '../clock';
 import { Store, StoreError, StoreEvent } from '../store/types';
-import { StorageHooks } from './objectStorage';
 import { alreadyExists, internalError, invalid } from './apiErrors';
+import { ipToNumber, numberToIP, parseCIDR, Range, Txn, type Holder } from './allocationRange';
 
 export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
 export const DEFAULT_NODE_PORT_RANGE = { min: 30000, max: 32767 };
 
 /** A Service as the allocator reads it: its spec, whatever else the body holds. */
-type Service = KubeObject & { spec?: ServiceSpec };
+export type Service = KubeObject & { spec?: ServiceSpec };
 
 const SERVICES_PREFIX = '/registry/core/services/';
 /** Kubernetes' repair loop runs every 3 minutes and frees a leaked value after 3 sightings in a row. */
 const REPAIR_INTERVAL_MS = 3 * 60 * 1000;
 const REPAIRS_BEFORE_RELEASE = 3;
 
-interface Holder {
-  uid: string;
-  /** store key of the Service */
-  key: string;
-}
-
-interface Slot {
-  holder: Holder;
-  /** consecutive repairs that found no stored Service using this value */
-  strikes: number;
-}
-
-/**
- * A range of numbered values (IP offsets or ports). Dynamic allocation prefers the upper part of the
- * range and leaves a lower "static" band to users who ask for specific values, as Kubernetes does since
- * 1.24 (IPs) and 1.27 (node ports).
- */
-class Range {
-  private readonly used = new Map<number, Slot>();
-
-  constructor(
-    /** lowest and highest valid value */
-    readonly lo: number,
-    readonly hi: number,
-    /** values [lo, lo + staticBand) are handed out dynamically only when the rest is full */
-    private readonly staticBand: number,
-  ) {}
-
-  contains(v: number): boolean {
-    return Number.isInteger(v) && v >= this.lo && v <= this.hi;
-  }
-
-  holderOf(v: number): Holder | undefined {
-    return this.used.get(v)?.holder;
-  }
-
-  /** true when v is now held by holder (newly or already); false when someone else holds it */
-  take(v: number, holder: Holder): boolean {
-    const slot = this.used.get(v);
-    if (slot) {
-      if (slot.holder.uid !== holder.uid) return false;
-      slot.holder = holder;
-      slot.strikes = 0;
-      return true;
-    }
-    this.used.set(v, { holder, strikes: 0 });
-    return true;
-  }
-
-  /** a free value, preferring the dynamic band; undefined when the range is full */
-  free(): number | undefined {
-    const split = Math.min(this.hi + 1, this.lo + this.staticBand);
-    return this.scan(split, this.hi) ?? this.scan(this.lo, split - 1);
-  }
-
-  /** starts at a random point of [from, to] and walks forward, wrapping, to the first free value */
-  private scan(from: number, to: number): number | undefined {
-    const n = to - from + 1;
-    if (n <= 0) return undefined;
-    const start = Math.floor(Math.random() * n);
-    for (let i = 0; i < n; i++) {
-      const v = from + ((start + i) % n);
-      if (!this.used.has(v)) return v;
-    }
-    return undefined;
-  }
-
-  release(v: number, uid: string): void {
-    if (this.used.get(v)?.holder.uid === uid) this.used.delete(v);
-  }
-
-  slots(): IterableIterator<[number, Slot]> {
-    return this.used.entries();
-  }
-}
-
-function ipToNumber(ip: string): number {
-  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
-
-function numberToIP(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-function parseCIDR(cidr: string): { base: number; bits: number } {
-  const [ip, len] = cidr.split('/');
-  const bits = Number(len);
-  if (!isIPv4(ip) || !Number.isInteger(bits) || bits < 1 || bits > 30) throw new Error(`invalid service CIDR ${cidr}`);
-  const mask = bits === 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
-  return { base: (ipToNumber(ip) & mask) >>> 0, bits };
-}
-
 function fieldInvalid(path: PathSegment[], value: unknown, detail: string): FieldError {
   return { type: 'FieldValueInvalid', path, value, detail };
-}
-
-function isServices(info: ResourceInfo): boolean {
-  return info.group === '' && info.plural === 'services';
 }
 
 const needsClusterIP = (spec: ServiceSpec) => (spec?.type ?? 'ClusterIP') !== 'ExternalName';
@@ -188,28 +91,12 @@ function dropTypeDependentFields(spec: ServiceSpec, before: ServiceSpec): void {
   }
 }
 
-/** Values taken during one write, given back if the write is refused or only a dry run. */
-class Txn {
-  private readonly taken: [Range, number, string][] = [];
-
-  take(range: Range, v: number, holder: Holder): boolean {
-    const had = range.holderOf(v)?.uid === holder.uid;
-    if (!range.take(v, holder)) return false;
-    if (!had) this.taken.push([range, v, holder.uid]);
-    return true;
-  }
-
-  revert(): void {
-    for (const [range, v, uid] of this.taken.splice(0)) range.release(v, uid);
-  }
-}
-
 export interface ServiceAllocatorOptions {
   serviceCIDR?: string;
   nodePortRange?: { min: number; max: number };
 }
 
-export class ServiceAllocator implements StorageHooks {
+export class ServiceAllocator {
   readonly serviceCIDR: string;
   readonly nodePortRange: { min: number; max: number };
   private readonly base: number;
@@ -237,8 +124,8 @@ export class ServiceAllocator implements StorageHooks {
     this.follow(list.revision);
   }
 
-  beforeCreate(info: ResourceInfo, obj: Service, dryRun: boolean): void {
-    if (!isServices(info)) return;
+  /** A new Service gets its cluster IP and node ports (requested ones checked, missing ones picked). */
+  allocateForCreate(obj: Service, dryRun: boolean): void {
     const meta = obj.metadata;
     const key = `${SERVICES_PREFIX}${meta.namespace}/${meta.name}`;
     // the write is about to fail with AlreadyExists: allocating for it would only leak
@@ -247,8 +134,8 @@ export class ServiceAllocator implements StorageHooks {
     this.allocate(obj, undefined, { uid: meta.uid ?? '', key }, dryRun);
   }
 
-  beforeUpdate(info: ResourceInfo, obj: Service, old: Service, dryRun: boolean): void {
-    if (!isServices(info)) return;
+  /** An updated Service keeps what it holds and gets what its new type or ports need. */
+  allocateForUpdate(obj: Service, old: Service, dryRun: boolean): void {
     const meta = old.metadata;
     this.repairIfDue();
     this.allocate(obj, old, { uid: meta.uid ?? '', key: `${SERVICES_PREFIX}${meta.namespace}/${meta.name}` }, dryRun);
@@ -257,19 +144,14 @@ export class ServiceAllocator implements StorageHooks {
   /**
    * What Kubernetes does to an update before validating it: values the request left out are taken from
    * the stored Service, and values a type change made unnecessary are dropped when the request did not
-   * touch them (NodePort → ClusterIP drops the node ports, → ExternalName the cluster IP). ObjectStorage
-   * runs StorageHooks after admission, so this has to be called before admission to take effect there;
-   * beforeUpdate applies the first half again either way.
+   * touch them (NodePort → ClusterIP drops the node ports, → ExternalName the cluster IP). Runs before
+   * admission; allocateForUpdate applies the first half again either way.
    */
-  prepareUpdate(info: ResourceInfo, obj: Service, old: Service): void {
-    if (!isServices(info) || !old?.spec) return;
+  carryOver(obj: Service, old: Service): void {
+    if (!old?.spec) return;
     obj.spec ??= {};
     this.patchAllocatedValues(obj.spec, old.spec);
     dropTypeDependentFields(obj.spec, old.spec);
-  }
-
-  afterDelete(info: ResourceInfo, obj: Service): void {
-    if (isServices(info)) this.releaseAll(obj);
   }
 
   private allocate(svc: Service, old: Service | undefined, holder: Holder, dryRun: boolean): void {
@@ -452,7 +334,8 @@ export class ServiceAllocator implements StorageHooks {
     for (const p of held.ports) if (this.ports.contains(p)) this.ports.take(p, holder);
   }
 
-  private releaseAll(svc: Service): void {
+  /** The Service is gone: its values are free. */
+  release(svc: Service): void {
     const uid = svc?.metadata?.uid;
     if (!uid) return;
     const held = heldBy(svc);
@@ -464,14 +347,14 @@ export class ServiceAllocator implements StorageHooks {
   private follow(fromRevision: number): void {
     const onEvent = (e: StoreEvent) => {
       if (e.type === 'DELETED') {
-        this.releaseAll(e.prev ?? e.value);
+        this.release(e.prev ?? e.value);
         return;
       }
       this.claim(e.key, e.value);
       if (e.type === 'MODIFIED' && e.prev && e.prev.metadata?.uid === e.value?.metadata?.uid) {
         const now = heldBy(e.value);
         const was = heldBy(e.prev);
-        const uid = e.value.metadata.uid;
+        const uid = e.value.metadata.uid ?? '';
         if (was.ip !== undefined && was.ip !== now.ip) this.ips.release(was.ip - this.base, uid);
         for (const p of was.ports) if (!now.ports.has(p)) this.ports.release(p, uid);
       }

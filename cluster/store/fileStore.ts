@@ -134,7 +134,7 @@ export class FileStore implements Store {
     return { items: this.table.list(prefix), revision: this.committed };
   }
 
-  create(key: string, value: any, opts?: PutOptions): Promise<StoreEntry> {
+  create(key: string, value: object, opts?: PutOptions): Promise<StoreEntry> {
     try {
       this.checkWritable(key);
       if (this.latest(key)) throw new StoreError('AlreadyExists', `${key} already exists`);
@@ -144,7 +144,7 @@ export class FileStore implements Store {
     }
   }
 
-  update(key: string, value: any, expectedRevision?: number, opts?: PutOptions): Promise<StoreEntry> {
+  update(key: string, value: object, expectedRevision?: number, opts?: PutOptions): Promise<StoreEntry> {
     try {
       this.checkWritable(key);
       const current = this.existing(key, expectedRevision);
@@ -211,7 +211,7 @@ export class FileStore implements Store {
   private put(
     type: WatchEventType,
     key: string,
-    value: any,
+    value: object,
     prev: StoreEntry | undefined,
     opts: PutOptions | undefined,
   ): Promise<StoreEntry> {

@@ -1,12 +1,13 @@
 // The JSON payloads carried inside frames. Log records describe one write each; snapshot
 // records describe one live entry each. The value is embedded as already-serialized JSON so a
 // write is stringified exactly once.
+import type { KubeObject } from '../../kube/objects';
 
 export interface PutRecord {
   kind: 'put';
   revision: number;
   key: string;
-  value: any;
+  value: KubeObject;
 }
 
 export interface DeleteRecord {
@@ -62,7 +63,7 @@ export function snapshotEntryPayload(key: string, modRevision: number, valueJson
   return `{"k":${JSON.stringify(key)},"r":${modRevision},"v":${valueJson}}`;
 }
 
-export function parseSnapshotEntry(payload: string): { key: string; modRevision: number; value: any } {
+export function parseSnapshotEntry(payload: string): { key: string; modRevision: number; value: KubeObject } {
   const raw = JSON.parse(payload);
   if (!raw || typeof raw.k !== 'string' || !isRevision(raw.r) || !raw.v || typeof raw.v !== 'object') {
     throw new Error('malformed snapshot entry');

@@ -8,11 +8,12 @@ import { closeFile, fsyncDir, fsyncFile, openFile, writeAll } from './fsio';
 import { parseSnapshotEntry, parseSnapshotHeader, snapshotEntryPayload, snapshotHeaderPayload } from './records';
 import { SNAPSHOT_FILE, SNAPSHOT_TMP_FILE } from './segments';
 import { storedJson } from './values';
+import type { KubeObject } from '../../kube/objects';
 
 export interface SnapshotEntry {
   key: string;
   modRevision: number;
-  value: any;
+  value: KubeObject;
 }
 
 /** Writes out in chunks of about this size so the event loop keeps serving between them. */

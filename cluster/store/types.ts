@@ -1,5 +1,6 @@
 // The contract of the embedded cluster's store ("our etcd"). Keys are strings such as
 // "/registry/apps/deployments/default/web"; values are JSON objects (Kubernetes objects).
+import type { KubeObject } from '../../kube/objects';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -7,15 +8,16 @@ export interface StoreEvent {
   type: WatchEventType;
   key: string;
   /** the object after the change; for DELETED, the last state with resourceVersion = the deletion revision */
-  value: any;
+  value: KubeObject;
   /** the object before the change (MODIFIED, DELETED) */
-  prev?: any;
+  prev?: KubeObject;
   revision: number;
 }
 
 export interface StoreEntry {
   key: string;
-  value: any;
+  /** as stored: deep-frozen, with metadata.resourceVersion */
+  value: KubeObject;
   /** revision of the last write to this key (= metadata.resourceVersion) */
   modRevision: number;
 }
@@ -57,9 +59,9 @@ export interface Store {
    * Writes resolve once durable (fsynced). The store stamps metadata.resourceVersion on the value
    * with the write's revision and returns the stored value.
    */
-  create(key: string, value: any, opts?: PutOptions): Promise<StoreEntry>;
+  create(key: string, value: object, opts?: PutOptions): Promise<StoreEntry>;
   /** expectedRevision: fail with Conflict unless the key's modRevision equals it */
-  update(key: string, value: any, expectedRevision?: number, opts?: PutOptions): Promise<StoreEntry>;
+  update(key: string, value: object, expectedRevision?: number, opts?: PutOptions): Promise<StoreEntry>;
   delete(key: string, expectedRevision?: number): Promise<StoreEntry>;
   /**
    * Events for keys under prefix with revision > afterRevision, in revision order, then live ones.

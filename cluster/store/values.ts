@@ -4,6 +4,7 @@
 // otherwise silently rewrite the store's past. Callers copy before modifying. Normally the store
 // parses its own copy back from the JSON; a caller that hands its value over (it never touches it
 // again) lets the store freeze that value in place instead, when it is plain JSON data already.
+import type { KubeObject } from '../../kube/objects';
 
 export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -71,7 +72,7 @@ export interface StampedValue {
   /** serialized form, written to the log */
   json: string;
   /** frozen copy held in memory */
-  stored: any;
+  stored: KubeObject;
 }
 
 /**
@@ -97,7 +98,7 @@ export function stampValue(value: unknown, revision: number, handedOver = false)
 }
 
 /** The last state of a deleted object, carrying the deletion's revision as Kubernetes reports it. */
-export function deletedView(prev: any, revision: number): any {
+export function deletedView(prev: KubeObject, revision: number): KubeObject {
   return Object.freeze({
     ...prev,
     metadata: Object.freeze({ ...prev.metadata, resourceVersion: String(revision) }),

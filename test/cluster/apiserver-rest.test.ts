@@ -251,6 +251,52 @@ describe('API server REST contract', function () {
     assert.strictEqual((await call('GET', `${CMS}/held`)).status, 404);
   });
 
+  it('serves a CustomResourceDefinition only while it is stored: not after a dry run, not once it is gone', async () => {
+    const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+    const crd = (finalizers?: string[]) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.example.com', ...(finalizers ? { finalizers } : {}) },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
+      },
+    });
+    const GADGETS = '/apis/example.com/v1/namespaces/default/gadgets';
+    const dry = await call('POST', `${CRDS}?dryRun=All`, crd());
+    assert.strictEqual(dry.status, 201, dry.text);
+    assert.strictEqual((await call('GET', GADGETS)).status, 404, 'a dry-run CRD is not served');
+    assert.strictEqual((await call('GET', `${CRDS}/gadgets.example.com`)).status, 404);
+
+    assert.strictEqual((await call('POST', CRDS, crd(['example.com/hold']))).status, 201);
+    const gadget = { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g1' } };
+    assert.strictEqual((await call('POST', GADGETS, gadget)).status, 201);
+    assert.strictEqual((await call('DELETE', `${CRDS}/gadgets.example.com`)).status, 202);
+    assert.strictEqual((await call('GET', GADGETS)).status, 200, 'served while its deletion waits');
+    const freed = await call(
+      'PATCH',
+      `${CRDS}/gadgets.example.com`,
+      { metadata: { finalizers: null } },
+      { 'Content-Type': 'application/merge-patch+json' },
+    );
+    assert.strictEqual(freed.status, 200, freed.text);
+    assert.strictEqual((await call('GET', GADGETS)).status, 404, 'not served once its last finalizer is gone');
+    // defined again, it starts empty: the objects went with the definition
+    assert.strictEqual((await call('POST', CRDS, crd())).status, 201);
+    const list = await call('GET', GADGETS);
+    assert.strictEqual(list.status, 200, list.text);
+    assert.deepStrictEqual(list.body.items, []);
+  });
+
   it('watches from a resourceVersion and ends at timeoutSeconds', async () => {
     const start = (await call('GET', CMS)).body.metadata.resourceVersion;
     await call('POST', CMS, cm('watched-1'));

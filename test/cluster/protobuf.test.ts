@@ -10,6 +10,7 @@ import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { ApiError } from '../../cluster/apiserver/apiErrors';
 import { decodeBody } from '../../cluster/apiserver/body';
+import type { Secret } from 'kubernetes-types/core/v1';
 import { decodeKubernetesProtobuf, messageSpecs } from '../../cluster/apiserver/protobuf/decode';
 import { KubectlResult, startTestCluster, TestCluster } from '../helpers/testCluster';
 
@@ -123,12 +124,12 @@ describe('protobuf request bodies', function () {
         entry(2, 'bin', Buffer.from([0, 0xff, 0x10])),
         bytes(3, 'Opaque'),
       ]);
-      const obj = decodeKubernetesProtobuf(envelope('v1', 'Secret', raw));
-      assert.strictEqual(obj.metadata.creationTimestamp, '2026-11-24T03:00:00Z');
-      assert.strictEqual(obj.data.bin, 'AP8Q');
+      const obj = decodeKubernetesProtobuf(envelope('v1', 'Secret', raw)) as Secret;
+      assert.strictEqual(obj.metadata?.creationTimestamp, '2026-11-24T03:00:00Z');
+      assert.strictEqual(obj.data?.bin, 'AP8Q');
       assert.strictEqual(obj.type, 'Opaque');
-      assert.deepStrictEqual(Object.keys(obj.metadata.annotations), ['__proto__']);
-      assert.strictEqual(Object.getPrototypeOf(obj.metadata.annotations), Object.prototype);
+      assert.deepStrictEqual(Object.keys(obj.metadata?.annotations ?? {}), ['__proto__']);
+      assert.strictEqual(Object.getPrototypeOf(obj.metadata?.annotations), Object.prototype);
     });
 
     it('skips fields it does not know instead of failing', () => {

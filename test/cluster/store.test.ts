@@ -2,11 +2,16 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { KubeObject } from '../../kube/objects';
 import { openStore, StoreError, type FileStore, type StoreEvent, type StoreOptions } from '../../cluster/store';
 
 function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-store-'));
 }
+
+/** A stored value as these tests write it: a ConfigMap's data, sometimes a spec. */
+type TestValue = KubeObject & { data: Record<string, string>; spec: { list: unknown[] } };
+const stored = (v: KubeObject | undefined): TestValue => v as TestValue;
 
 function cm(name: string, data: Record<string, string> = {}): any {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data };
@@ -67,14 +72,14 @@ describe('cluster store', () => {
       const a = await store.create('/cm/default/a', cm('a', { v: '1' }));
       assert.strictEqual(a.modRevision, 1);
       assert.strictEqual(a.value.metadata.resourceVersion, '1');
-      assert.strictEqual(a.value.data.v, '1');
+      assert.strictEqual(stored(a.value).data.v, '1');
 
       const b = await store.create('/cm/default/b', { kind: 'Thing' });
       assert.deepStrictEqual(b.value, { kind: 'Thing', metadata: { resourceVersion: '2' } }, 'metadata is created');
 
       const a2 = await store.update('/cm/default/a', cm('a', { v: '2' }));
       assert.strictEqual(a2.modRevision, 3);
-      assert.strictEqual(store.get('/cm/default/a')!.value.data.v, '2');
+      assert.strictEqual(stored(store.get('/cm/default/a')!.value).data.v, '2');
       assert.strictEqual(store.get('/cm/default/a')!.value.metadata.resourceVersion, '3');
 
       const gone = await store.delete('/cm/default/b');
@@ -89,10 +94,10 @@ describe('cluster store', () => {
       const input = cm('a', { v: '1' });
       await store.create('/cm/a', input);
       input.data.v = 'changed by caller';
-      assert.strictEqual(store.get('/cm/a')!.value.data.v, '1');
+      assert.strictEqual(stored(store.get('/cm/a')!.value).data.v, '1');
       assert.strictEqual(input.metadata.resourceVersion, undefined, 'caller object is not stamped');
       assert.throws(() => {
-        store.get('/cm/a')!.value.data.v = 'x';
+        stored(store.get('/cm/a')!.value).data.v = 'x';
       }, TypeError);
     });
 
@@ -100,16 +105,16 @@ describe('cluster store', () => {
       const handed = cm('a', { v: '1' });
       handed.spec = { dropped: undefined, list: [1, 'x', { y: true }] };
       const e = await store.create('/cm/a', handed, { handOver: true });
-      assert.strictEqual(e.value.data, handed.data, 'plain data is kept, not copied');
-      assert.ok(Object.isFrozen(e.value.spec.list[2]));
+      assert.strictEqual(stored(e.value).data, handed.data, 'plain data is kept, not copied');
+      assert.ok(Object.isFrozen(stored(e.value).spec.list[2]));
       assert.throws(() => {
-        e.value.data.v = 'x';
+        stored(e.value).data.v = 'x';
       }, TypeError);
-      assert.ok(!('dropped' in e.value.spec), 'undefined is dropped as JSON drops it');
+      assert.ok(!('dropped' in stored(e.value).spec), 'undefined is dropped as JSON drops it');
       const odd = cm('b');
       odd.data = { when: new Date(0) as any };
       const b = await store.create('/cm/b', odd, { handOver: true });
-      assert.strictEqual(b.value.data.when, '1970-01-01T00:00:00.000Z', 'a Date is stored as its JSON text');
+      assert.strictEqual(stored(b.value).data.when, '1970-01-01T00:00:00.000Z', 'a Date is stored as its JSON text');
       const expected = JSON.parse(JSON.stringify([store.get('/cm/a')!.value, store.get('/cm/b')!.value]));
       store = await reopen();
       assert.deepStrictEqual([store.get('/cm/a')!.value, store.get('/cm/b')!.value], expected);
@@ -164,7 +169,7 @@ describe('cluster store', () => {
       await store.update('/cm/a', cm('a', { v: '2' }), a.modRevision);
       await rejectsWith(store.update('/cm/a', cm('a', { v: '3' }), a.modRevision), 'Conflict');
       await rejectsWith(store.delete('/cm/a', a.modRevision), 'Conflict');
-      assert.strictEqual(store.get('/cm/a')!.value.data.v, '2');
+      assert.strictEqual(stored(store.get('/cm/a')!.value).data.v, '2');
       const deleted = await store.delete('/cm/a', 2);
       assert.strictEqual(deleted.modRevision, 3);
       assert.strictEqual(store.revision, 3, 'failed writes use no revision');
@@ -183,7 +188,7 @@ describe('cluster store', () => {
         results.map((r) => (r.status === 'fulfilled' ? r.value.modRevision : (r.reason as StoreError).code)),
         [2, 'Conflict', 3, 'AlreadyExists', 4],
       );
-      assert.strictEqual(store.get('/cm/a')!.value.data.by, 'first');
+      assert.strictEqual(stored(store.get('/cm/a')!.value).data.by, 'first');
       assert.strictEqual(store.get('/cm/b'), undefined);
     });
 
@@ -210,12 +215,12 @@ describe('cluster store', () => {
       const events = await c.waitFor(3);
       await settle();
       assert.deepStrictEqual(c.summary(), ['MODIFIED /cm/a 3', 'ADDED /cm/b 4', 'DELETED /cm/a 5']);
-      assert.strictEqual(events[0].prev.data.v, '1');
-      assert.strictEqual(events[0].value.data.v, '2');
+      assert.strictEqual(stored(events[0].prev).data.v, '1');
+      assert.strictEqual(stored(events[0].value).data.v, '2');
       const deleted = events[2];
       assert.strictEqual(deleted.value.metadata.resourceVersion, '5');
-      assert.strictEqual(deleted.value.data.v, '2');
-      assert.strictEqual(deleted.prev.metadata.resourceVersion, '3');
+      assert.strictEqual(stored(deleted.value).data.v, '2');
+      assert.strictEqual(deleted.prev!.metadata.resourceVersion, '3');
     });
 
     it('delivers only live events when watching from the current revision', async () => {
@@ -293,7 +298,7 @@ describe('cluster store', () => {
         store.list('/').items.map((e) => [e.key, e.modRevision]),
         [['/cm/a', 3]],
       );
-      assert.strictEqual(store.get('/cm/a')!.value.data.v, '2');
+      assert.strictEqual(stored(store.get('/cm/a')!.value).data.v, '2');
       assert.strictEqual((await store.create('/cm/c', cm('c'))).modRevision, 5);
       // History is in memory only: a watch from before the restart must relist.
       assert.throws(
@@ -383,7 +388,7 @@ describe('cluster store', () => {
       assert.ok(store.recovery.snapshotRevision > 0);
       assert.strictEqual(store.revision, 150);
       assert.deepStrictEqual(store.list('/'), before);
-      assert.deepStrictEqual(new Map(store.list('/cm/').items.map((e) => [e.key, e.value.data.i])), expected);
+      assert.deepStrictEqual(new Map(store.list('/cm/').items.map((e) => [e.key, stored(e.value).data.i])), expected);
       assert.strictEqual((await store.create('/cm/new', cm('new'))).modRevision, 151);
     });
 
@@ -403,7 +408,7 @@ describe('cluster store', () => {
       store = await openStore(dir);
       assert.strictEqual(store.revision, 23);
       assert.strictEqual(store.list('/cm/').items.length, 20);
-      assert.strictEqual(store.get('/cm/k1')!.value.data.v, 'after');
+      assert.strictEqual(stored(store.get('/cm/k1')!.value).data.v, 'after');
       assert.strictEqual(store.get('/cm/k2'), undefined);
       assert.ok(!fs.existsSync(path.join(dir, 'snapshot.db.tmp')));
     });

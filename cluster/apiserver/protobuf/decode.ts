@@ -2,6 +2,7 @@
 // object the same client would have sent as application/json, so the rest of the API server
 // only ever sees JSON. Typed clients (kubectl create/expose/run/autoscale, client-go) send this
 // format and do not retry with JSON when it is refused.
+import { isRecord } from '../../../kube/objects';
 import { ApiError, badRequest } from '../apiErrors';
 import { KINDS, MESSAGES } from './messages';
 import { WireError, WireReader, WireType } from './wire';
@@ -81,11 +82,14 @@ export function messageFor(apiVersion: string, kind: string): string | undefined
  * Malformed bytes are a 400; a kind the tables do not cover is a 415, as the real API server
  * answers for kinds it cannot read from protobuf.
  */
-export function decodeKubernetesProtobuf(buf: Buffer): any {
+export function decodeKubernetesProtobuf(buf: Buffer): DecodedObject {
   return decodeEnvelope(buf, 0);
 }
 
-function decodeEnvelope(buf: Buffer, depth: number): any {
+/** A decoded object: its type meta from the envelope, its fields as their JSON would be. */
+export type DecodedObject = { apiVersion: string; kind: string } & Record<string, unknown>;
+
+function decodeEnvelope(buf: Buffer, depth: number): DecodedObject {
   if (buf.length < PROTOBUF_MAGIC.length || !buf.subarray(0, PROTOBUF_MAGIC.length).equals(PROTOBUF_MAGIC)) {
     throw badRequest(
       'the request body is not a Kubernetes protobuf object: it does not start with the "k8s\\x00" prefix',
@@ -97,7 +101,7 @@ function decodeEnvelope(buf: Buffer, depth: number): any {
       throw badRequest(`unsupported content encoding "${env.contentEncoding}" in the protobuf request body`);
     if (!env.kind) throw badRequest("Object 'Kind' is missing in the protobuf request body");
     if (!env.apiVersion) throw badRequest("Object 'apiVersion' is missing in the protobuf request body");
-    let obj: Record<string, any>;
+    let obj: Record<string, unknown>;
     if (env.contentType && env.contentType !== PROTOBUF_MEDIA_TYPE) {
       // the envelope may carry another encoding; JSON is the only other one clients use
       if (!env.contentType.startsWith('application/json'))
@@ -106,9 +110,9 @@ function decodeEnvelope(buf: Buffer, depth: number): any {
           'UnsupportedMediaType',
           `the protobuf request body wraps content of type "${env.contentType}", which is not supported`,
         );
-      obj = parseJson(env.raw, 'the object inside the protobuf request body');
-      if (!obj || typeof obj !== 'object' || Array.isArray(obj))
-        throw badRequest('the object inside the protobuf request body is not a JSON object');
+      const parsed = parseJson(env.raw, 'the object inside the protobuf request body');
+      if (!isRecord(parsed)) throw badRequest('the object inside the protobuf request body is not a JSON object');
+      obj = parsed;
     } else {
       const message = messageFor(env.apiVersion, env.kind);
       if (!message) {
@@ -158,10 +162,10 @@ function readUnknown(buf: Buffer): Envelope {
   return env;
 }
 
-function decodeMessage(name: string, r: WireReader, depth: number): Record<string, any> {
+function decodeMessage(name: string, r: WireReader, depth: number): Record<string, unknown> {
   if (depth > MAX_DEPTH) throw new WireError(`objects nested deeper than ${MAX_DEPTH} levels`);
   const spec = messageSpecs().get(name)!;
-  const out: Record<string, any> = {};
+  const out: Record<string, unknown> = {};
   while (!r.eof) {
     const { field, wire } = r.tag();
     const f = spec.get(field);
@@ -174,13 +178,13 @@ function decodeMessage(name: string, r: WireReader, depth: number): Record<strin
     if (f.map) {
       expectWire(wire, WireType.Bytes, where);
       const [k, v] = decodeMapEntry(f.map.key, f.map.value, new WireReader(r.bytes()), depth + 1, where);
-      const target = (out[f.name] ??= {});
+      const target = (out[f.name] ??= {}) as object;
       // defineProperty keeps keys such as "__proto__" as plain data
       Object.defineProperty(target, k, { value: v, enumerable: true, writable: true, configurable: true });
       continue;
     }
     if (f.repeated) {
-      const list: any[] = (out[f.name] ??= []);
+      const list = (out[f.name] ??= []) as unknown[];
       if (wire === WireType.Bytes && 'scalar' in f.type && packable(f.type.scalar)) {
         // proto2 writes repeated numbers unpacked, but a packed run is valid on the wire too
         const p = new WireReader(r.bytes());
@@ -201,9 +205,9 @@ function decodeMessage(name: string, r: WireReader, depth: number): Record<strin
   return out;
 }
 
-function decodeMapEntry(kt: ValueType, vt: ValueType, r: WireReader, depth: number, where: string): [string, any] {
-  let key: any;
-  let value: any;
+function decodeMapEntry(kt: ValueType, vt: ValueType, r: WireReader, depth: number, where: string): [string, unknown] {
+  let key: unknown;
+  let value: unknown;
   while (!r.eof) {
     const { field, wire } = r.tag();
     if (field === 1) key = decodeValue(kt, wire, r, depth, `${where} key`, true);
@@ -213,21 +217,28 @@ function decodeMapEntry(kt: ValueType, vt: ValueType, r: WireReader, depth: numb
   return [key === undefined ? '' : String(key), value === undefined ? zeroOf(vt) : value];
 }
 
-function zeroOf(t: ValueType): any {
+function zeroOf(t: ValueType): unknown {
   if ('scalar' in t) return t.scalar === 's' || t.scalar === 'y' ? '' : t.scalar === 'b' ? false : 0;
   if ('special' in t) return t.special === 'qty' ? '0' : t.special === 'ios' ? 0 : null;
   return {};
 }
 
 /** Zero values of omitempty Go value fields: gogo writes them anyway, JSON leaves them out. */
-function isZero(t: ValueType, v: any): boolean {
+function isZero(t: ValueType, v: unknown): boolean {
   if ('message' in t) return false; // structs are never omitted from Go's JSON
   // a Go IntOrString value at zero means "unset" (a targetPort that defaults to the port)
   if ('special' in t) return t.special === 'ios' ? v === 0 || v === '' : false;
   return v === '' || v === 0 || v === false;
 }
 
-function decodeValue(t: ValueType, wire: number, r: WireReader, depth: number, where: string, keepZero: boolean): any {
+function decodeValue(
+  t: ValueType,
+  wire: number,
+  r: WireReader,
+  depth: number,
+  where: string,
+  keepZero: boolean,
+): unknown {
   if ('scalar' in t) return decodeScalar(t.scalar, wire, r, where);
   expectWire(wire, WireType.Bytes, where);
   const body = new WireReader(r.bytes());
@@ -309,7 +320,7 @@ function decodeTime(r: WireReader, micro: boolean, where: string): string | unde
   return micro ? `${base}.${String(Math.floor(nanos / 1000)).padStart(6, '0')}Z` : `${base}Z`;
 }
 
-function decodeScalar(t: Scalar, wire: number, r: WireReader, where: string): any {
+function decodeScalar(t: Scalar, wire: number, r: WireReader, where: string): string | number | boolean {
   switch (t) {
     case 's':
       expectWire(wire, WireType.Bytes, where);
@@ -353,10 +364,10 @@ function expectWire(wire: number, want: number, where: string): void {
   if (wire !== want) throw new WireError(`${where} has wire type ${wire}, expected ${want}`);
 }
 
-function parseJson(raw: Buffer, where: string): any {
+function parseJson(raw: Buffer, where: string): unknown {
   try {
     return JSON.parse(raw.toString('utf8'));
-  } catch (e: any) {
-    throw new WireError(`${where} is not valid JSON: ${e.message}`);
+  } catch (e) {
+    throw new WireError(`${where} is not valid JSON: ${(e as Error).message}`);
   }
 }

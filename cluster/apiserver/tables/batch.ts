@@ -1,15 +1,16 @@
 // Job and CronJob rows.
 
+import type { CronJob, Job } from 'kubernetes-types/batch/v1';
 import { containerCells, humanDuration, int, parseTime, since } from './format';
-import { AGE_COLUMN, column, CONTAINERS_COLUMN, IMAGES_COLUMN, NAME_COLUMN, Printer, SELECTOR_COLUMN } from './types';
+import { AGE_COLUMN, column, CONTAINERS_COLUMN, IMAGES_COLUMN, NAME_COLUMN, printer, SELECTOR_COLUMN } from './types';
 import { selectorText } from './workloads';
 
-function hasCondition(o: any, type: string): boolean {
-  return (o.status?.conditions ?? []).some((c: any) => c?.type === type && c?.status === 'True');
+function hasCondition(o: Job, type: string): boolean {
+  return (o.status?.conditions ?? []).some((c) => c?.type === type && c?.status === 'True');
 }
 
 /** Complete and Failed win over everything; a deleted job that has not finished is Terminating. */
-export function jobStatus(o: any): string {
+export function jobStatus(o: Job): string {
   if (hasCondition(o, 'Complete')) return 'Complete';
   if (hasCondition(o, 'Failed')) return 'Failed';
   if (o.metadata?.deletionTimestamp) return 'Terminating';
@@ -19,21 +20,21 @@ export function jobStatus(o: any): string {
   return 'Running';
 }
 
-function completions(o: any): string {
+function completions(o: Job): string {
   const succeeded = int(o.status?.succeeded);
   if (typeof o.spec?.completions === 'number') return `${succeeded}/${o.spec.completions}`;
   const parallelism = int(o.spec?.parallelism);
   return parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
 }
 
-function duration(o: any, now: Date): string {
+function duration(o: Job, now: Date): string {
   const start = parseTime(o.status?.startTime);
   if (!start) return '';
   const end = parseTime(o.status?.completionTime) ?? now;
   return humanDuration(end.getTime() - start.getTime());
 }
 
-export const jobPrinter: Printer = {
+export const jobPrinter = printer<Job>({
   columns: [
     NAME_COLUMN,
     column('Status', 'string', 'Current state of the job.'),
@@ -53,13 +54,13 @@ export const jobPrinter: Printer = {
     ...containerCells(o.spec?.template?.spec?.containers),
     selectorText(o.spec?.selector),
   ],
-};
+});
 
 function boolText(v: unknown): string {
   return typeof v === 'boolean' ? (v ? 'True' : 'False') : '<unset>';
 }
 
-export const cronJobPrinter: Printer = {
+export const cronJobPrinter = printer<CronJob>({
   columns: [
     NAME_COLUMN,
     column('Schedule', 'string', 'Cron schedule the jobs are started on.'),
@@ -83,4 +84,4 @@ export const cronJobPrinter: Printer = {
     ...containerCells(o.spec?.jobTemplate?.spec?.template?.spec?.containers),
     selectorText(o.spec?.jobTemplate?.spec?.selector),
   ],
-};
+});

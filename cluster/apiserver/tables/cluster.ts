@@ -1,13 +1,18 @@
 // Cluster-level and policy kinds: Node, Event, Lease, HorizontalPodAutoscaler,
 // PodDisruptionBudget, RBAC roles and bindings, CustomResourceDefinition.
 
+import type { RoleBinding } from 'kubernetes-types/rbac/v1';
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
+import type { HorizontalPodAutoscaler, MetricSpec, MetricStatus, MetricTarget } from 'kubernetes-types/autoscaling/v2';
+import type { Lease } from 'kubernetes-types/coordination/v1';
+import type { Event, Node, NodeSystemInfo } from 'kubernetes-types/core/v1';
 import { int, quantity, rfc3339, since, str } from './format';
-import { AGE_COLUMN, column, CREATED_AT_COLUMN, NAME_COLUMN, Printer } from './types';
+import { AGE_COLUMN, column, CREATED_AT_COLUMN, NAME_COLUMN, Printer, printer } from './types';
 
 const ROLE_PREFIX = 'node-role.kubernetes.io/';
 const ROLE_LABEL = 'kubernetes.io/role';
 
-function nodeRoles(o: any): string {
+function nodeRoles(o: Node): string {
   const roles = new Set<string>();
   for (const [k, v] of Object.entries<string>(o.metadata?.labels ?? {})) {
     if (k.startsWith(ROLE_PREFIX) && k.length > ROLE_PREFIX.length) roles.add(k.slice(ROLE_PREFIX.length));
@@ -17,18 +22,18 @@ function nodeRoles(o: any): string {
 }
 
 /** "Ready", "NotReady", "Unknown", plus ",SchedulingDisabled" for a cordoned node. */
-function nodeStatus(o: any): string {
-  const ready = (o.status?.conditions ?? []).find((c: any) => c?.type === 'Ready');
+function nodeStatus(o: Node): string {
+  const ready = (o.status?.conditions ?? []).find((c) => c?.type === 'Ready');
   const parts = [ready ? (ready.status === 'True' ? 'Ready' : 'NotReady') : 'Unknown'];
   if (o.spec?.unschedulable === true) parts.push('SchedulingDisabled');
   return parts.join(',');
 }
 
-function nodeAddress(o: any, type: string): string {
-  return (o.status?.addresses ?? []).find((a: any) => a?.type === type)?.address ?? '<none>';
+function nodeAddress(o: Node, type: string): string {
+  return (o.status?.addresses ?? []).find((a) => a?.type === type)?.address ?? '<none>';
 }
 
-export const nodePrinter: Printer = {
+export const nodePrinter = printer<Node>({
   columns: [
     NAME_COLUMN,
     column('Status', 'string', 'Readiness of the node and whether it accepts new pods.'),
@@ -42,7 +47,7 @@ export const nodePrinter: Printer = {
     column('Container-Runtime', 'string', 'Container runtime and version.', 1),
   ],
   cells: (o, now) => {
-    const info = o.status?.nodeInfo ?? {};
+    const info: Partial<NodeSystemInfo> = o.status?.nodeInfo ?? {};
     return [
       o.metadata?.name ?? '',
       nodeStatus(o),
@@ -56,15 +61,15 @@ export const nodePrinter: Printer = {
       info.containerRuntimeVersion || '<unknown>',
     ];
   },
-};
+});
 
-function eventSource(o: any): string {
+function eventSource(o: Event): string {
   const component = o.source?.component || o.reportingComponent || '';
   const instance = o.source?.host || o.reportingInstance || '';
   return instance ? `${component}, ${instance}` : component;
 }
 
-export const eventPrinter: Printer = {
+export const eventPrinter = printer<Event>({
   columns: [
     column('Last Seen', 'string', 'Time since the event was last observed.'),
     column('Type', 'string', 'Normal or Warning.'),
@@ -103,21 +108,21 @@ export const eventPrinter: Printer = {
       o.metadata?.name ?? '',
     ];
   },
-};
+});
 
-export const leasePrinter: Printer = {
+export const leasePrinter = printer<Lease>({
   columns: [NAME_COLUMN, column('Holder', 'string', 'Identity currently holding the lease.'), AGE_COLUMN],
   cells: (o, now) => [o.metadata?.name ?? '', str(o.spec?.holderIdentity), since(o.metadata?.creationTimestamp, now)],
-};
+});
 
 /** One metric's "current/target" text, as the autoscaling/v2 printer shows it. */
-function metricText(spec: any, status: any): string {
+function metricText(spec: MetricSpec, status: MetricStatus | undefined): string {
   const unknown = '<unknown>';
   switch (spec?.type) {
     case 'External':
     case 'Object': {
       const key = spec.type === 'External' ? 'external' : 'object';
-      const target = spec[key]?.target ?? {};
+      const target: Partial<MetricTarget> = spec[key]?.target ?? {};
       const current = status?.[key]?.current;
       if (target.averageValue !== undefined) {
         return `${current?.averageValue !== undefined ? quantity(current.averageValue) : unknown}/${quantity(target.averageValue)} (avg)`;
@@ -129,7 +134,7 @@ function metricText(spec: any, status: any): string {
     case 'Resource':
     case 'ContainerResource': {
       const key = spec.type === 'Resource' ? 'resource' : 'containerResource';
-      const target = spec[key]?.target ?? {};
+      const target: Partial<MetricTarget> = spec[key]?.target ?? {};
       const st = status?.[key];
       const name = str(spec[key]?.name);
       if (target.averageValue !== undefined) {
@@ -145,16 +150,16 @@ function metricText(spec: any, status: any): string {
   }
 }
 
-function hpaTargets(o: any): string {
-  const specs: any[] = Array.isArray(o.spec?.metrics) ? o.spec.metrics : [];
+function hpaTargets(o: HorizontalPodAutoscaler): string {
+  const specs = Array.isArray(o.spec?.metrics) ? o.spec.metrics : [];
   if (specs.length === 0) return '<none>';
-  const statuses: any[] = Array.isArray(o.status?.currentMetrics) ? o.status.currentMetrics : [];
+  const statuses = Array.isArray(o.status?.currentMetrics) ? o.status.currentMetrics : [];
   const texts = specs.map((s, i) => metricText(s, statuses[i]));
   const shown = texts.slice(0, 2).join(', ');
   return texts.length > 2 ? `${shown} + ${texts.length - 2} more...` : shown;
 }
 
-export const hpaPrinter: Printer = {
+export const hpaPrinter = printer<HorizontalPodAutoscaler>({
   columns: [
     NAME_COLUMN,
     column('Reference', 'string', 'The scaled object, as Kind/name.'),
@@ -173,9 +178,9 @@ export const hpaPrinter: Printer = {
     int(o.status?.currentReplicas),
     since(o.metadata?.creationTimestamp, now),
   ],
-};
+});
 
-export const pdbPrinter: Printer = {
+export const pdbPrinter = printer<PodDisruptionBudget>({
   columns: [
     NAME_COLUMN,
     column('Min Available', 'string', 'Pods that must stay available.'),
@@ -190,7 +195,7 @@ export const pdbPrinter: Printer = {
     int(o.status?.disruptionsAllowed),
     since(o.metadata?.creationTimestamp, now),
   ],
-};
+});
 
 /** Roles, ClusterRoles and CRDs print their creation time instead of an age. */
 export const createdAtPrinter: Printer = {
@@ -198,14 +203,14 @@ export const createdAtPrinter: Printer = {
   cells: (o) => [o.metadata?.name ?? '', rfc3339(o.metadata?.creationTimestamp)],
 };
 
-function subjects(o: any, kind: string): string {
+function subjects(o: RoleBinding, kind: string): string {
   return (Array.isArray(o.subjects) ? o.subjects : [])
-    .filter((s: any) => s?.kind === kind)
-    .map((s: any) => (kind === 'ServiceAccount' ? `${str(s.namespace)}:${str(s.name)}` : str(s.name)))
+    .filter((s) => s?.kind === kind)
+    .map((s) => (kind === 'ServiceAccount' ? `${str(s.namespace)}:${str(s.name)}` : str(s.name)))
     .join(', ');
 }
 
-export const roleBindingPrinter: Printer = {
+export const roleBindingPrinter = printer<RoleBinding>({
   columns: [
     NAME_COLUMN,
     column('Role', 'string', 'The role granted, as Kind/name.'),
@@ -222,4 +227,4 @@ export const roleBindingPrinter: Printer = {
     subjects(o, 'Group'),
     subjects(o, 'ServiceAccount'),
   ],
-};
+});

@@ -1,25 +1,24 @@
 // ConfigMap, Secret, ServiceAccount, Namespace, LimitRange and ResourceQuota rows.
 
-import type { ResourceQuota, Secret } from 'kubernetes-types/core/v1';
-import type { KubeObject } from '../../../kube/objects';
+import type { ConfigMap, Namespace, ResourceQuota, Secret, ServiceAccount } from 'kubernetes-types/core/v1';
 import { len, quantity, rfc3339, since, str } from './format';
-import { AGE_COLUMN, column, CREATED_AT_COLUMN, NAME_COLUMN, Printer } from './types';
+import { AGE_COLUMN, column, CREATED_AT_COLUMN, NAME_COLUMN, Printer, printer } from './types';
 
-export const configMapPrinter: Printer = {
+export const configMapPrinter = printer<ConfigMap>({
   columns: [NAME_COLUMN, column('Data', 'string', 'Number of keys in data and binaryData.'), AGE_COLUMN],
   cells: (o, now) => [
     o.metadata?.name ?? '',
     len(o.data) + len(o.binaryData),
     since(o.metadata?.creationTimestamp, now),
   ],
-};
+});
 
 /** Keys of data and stringData together: a secret written with stringData has not been folded yet. */
-function secretKeys(o: KubeObject & Secret): number {
+function secretKeys(o: Secret): number {
   return new Set([...Object.keys(o.data ?? {}), ...Object.keys(o.stringData ?? {})]).size;
 }
 
-export const secretPrinter: Printer = {
+export const secretPrinter = printer<Secret>({
   columns: [
     NAME_COLUMN,
     column('Type', 'string', 'The secret type, e.g. Opaque.'),
@@ -32,17 +31,17 @@ export const secretPrinter: Printer = {
     secretKeys(o),
     since(o.metadata?.creationTimestamp, now),
   ],
-};
+});
 
-export const serviceAccountPrinter: Printer = {
+export const serviceAccountPrinter = printer<ServiceAccount>({
   columns: [NAME_COLUMN, column('Secrets', 'string', 'Number of secrets listed on the account.'), AGE_COLUMN],
   cells: (o, now) => [o.metadata?.name ?? '', len(o.secrets), since(o.metadata?.creationTimestamp, now)],
-};
+});
 
-export const namespacePrinter: Printer = {
+export const namespacePrinter = printer<Namespace>({
   columns: [NAME_COLUMN, column('Status', 'string', 'Namespace phase: Active or Terminating.'), AGE_COLUMN],
   cells: (o, now) => [o.metadata?.name ?? '', str(o.status?.phase), since(o.metadata?.creationTimestamp, now)],
-};
+});
 
 export const limitRangePrinter: Printer = {
   columns: [NAME_COLUMN, CREATED_AT_COLUMN],
@@ -50,7 +49,7 @@ export const limitRangePrinter: Printer = {
 };
 
 /** "pods: 1/10, requests.cpu: 0/1" and, separately, the limits.* entries. */
-function quotaColumns(o: KubeObject & ResourceQuota): [string, string] {
+function quotaColumns(o: ResourceQuota): [string, string] {
   const names = Object.keys(o.spec?.hard ?? {}).sort();
   const requests: string[] = [];
   const limits: string[] = [];
@@ -61,7 +60,7 @@ function quotaColumns(o: KubeObject & ResourceQuota): [string, string] {
   return [requests.join(', '), limits.join(', ')];
 }
 
-export const resourceQuotaPrinter: Printer = {
+export const resourceQuotaPrinter = printer<ResourceQuota>({
   columns: [
     NAME_COLUMN,
     AGE_COLUMN,
@@ -69,4 +68,4 @@ export const resourceQuotaPrinter: Printer = {
     column('Limit', 'string', 'Used and hard amounts of resource limits.'),
   ],
   cells: (o, now) => [o.metadata?.name ?? '', since(o.metadata?.creationTimestamp, now), ...quotaColumns(o)],
-};
+});

@@ -56,7 +56,7 @@ export function tableForCustomResource(
 ): Table {
   const cols = [...(printerColumns ?? [])];
   const defs: TableColumnDefinition[] = [NAME_COLUMN];
-  const getters: ((o: any) => Cell)[] = [(o) => o?.metadata?.name ?? ''];
+  const getters: ((o: KubeObject) => Cell)[] = [(o) => o?.metadata?.name ?? ''];
   for (const c of cols) {
     defs.push(column(c.name, c.type, c.description ?? '', c.priority ?? 0, c.format ?? ''));
     let eval_: (o: unknown) => unknown[];

@@ -1,12 +1,22 @@
 // Service, Endpoints, EndpointSlice, Ingress, IngressClass and NetworkPolicy rows.
 
+import type { Ingress, IngressClass, IngressRule, NetworkPolicy } from 'kubernetes-types/networking/v1';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
+import type {
+  EndpointAddress,
+  EndpointPort,
+  Endpoints,
+  EndpointSubset,
+  Service,
+  ServicePort,
+} from 'kubernetes-types/core/v1';
 import { formatLabels, formatLabelSelector } from '../../../kube/labelSelector';
 import { listWithMore, since, str } from './format';
-import { AGE_COLUMN, column, NAME_COLUMN, Printer } from './types';
+import { AGE_COLUMN, column, NAME_COLUMN, printer } from './types';
 
 /** "80/TCP", or "80:30080/TCP" when a node port is allocated; comma-joined. */
-export function servicePorts(ports: unknown): string {
-  const list: any[] = Array.isArray(ports) ? ports : [];
+export function servicePorts(ports: ServicePort[] | undefined): string {
+  const list: (ServicePort | undefined)[] = Array.isArray(ports) ? ports : [];
   const text = list
     .map((p) => {
       const proto = p?.protocol || 'TCP';
@@ -19,7 +29,9 @@ export function servicePorts(ports: unknown): string {
 }
 
 /** Load-balancer ingress points: IPs or host names, sorted and unique. */
-function loadBalancerText(status: any): string {
+function loadBalancerText(
+  status: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } } | undefined,
+): string {
   const points = new Set<string>();
   for (const i of status?.loadBalancer?.ingress ?? []) {
     if (i?.ip) points.add(i.ip);
@@ -28,7 +40,7 @@ function loadBalancerText(status: any): string {
   return [...points].sort().join(',');
 }
 
-function externalIP(svc: any): string {
+function externalIP(svc: Service): string {
   const type = svc.spec?.type || 'ClusterIP';
   const external: string[] = Array.isArray(svc.spec?.externalIPs) ? svc.spec.externalIPs : [];
   switch (type) {
@@ -47,7 +59,7 @@ function externalIP(svc: any): string {
   }
 }
 
-export const servicePrinter: Printer = {
+export const servicePrinter = printer<Service>({
   columns: [
     NAME_COLUMN,
     column('Type', 'string', 'How the service is exposed: ClusterIP, NodePort, LoadBalancer or ExternalName.'),
@@ -66,20 +78,20 @@ export const servicePrinter: Printer = {
     since(o.metadata?.creationTimestamp, now),
     formatLabels(o.spec?.selector),
   ],
-};
+});
 
 function hostPort(ip: string, port: unknown): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
 /** Up to three "ip:port" pairs, then "+ N more...". */
-export function endpointsText(subsets: unknown): string {
-  const list: any[] = Array.isArray(subsets) ? subsets : [];
+export function endpointsText(subsets: EndpointSubset[] | undefined): string {
+  const list: (EndpointSubset | undefined)[] = Array.isArray(subsets) ? subsets : [];
   if (list.length === 0) return '<none>';
   const items: string[] = [];
   for (const ss of list) {
-    const addrs: any[] = Array.isArray(ss?.addresses) ? ss.addresses : [];
-    const ports: any[] = Array.isArray(ss?.ports) ? ss.ports : [];
+    const addrs: (EndpointAddress | undefined)[] = Array.isArray(ss?.addresses) ? ss.addresses : [];
+    const ports: (EndpointPort | undefined)[] = Array.isArray(ss?.ports) ? ss.ports : [];
     // Headless services may publish addresses without ports.
     if (ports.length === 0) for (const a of addrs) items.push(str(a?.ip));
     else for (const p of ports) for (const a of addrs) items.push(hostPort(str(a?.ip), p?.port));
@@ -87,12 +99,12 @@ export function endpointsText(subsets: unknown): string {
   return listWithMore(items, 3, '');
 }
 
-export const endpointsPrinter: Printer = {
+export const endpointsPrinter = printer<Endpoints>({
   columns: [NAME_COLUMN, column('Endpoints', 'string', 'Ready addresses with their ports.'), AGE_COLUMN],
   cells: (o, now) => [o.metadata?.name ?? '', endpointsText(o.subsets), since(o.metadata?.creationTimestamp, now)],
-};
+});
 
-export const endpointSlicePrinter: Printer = {
+export const endpointSlicePrinter = printer<EndpointSlice>({
   columns: [
     NAME_COLUMN,
     column('AddressType', 'string', 'Address family of the endpoints: IPv4, IPv6 or FQDN.'),
@@ -101,10 +113,10 @@ export const endpointSlicePrinter: Printer = {
     AGE_COLUMN,
   ],
   cells: (o, now) => {
-    const ports = (Array.isArray(o.ports) ? o.ports : []).map((p: any) =>
+    const ports = (Array.isArray(o.ports) ? o.ports : []).map((p) =>
       typeof p?.port === 'number' ? String(p.port) : (p?.name ?? '*'),
     );
-    const addrs = (Array.isArray(o.endpoints) ? o.endpoints : []).flatMap((e: any) =>
+    const addrs = (Array.isArray(o.endpoints) ? o.endpoints : []).flatMap((e) =>
       Array.isArray(e?.addresses) ? e.addresses.map(String) : [],
     );
     return [
@@ -115,11 +127,11 @@ export const endpointSlicePrinter: Printer = {
       since(o.metadata?.creationTimestamp, now),
     ];
   },
-};
+});
 
 /** Up to four rule hosts, "*" when no rule names a host. */
-function ingressHosts(rules: unknown): string {
-  const list: any[] = Array.isArray(rules) ? rules : [];
+function ingressHosts(rules: IngressRule[] | undefined): string {
+  const list: (IngressRule | undefined)[] = Array.isArray(rules) ? rules : [];
   const hosts: string[] = [];
   let more = false;
   for (const r of list) {
@@ -133,7 +145,7 @@ function ingressHosts(rules: unknown): string {
   return more ? `${hosts.join(',')} + ${list.length - 4} more...` : hosts.join(',');
 }
 
-export const ingressPrinter: Printer = {
+export const ingressPrinter = printer<Ingress>({
   columns: [
     NAME_COLUMN,
     column('Class', 'string', 'The IngressClass that serves this ingress.'),
@@ -150,9 +162,9 @@ export const ingressPrinter: Printer = {
     Array.isArray(o.spec?.tls) && o.spec.tls.length > 0 ? '80, 443' : '80',
     since(o.metadata?.creationTimestamp, now),
   ],
-};
+});
 
-export const ingressClassPrinter: Printer = {
+export const ingressClassPrinter = printer<IngressClass>({
   columns: [
     NAME_COLUMN,
     column('Controller', 'string', 'The controller that implements this class.'),
@@ -164,13 +176,13 @@ export const ingressClassPrinter: Printer = {
     const params = p ? `${p.kind}${p.apiGroup ? '.' + p.apiGroup : ''}/${p.name}` : '<none>';
     return [o.metadata?.name ?? '', str(o.spec?.controller), params, since(o.metadata?.creationTimestamp, now)];
   },
-};
+});
 
-export const networkPolicyPrinter: Printer = {
+export const networkPolicyPrinter = printer<NetworkPolicy>({
   columns: [NAME_COLUMN, column('Pod-Selector', 'string', 'Pods the policy applies to.'), AGE_COLUMN],
   cells: (o, now) => [
     o.metadata?.name ?? '',
     formatLabelSelector(o.spec?.podSelector ?? {}),
     since(o.metadata?.creationTimestamp, now),
   ],
-};
+});

@@ -1,7 +1,8 @@
 // Pod rows: READY counts, the STATUS reason kubectl users know (Init:0/1, CrashLoopBackOff,
 // Terminating, Completed, ...) and RESTARTS with the time of the last restart.
 
-import { AGE_COLUMN, Cell, column, NAME_COLUMN, Printer, TableRowCondition } from './types';
+import type { Container, ContainerStateTerminated, ContainerStatus, Pod, PodCondition } from 'kubernetes-types/core/v1';
+import { AGE_COLUMN, Cell, column, NAME_COLUMN, printer, TableRowCondition } from './types';
 import { int, parseTime, since } from './format';
 
 const columns = [
@@ -16,17 +17,22 @@ const columns = [
   column('Readiness Gates', 'string', 'Readiness gates that are true out of all declared.', 1),
 ];
 
-function conditionTrue(pod: any, type: string): boolean {
-  const conds: any[] = Array.isArray(pod.status?.conditions) ? pod.status.conditions : [];
+/** A list field as stored; the printers read whatever was stored without failing on odd shapes. */
+function listOf<T>(v: T[] | undefined): (T | undefined)[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function conditionTrue(pod: Pod, type: string): boolean {
+  const conds = listOf(pod.status?.conditions);
   return conds.some((c) => c?.type === type && c?.status === 'True');
 }
 
 /** Sidecars: init containers with restartPolicy Always keep running and count towards READY. */
-function isSidecar(c: any): boolean {
+function isSidecar(c: Container | undefined): boolean {
   return c?.restartPolicy === 'Always';
 }
 
-function terminatedReason(t: any, prefix: string): string {
+function terminatedReason(t: ContainerStateTerminated, prefix: string): string {
   if (t.reason) return prefix + t.reason;
   if (t.signal) return `${prefix}Signal:${t.signal}`;
   return `${prefix}ExitCode:${int(t.exitCode)}`;
@@ -46,11 +52,11 @@ function later(a: Date | undefined, ts: unknown): Date | undefined {
 }
 
 /** The READY/STATUS/RESTARTS summary, following the rules kubectl's pod printer applies. */
-export function summarizePod(pod: any): Summary {
-  const spec = pod.spec ?? {};
+export function summarizePod(pod: Pod): Summary {
+  const spec = pod.spec ?? { containers: [] };
   const status = pod.status ?? {};
-  const initSpecs: any[] = Array.isArray(spec.initContainers) ? spec.initContainers : [];
-  const sidecars = new Set(initSpecs.filter(isSidecar).map((c) => c.name));
+  const initSpecs = listOf(spec.initContainers);
+  const sidecars = new Set(initSpecs.filter(isSidecar).map((c) => c?.name));
   const total = (Array.isArray(spec.containers) ? spec.containers.length : 0) + sidecars.size;
   let ready = 0;
   let restarts = 0;
@@ -59,13 +65,13 @@ export function summarizePod(pod: any): Summary {
   let lastSidecarRestart: Date | undefined;
 
   let reason: string = status.reason || status.phase || '';
-  if ((status.conditions ?? []).some((c: any) => c?.type === 'PodScheduled' && c?.reason === 'SchedulingGated'))
+  if (listOf(status.conditions).some((c) => c?.type === 'PodScheduled' && c?.reason === 'SchedulingGated'))
     reason = 'SchedulingGated';
 
   let initializing = false;
-  const initStatuses: any[] = Array.isArray(status.initContainerStatuses) ? status.initContainerStatuses : [];
+  const initStatuses = listOf(status.initContainerStatuses);
   for (let i = 0; i < initStatuses.length; i++) {
-    const c = initStatuses[i] ?? {};
+    const c: Partial<ContainerStatus> = initStatuses[i] ?? {};
     const state = c.state ?? {};
     restarts += int(c.restartCount);
     lastRestart = later(lastRestart, c.lastState?.terminated?.finishedAt);
@@ -92,10 +98,10 @@ export function summarizePod(pod: any): Summary {
     restarts = sidecarRestarts;
     lastRestart = lastSidecarRestart;
     let hasRunning = false;
-    const statuses: any[] = Array.isArray(status.containerStatuses) ? status.containerStatuses : [];
+    const statuses = listOf(status.containerStatuses);
     // Walk backwards so the first container's state wins, as kubectl shows it.
     for (let i = statuses.length - 1; i >= 0; i--) {
-      const c = statuses[i] ?? {};
+      const c: Partial<ContainerStatus> = statuses[i] ?? {};
       const state = c.state ?? {};
       restarts += int(c.restartCount);
       lastRestart = later(lastRestart, c.lastState?.terminated?.finishedAt);
@@ -116,15 +122,15 @@ export function summarizePod(pod: any): Summary {
   return { ready, total, reason, restarts, lastRestart };
 }
 
-function readinessGates(pod: any): string {
-  const gates: any[] = Array.isArray(pod.spec?.readinessGates) ? pod.spec.readinessGates : [];
+function readinessGates(pod: Pod): string {
+  const gates = listOf(pod.spec?.readinessGates);
   if (gates.length === 0) return '<none>';
-  const conds: any[] = Array.isArray(pod.status?.conditions) ? pod.status.conditions : [];
+  const conds: (PodCondition | undefined)[] = listOf(pod.status?.conditions);
   const trueCount = gates.filter((g) => conds.find((c) => c?.type === g?.conditionType)?.status === 'True').length;
   return `${trueCount}/${gates.length}`;
 }
 
-function podCells(pod: any, now: Date): Cell[] {
+function podCells(pod: Pod, now: Date): Cell[] {
   const s = summarizePod(pod);
   const restarts =
     s.restarts !== 0 && s.lastRestart
@@ -144,7 +150,7 @@ function podCells(pod: any, now: Date): Cell[] {
   ];
 }
 
-function podConditions(pod: any): TableRowCondition[] | undefined {
+function podConditions(pod: Pod): TableRowCondition[] | undefined {
   // Lets clients tell finished pods apart without reading the object.
   if (pod.status?.phase === 'Succeeded')
     return [
@@ -167,4 +173,4 @@ function podConditions(pod: any): TableRowCondition[] | undefined {
   return undefined;
 }
 
-export const podPrinter: Printer = { columns, cells: podCells, conditions: podConditions };
+export const podPrinter = printer<Pod>({ columns, cells: podCells, conditions: podConditions });

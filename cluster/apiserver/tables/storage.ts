@@ -1,8 +1,9 @@
 // PersistentVolume, PersistentVolumeClaim and StorageClass rows.
 
-import type { KubeObject } from '../../../kube/objects';
+import type { StorageClass } from 'kubernetes-types/storage/v1';
+import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1';
 import { since, str } from './format';
-import { AGE_COLUMN, column, NAME_COLUMN, Printer } from './types';
+import { AGE_COLUMN, column, NAME_COLUMN, printer } from './types';
 
 const MODE_ABBREV: [string, string][] = [
   ['ReadWriteOnce', 'RWO'],
@@ -22,11 +23,11 @@ export function accessModes(modes: unknown): string {
 const CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
 
 /** The legacy annotation still wins over spec.storageClassName. */
-function storageClassOf(o: KubeObject & { spec?: { storageClassName?: string } }): string {
+function storageClassOf(o: PersistentVolume | PersistentVolumeClaim): string {
   return o.metadata?.annotations?.[CLASS_ANNOTATION] ?? str(o.spec?.storageClassName);
 }
 
-export const persistentVolumePrinter: Printer = {
+export const persistentVolumePrinter = printer<PersistentVolume>({
   columns: [
     NAME_COLUMN,
     column('Capacity', 'string', 'Storage capacity of the volume.'),
@@ -56,9 +57,9 @@ export const persistentVolumePrinter: Printer = {
       o.spec?.volumeMode ?? '<unset>',
     ];
   },
-};
+});
 
-export const persistentVolumeClaimPrinter: Printer = {
+export const persistentVolumeClaimPrinter = printer<PersistentVolumeClaim>({
   columns: [
     NAME_COLUMN,
     column('Status', 'string', 'Claim phase.'),
@@ -85,9 +86,9 @@ export const persistentVolumeClaimPrinter: Printer = {
       o.spec?.volumeMode ?? '<unset>',
     ];
   },
-};
+});
 
-function isDefaultClass(o: KubeObject): boolean {
+function isDefaultClass(o: StorageClass): boolean {
   const a = o.metadata?.annotations ?? {};
   return (
     a['storageclass.kubernetes.io/is-default-class'] === 'true' ||
@@ -95,7 +96,7 @@ function isDefaultClass(o: KubeObject): boolean {
   );
 }
 
-export const storageClassPrinter: Printer = {
+export const storageClassPrinter = printer<StorageClass>({
   columns: [
     NAME_COLUMN,
     column('Provisioner', 'string', 'The volume plugin that provisions volumes of this class.'),
@@ -112,4 +113,4 @@ export const storageClassPrinter: Printer = {
     o.allowVolumeExpansion === true,
     since(o.metadata?.creationTimestamp, now),
   ],
-};
+});

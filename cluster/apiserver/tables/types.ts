@@ -57,10 +57,18 @@ export interface TableOptions {
 }
 
 /** Renders one kind. Cells always include the wide (priority 1) columns; kubectl hides them. */
-export interface Printer {
+export interface Printer<T = KubeObject> {
   columns: TableColumnDefinition[];
-  cells(obj: any, now: Date): Cell[];
-  conditions?(obj: any): TableRowCondition[] | undefined;
+  cells(obj: T, now: Date): Cell[];
+  conditions?(obj: T): TableRowCondition[] | undefined;
+}
+
+/**
+ * A printer of one kind's objects (kubernetes-types' type for it) as a printer of stored objects: it is
+ * only ever given objects of its kind (printers.ts keys them by group/Kind), which passed validation.
+ */
+export function printer<T>(p: Printer<T>): Printer {
+  return p as unknown as Printer;
 }
 
 export function column(

@@ -1,6 +1,9 @@
 // Controllers that own pods: Deployment, ReplicaSet, ReplicationController, StatefulSet,
 // DaemonSet, plus the ControllerRevisions they keep.
 
+import type { ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1';
+import type { PodTemplateSpec, ReplicationController } from 'kubernetes-types/core/v1';
+import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { formatLabels, fromLabelSelector, selectorToString } from '../../../kube/labelSelector';
 import { containerCells, int, since } from './format';
 import {
@@ -11,23 +14,24 @@ import {
   IMAGES_COLUMN,
   NAME_COLUMN,
   Printer,
+  printer,
   SELECTOR_COLUMN,
 } from './types';
 
 /** The selector text -o wide shows for a metav1.LabelSelector: "" when it selects everything. */
 export function selectorText(sel: unknown): string {
   try {
-    return selectorToString(fromLabelSelector(sel as any));
+    return selectorToString(fromLabelSelector(sel as LabelSelector));
   } catch {
     return '<invalid>';
   }
 }
 
-function templateCells(obj: any): Cell[] {
+function templateCells(obj: { spec?: { template?: PodTemplateSpec } }): Cell[] {
   return containerCells(obj.spec?.template?.spec?.containers);
 }
 
-export const deploymentPrinter: Printer = {
+export const deploymentPrinter = printer<Deployment>({
   columns: [
     NAME_COLUMN,
     column('Ready', 'string', 'Ready pods out of desired pods.'),
@@ -47,7 +51,7 @@ export const deploymentPrinter: Printer = {
     ...templateCells(o),
     selectorText(o.spec?.selector),
   ],
-};
+});
 
 const replicaColumns = [
   NAME_COLUMN,
@@ -61,8 +65,8 @@ const replicaColumns = [
 ];
 
 /** ReplicaSets and ReplicationControllers print alike; only their selector's shape differs. */
-function replicaPrinter(selector: (o: any) => string): Printer {
-  return {
+function replicaPrinter<T extends ReplicaSet | ReplicationController>(selector: (o: T) => string): Printer {
+  return printer<T>({
     columns: replicaColumns,
     cells: (o, now) => [
       o.metadata?.name ?? '',
@@ -73,15 +77,17 @@ function replicaPrinter(selector: (o: any) => string): Printer {
       ...templateCells(o),
       selector(o),
     ],
-  };
+  });
 }
 
-export const replicaSetPrinter: Printer = replicaPrinter((o) => selectorText(o.spec?.selector));
+export const replicaSetPrinter = replicaPrinter<ReplicaSet>((o) => selectorText(o.spec?.selector));
 
 // A ReplicationController selector is a plain label map.
-export const replicationControllerPrinter: Printer = replicaPrinter((o) => formatLabels(o.spec?.selector));
+export const replicationControllerPrinter = replicaPrinter<ReplicationController>((o) =>
+  formatLabels(o.spec?.selector),
+);
 
-export const statefulSetPrinter: Printer = {
+export const statefulSetPrinter = printer<StatefulSet>({
   columns: [
     NAME_COLUMN,
     column('Ready', 'string', 'Ready pods out of desired pods.'),
@@ -95,9 +101,9 @@ export const statefulSetPrinter: Printer = {
     since(o.metadata?.creationTimestamp, now),
     ...templateCells(o),
   ],
-};
+});
 
-export const daemonSetPrinter: Printer = {
+export const daemonSetPrinter = printer<DaemonSet>({
   columns: [
     NAME_COLUMN,
     column('Desired', 'integer', 'Nodes that should run the daemon pod.'),
@@ -123,18 +129,18 @@ export const daemonSetPrinter: Printer = {
     ...templateCells(o),
     selectorText(o.spec?.selector),
   ],
-};
+});
 
 /** "statefulset.apps/web" for the owning controller, "<none>" without one. */
-function controllerName(o: any): string {
-  const ref = (o.metadata?.ownerReferences ?? []).find((r: any) => r?.controller === true);
+function controllerName(o: ControllerRevision): string {
+  const ref = (o.metadata?.ownerReferences ?? []).find((r) => r?.controller === true);
   if (!ref) return '<none>';
   const slash = String(ref.apiVersion ?? '').indexOf('/');
   const group = slash < 0 ? '' : String(ref.apiVersion).slice(0, slash);
   return `${String(ref.kind).toLowerCase()}${group ? '.' + group : ''}/${ref.name}`;
 }
 
-export const controllerRevisionPrinter: Printer = {
+export const controllerRevisionPrinter = printer<ControllerRevision>({
   columns: [
     NAME_COLUMN,
     column('Controller', 'string', 'The object that owns this revision.'),
@@ -147,4 +153,4 @@ export const controllerRevisionPrinter: Printer = {
     int(o.revision),
     since(o.metadata?.creationTimestamp, now),
   ],
-};
+});

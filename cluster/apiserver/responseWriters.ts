@@ -1,0 +1,40 @@
+// Writing an answer: JSON over HTTPS, or the object itself (read-only) to an in-process client, as
+// Kubernetes' endpoints/handlers/responsewriters.
+import type { ServerResponse } from 'http';
+import { objectResponse } from './localExchange';
+import { deepFreeze, storedJson } from '../store/values';
+
+/**
+ * An in-process client that takes objects gets the answer as a read-only value: stored objects are
+ * deep-frozen already, and freezing stops at them, so only the fresh wrapper (a list, a Status) is frozen.
+ */
+export function sendObject(res: ServerResponse, code: number, body: unknown): boolean {
+  const local = objectResponse(res);
+  if (!local) return false;
+  local.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  local.writeObject(deepFreeze(body));
+  local.end();
+  return true;
+}
+
+export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(code, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+  });
+  res.end(text);
+}
+
+/** An answer with the warnings of the request, one header value each (kubectl prints each one). */
+export function reply(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
+  if (warnings.length)
+    res.setHeader(
+      'Warning',
+      warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+    );
+  if (sendObject(res, code, body)) return;
+  // a stored object as it was written: no need to serialize it again
+  sendJson(res, code, storedJson(body) ?? body);
+}

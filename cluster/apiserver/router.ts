@@ -1,0 +1,103 @@
+// Path → handler: health checks (without authentication), then with the bearer token /version, discovery,
+// OpenAPI, and resources (requestInfo.ts parses their paths) by verb, as kube-apiserver's handler chain and
+// endpoint installer do.
+import type { IncomingMessage, ServerResponse } from 'http';
+import { bearerMatches } from '../security/token';
+import { methodNotAllowed, pathNotFound, unauthorized } from './apiErrors';
+import { serveDiscovery } from './discovery';
+import { healthResponse, isHealthPath, type HealthCheck } from './health';
+import type { OpenApiEndpoint } from './openapiEndpoint';
+import { parseResourcePath, type RequestInfo } from './requestInfo';
+import { sendJson } from './responseWriters';
+import { versionInfo } from './version';
+import { createObject } from './handlers/create';
+import { deleteCollection, deleteObject } from './handlers/delete';
+import { getObject } from './handlers/get';
+import { listObjects } from './handlers/list';
+import { patchResource } from './handlers/patch';
+import type { ApiContext, RequestScope } from './handlers/scope';
+import { updateObject } from './handlers/update';
+import { watchObjects } from './handlers/watch';
+import { serveSubresource } from './subresources';
+
+export interface Routes {
+  api: ApiContext;
+  token: string;
+  openapi: OpenApiEndpoint;
+  /** started and not stopping (readyz) */
+  ready(): boolean;
+}
+
+export async function route(routes: Routes, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://localhost');
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  if (isHealthPath(path)) return serveHealth(routes, path, url, res);
+  if (!bearerMatches(req.headers.authorization, routes.token)) throw unauthorized();
+  const method = req.method ?? 'GET';
+  const { registry } = routes.api;
+  if (path === '/version') return sendJson(res, 200, versionInfo());
+  if (serveDiscovery(registry, path, method, req, res)) return;
+  if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return routes.openapi.serve(path, url, res);
+  if (path === '/openapi/v2') throw pathNotFound();
+
+  const ri = parseResourcePath(path);
+  if (!ri) throw pathNotFound();
+  const info = registry.byResource(ri.group, ri.version, ri.resource);
+  if (!info) throw pathNotFound();
+  if (info.namespaced && ri.name !== undefined && ri.namespace === undefined) throw pathNotFound();
+  if (!info.namespaced && ri.namespace !== undefined) throw pathNotFound();
+  const scope: RequestScope = {
+    api: routes.api,
+    req,
+    res,
+    url,
+    info,
+    namespace: info.namespaced ? ri.namespace : undefined,
+    warnings: [],
+  };
+  return serveResource(scope, method, ri);
+}
+
+function serveHealth(routes: Routes, path: string, url: URL, res: ServerResponse): void {
+  const checks: HealthCheck[] = [{ name: 'ping', failure: undefined }];
+  if (path.startsWith('/readyz')) {
+    checks.push({ name: 'etcd', failure: routes.api.store.writeFailure });
+    const started = routes.ready() ? undefined : 'not started, or shutting down';
+    checks.push({ name: 'poststarthook/slipway-started', failure: started });
+  }
+  const { status, body } = healthResponse(path, url.searchParams.has('verbose'), checks);
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(body);
+}
+
+/** A resource's verbs: get, list, watch, create, update, patch, delete, deletecollection; subresources apart. */
+function serveResource(scope: RequestScope, method: string, ri: RequestInfo): Promise<void> | void {
+  if (ri.name !== undefined && ri.subresource) return serveSubresource(scope, method, ri.name, ri.subresource);
+  if (ri.name === undefined) {
+    switch (method) {
+      case 'GET': {
+        const watch = scope.url.searchParams.get('watch');
+        if (watch === 'true' || watch === '1') return watchObjects(scope);
+        return listObjects(scope);
+      }
+      case 'POST':
+        return createObject(scope);
+      case 'DELETE':
+        return deleteCollection(scope);
+      default:
+        throw methodNotAllowed();
+    }
+  }
+  switch (method) {
+    case 'GET':
+      return getObject(scope, ri.name);
+    case 'PUT':
+      return updateObject(scope, ri.name);
+    case 'PATCH':
+      return patchResource(scope, ri.name);
+    case 'DELETE':
+      return deleteObject(scope, ri.name);
+    default:
+      throw methodNotAllowed();
+  }
+}

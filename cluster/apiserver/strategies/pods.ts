@@ -1,0 +1,37 @@
+// Pods: a new pod is Pending with its QoS class; a pod placed on a node gets a grace period on delete,
+// in which the kubelet stops its containers and then removes it.
+import type { Pod as PodObject } from 'kubernetes-types/core/v1';
+import type { KubeObject } from '../../../kube/objects';
+import type { Strategy } from './strategy';
+
+type Pod = KubeObject & PodObject;
+
+export const podStrategy: Strategy = {
+  initialStatus: (obj) => ({ phase: 'Pending', qosClass: qosClass(obj as Pod) }),
+
+  gracePeriod(obj, requested) {
+    const pod = obj as Pod;
+    if (!pod.spec?.nodeName) return 0;
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;
+    const g = requested ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    return Math.max(0, g);
+  },
+};
+
+function qosClass(pod: Pod): string {
+  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  let limited = false;
+  let guaranteed = containers.length > 0;
+  for (const c of containers) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) limited = true;
+    for (const r of ['cpu', 'memory']) {
+      const l = lim[r];
+      const q = req[r] ?? l;
+      if (l === undefined || String(q) !== String(l)) guaranteed = false;
+    }
+  }
+  if (!limited) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
