@@ -1,7 +1,8 @@
 // Storage object in-use protection, as Kubernetes' pvc-protection and pv-protection controllers: claims
 // and volumes carry a finalizer from their creation (added by the API server, see
-// apiserver/strategies/persistentVolumeClaims.ts and persistentVolumes.ts), and a deleted claim keeps it, Terminating, while a scheduled pod that has
-// not finished still uses the claim; a deleted volume keeps it while it is Bound.
+// apiserver/strategies/persistentVolumeClaims.ts and persistentVolumes.ts), and a deleted claim keeps it,
+// Terminating, while a scheduled pod that has not finished still uses the claim; a deleted volume keeps it while
+// it is Bound.
 import type { Pod as PodObject } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../../kube/objects';
 import type { Stored } from './kit/objects';
