@@ -1,6 +1,7 @@
 // Cross-file findings reconsidered with what kustomizations do to their resources: the labels they add to
 // selectors and pod templates (commonLabels, labels), the ConfigMaps and Secrets their generators make, the
-// selectors they create, and the image tags kustomize or skaffold set.
+// namespace and name prefix/suffix they set, the selectors they create, and the image tags kustomize or
+// skaffold set.
 
 import type { Project } from '../configs/fileRoles';
 import { imageName } from '../configs/builtImages';
@@ -31,6 +32,32 @@ function selectsAfterKustomize(self: PlacedResource, index: WorkspaceIndex, proj
   return false;
 }
 
+/**
+ * Whether a referenced object exists in a kustomize build: generated, defined in a file of the same build
+ * (whose namespace the kustomization sets for all), or named with the prefix and suffix a build gives it.
+ */
+function existsAfterKustomize(
+  kind: string,
+  name: string,
+  self: PlacedResource,
+  index: WorkspaceIndex,
+  project: Project,
+): boolean {
+  const { kustomize } = project;
+  if (kustomize.generated.has(`${kind}/${name}`)) return true;
+  const definitions = (n: string) => index.resources().filter((r) => r.summary.kind === kind && r.summary.name === n);
+  for (const rendering of kustomize.renderings) {
+    const own = rendering.files.get(self.uri);
+    if (own?.namespace !== undefined && definitions(name).some((r) => rendering.files.has(r.uri))) return true;
+    for (const [uri, t] of rendering.files) {
+      if (!(t.prefix || t.suffix) || !name.startsWith(t.prefix) || !name.endsWith(t.suffix)) continue;
+      const written = name.slice(t.prefix.length, name.length - t.suffix.length);
+      if (definitions(written).some((r) => r.uri === uri)) return true;
+    }
+  }
+  return false;
+}
+
 /** The labels kustomize adds to this object's selector (commonLabels; labels with includeSelectors). */
 export function addsSelectorLabels(uri: string, project: Project): boolean {
   return project.kustomize.renderings.some((r) => Object.keys(r.files.get(uri)?.selectorLabels ?? {}).length > 0);
@@ -48,7 +75,7 @@ export function holdsAfterBuild(
     case 'service-selector':
       return !selectsAfterKustomize(self, index, project);
     case 'missing-reference':
-      return !project.kustomize.generated.has(`${data?.kind}/${data?.name}`);
+      return !(data?.kind && data.name && existsAfterKustomize(data.kind, data.name, self, index, project));
     case 'image-tag':
       return !(data?.image && project.builtImages.has(imageName(data.image)));
     case 'selector-mismatch':

@@ -65,6 +65,9 @@ describe('language server: Helm charts, kustomize and tool configs', function ()
     'base/deployment.yaml': [],
     'base/service.yaml': [],
     'base/worker.yaml': [],
+    'base/service-account.yaml': [],
+    // names the ServiceAccount with the staging overlay's prefix
+    'consumer.yaml': [],
     'components/monitoring/kustomization.yaml': [],
     'components/monitoring/pod-monitor-config.yaml': [],
     'overlays/staging/kustomization.yaml': [],
@@ -134,8 +137,8 @@ describe('language server: kustomizations as the editor sees them', function () 
     ]);
     const d = await client.waitForDiagnostics(deployment, (x) => x.length > 0);
     assert.deepStrictEqual(d.map(shown).sort(), [
-      '16 warning image-tag: Image "demo-image" has no tag, so it means :latest and changes under you: pin a version (or a digest)',
-      '19 warning missing-reference: ConfigMap "demo-config" is not defined in the workspace',
+      '19 warning image-tag: Image "demo-image" has no tag, so it means :latest and changes under you: pin a version (or a digest)',
+      '22 warning missing-reference: ConfigMap "demo-config" is not defined in the workspace (namespace demo)',
     ]);
   });
 
