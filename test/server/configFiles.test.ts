@@ -9,6 +9,8 @@ import * as path from 'path';
 import { Diagnostic, find, FIXTURES, LspClient, uriOf } from './lspClient';
 
 /** A diagnostic as the user reads it: line (1-based), severity, code and message. */
+const UNTAGGED = 'has no tag, so it means :latest and changes under you: pin a version (or a digest)';
+
 function shown(d: Diagnostic): string {
   const severity = ['', 'error', 'warning', 'info', 'hint'][d.severity ?? 0];
   return `${d.range.start.line + 1} ${severity} ${d.code}: ${d.message}`;
@@ -101,9 +103,7 @@ describe('language server: Helm charts, kustomize and tool configs', function ()
     // template text inside a string leaves the ConfigMap a resource, checked as one
     'alert-templates.yaml': ['8 error unknown-field: unknown field "dta": did you mean "data"?'],
     // skaffold builds (and tags) shop-frontend and shop-cart; nothing tags redis
-    'k8s/frontend.yaml': [
-      '32 warning image-tag: Image "redis" has no tag, so it means :latest and changes under you: pin a version (or a digest)',
-    ],
+    'k8s/frontend.yaml': [`32 warning image-tag: Image "redis" ${UNTAGGED}`],
   });
 });
 
@@ -117,7 +117,7 @@ describe('language server: kustomizations as the editor sees them', function () 
   });
   after(async () => client?.stop());
 
-  it("takes commonLabels and generators back when the kustomization drops them: the base's findings appear", async () => {
+  it('takes back what a kustomization gave (labels, a generated ConfigMap, an image tag) when it drops it', async () => {
     const kustomization = uriOf(base('kustomization.yaml'));
     const service = uriOf(base('service.yaml'));
     const deployment = uriOf(base('deployment.yaml'));
@@ -137,7 +137,7 @@ describe('language server: kustomizations as the editor sees them', function () 
     ]);
     const d = await client.waitForDiagnostics(deployment, (x) => x.length > 0);
     assert.deepStrictEqual(d.map(shown).sort(), [
-      '19 warning image-tag: Image "demo-image" has no tag, so it means :latest and changes under you: pin a version (or a digest)',
+      `19 warning image-tag: Image "demo-image" ${UNTAGGED}`,
       '22 warning missing-reference: ConfigMap "demo-config" is not defined in the workspace (namespace demo)',
     ]);
   });
