@@ -117,7 +117,7 @@ describe('language server: kustomizations as the editor sees them', function () 
   });
   after(async () => client?.stop());
 
-  it('takes back what a kustomization gave (labels, a generated ConfigMap, an image tag) when it drops it', async () => {
+  it('takes back the labels, generated ConfigMap and image tag a kustomization gave when it drops them', async () => {
     const kustomization = uriOf(base('kustomization.yaml'));
     const service = uriOf(base('service.yaml'));
     const deployment = uriOf(base('deployment.yaml'));
