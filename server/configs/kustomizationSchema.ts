@@ -114,7 +114,8 @@ const properties: Record<string, SchemaObject> = {
       properties: {
         name: str('The image name as the resources write it.'),
         newName: str('The name to use instead.'),
-        newTag: str('The tag to set.'),
+        // YAML reads `newTag: 2` as a number; kustomize's own versions differ on it, so no type is imposed
+        newTag: { description: 'The tag to set.' },
         digest: str('The digest to set (wins over newTag).'),
         tagSuffix: str('A suffix added to the tag.'),
       },
@@ -211,6 +212,8 @@ const properties: Record<string, SchemaObject> = {
     description: 'Build information to add to resources.',
   },
   sortOptions: open('How output resources are ordered.'),
+  helmChartInflationGenerator: { type: 'array', items: open('A chart.'), description: 'Deprecated: use helmCharts.' },
+  inventory: open('Deprecated: an inventory object for pruning.'),
 };
 
 /** A Kustomization or Component (kustomize.config.k8s.io): no field is required. */
