@@ -55,6 +55,8 @@ export const CHART_SCHEMA: SchemaObject = {
     icon: str('The URL of an SVG or PNG icon.'),
     appVersion: version('The version of the application the chart installs.'),
     deprecated: { type: 'boolean', description: 'Whether the chart is deprecated.' },
+    engine: str('Helm 2: the template engine (gotpl).'),
+    tillerVersion: str('Helm 2: the Tiller versions the chart needs.'),
     annotations: { type: 'object', additionalProperties: { type: 'string' }, description: 'Annotations of the chart.' },
   },
 };

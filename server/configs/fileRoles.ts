@@ -99,9 +99,13 @@ export class Project {
   }
 }
 
+/** What only a Helm (or helmfile, gomplate) template writes: its objects, pipelines and trim markers. */
+const HELM_ACTION = /^\{\{-|-\}\}$|\.(?:Values|Release|Chart|Capabilities|Files)\b|\b(?:include|toYaml|tpl|required)\b/;
+
 /**
- * A document with `{{` that is not plain YAML holding template text in its strings (a ConfigMap with an
- * alerting template stays a resource): an action outside a string, or a document that does not parse.
+ * A document with `{{` that is not YAML holding template text in its strings (a ConfigMap with an alerting
+ * template, an Argo workflow's `{{inputs.parameters.x}}` stay resources): a document that does not parse, an
+ * action outside a string, or a Helm action in a string that is not a block of text.
  */
 function hasTemplateActions(doc: YamlDoc): boolean {
   return doc.cached('templateActions', 0, () => {
@@ -112,6 +116,8 @@ function hasTemplateActions(doc: YamlDoc): boolean {
       const node = at?.node;
       const inString = node?.kind === 'scalar' && typeof node.value === 'string' && node.start <= start;
       if (!inString || node.end < end || at?.onKey) return true;
+      const block = doc.text[node.start] === '|' || doc.text[node.start] === '>';
+      if (!block && HELM_ACTION.test(doc.text.slice(start, end))) return true;
     }
     return false;
   });
