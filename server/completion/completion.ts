@@ -150,6 +150,9 @@ function valueItems(
     ...(detail ? { detail } : {}),
     ...(doc ? { documentation: { kind: MarkupKind.Markdown, value: doc } } : {}),
   });
+  // a kustomization or Chart.yaml lists its own apiVersions and kinds
+  const own = path.length === 1 ? schema?.describe(path)?.enum : undefined;
+  if (own) return own.map((v) => value(String(v), undefined, CompletionItemKind.EnumMember));
   if (path.length === 1 && path[0] === 'apiVersion') {
     return apiVersions(ctx).map((v) =>
       value(

@@ -163,6 +163,19 @@ describe('language server: kustomizations as the editor sees them', function () 
       assert.ok(labels.includes(field), `${field} in ${labels.join(', ')}`);
     assert.ok(!labels.includes('resources'), 'a key already there is not offered again');
     assert.ok(!labels.includes('spec'), 'no cluster resource fields');
+    const kinds = await client.request<{ items: { label: string }[] }>('textDocument/completion', {
+      textDocument: { uri },
+      position: find(text, 'nameP', 0),
+    });
+    assert.ok(kinds.items.some((i) => i.label === 'kind'));
+    const kindText = 'kind: \nresources:\n  - ../base\n';
+    await client.change(uri, kindText);
+    const kindValues = await client.request<{ items: { label: string }[] }>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 0, character: 6 },
+    });
+    assert.deepStrictEqual(kindValues.items.map((i) => i.label).sort(), ['Component', 'Kustomization']);
+    await client.change(uri, text);
     const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', {
       textDocument: { uri },
       position: find(text, 'resources', 2),
