@@ -14,7 +14,7 @@ const stringMap = (description: string): SchemaObject => ({
 /** Anything: a field whose content kustomize passes on (values, replacement specs). */
 const open = (description: string): SchemaObject => ({ 'x-kubernetes-preserve-unknown-fields': true, description });
 
-const target: SchemaObject = {
+export const PATCH_TARGET: SchemaObject = {
   type: 'object',
   description: 'Which resources the patch applies to.',
   properties: {
@@ -28,7 +28,7 @@ const target: SchemaObject = {
   },
 };
 
-function generator(kind: 'ConfigMap' | 'Secret'): SchemaObject {
+export function generator(kind: 'ConfigMap' | 'Secret'): SchemaObject {
   return {
     type: 'array',
     description: `${kind}s to generate; each gets a hash suffix that references to it follow.`,
@@ -54,7 +54,7 @@ function generator(kind: 'ConfigMap' | 'Secret'): SchemaObject {
   };
 }
 
-function generatorOptions(): SchemaObject {
+export function generatorOptions(): SchemaObject {
   return {
     type: 'object',
     description: 'Options for generated ConfigMaps and Secrets.',
@@ -140,7 +140,7 @@ const properties: Record<string, SchemaObject> = {
       properties: {
         path: str('File holding the patch.'),
         patch: str('The patch itself.'),
-        target,
+        target: PATCH_TARGET,
         options: {
           type: 'object',
           properties: {
@@ -157,7 +157,7 @@ const properties: Record<string, SchemaObject> = {
     description: 'Deprecated: JSON 6902 patches with their targets; use patches.',
     items: {
       type: 'object',
-      properties: { target, path: str('File holding the patch.'), patch: str('The patch itself.') },
+      properties: { target: PATCH_TARGET, path: str('File holding the patch.'), patch: str('The patch itself.') },
     },
   },
   configMapGenerator: generator('ConfigMap'),

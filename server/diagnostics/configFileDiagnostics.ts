@@ -26,7 +26,7 @@ export function configFileDiagnostics(role: DocRole, doc: YamlDoc, index: Worksp
   if (role === 'template') return templateDiagnostics(doc, index);
   const out = syntaxDiagnostics(doc);
   if (doc.errors.length) return out;
-  const schema = configSchemaFor(role);
+  const schema = configSchemaFor(role, doc);
   if (schema && doc.tree) out.push(...ownSchemaDiagnostics(doc, schema));
   if (role === 'strategic-patch') out.push(...strategicPatchDiagnostics(doc, index));
   if (role === 'json-patch') out.push(...jsonPatchDiagnostics(doc));
