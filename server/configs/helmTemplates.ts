@@ -16,13 +16,26 @@ export function templateActions(text: string): Span[] {
   return out;
 }
 
-/** The text with every action replaced by spaces (line breaks inside an action are kept). */
+/** Before an action that is a whole value: a key (`key: {{ ... }}`) or a list item (`- {{ ... }}`). */
+const VALUE_BEFORE = /(?:\S:|^[ \t]*-)[ \t]+$/;
+
+/**
+ * The text with every action replaced by spaces (line breaks inside an action are kept). An action that is a
+ * whole value on its line becomes a quoted blank (`"  "`), so its key stays (a mistyped key is still found).
+ */
 export function blankActions(text: string, actions: Span[] = templateActions(text)): string {
   if (!actions.length) return text;
   let out = '';
   let from = 0;
   for (const [start, end] of actions) {
-    out += text.slice(from, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ');
+    const blank = text.slice(start, end).replace(/[^\r\n]/g, ' ');
+    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+    const lineEnd = text.indexOf('\n', end);
+    const wholeValue =
+      !blank.includes('\n') &&
+      VALUE_BEFORE.test(text.slice(lineStart, start)) &&
+      /^[ \t\r]*$/.test(text.slice(end, lineEnd < 0 ? text.length : lineEnd));
+    out += text.slice(from, start) + (wholeValue ? `"${blank.slice(2)}"` : blank);
     from = end;
   }
   return out + text.slice(from);

@@ -23,8 +23,12 @@ function keySpan(root: YNode | undefined, path: FieldError['path']): Span | unde
   return pair && [pair.keyStart, pair.keyEnd];
 }
 
-function touchesAction(span: Span | undefined, actions: Span[]): boolean {
-  return !span || actions.some(([s, e]) => s < span[1] && e > span[0]);
+/** Whether a span (with `toLineEnd`, or the rest of its last line, where an action may write) holds an action. */
+function touchesAction(text: string, span: Span | undefined, actions: Span[], toLineEnd = true): boolean {
+  if (!span) return true;
+  const nl = toLineEnd ? text.indexOf('\n', span[1]) : span[1];
+  const end = nl < 0 ? text.length : nl;
+  return actions.some(([s, e]) => s < end && e > span[0]);
 }
 
 export function templateDiagnostics(doc: YamlDoc, index: WorkspaceIndex): LocalDiagnostic[] {
@@ -39,11 +43,14 @@ export function templateDiagnostics(doc: YamlDoc, index: WorkspaceIndex): LocalD
     if (resolution.type === 'custom' && !schema) return [];
     const result = schema ? validateAgainstSchema(staticDoc.value, schema) : validateObject(staticDoc.value);
     const errors = [...result.unknownFields, ...result.errors].filter((e) => {
-      if (e.type === 'FieldValueRequired') return false;
-      if (e.type === 'FieldValueUnknown') return !touchesAction(keySpan(staticDoc.tree, e.path), actions);
+      // a missing or null value is what an action most often supplies
+      if (e.type === 'FieldValueRequired' || e.value === null) return false;
+      const text = staticDoc.text;
+      // an unknown key is wrong whatever an action writes after it
+      if (e.type === 'FieldValueUnknown') return !touchesAction(text, keySpan(staticDoc.tree, e.path), actions, false);
       const node = nodeAtPath(staticDoc.tree, e.path);
       const key = keySpan(staticDoc.tree, e.path);
-      return !!node && !touchesAction([key ? key[0] : node.start, node.end], actions);
+      return !!node && !touchesAction(text, [key ? key[0] : node.start, node.end], actions);
     });
     const { apiVersion, kind } = staticDoc.kube;
     return fromResult(staticDoc, errors, (path) =>

@@ -58,7 +58,10 @@ describe('language server: Helm charts, kustomize and tool configs', function ()
     'demo/templates/service.yaml': [],
     'demo/templates/ingress.yaml': [],
     // the static parts of a template are still checked
-    'demo/templates/extra-service.yaml': ['6 error unknown-field: unknown field "spec.tpye"'],
+    'demo/templates/extra-service.yaml': [
+      '6 error unknown-field: unknown field "spec.sessionAfinity": did you mean "sessionAffinity"?',
+      '7 error unknown-field: unknown field "spec.tpye"',
+    ],
   });
 
   expectExactly('kustomize', {
