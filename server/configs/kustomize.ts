@@ -102,6 +102,7 @@ export function buildKustomizeModel(files: FileSource): KustomizeModel {
     if (!k || visiting.has(uri)) return out;
     visiting.add(uri);
     const own = transformOf(k);
+    const components: Transform[] = [];
     for (const entry of [...strings(k.resources), ...strings(k.bases), ...strings(k.components)]) {
       const target = resolve(uri, entry);
       if (!target) continue;
@@ -112,7 +113,10 @@ export function buildKustomizeModel(files: FileSource): KustomizeModel {
       const child = kustomizationIn(target);
       if (!child) continue;
       for (const [f, t] of render(child, visiting)) out.set(f, combine(own, t));
+      if (strings(k.components).includes(entry)) components.push(transformOf(kustomizations.get(child)!));
     }
+    // a component changes everything its parent has gathered, not only its own resources
+    for (const c of components) for (const [f, t] of out) out.set(f, combine(c, t));
     visiting.delete(uri);
     rendered.set(uri, out);
     return out;
