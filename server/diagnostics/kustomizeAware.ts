@@ -77,7 +77,8 @@ export function holdsAfterBuild(
     case 'missing-reference':
       return !(data?.kind && data.name && existsAfterKustomize(data.kind, data.name, self, index, project));
     case 'image-tag':
-      return !(data?.image && project.builtImages.has(imageName(data.image)));
+      // ko builds `ko://` import paths and writes the digest
+      return !(data?.image && (data.image.startsWith('ko://') || project.builtImages.has(imageName(data.image))));
     case 'selector-mismatch':
       return !addsSelectorLabels(self.uri, project);
     case 'schema':

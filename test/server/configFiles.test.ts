@@ -113,7 +113,7 @@ describe('language server: Helm charts, kustomize and tool configs', function ()
     ],
     // template text inside a string leaves the ConfigMap a resource, checked as one
     'alert-templates.yaml': ['8 error unknown-field: unknown field "dta": did you mean "data"?'],
-    // skaffold builds (and tags) shop-frontend and shop-cart; nothing tags redis
+    // skaffold builds (and tags) shop-frontend and shop-cart, ko checkout; nothing tags redis
     'k8s/frontend.yaml': [`32 warning image-tag: Image "redis" ${UNTAGGED}`],
   });
 });
