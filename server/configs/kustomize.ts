@@ -61,7 +61,7 @@ function stringMap(v: unknown): Record<string, string> {
 }
 
 /** A relative path of a kustomization, as a URI; undefined for remote ones (URLs, git). */
-function resolve(base: string, entry: string): string | undefined {
+export function resolvePath(base: string, entry: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || entry.startsWith('github.com/') || entry.includes('?ref=')) {
     return undefined;
   }
@@ -89,7 +89,7 @@ export function buildKustomizeModel(files: FileSource): KustomizeModel {
   const kustomizationIn = (dir: string): string | undefined =>
     KUSTOMIZATION_NAMES.map((n) => `${dir}/${n}`).find((u) => kustomizations.has(u));
   const file = (base: string, entry: string): string | undefined => {
-    const uri = resolve(base, entry);
+    const uri = resolvePath(base, entry);
     return uri && files.get(uri) ? uri : undefined;
   };
 
@@ -104,7 +104,7 @@ export function buildKustomizeModel(files: FileSource): KustomizeModel {
     const own = transformOf(k);
     const components: Transform[] = [];
     for (const entry of [...strings(k.resources), ...strings(k.bases), ...strings(k.components)]) {
-      const target = resolve(uri, entry);
+      const target = resolvePath(uri, entry);
       if (!target) continue;
       if (files.get(target) && !isKustomizationPath(target)) {
         out.set(target, own);

@@ -8,6 +8,7 @@ import type { DocRole } from '../configs/fileRoles';
 import type { YamlDoc } from '../documents/parsedFile';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { LocalDiagnostic } from './diagnostic';
+import { kustomizationPathDiagnostics } from './kustomizationPaths';
 import { jsonPatchDiagnostics, strategicPatchDiagnostics } from './patchDiagnostics';
 import { fromResult } from './schema';
 import { syntaxDiagnostics } from './syntax';
@@ -20,7 +21,12 @@ function ownSchemaDiagnostics(doc: YamlDoc, schema: SchemaObject): LocalDiagnost
   });
 }
 
-export function configFileDiagnostics(role: DocRole, doc: YamlDoc, index: WorkspaceIndex): LocalDiagnostic[] {
+export function configFileDiagnostics(
+  uri: string,
+  role: DocRole,
+  doc: YamlDoc,
+  index: WorkspaceIndex,
+): LocalDiagnostic[] {
   // a template's syntax is Go's before it is YAML's
   if (role === 'not-yaml') return [];
   if (role === 'template') return templateDiagnostics(doc, index);
@@ -30,5 +36,6 @@ export function configFileDiagnostics(role: DocRole, doc: YamlDoc, index: Worksp
   if (schema && doc.tree) out.push(...ownSchemaDiagnostics(doc, schema));
   if (role === 'strategic-patch') out.push(...strategicPatchDiagnostics(doc, index));
   if (role === 'json-patch') out.push(...jsonPatchDiagnostics(doc));
+  if (role === 'kustomization') out.push(...kustomizationPathDiagnostics(uri, doc));
   return out;
 }

@@ -63,7 +63,7 @@ export function documentDiagnostics(
   const doc = placed.doc;
   const project = projectOf(index);
   const role = project.roleOf(uri, placed);
-  if (role !== 'resource') return configFileDiagnostics(role, doc, index);
+  if (role !== 'resource') return configFileDiagnostics(uri, role, doc, index);
   const out = syntaxDiagnostics(doc);
   if (doc.errors.length) return out;
   if (!doc.kube || !isRecord(doc.value)) return out.concat(incompleteObject(placed));

@@ -90,6 +90,8 @@ describe('language server: Helm charts, kustomize and tool configs', function ()
     'typo/kustomization.yaml': [
       '3 error unknown-field: unknown field "commonLables": did you mean "commonLabels"?',
       '7 error schema: replicas[0].count: Invalid value: "two": must be of type integer',
+      '9 warning missing-reference: patches[0].path: "replica-patch.yaml" does not exist (paths are relative to ' +
+        'this folder): kustomize build stops here',
     ],
     // outside every kustomization the cross-file checks hold as before
     'standalone.yaml': [
