@@ -2,7 +2,15 @@
 // OpenAPI schema (built-in) or the CRD's schema; on a reference, the object it names.
 
 import { Hover, MarkupKind, Position } from 'vscode-languageserver';
-import { definitionFor, describeField, describeSchemaPath, FieldDescription, schemaByName } from '../kube/schemas';
+import {
+  definitionFor,
+  describeField,
+  describeSchemaPath,
+  FieldDescription,
+  SchemaObject,
+  schemaByName,
+} from '../kube/schemas';
+import { configSchemaOf } from './configs/configSchemas';
 import { resolveKind } from './diagnostics/apiVersions';
 import { YamlDoc } from './documents/parsedFile';
 import { placedAt, toFileRange } from './documents/placement';
@@ -33,10 +41,26 @@ export function fieldMarkdown(name: string, d: FieldDescription): string {
   return parts.join('\n\n');
 }
 
+/** Hover in a kustomization or Chart.yaml: the field from the file's own schema. */
+function configHover(doc: YamlDoc, line: number, offset: number, schema: SchemaObject): Hover | null {
+  const loc = locate(doc.tree, offset);
+  if (!loc || loc.path.length === 0) return null;
+  const d = describeSchemaPath(schema, loc.path);
+  if (!d) return null;
+  const node = loc.onKey ? { start: loc.onKey.keyStart, end: loc.onKey.keyEnd } : loc.node;
+  const name = [...loc.path].reverse().find((s) => typeof s === 'string') as string | undefined;
+  return {
+    contents: { kind: MarkupKind.Markdown, value: fieldMarkdown(name ?? '', d) },
+    range: toFileRange(doc.range(node.start, node.end), line),
+  };
+}
+
 export function hover(ctx: FeatureContext, pos: Position): Hover | null {
   const at = placedAt(ctx.file, pos);
   if (!at) return null;
   const { doc, line } = at.placed;
+  const own = configSchemaOf(ctx.index, ctx.uri, at.placed);
+  if (own) return configHover(doc, line, at.offset, own);
   if (!doc.kube) return null;
   const summary = summarize(doc);
   const ref = summary?.references.find((r) => contains(toFileRange(r.range, line), pos));

@@ -22,6 +22,7 @@ import {
   FieldDescription,
   kindsWithSchemas,
 } from '../../kube/schemas';
+import { configSchemaOf } from '../configs/configSchemas';
 import { resolveKind } from '../diagnostics/apiVersions';
 import { YamlDoc } from '../documents/parsedFile';
 import { placedAt } from '../documents/placement';
@@ -117,7 +118,10 @@ export function completion(ctx: FeatureContext, pos: Position): CompletionList {
     end: { line: pos.line, character: cur.replaceEnd },
   };
   const kube = identity(doc);
-  const schema = schemaOf(ctx, doc, kube);
+  const own = configSchemaOf(ctx.index, ctx.uri, at.placed);
+  const schema: Schema | undefined = own
+    ? { children: (p) => childFieldsOfSchema(own, p), describe: (p) => describeSchemaPath(own, p) }
+    : schemaOf(ctx, doc, kube);
   const items =
     cur.mode === 'value' ? valueItems(ctx, cur, kube, schema, range) : keyItems(ctx, doc, cur, kube, schema, range);
   return { isIncomplete: false, items };
@@ -146,6 +150,9 @@ function valueItems(
     ...(detail ? { detail } : {}),
     ...(doc ? { documentation: { kind: MarkupKind.Markdown, value: doc } } : {}),
   });
+  // a kustomization or Chart.yaml lists its own apiVersions and kinds
+  const own = path.length === 1 ? schema?.describe(path)?.enum : undefined;
+  if (own) return own.map((v) => value(String(v), undefined, CompletionItemKind.EnumMember));
   if (path.length === 1 && path[0] === 'apiVersion') {
     return apiVersions(ctx).map((v) =>
       value(

@@ -66,6 +66,7 @@ export function hintDiagnostics(doc: YamlDoc, summary: ResourceSummary, settings
                   ? `Image "${c.image}" has no tag, so it means :latest and changes under you: pin a version (or a digest)`
                   : `Image "${c.image}" uses :latest, which changes under you: pin a version (or a digest)`,
               code: 'image-tag',
+              data: { image: c.image },
             });
           }
         }

@@ -77,7 +77,8 @@ function toDiagnostic(
   };
 }
 
-function fromResult(
+/** Field errors as diagnostics on their keys or values, one per field and type; `siblings` names fields for typos. */
+export function fromResult(
   doc: YamlDoc,
   errors: FieldError[],
   siblings: (path: (string | number)[]) => ChildField[],

@@ -7,12 +7,15 @@ import { isRecord } from '../../kube/objects';
 import { ParsedFile, PlacedDoc } from '../documents/parsedFile';
 import { pairOf, scalarString } from '../documents/yamlTree';
 import { Settings } from '../settings';
+import { projectOf } from '../configs/fileRoles';
 import { TimeSlices } from '../timeSlices';
 import { summarize } from '../workspace/resources';
 import { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { resolveKind } from './apiVersions';
+import { configFileDiagnostics } from './configFileDiagnostics';
 import { LocalDiagnostic, toDiagnostic } from './diagnostic';
 import { hintDiagnostics } from './hints';
+import { holdsAfterBuild } from './kustomizeAware';
 import { builtinSchemaDiagnostics, customSchemaDiagnostics } from './schema';
 import { syntaxDiagnostics } from './syntax';
 import { workspaceDiagnostics } from './workspaceChecks';
@@ -58,6 +61,9 @@ export function documentDiagnostics(
   settings: Settings,
 ): LocalDiagnostic[] {
   const doc = placed.doc;
+  const project = projectOf(index);
+  const role = project.roleOf(uri, placed);
+  if (role !== 'resource') return configFileDiagnostics(uri, role, doc, index);
   const out = syntaxDiagnostics(doc);
   if (doc.errors.length) return out;
   if (!doc.kube || !isRecord(doc.value)) return out.concat(incompleteObject(placed));
@@ -71,7 +77,8 @@ export function documentDiagnostics(
     // hints are for objects that can be applied as they are
     if (resolution.type !== 'problem') out.push(...hintDiagnostics(doc, summary, settings.hints));
   }
-  return out;
+  const self = summary && { uri, placed, summary };
+  return self ? out.filter((d) => holdsAfterBuild(d, self, index, project)) : out;
 }
 
 /** Diagnostics for a file, or undefined when `slices` says the result is no longer wanted. */

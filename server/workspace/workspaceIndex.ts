@@ -2,6 +2,7 @@
 // objects each holds, looked up by kind and name, by labels, and the CRDs they define.
 
 import { splitApiVersion } from '../../kube/registry';
+import { projectOf } from '../configs/fileRoles';
 import { parseFile, ParsedFile, PlacedDoc } from '../documents/parsedFile';
 import { TimeSlices } from '../timeSlices';
 import { ClusterCrds, CrdInfo, crdFromObject } from './crds';
@@ -120,10 +121,12 @@ export class WorkspaceIndex {
       if (list) list.push(value);
       else map.set(key, [value]);
     };
+    // kustomize's and Helm's files, patches and tool configs are not objects of the cluster
+    const project = projectOf(this);
     for (const [uri, file] of this.files) {
       for (const placed of file.docs) {
         const summary = summarize(placed.doc);
-        if (!summary) continue;
+        if (!summary || project.roleOf(uri, placed) !== 'resource') continue;
         const r = { uri, placed, summary };
         resources.push(r);
         byPosition.set(positionKey(uri, placed), r);

@@ -2,7 +2,8 @@
 // and thousands of seeded mutations of them; what it declines is left to the `yaml` package.
 
 import * as assert from 'assert';
-import { parseDocument } from 'yaml';
+import { parseDocument, ScalarTag } from 'yaml';
+import { withKubernetesScalars } from '../../kube/yamlScalars';
 import { parseFast } from '../../server/documents/fastYaml';
 import { parseFile } from '../../server/documents/parsedFile';
 import { parseFull } from '../../server/documents/yamlFallback';
@@ -53,7 +54,13 @@ function sameTree(text: string, fast: YNode | undefined, full: YNode | undefined
 }
 
 function reference(text: string): { ok: boolean; value?: unknown } {
-  const doc = parseDocument(text, { uniqueKeys: true, logLevel: 'error' });
+  // scalars as Kubernetes reads them (YAML 1.1: `y` is true), as the fast parser and the fallback read them
+  const doc = parseDocument(text, {
+    uniqueKeys: true,
+    logLevel: 'error',
+    version: '1.1',
+    customTags: (tags) => withKubernetesScalars(tags as ScalarTag[]),
+  });
   if (doc.errors.length) return { ok: false };
   return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) };
 }

@@ -1,0 +1,41 @@
+// Diagnostics of documents that are not cluster resources (see configs/fileRoles): each is judged by
+// what reads it, so kustomize's and Helm's files are never reported as unknown kinds or incomplete objects.
+
+import { validateAgainstSchema } from '../../kube/crdSchema';
+import { childFieldsOfSchema, SchemaObject } from '../../kube/schemas';
+import { configSchemaFor } from '../configs/configSchemas';
+import type { DocRole } from '../configs/fileRoles';
+import type { YamlDoc } from '../documents/parsedFile';
+import type { WorkspaceIndex } from '../workspace/workspaceIndex';
+import type { LocalDiagnostic } from './diagnostic';
+import { kustomizationPathDiagnostics } from './kustomizationPaths';
+import { jsonPatchDiagnostics, strategicPatchDiagnostics } from './patchDiagnostics';
+import { fromResult } from './schema';
+import { syntaxDiagnostics } from './syntax';
+import { templateDiagnostics } from './templateDiagnostics';
+
+function ownSchemaDiagnostics(doc: YamlDoc, schema: SchemaObject): LocalDiagnostic[] {
+  return doc.cached('configSchema', schema, () => {
+    const result = validateAgainstSchema(doc.value ?? {}, schema);
+    return fromResult(doc, [...result.unknownFields, ...result.errors], (path) => childFieldsOfSchema(schema, path));
+  });
+}
+
+export function configFileDiagnostics(
+  uri: string,
+  role: DocRole,
+  doc: YamlDoc,
+  index: WorkspaceIndex,
+): LocalDiagnostic[] {
+  // a template's syntax is Go's before it is YAML's
+  if (role === 'not-yaml') return [];
+  if (role === 'template') return templateDiagnostics(doc, index);
+  const out = syntaxDiagnostics(doc);
+  if (doc.errors.length) return out;
+  const schema = configSchemaFor(role, doc);
+  if (schema && doc.tree) out.push(...ownSchemaDiagnostics(doc, schema));
+  if (role === 'strategic-patch') out.push(...strategicPatchDiagnostics(doc, index));
+  if (role === 'json-patch') out.push(...jsonPatchDiagnostics(doc));
+  if (role === 'kustomization') out.push(...kustomizationPathDiagnostics(uri, doc));
+  return out;
+}
