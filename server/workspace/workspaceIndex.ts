@@ -4,6 +4,7 @@
 import { splitApiVersion } from '../../kube/registry';
 import { parseFile, ParsedFile, PlacedDoc } from '../documents/parsedFile';
 import { TimeSlices } from '../timeSlices';
+import { catalogCrd, catalogCrds } from './crdCatalog';
 import { ClusterCrds, CrdInfo, crdFromObject } from './crds';
 import { ResourceSummary, summarize } from './resources';
 
@@ -247,13 +248,14 @@ export class WorkspaceIndex {
     return (view.labelValues = out);
   }
 
-  /** The CRD for a group and kind: the workspace's, else the cluster's. */
+  /** The CRD for a group and kind: the workspace's, else the cluster's, else the built-in catalog's. */
   crd(group: string, kind: string): CrdInfo | undefined {
-    return this.view().crds.get(`${group}/${kind}`) ?? this.cluster.get(group, kind);
+    return this.view().crds.get(`${group}/${kind}`) ?? this.cluster.get(group, kind) ?? catalogCrd(group, kind);
   }
 
   crds(): CrdInfo[] {
     const out = new Map<string, CrdInfo>();
+    for (const c of catalogCrds()) out.set(`${c.group}/${c.kind}`, c);
     for (const c of this.cluster.all()) out.set(`${c.group}/${c.kind}`, c);
     for (const [k, c] of this.view().crds) out.set(k, c);
     return [...out.values()];
