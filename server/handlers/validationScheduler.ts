@@ -1,7 +1,10 @@
 // Diagnostics: when each open document is validated and what is published. Edits are debounced per document;
-// a validation runs in time slices and stops when a newer version of its document arrives (or the server shuts
-// down); diagnostics go out with the version they judged, only when they changed for re-checks another file
-// caused; and the first validations wait (briefly) for the workspace scan so references are complete.
+// validations run one at a time, documents opened or edited first (in the order they came) and re-checks that
+// another file caused after them, so each document's diagnostics go out as soon as it is done rather than all
+// of them together at the end of a burst of opens. A validation runs in time slices and stops when a newer
+// version of its document arrives (or the server shuts down); diagnostics go out with the version they judged,
+// only when they changed for re-checks; and the first validations wait (briefly) for the workspace scan so
+// references are complete.
 
 import { Diagnostic } from 'vscode-languageserver';
 import { validateFile } from '../diagnostics/validateFile';
@@ -22,6 +25,10 @@ export class ValidationScheduler {
   /** the diagnostics last sent per document, as JSON */
   private readonly published = new Map<string, string>();
   private othersTimer?: NodeJS.Timeout;
+  /** documents waiting for a validation: opened or edited ones, and re-checks another file caused */
+  private readonly edited = new Set<string>();
+  private readonly rechecks = new Set<string>();
+  private running = false;
   private scanning: Promise<void> = Promise.resolve();
   private scanned = true;
   private validatedBeforeScan = false;
@@ -38,7 +45,7 @@ export class ValidationScheduler {
       uri,
       setTimeout(() => {
         this.timers.delete(uri);
-        void this.validate(uri, false);
+        this.enqueue(uri, false);
       }, delay),
     );
   }
@@ -54,7 +61,7 @@ export class ValidationScheduler {
     this.othersTimer = setTimeout(() => {
       this.othersTimer = undefined;
       for (const d of this.ctx.documents.all()) {
-        if (d.uri !== except && !this.timers.has(d.uri)) void this.validate(d.uri, true);
+        if (d.uri !== except && !this.timers.has(d.uri)) this.enqueue(d.uri, true);
       }
     }, WORKSPACE_DELAY_MS);
   }
@@ -72,6 +79,8 @@ export class ValidationScheduler {
   forget(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
+    this.edited.delete(uri);
+    this.rechecks.delete(uri);
     this.published.delete(uri);
     void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
@@ -79,6 +88,32 @@ export class ValidationScheduler {
   stop(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     clearTimeout(this.othersTimer);
+  }
+
+  private enqueue(uri: string, recheck: boolean): void {
+    if (recheck) {
+      if (!this.edited.has(uri)) this.rechecks.add(uri);
+    } else {
+      this.rechecks.delete(uri);
+      this.edited.add(uri);
+    }
+    if (!this.running) void this.drain();
+  }
+
+  /** Validates the waiting documents one by one until none is left. */
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (!this.ctx.shuttingDown) {
+        const next = first(this.edited) ?? first(this.rechecks);
+        if (next === undefined) break;
+        const recheck = !this.edited.delete(next);
+        this.rechecks.delete(next);
+        await this.validate(next, recheck);
+      }
+    } finally {
+      this.running = false;
+    }
   }
 
   private async validate(uri: string, onlyIfChanged: boolean): Promise<void> {
@@ -118,4 +153,9 @@ export class ValidationScheduler {
     }
     if (changedOthers) this.scheduleOthers(uri);
   }
+}
+
+function first<T>(set: Set<T>): T | undefined {
+  for (const v of set) return v;
+  return undefined;
 }
