@@ -32,6 +32,7 @@ export class ValidationScheduler {
   private scanning: Promise<void> = Promise.resolve();
   private scanned = true;
   private validatedBeforeScan = false;
+  private scanWait?: Promise<unknown>;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -69,6 +70,7 @@ export class ValidationScheduler {
   /** The workspace is being read: validations wait for it, and those that could not wait run again after it. */
   waitFor(scan: Promise<void>): void {
     this.scanned = false;
+    this.scanWait = undefined;
     this.scanning = scan.finally(() => {
       this.scanned = true;
       if (this.validatedBeforeScan) this.revalidateAll();
@@ -120,7 +122,9 @@ export class ValidationScheduler {
     const { ctx } = this;
     if (!this.scanned) {
       // a huge workspace must not hold back the first diagnostics for long; they are redone after the scan
-      await Promise.race([this.scanning, new Promise((resolve) => setTimeout(resolve, SCAN_WAIT_MS))]);
+      // one wait for all: validations run one after another, each must not wait its own SCAN_WAIT_MS
+      this.scanWait ??= Promise.race([this.scanning, new Promise((resolve) => setTimeout(resolve, SCAN_WAIT_MS))]);
+      await this.scanWait;
       if (!this.scanned) this.validatedBeforeScan = true;
     }
     const doc = ctx.documents.get(uri);
