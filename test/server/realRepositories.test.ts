@@ -133,38 +133,48 @@ describe('language server: built-in catalog precedence, closing JSON documents',
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("judges a custom resource by the workspace's CRD rather than the catalog's", async () => {
-    const crd = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'helmreleases.helm.toolkit.fluxcd.io' },
-      spec: {
-        group: 'helm.toolkit.fluxcd.io',
-        names: { kind: 'HelmRelease', plural: 'helmreleases' },
-        scope: 'Namespaced',
-        versions: [
-          {
-            name: 'v2',
-            served: true,
-            storage: true,
-            schema: {
-              openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { own: {} } } } },
-            },
+  /** A HelmRelease CRD whose only spec field is `own`: the catalog's has `interval` and no `own`. */
+  const ownCrd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'helmreleases.helm.toolkit.fluxcd.io' },
+    spec: {
+      group: 'helm.toolkit.fluxcd.io',
+      names: { kind: 'HelmRelease', plural: 'helmreleases' },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: 'v2',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { own: {} } } } },
           },
-        ],
-      },
-    };
-    fs.writeFileSync(path.join(dir, 'crd.yaml'), JSON.stringify(crd));
+        },
+      ],
+    },
+  };
+  const release =
+    'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: x\nspec:\n  own: 1\n  interval: 1m\n';
+  const marked = (d: Diagnostic[]) => d.map((x) => [x.code, textAt(release, x.range)]);
+
+  it("judges a custom resource by the workspace's CRD rather than the catalog's", async () => {
+    fs.writeFileSync(path.join(dir, 'crd.yaml'), JSON.stringify(ownCrd));
     client = await LspClient.start({ root: dir });
-    const text =
-      'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: x\nspec:\n  own: 1\n  interval: 1m\n';
     const uri = uriOf(path.join(dir, 'release.yaml'));
-    await client.open(uri, text);
-    const d = await client.waitForDiagnostics(uri);
-    assert.deepStrictEqual(
-      d.map((x) => [x.code, textAt(text, x.range)]),
-      [['unknown-field', 'interval']],
-    );
+    await client.open(uri, release);
+    assert.deepStrictEqual(marked(await client.waitForDiagnostics(uri)), [['unknown-field', 'interval']]);
+  });
+
+  it("judges a custom resource by the cluster's CRD rather than the catalog's", async () => {
+    client = await LspClient.start({ root: dir });
+    const uri = uriOf(path.join(dir, 'release.yaml'));
+    await client.open(uri, release);
+    // by the catalog until the cluster's CRDs arrive: `own` is no HelmRelease field there
+    assert.deepStrictEqual(marked(await client.waitForDiagnostics(uri)), [['unknown-field', 'own']]);
+    await client.notify('slipway/customResourceDefinitions', { items: [ownCrd] });
+    const byCluster = await client.waitForDiagnostics(uri, (d) => !d.some((x) => textAt(release, x.range) === 'own'));
+    assert.deepStrictEqual(marked(byCluster), [['unknown-field', 'interval']]);
   });
 
   it('forgets a JSON document once it is closed', async () => {
