@@ -44,14 +44,19 @@ export function workspaceDiagnostics(self: PlacedResource, index: WorkspaceIndex
     if (ref.kind === 'ServiceAccount' && ref.name === 'default') continue;
     if (index.has(ref.kind, ref.name, s.namespace) || index.producers.produces(ref.kind, ref.name)) continue;
     const where = s.namespace ? ` (namespace ${s.namespace})` : '';
-    // Secrets are usually kept out of git on purpose (created by hand, by a vault or an operator)
+    // Secrets are usually kept out of git on purpose (created by hand, by a vault or an operator); a remote base
+    // or a Helm chart of the kustomization may make anything
+    const outside = index.units.outsideSourceOf(self.uri);
     const secret = ref.kind === 'Secret';
+    const missing = `${ref.kind} "${ref.name}" is not defined in the workspace${where}`;
     out.push({
       range: ref.range,
-      severity: secret ? DiagnosticSeverity.Information : DiagnosticSeverity.Warning,
-      message: secret
-        ? `Secret "${ref.name}" is not defined in the workspace${where}: make sure it exists in the cluster`
-        : `${ref.kind} "${ref.name}" is not defined in the workspace${where}`,
+      severity: secret || outside ? DiagnosticSeverity.Information : DiagnosticSeverity.Warning,
+      message: outside
+        ? `${missing}: it may come from a remote base or Helm chart of the kustomization in ${index.units.displayPath(outside)}`
+        : secret
+          ? `${missing}: make sure it exists in the cluster`
+          : missing,
       code: 'missing-reference',
       data: { kind: ref.kind, name: ref.name },
     });

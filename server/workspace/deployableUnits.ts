@@ -12,6 +12,7 @@ import type { WorkspaceIndex } from './workspaceIndex';
 
 const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml']);
 const ARGO_CD_GROUP = 'argoproj.io';
+const KUSTOMIZATION_UNIT = 'kustomization:';
 
 function filePath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -70,6 +71,21 @@ class UnitMap {
     }
   }
 
+  /** Whether a kustomization renders objects the workspace cannot show: remote bases or Helm charts. */
+  outsideSources(dir: string): boolean {
+    const k = this.kustomizations.get(dir);
+    if (!isRecord(k)) return false;
+    const entries = [...strings(k.resources), ...strings(k.bases), ...strings(k.components)];
+    return entries.some(isRemote) || (Array.isArray(k.helmCharts) && k.helmCharts.length > 0);
+  }
+
+  /** The kustomization folders that render a file (directly or through the bases that list it). */
+  kustomizationsOf(uri: string): string[] {
+    return this.unitsOf(uri)
+      .filter((u) => u.startsWith(KUSTOMIZATION_UNIT))
+      .map((u) => u.slice(KUSTOMIZATION_UNIT.length));
+  }
+
   /** The files a kustomization folder renders from: its resources, and theirs for the folders it lists. */
   private closure(dir: string, visiting = new Set<string>()): Set<string> {
     const known = this.closures.get(dir);
@@ -97,7 +113,7 @@ class UnitMap {
     if (file) {
       const dir = path.dirname(file);
       if (!this.kustomizations.has(dir)) out.push(`folder:${dir}`);
-      for (const k of this.kustomizations.keys()) if (this.closure(k).has(file)) out.push(`kustomization:${k}`);
+      for (const k of this.kustomizations.keys()) if (this.closure(k).has(file)) out.push(KUSTOMIZATION_UNIT + k);
       for (const app of this.apps) {
         for (const root of this.roots) {
           const appDir = path.resolve(root, app.relative);
@@ -125,10 +141,12 @@ function applicationPath(apiVersion: string, kind: string, value: unknown): Omit
     return { relative: typeof source.path === 'string' ? source.path : '.', recursive: true };
   }
   if (group === ARGO_CD_GROUP) {
-    const source = isRecord(value.spec.source) ? value.spec.source : {};
-    if (typeof source.path !== 'string') return undefined;
+    // one source, or the first of several that names a path
+    const sources = [value.spec.source, ...(Array.isArray(value.spec.sources) ? value.spec.sources : [])];
+    const source = sources.find((x) => isRecord(x) && typeof x.path === 'string');
+    if (!isRecord(source)) return undefined;
     const directory = isRecord(source.directory) ? source.directory : {};
-    return { relative: source.path, recursive: directory.recurse === true };
+    return { relative: String(source.path), recursive: directory.recurse === true };
   }
   return undefined;
 }
@@ -147,19 +165,31 @@ export class DeployableUnits {
 
   /** Whether two files are applied together somewhere (then one object in both is defined twice). */
   share(a: string, b: string): boolean {
-    if (a === b) return true;
-    const stamp = this.index.stamp();
-    if (this.map?.stamp !== stamp) this.map = { stamp, units: new UnitMap(this.index, this.roots) };
-    return this.map.units.share(a, b);
+    return a === b || this.current().share(a, b);
   }
 
-  /** A file's path as a message names it: relative to its workspace folder. */
-  displayPath(uri: string): string {
-    const file = filePath(uri);
-    if (!file) return uri;
+  private current(): UnitMap {
+    const stamp = this.index.stamp();
+    if (this.map?.stamp !== stamp) this.map = { stamp, units: new UnitMap(this.index, this.roots) };
+    return this.map.units;
+  }
+
+  /**
+   * A kustomization rendering the file that also renders objects from outside the workspace (a remote base, a
+   * Helm chart), whose folder is returned: then an object the file refers to may well come from there.
+   */
+  outsideSourceOf(uri: string): string | undefined {
+    const units = this.current();
+    return units.kustomizationsOf(uri).find((dir) => units.outsideSources(dir));
+  }
+
+  /** A file's (or folder's) path as a message names it: relative to its workspace folder. */
+  displayPath(uriOrPath: string): string {
+    const file = uriOrPath.startsWith('file:') ? filePath(uriOrPath) : uriOrPath;
+    if (!file) return uriOrPath;
     for (const root of this.roots) {
       const rel = path.relative(root, file);
-      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
+      if (!rel.startsWith('..') && !path.isAbsolute(rel)) return rel ? rel.split(path.sep).join('/') : '.';
     }
     return file;
   }

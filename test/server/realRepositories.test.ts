@@ -103,6 +103,20 @@ describe('language server: real repository layouts', function () {
     assert.ok(!labels.includes('interval') && !labels.includes('chart'), 'keys already there are not offered');
   });
 
+  it('says less of what a remote base of the kustomization may define', async () => {
+    const maybe = (kind: string, name: string): Seen => [
+      INFORMATION,
+      'missing-reference',
+      name,
+      `${kind} "${name}" is not defined in the workspace: it may come from a remote base or Helm chart of the ` +
+        'kustomization in kustomize-remote',
+    ];
+    assert.deepStrictEqual(await check('kustomize-remote/worker.yaml'), [
+      maybe('ConfigMap', 'platform-settings'),
+      maybe('ServiceAccount', 'platform-runner'),
+    ]);
+  });
+
   it('knows the objects producers make; a missing Secret is information, a missing ConfigMap a warning', async () => {
     assert.deepStrictEqual(await check('apps/web.yaml'), [
       [WARNING, 'missing-reference', 'backup-settings', 'ConfigMap "backup-settings" is not defined in the workspace'],
