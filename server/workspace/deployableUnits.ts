@@ -2,7 +2,8 @@
 // within one unit is a real conflict, while the same name in alternative files (base and overlay, staging and
 // production folders) is not. A unit is a folder's own files (a folder without a kustomization), a
 // kustomization's resources (followed through the bases and components it lists), or an Application's path
-// (Slipway's reads its folder recursively; Argo CD's its folder, recursively with `directory.recurse`).
+// (Slipway's reads its folder recursively; Argo CD's its folder, recursively with `directory.recurse`), or a Flux
+// Kustomization's path (recursively).
 
 import * as path from 'path';
 import { fileURLToPath } from 'url';
@@ -12,6 +13,7 @@ import type { WorkspaceIndex } from './workspaceIndex';
 
 const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml']);
 const ARGO_CD_GROUP = 'argoproj.io';
+const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
 const KUSTOMIZATION_UNIT = 'kustomization:';
 
 function filePath(uri: string): string | undefined {
@@ -37,7 +39,7 @@ function within(dir: string, file: string, recursive: boolean): boolean {
 }
 
 interface AppPath {
-  /** the Application's folder, relative to a workspace root */
+  /** the Application's (or Flux Kustomization's) folder, relative to a workspace root */
   relative: string;
   recursive: boolean;
   /** which Application: its file and document */
@@ -132,15 +134,20 @@ class UnitMap {
   }
 }
 
-/** The folder a Slipway or Argo CD Application applies, when it names one. */
+/** The folder a Slipway or Argo CD Application or a Flux Kustomization applies, when it names one. */
 function applicationPath(apiVersion: string, kind: string, value: unknown): Omit<AppPath, 'id'> | undefined {
-  if (kind !== 'Application' || !isRecord(value) || !isRecord(value.spec)) return undefined;
+  if (!isRecord(value) || !isRecord(value.spec)) return undefined;
   const group = apiVersion.split('/')[0];
-  if (group === APPLICATION_GROUP) {
+  if (group === APPLICATION_GROUP && kind === 'Application') {
     const source = isRecord(value.spec.source) ? value.spec.source : {};
     return { relative: typeof source.path === 'string' ? source.path : '.', recursive: true };
   }
-  if (group === ARGO_CD_GROUP) {
+  if (group === FLUX_KUSTOMIZE_GROUP && kind === 'Kustomization') {
+    // Flux applies every manifest under its path when the folder has no kustomization of its own
+    const folder = value.spec.path;
+    return { relative: typeof folder === 'string' ? folder : '.', recursive: true };
+  }
+  if (group === ARGO_CD_GROUP && kind === 'Application') {
     // one source, or the first of several that names a path
     const sources = [value.spec.source, ...(Array.isArray(value.spec.sources) ? value.spec.sources : [])];
     const source = sources.find((x) => isRecord(x) && typeof x.path === 'string');

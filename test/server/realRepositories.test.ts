@@ -1,7 +1,8 @@
 // What the language server says on a GitOps repository laid out as real ones are (test/fixtures/server/gitops):
-// per-environment folders with the same names, Flux and Argo CD resources without their CRDs in the workspace,
-// objects other objects produce (a Certificate's Secret, a generator's ConfigMap, a StatefulSet's claims), a
-// Service in front of an Argo Rollout. Each file's diagnostics are asserted whole: none where none is right.
+// per-environment folders with the same names, Flux and Argo CD resources without their CRDs in the workspace, a
+// Flux Kustomization applying a folder tree, objects other objects produce (a Certificate's Secret, a generator's
+// ConfigMap, a StatefulSet's claims), a Service in front of an Argo Rollout. Each file's diagnostics are asserted
+// whole: none where none is right.
 
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -53,6 +54,10 @@ describe('language server: real repository layouts', function () {
         'guestbook',
         'Service "guestbook" is also defined in guestbook/backend/service.yaml:4',
       ],
+    ]);
+    // the Flux Kustomizations apply everything under apps/, subfolders included
+    assert.deepStrictEqual(await check('apps/web-v2/service.yaml'), [
+      [WARNING, 'duplicate-resource', 'web', 'Service "web" is also defined in apps/web.yaml:66'],
     ]);
     // a kustomization applies only the resources it lists: a file beside them it does not list is an alternative
     assert.deepStrictEqual(await check('kustomize/deployment.yaml'), []);
@@ -119,6 +124,7 @@ describe('language server: real repository layouts', function () {
 
   it('knows the objects producers make; a missing Secret is information, a missing ConfigMap a warning', async () => {
     assert.deepStrictEqual(await check('apps/web.yaml'), [
+      [WARNING, 'duplicate-resource', 'web', 'Service "web" is also defined in apps/web-v2/service.yaml:5'],
       [WARNING, 'missing-reference', 'backup-settings', 'ConfigMap "backup-settings" is not defined in the workspace'],
       [
         INFORMATION,
