@@ -83,6 +83,8 @@ describe('language server: real repository layouts', function () {
           'workspace, the cluster or the built-in catalog',
       ],
     ]);
+    // correct resources of each ecosystem, written as their documentation does
+    assert.deepStrictEqual(await check('platform/ecosystems.yaml'), []);
     assert.deepStrictEqual(await check('argocd/applications.yaml'), [
       [ERROR, 'unknown-field', 'namspace', 'unknown field "spec.destination.namspace": did you mean "namespace"?'],
     ]);
