@@ -1,10 +1,10 @@
 // Diagnostics: when each open document is validated and what is published. Edits are debounced per document;
-// validations run one at a time, documents opened or edited first (in the order they came) and re-checks that
-// another file caused after them, so each document's diagnostics go out as soon as it is done rather than all
-// of them together at the end of a burst of opens. A validation runs in time slices and stops when a newer
-// version of its document arrives (or the server shuts down); diagnostics go out with the version they judged,
-// only when they changed for re-checks; and the first validations wait (briefly) for the workspace scan so
-// references are complete.
+// validations run one at a time (a second loop takes opened or edited documents while a long check runs), opened
+// or edited documents first, in the order they came, and re-checks that another file caused after them, so each
+// document's diagnostics go out as soon as it is done rather than all together at the end of a burst of opens.
+// A validation runs in time slices and stops when a newer version of its document arrives (or the server shuts
+// down); diagnostics go out with the version they judged, only when they changed for re-checks; and the first
+// validations wait (briefly) for the workspace scan so references are complete.
 
 import { Diagnostic } from 'vscode-languageserver';
 import { validateFile } from '../diagnostics/validateFile';
@@ -19,6 +19,8 @@ export const CHANGE_DELAY_MS = 5;
 const WORKSPACE_DELAY_MS = 30;
 /** How long the first validation waits for the workspace scan before it goes ahead. */
 const SCAN_WAIT_MS = 1500;
+/** A document being edited is not held back by a long check of another one: it gets a loop of its own. */
+const MAX_WORKERS = 2;
 
 export class ValidationScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -28,7 +30,8 @@ export class ValidationScheduler {
   /** documents waiting for a validation: opened or edited ones, and re-checks another file caused */
   private readonly edited = new Set<string>();
   private readonly rechecks = new Set<string>();
-  private running = false;
+  /** validation loops running: one, and a second for opened or edited documents while a long check runs */
+  private workers = 0;
   private scanning: Promise<void> = Promise.resolve();
   private scanned = true;
   private validatedBeforeScan = false;
@@ -99,12 +102,12 @@ export class ValidationScheduler {
       this.rechecks.delete(uri);
       this.edited.add(uri);
     }
-    if (!this.running) void this.drain();
+    if (this.workers === 0 || (!recheck && this.workers < MAX_WORKERS)) void this.drain();
   }
 
   /** Validates the waiting documents one by one until none is left. */
   private async drain(): Promise<void> {
-    this.running = true;
+    this.workers++;
     try {
       while (!this.ctx.shuttingDown) {
         const next = first(this.edited) ?? first(this.rechecks);
@@ -114,7 +117,7 @@ export class ValidationScheduler {
         await this.validate(next, recheck);
       }
     } finally {
-      this.running = false;
+      this.workers--;
     }
   }
 
