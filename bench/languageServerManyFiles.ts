@@ -114,7 +114,8 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|---|---|');
     for (const r of results)
       console.log(
-        `| ${r.server} | ${r.files} | ${fmt(r.firstMs)} | ${fmt(r.medianMs)} | ${fmt(r.allMs)} | ${r.peakRssMiB.toFixed(0)} MiB |`,
+        `| ${r.server} | ${r.files} | ${fmt(r.firstMs)} | ${fmt(r.medianMs)} | ${fmt(r.allMs)} | ` +
+          `${r.peakRssMiB.toFixed(0)} MiB |`,
       );
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

@@ -122,7 +122,8 @@ export function resolveKind(doc: YamlDoc, index: WorkspaceIndex): KindResolution
   }
   return notValidated(
     doc,
-    `no CustomResourceDefinition for ${kind} in group ${group} is in the workspace, the cluster or the built-in catalog`,
+    `no CustomResourceDefinition for ${kind} in group ${group} is in the workspace, the cluster or the built-in ` +
+      'catalog',
   );
 }
 

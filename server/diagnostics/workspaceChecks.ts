@@ -53,7 +53,8 @@ export function workspaceDiagnostics(self: PlacedResource, index: WorkspaceIndex
       range: ref.range,
       severity: secret || outside ? DiagnosticSeverity.Information : DiagnosticSeverity.Warning,
       message: outside
-        ? `${missing}: it may come from a remote base or Helm chart of the kustomization in ${index.units.displayPath(outside)}`
+        ? `${missing}: it may come from a remote base or Helm chart of the kustomization in ` +
+          index.units.displayPath(outside)
         : secret
           ? `${missing}: make sure it exists in the cluster`
           : missing,

@@ -55,7 +55,7 @@ class UnitMap {
   private readonly apps: AppPath[] = [];
 
   constructor(
-    private readonly index: WorkspaceIndex,
+    index: WorkspaceIndex,
     private readonly roots: readonly string[],
   ) {
     const files = new Set<string>();

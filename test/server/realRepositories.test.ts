@@ -64,7 +64,7 @@ describe('language server: real repository layouts', function () {
     assert.deepStrictEqual(await check('kustomize/deployment-patch.yaml'), []);
   });
 
-  it('validates Flux and Argo CD resources by the built-in catalog; an unknown kind is one information line', async () => {
+  it('validates Flux and Argo CD resources by the built-in catalog; an unknown kind is one information', async () => {
     assert.deepStrictEqual(await check('flux/releases.yaml'), [
       [ERROR, 'unknown-field', 'intreval', 'unknown field "spec.intreval": did you mean "interval"?'],
       [ERROR, 'schema', 'spec', 'spec.interval: Required value'],
