@@ -7,6 +7,7 @@
 //   dist/kubeconfig.js  @kubernetes/client-node (kubeconfig authentication), required only when a cluster is
 //                       reached by kubeconfig, so activation never parses it; shared by extension.js and slipway.js
 //   dist/generated/k8s-schemas.json  the Kubernetes schemas, found by kube/schemas.ts next to the bundles
+//   dist/generated/crd-catalog.json  the language server's CRD catalog (server/workspace/crdCatalog.ts)
 // Run `npm run build` (or at least scripts/build-schemas.js) first: the schemas are generated there.
 
 const esbuild = require('esbuild');
@@ -16,6 +17,7 @@ const path = require('path');
 const ROOT = path.join(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 const SCHEMAS = path.join(ROOT, 'kube/generated/k8s-schemas.json');
+const CRD_CATALOG = path.join(ROOT, 'kube/generated/crd-catalog.json');
 const KUBECONFIG_PACKAGE = '@kubernetes/client-node';
 
 /** Resolves the kubeconfig package to the shared dist/kubeconfig.js, required at need from next to the bundle. */
@@ -61,6 +63,8 @@ async function main() {
   await Promise.all(bundles.map((b) => esbuild.build({ ...common, ...b })));
   fs.mkdirSync(path.join(DIST, 'generated'), { recursive: true });
   fs.copyFileSync(SCHEMAS, path.join(DIST, 'generated/k8s-schemas.json'));
+  // the language server's offline catalog of common ecosystems' CRDs (server/workspace/crdCatalog.ts)
+  fs.copyFileSync(CRD_CATALOG, path.join(DIST, 'generated/crd-catalog.json'));
   fs.chmodSync(path.join(DIST, 'slipway.js'), 0o755);
   const sizes = fs
     .readdirSync(DIST)

@@ -57,6 +57,7 @@ export function startServer(connection: Connection): void {
     dynamicWatchers = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     const folders = uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    ctx.index.units.setRoots(folders);
     settings.initialize(params.initializationOptions, !!caps.workspace?.configuration);
     // start reading the workspace at once; validation waits for it so the first diagnostics are complete
     validation.waitFor(workspace.scan(folders).catch((e) => ctx.log(`workspace scan failed: ${e}`)));

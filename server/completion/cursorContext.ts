@@ -115,8 +115,9 @@ function siblingKeys(lines: string[], lineIdx: number, col: number, onItemLine: 
   for (let j = lineIdx + 1; j < lines.length; j++) {
     const info = analyzeLine(lines[j]);
     if (info.blank) continue;
-    if (info.lead < col || (info.lead === col && info.dashes.length)) break;
-    if (info.lead === col && info.key !== undefined) keys.add(info.key);
+    if (info.lead < col) break;
+    // a `- ` item at the keys' own column is the list value of a key above (compact style), not a new item
+    if (info.lead === col && !info.dashes.length && info.key !== undefined) keys.add(info.key);
   }
   return keys;
 }

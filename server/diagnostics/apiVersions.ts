@@ -84,6 +84,8 @@ export function resolveKind(doc: YamlDoc, index: WorkspaceIndex): KindResolution
     const v = crd.versions.find((x) => x.name === version && x.served);
     if (v) return { type: 'custom', crd, version: v };
     const served = crd.versions.filter((x) => x.served).map((x) => `${group}/${x.name}`);
+    // the catalog is a snapshot: a version it lacks may be newer than it, so that is no error
+    if ('catalog' in crd.source) return notValidated(doc, `the built-in catalog knows ${kind} in ${served.join(', ')}`);
     return problem({
       range: valueRange(doc, 'apiVersion'),
       severity: DiagnosticSeverity.Error,
@@ -118,10 +120,19 @@ export function resolveKind(doc: YamlDoc, index: WorkspaceIndex): KindResolution
       code: 'unknown-kind',
     });
   }
+  return notValidated(
+    doc,
+    `no CustomResourceDefinition for ${kind} in group ${group} is in the workspace, the cluster or the built-in ` +
+      'catalog',
+  );
+}
+
+/** A custom resource nothing here describes: one information line, as it may well be right. */
+function notValidated(doc: YamlDoc, why: string): KindResolution {
   return problem({
     range: valueRange(doc, 'kind'),
-    severity: DiagnosticSeverity.Warning,
-    message: `No CustomResourceDefinition for ${kind} in group ${group} was found in the workspace or the cluster, so this object is not validated`,
+    severity: DiagnosticSeverity.Information,
+    message: `${doc.kube!.kind} is not validated: ${why}`,
     code: 'no-crd',
   });
 }

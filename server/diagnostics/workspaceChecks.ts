@@ -1,4 +1,5 @@
-// Checks across files: what a Service selects, what pods refer to, and objects defined twice.
+// Checks across files: what a Service selects, what pods refer to, and objects defined twice in what is applied
+// together.
 
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import { formatLabels } from '../../kube/labelSelector';
@@ -18,9 +19,9 @@ function listed(names: string[], count: number): string {
   return count > MAX_LISTED ? `${shown} and ${count - MAX_LISTED} more` : shown;
 }
 
-function where(r: PlacedResource): string {
-  const file = decodeURIComponent(r.uri.slice(r.uri.lastIndexOf('/') + 1));
-  return `${file}:${r.placed.line + r.summary.nameRange.start.line + 1}`;
+/** A definition's place as a message names it: the workspace-relative path (never a bare file name) and line. */
+function where(r: PlacedResource, index: WorkspaceIndex): string {
+  return `${index.units.displayPath(r.uri)}:${r.placed.line + r.summary.nameRange.start.line + 1}`;
 }
 
 function location(r: PlacedResource) {
@@ -41,13 +42,22 @@ export function workspaceDiagnostics(self: PlacedResource, index: WorkspaceIndex
   for (const ref of s.references) {
     if (!CHECKED_REFERENCES.has(ref.kind) || ref.optional) continue;
     if (ref.kind === 'ServiceAccount' && ref.name === 'default') continue;
-    if (index.has(ref.kind, ref.name, s.namespace)) continue;
+    if (index.has(ref.kind, ref.name, s.namespace) || index.producers.produces(ref.kind, ref.name)) continue;
+    const where = s.namespace ? ` (namespace ${s.namespace})` : '';
+    // Secrets are usually kept out of git on purpose (created by hand, by a vault or an operator); a remote base
+    // or a Helm chart of the kustomization may make anything
+    const outside = index.units.outsideSourceOf(self.uri);
+    const secret = ref.kind === 'Secret';
+    const missing = `${ref.kind} "${ref.name}" is not defined in the workspace${where}`;
     out.push({
       range: ref.range,
-      severity: DiagnosticSeverity.Warning,
-      message:
-        `${ref.kind} "${ref.name}" is not defined in the workspace` +
-        (s.namespace ? ` (namespace ${s.namespace})` : ''),
+      severity: secret || outside ? DiagnosticSeverity.Information : DiagnosticSeverity.Warning,
+      message: outside
+        ? `${missing}: it may come from a remote base or Helm chart of the kustomization in ` +
+          index.units.displayPath(outside)
+        : secret
+          ? `${missing}: make sure it exists in the cluster`
+          : missing,
       code: 'missing-reference',
       data: { kind: ref.kind, name: ref.name },
     });
@@ -57,7 +67,8 @@ export function workspaceDiagnostics(self: PlacedResource, index: WorkspaceIndex
     if (targets.length === 0) {
       out.push({
         range: s.selector.keyRange,
-        severity: DiagnosticSeverity.Warning,
+        // pods may come from a controller the workspace does not show (an operator, a chart)
+        severity: DiagnosticSeverity.Information,
         message: `Service selector ${formatLabels(s.selector.labels)} matches no workload in the workspace`,
         code: 'service-selector',
       });
@@ -88,7 +99,10 @@ export function workspaceDiagnostics(self: PlacedResource, index: WorkspaceIndex
         message:
           `${s.kind} "${s.name}"` +
           (s.namespace ? ` in namespace ${s.namespace}` : '') +
-          ` is also defined in ${listed(twins.first.map(where), twins.count)}`,
+          ` is also defined in ${listed(
+            twins.first.map((t) => where(t, index)),
+            twins.count,
+          )}`,
         code: 'duplicate-resource',
         related: twins.first.map((t) => ({ location: location(t), message: `${s.kind} "${s.name}" defined here` })),
       });

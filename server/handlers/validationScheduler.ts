@@ -1,7 +1,10 @@
 // Diagnostics: when each open document is validated and what is published. Edits are debounced per document;
-// a validation runs in time slices and stops when a newer version of its document arrives (or the server shuts
-// down); diagnostics go out with the version they judged, only when they changed for re-checks another file
-// caused; and the first validations wait (briefly) for the workspace scan so references are complete.
+// validations run one at a time (a second loop takes opened or edited documents while a long check runs), opened
+// or edited documents first, in the order they came, and re-checks that another file caused after them, so each
+// document's diagnostics go out as soon as it is done rather than all together at the end of a burst of opens.
+// A validation runs in time slices and stops when a newer version of its document arrives (or the server shuts
+// down); diagnostics go out with the version they judged, only when they changed for re-checks; and the first
+// validations wait (briefly) for the workspace scan so references are complete.
 
 import { Diagnostic } from 'vscode-languageserver';
 import { validateFile } from '../diagnostics/validateFile';
@@ -16,15 +19,23 @@ export const CHANGE_DELAY_MS = 5;
 const WORKSPACE_DELAY_MS = 30;
 /** How long the first validation waits for the workspace scan before it goes ahead. */
 const SCAN_WAIT_MS = 1500;
+/** A document being edited is not held back by a long check of another one: it gets a loop of its own. */
+const MAX_WORKERS = 2;
 
 export class ValidationScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** the diagnostics last sent per document, as JSON */
   private readonly published = new Map<string, string>();
   private othersTimer?: NodeJS.Timeout;
+  /** documents waiting for a validation: opened or edited ones, and re-checks another file caused */
+  private readonly edited = new Set<string>();
+  private readonly rechecks = new Set<string>();
+  /** validation loops running: one, and a second for opened or edited documents while a long check runs */
+  private workers = 0;
   private scanning: Promise<void> = Promise.resolve();
   private scanned = true;
   private validatedBeforeScan = false;
+  private scanWait?: Promise<unknown>;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -38,7 +49,7 @@ export class ValidationScheduler {
       uri,
       setTimeout(() => {
         this.timers.delete(uri);
-        void this.validate(uri, false);
+        this.enqueue(uri, false);
       }, delay),
     );
   }
@@ -54,7 +65,7 @@ export class ValidationScheduler {
     this.othersTimer = setTimeout(() => {
       this.othersTimer = undefined;
       for (const d of this.ctx.documents.all()) {
-        if (d.uri !== except && !this.timers.has(d.uri)) void this.validate(d.uri, true);
+        if (d.uri !== except && !this.timers.has(d.uri)) this.enqueue(d.uri, true);
       }
     }, WORKSPACE_DELAY_MS);
   }
@@ -62,6 +73,7 @@ export class ValidationScheduler {
   /** The workspace is being read: validations wait for it, and those that could not wait run again after it. */
   waitFor(scan: Promise<void>): void {
     this.scanned = false;
+    this.scanWait = undefined;
     this.scanning = scan.finally(() => {
       this.scanned = true;
       if (this.validatedBeforeScan) this.revalidateAll();
@@ -72,6 +84,8 @@ export class ValidationScheduler {
   forget(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
+    this.edited.delete(uri);
+    this.rechecks.delete(uri);
     this.published.delete(uri);
     void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
@@ -81,11 +95,39 @@ export class ValidationScheduler {
     clearTimeout(this.othersTimer);
   }
 
+  private enqueue(uri: string, recheck: boolean): void {
+    if (recheck) {
+      if (!this.edited.has(uri)) this.rechecks.add(uri);
+    } else {
+      this.rechecks.delete(uri);
+      this.edited.add(uri);
+    }
+    if (this.workers === 0 || (!recheck && this.workers < MAX_WORKERS)) void this.drain();
+  }
+
+  /** Validates the waiting documents one by one until none is left. */
+  private async drain(): Promise<void> {
+    this.workers++;
+    try {
+      while (!this.ctx.shuttingDown) {
+        const next = first(this.edited) ?? first(this.rechecks);
+        if (next === undefined) break;
+        const recheck = !this.edited.delete(next);
+        this.rechecks.delete(next);
+        await this.validate(next, recheck);
+      }
+    } finally {
+      this.workers--;
+    }
+  }
+
   private async validate(uri: string, onlyIfChanged: boolean): Promise<void> {
     const { ctx } = this;
     if (!this.scanned) {
       // a huge workspace must not hold back the first diagnostics for long; they are redone after the scan
-      await Promise.race([this.scanning, new Promise((resolve) => setTimeout(resolve, SCAN_WAIT_MS))]);
+      // one wait for all: validations run one after another, each must not wait its own SCAN_WAIT_MS
+      this.scanWait ??= Promise.race([this.scanning, new Promise((resolve) => setTimeout(resolve, SCAN_WAIT_MS))]);
+      await this.scanWait;
       if (!this.scanned) this.validatedBeforeScan = true;
     }
     const doc = ctx.documents.get(uri);
@@ -118,4 +160,9 @@ export class ValidationScheduler {
     }
     if (changedOthers) this.scheduleOthers(uri);
   }
+}
+
+function first<T>(set: Set<T>): T | undefined {
+  for (const v of set) return v;
+  return undefined;
 }

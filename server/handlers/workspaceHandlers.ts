@@ -57,7 +57,8 @@ export class WorkspaceHandlers {
   /** A document closed: the file on disk is what the workspace holds again (or nothing, when there is none). */
   async documentClosed(uri: string): Promise<void> {
     const key = normalizeUri(uri);
-    const read = key.startsWith('file:') ? await readYamlFile(fileURLToPath(key)) : undefined;
+    // only YAML files are part of the workspace; an open JSON document leaves it when it closes
+    const read = key.startsWith('file:') && isYamlPath(key) ? await readYamlFile(fileURLToPath(key)) : undefined;
     if (this.ctx.documents.get(uri)) return;
     if (read) this.ctx.index.setText(key, read.text);
     else this.ctx.index.remove(key);

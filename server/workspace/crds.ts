@@ -17,8 +17,8 @@ export interface CrdInfo {
   plural?: string;
   namespaced: boolean;
   versions: CrdVersion[];
-  /** where it is defined: a workspace file (with the range of its name) or the cluster */
-  source: { uri: string; range: LocalRange; line: number } | { cluster: true };
+  /** where it is defined: a workspace file (with the range of its name), the cluster, or the built-in catalog */
+  source: { uri: string; range: LocalRange; line: number } | { cluster: true } | { catalog: string };
 }
 
 /** The parts of a CRD object (apiextensions.k8s.io v1 or v1beta1) that validation needs. */

@@ -208,6 +208,26 @@ function ingressReferences(c: Collector, spec: unknown): void {
   });
 }
 
+/** Where a custom resource's pod template keeps its labels, as workloads do. */
+const CUSTOM_POD_LABELS: PathSegment[] = ['spec', 'template', 'metadata', 'labels'];
+
+/** The ports a pod spec's containers declare (a Service's named targetPort refers to them). */
+function containerPorts(spec: unknown): ContainerPort[] {
+  const out: ContainerPort[] = [];
+  if (!isRecord(spec)) return out;
+  for (const container of [...list(spec.containers), ...list(spec.initContainers)]) {
+    if (!isRecord(container)) continue;
+    for (const p of list(container.ports)) {
+      if (isRecord(p))
+        out.push({
+          ...(typeof p.name === 'string' ? { name: p.name } : {}),
+          ...(typeof p.containerPort === 'number' ? { port: p.containerPort } : {}),
+        });
+    }
+  }
+  return out;
+}
+
 function labelMap(doc: YamlDoc, path: PathSegment[], value: unknown): LabelMap | undefined {
   if (!isRecord(value)) return undefined;
   const parent = nodeAtPath(doc.tree, path.slice(0, -1));
@@ -255,18 +275,7 @@ function build(doc: YamlDoc): ResourceSummary | undefined {
     summary.podLabels = stringMap(get(obj, labelsPath));
     const spec = get(obj, podSpecPath);
     podSpecReferences(c, spec, podSpecPath);
-    if (isRecord(spec)) {
-      for (const container of [...list(spec.containers), ...list(spec.initContainers)]) {
-        if (!isRecord(container)) continue;
-        for (const p of list(container.ports)) {
-          if (isRecord(p))
-            summary.containerPorts.push({
-              ...(typeof p.name === 'string' ? { name: p.name } : {}),
-              ...(typeof p.containerPort === 'number' ? { port: p.containerPort } : {}),
-            });
-        }
-      }
-    }
+    summary.containerPorts = containerPorts(spec);
     if (kind !== 'Pod' && kind !== 'CronJob') {
       const sel = get(obj, ['spec', 'selector', 'matchLabels']);
       const path: PathSegment[] =
@@ -274,6 +283,11 @@ function build(doc: YamlDoc): ResourceSummary | undefined {
       const lm = labelMap(doc, path, kind === 'ReplicationController' ? get(obj, ['spec', 'selector']) : sel);
       if (lm) summary.selector = lm;
     }
+  } else if (apiVersion.includes('.') && isRecord(get(obj, CUSTOM_POD_LABELS))) {
+    // a custom resource with a pod template (an Argo Rollout, an operator's workload) makes pods too
+    summary.podLabelsPath = CUSTOM_POD_LABELS;
+    summary.podLabels = stringMap(get(obj, CUSTOM_POD_LABELS));
+    summary.containerPorts = containerPorts(get(obj, ['spec', 'template', 'spec']));
   }
   if (kind === 'Service' && apiVersion === 'v1') {
     const lm = labelMap(doc, ['spec', 'selector'], get(obj, ['spec', 'selector']));

@@ -5,7 +5,10 @@ import { splitApiVersion } from '../../kube/registry';
 import { projectOf } from '../configs/fileRoles';
 import { parseFile, ParsedFile, PlacedDoc } from '../documents/parsedFile';
 import { TimeSlices } from '../timeSlices';
+import { catalogCrd, catalogCrds } from './crdCatalog';
 import { ClusterCrds, CrdInfo, crdFromObject } from './crds';
+import { DeployableUnits } from './deployableUnits';
+import { Producers } from './producers';
 import { ResourceSummary, summarize } from './resources';
 
 export interface PlacedResource {
@@ -22,8 +25,6 @@ interface Views {
   namespacesOf: Map<string, { open: boolean; named: Set<string> }>;
   /** objects by kind, name and exact namespace: each group is one object defined several times */
   byIdentity: Map<string, PlacedResource[]>;
-  /** objects by file and document index */
-  byPosition: Map<string, PlacedResource>;
   crds: Map<string, CrdInfo>;
   /** objects with pods, by each `key=value` of their pod labels */
   byPodLabel: Map<string, PlacedResource[]>;
@@ -45,7 +46,6 @@ export interface Duplicates {
 }
 
 const identityKey = (s: ResourceSummary): string => JSON.stringify([s.kind, s.name, s.namespace ?? null]);
-const positionKey = (uri: string, placed: PlacedDoc): string => `${placed.index}\n${uri}`;
 
 /** Namespaces match when equal, or when either manifest leaves it to `kubectl apply -n`. */
 export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
@@ -56,6 +56,11 @@ export class WorkspaceIndex {
   private files = new Map<string, ParsedFile>();
   private generation = 0;
   private views?: Views;
+
+  /** which files are applied together: duplicates count only there */
+  readonly units = new DeployableUnits(this);
+  /** what the workspace's Certificates, generators and StatefulSets make */
+  readonly producers = new Producers(this);
 
   constructor(readonly cluster: ClusterCrds = new ClusterCrds()) {}
 
@@ -113,7 +118,6 @@ export class WorkspaceIndex {
     const byKindName = new Map<string, PlacedResource[]>();
     const namespacesOf = new Map<string, { open: boolean; named: Set<string> }>();
     const byIdentity = new Map<string, PlacedResource[]>();
-    const byPosition = new Map<string, PlacedResource>();
     const crds = new Map<string, CrdInfo>();
     const byPodLabel = new Map<string, PlacedResource[]>();
     const push = <K, V>(map: Map<K, V[]>, key: K, value: V): void => {
@@ -129,7 +133,6 @@ export class WorkspaceIndex {
         if (!summary || project.roleOf(uri, placed) !== 'resource') continue;
         const r = { uri, placed, summary };
         resources.push(r);
-        byPosition.set(positionKey(uri, placed), r);
         if (summary.name !== undefined) {
           const key = `${summary.kind}/${summary.name}`;
           push(byKindName, key, r);
@@ -156,7 +159,6 @@ export class WorkspaceIndex {
       byKindName,
       namespacesOf,
       byIdentity,
-      byPosition,
       crds,
       byPodLabel,
       selections: new Map(),
@@ -181,23 +183,23 @@ export class WorkspaceIndex {
     return !!ns && (!namespace || ns.open || ns.named.has(namespace));
   }
 
-  /** The other definitions of an object (same kind, name and namespace), the first `limit` of them listed. */
+  /**
+   * The other definitions of an object (same kind, name and namespace) in a file applied together with its own
+   * (see DeployableUnits), the first `limit` of them listed.
+   */
   duplicatesOf(self: PlacedResource, limit: number): Duplicates {
     const s = self.summary;
     if (s.name === undefined) return { count: 0, first: [] };
-    const view = this.view();
-    const key = identityKey(s);
-    const group = view.byIdentity.get(key) ?? [];
-    const isSelf = (r: PlacedResource): boolean => r.uri === self.uri && r.placed.index === self.placed.index;
-    // the index may hold a newer parse of self's file: then self is in the group only if that parse agrees
-    const current = view.byPosition.get(positionKey(self.uri, self.placed));
-    const selfInGroup = !!current && current.summary.name !== undefined && identityKey(current.summary) === key;
+    const group = this.view().byIdentity.get(identityKey(s)) ?? [];
     const first: PlacedResource[] = [];
+    let count = 0;
     for (const r of group) {
-      if (first.length >= limit) break;
-      if (!isSelf(r)) first.push(r);
+      if (r.uri === self.uri && r.placed.index === self.placed.index) continue;
+      if (!this.units.share(self.uri, r.uri)) continue;
+      count++;
+      if (first.length < limit) first.push(r);
     }
-    return { count: group.length - (selfInGroup ? 1 : 0), first };
+    return { count, first };
   }
 
   /** Objects whose pods carry every label of the selector, in a compatible namespace. */
@@ -250,13 +252,14 @@ export class WorkspaceIndex {
     return (view.labelValues = out);
   }
 
-  /** The CRD for a group and kind: the workspace's, else the cluster's. */
+  /** The CRD for a group and kind: the workspace's, else the cluster's, else the built-in catalog's. */
   crd(group: string, kind: string): CrdInfo | undefined {
-    return this.view().crds.get(`${group}/${kind}`) ?? this.cluster.get(group, kind);
+    return this.view().crds.get(`${group}/${kind}`) ?? this.cluster.get(group, kind) ?? catalogCrd(group, kind);
   }
 
   crds(): CrdInfo[] {
     const out = new Map<string, CrdInfo>();
+    for (const c of catalogCrds()) out.set(`${c.group}/${c.kind}`, c);
     for (const c of this.cluster.all()) out.set(`${c.group}/${c.kind}`, c);
     for (const [k, c] of this.view().crds) out.set(k, c);
     return [...out.values()];

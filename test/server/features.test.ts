@@ -69,6 +69,17 @@ describe('language server: editor features', function () {
     assert.ok(name.sortText! < items2.find((i) => i.label === 'image')!.sortText!);
   });
 
+  it('leaves out keys that follow a list written at their own column', async () => {
+    // `ports:` holds a list whose dashes sit at the container's key column; `image` comes after it
+    const items = await complete(
+      'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: web\n      |\n      ports:\n' +
+        '      - containerPort: 80\n      image: nginx:1\n',
+    );
+    const l = labels(items);
+    assert.ok(l.includes('env') && l.includes('readinessProbe'), l.join());
+    assert.ok(!l.includes('name') && !l.includes('ports') && !l.includes('image'), 'present keys are not offered');
+  });
+
   it('completes enum and boolean values', async () => {
     const pull = await complete(
       'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      imagePullPolicy: |\n',
