@@ -1,6 +1,7 @@
 // Asking the syncer for work, for every asker (the CLI, the editor): the request goes into the Application's
 // spec.operation as a merge patch, and the answer is status.operationState carrying the request's id once the
 // syncer has carried it out. One place builds the patch and reads the answer, so they cannot drift apart.
+import * as os from 'os';
 import type { Application, ApplicationOperation, ApplicationStatus } from './application';
 
 /** What is asked: one of sync, rollback, resume, refresh (who asks and the id are added by operationPatch). */
@@ -8,6 +9,17 @@ export type OperationRequest = Omit<ApplicationOperation, 'initiatedBy' | 'id'>;
 export type OperationState = NonNullable<ApplicationStatus['operationState']>;
 
 export const OPERATION_KEYS = ['sync', 'rollback', 'resume', 'refresh'] as const;
+
+/** Who asks, for the history entry: the tool and command (`slipway sync`), the local user and the host. */
+export function initiatedBy(who: string): string {
+  let user = 'unknown';
+  try {
+    user = os.userInfo().username;
+  } catch {
+    // no passwd entry (containers): the host name still says where it came from
+  }
+  return `${who} (${user}@${os.hostname()})`;
+}
 
 /** Whether the app holds a request the syncer has not taken yet. */
 export function operationPending(app: Pick<Application, 'spec'>): boolean {

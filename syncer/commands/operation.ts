@@ -1,10 +1,10 @@
 // Asking the syncer for work and waiting for its answer, as the CLI does: the request and the reading of the answer
 // are kube/applicationOperation.ts's, shared with the editor.
-import * as os from 'os';
 import { randomUUID } from 'crypto';
 import { Application, HistoryEntry } from '../../kube/application';
 import {
   CANCEL_OPERATION_PATCH,
+  initiatedBy as whoAsks,
   operationPatch,
   operationPending,
   operationProgress,
@@ -33,13 +33,7 @@ export interface OperationResult {
 
 /** Who started an operation: the command, the local user and the host. */
 export function initiatedBy(command: string): string {
-  let user = 'unknown';
-  try {
-    user = os.userInfo().username;
-  } catch {
-    // no passwd entry (containers): the host name still says where it came from
-  }
-  return `slipway ${command} (${user}@${os.hostname()})`;
+  return whoAsks(`slipway ${command}`);
 }
 
 /** Writes the request and waits for the syncer's answer; throws a CommandError when none comes. */
