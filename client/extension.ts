@@ -4,12 +4,17 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { registerApplications } from './applications/registerApplications';
 import { CUSTOM_RESOURCE_DEFINITIONS_NOTIFICATION, listClusterCrds } from './clusterCrds';
+import { registerConnection } from './connection/connectionCommands';
+import { ConnectionHub } from './connection/connectionHub';
+import type { ConnectionManager } from './connection/connectionManager';
 
 const CLUSTER_REFRESH_MS = 60_000;
 
 let client: LanguageClient | undefined;
 let refreshTimer: NodeJS.Timeout | undefined;
+let connections: ConnectionManager | undefined;
 
 function settings(): unknown {
   const c = vscode.workspace.getConfiguration('slipway');
@@ -17,6 +22,11 @@ function settings(): unknown {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const hub = new ConnectionHub();
+  context.subscriptions.push(hub);
+  connections = registerConnection(context, hub);
+  registerApplications(context, hub);
+
   const module = context.asAbsolutePath(path.join('out', 'server', 'main.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -54,6 +64,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
 export async function deactivate(): Promise<void> {
   if (refreshTimer) clearInterval(refreshTimer);
+  // the embedded cluster this window started stops with it (a reused one keeps running for its window)
+  await connections?.disconnect();
   const c = client;
   client = undefined;
   await c?.stop();

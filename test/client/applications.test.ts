@@ -9,7 +9,10 @@ import { requestOperation } from '../../client/applications/applicationOperation
 import { compareApp, desiredYaml, liveYaml } from '../../client/applications/manifestDocuments';
 import type { ClusterConnection } from '../../client/connection/clusterConnection';
 import { connectByKubeconfig } from '../../client/connection/clusterConnection';
+import { ConnectionHub } from '../../client/connection/connectionHub';
 import { whenObject } from '../../client/connection/informerWait';
+import { ApplicationsFeed } from '../../client/applications/applicationsFeed';
+import { statusBarModel } from '../../client/statusBarModel';
 import { changedFiles } from '../../client/git/gitRead';
 import { historyRows } from '../../client/history/historyModel';
 import { startTestCluster } from '../helpers/testCluster';
@@ -46,11 +49,15 @@ describe('client: Applications and History models against a real syncer', functi
   let repo: TestRepo;
   let first: string;
   let second: string;
+  let feed: ApplicationsFeed;
   const ref = { namespace: 'default', name: 'guestbook' };
 
   before(async () => {
     h = await startSyncer();
     c = await connectByKubeconfig(h.t.cluster.kubeconfig);
+    const hub = new ConnectionHub();
+    hub.set(c);
+    feed = new ApplicationsFeed(hub);
     repo = makeRepo({ ...webApp(), 'app/secret.yaml': SECRET });
     first = repo.git('rev-parse', 'HEAD');
     await h.client.apply(
@@ -64,6 +71,7 @@ describe('client: Applications and History models against a real syncer', functi
     );
   });
   after(async () => {
+    feed?.dispose();
     c?.close();
     await h?.stop();
   });
@@ -77,6 +85,10 @@ describe('client: Applications and History models against a real syncer', functi
     );
     assert.deepStrictEqual(item.icon, { id: 'pass-filled', color: 'testing.iconPassed' });
     assert.strictEqual(item.contextValue, 'slipwayApp');
+    const bar = statusBarModel(feed.current, feed.selected())!;
+    assert.strictEqual(bar.text, `$(check) guestbook: Synced ${first.slice(0, 7)} · Healthy`);
+    assert.strictEqual(bar.background, undefined);
+    assert.strictEqual(bar.command, 'slipway.applications.focus');
     const rows = (app.status?.resources ?? []).map(resourceItem);
     assert.deepStrictEqual(rows.map((r) => r.label).sort(), [
       'ConfigMap/settings',
@@ -130,17 +142,10 @@ describe('client: Applications and History models against a real syncer', functi
   });
 
   it('rolling back to #1 brings the old image back and shows the app pinned, with how to resume', async () => {
-    const progress: string[] = [];
+    const bar: string[] = [];
+    const watching = feed.onDidChange(() => bar.push(statusBarModel(c, feed.selected(), feed.busy(ref))!.text));
     const started = Date.now();
-    const r = await requestOperation(
-      c,
-      ref,
-      { rollback: { id: 1 } },
-      {
-        command: 'rollback 1',
-        onProgress: (m) => progress.push(m),
-      },
-    );
+    const r = await feed.track(ref, requestOperation(c, ref, { rollback: { id: 1 } }, { command: 'rollback 1' }));
     const ms = Date.now() - started;
     assert.strictEqual(r.state.phase, 'Succeeded', r.state.message);
     assert.strictEqual(r.state.operation, 'rollback 1');
@@ -160,6 +165,11 @@ describe('client: Applications and History models against a real syncer', functi
     assert.match(rows[0].description, /^live · .* · rollback$/);
     assert.strictEqual(rows[2].contextValue, 'slipwayHistory pinned');
     assert.match(r.app.status!.history![2].message ?? '', /rollback to #1/);
+    watching.dispose();
+    assert.match(bar[0], /^\$\(sync~spin\) guestbook: /);
+    const pinnedBar = statusBarModel(c, app)!;
+    assert.strictEqual(pinnedBar.text, '$(pinned) guestbook: pinned #1 · Healthy');
+    assert.strictEqual(pinnedBar.background, 'statusBarItem.warningBackground');
     assert.ok(ms < 10_000, `rollback took ${ms} ms`);
   });
 

@@ -8,6 +8,7 @@ import type { ClusterConnection } from '../../client/connection/clusterConnectio
 import { ConnectionHub } from '../../client/connection/connectionHub';
 import { ConnectionManager, kubeconfigContexts } from '../../client/connection/connectionManager';
 import { whenObject } from '../../client/connection/informerWait';
+import { statusBarModel } from '../../client/statusBarModel';
 import { answeringKubeconfig } from '../../client/connection/workspaceCluster';
 import { makeRepo, removeScratchDirs, scratchDir, webApp } from '../syncer/helpers/gitRepo';
 
@@ -84,6 +85,9 @@ describe('client: connecting to the workspace cluster', function () {
     assert.strictEqual(first.current, undefined);
     await lost;
     assert.match(c2.health.reason ?? '', /cannot reach the cluster/);
+    const bar = statusBarModel(c2, undefined)!;
+    assert.strictEqual(bar.text, '$(debug-disconnect) Slipway: connection lost');
+    assert.strictEqual(bar.command, 'slipway.start');
     assert.strictEqual(await answeringKubeconfig(path.join(folder, '.slipway')), undefined);
   });
 
