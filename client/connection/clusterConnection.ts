@@ -8,6 +8,7 @@ import type { Informer } from '../../kubeclient/informer';
 import { ObjectClient } from '../../kubeclient/objectClient';
 import { SharedInformers } from '../../kubeclient/sharedInformers';
 import { ConnectionHealth, HealthTransport } from './connectionHealth';
+import { readTokenKubeconfig } from './embeddedKubeconfig';
 
 /** The Application resource, served by Slipway's CRD in whatever cluster it is installed in. */
 export const APPLICATION_RESOURCE: ResourceInfo = {
@@ -65,6 +66,13 @@ export function connectionOver(client: ApiClient, label: string): ClusterConnect
       api.close();
     },
   };
+}
+
+/** A connection to the cluster of an embedded cluster's kubeconfig (server, CA and token), else any kubeconfig's. */
+export async function connectByEmbeddedKubeconfig(file: string, label: string): Promise<ClusterConnection> {
+  const config = readTokenKubeconfig(file);
+  if (!config) return connectByKubeconfig(file, undefined, label);
+  return connectionOver(ApiClient.forCluster(config, 'slipway-vscode'), label);
 }
 
 /** A connection to a kubeconfig's cluster (the file's current context, or the one named); label: the context's name. */

@@ -2,7 +2,7 @@
 // window's reused) or a kubeconfig context; the hub then tells every view. Free of `vscode`: the commands in
 // connectionCommands.ts add the quick pick, progress and messages.
 import type { ClusterConnection } from './clusterConnection';
-import { connectByKubeconfig } from './clusterConnection';
+import { connectByEmbeddedKubeconfig, connectByKubeconfig } from './clusterConnection';
 import type { ConnectionHub } from './connectionHub';
 import { startWorkspaceCluster, StartOptions, WorkspaceCluster } from './workspaceCluster';
 
@@ -51,7 +51,7 @@ export class ConnectionManager {
       if (this.cluster === cluster) this.log(`slipway up exited (code ${code}); Slipway: Start runs it again`);
     });
     try {
-      const connection = await connectByKubeconfig(cluster.kubeconfig, undefined, `embedded (${baseName(o.folder)})`);
+      const connection = await connectByEmbeddedKubeconfig(cluster.kubeconfig, `embedded (${baseName(o.folder)})`);
       this.cluster = cluster;
       this.hub.set(connection);
       return connection;

@@ -5,6 +5,8 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ApiClient } from '../../kubeclient/apiClient';
+import { readTokenKubeconfig } from './embeddedKubeconfig';
 
 export interface StartOptions {
   /** the `slipway` CLI script (dist/slipway.js next to the extension; out/syncer/cli.js in tests) */
@@ -42,17 +44,16 @@ const STOP_GRACE_MS = 5000;
 export async function answeringKubeconfig(stateDir: string): Promise<string | undefined> {
   const file = path.join(stateDir, 'kubeconfig');
   if (!fs.existsSync(file)) return undefined;
-  // the kubeconfig loader is heavy: load it only when there is a kubeconfig to read
-  const { loadKubeConfig, kubeConfigClient } = await import('../../kubeclient/kubeConfig');
-  let client;
+  const config = readTokenKubeconfig(file);
+  if (!config) return undefined;
+  const api = ApiClient.forCluster(config, 'slipway-vscode');
   try {
-    client = kubeConfigClient(loadKubeConfig(file), 'slipway-vscode');
-    const answer: unknown = await client.api.request('GET', '/readyz', undefined, undefined, 'text/plain');
+    const answer: unknown = await api.request('GET', '/readyz', undefined, undefined, 'text/plain');
     return String(answer).trim() === 'ok' ? file : undefined;
   } catch {
     return undefined;
   } finally {
-    client?.close();
+    api.close();
   }
 }
 
