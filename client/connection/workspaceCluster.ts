@@ -63,6 +63,9 @@ export async function startWorkspaceCluster(o: StartOptions): Promise<WorkspaceC
   const running = await answeringKubeconfig(stateDir);
   if (running) return { kubeconfig: running, reused: true, exited: new Promise(() => undefined), stop: async () => {} };
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  // the state folder sits in the work tree: git must not see it (a revert refuses a tree with untracked files)
+  const ignore = path.join(stateDir, '.gitignore');
+  if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '# the cluster state of `slipway up`, not for git\n*\n');
   // VS Code's executable is Electron; ELECTRON_RUN_AS_NODE makes it the plain Node it embeds
   const child = spawn(process.execPath, [o.cli, 'up', o.folder, '--state', stateDir, ...(o.upArgs ?? [])], {
     cwd: o.folder,

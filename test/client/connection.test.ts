@@ -10,7 +10,7 @@ import { ConnectionManager, kubeconfigContexts } from '../../client/connection/c
 import { whenObject } from '../../client/connection/informerWait';
 import { statusBarModel } from '../../client/statusBarModel';
 import { answeringKubeconfig } from '../../client/connection/workspaceCluster';
-import { makeRepo, removeScratchDirs, scratchDir, webApp } from '../syncer/helpers/gitRepo';
+import { git, makeRepo, removeScratchDirs, scratchDir, webApp } from '../syncer/helpers/gitRepo';
 
 export const CLI = path.resolve(__dirname, '../../syncer/cli.js');
 const UP_ARGS = ['--nodes', '1', '--app', 'web'];
