@@ -62,6 +62,8 @@ describe('client: connecting to the workspace cluster', function () {
       log.join('\n'),
     );
     assert.ok(Date.now() - started < 30_000);
+    // the state folder in the work tree stays out of git (a revert refuses untracked files)
+    assert.strictEqual(git(folder, 'status', '--porcelain'), '');
   });
 
   it('a second window reuses the running cluster instead of starting another', async () => {
