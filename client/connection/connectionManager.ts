@@ -1,10 +1,12 @@
 // How the extension gets connected and disconnected: the workspace's embedded cluster (started here, or another
 // window's reused) or a kubeconfig context; the hub then tells every view. Free of `vscode`: the commands in
 // connectionCommands.ts add the quick pick, progress and messages.
+import * as fs from 'fs';
+import * as path from 'path';
 import type { ClusterConnection } from './clusterConnection';
 import { connectByEmbeddedKubeconfig, connectByKubeconfig } from './clusterConnection';
 import type { ConnectionHub } from './connectionHub';
-import { startWorkspaceCluster, StartOptions, WorkspaceCluster } from './workspaceCluster';
+import { answeringKubeconfig, startWorkspaceCluster, StartOptions, WorkspaceCluster } from './workspaceCluster';
 
 export interface KubeconfigContexts {
   contexts: { name: string; cluster: string; namespace?: string }[];
@@ -23,6 +25,8 @@ export async function kubeconfigContexts(file: string | undefined): Promise<Kube
 
 export class ConnectionManager {
   private cluster: WorkspaceCluster | undefined;
+  /** follows the state folder while the embedded cluster is lost, to reconnect when it runs again */
+  private restartWatch: { close(): void } | undefined;
 
   constructor(
     private readonly hub: ConnectionHub,
@@ -51,14 +55,48 @@ export class ConnectionManager {
       if (this.cluster === cluster) this.log(`slipway up exited (code ${code}); Slipway: Start runs it again`);
     });
     try {
-      const connection = await connectByEmbeddedKubeconfig(cluster.kubeconfig, `embedded (${baseName(o.folder)})`);
+      const label = `embedded (${baseName(o.folder)})`;
+      const connection = await connectByEmbeddedKubeconfig(cluster.kubeconfig, label);
       this.cluster = cluster;
       this.hub.set(connection);
+      this.reconnectWhenRestarted(connection, path.dirname(cluster.kubeconfig), label);
       return connection;
     } catch (e) {
       await cluster.stop();
       throw e;
     }
+  }
+
+  /**
+   * A restarted embedded cluster listens on another port, so the lost connection's informers cannot find it again:
+   * once lost, the state folder is watched, and a new kubeconfig whose server answers replaces the connection.
+   */
+  private reconnectWhenRestarted(connection: ClusterConnection, stateDir: string, label: string): void {
+    connection.health.onDidChange((state) => {
+      // back on the same address: the informers found it again by themselves
+      if (state === 'connected' && this.hub.current === connection) this.stopRestartWatch();
+      if (state !== 'lost' || this.hub.current !== connection || this.restartWatch) return;
+      const watcher = fs.watch(stateDir, (_event, name) => {
+        if (name !== 'kubeconfig') return;
+        void answeringKubeconfig(stateDir).then(async (kubeconfig) => {
+          if (!kubeconfig || this.restartWatch !== watcher || this.hub.current !== connection) return;
+          this.stopRestartWatch();
+          const next = await connectByEmbeddedKubeconfig(kubeconfig, label);
+          if (this.hub.current !== connection) return next.close();
+          this.log(`The cluster in ${stateDir} runs again: reconnected`);
+          // it is another window's (or a new) process now: nothing of it is this window's to stop
+          this.cluster = { kubeconfig, reused: true, exited: new Promise(() => undefined), stop: async () => {} };
+          this.hub.set(next);
+          this.reconnectWhenRestarted(next, stateDir, label);
+        });
+      });
+      this.restartWatch = watcher;
+    });
+  }
+
+  private stopRestartWatch(): void {
+    this.restartWatch?.close();
+    this.restartWatch = undefined;
   }
 
   /** Connects to a context of a kubeconfig file (undefined: KUBECONFIG, else ~/.kube/config). */
@@ -71,6 +109,7 @@ export class ConnectionManager {
 
   /** Disconnects; an embedded cluster started here stops, one reused from another window keeps running. */
   async disconnect(): Promise<void> {
+    this.stopRestartWatch();
     const cluster = this.cluster;
     this.cluster = undefined;
     this.hub.set(undefined);

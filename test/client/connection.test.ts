@@ -93,6 +93,19 @@ describe('client: connecting to the workspace cluster', function () {
     assert.strictEqual(await answeringKubeconfig(path.join(folder, '.slipway')), undefined);
   });
 
+  it('when the cluster runs again (on another port), the second window reconnects by itself', async () => {
+    const lostConnection = second.current!;
+    const reconnected = new Promise<ClusterConnection>((resolve) => second.onDidChange((c) => c && resolve(c)));
+    await window1.start({ cli: CLI, folder, upArgs: UP_ARGS });
+    const c = await reconnected;
+    assert.notStrictEqual(c, lostConnection);
+    assert.notStrictEqual(c.api.server, lostConnection.api.server);
+    await whenSyncedHealthy(c, 'web');
+    assert.strictEqual(c.health.state, 'connected');
+    assert.strictEqual(window2.workspaceCluster?.reused, true);
+    await window1.disconnect();
+  });
+
   it('a folder outside git fails to start with what to do', async () => {
     const plain = scratchDir('slipway-plain-');
     await assert.rejects(
