@@ -31,6 +31,8 @@ export function registerApplications(context: vscode.ExtensionContext, hub: Conn
     appsView.description = c?.label;
   };
   describe();
+  // "5 min ago" ages: redraw the History rows now and then while they are shown
+  const ageing = setInterval(() => historyView.visible && historyTree.refresh(), 30_000);
   context.subscriptions.push(
     feed,
     appsTree,
@@ -38,6 +40,7 @@ export function registerApplications(context: vscode.ExtensionContext, hub: Conn
     appsView,
     historyView,
     feed.onDidChange(describe),
+    { dispose: () => clearInterval(ageing) },
     appsView.onDidChangeSelection((e) => {
       const node = e.selection[0];
       if (node) feed.select(node.type === 'app' ? node.ref : node.app);

@@ -16,6 +16,11 @@ export class HistoryTree implements vscode.TreeDataProvider<HistoryNode> {
     feed.onDidChange(() => this.changed.fire());
   }
 
+  /** Draws the rows again (their relative times age). */
+  refresh(): void {
+    this.changed.fire();
+  }
+
   getChildren(node?: HistoryNode): HistoryNode[] {
     const app = this.feed.selected();
     if (node || !app) return [];
