@@ -206,7 +206,7 @@ describe('client: Applications and History models against a real syncer', functi
 
 describe('client: an operation nobody carries out', function () {
   this.timeout(30_000);
-  it('fails with what to do after its timeout, and the request is taken back', async () => {
+  it('fails after its timeout (the request taken back), or at once when someone else takes it back', async () => {
     const t = await startTestCluster({ nodes: 0 });
     const c = await connectByKubeconfig(t.cluster.kubeconfig);
     try {
@@ -222,6 +222,20 @@ spec: {source: {repo: /nowhere}}
       );
       const app = await c.objects.get({ apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, ...ref });
       assert.strictEqual(app.spec.operation, undefined);
+
+      // someone takes the request back (kubectl) before any syncer carried it out: said at once, not at the timeout
+      const started = Date.now();
+      const asked = requestOperation(c, ref, { refresh: {} }, { command: 'refresh', timeoutMs: 20_000 });
+      asked.catch(() => undefined); // awaited below, after the patch
+      await whenObject(
+        c.applications(),
+        (o) => ((o as Application).spec.operation?.refresh ? true : undefined),
+        5000,
+        'the request',
+      );
+      await t.ok(['patch', 'app', 'lonely', '--type', 'merge', '-p', '{"spec":{"operation":null}}']);
+      await assert.rejects(asked, /the request to refresh lonely was cleared before the syncer carried it out/);
+      assert.ok(Date.now() - started < 10_000);
     } finally {
       c.close();
       await t.stop();
