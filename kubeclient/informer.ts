@@ -68,6 +68,13 @@ export class Informer {
     return this;
   }
 
+  /** Stops telling h (as given to on()): a view or a wait that is done with the objects. */
+  off(h: InformerHandlers): this {
+    const i = this.handlers.indexOf(h);
+    if (i >= 0) this.handlers.splice(i, 1);
+    return this;
+  }
+
   get(namespace: string | undefined, name: string): any | undefined {
     return this.cache.get(`${namespace ?? ''}/${name}`);
   }
@@ -220,7 +227,8 @@ export class Informer {
   }
 
   private tell(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: any, old?: any): void {
-    for (const h of this.handlers) {
+    // a copy: a handler may take itself off
+    for (const h of [...this.handlers]) {
       try {
         if (type === 'ADDED') h.add?.(obj);
         else if (type === 'MODIFIED') h.update?.(obj, old);

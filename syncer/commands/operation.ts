@@ -1,15 +1,22 @@
-// Asking the syncer for work: the request goes into the Application's spec.operation (a merge patch, so kubectl
-// and the editor can do the same), and the answer is status.operationState once the syncer has cleared the request.
-import * as os from 'os';
+// Asking the syncer for work and waiting for its answer, as the CLI does: the request and the reading of the answer
+// are kube/applicationOperation.ts's, shared with the editor.
 import { randomUUID } from 'crypto';
-import { Application, ApplicationOperation, ApplicationStatus, HistoryEntry } from '../../kube/application';
+import { Application, HistoryEntry } from '../../kube/application';
+import {
+  CANCEL_OPERATION_PATCH,
+  initiatedBy as whoAsks,
+  operationPatch,
+  operationPending,
+  operationProgress,
+  OperationRequest,
+  OperationState,
+} from '../../kube/applicationOperation';
 import { ObjectClient } from '../../kubeclient/objectClient';
 import { CommandError, CommandIO, json, OutputFormat, short } from './output';
 import { describeStatus } from './statusText';
 import { appRef, connect, findApp, TargetOptions } from './target';
 
-export type OperationRequest = Omit<ApplicationOperation, 'initiatedBy'>;
-export type OperationState = NonNullable<ApplicationStatus['operationState']>;
+export type { OperationRequest, OperationState };
 
 export interface OperationOptions {
   timeoutMs: number;
@@ -24,22 +31,9 @@ export interface OperationResult {
   state: OperationState;
 }
 
-const OPERATION_KEYS = ['sync', 'rollback', 'resume', 'refresh'] as const;
-
-function pending(app: Application): boolean {
-  const op = app.spec?.operation;
-  return !!op && OPERATION_KEYS.some((k) => op[k] !== undefined && op[k] !== null);
-}
-
 /** Who started an operation: the command, the local user and the host. */
 export function initiatedBy(command: string): string {
-  let user = 'unknown';
-  try {
-    user = os.userInfo().username;
-  } catch {
-    // no passwd entry (containers): the host name still says where it came from
-  }
-  return `slipway ${command} (${user}@${os.hostname()})`;
+  return whoAsks(`slipway ${command}`);
 }
 
 /** Writes the request and waits for the syncer's answer; throws a CommandError when none comes. */
@@ -51,49 +45,35 @@ export async function runOperation(
   o: OperationOptions,
 ): Promise<OperationResult> {
   const ref = appRef(app);
-  if (pending(app))
+  if (operationPending(app))
     o.io?.err(`note: replacing a request nobody has carried out yet: ${JSON.stringify(app.spec.operation)}`);
-  // every kind of request is named, so a merge patch replaces an earlier one instead of merging with it
-  // the syncer echoes the id into status.operationState.requestId when done: no clock comparison across hosts
   const id = randomUUID();
-  const operation: Record<string, unknown> = {
-    sync: null,
-    rollback: null,
-    resume: null,
-    refresh: null,
-    ...request,
-    initiatedBy: initiatedBy(command),
-    id,
-  };
   const requestedAt = Date.now();
-  await client.mergePatch(ref, { spec: { operation } });
+  await client.mergePatch(ref, operationPatch(request, initiatedBy(command), id));
   const deadline = requestedAt + o.timeoutMs;
-  const fresh = (st: OperationState | undefined): st is OperationState =>
-    !!st?.startedAt && Date.parse(st.startedAt) >= requestedAt;
   let lastMessage = '';
   for (;;) {
     const now: Application = await client.get(ref);
-    const st = now.status?.operationState;
-    if (fresh(st) && st.phase === 'Running' && st.message && st.message !== lastMessage) {
-      lastMessage = st.message;
-      o.io?.out(`${st.operation}: ${st.message}`);
+    const progress = operationProgress(now, id, requestedAt);
+    if (progress.stage === 'done') return { app: now, state: progress.state };
+    if (progress.stage === 'running' && progress.message && progress.message !== lastMessage) {
+      lastMessage = progress.message;
+      o.io?.out(`${now.status?.operationState?.operation}: ${progress.message}`);
     }
-    if (st?.requestId === id && st.phase !== 'Running') return { app: now, state: st };
-    if (!pending(now)) {
-      if (st?.requestId !== id) {
-        throw new CommandError(
-          `the request was cleared before the syncer carried it out (it was finishing an earlier operation, or someone removed spec.operation); run \`slipway ${command}\` again`,
-        );
-      }
+    if (progress.stage === 'dropped') {
+      throw new CommandError(
+        `the request was cleared before the syncer carried it out (it was finishing an earlier operation, or someone removed spec.operation); run \`slipway ${command}\` again`,
+      );
     }
     if (Date.now() > deadline) {
       const secs = Math.round(o.timeoutMs / 1000);
-      if (fresh(st))
+      const st = now.status?.operationState;
+      if (progress.stage === 'running')
         throw new CommandError(
-          `${st.operation} is still running after ${secs} s: ${st.message ?? ''}; follow it with \`slipway status -w\``,
+          `${st?.operation} is still running after ${secs} s: ${st?.message ?? ''}; follow it with \`slipway status -w\``,
         );
       // nobody picked the request up: take it back, so a syncer started later does not act on a stale request
-      if (pending(now)) await client.mergePatch(ref, { spec: { operation: null } }).catch(() => undefined);
+      if (operationPending(now)) await client.mergePatch(ref, CANCEL_OPERATION_PATCH).catch(() => undefined);
       throw new CommandError(
         `no syncer answered within ${secs} s: none seems to be running for ${ref.namespace}/${ref.name} in the cluster from ${o.origin}. ` +
           '`slipway up` runs one (or use a longer --timeout if it is busy)',

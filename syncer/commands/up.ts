@@ -5,7 +5,7 @@ import * as path from 'path';
 import { simpleGit } from 'simple-git';
 import { Application, APPLICATION_API_VERSION, APPLICATION_CRD, APPLICATION_KIND } from '../../kube/application';
 import { ApplicationController } from '../applicationController';
-import { kubeConfigClient, loadKubeConfig } from '../../kubeclient/kubeConfig';
+import { ApiClient } from '../../kubeclient/apiClient';
 import { ObjectClient } from '../../kubeclient/objectClient';
 import { UsageError } from './target';
 import { describeStatus } from './statusText';
@@ -77,6 +77,8 @@ export async function up(o: UpOptions): Promise<UpSession> {
   let stopCluster: (() => Promise<void>) | undefined;
   let client: ObjectClient;
   if (o.kubeconfig) {
+    // the kubeconfig loader (@kubernetes/client-node) is heavy: loaded only for a cluster named by kubeconfig
+    const { kubeConfigClient, loadKubeConfig } = await import('../../kubeclient/kubeConfig');
     client = kubeConfigClient(loadKubeConfig(o.kubeconfig, o.context));
     o.out(`Using the cluster at ${client.server} (${o.kubeconfig})`);
   } else {
@@ -84,7 +86,8 @@ export async function up(o: UpOptions): Promise<UpSession> {
     const { startCluster } = await import('../../cluster/embeddedCluster');
     const c = await startCluster({ stateDir: o.state, port: o.port, nodes: o.nodes });
     stopCluster = () => c.stop();
-    client = kubeConfigClient(loadKubeConfig(c.kubeconfig));
+    // over HTTPS with the cluster's token and CA, as any client: no kubeconfig loader needed
+    client = new ObjectClient(ApiClient.forCluster({ server: c.url, token: c.token, ca: c.caCert }, 'slipway-syncer'));
     o.out(`Slipway cluster ready in ${Date.now() - started} ms at ${c.url}\n  export KUBECONFIG=${c.kubeconfig}`);
   }
   try {

@@ -8,10 +8,10 @@ import { JsonObject } from '../../kube/patch/mergePatch';
 import { fieldSchemaFor } from '../../kube/schemas';
 import { droppedOwnedField } from './ownedFields';
 import { normalizeDesired, normalizeLive, SKIPPED_TOP_LEVEL } from './normalize';
-import { maskSecret, maskSecretPair } from './secretMask';
+import { maskSecret, maskSecretPair } from '../../kube/secretMask';
 import { align, covers } from './subset';
 
-export { maskSecret } from './secretMask';
+export { maskSecret } from '../../kube/secretMask';
 
 export interface ResourceDiff {
   changed: boolean;
