@@ -2,7 +2,7 @@
 // longer has: the user deleted them from git, and the next server-side apply removes them, unless
 // another manager also owns them.
 import { FieldSchema } from '../../kube/fieldSchema';
-import { childOf, formatManagedPath, listKindOf } from '../../kube/patch/managedFields';
+import { childOf, formatManagedPath, listKindOf } from '../../kube/patch/fieldPaths';
 import { canonicalJson } from '../../kube/patch/mergePatch';
 import { SERVER_ANNOTATIONS } from './normalize';
 

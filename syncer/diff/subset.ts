@@ -3,7 +3,7 @@
 // Lists follow the schema: keyed lists match items by their merge key, sets by value, and
 // atomic lists item by item in order.
 import { FieldSchema } from '../../kube/fieldSchema';
-import { childOf, listKindOf, matchItem } from '../../kube/patch/managedFields';
+import { childOf, listKindOf, matchItem } from '../../kube/patch/fieldPaths';
 import { JsonValue } from '../../kube/patch/mergePatch';
 import { equivalentScalars, isZeroValue } from './equivalence';
 
