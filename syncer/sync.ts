@@ -189,7 +189,7 @@ async function refuseForeign(client: ObjectClient, live: LiveState, items: Desir
   }
   for (const r of items) {
     const owner = ownerOf.get(r.key);
-    const mine = r.object.metadata.annotations[TRACKING_ANNOTATION];
+    const mine = r.object.metadata.annotations?.[TRACKING_ANNOTATION];
     if (owner && owner !== mine) {
       throw new Error(
         `${r.manifest.file}:${r.manifest.line}: ${describe(r.ref)} belongs to Application ${owner}; remove it from one of the two apps (or delete its ${TRACKING_ANNOTATION} annotation to hand it over)`,
