@@ -1,6 +1,8 @@
 // Label selectors: the `labelSelector=` query syntax, metav1.LabelSelector objects, matching,
 // the string form kubectl prints, and validation. Parse errors read like the API server's so
 // clients that show them verbatim (kubectl does) print familiar text.
+// Over 500 lines on purpose: the query parser and the object forms build, check and print requirements by the
+// same rules, kept in one module as apimachinery's selector.go keeps them (a parser apart would import them back).
 
 import { FieldError, PathSegment } from './fieldErrors';
 

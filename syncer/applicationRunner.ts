@@ -245,7 +245,8 @@ export class ApplicationRunner {
     const files = new Set(problems.map((p) => p.file)).size;
     const fields = `${problems.length} invalid manifest field${problems.length === 1 ? '' : 's'}`;
     const stays = st.lastGoodRevision ? ` and ${short(st.lastGoodRevision)} stays live` : '';
-    const message = `${fields} in ${files} file${files === 1 ? '' : 's'} at ${short(target)}; nothing of it is applied${stays}`;
+    const where = `${files} file${files === 1 ? '' : 's'} at ${short(target)}`;
+    const message = `${fields} in ${where}; nothing of it is applied${stays}`;
     setCondition(st, 'InvalidManifest', 'ValidationFailed', message, summarizeErrors(problems));
     if (syncPolicyOf(this.app).automated && last?.revision !== target) {
       const info = await this.revisions.commitInfo(target);

@@ -1,6 +1,8 @@
 // What git says the cluster should hold at one revision: the manifests read from git objects, validated, and
 // prepared for apply (tracking label and annotation, the destination namespace where none is written).
 // Parsed files are cached by blob id, so a resync costs only the files that changed.
+import type { KubeObject } from '../kube/objects';
+import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
 import { INSTANCE_LABEL, ManifestErrorStatus, TRACKING_ANNOTATION } from '../kube/application';
 import { deepClone } from '../kube/objects';
 import { splitApiVersion } from '../kube/registry';
@@ -21,7 +23,7 @@ export interface DesiredResource {
   /** group/kind/namespace/name */
   key: string;
   ref: ResourceRef;
-  object: any;
+  object: KubeObject;
   manifest: Manifest;
   wave: number;
 }
@@ -50,7 +52,7 @@ export interface PrepareOptions {
   /** namespace for namespaced manifests that name none */
   namespace: string;
   /** CRDs the cluster already has */
-  clusterCrds: any[];
+  clusterCrds: CustomResourceDefinition[];
 }
 
 interface FileEntry {

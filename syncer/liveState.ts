@@ -4,6 +4,7 @@
 // be selected server-side; health() picks a workload's pods from it. Changes are reported so drift is seen
 // within a watch event, not on a polling interval.
 import { INSTANCE_LABEL } from '../kube/application';
+import type { KubeObject } from '../kube/objects';
 import { Informer } from '../kubeclient/informer';
 import { ObjectClient } from '../kubeclient/objectClient';
 import { DesiredResource, ResourceRef } from './desiredState';
@@ -20,7 +21,7 @@ export class LiveState {
   constructor(
     private readonly client: ObjectClient,
     private readonly app: { name: string; namespace: string },
-    private readonly onChange: (obj: any) => void,
+    private readonly onChange: (obj: KubeObject) => void,
   ) {}
 
   /** Starts watching these types (those the cluster serves) and waits for their first list. */
@@ -54,7 +55,7 @@ export class LiveState {
   }
 
   /** The health of a live object (Missing when undefined); workloads are judged with their running pods. */
-  health(obj: any | undefined): Health {
+  health(obj: KubeObject | undefined): Health {
     const pods =
       obj && needsPods(obj)
         ? (this.pods?.list() ?? []).filter(
@@ -69,7 +70,7 @@ export class LiveState {
   }
 
   /** The live object from the watch cache (undefined when missing or its type is not tracked). */
-  get(ref: ResourceRef): any | undefined {
+  get(ref: ResourceRef): KubeObject | undefined {
     return this.informerFor(ref)?.get(ref.namespace, ref.name);
   }
 
@@ -88,7 +89,7 @@ export class LiveState {
   }
 
   /** Records an object just applied. */
-  observe(obj: any): void {
+  observe(obj: KubeObject & { apiVersion: string; kind: string }): void {
     this.informerFor(obj)?.upsert(obj);
   }
 
@@ -98,8 +99,8 @@ export class LiveState {
   }
 
   /** Every live object that carries this app's label and tracking annotation. */
-  owned(): any[] {
-    const out: any[] = [];
+  owned(): KubeObject[] {
+    const out: KubeObject[] = [];
     for (const inf of this.informers.values()) for (const o of inf.list()) if (trackedBy(o, this.app)) out.push(o);
     return out;
   }

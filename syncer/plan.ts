@@ -32,9 +32,15 @@ export function kindRank(kind: string | undefined): number {
   return (kind === undefined ? undefined : rank.get(kind)) ?? REST;
 }
 
+/** What planning reads of an object: its kind and its annotations (which may hold anything in a manifest). */
+export interface PlannedObject {
+  kind?: string;
+  metadata?: { annotations?: Record<string, unknown> };
+}
+
 /** The object's sync wave: an integer, 0 when unset; NaN when the annotation is not an integer. */
-export function waveOf(obj: any): number {
-  const annotations = obj?.metadata?.annotations ?? {};
+export function waveOf(obj: PlannedObject | undefined): number {
+  const annotations: Record<string, unknown> = obj?.metadata?.annotations ?? {};
   for (const a of SYNC_WAVE_ANNOTATIONS) {
     const v = annotations[a];
     if (v === undefined) continue;
@@ -50,7 +56,7 @@ export interface Step<T> {
 }
 
 /** Groups items into steps ordered by (wave, kind rank); items in one step may be applied together. */
-export function planSteps<T>(items: T[], objectOf: (t: T) => any): Step<T>[] {
+export function planSteps<T>(items: T[], objectOf: (t: T) => PlannedObject): Step<T>[] {
   const steps = new Map<string, Step<T>>();
   for (const item of items) {
     const o = objectOf(item);

@@ -2,6 +2,7 @@
 // wave and kind by kind; CRDs wait until Established; each wave must be healthy before the next starts; then
 // resources that left git are pruned, last-applied-first. Nothing is applied when the revision is invalid
 // (the caller checks that before).
+import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
 import { FIELD_MANAGER, TRACKING_ANNOTATION } from '../kube/application';
 import { DesiredResource, DesiredState, refOf, resourceKey, ResourceRef } from './desiredState';
 import { needsPods, worstHealth } from './health';
@@ -53,8 +54,12 @@ async function inParallel<T>(items: T[], limit: number, fn: (t: T) => Promise<vo
 async function waitEstablished(client: ObjectClient, name: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const crd = await client.find({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
-    if (crd?.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True')) return;
+    const crd: CustomResourceDefinition | undefined = await client.find({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      name,
+    });
+    if (crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return;
     if (Date.now() > deadline)
       throw new Error(`CustomResourceDefinition ${name} was not Established within ${Math.round(timeoutMs / 1000)} s`);
     await new Promise((r) => setTimeout(r, 100));
@@ -184,7 +189,7 @@ async function refuseForeign(client: ObjectClient, live: LiveState, items: Desir
   }
   for (const r of items) {
     const owner = ownerOf.get(r.key);
-    const mine = r.object.metadata.annotations[TRACKING_ANNOTATION];
+    const mine = r.object.metadata.annotations?.[TRACKING_ANNOTATION];
     if (owner && owner !== mine) {
       throw new Error(
         `${r.manifest.file}:${r.manifest.line}: ${describe(r.ref)} belongs to Application ${owner}; remove it from one of the two apps (or delete its ${TRACKING_ANNOTATION} annotation to hand it over)`,

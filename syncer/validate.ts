@@ -1,10 +1,12 @@
 // Judges every manifest of a revision before anything of it is applied, with the same kube/ check the API
 // server admits with. Custom resources are judged by their CustomResourceDefinition, found in the revision
 // itself or in the cluster. Each problem names the file, the line and the field.
+import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
 import { ManifestErrorStatus } from '../kube/application';
 import { fieldErrorMessage, formatFieldPath } from '../kube/fieldErrors';
 import { checkManifest, isBuiltinKind } from '../kube/manifestCheck';
 import { BUILTIN_RESOURCES, splitApiVersion } from '../kube/registry';
+import type { SchemaObject } from '../kube/schemas';
 import { lineOfField, Manifest } from './manifests';
 import { waveOf } from './plan';
 import { SYNC_WAVE_ANNOTATIONS } from '../kube/application';
@@ -12,19 +14,21 @@ import { SYNC_WAVE_ANNOTATIONS } from '../kube/application';
 export interface CustomKind {
   namespaced: boolean;
   /** openAPIV3Schema per served version */
-  schemas: Map<string, any>;
+  schemas: Map<string, SchemaObject | undefined>;
 }
 
 /** group/kind → what its CRD says; from the revision's own CRDs and the cluster's. */
 export type CustomKinds = Map<string, CustomKind>;
 
 /** The kinds CRDs define (group/kind → scope and per-version schema), added to into. */
-export function customKindsOf(crds: any[], into: CustomKinds = new Map()): CustomKinds {
+export function customKindsOf(crds: CustomResourceDefinition[], into: CustomKinds = new Map()): CustomKinds {
   for (const crd of crds) {
     const spec = crd?.spec;
     if (!spec?.group || !spec?.names?.kind) continue;
-    const schemas = new Map<string, any>();
-    for (const v of spec.versions ?? []) if (v?.name) schemas.set(v.name, v.schema?.openAPIV3Schema);
+    const schemas = new Map<string, SchemaObject | undefined>();
+    // the same JSON schema, in the model's own type
+    for (const v of spec.versions ?? [])
+      if (v?.name) schemas.set(v.name, v.schema?.openAPIV3Schema as SchemaObject | undefined);
     into.set(`${spec.group}/${spec.names.kind}`, { namespaced: spec.scope !== 'Cluster', schemas });
   }
   return into;

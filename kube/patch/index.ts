@@ -4,8 +4,11 @@ export type { JsonObject, JsonValue } from './mergePatch';
 export { applyJsonPatch } from './jsonPatch';
 export type { JsonPatchOperation } from './jsonPatch';
 export { applyStrategicMergePatch } from './strategicMerge';
-export { FieldSet, updateManagedFields, formatManagedPath } from './managedFields';
-export type { FieldsV1, ManagedFieldsEntry, UpdateManagedFieldsOptions } from './managedFields';
+export { updateManagedFields } from './managedFields';
+export { FieldSet } from './fieldSet';
+export { formatManagedPath } from './fieldPaths';
+export type { ManagedFieldsEntry, UpdateManagedFieldsOptions } from './managedFields';
+export type { FieldsV1 } from './fieldSet';
 export { serverSideApply, formatApplyConflicts, applyConflictStatus } from './serverSideApply';
 export type {
   ApplyConflict,

@@ -2,23 +2,16 @@
 // object, make the manager own exactly the fields it applied, drop what it applied before and no
 // longer does, and refuse to overwrite values other managers own unless forced.
 import { FieldSchema } from '../fieldSchema';
+import { childOf, formatManagedPath, itemKey, keyElement, listKindOf, matchItem, stepInto } from './fieldPaths';
+import { FieldPath, FieldSet } from './fieldSet';
 import {
-  FieldPath,
-  FieldSet,
   ManagedFieldsEntry,
   ManagerState,
   appliedFieldSet,
-  childOf,
   decodeManagedFields,
   diffFields,
   encodeManagedFields,
-  formatManagedPath,
-  itemKey,
-  keyElement,
-  listKindOf,
   managerIdentity,
-  matchItem,
-  stepInto,
   stripUntracked,
   withoutManagedFields,
 } from './managedFields';

@@ -1,5 +1,6 @@
 // `slipway install`: make a cluster serve Applications (the CustomResourceDefinition, by server-side apply, so it
 // can be run again after an upgrade) and say how to create one.
+import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
 import { APPLICATION_CRD, APPLICATION_CRD_NAME } from '../../kube/application';
 import { CommandError, CommandIO } from './output';
 import { connect, TargetOptions } from './target';
@@ -22,8 +23,8 @@ export async function install(o: InstallOptions, io: CommandIO): Promise<number>
         : 'configured';
     const deadline = Date.now() + o.timeoutMs;
     for (;;) {
-      const crd = await t.client.get(CRD_REF);
-      if (crd.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True')) break;
+      const crd: CustomResourceDefinition = await t.client.get(CRD_REF);
+      if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
       if (Date.now() > deadline)
         throw new CommandError(
           `CustomResourceDefinition ${APPLICATION_CRD_NAME} was applied but is not Established yet; see \`kubectl describe crd ${APPLICATION_CRD_NAME}\``,

@@ -1,5 +1,6 @@
 // `slipway logs POD | deploy/NAME [-f]`: container logs through the API's pods/log. For a workload every pod it
 // selects is shown (kubectl picks one), each line prefixed with [pod/NAME]; with -f, pods that start later join in.
+import type { Pod } from 'kubernetes-types/core/v1';
 import { Application } from '../../kube/application';
 import { fromLabelSelector, selectorToString } from '../../kube/labelSelector';
 import { Informer } from '../../kubeclient/informer';
@@ -83,20 +84,24 @@ class LinePrinter {
   }
 }
 
-function containersOf(pod: any, requested: string | undefined): string[] {
-  const names: string[] = (pod.spec?.containers ?? []).map((c: any) => c.name);
+/** A pod as the API serves it: named, in a namespace. */
+type ServedPod = Pod & { metadata: { name: string; namespace: string } };
+
+function containersOf(pod: Pod, requested: string | undefined): string[] {
+  const names: string[] = (pod.spec?.containers ?? []).map((c) => c.name);
   if (!requested) return names;
-  const all = [...names, ...(pod.spec?.initContainers ?? []).map((c: any) => c.name)];
+  const all = [...names, ...(pod.spec?.initContainers ?? []).map((c) => c.name)];
   return all.includes(requested) ? [requested] : [];
 }
 
-function logPath(pod: any): string {
-  return `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace)}/pods/${encodeURIComponent(pod.metadata.name)}/log`;
+function logPath(pod: ServedPod): string {
+  const { namespace, name } = pod.metadata;
+  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/log`;
 }
 
 function openLog(
   client: ObjectClient,
-  pod: any,
+  pod: ServedPod,
   container: string,
   o: LogsOptions,
   prefix: string,
@@ -131,7 +136,7 @@ export async function logs(o: LogsOptions, io: CommandIO): Promise<number> {
     let failures = 0;
     const started = new Set<string>();
     const single = target.kind === 'Pod';
-    const start = (pod: any): Promise<void>[] => {
+    const start = (pod: ServedPod): Promise<void>[] => {
       if (!pod.spec?.nodeName || pod.metadata?.deletionTimestamp) return [];
       const containers = containersOf(pod, o.container);
       if (!containers.length) {
@@ -167,7 +172,7 @@ export async function logs(o: LogsOptions, io: CommandIO): Promise<number> {
       return out;
     };
 
-    let pods: any[];
+    let pods: ServedPod[];
     if (single) pods = [obj];
     else {
       const selector = selectorToString(fromLabelSelector(obj.spec?.selector));

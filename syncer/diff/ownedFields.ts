@@ -1,27 +1,24 @@
-// Fields the applier owns in live (metadata.managedFields, FieldsV1) that the desired object no
+// FieldsV1 the applier owns in live (metadata.managedFields, FieldsV1) that the desired object no
 // longer has: the user deleted them from git, and the next server-side apply removes them, unless
 // another manager also owns them.
 import { FieldSchema } from '../../kube/fieldSchema';
-import { childOf, formatManagedPath, listKindOf } from '../../kube/patch/managedFields';
+import { childOf, formatManagedPath, listKindOf } from '../../kube/patch/fieldPaths';
+import type { FieldsV1 } from '../../kube/patch/fieldSet';
 import { canonicalJson } from '../../kube/patch/mergePatch';
+import { isRecord } from '../../kube/objects';
 import { SERVER_ANNOTATIONS } from './normalize';
 
-type Fields = Record<string, any>;
-
-function isObject(v: unknown): v is Record<string, any> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** The FieldsV1 trees of the manager's apply entry, and of every other entry. */
-function ownership(live: any, manager: string): { own?: Fields; others: Fields[] } {
-  const entries = live?.metadata?.managedFields;
-  let own: Fields | undefined;
-  const others: Fields[] = [];
+function ownership(live: unknown, manager: string): { own?: FieldsV1; others: FieldsV1[] } {
+  const metadata = isRecord(live) ? live.metadata : undefined;
+  const entries = isRecord(metadata) ? metadata.managedFields : undefined;
+  let own: FieldsV1 | undefined;
+  const others: FieldsV1[] = [];
   if (!Array.isArray(entries)) return { others };
   for (const e of entries) {
-    if (!isObject(e) || !isObject(e.fieldsV1)) continue;
-    if (e.manager === manager && e.operation === 'Apply' && !e.subresource) own = e.fieldsV1;
-    else others.push(e.fieldsV1);
+    if (!isRecord(e) || !isRecord(e.fieldsV1)) continue;
+    if (e.manager === manager && e.operation === 'Apply' && !e.subresource) own = e.fieldsV1 as FieldsV1;
+    else others.push(e.fieldsV1 as FieldsV1);
   }
   return { own, others };
 }
@@ -29,7 +26,7 @@ function ownership(live: any, manager: string): { own?: Fields; others: Fields[]
 function parseKey(text: string): Record<string, unknown> | undefined {
   try {
     const v = JSON.parse(text);
-    return isObject(v) ? v : undefined;
+    return isRecord(v) ? v : undefined;
   } catch {
     return undefined;
   }
@@ -39,7 +36,7 @@ function parseKey(text: string): Record<string, unknown> | undefined {
 function findByKey(list: unknown, key: Record<string, unknown>, keys: readonly string[], partial: boolean): unknown {
   if (!Array.isArray(list)) return undefined;
   return list.find((item) => {
-    if (!isObject(item)) return false;
+    if (!isRecord(item)) return false;
     let some = false;
     for (const k of keys) {
       if (!(k in item)) {
@@ -62,15 +59,21 @@ function findByKey(list: unknown, key: Record<string, unknown>, keys: readonly s
  * live still has and desired no longer has, and no other manager owns; undefined when none.
  */
 export function droppedOwnedField(
-  desired: any,
-  live: any,
+  desired: unknown,
+  live: unknown,
   manager: string,
   schema: FieldSchema | undefined,
 ): string | undefined {
   const { own, others } = ownership(live, manager);
   if (!own) return undefined;
   const path: string[] = [];
-  const walk = (ownNode: Fields, otherNodes: Fields[], d: unknown, l: unknown, s: FieldSchema | undefined): boolean => {
+  const walk = (
+    ownNode: FieldsV1,
+    otherNodes: FieldsV1[],
+    d: unknown,
+    l: unknown,
+    s: FieldSchema | undefined,
+  ): boolean => {
     for (const el in ownNode) {
       if (el === '.') continue;
       let dChild: unknown;
@@ -86,9 +89,9 @@ export function droppedOwnedField(
           SERVER_ANNOTATIONS.has(name)
         )
           continue;
-        if (!isObject(l) || l[name] === undefined || l[name] === null) continue;
+        if (!isRecord(l) || l[name] === undefined || l[name] === null) continue;
         lChild = l[name];
-        dChild = isObject(d) ? d[name] : undefined;
+        dChild = isRecord(d) ? d[name] : undefined;
         cs = childOf(s, name).schema;
       } else if (el.startsWith('k:')) {
         const key = parseKey(el.slice(2));
@@ -106,15 +109,15 @@ export function droppedOwnedField(
       } else {
         continue; // positions (i:) are not stable enough to reason about
       }
-      const otherChildren: Fields[] = [];
-      for (const o of otherNodes) if (isObject(o[el])) otherChildren.push(o[el]);
+      const otherChildren: FieldsV1[] = [];
+      for (const o of otherNodes) if (isRecord(o[el])) otherChildren.push(o[el]);
       path.push(el);
       if (dChild === undefined || dChild === null) {
         // gone from desired: removed by apply unless someone else holds (part of) it
         if (!otherChildren.length) return true;
         if (walk(ownNode[el], otherChildren, undefined, lChild, cs)) return true;
       } else if (
-        isObject(ownNode[el]) &&
+        isRecord(ownNode[el]) &&
         Object.keys(ownNode[el]).length &&
         walk(ownNode[el], otherChildren, dChild, lChild, cs)
       ) {

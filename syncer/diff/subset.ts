@@ -3,13 +3,10 @@
 // Lists follow the schema: keyed lists match items by their merge key, sets by value, and
 // atomic lists item by item in order.
 import { FieldSchema } from '../../kube/fieldSchema';
-import { childOf, listKindOf, matchItem } from '../../kube/patch/managedFields';
+import { childOf, listKindOf, matchItem } from '../../kube/patch/fieldPaths';
+import { isRecord } from '../../kube/objects';
 import { JsonValue } from '../../kube/patch/mergePatch';
 import { equivalentScalars, isZeroValue } from './equivalence';
-
-function isObject(v: unknown): v is Record<string, any> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function hasOwn(o: object, k: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, k);
@@ -35,8 +32,8 @@ export function covers(desired: unknown, live: unknown, schema: FieldSchema | un
     for (let i = 0; i < desired.length; i++) if (!covers(desired[i], live[i], items)) return false;
     return true;
   }
-  if (isObject(desired)) {
-    if (!isObject(live)) return false;
+  if (isRecord(desired)) {
+    if (!isRecord(live)) return false;
     // an atomic map (nodeSelector) is replaced whole: extra live keys are a difference
     if (schema?.type === 'map' && schema.mapType === 'atomic') {
       for (const k in live) if (!hasOwn(desired, k) && !isZeroValue(live[k])) return false;
@@ -72,8 +69,8 @@ export function align(desired: unknown, live: unknown, schema: FieldSchema | und
     if (covers(desired, live, schema)) return live;
     return desired.map((d, i) => (i < live.length ? (align(d, live[i], items) ?? d) : d));
   }
-  if (isObject(desired)) {
-    if (!isObject(live)) return desired;
+  if (isRecord(desired)) {
+    if (!isRecord(live)) return desired;
     const out: Record<string, unknown> = {};
     for (const k in desired) {
       const v = align(desired[k], live[k], childOf(schema, k).schema);

@@ -47,7 +47,7 @@ export function clearCondition(st: ApplicationStatus, type: string): void {
 }
 
 /** The status message of a pinned app: which history entry, why, and that `slipway resume` lifts it. */
-export function pinnedMessage(st: ApplicationStatus, branch: string): string {
+function pinnedMessage(st: ApplicationStatus, branch: string): string {
   const p = st.pinned!;
   return (
     `Automated sync is PAUSED: the app is pinned to history #${p.id} (${short(p.revision)}) by ${p.reason}. ` +

@@ -3,12 +3,12 @@
 import * as assert from 'assert';
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
-import { Application, APPLICATION_API_VERSION, APPLICATION_KIND } from '../../kube/application';
+import { Application } from '../../kube/application';
 import { ApplicationController } from '../../syncer/applicationController';
-import { kubeConfigClient, loadKubeConfig } from '../../kubeclient/kubeConfig';
 import { ObjectClient } from '../../kubeclient/objectClient';
-import { eventually, startTestCluster, tempDir, TestCluster } from '../helpers/testCluster';
-import { makeRepo, removeScratchDirs, TestRepo, webApp } from './helpers/gitRepo';
+import { eventually, tempDir, TestCluster } from '../helpers/testCluster';
+import { makeRepo, webApp } from './helpers/gitRepo';
+import { applications, ClusterHarness, startCluster } from './helpers/syncerHarness';
 
 const LEASE = { leaseDurationMs: 2000, renewMs: 400, retryMs: 200 };
 
@@ -20,20 +20,20 @@ interface Syncer {
 
 describe('syncer leader election (two syncers, one cluster)', function () {
   this.timeout(90_000);
+  let cluster: ClusterHarness;
   let t: TestCluster;
   let client: ObjectClient;
   const syncers: Syncer[] = [];
+  const { createApp, get: getApp, waitApp, healthyAt } = applications(() => client);
 
   before(async () => {
-    t = await startTestCluster({ nodes: 1, clockSpeed: 10 });
-    client = kubeConfigClient(loadKubeConfig(t.cluster.kubeconfig));
+    cluster = await startCluster();
+    ({ t, client } = cluster);
   });
   after(async () => {
     for (const s of syncers) s.child.kill('SIGKILL');
     await Promise.all(syncers.map((s) => s.exited));
-    client?.close();
-    await t?.stop();
-    removeScratchDirs();
+    await cluster?.stop();
   });
 
   function startSyncer(identity: string): Syncer {
@@ -51,34 +51,6 @@ describe('syncer leader election (two syncers, one cluster)', function () {
     return s;
   }
 
-  const ref = { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, namespace: 'default', name: 'elected' };
-
-  async function createApp(repo: TestRepo): Promise<void> {
-    await client.apply(
-      {
-        apiVersion: APPLICATION_API_VERSION,
-        kind: APPLICATION_KIND,
-        metadata: { name: 'elected', namespace: 'default' },
-        spec: { source: { repo: repo.dir, branch: 'main', path: 'app' }, destination: { namespace: 'elected' } },
-      },
-      { fieldManager: 'test', force: true },
-    );
-  }
-
-  const healthyAt = (sha: string) =>
-    eventually(
-      async () => {
-        const a: Application = await client.get(ref);
-        return a.status?.sync?.revision === sha &&
-          a.status.sync.status === 'Synced' &&
-          a.status.health?.status === 'Healthy'
-          ? a
-          : undefined;
-      },
-      30_000,
-      `Healthy at ${sha.slice(0, 7)}`,
-    ) as Promise<Application>;
-
   function assertOneEntryPerCommit(app: Application, count: number): void {
     const revisions = app.status!.history!.map((h) => h.revision);
     assert.strictEqual(new Set(revisions).size, revisions.length, `duplicate history entries: ${revisions.join(', ')}`);
@@ -95,10 +67,10 @@ describe('syncer leader election (two syncers, one cluster)', function () {
     await eventually(() => b.output().includes('started leader=false'), 20_000, 'syncer-b to stand by');
 
     const repo = makeRepo(webApp());
-    await createApp(repo);
-    await healthyAt(repo.git('rev-parse', 'HEAD'));
+    await createApp('elected', repo);
+    await healthyAt('elected', repo.git('rev-parse', 'HEAD'));
     repo.write('app/web.yaml', webApp({ image: 'nginx:1.26' })['app/web.yaml']);
-    assertOneEntryPerCommit(await healthyAt(repo.commit('nginx 1.26')), 2);
+    assertOneEntryPerCommit(await healthyAt('elected', repo.commit('nginx 1.26')), 2);
     assert.match(a.output(), /\[elected\] sync /);
     assert.doesNotMatch(b.output(), /\[elected\]/, 'the standby syncer did nothing with the app');
 
@@ -114,7 +86,7 @@ describe('syncer leader election (two syncers, one cluster)', function () {
     assert.strictEqual(lease.spec.leaseTransitions, 1);
 
     repo.write('app/web.yaml', webApp({ image: 'nginx:1.27' })['app/web.yaml']);
-    assertOneEntryPerCommit(await healthyAt(repo.commit('nginx 1.27')), 3);
+    assertOneEntryPerCommit(await healthyAt('elected', repo.commit('nginx 1.27')), 3);
     assert.match(b.output(), /\[elected\] sync [0-9a-f]{7} \(commit\): nginx 1\.27/);
   });
 
@@ -148,25 +120,13 @@ describe('syncer leader election (two syncers, one cluster)', function () {
     try {
       await Promise.all(two.map((c) => c.start()));
       const repo = makeRepo(webApp());
-      await client.apply(
-        {
-          apiVersion: APPLICATION_API_VERSION,
-          kind: APPLICATION_KIND,
-          metadata: { name: 'contended', namespace: 'default' },
-          spec: { source: { repo: repo.dir, branch: 'main', path: 'app' }, destination: { namespace: 'contended' } },
-        },
-        { fieldManager: 'test', force: true },
-      );
-      const get = (): Promise<Application> => client.get({ ...ref, name: 'contended' });
+      await createApp('contended', repo);
       const waitAt = (sha: string) =>
-        eventually(
-          async () =>
-            (await get()).status?.sync?.revision === sha && (await get()).status?.history?.at(-1)?.revision === sha
-              ? get()
-              : undefined,
-          30_000,
+        waitApp(
+          'contended',
           `synced at ${sha.slice(0, 7)}`,
-        ) as Promise<Application>;
+          (a) => a.status?.sync?.revision === sha && a.status?.history?.at(-1)?.revision === sha,
+        );
       await waitAt(repo.git('rev-parse', 'HEAD'));
       for (let i = 0; i < 4; i++) {
         repo.write(
@@ -177,7 +137,7 @@ describe('syncer leader election (two syncers, one cluster)', function () {
       }
       // both had their say before the history is read
       await Promise.all(two.map((c) => c.runner('default', 'contended')!.settled()));
-      assertOneEntryPerCommit(await get(), 5);
+      assertOneEntryPerCommit(await getApp('contended'), 5);
       assert.ok(
         logs.some((l) => /changed by another writer meanwhile; not overwriting it/.test(l)),
         'a conflict was met and resolved',

@@ -86,7 +86,7 @@ describe('syncer/git/refWatcher: a local branch moving', () => {
     assert.strictEqual(git(dir, 'symbolic-ref', '--short', 'HEAD'), 'feature');
   });
 
-  it("a linked worktree's commit on its branch calls (HEAD in the worktree's git dir, refs in the shared one)", async () => {
+  it("a linked worktree's commit calls (HEAD in the worktree's git dir, refs in the shared one)", async () => {
     const dir = newRepo();
     commitFiles(dir, { 'a.yaml': 'a: 1\n' });
     const linked = path.join(path.dirname(dir), `${path.basename(dir)}-linked`);

@@ -4,12 +4,11 @@
 import * as assert from 'assert';
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { Application, APPLICATION_API_VERSION, APPLICATION_KIND, SyncPolicy } from '../../kube/application';
 import { ApplicationController } from '../../syncer/applicationController';
 import { ObjectClient } from '../../kubeclient/objectClient';
 import { eventually, TestCluster } from '../helpers/testCluster';
-import { appRef, startSyncer, SyncerHarness } from './helpers/syncerHarness';
-import { makeRepo, TestRepo, webApp } from './helpers/gitRepo';
+import { applications, startSyncer, SyncerHarness } from './helpers/syncerHarness';
+import { makeRepo, webApp } from './helpers/gitRepo';
 
 const BACKOFF = { initialMs: 200, maxMs: 1600 };
 
@@ -30,66 +29,10 @@ describe('syncer reliability (real git, real cluster API)', function () {
     if (this.currentTest?.state === 'failed') console.log(logs.slice(-40).join('\n'));
   });
 
-  const ref = appRef;
-
-  async function createApp(
-    name: string,
-    repo: TestRepo,
-    policy: SyncPolicy = {},
-    extra: Record<string, unknown> = {},
-    source: Record<string, unknown> = {},
-  ): Promise<void> {
-    await client.apply(
-      {
-        apiVersion: APPLICATION_API_VERSION,
-        kind: APPLICATION_KIND,
-        metadata: { name, namespace: 'default' },
-        spec: {
-          source: { repo: repo.dir, branch: 'main', path: 'app', ...source },
-          destination: { namespace: name },
-          syncPolicy: policy,
-          ...extra,
-        },
-      },
-      { fieldManager: 'test', force: true },
-    );
-  }
-
-  function waitApp(
-    name: string,
-    what: string,
-    pred: (a: Application) => boolean,
-    timeoutMs = 30_000,
-  ): Promise<Application> {
-    let last: Application | undefined;
-    return eventually(
-      async () => {
-        const a = (last = await client.get(ref(name)));
-        return pred(a) ? a : undefined;
-      },
-      timeoutMs,
-      `${name}: ${what}`,
-    ).catch((e) => {
-      throw new Error(`${e.message}\nlast status: ${JSON.stringify(last?.status, null, 1)}`);
-    }) as Promise<Application>;
-  }
-
-  const healthyAt = (name: string, sha: string, timeoutMs?: number) =>
-    waitApp(
-      name,
-      `Synced and Healthy at ${sha.slice(0, 7)}`,
-      (a) =>
-        a.status?.sync?.status === 'Synced' && a.status.sync.revision === sha && a.status.health?.status === 'Healthy',
-      timeoutMs,
-    );
+  const { createApp, waitApp, healthyAt, operate } = applications(() => client);
 
   const image = async (ns: string) =>
     (await t.json(['get', 'deployment', 'web', '-n', ns])).spec.template.spec.containers[0].image;
-
-  async function operate(name: string, operation: object): Promise<Application> {
-    await client.mergePatch(ref(name), { spec: { operation } });
-    return waitApp(name, 'operation carried out', (a) => !a.spec.operation);
-  }
 
   /** A local HTTP server standing in for a remote base: /cm.yaml answers, anything else never does. */
   async function remoteBase(): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {

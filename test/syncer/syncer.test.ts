@@ -3,42 +3,23 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import { Application, APPLICATION_API_VERSION, APPLICATION_KIND, SyncPolicy } from '../../kube/application';
-import { ApplicationController } from '../../syncer/applicationController';
-import { kubeConfigClient, loadKubeConfig } from '../../kubeclient/kubeConfig';
 import { ObjectClient } from '../../kubeclient/objectClient';
-import { eventually, startTestCluster, tempDir, TestCluster } from '../helpers/testCluster';
-import { makeRepo, TestRepo, webApp } from './helpers/gitRepo';
+import { eventually, tempDir, TestCluster } from '../helpers/testCluster';
+import { makeRepo, webApp } from './helpers/gitRepo';
+import { applications, startSyncer, SyncerHarness } from './helpers/syncerHarness';
 
 describe('syncer (real git, real cluster API)', function () {
   this.timeout(90_000);
   let t: TestCluster;
   let client: ObjectClient;
-  let controller: ApplicationController;
-  let stateDir: string;
-  const logs: string[] = [];
-
-  const startController = async () => {
-    controller = new ApplicationController({
-      client,
-      stateDir,
-      log: (app, line) => logs.push(`[${app}] ${line}`),
-      waveTimeoutMs: 20_000,
-    });
-    await controller.start();
-  };
+  let syncer: SyncerHarness;
+  let logs: string[];
 
   before(async () => {
-    t = await startTestCluster({ nodes: 2, clockSpeed: 10 });
-    client = kubeConfigClient(loadKubeConfig(t.cluster.kubeconfig));
-    stateDir = tempDir('slipway-syncer-state-');
-    await startController();
+    syncer = await startSyncer({ waveTimeoutMs: 20_000 }, { nodes: 2, clockSpeed: 10 });
+    ({ t, client, logs } = syncer);
   });
-  after(async () => {
-    await controller?.stop();
-    client?.close();
-    await t?.stop();
-  });
+  after(() => syncer?.stop());
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
       console.log(logs.slice(-40).join('\n'));
@@ -47,71 +28,10 @@ describe('syncer (real git, real cluster API)', function () {
     }
   });
 
-  const ref = (name: string) => ({
-    apiVersion: APPLICATION_API_VERSION,
-    kind: APPLICATION_KIND,
-    namespace: 'default',
-    name,
-  });
-
-  async function createApp(
-    name: string,
-    repo: TestRepo | string,
-    policy: SyncPolicy = {},
-    extra: Record<string, unknown> = {},
-  ): Promise<void> {
-    await client.apply(
-      {
-        apiVersion: APPLICATION_API_VERSION,
-        kind: APPLICATION_KIND,
-        metadata: { name, namespace: 'default' },
-        spec: {
-          source: { repo: typeof repo === 'string' ? repo : repo.dir, branch: 'main', path: 'app' },
-          destination: { namespace: name },
-          syncPolicy: policy,
-          ...extra,
-        },
-      },
-      { fieldManager: 'test', force: true },
-    );
-  }
-
-  const getApp = (name: string): Promise<Application> => client.get(ref(name));
-
-  function waitApp(
-    name: string,
-    what: string,
-    pred: (a: Application) => boolean,
-    timeoutMs = 30_000,
-  ): Promise<Application> {
-    let last: Application | undefined;
-    return eventually(
-      async () => {
-        const a = (last = await getApp(name));
-        return pred(a) ? a : undefined;
-      },
-      timeoutMs,
-      `${name}: ${what}`,
-    ).catch((e) => {
-      throw new Error(`${e.message}\nlast status: ${JSON.stringify(last?.status, null, 1)}`);
-    }) as Promise<Application>;
-  }
-
-  const healthyAt = (name: string, sha: string) =>
-    waitApp(
-      name,
-      `Synced and Healthy at ${sha.slice(0, 7)}`,
-      (a) =>
-        a.status?.sync?.status === 'Synced' && a.status.sync.revision === sha && a.status.health?.status === 'Healthy',
-    );
+  const { createApp, waitApp, healthyAt, operate } = applications(() => client);
 
   const image = async (ns: string) =>
     (await t.json(['get', 'deployment', 'web', '-n', ns])).spec.template.spec.containers[0].image;
-
-  async function operate(name: string, operation: object): Promise<void> {
-    await client.mergePatch(ref(name), { spec: { operation } });
-    await waitApp(name, 'operation carried out', (a) => !a.spec.operation);
-  }
 
   it('applies a new Application, tracks what it applied and reports it Synced and Healthy with a history entry', async () => {
     const repo = makeRepo(webApp());
@@ -382,7 +302,9 @@ describe('syncer (real git, real cluster API)', function () {
     // the ConfigMap of wave 1 was created only once the Deployment of wave -1 was available
     const deploy = await t.json(['get', 'deployment', 'web', '-n', 'waves']);
     const cm = await t.json(['get', 'configmap', 'after-web', '-n', 'waves']);
-    const available = deploy.status.conditions.find((c: any) => c.type === 'Available' && c.status === 'True');
+    const available = deploy.status.conditions.find(
+      (c: { type: string; status: string }) => c.type === 'Available' && c.status === 'True',
+    );
     assert.ok(
       Date.parse(cm.metadata.creationTimestamp) >= Date.parse(available.lastTransitionTime),
       `${cm.metadata.creationTimestamp} < ${available.lastTransitionTime}`,
@@ -503,10 +425,11 @@ spec:
     const repo = makeRepo(webApp());
     await createApp('restart', repo);
     await healthyAt('restart', repo.git('rev-parse', 'HEAD'));
-    await controller.stop();
-    repo.write('app/web.yaml', webApp({ image: 'nginx:1.26' })['app/web.yaml']);
-    const sha2 = repo.commit('while down');
-    await startController();
+    let sha2 = '';
+    await syncer.restart(() => {
+      repo.write('app/web.yaml', webApp({ image: 'nginx:1.26' })['app/web.yaml']);
+      sha2 = repo.commit('while down');
+    });
     const app = await healthyAt('restart', sha2);
     assert.deepStrictEqual(
       app.status!.history!.map((h) => h.subject),

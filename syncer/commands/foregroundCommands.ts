@@ -1,0 +1,182 @@
+// The commands that run until stopped: `slipway cluster` (the embedded cluster alone, or repairing its store) and
+// `slipway up` (the cluster, the syncer and a status printer in one process).
+import { parseArgs } from 'util';
+import * as fs from 'fs';
+import * as path from 'path';
+import { repairStore, startCluster } from '../../cluster/embeddedCluster';
+import { loadManifestDir } from '../manifests';
+import { fail, intOption } from './cliArgs';
+
+const HELP: Record<string, string> = {
+  cluster: `Usage: slipway cluster [--state DIR] [--port N] [--nodes N] [--max-pods N] [--apply PATH]
+       slipway cluster [--state DIR] --repair-store
+
+Runs the embedded cluster (store, API server, controllers and simulated nodes) until SIGINT or SIGTERM.
+
+Options:
+  --state DIR    state folder (store, certificates, token, kubeconfig); default .slipway
+  --port N       HTTPS port on 127.0.0.1; 0 picks a free one (default 0)
+  --nodes N      simulated nodes, each with a kubelet (default 3)
+  --max-pods N   pods each node admits, as the kubelet's --max-pods (default 110)
+  --apply PATH   server-side apply the manifests under PATH once the cluster is up
+  --repair-store cut the store's log at a damaged record the cluster refuses to start with, keeping a copy
+                 of the segment; says which records are dropped, then exits
+  -h, --help     show this help`,
+  up: `Usage: slipway up [PATH] [options]
+
+Starts the embedded cluster (or uses a real one with --kubeconfig), creates an Application for the folder PATH
+(default .) of the git repository around it, and keeps it in sync with the current branch: every commit is
+validated, applied and health-checked; progress is printed until SIGINT.
+
+Options:
+  --state DIR            state folder (cluster store, kubeconfig, clones); default .slipway
+  --port N               API server port on 127.0.0.1; 0 picks a free one (default 0)
+  --nodes N              simulated nodes (default 3)
+  --kubeconfig FILE      use this cluster instead of the embedded one
+  --context C            kubeconfig context
+  --app NAME             Application name (default: the folder's name)
+  --namespace NS         namespace of the Application object (default default)
+  --dest-namespace NS    namespace for manifests that name none (default: the Application's)
+  --no-prune             keep resources removed from git
+  --no-self-heal         report live changes as OutOfSync instead of reverting them
+  --auto-rollback        roll back to the last Healthy revision when a sync leaves the app Degraded
+  --manual               do not sync new commits by themselves (use \`slipway sync\`)
+  --allow-remote-bases   let kustomizations fetch remote bases (URLs, git addresses); default: only paths
+                         inside the repository
+  --render-timeout S     stop rendering a kustomization after S seconds (default 60)
+  -h, --help             show this help`,
+};
+
+async function repairClusterStore(stateDir: string): Promise<void> {
+  const dir = path.join(stateDir, 'store');
+  if (!fs.existsSync(dir)) fail(`${dir} does not exist: --state must name the state folder of a cluster`);
+  const { plan, kept } = await repairStore(dir, (p) => {
+    const first = p.firstDroppedRevision;
+    const revisions = first === undefined ? '' : ` (revisions ${first}-${p.lastDroppedRevision})`;
+    const later = p.laterSegments.length ? ` and setting aside ${p.laterSegments.length} later segment(s)` : '';
+    process.stdout.write(
+      `Cutting ${p.file} at byte ${p.offset}${later}: ` +
+        `${p.droppedRecords} readable record(s) after the damage will be lost${revisions}.\n`,
+    );
+  });
+  if (!plan) {
+    process.stdout.write(`${dir}: the log is not damaged; nothing to repair.\n`);
+    return;
+  }
+  process.stdout.write(`Kept a copy of what was cut: ${kept.join(', ')}\n`);
+  process.stdout.write(`Start the cluster again with: slipway cluster --state ${stateDir}\n`);
+}
+
+export async function clusterCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      state: { type: 'string', default: '.slipway' },
+      port: { type: 'string', default: '0' },
+      nodes: { type: 'string', default: '3' },
+      'max-pods': { type: 'string', default: '110' },
+      apply: { type: 'string' },
+      'repair-store': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP.cluster + '\n');
+    return;
+  }
+  if (values['repair-store']) return repairClusterStore(values.state!);
+  const port = intOption('port', values.port, 0, 65535);
+  const nodes = intOption('nodes', values.nodes, 0, 250);
+  const maxPods = intOption('max-pods', values['max-pods'], 1, 60000);
+  const started = Date.now();
+  const c = await startCluster({ stateDir: values.state!, port, nodes, maxPodsPerNode: maxPods });
+  process.stdout.write(
+    `Slipway cluster ready in ${Date.now() - started} ms\n  API server: ${c.url}\n  export KUBECONFIG=${c.kubeconfig}\n`,
+  );
+  stopOnSignals(c);
+  if (values.apply) {
+    const dir = path.resolve(values.apply);
+    const manifests = loadManifestDir(dir);
+    // the Kubernetes client library is large: load it only when something is to be applied
+    const { kubeConfigClient, loadKubeConfig } = await import('../../kubeclient/kubeConfig');
+    const { kindRank } = await import('../plan');
+    const client = kubeConfigClient(loadKubeConfig(c.kubeconfig));
+    // namespaces first so namespaced objects have somewhere to go, then the usual kind order
+    const ordered = [...manifests].sort((a, b) => kindRank(a.object.kind) - kindRank(b.object.kind));
+    try {
+      for (const m of ordered) {
+        const o = await client.apply(m.object, { fieldManager: 'slipway', force: true });
+        process.stdout.write(
+          `  applied ${o.kind}/${o.metadata.name}${o.metadata.namespace ? ` in ${o.metadata.namespace}` : ''}\n`,
+        );
+      }
+    } catch (e) {
+      process.stderr.write(`slipway: applying ${dir} failed: ${(e as Error).message}\n`);
+    }
+  }
+}
+
+/** Stops what runs on the first SIGINT or SIGTERM, then exits 0. */
+function stopOnSignals(running: { stop(): Promise<void> }): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: shutting down\n`);
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+export async function upCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      state: { type: 'string', default: '.slipway' },
+      port: { type: 'string', default: '0' },
+      nodes: { type: 'string', default: '3' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      app: { type: 'string' },
+      namespace: { type: 'string', default: 'default' },
+      'dest-namespace': { type: 'string' },
+      'no-prune': { type: 'boolean' },
+      'no-self-heal': { type: 'boolean' },
+      'auto-rollback': { type: 'boolean' },
+      manual: { type: 'boolean' },
+      'allow-remote-bases': { type: 'boolean' },
+      'render-timeout': { type: 'string', default: '60' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP.up + '\n');
+    return;
+  }
+  if (positionals.length > 1) fail(`up takes one PATH, got ${positionals.join(' ')}`);
+  const { up } = await import('./up');
+  const session = await up({
+    path: positionals[0] ?? '.',
+    state: values.state!,
+    port: intOption('port', values.port, 0, 65535),
+    nodes: intOption('nodes', values.nodes, 0, 250),
+    kubeconfig: values.kubeconfig,
+    context: values.context,
+    app: values.app,
+    namespace: values.namespace!,
+    destination: values['dest-namespace'],
+    prune: !values['no-prune'],
+    selfHeal: !values['no-self-heal'],
+    autoRollback: !!values['auto-rollback'],
+    automated: !values.manual,
+    allowRemoteBases: !!values['allow-remote-bases'],
+    renderTimeoutMs: intOption('render-timeout', values['render-timeout'], 1, 3600) * 1000,
+    out: (line) => process.stdout.write(line + '\n'),
+  });
+  stopOnSignals(session);
+}
