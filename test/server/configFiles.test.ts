@@ -95,7 +95,7 @@ describe('language server: Helm charts, kustomize and tool configs', function ()
     ],
     // outside every kustomization the cross-file checks hold as before
     'standalone.yaml': [
-      '6 warning service-selector: Service selector tier=db matches no workload in the workspace',
+      '6 info service-selector: Service selector tier=db matches no workload in the workspace',
       '29 warning missing-reference: ConfigMap "absent-config" is not defined in the workspace',
     ],
   });
@@ -146,7 +146,7 @@ describe('language server: kustomizations as the editor sees them', function () 
     await client.change(kustomization, bare);
     const s = await client.waitForDiagnostics(service, (d) => d.length > 0);
     assert.deepStrictEqual(s.map(shown), [
-      '6 warning service-selector: Service selector app=demo matches no workload in the workspace',
+      '6 info service-selector: Service selector app=demo matches no workload in the workspace',
     ]);
     const d = await client.waitForDiagnostics(deployment, (x) => x.length > 0);
     assert.deepStrictEqual(d.map(shown).sort(), [
