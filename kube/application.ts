@@ -10,10 +10,16 @@ export const APPLICATION_KIND = 'Application';
 export const APPLICATION_PLURAL = 'applications';
 export const APPLICATION_CRD_NAME = `${APPLICATION_PLURAL}.${APPLICATION_GROUP}`;
 
-/** Label every applied resource carries: the Application's name (as Argo CD and Helm charts use it). */
-export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
-/** Annotation naming the owning Application as namespace/name, so two apps with one name never claim each other's objects. */
-export const TRACKING_ANNOTATION = 'slipway.dev/application';
+/** Label every applied resource carries: the Application's name, so an app's objects are listed by selector. */
+export const APP_LABEL = 'slipway.dev/app';
+/**
+ * Annotation naming the owning Application and the object itself, `<appNamespace>/<app>:<group>/<kind>:<namespace>/
+ * <name>` (as Argo CD's argocd.argoproj.io/tracking-id): a copy of the object under another name is not taken for it.
+ */
+export const TRACKING_ID_ANNOTATION = 'slipway.dev/tracking-id';
+/** What earlier versions of Slipway tracked with; still recognised, replaced on the next sync. The label is the user's now. */
+export const LEGACY_INSTANCE_LABEL = 'app.kubernetes.io/instance';
+export const LEGACY_TRACKING_ANNOTATION = 'slipway.dev/application';
 export const SYNC_WAVE_ANNOTATIONS = ['slipway.dev/sync-wave', 'argocd.argoproj.io/sync-wave'];
 /** `Prune=false` keeps a resource in the cluster after it leaves git. */
 export const SYNC_OPTIONS_ANNOTATIONS = ['slipway.dev/sync-options', 'argocd.argoproj.io/sync-options'];
@@ -29,7 +35,7 @@ export interface ApplicationSource {
   repo: string;
   /** default: the local repository's current branch, or the remote's default branch */
   branch?: string;
-  /** folder inside the repository, default the root */
+  /** folder, or one manifest file, inside the repository; default the root */
   path?: string;
   kustomize?: {
     /** let kustomizations use remote bases (URLs, git addresses), which are then fetched (default false) */
@@ -189,7 +195,8 @@ const applicationSchema = {
             },
             path: {
               type: 'string',
-              description: 'Folder inside the repository holding the manifests; default the root.',
+              description:
+                'Folder inside the repository holding the manifests, or one manifest file; default the root.',
             },
             kustomize: {
               type: 'object',

@@ -1,7 +1,7 @@
 // What git says the cluster should hold at one revision: the manifests read from git objects, validated, and
 // prepared for apply (tracking label and annotation, the destination namespace where none is written).
 // Parsed files are cached by blob id, so a resync costs only the files that changed.
-import { INSTANCE_LABEL, ManifestErrorStatus, TRACKING_ANNOTATION } from '../kube/application';
+import { ManifestErrorStatus } from '../kube/application';
 import { deepClone } from '../kube/objects';
 import { splitApiVersion } from '../kube/registry';
 import { SourceFile } from './git/source';
@@ -9,6 +9,7 @@ import { Manifest, ManifestError, parseManifestsChecked } from './manifests';
 import { MAX_DEPTH } from '../kube/yamlReader';
 import { waveOf } from './plan';
 import { checkEach, CustomKinds, customKindsOf, duplicates, isNamespaced } from './validate';
+import { markTracked } from './tracking';
 
 export interface ResourceRef {
   apiVersion: string;
@@ -140,17 +141,13 @@ export class DesiredStateLoader {
   }
 }
 
-/** The object as applied: tracking label and annotation, and the destination namespace where none is written. */
+/** The object as applied: Slipway's tracking label and annotation, and the destination namespace where none is written. */
 function prepare(m: Manifest, opts: PrepareOptions, custom: CustomKinds): DesiredResource {
   const obj = deepClone(m.object);
   obj.metadata ??= {};
   if (isNamespaced(obj.apiVersion, obj.kind, custom)) obj.metadata.namespace ??= opts.namespace;
   else delete obj.metadata.namespace;
-  obj.metadata.labels = { ...obj.metadata.labels, [INSTANCE_LABEL]: opts.app.name };
-  obj.metadata.annotations = {
-    ...obj.metadata.annotations,
-    [TRACKING_ANNOTATION]: `${opts.app.namespace}/${opts.app.name}`,
-  };
+  markTracked(obj, opts.app);
   const ref = refOf(obj);
   return { key: resourceKey(ref), ref, object: obj, manifest: m, wave: waveOf(obj) };
 }

@@ -1,15 +1,15 @@
 // What the cluster holds for one Application, kept current by watches: one informer per resource type the
-// app has used (selected by its instance label), plus one watch of every pod in the cluster, for health: the
+// app has used (selected by Slipway's app label), plus one watch of every pod in the cluster, for health: the
 // pods a workload owns carry no label of the app (their controllers stamp them from templates), so they cannot
 // be selected server-side; health() picks a workload's pods from it. Changes are reported so drift is seen
 // within a watch event, not on a polling interval.
-import { INSTANCE_LABEL } from '../kube/application';
 import { Informer } from '../kubeclient/informer';
 import { ObjectClient } from '../kubeclient/objectClient';
 import { DesiredResource, ResourceRef } from './desiredState';
 import { isOutOfSync } from './diff';
 import { Health, healthOf, needsPods } from './health';
-import { trackedBy } from './prune';
+import { labelLegacyObjects } from './legacyTracking';
+import { appSelector, trackedBy } from './tracking';
 
 export class LiveState {
   private readonly informers = new Map<string, Informer>();
@@ -32,9 +32,8 @@ export class LiveState {
       if (!inf) {
         const type = await this.client.resourceType(t.apiVersion, t.kind);
         if (!type) continue;
-        inf = this.client.informer(type, { labelSelector: `${INSTANCE_LABEL}=${this.app.name}` }, (_e, obj) =>
-          this.onChange(obj),
-        );
+        await labelLegacyObjects(this.client, t, this.app);
+        inf = this.client.informer(type, { labelSelector: appSelector(this.app) }, (_e, obj) => this.onChange(obj));
         this.informers.set(k, inf);
         inf.start();
       }

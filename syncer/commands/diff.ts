@@ -2,9 +2,11 @@
 // git and compared with the live objects, one unified diff per resource, Secret values masked. Exit codes follow
 // `kubectl diff`: 0 in sync, 1 differences, 2 errors (invalid manifests among them).
 import * as path from 'path';
-import { Application, INSTANCE_LABEL, syncPolicyOf } from '../../kube/application';
+import { Application, syncPolicyOf } from '../../kube/application';
+import type { KubeObject } from '../../kube/objects';
 import { DesiredState, DesiredStateLoader, refOf } from '../desiredState';
-import { pruneCandidates, trackedBy } from '../prune';
+import { pruneCandidates } from '../prune';
+import { appSelector, legacySelector, trackedBy } from '../tracking';
 import { deletionDiff, diffResource } from '../diff';
 import { GitSource } from '../git/source';
 import { ObjectClient } from '../../kubeclient/objectClient';
@@ -66,8 +68,12 @@ async function leftovers(client: ObjectClient, app: Application, desired: Desire
   const owned: any[] = [];
   for (const t of types.values()) {
     if (!(await client.resourceType(t.apiVersion, t.kind))) continue;
-    const list = await client.list(t.apiVersion, t.kind, { labelSelector: `${INSTANCE_LABEL}=${app.metadata.name}` });
-    for (const o of list.items ?? []) {
+    const found = new Map<string, KubeObject>();
+    for (const labelSelector of [appSelector(self), legacySelector(self)]) {
+      for (const o of (await client.list(t.apiVersion, t.kind, { labelSelector })).items ?? [])
+        found.set(o.metadata?.uid, o);
+    }
+    for (const o of found.values()) {
       o.apiVersion ??= t.apiVersion;
       o.kind ??= t.kind;
       if (trackedBy(o, self)) owned.push(o);

@@ -75,4 +75,59 @@ describe('syncer on real repositories', function () {
       [8080],
     );
   });
+
+  it("tracks with Slipway's own label and annotation, leaving the user's app.kubernetes.io/instance alone", async () => {
+    const files = webApp();
+    files['app/config.yaml'] = files['app/config.yaml'].replace(
+      'name: settings',
+      'name: settings\n  labels:\n    app.kubernetes.io/instance: webapp',
+    );
+    const repo = makeRepo(files);
+    await createApp('labels', repo, { automated: true, prune: true });
+    const first = await syncedAt('labels', repo.git('rev-parse', 'HEAD'));
+    const cm = await json(['configmap', 'settings', '-n', 'labels']);
+    assert.strictEqual(cm.metadata.labels['app.kubernetes.io/instance'], 'webapp');
+    assert.strictEqual(cm.metadata.labels['slipway.dev/app'], 'labels');
+    assert.strictEqual(cm.metadata.annotations['slipway.dev/tracking-id'], 'default/labels:/ConfigMap:labels/settings');
+    const svc = await json(['service', 'web', '-n', 'labels']);
+    assert.strictEqual(svc.metadata.labels['app.kubernetes.io/instance'], undefined);
+    assert.ok(first.status?.resources?.every((r) => r.status === 'Synced'));
+    // still the app's: pruned when it leaves git
+    repo.remove('app/config.yaml');
+    await syncedAt('labels', repo.commit('no config'));
+    await eventually(
+      async () => (await t.kubectl(['get', 'configmap', 'settings', '-n', 'labels'])).code !== 0,
+      10_000,
+    );
+  });
+
+  it('recognises objects an earlier Slipway deployed: migrates those in git, prunes those not', async () => {
+    const legacy = (name: string) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name,
+          namespace: 'legacy',
+          labels: { 'app.kubernetes.io/instance': 'legacy' },
+          annotations: { 'slipway.dev/application': 'default/legacy' },
+        },
+        data: { greeting: 'hello' },
+      });
+    assert.strictEqual((await t.kubectl(['create', 'namespace', 'legacy'])).code, 0);
+    for (const name of ['settings', 'old']) {
+      const r = await t.kubectl(['apply', '--server-side', '--field-manager=slipway', '-f', '-'], {
+        input: legacy(name),
+      });
+      assert.strictEqual(r.code, 0, r.stderr);
+    }
+    const repo = makeRepo(webApp());
+    await createApp('legacy', repo, { automated: true, prune: true });
+    await syncedAt('legacy', repo.git('rev-parse', 'HEAD'));
+    await eventually(async () => (await t.kubectl(['get', 'configmap', 'old', '-n', 'legacy'])).code !== 0, 10_000);
+    const cm = await json(['configmap', 'settings', '-n', 'legacy']);
+    assert.strictEqual(cm.metadata.labels['app.kubernetes.io/instance'], undefined);
+    assert.strictEqual(cm.metadata.annotations['slipway.dev/application'], undefined);
+    assert.strictEqual(cm.metadata.annotations['slipway.dev/tracking-id'], 'default/legacy:/ConfigMap:legacy/settings');
+  });
 });
