@@ -38,6 +38,7 @@ export class ApplicationRunner {
   private timer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
+  private readonly stopping = new AbortController();
   private firstPass = true;
   /** what was last logged as a failed pass, and the revision whose invalid manifests were logged: each once */
   private loggedFailure = '';
@@ -84,6 +85,7 @@ export class ApplicationRunner {
       },
       live,
       revisions,
+      stopping: this.stopping.signal,
       log,
       writeStatus: (st) => writer.write(st),
     };
@@ -293,6 +295,7 @@ export class ApplicationRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     clearTimeout(this.timer);
     clearTimeout(this.retryTimer);
     this.revisions.stopWatching();

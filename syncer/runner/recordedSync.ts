@@ -53,6 +53,7 @@ export class RecordedSync {
       progress: (l) => ctx.log(l),
       ensureNamespaces: [ctx.destination].filter((n) => !this.ensured.has(n)),
       waveTimeoutMs: ctx.deps.waveTimeoutMs,
+      signal: ctx.stopping,
     });
     clearTimeout(runningTimer);
     await runningWrite;
@@ -64,7 +65,8 @@ export class RecordedSync {
       author: info.author,
       finishedAt: now(),
       result: outcome.ok ? 'Succeeded' : 'Failed',
-      health: outcome.ok ? cmp.health.status : cmp.health.status === 'Healthy' ? 'Degraded' : cmp.health.status,
+      // the app's health as it is: a failed sync is told by result, not by a health the app does not have
+      health: cmp.health.status,
       message: [message, outcome.message].filter(Boolean).join('; '),
     };
     const entry = retryOf
