@@ -18,7 +18,7 @@ import { RecordedSync } from './runner/recordedSync';
 import { SelfHeal } from './runner/selfHeal';
 import { AutoRollback } from './runner/rollback';
 import { handleOperation } from './runner/operations';
-import { updateComparison } from './runner/comparison';
+import { alreadyInSync, updateComparison } from './runner/comparison';
 import { addHistory, clearCondition, failedAttempt, NOT_APPLIED, now, setCondition, short } from './runner/statusEdits';
 
 /** How long after a failed pass the next one runs. */
@@ -231,7 +231,13 @@ export class ApplicationRunner {
     clearCondition(st, 'InvalidManifest');
     const failed = failedAttempt(st, target);
     const retryDue = !!failed && Date.now() >= nextRetryTime(failed, this.deps.retryBackoff);
-    if (policy.automated && !st.pinned && (last?.revision !== target || retryDue)) {
+    const deployed = last?.revision === target || st.lastGoodRevision === target;
+    if (policy.automated && !st.pinned && !deployed && !failed && last && (await alreadyInSync(this.ctx, desired))) {
+      // a commit that changes nothing this app deploys is no sync to record: the revision moves, the history stays
+      st.lastGoodRevision = target;
+      clearCondition(st, 'SyncError');
+      await this.selfHeal.compareAndHeal(st, desired, target, last);
+    } else if (policy.automated && !st.pinned && (!deployed || retryDue)) {
       // a retry updates the attempt's entry, so retries never push good entries out of the history
       await this.recorded.sync(st, desired, 'commit', undefined, failed);
     } else {

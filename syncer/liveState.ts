@@ -5,7 +5,7 @@
 // within a watch event, not on a polling interval.
 import { Informer } from '../kubeclient/informer';
 import { ObjectClient } from '../kubeclient/objectClient';
-import { DesiredResource, ResourceRef } from './desiredState';
+import { DesiredResource, ResourceRef, resourceKey } from './desiredState';
 import { isOutOfSync } from './diff';
 import { Health, healthOf, needsPods } from './health';
 import { labelLegacyObjects } from './legacyTracking';
@@ -16,6 +16,8 @@ export class LiveState {
   /** desired object → the live resourceVersion it was last compared with, and the answer */
   private readonly compared = new WeakMap<object, { rv: string | undefined; outOfSync: boolean }>();
   private pods?: Informer;
+  /** objects of the revision that exist without this app's label (another app's, or made by hand), by key */
+  private unlisted = new Map<string, any>();
 
   constructor(
     private readonly client: ObjectClient,
@@ -67,9 +69,25 @@ export class LiveState {
     return this.informers.get(`${ref.apiVersion}/${ref.kind}`);
   }
 
-  /** The live object from the watch cache (undefined when missing or its type is not tracked). */
+  /** The live object from the watch cache, or as last looked up when it lacks the app's label; else undefined. */
   get(ref: ResourceRef): any | undefined {
-    return this.informerFor(ref)?.get(ref.namespace, ref.name);
+    return this.informerFor(ref)?.get(ref.namespace, ref.name) ?? this.unlisted.get(resourceKey(ref));
+  }
+
+  /**
+   * Fetches the resources the watches do not see (up to 100), so an object that exists without the app's label
+   * is judged as it is rather than as Missing: status then agrees with `slipway diff`, which reads by name.
+   */
+  async lookUpUnlisted(refs: ResourceRef[]): Promise<void> {
+    const unseen = refs.filter((r) => this.informerFor(r) && !this.informerFor(r)!.get(r.namespace, r.name));
+    const found = new Map<string, any>();
+    await Promise.all(
+      unseen.slice(0, 100).map(async (r) => {
+        const obj = await this.client.find(r);
+        if (obj) found.set(resourceKey(r), obj);
+      }),
+    );
+    this.unlisted = found;
   }
 
   /**

@@ -58,6 +58,7 @@ export class RecordedSync {
     clearTimeout(runningTimer);
     await runningWrite;
     if (outcome.ok) this.ensured.add(ctx.destination);
+    await ctx.live.lookUpUnlisted(desired.resources.map((r) => r.ref));
     const cmp = compare(desired, ctx.live);
     const result: Omit<HistoryEntry, 'id' | 'startedAt' | 'trigger'> = {
       revision: desired.revision,

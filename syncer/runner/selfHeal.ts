@@ -27,7 +27,7 @@ export class SelfHeal {
       !policy.selfHeal ||
       !cmp.outOfSync.size ||
       st.operationState?.phase === 'Running' ||
-      (last && last.revision !== target)
+      (last && last.revision !== target && st.lastGoodRevision !== target)
     )
       return;
     // a resource that still differs right after we applied it cannot be healed by applying it again

@@ -14,7 +14,8 @@ describe('syncer on real repositories', function () {
   let t: TestCluster;
 
   before(async () => {
-    syncer = await startSyncer({ waveTimeoutMs: 20_000 });
+    // retries far apart, so what clears a failed sync's error in a test is the self-heal, not a retry
+    syncer = await startSyncer({ waveTimeoutMs: 20_000, retryBackoff: { initialMs: 120_000, maxMs: 120_000 } });
     ({ client, t } = syncer);
   });
   after(() => syncer?.stop());
@@ -129,5 +130,61 @@ describe('syncer on real repositories', function () {
     assert.strictEqual(cm.metadata.labels['app.kubernetes.io/instance'], undefined);
     assert.strictEqual(cm.metadata.annotations['slipway.dev/application'], undefined);
     assert.strictEqual(cm.metadata.annotations['slipway.dev/tracking-id'], 'default/legacy:/ConfigMap:legacy/settings');
+  });
+
+  it('a commit that changes nothing in the app folder moves the revision but adds no history entry', async () => {
+    const repo = makeRepo({ ...webApp(), 'README.md': 'docs\n' });
+    await createApp('quiet', repo);
+    await syncedAt('quiet', repo.git('rev-parse', 'HEAD'));
+    repo.write('README.md', 'more docs\n');
+    const docs = repo.commit('docs only');
+    const app = await syncedAt('quiet', docs);
+    assert.deepStrictEqual(
+      app.status!.history!.map((h) => h.subject),
+      ['first'],
+    );
+    repo.write('app/config.yaml', webApp()['app/config.yaml'].replace('hello', 'hi'));
+    const real = repo.commit('greeting hi');
+    const after = await syncedAt('quiet', real);
+    assert.deepStrictEqual(
+      after.status!.history!.map((h) => h.subject),
+      ['first', 'greeting hi'],
+    );
+  });
+
+  it("a failed sync keeps the app's real health, and a self-heal that completes it clears SyncError", async () => {
+    assert.strictEqual((await t.kubectl(['create', 'namespace', 'agree'])).code, 0);
+    const taken = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: taken\n  namespace: agree\n  annotations:\n';
+    await t.apply(`${taken}    slipway.dev/application: default/someone-else\ndata: {a: b}\n`);
+    const repo = makeRepo(webApp());
+    await createApp('agree', repo, { automated: true, selfHeal: true });
+    await syncedAt('agree', repo.git('rev-parse', 'HEAD'));
+    await eventually(async () => (await getApp('agree')).status?.health?.status === 'Healthy', 30_000, 'Healthy');
+    repo.write('app/taken.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: taken\ndata: {a: c}\n');
+    const sha = repo.commit('take a ConfigMap');
+    const failed = (await eventually(
+      async () => {
+        const a = await getApp('agree');
+        return a.status?.history?.find((h) => h.revision === sha) ? a : undefined;
+      },
+      20_000,
+      'the failed sync recorded',
+    )) as Application;
+    const entry = failed.status!.history!.find((h) => h.revision === sha)!;
+    assert.strictEqual(entry.result, 'Failed');
+    assert.strictEqual(failed.status!.health!.status, 'Healthy');
+    assert.strictEqual(entry.health, 'Healthy');
+    assert.ok(failed.status!.conditions!.some((c) => c.type === 'SyncError'));
+    // the other app lets go of it: self-heal applies it, and the error no longer describes the app
+    const r = await t.kubectl(['annotate', 'configmap', 'taken', '-n', 'agree', 'slipway.dev/application-']);
+    assert.strictEqual(r.code, 0, r.stderr);
+    // (the ConfigMap carries no label of the app yet, so its watches see nothing: a drift they see starts a pass)
+    assert.strictEqual((await t.kubectl(['scale', 'deployment', 'web', '-n', 'agree', '--replicas=1'])).code, 0);
+    const healed = await syncedAt('agree', sha);
+    assert.strictEqual(
+      healed.status!.conditions?.find((c) => c.type === 'SyncError'),
+      undefined,
+    );
+    assert.strictEqual((await json(['configmap', 'taken', '-n', 'agree'])).data.a, 'c');
   });
 });
