@@ -121,7 +121,8 @@ export interface HistoryEntry {
 
 export interface ApplicationStatus {
   observedGeneration?: number;
-  sync?: { status: SyncStatusCode; revision?: string; shortRevision?: string };
+  /** message: why it is OutOfSync when every resource matches (pinned while the branch moved on) */
+  sync?: { status: SyncStatusCode; revision?: string; shortRevision?: string; message?: string };
   health?: { status: HealthStatusCode; message?: string };
   /** "On", "Off" or "Paused: pinned to #N (slipway resume)" — shown as a column so a pause cannot be missed */
   autoSync?: string;
@@ -247,7 +248,7 @@ const applicationSchema = {
       type: 'object',
       properties: {
         observedGeneration: int,
-        sync: { type: 'object', properties: { status: str, revision: str, shortRevision: str } },
+        sync: { type: 'object', properties: { status: str, revision: str, shortRevision: str, message: str } },
         health,
         autoSync: str,
         pinned: { type: 'object', properties: { id: int, revision: str, reason: str, since: str } },

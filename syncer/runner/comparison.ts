@@ -6,7 +6,7 @@ import { needsPods } from '../health';
 import { compare, Comparison } from '../resourceStatus';
 import { uniqueTypes } from '../sync';
 import { RunnerContext } from './context';
-import { short, showPin } from './statusEdits';
+import { short, showBehindTip, showPin } from './statusEdits';
 
 /** Refreshes resources, health, sync status and the latest history entry's health; returns the comparison. */
 export async function updateComparison(
@@ -28,6 +28,7 @@ export async function updateComparison(
   st.health = cmp.health;
   const synced = desired?.revision === target && cmp.outOfSync.size === 0;
   st.sync = { status: synced ? 'Synced' : 'OutOfSync', revision: target, shortRevision: short(target) };
+  if (st.pinned) showBehindTip(st, await ctx.revisions.tip());
   const latest = st.history?.[st.history.length - 1];
   if (
     latest &&

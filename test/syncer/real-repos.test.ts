@@ -6,6 +6,7 @@ import { ObjectClient } from '../../kubeclient/objectClient';
 import { eventually, TestCluster } from '../helpers/testCluster';
 import { appRef, startSyncer, SyncerHarness } from './helpers/syncerHarness';
 import { makeRepo, TestRepo, webApp } from './helpers/gitRepo';
+import { describeStatus } from '../../syncer/commands/statusText';
 
 describe('syncer on real repositories', function () {
   this.timeout(90_000);
@@ -186,5 +187,29 @@ describe('syncer on real repositories', function () {
       undefined,
     );
     assert.strictEqual((await json(['configmap', 'taken', '-n', 'agree'])).data.a, 'c');
+  });
+
+  it('after a rollback the SYNC column and status say the branch tip is not deployed', async () => {
+    const repo = makeRepo(webApp());
+    await createApp('pinned', repo);
+    await syncedAt('pinned', repo.git('rev-parse', 'HEAD'));
+    repo.write('app/config.yaml', webApp()['app/config.yaml'].replace('hello', 'hi'));
+    const tip = repo.commit('greeting hi');
+    await syncedAt('pinned', tip);
+    await client.mergePatch(appRef('pinned'), { spec: { operation: { rollback: { id: 1 } } } });
+    const app = (await eventually(
+      async () => {
+        const a = await getApp('pinned');
+        return a.status?.pinned?.id === 1 && !a.spec.operation && a.status.sync?.revision !== tip ? a : undefined;
+      },
+      20_000,
+      'pinned to #1',
+    )) as Application;
+    assert.strictEqual(app.status!.sync!.status, 'OutOfSync');
+    assert.strictEqual(app.status!.sync!.message, `pinned to #1; branch tip ${tip.slice(0, 7)} not deployed`);
+    assert.ok(app.status!.resources!.every((r) => r.status === 'Synced'));
+    const table = await t.kubectl(['get', 'app', 'pinned']);
+    assert.match(table.stdout.split('\n')[1], /^pinned\s+OutOfSync\s/);
+    assert.match(describeStatus(app), /^pinned: OutOfSync \w+ · \w+.*\(pinned to #1; branch tip \w{7} not deployed\)/m);
   });
 });
