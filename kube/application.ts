@@ -24,6 +24,8 @@ export const SYNC_WAVE_ANNOTATIONS = ['slipway.dev/sync-wave', 'argocd.argoproj.
 /** `Prune=false` keeps a resource in the cluster after it leaves git. */
 export const SYNC_OPTIONS_ANNOTATIONS = ['slipway.dev/sync-options', 'argocd.argoproj.io/sync-options'];
 export const FIELD_MANAGER = 'slipway';
+/** On every Application the syncer manages: deleting the app deletes what it deployed first (Argo CD's resources finalizer). */
+export const RESOURCES_FINALIZER = 'slipway.dev/resources-finalizer';
 export const DEFAULT_HISTORY_LIMIT = 20;
 
 export type SyncStatusCode = 'Synced' | 'OutOfSync' | 'Unknown';
@@ -52,6 +54,8 @@ export interface SyncPolicy {
   selfHeal?: boolean;
   /** when a sync leaves the app Degraded, go back to the last Healthy history entry (default false) */
   autoRollback?: boolean;
+  /** leave the deployed resources in the cluster when the Application is deleted (default false: delete them) */
+  preserveResourcesOnDeletion?: boolean;
 }
 
 /** A request written by the CLI, kubectl or the editor; the syncer carries it out and clears it. */
@@ -162,6 +166,7 @@ export function syncPolicyOf(app: { spec?: ApplicationSpec }): Required<SyncPoli
     prune: p.prune ?? true,
     selfHeal: p.selfHeal ?? false,
     autoRollback: p.autoRollback ?? false,
+    preserveResourcesOnDeletion: p.preserveResourcesOnDeletion ?? false,
   };
 }
 
@@ -226,6 +231,10 @@ const applicationSchema = {
             autoRollback: {
               type: 'boolean',
               description: 'Roll back to the last Healthy entry when a sync leaves the app Degraded (default false).',
+            },
+            preserveResourcesOnDeletion: {
+              type: 'boolean',
+              description: 'Keep the deployed resources when the Application is deleted (default false: delete them).',
             },
           },
         },

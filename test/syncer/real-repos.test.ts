@@ -212,4 +212,44 @@ describe('syncer on real repositories', function () {
     assert.match(table.stdout.split('\n')[1], /^pinned\s+OutOfSync\s/);
     assert.match(describeStatus(app), /^pinned: OutOfSync \w+ · \w+.*\(pinned to #1; branch tip \w{7} not deployed\)/m);
   });
+
+  it('a child Application removed from git (app of apps) is deleted with its workloads', async () => {
+    const child = makeRepo(webApp());
+    const childApp = `apiVersion: slipway.dev/v1alpha1
+kind: Application
+metadata:
+  name: child
+  namespace: default
+spec:
+  source: {repo: ${child.dir}, branch: main, path: app}
+  destination: {namespace: child}
+`;
+    const parent = makeRepo({ 'apps/child.yaml': childApp, 'apps/keep.yaml': webApp()['app/config.yaml'] });
+    await createApp('parent', parent, { automated: true, prune: true }, 'apps');
+    await syncedAt('parent', parent.git('rev-parse', 'HEAD'));
+    const running = await syncedAt('child', child.git('rev-parse', 'HEAD'));
+    assert.deepStrictEqual(running.metadata.finalizers, ['slipway.dev/resources-finalizer']);
+    assert.strictEqual((await t.kubectl(['get', 'deployment', 'web', '-n', 'child'])).code, 0);
+    parent.remove('apps/child.yaml');
+    await syncedAt('parent', parent.commit('no child'));
+    await eventually(
+      async () =>
+        (await t.kubectl(['get', 'application', 'child'])).code !== 0 &&
+        (await t.kubectl(['get', 'deployment', 'web', '-n', 'child'])).code !== 0 &&
+        (await t.kubectl(['get', 'service', 'web', '-n', 'child'])).code !== 0,
+      20_000,
+      'the child Application and its Deployment and Service gone',
+    );
+  });
+
+  it('an Application whose policy preserves resources on deletion leaves them', async () => {
+    const repo = makeRepo(webApp());
+    await createApp('kept', repo, { automated: true, preserveResourcesOnDeletion: true });
+    const app = await syncedAt('kept', repo.git('rev-parse', 'HEAD'));
+    assert.ok(app.metadata.finalizers?.includes('slipway.dev/resources-finalizer'));
+    const r = await t.kubectl(['delete', 'application', 'kept', '--wait=true', '--timeout=20s']);
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.strictEqual((await t.kubectl(['get', 'deployment', 'web', '-n', 'kept'])).code, 0);
+    assert.strictEqual((await t.kubectl(['get', 'configmap', 'settings', '-n', 'kept'])).code, 0);
+  });
 });
