@@ -42,7 +42,8 @@ export function refOf(obj: any): ResourceRef {
     apiVersion: obj.apiVersion,
     kind: obj.kind,
     ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}),
-    name: obj.metadata?.name,
+    // a manifest that leaves its name to the API server is known by its generateName until created
+    name: obj.metadata?.name ?? obj.metadata?.generateName,
   };
 }
 

@@ -104,6 +104,11 @@ export class LiveState {
     return outOfSync;
   }
 
+  /** Every watched object of a type (the app's, by its label). */
+  list(type: { apiVersion: string; kind: string }): any[] {
+    return this.informerFor(type)?.list() ?? [];
+  }
+
   /** Records an object just applied. */
   observe(obj: any): void {
     this.informerFor(obj)?.upsert(obj);

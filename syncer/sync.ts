@@ -11,6 +11,7 @@ import { LiveState } from './liveState';
 import { kindRank, planSteps, waveOf } from './plan';
 import { pruneCandidates } from './prune';
 import { TRACKING_ANNOTATIONS, trackingOwner } from './tracking';
+import { isGenerated, resolveGenerated, toCreate } from './generatedNames';
 
 export interface SyncProgress {
   (line: string): void;
@@ -85,10 +86,12 @@ async function waitEstablished(client: ObjectClient, name: string, timeoutMs: nu
   }
 }
 
-async function waitWaveHealthy(opts: SyncOptions, wave: number, items: DesiredResource[]): Promise<void> {
+async function waitWaveHealthy(opts: SyncOptions, wave: number, desired: DesiredState): Promise<void> {
   const deadline = Date.now() + (opts.waveTimeoutMs ?? DEFAULT_WAVE_TIMEOUT_MS);
   for (;;) {
     checkStopped(opts.signal);
+    // resources created under generated names during the wave are judged by their live objects
+    const items = resolveGenerated(desired, opts.live).resources;
     const health = items.map((r) => {
       const obj = opts.live.get(r.ref);
       return { r, h: opts.live.health(obj) };
@@ -107,14 +110,16 @@ async function waitWaveHealthy(opts: SyncOptions, wave: number, items: DesiredRe
 }
 
 /** Applies the out-of-sync resources of desired (or of opts.only), wave by wave, then prunes; never throws. */
-export async function syncResources(desired: DesiredState, opts: SyncOptions): Promise<SyncOutcome> {
+export async function syncResources(given: DesiredState, opts: SyncOptions): Promise<SyncOutcome> {
   const { client, live } = opts;
+  let desired = given;
   const applied: string[] = [];
   const pruned: string[] = [];
   const say = opts.progress ?? (() => undefined);
-  const wanted = opts.only ? desired.resources.filter((r) => opts.only!.has(r.key)) : desired.resources;
   try {
     await live.track(uniqueTypes(desired.resources.map((r) => r.ref)));
+    desired = resolveGenerated(given, live);
+    const wanted = opts.only ? desired.resources.filter((r) => opts.only!.has(r.key)) : desired.resources;
     if (wanted.some((r) => needsPods(r.object))) await live.trackPods();
     for (const ns of opts.ensureNamespaces ?? []) {
       if (desired.resources.some((r) => r.ref.kind === 'Namespace' && r.ref.name === ns)) continue;
@@ -138,10 +143,13 @@ export async function syncResources(desired: DesiredState, opts: SyncOptions): P
         if (waves.length > 1) say(`wave ${wave}: applying ${changed.map((r) => describe(r.ref)).join(', ')}`);
         await inParallel(changed, APPLY_CONCURRENCY, async (r) => {
           try {
-            const result = await client.apply(r.object, { fieldManager: FIELD_MANAGER, force: true });
+            const result =
+              isGenerated(r) && !live.get(r.ref)
+                ? await client.create(toCreate(r, desired.revision))
+                : await client.apply(r.object, { fieldManager: FIELD_MANAGER, force: true });
             live.observe(result);
             applied.push(r.key);
-            say(`applied ${describe(r.ref)}`);
+            say(`${isGenerated(r) ? 'created' : 'applied'} ${describe(refOf(result))}`);
           } catch (e) {
             throw new Error(
               `${r.manifest.file}:${r.manifest.line}: applying ${describe(r.ref)}: ${(e as Error).message}`,
@@ -154,11 +162,12 @@ export async function syncResources(desired: DesiredState, opts: SyncOptions): P
       }
       if (w < waves.length - 1) {
         say(`wave ${wave}: waiting until healthy`);
-        await waitWaveHealthy(opts, wave, waveItems);
+        await waitWaveHealthy(opts, wave, { ...desired, resources: waveItems });
       }
     }
     if (opts.prune && !opts.only) {
-      const keep = new Set(desired.resources.map((r) => r.key));
+      // (resources created under generated names in this sync are kept by those names)
+      const keep = new Set(resolveGenerated(given, live).resources.map((r) => r.key));
       const extra = pruneCandidates(live.owned(), keep).sort(
         (a, b) => waveOf(b) - waveOf(a) || kindRank(b.kind) - kindRank(a.kind),
       );
@@ -181,8 +190,10 @@ export async function syncResources(desired: DesiredState, opts: SyncOptions): P
  * An object another Application deployed is not taken over silently. Objects this app's watches do not see
  * (another app's label) are looked up: one by one when few, by listing their type and namespace when many.
  */
-async function refuseForeign(client: ObjectClient, live: LiveState, items: DesiredResource[]): Promise<void> {
+async function refuseForeign(client: ObjectClient, live: LiveState, all: DesiredResource[]): Promise<void> {
   const ownerOf = new Map<string, string | undefined>();
+  // a resource still to be created under a generated name cannot be anyone's yet
+  const items = all.filter((r) => !isGenerated(r) || live.get(r.ref));
   const unseen = items.filter((r) => {
     const obj = live.get(r.ref);
     if (obj) ownerOf.set(r.key, trackingOwner(obj));

@@ -20,6 +20,7 @@ interface Marked {
   kind?: string;
   metadata?: {
     name?: string;
+    generateName?: string;
     namespace?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
@@ -30,7 +31,8 @@ interface Marked {
 export function trackingId(app: AppName, obj: Marked): string {
   const apiVersion = obj.apiVersion ?? '';
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  return `${app.namespace}/${app.name}:${group}/${obj.kind}:${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`;
+  const name = obj.metadata?.name ?? obj.metadata?.generateName;
+  return `${app.namespace}/${app.name}:${group}/${obj.kind}:${obj.metadata?.namespace ?? ''}/${name}`;
 }
 
 /** Marks an object about to be applied as this app's (in place). */
@@ -51,7 +53,13 @@ export function trackingOwner(obj: Marked | undefined): string | undefined {
 /** Whether this app deployed the object: its tracking id names the app and the object itself (or an old mark). */
 export function trackedBy(obj: Marked | undefined, app: AppName): boolean {
   const a = obj?.metadata?.annotations ?? {};
-  if (a[TRACKING_ID_ANNOTATION] !== undefined) return a[TRACKING_ID_ANNOTATION] === trackingId(app, obj!);
+  if (a[TRACKING_ID_ANNOTATION] !== undefined) {
+    const id = a[TRACKING_ID_ANNOTATION];
+    // an object created from a generateName manifest is tracked under the generateName it was created with
+    const generated = obj!.metadata?.generateName;
+    if (generated && id === trackingId(app, { ...obj, metadata: { ...obj!.metadata, name: generated } })) return true;
+    return id === trackingId(app, obj!);
+  }
   return a[LEGACY_TRACKING_ANNOTATION] === `${app.namespace}/${app.name}`;
 }
 

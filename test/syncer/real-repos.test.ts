@@ -252,4 +252,35 @@ spec:
     assert.strictEqual((await t.kubectl(['get', 'deployment', 'web', '-n', 'kept'])).code, 0);
     assert.strictEqual((await t.kubectl(['get', 'configmap', 'settings', '-n', 'kept'])).code, 0);
   });
+
+  it('a generateName manifest is created once per revision under its generated name, and tracked', async () => {
+    const job = `apiVersion: batch/v1
+kind: Job
+metadata:
+  generateName: migrate-
+spec:
+  template:
+    metadata:
+      annotations: {sim.slipway.dev/run-seconds: "1", sim.slipway.dev/exit-code: "0"}
+    spec:
+      restartPolicy: Never
+      containers: [{name: migrate, image: busybox}]
+`;
+    const repo = makeRepo({ ...webApp(), 'app/migrate.yaml': job });
+    await createApp('gen', repo);
+    const first = await syncedAt('gen', repo.git('rev-parse', 'HEAD'));
+    const jobs = async () =>
+      (await json(['jobs', '-n', 'gen'])).items.map((j: { metadata: { name: string } }) => j.metadata.name);
+    const names: string[] = await jobs();
+    assert.strictEqual(names.length, 1);
+    assert.match(names[0], /^migrate-[a-z0-9]{5}$/);
+    const shown = first.status!.resources!.find((r) => r.kind === 'Job')!;
+    assert.strictEqual(shown.name, names[0]);
+    assert.strictEqual(shown.status, 'Synced');
+    // passes of the same revision (a drift elsewhere starts one) create no second Job
+    assert.strictEqual((await t.kubectl(['scale', 'deployment', 'web', '-n', 'gen', '--replicas=1'])).code, 0);
+    await syncer.controller.runner('default', 'gen')!.settled();
+    assert.deepStrictEqual(await jobs(), names);
+    assert.ok(!syncer.logs.some((l) => l.includes('undefined')), syncer.logs.join('\n'));
+  });
 });
