@@ -17,14 +17,14 @@ export const APP_LABEL = 'slipway.dev/app';
  * <name>` (as Argo CD's argocd.argoproj.io/tracking-id): a copy of the object under another name is not taken for it.
  */
 export const TRACKING_ID_ANNOTATION = 'slipway.dev/tracking-id';
-/** What earlier versions of Slipway tracked with; still recognised, replaced on the next sync. The label is the user's now. */
+/** What earlier versions of Slipway tracked with: still recognised, replaced on the next sync (the label is yours). */
 export const LEGACY_INSTANCE_LABEL = 'app.kubernetes.io/instance';
 export const LEGACY_TRACKING_ANNOTATION = 'slipway.dev/application';
 export const SYNC_WAVE_ANNOTATIONS = ['slipway.dev/sync-wave', 'argocd.argoproj.io/sync-wave'];
 /** `Prune=false` keeps a resource in the cluster after it leaves git. */
 export const SYNC_OPTIONS_ANNOTATIONS = ['slipway.dev/sync-options', 'argocd.argoproj.io/sync-options'];
 export const FIELD_MANAGER = 'slipway';
-/** On every Application the syncer manages: deleting the app deletes what it deployed first (Argo CD's resources finalizer). */
+/** On each Application the syncer manages: deleting it deletes what it deployed first (as Argo CD's finalizer). */
 export const RESOURCES_FINALIZER = 'slipway.dev/resources-finalizer';
 export const DEFAULT_HISTORY_LIMIT = 20;
 

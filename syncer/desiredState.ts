@@ -142,7 +142,7 @@ export class DesiredStateLoader {
   }
 }
 
-/** The object as applied: Slipway's tracking label and annotation, and the destination namespace where none is written. */
+/** The object as applied: Slipway's tracking label and annotation, the destination namespace where none is written. */
 function prepare(m: Manifest, opts: PrepareOptions, custom: CustomKinds): DesiredResource {
   const obj = deepClone(m.object);
   obj.metadata ??= {};

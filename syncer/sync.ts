@@ -224,7 +224,8 @@ async function refuseForeign(client: ObjectClient, live: LiveState, all: Desired
     const mine = trackingOwner(r.object);
     if (owner && owner !== mine) {
       throw new Error(
-        `${r.manifest.file}:${r.manifest.line}: ${describe(r.ref)} belongs to Application ${owner}; remove it from one of the two apps (or delete its ${TRACKING_ANNOTATIONS.join(' and ')} annotations to hand it over)`,
+        `${r.manifest.file}:${r.manifest.line}: ${describe(r.ref)} belongs to Application ${owner}; remove it from ` +
+          `one of the two apps (or delete its ${TRACKING_ANNOTATIONS.join(' and ')} annotations to hand it over)`,
       );
     }
   }

@@ -184,10 +184,11 @@ export class GitSource {
 
   /**
    * Every .yaml/.yml/.json under path at sha (or the one file path names), recursively, sorted by path, read
-   * from git objects. Blob texts are cached by blob id, so a resync reads only changed blobs. A folder holding a kustomization is rendered
-   * with `kubectl kustomize` and returned as one file, '<dir>/kustomization.yaml (rendered)'; the files under
-   * it are not returned raw. Names starting with '.' are skipped, as in a folder of manifests. Aborting `signal`
-   * stops a render in progress (a newer commit need not wait for it); files() then rejects with RenderCancelled.
+   * from git objects. Blob texts are cached by blob id, so a resync reads only changed blobs. A folder holding a
+   * kustomization is rendered with `kubectl kustomize` and returned as one file, '<dir>/kustomization.yaml
+   * (rendered)'; the files under it are not returned raw. Names starting with '.' are skipped, as in a folder of
+   * manifests. Aborting `signal` stops a render in progress (a newer commit need not wait for it); files() then
+   * rejects with RenderCancelled.
    */
   async files(sha: string, signal?: AbortSignal): Promise<SourceFile[]> {
     this.checkSha(sha);

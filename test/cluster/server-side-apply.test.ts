@@ -65,7 +65,7 @@ describe('server-side apply ownership', function () {
       },
     });
 
-  it('replaces a Service port and a containerPort changed in the applied manifest (keyed with the protocol)', async () => {
+  it('replaces a Service port and a containerPort changed in the manifest (keyed with the protocol)', async () => {
     await apply(webService(80));
     await apply(webDeployment(80));
     await apply(webService(8080));

@@ -78,7 +78,7 @@ describe('syncer on real repositories', function () {
     );
   });
 
-  it("tracks with Slipway's own label and annotation, leaving the user's app.kubernetes.io/instance alone", async () => {
+  it("tracks with Slipway's own label and annotation, not the user's app.kubernetes.io/instance", async () => {
     const files = webApp();
     files['app/config.yaml'] = files['app/config.yaml'].replace(
       'name: settings',
@@ -210,7 +210,8 @@ describe('syncer on real repositories', function () {
     assert.ok(app.status!.resources!.every((r) => r.status === 'Synced'));
     const table = await t.kubectl(['get', 'app', 'pinned']);
     assert.match(table.stdout.split('\n')[1], /^pinned\s+OutOfSync\s/);
-    assert.match(describeStatus(app), /^pinned: OutOfSync \w+ · \w+.*\(pinned to #1; branch tip \w{7} not deployed\)/m);
+    const pinnedLine = /^pinned: OutOfSync \w+ · \w+.*\(pinned to #1; branch tip \w{7} not deployed\)/m;
+    assert.match(describeStatus(app), pinnedLine);
   });
 
   it('a child Application removed from git (app of apps) is deleted with its workloads', async () => {
