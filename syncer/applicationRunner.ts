@@ -236,6 +236,7 @@ export class ApplicationRunner {
       // a commit that changes nothing this app deploys is no sync to record: the revision moves, the history stays
       st.lastGoodRevision = target;
       clearCondition(st, 'SyncError');
+      this.log(`in sync at ${short(target)}: the commit changes nothing this app deploys (no history entry)`);
       await this.selfHeal.compareAndHeal(st, desired, target, last);
     } else if (policy.automated && !st.pinned && (!deployed || retryDue)) {
       // a retry updates the attempt's entry, so retries never push good entries out of the history
