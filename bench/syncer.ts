@@ -34,7 +34,7 @@ function median(xs: number[]): number {
 
 interface Harness {
   repo: string;
-  /** commits and resolves with ms from the commit's start to the syncer's "synced" line for that commit */
+  /** commits and resolves with ms from the commit's start to the syncer's "synced" (or "in sync at") line for it */
   commit(message: string, change: () => void): Promise<{ ms: number; line: string }>;
   created(): Promise<{ ms: number; line: string }>;
   /** ms from a live edit of a ConfigMap (as `kubectl edit` makes it) until the syncer has put git's value back */
@@ -57,7 +57,8 @@ async function harness(files: (repo: string) => void, appPath: string): Promise<
     client,
     stateDir: path.join(root, 'state'),
     log: (_app, line) => {
-      const m = /^synced ([0-9a-f]{7}) /.exec(line);
+      // a commit that changes nothing the app deploys is "in sync at", with no sync to record
+      const m = /^(?:synced|in sync at) ([0-9a-f]{7})\b/.exec(line);
       if (m && waiter && waiter.sha.startsWith(m[1])) {
         const w = waiter;
         waiter = undefined;

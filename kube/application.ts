@@ -10,14 +10,22 @@ export const APPLICATION_KIND = 'Application';
 export const APPLICATION_PLURAL = 'applications';
 export const APPLICATION_CRD_NAME = `${APPLICATION_PLURAL}.${APPLICATION_GROUP}`;
 
-/** Label every applied resource carries: the Application's name (as Argo CD and Helm charts use it). */
-export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
-/** Annotation naming the owning Application as namespace/name, so two apps with one name never claim each other's objects. */
-export const TRACKING_ANNOTATION = 'slipway.dev/application';
+/** Label every applied resource carries: the Application's name, so an app's objects are listed by selector. */
+export const APP_LABEL = 'slipway.dev/app';
+/**
+ * Annotation naming the owning Application and the object itself, `<appNamespace>/<app>:<group>/<kind>:<namespace>/
+ * <name>` (as Argo CD's argocd.argoproj.io/tracking-id): a copy of the object under another name is not taken for it.
+ */
+export const TRACKING_ID_ANNOTATION = 'slipway.dev/tracking-id';
+/** What earlier versions of Slipway tracked with: still recognised, replaced on the next sync (the label is yours). */
+export const LEGACY_INSTANCE_LABEL = 'app.kubernetes.io/instance';
+export const LEGACY_TRACKING_ANNOTATION = 'slipway.dev/application';
 export const SYNC_WAVE_ANNOTATIONS = ['slipway.dev/sync-wave', 'argocd.argoproj.io/sync-wave'];
 /** `Prune=false` keeps a resource in the cluster after it leaves git. */
 export const SYNC_OPTIONS_ANNOTATIONS = ['slipway.dev/sync-options', 'argocd.argoproj.io/sync-options'];
 export const FIELD_MANAGER = 'slipway';
+/** On each Application the syncer manages: deleting it deletes what it deployed first (as Argo CD's finalizer). */
+export const RESOURCES_FINALIZER = 'slipway.dev/resources-finalizer';
 export const DEFAULT_HISTORY_LIMIT = 20;
 
 export type SyncStatusCode = 'Synced' | 'OutOfSync' | 'Unknown';
@@ -29,7 +37,7 @@ export interface ApplicationSource {
   repo: string;
   /** default: the local repository's current branch, or the remote's default branch */
   branch?: string;
-  /** folder inside the repository, default the root */
+  /** folder, or one manifest file, inside the repository; default the root */
   path?: string;
   kustomize?: {
     /** let kustomizations use remote bases (URLs, git addresses), which are then fetched (default false) */
@@ -46,6 +54,8 @@ export interface SyncPolicy {
   selfHeal?: boolean;
   /** when a sync leaves the app Degraded, go back to the last Healthy history entry (default false) */
   autoRollback?: boolean;
+  /** leave the deployed resources in the cluster when the Application is deleted (default false: delete them) */
+  preserveResourcesOnDeletion?: boolean;
 }
 
 /** A request written by the CLI, kubectl or the editor; the syncer carries it out and clears it. */
@@ -115,7 +125,8 @@ export interface HistoryEntry {
 
 export interface ApplicationStatus {
   observedGeneration?: number;
-  sync?: { status: SyncStatusCode; revision?: string; shortRevision?: string };
+  /** message: why it is OutOfSync when every resource matches (pinned while the branch moved on) */
+  sync?: { status: SyncStatusCode; revision?: string; shortRevision?: string; message?: string };
   health?: { status: HealthStatusCode; message?: string };
   /** "On", "Off" or "Paused: pinned to #N (slipway resume)" — shown as a column so a pause cannot be missed */
   autoSync?: string;
@@ -155,6 +166,7 @@ export function syncPolicyOf(app: { spec?: ApplicationSpec }): Required<SyncPoli
     prune: p.prune ?? true,
     selfHeal: p.selfHeal ?? false,
     autoRollback: p.autoRollback ?? false,
+    preserveResourcesOnDeletion: p.preserveResourcesOnDeletion ?? false,
   };
 }
 
@@ -189,7 +201,8 @@ const applicationSchema = {
             },
             path: {
               type: 'string',
-              description: 'Folder inside the repository holding the manifests; default the root.',
+              description:
+                'Folder inside the repository holding the manifests, or one manifest file; default the root.',
             },
             kustomize: {
               type: 'object',
@@ -219,6 +232,10 @@ const applicationSchema = {
               type: 'boolean',
               description: 'Roll back to the last Healthy entry when a sync leaves the app Degraded (default false).',
             },
+            preserveResourcesOnDeletion: {
+              type: 'boolean',
+              description: 'Keep the deployed resources when the Application is deleted (default false: delete them).',
+            },
           },
         },
         historyLimit: { type: 'integer', minimum: 1, description: 'History entries kept in status (default 20).' },
@@ -240,7 +257,7 @@ const applicationSchema = {
       type: 'object',
       properties: {
         observedGeneration: int,
-        sync: { type: 'object', properties: { status: str, revision: str, shortRevision: str } },
+        sync: { type: 'object', properties: { status: str, revision: str, shortRevision: str, message: str } },
         health,
         autoSync: str,
         pinned: { type: 'object', properties: { id: int, revision: str, reason: str, since: str } },

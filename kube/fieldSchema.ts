@@ -16,6 +16,8 @@ export interface FieldSchema {
   readonly listType?: 'atomic' | 'set' | 'map';
   /** x-kubernetes-list-map-keys */
   readonly listMapKeys?: string[];
+  /** the schema's default, which fills a list-map key field an item leaves out */
+  readonly default?: unknown;
   /** x-kubernetes-map-type */
   readonly mapType?: 'atomic' | 'granular';
 }

@@ -174,6 +174,7 @@ class SchemaNode implements FieldSchema {
   readonly listType?: 'atomic' | 'set' | 'map';
   readonly listMapKeys?: string[];
   readonly mapType?: 'atomic' | 'granular';
+  readonly default?: unknown;
   private children?: Map<string, SchemaNode | undefined>;
   private element?: SchemaNode | null;
 
@@ -187,6 +188,7 @@ class SchemaNode implements FieldSchema {
     this.listType = schema['x-kubernetes-list-type'];
     this.listMapKeys = schema['x-kubernetes-list-map-keys'];
     this.mapType = schema['x-kubernetes-map-type'];
+    this.default = schema.default;
   }
 
   field(name: string): FieldSchema | undefined {

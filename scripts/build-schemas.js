@@ -535,6 +535,9 @@ const mergeAtomic = (key) => ({
 });
 const listMap = (...keys) => ({ 'x-kubernetes-list-map-keys': keys, 'x-kubernetes-list-type': 'map' });
 const CONDITIONS = mergeMap('type');
+// A list-map key field's +default: server-side apply keys an item that leaves it out by the default, as
+// Kubernetes does (a Service port applied without protocol is the item k:{port,protocol:TCP}).
+const DEFAULT_TCP = { default: 'TCP' };
 
 const containerLists = {
   command: ATOMIC,
@@ -578,6 +581,8 @@ const FIELD_METADATA = {
     },
     Container: containerLists,
     EphemeralContainer: containerLists,
+    ContainerPort: { protocol: DEFAULT_TCP },
+    ServicePort: { protocol: DEFAULT_TCP },
     PodSecurityContext: { supplementalGroups: ATOMIC, sysctls: ATOMIC },
     Capabilities: { add: ATOMIC, drop: ATOMIC },
     ExecAction: { command: ATOMIC },
@@ -683,6 +688,7 @@ const FIELD_METADATA = {
     NetworkPolicyIngressRule: { ports: ATOMIC, from: ATOMIC },
     NetworkPolicyEgressRule: { ports: ATOMIC, to: ATOMIC },
     IPBlock: { except: ATOMIC },
+    ServiceCIDRStatus: { conditions: CONDITIONS },
   },
   'io.k8s.api.discovery.v1': {
     EndpointSlice: { endpoints: ATOMIC, ports: ATOMIC },
@@ -707,6 +713,21 @@ const FIELD_METADATA = {
   },
   'io.k8s.api.storage.v1': {
     StorageClass: { mountOptions: ATOMIC, allowedTopologies: ATOMIC },
+    CSINodeSpec: { drivers: mergeMap('name') },
+  },
+  'io.k8s.api.admissionregistration.v1': {
+    MutatingWebhookConfiguration: { webhooks: mergeMap('name') },
+    ValidatingWebhookConfiguration: { webhooks: mergeMap('name') },
+  },
+  'io.k8s.api.certificates.v1': {
+    CertificateSigningRequestStatus: { conditions: listMap('type') },
+  },
+  'io.k8s.api.flowcontrol.v1': {
+    FlowSchemaStatus: { conditions: CONDITIONS },
+    PriorityLevelConfigurationStatus: { conditions: CONDITIONS },
+  },
+  'io.k8s.api.resource.v1': {
+    ResourceClaimStatus: { devices: listMap('driver', 'device', 'pool', 'shareID'), reservedFor: listMap('uid') },
   },
   'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1': {
     CustomResourceDefinitionSpec: { versions: ATOMIC },

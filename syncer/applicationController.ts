@@ -8,6 +8,7 @@ import { Informer } from '../kubeclient/informer';
 import { ObjectClient, ResourceType } from '../kubeclient/objectClient';
 import { Backoff } from './retryBackoff';
 import { LeaderElectionOptions, LeaderElector } from './leaderElection';
+import { addResourcesFinalizer, finalizeApplication } from './resourcesFinalizer';
 
 export interface ControllerOptions {
   client: ObjectClient;
@@ -35,6 +36,8 @@ export class ApplicationController {
   private stopped = false;
   private elector?: LeaderElector;
   private appType?: ResourceType;
+  /** Applications whose finalizer is being added or carried out now */
+  private readonly finalizing = new Set<string>();
 
   constructor(private readonly opts: ControllerOptions) {}
 
@@ -105,6 +108,14 @@ export class ApplicationController {
         void r?.stop();
         return;
       }
+      if (obj.metadata.deletionTimestamp) {
+        const r = this.runners.get(key);
+        this.runners.delete(key);
+        void r?.stop().then(() => this.onFinalizer(key, obj, finalizeApplication));
+        if (!r) this.onFinalizer(key, obj, finalizeApplication);
+        return;
+      }
+      this.onFinalizer(key, obj, addResourcesFinalizer);
       const r = this.runners.get(key);
       if (r) r.update(obj);
       else {
@@ -115,6 +126,27 @@ export class ApplicationController {
     });
     this.informer.start();
     await this.informer.waitForSync();
+  }
+
+  /** Adds or carries out the resources finalizer, once at a time per app; a failure is logged and retried. */
+  private onFinalizer(
+    key: string,
+    app: Application,
+    step: (client: ObjectClient, app: Application, log: (line: string) => void) => Promise<void>,
+  ): void {
+    if (this.finalizing.has(key) || this.stopped) return;
+    this.finalizing.add(key);
+    const log = (line: string) => (this.opts.log ?? (() => undefined))(app.metadata.name, line);
+    void step(this.opts.client, app, log).then(
+      () => this.finalizing.delete(key),
+      async (e) => {
+        log(`resources finalizer: ${(e as Error).message}`);
+        await new Promise((r) => setTimeout(r, 1000));
+        this.finalizing.delete(key);
+        const latest = this.informer?.get(app.metadata.namespace, app.metadata.name) as Application | undefined;
+        if (latest) this.onFinalizer(key, latest, latest.metadata.deletionTimestamp ? finalizeApplication : step);
+      },
+    );
   }
 
   runner(namespace: string, name: string): ApplicationRunner | undefined {

@@ -18,7 +18,7 @@ import { RecordedSync } from './runner/recordedSync';
 import { SelfHeal } from './runner/selfHeal';
 import { AutoRollback } from './runner/rollback';
 import { handleOperation } from './runner/operations';
-import { updateComparison } from './runner/comparison';
+import { alreadyInSync, updateComparison } from './runner/comparison';
 import { addHistory, clearCondition, failedAttempt, NOT_APPLIED, now, setCondition, short } from './runner/statusEdits';
 
 /** How long after a failed pass the next one runs. */
@@ -38,6 +38,7 @@ export class ApplicationRunner {
   private timer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
+  private readonly stopping = new AbortController();
   private firstPass = true;
   /** what was last logged as a failed pass, and the revision whose invalid manifests were logged: each once */
   private loggedFailure = '';
@@ -84,6 +85,7 @@ export class ApplicationRunner {
       },
       live,
       revisions,
+      stopping: this.stopping.signal,
       log,
       writeStatus: (st) => writer.write(st),
     };
@@ -229,7 +231,14 @@ export class ApplicationRunner {
     clearCondition(st, 'InvalidManifest');
     const failed = failedAttempt(st, target);
     const retryDue = !!failed && Date.now() >= nextRetryTime(failed, this.deps.retryBackoff);
-    if (policy.automated && !st.pinned && (last?.revision !== target || retryDue)) {
+    const deployed = last?.revision === target || st.lastGoodRevision === target;
+    if (policy.automated && !st.pinned && !deployed && !failed && last && (await alreadyInSync(this.ctx, desired))) {
+      // a commit that changes nothing this app deploys is no sync to record: the revision moves, the history stays
+      st.lastGoodRevision = target;
+      clearCondition(st, 'SyncError');
+      this.log(`in sync at ${short(target)}: the commit changes nothing this app deploys (no history entry)`);
+      await this.selfHeal.compareAndHeal(st, desired, target, last);
+    } else if (policy.automated && !st.pinned && (!deployed || retryDue)) {
       // a retry updates the attempt's entry, so retries never push good entries out of the history
       await this.recorded.sync(st, desired, 'commit', undefined, failed);
     } else {
@@ -294,6 +303,7 @@ export class ApplicationRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     clearTimeout(this.timer);
     clearTimeout(this.retryTimer);
     this.revisions.stopWatching();

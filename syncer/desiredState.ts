@@ -3,7 +3,7 @@
 // Parsed files are cached by blob id, so a resync costs only the files that changed.
 import type { KubeObject } from '../kube/objects';
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
-import { INSTANCE_LABEL, ManifestErrorStatus, TRACKING_ANNOTATION } from '../kube/application';
+import { ManifestErrorStatus } from '../kube/application';
 import { deepClone } from '../kube/objects';
 import { splitApiVersion } from '../kube/registry';
 import { SourceFile } from './git/source';
@@ -11,6 +11,7 @@ import { Manifest, ManifestError, parseManifestsChecked } from './manifests';
 import { MAX_DEPTH } from '../kube/yamlReader';
 import { waveOf } from './plan';
 import { checkEach, CustomKinds, customKindsOf, duplicates, isNamespaced } from './validate';
+import { markTracked } from './tracking';
 
 export interface ResourceRef {
   apiVersion: string;
@@ -43,7 +44,8 @@ export function refOf(obj: any): ResourceRef {
     apiVersion: obj.apiVersion,
     kind: obj.kind,
     ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}),
-    name: obj.metadata?.name,
+    // a manifest that leaves its name to the API server is known by its generateName until created
+    name: obj.metadata?.name ?? obj.metadata?.generateName,
   };
 }
 
@@ -142,17 +144,13 @@ export class DesiredStateLoader {
   }
 }
 
-/** The object as applied: tracking label and annotation, and the destination namespace where none is written. */
+/** The object as applied: Slipway's tracking label and annotation, the destination namespace where none is written. */
 function prepare(m: Manifest, opts: PrepareOptions, custom: CustomKinds): DesiredResource {
   const obj = deepClone(m.object);
   obj.metadata ??= {};
   if (isNamespaced(obj.apiVersion, obj.kind, custom)) obj.metadata.namespace ??= opts.namespace;
   else delete obj.metadata.namespace;
-  obj.metadata.labels = { ...obj.metadata.labels, [INSTANCE_LABEL]: opts.app.name };
-  obj.metadata.annotations = {
-    ...obj.metadata.annotations,
-    [TRACKING_ANNOTATION]: `${opts.app.namespace}/${opts.app.name}`,
-  };
+  markTracked(obj, opts.app);
   const ref = refOf(obj);
   return { key: resourceKey(ref), ref, object: obj, manifest: m, wave: waveOf(obj) };
 }

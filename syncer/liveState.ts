@@ -1,22 +1,24 @@
 // What the cluster holds for one Application, kept current by watches: one informer per resource type the
-// app has used (selected by its instance label), plus one watch of every pod in the cluster, for health: the
+// app has used (selected by Slipway's app label), plus one watch of every pod in the cluster, for health: the
 // pods a workload owns carry no label of the app (their controllers stamp them from templates), so they cannot
 // be selected server-side; health() picks a workload's pods from it. Changes are reported so drift is seen
 // within a watch event, not on a polling interval.
-import { INSTANCE_LABEL } from '../kube/application';
 import type { KubeObject } from '../kube/objects';
 import { Informer } from '../kubeclient/informer';
 import { ObjectClient } from '../kubeclient/objectClient';
-import { DesiredResource, ResourceRef } from './desiredState';
+import { DesiredResource, ResourceRef, resourceKey } from './desiredState';
 import { isOutOfSync } from './diff';
 import { Health, healthOf, needsPods } from './health';
-import { trackedBy } from './prune';
+import { labelLegacyObjects } from './legacyTracking';
+import { appSelector, trackedBy } from './tracking';
 
 export class LiveState {
   private readonly informers = new Map<string, Informer>();
   /** desired object → the live resourceVersion it was last compared with, and the answer */
   private readonly compared = new WeakMap<object, { rv: string | undefined; outOfSync: boolean }>();
   private pods?: Informer;
+  /** objects of the revision that exist without this app's label (another app's, or made by hand), by key */
+  private unlisted = new Map<string, KubeObject>();
 
   constructor(
     private readonly client: ObjectClient,
@@ -33,9 +35,8 @@ export class LiveState {
       if (!inf) {
         const type = await this.client.resourceType(t.apiVersion, t.kind);
         if (!type) continue;
-        inf = this.client.informer(type, { labelSelector: `${INSTANCE_LABEL}=${this.app.name}` }, (_e, obj) =>
-          this.onChange(obj),
-        );
+        await labelLegacyObjects(this.client, t, this.app);
+        inf = this.client.informer(type, { labelSelector: appSelector(this.app) }, (_e, obj) => this.onChange(obj));
         this.informers.set(k, inf);
         inf.start();
       }
@@ -69,9 +70,25 @@ export class LiveState {
     return this.informers.get(`${ref.apiVersion}/${ref.kind}`);
   }
 
-  /** The live object from the watch cache (undefined when missing or its type is not tracked). */
+  /** The live object from the watch cache, or as last looked up when it lacks the app's label; else undefined. */
   get(ref: ResourceRef): KubeObject | undefined {
-    return this.informerFor(ref)?.get(ref.namespace, ref.name);
+    return this.informerFor(ref)?.get(ref.namespace, ref.name) ?? this.unlisted.get(resourceKey(ref));
+  }
+
+  /**
+   * Fetches the resources the watches do not see (up to 100), so an object that exists without the app's label
+   * is judged as it is rather than as Missing: status then agrees with `slipway diff`, which reads by name.
+   */
+  async lookUpUnlisted(refs: ResourceRef[]): Promise<void> {
+    const unseen = refs.filter((r) => this.informerFor(r) && !this.informerFor(r)!.get(r.namespace, r.name));
+    const found = new Map<string, KubeObject>();
+    await Promise.all(
+      unseen.slice(0, 100).map(async (r) => {
+        const obj = await this.client.find(r);
+        if (obj) found.set(resourceKey(r), obj);
+      }),
+    );
+    this.unlisted = found;
   }
 
   /**
@@ -86,6 +103,11 @@ export class LiveState {
     const outOfSync = isOutOfSync(r.object, live);
     this.compared.set(r.object, { rv, outOfSync });
     return outOfSync;
+  }
+
+  /** Every watched object of a type (the app's, by its label). */
+  list(type: { apiVersion: string; kind: string }): any[] {
+    return this.informerFor(type)?.list() ?? [];
   }
 
   /** Records an object just applied. */

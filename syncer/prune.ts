@@ -1,7 +1,7 @@
-// Which live objects a sync prunes: those that carry this app's tracking annotation but whose key git no longer
+// Which live objects a sync prunes: those tracked as this app's (tracking.ts) but whose key git no longer
 // has, unless the user asked to keep them (Prune=false) or their deletion is already under way. The sync, the
 // app's status and `slipway diff` all decide it here, so they cannot disagree.
-import { SYNC_OPTIONS_ANNOTATIONS, TRACKING_ANNOTATION } from '../kube/application';
+import { SYNC_OPTIONS_ANNOTATIONS } from '../kube/application';
 import { KubeObject } from '../kube/objects';
 import { refOf, resourceKey, ResourceRef } from './desiredState';
 
@@ -21,11 +21,6 @@ export interface NotInGit {
 export function keepOnPrune(obj: Annotated): boolean {
   const a = obj?.metadata?.annotations ?? {};
   return SYNC_OPTIONS_ANNOTATIONS.some((k) => typeof a[k] === 'string' && /(^|,)\s*Prune=false\s*(,|$)/.test(a[k]));
-}
-
-/** Whether this app deployed the object: its tracking annotation names the app ("namespace/name"). */
-export function trackedBy(obj: Annotated, app: { name: string; namespace: string }): boolean {
-  return obj?.metadata?.annotations?.[TRACKING_ANNOTATION] === `${app.namespace}/${app.name}`;
 }
 
 /**

@@ -6,6 +6,7 @@ import { DesiredState } from './desiredState';
 import { worstHealth } from './health';
 import { LiveState } from './liveState';
 import { liveNotInGit } from './prune';
+import { resolveGenerated } from './generatedNames';
 
 export interface Comparison {
   resources: ResourceStatus[];
@@ -18,7 +19,8 @@ export interface Comparison {
  * longer has (liveNotInGit: OutOfSync unless kept), the keys to act on, and the app's health: the worst of the
  * resources in git.
  */
-export function compare(desired: DesiredState, live: LiveState): Comparison {
+export function compare(given: DesiredState, live: LiveState): Comparison {
+  const desired = resolveGenerated(given, live);
   const resources: ResourceStatus[] = [];
   const outOfSync = new Set<string>();
   const keys = new Set<string>();

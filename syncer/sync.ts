@@ -3,7 +3,7 @@
 // resources that left git are pruned, last-applied-first. Nothing is applied when the revision is invalid
 // (the caller checks that before).
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
-import { FIELD_MANAGER, TRACKING_ANNOTATION } from '../kube/application';
+import { FIELD_MANAGER } from '../kube/application';
 import { DesiredResource, DesiredState, refOf, resourceKey, ResourceRef } from './desiredState';
 import { needsPods, worstHealth } from './health';
 import { KubeApiError } from '../kubeclient/apiError';
@@ -11,6 +11,8 @@ import { ObjectClient } from '../kubeclient/objectClient';
 import { LiveState } from './liveState';
 import { kindRank, planSteps, waveOf } from './plan';
 import { pruneCandidates } from './prune';
+import { TRACKING_ANNOTATIONS, trackingOwner } from './tracking';
+import { isGenerated, resolveGenerated, toCreate } from './generatedNames';
 
 export interface SyncProgress {
   (line: string): void;
@@ -25,6 +27,8 @@ export interface SyncOptions {
   progress?: SyncProgress;
   /** how long a wave may stay Progressing before the sync fails */
   waveTimeoutMs?: number;
+  /** stops the sync between steps and ends a wait on a wave or a CRD at once (the syncer shutting down) */
+  signal?: AbortSignal;
   /** namespaces to create when missing (the destination) */
   ensureNamespaces?: string[];
 }
@@ -51,9 +55,30 @@ async function inParallel<T>(items: T[], limit: number, fn: (t: T) => Promise<vo
   await Promise.all(workers);
 }
 
-async function waitEstablished(client: ObjectClient, name: string, timeoutMs: number): Promise<void> {
+const STOPPED = 'stopped: the syncer is shutting down';
+
+/** Waits ms, or less when signal aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    if (signal?.aborted) done();
+  });
+}
+
+function checkStopped(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new Error(STOPPED);
+}
+
+async function waitEstablished(client: ObjectClient, name: string, timeoutMs: number, signal?: AbortSignal) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    checkStopped(signal);
     const crd: CustomResourceDefinition | undefined = await client.find({
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
@@ -62,13 +87,16 @@ async function waitEstablished(client: ObjectClient, name: string, timeoutMs: nu
     if (crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return;
     if (Date.now() > deadline)
       throw new Error(`CustomResourceDefinition ${name} was not Established within ${Math.round(timeoutMs / 1000)} s`);
-    await new Promise((r) => setTimeout(r, 100));
+    await pause(100, signal);
   }
 }
 
-async function waitWaveHealthy(opts: SyncOptions, wave: number, items: DesiredResource[]): Promise<void> {
+async function waitWaveHealthy(opts: SyncOptions, wave: number, desired: DesiredState): Promise<void> {
   const deadline = Date.now() + (opts.waveTimeoutMs ?? DEFAULT_WAVE_TIMEOUT_MS);
   for (;;) {
+    checkStopped(opts.signal);
+    // resources created under generated names during the wave are judged by their live objects
+    const items = resolveGenerated(desired, opts.live).resources;
     const health = items.map((r) => {
       const obj = opts.live.get(r.ref);
       return { r, h: opts.live.health(obj) };
@@ -82,19 +110,21 @@ async function waitWaveHealthy(opts: SyncOptions, wave: number, items: DesiredRe
       throw new Error(
         `wave ${wave} did not become healthy in time: ${describe(bad.r.ref)} is ${worst}${bad.h.message ? `: ${bad.h.message}` : ''}`,
       );
-    await new Promise((r) => setTimeout(r, 100));
+    await pause(100, opts.signal);
   }
 }
 
 /** Applies the out-of-sync resources of desired (or of opts.only), wave by wave, then prunes; never throws. */
-export async function syncResources(desired: DesiredState, opts: SyncOptions): Promise<SyncOutcome> {
+export async function syncResources(given: DesiredState, opts: SyncOptions): Promise<SyncOutcome> {
   const { client, live } = opts;
+  let desired = given;
   const applied: string[] = [];
   const pruned: string[] = [];
   const say = opts.progress ?? (() => undefined);
-  const wanted = opts.only ? desired.resources.filter((r) => opts.only!.has(r.key)) : desired.resources;
   try {
     await live.track(uniqueTypes(desired.resources.map((r) => r.ref)));
+    desired = resolveGenerated(given, live);
+    const wanted = opts.only ? desired.resources.filter((r) => opts.only!.has(r.key)) : desired.resources;
     if (wanted.some((r) => needsPods(r.object))) await live.trackPods();
     for (const ns of opts.ensureNamespaces ?? []) {
       if (desired.resources.some((r) => r.ref.kind === 'Namespace' && r.ref.name === ns)) continue;
@@ -110,6 +140,7 @@ export async function syncResources(desired: DesiredState, opts: SyncOptions): P
       const wave = waves[w];
       const waveItems: DesiredResource[] = [];
       for (const step of steps.filter((s) => s.wave === wave)) {
+        checkStopped(opts.signal);
         waveItems.push(...step.items);
         const changed = step.items.filter((r) => live.outOfSync(r));
         if (!changed.length) continue;
@@ -117,10 +148,13 @@ export async function syncResources(desired: DesiredState, opts: SyncOptions): P
         if (waves.length > 1) say(`wave ${wave}: applying ${changed.map((r) => describe(r.ref)).join(', ')}`);
         await inParallel(changed, APPLY_CONCURRENCY, async (r) => {
           try {
-            const result = await client.apply(r.object, { fieldManager: FIELD_MANAGER, force: true });
+            const result =
+              isGenerated(r) && !live.get(r.ref)
+                ? await client.create(toCreate(r, desired.revision))
+                : await client.apply(r.object, { fieldManager: FIELD_MANAGER, force: true });
             live.observe(result);
             applied.push(r.key);
-            say(`applied ${describe(r.ref)}`);
+            say(`${isGenerated(r) ? 'created' : 'applied'} ${describe(refOf(result))}`);
           } catch (e) {
             throw new Error(
               `${r.manifest.file}:${r.manifest.line}: applying ${describe(r.ref)}: ${(e as Error).message}`,
@@ -128,16 +162,17 @@ export async function syncResources(desired: DesiredState, opts: SyncOptions): P
           }
         });
         const crds = changed.filter((r) => r.ref.kind === 'CustomResourceDefinition');
-        for (const c of crds) await waitEstablished(client, c.ref.name, 30_000);
+        for (const c of crds) await waitEstablished(client, c.ref.name, 30_000, opts.signal);
         if (crds.length) await live.track(uniqueTypes(desired.resources.map((r) => r.ref)));
       }
       if (w < waves.length - 1) {
         say(`wave ${wave}: waiting until healthy`);
-        await waitWaveHealthy(opts, wave, waveItems);
+        await waitWaveHealthy(opts, wave, { ...desired, resources: waveItems });
       }
     }
     if (opts.prune && !opts.only) {
-      const keep = new Set(desired.resources.map((r) => r.key));
+      // (resources created under generated names in this sync are kept by those names)
+      const keep = new Set(resolveGenerated(given, live).resources.map((r) => r.key));
       const extra = pruneCandidates(live.owned(), keep).sort(
         (a, b) => waveOf(b) - waveOf(a) || kindRank(b.kind) - kindRank(a.kind),
       );
@@ -158,18 +193,20 @@ export async function syncResources(desired: DesiredState, opts: SyncOptions): P
 
 /**
  * An object another Application deployed is not taken over silently. Objects this app's watches do not see
- * (another app's instance label) are looked up: one by one when few, by listing their type and namespace when many.
+ * (another app's label) are looked up: one by one when few, by listing their type and namespace when many.
  */
-async function refuseForeign(client: ObjectClient, live: LiveState, items: DesiredResource[]): Promise<void> {
+async function refuseForeign(client: ObjectClient, live: LiveState, all: DesiredResource[]): Promise<void> {
   const ownerOf = new Map<string, string | undefined>();
+  // a resource still to be created under a generated name cannot be anyone's yet
+  const items = all.filter((r) => !isGenerated(r) || live.get(r.ref));
   const unseen = items.filter((r) => {
     const obj = live.get(r.ref);
-    if (obj) ownerOf.set(r.key, obj.metadata?.annotations?.[TRACKING_ANNOTATION]);
+    if (obj) ownerOf.set(r.key, trackingOwner(obj));
     return !obj;
   });
   if (unseen.length <= 20) {
     await inParallel(unseen, APPLY_CONCURRENCY, async (r) => {
-      ownerOf.set(r.key, (await client.find(r.ref))?.metadata?.annotations?.[TRACKING_ANNOTATION]);
+      ownerOf.set(r.key, trackingOwner(await client.find(r.ref)));
     });
   } else {
     const groups = new Map<string, DesiredResource>();
@@ -183,16 +220,17 @@ async function refuseForeign(client: ObjectClient, live: LiveState, items: Desir
           namespace: o.metadata?.namespace,
           name: o.metadata?.name,
         });
-        ownerOf.set(key, o.metadata?.annotations?.[TRACKING_ANNOTATION]);
+        ownerOf.set(key, trackingOwner(o));
       }
     }
   }
   for (const r of items) {
     const owner = ownerOf.get(r.key);
-    const mine = r.object.metadata.annotations?.[TRACKING_ANNOTATION];
+    const mine = trackingOwner(r.object);
     if (owner && owner !== mine) {
       throw new Error(
-        `${r.manifest.file}:${r.manifest.line}: ${describe(r.ref)} belongs to Application ${owner}; remove it from one of the two apps (or delete its ${TRACKING_ANNOTATION} annotation to hand it over)`,
+        `${r.manifest.file}:${r.manifest.line}: ${describe(r.ref)} belongs to Application ${owner}; remove it from ` +
+          `one of the two apps (or delete its ${TRACKING_ANNOTATIONS.join(' and ')} annotations to hand it over)`,
       );
     }
   }

@@ -2,7 +2,7 @@
 // live object (without managedFields, status and other server bookkeeping), and an app's whole desired state at a
 // revision against the live objects. Secret values are masked on both sides.
 import type { Application, ResourceStatus } from '../../kube/application';
-import { INSTANCE_LABEL, TRACKING_ANNOTATION } from '../../kube/application';
+import { APP_LABEL, LEGACY_TRACKING_ANNOTATION, TRACKING_ID_ANNOTATION } from '../../kube/application';
 import { isRecord } from '../../kube/objects';
 import { maskSecret } from '../../kube/secretMask';
 import { documentValue, readYamlDocuments } from '../../kube/yamlReader';
@@ -22,11 +22,16 @@ export function liveView(obj: Obj, opts: { dropTracking?: boolean } = {}): Obj {
   const metadata: Obj = { ...(isRecord(obj.metadata) ? obj.metadata : {}) };
   for (const k of SERVER_METADATA) delete metadata[k];
   const annotations: Obj = { ...(isRecord(metadata.annotations) ? metadata.annotations : {}) };
-  for (const k of [...SERVER_ANNOTATIONS, ...(opts.dropTracking ? [TRACKING_ANNOTATION] : [])]) delete annotations[k];
+  for (const k of [
+    ...SERVER_ANNOTATIONS,
+    ...(opts.dropTracking ? [TRACKING_ID_ANNOTATION, LEGACY_TRACKING_ANNOTATION] : []),
+  ])
+    delete annotations[k];
   if (Object.keys(annotations).length) metadata.annotations = annotations;
   else delete metadata.annotations;
   if (opts.dropTracking && isRecord(metadata.labels)) {
-    const { [INSTANCE_LABEL]: _instance, ...labels } = metadata.labels;
+    // Slipway's own mark; the user's labels (app.kubernetes.io/instance among them) are theirs and stay
+    const { [APP_LABEL]: _app, ...labels } = metadata.labels;
     if (Object.keys(labels).length) metadata.labels = labels;
     else delete metadata.labels;
   }

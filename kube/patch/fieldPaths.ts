@@ -5,19 +5,35 @@ import { FieldSchema } from '../fieldSchema';
 import type { FieldPath } from './fieldSet';
 import { JsonObject, JsonValue, canonicalJson, isJsonObject, jsonEqual } from './mergePatch';
 
-export type ListKind = { type: 'atomic' } | { type: 'set' } | { type: 'map'; keys: string[] };
+/** The key fields of a list map's items, and the schema defaults of those an item may leave out. */
+export interface MapKeys {
+  readonly keys: readonly string[];
+  readonly defaults?: JsonObject;
+}
+
+export type ListKind = { type: 'atomic' } | { type: 'set' } | ({ type: 'map' } & MapKeys);
 
 /** How apply treats a list: x-kubernetes-list-type first, then the patch strategy. */
 export function listKindOf(schema: FieldSchema | undefined): ListKind {
   if (!schema) return { type: 'atomic' };
-  if (schema.listType === 'map' && schema.listMapKeys?.length) return { type: 'map', keys: schema.listMapKeys };
-  if (schema.listType === 'map' && schema.patchMergeKey) return { type: 'map', keys: [schema.patchMergeKey] };
+  if (schema.listType === 'map' && schema.listMapKeys?.length) return mapKind(schema, schema.listMapKeys);
+  if (schema.listType === 'map' && schema.patchMergeKey) return mapKind(schema, [schema.patchMergeKey]);
   if (schema.listType === 'set') return { type: 'set' };
   if (schema.listType === 'atomic') return { type: 'atomic' };
   if ((schema.patchStrategy ?? '').split(',').includes('merge')) {
-    return schema.patchMergeKey ? { type: 'map', keys: [schema.patchMergeKey] } : { type: 'set' };
+    return schema.patchMergeKey ? mapKind(schema, [schema.patchMergeKey]) : { type: 'set' };
   }
   return { type: 'atomic' };
+}
+
+function mapKind(schema: FieldSchema, keys: readonly string[]): ListKind {
+  const items = schema.elements();
+  const defaults: JsonObject = {};
+  for (const k of keys) {
+    const d = items?.field(k)?.default;
+    if (d !== undefined) defaults[k] = d as JsonValue;
+  }
+  return Object.keys(defaults).length ? { type: 'map', keys, defaults } : { type: 'map', keys };
 }
 
 /** The schema of a key, and whether the key is a declared property (not a map entry or unknown field). */
@@ -31,12 +47,17 @@ export function childOf(
   return f ? { schema: f, declared: true } : { schema: schema.elements(), declared: false };
 }
 
-/** The key fields an item carries (some may be absent and defaulted later), or undefined if none. */
-export function itemKey(item: JsonValue, keys: readonly string[]): JsonObject | undefined {
+/**
+ * The key of an item: the key fields it carries, with the schema default for a key field it leaves out (as
+ * Kubernetes keys a Service port without protocol as protocol TCP), or undefined if it carries none.
+ */
+export function itemKey(item: JsonValue, { keys, defaults }: MapKeys): JsonObject | undefined {
   if (!isJsonObject(item)) return undefined;
   const out: JsonObject = {};
   for (const k of keys) if (Object.prototype.hasOwnProperty.call(item, k)) out[k] = item[k];
-  return Object.keys(out).length ? out : undefined;
+  if (!Object.keys(out).length) return undefined;
+  for (const k of keys) if (!(k in out) && defaults?.[k] !== undefined) out[k] = defaults[k];
+  return out;
 }
 
 export const fieldElement = (name: string): string => `f:${name}`;
@@ -51,7 +72,7 @@ export const valueElement = (v: JsonValue): string => `v:${canonicalJson(v)}`;
 export function matchItem(
   list: readonly JsonValue[],
   item: JsonValue,
-  keys: readonly string[],
+  keys: MapKeys,
   taken?: ReadonlySet<number>,
 ): number {
   const key = itemKey(item, keys);
@@ -81,7 +102,7 @@ export function stepInto(
     const key = parseJson(el.slice(2));
     if (!isJsonObject(key)) return undefined;
     const kind = listKindOf(schema);
-    const keys = kind.type === 'map' ? kind.keys : Object.keys(key);
+    const keys: MapKeys = kind.type === 'map' ? kind : { keys: Object.keys(key) };
     i = container.findIndex((o) => jsonEqual(itemKey(o, keys), key));
   } else if (el.startsWith('v:')) {
     const text = el.slice(2);

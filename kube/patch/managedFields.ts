@@ -46,8 +46,8 @@ export function appliedFieldSet(applied: JsonObject, schema: FieldSchema | undef
       }
       const refList = Array.isArray(ref) ? ref : [];
       for (const item of value) {
-        const r = refList[matchItem(refList, item, kind.keys)];
-        const key = itemKey(r ?? item, kind.keys);
+        const r = refList[matchItem(refList, item, kind)];
+        const key = itemKey(r ?? item, kind);
         if (!key) continue;
         const itemPath = [...path, keyElement(key)];
         set.insert(itemPath);
@@ -95,7 +95,7 @@ function collectAll(
     if (kind.type === 'set') for (const item of value) set.insert([...path, valueElement(item)]);
     if (kind.type === 'map') {
       for (const item of value) {
-        const key = itemKey(item, kind.keys);
+        const key = itemKey(item, kind);
         if (key) collectAll(item, schema?.elements(), [...path, keyElement(key)], false, set);
       }
     }
@@ -146,7 +146,7 @@ export function diffFields(
       const index = (list: JsonValue[]): Map<string, JsonValue> => {
         const m = new Map<string, JsonValue>();
         for (const item of list) {
-          const key = kind.type === 'set' ? item : itemKey(item, kind.keys);
+          const key = kind.type === 'set' ? item : itemKey(item, kind);
           if (key !== undefined) {
             const el = kind.type === 'set' ? valueElement(key) : keyElement(key as JsonObject);
             if (!m.has(el)) m.set(el, item);

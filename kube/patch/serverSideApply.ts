@@ -158,7 +158,7 @@ function mergeApplied(
     const taken = new Set<number>();
     const keys = new Set<string>();
     const matches = applied.map((item) => {
-      const key = itemKey(item, kind.keys);
+      const key = itemKey(item, kind);
       if (!key) {
         throw new PatchError(
           `${describePath(path)}: every item of this list needs the key field(s) ${kind.keys.map((k) => JSON.stringify(k)).join(', ')}`,
@@ -168,7 +168,7 @@ function mergeApplied(
       if (keys.has(el))
         throw new PatchError(`${describePath(path)}: duplicate entries for key ${formatManagedPath([el])}`);
       keys.add(el);
-      const i = matchItem(liveList, item, kind.keys, taken);
+      const i = matchItem(liveList, item, kind, taken);
       if (i >= 0) taken.add(i);
       return i;
     });
@@ -177,7 +177,7 @@ function mergeApplied(
       applied,
       matches,
       (liveItem, item) =>
-        mergeApplied(liveItem, item, schema?.elements(), [...path, keyElement(itemKey(item, kind.keys)!)]) as JsonValue,
+        mergeApplied(liveItem, item, schema?.elements(), [...path, keyElement(itemKey(item, kind)!)]) as JsonValue,
     );
   }
   if (isJsonObject(applied)) {

@@ -2,9 +2,10 @@
 // git and compared with the live objects, one unified diff per resource, Secret values masked. Exit codes follow
 // `kubectl diff`: 0 in sync, 1 differences, 2 errors (invalid manifests among them).
 import * as path from 'path';
-import { Application, INSTANCE_LABEL, syncPolicyOf } from '../../kube/application';
+import { Application, syncPolicyOf } from '../../kube/application';
 import { DesiredState, DesiredStateLoader, refOf } from '../desiredState';
-import { pruneCandidates, trackedBy } from '../prune';
+import { pruneCandidates } from '../prune';
+import { listTracked, ResourceKind, statusTypes } from '../trackedObjects';
 import { deletionDiff, diffResource } from '../diff';
 import { GitSource } from '../git/source';
 import { ObjectClient } from '../../kubeclient/objectClient';
@@ -57,22 +58,10 @@ export async function loadDesired(client: ObjectClient, app: Application, stateD
 async function leftovers(client: ObjectClient, app: Application, desired: DesiredState): Promise<any[]> {
   const self = { name: app.metadata.name, namespace: app.metadata.namespace ?? 'default' };
   const keep = new Set(desired.resources.map((r) => r.key));
-  const types = new Map<string, { apiVersion: string; kind: string }>();
+  const types = new Map<string, ResourceKind>();
   for (const r of desired.resources) types.set(`${r.ref.apiVersion}/${r.ref.kind}`, r.ref);
-  for (const r of app.status?.resources ?? []) {
-    const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
-    types.set(`${apiVersion}/${r.kind}`, { apiVersion, kind: r.kind });
-  }
-  const owned: any[] = [];
-  for (const t of types.values()) {
-    if (!(await client.resourceType(t.apiVersion, t.kind))) continue;
-    const list = await client.list(t.apiVersion, t.kind, { labelSelector: `${INSTANCE_LABEL}=${app.metadata.name}` });
-    for (const o of list.items ?? []) {
-      o.apiVersion ??= t.apiVersion;
-      o.kind ??= t.kind;
-      if (trackedBy(o, self)) owned.push(o);
-    }
-  }
+  for (const t of statusTypes(app.status?.resources)) types.set(`${t.apiVersion}/${t.kind}`, t);
+  const owned = await listTracked(client, self, [...types.values()]);
   return pruneCandidates(owned, keep);
 }
 

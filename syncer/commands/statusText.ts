@@ -16,6 +16,7 @@ export function describeStatus(app: Application, opts: { brief?: boolean } = {})
   const rev = st.sync?.shortRevision ? ` ${st.sync.shortRevision}` : '';
   const op = st.operationState;
   let head = `${app.metadata.name}: ${sync}${rev} · ${health}${st.health?.message ? ` (${st.health.message})` : ''}`;
+  if (st.sync?.message) head += ` (${st.sync.message})`;
   if (op?.phase === 'Running') head += ` · ${op.operation} running`;
   lines.push(head);
   for (const c of st.conditions ?? []) {

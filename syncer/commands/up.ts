@@ -41,10 +41,12 @@ export function appNameFor(folder: string): string {
   return n || 'app';
 }
 
-/** The git work tree that holds dir: its root, checked-out branch, and dir relative to the root. */
+/** The git work tree that holds dir (a folder or file): its root, checked-out branch, and dir relative to the root. */
 export async function locateRepo(dir: string): Promise<{ root: string; branch: string; rel: string }> {
-  if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such folder`);
-  const git = simpleGit(dir);
+  if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such folder or file`);
+  // a manifest file is a source of its own: its folder locates the repository
+  const folder = fs.statSync(dir).isDirectory() ? dir : path.dirname(dir);
+  const git = simpleGit(folder);
   let root: string;
   try {
     root = (await git.revparse(['--show-toplevel'])).trim();
@@ -104,7 +106,7 @@ export async function up(o: UpOptions): Promise<UpSession> {
       log: (app, line) => o.out(`[${app}] ${line}`),
     });
     await controller.start();
-    const name = o.app ?? appNameFor(path.basename(dir));
+    const name = o.app ?? appNameFor(path.basename(dir).replace(/\.(ya?ml|json)$/i, ''));
     const spec = {
       source: {
         repo: repo.root,

@@ -22,7 +22,7 @@ export function covers(desired: unknown, live: unknown, schema: FieldSchema | un
     const items = schema?.elements();
     if (kind.type === 'map') {
       for (const d of desired) {
-        const i = matchItem(live as JsonValue[], d as JsonValue, kind.keys);
+        const i = matchItem(live as JsonValue[], d as JsonValue, kind);
         if (i < 0 || !covers(d, live[i], items)) return false;
       }
       return true;
@@ -59,7 +59,7 @@ export function align(desired: unknown, live: unknown, schema: FieldSchema | und
     const items = schema?.elements();
     if (kind.type === 'map') {
       return desired.map((d) => {
-        const i = matchItem(live as JsonValue[], d as JsonValue, kind.keys);
+        const i = matchItem(live as JsonValue[], d as JsonValue, kind);
         return i < 0 ? d : (align(d, live[i], items) ?? d);
       });
     }

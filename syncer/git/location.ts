@@ -42,7 +42,9 @@ export function normalizeRepoPath(p: string | undefined, prefix = ''): string {
   const joined = path.posix.normalize([prefix, (p ?? '.').replace(/\\/g, '/')].filter(Boolean).join('/'));
   const trimmed = joined.replace(/^\.\/+/, '').replace(/\/+$/, '') || '.';
   if (trimmed.startsWith('/') || trimmed === '..' || trimmed.startsWith('../')) {
-    throw new SourceError(`path ${JSON.stringify(p)} must be a folder inside the repository, relative to its root`);
+    throw new SourceError(
+      `path ${JSON.stringify(p)} must be a folder or file inside the repository, relative to its root`,
+    );
   }
   return trimmed;
 }

@@ -15,7 +15,7 @@ import { isRemoteAddress, listBranches, Location, openLocal } from './location';
 import { openRemote, RemoteFetcher } from './remoteSource';
 import { watchRefs } from './refWatcher';
 import { revertPath } from './revert';
-import { ManifestTree, TreeEntry, parseLsTree, planTree } from './tree';
+import { isManifestName, ManifestTree, TreeEntry, parseLsTree, planTree } from './tree';
 
 export { SourceError } from './errors';
 export { RenderCancelled } from './errors';
@@ -24,7 +24,7 @@ export interface SourceSpec {
   /** local path (work tree or bare repository, used in place) or URL (file://, https://, ssh://, user@host:path), cloned */
   repo: string;
   branch?: string;
-  /** folder inside the repository, default '.' */
+  /** folder (or one manifest file) inside the repository, default '.' */
   path?: string;
   /** clone and fetch even though `repo` is a local path, as if it were a URL */
   remote?: boolean;
@@ -183,20 +183,22 @@ export class GitSource {
   }
 
   /**
-   * Every .yaml/.yml/.json under path at sha, recursively, sorted by path, read from git objects. Blob texts
-   * are cached by blob id, so a resync reads only changed blobs. A folder holding a kustomization is rendered
-   * with `kubectl kustomize` and returned as one file, '<dir>/kustomization.yaml (rendered)'; the files under
-   * it are not returned raw. Names starting with '.' are skipped, as in a folder of manifests. Aborting `signal`
-   * stops a render in progress (a newer commit need not wait for it); files() then rejects with RenderCancelled.
+   * Every .yaml/.yml/.json under path at sha (or the one file path names), recursively, sorted by path, read
+   * from git objects. Blob texts are cached by blob id, so a resync reads only changed blobs. A folder holding a
+   * kustomization is rendered with `kubectl kustomize` and returned as one file, '<dir>/kustomization.yaml
+   * (rendered)'; the files under it are not returned raw. Names starting with '.' are skipped, as in a folder of
+   * manifests. Aborting `signal` stops a render in progress (a newer commit need not wait for it); files() then
+   * rejects with RenderCancelled.
    */
   async files(sha: string, signal?: AbortSignal): Promise<SourceFile[]> {
     this.checkSha(sha);
     if (this.lastFiles?.sha === sha) return [...this.lastFiles.files];
-    const root = await this.pathTree(sha);
+    const root = await this.pathObject(sha);
     if (this.lastFiles && root.id === this.lastTreeId && !this.hasKustomizations) {
       this.lastFiles = { sha, files: this.lastFiles.files };
       return [...this.lastFiles.files];
     }
+    if (root.type === 'blob') return this.singleFile(sha, root);
     this.olderFlatTrees = this.flatTrees;
     this.flatTrees = new Map();
     const entries = await this.flatten(root.id, root.data);
@@ -302,12 +304,26 @@ export class GitSource {
     return (this.reader ??= new ObjectReader(this.repoDir, this.blobStats()));
   }
 
-  /** The tree at the source's path in a commit, read through the long-lived cat-file process. */
-  private async pathTree(sha: string): Promise<{ id: string; data: Buffer }> {
+  /** The tree (or file) at the source's path in a commit, read through the long-lived cat-file process. */
+  private async pathObject(sha: string): Promise<{ id: string; type: string; data: Buffer }> {
     const treeish = this.path === '.' ? `${sha}^{tree}` : `${sha}:${this.path}`;
     const obj = await this.objects().read(treeish);
-    if (!obj || obj.type !== 'tree') throw await this.missingPathError(sha);
+    if (!obj || (obj.type !== 'tree' && obj.type !== 'blob')) throw await this.missingPathError(sha);
     return obj;
+  }
+
+  /** A path naming one file: that file is the source (as Argo CD reads a directory of one). */
+  private singleFile(sha: string, blob: { id: string; data: Buffer }): SourceFile[] {
+    if (!isManifestName(this.path)) {
+      throw new SourceError(
+        `${this.label}: path ${this.path} is a file at commit ${sha.slice(0, 7)} but not .yaml, .yml or .json`,
+      );
+    }
+    const files = [{ path: this.path, text: blob.data.toString('utf8'), blob: blob.id }];
+    this.lastFiles = { sha, files };
+    this.lastTreeId = blob.id;
+    this.hasKustomizations = false;
+    return [...files];
   }
 
   /** Every entry below a tree, as `ls-tree -r -t` lists them; unchanged subtrees come from the last listing. */
@@ -337,17 +353,6 @@ export class GitSource {
     if (!(await this.hasCommit(sha))) {
       return new SourceError(
         `${this.label}: no commit ${sha}; it may not have been fetched yet, or was removed by a force-push`,
-      );
-    }
-    let type = '';
-    try {
-      type = (await this.git.raw(['cat-file', '-t', `${sha}:${this.path}`])).trim();
-    } catch {
-      /* missing */
-    }
-    if (type === 'blob') {
-      return new SourceError(
-        `${this.label}: path ${this.path} is a file at commit ${sha.slice(0, 7)}; path must be a folder of manifests`,
       );
     }
     return new SourceError(

@@ -4,8 +4,9 @@ import { ApplicationStatus, syncPolicyOf } from '../../kube/application';
 import { DesiredState } from '../desiredState';
 import { needsPods } from '../health';
 import { compare, Comparison } from '../resourceStatus';
+import { uniqueTypes } from '../sync';
 import { RunnerContext } from './context';
-import { short, showPin } from './statusEdits';
+import { short, showBehindTip, showPin } from './statusEdits';
 
 /** Refreshes resources, health, sync status and the latest history entry's health; returns the comparison. */
 export async function updateComparison(
@@ -17,6 +18,7 @@ export async function updateComparison(
 ): Promise<Comparison> {
   // workloads are judged with their pods: watch them before judging
   if (desired?.resources.some((r) => needsPods(r.object))) await ctx.live.trackPods();
+  if (desired && !known) await ctx.live.lookUpUnlisted(desired.resources.map((r) => r.ref));
   const cmp: Comparison =
     known ??
     (desired
@@ -26,6 +28,7 @@ export async function updateComparison(
   st.health = cmp.health;
   const synced = desired?.revision === target && cmp.outOfSync.size === 0;
   st.sync = { status: synced ? 'Synced' : 'OutOfSync', revision: target, shortRevision: short(target) };
+  if (st.pinned) showBehindTip(st, await ctx.revisions.tip());
   const latest = st.history?.[st.history.length - 1];
   if (
     latest &&
@@ -41,4 +44,11 @@ export async function updateComparison(
   }
   showPin(st, syncPolicyOf(ctx.app).automated, ctx.revisions.branch);
   return cmp;
+}
+
+/** Whether the cluster already is what desired says (every resource in sync, nothing to prune). */
+export async function alreadyInSync(ctx: RunnerContext, desired: DesiredState): Promise<boolean> {
+  await ctx.live.track(uniqueTypes(desired.resources.map((r) => r.ref)));
+  await ctx.live.lookUpUnlisted(desired.resources.map((r) => r.ref));
+  return compare(desired, ctx.live).outOfSync.size === 0;
 }

@@ -30,6 +30,8 @@ export interface RunnerContext {
   readonly destination: string;
   readonly live: LiveState;
   readonly revisions: Revisions;
+  /** aborted when the runner stops: a sync waiting on a wave gives up at once */
+  readonly stopping: AbortSignal;
   log(line: string): void;
   writeStatus(st: ApplicationStatus): Promise<void>;
 }

@@ -53,10 +53,12 @@ export class RecordedSync {
       progress: (l) => ctx.log(l),
       ensureNamespaces: [ctx.destination].filter((n) => !this.ensured.has(n)),
       waveTimeoutMs: ctx.deps.waveTimeoutMs,
+      signal: ctx.stopping,
     });
     clearTimeout(runningTimer);
     await runningWrite;
     if (outcome.ok) this.ensured.add(ctx.destination);
+    await ctx.live.lookUpUnlisted(desired.resources.map((r) => r.ref));
     const cmp = compare(desired, ctx.live);
     const result: Omit<HistoryEntry, 'id' | 'startedAt' | 'trigger'> = {
       revision: desired.revision,
@@ -64,7 +66,8 @@ export class RecordedSync {
       author: info.author,
       finishedAt: now(),
       result: outcome.ok ? 'Succeeded' : 'Failed',
-      health: outcome.ok ? cmp.health.status : cmp.health.status === 'Healthy' ? 'Degraded' : cmp.health.status,
+      // the app's health as it is: a failed sync is told by result, not by a health the app does not have
+      health: cmp.health.status,
       message: [message, outcome.message].filter(Boolean).join('; '),
     };
     const entry = retryOf

@@ -40,6 +40,11 @@ export class Revisions {
     private readonly events: RevisionEvents,
   ) {}
 
+  /** The branch's tip, or undefined when the source is not open or cannot say. */
+  async tip(): Promise<string | undefined> {
+    return this.source?.tip().catch(() => undefined);
+  }
+
   /** the branch the source follows, once it is open */
   get branch(): string | undefined {
     return this.source?.branch;

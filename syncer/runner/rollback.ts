@@ -5,7 +5,7 @@ import { ApplicationStatus, syncPolicyOf } from '../../kube/application';
 import { GitSource } from '../git/source';
 import { RunnerContext } from './context';
 import { RecordedSync } from './recordedSync';
-import { NOT_APPLIED, now, setCondition, short, showPin } from './statusEdits';
+import { NOT_APPLIED, now, setCondition, short, showBehindTip, showPin } from './statusEdits';
 
 export interface RollbackRequest {
   /** the history entry to go back to */
@@ -64,6 +64,7 @@ export async function rollback(
     since: now(),
   };
   showPin(st, syncPolicyOf(ctx.app).automated, ctx.revisions.branch);
+  showBehindTip(st, await source.tip());
 }
 
 /** Rolls back to the last Healthy history entry when the latest one left the app Degraded, once per revision. */

@@ -5,7 +5,7 @@ import { DesiredState } from '../desiredState';
 import { syncResources } from '../sync';
 import { updateComparison } from './comparison';
 import { RunnerContext } from './context';
-import { now, short } from './statusEdits';
+import { clearCondition, now, short } from './statusEdits';
 
 export class SelfHeal {
   /** resource key → the resourceVersion a self-heal left it at */
@@ -27,7 +27,7 @@ export class SelfHeal {
       !policy.selfHeal ||
       !cmp.outOfSync.size ||
       st.operationState?.phase === 'Running' ||
-      (last && last.revision !== target)
+      (last && last.revision !== target && st.lastGoodRevision !== target)
     )
       return;
     // a resource that still differs right after we applied it cannot be healed by applying it again
@@ -47,6 +47,8 @@ export class SelfHeal {
       prune: false,
       only: new Set(drifted),
       progress: (l) => ctx.log(l),
+      waveTimeoutMs: ctx.deps.waveTimeoutMs,
+      signal: ctx.stopping,
     });
     for (const k of drifted) {
       const rv = ctx.live.get(byKey.get(k)!.ref)?.metadata?.resourceVersion;
@@ -61,5 +63,7 @@ export class SelfHeal {
       revision: target,
     };
     await updateComparison(ctx, st, desired, target);
+    // the failed sync's resources are all in place now: its error no longer describes the app
+    if (outcome.ok && st.sync?.status === 'Synced') clearCondition(st, 'SyncError');
   }
 }

@@ -63,6 +63,13 @@ export function showPin(st: ApplicationStatus, automated: boolean, branch: strin
   else clearCondition(st, 'Pinned');
 }
 
+/** A pinned app is OutOfSync while its branch tip is another revision: in step with the pin, not with git. */
+export function showBehindTip(st: ApplicationStatus, tip: string | undefined): void {
+  if (!st.pinned || !tip || tip === st.pinned.revision) return;
+  const message = `pinned to #${st.pinned.id}; branch tip ${short(tip)} not deployed`;
+  st.sync = { ...st.sync, status: 'OutOfSync', message };
+}
+
 /** Appends a history entry with the next id, dropping the oldest past `limit`. */
 export function addHistory(
   st: ApplicationStatus,

@@ -43,4 +43,46 @@ describe('server-side apply ownership', function () {
     assert.strictEqual(live.spec.template.metadata.annotations, undefined);
     assert.doesNotMatch(owned(live), /f:crash/);
   });
+
+  const webService = (port: number) =>
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { selector: { app: 'web' }, ports: [{ port, targetPort: port }] },
+    });
+  const webDeployment = (containerPort: number) =>
+    JSON.stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort }] }] },
+        },
+      },
+    });
+
+  it('replaces a Service port and a containerPort changed in the manifest (keyed with the protocol)', async () => {
+    await apply(webService(80));
+    await apply(webDeployment(80));
+    await apply(webService(8080));
+    await apply(webDeployment(8080));
+    const svc = await t.json(['get', 'service', 'web']);
+    assert.deepStrictEqual(
+      svc.spec.ports.map(
+        (p: { port: number; protocol: string; targetPort: number }) => `${p.port}/${p.protocol}->${p.targetPort}`,
+      ),
+      ['8080/TCP->8080'],
+    );
+    const deploy = await t.json(['get', 'deployment', 'web']);
+    assert.deepStrictEqual(
+      deploy.spec.template.spec.containers[0].ports.map(
+        (p: { containerPort: number; protocol: string }) => `${p.containerPort}/${p.protocol}`,
+      ),
+      ['8080/TCP'],
+    );
+  });
 });

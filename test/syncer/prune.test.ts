@@ -2,7 +2,8 @@
 import * as assert from 'assert';
 import { resourceKey } from '../../syncer/desiredState';
 import { deletionDiff } from '../../syncer/diff';
-import { keepOnPrune, liveNotInGit, pruneCandidates, trackedBy } from '../../syncer/prune';
+import { keepOnPrune, liveNotInGit, pruneCandidates } from '../../syncer/prune';
+import { trackedBy } from '../../syncer/tracking';
 
 const app = { name: 'shop', namespace: 'apps' };
 
@@ -37,6 +38,13 @@ describe('prune decisions', () => {
     assert.strictEqual(trackedBy(cm('a'), app), true);
     assert.strictEqual(trackedBy(cm('a', { 'slipway.dev/application': 'other/shop' }), app), false);
     assert.strictEqual(trackedBy({ metadata: {} }, app), false);
+  });
+
+  it("knows the app's objects by the tracking id, which names the object too (a copy is not the app's)", () => {
+    const id = 'apps/shop:/ConfigMap:shop/a';
+    assert.strictEqual(trackedBy(cm('a', { 'slipway.dev/tracking-id': id }), app), true);
+    assert.strictEqual(trackedBy(cm('copy', { 'slipway.dev/tracking-id': id }), app), false);
+    assert.strictEqual(trackedBy(cm('a', { 'slipway.dev/tracking-id': 'other/shop:/ConfigMap:shop/a' }), app), false);
   });
 
   it('lists objects git no longer has, skips those being deleted, and marks the kept ones', () => {

@@ -50,8 +50,11 @@ describe('syncer (real git, real cluster API)', function () {
     assert.strictEqual(h.author, 'Dev <dev@example.com>');
     assert.strictEqual(h.result, 'Succeeded');
     const deploy = await t.json(['get', 'deployment', 'web', '-n', 'first']);
-    assert.strictEqual(deploy.metadata.labels['app.kubernetes.io/instance'], 'first');
-    assert.strictEqual(deploy.metadata.annotations['slipway.dev/application'], 'default/first');
+    assert.strictEqual(deploy.metadata.labels['slipway.dev/app'], 'first');
+    assert.strictEqual(
+      deploy.metadata.annotations['slipway.dev/tracking-id'],
+      'default/first:apps/Deployment:first/web',
+    );
     // kubectl shows the app with its columns
     const table = await t.kubectl(['get', 'app', 'first']);
     assert.match(table.stdout, /NAME\s+SYNC\s+HEALTH\s+REVISION\s+AUTO-SYNC/);
@@ -387,7 +390,7 @@ spec:
     );
     const cm = await t.json(['get', 'configmap', 'shared', '-n', 'shared']);
     assert.strictEqual(cm.data.a, 'b');
-    assert.strictEqual(cm.metadata.annotations['slipway.dev/application'], 'default/owner-a');
+    assert.strictEqual(cm.metadata.annotations['slipway.dev/tracking-id'], 'default/owner-a:/ConfigMap:shared/shared');
   });
 
   it('a commit that removes the app folder is reported as a source error, and nothing is pruned', async () => {
