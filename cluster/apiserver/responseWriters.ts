@@ -1,8 +1,10 @@
 // Writing an answer: JSON over HTTPS, or the object itself (read-only) to an in-process client, as
 // Kubernetes' endpoints/handlers/responsewriters.
 import type { ServerResponse } from 'http';
+import type { ApiError } from './apiErrors';
 import { objectResponse } from './localExchange';
 import { deepFreeze, storedJson } from '../store/values';
+import { isRecord, typeMetaFirst } from '../../kube/objects';
 
 /**
  * An in-process client that takes objects gets the answer as a read-only value: stored objects are
@@ -17,14 +19,24 @@ export function sendObject(res: ServerResponse, code: number, body: unknown): bo
   return true;
 }
 
+/**
+ * A JSON answer as kube-apiserver's encoder writes it: the document and a newline (clients that compare bodies
+ * byte for byte, error Status bodies above all, expect it).
+ */
 export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const text = (typeof body === 'string' ? body : JSON.stringify(body)) + '\n';
   res.writeHead(code, {
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-cache, private',
   });
   res.end(text);
+}
+
+/** The one writer of a failed request's Status, to HTTPS and in-process clients alike. */
+export function sendStatus(res: ServerResponse, err: ApiError): void {
+  const status = err.toStatus();
+  if (!sendObject(res, err.code, status)) sendJson(res, err.code, status);
 }
 
 /** An answer with the warnings of the request, one header value each (kubectl prints each one). */
@@ -35,6 +47,6 @@ export function reply(res: ServerResponse, code: number, body: unknown, warnings
       warnings.map((w) => `299 - ${JSON.stringify(w)}`),
     );
   if (sendObject(res, code, body)) return;
-  // a stored object as it was written: no need to serialize it again
-  sendJson(res, code, storedJson(body) ?? body);
+  // a stored object as it was written (type and metadata first already): no need to serialize it again
+  sendJson(res, code, storedJson(body) ?? (isRecord(body) ? typeMetaFirst(body) : body));
 }

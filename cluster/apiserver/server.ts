@@ -14,7 +14,7 @@ import { ObjectStorage } from './objectStorage';
 import { OpenStreams } from './responseStream';
 import { CustomResources, type Crd } from './customResources';
 import { OpenApiEndpoint } from './openapiEndpoint';
-import { sendJson, sendObject } from './responseWriters';
+import { sendStatus } from './responseWriters';
 import { route, type Routes } from './router';
 import { ServiceAllocator } from './serviceAllocator';
 import { Strategies } from './strategies';
@@ -169,6 +169,6 @@ export class ApiServer {
       res.end();
       return;
     }
-    if (!sendObject(res, e.code, e.toStatus())) sendJson(res, e.code, e.toStatus());
+    sendStatus(res, e);
   }
 }
