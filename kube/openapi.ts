@@ -11,7 +11,7 @@ export interface OpenAPIIndex {
   paths: Record<string, { serverRelativeURL: string }>;
 }
 
-interface Parameter {
+export interface Parameter {
   name: string;
   in: 'path' | 'query';
   description: string;
@@ -20,7 +20,7 @@ interface Parameter {
   schema: SchemaObject;
 }
 
-interface Operation {
+export interface Operation {
   tags: string[];
   description: string;
   operationId: string;

@@ -38,7 +38,7 @@ export async function route(routes: Routes, req: IncomingMessage, res: ServerRes
   if (path === '/version') return sendJson(res, 200, versionInfo());
   if (serveDiscovery(registry, path, method, req, res)) return;
   if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return routes.openapi.serve(path, url, res);
-  if (path === '/openapi/v2') throw pathNotFound();
+  if (path === '/openapi/v2') return routes.openapi.serveV2(req, res);
 
   const ri = parseResourcePath(path);
   if (!ri) throw pathNotFound();

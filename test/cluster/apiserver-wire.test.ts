@@ -124,4 +124,37 @@ describe('API server wire details', function () {
     assert.deepStrictEqual(await watched('/apis/apps/v1/watch/namespaces/default/deployments'), []);
     assert.strictEqual((await t.request('POST', '/api/v1/watch/namespaces/default/configmaps', {})).status, 405);
   });
+
+  it('serves /openapi/v2 in JSON, built from the OpenAPI v3 schemas', async () => {
+    const r = await t.request('GET', '/openapi/v2', undefined, { Accept: 'application/json' });
+    assert.strictEqual(r.status, 200);
+    assert.strictEqual(r.body.swagger, '2.0');
+    assert.ok(!r.text.includes('#/components/'), 'every $ref points at #/definitions/');
+    const deploy = r.body.definitions['io.k8s.api.apps.v1.Deployment'];
+    assert.strictEqual(
+      deploy.properties.metadata.$ref,
+      '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
+    );
+    assert.deepStrictEqual(deploy['x-kubernetes-group-version-kind'], [
+      { group: 'apps', version: 'v1', kind: 'Deployment' },
+    ]);
+    const patch = r.body.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'].patch;
+    assert.deepStrictEqual(patch['x-kubernetes-group-version-kind'], {
+      group: 'apps',
+      version: 'v1',
+      kind: 'Deployment',
+    });
+    const body = patch.parameters.find((p: { in: string }) => p.in === 'body');
+    assert.ok(body.schema, 'the request body is a body parameter');
+    assert.ok(patch.consumes.includes('application/apply-patch+yaml'));
+    const fieldValidation = patch.parameters.find((p: { name: string }) => p.name === 'fieldValidation');
+    assert.strictEqual(fieldValidation.type, 'string');
+    const v3 = await t.request('GET', '/openapi/v3/apis/apps/v1');
+    assert.deepStrictEqual(
+      Object.keys(r.body.paths)
+        .filter((p) => p.startsWith('/apis/apps/v1/'))
+        .sort(),
+      Object.keys(v3.body.paths).sort(),
+    );
+  });
 });
