@@ -19,6 +19,7 @@ import { route, type Routes } from './router';
 import { ServiceAllocator } from './serviceAllocator';
 import { Strategies } from './strategies';
 import { IMMORTAL_NAMESPACES } from './strategies/namespaces';
+import { SYSTEM_PRIORITY_CLASSES } from './strategies/priorityClasses';
 import type { ApiContext } from './handlers/scope';
 
 export interface ApiServerOptions {
@@ -85,6 +86,7 @@ export class ApiServer {
     for (const e of this.opts.store.list('/registry/apiextensions.k8s.io/customresourcedefinitions/').items)
       this.customResources.register(e.value as Crd);
     await this.ensureNamespaces([...IMMORTAL_NAMESPACES]);
+    await this.ensurePriorityClasses();
     this.server = https.createServer(
       { cert: this.opts.tls.cert, key: this.opts.tls.key, keepAlive: true },
       (req, res) => {
@@ -143,6 +145,15 @@ export class ApiServer {
 
   private crdInfo() {
     return this.registry.byResource('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
+  }
+
+  /** The system PriorityClasses, as kube-apiserver's scheduling post-start hook creates them. */
+  private async ensurePriorityClasses(): Promise<void> {
+    const info = this.registry.byResource('scheduling.k8s.io', 'v1', 'priorityclasses')!;
+    for (const pc of SYSTEM_PRIORITY_CLASSES) {
+      if (this.storage.tryGet(info, undefined, pc.metadata.name ?? '')) continue;
+      await this.storage.create(info, undefined, structuredClone(pc), {});
+    }
   }
 
   private async ensureNamespaces(names: string[]): Promise<void> {

@@ -1,9 +1,10 @@
-// Subresources of an object: status, scale, pods' log and binding, namespaces' finalize, and the proxy
+// Subresources of an object: status, scale, pods' log, binding and eviction, namespaces' finalize, and the proxy
 // subresource of pods, services and nodes.
 import { pathNotFound } from '../apiErrors';
 import type { RequestScope } from '../handlers/scope';
 import { serveBinding } from './binding';
 import { serveFinalize } from './finalize';
+import { serveEviction } from './eviction';
 import { serveLog } from './log';
 import { isProxied, serveProxy } from './proxy';
 import { serveScale } from './scale';
@@ -30,6 +31,8 @@ export async function serveSubresource(
       return serveLog(scope, method, name);
     case 'binding':
       return serveBinding(scope, method, name);
+    case 'eviction':
+      return serveEviction(scope, method, name);
     default:
       throw pathNotFound();
   }
