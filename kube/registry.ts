@@ -129,6 +129,14 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
   { group: 'coordination.k8s.io', version: 'v1', kinds: [{ kind: 'Lease', namespaced: true }] },
   { group: 'node.k8s.io', version: 'v1', kinds: [{ kind: 'RuntimeClass', namespaced: false }] },
   {
+    group: 'flowcontrol.apiserver.k8s.io',
+    version: 'v1',
+    kinds: [
+      { kind: 'FlowSchema', namespaced: false, sub: ['status'] },
+      { kind: 'PriorityLevelConfiguration', namespaced: false, sub: ['status'] },
+    ],
+  },
+  {
     group: 'scheduling.k8s.io',
     version: 'v1',
     kinds: [{ kind: 'PriorityClass', plural: 'priorityclasses', namespaced: false, short: ['pc'] }],

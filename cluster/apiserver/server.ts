@@ -20,6 +20,8 @@ import { ServiceAllocator } from './serviceAllocator';
 import { Strategies } from './strategies';
 import { IMMORTAL_NAMESPACES } from './strategies/namespaces';
 import { SYSTEM_PRIORITY_CLASSES } from './strategies/priorityClasses';
+import { DEFAULT_FLOW_SCHEMAS, DEFAULT_PRIORITY_LEVELS } from './flowControlDefaults';
+import type { KubeObject } from '../../kube/objects';
 import type { ApiContext } from './handlers/scope';
 
 export interface ApiServerOptions {
@@ -86,7 +88,7 @@ export class ApiServer {
     for (const e of this.opts.store.list('/registry/apiextensions.k8s.io/customresourcedefinitions/').items)
       this.customResources.register(e.value as Crd);
     await this.ensureNamespaces([...IMMORTAL_NAMESPACES]);
-    await this.ensurePriorityClasses();
+    await this.ensureBootstrapObjects();
     this.server = https.createServer(
       { cert: this.opts.tls.cert, key: this.opts.tls.key, keepAlive: true },
       (req, res) => {
@@ -147,12 +149,22 @@ export class ApiServer {
     return this.registry.byResource('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
   }
 
-  /** The system PriorityClasses, as kube-apiserver's scheduling post-start hook creates them. */
-  private async ensurePriorityClasses(): Promise<void> {
-    const info = this.registry.byResource('scheduling.k8s.io', 'v1', 'priorityclasses')!;
-    for (const pc of SYSTEM_PRIORITY_CLASSES) {
-      if (this.storage.tryGet(info, undefined, pc.metadata.name ?? '')) continue;
-      await this.storage.create(info, undefined, structuredClone(pc), {});
+  /**
+   * Objects kube-apiserver's post-start hooks create: the system PriorityClasses and the mandatory flow-control
+   * configuration. Ones that exist are left as they are.
+   */
+  private async ensureBootstrapObjects(): Promise<void> {
+    const sets: [string, string, KubeObject[]][] = [
+      ['scheduling.k8s.io', 'priorityclasses', SYSTEM_PRIORITY_CLASSES],
+      ['flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations', DEFAULT_PRIORITY_LEVELS],
+      ['flowcontrol.apiserver.k8s.io', 'flowschemas', DEFAULT_FLOW_SCHEMAS],
+    ];
+    for (const [group, plural, objects] of sets) {
+      const info = this.registry.byResource(group, 'v1', plural)!;
+      for (const obj of objects) {
+        if (this.storage.tryGet(info, undefined, obj.metadata.name ?? '')) continue;
+        await this.storage.create(info, undefined, structuredClone(obj), {});
+      }
     }
   }
 

@@ -98,4 +98,25 @@ spec:
     });
     assert.strictEqual(wrong.status, 400, wrong.text);
   });
+
+  it('serves the mandatory flow-control configuration', async () => {
+    const schemas = await t.json(['get', 'flowschemas']);
+    assert.deepStrictEqual(
+      schemas.items.map((f: { metadata: { name: string }; spec: { matchingPrecedence: number } }) => [
+        f.metadata.name,
+        f.spec.matchingPrecedence,
+      ]),
+      [
+        ['catch-all', 10000],
+        ['exempt', 1],
+      ],
+    );
+    const levels = await t.json(['get', 'prioritylevelconfigurations']);
+    assert.deepStrictEqual(
+      levels.items.map(
+        (l: { metadata: { name: string }; spec: { type: string } }) => `${l.metadata.name}:${l.spec.type}`,
+      ),
+      ['catch-all:Limited', 'exempt:Exempt'],
+    );
+  });
 });
