@@ -39,14 +39,19 @@ export function sendStatus(res: ServerResponse, err: ApiError): void {
   if (!sendObject(res, err.code, status)) sendJson(res, err.code, status);
 }
 
-/** An answer with the warnings of the request, one header value each (kubectl prints each one). */
-export function reply(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
+/**
+ * An answer with the warnings of the request, one header value each (kubectl prints each one); pretty (the
+ * `pretty` query parameter) indents it by two spaces, as kube-apiserver does.
+ */
+export function reply(res: ServerResponse, code: number, body: unknown, warnings: string[] = [], pretty = false): void {
   if (warnings.length)
     res.setHeader(
       'Warning',
       warnings.map((w) => `299 - ${JSON.stringify(w)}`),
     );
   if (sendObject(res, code, body)) return;
+  const ordered = isRecord(body) ? typeMetaFirst(body) : body;
+  if (pretty) return sendJson(res, code, JSON.stringify(ordered, null, 2));
   // a stored object as it was written (type and metadata first already): no need to serialize it again
-  sendJson(res, code, storedJson(body) ?? (isRecord(body) ? typeMetaFirst(body) : body));
+  sendJson(res, code, storedJson(body) ?? ordered);
 }

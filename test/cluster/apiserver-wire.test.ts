@@ -36,6 +36,10 @@ describe('API server wire details', function () {
       const r = await t.request('GET', `${CMS}?watch=${v}`);
       assert.strictEqual(r.body.kind, 'ConfigMapList', `watch=${v} must list`);
     }
+    const pretty = await t.request('GET', `${CMS}/x?pretty=True`);
+    assert.ok(pretty.text.startsWith('{\n  "kind": "ConfigMap",\n  "apiVersion": "v1",\n'), pretty.text);
+    assert.ok(pretty.text.endsWith('\n}\n'));
+    assert.ok((await t.request('GET', `${CMS}/x?pretty=false`)).text.startsWith('{"kind":"ConfigMap"'));
   });
 
   it('applies over a conflict with force=True', async () => {

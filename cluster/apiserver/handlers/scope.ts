@@ -45,7 +45,7 @@ export interface RequestScope {
 }
 
 export function send(scope: RequestScope, code: number, body: unknown): void {
-  reply(scope.res, code, body, scope.warnings);
+  reply(scope.res, code, body, scope.warnings, boolQueryParam(scope.url.searchParams, 'pretty'));
 }
 
 /** Kubernetes names the manager after the client's User-Agent product when none is given. */
