@@ -40,6 +40,14 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Splits 'spec.containers[0].image' or 'spec.containers.0.image' into segments. */
+/**
+ * A shallow copy of an object with kind, apiVersion and metadata as its first keys, the order kube-apiserver's
+ * serializer writes (Go struct order); the other keys keep theirs. Absent ones stay absent once serialized.
+ */
+export function typeMetaFirst(v: Record<string, unknown>): Record<string, unknown> {
+  return { kind: v.kind, apiVersion: v.apiVersion, metadata: v.metadata, ...v };
+}
+
 export function splitPath(path: string): string[] {
   if (path === '') return [];
   return path

@@ -33,7 +33,7 @@ interface Row {
   namespaced: boolean;
   short?: string[];
   all?: boolean;
-  sub?: ('status' | 'scale' | 'log' | 'binding')[];
+  sub?: ('status' | 'scale' | 'log' | 'binding' | 'eviction')[];
   verbs?: string[];
 }
 
@@ -49,7 +49,7 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
         sub: ['status'],
         verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
       },
-      { kind: 'Pod', namespaced: true, short: ['po'], all: true, sub: ['status', 'log', 'binding'] },
+      { kind: 'Pod', namespaced: true, short: ['po'], all: true, sub: ['status', 'log', 'binding', 'eviction'] },
       {
         kind: 'Service',
         namespaced: true,
@@ -69,6 +69,7 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
       { kind: 'LimitRange', namespaced: true, short: ['limits'] },
       { kind: 'ResourceQuota', namespaced: true, short: ['quota'], sub: ['status'] },
       { kind: 'ReplicationController', namespaced: true, short: ['rc'], all: true, sub: ['status', 'scale'] },
+      { kind: 'PodTemplate', namespaced: true },
     ],
   },
   {
@@ -126,6 +127,20 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
     kinds: [{ kind: 'StorageClass', plural: 'storageclasses', namespaced: false, short: ['sc'] }],
   },
   { group: 'coordination.k8s.io', version: 'v1', kinds: [{ kind: 'Lease', namespaced: true }] },
+  { group: 'node.k8s.io', version: 'v1', kinds: [{ kind: 'RuntimeClass', namespaced: false }] },
+  {
+    group: 'flowcontrol.apiserver.k8s.io',
+    version: 'v1',
+    kinds: [
+      { kind: 'FlowSchema', namespaced: false, sub: ['status'] },
+      { kind: 'PriorityLevelConfiguration', namespaced: false, sub: ['status'] },
+    ],
+  },
+  {
+    group: 'scheduling.k8s.io',
+    version: 'v1',
+    kinds: [{ kind: 'PriorityClass', plural: 'priorityclasses', namespaced: false, short: ['pc'] }],
+  },
   {
     group: 'apiextensions.k8s.io',
     version: 'v1',
@@ -142,7 +157,7 @@ export function pluralize(kind: string): string {
 }
 
 function subresource(
-  name: 'status' | 'scale' | 'log' | 'binding',
+  name: 'status' | 'scale' | 'log' | 'binding' | 'eviction',
   group: string,
   version: string,
   kind: string,
@@ -154,6 +169,8 @@ function subresource(
       return { name, kind: 'Pod', group, version, verbs: ['get'] };
     case 'binding':
       return { name, kind: 'Binding', group, version, verbs: ['create'] };
+    case 'eviction':
+      return { name, kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] };
     default:
       return { name, kind, group, version, verbs: ['get', 'patch', 'update'] };
   }

@@ -486,7 +486,7 @@ function stripVolatile(obj: KubeObject): object {
 /** Stored objects omit nothing, but list items from older writes may; responses always carry type meta. */
 export function withTypeMeta<T extends KubeObject>(info: ResourceInfo, obj: T): T {
   if (obj && (obj.apiVersion === undefined || obj.kind === undefined)) {
-    return { apiVersion: apiVersionOf(info), kind: info.kind, ...obj };
+    return { kind: info.kind, apiVersion: apiVersionOf(info), ...obj };
   }
   return obj;
 }

@@ -9,7 +9,7 @@ import type { KubeObject } from '../../kube/objects';
 /** A pod as stored (so named, namespaced and with its uid), whose logs are served. */
 export type Pod = KubeObject & PodObject & { metadata: { namespace: string; name: string; uid: string } };
 import { containerLogFile, loggedRuns, parseLogLine } from '../logs/podLogFiles';
-import { intQueryParam } from './requestInfo';
+import { boolQueryParam, intQueryParam } from './requestInfo';
 import { OpenStreams, ResponseStream } from './responseStream';
 
 export interface LogQuery {
@@ -24,7 +24,7 @@ export interface LogQuery {
 }
 
 export function parseLogQuery(q: URLSearchParams): LogQuery {
-  const bool = (n: string) => q.get(n) === 'true' || q.get(n) === '1';
+  const bool = (n: string) => boolQueryParam(q, n);
   const sinceSeconds = intQueryParam(q, 'sinceSeconds', 1);
   const sinceTime = q.get('sinceTime') ?? undefined;
   if (sinceSeconds !== undefined && sinceTime !== undefined)

@@ -9,6 +9,10 @@ export interface RequestInfo {
   resource: string;
   name?: string;
   subresource?: string;
+  /** the legacy /watch/ path prefix (`/api/v1/watch/...`): a watch, of a collection or of one named object */
+  legacyWatch?: boolean;
+  /** for a proxy subresource: the path after .../proxy, "/" when none */
+  proxyPath?: string;
 }
 
 // Sub-paths of /api/v1/namespaces/<name>/ that belong to the namespace itself, not to a namespaced resource.
@@ -38,14 +42,22 @@ export function parseResourcePath(pathname: string): RequestInfo | undefined {
   } else {
     return undefined;
   }
+  // kube-apiserver still serves the watch prefix its old clients (Ruby's kubeclient) use
+  const legacyWatch = rest[0] === 'watch';
+  if (legacyWatch) rest = rest.slice(1);
   if (rest.length === 0) return undefined;
   let namespace: string | undefined;
   if (rest[0] === 'namespaces' && rest.length > 2 && !NAMESPACE_SUBRESOURCES.has(rest[2])) {
     namespace = rest[1];
     rest = rest.slice(2);
   }
-  if (rest.length > 3) return undefined;
-  return { group, version, namespace, resource: rest[0], name: rest[1], subresource: rest[2] };
+  // a proxy subresource carries the path to reach on the target after it: pods/NAME/proxy/PATH...
+  const proxied = rest[2] === 'proxy' && !legacyWatch;
+  if ((rest.length > 3 && !proxied) || (legacyWatch && rest.length > 2)) return undefined;
+  const ri: RequestInfo = { group, version, namespace, resource: rest[0], name: rest[1], subresource: rest[2] };
+  if (legacyWatch) ri.legacyWatch = true;
+  if (proxied) ri.proxyPath = '/' + rest.slice(3).join('/');
+  return ri;
 }
 
 /** An integer query parameter (limit, timeoutSeconds, ...), undefined when absent; anything else is a 400. */
@@ -58,4 +70,13 @@ export function intQueryParam(q: URLSearchParams, name: string, min = Number.MIN
     throw badRequest(`${name}: Invalid value: ${JSON.stringify(v)}: must be an integer${bound}`);
   }
   return n;
+}
+
+/**
+ * A boolean query parameter read as kube-apiserver's query conversion does: absent is false, and so are "0" and
+ * "false" in any case; any other value (even empty, "True" as the Python client sends) is true.
+ */
+export function boolQueryParam(q: URLSearchParams, name: string): boolean {
+  const v = q.get(name);
+  return v !== null && v !== '0' && v.toLowerCase() !== 'false';
 }

@@ -7,7 +7,7 @@ import { methodNotAllowed, pathNotFound, unauthorized } from './apiErrors';
 import { serveDiscovery } from './discovery';
 import { healthResponse, isHealthPath, type HealthCheck } from './health';
 import type { OpenApiEndpoint } from './openapiEndpoint';
-import { parseResourcePath, type RequestInfo } from './requestInfo';
+import { boolQueryParam, parseResourcePath, type RequestInfo } from './requestInfo';
 import { sendJson } from './responseWriters';
 import { versionInfo } from './version';
 import { createObject } from './handlers/create';
@@ -38,7 +38,7 @@ export async function route(routes: Routes, req: IncomingMessage, res: ServerRes
   if (path === '/version') return sendJson(res, 200, versionInfo());
   if (serveDiscovery(registry, path, method, req, res)) return;
   if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return routes.openapi.serve(path, url, res);
-  if (path === '/openapi/v2') throw pathNotFound();
+  if (path === '/openapi/v2') return routes.openapi.serveV2(req, res);
 
   const ri = parseResourcePath(path);
   if (!ri) throw pathNotFound();
@@ -72,14 +72,16 @@ function serveHealth(routes: Routes, path: string, url: URL, res: ServerResponse
 
 /** A resource's verbs: get, list, watch, create, update, patch, delete, deletecollection; subresources apart. */
 function serveResource(scope: RequestScope, method: string, ri: RequestInfo): Promise<void> | void {
-  if (ri.name !== undefined && ri.subresource) return serveSubresource(scope, method, ri.name, ri.subresource);
+  if (ri.legacyWatch) {
+    if (method !== 'GET') throw methodNotAllowed();
+    return watchObjects(scope, ri.name);
+  }
+  if (ri.name !== undefined && ri.subresource)
+    return serveSubresource(scope, method, ri.name, ri.subresource, ri.proxyPath);
   if (ri.name === undefined) {
     switch (method) {
-      case 'GET': {
-        const watch = scope.url.searchParams.get('watch');
-        if (watch === 'true' || watch === '1') return watchObjects(scope);
-        return listObjects(scope);
-      }
+      case 'GET':
+        return boolQueryParam(scope.url.searchParams, 'watch') ? watchObjects(scope) : listObjects(scope);
       case 'POST':
         return createObject(scope);
       case 'DELETE':

@@ -14,11 +14,14 @@ import { ObjectStorage } from './objectStorage';
 import { OpenStreams } from './responseStream';
 import { CustomResources, type Crd } from './customResources';
 import { OpenApiEndpoint } from './openapiEndpoint';
-import { sendJson, sendObject } from './responseWriters';
+import { sendStatus } from './responseWriters';
 import { route, type Routes } from './router';
 import { ServiceAllocator } from './serviceAllocator';
 import { Strategies } from './strategies';
 import { IMMORTAL_NAMESPACES } from './strategies/namespaces';
+import { SYSTEM_PRIORITY_CLASSES } from './strategies/priorityClasses';
+import { DEFAULT_FLOW_SCHEMAS, DEFAULT_PRIORITY_LEVELS } from './flowControlDefaults';
+import type { KubeObject } from '../../kube/objects';
 import type { ApiContext } from './handlers/scope';
 
 export interface ApiServerOptions {
@@ -85,6 +88,7 @@ export class ApiServer {
     for (const e of this.opts.store.list('/registry/apiextensions.k8s.io/customresourcedefinitions/').items)
       this.customResources.register(e.value as Crd);
     await this.ensureNamespaces([...IMMORTAL_NAMESPACES]);
+    await this.ensureBootstrapObjects();
     this.server = https.createServer(
       { cert: this.opts.tls.cert, key: this.opts.tls.key, keepAlive: true },
       (req, res) => {
@@ -145,6 +149,25 @@ export class ApiServer {
     return this.registry.byResource('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
   }
 
+  /**
+   * Objects kube-apiserver's post-start hooks create: the system PriorityClasses and the mandatory flow-control
+   * configuration. Ones that exist are left as they are.
+   */
+  private async ensureBootstrapObjects(): Promise<void> {
+    const sets: [string, string, KubeObject[]][] = [
+      ['scheduling.k8s.io', 'priorityclasses', SYSTEM_PRIORITY_CLASSES],
+      ['flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations', DEFAULT_PRIORITY_LEVELS],
+      ['flowcontrol.apiserver.k8s.io', 'flowschemas', DEFAULT_FLOW_SCHEMAS],
+    ];
+    for (const [group, plural, objects] of sets) {
+      const info = this.registry.byResource(group, 'v1', plural)!;
+      for (const obj of objects) {
+        if (this.storage.tryGet(info, undefined, obj.metadata.name ?? '')) continue;
+        await this.storage.create(info, undefined, structuredClone(obj), {});
+      }
+    }
+  }
+
   private async ensureNamespaces(names: string[]): Promise<void> {
     const ns = this.registry.byResource('', 'v1', 'namespaces')!;
     for (const name of names) {
@@ -169,6 +192,6 @@ export class ApiServer {
       res.end();
       return;
     }
-    if (!sendObject(res, e.code, e.toStatus())) sendJson(res, e.code, e.toStatus());
+    sendStatus(res, e);
   }
 }

@@ -4,7 +4,7 @@
 // otherwise silently rewrite the store's past. Callers copy before modifying. Normally the store
 // parses its own copy back from the JSON; a caller that hands its value over (it never touches it
 // again) lets the store freeze that value in place instead, when it is plain JSON data already.
-import type { KubeObject } from '../../kube/objects';
+import { typeMetaFirst, type KubeObject } from '../../kube/objects';
 
 export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -83,14 +83,14 @@ export function stampValue(value: unknown, revision: number, handedOver = false)
   assertObject(value, 'value');
   const v = value as Record<string, unknown>;
   if (v.metadata !== undefined) assertObject(v.metadata, 'value.metadata');
-  const withVersion = {
-    ...v,
-    metadata: { ...(v.metadata as object | undefined), resourceVersion: String(revision) },
-  };
+  // kind, apiVersion and metadata first, as kube-apiserver's serializer writes objects: the stored JSON is what
+  // every get, list and watch answer reuses, so ordering once here costs nothing on the way out
+  const withVersion = typeMetaFirst(v);
+  withVersion.metadata = { ...(v.metadata as object | undefined), resourceVersion: String(revision) };
   const json = JSON.stringify(withVersion);
   if (handedOver) {
     Object.defineProperty(withVersion, JSON_TEXT, { value: json });
-    if (freezeJsonData(withVersion)) return { json, stored: withVersion };
+    if (freezeJsonData(withVersion)) return { json, stored: withVersion as KubeObject };
   }
   const stored = JSON.parse(json);
   Object.defineProperty(stored, JSON_TEXT, { value: json });

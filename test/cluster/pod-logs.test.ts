@@ -1,5 +1,6 @@
 // kubectl logs against pods/log: the API server reads the container log files a runtime appends to.
 import * as assert from 'assert';
+import * as https from 'https';
 import * as path from 'path';
 import { appendLogLines, containerLogFile } from '../../cluster/logs/podLogFiles';
 import { ApiClient } from '../../kubeclient/apiClient';
@@ -103,6 +104,30 @@ describe('kubectl logs', function () {
     const wrong = await t.kubectl(['logs', 'web', '-c', 'nope']);
     assert.notStrictEqual(wrong.code, 0);
     assert.match(wrong.stderr, /container nope is not valid for pod web/);
+  });
+
+  it('reads follow=True, previous=TRUE and timestamps=yes as true, as kube-apiserver does', async () => {
+    const prev = await t.request('GET', '/api/v1/namespaces/default/pods/web/log?container=app&previous=TRUE');
+    assert.strictEqual(prev.text, 'first run crashed\n');
+    const ts = await t.request(
+      'GET',
+      '/api/v1/namespaces/default/pods/web/log?container=app&tailLines=1&timestamps=yes',
+    );
+    assert.match(ts.text, /^\d{4}-\d\d-\d\dT\S+Z line 3\n$/);
+    let text = '';
+    const u = new URL(`${t.cluster.url}/api/v1/namespaces/default/pods/web/log?container=sidecar&follow=True`);
+    const req = https.get(u, { ca: t.cluster.caCert, headers: { Authorization: `Bearer ${t.cluster.token}` } }, (res) =>
+      res.on('data', (d) => (text += d)),
+    );
+    try {
+      await eventually(() => text.includes('sidecar says hi'), 10_000, 'the first line');
+      appendLogLines(containerLogFile(logsDir, { namespace: 'default', name: 'web', uid }, 'sidecar', 0), 'stdout', [
+        'followed with follow=True',
+      ]);
+      await eventually(() => text.includes('followed with follow=True'), 10_000, 'the line appended while following');
+    } finally {
+      req.destroy();
+    }
   });
 
   it('follows new lines with -f until the container stops', async () => {

@@ -1,6 +1,7 @@
 // PATCH of an object: JSON, merge, strategic merge or server-side apply (../patching.ts), which may create it.
 import { decodeBody, mediaType, readBody } from '../body';
 import { patchObject, patchTypeOf, type PatchType } from '../patching';
+import { boolQueryParam } from '../requestInfo';
 import { send, writeOptions, type RequestScope } from './scope';
 
 /** The patch type of the request and its body (apply configurations come as YAML or JSON). */
@@ -14,7 +15,7 @@ export async function patchResource(scope: RequestScope, name: string): Promise<
   const { type, patch } = await readPatch(scope);
   const r = await patchObject(scope.api.storage, scope.api.store, scope.info, scope.namespace, name, type, patch, {
     ...writeOptions(scope),
-    force: scope.url.searchParams.get('force') === 'true',
+    force: boolQueryParam(scope.url.searchParams, 'force'),
   });
   scope.warnings.push(...r.warnings);
   send(scope, r.created ? 201 : 200, r.object);

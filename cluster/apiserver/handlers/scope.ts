@@ -12,11 +12,12 @@ import { badRequest } from '../apiErrors';
 import { BodyValue, decodeBody, type RawBody } from '../body';
 import type { CustomResources } from '../customResources';
 import type { DeleteOptions, ObjectStorage, WriteOptions } from '../objectStorage';
-import { intQueryParam } from '../requestInfo';
+import { boolQueryParam, intQueryParam } from '../requestInfo';
 import { awaitRevision, readResourceVersion } from '../resourceVersion';
 import { reply } from '../responseWriters';
 import type { OpenStreams } from '../responseStream';
 import type { Strategies } from '../strategies';
+import type { ProxyDialer } from '../subresources/proxy';
 
 export interface ApiContext {
   readonly store: Store;
@@ -27,6 +28,8 @@ export interface ApiContext {
   readonly streams: OpenStreams;
   /** folder of container log files (see cluster/logs/podLogFiles) */
   readonly logsDir: string;
+  /** forwards pods/services/nodes proxy requests; undefined while pods are simulated (503) */
+  readonly proxyDialer?: ProxyDialer;
 }
 
 export interface RequestScope {
@@ -42,7 +45,7 @@ export interface RequestScope {
 }
 
 export function send(scope: RequestScope, code: number, body: unknown): void {
-  reply(scope.res, code, body, scope.warnings);
+  reply(scope.res, code, body, scope.warnings, boolQueryParam(scope.url.searchParams, 'pretty'));
 }
 
 /** Kubernetes names the manager after the client's User-Agent product when none is given. */
@@ -79,7 +82,7 @@ export function deleteOptions(scope: RequestScope, buf: RawBody): DeleteOptions 
   const policy =
     body.propagationPolicy ??
     q.get('propagationPolicy') ??
-    (body.orphanDependents === true || q.get('orphanDependents') === 'true' ? 'Orphan' : undefined);
+    (body.orphanDependents === true || boolQueryParam(q, 'orphanDependents') ? 'Orphan' : undefined);
   if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) {
     throw badRequest(
       `propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: ` +

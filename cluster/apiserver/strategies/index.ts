@@ -8,6 +8,7 @@ import { namespaceStrategy } from './namespaces';
 import { persistentVolumeClaimStrategy } from './persistentVolumeClaims';
 import { persistentVolumeStrategy } from './persistentVolumes';
 import { podStrategy } from './pods';
+import { priorityClassStrategy } from './priorityClasses';
 import { serviceStrategy } from './services';
 import { storageClassStrategy } from './storageClasses';
 import { defaultStrategy, type Strategy } from './strategy';
@@ -29,7 +30,8 @@ export class Strategies {
 
   constructor(deps: StrategyDeps) {
     const entries: [string, string, Strategy][] = [
-      ['', 'pods', podStrategy],
+      ['', 'pods', podStrategy(deps.store)],
+      ['scheduling.k8s.io', 'priorityclasses', priorityClassStrategy],
       ['', 'namespaces', namespaceStrategy],
       ['', 'services', serviceStrategy(deps.serviceAllocator)],
       ['', 'persistentvolumeclaims', persistentVolumeClaimStrategy(deps.store)],

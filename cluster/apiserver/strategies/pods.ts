@@ -1,13 +1,17 @@
-// Pods: a new pod is Pending with its QoS class; a pod placed on a node gets a grace period on delete,
-// in which the kubelet stops its containers and then removes it.
+// Pods: a new pod is Pending with its QoS class and its priority from its PriorityClass; a pod placed on a node
+// gets a grace period on delete, in which the kubelet stops its containers and then removes it.
 import type { Pod as PodObject } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../../../kube/objects';
+import type { Store } from '../../store/types';
+import { admitPodPriority } from './priorityClasses';
 import type { Strategy } from './strategy';
 
 type Pod = KubeObject & PodObject;
 
-export const podStrategy: Strategy = {
+export const podStrategy = (store: Store): Strategy => ({
   initialStatus: (obj) => ({ phase: 'Pending', qosClass: qosClass(obj as Pod) }),
+
+  prepareForCreate: (obj) => admitPodPriority(store, obj),
 
   gracePeriod(obj, requested) {
     const pod = obj as Pod;
@@ -16,7 +20,7 @@ export const podStrategy: Strategy = {
     const g = requested ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
     return Math.max(0, g);
   },
-};
+});
 
 function qosClass(pod: Pod): string {
   const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];

@@ -1,9 +1,12 @@
-// Subresources of an object: status, scale, pods' log and binding, namespaces' finalize.
+// Subresources of an object: status, scale, pods' log, binding and eviction, namespaces' finalize, and the proxy
+// subresource of pods, services and nodes.
 import { pathNotFound } from '../apiErrors';
 import type { RequestScope } from '../handlers/scope';
 import { serveBinding } from './binding';
 import { serveFinalize } from './finalize';
+import { serveEviction } from './eviction';
 import { serveLog } from './log';
+import { isProxied, serveProxy } from './proxy';
 import { serveScale } from './scale';
 import { serveStatus } from './status';
 
@@ -12,8 +15,10 @@ export async function serveSubresource(
   method: string,
   name: string,
   subresource: string,
+  proxyPath = '/',
 ): Promise<void> {
   const { info } = scope;
+  if (subresource === 'proxy' && isProxied(info.plural, info.group)) return serveProxy(scope, name, proxyPath);
   const finalize = subresource === 'finalize' ? scope.api.strategies.for(info).finalize : undefined;
   if (finalize) return serveFinalize(scope, method, name, finalize);
   if (!info.subresources.some((s) => s.name === subresource)) throw pathNotFound();
@@ -26,6 +31,8 @@ export async function serveSubresource(
       return serveLog(scope, method, name);
     case 'binding':
       return serveBinding(scope, method, name);
+    case 'eviction':
+      return serveEviction(scope, method, name);
     default:
       throw pathNotFound();
   }

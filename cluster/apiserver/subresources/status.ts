@@ -3,6 +3,7 @@ import { methodNotAllowed } from '../apiErrors';
 import { decodeBody, readBody } from '../body';
 import { patchObject } from '../patching';
 import { readPatch } from '../handlers/patch';
+import { boolQueryParam } from '../requestInfo';
 import { send, writeOptions, type RequestScope } from '../handlers/scope';
 
 export async function serveStatus(scope: RequestScope, method: string, name: string): Promise<void> {
@@ -19,7 +20,7 @@ export async function serveStatus(scope: RequestScope, method: string, name: str
     const r = await patchObject(api.storage, api.store, info, ns, name, type, patch, {
       ...opts,
       subresource: 'status',
-      force: scope.url.searchParams.get('force') === 'true',
+      force: boolQueryParam(scope.url.searchParams, 'force'),
     });
     return send(scope, 200, r.object);
   }
