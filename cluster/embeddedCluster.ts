@@ -5,6 +5,7 @@ import { Store } from './store/types';
 import { ApiServer } from './apiserver/server';
 import { ensureCertificates } from './security/certificates';
 import { ensureToken } from './security/token';
+import { ensureServiceAccountKey } from './security/serviceAccountTokens';
 import { secureStateFolder } from './security/stateFolder';
 import { writeKubeconfig } from './security/kubeconfig';
 import { ControllerManager } from './controllers/controllerManager';
@@ -56,6 +57,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     port: opts.port,
     tls: { cert: certs.cert, key: certs.key },
     token,
+    serviceAccountKey: ensureServiceAccountKey(stateDir),
     logsDir: path.join(stateDir, 'logs'),
     volumesDir: path.join(stateDir, 'volumes'),
   });

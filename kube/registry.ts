@@ -33,7 +33,7 @@ interface Row {
   namespaced: boolean;
   short?: string[];
   all?: boolean;
-  sub?: ('status' | 'scale' | 'log' | 'binding')[];
+  sub?: SubresourceName[];
   verbs?: string[];
 }
 
@@ -61,7 +61,7 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
       { kind: 'Endpoints', plural: 'endpoints', namespaced: true, short: ['ep'] },
       { kind: 'ConfigMap', namespaced: true, short: ['cm'] },
       { kind: 'Secret', namespaced: true },
-      { kind: 'ServiceAccount', namespaced: true, short: ['sa'] },
+      { kind: 'ServiceAccount', namespaced: true, short: ['sa'], sub: ['token'] },
       { kind: 'PersistentVolume', namespaced: false, short: ['pv'], sub: ['status'] },
       { kind: 'PersistentVolumeClaim', namespaced: true, short: ['pvc'], sub: ['status'] },
       { kind: 'Node', namespaced: false, short: ['no'], sub: ['status'] },
@@ -141,12 +141,9 @@ export function pluralize(kind: string): string {
   return lower + 's';
 }
 
-function subresource(
-  name: 'status' | 'scale' | 'log' | 'binding',
-  group: string,
-  version: string,
-  kind: string,
-): SubresourceInfo {
+type SubresourceName = 'status' | 'scale' | 'log' | 'binding' | 'token';
+
+function subresource(name: SubresourceName, group: string, version: string, kind: string): SubresourceInfo {
   switch (name) {
     case 'scale':
       return { name, kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
@@ -154,6 +151,8 @@ function subresource(
       return { name, kind: 'Pod', group, version, verbs: ['get'] };
     case 'binding':
       return { name, kind: 'Binding', group, version, verbs: ['create'] };
+    case 'token':
+      return { name, kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] };
     default:
       return { name, kind, group, version, verbs: ['get', 'patch', 'update'] };
   }

@@ -2,6 +2,7 @@
 // same handler for components of this process (exchange). This file holds its parts and lifecycle;
 // router.ts maps paths to handlers/ (resource verbs) and subresources/, strategies/ hold what kinds do
 // differently on write.
+import type { KeyObject } from 'crypto';
 import * as https from 'https';
 import type { ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
@@ -20,6 +21,7 @@ import { ServiceAllocator } from './serviceAllocator';
 import { Strategies } from './strategies';
 import { IMMORTAL_NAMESPACES } from './strategies/namespaces';
 import type { ApiContext } from './handlers/scope';
+import { ServiceAccountTokens } from '../security/serviceAccountTokens';
 
 export interface ApiServerOptions {
   store: Store;
@@ -27,6 +29,8 @@ export interface ApiServerOptions {
   port?: number;
   tls: { cert: string; key: string };
   token: string;
+  /** the key ServiceAccount tokens are signed with */
+  serviceAccountKey: KeyObject;
   /** folder of container log files (see cluster/logs/podLogFiles) */
   logsDir: string;
   /** folder where the built-in hostpath provisioner's volumes live (StorageClasses default to it) */
@@ -71,6 +75,7 @@ export class ApiServer {
       customResources: this.customResources,
       strategies,
       streams: this.streams,
+      tokens: new ServiceAccountTokens(opts.serviceAccountKey),
       logsDir: opts.logsDir,
     };
     this.routes = { api, token: opts.token, openapi, ready: () => this.ready };

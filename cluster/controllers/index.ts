@@ -14,6 +14,8 @@ import { StorageClassBootstrap } from './storageClassBootstrap';
 import { KubernetesServiceController } from './kubernetesServiceController';
 import { StorageProtectionController } from './storageProtectionController';
 import { ApplicationCrdBootstrap } from './applicationCrdBootstrap';
+import { serviceAccountController } from './serviceAccountController';
+import { rootCaPublisher } from './rootCaPublisher';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
@@ -30,4 +32,6 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new KubernetesServiceController(),
   () => new StorageProtectionController(),
   () => new ApplicationCrdBootstrap(),
+  serviceAccountController,
+  rootCaPublisher,
 ];

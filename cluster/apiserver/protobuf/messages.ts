@@ -270,6 +270,10 @@ export const MESSAGES: Record<string, string> = {
     '1 replicas i32!, 2 fullyLabeledReplicas i32, 3 observedGeneration i64, 4 readyReplicas i32, 5 availableReplicas i32, 6 conditions ReplicationControllerCondition*',
   ReplicationControllerCondition: '1 type s!, 2 status s!, 3 lastTransitionTime time, 4 reason s, 5 message s',
   Binding: '1 metadata ObjectMeta, 2 target ObjectReference',
+  TokenRequest: '1 metadata ObjectMeta, 2 spec TokenRequestSpec, 3 status TokenRequestStatus',
+  TokenRequestSpec: '1 audiences s*, 3 boundObjectRef BoundObjectReference, 4 expirationSeconds i64?',
+  BoundObjectReference: '1 kind s, 2 apiVersion s, 3 name s, 4 uid s',
+  TokenRequestStatus: '1 token s!, 2 expirationTimestamp time',
   Deployment: '1 metadata ObjectMeta, 2 spec DeploymentSpec, 3 status DeploymentStatus',
   DeploymentSpec:
     '1 replicas i32?, 2 selector LabelSelector, 3 template PodTemplateSpec, 4 strategy DeploymentStrategy, 5 minReadySeconds i32, 6 revisionHistoryLimit i32?, 7 paused b, 9 progressDeadlineSeconds i32?',
@@ -438,6 +442,7 @@ export const KINDS: Record<string, string> = {
   'v1 ResourceQuota': 'ResourceQuota',
   'v1 ReplicationController': 'ReplicationController',
   'v1 Binding': 'Binding',
+  'authentication.k8s.io/v1 TokenRequest': 'TokenRequest',
   'apps/v1 Deployment': 'Deployment',
   'apps/v1 ReplicaSet': 'ReplicaSet',
   'apps/v1 StatefulSet': 'StatefulSet',

@@ -29,7 +29,7 @@ export class Strategies {
 
   constructor(deps: StrategyDeps) {
     const entries: [string, string, Strategy][] = [
-      ['', 'pods', podStrategy],
+      ['', 'pods', podStrategy(deps.store)],
       ['', 'namespaces', namespaceStrategy],
       ['', 'services', serviceStrategy(deps.serviceAllocator)],
       ['', 'persistentvolumeclaims', persistentVolumeClaimStrategy(deps.store)],

@@ -1,13 +1,22 @@
-// Pods: a new pod is Pending with its QoS class; a pod placed on a node gets a grace period on delete,
-// in which the kubelet stops its containers and then removes it.
-import type { Pod as PodObject } from 'kubernetes-types/core/v1';
+// Pods: a new pod is Pending with its QoS class and gets its ServiceAccount's token volume; a pod placed on a
+// node gets a grace period on delete, in which the kubelet stops its containers and then removes it.
+import type { Pod as PodObject, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../../../kube/objects';
+import type { Store } from '../../store/types';
+import { admitPodServiceAccount } from '../serviceAccountAdmission';
 import type { Strategy } from './strategy';
 
 type Pod = KubeObject & PodObject;
 
-export const podStrategy: Strategy = {
+export const podStrategy = (store: Store): Strategy => ({
   initialStatus: (obj) => ({ phase: 'Pending', qosClass: qosClass(obj as Pod) }),
+
+  prepareForCreate(obj) {
+    admitPodServiceAccount(
+      obj as Pod,
+      (ns, name) => store.get(`/registry/core/serviceaccounts/${ns}/${name}`)?.value as ServiceAccount | undefined,
+    );
+  },
 
   gracePeriod(obj, requested) {
     const pod = obj as Pod;
@@ -16,7 +25,7 @@ export const podStrategy: Strategy = {
     const g = requested ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
     return Math.max(0, g);
   },
-};
+});
 
 function qosClass(pod: Pod): string {
   const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];

@@ -1,4 +1,4 @@
-// Subresources of an object: status, scale, pods' log and binding, namespaces' finalize.
+// Subresources of an object: status, scale, pods' log and binding, namespaces' finalize, serviceaccounts' token.
 import { pathNotFound } from '../apiErrors';
 import type { RequestScope } from '../handlers/scope';
 import { serveBinding } from './binding';
@@ -6,6 +6,7 @@ import { serveFinalize } from './finalize';
 import { serveLog } from './log';
 import { serveScale } from './scale';
 import { serveStatus } from './status';
+import { serveToken } from './token';
 
 export async function serveSubresource(
   scope: RequestScope,
@@ -26,6 +27,8 @@ export async function serveSubresource(
       return serveLog(scope, method, name);
     case 'binding':
       return serveBinding(scope, method, name);
+    case 'token':
+      return serveToken(scope, method, name);
     default:
       throw pathNotFound();
   }
