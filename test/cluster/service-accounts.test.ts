@@ -5,11 +5,13 @@ import * as assert from 'assert';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Volume } from 'kubernetes-types/core/v1';
+import type { ServiceAccountClaims } from '../../cluster/security/serviceAccountTokens';
 import { startTestCluster, TestCluster, eventually } from '../helpers/testCluster';
 
 interface Jwt {
   header: { alg: string; kid: string };
-  claims: any;
+  claims: ServiceAccountClaims;
   /** the signature checks out with the public key of the state folder's pki/sa.key */
   signed: boolean;
 }
@@ -68,7 +70,7 @@ describe('ServiceAccounts', function () {
     const pod = await t.json(['get', 'pod', 'web', '-n', 'team']);
     assert.strictEqual(pod.spec.serviceAccountName, 'default');
     assert.strictEqual(pod.spec.serviceAccount, 'default');
-    const volume = pod.spec.volumes.find((v: any) => /^kube-api-access-[a-z0-9]{5}$/.test(v.name));
+    const volume = pod.spec.volumes.find((v: Volume) => /^kube-api-access-[a-z0-9]{5}$/.test(v.name));
     assert.ok(volume, JSON.stringify(pod.spec.volumes));
     assert.deepStrictEqual(volume.projected.sources, [
       { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
