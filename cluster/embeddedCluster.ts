@@ -55,7 +55,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     store,
     host: opts.host,
     port: opts.port,
-    tls: { cert: certs.cert, key: certs.key },
+    tls: { cert: certs.cert, key: certs.key, ca: certs.caCert },
     token,
     serviceAccountKey: ensureServiceAccountKey(stateDir),
     logsDir: path.join(stateDir, 'logs'),

@@ -111,6 +111,25 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
     kinds: [{ kind: 'HorizontalPodAutoscaler', namespaced: true, short: ['hpa'], all: true, sub: ['status'] }],
   },
   {
+    // reviews: questions answered at create, never stored
+    group: 'authentication.k8s.io',
+    version: 'v1',
+    kinds: [
+      { kind: 'TokenReview', namespaced: false, verbs: ['create'] },
+      { kind: 'SelfSubjectReview', namespaced: false, verbs: ['create'] },
+    ],
+  },
+  {
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    kinds: [
+      { kind: 'LocalSubjectAccessReview', namespaced: true, verbs: ['create'] },
+      { kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] },
+      { kind: 'SelfSubjectRulesReview', namespaced: false, verbs: ['create'] },
+      { kind: 'SubjectAccessReview', namespaced: false, verbs: ['create'] },
+    ],
+  },
+  {
     group: 'rbac.authorization.k8s.io',
     version: 'v1',
     kinds: [
