@@ -16,6 +16,7 @@ import { StorageProtectionController } from './storageProtectionController';
 import { ApplicationCrdBootstrap } from './applicationCrdBootstrap';
 import { serviceAccountController } from './serviceAccountController';
 import { rootCaPublisher } from './rootCaPublisher';
+import { ClusterRoleAggregationController } from './clusterRoleAggregationController';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
@@ -34,4 +35,5 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new ApplicationCrdBootstrap(),
   serviceAccountController,
   rootCaPublisher,
+  () => new ClusterRoleAggregationController(),
 ];

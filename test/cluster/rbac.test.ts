@@ -7,6 +7,7 @@ import type { SelfSubjectReview } from 'kubernetes-types/authentication/v1';
 import * as fs from 'fs';
 import * as https from 'https';
 import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
 import { startTestCluster, TestCluster, eventually } from '../helpers/testCluster';
 
 describe('identity and RBAC', function () {
@@ -132,6 +133,12 @@ rules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]
     assert.deepStrictEqual(admin.aggregationRule.clusterRoleSelectors, [
       { matchLabels: { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' } },
     ]);
+    // the aggregation controller writes the aggregated rules into the roles, through edit into admin
+    const secretsRule = { apiGroups: [''], resources: ['secrets'], verbs: ['get'] };
+    for (const name of ['view', 'edit', 'admin']) {
+      const rules = () => t.json(['get', 'clusterrole', name]).then((r) => (r.rules ?? []) as object[]);
+      await eventually(async () => (await rules()).some((r) => isDeepStrictEqual(r, secretsRule)), 10_000, name);
+    }
   });
 
   it('tells who is asking: kubectl auth whoami, and TokenReview', async () => {
