@@ -5,6 +5,7 @@ import { Store } from './store/types';
 import { ApiServer } from './apiserver/server';
 import { ensureCertificates } from './security/certificates';
 import { ensureToken } from './security/token';
+import { ensureServiceAccountKey } from './security/serviceAccountTokens';
 import { secureStateFolder } from './security/stateFolder';
 import { writeKubeconfig } from './security/kubeconfig';
 import { ControllerManager } from './controllers/controllerManager';
@@ -54,8 +55,9 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     store,
     host: opts.host,
     port: opts.port,
-    tls: { cert: certs.cert, key: certs.key },
+    tls: { cert: certs.cert, key: certs.key, ca: certs.caCert },
     token,
+    serviceAccountKey: ensureServiceAccountKey(stateDir),
     logsDir: path.join(stateDir, 'logs'),
     volumesDir: path.join(stateDir, 'volumes'),
   });

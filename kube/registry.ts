@@ -33,7 +33,7 @@ interface Row {
   namespaced: boolean;
   short?: string[];
   all?: boolean;
-  sub?: ('status' | 'scale' | 'log' | 'binding' | 'eviction')[];
+  sub?: SubresourceName[];
   verbs?: string[];
 }
 
@@ -61,7 +61,7 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
       { kind: 'Endpoints', plural: 'endpoints', namespaced: true, short: ['ep'] },
       { kind: 'ConfigMap', namespaced: true, short: ['cm'] },
       { kind: 'Secret', namespaced: true },
-      { kind: 'ServiceAccount', namespaced: true, short: ['sa'] },
+      { kind: 'ServiceAccount', namespaced: true, short: ['sa'], sub: ['token'] },
       { kind: 'PersistentVolume', namespaced: false, short: ['pv'], sub: ['status'] },
       { kind: 'PersistentVolumeClaim', namespaced: true, short: ['pvc'], sub: ['status'] },
       { kind: 'Node', namespaced: false, short: ['no'], sub: ['status'] },
@@ -112,6 +112,25 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
     kinds: [{ kind: 'HorizontalPodAutoscaler', namespaced: true, short: ['hpa'], all: true, sub: ['status'] }],
   },
   {
+    // reviews: questions answered at create, never stored
+    group: 'authentication.k8s.io',
+    version: 'v1',
+    kinds: [
+      { kind: 'TokenReview', namespaced: false, verbs: ['create'] },
+      { kind: 'SelfSubjectReview', namespaced: false, verbs: ['create'] },
+    ],
+  },
+  {
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    kinds: [
+      { kind: 'LocalSubjectAccessReview', namespaced: true, verbs: ['create'] },
+      { kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] },
+      { kind: 'SelfSubjectRulesReview', namespaced: false, verbs: ['create'] },
+      { kind: 'SubjectAccessReview', namespaced: false, verbs: ['create'] },
+    ],
+  },
+  {
     group: 'rbac.authorization.k8s.io',
     version: 'v1',
     kinds: [
@@ -156,12 +175,9 @@ export function pluralize(kind: string): string {
   return lower + 's';
 }
 
-function subresource(
-  name: 'status' | 'scale' | 'log' | 'binding' | 'eviction',
-  group: string,
-  version: string,
-  kind: string,
-): SubresourceInfo {
+type SubresourceName = 'status' | 'scale' | 'log' | 'binding' | 'eviction' | 'token';
+
+function subresource(name: SubresourceName, group: string, version: string, kind: string): SubresourceInfo {
   switch (name) {
     case 'scale':
       return { name, kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
@@ -171,6 +187,8 @@ function subresource(
       return { name, kind: 'Binding', group, version, verbs: ['create'] };
     case 'eviction':
       return { name, kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] };
+    case 'token':
+      return { name, kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] };
     default:
       return { name, kind, group, version, verbs: ['get', 'patch', 'update'] };
   }

@@ -49,7 +49,8 @@ export function storageKey(info: ResourceInfo, namespace: string | undefined, na
 
 const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
-function generateSuffix(): string {
+/** The random suffix of generated names (generateName, kube-api-access-xxxxx). */
+export function generateSuffix(): string {
   let s = '';
   const bytes = pooledRandomBytes(5);
   for (const b of bytes) s += GENERATE_CHARS[b % GENERATE_CHARS.length];

@@ -1,8 +1,13 @@
-// Path → handler: health checks (without authentication), then with the bearer token /version, discovery,
-// OpenAPI, and resources (requestInfo.ts parses their paths) by verb, as kube-apiserver's handler chain and
-// endpoint installer do.
+// Path → handler: health checks (without authentication), then for an authenticated user (access/: the
+// admin token, ServiceAccount tokens, client certificates; impersonation) allowed by RBAC: /version, discovery,
+// OpenAPI, the reviews and resources (requestInfo.ts parses their paths) by verb, as kube-apiserver's handler
+// chain and endpoint installer do.
 import type { IncomingMessage, ServerResponse } from 'http';
-import { bearerMatches } from '../security/token';
+import { authenticate } from './access/authentication';
+import { forbiddenError, isAllowed } from './access/authorization';
+import { impersonate } from './access/impersonation';
+import type { Attributes } from './access/rbac';
+import { REVIEW_GROUPS, serveReview, type Access } from './access/reviews';
 import { methodNotAllowed, pathNotFound, unauthorized } from './apiErrors';
 import { serveDiscovery } from './discovery';
 import { healthResponse, isHealthPath, type HealthCheck } from './health';
@@ -22,7 +27,7 @@ import { serveSubresource } from './subresources';
 
 export interface Routes {
   api: ApiContext;
-  token: string;
+  access: Access;
   openapi: OpenApiEndpoint;
   /** started and not stopping (readyz) */
   ready(): boolean;
@@ -32,15 +37,21 @@ export async function route(routes: Routes, req: IncomingMessage, res: ServerRes
   const url = new URL(req.url ?? '/', 'https://localhost');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (isHealthPath(path)) return serveHealth(routes, path, url, res);
-  if (!bearerMatches(req.headers.authorization, routes.token)) throw unauthorized();
+  const authenticated = authenticate(routes.access.authenticator, req);
+  if (!authenticated) throw unauthorized();
+  const user = impersonate(req, authenticated, routes.access.rbac);
   const method = req.method ?? 'GET';
+  const ri = parseResourcePath(path);
+  const attrs: Attributes = ri
+    ? { resourceRequest: true, verb: resourceVerb(method, ri, url), ...ri }
+    : { resourceRequest: false, verb: method === 'HEAD' ? 'get' : method.toLowerCase(), path };
+  if (!isAllowed(routes.access.rbac, user, attrs)) throw forbiddenError(user, attrs);
   const { registry } = routes.api;
   if (path === '/version') return sendJson(res, 200, versionInfo());
   if (serveDiscovery(registry, path, method, req, res)) return;
   if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return routes.openapi.serve(path, url, res);
   if (path === '/openapi/v2') return routes.openapi.serveV2(req, res);
 
-  const ri = parseResourcePath(path);
   if (!ri) throw pathNotFound();
   const info = registry.byResource(ri.group, ri.version, ri.resource);
   if (!info) throw pathNotFound();
@@ -55,7 +66,34 @@ export async function route(routes: Routes, req: IncomingMessage, res: ServerRes
     namespace: info.namespaced ? ri.namespace : undefined,
     warnings: [],
   };
+  if (REVIEW_GROUPS.has(info.group)) return serveReview(scope, method, user, routes.access);
   return serveResource(scope, method, ri);
+}
+
+/** The verb a resource request is authorized as. */
+function resourceVerb(method: string, ri: RequestInfo, url: URL): string {
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      // the legacy /watch/ paths watch, of a collection or of one object
+      if (ri.legacyWatch) return 'watch';
+      if (ri.name !== undefined) return 'get';
+      return isWatch(url) ? 'watch' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return ri.name === undefined ? 'deletecollection' : 'delete';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+function isWatch(url: URL): boolean {
+  return boolQueryParam(url.searchParams, 'watch');
 }
 
 function serveHealth(routes: Routes, path: string, url: URL, res: ServerResponse): void {
@@ -81,7 +119,7 @@ function serveResource(scope: RequestScope, method: string, ri: RequestInfo): Pr
   if (ri.name === undefined) {
     switch (method) {
       case 'GET':
-        return boolQueryParam(scope.url.searchParams, 'watch') ? watchObjects(scope) : listObjects(scope);
+        return isWatch(scope.url) ? watchObjects(scope) : listObjects(scope);
       case 'POST':
         return createObject(scope);
       case 'DELETE':

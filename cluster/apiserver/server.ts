@@ -2,6 +2,7 @@
 // same handler for components of this process (exchange). This file holds its parts and lifecycle;
 // router.ts maps paths to handlers/ (resource verbs) and subresources/, strategies/ hold what kinds do
 // differently on write.
+import type { KeyObject } from 'crypto';
 import * as https from 'https';
 import type { ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
@@ -23,13 +24,19 @@ import { SYSTEM_PRIORITY_CLASSES } from './strategies/priorityClasses';
 import { DEFAULT_FLOW_SCHEMAS, DEFAULT_PRIORITY_LEVELS } from './flowControlDefaults';
 import type { KubeObject } from '../../kube/objects';
 import type { ApiContext } from './handlers/scope';
+import { ServiceAccountTokens } from '../security/serviceAccountTokens';
+import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './access/bootstrapPolicy';
+import { RbacAuthorizer } from './access/rbac';
 
 export interface ApiServerOptions {
   store: Store;
   host?: string;
   port?: number;
-  tls: { cert: string; key: string };
+  /** the serving certificate, and the CA whose client certificates authenticate their subject */
+  tls: { cert: string; key: string; ca: string };
   token: string;
+  /** the key ServiceAccount tokens are signed with */
+  serviceAccountKey: KeyObject;
   /** folder of container log files (see cluster/logs/podLogFiles) */
   logsDir: string;
   /** folder where the built-in hostpath provisioner's volumes live (StorageClasses default to it) */
@@ -62,6 +69,7 @@ export class ApiServer {
         }),
       changed: () => openapi.invalidate(),
     });
+    const tokens = new ServiceAccountTokens(opts.serviceAccountKey);
     this.storage = new ObjectStorage(
       store,
       (info) => this.customResources.lookup(info)?.schema,
@@ -74,9 +82,11 @@ export class ApiServer {
       customResources: this.customResources,
       strategies,
       streams: this.streams,
+      tokens,
       logsDir: opts.logsDir,
     };
-    this.routes = { api, token: opts.token, openapi, ready: () => this.ready };
+    const access = { authenticator: { adminToken: opts.token, tokens, store }, rbac: new RbacAuthorizer(store) };
+    this.routes = { api, access, openapi, ready: () => this.ready };
   }
 
   get store(): Store {
@@ -89,8 +99,17 @@ export class ApiServer {
       this.customResources.register(e.value as Crd);
     await this.ensureNamespaces([...IMMORTAL_NAMESPACES]);
     await this.ensureBootstrapObjects();
+    await this.ensureBootstrapPolicy();
     this.server = https.createServer(
-      { cert: this.opts.tls.cert, key: this.opts.tls.key, keepAlive: true },
+      {
+        cert: this.opts.tls.cert,
+        key: this.opts.tls.key,
+        keepAlive: true,
+        // a client certificate is asked for and checked against the cluster CA, never required
+        ca: this.opts.tls.ca,
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
       (req, res) => {
         // an 'error' event without a listener would end the whole process; a stream error concerns one request
         req.on('error', this.onStreamError);
@@ -173,6 +192,19 @@ export class ApiServer {
     for (const name of names) {
       if (this.storage.tryGet(ns, undefined, name)) continue;
       await this.storage.create(ns, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, {});
+    }
+  }
+
+  /** The default ClusterRoles and bindings, made when missing, as kube-apiserver's RBAC post-start hook. */
+  private async ensureBootstrapPolicy(): Promise<void> {
+    const rbac = (plural: string) => this.registry.byResource('rbac.authorization.k8s.io', 'v1', plural)!;
+    const objects = [
+      ...BOOTSTRAP_CLUSTER_ROLES.map((o) => [rbac('clusterroles'), o] as const),
+      ...BOOTSTRAP_CLUSTER_ROLE_BINDINGS.map((o) => [rbac('clusterrolebindings'), o] as const),
+    ];
+    for (const [info, obj] of objects) {
+      if (this.storage.tryGet(info, undefined, obj.metadata?.name ?? '')) continue;
+      await this.storage.create(info, undefined, structuredClone(obj), {});
     }
   }
 

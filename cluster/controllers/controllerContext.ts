@@ -15,6 +15,8 @@ export interface ControllerContext {
   resources(): readonly ResourceInfo[];
   /** the state folder's volumes/, the only place the hostpath provisioner makes or removes folders */
   volumesDir: string;
+  /** the cluster CA's certificate (PEM), which in-cluster clients verify the API server with */
+  caCert: string;
 }
 
 export interface Controller {

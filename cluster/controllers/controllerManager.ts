@@ -20,6 +20,7 @@ export class ControllerManager {
     config: ClientConfig,
     private readonly resources: () => readonly ResourceInfo[],
     private readonly volumesDir: string,
+    private readonly caCert: string = config.ca,
   ) {
     this.client = ApiClient.forCluster(config, 'slipway-controller-manager');
     this.informers = new SharedInformers(this.client, resources);
@@ -33,6 +34,7 @@ export class ControllerManager {
       recorder: (component, host) => new EventRecorder(this.client, { component, host }),
       resources: this.resources,
       volumesDir: this.volumesDir,
+      caCert: this.caCert,
     };
   }
 

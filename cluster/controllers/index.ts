@@ -16,6 +16,9 @@ import { StorageProtectionController } from './storageProtectionController';
 import { ApplicationCrdBootstrap } from './applicationCrdBootstrap';
 import { NodeUnschedulableTaintController } from './nodeUnschedulableTaint';
 import { TaintEvictionController } from './taintEvictionController';
+import { serviceAccountController } from './serviceAccountController';
+import { rootCaPublisher } from './rootCaPublisher';
+import { ClusterRoleAggregationController } from './clusterRoleAggregationController';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
@@ -34,4 +37,7 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new ApplicationCrdBootstrap(),
   () => new NodeUnschedulableTaintController(),
   () => new TaintEvictionController(),
+  serviceAccountController,
+  rootCaPublisher,
+  () => new ClusterRoleAggregationController(),
 ];

@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import { ApiClient } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
-import { startTestCluster, TestCluster } from '../helpers/testCluster';
+import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
 
 describe('in-process clients of the embedded API server', function () {
   this.timeout(60_000);
@@ -17,6 +17,8 @@ describe('in-process clients of the embedded API server', function () {
     const c = t.cluster;
     local = ApiClient.forCluster({ server: c.url, token: c.token, ca: c.caCert, local: c.apiServer });
     remote = ApiClient.forCluster({ server: c.url, token: c.token, ca: c.caCert });
+    // the root CA publisher's ConfigMap is there before the lists below compare the namespace's ConfigMaps
+    await eventually(() => remote.get(`${cm}/kube-root-ca.crt`));
   });
   after(async () => {
     local?.close();
@@ -45,7 +47,7 @@ describe('in-process clients of the embedded API server', function () {
     assert.ok(Object.isFrozen(list) && Object.isFrozen(list.items));
     assert.deepStrictEqual(
       list.items.map((o: any) => o.metadata.name),
-      ['shared'],
+      ['kube-root-ca.crt', 'shared'],
     );
     assert.deepStrictEqual(list.items, (await remote.list(cm)).items);
   });

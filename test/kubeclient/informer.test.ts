@@ -51,8 +51,16 @@ class WatchHook implements Transport {
   }
 }
 
+/** the test's own ConfigMaps, apart from those the cluster puts in every namespace (kube-root-ca.crt) */
+const OURS = 'informer-test=yes';
+
 function configMap(namespace: string, name: string, v = '1'): any {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { v } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace, labels: { 'informer-test': 'yes' } },
+    data: { v },
+  };
 }
 
 describe('kubeclient informer against the embedded cluster', function () {
@@ -90,7 +98,7 @@ describe('kubeclient informer against the embedded cluster', function () {
     await api.create(cms(ns), configMap(ns, 'before'));
     const seen: string[] = [];
     const inf = track(
-      new Informer(api, CONFIGMAPS, { namespace: ns })
+      new Informer(api, CONFIGMAPS, { namespace: ns, labelSelector: OURS })
         .on({
           add: (o) => seen.push(`add ${o.metadata.name} ${o.data.v}`),
           update: (o, old) => seen.push(`update ${o.metadata.name} ${old.data.v}->${o.data.v}`),
@@ -122,7 +130,9 @@ describe('kubeclient informer against the embedded cluster', function () {
     const hook = new WatchHook(api.transport, async (n, url) => (n === 1 ? (await released, url) : url));
     const client = new ApiClient(hook);
     const added: string[] = [];
-    const inf = new Informer(client, CONFIGMAPS, { namespace: ns }).on({ add: (o) => added.push(o.metadata.name) });
+    const inf = new Informer(client, CONFIGMAPS, { namespace: ns, labelSelector: OURS }).on({
+      add: (o) => added.push(o.metadata.name),
+    });
     track(inf).start();
     await inf.waitForSync();
     const names = Array.from({ length: 30 }, (_, i) => `cm-${i}`);
@@ -144,7 +154,7 @@ describe('kubeclient informer against the embedded cluster', function () {
     // the first watch asks from a revision the server refuses: it answers with one ERROR event (400)
     const badRevision = (url: string) => url.replace(/resourceVersion=\d*/, 'resourceVersion=-5');
     const hook = new WatchHook(api.transport, (n, url) => (n === 1 ? badRevision(url) : url));
-    const inf = track(new Informer(new ApiClient(hook), CONFIGMAPS, { namespace: ns }).start());
+    const inf = track(new Informer(new ApiClient(hook), CONFIGMAPS, { namespace: ns, labelSelector: OURS }).start());
     await inf.waitForSync();
     await eventually(() => hook.watches >= 2, 10_000, 'a second watch');
     assert.deepStrictEqual(hook.errors, [400]);
@@ -160,6 +170,7 @@ describe('kubeclient informer against the embedded cluster', function () {
     const inf = track(
       new Informer(api, CONFIGMAPS, {
         namespace: ns,
+        labelSelector: OURS,
         onHandlerError: (e, obj) => reported.push(`${obj.metadata.name}: ${(e as Error).message}`),
       }),
     );
@@ -186,7 +197,7 @@ describe('kubeclient informer against the embedded cluster', function () {
       written.push(args.join(' '));
     };
     try {
-      const inf = new Informer(api, CONFIGMAPS, { namespace: ns }).on({
+      const inf = new Informer(api, CONFIGMAPS, { namespace: ns, labelSelector: OURS }).on({
         add: () => {
           throw new Error('boom');
         },

@@ -6,6 +6,7 @@ import type { KubeObject } from '../../../kube/objects';
 import type { ResourceInfo, ResourceRegistry } from '../../../kube/registry';
 import { matchesFields, parseFieldSelector } from '../../../kube/fieldSelector';
 import { matchesLabels, parseLabelSelector } from '../../../kube/labelSelector';
+import type { ServiceAccountTokens } from '../../security/serviceAccountTokens';
 import type { Store } from '../../store/types';
 import { parseFieldValidation } from '../admission';
 import { badRequest } from '../apiErrors';
@@ -26,6 +27,8 @@ export interface ApiContext {
   readonly customResources: CustomResources;
   readonly strategies: Strategies;
   readonly streams: OpenStreams;
+  /** signs (and checks) ServiceAccount tokens */
+  readonly tokens: ServiceAccountTokens;
   /** folder of container log files (see cluster/logs/podLogFiles) */
   readonly logsDir: string;
   /** forwards pods/services/nodes proxy requests; undefined while pods are simulated (503) */

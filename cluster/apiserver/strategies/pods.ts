@@ -1,8 +1,10 @@
-// Pods: a new pod is Pending with its QoS class and its priority from its PriorityClass; a pod placed on a node
-// gets a grace period on delete, in which the kubelet stops its containers and then removes it.
-import type { Pod as PodObject } from 'kubernetes-types/core/v1';
+// Pods: a new pod is Pending with its QoS class, its priority from its PriorityClass and its ServiceAccount's token
+// volume; a pod placed on a node gets a grace period on delete, in which the kubelet stops its containers and then
+// removes it.
+import type { Pod as PodObject, ServiceAccount } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../../../kube/objects';
 import type { Store } from '../../store/types';
+import { admitPodServiceAccount } from '../serviceAccountAdmission';
 import { admitPodPriority } from './priorityClasses';
 import type { Strategy } from './strategy';
 
@@ -11,7 +13,13 @@ type Pod = KubeObject & PodObject;
 export const podStrategy = (store: Store): Strategy => ({
   initialStatus: (obj) => ({ phase: 'Pending', qosClass: qosClass(obj as Pod) }),
 
-  prepareForCreate: (obj) => admitPodPriority(store, obj),
+  prepareForCreate(obj) {
+    admitPodPriority(store, obj);
+    admitPodServiceAccount(
+      obj as Pod,
+      (ns, name) => store.get(`/registry/core/serviceaccounts/${ns}/${name}`)?.value as ServiceAccount | undefined,
+    );
+  },
 
   gracePeriod(obj, requested) {
     const pod = obj as Pod;

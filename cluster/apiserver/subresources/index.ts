@@ -1,5 +1,5 @@
-// Subresources of an object: status, scale, pods' log, binding and eviction, namespaces' finalize, and the proxy
-// subresource of pods, services and nodes.
+// Subresources of an object: status, scale, pods' log, binding and eviction, namespaces' finalize,
+// serviceaccounts' token, and the proxy subresource of pods, services and nodes.
 import { pathNotFound } from '../apiErrors';
 import type { RequestScope } from '../handlers/scope';
 import { serveBinding } from './binding';
@@ -9,6 +9,7 @@ import { serveLog } from './log';
 import { isProxied, serveProxy } from './proxy';
 import { serveScale } from './scale';
 import { serveStatus } from './status';
+import { serveToken } from './token';
 
 export async function serveSubresource(
   scope: RequestScope,
@@ -33,6 +34,8 @@ export async function serveSubresource(
       return serveBinding(scope, method, name);
     case 'eviction':
       return serveEviction(scope, method, name);
+    case 'token':
+      return serveToken(scope, method, name);
     default:
       throw pathNotFound();
   }
