@@ -66,17 +66,14 @@ export class Workbench {
 
   /** The views of the open sidebar container, by name as their headers show them. */
   async viewNames(): Promise<string[]> {
-    const labels = await this.page
-      .locator('.sidebar .pane-header')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-    return labels.map((l) => l.replace(/ Section$/, ''));
+    return this.page.locator('.sidebar .pane-header h3.title').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
   }
 
   /** The pane of a view in the sidebar, by its name (expanded by the caller if needed). */
   view(name: string): Locator {
-    return this.page.locator('.sidebar .pane', {
-      has: this.page.locator(`.pane-header[aria-label="${name} Section"]`),
-    });
+    // by the header's title: its aria-label also holds the view's description once the view sets one
+    const title = this.page.locator('h3.title', { hasText: new RegExp(`^${name}$`) });
+    return this.page.locator('.sidebar .pane', { has: this.page.locator('.pane-header', { has: title }) });
   }
 
   /** The rows a view's tree shows now (only the rendered ones: trees are virtual). */
