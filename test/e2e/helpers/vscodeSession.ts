@@ -24,6 +24,8 @@ export interface VsCodeOptions {
   files?: Record<string, string>;
   /** prepares the workspace folder further (a git repository, a sample copied in), after `files` */
   prepare?: (workspace: string) => void | Promise<void>;
+  /** the workspace folder's name (an app deployed by Slipway: Start is named after it); default "workspace" */
+  folder?: string;
   /** user settings */
   settings?: Record<string, unknown>;
   /** the KUBECONFIG the window sees; default a file of the session with no context */
@@ -75,7 +77,7 @@ export class VsCodeSession {
     const tools = e2eTools();
     if ('skip' in tools) throw new Error(tools.skip);
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-e2e-'));
-    this.workspace = path.join(this.root, 'workspace');
+    this.workspace = path.join(this.root, options.folder ?? 'workspace');
     fs.mkdirSync(this.workspace);
     for (const [file, text] of Object.entries(options.files ?? {})) {
       fs.mkdirSync(path.dirname(path.join(this.workspace, file)), { recursive: true });

@@ -66,17 +66,16 @@ export class Workbench {
 
   /** The views of the open sidebar container, by name as their headers show them. */
   async viewNames(): Promise<string[]> {
-    const labels = await this.page
-      .locator('.sidebar .pane-header')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-    return labels.map((l) => l.replace(/ Section$/, ''));
+    return this.page
+      .locator('.sidebar .pane-header h3.title')
+      .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
   }
 
   /** The pane of a view in the sidebar, by its name (expanded by the caller if needed). */
   view(name: string): Locator {
-    return this.page.locator('.sidebar .pane', {
-      has: this.page.locator(`.pane-header[aria-label="${name} Section"]`),
-    });
+    // by the header's title: its aria-label also holds the view's description once the view sets one
+    const title = this.page.locator('h3.title', { hasText: new RegExp(`^${name}$`) });
+    return this.page.locator('.sidebar .pane', { has: this.page.locator('.pane-header', { has: title }) });
   }
 
   /** The rows a view's tree shows now (only the rendered ones: trees are virtual). */
@@ -97,6 +96,16 @@ export class Workbench {
     const row = this.view(viewName).locator('.customview-tree .monaco-list-row[role="treeitem"]', { hasText: text });
     await row.first().waitFor({ timeout });
     return row.first();
+  }
+
+  /** Runs an item of a tree row's context menu (right-click), by its title. */
+  async contextMenu(row: Locator, item: string): Promise<void> {
+    await row.click({ button: 'right' });
+    const entry = this.page.getByRole('menuitem', { name: item });
+    // a click right after the menu opens is sometimes lost; hovering focuses the item, and Enter runs it
+    await entry.hover();
+    await this.page.locator('.monaco-menu .action-item.focused', { hasText: item }).waitFor({ timeout: 5_000 });
+    await this.page.keyboard.press('Enter');
   }
 
   /** The buttons of a view's welcome text (shown while the view has nothing to show). */
