@@ -2,6 +2,7 @@
 import { Controller } from './controllerContext';
 import { DeploymentController } from './deploymentController';
 import { ReplicaSetController } from './replicaSetController';
+import { REPLICATION_CONTROLLER } from './replicaset/replicatedKinds';
 import { JobController } from './jobController';
 import { CronJobController } from './cronJobController';
 import { StatefulSetController } from './statefulSetController';
@@ -17,6 +18,7 @@ import { ApplicationCrdBootstrap } from './applicationCrdBootstrap';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
+  () => new ReplicaSetController(REPLICATION_CONTROLLER),
   () => new DeploymentController(),
   () => new JobController(),
   () => new CronJobController(),
