@@ -15,6 +15,7 @@ import { StorageClassBootstrap } from './storageClassBootstrap';
 import { KubernetesServiceController } from './kubernetesServiceController';
 import { StorageProtectionController } from './storageProtectionController';
 import { ApplicationCrdBootstrap } from './applicationCrdBootstrap';
+import { ResourceQuotaController } from './resourceQuotaController';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
@@ -32,4 +33,5 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new KubernetesServiceController(),
   () => new StorageProtectionController(),
   () => new ApplicationCrdBootstrap(),
+  () => new ResourceQuotaController(),
 ];

@@ -7,7 +7,12 @@ import type { Strategy } from './strategy';
 type Pod = KubeObject & PodObject;
 
 export const podStrategy: Strategy = {
-  initialStatus: (obj) => ({ phase: 'Pending', qosClass: qosClass(obj as Pod) }),
+  initialStatus: () => ({ phase: 'Pending' }),
+
+  // after admission, whose LimitRanger may have set requests and limits
+  prepareForCreate(obj) {
+    obj.status = { ...(obj.status as object), qosClass: qosClass(obj as Pod) };
+  },
 
   gracePeriod(obj, requested) {
     const pod = obj as Pod;
