@@ -16,6 +16,7 @@ import { KubernetesServiceController } from './kubernetesServiceController';
 import { StorageProtectionController } from './storageProtectionController';
 import { ApplicationCrdBootstrap } from './applicationCrdBootstrap';
 import { ResourceQuotaController } from './resourceQuotaController';
+import { DisruptionController } from './disruptionController';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
@@ -34,4 +35,5 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new StorageProtectionController(),
   () => new ApplicationCrdBootstrap(),
   () => new ResourceQuotaController(),
+  () => new DisruptionController(),
 ];
