@@ -7,7 +7,7 @@ import { deepEqual, keyOf, splitKey, type KubeObject } from '../../kube/objects'
 import { resourcePath } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import type { Informer } from '../../kubeclient/informer';
-import { formatQuantity, groupBySource, sumUsage } from '../quota/usage';
+import { formatQuantity, groupBySource, inScopes, sumUsage } from '../quota/usage';
 import { Controller, ControllerContext } from './controllerContext';
 import type { Stored } from './kit/objects';
 import { WorkQueue } from './workQueue';
@@ -52,7 +52,8 @@ export class ResourceQuotaController implements Controller {
     for (const { resource, names } of groupBySource(Object.keys(hard))) {
       const info = this.ctx.resources().find((r) => r.group === resource.group && r.plural === resource.plural);
       // a count of a resource this cluster does not serve stays at zero
-      const items = info ? ((await this.ctx.client.list(resourcePath(info, ns))).items as KubeObject[]) : [];
+      const listed = info ? ((await this.ctx.client.list(resourcePath(info, ns))).items as KubeObject[]) : [];
+      const items = listed.filter((o) => inScopes(q.spec?.scopes, resource, o));
       for (const [n, v] of Object.entries(sumUsage(resource, items, names))) used[n] = formatQuantity(v);
     }
     const status: ResourceQuotaStatus = { hard: { ...hard }, used };

@@ -127,3 +127,26 @@ export function formatQuantity(n: number): string {
   if (n >= 1024) for (const [s, f] of BINARY_SUFFIXES) if (n % f === 0) return `${n / f}${s}`;
   return String(n);
 }
+
+/** Whether a quota with these scopes counts the object: scoped quotas count only the pods of their scopes. */
+export function inScopes(scopes: readonly string[] | undefined, resource: CountedResource, obj: KubeObject): boolean {
+  if (!scopes?.length) return true;
+  if (resource.group !== '' || resource.plural !== 'pods') return false;
+  const pod = obj as Pod;
+  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  const bestEffort = containers.every(
+    (c) => !Object.keys(c.resources?.requests ?? {}).length && !Object.keys(c.resources?.limits ?? {}).length,
+  );
+  const terminating = pod.spec?.activeDeadlineSeconds !== undefined;
+  return scopes.every((s) =>
+    s === 'Terminating'
+      ? terminating
+      : s === 'NotTerminating'
+        ? !terminating
+        : s === 'BestEffort'
+          ? bestEffort
+          : s === 'NotBestEffort'
+            ? !bestEffort
+            : true,
+  );
+}

@@ -6,7 +6,7 @@ import type { Pod, ResourceQuota } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../../../kube/objects';
 import type { ResourceInfo } from '../../../kube/registry';
 import { parseQuantity } from '../../../kube/semantics/quantity';
-import { formatQuantity, groupBySource, sumUsage, usageOf, type Usage } from '../../quota/usage';
+import { formatQuantity, groupBySource, inScopes, sumUsage, usageOf, type Usage } from '../../quota/usage';
 import type { Store } from '../../store/types';
 import { forbidden } from '../apiErrors';
 import { storageKey } from '../objectStorage';
@@ -43,6 +43,7 @@ export function admitResourceQuota(store: Store, info: ResourceInfo, obj: KubeOb
   const requested = usageOf(resource, obj);
   const what = `${info.plural}${info.group ? `.${info.group}` : ''} "${obj.metadata.name ?? ''}"`;
   for (const q of quotas) {
+    if (!inScopes(q.spec?.scopes, resource, obj)) continue;
     const hard = Object.keys(q.spec?.hard ?? {});
     if (info.group === '' && info.plural === 'pods') {
       const missing = missingCompute(obj as Pod, hard);
@@ -58,7 +59,10 @@ export function admitResourceQuota(store: Store, info: ResourceInfo, obj: KubeOb
       (g) => g.resource.group === info.group && g.resource.plural === info.plural,
     );
     if (!source) continue;
-    const existing = store.list(storageKey(info, ns)).items.map((e) => e.value as KubeObject);
+    const existing = store
+      .list(storageKey(info, ns))
+      .items.map((e) => e.value as KubeObject)
+      .filter((o) => inScopes(q.spec?.scopes, resource, o));
     const used = sumUsage(resource, existing, source.names);
     const exceeded = source.names.filter(
       (n) => used[n] + (requested[n] ?? 0) > (parseQuantity(q.spec?.hard?.[n]) ?? Infinity),
