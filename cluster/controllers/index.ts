@@ -17,6 +17,7 @@ import { StorageProtectionController } from './storageProtectionController';
 import { ApplicationCrdBootstrap } from './applicationCrdBootstrap';
 import { ResourceQuotaController } from './resourceQuotaController';
 import { DisruptionController } from './disruptionController';
+import { HorizontalPodAutoscalerController } from './horizontalPodAutoscalerController';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
@@ -36,4 +37,5 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new ApplicationCrdBootstrap(),
   () => new ResourceQuotaController(),
   () => new DisruptionController(),
+  () => new HorizontalPodAutoscalerController(),
 ];
