@@ -18,6 +18,7 @@ import { ApplicationCrdBootstrap } from './applicationCrdBootstrap';
 import { ResourceQuotaController } from './resourceQuotaController';
 import { DisruptionController } from './disruptionController';
 import { HorizontalPodAutoscalerController } from './horizontalPodAutoscalerController';
+import { NodeLifecycleController } from './nodeLifecycleController';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
@@ -38,4 +39,5 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new ResourceQuotaController(),
   () => new DisruptionController(),
   () => new HorizontalPodAutoscalerController(),
+  () => new NodeLifecycleController(),
 ];
