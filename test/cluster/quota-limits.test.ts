@@ -92,6 +92,49 @@ describe('ResourceQuota and LimitRange (real kubectl)', function () {
     await usedIs({ 'count/jobs.batch': '1' });
   });
 
+  it('counts services and claims with their storage', async () => {
+    await k(['create', 'namespace', 'objects']);
+    await k([
+      'create',
+      'quota',
+      'objects',
+      '-n',
+      'objects',
+      '--hard=services=1,persistentvolumeclaims=2,requests.storage=1Gi',
+    ]);
+    await k(['create', 'service', 'clusterip', 'one', '-n', 'objects', '--tcp=80:80']);
+    assert.strictEqual(
+      await refused(['create', 'service', 'clusterip', 'two', '-n', 'objects', '--tcp=80:80']),
+      'error: failed to create ClusterIP service: services "two" is forbidden: exceeded quota: objects, ' +
+        'requested: services=1, used: services=1, limited: services=1',
+    );
+    const claim = (name: string, size: string) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name, namespace: 'objects' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } },
+      });
+    await k(['apply', '-f', '-'], claim('small', '512Mi'));
+    assert.strictEqual(
+      await refused(['apply', '-f', '-'], claim('big', '1Gi')),
+      'Error from server (Forbidden): error when creating "STDIN": persistentvolumeclaims "big" is forbidden: ' +
+        'exceeded quota: objects, requested: requests.storage=1Gi, used: requests.storage=512Mi, ' +
+        'limited: requests.storage=1Gi',
+    );
+    await eventually(
+      async () => {
+        const q: ResourceQuota = JSON.parse(await k(['get', 'quota', 'objects', '-n', 'objects', '-o', 'json']));
+        const u = q.status?.used ?? {};
+        return u.services === '1' && u.persistentvolumeclaims === '1' && u['requests.storage'] === '512Mi'
+          ? q
+          : undefined;
+      },
+      10_000,
+      'services and claims counted',
+    );
+  });
+
   it('applies LimitRange defaults to containers and refuses what is out of range', async () => {
     await k(
       ['apply', '-f', '-'],
