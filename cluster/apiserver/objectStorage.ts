@@ -6,6 +6,7 @@ import * as crypto from 'crypto';
 import { ResourceInfo, apiVersionOf } from '../../kube/registry';
 import { Store, StoreEntry, StoreError } from '../store/types';
 import { admit, FieldValidation } from './admission';
+import { admitCreate } from './admission/index';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './apiErrors';
 import { updateManagedFields } from '../../kube/patch';
 import { fieldSchemaFor, type SchemaObject } from '../../kube/schemas';
@@ -174,6 +175,7 @@ export class ObjectStorage {
     }
     const uid = crypto.randomUUID();
     const { warnings } = admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
+    admitCreate(this.store, info, obj);
     meta.uid = uid;
     meta.creationTimestamp = nowTimestamp();
     strategy.prepareForCreate?.(obj, !!opts.dryRun);

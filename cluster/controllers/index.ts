@@ -2,6 +2,7 @@
 import { Controller } from './controllerContext';
 import { DeploymentController } from './deploymentController';
 import { ReplicaSetController } from './replicaSetController';
+import { REPLICATION_CONTROLLER } from './replicaset/replicatedKinds';
 import { JobController } from './jobController';
 import { CronJobController } from './cronJobController';
 import { StatefulSetController } from './statefulSetController';
@@ -19,9 +20,14 @@ import { TaintEvictionController } from './taintEvictionController';
 import { serviceAccountController } from './serviceAccountController';
 import { rootCaPublisher } from './rootCaPublisher';
 import { ClusterRoleAggregationController } from './clusterRoleAggregationController';
+import { ResourceQuotaController } from './resourceQuotaController';
+import { DisruptionController } from './disruptionController';
+import { HorizontalPodAutoscalerController } from './horizontalPodAutoscalerController';
+import { NodeLifecycleController } from './nodeLifecycleController';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
+  () => new ReplicaSetController(REPLICATION_CONTROLLER),
   () => new DeploymentController(),
   () => new JobController(),
   () => new CronJobController(),
@@ -40,4 +46,8 @@ export const CONTROLLERS: (() => Controller)[] = [
   serviceAccountController,
   rootCaPublisher,
   () => new ClusterRoleAggregationController(),
+  () => new ResourceQuotaController(),
+  () => new DisruptionController(),
+  () => new HorizontalPodAutoscalerController(),
+  () => new NodeLifecycleController(),
 ];

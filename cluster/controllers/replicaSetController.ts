@@ -3,7 +3,8 @@
 // batches, deletes the least valuable pods first when there are too many, never acts twice on a stale
 // cache (expectations), and reports replicas, fullyLabeledReplicas, readyReplicas, availableReplicas
 // (Ready for minReadySeconds) and a ReplicaFailure condition when it cannot create or delete.
-import { matchesLabels, selectorFromMap, specSelector } from '../../kube/labelSelector';
+// One instance per kind it keeps: ReplicaSets and ReplicationControllers (replicaset/replicatedKinds.ts).
+import { matchesLabels, selectorFromMap } from '../../kube/labelSelector';
 import type { ReplicaSetStatus } from 'kubernetes-types/apps/v1';
 import { OwnerReference, controllerOf, deepEqual, keyOf, splitKey } from '../../kube/objects';
 import { resourcePath } from '../../kubeclient/apiClient';
@@ -22,9 +23,9 @@ import { podsToDelete } from './replicaset/podRanking';
 import { isPodActive, isPodAvailable, isPodReady } from './kit/podReadiness';
 import { podFromTemplate } from './kit/podTemplate';
 import { WorkQueue } from './workQueue';
+import { REPLICA_SET, type ReplicatedKind } from './replicaset/replicatedKinds';
 import { copyJson } from '../../kube/copyJson';
 
-const RS_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' };
 // at most this many pods are created or deleted in one sync (burstReplicas)
 const BURST_REPLICAS = 500;
 const WORKERS = 8;
@@ -44,7 +45,8 @@ async function slowStartBatch(count: number, fn: () => Promise<void>): Promise<{
 }
 
 export class ReplicaSetController implements Controller {
-  readonly name = 'replicaset-controller';
+  readonly name: string;
+  private readonly RS_KIND: { apiVersion: string; kind: string };
   private ctx!: ControllerContext;
   private rss!: Informer;
   private podInformer!: Informer;
@@ -57,12 +59,17 @@ export class ReplicaSetController implements Controller {
   private readonly synced = new Promise<void>((r) => (this.markSynced = r));
   private stopped = false;
 
+  constructor(private readonly kind: ReplicatedKind = REPLICA_SET) {
+    this.name = kind.controllerName;
+    this.RS_KIND = kind.typeMeta;
+  }
+
   async start(ctx: ControllerContext): Promise<void> {
     this.ctx = ctx;
     this.expectations = new Expectations(() => ctx.clock.now());
-    this.recorder = new SpamFilteredRecorder(ctx.recorder('replicaset-controller'), ctx.clock);
+    this.recorder = new SpamFilteredRecorder(ctx.recorder(this.kind.controllerName), ctx.clock);
     this.queue = new WorkQueue((key) => this.sync(key), WORKERS);
-    this.rss = ctx.informers.get('apps', 'replicasets');
+    this.rss = ctx.informers.get(this.kind.group, this.kind.resource);
     this.podInformer = ctx.informers.pods();
     this.rss.on({
       add: (rs) => this.rsChanged(rs),
@@ -100,7 +107,9 @@ export class ReplicaSetController implements Controller {
 
   /** The ReplicaSet a controller reference points at, if it exists with that UID. */
   private resolve(ns: string | undefined, ref: OwnerReference | undefined): ReplicaSet | undefined {
-    if (!ref || ref.kind !== 'ReplicaSet' || !String(ref.apiVersion).startsWith('apps/')) return undefined;
+    const group = this.kind.group;
+    if (!ref || ref.kind !== this.RS_KIND.kind) return undefined;
+    if (group ? !String(ref.apiVersion).startsWith(`${group}/`) : ref.apiVersion !== 'v1') return undefined;
     const rs: ReplicaSet | undefined = this.rss.get(ns, ref.name);
     return rs?.metadata.uid === ref.uid ? rs : undefined;
   }
@@ -110,7 +119,7 @@ export class ReplicaSetController implements Controller {
     const out: ReplicaSet[] = [];
     for (const rs of this.rss.list() as ReplicaSet[]) {
       if (rs.metadata.namespace !== pod.metadata.namespace) continue;
-      const sel = specSelector(rs);
+      const sel = this.kind.selector(rs);
       if (sel && !sel.nothing && sel.requirements.length && matchesLabels(sel, pod.metadata.labels)) out.push(rs);
     }
     return out;
@@ -186,14 +195,14 @@ export class ReplicaSetController implements Controller {
       return;
     }
     const needsSync = this.expectations.satisfied(key);
-    const selector = specSelector(rs);
+    const selector = this.kind.selector(rs);
     if (!selector) return;
     const candidates = [...this.pods.ownedBy(rs.metadata.uid), ...this.pods.orphansIn(ns)].filter(isPodActive);
     const podInfo = this.podInformer.info;
     const pods = await claimObjects(candidates, {
       client: this.ctx.client,
       owner: rs,
-      ownerRef: controllerRef(rs, RS_KIND),
+      ownerRef: controllerRef(rs, this.RS_KIND),
       path: (p) => resourcePath(podInfo, ns, p.metadata.name),
       matches: (p) => matchesLabels(selector, p.metadata.labels),
       canAdopt: recheckOwner(this.ctx.client, resourcePath(this.rss.info, ns, name), rs.metadata.uid),
@@ -225,7 +234,7 @@ export class ReplicaSetController implements Controller {
     const diff = pods.length - (rs.spec?.replicas ?? 0);
     const ns = rs.metadata.namespace ?? '';
     const podInfo = this.podInformer.info;
-    const rsObj = { ...RS_KIND, ...rs };
+    const rsObj = { ...this.RS_KIND, ...rs };
     if (diff < 0) {
       const n = Math.min(-diff, BURST_REPLICAS);
       this.expectations.expectCreations(key, n);
@@ -233,7 +242,7 @@ export class ReplicaSetController implements Controller {
       let skipped = 0;
       const { successes, error } = await slowStartBatch(n, async () => {
         try {
-          const pod = await this.ctx.client.create(path, podFromTemplate(rs.spec?.template, rs, RS_KIND));
+          const pod = await this.ctx.client.create(path, podFromTemplate(rs.spec?.template, rs, this.RS_KIND));
           this.recorder.record(rsObj, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
         } catch (e) {
           // a namespace being deleted takes no new pods; that is not this ReplicaSet's failure
@@ -338,7 +347,7 @@ export class ReplicaSetController implements Controller {
         cur.metadata.generation === old.observedGeneration &&
         deepEqual(old.conditions ?? [], status.conditions ?? []);
       if (same) return cur;
-      const body = { ...RS_KIND, ...cur, status: { ...status, observedGeneration: cur.metadata.generation } };
+      const body = { ...this.RS_KIND, ...cur, status: { ...status, observedGeneration: cur.metadata.generation } };
       try {
         return await this.ctx.client.update(path, body);
       } catch (e) {

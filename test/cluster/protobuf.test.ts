@@ -714,6 +714,8 @@ describe('protobuf request bodies', function () {
       const q = await get('resourcequota', 'limits');
       assert.deepStrictEqual(q.spec.hard, { pods: '10', 'requests.cpu': '2', 'limits.memory': '1Gi' });
       assert.deepStrictEqual(q.spec.scopes, ['NotTerminating']);
+      // quotas are enforced at admission: this one would refuse the pods below, which ask for nothing
+      await run('delete', 'quota', 'limits', '-n', 'proto');
     });
 
     it('runs a pod with labels, env and a port', async () => {

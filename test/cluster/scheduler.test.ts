@@ -2,6 +2,7 @@
 // (a Node, then its status through the status subresource), so each test knows their capacity.
 import * as assert from 'assert';
 import { startTestCluster, TestCluster, eventually } from '../helpers/testCluster';
+import { clock, microTimestamp, type Timer } from '../../cluster/clock';
 
 interface NodeSpec {
   name: string;
@@ -63,6 +64,7 @@ describe('scheduler', function () {
     return r.stdout;
   }
 
+  const MERGE = { 'Content-Type': 'application/merge-patch+json' };
   async function addNode(n: NodeSpec): Promise<void> {
     await ok(['apply', '-f', '-'], nodeManifest(n));
     const status = {
@@ -75,6 +77,19 @@ describe('scheduler', function () {
       },
     };
     await ok(['patch', 'node', n.name, '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
+    await renewLease(n.name);
+  }
+
+  // no kubelet renews these nodes' Leases: the test does, or the node lifecycle would find them unreachable
+  const leased = new Set<string>();
+  let heartbeat: Timer | undefined;
+  async function renewLease(name: string): Promise<void> {
+    const path = '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases';
+    const spec = { holderIdentity: name, leaseDurationSeconds: 40, renewTime: microTimestamp() };
+    if (leased.has(name)) await t.request('PATCH', `${path}/${name}`, JSON.stringify({ spec }), MERGE);
+    else
+      await t.request('POST', path, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name }, spec });
+    leased.add(name);
   }
 
   /** pod name → node name ('' while unscheduled), from `kubectl get pods -o wide` */
@@ -155,8 +170,12 @@ describe('scheduler', function () {
     const options = { nodes: 0, clockSpeed: 20 };
     t = await startTestCluster(options);
     for (const name of ['worker-a', 'worker-b', 'worker-c']) await addNode({ name, cpu: '2', memory: '4Gi' });
+    heartbeat = clock().every(10_000, () => {
+      for (const name of leased) void renewLease(name).catch(() => undefined);
+    });
   });
   after(async () => {
+    heartbeat?.cancel();
     await t?.stop();
   });
   afterEach(async () => {

@@ -11,14 +11,16 @@ import type { Strategy } from './strategy';
 type Pod = KubeObject & PodObject;
 
 export const podStrategy = (store: Store): Strategy => ({
-  initialStatus: (obj) => ({ phase: 'Pending', qosClass: qosClass(obj as Pod) }),
+  initialStatus: () => ({ phase: 'Pending' }),
 
+  // after admission, whose LimitRanger may have set requests and limits (the QoS class depends on them)
   prepareForCreate(obj) {
     admitPodPriority(store, obj);
     admitPodServiceAccount(
       obj as Pod,
       (ns, name) => store.get(`/registry/core/serviceaccounts/${ns}/${name}`)?.value as ServiceAccount | undefined,
     );
+    obj.status = { ...(obj.status as object), qosClass: qosClass(obj as Pod) };
   },
 
   gracePeriod(obj, requested) {
