@@ -4,7 +4,7 @@
 import type { Node } from '../controllers/kit/objects';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { ControllerContext } from '../controllers/controllerContext';
-import { createRuntime, RuntimeName } from '../runtime';
+import { RuntimeFactory } from '../runtime';
 import { LimitedRecorder } from './eventLimiter';
 import { Kubelet, Pod } from './kubelet';
 import { NodeAgent } from './nodeAgent';
@@ -21,7 +21,8 @@ export interface NodesOptions {
   logsDir: string;
   /** pods per node (allocatable "pods"); 110 as in Kubernetes */
   maxPods?: number;
-  runtime?: RuntimeName;
+  /** the runtime each node runs its pods on */
+  runtime: RuntimeFactory;
 }
 
 export interface RunningNodes {
@@ -44,11 +45,7 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
   const recorders: LimitedRecorder[] = [];
   for (let i = 0; i < count; i++) {
     const id = nodeIdentity(i, maxPods);
-    const runtime = createRuntime(opts.runtime ?? 'simulated', {
-      node: id.name,
-      podCIDR: id.podCIDR,
-      clock: ctx.clock,
-    });
+    const runtime = await opts.runtime.create({ node: id.name, podCIDR: id.podCIDR, clock: ctx.clock });
     const events = new LimitedRecorder(ctx.recorder('kubelet', id.name), ctx.clock);
     recorders.push(events);
     const allocatable = Object.fromEntries(Object.entries(nodeCapacity(id)).map(([k, v]) => [k, parseQuantity(v)]));
@@ -87,7 +84,7 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
     ready: podsInformer.waitForSync(),
     async stop() {
       for (const a of agents) a.stop();
-      for (const k of kubelets.values()) k.stop();
+      await Promise.all([...kubelets.values()].map((k) => k.stop()));
       for (const r of recorders) r.stop();
       statusWriter.stop();
     },

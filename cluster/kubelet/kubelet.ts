@@ -131,12 +131,13 @@ export class Kubelet {
     );
   }
 
-  stop(): void {
+  /** resolves once the runtime has stopped what it ran */
+  stop(): Promise<void> {
     this.stopped = true;
     for (const w of this.workers.values()) w.shutdown();
     this.workers.clear();
     this.byContainer.clear();
-    this.opts.runtime.shutdown();
+    return this.opts.runtime.shutdown();
   }
 
   /** The kubelet's admission: the node's labels match the pod's nodeSelector and its requests fit. */

@@ -109,7 +109,7 @@ export class SimulatedRuntime implements ContainerRuntime {
 
   // --- images ----------------------------------------------------------------------------------------
 
-  imageStatus(image: string): ImageRef | undefined {
+  async imageStatus(image: string): Promise<ImageRef | undefined> {
     const p = parseImage(image);
     return p ? this.images.get(normalizedImage(p)) : undefined;
   }
@@ -254,7 +254,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     this.exitListeners.push(listener);
   }
 
-  shutdown(): void {
+  async shutdown(): Promise<void> {
     this.down = true;
     for (const c of this.containers.values()) this.cancelTimers(c);
     this.containers.clear();

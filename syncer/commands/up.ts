@@ -7,6 +7,7 @@ import { Application, APPLICATION_API_VERSION, APPLICATION_CRD, APPLICATION_KIND
 import { ApplicationController } from '../applicationController';
 import { kubeConfigClient, loadKubeConfig } from '../../kubeclient/kubeConfig';
 import { ObjectClient } from '../../kubeclient/objectClient';
+import type { RuntimeChoice } from '../../cluster/embeddedCluster';
 import { UsageError } from './target';
 import { describeStatus } from './statusText';
 
@@ -15,6 +16,10 @@ export interface UpOptions {
   state: string;
   port: number;
   nodes: number;
+  /** what the embedded cluster's pods run on (kept in its state; auto when new) */
+  runtime?: RuntimeChoice;
+  /** for a new cluster without runtime (default auto) */
+  defaultRuntime?: RuntimeChoice;
   kubeconfig?: string;
   context?: string;
   app?: string;
@@ -82,10 +87,18 @@ export async function up(o: UpOptions): Promise<UpSession> {
   } else {
     // the embedded cluster is only loaded when used, so commands against a real cluster stay light
     const { startCluster } = await import('../../cluster/embeddedCluster');
-    const c = await startCluster({ stateDir: o.state, port: o.port, nodes: o.nodes });
+    const c = await startCluster({
+      stateDir: o.state,
+      port: o.port,
+      nodes: o.nodes,
+      runtime: o.runtime,
+      defaultRuntime: o.defaultRuntime ?? 'auto',
+    });
     stopCluster = () => c.stop();
     client = kubeConfigClient(loadKubeConfig(c.kubeconfig));
-    o.out(`Slipway cluster ready in ${Date.now() - started} ms at ${c.url}\n  export KUBECONFIG=${c.kubeconfig}`);
+    o.out(
+      `Slipway cluster ready in ${Date.now() - started} ms at ${c.url}\n  pods run on: ${c.runtime}\n  export KUBECONFIG=${c.kubeconfig}`,
+    );
   }
   try {
     if (o.kubeconfig && !(await client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND))) {
