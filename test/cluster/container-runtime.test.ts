@@ -1,0 +1,169 @@
+// Pods on the machine's container engine (Podman in CI, through its Docker Engine API): real processes, their
+// real output in kubectl logs, real exit codes and crash loops, the engine's pull errors, a shared localhost per
+// pod, and nothing of the cluster left on the engine once it stops. Nothing is mocked; the images are built
+// here from busybox-static.
+import * as assert from 'assert';
+import { Engine } from '../../cluster/runtime/container/engine';
+import { clusterId } from '../../cluster/runtime/runtimeChoice';
+import { clusterContainers, engineOrSkip, ensureShellImage, SHELL_IMAGE } from '../helpers/containerEngine';
+import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
+
+function pod(name: string, containers: object[], extra: object = {}): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: { terminationGracePeriodSeconds: 2, ...extra, containers },
+  });
+}
+
+function shell(name: string, script: string): object {
+  return { name, image: SHELL_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', script] };
+}
+
+describe('container runtime (real containers on the engine)', function () {
+  this.timeout(60_000);
+  let engine: Engine;
+  let t: TestCluster;
+
+  before(async function () {
+    this.timeout(120_000);
+    engine = await engineOrSkip(this);
+    await ensureShellImage(engine);
+    // one node; cluster time runs 10x so crash back-off (10s) takes a second
+    t = await startTestCluster({ runtime: 'container', nodes: 1, clockSpeed: 10 });
+  });
+
+  after(async () => {
+    if (!t) return;
+    const id = clusterId(t.cluster.stateDir);
+    await t.stop();
+    assert.deepStrictEqual(await clusterContainers(engine, id), [], 'containers left on the engine after stop');
+  });
+
+  it('reports the engine on the Node and runs a Deployment whose output kubectl logs shows, also with -f', async () => {
+    const node = await t.json(['get', 'node']);
+    assert.match(node.items[0].status.nodeInfo.containerRuntimeVersion, new RegExp(`^${engine.name}://`));
+    await t.ok([
+      'create',
+      'deployment',
+      'talker',
+      `--image=${SHELL_IMAGE}`,
+      '--',
+      'sh',
+      '-c',
+      'echo "hello from $(cat /etc/hostname)"; i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.2; done',
+    ]);
+    await t.ok([
+      'patch',
+      'deployment',
+      'talker',
+      '--type=json',
+      '-p',
+      '[{"op":"add","path":"/spec/template/spec/containers/0/imagePullPolicy","value":"IfNotPresent"}]',
+    ]);
+    await eventually(
+      async () => (await t.kubectl(['logs', 'deploy/talker'])).stdout.includes('tick 2'),
+      20_000,
+      "the Deployment pod's output in kubectl logs",
+    );
+    const p = (await t.json(['get', 'pods', '-l', 'app=talker'])).items.find(
+      (x: { status: { phase: string } }) => x.status.phase === 'Running',
+    );
+    const logs = await t.ok(['logs', p.metadata.name]);
+    // Podman lets the containers share the sandbox's hostname, the pod's name; Docker does not
+    if (engine.name === 'podman') assert.match(logs, new RegExp(`hello from ${p.metadata.name}`));
+    else assert.match(logs, /hello from /);
+    // the pod IP is the engine's address of the pod's sandbox
+    const ids = (await clusterContainers(engine, clusterId(t.cluster.stateDir))).filter(
+      (c) => c.pod === `default/${p.metadata.name}` && c.container === 'POD',
+    );
+    assert.strictEqual(ids.length, 1);
+    const info = await engine.docker.getContainer(ids[0].id).inspect();
+    const ips = Object.values(info.NetworkSettings.Networks).map((n) => n.IPAddress);
+    assert.ok(ips.includes(p.status.podIP), `podIP ${p.status.podIP} not among the sandbox's ${ips}`);
+    const follow = t.kubectlStream(['logs', '-f', p.metadata.name, '--tail=1']);
+    try {
+      const line = await eventually(() => /tick (\d+)/.exec(follow.output()), 10_000, 'logs -f output');
+      const first = Number(line![1]);
+      await eventually(() => follow.output().includes(`tick ${first + 3}`), 10_000, 'new lines through logs -f');
+    } finally {
+      follow.stop();
+    }
+    await t.ok(['delete', 'deployment', 'talker', '--wait=false']);
+  });
+
+  it('takes a crashing container to CrashLoopBackOff with its real exit code and --previous output', async () => {
+    await t.apply(pod('crasher', [shell('main', 'echo "crashing now, attempt at $(date +%s%N)"; exit 3')]));
+    const status = await eventually(
+      async () => {
+        const s = (await t.json(['get', 'pod', 'crasher'])).status.containerStatuses?.[0];
+        return s?.state?.waiting?.reason === 'CrashLoopBackOff' && s.restartCount >= 1 ? s : undefined;
+      },
+      20_000,
+      'CrashLoopBackOff',
+    );
+    assert.strictEqual(status.lastState.terminated.exitCode, 3);
+    assert.strictEqual(status.lastState.terminated.reason, 'Error');
+    const previous = await t.ok(['logs', 'crasher', '--previous']);
+    assert.match(previous, /crashing now/);
+    await t.ok(['delete', 'pod', 'crasher', '--wait=false']);
+  });
+
+  it("reports a missing image as ErrImagePull then ImagePullBackOff with the engine's reason", async () => {
+    await t.apply(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'no-image' },
+        spec: { containers: [{ name: 'main', image: 'localhost:1/slipway/does-not-exist:1' }] },
+      }),
+    );
+    await eventually(
+      async () => {
+        const s = (await t.json(['get', 'pod', 'no-image'])).status.containerStatuses?.[0];
+        return s?.state?.waiting?.reason === 'ImagePullBackOff';
+      },
+      20_000,
+      'ImagePullBackOff',
+    );
+    const events = await t.ok(['get', 'events', '--field-selector', 'involvedObject.name=no-image']);
+    // the engine could not reach the registry: its own words are in the event
+    assert.match(events, /Failed to pull image "localhost:1\/slipway\/does-not-exist:1": .*(connect|refused|dial)/i);
+    await t.ok(['delete', 'pod', 'no-image', '--wait=false']);
+  });
+
+  it('lets the containers of a pod talk over localhost', async () => {
+    await t.apply(
+      pod('pair', [
+        shell(
+          'server',
+          'mkdir -p /tmp/www && echo "hi from the server" > /tmp/www/index.html && httpd -f -p 8080 -h /tmp/www',
+        ),
+        shell('client', 'until wget -qO- http://localhost:8080/; do sleep 0.2; done; sleep 3600'),
+      ]),
+    );
+    await eventually(
+      async () => (await t.kubectl(['logs', 'pair', '-c', 'client'])).stdout.includes('hi from the server'),
+      20_000,
+      'the client container reading the server container over localhost',
+    );
+    await t.ok(['delete', 'pod', 'pair', '--wait=false']);
+  });
+
+  it("removes a deleted pod's containers from the engine", async () => {
+    await t.apply(pod('short', [shell('main', 'sleep 3600')]));
+    const id = clusterId(t.cluster.stateDir);
+    await eventually(
+      async () => (await clusterContainers(engine, id)).some((c) => c.pod === 'default/short' && c.running),
+      20_000,
+      'the pod running',
+    );
+    await t.ok(['delete', 'pod', 'short']);
+    await eventually(
+      async () => !(await clusterContainers(engine, id)).some((c) => c.pod === 'default/short'),
+      10_000,
+      "the pod's containers gone from the engine",
+    );
+  });
+});
