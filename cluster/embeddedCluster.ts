@@ -101,6 +101,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     nodes = await startNodes(controllers.context(), {
       count: opts.nodes ?? 3,
       logsDir: path.join(stateDir, 'logs'),
+      podsDir: path.join(stateDir, 'pods'),
       maxPods: opts.maxPodsPerNode,
       runtime,
     });

@@ -7,6 +7,7 @@ import { ControllerContext } from '../controllers/controllerContext';
 import { RuntimeFactory } from '../runtime';
 import { LimitedRecorder } from './eventLimiter';
 import { Kubelet, Pod } from './kubelet';
+import { PodInputs } from './podInputs';
 import { NodeAgent } from './nodeAgent';
 import { nodeCapacity, nodeIdentity, nodeIndex, nodeLabels } from './nodeObject';
 import { parseQuantity } from './resources';
@@ -19,6 +20,8 @@ export interface NodesOptions {
   count: number;
   /** where container logs go (the API server's pods/log reads them) */
   logsDir: string;
+  /** the pods' own folders (configMap, secret and emptyDir volumes), for a runtime that runs processes */
+  podsDir: string;
   /** pods per node (allocatable "pods"); 110 as in Kubernetes */
   maxPods?: number;
   /** the runtime each node runs its pods on */
@@ -57,6 +60,7 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
         logsDir: opts.logsDir,
         clock: ctx.clock,
         runtime,
+        inputs: runtime.runsProcesses ? new PodInputs(ctx.client, opts.podsDir) : undefined,
         events,
         statusWriter,
         allocatable,

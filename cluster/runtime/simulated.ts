@@ -64,6 +64,7 @@ export interface SimulatedRuntimeOptions {
 export class SimulatedRuntime implements ContainerRuntime {
   readonly name = 'simulated';
   readonly version = '1.0';
+  readonly runsProcesses = false;
   private readonly ipam: Ipam;
   private readonly clock: Clock;
   private readonly sandboxes = new Map<string, SimSandbox>();

@@ -29,6 +29,22 @@ export interface ImageRef {
 
 export type ProbeKind = 'readiness' | 'liveness' | 'startup';
 
+/** a host folder or file bound into a container */
+export interface Mount {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+/** What the kubelet resolved from the API for a container: runtimes that run processes use it. */
+export interface ContainerInputs {
+  /** envFrom's variables, in order, before the container's env */
+  envFrom: [string, string][];
+  /** the values of env entries whose valueFrom names a ConfigMap or Secret key */
+  valueFrom: Record<string, string>;
+  mounts: Mount[];
+}
+
 export interface ContainerConfig {
   sandboxId: string;
   /** the pod's container spec (v1.Container) */
@@ -42,6 +58,8 @@ export interface ContainerConfig {
   image: ImageRef;
   /** the CRI log file the container's output goes to */
   logPath: string;
+  /** set when the runtime runs processes (runsProcesses) */
+  inputs?: ContainerInputs;
 }
 
 export interface ContainerExit {
@@ -68,6 +86,8 @@ export interface ContainerRuntime {
   /** "simulated", "docker", "podman"; reported as containerRuntimeVersion "<name>://<version>" */
   readonly name: string;
   readonly version: string;
+  /** the kubelet resolves env and volumes (ContainerConfig.inputs) only for a runtime that runs processes */
+  readonly runsProcesses: boolean;
 
   runPodSandbox(config: SandboxConfig): Promise<Sandbox>;
   /** stops every container of the sandbox at once and releases its address */

@@ -166,4 +166,105 @@ describe('container runtime (real containers on the engine)', function () {
       "the pod's containers gone from the engine",
     );
   });
+
+  it('gives the process env and volumes from a ConfigMap and a Secret, and CreateContainerConfigError for a missing key', async () => {
+    await t.ok([
+      'create',
+      'configmap',
+      'settings',
+      '--from-literal=GREETING=hello-from-configmap',
+      '--from-literal=mode=fast',
+    ]);
+    await t.ok(['create', 'secret', 'generic', 'creds', '--from-literal=password=s3cret-value']);
+    const script =
+      'echo "env: $GREETING $PREFIX_mode $PASSWORD $MY_POD"; echo "file: $(cat /etc/settings/mode) $(cat /etc/creds/password)"; sleep 3600';
+    await t.apply(
+      pod(
+        'configured',
+        [
+          {
+            ...shell('main', script),
+            envFrom: [
+              { configMapRef: { name: 'settings' } },
+              { configMapRef: { name: 'settings' }, prefix: 'PREFIX_' },
+            ],
+            env: [
+              { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } },
+              { name: 'MY_POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+            ],
+            volumeMounts: [
+              { name: 'settings', mountPath: '/etc/settings' },
+              { name: 'creds', mountPath: '/etc/creds' },
+            ],
+          },
+        ],
+        {
+          volumes: [
+            { name: 'settings', configMap: { name: 'settings' } },
+            { name: 'creds', secret: { secretName: 'creds' } },
+          ],
+        },
+      ),
+    );
+    await eventually(async () => (await t.kubectl(['logs', 'configured'])).stdout.includes('file:'), 20_000, 'output');
+    const logs = await t.ok(['logs', 'configured']);
+    assert.match(logs, /env: hello-from-configmap fast s3cret-value configured/);
+    assert.match(logs, /file: fast s3cret-value/);
+
+    await t.apply(
+      pod('missing-key', [
+        {
+          ...shell('main', 'sleep 3600'),
+          env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'settings', key: 'absent' } } }],
+        },
+      ]),
+    );
+    const waiting = await eventually(
+      async () => {
+        const w = (await t.json(['get', 'pod', 'missing-key'])).status.containerStatuses?.[0]?.state?.waiting;
+        return w?.reason === 'CreateContainerConfigError' ? w : undefined;
+      },
+      20_000,
+      'CreateContainerConfigError',
+    );
+    assert.strictEqual(waiting.message, "couldn't find key absent in ConfigMap default/settings");
+    await t.ok(['delete', 'pod', 'configured', 'missing-key', '--wait=false']);
+  });
+
+  it("keeps a PersistentVolumeClaim's data across the deletion and re-creation of its pod", async () => {
+    await t.apply(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'data' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Mi' } } },
+      }),
+    );
+    const writer = (name: string) =>
+      pod(
+        name,
+        [
+          {
+            ...shell('main', `echo "written by ${name}" >> /data/log; cat /data/log; sleep 3600`),
+            volumeMounts: [{ name: 'data', mountPath: '/data' }],
+          },
+        ],
+        { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] },
+      );
+    await t.apply(writer('first'));
+    await eventually(
+      async () => (await t.kubectl(['logs', 'first'])).stdout.includes('written by first'),
+      20_000,
+      'first',
+    );
+    await t.ok(['delete', 'pod', 'first']);
+    await t.apply(writer('second'));
+    await eventually(
+      async () => (await t.kubectl(['logs', 'second'])).stdout.includes('written by second'),
+      20_000,
+      'second',
+    );
+    assert.match(await t.ok(['logs', 'second']), /written by first\s+written by second/);
+    await t.ok(['delete', 'pod', 'second', '--wait=false']);
+  });
 });

@@ -60,6 +60,7 @@ function message(e: unknown): string {
 export class EngineRuntime implements ContainerRuntime {
   readonly name: string;
   readonly version: string;
+  readonly runsProcesses = true;
   private readonly docker: Docker;
   private readonly sandboxes = new Map<string, PodContext>();
   private readonly containers = new Map<string, Running>();
@@ -172,7 +173,7 @@ export class EngineRuntime implements ContainerRuntime {
       [LABEL.podNamespace]: c.namespace,
       [LABEL.sandbox]: pod.infraId,
     };
-    const options = createOptions(config.spec, config.image.image, pod, labels);
+    const options = createOptions(config.spec, config.image.image, pod, labels, config.inputs);
     options.name = `k8s_${config.spec.name}_${c.name}_${c.namespace}_${c.uid}_${config.attempt}`;
     let created: Docker.Container;
     try {

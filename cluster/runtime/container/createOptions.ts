@@ -1,10 +1,10 @@
 // What the engine is asked to create for a pod's container: its process (command/args replace the image's
-// entrypoint/cmd as Kubernetes says), working directory, environment, limits, the labels naming it, and the
-// pod's network namespace, which it joins from the sandbox container.
+// entrypoint/cmd as Kubernetes says), working directory, environment, volume binds, limits, the labels naming
+// it, and the pod's network namespace, which it joins from the sandbox container.
 import type { ContainerCreateOptions } from 'dockerode';
 import type { Container, EnvVar } from 'kubernetes-types/core/v1';
 import { parseQuantity } from '../../../kube/semantics/quantity';
-import { SandboxConfig } from '../types';
+import { ContainerInputs, SandboxConfig } from '../types';
 import { LABEL } from './labels';
 
 export interface PodContext {
@@ -40,14 +40,14 @@ function fieldValue(path: string, pod: PodContext): string | undefined {
   return fields[path];
 }
 
-/** The container's environment; values from objects (ConfigMaps, Secrets) come resolved in `resolved`. */
-export function environment(env: EnvVar[], pod: PodContext, resolved: Map<string, string> = new Map()): string[] {
-  const vars = new Map<string, string>();
+/** The container's environment: envFrom's variables, then env, whose values from objects come resolved. */
+export function environment(env: EnvVar[], pod: PodContext, inputs?: ContainerInputs): string[] {
+  const vars = new Map<string, string>(inputs?.envFrom ?? []);
   for (const e of env) {
     let value: string | undefined;
     if (e.value !== undefined) value = expand(e.value, vars);
     else if (e.valueFrom?.fieldRef) value = fieldValue(e.valueFrom.fieldRef.fieldPath, pod);
-    else value = resolved.get(e.name);
+    else value = inputs?.valueFrom[e.name];
     if (value !== undefined) vars.set(e.name, value);
   }
   return [...vars].map(([k, v]) => `${k}=${v}`);
@@ -58,8 +58,9 @@ export function createOptions(
   image: string,
   pod: PodContext,
   labels: Record<string, string>,
+  inputs?: ContainerInputs,
 ): ContainerCreateOptions {
-  const env = environment(spec.env ?? [], pod);
+  const env = environment(spec.env ?? [], pod, inputs);
   const vars = new Map(env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
   const limits = spec.resources?.limits ?? {};
   const memory = parseQuantity(limits.memory);
@@ -78,6 +79,7 @@ export function createOptions(
       NetworkMode: `container:${pod.infraId}`,
       IpcMode: `container:${pod.infraId}`,
       UTSMode: pod.shareUts ? `container:${pod.infraId}` : undefined,
+      Binds: inputs?.mounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
       Memory: memory ? Math.round(memory) : undefined,
       NanoCpus: cpu ? Math.round(cpu * 1e9) : undefined,
     },
