@@ -267,4 +267,47 @@ describe('container runtime (real containers on the engine)', function () {
     assert.match(await t.ok(['logs', 'second']), /written by first\s+written by second/);
     await t.ok(['delete', 'pod', 'second', '--wait=false']);
   });
+
+  it('stops containers with SIGTERM, then SIGKILL after the grace period, and reports an OOM kill', async () => {
+    // activeDeadlineSeconds ends the pod: its containers are stopped within the grace period (2s cluster time)
+    await t.apply(
+      pod(
+        'stopping',
+        [
+          shell('polite', 'trap "echo got SIGTERM; exit 0" TERM; echo started; while true; do sleep 0.1; done'),
+          shell('stubborn', 'trap "echo ignoring SIGTERM" TERM; echo started; while true; do sleep 0.1; done'),
+          {
+            ...shell('hungry', 'exec dd if=/dev/zero of=/dev/null bs=128M count=1'),
+            resources: { limits: { memory: '32Mi' } },
+          },
+        ],
+        { restartPolicy: 'Never', activeDeadlineSeconds: 30 },
+      ),
+    );
+    const statuses = await eventually(
+      async () => {
+        const s = (await t.json(['get', 'pod', 'stopping'])).status;
+        const all = s.containerStatuses ?? [];
+        return s.phase === 'Failed' && all.every((c: { state: object }) => 'terminated' in c.state) ? all : undefined;
+      },
+      20_000,
+      'the pod past its deadline with every container stopped',
+    );
+    const byName = Object.fromEntries(statuses.map((c: { name: string }) => [c.name, c]));
+    assert.deepStrictEqual(
+      [byName.polite.state.terminated.exitCode, byName.polite.state.terminated.reason],
+      [0, 'Completed'],
+    );
+    assert.deepStrictEqual(
+      [byName.stubborn.state.terminated.exitCode, byName.stubborn.state.terminated.reason],
+      [137, 'Error'],
+    );
+    assert.deepStrictEqual(
+      [byName.hungry.state.terminated.exitCode, byName.hungry.state.terminated.reason],
+      [137, 'OOMKilled'],
+    );
+    assert.match(await t.ok(['logs', 'stopping', '-c', 'polite']), /started\s+got SIGTERM/);
+    assert.match(await t.ok(['logs', 'stopping', '-c', 'stubborn']), /ignoring SIGTERM/);
+    await t.ok(['delete', 'pod', 'stopping', '--wait=false']);
+  });
 });

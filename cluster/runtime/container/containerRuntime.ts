@@ -205,6 +205,8 @@ export class EngineRuntime implements ContainerRuntime {
     r.exited = container
       .wait()
       .then(async () => {
+        // whether this runtime stopped it, as of its exit (a stop may still come while its output drains)
+        const stopped = !!r.stopping;
         const info = await container.inspect();
         // the last lines reach the log file before anyone reads the exit
         let timer: NodeJS.Timeout | undefined;
@@ -212,9 +214,12 @@ export class EngineRuntime implements ContainerRuntime {
         clearTimeout(timer);
         await this.logs.flush();
         const code = info.State.ExitCode;
+        // some engines (Podman on cgroups v1) do not report the OOM kill: a SIGKILL nobody here sent to a
+        // container with a memory limit is taken for one, as the kernel's OOM killer is what sends it
+        const oom = info.State.OOMKilled || (code === 137 && !stopped && !!info.HostConfig?.Memory);
         const exit: ContainerExit = {
           exitCode: code,
-          reason: info.State.OOMKilled ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error',
+          reason: oom ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error',
           message: info.State.Error || undefined,
           startedAt: r.startedAt,
           finishedAt: this.opts.clock.now(),

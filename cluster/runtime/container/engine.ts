@@ -44,7 +44,7 @@ function client(address: string): Docker {
 }
 
 /** Asks one address what engine serves it; rejects when nothing answers within timeoutMs. */
-export async function probeEngine(address: string, timeoutMs = 2000): Promise<Engine> {
+export async function probeEngine(address: string, timeoutMs = 5000): Promise<Engine> {
   if (address.startsWith('unix://') && !fs.existsSync(address.slice('unix://'.length)))
     throw new Error('no such socket');
   const docker = client(address);
