@@ -16,9 +16,9 @@ export interface UpOptions {
   state: string;
   port: number;
   nodes: number;
-  /** what the embedded cluster's pods run on (kept in its state; auto when new) */
+  /** what the embedded cluster's pods run on (kept in its state) */
   runtime?: RuntimeChoice;
-  /** for a new cluster without runtime (default auto) */
+  /** for a new cluster without runtime (default simulated; the CLI says auto) */
   defaultRuntime?: RuntimeChoice;
   kubeconfig?: string;
   context?: string;
@@ -92,7 +92,7 @@ export async function up(o: UpOptions): Promise<UpSession> {
       port: o.port,
       nodes: o.nodes,
       runtime: o.runtime,
-      defaultRuntime: o.defaultRuntime ?? 'auto',
+      defaultRuntime: o.defaultRuntime,
     });
     stopCluster = () => c.stop();
     client = kubeConfigClient(loadKubeConfig(c.kubeconfig));
