@@ -107,6 +107,11 @@ describe('container runtime (real containers on the engine)', function () {
     assert.strictEqual(status.lastState.terminated.reason, 'Error');
     const previous = await t.ok(['logs', 'crasher', '--previous']);
     assert.match(previous, /crashing now/);
+    // dead runs leave the engine: at most the last exited one is there besides the sandbox
+    const mine = (await clusterContainers(engine, clusterId(t.cluster.stateDir))).filter(
+      (c) => c.pod === 'default/crasher' && c.container === 'main',
+    );
+    assert.ok(mine.length <= 1, `${mine.length} containers of crasher's main on the engine`);
     await t.ok(['delete', 'pod', 'crasher', '--wait=false']);
   });
 

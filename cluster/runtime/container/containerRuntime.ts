@@ -174,7 +174,12 @@ export class EngineRuntime implements ContainerRuntime {
       [LABEL.sandbox]: pod.infraId,
     };
     const options = createOptions(config.spec, config.image.image, pod, labels, config.inputs);
-    options.name = `k8s_${config.spec.name}_${c.name}_${c.namespace}_${c.uid}_${config.attempt}`;
+    // a retried create (after a failure) must not collide with what an earlier attempt left
+    options.name = `k8s_${config.spec.name}_${c.name}_${c.namespace}_${c.uid}_${config.attempt}_${Date.now().toString(36)}`;
+    // the container's earlier runs have exited and their output is in the log files: they leave the engine, as
+    // the kubelet's container garbage collection removes dead containers, so a crash loop piles nothing up
+    for (const old of this.containers.values())
+      if (old.exit && old.pod === pod && old.spec.name === config.spec.name) void this.remove(old.id);
     let created: Docker.Container;
     try {
       created = await this.docker.createContainer(options);
