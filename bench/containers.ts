@@ -60,7 +60,8 @@ async function main(): Promise<void> {
   const times = [...readyAt].map(([n, t]) => t - created.get(n)!).sort((a, b) => a - b);
   console.log(
     `${count} pods created → Ready: p50 ${percentile(times, 50)} ms, p99 ${percentile(times, 99)} ms, ` +
-      `max ${times[times.length - 1]} ms; all Ready ${Math.max(...readyAt.values()) - Math.min(...created.values())} ms after the first create`,
+      `max ${times[times.length - 1]} ms; all Ready ` +
+      `${Math.max(...readyAt.values()) - Math.min(...created.values())} ms after the first create`,
   );
   const stopStarted = Date.now();
   await c.stop();

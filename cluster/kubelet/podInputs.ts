@@ -117,7 +117,8 @@ export class PodInputs {
       return folder;
     }
     throw new ContainerConfigError(
-      `volume ${JSON.stringify(v.name)}: this runtime mounts configMap, secret, emptyDir, hostPath and persistentVolumeClaim volumes`,
+      `volume ${JSON.stringify(v.name)}: this runtime mounts configMap, secret, emptyDir, hostPath and ` +
+        'persistentVolumeClaim volumes',
     );
   }
 

@@ -172,7 +172,7 @@ describe('container runtime (real containers on the engine)', function () {
     );
   });
 
-  it('gives the process env and volumes from a ConfigMap and a Secret, and CreateContainerConfigError for a missing key', async () => {
+  it('gives env and volumes from a ConfigMap and a Secret; a missing key: CreateContainerConfigError', async () => {
     await t.ok([
       'create',
       'configmap',
@@ -182,7 +182,8 @@ describe('container runtime (real containers on the engine)', function () {
     ]);
     await t.ok(['create', 'secret', 'generic', 'creds', '--from-literal=password=s3cret-value']);
     const script =
-      'echo "env: $GREETING $PREFIX_mode $PASSWORD $MY_POD"; echo "file: $(cat /etc/settings/mode) $(cat /etc/creds/password)"; sleep 3600';
+      'echo "env: $GREETING $PREFIX_mode $PASSWORD $MY_POD"; ' +
+      'echo "file: $(cat /etc/settings/mode) $(cat /etc/creds/password)"; sleep 3600';
     await t.apply(
       pod(
         'configured',

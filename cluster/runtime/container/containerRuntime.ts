@@ -1,10 +1,11 @@
 // The container runtime: pods run as real containers on the machine's container engine, spoken to through its
 // Docker Engine API (engine.ts). Each pod gets a sandbox container holding its network namespace (and IPC), which
 // its containers join, so they share localhost and the pod IP the engine gave the sandbox (and on Podman the
-// pod's hostname), across their own restarts (sandboxImage.ts says what runs in it). Every container carries labels naming its cluster, node, pod
-// and container (labels.ts): at start the runtime removes what an earlier run of the same node left (the kubelet
-// starts the pods again from the API), and at shutdown what it ran. Output goes to the CRI log files (logPump.ts);
-// an exit is seen by waiting on the container, with its real exit code and OOMKilled.
+// pod's hostname), across their own restarts (sandboxImage.ts says what runs in it). Every container carries
+// labels naming its cluster, node, pod and container (labels.ts): at start the runtime removes what an earlier
+// run of the same node left (the kubelet starts the pods again from the API), and at shutdown what it ran.
+// Output goes to the CRI log files (logPump.ts); an exit is seen by waiting on the container, with its real exit
+// code and OOMKilled.
 import type Docker from 'dockerode';
 import type { Probe } from 'kubernetes-types/core/v1';
 import { Clock, Timer } from '../../clock';
@@ -175,7 +176,8 @@ export class EngineRuntime implements ContainerRuntime {
     };
     const options = createOptions(config.spec, config.image.image, pod, labels, config.inputs);
     // a retried create (after a failure) must not collide with what an earlier attempt left
-    options.name = `k8s_${config.spec.name}_${c.name}_${c.namespace}_${c.uid}_${config.attempt}_${Date.now().toString(36)}`;
+    const suffix = `${config.attempt}_${Date.now().toString(36)}`;
+    options.name = `k8s_${config.spec.name}_${c.name}_${c.namespace}_${c.uid}_${suffix}`;
     // the container's earlier runs have exited and their output is in the log files: they leave the engine, as
     // the kubelet's container garbage collection removes dead containers, so a crash loop piles nothing up
     for (const old of this.containers.values())
