@@ -22,8 +22,10 @@ export async function engineOrSkip(ctx: Context): Promise<Engine> {
     return await findEngine();
   } catch (e) {
     if (process.env.SLIPWAY_CONTAINER_TESTS === '1') throw e;
+    const tried = (e as Error).message.split('\n').filter((l) => l.startsWith('  '));
     console.log(
-      `    skipped: no container engine (${(e as Error).message.split('\n')[0]}); .ci/install-containers starts one`,
+      `    skipped: no container engine answered (tried ${tried.map((l) => l.trim()).join('; ')}); ` +
+        'set DOCKER_HOST or run .ci/install-containers',
     );
     ctx.skip();
   }
