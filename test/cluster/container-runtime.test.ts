@@ -316,4 +316,37 @@ describe('container runtime (real containers on the engine)', function () {
     assert.match(await t.ok(['logs', 'stopping', '-c', 'stubborn']), /ignoring SIGTERM/);
     await t.ok(['delete', 'pod', 'stopping', '--wait=false']);
   });
+
+  it('runs probes: httpGet readiness against the pod IP, exec liveness in the container restarting it', async () => {
+    await t.apply(
+      pod('probed', [
+        {
+          ...shell(
+            'main',
+            'mkdir -p /tmp/www; echo ok > /tmp/www/index.html; touch /tmp/healthy; ' +
+              '(sleep 3; rm /tmp/healthy) & exec httpd -f -p 8080 -h /tmp/www',
+          ),
+          // cluster time runs 10x: a period of 10s is a second
+          readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 10 },
+          livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 10, failureThreshold: 1 },
+        },
+      ]),
+    );
+    await eventually(
+      async () => {
+        const s = (await t.json(['get', 'pod', 'probed'])).status;
+        return s.containerStatuses?.[0]?.ready === true;
+      },
+      20_000,
+      'Ready through the httpGet probe',
+    );
+    await eventually(
+      async () => (await t.json(['get', 'pod', 'probed'])).status.containerStatuses?.[0]?.restartCount >= 1,
+      20_000,
+      'a restart after the liveness probe failed',
+    );
+    const events = await t.ok(['get', 'events', '--field-selector', 'involvedObject.name=probed']);
+    assert.match(events, /Liveness probe failed: cat: can't open '\/tmp\/healthy': No such file or directory/);
+    await t.ok(['delete', 'pod', 'probed', '--wait=false']);
+  });
 });
