@@ -11,9 +11,13 @@ import { writeKubeconfig } from './security/kubeconfig';
 import { ControllerManager } from './controllers/controllerManager';
 import { startNodes } from './kubelet';
 import { ScaledClock, setClock } from './clock';
+import { chooseRuntime, RuntimeChoice } from './runtime';
+import { clusterId, storedRuntime, storeRuntime } from './runtime/runtimeChoice';
 
 /** `slipway cluster --repair-store`: what the syncer's CLI may use of the store besides starting the cluster */
 export { repairStore } from './store';
+/** `--runtime`: what the CLI may use of the runtime choice */
+export { RUNTIME_CHOICES, type RuntimeChoice } from './runtime';
 
 export interface ClusterOptions {
   stateDir: string;
@@ -23,8 +27,12 @@ export interface ClusterOptions {
   storeOptions?: StoreOptions;
   /** cluster milliseconds per real millisecond; tests speed up back-off, deadlines and schedules */
   clockSpeed?: number;
-  /** simulated nodes, each with a kubelet and the simulated container runtime (default 3) */
+  /** nodes, each with a kubelet and a container runtime (default 3) */
   nodes?: number;
+  /** what the pods run on; kept in the state folder, so a restart without it runs on the same */
+  runtime?: RuntimeChoice;
+  /** when neither runtime nor the state folder says (default simulated; the CLI says auto) */
+  defaultRuntime?: RuntimeChoice;
   /** pods each node admits (its allocatable "pods"; default 110, as in Kubernetes) */
   maxPodsPerNode?: number;
 }
@@ -39,6 +47,8 @@ export interface RunningCluster {
   /** resolves once every controller has listed what it watches */
   controllersReady: Promise<void>;
   store: Store;
+  /** what the pods run on: "podman://4.3.1 at unix:///...", "simulated://1.0 (no process runs)" */
+  runtime: string;
   stop(): Promise<void>;
 }
 
@@ -51,6 +61,17 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     ensureCertificates(stateDir),
   ]);
   const token = ensureToken(stateDir);
+  let runtime;
+  try {
+    runtime = await chooseRuntime(
+      opts.runtime ?? storedRuntime(stateDir) ?? opts.defaultRuntime ?? 'simulated',
+      clusterId(stateDir),
+    );
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  storeRuntime(stateDir, runtime.kind);
   const apiServer = new ApiServer({
     store,
     host: opts.host,
@@ -82,7 +103,9 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     nodes = await startNodes(controllers.context(), {
       count: opts.nodes ?? 3,
       logsDir: path.join(stateDir, 'logs'),
+      podsDir: path.join(stateDir, 'pods'),
       maxPods: opts.maxPodsPerNode,
+      runtime,
     });
   } catch (e) {
     controllers.stop();
@@ -98,6 +121,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     stateDir,
     apiServer,
     store,
+    runtime: runtime.description,
     controllersReady: Promise.all([controllersReady, nodes.ready]).then(() => undefined),
     async stop() {
       await nodes.stop();

@@ -6,6 +6,7 @@ import { Timer } from '../clock';
 import { containerLogFile } from '../logs/podLogFiles';
 import { ContainerExit, ProbeKind } from '../runtime/types';
 import { goDuration } from './goDuration';
+import { ContainerConfigError } from './podInputs';
 import type { ContainerRun } from './podStatus';
 import { ContainerProbes, probeTitle } from './probes';
 import type { WorkerHost } from './podWorker';
@@ -106,6 +107,18 @@ export class ContainerLifecycle {
         return;
       }
       c.image = pulled.image;
+      let inputs;
+      try {
+        inputs = await this.host.inputs?.resolve(owner.pod, c.spec);
+      } catch (e) {
+        if (!(e instanceof ContainerConfigError)) throw e;
+        c.state = 'waiting';
+        c.waiting = { reason: 'CreateContainerConfigError', message: e.message };
+        owner.event(c, 'Warning', 'Failed', `Error: ${e.message}`);
+        this.timer(c, this.host.clock.now() + 10_000);
+        return;
+      }
+      if (owner.isGone || owner.isTerminating) return;
       const m = owner.pod.metadata;
       const id = await this.host.runtime.createContainer({
         sandboxId,
@@ -120,6 +133,7 @@ export class ContainerLifecycle {
           c.name,
           c.restartCount,
         ),
+        inputs,
       });
       if (owner.isGone || owner.isTerminating) {
         void this.host.runtime.removeContainer(id);

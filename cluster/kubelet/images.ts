@@ -42,7 +42,7 @@ export class ImageManager {
       return { ok: false, reason: 'InvalidImageName', message, retryAt: this.clock.now() + RESYNC_MS };
     }
     const policy = spec.imagePullPolicy || defaultPullPolicy(image);
-    const present = this.runtime.imageStatus(image);
+    const present = await this.runtime.imageStatus(image);
     if (policy === 'Never') {
       if (present) return { ok: true, image: present };
       const message = `Container image ${JSON.stringify(image)} is not present with pull policy of Never`;

@@ -4,9 +4,10 @@
 import type { Node } from '../controllers/kit/objects';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { ControllerContext } from '../controllers/controllerContext';
-import { createRuntime, RuntimeName } from '../runtime';
+import { RuntimeFactory } from '../runtime';
 import { LimitedRecorder } from './eventLimiter';
 import { Kubelet, Pod } from './kubelet';
+import { PodInputs } from './podInputs';
 import { NodeAgent } from './nodeAgent';
 import { nodeCapacity, nodeIdentity, nodeIndex, nodeLabels } from './nodeObject';
 import { parseQuantity } from './resources';
@@ -19,9 +20,12 @@ export interface NodesOptions {
   count: number;
   /** where container logs go (the API server's pods/log reads them) */
   logsDir: string;
+  /** the pods' own folders (configMap, secret and emptyDir volumes), for a runtime that runs processes */
+  podsDir: string;
   /** pods per node (allocatable "pods"); 110 as in Kubernetes */
   maxPods?: number;
-  runtime?: RuntimeName;
+  /** the runtime each node runs its pods on */
+  runtime: RuntimeFactory;
 }
 
 export interface RunningNodes {
@@ -44,11 +48,7 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
   const recorders: LimitedRecorder[] = [];
   for (let i = 0; i < count; i++) {
     const id = nodeIdentity(i, maxPods);
-    const runtime = createRuntime(opts.runtime ?? 'simulated', {
-      node: id.name,
-      podCIDR: id.podCIDR,
-      clock: ctx.clock,
-    });
+    const runtime = await opts.runtime.create({ node: id.name, podCIDR: id.podCIDR, clock: ctx.clock });
     const events = new LimitedRecorder(ctx.recorder('kubelet', id.name), ctx.clock);
     recorders.push(events);
     const allocatable = Object.fromEntries(Object.entries(nodeCapacity(id)).map(([k, v]) => [k, parseQuantity(v)]));
@@ -60,6 +60,7 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
         logsDir: opts.logsDir,
         clock: ctx.clock,
         runtime,
+        inputs: runtime.runsProcesses ? new PodInputs(ctx.client, opts.podsDir) : undefined,
         events,
         statusWriter,
         allocatable,
@@ -87,7 +88,7 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
     ready: podsInformer.waitForSync(),
     async stop() {
       for (const a of agents) a.stop();
-      for (const k of kubelets.values()) k.stop();
+      await Promise.all([...kubelets.values()].map((k) => k.stop()));
       for (const r of recorders) r.stop();
       statusWriter.stop();
     },

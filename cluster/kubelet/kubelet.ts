@@ -9,6 +9,7 @@ import { ContainerRuntime, ContainerExit } from '../runtime/types';
 import { Backoff } from './backoff';
 import { NodeEvents } from './eventLimiter';
 import { ImageManager } from './images';
+import { PodInputs } from './podInputs';
 import { PodWorker, WorkerHost } from './podWorker';
 import { podRequests, Requests } from './resources';
 import { StatusWriter } from './statusWriter';
@@ -19,6 +20,8 @@ export interface KubeletOptions {
   logsDir: string;
   clock: Clock;
   runtime: ContainerRuntime;
+  /** env and volumes from the API, when the runtime runs processes */
+  inputs?: PodInputs;
   events: NodeEvents;
   statusWriter: StatusWriter;
   /** allocatable resources in base units (cpu in cores, memory in bytes, pods as a count) */
@@ -58,6 +61,7 @@ export class Kubelet {
       clock: opts.clock,
       runtime: opts.runtime,
       images: new ImageManager(opts.runtime, opts.clock),
+      inputs: opts.inputs,
       restarts,
       events: opts.events,
       statusChanged: (w) => opts.statusWriter.changed(w),
@@ -120,6 +124,7 @@ export class Kubelet {
     this.release(uid);
     w.removed();
     this.host.images.forget(uid);
+    this.opts.inputs?.forget(uid);
     this.host.restarts.forget(`${uid}/`);
     this.opts.statusWriter.forget(uid);
     const m = pod.metadata;
@@ -131,12 +136,13 @@ export class Kubelet {
     );
   }
 
-  stop(): void {
+  /** resolves once the runtime has stopped what it ran */
+  stop(): Promise<void> {
     this.stopped = true;
     for (const w of this.workers.values()) w.shutdown();
     this.workers.clear();
     this.byContainer.clear();
-    this.opts.runtime.shutdown();
+    return this.opts.runtime.shutdown();
   }
 
   /** The kubelet's admission: the node's labels match the pod's nodeSelector and its requests fit. */

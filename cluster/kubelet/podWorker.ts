@@ -14,6 +14,7 @@ import { ContainerLifecycle, ContainerOwner } from './containerLifecycle';
 import { newRun } from './containerRuns';
 import { NodeEvents } from './eventLimiter';
 import { ImageManager } from './images';
+import type { PodInputs } from './podInputs';
 import { apiStatus, ContainerRun, initDone, nothingWillRun, PodState, podPhase, StatusPatch } from './podStatus';
 
 export interface WorkerHost {
@@ -23,6 +24,8 @@ export interface WorkerHost {
   clock: Clock;
   runtime: ContainerRuntime;
   images: ImageManager;
+  /** env and volumes from the API, for a runtime that runs processes */
+  inputs?: PodInputs;
   /** crash back-off per pod and container: 10s doubling to 5m */
   restarts: Backoff;
   events: NodeEvents;

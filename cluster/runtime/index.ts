@@ -1,16 +1,62 @@
-// Container runtimes by name. `simulated` is the only one so far.
-import { SimulatedRuntime, SimulatedRuntimeOptions } from './simulated';
+// Container runtimes by name: `simulated` (no process runs) and `container` (the machine's container engine).
+// `auto` is the engine when one answers, else the simulated runtime.
+import { Clock } from '../clock';
+import { EngineRuntime } from './container/containerRuntime';
+import { Engine, findEngine } from './container/engine';
+import { SimulatedRuntime } from './simulated';
 import { ContainerRuntime } from './types';
 
-export type RuntimeName = 'simulated';
+export type RuntimeKind = 'container' | 'simulated';
+export type RuntimeChoice = RuntimeKind | 'auto';
+export const RUNTIME_CHOICES: readonly RuntimeChoice[] = ['auto', 'container', 'simulated'];
 
-export function createRuntime(name: RuntimeName, opts: SimulatedRuntimeOptions): ContainerRuntime {
-  switch (name) {
-    case 'simulated':
-      return new SimulatedRuntime(opts);
-    default:
-      throw new Error(`unknown container runtime ${JSON.stringify(name)}`);
+export interface NodeRuntimeOptions {
+  node: string;
+  podCIDR: string;
+  clock: Clock;
+}
+
+/** Makes each node's runtime of the kind chosen. */
+export interface RuntimeFactory {
+  kind: RuntimeKind;
+  /** "podman://4.3.1 at unix:///run/podman/podman.sock", "simulated://1.0" */
+  description: string;
+  create(opts: NodeRuntimeOptions): Promise<ContainerRuntime>;
+}
+
+function simulated(): RuntimeFactory {
+  return {
+    kind: 'simulated',
+    description: 'simulated://1.0 (no process runs)',
+    create: async (opts) => new SimulatedRuntime(opts),
+  };
+}
+
+function onEngine(engine: Engine, cluster: string): RuntimeFactory {
+  return {
+    kind: 'container',
+    description: `${engine.name}://${engine.version} at ${engine.address}`,
+    async create(opts) {
+      const r = new EngineRuntime({ engine, cluster, node: opts.node, clock: opts.clock });
+      await r.start();
+      return r;
+    },
+  };
+}
+
+/**
+ * The runtime for a choice; `container` rejects with NoEngineError (naming what it tried) when no engine answers.
+ * cluster names this cluster on the labels of what it runs.
+ */
+export async function chooseRuntime(choice: RuntimeChoice, cluster: string): Promise<RuntimeFactory> {
+  if (choice === 'simulated') return simulated();
+  if (choice === 'container') return onEngine(await findEngine(), cluster);
+  try {
+    return onEngine(await findEngine(), cluster);
+  } catch {
+    return simulated();
   }
 }
 
+export { NoEngineError } from './container/engine';
 export * from './types';

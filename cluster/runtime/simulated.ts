@@ -64,6 +64,7 @@ export interface SimulatedRuntimeOptions {
 export class SimulatedRuntime implements ContainerRuntime {
   readonly name = 'simulated';
   readonly version = '1.0';
+  readonly runsProcesses = false;
   private readonly ipam: Ipam;
   private readonly clock: Clock;
   private readonly sandboxes = new Map<string, SimSandbox>();
@@ -109,7 +110,7 @@ export class SimulatedRuntime implements ContainerRuntime {
 
   // --- images ----------------------------------------------------------------------------------------
 
-  imageStatus(image: string): ImageRef | undefined {
+  async imageStatus(image: string): Promise<ImageRef | undefined> {
     const p = parseImage(image);
     return p ? this.images.get(normalizedImage(p)) : undefined;
   }
@@ -254,7 +255,7 @@ export class SimulatedRuntime implements ContainerRuntime {
     this.exitListeners.push(listener);
   }
 
-  shutdown(): void {
+  async shutdown(): Promise<void> {
     this.down = true;
     for (const c of this.containers.values()) this.cancelTimers(c);
     this.containers.clear();

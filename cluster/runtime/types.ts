@@ -1,7 +1,7 @@
 // The container runtime interface the kubelet drives, shaped after Kubernetes' CRI: pod sandboxes
 // (which own the pod's network address), images, containers and probes, plus a stream of container
-// exits (the kubelet's PLEG). The `simulated` runtime is the first implementation; a runtime that runs
-// real processes can implement the same interface.
+// exits (the kubelet's PLEG). Implemented by the `simulated` runtime and by the container runtime
+// (container/), which runs pods on the machine's container engine.
 import type { Container, Probe } from 'kubernetes-types/core/v1';
 
 /** What a runtime knows about a pod, as CRI's PodSandboxConfig carries it. */
@@ -29,6 +29,22 @@ export interface ImageRef {
 
 export type ProbeKind = 'readiness' | 'liveness' | 'startup';
 
+/** a host folder or file bound into a container */
+export interface Mount {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+/** What the kubelet resolved from the API for a container: runtimes that run processes use it. */
+export interface ContainerInputs {
+  /** envFrom's variables, in order, before the container's env */
+  envFrom: [string, string][];
+  /** the values of env entries whose valueFrom names a ConfigMap or Secret key */
+  valueFrom: Record<string, string>;
+  mounts: Mount[];
+}
+
 export interface ContainerConfig {
   sandboxId: string;
   /** the pod's container spec (v1.Container) */
@@ -42,6 +58,8 @@ export interface ContainerConfig {
   image: ImageRef;
   /** the CRI log file the container's output goes to */
   logPath: string;
+  /** set when the runtime runs processes (runsProcesses) */
+  inputs?: ContainerInputs;
 }
 
 export interface ContainerExit {
@@ -65,16 +83,18 @@ export class ImagePullError extends Error {}
 export class SandboxError extends Error {}
 
 export interface ContainerRuntime {
-  /** "simulated"; reported as containerRuntimeVersion "<name>://<version>" */
+  /** "simulated", "docker", "podman"; reported as containerRuntimeVersion "<name>://<version>" */
   readonly name: string;
   readonly version: string;
+  /** the kubelet resolves env and volumes (ContainerConfig.inputs) only for a runtime that runs processes */
+  readonly runsProcesses: boolean;
 
   runPodSandbox(config: SandboxConfig): Promise<Sandbox>;
   /** stops every container of the sandbox at once and releases its address */
   removePodSandbox(id: string): Promise<void>;
 
   /** the image when present on the node */
-  imageStatus(image: string): ImageRef | undefined;
+  imageStatus(image: string): Promise<ImageRef | undefined>;
   /** rejects with ImagePullError; the sandbox tells the runtime whose pull it is */
   pullImage(image: string, sandboxId: string, container: string): Promise<ImageRef>;
 
@@ -94,6 +114,9 @@ export interface ContainerRuntime {
   /** called when a container exits by itself (not when stopContainer stopped it) */
   onContainerExit(listener: (id: string, exit: ContainerExit) => void): void;
 
-  /** drops all state without writing anything: the node goes away with its process */
-  shutdown(): void;
+  /**
+   * The node goes away with its process: the simulated runtime drops its state; a runtime running real
+   * processes stops and removes them, and the promise says when that is done.
+   */
+  shutdown(): Promise<void>;
 }

@@ -3,21 +3,25 @@
 import { parseArgs } from 'util';
 import * as fs from 'fs';
 import * as path from 'path';
-import { repairStore, startCluster } from '../../cluster/embeddedCluster';
+import { repairStore, RUNTIME_CHOICES, RuntimeChoice, startCluster } from '../../cluster/embeddedCluster';
 import { loadManifestDir } from '../manifests';
 import { fail, intOption } from './cliArgs';
 
 const HELP: Record<string, string> = {
-  cluster: `Usage: slipway cluster [--state DIR] [--port N] [--nodes N] [--max-pods N] [--apply PATH]
+  cluster: `Usage: slipway cluster [--state DIR] [--port N] [--nodes N] [--max-pods N] [--runtime R] [--apply PATH]
        slipway cluster [--state DIR] --repair-store
 
-Runs the embedded cluster (store, API server, controllers and simulated nodes) until SIGINT or SIGTERM.
+Runs the embedded cluster (store, API server, controllers and nodes) until SIGINT or SIGTERM.
 
 Options:
   --state DIR    state folder (store, certificates, token, kubeconfig); default .slipway
   --port N       HTTPS port on 127.0.0.1; 0 picks a free one (default 0)
-  --nodes N      simulated nodes, each with a kubelet (default 3)
+  --nodes N      nodes, each with a kubelet (default 3)
   --max-pods N   pods each node admits, as the kubelet's --max-pods (default 110)
+  --runtime R    what pods run on: container (the machine's Docker or Podman engine: DOCKER_HOST, else the
+                 usual sockets), simulated (no process runs), or auto: the engine when one answers, else
+                 simulated. Kept in the state folder: a restart without it runs on the same (default:
+                 SLIPWAY_RUNTIME, else auto)
   --apply PATH   server-side apply the manifests under PATH once the cluster is up
   --repair-store cut the store's log at a damaged record the cluster refuses to start with, keeping a copy
                  of the segment; says which records are dropped, then exits
@@ -31,7 +35,8 @@ validated, applied and health-checked; progress is printed until SIGINT.
 Options:
   --state DIR            state folder (cluster store, kubeconfig, clones); default .slipway
   --port N               API server port on 127.0.0.1; 0 picks a free one (default 0)
-  --nodes N              simulated nodes (default 3)
+  --nodes N              nodes (default 3)
+  --runtime R            auto, container or simulated, as for \`slipway cluster\` (default auto)
   --kubeconfig FILE      use this cluster instead of the embedded one
   --context C            kubeconfig context
   --app NAME             Application name (default: the folder's name)
@@ -75,6 +80,7 @@ export async function clusterCommand(argv: string[]): Promise<void> {
       port: { type: 'string', default: '0' },
       nodes: { type: 'string', default: '3' },
       'max-pods': { type: 'string', default: '110' },
+      runtime: { type: 'string' },
       apply: { type: 'string' },
       'repair-store': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -90,9 +96,16 @@ export async function clusterCommand(argv: string[]): Promise<void> {
   const nodes = intOption('nodes', values.nodes, 0, 250);
   const maxPods = intOption('max-pods', values['max-pods'], 1, 60000);
   const started = Date.now();
-  const c = await startCluster({ stateDir: values.state!, port, nodes, maxPodsPerNode: maxPods });
+  const c = await startCluster({
+    stateDir: values.state!,
+    port,
+    nodes,
+    maxPodsPerNode: maxPods,
+    runtime: runtimeOption(values.runtime),
+    defaultRuntime: defaultRuntime(),
+  }).catch((e: Error) => fail(e.message, 1));
   process.stdout.write(
-    `Slipway cluster ready in ${Date.now() - started} ms\n  API server: ${c.url}\n  export KUBECONFIG=${c.kubeconfig}\n`,
+    `Slipway cluster ready in ${Date.now() - started} ms\n  API server: ${c.url}\n  pods run on: ${c.runtime}\n  export KUBECONFIG=${c.kubeconfig}\n`,
   );
   stopOnSignals(c);
   if (values.apply) {
@@ -139,6 +152,7 @@ export async function upCommand(argv: string[]): Promise<void> {
       state: { type: 'string', default: '.slipway' },
       port: { type: 'string', default: '0' },
       nodes: { type: 'string', default: '3' },
+      runtime: { type: 'string' },
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
       app: { type: 'string' },
@@ -165,6 +179,8 @@ export async function upCommand(argv: string[]): Promise<void> {
     state: values.state!,
     port: intOption('port', values.port, 0, 65535),
     nodes: intOption('nodes', values.nodes, 0, 250),
+    runtime: runtimeOption(values.runtime),
+    defaultRuntime: defaultRuntime(),
     kubeconfig: values.kubeconfig,
     context: values.context,
     app: values.app,
@@ -179,4 +195,20 @@ export async function upCommand(argv: string[]): Promise<void> {
     out: (line) => process.stdout.write(line + '\n'),
   });
   stopOnSignals(session);
+}
+
+function runtimeOption(v: string | undefined): RuntimeChoice | undefined {
+  if (v === undefined) return undefined;
+  if (!(RUNTIME_CHOICES as readonly string[]).includes(v))
+    fail(`--runtime must be one of ${RUNTIME_CHOICES.join(', ')}, got ${v}`);
+  return v as RuntimeChoice;
+}
+
+/** SLIPWAY_RUNTIME, for a new cluster started without --runtime; else auto */
+function defaultRuntime(): RuntimeChoice {
+  const v = process.env.SLIPWAY_RUNTIME;
+  if (!v) return 'auto';
+  if (!(RUNTIME_CHOICES as readonly string[]).includes(v))
+    fail(`SLIPWAY_RUNTIME must be one of ${RUNTIME_CHOICES.join(', ')}, got ${v}`);
+  return v as RuntimeChoice;
 }

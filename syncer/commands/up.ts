@@ -7,6 +7,7 @@ import { Application, APPLICATION_API_VERSION, APPLICATION_CRD, APPLICATION_KIND
 import { ApplicationController } from '../applicationController';
 import { ApiClient } from '../../kubeclient/apiClient';
 import { ObjectClient } from '../../kubeclient/objectClient';
+import type { RuntimeChoice } from '../../cluster/embeddedCluster';
 import { UsageError } from './target';
 import { describeStatus } from './statusText';
 
@@ -15,6 +16,10 @@ export interface UpOptions {
   state: string;
   port: number;
   nodes: number;
+  /** what the embedded cluster's pods run on (kept in its state) */
+  runtime?: RuntimeChoice;
+  /** for a new cluster without runtime (default simulated; the CLI says auto) */
+  defaultRuntime?: RuntimeChoice;
   kubeconfig?: string;
   context?: string;
   app?: string;
@@ -86,11 +91,19 @@ export async function up(o: UpOptions): Promise<UpSession> {
   } else {
     // the embedded cluster is only loaded when used, so commands against a real cluster stay light
     const { startCluster } = await import('../../cluster/embeddedCluster');
-    const c = await startCluster({ stateDir: o.state, port: o.port, nodes: o.nodes });
+    const c = await startCluster({
+      stateDir: o.state,
+      port: o.port,
+      nodes: o.nodes,
+      runtime: o.runtime,
+      defaultRuntime: o.defaultRuntime,
+    });
     stopCluster = () => c.stop();
     // over HTTPS with the cluster's token and CA, as any client: no kubeconfig loader needed
     client = new ObjectClient(ApiClient.forCluster({ server: c.url, token: c.token, ca: c.caCert }, 'slipway-syncer'));
-    o.out(`Slipway cluster ready in ${Date.now() - started} ms at ${c.url}\n  export KUBECONFIG=${c.kubeconfig}`);
+    o.out(
+      `Slipway cluster ready in ${Date.now() - started} ms at ${c.url}\n  pods run on: ${c.runtime}\n  export KUBECONFIG=${c.kubeconfig}`,
+    );
   }
   try {
     if (o.kubeconfig && !(await client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND))) {

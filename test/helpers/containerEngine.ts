@@ -1,0 +1,73 @@
+// The container engine for the container-runtime tests, found as a user's would be (DOCKER_HOST, else the usual
+// sockets), and the small images they run, built offline from busybox-static: no image is downloaded.
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Context } from 'mocha';
+import { findEngine, Engine } from '../../cluster/runtime/container/engine';
+import { importImage } from '../../cluster/runtime/container/imageImport';
+import { LABEL } from '../../cluster/runtime/container/labels';
+import { tempDir } from './testCluster';
+
+export const SHELL_IMAGE = 'localhost/slipway-test-shell:1';
+const BUSYBOX = '/bin/busybox';
+
+/**
+ * The engine, or a skipped suite with the reason when none answers; with SLIPWAY_CONTAINER_TESTS=1 (CI) a missing
+ * engine fails instead.
+ */
+export async function engineOrSkip(ctx: Context): Promise<Engine> {
+  try {
+    return await findEngine();
+  } catch (e) {
+    if (process.env.SLIPWAY_CONTAINER_TESTS === '1') throw e;
+    const tried = (e as Error).message.split('\n').filter((l) => l.startsWith('  '));
+    console.log(
+      `    skipped: no container engine answered (tried ${tried.map((l) => l.trim()).join('; ')}); ` +
+        'set DOCKER_HOST or run .ci/install-containers',
+    );
+    ctx.skip();
+  }
+}
+
+/** A shell image (sh, sleep, httpd, wget...) from the machine's busybox-static, imported once. */
+export async function ensureShellImage(engine: Engine): Promise<string> {
+  const docker = engine.docker;
+  if (
+    await docker
+      .getImage(SHELL_IMAGE)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      )
+  )
+    return SHELL_IMAGE;
+  assert.ok(fs.existsSync(BUSYBOX), `${BUSYBOX} is missing: install busybox-static (apt-get install busybox-static)`);
+  const root = tempDir('slipway-shell-image-');
+  fs.mkdirSync(path.join(root, 'bin'));
+  fs.mkdirSync(path.join(root, 'tmp'), { mode: 0o1777 });
+  fs.copyFileSync(BUSYBOX, path.join(root, 'bin/busybox'));
+  fs.chmodSync(path.join(root, 'bin/busybox'), 0o755);
+  for (const tool of ['sh', 'sleep', 'echo', 'cat', 'ls', 'httpd', 'wget', 'env', 'true', 'false', 'head', 'dd'])
+    fs.symlinkSync('busybox', path.join(root, 'bin', tool));
+  const tar = execFileSync('tar', ['-C', root, '-cf', '-', '.'], { maxBuffer: 64 << 20 });
+  fs.rmSync(root, { recursive: true, force: true });
+  await importImage(docker, tar, SHELL_IMAGE, ['ENV PATH=/bin']);
+  return SHELL_IMAGE;
+}
+
+/** The engine's containers of one cluster (by its state folder's label), with their pod and container names. */
+export async function clusterContainers(
+  engine: Engine,
+  cluster: string,
+): Promise<{ id: string; pod: string; container: string; running: boolean }[]> {
+  const list = await engine.docker.listContainers({ all: true, filters: { label: [`${LABEL.cluster}=${cluster}`] } });
+  return list.map((c) => ({
+    id: c.Id,
+    pod: `${c.Labels[LABEL.podNamespace]}/${c.Labels[LABEL.podName]}`,
+    container: c.Labels[LABEL.container] ?? 'POD',
+    running: c.State === 'running',
+  }));
+}
