@@ -28,6 +28,22 @@ const kubeconfigOutside = {
   },
 };
 
+/**
+ * Native addons are never bundled: the bundles run under VS Code's own Node, for which no addon was built. The
+ * engine client's SSH transport (ssh2, through dockerode) loads its optional ones inside try/catch and falls back to
+ * JavaScript, so requiring one throws here as on a machine where they failed to build.
+ */
+const noNativeAddons = {
+  name: 'no-native-addons',
+  setup(build) {
+    build.onResolve({ filter: /\.node$/ }, (args) => ({ path: args.path, namespace: 'no-native-addon' }));
+    build.onLoad({ filter: /.*/, namespace: 'no-native-addon' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`native addon ${args.path} is not bundled`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -50,7 +66,7 @@ const bundles = [
   },
   { entryPoints: ['server/main.ts'], outfile: 'dist/server.js' },
   // cli.ts's own #! line is kept
-  { entryPoints: ['syncer/cli.ts'], outfile: 'dist/slipway.js', plugins: [kubeconfigOutside] },
+  { entryPoints: ['syncer/cli.ts'], outfile: 'dist/slipway.js', plugins: [kubeconfigOutside, noNativeAddons] },
   { entryPoints: [KUBECONFIG_PACKAGE], outfile: 'dist/kubeconfig.js' },
 ];
 
