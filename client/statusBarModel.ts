@@ -36,7 +36,8 @@ export function statusBarModel(
   const health = st.health?.status ?? 'Unknown';
   const item = applicationItem(app);
   const icon =
-    operationRunning(app) || busy
+    // an operation, or the rollout it started, still under way
+    operationRunning(app) || busy || health === 'Progressing'
       ? 'sync~spin'
       : st.pinned
         ? 'pinned'

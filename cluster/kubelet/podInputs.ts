@@ -10,6 +10,7 @@ import type {
   PersistentVolumeClaim,
   Secret,
   Volume,
+  VolumeProjection,
 } from 'kubernetes-types/core/v1';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -101,6 +102,16 @@ export class PodInputs {
       }
       return dir;
     }
+    if (v.projected) {
+      // written afresh for each container start, as configMap and secret volumes
+      await fs.promises.rm(dir, { recursive: true, force: true });
+      await fs.promises.mkdir(dir, { recursive: true });
+      for (const [file, data] of await this.projectedFiles(pod, v.projected.sources ?? [])) {
+        await fs.promises.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+        await fs.promises.writeFile(path.join(dir, file), data, { mode: 0o644 });
+      }
+      return dir;
+    }
     if (v.persistentVolumeClaim) {
       const claim = v.persistentVolumeClaim.claimName;
       const pvc = await this.find<PersistentVolumeClaim>(
@@ -117,9 +128,65 @@ export class PodInputs {
       return folder;
     }
     throw new ContainerConfigError(
-      `volume ${JSON.stringify(v.name)}: this runtime mounts configMap, secret, emptyDir, hostPath and ` +
+      `volume ${JSON.stringify(v.name)}: this runtime mounts configMap, secret, projected, emptyDir, hostPath and ` +
         'persistentVolumeClaim volumes',
     );
+  }
+
+  /**
+   * The files of a projected volume (the ServiceAccount token volume kube-apiserver gives every pod among them):
+   * a bound token through TokenRequest, ConfigMap and Secret keys, and the pod's namespace and name.
+   */
+  private async projectedFiles(pod: Pod, sources: VolumeProjection[]): Promise<[string, Buffer][]> {
+    const ns = pod.metadata.namespace;
+    const files: [string, Buffer][] = [];
+    for (const p of sources) {
+      if (p.serviceAccountToken) {
+        const sa = pod.spec?.serviceAccountName ?? 'default';
+        const answer = (await this.client.create(
+          `/api/v1/namespaces/${encodeURIComponent(ns)}/serviceaccounts/${encodeURIComponent(sa)}/token`,
+          {
+            apiVersion: 'authentication.k8s.io/v1',
+            kind: 'TokenRequest',
+            spec: {
+              audiences: p.serviceAccountToken.audience ? [p.serviceAccountToken.audience] : undefined,
+              expirationSeconds: p.serviceAccountToken.expirationSeconds ?? 3607,
+              boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid },
+            },
+          },
+        )) as { status?: { token?: string } };
+        files.push([p.serviceAccountToken.path, Buffer.from(answer.status?.token ?? '')]);
+      }
+      const keyed = p.configMap ?? p.secret;
+      if (keyed) {
+        const kind = p.configMap ? 'ConfigMap' : 'Secret';
+        const src = await this.source(kind, ns, keyed.name ?? '', !!keyed.optional);
+        const items = keyed.items?.length
+          ? keyed.items.map((i) => [i.path, i.key] as const)
+          : Object.keys(src?.data ?? {}).map((k) => [k, k] as const);
+        for (const [file, key] of items) {
+          const data = src?.data[key];
+          if (!data && !keyed.optional)
+            throw new ContainerConfigError(`couldn't find key ${key} in ${kind} ${ns}/${keyed.name}`);
+          if (data) files.push([file, data]);
+        }
+      }
+      for (const item of p.downwardAPI?.items ?? []) {
+        const field = item.fieldRef?.fieldPath;
+        const value =
+          field === 'metadata.namespace'
+            ? ns
+            : field === 'metadata.name'
+              ? pod.metadata.name
+              : field === 'metadata.uid'
+                ? pod.metadata.uid
+                : undefined;
+        if (value === undefined)
+          throw new ContainerConfigError(`downwardAPI field ${JSON.stringify(field)} is not supported by this runtime`);
+        files.push([item.path, Buffer.from(value)]);
+      }
+    }
+    return files;
   }
 
   private async source(kind: Source['kind'], ns: string, name: string, optional: boolean): Promise<Source | undefined> {

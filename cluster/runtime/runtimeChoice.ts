@@ -18,7 +18,10 @@ export function storedRuntime(stateDir: string): RuntimeKind | undefined {
 }
 
 export function storeRuntime(stateDir: string, kind: RuntimeKind): void {
-  fs.writeFileSync(path.join(stateDir, FILE), `${kind}\n`, { mode: 0o600 });
+  const file = path.join(stateDir, FILE);
+  fs.writeFileSync(file, `${kind}\n`, { mode: 0o600 });
+  // an existing file keeps its mode through writeFileSync: the state folder holds only owner-only files
+  fs.chmodSync(file, 0o600);
 }
 
 /** The cluster's name on its containers' labels: stable for a state folder, distinct between folders. */

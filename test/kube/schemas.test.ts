@@ -31,7 +31,8 @@ describe('Kubernetes schemas', () => {
     for (const r of BUILTIN_RESOURCES) {
       const av = apiVersionOf(r);
       if (!definitionFor(av, r.kind)) missing.push(`${av} ${r.kind}`);
-      if (!definitionFor(av, r.listKind)) missing.push(`${av} ${r.listKind}`);
+      // create-only kinds (the reviews) have no list, so Kubernetes defines no list kind for them
+      if (r.verbs.includes('list') && !definitionFor(av, r.listKind)) missing.push(`${av} ${r.listKind}`);
       for (const s of r.subresources) {
         if (s.name !== 'log' && !definitionFor(apiVersionOf(s), s.kind))
           missing.push(`${apiVersionOf(s)} ${s.kind} (${r.plural}/${s.name})`);
