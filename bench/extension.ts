@@ -16,28 +16,9 @@ import { loadExtensionBundle } from '../test/helpers/extensionBundle';
 import { packagedVsix } from '../test/e2e/helpers/vsix';
 import { LanguageServerSession } from './lsp/languageServerSession';
 import { median } from './lsp/stats';
+import { BAD_REPLICAS_DEPLOYMENT } from '../test/helpers/manifests';
 
 const DIST = path.resolve(__dirname, '../../dist');
-
-// one schema error (line 6), as a user's first manifest might have
-const MANIFEST = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: three
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-`;
 
 interface Run {
   /** Enter in quick open → the editor shows the file */
@@ -68,7 +49,7 @@ async function untilLogged(session: VsCodeSession, pattern: RegExp, timeoutMs: n
 
 async function oneRun(): Promise<Run> {
   const session = new VsCodeSession();
-  await session.start({ files: { 'deploy/web.yaml': MANIFEST } });
+  await session.start({ files: { 'deploy/web.yaml': BAD_REPLICAS_DEPLOYMENT } });
   try {
     const { page } = session;
     // a window that has finished starting: its extension host is up and the eager extensions are active
@@ -115,7 +96,7 @@ async function serverToFirstDiagnostics(): Promise<Part> {
   try {
     const initialized = performance.now() - started - 500;
     const uri = pathToFileURL(path.join(dir, 'web.yaml')).href;
-    const sent = session.open(uri, MANIFEST);
+    const sent = session.open(uri, BAD_REPLICAS_DEPLOYMENT);
     const publish = await session.diagnosticsAfter(uri, sent, 30_000);
     return { wallMs: initialized + (publish.receivedAt - sent), cpuMs: session.cpuMs() };
   } finally {

@@ -6,28 +6,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadExtensionBundle } from '../helpers/extensionBundle';
 import { runKubectl, tempDir } from '../helpers/testCluster';
+import { BAD_REPLICAS_DEPLOYMENT } from '../helpers/manifests';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const DIST = path.join(ROOT, 'dist');
-
-const BAD_REPLICAS = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: three
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-`;
 
 describe('the bundles in dist/', function () {
   before(function () {
@@ -72,10 +54,10 @@ describe('the bundles in dist/', function () {
         cluster!.once('exit', (code) => reject(new Error(`slipway cluster exited with ${code}:\n${output}`)));
       });
       const kubeconfig = path.join(dir, 'kubeconfig');
-      const refused = await runKubectl(kubeconfig, dir, ['apply', '-f', '-'], { input: BAD_REPLICAS });
+      const refused = await runKubectl(kubeconfig, dir, ['apply', '-f', '-'], { input: BAD_REPLICAS_DEPLOYMENT });
       assert.notStrictEqual(refused.code, 0);
       assert.match(refused.stderr, /spec\.replicas/);
-      const valid = BAD_REPLICAS.replace('replicas: three', 'replicas: 2');
+      const valid = BAD_REPLICAS_DEPLOYMENT.replace('replicas: three', 'replicas: 2');
       const applied = await runKubectl(kubeconfig, dir, ['apply', '-f', '-'], { input: valid });
       assert.strictEqual(applied.code, 0, applied.stderr);
     });

@@ -2,29 +2,10 @@
 // language server validates and completes manifests, and the Slipway container shows its views.
 import * as assert from 'assert';
 import { useVsCode } from './helpers/vscodeSession';
-
-// line 6 holds the one schema error
-const WEB = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: three
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-`;
+import { BAD_REPLICAS_DEPLOYMENT } from '../helpers/manifests';
 
 describe('the packaged extension in VS Code', function () {
-  const vs = useVsCode({ files: { 'deploy/web.yaml': WEB } });
+  const vs = useVsCode({ files: { 'deploy/web.yaml': BAD_REPLICAS_DEPLOYMENT } });
 
   it('validates a manifest on open (squiggle, Problems on the right line) and completes its keys', async function () {
     this.timeout(120_000);
