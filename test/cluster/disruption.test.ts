@@ -27,11 +27,8 @@ describe('PodDisruptionBudgets (real kubectl, disruption controller)', function 
     await t?.stop();
   });
 
-  async function k(args: string[], input?: string): Promise<string> {
-    const r = await t.kubectl(args, input === undefined ? {} : { input });
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-    return r.stdout;
-  }
+  // kubectl that must succeed: TestCluster.ok
+  const k = (args: string[], input?: string): Promise<string> => t.ok(args, input);
   const pdbWith = (name: string, want: Record<string, number>) =>
     eventually(
       async () => {

@@ -31,11 +31,8 @@ describe('HorizontalPodAutoscalers with the simulated runtime (real kubectl)', f
     await t?.stop();
   });
 
-  async function k(args: string[], input?: string): Promise<string> {
-    const r = await t.kubectl(args, input === undefined ? {} : { input });
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-    return r.stdout;
-  }
+  // kubectl that must succeed: TestCluster.ok
+  const k = (args: string[], input?: string): Promise<string> => t.ok(args, input);
   const replicas = async () => JSON.parse(await k(['get', 'deployment', 'web', '-o', 'json'])).spec.replicas;
   const hpaWith = (what: string, ok: (h: HorizontalPodAutoscaler) => boolean) =>
     eventually(

@@ -16,11 +16,8 @@ describe('node lifecycle (real kubectl, sped-up clock)', function () {
     await t?.stop();
   });
 
-  async function k(args: string[], input?: string): Promise<string> {
-    const r = await t.kubectl(args, input === undefined ? {} : { input });
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-    return r.stdout;
-  }
+  // kubectl that must succeed: TestCluster.ok
+  const k = (args: string[], input?: string): Promise<string> => t.ok(args, input);
   /** the cluster clock's time, read from a fresh object's creation time */
   async function clusterNow(): Promise<string> {
     const name = `now-${Math.random().toString(36).slice(2, 8)}`;

@@ -29,11 +29,8 @@ describe('ReplicationControllers (real kubectl, scheduler and kubelet)', functio
     await t?.stop();
   });
 
-  async function k(args: string[], input?: string): Promise<string> {
-    const r = await t.kubectl(args, input === undefined ? {} : { input });
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-    return r.stdout;
-  }
+  // kubectl that must succeed: TestCluster.ok
+  const k = (args: string[], input?: string): Promise<string> => t.ok(args, input);
   const json = async (args: string[]) => JSON.parse(await k([...args, '-o', 'json']));
   const livePods = async () =>
     ((await json(['get', 'pods', '-l', 'app=legacy'])).items as Pod[]).filter((p) => !p.metadata?.deletionTimestamp);
