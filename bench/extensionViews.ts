@@ -35,9 +35,17 @@ function median(xs: number[]): number {
 }
 
 /** Resolves with ms since `since` once feed's app satisfies test, on the feed's change events. */
-function until(feed: ApplicationsFeed, test: (a: Application) => boolean, since: number): Promise<number> {
+function until(
+  what: string,
+  feed: ApplicationsFeed,
+  test: (a: Application) => boolean,
+  since: number,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out after 60 s')), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${what}: timed out after 60 s (app: ${JSON.stringify(feed.selected()?.status?.sync)})`)),
+      60_000,
+    );
     const check = () => {
       const app = feed.selected();
       if (app && test(app)) {
@@ -78,12 +86,12 @@ async function run(): Promise<Figures> {
   try {
     const t0 = Date.now();
     await manager.start({ cli: CLI, folder });
-    const start = await until(feed, populated, t0);
-    const toHealthy = await until(feed, healthy, t0);
+    const start = await until('trees populated', feed, populated, t0);
+    const toHealthy = await until('Healthy', feed, healthy, t0);
 
     const t1 = Date.now();
     await manager2.start({ cli: CLI, folder });
-    const reused = await until(feed2, populated, t1);
+    const reused = await until('reused Start', feed2, populated, t1);
 
     // a second revision that rolls the frontend out, then back to the first (another rollout)
     const file = path.join(folder, 'frontend.yaml');
@@ -96,7 +104,7 @@ async function run(): Promise<Figures> {
     fs.writeFileSync(file, changed);
     git(folder, 'commit', '-qam', 'second');
     const tip = git(folder, 'rev-parse', 'HEAD');
-    await until(feed, (a) => healthy(a) && a.status?.sync?.revision === tip, Date.now());
+    await until('second revision', feed, (a) => healthy(a) && a.status?.sync?.revision === tip, Date.now());
     const app = feed.selected()!;
     const first = app.status!.history![0];
     const t2 = Date.now();
@@ -104,7 +112,12 @@ async function run(): Promise<Figures> {
     const rollback = Date.now() - t2;
     if (r.state.phase !== 'Succeeded' || r.app.status?.pinned?.id !== first.id)
       throw new Error(`rollback: ${r.state.message}`);
-    const back = await until(feed, (a) => healthy(a) && a.status?.sync?.revision === first.revision, t2);
+    const back = await until(
+      'rolled back',
+      feed,
+      (a) => a.status?.health?.status === 'Healthy' && a.status?.sync?.revision === first.revision,
+      t2,
+    );
     return { start, healthy: toHealthy, reused, rollback, back };
   } finally {
     await manager2.disconnect();

@@ -26,6 +26,9 @@ import { warmUp } from './warmup';
 import { ClusterCrds } from './workspace/crds';
 import { WorkspaceIndex } from './workspace/workspaceIndex';
 
+/** When the warm-up runs if no document has been opened by then. */
+const WARM_UP_FALLBACK_MS = 1000;
+
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const cluster = new ClusterCrds();
@@ -61,8 +64,9 @@ export function startServer(connection: Connection): void {
     settings.initialize(params.initializationOptions, !!caps.workspace?.configuration);
     // start reading the workspace at once; validation waits for it so the first diagnostics are complete
     validation.waitFor(workspace.scan(folders).catch((e) => ctx.log(`workspace scan failed: ${e}`)));
-    // compile the common kinds' validators now rather than on the first document opened
-    guard(ctx, 'warm-up', undefined, warmUp);
+    // compile the common kinds' validators and optimize the hot code once the first document is answered (doing it
+    // before would hold that answer back by more than it saves), or soon if none is opened
+    validation.whenFirstIdle(() => guard(ctx, 'warm-up', undefined, warmUp), WARM_UP_FALLBACK_MS);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

@@ -36,6 +36,8 @@ export class ValidationScheduler {
   private scanned = true;
   private validatedBeforeScan = false;
   private scanWait?: Promise<unknown>;
+  /** run once when the first validations are done and nothing waits (see whenFirstIdle) */
+  private idleWork?: () => void;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -80,6 +82,24 @@ export class ValidationScheduler {
     });
   }
 
+  /**
+   * Runs `work` once, when the first validations have published and none waits, or after `fallbackMs` if no
+   * document is opened by then: work that speeds up later validations must not delay the first diagnostics.
+   */
+  whenFirstIdle(work: () => void, fallbackMs: number): void {
+    const timer = setTimeout(() => this.runIdleWork(), fallbackMs);
+    this.idleWork = () => {
+      clearTimeout(timer);
+      work();
+    };
+  }
+
+  private runIdleWork(): void {
+    const work = this.idleWork;
+    this.idleWork = undefined;
+    if (work && !this.ctx.shuttingDown) work();
+  }
+
   /** A document closed: nothing of it is pending or published any more. */
   forget(uri: string): void {
     clearTimeout(this.timers.get(uri));
@@ -119,6 +139,7 @@ export class ValidationScheduler {
     } finally {
       this.workers--;
     }
+    if (this.workers === 0 && this.idleWork) setImmediate(() => this.runIdleWork());
   }
 
   private async validate(uri: string, onlyIfChanged: boolean): Promise<void> {
