@@ -47,8 +47,9 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
   const agents: NodeAgent[] = [];
   const recorders: LimitedRecorder[] = [];
   for (let i = 0; i < count; i++) {
-    const id = nodeIdentity(i, maxPods);
-    const runtime = await opts.runtime.create({ node: id.name, podCIDR: id.podCIDR, clock: ctx.clock });
+    const named = nodeIdentity(i, maxPods);
+    const runtime = await opts.runtime.create({ node: named.name, podCIDR: named.podCIDR, clock: ctx.clock });
+    const id = { ...named, host: runtime.host };
     const events = new LimitedRecorder(ctx.recorder('kubelet', id.name), ctx.clock);
     recorders.push(events);
     const allocatable = Object.fromEntries(Object.entries(nodeCapacity(id)).map(([k, v]) => [k, parseQuantity(v)]));

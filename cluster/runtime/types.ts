@@ -79,6 +79,13 @@ export interface ProbeResult {
   output: string;
 }
 
+/** CPUs and memory of the machine that runs the pods, and its operating system as the engine names it. */
+export interface HostResources {
+  cpus: number;
+  memoryBytes: number;
+  os?: string;
+}
+
 export class ImagePullError extends Error {}
 export class SandboxError extends Error {}
 
@@ -88,6 +95,8 @@ export interface ContainerRuntime {
   readonly version: string;
   /** the kubelet resolves env and volumes (ContainerConfig.inputs) only for a runtime that runs processes */
   readonly runsProcesses: boolean;
+  /** the machine the pods run on, when the runtime knows it: the node's capacity (as kind's nodes report theirs) */
+  readonly host?: HostResources;
 
   runPodSandbox(config: SandboxConfig): Promise<Sandbox>;
   /** stops every container of the sandbox at once and releases its address */

@@ -15,6 +15,7 @@ import {
   ContainerConfig,
   ContainerExit,
   ContainerRuntime,
+  HostResources,
   ImagePullError,
   ImageRef,
   ProbeKind,
@@ -62,6 +63,7 @@ export class EngineRuntime implements ContainerRuntime {
   readonly name: string;
   readonly version: string;
   readonly runsProcesses = true;
+  readonly host?: HostResources;
   private readonly docker: Docker;
   private readonly sandboxes = new Map<string, PodContext>();
   private readonly containers = new Map<string, Running>();
@@ -73,6 +75,7 @@ export class EngineRuntime implements ContainerRuntime {
   constructor(private readonly opts: ContainerRuntimeOptions) {
     this.name = opts.engine.name;
     this.version = opts.engine.version;
+    this.host = opts.engine.host;
     this.docker = opts.engine.docker;
   }
 
