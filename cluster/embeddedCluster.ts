@@ -49,6 +49,8 @@ export interface RunningCluster {
   store: Store;
   /** what the pods run on: "podman://4.3.1 at unix:///...", "simulated://1.0 (no process runs)" */
   runtime: string;
+  /** whether pods run as real containers on this machine's engine */
+  runsContainers: boolean;
   stop(): Promise<void>;
 }
 
@@ -122,6 +124,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     apiServer,
     store,
     runtime: runtime.description,
+    runsContainers: runtime.kind === 'container',
     controllersReady: Promise.all([controllersReady, nodes.ready]).then(() => undefined),
     async stop() {
       await nodes.stop();

@@ -48,6 +48,9 @@ Options:
   --manual               do not sync new commits by themselves (use \`slipway sync\`)
   --allow-remote-bases   let kustomizations fetch remote bases (URLs, git addresses); default: only paths
                          inside the repository
+  --allow-remote-containers
+                         let Applications whose source is a git URL run pods as containers on this
+                         machine's engine (default: their workloads are refused with --runtime container)
   --render-timeout S     stop rendering a kustomization after S seconds (default 60)
   -h, --help             show this help`,
 };
@@ -163,6 +166,7 @@ export async function upCommand(argv: string[]): Promise<void> {
       'auto-rollback': { type: 'boolean' },
       manual: { type: 'boolean' },
       'allow-remote-bases': { type: 'boolean' },
+      'allow-remote-containers': { type: 'boolean' },
       'render-timeout': { type: 'string', default: '60' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -191,6 +195,7 @@ export async function upCommand(argv: string[]): Promise<void> {
     autoRollback: !!values['auto-rollback'],
     automated: !values.manual,
     allowRemoteBases: !!values['allow-remote-bases'],
+    allowRemoteContainers: !!values['allow-remote-containers'],
     renderTimeoutMs: intOption('render-timeout', values['render-timeout'], 1, 3600) * 1000,
     out: (line) => process.stdout.write(line + '\n'),
   });

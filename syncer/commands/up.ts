@@ -31,6 +31,8 @@ export interface UpOptions {
   automated: boolean;
   /** let kustomizations fetch remote bases */
   allowRemoteBases?: boolean;
+  /** let Applications whose source is a remote URL run containers on this machine's engine */
+  allowRemoteContainers?: boolean;
   /** how long rendering a kustomization may take */
   renderTimeoutMs?: number;
   out: (line: string) => void;
@@ -82,6 +84,7 @@ export async function up(o: UpOptions): Promise<UpSession> {
   const repo = await locateRepo(dir);
   const started = Date.now();
   let stopCluster: (() => Promise<void>) | undefined;
+  let refuseRemotePods: string | undefined;
   let client: ObjectClient;
   if (o.kubeconfig) {
     // the kubeconfig loader (@kubernetes/client-node) is heavy: loaded only for a cluster named by kubeconfig
@@ -99,6 +102,7 @@ export async function up(o: UpOptions): Promise<UpSession> {
       defaultRuntime: o.defaultRuntime,
     });
     stopCluster = () => c.stop();
+    if (c.runsContainers && !o.allowRemoteContainers) refuseRemotePods = c.runtime;
     // over HTTPS with the cluster's token and CA, as any client: no kubeconfig loader needed
     client = new ObjectClient(ApiClient.forCluster({ server: c.url, token: c.token, ca: c.caCert }, 'slipway-syncer'));
     o.out(
@@ -114,6 +118,7 @@ export async function up(o: UpOptions): Promise<UpSession> {
       client,
       stateDir: path.resolve(o.state),
       renderTimeoutMs: o.renderTimeoutMs,
+      refuseRemotePods,
       // the embedded cluster is this process's own: a lease in it is left by an earlier run that was killed
       leaderElection: stopCluster ? { takeOverAtStart: true } : undefined,
       log: (app, line) => o.out(`[${app}] ${line}`),
