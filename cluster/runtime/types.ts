@@ -86,6 +86,14 @@ export interface HostResources {
   os?: string;
 }
 
+/** A registry login for one pull (from the pod's imagePullSecrets). */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+  /** the registry's host[:port], or Docker Hub's index address */
+  serveraddress: string;
+}
+
 export class ImagePullError extends Error {}
 export class SandboxError extends Error {}
 
@@ -104,8 +112,8 @@ export interface ContainerRuntime {
 
   /** the image when present on the node */
   imageStatus(image: string): Promise<ImageRef | undefined>;
-  /** rejects with ImagePullError; the sandbox tells the runtime whose pull it is */
-  pullImage(image: string, sandboxId: string, container: string): Promise<ImageRef>;
+  /** rejects with ImagePullError; the sandbox tells the runtime whose pull it is; auth from imagePullSecrets */
+  pullImage(image: string, sandboxId: string, container: string, auth?: RegistryAuth): Promise<ImageRef>;
 
   /** resolves with the container id */
   createContainer(config: ContainerConfig): Promise<string>;

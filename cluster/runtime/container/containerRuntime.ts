@@ -20,6 +20,7 @@ import {
   ImageRef,
   ProbeKind,
   ProbeResult,
+  RegistryAuth,
   Sandbox,
   SandboxConfig,
   SandboxError,
@@ -146,9 +147,9 @@ export class EngineRuntime implements ContainerRuntime {
     return undefined;
   }
 
-  async pullImage(image: string): Promise<ImageRef> {
+  async pullImage(image: string, _sandboxId: string, _container: string, auth?: RegistryAuth): Promise<ImageRef> {
     try {
-      const stream = await this.docker.pull(image);
+      const stream = await this.docker.pull(image, auth ? { authconfig: auth } : {});
       await new Promise<void>((resolve, reject) =>
         this.docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => {
           const failed = err ?? out?.find((o) => o.error);
