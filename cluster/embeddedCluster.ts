@@ -11,6 +11,7 @@ import { writeKubeconfig } from './security/kubeconfig';
 import { ControllerManager } from './controllers/controllerManager';
 import { startNodes } from './kubelet';
 import { ScaledClock, setClock } from './clock';
+import { ResourceMetrics } from './metrics/resourceMetrics';
 import { chooseRuntime, RuntimeChoice } from './runtime';
 import { clusterId, storedRuntime, storeRuntime } from './runtime/runtimeChoice';
 
@@ -35,6 +36,8 @@ export interface ClusterOptions {
   defaultRuntime?: RuntimeChoice;
   /** pods each node admits (its allocatable "pods"; default 110, as in Kubernetes) */
   maxPodsPerNode?: number;
+  /** how often containers' usage is read while metrics are asked for (default 10 s) */
+  metricsIntervalMs?: number;
 }
 
 export interface RunningCluster {
@@ -74,6 +77,8 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     throw e;
   }
   storeRuntime(stateDir, runtime.kind);
+  // the containers' usage for metrics.k8s.io: each node's runtime joins it as the node starts
+  const metrics = new ResourceMetrics(opts.metricsIntervalMs);
   const apiServer = new ApiServer({
     store,
     host: opts.host,
@@ -83,6 +88,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     serviceAccountKey: ensureServiceAccountKey(stateDir),
     logsDir: path.join(stateDir, 'logs'),
     volumesDir: path.join(stateDir, 'volumes'),
+    metrics,
   });
   let url: string;
   try {
@@ -108,6 +114,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
       podsDir: path.join(stateDir, 'pods'),
       maxPods: opts.maxPodsPerNode,
       runtime,
+      metrics,
     });
   } catch (e) {
     controllers.stop();
@@ -127,6 +134,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     runsContainers: runtime.kind === 'container',
     controllersReady: Promise.all([controllersReady, nodes.ready]).then(() => undefined),
     async stop() {
+      metrics.stop();
       await nodes.stop();
       controllers.stop();
       await apiServer.stop();

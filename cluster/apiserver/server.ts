@@ -27,6 +27,7 @@ import type { ApiContext } from './handlers/scope';
 import { ServiceAccountTokens } from '../security/serviceAccountTokens';
 import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './access/bootstrapPolicy';
 import { RbacAuthorizer } from './access/rbac';
+import type { ResourceMetrics } from '../metrics/resourceMetrics';
 
 export interface ApiServerOptions {
   store: Store;
@@ -41,6 +42,8 @@ export interface ApiServerOptions {
   logsDir: string;
   /** folder where the built-in hostpath provisioner's volumes live (StorageClasses default to it) */
   volumesDir: string;
+  /** the nodes' resource usage, served as metrics.k8s.io */
+  metrics?: ResourceMetrics;
 }
 
 export class ApiServer {
@@ -84,6 +87,7 @@ export class ApiServer {
       streams: this.streams,
       tokens,
       logsDir: opts.logsDir,
+      metrics: opts.metrics,
     };
     const access = { authenticator: { adminToken: opts.token, tokens, store }, rbac: new RbacAuthorizer(store) };
     this.routes = { api, access, openapi, ready: () => this.ready };

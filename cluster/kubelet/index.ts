@@ -4,6 +4,7 @@
 import type { Node } from '../controllers/kit/objects';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { ControllerContext } from '../controllers/controllerContext';
+import type { ResourceMetrics } from '../metrics/resourceMetrics';
 import { RuntimeFactory } from '../runtime';
 import { LimitedRecorder } from './eventLimiter';
 import { Kubelet, Pod } from './kubelet';
@@ -26,6 +27,8 @@ export interface NodesOptions {
   maxPods?: number;
   /** the runtime each node runs its pods on */
   runtime: RuntimeFactory;
+  /** where each node's containers' usage is read from (metrics.k8s.io) */
+  metrics?: ResourceMetrics;
 }
 
 export interface RunningNodes {
@@ -50,6 +53,7 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
     const named = nodeIdentity(i, maxPods);
     const runtime = await opts.runtime.create({ node: named.name, podCIDR: named.podCIDR, clock: ctx.clock });
     const id = { ...named, host: runtime.host };
+    opts.metrics?.addNode(id.name, runtime);
     const events = new LimitedRecorder(ctx.recorder('kubelet', id.name), ctx.clock);
     recorders.push(events);
     const allocatable = Object.fromEntries(Object.entries(nodeCapacity(id)).map(([k, v]) => [k, parseQuantity(v)]));

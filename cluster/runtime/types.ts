@@ -86,6 +86,18 @@ export interface HostResources {
   os?: string;
 }
 
+/** One reading of a running container's resource usage, as the engine's stats give it. */
+export interface ContainerUsage {
+  pod: { uid: string; name: string; namespace: string };
+  container: string;
+  /** CPU time used since the container started, in nanoseconds */
+  cpuNanoSeconds: number;
+  /** memory in use minus the inactive file cache, as the kubelet's working set */
+  memoryWorkingSetBytes: number;
+  /** when read (ms since the epoch) */
+  at: number;
+}
+
 /** A registry login for one pull (from the pod's imagePullSecrets). */
 export interface RegistryAuth {
   username: string;
@@ -105,6 +117,8 @@ export interface ContainerRuntime {
   readonly runsProcesses: boolean;
   /** the machine the pods run on, when the runtime knows it: the node's capacity (as kind's nodes report theirs) */
   readonly host?: HostResources;
+  /** the usage of every running container; absent when the runtime cannot tell (the simulated one) */
+  usage?(): Promise<ContainerUsage[]>;
 
   runPodSandbox(config: SandboxConfig): Promise<Sandbox>;
   /** stops every container of the sandbox at once and releases its address */

@@ -15,6 +15,7 @@ import {
   ContainerConfig,
   ContainerExit,
   ContainerRuntime,
+  ContainerUsage,
   HostResources,
   ImagePullError,
   ImageRef,
@@ -50,6 +51,12 @@ interface Running {
   exited?: Promise<ContainerExit>;
   exit?: ContainerExit;
   stopping?: { deadline: number; kill?: Timer };
+}
+
+/** The parts of the engine's container stats that usage reads (Docker's and Podman's compatible API). */
+interface EngineStats {
+  cpu_stats?: { cpu_usage?: { total_usage?: number } };
+  memory_stats?: { usage?: number; stats?: { inactive_file?: number; total_inactive_file?: number } };
 }
 
 /** how long an exit waits for the container's last output to reach its log file */
@@ -163,6 +170,34 @@ export class EngineRuntime implements ContainerRuntime {
     const ref = await this.imageStatus(image);
     if (!ref) throw new ImagePullError(`the engine pulled ${JSON.stringify(image)} but does not list it`);
     return ref;
+  }
+
+  // --- usage -----------------------------------------------------------------------------------------
+
+  async usage(): Promise<ContainerUsage[]> {
+    const running = [...this.containers.entries()].filter(([, r]) => !r.exit && !r.stopping);
+    const read = await Promise.all(
+      running.map(async ([id, r]): Promise<ContainerUsage | undefined> => {
+        try {
+          const s = (await this.docker.getContainer(id).stats({ stream: false })) as EngineStats;
+          const total = s.cpu_stats?.cpu_usage?.total_usage;
+          const usage = s.memory_stats?.usage;
+          if (typeof total !== 'number' || typeof usage !== 'number') return undefined;
+          const inactive = s.memory_stats?.stats?.inactive_file ?? s.memory_stats?.stats?.total_inactive_file ?? 0;
+          const c = r.pod.config;
+          return {
+            pod: { uid: c.uid, name: c.name, namespace: c.namespace },
+            container: r.spec.name,
+            cpuNanoSeconds: total,
+            memoryWorkingSetBytes: Math.max(0, usage - inactive),
+            at: Date.now(),
+          };
+        } catch {
+          return undefined; // exited meanwhile
+        }
+      }),
+    );
+    return read.filter((u): u is ContainerUsage => !!u);
   }
 
   // --- containers ------------------------------------------------------------------------------------
