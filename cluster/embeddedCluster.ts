@@ -13,6 +13,7 @@ import { startNodes } from './kubelet';
 import { ScaledClock, setClock } from './clock';
 import { chooseRuntime, RuntimeChoice } from './runtime';
 import { clusterId, storedRuntime, storeRuntime } from './runtime/runtimeChoice';
+import { podProxyDialer } from './network/httpForwarder';
 
 /** `slipway cluster --repair-store`: what the syncer's CLI may use of the store besides starting the cluster */
 export { repairStore } from './store';
@@ -81,6 +82,8 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     serviceAccountKey: ensureServiceAccountKey(stateDir),
     logsDir: path.join(stateDir, 'logs'),
     volumesDir: path.join(stateDir, 'volumes'),
+    // pod IPs answer from this machine only when pods run as real containers
+    proxyDialer: runtime.kind === 'container' ? podProxyDialer : undefined,
   });
   let url: string;
   try {

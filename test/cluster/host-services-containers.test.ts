@@ -136,6 +136,30 @@ describe('Services reached from the developer machine (real containers)', functi
     assert.strictEqual(names.length, 1, `answered by ${names.join(', ')}`);
   });
 
+  it('forwards kubectl proxy to services/NAME:PORT/proxy and pods/NAME:PORT/proxy', async () => {
+    const proxy = t.kubectlStream(['proxy', '--port=0']);
+    try {
+      const port = await eventually(() => /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(proxy.output())?.[1]);
+      const api = `http://127.0.0.1:${port}/api/v1/namespaces/default`;
+      const names = pods.map((p) => p.name);
+      for (const svc of ['echo-np:http', 'echo-np:80', 'echo-lb']) {
+        const r = await httpGet(`${api}/services/${svc}/proxy/`);
+        assert.strictEqual(r.status, 200, `${svc}: ${r.text}`);
+        assert.ok(names.includes(r.text.trim()), `${svc} answered ${r.text}`);
+      }
+      const ready = await httpGet(`${api}/services/echo-np/proxy/ready.txt?x=1`);
+      assert.strictEqual(ready.text.trim(), 'ok');
+      const pod = await httpGet(`${api}/pods/${pods[1].name}:8080/proxy/`);
+      assert.strictEqual(pod.text.trim(), pods[1].name);
+      await t.apply(service('nobody', 'nothing-has-this-label', {}));
+      const none = await httpGet(`${api}/services/nobody/proxy/`);
+      assert.strictEqual(none.status, 503);
+      assert.match(none.text, /no endpoints available for service \\"nobody\\"/);
+    } finally {
+      proxy.stop();
+    }
+  });
+
   it('gives a pod that turns unready no new connections', async () => {
     const [gone, ...rest] = pods;
     const r = await httpGet(`http://${gone.ip}:8080/cgi-bin/unready`);
