@@ -14,6 +14,7 @@ import { ScaledClock, setClock } from './clock';
 import { chooseRuntime, RuntimeChoice } from './runtime';
 import { clusterId, storedRuntime, storeRuntime } from './runtime/runtimeChoice';
 import { podProxyDialer } from './network/httpForwarder';
+import { listenIngress, type IngressListener } from './network/ingressListener';
 
 /** `slipway cluster --repair-store`: what the syncer's CLI may use of the store besides starting the cluster */
 export { repairStore } from './store';
@@ -36,6 +37,10 @@ export interface ClusterOptions {
   defaultRuntime?: RuntimeChoice;
   /** pods each node admits (its allocatable "pods"; default 110, as in Kubernetes) */
   maxPodsPerNode?: number;
+  /** the ingress controller's HTTP port on 127.0.0.1 (0: a free one); no ingress listener when undefined */
+  ingressPort?: number;
+  /** when ingressPort is taken: start without the ingress listener (ingressProblem says why) rather than fail */
+  ingressPortOptional?: boolean;
 }
 
 export interface RunningCluster {
@@ -50,6 +55,10 @@ export interface RunningCluster {
   store: Store;
   /** what the pods run on: "podman://4.3.1 at unix:///...", "simulated://1.0 (no process runs)" */
   runtime: string;
+  /** where Ingresses answer (http://127.0.0.1:PORT); undefined without an ingress listener */
+  ingressUrl?: string;
+  /** why there is no ingress listener although one was asked for (its port was taken) */
+  ingressProblem?: string;
   stop(): Promise<void>;
 }
 
@@ -93,12 +102,26 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     throw e;
   }
   const kubeconfig = writeKubeconfig(stateDir, url, certs.caCert, token);
+  let ingress: IngressListener | undefined;
+  let ingressProblem: string | undefined;
+  if (opts.ingressPort !== undefined) {
+    try {
+      ingress = await listenIngress(opts.ingressPort);
+    } catch (e) {
+      ingressProblem = `no ingress listener: ${(e as Error).message}`;
+      if (!opts.ingressPortOptional) {
+        await apiServer.stop();
+        await store.close();
+        throw new Error(`${ingressProblem}; choose another port with --ingress-port N (0: any free port)`);
+      }
+    }
+  }
   // the cluster's components are clients of this API server like any other, minus TLS and sockets
   const controllers = new ControllerManager(
     { server: url, token, ca: certs.caCert, local: apiServer },
     () => apiServer.registry.all(),
     path.join(stateDir, 'volumes'),
-    { podsReachable: runtime.kind === 'container' },
+    { podsReachable: runtime.kind === 'container', ingress },
   );
   // controllers catch up in the background; the API server is already serving
   const controllersReady = controllers.start();
@@ -113,6 +136,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     });
   } catch (e) {
     controllers.stop();
+    await ingress?.close();
     await apiServer.stop();
     await store.close();
     throw e;
@@ -126,10 +150,13 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     apiServer,
     store,
     runtime: runtime.description,
+    ingressUrl: ingress && `http://127.0.0.1:${ingress.port}`,
+    ingressProblem,
     controllersReady: Promise.all([controllersReady, nodes.ready]).then(() => undefined),
     async stop() {
       await nodes.stop();
       controllers.stop();
+      await ingress?.close();
       await apiServer.stop();
       await store.close();
     },

@@ -26,6 +26,7 @@ import { HorizontalPodAutoscalerController } from './horizontalPodAutoscalerCont
 import { NodeLifecycleController } from './nodeLifecycleController';
 import { ServiceLoadBalancerController } from './serviceLoadBalancerController';
 import { NodePortController } from './nodePortController';
+import { IngressController } from './ingressController';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
@@ -54,4 +55,5 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new NodeLifecycleController(),
   () => new ServiceLoadBalancerController(),
   () => new NodePortController(),
+  () => new IngressController(),
 ];

@@ -1,18 +1,12 @@
 // What the cluster's components that serve the developer's machine share: whether pod IPs answer from this machine
 // (pods run as real containers) and the one chooser of Service endpoints, so the LoadBalancer and NodePort
 // listeners and the ingress balance and keep session affinity alike.
-import type { Server } from 'http';
 import type { SharedInformers } from '../../kubeclient/sharedInformers';
+import type { IngressListener } from './ingressListener';
 import { ServiceEndpoints } from './serviceEndpoints';
 
 /** Host listeners bind loopback only: a developer's cluster is not served to the network around the machine. */
 export const HOST_ADDRESS = '127.0.0.1';
-
-/** The ingress controller's HTTP listener, bound at start-up (see ingressListener.ts). */
-export interface IngressListener {
-  server: Server;
-  port: number;
-}
 
 export interface HostNetworkOptions {
   /** whether the host reaches pod IPs: true when pods run as real containers */

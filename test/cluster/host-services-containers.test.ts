@@ -1,6 +1,7 @@
 // What the developer's machine reaches of pods that run as real containers (Podman in CI): a LoadBalancer and a
-// NodePort Service answering on 127.0.0.1 and balancing over 3 replicas, session affinity, and a pod that turns
-// unready getting no more traffic. Each pod is a busybox httpd that answers its own name; its readiness is a file
+// NodePort Service answering on 127.0.0.1 and balancing over 3 replicas, session affinity, kubectl proxy to a
+// Service and a pod, an Ingress routing two hosts and two paths, and a pod that turns unready getting no more
+// traffic. Each pod is a busybox httpd that answers its own name; its readiness is a file
 // the pod removes when asked (a CGI script), so the test makes a pod unready the way a failing app would be.
 import * as assert from 'assert';
 import type { Pod } from 'kubernetes-types/core/v1';
@@ -15,6 +16,8 @@ import { eventually, startTestCluster, TestCluster } from '../helpers/testCluste
 const SERVE_NAME = [
   'mkdir -p /tmp/www/cgi-bin',
   'echo "$POD_NAME" > /tmp/www/index.html',
+  // the ingress test's paths, answered with the name too
+  'mkdir -p /tmp/www/beta && echo "$POD_NAME" > /tmp/www/beta/index.html && echo "$POD_NAME" > /tmp/www/alpha-only',
   'echo ok > /tmp/www/ready.txt',
   // CGI output needs CRLF header lines
   "printf 'Content-Type: text/plain\\r\\n\\r\\nunready\\n' > /tmp/unready.http",
@@ -85,7 +88,7 @@ describe('Services reached from the developer machine (real containers)', functi
     this.timeout(120_000);
     engine = await engineOrSkip(this);
     await ensureShellImage(engine);
-    t = await startTestCluster({ runtime: 'container', nodes: 1, clockSpeed: 10 });
+    t = await startTestCluster({ runtime: 'container', nodes: 1, clockSpeed: 10, ingressPort: 0 });
     lbPort = await freePort();
     await t.apply(nameServer('echo', 3));
     await t.apply(
@@ -158,6 +161,48 @@ describe('Services reached from the developer machine (real containers)', functi
     } finally {
       proxy.stop();
     }
+  });
+
+  it('routes an Ingress by host and path to the Services, and answers 503 when a backend has no ready pod', async () => {
+    await t.apply(nameServer('alpha', 1));
+    await t.apply(nameServer('beta', 1));
+    await t.apply(service('alpha', 'alpha', {}));
+    await t.apply(service('beta', 'beta', {}));
+    await t.apply(`apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: two-hosts}
+spec:
+  rules:
+    - host: a.test
+      http:
+        paths:
+          - {path: /, pathType: Prefix, backend: {service: {name: alpha, port: {name: http}}}}
+          - {path: /beta, pathType: Prefix, backend: {service: {name: beta, port: {number: 80}}}}
+    - host: b.test
+      http:
+        paths:
+          - {path: /, pathType: ImplementationSpecific, backend: {service: {name: beta, port: {number: 80}}}}
+          - {path: /alpha-only, pathType: Exact, backend: {service: {name: alpha, port: {number: 80}}}}
+`);
+    const base = t.cluster.ingressUrl!;
+    const via = async (host: string, path: string) => {
+      const r = await httpGet(`${base}${path}`, { Host: host });
+      return r.status === 200 ? r.text.trim().replace(/-[^-]+-[^-]+$/, '') : `${r.status} ${r.text}`;
+    };
+    await eventually(async () => (await via('a.test', '/')) === 'alpha', 60_000, 'alpha ready behind the Ingress');
+    await eventually(async () => (await via('b.test', '/')) === 'beta', 60_000, 'beta ready behind the Ingress');
+    assert.strictEqual(await via('a.test', '/beta/'), 'beta');
+    assert.strictEqual(await via('b.test', '/alpha-only'), 'alpha');
+    assert.strictEqual(await via('b.test', '/beta/'), 'beta');
+    const ing = await t.json(['get', 'ingress', 'two-hosts']);
+    assert.deepStrictEqual(ing.status.loadBalancer.ingress, [{ ip: '127.0.0.1' }]);
+    await t.ok(['scale', 'deployment', 'beta', '--replicas=0']);
+    const down = await eventually(async () => {
+      const r = await httpGet(`${base}/beta/`, { Host: 'a.test' });
+      return r.status === 503 ? r : undefined;
+    }, 30_000);
+    assert.match(down!.text, /Ingress default\/two-hosts: Service default\/beta port 80 has no ready endpoint/);
+    assert.strictEqual(await via('a.test', '/'), 'alpha');
   });
 
   it('gives a pod that turns unready no new connections', async () => {
