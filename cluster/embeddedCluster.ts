@@ -14,6 +14,8 @@ import { ScaledClock, setClock } from './clock';
 import { ResourceMetrics } from './metrics/resourceMetrics';
 import { chooseRuntime, RuntimeChoice } from './runtime';
 import { clusterId, storedRuntime, storeRuntime } from './runtime/runtimeChoice';
+import { podProxyDialer } from './network/httpForwarder';
+import { listenIngress, type IngressListener } from './network/ingressListener';
 
 /** `slipway cluster --repair-store`: what the syncer's CLI may use of the store besides starting the cluster */
 export { repairStore } from './store';
@@ -38,6 +40,10 @@ export interface ClusterOptions {
   maxPodsPerNode?: number;
   /** how often containers' usage is read while metrics are asked for (default 10 s) */
   metricsIntervalMs?: number;
+  /** the ingress controller's HTTP port on 127.0.0.1 (0: a free one); no ingress listener when undefined */
+  ingressPort?: number;
+  /** when ingressPort is taken: start without the ingress listener (ingressProblem says why) rather than fail */
+  ingressPortOptional?: boolean;
 }
 
 export interface RunningCluster {
@@ -54,6 +60,10 @@ export interface RunningCluster {
   runtime: string;
   /** whether pods run as real containers on this machine's engine */
   runsContainers: boolean;
+  /** where Ingresses answer (http://127.0.0.1:PORT); undefined without an ingress listener */
+  ingressUrl?: string;
+  /** why there is no ingress listener although one was asked for (its port was taken) */
+  ingressProblem?: string;
   stop(): Promise<void>;
 }
 
@@ -89,6 +99,8 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     logsDir: path.join(stateDir, 'logs'),
     volumesDir: path.join(stateDir, 'volumes'),
     metrics,
+    // pod IPs answer from this machine only when pods run as real containers
+    proxyDialer: runtime.kind === 'container' ? podProxyDialer : undefined,
   });
   let url: string;
   try {
@@ -98,11 +110,26 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     throw e;
   }
   const kubeconfig = writeKubeconfig(stateDir, url, certs.caCert, token);
+  let ingress: IngressListener | undefined;
+  let ingressProblem: string | undefined;
+  if (opts.ingressPort !== undefined) {
+    try {
+      ingress = await listenIngress(opts.ingressPort);
+    } catch (e) {
+      ingressProblem = `no ingress listener: ${(e as Error).message}`;
+      if (!opts.ingressPortOptional) {
+        await apiServer.stop();
+        await store.close();
+        throw new Error(`${ingressProblem}; choose another port with --ingress-port N (0: any free port)`);
+      }
+    }
+  }
   // the cluster's components are clients of this API server like any other, minus TLS and sockets
   const controllers = new ControllerManager(
     { server: url, token, ca: certs.caCert, local: apiServer },
     () => apiServer.registry.all(),
     path.join(stateDir, 'volumes'),
+    { podsReachable: runtime.kind === 'container', ingress },
   );
   // controllers catch up in the background; the API server is already serving
   const controllersReady = controllers.start();
@@ -118,6 +145,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     });
   } catch (e) {
     controllers.stop();
+    await ingress?.close();
     await apiServer.stop();
     await store.close();
     throw e;
@@ -132,11 +160,14 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     store,
     runtime: runtime.description,
     runsContainers: runtime.kind === 'container',
+    ingressUrl: ingress && `http://127.0.0.1:${ingress.port}`,
+    ingressProblem,
     controllersReady: Promise.all([controllersReady, nodes.ready]).then(() => undefined),
     async stop() {
       metrics.stop();
       await nodes.stop();
       controllers.stop();
+      await ingress?.close();
       await apiServer.stop();
       await store.close();
     },

@@ -24,6 +24,7 @@ import { SYSTEM_PRIORITY_CLASSES } from './strategies/priorityClasses';
 import { DEFAULT_FLOW_SCHEMAS, DEFAULT_PRIORITY_LEVELS } from './flowControlDefaults';
 import type { KubeObject } from '../../kube/objects';
 import type { ApiContext } from './handlers/scope';
+import type { ProxyDialer } from './subresources/proxy';
 import { ServiceAccountTokens } from '../security/serviceAccountTokens';
 import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './access/bootstrapPolicy';
 import { RbacAuthorizer } from './access/rbac';
@@ -44,6 +45,8 @@ export interface ApiServerOptions {
   volumesDir: string;
   /** the nodes' resource usage, served as metrics.k8s.io */
   metrics?: ResourceMetrics;
+  /** forwards pods/services proxy requests to pods (with real containers); without it they answer 503 */
+  proxyDialer?: ProxyDialer;
 }
 
 export class ApiServer {
@@ -88,6 +91,7 @@ export class ApiServer {
       tokens,
       logsDir: opts.logsDir,
       metrics: opts.metrics,
+      proxyDialer: opts.proxyDialer,
     };
     const access = { authenticator: { adminToken: opts.token, tokens, store }, rbac: new RbacAuthorizer(store) };
     this.routes = { api, access, openapi, ready: () => this.ready };

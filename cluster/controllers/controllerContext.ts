@@ -4,6 +4,7 @@ import { ResourceInfo } from '../../kube/registry';
 import { ApiClient } from '../../kubeclient/apiClient';
 import { SharedInformers } from '../../kubeclient/sharedInformers';
 import { Clock } from '../clock';
+import type { HostNetwork } from '../network/hostNetwork';
 import { EventRecorder } from './events';
 
 export interface ControllerContext {
@@ -17,6 +18,8 @@ export interface ControllerContext {
   volumesDir: string;
   /** the cluster CA's certificate (PEM), which in-cluster clients verify the API server with */
   caCert: string;
+  /** what serves the developer's machine: Service endpoints, whether pod IPs answer, the ingress listener */
+  network: HostNetwork;
 }
 
 export interface Controller {

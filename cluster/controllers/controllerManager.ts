@@ -8,6 +8,7 @@ import { EventRecorder } from './events';
 import { GarbageCollector } from './garbageCollector';
 import { NamespaceController } from './namespaceController';
 import { CONTROLLERS } from './index';
+import { HostNetwork, hostNetwork, type HostNetworkOptions } from '../network/hostNetwork';
 
 export class ControllerManager {
   private readonly client: ApiClient;
@@ -15,15 +16,19 @@ export class ControllerManager {
   private gc?: GarbageCollector;
   private ns?: NamespaceController;
   private readonly controllers: Controller[] = [];
+  private readonly network: HostNetwork;
+  private readonly caCert: string;
 
   constructor(
     config: ClientConfig,
     private readonly resources: () => readonly ResourceInfo[],
     private readonly volumesDir: string,
-    private readonly caCert: string = config.ca,
+    network: HostNetworkOptions = {},
   ) {
+    this.caCert = config.ca;
     this.client = ApiClient.forCluster(config, 'slipway-controller-manager');
     this.informers = new SharedInformers(this.client, resources);
+    this.network = hostNetwork(this.informers, network);
   }
 
   context(): ControllerContext {
@@ -35,6 +40,7 @@ export class ControllerManager {
       resources: this.resources,
       volumesDir: this.volumesDir,
       caCert: this.caCert,
+      network: this.network,
     };
   }
 

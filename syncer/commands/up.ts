@@ -10,6 +10,7 @@ import { ObjectClient } from '../../kubeclient/objectClient';
 import type { RuntimeChoice } from '../../cluster/embeddedCluster';
 import { UsageError } from './target';
 import { describeStatus } from './statusText';
+import { IngressUrlPrinter, ingressLine } from './ingressUrls';
 
 export interface UpOptions {
   path: string;
@@ -20,6 +21,10 @@ export interface UpOptions {
   runtime?: RuntimeChoice;
   /** for a new cluster without runtime (default simulated; the CLI says auto) */
   defaultRuntime?: RuntimeChoice;
+  /** the embedded cluster's ingress port (0: a free one; none when undefined) */
+  ingressPort?: number;
+  /** start without the ingress listener when its port is taken, rather than fail */
+  ingressPortOptional?: boolean;
   kubeconfig?: string;
   context?: string;
   app?: string;
@@ -85,6 +90,8 @@ export async function up(o: UpOptions): Promise<UpSession> {
   const started = Date.now();
   let stopCluster: (() => Promise<void>) | undefined;
   let refuseRemotePods: string | undefined;
+  /** where the embedded cluster's Ingresses answer */
+  let ingressUrl: string | undefined;
   let client: ObjectClient;
   if (o.kubeconfig) {
     // the kubeconfig loader (@kubernetes/client-node) is heavy: loaded only for a cluster named by kubeconfig
@@ -100,13 +107,18 @@ export async function up(o: UpOptions): Promise<UpSession> {
       nodes: o.nodes,
       runtime: o.runtime,
       defaultRuntime: o.defaultRuntime,
+      ingressPort: o.ingressPort,
+      ingressPortOptional: o.ingressPortOptional,
     });
     stopCluster = () => c.stop();
     if (c.runsContainers && !o.allowRemoteContainers) refuseRemotePods = c.runtime;
+    ingressUrl = c.ingressUrl;
     // over HTTPS with the cluster's token and CA, as any client: no kubeconfig loader needed
     client = new ObjectClient(ApiClient.forCluster({ server: c.url, token: c.token, ca: c.caCert }, 'slipway-syncer'));
     o.out(
-      `Slipway cluster ready in ${Date.now() - started} ms at ${c.url}\n  pods run on: ${c.runtime}\n  export KUBECONFIG=${c.kubeconfig}`,
+      `Slipway cluster ready in ${Date.now() - started} ms at ${c.url}\n  pods run on: ${c.runtime}\n` +
+        (o.ingressPort !== undefined ? `  ${ingressLine(c)}\n` : '') +
+        `  export KUBECONFIG=${c.kubeconfig}`,
     );
   }
   try {
@@ -144,6 +156,7 @@ export async function up(o: UpOptions): Promise<UpSession> {
     );
     // print the Application's state as it changes, the same view `slipway status` gives
     let last = '';
+    const urls = ingressUrl ? new IngressUrlPrinter(client, ingressUrl, o.out) : undefined;
     const type = (await client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND))!;
     const watcher = client.informer(type, { namespace: o.namespace }, (_e, obj: Application) => {
       if (obj.metadata.name !== name) return;
@@ -151,6 +164,7 @@ export async function up(o: UpOptions): Promise<UpSession> {
       if (text !== last) {
         last = text;
         o.out(text);
+        urls?.update(obj);
       }
     });
     watcher.start();
