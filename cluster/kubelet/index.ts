@@ -1,6 +1,7 @@
 // The embedded cluster's nodes: for each, a container runtime, a kubelet and the agent that keeps the
 // Node and its Lease fresh. Kubelets share the process's pods informer; its events are routed to the
 // kubelet of the pod's node.
+import type { Service } from 'kubernetes-types/core/v1';
 import type { Node } from '../controllers/kit/objects';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { ControllerContext } from '../controllers/controllerContext';
@@ -40,6 +41,12 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
   const maxPods = opts.maxPods ?? 110;
   await removeStaleNodes(ctx, count);
   const podsInformer = ctx.informers.pods();
+  const servicesInformer = ctx.informers.get('', 'services');
+  // a container started before the cache is filled would miss the variables of Services that exist
+  const services = async () => {
+    await servicesInformer.waitForSync();
+    return servicesInformer.list() as Service[];
+  };
   const statusWriter = new StatusWriter(ctx.client, (w) =>
     podsInformer.get(w.pod.metadata.namespace, w.pod.metadata.name),
   );
@@ -60,7 +67,7 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
         logsDir: opts.logsDir,
         clock: ctx.clock,
         runtime,
-        inputs: runtime.runsProcesses ? new PodInputs(ctx.client, opts.podsDir) : undefined,
+        inputs: runtime.runsProcesses ? new PodInputs(ctx.client, opts.podsDir, services) : undefined,
         events,
         statusWriter,
         allocatable,

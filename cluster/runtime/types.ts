@@ -38,6 +38,8 @@ export interface Mount {
 
 /** What the kubelet resolved from the API for a container: runtimes that run processes use it. */
 export interface ContainerInputs {
+  /** the Services' variables (`<NAME>_SERVICE_HOST`...), before envFrom and env, which win over them */
+  serviceEnv: [string, string][];
   /** envFrom's variables, in order, before the container's env */
   envFrom: [string, string][];
   /** the values of env entries whose valueFrom names a ConfigMap or Secret key */
