@@ -13,6 +13,9 @@ import { startNodes } from './kubelet';
 import { ScaledClock, setClock } from './clock';
 import { chooseRuntime, RuntimeChoice } from './runtime';
 import { clusterId, storedRuntime, storeRuntime } from './runtime/runtimeChoice';
+import { startClusterDns } from './dns/clusterDns';
+import type { ListenAddress } from './dns/dnsServer';
+import type { UpstreamServer } from './dns/upstream';
 
 /** `slipway cluster --repair-store`: what the syncer's CLI may use of the store besides starting the cluster */
 export { repairStore } from './store';
@@ -35,6 +38,11 @@ export interface ClusterOptions {
   defaultRuntime?: RuntimeChoice;
   /** pods each node admits (its allocatable "pods"; default 110, as in Kubernetes) */
   maxPodsPerNode?: number;
+  /**
+   * the cluster DNS: more addresses to answer on (besides port 53 of the address the pods reach this machine at),
+   * and the servers other names go to instead of /etc/resolv.conf's
+   */
+  dns?: { listen?: ListenAddress[]; upstream?: UpstreamServer[] };
 }
 
 export interface RunningCluster {
@@ -49,6 +57,8 @@ export interface RunningCluster {
   store: Store;
   /** what the pods run on: "podman://4.3.1 at unix:///...", "simulated://1.0 (no process runs)" */
   runtime: string;
+  /** where the cluster DNS answers, and what the pods' resolv.conf names ("10.88.0.1:53 (the pods' nameserver)") */
+  dns: { addresses: ListenAddress[]; description: string };
   stop(): Promise<void>;
 }
 
@@ -96,8 +106,19 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     () => apiServer.registry.all(),
     path.join(stateDir, 'volumes'),
   );
+  // the pods' nameserver is port 53 (resolv.conf names no port) of the address they reach this machine at
+  const network = await runtime.podNetwork();
+  const podDns = network.hostAddress ? [{ host: network.hostAddress, port: 53 }] : [];
+  const dns = await startClusterDns(controllers.sharedInformers, {
+    listen: [...podDns, ...(opts.dns?.listen ?? [])],
+    answerEndpoints: !network.clusterIPsRouted,
+    upstream: opts.dns?.upstream,
+  });
+  const dnsAddress = dns.addresses.some((a) => a.host === network.hostAddress && a.port === 53)
+    ? network.hostAddress
+    : undefined;
   // controllers catch up in the background; the API server is already serving
-  const controllersReady = controllers.start();
+  const controllersReady = controllers.start({ dnsAddress, policiesNotEnforced: network.policiesNotEnforced });
   let nodes;
   try {
     nodes = await startNodes(controllers.context(), {
@@ -106,9 +127,11 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
       podsDir: path.join(stateDir, 'pods'),
       maxPods: opts.maxPodsPerNode,
       runtime,
+      clusterDNS: dnsAddress,
     });
   } catch (e) {
     controllers.stop();
+    await dns.stop();
     await apiServer.stop();
     await store.close();
     throw e;
@@ -122,10 +145,17 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     apiServer,
     store,
     runtime: runtime.description,
+    dns: {
+      addresses: dns.addresses,
+      description: dnsAddress
+        ? `${dnsAddress}:53 (the pods' nameserver)`
+        : `not reachable from the pods (${dns.failures.join('; ') || network.why}): they use the engine's DNS`,
+    },
     controllersReady: Promise.all([controllersReady, nodes.ready]).then(() => undefined),
     async stop() {
       await nodes.stop();
       controllers.stop();
+      await dns.stop();
       await apiServer.stop();
       await store.close();
     },

@@ -6,6 +6,14 @@ import { SharedInformers } from '../../kubeclient/sharedInformers';
 import { Clock } from '../clock';
 import { EventRecorder } from './events';
 
+/** What the pods' network offers, as the runtime and the cluster DNS found it at start. */
+export interface ClusterNetwork {
+  /** the address (port 53) the pods reach the cluster DNS at; undefined when they cannot */
+  dnsAddress?: string;
+  /** why the cluster does not enforce NetworkPolicies */
+  policiesNotEnforced: string;
+}
+
 export interface ControllerContext {
   client: ApiClient;
   informers: SharedInformers;
@@ -17,6 +25,7 @@ export interface ControllerContext {
   volumesDir: string;
   /** the cluster CA's certificate (PEM), which in-cluster clients verify the API server with */
   caCert: string;
+  network: ClusterNetwork;
 }
 
 export interface Controller {

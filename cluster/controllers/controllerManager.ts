@@ -3,7 +3,7 @@ import { ResourceInfo } from '../../kube/registry';
 import { ApiClient, ClientConfig } from '../../kubeclient/apiClient';
 import { SharedInformers } from '../../kubeclient/sharedInformers';
 import { clock } from '../clock';
-import { Controller, ControllerContext } from './controllerContext';
+import { ClusterNetwork, Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { GarbageCollector } from './garbageCollector';
 import { NamespaceController } from './namespaceController';
@@ -15,6 +15,7 @@ export class ControllerManager {
   private gc?: GarbageCollector;
   private ns?: NamespaceController;
   private readonly controllers: Controller[] = [];
+  private network: ClusterNetwork = { policiesNotEnforced: 'the cluster has no network policy enforcement' };
 
   constructor(
     config: ClientConfig,
@@ -35,10 +36,17 @@ export class ControllerManager {
       resources: this.resources,
       volumesDir: this.volumesDir,
       caCert: this.caCert,
+      network: this.network,
     };
   }
 
-  async start(): Promise<void> {
+  /** the process's shared informers, for components that are not controllers (the cluster DNS) */
+  get sharedInformers(): SharedInformers {
+    return this.informers;
+  }
+
+  async start(network?: ClusterNetwork): Promise<void> {
+    if (network) this.network = network;
     this.gc = new GarbageCollector(
       this.client,
       this.resources().filter((r) => !r.custom),

@@ -13,6 +13,7 @@ import { EndpointSliceController } from './endpointSliceController';
 import { PersistentVolumeController } from './persistentVolumeController';
 import { StorageClassBootstrap } from './storageClassBootstrap';
 import { KubernetesServiceController } from './kubernetesServiceController';
+import { KubeDnsServiceController } from './kubeDnsServiceController';
 import { StorageProtectionController } from './storageProtectionController';
 import { ApplicationCrdBootstrap } from './applicationCrdBootstrap';
 import { NodeUnschedulableTaintController } from './nodeUnschedulableTaint';
@@ -39,6 +40,7 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new PersistentVolumeController(),
   () => new StorageClassBootstrap(),
   () => new KubernetesServiceController(),
+  () => new KubeDnsServiceController(),
   () => new StorageProtectionController(),
   () => new ApplicationCrdBootstrap(),
   () => new NodeUnschedulableTaintController(),

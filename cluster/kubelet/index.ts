@@ -13,6 +13,11 @@ import { NodeAgent } from './nodeAgent';
 import { nodeCapacity, nodeIdentity, nodeIndex, nodeLabels } from './nodeObject';
 import { parseQuantity } from './resources';
 import { StatusWriter } from './statusWriter';
+import { CLUSTER_DOMAIN } from '../dns/clusterDns';
+import { KUBE_DNS_SERVICE_IP } from '../controllers/kubeDnsServiceController';
+
+/** what a simulated pod's resolv.conf would name: the kube-dns Service, as in a cluster whose pods reach it */
+const SIMULATED_DNS = KUBE_DNS_SERVICE_IP;
 
 export { nodeName, NODE_CAPACITY, KUBELET_VERSION } from './nodeObject';
 export { SIM_PREFIX, ANNOTATION_KEYS } from '../runtime/simulation';
@@ -27,6 +32,8 @@ export interface NodesOptions {
   maxPods?: number;
   /** the runtime each node runs its pods on */
   runtime: RuntimeFactory;
+  /** the cluster DNS's address the pods reach (port 53); none: the pods use the engine's DNS */
+  clusterDNS?: string;
 }
 
 export interface RunningNodes {
@@ -68,6 +75,8 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
         clock: ctx.clock,
         runtime,
         inputs: runtime.runsProcesses ? new PodInputs(ctx.client, opts.podsDir, services) : undefined,
+        // only a runtime whose pods resolve names needs a cluster DNS; no fallback warning for simulated ones
+        dns: { server: runtime.runsProcesses ? opts.clusterDNS : SIMULATED_DNS, domain: CLUSTER_DOMAIN },
         events,
         statusWriter,
         allocatable,

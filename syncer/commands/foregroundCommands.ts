@@ -105,7 +105,8 @@ export async function clusterCommand(argv: string[]): Promise<void> {
     defaultRuntime: defaultRuntime(),
   }).catch((e: Error) => fail(e.message, 1));
   process.stdout.write(
-    `Slipway cluster ready in ${Date.now() - started} ms\n  API server: ${c.url}\n  pods run on: ${c.runtime}\n  export KUBECONFIG=${c.kubeconfig}\n`,
+    `Slipway cluster ready in ${Date.now() - started} ms\n  API server: ${c.url}\n  pods run on: ${c.runtime}\n` +
+      `  cluster DNS: ${c.dns.description}\n  export KUBECONFIG=${c.kubeconfig}\n`,
   );
   stopOnSignals(c);
   if (values.apply) {

@@ -102,7 +102,8 @@ export async function up(o: UpOptions): Promise<UpSession> {
     // over HTTPS with the cluster's token and CA, as any client: no kubeconfig loader needed
     client = new ObjectClient(ApiClient.forCluster({ server: c.url, token: c.token, ca: c.caCert }, 'slipway-syncer'));
     o.out(
-      `Slipway cluster ready in ${Date.now() - started} ms at ${c.url}\n  pods run on: ${c.runtime}\n  export KUBECONFIG=${c.kubeconfig}`,
+      `Slipway cluster ready in ${Date.now() - started} ms at ${c.url}\n  pods run on: ${c.runtime}\n` +
+        `  cluster DNS: ${c.dns.description}\n  export KUBECONFIG=${c.kubeconfig}`,
     );
   }
   try {
