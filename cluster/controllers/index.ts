@@ -14,6 +14,7 @@ import { PersistentVolumeController } from './persistentVolumeController';
 import { StorageClassBootstrap } from './storageClassBootstrap';
 import { KubernetesServiceController } from './kubernetesServiceController';
 import { KubeDnsServiceController } from './kubeDnsServiceController';
+import { NetworkPolicyController } from './networkPolicyController';
 import { StorageProtectionController } from './storageProtectionController';
 import { ApplicationCrdBootstrap } from './applicationCrdBootstrap';
 import { NodeUnschedulableTaintController } from './nodeUnschedulableTaint';
@@ -41,6 +42,7 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new StorageClassBootstrap(),
   () => new KubernetesServiceController(),
   () => new KubeDnsServiceController(),
+  () => new NetworkPolicyController(),
   () => new StorageProtectionController(),
   () => new ApplicationCrdBootstrap(),
   () => new NodeUnschedulableTaintController(),
