@@ -31,7 +31,10 @@ function merge(base: SandboxDns, extra: PodDNSConfig | undefined): SandboxDns {
   };
 }
 
-/** The pod's DNS settings; dns undefined: the engine's own (the node's resolver); fellBack: ClusterFirst without a cluster DNS. */
+/**
+ * The pod's DNS settings; dns undefined: the engine's own (the node's resolver); fellBack: ClusterFirst asked for
+ * with no cluster DNS to name.
+ */
 export function podDns(pod: Pod, cluster: ClusterDnsSettings): PodDnsDecision {
   const spec = pod.spec ?? { containers: [] };
   let policy = spec.dnsPolicy ?? 'ClusterFirst';
