@@ -166,6 +166,40 @@ spec:
     assert.deepStrictEqual(addresses(await ask(port, `db-1.db.${NS}.svc.cluster.local`, 'A')), [await podIP('db-1')]);
   });
 
+  it("leaves a pod that is not ready out of a headless Service's answer", async () => {
+    const flaky = (name: string, readiness: string) => `
+apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: ${NS}, labels: {app: flaky}, annotations: {sim.slipway.dev/readiness: ${readiness}}}
+spec:
+  containers:
+  - {name: app, image: app:1, readinessProbe: {exec: {command: ['true']}, periodSeconds: 1}}
+`;
+    await t.apply(`
+apiVersion: v1
+kind: Service
+metadata: {name: flaky, namespace: ${NS}}
+spec: {clusterIP: None, selector: {app: flaky}, ports: [{port: 80}]}
+---
+${flaky('flaky-ok', 'pass')}
+---
+${flaky('flaky-bad', 'fail')}
+`);
+    await t.ok(['wait', '-n', NS, '--for=condition=Ready', 'pod/flaky-ok', '--timeout=30s']);
+    const ok = await podIP('flaky-ok');
+    // both pods are in the Service's EndpointSlice, the second as not ready
+    await eventually(async () => {
+      const slices = await t.json(['get', 'endpointslices', '-n', NS, '-l', 'kubernetes.io/service-name=flaky']);
+      const endpoints = slices.items.flatMap((x: { endpoints?: unknown[] }) => x.endpoints ?? []);
+      return endpoints.length === 2;
+    });
+    const r = await eventually(async () => {
+      const answer = addresses(await ask(port, `flaky.${NS}.svc.cluster.local`, 'A'));
+      return answer.length ? answer : undefined;
+    });
+    assert.deepStrictEqual(r, [ok]);
+  });
+
   it('answers SRV records of named ports', async () => {
     const web = await ask(port, `_http._tcp.web.${NS}.svc.cluster.local`, 'SRV');
     assert.deepStrictEqual(
