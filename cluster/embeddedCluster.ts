@@ -16,6 +16,9 @@ import { chooseRuntime, RuntimeChoice } from './runtime';
 import { clusterId, storedRuntime, storeRuntime } from './runtime/runtimeChoice';
 import { podProxyDialer } from './network/httpForwarder';
 import { listenIngress, type IngressListener } from './network/ingressListener';
+import { startClusterDns } from './dns/clusterDns';
+import type { ListenAddress } from './dns/dnsServer';
+import type { UpstreamServer } from './dns/upstream';
 
 /** `slipway cluster --repair-store`: what the syncer's CLI may use of the store besides starting the cluster */
 export { repairStore } from './store';
@@ -44,6 +47,11 @@ export interface ClusterOptions {
   ingressPort?: number;
   /** when ingressPort is taken: start without the ingress listener (ingressProblem says why) rather than fail */
   ingressPortOptional?: boolean;
+  /**
+   * the cluster DNS: more addresses to answer on (besides port 53 of the address the pods reach this machine at),
+   * and the servers other names go to instead of /etc/resolv.conf's
+   */
+  dns?: { listen?: ListenAddress[]; upstream?: UpstreamServer[] };
 }
 
 export interface RunningCluster {
@@ -64,6 +72,8 @@ export interface RunningCluster {
   ingressUrl?: string;
   /** why there is no ingress listener although one was asked for (its port was taken) */
   ingressProblem?: string;
+  /** where the cluster DNS answers, and what the pods' resolv.conf names ("10.88.0.1:53 (the pods' nameserver)") */
+  dns: { addresses: ListenAddress[]; description: string };
   stop(): Promise<void>;
 }
 
@@ -131,8 +141,19 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     path.join(stateDir, 'volumes'),
     { podsReachable: runtime.kind === 'container', ingress },
   );
+  // the pods' nameserver is port 53 (resolv.conf names no port) of the address they reach this machine at
+  const network = await runtime.podNetwork();
+  const podDns = network.hostAddress ? [{ host: network.hostAddress, port: 53 }] : [];
+  const dns = await startClusterDns(controllers.sharedInformers, {
+    listen: [...podDns, ...(opts.dns?.listen ?? [])],
+    answerEndpoints: !network.clusterIPsRouted,
+    upstream: opts.dns?.upstream,
+  });
+  const dnsAddress = dns.addresses.some((a) => a.host === network.hostAddress && a.port === 53)
+    ? network.hostAddress
+    : undefined;
   // controllers catch up in the background; the API server is already serving
-  const controllersReady = controllers.start();
+  const controllersReady = controllers.start({ dnsAddress, policiesNotEnforced: network.policiesNotEnforced });
   let nodes;
   try {
     nodes = await startNodes(controllers.context(), {
@@ -142,10 +163,12 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
       maxPods: opts.maxPodsPerNode,
       runtime,
       metrics,
+      clusterDNS: dnsAddress,
     });
   } catch (e) {
     controllers.stop();
     await ingress?.close();
+    await dns.stop();
     await apiServer.stop();
     await store.close();
     throw e;
@@ -162,12 +185,19 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     runsContainers: runtime.kind === 'container',
     ingressUrl: ingress && `http://127.0.0.1:${ingress.port}`,
     ingressProblem,
+    dns: {
+      addresses: dns.addresses,
+      description: dnsAddress
+        ? `${dnsAddress}:53 (the pods' nameserver)`
+        : `not reachable from the pods (${dns.failures.join('; ') || network.why}): they use the engine's DNS`,
+    },
     controllersReady: Promise.all([controllersReady, nodes.ready]).then(() => undefined),
     async stop() {
       metrics.stop();
       await nodes.stop();
       controllers.stop();
       await ingress?.close();
+      await dns.stop();
       await apiServer.stop();
       await store.close();
     },

@@ -7,6 +7,14 @@ import { Clock } from '../clock';
 import type { HostNetwork } from '../network/hostNetwork';
 import { EventRecorder } from './events';
 
+/** What the pods' network offers, as the runtime and the cluster DNS found it at start. */
+export interface ClusterNetwork {
+  /** the address (port 53) the pods reach the cluster DNS at; undefined when they cannot */
+  dnsAddress?: string;
+  /** why the cluster does not enforce NetworkPolicies */
+  policiesNotEnforced: string;
+}
+
 export interface ControllerContext {
   client: ApiClient;
   informers: SharedInformers;
@@ -20,6 +28,8 @@ export interface ControllerContext {
   caCert: string;
   /** what serves the developer's machine: Service endpoints, whether pod IPs answer, the ingress listener */
   network: HostNetwork;
+  /** what the pods' network offers (the cluster DNS's address, NetworkPolicy enforcement) */
+  podNetwork: ClusterNetwork;
 }
 
 export interface Controller {

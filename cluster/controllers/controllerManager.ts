@@ -3,7 +3,7 @@ import { ResourceInfo } from '../../kube/registry';
 import { ApiClient, ClientConfig } from '../../kubeclient/apiClient';
 import { SharedInformers } from '../../kubeclient/sharedInformers';
 import { clock } from '../clock';
-import { Controller, ControllerContext } from './controllerContext';
+import { ClusterNetwork, Controller, ControllerContext } from './controllerContext';
 import { EventRecorder } from './events';
 import { GarbageCollector } from './garbageCollector';
 import { NamespaceController } from './namespaceController';
@@ -18,6 +18,7 @@ export class ControllerManager {
   private readonly controllers: Controller[] = [];
   private readonly network: HostNetwork;
   private readonly caCert: string;
+  private podNetwork: ClusterNetwork = { policiesNotEnforced: 'the cluster has no network policy enforcement' };
 
   constructor(
     config: ClientConfig,
@@ -41,10 +42,17 @@ export class ControllerManager {
       volumesDir: this.volumesDir,
       caCert: this.caCert,
       network: this.network,
+      podNetwork: this.podNetwork,
     };
   }
 
-  async start(): Promise<void> {
+  /** the process's shared informers, for components that are not controllers (the cluster DNS) */
+  get sharedInformers(): SharedInformers {
+    return this.informers;
+  }
+
+  async start(podNetwork?: ClusterNetwork): Promise<void> {
+    if (podNetwork) this.podNetwork = podNetwork;
     this.gc = new GarbageCollector(
       this.client,
       this.resources().filter((r) => !r.custom),

@@ -13,6 +13,8 @@ import { EndpointSliceController } from './endpointSliceController';
 import { PersistentVolumeController } from './persistentVolumeController';
 import { StorageClassBootstrap } from './storageClassBootstrap';
 import { KubernetesServiceController } from './kubernetesServiceController';
+import { KubeDnsServiceController } from './kubeDnsServiceController';
+import { NetworkPolicyController } from './networkPolicyController';
 import { StorageProtectionController } from './storageProtectionController';
 import { ApplicationCrdBootstrap } from './applicationCrdBootstrap';
 import { NodeUnschedulableTaintController } from './nodeUnschedulableTaint';
@@ -42,6 +44,8 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new PersistentVolumeController(),
   () => new StorageClassBootstrap(),
   () => new KubernetesServiceController(),
+  () => new KubeDnsServiceController(),
+  () => new NetworkPolicyController(),
   () => new StorageProtectionController(),
   () => new ApplicationCrdBootstrap(),
   () => new NodeUnschedulableTaintController(),

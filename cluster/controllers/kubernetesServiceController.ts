@@ -3,13 +3,11 @@
 // EndpointSlice of the same name listing the API server's own address, as the real API server keeps
 // them. The address comes from the API server itself (serverAddressByClientCIDRs of /api), and the
 // objects are put back whenever they are changed or deleted.
-import type { Service } from 'kubernetes-types/core/v1';
 import { isIPv4 } from 'net';
-import { resourcePath } from '../../kubeclient/apiClient';
-import { KubeApiError } from '../../kubeclient/apiError';
-import { deepEqual, KubeObject } from '../../kube/objects';
+import { KubeObject } from '../../kube/objects';
 import { ResourceInfo } from '../../kube/registry';
 import { Controller, ControllerContext } from './controllerContext';
+import { ensureObject, ensureSystemService, resourceInfo } from './kit/ensureObject';
 import { WorkQueue } from './workQueue';
 
 const NAME = 'kubernetes';
@@ -43,7 +41,7 @@ export class KubernetesServiceController implements Controller {
   }
 
   private info(group: string, plural: string): ResourceInfo {
-    return this.ctx.resources().find((r) => r.group === group && r.plural === plural)!;
+    return resourceInfo(this.ctx, group, plural);
   }
 
   private async apiServerAddress(): Promise<{ ip: string; port: number }> {
@@ -61,8 +59,18 @@ export class KubernetesServiceController implements Controller {
   private async ensure(): Promise<void> {
     const { ip, port } = await this.apiServerAddress();
     const ports = [{ name: 'https', port, protocol: 'TCP' }];
-    await this.ensureService(port);
-    await this.ensureObject(
+    await ensureSystemService(
+      this.ctx,
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: NAME, namespace: NAMESPACE, labels: { component: 'apiserver', provider: 'kubernetes' } },
+        spec: { type: 'ClusterIP', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }] },
+      },
+      KUBERNETES_SERVICE_IP,
+    );
+    await ensureObject(
+      this.ctx,
       this.info('', 'endpoints'),
       {
         apiVersion: 'v1',
@@ -72,7 +80,8 @@ export class KubernetesServiceController implements Controller {
       },
       (o) => ({ labels: o.metadata?.labels, subsets: o.subsets }),
     );
-    await this.ensureObject(
+    await ensureObject(
+      this.ctx,
       this.info('discovery.k8s.io', 'endpointslices'),
       {
         apiVersion: 'discovery.k8s.io/v1',
@@ -84,66 +93,5 @@ export class KubernetesServiceController implements Controller {
       },
       (o) => ({ labels: o.metadata?.labels, addressType: o.addressType, endpoints: o.endpoints, ports: o.ports }),
     );
-  }
-
-  private async ensureService(targetPort: number): Promise<void> {
-    const info = this.info('', 'services');
-    const want = [{ name: 'https', port: 443, protocol: 'TCP', targetPort }];
-    let svc: Service | undefined;
-    try {
-      svc = await this.ctx.client.get(resourcePath(info, NAMESPACE, NAME));
-    } catch (e) {
-      if (!(e instanceof KubeApiError && e.status === 404)) throw e;
-    }
-    if (svc) {
-      if (deepEqual(svc.spec?.ports, want) && svc.spec?.type === 'ClusterIP') return;
-      await this.ctx.client.update(resourcePath(info, NAMESPACE, NAME), {
-        ...svc,
-        spec: { ...svc.spec, type: 'ClusterIP', ports: want },
-      });
-      return;
-    }
-    const body = (clusterIP?: string) => ({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: NAME, namespace: NAMESPACE, labels: { component: 'apiserver', provider: 'kubernetes' } },
-      spec: { type: 'ClusterIP', ...(clusterIP ? { clusterIP } : {}), ports: want, sessionAffinity: 'None' },
-    });
-    try {
-      await this.ctx.client.create(resourcePath(info, NAMESPACE), body(KUBERNETES_SERVICE_IP));
-    } catch (e) {
-      if (e instanceof KubeApiError && e.status === 409) return;
-      // someone holds the first address: any address is better than no Service
-      if (e instanceof KubeApiError && e.status === 422)
-        await this.ctx.client.create(resourcePath(info, NAMESPACE), body());
-      else throw e;
-    }
-  }
-
-  /** Creates the object, or rewrites it when the fields `view` picks differ from what it should be. */
-  private async ensureObject<T extends KubeObject>(
-    info: ResourceInfo,
-    want: T,
-    view: (o: T) => unknown,
-  ): Promise<void> {
-    let cur: T | undefined;
-    try {
-      cur = await this.ctx.client.get(resourcePath(info, NAMESPACE, NAME));
-    } catch (e) {
-      if (!(e instanceof KubeApiError && e.status === 404)) throw e;
-    }
-    if (!cur) {
-      try {
-        await this.ctx.client.create(resourcePath(info, NAMESPACE), want);
-      } catch (e) {
-        if (!(e instanceof KubeApiError && e.status === 409)) throw e;
-      }
-      return;
-    }
-    if (deepEqual(view(cur), view(want))) return;
-    await this.ctx.client.update(resourcePath(info, NAMESPACE, NAME), {
-      ...want,
-      metadata: { ...cur.metadata, labels: want.metadata.labels },
-    });
   }
 }

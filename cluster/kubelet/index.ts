@@ -1,6 +1,7 @@
 // The embedded cluster's nodes: for each, a container runtime, a kubelet and the agent that keeps the
 // Node and its Lease fresh. Kubelets share the process's pods informer; its events are routed to the
 // kubelet of the pod's node.
+import type { Service } from 'kubernetes-types/core/v1';
 import type { Node } from '../controllers/kit/objects';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { ControllerContext } from '../controllers/controllerContext';
@@ -13,6 +14,11 @@ import { NodeAgent } from './nodeAgent';
 import { nodeCapacity, nodeIdentity, nodeIndex, nodeLabels } from './nodeObject';
 import { parseQuantity } from './resources';
 import { StatusWriter } from './statusWriter';
+import { CLUSTER_DOMAIN } from '../dns/clusterDns';
+import { KUBE_DNS_SERVICE_IP } from '../controllers/kubeDnsServiceController';
+
+/** what a simulated pod's resolv.conf would name: the kube-dns Service, as in a cluster whose pods reach it */
+const SIMULATED_DNS = KUBE_DNS_SERVICE_IP;
 
 export { nodeName, NODE_CAPACITY, KUBELET_VERSION } from './nodeObject';
 export { SIM_PREFIX, ANNOTATION_KEYS } from '../runtime/simulation';
@@ -29,6 +35,8 @@ export interface NodesOptions {
   runtime: RuntimeFactory;
   /** where each node's containers' usage is read from (metrics.k8s.io) */
   metrics?: ResourceMetrics;
+  /** the cluster DNS's address the pods reach (port 53); none: the pods use the engine's DNS */
+  clusterDNS?: string;
 }
 
 export interface RunningNodes {
@@ -43,6 +51,12 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
   const maxPods = opts.maxPods ?? 110;
   await removeStaleNodes(ctx, count);
   const podsInformer = ctx.informers.pods();
+  const servicesInformer = ctx.informers.get('', 'services');
+  // a container started before the cache is filled would miss the variables of Services that exist
+  const services = async () => {
+    await servicesInformer.waitForSync();
+    return servicesInformer.list() as Service[];
+  };
   const statusWriter = new StatusWriter(ctx.client, (w) =>
     podsInformer.get(w.pod.metadata.namespace, w.pod.metadata.name),
   );
@@ -65,7 +79,9 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
         logsDir: opts.logsDir,
         clock: ctx.clock,
         runtime,
-        inputs: runtime.runsProcesses ? new PodInputs(ctx.client, opts.podsDir) : undefined,
+        inputs: runtime.runsProcesses ? new PodInputs(ctx.client, opts.podsDir, services) : undefined,
+        // only a runtime whose pods resolve names needs a cluster DNS; no fallback warning for simulated ones
+        dns: { server: runtime.runsProcesses ? opts.clusterDNS : SIMULATED_DNS, domain: CLUSTER_DOMAIN },
         events,
         statusWriter,
         allocatable,

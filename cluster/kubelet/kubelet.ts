@@ -10,6 +10,7 @@ import { Backoff } from './backoff';
 import { NodeEvents } from './eventLimiter';
 import { ImageManager } from './images';
 import { PodInputs } from './podInputs';
+import type { ClusterDnsSettings } from './podDns';
 import { PodWorker, WorkerHost } from './podWorker';
 import { podRequests, Requests } from './resources';
 import { StatusWriter } from './statusWriter';
@@ -22,6 +23,8 @@ export interface KubeletOptions {
   runtime: ContainerRuntime;
   /** env and volumes from the API, when the runtime runs processes */
   inputs?: PodInputs;
+  /** the cluster DNS the pods' resolv.conf names (the kubelet's --cluster-dns and --cluster-domain) */
+  dns: ClusterDnsSettings;
   events: NodeEvents;
   statusWriter: StatusWriter;
   /** allocatable resources in base units (cpu in cores, memory in bytes, pods as a count) */
@@ -62,6 +65,7 @@ export class Kubelet {
       runtime: opts.runtime,
       images: new ImageManager(opts.runtime, opts.clock),
       inputs: opts.inputs,
+      dns: opts.dns,
       restarts,
       events: opts.events,
       statusChanged: (w) => opts.statusWriter.changed(w),

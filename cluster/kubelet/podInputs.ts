@@ -1,14 +1,16 @@
 // What a container takes from the API besides its spec, resolved as the kubelet does before creating it: the
 // environment from ConfigMaps and Secrets (envFrom, valueFrom keys) and the host folders its volumeMounts bind:
 // configMap and secret volumes written as files, emptyDir folders (both under the pod's folder, removed with
-// the pod), hostPath as given and a persistentVolumeClaim's provisioned folder. A missing object or key is a
-// ContainerConfigError, shown as CreateContainerConfigError. Only runtimes that run processes need this.
+// the pod), hostPath as given and a persistentVolumeClaim's provisioned folder, and the variables of the Services
+// that exist at that moment (serviceEnv.ts). A missing object or key is a ContainerConfigError, shown as
+// CreateContainerConfigError. Only runtimes that run processes need this.
 import type {
   ConfigMap,
   Container,
   PersistentVolume,
   PersistentVolumeClaim,
   Secret,
+  Service,
   Volume,
   VolumeProjection,
 } from 'kubernetes-types/core/v1';
@@ -18,6 +20,7 @@ import { ApiClient } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
 import type { ContainerInputs, Mount } from '../runtime/types';
 import type { Pod } from './kubelet';
+import { serviceEnvironment } from './serviceEnv';
 
 export class ContainerConfigError extends Error {}
 
@@ -28,6 +31,8 @@ export class PodInputs {
     private readonly client: ApiClient,
     /** one folder per pod (by uid) for its configMap, secret and emptyDir volumes */
     private readonly podsDir: string,
+    /** the Services as the kubelet's cache holds them now */
+    private readonly services: () => Promise<readonly Service[]>,
   ) {}
 
   async resolve(pod: Pod, spec: Container): Promise<ContainerInputs> {
@@ -62,7 +67,7 @@ export class PodInputs {
         readOnly: !!m.readOnly || !!v.configMap || !!v.secret,
       });
     }
-    return { envFrom, valueFrom, mounts };
+    return { serviceEnv: serviceEnvironment(pod, await this.services()), envFrom, valueFrom, mounts };
   }
 
   /** the pod's folder goes with the pod */

@@ -15,6 +15,7 @@ import { newRun } from './containerRuns';
 import { NodeEvents } from './eventLimiter';
 import { ImageManager } from './images';
 import type { PodInputs } from './podInputs';
+import { ClusterDnsSettings, podDns } from './podDns';
 import { apiStatus, ContainerRun, initDone, nothingWillRun, PodState, podPhase, StatusPatch } from './podStatus';
 
 export interface WorkerHost {
@@ -26,6 +27,8 @@ export interface WorkerHost {
   images: ImageManager;
   /** env and volumes from the API, for a runtime that runs processes */
   inputs?: PodInputs;
+  /** the cluster DNS the pods' resolv.conf names */
+  dns: ClusterDnsSettings;
   /** crash back-off per pod and container: 10s doubling to 5m */
   restarts: Backoff;
   events: NodeEvents;
@@ -243,6 +246,17 @@ export class PodWorker implements ContainerOwner {
     if (this.creatingSandbox) return;
     this.creatingSandbox = true;
     const m = this.pod.metadata;
+    const dns = podDns(this.pod, this.host.dns);
+    if (dns.fellBack)
+      this.event(
+        undefined,
+        'Warning',
+        'MissingClusterDNS',
+        'pod: "' +
+          this.podDescription() +
+          '". kubelet does not have ClusterDNS IP configured and cannot create Pod using "ClusterFirst" policy. ' +
+          'Falling back to "Default" policy.',
+      );
     this.host.runtime
       .runPodSandbox({
         uid: m.uid,
@@ -251,6 +265,7 @@ export class PodWorker implements ContainerOwner {
         labels: m.labels ?? {},
         annotations: m.annotations ?? {},
         preferredIP: this.state.podIP,
+        dns: dns.dns,
       })
       .then((sb) => {
         if (this.gone || this.terminating) {

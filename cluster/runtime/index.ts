@@ -3,6 +3,7 @@
 import { Clock } from '../clock';
 import { EngineRuntime } from './container/containerRuntime';
 import { Engine, findEngine } from './container/engine';
+import { bridgeGateway } from './container/podNetwork';
 import { SimulatedRuntime } from './simulated';
 import { ContainerRuntime } from './types';
 
@@ -16,12 +17,24 @@ export interface NodeRuntimeOptions {
   clock: Clock;
 }
 
+/** What the pods' network offers, which the cluster DNS and the NetworkPolicy controller adapt to. */
+export interface PodNetwork {
+  /** the address of this machine the pods reach it at (the cluster DNS listens there); with why when none */
+  hostAddress?: string;
+  why?: string;
+  /** traffic from the pods to cluster IPs reaches the Services' endpoints */
+  clusterIPsRouted: boolean;
+  /** why NetworkPolicies are not enforced */
+  policiesNotEnforced: string;
+}
+
 /** Makes each node's runtime of the kind chosen. */
 export interface RuntimeFactory {
   kind: RuntimeKind;
   /** "podman://4.3.1 at unix:///run/podman/podman.sock", "simulated://1.0" */
   description: string;
   create(opts: NodeRuntimeOptions): Promise<ContainerRuntime>;
+  podNetwork(): Promise<PodNetwork>;
 }
 
 function simulated(): RuntimeFactory {
@@ -29,6 +42,11 @@ function simulated(): RuntimeFactory {
     kind: 'simulated',
     description: 'simulated://1.0 (no process runs)',
     create: async (opts) => new SimulatedRuntime(opts),
+    podNetwork: async () => ({
+      why: 'no process runs in a simulated pod',
+      clusterIPsRouted: true,
+      policiesNotEnforced: 'the simulated runtime runs no processes, so no traffic flows to allow or deny',
+    }),
   };
 }
 
@@ -40,6 +58,18 @@ function onEngine(engine: Engine, cluster: string): RuntimeFactory {
       const r = new EngineRuntime({ engine, cluster, node: opts.node, clock: opts.clock });
       await r.start();
       return r;
+    },
+    async podNetwork() {
+      const gateway = await bridgeGateway(engine.docker);
+      return {
+        hostAddress: gateway.address,
+        why: gateway.why,
+        // nothing on this machine turns a cluster IP into an endpoint's address for traffic from the pods yet
+        clusterIPsRouted: false,
+        policiesNotEnforced:
+          `the pods share the ${engine.name} engine's default bridge network, which filters no traffic ` +
+          'between containers',
+      };
     },
   };
 }

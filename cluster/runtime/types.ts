@@ -4,6 +4,14 @@
 // (container/), which runs pods on the machine's container engine.
 import type { Container, Probe } from 'kubernetes-types/core/v1';
 
+/** A pod's resolv.conf, as CRI's DNSConfig */
+export interface SandboxDns {
+  servers: string[];
+  searches: string[];
+  /** "ndots:5", "edns0" */
+  options: string[];
+}
+
 /** What a runtime knows about a pod, as CRI's PodSandboxConfig carries it. */
 export interface SandboxConfig {
   uid: string;
@@ -13,6 +21,8 @@ export interface SandboxConfig {
   annotations: Record<string, string>;
   /** the address the pod had before a restart of the node, kept when still free */
   preferredIP?: string;
+  /** the containers' resolv.conf; undefined: the runtime's default (the node's resolver) */
+  dns?: SandboxDns;
 }
 
 export interface Sandbox {
@@ -38,6 +48,8 @@ export interface Mount {
 
 /** What the kubelet resolved from the API for a container: runtimes that run processes use it. */
 export interface ContainerInputs {
+  /** the Services' variables (`<NAME>_SERVICE_HOST`...), before envFrom and env, which win over them */
+  serviceEnv: [string, string][];
   /** envFrom's variables, in order, before the container's env */
   envFrom: [string, string][];
   /** the values of env entries whose valueFrom names a ConfigMap or Secret key */

@@ -118,7 +118,7 @@ export async function up(o: UpOptions): Promise<UpSession> {
     o.out(
       `Slipway cluster ready in ${Date.now() - started} ms at ${c.url}\n  pods run on: ${c.runtime}\n` +
         (o.ingressPort !== undefined ? `  ${ingressLine(c)}\n` : '') +
-        `  export KUBECONFIG=${c.kubeconfig}`,
+        `  cluster DNS: ${c.dns.description}\n  export KUBECONFIG=${c.kubeconfig}`,
     );
   }
   try {

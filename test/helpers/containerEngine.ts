@@ -33,17 +33,43 @@ export async function engineOrSkip(ctx: Context): Promise<Engine> {
 
 /** A shell image (sh, sleep, httpd, wget...) from the machine's busybox-static, imported once. */
 export async function ensureShellImage(engine: Engine): Promise<string> {
+  return ensureBusyboxImage(engine, SHELL_IMAGE, () => undefined);
+}
+
+export const RESOLVER_IMAGE = 'localhost/slipway-test-resolver:1';
+const GETENT = '/usr/bin/getent';
+
+/**
+ * The shell image plus the machine's getent with the C library it links: names resolved as programs resolve them
+ * (`getent hosts NAME`, with resolv.conf's search domains and ndots), which busybox's own resolver does not do.
+ */
+export async function ensureResolverImage(engine: Engine): Promise<string> {
+  return ensureBusyboxImage(engine, RESOLVER_IMAGE, (root) => {
+    assert.ok(fs.existsSync(GETENT), `${GETENT} is missing: install libc-bin`);
+    const libs = [...execFileSync('ldd', [GETENT], { encoding: 'utf8' }).matchAll(/(\/\S+\.so[.\d]*)/g)].map(
+      (m) => m[1],
+    );
+    for (const file of [GETENT, ...libs]) {
+      fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
+      fs.copyFileSync(fs.realpathSync(file), path.join(root, file));
+      fs.chmodSync(path.join(root, file), 0o755);
+    }
+  });
+}
+
+/** An image of the machine's busybox-static and its tools, plus what addFiles puts in its root; imported once. */
+async function ensureBusyboxImage(engine: Engine, ref: string, addFiles: (root: string) => void): Promise<string> {
   const docker = engine.docker;
   if (
     await docker
-      .getImage(SHELL_IMAGE)
+      .getImage(ref)
       .inspect()
       .then(
         () => true,
         () => false,
       )
   )
-    return SHELL_IMAGE;
+    return ref;
   assert.ok(fs.existsSync(BUSYBOX), `${BUSYBOX} is missing: install busybox-static (apt-get install busybox-static)`);
   const root = tempDir('slipway-shell-image-');
   fs.mkdirSync(path.join(root, 'bin'));
@@ -52,10 +78,11 @@ export async function ensureShellImage(engine: Engine): Promise<string> {
   fs.chmodSync(path.join(root, 'bin/busybox'), 0o755);
   for (const tool of ['sh', 'sleep', 'echo', 'cat', 'ls', 'httpd', 'wget', 'env', 'true', 'false', 'head', 'dd'])
     fs.symlinkSync('busybox', path.join(root, 'bin', tool));
+  addFiles(root);
   const tar = execFileSync('tar', ['-C', root, '-cf', '-', '.'], { maxBuffer: 64 << 20 });
   fs.rmSync(root, { recursive: true, force: true });
-  await importImage(docker, tar, SHELL_IMAGE, ['ENV PATH=/bin']);
-  return SHELL_IMAGE;
+  await importImage(docker, tar, ref, ['ENV PATH=/bin']);
+  return ref;
 }
 
 /** The engine's containers of one cluster (by its state folder's label), with their pod and container names. */

@@ -113,7 +113,13 @@ export class EngineRuntime implements ContainerRuntime {
         Image: this.sandboxImage,
         Hostname: config.name.slice(0, 63),
         Labels: { ...podLabels, [LABEL.role]: 'sandbox' },
-        HostConfig: { IpcMode: 'shareable' },
+        // the pod's containers join this network namespace and share its resolv.conf
+        HostConfig: {
+          IpcMode: 'shareable',
+          Dns: config.dns?.servers,
+          DnsSearch: config.dns?.searches,
+          DnsOptions: config.dns?.options,
+        },
       });
       await infra.start();
       const info = await infra.inspect();

@@ -40,9 +40,12 @@ function fieldValue(path: string, pod: PodContext): string | undefined {
   return fields[path];
 }
 
-/** The container's environment: envFrom's variables, then env, whose values from objects come resolved. */
+/**
+ * The container's environment: the Services' variables, then envFrom's, then env, whose values from objects come
+ * resolved; a later one of the same name wins.
+ */
 export function environment(env: EnvVar[], pod: PodContext, inputs?: ContainerInputs): string[] {
-  const vars = new Map<string, string>(inputs?.envFrom ?? []);
+  const vars = new Map<string, string>([...(inputs?.serviceEnv ?? []), ...(inputs?.envFrom ?? [])]);
   for (const e of env) {
     let value: string | undefined;
     if (e.value !== undefined) value = expand(e.value, vars);
