@@ -3,7 +3,7 @@
 // are gone.
 import type { LivePod } from '../controllers/kit/objects';
 import * as fs from 'fs';
-import { Clock } from '../clock';
+import { Clock, Timer } from '../clock';
 import { podLogDir } from '../logs/podLogFiles';
 import { ContainerRuntime, ContainerExit } from '../runtime/types';
 import { Backoff } from './backoff';
@@ -40,6 +40,8 @@ export type Pod = LivePod & { metadata: { namespace: string } };
 
 const CRASH_BACKOFF_INITIAL_MS = 10_000;
 const CRASH_BACKOFF_MAX_MS = 300_000;
+/** how often running pods' ConfigMap and Secret volumes are brought up to date (the kubelet's sync period) */
+const VOLUME_SYNC_MS = 60_000;
 
 /** the units the rejection message counts in: millicores for cpu, bytes and counts otherwise */
 function amount(resource: string, v: number): number {
@@ -54,6 +56,7 @@ export class Kubelet {
   private readonly used: Requests = { pods: 0 };
   private readonly host: WorkerHost;
   private stopped = false;
+  private volumeSync?: Timer;
 
   constructor(private readonly opts: KubeletOptions) {
     const restarts = new Backoff(CRASH_BACKOFF_INITIAL_MS, CRASH_BACKOFF_MAX_MS, () => opts.clock.now());
@@ -80,6 +83,13 @@ export class Kubelet {
     opts.runtime.onContainerExit((id: string, exit: ContainerExit) =>
       this.byContainer.get(id)?.containerExited(id, exit),
     );
+    // running pods see ConfigMap and Secret changes in their volumes, as the kubelet's periodic sync brings them
+    const inputs = opts.inputs;
+    if (inputs) {
+      this.volumeSync = opts.clock.every(VOLUME_SYNC_MS, () => {
+        for (const w of this.workers.values()) void inputs.refreshVolumes(w.pod).catch(() => undefined);
+      });
+    }
   }
 
   get name(): string {
@@ -143,6 +153,7 @@ export class Kubelet {
   /** resolves once the runtime has stopped what it ran */
   stop(): Promise<void> {
     this.stopped = true;
+    this.volumeSync?.cancel();
     for (const w of this.workers.values()) w.shutdown();
     this.workers.clear();
     this.byContainer.clear();

@@ -14,6 +14,7 @@ import type {
   Volume,
   VolumeProjection,
 } from 'kubernetes-types/core/v1';
+import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiClient } from '../../kubeclient/apiClient';
@@ -70,6 +71,42 @@ export class PodInputs {
     return { serviceEnv: serviceEnvironment(pod, await this.services()), envFrom, valueFrom, mounts };
   }
 
+  /**
+   * Rewrites the pod's configMap, secret and projected volumes from the objects as they are now, in place, so
+   * the running containers see changes as the kubelet's volume manager makes them appear (a subPath mount keeps
+   * the file it had). An object gone or a key missing keeps the files as they were.
+   */
+  async refreshVolumes(pod: Pod): Promise<void> {
+    for (const v of pod.spec?.volumes ?? []) {
+      const dir = path.join(this.podsDir, pod.metadata.uid, 'volumes', v.name);
+      if (!fs.existsSync(dir)) continue;
+      const files = await this.objectVolumeFiles(pod, v, dir).catch(() => undefined);
+      if (files) await writeInPlace(dir, files);
+    }
+  }
+
+  /** The files of a configMap, secret or projected volume; undefined for other volumes. */
+  private async objectVolumeFiles(pod: Pod, v: Volume, dir: string): Promise<[string, Buffer][] | undefined> {
+    const ns = pod.metadata.namespace;
+    if (v.configMap || v.secret) {
+      const kind = v.configMap ? 'ConfigMap' : 'Secret';
+      const name = v.configMap?.name ?? v.secret?.secretName ?? '';
+      const optional = !!(v.configMap?.optional ?? v.secret?.optional);
+      const src = await this.source(kind, ns, name, optional);
+      const items = v.configMap?.items ?? v.secret?.items;
+      const keys = items?.length
+        ? items.map((i) => [i.path, i.key] as const)
+        : Object.keys(src?.data ?? {}).map((k) => [k, k] as const);
+      return keys.map(([file, key]) => {
+        const data = src?.data[key];
+        if (!data) throw new ContainerConfigError(`couldn't find key ${key} in ${kind} ${ns}/${name}`);
+        return [file, data];
+      });
+    }
+    if (v.projected) return this.projectedFiles(pod, v.projected.sources ?? [], dir);
+    return undefined;
+  }
+
   /** the pod's folder goes with the pod */
   forget(uid: string): void {
     fs.rm(path.join(this.podsDir, uid), { recursive: true, force: true }, () => undefined);
@@ -87,34 +124,10 @@ export class PodInputs {
       if (v.hostPath.type === 'DirectoryOrCreate') await fs.promises.mkdir(v.hostPath.path, { recursive: true });
       return v.hostPath.path;
     }
-    if (v.configMap || v.secret) {
-      const kind = v.configMap ? 'ConfigMap' : 'Secret';
-      const name = v.configMap?.name ?? v.secret?.secretName ?? '';
-      const optional = !!(v.configMap?.optional ?? v.secret?.optional);
-      const src = await this.source(kind, ns, name, optional);
-      const items = v.configMap?.items ?? v.secret?.items;
-      // written afresh for each container start, so a restarted container sees the object as it is now
-      await fs.promises.rm(dir, { recursive: true, force: true });
-      await fs.promises.mkdir(dir, { recursive: true });
-      const files = items?.length
-        ? items.map((i) => [i.path, i.key] as const)
-        : Object.keys(src?.data ?? {}).map((k) => [k, k] as const);
-      for (const [file, key] of files) {
-        const data = src?.data[key];
-        if (!data) throw new ContainerConfigError(`couldn't find key ${key} in ${kind} ${ns}/${name}`);
-        await fs.promises.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-        await fs.promises.writeFile(path.join(dir, file), data, { mode: 0o644 });
-      }
-      return dir;
-    }
-    if (v.projected) {
-      // written afresh for each container start, as configMap and secret volumes
-      await fs.promises.rm(dir, { recursive: true, force: true });
-      await fs.promises.mkdir(dir, { recursive: true });
-      for (const [file, data] of await this.projectedFiles(pod, v.projected.sources ?? [])) {
-        await fs.promises.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-        await fs.promises.writeFile(path.join(dir, file), data, { mode: 0o644 });
-      }
+    const files = await this.objectVolumeFiles(pod, v, dir);
+    if (files) {
+      // written as the objects are now for each container start, and kept current while it runs (refreshVolumes)
+      await writeInPlace(dir, files);
       return dir;
     }
     if (v.persistentVolumeClaim) {
@@ -142,11 +155,15 @@ export class PodInputs {
    * The files of a projected volume (the ServiceAccount token volume kube-apiserver gives every pod among them):
    * a bound token through TokenRequest, ConfigMap and Secret keys, and the pod's namespace and name.
    */
-  private async projectedFiles(pod: Pod, sources: VolumeProjection[]): Promise<[string, Buffer][]> {
+  private async projectedFiles(pod: Pod, sources: VolumeProjection[], dir: string): Promise<[string, Buffer][]> {
     const ns = pod.metadata.namespace;
     const files: [string, Buffer][] = [];
     for (const p of sources) {
-      if (p.serviceAccountToken) {
+      // a token already written is kept until it is old: a new one is asked for only after 80 % of its life
+      const tokenFile = p.serviceAccountToken && path.join(dir, p.serviceAccountToken.path);
+      if (p.serviceAccountToken && tokenFile && tokenFresh(tokenFile, p.serviceAccountToken.expirationSeconds)) {
+        files.push([p.serviceAccountToken.path, await fs.promises.readFile(tokenFile)]);
+      } else if (p.serviceAccountToken) {
         const sa = pod.spec?.serviceAccountName ?? 'default';
         const answer = (await this.client.create(
           `/api/v1/namespaces/${encodeURIComponent(ns)}/serviceaccounts/${encodeURIComponent(sa)}/token`,
@@ -236,4 +253,46 @@ export class PodInputs {
       throw e;
     }
   }
+}
+
+/** Whether a token file written less than 80 % of its lifetime ago is still good to keep. */
+function tokenFresh(file: string, expirationSeconds = 3607): boolean {
+  try {
+    return Date.now() - fs.statSync(file).mtimeMs < expirationSeconds * 800;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes `dir` hold exactly `files`, changing it in place (the folder itself stays, as a running container's bind
+ * mount names it): each file written to a temporary name and renamed over the old one, others removed.
+ */
+async function writeInPlace(dir: string, files: [string, Buffer][]): Promise<void> {
+  await fs.promises.mkdir(dir, { recursive: true });
+  const wanted = new Set(files.map(([f]) => path.normalize(f)));
+  for (const [file, data] of files) {
+    const target = path.join(dir, file);
+    const now = await fs.promises.readFile(target).catch(() => undefined);
+    if (now && now.equals(data)) continue;
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    // the containers of a pod start at once, each writing the pod's volumes: each its own temporary name
+    const tmp = `${target}..${randomUUID()}.tmp`;
+    await fs.promises.writeFile(tmp, data, { mode: 0o644 });
+    await fs.promises.rename(tmp, target);
+  }
+  for (const rel of await filesUnder(dir)) {
+    if (!wanted.has(rel)) await fs.promises.rm(path.join(dir, rel), { force: true });
+  }
+}
+
+/** The files below dir, as paths relative to it. */
+async function filesUnder(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await fs.promises.readdir(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = path.join(prefix, e.name);
+    if (e.isDirectory()) out.push(...(await filesUnder(dir, rel)));
+    else if (e.isFile()) out.push(rel);
+  }
+  return out;
 }

@@ -53,6 +53,8 @@ export interface ContainerRun {
 export interface PodState {
   pod: Pod;
   hostIP: string;
+  /** the runtime's name, the scheme of container IDs ("podman://…", "simulated://…") */
+  runtime: string;
   podIP?: string;
   startTime?: number;
   /** the sandbox exists: PodReadyToStartContainers */
@@ -67,8 +69,6 @@ export interface PodState {
   transitions: Map<string, { status: string; time: string }>;
 }
 
-const RUNTIME_PREFIX = 'simulated://';
-
 export const OWNED_CONDITIONS = [
   'PodReadyToStartContainers',
   'Initialized',
@@ -77,12 +77,12 @@ export const OWNED_CONDITIONS = [
   'PodScheduled',
 ];
 
-function containerID(r: { id?: string } | Terminated | undefined): string | undefined {
+function containerID(runtime: string, r: { id?: string } | Terminated | undefined): string | undefined {
   const id = r && ('containerID' in r ? r.containerID : (r as { id?: string }).id);
-  return id ? `${RUNTIME_PREFIX}${id}` : undefined;
+  return id ? `${runtime}://${id}` : undefined;
 }
 
-function terminatedStatus(t: Terminated): ContainerStateTerminated {
+function terminatedStatus(runtime: string, t: Terminated): ContainerStateTerminated {
   return {
     exitCode: t.exitCode,
     ...(t.signal ? { signal: t.signal } : {}),
@@ -90,17 +90,17 @@ function terminatedStatus(t: Terminated): ContainerStateTerminated {
     ...(t.message ? { message: t.message } : {}),
     startedAt: timestamp(t.startedAt),
     finishedAt: timestamp(t.finishedAt),
-    ...(t.containerID ? { containerID: `${RUNTIME_PREFIX}${t.containerID}` } : {}),
+    ...(t.containerID ? { containerID: `${runtime}://${t.containerID}` } : {}),
   };
 }
 
 /** image is unset only while a container with no image in its spec has never been pulled */
 type ReportedContainerStatus = Omit<ContainerStatus, 'image'> & { image?: string };
 
-export function containerStatus(c: ContainerRun): ReportedContainerStatus {
+export function containerStatus(runtime: string, c: ContainerRun): ReportedContainerStatus {
   let state: ContainerState;
   if (c.state === 'running') state = { running: { startedAt: timestamp(c.startedAt) } };
-  else if (c.state === 'terminated' && c.terminated) state = { terminated: terminatedStatus(c.terminated) };
+  else if (c.state === 'terminated' && c.terminated) state = { terminated: terminatedStatus(runtime, c.terminated) };
   else
     state = {
       waiting: {
@@ -110,14 +110,14 @@ export function containerStatus(c: ContainerRun): ReportedContainerStatus {
     };
   const id =
     c.state === 'running'
-      ? containerID(c)
+      ? containerID(runtime, c)
       : c.state === 'terminated'
-        ? containerID(c.terminated)
-        : containerID(c.lastTerminated);
+        ? containerID(runtime, c.terminated)
+        : containerID(runtime, c.lastTerminated);
   return {
     name: c.name,
     state,
-    lastState: c.lastTerminated ? { terminated: terminatedStatus(c.lastTerminated) } : {},
+    lastState: c.lastTerminated ? { terminated: terminatedStatus(runtime, c.lastTerminated) } : {},
     ready: c.ready,
     restartCount: c.restartCount,
     image: c.image?.image ?? c.spec.image,
@@ -281,8 +281,8 @@ export function apiStatus(s: PodState, currentConditions: PodCondition[] = []): 
     podIP: s.podIP ?? null,
     podIPs: s.podIP ? [{ ip: s.podIP }] : null,
     startTime: s.startTime !== undefined ? timestamp(s.startTime) : null,
-    initContainerStatuses: s.init.length ? s.init.map(containerStatus) : null,
-    containerStatuses: s.regular.map(containerStatus),
+    initContainerStatuses: s.init.length ? s.init.map((c) => containerStatus(s.runtime, c)) : null,
+    containerStatuses: s.regular.map((c) => containerStatus(s.runtime, c)),
     reason: s.reason ?? null,
     message: s.message ?? null,
   };

@@ -78,6 +78,7 @@ export class PodWorker implements ContainerOwner {
       hostIP: host.hostIP,
       podIP: prevStatus.podIP,
       startTime: prevStatus.startTime ? Date.parse(prevStatus.startTime) : undefined,
+      runtime: host.runtime.name,
       sandboxReady: false,
       init: (pod.spec?.initContainers ?? []).map((c) =>
         newRun(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init', prevInit.get(c.name), host.clock.now()),
