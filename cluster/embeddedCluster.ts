@@ -41,6 +41,8 @@ export interface ClusterOptions {
   ingressPort?: number;
   /** when ingressPort is taken: start without the ingress listener (ingressProblem says why) rather than fail */
   ingressPortOptional?: boolean;
+  /** the ingress's HTTPS port on 127.0.0.1 (0: a free one), with the certificates of the Ingresses' TLS Secrets */
+  ingressTlsPort?: number;
 }
 
 export interface RunningCluster {
@@ -59,6 +61,8 @@ export interface RunningCluster {
   ingressUrl?: string;
   /** why there is no ingress listener although one was asked for (its port was taken) */
   ingressProblem?: string;
+  /** where Ingresses answer HTTPS (https://127.0.0.1:PORT); undefined without an HTTPS listener */
+  ingressTlsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -116,12 +120,26 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
       }
     }
   }
+  let ingressTls: IngressListener | undefined;
+  if (opts.ingressTlsPort !== undefined) {
+    try {
+      // Ingresses without a TLS Secret for the name asked get the cluster's own certificate (127.0.0.1, localhost)
+      ingressTls = await listenIngress(opts.ingressTlsPort, { cert: certs.cert, key: certs.key });
+    } catch (e) {
+      await ingress?.close();
+      await apiServer.stop();
+      await store.close();
+      throw new Error(
+        `no ingress HTTPS listener: ${(e as Error).message}; choose another port with --ingress-tls-port N (0: any free port)`,
+      );
+    }
+  }
   // the cluster's components are clients of this API server like any other, minus TLS and sockets
   const controllers = new ControllerManager(
     { server: url, token, ca: certs.caCert, local: apiServer },
     () => apiServer.registry.all(),
     path.join(stateDir, 'volumes'),
-    { podsReachable: runtime.kind === 'container', ingress },
+    { podsReachable: runtime.kind === 'container', ingress, ingressTls },
   );
   // controllers catch up in the background; the API server is already serving
   const controllersReady = controllers.start();
@@ -137,6 +155,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   } catch (e) {
     controllers.stop();
     await ingress?.close();
+    await ingressTls?.close();
     await apiServer.stop();
     await store.close();
     throw e;
@@ -152,11 +171,13 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     runtime: runtime.description,
     ingressUrl: ingress && `http://127.0.0.1:${ingress.port}`,
     ingressProblem,
+    ingressTlsUrl: ingressTls && `https://127.0.0.1:${ingressTls.port}`,
     controllersReady: Promise.all([controllersReady, nodes.ready]).then(() => undefined),
     async stop() {
       await nodes.stop();
       controllers.stop();
       await ingress?.close();
+      await ingressTls?.close();
       await apiServer.stop();
       await store.close();
     },
