@@ -44,7 +44,7 @@ export class IngressController implements Controller {
     this.classes = ctx.informers.get('networking.k8s.io', 'ingressclasses');
     const listeners = [ctx.network.ingress, ctx.network.ingressTls].filter((l) => !!l);
     if (listeners.length) this.proxy = new IngressProxy(ctx.network);
-    for (const l of listeners) l.serve(this.proxy!.handle);
+    for (const l of listeners) l.serve(this.proxy!.handle, this.proxy!.handleUpgrade);
     const queue = (this.queue = new WorkQueue((key) => (key === ROUTES ? this.rebuild() : this.sync(key)), 2));
     const ingressChanged = (o: KubeObject) => {
       queue.add(ROUTES);

@@ -6,11 +6,14 @@
 import * as http from 'http';
 import * as https from 'https';
 import type { AddressInfo } from 'net';
+import type { Duplex } from 'stream';
 import type { SecureContext } from 'tls';
 import { HOST_ADDRESS } from './hostNetwork';
 import { ListenError } from './tcpForwarder';
 
 export type IngressHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+/** an Upgrade request (WebSocket): the connection is the handler's from now on */
+export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 /** the certificate for a server name; undefined: the default one */
 export type CertificateLookup = (servername: string) => SecureContext | undefined;
 
@@ -18,8 +21,8 @@ export interface IngressListener {
   readonly port: number;
   /** whether it serves HTTPS */
   readonly tls: boolean;
-  /** installs the handler of every request from now on */
-  serve(handler: IngressHandler): void;
+  /** installs the handlers of every request and every Upgrade request from now on */
+  serve(handler: IngressHandler, upgrade: UpgradeHandler): void;
   /** installs how the HTTPS listener finds an Ingress's certificate */
   certificates(lookup: CertificateLookup): void;
   close(): Promise<void>;
@@ -34,6 +37,7 @@ export function listenIngress(port: number, defaultCert?: { cert: string; key: s
     res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
     res.end('503 Service Unavailable: the ingress controller is starting\n');
   };
+  let upgrade: UpgradeHandler = (_req, socket) => socket.destroy();
   let lookup: CertificateLookup = () => undefined;
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => handler(req, res);
   const server = defaultCert
@@ -42,6 +46,7 @@ export function listenIngress(port: number, defaultCert?: { cert: string; key: s
         onRequest,
       )
     : http.createServer(onRequest);
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => upgrade(req, socket, head));
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
       reject(new ListenError(HOST_ADDRESS, port, e.code ?? e.message)),
@@ -52,7 +57,10 @@ export function listenIngress(port: number, defaultCert?: { cert: string; key: s
       resolve({
         port: (server.address() as AddressInfo).port,
         tls: !!defaultCert,
-        serve: (h) => (handler = h),
+        serve: (h, u) => {
+          handler = h;
+          upgrade = u;
+        },
         certificates: (l) => (lookup = l),
         close: () =>
           new Promise<void>((done) => {
