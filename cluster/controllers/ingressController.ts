@@ -15,6 +15,7 @@ import { IngressProxy } from '../network/ingressProxy';
 import { IngressCertificates } from '../network/ingressCertificates';
 import { IngressRoutes, oldestFirst } from '../network/ingressRoutes';
 import { Controller, ControllerContext } from './controllerContext';
+import type { EventRecorder } from './events';
 import { isAlreadyExists } from './kit/apiErrors';
 import type { Stored } from './kit/objects';
 import { WorkQueue } from './workQueue';
@@ -37,11 +38,13 @@ export class IngressController implements Controller {
   private classes!: Informer;
   private proxy?: IngressProxy;
   private secrets?: Informer;
+  private events!: EventRecorder;
 
   async start(ctx: ControllerContext): Promise<void> {
     this.ctx = ctx;
     this.ingresses = ctx.informers.get('networking.k8s.io', 'ingresses');
     this.classes = ctx.informers.get('networking.k8s.io', 'ingressclasses');
+    this.events = ctx.recorder('slipway-ingress-controller');
     const listeners = [ctx.network.ingress, ctx.network.ingressTls].filter((l) => !!l);
     if (listeners.length) this.proxy = new IngressProxy(ctx.network);
     for (const l of listeners) l.serve(this.proxy!.handle, this.proxy!.handleUpgrade);
@@ -102,10 +105,11 @@ export class IngressController implements Controller {
     const ours = oldestFirst((this.ingresses.list() as LiveIngress[]).filter((i) => this.isOurs(i)));
     this.proxy?.setRoutes(new IngressRoutes(ours));
     const secrets = this.secrets;
-    if (secrets)
-      this.ctx.network.ingressTls?.certificates(
-        new IngressCertificates(ours, (ns, name) => secrets.get(ns, name)).lookup,
-      );
+    if (!secrets) return;
+    const certificates = new IngressCertificates(ours, (ns, name) => secrets.get(ns, name));
+    this.ctx.network.ingressTls?.certificates(certificates.lookup);
+    // the same event again within ten minutes is only counted (events.ts)
+    for (const p of certificates.problems) this.events.record(p.ingress, 'Warning', 'InvalidTLSSecret', p.message);
   }
 
   private async sync(key: string): Promise<void> {

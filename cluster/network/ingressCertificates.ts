@@ -7,16 +7,27 @@ import type { Secret } from 'kubernetes-types/core/v1';
 import type { Ingress } from 'kubernetes-types/networking/v1';
 import { hostMatches } from './ingressRoutes';
 
-export class IngressCertificates {
+export class IngressCertificates<T extends Ingress = Ingress> {
   private readonly byHost = new Map<string, SecureContext>();
+  /** the Ingresses whose TLS Secret could not be used, and why (for events) */
+  readonly problems: { ingress: T; message: string }[] = [];
 
   /** ingresses oldest first; secret(namespace, name) reads a Secret from the cache */
-  constructor(ingresses: Ingress[], secret: (namespace: string, name: string) => Secret | undefined) {
+  constructor(ingresses: T[], secret: (namespace: string, name: string) => Secret | undefined) {
     for (const ing of ingresses) {
       for (const t of ing.spec?.tls ?? []) {
         if (!t.secretName) continue;
-        const context = contextOf(secret(ing.metadata?.namespace ?? '', t.secretName));
-        if (!context) continue;
+        const found = secret(ing.metadata?.namespace ?? '', t.secretName);
+        const context = contextOf(found);
+        if (!context) {
+          const why = found ? 'holds no usable tls.crt and tls.key' : 'does not exist';
+          const hosts = (t.hosts ?? []).join(', ') || 'its hosts';
+          this.problems.push({
+            ingress: ing,
+            message: `TLS Secret "${t.secretName}" ${why}: ${hosts} get the cluster's default certificate`,
+          });
+          continue;
+        }
         for (const host of t.hosts ?? []) {
           const h = host.toLowerCase();
           if (!this.byHost.has(h)) this.byHost.set(h, context);

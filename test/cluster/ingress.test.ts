@@ -156,6 +156,20 @@ describe('ingress controller (simulated pods)', function () {
     assert.match(shop?.text ?? '', /Service default\/empty port 8080 has no ready endpoint/);
     const other = await get('localhost', t.cluster.caCert);
     assert.strictEqual(other.status, 404);
+    // a Secret that is not there: an event says which hosts fall back to the default certificate
+    await t.apply(
+      site
+        .replace('name: site}', 'name: no-secret}')
+        .replace('spec:\n  rules:', 'spec:\n  tls: [{hosts: [nope.test], secretName: missing}]\n  rules:'),
+    );
+    const event = await eventually(async () => {
+      const list = await t.json(['get', 'events', '--field-selector', 'involvedObject.name=no-secret']);
+      return list.items.find((e: { reason: string }) => e.reason === 'InvalidTLSSecret');
+    });
+    assert.match(
+      event.message,
+      /TLS Secret "missing" does not exist: nope\.test get the cluster's default certificate/,
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
