@@ -52,6 +52,8 @@ export interface ClusterOptions {
    * and the servers other names go to instead of /etc/resolv.conf's
    */
   dns?: { listen?: ListenAddress[]; upstream?: UpstreamServer[] };
+  /** the ingress's HTTPS port on 127.0.0.1 (0: a free one), with the certificates of the Ingresses' TLS Secrets */
+  ingressTlsPort?: number;
 }
 
 export interface RunningCluster {
@@ -74,6 +76,8 @@ export interface RunningCluster {
   ingressProblem?: string;
   /** where the cluster DNS answers, and what the pods' resolv.conf names ("10.88.0.1:53 (the pods' nameserver)") */
   dns: { addresses: ListenAddress[]; description: string };
+  /** where Ingresses answer HTTPS (https://127.0.0.1:PORT); undefined without an HTTPS listener */
+  ingressTlsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -134,12 +138,26 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
       }
     }
   }
+  let ingressTls: IngressListener | undefined;
+  if (opts.ingressTlsPort !== undefined) {
+    try {
+      // Ingresses without a TLS Secret for the name asked get the cluster's own certificate (127.0.0.1, localhost)
+      ingressTls = await listenIngress(opts.ingressTlsPort, { cert: certs.cert, key: certs.key });
+    } catch (e) {
+      await ingress?.close();
+      await apiServer.stop();
+      await store.close();
+      throw new Error(
+        `no ingress HTTPS listener: ${(e as Error).message}; choose another port with --ingress-tls-port N (0: any free port)`,
+      );
+    }
+  }
   // the cluster's components are clients of this API server like any other, minus TLS and sockets
   const controllers = new ControllerManager(
     { server: url, token, ca: certs.caCert, local: apiServer },
     () => apiServer.registry.all(),
     path.join(stateDir, 'volumes'),
-    { podsReachable: runtime.kind === 'container', ingress },
+    { podsReachable: runtime.kind === 'container', ingress, ingressTls },
   );
   // the pods' nameserver is port 53 (resolv.conf names no port) of the address they reach this machine at
   const network = await runtime.podNetwork();
@@ -169,6 +187,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     controllers.stop();
     await ingress?.close();
     await dns.stop();
+    await ingressTls?.close();
     await apiServer.stop();
     await store.close();
     throw e;
@@ -191,6 +210,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
         ? `${dnsAddress}:53 (the pods' nameserver)`
         : `not reachable from the pods (${dns.failures.join('; ') || network.why}): they use the engine's DNS`,
     },
+    ingressTlsUrl: ingressTls && `https://127.0.0.1:${ingressTls.port}`,
     controllersReady: Promise.all([controllersReady, nodes.ready]).then(() => undefined),
     async stop() {
       metrics.stop();
@@ -198,6 +218,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
       controllers.stop();
       await ingress?.close();
       await dns.stop();
+      await ingressTls?.close();
       await apiServer.stop();
       await store.close();
     },

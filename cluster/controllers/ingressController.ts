@@ -1,8 +1,10 @@
 // The embedded cluster's ingress controller: the IngressClass `slipway` (controller slipway.dev/ingress, the default
 // class, made at start when missing), the routes of the Ingresses of that class (or of no class while it is the
 // default) installed in the one ingress listener on 127.0.0.1 (`--ingress-port`), and their
-// status.loadBalancer.ingress [{ip: 127.0.0.1}] while that listener runs. Routing itself is ingressRoutes.ts, the
-// forwarding ingressProxy.ts.
+// status.loadBalancer.ingress [{ip: 127.0.0.1}] while that listener runs; with an HTTPS listener
+// (`--ingress-tls-port`) also the certificates of their `spec.tls` Secrets. Routing itself is ingressRoutes.ts, the
+// forwarding ingressProxy.ts, the certificates ingressCertificates.ts.
+import type { Secret } from 'kubernetes-types/core/v1';
 import type { Ingress, IngressClass } from 'kubernetes-types/networking/v1';
 import { resourcePath } from '../../kubeclient/apiClient';
 import { isNotFound } from '../../kubeclient/apiError';
@@ -10,8 +12,10 @@ import type { Informer } from '../../kubeclient/informer';
 import { deepEqual, type KubeObject } from '../../kube/objects';
 import { HOST_ADDRESS } from '../network/hostNetwork';
 import { IngressProxy } from '../network/ingressProxy';
-import { IngressRoutes } from '../network/ingressRoutes';
+import { IngressCertificates } from '../network/ingressCertificates';
+import { IngressRoutes, oldestFirst } from '../network/ingressRoutes';
 import { Controller, ControllerContext } from './controllerContext';
+import type { EventRecorder } from './events';
 import { isAlreadyExists } from './kit/apiErrors';
 import type { Stored } from './kit/objects';
 import { WorkQueue } from './workQueue';
@@ -33,16 +37,17 @@ export class IngressController implements Controller {
   private ingresses!: Informer;
   private classes!: Informer;
   private proxy?: IngressProxy;
+  private secrets?: Informer;
+  private events!: EventRecorder;
 
   async start(ctx: ControllerContext): Promise<void> {
     this.ctx = ctx;
     this.ingresses = ctx.informers.get('networking.k8s.io', 'ingresses');
     this.classes = ctx.informers.get('networking.k8s.io', 'ingressclasses');
-    const listener = ctx.network.ingress;
-    if (listener) {
-      this.proxy = new IngressProxy(ctx.network);
-      listener.serve(this.proxy.handle);
-    }
+    this.events = ctx.recorder('slipway-ingress-controller');
+    const listeners = [ctx.network.ingress, ctx.network.ingressTls].filter((l) => !!l);
+    if (listeners.length) this.proxy = new IngressProxy(ctx.network);
+    for (const l of listeners) l.serve(this.proxy!.handle, this.proxy!.handleUpgrade);
     const queue = (this.queue = new WorkQueue((key) => (key === ROUTES ? this.rebuild() : this.sync(key)), 2));
     const ingressChanged = (o: KubeObject) => {
       queue.add(ROUTES);
@@ -55,7 +60,13 @@ export class IngressController implements Controller {
       for (const ing of this.ingresses.list()) queue.add(`${ing.metadata.namespace}/${ing.metadata.name}`);
     };
     this.classes.on({ add: classChanged, update: classChanged, delete: classChanged });
-    await Promise.all([this.ingresses.waitForSync(), this.classes.waitForSync()]);
+    if (ctx.network.ingressTls) {
+      // only an HTTPS listener needs Secrets: a TLS Secret changing may change a certificate served
+      this.secrets = ctx.informers.get('', 'secrets');
+      const secretChanged = (s: Secret) => s.type === 'kubernetes.io/tls' && queue.add(ROUTES);
+      this.secrets.on({ add: secretChanged, update: secretChanged, delete: secretChanged });
+    }
+    await Promise.all([this.ingresses, this.classes, this.secrets].map((i) => i?.waitForSync()));
     await this.ensureClass();
     classChanged();
   }
@@ -91,7 +102,14 @@ export class IngressController implements Controller {
   }
 
   private async rebuild(): Promise<void> {
-    this.proxy?.setRoutes(new IngressRoutes((this.ingresses.list() as LiveIngress[]).filter((i) => this.isOurs(i))));
+    const ours = oldestFirst((this.ingresses.list() as LiveIngress[]).filter((i) => this.isOurs(i)));
+    this.proxy?.setRoutes(new IngressRoutes(ours));
+    const secrets = this.secrets;
+    if (!secrets) return;
+    const certificates = new IngressCertificates(ours, (ns, name) => secrets.get(ns, name));
+    this.ctx.network.ingressTls?.certificates(certificates.lookup);
+    // the same event again within ten minutes is only counted (events.ts)
+    for (const p of certificates.problems) this.events.record(p.ingress, 'Warning', 'InvalidTLSSecret', p.message);
   }
 
   private async sync(key: string): Promise<void> {
@@ -99,7 +117,7 @@ export class IngressController implements Controller {
     const ing: LiveIngress | undefined = this.ingresses.get(namespace, name);
     if (!ing) return;
     const current = ing.status?.loadBalancer?.ingress ?? [];
-    const served = this.isOurs(ing) && !!this.ctx.network.ingress;
+    const served = this.isOurs(ing) && !!(this.ctx.network.ingress || this.ctx.network.ingressTls);
     // an Ingress that is not (or no longer) ours keeps whatever another controller wrote, minus our address
     const want = served ? [{ ip: HOST_ADDRESS }] : current.filter((i) => i.ip !== HOST_ADDRESS);
     if (deepEqual(current, want)) return;

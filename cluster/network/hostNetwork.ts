@@ -13,12 +13,15 @@ export interface HostNetworkOptions {
   podsReachable?: boolean;
   /** the ingress listener; undefined when none was asked for or its port was taken */
   ingress?: IngressListener;
+  /** the ingress's HTTPS listener, when one was asked for */
+  ingressTls?: IngressListener;
 }
 
 export interface HostNetwork {
   readonly podsReachable: boolean;
   readonly endpoints: ServiceEndpoints;
   readonly ingress?: IngressListener;
+  readonly ingressTls?: IngressListener;
 }
 
 export function hostNetwork(informers: SharedInformers, opts: HostNetworkOptions): HostNetwork {
@@ -26,6 +29,7 @@ export function hostNetwork(informers: SharedInformers, opts: HostNetworkOptions
   return {
     podsReachable: opts.podsReachable ?? false,
     ingress: opts.ingress,
+    ingressTls: opts.ingressTls,
     // made on first use, so a cluster that serves nothing to the host watches no EndpointSlices for it
     get endpoints() {
       return (endpoints ??= new ServiceEndpoints(

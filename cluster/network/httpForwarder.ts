@@ -1,9 +1,11 @@
 // Forwards one HTTP request to a pod and its answer back, with Node's http client (the request body and the answer
 // are piped, never parsed or held): the API server's pods/proxy and services/proxy and the ingress use it. Hop-by-hop
-// headers stay on their own hop, X-Forwarded-For/-Host/-Proto tell the pod who asked.
+// headers stay on their own hop, X-Forwarded-For/-Host/-Proto tell the pod who asked. An Upgrade request (WebSocket)
+// is sent the same way; once the pod switches protocols, the two connections are piped both ways.
 import * as http from 'http';
 import * as https from 'https';
 import type { Socket } from 'net';
+import type { Duplex } from 'stream';
 import type { ProxyDialer } from '../apiserver/subresources/proxy';
 
 export interface HttpTarget {
@@ -64,6 +66,95 @@ function requestHeaders(req: http.IncomingMessage, target: HttpTarget, opts: For
   return headers;
 }
 
+/** Gives up a request whose connection to the pod is not made in time (once made, the answer may take long). */
+function connectWithin(upstream: http.ClientRequest): void {
+  upstream.once('socket', (s: Socket) => {
+    s.setTimeout(CONNECT_TIMEOUT_MS, () =>
+      upstream.destroy(new Error(`no connection within ${CONNECT_TIMEOUT_MS} ms`)),
+    );
+    s.once('connect', () => s.setTimeout(0));
+    s.once('secureConnect', () => s.setTimeout(0));
+  });
+}
+
+function sendRequest(target: HttpTarget, method: string | undefined, headers: [string, string][]): http.ClientRequest {
+  const client = target.scheme === 'https' ? https : http;
+  const upstream = client.request({
+    host: target.host,
+    port: target.port,
+    method,
+    path: target.path,
+    headers: headers.flat(),
+    // a fresh connection per request, so each is sent to an endpoint chosen for it
+    agent: false,
+    // pods serve certificates nobody issued for their IP, as kube-apiserver's proxy accepts them
+    rejectUnauthorized: false,
+    setHost: false,
+  });
+  connectWithin(upstream);
+  return upstream;
+}
+
+/** Writes an answer's head on a connection the HTTP server handed over (an Upgrade request's). */
+function writeHead(socket: Duplex, status: number, message: string, headers: [string, string][]): void {
+  socket.write(`HTTP/1.1 ${status} ${message}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
+}
+
+/** Answers an Upgrade request that goes nowhere with a plain-text error, then closes the connection. */
+export function refuseUpgrade(socket: Duplex, status: number, message: string, text: string): void {
+  if (socket.destroyed) return;
+  const body = text + '\n';
+  writeHead(socket, status, message, [
+    ['Content-Type', 'text/plain; charset=utf-8'],
+    ['Content-Length', String(Buffer.byteLength(body))],
+    ['Connection', 'close'],
+  ]);
+  socket.end(body);
+}
+
+/**
+ * Sends an Upgrade request to the target. When the pod switches protocols, its 101 answer goes to the client and
+ * the connections are piped both ways until either closes; when it answers otherwise, that answer is passed on and
+ * the connection closed. Rejects, with nothing written, when the pod cannot be reached.
+ */
+export function forwardUpgrade(
+  target: HttpTarget,
+  req: http.IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  opts: ForwardOptions = {},
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const headers = requestHeaders(req, target, opts);
+    headers.push(['Connection', 'Upgrade'], ['Upgrade', String(req.headers.upgrade ?? '')]);
+    const upstream = sendRequest(target, req.method, headers);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('upgrade', (answer, upSocket: Socket, upHead: Buffer) => {
+      const pairs: [string, string][] = [];
+      for (let i = 0; i < answer.rawHeaders.length; i += 2)
+        pairs.push([answer.rawHeaders[i], answer.rawHeaders[i + 1]]);
+      writeHead(socket, answer.statusCode ?? 101, answer.statusMessage ?? 'Switching Protocols', pairs);
+      if (upHead.length) socket.write(upHead);
+      if (head.length) upSocket.write(head);
+      upSocket.on('error', () => socket.destroy());
+      socket.on('error', () => upSocket.destroy());
+      upSocket.once('close', () => socket.destroy());
+      socket.once('close', () => upSocket.destroy());
+      socket.pipe(upSocket).pipe(socket);
+      resolve();
+    });
+    upstream.on('response', (answer) => {
+      // the pod did not switch: its answer as it is, delimited by the end of the connection
+      const pairs = passedOn(answer.rawHeaders, new Set());
+      writeHead(socket, answer.statusCode ?? 502, answer.statusMessage ?? '', [...pairs, ['Connection', 'close']]);
+      answer.pipe(socket);
+      resolve();
+    });
+    upstream.on('error', reject);
+    upstream.end();
+  });
+}
+
 /**
  * Sends req to the target and pipes the answer into res. Resolves when the answer is complete (or the client went
  * away); rejects, with nothing written to res, when the pod cannot be reached, so the caller answers in its own
@@ -76,26 +167,7 @@ export function forwardHttp(
   opts: ForwardOptions = {},
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const client = target.scheme === 'https' ? https : http;
-    const upstream = client.request({
-      host: target.host,
-      port: target.port,
-      method: req.method,
-      path: target.path,
-      headers: requestHeaders(req, target, opts).flat(),
-      // a fresh connection per request, so each is sent to an endpoint chosen for it
-      agent: false,
-      // pods serve certificates nobody issued for their IP, as kube-apiserver's proxy accepts them
-      rejectUnauthorized: false,
-      setHost: false,
-    });
-    upstream.once('socket', (s: Socket) => {
-      s.setTimeout(CONNECT_TIMEOUT_MS, () =>
-        upstream.destroy(new Error(`no connection within ${CONNECT_TIMEOUT_MS} ms`)),
-      );
-      s.once('connect', () => s.setTimeout(0));
-      s.once('secureConnect', () => s.setTimeout(0));
-    });
+    const upstream = sendRequest(target, req.method, requestHeaders(req, target, opts));
     upstream.on('response', (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, passedOn(answer.rawHeaders, new Set()).flat());
       answer.pipe(res);

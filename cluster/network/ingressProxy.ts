@@ -1,12 +1,17 @@
 // What the ingress listener does with a request: route it by host and path (ingressRoutes.ts) to a Service port,
-// choose a ready endpoint of it (serviceEndpoints.ts) and forward the request there with the client's Host header.
-// No rule and no default backend: 404; a Service without a ready endpoint (or simulated pods, which nothing runs
-// behind): 503; a pod that does not answer: 502. Each error says which Ingress and Service it concerns.
+// choose a ready endpoint of it (serviceEndpoints.ts) and forward the request there with the client's Host header;
+// an Upgrade request (WebSocket) becomes a connection piped both ways. No rule and no default backend: 404; a
+// Service without a ready endpoint (or simulated pods, which nothing runs behind): 503; a pod that does not answer:
+// 502. Each error says which Ingress and Service it concerns.
 import type { IncomingMessage, ServerResponse } from 'http';
+import type { Duplex } from 'stream';
 import type { HostNetwork } from './hostNetwork';
-import { forwardHttp } from './httpForwarder';
-import { IngressRoutes, type Route } from './ingressRoutes';
+import { forwardHttp, forwardUpgrade, refuseUpgrade, type HttpTarget } from './httpForwarder';
+import { IngressRoutes } from './ingressRoutes';
 import { findServicePort } from './serviceEndpoints';
+
+/** A request's destination, or why there is none (status and text). */
+type Destination = { target: HttpTarget; what: string } | { status: number; text: string };
 
 function answer(res: ServerResponse, status: number, text: string): void {
   if (res.headersSent) return void res.destroy();
@@ -20,6 +25,9 @@ function hostOf(req: IncomingMessage): string {
   return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
 }
 
+const STATUS_TEXT: Record<number, string> = { 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Unavailable' };
+const failure = (status: number, text: string) => ({ status, text: `${status} ${STATUS_TEXT[status]}: ${text}` });
+
 export class IngressProxy {
   private routes = new IngressRoutes([]);
 
@@ -31,51 +39,40 @@ export class IngressProxy {
   }
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const d = this.destination(req);
+    if ('status' in d) return answer(res, d.status, d.text);
+    forwardHttp(d.target, req, res, { preserveHost: true }).catch((e: Error) =>
+      answer(res, 502, failure(502, `${d.what} at ${d.target.host}:${d.target.port}: ${e.message}`).text),
+    );
+  };
+
+  readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const d = this.destination(req);
+    if ('status' in d) return refuseUpgrade(socket, d.status, STATUS_TEXT[d.status], d.text);
+    forwardUpgrade(d.target, req, socket, head, { preserveHost: true }).catch((e: Error) =>
+      refuseUpgrade(socket, 502, STATUS_TEXT[502], failure(502, `${d.what}: ${e.message}`).text),
+    );
+  };
+
+  private destination(req: IncomingMessage): Destination {
     const url = req.url ?? '/';
     const path = url.split('?')[0] || '/';
     const route = this.routes.match(hostOf(req), path);
-    if (!route) return answer(res, 404, `404 Not Found: no Ingress rule for ${hostOf(req) || '(no host)'}${path}`);
-    void this.forward(route, url, req, res);
-  };
-
-  private async forward(route: Route, url: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!route) return failure(404, `no Ingress rule for ${hostOf(req) || '(no host)'}${path}`);
     const ingress = `Ingress ${route.namespace}/${route.ingress}`;
     const svcRef = route.backend.service;
-    if (!svcRef) return answer(res, 503, `503 Service Unavailable: ${ingress} routes to a resource, not a Service`);
+    if (!svcRef) return failure(503, `${ingress} routes to a resource, not a Service`);
     const what = `Service ${route.namespace}/${svcRef.name}`;
     const svc = this.network.endpoints.service(route.namespace, svcRef.name);
     const svcPort = svc && findServicePort(svc, svcRef.port?.name || svcRef.port?.number);
     if (!svcPort) {
       const port = svcRef.port?.name ?? svcRef.port?.number ?? '';
-      return answer(
-        res,
-        503,
-        `503 Service Unavailable: ${ingress}: ${what} ${svc ? `has no port ${port}` : 'not found'}`,
-      );
+      return failure(503, `${ingress}: ${what} ${svc ? `has no port ${port}` : 'not found'}`);
     }
     const backend = this.network.endpoints.pick(route.namespace, svcRef.name, svcPort, req.socket.remoteAddress);
-    if (!backend)
-      return answer(
-        res,
-        503,
-        `503 Service Unavailable: ${ingress}: ${what} port ${svcPort.port} has no ready endpoint`,
-      );
+    if (!backend) return failure(503, `${ingress}: ${what} port ${svcPort.port} has no ready endpoint`);
     if (!this.network.podsReachable)
-      return answer(
-        res,
-        503,
-        `503 Service Unavailable: ${ingress}: the pods of ${what} are simulated; nothing answers`,
-      );
-    try {
-      await forwardHttp({ scheme: 'http', host: backend.ip, port: backend.port, path: url }, req, res, {
-        preserveHost: true,
-      });
-    } catch (e) {
-      answer(
-        res,
-        502,
-        `502 Bad Gateway: ${ingress}: ${what} at ${backend.ip}:${backend.port}: ${(e as Error).message}`,
-      );
-    }
+      return failure(503, `${ingress}: the pods of ${what} are simulated; nothing answers`);
+    return { target: { scheme: 'http', host: backend.ip, port: backend.port, path: url }, what: `${ingress}: ${what}` };
   }
 }

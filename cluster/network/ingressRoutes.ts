@@ -25,6 +25,11 @@ function orderOf(ing: Ingress): string {
   return `${ing.metadata?.creationTimestamp ?? ''}/${ing.metadata?.namespace}/${ing.metadata?.name}`;
 }
 
+/** Ingresses in the order that decides between two claiming the same host (and path): the oldest first. */
+export function oldestFirst<T extends Ingress>(ingresses: T[]): T[] {
+  return [...ingresses].sort((a, b) => (orderOf(a) < orderOf(b) ? -1 : orderOf(a) > orderOf(b) ? 1 : 0));
+}
+
 /** Does a Prefix rule path cover the request path, element by element? */
 export function prefixMatches(rulePath: string, path: string): boolean {
   const rule = rulePath.replace(/\/+$/, '');

@@ -10,7 +10,7 @@ import { fail, intOption } from './cliArgs';
 
 const HELP: Record<string, string> = {
   cluster: `Usage: slipway cluster [--state DIR] [--port N] [--nodes N] [--max-pods N] [--runtime R] [--ingress-port N]
-                       [--apply PATH]
+                       [--ingress-tls-port N] [--apply PATH]
        slipway cluster [--state DIR] --repair-store
 
 Runs the embedded cluster (store, API server, controllers and nodes) until SIGINT or SIGTERM.
@@ -27,6 +27,9 @@ Options:
   --ingress-port N
                  the ingress controller's HTTP port on 127.0.0.1; 0 picks a free one (default 8080 when
                  it is free, else no ingress listener, which start-up says)
+  --ingress-tls-port N
+                 also serve Ingresses over HTTPS on this port (0: a free one), with the certificates of their
+                 spec.tls Secrets (default: no HTTPS listener)
   --apply PATH   server-side apply the manifests under PATH once the cluster is up
   --repair-store cut the store's log at a damaged record the cluster refuses to start with, keeping a copy
                  of the segment; says which records are dropped, then exits
@@ -43,6 +46,7 @@ Options:
   --nodes N              nodes (default 3)
   --runtime R            auto, container or simulated, as for \`slipway cluster\` (default auto)
   --ingress-port N       the ingress controller's HTTP port, as for \`slipway cluster\` (default 8080 when free)
+  --ingress-tls-port N   also serve Ingresses over HTTPS, as for \`slipway cluster\`
   --kubeconfig FILE      use this cluster instead of the embedded one
   --context C            kubeconfig context
   --app NAME             Application name (default: the folder's name)
@@ -91,6 +95,7 @@ export async function clusterCommand(argv: string[]): Promise<void> {
       'max-pods': { type: 'string', default: '110' },
       runtime: { type: 'string' },
       'ingress-port': { type: 'string' },
+      'ingress-tls-port': { type: 'string' },
       apply: { type: 'string' },
       'repair-store': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -113,7 +118,7 @@ export async function clusterCommand(argv: string[]): Promise<void> {
     maxPodsPerNode: maxPods,
     runtime: runtimeOption(values.runtime),
     defaultRuntime: defaultRuntime(),
-    ...ingressOption(values['ingress-port']),
+    ...ingressOption(values['ingress-port'], values['ingress-tls-port']),
   }).catch((e: Error) => fail(e.message, 1));
   process.stdout.write(
     `Slipway cluster ready in ${Date.now() - started} ms\n  API server: ${c.url}\n  pods run on: ${c.runtime}\n` +
@@ -166,6 +171,7 @@ export async function upCommand(argv: string[]): Promise<void> {
       nodes: { type: 'string', default: '3' },
       runtime: { type: 'string' },
       'ingress-port': { type: 'string' },
+      'ingress-tls-port': { type: 'string' },
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
       app: { type: 'string' },
@@ -195,7 +201,7 @@ export async function upCommand(argv: string[]): Promise<void> {
     nodes: intOption('nodes', values.nodes, 0, 250),
     runtime: runtimeOption(values.runtime),
     defaultRuntime: defaultRuntime(),
-    ...ingressOption(values['ingress-port']),
+    ...ingressOption(values['ingress-port'], values['ingress-tls-port']),
     kubeconfig: values.kubeconfig,
     context: values.context,
     app: values.app,
@@ -214,9 +220,13 @@ export async function upCommand(argv: string[]): Promise<void> {
 }
 
 /** --ingress-port N must be free; without it 8080 is used when free, else the cluster runs without the listener */
-function ingressOption(v: string | undefined): { ingressPort: number; ingressPortOptional: boolean } {
-  if (v === undefined) return { ingressPort: DEFAULT_INGRESS_PORT, ingressPortOptional: true };
-  return { ingressPort: intOption('ingress-port', v, 0, 65535), ingressPortOptional: false };
+function ingressOption(
+  v: string | undefined,
+  tls: string | undefined,
+): { ingressPort: number; ingressPortOptional: boolean; ingressTlsPort?: number } {
+  const ingressTlsPort = tls === undefined ? undefined : intOption('ingress-tls-port', tls, 0, 65535);
+  if (v === undefined) return { ingressPort: DEFAULT_INGRESS_PORT, ingressPortOptional: true, ingressTlsPort };
+  return { ingressPort: intOption('ingress-port', v, 0, 65535), ingressPortOptional: false, ingressTlsPort };
 }
 
 function runtimeOption(v: string | undefined): RuntimeChoice | undefined {

@@ -9,8 +9,10 @@ import type { ObjectClient } from '../../kubeclient/objectClient';
 export const DEFAULT_INGRESS_PORT = 8080;
 
 /** What start-up says of the ingress listener: where it answers, or why there is none. */
-export function ingressLine(c: { ingressUrl?: string; ingressProblem?: string }): string {
-  if (c.ingressUrl) return `Ingresses answer on: ${c.ingressUrl}`;
+export function ingressLine(c: { ingressUrl?: string; ingressProblem?: string; ingressTlsUrl?: string }): string {
+  const https = c.ingressTlsUrl ? ` and ${c.ingressTlsUrl}` : '';
+  if (c.ingressUrl) return `Ingresses answer on: ${c.ingressUrl}${https}`;
+  if (https) return `Ingresses answer on: ${c.ingressTlsUrl}`;
   return `${c.ingressProblem ?? 'no ingress listener'}; choose a port with --ingress-port N (0: any free port)`;
 }
 

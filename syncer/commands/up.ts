@@ -25,6 +25,8 @@ export interface UpOptions {
   ingressPort?: number;
   /** start without the ingress listener when its port is taken, rather than fail */
   ingressPortOptional?: boolean;
+  /** the embedded cluster's ingress HTTPS port (0: a free one; none when undefined) */
+  ingressTlsPort?: number;
   kubeconfig?: string;
   context?: string;
   app?: string;
@@ -109,6 +111,7 @@ export async function up(o: UpOptions): Promise<UpSession> {
       defaultRuntime: o.defaultRuntime,
       ingressPort: o.ingressPort,
       ingressPortOptional: o.ingressPortOptional,
+      ingressTlsPort: o.ingressTlsPort,
     });
     stopCluster = () => c.stop();
     if (c.runsContainers && !o.allowRemoteContainers) refuseRemotePods = c.runtime;
@@ -117,7 +120,7 @@ export async function up(o: UpOptions): Promise<UpSession> {
     client = new ObjectClient(ApiClient.forCluster({ server: c.url, token: c.token, ca: c.caCert }, 'slipway-syncer'));
     o.out(
       `Slipway cluster ready in ${Date.now() - started} ms at ${c.url}\n  pods run on: ${c.runtime}\n` +
-        (o.ingressPort !== undefined ? `  ${ingressLine(c)}\n` : '') +
+        (o.ingressPort !== undefined || o.ingressTlsPort !== undefined ? `  ${ingressLine(c)}\n` : '') +
         `  cluster DNS: ${c.dns.description}\n  export KUBECONFIG=${c.kubeconfig}`,
     );
   }

@@ -12,7 +12,10 @@ import { clusterContainers, engineOrSkip, ensureShellImage, SHELL_IMAGE } from '
 import { freePort, httpGet } from '../helpers/loopback';
 import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
 
-/** A pod script: serve the pod's name at /, readiness at /ready.txt, and /cgi-bin/unready to remove it. */
+/**
+ * A pod script: serve the pod's name at /, readiness at /ready.txt, /cgi-bin/unready to remove it and
+ * /cgi-bin/headers to tell the Host and X-Forwarded-For/-Proto it was asked with.
+ */
 const SERVE_NAME = [
   'mkdir -p /tmp/www/cgi-bin',
   'echo "$POD_NAME" > /tmp/www/index.html',
@@ -22,7 +25,11 @@ const SERVE_NAME = [
   // CGI output needs CRLF header lines
   "printf 'Content-Type: text/plain\\r\\n\\r\\nunready\\n' > /tmp/unready.http",
   "printf '#!/bin/sh\\n/bin/busybox rm -f /tmp/www/ready.txt\\ncat /tmp/unready.http\\n' > /tmp/www/cgi-bin/unready",
-  '/bin/busybox chmod +x /tmp/www/cgi-bin/unready',
+  // /cgi-bin/headers: what the pod was asked with
+  "printf 'Content-Type: text/plain\\r\\n\\r\\n' > /tmp/plain.http",
+  'printf \'#!/bin/sh\\ncat /tmp/plain.http\\necho "$HTTP_HOST $HTTP_X_FORWARDED_FOR $HTTP_X_FORWARDED_PROTO"\\n\'' +
+    ' > /tmp/www/cgi-bin/headers',
+  '/bin/busybox chmod +x /tmp/www/cgi-bin/unready /tmp/www/cgi-bin/headers',
   'exec httpd -f -p 8080 -h /tmp/www',
 ].join(' && ');
 
@@ -194,6 +201,9 @@ spec:
     assert.strictEqual(await via('a.test', '/beta/'), 'beta');
     assert.strictEqual(await via('b.test', '/alpha-only'), 'alpha');
     assert.strictEqual(await via('b.test', '/beta/'), 'beta');
+    // the pod sees the name it was reached by and who asked
+    const asked = await httpGet(`${base}/cgi-bin/headers`, { Host: 'a.test' });
+    assert.strictEqual(asked.text.trim(), 'a.test 127.0.0.1 http');
     const ing = await t.json(['get', 'ingress', 'two-hosts']);
     assert.deepStrictEqual(ing.status.loadBalancer.ingress, [{ ip: '127.0.0.1' }]);
     await t.ok(['scale', 'deployment', 'beta', '--replicas=0']);

@@ -2,7 +2,11 @@
 // Ingresses it serves, the answers of its listener when nothing can answer behind a rule (404 without a rule, 503
 // without a ready endpoint or with simulated pods), and what happens when the ingress port is taken.
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as https from 'https';
 import * as path from 'path';
+import type { TLSSocket } from 'tls';
 import { startCluster } from '../../cluster/embeddedCluster';
 import { holdPort, httpGet, type HttpAnswer } from '../helpers/loopback';
 import { eventually, startTestCluster, tempDir, TestCluster } from '../helpers/testCluster';
@@ -46,7 +50,7 @@ describe('ingress controller (simulated pods)', function () {
   let base: string;
 
   before(async () => {
-    t = await startTestCluster({ nodes: 1, clockSpeed: 10, ingressPort: 0 });
+    t = await startTestCluster({ nodes: 1, clockSpeed: 10, ingressPort: 0, ingressTlsPort: 0 });
     base = t.cluster.ingressUrl!;
     assert.match(base, /^http:\/\/127\.0\.0\.1:\d+$/);
     await t.apply(services);
@@ -87,6 +91,86 @@ describe('ingress controller (simulated pods)', function () {
     const none = await httpGet(`${base}/`, { Host: 'elsewhere.test' });
     assert.strictEqual(none.status, 404);
     assert.match(none.text, /no Ingress rule for elsewhere\.test\//);
+  });
+
+  it("serves HTTPS with the certificate of the Ingress's TLS Secret for its host, else the cluster's own", async () => {
+    const dir = tempDir('slipway-ingress-tls-');
+    const [key, cert] = [path.join(dir, 'tls.key'), path.join(dir, 'tls.crt')];
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-subj',
+        '/CN=shop.test',
+        '-addext',
+        'subjectAltName=DNS:shop.test',
+      ],
+      { stdio: 'ignore' },
+    );
+    await t.ok(['create', 'secret', 'tls', 'shop-tls', `--cert=${cert}`, `--key=${key}`]);
+    await t.apply(
+      site.replace('spec:\n  rules:', 'spec:\n  tls: [{hosts: [shop.test], secretName: shop-tls}]\n  rules:'),
+    );
+    const httpsUrl = new URL(t.cluster.ingressTlsUrl!);
+    const get = (servername: string, ca: string) =>
+      new Promise<{ status: number; text: string; subject: string }>((resolve, reject) => {
+        https
+          .get(
+            {
+              host: '127.0.0.1',
+              port: httpsUrl.port,
+              path: '/empty/x',
+              servername,
+              ca,
+              headers: { Host: servername },
+              agent: false,
+            },
+            (res) => {
+              let text = '';
+              res.on('data', (d) => (text += d));
+              res.on('end', () =>
+                resolve({
+                  status: res.statusCode ?? 0,
+                  text,
+                  subject: String((res.socket as TLSSocket).getPeerCertificate().subject.CN),
+                }),
+              );
+            },
+          )
+          .on('error', reject);
+      });
+    // verified against the Secret's certificate: the handshake fails until the controller has read the Secret
+    const shop = await eventually(() => get('shop.test', fs.readFileSync(cert, 'utf8')).catch(() => undefined));
+    assert.strictEqual(shop?.subject, 'shop.test');
+    assert.strictEqual(shop?.status, 503);
+    assert.match(shop?.text ?? '', /Service default\/empty port 8080 has no ready endpoint/);
+    const other = await get('localhost', t.cluster.caCert);
+    assert.strictEqual(other.status, 404);
+    // a Secret that is not there: an event says which hosts fall back to the default certificate
+    await t.apply(
+      site
+        .replace('name: site}', 'name: no-secret}')
+        .replace('spec:\n  rules:', 'spec:\n  tls: [{hosts: [nope.test], secretName: missing}]\n  rules:'),
+    );
+    const event = await eventually(async () => {
+      const list = await t.json(['get', 'events', '--field-selector', 'involvedObject.name=no-secret']);
+      return list.items.find((e: { reason: string }) => e.reason === 'InvalidTLSSecret');
+    });
+    assert.match(
+      event.message,
+      /TLS Secret "missing" does not exist: nope\.test get the cluster's default certificate/,
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('starts without the listener when an optional ingress port is taken, and refuses to when it was asked for', async () => {

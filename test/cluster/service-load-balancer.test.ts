@@ -1,6 +1,6 @@
-// LoadBalancer Services with the simulated runtime: the address 127.0.0.1 is assigned (an app with one becomes
-// Healthy), a port another program holds leaves the Service pending with an event saying so until it is freed,
-// and connections are refused at once since no simulated pod answers.
+// LoadBalancer and NodePort Services with the simulated runtime: the address 127.0.0.1 is assigned (an app with one
+// becomes Healthy), a port another program holds leaves the Service pending with an event saying so until it is
+// freed (a node port: an event), and connections are refused at once since no simulated pod answers.
 import * as assert from 'assert';
 import * as net from 'net';
 import { applications, startSyncer, SyncerHarness } from '../syncer/helpers/syncerHarness';
@@ -17,7 +17,7 @@ spec:
   ports: [{port: ${port}, targetPort: 8080}]
 `;
 
-describe('LoadBalancer Services on the developer machine (simulated pods)', function () {
+describe('LoadBalancer and NodePort Services on the developer machine (simulated pods)', function () {
   this.timeout(60_000);
   let h: SyncerHarness;
   const apps = applications(() => h.client);
@@ -77,6 +77,28 @@ ${lbService('web', port)}`,
       15_000,
       'the address once the port is free',
     );
+  });
+
+  it('reports a node port another program holds with an event on the Service', async () => {
+    const other = await holdPort([30000, 32767]);
+    try {
+      await h.t.apply(`apiVersion: v1
+kind: Service
+metadata: {name: np-taken}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80, nodePort: ${other.port}}]
+`);
+      const event = await eventually(async () => {
+        const list = await h.t.json(['get', 'events', '--field-selector', 'involvedObject.name=np-taken']);
+        return list.items.find((e: { reason: string }) => e.reason === 'NodePortUnavailable');
+      });
+      assert.strictEqual(event.type, 'Warning');
+      assert.match(event.message, new RegExp(`127\\.0\\.0\\.1:${other.port} is already in use by another program`));
+    } finally {
+      await other.close();
+    }
   });
 
   it('gives the port back and drops the address when the Service stops being a LoadBalancer', async () => {

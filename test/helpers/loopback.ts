@@ -16,12 +16,26 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Listens on a free port as "another program" would; close() releases it. */
-export function holdPort(): Promise<{ port: number; close(): Promise<void> }> {
+/**
+ * Listens on a free port as "another program" would (one of `range` when given, as a node port); close() releases
+ * it.
+ */
+export async function holdPort(range?: [number, number]): Promise<{ port: number; close(): Promise<void> }> {
+  for (let attempt = 0; ; attempt++) {
+    const port = range ? range[0] + Math.floor(Math.random() * (range[1] - range[0] + 1)) : 0;
+    try {
+      return await holdOne(port);
+    } catch (e) {
+      if (!range || attempt >= 50) throw e;
+    }
+  }
+}
+
+function holdOne(port: number): Promise<{ port: number; close(): Promise<void> }> {
   return new Promise((resolve, reject) => {
     const s = net.createServer((c) => c.destroy());
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () =>
+    s.listen(port, '127.0.0.1', () =>
       resolve({
         port: (s.address() as net.AddressInfo).port,
         close: () => new Promise<void>((done) => s.close(() => done())),
