@@ -11,8 +11,11 @@ import { writeKubeconfig } from './security/kubeconfig';
 import { ControllerManager } from './controllers/controllerManager';
 import { startNodes } from './kubelet';
 import { ScaledClock, setClock } from './clock';
+import { ResourceMetrics } from './metrics/resourceMetrics';
 import { chooseRuntime, RuntimeChoice } from './runtime';
 import { clusterId, storedRuntime, storeRuntime } from './runtime/runtimeChoice';
+import { podProxyDialer } from './network/httpForwarder';
+import { listenIngress, type IngressListener } from './network/ingressListener';
 import { startClusterDns } from './dns/clusterDns';
 import type { ListenAddress } from './dns/dnsServer';
 import type { UpstreamServer } from './dns/upstream';
@@ -38,6 +41,12 @@ export interface ClusterOptions {
   defaultRuntime?: RuntimeChoice;
   /** pods each node admits (its allocatable "pods"; default 110, as in Kubernetes) */
   maxPodsPerNode?: number;
+  /** how often containers' usage is read while metrics are asked for (default 10 s) */
+  metricsIntervalMs?: number;
+  /** the ingress controller's HTTP port on 127.0.0.1 (0: a free one); no ingress listener when undefined */
+  ingressPort?: number;
+  /** when ingressPort is taken: start without the ingress listener (ingressProblem says why) rather than fail */
+  ingressPortOptional?: boolean;
   /**
    * the cluster DNS: more addresses to answer on (besides port 53 of the address the pods reach this machine at),
    * and the servers other names go to instead of /etc/resolv.conf's
@@ -57,6 +66,12 @@ export interface RunningCluster {
   store: Store;
   /** what the pods run on: "podman://4.3.1 at unix:///...", "simulated://1.0 (no process runs)" */
   runtime: string;
+  /** whether pods run as real containers on this machine's engine */
+  runsContainers: boolean;
+  /** where Ingresses answer (http://127.0.0.1:PORT); undefined without an ingress listener */
+  ingressUrl?: string;
+  /** why there is no ingress listener although one was asked for (its port was taken) */
+  ingressProblem?: string;
   /** where the cluster DNS answers, and what the pods' resolv.conf names ("10.88.0.1:53 (the pods' nameserver)") */
   dns: { addresses: ListenAddress[]; description: string };
   stop(): Promise<void>;
@@ -82,6 +97,8 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     throw e;
   }
   storeRuntime(stateDir, runtime.kind);
+  // the containers' usage for metrics.k8s.io: each node's runtime joins it as the node starts
+  const metrics = new ResourceMetrics(opts.metricsIntervalMs);
   const apiServer = new ApiServer({
     store,
     host: opts.host,
@@ -91,6 +108,9 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     serviceAccountKey: ensureServiceAccountKey(stateDir),
     logsDir: path.join(stateDir, 'logs'),
     volumesDir: path.join(stateDir, 'volumes'),
+    metrics,
+    // pod IPs answer from this machine only when pods run as real containers
+    proxyDialer: runtime.kind === 'container' ? podProxyDialer : undefined,
   });
   let url: string;
   try {
@@ -100,11 +120,26 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     throw e;
   }
   const kubeconfig = writeKubeconfig(stateDir, url, certs.caCert, token);
+  let ingress: IngressListener | undefined;
+  let ingressProblem: string | undefined;
+  if (opts.ingressPort !== undefined) {
+    try {
+      ingress = await listenIngress(opts.ingressPort);
+    } catch (e) {
+      ingressProblem = `no ingress listener: ${(e as Error).message}`;
+      if (!opts.ingressPortOptional) {
+        await apiServer.stop();
+        await store.close();
+        throw new Error(`${ingressProblem}; choose another port with --ingress-port N (0: any free port)`);
+      }
+    }
+  }
   // the cluster's components are clients of this API server like any other, minus TLS and sockets
   const controllers = new ControllerManager(
     { server: url, token, ca: certs.caCert, local: apiServer },
     () => apiServer.registry.all(),
     path.join(stateDir, 'volumes'),
+    { podsReachable: runtime.kind === 'container', ingress },
   );
   // the pods' nameserver is port 53 (resolv.conf names no port) of the address they reach this machine at
   const network = await runtime.podNetwork();
@@ -127,10 +162,12 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
       podsDir: path.join(stateDir, 'pods'),
       maxPods: opts.maxPodsPerNode,
       runtime,
+      metrics,
       clusterDNS: dnsAddress,
     });
   } catch (e) {
     controllers.stop();
+    await ingress?.close();
     await dns.stop();
     await apiServer.stop();
     await store.close();
@@ -145,6 +182,9 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     apiServer,
     store,
     runtime: runtime.description,
+    runsContainers: runtime.kind === 'container',
+    ingressUrl: ingress && `http://127.0.0.1:${ingress.port}`,
+    ingressProblem,
     dns: {
       addresses: dns.addresses,
       description: dnsAddress
@@ -153,8 +193,10 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     },
     controllersReady: Promise.all([controllersReady, nodes.ready]).then(() => undefined),
     async stop() {
+      metrics.stop();
       await nodes.stop();
       controllers.stop();
+      await ingress?.close();
       await dns.stop();
       await apiServer.stop();
       await store.close();

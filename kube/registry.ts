@@ -112,6 +112,15 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
     kinds: [{ kind: 'HorizontalPodAutoscaler', namespaced: true, short: ['hpa'], all: true, sub: ['status'] }],
   },
   {
+    // resource usage, read-only and never stored, as metrics-server serves it
+    group: 'metrics.k8s.io',
+    version: 'v1beta1',
+    kinds: [
+      { kind: 'PodMetrics', plural: 'pods', namespaced: true, verbs: ['get', 'list'] },
+      { kind: 'NodeMetrics', plural: 'nodes', namespaced: false, verbs: ['get', 'list'] },
+    ],
+  },
+  {
     // reviews: questions answered at create, never stored
     group: 'authentication.k8s.io',
     version: 'v1',

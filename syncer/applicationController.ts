@@ -22,6 +22,8 @@ export interface ControllerOptions {
   renderTimeoutMs?: number;
   /** back-off between retries of a failed sync; default 5 s doubling up to 3 min */
   retryBackoff?: Backoff;
+  /** set when pods run as containers on this machine (what they run on): remote sources may not make pods */
+  refuseRemotePods?: string;
   /**
    * the Lease the syncers of a cluster elect their leader with: default slipway-syncer in `namespace` (or default),
    * 15 s lease renewed every 5 s; false reconciles without electing (when nothing else can run a syncer)
@@ -99,6 +101,7 @@ export class ApplicationController {
       waveTimeoutMs: this.opts.waveTimeoutMs,
       renderTimeoutMs: this.opts.renderTimeoutMs,
       retryBackoff: this.opts.retryBackoff,
+      refuseRemotePods: this.opts.refuseRemotePods,
     };
     this.informer = this.opts.client.informer(type, { namespace: this.opts.namespace }, (event, obj: Application) => {
       const key = `${obj.metadata.namespace}/${obj.metadata.name}`;

@@ -10,6 +10,7 @@ import type { Attributes } from './access/rbac';
 import { REVIEW_GROUPS, serveReview, type Access } from './access/reviews';
 import { methodNotAllowed, pathNotFound, unauthorized } from './apiErrors';
 import { serveDiscovery } from './discovery';
+import { METRICS_GROUP, serveMetrics } from './metricsApi';
 import { healthResponse, isHealthPath, type HealthCheck } from './health';
 import type { OpenApiEndpoint } from './openapiEndpoint';
 import { boolQueryParam, parseResourcePath, type RequestInfo } from './requestInfo';
@@ -67,6 +68,7 @@ export async function route(routes: Routes, req: IncomingMessage, res: ServerRes
     warnings: [],
   };
   if (REVIEW_GROUPS.has(info.group)) return serveReview(scope, method, user, routes.access);
+  if (info.group === METRICS_GROUP) return serveMetrics(scope, method, ri.name);
   return serveResource(scope, method, ri);
 }
 

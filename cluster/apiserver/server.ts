@@ -24,9 +24,11 @@ import { SYSTEM_PRIORITY_CLASSES } from './strategies/priorityClasses';
 import { DEFAULT_FLOW_SCHEMAS, DEFAULT_PRIORITY_LEVELS } from './flowControlDefaults';
 import type { KubeObject } from '../../kube/objects';
 import type { ApiContext } from './handlers/scope';
+import type { ProxyDialer } from './subresources/proxy';
 import { ServiceAccountTokens } from '../security/serviceAccountTokens';
 import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './access/bootstrapPolicy';
 import { RbacAuthorizer } from './access/rbac';
+import type { ResourceMetrics } from '../metrics/resourceMetrics';
 
 export interface ApiServerOptions {
   store: Store;
@@ -41,6 +43,10 @@ export interface ApiServerOptions {
   logsDir: string;
   /** folder where the built-in hostpath provisioner's volumes live (StorageClasses default to it) */
   volumesDir: string;
+  /** the nodes' resource usage, served as metrics.k8s.io */
+  metrics?: ResourceMetrics;
+  /** forwards pods/services proxy requests to pods (with real containers); without it they answer 503 */
+  proxyDialer?: ProxyDialer;
 }
 
 export class ApiServer {
@@ -84,6 +90,8 @@ export class ApiServer {
       streams: this.streams,
       tokens,
       logsDir: opts.logsDir,
+      metrics: opts.metrics,
+      proxyDialer: opts.proxyDialer,
     };
     const access = { authenticator: { adminToken: opts.token, tokens, store }, rbac: new RbacAuthorizer(store) };
     this.routes = { api, access, openapi, ready: () => this.ready };

@@ -1,7 +1,7 @@
 // The ServiceAccount admission of a new pod, as kube-apiserver's plugin: serviceAccountName defaults to
 // "default", and unless the pod or its ServiceAccount opts out, a projected volume kube-api-access-<suffix>
 // (a bound token, the cluster CA from kube-root-ca.crt and the namespace) mounted read-only in every container
-// at /var/run/secrets/kubernetes.io/serviceaccount.
+// at /var/run/secrets/kubernetes.io/serviceaccount; a pod that names no imagePullSecrets gets its ServiceAccount's.
 import type { Container, Pod, ServiceAccount, Volume } from 'kubernetes-types/core/v1';
 import { generateSuffix } from './objectStorage';
 
@@ -21,8 +21,11 @@ export function admitPodServiceAccount(
   spec.serviceAccountName = name;
   // the deprecated alias, which kube-apiserver keeps equal to serviceAccountName
   spec.serviceAccount = name;
-  if (spec.automountServiceAccountToken === false) return;
   const sa = lookup(pod.metadata?.namespace ?? '', name);
+  if (!spec.imagePullSecrets?.length && sa?.imagePullSecrets?.length) {
+    spec.imagePullSecrets = sa.imagePullSecrets.map((s) => ({ name: s.name }));
+  }
+  if (spec.automountServiceAccountToken === false) return;
   if (spec.automountServiceAccountToken === undefined && sa?.automountServiceAccountToken === false) return;
   const containers: Container[] = [...(spec.initContainers ?? []), ...spec.containers];
   // a pod that mounts something of its own there keeps it

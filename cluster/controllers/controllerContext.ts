@@ -4,6 +4,7 @@ import { ResourceInfo } from '../../kube/registry';
 import { ApiClient } from '../../kubeclient/apiClient';
 import { SharedInformers } from '../../kubeclient/sharedInformers';
 import { Clock } from '../clock';
+import type { HostNetwork } from '../network/hostNetwork';
 import { EventRecorder } from './events';
 
 /** What the pods' network offers, as the runtime and the cluster DNS found it at start. */
@@ -25,7 +26,10 @@ export interface ControllerContext {
   volumesDir: string;
   /** the cluster CA's certificate (PEM), which in-cluster clients verify the API server with */
   caCert: string;
-  network: ClusterNetwork;
+  /** what serves the developer's machine: Service endpoints, whether pod IPs answer, the ingress listener */
+  network: HostNetwork;
+  /** what the pods' network offers (the cluster DNS's address, NetworkPolicy enforcement) */
+  podNetwork: ClusterNetwork;
 }
 
 export interface Controller {

@@ -8,6 +8,7 @@ import { EventRecorder } from './events';
 import { GarbageCollector } from './garbageCollector';
 import { NamespaceController } from './namespaceController';
 import { CONTROLLERS } from './index';
+import { HostNetwork, hostNetwork, type HostNetworkOptions } from '../network/hostNetwork';
 
 export class ControllerManager {
   private readonly client: ApiClient;
@@ -15,16 +16,20 @@ export class ControllerManager {
   private gc?: GarbageCollector;
   private ns?: NamespaceController;
   private readonly controllers: Controller[] = [];
-  private network: ClusterNetwork = { policiesNotEnforced: 'the cluster has no network policy enforcement' };
+  private readonly network: HostNetwork;
+  private readonly caCert: string;
+  private podNetwork: ClusterNetwork = { policiesNotEnforced: 'the cluster has no network policy enforcement' };
 
   constructor(
     config: ClientConfig,
     private readonly resources: () => readonly ResourceInfo[],
     private readonly volumesDir: string,
-    private readonly caCert: string = config.ca,
+    network: HostNetworkOptions = {},
   ) {
+    this.caCert = config.ca;
     this.client = ApiClient.forCluster(config, 'slipway-controller-manager');
     this.informers = new SharedInformers(this.client, resources);
+    this.network = hostNetwork(this.informers, network);
   }
 
   context(): ControllerContext {
@@ -37,6 +42,7 @@ export class ControllerManager {
       volumesDir: this.volumesDir,
       caCert: this.caCert,
       network: this.network,
+      podNetwork: this.podNetwork,
     };
   }
 
@@ -45,8 +51,8 @@ export class ControllerManager {
     return this.informers;
   }
 
-  async start(network?: ClusterNetwork): Promise<void> {
-    if (network) this.network = network;
+  async start(podNetwork?: ClusterNetwork): Promise<void> {
+    if (podNetwork) this.podNetwork = podNetwork;
     this.gc = new GarbageCollector(
       this.client,
       this.resources().filter((r) => !r.custom),

@@ -26,6 +26,9 @@ import { ResourceQuotaController } from './resourceQuotaController';
 import { DisruptionController } from './disruptionController';
 import { HorizontalPodAutoscalerController } from './horizontalPodAutoscalerController';
 import { NodeLifecycleController } from './nodeLifecycleController';
+import { ServiceLoadBalancerController } from './serviceLoadBalancerController';
+import { NodePortController } from './nodePortController';
+import { IngressController } from './ingressController';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
@@ -54,4 +57,7 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new DisruptionController(),
   () => new HorizontalPodAutoscalerController(),
   () => new NodeLifecycleController(),
+  () => new ServiceLoadBalancerController(),
+  () => new NodePortController(),
+  () => new IngressController(),
 ];

@@ -56,7 +56,7 @@ export class KubeDnsServiceController implements Controller {
       },
       KUBE_DNS_SERVICE_IP,
     );
-    const ip = ctx.network.dnsAddress;
+    const ip = ctx.podNetwork.dnsAddress;
     await ensureObject(
       ctx,
       resourceInfo(ctx, '', 'endpoints'),

@@ -17,7 +17,7 @@ export class NetworkPolicyController implements Controller {
         policy,
         'Warning',
         'NotEnforced',
-        `network policies are not enforced by this cluster's runtime (${ctx.network.policiesNotEnforced}): ` +
+        `network policies are not enforced by this cluster's runtime (${ctx.podNetwork.policiesNotEnforced}): ` +
           'traffic this policy would deny still flows',
       );
     };

@@ -7,6 +7,7 @@ import { containerLogFile } from '../logs/podLogFiles';
 import { ContainerExit, ProbeKind } from '../runtime/types';
 import { goDuration } from './goDuration';
 import { ContainerConfigError } from './podInputs';
+import { registryAuthFor } from './pullSecrets';
 import type { ContainerRun } from './podStatus';
 import { ContainerProbes, probeTitle } from './probes';
 import type { WorkerHost } from './podWorker';
@@ -96,9 +97,25 @@ export class ContainerLifecycle {
     const owner = this.owner;
     this.busy.add(c);
     try {
-      const pulled = await this.host.images.ensure(owner.uid, sandboxId, c.spec, {
-        event: (t, r, msg) => owner.event(c, t, r, msg),
-      });
+      const reader = this.host.inputs;
+      const auth =
+        reader &&
+        (async (image: string) => {
+          const { secrets, missing } = await reader.pullSecrets(owner.pod);
+          if (missing.length) {
+            const names = missing.join(', ');
+            const message = `Unable to retrieve some image pull secrets (${names}); attempting to pull the image may not succeed.`;
+            owner.event(c, 'Warning', 'FailedToRetrieveImagePullSecret', message);
+          }
+          return registryAuthFor(image, secrets);
+        });
+      const pulled = await this.host.images.ensure(
+        owner.uid,
+        sandboxId,
+        c.spec,
+        { event: (t, r, msg) => owner.event(c, t, r, msg) },
+        auth,
+      );
       if (owner.isGone || owner.isTerminating) return;
       if (!pulled.ok) {
         c.state = 'waiting';

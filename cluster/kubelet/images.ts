@@ -5,7 +5,7 @@
 import type { Container } from 'kubernetes-types/core/v1';
 import { Clock } from '../clock';
 import { defaultPullPolicy, parseImage } from '../runtime/imageRef';
-import { ContainerRuntime, ImageRef } from '../runtime/types';
+import { ContainerRuntime, ImageRef, RegistryAuth } from '../runtime/types';
 import { Backoff } from './backoff';
 import { goDuration } from './goDuration';
 
@@ -34,7 +34,14 @@ export class ImageManager {
     this.backoff = new Backoff(INITIAL_MS, MAX_MS, () => clock.now());
   }
 
-  async ensure(podUid: string, sandboxId: string, spec: Container, ev: PullEvents): Promise<PullOutcome> {
+  /** `auth` is asked for only when the image is pulled: the pod's imagePullSecrets' login for it */
+  async ensure(
+    podUid: string,
+    sandboxId: string,
+    spec: Container,
+    ev: PullEvents,
+    auth?: (image: string) => Promise<RegistryAuth | undefined>,
+  ): Promise<PullOutcome> {
     const image: string = spec.image ?? '';
     if (!parseImage(image)) {
       const message = `Failed to apply default image tag ${JSON.stringify(image)}: couldn't parse image name ${JSON.stringify(image)}: invalid reference format`;
@@ -68,7 +75,7 @@ export class ImageManager {
     const t0 = this.clock.now();
     const r0 = process.hrtime.bigint();
     try {
-      const ref = await this.runtime.pullImage(image, sandboxId, spec.name);
+      const ref = await this.runtime.pullImage(image, sandboxId, spec.name, await auth?.(image));
       // simulated pulls that take no cluster time report the real time spent
       const took = this.clock.now() - t0 || Number(process.hrtime.bigint() - r0) / 1e6;
       this.lastError.delete(key);

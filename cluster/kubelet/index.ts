@@ -5,6 +5,7 @@ import type { Service } from 'kubernetes-types/core/v1';
 import type { Node } from '../controllers/kit/objects';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { ControllerContext } from '../controllers/controllerContext';
+import type { ResourceMetrics } from '../metrics/resourceMetrics';
 import { RuntimeFactory } from '../runtime';
 import { LimitedRecorder } from './eventLimiter';
 import { Kubelet, Pod } from './kubelet';
@@ -32,6 +33,8 @@ export interface NodesOptions {
   maxPods?: number;
   /** the runtime each node runs its pods on */
   runtime: RuntimeFactory;
+  /** where each node's containers' usage is read from (metrics.k8s.io) */
+  metrics?: ResourceMetrics;
   /** the cluster DNS's address the pods reach (port 53); none: the pods use the engine's DNS */
   clusterDNS?: string;
 }
@@ -61,8 +64,10 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
   const agents: NodeAgent[] = [];
   const recorders: LimitedRecorder[] = [];
   for (let i = 0; i < count; i++) {
-    const id = nodeIdentity(i, maxPods);
-    const runtime = await opts.runtime.create({ node: id.name, podCIDR: id.podCIDR, clock: ctx.clock });
+    const named = nodeIdentity(i, maxPods);
+    const runtime = await opts.runtime.create({ node: named.name, podCIDR: named.podCIDR, clock: ctx.clock });
+    const id = { ...named, host: runtime.host };
+    opts.metrics?.addNode(id.name, runtime);
     const events = new LimitedRecorder(ctx.recorder('kubelet', id.name), ctx.clock);
     recorders.push(events);
     const allocatable = Object.fromEntries(Object.entries(nodeCapacity(id)).map(([k, v]) => [k, parseQuantity(v)]));

@@ -5,6 +5,7 @@ import type { Node } from '../controllers/kit/objects';
 import { createHash, randomUUID } from 'crypto';
 import * as os from 'os';
 import { timestamp } from '../clock';
+import type { HostResources } from '../runtime/types';
 
 export const KUBELET_VERSION = 'v1.34.0';
 export const KUBELET_PORT = 10250;
@@ -29,6 +30,8 @@ export interface NodeIdentity {
   podCIDR: string;
   zone: string;
   maxPods: number;
+  /** the machine the runtime runs pods on, when it says: its CPUs and memory are the node's capacity */
+  host?: HostResources;
 }
 
 /** slipway-worker, slipway-worker2, ... as kind names its workers */
@@ -92,7 +95,8 @@ export function nodeLabels(id: NodeIdentity): Record<string, string> {
 }
 
 export function nodeCapacity(id: NodeIdentity): Record<string, string> {
-  return { ...NODE_CAPACITY, pods: String(id.maxPods) };
+  const host = id.host && { cpu: String(id.host.cpus), memory: `${Math.floor(id.host.memoryBytes / 1024)}Ki` };
+  return { ...NODE_CAPACITY, ...host, pods: String(id.maxPods) };
 }
 
 type Condition = { type: string; status: string; reason: string; message: string };
@@ -147,7 +151,7 @@ export function nodeStatus(id: NodeIdentity, runtime: string, previous?: NodeSta
       systemUUID: machineId(`${id.name}/uuid`).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
       bootID: BOOT_ID,
       kernelVersion: os.release(),
-      osImage: 'Slipway simulated node',
+      osImage: id.host?.os ?? 'Slipway simulated node',
       containerRuntimeVersion: runtime,
       kubeletVersion: KUBELET_VERSION,
       kubeProxyVersion: '',

@@ -194,6 +194,20 @@ export class PodInputs {
     return files;
   }
 
+  /** The pod's imagePullSecrets that exist, and the names of those that do not. */
+  async pullSecrets(pod: Pod): Promise<{ secrets: Secret[]; missing: string[] }> {
+    const ns = encodeURIComponent(pod.metadata.namespace);
+    const secrets: Secret[] = [];
+    const missing: string[] = [];
+    for (const ref of pod.spec?.imagePullSecrets ?? []) {
+      if (!ref.name) continue;
+      const s = await this.find<Secret>(`/api/v1/namespaces/${ns}/secrets/${encodeURIComponent(ref.name)}`);
+      if (s) secrets.push(s);
+      else missing.push(ref.name);
+    }
+    return { secrets, missing };
+  }
+
   private async source(kind: Source['kind'], ns: string, name: string, optional: boolean): Promise<Source | undefined> {
     const plural = kind === 'ConfigMap' ? 'configmaps' : 'secrets';
     const obj = await this.find<ConfigMap | Secret>(

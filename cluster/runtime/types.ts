@@ -91,6 +91,33 @@ export interface ProbeResult {
   output: string;
 }
 
+/** CPUs and memory of the machine that runs the pods, and its operating system as the engine names it. */
+export interface HostResources {
+  cpus: number;
+  memoryBytes: number;
+  os?: string;
+}
+
+/** One reading of a running container's resource usage, as the engine's stats give it. */
+export interface ContainerUsage {
+  pod: { uid: string; name: string; namespace: string };
+  container: string;
+  /** CPU time used since the container started, in nanoseconds */
+  cpuNanoSeconds: number;
+  /** memory in use minus the inactive file cache, as the kubelet's working set */
+  memoryWorkingSetBytes: number;
+  /** when read (ms since the epoch) */
+  at: number;
+}
+
+/** A registry login for one pull (from the pod's imagePullSecrets). */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+  /** the registry's host[:port], or Docker Hub's index address */
+  serveraddress: string;
+}
+
 export class ImagePullError extends Error {}
 export class SandboxError extends Error {}
 
@@ -100,6 +127,10 @@ export interface ContainerRuntime {
   readonly version: string;
   /** the kubelet resolves env and volumes (ContainerConfig.inputs) only for a runtime that runs processes */
   readonly runsProcesses: boolean;
+  /** the machine the pods run on, when the runtime knows it: the node's capacity (as kind's nodes report theirs) */
+  readonly host?: HostResources;
+  /** the usage of every running container; absent when the runtime cannot tell (the simulated one) */
+  usage?(): Promise<ContainerUsage[]>;
 
   runPodSandbox(config: SandboxConfig): Promise<Sandbox>;
   /** stops every container of the sandbox at once and releases its address */
@@ -107,8 +138,8 @@ export interface ContainerRuntime {
 
   /** the image when present on the node */
   imageStatus(image: string): Promise<ImageRef | undefined>;
-  /** rejects with ImagePullError; the sandbox tells the runtime whose pull it is */
-  pullImage(image: string, sandboxId: string, container: string): Promise<ImageRef>;
+  /** rejects with ImagePullError; the sandbox tells the runtime whose pull it is; auth from imagePullSecrets */
+  pullImage(image: string, sandboxId: string, container: string, auth?: RegistryAuth): Promise<ImageRef>;
 
   /** resolves with the container id */
   createContainer(config: ContainerConfig): Promise<string>;

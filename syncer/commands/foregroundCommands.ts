@@ -4,11 +4,13 @@ import { parseArgs } from 'util';
 import * as fs from 'fs';
 import * as path from 'path';
 import { repairStore, RUNTIME_CHOICES, RuntimeChoice, startCluster } from '../../cluster/embeddedCluster';
+import { DEFAULT_INGRESS_PORT, ingressLine } from './ingressUrls';
 import { loadManifestDir } from '../manifests';
 import { fail, intOption } from './cliArgs';
 
 const HELP: Record<string, string> = {
-  cluster: `Usage: slipway cluster [--state DIR] [--port N] [--nodes N] [--max-pods N] [--runtime R] [--apply PATH]
+  cluster: `Usage: slipway cluster [--state DIR] [--port N] [--nodes N] [--max-pods N] [--runtime R] [--ingress-port N]
+                       [--apply PATH]
        slipway cluster [--state DIR] --repair-store
 
 Runs the embedded cluster (store, API server, controllers and nodes) until SIGINT or SIGTERM.
@@ -22,6 +24,9 @@ Options:
                  usual sockets), simulated (no process runs), or auto: the engine when one answers, else
                  simulated. Kept in the state folder: a restart without it runs on the same (default:
                  SLIPWAY_RUNTIME, else auto)
+  --ingress-port N
+                 the ingress controller's HTTP port on 127.0.0.1; 0 picks a free one (default 8080 when
+                 it is free, else no ingress listener, which start-up says)
   --apply PATH   server-side apply the manifests under PATH once the cluster is up
   --repair-store cut the store's log at a damaged record the cluster refuses to start with, keeping a copy
                  of the segment; says which records are dropped, then exits
@@ -37,6 +42,7 @@ Options:
   --port N               API server port on 127.0.0.1; 0 picks a free one (default 0)
   --nodes N              nodes (default 3)
   --runtime R            auto, container or simulated, as for \`slipway cluster\` (default auto)
+  --ingress-port N       the ingress controller's HTTP port, as for \`slipway cluster\` (default 8080 when free)
   --kubeconfig FILE      use this cluster instead of the embedded one
   --context C            kubeconfig context
   --app NAME             Application name (default: the folder's name)
@@ -48,6 +54,9 @@ Options:
   --manual               do not sync new commits by themselves (use \`slipway sync\`)
   --allow-remote-bases   let kustomizations fetch remote bases (URLs, git addresses); default: only paths
                          inside the repository
+  --allow-remote-containers
+                         let Applications whose source is a git URL run pods as containers on this
+                         machine's engine (default: their workloads are refused with --runtime container)
   --render-timeout S     stop rendering a kustomization after S seconds (default 60)
   -h, --help             show this help`,
 };
@@ -81,6 +90,7 @@ export async function clusterCommand(argv: string[]): Promise<void> {
       nodes: { type: 'string', default: '3' },
       'max-pods': { type: 'string', default: '110' },
       runtime: { type: 'string' },
+      'ingress-port': { type: 'string' },
       apply: { type: 'string' },
       'repair-store': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -103,10 +113,11 @@ export async function clusterCommand(argv: string[]): Promise<void> {
     maxPodsPerNode: maxPods,
     runtime: runtimeOption(values.runtime),
     defaultRuntime: defaultRuntime(),
+    ...ingressOption(values['ingress-port']),
   }).catch((e: Error) => fail(e.message, 1));
   process.stdout.write(
     `Slipway cluster ready in ${Date.now() - started} ms\n  API server: ${c.url}\n  pods run on: ${c.runtime}\n` +
-      `  cluster DNS: ${c.dns.description}\n  export KUBECONFIG=${c.kubeconfig}\n`,
+      `  ${ingressLine(c)}\n  cluster DNS: ${c.dns.description}\n  export KUBECONFIG=${c.kubeconfig}\n`,
   );
   stopOnSignals(c);
   if (values.apply) {
@@ -154,6 +165,7 @@ export async function upCommand(argv: string[]): Promise<void> {
       port: { type: 'string', default: '0' },
       nodes: { type: 'string', default: '3' },
       runtime: { type: 'string' },
+      'ingress-port': { type: 'string' },
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
       app: { type: 'string' },
@@ -164,6 +176,7 @@ export async function upCommand(argv: string[]): Promise<void> {
       'auto-rollback': { type: 'boolean' },
       manual: { type: 'boolean' },
       'allow-remote-bases': { type: 'boolean' },
+      'allow-remote-containers': { type: 'boolean' },
       'render-timeout': { type: 'string', default: '60' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -182,6 +195,7 @@ export async function upCommand(argv: string[]): Promise<void> {
     nodes: intOption('nodes', values.nodes, 0, 250),
     runtime: runtimeOption(values.runtime),
     defaultRuntime: defaultRuntime(),
+    ...ingressOption(values['ingress-port']),
     kubeconfig: values.kubeconfig,
     context: values.context,
     app: values.app,
@@ -192,10 +206,17 @@ export async function upCommand(argv: string[]): Promise<void> {
     autoRollback: !!values['auto-rollback'],
     automated: !values.manual,
     allowRemoteBases: !!values['allow-remote-bases'],
+    allowRemoteContainers: !!values['allow-remote-containers'],
     renderTimeoutMs: intOption('render-timeout', values['render-timeout'], 1, 3600) * 1000,
     out: (line) => process.stdout.write(line + '\n'),
   });
   stopOnSignals(session);
+}
+
+/** --ingress-port N must be free; without it 8080 is used when free, else the cluster runs without the listener */
+function ingressOption(v: string | undefined): { ingressPort: number; ingressPortOptional: boolean } {
+  if (v === undefined) return { ingressPort: DEFAULT_INGRESS_PORT, ingressPortOptional: true };
+  return { ingressPort: intOption('ingress-port', v, 0, 65535), ingressPortOptional: false };
 }
 
 function runtimeOption(v: string | undefined): RuntimeChoice | undefined {

@@ -10,6 +10,7 @@ import { ObjectClient } from '../../kubeclient/objectClient';
 import type { RuntimeChoice } from '../../cluster/embeddedCluster';
 import { UsageError } from './target';
 import { describeStatus } from './statusText';
+import { IngressUrlPrinter, ingressLine } from './ingressUrls';
 
 export interface UpOptions {
   path: string;
@@ -20,6 +21,10 @@ export interface UpOptions {
   runtime?: RuntimeChoice;
   /** for a new cluster without runtime (default simulated; the CLI says auto) */
   defaultRuntime?: RuntimeChoice;
+  /** the embedded cluster's ingress port (0: a free one; none when undefined) */
+  ingressPort?: number;
+  /** start without the ingress listener when its port is taken, rather than fail */
+  ingressPortOptional?: boolean;
   kubeconfig?: string;
   context?: string;
   app?: string;
@@ -31,6 +36,8 @@ export interface UpOptions {
   automated: boolean;
   /** let kustomizations fetch remote bases */
   allowRemoteBases?: boolean;
+  /** let Applications whose source is a remote URL run containers on this machine's engine */
+  allowRemoteContainers?: boolean;
   /** how long rendering a kustomization may take */
   renderTimeoutMs?: number;
   out: (line: string) => void;
@@ -82,6 +89,9 @@ export async function up(o: UpOptions): Promise<UpSession> {
   const repo = await locateRepo(dir);
   const started = Date.now();
   let stopCluster: (() => Promise<void>) | undefined;
+  let refuseRemotePods: string | undefined;
+  /** where the embedded cluster's Ingresses answer */
+  let ingressUrl: string | undefined;
   let client: ObjectClient;
   if (o.kubeconfig) {
     // the kubeconfig loader (@kubernetes/client-node) is heavy: loaded only for a cluster named by kubeconfig
@@ -97,12 +107,17 @@ export async function up(o: UpOptions): Promise<UpSession> {
       nodes: o.nodes,
       runtime: o.runtime,
       defaultRuntime: o.defaultRuntime,
+      ingressPort: o.ingressPort,
+      ingressPortOptional: o.ingressPortOptional,
     });
     stopCluster = () => c.stop();
+    if (c.runsContainers && !o.allowRemoteContainers) refuseRemotePods = c.runtime;
+    ingressUrl = c.ingressUrl;
     // over HTTPS with the cluster's token and CA, as any client: no kubeconfig loader needed
     client = new ObjectClient(ApiClient.forCluster({ server: c.url, token: c.token, ca: c.caCert }, 'slipway-syncer'));
     o.out(
       `Slipway cluster ready in ${Date.now() - started} ms at ${c.url}\n  pods run on: ${c.runtime}\n` +
+        (o.ingressPort !== undefined ? `  ${ingressLine(c)}\n` : '') +
         `  cluster DNS: ${c.dns.description}\n  export KUBECONFIG=${c.kubeconfig}`,
     );
   }
@@ -115,6 +130,7 @@ export async function up(o: UpOptions): Promise<UpSession> {
       client,
       stateDir: path.resolve(o.state),
       renderTimeoutMs: o.renderTimeoutMs,
+      refuseRemotePods,
       // the embedded cluster is this process's own: a lease in it is left by an earlier run that was killed
       leaderElection: stopCluster ? { takeOverAtStart: true } : undefined,
       log: (app, line) => o.out(`[${app}] ${line}`),
@@ -140,6 +156,7 @@ export async function up(o: UpOptions): Promise<UpSession> {
     );
     // print the Application's state as it changes, the same view `slipway status` gives
     let last = '';
+    const urls = ingressUrl ? new IngressUrlPrinter(client, ingressUrl, o.out) : undefined;
     const type = (await client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND))!;
     const watcher = client.informer(type, { namespace: o.namespace }, (_e, obj: Application) => {
       if (obj.metadata.name !== name) return;
@@ -147,6 +164,7 @@ export async function up(o: UpOptions): Promise<UpSession> {
       if (text !== last) {
         last = text;
         o.out(text);
+        urls?.update(obj);
       }
     });
     watcher.start();

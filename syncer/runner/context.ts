@@ -19,6 +19,8 @@ export interface RunnerDeps {
   retryBackoff?: Backoff;
   /** the cluster's CRDs, kept current by a watch the controller shares among apps */
   crds?: () => CustomResourceDefinition[];
+  /** set when pods run as containers on this machine: what they run on; remote sources may not make pods */
+  refuseRemotePods?: string;
 }
 
 /** One Application's reconciler as its parts see it. */

@@ -4,6 +4,7 @@
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
 import { Application, ApplicationStatus } from '../../kube/application';
 import { DesiredState, DesiredStateLoader } from '../desiredState';
+import { remotePodProblems } from '../remotePods';
 import { CommitInfo, GitSource, SourceFile } from '../git/source';
 import type { RunnerDeps } from './context';
 import { clearCondition, setCondition, short } from './statusEdits';
@@ -112,11 +113,16 @@ export class Revisions {
       if (this.rendering === rendering) this.rendering = undefined;
     }
     const app = this.events.app();
-    const d = this.loader.build(revision, files, {
+    const built = this.loader.build(revision, files, {
       app: { name: app.metadata.name, namespace: app.metadata.namespace ?? 'default' },
       namespace: this.events.destination(),
       clusterCrds: crds,
     });
+    const refused =
+      this.deps.refuseRemotePods && this.source?.remote
+        ? remotePodProblems(built.resources, this.deps.refuseRemotePods)
+        : [];
+    const d = refused.length ? { revision, resources: [], problems: refused } : built;
     // keep the few revisions in play (target, last good, rollback targets); drop the rest
     if (this.desiredCache.size > 8) this.desiredCache.delete(this.desiredCache.keys().next().value!);
     this.desiredCache.set(key, d);

@@ -2,46 +2,23 @@
 // a commit with two mistakes puts them on their file and lines; the fix clears them.
 import * as assert from 'assert';
 import * as path from 'path';
-import { APPLICATION_API_VERSION, APPLICATION_KIND, type Application } from '../../kube/application';
-import { ApiClient } from '../../kubeclient/apiClient';
-import { connectionOver, type ClusterConnection } from '../../client/connection/clusterConnection';
+import type { Application } from '../../kube/application';
 import { ManifestProblemsTracker, type ManifestProblem } from '../../client/problems/manifestProblems';
 import { eventually } from '../helpers/testCluster';
 import { makeRepo, webApp } from '../syncer/helpers/gitRepo';
-import { startSyncer, type SyncerHarness } from '../syncer/helpers/syncerHarness';
+import { useSyncerConnection } from './helpers/syncerConnection';
 
 describe('manifest problems from the syncer', function () {
   this.timeout(60_000);
-  let h: SyncerHarness;
-  let api: ApiClient;
-  let connection: ClusterConnection;
-
-  before(async () => {
-    h = await startSyncer();
-    api = ApiClient.forCluster({ server: h.t.cluster.url, token: h.t.cluster.token, ca: h.t.cluster.caCert });
-    connection = connectionOver(api, 'test');
-  });
-  after(async () => {
-    connection?.close();
-    api?.close();
-    await h?.stop();
-  });
+  const s = useSyncerConnection();
 
   it('puts an invalid revision on the lines it names, and clears them once a later revision is valid', async () => {
     const repo = makeRepo(webApp());
     const files = new Map<string, ManifestProblem[]>();
     const tracker = new ManifestProblemsTracker({ set: (f, p) => files.set(f, p) }, () => [repo.dir]);
-    tracker.follow(connection);
-    await h.client.apply(
-      {
-        apiVersion: APPLICATION_API_VERSION,
-        kind: APPLICATION_KIND,
-        metadata: { name: 'probs', namespace: 'default' },
-        spec: { source: { repo: repo.dir, branch: 'main', path: 'app' }, destination: { namespace: 'probs' } },
-      },
-      { fieldManager: 'test' },
-    );
-    const app = () => connection.applications().get('default', 'probs') as Application | undefined;
+    tracker.follow(s.connection);
+    await s.apps.createApp('probs', repo);
+    const app = () => s.connection.applications().get('default', 'probs') as Application | undefined;
     await eventually(() => app()?.status?.health?.status === 'Healthy', 30_000, 'the app Healthy');
     assert.strictEqual(files.size, 0, 'no problems while valid');
 

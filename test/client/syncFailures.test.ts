@@ -2,47 +2,25 @@
 // announced once, with the workload whose logs say why, however often the status is written again; a failed
 // rollback is another failure, announced once however often asked; a new bad commit is announced again.
 import * as assert from 'assert';
-import { APPLICATION_API_VERSION, APPLICATION_KIND, type Application } from '../../kube/application';
-import { ApiClient } from '../../kubeclient/apiClient';
-import { connectionOver, type ClusterConnection } from '../../client/connection/clusterConnection';
+import type { Application } from '../../kube/application';
 import { SyncFailureWatcher, type SyncFailureNotice } from '../../client/notifications/syncFailures';
 import { eventually } from '../helpers/testCluster';
 import { makeRepo, webApp } from '../syncer/helpers/gitRepo';
-import { appRef, startSyncer, type SyncerHarness } from '../syncer/helpers/syncerHarness';
+import { useSyncerConnection } from './helpers/syncerConnection';
+import { appRef } from '../syncer/helpers/syncerHarness';
 
 const CRASHING = webApp({ image: 'nginx:broken', podAnnotations: { 'sim.slipway.dev/crash-on-start': 'true' } });
 
 describe('sync failure notifications from the syncer', function () {
   this.timeout(90_000);
-  let h: SyncerHarness;
-  let api: ApiClient;
-  let connection: ClusterConnection;
-
-  before(async () => {
-    h = await startSyncer();
-    api = ApiClient.forCluster({ server: h.t.cluster.url, token: h.t.cluster.token, ca: h.t.cluster.caCert });
-    connection = connectionOver(api, 'test');
-  });
-  after(async () => {
-    connection?.close();
-    api?.close();
-    await h?.stop();
-  });
+  const s = useSyncerConnection();
 
   it('announces each failure once, naming the workload to read logs of', async () => {
     const repo = makeRepo(webApp());
     const notices: SyncFailureNotice[] = [];
-    new SyncFailureWatcher((n) => notices.push(n)).follow(connection);
-    await h.client.apply(
-      {
-        apiVersion: APPLICATION_API_VERSION,
-        kind: APPLICATION_KIND,
-        metadata: { name: 'crashy', namespace: 'default' },
-        spec: { source: { repo: repo.dir, branch: 'main', path: 'app' }, destination: { namespace: 'crashy' } },
-      },
-      { fieldManager: 'test' },
-    );
-    const app = () => connection.applications().get('default', 'crashy') as Application | undefined;
+    new SyncFailureWatcher((n) => notices.push(n)).follow(s.connection);
+    await s.apps.createApp('crashy', repo);
+    const app = () => s.connection.applications().get('default', 'crashy') as Application | undefined;
     await eventually(() => app()?.status?.health?.status === 'Healthy', 30_000, 'the app Healthy');
 
     repo.write('app/web.yaml', CRASHING['app/web.yaml']);
@@ -66,14 +44,14 @@ describe('sync failure notifications from the syncer', function () {
     });
 
     // the status is written again (a refresh), still Degraded at the same revision: not announced again
-    await h.client.mergePatch(appRef('crashy'), { spec: { operation: { refresh: {}, id: 'r1' } } });
+    await s.h.client.mergePatch(appRef('crashy'), { spec: { operation: { refresh: {}, id: 'r1' } } });
     await eventually(() => app()?.status?.operationState?.requestId === 'r1', 30_000, 'refresh carried out');
     assert.strictEqual(app()?.status?.health?.status, 'Degraded');
     assert.strictEqual(notices.length, 1, notices.map((x) => x.message).join('\n'));
 
     // a rollback to an entry that does not exist fails: another failure, announced once however often asked
     for (let i = 0; i < 2; i++) {
-      await h.client.mergePatch(appRef('crashy'), { spec: { operation: { rollback: { id: 99 }, id: `rb-${i}` } } });
+      await s.h.client.mergePatch(appRef('crashy'), { spec: { operation: { rollback: { id: 99 }, id: `rb-${i}` } } });
       await eventually(() => app()?.status?.operationState?.requestId === `rb-${i}`, 30_000, 'rollback carried out');
     }
     assert.strictEqual(notices.length, 2, notices.map((x) => x.message).join('\n'));

@@ -41,9 +41,14 @@ describe('container runtime (real containers on the engine)', function () {
     assert.deepStrictEqual(await clusterContainers(engine, id), [], 'containers left on the engine after stop');
   });
 
-  it('reports the engine on the Node and runs a Deployment whose output kubectl logs shows, also with -f', async () => {
+  it("reports the engine and its host's CPUs and memory on the Node, runs a Deployment whose output kubectl logs shows, also -f", async () => {
     const node = await t.json(['get', 'node']);
     assert.match(node.items[0].status.nodeInfo.containerRuntimeVersion, new RegExp(`^${engine.name}://`));
+    // the node's capacity is the engine host's, as the engine reports it
+    const host = (await engine.docker.info()) as { NCPU: number; MemTotal: number };
+    assert.strictEqual(node.items[0].status.capacity.cpu, String(host.NCPU));
+    assert.strictEqual(node.items[0].status.capacity.memory, `${Math.floor(host.MemTotal / 1024)}Ki`);
+    assert.strictEqual(node.items[0].status.allocatable.cpu, String(host.NCPU));
     await t.ok([
       'create',
       'deployment',

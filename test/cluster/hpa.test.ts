@@ -55,7 +55,10 @@ describe('HorizontalPodAutoscalers with the simulated runtime (real kubectl)', f
       [cond(h, 'AbleToScale')?.status, cond(h, 'ScalingActive')?.status, cond(h, 'ScalingActive')?.reason],
       ['True', 'False', 'FailedGetResourceMetric'],
     );
-    assert.match(cond(h, 'ScalingActive')?.message ?? '', /metrics are unavailable with the simulated runtime/);
+    assert.match(
+      cond(h, 'ScalingActive')?.message ?? '',
+      /metrics are unavailable because the embedded cluster simulates containers/,
+    );
     const described = await k(['describe', 'hpa', 'web']);
     assert.match(
       described,

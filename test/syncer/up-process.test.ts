@@ -1,5 +1,5 @@
-// `slipway up` as a process, as people start and stop it: a single manifest file as the source, and Ctrl-C
-// while a sync wave waits on a Deployment that never becomes ready.
+// `slipway up` as a process, as people start and stop it: a single manifest file as the source, Ctrl-C while a
+// sync wave waits on a Deployment that never becomes ready, and the addresses of the app's Ingresses.
 import * as assert from 'assert';
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
@@ -16,7 +16,9 @@ interface UpProcess {
 
 function startUp(source: string): UpProcess {
   const dir = scratchDir('slipway-up-');
-  const child = spawn('node', [CLI, 'up', source, '--state', path.join(dir, 'state'), '--nodes', '1'], {
+  // a free ingress port, never the default 8080 other programs may hold
+  const args = ['up', source, '--state', path.join(dir, 'state'), '--nodes', '1', '--ingress-port', '0'];
+  const child = spawn('node', [CLI, ...args], {
     cwd: dir,
     env: { ...process.env, HOME: dir, KUBECONFIG: '' },
   });
@@ -72,5 +74,35 @@ describe('slipway up as a process', function () {
     assert.strictEqual(code, 0, up.output());
     assert.ok(took < 1000, `exited ${took} ms after SIGINT`);
     assert.match(up.output(), /sync FAILED \w+ as history #1: stopped: the syncer is shutting down/);
+  });
+
+  it("prints where Ingresses answer and the URLs of the app's Ingress", async () => {
+    const repo = makeRepo({
+      ...webApp(),
+      'app/ingress.yaml': `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web}
+spec:
+  rules:
+    - host: shop.localhost
+      http:
+        paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]
+    - host: shop.test
+      http:
+        paths: [{path: /cart, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]
+    - http:
+        paths: [{path: /api, pathType: Exact, backend: {service: {name: web, port: {number: 80}}}}]
+`,
+    });
+    up = startUp(path.join(repo.dir, 'app'));
+    await waitFor(/Ingresses answer on: http:\/\/127\.0\.0\.1:\d+$/m, 'the ingress address');
+    const port = /Ingresses answer on: http:\/\/127\.0\.0\.1:(\d+)$/m.exec(up.output())![1];
+    await waitFor(/^Open the app at:$/m, 'the URLs of the Ingress');
+    const urls = up.output().split('Open the app at:\n')[1].split('\n').slice(0, 3);
+    assert.deepStrictEqual(urls, [
+      `  http://shop.localhost:${port}/`,
+      `  http://127.0.0.1:${port}/cart (Host: shop.test)`,
+      `  http://127.0.0.1:${port}/api`,
+    ]);
   });
 });

@@ -1,11 +1,15 @@
 // pods/proxy, services/proxy and nodes/proxy (what `kubectl proxy` users reach apps through). The request names
-// its target as [scheme:]NAME[:port]; resolveProxyTarget finds the address kube-apiserver would dial. The
-// simulated runtime runs no process behind a pod IP, so the answer is a 503 saying so; a runtime with real
-// containers plugs in as a ProxyDialer (the one seam for forwarding the request).
+// its target as [scheme:]NAME[:port]; resolveProxyTarget finds the address kube-apiserver would dial: the pod's IP,
+// or for a Service one of its ready endpoints chosen at random. The simulated runtime runs no process behind a pod
+// IP, so the answer is a 503 saying so; with real containers a ProxyDialer (the one seam for forwarding the request)
+// carries it to the pod. The embedded nodes serve no kubelet API, so nodes/proxy is always a 503.
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { Node, Pod, Service } from 'kubernetes-types/core/v1';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
+import { findServicePort, readyBackends } from '../../network/serviceEndpoints';
 import { ApiError, notFound } from '../apiErrors';
 import type { RequestScope } from '../handlers/scope';
+import { storageKey } from '../objectStorage';
 
 /** Where a proxied request goes. */
 export interface ProxyTarget {
@@ -17,6 +21,8 @@ export interface ProxyTarget {
   path: string;
   /** what is reached, for messages: `pods "web"` */
   what: string;
+  /** why nothing can be dialled even with real containers (no ready endpoint, no port, nodes) */
+  unreachable?: string;
 }
 
 /** Forwards a request to a target; none is installed while pods are simulated. */
@@ -52,25 +58,77 @@ export function resolveProxyTarget(scope: RequestScope, id: string, proxyPath: s
     }
     case 'services': {
       const svc = obj as Service;
-      return { scheme, host: svc.spec?.clusterIP, port: port ?? String(svc.spec?.ports?.[0]?.port ?? ''), path, what };
+      const svcPort = findServicePort(svc, port);
+      if (!svcPort)
+        return {
+          scheme,
+          host: svc.spec?.clusterIP,
+          port,
+          path,
+          what,
+          unreachable: `no service port ${port} found for ${what}`,
+        };
+      const backends = readyBackends(serviceSlices(scope, name), svcPort);
+      // kube-apiserver dials a ready endpoint at random; the cluster IP names the Service in messages meanwhile
+      const b = backends[Math.floor(Math.random() * backends.length)];
+      if (!b)
+        return {
+          scheme,
+          host: svc.spec?.clusterIP,
+          port: String(svcPort.port),
+          path,
+          what,
+          unreachable: `no endpoints available for service "${name}"`,
+        };
+      return { scheme, host: b.ip, port: String(b.port), path, what };
     }
     default: {
       const node = obj as Node;
       const internal = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-      return { scheme: 'https', host: internal, port: port ?? '10250', path, what };
+      return {
+        scheme: 'https',
+        host: internal,
+        port: port ?? '10250',
+        path,
+        what,
+        unreachable: `${what} cannot be proxied to: the embedded cluster's nodes serve no kubelet API`,
+      };
     }
   }
+}
+
+/** The EndpointSlices of a Service, as the endpoint controller labels them. */
+function serviceSlices(scope: RequestScope, service: string): EndpointSlice[] {
+  const info = scope.api.registry.byResource('discovery.k8s.io', 'v1', 'endpointslices');
+  if (!info) return [];
+  return scope.api.store
+    .list(storageKey(info, scope.namespace))
+    .items.map((e) => e.value as unknown as EndpointSlice)
+    .filter((s) => s.metadata?.labels?.['kubernetes.io/service-name'] === service);
 }
 
 export async function serveProxy(scope: RequestScope, id: string, proxyPath: string): Promise<void> {
   const target = resolveProxyTarget(scope, id, proxyPath);
   const dial = scope.api.proxyDialer;
-  if (dial && target.host) return dial(target, scope.req, scope.res);
-  const where = target.host ? ` at ${target.host}${target.port ? `:${target.port}` : ''}` : '';
-  throw new ApiError(
-    503,
-    'ServiceUnavailable',
-    `${target.what} cannot be proxied to: the embedded cluster simulates containers, so nothing listens${where}; ` +
-      'proxy paths reach workloads once pods run as real containers',
-  );
+  if (!dial) {
+    const where = target.host ? ` at ${target.host}${target.port ? `:${target.port}` : ''}` : '';
+    throw new ApiError(
+      503,
+      'ServiceUnavailable',
+      `${target.what} cannot be proxied to: the embedded cluster simulates containers, so nothing listens${where}; ` +
+        'proxy paths reach workloads once pods run as real containers',
+    );
+  }
+  if (target.unreachable) throw new ApiError(503, 'ServiceUnavailable', target.unreachable);
+  if (!target.host || !target.port)
+    throw new ApiError(503, 'ServiceUnavailable', `${target.what} has no ${target.host ? 'port' : 'IP address'} yet`);
+  try {
+    await dial(target, scope.req, scope.res);
+  } catch (e) {
+    throw new ApiError(
+      503,
+      'ServiceUnavailable',
+      `error trying to reach ${target.what} at ${target.host}:${target.port}: ${(e as Error).message}`,
+    );
+  }
 }

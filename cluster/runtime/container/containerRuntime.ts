@@ -15,10 +15,13 @@ import {
   ContainerConfig,
   ContainerExit,
   ContainerRuntime,
+  ContainerUsage,
+  HostResources,
   ImagePullError,
   ImageRef,
   ProbeKind,
   ProbeResult,
+  RegistryAuth,
   Sandbox,
   SandboxConfig,
   SandboxError,
@@ -50,6 +53,12 @@ interface Running {
   stopping?: { deadline: number; kill?: Timer };
 }
 
+/** The parts of the engine's container stats that usage reads (Docker's and Podman's compatible API). */
+interface EngineStats {
+  cpu_stats?: { cpu_usage?: { total_usage?: number } };
+  memory_stats?: { usage?: number; stats?: { inactive_file?: number; total_inactive_file?: number } };
+}
+
 /** how long an exit waits for the container's last output to reach its log file */
 const LOG_DRAIN_MS = 2000;
 
@@ -62,6 +71,7 @@ export class EngineRuntime implements ContainerRuntime {
   readonly name: string;
   readonly version: string;
   readonly runsProcesses = true;
+  readonly host?: HostResources;
   private readonly docker: Docker;
   private readonly sandboxes = new Map<string, PodContext>();
   private readonly containers = new Map<string, Running>();
@@ -73,6 +83,7 @@ export class EngineRuntime implements ContainerRuntime {
   constructor(private readonly opts: ContainerRuntimeOptions) {
     this.name = opts.engine.name;
     this.version = opts.engine.version;
+    this.host = opts.engine.host;
     this.docker = opts.engine.docker;
   }
 
@@ -149,9 +160,9 @@ export class EngineRuntime implements ContainerRuntime {
     return undefined;
   }
 
-  async pullImage(image: string): Promise<ImageRef> {
+  async pullImage(image: string, _sandboxId: string, _container: string, auth?: RegistryAuth): Promise<ImageRef> {
     try {
-      const stream = await this.docker.pull(image);
+      const stream = await this.docker.pull(image, auth ? { authconfig: auth } : {});
       await new Promise<void>((resolve, reject) =>
         this.docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => {
           const failed = err ?? out?.find((o) => o.error);
@@ -165,6 +176,34 @@ export class EngineRuntime implements ContainerRuntime {
     const ref = await this.imageStatus(image);
     if (!ref) throw new ImagePullError(`the engine pulled ${JSON.stringify(image)} but does not list it`);
     return ref;
+  }
+
+  // --- usage -----------------------------------------------------------------------------------------
+
+  async usage(): Promise<ContainerUsage[]> {
+    const running = [...this.containers.entries()].filter(([, r]) => !r.exit && !r.stopping);
+    const read = await Promise.all(
+      running.map(async ([id, r]): Promise<ContainerUsage | undefined> => {
+        try {
+          const s = (await this.docker.getContainer(id).stats({ stream: false })) as EngineStats;
+          const total = s.cpu_stats?.cpu_usage?.total_usage;
+          const usage = s.memory_stats?.usage;
+          if (typeof total !== 'number' || typeof usage !== 'number') return undefined;
+          const inactive = s.memory_stats?.stats?.inactive_file ?? s.memory_stats?.stats?.total_inactive_file ?? 0;
+          const c = r.pod.config;
+          return {
+            pod: { uid: c.uid, name: c.name, namespace: c.namespace },
+            container: r.spec.name,
+            cpuNanoSeconds: total,
+            memoryWorkingSetBytes: Math.max(0, usage - inactive),
+            at: Date.now(),
+          };
+        } catch {
+          return undefined; // exited meanwhile
+        }
+      }),
+    );
+    return read.filter((u): u is ContainerUsage => !!u);
   }
 
   // --- containers ------------------------------------------------------------------------------------

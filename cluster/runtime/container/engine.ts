@@ -5,6 +5,7 @@ import Docker from 'dockerode';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { HostResources } from '../types';
 
 export interface Engine {
   docker: Docker;
@@ -15,6 +16,8 @@ export interface Engine {
   address: string;
   /** the engine host's architecture as Go names it ("amd64", "arm64") */
   arch: string;
+  /** the engine host's CPUs and memory (a VM's for Docker Desktop, Colima or Podman machine) */
+  host?: HostResources;
 }
 
 export class NoEngineError extends Error {}
@@ -62,7 +65,19 @@ export async function probeEngine(address: string, timeoutMs = 5000): Promise<En
     version: podman?.Version ?? v.Version,
     address,
     arch: v.Arch,
+    host: await hostResources(docker),
   };
+}
+
+/** The engine host's CPUs and memory from its info; undefined when it does not say. */
+async function hostResources(docker: Docker): Promise<HostResources | undefined> {
+  try {
+    const info = (await docker.info()) as { NCPU?: number; MemTotal?: number; OperatingSystem?: string };
+    if (!(Number(info.NCPU) > 0 && Number(info.MemTotal) > 0)) return undefined;
+    return { cpus: Number(info.NCPU), memoryBytes: Number(info.MemTotal), os: info.OperatingSystem || undefined };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The first engine that answers; NoEngineError naming every address tried and why it failed. */

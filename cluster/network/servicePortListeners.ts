@@ -1,0 +1,67 @@
+// The host ports a component holds open for Services (LoadBalancer ports, node ports), each Service's set brought
+// to what it should be by one call: ports no longer wanted are closed, missing ones opened, and the ports that
+// could not be opened are returned for the caller to report. Every connection goes to a ready endpoint of the
+// Service port, chosen when it arrives (serviceEndpoints.ts).
+import type { ServicePort } from 'kubernetes-types/core/v1';
+import { HOST_ADDRESS, type HostNetwork } from './hostNetwork';
+import { ListenError, listenTcp, type TcpForwarder } from './tcpForwarder';
+
+/** A host port to hold for a Service: which port of the Service it forwards to. */
+export interface WantedPort {
+  hostPort: number;
+  /** the Service port's number, looked up in the Service at each connection */
+  servicePort: number;
+}
+
+export class ServicePortListeners {
+  /** "namespace/name" → host port → listener */
+  private readonly held = new Map<string, Map<number, TcpForwarder>>();
+
+  constructor(private readonly network: HostNetwork) {}
+
+  /** Holds exactly the wanted ports for the Service; the ports that could not be listened on. */
+  async reconcile(namespace: string, name: string, wanted: WantedPort[]): Promise<ListenError[]> {
+    const key = `${namespace}/${name}`;
+    const held = this.held.get(key) ?? new Map<number, TcpForwarder>();
+    for (const [port, listener] of held) {
+      if (wanted.some((w) => w.hostPort === port)) continue;
+      held.delete(port);
+      await listener.close();
+    }
+    const failed: ListenError[] = [];
+    for (const w of wanted) {
+      if (held.has(w.hostPort)) continue;
+      try {
+        held.set(
+          w.hostPort,
+          await listenTcp(HOST_ADDRESS, w.hostPort, (clientIP) => this.choose(namespace, name, w, clientIP)),
+        );
+      } catch (e) {
+        if (!(e instanceof ListenError)) throw e;
+        failed.push(e);
+      }
+    }
+    if (held.size) this.held.set(key, held);
+    else this.held.delete(key);
+    return failed;
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.held.values()].flatMap((m) => [...m.values()]);
+    this.held.clear();
+    await Promise.all(all.map((l) => l.close()));
+  }
+
+  private choose(namespace: string, name: string, w: WantedPort, clientIP: string) {
+    // simulated pods have addresses nothing answers on: refuse at once rather than let the client wait
+    if (!this.network.podsReachable) return undefined;
+    const svc = this.network.endpoints.service(namespace, name);
+    const port: ServicePort | undefined = svc?.spec?.ports?.find((p) => p.port === w.servicePort);
+    return port && this.network.endpoints.pick(namespace, name, port, clientIP);
+  }
+}
+
+/** The TCP ports of a Service (UDP and SCTP are not forwarded to the host). */
+export function tcpPorts(ports: ServicePort[] | undefined): ServicePort[] {
+  return (ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP');
+}
