@@ -61,20 +61,22 @@ export class ClusterRecords {
   }
 
   lookup(name: string, type: string): Lookup {
-    const n = name.toLowerCase().replace(/\.$/, '');
+    // names match whatever their case; answers repeat the name as asked (resolvers may check its case)
+    const asked = name.replace(/\.$/, '');
+    const n = asked.toLowerCase();
     const domain = this.opts.domain;
     if (n === domain) return empty();
     if (!n.endsWith(`.${domain}`)) return NOT_FOUND;
     const labels = n.slice(0, -(domain.length + 1)).split('.');
     const kind = labels[labels.length - 1];
-    if (kind === 'pod') return this.pod(n, labels.slice(0, -1), type);
+    if (kind === 'pod') return this.pod(asked, labels.slice(0, -1), type);
     if (kind !== 'svc') return NOT_FOUND;
     const rest = labels.slice(0, -1);
     if (rest.length === 1) return empty(); // <ns>.svc: a zone cut, as CoreDNS answers it
-    if (rest.length === 2) return this.service(n, rest[1], rest[0], type);
-    if (rest.length === 3) return this.endpoint(n, rest[2], rest[1], rest[0], type);
+    if (rest.length === 2) return this.service(asked, rest[1], rest[0], type);
+    if (rest.length === 3) return this.endpoint(asked, rest[2], rest[1], rest[0], type);
     if (rest.length === 4 && rest[0].startsWith('_') && rest[1].startsWith('_'))
-      return this.srv(rest[3], rest[2], rest[0].slice(1), rest[1].slice(1), type);
+      return this.srv(asked, rest[3], rest[2], rest[0].slice(1), rest[1].slice(1), type);
     return NOT_FOUND;
   }
 
@@ -105,10 +107,9 @@ export class ClusterRecords {
     return answer(type === 'A' ? found.map((b) => a(name, b.ip)) : []);
   }
 
-  private srv(ns: string, svcName: string, port: string, proto: string, type: string): Lookup {
+  private srv(name: string, ns: string, svcName: string, port: string, proto: string, type: string): Lookup {
     const svc = this.objects.service(ns, svcName);
     if (!svc || svc.spec?.type === 'ExternalName') return NOT_FOUND;
-    const name = `_${port}._${proto}.${svcName}.${ns}.svc.${this.opts.domain}`;
     const protocol = proto.toUpperCase();
     const svcHost = `${svcName}.${ns}.svc.${this.opts.domain}`;
     if (this.byClusterIP(svc)) {

@@ -153,6 +153,10 @@ spec:
     assert.deepStrictEqual(addresses(udp), [ip]);
     assert.ok(udp.flag_aa, 'the cluster DNS is the authority for its names');
     assert.deepStrictEqual(addresses(await ask(port, name, 'A', true)), [ip]);
+    // names match whatever their case, and the answer repeats the name as asked
+    const upper = await ask(port, name.toUpperCase(), 'A');
+    assert.deepStrictEqual(addresses(upper), [ip]);
+    assert.strictEqual(upper.answers?.[0]?.name, name.toUpperCase());
   });
 
   it("answers a headless Service's name with its ready pods' addresses, and each StatefulSet pod by name", async () => {

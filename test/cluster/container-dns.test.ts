@@ -10,6 +10,7 @@ import {
   engineOrSkip,
   ensureResolverImage,
   ensureShellImage,
+  removeImage,
   RESOLVER_IMAGE,
   SHELL_IMAGE,
 } from '../helpers/containerEngine';
@@ -119,7 +120,7 @@ describe('cluster DNS and Service variables from a real container', function () 
     const id = clusterId(t.cluster.stateDir);
     await t.stop();
     assert.deepStrictEqual(await clusterContainers(engine, id), [], 'containers left on the engine after stop');
-    await engine.docker.getImage(RESOLVER_IMAGE).remove();
+    await removeImage(engine, RESOLVER_IMAGE);
   });
 
   it('resolves Services and StatefulSet pods by name, and gives the Services variables', async () => {

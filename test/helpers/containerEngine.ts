@@ -31,9 +31,39 @@ export async function engineOrSkip(ctx: Context): Promise<Engine> {
   }
 }
 
-/** A shell image (sh, sleep, httpd, wget...) from the machine's busybox-static, imported once. */
-export async function ensureShellImage(engine: Engine): Promise<string> {
-  return ensureBusyboxImage(engine, SHELL_IMAGE, () => undefined);
+/**
+ * A shell image (sh, sleep, httpd, wget...) from the machine's busybox-static, imported once; another image of it
+ * with what addFiles puts in its root.
+ */
+export async function ensureShellImage(
+  engine: Engine,
+  image = SHELL_IMAGE,
+  addFiles?: (root: string) => void,
+): Promise<string> {
+  const docker = engine.docker;
+  if (
+    await docker
+      .getImage(image)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      )
+  )
+    return image;
+  assert.ok(fs.existsSync(BUSYBOX), `${BUSYBOX} is missing: install busybox-static (apt-get install busybox-static)`);
+  const root = tempDir('slipway-shell-image-');
+  addFiles?.(root);
+  fs.mkdirSync(path.join(root, 'bin'));
+  fs.mkdirSync(path.join(root, 'tmp'), { mode: 0o1777 });
+  fs.copyFileSync(BUSYBOX, path.join(root, 'bin/busybox'));
+  fs.chmodSync(path.join(root, 'bin/busybox'), 0o755);
+  for (const tool of ['sh', 'sleep', 'echo', 'cat', 'ls', 'httpd', 'wget', 'env', 'true', 'false', 'head', 'dd'])
+    fs.symlinkSync('busybox', path.join(root, 'bin', tool));
+  const tar = execFileSync('tar', ['-C', root, '-cf', '-', '.'], { maxBuffer: 64 << 20 });
+  fs.rmSync(root, { recursive: true, force: true });
+  await importImage(docker, tar, image, ['ENV PATH=/bin']);
+  return image;
 }
 
 export const RESOLVER_IMAGE = 'localhost/slipway-test-resolver:1';
@@ -44,11 +74,10 @@ const GETENT = '/usr/bin/getent';
  * (`getent hosts NAME`, with resolv.conf's search domains and ndots), which busybox's own resolver does not do.
  */
 export async function ensureResolverImage(engine: Engine): Promise<string> {
-  return ensureBusyboxImage(engine, RESOLVER_IMAGE, (root) => {
+  return ensureShellImage(engine, RESOLVER_IMAGE, (root) => {
     assert.ok(fs.existsSync(GETENT), `${GETENT} is missing: install libc-bin`);
-    const libs = [...execFileSync('ldd', [GETENT], { encoding: 'utf8' }).matchAll(/(\/\S+\.so[.\d]*)/g)].map(
-      (m) => m[1],
-    );
+    const ldd = execFileSync('ldd', [GETENT], { encoding: 'utf8' });
+    const libs = [...ldd.matchAll(/(\/\S+\.so[.\d]*)/g)].map((m) => m[1]);
     for (const file of [GETENT, ...libs]) {
       fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
       fs.copyFileSync(fs.realpathSync(file), path.join(root, file));
@@ -57,32 +86,10 @@ export async function ensureResolverImage(engine: Engine): Promise<string> {
   });
 }
 
-/** An image of the machine's busybox-static and its tools, plus what addFiles puts in its root; imported once. */
-async function ensureBusyboxImage(engine: Engine, ref: string, addFiles: (root: string) => void): Promise<string> {
-  const docker = engine.docker;
-  if (
-    await docker
-      .getImage(ref)
-      .inspect()
-      .then(
-        () => true,
-        () => false,
-      )
-  )
-    return ref;
-  assert.ok(fs.existsSync(BUSYBOX), `${BUSYBOX} is missing: install busybox-static (apt-get install busybox-static)`);
-  const root = tempDir('slipway-shell-image-');
-  fs.mkdirSync(path.join(root, 'bin'));
-  fs.mkdirSync(path.join(root, 'tmp'), { mode: 0o1777 });
-  fs.copyFileSync(BUSYBOX, path.join(root, 'bin/busybox'));
-  fs.chmodSync(path.join(root, 'bin/busybox'), 0o755);
-  for (const tool of ['sh', 'sleep', 'echo', 'cat', 'ls', 'httpd', 'wget', 'env', 'true', 'false', 'head', 'dd'])
-    fs.symlinkSync('busybox', path.join(root, 'bin', tool));
-  addFiles(root);
-  const tar = execFileSync('tar', ['-C', root, '-cf', '-', '.'], { maxBuffer: 64 << 20 });
-  fs.rmSync(root, { recursive: true, force: true });
-  await importImage(docker, tar, ref, ['ENV PATH=/bin']);
-  return ref;
+/** Removes an image the tests made, under every name it has. */
+export async function removeImage(engine: Engine, ref: string): Promise<void> {
+  const info = await engine.docker.getImage(ref).inspect();
+  await engine.docker.getImage(info.Id).remove({ force: true });
 }
 
 /** The engine's containers of one cluster (by its state folder's label), with their pod and container names. */
