@@ -43,6 +43,27 @@ export interface ApplicationSource {
     /** let kustomizations use remote bases (URLs, git addresses), which are then fetched (default false) */
     allowRemoteBases?: boolean;
   };
+  /** which files of a folder are read (as Argo CD's source.directory) */
+  directory?: {
+    /** read the folders under the path too (default false) */
+    recurse?: boolean;
+    /** a glob or {a,b} list: only matching files */
+    include?: string;
+    /** a glob or {a,b} list: not these files */
+    exclude?: string;
+  };
+  /** how a folder with Chart.yaml is rendered with `helm template` (as Argo CD's source.helm) */
+  helm?: {
+    /** default the Application's name */
+    releaseName?: string;
+    /** relative to the chart folder */
+    valueFiles?: string[];
+    /** values as a YAML text */
+    values?: string;
+    /** values as an object; wins over `values` */
+    valuesObject?: Record<string, unknown>;
+    parameters?: { name: string; value: string; forceString?: boolean }[];
+  };
 }
 
 export interface SyncPolicy {
@@ -211,6 +232,42 @@ const applicationSchema = {
                   type: 'boolean',
                   description:
                     'Let kustomizations use remote bases (URLs, git addresses), fetched when rendering (default false: only paths inside the repository).',
+                },
+              },
+            },
+            directory: {
+              type: 'object',
+              description: 'Which files of a folder are read (a kustomization or chart folder is rendered whole).',
+              properties: {
+                recurse: { type: 'boolean', description: 'Read the folders under the path too (default false).' },
+                include: { type: 'string', description: 'A glob or {a,b} list: only matching files are read.' },
+                exclude: { type: 'string', description: 'A glob or {a,b} list: matching files are not read.' },
+              },
+            },
+            helm: {
+              type: 'object',
+              description: 'How a folder with Chart.yaml is rendered with `helm template` (helm must be on the PATH).',
+              properties: {
+                releaseName: { type: 'string', description: "Release name (default the Application's name)." },
+                valueFiles: {
+                  type: 'array',
+                  items: str,
+                  description: 'Values files, relative to the chart folder, inside the repository.',
+                },
+                values: { type: 'string', description: 'Values as a YAML text.' },
+                valuesObject: {
+                  type: 'object',
+                  'x-kubernetes-preserve-unknown-fields': true,
+                  description: 'Values as an object (wins over values).',
+                },
+                parameters: {
+                  type: 'array',
+                  description: 'Values set one by one (helm --set, or --set-string with forceString).',
+                  items: {
+                    type: 'object',
+                    required: ['name'],
+                    properties: { name: str, value: str, forceString: bool },
+                  },
                 },
               },
             },

@@ -8,6 +8,7 @@ import { pruneCandidates } from '../prune';
 import { listTracked, ResourceKind, statusTypes } from '../trackedObjects';
 import { deletionDiff, diffResource } from '../diff';
 import { GitSource } from '../git/source';
+import { sourceSpecOf } from '../sourceSpec';
 import { ObjectClient } from '../../kubeclient/objectClient';
 import { CommandError, CommandIO, json, OutputFormat, short } from './output';
 import { connect, findApp, TargetOptions, UsageError } from './target';
@@ -33,12 +34,7 @@ function describe(c: { kind: string; namespace?: string; name: string }): string
 
 /** What git says at the app's target revision, built as the syncer builds it. */
 export async function loadDesired(client: ObjectClient, app: Application, stateDir: string): Promise<DesiredState> {
-  const spec = app.spec.source;
-  const allowRemoteBases = spec.kustomize?.allowRemoteBases === true;
-  const source = await GitSource.open(
-    { repo: spec.repo, branch: spec.branch, path: spec.path, allowRemoteBases },
-    { stateDir },
-  );
+  const source = await GitSource.open(sourceSpecOf(app), { stateDir });
   try {
     await source.fetch();
     const revision = app.status?.pinned?.revision ?? (await source.tip());
