@@ -91,8 +91,25 @@ export interface ApplicationOperation {
   id?: string;
 }
 
+/** Fields of chosen resources left out of comparisons (as Argo CD's spec.ignoreDifferences entries). */
+export interface IgnoreDifferencesRule {
+  /** API group ('' for the core group); '*' or absent: any */
+  group?: string;
+  /** '*' or absent: any */
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  /** RFC 6901 pointers: /spec/replicas */
+  jsonPointers?: string[];
+  /** jq path expressions: .spec.template.spec.containers[] | select(.name == "sidecar") */
+  jqPathExpressions?: string[];
+  /** fields these field managers own in the live object */
+  managedFieldsManagers?: string[];
+}
+
 export interface ApplicationSpec {
   source: ApplicationSource;
+  ignoreDifferences?: IgnoreDifferencesRule[];
   destination?: { namespace?: string };
   syncPolicy?: SyncPolicy;
   historyLimit?: number;
@@ -292,6 +309,22 @@ const applicationSchema = {
             preserveResourcesOnDeletion: {
               type: 'boolean',
               description: 'Keep the deployed resources when the Application is deleted (default false: delete them).',
+            },
+          },
+        },
+        ignoreDifferences: {
+          type: 'array',
+          description: 'Fields left out of comparisons: they never make the app OutOfSync and self-heal keeps them.',
+          items: {
+            type: 'object',
+            properties: {
+              group: str,
+              kind: str,
+              name: str,
+              namespace: str,
+              jsonPointers: { type: 'array', items: str },
+              jqPathExpressions: { type: 'array', items: str },
+              managedFieldsManagers: { type: 'array', items: str },
             },
           },
         },

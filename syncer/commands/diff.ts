@@ -6,7 +6,7 @@ import { Application, syncPolicyOf } from '../../kube/application';
 import { DesiredState, DesiredStateLoader, refOf } from '../desiredState';
 import { pruneCandidates } from '../prune';
 import { listTracked, ResourceKind, statusTypes } from '../trackedObjects';
-import { deletionDiff, diffResource } from '../diff';
+import { deletionDiff, diffResource, ignoredDifferences } from '../diff';
 import { GitSource } from '../git/source';
 import { sourceSpecOf } from '../sourceSpec';
 import { ObjectClient } from '../../kubeclient/objectClient';
@@ -68,9 +68,10 @@ export async function changesOf(
   desired: DesiredState,
 ): Promise<ResourceChange[]> {
   const changes: ResourceChange[] = [];
+  const ignore = ignoredDifferences(app);
   for (const r of desired.resources) {
     const live = await client.find(r.ref);
-    const d = diffResource(r.object, live);
+    const d = diffResource(r.object, live, { ignore });
     if (!d.changed) continue;
     changes.push({
       kind: r.ref.kind,
