@@ -49,6 +49,7 @@ Options:
   --allow-remote-bases   let kustomizations fetch remote bases (URLs, git addresses); default: only paths
                          inside the repository
   --render-timeout S     stop rendering a kustomization after S seconds (default 60)
+  --recurse              read the folders under PATH too (default: PATH's own files, as Argo CD)
   -h, --help             show this help`,
 };
 
@@ -164,6 +165,7 @@ export async function upCommand(argv: string[]): Promise<void> {
       manual: { type: 'boolean' },
       'allow-remote-bases': { type: 'boolean' },
       'render-timeout': { type: 'string', default: '60' },
+      recurse: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -192,6 +194,7 @@ export async function upCommand(argv: string[]): Promise<void> {
     automated: !values.manual,
     allowRemoteBases: !!values['allow-remote-bases'],
     renderTimeoutMs: intOption('render-timeout', values['render-timeout'], 1, 3600) * 1000,
+    recurse: !!values.recurse,
     out: (line) => process.stdout.write(line + '\n'),
   });
   stopOnSignals(session);
