@@ -45,6 +45,26 @@ describe('syncer: ignoreDifferences', function () {
     assert.deepStrictEqual(await diffOf('scaled'), []);
   });
 
+  it('managedFieldsManagers: replicas another manager set stay Synced and survive self-heal', async () => {
+    const repo = makeRepo(webApp({ replicas: 2 }));
+    const tip = repo.git('rev-parse', 'HEAD');
+    const ignoreDifferences = [{ group: 'apps', kind: 'Deployment', managedFieldsManagers: ['autoscaler'] }];
+    await apps.createApp('managed', repo, { selfHeal: true }, { ignoreDifferences });
+    await apps.healthyAt('managed', tip);
+    const replicas = JSON.stringify({ spec: { replicas: 4 } });
+    await h.t.ok(['patch', 'deployment', 'web', '-n', 'managed', '--field-manager=autoscaler', '-p', replicas]);
+    await h.t.ok(['set', 'image', 'deployment/web', 'web=nginx:1.26', '-n', 'managed']);
+    await apps.waitApp(
+      'managed',
+      'self-healed',
+      (x) => x.status?.operationState?.operation === 'selfHeal' && x.status.sync?.status === 'Synced',
+    );
+    const live = await h.t.json(['get', 'deployment', 'web', '-n', 'managed']);
+    assert.strictEqual(live.spec.template.spec.containers[0].image, 'nginx:1.25');
+    assert.strictEqual(live.spec.replicas, 4);
+    assert.deepStrictEqual(await diffOf('managed'), []);
+  });
+
   it('jqPathExpressions: an ignored key changed live is neither OutOfSync nor in the diff; the others are', async () => {
     const repo = makeRepo({
       'app/settings.yaml':
