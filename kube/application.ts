@@ -43,6 +43,27 @@ export interface ApplicationSource {
     /** let kustomizations use remote bases (URLs, git addresses), which are then fetched (default false) */
     allowRemoteBases?: boolean;
   };
+  /** which files of a folder are read (as Argo CD's source.directory) */
+  directory?: {
+    /** read the folders under the path too (default false) */
+    recurse?: boolean;
+    /** a glob or {a,b} list: only matching files */
+    include?: string;
+    /** a glob or {a,b} list: not these files */
+    exclude?: string;
+  };
+  /** how a folder with Chart.yaml is rendered with `helm template` (as Argo CD's source.helm) */
+  helm?: {
+    /** default the Application's name */
+    releaseName?: string;
+    /** relative to the chart folder */
+    valueFiles?: string[];
+    /** values as a YAML text */
+    values?: string;
+    /** values as an object; wins over `values` */
+    valuesObject?: Record<string, unknown>;
+    parameters?: { name: string; value: string; forceString?: boolean }[];
+  };
 }
 
 export interface SyncPolicy {
@@ -70,8 +91,25 @@ export interface ApplicationOperation {
   id?: string;
 }
 
+/** Fields of chosen resources left out of comparisons (as Argo CD's spec.ignoreDifferences entries). */
+export interface IgnoreDifferencesRule {
+  /** API group ('' for the core group); '*' or absent: any */
+  group?: string;
+  /** '*' or absent: any */
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  /** RFC 6901 pointers: /spec/replicas */
+  jsonPointers?: string[];
+  /** jq path expressions: .spec.template.spec.containers[] | select(.name == "sidecar") */
+  jqPathExpressions?: string[];
+  /** fields these field managers own in the live object */
+  managedFieldsManagers?: string[];
+}
+
 export interface ApplicationSpec {
   source: ApplicationSource;
+  ignoreDifferences?: IgnoreDifferencesRule[];
   destination?: { namespace?: string };
   syncPolicy?: SyncPolicy;
   historyLimit?: number;
@@ -214,6 +252,42 @@ const applicationSchema = {
                 },
               },
             },
+            directory: {
+              type: 'object',
+              description: 'Which files of a folder are read (a kustomization or chart folder is rendered whole).',
+              properties: {
+                recurse: { type: 'boolean', description: 'Read the folders under the path too (default false).' },
+                include: { type: 'string', description: 'A glob or {a,b} list: only matching files are read.' },
+                exclude: { type: 'string', description: 'A glob or {a,b} list: matching files are not read.' },
+              },
+            },
+            helm: {
+              type: 'object',
+              description: 'How a folder with Chart.yaml is rendered with `helm template` (helm must be on the PATH).',
+              properties: {
+                releaseName: { type: 'string', description: "Release name (default the Application's name)." },
+                valueFiles: {
+                  type: 'array',
+                  items: str,
+                  description: 'Values files, relative to the chart folder, inside the repository.',
+                },
+                values: { type: 'string', description: 'Values as a YAML text.' },
+                valuesObject: {
+                  type: 'object',
+                  'x-kubernetes-preserve-unknown-fields': true,
+                  description: 'Values as an object (wins over values).',
+                },
+                parameters: {
+                  type: 'array',
+                  description: 'Values set one by one (helm --set, or --set-string with forceString).',
+                  items: {
+                    type: 'object',
+                    required: ['name'],
+                    properties: { name: str, value: str, forceString: bool },
+                  },
+                },
+              },
+            },
           },
         },
         destination: {
@@ -235,6 +309,22 @@ const applicationSchema = {
             preserveResourcesOnDeletion: {
               type: 'boolean',
               description: 'Keep the deployed resources when the Application is deleted (default false: delete them).',
+            },
+          },
+        },
+        ignoreDifferences: {
+          type: 'array',
+          description: 'Fields left out of comparisons: they never make the app OutOfSync and self-heal keeps them.',
+          items: {
+            type: 'object',
+            properties: {
+              group: str,
+              kind: str,
+              name: str,
+              namespace: str,
+              jsonPointers: { type: 'array', items: str },
+              jqPathExpressions: { type: 'array', items: str },
+              managedFieldsManagers: { type: 'array', items: str },
             },
           },
         },

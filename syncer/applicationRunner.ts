@@ -8,6 +8,7 @@ import { deepClone } from '../kube/objects';
 import { shortText } from '../kube/fieldErrors';
 import { GitSource, RenderCancelled, SourceError } from './git/source';
 import { LiveState } from './liveState';
+import { ignoredDifferencesOrError } from './diff';
 import { uniqueTypes } from './sync';
 import { summarizeErrors } from './statusSize';
 import { nextRetryTime } from './retryBackoff';
@@ -63,6 +64,7 @@ export class ApplicationRunner {
       deps.client,
       { name: app.metadata.name, namespace: app.metadata.namespace ?? 'default' },
       () => this.schedule(30),
+      () => ignoredDifferencesOrError(current.app).ignore,
     );
     this.revisions = new Revisions(deps, {
       app: () => current.app,

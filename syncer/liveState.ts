@@ -7,7 +7,7 @@ import type { KubeObject } from '../kube/objects';
 import { Informer } from '../kubeclient/informer';
 import { ObjectClient } from '../kubeclient/objectClient';
 import { DesiredResource, ResourceRef, resourceKey } from './desiredState';
-import { isOutOfSync } from './diff';
+import { IgnoredDifferences, isOutOfSync, NOTHING_IGNORED } from './diff';
 import { Health, healthOf, needsPods } from './health';
 import { labelLegacyObjects } from './legacyTracking';
 import { appSelector, trackedBy } from './tracking';
@@ -15,7 +15,10 @@ import { appSelector, trackedBy } from './tracking';
 export class LiveState {
   private readonly informers = new Map<string, Informer>();
   /** desired object → the live resourceVersion it was last compared with, and the answer */
-  private readonly compared = new WeakMap<object, { rv: string | undefined; outOfSync: boolean }>();
+  private readonly compared = new WeakMap<
+    object,
+    { rv: string | undefined; ignore: IgnoredDifferences; outOfSync: boolean }
+  >();
   private pods?: Informer;
   /** objects of the revision that exist without this app's label (another app's, or made by hand), by key */
   private unlisted = new Map<string, KubeObject>();
@@ -24,6 +27,8 @@ export class LiveState {
     private readonly client: ObjectClient,
     private readonly app: { name: string; namespace: string },
     private readonly onChange: (obj: KubeObject) => void,
+    /** the app's ignoreDifferences as they are now */
+    private readonly ignored: () => IgnoredDifferences = () => NOTHING_IGNORED,
   ) {}
 
   /** Starts watching these types (those the cluster serves) and waits for their first list. */
@@ -98,10 +103,11 @@ export class LiveState {
   outOfSync(r: DesiredResource): boolean {
     const live = this.get(r.ref);
     const rv = live?.metadata?.resourceVersion;
+    const ignore = this.ignored();
     const memo = this.compared.get(r.object);
-    if (memo && memo.rv === rv && rv !== undefined) return memo.outOfSync;
-    const outOfSync = isOutOfSync(r.object, live);
-    this.compared.set(r.object, { rv, outOfSync });
+    if (memo && memo.rv === rv && rv !== undefined && memo.ignore === ignore) return memo.outOfSync;
+    const outOfSync = isOutOfSync(r.object, live, { ignore });
+    this.compared.set(r.object, { rv, ignore, outOfSync });
     return outOfSync;
   }
 

@@ -6,8 +6,9 @@ import { Application, syncPolicyOf } from '../../kube/application';
 import { DesiredState, DesiredStateLoader, refOf } from '../desiredState';
 import { pruneCandidates } from '../prune';
 import { listTracked, ResourceKind, statusTypes } from '../trackedObjects';
-import { deletionDiff, diffResource } from '../diff';
+import { deletionDiff, diffResource, ignoredDifferences } from '../diff';
 import { GitSource } from '../git/source';
+import { sourceSpecOf } from '../sourceSpec';
 import { ObjectClient } from '../../kubeclient/objectClient';
 import { CommandError, CommandIO, json, OutputFormat, short } from './output';
 import { connect, findApp, TargetOptions, UsageError } from './target';
@@ -33,12 +34,7 @@ function describe(c: { kind: string; namespace?: string; name: string }): string
 
 /** What git says at the app's target revision, built as the syncer builds it. */
 export async function loadDesired(client: ObjectClient, app: Application, stateDir: string): Promise<DesiredState> {
-  const spec = app.spec.source;
-  const allowRemoteBases = spec.kustomize?.allowRemoteBases === true;
-  const source = await GitSource.open(
-    { repo: spec.repo, branch: spec.branch, path: spec.path, allowRemoteBases },
-    { stateDir },
-  );
+  const source = await GitSource.open(sourceSpecOf(app), { stateDir });
   try {
     await source.fetch();
     const revision = app.status?.pinned?.revision ?? (await source.tip());
@@ -72,9 +68,10 @@ export async function changesOf(
   desired: DesiredState,
 ): Promise<ResourceChange[]> {
   const changes: ResourceChange[] = [];
+  const ignore = ignoredDifferences(app);
   for (const r of desired.resources) {
     const live = await client.find(r.ref);
-    const d = diffResource(r.object, live);
+    const d = diffResource(r.object, live, { ignore });
     if (!d.changed) continue;
     changes.push({
       kind: r.ref.kind,

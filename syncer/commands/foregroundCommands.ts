@@ -62,6 +62,7 @@ Options:
                          let Applications whose source is a git URL run pods as containers on this
                          machine's engine (default: their workloads are refused with --runtime container)
   --render-timeout S     stop rendering a kustomization after S seconds (default 60)
+  --recurse              read the folders under PATH too (default: PATH's own files, as Argo CD)
   -h, --help             show this help`,
 };
 
@@ -184,6 +185,7 @@ export async function upCommand(argv: string[]): Promise<void> {
       'allow-remote-bases': { type: 'boolean' },
       'allow-remote-containers': { type: 'boolean' },
       'render-timeout': { type: 'string', default: '60' },
+      recurse: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -214,6 +216,7 @@ export async function upCommand(argv: string[]): Promise<void> {
     allowRemoteBases: !!values['allow-remote-bases'],
     allowRemoteContainers: !!values['allow-remote-containers'],
     renderTimeoutMs: intOption('render-timeout', values['render-timeout'], 1, 3600) * 1000,
+    recurse: !!values.recurse,
     out: (line) => process.stdout.write(line + '\n'),
   });
   stopOnSignals(session);

@@ -42,6 +42,8 @@ export interface UpOptions {
   allowRemoteContainers?: boolean;
   /** how long rendering a kustomization may take */
   renderTimeoutMs?: number;
+  /** read the folders under the path too (spec.source.directory.recurse) */
+  recurse?: boolean;
   out: (line: string) => void;
 }
 
@@ -146,6 +148,7 @@ export async function up(o: UpOptions): Promise<UpSession> {
         branch: repo.branch,
         path: repo.rel,
         ...(o.allowRemoteBases ? { kustomize: { allowRemoteBases: true } } : {}),
+        ...(o.recurse ? { directory: { recurse: true } } : {}),
       },
       ...(o.destination ? { destination: { namespace: o.destination } } : {}),
       syncPolicy: { automated: o.automated, prune: o.prune, selfHeal: o.selfHeal, autoRollback: o.autoRollback },

@@ -10,8 +10,15 @@ import { droppedOwnedField } from './ownedFields';
 import { normalizeDesired, normalizeLive, SKIPPED_TOP_LEVEL } from './normalize';
 import { maskSecret, maskSecretPair } from '../../kube/secretMask';
 import { align, covers } from './subset';
+import { IgnoredDifferences, NOTHING_IGNORED } from './ignoreDifferences';
 
 export { maskSecret } from '../../kube/secretMask';
+export {
+  ignoredDifferences,
+  ignoredDifferencesOrError,
+  NOTHING_IGNORED,
+  type IgnoredDifferences,
+} from './ignoreDifferences';
 
 export interface ResourceDiff {
   changed: boolean;
@@ -22,6 +29,8 @@ export interface ResourceDiff {
 export interface DiffOptions {
   /** the field manager whose applied fields count as the user's (default 'slipway') */
   manager?: string;
+  /** the Application's ignoreDifferences: fields left out of both sides */
+  ignore?: IgnoredDifferences;
 }
 
 const DEFAULT_MANAGER = 'slipway';
@@ -47,9 +56,10 @@ function checkObject(what: string, obj: any): void {
 }
 
 /** cheap check used on every resync: true when live differs from desired in what the user wrote */
-export function isOutOfSync(desired: any, live: any | undefined, opts: DiffOptions = {}): boolean {
-  checkObject('desired', desired);
-  if (live === undefined || live === null) return true;
+export function isOutOfSync(given: any, liveGiven: any | undefined, opts: DiffOptions = {}): boolean {
+  checkObject('desired', given);
+  if (liveGiven === undefined || liveGiven === null) return true;
+  const { desired, live } = (opts.ignore ?? NOTHING_IGNORED).strip(given, liveGiven);
   const d = normalizeDesired(desired);
   const schema = schemaOf(d) ?? schemaOf(live);
   if (!coversObject(d, live, schema)) return true;
@@ -80,8 +90,9 @@ export function deletionDiff(live: any): ResourceDiff {
 }
 
 /** desired: the manifest as written in git (plus tracking label/annotation); live: the object from the API (undefined when missing). */
-export function diffResource(desired: any, live: any | undefined, opts: DiffOptions = {}): ResourceDiff {
-  checkObject('desired', desired);
+export function diffResource(given: any, liveGiven: any | undefined, opts: DiffOptions = {}): ResourceDiff {
+  checkObject('desired', given);
+  const { desired, live } = (opts.ignore ?? NOTHING_IGNORED).strip(given, liveGiven);
   const manager = opts.manager ?? DEFAULT_MANAGER;
   const d = normalizeDesired(desired);
   const name = resourcePath({ ...live, ...d, metadata: { namespace: live?.metadata?.namespace, ...d.metadata } });

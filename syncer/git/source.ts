@@ -9,13 +9,15 @@ import { readObjects, BlobReadStats } from './blobReader';
 import { ObjectReader, parseTree } from './objectReader';
 import { SourceError } from './errors';
 import { gitIn, isSha } from './gitCommand';
+import { DirectoryOptions } from './directoryFilter';
+import { HelmOptions, renderChart } from './helmChart';
 import { KUSTOMIZATION_FILES, renderKustomization } from './kustomize';
 import { checkKustomizationReferences, commitFiles } from './kustomizeReferences';
 import { isRemoteAddress, listBranches, Location, openLocal } from './location';
 import { openRemote, RemoteFetcher } from './remoteSource';
 import { watchRefs } from './refWatcher';
 import { revertPath } from './revert';
-import { isManifestName, ManifestTree, TreeEntry, parseLsTree, planTree } from './tree';
+import { isManifestName, ManifestTree, TreeEntry, parseLsTree, planTree, RenderedFolder } from './tree';
 
 export { SourceError } from './errors';
 export { RenderCancelled } from './errors';
@@ -30,6 +32,10 @@ export interface SourceSpec {
   remote?: boolean;
   /** let kustomizations use remote bases (URLs, git addresses), which kustomize fetches; default refused */
   allowRemoteBases?: boolean;
+  /** which files of a folder are read: recurse, include, exclude (as Argo CD's source.directory) */
+  directory?: DirectoryOptions;
+  /** how a Helm chart folder is rendered; default release name: the chart folder's name, namespace default */
+  helm?: HelmOptions;
 }
 
 export interface CommitInfo {
@@ -89,6 +95,8 @@ export class GitSource {
   private readonly fetcher?: RemoteFetcher;
   private readonly renderTimeoutMs?: number;
   private readonly allowRemoteBases: boolean;
+  private readonly directory: DirectoryOptions;
+  private readonly helm?: HelmOptions;
   // blob texts by id: the last files() result and the one before, so flipping between two commits is free
   private texts = new Map<string, string>();
   private olderTexts = new Map<string, string>();
@@ -98,14 +106,14 @@ export class GitSource {
   /** the path's tree id at lastFiles: a commit that leaves it alone needs no listing */
   private lastTreeId?: string;
   private reader?: ObjectReader;
-  private hasKustomizations = false;
+  private hasRenders = false;
   // flattened trees by id (this listing's and the one before), so a listing re-reads only changed folders
   private flatTrees = new Map<string, TreeEntry[]>();
   private olderFlatTrees = new Map<string, TreeEntry[]>();
   private closed = false;
   private stops = new Set<() => void>();
 
-  private constructor(loc: Location, opts: GitSourceOptions, allowRemoteBases: boolean) {
+  private constructor(loc: Location, opts: GitSourceOptions, spec: SourceSpec) {
     this.remote = loc.remote;
     this.label = loc.label;
     this.url = loc.url;
@@ -115,7 +123,9 @@ export class GitSource {
     this.branch = loc.branch;
     this.path = loc.path;
     this.renderTimeoutMs = opts.renderTimeoutMs;
-    this.allowRemoteBases = allowRemoteBases;
+    this.allowRemoteBases = spec.allowRemoteBases === true;
+    this.directory = spec.directory ?? {};
+    this.helm = spec.helm;
     this.git = gitIn(loc.repoDir);
     const interval = opts.fetchIntervalMs ?? DEFAULT_FETCH_INTERVAL_MS;
     if (loc.remote) this.fetcher = new RemoteFetcher(this.git, this.label, () => this.tip(), interval);
@@ -131,7 +141,7 @@ export class GitSource {
     }
     const remote = spec.remote === true || isRemoteAddress(spec.repo);
     const loc = remote ? await openRemote(spec, opts?.stateDir) : await openLocal(spec);
-    return new GitSource(loc, opts, spec.allowRemoteBases === true);
+    return new GitSource(loc, opts, spec);
   }
 
   /** sha of the branch tip (no fetch) */
@@ -183,18 +193,19 @@ export class GitSource {
   }
 
   /**
-   * Every .yaml/.yml/.json under path at sha (or the one file path names), recursively, sorted by path, read
-   * from git objects. Blob texts are cached by blob id, so a resync reads only changed blobs. A folder holding a
-   * kustomization is rendered with `kubectl kustomize` and returned as one file, '<dir>/kustomization.yaml
-   * (rendered)'; the files under it are not returned raw. Names starting with '.' are skipped, as in a folder of
-   * manifests. Aborting `signal` stops a render in progress (a newer commit need not wait for it); files() then
+   * Every .yaml/.yml/.json of path at sha (or the one file path names), sorted by path, read from git objects:
+   * the folder's own files, and those of its folders with directory.recurse, chosen by directory.include and
+   * exclude (planTree). Blob texts are cached by blob id, so a resync reads only changed blobs. A kustomization
+   * folder is rendered with `kubectl kustomize` and returned as one file, '<dir>/kustomization.yaml (rendered)';
+   * a chart folder likewise (helmChart.ts); the files under them are not returned raw. Names starting with '.'
+   * are skipped, as in a folder of manifests. Aborting `signal` stops a render in progress (a newer commit need not wait for it); files() then
    * rejects with RenderCancelled.
    */
   async files(sha: string, signal?: AbortSignal): Promise<SourceFile[]> {
     this.checkSha(sha);
     if (this.lastFiles?.sha === sha) return [...this.lastFiles.files];
     const root = await this.pathObject(sha);
-    if (this.lastFiles && root.id === this.lastTreeId && !this.hasKustomizations) {
+    if (this.lastFiles && root.id === this.lastTreeId && !this.hasRenders) {
       this.lastFiles = { sha, files: this.lastFiles.files };
       return [...this.lastFiles.files];
     }
@@ -202,7 +213,7 @@ export class GitSource {
     this.olderFlatTrees = this.flatTrees;
     this.flatTrees = new Map();
     const entries = await this.flatten(root.id, root.data);
-    const tree = planTree(entries);
+    const tree = planTree(entries, this.directory);
 
     const texts = new Map<string, string>();
     const missing: string[] = [];
@@ -220,8 +231,8 @@ export class GitSource {
       blob: e.id,
     }));
     const renders = new Map<string, SourceFile>();
-    for (const k of tree.kustomizations) {
-      const rendered = await this.render(sha, tree, k.dir, k.file, k.treeId, signal);
+    for (const folder of tree.rendered) {
+      const rendered = await this.render(sha, tree, folder, signal);
       renders.set(rendered.key, rendered.file);
       out.push(rendered.file);
     }
@@ -234,7 +245,7 @@ export class GitSource {
     this.lastFiles = { sha, files: out };
     this.lastTreeId = root.id;
     // a kustomization may reach outside the path (../base): its render depends on more than the path's tree
-    this.hasKustomizations = tree.kustomizations.length > 0;
+    this.hasRenders = tree.rendered.length > 0;
     return [...out];
   }
 
@@ -322,7 +333,7 @@ export class GitSource {
     const files = [{ path: this.path, text: blob.data.toString('utf8'), blob: blob.id }];
     this.lastFiles = { sha, files };
     this.lastTreeId = blob.id;
-    this.hasKustomizations = false;
+    this.hasRenders = false;
     return [...files];
   }
 
@@ -363,11 +374,10 @@ export class GitSource {
   private async render(
     sha: string,
     tree: ManifestTree,
-    dir: string,
-    file: string,
-    treeId: string | undefined,
+    { dir, file, tool, treeId }: RenderedFolder,
     signal?: AbortSignal,
   ): Promise<{ key: string; file: SourceFile }> {
+    if (tool === 'helm') return this.renderHelm(sha, dir, file, signal);
     // a kustomization that reaches outside its folder ('../base') needs the whole commit; otherwise its folder suffices
     const kFiles = tree.all.filter(
       (e) => e.type === 'blob' && inDir(e.path, dir) && KUSTOMIZATION_FILES.includes(path.posix.basename(e.path)),
@@ -418,6 +428,37 @@ export class GitSource {
     this.stats.renders++;
     const checkout = blobs.map((e) => ({ path: e.path, data: data.get(e.id)! }));
     const text = await renderKustomization(checkout, root, where, { timeoutMs: this.renderTimeoutMs, signal });
+    return { key, file: { path: renderedPath, text, blob: blobId(text) } };
+  }
+
+  /** A chart folder rendered with helm from the whole commit (its values files may sit outside the chart). */
+  private async renderHelm(
+    sha: string,
+    dir: string,
+    file: string,
+    signal?: AbortSignal,
+  ): Promise<{ key: string; file: SourceFile }> {
+    const repoDir = this.repoPath(dir);
+    const rootTree = (await this.git.raw(['rev-parse', `${sha}^{tree}`])).trim();
+    const key = `${rootTree}:helm:${repoDir}`;
+    const cached = this.renders.get(key) ?? this.olderRenders.get(key);
+    if (cached) return { key, file: cached };
+    const listing = await this.git.raw(['ls-tree', '-r', '-z', '--full-name', rootTree]);
+    // symlinks could point anywhere on this machine
+    const blobs = parseLsTree(listing).filter((e) => e.type === 'blob' && e.mode !== '120000');
+    const data = await readObjects(
+      this.repoDir,
+      blobs.map((e) => e.id),
+      this.blobStats(),
+    );
+    this.stats.renders++;
+    const checkout = blobs.map((e) => ({ path: e.path, data: data.get(e.id)! }));
+    const helm = this.helm ?? {
+      releaseName: path.posix.basename(path.posix.resolve('/', repoDir)) || 'release',
+      namespace: 'default',
+    };
+    const text = await renderChart(checkout, repoDir, repoDir, helm, { timeoutMs: this.renderTimeoutMs, signal });
+    const renderedPath = `${repoDir}/${file} (rendered)`.replace(/^\.\//, '');
     return { key, file: { path: renderedPath, text, blob: blobId(text) } };
   }
 

@@ -1,13 +1,19 @@
 // The health of live objects, one rule per kind, and how the health of several objects adds up.
+import { certificateHealth } from './certificate';
 import { cronJobHealth } from './cronJob';
 import { customResourceDefinitionHealth } from './customResourceDefinition';
 import { daemonSetHealth } from './daemonSet';
 import { deploymentHealth } from './deployment';
+import { fluxKustomizationHealth, helmReleaseHealth } from './flux';
+import { horizontalPodAutoscalerHealth } from './horizontalPodAutoscaler';
 import { ingressHealth } from './ingress';
 import { jobHealth } from './job';
 import { persistentVolumeClaimHealth } from './persistentVolumeClaim';
+import { kstatusHealth } from './kstatus';
 import { podHealth } from './pod';
+import { podDisruptionBudgetHealth } from './podDisruptionBudget';
 import { replicaSetHealth } from './replicaSet';
+import { rolloutHealth } from './rollout';
 import { serviceHealth } from './service';
 import { statefulSetHealth } from './statefulSet';
 import { HealthStatusCode } from '../../kube/application';
@@ -28,6 +34,12 @@ const RULES: Record<string, HealthRule> = {
   '/Service': serviceHealth,
   'networking.k8s.io/Ingress': ingressHealth,
   'apiextensions.k8s.io/CustomResourceDefinition': customResourceDefinitionHealth,
+  'autoscaling/HorizontalPodAutoscaler': horizontalPodAutoscalerHealth,
+  'policy/PodDisruptionBudget': podDisruptionBudgetHealth,
+  'argoproj.io/Rollout': rolloutHealth,
+  'cert-manager.io/Certificate': certificateHealth,
+  'kustomize.toolkit.fluxcd.io/Kustomization': fluxKustomizationHealth,
+  'helm.toolkit.fluxcd.io/HelmRelease': helmReleaseHealth,
 };
 
 /** Kinds whose rule looks at the pods the object controls. */
@@ -39,11 +51,13 @@ function ruleKey(obj: any): string {
   return `${slash < 0 ? '' : apiVersion.slice(0, slash)}/${obj?.kind ?? ''}`;
 }
 
-/** The health of a live object: Missing when it does not exist, Healthy for kinds without a rule. */
+/**
+ * The health of a live object: Missing when it does not exist; kinds without a rule by the kstatus conventions
+ * (Healthy without a status).
+ */
 export function healthOf(live: any | undefined, ctx: HealthContext = {}): Health {
   if (live === undefined || live === null) return { status: 'Missing', message: 'not found in the cluster' };
-  const rule = RULES[ruleKey(live)];
-  if (!rule) return { status: 'Healthy' };
+  const rule = RULES[ruleKey(live)] ?? kstatusHealth;
   try {
     return rule(live, ctx);
   } catch (e) {

@@ -2,11 +2,12 @@
 // entry's health while it settles, and whether the app is pinned.
 import { ApplicationStatus, syncPolicyOf } from '../../kube/application';
 import { DesiredState } from '../desiredState';
+import { ignoredDifferencesOrError } from '../diff';
 import { needsPods } from '../health';
 import { compare, Comparison } from '../resourceStatus';
 import { uniqueTypes } from '../sync';
 import { RunnerContext } from './context';
-import { short, showBehindTip, showPin } from './statusEdits';
+import { clearCondition, setCondition, short, showBehindTip, showPin } from './statusEdits';
 
 /** Refreshes resources, health, sync status and the latest history entry's health; returns the comparison. */
 export async function updateComparison(
@@ -24,6 +25,10 @@ export async function updateComparison(
     (desired
       ? compare(desired, ctx.live)
       : { resources: [], outOfSync: new Set<string>(), health: { status: 'Missing' } });
+  const ignoreError = ignoredDifferencesOrError(ctx.app).error;
+  if (ignoreError)
+    setCondition(st, 'IgnoreDifferencesError', 'InvalidRule', `${ignoreError}; nothing is ignored until fixed`);
+  else clearCondition(st, 'IgnoreDifferencesError');
   st.resources = cmp.resources;
   st.health = cmp.health;
   const synced = desired?.revision === target && cmp.outOfSync.size === 0;

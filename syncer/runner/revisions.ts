@@ -6,6 +6,7 @@ import { Application, ApplicationStatus } from '../../kube/application';
 import { DesiredState, DesiredStateLoader } from '../desiredState';
 import { remotePodProblems } from '../remotePods';
 import { CommitInfo, GitSource, SourceFile } from '../git/source';
+import { sourceSpecOf } from '../sourceSpec';
 import type { RunnerDeps } from './context';
 import { clearCondition, setCondition, short } from './statusEdits';
 
@@ -56,29 +57,25 @@ export class Revisions {
    * SourceError condition says why and undefined is returned; it is tried again after SOURCE_RETRY_MS.
    */
   async ensureSource(st: ApplicationStatus): Promise<GitSource | undefined> {
-    const spec = this.events.app().spec?.source;
-    const key = JSON.stringify(spec ?? null);
+    const app = this.events.app();
+    const spec = app.spec?.source;
+    // the helm namespace comes from the destination: a change there reopens the source too
+    const key = JSON.stringify(spec ? sourceSpecOf(app) : null);
     if (key === this.sourceKey && (this.source || Date.now() < this.retryAt)) return this.source;
     this.stopWatch?.();
     this.stopWatch = undefined;
     await this.source?.close();
     this.source = undefined;
     this.sourceKey = key;
+    // the same revision reads differently under another path, directory or helm setting
+    this.desiredCache.clear();
     try {
       if (!spec?.repo) throw new Error('spec.source.repo is required: a local path or a git URL');
-      this.source = await GitSource.open(
-        {
-          repo: spec.repo,
-          branch: spec.branch,
-          path: spec.path,
-          allowRemoteBases: spec.kustomize?.allowRemoteBases === true,
-        },
-        {
-          stateDir: this.deps.stateDir,
-          fetchIntervalMs: this.deps.fetchIntervalMs,
-          renderTimeoutMs: this.deps.renderTimeoutMs,
-        },
-      );
+      this.source = await GitSource.open(sourceSpecOf(this.events.app()), {
+        stateDir: this.deps.stateDir,
+        fetchIntervalMs: this.deps.fetchIntervalMs,
+        renderTimeoutMs: this.deps.renderTimeoutMs,
+      });
       const source = this.source;
       this.stopWatch = source.watch(() => {
         void this.cancelStaleRender(source);

@@ -2,6 +2,7 @@
 // revision, but never one that still differs right after it was applied (applying it again cannot heal it).
 import { ApplicationStatus, HistoryEntry, syncPolicyOf } from '../../kube/application';
 import { DesiredState } from '../desiredState';
+import { ignoredDifferencesOrError } from '../diff';
 import { syncResources } from '../sync';
 import { updateComparison } from './comparison';
 import { RunnerContext } from './context';
@@ -41,7 +42,15 @@ export class SelfHeal {
     if (!drifted.length) return;
     const count = `${drifted.length} resource${drifted.length === 1 ? '' : 's'}`;
     ctx.log(`self-heal: ${count} drifted from ${short(target)}: ${drifted.join(', ')}`);
-    const outcome = await syncResources(desired, {
+    // fields the app ignores stay as they are live: the resources are applied with live's values there
+    const ignore = ignoredDifferencesOrError(ctx.app).ignore;
+    const healing: DesiredState = {
+      ...desired,
+      resources: desired.resources.map((r) =>
+        drifted.includes(r.key) ? { ...r, object: ignore.respect(r.object, ctx.live.get(r.ref)) } : r,
+      ),
+    };
+    const outcome = await syncResources(healing, {
       client: ctx.deps.client,
       live: ctx.live,
       prune: false,

@@ -51,9 +51,9 @@ describe('syncer/git: kustomize folders', () => {
     await src.close();
   });
 
-  it('at the root: outermost kustomization folders are rendered, plain files read', async () => {
+  it('recursing from the root: outermost kustomization folders are rendered, plain files read', async () => {
     const { dir, sha } = sample();
-    const src = await GitSource.open({ repo: dir }, { stateDir: scratchDir() });
+    const src = await GitSource.open({ repo: dir, directory: { recurse: true } }, { stateDir: scratchDir() });
     const files = await src.files(sha);
     assert.deepStrictEqual(
       files.map((f) => f.path),

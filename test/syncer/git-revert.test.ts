@@ -27,7 +27,10 @@ describe('syncer/git: rollback as a revert commit', () => {
     const dir = newRepo();
     const { old, tip } = history(dir);
     fs.writeFileSync(path.join(dir, 'other/x.yaml'), cm('local edit outside the path'));
-    const src = await GitSource.open({ repo: dir, path: 'app' }, { stateDir: scratchDir() });
+    const src = await GitSource.open(
+      { repo: dir, path: 'app', directory: { recurse: true } },
+      { stateDir: scratchDir() },
+    );
     const sha = await src.revertTo(old, 'rollback 3');
 
     assert.strictEqual(await src.tip(), sha);

@@ -40,7 +40,7 @@ describe('syncer/git: reading a branch', () => {
     fs.writeFileSync(path.join(dir, 'app/web.yaml'), cm('edited'));
     fs.writeFileSync(path.join(dir, 'app/new.yaml'), cm('untracked'));
     git(dir, 'add', 'app/web.yaml'); // staged is still not committed
-    const src = await GitSource.open({ repo: dir }, { stateDir: state() });
+    const src = await GitSource.open({ repo: dir, path: 'app' }, { stateDir: state() });
     const files = await src.files(await src.tip());
     assert.deepStrictEqual(
       files.map((f) => [f.path, f.text]),
@@ -50,7 +50,7 @@ describe('syncer/git: reading a branch', () => {
     await src.close();
   });
 
-  it('reads nested folders, .yml and .json, keeps multi-document text verbatim, skips other and hidden files', async () => {
+  it('with directory.recurse, reads nested folders, .yml and .json, keeps multi-document text verbatim, skips other and hidden files', async () => {
     const dir = newRepo();
     const multi = `# two documents\n${cm('one')}---\n${cm('two')}`;
     const json = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [] }, null, 2);
@@ -62,7 +62,7 @@ describe('syncer/git: reading a branch', () => {
       'deep/script.sh': 'echo',
       '.github/workflow.yaml': 'on: push',
     });
-    const src = await GitSource.open({ repo: dir }, { stateDir: state() });
+    const src = await GitSource.open({ repo: dir, directory: { recurse: true } }, { stateDir: state() });
     const files = await src.files(sha);
     assert.deepStrictEqual(
       files.map((f) => f.path),
@@ -81,7 +81,10 @@ describe('syncer/git: reading a branch', () => {
       'env/dev/c.yaml': cm('c'),
       'top.yaml': cm('t'),
     });
-    const src = await GitSource.open({ repo: dir, path: './env/prod/' }, { stateDir: state() });
+    const src = await GitSource.open(
+      { repo: dir, path: './env/prod/', directory: { recurse: true } },
+      { stateDir: state() },
+    );
     assert.strictEqual(src.path, 'env/prod');
     assert.deepStrictEqual(
       (await src.files(sha)).map((f) => f.path),
@@ -102,7 +105,7 @@ describe('syncer/git: reading a branch', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 20; i++) files[`m/${i}.yaml`] = cm(`m${i}`);
     const c1 = commitFiles(dir, files);
-    const src = await GitSource.open({ repo: dir }, { stateDir: state() });
+    const src = await GitSource.open({ repo: dir, path: 'm' }, { stateDir: state() });
     assert.strictEqual((await src.files(c1)).length, 20);
     assert.strictEqual(src.stats.blobsRead, 20);
     const runs = src.stats.catFileRuns;

@@ -525,4 +525,126 @@ describe('health rules', () => {
       assert.strictEqual(healthOf(crd([])).status, 'Progressing');
     });
   });
+
+  describe('custom resources and kinds without a rule (kstatus)', () => {
+    type Fields = Record<string, unknown>;
+    const cr = (
+      status: Fields | undefined,
+      meta: Fields = {},
+      apiVersion = 'example.com/v1',
+      kind = 'Widget',
+      spec: Fields = {},
+    ) => ({
+      apiVersion,
+      kind,
+      metadata: { name: 'w', generation: 3, ...meta },
+      spec,
+      ...(status === undefined ? {} : { status }),
+    });
+    const cond = (type: string, status: string, reason = '', message = '') => ({ type, status, reason, message });
+    const of = (o: object) => healthOf(o).status;
+
+    it('judges generation, Stalled, Reconciling and Ready; Healthy without a status', () => {
+      assert.strictEqual(of(cr(undefined)), 'Healthy');
+      assert.strictEqual(of(cr({ observedGeneration: 2 })), 'Progressing');
+      assert.strictEqual(of(cr({ observedGeneration: 3 })), 'Healthy');
+      assert.deepStrictEqual(healthOf(cr({ conditions: [cond('Stalled', 'True', 'Broken', 'cannot apply')] })), {
+        status: 'Degraded',
+        message: 'cannot apply',
+      });
+      assert.strictEqual(of(cr({ conditions: [cond('Reconciling', 'True')] })), 'Progressing');
+      assert.strictEqual(of(cr({ conditions: [cond('Ready', 'Unknown')] })), 'Progressing');
+      assert.strictEqual(of(cr({ conditions: [cond('Ready', 'False', 'Progressing')] })), 'Progressing');
+      assert.strictEqual(of(cr({ conditions: [cond('Ready', 'False', 'DependencyNotReady')] })), 'Progressing');
+      assert.strictEqual(of(cr({ conditions: [cond('Ready', 'False', 'BuildFailed')] })), 'Degraded');
+      assert.strictEqual(of(cr({ conditions: [cond('Ready', 'True')] })), 'Healthy');
+      assert.strictEqual(of(cr({}, { deletionTimestamp: '2026-01-01T00:00:00Z' })), 'Progressing');
+    });
+
+    it('Argo Rollout: observed spec, phase, conditions, pause and replicas', () => {
+      const rollout = (status: Fields | undefined, spec: Fields = {}) =>
+        cr(status, {}, 'argoproj.io/v1alpha1', 'Rollout', { replicas: 2, strategy: { canary: {} }, ...spec });
+      // no controller has reported: not Healthy (it was, with 0 pods)
+      assert.strictEqual(of(rollout(undefined)), 'Progressing');
+      assert.strictEqual(of(rollout({ observedGeneration: '2' })), 'Progressing');
+      assert.deepStrictEqual(healthOf(rollout({ observedGeneration: '3', phase: 'Degraded', message: 'aborted' })), {
+        status: 'Degraded',
+        message: 'aborted',
+      });
+      assert.strictEqual(of(rollout({ observedGeneration: '3', phase: 'Paused' })), 'Suspended');
+      assert.strictEqual(of(rollout({ observedGeneration: '3', phase: 'Healthy' })), 'Healthy');
+      const counts = { observedGeneration: '3', replicas: 2, updatedReplicas: 2, availableReplicas: 2 };
+      assert.strictEqual(
+        of(rollout({ ...counts, conditions: [cond('Progressing', 'False', 'ProgressDeadlineExceeded')] })),
+        'Degraded',
+      );
+      assert.strictEqual(of(rollout({ ...counts, conditions: [cond('InvalidSpec', 'True')] })), 'Degraded');
+      assert.strictEqual(of(rollout({ ...counts, pauseConditions: [{ reason: 'CanaryPauseStep' }] })), 'Suspended');
+      assert.strictEqual(of(rollout({ ...counts, updatedReplicas: 1 })), 'Progressing');
+      assert.strictEqual(of(rollout({ ...counts, replicas: 3 })), 'Progressing');
+      // blue-green does not wait for old replicas to scale down
+      assert.strictEqual(of(rollout({ ...counts, replicas: 3 }, { strategy: { blueGreen: {} } })), 'Healthy');
+      assert.strictEqual(of(rollout({ ...counts, availableReplicas: 1 })), 'Progressing');
+      assert.strictEqual(of(rollout(counts)), 'Healthy');
+    });
+
+    it('cert-manager Certificate: Issuing, Ready, failed', () => {
+      const cert = (conditions: Fields[]) => cr({ conditions }, {}, 'cert-manager.io/v1', 'Certificate');
+      assert.strictEqual(of(cert([])), 'Progressing');
+      assert.strictEqual(of(cert([cond('Ready', 'False', 'DoesNotExist'), cond('Issuing', 'True')])), 'Progressing');
+      assert.strictEqual(of(cert([cond('Ready', 'False', 'Failed', 'ACME order failed')])), 'Degraded');
+      assert.strictEqual(of(cert([cond('Ready', 'True')])), 'Healthy');
+    });
+
+    it('Flux Kustomization and HelmRelease: suspended, not yet reconciled, kstatus conditions', () => {
+      for (const [apiVersion, kind] of [
+        ['kustomize.toolkit.fluxcd.io/v1', 'Kustomization'],
+        ['helm.toolkit.fluxcd.io/v2', 'HelmRelease'],
+      ]) {
+        const flux = (status: Fields | undefined, spec: Fields = {}) => cr(status, {}, apiVersion, kind, spec);
+        assert.strictEqual(of(flux(undefined)), 'Progressing', kind);
+        assert.strictEqual(of(flux({ observedGeneration: 3 }, { suspend: true })), 'Suspended', kind);
+        const ready = (status: string, reason: string) =>
+          flux({ observedGeneration: 3, conditions: [cond('Ready', status, reason)] });
+        assert.strictEqual(of(ready('True', 'ReconciliationSucceeded')), 'Healthy', kind);
+        assert.strictEqual(of(ready('False', 'Progressing')), 'Progressing', kind);
+        assert.strictEqual(of(ready('False', 'UpgradeFailed')), 'Degraded', kind);
+      }
+    });
+
+    it('HorizontalPodAutoscaler: cannot scale its target is Degraded; no metrics is not', () => {
+      const hpa = (conditions: Fields[], observedGeneration = 3) =>
+        cr(
+          { observedGeneration, conditions, currentReplicas: 2, desiredReplicas: 2 },
+          {},
+          'autoscaling/v2',
+          'HorizontalPodAutoscaler',
+        );
+      assert.strictEqual(of(hpa([], 2)), 'Progressing');
+      assert.strictEqual(of(hpa([])), 'Progressing');
+      assert.strictEqual(of(hpa([cond('AbleToScale', 'False', 'FailedGetScale', 'no such deployment')])), 'Degraded');
+      const noMetrics = healthOf(
+        hpa([
+          cond('AbleToScale', 'True', 'ReadyForNewScale'),
+          cond('ScalingActive', 'False', 'FailedGetResourceMetric', 'no metrics'),
+        ]),
+      );
+      assert.deepStrictEqual(noMetrics, { status: 'Healthy', message: '2 current, 2 desired replicas; no metrics' });
+    });
+
+    it('PodDisruptionBudget: computed, enough healthy pods', () => {
+      const pdb = (status: Fields) => cr({ observedGeneration: 3, ...status }, {}, 'policy/v1', 'PodDisruptionBudget');
+      const allowed = (s: string, reason: string) => [cond('DisruptionAllowed', s, reason)];
+      assert.strictEqual(of(pdb({})), 'Progressing');
+      assert.strictEqual(of(pdb({ conditions: allowed('False', 'SyncFailed') })), 'Degraded');
+      assert.strictEqual(
+        of(pdb({ currentHealthy: 0, desiredHealthy: 1, conditions: allowed('False', 'InsufficientPods') })),
+        'Progressing',
+      );
+      assert.deepStrictEqual(
+        healthOf(pdb({ currentHealthy: 1, desiredHealthy: 1, conditions: allowed('False', 'InsufficientPods') })),
+        { status: 'Healthy', message: '1 of 1 required pods healthy, 0 disruptions allowed' },
+      );
+    });
+  });
 });
