@@ -12,6 +12,7 @@ import { NodeAgent } from './nodeAgent';
 import { nodeCapacity, nodeIdentity, nodeIndex, nodeLabels } from './nodeObject';
 import { parseQuantity } from './resources';
 import { StatusWriter } from './statusWriter';
+import { podStreamer, type PodStreamer } from './streaming';
 
 export { nodeName, NODE_CAPACITY, KUBELET_VERSION } from './nodeObject';
 export { SIM_PREFIX, ANNOTATION_KEYS } from '../runtime/simulation';
@@ -32,6 +33,8 @@ export interface RunningNodes {
   names: string[];
   /** resolves once the kubelets have seen every pod bound to them */
   ready: Promise<void>;
+  /** exec, attach and port-forward to the pods' containers, for the API server */
+  streamer: PodStreamer;
   stop(): Promise<void>;
 }
 
@@ -86,6 +89,7 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
   return {
     names: [...kubelets.keys()],
     ready: podsInformer.waitForSync(),
+    streamer: podStreamer(kubelets),
     async stop() {
       for (const a of agents) a.stop();
       await Promise.all([...kubelets.values()].map((k) => k.stop()));

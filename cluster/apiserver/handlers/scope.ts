@@ -19,6 +19,7 @@ import { reply } from '../responseWriters';
 import type { OpenStreams } from '../responseStream';
 import type { Strategies } from '../strategies';
 import type { ProxyDialer } from '../subresources/proxy';
+import type { PodStreamer } from '../../kubelet/streaming';
 
 export interface ApiContext {
   readonly store: Store;
@@ -33,6 +34,8 @@ export interface ApiContext {
   readonly logsDir: string;
   /** forwards pods/services/nodes proxy requests; undefined while pods are simulated (503) */
   readonly proxyDialer?: ProxyDialer;
+  /** exec, attach and port-forward through the kubelets; set once the nodes run (ApiServer.connectNodes) */
+  podStreamer?: PodStreamer;
 }
 
 export interface RequestScope {

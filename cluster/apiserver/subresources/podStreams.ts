@@ -1,0 +1,114 @@
+// pods/exec, pods/attach and pods/portforward, as kube-apiserver serves them: the request's options are checked
+// against the pod (its container, the streams asked for, the command), the pod's node must run real processes
+// (the kubelets' PodStreamer says, and refuses while pods are simulated), then the connection switches protocols:
+// WebSocket with the remote-command channels (streaming/channels.ts) or port-forward (streaming/portForward.ts).
+import type { Pod } from 'kubernetes-types/core/v1';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { StreamRefused, type PodStreamer } from '../../kubelet/streaming';
+import { badRequest, notFound } from '../apiErrors';
+import type { RequestScope } from '../handlers/scope';
+import { boolQueryParam } from '../requestInfo';
+import { channelSession, REMOTE_COMMAND_PROTOCOLS } from '../streaming/channels';
+import { takeConnection, wantsUpgrade } from '../streaming/upgrade';
+
+export const POD_STREAMS = new Set(['exec', 'attach', 'portforward']);
+
+export function isPodStream(resource: string, group: string, subresource: string): boolean {
+  return group === '' && resource === 'pods' && POD_STREAMS.has(subresource);
+}
+
+const sockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+
+/** The first of the client's WebSocket subprotocols that the server speaks. */
+function chooseProtocol(scope: RequestScope, supported: string[]): string {
+  const asked = (scope.req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p);
+  const chosen = asked.find((p) => supported.includes(p));
+  if (!chosen)
+    throw badRequest(
+      `unable to upgrade connection: none of the requested protocols [${asked.join(', ')}] is supported; ` +
+        `this server speaks ${supported.join(', ')} (kubectl 1.30 or later)`,
+    );
+  return chosen;
+}
+
+/** Switches the request's connection to WebSocket with protocol, then hands the socket to use. */
+function upgradeToWebSocket(scope: RequestScope, protocol: string, use: (ws: WebSocket) => void): void {
+  const conn = takeConnection(scope.req, scope.res);
+  if (!conn) throw badRequest('Upgrade request required');
+  sockets.handleUpgrade(scope.req, conn.socket, conn.head, (ws) => {
+    if (ws.protocol !== protocol) {
+      ws.close(1002, 'no subprotocol agreed');
+      return;
+    }
+    use(ws);
+  });
+}
+
+function containerOf(pod: Pod, asked: string | null): string {
+  const spec = pod.spec;
+  const name = pod.metadata?.name ?? '';
+  const regular = (spec?.containers ?? []).map((c) => c.name);
+  const others = [...(spec?.initContainers ?? []), ...(spec?.ephemeralContainers ?? [])].map((c) => c.name);
+  if (!asked) {
+    if (regular.length === 1) return regular[0];
+    throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${regular.join(' ')}]`);
+  }
+  if (!regular.includes(asked) && !others.includes(asked))
+    throw badRequest(`container ${asked} is not valid for pod ${name}`);
+  return asked;
+}
+
+function streamerFor(scope: RequestScope, pod: Pod, container: string | undefined): PodStreamer {
+  const streamer = scope.api.podStreamer;
+  if (!streamer) throw badRequest('this cluster runs no nodes: no container of any pod can be reached');
+  try {
+    streamer.check(pod, container);
+  } catch (e) {
+    if (e instanceof StreamRefused) throw badRequest(e.message);
+    throw e;
+  }
+  return streamer;
+}
+
+export function servePodStream(scope: RequestScope, method: string, name: string, subresource: string): void {
+  if (method !== 'GET' && method !== 'POST') throw badRequest(`${subresource} is served to GET and POST only`);
+  const { api, info, namespace } = scope;
+  const pod = api.storage.tryGet(info, namespace, name) as Pod | undefined;
+  if (!pod) throw notFound(info.plural, info.group, name);
+  if (subresource === 'portforward') throw badRequest('port-forward is not served yet');
+  serveRemoteCommand(scope, pod, subresource as 'exec' | 'attach');
+}
+
+function serveRemoteCommand(scope: RequestScope, pod: Pod, kind: 'exec' | 'attach'): void {
+  const q = scope.url.searchParams;
+  const opts = {
+    stdin: boolQueryParam(q, 'stdin'),
+    stdout: boolQueryParam(q, 'stdout'),
+    stderr: boolQueryParam(q, 'stderr'),
+    tty: boolQueryParam(q, 'tty'),
+  };
+  const command = q.getAll('command');
+  if (!opts.stdin && !opts.stdout && !opts.stderr)
+    throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
+  if (kind === 'exec' && command.length === 0)
+    throw badRequest('you must specify at least one command for the container');
+  const container = containerOf(pod, q.get('container'));
+  const streamer = streamerFor(scope, pod, container);
+  if (!wantsUpgrade(scope.req, 'websocket'))
+    throw badRequest(
+      'Upgrade request required: this server streams exec and attach over WebSocket (' +
+        `${REMOTE_COMMAND_PROTOCOLS.join(', ')}), which kubectl 1.30 and later speak`,
+    );
+  const protocol = chooseProtocol(scope, REMOTE_COMMAND_PROTOCOLS);
+  upgradeToWebSocket(scope, protocol, (ws) => {
+    const { session, finish } = channelSession(ws, protocol, opts);
+    const run =
+      kind === 'exec'
+        ? streamer.exec(pod, container, command, session).then((exitCode) => ({ exitCode, command }))
+        : streamer.attach(pod, container, session).then(() => ({ exitCode: 0 }));
+    void run.then(finish, (e: Error) => finish({ error: e.message }));
+  });
+}

@@ -1,0 +1,129 @@
+// kubectl exec, cp, attach, run -i --rm and port-forward against pods running as real containers on the machine's
+// engine (Podman in CI): the real kubectl speaks its WebSocket protocols to the API server, which reaches the
+// containers through the kubelet and the engine's exec and attach. Nothing is mocked; the images are built here.
+import * as assert from 'assert';
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Engine } from '../../cluster/runtime/container/engine';
+import { clusterId } from '../../cluster/runtime/runtimeChoice';
+import { clusterContainers, engineOrSkip, ensureShellImage, SHELL_IMAGE } from '../helpers/containerEngine';
+import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
+
+function pod(name: string, script: string, extra: object = {}, restartPolicy = 'Always'): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name },
+    spec: {
+      terminationGracePeriodSeconds: 1,
+      restartPolicy,
+      containers: [
+        { name: 'main', image: SHELL_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', script], ...extra },
+      ],
+    },
+  });
+}
+
+describe('pod streams on real containers: exec, cp, attach, run -i, port-forward', function () {
+  this.timeout(60_000);
+  let engine: Engine;
+  let t: TestCluster;
+
+  before(async function () {
+    this.timeout(120_000);
+    engine = await engineOrSkip(this);
+    await ensureShellImage(engine);
+    t = await startTestCluster({ runtime: 'container', nodes: 1 });
+    await t.apply(pod('shell', 'sleep 3600'));
+    await t.ok(['wait', '--for=condition=Ready', 'pod/shell', '--timeout=30s']);
+  });
+
+  after(async () => {
+    if (!t) return;
+    const id = clusterId(t.cluster.stateDir);
+    await t.stop();
+    assert.deepStrictEqual(await clusterContainers(engine, id), [], 'containers left on the engine after stop');
+  });
+
+  it("exec runs the command in the container: its stdout, stderr and exit code come back as kubectl's", async () => {
+    const r = await t.kubectl([
+      'exec',
+      'shell',
+      '--',
+      'sh',
+      '-c',
+      'echo "out in $(cat /etc/hostname)"; echo oops >&2; exit 3',
+    ]);
+    assert.strictEqual(r.code, 3, r.stderr);
+    assert.match(r.stdout, /^out in /);
+    assert.match(r.stderr, /oops/);
+    assert.strictEqual((await t.kubectl(['exec', 'shell', '--', 'true'])).code, 0);
+  });
+
+  it('exec -i feeds stdin to the process, which sees its end', async () => {
+    const text = 'first line\nsecond line\n';
+    const r = await t.kubectl(['exec', '-i', 'shell', '--', 'cat'], { input: text });
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.strictEqual(r.stdout, text);
+  });
+
+  it('exec -it gives the process a terminal', async () => {
+    const kubeconfig = t.cluster.kubeconfig;
+    const cmd = `kubectl --kubeconfig ${kubeconfig} exec -it shell -- sh -c 'tty; echo done-$((6*7))'`;
+    // script runs kubectl on a pseudo-terminal, as a user's shell would
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'script',
+        ['-qec', cmd, '/dev/null'],
+        { env: { ...process.env, HOME: t.dir }, timeout: 20_000 },
+        (err, so) => (err ? reject(new Error(`${err.message}\n${so}`)) : resolve(String(so))),
+      ),
+    );
+    assert.match(out, /\/dev\/pts\/\d+/);
+    assert.match(out, /done-42/);
+  });
+
+  it('cp copies a file into the container and back out', async () => {
+    const local = path.join(t.dir, 'in.txt');
+    fs.writeFileSync(local, 'copied through tar\n'.repeat(1000));
+    await t.ok(['cp', local, 'shell:/tmp/in.txt']);
+    assert.strictEqual(await t.ok(['exec', 'shell', '--', 'head', '-n', '1', '/tmp/in.txt']), 'copied through tar\n');
+    const back = path.join(t.dir, 'back.txt');
+    await t.ok(['cp', 'shell:/tmp/in.txt', back]);
+    assert.strictEqual(fs.readFileSync(back, 'utf8'), fs.readFileSync(local, 'utf8'));
+  });
+
+  it('attach -i connects to the running process: its stdin in, its output out', async () => {
+    await t.apply(
+      pod('echoer', 'while read l; do echo "echo:$l"; done; echo bye', { stdin: true, stdinOnce: true }, 'Never'),
+    );
+    await t.ok(['wait', '--for=condition=Ready', 'pod/echoer', '--timeout=30s']);
+    const r = await t.kubectl(['attach', '-i', 'echoer'], { input: 'one\ntwo\n' });
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stdout, /echo:one\necho:two\nbye/);
+    await t.ok(['delete', 'pod', 'echoer', '--wait=false']);
+  });
+
+  it('run -i --rm runs a pod attached to stdin, then deletes it', async () => {
+    const r = await t.kubectl(
+      [
+        'run',
+        'once',
+        '-i',
+        '--rm',
+        '--restart=Never',
+        `--image=${SHELL_IMAGE}`,
+        '--image-pull-policy=IfNotPresent',
+        '--',
+        'sh',
+        '-c',
+        'read x; echo "got $x"',
+      ],
+      { input: 'hello\n' },
+    );
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stdout, /got hello/);
+    await eventually(async () => (await t.kubectl(['get', 'pod', 'once'])).code !== 0, 20_000, 'pod once deleted');
+  });
+});
