@@ -39,6 +39,15 @@ describe('pod streams with the simulated runtime', function () {
     });
   }
 
+  it('port-forward is refused with what to do', async () => {
+    // kubectl opens the stream to the pod before it listens: the refusal ends it at once
+    const r = await t.kubectl(['port-forward', 'pod/web', ':80'], { timeoutMs: 10_000 });
+    assert.notStrictEqual(r.code, 0);
+    assert.doesNotMatch(r.stdout, /Forwarding from/);
+    assert.match(r.stderr, /pod "web" runs on the simulated runtime/);
+    assert.match(r.stderr, /--runtime container/);
+  });
+
   it('asks for create on pods/exec: a user without it is forbidden, one with edit gets through', async () => {
     // kubectl reads the pod first
     await t.ok(['create', 'role', 'pod-reader', '--verb=get', '--resource=pods']);

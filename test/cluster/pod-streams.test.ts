@@ -4,6 +4,7 @@
 import * as assert from 'assert';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as path from 'path';
 import { Engine } from '../../cluster/runtime/container/engine';
 import { clusterId } from '../../cluster/runtime/runtimeChoice';
@@ -126,4 +127,62 @@ describe('pod streams on real containers: exec, cp, attach, run -i, port-forward
     assert.match(r.stdout, /got hello/);
     await eventually(async () => (await t.kubectl(['get', 'pod', 'once'])).code !== 0, 20_000, 'pod once deleted');
   });
+
+  // kubectl 1.31+ tunnels SPDY in WebSocket; with KUBECTL_PORT_FORWARD_WEBSOCKETS=false (and before 1.31) it
+  // upgrades the connection to SPDY itself
+  for (const websockets of ['true', 'false']) {
+    it(`port-forward pod/... carries HTTP requests to the pod (KUBECTL_PORT_FORWARD_WEBSOCKETS=${websockets})`, async () => {
+      if ((await t.kubectl(['get', 'pod', 'web'])).code !== 0) {
+        const serve =
+          'mkdir -p /www && echo "served by $(cat /etc/hostname)" > /www/index.html && httpd -f -p 8080 -h /www';
+        await t.apply(pod('web', serve));
+        await t.ok(['wait', '--for=condition=Ready', 'pod/web', '--timeout=30s']);
+      }
+      const pf = t.kubectlStream(['port-forward', 'pod/web', ':8080', '-v=6'], {
+        KUBECTL_PORT_FORWARD_WEBSOCKETS: websockets,
+      });
+      try {
+        const m = await eventually(
+          () => /Forwarding from 127\.0\.0\.1:(\d+) -> 8080/.exec(pf.output()),
+          10_000,
+          'forwarding',
+        );
+        // one connection after another, each its own pair of streams
+        for (let i = 0; i < 3; i++) assert.match(await get(Number(m![1]), '/index.html'), /^served by web/);
+        // the upgrade kubectl logs is the one asked for: a WebSocket GET or a SPDY POST
+        const method = websockets === 'true' ? 'GET' : 'POST';
+        assert.match(pf.output(), new RegExp(`${method} https://\\S+/pods/web/portforward 101 Switching Protocols`));
+      } finally {
+        pf.stop();
+      }
+    });
+  }
+
+  it('port-forward to a port nothing listens on reports the refusal', async () => {
+    const pf = t.kubectlStream(['port-forward', 'pod/shell', ':9999']);
+    try {
+      const m = await eventually(
+        () => /Forwarding from 127\.0\.0\.1:(\d+) -> 9999/.exec(pf.output()),
+        10_000,
+        'forwarding',
+      );
+      await get(Number(m![1]), '/').catch(() => undefined);
+      await eventually(() => /connection refused/.test(pf.output()), 10_000, 'the refusal in kubectl output');
+      assert.match(pf.output(), /error forwarding port 9999 to pod default\/shell/);
+    } finally {
+      pf.stop();
+    }
+  });
 });
+
+function get(port: number, urlPath: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error('no answer through the forwarded port')));
+  });
+}

@@ -38,8 +38,11 @@ export interface TestCluster {
   json(args: string[]): Promise<any>;
   /** kubectl apply -f - of a manifest, which must succeed */
   apply(manifest: string): Promise<void>;
-  /** a long-running kubectl (get -w, logs -f): returns the process and its output so far */
-  kubectlStream(args: string[]): { stop(): void; output(): string; exited: Promise<number> };
+  /** a long-running kubectl (get -w, logs -f): returns the process and its output so far; env adds variables */
+  kubectlStream(
+    args: string[],
+    env?: Record<string, string>,
+  ): { stop(): void; output(): string; exited: Promise<number> };
   stop(): Promise<void>;
 }
 
@@ -76,8 +79,8 @@ export async function startTestCluster(options: Partial<ClusterOptions> = {}): P
       assert.strictEqual(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
       return r.stdout;
     },
-    kubectlStream(args) {
-      const child = spawn('kubectl', [...base, ...args], { env });
+    kubectlStream(args, extraEnv = {}) {
+      const child = spawn('kubectl', [...base, ...args], { env: { ...env, ...extraEnv } });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (out += d));

@@ -2,6 +2,7 @@
 // against the pod (its container, the streams asked for, the command), the pod's node must run real processes
 // (the kubelets' PodStreamer says, and refuses while pods are simulated), then the connection switches protocols:
 // WebSocket with the remote-command channels (streaming/channels.ts) or port-forward (streaming/portForward.ts).
+import type { IncomingMessage } from 'http';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { StreamRefused, type PodStreamer } from '../../kubelet/streaming';
@@ -9,6 +10,8 @@ import { badRequest, notFound } from '../apiErrors';
 import type { RequestScope } from '../handlers/scope';
 import { boolQueryParam } from '../requestInfo';
 import { channelSession, REMOTE_COMMAND_PROTOCOLS } from '../streaming/channels';
+import { forwardPorts, PORT_FORWARD_PROTOCOL } from '../streaming/portForward';
+import { SpdySession } from '../streaming/spdy';
 import { takeConnection, wantsUpgrade } from '../streaming/upgrade';
 
 export const POD_STREAMS = new Set(['exec', 'attach', 'portforward']);
@@ -18,6 +21,9 @@ export function isPodStream(resource: string, group: string, subresource: string
 }
 
 const sockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+const SPDY = 'SPDY/3.1';
+/** what kubectl puts before a SPDY protocol it wants tunnelled in WebSocket */
+const SPDY_TUNNEL = 'SPDY/3.1+';
 
 /** The first of the client's WebSocket subprotocols that the server speaks. */
 function chooseProtocol(scope: RequestScope, supported: string[]): string {
@@ -34,17 +40,22 @@ function chooseProtocol(scope: RequestScope, supported: string[]): string {
   return chosen;
 }
 
+/** the subprotocol agreed for an upgrade in progress */
+const agreed = new WeakMap<IncomingMessage, string>();
+sockets.on('headers', (headers: string[], req: IncomingMessage) => {
+  const protocol = agreed.get(req);
+  if (protocol) headers.push(`Sec-WebSocket-Protocol: ${protocol}`);
+});
+
 /** Switches the request's connection to WebSocket with protocol, then hands the socket to use. */
 function upgradeToWebSocket(scope: RequestScope, protocol: string, use: (ws: WebSocket) => void): void {
   const conn = takeConnection(scope.req, scope.res);
   if (!conn) throw badRequest('Upgrade request required');
-  sockets.handleUpgrade(scope.req, conn.socket, conn.head, (ws) => {
-    if (ws.protocol !== protocol) {
-      ws.close(1002, 'no subprotocol agreed');
-      return;
-    }
-    use(ws);
-  });
+  // the protocol is agreed here: ws refuses names with "/" or "+" (SPDY/3.1+portforward.k8s.io), which are no
+  // HTTP tokens, yet are what kubectl asks for
+  delete scope.req.headers['sec-websocket-protocol'];
+  agreed.set(scope.req, protocol);
+  sockets.handleUpgrade(scope.req, conn.socket, conn.head, use);
 }
 
 function containerOf(pod: Pod, asked: string | null): string {
@@ -78,8 +89,56 @@ export function servePodStream(scope: RequestScope, method: string, name: string
   const { api, info, namespace } = scope;
   const pod = api.storage.tryGet(info, namespace, name) as Pod | undefined;
   if (!pod) throw notFound(info.plural, info.group, name);
-  if (subresource === 'portforward') throw badRequest('port-forward is not served yet');
-  serveRemoteCommand(scope, pod, subresource as 'exec' | 'attach');
+  if (subresource === 'portforward') servePortForward(scope, pod);
+  else serveRemoteCommand(scope, pod, subresource as 'exec' | 'attach');
+}
+
+/**
+ * Port-forward speaks SPDY: tunnelled in WebSocket binary messages (SPDY/3.1+portforward.k8s.io, kubectl 1.31 and
+ * later) or on the connection itself after a SPDY/3.1 upgrade (older clients, and kubectl's fallback).
+ */
+function servePortForward(scope: RequestScope, pod: Pod): void {
+  const streamer = streamerFor(scope, pod, undefined);
+  const what = `pod ${pod.metadata?.namespace}/${pod.metadata?.name}`;
+  const serve = (session: SpdySession) => forwardPorts(session, (port) => streamer.portForward(pod, port), what);
+  if (wantsUpgrade(scope.req, 'websocket')) {
+    const protocol = chooseProtocol(scope, [SPDY_TUNNEL + PORT_FORWARD_PROTOCOL]);
+    upgradeToWebSocket(scope, protocol, (ws) => {
+      const session = new SpdySession(
+        (bytes) => ws.send(bytes, { binary: true }),
+        () => ws.close(1000),
+      );
+      ws.on('message', (data: Buffer) => session.receive(data));
+      ws.on('close', () => session.close());
+      ws.on('error', () => session.close());
+      serve(session);
+    });
+    return;
+  }
+  if (!wantsUpgrade(scope.req, SPDY)) throw badRequest('Upgrade request required');
+  const versions = String(scope.req.headers['x-stream-protocol-version'] ?? '')
+    .split(',')
+    .map((v) => v.trim());
+  if (!versions.includes(PORT_FORWARD_PROTOCOL))
+    throw badRequest(
+      `unable to upgrade: unable to negotiate protocol: client supports [${versions.join(', ')}], ` +
+        `server supports [${PORT_FORWARD_PROTOCOL}]`,
+    );
+  const conn = takeConnection(scope.req, scope.res);
+  if (!conn) throw badRequest('Upgrade request required');
+  const { socket, head } = conn;
+  socket.write(
+    'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n' +
+      `X-Stream-Protocol-Version: ${PORT_FORWARD_PROTOCOL}\r\n\r\n`,
+  );
+  const session = new SpdySession(
+    (bytes) => socket.write(bytes),
+    () => socket.end(),
+  );
+  socket.on('data', (d: Buffer) => session.receive(d));
+  socket.on('close', () => session.close());
+  if (head.length) session.receive(head);
+  serve(session);
 }
 
 function serveRemoteCommand(scope: RequestScope, pod: Pod, kind: 'exec' | 'attach'): void {
