@@ -95,6 +95,20 @@ describe('pod streams on real containers: exec, cp, attach, run -i, port-forward
     assert.strictEqual(fs.readFileSync(back, 'utf8'), fs.readFileSync(local, 'utf8'));
   });
 
+  it('exec and cp also work over SPDY, as kubectl before 1.30 speaks them', async () => {
+    const env = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
+    const r = await t.kubectl(['exec', 'shell', '--', 'sh', '-c', 'echo spdy out; echo spdy err >&2; exit 4'], { env });
+    assert.strictEqual(r.code, 4, r.stderr);
+    assert.strictEqual(r.stdout, 'spdy out\n');
+    assert.match(r.stderr, /spdy err/);
+    const piped = await t.kubectl(['exec', '-i', 'shell', '--', 'cat'], { input: 'through spdy\n', env });
+    assert.strictEqual(piped.stdout, 'through spdy\n', piped.stderr);
+    const local = path.join(t.dir, 'spdy.txt');
+    fs.writeFileSync(local, 'copied over spdy\n');
+    assert.strictEqual((await t.kubectl(['cp', local, 'shell:/tmp/spdy.txt'], { env })).code, 0);
+    assert.strictEqual(await t.ok(['exec', 'shell', '--', 'cat', '/tmp/spdy.txt']), 'copied over spdy\n');
+  });
+
   it('attach -i connects to the running process: its stdin in, its output out', async () => {
     await t.apply(
       pod('echoer', 'while read l; do echo "echo:$l"; done; echo bye', { stdin: true, stdinOnce: true }, 'Never'),

@@ -23,10 +23,17 @@ export interface RawReply {
   body: any;
 }
 
+export interface KubectlOptions {
+  input?: string;
+  timeoutMs?: number;
+  /** variables added to kubectl's environment */
+  env?: Record<string, string>;
+}
+
 export interface TestCluster {
   cluster: RunningCluster;
   dir: string;
-  kubectl(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<KubectlResult>;
+  kubectl(args: string[], opts?: KubectlOptions): Promise<KubectlResult>;
   /** kubectl ARGS (stdin: input), which must succeed; its standard output */
   ok(args: string[], input?: string): Promise<string>;
   /**
@@ -100,9 +107,9 @@ export function runKubectl(
   kubeconfig: string,
   dir: string,
   args: string[],
-  opts: { input?: string; timeoutMs?: number } = {},
+  opts: KubectlOptions = {},
 ): Promise<KubectlResult> {
-  const env = { ...process.env, HOME: dir, KUBECONFIG: kubeconfig };
+  const env = { ...process.env, HOME: dir, KUBECONFIG: kubeconfig, ...opts.env };
   const base = ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'kube-cache')];
   return new Promise((resolve) => {
     const options = { env, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 };

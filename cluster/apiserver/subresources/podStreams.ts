@@ -1,7 +1,8 @@
 // pods/exec, pods/attach and pods/portforward, as kube-apiserver serves them: the request's options are checked
 // against the pod (its container, the streams asked for, the command), the pod's node must run real processes
 // (the kubelets' PodStreamer says, and refuses while pods are simulated), then the connection switches protocols:
-// WebSocket with the remote-command channels (streaming/channels.ts) or port-forward (streaming/portForward.ts).
+// WebSocket or SPDY/3.1, with the remote-command channels (streaming/channels.ts, spdyRemoteCommand.ts) or
+// port-forward (streaming/portForward.ts).
 import type { IncomingMessage } from 'http';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -9,9 +10,11 @@ import { StreamRefused, type PodStreamer } from '../../kubelet/streaming';
 import { badRequest, notFound } from '../apiErrors';
 import type { RequestScope } from '../handlers/scope';
 import { boolQueryParam } from '../requestInfo';
-import { channelSession, REMOTE_COMMAND_PROTOCOLS } from '../streaming/channels';
+import type { StreamSession } from '../../runtime/types';
+import { channelSession, REMOTE_COMMAND_PROTOCOLS, type Outcome } from '../streaming/channels';
 import { forwardPorts, PORT_FORWARD_PROTOCOL } from '../streaming/portForward';
 import { SpdySession } from '../streaming/spdy';
+import { SPDY_REMOTE_COMMAND_PROTOCOLS, spdyCommandSession } from '../streaming/spdyRemoteCommand';
 import { takeConnection, wantsUpgrade } from '../streaming/upgrade';
 
 export const POD_STREAMS = new Set(['exec', 'attach', 'portforward']);
@@ -115,21 +118,27 @@ function servePortForward(scope: RequestScope, pod: Pod): void {
     });
     return;
   }
+  serve(upgradeToSpdy(scope, [PORT_FORWARD_PROTOCOL]).session);
+}
+
+/** Switches the request's connection to SPDY/3.1 with the first of the client's protocols the server speaks. */
+function upgradeToSpdy(scope: RequestScope, supported: string[]): { session: SpdySession; protocol: string } {
   if (!wantsUpgrade(scope.req, SPDY)) throw badRequest('Upgrade request required');
-  const versions = String(scope.req.headers['x-stream-protocol-version'] ?? '')
+  const asked = String(scope.req.headers['x-stream-protocol-version'] ?? '')
     .split(',')
     .map((v) => v.trim());
-  if (!versions.includes(PORT_FORWARD_PROTOCOL))
+  const protocol = asked.find((p) => supported.includes(p));
+  if (!protocol)
     throw badRequest(
-      `unable to upgrade: unable to negotiate protocol: client supports [${versions.join(', ')}], ` +
-        `server supports [${PORT_FORWARD_PROTOCOL}]`,
+      `unable to upgrade: unable to negotiate protocol: client supports [${asked.join(', ')}], ` +
+        `server supports [${supported.join(', ')}]`,
     );
   const conn = takeConnection(scope.req, scope.res);
   if (!conn) throw badRequest('Upgrade request required');
   const { socket, head } = conn;
   socket.write(
     'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n' +
-      `X-Stream-Protocol-Version: ${PORT_FORWARD_PROTOCOL}\r\n\r\n`,
+      `X-Stream-Protocol-Version: ${protocol}\r\n\r\n`,
   );
   const session = new SpdySession(
     (bytes) => socket.write(bytes),
@@ -138,7 +147,7 @@ function servePortForward(scope: RequestScope, pod: Pod): void {
   socket.on('data', (d: Buffer) => session.receive(d));
   socket.on('close', () => session.close());
   if (head.length) session.receive(head);
-  serve(session);
+  return { session, protocol };
 }
 
 function serveRemoteCommand(scope: RequestScope, pod: Pod, kind: 'exec' | 'attach'): void {
@@ -156,18 +165,24 @@ function serveRemoteCommand(scope: RequestScope, pod: Pod, kind: 'exec' | 'attac
     throw badRequest('you must specify at least one command for the container');
   const container = containerOf(pod, q.get('container'));
   const streamer = streamerFor(scope, pod, container);
-  if (!wantsUpgrade(scope.req, 'websocket'))
-    throw badRequest(
-      'Upgrade request required: this server streams exec and attach over WebSocket (' +
-        `${REMOTE_COMMAND_PROTOCOLS.join(', ')}), which kubectl 1.30 and later speak`,
-    );
-  const protocol = chooseProtocol(scope, REMOTE_COMMAND_PROTOCOLS);
-  upgradeToWebSocket(scope, protocol, (ws) => {
-    const { session, finish } = channelSession(ws, protocol, opts);
-    const run =
+  const run = (session: StreamSession, finish: (o: Outcome) => Promise<void>) => {
+    const done =
       kind === 'exec'
         ? streamer.exec(pod, container, command, session).then((exitCode) => ({ exitCode, command }))
         : streamer.attach(pod, container, session).then(() => ({ exitCode: 0 }));
-    void run.then(finish, (e: Error) => finish({ error: e.message }));
-  });
+    void done.then(finish, (e: Error) => finish({ error: e.message }));
+  };
+  if (wantsUpgrade(scope.req, 'websocket')) {
+    const protocol = chooseProtocol(scope, REMOTE_COMMAND_PROTOCOLS);
+    upgradeToWebSocket(scope, protocol, (ws) => {
+      const { session, finish } = channelSession(ws, protocol, opts);
+      run(session, finish);
+    });
+    return;
+  }
+  const { session: spdy, protocol } = upgradeToSpdy(scope, SPDY_REMOTE_COMMAND_PROTOCOLS);
+  spdyCommandSession(spdy, protocol, opts).then(
+    ({ session, finish }) => run(session, finish),
+    () => spdy.close(),
+  );
 }
