@@ -69,9 +69,12 @@ describe('pod streams on real containers: exec, cp, attach, run -i, port-forward
     assert.strictEqual(r.stdout, text);
   });
 
-  it('exec -it gives the process a terminal', async () => {
+  it("exec -it gives the process a terminal of the user's terminal's size", async () => {
     const kubeconfig = t.cluster.kubeconfig;
-    const cmd = `kubectl --kubeconfig ${kubeconfig} exec -it shell -- sh -c 'tty; echo done-$((6*7))'`;
+    // the size kubectl sends may land just after the process starts (stty fails on a 0x0 terminal): it waits
+    const wait = 'until s=$(stty size 2>/dev/null); [ -n "$s" ] && [ "$s" != "0 0" ]; do sleep 0.05; done';
+    const inside = `tty; ${wait}; echo "size $s"`;
+    const cmd = `stty rows 33 cols 91; kubectl --kubeconfig ${kubeconfig} exec -it shell -- sh -c '${inside}'`;
     // script runs kubectl on a pseudo-terminal, as a user's shell would
     const out = await new Promise<string>((resolve, reject) =>
       execFile(
@@ -82,7 +85,7 @@ describe('pod streams on real containers: exec, cp, attach, run -i, port-forward
       ),
     );
     assert.match(out, /\/dev\/pts\/\d+/);
-    assert.match(out, /done-42/);
+    assert.match(out, /size 33 91/);
   });
 
   it('cp copies a file into the container and back out', async () => {
