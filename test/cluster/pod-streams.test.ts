@@ -1,11 +1,13 @@
 // kubectl exec, cp, attach, run -i --rm and port-forward against pods running as real containers on the machine's
 // engine (Podman in CI): the real kubectl speaks its WebSocket protocols to the API server, which reaches the
 // containers through the kubelet and the engine's exec and attach. Nothing is mocked; the images are built here.
+import * as k8s from '@kubernetes/client-node';
 import * as assert from 'assert';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
+import { PassThrough } from 'stream';
 import { Engine } from '../../cluster/runtime/container/engine';
 import { clusterId } from '../../cluster/runtime/runtimeChoice';
 import { clusterContainers, engineOrSkip, ensureShellImage, SHELL_IMAGE } from '../helpers/containerEngine';
@@ -145,16 +147,20 @@ describe('pod streams on real containers: exec, cp, attach, run -i, port-forward
     await eventually(async () => (await t.kubectl(['get', 'pod', 'once'])).code !== 0, 20_000, 'pod once deleted');
   });
 
+  /** a pod whose busybox httpd answers on 8080 with its name */
+  async function ensureWebPod(): Promise<void> {
+    if ((await t.kubectl(['get', 'pod', 'web'])).code === 0) return;
+    const serve =
+      'mkdir -p /www && echo "served by $(cat /etc/hostname)" > /www/index.html && httpd -f -p 8080 -h /www';
+    await t.apply(pod('web', serve));
+    await t.ok(['wait', '--for=condition=Ready', 'pod/web', '--timeout=30s']);
+  }
+
   // kubectl 1.31+ tunnels SPDY in WebSocket; with KUBECTL_PORT_FORWARD_WEBSOCKETS=false (and before 1.31) it
   // upgrades the connection to SPDY itself
   for (const websockets of ['true', 'false']) {
     it(`port-forward pod/... carries HTTP requests to the pod (KUBECTL_PORT_FORWARD_WEBSOCKETS=${websockets})`, async () => {
-      if ((await t.kubectl(['get', 'pod', 'web'])).code !== 0) {
-        const serve =
-          'mkdir -p /www && echo "served by $(cat /etc/hostname)" > /www/index.html && httpd -f -p 8080 -h /www';
-        await t.apply(pod('web', serve));
-        await t.ok(['wait', '--for=condition=Ready', 'pod/web', '--timeout=30s']);
-      }
+      await ensureWebPod();
       const pf = t.kubectlStream(['port-forward', 'pod/web', ':8080', '-v=6'], {
         KUBECTL_PORT_FORWARD_WEBSOCKETS: websockets,
       });
@@ -174,6 +180,24 @@ describe('pod streams on real containers: exec, cp, attach, run -i, port-forward
       }
     });
   }
+
+  it('port-forward over the WebSocket channel protocol, as @kubernetes/client-node speaks it', async () => {
+    await ensureWebPod();
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(t.cluster.kubeconfig);
+    const output = new PassThrough();
+    const input = new PassThrough();
+    let received = '';
+    output.on('data', (d) => (received += d));
+    const ws = await new k8s.PortForward(kc).portForward('default', 'web', [8080], output, null, input);
+    try {
+      input.write('GET /index.html HTTP/1.0\r\n\r\n');
+      await eventually(() => /served by web/.test(received), 10_000, 'the answer through the forward');
+      assert.match(received, /^HTTP\/1\.[01] 200/);
+    } finally {
+      (ws as { close(): void }).close();
+    }
+  });
 
   it('port-forward to a port nothing listens on reports the refusal', async () => {
     const pf = t.kubectlStream(['port-forward', 'pod/shell', ':9999']);

@@ -12,6 +12,7 @@ import type { RequestScope } from '../handlers/scope';
 import { boolQueryParam } from '../requestInfo';
 import type { StreamSession } from '../../runtime/types';
 import { channelSession, REMOTE_COMMAND_PROTOCOLS, type Outcome } from '../streaming/channels';
+import { CHANNEL_PORT_FORWARD_PROTOCOLS, forwardChannels, requestedPorts } from '../streaming/channelPortForward';
 import { forwardPorts, PORT_FORWARD_PROTOCOL } from '../streaming/portForward';
 import { SpdySession } from '../streaming/spdy';
 import { SPDY_REMOTE_COMMAND_PROTOCOLS, spdyCommandSession } from '../streaming/spdyRemoteCommand';
@@ -98,14 +99,29 @@ export function servePodStream(scope: RequestScope, method: string, name: string
 
 /**
  * Port-forward speaks SPDY: tunnelled in WebSocket binary messages (SPDY/3.1+portforward.k8s.io, kubectl 1.31 and
- * later) or on the connection itself after a SPDY/3.1 upgrade (older clients, and kubectl's fallback).
+ * later) or on the connection itself after a SPDY/3.1 upgrade (older clients, and kubectl's fallback); or the
+ * WebSocket channel protocol, with the ports in the query (other clients).
  */
 function servePortForward(scope: RequestScope, pod: Pod): void {
   const streamer = streamerFor(scope, pod, undefined);
   const what = `pod ${pod.metadata?.namespace}/${pod.metadata?.name}`;
   const serve = (session: SpdySession) => forwardPorts(session, (port) => streamer.portForward(pod, port), what);
   if (wantsUpgrade(scope.req, 'websocket')) {
-    const protocol = chooseProtocol(scope, [SPDY_TUNNEL + PORT_FORWARD_PROTOCOL]);
+    const tunnel = SPDY_TUNNEL + PORT_FORWARD_PROTOCOL;
+    const protocol = chooseProtocol(scope, [tunnel, ...CHANNEL_PORT_FORWARD_PROTOCOLS]);
+    if (protocol !== tunnel) {
+      let ports: number[];
+      try {
+        ports = requestedPorts(scope.url.searchParams);
+      } catch (e) {
+        throw badRequest((e as Error).message);
+      }
+      if (!ports.length) throw badRequest('at least one port must be specified (ports=...)');
+      upgradeToWebSocket(scope, protocol, (ws) =>
+        forwardChannels(ws, ports, (port) => streamer.portForward(pod, port), what),
+      );
+      return;
+    }
     upgradeToWebSocket(scope, protocol, (ws) => {
       const session = new SpdySession(
         (bytes) => ws.send(bytes, { binary: true }),
