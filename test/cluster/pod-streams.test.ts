@@ -3,7 +3,7 @@
 // containers through the kubelet and the engine's exec and attach. Nothing is mocked; the images are built here.
 import * as k8s from '@kubernetes/client-node';
 import * as assert from 'assert';
-import { execFile } from 'child_process';
+import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
@@ -145,6 +145,26 @@ describe('pod streams on real containers: exec, cp, attach, run -i, port-forward
     assert.strictEqual(r.code, 0, r.stderr);
     assert.match(r.stdout, /got hello/);
     await eventually(async () => (await t.kubectl(['get', 'pod', 'once'])).code !== 0, 20_000, 'pod once deleted');
+  });
+
+  it('run -it --rm gives an interactive shell on a terminal, then deletes the pod', async () => {
+    const image = `--image=${SHELL_IMAGE}`;
+    const cmd = `kubectl --kubeconfig ${t.cluster.kubeconfig} run tty -it --rm --restart=Never ${image} -- sh`;
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, HOME: t.dir } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+    try {
+      // typed as a user would: once the shell prompts, a command; once it answered, exit
+      await eventually(() => out.includes('/ # '), 20_000, 'the shell prompt');
+      child.stdin.write('echo "on $(tty) it is $((6*7))"\n');
+      await eventually(() => /on \/dev\/pts\/\d+ it is 42/.test(out), 10_000, 'the answer');
+      child.stdin.write('exit\n');
+      assert.strictEqual(await exited, 0, out);
+      assert.match(out, /pod "tty" deleted/);
+    } finally {
+      child.kill();
+    }
   });
 
   /** a pod whose busybox httpd answers on 8080 with its name */
