@@ -192,6 +192,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     await store.close();
     throw e;
   }
+  apiServer.connectNodes(nodes.streamer);
   return {
     url,
     kubeconfig,

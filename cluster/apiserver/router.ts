@@ -25,6 +25,7 @@ import type { ApiContext, RequestScope } from './handlers/scope';
 import { updateObject } from './handlers/update';
 import { watchObjects } from './handlers/watch';
 import { serveSubresource } from './subresources';
+import { isPodStream } from './subresources/podStreams';
 
 export interface Routes {
   api: ApiContext;
@@ -74,6 +75,8 @@ export async function route(routes: Routes, req: IncomingMessage, res: ServerRes
 
 /** The verb a resource request is authorized as. */
 function resourceVerb(method: string, ri: RequestInfo, url: URL): string {
+  // a WebSocket exec, attach or portforward is a GET, yet creates a stream: kube-apiserver asks for create
+  if (ri.subresource && isPodStream(ri.resource, ri.group, ri.subresource)) return 'create';
   switch (method) {
     case 'GET':
     case 'HEAD':

@@ -4,8 +4,8 @@
 // differently on write.
 import type { KeyObject } from 'crypto';
 import * as https from 'https';
-import type { ServerResponse } from 'http';
-import type { AddressInfo } from 'net';
+import type { IncomingMessage, ServerResponse } from 'http';
+import type { AddressInfo, Socket } from 'net';
 import { ResourceRegistry } from '../../kube/registry';
 import { Store, StoreError } from '../store/types';
 import { ApiError, internalError } from './apiErrors';
@@ -18,6 +18,8 @@ import { OpenApiEndpoint } from './openapiEndpoint';
 import { sendStatus } from './responseWriters';
 import { route, type Routes } from './router';
 import { ServiceAllocator } from './serviceAllocator';
+import { UpgradedConnections } from './streaming/upgrade';
+import type { PodStreamer } from '../kubelet/streaming';
 import { Strategies } from './strategies';
 import { IMMORTAL_NAMESPACES } from './strategies/namespaces';
 import { SYSTEM_PRIORITY_CLASSES } from './strategies/priorityClasses';
@@ -60,6 +62,8 @@ export class ApiServer {
   private ready = false;
   /** responses to in-process clients still open (watches), ended when the server stops */
   private readonly localOpen = new Set<LocalResponse>();
+  /** exec, attach and port-forward connections */
+  private readonly upgraded = new UpgradedConnections();
 
   constructor(private readonly opts: ApiServerOptions) {
     const { store } = opts;
@@ -126,6 +130,12 @@ export class ApiServer {
       },
     );
     this.server.keepAliveTimeout = 60_000;
+    // exec, attach and portforward switch protocols: routed like any request, answered on the raw connection
+    this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      socket.on('error', this.onStreamError);
+      const res = this.upgraded.accept(req, socket, head);
+      route(this.routes, req, res).catch((err) => this.fail(res, err));
+    });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', () => resolve());
@@ -157,6 +167,11 @@ export class ApiServer {
     return { close: () => res.destroy() };
   }
 
+  /** From now on exec, attach and port-forward reach the pods' containers through the kubelets. */
+  connectNodes(streamer: PodStreamer): void {
+    this.routes.api.podStreamer = streamer;
+  }
+
   get url(): string {
     const a = this.server!.address() as AddressInfo;
     return `https://127.0.0.1:${a.port}`;
@@ -165,6 +180,7 @@ export class ApiServer {
   async stop(): Promise<void> {
     this.ready = false;
     for (const res of [...this.localOpen]) res.end();
+    this.upgraded.closeAll();
     if (!this.server) return;
     await new Promise<void>((resolve) => {
       this.server!.close(() => resolve());

@@ -19,6 +19,7 @@ import { KUBE_DNS_SERVICE_IP } from '../controllers/kubeDnsServiceController';
 
 /** what a simulated pod's resolv.conf would name: the kube-dns Service, as in a cluster whose pods reach it */
 const SIMULATED_DNS = KUBE_DNS_SERVICE_IP;
+import { podStreamer, type PodStreamer } from './streaming';
 
 export { nodeName, NODE_CAPACITY, KUBELET_VERSION } from './nodeObject';
 export { SIM_PREFIX, ANNOTATION_KEYS } from '../runtime/simulation';
@@ -43,6 +44,8 @@ export interface RunningNodes {
   names: string[];
   /** resolves once the kubelets have seen every pod bound to them */
   ready: Promise<void>;
+  /** exec, attach and port-forward to the pods' containers, for the API server */
+  streamer: PodStreamer;
   stop(): Promise<void>;
 }
 
@@ -107,6 +110,7 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
   return {
     names: [...kubelets.keys()],
     ready: podsInformer.waitForSync(),
+    streamer: podStreamer(kubelets),
     async stop() {
       for (const a of agents) a.stop();
       await Promise.all([...kubelets.values()].map((k) => k.stop()));

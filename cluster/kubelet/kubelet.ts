@@ -100,6 +100,17 @@ export class Kubelet {
     return this.workers.size;
   }
 
+  get runtime(): ContainerRuntime {
+    return this.opts.runtime;
+  }
+
+  /** the runtime id of a pod's container (init, sidecar or regular) while it runs */
+  runningContainer(uid: string, name: string): string | undefined {
+    const w = this.workers.get(uid);
+    const c = w && [...w.state.init, ...w.state.regular].find((x) => x.name === name);
+    return c?.state === 'running' ? c.id : undefined;
+  }
+
   /** a pod bound to this node was added or changed */
   podSeen(pod: Pod): void {
     if (this.stopped) return;

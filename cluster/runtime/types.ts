@@ -3,6 +3,7 @@
 // exits (the kubelet's PLEG). Implemented by the `simulated` runtime and by the container runtime
 // (container/), which runs pods on the machine's container engine.
 import type { Container, Probe } from 'kubernetes-types/core/v1';
+import type { Readable, Writable } from 'stream';
 
 /** A pod's resolv.conf, as CRI's DNSConfig */
 export interface SandboxDns {
@@ -118,6 +119,28 @@ export interface RegistryAuth {
   serveraddress: string;
 }
 
+/** A terminal's size, as kubectl sends it when its window changes. */
+export interface TerminalSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * The client's streams of an exec or attach (CRI's streaming requests), as the API server hands them over. The
+ * output streams are not ended by the runtime: the caller ends the session once the promise settles.
+ */
+export interface StreamSession {
+  stdin?: Readable;
+  stdout?: Writable;
+  /** absent with a tty, whose output is one stream */
+  stderr?: Writable;
+  tty: boolean;
+  /** calls listener with each size the client sends (the last one at once, when one came before) */
+  onResize(listener: (size: TerminalSize) => void): void;
+  /** aborted when the client goes away */
+  signal: AbortSignal;
+}
+
 export class ImagePullError extends Error {}
 export class SandboxError extends Error {}
 
@@ -153,6 +176,11 @@ export interface ContainerRuntime {
   removeContainer(id: string): Promise<void>;
 
   probe(id: string, kind: ProbeKind, probe: Probe): Promise<ProbeResult>;
+
+  /** Runs command in the running container id with the session's streams; resolves with its exit code. */
+  exec?(id: string, command: string[], session: StreamSession): Promise<number>;
+  /** Attaches the session to the container's own stdio; resolves when its output ends or the client leaves. */
+  attach?(id: string, session: StreamSession): Promise<void>;
 
   /** called when a container exits by itself (not when stopContainer stopped it) */
   onContainerExit(listener: (id: string, exit: ContainerExit) => void): void;

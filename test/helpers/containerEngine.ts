@@ -10,7 +10,7 @@ import { importImage } from '../../cluster/runtime/container/imageImport';
 import { LABEL } from '../../cluster/runtime/container/labels';
 import { tempDir } from './testCluster';
 
-export const SHELL_IMAGE = 'localhost/slipway-test-shell:1';
+export const SHELL_IMAGE = 'localhost/slipway-test-shell:3';
 const BUSYBOX = '/bin/busybox';
 
 /**
@@ -58,8 +58,9 @@ export async function ensureShellImage(
   fs.mkdirSync(path.join(root, 'tmp'), { mode: 0o1777 });
   fs.copyFileSync(BUSYBOX, path.join(root, 'bin/busybox'));
   fs.chmodSync(path.join(root, 'bin/busybox'), 0o755);
-  for (const tool of ['sh', 'sleep', 'echo', 'cat', 'ls', 'httpd', 'wget', 'env', 'true', 'false', 'head', 'dd'])
-    fs.symlinkSync('busybox', path.join(root, 'bin', tool));
+  // tar: kubectl cp runs it in the container; stty: terminal sizes
+  const tools = 'sh sleep echo cat ls httpd wget env true false head dd tar tty stty'.split(' ');
+  for (const tool of tools) fs.symlinkSync('busybox', path.join(root, 'bin', tool));
   const tar = execFileSync('tar', ['-C', root, '-cf', '-', '.'], { maxBuffer: 64 << 20 });
   fs.rmSync(root, { recursive: true, force: true });
   await importImage(docker, tar, image, ['ENV PATH=/bin']);

@@ -23,10 +23,17 @@ export interface RawReply {
   body: any;
 }
 
+export interface KubectlOptions {
+  input?: string;
+  timeoutMs?: number;
+  /** variables added to kubectl's environment */
+  env?: Record<string, string>;
+}
+
 export interface TestCluster {
   cluster: RunningCluster;
   dir: string;
-  kubectl(args: string[], opts?: { input?: string; timeoutMs?: number }): Promise<KubectlResult>;
+  kubectl(args: string[], opts?: KubectlOptions): Promise<KubectlResult>;
   /** kubectl ARGS (stdin: input), which must succeed; its standard output */
   ok(args: string[], input?: string): Promise<string>;
   /**
@@ -38,8 +45,11 @@ export interface TestCluster {
   json(args: string[]): Promise<any>;
   /** kubectl apply -f - of a manifest, which must succeed */
   apply(manifest: string): Promise<void>;
-  /** a long-running kubectl (get -w, logs -f): returns the process and its output so far */
-  kubectlStream(args: string[]): { stop(): void; output(): string; exited: Promise<number> };
+  /** a long-running kubectl (get -w, logs -f): returns the process and its output so far; env adds variables */
+  kubectlStream(
+    args: string[],
+    env?: Record<string, string>,
+  ): { stop(): void; output(): string; exited: Promise<number> };
   stop(): Promise<void>;
 }
 
@@ -76,8 +86,8 @@ export async function startTestCluster(options: Partial<ClusterOptions> = {}): P
       assert.strictEqual(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
       return r.stdout;
     },
-    kubectlStream(args) {
-      const child = spawn('kubectl', [...base, ...args], { env });
+    kubectlStream(args, extraEnv = {}) {
+      const child = spawn('kubectl', [...base, ...args], { env: { ...env, ...extraEnv } });
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (out += d));
@@ -97,9 +107,9 @@ export function runKubectl(
   kubeconfig: string,
   dir: string,
   args: string[],
-  opts: { input?: string; timeoutMs?: number } = {},
+  opts: KubectlOptions = {},
 ): Promise<KubectlResult> {
-  const env = { ...process.env, HOME: dir, KUBECONFIG: kubeconfig };
+  const env = { ...process.env, HOME: dir, KUBECONFIG: kubeconfig, ...opts.env };
   const base = ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'kube-cache')];
   return new Promise((resolve) => {
     const options = { env, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 };

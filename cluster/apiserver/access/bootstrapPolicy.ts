@@ -121,6 +121,7 @@ export const BOOTSTRAP_CLUSTER_ROLES: ClusterRole[] = [
       ...withVerbs(writable, WRITE),
       { apiGroups: [''], resources: ['secrets'], verbs: [...READ, ...WRITE] },
       { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['pods/attach', 'pods/exec', 'pods/portforward'], verbs: [...READ, ...WRITE] },
       { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] },
     ],
     { [`${AGGREGATE}edit`]: 'true' },

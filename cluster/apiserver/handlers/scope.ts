@@ -20,6 +20,7 @@ import type { OpenStreams } from '../responseStream';
 import type { Strategies } from '../strategies';
 import type { ProxyDialer } from '../subresources/proxy';
 import type { ResourceMetrics } from '../../metrics/resourceMetrics';
+import type { PodStreamer } from '../../kubelet/streaming';
 
 export interface ApiContext {
   readonly store: Store;
@@ -36,6 +37,8 @@ export interface ApiContext {
   readonly proxyDialer?: ProxyDialer;
   /** containers' CPU and memory usage for metrics.k8s.io; unavailable while pods are simulated (503) */
   readonly metrics?: ResourceMetrics;
+  /** exec, attach and port-forward through the kubelets; set once the nodes run (ApiServer.connectNodes) */
+  podStreamer?: PodStreamer;
 }
 
 export interface RequestScope {

@@ -1,11 +1,12 @@
 // Subresources of an object: status, scale, pods' log, binding and eviction, namespaces' finalize,
-// serviceaccounts' token, and the proxy subresource of pods, services and nodes.
+// serviceaccounts' token, the proxy subresource of pods, services and nodes, and pods' exec, attach, portforward.
 import { pathNotFound } from '../apiErrors';
 import type { RequestScope } from '../handlers/scope';
 import { serveBinding } from './binding';
 import { serveFinalize } from './finalize';
 import { serveEviction } from './eviction';
 import { serveLog } from './log';
+import { isPodStream, servePodStream } from './podStreams';
 import { isProxied, serveProxy } from './proxy';
 import { serveScale } from './scale';
 import { serveStatus } from './status';
@@ -20,6 +21,7 @@ export async function serveSubresource(
 ): Promise<void> {
   const { info } = scope;
   if (subresource === 'proxy' && isProxied(info.plural, info.group)) return serveProxy(scope, name, proxyPath);
+  if (isPodStream(info.plural, info.group, subresource)) return servePodStream(scope, method, name, subresource);
   const finalize = subresource === 'finalize' ? scope.api.strategies.for(info).finalize : undefined;
   if (finalize) return serveFinalize(scope, method, name, finalize);
   if (!info.subresources.some((s) => s.name === subresource)) throw pathNotFound();

@@ -25,6 +25,7 @@ import {
   Sandbox,
   SandboxConfig,
   SandboxError,
+  StreamSession,
 } from '../types';
 import { createOptions, PodContext } from './createOptions';
 import { Engine } from './engine';
@@ -32,6 +33,7 @@ import { LABEL, nodeFilter } from './labels';
 import { pumpLogs } from './logPump';
 import { runProbe } from './probes';
 import { ensureSandboxImage } from './sandboxImage';
+import { attachToContainer, execInContainer } from './streams';
 
 export interface ContainerRuntimeOptions {
   engine: Engine;
@@ -253,7 +255,7 @@ export class EngineRuntime implements ContainerRuntime {
       throw new Error(message(e));
     }
     r.startedAt = this.opts.clock.now();
-    const logged = pumpLogs(this.docker, id, r.logPath, this.logs).catch(() => undefined);
+    const logged = pumpLogs(this.docker, id, r.logPath, this.logs, !!r.spec.tty).catch(() => undefined);
     r.exited = container
       .wait()
       .then(async () => {
@@ -327,6 +329,14 @@ export class EngineRuntime implements ContainerRuntime {
     const r = this.containers.get(id);
     if (!r || !r.exited || r.exit) return Promise.resolve({ success: false, output: 'container is not running' });
     return runProbe(this.docker, id, r.pod.ip, r.spec, probe);
+  }
+
+  exec(id: string, command: string[], session: StreamSession): Promise<number> {
+    return execInContainer(this.docker, id, command, session);
+  }
+
+  attach(id: string, session: StreamSession): Promise<void> {
+    return attachToContainer(this.docker, id, session);
   }
 
   onContainerExit(listener: (id: string, exit: ContainerExit) => void): void {

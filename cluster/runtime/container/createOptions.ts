@@ -77,6 +77,8 @@ export function createOptions(
     Env: env,
     Tty: !!spec.tty,
     OpenStdin: !!spec.stdin,
+    // the container's stdin closes when the first attached client closes its own (kubectl run -i)
+    StdinOnce: !!spec.stdinOnce,
     Labels: { ...labels, [LABEL.role]: 'container', [LABEL.container]: spec.name },
     HostConfig: {
       NetworkMode: `container:${pod.infraId}`,

@@ -25,14 +25,15 @@ function lineSink(write: (ms: number, text: string) => void): PassThrough {
   return sink;
 }
 
-/** Follows the container's output into file; resolves when the output ends. */
-export async function pumpLogs(docker: Docker, id: string, file: string, logs: LogWriter): Promise<void> {
+/** Follows the container's output into file; resolves when the output ends. A tty's output is one raw stream. */
+export async function pumpLogs(docker: Docker, id: string, file: string, logs: LogWriter, tty = false): Promise<void> {
   const stream = (await docker
     .getContainer(id)
     .logs({ follow: true, stdout: true, stderr: true, timestamps: true })) as NodeJS.ReadableStream;
   const out = lineSink((ms, text) => logs.append(file, 'stdout', [text], ms));
   const err = lineSink((ms, text) => logs.append(file, 'stderr', [text], ms));
-  docker.modem.demuxStream(stream, out, err);
+  if (tty) stream.pipe(out, { end: false });
+  else docker.modem.demuxStream(stream, out, err);
   await new Promise<void>((resolve) => {
     stream.on('end', resolve);
     stream.on('close', resolve);
