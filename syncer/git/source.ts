@@ -239,6 +239,21 @@ export class GitSource {
   }
 
   /**
+   * The folders directly under path at sha, sorted, as repository paths (hidden ones skipped): what an app that
+   * generates one Application per folder deploys. Only the path's own tree is read.
+   */
+  async folders(sha: string): Promise<string[]> {
+    this.checkSha(sha);
+    const root = await this.pathObject(sha);
+    if (root.type !== 'tree')
+      throw new SourceError(`${this.label}: path ${this.path} is a file; one Application per folder needs a folder`);
+    return parseTree(root.data, root.id.length / 2)
+      .filter((e) => e.type === 'tree' && !e.path.startsWith('.'))
+      .map((e) => this.repoPath(e.path))
+      .sort();
+  }
+
+  /**
    * Calls onChange (coalesced: a burst of ref updates gives one call ~20 ms after the last; never lost) when
    * the branch tip may have moved: local repositories through their ref files (loose ref, packed-refs, HEAD,
    * in the git dir and, for linked worktrees, the common dir); remotes by a fetch every fetchIntervalMs and
@@ -473,7 +488,7 @@ function inDir(p: string, dir: string): boolean {
 }
 
 /** The id git gives a blob with this content. */
-function blobId(text: string): string {
+export function blobId(text: string): string {
   const data = Buffer.from(text, 'utf8');
   return createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
 }

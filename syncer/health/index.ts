@@ -1,4 +1,5 @@
 // The health of live objects, one rule per kind, and how the health of several objects adds up.
+import { applicationHealth } from './application';
 import { cronJobHealth } from './cronJob';
 import { customResourceDefinitionHealth } from './customResourceDefinition';
 import { daemonSetHealth } from './daemonSet';
@@ -10,7 +11,7 @@ import { podHealth } from './pod';
 import { replicaSetHealth } from './replicaSet';
 import { serviceHealth } from './service';
 import { statefulSetHealth } from './statefulSet';
-import { HealthStatusCode } from '../../kube/application';
+import { APPLICATION_GROUP, APPLICATION_KIND, HealthStatusCode } from '../../kube/application';
 import { Health, HealthContext, HealthRule } from './types';
 
 export type { Health, HealthContext } from './types';
@@ -28,6 +29,7 @@ const RULES: Record<string, HealthRule> = {
   '/Service': serviceHealth,
   'networking.k8s.io/Ingress': ingressHealth,
   'apiextensions.k8s.io/CustomResourceDefinition': customResourceDefinitionHealth,
+  [`${APPLICATION_GROUP}/${APPLICATION_KIND}`]: applicationHealth,
 };
 
 /** Kinds whose rule looks at the pods the object controls. */
