@@ -1,7 +1,7 @@
 // Benchmarks of the syncer, as `slipway up` runs it: the embedded cluster and the syncer in one process, a
 // real git repository, real commits. Times run from the start of `git commit` to the syncer's
 // "synced" line (every resource of the revision applied through the API).
-//   node out/bench/syncer.js [sample|large|all] [commits=20] [manifests=2000]
+//   node out/bench/syncer.js [sample|overlay|large|all] [commits=20] [manifests=2000]
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -156,6 +156,89 @@ async function sample(commits: number): Promise<void> {
   await h.stop();
 }
 
+/** A kustomize base of a few resources and a dev overlay (namespace, labels, images, strategic-merge patches). */
+function overlayRepo(repo: string): void {
+  const files: Record<string, string> = {
+    'deploy/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n  - service.yaml\n  - config.yaml\n',
+    'deploy/base/deployment.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: podinfo
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: podinfo}
+  template:
+    metadata:
+      labels: {app: podinfo}
+    spec:
+      containers:
+        - name: podinfo
+          image: ghcr.io/stefanprodan/podinfo:6.0.0
+          ports: [{containerPort: 9898, name: http}]
+`,
+    'deploy/base/service.yaml': `apiVersion: v1
+kind: Service
+metadata:
+  name: podinfo
+spec:
+  selector: {app: podinfo}
+  ports: [{port: 9898, targetPort: http, name: http}]
+`,
+    'deploy/base/config.yaml':
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo-config\ndata:\n  greeting: hello\n',
+    'deploy/overlays/dev/kustomization.yaml': `namespace: dev
+resources:
+  - namespace.yaml
+  - ../../base
+labels:
+  - pairs: {env: dev}
+images:
+  - name: ghcr.io/stefanprodan/podinfo
+    newTag: 6.1.0
+patches:
+  - path: replicas.yaml
+  - path: config.yaml
+`,
+    'deploy/overlays/dev/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n',
+    'deploy/overlays/dev/replicas.yaml':
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: podinfo\nspec:\n  replicas: 2\n',
+    'deploy/overlays/dev/config.yaml':
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo-config\ndata:\n  greeting: hello dev\n',
+  };
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+    fs.writeFileSync(path.join(repo, file), text);
+  }
+}
+
+async function overlay(commits: number): Promise<void> {
+  console.log(`overlay: a kustomize dev overlay of a 3-resource base (namespace, labels, images, 2 patches)`);
+  const h = await harness(overlayRepo, 'deploy/overlays/dev');
+  const first = await h.created();
+  console.log(`  first sync: ${first.ms.toFixed(0)} ms (${first.line})`);
+  const changed: number[] = [];
+  const outside: number[] = [];
+  for (let i = 0; i < commits; i++) {
+    const r = await h.commit(`greeting ${i}`, () =>
+      fs.writeFileSync(
+        path.join(h.repo, 'deploy/overlays/dev/config.yaml'),
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: podinfo-config\ndata:\n  greeting: hello ${i}\n`,
+      ),
+    );
+    changed.push(r.ms);
+    if (i === 0) console.log(`  first change: ${r.line}`);
+    outside.push((await h.commit(`note ${i}`, () => fs.writeFileSync(path.join(h.repo, 'NOTES.md'), `${i}\n`))).ms);
+  }
+  console.log(
+    `  commit changing the overlay → applied: median ${median(changed).toFixed(0)} ms, min ${Math.min(...changed).toFixed(0)}, max ${Math.max(...changed).toFixed(0)}`,
+  );
+  console.log(
+    `  commit outside the kustomization → in sync: median ${median(outside).toFixed(0)} ms, max ${Math.max(...outside).toFixed(0)}`,
+  );
+  await h.stop();
+}
+
 function largeRepo(repo: string, n: number): void {
   // 2,000 manifests in 40 folders: ConfigMaps, Services and scaled-to-zero Deployments
   for (let i = 0; i < n; i++) {
@@ -203,6 +286,7 @@ async function main(): Promise<void> {
   const commits = Number(commitsArg ?? 20);
   const manifests = Number(manifestsArg ?? 2000);
   if (which === 'sample' || which === 'all') await sample(commits);
+  if (which === 'overlay' || which === 'all') await overlay(Math.min(commits, 10));
   if (which === 'large' || which === 'all') await large(manifests, Math.min(commits, 10));
   process.exit(0);
 }

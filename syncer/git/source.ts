@@ -9,13 +9,14 @@ import { readObjects, BlobReadStats } from './blobReader';
 import { ObjectReader, parseTree } from './objectReader';
 import { SourceError } from './errors';
 import { gitIn, isSha } from './gitCommand';
-import { KUSTOMIZATION_FILES, renderKustomization } from './kustomize';
+import { renderKustomization } from './kustomize';
+import { inParallel } from '../inParallel';
 import { checkKustomizationReferences, commitFiles } from './kustomizeReferences';
 import { isRemoteAddress, listBranches, Location, openLocal } from './location';
 import { openRemote, RemoteFetcher } from './remoteSource';
 import { watchRefs } from './refWatcher';
 import { revertPath } from './revert';
-import { isManifestName, ManifestTree, TreeEntry, parseLsTree, planTree } from './tree';
+import { isManifestName, TreeEntry, planTree } from './tree';
 
 export { SourceError } from './errors';
 export { RenderCancelled } from './errors';
@@ -71,6 +72,8 @@ export interface SourceStats {
 }
 
 const DEFAULT_FETCH_INTERVAL_MS = 60_000;
+/** kustomizations rendered at once (each a kubectl process) */
+const RENDER_CONCURRENCY = 4;
 
 export class GitSource {
   readonly remote: boolean;
@@ -220,10 +223,13 @@ export class GitSource {
       blob: e.id,
     }));
     const renders = new Map<string, SourceFile>();
-    for (const k of tree.kustomizations) {
-      const rendered = await this.render(sha, tree, k.dir, k.file, k.treeId, signal);
-      renders.set(rendered.key, rendered.file);
-      out.push(rendered.file);
+    // each kubectl run is mostly its own start-up and schema load: several overlays render side by side
+    const rendered = await inParallel(tree.kustomizations, RENDER_CONCURRENCY, (k) =>
+      this.render(sha, k.dir, k.file, signal),
+    );
+    for (const r of rendered) {
+      renders.set(r.key, r.file);
+      out.push(r.file);
     }
     out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
@@ -375,64 +381,50 @@ export class GitSource {
     );
   }
 
+  /**
+   * Renders the kustomization in `dir` (relative to the path). What it reads is found by following its references
+   * (kustomizeReferences.ts), all through the long-lived cat-file reader and the cached tree listings, with no
+   * process per step: the render is cached by the ids of those folders and files, so a commit elsewhere in the
+   * repository renders nothing, and only they are written out for kubectl.
+   */
   private async render(
     sha: string,
-    tree: ManifestTree,
     dir: string,
     file: string,
-    treeId: string | undefined,
     signal?: AbortSignal,
   ): Promise<{ key: string; file: SourceFile }> {
-    // a kustomization that reaches outside its folder ('../base') needs the whole commit; otherwise its folder suffices
-    const kFiles = tree.all.filter(
-      (e) => e.type === 'blob' && inDir(e.path, dir) && KUSTOMIZATION_FILES.includes(path.posix.basename(e.path)),
+    const root = await this.objects().read(`${sha}^{tree}`);
+    if (!root || root.type !== 'tree') throw await this.missingPathError(sha);
+    const all = await this.flatten(root.id, root.data);
+    const byPath = new Map(all.map((e) => [e.path, e]));
+    const repoDir = this.repoPath(dir);
+    const reached = await checkKustomizationReferences(
+      commitFiles(
+        all.filter((e) => e.type === 'blob'),
+        (id) => this.readBlob(id),
+      ),
+      { dir: repoDir, allowRemoteBases: this.allowRemoteBases, where: `${this.label} at ${sha.slice(0, 7)}` },
     );
-    const kTexts = await readObjects(
-      this.repoDir,
-      kFiles.map((e) => e.id),
-      this.blobStats(),
-    );
-    const reachesOut = [...kTexts.values()].some((b) => b.toString('utf8').includes('..'));
-    const rootTree = reachesOut ? (await this.git.raw(['rev-parse', `${sha}^{tree}`])).trim() : '';
-    const folderTree =
-      treeId ?? (await this.git.raw(['rev-parse', this.path === '.' ? `${sha}^{tree}` : `${sha}:${this.path}`])).trim();
-    const key = reachesOut ? `${rootTree}:${this.repoPath(dir)}` : folderTree;
+    const idOf = (p: string) => (p === '.' ? root.id : byPath.get(p)?.id);
+    const parts = [...reached.folders, ...reached.files].sort().map((p) => `${p}@${idOf(p)}`);
+    const key = `${repoDir}|${parts.join(',')}`;
     const cached = this.renders.get(key) ?? this.olderRenders.get(key);
     if (cached) return { key, file: cached };
 
-    const renderedPath = `${this.repoPath(dir)}/${file} (rendered)`.replace(/^\.\//, '');
+    const renderedPath = `${repoDir}/${file} (rendered)`.replace(/^\.\//, '');
     const where = `${this.label}: ${this.repoPath(dir === '.' ? file : `${dir}/${file}`)} at ${sha.slice(0, 7)}`;
-    const listing = await this.git.raw(['ls-tree', '-r', '-z', '--full-name', `${sha}^{tree}`]);
-    const all = parseLsTree(listing).filter((e) => e.type === 'blob');
-    const repoDir = this.repoPath(dir);
-    await checkKustomizationReferences(
-      commitFiles(all, (id) => this.readBlob(id)),
-      {
-        dir: repoDir,
-        allowRemoteBases: this.allowRemoteBases,
-        where: `${this.label} at ${sha.slice(0, 7)}`,
-      },
+    // kustomize reads only inside each kustomization's folder and the files they name; symlinks could point
+    // anywhere on this machine
+    const blobs = all.filter(
+      (e) =>
+        e.type === 'blob' &&
+        e.mode !== '120000' &&
+        (reached.files.includes(e.path) || reached.folders.some((f) => inDir(e.path, f))),
     );
-    let blobs: TreeEntry[];
-    let root: string; // the checkout's folder that holds `dir`
-    if (reachesOut) {
-      blobs = all;
-      root = repoDir;
-    } else {
-      blobs = all
-        .filter((e) => inDir(e.path, repoDir))
-        .map((e) => ({ ...e, path: repoDir === '.' ? e.path : e.path.slice(repoDir.length + 1) }));
-      root = '.';
-    }
-    blobs = blobs.filter((e) => e.mode !== '120000'); // symlinks could point anywhere on this machine
-    const data = await readObjects(
-      this.repoDir,
-      blobs.map((e) => e.id),
-      this.blobStats(),
-    );
+    const data = await Promise.all(blobs.map((e) => this.objects().read(e.id)));
     this.stats.renders++;
-    const checkout = blobs.map((e) => ({ path: e.path, data: data.get(e.id)! }));
-    const text = await renderKustomization(checkout, root, where, { timeoutMs: this.renderTimeoutMs, signal });
+    const checkout = blobs.map((e, i) => ({ path: e.path, data: data[i]!.data }));
+    const text = await renderKustomization(checkout, repoDir, where, { timeoutMs: this.renderTimeoutMs, signal });
     return { key, file: { path: renderedPath, text, blob: blobId(text) } };
   }
 
