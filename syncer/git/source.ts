@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SimpleGit } from 'simple-git';
 import { readObjects, BlobReadStats } from './blobReader';
+import { parseCommitObject } from './commitObject';
 import { ObjectReader, parseTree } from './objectReader';
 import { SourceError } from './errors';
 import { gitIn, isSha } from './gitCommand';
@@ -72,6 +73,8 @@ export interface SourceStats {
 }
 
 const DEFAULT_FETCH_INTERVAL_MS = 60_000;
+/** changed blobs read through the long-lived cat-file reader rather than a batch process of their own */
+const FEW_BLOBS = 64;
 /** kustomizations rendered at once (each a kubectl process) */
 const RENDER_CONCURRENCY = 4;
 
@@ -156,23 +159,13 @@ export class GitSource {
 
   async commitInfo(sha: string): Promise<CommitInfo> {
     this.checkSha(sha);
-    let out: string;
-    try {
-      out = await this.git.raw([
-        'log',
-        '-1',
-        '--no-show-signature',
-        '--format=%H%x00%s%x00%an <%ae>%x00%aI',
-        `${sha}^{commit}`,
-        '--',
-      ]);
-    } catch {
+    const obj = await this.objects().read(`${sha}^{commit}`);
+    const fields = obj?.type === 'commit' ? parseCommitObject(obj.data) : undefined;
+    if (!obj || !fields)
       throw new SourceError(
         `${this.label}: no commit ${sha}; it may not have been fetched yet, or was removed by a force-push`,
       );
-    }
-    const [full, subject, author, date] = out.replace(/\n$/, '').split('\0');
-    return { sha: full, subject, author, date };
+    return { sha: obj.id, ...fields };
   }
 
   async hasCommit(sha: string): Promise<boolean> {
@@ -214,7 +207,10 @@ export class GitSource {
       if (t === undefined) missing.push(e.id);
       else texts.set(e.id, t);
     }
-    const read = await readObjects(this.repoDir, [...new Set(missing)], this.blobStats());
+    const ids = [...new Set(missing)];
+    // a few changed blobs come through the long-lived reader; many (a first read) through one batch process
+    const read =
+      ids.length <= FEW_BLOBS ? await this.readFew(ids) : await readObjects(this.repoDir, ids, this.blobStats());
     for (const [id, data] of read) texts.set(id, data.toString('utf8'));
 
     const out: SourceFile[] = tree.manifests.map((e) => ({
@@ -426,6 +422,18 @@ export class GitSource {
     const checkout = blobs.map((e, i) => ({ path: e.path, data: data[i]!.data }));
     const text = await renderKustomization(checkout, repoDir, where, { timeoutMs: this.renderTimeoutMs, signal });
     return { key, file: { path: renderedPath, text, blob: blobId(text) } };
+  }
+
+  private async readFew(ids: string[]): Promise<Map<string, Buffer>> {
+    const objs = await Promise.all(ids.map((id) => this.objects().read(id)));
+    return new Map(
+      ids.map((id, i) => {
+        const obj = objs[i];
+        if (!obj || obj.type !== 'blob')
+          throw new SourceError(`${this.label}: blob ${id} is missing from the repository`);
+        return [id, obj.data];
+      }),
+    );
   }
 
   private async readBlob(id: string): Promise<string> {
