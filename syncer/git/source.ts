@@ -256,7 +256,7 @@ export class GitSource {
   }
 
   /**
-   * Calls onChange (coalesced: a burst of ref updates gives one call ~20 ms after the last; never lost) when
+   * Calls onChange (a lone ref update at once, a burst coalesced into a call ~20 ms after its last; never lost) when
    * the branch tip may have moved: local repositories through their ref files (loose ref, packed-refs, HEAD,
    * in the git dir and, for linked worktrees, the common dir); remotes by a fetch every fetchIntervalMs and
    * after any fetch() that moved the tip. Fetch failures go to onError. Returns a stop function.
