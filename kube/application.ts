@@ -107,10 +107,19 @@ export interface IgnoreDifferencesRule {
   managedFieldsManagers?: string[];
 }
 
+/**
+ * Instead of deploying the manifests under source.path, make one child Application per folder directly under it
+ * (as Argo CD's ApplicationSet git directory generator); the children are this app's resources.
+ */
+export interface ApplicationGenerator {
+  directories?: Record<string, never>;
+}
+
 export interface ApplicationSpec {
   source: ApplicationSource;
   ignoreDifferences?: IgnoreDifferencesRule[];
   destination?: { namespace?: string };
+  generator?: ApplicationGenerator;
   syncPolicy?: SyncPolicy;
   historyLimit?: number;
   operation?: ApplicationOperation;
@@ -186,6 +195,8 @@ export interface ApplicationStatus {
   history?: HistoryEntry[];
   /** the last revision every manifest of which passed validation and was applied */
   lastGoodRevision?: string;
+  /** the source and destination namespace the last sync deployed: another one syncs again, at the same revision */
+  lastSyncedSpec?: { source: ApplicationSource; destination: string };
   reconciledAt?: string;
 }
 
@@ -294,6 +305,17 @@ const applicationSchema = {
           type: 'object',
           properties: {
             namespace: { type: 'string', description: 'Namespace for namespaced manifests that name none.' },
+          },
+        },
+        generator: {
+          type: 'object',
+          properties: {
+            directories: {
+              type: 'object',
+              description:
+                'Make one Application per folder directly under source.path (named after the folder, deploying it ' +
+                'into the namespace of that name, with this syncPolicy) instead of deploying the manifests there.',
+            },
           },
         },
         syncPolicy: {
@@ -418,6 +440,21 @@ const applicationSchema = {
           },
         },
         lastGoodRevision: str,
+        lastSyncedSpec: {
+          type: 'object',
+          properties: {
+            source: {
+              type: 'object',
+              properties: {
+                repo: str,
+                branch: str,
+                path: str,
+                kustomize: { type: 'object', properties: { allowRemoteBases: bool } },
+              },
+            },
+            destination: str,
+          },
+        },
         reconciledAt: str,
       },
     },

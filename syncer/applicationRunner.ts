@@ -3,6 +3,7 @@
 // users request, heals drift and rolls back automatically when asked. This file is the loop: which pass runs
 // when (reconciles of one app run one at a time; events that arrive meanwhile coalesce into one more pass) and
 // what one pass does; the parts it calls live in runner/.
+import { currentSyncedSpec, specChangedSinceSync } from './runner/syncedSpec';
 import { Application, ApplicationStatus, ManifestErrorStatus, syncPolicyOf } from '../kube/application';
 import { deepClone } from '../kube/objects';
 import { shortText } from '../kube/fieldErrors';
@@ -233,10 +234,12 @@ export class ApplicationRunner {
     clearCondition(st, 'InvalidManifest');
     const failed = failedAttempt(st, target);
     const retryDue = !!failed && Date.now() >= nextRetryTime(failed, this.deps.retryBackoff);
-    const deployed = last?.revision === target || st.lastGoodRevision === target;
+    const deployed =
+      (last?.revision === target || st.lastGoodRevision === target) && !specChangedSinceSync(this.ctx, st);
     if (policy.automated && !st.pinned && !deployed && !failed && last && (await alreadyInSync(this.ctx, desired))) {
       // a commit that changes nothing this app deploys is no sync to record: the revision moves, the history stays
       st.lastGoodRevision = target;
+      st.lastSyncedSpec = currentSyncedSpec(this.ctx);
       clearCondition(st, 'SyncError');
       this.log(`in sync at ${short(target)}: the commit changes nothing this app deploys (no history entry)`);
       await this.selfHeal.compareAndHeal(st, desired, target, last);

@@ -8,6 +8,7 @@ import { DesiredResource, DesiredState, refOf, resourceKey, ResourceRef } from '
 import { needsPods, worstHealth } from './health';
 import { KubeApiError } from '../kubeclient/apiError';
 import { ObjectClient } from '../kubeclient/objectClient';
+import { inParallel } from './inParallel';
 import { LiveState } from './liveState';
 import { kindRank, planSteps, waveOf } from './plan';
 import { pruneCandidates } from './prune';
@@ -45,14 +46,6 @@ const DEFAULT_WAVE_TIMEOUT_MS = 5 * 60_000;
 
 function describe(r: ResourceRef): string {
   return `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
-}
-
-async function inParallel<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  });
-  await Promise.all(workers);
 }
 
 const STOPPED = 'stopped: the syncer is shutting down';

@@ -38,7 +38,8 @@ Options:
 
 Starts the embedded cluster (or uses a real one with --kubeconfig), creates an Application for the folder PATH
 (default .) of the git repository around it, and keeps it in sync with the current branch: every commit is
-validated, applied and health-checked; progress is printed until SIGINT.
+validated, applied and health-checked; progress is printed until SIGINT. With --apps DIR instead of PATH, one
+Application per folder directly under DIR (a new folder gets one, a removed folder's app and resources go).
 
 Options:
   --state DIR            state folder (cluster store, kubeconfig, clones); default .slipway
@@ -49,6 +50,8 @@ Options:
   --ingress-tls-port N   also serve Ingresses over HTTPS, as for \`slipway cluster\`
   --kubeconfig FILE      use this cluster instead of the embedded one
   --context C            kubeconfig context
+  --apps DIR             one Application per folder of DIR, each deploying into the namespace of its name,
+                         made by a parent Application named after DIR (--app names it)
   --app NAME             Application name (default: the folder's name)
   --namespace NS         namespace of the Application object (default default)
   --dest-namespace NS    namespace for manifests that name none (default: the Application's)
@@ -176,6 +179,7 @@ export async function upCommand(argv: string[]): Promise<void> {
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
       app: { type: 'string' },
+      apps: { type: 'string' },
       namespace: { type: 'string', default: 'default' },
       'dest-namespace': { type: 'string' },
       'no-prune': { type: 'boolean' },
@@ -195,9 +199,13 @@ export async function upCommand(argv: string[]): Promise<void> {
     return;
   }
   if (positionals.length > 1) fail(`up takes one PATH, got ${positionals.join(' ')}`);
+  if (values.apps !== undefined && positionals.length) fail(`up takes PATH or --apps DIR, not both`);
+  if (values.apps !== undefined && values['dest-namespace'] !== undefined)
+    fail("--dest-namespace does not go with --apps: each folder's app deploys into the namespace of its name");
   const { up } = await import('./up');
   const session = await up({
-    path: positionals[0] ?? '.',
+    path: values.apps ?? positionals[0] ?? '.',
+    appPerFolder: values.apps !== undefined,
     state: values.state!,
     port: intOption('port', values.port, 0, 65535),
     nodes: intOption('nodes', values.nodes, 0, 250),

@@ -3,7 +3,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { simpleGit } from 'simple-git';
-import { Application, APPLICATION_API_VERSION, APPLICATION_CRD, APPLICATION_KIND } from '../../kube/application';
+import {
+  APP_LABEL,
+  Application,
+  APPLICATION_API_VERSION,
+  APPLICATION_CRD,
+  APPLICATION_KIND,
+} from '../../kube/application';
+import { appNameFor } from '../folderApplications';
 import { ApplicationController } from '../applicationController';
 import { ApiClient } from '../../kubeclient/apiClient';
 import { ObjectClient } from '../../kubeclient/objectClient';
@@ -30,6 +37,8 @@ export interface UpOptions {
   kubeconfig?: string;
   context?: string;
   app?: string;
+  /** path is a folder of apps: one Application per folder under it, made by a parent Application */
+  appPerFolder?: boolean;
   namespace: string;
   destination?: string;
   prune: boolean;
@@ -45,16 +54,6 @@ export interface UpOptions {
   /** read the folders under the path too (spec.source.directory.recurse) */
   recurse?: boolean;
   out: (line: string) => void;
-}
-
-/** A DNS-1123 name from a folder name: "My App" → "my-app". */
-export function appNameFor(folder: string): string {
-  const n = folder
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 53);
-  return n || 'app';
 }
 
 /** The git work tree that holds dir (a folder or file): its root, checked-out branch, and dir relative to the root. */
@@ -91,6 +90,8 @@ export interface UpSession {
 export async function up(o: UpOptions): Promise<UpSession> {
   const dir = path.resolve(o.path);
   const repo = await locateRepo(dir);
+  if (o.appPerFolder && !fs.statSync(dir).isDirectory())
+    throw new UsageError(`--apps ${o.path}: a folder is needed (one Application per folder under it)`);
   const started = Date.now();
   let stopCluster: (() => Promise<void>) | undefined;
   let refuseRemotePods: string | undefined;
@@ -151,24 +152,28 @@ export async function up(o: UpOptions): Promise<UpSession> {
         ...(o.recurse ? { directory: { recurse: true } } : {}),
       },
       ...(o.destination ? { destination: { namespace: o.destination } } : {}),
+      ...(o.appPerFolder ? { generator: { directories: {} } } : {}),
       syncPolicy: { automated: o.automated, prune: o.prune, selfHeal: o.selfHeal, autoRollback: o.autoRollback },
     };
     const app: Application = await client.apply(
       { apiVersion: APPLICATION_API_VERSION, kind: APPLICATION_KIND, metadata: { name, namespace: o.namespace }, spec },
       { fieldManager: 'slipway-cli', force: true },
     );
+    const what = o.appPerFolder ? 'one Application per folder of' : 'path';
     o.out(
-      `Application ${name}: ${repo.root} (${repo.branch}) path ${repo.rel}; automated ${o.automated ? 'on' : 'off'}, prune ${o.prune ? 'on' : 'off'}, self-heal ${o.selfHeal ? 'on' : 'off'}, auto-rollback ${o.autoRollback ? 'on' : 'off'}`,
+      `Application ${name}: ${repo.root} (${repo.branch}) ${what} ${repo.rel}; automated ${o.automated ? 'on' : 'off'}, prune ${o.prune ? 'on' : 'off'}, self-heal ${o.selfHeal ? 'on' : 'off'}, auto-rollback ${o.autoRollback ? 'on' : 'off'}`,
     );
-    // print the Application's state as it changes, the same view `slipway status` gives
-    let last = '';
+    // print the Application's state as it changes (and its children's), the same view `slipway status` gives
+    const last = new Map<string, string>();
     const urls = ingressUrl ? new IngressUrlPrinter(client, ingressUrl, o.out) : undefined;
     const type = (await client.resourceType(APPLICATION_API_VERSION, APPLICATION_KIND))!;
-    const watcher = client.informer(type, { namespace: o.namespace }, (_e, obj: Application) => {
-      if (obj.metadata.name !== name) return;
+    const watcher = client.informer(type, { namespace: o.namespace }, (e, obj: Application) => {
+      const child = obj.metadata.labels?.[APP_LABEL] === name;
+      if (obj.metadata.name !== name && !child) return;
+      if (e === 'DELETED') return void last.delete(obj.metadata.name);
       const text = describeStatus(obj, { brief: true });
-      if (text !== last) {
-        last = text;
+      if (text !== last.get(obj.metadata.name)) {
+        last.set(obj.metadata.name, text);
         o.out(text);
         urls?.update(obj);
       }

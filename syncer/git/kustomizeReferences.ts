@@ -44,6 +44,8 @@ export interface ReferenceCheck {
 export interface ReferenceResult {
   /** every folder holding a kustomization that the render reads, repository-relative */
   folders: string[];
+  /** every file the kustomizations name (resources, patches, generator inputs), repository-relative */
+  files: string[];
 }
 
 const MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
@@ -126,6 +128,7 @@ export async function checkKustomizationReferences(
   check: ReferenceCheck,
 ): Promise<ReferenceResult> {
   const seen = new Set<string>();
+  const named = new Set<string>();
   const queue = [check.dir];
   while (queue.length) {
     const dir = queue.shift()!;
@@ -173,7 +176,8 @@ export async function checkKustomizationReferences(
         );
       }
       if (type === 'tree' && FOLDER_LISTS.has(e.field)) queue.push(target);
+      if (type === 'blob') named.add(target);
     }
   }
-  return { folders: [...seen] };
+  return { folders: [...seen], files: [...named] };
 }

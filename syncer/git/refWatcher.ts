@@ -22,7 +22,10 @@ export interface RefWatchOptions {
   maxWaitMs?: number;
 }
 
-/** Calls onChange (debounced) when the branch's ref, HEAD or packed-refs change on disk. */
+/**
+ * Calls onChange when the branch's ref, HEAD or packed-refs change on disk: at once for a lone update, debounced
+ * for a burst, and never twice for the same content.
+ */
 export function watchRefs(opts: RefWatchOptions, onChange: () => void): RefWatch {
   const debounceMs = opts.debounceMs ?? 20;
   const maxWaitMs = opts.maxWaitMs ?? 200;
@@ -38,22 +41,32 @@ export function watchRefs(opts: RefWatchOptions, onChange: () => void): RefWatch
 
   let timer: NodeJS.Timeout | undefined;
   let firstPending = 0;
+  let lastFired = 0;
   let stopped = false;
+  // updates between this call and the watches being in place are caught by comparing the files
+  const before = fingerprint(files);
+  let firedAt = before;
   const fire = () => {
     timer = undefined;
     firstPending = 0;
-    if (!stopped) onChange();
+    if (stopped) return;
+    // the events of one update (several per rename on some systems) call once: only a changed ref calls
+    const now = fingerprint(files);
+    if (now === firedAt) return;
+    firedAt = now;
+    lastFired = Date.now();
+    onChange();
   };
   const schedule = () => {
     if (stopped) return;
     const now = Date.now();
+    // a lone update (a commit) calls at once; updates that follow within debounceMs are coalesced
+    if (!timer && now - lastFired >= debounceMs) return fire();
     if (!firstPending) firstPending = now;
     if (timer) clearTimeout(timer);
     timer = setTimeout(fire, Math.max(0, Math.min(debounceMs, firstPending + maxWaitMs - now)));
   };
 
-  // updates between this call and the watches being in place are caught by comparing the files
-  const before = fingerprint(files);
   const watcher: FSWatcher = chokidarWatch(dirs, {
     ignoreInitial: true,
     atomic: false,
@@ -79,12 +92,16 @@ export function watchRefs(opts: RefWatchOptions, onChange: () => void): RefWatch
   };
 }
 
+/**
+ * What the watched files hold: small ones (a loose ref, HEAD) by content, since a rewritten file may reuse the
+ * inode within the same millisecond; packed-refs, which may be large, by inode, size and time.
+ */
 function fingerprint(files: Set<string>): string {
   return [...files]
     .map((f) => {
       try {
         const s = fs.statSync(f);
-        return `${s.ino}:${s.size}:${s.mtimeMs}`;
+        return s.size <= 256 ? fs.readFileSync(f, 'utf8') : `${s.ino}:${s.size}:${s.mtimeMs}`;
       } catch {
         return '-';
       }

@@ -6,18 +6,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SimpleGit } from 'simple-git';
 import { readObjects, BlobReadStats } from './blobReader';
+import { parseCommitObject } from './commitObject';
 import { ObjectReader, parseTree } from './objectReader';
 import { SourceError } from './errors';
 import { gitIn, isSha } from './gitCommand';
 import { DirectoryOptions } from './directoryFilter';
 import { HelmOptions, renderChart } from './helmChart';
-import { KUSTOMIZATION_FILES, renderKustomization } from './kustomize';
+import { renderKustomization } from './kustomize';
+import { inParallel } from '../inParallel';
 import { checkKustomizationReferences, commitFiles } from './kustomizeReferences';
 import { isRemoteAddress, listBranches, Location, openLocal } from './location';
 import { openRemote, RemoteFetcher } from './remoteSource';
 import { watchRefs } from './refWatcher';
 import { revertPath } from './revert';
-import { isManifestName, ManifestTree, TreeEntry, parseLsTree, planTree, RenderedFolder } from './tree';
+import { isManifestName, TreeEntry, parseLsTree, planTree, RenderedFolder } from './tree';
 
 export { SourceError } from './errors';
 export { RenderCancelled } from './errors';
@@ -77,6 +79,10 @@ export interface SourceStats {
 }
 
 const DEFAULT_FETCH_INTERVAL_MS = 60_000;
+/** changed blobs read through the long-lived cat-file reader rather than a batch process of their own */
+const FEW_BLOBS = 64;
+/** kustomizations rendered at once (each a kubectl process) */
+const RENDER_CONCURRENCY = 4;
 
 export class GitSource {
   readonly remote: boolean;
@@ -163,23 +169,13 @@ export class GitSource {
 
   async commitInfo(sha: string): Promise<CommitInfo> {
     this.checkSha(sha);
-    let out: string;
-    try {
-      out = await this.git.raw([
-        'log',
-        '-1',
-        '--no-show-signature',
-        '--format=%H%x00%s%x00%an <%ae>%x00%aI',
-        `${sha}^{commit}`,
-        '--',
-      ]);
-    } catch {
+    const obj = await this.objects().read(`${sha}^{commit}`);
+    const fields = obj?.type === 'commit' ? parseCommitObject(obj.data) : undefined;
+    if (!obj || !fields)
       throw new SourceError(
         `${this.label}: no commit ${sha}; it may not have been fetched yet, or was removed by a force-push`,
       );
-    }
-    const [full, subject, author, date] = out.replace(/\n$/, '').split('\0');
-    return { sha: full, subject, author, date };
+    return { sha: obj.id, ...fields };
   }
 
   async hasCommit(sha: string): Promise<boolean> {
@@ -222,7 +218,10 @@ export class GitSource {
       if (t === undefined) missing.push(e.id);
       else texts.set(e.id, t);
     }
-    const read = await readObjects(this.repoDir, [...new Set(missing)], this.blobStats());
+    const ids = [...new Set(missing)];
+    // a few changed blobs come through the long-lived reader; many (a first read) through one batch process
+    const read =
+      ids.length <= FEW_BLOBS ? await this.readFew(ids) : await readObjects(this.repoDir, ids, this.blobStats());
     for (const [id, data] of read) texts.set(id, data.toString('utf8'));
 
     const out: SourceFile[] = tree.manifests.map((e) => ({
@@ -231,10 +230,11 @@ export class GitSource {
       blob: e.id,
     }));
     const renders = new Map<string, SourceFile>();
-    for (const folder of tree.rendered) {
-      const rendered = await this.render(sha, tree, folder, signal);
-      renders.set(rendered.key, rendered.file);
-      out.push(rendered.file);
+    // each kubectl or helm run is mostly its own start-up and schema load: several render side by side
+    const rendered = await inParallel(tree.rendered, RENDER_CONCURRENCY, (folder) => this.render(sha, folder, signal));
+    for (const r of rendered) {
+      renders.set(r.key, r.file);
+      out.push(r.file);
     }
     out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
@@ -250,7 +250,22 @@ export class GitSource {
   }
 
   /**
-   * Calls onChange (coalesced: a burst of ref updates gives one call ~20 ms after the last; never lost) when
+   * The folders directly under path at sha, sorted, as repository paths (hidden ones skipped): what an app that
+   * generates one Application per folder deploys. Only the path's own tree is read.
+   */
+  async folders(sha: string): Promise<string[]> {
+    this.checkSha(sha);
+    const root = await this.pathObject(sha);
+    if (root.type !== 'tree')
+      throw new SourceError(`${this.label}: path ${this.path} is a file; one Application per folder needs a folder`);
+    return parseTree(root.data, root.id.length / 2)
+      .filter((e) => e.type === 'tree' && !e.path.startsWith('.'))
+      .map((e) => this.repoPath(e.path))
+      .sort();
+  }
+
+  /**
+   * Calls onChange (a lone ref update at once, a burst coalesced into a call ~20 ms after its last; never lost) when
    * the branch tip may have moved: local repositories through their ref files (loose ref, packed-refs, HEAD,
    * in the git dir and, for linked worktrees, the common dir); remotes by a fetch every fetchIntervalMs and
    * after any fetch() that moved the tip. Fetch failures go to onError. Returns a stop function.
@@ -371,63 +386,50 @@ export class GitSource {
     );
   }
 
+  /**
+   * Renders the kustomization in `dir` (relative to the path). What it reads is found by following its references
+   * (kustomizeReferences.ts), all through the long-lived cat-file reader and the cached tree listings, with no
+   * process per step: the render is cached by the ids of those folders and files, so a commit elsewhere in the
+   * repository renders nothing, and only they are written out for kubectl.
+   */
   private async render(
     sha: string,
-    tree: ManifestTree,
-    { dir, file, tool, treeId }: RenderedFolder,
+    { dir, file, tool }: RenderedFolder,
     signal?: AbortSignal,
   ): Promise<{ key: string; file: SourceFile }> {
     if (tool === 'helm') return this.renderHelm(sha, dir, file, signal);
-    // a kustomization that reaches outside its folder ('../base') needs the whole commit; otherwise its folder suffices
-    const kFiles = tree.all.filter(
-      (e) => e.type === 'blob' && inDir(e.path, dir) && KUSTOMIZATION_FILES.includes(path.posix.basename(e.path)),
+    const root = await this.objects().read(`${sha}^{tree}`);
+    if (!root || root.type !== 'tree') throw await this.missingPathError(sha);
+    const all = await this.flatten(root.id, root.data);
+    const byPath = new Map(all.map((e) => [e.path, e]));
+    const repoDir = this.repoPath(dir);
+    const reached = await checkKustomizationReferences(
+      commitFiles(
+        all.filter((e) => e.type === 'blob'),
+        (id) => this.readBlob(id),
+      ),
+      { dir: repoDir, allowRemoteBases: this.allowRemoteBases, where: `${this.label} at ${sha.slice(0, 7)}` },
     );
-    const kTexts = await readObjects(
-      this.repoDir,
-      kFiles.map((e) => e.id),
-      this.blobStats(),
-    );
-    const reachesOut = [...kTexts.values()].some((b) => b.toString('utf8').includes('..'));
-    const rootTree = reachesOut ? (await this.git.raw(['rev-parse', `${sha}^{tree}`])).trim() : '';
-    const folderTree =
-      treeId ?? (await this.git.raw(['rev-parse', this.path === '.' ? `${sha}^{tree}` : `${sha}:${this.path}`])).trim();
-    const key = reachesOut ? `${rootTree}:${this.repoPath(dir)}` : folderTree;
+    const idOf = (p: string) => (p === '.' ? root.id : byPath.get(p)?.id);
+    const parts = [...reached.folders, ...reached.files].sort().map((p) => `${p}@${idOf(p)}`);
+    const key = `${repoDir}|${parts.join(',')}`;
     const cached = this.renders.get(key) ?? this.olderRenders.get(key);
     if (cached) return { key, file: cached };
 
-    const renderedPath = `${this.repoPath(dir)}/${file} (rendered)`.replace(/^\.\//, '');
+    const renderedPath = `${repoDir}/${file} (rendered)`.replace(/^\.\//, '');
     const where = `${this.label}: ${this.repoPath(dir === '.' ? file : `${dir}/${file}`)} at ${sha.slice(0, 7)}`;
-    const listing = await this.git.raw(['ls-tree', '-r', '-z', '--full-name', `${sha}^{tree}`]);
-    const all = parseLsTree(listing).filter((e) => e.type === 'blob');
-    const repoDir = this.repoPath(dir);
-    await checkKustomizationReferences(
-      commitFiles(all, (id) => this.readBlob(id)),
-      {
-        dir: repoDir,
-        allowRemoteBases: this.allowRemoteBases,
-        where: `${this.label} at ${sha.slice(0, 7)}`,
-      },
+    // kustomize reads only inside each kustomization's folder and the files they name; symlinks could point
+    // anywhere on this machine
+    const blobs = all.filter(
+      (e) =>
+        e.type === 'blob' &&
+        e.mode !== '120000' &&
+        (reached.files.includes(e.path) || reached.folders.some((f) => inDir(e.path, f))),
     );
-    let blobs: TreeEntry[];
-    let root: string; // the checkout's folder that holds `dir`
-    if (reachesOut) {
-      blobs = all;
-      root = repoDir;
-    } else {
-      blobs = all
-        .filter((e) => inDir(e.path, repoDir))
-        .map((e) => ({ ...e, path: repoDir === '.' ? e.path : e.path.slice(repoDir.length + 1) }));
-      root = '.';
-    }
-    blobs = blobs.filter((e) => e.mode !== '120000'); // symlinks could point anywhere on this machine
-    const data = await readObjects(
-      this.repoDir,
-      blobs.map((e) => e.id),
-      this.blobStats(),
-    );
+    const data = await Promise.all(blobs.map((e) => this.objects().read(e.id)));
     this.stats.renders++;
-    const checkout = blobs.map((e) => ({ path: e.path, data: data.get(e.id)! }));
-    const text = await renderKustomization(checkout, root, where, { timeoutMs: this.renderTimeoutMs, signal });
+    const checkout = blobs.map((e, i) => ({ path: e.path, data: data[i]!.data }));
+    const text = await renderKustomization(checkout, repoDir, where, { timeoutMs: this.renderTimeoutMs, signal });
     return { key, file: { path: renderedPath, text, blob: blobId(text) } };
   }
 
@@ -460,6 +462,18 @@ export class GitSource {
     const text = await renderChart(checkout, repoDir, repoDir, helm, { timeoutMs: this.renderTimeoutMs, signal });
     const renderedPath = `${repoDir}/${file} (rendered)`.replace(/^\.\//, '');
     return { key, file: { path: renderedPath, text, blob: blobId(text) } };
+  }
+
+  private async readFew(ids: string[]): Promise<Map<string, Buffer>> {
+    const objs = await Promise.all(ids.map((id) => this.objects().read(id)));
+    return new Map(
+      ids.map((id, i) => {
+        const obj = objs[i];
+        if (!obj || obj.type !== 'blob')
+          throw new SourceError(`${this.label}: blob ${id} is missing from the repository`);
+        return [id, obj.data];
+      }),
+    );
   }
 
   private async readBlob(id: string): Promise<string> {
@@ -514,7 +528,7 @@ function inDir(p: string, dir: string): boolean {
 }
 
 /** The id git gives a blob with this content. */
-function blobId(text: string): string {
+export function blobId(text: string): string {
   const data = Buffer.from(text, 'utf8');
   return createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
 }

@@ -1,5 +1,6 @@
 // The health of live objects, one rule per kind, and how the health of several objects adds up.
 import { certificateHealth } from './certificate';
+import { applicationHealth } from './application';
 import { cronJobHealth } from './cronJob';
 import { customResourceDefinitionHealth } from './customResourceDefinition';
 import { daemonSetHealth } from './daemonSet';
@@ -16,7 +17,7 @@ import { replicaSetHealth } from './replicaSet';
 import { rolloutHealth } from './rollout';
 import { serviceHealth } from './service';
 import { statefulSetHealth } from './statefulSet';
-import { HealthStatusCode } from '../../kube/application';
+import { APPLICATION_GROUP, APPLICATION_KIND, HealthStatusCode } from '../../kube/application';
 import { Health, HealthContext, HealthRule } from './types';
 
 export type { Health, HealthContext } from './types';
@@ -40,6 +41,7 @@ const RULES: Record<string, HealthRule> = {
   'cert-manager.io/Certificate': certificateHealth,
   'kustomize.toolkit.fluxcd.io/Kustomization': fluxKustomizationHealth,
   'helm.toolkit.fluxcd.io/HelmRelease': helmReleaseHealth,
+  [`${APPLICATION_GROUP}/${APPLICATION_KIND}`]: applicationHealth,
 };
 
 /** Kinds whose rule looks at the pods the object controls. */

@@ -7,6 +7,7 @@ import { compare } from '../resourceStatus';
 import { syncResources } from '../sync';
 import { updateComparison } from './comparison';
 import { RunnerContext } from './context';
+import { currentSyncedSpec } from './syncedSpec';
 import { addHistory, clearCondition, now, setCondition, short } from './statusEdits';
 
 const RUNNING_STATUS_AFTER_MS = 250;
@@ -81,6 +82,7 @@ export class RecordedSync {
       revision: desired.revision,
       message: outcome.message,
     };
+    st.lastSyncedSpec = currentSyncedSpec(ctx);
     if (outcome.ok) {
       st.lastGoodRevision = desired.revision;
       clearCondition(st, 'SyncError');

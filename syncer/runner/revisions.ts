@@ -7,6 +7,7 @@ import { DesiredState, DesiredStateLoader } from '../desiredState';
 import { remotePodProblems } from '../remotePods';
 import { CommitInfo, GitSource, SourceFile } from '../git/source';
 import { sourceSpecOf } from '../sourceSpec';
+import { folderApplications, generatesApplications } from '../folderApplications';
 import type { RunnerDeps } from './context';
 import { clearCondition, setCondition, short } from './statusEdits';
 
@@ -97,19 +98,30 @@ export class Revisions {
     const crds: CustomResourceDefinition[] = this.deps.crds
       ? this.deps.crds()
       : ((await this.deps.client.list('apiextensions.k8s.io/v1', 'CustomResourceDefinition')).items ?? []);
-    // a revision is judged against the CRDs it sees: a new or changed CRD judges it again
-    const key = `${revision}|${crds.map((c) => `${c.metadata?.uid}@${c.metadata?.generation}`).join(',')}`;
+    const app = this.events.app();
+    const generates = generatesApplications(app);
+    // a revision is judged against the CRDs it sees: a new or changed CRD judges it again; another source, another
+    // destination or (for generated children) another sync policy makes other resources of the same revision
+    const key = [
+      revision,
+      crds.map((c) => `${c.metadata?.uid}@${c.metadata?.generation}`).join(','),
+      this.sourceKey,
+      this.events.destination(),
+      generates ? JSON.stringify([app.spec.syncPolicy, app.spec.historyLimit]) : '',
+    ].join('|');
     const cached = this.desiredCache.get(key);
     if (cached) return cached;
     const rendering = { revision, abort: new AbortController() };
     this.rendering = rendering;
     let files: SourceFile[];
     try {
-      files = await this.source!.files(revision, rendering.abort.signal);
+      const source = this.source!;
+      files = generates
+        ? folderApplications(app, source.branch, await source.folders(revision))
+        : await source.files(revision, rendering.abort.signal);
     } finally {
       if (this.rendering === rendering) this.rendering = undefined;
     }
-    const app = this.events.app();
     const built = this.loader.build(revision, files, {
       app: { name: app.metadata.name, namespace: app.metadata.namespace ?? 'default' },
       namespace: this.events.destination(),

@@ -89,9 +89,10 @@ export class StatusWriter {
    */
   async write(st: ApplicationStatus): Promise<void> {
     const comparable = (s: ApplicationStatus | undefined) => ({ ...s, reconciledAt: undefined });
+    // a new spec is written as seen even when nothing else changed: an app of apps judges its child by it
+    st.observedGeneration = this.holder.app.metadata.generation;
     if (this.lastWritten && deepEqual(comparable(this.lastWritten), comparable(st))) return;
     st.reconciledAt = now();
-    st.observedGeneration = this.holder.app.metadata.generation;
     const path = await this.client.path(this.ref(), 'status');
     for (let attempt = 0; ; attempt++) {
       const base = (this.statusBase ??= baseOf(this.holder.app));

@@ -60,12 +60,22 @@ describe('syncer/git: kustomize folders', () => {
       ['base/kustomization.yaml (rendered)', 'plain.yaml', 'prod/kustomization.yaml (rendered)'],
     );
     assert.match(files[0].text, /name: settings/);
-    // a folder whose kustomization stays inside it is rendered again only when that folder changes
+    // a kustomization is rendered again only when a folder or file it reads changes (prod reads ../base)
     const renders = src.stats.renders;
     const next = commitFiles(dir, { 'plain.yaml': cm('plain2') });
     const again = await src.files(next);
-    assert.strictEqual(again[0].text, files[0].text);
-    assert.strictEqual(src.stats.renders, renders + 1, 'prod (which reads ../base) rendered again, base not');
+    assert.deepStrictEqual(
+      again.map((f) => f.text),
+      [files[0].text, cm('plain2'), files[2].text],
+    );
+    assert.strictEqual(src.stats.renders, renders, 'a commit outside base/ and prod/ renders neither');
+    const inBase = commitFiles(dir, { 'base/cm.yaml': cm('settings2') });
+    const third = await src.files(inBase);
+    assert.match(third[2].text, /name: prod-settings2/);
+    assert.strictEqual(src.stats.renders, renders + 2, 'base and prod (which reads ../base) rendered again');
+    const inProd = commitFiles(dir, { 'prod/extra/more.yaml': cm('more2') });
+    assert.match((await src.files(inProd))[2].text, /name: prod-more2/);
+    assert.strictEqual(src.stats.renders, renders + 3, 'prod rendered again, base not');
     await src.close();
   });
 

@@ -1,9 +1,10 @@
 // The git source reads the desired state from commits: real repositories in temp folders, real git.
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { GitSource, SourceError } from '../../syncer/git/source';
-import { commitFiles, git, newRepo, removeScratchDirs, scratchDir } from './helpers/gitRepo';
+import { commitFiles, git, GIT_ENV, newRepo, removeScratchDirs, scratchDir } from './helpers/gitRepo';
 
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 
@@ -28,6 +29,19 @@ describe('syncer/git: reading a branch', () => {
       { sha: c2, subject: 'add b', author: 'Dev <dev@example.com>', date: undefined },
     );
     assert.ok(!Number.isNaN(Date.parse(info.date)));
+    // as git log prints them: a subject of two lines, an author's time zone
+    const env = { GIT_AUTHOR_DATE: '2026-01-02T03:04:05+0530', GIT_AUTHOR_NAME: 'Ana Lyst' };
+    fs.writeFileSync(path.join(dir, 'c.yaml'), cm('c'));
+    git(dir, 'add', '-A');
+    execFileSync('git', ['commit', '-q', '-m', 'line one\nline two\n\nthe body'], {
+      cwd: dir,
+      env: { ...GIT_ENV, ...env },
+    });
+    const c3 = git(dir, 'rev-parse', 'HEAD');
+    const [subject, author, date] = git(dir, 'log', '-1', '--format=%s%x00%an <%ae>%x00%aI', c3).split('\0');
+    assert.deepStrictEqual(await src.commitInfo(c3), { sha: c3, subject, author, date });
+    assert.strictEqual(subject, 'line one line two');
+    assert.strictEqual(date, '2026-01-02T03:04:05+05:30');
     assert.strictEqual(await src.hasCommit(c1), true);
     assert.strictEqual(await src.hasCommit('0'.repeat(40)), false);
     assert.strictEqual(await src.hasCommit('--all'), false);
