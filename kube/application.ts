@@ -443,15 +443,8 @@ const applicationSchema = {
         lastSyncedSpec: {
           type: 'object',
           properties: {
-            source: {
-              type: 'object',
-              properties: {
-                repo: str,
-                branch: str,
-                path: str,
-                kustomize: { type: 'object', properties: { allowRemoteBases: bool } },
-              },
-            },
+            // a copy of spec.source as it was synced, checked there
+            source: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
             destination: str,
           },
         },

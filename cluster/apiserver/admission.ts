@@ -23,7 +23,14 @@ function removePath(obj: unknown, path: PathSegment[]): void {
   let cur = obj;
   for (let i = 0; i < path.length - 1; i++) {
     if (cur == null || typeof cur !== 'object') return;
-    cur = (cur as Record<PathSegment, unknown>)[path[i]];
+    const parent = cur as Record<PathSegment, unknown>;
+    let next = parent[path[i]];
+    // a patched object may share frozen parts with the stored one: those are copied before they change
+    if (next && typeof next === 'object' && Object.isFrozen(next)) {
+      next = Array.isArray(next) ? [...next] : { ...next };
+      parent[path[i]] = next;
+    }
+    cur = next;
   }
   if (cur && typeof cur === 'object') delete (cur as Record<PathSegment, unknown>)[path[path.length - 1]];
 }
