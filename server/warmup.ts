@@ -1,5 +1,6 @@
 // Prepares what the first validation would otherwise pay for: the schema file, the compiled
-// validators of the common kinds, and the parsers' code paths. Run once while the server starts.
+// validators of the common kinds, and the parsers' code paths. Run in steps while the server is idle
+// (handlers/validationScheduler.ts), so a document opened meanwhile waits for one step at most.
 
 import { DEFAULT_SETTINGS } from './settings';
 import { documentDiagnostics } from './diagnostics/validateFile';
@@ -82,15 +83,20 @@ const SAMPLE = [
 /** Rounds of parsing and checking the sample: enough for the engine to optimize the hot code. */
 const ROUNDS = 40;
 
-export function warmUp(): void {
+/** The warm-up, one step (a few milliseconds once the code is compiled) per iteration. */
+export function* warmUpSteps(): Generator<void> {
   const index = new WorkspaceIndex();
   const uri = 'slipway-warmup:/sample.yaml';
   const file = index.setText(uri, SAMPLE);
-  for (const placed of file.docs) documentDiagnostics(uri, placed, index, DEFAULT_SETTINGS);
+  for (const placed of file.docs) {
+    documentDiagnostics(uri, placed, index, DEFAULT_SETTINGS);
+    yield;
+  }
   parseFull('a: [1, {b: *x}]\nc: "unclosed\n');
   // the per-text caches would answer repeated rounds, so these call the parser and the check directly
   const texts = file.docs.map((d) => d.doc.text);
   for (let i = 0; i < ROUNDS; i++) {
+    yield;
     for (const text of texts) {
       const parsed = parseFast(text);
       if (parsed) checkManifest(parsed.value);

@@ -23,9 +23,10 @@ export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
 export function validateLabels(labels: unknown, path: Path): FieldError[] {
   const errs: FieldError[] = [];
-  for (const [k, v] of Object.entries(strMap(labels))) {
-    errs.push(...invalidEach(path, k, isQualifiedName(k)));
-    errs.push(...invalidEach(path, v, isValidLabelValue(v)));
+  const map = strMap(labels);
+  for (const k of Object.keys(map)) {
+    for (const m of isQualifiedName(k)) errs.push(invalid(path, k, m));
+    for (const m of isValidLabelValue(map[k])) errs.push(invalid(path, map[k], m));
   }
   return errs;
 }
@@ -33,10 +34,11 @@ export function validateLabels(labels: unknown, path: Path): FieldError[] {
 export function validateAnnotations(annotations: unknown, path: Path): FieldError[] {
   const errs: FieldError[] = [];
   let size = 0;
-  for (const [k, v] of Object.entries(strMap(annotations))) {
+  const map = strMap(annotations);
+  for (const k of Object.keys(map)) {
     // Annotation keys are qualified names in any letter case.
-    errs.push(...invalidEach(path, k, isQualifiedName(k.toLowerCase())));
-    size += Buffer.byteLength(k) + Buffer.byteLength(v);
+    for (const m of isQualifiedName(k.toLowerCase())) errs.push(invalid(path, k, m));
+    size += Buffer.byteLength(k) + Buffer.byteLength(map[k]);
   }
   if (size > TOTAL_ANNOTATION_SIZE_LIMIT) errs.push(tooLong(path, TOTAL_ANNOTATION_SIZE_LIMIT));
   return errs;

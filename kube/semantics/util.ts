@@ -28,11 +28,17 @@ export function num(v: unknown): number | undefined {
 /** string→string maps such as labels; non-string values are ignored here (the schema reports them). */
 export function strMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(obj(v))) if (typeof val === 'string') out[k] = val;
+  if (!isObject(v)) return out;
+  // keys and a lookup, not entries: this runs for every label map of every object checked
+  for (const k of Object.keys(v)) {
+    const val = v[k];
+    if (typeof val === 'string') out[k] = val;
+  }
   return out;
 }
 
-export const at = (path: Path, ...more: PathSegment[]): PathSegment[] => [...path, ...more];
+/** A child's path; concat, not spreading: paths are built for every field checked, most never reported. */
+export const at = (path: Path, ...more: PathSegment[]): PathSegment[] => path.concat(more);
 
 export function required(path: Path, detail?: string): FieldError {
   return detail
