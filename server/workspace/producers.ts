@@ -4,10 +4,10 @@
 // suffix optional); the claims of a StatefulSet's volumeClaimTemplates (`<template>-<statefulset>-<ordinal>`).
 
 import { isRecord } from '../../kube/objects';
+import { isKustomizationPath, kustomizationOf } from '../configs/kustomization';
 import type { RefKind } from './resources';
 import type { WorkspaceIndex } from './workspaceIndex';
 
-const KUSTOMIZATION_FILE = /(^|\/)kustomization\.ya?ml$/i;
 const CERT_MANAGER_ANNOTATIONS = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'];
 /** the suffix kustomize appends to generated names: a dash and ten characters of a hash */
 const HASH_SUFFIX = /^-[a-z0-9]{10}$/;
@@ -60,10 +60,10 @@ function collect(index: WorkspaceIndex): Produced {
       }
   }
   for (const uri of index.uris()) {
-    if (!KUSTOMIZATION_FILE.test(uri)) continue;
-    const k = index.get(uri)?.docs[0]?.doc.value;
-    for (const g of list(get(k, 'configMapGenerator'))) add(generated, 'ConfigMap', get(g, 'name'));
-    for (const g of list(get(k, 'secretGenerator'))) add(generated, 'Secret', get(g, 'name'));
+    if (!isKustomizationPath(uri)) continue;
+    const k = kustomizationOf(index.get(uri));
+    for (const name of k?.configMapGenerator ?? []) add(generated, 'ConfigMap', name);
+    for (const name of k?.secretGenerator ?? []) add(generated, 'Secret', name);
   }
   return { names, generated, claimPrefixes };
 }
