@@ -118,6 +118,18 @@ describe('language server: Helm charts, kustomize and tool configs', function ()
     'good/kustomization.yaml': [],
   });
 
+  // the names a chart's templates give their objects: static ones are defined, templated ones may match
+  expectExactly('helm-names', {
+    'shop/Chart.yaml': [],
+    'shop/templates/configmap.yaml': [],
+    'shop/templates/serviceaccount.yaml': [],
+    // prod-web-config, the ServiceAccount and shop-credentials may come from the chart; these cannot
+    'consumer.yaml': [
+      '33 warning missing-reference: ConfigMap "prod-web-settings" is not defined in the workspace',
+      '43 warning missing-reference: PersistentVolumeClaim "storefront-data" is not defined in the workspace',
+    ],
+  });
+
   expectExactly('tools', {
     'skaffold.yaml': [],
     'kind-cluster.yaml': [],
