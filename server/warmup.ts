@@ -12,6 +12,8 @@ import { WorkspaceIndex } from './workspace/workspaceIndex';
 const POD = `
     spec:
       serviceAccountName: warmup
+      securityContext:
+        fsGroup: 1000
       containers:
         - name: app
           image: example/app:1.0
@@ -22,9 +24,17 @@ const POD = `
             - name: A
               valueFrom:
                 configMapKeyRef: {name: warmup, key: a}
+            - name: B
+              valueFrom:
+                fieldRef: {fieldPath: metadata.name}
           envFrom:
             - secretRef:
                 name: warmup
+            - configMapRef:
+                name: warmup
+          securityContext:
+            runAsNonRoot: true
+            readOnlyRootFilesystem: true
           resources:
             requests: {cpu: 10m, memory: 16Mi}
             limits: {memory: 32Mi}
@@ -60,7 +70,11 @@ spec:${extra}
 `;
 
 const SAMPLE = [
-  WORKLOAD('apps/v1', 'Deployment', '\n  replicas: 1\n  strategy:\n    type: RollingUpdate'),
+  WORKLOAD(
+    'apps/v1',
+    'Deployment',
+    '\n  replicas: 1\n  strategy:\n    type: RollingUpdate\n    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}',
+  ),
   WORKLOAD('apps/v1', 'StatefulSet', '\n  serviceName: warmup'),
   WORKLOAD('apps/v1', 'DaemonSet'),
   WORKLOAD('apps/v1', 'ReplicaSet'),
