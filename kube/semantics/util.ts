@@ -37,8 +37,13 @@ export function strMap(v: unknown): Record<string, string> {
   return out;
 }
 
-/** A child's path; concat, not spreading: paths are built for every field checked, most never reported. */
-export const at = (path: Path, ...more: PathSegment[]): PathSegment[] => path.concat(more);
+/** A child's path, copied by a plain loop: paths are built for every field checked, most never reported. */
+export function at(path: Path, ...more: PathSegment[]): PathSegment[] {
+  const out = new Array<PathSegment>(path.length + more.length);
+  for (let i = 0; i < path.length; i++) out[i] = path[i];
+  for (let i = 0; i < more.length; i++) out[path.length + i] = more[i];
+  return out;
+}
 
 export function required(path: Path, detail?: string): FieldError {
   return detail
@@ -75,6 +80,11 @@ export const IMMUTABLE = 'field is immutable';
 /** Messages from a name check become one Invalid error each, as Kubernetes reports them. */
 export function invalidEach(path: Path, value: unknown, msgs: string[]): FieldError[] {
   return msgs.map((m) => invalid(path, value, m));
+}
+
+/** invalidEach on a child of `path`, whose path is built only when there is something to report. */
+export function invalidEachAt(path: Path, key: PathSegment, value: unknown, msgs: string[]): FieldError[] {
+  return msgs.length ? invalidEach(at(path, key), value, msgs) : [];
 }
 
 export function nonNegative(path: Path, value: unknown): FieldError[] {

@@ -53,8 +53,14 @@ export function isKustomizationName(name: string): boolean {
   return KUSTOMIZATION_NAMES.includes(name);
 }
 
+/** Whether a path or URI names a kustomization file (asked of every document checked: no slicing). */
 export function isKustomizationPath(uriOrPath: string): boolean {
-  return isKustomizationName(uriOrPath.slice(Math.max(uriOrPath.lastIndexOf('/'), uriOrPath.lastIndexOf('\\')) + 1));
+  for (const name of KUSTOMIZATION_NAMES) {
+    if (!uriOrPath.endsWith(name)) continue;
+    const before = uriOrPath.length - name.length - 1;
+    if (before < 0 || uriOrPath[before] === '/' || uriOrPath[before] === '\\') return true;
+  }
+  return false;
 }
 
 /** A resource, base or component kustomize fetches (a URL, a git repository) rather than reads from disk. */
