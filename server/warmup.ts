@@ -7,6 +7,7 @@ import { documentDiagnostics } from './diagnostics/validateFile';
 import { parseFull } from './documents/yamlFallback';
 import { parseFast } from './documents/fastYaml';
 import { checkManifest } from '../kube/manifestCheck';
+import { definitionValidator } from '../kube/validation';
 import { WorkspaceIndex } from './workspace/workspaceIndex';
 
 const POD = `
@@ -97,11 +98,36 @@ const SAMPLE = [
 /** Rounds of parsing and checking the sample: enough for the engine to optimize the hot code. */
 const ROUNDS = 40;
 
+/**
+ * Definitions the sample reaches that are big to compile, compiled one per step before the sample is checked, so
+ * that no single step holds a document back for long (each compiles only its own fields: references compile
+ * when data first reaches them).
+ */
+const DEFINITIONS = [
+  'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
+  'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector',
+  'io.k8s.api.core.v1.Probe',
+  'io.k8s.api.core.v1.EnvVar',
+  'io.k8s.api.core.v1.Container',
+  'io.k8s.api.core.v1.PodSpec',
+  'io.k8s.api.core.v1.PodTemplateSpec',
+  'io.k8s.api.apps.v1.DeploymentSpec',
+  'io.k8s.api.apps.v1.Deployment',
+  'io.k8s.api.core.v1.ServiceSpec',
+  'io.k8s.api.core.v1.Service',
+  'io.k8s.api.core.v1.ConfigMap',
+];
+
 /** The warm-up, one step (a few milliseconds once the code is compiled) per iteration. */
 export function* warmUpSteps(): Generator<void> {
+  for (const definition of DEFINITIONS) {
+    definitionValidator(definition);
+    yield;
+  }
   const index = new WorkspaceIndex();
   const uri = 'slipway-warmup:/sample.yaml';
-  const file = index.setText(uri, SAMPLE);
+  const file = index.setText(uri, SAMPLE, true);
+  yield;
   for (const placed of file.docs) {
     documentDiagnostics(uri, placed, index, DEFAULT_SETTINGS);
     yield;
