@@ -89,7 +89,17 @@ function validatorFor(schema: SchemaObject): ValidateFunction {
     byHash.delete(hash); // refresh its place in the eviction order
   } else {
     const source = rootSchema(schema);
-    entry = { validate: ajv().compile(source), source };
+    let validate: ValidateFunction;
+    try {
+      validate = ajv().compile(source);
+    } catch {
+      // a schema that is itself invalid (`type: {...}`), which the CRD's own checks report: the object is held to
+      // nothing but its metadata rather than its whole check failing
+      const preserve = validatorFor(PRESERVE_ALL);
+      byIdentity.set(schema, preserve);
+      return preserve;
+    }
+    entry = { validate, source };
     if (byHash.size >= MAX_CACHED) {
       const [oldest, old] = byHash.entries().next().value as [string, { source: AjvSchema }];
       byHash.delete(oldest);

@@ -17,17 +17,14 @@ import { registerCodeActions } from './handlers/codeActionHandler';
 import { registerCompletion } from './handlers/completionHandler';
 import { registerDefinitions } from './handlers/definitionHandlers';
 import { registerHover } from './handlers/hoverHandler';
-import { guard, ServerContext } from './handlers/serverContext';
+import { ServerContext } from './handlers/serverContext';
 import { SettingsHandlers } from './handlers/settingsHandlers';
 import { registerSymbols } from './handlers/symbolHandler';
 import { CHANGE_DELAY_MS, ValidationScheduler } from './handlers/validationScheduler';
 import { WorkspaceHandlers } from './handlers/workspaceHandlers';
-import { warmUp } from './warmup';
+import { warmUpSteps } from './warmup';
 import { ClusterCrds } from './workspace/crds';
 import { WorkspaceIndex } from './workspace/workspaceIndex';
-
-/** When the warm-up runs if no document has been opened by then. */
-const WARM_UP_FALLBACK_MS = 1000;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -64,9 +61,8 @@ export function startServer(connection: Connection): void {
     settings.initialize(params.initializationOptions, !!caps.workspace?.configuration);
     // start reading the workspace at once; validation waits for it so the first diagnostics are complete
     validation.waitFor(workspace.scan(folders).catch((e) => ctx.log(`workspace scan failed: ${e}`)));
-    // compile the common kinds' validators and optimize the hot code once the first document is answered (doing it
-    // before would hold that answer back by more than it saves), or soon if none is opened
-    validation.whenFirstIdle(() => guard(ctx, 'warm-up', undefined, warmUp), WARM_UP_FALLBACK_MS);
+    // compile the common kinds' validators and optimize the hot code while no document waits for its diagnostics
+    validation.whenIdle(warmUpSteps());
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

@@ -1,16 +1,20 @@
 // Prepares what the first validation would otherwise pay for: the schema file, the compiled
-// validators of the common kinds, and the parsers' code paths. Run once while the server starts.
+// validators of the common kinds, and the parsers' code paths. Run in steps while the server is idle
+// (handlers/validationScheduler.ts), so a document opened meanwhile waits for one step at most.
 
 import { DEFAULT_SETTINGS } from './settings';
 import { documentDiagnostics } from './diagnostics/validateFile';
 import { parseFull } from './documents/yamlFallback';
 import { parseFast } from './documents/fastYaml';
 import { checkManifest } from '../kube/manifestCheck';
+import { definitionValidator } from '../kube/validation';
 import { WorkspaceIndex } from './workspace/workspaceIndex';
 
 const POD = `
     spec:
       serviceAccountName: warmup
+      securityContext:
+        fsGroup: 1000
       containers:
         - name: app
           image: example/app:1.0
@@ -21,9 +25,17 @@ const POD = `
             - name: A
               valueFrom:
                 configMapKeyRef: {name: warmup, key: a}
+            - name: B
+              valueFrom:
+                fieldRef: {fieldPath: metadata.name}
           envFrom:
             - secretRef:
                 name: warmup
+            - configMapRef:
+                name: warmup
+          securityContext:
+            runAsNonRoot: true
+            readOnlyRootFilesystem: true
           resources:
             requests: {cpu: 10m, memory: 16Mi}
             limits: {memory: 32Mi}
@@ -59,7 +71,11 @@ spec:${extra}
 `;
 
 const SAMPLE = [
-  WORKLOAD('apps/v1', 'Deployment', '\n  replicas: 1\n  strategy:\n    type: RollingUpdate'),
+  WORKLOAD(
+    'apps/v1',
+    'Deployment',
+    '\n  replicas: 1\n  strategy:\n    type: RollingUpdate\n    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}',
+  ),
   WORKLOAD('apps/v1', 'StatefulSet', '\n  serviceName: warmup'),
   WORKLOAD('apps/v1', 'DaemonSet'),
   WORKLOAD('apps/v1', 'ReplicaSet'),
@@ -82,15 +98,45 @@ const SAMPLE = [
 /** Rounds of parsing and checking the sample: enough for the engine to optimize the hot code. */
 const ROUNDS = 40;
 
-export function warmUp(): void {
+/**
+ * Definitions the sample reaches that are big to compile, compiled one per step before the sample is checked, so
+ * that no single step holds a document back for long (each compiles only its own fields: references compile
+ * when data first reaches them).
+ */
+const DEFINITIONS = [
+  'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
+  'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector',
+  'io.k8s.api.core.v1.Probe',
+  'io.k8s.api.core.v1.EnvVar',
+  'io.k8s.api.core.v1.Container',
+  'io.k8s.api.core.v1.PodSpec',
+  'io.k8s.api.core.v1.PodTemplateSpec',
+  'io.k8s.api.apps.v1.DeploymentSpec',
+  'io.k8s.api.apps.v1.Deployment',
+  'io.k8s.api.core.v1.ServiceSpec',
+  'io.k8s.api.core.v1.Service',
+  'io.k8s.api.core.v1.ConfigMap',
+];
+
+/** The warm-up, one step (a few milliseconds once the code is compiled) per iteration. */
+export function* warmUpSteps(): Generator<void> {
+  for (const definition of DEFINITIONS) {
+    definitionValidator(definition);
+    yield;
+  }
   const index = new WorkspaceIndex();
   const uri = 'slipway-warmup:/sample.yaml';
-  const file = index.setText(uri, SAMPLE);
-  for (const placed of file.docs) documentDiagnostics(uri, placed, index, DEFAULT_SETTINGS);
+  const file = index.setText(uri, SAMPLE, true);
+  yield;
+  for (const placed of file.docs) {
+    documentDiagnostics(uri, placed, index, DEFAULT_SETTINGS);
+    yield;
+  }
   parseFull('a: [1, {b: *x}]\nc: "unclosed\n');
   // the per-text caches would answer repeated rounds, so these call the parser and the check directly
   const texts = file.docs.map((d) => d.doc.text);
   for (let i = 0; i < ROUNDS; i++) {
+    yield;
     for (const text of texts) {
       const parsed = parseFast(text);
       if (parsed) checkManifest(parsed.value);

@@ -9,6 +9,7 @@ import {
   immutable,
   invalid,
   invalidEach,
+  invalidEachAt,
   isObject,
   nonNegative,
   obj,
@@ -23,9 +24,10 @@ export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
 export function validateLabels(labels: unknown, path: Path): FieldError[] {
   const errs: FieldError[] = [];
-  for (const [k, v] of Object.entries(strMap(labels))) {
-    errs.push(...invalidEach(path, k, isQualifiedName(k)));
-    errs.push(...invalidEach(path, v, isValidLabelValue(v)));
+  const map = strMap(labels);
+  for (const k of Object.keys(map)) {
+    for (const m of isQualifiedName(k)) errs.push(invalid(path, k, m));
+    for (const m of isValidLabelValue(map[k])) errs.push(invalid(path, map[k], m));
   }
   return errs;
 }
@@ -33,10 +35,11 @@ export function validateLabels(labels: unknown, path: Path): FieldError[] {
 export function validateAnnotations(annotations: unknown, path: Path): FieldError[] {
   const errs: FieldError[] = [];
   let size = 0;
-  for (const [k, v] of Object.entries(strMap(annotations))) {
+  const map = strMap(annotations);
+  for (const k of Object.keys(map)) {
     // Annotation keys are qualified names in any letter case.
-    errs.push(...invalidEach(path, k, isQualifiedName(k.toLowerCase())));
-    size += Buffer.byteLength(k) + Buffer.byteLength(v);
+    for (const m of isQualifiedName(k.toLowerCase())) errs.push(invalid(path, k, m));
+    size += Buffer.byteLength(k) + Buffer.byteLength(map[k]);
   }
   if (size > TOTAL_ANNOTATION_SIZE_LIMIT) errs.push(tooLong(path, TOTAL_ANNOTATION_SIZE_LIMIT));
   return errs;
@@ -59,18 +62,19 @@ export function validateObjectMeta(meta: unknown, nameFn: NameValidator, path: P
   const errs: FieldError[] = [];
   const name = str(m.name) ?? '';
   const generateName = str(m.generateName) ?? '';
-  if (generateName) errs.push(...invalidEach(at(path, 'generateName'), generateName, nameFn(generateName, true)));
+  // child paths are built only for what is set: this runs for every object checked
+  if (generateName) errs.push(...invalidEachAt(path, 'generateName', generateName, nameFn(generateName, true)));
   if (!name) {
     if (!generateName) errs.push(required(at(path, 'name'), 'name or generateName is required'));
   } else {
-    errs.push(...invalidEach(at(path, 'name'), name, nameFn(name, false)));
+    errs.push(...invalidEachAt(path, 'name', name, nameFn(name, false)));
   }
   const ns = str(m.namespace);
-  if (ns) errs.push(...invalidEach(at(path, 'namespace'), ns, isDNS1123Label(ns)));
-  errs.push(...nonNegative(at(path, 'generation'), m.generation));
-  errs.push(...validateLabels(m.labels, at(path, 'labels')));
-  errs.push(...validateAnnotations(m.annotations, at(path, 'annotations')));
-  errs.push(...validateFinalizers(m.finalizers, at(path, 'finalizers')));
+  if (ns) errs.push(...invalidEachAt(path, 'namespace', ns, isDNS1123Label(ns)));
+  if (m.generation !== undefined) errs.push(...nonNegative(at(path, 'generation'), m.generation));
+  if (m.labels !== undefined) errs.push(...validateLabels(m.labels, at(path, 'labels')));
+  if (m.annotations !== undefined) errs.push(...validateAnnotations(m.annotations, at(path, 'annotations')));
+  if (m.finalizers !== undefined) errs.push(...validateFinalizers(m.finalizers, at(path, 'finalizers')));
   return errs;
 }
 

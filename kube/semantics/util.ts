@@ -28,11 +28,22 @@ export function num(v: unknown): number | undefined {
 /** string→string maps such as labels; non-string values are ignored here (the schema reports them). */
 export function strMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(obj(v))) if (typeof val === 'string') out[k] = val;
+  if (!isObject(v)) return out;
+  // keys and a lookup, not entries: this runs for every label map of every object checked
+  for (const k of Object.keys(v)) {
+    const val = v[k];
+    if (typeof val === 'string') out[k] = val;
+  }
   return out;
 }
 
-export const at = (path: Path, ...more: PathSegment[]): PathSegment[] => [...path, ...more];
+/** A child's path, copied by a plain loop: paths are built for every field checked, most never reported. */
+export function at(path: Path, ...more: PathSegment[]): PathSegment[] {
+  const out = new Array<PathSegment>(path.length + more.length);
+  for (let i = 0; i < path.length; i++) out[i] = path[i];
+  for (let i = 0; i < more.length; i++) out[path.length + i] = more[i];
+  return out;
+}
 
 export function required(path: Path, detail?: string): FieldError {
   return detail
@@ -69,6 +80,11 @@ export const IMMUTABLE = 'field is immutable';
 /** Messages from a name check become one Invalid error each, as Kubernetes reports them. */
 export function invalidEach(path: Path, value: unknown, msgs: string[]): FieldError[] {
   return msgs.map((m) => invalid(path, value, m));
+}
+
+/** invalidEach on a child of `path`, whose path is built only when there is something to report. */
+export function invalidEachAt(path: Path, key: PathSegment, value: unknown, msgs: string[]): FieldError[] {
+  return msgs.length ? invalidEach(at(path, key), value, msgs) : [];
 }
 
 export function nonNegative(path: Path, value: unknown): FieldError[] {

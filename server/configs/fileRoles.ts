@@ -9,7 +9,8 @@ import type { PlacedDoc, YamlDoc } from '../documents/parsedFile';
 import { locate } from '../documents/yamlTree';
 import { skaffoldImages } from './builtImages';
 import { isTemplateText, isUnderChartTemplates, templateActions } from './helmTemplates';
-import { buildKustomizeModel, FileSource, isKustomizationPath, KustomizeModel } from './kustomize';
+import { buildKustomizeModel, FileSource, KustomizeModel } from './kustomize';
+import { isKustomizationPath } from './kustomization';
 import { isToolConfig } from './toolConfigs';
 
 export type DocRole =

@@ -3,10 +3,15 @@
 // prefix/suffix each kustomization adds to its resources (through overlays), the ConfigMaps and Secrets
 // its generators make, and the images whose tag it sets.
 
-import { isRecord } from '../../kube/objects';
+import {
+  gathered,
+  isKustomizationPath,
+  Kustomization,
+  KUSTOMIZATION_NAMES,
+  kustomizationOf,
+  resolvePath,
+} from './kustomization';
 import type { ParsedFile } from '../documents/parsedFile';
-
-export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /** What a kustomization does to one of its resource files. */
 export interface Transform {
@@ -41,37 +46,6 @@ export interface FileSource {
   get(uri: string): ParsedFile | undefined;
 }
 
-export function isKustomizationPath(uri: string): boolean {
-  return KUSTOMIZATION_NAMES.includes(uri.slice(uri.lastIndexOf('/') + 1));
-}
-
-/** The kustomization's fields: its first document that is a map. */
-function kustomizationOf(file: ParsedFile | undefined): Record<string, unknown> | undefined {
-  for (const d of file?.docs ?? []) if (isRecord(d.doc.value)) return d.doc.value;
-  return undefined;
-}
-
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
-
-function stringMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (isRecord(v)) for (const [k, x] of Object.entries(v)) if (x !== null && typeof x !== 'object') out[k] = String(x);
-  return out;
-}
-
-/** A relative path of a kustomization, as a URI; undefined for remote ones (URLs, git). */
-export function resolvePath(base: string, entry: string): string | undefined {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || entry.startsWith('github.com/') || entry.includes('?ref=')) {
-    return undefined;
-  }
-  try {
-    return new URL(entry.replace(/\/+$/, ''), base).toString();
-  } catch {
-    return undefined;
-  }
-}
-
 export function buildKustomizeModel(files: FileSource): KustomizeModel {
   const model: KustomizeModel = {
     patchFiles: new Map(),
@@ -80,7 +54,7 @@ export function buildKustomizeModel(files: FileSource): KustomizeModel {
     generated: new Set(),
     taggedImages: new Set(),
   };
-  const kustomizations = new Map<string, Record<string, unknown>>();
+  const kustomizations = new Map<string, Kustomization>();
   for (const uri of files.uris()) {
     if (!isKustomizationPath(uri)) continue;
     const k = kustomizationOf(files.get(uri));
@@ -103,7 +77,7 @@ export function buildKustomizeModel(files: FileSource): KustomizeModel {
     visiting.add(uri);
     const own = transformOf(k);
     const components: Transform[] = [];
-    for (const entry of [...strings(k.resources), ...strings(k.bases), ...strings(k.components)]) {
+    for (const entry of gathered(k)) {
       const target = resolvePath(uri, entry);
       if (!target) continue;
       if (files.get(target) && !isKustomizationPath(target)) {
@@ -113,7 +87,7 @@ export function buildKustomizeModel(files: FileSource): KustomizeModel {
       const child = kustomizationIn(target);
       if (!child) continue;
       for (const [f, t] of render(child, visiting)) out.set(f, combine(own, t));
-      if (strings(k.components).includes(entry)) components.push(transformOf(kustomizations.get(child)!));
+      if (k.components.includes(entry)) components.push(transformOf(kustomizations.get(child)!));
     }
     // a component changes everything its parent has gathered, not only its own resources
     for (const c of components) for (const [f, t] of out) out.set(f, combine(c, t));
@@ -124,57 +98,49 @@ export function buildKustomizeModel(files: FileSource): KustomizeModel {
 
   for (const [uri, k] of kustomizations) {
     model.renderings.push({ uri, files: render(uri, new Set()) });
-    for (const p of records(k.patches)) {
-      const f = typeof p.path === 'string' ? file(uri, p.path) : undefined;
+    for (const p of k.patches) {
+      const f = p.path !== undefined ? file(uri, p.path) : undefined;
       if (f) model.patchFiles.set(f, 'either');
     }
-    for (const p of strings(k.patchesStrategicMerge)) {
+    for (const p of k.patchesStrategicMerge) {
       const f = p.includes('\n') ? undefined : file(uri, p.trim());
       if (f) model.patchFiles.set(f, 'strategic');
     }
-    for (const p of records(k.patchesJson6902)) {
-      const f = typeof p.path === 'string' ? file(uri, p.path) : undefined;
+    for (const p of k.patchesJson6902) {
+      const f = p.path !== undefined ? file(uri, p.path) : undefined;
       if (f) model.patchFiles.set(f, 'json6902');
     }
-    for (const p of [...strings(k.generators), ...strings(k.transformers), ...strings(k.validators)]) {
+    for (const p of [...k.generators, ...k.transformers, ...k.validators]) {
       const f = file(uri, p);
       if (f) model.pluginFiles.add(f);
     }
-    const prefix = typeof k.namePrefix === 'string' ? k.namePrefix : '';
-    const suffix = typeof k.nameSuffix === 'string' ? k.nameSuffix : '';
-    for (const [field, kind] of [
-      ['configMapGenerator', 'ConfigMap'],
-      ['secretGenerator', 'Secret'],
-    ]) {
-      for (const g of records(k[field])) {
-        if (typeof g.name !== 'string') continue;
-        model.generated.add(`${kind}/${g.name}`);
-        model.generated.add(`${kind}/${prefix}${g.name}${suffix}`);
+    for (const [names, kind] of [
+      [k.configMapGenerator, 'ConfigMap'],
+      [k.secretGenerator, 'Secret'],
+    ] as const) {
+      for (const name of names) {
+        model.generated.add(`${kind}/${name}`);
+        model.generated.add(`${kind}/${k.namePrefix}${name}${k.nameSuffix}`);
       }
     }
-    for (const image of records(k.images)) {
-      const tagged = typeof image.newTag === 'string' || typeof image.digest === 'string';
-      if (typeof image.name === 'string' && tagged) model.taggedImages.add(image.name);
-    }
+    for (const image of k.images) if (image.name !== undefined && image.tagged) model.taggedImages.add(image.name);
   }
   return model;
 }
 
-function transformOf(k: Record<string, unknown>): Transform {
-  const common = stringMap(k.commonLabels);
-  const templateLabels = { ...common };
-  const selectorLabels = { ...common };
-  for (const l of records(k.labels)) {
-    const pairs = stringMap(l.pairs);
-    if (l.includeSelectors === true) Object.assign(selectorLabels, pairs);
-    if (l.includeSelectors === true || l.includeTemplates === true) Object.assign(templateLabels, pairs);
+function transformOf(k: Kustomization): Transform {
+  const templateLabels = { ...k.commonLabels };
+  const selectorLabels = { ...k.commonLabels };
+  for (const l of k.labels) {
+    if (l.includeSelectors) Object.assign(selectorLabels, l.pairs);
+    if (l.includeSelectors || l.includeTemplates) Object.assign(templateLabels, l.pairs);
   }
   return {
     templateLabels,
     selectorLabels,
-    ...(typeof k.namespace === 'string' ? { namespace: k.namespace } : {}),
-    prefix: typeof k.namePrefix === 'string' ? k.namePrefix : '',
-    suffix: typeof k.nameSuffix === 'string' ? k.nameSuffix : '',
+    ...(k.namespace !== undefined ? { namespace: k.namespace } : {}),
+    prefix: k.namePrefix,
+    suffix: k.nameSuffix,
   };
 }
 

@@ -9,6 +9,7 @@ import type { YamlDoc } from '../documents/parsedFile';
 import type { WorkspaceIndex } from '../workspace/workspaceIndex';
 import type { LocalDiagnostic } from './diagnostic';
 import { kustomizationPathDiagnostics } from './kustomizationPaths';
+import { inlinePatchDiagnostics } from './inlinePatches';
 import { jsonPatchDiagnostics, strategicPatchDiagnostics } from './patchDiagnostics';
 import { fromResult } from './schema';
 import { syntaxDiagnostics } from './syntax';
@@ -36,6 +37,7 @@ export function configFileDiagnostics(
   if (schema && doc.tree) out.push(...ownSchemaDiagnostics(doc, schema));
   if (role === 'strategic-patch') out.push(...strategicPatchDiagnostics(doc, index));
   if (role === 'json-patch') out.push(...jsonPatchDiagnostics(doc));
-  if (role === 'kustomization') out.push(...kustomizationPathDiagnostics(uri, doc));
+  if (role === 'kustomization')
+    out.push(...kustomizationPathDiagnostics(uri, doc), ...inlinePatchDiagnostics(doc, index));
   return out;
 }

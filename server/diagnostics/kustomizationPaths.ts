@@ -4,7 +4,7 @@
 import { existsSync } from 'fs';
 import { fileURLToPath } from 'url';
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import { resolvePath } from '../configs/kustomize';
+import { resolvePath } from '../configs/kustomization';
 import type { YamlDoc } from '../documents/parsedFile';
 import { nodeAtPath, YNode } from '../documents/yamlTree';
 import type { LocalDiagnostic } from './diagnostic';

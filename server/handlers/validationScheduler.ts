@@ -36,8 +36,9 @@ export class ValidationScheduler {
   private scanned = true;
   private validatedBeforeScan = false;
   private scanWait?: Promise<unknown>;
-  /** run once when the first validations are done and nothing waits (see whenFirstIdle) */
-  private idleWork?: () => void;
+  /** work run a step at a time while no validation runs or waits (see whenIdle) */
+  private idleSteps?: Iterator<unknown>;
+  private idleStep?: NodeJS.Immediate;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -83,21 +84,30 @@ export class ValidationScheduler {
   }
 
   /**
-   * Runs `work` once, when the first validations have published and none waits, or after `fallbackMs` if no
-   * document is opened by then: work that speeds up later validations must not delay the first diagnostics.
+   * Runs `steps` one at a time while no validation runs or waits: work that speeds up later validations must
+   * not delay diagnostics by more than one step (a document opened meanwhile is validated next).
    */
-  whenFirstIdle(work: () => void, fallbackMs: number): void {
-    const timer = setTimeout(() => this.runIdleWork(), fallbackMs);
-    this.idleWork = () => {
-      clearTimeout(timer);
-      work();
-    };
+  whenIdle(steps: Iterator<unknown>): void {
+    this.idleSteps = steps;
+    this.stepWhenIdle();
   }
 
-  private runIdleWork(): void {
-    const work = this.idleWork;
-    this.idleWork = undefined;
-    if (work && !this.ctx.shuttingDown) work();
+  private stepWhenIdle(): void {
+    if (this.idleStep || !this.idleSteps) return;
+    this.idleStep = setImmediate(() => {
+      this.idleStep = undefined;
+      const steps = this.idleSteps;
+      // drain() takes the steps up again once the validations are done
+      if (!steps || this.ctx.shuttingDown || this.workers > 0 || this.timers.size > 0) return;
+      let done = true;
+      try {
+        done = !!steps.next().done;
+      } catch (e) {
+        this.ctx.log(`idle work failed: ${(e as Error).stack ?? e}`);
+      }
+      if (done) this.idleSteps = undefined;
+      else this.stepWhenIdle();
+    });
   }
 
   /** A document closed: nothing of it is pending or published any more. */
@@ -113,6 +123,8 @@ export class ValidationScheduler {
   stop(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     clearTimeout(this.othersTimer);
+    clearImmediate(this.idleStep);
+    this.idleSteps = undefined;
   }
 
   private enqueue(uri: string, recheck: boolean): void {
@@ -139,7 +151,7 @@ export class ValidationScheduler {
     } finally {
       this.workers--;
     }
-    if (this.workers === 0 && this.idleWork) setImmediate(() => this.runIdleWork());
+    if (this.workers === 0) this.stepWhenIdle();
   }
 
   private async validate(uri: string, onlyIfChanged: boolean): Promise<void> {

@@ -9,9 +9,9 @@ import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { APPLICATION_GROUP } from '../../kube/application';
 import { isRecord } from '../../kube/objects';
+import { gathered, isKustomizationName, isRemoteEntry, Kustomization, kustomizationOf } from '../configs/kustomization';
 import type { WorkspaceIndex } from './workspaceIndex';
 
-const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml']);
 const ARGO_CD_GROUP = 'argoproj.io';
 const FLUX_KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io';
 const KUSTOMIZATION_UNIT = 'kustomization:';
@@ -23,14 +23,6 @@ function filePath(uri: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
-function isRemote(entry: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^git@|^github\.com\//.test(entry);
 }
 
 /** A folder (or one of its subfolders) holds `file`. */
@@ -48,7 +40,7 @@ interface AppPath {
 
 class UnitMap {
   /** the kustomization file of each folder that has one */
-  private readonly kustomizations = new Map<string, unknown>();
+  private readonly kustomizations = new Map<string, Kustomization | undefined>();
   private readonly closures = new Map<string, Set<string>>();
   private readonly units = new Map<string, string[]>();
   private readonly files: Set<string>;
@@ -63,8 +55,8 @@ class UnitMap {
       const file = filePath(uri);
       if (!file) continue;
       files.add(file);
-      if (KUSTOMIZATION_FILES.has(path.basename(file).toLowerCase()))
-        this.kustomizations.set(path.dirname(file), index.get(uri)?.docs[0]?.doc.value);
+      if (isKustomizationName(path.basename(file)))
+        this.kustomizations.set(path.dirname(file), kustomizationOf(index.get(uri)));
     }
     this.files = files;
     for (const r of index.resources()) {
@@ -76,9 +68,7 @@ class UnitMap {
   /** Whether a kustomization renders objects the workspace cannot show: remote bases or Helm charts. */
   outsideSources(dir: string): boolean {
     const k = this.kustomizations.get(dir);
-    if (!isRecord(k)) return false;
-    const entries = [...strings(k.resources), ...strings(k.bases), ...strings(k.components)];
-    return entries.some(isRemote) || (Array.isArray(k.helmCharts) && k.helmCharts.length > 0);
+    return !!k && (gathered(k).some(isRemoteEntry) || k.helmCharts > 0);
   }
 
   /** The kustomization folders that render a file (directly or through the bases that list it). */
@@ -94,10 +84,10 @@ class UnitMap {
     if (known) return known;
     const out = new Set<string>();
     const k = this.kustomizations.get(dir);
-    if (visiting.has(dir) || !isRecord(k)) return out;
+    if (visiting.has(dir) || !k) return out;
     visiting.add(dir);
-    for (const entry of [...strings(k.resources), ...strings(k.bases), ...strings(k.components)]) {
-      if (isRemote(entry)) continue;
+    for (const entry of gathered(k)) {
+      if (isRemoteEntry(entry)) continue;
       const target = path.resolve(dir, entry);
       if (this.files.has(target)) out.add(target);
       else if (this.kustomizations.has(target)) for (const f of this.closure(target, visiting)) out.add(f);

@@ -1,13 +1,16 @@
 // Objects that exist in the cluster without being written in git, made by something the workspace does hold:
 // the Secret of a cert-manager Certificate (or of an Ingress cert-manager watches), of a SealedSecret or an
 // ExternalSecret; kustomize's configMapGenerator and secretGenerator output (referenced by name, the hash
-// suffix optional); the claims of a StatefulSet's volumeClaimTemplates (`<template>-<statefulset>-<ordinal>`).
+// suffix optional); the claims of a StatefulSet's volumeClaimTemplates (`<template>-<statefulset>-<ordinal>`); the
+// objects of Helm templates, by the names their static text allows (configs/templateNames.ts).
 
 import { isRecord } from '../../kube/objects';
+import { projectOf } from '../configs/fileRoles';
+import { isKustomizationPath, kustomizationOf } from '../configs/kustomization';
+import { templateNames } from '../configs/templateNames';
 import type { RefKind } from './resources';
 import type { WorkspaceIndex } from './workspaceIndex';
 
-const KUSTOMIZATION_FILE = /(^|\/)kustomization\.ya?ml$/i;
 const CERT_MANAGER_ANNOTATIONS = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'];
 /** the suffix kustomize appends to generated names: a dash and ten characters of a hash */
 const HASH_SUFFIX = /^-[a-z0-9]{10}$/;
@@ -30,7 +33,12 @@ interface Produced {
   generated: Map<RefKind, Set<string>>;
   /** `<template>-<statefulset>` of every volumeClaimTemplate: its claims add `-<ordinal>` */
   claimPrefixes: Set<string>;
+  /** what Helm templates may name their objects, by kind, where an action writes part of the name */
+  templated: Map<RefKind, RegExp[]>;
 }
+
+const REF_KINDS = new Set<string>(['ConfigMap', 'Secret', 'PersistentVolumeClaim', 'ServiceAccount', 'Service']);
+const isRefKind = (kind: string): kind is RefKind => REF_KINDS.has(kind);
 
 function collect(index: WorkspaceIndex): Produced {
   const names = new Map<RefKind, Set<string>>();
@@ -59,13 +67,25 @@ function collect(index: WorkspaceIndex): Produced {
         if (typeof template === 'string') claimPrefixes.add(`${template}-${r.summary.name}`);
       }
   }
+  const templated = new Map<RefKind, RegExp[]>();
+  const project = projectOf(index);
   for (const uri of index.uris()) {
-    if (!KUSTOMIZATION_FILE.test(uri)) continue;
-    const k = index.get(uri)?.docs[0]?.doc.value;
-    for (const g of list(get(k, 'configMapGenerator'))) add(generated, 'ConfigMap', get(g, 'name'));
-    for (const g of list(get(k, 'secretGenerator'))) add(generated, 'Secret', get(g, 'name'));
+    for (const placed of index.get(uri)?.docs ?? []) {
+      if (project.roleOf(uri, placed) !== 'template') continue;
+      for (const t of templateNames(placed.doc)) {
+        if (!isRefKind(t.kind)) continue;
+        if (t.name !== undefined) add(names, t.kind, t.name);
+        if (t.pattern) templated.set(t.kind, [...(templated.get(t.kind) ?? []), t.pattern]);
+      }
+    }
   }
-  return { names, generated, claimPrefixes };
+  for (const uri of index.uris()) {
+    if (!isKustomizationPath(uri)) continue;
+    const k = kustomizationOf(index.get(uri));
+    for (const name of k?.configMapGenerator ?? []) add(generated, 'ConfigMap', name);
+    for (const name of k?.secretGenerator ?? []) add(generated, 'Secret', name);
+  }
+  return { names, generated, claimPrefixes, templated };
 }
 
 /** What the workspace's producers make, worked out once per change of the index. */
@@ -83,6 +103,7 @@ export class Producers {
     for (const g of p.generated.get(kind) ?? []) {
       if (name === g || (name.startsWith(g) && HASH_SUFFIX.test(name.slice(g.length)))) return true;
     }
+    if (p.templated.get(kind)?.some((pattern) => pattern.test(name))) return true;
     const ordinal = kind === 'PersistentVolumeClaim' ? ORDINAL.exec(name) : null;
     return !!ordinal && p.claimPrefixes.has(ordinal[1]);
   }

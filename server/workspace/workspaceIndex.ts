@@ -45,7 +45,8 @@ export interface Duplicates {
   first: PlacedResource[];
 }
 
-const identityKey = (s: ResourceSummary): string => JSON.stringify([s.kind, s.name, s.namespace ?? null]);
+// joined by a character no kind, name or namespace holds; an unset namespace differs from every set one
+const identityKey = (s: ResourceSummary): string => `${s.kind}\0${s.name}\0${s.namespace ?? '\u0001'}`;
 
 /** Namespaces match when equal, or when either manifest leaves it to `kubectl apply -n`. */
 export function sameNamespace(a: string | undefined, b: string | undefined): boolean {

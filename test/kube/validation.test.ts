@@ -424,4 +424,15 @@ describe('validation of custom resources against a CRD schema', () => {
     ct.spec.mode = 'Reckless';
     assert.deepStrictEqual(validateAgainstSchema(ct, copy), validateAgainstSchema(ct, schema));
   });
+
+  it('holds an object to its metadata alone when the CRD schema itself is invalid', () => {
+    // a mistyped CRD (`type:` given a map), as a half-edited file has it
+    const broken = { type: { object: null }, properties: { spec: { type: 'object' } } } as unknown as SchemaObject;
+    const thing = (name: unknown) => ({ apiVersion: 'x.io/v1', kind: 'Thing', metadata: { name }, spec: 'anything' });
+    assert.deepStrictEqual(validateAgainstSchema(thing('t'), broken), { errors: [], unknownFields: [] });
+    assert.deepStrictEqual(
+      validateAgainstSchema(thing(5), broken).errors.map((e) => e.path.join('.')),
+      ['metadata.name'],
+    );
+  });
 });

@@ -100,6 +100,36 @@ describe('language server: Helm charts, kustomize and tool configs', function ()
     ],
   });
 
+  // patches written inside the kustomization are checked as patch files are, each on its line of the block
+  expectExactly('kustomize-inline', {
+    'base/kustomization.yaml': [],
+    'base/deployment.yaml': [],
+    'overlay/kustomization.yaml': [
+      '12 error schema: spec.replicas: Invalid value: "three": must be of type integer',
+      '17 error unknown-field: unknown field "spec.template.spec.containers[0].imagePullPolice": did you mean ' +
+        '"imagePullPolicy"?',
+      '26 error schema: [1].op: Unsupported value: "replce": supported values: add, remove, replace, move, copy, test',
+      '30 error schema: [2].path: Invalid value: a JSON pointer starts with / (e.g. /spec/replicas)',
+      '41 error schema: spec.template.spec.terminationGracePeriodSeconds: Invalid value: "soon": must be of type ' +
+        'integer',
+      // a patch written on one line is reported on its whole value
+      '48 error schema: [1].from: Required value: "move" needs from',
+    ],
+    'good/kustomization.yaml': [],
+  });
+
+  // the names a chart's templates give their objects: static ones are defined, templated ones may match
+  expectExactly('helm-names', {
+    'shop/Chart.yaml': [],
+    'shop/templates/configmap.yaml': [],
+    'shop/templates/serviceaccount.yaml': [],
+    // prod-web-config, the ServiceAccount and shop-credentials may come from the chart; these cannot
+    'consumer.yaml': [
+      '33 warning missing-reference: ConfigMap "prod-web-settings" is not defined in the workspace',
+      '43 warning missing-reference: PersistentVolumeClaim "storefront-data" is not defined in the workspace',
+    ],
+  });
+
   expectExactly('tools', {
     'skaffold.yaml': [],
     'kind-cluster.yaml': [],
@@ -200,5 +230,28 @@ describe('language server: kustomizations as the editor sees them', function () 
     });
     assert.match(hover.contents.value, /^\*\*appVersion\*\*/);
     assert.match(hover.contents.value, /version of the application the chart installs/);
+  });
+
+  it('places an inline patch’s diagnostics on their words inside the block, and a one-line patch’s on its value', async () => {
+    const file = path.join(FIXTURES, 'kustomize-inline', 'overlay', 'kustomization.yaml');
+    const text = read(file);
+    await client.open(uriOf(file), text);
+    const byMessage = new Map((await client.waitForDiagnostics(uriOf(file))).map((d) => [d.message, d.range]));
+    const range = (needle: string, length: number) => {
+      const start = find(text, needle);
+      return { start, end: { line: start.line, character: start.character + length } };
+    };
+    assert.deepStrictEqual(
+      byMessage.get('[1].op: Unsupported value: "replce": supported values: add, remove, replace, move, copy, test'),
+      range('replce', 'replce'.length),
+    );
+    assert.deepStrictEqual(
+      byMessage.get(
+        'unknown field "spec.template.spec.containers[0].imagePullPolice": did you mean "imagePullPolicy"?',
+      ),
+      range('imagePullPolice', 'imagePullPolice'.length),
+    );
+    const oneLine = text.slice(text.indexOf("'[{"), text.indexOf("]'") + 2);
+    assert.deepStrictEqual(byMessage.get('[1].from: Required value: "move" needs from'), range("'[{", oneLine.length));
   });
 });
