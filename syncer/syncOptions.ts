@@ -93,3 +93,12 @@ export function syncOptionAnnotationProblems(obj: Annotated): { annotation: stri
   const own = annotationOf(obj);
   return own ? syncOptionProblems([own.text]).map((message) => ({ annotation: own.name, message })) : [];
 }
+
+/**
+ * RespectIgnoreDifferences=true: the seam for spec.ignoreDifferences, which Slipway does not have yet. The
+ * option is accepted now; the step that adds ignoreDifferences calls this before writing a resource
+ * (writeResource.ts) and, when true, leaves the ignored fields out of what is applied, as Argo CD does.
+ */
+export function respectsIgnoreDifferences(obj: Annotated, app: readonly string[] = []): boolean {
+  return hasSyncOption(obj, 'RespectIgnoreDifferences', 'true', app);
+}
