@@ -5,6 +5,7 @@ import { deepClone } from '../../kube/objects';
 import { DesiredState } from '../desiredState';
 import { compare } from '../resourceStatus';
 import { syncWithHooks } from '../hooks/hookedSync';
+import { syncOptionProblems } from '../syncOptions';
 import { updateComparison } from './comparison';
 import { RunnerContext } from './context';
 import { addHistory, clearCondition, now, setCondition, short } from './statusEdits';
@@ -46,16 +47,20 @@ export class RecordedSync {
     const why = retryOf ? `retry ${retry} of #${retryOf.id}` : trigger;
     ctx.log(`sync ${short(desired.revision)} (${why}): ${info.subject}`);
     const policy = syncPolicyOf(ctx.app);
-    const outcome = await syncWithHooks(desired, {
-      client: ctx.deps.client,
-      live: ctx.live,
-      prune: policy.prune,
-      appSyncOptions: policy.syncOptions,
-      progress: (l) => ctx.log(l),
-      ensureNamespaces: [ctx.destination].filter((n) => !this.ensured.has(n)),
-      waveTimeoutMs: ctx.deps.waveTimeoutMs,
-      signal: ctx.stopping,
-    });
+    // a misspelt app-wide option (Prune=flase) must not be ignored: nothing is applied until it is fixed
+    const badOptions = syncOptionProblems(policy.syncOptions);
+    const outcome = badOptions.length
+      ? { ok: false, applied: [], pruned: [], message: `spec.syncPolicy.syncOptions: ${badOptions.join('; ')}` }
+      : await syncWithHooks(desired, {
+          client: ctx.deps.client,
+          live: ctx.live,
+          prune: policy.prune,
+          appSyncOptions: policy.syncOptions,
+          progress: (l) => ctx.log(l),
+          ensureNamespaces: [ctx.destination].filter((n) => !this.ensured.has(n)),
+          waveTimeoutMs: ctx.deps.waveTimeoutMs,
+          signal: ctx.stopping,
+        });
     clearTimeout(runningTimer);
     await runningWrite;
     if (outcome.ok) this.ensured.add(ctx.destination);

@@ -178,4 +178,20 @@ describe('sync options (real git, real cluster)', function () {
     assert.match(errors[0].message, /unknown sync option "Prun=false"/);
     assert.match(errors[1].message, /"Replace=yes": Replace takes true or false/);
   });
+
+  it('an unknown app-wide sync option fails the sync, naming the field, and applies nothing', async () => {
+    const repo = makeRepo(webApp());
+    const sha = repo.git('rev-parse', 'HEAD');
+    await createApp('appopts', repo, { syncOptions: ['Prune=flase'] });
+    const app = await waitApp(
+      'appopts',
+      'failed',
+      (a) => lastEntry(a)?.revision === sha && lastEntry(a).result === 'Failed',
+    );
+    assert.match(
+      lastEntry(app).message!,
+      /spec.syncPolicy.syncOptions: Unsupported value: "Prune=flase": Prune takes true or false/,
+    );
+    assert.ok(!(await exists('deployment', 'web', 'appopts')));
+  });
 });
