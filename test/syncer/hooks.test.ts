@@ -298,4 +298,34 @@ data: {a: b}
     assert.strictEqual(lastEntry(app).revision, sha);
     assert.strictEqual((await jobs('again')).length, 2);
   });
+
+  it('a failed Sync hook stops the sync at its wave: later waves are not applied, SyncFail hooks run', async () => {
+    const repo = makeRepo({
+      ...webApp(),
+      'app/check.yaml': job(
+        'check',
+        { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '1' },
+        { fail: true },
+      ),
+      'app/cleanup.yaml': job('cleanup', { 'argocd.argoproj.io/hook': 'SyncFail' }, { generateName: true }),
+      'app/late.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: late
+  annotations:
+    argocd.argoproj.io/sync-wave: "2"
+data: {a: b}
+`,
+    });
+    const sha = repo.git('rev-parse', 'HEAD');
+    await createApp('syncfail', repo);
+    const app = await failedAt('syncfail', sha);
+    assert.match(lastEntry(app).message!, /^Sync hook Job syncfail\/check failed: .*; 1 SyncFail hook ran$/);
+    assert.ok(await t.kubectl(['get', 'deployment', 'web', '-n', 'syncfail']).then((r) => r.code === 0), 'wave 0');
+    assert.strictEqual((await t.kubectl(['get', 'configmap', 'late', '-n', 'syncfail'])).code, 1, 'wave 2');
+    assert.deepStrictEqual(
+      lastEntry(app).hooks!.map((h) => `${h.hookType} ${h.hookPhase}`),
+      ['Sync Failed', 'SyncFail Succeeded'],
+    );
+  });
 });
