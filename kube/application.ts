@@ -21,8 +21,17 @@ export const TRACKING_ID_ANNOTATION = 'slipway.dev/tracking-id';
 export const LEGACY_INSTANCE_LABEL = 'app.kubernetes.io/instance';
 export const LEGACY_TRACKING_ANNOTATION = 'slipway.dev/application';
 export const SYNC_WAVE_ANNOTATIONS = ['slipway.dev/sync-wave', 'argocd.argoproj.io/sync-wave'];
-/** `Prune=false` keeps a resource in the cluster after it leaves git. */
+/** Per-resource sync options, comma-separated (`Prune=false`, `Replace=true`, ...: syncer/syncOptions.ts). */
 export const SYNC_OPTIONS_ANNOTATIONS = ['slipway.dev/sync-options', 'argocd.argoproj.io/sync-options'];
+/** `IgnoreExtraneous`: a live object git does not have never makes the app OutOfSync. */
+export const COMPARE_OPTIONS_ANNOTATIONS = ['slipway.dev/compare-options', 'argocd.argoproj.io/compare-options'];
+/** Resource hooks: PreSync, Sync, PostSync, SyncFail or Skip, comma-separated (syncer/hooks/). */
+export const HOOK_ANNOTATIONS = ['slipway.dev/hook', 'argocd.argoproj.io/hook'];
+/** When a hook's object is deleted: HookSucceeded, HookFailed, BeforeHookCreation (the default). */
+export const HOOK_DELETE_POLICY_ANNOTATIONS = [
+  'slipway.dev/hook-delete-policy',
+  'argocd.argoproj.io/hook-delete-policy',
+];
 export const FIELD_MANAGER = 'slipway';
 /** On each Application the syncer manages: deleting it deletes what it deployed first (as Argo CD's finalizer). */
 export const RESOURCES_FINALIZER = 'slipway.dev/resources-finalizer';
@@ -77,6 +86,8 @@ export interface SyncPolicy {
   autoRollback?: boolean;
   /** leave the deployed resources in the cluster when the Application is deleted (default false: delete them) */
   preserveResourcesOnDeletion?: boolean;
+  /** Argo CD's sync options for every resource (`Prune=false`, `Replace=true`, ...); a resource's annotation wins */
+  syncOptions?: string[];
 }
 
 /** A request written by the CLI, kubectl or the editor; the syncer carries it out and clears it. */
@@ -168,6 +179,26 @@ export interface HistoryEntry {
   message?: string;
   /** automatic retries of this attempt (each updates the entry in place rather than adding one) */
   retries?: number;
+  /** the resource hooks this sync ran, and how each ended */
+  hooks?: HookResult[];
+}
+
+export type HookType = 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
+export type HookPhase = 'Running' | 'Succeeded' | 'Failed';
+
+/** One hook of a sync, as Argo CD's syncResult.resources reports it. */
+export interface HookResult {
+  group: string;
+  version: string;
+  kind: string;
+  namespace?: string;
+  /** the object's name (the generated one for a generateName manifest) */
+  name: string;
+  hookType: HookType;
+  hookPhase: HookPhase;
+  /** the sync phase it ran in (its hookType) */
+  syncPhase: HookType;
+  message?: string;
 }
 
 export interface ApplicationStatus {
@@ -190,6 +221,8 @@ export interface ApplicationStatus {
     requestId?: string;
     /** when a failed sync is tried again (back-off: 5 s doubling up to 3 min; a new commit resets it) */
     nextRetryAt?: string;
+    /** what the sync did beyond applying: the hooks it ran */
+    syncResult?: { revision: string; resources: HookResult[] };
   };
   conditions?: ApplicationCondition[];
   history?: HistoryEntry[];
@@ -216,6 +249,7 @@ export function syncPolicyOf(app: { spec?: ApplicationSpec }): Required<SyncPoli
     selfHeal: p.selfHeal ?? false,
     autoRollback: p.autoRollback ?? false,
     preserveResourcesOnDeletion: p.preserveResourcesOnDeletion ?? false,
+    syncOptions: p.syncOptions ?? [],
   };
 }
 
@@ -223,6 +257,20 @@ const str = { type: 'string' };
 const bool = { type: 'boolean' };
 const int = { type: 'integer' };
 const health = { type: 'object', properties: { status: str, message: str } };
+const hookResult = {
+  type: 'object',
+  properties: {
+    group: str,
+    version: str,
+    kind: str,
+    namespace: str,
+    name: str,
+    hookType: str,
+    hookPhase: str,
+    syncPhase: str,
+    message: str,
+  },
+};
 
 const applicationSchema = {
   type: 'object',
@@ -332,6 +380,12 @@ const applicationSchema = {
               type: 'boolean',
               description: 'Keep the deployed resources when the Application is deleted (default false: delete them).',
             },
+            syncOptions: {
+              type: 'array',
+              items: str,
+              description:
+                'Sync options for every resource, as Argo CD: Prune=false, Delete=false, Replace=true, PruneLast=true, PrunePropagationPolicy=background|foreground|orphan, ... (a resource annotation wins).',
+            },
           },
         },
         ignoreDifferences: {
@@ -401,6 +455,10 @@ const applicationSchema = {
             revision: str,
             requestId: str,
             nextRetryAt: str,
+            syncResult: {
+              type: 'object',
+              properties: { revision: str, resources: { type: 'array', items: hookResult } },
+            },
           },
         },
         conditions: {
@@ -436,6 +494,7 @@ const applicationSchema = {
               trigger: str,
               message: str,
               retries: int,
+              hooks: { type: 'array', items: hookResult },
             },
           },
         },

@@ -1,6 +1,7 @@
 // The API client addressed by objects (apiVersion, kind, namespace, name) instead of URL paths, as the syncer
 // and the CLI hold manifests: discovery finds each kind's resource (plural, scope), then requests go through
 // the one ApiClient. As client-go's dynamic client is to its REST client.
+import type { KubeObject } from '../kube/objects';
 import { splitApiVersion } from '../kube/registry';
 import { KubeApiError } from './apiError';
 import { ApiClient, ResourceLocation, resourcePath } from './apiClient';
@@ -127,6 +128,22 @@ export class ObjectClient {
       ...(opts.dryRun ? { dryRun: 'All' } : {}),
     });
     return this.api.patch(`${p}?${q}`, obj, 'apply');
+  }
+
+  /** Replace (PUT): the object becomes exactly this; its metadata.resourceVersion, when set, guards the write. */
+  async replace<T extends KubeObject & { apiVersion: string; kind: string }>(
+    obj: T,
+    opts: { fieldManager?: string } = {},
+  ): Promise<T> {
+    const m = obj.metadata;
+    const p = await this.path({
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      namespace: m.namespace,
+      name: m.name ?? '',
+    });
+    const q = opts.fieldManager ? `?${new URLSearchParams({ fieldManager: opts.fieldManager })}` : '';
+    return (await this.api.update(`${p}${q}`, obj)) as T;
   }
 
   async mergePatch(ref: ObjectRef, patch: unknown, subresource?: string): Promise<any> {

@@ -12,6 +12,7 @@ import { MAX_DEPTH } from '../kube/yamlReader';
 import { waveOf } from './plan';
 import { checkEach, CustomKinds, customKindsOf, duplicates, isNamespaced } from './validate';
 import { markTracked } from './tracking';
+import { splitHooks } from './hooks/split';
 
 export interface ResourceRef {
   apiVersion: string;
@@ -31,8 +32,11 @@ export interface DesiredResource {
 
 export interface DesiredState {
   revision: string;
+  /** what is applied, compared and pruned: every manifest but the hooks and those marked Skip */
   resources: DesiredResource[];
   problems: ManifestErrorStatus[];
+  /** resource hooks (syncer/hooks/): created in their phase of each sync, never compared nor pruned */
+  hooks?: DesiredResource[];
 }
 
 export function resourceKey(r: { apiVersion: string; kind: string; namespace?: string; name: string }): string {
@@ -140,7 +144,7 @@ export class DesiredStateLoader {
       }
     }
     problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-    return { revision, resources, problems };
+    return { revision, problems, ...splitHooks(resources) };
   }
 }
 

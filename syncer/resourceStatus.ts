@@ -19,7 +19,7 @@ export interface Comparison {
  * longer has (liveNotInGit: OutOfSync unless kept), the keys to act on, and the app's health: the worst of the
  * resources in git.
  */
-export function compare(given: DesiredState, live: LiveState): Comparison {
+export function compare(given: DesiredState, live: LiveState, appOptions: readonly string[] = []): Comparison {
   const desired = resolveGenerated(given, live);
   const resources: ResourceStatus[] = [];
   const outOfSync = new Set<string>();
@@ -42,8 +42,8 @@ export function compare(given: DesiredState, live: LiveState): Comparison {
       source: `${r.manifest.file}:${r.manifest.line}`,
     });
   }
-  for (const { ref, key, kept } of liveNotInGit(live.owned(), keys)) {
-    if (!kept) outOfSync.add(key);
+  for (const { ref, key, kept, ignored } of liveNotInGit(live.owned(), keys, appOptions)) {
+    if (!kept && !ignored) outOfSync.add(key);
     resources.push({
       group: splitApiVersion(ref.apiVersion).group,
       version: splitApiVersion(ref.apiVersion).version,
@@ -54,7 +54,9 @@ export function compare(given: DesiredState, live: LiveState): Comparison {
       status: 'OutOfSync',
       health: {
         status: 'Healthy',
-        message: kept ? 'not in git; kept (Prune=false)' : 'not in git: pruned on the next sync',
+        message: kept
+          ? 'not in git; kept (Prune=false)'
+          : `not in git: pruned on the next sync${ignored ? ' (IgnoreExtraneous: not counted as OutOfSync)' : ''}`,
       },
     });
   }

@@ -1,6 +1,6 @@
 // Deleting an Application deletes what it deployed, as Argo CD's resources finalizer does: the syncer puts
 // slipway.dev/resources-finalizer on every Application it manages; when one is deleted, its tracked objects are
-// deleted (unless spec.syncPolicy.preserveResourcesOnDeletion), then the finalizer is removed and the API server
+// deleted (unless spec.syncPolicy.preserveResourcesOnDeletion, or the sync option Delete=false), then the finalizer is removed and the API server
 // lets the Application go. So an app of apps that prunes a child removes the child's workloads too.
 import {
   Application,
@@ -12,6 +12,7 @@ import {
 import { KubeApiError } from '../kubeclient/apiError';
 import { ObjectClient } from '../kubeclient/objectClient';
 import { listTracked, statusTypes } from './trackedObjects';
+import { hasSyncOption } from './syncOptions';
 
 const appRef = (app: Application) => ({
   apiVersion: APPLICATION_API_VERSION,
@@ -44,6 +45,12 @@ export async function finalizeApplication(
   } else {
     for (const o of await listTracked(client, self, statusTypes(app.status?.resources))) {
       if (o.metadata?.deletionTimestamp) continue;
+      if (hasSyncOption(o, 'Delete', 'false', syncPolicyOf(app).syncOptions)) {
+        log(
+          `kept ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name} (Delete=false)`,
+        );
+        continue;
+      }
       const ref = {
         apiVersion: o.apiVersion!,
         kind: o.kind!,

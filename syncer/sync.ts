@@ -3,7 +3,7 @@
 // resources that left git are pruned, last-applied-first. Nothing is applied when the revision is invalid
 // (the caller checks that before).
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
-import { FIELD_MANAGER } from '../kube/application';
+import type { HookResult } from '../kube/application';
 import { DesiredResource, DesiredState, refOf, resourceKey, ResourceRef } from './desiredState';
 import { needsPods, worstHealth } from './health';
 import { KubeApiError } from '../kubeclient/apiError';
@@ -13,7 +13,9 @@ import { LiveState } from './liveState';
 import { kindRank, planSteps, waveOf } from './plan';
 import { pruneCandidates } from './prune';
 import { TRACKING_ANNOTATIONS, trackingOwner } from './tracking';
-import { isGenerated, resolveGenerated, toCreate } from './generatedNames';
+import { isGenerated, resolveGenerated } from './generatedNames';
+import { hasSyncOption, prunePropagationOf } from './syncOptions';
+import { writeResource } from './writeResource';
 
 export interface SyncProgress {
   (line: string): void;
@@ -32,6 +34,10 @@ export interface SyncOptions {
   signal?: AbortSignal;
   /** namespaces to create when missing (the destination) */
   ensureNamespaces?: string[];
+  /** the Application's spec.syncPolicy.syncOptions (syncOptions.ts); a resource's annotation wins */
+  appSyncOptions?: readonly string[];
+  /** the Sync-phase hooks (syncer/hooks/): run after a wave's resources are applied, before the wave is judged */
+  waveHooks?: { waves: number[]; run(wave: number): Promise<void> };
 }
 
 export interface SyncOutcome {
@@ -39,19 +45,21 @@ export interface SyncOutcome {
   applied: string[];
   pruned: string[];
   message: string;
+  /** the hooks the sync ran (syncer/hooks/) */
+  hooks?: HookResult[];
 }
 
 const APPLY_CONCURRENCY = 16;
-const DEFAULT_WAVE_TIMEOUT_MS = 5 * 60_000;
+export const DEFAULT_WAVE_TIMEOUT_MS = 5 * 60_000;
 
-function describe(r: ResourceRef): string {
+export function describe(r: ResourceRef): string {
   return `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
 }
 
 const STOPPED = 'stopped: the syncer is shutting down';
 
 /** Waits ms, or less when signal aborts. */
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
@@ -64,7 +72,7 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function checkStopped(signal?: AbortSignal): void {
+export function checkStopped(signal?: AbortSignal): void {
   if (signal?.aborted) throw new Error(STOPPED);
 }
 
@@ -84,7 +92,8 @@ async function waitEstablished(client: ObjectClient, name: string, timeoutMs: nu
   }
 }
 
-async function waitWaveHealthy(opts: SyncOptions, wave: number, desired: DesiredState): Promise<void> {
+/** Waits until every resource of desired is Healthy (or Suspended); `what` names them in errors ("wave 2"). */
+export async function waitHealthy(opts: SyncOptions, what: string, desired: DesiredState): Promise<void> {
   const deadline = Date.now() + (opts.waveTimeoutMs ?? DEFAULT_WAVE_TIMEOUT_MS);
   for (;;) {
     checkStopped(opts.signal);
@@ -98,12 +107,24 @@ async function waitWaveHealthy(opts: SyncOptions, wave: number, desired: Desired
     if (worst === 'Healthy' || worst === 'Suspended') return;
     const bad = health.find((x) => x.h.status === worst)!;
     if (worst === 'Degraded')
-      throw new Error(`wave ${wave} is Degraded: ${describe(bad.r.ref)}: ${bad.h.message ?? 'Degraded'}`);
+      throw new Error(`${what} is Degraded: ${describe(bad.r.ref)}: ${bad.h.message ?? 'Degraded'}`);
     if (Date.now() > deadline)
       throw new Error(
-        `wave ${wave} did not become healthy in time: ${describe(bad.r.ref)} is ${worst}${bad.h.message ? `: ${bad.h.message}` : ''}`,
+        `${what} did not become healthy in time: ${describe(bad.r.ref)} is ${worst}${bad.h.message ? `: ${bad.h.message}` : ''}`,
       );
     await pause(100, opts.signal);
+  }
+}
+
+/** Creates the namespaces that do not exist, but those desired has a manifest for (applied in their turn). */
+export async function ensureNamespaces(client: ObjectClient, desired: DesiredState, names: string[]): Promise<void> {
+  for (const ns of names) {
+    if (desired.resources.some((r) => r.ref.kind === 'Namespace' && r.ref.name === ns)) continue;
+    if (!(await client.find({ apiVersion: 'v1', kind: 'Namespace', name: ns }))) {
+      await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }).catch((e) => {
+        if (!(e instanceof KubeApiError && e.status === 409)) throw e;
+      });
+    }
   }
 }
 
@@ -114,21 +135,15 @@ export async function syncResources(given: DesiredState, opts: SyncOptions): Pro
   const applied: string[] = [];
   const pruned: string[] = [];
   const say = opts.progress ?? (() => undefined);
+  const appOptions = opts.appSyncOptions ?? [];
   try {
     await live.track(uniqueTypes(desired.resources.map((r) => r.ref)));
     desired = resolveGenerated(given, live);
     const wanted = opts.only ? desired.resources.filter((r) => opts.only!.has(r.key)) : desired.resources;
     if (wanted.some((r) => needsPods(r.object))) await live.trackPods();
-    for (const ns of opts.ensureNamespaces ?? []) {
-      if (desired.resources.some((r) => r.ref.kind === 'Namespace' && r.ref.name === ns)) continue;
-      if (!(await client.find({ apiVersion: 'v1', kind: 'Namespace', name: ns }))) {
-        await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }).catch((e) => {
-          if (!(e instanceof KubeApiError && e.status === 409)) throw e;
-        });
-      }
-    }
+    await ensureNamespaces(client, desired, opts.ensureNamespaces ?? []);
     const steps = planSteps(wanted, (r) => r.object);
-    const waves = [...new Set(steps.map((s) => s.wave))];
+    const waves = [...new Set([...steps.map((s) => s.wave), ...(opts.waveHooks?.waves ?? [])])].sort((a, b) => a - b);
     for (let w = 0; w < waves.length; w++) {
       const wave = waves[w];
       const waveItems: DesiredResource[] = [];
@@ -141,13 +156,10 @@ export async function syncResources(given: DesiredState, opts: SyncOptions): Pro
         if (waves.length > 1) say(`wave ${wave}: applying ${changed.map((r) => describe(r.ref)).join(', ')}`);
         await inParallel(changed, APPLY_CONCURRENCY, async (r) => {
           try {
-            const result =
-              isGenerated(r) && !live.get(r.ref)
-                ? await client.create(toCreate(r, desired.revision))
-                : await client.apply(r.object, { fieldManager: FIELD_MANAGER, force: true });
+            const { object: result, verb } = await writeResource(client, live, r, desired.revision, appOptions);
             live.observe(result);
             applied.push(r.key);
-            say(`${isGenerated(r) ? 'created' : 'applied'} ${describe(refOf(result))}`);
+            say(`${verb} ${describe(refOf(result))}`);
           } catch (e) {
             throw new Error(
               `${r.manifest.file}:${r.manifest.line}: applying ${describe(r.ref)}: ${(e as Error).message}`,
@@ -158,20 +170,25 @@ export async function syncResources(given: DesiredState, opts: SyncOptions): Pro
         for (const c of crds) await waitEstablished(client, c.ref.name, 30_000, opts.signal);
         if (crds.length) await live.track(uniqueTypes(desired.resources.map((r) => r.ref)));
       }
+      await opts.waveHooks?.run(wave);
       if (w < waves.length - 1) {
         say(`wave ${wave}: waiting until healthy`);
-        await waitWaveHealthy(opts, wave, { ...desired, resources: waveItems });
+        await waitHealthy(opts, `wave ${wave}`, { ...desired, resources: waveItems });
       }
     }
     if (opts.prune && !opts.only) {
       // (resources created under generated names in this sync are kept by those names)
       const keep = new Set(resolveGenerated(given, live).resources.map((r) => r.key));
-      const extra = pruneCandidates(live.owned(), keep).sort(
+      const extra = pruneCandidates(live.owned(), keep, appOptions).sort(
         (a, b) => waveOf(b) - waveOf(a) || kindRank(b.kind) - kindRank(a.kind),
       );
+      if (extra.some((o) => hasSyncOption(o, 'PruneLast', 'true', appOptions))) {
+        say('waiting until every resource is Healthy before pruning (PruneLast)');
+        await waitHealthy(opts, 'the app', desired);
+      }
       for (const o of extra) {
         const ref = refOf(o);
-        await client.delete(ref);
+        await client.delete(ref, prunePropagationOf(o, appOptions));
         live.forget(ref);
         pruned.push(resourceKey(ref));
         say(`pruned ${describe(ref)}`);

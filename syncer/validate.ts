@@ -8,6 +8,8 @@ import { checkManifest, isBuiltinKind } from '../kube/manifestCheck';
 import { BUILTIN_RESOURCES, splitApiVersion } from '../kube/registry';
 import type { SchemaObject } from '../kube/schemas';
 import { lineOfField, Manifest } from './manifests';
+import { hookAnnotationProblems } from './hooks/annotations';
+import { hasSyncOption, syncOptionAnnotationProblems } from './syncOptions';
 import { waveOf } from './plan';
 import { SYNC_WAVE_ANNOTATIONS } from '../kube/application';
 
@@ -105,7 +107,9 @@ export function checkEach(manifests: Manifest[], custom: CustomKinds): ManifestE
       }
       result = checkManifest(o, { custom: true, customSchema: crd.schemas.get(version) });
     }
-    for (const e of [...result.errors, ...result.unknownFields]) at(e.path, fieldErrorMessage(e));
+    // Validate=false: the schema is not checked (Argo CD's `kubectl apply --validate=false`)
+    if (!hasSyncOption(o, 'Validate', 'false'))
+      for (const e of [...result.errors, ...result.unknownFields]) at(e.path, fieldErrorMessage(e));
     if (Number.isNaN(waveOf(o))) {
       const a = SYNC_WAVE_ANNOTATIONS.find((k) => o.metadata?.annotations?.[k] !== undefined)!;
       at(
@@ -113,6 +117,8 @@ export function checkEach(manifests: Manifest[], custom: CustomKinds): ManifestE
         `Invalid value: ${JSON.stringify(o.metadata.annotations[a])}: a sync wave must be an integer`,
       );
     }
+    for (const p of [...hookAnnotationProblems(o), ...syncOptionAnnotationProblems(o)])
+      at(['metadata', 'annotations', p.annotation], p.message);
   }
   return problems;
 }

@@ -58,7 +58,7 @@ async function leftovers(client: ObjectClient, app: Application, desired: Desire
   for (const r of desired.resources) types.set(`${r.ref.apiVersion}/${r.ref.kind}`, r.ref);
   for (const t of statusTypes(app.status?.resources)) types.set(`${t.apiVersion}/${t.kind}`, t);
   const owned = await listTracked(client, self, [...types.values()]);
-  return pruneCandidates(owned, keep);
+  return pruneCandidates(owned, keep, syncPolicyOf(app).syncOptions);
 }
 
 /** What a sync would do to each resource: create, update, or (when the app prunes) delete, with its diff. */

@@ -12,6 +12,14 @@ export function liveEntry(app: Application): HistoryEntry | undefined {
   return [...(app.status?.history ?? [])].reverse().find((h) => h.result === 'Succeeded');
 }
 
+/** The hooks a sync ran, in a word: "2 ok", or the first that failed ("PreSync failed"). */
+function hooksSummary(h: HistoryEntry): string {
+  const hooks = h.hooks ?? [];
+  const failed = hooks.find((k) => k.hookPhase === 'Failed');
+  if (failed) return `${failed.hookType} failed`;
+  return hooks.length ? `${hooks.length} ok` : '';
+}
+
 /**
  * The app's history (the last `last` entries) as a table, marking the live and the pinned entry; with a width,
  * subjects are cut to fit it.
@@ -22,6 +30,8 @@ export function historyTable(app: Application, last?: number, width?: number): s
   if (!entries.length) return 'No history yet: nothing has been synced.';
   const live = liveEntry(app)?.id;
   const pinned = app.status?.pinned?.id;
+  // a HOOKS column only for apps whose syncs ran hooks
+  const withHooks = entries.some((h) => h.hooks?.length);
   const rows = entries.map((h) => [
     `${h.id === live ? '*' : ' '}${h.id === pinned ? 'P' : ' '}`,
     String(h.id),
@@ -29,18 +39,21 @@ export function historyTable(app: Application, last?: number, width?: number): s
     formatTime(h.startedAt),
     h.retries ? `${h.result} (${h.retries} ${h.retries === 1 ? 'retry' : 'retries'})` : h.result,
     h.health ?? '',
+    ...(withHooks ? [hooksSummary(h)] : []),
     h.trigger,
     h.subject,
     h.author,
   ]);
+  const headers = ['', 'ID', 'REVISION', 'STARTED', 'RESULT', 'HEALTH', ...(withHooks ? ['HOOKS'] : [])];
+  headers.push('TRIGGER', 'SUBJECT', 'AUTHOR');
   const legend = [
     ...(live !== undefined ? ['* live'] : []),
     ...(pinned !== undefined ? [`P pinned (automated sync paused until \`slipway resume\`)`] : []),
   ];
   return (
-    table(['', 'ID', 'REVISION', 'STARTED', 'RESULT', 'HEALTH', 'TRIGGER', 'SUBJECT', 'AUTHOR'], rows, {
+    table(headers, rows, {
       width,
-      shrink: 7,
+      shrink: headers.indexOf('SUBJECT'),
     }) + (legend.length ? `\n${legend.join('   ')}` : '')
   );
 }

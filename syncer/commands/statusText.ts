@@ -27,6 +27,11 @@ export function describeStatus(app: Application, opts: { brief?: boolean } = {})
   if (!opts.brief && op?.nextRetryAt)
     lines.push(`  the failed sync of ${op.revision?.slice(0, 7)} is retried at ${op.nextRetryAt}`);
   if (!opts.brief) {
+    // the hooks of the last sync: they are no resources of the app, but what they did is part of the sync
+    for (const h of op?.syncResult?.resources ?? []) {
+      const id = `${h.kind}/${h.namespace ? `${h.namespace}/` : ''}${h.name}`;
+      lines.push(`  ${`${h.hookType} hook ${id}`.padEnd(48)} ${h.hookPhase.padEnd(21)} ${h.message ?? ''}`.trimEnd());
+    }
     for (const r of st.resources ?? []) {
       const id = `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
       lines.push(

@@ -23,7 +23,7 @@ export async function updateComparison(
   const cmp: Comparison =
     known ??
     (desired
-      ? compare(desired, ctx.live)
+      ? compare(desired, ctx.live, syncPolicyOf(ctx.app).syncOptions)
       : { resources: [], outOfSync: new Set<string>(), health: { status: 'Missing' } });
   const ignoreError = ignoredDifferencesOrError(ctx.app).error;
   if (ignoreError)
@@ -55,5 +55,5 @@ export async function updateComparison(
 export async function alreadyInSync(ctx: RunnerContext, desired: DesiredState): Promise<boolean> {
   await ctx.live.track(uniqueTypes(desired.resources.map((r) => r.ref)));
   await ctx.live.lookUpUnlisted(desired.resources.map((r) => r.ref));
-  return compare(desired, ctx.live).outOfSync.size === 0;
+  return compare(desired, ctx.live, syncPolicyOf(ctx.app).syncOptions).outOfSync.size === 0;
 }

@@ -4,7 +4,8 @@ import { ApplicationStatus, HistoryEntry, syncPolicyOf } from '../../kube/applic
 import { deepClone } from '../../kube/objects';
 import { DesiredState } from '../desiredState';
 import { compare } from '../resourceStatus';
-import { syncResources } from '../sync';
+import { syncWithHooks } from '../hooks/hookedSync';
+import { syncOptionProblems } from '../syncOptions';
 import { updateComparison } from './comparison';
 import { RunnerContext } from './context';
 import { currentSyncedSpec } from './syncedSpec';
@@ -47,20 +48,25 @@ export class RecordedSync {
     const why = retryOf ? `retry ${retry} of #${retryOf.id}` : trigger;
     ctx.log(`sync ${short(desired.revision)} (${why}): ${info.subject}`);
     const policy = syncPolicyOf(ctx.app);
-    const outcome = await syncResources(desired, {
-      client: ctx.deps.client,
-      live: ctx.live,
-      prune: policy.prune,
-      progress: (l) => ctx.log(l),
-      ensureNamespaces: [ctx.destination].filter((n) => !this.ensured.has(n)),
-      waveTimeoutMs: ctx.deps.waveTimeoutMs,
-      signal: ctx.stopping,
-    });
+    // a misspelt app-wide option (Prune=flase) must not be ignored: nothing is applied until it is fixed
+    const badOptions = syncOptionProblems(policy.syncOptions);
+    const outcome = badOptions.length
+      ? { ok: false, applied: [], pruned: [], message: `spec.syncPolicy.syncOptions: ${badOptions.join('; ')}` }
+      : await syncWithHooks(desired, {
+          client: ctx.deps.client,
+          live: ctx.live,
+          prune: policy.prune,
+          appSyncOptions: policy.syncOptions,
+          progress: (l) => ctx.log(l),
+          ensureNamespaces: [ctx.destination].filter((n) => !this.ensured.has(n)),
+          waveTimeoutMs: ctx.deps.waveTimeoutMs,
+          signal: ctx.stopping,
+        });
     clearTimeout(runningTimer);
     await runningWrite;
     if (outcome.ok) this.ensured.add(ctx.destination);
     await ctx.live.lookUpUnlisted(desired.resources.map((r) => r.ref));
-    const cmp = compare(desired, ctx.live);
+    const cmp = compare(desired, ctx.live, policy.syncOptions);
     const result: Omit<HistoryEntry, 'id' | 'startedAt' | 'trigger'> = {
       revision: desired.revision,
       subject: info.subject,
@@ -70,6 +76,7 @@ export class RecordedSync {
       // the app's health as it is: a failed sync is told by result, not by a health the app does not have
       health: cmp.health.status,
       message: [message, outcome.message].filter(Boolean).join('; '),
+      ...(outcome.hooks?.length ? { hooks: outcome.hooks } : {}),
     };
     const entry = retryOf
       ? Object.assign(retryOf, result, { retries: retry })
@@ -81,6 +88,7 @@ export class RecordedSync {
       finishedAt: entry.finishedAt,
       revision: desired.revision,
       message: outcome.message,
+      ...(outcome.hooks?.length ? { syncResult: { revision: desired.revision, resources: outcome.hooks } } : {}),
     };
     st.lastSyncedSpec = currentSyncedSpec(ctx);
     if (outcome.ok) {

@@ -55,6 +55,7 @@ export class SelfHeal {
       live: ctx.live,
       prune: false,
       only: new Set(drifted),
+      appSyncOptions: syncPolicyOf(ctx.app).syncOptions,
       progress: (l) => ctx.log(l),
       waveTimeoutMs: ctx.deps.waveTimeoutMs,
       signal: ctx.stopping,
