@@ -23,6 +23,12 @@ export interface ResourceInfo {
   subresources: SubresourceInfo[];
   /** true for kinds that come from a CustomResourceDefinition */
   custom?: boolean;
+  /**
+   * Set on a version served by conversion from objects stored in another group/version (autoscaling/v1 from v2,
+   * events.k8s.io/v1 from core v1 Events), as kube-apiserver stores one version of each resource. Clients that
+   * want each object once (the garbage collector) skip these.
+   */
+  storedAs?: { group: string; version: string };
 }
 
 export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -35,6 +41,8 @@ interface Row {
   all?: boolean;
   sub?: SubresourceName[];
   verbs?: string[];
+  /** the apiVersion its objects are stored in, when it is another (served by conversion) */
+  storedAs?: string;
 }
 
 const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
@@ -110,6 +118,26 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
     group: 'autoscaling',
     version: 'v2',
     kinds: [{ kind: 'HorizontalPodAutoscaler', namespaced: true, short: ['hpa'], all: true, sub: ['status'] }],
+  },
+  {
+    // after v2, so v2 stays the group's preferred version
+    group: 'autoscaling',
+    version: 'v1',
+    kinds: [
+      {
+        kind: 'HorizontalPodAutoscaler',
+        namespaced: true,
+        short: ['hpa'],
+        all: true,
+        sub: ['status'],
+        storedAs: 'autoscaling/v2',
+      },
+    ],
+  },
+  {
+    group: 'events.k8s.io',
+    version: 'v1',
+    kinds: [{ kind: 'Event', namespaced: true, short: ['ev'], storedAs: 'v1' }],
   },
   {
     // reviews: questions answered at create, never stored
@@ -210,6 +238,7 @@ function build(): ResourceInfo[] {
         categories: r.all ? ['all'] : [],
         verbs: r.verbs ?? ALL_VERBS,
         subresources: (r.sub ?? []).map((s) => subresource(s, g.group, g.version, r.kind)),
+        ...(r.storedAs ? { storedAs: splitApiVersion(r.storedAs) } : {}),
       });
     }
   }

@@ -15,6 +15,7 @@ import { clock, timestamp } from '../clock';
 import { copyJson } from '../../kube/copyJson';
 import { pooledRandomBytes } from '../randomBytes';
 import type { Strategy } from './strategies/strategy';
+import { convertedVersion } from './conversion';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -42,7 +43,9 @@ export function nowTimestamp(): string {
 }
 
 export function storageKey(info: ResourceInfo, namespace: string | undefined, name?: string): string {
-  const base = `/registry/${info.group || 'core'}/${info.plural}/`;
+  // a version served by conversion reads and writes the objects of the version they are stored in
+  const group = info.storedAs?.group ?? info.group;
+  const base = `/registry/${group || 'core'}/${info.plural}/`;
   if (!info.namespaced) return name === undefined ? base : base + name;
   if (namespace === undefined) return base;
   return name === undefined ? `${base}${namespace}/` : `${base}${namespace}/${name}`;
@@ -86,11 +89,12 @@ export class ObjectStorage {
   get(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject {
     const e = this.store.get(storageKey(info, namespace, name));
     if (!e) throw notFound(info.plural, info.group, name);
-    return withTypeMeta(info, e.value);
+    return servedView(info)(e.value);
   }
 
   tryGet(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject | undefined {
-    return this.store.get(storageKey(info, namespace, name))?.value;
+    const e = this.store.get(storageKey(info, namespace, name));
+    return e && servedView(info)(e.value);
   }
 
   private checkNamespace(info: ResourceInfo, namespace: string | undefined, forCreate: boolean): void {
@@ -154,6 +158,11 @@ export class ObjectStorage {
     opts: WriteOptions,
   ): Promise<WriteResult> {
     this.checkTypeAndNamespace(info, namespace, body);
+    const converted = convertedVersion(info);
+    if (converted) {
+      const r = await this.create(converted.storage, namespace, converted.toStorage(body), opts);
+      return { ...r, object: converted.fromStorage(r.object) };
+    }
     this.checkNamespace(info, namespace, true);
     const obj = body;
     const meta = obj.metadata;
@@ -209,6 +218,11 @@ export class ObjectStorage {
     },
   ): Promise<WriteResult> {
     this.checkTypeAndNamespace(info, namespace, body);
+    const converted = convertedVersion(info);
+    if (converted) {
+      const r = await this.update(converted.storage, namespace, name, converted.toStorage(body), opts);
+      return { ...r, object: converted.fromStorage(r.object) };
+    }
     if (body.metadata.name !== undefined && body.metadata.name !== name) {
       throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
     }
@@ -348,6 +362,11 @@ export class ObjectStorage {
     name: string,
     opts: DeleteOptions,
   ): Promise<{ object: KubeObject; pending: boolean }> {
+    const converted = convertedVersion(info);
+    if (converted) {
+      const r = await this.delete(converted.storage, namespace, name, opts);
+      return { ...r, object: converted.fromStorage(r.object) };
+    }
     this.strategyOf(info).validateDelete?.(name);
     // a write racing the delete is not the client's conflict: try again against the newer object,
     // as the real API server does (unless the client pinned a resourceVersion)
@@ -484,6 +503,12 @@ function stripVolatile(obj: KubeObject): object {
   const { metadata, ...rest } = obj;
   const { resourceVersion: _r, managedFields: _m, generation: _g, ...m } = metadata ?? {};
   return { ...rest, metadata: m };
+}
+
+/** A stored object as the version a request names shows it: converted, when that version is not the stored one. */
+export function servedView(info: ResourceInfo): (stored: KubeObject) => KubeObject {
+  const converted = convertedVersion(info);
+  return converted ? (obj) => converted.fromStorage(obj) : (obj) => withTypeMeta(info, obj);
 }
 
 /** Stored objects omit nothing, but list items from older writes may; responses always carry type meta. */

@@ -12,6 +12,7 @@ import { parseFieldValidation } from '../admission';
 import { badRequest } from '../apiErrors';
 import { BodyValue, decodeBody, type RawBody } from '../body';
 import type { CustomResources } from '../customResources';
+import { convertedVersion } from '../conversion';
 import type { DeleteOptions, ObjectStorage, WriteOptions } from '../objectStorage';
 import { boolQueryParam, intQueryParam } from '../requestInfo';
 import { awaitRevision, readResourceVersion } from '../resourceVersion';
@@ -102,7 +103,7 @@ export function deleteOptions(scope: RequestScope, buf: RawBody): DeleteOptions 
   };
 }
 
-/** The request's labelSelector and fieldSelector as one predicate. */
+/** The request's labelSelector and fieldSelector as one predicate over stored objects, seen as the request's version. */
 export function selectors(scope: RequestScope): (obj: KubeObject) => boolean {
   const q = scope.url.searchParams;
   const info = scope.info;
@@ -120,9 +121,12 @@ export function selectors(scope: RequestScope): (obj: KubeObject) => boolean {
   } catch (e) {
     throw badRequest((e as Error).message);
   }
-  return (obj: KubeObject) =>
-    (!labelSel || matchesLabels(labelSel, obj?.metadata?.labels ?? {})) &&
-    (!fieldSel || matchesFields(fieldSel, obj, info));
+  const converted = fieldSel && convertedVersion(info);
+  return (stored: KubeObject) => {
+    if (labelSel && !matchesLabels(labelSel, stored?.metadata?.labels ?? {})) return false;
+    // field names are the served version's (regarding.name for events.k8s.io)
+    return !fieldSel || matchesFields(fieldSel, converted ? converted.fromStorage(stored) : stored, info);
+  };
 }
 
 /** A read at a resourceVersion the store has not reached waits briefly for it (then 504), as kube-apiserver. */
