@@ -189,6 +189,12 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
     kinds: [{ kind: 'PriorityClass', plural: 'priorityclasses', namespaced: false, short: ['pc'] }],
   },
   {
+    // read-only: the API server keeps one per group version it serves
+    group: 'apiregistration.k8s.io',
+    version: 'v1',
+    kinds: [{ kind: 'APIService', namespaced: false, verbs: ['get', 'list', 'watch'] }],
+  },
+  {
     group: 'apiextensions.k8s.io',
     version: 'v1',
     kinds: [{ kind: 'CustomResourceDefinition', namespaced: false, short: ['crd', 'crds'], sub: ['status'] }],

@@ -57,6 +57,8 @@ export async function route(routes: Routes, req: IncomingMessage, res: ServerRes
   if (!info) throw pathNotFound();
   if (info.namespaced && ri.name !== undefined && ri.namespace === undefined) throw pathNotFound();
   if (!info.namespaced && ri.namespace !== undefined) throw pathNotFound();
+  // a verb the resource does not offer (writes to APIServices, deletecollection of namespaces) is a 405
+  if (!ri.subresource && attrs.resourceRequest && !info.verbs.includes(attrs.verb)) throw methodNotAllowed();
   const scope: RequestScope = {
     api: routes.api,
     req,

@@ -27,6 +27,7 @@ import type { ApiContext } from './handlers/scope';
 import { ServiceAccountTokens } from '../security/serviceAccountTokens';
 import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './access/bootstrapPolicy';
 import { RbacAuthorizer } from './access/rbac';
+import { ApiServiceRegistration } from './apiServices';
 
 export interface ApiServerOptions {
   store: Store;
@@ -49,6 +50,7 @@ export class ApiServer {
   /** watches and log follows being served, with what they buffer for their clients */
   readonly streams = new OpenStreams();
   private readonly storage: ObjectStorage;
+  private readonly apiServices: ApiServiceRegistration;
   private readonly routes: Routes;
   private server?: https.Server;
   private ready = false;
@@ -67,7 +69,10 @@ export class ApiServer {
         this.storage.update(this.crdInfo(), undefined, crd.metadata.name ?? '', crd, {
           subresource: 'status',
         }),
-      changed: () => openapi.invalidate(),
+      changed: () => {
+        openapi.invalidate();
+        void this.apiServices.sync();
+      },
     });
     const tokens = new ServiceAccountTokens(opts.serviceAccountKey);
     this.storage = new ObjectStorage(
@@ -75,6 +80,7 @@ export class ApiServer {
       (info) => this.customResources.lookup(info)?.schema,
       (info) => strategies.for(info),
     );
+    this.apiServices = new ApiServiceRegistration(store, this.storage, this.registry);
     const api: ApiContext = {
       store,
       storage: this.storage,
@@ -100,6 +106,7 @@ export class ApiServer {
     await this.ensureNamespaces([...IMMORTAL_NAMESPACES]);
     await this.ensureBootstrapObjects();
     await this.ensureBootstrapPolicy();
+    await this.apiServices.sync();
     this.server = https.createServer(
       {
         cert: this.opts.tls.cert,

@@ -1,6 +1,7 @@
 // Cluster-level and policy kinds: Node, Event, Lease, HorizontalPodAutoscaler,
 // PodDisruptionBudget, RBAC roles and bindings, CustomResourceDefinition.
 
+import type { APIService } from '../apiServices';
 import type { RoleBinding } from 'kubernetes-types/rbac/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import type { HorizontalPodAutoscaler, MetricSpec, MetricStatus, MetricTarget } from 'kubernetes-types/autoscaling/v2';
@@ -227,4 +228,29 @@ export const roleBindingPrinter = printer<RoleBinding>({
     subjects(o, 'Group'),
     subjects(o, 'ServiceAccount'),
   ],
+});
+
+/** SERVICE is Local for the server's own group versions; AVAILABLE the Available condition (with its reason). */
+export const apiServicePrinter = printer<APIService>({
+  columns: [
+    NAME_COLUMN,
+    column('Service', 'string', 'The service that serves the group version, or Local.'),
+    column('Available', 'string', 'Whether the group version is available.'),
+    AGE_COLUMN,
+  ],
+  cells: (o, now) => {
+    const svc = o.spec?.service;
+    const available = (o.status?.conditions ?? []).find((c) => c?.type === 'Available');
+    const state = !available
+      ? 'Unknown'
+      : available.status === 'True'
+        ? 'True'
+        : `${str(available.status)} (${str(available.reason)})`;
+    return [
+      o.metadata?.name ?? '',
+      svc ? `${str(svc.namespace)}/${str(svc.name)}` : 'Local',
+      state,
+      since(o.metadata?.creationTimestamp, now),
+    ];
+  },
 });

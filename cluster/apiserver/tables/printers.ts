@@ -5,6 +5,7 @@ import { cronJobPrinter, jobPrinter } from './batch';
 import {
   createdAtPrinter,
   eventPrinter,
+  apiServicePrinter,
   hpaPrinter,
   leasePrinter,
   nodePrinter,
@@ -74,4 +75,5 @@ export const PRINTERS: ReadonlyMap<string, Printer> = new Map<string, Printer>([
   ['storage.k8s.io/StorageClass', storageClassPrinter],
   ['coordination.k8s.io/Lease', leasePrinter],
   ['apiextensions.k8s.io/CustomResourceDefinition', createdAtPrinter],
+  ['apiregistration.k8s.io/APIService', apiServicePrinter],
 ]);
