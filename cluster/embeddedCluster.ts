@@ -95,6 +95,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     { server: url, token, ca: certs.caCert, local: apiServer },
     () => apiServer.registry.all(),
     path.join(stateDir, 'volumes'),
+    certs.caKey,
   );
   // controllers catch up in the background; the API server is already serving
   const controllersReady = controllers.start();

@@ -189,6 +189,11 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
     kinds: [{ kind: 'PriorityClass', plural: 'priorityclasses', namespaced: false, short: ['pc'] }],
   },
   {
+    group: 'certificates.k8s.io',
+    version: 'v1',
+    kinds: [{ kind: 'CertificateSigningRequest', namespaced: false, short: ['csr'], sub: ['status', 'approval'] }],
+  },
+  {
     // read-only: the API server keeps one per group version it serves
     group: 'apiregistration.k8s.io',
     version: 'v1',
@@ -209,7 +214,7 @@ export function pluralize(kind: string): string {
   return lower + 's';
 }
 
-type SubresourceName = 'status' | 'scale' | 'log' | 'binding' | 'eviction' | 'token';
+type SubresourceName = 'status' | 'scale' | 'log' | 'binding' | 'eviction' | 'token' | 'approval';
 
 function subresource(name: SubresourceName, group: string, version: string, kind: string): SubresourceInfo {
   switch (name) {

@@ -15,10 +15,13 @@ import { clock, timestamp } from '../clock';
 import { copyJson } from '../../kube/copyJson';
 import { pooledRandomBytes } from '../randomBytes';
 import type { Strategy } from './strategies/strategy';
+import type { UserInfo } from './access/userInfo';
 import { convertedVersion } from './conversion';
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** who asks for the write (the strategies that record or check it: CSRs' spec.username, RBAC escalation) */
+  requester?: UserInfo;
   fieldManager?: string;
   fieldValidation?: FieldValidation;
   /** the object already carries its new managedFields (server-side apply computed them) */
@@ -187,7 +190,7 @@ export class ObjectStorage {
     admitCreate(this.store, info, obj);
     meta.uid = uid;
     meta.creationTimestamp = nowTimestamp();
-    strategy.prepareForCreate?.(obj, !!opts.dryRun);
+    strategy.prepareForCreate?.(obj, !!opts.dryRun, opts.requester);
     if ('spec' in obj || info.custom) meta.generation = 1;
     this.trackManager(info, undefined, obj, opts);
     if (opts.dryRun) return { object: withTypeMeta(info, obj), warnings };

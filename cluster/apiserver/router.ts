@@ -67,6 +67,7 @@ export async function route(routes: Routes, req: IncomingMessage, res: ServerRes
     info,
     namespace: info.namespaced ? ri.namespace : undefined,
     warnings: [],
+    user,
   };
   if (REVIEW_GROUPS.has(info.group)) return serveReview(scope, method, user, routes.access);
   return serveResource(scope, method, ri);

@@ -17,6 +17,8 @@ export interface ControllerContext {
   volumesDir: string;
   /** the cluster CA's certificate (PEM), which in-cluster clients verify the API server with */
   caCert: string;
+  /** the cluster CA's key (PEM), which the CSR signer issues certificates with; undefined: no signing */
+  caKey?: string;
 }
 
 export interface Controller {

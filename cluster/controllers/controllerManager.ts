@@ -20,6 +20,7 @@ export class ControllerManager {
     config: ClientConfig,
     private readonly resources: () => readonly ResourceInfo[],
     private readonly volumesDir: string,
+    private readonly caKey?: string,
     private readonly caCert: string = config.ca,
   ) {
     this.client = ApiClient.forCluster(config, 'slipway-controller-manager');
@@ -35,6 +36,7 @@ export class ControllerManager {
       resources: this.resources,
       volumesDir: this.volumesDir,
       caCert: this.caCert,
+      caKey: this.caKey,
     };
   }
 

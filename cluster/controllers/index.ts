@@ -24,6 +24,7 @@ import { ResourceQuotaController } from './resourceQuotaController';
 import { DisruptionController } from './disruptionController';
 import { HorizontalPodAutoscalerController } from './horizontalPodAutoscalerController';
 import { NodeLifecycleController } from './nodeLifecycleController';
+import { CertificateSigningController } from './certificateSigningController';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
@@ -50,4 +51,5 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new DisruptionController(),
   () => new HorizontalPodAutoscalerController(),
   () => new NodeLifecycleController(),
+  () => new CertificateSigningController(),
 ];

@@ -20,6 +20,7 @@ import { reply } from '../responseWriters';
 import type { OpenStreams } from '../responseStream';
 import type { Strategies } from '../strategies';
 import type { ProxyDialer } from '../subresources/proxy';
+import type { UserInfo } from '../access/userInfo';
 
 export interface ApiContext {
   readonly store: Store;
@@ -46,6 +47,8 @@ export interface RequestScope {
   readonly namespace: string | undefined;
   /** warnings (unknown fields) sent back in Warning headers */
   readonly warnings: string[];
+  /** who makes the request (after impersonation) */
+  readonly user: UserInfo;
 }
 
 export function send(scope: RequestScope, code: number, body: unknown): void {
@@ -70,6 +73,7 @@ export function writeOptions(scope: RequestScope): WriteOptions & { dryRun: bool
   if (manager.length > 128) throw badRequest('fieldManager: Too long: may not be more than 128 bytes');
   return {
     dryRun: dryRun.length > 0,
+    requester: scope.user,
     fieldManager: manager,
     fieldValidation: parseFieldValidation(q.get('fieldValidation')),
   };

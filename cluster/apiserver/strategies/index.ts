@@ -3,6 +3,7 @@
 import type { ResourceInfo } from '../../../kube/registry';
 import type { Store } from '../../store/types';
 import type { ServiceAllocator } from '../serviceAllocator';
+import { certificateSigningRequestStrategy } from './certificateSigningRequests';
 import { customResourceDefinitionStrategy, type CrdStrategyDeps } from './customResourceDefinitions';
 import { namespaceStrategy } from './namespaces';
 import { persistentVolumeClaimStrategy } from './persistentVolumeClaims';
@@ -38,6 +39,7 @@ export class Strategies {
       ['', 'persistentvolumes', persistentVolumeStrategy],
       ['storage.k8s.io', 'storageclasses', storageClassStrategy(deps.volumesDir)],
       ['apiextensions.k8s.io', 'customresourcedefinitions', customResourceDefinitionStrategy(deps)],
+      ['certificates.k8s.io', 'certificatesigningrequests', certificateSigningRequestStrategy],
       ...zeroStatusStrategies(),
     ];
     for (const [group, resource, strategy] of entries) this.byResource.set(`${group}/${resource}`, strategy);

@@ -1,7 +1,8 @@
 // Subresources of an object: status, scale, pods' log, binding and eviction, namespaces' finalize,
-// serviceaccounts' token, and the proxy subresource of pods, services and nodes.
+// serviceaccounts' token, CSRs' approval, and the proxy subresource of pods, services and nodes.
 import { pathNotFound } from '../apiErrors';
 import type { RequestScope } from '../handlers/scope';
+import { serveApproval } from './approval';
 import { serveBinding } from './binding';
 import { serveFinalize } from './finalize';
 import { serveEviction } from './eviction';
@@ -36,6 +37,8 @@ export async function serveSubresource(
       return serveEviction(scope, method, name);
     case 'token':
       return serveToken(scope, method, name);
+    case 'approval':
+      return serveApproval(scope, method, name);
     default:
       throw pathNotFound();
   }

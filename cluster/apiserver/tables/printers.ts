@@ -6,6 +6,7 @@ import {
   createdAtPrinter,
   eventPrinter,
   apiServicePrinter,
+  csrPrinter,
   hpaPrinter,
   leasePrinter,
   nodePrinter,
@@ -76,4 +77,5 @@ export const PRINTERS: ReadonlyMap<string, Printer> = new Map<string, Printer>([
   ['coordination.k8s.io/Lease', leasePrinter],
   ['apiextensions.k8s.io/CustomResourceDefinition', createdAtPrinter],
   ['apiregistration.k8s.io/APIService', apiServicePrinter],
+  ['certificates.k8s.io/CertificateSigningRequest', csrPrinter],
 ]);
