@@ -267,7 +267,7 @@ export class ObjectStorage {
     }
     if (opts.subresource !== 'status' && !opts.internal) {
       const strategy = this.strategyOf(info);
-      strategy.prepareForUpdate?.(obj, old);
+      strategy.prepareForUpdate?.(obj, old, opts.requester);
       const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
       strategy.beforeUpdate?.(obj, old, !!opts.dryRun);
       const r = await this.commit(info, key, cur, old, obj, opts, warnings);

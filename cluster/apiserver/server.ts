@@ -60,8 +60,10 @@ export class ApiServer {
   constructor(private readonly opts: ApiServerOptions) {
     const { store } = opts;
     const openapi = new OpenApiEndpoint(this.registry, this.customResources);
+    const rbac = new RbacAuthorizer(store);
     const strategies = new Strategies({
       store,
+      rbac,
       serviceAllocator: new ServiceAllocator(store),
       volumesDir: opts.volumesDir,
       customResources: this.customResources,
@@ -91,7 +93,7 @@ export class ApiServer {
       tokens,
       logsDir: opts.logsDir,
     };
-    const access = { authenticator: { adminToken: opts.token, tokens, store }, rbac: new RbacAuthorizer(store) };
+    const access = { authenticator: { adminToken: opts.token, tokens, store }, rbac };
     this.routes = { api, access, openapi, ready: () => this.ready };
   }
 

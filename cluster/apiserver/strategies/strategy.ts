@@ -10,7 +10,7 @@ export interface Strategy {
   /** Create, after admission, before the object is stored: server-side defaults and allocations. */
   prepareForCreate?(obj: KubeObject, dryRun: boolean, requester: UserInfo | undefined): void;
   /** Update, before admission: carry over what the server set and the request left out. */
-  prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
+  prepareForUpdate?(obj: KubeObject, old: KubeObject, requester: UserInfo | undefined): void;
   /** Update, after admission, before the object is stored: allocations. */
   beforeUpdate?(obj: KubeObject, old: KubeObject, dryRun: boolean): void;
   /** A create or update (not of status) was stored: the server reacts to the new object. */
