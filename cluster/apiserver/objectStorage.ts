@@ -6,7 +6,7 @@ import * as crypto from 'crypto';
 import { ResourceInfo, apiVersionOf } from '../../kube/registry';
 import { Store, StoreEntry, StoreError } from '../store/types';
 import { admit, FieldValidation } from './admission';
-import { admitCreate } from './admission/index';
+import { admitCreate, admitUpdate } from './admission/index';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './apiErrors';
 import { updateManagedFields } from '../../kube/patch';
 import { fieldSchemaFor, type SchemaObject } from '../../kube/schemas';
@@ -269,6 +269,7 @@ export class ObjectStorage {
       const strategy = this.strategyOf(info);
       strategy.prepareForUpdate?.(obj, old, opts.requester);
       const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
+      admitUpdate(this.store, info, obj, old);
       strategy.beforeUpdate?.(obj, old, !!opts.dryRun);
       const r = await this.commit(info, key, cur, old, obj, opts, warnings);
       if (!opts.dryRun) await strategy.afterWrite?.(r.object, old);
