@@ -245,6 +245,7 @@ export class ObjectStorage {
       // labels and annotations may change through status writes too, as in Kubernetes
       if (body.metadata.labels !== undefined) obj.metadata.labels = body.metadata.labels;
       if (body.metadata.annotations !== undefined) obj.metadata.annotations = body.metadata.annotations;
+      this.strategyOf(info).prepareForStatusUpdate?.(obj, old);
     } else {
       obj = body;
       if (hasStatusSubresource(info) && !opts.internal) {

@@ -111,6 +111,16 @@ describe('CertificateSigningRequests signed by the cluster CA', function () {
     const again = await t.kubectl(['certificate', 'approve', 'bob']);
     assert.notStrictEqual(again.code, 0);
 
+    // a status write cannot approve: only the approval subresource decides
+    const eve = keyAndRequest('eve', '/CN=eve');
+    await t.apply(csr('eve', eve.request, ['client auth']));
+    const pending = (await t.request('GET', '/apis/certificates.k8s.io/v1/certificatesigningrequests/eve')).body;
+    pending.status = { conditions: [{ type: 'Approved', status: 'True', reason: 'Sneaky', message: 'by status' }] };
+    const put = await t.request('PUT', '/apis/certificates.k8s.io/v1/certificatesigningrequests/eve/status', pending);
+    assert.strictEqual(put.status, 200, put.text);
+    assert.strictEqual((await get('eve')).status?.conditions, undefined);
+    assert.match(await t.ok(['get', 'csr', 'eve']), /\sPending$/m);
+
     const serving = keyAndRequest('srv', '/CN=srv');
     await t.apply(csr('srv', serving.request, ['server auth']));
     await t.ok(['certificate', 'approve', 'srv']);

@@ -48,4 +48,25 @@ export const certificateSigningRequestStrategy: Strategy = {
     // the spec is immutable; metadata (labels, annotations, finalizers) may change
     (obj as Csr).spec = (old as Csr).spec;
   },
+
+  prepareForStatusUpdate(obj: KubeObject, old: KubeObject) {
+    // signers write the certificate and Failed conditions; the decision is the approval subresource's alone
+    const next = obj as Csr;
+    const before = (old as Csr).status ?? {};
+    const decision = (c: { type: string }) => c.type === 'Approved' || c.type === 'Denied';
+    const conditions = [
+      ...(next.status?.conditions ?? []).filter((c) => !decision(c)),
+      ...(before.conditions ?? []).filter(decision),
+    ];
+    next.status = { ...next.status, conditions };
+    if (!conditions.length) delete next.status.conditions;
+    if (before.certificate && next.status.certificate !== before.certificate)
+      throw invalid('CertificateSigningRequest', 'certificates.k8s.io', old.metadata.name ?? '', [
+        {
+          type: 'FieldValueForbidden',
+          path: ['status', 'certificate'],
+          detail: 'updates may not modify existing certificate content',
+        },
+      ]);
+  },
 };

@@ -11,6 +11,8 @@ export interface Strategy {
   prepareForCreate?(obj: KubeObject, dryRun: boolean, requester: UserInfo | undefined): void;
   /** Update, before admission: carry over what the server set and the request left out. */
   prepareForUpdate?(obj: KubeObject, old: KubeObject, requester: UserInfo | undefined): void;
+  /** A status write: keep what status writers may not change (a CSR's approval). */
+  prepareForStatusUpdate?(obj: KubeObject, old: KubeObject): void;
   /** Update, after admission, before the object is stored: allocations. */
   beforeUpdate?(obj: KubeObject, old: KubeObject, dryRun: boolean): void;
   /** A create or update (not of status) was stored: the server reacts to the new object. */

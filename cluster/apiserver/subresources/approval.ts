@@ -52,6 +52,7 @@ export async function serveApproval(scope: RequestScope, method: string, name: s
   const next: Csr = { ...old, metadata: { ...old.metadata }, status: { ...old.status, conditions } };
   if (isRecord(body.metadata) && typeof body.metadata.resourceVersion === 'string')
     next.metadata.resourceVersion = body.metadata.resourceVersion;
-  const r = await api.storage.update(info, undefined, name, next, { ...writeOptions(scope), subresource: 'status' });
+  // written whole, as the server's own write: the status strategy keeps the decision away from status writers
+  const r = await api.storage.update(info, undefined, name, next, { ...writeOptions(scope), internal: true });
   send(scope, 200, r.object);
 }
