@@ -92,6 +92,7 @@ export class ApiServer {
       streams: this.streams,
       tokens,
       logsDir: opts.logsDir,
+      rbac,
     };
     const access = { authenticator: { adminToken: opts.token, tokens, store }, rbac };
     this.routes = { api, access, openapi, ready: () => this.ready };

@@ -138,4 +138,58 @@ describe('CertificateSigningRequests signed by the cluster CA', function () {
     assert.notStrictEqual(bad.code, 0);
     assert.match(bad.stderr, /spec.request: Invalid value: .*PEM block type must be CERTIFICATE REQUEST/);
   });
+
+  it('lets only those who may approve for the signer approve', async () => {
+    await t.ok(['create', 'serviceaccount', 'approver']);
+    await t.ok([
+      'create',
+      'clusterrole',
+      'csr-approval',
+      '--verb=get,list,update',
+      '--resource=certificatesigningrequests,certificatesigningrequests/approval',
+    ]);
+    await t.ok([
+      'create',
+      'clusterrolebinding',
+      'approver',
+      '--clusterrole=csr-approval',
+      '--serviceaccount=default:approver',
+    ]);
+    const token = (await t.ok(['create', 'token', 'approver'])).trim();
+    const { request } = keyAndRequest('kim', '/CN=kim');
+    await t.apply(csr('kim', request, ['client auth']));
+
+    const refused = await t.kubectl(['--token', token, 'certificate', 'approve', 'kim']);
+    assert.notStrictEqual(refused.code, 0);
+    assert.match(
+      refused.stderr,
+      /certificatesigningrequests.certificates.k8s.io "kim" is forbidden: user not permitted to approve requests with signerName "kubernetes.io\/kube-apiserver-client"/,
+    );
+    // signers is no served resource, so the rule is written as YAML, as Kubernetes' documentation does
+    await t.apply(
+      JSON.stringify({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'signer-approve' },
+        rules: [
+          {
+            apiGroups: ['certificates.k8s.io'],
+            resources: ['signers'],
+            resourceNames: ['kubernetes.io/*'],
+            verbs: ['approve'],
+          },
+        ],
+      }),
+    );
+    await t.ok([
+      'create',
+      'clusterrolebinding',
+      'approver-signs',
+      '--clusterrole=signer-approve',
+      '--serviceaccount=default:approver',
+    ]);
+    const approved = await t.kubectl(['--token', token, 'certificate', 'approve', 'kim']);
+    assert.strictEqual(approved.code, 0, approved.stderr);
+    await eventually(async () => (await get('kim')).status?.certificate);
+  });
 });

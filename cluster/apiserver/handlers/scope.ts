@@ -21,6 +21,7 @@ import type { OpenStreams } from '../responseStream';
 import type { Strategies } from '../strategies';
 import type { ProxyDialer } from '../subresources/proxy';
 import type { UserInfo } from '../access/userInfo';
+import type { RbacAuthorizer } from '../access/rbac';
 
 export interface ApiContext {
   readonly store: Store;
@@ -33,6 +34,8 @@ export interface ApiContext {
   readonly tokens: ServiceAccountTokens;
   /** folder of container log files (see cluster/logs/podLogFiles) */
   readonly logsDir: string;
+  /** RBAC, for checks beyond the request's own verb (a CSR's signer, roles' escalation) */
+  readonly rbac: RbacAuthorizer;
   /** forwards pods/services/nodes proxy requests; undefined while pods are simulated (503) */
   readonly proxyDialer?: ProxyDialer;
 }

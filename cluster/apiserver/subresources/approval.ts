@@ -1,11 +1,13 @@
 // certificatesigningrequests/approval: the CSR's Approved and Denied conditions, the only write that changes them
 // (kubectl certificate approve|deny PUTs the whole CSR here), as kube-apiserver's approval strategy: only
-// status.conditions are taken from the body, a CSR is never both approved and denied, and a decision made stays.
+// status.conditions are taken from the body, a CSR is never both approved and denied, and a decision made stays;
+// and the approver needs the `approve` verb on the request's signer (`signers`, named by signerName or domain/*).
 import type { CertificateSigningRequestCondition } from 'kubernetes-types/certificates/v1';
 import type { FieldError } from '../../../kube/fieldErrors';
 import { isRecord } from '../../../kube/objects';
 import { timestamp } from '../../clock';
-import { badRequest, invalid, methodNotAllowed } from '../apiErrors';
+import { badRequest, forbidden, invalid, methodNotAllowed } from '../apiErrors';
+import { SYSTEM_MASTERS } from '../access/userInfo';
 import { decodeBody, readBody } from '../body';
 import { send, writeOptions, type RequestScope } from '../handlers/scope';
 import type { Csr } from '../strategies/certificateSigningRequests';
@@ -19,6 +21,22 @@ export async function serveApproval(scope: RequestScope, method: string, name: s
   const body = decodeBody(await readBody(scope.req), scope.req.headers['content-type'] ?? 'application/json');
   if (!isRecord(body)) throw badRequest('the body must be a CertificateSigningRequest');
   const old = api.storage.get(info, undefined, name) as Csr;
+  const signer = old.spec.signerName;
+  const approves = (signerName: string) =>
+    scope.user.groups.includes(SYSTEM_MASTERS) ||
+    api.rbac.allowed(scope.user, {
+      resourceRequest: true,
+      verb: 'approve',
+      group: 'certificates.k8s.io',
+      resource: 'signers',
+      name: signerName,
+    });
+  if (!approves(signer) && !approves(`${signer.split('/')[0]}/*`))
+    throw forbidden(
+      `certificatesigningrequests.certificates.k8s.io ${JSON.stringify(name)} is forbidden: ` +
+        `user not permitted to approve requests with signerName ${JSON.stringify(signer)}`,
+      { name, group: 'certificates.k8s.io', kind: 'certificatesigningrequests' },
+    );
   const sent = ((body as Csr).status?.conditions ?? []) as CertificateSigningRequestCondition[];
   const now = timestamp();
   const previous = old.status?.conditions ?? [];
