@@ -158,6 +158,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     () => apiServer.registry.all(),
     path.join(stateDir, 'volumes'),
     { podsReachable: runtime.kind === 'container', ingress, ingressTls },
+    certs.caKey,
   );
   // the pods' nameserver is port 53 (resolv.conf names no port) of the address they reach this machine at
   const network = await runtime.podNetwork();

@@ -138,9 +138,24 @@ const EVENT: Record<string, Extractor> = {
   type: (o) => str(o.type),
 };
 
+// the same events through events.k8s.io/v1, under that version's field names
+const EVENTS_V1: Record<string, Extractor> = {
+  'regarding.kind': (o) => str(o.regarding?.kind),
+  'regarding.namespace': (o) => str(o.regarding?.namespace),
+  'regarding.name': (o) => str(o.regarding?.name),
+  'regarding.uid': (o) => str(o.regarding?.uid),
+  'regarding.apiVersion': (o) => str(o.regarding?.apiVersion),
+  'regarding.resourceVersion': (o) => str(o.regarding?.resourceVersion),
+  'regarding.fieldPath': (o) => str(o.regarding?.fieldPath),
+  reason: (o) => str(o.reason),
+  reportingController: (o) => str(o.reportingController),
+  type: (o) => str(o.type),
+};
+
 const BY_KIND: Record<string, Record<string, Extractor>> = {
   '/Pod': POD,
   '/Event': EVENT,
+  'events.k8s.io/Event': EVENTS_V1,
   '/Namespace': { 'status.phase': (o) => str(o.status?.phase) },
   '/Secret': { type: (o) => str(o.type) },
   '/Node': { 'spec.unschedulable': (o) => String(o.spec?.unschedulable === true) },

@@ -262,7 +262,8 @@ export const nameIsPathSegment: NameValidator = (name, prefix) => {
 
 const LABEL_NAMED = new Set(['Namespace', 'StatefulSet']);
 const DNS1035_NAMED = new Set(['Service']);
-const PATH_SEGMENT_NAMED = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+// APIServices too: the core group's is named "v1."
+const PATH_SEGMENT_NAMED = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'APIService']);
 
 /** The metadata.name rule of a kind, as its API validation declares it; custom resources use DNS subdomains. */
 export function nameValidatorFor(kind: string): NameValidator {

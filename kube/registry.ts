@@ -23,6 +23,12 @@ export interface ResourceInfo {
   subresources: SubresourceInfo[];
   /** true for kinds that come from a CustomResourceDefinition */
   custom?: boolean;
+  /**
+   * Set on a version served by conversion from objects stored in another group/version (autoscaling/v1 from v2,
+   * events.k8s.io/v1 from core v1 Events), as kube-apiserver stores one version of each resource. Clients that
+   * want each object once (the garbage collector) skip these.
+   */
+  storedAs?: { group: string; version: string };
 }
 
 export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -35,6 +41,8 @@ interface Row {
   all?: boolean;
   sub?: SubresourceName[];
   verbs?: string[];
+  /** the apiVersion its objects are stored in, when it is another (served by conversion) */
+  storedAs?: string;
 }
 
 const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
@@ -121,6 +129,26 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
     ],
   },
   {
+    // after v2, so v2 stays the group's preferred version
+    group: 'autoscaling',
+    version: 'v1',
+    kinds: [
+      {
+        kind: 'HorizontalPodAutoscaler',
+        namespaced: true,
+        short: ['hpa'],
+        all: true,
+        sub: ['status'],
+        storedAs: 'autoscaling/v2',
+      },
+    ],
+  },
+  {
+    group: 'events.k8s.io',
+    version: 'v1',
+    kinds: [{ kind: 'Event', namespaced: true, short: ['ev'], storedAs: 'v1' }],
+  },
+  {
     // reviews: questions answered at create, never stored
     group: 'authentication.k8s.io',
     version: 'v1',
@@ -170,6 +198,17 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
     kinds: [{ kind: 'PriorityClass', plural: 'priorityclasses', namespaced: false, short: ['pc'] }],
   },
   {
+    group: 'certificates.k8s.io',
+    version: 'v1',
+    kinds: [{ kind: 'CertificateSigningRequest', namespaced: false, short: ['csr'], sub: ['status', 'approval'] }],
+  },
+  {
+    // read-only: the API server keeps one per group version it serves
+    group: 'apiregistration.k8s.io',
+    version: 'v1',
+    kinds: [{ kind: 'APIService', namespaced: false, verbs: ['get', 'list', 'watch'] }],
+  },
+  {
     group: 'apiextensions.k8s.io',
     version: 'v1',
     kinds: [{ kind: 'CustomResourceDefinition', namespaced: false, short: ['crd', 'crds'], sub: ['status'] }],
@@ -184,7 +223,7 @@ export function pluralize(kind: string): string {
   return lower + 's';
 }
 
-type SubresourceName = 'status' | 'scale' | 'log' | 'binding' | 'eviction' | 'token';
+type SubresourceName = 'status' | 'scale' | 'log' | 'binding' | 'eviction' | 'token' | 'approval';
 
 function subresource(name: SubresourceName, group: string, version: string, kind: string): SubresourceInfo {
   switch (name) {
@@ -219,6 +258,7 @@ function build(): ResourceInfo[] {
         categories: r.all ? ['all'] : [],
         verbs: r.verbs ?? ALL_VERBS,
         subresources: (r.sub ?? []).map((s) => subresource(s, g.group, g.version, r.kind)),
+        ...(r.storedAs ? { storedAs: splitApiVersion(r.storedAs) } : {}),
       });
     }
   }

@@ -6,7 +6,7 @@ import * as crypto from 'crypto';
 import { ResourceInfo, apiVersionOf } from '../../kube/registry';
 import { Store, StoreEntry, StoreError } from '../store/types';
 import { admit, FieldValidation } from './admission';
-import { admitCreate } from './admission/index';
+import { admitCreate, admitUpdate } from './admission/index';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './apiErrors';
 import { updateManagedFields } from '../../kube/patch';
 import { fieldSchemaFor, type SchemaObject } from '../../kube/schemas';
@@ -15,9 +15,13 @@ import { clock, timestamp } from '../clock';
 import { copyJson } from '../../kube/copyJson';
 import { pooledRandomBytes } from '../randomBytes';
 import type { Strategy } from './strategies/strategy';
+import type { UserInfo } from './access/userInfo';
+import { convertedVersion } from './conversion';
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** who asks for the write (the strategies that record or check it: CSRs' spec.username, RBAC escalation) */
+  requester?: UserInfo;
   fieldManager?: string;
   fieldValidation?: FieldValidation;
   /** the object already carries its new managedFields (server-side apply computed them) */
@@ -42,7 +46,9 @@ export function nowTimestamp(): string {
 }
 
 export function storageKey(info: ResourceInfo, namespace: string | undefined, name?: string): string {
-  const base = `/registry/${info.group || 'core'}/${info.plural}/`;
+  // a version served by conversion reads and writes the objects of the version they are stored in
+  const group = info.storedAs?.group ?? info.group;
+  const base = `/registry/${group || 'core'}/${info.plural}/`;
   if (!info.namespaced) return name === undefined ? base : base + name;
   if (namespace === undefined) return base;
   return name === undefined ? `${base}${namespace}/` : `${base}${namespace}/${name}`;
@@ -86,11 +92,12 @@ export class ObjectStorage {
   get(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject {
     const e = this.store.get(storageKey(info, namespace, name));
     if (!e) throw notFound(info.plural, info.group, name);
-    return withTypeMeta(info, e.value);
+    return servedView(info)(e.value);
   }
 
   tryGet(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject | undefined {
-    return this.store.get(storageKey(info, namespace, name))?.value;
+    const e = this.store.get(storageKey(info, namespace, name));
+    return e && servedView(info)(e.value);
   }
 
   private checkNamespace(info: ResourceInfo, namespace: string | undefined, forCreate: boolean): void {
@@ -154,6 +161,11 @@ export class ObjectStorage {
     opts: WriteOptions,
   ): Promise<WriteResult> {
     this.checkTypeAndNamespace(info, namespace, body);
+    const converted = convertedVersion(info);
+    if (converted) {
+      const r = await this.create(converted.storage, namespace, converted.toStorage(body), opts);
+      return { ...r, object: converted.fromStorage(r.object) };
+    }
     this.checkNamespace(info, namespace, true);
     const obj = body;
     const meta = obj.metadata;
@@ -178,7 +190,7 @@ export class ObjectStorage {
     admitCreate(this.store, info, obj);
     meta.uid = uid;
     meta.creationTimestamp = nowTimestamp();
-    strategy.prepareForCreate?.(obj, !!opts.dryRun);
+    strategy.prepareForCreate?.(obj, !!opts.dryRun, opts.requester);
     if ('spec' in obj || info.custom) meta.generation = 1;
     this.trackManager(info, undefined, obj, opts);
     if (opts.dryRun) return { object: withTypeMeta(info, obj), warnings };
@@ -209,6 +221,11 @@ export class ObjectStorage {
     },
   ): Promise<WriteResult> {
     this.checkTypeAndNamespace(info, namespace, body);
+    const converted = convertedVersion(info);
+    if (converted) {
+      const r = await this.update(converted.storage, namespace, name, converted.toStorage(body), opts);
+      return { ...r, object: converted.fromStorage(r.object) };
+    }
     if (body.metadata.name !== undefined && body.metadata.name !== name) {
       throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
     }
@@ -228,6 +245,7 @@ export class ObjectStorage {
       // labels and annotations may change through status writes too, as in Kubernetes
       if (body.metadata.labels !== undefined) obj.metadata.labels = body.metadata.labels;
       if (body.metadata.annotations !== undefined) obj.metadata.annotations = body.metadata.annotations;
+      this.strategyOf(info).prepareForStatusUpdate?.(obj, old);
     } else {
       obj = body;
       if (hasStatusSubresource(info) && !opts.internal) {
@@ -250,8 +268,9 @@ export class ObjectStorage {
     }
     if (opts.subresource !== 'status' && !opts.internal) {
       const strategy = this.strategyOf(info);
-      strategy.prepareForUpdate?.(obj, old);
+      strategy.prepareForUpdate?.(obj, old, opts.requester);
       const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
+      admitUpdate(this.store, info, obj, old);
       strategy.beforeUpdate?.(obj, old, !!opts.dryRun);
       const r = await this.commit(info, key, cur, old, obj, opts, warnings);
       if (!opts.dryRun) await strategy.afterWrite?.(r.object, old);
@@ -348,6 +367,11 @@ export class ObjectStorage {
     name: string,
     opts: DeleteOptions,
   ): Promise<{ object: KubeObject; pending: boolean }> {
+    const converted = convertedVersion(info);
+    if (converted) {
+      const r = await this.delete(converted.storage, namespace, name, opts);
+      return { ...r, object: converted.fromStorage(r.object) };
+    }
     this.strategyOf(info).validateDelete?.(name);
     // a write racing the delete is not the client's conflict: try again against the newer object,
     // as the real API server does (unless the client pinned a resourceVersion)
@@ -484,6 +508,12 @@ function stripVolatile(obj: KubeObject): object {
   const { metadata, ...rest } = obj;
   const { resourceVersion: _r, managedFields: _m, generation: _g, ...m } = metadata ?? {};
   return { ...rest, metadata: m };
+}
+
+/** A stored object as the version a request names shows it: converted, when that version is not the stored one. */
+export function servedView(info: ResourceInfo): (stored: KubeObject) => KubeObject {
+  const converted = convertedVersion(info);
+  return converted ? (obj) => converted.fromStorage(obj) : (obj) => withTypeMeta(info, obj);
 }
 
 /** Stored objects omit nothing, but list items from older writes may; responses always carry type meta. */

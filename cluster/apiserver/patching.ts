@@ -11,9 +11,10 @@ import {
 } from '../../kube/patch';
 import { fieldSchemaFor } from '../../kube/schemas';
 import type { FieldSchema } from '../../kube/fieldSchema';
-import { isRecord, type ObjectMeta } from '../../kube/objects';
+import { isRecord, type KubeObject, type ObjectMeta } from '../../kube/objects';
 import { ApiError, badRequest, unsupportedMediaType } from './apiErrors';
 import { ObjectStorage, WriteOptions, WriteResult, nowTimestamp, storageKey } from './objectStorage';
+import { convertedVersion } from './conversion';
 import { Store } from '../store/types';
 import { copyJson } from '../../kube/copyJson';
 
@@ -96,6 +97,22 @@ export async function patchObject(
   patch: unknown,
   opts: PatchOptions,
 ): Promise<WriteResult & { created: boolean }> {
+  const converted = convertedVersion(info);
+  if (type === 'apply' && converted && isRecord(patch)) {
+    // managedFields track the stored version's fields, so an apply through another version is converted first
+    // and applied there (fields the converted version cannot name are left to their managers)
+    const applied = {
+      ...patch,
+      apiVersion: patch.apiVersion ?? apiVersionOf(info),
+      kind: patch.kind ?? info.kind,
+      metadata: isRecord(patch.metadata) ? patch.metadata : {},
+    };
+    if (applied.apiVersion !== apiVersionOf(info) || applied.kind !== info.kind)
+      throw badRequest(`apply patch apiVersion ${String(applied.apiVersion)} does not match ${apiVersionOf(info)}`);
+    const stored = converted.toStorage(applied as KubeObject);
+    const r = await patchObject(storage, store, converted.storage, namespace, name, type, stored, opts);
+    return { ...r, object: converted.fromStorage(r.object) };
+  }
   const schema = info.custom ? undefined : fieldSchemaFor(apiVersionOf(info), info.kind);
   if (type === 'apply') {
     if (!opts.fieldManager)
@@ -130,7 +147,8 @@ export async function patchObject(
       throw notFoundFor(info, name);
     }
     // JSON, merge and strategic merge patches copy what they patch; apply works on its own copy
-    const live = type === 'apply' ? copyJson(cur.value) : cur.value;
+    const served = converted ? converted.fromStorage(cur.value) : cur.value;
+    const live = type === 'apply' ? copyJson(served) : served;
     let next: unknown;
     let manager = opts.fieldManager;
     try {

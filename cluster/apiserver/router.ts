@@ -59,6 +59,8 @@ export async function route(routes: Routes, req: IncomingMessage, res: ServerRes
   if (!info) throw pathNotFound();
   if (info.namespaced && ri.name !== undefined && ri.namespace === undefined) throw pathNotFound();
   if (!info.namespaced && ri.namespace !== undefined) throw pathNotFound();
+  // a verb the resource does not offer (writes to APIServices, deletecollection of namespaces) is a 405
+  if (!ri.subresource && attrs.resourceRequest && !info.verbs.includes(attrs.verb)) throw methodNotAllowed();
   const scope: RequestScope = {
     api: routes.api,
     req,
@@ -67,6 +69,7 @@ export async function route(routes: Routes, req: IncomingMessage, res: ServerRes
     info,
     namespace: info.namespaced ? ri.namespace : undefined,
     warnings: [],
+    user,
   };
   if (REVIEW_GROUPS.has(info.group)) return serveReview(scope, method, user, routes.access);
   if (info.group === METRICS_GROUP) return serveMetrics(scope, method, ri.name);

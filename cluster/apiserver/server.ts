@@ -31,6 +31,7 @@ import { ServiceAccountTokens } from '../security/serviceAccountTokens';
 import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './access/bootstrapPolicy';
 import { RbacAuthorizer } from './access/rbac';
 import type { ResourceMetrics } from '../metrics/resourceMetrics';
+import { ApiServiceRegistration } from './apiServices';
 
 export interface ApiServerOptions {
   store: Store;
@@ -57,6 +58,7 @@ export class ApiServer {
   /** watches and log follows being served, with what they buffer for their clients */
   readonly streams = new OpenStreams();
   private readonly storage: ObjectStorage;
+  private readonly apiServices: ApiServiceRegistration;
   private readonly routes: Routes;
   private server?: https.Server;
   private ready = false;
@@ -68,8 +70,10 @@ export class ApiServer {
   constructor(private readonly opts: ApiServerOptions) {
     const { store } = opts;
     const openapi = new OpenApiEndpoint(this.registry, this.customResources);
+    const rbac = new RbacAuthorizer(store);
     const strategies = new Strategies({
       store,
+      rbac,
       serviceAllocator: new ServiceAllocator(store),
       volumesDir: opts.volumesDir,
       customResources: this.customResources,
@@ -77,7 +81,10 @@ export class ApiServer {
         this.storage.update(this.crdInfo(), undefined, crd.metadata.name ?? '', crd, {
           subresource: 'status',
         }),
-      changed: () => openapi.invalidate(),
+      changed: () => {
+        openapi.invalidate();
+        void this.apiServices.sync();
+      },
     });
     const tokens = new ServiceAccountTokens(opts.serviceAccountKey);
     this.storage = new ObjectStorage(
@@ -85,6 +92,7 @@ export class ApiServer {
       (info) => this.customResources.lookup(info)?.schema,
       (info) => strategies.for(info),
     );
+    this.apiServices = new ApiServiceRegistration(store, this.storage, this.registry);
     const api: ApiContext = {
       store,
       storage: this.storage,
@@ -96,8 +104,9 @@ export class ApiServer {
       logsDir: opts.logsDir,
       metrics: opts.metrics,
       proxyDialer: opts.proxyDialer,
+      rbac,
     };
-    const access = { authenticator: { adminToken: opts.token, tokens, store }, rbac: new RbacAuthorizer(store) };
+    const access = { authenticator: { adminToken: opts.token, tokens, store }, rbac };
     this.routes = { api, access, openapi, ready: () => this.ready };
   }
 
@@ -112,6 +121,7 @@ export class ApiServer {
     await this.ensureNamespaces([...IMMORTAL_NAMESPACES]);
     await this.ensureBootstrapObjects();
     await this.ensureBootstrapPolicy();
+    await this.apiServices.sync();
     this.server = https.createServer(
       {
         cert: this.opts.tls.cert,

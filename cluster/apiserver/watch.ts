@@ -5,13 +5,14 @@ import type { ServerResponse } from 'http';
 import { ResourceInfo } from '../../kube/registry';
 import type { KubeObject } from '../../kube/objects';
 import { Store, StoreError, StoreEvent } from '../store/types';
-import { withTypeMeta } from './objectStorage';
 import { objectResponse } from './localExchange';
 import { deepFreeze, storedJson } from '../store/values';
 import { OpenStreams, ResponseStream } from './responseStream';
 
 export interface WatchRequest {
   info: ResourceInfo;
+  /** a stored object as the request's version shows it (type meta set; converted when another version) */
+  view: (stored: KubeObject) => KubeObject;
   prefix: string;
   /** undefined or "0": start with ADDED events for the current state */
   resourceVersion?: string;
@@ -74,11 +75,7 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, s
     if (stream.ended) return;
     if (local) {
       const object =
-        type === 'BOOKMARK' || type === 'ERROR'
-          ? obj
-          : w.render
-            ? w.render(withTypeMeta(w.info, obj), first)
-            : withTypeMeta(w.info, obj);
+        type === 'BOOKMARK' || type === 'ERROR' ? obj : w.render ? w.render(w.view(obj), first) : w.view(obj);
       if (type !== 'BOOKMARK' && type !== 'ERROR') first = false;
       local.writeObject({ type, object: deepFreeze(object) });
       return;
@@ -87,7 +84,7 @@ export function serveWatch(store: Store, res: ServerResponse, w: WatchRequest, s
       stream.write(JSON.stringify({ type, object: obj }) + '\n', initial);
       return;
     }
-    const typed = withTypeMeta(w.info, obj);
+    const typed = w.view(obj);
     if (!w.render) stream.write(plainEventLine(type, typed), initial);
     else stream.write(JSON.stringify({ type, object: w.render(typed, first) }) + '\n', initial);
     first = false;

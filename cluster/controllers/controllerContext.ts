@@ -30,6 +30,8 @@ export interface ControllerContext {
   network: HostNetwork;
   /** what the pods' network offers (the cluster DNS's address, NetworkPolicy enforcement) */
   podNetwork: ClusterNetwork;
+  /** the cluster CA's key (PEM), which the CSR signer issues certificates with; undefined: no signing */
+  caKey?: string;
 }
 
 export interface Controller {

@@ -25,6 +25,8 @@ export class ControllerManager {
     private readonly resources: () => readonly ResourceInfo[],
     private readonly volumesDir: string,
     network: HostNetworkOptions = {},
+    /** the cluster CA's key, which the CSR signer issues certificates with */
+    private readonly caKey?: string,
   ) {
     this.caCert = config.ca;
     this.client = ApiClient.forCluster(config, 'slipway-controller-manager');
@@ -43,6 +45,7 @@ export class ControllerManager {
       caCert: this.caCert,
       network: this.network,
       podNetwork: this.podNetwork,
+      caKey: this.caKey,
     };
   }
 

@@ -27,7 +27,8 @@ export class GarbageCollector {
 
   async start(): Promise<void> {
     for (const info of this.resources) {
-      if (!info.verbs.includes('watch') || !info.verbs.includes('delete')) continue;
+      // a version served by conversion shows the objects of its stored version again
+      if (info.storedAs || !info.verbs.includes('watch') || !info.verbs.includes('delete')) continue;
       // owner references and finalizers are all it needs, so it caches metadata only
       const inf = new Informer(this.client, info, { metadataOnly: true });
       inf.on({

@@ -29,6 +29,7 @@ import { NodeLifecycleController } from './nodeLifecycleController';
 import { ServiceLoadBalancerController } from './serviceLoadBalancerController';
 import { NodePortController } from './nodePortController';
 import { IngressController } from './ingressController';
+import { CertificateSigningController } from './certificateSigningController';
 
 export const CONTROLLERS: (() => Controller)[] = [
   () => new ReplicaSetController(),
@@ -60,4 +61,5 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new ServiceLoadBalancerController(),
   () => new NodePortController(),
   () => new IngressController(),
+  () => new CertificateSigningController(),
 ];

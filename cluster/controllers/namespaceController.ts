@@ -38,7 +38,8 @@ export class NamespaceController {
     if (!ns?.metadata?.deletionTimestamp) return;
     let remaining = 0;
     for (const info of this.resources()) {
-      if (!info.namespaced || !info.verbs.includes('list') || !info.verbs.includes('delete')) continue;
+      // versions served by conversion hold the same objects as their stored version
+      if (!info.namespaced || info.storedAs || !info.verbs.includes('list') || !info.verbs.includes('delete')) continue;
       const path = resourcePath(info, name);
       const list = await this.client.list(path);
       if (!list.items?.length) continue;

@@ -9,6 +9,8 @@ import { writeSecretFile } from './secretFiles';
 
 export interface ServingCertificates {
   caCert: string;
+  /** the CA's key, which the CSR signer issues certificates with */
+  caKey: string;
   cert: string;
   key: string;
 }
@@ -87,7 +89,7 @@ function makeCert(opts: {
   return cert;
 }
 
-async function generate(): Promise<ServingCertificates & { caKey: string }> {
+async function generate(): Promise<ServingCertificates> {
   const [caKeys, serverKeys] = await Promise.all([keyPair(), keyPair()]);
   // forge reads PKCS#1/PKCS#8 RSA keys; hand it the PKCS#8 PEM converted to PKCS#1
   const toRsa = (pem: string) => crypto.createPrivateKey(pem).export({ type: 'pkcs1', format: 'pem' }).toString();
@@ -123,6 +125,7 @@ export async function ensureCertificates(stateDir: string): Promise<ServingCerti
   try {
     return {
       caCert: fs.readFileSync(path.join(dir, files.caCert), 'utf8'),
+      caKey: fs.readFileSync(path.join(dir, files.caKey), 'utf8'),
       cert: fs.readFileSync(path.join(dir, files.cert), 'utf8'),
       key: fs.readFileSync(path.join(dir, files.key), 'utf8'),
     };
@@ -135,5 +138,5 @@ export async function ensureCertificates(stateDir: string): Promise<ServingCerti
   writeSecretFile(path.join(dir, files.key), made.key);
   writeSecretFile(path.join(dir, files.caCert), made.caCert);
   writeSecretFile(path.join(dir, files.cert), made.cert);
-  return { caCert: made.caCert, cert: made.cert, key: made.key };
+  return made;
 }

@@ -503,9 +503,9 @@ spec:
     assert.strictEqual((await t.json(['get', 'configmap', 'survivor', '-n', 'default'])).data.color, 'blue');
   });
 
-  it('answers 401 without the token, but health checks without one', async () => {
+  it('answers 401 to a wrong token, 403 to no credentials (system:anonymous), and health checks to anyone', async () => {
     const { url, caCert, token } = t.cluster;
-    assert.strictEqual((await request(`${url}/api/v1/namespaces`, caCert)).status, 401);
+    assert.strictEqual((await request(`${url}/api/v1/namespaces`, caCert)).status, 403);
     assert.strictEqual(
       (await request(`${url}/api/v1/namespaces`, caCert, { Authorization: 'Bearer wrong' })).status,
       401,
@@ -514,8 +514,9 @@ spec:
     assert.strictEqual(ok.status, 200);
     const ready = await request(`${url}/readyz`, caCert);
     assert.deepStrictEqual([ready.status, ready.body], [200, 'ok']);
-    const unauthorized = JSON.parse((await request(`${url}/apis/apps/v1/deployments`, caCert)).body);
-    assert.strictEqual(unauthorized.kind, 'Status');
-    assert.strictEqual(unauthorized.code, 401);
+    const anonymous = JSON.parse((await request(`${url}/apis/apps/v1/deployments`, caCert)).body);
+    assert.strictEqual(anonymous.kind, 'Status');
+    assert.strictEqual(anonymous.code, 403);
+    assert.match(anonymous.message, /User "system:anonymous" cannot list resource "deployments"/);
   });
 });

@@ -135,6 +135,52 @@ describe('ResourceQuota and LimitRange (real kubectl)', function () {
     );
   });
 
+  it('charges an update what it adds: a claim expanded past the quota or a LimitRange, a Service given node ports', async () => {
+    await k(['create', 'namespace', 'grow']);
+    await k(['create', 'quota', 'grow', '-n', 'grow', '--hard=requests.storage=1Gi,services.nodeports=1']);
+    await k(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'LimitRange',
+        metadata: { name: 'claims', namespace: 'grow' },
+        spec: { limits: [{ type: 'PersistentVolumeClaim', max: { storage: '800Mi' } }] },
+      }),
+    );
+    const claim = (size: string) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'data', namespace: 'grow', labels: { v: size } },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } },
+      });
+    await k(['apply', '-f', '-'], claim('512Mi'));
+    await k(['create', 'quota', 'tight', '-n', 'grow', '--hard=requests.storage=600Mi']);
+    // within the LimitRange, past the second quota: charged the 200Mi it adds
+    assert.match(
+      await refused(['apply', '-f', '-'], claim('700Mi')),
+      new RegExp(
+        'persistentvolumeclaims "data" is forbidden: exceeded quota: tight, requested: requests.storage=188Mi, ' +
+          'used: requests.storage=512Mi, limited: requests.storage=600Mi',
+      ),
+    );
+    await k(['delete', 'quota', 'tight', '-n', 'grow']);
+    const overMax = await refused(['apply', '-f', '-'], claim('900Mi'));
+    assert.match(
+      overMax,
+      /persistentvolumeclaims "data" is forbidden: maximum storage usage per PersistentVolumeClaim is 800Mi, but request is 900Mi/,
+    );
+    // an update that adds nothing is not charged, even with the quota used up
+    await k(['label', 'pvc', 'data', '-n', 'grow', 'more=yes']);
+
+    await k(['create', 'service', 'clusterip', 'web', '-n', 'grow', '--tcp=80:80', '--tcp=81:81']);
+    const nodePorts = await refused(['patch', 'service', 'web', '-n', 'grow', '-p', '{"spec":{"type":"NodePort"}}']);
+    assert.match(
+      nodePorts,
+      /services "web" is forbidden: exceeded quota: grow, requested: services.nodeports=2, used: services.nodeports=0, limited: services.nodeports=1/,
+    );
+  });
+
   it('applies LimitRange defaults to containers and refuses what is out of range', async () => {
     await k(
       ['apply', '-f', '-'],

@@ -1,13 +1,15 @@
 // Authentication, as kube-apiserver's chain: the admin bearer token, ServiceAccount tokens (signed by this
 // cluster, not expired, for the API server's audience, their ServiceAccount and bound object still there with
-// the same uid) and client certificates signed by the cluster CA (CN the user, O the groups).
+// the same uid) and client certificates signed by the cluster CA (CN the user, O the groups). A request with no
+// credentials at all is system:anonymous, which RBAC then judges (403, not 401, for what it may not do); invalid
+// credentials stay a 401.
 import type { IncomingMessage } from 'http';
 import type { TLSSocket } from 'tls';
 import type { KubeObject } from '../../../kube/objects';
 import { bearerMatches } from '../../security/token';
 import { TOKEN_ISSUER, type ServiceAccountTokens } from '../../security/serviceAccountTokens';
 import type { Store } from '../../store/types';
-import { ADMIN, AUTHENTICATED, serviceAccountUser, type UserInfo } from './userInfo';
+import { ADMIN, ANONYMOUS, AUTHENTICATED, serviceAccountUser, type UserInfo } from './userInfo';
 
 export interface Authenticator {
   adminToken: string;
@@ -51,11 +53,15 @@ export function authenticateToken(auth: Authenticator, token: string, audiences:
   return { ...user, extra };
 }
 
-/** A client certificate the TLS handshake verified against the cluster CA. */
+/** A client certificate the TLS handshake verified against the cluster CA; none at all: anonymous. */
 function certificateUser(req: IncomingMessage): UserInfo | undefined {
   const socket = req.socket as TLSSocket | undefined;
-  if (!socket?.authorized || typeof socket.getPeerCertificate !== 'function') return undefined;
-  const subject = socket.getPeerCertificate()?.subject;
+  // in-process requests (no TLS socket) always carry the token
+  if (typeof socket?.getPeerCertificate !== 'function') return ANONYMOUS;
+  const peer = socket.getPeerCertificate();
+  if (!peer || Object.keys(peer).length === 0) return ANONYMOUS;
+  if (!socket.authorized) return undefined;
+  const subject = peer.subject;
   const cn = subject?.CN;
   if (!cn) return undefined;
   const o = subject.O;

@@ -71,6 +71,13 @@ export class RbacAuthorizer {
     return rules;
   }
 
+  /** The rules of a role a binding refers to (a Role in the binding's namespace, or a ClusterRole). */
+  roleRules(kind: string, name: string, namespace: string | undefined): PolicyRule[] {
+    if (kind === 'ClusterRole') return this.clusterRoleRules(name);
+    const role = this.store.get(`${RBAC}/roles/${namespace}/${name}`)?.value as ClusterRole | undefined;
+    return role?.rules ?? [];
+  }
+
   /** Every rule granted to the user in a namespace (cluster-wide ones when namespace is undefined). */
   rulesFor(user: UserInfo, namespace: string | undefined): PolicyRule[] {
     const rules: PolicyRule[] = [];

@@ -9,6 +9,9 @@ export interface UserInfo {
 export const SYSTEM_MASTERS = 'system:masters';
 export const AUTHENTICATED = 'system:authenticated';
 
+/** Who a request without credentials is, as kube-apiserver's anonymous authenticator names it. */
+export const ANONYMOUS: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
+
 /** The holder of the admin token (the kubeconfig's user, and the cluster's own components), as kind names it. */
 export const ADMIN: UserInfo = { username: 'kubernetes-admin', groups: [SYSTEM_MASTERS, AUTHENTICATED] };
 

@@ -68,6 +68,13 @@ function check(item: LimitRangeItem, kind: string, requests: Amounts, limits: Am
   }
   for (const [r, max] of Object.entries(item.max ?? {})) {
     const m = parseQuantity(max) ?? 0;
+    // a claim's maximum bounds its request only (kube-apiserver's maxRequestConstraint)
+    if (kind === 'PersistentVolumeClaim') {
+      if (requests[r] === undefined) errs.push(`maximum ${r} usage per ${kind} is ${q(max)}.  No request is specified`);
+      else if (requests[r] > m)
+        errs.push(`maximum ${r} usage per ${kind} is ${q(max)}, but request is ${q(requests[r])}`);
+      continue;
+    }
     if (limits[r] === undefined) errs.push(`maximum ${r} usage per ${kind} is ${q(max)}.  No limit is specified`);
     else if (limits[r] > m) errs.push(`maximum ${r} usage per ${kind} is ${q(max)}, but limit is ${q(limits[r])}`);
     if (requests[r] !== undefined && requests[r] > m)

@@ -30,22 +30,36 @@ function missingCompute(pod: Pod, hard: string[]): string[] {
   return out;
 }
 
+/** What the new usage adds to the old: positive differences only. */
+function added(now: Usage, before: Usage): Usage {
+  const out: Usage = {};
+  for (const [k, v] of Object.entries(now)) if (v - (before[k] ?? 0) > 0) out[k] = v - (before[k] ?? 0);
+  return out;
+}
+
 function list(u: Usage, names: string[]): string {
   return names.map((n) => `${n}=${formatQuantity(u[n] ?? 0)}`).join(',');
 }
 
-export function admitResourceQuota(store: Store, info: ResourceInfo, obj: KubeObject): void {
+/**
+ * A create, or (with `old`) an update, which is charged only what it adds: the new usage less the old, where
+ * positive (the stored old object is already in the quota's used).
+ */
+export function admitResourceQuota(store: Store, info: ResourceInfo, obj: KubeObject, old?: KubeObject): void {
   const ns = obj.metadata.namespace;
   if (!info.namespaced || !ns) return;
   const quotas = quotasIn(store, ns);
   if (!quotas.length) return;
   const resource = { group: info.group, plural: info.plural };
-  const requested = usageOf(resource, obj);
   const what = `${info.plural}${info.group ? `.${info.group}` : ''} "${obj.metadata.name ?? ''}"`;
   for (const q of quotas) {
     if (!inScopes(q.spec?.scopes, resource, obj)) continue;
+    const requested = added(
+      usageOf(resource, obj),
+      old && inScopes(q.spec?.scopes, resource, old) ? usageOf(resource, old) : {},
+    );
     const hard = Object.keys(q.spec?.hard ?? {});
-    if (info.group === '' && info.plural === 'pods') {
+    if (info.group === '' && info.plural === 'pods' && !old) {
       const missing = missingCompute(obj as Pod, hard);
       if (missing.length)
         throw forbidden(`${what} is forbidden: failed quota: ${q.metadata?.name}: must specify ${missing.join('; ')}`, {

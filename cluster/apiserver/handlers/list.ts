@@ -4,7 +4,7 @@ import type { ListMeta } from 'kubernetes-types/meta/v1';
 import type { KubeObject } from '../../../kube/objects';
 import { apiVersionOf } from '../../../kube/registry';
 import { ApiError, badRequest } from '../apiErrors';
-import { storageKey, withTypeMeta } from '../objectStorage';
+import { servedView, storageKey } from '../objectStorage';
 import { intQueryParam } from '../requestInfo';
 import { partialObjectMetadata, renderTable, wantsMetadataOnly, wantsTable } from './representation';
 import { awaitReadVersion, selectors, send, type RequestScope } from './scope';
@@ -32,6 +32,7 @@ export async function listObjects(scope: RequestScope): Promise<void> {
     if (start < 0) start = items.length;
   }
   const limit = intQueryParam(q, 'limit') ?? 0;
+  const view = servedView(info);
   const selected: KubeObject[] = [];
   let lastKey: string | undefined;
   let remaining = 0;
@@ -42,7 +43,7 @@ export async function listObjects(scope: RequestScope): Promise<void> {
       remaining++;
       continue;
     }
-    selected.push(e.value);
+    selected.push(view(e.value));
     lastKey = e.key;
   }
   const listMeta: ListMeta = { resourceVersion: String(revision) };
@@ -62,7 +63,7 @@ export async function listObjects(scope: RequestScope): Promise<void> {
     kind: info.listKind,
     apiVersion: apiVersionOf(info),
     metadata: listMeta,
-    items: selected.map((o) => withTypeMeta(info, o)),
+    items: selected,
   });
 }
 

@@ -7,6 +7,7 @@ import { clock } from '../../clock';
 import { tableForCustomResource, toTable } from '../tables';
 import type { Table, TableOptions } from '../tables/types';
 import type { RequestScope } from './scope';
+import { convertedVersion } from '../conversion';
 
 const TABLE_RE = /as=Table/;
 const METADATA_RE = /as=PartialObjectMetadata(List)?/;
@@ -26,7 +27,11 @@ export function partialObjectMetadata(obj: KubeObject): object {
 
 /** Objects as a Table; a watch sends the column definitions only with its first event (noHeaders after). */
 export function renderTable(scope: RequestScope, objects: KubeObject[], listMeta: ListMeta, noHeaders = false): Table {
-  const info = scope.info;
+  // a version served by conversion prints the columns of its stored version (kube-apiserver prints its one
+  // internal version), from the objects as stored
+  const converted = convertedVersion(scope.info);
+  const info = converted?.storage ?? scope.info;
+  if (converted) objects = objects.map((o) => converted.toStorage(o));
   const custom = info.custom ? scope.api.customResources.lookup(info) : undefined;
   // kubectl asks for whole objects in rows (includeObject=Object) when it sorts or filters client-side
   const includeObject = scope.url.searchParams.get('includeObject');

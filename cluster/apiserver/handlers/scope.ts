@@ -12,6 +12,7 @@ import { parseFieldValidation } from '../admission';
 import { badRequest } from '../apiErrors';
 import { BodyValue, decodeBody, type RawBody } from '../body';
 import type { CustomResources } from '../customResources';
+import { convertedVersion } from '../conversion';
 import type { DeleteOptions, ObjectStorage, WriteOptions } from '../objectStorage';
 import { boolQueryParam, intQueryParam } from '../requestInfo';
 import { awaitRevision, readResourceVersion } from '../resourceVersion';
@@ -21,6 +22,8 @@ import type { Strategies } from '../strategies';
 import type { ProxyDialer } from '../subresources/proxy';
 import type { ResourceMetrics } from '../../metrics/resourceMetrics';
 import type { PodStreamer } from '../../kubelet/streaming';
+import type { UserInfo } from '../access/userInfo';
+import type { RbacAuthorizer } from '../access/rbac';
 
 export interface ApiContext {
   readonly store: Store;
@@ -33,6 +36,8 @@ export interface ApiContext {
   readonly tokens: ServiceAccountTokens;
   /** folder of container log files (see cluster/logs/podLogFiles) */
   readonly logsDir: string;
+  /** RBAC, for checks beyond the request's own verb (a CSR's signer, roles' escalation) */
+  readonly rbac: RbacAuthorizer;
   /** forwards pods/services/nodes proxy requests; undefined while pods are simulated (503) */
   readonly proxyDialer?: ProxyDialer;
   /** containers' CPU and memory usage for metrics.k8s.io; unavailable while pods are simulated (503) */
@@ -51,6 +56,8 @@ export interface RequestScope {
   readonly namespace: string | undefined;
   /** warnings (unknown fields) sent back in Warning headers */
   readonly warnings: string[];
+  /** who makes the request (after impersonation) */
+  readonly user: UserInfo;
 }
 
 export function send(scope: RequestScope, code: number, body: unknown): void {
@@ -75,6 +82,7 @@ export function writeOptions(scope: RequestScope): WriteOptions & { dryRun: bool
   if (manager.length > 128) throw badRequest('fieldManager: Too long: may not be more than 128 bytes');
   return {
     dryRun: dryRun.length > 0,
+    requester: scope.user,
     fieldManager: manager,
     fieldValidation: parseFieldValidation(q.get('fieldValidation')),
   };
@@ -108,7 +116,7 @@ export function deleteOptions(scope: RequestScope, buf: RawBody): DeleteOptions 
   };
 }
 
-/** The request's labelSelector and fieldSelector as one predicate. */
+/** The request's labelSelector and fieldSelector as one predicate over stored objects, seen as the request's version. */
 export function selectors(scope: RequestScope): (obj: KubeObject) => boolean {
   const q = scope.url.searchParams;
   const info = scope.info;
@@ -126,9 +134,12 @@ export function selectors(scope: RequestScope): (obj: KubeObject) => boolean {
   } catch (e) {
     throw badRequest((e as Error).message);
   }
-  return (obj: KubeObject) =>
-    (!labelSel || matchesLabels(labelSel, obj?.metadata?.labels ?? {})) &&
-    (!fieldSel || matchesFields(fieldSel, obj, info));
+  const converted = fieldSel && convertedVersion(info);
+  return (stored: KubeObject) => {
+    if (labelSel && !matchesLabels(labelSel, stored?.metadata?.labels ?? {})) return false;
+    // field names are the served version's (regarding.name for events.k8s.io)
+    return !fieldSel || matchesFields(fieldSel, converted ? converted.fromStorage(stored) : stored, info);
+  };
 }
 
 /** A read at a resourceVersion the store has not reached waits briefly for it (then 504), as kube-apiserver. */

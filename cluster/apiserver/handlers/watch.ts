@@ -1,7 +1,7 @@
 // GET of a collection with watch=true, or of a legacy /watch/ path (a collection, or one object by name): the
 // watch stream (../watch.ts) with this request's selectors, representation, bookmarks and timeout.
 import { apiVersionOf } from '../../../kube/registry';
-import { storageKey } from '../objectStorage';
+import { servedView, storageKey } from '../objectStorage';
 import { boolQueryParam, intQueryParam } from '../requestInfo';
 import { serveWatch } from '../watch';
 import { partialObjectMetadata, renderTable, wantsMetadataOnly, wantsTable } from './representation';
@@ -18,6 +18,7 @@ export function watchObjects(scope: RequestScope, name?: string): void {
     scope.res,
     {
       info,
+      view: servedView(info),
       prefix: storageKey(info, scope.namespace),
       resourceVersion: q.get('resourceVersion') ?? undefined,
       matches: name === undefined ? selected : (obj) => obj.metadata?.name === name && selected(obj),

@@ -411,6 +411,13 @@ export const MESSAGES: Record<string, string> = {
   ExternalMetricStatus: '1 metric MetricIdentifier, 2 current MetricValueStatus',
   HorizontalPodAutoscalerCondition: '1 type s!, 2 status s!, 3 lastTransitionTime time, 4 reason s, 5 message s',
   Scale: '1 metadata ObjectMeta, 2 spec ScaleSpec, 3 status ScaleStatus',
+  CertificateSigningRequest:
+    '1 metadata ObjectMeta, 2 spec CertificateSigningRequestSpec, 3 status CertificateSigningRequestStatus',
+  CertificateSigningRequestSpec:
+    '1 request y!, 2 username s, 3 uid s, 4 groups s*, 5 usages s*, 7 signerName s!, 8 expirationSeconds i32?',
+  CertificateSigningRequestStatus: '1 conditions CertificateSigningRequestCondition*, 2 certificate y',
+  CertificateSigningRequestCondition:
+    '1 type s!, 6 status s!, 2 reason s, 3 message s, 4 lastUpdateTime time, 5 lastTransitionTime time',
   ScaleSpec: '1 replicas i32',
   ScaleStatus: '1 replicas i32!, 2 selector s',
   'autoscalingv1.HorizontalPodAutoscaler':
@@ -483,5 +490,6 @@ export const KINDS: Record<string, string> = {
   'rbac.authorization.k8s.io/v1 ClusterRoleBinding': 'ClusterRoleBinding',
   'storage.k8s.io/v1 StorageClass': 'StorageClass',
   'coordination.k8s.io/v1 Lease': 'Lease',
+  'certificates.k8s.io/v1 CertificateSigningRequest': 'CertificateSigningRequest',
   'meta.k8s.io/v1 DeleteOptions': 'DeleteOptions',
 };

@@ -3,6 +3,9 @@
 import type { ResourceInfo } from '../../../kube/registry';
 import type { Store } from '../../store/types';
 import type { ServiceAllocator } from '../serviceAllocator';
+import type { RbacAuthorizer } from '../access/rbac';
+import { certificateSigningRequestStrategy } from './certificateSigningRequests';
+import { rbacObjectStrategies } from './rbacObjects';
 import { customResourceDefinitionStrategy, type CrdStrategyDeps } from './customResourceDefinitions';
 import { namespaceStrategy } from './namespaces';
 import { persistentVolumeClaimStrategy } from './persistentVolumeClaims';
@@ -18,6 +21,8 @@ export type { Strategy } from './strategy';
 
 export interface StrategyDeps extends CrdStrategyDeps {
   store: Store;
+  /** RBAC, for the escalation checks of roles and bindings */
+  rbac: RbacAuthorizer;
   serviceAllocator: ServiceAllocator;
   /** folder of the hostpath provisioner's volumes */
   volumesDir: string;
@@ -38,6 +43,8 @@ export class Strategies {
       ['', 'persistentvolumes', persistentVolumeStrategy],
       ['storage.k8s.io', 'storageclasses', storageClassStrategy(deps.volumesDir)],
       ['apiextensions.k8s.io', 'customresourcedefinitions', customResourceDefinitionStrategy(deps)],
+      ['certificates.k8s.io', 'certificatesigningrequests', certificateSigningRequestStrategy],
+      ...rbacObjectStrategies(deps.rbac),
       ...zeroStatusStrategies(),
     ];
     for (const [group, resource, strategy] of entries) this.byResource.set(`${group}/${resource}`, strategy);

@@ -2,14 +2,17 @@
 // ObjectStorage (the generic registry) calls these hooks of the object's strategy; a kind without special
 // behaviour gets the default strategy. Each hook is optional and named for the moment it runs.
 import type { KubeObject } from '../../../kube/objects';
+import type { UserInfo } from '../access/userInfo';
 
 export interface Strategy {
   /** The status a new object starts with (only kinds with a status subresource); undefined: none. */
   initialStatus?(obj: KubeObject): object | undefined;
   /** Create, after admission, before the object is stored: server-side defaults and allocations. */
-  prepareForCreate?(obj: KubeObject, dryRun: boolean): void;
+  prepareForCreate?(obj: KubeObject, dryRun: boolean, requester: UserInfo | undefined): void;
   /** Update, before admission: carry over what the server set and the request left out. */
-  prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
+  prepareForUpdate?(obj: KubeObject, old: KubeObject, requester: UserInfo | undefined): void;
+  /** A status write: keep what status writers may not change (a CSR's approval). */
+  prepareForStatusUpdate?(obj: KubeObject, old: KubeObject): void;
   /** Update, after admission, before the object is stored: allocations. */
   beforeUpdate?(obj: KubeObject, old: KubeObject, dryRun: boolean): void;
   /** A create or update (not of status) was stored: the server reacts to the new object. */

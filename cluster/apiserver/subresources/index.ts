@@ -1,7 +1,9 @@
 // Subresources of an object: status, scale, pods' log, binding and eviction, namespaces' finalize,
-// serviceaccounts' token, the proxy subresource of pods, services and nodes, and pods' exec, attach, portforward.
+// serviceaccounts' token, CSRs' approval, the proxy subresource of pods, services and nodes, and pods' exec, attach,
+// portforward.
 import { pathNotFound } from '../apiErrors';
 import type { RequestScope } from '../handlers/scope';
+import { serveApproval } from './approval';
 import { serveBinding } from './binding';
 import { serveFinalize } from './finalize';
 import { serveEviction } from './eviction';
@@ -38,6 +40,8 @@ export async function serveSubresource(
       return serveEviction(scope, method, name);
     case 'token':
       return serveToken(scope, method, name);
+    case 'approval':
+      return serveApproval(scope, method, name);
     default:
       throw pathNotFound();
   }

@@ -1,12 +1,14 @@
 // Cluster-level and policy kinds: Node, Event, Lease, HorizontalPodAutoscaler,
 // PodDisruptionBudget, RBAC roles and bindings, CustomResourceDefinition.
 
+import type { APIService } from '../apiServices';
+import type { CertificateSigningRequest } from 'kubernetes-types/certificates/v1';
 import type { RoleBinding } from 'kubernetes-types/rbac/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import type { HorizontalPodAutoscaler, MetricSpec, MetricStatus, MetricTarget } from 'kubernetes-types/autoscaling/v2';
 import type { Lease } from 'kubernetes-types/coordination/v1';
 import type { Event, Node, NodeSystemInfo } from 'kubernetes-types/core/v1';
-import { int, quantity, rfc3339, since, str } from './format';
+import { humanDuration, int, quantity, rfc3339, since, str } from './format';
 import { AGE_COLUMN, column, CREATED_AT_COLUMN, NAME_COLUMN, Printer, printer } from './types';
 
 const ROLE_PREFIX = 'node-role.kubernetes.io/';
@@ -226,5 +228,56 @@ export const roleBindingPrinter = printer<RoleBinding>({
     subjects(o, 'User'),
     subjects(o, 'Group'),
     subjects(o, 'ServiceAccount'),
+  ],
+});
+
+/** SERVICE is Local for the server's own group versions; AVAILABLE the Available condition (with its reason). */
+export const apiServicePrinter = printer<APIService>({
+  columns: [
+    NAME_COLUMN,
+    column('Service', 'string', 'The service that serves the group version, or Local.'),
+    column('Available', 'string', 'Whether the group version is available.'),
+    AGE_COLUMN,
+  ],
+  cells: (o, now) => {
+    const svc = o.spec?.service;
+    const available = (o.status?.conditions ?? []).find((c) => c?.type === 'Available');
+    const state = !available
+      ? 'Unknown'
+      : available.status === 'True'
+        ? 'True'
+        : `${str(available.status)} (${str(available.reason)})`;
+    return [
+      o.metadata?.name ?? '',
+      svc ? `${str(svc.namespace)}/${str(svc.name)}` : 'Local',
+      state,
+      since(o.metadata?.creationTimestamp, now),
+    ];
+  },
+});
+
+/** CONDITION: Pending, or the true conditions' types, and Issued once the certificate is there. */
+function csrCondition(o: CertificateSigningRequest): string {
+  const types = (o.status?.conditions ?? []).filter((c) => c?.status === 'True').map((c) => str(c.type));
+  if (o.status?.certificate) types.push('Issued');
+  return types.length ? types.join(',') : 'Pending';
+}
+
+export const csrPrinter = printer<CertificateSigningRequest>({
+  columns: [
+    NAME_COLUMN,
+    AGE_COLUMN,
+    column('SignerName', 'string', 'Only use certificates from the signer named.'),
+    column('Requestor', 'string', 'Name of the user that created the request.'),
+    column('RequestedDuration', 'string', 'Duration the certificate was requested to be valid for.'),
+    column('Condition', 'string', 'Approved, Denied, Failed, Issued or Pending.'),
+  ],
+  cells: (o, now) => [
+    o.metadata?.name ?? '',
+    since(o.metadata?.creationTimestamp, now),
+    str(o.spec?.signerName),
+    str(o.spec?.username),
+    typeof o.spec?.expirationSeconds === 'number' ? humanDuration(o.spec.expirationSeconds * 1000) : '<none>',
+    csrCondition(o),
   ],
 });

@@ -5,6 +5,8 @@ import { cronJobPrinter, jobPrinter } from './batch';
 import {
   createdAtPrinter,
   eventPrinter,
+  apiServicePrinter,
+  csrPrinter,
   hpaPrinter,
   leasePrinter,
   nodePrinter,
@@ -74,4 +76,6 @@ export const PRINTERS: ReadonlyMap<string, Printer> = new Map<string, Printer>([
   ['storage.k8s.io/StorageClass', storageClassPrinter],
   ['coordination.k8s.io/Lease', leasePrinter],
   ['apiextensions.k8s.io/CustomResourceDefinition', createdAtPrinter],
+  ['apiregistration.k8s.io/APIService', apiServicePrinter],
+  ['certificates.k8s.io/CertificateSigningRequest', csrPrinter],
 ]);
