@@ -7,14 +7,11 @@
 import type { LoadBalancerIngress } from 'kubernetes-types/core/v1';
 import { resourcePath } from '../../kubeclient/apiClient';
 import { isNotFound } from '../../kubeclient/apiError';
-import type { Informer } from '../../kubeclient/informer';
-import { deepEqual, type KubeObject } from '../../kube/objects';
+import { deepEqual } from '../../kube/objects';
 import { HOST_ADDRESS } from '../network/hostNetwork';
-import { ServicePortListeners, tcpPorts } from '../network/servicePortListeners';
-import { Controller, ControllerContext } from './controllerContext';
-import type { EventRecorder } from './events';
+import { tcpPorts } from '../network/servicePortListeners';
 import type { Service } from './kit/objects';
-import { WorkQueue } from './workQueue';
+import { ServicePortsController } from './kit/servicePortsController';
 
 /** How soon a port that was taken is tried again (cluster time). */
 const RETRY_MS = 5000;
@@ -25,32 +22,13 @@ function isOurs(svc: Service | undefined): boolean {
   return svc?.spec?.type === 'LoadBalancer' && !svc.spec.loadBalancerClass;
 }
 
-export class ServiceLoadBalancerController implements Controller {
+export class ServiceLoadBalancerController extends ServicePortsController {
   readonly name = 'service-lb-controller';
-  private ctx!: ControllerContext;
-  private queue?: WorkQueue;
-  private services!: Informer;
-  private listeners!: ServicePortListeners;
-  private events!: EventRecorder;
-
-  async start(ctx: ControllerContext): Promise<void> {
-    this.ctx = ctx;
-    this.services = ctx.informers.get('', 'services');
-    this.listeners = new ServicePortListeners(ctx.network);
-    this.events = ctx.recorder('service-controller');
-    const queue = (this.queue = new WorkQueue((key) => this.sync(key), 2));
-    const enqueue = (o: KubeObject) => queue.add(`${o.metadata.namespace}/${o.metadata.name}`);
-    this.services.on({ add: enqueue, update: enqueue, delete: enqueue });
-    await this.services.waitForSync();
-    for (const svc of this.services.list()) enqueue(svc);
+  constructor() {
+    super('service-controller');
   }
 
-  stop(): void {
-    this.queue?.stop();
-    void this.listeners?.closeAll();
-  }
-
-  private async sync(key: string): Promise<void> {
+  protected async sync(key: string): Promise<void> {
     const [namespace, name] = key.split('/');
     const svc: Service | undefined = this.services.get(namespace, name);
     const ports = isOurs(svc) ? tcpPorts(svc?.spec?.ports) : [];
