@@ -346,6 +346,67 @@ function resolveNames(classes, known, apiUsage) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// metrics.k8s.io: served by metrics-server in Kubernetes (an aggregated API, so not in the packages above); its
+// types as k8s.io/metrics defines them
+
+function metricsDefinitions() {
+  const pkg = 'io.k8s.metrics.pkg.apis.metrics.v1beta1';
+  const gvk = (kind) => ({
+    'x-kubernetes-group-version-kind': [{ group: 'metrics.k8s.io', version: 'v1beta1', kind }],
+  });
+  const typeMeta = { apiVersion: { type: 'string' }, kind: { type: 'string' } };
+  const usage = {
+    description: 'The resources used (cpu in cores, memory in bytes), as Quantities.',
+    type: 'object',
+    additionalProperties: ref(NAMES.Quantity),
+  };
+  const sample = {
+    timestamp: { ...ref(NAMES.Time), description: 'The end of the window the usage was measured over.' },
+    window: { type: 'string', description: 'How long the usage was measured over (a Go duration, "15s").' },
+  };
+  const list = (kind, item) => ({
+    description: `${kind} is a list of ${item}.`,
+    type: 'object',
+    properties: {
+      ...typeMeta,
+      metadata: ref(`${META}.ListMeta`),
+      items: { type: 'array', items: ref(`${pkg}.${item}`) },
+    },
+    required: ['items'],
+    ...gvk(kind),
+  });
+  return {
+    [`${pkg}.ContainerMetrics`]: {
+      description: 'The resource usage of one container.',
+      type: 'object',
+      properties: { name: { type: 'string', description: "The container's name." }, usage },
+      required: ['name', 'usage'],
+    },
+    [`${pkg}.PodMetrics`]: {
+      description: 'The resource usage of a pod, by container.',
+      type: 'object',
+      properties: {
+        ...typeMeta,
+        metadata: ref(`${META}.ObjectMeta`),
+        ...sample,
+        containers: { type: 'array', items: ref(`${pkg}.ContainerMetrics`) },
+      },
+      required: ['timestamp', 'window', 'containers'],
+      ...gvk('PodMetrics'),
+    },
+    [`${pkg}.NodeMetrics`]: {
+      description: 'The resource usage of a node.',
+      type: 'object',
+      properties: { ...typeMeta, metadata: ref(`${META}.ObjectMeta`), ...sample, usage },
+      required: ['timestamp', 'window', 'usage'],
+      ...gvk('NodeMetrics'),
+    },
+    [`${pkg}.PodMetricsList`]: list('PodMetricsList', 'PodMetrics'),
+    [`${pkg}.NodeMetricsList`]: list('NodeMetricsList', 'NodeMetrics'),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Field types
 
 const ref = (name) => ({ $ref: `#/components/schemas/${name}` });
@@ -874,6 +935,7 @@ function build() {
     const doc = SPECIAL_DOCS[name] || (types.get(name) && types.get(name).description);
     schemas[name] = doc ? { description: doc, ...shape } : { ...shape };
   }
+  Object.assign(schemas, metricsDefinitions());
   for (const key of Object.keys(ENUM_ADDITIONS)) {
     if (!enumsApplied.has(key)) console.warn(`build-schemas: enum table entry ${key} matched no field`);
   }
