@@ -2,6 +2,7 @@
 // wave and kind by kind; CRDs wait until Established; each wave must be healthy before the next starts; then
 // resources that left git are pruned, last-applied-first. Nothing is applied when the revision is invalid
 // (the caller checks that before).
+import type { IgnoredDifferences } from './diff/ignoreDifferences';
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
 import type { HookResult } from '../kube/application';
 import { DesiredResource, DesiredState, refOf, resourceKey, ResourceRef } from './desiredState';
@@ -36,6 +37,8 @@ export interface SyncOptions {
   ensureNamespaces?: string[];
   /** the Application's spec.syncPolicy.syncOptions (syncOptions.ts); a resource's annotation wins */
   appSyncOptions?: readonly string[];
+  /** the Application's ignoreDifferences: kept as live has them where RespectIgnoreDifferences=true */
+  ignored?: IgnoredDifferences;
   /** the Sync-phase hooks (syncer/hooks/): run after a wave's resources are applied, before the wave is judged */
   waveHooks?: { waves: number[]; run(wave: number): Promise<void> };
 }
@@ -156,7 +159,14 @@ export async function syncResources(given: DesiredState, opts: SyncOptions): Pro
         if (waves.length > 1) say(`wave ${wave}: applying ${changed.map((r) => describe(r.ref)).join(', ')}`);
         await inParallel(changed, APPLY_CONCURRENCY, async (r) => {
           try {
-            const { object: result, verb } = await writeResource(client, live, r, desired.revision, appOptions);
+            const { object: result, verb } = await writeResource(
+              client,
+              live,
+              r,
+              desired.revision,
+              appOptions,
+              opts.ignored,
+            );
             live.observe(result);
             applied.push(r.key);
             say(`${verb} ${describe(refOf(result))}`);

@@ -95,9 +95,8 @@ export function syncOptionAnnotationProblems(obj: Annotated): { annotation: stri
 }
 
 /**
- * RespectIgnoreDifferences=true: the seam for spec.ignoreDifferences, which Slipway does not have yet. The
- * option is accepted now; the step that adds ignoreDifferences calls this before writing a resource
- * (writeResource.ts) and, when true, leaves the ignored fields out of what is applied, as Argo CD does.
+ * RespectIgnoreDifferences=true: a sync writes the Application's ignored fields as live has them
+ * (writeResource.ts), so it does not undo them, as Argo CD does.
  */
 export function respectsIgnoreDifferences(obj: Annotated, app: readonly string[] = []): boolean {
   return hasSyncOption(obj, 'RespectIgnoreDifferences', 'true', app);

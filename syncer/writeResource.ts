@@ -1,13 +1,15 @@
 // How one resource of a revision reaches the cluster: server-side apply as field manager slipway (Slipway's way,
 // whatever ServerSideApply says); a generateName manifest not yet created is created (generatedNames.ts); with
-// the sync option Replace=true, created when missing, else replaced (PUT) whole, as `kubectl replace` does.
+// the sync option Replace=true, created when missing, else replaced (PUT) whole, as `kubectl replace` does; with
+// RespectIgnoreDifferences=true the Application's ignored fields are written as live has them.
 import { FIELD_MANAGER } from '../kube/application';
 import type { KubeObject } from '../kube/objects';
 import { ObjectClient } from '../kubeclient/objectClient';
 import { DesiredResource } from './desiredState';
 import { isGenerated, toCreate } from './generatedNames';
 import { LiveState } from './liveState';
-import { hasSyncOption } from './syncOptions';
+import { NOTHING_IGNORED, type IgnoredDifferences } from './diff/ignoreDifferences';
+import { hasSyncOption, respectsIgnoreDifferences } from './syncOptions';
 
 export async function writeResource(
   client: ObjectClient,
@@ -15,7 +17,10 @@ export async function writeResource(
   r: DesiredResource,
   revision: string,
   appOptions: readonly string[] = [],
+  ignored: IgnoredDifferences = NOTHING_IGNORED,
 ): Promise<{ object: KubeObject & { apiVersion: string; kind: string }; verb: string }> {
+  if (respectsIgnoreDifferences(r.object, appOptions) && ignored.applies(r.object))
+    r = { ...r, object: ignored.respect(r.object, live.get(r.ref)) };
   if (isGenerated(r) && !live.get(r.ref))
     return { object: await client.create(toCreate(r, revision)), verb: 'created' };
   if (hasSyncOption(r.object, 'Replace', 'true', appOptions)) {

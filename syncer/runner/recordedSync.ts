@@ -1,5 +1,6 @@
 // A sync as history records it: applies a revision, shows it Running when it takes a while, and writes its
 // outcome as a history entry (or updates the failed attempt it retries), in operationState and conditions.
+import { ignoredDifferencesOrError } from '../diff/ignoreDifferences';
 import { ApplicationStatus, HistoryEntry, syncPolicyOf } from '../../kube/application';
 import { deepClone } from '../../kube/objects';
 import { DesiredState } from '../desiredState';
@@ -57,6 +58,7 @@ export class RecordedSync {
           live: ctx.live,
           prune: policy.prune,
           appSyncOptions: policy.syncOptions,
+          ignored: ignoredDifferencesOrError(ctx.app).ignore,
           progress: (l) => ctx.log(l),
           ensureNamespaces: [ctx.destination].filter((n) => !this.ensured.has(n)),
           waveTimeoutMs: ctx.deps.waveTimeoutMs,

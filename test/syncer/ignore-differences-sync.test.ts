@@ -45,6 +45,24 @@ describe('syncer: ignoreDifferences', function () {
     assert.deepStrictEqual(await diffOf('scaled'), []);
   });
 
+  it('RespectIgnoreDifferences=true: a sync of a new commit keeps the ignored fields live; without it they are applied', async () => {
+    for (const [name, syncOptions, expected] of [
+      ['respected', ['RespectIgnoreDifferences=true'], 3],
+      ['applied', [], 2],
+    ] as const) {
+      const repo = makeRepo(webApp({ replicas: 2 }));
+      const ignoreDifferences = [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }];
+      await apps.createApp(name, repo, { syncOptions: [...syncOptions] }, { ignoreDifferences });
+      await apps.healthyAt(name, repo.git('rev-parse', 'HEAD'));
+      await h.t.ok(['scale', 'deployment', 'web', '-n', name, '--replicas=3']);
+      repo.write('app/web.yaml', webApp({ replicas: 2, image: 'nginx:1.26' })['app/web.yaml']);
+      await apps.healthyAt(name, repo.commit('new image'));
+      const live = await h.t.json(['get', 'deployment', 'web', '-n', name]);
+      assert.strictEqual(live.spec.template.spec.containers[0].image, 'nginx:1.26', name);
+      assert.strictEqual(live.spec.replicas, expected, `${name}: replicas after the sync`);
+    }
+  });
+
   it('managedFieldsManagers: replicas another manager set stay Synced and survive self-heal', async () => {
     const repo = makeRepo(webApp({ replicas: 2 }));
     const tip = repo.git('rev-parse', 'HEAD');
