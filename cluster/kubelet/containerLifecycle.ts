@@ -245,12 +245,43 @@ export class ContainerLifecycle {
     const id = c.id!;
     this.probes.get(c)?.stop();
     this.probes.delete(c);
-    const p = this.host.runtime.stopContainer(id, graceSeconds).then((exit) => {
-      this.stopping.delete(c);
-      this.exited(c, id, exit);
-    });
+    const p = this.preStop(c, id, graceSeconds)
+      .then((left) => this.host.runtime.stopContainer(id, left))
+      .then((exit) => {
+        this.stopping.delete(c);
+        this.exited(c, id, exit);
+      });
     this.stopping.set(c, p);
     return p;
+  }
+
+  /**
+   * Runs the container's preStop hook (exec, httpGet, tcpSocket or sleep) within the grace period, as the kubelet
+   * does before it sends SIGTERM, and resolves with the grace seconds left for the stop; a failed hook is a
+   * FailedPreStopHook event and the stop goes on. Only containers that really run have a hook to run.
+   */
+  private async preStop(c: ContainerRun, id: string, graceSeconds: number): Promise<number> {
+    const hook = c.spec.lifecycle?.preStop;
+    if (!hook || !this.host.runtime.runsProcesses || graceSeconds <= 0) return graceSeconds;
+    const started = Date.now();
+    if (hook.sleep) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(hook.sleep!.seconds, graceSeconds) * 1000));
+    } else {
+      const r = await this.host.runtime.probe(id, 'liveness', { ...hook, timeoutSeconds: graceSeconds });
+      if (!r.success) {
+        const what = hook.exec ? `Exec lifecycle hook (${JSON.stringify(hook.exec.command)})` : 'PreStop hook';
+        const pod = this.owner.podDescription();
+        this.owner.event(
+          c,
+          'Warning',
+          'FailedPreStopHook',
+          `${what} for Container "${c.name}" in Pod "${pod}" failed - error: ${r.output}`,
+        );
+      }
+    }
+    // as the kubelet, a hook that used up the grace period leaves a one-off 2 s for the stop
+    const left = graceSeconds - Math.round((Date.now() - started) / 1000);
+    return left > 0 ? left : 2;
   }
 
   /** The deletion grace period got shorter: containers being stopped are told again. */

@@ -1,0 +1,61 @@
+// A container's preStop hook runs before it is sent SIGTERM, as the kubelet runs it: its output reaches the
+// container's log ahead of the signal's; a failing hook is a FailedPreStopHook event and the stop goes on.
+import * as assert from 'assert';
+import { Engine } from '../../cluster/runtime/container/engine';
+import { engineOrSkip, ensureShellImage, SHELL_IMAGE } from '../helpers/containerEngine';
+import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
+
+describe('container lifecycle hooks on real containers', function () {
+  this.timeout(90_000);
+  let engine: Engine;
+  let t: TestCluster;
+
+  before(async function () {
+    this.timeout(120_000);
+    engine = await engineOrSkip(this);
+    await ensureShellImage(engine);
+    t = await startTestCluster({ runtime: 'container', nodes: 1, clockSpeed: 10 });
+  });
+  after(async () => t?.stop());
+
+  it('runs preStop before SIGTERM, and reports a failing one', async () => {
+    const main = 'trap "echo got SIGTERM; exit 0" TERM; echo started; while true; do sleep 0.1; done';
+    const container = (name: string, preStop: string[]) => ({
+      name,
+      image: SHELL_IMAGE,
+      imagePullPolicy: 'IfNotPresent',
+      command: ['sh', '-c', main],
+      lifecycle: { preStop: { exec: { command: preStop } } },
+    });
+    await t.apply(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'hooked' },
+        spec: {
+          restartPolicy: 'Never',
+          // ends the pod 2 s (real) after it starts: its containers are stopped with their hooks
+          activeDeadlineSeconds: 20,
+          terminationGracePeriodSeconds: 10,
+          containers: [
+            container('polite', ['sh', '-c', 'echo preStop ran > /proc/1/fd/1']),
+            container('failing', ['sh', '-c', 'echo no way >&2; exit 3']),
+          ],
+        },
+      }),
+    );
+    await eventually(
+      async () => {
+        const s = (await t.json(['get', 'pod', 'hooked'])).status;
+        const all = s.containerStatuses ?? [];
+        return s.phase === 'Failed' && all.length === 2 && all.every((c: { state: object }) => 'terminated' in c.state);
+      },
+      30_000,
+      'the pod past its deadline with both containers stopped',
+    );
+    assert.match(await t.ok(['logs', 'hooked', '-c', 'polite']), /started\s+preStop ran\s+got SIGTERM/);
+    assert.match(await t.ok(['logs', 'hooked', '-c', 'failing']), /got SIGTERM/);
+    const events = await t.ok(['get', 'events', '--field-selector', 'involvedObject.name=hooked']);
+    assert.match(events, /FailedPreStopHook\s+.*Exec lifecycle hook .* for Container "failing" .* failed/);
+  });
+});
