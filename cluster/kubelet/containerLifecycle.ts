@@ -1,6 +1,7 @@
 // A pod's containers from start to exit (the kubelet's kuberuntime_container.go and its crash back-off):
 // image pull, create and start, probes while running, restart after a crash with back-off, and stop within a
 // grace period. The pod worker decides which containers should run; this carries it out.
+import type { LifecycleHandler } from 'kubernetes-types/core/v1';
 import type { Pod } from './kubelet';
 import { Timer } from '../clock';
 import { containerLogFile } from '../logs/podLogFiles';
@@ -11,6 +12,10 @@ import { registryAuthFor } from './pullSecrets';
 import type { ContainerRun } from './podStatus';
 import { ContainerProbes, probeTitle } from './probes';
 import type { WorkerHost } from './podWorker';
+
+/** How long a postStart hook may run before it counts as failed: the kubelet waits for it, and a hung one would
+ * hold the container back for good. */
+const POST_START_TIMEOUT_S = 30;
 
 /** What a pod's containers need of their pod worker. */
 export interface ContainerOwner {
@@ -161,6 +166,12 @@ export class ContainerLifecycle {
       c.id = id;
       const startedAt = await this.host.runtime.startContainer(id);
       owner.event(c, 'Normal', 'Started', `Started container ${c.name}`);
+      // the postStart hook runs before the container counts as running; a failed one kills it
+      const postStart = c.spec.lifecycle?.postStart;
+      const failure =
+        postStart && this.host.runtime.runsProcesses
+          ? await this.runHook(id, postStart, POST_START_TIMEOUT_S)
+          : undefined;
       if (c.id !== id || c.state === 'terminated') return;
       c.state = 'running';
       c.waiting = undefined;
@@ -169,6 +180,12 @@ export class ContainerLifecycle {
       c.ready = false;
       c.started = false;
       if (owner.isGone || owner.isTerminating) return;
+      if (postStart && failure) {
+        this.hookFailed(c, 'FailedPostStartHook', postStart, failure);
+        const restart = (owner.pod.spec?.restartPolicy ?? 'Always') !== 'Never' || c.kind === 'sidecar';
+        this.kill(c, `FailedPostStartHook`, restart);
+        return;
+      }
       this.startProbes(c, id, startedAt);
     } catch (e) {
       if (owner.isGone) return;
@@ -256,32 +273,37 @@ export class ContainerLifecycle {
   }
 
   /**
-   * Runs the container's preStop hook (exec, httpGet, tcpSocket or sleep) within the grace period, as the kubelet
-   * does before it sends SIGTERM, and resolves with the grace seconds left for the stop; a failed hook is a
-   * FailedPreStopHook event and the stop goes on. Only containers that really run have a hook to run.
+   * Runs the container's preStop hook within the grace period, as the kubelet does before it sends SIGTERM, and
+   * resolves with the grace seconds left for the stop; a failed hook is a FailedPreStopHook event and the stop
+   * goes on. Only containers that really run have a hook to run.
    */
   private async preStop(c: ContainerRun, id: string, graceSeconds: number): Promise<number> {
     const hook = c.spec.lifecycle?.preStop;
     if (!hook || !this.host.runtime.runsProcesses || graceSeconds <= 0) return graceSeconds;
     const started = Date.now();
-    if (hook.sleep) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(hook.sleep!.seconds, graceSeconds) * 1000));
-    } else {
-      const r = await this.host.runtime.probe(id, 'liveness', { ...hook, timeoutSeconds: graceSeconds });
-      if (!r.success) {
-        const what = hook.exec ? `Exec lifecycle hook (${JSON.stringify(hook.exec.command)})` : 'PreStop hook';
-        const pod = this.owner.podDescription();
-        this.owner.event(
-          c,
-          'Warning',
-          'FailedPreStopHook',
-          `${what} for Container "${c.name}" in Pod "${pod}" failed - error: ${r.output}`,
-        );
-      }
-    }
+    const failure = await this.runHook(id, hook, graceSeconds);
+    if (failure) this.hookFailed(c, 'FailedPreStopHook', hook, failure);
     // as the kubelet, a hook that used up the grace period leaves a one-off 2 s for the stop
     const left = graceSeconds - Math.round((Date.now() - started) / 1000);
     return left > 0 ? left : 2;
+  }
+
+  /** Runs a lifecycle handler (exec, httpGet, tcpSocket or sleep) in the container; resolves with why it failed. */
+  private async runHook(id: string, hook: LifecycleHandler, timeoutSeconds: number): Promise<string | undefined> {
+    if (hook.sleep) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(hook.sleep!.seconds, timeoutSeconds) * 1000));
+      return undefined;
+    }
+    const r = await this.host.runtime.probe(id, 'liveness', { ...hook, timeoutSeconds });
+    return r.success ? undefined : r.output;
+  }
+
+  private hookFailed(c: ContainerRun, reason: string, hook: LifecycleHandler, why: string): void {
+    const what = hook.exec
+      ? `Exec lifecycle hook (${JSON.stringify(hook.exec.command)})`
+      : `${reason === 'FailedPostStartHook' ? 'PostStart' : 'PreStop'} hook`;
+    const pod = this.owner.podDescription();
+    this.owner.event(c, 'Warning', reason, `${what} for Container "${c.name}" in Pod "${pod}" failed - error: ${why}`);
   }
 
   /** The deletion grace period got shorter: containers being stopped are told again. */

@@ -1,5 +1,6 @@
-// A container's preStop hook runs before it is sent SIGTERM, as the kubelet runs it: its output reaches the
-// container's log ahead of the signal's; a failing hook is a FailedPreStopHook event and the stop goes on.
+// A container's lifecycle hooks as the kubelet runs them: preStop before SIGTERM (its output reaches the container's
+// log ahead of the signal's; a failing one is a FailedPreStopHook event and the stop goes on); postStart before the
+// container counts as running (a failing one is a FailedPostStartHook event and the container is killed).
 import * as assert from 'assert';
 import { Engine } from '../../cluster/runtime/container/engine';
 import { engineOrSkip, ensureShellImage, SHELL_IMAGE } from '../helpers/containerEngine';
@@ -57,5 +58,40 @@ describe('container lifecycle hooks on real containers', function () {
     assert.match(await t.ok(['logs', 'hooked', '-c', 'failing']), /got SIGTERM/);
     const events = await t.ok(['get', 'events', '--field-selector', 'involvedObject.name=hooked']);
     assert.match(events, /FailedPreStopHook\s+.*Exec lifecycle hook .* for Container "failing" .* failed/);
+  });
+
+  it('runs postStart before the container counts as running, and kills the container when it fails', async () => {
+    const pod = (name: string, hook: string) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name },
+        spec: {
+          restartPolicy: 'Never',
+          terminationGracePeriodSeconds: 1,
+          containers: [
+            {
+              name: 'c',
+              image: SHELL_IMAGE,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['sh', '-c', 'echo started; while true; do sleep 0.1; done'],
+              lifecycle: { postStart: { exec: { command: ['sh', '-c', hook] } } },
+            },
+          ],
+        },
+      });
+    await t.apply(pod('post-ok', 'echo postStart ran > /proc/1/fd/1'));
+    await t.ok(['wait', '--for=condition=Ready', 'pod/post-ok', '--timeout=40s']);
+    await eventually(async () => /postStart ran/.test(await t.ok(['logs', 'post-ok'])), 10_000, 'the hook output');
+
+    await t.apply(pod('post-bad', 'exit 7'));
+    const state = await eventually(
+      async () => (await t.json(['get', 'pod', 'post-bad'])).status?.containerStatuses?.[0]?.state?.terminated,
+      30_000,
+      'the container killed',
+    );
+    assert.ok(state, 'terminated');
+    const events = await t.ok(['get', 'events', '--field-selector', 'involvedObject.name=post-bad']);
+    assert.match(events, /FailedPostStartHook\s+.*Exec lifecycle hook .* for Container "c" .* failed/);
   });
 });
