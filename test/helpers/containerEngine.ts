@@ -61,7 +61,7 @@ export async function ensureShellImage(
   // tar: kubectl cp runs it in the container; stty: terminal sizes
   const tools = 'sh sleep echo cat ls httpd wget env true false head dd tar tty stty'.split(' ');
   for (const tool of tools) fs.symlinkSync('busybox', path.join(root, 'bin', tool));
-  const tar = execFileSync('tar', ['-C', root, '-cf', '-', '.'], { maxBuffer: 64 << 20 });
+  const tar = execFileSync('tar', ['-C', root, '-cf', '-', '.'], { maxBuffer: 512 << 20 });
   fs.rmSync(root, { recursive: true, force: true });
   await importImage(docker, tar, image, ['ENV PATH=/bin']);
   return image;

@@ -1,12 +1,14 @@
 // Probes against a real container: exec runs the command in it through the engine (exit code 0 succeeds),
-// httpGet asks the pod's IP (2xx and 3xx succeed), tcpSocket opens a connection to it; each within the probe's
-// timeoutSeconds. The output is what follows "Liveness probe failed: " in the Unhealthy event.
+// httpGet asks the pod's IP (2xx and 3xx succeed), tcpSocket opens a connection to it, grpc asks its health
+// service (grpcHealth.ts); each within the probe's timeoutSeconds. The output is what follows
+// "Liveness probe failed: " in the Unhealthy event.
 import type Docker from 'dockerode';
 import type { Container, Probe } from 'kubernetes-types/core/v1';
 import * as http from 'http';
 import * as net from 'net';
 import { PassThrough } from 'stream';
 import { ProbeResult } from '../types';
+import { grpcHealthProbe } from './grpcHealth';
 
 function port(p: number | string | undefined, spec: Container): number {
   if (typeof p === 'number') return p;
@@ -83,5 +85,9 @@ export function runProbe(docker: Docker, id: string, ip: string, spec: Container
     const p = port(probe.tcpSocket.port, spec);
     return withTimeout(tcpProbe(ip, p), timeout, `dial tcp ${ip}:${p}: i/o timeout`);
   }
-  return Promise.resolve({ success: false, output: 'this runtime does not run grpc probes yet' });
+  if (probe.grpc) {
+    const p = probe.grpc.port;
+    return withTimeout(grpcHealthProbe(ip, p, probe.grpc.service), timeout, `gRPC probe of ${ip}:${p}`);
+  }
+  return Promise.resolve({ success: false, output: 'the probe names no handler (exec, httpGet, tcpSocket or grpc)' });
 }
