@@ -2,22 +2,14 @@
 // log ahead of the signal's; a failing one is a FailedPreStopHook event and the stop goes on); postStart before the
 // container counts as running (a failing one is a FailedPostStartHook event and the container is killed).
 import * as assert from 'assert';
-import { Engine } from '../../cluster/runtime/container/engine';
-import { engineOrSkip, ensureShellImage, SHELL_IMAGE } from '../helpers/containerEngine';
-import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
+import { SHELL_IMAGE, useContainerCluster } from '../helpers/containerEngine';
+import { eventually, type TestCluster } from '../helpers/testCluster';
 
 describe('container lifecycle hooks on real containers', function () {
   this.timeout(90_000);
-  let engine: Engine;
+  const c = useContainerCluster();
   let t: TestCluster;
-
-  before(async function () {
-    this.timeout(120_000);
-    engine = await engineOrSkip(this);
-    await ensureShellImage(engine);
-    t = await startTestCluster({ runtime: 'container', nodes: 1, clockSpeed: 10 });
-  });
-  after(async () => t?.stop());
+  before(() => (t = c.t));
 
   it('runs preStop before SIGTERM, and reports a failing one', async () => {
     const main = 'trap "echo got SIGTERM; exit 0" TERM; echo started; while true; do sleep 0.1; done';

@@ -2,9 +2,8 @@
 // through metrics.k8s.io, and a HorizontalPodAutoscaler scales a Deployment up while its pods burn CPU and back
 // down once they are idle. The load is the pods' own: each busy-loops for a while after it starts, then sleeps.
 import * as assert from 'assert';
-import { Engine } from '../../cluster/runtime/container/engine';
-import { engineOrSkip, ensureShellImage, SHELL_IMAGE } from '../helpers/containerEngine';
-import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
+import { SHELL_IMAGE, useContainerCluster } from '../helpers/containerEngine';
+import { eventually, type TestCluster } from '../helpers/testCluster';
 
 /** A Deployment whose pods burn up to half a core for `loops` iterations, then sleep. */
 function burner(name: string, loops: number): string {
@@ -36,17 +35,10 @@ function burner(name: string, loops: number): string {
 
 describe('resource metrics and autoscaling on real containers', function () {
   this.timeout(120_000);
-  let engine: Engine;
+  // cluster time 10x (the HPA syncs every 15 s of it); usage read every 2 s
+  const c = useContainerCluster({ metricsIntervalMs: 2000 });
   let t: TestCluster;
-
-  before(async function () {
-    this.timeout(120_000);
-    engine = await engineOrSkip(this);
-    await ensureShellImage(engine);
-    // cluster time 10x (the HPA syncs every 15 s of it); usage read every 2 s
-    t = await startTestCluster({ runtime: 'container', nodes: 1, clockSpeed: 10, metricsIntervalMs: 2000 });
-  });
-  after(async () => t?.stop());
+  before(() => (t = c.t));
 
   it('shows the pods’ and the node’s usage in kubectl top', async () => {
     await t.apply(burner('top', 100_000_000));

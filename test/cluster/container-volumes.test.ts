@@ -2,23 +2,15 @@
 // them: a changed key shows in the file, a new key appears, a removed one goes, and a subPath mount keeps the file
 // it had; the container is not restarted.
 import * as assert from 'assert';
-import { Engine } from '../../cluster/runtime/container/engine';
-import { engineOrSkip, ensureShellImage, SHELL_IMAGE } from '../helpers/containerEngine';
-import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
+import { SHELL_IMAGE, useContainerCluster } from '../helpers/containerEngine';
+import { eventually, type TestCluster } from '../helpers/testCluster';
 
 describe('configMap and secret volumes of running containers', function () {
   this.timeout(90_000);
-  let engine: Engine;
+  // cluster time 10x: the kubelet's one-minute volume sync takes 6 s
+  const c = useContainerCluster();
   let t: TestCluster;
-
-  before(async function () {
-    this.timeout(120_000);
-    engine = await engineOrSkip(this);
-    await ensureShellImage(engine);
-    // cluster time 10x: the kubelet's one-minute volume sync takes 6 s
-    t = await startTestCluster({ runtime: 'container', nodes: 1, clockSpeed: 10 });
-  });
-  after(async () => t?.stop());
+  before(() => (t = c.t));
 
   it('updates the files in place while the container runs, except a subPath mount', async () => {
     await t.ok(['create', 'configmap', 'settings', '--from-literal=color=blue', '--from-literal=size=small']);

@@ -8,7 +8,8 @@ import type { Context } from 'mocha';
 import { findEngine, Engine } from '../../cluster/runtime/container/engine';
 import { importImage } from '../../cluster/runtime/container/imageImport';
 import { LABEL } from '../../cluster/runtime/container/labels';
-import { tempDir } from './testCluster';
+import type { ClusterOptions } from '../../cluster/embeddedCluster';
+import { startTestCluster, tempDir, type TestCluster } from './testCluster';
 
 export const SHELL_IMAGE = 'localhost/slipway-test-shell:3';
 const BUSYBOX = '/bin/busybox';
@@ -105,4 +106,26 @@ export async function clusterContainers(
     container: c.Labels[LABEL.container] ?? 'POD',
     running: c.State === 'running',
   }));
+}
+
+/** A suite's embedded cluster on the engine (one node, cluster time 10x unless told), with the shell image. */
+export interface ContainerCluster {
+  engine: Engine;
+  t: TestCluster;
+}
+
+/**
+ * Registers the suite's before/after hooks: the engine (or the suite skipped, as engineOrSkip), the shell image
+ * and a cluster whose pods run on the engine; the fields are set once `before` has run.
+ */
+export function useContainerCluster(options: Partial<ClusterOptions> = {}): ContainerCluster {
+  const c = {} as ContainerCluster;
+  before(async function () {
+    this.timeout(120_000);
+    c.engine = await engineOrSkip(this);
+    await ensureShellImage(c.engine);
+    c.t = await startTestCluster({ runtime: 'container', nodes: 1, clockSpeed: 10, ...options });
+  });
+  after(async () => c.t?.stop());
+  return c;
 }
