@@ -151,9 +151,18 @@ export class Workbench {
 
   /** Triggers completion at the cursor (Ctrl+Space) and returns the suggestion rows' accessible names. */
   async completionItems(): Promise<string[]> {
-    await this.page.keyboard.press('Control+Space');
     const rows = this.page.locator('.editor-widget.suggest-widget .monaco-list-row');
-    await rows.first().waitFor({ timeout: 15_000 });
+    // as a user would, ask again when the list did not come (a request made while the window was busy)
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+Space');
+      try {
+        await rows.first().waitFor({ timeout: 5_000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+        await this.page.keyboard.press('Escape');
+      }
+    }
     return rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
   }
 
