@@ -16,6 +16,7 @@ import { chooseRuntime, RuntimeChoice } from './runtime';
 import { clusterId, storedRuntime, storeRuntime } from './runtime/runtimeChoice';
 import { podProxyDialer } from './network/httpForwarder';
 import { listenIngress, type IngressListener } from './network/ingressListener';
+import { openClusterIPRoutes, type ClusterIPRouting } from './network/clusterIPRoutes';
 import { startClusterDns } from './dns/clusterDns';
 import type { ListenAddress } from './dns/dnsServer';
 import type { UpstreamServer } from './dns/upstream';
@@ -78,6 +79,8 @@ export interface RunningCluster {
   dns: { addresses: ListenAddress[]; description: string };
   /** where Ingresses answer HTTPS (https://127.0.0.1:PORT); undefined without an HTTPS listener */
   ingressTlsUrl?: string;
+  /** whether the pods reach Services at their cluster IPs (else names give the ready pods' addresses), and why not */
+  clusterIPs: { reachable: boolean; description: string };
   stop(): Promise<void>;
 }
 
@@ -163,16 +166,27 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   // the pods' nameserver is port 53 (resolv.conf names no port) of the address they reach this machine at
   const network = await runtime.podNetwork();
   const podDns = network.hostAddress ? [{ host: network.hostAddress, port: 53 }] : [];
+  // the pods' traffic to cluster IPs reaches the proxy only through routes on this machine
+  const containers = runtime.kind === 'container';
+  const routing: ClusterIPRouting = containers
+    ? await openClusterIPRoutes(stateDir, network.hostAddress, network.why)
+    : {};
+  const routes = routing.routes;
   const dns = await startClusterDns(controllers.sharedInformers, {
     listen: [...podDns, ...(opts.dns?.listen ?? [])],
-    answerEndpoints: !network.clusterIPsRouted,
+    // simulated pods send nothing: their names give cluster IPs, as in Kubernetes
+    reachesClusterIP: (svc) => !containers || !!routes?.carries(svc.spec?.clusterIP),
     upstream: opts.dns?.upstream,
   });
   const dnsAddress = dns.addresses.some((a) => a.host === network.hostAddress && a.port === 53)
     ? network.hostAddress
     : undefined;
   // controllers catch up in the background; the API server is already serving
-  const controllersReady = controllers.start({ dnsAddress, policiesNotEnforced: network.policiesNotEnforced });
+  const controllersReady = controllers.start({
+    dnsAddress,
+    policiesNotEnforced: network.policiesNotEnforced,
+    clusterIPRoutes: routes,
+  });
   let nodes;
   try {
     nodes = await startNodes(controllers.context(), {
@@ -186,6 +200,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     });
   } catch (e) {
     controllers.stop();
+    await routes?.close();
     await ingress?.close();
     await dns.stop();
     await ingressTls?.close();
@@ -213,11 +228,20 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
         : `not reachable from the pods (${dns.failures.join('; ') || network.why}): they use the engine's DNS`,
     },
     ingressTlsUrl: ingressTls && `https://127.0.0.1:${ingressTls.port}`,
+    clusterIPs: {
+      reachable: !!routes,
+      description: !containers
+        ? 'assigned (simulated pods send no traffic)'
+        : routes
+          ? "reachable from the pods (the cluster's proxy forwards them to ready endpoints)"
+          : `not reachable from the pods (${routing.why}): a Service's name resolves to its ready pods' addresses`,
+    },
     controllersReady: Promise.all([controllersReady, nodes.ready]).then(() => undefined),
     async stop() {
       metrics.stop();
       await nodes.stop();
       controllers.stop();
+      await routes?.close();
       await ingress?.close();
       await dns.stop();
       await ingressTls?.close();

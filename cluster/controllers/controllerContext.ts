@@ -4,6 +4,7 @@ import { ResourceInfo } from '../../kube/registry';
 import { ApiClient } from '../../kubeclient/apiClient';
 import { SharedInformers } from '../../kubeclient/sharedInformers';
 import { Clock } from '../clock';
+import type { ClusterIPRoutes } from '../network/clusterIPRoutes';
 import type { HostNetwork } from '../network/hostNetwork';
 import { EventRecorder } from './events';
 
@@ -13,6 +14,8 @@ export interface ClusterNetwork {
   dnsAddress?: string;
   /** why the cluster does not enforce NetworkPolicies */
   policiesNotEnforced: string;
+  /** the routes that bring the pods' traffic for cluster IPs to this process; undefined when there can be none */
+  clusterIPRoutes?: ClusterIPRoutes;
 }
 
 export interface ControllerContext {

@@ -28,6 +28,7 @@ import { HorizontalPodAutoscalerController } from './horizontalPodAutoscalerCont
 import { NodeLifecycleController } from './nodeLifecycleController';
 import { ServiceLoadBalancerController } from './serviceLoadBalancerController';
 import { NodePortController } from './nodePortController';
+import { ClusterIPProxyController } from './clusterIPProxyController';
 import { IngressController } from './ingressController';
 import { CertificateSigningController } from './certificateSigningController';
 
@@ -60,6 +61,7 @@ export const CONTROLLERS: (() => Controller)[] = [
   () => new NodeLifecycleController(),
   () => new ServiceLoadBalancerController(),
   () => new NodePortController(),
+  () => new ClusterIPProxyController(),
   () => new IngressController(),
   () => new CertificateSigningController(),
 ];

@@ -13,8 +13,8 @@ export const CLUSTER_DOMAIN = 'cluster.local';
 
 export interface ClusterDnsOptions {
   listen: ListenAddress[];
-  /** answer Services with their ready endpoints' addresses: the pods cannot reach cluster IPs */
-  answerEndpoints: boolean;
+  /** whether the pods reach the Service at its cluster IP; when not, its name gives its ready endpoints' addresses */
+  reachesClusterIP(svc: Service): boolean;
   /** default: the nameservers of /etc/resolv.conf */
   upstream?: UpstreamServer[];
 }
@@ -42,7 +42,7 @@ function objectsOf(informers: SharedInformers): ClusterObjects {
 export async function startClusterDns(informers: SharedInformers, opts: ClusterDnsOptions): Promise<RunningDns> {
   const records = new ClusterRecords(objectsOf(informers), {
     domain: CLUSTER_DOMAIN,
-    answerEndpoints: opts.answerEndpoints,
+    reachesClusterIP: opts.reachesClusterIP,
   });
   const addresses: ListenAddress[] = [];
   const failures: string[] = [];

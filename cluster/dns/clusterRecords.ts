@@ -6,8 +6,8 @@
 //   ExternalName Services                  CNAME to spec.externalName
 //   _<port>._<proto>.<svc>.<ns>.svc.<...>  SRV for named ports
 //   <a-b-c-d>.<ns>.pod.<domain>            A: the address the name spells, as CoreDNS's `pods insecure`
-// When the pods cannot reach cluster IPs (answerEndpoints), a Service with a cluster IP is answered as a headless
-// one: its ready endpoints' addresses, and SRV records with their target ports.
+// A Service whose cluster IP the pods cannot reach (reachesClusterIP false: no proxy carries it) is answered as a
+// headless one: its ready endpoints' addresses, and SRV records with their target ports.
 import type { SrvAnswer, StringAnswer } from 'dns-packet';
 import type { EndpointSlice, Endpoint } from 'kubernetes-types/discovery/v1';
 import type { Service } from 'kubernetes-types/core/v1';
@@ -23,8 +23,8 @@ export interface ClusterObjects {
 export interface RecordsOptions {
   /** "cluster.local" */
   domain: string;
-  /** answer the ready endpoints instead of the cluster IP (cluster IPs carry no traffic from the pods) */
-  answerEndpoints: boolean;
+  /** whether the pods' traffic to the Service's cluster IP reaches its endpoints; else its endpoints are answered */
+  reachesClusterIP(svc: Service): boolean;
 }
 
 export type ClusterAnswer = StringAnswer | SrvAnswer;
@@ -129,10 +129,10 @@ export class ClusterRecords {
     );
   }
 
-  /** whether the Service's name stands for its cluster IP (not headless, and the pods can reach cluster IPs) */
+  /** whether the Service's name stands for its cluster IP (not headless, and the pods can reach it) */
   private byClusterIP(svc: Service): boolean {
     const ip = svc.spec?.clusterIP;
-    return !!ip && ip !== 'None' && !this.opts.answerEndpoints;
+    return !!ip && ip !== 'None' && this.opts.reachesClusterIP(svc);
   }
 
   /** the Service's ready endpoints (all of them when it publishes not-ready addresses), each address once */

@@ -1,40 +1,43 @@
-// The host ports a component holds open for Services (LoadBalancer ports, node ports), each Service's set brought
-// to what it should be by one call: ports no longer wanted are closed, missing ones opened, and the ports that
+// The ports a component holds open for Services (LoadBalancer ports and node ports on 127.0.0.1, cluster IPs' ports
+// for the pods), each Service's set brought to what it should be by one call: ports no longer wanted are closed, missing ones opened, and the ports that
 // could not be opened are returned for the caller to report. Every connection goes to a ready endpoint of the
 // Service port, chosen when it arrives (serviceEndpoints.ts).
 import type { ServicePort } from 'kubernetes-types/core/v1';
 import { HOST_ADDRESS, type HostNetwork } from './hostNetwork';
 import { ListenError, listenTcp, type TcpForwarder } from './tcpForwarder';
 
-/** A host port to hold for a Service: which port of the Service it forwards to. */
+/** A port to hold for a Service: which port of the Service it forwards to. */
 export interface WantedPort {
+  /** the address to listen on; default 127.0.0.1 */
+  host?: string;
   hostPort: number;
   /** the Service port's number, looked up in the Service at each connection */
   servicePort: number;
 }
 
 export class ServicePortListeners {
-  /** "namespace/name" → host port → listener */
-  private readonly held = new Map<string, Map<number, TcpForwarder>>();
+  /** "namespace/name" → "host:port" → listener */
+  private readonly held = new Map<string, Map<string, TcpForwarder>>();
 
   constructor(private readonly network: HostNetwork) {}
 
   /** Holds exactly the wanted ports for the Service; the ports that could not be listened on. */
   async reconcile(namespace: string, name: string, wanted: WantedPort[]): Promise<ListenError[]> {
     const key = `${namespace}/${name}`;
-    const held = this.held.get(key) ?? new Map<number, TcpForwarder>();
-    for (const [port, listener] of held) {
-      if (wanted.some((w) => w.hostPort === port)) continue;
-      held.delete(port);
+    const held = this.held.get(key) ?? new Map<string, TcpForwarder>();
+    const wantedAt = new Map(wanted.map((w) => [`${w.host ?? HOST_ADDRESS}:${w.hostPort}`, w]));
+    for (const [at, listener] of held) {
+      if (wantedAt.has(at)) continue;
+      held.delete(at);
       await listener.close();
     }
     const failed: ListenError[] = [];
-    for (const w of wanted) {
-      if (held.has(w.hostPort)) continue;
+    for (const [at, w] of wantedAt) {
+      if (held.has(at)) continue;
       try {
         held.set(
-          w.hostPort,
-          await listenTcp(HOST_ADDRESS, w.hostPort, (clientIP) => this.choose(namespace, name, w, clientIP)),
+          at,
+          await listenTcp(w.host ?? HOST_ADDRESS, w.hostPort, (clientIP) => this.choose(namespace, name, w, clientIP)),
         );
       } catch (e) {
         if (!(e instanceof ListenError)) throw e;

@@ -22,8 +22,6 @@ export interface PodNetwork {
   /** the address of this machine the pods reach it at (the cluster DNS listens there); with why when none */
   hostAddress?: string;
   why?: string;
-  /** traffic from the pods to cluster IPs reaches the Services' endpoints */
-  clusterIPsRouted: boolean;
   /** why NetworkPolicies are not enforced */
   policiesNotEnforced: string;
 }
@@ -44,7 +42,6 @@ function simulated(): RuntimeFactory {
     create: async (opts) => new SimulatedRuntime(opts),
     podNetwork: async () => ({
       why: 'no process runs in a simulated pod',
-      clusterIPsRouted: true,
       policiesNotEnforced: 'the simulated runtime runs no processes, so no traffic flows to allow or deny',
     }),
   };
@@ -64,8 +61,6 @@ function onEngine(engine: Engine, cluster: string): RuntimeFactory {
       return {
         hostAddress: gateway.address,
         why: gateway.why,
-        // nothing on this machine turns a cluster IP into an endpoint's address for traffic from the pods yet
-        clusterIPsRouted: false,
         policiesNotEnforced:
           `the pods share the ${engine.name} engine's default bridge network, which filters no traffic ` +
           'between containers',

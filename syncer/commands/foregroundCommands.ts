@@ -126,7 +126,8 @@ export async function clusterCommand(argv: string[]): Promise<void> {
   }).catch((e: Error) => fail(e.message, 1));
   process.stdout.write(
     `Slipway cluster ready in ${Date.now() - started} ms\n  API server: ${c.url}\n  pods run on: ${c.runtime}\n` +
-      `  ${ingressLine(c)}\n  cluster DNS: ${c.dns.description}\n  export KUBECONFIG=${c.kubeconfig}\n`,
+      `  ${ingressLine(c)}\n  cluster DNS: ${c.dns.description}\n  cluster IPs: ${c.clusterIPs.description}\n` +
+      `  export KUBECONFIG=${c.kubeconfig}\n`,
   );
   stopOnSignals(c);
   if (values.apply) {

@@ -124,7 +124,8 @@ export async function up(o: UpOptions): Promise<UpSession> {
     o.out(
       `Slipway cluster ready in ${Date.now() - started} ms at ${c.url}\n  pods run on: ${c.runtime}\n` +
         (o.ingressPort !== undefined || o.ingressTlsPort !== undefined ? `  ${ingressLine(c)}\n` : '') +
-        `  cluster DNS: ${c.dns.description}\n  export KUBECONFIG=${c.kubeconfig}`,
+        `  cluster DNS: ${c.dns.description}\n  cluster IPs: ${c.clusterIPs.description}\n` +
+        `  export KUBECONFIG=${c.kubeconfig}`,
     );
   }
   try {
