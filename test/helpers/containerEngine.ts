@@ -88,6 +88,32 @@ export async function ensureResolverImage(engine: Engine): Promise<string> {
   });
 }
 
+export const NODE_IMAGE = 'localhost/slipway-test-node:1';
+
+/**
+ * The shell image plus the machine's node binary and the shared libraries it loads: pods that run a Node script
+ * (servers, and clients whose names resolve through the C library, with resolv.conf's search domains and ndots).
+ */
+export async function ensureNodeImage(engine: Engine): Promise<string> {
+  return ensureShellImage(engine, NODE_IMAGE, (root) => {
+    const node = fs.realpathSync(process.execPath);
+    const libs = execFileSync('ldd', [node], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => /(\/\S+) \(0x/.exec(l)?.[1])
+      .filter((l): l is string => !!l);
+    for (const file of [node, ...libs]) {
+      const to = path.join(root, file);
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.copyFileSync(fs.realpathSync(file), to);
+      fs.chmodSync(to, 0o755);
+    }
+    if (node !== '/usr/bin/node') {
+      fs.mkdirSync(path.join(root, 'usr/bin'), { recursive: true });
+      fs.symlinkSync(node, path.join(root, 'usr/bin/node'));
+    }
+  });
+}
+
 /** Removes an image the tests made, under every name it has. */
 export async function removeImage(engine: Engine, ref: string): Promise<void> {
   const info = await engine.docker.getImage(ref).inspect();
