@@ -46,10 +46,11 @@ export class ClusterIPProxyController extends ServicePortsController {
     let unrouted: string | undefined;
     if (ip && ports.length) await routes.add(ip).catch((e: Error) => (unrouted = e.message));
     const serve = ip && ports.length && !unrouted ? ip : undefined;
+    const admit = (clientIP: string) => routes.admits(clientIP);
     const failed = await this.listeners.reconcile(
       namespace,
       name,
-      serve ? ports.map((p) => ({ host: serve, hostPort: p.port, servicePort: p.port })) : [],
+      serve ? ports.map((p) => ({ host: serve, hostPort: p.port, servicePort: p.port, admit })) : [],
     );
     const had = this.routed.get(key);
     if (had && had !== serve) {

@@ -4,9 +4,12 @@
 // (controllers/clusterIPProxyController.ts). Possible only where the engine's bridge is on this machine's kernel
 // (Docker Engine or rootful Podman on Linux) and the cluster may change routes (CAP_NET_ADMIN); elsewhere there are
 // no routes and the cluster DNS answers Services with their ready pods' addresses. The routes this cluster added are
-// listed in the state folder, so the next start removes those a killed cluster left.
+// listed in the state folder, so the next start removes those a killed cluster left. A cluster IP admits only the
+// pods and this machine: a neighbour that routes the service range here is refused, as the host's ports are.
 import { execFile } from 'child_process';
 import * as fs from 'fs';
+import { BlockList } from 'net';
+import * as os from 'os';
 import * as path from 'path';
 
 /** the file in the state folder listing the routes this cluster added, one address a line */
@@ -34,13 +37,25 @@ export async function openClusterIPRoutes(
   if (!hasNetAdmin())
     return { why: 'the cluster may not add routes: run it as root (or give node the capability CAP_NET_ADMIN)' };
   if (!(await ipCommandRuns())) return { why: 'the ip command (iproute2) is missing' };
-  const routes = new ClusterIPRoutes(path.join(stateDir, RECORD));
+  const routes = new ClusterIPRoutes(path.join(stateDir, RECORD), clients(hostAddress));
   try {
     await routes.removeLeftovers();
   } catch (e) {
     return { why: `the routes cannot be changed: ${(e as Error).message}` };
   }
   return { routes };
+}
+
+/** Who may connect to a cluster IP: the pods (the subnet of the interface at hostAddress) and loopback. */
+function clients(hostAddress: string): BlockList {
+  const list = new BlockList();
+  list.addSubnet('127.0.0.0', 8, 'ipv4');
+  const at = Object.values(os.networkInterfaces())
+    .flat()
+    .find((i) => i?.family === 'IPv4' && i.address === hostAddress);
+  const prefix = Number(at?.cidr?.split('/')[1] ?? 32);
+  list.addSubnet(hostAddress, prefix, 'ipv4');
+  return list;
 }
 
 function hasNetAdmin(): boolean {
@@ -58,7 +73,16 @@ export class ClusterIPRoutes {
   /** cluster IPs whose ports the proxy listens on: the cluster DNS answers their Services by cluster IP */
   private readonly carried = new Set<string>();
 
-  constructor(private readonly recordFile: string) {}
+  constructor(
+    private readonly recordFile: string,
+    private readonly clients: BlockList,
+  ) {}
+
+  /** Whether a connection from clientIP may reach a cluster IP: from a pod or from this machine. */
+  admits(clientIP: string): boolean {
+    if (this.clients.check(clientIP, 'ipv4') || this.ours.has(clientIP)) return true;
+    return Object.values(os.networkInterfaces()).some((l) => l?.some((i) => i.address === clientIP));
+  }
 
   /** Routes the pods' traffic for ip here; rejects with the ip command's words when the route cannot be added. */
   async add(ip: string): Promise<void> {

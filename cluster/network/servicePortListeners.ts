@@ -13,6 +13,8 @@ export interface WantedPort {
   hostPort: number;
   /** the Service port's number, looked up in the Service at each connection */
   servicePort: number;
+  /** whether a client may connect (default: any); a refused one is reset */
+  admit?: (clientIP: string) => boolean;
 }
 
 export class ServicePortListeners {
@@ -57,7 +59,7 @@ export class ServicePortListeners {
 
   private choose(namespace: string, name: string, w: WantedPort, clientIP: string) {
     // simulated pods have addresses nothing answers on: refuse at once rather than let the client wait
-    if (!this.network.podsReachable) return undefined;
+    if (!this.network.podsReachable || (w.admit && !w.admit(clientIP))) return undefined;
     const svc = this.network.endpoints.service(namespace, name);
     const port: ServicePort | undefined = svc?.spec?.ports?.find((p) => p.port === w.servicePort);
     return port && this.network.endpoints.pick(namespace, name, port, clientIP);

@@ -110,6 +110,14 @@ describe('Services reached from a pod at their names and cluster IPs (real conta
     }
   });
 
+  it('answers at the cluster IP from this machine too', async () => {
+    const r = await httpGet(`http://${clusterIP}/`);
+    assert.ok(
+      pods.some((p) => p.name === r.text.trim()),
+      `answered ${r.status} ${r.text}`,
+    );
+  });
+
   it('keeps a client on one pod with sessionAffinity ClientIP', async () => {
     const seen = await fromPod('http://echo-sticky/', 6);
     assert.strictEqual(seen.names.length, 1, `answered by ${seen.names.join(', ')}`);
