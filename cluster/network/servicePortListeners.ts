@@ -1,7 +1,7 @@
 // The ports a component holds open for Services (LoadBalancer ports and node ports on 127.0.0.1, cluster IPs' ports
-// for the pods), each Service's set brought to what it should be by one call: ports no longer wanted are closed, missing ones opened, and the ports that
-// could not be opened are returned for the caller to report. Every connection goes to a ready endpoint of the
-// Service port, chosen when it arrives (serviceEndpoints.ts).
+// for the pods), each Service's set brought to what it should be by one call: ports no longer wanted are closed,
+// missing ones opened, and the ports that could not be opened are returned for the caller to report. Every
+// connection goes to a ready endpoint of the Service port, chosen when it arrives (serviceEndpoints.ts).
 import type { ServicePort } from 'kubernetes-types/core/v1';
 import { HOST_ADDRESS, type HostNetwork } from './hostNetwork';
 import { ListenError, listenTcp, type TcpForwarder } from './tcpForwarder';
