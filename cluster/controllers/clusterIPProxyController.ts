@@ -1,13 +1,14 @@
-// kube-proxy's part for the pods: each Service's cluster IP answers on its TCP ports, forwarding every connection to
-// a ready endpoint chosen when it arrives (round-robin, or by client IP with sessionAffinity ClientIP), as kube-proxy's
-// userspace mode did. The proxy listens in the cluster's process on clusterIP:port; a local route for the IP
-// (network/clusterIPRoutes.ts) brings the pods' packets here. Runs only when such routes can be made: otherwise the
-// cluster DNS answers Services with their ready pods' addresses. A port that cannot be listened on (another
-// cluster on this machine holds the same cluster IP and port) is a ClusterIPNotServed event on the Service, tried
-// again every few seconds; meanwhile its name resolves to its ready pods.
+// kube-proxy's part for the pods: each Service's cluster IP answers on its TCP and UDP ports, forwarding every
+// connection (a UDP client's datagrams) to a ready endpoint chosen when it arrives (round-robin, or by client IP
+// with sessionAffinity ClientIP), as kube-proxy's userspace mode did. The proxy listens in the cluster's process on
+// clusterIP:port; a local route for the IP (network/clusterIPRoutes.ts) brings the pods' packets here. Runs only
+// when such routes can be made: otherwise the cluster DNS answers Services with their ready pods' addresses. A port
+// that cannot be listened on (another cluster on this machine holds the same cluster IP and port) is a
+// ClusterIPNotServed event on the Service, tried again every few seconds; meanwhile its name resolves to its ready
+// pods.
 import { isIPv4 } from 'net';
 import type { ClusterIPRoutes } from '../network/clusterIPRoutes';
-import { tcpPorts } from '../network/servicePortListeners';
+import type { ServicePort } from 'kubernetes-types/core/v1';
 import type { ControllerContext } from './controllerContext';
 import type { Service } from './kit/objects';
 import { ServicePortsController } from './kit/servicePortsController';
@@ -19,6 +20,13 @@ const RETRY_MS = 5000;
 function clusterIP(svc: Service | undefined): string | undefined {
   const ip = svc?.spec?.type === 'ExternalName' ? undefined : svc?.spec?.clusterIP;
   return ip && isIPv4(ip) ? ip : undefined;
+}
+
+/** The ports forwarded at a cluster IP: TCP and UDP (SCTP is not). */
+function forwarded(ports: ServicePort[] | undefined): (ServicePort & { protocol: 'TCP' | 'UDP' })[] {
+  return (ports ?? [])
+    .map((p) => ({ ...p, protocol: p.protocol ?? 'TCP' }))
+    .filter((p): p is ServicePort & { protocol: 'TCP' | 'UDP' } => p.protocol === 'TCP' || p.protocol === 'UDP');
 }
 
 export class ClusterIPProxyController extends ServicePortsController {
@@ -42,7 +50,7 @@ export class ClusterIPProxyController extends ServicePortsController {
     const [namespace, name] = key.split('/');
     const svc: Service | undefined = this.services.get(namespace, name);
     const ip = clusterIP(svc);
-    const ports = ip ? tcpPorts(svc?.spec?.ports) : [];
+    const ports = ip ? forwarded(svc?.spec?.ports) : [];
     let unrouted: string | undefined;
     if (ip && ports.length) await routes.add(ip).catch((e: Error) => (unrouted = e.message));
     const serve = ip && ports.length && !unrouted ? ip : undefined;
@@ -50,7 +58,9 @@ export class ClusterIPProxyController extends ServicePortsController {
     const failed = await this.listeners.reconcile(
       namespace,
       name,
-      serve ? ports.map((p) => ({ host: serve, hostPort: p.port, servicePort: p.port, admit })) : [],
+      serve
+        ? ports.map((p) => ({ host: serve, hostPort: p.port, servicePort: p.port, protocol: p.protocol, admit }))
+        : [],
     );
     const had = this.routed.get(key);
     if (had && had !== serve) {

@@ -4,7 +4,8 @@
 // connection goes to a ready endpoint of the Service port, chosen when it arrives (serviceEndpoints.ts).
 import type { ServicePort } from 'kubernetes-types/core/v1';
 import { HOST_ADDRESS, type HostNetwork } from './hostNetwork';
-import { ListenError, listenTcp, type TcpForwarder } from './tcpForwarder';
+import { ListenError, listenTcp } from './tcpForwarder';
+import { listenUdp } from './udpForwarder';
 
 /** A port to hold for a Service: which port of the Service it forwards to. */
 export interface WantedPort {
@@ -13,21 +14,27 @@ export interface WantedPort {
   hostPort: number;
   /** the Service port's number, looked up in the Service at each connection */
   servicePort: number;
+  /** default TCP; UDP forwards each client's datagrams to one endpoint (udpForwarder.ts) */
+  protocol?: 'TCP' | 'UDP';
   /** whether a client may connect (default: any); a refused one is reset */
   admit?: (clientIP: string) => boolean;
 }
 
+interface Listener {
+  close(): Promise<void>;
+}
+
 export class ServicePortListeners {
-  /** "namespace/name" → "host:port" → listener */
-  private readonly held = new Map<string, Map<string, TcpForwarder>>();
+  /** "namespace/name" → "host:port/protocol" → listener */
+  private readonly held = new Map<string, Map<string, Listener>>();
 
   constructor(private readonly network: HostNetwork) {}
 
   /** Holds exactly the wanted ports for the Service; the ports that could not be listened on. */
   async reconcile(namespace: string, name: string, wanted: WantedPort[]): Promise<ListenError[]> {
     const key = `${namespace}/${name}`;
-    const held = this.held.get(key) ?? new Map<string, TcpForwarder>();
-    const wantedAt = new Map(wanted.map((w) => [`${w.host ?? HOST_ADDRESS}:${w.hostPort}`, w]));
+    const held = this.held.get(key) ?? new Map<string, Listener>();
+    const wantedAt = new Map(wanted.map((w) => [`${w.host ?? HOST_ADDRESS}:${w.hostPort}/${w.protocol ?? 'TCP'}`, w]));
     for (const [at, listener] of held) {
       if (wantedAt.has(at)) continue;
       held.delete(at);
@@ -36,10 +43,11 @@ export class ServicePortListeners {
     const failed: ListenError[] = [];
     for (const [at, w] of wantedAt) {
       if (held.has(at)) continue;
+      const listen = w.protocol === 'UDP' ? listenUdp : listenTcp;
       try {
         held.set(
           at,
-          await listenTcp(w.host ?? HOST_ADDRESS, w.hostPort, (clientIP) => this.choose(namespace, name, w, clientIP)),
+          await listen(w.host ?? HOST_ADDRESS, w.hostPort, (clientIP) => this.choose(namespace, name, w, clientIP)),
         );
       } catch (e) {
         if (!(e instanceof ListenError)) throw e;
@@ -61,12 +69,15 @@ export class ServicePortListeners {
     // simulated pods have addresses nothing answers on: refuse at once rather than let the client wait
     if (!this.network.podsReachable || (w.admit && !w.admit(clientIP))) return undefined;
     const svc = this.network.endpoints.service(namespace, name);
-    const port: ServicePort | undefined = svc?.spec?.ports?.find((p) => p.port === w.servicePort);
+    const protocol = w.protocol ?? 'TCP';
+    const port: ServicePort | undefined = svc?.spec?.ports?.find(
+      (p) => p.port === w.servicePort && (p.protocol ?? 'TCP') === protocol,
+    );
     return port && this.network.endpoints.pick(namespace, name, port, clientIP);
   }
 }
 
-/** The TCP ports of a Service (UDP and SCTP are not forwarded to the host). */
+/** The TCP ports of a Service (UDP and SCTP are not forwarded to the host; cluster IPs forward UDP too). */
 export function tcpPorts(ports: ServicePort[] | undefined): ServicePort[] {
   return (ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP');
 }

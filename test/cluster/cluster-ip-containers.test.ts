@@ -1,8 +1,8 @@
 // Services reached from inside a pod that runs as a real container (Podman in CI), as an app calls another: by
-// short name, namespaced name, FQDN and cluster IP, balanced over 3 replicas; a pod that turns unready gets no new
-// connections; sessionAffinity ClientIP keeps a client on one pod; and `kubectl port-forward svc/NAME` reaches a
-// pod. The client is a Node script in a pod, so names resolve through the C library with resolv.conf's search
-// domains, as programs in pods resolve them.
+// short name, namespaced name, FQDN and cluster IP, balanced over 3 replicas; the kube-dns Service's cluster IP over
+// UDP; a pod that turns unready gets no new connections; sessionAffinity ClientIP keeps a client on one pod; and
+// `kubectl port-forward svc/NAME` reaches a pod. The client is a Node script in a pod, so names resolve through the
+// C library with resolv.conf's search domains, as programs in pods resolve them.
 import * as assert from 'assert';
 import type { Pod } from 'kubernetes-types/core/v1';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1';
@@ -116,6 +116,22 @@ describe('Services reached from a pod at their names and cluster IPs (real conta
       pods.some((p) => p.name === r.text.trim()),
       `answered ${r.status} ${r.text}`,
     );
+  });
+
+  it('answers DNS over UDP at the kube-dns cluster IP, as pods of a real cluster ask it', async () => {
+    const kubeDns = (await c.t.json(['get', 'svc', '-n', 'kube-system', 'kube-dns'])).spec.clusterIP;
+    // busybox's nslookup asks over UDP, the server named
+    const out = await c.t.ok([
+      'exec',
+      'client',
+      '--',
+      'busybox',
+      'nslookup',
+      'echo.default.svc.cluster.local',
+      kubeDns,
+    ]);
+    assert.match(out, new RegExp(`^Server:\\s+${kubeDns.replace(/\./g, '\\.')}$`, 'm'), out);
+    assert.match(out, new RegExp(`^Address: ${clusterIP.replace(/\./g, '\\.')}$`, 'm'), out);
   });
 
   it('keeps a client on one pod with sessionAffinity ClientIP', async () => {
