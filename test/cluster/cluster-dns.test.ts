@@ -6,6 +6,9 @@ import * as dgram from 'dgram';
 import * as net from 'net';
 import * as packet from 'dns-packet';
 import type { DecodedPacket, RecordType, SrvAnswer, StringAnswer } from 'dns-packet';
+import { startClusterDns } from '../../cluster/dns/clusterDns';
+import { ApiClient } from '../../kubeclient/apiClient';
+import { SharedInformers } from '../../kubeclient/sharedInformers';
 import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
 
 const NS = 'shop';
@@ -230,6 +233,39 @@ ${flaky('flaky-bad', 'fail')}
   it('forwards names outside the cluster to the upstream resolver', async () => {
     assert.deepStrictEqual(addresses(await ask(port, 'example.test', 'A')), ['192.0.2.10']);
     assert.strictEqual(rcode(await ask(port, 'unknown.test', 'A')), 'NXDOMAIN');
+  });
+
+  it("answers a Service's name with its ready pods where the pods cannot reach its cluster IP", async () => {
+    // the DNS of a cluster whose pods' traffic to cluster IPs cannot be routed (not root, an engine in a VM)
+    const client = ApiClient.forCluster({ server: t.cluster.url, token: t.cluster.token, ca: t.cluster.caCert });
+    const informers = new SharedInformers(client, () => t.cluster.apiServer.registry.all());
+    const dns = await startClusterDns(informers, {
+      listen: [{ host: '127.0.0.1', port: 0 }],
+      reachesClusterIP: () => false,
+      upstream: [],
+    });
+    try {
+      await t.apply(`
+apiVersion: v1
+kind: Service
+metadata: {name: db-ip, namespace: ${NS}}
+spec: {selector: {app: db}, ports: [{name: sql, port: 15432, targetPort: 5432}]}
+`);
+      const at = dns.addresses[0].port;
+      const ips = [await podIP('db-0'), await podIP('db-1')].sort();
+      const a = await eventually(async () => {
+        const r = addresses(await ask(at, `db-ip.${NS}.svc.cluster.local`, 'A'));
+        return r.length === 2 ? r : undefined;
+      });
+      assert.deepStrictEqual(a, ips);
+      // SRV records name the port the pods listen on, which is what a client must connect to
+      const srv = await ask(at, `_sql._tcp.db-ip.${NS}.svc.cluster.local`, 'SRV');
+      assert.deepStrictEqual([...new Set((srv.answers as SrvAnswer[]).map((x) => x.data.port))], [5432]);
+    } finally {
+      await dns.stop();
+      informers.stop();
+      client.close();
+    }
   });
 
   it('answers NXDOMAIN for names of the cluster that do not exist', async () => {
