@@ -1,6 +1,6 @@
 // What the cluster's components that serve the developer's machine share: whether pod IPs answer from this machine
 // (pods run as real containers) and the one chooser of Service endpoints, so the LoadBalancer and NodePort
-// listeners and the ingress balance and keep session affinity alike.
+// listeners, the cluster IP proxy and the ingress balance and keep session affinity alike.
 import type { SharedInformers } from '../../kubeclient/sharedInformers';
 import type { IngressListener } from './ingressListener';
 import { ServiceEndpoints } from './serviceEndpoints';
