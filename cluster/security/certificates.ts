@@ -1,4 +1,5 @@
-// A self-signed CA and a serving certificate for 127.0.0.1/localhost, made on first start.
+// A self-signed CA and a serving certificate for 127.0.0.1/localhost and the in-cluster names of the
+// `kubernetes` Service (pods reach the API server at its cluster IP), made on first start.
 // kubectl sends credentials only over TLS, so the API server must speak HTTPS.
 // Keys come from Node's built-in crypto (fast); node-forge builds the X.509 certificates (pure JS).
 import * as crypto from 'crypto';
@@ -6,6 +7,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as Forge from 'node-forge';
 import { writeSecretFile } from './secretFiles';
+import { KUBERNETES_SERVICE_IP } from '../controllers/kubernetesServiceController';
+
+/** The names and addresses the serving certificate is valid for, as kube-apiserver's. */
+const SERVING_DNS_NAMES = [
+  'localhost',
+  'kubernetes',
+  'kubernetes.default',
+  'kubernetes.default.svc',
+  'kubernetes.default.svc.cluster.local',
+];
+const SERVING_IPS = ['127.0.0.1', '::1', KUBERNETES_SERVICE_IP];
 
 export interface ServingCertificates {
   caCert: string;
@@ -71,9 +83,8 @@ function makeCert(opts: {
     exts.push({
       name: 'subjectAltName',
       altNames: [
-        { type: 2, value: 'localhost' },
-        { type: 7, ip: '127.0.0.1' },
-        { type: 7, ip: '::1' },
+        ...SERVING_DNS_NAMES.map((value) => ({ type: 2, value })),
+        ...SERVING_IPS.map((ip) => ({ type: 7, ip })),
       ],
     });
   }
@@ -89,18 +100,11 @@ function makeCert(opts: {
   return cert;
 }
 
-async function generate(): Promise<ServingCertificates> {
-  const [caKeys, serverKeys] = await Promise.all([keyPair(), keyPair()]);
-  // forge reads PKCS#1/PKCS#8 RSA keys; hand it the PKCS#8 PEM converted to PKCS#1
-  const toRsa = (pem: string) => crypto.createPrivateKey(pem).export({ type: 'pkcs1', format: 'pem' }).toString();
-  const caKeyPem = toRsa(caKeys.privateKey);
-  const ca = makeCert({
-    subjectCN: 'slipway-ca',
-    publicKeyPem: caKeys.publicKey,
-    signerKeyPem: caKeyPem,
-    ca: true,
-    years: 10,
-  });
+// forge reads PKCS#1/PKCS#8 RSA keys; hand it the PKCS#8 PEM converted to PKCS#1
+const toRsa = (pem: string) => crypto.createPrivateKey(pem).export({ type: 'pkcs1', format: 'pem' }).toString();
+
+async function servingPair(ca: Forge.pki.Certificate, caKeyPem: string): Promise<{ cert: string; key: string }> {
+  const serverKeys = await keyPair();
   const serving = makeCert({
     subjectCN: 'slipway-apiserver',
     publicKeyPem: serverKeys.publicKey,
@@ -109,13 +113,25 @@ async function generate(): Promise<ServingCertificates> {
     ca: false,
     years: 10,
   });
-  const forge = forgeLib();
-  return {
-    caCert: forge.pki.certificateToPem(ca),
-    caKey: caKeyPem,
-    cert: forge.pki.certificateToPem(serving),
-    key: toRsa(serverKeys.privateKey),
-  };
+  return { cert: forgeLib().pki.certificateToPem(serving), key: toRsa(serverKeys.privateKey) };
+}
+
+async function generate(): Promise<ServingCertificates> {
+  const caKeys = await keyPair();
+  const caKeyPem = toRsa(caKeys.privateKey);
+  const ca = makeCert({
+    subjectCN: 'slipway-ca',
+    publicKeyPem: caKeys.publicKey,
+    signerKeyPem: caKeyPem,
+    ca: true,
+    years: 10,
+  });
+  return { caCert: forgeLib().pki.certificateToPem(ca), caKey: caKeyPem, ...(await servingPair(ca, caKeyPem)) };
+}
+
+/** A serving certificate made before the in-cluster names were added lacks the `kubernetes` Service's address. */
+function coversClusterAddress(certPem: string): boolean {
+  return (new crypto.X509Certificate(certPem).subjectAltName ?? '').includes(`IP Address:${KUBERNETES_SERVICE_IP}`);
 }
 
 /** Loads the certificates from the state folder, making them on first start. */
@@ -123,12 +139,18 @@ export async function ensureCertificates(stateDir: string): Promise<ServingCerti
   const dir = path.join(stateDir, 'pki');
   const files = { caCert: 'ca.crt', caKey: 'ca.key', cert: 'apiserver.crt', key: 'apiserver.key' };
   try {
-    return {
+    const found = {
       caCert: fs.readFileSync(path.join(dir, files.caCert), 'utf8'),
       caKey: fs.readFileSync(path.join(dir, files.caKey), 'utf8'),
       cert: fs.readFileSync(path.join(dir, files.cert), 'utf8'),
       key: fs.readFileSync(path.join(dir, files.key), 'utf8'),
     };
+    if (coversClusterAddress(found.cert)) return found;
+    // an older state folder: reissue the serving pair from the same CA, so kubeconfigs stay valid
+    const reissued = await servingPair(forgeLib().pki.certificateFromPem(found.caCert), found.caKey);
+    writeSecretFile(path.join(dir, files.key), reissued.key);
+    writeSecretFile(path.join(dir, files.cert), reissued.cert);
+    return { ...found, ...reissued };
   } catch {
     // first start (or an incomplete pki folder): make a fresh set
   }

@@ -3,8 +3,11 @@
 // authenticates its subject (CN the user, O the groups) to the same API server.
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as tls from 'tls';
+import { ensureCertificates } from '../../cluster/security/certificates';
 import { runKubectl, eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
 
 interface CsrJson {
@@ -191,5 +194,55 @@ describe('CertificateSigningRequests signed by the cluster CA', function () {
     const approved = await t.kubectl(['--token', token, 'certificate', 'approve', 'kim']);
     assert.strictEqual(approved.code, 0, approved.stderr);
     await eventually(async () => (await get('kim')).status?.certificate);
+  });
+  it('serves a certificate an in-cluster client accepts: kubernetes.default.svc and the Service address 10.96.0.1', async () => {
+    const u = new URL(t.cluster.url);
+    // what a pod's client library checks: the chain to the CA in its service-account volume, then the name it dialled
+    for (const servername of ['kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'kubernetes']) {
+      const socket = tls.connect({ host: u.hostname, port: Number(u.port), ca: t.cluster.caCert, servername });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('secureConnect', resolve);
+        socket.once('error', reject);
+      });
+      const peer = socket.getPeerCertificate();
+      socket.destroy();
+      assert.strictEqual(tls.checkServerIdentity(servername, peer), undefined, servername);
+      // a client that dialled the cluster IP checks the address instead of a name
+      assert.strictEqual(tls.checkServerIdentity('10.96.0.1', peer), undefined);
+      assert.ok(tls.checkServerIdentity('10.96.0.2', peer) instanceof Error);
+    }
+  });
+  it('reissues, from the same CA, a serving certificate an older state folder made without the in-cluster names', async () => {
+    const stateDir = path.join(t.dir, 'older-state');
+    const first = await ensureCertificates(stateDir);
+    const pki = path.join(stateDir, 'pki');
+    // the serving certificate as older versions made it: localhost and loopback only
+    fs.writeFileSync(path.join(pki, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+    const csrPem = execFileSync('openssl', [
+      'req',
+      '-new',
+      '-key',
+      path.join(pki, 'apiserver.key'),
+      '-subj',
+      '/CN=old',
+    ]);
+    const old = execFileSync(
+      'openssl',
+      ['x509', '-req', '-CA', path.join(pki, 'ca.crt'), '-CAkey', path.join(pki, 'ca.key'), '-CAcreateserial'].concat([
+        '-days',
+        '1',
+        '-extfile',
+        path.join(pki, 'san.ext'),
+      ]),
+      { input: csrPem, stdio: 'pipe' },
+    ).toString();
+    fs.writeFileSync(path.join(pki, 'apiserver.crt'), old);
+
+    const second = await ensureCertificates(stateDir);
+    assert.strictEqual(second.caCert, first.caCert, 'kubeconfigs keep working: the CA is kept');
+    const served = new crypto.X509Certificate(second.cert);
+    assert.ok(served.verify(new crypto.X509Certificate(first.caCert).publicKey));
+    assert.match(served.subjectAltName ?? '', /IP Address:10\.96\.0\.1/);
+    assert.strictEqual(fs.readFileSync(path.join(pki, 'apiserver.crt'), 'utf8'), second.cert);
   });
 });
