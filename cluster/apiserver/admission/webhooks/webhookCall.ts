@@ -1,0 +1,71 @@
+// One POST of an AdmissionReview to a webhook over HTTPS, bounded by the webhook's timeout. Failures are
+// worded as kube-apiserver words them (`Post "URL": ...`), so they read the same in both clusters.
+import * as https from 'https';
+import type { WebhookTarget } from './webhookTarget';
+
+/** A webhook's answer larger than this is refused (kube-apiserver reads at most as much of a response). */
+const MAX_RESPONSE_BYTES = 3 * 1024 * 1024;
+
+/** The webhook could not be called or did not answer with a 2xx JSON body: a call failure. */
+export class WebhookCallError extends Error {}
+
+export function postReview(target: WebhookTarget, body: unknown, timeoutSeconds: number): Promise<unknown> {
+  const url = new URL(target.url);
+  // kube-apiserver tells the webhook its deadline the same way
+  url.searchParams.set('timeout', `${timeoutSeconds}s`);
+  const where = `Post "${url.href}"`;
+  const data = Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => reject(new WebhookCallError(`${where}: ${why}`));
+    const req = https.request(
+      {
+        host: target.host,
+        port: target.port,
+        path: url.pathname + url.search,
+        method: 'POST',
+        ca: target.ca,
+        servername: target.servername,
+        // one connection per call: a webhook's certificate or endpoint may change between calls
+        agent: false,
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          'Content-Length': data.length,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_RESPONSE_BYTES) {
+            req.destroy();
+            fail(`the webhook's response is larger than ${MAX_RESPONSE_BYTES} bytes`);
+          } else chunks.push(c);
+        });
+        res.on('end', () => {
+          clearTimeout(timer);
+          const text = Buffer.concat(chunks).toString();
+          const code = res.statusCode ?? 0;
+          if (code < 200 || code > 299)
+            return fail(`the server responded with the status code ${code}${text ? `: ${text.slice(0, 300)}` : ''}`);
+          try {
+            resolve(JSON.parse(text));
+          } catch {
+            fail('the response is not JSON');
+          }
+        });
+        res.on('error', (e) => fail(e.message));
+      },
+    );
+    const timer = setTimeout(() => {
+      req.destroy();
+      fail(`context deadline exceeded (no answer within the webhook's timeoutSeconds, ${timeoutSeconds})`);
+    }, timeoutSeconds * 1000);
+    req.on('error', (e) => {
+      clearTimeout(timer);
+      fail(e.message);
+    });
+    req.end(data);
+  });
+}

@@ -1,0 +1,261 @@
+// Admission webhooks as kube-apiserver calls them: a real HTTPS webhook in this process, registered by url and by
+// a Service reference (a selectorless Service whose EndpointSlice points at 127.0.0.1), its caBundle checking the
+// certificate; kubectl shows the denials, the mutations, the warnings and the failures a user would see.
+import * as assert from 'assert';
+import type { Pod } from 'kubernetes-types/core/v1';
+import * as path from 'path';
+import { startTestCluster, type TestCluster } from '../helpers/testCluster';
+import { NEVER, startWebhookServer, type WebhookServer } from '../helpers/webhookServer';
+
+const SERVICE_NS = 'webhooks';
+const SERVICE = 'hooks';
+
+function pod(name: string, ns: string, labels: Record<string, string> = {}): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns, labels },
+    spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] },
+  });
+}
+
+describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
+  this.timeout(60_000);
+  let t: TestCluster;
+  let hooks: WebhookServer;
+
+  before(async () => {
+    t = await startTestCluster({ nodes: 1 });
+    hooks = await startWebhookServer(path.join(t.dir, 'webhook'), [`${SERVICE}.${SERVICE_NS}.svc`]);
+    await t.ok(['create', 'namespace', SERVICE_NS]);
+    // the webhook runs outside the cluster: a Service without selector, its endpoint set by hand
+    const objects = [
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: SERVICE, namespace: SERVICE_NS },
+        spec: { ports: [{ port: 443, targetPort: hooks.port }] },
+      },
+      {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: {
+          name: `${SERVICE}-manual`,
+          namespace: SERVICE_NS,
+          labels: { 'kubernetes.io/service-name': SERVICE },
+        },
+        addressType: 'IPv4',
+        endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
+        ports: [{ port: hooks.port, protocol: 'TCP' }],
+      },
+    ];
+    for (const o of objects) await t.apply(JSON.stringify(o));
+  });
+  after(async () => {
+    await hooks?.close();
+    await t?.stop();
+  });
+
+  /** Namespaces a test creates, and webhook configurations it registers, removed after it. */
+  const cleanup: string[][] = [];
+  afterEach(async () => {
+    for (const args of cleanup.splice(0)) await t.kubectl(['delete', '--wait=false', ...args]);
+  });
+
+  async function namespace(name: string, labels: Record<string, string> = {}): Promise<string> {
+    await t.apply(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } }));
+    cleanup.push(['namespace', name]);
+    return name;
+  }
+
+  /** A webhook entry: pods CREATE in namespace ns, reached at path by url, unless fields say otherwise. */
+  function webhook(name: string, p: string, ns: string, fields: Record<string, unknown> = {}) {
+    return {
+      name,
+      clientConfig: { url: hooks.url(p), caBundle: hooks.caBundle },
+      rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }],
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } },
+      sideEffects: 'None',
+      admissionReviewVersions: ['v1'],
+      ...fields,
+    };
+  }
+
+  async function register(kind: 'Validating' | 'Mutating', name: string, webhooks: object[]): Promise<void> {
+    const resource = `${kind.toLowerCase()}webhookconfigurations`;
+    await t.apply(
+      JSON.stringify({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: `${kind}WebhookConfiguration`,
+        metadata: { name },
+        webhooks,
+      }),
+    );
+    cleanup.unshift([resource, name]);
+  }
+
+  async function refused(args: string[], input?: string): Promise<string> {
+    const r = await t.kubectl(args, input === undefined ? {} : { input });
+    assert.notStrictEqual(r.code, 0, `kubectl ${args.join(' ')} should have been refused: ${r.stdout}`);
+    return r.stderr.trim();
+  }
+
+  it('a validating webhook registered by url denies a pod with its message and code, seeing the request', async () => {
+    const ns = await namespace('deny-url');
+    hooks.handle('/deny', (req) =>
+      req.object?.metadata.name === 'bad'
+        ? { allowed: false, status: { code: 403, reason: 'Forbidden', message: 'pods may not be named bad' } }
+        : { allowed: true },
+    );
+    await register('Validating', 'deny-bad', [webhook('deny.slipway.test', '/deny', ns)]);
+
+    const err = await refused(['apply', '-f', '-'], pod('bad', ns));
+    assert.strictEqual(
+      err,
+      'Error from server (Forbidden): error when creating "STDIN": ' +
+        'admission webhook "deny.slipway.test" denied the request: pods may not be named bad',
+    );
+    await t.ok(['apply', '-f', '-'], pod('good', ns));
+    assert.match(await t.ok(['get', 'pods', '-n', ns, '-o', 'name']), /^pod\/good$/m);
+    assert.doesNotMatch(await t.ok(['get', 'pods', '-n', ns, '-o', 'name']), /bad/);
+
+    const req = hooks.received('/deny').find((r) => r.object?.metadata.name === 'bad')!;
+    assert.deepStrictEqual(req.kind, { group: '', version: 'v1', kind: 'Pod' });
+    assert.deepStrictEqual(req.resource, { group: '', version: 'v1', resource: 'pods' });
+    assert.deepStrictEqual(req.requestResource, req.resource);
+    assert.strictEqual(req.operation, 'CREATE');
+    assert.strictEqual(req.namespace, ns);
+    assert.strictEqual(req.name, 'bad');
+    assert.strictEqual(req.userInfo.username, 'kubernetes-admin');
+    assert.strictEqual(req.dryRun, false);
+    assert.strictEqual(req.options.kind, 'CreateOptions');
+    assert.strictEqual(req.oldObject, null);
+    // the object arrives defaulted, as kube-apiserver decodes it before admission
+    assert.strictEqual((req.object as Pod).spec?.restartPolicy, 'Always');
+  });
+
+  it('a mutating webhook reached through a Service adds a label kubectl shows; IfNeeded ones run again', async () => {
+    const ns = await namespace('mutate-svc');
+    hooks.handle('/label', (req) =>
+      req.object?.metadata.labels?.team
+        ? { allowed: true }
+        : { allowed: true, patch: [{ op: 'add', path: '/metadata/labels/team', value: 'platform' }] },
+    );
+    // called first; asked again once the webhook after it added its label
+    hooks.handle('/count', () => ({ allowed: true }));
+    const service = { service: { name: SERVICE, namespace: SERVICE_NS, path: '/label' }, caBundle: hooks.caBundle };
+    const counter = { ...webhook('count.slipway.test', '/count', ns), reinvocationPolicy: 'IfNeeded' };
+    await register('Mutating', 'a-count', [counter]);
+    await register('Mutating', 'b-label', [webhook('label.slipway.test', '/label', ns, { clientConfig: service })]);
+
+    await t.ok(['apply', '-f', '-'], pod('web', ns, {}));
+    const label = await t.ok(['get', 'pod', 'web', '-n', ns, '-o', 'jsonpath={.metadata.labels.team}']);
+    assert.strictEqual(label, 'platform');
+    const counted = hooks.received('/count').filter((r) => r.namespace === ns);
+    assert.deepStrictEqual(
+      counted.map((r) => r.object?.metadata.labels?.team ?? null),
+      [null, 'platform'],
+    );
+  });
+
+  it('namespaceSelector and objectSelector leave unmatched requests alone', async () => {
+    const guarded = await namespace('guarded', { webhooks: 'on' });
+    const open = await namespace('open');
+    hooks.handle('/deny-all', () => ({ allowed: false, status: { message: 'guarded' } }));
+    await register('Validating', 'deny-guarded', [
+      webhook('guard.slipway.test', '/deny-all', guarded, {
+        namespaceSelector: { matchLabels: { webhooks: 'on' } },
+        objectSelector: { matchExpressions: [{ key: 'exempt', operator: 'DoesNotExist' }] },
+      }),
+    ]);
+
+    const err = await refused(['apply', '-f', '-'], pod('p', guarded));
+    // a denial without a code is a 400 (no reason, so kubectl prints none)
+    assert.match(err, /Error from server: error when creating "STDIN": admission webhook "guard.slipway.test" denied/);
+    await t.ok(['apply', '-f', '-'], pod('p', open));
+    await t.ok(['apply', '-f', '-'], pod('exempted', guarded, { exempt: 'yes' }));
+    assert.ok(hooks.received('/deny-all').every((r) => r.namespace === guarded && r.name === 'p'));
+  });
+
+  it('a webhook that is down fails the request under failurePolicy Fail and is passed over under Ignore', async () => {
+    const ns = await namespace('down');
+    // a port nothing listens on: the webhook server's, once closed
+    const gone = await startWebhookServer(path.join(t.dir, 'gone'));
+    await gone.close();
+    const down = (name: string, policy: string, labels: Record<string, string>) => ({
+      ...webhook(name, '/', ns),
+      clientConfig: { url: gone.url('/'), caBundle: gone.caBundle },
+      failurePolicy: policy,
+      objectSelector: { matchLabels: labels },
+    });
+    await register('Validating', 'down', [
+      down('ignore.slipway.test', 'Ignore', { policy: 'ignore' }),
+      down('fail.slipway.test', 'Fail', { policy: 'fail' }),
+    ]);
+
+    await t.ok(['apply', '-f', '-'], pod('ignored', ns, { policy: 'ignore' }));
+    const err = await refused(['apply', '-f', '-'], pod('failed', ns, { policy: 'fail' }));
+    assert.match(
+      err,
+      /^Error from server \(InternalError\): error when creating "STDIN": Internal error occurred: failed calling webhook "fail.slipway.test": failed to call webhook: Post "https:\/\/127\.0\.0\.1:\d+\/\?timeout=10s": .*ECONNREFUSED/,
+    );
+  });
+
+  it('a webhook that does not answer within timeoutSeconds fails the request then', async () => {
+    const ns = await namespace('slow');
+    hooks.handle('/never', () => NEVER);
+    await register('Validating', 'slow', [webhook('slow.slipway.test', '/never', ns, { timeoutSeconds: 1 })]);
+    const started = Date.now();
+    const err = await refused(['apply', '-f', '-'], pod('p', ns));
+    const elapsed = Date.now() - started;
+    assert.match(
+      err,
+      /failed calling webhook "slow.slipway.test": failed to call webhook: Post ".*\?timeout=1s": context deadline exceeded/,
+    );
+    assert.ok(elapsed >= 1000 && elapsed < 6000, `refused after ${elapsed} ms`);
+  });
+
+  it("a webhook's warnings are printed by kubectl", async () => {
+    const ns = await namespace('warned');
+    hooks.handle('/warn', () => ({ allowed: true, warnings: ['pods without limits may be evicted first'] }));
+    await register('Validating', 'warn', [webhook('warn.slipway.test', '/warn', ns)]);
+    const r = await t.kubectl(['apply', '-f', '-'], { input: pod('p', ns) });
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^Warning: pods without limits may be evicted first$/m);
+  });
+
+  it('a dry run reaches webhooks without side effects (dryRun: true) and is refused by the others', async () => {
+    const ns = await namespace('dry');
+    hooks.handle('/dry', () => ({ allowed: true }));
+    await register('Validating', 'dry-none', [webhook('none.slipway.test', '/dry', ns)]);
+    await t.ok(['apply', '--dry-run=server', '-f', '-'], pod('p', ns));
+    const seen = hooks.received('/dry').filter((r) => r.namespace === ns);
+    assert.deepStrictEqual(
+      seen.map((r) => [r.dryRun, r.options.dryRun]),
+      [[true, ['All']]],
+    );
+    assert.strictEqual((await t.kubectl(['get', 'pod', 'p', '-n', ns])).code, 1, 'a dry run creates nothing');
+
+    await register('Validating', 'dry-some', [webhook('some.slipway.test', '/dry', ns, { sideEffects: 'Some' })]);
+    const err = await refused(['apply', '--dry-run=server', '-f', '-'], pod('p', ns));
+    assert.match(
+      err,
+      /Error from server \(BadRequest\).*admission webhook "some.slipway.test" does not support dry run/,
+    );
+  });
+
+  it('webhook configurations are never sent to webhooks, so a webhook refusing everything can be removed', async () => {
+    hooks.handle('/everything', () => ({ allowed: false, status: { message: 'no' } }));
+    await register('Validating', 'refuse-all', [
+      {
+        ...webhook('all.slipway.test', '/everything', ''),
+        namespaceSelector: {},
+        rules: [{ operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*/*'] }],
+      },
+    ]);
+    const err = await refused(['create', 'configmap', 'c', '-n', SERVICE_NS]);
+    assert.match(err, /admission webhook "all.slipway.test" denied the request: no/);
+    await t.ok(['delete', 'validatingwebhookconfiguration', 'refuse-all']);
+    await t.ok(['create', 'configmap', 'c', '-n', SERVICE_NS]);
+  });
+});
