@@ -9,6 +9,7 @@ import { NEVER, startWebhookServer, type WebhookServer } from '../helpers/webhoo
 
 const SERVICE_NS = 'webhooks';
 const SERVICE = 'hooks';
+const INTERNAL_ERROR = 'Error from server (InternalError): error when creating "STDIN": Internal error occurred: ';
 
 function pod(name: string, ns: string, labels: Record<string, string> = {}): string {
   return JSON.stringify({
@@ -195,10 +196,9 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
 
     await t.ok(['apply', '-f', '-'], pod('ignored', ns, { policy: 'ignore' }));
     const err = await refused(['apply', '-f', '-'], pod('failed', ns, { policy: 'fail' }));
-    assert.match(
-      err,
-      /^Error from server \(InternalError\): error when creating "STDIN": Internal error occurred: failed calling webhook "fail.slipway.test": failed to call webhook: Post "https:\/\/127\.0\.0\.1:\d+\/\?timeout=10s": .*ECONNREFUSED/,
-    );
+    const failed = 'failed calling webhook "fail.slipway.test": failed to call webhook: ';
+    assert.ok(err.startsWith(`${INTERNAL_ERROR}${failed}`), err);
+    assert.match(err, /Post "https:\/\/127\.0\.0\.1:\d+\/\?timeout=10s": .*ECONNREFUSED/);
   });
 
   it('a webhook that does not answer within timeoutSeconds fails the request then', async () => {
@@ -208,10 +208,8 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     const started = Date.now();
     const err = await refused(['apply', '-f', '-'], pod('p', ns));
     const elapsed = Date.now() - started;
-    assert.match(
-      err,
-      /failed calling webhook "slow.slipway.test": failed to call webhook: Post ".*\?timeout=1s": context deadline exceeded/,
-    );
+    assert.ok(err.startsWith(`${INTERNAL_ERROR}failed calling webhook "slow.slipway.test": failed to call`), err);
+    assert.match(err, /Post "https:\/\/127\.0\.0\.1:\d+\/never\?timeout=1s": context deadline exceeded/);
     assert.ok(elapsed >= 1000 && elapsed < 6000, `refused after ${elapsed} ms`);
   });
 
@@ -257,5 +255,150 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     assert.match(err, /admission webhook "all.slipway.test" denied the request: no/);
     await t.ok(['delete', 'validatingwebhookconfiguration', 'refuse-all']);
     await t.ok(['create', 'configmap', 'c', '-n', SERVICE_NS]);
+  });
+  it("a pods/status rule sees the kubelet's status writes, which a pods rule does not", async () => {
+    const ns = await namespace('status');
+    hooks.handle('/status', () => ({ allowed: true }));
+    hooks.handle('/pods-update', () => ({ allowed: false, status: { message: 'pods are frozen' } }));
+    const update = (resources: string[]) => ({
+      rules: [{ operations: ['UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources }],
+    });
+    await register('Validating', 'status', [
+      webhook('status.slipway.test', '/status', ns, update(['pods/status'])),
+      webhook('frozen.slipway.test', '/pods-update', ns, update(['pods'])),
+    ]);
+    await t.ok(['apply', '-f', '-'], pod('p', ns));
+    // the kubelet reports the pod running through pods/status, untouched by the pods rule's denial
+    await t.ok(['wait', '--for=condition=Ready', 'pod/p', '-n', ns, '--timeout=20s']);
+    const seen = hooks.received('/status').filter((r) => r.namespace === ns);
+    assert.ok(seen.length > 0, 'the status webhook was called');
+    assert.ok(seen.every((r) => r.subResource === 'status' && r.operation === 'UPDATE' && r.oldObject));
+    assert.strictEqual(hooks.received('/pods-update').filter((r) => r.namespace === ns).length, 0);
+    const err = await refused(['label', 'pod', 'p', '-n', ns, 'x=y']);
+    assert.match(err, /admission webhook "frozen.slipway.test" denied the request: pods are frozen/);
+  });
+
+  it('a DELETE rule sees the stored object and can refuse the delete', async () => {
+    const ns = await namespace('deletes');
+    hooks.handle('/keep', (req) => ({ allowed: req.oldObject?.metadata.labels?.keep !== 'yes' }));
+    await register('Validating', 'keep', [
+      webhook('keep.slipway.test', '/keep', ns, {
+        rules: [{ operations: ['DELETE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }],
+      }),
+    ]);
+    await t.ok(['create', 'configmap', 'kept', '-n', ns]);
+    await t.ok(['label', 'configmap', 'kept', '-n', ns, 'keep=yes']);
+    const err = await refused(['delete', 'configmap', 'kept', '-n', ns]);
+    assert.match(err, /admission webhook "keep.slipway.test" denied the request without explanation/);
+    await t.ok(['create', 'configmap', 'gone', '-n', ns]);
+    await t.ok(['delete', 'configmap', 'gone', '-n', ns]);
+    const req = hooks.received('/keep').find((r) => r.name === 'kept')!;
+    assert.strictEqual(req.operation, 'DELETE');
+    assert.strictEqual(req.object, null);
+    assert.strictEqual(req.oldObject?.metadata.name, 'kept');
+    assert.strictEqual(req.options.kind, 'DeleteOptions');
+  });
+
+  it('matchPolicy Equivalent calls a webhook at the version its rule names, Exact does not', async () => {
+    const ns = await namespace('equivalent');
+    hooks.handle('/v1-hpa', () => ({
+      allowed: true,
+      patch: [{ op: 'replace', path: '/spec/maxReplicas', value: 7 }],
+    }));
+    hooks.handle('/exact', () => ({ allowed: true }));
+    const v1Rule = {
+      rules: [
+        {
+          operations: ['CREATE'],
+          apiGroups: ['autoscaling'],
+          apiVersions: ['v1'],
+          resources: ['horizontalpodautoscalers'],
+        },
+      ],
+    };
+    await register('Mutating', 'hpa-v1', [
+      webhook('equivalent.slipway.test', '/v1-hpa', ns, v1Rule),
+      webhook('exact.slipway.test', '/exact', ns, { ...v1Rule, matchPolicy: 'Exact' }),
+    ]);
+    await t.apply(
+      JSON.stringify({
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'web', namespace: ns },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+          minReplicas: 1,
+          maxReplicas: 3,
+        },
+      }),
+    );
+    const [req] = hooks.received('/v1-hpa').filter((r) => r.namespace === ns);
+    assert.deepStrictEqual(req.kind, { group: 'autoscaling', version: 'v1', kind: 'HorizontalPodAutoscaler' });
+    assert.strictEqual(req.object?.apiVersion, 'autoscaling/v1');
+    assert.deepStrictEqual(req.requestResource, {
+      group: 'autoscaling',
+      version: 'v2',
+      resource: 'horizontalpodautoscalers',
+    });
+    assert.strictEqual(hooks.received('/exact').filter((r) => r.namespace === ns).length, 0);
+    // the v1 patch reaches the stored v2 object
+    assert.strictEqual(
+      await t.ok(['get', 'hpa.v2.autoscaling', 'web', '-n', ns, '-o', 'jsonpath={.spec.maxReplicas}']),
+      '7',
+    );
+  });
+
+  it('a webhook listing only v1beta1 gets an admission.k8s.io/v1beta1 review', async () => {
+    const ns = await namespace('beta');
+    hooks.handle('/beta', () => ({ allowed: false, status: { message: 'old webhook says no' } }));
+    await register('Validating', 'beta', [
+      webhook('beta.slipway.test', '/beta', ns, { admissionReviewVersions: ['v1beta1'] }),
+    ]);
+    const err = await refused(['apply', '-f', '-'], pod('p', ns));
+    assert.match(err, /admission webhook "beta.slipway.test" denied the request: old webhook says no/);
+    assert.deepStrictEqual(hooks.reviewVersions('/beta').slice(-1), ['admission.k8s.io/v1beta1']);
+  });
+
+  it("the caBundle and the Service's DNS name are checked against the webhook's certificate", async () => {
+    const ns = await namespace('tls');
+    const other = await startWebhookServer(path.join(t.dir, 'other-ca'));
+    await other.close();
+    await register('Validating', 'tls', [
+      webhook('wrong-ca.slipway.test', '/', ns, {
+        clientConfig: { url: hooks.url('/'), caBundle: other.caBundle },
+        objectSelector: { matchLabels: { check: 'ca' } },
+      }),
+      // the certificate names hooks.webhooks.svc, not this Service
+      webhook('wrong-name.slipway.test', '/', ns, {
+        clientConfig: { service: { name: 'other', namespace: SERVICE_NS }, caBundle: hooks.caBundle },
+        objectSelector: { matchLabels: { check: 'name' } },
+      }),
+    ]);
+    await t.apply(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name: 'other', namespace: SERVICE_NS },
+        subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ port: hooks.port }] }],
+      }),
+    );
+    await t.apply(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'other', namespace: SERVICE_NS },
+        spec: { ports: [{ port: 443, targetPort: hooks.port }] },
+      }),
+    );
+    const caErr = await refused(['apply', '-f', '-'], pod('ca', ns, { check: 'ca' }));
+    assert.match(caErr, /failed calling webhook "wrong-ca.slipway.test": failed to call webhook: Post .*certificate/);
+    const nameErr = await refused(['apply', '-f', '-'], pod('name', ns, { check: 'name' }));
+    assert.ok(nameErr.startsWith(`${INTERNAL_ERROR}failed calling webhook "wrong-name.slipway.test": `), nameErr);
+    assert.ok(
+      nameErr.includes(
+        `Post "https://other.${SERVICE_NS}.svc:443/?timeout=10s": Hostname/IP does not match certificate's altnames`,
+      ),
+      nameErr,
+    );
   });
 });

@@ -47,6 +47,8 @@ export interface WebhookServer {
   handle(p: string, handler: ReviewHandler): void;
   /** the requests received on a path, in order */
   received(p: string): ReviewRequest[];
+  /** the apiVersion of each AdmissionReview received on a path, in order */
+  reviewVersions(p: string): string[];
   close(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export async function startWebhookServer(dir: string, dnsNames: string[] = []): 
   const { ca, cert, key } = makeCertificates(dir, dnsNames);
   const handlers = new Map<string, ReviewHandler>();
   const seen = new Map<string, ReviewRequest[]>();
+  const versions = new Map<string, string[]>();
   const server = https.createServer({ cert, key }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
@@ -92,6 +95,7 @@ export async function startWebhookServer(dir: string, dnsNames: string[] = []): 
       const review = JSON.parse(Buffer.concat(chunks).toString());
       const request: ReviewRequest = review.request;
       seen.set(p, [...(seen.get(p) ?? []), request]);
+      versions.set(p, [...(versions.get(p) ?? []), review.apiVersion]);
       const handler = handlers.get(p);
       const answer = handler ? handler(request) : { allowed: true };
       if (answer === NEVER) return;
@@ -113,6 +117,7 @@ export async function startWebhookServer(dir: string, dnsNames: string[] = []): 
     url: (p) => `https://127.0.0.1:${port}${p}`,
     handle: (p, h) => handlers.set(p, h),
     received: (p) => seen.get(p) ?? [],
+    reviewVersions: (p) => versions.get(p) ?? [],
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

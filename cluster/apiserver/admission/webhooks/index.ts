@@ -23,8 +23,9 @@ export class AdmissionWebhooks {
   }
 
   /**
-   * Runs the webhooks for a request (none for undefined: see writeAttributes); `revalidate` validates and defaults the object again after a mutating
-   * webhook changed it, returning its warnings. The webhooks' warnings are returned with those.
+   * Runs the webhooks for a request (none for undefined: see writeAttributes); `revalidate` validates and
+   * defaults the object again after a mutating webhook changed it, returning its warnings. The webhooks'
+   * warnings are returned with those.
    */
   async admit(attrs: AdmissionAttributes | undefined, revalidate?: () => string[]): Promise<string[]> {
     if (!attrs || attrs.info.group === 'admissionregistration.k8s.io') return [];

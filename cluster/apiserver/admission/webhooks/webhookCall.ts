@@ -13,7 +13,7 @@ export function postReview(target: WebhookTarget, body: unknown, timeoutSeconds:
   const url = new URL(target.url);
   // kube-apiserver tells the webhook its deadline the same way
   url.searchParams.set('timeout', `${timeoutSeconds}s`);
-  const where = `Post "${url.href}"`;
+  const where = `Post "${target.shownOrigin}${url.pathname}${url.search}"`;
   const data = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const fail = (why: string) => reject(new WebhookCallError(`${where}: ${why}`));

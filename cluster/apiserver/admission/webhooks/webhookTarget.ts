@@ -9,8 +9,10 @@ import { findServicePort, readyBackends, type Backend } from '../../../network/s
 import type { Store } from '../../../store/types';
 
 export interface WebhookTarget {
-  /** the URL as messages name it (the Service's DNS name for a service reference) */
+  /** the URL posted to: the Service's DNS name for a service reference */
   url: URL;
+  /** scheme, host and port as messages show them (kube-apiserver names a Service's port even when it is 443) */
+  shownOrigin: string;
   /** where the connection goes */
   host: string;
   port: number;
@@ -34,7 +36,8 @@ export function resolveWebhookTarget(config: WebhookClientConfig, store: Store):
     }
     if (url.protocol !== 'https:') throw new WebhookUnreachable(`clientConfig.url must use https, not ${url.protocol}`);
     // a bracketed IPv6 host is connected to without its brackets
-    return { url, host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 443), ca };
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    return { url, shownOrigin: url.origin, host, port: Number(url.port || 443), ca };
   }
   const ref = config.service;
   if (!ref) throw new WebhookUnreachable('clientConfig names neither a url nor a service');
@@ -49,7 +52,7 @@ export function resolveWebhookTarget(config: WebhookClientConfig, store: Store):
   const backends = serviceBackends(store, ref.namespace, ref.name, svcPort);
   const b = backends[Math.floor(Math.random() * backends.length)];
   if (!b) throw new WebhookUnreachable(`no endpoints available for service "${ref.name}"`);
-  return { url, host: b.ip, port: b.port, servername: dnsName, ca };
+  return { url, shownOrigin: `https://${dnsName}:${port}`, host: b.ip, port: b.port, servername: dnsName, ca };
 }
 
 function serviceBackends(store: Store, namespace: string, name: string, svcPort: ServicePort): Backend[] {
