@@ -194,6 +194,10 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
       down('fail.slipway.test', 'Fail', { policy: 'fail' }),
     ]);
 
+    assert.match(
+      await t.ok(['get', 'validatingwebhookconfigurations', 'down']),
+      /^NAME\s+WEBHOOKS\s+AGE\ndown\s+2\s+\d+s$/m,
+    );
     await t.ok(['apply', '-f', '-'], pod('ignored', ns, { policy: 'ignore' }));
     const err = await refused(['apply', '-f', '-'], pod('failed', ns, { policy: 'fail' }));
     const failed = 'failed calling webhook "fail.slipway.test": failed to call webhook: ';
