@@ -110,6 +110,13 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     );
     await register('Validating', 'deny-bad', [webhook('deny.slipway.test', '/deny', ns)]);
 
+    // stored with admissionregistration/v1's defaults, as kubectl shows them
+    const [stored] = (await t.json(['get', 'validatingwebhookconfiguration', 'deny-bad'])).webhooks;
+    assert.deepStrictEqual(
+      [stored.failurePolicy, stored.matchPolicy, stored.timeoutSeconds, stored.objectSelector, stored.rules[0].scope],
+      ['Fail', 'Equivalent', 10, {}, '*'],
+    );
+
     const err = await refused(['apply', '-f', '-'], pod('bad', ns));
     assert.strictEqual(
       err,
