@@ -73,7 +73,26 @@ async function mutateOnce(
   }
   if (!isRecord(patched) || !isRecord(patched.metadata))
     throw internalError(`admission webhook "${hook.name}" returned a patch that leaves no object with metadata`);
+  keepServerOwned(patched as KubeObject, object);
   if (deepEqual(patched, object)) return false;
   replaceContents(attrs.object, storedFrom(resource, patched as KubeObject));
   return true;
+}
+
+/** What the API server owns (or the request's URL names) of an object in the middle of its write. */
+const SERVER_OWNED = [
+  'name',
+  'namespace',
+  'uid',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+];
+
+/** A patch cannot move the object or change what the server owns: those fields stay as they were. */
+function keepServerOwned(patched: KubeObject, before: KubeObject): void {
+  for (const f of SERVER_OWNED) {
+    if (before.metadata[f] === undefined) delete patched.metadata[f];
+    else patched.metadata[f] = before.metadata[f];
+  }
 }
