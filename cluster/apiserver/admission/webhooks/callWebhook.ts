@@ -10,8 +10,16 @@ import type { Store } from '../../../store/types';
 import { ApiError, badRequest, internalError, type StatusDetails } from '../../apiErrors';
 import { admissionReview, readResponse, reviewVersion, type AdmissionResponse } from './admissionReview';
 import type { AdmissionAttributes } from './attributes';
-import { postReview } from './webhookCall';
+import type { NamespaceLabels } from './matching';
+import type { WebhookClient } from './webhookCall';
 import { resolveWebhookTarget } from './webhookTarget';
+
+/** What calling webhooks needs of the server: the store (Services, endpoints), namespaces' labels, connections. */
+export interface WebhookContext {
+  store: Store;
+  namespaceLabels: NamespaceLabels;
+  client: WebhookClient;
+}
 
 /** What a call reads of a Mutating- or ValidatingWebhook. */
 export interface CalledWebhook {
@@ -35,7 +43,7 @@ export async function callWebhook(
   attrs: AdmissionAttributes,
   resource: ResourceInfo,
   objects: { object?: KubeObject; oldObject?: KubeObject },
-  store: Store,
+  ctx: WebhookContext,
   mutating: boolean,
 ): Promise<AdmissionResponse | undefined> {
   if (attrs.dryRun && hook.sideEffects !== 'None' && hook.sideEffects !== 'NoneOnDryRun')
@@ -48,10 +56,10 @@ export async function callWebhook(
         `webhook does not accept known AdmissionReview versions: it lists ` +
           `${JSON.stringify(hook.admissionReviewVersions ?? [])}, this server speaks v1 and v1beta1`,
       );
-    const target = resolveWebhookTarget(hook.clientConfig, store);
+    const target = resolveWebhookTarget(hook.clientConfig, ctx.store);
     const { uid, review } = admissionReview(version, attrs, resource, objects.object, objects.oldObject);
     const timeout = Math.min(Math.max(hook.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS, 1), MAX_TIMEOUT_SECONDS);
-    const body = await postReview(target, review, timeout).catch((e: Error) => {
+    const body = await ctx.client.post(target, review, timeout).catch((e: Error) => {
       throw new Error(`failed to call webhook: ${e.message}`);
     });
     try {

@@ -5,21 +5,26 @@
 // so a broken webhook can always be removed.
 import type { Store } from '../../../store/types';
 import type { AdmissionAttributes } from './attributes';
+import type { WebhookContext } from './callWebhook';
 import { WebhookConfigurations } from './configurations';
-import type { NamespaceLabels } from './matching';
 import { runMutatingWebhooks } from './mutatingWebhooks';
 import { runValidatingWebhooks } from './validatingWebhooks';
+import { WebhookClient } from './webhookCall';
 
 export type { AdmissionAttributes, AdmissionOperation } from './attributes';
 export { writeAttributes } from './writeAttributes';
 
 export class AdmissionWebhooks {
   private readonly configurations: WebhookConfigurations;
-  private readonly namespaceLabels: NamespaceLabels;
+  private readonly ctx: WebhookContext;
 
-  constructor(private readonly store: Store) {
+  constructor(store: Store) {
     this.configurations = new WebhookConfigurations(store);
-    this.namespaceLabels = (ns) => store.get(`/registry/core/namespaces/${ns}`)?.value.metadata.labels;
+    this.ctx = {
+      store,
+      namespaceLabels: (ns) => store.get(`/registry/core/namespaces/${ns}`)?.value.metadata.labels,
+      client: new WebhookClient(),
+    };
   }
 
   /**
@@ -33,16 +38,16 @@ export class AdmissionWebhooks {
     if (!mutating.length && !validating.length) return [];
     const warnings: string[] = [];
     if (mutating.length) {
-      const outcome = await runMutatingWebhooks(mutating, attrs, this.store, this.namespaceLabels);
+      const outcome = await runMutatingWebhooks(mutating, attrs, this.ctx);
       warnings.push(...outcome.warnings);
       if (outcome.changed && revalidate) warnings.push(...revalidate());
     }
-    if (validating.length)
-      warnings.push(...(await runValidatingWebhooks(validating, attrs, this.store, this.namespaceLabels)));
+    if (validating.length) warnings.push(...(await runValidatingWebhooks(validating, attrs, this.ctx)));
     return warnings;
   }
 
   close(): void {
     this.configurations.close();
+    this.ctx.client.close();
   }
 }

@@ -4,12 +4,11 @@
 import type { MutatingWebhook } from 'kubernetes-types/admissionregistration/v1';
 import { applyJsonPatch, PatchError } from '../../../../kube/patch';
 import { deepEqual, isRecord, type KubeObject } from '../../../../kube/objects';
-import type { Store } from '../../../store/types';
 import { internalError } from '../../apiErrors';
 import type { AdmissionAttributes } from './attributes';
-import { callWebhook } from './callWebhook';
+import { callWebhook, type WebhookContext } from './callWebhook';
 import type { RegisteredWebhook } from './configurations';
-import { matchWebhook, type NamespaceLabels } from './matching';
+import { matchWebhook } from './matching';
 import { replaceContents, storedFrom, viewAt } from './objectViews';
 
 export interface MutationOutcome {
@@ -21,8 +20,7 @@ export interface MutationOutcome {
 export async function runMutatingWebhooks(
   hooks: RegisteredWebhook<MutatingWebhook>[],
   attrs: AdmissionAttributes,
-  store: Store,
-  namespaceLabels: NamespaceLabels,
+  ctx: WebhookContext,
 ): Promise<MutationOutcome> {
   const outcome: MutationOutcome = { changed: false, warnings: [] };
   /** IfNeeded webhooks called so far, and those to call again because a later one changed the object */
@@ -31,7 +29,7 @@ export async function runMutatingWebhooks(
   const round = async (reinvoking: boolean) => {
     for (const { webhook } of hooks) {
       if (reinvoking && !toReinvoke.has(webhook)) continue;
-      if (await mutateOnce(webhook, attrs, store, namespaceLabels, outcome)) {
+      if (await mutateOnce(webhook, attrs, ctx, outcome)) {
         outcome.changed = true;
         for (const h of reinvocable) toReinvoke.add(h);
       }
@@ -48,15 +46,14 @@ export async function runMutatingWebhooks(
 async function mutateOnce(
   hook: MutatingWebhook,
   attrs: AdmissionAttributes,
-  store: Store,
-  namespaceLabels: NamespaceLabels,
+  ctx: WebhookContext,
   outcome: MutationOutcome,
 ): Promise<boolean> {
-  const resource = matchWebhook(hook, attrs, namespaceLabels);
+  const resource = matchWebhook(hook, attrs, ctx.namespaceLabels);
   if (!resource) return false;
   const object = viewAt(resource, attrs.object);
   const oldObject = viewAt(resource, attrs.oldObject);
-  const response = await callWebhook(hook, attrs, resource, { object, oldObject }, store, true);
+  const response = await callWebhook(hook, attrs, resource, { object, oldObject }, ctx, true);
   if (!response) return false;
   outcome.warnings.push(...(response.warnings ?? []));
   if (!response.patch) return false;
