@@ -269,7 +269,7 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
   });
   it("a pods/status rule sees the kubelet's status writes, which a pods rule does not", async () => {
     const ns = await namespace('status');
-    hooks.handle('/status', () => ({ allowed: true }));
+    hooks.handle('/status', () => ({ allowed: true, warnings: ['status seen'] }));
     hooks.handle('/pods-update', () => ({ allowed: false, status: { message: 'pods are frozen' } }));
     const update = (resources: string[]) => ({
       rules: [{ operations: ['UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources }],
@@ -287,6 +287,19 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     assert.strictEqual(hooks.received('/pods-update').filter((r) => r.namespace === ns).length, 0);
     const err = await refused(['label', 'pod', 'p', '-n', ns, 'x=y']);
     assert.match(err, /admission webhook "frozen.slipway.test" denied the request: pods are frozen/);
+    const patched = await t.kubectl([
+      'patch',
+      'pod',
+      'p',
+      '-n',
+      ns,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      '{"status":{"message":"hi"}}',
+    ]);
+    assert.strictEqual(patched.code, 0, patched.stderr);
+    assert.match(patched.stderr, /^Warning: status seen$/m);
   });
 
   it('a DELETE rule sees the stored object and can refuse the delete', async () => {
