@@ -425,4 +425,38 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
       nameErr,
     );
   });
+  it('a configuration kube-apiserver would refuse is refused, each wrong field named', async () => {
+    const base = { sideEffects: 'None', admissionReviewVersions: ['v1'] };
+    const err = await refused(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingWebhookConfiguration',
+        metadata: { name: 'invalid' },
+        webhooks: [
+          {
+            ...base,
+            name: 'short',
+            clientConfig: { url: 'http://127.0.0.1/x' },
+            admissionReviewVersions: ['v2'],
+            timeoutSeconds: 45,
+          },
+          { ...base, name: 'twice.slipway.test', clientConfig: {} },
+          { ...base, name: 'twice.slipway.test', clientConfig: { service: { name: 's', namespace: 'n', path: 'x' } } },
+        ],
+      }),
+    );
+    assert.match(err, /^The ValidatingWebhookConfiguration "invalid" is invalid: /);
+    for (const wanted of [
+      'webhooks[0].name: Invalid value: "short": should be a domain with at least three segments separated by dots',
+      `webhooks[0].clientConfig.url: Invalid value: "http": 'https' is the only allowed URL scheme`,
+      'webhooks[0].timeoutSeconds: Invalid value: 45: the timeout value must be between 1 and 30 seconds',
+      'webhooks[0].admissionReviewVersions: Invalid value:',
+      'must include at least one of v1, v1beta1',
+      'webhooks[1].clientConfig: Required value: exactly one of url or service is required',
+      'webhooks[2].name: Duplicate value: "twice.slipway.test"',
+      `webhooks[2].clientConfig.service.path: Invalid value: "x": must start with a '/'`,
+    ])
+      assert.ok(err.includes(wanted), `${wanted}\nnot in:\n${err}`);
+  });
 });
