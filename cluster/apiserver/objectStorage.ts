@@ -398,7 +398,7 @@ export class ObjectStorage {
     namespace: string | undefined,
     name: string,
     opts: DeleteOptions,
-  ): Promise<{ object: KubeObject; pending: boolean }> {
+  ): Promise<{ object: KubeObject; pending: boolean; warnings: string[] }> {
     const converted = convertedVersion(info);
     if (converted) {
       const r = await this.delete(converted.storage, namespace, name, { ...opts, requestedAs: info });
@@ -406,12 +406,12 @@ export class ObjectStorage {
     }
     this.strategyOf(info).validateDelete?.(name);
     const stored = this.store.get(storageKey(info, namespace, name))?.value;
-    if (stored) await this.callWebhooks('DELETE', info, undefined, stored, opts);
+    const warnings = stored ? await this.callWebhooks('DELETE', info, undefined, stored, opts) : [];
     // a write racing the delete is not the client's conflict: try again against the newer object,
     // as the real API server does (unless the client pinned a resourceVersion)
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.deleteOnce(info, namespace, name, opts);
+        return { ...(await this.deleteOnce(info, namespace, name, opts)), warnings };
       } catch (e) {
         const retry =
           e instanceof ApiError &&

@@ -304,7 +304,10 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
 
   it('a DELETE rule sees the stored object and can refuse the delete', async () => {
     const ns = await namespace('deletes');
-    hooks.handle('/keep', (req) => ({ allowed: req.oldObject?.metadata.labels?.keep !== 'yes' }));
+    hooks.handle('/keep', (req) => ({
+      allowed: req.oldObject?.metadata.labels?.keep !== 'yes',
+      warnings: [`deleting ${req.name}`],
+    }));
     await register('Validating', 'keep', [
       webhook('keep.slipway.test', '/keep', ns, {
         rules: [{ operations: ['DELETE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }],
@@ -315,7 +318,9 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     const err = await refused(['delete', 'configmap', 'kept', '-n', ns]);
     assert.match(err, /admission webhook "keep.slipway.test" denied the request without explanation/);
     await t.ok(['create', 'configmap', 'gone', '-n', ns]);
-    await t.ok(['delete', 'configmap', 'gone', '-n', ns]);
+    const deleted = await t.kubectl(['delete', 'configmap', 'gone', '-n', ns]);
+    assert.strictEqual(deleted.code, 0, deleted.stderr);
+    assert.match(deleted.stderr, /^Warning: deleting gone$/m);
     const req = hooks.received('/keep').find((r) => r.name === 'kept')!;
     assert.strictEqual(req.operation, 'DELETE');
     assert.strictEqual(req.object, null);
