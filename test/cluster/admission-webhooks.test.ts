@@ -166,6 +166,18 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     );
   });
 
+  it('a patch that does not apply fails the request with a 500 naming the webhook', async () => {
+    const ns = await namespace('bad-patch');
+    hooks.handle('/bad-patch', () => ({ allowed: true, patch: [{ op: 'remove', path: '/spec/nothing' }] }));
+    await register('Mutating', 'bad-patch', [webhook('patch.slipway.test', '/bad-patch', ns)]);
+    const err = await refused(['apply', '-f', '-'], pod('p', ns));
+    assert.ok(
+      err.startsWith(`${INTERNAL_ERROR}admission webhook "patch.slipway.test" returned a patch that cannot be applied`),
+      err,
+    );
+    assert.strictEqual((await t.kubectl(['get', 'pod', 'p', '-n', ns])).code, 1, 'nothing was created');
+  });
+
   it('namespaceSelector and objectSelector leave unmatched requests alone', async () => {
     const guarded = await namespace('guarded', { webhooks: 'on' });
     const open = await namespace('open');

@@ -29,11 +29,12 @@ export async function runMutatingWebhooks(
   const round = async (reinvoking: boolean) => {
     for (const { webhook } of hooks) {
       if (reinvoking && !toReinvoke.has(webhook)) continue;
-      if (await mutateOnce(webhook, attrs, ctx, outcome)) {
+      const result = await mutateOnce(webhook, attrs, ctx, outcome);
+      if (result === 'changed') {
         outcome.changed = true;
         for (const h of reinvocable) toReinvoke.add(h);
       }
-      if (webhook.reinvocationPolicy === 'IfNeeded') reinvocable.add(webhook);
+      if (result !== 'not called' && webhook.reinvocationPolicy === 'IfNeeded') reinvocable.add(webhook);
       if (reinvoking) toReinvoke.delete(webhook);
     }
   };
@@ -42,21 +43,21 @@ export async function runMutatingWebhooks(
   return outcome;
 }
 
-/** Calls one webhook if it matches; whether it changed the object. */
+/** Calls one webhook if it matches; whether it was called and changed the object. */
 async function mutateOnce(
   hook: MutatingWebhook,
   attrs: AdmissionAttributes,
   ctx: WebhookContext,
   outcome: MutationOutcome,
-): Promise<boolean> {
+): Promise<'not called' | 'unchanged' | 'changed'> {
   const resource = matchWebhook(hook, attrs, ctx.namespaceLabels);
-  if (!resource) return false;
+  if (!resource) return 'not called';
   const object = viewAt(resource, attrs.object);
   const oldObject = viewAt(resource, attrs.oldObject);
   const response = await callWebhook(hook, attrs, resource, { object, oldObject }, ctx, true);
-  if (!response) return false;
+  if (!response) return 'unchanged';
   outcome.warnings.push(...(response.warnings ?? []));
-  if (!response.patch) return false;
+  if (!response.patch) return 'unchanged';
   if (!object || !attrs.object)
     throw internalError(
       `admission webhook "${hook.name}" attempted to modify the object, which is not supported for this operation`,
@@ -71,9 +72,9 @@ async function mutateOnce(
   if (!isRecord(patched) || !isRecord(patched.metadata))
     throw internalError(`admission webhook "${hook.name}" returned a patch that leaves no object with metadata`);
   keepServerOwned(patched as KubeObject, object);
-  if (deepEqual(patched, object)) return false;
+  if (deepEqual(patched, object)) return 'unchanged';
   replaceContents(attrs.object, storedFrom(resource, patched as KubeObject));
-  return true;
+  return 'changed';
 }
 
 /** What the API server owns (or the request's URL names) of an object in the middle of its write. */
