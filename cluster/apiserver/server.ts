@@ -89,7 +89,7 @@ export class ApiServer {
       },
     });
     const tokens = new ServiceAccountTokens(opts.serviceAccountKey);
-    this.webhooks = new AdmissionWebhooks(store);
+    this.webhooks = new AdmissionWebhooks(store, !opts.proxyDialer);
     this.storage = new ObjectStorage(
       store,
       (info) => this.customResources.lookup(info)?.schema,

@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import type { Pod } from 'kubernetes-types/core/v1';
 import * as path from 'path';
-import { startTestCluster, type TestCluster } from '../helpers/testCluster';
+import { eventually, startTestCluster, type TestCluster } from '../helpers/testCluster';
 import { NEVER, startWebhookServer, type WebhookServer } from '../helpers/webhookServer';
 
 const SERVICE_NS = 'webhooks';
@@ -475,5 +475,37 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
       `webhooks[2].clientConfig.service.path: Invalid value: "x": must start with a '/'`,
     ])
       assert.ok(err.includes(wanted), `${wanted}\nnot in:\n${err}`);
+  });
+  it('a webhook Service backed by a simulated pod fails at once, saying nothing listens there', async () => {
+    const ns = await namespace('in-cluster');
+    await t.apply(pod('webhook-server', ns, { app: 'webhook-server' }));
+    await t.apply(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'webhook-server', namespace: ns },
+        spec: { selector: { app: 'webhook-server' }, ports: [{ port: 443, targetPort: 8443 }] },
+      }),
+    );
+    await eventually(
+      async () =>
+        (
+          await t.ok(['get', 'endpointslices', '-n', ns, '-o', 'jsonpath={.items[*].endpoints[*].addresses[0]}'])
+        ).trim(),
+      20_000,
+      'the Service to get its pod as an endpoint',
+    );
+    await register('Validating', 'in-cluster', [
+      webhook('pod.slipway.test', '/', ns, {
+        clientConfig: { service: { name: 'webhook-server', namespace: ns }, caBundle: hooks.caBundle },
+        objectSelector: { matchLabels: { guarded: 'yes' } },
+      }),
+    ]);
+    const started = Date.now();
+    const err = await refused(['apply', '-f', '-'], pod('p', ns, { guarded: 'yes' }));
+    assert.ok(Date.now() - started < 5000, 'refused without waiting for the timeout of 10 s');
+    assert.ok(err.startsWith(`${INTERNAL_ERROR}failed calling webhook "pod.slipway.test": `), err);
+    assert.match(err, /service "in-cluster\/webhook-server" sends to pod "webhook-server" at [\d.]+:8443, which the/);
+    assert.match(err, /start the cluster with --runtime container/);
   });
 });

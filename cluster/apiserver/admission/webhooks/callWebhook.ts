@@ -19,6 +19,8 @@ export interface WebhookContext {
   store: Store;
   namespaceLabels: NamespaceLabels;
   client: WebhookClient;
+  /** pods run no process (the simulated runtime): a webhook Service's pod endpoints cannot answer */
+  podsSimulated: boolean;
 }
 
 /** What a call reads of a Mutating- or ValidatingWebhook. */
@@ -56,7 +58,7 @@ export async function callWebhook(
         `webhook does not accept known AdmissionReview versions: it lists ` +
           `${JSON.stringify(hook.admissionReviewVersions ?? [])}, this server speaks v1 and v1beta1`,
       );
-    const target = resolveWebhookTarget(hook.clientConfig, ctx.store);
+    const target = resolveWebhookTarget(hook.clientConfig, ctx.store, ctx.podsSimulated);
     const { uid, review } = admissionReview(version, attrs, resource, objects.object, objects.oldObject);
     const timeout = Math.min(Math.max(hook.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS, 1), MAX_TIMEOUT_SECONDS);
     const body = await ctx.client.post(target, review, timeout).catch((e: Error) => {

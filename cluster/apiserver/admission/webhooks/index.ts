@@ -18,12 +18,14 @@ export class AdmissionWebhooks {
   private readonly configurations: WebhookConfigurations;
   private readonly ctx: WebhookContext;
 
-  constructor(store: Store) {
+  /** podsSimulated: pods run no process (no container runtime), so none can serve a webhook */
+  constructor(store: Store, podsSimulated: boolean) {
     this.configurations = new WebhookConfigurations(store);
     this.ctx = {
       store,
       namespaceLabels: (ns) => store.get(`/registry/core/namespaces/${ns}`)?.value.metadata.labels,
       client: new WebhookClient(),
+      podsSimulated,
     };
   }
 
