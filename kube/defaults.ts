@@ -393,6 +393,21 @@ function defaultCustomResourceDefinition(o: Json): void {
   }
 }
 
+/** A Mutating- or ValidatingWebhookConfiguration's webhooks, as admissionregistration/v1's defaults fill them. */
+function defaultWebhooks(o: Json, mutating: boolean): void {
+  each(o.webhooks, (w) => {
+    setIf(w, 'failurePolicy', blank, 'Fail');
+    setIf(w, 'matchPolicy', blank, 'Equivalent');
+    setIf(w, 'namespaceSelector', unset, {});
+    setIf(w, 'objectSelector', unset, {});
+    setIf(w, 'timeoutSeconds', unset, 10);
+    if (mutating) setIf(w, 'reinvocationPolicy', blank, 'Never');
+    each(w.rules, (r) => setIf(r, 'scope', blank, '*'));
+    const service = obj(obj(w.clientConfig).service);
+    if (isObject(obj(w.clientConfig).service)) setIf(service, 'port', unset, 443);
+  });
+}
+
 type Defaulter = (o: Json, opts: DefaultOptions) => void;
 
 /** stringData is write-only: the API server folds it into data (base64), its entries winning, and never stores it. */
@@ -448,6 +463,8 @@ const DEFAULTERS: Record<string, Defaulter> = {
     setIf(o, 'volumeBindingMode', blank, 'Immediate');
   },
   'apiextensions.k8s.io/CustomResourceDefinition': defaultCustomResourceDefinition,
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': (o) => defaultWebhooks(o, true),
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': (o) => defaultWebhooks(o, false),
 };
 
 function kindKey(o: Json): string {

@@ -213,6 +213,15 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
     version: 'v1',
     kinds: [{ kind: 'CustomResourceDefinition', namespaced: false, short: ['crd', 'crds'], sub: ['status'] }],
   },
+  {
+    // called for the requests they match by cluster/apiserver/admission/webhooks
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    kinds: [
+      { kind: 'MutatingWebhookConfiguration', namespaced: false },
+      { kind: 'ValidatingWebhookConfiguration', namespaced: false },
+    ],
+  },
 ];
 
 /** Kubernetes' plural rule for the built-ins that have no explicit plural. */

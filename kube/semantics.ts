@@ -3,6 +3,7 @@
 // checked when present, so the language server can run the same checks before anything is applied.
 
 import { FieldError } from './fieldErrors';
+import { validateWebhookConfiguration } from './semantics/admissionRegistration';
 import { nameValidatorFor } from './names';
 import { validateCronJob, validateJob, validateJobUpdate } from './semantics/batch';
 import { validateConfigMap, validateConfigMapUpdate, validateSecret, validateSecretUpdate } from './semantics/config';
@@ -83,6 +84,8 @@ const CREATE: Record<string, Check> = {
   'rbac.authorization.k8s.io/RoleBinding': (o) => validateBinding(o, true),
   'rbac.authorization.k8s.io/ClusterRoleBinding': (o) => validateBinding(o, false),
   'apiextensions.k8s.io/CustomResourceDefinition': validateCustomResourceDefinition,
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': validateWebhookConfiguration,
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': validateWebhookConfiguration,
 };
 
 /** Extra checks on update, after the create checks have run on the new object. */

@@ -5,8 +5,9 @@
 import * as crypto from 'crypto';
 import { ResourceInfo, apiVersionOf } from '../../kube/registry';
 import { Store, StoreEntry, StoreError } from '../store/types';
-import { admit, FieldValidation } from './admission';
+import { admit, type AdmissionResult, FieldValidation } from './admission';
 import { admitCreate, admitUpdate } from './admission/index';
+import { writeAttributes, type AdmissionOperation, type AdmissionWebhooks } from './admission/webhooks';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './apiErrors';
 import { updateManagedFields } from '../../kube/patch';
 import { fieldSchemaFor, type SchemaObject } from '../../kube/schemas';
@@ -26,6 +27,10 @@ export interface WriteOptions {
   fieldValidation?: FieldValidation;
   /** the object already carries its new managedFields (server-side apply computed them) */
   managedFieldsComputed?: boolean;
+  /** the version the client named, when the write is made in the stored one (for admission webhooks) */
+  requestedAs?: ResourceInfo;
+  /** a write through a subresource other than status (scale, finalize), which webhooks are not called for */
+  admissionSubresource?: string;
 }
 
 export interface WriteResult {
@@ -38,6 +43,8 @@ export interface DeleteOptions {
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
+  requester?: UserInfo;
+  requestedAs?: ResourceInfo;
 }
 
 /** Kubernetes timestamps have second precision. */
@@ -87,6 +94,7 @@ export class ObjectStorage {
     private readonly store: Store,
     private readonly customSchema: CustomSchemaLookup,
     private readonly strategyOf: StrategyLookup,
+    private readonly webhooks?: AdmissionWebhooks,
   ) {}
 
   get(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject {
@@ -163,7 +171,10 @@ export class ObjectStorage {
     this.checkTypeAndNamespace(info, namespace, body);
     const converted = convertedVersion(info);
     if (converted) {
-      const r = await this.create(converted.storage, namespace, converted.toStorage(body), opts);
+      const r = await this.create(converted.storage, namespace, converted.toStorage(body), {
+        ...opts,
+        requestedAs: info,
+      });
       return { ...r, object: converted.fromStorage(r.object) };
     }
     this.checkNamespace(info, namespace, true);
@@ -188,6 +199,8 @@ export class ObjectStorage {
     const uid = crypto.randomUUID();
     const { warnings } = admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
     admitCreate(this.store, info, obj);
+    const readmit = () => admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
+    warnings.push(...(await this.callWebhooks('CREATE', info, obj, undefined, opts, readmit)));
     meta.uid = uid;
     meta.creationTimestamp = nowTimestamp();
     strategy.prepareForCreate?.(obj, !!opts.dryRun, opts.requester);
@@ -223,7 +236,10 @@ export class ObjectStorage {
     this.checkTypeAndNamespace(info, namespace, body);
     const converted = convertedVersion(info);
     if (converted) {
-      const r = await this.update(converted.storage, namespace, name, converted.toStorage(body), opts);
+      const r = await this.update(converted.storage, namespace, name, converted.toStorage(body), {
+        ...opts,
+        requestedAs: info,
+      });
       return { ...r, object: converted.fromStorage(r.object) };
     }
     if (body.metadata.name !== undefined && body.metadata.name !== name) {
@@ -271,12 +287,28 @@ export class ObjectStorage {
       strategy.prepareForUpdate?.(obj, old, opts.requester);
       const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
       admitUpdate(this.store, info, obj, old);
+      const readmit = () => admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
+      warnings.push(...(await this.callWebhooks('UPDATE', info, obj, old, opts, readmit)));
       strategy.beforeUpdate?.(obj, old, !!opts.dryRun);
       const r = await this.commit(info, key, cur, old, obj, opts, warnings);
       if (!opts.dryRun) await strategy.afterWrite?.(r.object, old);
       return r;
     }
-    return this.commit(info, key, cur, old, obj, opts, []);
+    const warnings = opts.internal ? [] : await this.callWebhooks('UPDATE', info, obj, old, opts);
+    return this.commit(info, key, cur, old, obj, opts, warnings);
+  }
+
+  /** The admission webhooks' verdict on a write (admission/webhooks/), with their warnings. */
+  private async callWebhooks(
+    operation: AdmissionOperation,
+    info: ResourceInfo,
+    obj: KubeObject | undefined,
+    old: KubeObject | undefined,
+    opts: WriteOptions | DeleteOptions,
+    readmit?: () => AdmissionResult,
+  ): Promise<string[]> {
+    const attrs = writeAttributes(operation, info, obj, old, opts);
+    return (await this.webhooks?.admit(attrs, readmit && (() => readmit().warnings))) ?? [];
   }
 
   private async commit(
@@ -366,18 +398,20 @@ export class ObjectStorage {
     namespace: string | undefined,
     name: string,
     opts: DeleteOptions,
-  ): Promise<{ object: KubeObject; pending: boolean }> {
+  ): Promise<{ object: KubeObject; pending: boolean; warnings: string[] }> {
     const converted = convertedVersion(info);
     if (converted) {
-      const r = await this.delete(converted.storage, namespace, name, opts);
+      const r = await this.delete(converted.storage, namespace, name, { ...opts, requestedAs: info });
       return { ...r, object: converted.fromStorage(r.object) };
     }
     this.strategyOf(info).validateDelete?.(name);
+    const stored = this.store.get(storageKey(info, namespace, name))?.value;
+    const warnings = stored ? await this.callWebhooks('DELETE', info, undefined, stored, opts) : [];
     // a write racing the delete is not the client's conflict: try again against the newer object,
     // as the real API server does (unless the client pinned a resourceVersion)
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.deleteOnce(info, namespace, name, opts);
+        return { ...(await this.deleteOnce(info, namespace, name, opts)), warnings };
       } catch (e) {
         const retry =
           e instanceof ApiError &&

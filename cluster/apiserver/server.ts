@@ -32,6 +32,7 @@ import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from './acce
 import { RbacAuthorizer } from './access/rbac';
 import type { ResourceMetrics } from '../metrics/resourceMetrics';
 import { ApiServiceRegistration } from './apiServices';
+import { AdmissionWebhooks } from './admission/webhooks';
 
 export interface ApiServerOptions {
   store: Store;
@@ -58,6 +59,7 @@ export class ApiServer {
   /** watches and log follows being served, with what they buffer for their clients */
   readonly streams = new OpenStreams();
   private readonly storage: ObjectStorage;
+  private readonly webhooks: AdmissionWebhooks;
   private readonly apiServices: ApiServiceRegistration;
   private readonly routes: Routes;
   private server?: https.Server;
@@ -87,10 +89,12 @@ export class ApiServer {
       },
     });
     const tokens = new ServiceAccountTokens(opts.serviceAccountKey);
+    this.webhooks = new AdmissionWebhooks(store, !opts.proxyDialer);
     this.storage = new ObjectStorage(
       store,
       (info) => this.customResources.lookup(info)?.schema,
       (info) => strategies.for(info),
+      this.webhooks,
     );
     this.apiServices = new ApiServiceRegistration(store, this.storage, this.registry);
     const api: ApiContext = {
@@ -191,6 +195,7 @@ export class ApiServer {
     this.ready = false;
     for (const res of [...this.localOpen]) res.end();
     this.upgraded.closeAll();
+    this.webhooks.close();
     if (!this.server) return;
     await new Promise<void>((resolve) => {
       this.server!.close(() => resolve());

@@ -10,6 +10,7 @@ import { deleteOptions, selectors, send, type RequestScope } from './scope';
 export async function deleteObject(scope: RequestScope, name: string): Promise<void> {
   const opts = deleteOptions(scope, await readBody(scope.req));
   const r = await scope.api.storage.delete(scope.info, scope.namespace, name, opts);
+  scope.warnings.push(...r.warnings);
   send(scope, r.pending ? 202 : 200, r.object);
 }
 
@@ -23,6 +24,7 @@ export async function deleteCollection(scope: RequestScope): Promise<void> {
     try {
       const r = await api.storage.delete(info, e.value.metadata.namespace, e.value.metadata.name ?? '', opts);
       deleted.push(r.object);
+      scope.warnings.push(...r.warnings);
     } catch (err) {
       if (!(err instanceof ApiError && err.code === 404)) throw err;
     }

@@ -16,6 +16,10 @@ export async function serveFinalize(
   if (method !== 'PUT') throw methodNotAllowed();
   const body = decodeBody(await readBody(scope.req), 'application/json');
   const next = finalize(api.storage.get(info, ns, name), body);
-  const r = await api.storage.update(info, ns, name, next, { ...opts, fieldValidation: 'Ignore' });
+  const r = await api.storage.update(info, ns, name, next, {
+    ...opts,
+    fieldValidation: 'Ignore',
+    admissionSubresource: 'finalize',
+  });
   send(scope, 200, r.object);
 }

@@ -13,6 +13,7 @@ export async function serveStatus(scope: RequestScope, method: string, name: str
   if (method === 'PUT') {
     const body = decodeBody(await readBody(scope.req), scope.req.headers['content-type'] ?? 'application/json');
     const r = await api.storage.update(info, ns, name, body, { ...opts, subresource: 'status' });
+    scope.warnings.push(...r.warnings);
     return send(scope, 200, r.object);
   }
   if (method === 'PATCH') {
@@ -22,6 +23,7 @@ export async function serveStatus(scope: RequestScope, method: string, name: str
       subresource: 'status',
       force: boolQueryParam(scope.url.searchParams, 'force'),
     });
+    scope.warnings.push(...r.warnings);
     return send(scope, 200, r.object);
   }
   throw methodNotAllowed();

@@ -3,6 +3,7 @@
 
 import type { APIService } from '../apiServices';
 import type { CertificateSigningRequest } from 'kubernetes-types/certificates/v1';
+import type { ValidatingWebhookConfiguration } from 'kubernetes-types/admissionregistration/v1';
 import type { RoleBinding } from 'kubernetes-types/rbac/v1';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import type { HorizontalPodAutoscaler, MetricSpec, MetricStatus, MetricTarget } from 'kubernetes-types/autoscaling/v2';
@@ -280,4 +281,10 @@ export const csrPrinter = printer<CertificateSigningRequest>({
     typeof o.spec?.expirationSeconds === 'number' ? humanDuration(o.spec.expirationSeconds * 1000) : '<none>',
     csrCondition(o),
   ],
+});
+
+/** Mutating- and ValidatingWebhookConfigurations: how many webhooks each declares. */
+export const webhookConfigurationPrinter = printer<ValidatingWebhookConfiguration>({
+  columns: [NAME_COLUMN, column('Webhooks', 'integer', 'Webhooks indicates the number of webhooks.'), AGE_COLUMN],
+  cells: (o, now) => [o.metadata?.name ?? '', o.webhooks?.length ?? 0, since(o.metadata?.creationTimestamp, now)],
 });

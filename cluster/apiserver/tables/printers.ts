@@ -12,6 +12,7 @@ import {
   nodePrinter,
   pdbPrinter,
   roleBindingPrinter,
+  webhookConfigurationPrinter,
 } from './cluster';
 import {
   configMapPrinter,
@@ -78,4 +79,6 @@ export const PRINTERS: ReadonlyMap<string, Printer> = new Map<string, Printer>([
   ['apiextensions.k8s.io/CustomResourceDefinition', createdAtPrinter],
   ['apiregistration.k8s.io/APIService', apiServicePrinter],
   ['certificates.k8s.io/CertificateSigningRequest', csrPrinter],
+  ['admissionregistration.k8s.io/MutatingWebhookConfiguration', webhookConfigurationPrinter],
+  ['admissionregistration.k8s.io/ValidatingWebhookConfiguration', webhookConfigurationPrinter],
 ]);

@@ -1,0 +1,27 @@
+// What admission knows of a request (kube-apiserver's admission.Attributes): the operation, the resource, the
+// objects and who asks. ObjectStorage fills it at the stored version; webhooks may be called at another.
+import type { KubeObject } from '../../../../kube/objects';
+import type { ResourceInfo } from '../../../../kube/registry';
+import type { UserInfo } from '../../access/userInfo';
+
+export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE';
+
+export interface AdmissionAttributes {
+  operation: AdmissionOperation;
+  /** the resource as stored: the version ObjectStorage writes */
+  info: ResourceInfo;
+  /** the version the client asked for, when another than `info` (served by conversion) */
+  requestedAs?: ResourceInfo;
+  /** '' for the resource itself, 'status' for its status subresource */
+  subresource: string;
+  namespace: string | undefined;
+  name: string;
+  /** the new object (CREATE, UPDATE), changed in place by mutating webhooks */
+  object?: KubeObject;
+  /** the stored object (UPDATE, DELETE) */
+  oldObject?: KubeObject;
+  user: UserInfo;
+  dryRun: boolean;
+  /** CreateOptions, UpdateOptions or DeleteOptions, as the AdmissionReview carries them */
+  options: Record<string, unknown>;
+}

@@ -1,0 +1,29 @@
+// A request's objects at the version a webhook is called at, and a webhook's changes brought back to the stored
+// version (matchPolicy Equivalent calls webhooks at versions served by conversion).
+import { isRecord, type KubeObject } from '../../../../kube/objects';
+import type { ResourceInfo } from '../../../../kube/registry';
+import { convertedVersion } from '../../conversion';
+
+export function viewAt(resource: ResourceInfo, stored: KubeObject | undefined): KubeObject | undefined {
+  if (!stored) return undefined;
+  return convertedVersion(resource)?.fromStorage(stored) ?? stored;
+}
+
+export function storedFrom(resource: ResourceInfo, viewed: KubeObject): KubeObject {
+  return convertedVersion(resource)?.toStorage(viewed) ?? viewed;
+}
+
+/**
+ * Makes `target` hold what `source` holds, keeping the identity of target and of its metadata (the write in
+ * progress holds both).
+ */
+export function replaceContents(target: KubeObject, source: KubeObject): void {
+  const meta = target.metadata;
+  for (const k of Object.keys(target)) delete target[k];
+  Object.assign(target, source);
+  if (meta && isRecord(source.metadata)) {
+    for (const k of Object.keys(meta)) delete meta[k];
+    Object.assign(meta, source.metadata);
+    target.metadata = meta;
+  }
+}
