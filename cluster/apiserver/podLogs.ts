@@ -3,7 +3,7 @@ import { clock } from '../clock';
 import * as fs from 'fs';
 import type { ServerResponse } from 'http';
 import { badRequest } from './apiErrors';
-import type { Pod as PodObject } from 'kubernetes-types/core/v1';
+import type { ContainerStatus, Pod as PodObject } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../../kube/objects';
 
 /** A pod as stored (so named, namespaced and with its uid), whose logs are served. */
@@ -59,15 +59,22 @@ export function chooseContainer(pod: Pod, requested: string | undefined): string
   return requested;
 }
 
+function statusOf(pod: Pod, container: string): ContainerStatus | undefined {
+  const s = pod.status;
+  const all = [
+    ...(s?.containerStatuses ?? []),
+    ...(s?.initContainerStatuses ?? []),
+    ...(s?.ephemeralContainerStatuses ?? []),
+  ];
+  return all.find((x) => x.name === container);
+}
+
 function restartCountOf(pod: Pod, container: string): number | undefined {
-  const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
-  return statuses.find((s) => s.name === container)?.restartCount;
+  return statusOf(pod, container)?.restartCount;
 }
 
 function isRunning(pod: Pod, container: string): boolean {
-  const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
-  const s = statuses.find((x) => x.name === container);
-  return !!s?.state?.running;
+  return !!statusOf(pod, container)?.state?.running;
 }
 
 export interface LogSource {
@@ -90,9 +97,7 @@ export function servePodLogs(src: LogSource, pod: Pod, q: LogQuery, res: ServerR
   } else {
     run = current;
     if (run === undefined || !runs.includes(run)) {
-      const waiting =
-        [...(pod.status?.containerStatuses ?? [])].find((s) => s.name === container)?.state?.waiting?.reason ??
-        'ContainerCreating';
+      const waiting = statusOf(pod, container)?.state?.waiting?.reason ?? 'ContainerCreating';
       throw badRequest(`container "${container}" in pod "${pod.metadata.name}" is waiting to start: ${waiting}`);
     }
   }
