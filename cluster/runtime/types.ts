@@ -64,8 +64,13 @@ export interface ContainerConfig {
   spec: Container;
   /** 0 for the first run, then the restart count */
   attempt: number;
-  /** init containers run to completion before the next one starts; sidecars are init containers with restartPolicy Always */
-  kind: 'init' | 'sidecar' | 'regular';
+  /**
+   * init containers run to completion before the next one starts; sidecars are init containers with restartPolicy
+   * Always; ephemeral containers are kubectl debug's, run once in the running pod
+   */
+  kind: 'init' | 'sidecar' | 'regular' | 'ephemeral';
+  /** an ephemeral container's targetContainerName: the id of that container's run, whose processes it sees */
+  targetId?: string;
   /** the pod's restartPolicy (Always, OnFailure, Never) */
   podRestartPolicy: string;
   image: ImageRef;
