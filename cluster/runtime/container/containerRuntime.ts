@@ -10,7 +10,7 @@ import type Docker from 'dockerode';
 import type { Probe } from 'kubernetes-types/core/v1';
 import { Clock, Timer } from '../../clock';
 import { normalizedImage, parseImage } from '../imageRef';
-import { LogWriter } from '../logWriter';
+import { LogRotation, LogWriter } from '../logWriter';
 import {
   ContainerConfig,
   ContainerExit,
@@ -41,6 +41,8 @@ export interface ContainerRuntimeOptions {
   cluster: string;
   node: string;
   clock: Clock;
+  /** when the containers' log files are rotated (default: the kubelet's) */
+  logRotation?: LogRotation;
 }
 
 interface Running {
@@ -78,7 +80,7 @@ export class EngineRuntime implements ContainerRuntime {
   private readonly sandboxes = new Map<string, PodContext>();
   private readonly containers = new Map<string, Running>();
   private readonly exitListeners: ((id: string, exit: ContainerExit) => void)[] = [];
-  private readonly logs = new LogWriter();
+  private readonly logs: LogWriter;
   private sandboxImage = '';
   private down = false;
 
@@ -87,6 +89,7 @@ export class EngineRuntime implements ContainerRuntime {
     this.version = opts.engine.version;
     this.host = opts.engine.host;
     this.docker = opts.engine.docker;
+    this.logs = new LogWriter(opts.logRotation);
   }
 
   /** Makes the sandbox image and removes what an earlier run of this node left behind. */
