@@ -165,6 +165,16 @@ describe('ephemeral containers (kubectl debug) on the simulated runtime', functi
     assert.match(r.stderr, /spec\.ephemeralContainers: Forbidden: cannot be set on create/);
   });
 
+  it('asks RBAC for patch on pods/ephemeralcontainers, which edit does not grant (as in Kubernetes)', async () => {
+    await t.ok(['create', 'rolebinding', 'dev-edit', '--clusterrole=edit', '--user=dev']);
+    const denied = await t.kubectl(['debug', '--as=dev', 'web', '--image=busybox:1.36', '-c', 'by-dev']);
+    assert.notStrictEqual(denied.code, 0);
+    assert.match(denied.stderr, /User "dev" cannot patch resource "pods\/ephemeralcontainers"/);
+    await t.ok(['create', 'role', 'debugger', '--verb=patch', '--resource=pods/ephemeralcontainers']);
+    await t.ok(['create', 'rolebinding', 'dev-debugs', '--role=debugger', '--user=dev']);
+    await t.ok(['debug', '--as=dev', 'web', '--image=busybox:1.36', '-c', 'by-dev']);
+  });
+
   it('discovery lists pods/ephemeralcontainers (get, patch, update)', async () => {
     const list = (await t.request('GET', '/api/v1')).body;
     const sub = list.resources.find((r: { name: string }) => r.name === 'pods/ephemeralcontainers');
