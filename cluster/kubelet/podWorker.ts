@@ -293,6 +293,7 @@ export class PodWorker implements ContainerOwner {
         namespace: m.namespace,
         labels: m.labels ?? {},
         annotations: m.annotations ?? {},
+        sharePid: !!this.pod.spec?.shareProcessNamespace,
         preferredIP: this.state.podIP,
         dns: dns.dns,
       })

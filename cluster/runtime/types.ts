@@ -24,6 +24,8 @@ export interface SandboxConfig {
   preferredIP?: string;
   /** the containers' resolv.conf; undefined: the runtime's default (the node's resolver) */
   dns?: SandboxDns;
+  /** spec.shareProcessNamespace: the pod's containers share one process namespace (CRI's NamespaceMode POD) */
+  sharePid?: boolean;
 }
 
 export interface Sandbox {

@@ -98,6 +98,27 @@ describe('kubectl debug on real containers', function () {
     assert.ok(app.state.running);
   });
 
+  it('debug --copy-to makes a copy sharing one process namespace: its debug container sees the app', async () => {
+    // the copy's containers start together: the debug one waits for the app to answer
+    const script = 'until wget -qO- http://localhost:8080/; do sleep 0.2; done; busybox ps -o args; exec sleep 3600';
+    // kubectl sets shareProcessNamespace only when the flag is given
+    const copyArgs = ['--copy-to=web-copy', '--share-processes', '-c', 'dbg'];
+    await c.t.ok(['debug', 'web', image, ...copyArgs, '--', 'sh', '-c', script]);
+    const copy = await c.t.json(['get', 'pod', 'web-copy']);
+    assert.strictEqual(copy.spec.shareProcessNamespace, true);
+    const logs = await eventually(
+      async () => {
+        const r = await c.t.kubectl(['logs', 'web-copy', '-c', 'dbg']);
+        return /busybox ps/.test(r.stdout) ? r.stdout : '';
+      },
+      20_000,
+      'the debug container output',
+    );
+    assert.match(logs, /hello from web/);
+    assert.match(logs, /httpd -f -p 8080/);
+    await c.t.ok(['delete', 'pod', 'web-copy', '--wait=false']);
+  });
+
   it('deleting the pod removes its containers, debug ones included, running or not', async () => {
     await c.t.ok(['debug', 'web', image, '--target=app', '-c', 'holder', '--', 'sleep', '3600']);
     await eventually(async () => (await statusOf('holder'))?.state?.running, 20_000, 'holder running');

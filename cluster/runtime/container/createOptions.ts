@@ -1,7 +1,7 @@
 // What the engine is asked to create for a pod's container: its process (command/args replace the image's
 // entrypoint/cmd as Kubernetes says), working directory, environment, volume binds, limits, the labels naming
-// it, and the pod's network namespace, which it joins from the sandbox container; an ephemeral container with a
-// target also joins the target container's process namespace (kubectl debug --target).
+// it, and the pod's network namespace, which it joins from the sandbox container; with shareProcessNamespace also
+// the sandbox's process namespace, and an ephemeral container with a target that container's (kubectl debug).
 import type { ContainerCreateOptions } from 'dockerode';
 import type { Container, EnvVar } from 'kubernetes-types/core/v1';
 import { parseQuantity } from '../../../kube/semantics/quantity';
@@ -86,7 +86,7 @@ export function createOptions(
       NetworkMode: `container:${pod.infraId}`,
       IpcMode: `container:${pod.infraId}`,
       UTSMode: pod.shareUts ? `container:${pod.infraId}` : undefined,
-      PidMode: targetId ? `container:${targetId}` : undefined,
+      PidMode: targetId ? `container:${targetId}` : pod.config.sharePid ? `container:${pod.infraId}` : undefined,
       Binds: inputs?.mounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
       Memory: memory ? Math.round(memory) : undefined,
       NanoCpus: cpu ? Math.round(cpu * 1e9) : undefined,
