@@ -1,8 +1,9 @@
 // One pod on one node, driven the way the kubelet's pod worker drives it: a sandbox with the pod's
 // address, init containers one after another, then the containers; restarts by restartPolicy with
 // crash back-off; probes; ephemeral containers (kubectl debug) started once as they are added; the pod's active
-// deadline; and graceful termination once the pod is being deleted, after which the kubelet removes it. Work happens on events (pod updates, container exits,
-// probe results, timers); many state changes in one turn make one status write.
+// deadline; and graceful termination once the pod is being deleted, after which the kubelet removes it. Work
+// happens on events (pod updates, container exits, probe results, timers); many state changes in one turn make one
+// status write.
 // This file decides what should run; containerLifecycle.ts starts, restarts and stops containers, podStatus.ts
 // turns the state into the API status.
 import type { PodCondition, PodStatus } from 'kubernetes-types/core/v1';

@@ -28,7 +28,7 @@ const ALLOWED_FIELDS = new Set([
 
 const NOT_ALLOWED = 'cannot be set for an Ephemeral Container';
 
-/** The pod's ephemeral containers: allowed fields only, no subPath mounts, a target that is one of the pod's containers. */
+/** The pod's ephemeral containers: allowed fields only, no subPath mounts, a target among the pod's containers. */
 export function validateEphemeralContainers(spec: unknown, path: Path): FieldError[] {
   const s = obj(spec);
   const errs: FieldError[] = [];
