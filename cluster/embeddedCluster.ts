@@ -12,7 +12,7 @@ import { ControllerManager } from './controllers/controllerManager';
 import { startNodes } from './kubelet';
 import { ScaledClock, setClock } from './clock';
 import { ResourceMetrics } from './metrics/resourceMetrics';
-import { chooseRuntime, RuntimeChoice } from './runtime';
+import { chooseRuntime, DEFAULT_LOG_ROTATION, RuntimeChoice } from './runtime';
 import { clusterId, storedRuntime, storeRuntime } from './runtime/runtimeChoice';
 import { podProxyDialer } from './network/httpForwarder';
 import { listenIngress, type IngressListener } from './network/ingressListener';
@@ -42,6 +42,10 @@ export interface ClusterOptions {
   defaultRuntime?: RuntimeChoice;
   /** pods each node admits (its allocatable "pods"; default 110, as in Kubernetes) */
   maxPodsPerNode?: number;
+  /** bytes a container's log file holds before it is rotated (the kubelet's containerLogMaxSize; default 10Mi) */
+  containerLogMaxSize?: number;
+  /** log files kept per container run, the current one included (containerLogMaxFiles; default 5, at least 2) */
+  containerLogMaxFiles?: number;
   /** how often containers' usage is read while metrics are asked for (default 10 s) */
   metricsIntervalMs?: number;
   /** the ingress controller's HTTP port on 127.0.0.1 (0: a free one); no ingress listener when undefined */
@@ -194,6 +198,10 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
       logsDir: path.join(stateDir, 'logs'),
       podsDir: path.join(stateDir, 'pods'),
       maxPods: opts.maxPodsPerNode,
+      logRotation: {
+        maxSize: opts.containerLogMaxSize ?? DEFAULT_LOG_ROTATION.maxSize,
+        maxFiles: opts.containerLogMaxFiles ?? DEFAULT_LOG_ROTATION.maxFiles,
+      },
       runtime,
       metrics,
       clusterDNS: dnsAddress,

@@ -10,6 +10,7 @@ export type FieldErrorType =
   | 'FieldValueTypeInvalid'
   | 'FieldValueTooLong'
   | 'FieldValueTooMany'
+  | 'FieldValueNotFound'
   | 'FieldValueUnknown';
 
 export type PathSegment = string | number;
@@ -72,6 +73,8 @@ export function fieldErrorMessage(e: FieldError): string {
       return `Too long: ${e.detail ?? ''}`;
     case 'FieldValueTooMany':
       return `Too many: ${e.detail ?? ''}`;
+    case 'FieldValueNotFound':
+      return `Not found: ${showValue(e.value)}`;
     case 'FieldValueUnknown':
       return `unknown field ${JSON.stringify(formatFieldPath(e.path))}`;
     default:

@@ -57,7 +57,13 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
         sub: ['status'],
         verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
       },
-      { kind: 'Pod', namespaced: true, short: ['po'], all: true, sub: ['status', 'log', 'binding', 'eviction'] },
+      {
+        kind: 'Pod',
+        namespaced: true,
+        short: ['po'],
+        all: true,
+        sub: ['status', 'log', 'binding', 'eviction', 'ephemeralcontainers'],
+      },
       {
         kind: 'Service',
         namespaced: true,
@@ -232,7 +238,8 @@ export function pluralize(kind: string): string {
   return lower + 's';
 }
 
-type SubresourceName = 'status' | 'scale' | 'log' | 'binding' | 'eviction' | 'token' | 'approval';
+type SubresourceName =
+  'status' | 'scale' | 'log' | 'binding' | 'eviction' | 'token' | 'approval' | 'ephemeralcontainers';
 
 function subresource(name: SubresourceName, group: string, version: string, kind: string): SubresourceInfo {
   switch (name) {

@@ -17,6 +17,7 @@ import {
 } from './semantics/networking';
 import { validateCustomResourceDefinition } from './semantics/customResourceDefinitions';
 import { validateNamespace } from './semantics/namespaces';
+import { validateEphemeralContainersUpdate } from './semantics/ephemeralContainers';
 import { validatePodSpec, validatePodSpecUpdate } from './semantics/podSpec';
 import { validateBinding, validateBindingUpdate, validateRole } from './semantics/rbac';
 import { validateHorizontalPodAutoscaler, validatePodDisruptionBudget } from './semantics/scaling';
@@ -47,7 +48,7 @@ function validatePod(o: Json, update: boolean): FieldError[] {
 }
 
 function validatePodUpdate(o: Json, old: Json): FieldError[] {
-  return validatePodSpecUpdate(o.spec, old.spec);
+  return [...validatePodSpecUpdate(o.spec, old.spec), ...validateEphemeralContainersUpdate(o.spec, old.spec)];
 }
 
 function validateStatefulSetWithClaims(o: Json): FieldError[] {

@@ -77,6 +77,9 @@ function specOf(obj: KubeObject): Record<string, unknown> {
   return rest;
 }
 
+/** The subresources that write part of an object through ObjectStorage.update. */
+export type WriteSubresource = 'status' | 'ephemeralcontainers';
+
 function hasStatusSubresource(info: ResourceInfo): boolean {
   return info.subresources.some((s) => s.name === 'status');
 }
@@ -218,8 +221,9 @@ export class ObjectStorage {
   }
 
   /**
-   * Replaces an object (PUT, or the result of a PATCH). `subresource` 'status' takes only the status;
-   * otherwise the status of kinds with a status subresource is kept.
+   * Replaces an object (PUT, or the result of a PATCH). `subresource` 'status' takes only the status,
+   * 'ephemeralcontainers' only a pod's spec.ephemeralContainers; otherwise the status of kinds with a status
+   * subresource is kept.
    */
   async update(
     info: ResourceInfo,
@@ -227,7 +231,7 @@ export class ObjectStorage {
     name: string,
     body: unknown,
     opts: WriteOptions & {
-      subresource?: 'status';
+      subresource?: WriteSubresource;
       current?: StoreEntry;
       /** a write the API server makes itself (pods/binding): no admission, status taken from the body */
       internal?: boolean;
@@ -262,6 +266,12 @@ export class ObjectStorage {
       if (body.metadata.labels !== undefined) obj.metadata.labels = body.metadata.labels;
       if (body.metadata.annotations !== undefined) obj.metadata.annotations = body.metadata.annotations;
       this.strategyOf(info).prepareForStatusUpdate?.(obj, old);
+    } else if (opts.subresource === 'ephemeralcontainers') {
+      // the stored pod with the request's ephemeral containers (kube-apiserver's dropNonEphemeralContainerUpdates);
+      // a copy, as admission defaults the result in place
+      obj = copyJson(old);
+      const spec = isRecord(obj.spec) ? obj.spec : (obj.spec = {});
+      spec.ephemeralContainers = isRecord(body.spec) ? body.spec.ephemeralContainers : undefined;
     } else {
       obj = body;
       if (hasStatusSubresource(info) && !opts.internal) {
@@ -284,7 +294,7 @@ export class ObjectStorage {
     }
     if (opts.subresource !== 'status' && !opts.internal) {
       const strategy = this.strategyOf(info);
-      strategy.prepareForUpdate?.(obj, old, opts.requester);
+      if (!opts.subresource) strategy.prepareForUpdate?.(obj, old, opts.requester);
       const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
       admitUpdate(this.store, info, obj, old);
       const readmit = () => admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
@@ -317,7 +327,7 @@ export class ObjectStorage {
     cur: StoreEntry,
     old: KubeObject,
     obj: KubeObject,
-    opts: WriteOptions & { subresource?: 'status' },
+    opts: WriteOptions & { subresource?: WriteSubresource },
     warnings: string[],
   ): Promise<WriteResult> {
     const meta = obj.metadata;
@@ -373,7 +383,7 @@ export class ObjectStorage {
     info: ResourceInfo,
     old: KubeObject | undefined,
     obj: KubeObject,
-    opts: WriteOptions & { subresource?: 'status' },
+    opts: WriteOptions & { subresource?: WriteSubresource },
   ): void {
     if (opts.managedFieldsComputed) return;
     if (!opts.fieldManager) {
@@ -531,7 +541,7 @@ export class ObjectStorage {
  * drops it), and a status write takes nothing but status, labels and annotations from its body, so its
  * other fields equal the stored ones. Leaving those parts out of the diff gives the same entries for less.
  */
-function trackedPart(obj: KubeObject, subresource: 'status' | undefined): object {
+function trackedPart(obj: KubeObject, subresource: WriteSubresource | undefined): object {
   if (subresource === 'status') return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata };
   if (!('status' in obj)) return obj;
   const { status: _s, ...rest } = obj;

@@ -13,7 +13,7 @@ import { fieldSchemaFor } from '../../kube/schemas';
 import type { FieldSchema } from '../../kube/fieldSchema';
 import { isRecord, type KubeObject, type ObjectMeta } from '../../kube/objects';
 import { ApiError, badRequest, unsupportedMediaType } from './apiErrors';
-import { ObjectStorage, WriteOptions, WriteResult, nowTimestamp, storageKey } from './objectStorage';
+import { ObjectStorage, WriteOptions, WriteResult, WriteSubresource, nowTimestamp, storageKey } from './objectStorage';
 import { convertedVersion } from './conversion';
 import { Store } from '../store/types';
 import { copyJson } from '../../kube/copyJson';
@@ -47,7 +47,7 @@ export function patchTypeOf(contentType: string): PatchType {
 
 export interface PatchOptions extends WriteOptions {
   force?: boolean;
-  subresource?: 'status';
+  subresource?: WriteSubresource;
 }
 
 /**

@@ -1,13 +1,13 @@
 // GET pods/<name>/log: container, follow, tailLines, sinceSeconds, sinceTime, timestamps, previous, limitBytes.
 import { clock } from '../clock';
-import * as fs from 'fs';
 import type { ServerResponse } from 'http';
 import { badRequest } from './apiErrors';
-import type { Pod as PodObject } from 'kubernetes-types/core/v1';
+import type { ContainerStatus, Pod as PodObject } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../../kube/objects';
 
 /** A pod as stored (so named, namespaced and with its uid), whose logs are served. */
 export type Pod = KubeObject & PodObject & { metadata: { namespace: string; name: string; uid: string } };
+import { LogFileReader } from '../logs/logFileReader';
 import { containerLogFile, loggedRuns, parseLogLine } from '../logs/podLogFiles';
 import { boolQueryParam, intQueryParam } from './requestInfo';
 import { OpenStreams, ResponseStream } from './responseStream';
@@ -59,15 +59,22 @@ export function chooseContainer(pod: Pod, requested: string | undefined): string
   return requested;
 }
 
+function statusOf(pod: Pod, container: string): ContainerStatus | undefined {
+  const s = pod.status;
+  const all = [
+    ...(s?.containerStatuses ?? []),
+    ...(s?.initContainerStatuses ?? []),
+    ...(s?.ephemeralContainerStatuses ?? []),
+  ];
+  return all.find((x) => x.name === container);
+}
+
 function restartCountOf(pod: Pod, container: string): number | undefined {
-  const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
-  return statuses.find((s) => s.name === container)?.restartCount;
+  return statusOf(pod, container)?.restartCount;
 }
 
 function isRunning(pod: Pod, container: string): boolean {
-  const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
-  const s = statuses.find((x) => x.name === container);
-  return !!s?.state?.running;
+  return !!statusOf(pod, container)?.state?.running;
 }
 
 export interface LogSource {
@@ -90,9 +97,7 @@ export function servePodLogs(src: LogSource, pod: Pod, q: LogQuery, res: ServerR
   } else {
     run = current;
     if (run === undefined || !runs.includes(run)) {
-      const waiting =
-        [...(pod.status?.containerStatuses ?? [])].find((s) => s.name === container)?.state?.waiting?.reason ??
-        'ContainerCreating';
+      const waiting = statusOf(pod, container)?.state?.waiting?.reason ?? 'ContainerCreating';
       throw badRequest(`container "${container}" in pod "${pod.metadata.name}" is waiting to start: ${waiting}`);
     }
   }
@@ -127,14 +132,17 @@ export function servePodLogs(src: LogSource, pod: Pod, q: LogQuery, res: ServerR
     return stream.write(buf, initial);
   };
 
-  let content = '';
-  try {
-    content = fs.readFileSync(file, 'utf8');
-  } catch {
-    /* not written yet */
-  }
-  let offset = Buffer.byteLength(content);
-  let lines = content.split('\n').filter((l) => l !== '');
+  // the current file only, as the kubelet reads it (rotated files hold older output); a follow goes on across
+  // rotations
+  const reader = new LogFileReader(file);
+  stream.onEnd(() => reader.close());
+  const content = reader.read();
+  // a line still being written is left for the follow to complete
+  let partial = q.follow && !content.endsWith('\n') ? content.slice(content.lastIndexOf('\n') + 1) : '';
+  const lines = content
+    .slice(0, content.length - partial.length)
+    .split('\n')
+    .filter((l) => l !== '');
   let out = lines.map(format).filter((x): x is string => x !== undefined);
   if (q.tailLines !== undefined) out = out.slice(Math.max(0, out.length - q.tailLines));
   for (const l of out)
@@ -148,32 +156,17 @@ export function servePodLogs(src: LogSource, pod: Pod, q: LogQuery, res: ServerR
     return;
   }
   // follow: poll the file for appended lines until the container stops, the pod goes or the client leaves
-  let partial = '';
   // every 200 real milliseconds whatever the cluster's clock speed (the file is polled, not watched)
   stream.every(200 * clock().speed, () => {
-    let fd: number | undefined;
-    try {
-      fd = fs.openSync(file, 'r');
-      const size = fs.fstatSync(fd).size;
-      if (size > offset) {
-        const buf = Buffer.alloc(size - offset);
-        fs.readSync(fd, buf, 0, buf.length, offset);
-        offset = size;
-        const text = partial + buf.toString('utf8');
-        const parts = text.split('\n');
-        partial = parts.pop() ?? '';
-        for (const p of parts) {
-          const f = p ? format(p) : undefined;
-          if (f !== undefined && !emit(f)) {
-            stream.end();
-            return;
-          }
-        }
+    const text = partial + reader.read();
+    const parts = text.split('\n');
+    partial = parts.pop() ?? '';
+    for (const p of parts) {
+      const f = p ? format(p) : undefined;
+      if (f !== undefined && !emit(f)) {
+        stream.end();
+        return;
       }
-    } catch {
-      /* file not there yet */
-    } finally {
-      if (fd !== undefined) fs.closeSync(fd);
     }
     const now = src.currentPod();
     const sameRun =

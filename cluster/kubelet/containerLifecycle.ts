@@ -1,7 +1,7 @@
 // A pod's containers from start to exit (the kubelet's kuberuntime_container.go and its crash back-off):
 // image pull, create and start, probes while running, restart after a crash with back-off, and stop within a
 // grace period. The pod worker decides which containers should run; this carries it out.
-import type { LifecycleHandler } from 'kubernetes-types/core/v1';
+import type { EphemeralContainer, LifecycleHandler } from 'kubernetes-types/core/v1';
 import type { Pod } from './kubelet';
 import { Timer } from '../clock';
 import { containerLogFile } from '../logs/podLogFiles';
@@ -33,6 +33,8 @@ export interface ContainerOwner {
   sync(): void;
   /** the kubelet routes this container's exit to the pod's worker */
   track(containerId: string): void;
+  /** the runtime id of the pod's container of that name while it runs */
+  runningContainer(name: string): string | undefined;
 }
 
 export class ContainerLifecycle {
@@ -130,7 +132,9 @@ export class ContainerLifecycle {
       }
       c.image = pulled.image;
       let inputs;
+      let targetId: string | undefined;
       try {
+        targetId = this.targetOf(c);
         inputs = await this.host.inputs?.resolve(owner.pod, c.spec);
       } catch (e) {
         if (!(e instanceof ContainerConfigError)) throw e;
@@ -149,6 +153,7 @@ export class ContainerLifecycle {
         kind: c.kind,
         podRestartPolicy: owner.pod.spec?.restartPolicy ?? 'Always',
         image: pulled.image,
+        targetId,
         logPath: containerLogFile(
           this.host.logsDir,
           { namespace: m.namespace, name: m.name, uid: m.uid },
@@ -186,7 +191,8 @@ export class ContainerLifecycle {
         this.kill(c, `FailedPostStartHook`, restart);
         return;
       }
-      this.startProbes(c, id, startedAt);
+      // an ephemeral container has no probes, and is never ready (the kubelet reports it so)
+      if (c.kind !== 'ephemeral') this.startProbes(c, id, startedAt);
     } catch (e) {
       if (owner.isGone) return;
       const msg = (e as { message?: string } | undefined)?.message ?? String(e);
@@ -198,6 +204,18 @@ export class ContainerLifecycle {
       this.busy.delete(c);
       owner.sync();
     }
+  }
+
+  /**
+   * The running container whose processes an ephemeral container with targetContainerName sees; the kubelet
+   * refuses to create it while there is none (CreateContainerConfigError, tried again later).
+   */
+  private targetOf(c: ContainerRun): string | undefined {
+    const target = c.kind === 'ephemeral' ? (c.spec as EphemeralContainer).targetContainerName : undefined;
+    if (!target) return undefined;
+    const id = this.owner.runningContainer(target);
+    if (!id) throw new ContainerConfigError(`unable to find target container ${target}`);
+    return id;
   }
 
   private startProbes(c: ContainerRun, id: string, startedAt: number): void {

@@ -1,5 +1,6 @@
 // A container's run record as a pod worker starts with it: fresh, or, when the node restarted, carried on from
-// the status the API server still shows (restart count, last termination; finished init containers stay done).
+// the status the API server still shows (restart count, last termination; finished init containers and ephemeral
+// containers that ran stay done).
 import type { Container, ContainerStateTerminated, ContainerStatus } from 'kubernetes-types/core/v1';
 import type { ContainerRun } from './podStatus';
 
@@ -21,6 +22,23 @@ export function newRun(
     everStarted: false,
   };
   if (!previous) return run;
+  // an ephemeral container runs once: one that ran before the node restarted stays finished
+  if (kind === 'ephemeral') {
+    const ran = previous.state?.terminated ?? previous.state?.running;
+    if (!ran) return run;
+    run.state = 'terminated';
+    run.waiting = undefined;
+    run.everStarted = true;
+    run.terminated = previous.state?.terminated
+      ? fromApiTerminated(previous.state.terminated)
+      : {
+          exitCode: 255,
+          reason: 'Unknown',
+          startedAt: Date.parse(previous.state?.running?.startedAt ?? '') || 0,
+          finishedAt: now,
+        };
+    return run;
+  }
   // the node restarted: containers that ran before are gone and start again as their next attempt
   run.restartCount = Number(previous.restartCount) || 0;
   const t = previous.state?.terminated ?? previous.lastState?.terminated;

@@ -6,7 +6,7 @@ import type { Node } from '../controllers/kit/objects';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { ControllerContext } from '../controllers/controllerContext';
 import type { ResourceMetrics } from '../metrics/resourceMetrics';
-import { RuntimeFactory } from '../runtime';
+import { LogRotation, RuntimeFactory } from '../runtime';
 import { LimitedRecorder } from './eventLimiter';
 import { Kubelet, Pod } from './kubelet';
 import { PodInputs } from './podInputs';
@@ -38,6 +38,8 @@ export interface NodesOptions {
   metrics?: ResourceMetrics;
   /** the cluster DNS's address the pods reach (port 53); none: the pods use the engine's DNS */
   clusterDNS?: string;
+  /** when container log files are rotated (the kubelet's containerLogMaxSize and containerLogMaxFiles) */
+  logRotation?: LogRotation;
 }
 
 export interface RunningNodes {
@@ -68,7 +70,12 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
   const recorders: LimitedRecorder[] = [];
   for (let i = 0; i < count; i++) {
     const named = nodeIdentity(i, maxPods);
-    const runtime = await opts.runtime.create({ node: named.name, podCIDR: named.podCIDR, clock: ctx.clock });
+    const runtime = await opts.runtime.create({
+      node: named.name,
+      podCIDR: named.podCIDR,
+      clock: ctx.clock,
+      logRotation: opts.logRotation,
+    });
     const id = { ...named, host: runtime.host };
     opts.metrics?.addNode(id.name, runtime);
     const events = new LimitedRecorder(ctx.recorder('kubelet', id.name), ctx.clock);

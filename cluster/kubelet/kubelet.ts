@@ -104,11 +104,9 @@ export class Kubelet {
     return this.opts.runtime;
   }
 
-  /** the runtime id of a pod's container (init, sidecar or regular) while it runs */
+  /** the runtime id of a pod's container (init, sidecar, regular or ephemeral) while it runs */
   runningContainer(uid: string, name: string): string | undefined {
-    const w = this.workers.get(uid);
-    const c = w && [...w.state.init, ...w.state.regular].find((x) => x.name === name);
-    return c?.state === 'running' ? c.id : undefined;
+    return this.workers.get(uid)?.runningContainer(name);
   }
 
   /** a pod bound to this node was added or changed */
@@ -214,6 +212,7 @@ function relevantChange(old: Pod, pod: Pod): boolean {
   const images = (p: Pod) =>
     [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])].map((c) => c.image).join('\n');
   if (images(old) !== images(pod)) return true;
+  if (old.spec?.ephemeralContainers?.length !== pod.spec?.ephemeralContainers?.length) return true;
   // readiness gates are conditions other components write
   if (
     pod.spec?.readinessGates?.length &&

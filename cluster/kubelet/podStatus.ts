@@ -18,12 +18,15 @@ export type ReportedCondition = Omit<PodCondition, 'lastProbeTime'> & { lastProb
 
 /** The merge patch of a pod's status: null removes what the kubelet no longer reports. */
 export type StatusPatch = {
-  [K in Exclude<keyof PodStatus, 'conditions' | 'containerStatuses' | 'initContainerStatuses'>]?: PodStatus[K] | null;
+  [K in Exclude<keyof PodStatus, 'conditions' | ReportedStatusLists>]?: PodStatus[K] | null;
 } & {
   conditions: (PodCondition | ReportedCondition)[];
   containerStatuses: ReportedContainerStatus[];
   initContainerStatuses: ReportedContainerStatus[] | null;
+  ephemeralContainerStatuses: ReportedContainerStatus[] | null;
 };
+
+type ReportedStatusLists = 'containerStatuses' | 'initContainerStatuses' | 'ephemeralContainerStatuses';
 
 export interface Terminated extends ContainerExit {
   containerID?: string;
@@ -32,7 +35,8 @@ export interface Terminated extends ContainerExit {
 /** One container of a pod as the pod worker tracks it across runs. */
 export interface ContainerRun {
   name: string;
-  kind: 'init' | 'sidecar' | 'regular';
+  /** ephemeral: added by kubectl debug to the running pod, run once and never restarted */
+  kind: 'init' | 'sidecar' | 'regular' | 'ephemeral';
   spec: Container;
   restartCount: number;
   state: 'waiting' | 'running' | 'terminated';
@@ -61,6 +65,8 @@ export interface PodState {
   sandboxReady: boolean;
   init: ContainerRun[];
   regular: ContainerRun[];
+  /** they count for nothing in the phase or readiness, as in the kubelet */
+  ephemeral: ContainerRun[];
   /** set once the pod can no longer run anything (Succeeded or Failed) */
   terminalPhase?: 'Succeeded' | 'Failed';
   reason?: string;
@@ -123,7 +129,8 @@ export function containerStatus(runtime: string, c: ContainerRun): ReportedConta
     image: c.image?.image ?? c.spec.image,
     imageID: c.image?.imageID ?? '',
     ...(id ? { containerID: id } : {}),
-    started: c.started,
+    // the kubelet's startup tracking leaves ephemeral containers out
+    ...(c.kind === 'ephemeral' ? {} : { started: c.started }),
   };
 }
 
@@ -283,6 +290,7 @@ export function apiStatus(s: PodState, currentConditions: PodCondition[] = []): 
     startTime: s.startTime !== undefined ? timestamp(s.startTime) : null,
     initContainerStatuses: s.init.length ? s.init.map((c) => containerStatus(s.runtime, c)) : null,
     containerStatuses: s.regular.map((c) => containerStatus(s.runtime, c)),
+    ephemeralContainerStatuses: s.ephemeral.length ? s.ephemeral.map((c) => containerStatus(s.runtime, c)) : null,
     reason: s.reason ?? null,
     message: s.message ?? null,
   };

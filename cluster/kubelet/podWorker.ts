@@ -1,8 +1,9 @@
 // One pod on one node, driven the way the kubelet's pod worker drives it: a sandbox with the pod's
 // address, init containers one after another, then the containers; restarts by restartPolicy with
-// crash back-off; probes; the pod's active deadline; and graceful termination once the pod is being
-// deleted, after which the kubelet removes it. Work happens on events (pod updates, container exits,
-// probe results, timers); many state changes in one turn make one status write.
+// crash back-off; probes; ephemeral containers (kubectl debug) started once as they are added; the pod's active
+// deadline; and graceful termination once the pod is being deleted, after which the kubelet removes it. Work
+// happens on events (pod updates, container exits, probe results, timers); many state changes in one turn make one
+// status write.
 // This file decides what should run; containerLifecycle.ts starts, restarts and stops containers, podStatus.ts
 // turns the state into the API status.
 import type { PodCondition, PodStatus } from 'kubernetes-types/core/v1';
@@ -44,6 +45,14 @@ export interface WorkerHost {
 
 const DEFAULT_GRACE_SECONDS = 30;
 
+/** the pod spec's list a container of each kind is in, as events name it (fieldPath) */
+const SPEC_LISTS: Record<ContainerRun['kind'], string> = {
+  init: 'initContainers',
+  sidecar: 'initContainers',
+  regular: 'containers',
+  ephemeral: 'ephemeralContainers',
+};
+
 export class PodWorker implements ContainerOwner {
   readonly uid: string;
   readonly state: PodState;
@@ -70,6 +79,7 @@ export class PodWorker implements ContainerOwner {
     const prevStatus: PodStatus = pod.status ?? {};
     const prevInit = new Map((prevStatus.initContainerStatuses ?? []).map((s) => [s.name, s]));
     const prevRegular = new Map((prevStatus.containerStatuses ?? []).map((s) => [s.name, s]));
+    const prevEphemeral = new Map((prevStatus.ephemeralContainerStatuses ?? []).map((s) => [s.name, s]));
     const transitions = new Map<string, { status: string; time: string }>();
     for (const c of prevStatus.conditions ?? [])
       if (c?.type && c.lastTransitionTime) transitions.set(c.type, { status: c.status, time: c.lastTransitionTime });
@@ -84,6 +94,9 @@ export class PodWorker implements ContainerOwner {
         newRun(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init', prevInit.get(c.name), host.clock.now()),
       ),
       regular: (pod.spec?.containers ?? []).map((c) => newRun(c, 'regular', prevRegular.get(c.name), host.clock.now())),
+      ephemeral: (pod.spec?.ephemeralContainers ?? []).map((c) =>
+        newRun(c, 'ephemeral', prevEphemeral.get(c.name), host.clock.now()),
+      ),
       transitions,
     };
     if (prevStatus.phase === 'Succeeded' || prevStatus.phase === 'Failed') {
@@ -158,8 +171,22 @@ export class PodWorker implements ContainerOwner {
       if (c.state === 'running' && c.id && !this.state.terminalPhase)
         this.containers.kill(c, `Container ${c.name} definition changed, will be restarted`, true);
     }
+    // ephemeral containers are only ever added (pods/ephemeralcontainers)
+    for (const c of pod.spec?.ephemeralContainers ?? [])
+      if (!this.state.ephemeral.some((r) => r.name === c.name))
+        this.state.ephemeral.push(newRun(c, 'ephemeral', undefined, this.host.clock.now()));
     if (pod.spec?.activeDeadlineSeconds !== old.spec?.activeDeadlineSeconds) this.armDeadline();
     this.sync();
+  }
+
+  /** the runtime id of the pod's container (init, sidecar, regular or ephemeral) while it runs */
+  runningContainer(name: string): string | undefined {
+    const c = this.allRuns().find((x) => x.name === name);
+    return c?.state === 'running' ? c.id : undefined;
+  }
+
+  private allRuns(): ContainerRun[] {
+    return [...this.state.init, ...this.state.regular, ...this.state.ephemeral];
   }
 
   /** the pod is gone from the API server: stop everything at once, nothing more to report */
@@ -172,7 +199,7 @@ export class PodWorker implements ContainerOwner {
 
   /** a container exited by itself */
   containerExited(id: string, exit: ContainerExit): void {
-    const c = [...this.state.init, ...this.state.regular].find((x) => x.id === id);
+    const c = this.allRuns().find((x) => x.id === id);
     if (c) this.containers.exited(c, id, exit);
   }
 
@@ -236,6 +263,8 @@ export class PodWorker implements ContainerOwner {
         );
       }
     }
+    // ephemeral containers start once the sandbox is there, whether init has finished or not, and never restart
+    for (const c of this.state.ephemeral) this.containers.startOrRestartWithBackOff(c, false);
     if (nothingWillRun(this.state)) {
       this.finishRun();
       return;
@@ -265,6 +294,7 @@ export class PodWorker implements ContainerOwner {
         namespace: m.namespace,
         labels: m.labels ?? {},
         annotations: m.annotations ?? {},
+        sharePid: !!this.pod.spec?.shareProcessNamespace,
         preferredIP: this.state.podIP,
         dns: dns.dns,
       })
@@ -301,7 +331,7 @@ export class PodWorker implements ContainerOwner {
       this.state.message = message;
     }
     this.deadline?.cancel();
-    const running = [...this.state.init, ...this.state.regular].filter((c) => c.state === 'running');
+    const running = this.allRuns().filter((c) => c.state === 'running');
     void Promise.all(running.map((c) => this.containers.stop(c, this.graceSeconds()))).then(() => {
       this.cleanup();
       if (this.sandboxId) void this.host.runtime.removePodSandbox(this.sandboxId);
@@ -319,7 +349,7 @@ export class PodWorker implements ContainerOwner {
     this.containers.cancelTimers();
     this.deadline?.cancel();
     const grace = this.graceSeconds();
-    const regular = this.state.regular.filter((c) => c.state === 'running' && c.id);
+    const regular = [...this.state.regular, ...this.state.ephemeral].filter((c) => c.state === 'running' && c.id);
     const sidecars = this.state.init.filter((c) => c.state === 'running' && c.id);
     const started = this.host.clock.now();
     const stopAll = (list: ContainerRun[], seconds: number) =>
@@ -377,7 +407,7 @@ export class PodWorker implements ContainerOwner {
     this.containers.stopAll();
     this.deadline?.cancel();
     this.sandboxRetry?.cancel();
-    for (const c of [...this.state.init, ...this.state.regular]) if (c.id) this.host.untrack(c.id);
+    for (const c of this.allRuns()) if (c.id) this.host.untrack(c.id);
   }
 
   // --- helpers ------------------------------------------------------------------------------------
@@ -395,7 +425,7 @@ export class PodWorker implements ContainerOwner {
   }
 
   event(c: ContainerRun | undefined, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    const fieldPath = c ? `spec.${c.kind === 'regular' ? 'containers' : 'initContainers'}{${c.name}}` : undefined;
+    const fieldPath = c ? `spec.${SPEC_LISTS[c.kind]}{${c.name}}` : undefined;
     this.host.events.record(this.pod, type, reason, message, fieldPath);
   }
 }

@@ -1,6 +1,8 @@
 // Container logs live in files, one per container run, as the kubelet keeps them under /var/log/pods:
 // <logsDir>/<namespace>_<pod>_<uid>/<container>/<restartCount>.log, each line in the CRI format
-// "<RFC3339Nano time> <stdout|stderr> F <text>". Runtimes append; the API server's pods/log reads.
+// "<RFC3339Nano time> <stdout|stderr> F <text>". Runtimes append; the API server's pods/log reads. A run's file
+// that grew past the size limit is rotated, as the kubelet's container log manager does: renamed to
+// <restartCount>.log.<UTC time of the rotation> beside the new current file (runtime/logWriter.ts).
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -55,6 +57,34 @@ export function loggedRuns(logsDir: string, pod: PodRef, container: string): num
       .filter((x): x is string => x !== undefined)
       .map(Number)
       .sort((x, y) => x - y);
+  } catch {
+    return [];
+  }
+}
+
+/** "20261206-133045.123": when a file was rotated, as the kubelet suffixes rotated logs (with milliseconds) */
+function rotationStamp(at: Date): string {
+  const iso = at.toISOString(); // 2026-12-06T13:30:45.123Z
+  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}.${iso.slice(20, 23)}`;
+}
+
+/** The name a current log file gets when it is rotated at `at` (another suffix when that name is taken). */
+export function rotatedLogName(file: string, at: Date): string {
+  const base = `${file}.${rotationStamp(at)}`;
+  let name = base;
+  for (let n = 1; fs.existsSync(name); n++) name = `${base}-${n}`;
+  return name;
+}
+
+/** The rotated files of a current log file, oldest first. */
+export function rotatedLogFiles(file: string): string[] {
+  const prefix = `${path.basename(file)}.`;
+  try {
+    return fs
+      .readdirSync(path.dirname(file))
+      .filter((f) => f.startsWith(prefix))
+      .sort()
+      .map((f) => path.join(path.dirname(file), f));
   } catch {
     return [];
   }

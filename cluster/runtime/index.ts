@@ -4,6 +4,7 @@ import { Clock } from '../clock';
 import { EngineRuntime } from './container/containerRuntime';
 import { Engine, findEngine } from './container/engine';
 import { bridgeGateway } from './container/podNetwork';
+import type { LogRotation } from './logWriter';
 import { SimulatedRuntime } from './simulated';
 import { ContainerRuntime } from './types';
 
@@ -15,6 +16,8 @@ export interface NodeRuntimeOptions {
   node: string;
   podCIDR: string;
   clock: Clock;
+  /** when the containers' log files are rotated (default: the kubelet's 10Mi, 5 files) */
+  logRotation?: LogRotation;
 }
 
 /** What the pods' network offers, which the cluster DNS and the NetworkPolicy controller adapt to. */
@@ -52,7 +55,7 @@ function onEngine(engine: Engine, cluster: string): RuntimeFactory {
     kind: 'container',
     description: `${engine.name}://${engine.version} at ${engine.address}`,
     async create(opts) {
-      const r = new EngineRuntime({ engine, cluster, node: opts.node, clock: opts.clock });
+      const r = new EngineRuntime({ engine, cluster, ...opts });
       await r.start();
       return r;
     },
@@ -84,4 +87,5 @@ export async function chooseRuntime(choice: RuntimeChoice, cluster: string): Pro
 }
 
 export { NoEngineError } from './container/engine';
+export { DEFAULT_LOG_ROTATION, type LogRotation } from './logWriter';
 export * from './types';

@@ -7,7 +7,7 @@ import { pooledRandomBytes } from '../randomBytes';
 import * as path from 'path';
 import { Clock, Timer } from '../clock';
 import { Ipam } from './ipam';
-import { LogWriter } from './logWriter';
+import { LogRotation, LogWriter } from './logWriter';
 import { imageDigest, normalizedImage, parseImage } from './imageRef';
 import { behaviorOf, Behavior, probeOutcome } from './simulation';
 import {
@@ -59,6 +59,7 @@ export interface SimulatedRuntimeOptions {
   node: string;
   podCIDR: string;
   clock: Clock;
+  logRotation?: LogRotation;
 }
 
 export class SimulatedRuntime implements ContainerRuntime {
@@ -74,9 +75,10 @@ export class SimulatedRuntime implements ContainerRuntime {
   private readonly pullAttempts = new Map<string, number>();
   private readonly exitListeners: ((id: string, exit: ContainerExit) => void)[] = [];
   private down = false;
-  private readonly logs = new LogWriter();
+  private readonly logs: LogWriter;
 
   constructor(readonly opts: SimulatedRuntimeOptions) {
+    this.logs = new LogWriter(opts.logRotation);
     this.ipam = new Ipam(opts.podCIDR);
     this.clock = opts.clock;
   }

@@ -122,13 +122,13 @@ class Reader {
 
 /**
  * The behaviour of one run of a container. kind: init containers and containers of pods that do not
- * restart them finish after a short run; containers restarted Always (and sidecars) run until stopped
- * unless an exit is asked for.
+ * restart them finish after a short run; containers restarted Always, sidecars and ephemeral (debug) containers
+ * run until stopped unless an exit is asked for.
  */
 export function behaviorOf(
   annotations: Record<string, string> | undefined,
   container: string,
-  kind: 'init' | 'sidecar' | 'regular',
+  kind: 'init' | 'sidecar' | 'regular' | 'ephemeral',
   podRestartPolicy: string,
 ): Behavior {
   const r = new Reader(annotations ?? {}, container);
@@ -138,7 +138,8 @@ export function behaviorOf(
   const readyAfter = r.seconds('ready-after-seconds');
   const readyAfterSource = r.raw('ready-after-seconds');
   const runsForever =
-    (kind === 'sidecar' || (kind === 'regular' && podRestartPolicy === 'Always')) && exitCode === undefined;
+    (kind === 'sidecar' || kind === 'ephemeral' || (kind === 'regular' && podRestartPolicy === 'Always')) &&
+    exitCode === undefined;
   const pass: ProbePlan = { mode: 'pass', after: 0 };
   return {
     runSeconds: crashOnStart ? 0 : (runSeconds ?? (runsForever ? undefined : DEFAULT_RUN_SECONDS)),

@@ -24,6 +24,8 @@ export interface SandboxConfig {
   preferredIP?: string;
   /** the containers' resolv.conf; undefined: the runtime's default (the node's resolver) */
   dns?: SandboxDns;
+  /** spec.shareProcessNamespace: the pod's containers share one process namespace (CRI's NamespaceMode POD) */
+  sharePid?: boolean;
 }
 
 export interface Sandbox {
@@ -64,8 +66,13 @@ export interface ContainerConfig {
   spec: Container;
   /** 0 for the first run, then the restart count */
   attempt: number;
-  /** init containers run to completion before the next one starts; sidecars are init containers with restartPolicy Always */
-  kind: 'init' | 'sidecar' | 'regular';
+  /**
+   * init containers run to completion before the next one starts; sidecars are init containers with restartPolicy
+   * Always; ephemeral containers are kubectl debug's, run once in the running pod
+   */
+  kind: 'init' | 'sidecar' | 'regular' | 'ephemeral';
+  /** an ephemeral container's targetContainerName: the id of that container's run, whose processes it sees */
+  targetId?: string;
   /** the pod's restartPolicy (Always, OnFailure, Never) */
   podRestartPolicy: string;
   image: ImageRef;

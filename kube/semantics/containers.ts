@@ -270,11 +270,9 @@ function validateContainer(c: Json, path: Path, kind: ContainerKind, ctx: Contai
   for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
     if (c[probe] === undefined) continue;
     if (!probesAllowed) {
-      const why =
-        kind === 'initContainers'
-          ? 'may not be set for init containers without restartPolicy=Always'
-          : 'cannot be set for an Ephemeral Container';
-      errs.push(forbidden(at(path, probe), why));
+      // ephemeral containers' forbidden fields are refused by ephemeralContainers.ts
+      if (kind === 'initContainers')
+        errs.push(forbidden(at(path, probe), 'may not be set for init containers without restartPolicy=Always'));
       continue;
     }
     errs.push(...validateProbe(c[probe], at(path, probe), probe !== 'readinessProbe'));

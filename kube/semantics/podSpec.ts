@@ -3,6 +3,7 @@
 import { FieldError } from '../fieldErrors';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../names';
 import { validateContainers } from './containers';
+import { validateEphemeralContainers } from './ephemeralContainers';
 import { validateAnnotations, validateLabels } from './meta';
 import { validateSysctls } from './sysctls';
 import {
@@ -172,6 +173,7 @@ export function validatePodSpec(spec: unknown, path: Path, opts: PodSpecOptions)
   } else {
     errs.push(
       ...validateContainers(s.ephemeralContainers, at(path, 'ephemeralContainers'), 'ephemeralContainers', ctx),
+      ...validateEphemeralContainers(s, at(path, 'ephemeralContainers')),
     );
   }
   if (s.restartPolicy !== undefined && !RESTART_POLICIES.includes(str(s.restartPolicy) ?? '')) {

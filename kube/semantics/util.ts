@@ -63,6 +63,10 @@ export function duplicate(path: Path, value: unknown): FieldError {
   return { type: 'FieldValueDuplicate', path: [...path], value };
 }
 
+export function notFound(path: Path, value: unknown): FieldError {
+  return { type: 'FieldValueNotFound', path: [...path], value };
+}
+
 export function forbidden(path: Path, detail: string): FieldError {
   return { type: 'FieldValueForbidden', path: [...path], detail };
 }

@@ -6,11 +6,12 @@ import * as path from 'path';
 import { repairStore, RUNTIME_CHOICES, RuntimeChoice, startCluster } from '../../cluster/embeddedCluster';
 import { DEFAULT_INGRESS_PORT, ingressLine } from './ingressUrls';
 import { loadManifestDir } from '../manifests';
-import { fail, intOption } from './cliArgs';
+import { fail, intOption, sizeOption } from './cliArgs';
 
 const HELP: Record<string, string> = {
   cluster: `Usage: slipway cluster [--state DIR] [--port N] [--nodes N] [--max-pods N] [--runtime R] [--ingress-port N]
-                       [--ingress-tls-port N] [--apply PATH]
+                       [--ingress-tls-port N] [--container-log-max-size Q] [--container-log-max-files N]
+                       [--apply PATH]
        slipway cluster [--state DIR] --repair-store
 
 Runs the embedded cluster (store, API server, controllers and nodes) until SIGINT or SIGTERM.
@@ -30,6 +31,11 @@ Options:
   --ingress-tls-port N
                  also serve Ingresses over HTTPS on this port (0: a free one), with the certificates of their
                  spec.tls Secrets (default: no HTTPS listener)
+  --container-log-max-size Q
+                 a container's log file is rotated when it would grow past this size, as the kubelet's
+                 containerLogMaxSize (default 10Mi)
+  --container-log-max-files N
+                 log files kept per container, the current one included (default 5, at least 2)
   --apply PATH   server-side apply the manifests under PATH once the cluster is up
   --repair-store cut the store's log at a damaged record the cluster refuses to start with, keeping a copy
                  of the segment; says which records are dropped, then exits
@@ -100,6 +106,8 @@ export async function clusterCommand(argv: string[]): Promise<void> {
       runtime: { type: 'string' },
       'ingress-port': { type: 'string' },
       'ingress-tls-port': { type: 'string' },
+      'container-log-max-size': { type: 'string', default: '10Mi' },
+      'container-log-max-files': { type: 'string', default: '5' },
       apply: { type: 'string' },
       'repair-store': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -120,6 +128,8 @@ export async function clusterCommand(argv: string[]): Promise<void> {
     port,
     nodes,
     maxPodsPerNode: maxPods,
+    containerLogMaxSize: sizeOption('container-log-max-size', values['container-log-max-size']!, 1024),
+    containerLogMaxFiles: intOption('container-log-max-files', values['container-log-max-files'], 2, 1000),
     runtime: runtimeOption(values.runtime),
     defaultRuntime: defaultRuntime(),
     ...ingressOption(values['ingress-port'], values['ingress-tls-port']),

@@ -1,7 +1,8 @@
 // Pods: a new pod is Pending with its QoS class, its priority from its PriorityClass and its ServiceAccount's token
-// volume; a pod placed on a node gets a grace period on delete, in which the kubelet stops its containers and then
-// removes it.
+// volume; an update keeps the ephemeral containers (pods/ephemeralcontainers adds them); a pod placed on a node gets a
+// grace period on delete, in which the kubelet stops its containers and then removes it.
 import type { Pod as PodObject, ServiceAccount } from 'kubernetes-types/core/v1';
+import { copyJson } from '../../../kube/copyJson';
 import type { KubeObject } from '../../../kube/objects';
 import type { Store } from '../../store/types';
 import { admitPodServiceAccount } from '../serviceAccountAdmission';
@@ -21,6 +22,16 @@ export const podStrategy = (store: Store): Strategy => ({
       (ns, name) => store.get(`/registry/core/serviceaccounts/${ns}/${name}`)?.value as ServiceAccount | undefined,
     );
     obj.status = { ...(obj.status as object), qosClass: qosClass(obj as Pod) };
+  },
+
+  // ephemeral containers are written only through pods/ephemeralcontainers, as status only through pods/status
+  prepareForUpdate(obj, old) {
+    const spec = (obj as Pod).spec;
+    const kept = (old as Pod).spec?.ephemeralContainers;
+    if (!spec) return;
+    // a copy: admission defaults the new object in place, and the stored one is frozen
+    if (kept) spec.ephemeralContainers = copyJson(kept);
+    else delete spec.ephemeralContainers;
   },
 
   gracePeriod(obj, requested) {

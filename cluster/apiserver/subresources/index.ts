@@ -1,6 +1,6 @@
-// Subresources of an object: status, scale, pods' log, binding and eviction, namespaces' finalize,
-// serviceaccounts' token, CSRs' approval, the proxy subresource of pods, services and nodes, and pods' exec, attach,
-// portforward.
+// Subresources of an object: status, scale, pods' log, binding, eviction and ephemeralcontainers, namespaces'
+// finalize, serviceaccounts' token, CSRs' approval, the proxy subresource of pods, services and nodes, and pods' exec,
+// attach, portforward.
 import { pathNotFound } from '../apiErrors';
 import type { RequestScope } from '../handlers/scope';
 import { serveApproval } from './approval';
@@ -30,6 +30,8 @@ export async function serveSubresource(
   switch (subresource) {
     case 'status':
       return serveStatus(scope, method, name);
+    case 'ephemeralcontainers':
+      return serveStatus(scope, method, name, 'ephemeralcontainers');
     case 'scale':
       return serveScale(scope, method, name);
     case 'log':

@@ -10,7 +10,7 @@ import type Docker from 'dockerode';
 import type { Probe } from 'kubernetes-types/core/v1';
 import { Clock, Timer } from '../../clock';
 import { normalizedImage, parseImage } from '../imageRef';
-import { LogWriter } from '../logWriter';
+import { LogRotation, LogWriter } from '../logWriter';
 import {
   ContainerConfig,
   ContainerExit,
@@ -29,7 +29,7 @@ import {
 } from '../types';
 import { createOptions, PodContext } from './createOptions';
 import { Engine } from './engine';
-import { LABEL, nodeFilter } from './labels';
+import { LABEL, nodeFilter, ROLES_BY_DEPENDENCE } from './labels';
 import { pumpLogs } from './logPump';
 import { runProbe } from './probes';
 import { ensureSandboxImage } from './sandboxImage';
@@ -41,6 +41,8 @@ export interface ContainerRuntimeOptions {
   cluster: string;
   node: string;
   clock: Clock;
+  /** when the containers' log files are rotated (default: the kubelet's) */
+  logRotation?: LogRotation;
 }
 
 interface Running {
@@ -78,7 +80,7 @@ export class EngineRuntime implements ContainerRuntime {
   private readonly sandboxes = new Map<string, PodContext>();
   private readonly containers = new Map<string, Running>();
   private readonly exitListeners: ((id: string, exit: ContainerExit) => void)[] = [];
-  private readonly logs = new LogWriter();
+  private readonly logs: LogWriter;
   private sandboxImage = '';
   private down = false;
 
@@ -87,6 +89,7 @@ export class EngineRuntime implements ContainerRuntime {
     this.version = opts.engine.version;
     this.host = opts.engine.host;
     this.docker = opts.engine.docker;
+    this.logs = new LogWriter(opts.logRotation);
   }
 
   /** Makes the sandbox image and removes what an earlier run of this node left behind. */
@@ -142,7 +145,7 @@ export class EngineRuntime implements ContainerRuntime {
       all: true,
       filters: { label: [`${LABEL.sandbox}=${id}`] },
     });
-    await Promise.all(list.map((c) => this.remove(c.Id)));
+    await this.removeInOrder(list);
     await this.remove(id);
   }
 
@@ -221,7 +224,7 @@ export class EngineRuntime implements ContainerRuntime {
       [LABEL.podNamespace]: c.namespace,
       [LABEL.sandbox]: pod.infraId,
     };
-    const options = createOptions(config.spec, config.image.image, pod, labels, config.inputs);
+    const options = createOptions(config.spec, config.image.image, pod, labels, config.inputs, config.targetId);
     // a retried create (after a failure) must not collide with what an earlier attempt left
     const suffix = `${config.attempt}_${Date.now().toString(36)}`;
     options.name = `k8s_${config.spec.name}_${c.name}_${c.namespace}_${c.uid}_${suffix}`;
@@ -357,9 +360,15 @@ export class EngineRuntime implements ContainerRuntime {
       all: true,
       filters: nodeFilter(this.opts.cluster, this.opts.node),
     });
-    const isSandbox = (c: Docker.ContainerInfo) => c.Labels[LABEL.role] === 'sandbox';
-    await Promise.all(list.filter((c) => !isSandbox(c)).map((c) => this.remove(c.Id)));
-    await Promise.all(list.filter(isSandbox).map((c) => this.remove(c.Id)));
+    await this.removeInOrder(list);
+  }
+
+  /** removes containers so that none goes while another still joins its namespaces (the engine refuses that) */
+  private async removeInOrder(list: Docker.ContainerInfo[]): Promise<void> {
+    for (const role of ROLES_BY_DEPENDENCE)
+      await Promise.all(
+        list.filter((c) => (c.Labels[LABEL.role] ?? 'container') === role).map((c) => this.remove(c.Id)),
+      );
   }
 
   private async remove(id: string): Promise<void> {

@@ -1,6 +1,7 @@
 // What the engine is asked to create for a pod's container: its process (command/args replace the image's
 // entrypoint/cmd as Kubernetes says), working directory, environment, volume binds, limits, the labels naming
-// it, and the pod's network namespace, which it joins from the sandbox container.
+// it, and the pod's network namespace, which it joins from the sandbox container; with shareProcessNamespace also
+// the sandbox's process namespace, and an ephemeral container with a target that container's (kubectl debug).
 import type { ContainerCreateOptions } from 'dockerode';
 import type { Container, EnvVar } from 'kubernetes-types/core/v1';
 import { parseQuantity } from '../../../kube/semantics/quantity';
@@ -62,6 +63,7 @@ export function createOptions(
   pod: PodContext,
   labels: Record<string, string>,
   inputs?: ContainerInputs,
+  targetId?: string,
 ): ContainerCreateOptions {
   const env = environment(spec.env ?? [], pod, inputs);
   const vars = new Map(env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
@@ -79,11 +81,12 @@ export function createOptions(
     OpenStdin: !!spec.stdin,
     // the container's stdin closes when the first attached client closes its own (kubectl run -i)
     StdinOnce: !!spec.stdinOnce,
-    Labels: { ...labels, [LABEL.role]: 'container', [LABEL.container]: spec.name },
+    Labels: { ...labels, [LABEL.role]: targetId ? 'debug' : 'container', [LABEL.container]: spec.name },
     HostConfig: {
       NetworkMode: `container:${pod.infraId}`,
       IpcMode: `container:${pod.infraId}`,
       UTSMode: pod.shareUts ? `container:${pod.infraId}` : undefined,
+      PidMode: targetId ? `container:${targetId}` : pod.config.sharePid ? `container:${pod.infraId}` : undefined,
       Binds: inputs?.mounts.map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
       Memory: memory ? Math.round(memory) : undefined,
       NanoCpus: cpu ? Math.round(cpu * 1e9) : undefined,
