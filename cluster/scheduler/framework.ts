@@ -46,4 +46,11 @@ export interface FilterPlugin {
   /** runs once per attempt; a status rejects the pod on every node */
   preFilter?(state: CycleState): Status | undefined;
   filter(state: CycleState, node: NodeInfo): Status | undefined;
+  /**
+   * PreFilterExtensions: keeps this plugin's PreFilter data in step with a pod added to (delta 1) or removed
+   * from (-1) a node in a dry run (preemption's victims, nominated pods), so filter() sees the changed node.
+   */
+  updateWithPod?(state: CycleState, pod: PodInfo, node: NodeInfo, delta: 1 | -1): void;
+  /** a copy of this plugin's PreFilter data that a dry run may change without touching the original */
+  cloneData?(data: unknown): unknown;
 }
