@@ -219,6 +219,60 @@ describe('scheduler preemption', function () {
     assert.strictEqual(before.get(left[0].metadata.name), left[0].spec.nodeName);
     assert.ok([n1, n2].includes(node!));
   });
+  it('gives room that appears to the pending pod of higher priority, though another waited longer', async () => {
+    await t.apply(['m1', 'm2', 'm3', 'm4'].map((n) => pod(n, 'mid')).join('---\n'));
+    const placed = await running(['m1', 'm2', 'm3', 'm4']);
+    // neither may preempt: "early" ranks below the running pods, "late" never preempts
+    await t.apply(pod('early', 'medium'));
+    const pending = async (name: string) => podScheduled((await getPod(name)) ?? {})?.status === 'False';
+    await eventually(() => pending('early'), 15_000, 'early Unschedulable');
+    await t.apply(pod('late', 'high-never'));
+    await eventually(() => pending('late'), 15_000, 'late Unschedulable');
+    await t.ok(['delete', 'pod', 'm1', '--wait=false']);
+    assert.strictEqual((await running(['late'])).get('late'), placed.get('m1'));
+    const early = await getPod('early');
+    assert.strictEqual(early.spec.nodeName, undefined);
+  });
+
+  it("says why preemption would not help when the victims' room is not enough", async () => {
+    const [n1, n2] = nodes;
+    await t.apply(
+      [
+        pod('top-1', 'high', n1, { app: 'top' }),
+        pod('top-2', 'high', n2, { app: 'top' }),
+        pod('low-1', 'low', n1),
+        pod('low-2', 'low', n2),
+      ].join('---\n'),
+    );
+    await running(['top-1', 'top-2', 'low-1', 'low-2']);
+    const awayFromTop = `  affinity:
+    podAntiAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+      - labelSelector: {matchLabels: {app: top}}
+        topologyKey: kubernetes.io/hostname
+`;
+    await t.apply(pod('blocked', 'mid', undefined, {}, awayFromTop));
+    const condition = (await eventually(
+      async () => {
+        const c = podScheduled((await getPod('blocked')) ?? {});
+        return c?.status === 'False' ? c : undefined;
+      },
+      15_000,
+      'blocked Unschedulable',
+    ))!;
+    // evicting low-1 or low-2 would free a slot, but the anti-affinity to the pods that stay still refuses
+    assert.strictEqual(
+      condition.message,
+      '0/2 nodes are available: 2 Too many pods. no new claims to deallocate, preemption: 0/2 nodes are ' +
+        "available: 2 node(s) didn't match pod anti-affinity rules.",
+    );
+    const all = await t.json(['get', 'pods', '-l', 'test=preemption']);
+    assert.deepStrictEqual(
+      all.items.filter((p: { metadata: { deletionTimestamp?: string } }) => p.metadata.deletionTimestamp),
+      [],
+      'no pod was evicted',
+    );
+  });
 });
 
 describe('preemption: the node chosen among candidates', () => {
