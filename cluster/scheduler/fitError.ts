@@ -6,9 +6,8 @@
 //   2 No preemption victims found for incoming pod.
 //
 // The first sentence counts, per reason, the nodes the filters rejected (sorted as strings). The rest
-// comes from the post-filter plugins: DynamicResources (no resource claims to free) and DefaultPreemption,
-// which tells per node whether evicting lower-priority pods could make room.
-import type { Pod } from 'kubernetes-types/core/v1';
+// comes from the post-filter plugins: DynamicResources (no resource claims to free) and DefaultPreemption
+// (preemption/), which tells per node why evicting lower-priority pods would not make room.
 import { Status } from './framework';
 
 export const NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
@@ -44,36 +43,26 @@ function fitMessage(d: Diagnosis): string {
 }
 
 /**
- * DefaultPreemption's verdict. Nodes rejected as unresolvable are not worth evicting anything on; on the
- * others it would evict lower-priority pods, and finds none: this cluster admits no PriorityClasses, so
- * pods share one priority (this scheduler does not preempt).
+ * The FitError DefaultPreemption words when it finds no candidate: the dry runs' statuses of the nodes it
+ * tried, and the rest (nodes whose rejection evicting pods cannot lift) as not helped by preemption.
  */
-function preemptionMessage(pod: Pod | undefined, d: Diagnosis): string {
-  if (pod?.spec?.preemptionPolicy === 'Never') return 'preemption: not eligible due to preemptionPolicy=Never.';
-  const verdict = (reason: string): Status => ({
+export function preemptionFitMessage(numAllNodes: number, statuses: Map<string, Status>): string {
+  const absent: Status = {
     code: 'UnschedulableAndUnresolvable',
-    reasons: [reason],
+    reasons: ['Preemption is not helpful for scheduling'],
     plugin: 'DefaultPreemption',
-  });
-  const statuses = new Map<string, Status>();
-  for (const [node, s] of d.statuses) {
-    statuses.set(
-      node,
-      verdict(
-        s.code === 'Unschedulable'
-          ? 'No preemption victims found for incoming pod'
-          : 'Preemption is not helpful for scheduling',
-      ),
-    );
-  }
-  return `preemption: ${fitMessage({ numAllNodes: d.numAllNodes, statuses, absent: verdict('Preemption is not helpful for scheduling') })}`;
+  };
+  return fitMessage({ numAllNodes, statuses, absent });
 }
 
-/** The whole message of a pod that fits on no node. */
-export function fitErrorMessage(pod: Pod | undefined, d: Diagnosis): string {
+/**
+ * The whole message of a pod that fits on no node. postFilterMsg is DefaultPreemption's ("preemption: ..."),
+ * undefined when it succeeded, which leaves only the first sentence, as kube-scheduler's PostFilter result does.
+ */
+export function fitErrorMessage(d: Diagnosis, postFilterMsg: string | undefined): string {
   const first = fitMessage(d);
-  // after a PreFilter rejection every node counts as unresolvable, and DynamicResources (whose PreFilter
-  // did not run) adds nothing
-  if (d.preFilterMsg) return `${first} ${preemptionMessage(pod, { numAllNodes: d.numAllNodes, statuses: new Map() })}`;
-  return `${first} no new claims to deallocate, ${preemptionMessage(pod, d)}`;
+  if (postFilterMsg === undefined) return first;
+  // after a PreFilter rejection DynamicResources (whose PreFilter did not run) adds nothing
+  if (d.preFilterMsg) return `${first} ${postFilterMsg}`;
+  return `${first} no new claims to deallocate, ${postFilterMsg}`;
 }

@@ -1,6 +1,7 @@
 // The shapes filters share, after Kubernetes' scheduling framework: a per-attempt cycle state, and
 // statuses that say why a node was rejected and whether evicting pods (preemption) could ever help.
 import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1';
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import type { StorageClass } from 'kubernetes-types/storage/v1';
 import { SchedulerCache, NodeInfo } from './cache';
 import { Selector } from '../../kube/labelSelector';
@@ -31,6 +32,8 @@ export interface Lookups {
   storageClass(name: string): StorageClass | undefined;
   /** selectors of the Services selecting the pod and of its controller (ReplicaSet, StatefulSet, ReplicationController) */
   workloadSelectors(pod: PodInfo): Selector[];
+  /** every PodDisruptionBudget, which preemption prefers not to violate */
+  disruptionBudgets(): readonly PodDisruptionBudget[];
 }
 
 export interface CycleState {
@@ -46,4 +49,11 @@ export interface FilterPlugin {
   /** runs once per attempt; a status rejects the pod on every node */
   preFilter?(state: CycleState): Status | undefined;
   filter(state: CycleState, node: NodeInfo): Status | undefined;
+  /**
+   * PreFilterExtensions: keeps this plugin's PreFilter data in step with a pod added to (delta 1) or removed
+   * from (-1) a node in a dry run (preemption's victims, nominated pods), so filter() sees the changed node.
+   */
+  updateWithPod?(state: CycleState, pod: PodInfo, node: NodeInfo, delta: 1 | -1): void;
+  /** a copy of this plugin's PreFilter data that a dry run may change without touching the original */
+  cloneData?(data: unknown): unknown;
 }

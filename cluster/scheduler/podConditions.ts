@@ -1,5 +1,6 @@
-// Writes the PodScheduled condition of pods the scheduler cannot place, through pods/status, only when
-// it changes (as kube-scheduler's updatePod does). One write per pod at a time; the latest wish wins.
+// Writes the PodScheduled condition of pods the scheduler cannot place, and the node preemption nominated them
+// to (status.nominatedNodeName), through pods/status, only when they change (as kube-scheduler's updatePod
+// does). One write per pod at a time; the latest wish wins.
 import type { PodCondition } from 'kubernetes-types/core/v1';
 import { ApiClient } from '../../kubeclient/apiClient';
 import { KubeApiError } from '../../kubeclient/apiError';
@@ -11,6 +12,22 @@ export interface Condition {
   message: string;
 }
 
+/** What to write: the condition, and the nominated node ('' clears it; undefined leaves it as it is). */
+interface Wish {
+  pod: LivePod;
+  cond?: Condition;
+  nominated?: string;
+}
+
+function conditionHolds(pod: LivePod, cond: Condition | undefined): boolean {
+  const cur = (pod.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');
+  return !cond || (cur?.status === 'False' && cur.reason === cond.reason && cur.message === cond.message);
+}
+
+function nominationHolds(pod: LivePod, nominated: string | undefined): boolean {
+  return nominated === undefined || (pod.status?.nominatedNodeName ?? '') === nominated;
+}
+
 /** The condition as written: lastProbeTime null as kube-scheduler sends it; observedGeneration is newer than
  * kubernetes-types. */
 type WrittenCondition = Omit<PodCondition, 'lastProbeTime'> & { lastProbeTime: null; observedGeneration?: number };
@@ -20,18 +37,27 @@ function statusPath(ns: string, name: string): string {
 }
 
 export class PodScheduledWriter {
-  private readonly wanted = new Map<string, { pod: LivePod; cond: Condition }>();
+  private readonly wanted = new Map<string, Wish>();
   private readonly busy = new Set<string>();
 
   constructor(private readonly client: ApiClient) {}
 
-  /** Asks for PodScheduled=False with this reason and message (pod: the latest object seen). */
-  set(pod: LivePod, cond: Condition): void {
-    const uid = pod.metadata.uid;
-    const cur = (pod.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');
-    if (!this.wanted.has(uid) && cur?.status === 'False' && cur.reason === cond.reason && cur.message === cond.message)
-      return;
-    this.wanted.set(uid, { pod, cond });
+  /** Asks for PodScheduled=False with this reason and message (pod: the latest object seen), and the nomination. */
+  set(pod: LivePod, cond: Condition, nominated?: string): void {
+    this.wish({ pod, cond, nominated });
+  }
+
+  /** Takes back a pod's nomination (preemption gave its node to a pod of higher priority). */
+  clearNomination(pod: LivePod): void {
+    this.wish({ pod, nominated: '' });
+  }
+
+  private wish(w: Wish): void {
+    const uid = w.pod.metadata.uid;
+    const pending = this.wanted.get(uid);
+    if (!pending && conditionHolds(w.pod, w.cond) && nominationHolds(w.pod, w.nominated)) return;
+    // a wish about one of the two keeps what was pending about the other
+    this.wanted.set(uid, { pod: w.pod, cond: w.cond ?? pending?.cond, nominated: w.nominated ?? pending?.nominated });
     if (!this.busy.has(uid)) void this.drain(uid);
   }
 
@@ -47,7 +73,7 @@ export class PodScheduledWriter {
         const w = this.wanted.get(uid);
         if (!w) return;
         try {
-          await this.write(w.pod, w.cond);
+          await this.write(w);
           // a newer wish that arrived meanwhile is written in the next round
           if (this.wanted.get(uid) === w) this.wanted.delete(uid);
         } catch (e) {
@@ -70,27 +96,36 @@ export class PodScheduledWriter {
   }
 
   /** One JSON patch, guarded by the resourceVersion it was computed from. */
-  private async write(pod: LivePod, cond: Condition): Promise<void> {
+  private async write({ pod, cond, nominated }: Wish): Promise<void> {
     if (pod.spec?.nodeName) return;
-    const conds = pod.status?.conditions ?? [];
-    const i = conds.findIndex((c) => c.type === 'PodScheduled');
-    const cur = i >= 0 ? conds[i] : undefined;
-    if (cur?.status === 'False' && cur.reason === cond.reason && cur.message === cond.message) return;
-    const value: WrittenCondition = {
-      type: 'PodScheduled',
-      status: 'False',
-      lastProbeTime: null,
-      lastTransitionTime: cur?.status === 'False' && cur.lastTransitionTime ? cur.lastTransitionTime : timestamp(),
-      reason: cond.reason,
-      message: cond.message,
-    };
-    if (typeof pod.metadata.generation === 'number') value.observedGeneration = pod.metadata.generation;
-    const ops: { op: string; path: string; value: unknown }[] = [
+    const ops: { op: string; path: string; value?: unknown }[] = [
       { op: 'test', path: '/metadata/resourceVersion', value: pod.metadata.resourceVersion },
     ];
-    if (!pod.status?.conditions) ops.push({ op: 'add', path: '/status/conditions', value: [value] });
-    else if (i < 0) ops.push({ op: 'add', path: '/status/conditions/-', value });
-    else ops.push({ op: 'replace', path: `/status/conditions/${i}`, value });
+    if (cond && !conditionHolds(pod, cond)) ops.push(conditionOp(pod, cond));
+    if (!nominationHolds(pod, nominated)) {
+      const had = pod.status?.nominatedNodeName !== undefined;
+      if (nominated) ops.push({ op: had ? 'replace' : 'add', path: '/status/nominatedNodeName', value: nominated });
+      else ops.push({ op: 'remove', path: '/status/nominatedNodeName' });
+    }
+    if (ops.length === 1) return;
     await this.client.patch(statusPath(pod.metadata.namespace ?? '', pod.metadata.name), ops, 'json');
   }
+}
+
+function conditionOp(pod: LivePod, cond: Condition): { op: string; path: string; value: unknown } {
+  const conds = pod.status?.conditions ?? [];
+  const i = conds.findIndex((c) => c.type === 'PodScheduled');
+  const cur = i >= 0 ? conds[i] : undefined;
+  const value: WrittenCondition = {
+    type: 'PodScheduled',
+    status: 'False',
+    lastProbeTime: null,
+    lastTransitionTime: cur?.status === 'False' && cur.lastTransitionTime ? cur.lastTransitionTime : timestamp(),
+    reason: cond.reason,
+    message: cond.message,
+  };
+  if (typeof pod.metadata.generation === 'number') value.observedGeneration = pod.metadata.generation;
+  if (!pod.status?.conditions) return { op: 'add', path: '/status/conditions', value: [value] };
+  if (i < 0) return { op: 'add', path: '/status/conditions/-', value };
+  return { op: 'replace', path: `/status/conditions/${i}`, value };
 }

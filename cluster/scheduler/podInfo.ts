@@ -1,6 +1,7 @@
 // A pod as the scheduler looks at it, parsed once: requests, host ports and affinity terms.
 import { Selector, fromLabelSelector, matchesLabels, NOTHING, Requirement } from '../../kube/labelSelector';
 import type { Pod, PodAffinity, PodAffinityTerm, PodAntiAffinity } from 'kubernetes-types/core/v1';
+import type { KubeObject } from '../../kube/objects';
 import type { LivePod } from '../controllers/kit/objects';
 import { podRequests, Resources } from './resources';
 
@@ -45,6 +46,11 @@ export interface PodInfo {
 
 export function podKey(pod: Pod): string {
   return `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
+}
+
+/** The pod as events name it: they need the kind, which list items do not always carry. */
+export function podRef(pod: LivePod): KubeObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: pod.metadata };
 }
 
 /** Succeeded and Failed pods hold no resources any more. */

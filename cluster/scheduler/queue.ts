@@ -44,6 +44,14 @@ const INTERESTS: Record<string, readonly ClusterEvent[]> = {
     'AssignedPodDelete',
     'NamespaceChange',
   ],
+  PodTopologySpread: [
+    'NodeAdd',
+    'NodeLabelChange',
+    'NodeTaintChange',
+    'AssignedPodAdd',
+    'AssignedPodUpdate',
+    'AssignedPodDelete',
+  ],
   // no nodes at all
   NoNodes: ['NodeAdd'],
 };

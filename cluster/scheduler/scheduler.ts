@@ -1,10 +1,12 @@
 // default-scheduler: places pending pods on nodes, as kube-scheduler does. It watches pods and nodes
 // through the shared informers, keeps a per-node accounting cache, decides synchronously (algorithm.ts)
 // and binds asynchronously through pods/binding, counting the pod on its node ("assumed") meanwhile.
-// A pod that fits nowhere gets PodScheduled=False/Unschedulable and a FailedScheduling event, and waits
-// in the queue for a cluster change that could help it, with back-off.
+// A pod that fits nowhere may preempt pods of lower priority (preemption/): it is nominated to the node where
+// evicting the fewest and least important makes room, they are deleted, and it is placed once they are gone.
+// Otherwise it gets PodScheduled=False/Unschedulable and a FailedScheduling event, and waits in the queue for
+// a cluster change that could help it, with back-off.
 import type { Node as NodeObject, Pod as PodObject } from 'kubernetes-types/core/v1';
-import { deepEqual, KubeObject } from '../../kube/objects';
+import { deepEqual } from '../../kube/objects';
 import { KubeApiError } from '../../kubeclient/apiError';
 import { Informer } from '../../kubeclient/informer';
 import { Clock } from '../clock';
@@ -15,8 +17,13 @@ import { decide } from './algorithm';
 import { SchedulerCache } from './cache';
 import { CycleState, Lookups } from './framework';
 import { delayedClaims } from './filters/volumeBinding';
+import { fitErrorMessage, NO_NODES_AVAILABLE } from './fitError';
+import { Nominator } from './nominator';
 import { PodScheduledWriter } from './podConditions';
-import { isTerminal, newPodInfo, PodInfo } from './podInfo';
+import { isTerminal, newPodInfo, PodInfo, podRef } from './podInfo';
+import { preempt } from './preemption/defaultPreemption';
+import { deleteVictims } from './preemption/victimDeletion';
+import { Victims } from './preemption/victims';
 import { ClusterEvent, hasSchedulingGates, QueuedPod, SchedulingQueue } from './queue';
 import { effectiveTaints } from './taints';
 import { WorkloadInformers, workloadSelectors } from './workloadSelectors';
@@ -40,6 +47,8 @@ export interface SchedulerStats {
   decisionMs: number;
   bound: number;
   bindErrors: number;
+  /** preemptions decided (each evicting one or more victims) */
+  preemptions: number;
 }
 
 function responsibleFor(pod: PodObject): boolean {
@@ -50,6 +59,7 @@ function responsibleFor(pod: PodObject): boolean {
 export class Scheduler implements Controller {
   readonly name = SCHEDULER_NAME;
   readonly cache = new SchedulerCache();
+  readonly nominator = new Nominator();
   readonly stats: SchedulerStats = {
     attempts: 0,
     scheduled: 0,
@@ -57,6 +67,7 @@ export class Scheduler implements Controller {
     decisionMs: 0,
     bound: 0,
     bindErrors: 0,
+    preemptions: 0,
   };
   private ctx!: ControllerContext;
   private clock!: Clock;
@@ -84,6 +95,7 @@ export class Scheduler implements Controller {
     const pvcs = inf.get('', 'persistentvolumeclaims');
     const pvs = inf.get('', 'persistentvolumes');
     const classes = inf.get('storage.k8s.io', 'storageclasses');
+    const budgets = inf.get('policy', 'poddisruptionbudgets');
     const workloads: WorkloadInformers = {
       services: inf.get('', 'services'),
       replicaSets: inf.get('apps', 'replicasets'),
@@ -96,6 +108,7 @@ export class Scheduler implements Controller {
       pv: (name) => pvs.get(undefined, name),
       storageClass: (name) => classes.get(undefined, name),
       workloadSelectors: (pod) => workloadSelectors(workloads, pod),
+      disruptionBudgets: () => budgets.list(),
     };
     nodes.on({
       add: (n) => this.nodeChanged(n, undefined),
@@ -122,7 +135,9 @@ export class Scheduler implements Controller {
     for (const p of this.pods.list()) this.podChanged(p, undefined);
     // decide only once the caches hold what the cluster holds
     await Promise.all(
-      [this.pods, nodes, namespaces, pvcs, pvs, classes, ...Object.values(workloads)].map((i) => i.waitForSync()),
+      [this.pods, nodes, namespaces, pvcs, pvs, classes, budgets, ...Object.values(workloads)].map((i) =>
+        i.waitForSync(),
+      ),
     );
     this.kick();
   }
@@ -149,6 +164,7 @@ export class Scheduler implements Controller {
     const uid = pod.metadata.uid;
     const nodeName = pod.spec?.nodeName;
     if (nodeName) {
+      this.nominator.delete(uid);
       this.conditions.drop(uid);
       this.lastEvent.delete(uid);
       if (this.queue.has(uid) && !this.cache.isAssumed(uid)) this.queue.delete(uid);
@@ -178,8 +194,10 @@ export class Scheduler implements Controller {
     }
     if (!responsibleFor(pod) || isTerminal(pod) || pod.metadata.deletionTimestamp) {
       this.queue.delete(uid);
+      this.nominator.delete(uid);
       return;
     }
+    this.trackNomination(pod, old);
     // being bound right now: the informer has not caught up with our own decision
     if (this.cache.isAssumed(uid)) return;
     const priority = typeof pod.spec?.priority === 'number' ? pod.spec.priority : 0;
@@ -193,9 +211,18 @@ export class Scheduler implements Controller {
     if (hasSchedulingGates(pod)) this.markGated(pod);
   }
 
+  /** A pending pod's status.nominatedNodeName, or our own nomination that the informer has not shown yet. */
+  private trackNomination(pod: LivePod, old: PodObject | undefined): void {
+    const uid = pod.metadata.uid;
+    const node = pod.status?.nominatedNodeName || (old?.status?.nominatedNodeName ? '' : this.nominator.nodeOf(uid));
+    if (node) this.nominator.set(newPodInfo(pod), node);
+    else this.nominator.delete(uid);
+  }
+
   private podDeleted(pod: LivePod): void {
     const uid = pod.metadata.uid;
     this.queue.delete(uid);
+    this.nominator.delete(uid);
     this.conditions.drop(uid);
     this.lastEvent.delete(uid);
     if (this.cache.has(uid)) {
@@ -241,29 +268,63 @@ export class Scheduler implements Controller {
     }
     const info = newPodInfo(pod);
     const t0 = performance.now();
-    const d = decide(info, this.cache, this.lookups);
-    this.stats.decisionMs += performance.now() - t0;
-    this.stats.attempts++;
+    const d = decide(info, this.cache, this.lookups, this.nominator);
     if (!d.node) {
+      let message = NO_NODES_AVAILABLE;
+      let nominated: string | undefined;
+      let victims: Victims | undefined;
+      if (!d.noNodes) {
+        // PostFilter: preemption
+        const p = preempt(d.state, d.diagnosis, this.nominator);
+        message = fitErrorMessage(d.diagnosis, p.victims ? undefined : p.message);
+        victims = p.victims;
+        nominated = p.victims ? p.victims.node : p.clearNomination ? '' : undefined;
+      }
+      this.stats.decisionMs += performance.now() - t0;
+      this.stats.attempts++;
       this.stats.unschedulable++;
       this.queue.unschedulable(qp, d.rejectors);
-      this.reportFailure(pod, 'Unschedulable', d.message);
+      if (nominated) this.nominator.set(info, nominated);
+      else if (nominated === '') this.nominator.delete(info.uid);
+      this.reportFailure(pod, 'Unschedulable', message, nominated);
+      if (victims) this.preemptOn(qp, info, victims);
       return;
     }
+    this.stats.decisionMs += performance.now() - t0;
+    this.stats.attempts++;
     this.stats.scheduled++;
     this.cache.assume(info, d.node.name);
     void this.bind(qp, info, d.node.name, d.state);
   }
 
-  private reportFailure(pod: LivePod, reason: string, message: string): void {
+  /**
+   * Evicts the victims; the preemptor waits (unschedulable) until their deletion frees the room. Pods of lower
+   * priority nominated to the same node lose the nomination, to look for room elsewhere.
+   */
+  private preemptOn(qp: QueuedPod, preemptor: PodInfo, victims: Victims): void {
+    this.stats.preemptions++;
+    for (const p of this.nominator.nominatedOn(victims.node)) {
+      if (p.priority >= preemptor.priority) continue;
+      this.nominator.delete(p.uid);
+      this.conditions.clearNomination(p.pod);
+    }
+    deleteVictims(this.ctx.client, this.recorder, SCHEDULER_NAME, preemptor, victims).catch((e: Error) => {
+      if (this.stopped) return;
+      const message = `running PostFilter plugin "DefaultPreemption": ${e.message}`;
+      this.recorder.record(podRef(preemptor.pod), 'Warning', 'FailedScheduling', message);
+      this.queue.error(qp);
+    });
+  }
+
+  private reportFailure(pod: LivePod, reason: string, message: string, nominated?: string): void {
     const uid = pod.metadata.uid;
     const now = this.clock.now();
     const last = this.lastEvent.get(uid);
     if (!last || last.message !== message || now - last.at >= EVENT_REPEAT_MS) {
       this.lastEvent.set(uid, { message, at: now });
-      this.recorder.record(asPod(pod), 'Warning', 'FailedScheduling', message);
+      this.recorder.record(podRef(pod), 'Warning', 'FailedScheduling', message);
     }
-    this.conditions.set(pod, { reason, message });
+    this.conditions.set(pod, { reason, message }, nominated);
   }
 
   // --- binding ----------------------------------------------------------------------------------
@@ -297,7 +358,7 @@ export class Scheduler implements Controller {
       this.stats.bound++;
       this.queue.done(uid);
       this.recorder.record(
-        asPod(info.pod),
+        podRef(info.pod),
         'Normal',
         'Scheduled',
         `Successfully assigned ${namespace}/${name} to ${node}`,
@@ -314,7 +375,7 @@ export class Scheduler implements Controller {
         return;
       }
       const message = `running Bind plugin "DefaultBinder": ${(e as Error).message}`;
-      this.recorder.record(asPod(info.pod), 'Warning', 'FailedScheduling', message);
+      this.recorder.record(podRef(info.pod), 'Warning', 'FailedScheduling', message);
       this.conditions.set(info.pod, { reason: 'SchedulerError', message });
       this.queue.error(qp);
     } finally {
@@ -342,9 +403,4 @@ export class Scheduler implements Controller {
       await this.clock.sleep(200);
     }
   }
-}
-
-/** Events need the kind, which list items do not always carry. */
-function asPod(pod: LivePod): KubeObject {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: pod.metadata };
 }

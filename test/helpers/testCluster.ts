@@ -19,6 +19,8 @@ export interface RawReply {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
+  /** the body's bytes, for binary answers (protobuf) */
+  bytes: Buffer;
   /** the text parsed as JSON; undefined when it is not JSON */
   body: any;
 }
@@ -167,14 +169,15 @@ function rawRequest(
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString();
           let parsed: unknown;
           try {
             parsed = JSON.parse(text);
           } catch {
             parsed = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: parsed });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, bytes, body: parsed });
         });
       },
     );

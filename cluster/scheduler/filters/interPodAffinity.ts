@@ -1,6 +1,7 @@
 // InterPodAffinity: required pod affinity and anti-affinity by topology domain (a node label such as
 // kubernetes.io/hostname or topology.kubernetes.io/zone), in both directions: the incoming pod's terms
 // against the pods already placed, and the placed pods' anti-affinity against the incoming pod.
+import { NodeInfo } from '../cache';
 import { CycleState, FilterPlugin, unresolvable, unschedulable } from '../framework';
 import { AffinityTerm, PodInfo, termMatches } from '../podInfo';
 
@@ -17,16 +18,55 @@ interface AffinityState {
 
 const pair = (key: string, value: string) => `${key}=${value}`;
 
-function bump(m: Map<string, number>, k: string): void {
-  m.set(k, (m.get(k) ?? 0) + 1);
+function bump(m: Map<string, number>, k: string, delta = 1): void {
+  const n = (m.get(k) ?? 0) + delta;
+  // a domain whose count drops to zero is gone, as if it had never been counted
+  if (n) m.set(k, n);
+  else m.delete(k);
 }
 
-function matchesAll(
-  terms: AffinityTerm[],
-  p: PodInfo,
-  nsLabels: (ns: string) => Record<string, string> | undefined,
-): boolean {
+type NamespaceLabels = (ns: string) => Record<string, string> | undefined;
+
+function matchesAll(terms: AffinityTerm[], p: PodInfo, nsLabels: NamespaceLabels): boolean {
   return terms.every((t) => termMatches(t, p, nsLabels));
+}
+
+/** A placed pod's required anti-affinity against the incoming pod. */
+function countExistingAntiAffinity(
+  s: AffinityState,
+  pod: PodInfo,
+  existing: PodInfo,
+  node: NodeInfo,
+  nsLabels: NamespaceLabels,
+  delta: number,
+): void {
+  for (const t of existing.requiredAntiAffinity) {
+    const v = node.labels[t.topologyKey];
+    if (v !== undefined && termMatches(t, pod, nsLabels))
+      bump(s.existingAntiAffinityCounts, pair(t.topologyKey, v), delta);
+  }
+}
+
+/** The incoming pod's required affinity and anti-affinity terms against a placed pod. */
+function countIncomingTerms(
+  s: AffinityState,
+  pod: PodInfo,
+  existing: PodInfo,
+  node: NodeInfo,
+  nsLabels: NamespaceLabels,
+  delta: number,
+): void {
+  if (pod.requiredAffinity.length && matchesAll(pod.requiredAffinity, existing, nsLabels)) {
+    for (const t of pod.requiredAffinity) {
+      const v = node.labels[t.topologyKey];
+      if (v !== undefined) bump(s.affinityCounts, pair(t.topologyKey, v), delta);
+    }
+  }
+  for (const t of pod.requiredAntiAffinity) {
+    const v = node.labels[t.topologyKey];
+    if (v !== undefined && termMatches(t, existing, nsLabels))
+      bump(s.antiAffinityCounts, pair(t.topologyKey, v), delta);
+  }
 }
 
 function compute(state: CycleState): AffinityState {
@@ -42,24 +82,11 @@ function compute(state: CycleState): AffinityState {
     const existing = state.cache.podInfo(uid);
     const node = existing && state.cache.getNode(state.cache.nodeOf(uid)!);
     if (!existing || !node || existing.uid === pod.uid) continue;
-    for (const t of existing.requiredAntiAffinity) {
-      const v = node.labels[t.topologyKey];
-      if (v !== undefined && termMatches(t, pod, nsLabels)) bump(s.existingAntiAffinityCounts, pair(t.topologyKey, v));
-    }
+    countExistingAntiAffinity(s, pod, existing, node, nsLabels, 1);
   }
   if (pod.requiredAffinity.length || pod.requiredAntiAffinity.length) {
     for (const [existing, node] of state.cache.allPods()) {
-      if (existing.uid === pod.uid) continue;
-      if (pod.requiredAffinity.length && matchesAll(pod.requiredAffinity, existing, nsLabels)) {
-        for (const t of pod.requiredAffinity) {
-          const v = node.labels[t.topologyKey];
-          if (v !== undefined) bump(s.affinityCounts, pair(t.topologyKey, v));
-        }
-      }
-      for (const t of pod.requiredAntiAffinity) {
-        const v = node.labels[t.topologyKey];
-        if (v !== undefined && termMatches(t, existing, nsLabels)) bump(s.antiAffinityCounts, pair(t.topologyKey, v));
-      }
+      if (existing.uid !== pod.uid) countIncomingTerms(s, pod, existing, node, nsLabels, 1);
     }
   }
   return s;
@@ -102,5 +129,20 @@ export const interPodAffinity: FilterPlugin = {
       }
     }
     return undefined;
+  },
+  updateWithPod(state, p, node, delta) {
+    const s = state.data.get(NAME) as AffinityState | undefined;
+    if (!s || p.uid === state.pod.uid) return;
+    const nsLabels = (ns: string) => state.lookups.namespaceLabels(ns);
+    countExistingAntiAffinity(s, state.pod, p, node, nsLabels, delta);
+    countIncomingTerms(s, state.pod, p, node, nsLabels, delta);
+  },
+  cloneData(data) {
+    const s = data as AffinityState;
+    return {
+      affinityCounts: new Map(s.affinityCounts),
+      antiAffinityCounts: new Map(s.antiAffinityCounts),
+      existingAntiAffinityCounts: new Map(s.existingAntiAffinityCounts),
+    } satisfies AffinityState;
   },
 };

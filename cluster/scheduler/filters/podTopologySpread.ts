@@ -126,6 +126,21 @@ export const podTopologySpread: FilterPlugin = {
     }
     return undefined;
   },
+  updateWithPod(state, p, node, delta) {
+    const s = state.data.get(NAME) as FilterState | undefined;
+    // counted as preFilter counts: same namespace, not terminating, on a node with every key
+    if (!s || p.namespace !== state.pod.namespace || p.pod.metadata?.deletionTimestamp) return;
+    if (!hasAllKeys(s.constraints, node)) return;
+    s.constraints.forEach((c, i) => {
+      if (!eligible(c, state.pod, node) || !matchesLabels(c.selector, p.labels)) return;
+      const v = node.labels[c.topologyKey];
+      s.counts[i].set(v, (s.counts[i].get(v) ?? 0) + delta);
+    });
+  },
+  cloneData(data) {
+    const s = data as FilterState;
+    return { constraints: s.constraints, counts: s.counts.map((m) => new Map(m)) } satisfies FilterState;
+  },
 };
 
 /**
