@@ -209,6 +209,14 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
     kinds: [{ kind: 'APIService', namespaced: false, verbs: ['get', 'list', 'watch'] }],
   },
   {
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    kinds: [
+      { kind: 'ValidatingAdmissionPolicy', namespaced: false, sub: ['status'] },
+      { kind: 'ValidatingAdmissionPolicyBinding', namespaced: false },
+    ],
+  },
+  {
     group: 'apiextensions.k8s.io',
     version: 'v1',
     kinds: [{ kind: 'CustomResourceDefinition', namespaced: false, short: ['crd', 'crds'], sub: ['status'] }],

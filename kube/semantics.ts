@@ -15,6 +15,7 @@ import {
   validateIngressClassUpdate,
 } from './semantics/networking';
 import { validateCustomResourceDefinition } from './semantics/customResourceDefinitions';
+import { validateValidatingAdmissionPolicy } from './semantics/admissionPolicies';
 import { validateNamespace } from './semantics/namespaces';
 import { validatePodSpec, validatePodSpecUpdate } from './semantics/podSpec';
 import { validateBinding, validateBindingUpdate, validateRole } from './semantics/rbac';
@@ -83,6 +84,7 @@ const CREATE: Record<string, Check> = {
   'rbac.authorization.k8s.io/RoleBinding': (o) => validateBinding(o, true),
   'rbac.authorization.k8s.io/ClusterRoleBinding': (o) => validateBinding(o, false),
   'apiextensions.k8s.io/CustomResourceDefinition': validateCustomResourceDefinition,
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy': validateValidatingAdmissionPolicy,
 };
 
 /** Extra checks on update, after the create checks have run on the new object. */

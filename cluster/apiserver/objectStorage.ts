@@ -7,6 +7,7 @@ import { ResourceInfo, apiVersionOf } from '../../kube/registry';
 import { Store, StoreEntry, StoreError } from '../store/types';
 import { admit, FieldValidation } from './admission';
 import { admitCreate, admitUpdate } from './admission/index';
+import { admitByPolicies } from './admission/policies/index';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './apiErrors';
 import { updateManagedFields } from '../../kube/patch';
 import { fieldSchemaFor, type SchemaObject } from '../../kube/schemas';
@@ -45,7 +46,11 @@ export function nowTimestamp(): string {
   return timestamp();
 }
 
-export function storageKey(info: ResourceInfo, namespace: string | undefined, name?: string): string {
+export function storageKey(
+  info: Pick<ResourceInfo, 'group' | 'plural' | 'namespaced' | 'storedAs'>,
+  namespace: string | undefined,
+  name?: string,
+): string {
   // a version served by conversion reads and writes the objects of the version they are stored in
   const group = info.storedAs?.group ?? info.group;
   const base = `/registry/${group || 'core'}/${info.plural}/`;
@@ -188,6 +193,7 @@ export class ObjectStorage {
     const uid = crypto.randomUUID();
     const { warnings } = admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
     admitCreate(this.store, info, obj);
+    warnings.push(...this.policyWarnings(info, namespace, obj, opts));
     meta.uid = uid;
     meta.creationTimestamp = nowTimestamp();
     strategy.prepareForCreate?.(obj, !!opts.dryRun, opts.requester);
@@ -271,12 +277,26 @@ export class ObjectStorage {
       strategy.prepareForUpdate?.(obj, old, opts.requester);
       const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
       admitUpdate(this.store, info, obj, old);
+      warnings.push(...this.policyWarnings(info, namespace, obj, opts, old));
       strategy.beforeUpdate?.(obj, old, !!opts.dryRun);
       const r = await this.commit(info, key, cur, old, obj, opts, warnings);
       if (!opts.dryRun) await strategy.afterWrite?.(r.object, old);
       return r;
     }
     return this.commit(info, key, cur, old, obj, opts, []);
+  }
+
+  /** ValidatingAdmissionPolicies on a create (or, given the stored object, an update): their warnings. */
+  private policyWarnings(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    obj: KubeObject,
+    opts: WriteOptions,
+    old?: KubeObject,
+  ): string[] {
+    const name = obj.metadata.name ?? '';
+    const request = { info, namespace, name, object: obj, requester: opts.requester, dryRun: !!opts.dryRun };
+    return admitByPolicies(this.store, { ...request, operation: old ? 'UPDATE' : 'CREATE', oldObject: old });
   }
 
   private async commit(
