@@ -27,6 +27,8 @@ export interface WriteOptions {
   fieldValidation?: FieldValidation;
   /** the object already carries its new managedFields (server-side apply computed them) */
   managedFieldsComputed?: boolean;
+  /** the subresource the write came through (scale): admission policies judge only writes of the resource */
+  throughSubresource?: string;
 }
 
 export interface WriteResult {
@@ -39,6 +41,8 @@ export interface DeleteOptions {
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** who asks (admission policies read it) */
+  requester?: UserInfo;
 }
 
 /** Kubernetes timestamps have second precision. */
@@ -286,17 +290,19 @@ export class ObjectStorage {
     return this.commit(info, key, cur, old, obj, opts, []);
   }
 
-  /** ValidatingAdmissionPolicies on a create (or, given the stored object, an update): their warnings. */
+  /** ValidatingAdmissionPolicies on a create, an update (given the stored object) or a delete: their warnings. */
   private policyWarnings(
     info: ResourceInfo,
     namespace: string | undefined,
-    obj: KubeObject,
-    opts: WriteOptions,
+    obj: KubeObject | undefined,
+    opts: { requester?: UserInfo; dryRun?: boolean; throughSubresource?: string },
     old?: KubeObject,
   ): string[] {
-    const name = obj.metadata.name ?? '';
-    const request = { info, namespace, name, object: obj, requester: opts.requester, dryRun: !!opts.dryRun };
-    return admitByPolicies(this.store, { ...request, operation: old ? 'UPDATE' : 'CREATE', oldObject: old });
+    if (opts.throughSubresource) return [];
+    const name = (obj ?? old)?.metadata.name ?? '';
+    const operation = !obj ? 'DELETE' : old ? 'UPDATE' : 'CREATE';
+    const request = { info, namespace, name, object: obj, oldObject: old, requester: opts.requester };
+    return admitByPolicies(this.store, { ...request, operation, dryRun: !!opts.dryRun });
   }
 
   private async commit(
@@ -438,6 +444,7 @@ export class ObjectStorage {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
       );
     }
+    this.policyWarnings(info, namespace, undefined, opts, old); // a delete's warnings reach no client
     const obj = copyJson(old);
     const meta = obj.metadata;
     const finalizers: string[] = meta.finalizers ?? [];

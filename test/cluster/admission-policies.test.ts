@@ -149,6 +149,44 @@ describe('ValidatingAdmissionPolicy', function () {
     assert.doesNotMatch(exempt.stderr, /Warning/);
   });
 
+  it('judges deletes with oldObject, and not writes through the scale subresource', async () => {
+    const protect = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'protected' },
+      spec: {
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE'], resources: ['configmaps'] }],
+        },
+        validations: [
+          {
+            expression: "object == null && !('protected' in oldObject.metadata.?labels.orValue({}))",
+            message: 'protected objects cannot be deleted',
+            reason: 'Forbidden',
+          },
+        ],
+      },
+    };
+    const binding = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'protected' },
+      spec: { policyName: 'protected', validationActions: ['Deny'] },
+    };
+    await t.apply(list([protect, binding]));
+    await t.ok(['create', 'configmap', 'keep', '-n', 'dev']);
+    await t.ok(['label', 'configmap', 'keep', 'protected=yes', '-n', 'dev']);
+    const refused = await t.kubectl(['delete', 'configmap', 'keep', '-n', 'dev']);
+    assert.match(
+      refused.stderr,
+      /configmaps "keep" is forbidden: ValidatingAdmissionPolicy 'protected' with binding 'protected' denied request: protected objects cannot be deleted/,
+    );
+    await t.ok(['label', 'configmap', 'keep', 'protected-', '-n', 'dev']);
+    await t.ok(['delete', 'configmap', 'keep', '-n', 'dev']);
+    // kube-apiserver matches deployments/scale requests only with rules naming that subresource
+    await t.ok(['scale', 'deployment', 'web', '--replicas=8', '-n', 'test']);
+  });
+
   it('refuses a policy whose expression does not compile, naming it', async () => {
     const broken = { ...replicaLimit, metadata: { name: 'broken' } };
     broken.spec = { ...replicaLimit.spec, validations: [{ expression: 'object.spec.replicas <=' }] };

@@ -113,6 +113,7 @@ export function deleteOptions(scope: RequestScope, buf: RawBody): DeleteOptions 
     gracePeriodSeconds: g,
     preconditions: body.preconditions,
     dryRun: dry.includes('All'),
+    requester: scope.user,
   };
 }
 

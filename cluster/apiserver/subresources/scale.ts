@@ -108,6 +108,7 @@ export async function serveScale(scope: RequestScope, method: string, name: stri
   o[path[path.length - 1]] = replicas;
   const r = await api.storage.update(info, ns, name, next, {
     ...writeOptions(scope),
+    throughSubresource: 'scale',
     current: api.store.get(storageKey(info, ns, name)),
   });
   send(scope, 200, scaleOf(r.object, custom));
