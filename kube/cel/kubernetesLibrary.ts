@@ -1,8 +1,11 @@
-// The functions Kubernetes adds to CEL (its lists, strings and regex libraries) that the CEL library lacks, on
-// the environment every Kubernetes expression is compiled in. Not provided: sets, url, ip, cidr, quantity,
-// semver, format and the authorizer; an expression using one is a compile error naming the function.
+// The functions Kubernetes adds to CEL that the CEL library lacks (its lists, strings and regex libraries here;
+// quantity, URL and sets in their own modules), on the environment every Kubernetes expression is compiled in.
+// Not provided: ip, cidr, semver, format and the authorizer; an expression using one is a compile error naming it.
 import type { Environment } from '@marcbachmann/cel-js';
 import { celCompare, celEquals } from './celValues';
+import { registerQuantityLibrary } from './quantityLibrary';
+import { registerSetsLibrary } from './setsLibrary';
+import { registerUrlLibrary } from './urlLibrary';
 
 function sorted(list: unknown[]): boolean {
   for (let i = 1; i < list.length; i++) if (celCompare(list[i - 1], list[i]) > 0) return false;
@@ -27,6 +30,9 @@ function regex(pattern: string): RegExp {
 }
 
 export function registerKubernetesLibrary(env: Environment): void {
+  registerQuantityLibrary(env);
+  registerUrlLibrary(env);
+  registerSetsLibrary(env);
   env
     .registerFunction('list.isSorted(): bool', (l: unknown[]) => sorted(l))
     .registerFunction('list.sum(): dyn', (l: unknown[]) => sum(l))

@@ -281,6 +281,49 @@ describe('CEL rules of CRD schemas (kube/cel)', () => {
     assert.strictEqual(evaluate('self.name.upperAscii().reverse()'), 'C-B-A');
   });
 
+  it("offers Kubernetes' quantity, URL and sets libraries", () => {
+    const schema: SchemaObject = {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            memory: { type: 'string' },
+            limit: { type: 'string' },
+            endpoint: { type: 'string' },
+            zones: { type: 'array', items: { type: 'string' } },
+          },
+          'x-kubernetes-validations': [
+            { rule: 'quantity(self.memory).isLessThan(quantity(self.limit))', message: 'memory must stay below limit' },
+            {
+              rule: "quantity(self.memory).add(quantity('512Mi')).compareTo(quantity('2Gi')) <= 0",
+              message: 'headroom',
+            },
+            { rule: "isQuantity(self.limit) && !isQuantity('128MB')", message: 'not a quantity' },
+            { rule: "url(self.endpoint).getScheme() == 'https'", message: 'endpoint must use https' },
+            { rule: "url(self.endpoint).getHostname().endsWith('.example.com')", message: 'endpoint host' },
+            { rule: "sets.contains(['a', 'b', 'c'], self.zones)", message: 'unknown zone' },
+            { rule: "!sets.intersects(self.zones, ['c'])", message: 'zone c is closed' },
+          ],
+        },
+      },
+    };
+    const ok = { spec: { memory: '1Gi', limit: '1500Mi', endpoint: 'https://api.example.com:8443/v1', zones: ['a'] } };
+    assert.deepStrictEqual(messages(validateRules(ok, schema)), []);
+    const bad = { spec: { memory: '1800Mi', limit: '1.5Gi', endpoint: 'http://evil.test/', zones: ['c', 'd'] } };
+    assert.deepStrictEqual(
+      messages(validateRules(bad, schema)).map((m) => m.replace('spec: Invalid value: "object": ', '')),
+      [
+        'memory must stay below limit',
+        'headroom',
+        'endpoint must use https',
+        'endpoint host',
+        'unknown zone',
+        'zone c is closed',
+      ],
+    );
+  });
+
   it('runs in the one manifest check that admission, the syncer and the editor share', () => {
     const result = checkManifest(gateway({ replicas: 4, maxReplicas: 3 }), { customSchema: gatewaySchema() });
     assert.deepStrictEqual(messages(result.errors), ['spec: Invalid value: "object": replicas 4 exceed 3']);
