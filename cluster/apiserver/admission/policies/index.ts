@@ -14,7 +14,7 @@ import { ApiError, qualifiedResource } from '../../apiErrors';
 import { storageKey } from '../../objectStorage';
 import type { AdmissionAttributes } from './attributes';
 import { evaluatePolicy, type Denial } from './evaluation';
-import { matchesRequest } from './matching';
+import { matchesRequest, type PolicyMatch } from './matching';
 import { paramsFor } from './params';
 
 export type { AdmissionAttributes } from './attributes';
@@ -44,11 +44,11 @@ function judge(store: Store, a: AdmissionAttributes): Judged[] {
   const out: Judged[] = [];
   for (const policy of policies) {
     const spec = policy.spec;
-    if (!spec?.matchConstraints || !matchesRequest(spec.matchConstraints, a, namespaceObject)) continue;
+    if (!spec?.matchConstraints || !matchesRequest(spec.matchConstraints as PolicyMatch, a, namespaceObject)) continue;
     for (const binding of bindings) {
       const bound = binding.spec;
       if (!bound || bound.policyName !== policy.metadata.name) continue;
-      if (!matchesRequest(bound.matchResources, a, namespaceObject)) continue;
+      if (!matchesRequest(bound.matchResources as PolicyMatch | undefined, a, namespaceObject)) continue;
       const names = { policy: policy.metadata.name ?? '', binding: binding.metadata.name ?? '' };
       const actions = bound.validationActions ?? ['Deny'];
       const params = paramsFor(store, spec.paramKind, bound.paramRef, a);

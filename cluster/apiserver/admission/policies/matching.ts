@@ -9,7 +9,13 @@ import type { KubeObject } from '../../../../kube/objects';
 import type { AdmissionAttributes } from './attributes';
 
 /** kubernetes-types leaves these two fields of NamedRuleWithOperations out */
-type ResourceRule = NamedRuleWithOperations & { resources?: string[]; scope?: string };
+export type ResourceRule = NamedRuleWithOperations & { resources?: string[]; scope?: string };
+
+/** MatchResources with its rules' resources and scope. */
+export interface PolicyMatch extends Omit<MatchResources, 'resourceRules' | 'excludeResourceRules'> {
+  resourceRules?: ResourceRule[];
+  excludeResourceRules?: ResourceRule[];
+}
 
 const has = (list: string[] | undefined, value: string) => !!list?.some((v) => v === '*' || v === value);
 
@@ -40,14 +46,13 @@ function namespaceLabels(a: AdmissionAttributes, namespaceObject: KubeObject | u
 }
 
 export function matchesRequest(
-  match: MatchResources | undefined,
+  match: PolicyMatch | undefined,
   a: AdmissionAttributes,
   namespaceObject: KubeObject | undefined,
 ): boolean {
   if (!match) return true;
-  const rules = match.resourceRules as ResourceRule[] | undefined;
-  if (rules !== undefined && !rules.some((r) => ruleMatches(r, a))) return false;
-  if ((match.excludeResourceRules as ResourceRule[] | undefined)?.some((r) => ruleMatches(r, a))) return false;
+  if (match.resourceRules && !match.resourceRules.some((r) => ruleMatches(r, a))) return false;
+  if (match.excludeResourceRules?.some((r) => ruleMatches(r, a))) return false;
   const namespaceScoped = a.info.namespaced || (a.info.group === '' && a.info.plural === 'namespaces');
   if (namespaceScoped && !selects(match.namespaceSelector, namespaceLabels(a, namespaceObject))) return false;
   const objects = [a.object, a.oldObject].filter((o): o is KubeObject => !!o);
