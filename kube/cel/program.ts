@@ -74,6 +74,15 @@ function identifiers(node: ASTNode, into: Set<string>): Set<string> {
 const cache = new Map<string, CompileResult>();
 const MAX_CACHED = 4096;
 
+/** Compiles an expression whose result must be of the type its field needs ('bool', 'string'), or may be. */
+export function compileTyped(source: string, variables: Variables, wanted: string): CompileResult {
+  const result = compileExpression(source, variables);
+  if (!result.ok) return result;
+  const got = result.expression.resultType;
+  if (wanted === 'dyn' || got === wanted || got === 'dyn') return result;
+  return { ok: false, error: `must evaluate to ${wanted}, not ${got}` };
+}
+
 /** Compiles (parses and type-checks) an expression in an environment declaring `variables`. */
 export function compileExpression(source: string, variables: Variables): CompileResult {
   const key = `${variablesKey(variables)}\0${source}`;

@@ -8,7 +8,7 @@ import type { FieldError, FieldErrorType, PathSegment } from '../fieldErrors';
 import { isRecord } from '../objects';
 import type { SchemaObject } from '../schemas';
 import { schemaValueToCel } from './celValues';
-import { compileExpression, type CompiledExpression } from './program';
+import { compileExpression, compileTyped, type CompiledExpression } from './program';
 import { resolveRuleFieldPath } from './ruleFieldPath';
 
 export interface ValidationRule {
@@ -210,24 +210,17 @@ export function ruleDefinitionErrors(schema: SchemaObject, at: PathSegment[]): F
   const errors: FieldError[] = [];
   rulesOf(schema).forEach((rule, i) => {
     const rulePath = [...at, 'x-kubernetes-validations', i];
-    const compiled = compileExpression(rule.rule, variablesOf(rule));
+    const compiled = compileTyped(rule.rule, variablesOf(rule), 'bool');
     if (!compiled.ok) {
       errors.push(invalid([...rulePath, 'rule'], rule.rule, `compilation failed: ${compiled.error}`));
-    } else if (!['bool', 'dyn'].includes(compiled.expression.resultType)) {
-      const got = compiled.expression.resultType;
-      errors.push(
-        invalid([...rulePath, 'rule'], rule.rule, `compilation failed: rule must evaluate to bool, not ${got}`),
-      );
     } else if (rule.optionalOldSelf && !compiled.expression.reads.has('oldSelf')) {
       errors.push(invalid([...rulePath, 'optionalOldSelf'], true, 'may only be set if the rule uses oldSelf'));
     }
-    if (rule.messageExpression) {
-      const message = compileExpression(rule.messageExpression, variablesOf(rule));
-      if (!message.ok)
-        errors.push(
-          invalid([...rulePath, 'messageExpression'], rule.messageExpression, `compilation failed: ${message.error}`),
-        );
-    }
+    const message = rule.messageExpression && compileTyped(rule.messageExpression, variablesOf(rule), 'string');
+    if (message && !message.ok)
+      errors.push(
+        invalid([...rulePath, 'messageExpression'], rule.messageExpression, `compilation failed: ${message.error}`),
+      );
     if (rule.fieldPath) {
       const resolved = resolveRuleFieldPath(rule.fieldPath, schema);
       if (!resolved.ok) errors.push(invalid([...rulePath, 'fieldPath'], rule.fieldPath, resolved.error));

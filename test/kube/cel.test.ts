@@ -240,21 +240,23 @@ describe('CEL rules of CRD schemas (kube/cel)', () => {
             { rule: 'self.a == "x"', messageExpression: '"x" +' },
             { rule: 'self.a == "x"', optionalOldSelf: true },
             { rule: 'size(self.a) < 3 && self.a.matches("^[a-z]+$")' },
+            { rule: 'self.a == "x"', messageExpression: 'size(self.a)' },
           ],
         },
       },
     };
     const errors = messages(ruleDefinitionErrors(schema, ['openAPIV3Schema']));
-    assert.strictEqual(errors.length, 6, errors.join('\n'));
+    assert.strictEqual(errors.length, 7, errors.join('\n'));
     assert.match(
       errors[0],
       /^openAPIV3Schema\.properties\.spec\[x-kubernetes-validations\]\[0\]\.rule: .*compilation failed: ERROR: <input>:1:10: /,
     );
     assert.match(errors[1], /validations\]\[1\]\.rule: .*compilation failed: .*noSuchFunction/);
-    assert.match(errors[2], /validations\]\[2\]\.rule: .*rule must evaluate to bool, not int/);
+    assert.match(errors[2], /validations\]\[2\]\.rule: .*compilation failed: must evaluate to bool, not int/);
     assert.match(errors[3], /validations\]\[3\]\.fieldPath: Invalid value: "\.b": does not refer to a valid field/);
     assert.match(errors[4], /validations\]\[4\]\.messageExpression: .*compilation failed/);
     assert.match(errors[5], /validations\]\[5\]\.optionalOldSelf: .*only be set if the rule uses oldSelf/);
+    assert.match(errors[6], /validations\]\[7\]\.messageExpression: .*must evaluate to string, not int/);
     // an object of such a schema gets the compile error, not a crash
     assert.deepStrictEqual(messages(validateRules({ spec: { a: 'x' } }, schema)).slice(0, 1), [
       'spec: Invalid value: "object": rule compile error: ERROR: <input>:1:10: Unexpected token: EOF',
