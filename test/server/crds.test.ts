@@ -213,4 +213,38 @@ describe('language server: CEL rules of CRDs', function () {
     );
     assert.match(diagnostics[0].message, /compilation failed: ERROR: <input>:1:17: Unexpected token: EOF/);
   });
+
+  it('reports an expression of a ValidatingAdmissionPolicy that does not compile on the expression', async () => {
+    client = await LspClient.start({ root: dir });
+    const text = [
+      'apiVersion: admissionregistration.k8s.io/v1',
+      'kind: ValidatingAdmissionPolicy',
+      'metadata:',
+      '  name: replica-limit',
+      'spec:',
+      '  matchConstraints:',
+      '    resourceRules:',
+      '      - apiGroups: [apps]',
+      '        apiVersions: [v1]',
+      '        operations: [CREATE]',
+      '        resources: [deployments]',
+      '  validations:',
+      '    - expression: object.spec.replicas <= 5',
+      '      messageExpression: size(object.spec.template.spec.containers)',
+      '',
+    ].join('\n');
+    const uri = uriOf(path.join(dir, 'policy.yaml'));
+    await client.open(uri, text);
+    const diagnostics = await client.waitForDiagnostics(uri);
+    assert.deepStrictEqual(
+      diagnostics.map((d) => [textAt(text, d.range), d.message]),
+      [
+        [
+          'size(object.spec.template.spec.containers)',
+          'spec.validations[0].messageExpression: Invalid value: "size(object.spec.template.spec.containers)": ' +
+            'compilation failed: must evaluate to string, not int',
+        ],
+      ],
+    );
+  });
 });
