@@ -69,7 +69,7 @@ export function hasValidationRules(schema: SchemaObject): boolean {
 
 /** The text Kubernetes shows for a rule: its message, else the rule. */
 function ruleText(rule: ValidationRule): string {
-  return (rule.message?.trim() || rule.rule.trim()) ?? '';
+  return rule.message?.trim() || rule.rule.trim();
 }
 
 function messageOf(rule: ValidationRule, vars: Record<string, unknown>): string {
@@ -123,7 +123,8 @@ class RuleWalker {
     if (value === null || value === undefined || !hasValidationRules(schema)) return;
     this.rules(value, old, schema, path);
     if (Array.isArray(value)) {
-      if (schema.items) value.forEach((v, i) => this.node(v, oldItem(v, old, schema), schema.items!, [...path, i]));
+      const items = schema.items;
+      if (items) value.forEach((v, i) => this.node(v, oldItem(v, old, schema), items, [...path, i]));
       return;
     }
     if (!isRecord(value)) return;
