@@ -75,13 +75,17 @@ describe('CRD validation rules (x-kubernetes-validations)', function () {
     assert.strictEqual((await t.kubectl(['get', 'widget', 'w'])).code, 1, 'nothing was stored');
   });
 
-  it('checks transition rules on update (apply, patch) but not on create', async () => {
+  it('checks transition rules on update (apply, server-side apply, patch) but not on create', async () => {
     await t.apply(widget({ replicas: 1, issuer: 'ca-1' }));
     const changed = await t.kubectl(['apply', '-f', '-'], { input: widget({ replicas: 2, issuer: 'ca-2' }) });
     assert.match(
       changed.stderr,
       /The Widget "w" is invalid: spec\.issuer: Invalid value: "object": issuer is immutable/,
     );
+    const serverSide = await t.kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], {
+      input: widget({ replicas: 1, issuer: 'ca-3' }),
+    });
+    assert.match(serverSide.stderr, /spec\.issuer: Invalid value: "object": issuer is immutable/);
     const patched = await t.kubectl(['patch', 'widget', 'w', '--type=merge', '-p', '{"spec":{"replicas":12}}']);
     assert.match(patched.stderr, /spec\.replicas: Invalid value: "integer": must be <= 10/);
     await t.ok(['patch', 'widget', 'w', '--type=merge', '-p', '{"spec":{"replicas":3}}']);
