@@ -1,8 +1,9 @@
 // The functions Kubernetes adds to CEL that the CEL library lacks (its lists, strings and regex libraries here;
-// quantity, URL and sets in their own modules), on the environment every Kubernetes expression is compiled in.
-// Not provided: ip, cidr, semver, format and the authorizer; an expression using one is a compile error naming it.
+// quantity, URL, sets, IP and CIDR in their own modules), on the environment every Kubernetes expression is
+// compiled in. Not provided: semver, format and the authorizer; an expression using one is a compile error.
 import type { Environment } from '@marcbachmann/cel-js';
 import { celCompare, celEquals } from './celValues';
+import { registerNetworkLibrary } from './networkLibrary';
 import { registerQuantityLibrary } from './quantityLibrary';
 import { registerSetsLibrary } from './setsLibrary';
 import { registerUrlLibrary } from './urlLibrary';
@@ -33,6 +34,7 @@ export function registerKubernetesLibrary(env: Environment): void {
   registerQuantityLibrary(env);
   registerUrlLibrary(env);
   registerSetsLibrary(env);
+  registerNetworkLibrary(env);
   env
     .registerFunction('list.isSorted(): bool', (l: unknown[]) => sorted(l))
     .registerFunction('list.sum(): dyn', (l: unknown[]) => sum(l))

@@ -281,6 +281,13 @@ describe('CEL rules of CRD schemas (kube/cel)', () => {
     assert.strictEqual(evaluate('self.name.charAt(2)'), 'b');
     assert.deepStrictEqual(evaluate('self.name.findAll("[a-z]")'), ['a', 'b', 'c']);
     assert.strictEqual(evaluate('self.name.upperAscii().reverse()'), 'C-B-A');
+    assert.strictEqual(evaluate("isIP('10.0.0.1') && !isIP('10.0.0.256') && ip('::1').isLoopback()"), true);
+    assert.strictEqual(evaluate("ip('fd00::1').family() == 6 && cidr('10.0.0.0/8').containsIP('10.2.3.4')"), true);
+    assert.strictEqual(
+      evaluate("cidr('10.0.0.0/8').containsCIDR(cidr('10.1.0.0/16')) && !isCIDR('10.0.0.0/33')"),
+      true,
+    );
+    assert.strictEqual(evaluate("cidr('192.168.0.0/16').containsIP(ip('10.0.0.1'))"), false);
   });
 
   it("offers Kubernetes' quantity, URL and sets libraries", () => {
