@@ -147,7 +147,7 @@ const PRESERVE_ALL: SchemaObject = { type: 'object', 'x-kubernetes-preserve-unkn
 /**
  * Validates a custom resource against its CRD's openAPIV3Schema: type, properties, required, enum,
  * items, additionalProperties, nullable, int-or-string, numeric/string/list bounds, pattern, format.
- * Without a schema only metadata is checked. CEL rules (x-kubernetes-validations) are not evaluated.
+ * Without a schema only metadata is checked. CEL rules (x-kubernetes-validations) are checked by manifestCheck.
  */
 export function validateAgainstSchema(obj: unknown, openAPIV3Schema: SchemaObject | undefined): ValidationResult {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {

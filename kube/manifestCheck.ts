@@ -1,6 +1,6 @@
 // The one judgement of a manifest that the API server's admission, the syncer and the language server
-// share: schema validation (built-in schema or a CRD's openAPIV3Schema), then the API server's semantic
-// checks on a defaulted copy, one cause per field.
+// share: schema validation (built-in schema or a CRD's openAPIV3Schema and its x-kubernetes-validations rules),
+// then the API server's semantic checks on a defaulted copy, one cause per field.
 import { applyDefaults } from './defaults';
 import { FieldError, formatFieldPath, REDACTED } from './fieldErrors';
 import { validateSemantics } from './semantics';
@@ -8,6 +8,7 @@ import { validateAgainstSchema } from './crdSchema';
 import { hasBuiltinSchema, validateObject, ValidationResult } from './validation';
 import { SchemaObject } from './schemas';
 import { deepClone } from './objects';
+import { validateRules } from './cel/schemaRules';
 
 export interface ManifestCheckOptions {
   /** the CRD's openAPIV3Schema when the object is a custom resource; undefined for built-in kinds */
@@ -20,6 +21,11 @@ export interface ManifestCheckOptions {
   defaultInPlace?: boolean;
   /** on create: the new object's uid, for create-only defaults (Job selector, Namespace finalizer) */
   createUid?: string;
+  /**
+   * leave out a CRD's transition rules (those reading oldSelf); by default they are left out only when the check
+   * is neither a create (createUid) nor an update (old), as in the editor and the syncer
+   */
+  skipTransitionRules?: boolean;
 }
 
 export interface ManifestCheckResult extends ValidationResult {
@@ -42,6 +48,10 @@ export function checkManifest(obj: any, opts: ManifestCheckOptions = {}): Manife
     ? validateAgainstSchema(obj, opts.customSchema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true })
     : validateObject(obj);
   const errors = [...result.errors];
+  if (opts.customSchema && !errors.some(blocksRules)) {
+    const skipTransitionRules = opts.skipTransitionRules ?? (opts.old === undefined && opts.createUid === undefined);
+    errors.push(...validateRules(obj, opts.customSchema, { old: opts.old, skipTransitionRules }));
+  }
   const seen = new Set(errors.map((e) => formatFieldPath(e.path)));
   let semantic: FieldError[] = [];
   let malformed = false;
@@ -66,6 +76,11 @@ export function checkManifest(obj: any, opts: ManifestCheckOptions = {}): Manife
   }
   const shown = withoutSecretValues(obj, errors);
   return { errors: shown, unknownFields: result.unknownFields, ...(malformed ? { malformed } : {}) };
+}
+
+/** As Kubernetes: a value of the wrong type or a missing required field leaves the CEL rules unevaluated. */
+function blocksRules(e: FieldError): boolean {
+  return e.type === 'FieldValueTypeInvalid' || e.type === 'FieldValueRequired';
 }
 
 /** A Secret's data never appears in a message (Kubernetes' messages omit it too): its values are redacted. */

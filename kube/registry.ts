@@ -215,18 +215,20 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
     kinds: [{ kind: 'APIService', namespaced: false, verbs: ['get', 'list', 'watch'] }],
   },
   {
-    group: 'apiextensions.k8s.io',
-    version: 'v1',
-    kinds: [{ kind: 'CustomResourceDefinition', namespaced: false, short: ['crd', 'crds'], sub: ['status'] }],
-  },
-  {
-    // called for the requests they match by cluster/apiserver/admission/webhooks
+    // webhooks are called by cluster/apiserver/admission/webhooks, policies evaluated by admission/policies
     group: 'admissionregistration.k8s.io',
     version: 'v1',
     kinds: [
       { kind: 'MutatingWebhookConfiguration', namespaced: false },
       { kind: 'ValidatingWebhookConfiguration', namespaced: false },
+      { kind: 'ValidatingAdmissionPolicy', namespaced: false, sub: ['status'] },
+      { kind: 'ValidatingAdmissionPolicyBinding', namespaced: false },
     ],
+  },
+  {
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    kinds: [{ kind: 'CustomResourceDefinition', namespaced: false, short: ['crd', 'crds'], sub: ['status'] }],
   },
 ];
 

@@ -16,6 +16,7 @@ import {
   validateIngressClassUpdate,
 } from './semantics/networking';
 import { validateCustomResourceDefinition } from './semantics/customResourceDefinitions';
+import { validateValidatingAdmissionPolicy } from './semantics/admissionPolicies';
 import { validateNamespace } from './semantics/namespaces';
 import { validateEphemeralContainersUpdate } from './semantics/ephemeralContainers';
 import { validatePodSpec, validatePodSpecUpdate } from './semantics/podSpec';
@@ -87,6 +88,7 @@ const CREATE: Record<string, Check> = {
   'apiextensions.k8s.io/CustomResourceDefinition': validateCustomResourceDefinition,
   'admissionregistration.k8s.io/MutatingWebhookConfiguration': validateWebhookConfiguration,
   'admissionregistration.k8s.io/ValidatingWebhookConfiguration': validateWebhookConfiguration,
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy': validateValidatingAdmissionPolicy,
 };
 
 /** Extra checks on update, after the create checks have run on the new object. */

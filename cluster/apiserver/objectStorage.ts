@@ -8,6 +8,7 @@ import { Store, StoreEntry, StoreError } from '../store/types';
 import { admit, type AdmissionResult, FieldValidation } from './admission';
 import { admitCreate, admitUpdate } from './admission/index';
 import { writeAttributes, type AdmissionOperation, type AdmissionWebhooks } from './admission/webhooks';
+import { admitByPolicies } from './admission/policies/index';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './apiErrors';
 import { updateManagedFields } from '../../kube/patch';
 import { fieldSchemaFor, type SchemaObject } from '../../kube/schemas';
@@ -43,6 +44,7 @@ export interface DeleteOptions {
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** who asks (admission policies and webhooks read it) */
   requester?: UserInfo;
   requestedAs?: ResourceInfo;
 }
@@ -52,7 +54,11 @@ export function nowTimestamp(): string {
   return timestamp();
 }
 
-export function storageKey(info: ResourceInfo, namespace: string | undefined, name?: string): string {
+export function storageKey(
+  info: Pick<ResourceInfo, 'group' | 'plural' | 'namespaced' | 'storedAs'>,
+  namespace: string | undefined,
+  name?: string,
+): string {
   // a version served by conversion reads and writes the objects of the version they are stored in
   const group = info.storedAs?.group ?? info.group;
   const base = `/registry/${group || 'core'}/${info.plural}/`;
@@ -204,6 +210,7 @@ export class ObjectStorage {
     admitCreate(this.store, info, obj);
     const readmit = () => admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
     warnings.push(...(await this.callWebhooks('CREATE', info, obj, undefined, opts, readmit)));
+    warnings.push(...this.policyWarnings(info, namespace, obj, opts));
     meta.uid = uid;
     meta.creationTimestamp = nowTimestamp();
     strategy.prepareForCreate?.(obj, !!opts.dryRun, opts.requester);
@@ -299,6 +306,7 @@ export class ObjectStorage {
       admitUpdate(this.store, info, obj, old);
       const readmit = () => admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
       warnings.push(...(await this.callWebhooks('UPDATE', info, obj, old, opts, readmit)));
+      warnings.push(...this.policyWarnings(info, namespace, obj, opts, old));
       strategy.beforeUpdate?.(obj, old, !!opts.dryRun);
       const r = await this.commit(info, key, cur, old, obj, opts, warnings);
       if (!opts.dryRun) await strategy.afterWrite?.(r.object, old);
@@ -319,6 +327,21 @@ export class ObjectStorage {
   ): Promise<string[]> {
     const attrs = writeAttributes(operation, info, obj, old, opts);
     return (await this.webhooks?.admit(attrs, readmit && (() => readmit().warnings))) ?? [];
+  }
+
+  /** ValidatingAdmissionPolicies on a create, an update (given the stored object) or a delete: their warnings. */
+  private policyWarnings(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    obj: KubeObject | undefined,
+    opts: { requester?: UserInfo; dryRun?: boolean; admissionSubresource?: string },
+    old?: KubeObject,
+  ): string[] {
+    if (opts.admissionSubresource) return [];
+    const name = (obj ?? old)?.metadata.name ?? '';
+    const operation = !obj ? 'DELETE' : old ? 'UPDATE' : 'CREATE';
+    const request = { info, namespace, name, object: obj, oldObject: old, requester: opts.requester };
+    return admitByPolicies(this.store, { ...request, operation, dryRun: !!opts.dryRun });
   }
 
   private async commit(
@@ -462,6 +485,7 @@ export class ObjectStorage {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
       );
     }
+    this.policyWarnings(info, namespace, undefined, opts, old); // a delete's warnings reach no client
     const obj = copyJson(old);
     const meta = obj.metadata;
     const finalizers: string[] = meta.finalizers ?? [];

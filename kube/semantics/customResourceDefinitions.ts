@@ -1,14 +1,25 @@
-// CustomResourceDefinitions: the name must be the plural and the group the definition serves.
+// CustomResourceDefinitions: the name must be the plural and the group the definition serves; the CEL rules of
+// each version's schema must compile.
 
+import { ruleDefinitionErrors } from '../cel/schemaRules';
 import { FieldError } from '../fieldErrors';
-import { invalid, Json, obj, str } from './util';
+import type { SchemaObject } from '../schemas';
+import { arr, invalid, isObject, Json, obj, str } from './util';
 
 export function validateCustomResourceDefinition(o: Json): FieldError[] {
   const spec = obj(o.spec);
   const name = str(obj(o.metadata).name) ?? '';
   const plural = str(obj(spec.names).plural) ?? '';
   const group = str(spec.group) ?? '';
+  const errors: FieldError[] = [];
   if (name && name !== `${plural}.${group}`)
-    return [invalid(['metadata', 'name'], name, 'must be spec.names.plural+"."+spec.group')];
-  return [];
+    errors.push(invalid(['metadata', 'name'], name, 'must be spec.names.plural+"."+spec.group'));
+  arr(spec.versions).forEach((v, i) => {
+    const schema = obj(obj(v).schema).openAPIV3Schema;
+    if (isObject(schema))
+      errors.push(
+        ...ruleDefinitionErrors(schema as SchemaObject, ['spec', 'versions', i, 'schema', 'openAPIV3Schema']),
+      );
+  });
+  return errors;
 }

@@ -121,3 +121,130 @@ describe('language server: custom resources', function () {
     await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'no-crd'));
   });
 });
+
+const GATEWAY_CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gateways.net.example.org
+spec:
+  group: net.example.org
+  names: { kind: Gateway, plural: gateways }
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              x-kubernetes-validations:
+                - rule: "self.replicas <= self.maxReplicas"
+                  message: replicas must not exceed maxReplicas
+                  fieldPath: .replicas
+                - rule: "self.className == oldSelf.className"
+                  message: className is immutable
+              properties:
+                className: { type: string }
+                replicas: { type: integer }
+                maxReplicas: { type: integer }
+                listeners:
+                  type: array
+                  items:
+                    type: object
+                    properties:
+                      port: { type: integer }
+                    x-kubernetes-validations:
+                      - rule: "self.port > 1024 || self.port == 80 || self.port == 443"
+                        messageExpression: "'port ' + string(self.port) + ' is privileged'"
+`;
+
+describe('language server: CEL rules of CRDs', function () {
+  let dir: string;
+  let client: LspClient;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-cel-'));
+  });
+  afterEach(async () => {
+    await client?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reports a custom resource's broken rules at their fields, leaving transition rules out", async () => {
+    fs.writeFileSync(path.join(dir, 'crd.yaml'), GATEWAY_CRD);
+    client = await LspClient.start({ root: dir });
+    const text = [
+      'apiVersion: net.example.org/v1',
+      'kind: Gateway',
+      'metadata:',
+      '  name: edge',
+      'spec:',
+      '  className: internal',
+      '  replicas: 12',
+      '  maxReplicas: 3',
+      '  listeners:',
+      '    - port: 443',
+      '    - port: 22',
+      '',
+    ].join('\n');
+    const uri = uriOf(path.join(dir, 'gateway.yaml'));
+    await client.open(uri, text);
+    const diagnostics = await client.waitForDiagnostics(uri);
+    assert.deepStrictEqual(
+      diagnostics.map((d) => [textAt(text, d.range), d.message]),
+      [
+        ['12', 'spec.replicas: Invalid value: "object": replicas must not exceed maxReplicas'],
+        ['port: 22', 'spec.listeners[1]: Invalid value: "object": port 22 is privileged'],
+      ],
+    );
+  });
+
+  it('reports a rule of a CRD that does not compile on the rule', async () => {
+    client = await LspClient.start({ root: dir });
+    const text = GATEWAY_CRD.replace('"self.replicas <= self.maxReplicas"', '"self.replicas <="');
+    const uri = uriOf(path.join(dir, 'crd.yaml'));
+    await client.open(uri, text);
+    const diagnostics = await client.waitForDiagnostics(uri);
+    assert.deepStrictEqual(
+      diagnostics.map((d) => textAt(text, d.range)),
+      ['"self.replicas <="'],
+    );
+    assert.match(diagnostics[0].message, /compilation failed: ERROR: <input>:1:17: Unexpected token: EOF/);
+  });
+
+  it('reports an expression of a ValidatingAdmissionPolicy that does not compile on the expression', async () => {
+    client = await LspClient.start({ root: dir });
+    const text = [
+      'apiVersion: admissionregistration.k8s.io/v1',
+      'kind: ValidatingAdmissionPolicy',
+      'metadata:',
+      '  name: replica-limit',
+      'spec:',
+      '  matchConstraints:',
+      '    resourceRules:',
+      '      - apiGroups: [apps]',
+      '        apiVersions: [v1]',
+      '        operations: [CREATE]',
+      '        resources: [deployments]',
+      '  validations:',
+      '    - expression: object.spec.replicas <= 5',
+      '      messageExpression: size(object.spec.template.spec.containers)',
+      '',
+    ].join('\n');
+    const uri = uriOf(path.join(dir, 'policy.yaml'));
+    await client.open(uri, text);
+    const diagnostics = await client.waitForDiagnostics(uri);
+    assert.deepStrictEqual(
+      diagnostics.map((d) => [textAt(text, d.range), d.message]),
+      [
+        [
+          'size(object.spec.template.spec.containers)',
+          'spec.validations[0].messageExpression: Invalid value: "size(object.spec.template.spec.containers)": ' +
+            'compilation failed: must evaluate to string, not int',
+        ],
+      ],
+    );
+  });
+});

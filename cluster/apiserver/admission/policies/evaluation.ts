@@ -1,0 +1,95 @@
+// One policy's expressions for one request, binding and param: matchConditions (all true, or the policy does
+// not apply), then each validation; `variables` are evaluated when first read. A compile or runtime error is a
+// failure that failurePolicy turns into a denial (Fail, the default) or lets pass (Ignore).
+import type { ValidatingAdmissionPolicy } from 'kubernetes-types/admissionregistration/v1';
+import { jsonToCel } from '../../../../kube/cel/celValues';
+import { compilePolicyExpression } from '../../../../kube/cel/policyExpressions';
+import type { EvaluationResult } from '../../../../kube/cel/program';
+import type { KubeObject } from '../../../../kube/objects';
+import { requestOf, type AdmissionAttributes } from './attributes';
+
+export interface Denial {
+  message: string;
+  /** the Status reason (Invalid unless the validation names another) */
+  reason: string;
+}
+
+type Activation = Record<string, unknown>;
+
+function run(expression: string, vars: Activation): EvaluationResult {
+  const compiled = compilePolicyExpression(expression);
+  if (!compiled.ok) return { ok: false, error: `compilation failed: ${compiled.error}` };
+  return compiled.expression.evaluate(vars);
+}
+
+/** `variables`, each evaluated once when an expression first reads it (later ones may read earlier ones). */
+function lazyVariables(policy: ValidatingAdmissionPolicy, vars: Activation): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const v of policy.spec?.variables ?? []) {
+    let result: EvaluationResult | undefined;
+    Object.defineProperty(out, v.name, {
+      enumerable: true,
+      get() {
+        result ??= run(v.expression, vars);
+        if (!result.ok) throw new Error(result.error);
+        return result.value;
+      },
+    });
+  }
+  return out;
+}
+
+function activation(
+  policy: ValidatingAdmissionPolicy,
+  a: AdmissionAttributes,
+  param: KubeObject | null,
+  namespaceObject: KubeObject | undefined,
+): Activation {
+  const vars: Activation = {
+    object: a.object ? jsonToCel(a.object) : null,
+    oldObject: a.oldObject ? jsonToCel(a.oldObject) : null,
+    request: jsonToCel(requestOf(a)),
+    params: param ? jsonToCel(param) : null,
+    namespaceObject: namespaceObject ? jsonToCel(namespaceObject) : null,
+  };
+  vars.variables = lazyVariables(policy, vars);
+  return vars;
+}
+
+/** The denials of one policy for one param (none when it admits or does not apply). */
+export function evaluatePolicy(
+  policy: ValidatingAdmissionPolicy,
+  a: AdmissionAttributes,
+  param: KubeObject | null,
+  namespaceObject: KubeObject | undefined,
+): Denial[] {
+  const failClosed = (policy.spec?.failurePolicy ?? 'Fail') === 'Fail';
+  const failure = (expression: string, error: string): Denial[] =>
+    failClosed ? [{ message: `expression '${expression}' resulted in error: ${error}`, reason: 'Invalid' }] : [];
+  const vars = activation(policy, a, param, namespaceObject);
+  for (const condition of policy.spec?.matchConditions ?? []) {
+    const result = run(condition.expression, vars);
+    if (!result.ok) return failure(condition.expression, result.error);
+    if (result.value !== true) return [];
+  }
+  const denials: Denial[] = [];
+  for (const v of policy.spec?.validations ?? []) {
+    const result = run(v.expression, vars);
+    if (!result.ok) {
+      denials.push(...failure(v.expression, result.error));
+      continue;
+    }
+    if (result.value === true) continue;
+    denials.push({ message: messageOf(v, vars), reason: v.reason || 'Invalid' });
+  }
+  return denials;
+}
+
+function messageOf(v: { expression: string; message?: string; messageExpression?: string }, vars: Activation): string {
+  if (v.messageExpression) {
+    const result = run(v.messageExpression, vars);
+    const text = result.ok && typeof result.value === 'string' ? result.value.trim() : '';
+    if (text && !text.includes('\n')) return text;
+  }
+  return v.message?.trim() || `failed expression: ${v.expression.trim()}`;
+}

@@ -1,0 +1,200 @@
+// ValidatingAdmissionPolicies and their bindings, as kube-apiserver applies them, seen through kubectl.
+import * as assert from 'assert';
+import { stringify } from 'yaml';
+import { startTestCluster, TestCluster } from '../helpers/testCluster';
+
+/** One YAML stream of several objects. */
+const list = (items: object[]) => items.map((o) => stringify(o)).join('---\n');
+
+const replicaLimit = {
+  apiVersion: 'admissionregistration.k8s.io/v1',
+  kind: 'ValidatingAdmissionPolicy',
+  metadata: { name: 'replica-limit' },
+  spec: {
+    failurePolicy: 'Fail',
+    matchConstraints: {
+      resourceRules: [
+        { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments'] },
+      ],
+    },
+    validations: [{ expression: 'object.spec.replicas <= 5' }],
+  },
+};
+const replicaLimitBinding = {
+  apiVersion: 'admissionregistration.k8s.io/v1',
+  kind: 'ValidatingAdmissionPolicyBinding',
+  metadata: { name: 'replica-limit-test' },
+  spec: {
+    policyName: 'replica-limit',
+    validationActions: ['Deny'],
+    matchResources: { namespaceSelector: { matchLabels: { environment: 'test' } } },
+  },
+};
+
+function deployment(name: string, replicas: number): string {
+  return JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+    },
+  });
+}
+
+/** Limits from a ConfigMap (params), with variables, a match condition and a message expression; warns only. */
+const paramPolicy = {
+  apiVersion: 'admissionregistration.k8s.io/v1',
+  kind: 'ValidatingAdmissionPolicy',
+  metadata: { name: 'team-limits' },
+  spec: {
+    paramKind: { apiVersion: 'v1', kind: 'ConfigMap' },
+    matchConstraints: {
+      resourceRules: [{ apiGroups: ['apps'], apiVersions: ['*'], operations: ['*'], resources: ['deployments'] }],
+    },
+    matchConditions: [{ name: 'not-exempt', expression: "!('exempt' in object.metadata.?labels.orValue({}))" }],
+    variables: [{ name: 'max', expression: 'int(params.data.maxReplicas)' }],
+    validations: [
+      {
+        expression: 'object.spec.replicas <= variables.max',
+        messageExpression: "'replicas must be at most ' + string(variables.max) + ' for ' + request.userInfo.username",
+      },
+    ],
+  },
+};
+const paramBinding = {
+  apiVersion: 'admissionregistration.k8s.io/v1',
+  kind: 'ValidatingAdmissionPolicyBinding',
+  metadata: { name: 'team-limits-warn' },
+  spec: {
+    policyName: 'team-limits',
+    validationActions: ['Warn'],
+    paramRef: { name: 'limits', parameterNotFoundAction: 'Deny' },
+    matchResources: { namespaceSelector: { matchLabels: { team: 'a' } } },
+  },
+};
+
+describe('ValidatingAdmissionPolicy', function () {
+  this.timeout(60_000);
+  let t: TestCluster;
+
+  before(async () => {
+    t = await startTestCluster({ nodes: 1 });
+    await t.ok(['create', 'namespace', 'test']);
+    await t.ok(['label', 'namespace', 'test', 'environment=test']);
+    await t.ok(['create', 'namespace', 'dev']);
+    await t.apply(list([replicaLimit, replicaLimitBinding]));
+  });
+  after(async () => {
+    await t?.stop();
+  });
+
+  it("denies a request its validation fails, with kube-apiserver's message, where its binding matches", async () => {
+    const r = await t.kubectl(['apply', '-n', 'test', '-f', '-'], { input: deployment('web', 7) });
+    assert.notStrictEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /The deployments "web" is invalid: : ValidatingAdmissionPolicy 'replica-limit' with binding 'replica-limit-test' denied request: failed expression: object\.spec\.replicas <= 5/,
+    );
+    const created = await t.kubectl(['create', 'deployment', 'web', '--image=nginx', '--replicas=7', '-n', 'test']);
+    assert.match(created.stderr, /deployments\.apps "web" is forbidden: ValidatingAdmissionPolicy 'replica-limit'/);
+    await t.ok(['create', 'deployment', 'web', '--image=nginx', '--replicas=3', '-n', 'test']);
+    const patched = await t.kubectl(['patch', 'deployment', 'web', '-n', 'test', '-p', '{"spec":{"replicas":6}}']);
+    assert.match(patched.stderr, /denied request: failed expression: object\.spec\.replicas <= 5/);
+    // the binding selects namespaces labelled environment=test only
+    await t.ok(['apply', '-n', 'dev', '-f', '-'], deployment('web', 7));
+  });
+
+  it('answers 422 Invalid with the denial as the cause, as kube-apiserver does', async () => {
+    const reply = await t.request('POST', '/apis/apps/v1/namespaces/test/deployments', deployment('big', 9));
+    assert.strictEqual(reply.status, 422);
+    const status = reply.body;
+    const denial =
+      "ValidatingAdmissionPolicy 'replica-limit' with binding 'replica-limit-test' denied request: " +
+      'failed expression: object.spec.replicas <= 5';
+    assert.strictEqual(status.reason, 'Invalid');
+    assert.strictEqual(status.message, `deployments.apps "big" is forbidden: ${denial}`);
+    assert.deepStrictEqual(status.details, {
+      name: 'big',
+      group: 'apps',
+      kind: 'deployments',
+      causes: [{ message: denial }],
+    });
+  });
+
+  it('warns through a Warn binding, with params, variables and match conditions', async () => {
+    await t.ok(['create', 'namespace', 'team-a']);
+    await t.ok(['label', 'namespace', 'team-a', 'team=a']);
+    await t.apply(list([paramPolicy, paramBinding]));
+    // no params yet: with parameterNotFoundAction Deny the binding fails, which a Warn binding reports as a warning
+    const missing = await t.kubectl(['create', 'deployment', 'api', '--image=nginx', '--replicas=2', '-n', 'team-a']);
+    assert.strictEqual(missing.code, 0, missing.stderr);
+    assert.match(
+      missing.stderr,
+      /Warning: Validation failed for ValidatingAdmissionPolicy 'team-limits' with binding 'team-limits-warn': failed to configure binding: no params found/,
+    );
+    await t.ok(['create', 'configmap', 'limits', '--from-literal=maxReplicas=4', '-n', 'team-a']);
+    const warned = await t.kubectl(['patch', 'deployment', 'api', '-n', 'team-a', '-p', '{"spec":{"replicas":8}}']);
+    assert.strictEqual(warned.code, 0, warned.stderr);
+    assert.match(
+      warned.stderr,
+      /Warning: Validation failed for ValidatingAdmissionPolicy 'team-limits' with binding 'team-limits-warn': replicas must be at most 4 for kubernetes-admin/,
+    );
+    // an exempt deployment is not matched by the policy's match condition
+    await t.ok(['label', 'deployment', 'api', 'exempt=yes', '-n', 'team-a']);
+    const exempt = await t.kubectl(['patch', 'deployment', 'api', '-n', 'team-a', '-p', '{"spec":{"replicas":9}}']);
+    assert.strictEqual(exempt.code, 0, exempt.stderr);
+    assert.doesNotMatch(exempt.stderr, /Warning/);
+  });
+
+  it('judges deletes with oldObject, and not writes through the scale subresource', async () => {
+    const protect = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'protected' },
+      spec: {
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE'], resources: ['configmaps'] }],
+        },
+        validations: [
+          {
+            expression: "object == null && !('protected' in oldObject.metadata.?labels.orValue({}))",
+            message: 'protected objects cannot be deleted',
+            reason: 'Forbidden',
+          },
+        ],
+      },
+    };
+    const binding = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'protected' },
+      spec: { policyName: 'protected', validationActions: ['Deny'] },
+    };
+    await t.apply(list([protect, binding]));
+    await t.ok(['create', 'configmap', 'keep', '-n', 'dev']);
+    await t.ok(['label', 'configmap', 'keep', 'protected=yes', '-n', 'dev']);
+    const refused = await t.kubectl(['delete', 'configmap', 'keep', '-n', 'dev']);
+    assert.match(
+      refused.stderr,
+      /configmaps "keep" is forbidden: ValidatingAdmissionPolicy 'protected' with binding 'protected' denied request: protected objects cannot be deleted/,
+    );
+    await t.ok(['label', 'configmap', 'keep', 'protected-', '-n', 'dev']);
+    await t.ok(['delete', 'configmap', 'keep', '-n', 'dev']);
+    // kube-apiserver matches deployments/scale requests only with rules naming that subresource
+    await t.ok(['scale', 'deployment', 'web', '--replicas=8', '-n', 'test']);
+  });
+
+  it('refuses a policy whose expression does not compile, naming it', async () => {
+    const broken = { ...replicaLimit, metadata: { name: 'broken' } };
+    broken.spec = { ...replicaLimit.spec, validations: [{ expression: 'object.spec.replicas <=' }] };
+    const r = await t.kubectl(['apply', '-f', '-'], { input: JSON.stringify(broken) });
+    assert.notStrictEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /The ValidatingAdmissionPolicy "broken" is invalid: spec\.validations\[0\]\.expression: Invalid value: "object\.spec\.replicas <=": compilation failed: ERROR: <input>:1:24:/,
+    );
+  });
+});

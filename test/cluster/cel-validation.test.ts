@@ -1,0 +1,103 @@
+// x-kubernetes-validations rules of CRDs, enforced by the API server as kube-apiserver does, seen through kubectl.
+import * as assert from 'assert';
+import { startTestCluster, TestCluster } from '../helpers/testCluster';
+
+function crd(rules: { replicas?: unknown[]; spec?: unknown[] }): string {
+  return JSON.stringify({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      scope: 'Namespaced',
+      names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: {
+                  type: 'object',
+                  properties: {
+                    replicas: { type: 'integer', 'x-kubernetes-validations': rules.replicas ?? [] },
+                    issuer: { type: 'string' },
+                  },
+                  'x-kubernetes-validations': rules.spec ?? [],
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+  });
+}
+
+const widget = (spec: Record<string, unknown>) =>
+  JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' }, spec });
+
+describe('CRD validation rules (x-kubernetes-validations)', function () {
+  this.timeout(60_000);
+  let t: TestCluster;
+
+  before(async () => {
+    t = await startTestCluster({ nodes: 1 });
+    await t.apply(
+      crd({
+        replicas: [{ rule: 'self <= 10', message: 'must be <= 10' }],
+        spec: [
+          { rule: 'self.issuer == oldSelf.issuer', message: 'issuer is immutable', fieldPath: '.issuer' },
+          {
+            rule: "!has(self.issuer) || self.issuer.startsWith('ca-')",
+            messageExpression: "'issuer ' + self.issuer + ' is not a CA'",
+            reason: 'FieldValueForbidden',
+            fieldPath: '.issuer',
+          },
+        ],
+      }),
+    );
+    await t.ok(['wait', '--for', 'condition=Established', 'crd/widgets.example.com', '--timeout', '20s']);
+  });
+  after(async () => {
+    await t?.stop();
+  });
+
+  it('refuses a create that breaks a rule with the message kubectl shows for kube-apiserver', async () => {
+    const r = await t.kubectl(['apply', '-f', '-'], { input: widget({ replicas: 11, issuer: 'ca-1' }) });
+    assert.notStrictEqual(r.code, 0);
+    assert.match(r.stderr, /The Widget "w" is invalid: spec\.replicas: Invalid value: "integer": must be <= 10/);
+    const forbidden = await t.kubectl(['create', '-f', '-'], { input: widget({ replicas: 1, issuer: 'me' }) });
+    assert.match(forbidden.stderr, /The Widget "w" is invalid: spec\.issuer: Forbidden: issuer me is not a CA/);
+    assert.strictEqual((await t.kubectl(['get', 'widget', 'w'])).code, 1, 'nothing was stored');
+  });
+
+  it('checks transition rules on update (apply, server-side apply, patch) but not on create', async () => {
+    await t.apply(widget({ replicas: 1, issuer: 'ca-1' }));
+    const changed = await t.kubectl(['apply', '-f', '-'], { input: widget({ replicas: 2, issuer: 'ca-2' }) });
+    assert.match(
+      changed.stderr,
+      /The Widget "w" is invalid: spec\.issuer: Invalid value: "object": issuer is immutable/,
+    );
+    const serverSide = await t.kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], {
+      input: widget({ replicas: 1, issuer: 'ca-3' }),
+    });
+    assert.match(serverSide.stderr, /spec\.issuer: Invalid value: "object": issuer is immutable/);
+    const patched = await t.kubectl(['patch', 'widget', 'w', '--type=merge', '-p', '{"spec":{"replicas":12}}']);
+    assert.match(patched.stderr, /spec\.replicas: Invalid value: "integer": must be <= 10/);
+    await t.ok(['patch', 'widget', 'w', '--type=merge', '-p', '{"spec":{"replicas":3}}']);
+    assert.strictEqual((await t.json(['get', 'widget', 'w'])).spec.replicas, 3);
+  });
+
+  it('refuses a CRD whose rule does not compile, naming the rule', async () => {
+    const r = await t.kubectl(['apply', '-f', '-'], { input: crd({ replicas: [{ rule: 'self <= ' }] }) });
+    assert.notStrictEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /The CustomResourceDefinition "widgets\.example\.com" is invalid: .*openAPIV3Schema\.properties\.spec\.properties\.replicas\[x-kubernetes-validations\]\[0\]\.rule: Invalid value: "self <= ": compilation failed: ERROR: <input>:1:9:/,
+    );
+  });
+});
