@@ -385,7 +385,8 @@ export function addResourcePaths(paths: Record<string, PathItem>, ctx: OpContext
   const itemOps = itemOperations(ctx, item);
   if (Object.keys(itemOps).length)
     paths[`${base}/{name}`] = { ...itemOps, parameters: [P.name(r.kind), ...scopeParams] };
-  for (const sub of r.subresources) {
+  // connections (exec, proxy...) are not described: their options have no schema here
+  for (const sub of r.subresources.filter((s) => !s.connect)) {
     const subOps = subresourceOperations(ctx, sub);
     if (Object.keys(subOps).length)
       paths[`${base}/{name}/${sub.name}`] = { ...subOps, parameters: [P.name(sub.kind), ...scopeParams] };

@@ -7,6 +7,11 @@ export interface SubresourceInfo {
   group: string;
   version: string;
   verbs: string[];
+  /**
+   * A connection rather than an object (exec, attach, portforward, proxy: kube-apiserver's connect verbs); its kind
+   * (PodExecOptions...) is the request's options, which have no schema here.
+   */
+  connect?: boolean;
 }
 
 export interface ResourceInfo {
@@ -54,7 +59,7 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
         kind: 'Namespace',
         namespaced: false,
         short: ['ns'],
-        sub: ['status'],
+        sub: ['finalize', 'status'],
         verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
       },
       {
@@ -62,14 +67,14 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
         namespaced: true,
         short: ['po'],
         all: true,
-        sub: ['status', 'log', 'binding', 'eviction', 'ephemeralcontainers'],
+        sub: ['attach', 'binding', 'ephemeralcontainers', 'eviction', 'exec', 'log', 'portforward', 'proxy', 'status'],
       },
       {
         kind: 'Service',
         namespaced: true,
         short: ['svc'],
         all: true,
-        sub: ['status'],
+        sub: ['proxy', 'status'],
         verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
       },
       { kind: 'Endpoints', plural: 'endpoints', namespaced: true, short: ['ep'] },
@@ -78,7 +83,7 @@ const GROUPS: { group: string; version: string; kinds: Row[] }[] = [
       { kind: 'ServiceAccount', namespaced: true, short: ['sa'], sub: ['token'] },
       { kind: 'PersistentVolume', namespaced: false, short: ['pv'], sub: ['status'] },
       { kind: 'PersistentVolumeClaim', namespaced: true, short: ['pvc'], sub: ['status'] },
-      { kind: 'Node', namespaced: false, short: ['no'], sub: ['status'] },
+      { kind: 'Node', namespaced: false, short: ['no'], sub: ['proxy', 'status'] },
       { kind: 'Event', namespaced: true, short: ['ev'] },
       { kind: 'LimitRange', namespaced: true, short: ['limits'] },
       { kind: 'ResourceQuota', namespaced: true, short: ['quota'], sub: ['status'] },
@@ -241,10 +246,36 @@ export function pluralize(kind: string): string {
 }
 
 type SubresourceName =
-  'status' | 'scale' | 'log' | 'binding' | 'eviction' | 'token' | 'approval' | 'ephemeralcontainers';
+  | 'status'
+  | 'scale'
+  | 'log'
+  | 'binding'
+  | 'eviction'
+  | 'token'
+  | 'approval'
+  | 'ephemeralcontainers'
+  | 'finalize'
+  | 'exec'
+  | 'attach'
+  | 'portforward'
+  | 'proxy';
 
+/** The proxy subresource's verbs: every HTTP method is passed on, as kube-apiserver lists them. */
+const PROXY_VERBS = ['create', 'delete', 'get', 'patch', 'update'];
+
+/** A subresource as kube-apiserver's discovery describes it: the kind it answers with and its verbs. */
 function subresource(name: SubresourceName, group: string, version: string, kind: string): SubresourceInfo {
   switch (name) {
+    case 'exec':
+      return { name, kind: 'PodExecOptions', group, version, verbs: ['create', 'get'], connect: true };
+    case 'attach':
+      return { name, kind: 'PodAttachOptions', group, version, verbs: ['create', 'get'], connect: true };
+    case 'portforward':
+      return { name, kind: 'PodPortForwardOptions', group, version, verbs: ['create', 'get'], connect: true };
+    case 'proxy':
+      return { name, kind: `${kind}ProxyOptions`, group, version, verbs: PROXY_VERBS, connect: true };
+    case 'finalize':
+      return { name, kind, group, version, verbs: ['update'] };
     case 'scale':
       return { name, kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
     case 'log':

@@ -52,7 +52,9 @@ export interface SyncOutcome {
   hooks?: HookResult[];
 }
 
-const APPLY_CONCURRENCY = 16;
+// Applies in flight at once: each waits for the store's group-commit fsync, so with 16 the event loop sat idle a
+// third of a large first sync; 32 fills the HTTPS transport's socket pool and halves those waits (bench/RESULTS.md).
+const APPLY_CONCURRENCY = 32;
 export const DEFAULT_WAVE_TIMEOUT_MS = 5 * 60_000;
 
 export function describe(r: ResourceRef): string {

@@ -1,5 +1,6 @@
 // Kinds and subresources served as kube-apiserver serves them, through kubectl: PodTemplates, RuntimeClasses,
-// PriorityClasses (the system ones, and pods' priority set at admission), and pods/eviction (`kubectl drain`).
+// PriorityClasses (the system ones, and pods' priority set at admission), pods/eviction (`kubectl drain`), and the
+// connect subresources in discovery.
 import * as assert from 'assert';
 import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
 
@@ -97,6 +98,64 @@ spec:
       metadata: { name: 'y' },
     });
     assert.strictEqual(wrong.status, 400, wrong.text);
+  });
+
+  it("lists the connect subresources (pods' exec, attach, portforward, proxy) in discovery as kube-apiserver", async () => {
+    type Listed = { name: string; kind: string; verbs: string[] };
+    const v1 = (await t.request('GET', '/api/v1')).body as { resources: Listed[] };
+    const listed = (name: string) => v1.resources.find((r) => r.name === name);
+    const names = ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'services/proxy', 'nodes/proxy'];
+    const proxyVerbs = ['create', 'delete', 'get', 'patch', 'update'];
+    assert.deepStrictEqual(
+      [...names, 'namespaces/finalize'].map((n) => [n, listed(n)?.kind, listed(n)?.verbs]),
+      [
+        ['pods/attach', 'PodAttachOptions', ['create', 'get']],
+        ['pods/exec', 'PodExecOptions', ['create', 'get']],
+        ['pods/portforward', 'PodPortForwardOptions', ['create', 'get']],
+        ['pods/proxy', 'PodProxyOptions', proxyVerbs],
+        ['services/proxy', 'ServiceProxyOptions', proxyVerbs],
+        ['nodes/proxy', 'NodeProxyOptions', proxyVerbs],
+        ['namespaces/finalize', 'Namespace', ['update']],
+      ],
+    );
+    const aggregated = await t.request('GET', '/api', undefined, {
+      Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+    });
+    const pods = aggregated.body.items[0].versions[0].resources.find(
+      (r: { resource: string }) => r.resource === 'pods',
+    );
+    assert.deepStrictEqual(
+      pods.subresources.map((s: { subresource: string }) => s.subresource),
+      ['attach', 'binding', 'eviction', 'exec', 'log', 'portforward', 'proxy', 'status'],
+    );
+    // kubectl api-resources lists the resources alone
+    const resources = (await t.ok(['api-resources', '--api-group=', '-o', 'name'])).trim().split('\n');
+    assert.ok(resources.includes('pods'), resources.join(' '));
+    assert.deepStrictEqual(
+      resources.filter((r) => r.includes('/')),
+      [],
+    );
+    // and RBAC decides on them by name: exec granted, attach not
+    await t.apply(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: exec-only, namespace: default}
+rules: [{apiGroups: [""], resources: [pods/exec], verbs: [create]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: exec-only, namespace: default}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: exec-only}
+subjects: [{kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}]
+`);
+    // (kubectl reads `pods/exec` as the pod named exec: a subresource is asked for with --subresource)
+    const canI = async (subresource: string) => {
+      const r = await t.kubectl(['auth', 'can-i', 'create', 'pods', `--subresource=${subresource}`, '--as', 'jane']);
+      return `${r.stdout.trim()}${r.stderr.trim()}`;
+    };
+    // the authorizer reads roles from its informers, which see the new ones a moment later
+    await eventually(async () => (await canI('exec')) === 'yes', 10_000, 'create pods/exec allowed');
+    assert.strictEqual(await canI('attach'), 'no');
   });
 
   it('serves the mandatory flow-control configuration', async () => {

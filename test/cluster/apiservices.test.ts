@@ -1,7 +1,7 @@
 // apiregistration.k8s.io/v1 APIServices: one per served group version (the built-ins and each CRD's), Local and
 // Available as kube-apiserver lists them, read-only for users.
 import * as assert from 'assert';
-import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
+import { eventually, useTestCluster, TestCluster } from '../helpers/testCluster';
 
 interface ApiServiceJson {
   metadata: { name: string };
@@ -23,14 +23,9 @@ const CRD = JSON.stringify({
 
 describe('APIServices', function () {
   this.timeout(60_000);
+  const c = useTestCluster({ nodes: 1 });
   let t: TestCluster;
-
-  before(async () => {
-    t = await startTestCluster({ nodes: 1 });
-  });
-  after(async () => {
-    await t?.stop();
-  });
+  before(() => (t = c.t));
 
   const names = async () =>
     ((await t.json(['get', 'apiservices'])).items as ApiServiceJson[]).map((s) => s.metadata.name).sort();

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tls from 'tls';
 import { ensureCertificates } from '../../cluster/security/certificates';
-import { runKubectl, eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
+import { runKubectl, eventually, useTestCluster, TestCluster } from '../helpers/testCluster';
 
 interface CsrJson {
   spec: { username?: string; groups?: string[]; signerName: string };
@@ -17,14 +17,9 @@ interface CsrJson {
 
 describe('CertificateSigningRequests signed by the cluster CA', function () {
   this.timeout(60_000);
+  const c = useTestCluster({ nodes: 1 });
   let t: TestCluster;
-
-  before(async () => {
-    t = await startTestCluster({ nodes: 1 });
-  });
-  after(async () => {
-    await t?.stop();
-  });
+  before(() => (t = c.t));
 
   /** an RSA key and a CSR for the subject, made by openssl; the CSR as spec.request wants it */
   function keyAndRequest(name: string, subject: string): { keyFile: string; request: string } {

@@ -164,11 +164,9 @@ describe('container runtime (real containers on the engine)', function () {
   it("removes a deleted pod's containers from the engine", async () => {
     await t.apply(pod('short', [shell('main', 'sleep 3600')]));
     const id = clusterId(t.cluster.stateDir);
-    await eventually(
-      async () => (await clusterContainers(engine, id)).some((c) => c.pod === 'default/short' && c.running),
-      20_000,
-      'the pod running',
-    );
+    // Ready: the kubelet has the container running (the engine lists it running a moment earlier)
+    await t.ok(['wait', '--for=condition=Ready', 'pod/short', '--timeout=50s']);
+    assert.ok((await clusterContainers(engine, id)).some((c) => c.pod === 'default/short' && c.running));
     await t.ok(['delete', 'pod', 'short']);
     await eventually(
       async () => !(await clusterContainers(engine, id)).some((c) => c.pod === 'default/short'),
@@ -280,24 +278,41 @@ describe('container runtime (real containers on the engine)', function () {
   });
 
   it('stops containers with SIGTERM, then SIGKILL after the grace period, and reports an OOM kill', async () => {
-    // activeDeadlineSeconds ends the pod: its containers are stopped within the grace period (2s cluster time)
+    // the shells wait in `wait`, which a trapped signal interrupts at once (a foreground sleep would delay the trap)
+    const loop = 'echo started; while true; do sleep 1 & wait $!; done';
     await t.apply(
       pod(
         'stopping',
         [
-          shell('polite', 'trap "echo got SIGTERM; exit 0" TERM; echo started; while true; do sleep 0.1; done'),
-          shell('stubborn', 'trap "echo ignoring SIGTERM" TERM; echo started; while true; do sleep 0.1; done'),
+          shell('polite', `trap "echo got SIGTERM; exit 0" TERM; ${loop}`),
+          shell('stubborn', `trap "echo ignoring SIGTERM" TERM; ${loop}`),
           {
             ...shell('hungry', 'exec dd if=/dev/zero of=/dev/null bs=128M count=1'),
             resources: { limits: { memory: '32Mi' } },
           },
         ],
-        { restartPolicy: 'Never', activeDeadlineSeconds: 30 },
+        { restartPolicy: 'Never' },
       ),
     );
+    const status = async () => (await t.json(['get', 'pod', 'stopping'])).status;
+    const logs = (c: string) => t.ok(['logs', 'stopping', '-c', c]);
+    // the deadline ends the pod once both shells have set their traps and the OOM kill is reported, however long
+    // the engine took to start them
+    await eventually(
+      async () =>
+        (await status()).containerStatuses?.find((c: { name: string }) => c.name === 'hungry')?.state.terminated,
+      20_000,
+      'the OOM-killed container reported',
+    );
+    await eventually(
+      async () => /started/.test(await logs('polite')) && /started/.test(await logs('stubborn')),
+      20_000,
+      'both shells started',
+    );
+    await t.ok(['patch', 'pod', 'stopping', '-p', '{"spec":{"activeDeadlineSeconds":1}}']);
     const statuses = await eventually(
       async () => {
-        const s = (await t.json(['get', 'pod', 'stopping'])).status;
+        const s = await status();
         const all = s.containerStatuses ?? [];
         return s.phase === 'Failed' && all.every((c: { state: object }) => 'terminated' in c.state) ? all : undefined;
       },
@@ -317,8 +332,8 @@ describe('container runtime (real containers on the engine)', function () {
       [byName.hungry.state.terminated.exitCode, byName.hungry.state.terminated.reason],
       [137, 'OOMKilled'],
     );
-    assert.match(await t.ok(['logs', 'stopping', '-c', 'polite']), /started\s+got SIGTERM/);
-    assert.match(await t.ok(['logs', 'stopping', '-c', 'stubborn']), /ignoring SIGTERM/);
+    assert.match(await logs('polite'), /started\s+got SIGTERM/);
+    assert.match(await logs('stubborn'), /ignoring SIGTERM/);
     await t.ok(['delete', 'pod', 'stopping', '--wait=false']);
   });
 

@@ -3,21 +3,16 @@
 import * as assert from 'assert';
 import type { Event as CoreEvent } from 'kubernetes-types/core/v1';
 import type { Event as EventsV1Event } from 'kubernetes-types/events/v1';
-import { startTestCluster, TestCluster } from '../helpers/testCluster';
+import { useTestCluster, TestCluster } from '../helpers/testCluster';
 
 const CORE = '/api/v1/namespaces/default/events';
 const EVENTS = '/apis/events.k8s.io/v1/namespaces/default/events';
 
 describe('Events through core v1 and events.k8s.io/v1', function () {
   this.timeout(60_000);
+  const c = useTestCluster({ nodes: 1 });
   let t: TestCluster;
-
-  before(async () => {
-    t = await startTestCluster({ nodes: 1 });
-  });
-  after(async () => {
-    await t?.stop();
-  });
+  before(() => (t = c.t));
 
   it('shows a core event under the events.k8s.io names', async () => {
     const created = await t.request('POST', CORE, {

@@ -4,21 +4,16 @@
 import * as assert from 'assert';
 import type { HorizontalPodAutoscaler as V1Hpa } from 'kubernetes-types/autoscaling/v1';
 import type { HorizontalPodAutoscaler as V2Hpa } from 'kubernetes-types/autoscaling/v2';
-import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
+import { eventually, useTestCluster, TestCluster } from '../helpers/testCluster';
 
 const V1 = '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers';
 const V2 = '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers';
 
 describe('HorizontalPodAutoscalers in autoscaling/v1 and v2', function () {
   this.timeout(60_000);
+  const c = useTestCluster({ nodes: 1 });
   let t: TestCluster;
-
-  before(async () => {
-    t = await startTestCluster({ nodes: 1 });
-  });
-  after(async () => {
-    await t?.stop();
-  });
+  before(() => (t = c.t));
 
   it('kubectl autoscale creates one that both versions show, the CPU target as v2 metrics', async () => {
     await t.ok(['create', 'deployment', 'x', '--image=nginx:1.25']);

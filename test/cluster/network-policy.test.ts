@@ -1,17 +1,12 @@
 // NetworkPolicies: this cluster cannot enforce them, and says so on each policy instead of letting it look in force.
 import * as assert from 'assert';
-import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
+import { eventually, useTestCluster, TestCluster } from '../helpers/testCluster';
 
 describe('NetworkPolicies', function () {
   this.timeout(60_000);
+  const c = useTestCluster({ nodes: 1 });
   let t: TestCluster;
-
-  before(async () => {
-    t = await startTestCluster({ nodes: 1 });
-  });
-  after(async () => {
-    await t?.stop();
-  });
+  before(() => (t = c.t));
 
   it('get a Warning event NotEnforced saying why', async () => {
     await t.apply(`

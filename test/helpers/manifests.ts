@@ -1,12 +1,12 @@
 // Manifests several tests and benchmarks open in the editor or apply.
 
-/** A Deployment with one schema error, `replicas: three` on line 6, as a user's first manifest might have. */
-export const BAD_REPLICAS_DEPLOYMENT = `apiVersion: apps/v1
+/** A valid Deployment `web` of two nginx replicas (`replicas: 2` on line 6). */
+export const WEB_DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web
 spec:
-  replicas: three
+  replicas: 2
   selector:
     matchLabels:
       app: web
@@ -19,3 +19,6 @@ spec:
         - name: web
           image: nginx:1.27
 `;
+
+/** WEB_DEPLOYMENT with one schema error, `replicas: three` on line 6, as a user's first manifest might have. */
+export const BAD_REPLICAS_DEPLOYMENT = WEB_DEPLOYMENT.replace('replicas: 2', 'replicas: three');

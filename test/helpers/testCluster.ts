@@ -104,6 +104,18 @@ export async function startTestCluster(options: Partial<ClusterOptions> = {}): P
   return t;
 }
 
+/**
+ * Registers the suite's before/after hooks that start and stop a cluster; `t` is set once `before` has run.
+ */
+export function useTestCluster(options: Partial<ClusterOptions> = {}): { t: TestCluster } {
+  const c = {} as { t: TestCluster };
+  before(async () => {
+    c.t = await startTestCluster(options);
+  });
+  after(async () => c.t?.stop());
+  return c;
+}
+
 /** The real kubectl against kubeconfig, with its HOME and caches in dir. */
 export function runKubectl(
   kubeconfig: string,

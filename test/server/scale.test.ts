@@ -3,27 +3,9 @@
 // answered while such a file is checked.
 
 import * as assert from 'assert';
+import { WEB_DEPLOYMENT } from '../helpers/manifests';
 import { Diagnostic, LspClient, uriOf } from './lspClient';
 import { duplicateConfigMaps, fuzzedFile, rng } from './mutations';
-
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-`;
 
 describe('language server: scale', function () {
   this.timeout(90_000);
@@ -91,7 +73,7 @@ describe('language server: scale', function () {
   });
 
   it('answers hover while 2 MB of fuzzed manifests are checked, and reports them in bounded time', async () => {
-    const text = DEPLOYMENT + '---\n' + fuzzedFile(rng(1), 2 * 1024 * 1024);
+    const text = WEB_DEPLOYMENT + '---\n' + fuzzedFile(rng(1), 2 * 1024 * 1024);
     const uri = uriOf('/tmp/slipway-scale-fuzzed.yaml');
     const opened = Date.now();
     await client.open(uri, text);
@@ -123,7 +105,7 @@ describe('language server: scale', function () {
   it('checks a document opened while a long check of another runs, without waiting for that one', async () => {
     const big = uriOf('/tmp/slipway-scale-fuzzed-2.yaml');
     const opened = Date.now();
-    await client.open(big, DEPLOYMENT + '---\n' + fuzzedFile(rng(2), 2 * 1024 * 1024));
+    await client.open(big, WEB_DEPLOYMENT + '---\n' + fuzzedFile(rng(2), 2 * 1024 * 1024));
     await client.until(
       () => client.progress.find((p) => p.at >= opened && p.value.kind === 'begin' && /fuzzed-2/.test(p.value.title!)),
       'progress of the long check',

@@ -9,7 +9,7 @@ import { historyTable } from '../../syncer/commands/history';
 import { describeStatus } from '../../syncer/commands/statusText';
 import { TestCluster } from '../helpers/testCluster';
 import { makeRepo, webApp } from './helpers/gitRepo';
-import { applications, startSyncer, SyncerHarness } from './helpers/syncerHarness';
+import { applications, NO_RETRY, useSyncer } from './helpers/syncerHarness';
 
 /** A Job as the API server returns it. */
 type LiveJob = Job & { metadata: NonNullable<Job['metadata']> & { name: string } };
@@ -46,22 +46,13 @@ spec:
 
 describe('resource hooks (real git, real cluster)', function () {
   this.timeout(90_000);
+  const h = useSyncer({ waveTimeoutMs: 20_000, retryBackoff: NO_RETRY });
   let t: TestCluster;
   let client: ObjectClient;
-  let syncer: SyncerHarness;
   let logs: string[];
+  before(() => ({ t, client, logs } = h.syncer));
 
-  before(async () => {
-    // a failed sync is not retried during a test: each test looks at one attempt
-    syncer = await startSyncer({ waveTimeoutMs: 20_000, retryBackoff: { initialMs: 600_000, maxMs: 600_000 } });
-    ({ t, client, logs } = syncer);
-  });
-  after(() => syncer?.stop());
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') console.log(logs.slice(-40).join('\n'));
-  });
-
-  const { createApp, waitApp, healthyAt, operate } = applications(() => client);
+  const { createApp, waitApp, healthyAt, manifestErrors, operate } = applications(() => client);
   const jobs = async (ns: string) => (await t.json(['get', 'jobs', '-n', ns])).items as LiveJob[];
   const complete = (j: Job | undefined) =>
     !!j?.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True');
@@ -269,12 +260,7 @@ data: {a: b}
       }),
     });
     await createApp('badhook', repo);
-    const app = await waitApp(
-      'badhook',
-      'InvalidManifest',
-      (a) => !!a.status?.conditions?.some((c) => c.type === 'InvalidManifest'),
-    );
-    const errors = app.status!.conditions!.find((c) => c.type === 'InvalidManifest')!.errors!;
+    const errors = await manifestErrors('badhook');
     assert.deepStrictEqual(
       errors.map((e) => `${e.file}:${e.line} ${e.field}`),
       [

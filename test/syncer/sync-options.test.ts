@@ -7,7 +7,7 @@ import { Application } from '../../kube/application';
 import { ObjectClient } from '../../kubeclient/objectClient';
 import { eventually, TestCluster } from '../helpers/testCluster';
 import { makeRepo, webApp } from './helpers/gitRepo';
-import { applications, appRef, startSyncer, SyncerHarness } from './helpers/syncerHarness';
+import { applications, appRef, NO_RETRY, useSyncer } from './helpers/syncerHarness';
 
 /** A ConfigMap manifest with these annotations. */
 function configMap(name: string, annotations: Record<string, string> = {}, data = 'a: b'): string {
@@ -21,21 +21,13 @@ function configMap(name: string, annotations: Record<string, string> = {}, data 
 
 describe('sync options (real git, real cluster)', function () {
   this.timeout(90_000);
+  const h = useSyncer({ waveTimeoutMs: 20_000, retryBackoff: NO_RETRY });
   let t: TestCluster;
   let client: ObjectClient;
-  let syncer: SyncerHarness;
   let logs: string[];
+  before(() => ({ t, client, logs } = h.syncer));
 
-  before(async () => {
-    syncer = await startSyncer({ waveTimeoutMs: 20_000, retryBackoff: { initialMs: 600_000, maxMs: 600_000 } });
-    ({ t, client, logs } = syncer);
-  });
-  after(() => syncer?.stop());
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') console.log(logs.slice(-40).join('\n'));
-  });
-
-  const { createApp, waitApp, healthyAt } = applications(() => client);
+  const { createApp, waitApp, healthyAt, manifestErrors } = applications(() => client);
   const exists = async (kind: string, name: string, ns: string) =>
     (await t.kubectl(['get', kind, name, '-n', ns])).code === 0;
   const lastEntry = (a: Application) => a.status!.history![a.status!.history!.length - 1];
@@ -108,12 +100,7 @@ describe('sync options (real git, real cluster)', function () {
       'app/strict.yaml': configMap('strict') + 'extra: field\n',
     });
     await createApp('validate', repo);
-    const app = await waitApp(
-      'validate',
-      'InvalidManifest',
-      (a) => !!a.status?.conditions?.some((c) => c.type === 'InvalidManifest'),
-    );
-    const errors = app.status!.conditions!.find((c) => c.type === 'InvalidManifest')!.errors!;
+    const errors = await manifestErrors('validate');
     assert.deepStrictEqual(
       errors.map((e) => e.file),
       ['app/strict.yaml'],
@@ -162,12 +149,7 @@ describe('sync options (real git, real cluster)', function () {
       'app/typo.yaml': configMap('typo', { 'argocd.argoproj.io/sync-options': 'Prun=false,Replace=yes' }),
     });
     await createApp('typo', repo);
-    const app = await waitApp(
-      'typo',
-      'InvalidManifest',
-      (a) => !!a.status?.conditions?.some((c) => c.type === 'InvalidManifest'),
-    );
-    const errors = app.status!.conditions!.find((c) => c.type === 'InvalidManifest')!.errors!;
+    const errors = await manifestErrors('typo');
     assert.deepStrictEqual(
       errors.map((e) => e.field),
       [

@@ -4,6 +4,7 @@
 // endian). One connection per port is made to the pod; its end, or the client's, ends the WebSocket.
 import type { Socket } from 'net';
 import type { WebSocket } from 'ws';
+import { backPressured, pipeBytes, sharedSource, WebSocketBytes } from './backPressure';
 
 export const CHANNEL_PORT_FORWARD_PROTOCOLS = ['v4.channel.k8s.io', 'channel.k8s.io'];
 
@@ -27,24 +28,33 @@ export function forwardChannels(
   what: string,
 ): void {
   const conns = new Map<number, Socket>();
+  const bytes = new WebSocketBytes(ws);
+  // the client's messages stop while any port's connection to the pod is full
+  const input = sharedSource(bytes);
+  const toPod = new Map<number, (chunk: Buffer) => void>();
   const pendingInput = new Map<number, Buffer[]>();
   const portBytes = (p: number) => Buffer.from([p & 0xff, p >> 8]);
   ports.forEach((port, i) => {
-    ws.send(frame(2 * i, portBytes(port)), { binary: true });
-    ws.send(frame(2 * i + 1, portBytes(port)), { binary: true });
+    bytes.write(frame(2 * i, portBytes(port)));
+    bytes.write(frame(2 * i + 1, portBytes(port)));
     pendingInput.set(i, []);
     dial(port).then(
       (conn) => {
         conns.set(i, conn);
-        for (const b of pendingInput.get(i) ?? []) conn.write(b);
+        const write = backPressured(input, conn);
+        toPod.set(i, write);
+        const pending = pendingInput.get(i) ?? [];
         pendingInput.delete(i);
-        conn.on('data', (d: Buffer) => ws.send(frame(2 * i, d), { binary: true }));
+        for (const b of pending) write(b);
+        if (pending.length) input.resume();
+        // the port's data channel: each chunk framed, the pod's connection paused while the WebSocket is full
+        pipeBytes(conn, { write: (d) => bytes.write(frame(2 * i, d)), once: (e, l) => bytes.once(e, l) });
         conn.on('close', () => ws.close(1000));
         conn.on('error', () => conn.destroy());
       },
       (e: Error) => {
         const message = `error forwarding port ${port} to ${what}: ${e.message}`;
-        ws.send(frame(2 * i + 1, Buffer.from(message)), { binary: true });
+        bytes.write(frame(2 * i + 1, Buffer.from(message)));
         ws.close(1000);
       },
     );
@@ -53,8 +63,12 @@ export function forwardChannels(
     if (!isBinary || data.length === 0 || data[0] % 2 === 1) return;
     const i = data[0] / 2;
     const payload = data.subarray(1);
-    if (conns.has(i)) conns.get(i)!.write(payload);
-    else pendingInput.get(i)?.push(payload);
+    const write = toPod.get(i);
+    if (write) return write(payload);
+    const pending = pendingInput.get(i);
+    if (!pending) return;
+    // what comes before the pod's connection is made waits, and the client with it
+    if (pending.push(payload) === 1) input.pause();
   });
   ws.on('close', () => {
     for (const c of conns.values()) c.destroy();

@@ -1,8 +1,10 @@
 // The port-forward protocol (portforward.k8s.io) on a SPDY session, as the kubelet serves it: for each connection
 // it forwards, the client opens an error stream and a data stream with the same requestid and port headers. Once
 // both are there the server connects to the pod's port and copies bytes between that connection and the data
-// stream, half-closing each way as the other side does; a failure is written on the error stream.
+// stream (with back-pressure both ways, backPressure.ts), half-closing each way as the other side does; a failure
+// is written on the error stream.
 import type { Socket } from 'net';
+import { pipeBytes } from './backPressure';
 import type { SpdySession, SpdyStream } from './spdy';
 
 export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
@@ -45,11 +47,12 @@ async function forward(error: SpdyStream, data: SpdyStream, dial: (port: number)
     return;
   }
   // the client's FIN half-closes the connection to the pod; its reset (or the session's end) drops it
-  data.incoming.pipe(conn);
+  pipeBytes(data.incoming, conn);
+  data.incoming.on('end', () => conn.end());
   data.incoming.on('close', () => {
     if (!data.incoming.readableEnded) conn.destroy();
   });
-  conn.on('data', (chunk: Buffer) => data.write(chunk));
+  pipeBytes(conn, data);
   conn.on('end', () => data.end());
   conn.on('error', () => data.reset());
   error.end();

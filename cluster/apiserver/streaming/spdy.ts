@@ -2,7 +2,9 @@
 // (SYN_STREAM with headers, answered by SYN_REPLY), both sides send data frames and half-close with FIN, PINGs are
 // echoed, and SETTINGS, WINDOW_UPDATE and HEADERS are read and ignored (Kubernetes' SPDY library sends but never needs them).
 // kubectl port-forward speaks it inside WebSocket binary messages (SPDY/3.1+portforward.k8s.io) or, when it falls
-// back, directly on the upgraded connection; the session only sees bytes in and bytes out either way.
+// back, directly on the upgraded connection; the session only sees bytes in and bytes out either way. A stream
+// whose reader falls behind pauses the transport's reading, and a stream's writer waits while the transport is full
+// (backPressure.ts): that is the session's flow control, window updates being ignored.
 //
 // Header blocks are zlib streams that run across the whole session, primed with SPDY/3's dictionary. The client's
 // are inflated by one streaming inflater; the server's own (empty replies) are sent as stored deflate blocks, which
@@ -10,6 +12,12 @@
 import { EventEmitter } from 'events';
 import { PassThrough } from 'stream';
 import * as zlib from 'zlib';
+import { backPressured, sharedSource, type ByteSink, type ByteSource } from './backPressure';
+
+/** What a session is carried on (the upgraded socket, or a WebSocket's binary messages), with back-pressure. */
+export interface SpdyTransport extends ByteSink, ByteSource {
+  end(): void;
+}
 
 /** SPDY/3's header dictionary (draft-mbelshe-httpbis-spdy-00 2.6.10.1): length-prefixed words, then a tail. */
 const DICTIONARY = (() => {
@@ -51,22 +59,38 @@ const FLAG_FIN = 0x01;
 const RST_CANCEL = 5;
 const MAX_DATA = 32 * 1024;
 
-/** One stream a client opened: its headers, what it sends (incoming) and a way to answer. */
-export class SpdyStream {
+/**
+ * One stream a client opened: its headers, what it sends (incoming) and a way to answer, which is full (write
+ * answers false, 'drain' follows) while the session's transport is.
+ */
+export class SpdyStream implements ByteSink {
   /** what the client sends on the stream; ends on its FIN */
   readonly incoming = new PassThrough();
   private closedLocally = false;
+
+  /** hands what the client sent to incoming, holding the session's reading while incoming is full */
+  readonly deliver: (data: Buffer) => void;
 
   constructor(
     readonly id: number,
     readonly headers: Record<string, string>,
     private readonly session: SpdySession,
-  ) {}
+    input: ByteSource,
+  ) {
+    this.deliver = backPressured(input, this.incoming);
+  }
 
-  write(data: Buffer): void {
-    if (this.closedLocally) return;
+  write(data: Buffer): boolean {
+    if (this.closedLocally) return true;
+    let room = true;
     for (let at = 0; at < data.length; at += MAX_DATA)
-      this.session.sendData(this.id, data.subarray(at, at + MAX_DATA), false);
+      room = this.session.sendData(this.id, data.subarray(at, at + MAX_DATA), false) && room;
+    return room;
+  }
+
+  once(_event: 'drain', listener: () => void): this {
+    this.session.onDrain(listener);
+    return this;
   }
 
   /** half-closes the server's side (FIN) */
@@ -97,11 +121,14 @@ export class SpdySession extends EventEmitter {
   private sentHeaders = false;
   private closed = false;
 
-  constructor(
-    private readonly send: (bytes: Buffer) => void,
-    private readonly shut: () => void,
-  ) {
+  /** the transport's reading, paused while any stream's reader holds a full buffer */
+  private readonly input: ByteSource;
+  /** the streams' writers waiting for the transport to drain (one listener on it however many streams wait) */
+  private drainWaiters: (() => void)[] = [];
+
+  constructor(readonly transport: SpdyTransport) {
     super();
+    this.input = sharedSource(transport);
     this.inflater.on('error', () => this.close());
   }
 
@@ -123,16 +150,28 @@ export class SpdySession extends EventEmitter {
     for (const s of this.streams.values()) s.incoming.destroy();
     this.streams.clear();
     this.inflater.destroy();
-    this.shut();
+    this.transport.end();
     this.emit('close');
   }
 
-  sendData(id: number, data: Buffer, fin: boolean): void {
-    if (this.closed) return;
+  /** Calls listener once the transport's full buffer has drained. */
+  onDrain(listener: () => void): void {
+    this.drainWaiters.push(listener);
+    if (this.drainWaiters.length > 1) return;
+    this.transport.once('drain', () => {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const w of waiters) w();
+    });
+  }
+
+  /** false once the transport's buffer is full */
+  sendData(id: number, data: Buffer, fin: boolean): boolean {
+    if (this.closed) return true;
     const head = Buffer.alloc(8);
     head.writeUInt32BE(id & 0x7fffffff, 0);
     head.writeUInt32BE(((fin ? FLAG_FIN : 0) << 24) | data.length, 4);
-    this.send(Buffer.concat([head, data]));
+    return this.transport.write(Buffer.concat([head, data]));
   }
 
   sendReset(id: number): void {
@@ -148,7 +187,7 @@ export class SpdySession extends EventEmitter {
     head.writeUInt16BE(0x8000 | 3, 0);
     head.writeUInt16BE(type, 2);
     head.writeUInt32BE((flags << 24) | body.length, 4);
-    this.send(Buffer.concat([head, body]));
+    this.transport.write(Buffer.concat([head, body]));
   }
 
   /**
@@ -202,7 +241,7 @@ export class SpdySession extends EventEmitter {
     if (!(frame[0] & 0x80)) {
       const stream = this.streams.get(frame.readUInt32BE(0) & 0x7fffffff);
       if (!stream) return;
-      if (body.length) stream.incoming.write(body);
+      if (body.length) stream.deliver(body);
       if (flags & FLAG_FIN) stream.incoming.end();
       return;
     }
@@ -211,7 +250,7 @@ export class SpdySession extends EventEmitter {
       case SYN_STREAM: {
         const id = body.readUInt32BE(0) & 0x7fffffff;
         const headers = await this.headers(body.subarray(10));
-        const stream = new SpdyStream(id, headers, this);
+        const stream = new SpdyStream(id, headers, this, this.input);
         this.streams.set(id, stream);
         stream.incoming.once('close', () => this.streams.delete(id));
         const reply = Buffer.alloc(4);

@@ -2,11 +2,8 @@
 // later ones with KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false, speak): the client opens one stream per channel, named
 // by its streamtype header (error, stdin, stdout, stderr, resize); the server waits for all it expects, then the
 // command runs with them. Its end is a Status on the error stream (v4, as on WebSocket) or its message (v2, v3).
-import type { Writable } from 'stream';
-import { Writable as WritableStream } from 'stream';
-import { finished } from 'stream/promises';
-import type { StreamSession, TerminalSize } from '../../runtime/types';
-import { outcomeStatus, type ChannelOptions, type Outcome } from './channels';
+import { Writable } from 'stream';
+import { commandSession, outcomeStatus, type ChannelOptions, type CommandSession } from './remoteCommand';
 import type { SpdySession, SpdyStream } from './spdy';
 
 export const SPDY_REMOTE_COMMAND_PROTOCOLS = [
@@ -19,8 +16,9 @@ export const SPDY_REMOTE_COMMAND_PROTOCOLS = [
 /** how long the client has to open its streams, as the kubelet's stream creation timeout */
 const STREAMS_TIMEOUT_MS = 30_000;
 
-function writerOf(stream: SpdyStream): Writable {
-  return new WritableStream({
+function writerOf(stream: SpdyStream | undefined): Writable | undefined {
+  if (!stream) return undefined;
+  return new Writable({
     write(chunk: Buffer, _enc, done) {
       stream.write(chunk);
       done();
@@ -33,11 +31,7 @@ function writerOf(stream: SpdyStream): Writable {
 }
 
 /** Resolves once the client has opened the streams opts ask for; rejects after STREAMS_TIMEOUT_MS. */
-export function spdyCommandSession(
-  spdy: SpdySession,
-  protocol: string,
-  opts: ChannelOptions,
-): Promise<{ session: StreamSession; finish(outcome: Outcome): Promise<void> }> {
+export function spdyCommandSession(spdy: SpdySession, protocol: string, opts: ChannelOptions): Promise<CommandSession> {
   const expected =
     1 +
     +opts.stdin +
@@ -56,7 +50,7 @@ export function spdyCommandSession(
       streams.set(s.headers.streamtype ?? '', s);
       if (streams.size < expected) return;
       clearTimeout(timer);
-      resolve(build(streams, opts, protocol, gone));
+      resolve(build(streams, opts, protocol, gone.signal));
     });
   });
 }
@@ -65,51 +59,28 @@ function build(
   streams: Map<string, SpdyStream>,
   opts: ChannelOptions,
   protocol: string,
-  gone: AbortController,
-): { session: StreamSession; finish(outcome: Outcome): Promise<void> } {
+  signal: AbortSignal,
+): CommandSession {
   const error = streams.get('error');
-  const stdin = opts.stdin ? streams.get('stdin')?.incoming : undefined;
-  const resize = streams.get('resize');
-  let size: TerminalSize | undefined;
-  const listeners: ((s: TerminalSize) => void)[] = [];
-  let pending = '';
-  // sizes come as JSON values one after another
-  resize?.incoming.on('data', (chunk: Buffer) => {
-    const lines = (pending + chunk.toString()).split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      try {
-        const s = JSON.parse(line) as { Width?: number; Height?: number };
-        size = { width: s.Width ?? 0, height: s.Height ?? 0 };
-        for (const l of listeners) l(size);
-      } catch {
-        // a malformed size changes nothing
-      }
-    }
-  });
-  error?.incoming.resume();
-  const out = streams.get('stdout');
-  const err = streams.get('stderr');
-  const session: StreamSession = {
-    stdin,
-    stdout: out ? writerOf(out) : undefined,
-    stderr: err && !opts.tty ? writerOf(err) : undefined,
-    tty: opts.tty,
-    onResize(listener) {
-      listeners.push(listener);
-      if (size) listener(size);
-    },
-    signal: gone.signal,
+  const io = {
+    stdin: streams.get('stdin')?.incoming,
+    stdout: writerOf(streams.get('stdout')),
+    stderr: writerOf(streams.get('stderr')),
   };
-  const finish = async (outcome: Outcome) => {
-    const outputs = [session.stdout, session.stderr].filter((w): w is Writable => !!w);
-    for (const w of outputs) w.end();
-    await Promise.all(outputs.map((w) => finished(w).catch(() => undefined)));
-    const failed = 'error' in outcome || outcome.exitCode !== 0;
-    if (protocol === 'v4.channel.k8s.io') error?.write(Buffer.from(JSON.stringify(outcomeStatus(outcome))));
-    else if (failed) error?.write(Buffer.from((outcomeStatus(outcome) as { message: string }).message));
+  const command = commandSession(opts, io, signal, (outcome) => {
+    const status = outcomeStatus(outcome);
+    if (protocol === 'v4.channel.k8s.io') error?.write(Buffer.from(JSON.stringify(status)));
+    else if (status.status === 'Failure') error?.write(Buffer.from(status.message ?? ''));
     error?.end();
     for (const s of streams.values()) s.end();
-  };
-  return { session, finish };
+  });
+  let pending = '';
+  // sizes come as JSON values one after another
+  streams.get('resize')?.incoming.on('data', (chunk: Buffer) => {
+    const lines = (pending + chunk.toString()).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) command.resized(line);
+  });
+  error?.incoming.resume();
+  return command;
 }

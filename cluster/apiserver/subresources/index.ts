@@ -8,8 +8,8 @@ import { serveBinding } from './binding';
 import { serveFinalize } from './finalize';
 import { serveEviction } from './eviction';
 import { serveLog } from './log';
-import { isPodStream, servePodStream } from './podStreams';
-import { isProxied, serveProxy } from './proxy';
+import { servePodStream } from './podStreams';
+import { serveProxy } from './proxy';
 import { serveScale } from './scale';
 import { serveStatus } from './status';
 import { serveToken } from './token';
@@ -22,12 +22,20 @@ export async function serveSubresource(
   proxyPath = '/',
 ): Promise<void> {
   const { info } = scope;
-  if (subresource === 'proxy' && isProxied(info.plural, info.group)) return serveProxy(scope, name, proxyPath);
-  if (isPodStream(info.plural, info.group, subresource)) return servePodStream(scope, method, name, subresource);
-  const finalize = subresource === 'finalize' ? scope.api.strategies.for(info).finalize : undefined;
-  if (finalize) return serveFinalize(scope, method, name, finalize);
+  // the registry says which subresources a resource has, for routing as for discovery
   if (!info.subresources.some((s) => s.name === subresource)) throw pathNotFound();
   switch (subresource) {
+    case 'proxy':
+      return serveProxy(scope, name, proxyPath);
+    case 'exec':
+    case 'attach':
+    case 'portforward':
+      return servePodStream(scope, method, name, subresource);
+    case 'finalize': {
+      const finalize = scope.api.strategies.for(info).finalize;
+      if (!finalize) throw pathNotFound();
+      return serveFinalize(scope, method, name, finalize);
+    }
     case 'status':
       return serveStatus(scope, method, name);
     case 'ephemeralcontainers':

@@ -11,9 +11,11 @@ import { badRequest, notFound } from '../apiErrors';
 import type { RequestScope } from '../handlers/scope';
 import { boolQueryParam } from '../requestInfo';
 import type { StreamSession } from '../../runtime/types';
-import { channelSession, REMOTE_COMMAND_PROTOCOLS, type Outcome } from '../streaming/channels';
+import { channelSession, REMOTE_COMMAND_PROTOCOLS } from '../streaming/channels';
+import type { Outcome } from '../streaming/remoteCommand';
 import { CHANNEL_PORT_FORWARD_PROTOCOLS, forwardChannels, requestedPorts } from '../streaming/channelPortForward';
 import { forwardPorts, PORT_FORWARD_PROTOCOL } from '../streaming/portForward';
+import { WebSocketBytes } from '../streaming/backPressure';
 import { SpdySession } from '../streaming/spdy';
 import { SPDY_REMOTE_COMMAND_PROTOCOLS, spdyCommandSession } from '../streaming/spdyRemoteCommand';
 import { takeConnection, wantsUpgrade } from '../streaming/upgrade';
@@ -123,10 +125,7 @@ function servePortForward(scope: RequestScope, pod: Pod): void {
       return;
     }
     upgradeToWebSocket(scope, protocol, (ws) => {
-      const session = new SpdySession(
-        (bytes) => ws.send(bytes, { binary: true }),
-        () => ws.close(1000),
-      );
+      const session = new SpdySession(new WebSocketBytes(ws));
       ws.on('message', (data: Buffer) => session.receive(data));
       ws.on('close', () => session.close());
       ws.on('error', () => session.close());
@@ -156,10 +155,7 @@ function upgradeToSpdy(scope: RequestScope, supported: string[]): { session: Spd
     'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n' +
       `X-Stream-Protocol-Version: ${protocol}\r\n\r\n`,
   );
-  const session = new SpdySession(
-    (bytes) => socket.write(bytes),
-    () => socket.end(),
-  );
+  const session = new SpdySession(socket);
   socket.on('data', (d: Buffer) => session.receive(d));
   socket.on('close', () => session.close());
   if (head.length) session.receive(head);

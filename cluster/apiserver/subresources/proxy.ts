@@ -28,12 +28,6 @@ export interface ProxyTarget {
 /** Forwards a request to a target; none is installed while pods are simulated. */
 export type ProxyDialer = (target: ProxyTarget, req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-const PROXIED = new Set(['pods', 'services', 'nodes']);
-
-export function isProxied(resource: string, group: string): boolean {
-  return group === '' && PROXIED.has(resource);
-}
-
 /** [scheme:]name[:port], as kube-apiserver splits a proxy request's name (net.SplitSchemeNamePort). */
 export function splitSchemeNamePort(id: string): { scheme: 'http' | 'https'; name: string; port?: string } {
   const parts = id.split(':');

@@ -54,7 +54,8 @@ interface Running {
   /** resolves with the exit once the container has exited and its output is written */
   exited?: Promise<ContainerExit>;
   exit?: ContainerExit;
-  stopping?: { deadline: number; kill?: Timer };
+  /** set once this runtime stops it; sigkillAt: when it sent SIGKILL (wall-clock ms, as the engine's FinishedAt) */
+  stopping?: { deadline: number; kill?: Timer; sigkillAt?: number };
 }
 
 /** The parts of the engine's container stats that usage reads (Docker's and Podman's compatible API). */
@@ -262,9 +263,11 @@ export class EngineRuntime implements ContainerRuntime {
     r.exited = container
       .wait()
       .then(async () => {
-        // whether this runtime stopped it, as of its exit (a stop may still come while its output drains)
-        const stopped = !!r.stopping;
         const info = await container.inspect();
+        // whether a SIGKILL of this runtime ended it: one sent before it finished (a stop asked for after an exit
+        // the engine had not reported yet sent, at most, a SIGTERM, or a SIGKILL too late to count)
+        const sigkillAt = r.stopping?.sigkillAt;
+        const killedHere = sigkillAt !== undefined && !(Date.parse(info.State.FinishedAt) < sigkillAt);
         // the last lines reach the log file before anyone reads the exit
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([logged, new Promise((res) => (timer = setTimeout(res, LOG_DRAIN_MS)))]);
@@ -273,7 +276,7 @@ export class EngineRuntime implements ContainerRuntime {
         const code = info.State.ExitCode;
         // some engines (Podman on cgroups v1) do not report the OOM kill: a SIGKILL nobody here sent to a
         // container with a memory limit is taken for one, as the kernel's OOM killer is what sends it
-        const oom = info.State.OOMKilled || (code === 137 && !stopped && !!info.HostConfig?.Memory);
+        const oom = info.State.OOMKilled || (code === 137 && !killedHere && !!info.HostConfig?.Memory);
         const exit: ContainerExit = {
           exitCode: code,
           reason: oom ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error',
@@ -307,21 +310,32 @@ export class EngineRuntime implements ContainerRuntime {
     if (!r) return Promise.resolve(none);
     if (r.exit) return Promise.resolve(r.exit);
     if (!r.exited) return Promise.resolve(none);
-    const deadline = now + Math.max(0, timeoutSeconds) * 1000;
-    const container = this.docker.getContainer(id);
+    const graceMs = Math.max(0, timeoutSeconds) * 1000;
     if (!r.stopping) {
       r.stopping = { deadline: Infinity };
-      void container.kill({ signal: 'SIGTERM' }).catch(() => undefined);
-    }
-    // a shorter grace period brings the kill forward
-    if (deadline < r.stopping.deadline) {
-      r.stopping.deadline = deadline;
-      r.stopping.kill?.cancel();
-      r.stopping.kill = this.opts.clock.after(deadline - now, () => {
-        void container.kill({ signal: 'SIGKILL' }).catch(() => undefined);
-      });
-    }
+      // the grace period counts from the SIGTERM's delivery, which a busy engine may take a while to make
+      void this.docker
+        .getContainer(id)
+        .kill({ signal: 'SIGTERM' })
+        .catch(() => undefined)
+        .then(() => this.killBy(r, this.opts.clock.now() + graceMs));
+    } else this.killBy(r, now + graceMs);
     return r.exited;
+  }
+
+  /** Sends SIGKILL at deadline (cluster time) unless it exits first; a sooner deadline brings the kill forward. */
+  private killBy(r: Running, deadline: number): void {
+    const stopping = r.stopping;
+    if (!stopping || r.exit || deadline >= stopping.deadline) return;
+    stopping.deadline = deadline;
+    stopping.kill?.cancel();
+    stopping.kill = this.opts.clock.after(Math.max(0, deadline - this.opts.clock.now()), () => {
+      stopping.sigkillAt = Date.now();
+      void this.docker
+        .getContainer(r.id)
+        .kill({ signal: 'SIGKILL' })
+        .catch(() => undefined);
+    });
   }
 
   async removeContainer(id: string): Promise<void> {
@@ -373,11 +387,20 @@ export class EngineRuntime implements ContainerRuntime {
 
   private async remove(id: string): Promise<void> {
     const r = this.containers.get(id);
-    if (r) r.stopping ??= { deadline: 0 };
-    await this.docker
-      .getContainer(id)
-      .remove({ force: true })
-      .catch(() => undefined);
+    if (r) {
+      r.stopping ??= { deadline: 0 };
+      // a forced removal kills it
+      r.stopping.sigkillAt ??= Date.now();
+    }
+    const container = this.docker.getContainer(id);
+    await container.remove({ force: true }).catch(async (e: { statusCode?: number }) => {
+      if (e?.statusCode === 404) return;
+      // refused while the engine was busy with it (a start or its own stop in flight): once the engine reports it
+      // stopped, remove it again, so no container outlives its pod
+      await container.kill({ signal: 'SIGKILL' }).catch(() => undefined);
+      await container.wait().catch(() => undefined);
+      await container.remove({ force: true }).catch(() => undefined);
+    });
     this.containers.delete(id);
     this.sandboxes.delete(id);
   }

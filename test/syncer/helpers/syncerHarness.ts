@@ -1,7 +1,13 @@
 // A syncer (ApplicationController) on a real embedded cluster, talking to it over HTTPS as `slipway up` does:
 // what the syncer test files start before their tests and stop after them, and how they create Applications and
 // wait for what the syncer reports.
-import { Application, APPLICATION_API_VERSION, APPLICATION_KIND, SyncPolicy } from '../../../kube/application';
+import {
+  Application,
+  APPLICATION_API_VERSION,
+  APPLICATION_KIND,
+  ManifestErrorStatus,
+  SyncPolicy,
+} from '../../../kube/application';
 import type { ClusterOptions } from '../../../cluster/embeddedCluster';
 import { kubeConfigClient, loadKubeConfig } from '../../../kubeclient/kubeConfig';
 import { ObjectClient } from '../../../kubeclient/objectClient';
@@ -80,6 +86,28 @@ export async function startSyncer(
   return harness;
 }
 
+/** A failed sync is not retried within a test: each test looks at one attempt. */
+export const NO_RETRY = { initialMs: 600_000, maxMs: 600_000 };
+
+/**
+ * Registers the suite's hooks: a syncer started before its tests (as startSyncer) and stopped after them, and its
+ * last 40 log lines printed after a failed test; `syncer` is set once `before` has run.
+ */
+export function useSyncer(
+  options: Partial<Omit<ControllerOptions, 'client' | 'log'>> = {},
+  cluster?: Partial<ClusterOptions>,
+): { syncer: SyncerHarness } {
+  const h = {} as { syncer: SyncerHarness };
+  before(async () => {
+    h.syncer = await startSyncer(options, cluster);
+  });
+  after(() => h.syncer?.stop());
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(h.syncer.logs.slice(-40).join('\n'));
+  });
+  return h;
+}
+
 /** The reference of the Application NAME in namespace default. */
 export const appRef = (name: string) => ({
   apiVersion: APPLICATION_API_VERSION,
@@ -150,6 +178,13 @@ export function applications(client: () => ObjectClient) {
           a.status.health?.status === 'Healthy',
         timeoutMs,
       ),
+
+    /** Waits until the app reports an InvalidManifest condition; the errors it lists. */
+    async manifestErrors(name: string): Promise<ManifestErrorStatus[]> {
+      const invalid = (a: Application) => a.status?.conditions?.find((c) => c.type === 'InvalidManifest');
+      const app = await waitApp(name, 'InvalidManifest', (a) => !!invalid(a));
+      return invalid(app)!.errors ?? [];
+    },
 
     /** Writes spec.operation and waits until the syncer has carried it out (and removed it). */
     async operate(name: string, operation: object): Promise<Application> {
