@@ -126,7 +126,7 @@ spec:
     );
     assert.deepStrictEqual(
       pods.subresources.map((s: { subresource: string }) => s.subresource),
-      ['attach', 'binding', 'eviction', 'exec', 'log', 'portforward', 'proxy', 'status'],
+      ['attach', 'binding', 'ephemeralcontainers', 'eviction', 'exec', 'log', 'portforward', 'proxy', 'status'],
     );
     // kubectl api-resources lists the resources alone
     const resources = (await t.ok(['api-resources', '--api-group=', '-o', 'name'])).trim().split('\n');
