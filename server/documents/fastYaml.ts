@@ -65,6 +65,13 @@ function growLines(): void {
   lineBlank = grow(lineBlank);
 }
 
+/** A `key:` entry's key, where it starts and where its colon is. */
+interface KeyAt {
+  pos: number;
+  colon: number;
+  key: string;
+}
+
 export interface FastParse {
   /** undefined when the text is empty, or when no tree was asked for */
   tree: YNode | undefined;
@@ -149,8 +156,12 @@ class Parser {
     return c === 91 || c === 123;
   }
 
+  /** the last key read, by where it starts: a map's first key is asked for before the map is read */
+  private lastKey: KeyAt | undefined;
+
   /** The key at pos, if the line holds a `key:` entry there. */
-  private keyAt(pos: number, end: number): { keyEnd: number; colon: number; key: string } | undefined {
+  private keyAt(pos: number, end: number): KeyAt | undefined {
+    if (this.lastKey?.pos === pos) return this.lastKey;
     const t = this.text;
     let colon = -1;
     for (let p = pos; p < end; p++) {
@@ -165,7 +176,7 @@ class Parser {
     const key = t.slice(pos, colon);
     if (!PLAIN_KEY.test(key)) throw new Unsupported();
     if (key === '__proto__' || typeof resolvePlain(key) !== 'string') throw new Unsupported();
-    return { keyEnd: colon, colon, key };
+    return (this.lastKey = { pos, colon, key });
   }
 
   private map(li: number, col: number): Record<string, unknown> {
@@ -186,7 +197,7 @@ class Parser {
         p === end || t.charCodeAt(p) === 35 ? this.child(li, col, true, k.colon + 1) : this.inline(li, p, col);
       if (tree) {
         const child = this.built!;
-        tree.pairs.push({ key: k.key, keyStart: pos, keyEnd: k.keyEnd, value: child });
+        tree.pairs.push({ key: k.key, keyStart: pos, keyEnd: k.colon, value: child });
         tree.end = Math.max(child.end, k.colon + 1);
       }
       const next = this.nextContent(this.i);
