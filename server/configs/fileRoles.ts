@@ -116,12 +116,27 @@ function hasTemplateActions(doc: YamlDoc): boolean {
       const at = locate(doc.tree, start);
       const node = at?.node;
       const inString = node?.kind === 'scalar' && typeof node.value === 'string' && node.start <= start;
+      // text in a comment is no action: a rendered manifest often says which template it came from
+      if (!inString && inComment(doc, start)) continue;
       if (!inString || node.end < end || at?.onKey) return true;
       const block = doc.text[node.start] === '|' || doc.text[node.start] === '>';
       if (!block && HELM_ACTION.test(doc.text.slice(start, end))) return true;
     }
     return false;
   });
+}
+
+/** Whether an offset is in a comment: after a `#` first on its line or after a blank, outside any scalar. */
+function inComment(doc: YamlDoc, offset: number): boolean {
+  const text = doc.text;
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  for (let p = text.indexOf('#', lineStart); p >= 0 && p < offset; p = text.indexOf('#', p + 1)) {
+    if (p > lineStart && text[p - 1] !== ' ' && text[p - 1] !== '\t') continue;
+    const node = locate(doc.tree, p)?.node;
+    if (node?.kind === 'scalar' && node.start <= p && p < node.end) continue;
+    return true;
+  }
+  return false;
 }
 
 const projects = new WeakMap<ProjectSource, { stamp: string; project: Project }>();

@@ -43,21 +43,24 @@ export function hintDiagnostics(doc: YamlDoc, summary: ResourceSummary, settings
       list.forEach((c, i) => {
         if (!isRecord(c)) return;
         const at: PathSegment[] = [...summary.podSpecPath!, group, i];
-        const item = nodeAtPath(doc.tree, at);
-        if (!item) return;
-        const nameNode = nodeAtPath(item, ['name']);
-        const firstKey = item.kind === 'map' ? item.pairs[0] : undefined;
-        const anchor =
-          nameNode && nameNode.kind === 'scalar' && !nameNode.empty
+        if (!doc.has(at)) return;
+        // positions only for a hint given: most containers get none
+        const item = () => nodeAtPath(doc.tree, at)!;
+        const anchor = () => {
+          const node = item();
+          const nameNode = nodeAtPath(node, ['name']);
+          const firstKey = node.kind === 'map' ? node.pairs[0] : undefined;
+          return nameNode && nameNode.kind === 'scalar' && !nameNode.empty
             ? doc.range(nameNode.start, nameNode.end)
             : firstKey
               ? doc.range(firstKey.keyStart, firstKey.keyEnd)
-              : firstLineRange(doc, item);
+              : firstLineRange(doc, node);
+        };
         const label = typeof c.name === 'string' ? `Container "${c.name}"` : 'This container';
         if (settings.imageTag && typeof c.image === 'string') {
           const tag = imageTag(c.image);
-          const imageNode = nodeAtPath(item, ['image'])!;
           if (tag === '' || tag === 'latest') {
+            const imageNode = nodeAtPath(item(), ['image'])!;
             out.push({
               range: doc.range(imageNode.start, imageNode.end),
               severity: DiagnosticSeverity.Warning,
@@ -72,7 +75,7 @@ export function hintDiagnostics(doc: YamlDoc, summary: ResourceSummary, settings
         }
         if (settings.resources && isEmptyResources(c.resources)) {
           out.push({
-            range: anchor,
+            range: anchor(),
             severity: DiagnosticSeverity.Information,
             message: `${label} has no resource requests or limits: the scheduler cannot place it by what it needs, and it may use a whole node`,
             code: 'resources',
@@ -85,7 +88,7 @@ export function hintDiagnostics(doc: YamlDoc, summary: ResourceSummary, settings
           c.readinessProbe === undefined
         ) {
           out.push({
-            range: anchor,
+            range: anchor(),
             severity: DiagnosticSeverity.Information,
             message: `${label} has no readinessProbe: it receives Service traffic as soon as it starts`,
             code: 'readiness-probe',

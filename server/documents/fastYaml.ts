@@ -1,10 +1,11 @@
 // A fast parser for the YAML that Kubernetes manifests are written in: block maps and sequences,
 // plain and simply quoted scalars on one line, flow sequences and maps of such scalars that open and
 // close on one line (`args: ["--config", "/etc/app"]`), literal block scalars, comments. It builds the
-// tree and the value in one pass over the lines. Anything else (nested or multi-line flow
-// collections, anchors, tags, folded or multi-line scalars, escapes, duplicate keys, odd indentation)
-// returns undefined, and the caller parses with the `yaml` package, which then also reports the
-// errors. The two agree on every document this one accepts (test/server/fastYaml.test.ts compares
+// value in one pass over the lines, and the tree in the same pass when asked (positions are needed only
+// where something is reported or asked about, so documents read it again then). Anything else (nested or
+// multi-line flow collections, anchors, tags, folded or multi-line scalars, escapes, duplicate keys, odd
+// indentation) returns undefined, and the caller parses with the `yaml` package, which then also reports
+// the errors. The two agree on every document this one accepts (test/server/fastYaml.test.ts compares
 // them).
 
 import { plainScalarValue } from '../../kube/yamlScalars';
@@ -64,17 +65,36 @@ function growLines(): void {
   lineBlank = grow(lineBlank);
 }
 
+/** A `key:` entry's key, where it starts and where its colon is. */
+interface KeyAt {
+  pos: number;
+  colon: number;
+  key: string;
+}
+
 export interface FastParse {
+  /** undefined when the text is empty, or when no tree was asked for */
   tree: YNode | undefined;
   value: unknown;
 }
 
+/**
+ * Each method reading a node returns its value and, when trees are built, leaves the node in `built`. Which
+ * texts are declined never depends on whether trees are built: a tree asked for later always comes.
+ */
 class Parser {
   /** number of lines in the table */
   private readonly count: number;
   private i = 0;
+  /** the tree node of the value the last read returned (only when withTree) */
+  private built: YNode | undefined;
+  /** where the last flow scalar ended */
+  private flowScalarEnd = 0;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    private readonly withTree: boolean,
+  ) {
     let start = 0;
     let count = 0;
     const n = text.length;
@@ -105,9 +125,9 @@ class Parser {
     }
     const first = this.nextContent(0);
     if (first < 0) return { tree: undefined, value: null };
-    const root = this.node(first, lineIndent[first], -1);
+    const value = this.node(first, lineIndent[first], -1);
     if (this.nextContent(this.i) >= 0) throw new Unsupported();
-    return root;
+    return { tree: this.built, value };
   }
 
   private nextContent(from: number): number {
@@ -120,7 +140,7 @@ class Parser {
   }
 
   /** A node whose first line is li, starting at column col. */
-  private node(li: number, col: number, parentIndent: number): { tree: YNode; value: unknown } {
+  private node(li: number, col: number, parentIndent: number): unknown {
     const pos = lineStart[li] + col;
     const end = lineEnd[li];
     if (this.isDash(pos, end)) return this.seq(li, col);
@@ -136,8 +156,12 @@ class Parser {
     return c === 91 || c === 123;
   }
 
+  /** the last key read, by where it starts: a map's first key is asked for before the map is read */
+  private lastKey: KeyAt | undefined;
+
   /** The key at pos, if the line holds a `key:` entry there. */
-  private keyAt(pos: number, end: number): { keyEnd: number; colon: number; key: string } | undefined {
+  private keyAt(pos: number, end: number): KeyAt | undefined {
+    if (this.lastKey?.pos === pos) return this.lastKey;
     const t = this.text;
     let colon = -1;
     for (let p = pos; p < end; p++) {
@@ -152,12 +176,14 @@ class Parser {
     const key = t.slice(pos, colon);
     if (!PLAIN_KEY.test(key)) throw new Unsupported();
     if (key === '__proto__' || typeof resolvePlain(key) !== 'string') throw new Unsupported();
-    return { keyEnd: colon, colon, key };
+    return (this.lastKey = { pos, colon, key });
   }
 
-  private map(li: number, col: number): { tree: YMap; value: Record<string, unknown> } {
+  private map(li: number, col: number): Record<string, unknown> {
     const t = this.text;
-    const tree: YMap = { kind: 'map', start: lineStart[li] + col, end: lineStart[li] + col, pairs: [] };
+    const tree: YMap | undefined = this.withTree
+      ? { kind: 'map', start: lineStart[li] + col, end: lineStart[li] + col, pairs: [] }
+      : undefined;
     const value: Record<string, unknown> = {};
     for (;;) {
       const pos = lineStart[li] + col;
@@ -167,12 +193,13 @@ class Parser {
       if (Object.prototype.hasOwnProperty.call(value, k.key)) throw new Unsupported();
       let p = k.colon + 1;
       while (p < end && t.charCodeAt(p) === 32) p++;
-      let child: { tree: YNode; value: unknown };
-      if (p === end || t.charCodeAt(p) === 35) child = this.child(li, col, true, k.colon + 1);
-      else child = this.inline(li, p, col);
-      tree.pairs.push({ key: k.key, keyStart: pos, keyEnd: k.keyEnd, value: child.tree });
-      value[k.key] = child.value;
-      tree.end = Math.max(child.tree.end, k.colon + 1);
+      value[k.key] =
+        p === end || t.charCodeAt(p) === 35 ? this.child(li, col, true, k.colon + 1) : this.inline(li, p, col);
+      if (tree) {
+        const child = this.built!;
+        tree.pairs.push({ key: k.key, keyStart: pos, keyEnd: k.colon, value: child });
+        tree.end = Math.max(child.end, k.colon + 1);
+      }
       const next = this.nextContent(this.i);
       if (next < 0) break;
       if (lineIndent[next] < col) break;
@@ -180,12 +207,15 @@ class Parser {
       if (this.isDash(lineStart[next] + col, lineEnd[next])) throw new Unsupported();
       li = next;
     }
-    return { tree, value };
+    this.built = tree;
+    return value;
   }
 
-  private seq(li: number, col: number): { tree: YSeq; value: unknown[] } {
+  private seq(li: number, col: number): unknown[] {
     const t = this.text;
-    const tree: YSeq = { kind: 'seq', start: lineStart[li] + col, end: lineStart[li] + col + 1, items: [] };
+    const tree: YSeq | undefined = this.withTree
+      ? { kind: 'seq', start: lineStart[li] + col, end: lineStart[li] + col + 1, items: [] }
+      : undefined;
     const value: unknown[] = [];
     for (;;) {
       const pos = lineStart[li] + col;
@@ -193,14 +223,15 @@ class Parser {
       if (!this.isDash(pos, end)) throw new Unsupported();
       let q = pos + 1;
       while (q < end && t.charCodeAt(q) === 32) q++;
-      let item: { tree: YNode; value: unknown };
-      if (q === end || t.charCodeAt(q) === 35) item = this.child(li, col, false, pos + 1);
+      if (q === end || t.charCodeAt(q) === 35) value.push(this.child(li, col, false, pos + 1));
       else if (this.isDash(q, end)) throw new Unsupported();
-      else if (!this.opensFlow(q) && this.keyAt(q, end)) item = this.map(li, q - lineStart[li]);
-      else item = this.inline(li, q, col);
-      tree.items.push(item.tree);
-      value.push(item.value);
-      tree.end = Math.max(item.tree.end, pos + 1);
+      else if (!this.opensFlow(q) && this.keyAt(q, end)) value.push(this.map(li, q - lineStart[li]));
+      else value.push(this.inline(li, q, col));
+      if (tree) {
+        const item = this.built!;
+        tree.items.push(item);
+        tree.end = Math.max(item.end, pos + 1);
+      }
       const next = this.nextContent(this.i);
       if (next < 0) break;
       if (lineIndent[next] < col) break;
@@ -208,16 +239,12 @@ class Parser {
       if (!this.isDash(lineStart[next] + col, lineEnd[next])) break;
       li = next;
     }
-    return { tree, value };
+    this.built = tree;
+    return value;
   }
 
   /** The block value of an entry whose line ends after the indicator; empty when nothing is nested. */
-  private child(
-    li: number,
-    col: number,
-    allowSameIndentSeq: boolean,
-    emptyAt: number,
-  ): { tree: YNode; value: unknown } {
+  private child(li: number, col: number, allowSameIndentSeq: boolean, emptyAt: number): unknown {
     this.i = li + 1;
     const next = this.nextContent(this.i);
     if (next >= 0) {
@@ -226,12 +253,17 @@ class Parser {
       if (allowSameIndentSeq && indent === col && this.isDash(lineStart[next] + col, lineEnd[next]))
         return this.seq(next, col);
     }
-    const tree: YScalar = { kind: 'scalar', start: emptyAt, end: emptyAt, value: null, empty: true };
-    return { tree, value: null };
+    this.built = this.withTree ? { kind: 'scalar', start: emptyAt, end: emptyAt, value: null, empty: true } : undefined;
+    return null;
+  }
+
+  /** The tree node of a scalar, when trees are built. */
+  private scalar(start: number, end: number, value: unknown): YScalar | undefined {
+    return this.withTree ? { kind: 'scalar', start, end, value } : undefined;
   }
 
   /** A value that starts on line li at pos: a scalar, a one-line flow collection, or a literal block. */
-  private inline(li: number, pos: number, parentIndent: number): { tree: YNode; value: unknown } {
+  private inline(li: number, pos: number, parentIndent: number): unknown {
     const t = this.text;
     const lineEndAt = lineEnd[li];
     this.i = li + 1;
@@ -258,20 +290,22 @@ class Parser {
       const raw = t.slice(pos, e);
       if (raw.includes(': ') || raw.endsWith(':')) throw new Unsupported();
       const resolved = resolvePlain(raw);
-      return { tree: { kind: 'scalar', start: pos, end: e, value: resolved }, value: resolved };
+      this.built = this.scalar(pos, e, resolved);
+      return resolved;
     }
     this.rest(end, lineEndAt);
-    return { tree: { kind: 'scalar', start: pos, end, value }, value };
+    this.built = this.scalar(pos, end, value);
+    return value;
   }
 
   /** A flow sequence or map of scalars from pos to its closing bracket on the same line. */
-  private flow(pos: number, lineEnd: number): { tree: YNode; value: unknown } {
+  private flow(pos: number, lineEnd: number): unknown {
     const t = this.text;
     const isMap = t.charCodeAt(pos) === 123;
     const close = isMap ? 125 : 93;
-    const items: YNode[] = [];
+    const items: YNode[] | undefined = this.withTree && !isMap ? [] : undefined;
     const list: unknown[] = [];
-    const pairs: YPair[] = [];
+    const pairs: YPair[] | undefined = this.withTree && isMap ? [] : undefined;
     const object: Record<string, unknown> = {};
     let p = this.skipSpaces(pos + 1, lineEnd);
     if (t.charCodeAt(p) !== close) {
@@ -285,15 +319,13 @@ class Parser {
           if (!PLAIN_KEY.test(key) || key === '__proto__' || typeof resolvePlain(key) !== 'string')
             throw new Unsupported();
           if (Object.prototype.hasOwnProperty.call(object, key)) throw new Unsupported();
-          const v = this.flowScalar(this.skipSpaces(p + 1, lineEnd), lineEnd);
-          pairs.push({ key, keyStart, keyEnd: p, value: v.tree });
-          object[key] = v.tree.value;
-          p = v.tree.end;
+          object[key] = this.flowScalar(this.skipSpaces(p + 1, lineEnd), lineEnd);
+          pairs?.push({ key, keyStart, keyEnd: p, value: this.built! });
+          p = this.flowScalarEnd;
         } else {
-          const v = this.flowScalar(p, lineEnd);
-          items.push(v.tree);
-          list.push(v.tree.value);
-          p = v.tree.end;
+          list.push(this.flowScalar(p, lineEnd));
+          items?.push(this.built!);
+          p = this.flowScalarEnd;
         }
         p = this.skipSpaces(p, lineEnd);
         const c = t.charCodeAt(p);
@@ -307,17 +339,20 @@ class Parser {
     if (p >= lineEnd) throw new Unsupported();
     const end = p + 1;
     this.rest(end, lineEnd);
-    if (isMap) return { tree: { kind: 'map', start: pos, end, pairs }, value: object };
-    return { tree: { kind: 'seq', start: pos, end, items }, value: list };
+    if (pairs) this.built = { kind: 'map', start: pos, end, pairs };
+    else if (items) this.built = { kind: 'seq', start: pos, end, items };
+    return isMap ? object : list;
   }
 
-  /** A quoted or plain scalar inside a flow collection; its tree's end is where it stops. */
-  private flowScalar(pos: number, lineEnd: number): { tree: YScalar } {
+  /** A quoted or plain scalar inside a flow collection; flowScalarEnd is where it stops. */
+  private flowScalar(pos: number, lineEnd: number): unknown {
     const t = this.text;
     const c = t[pos];
     if (c === "'" || c === '"') {
       const q = this.quotedEnd(pos, lineEnd);
-      return { tree: { kind: 'scalar', start: pos, end: q.end, value: q.value } };
+      this.flowScalarEnd = q.end;
+      this.built = this.scalar(pos, q.end, q.value);
+      return q.value;
     }
     if (pos >= lineEnd || (INDICATOR_START.test(c) && !PLAIN_AFTER_INDICATOR.test(t.slice(pos, pos + 2))))
       throw new Unsupported();
@@ -329,7 +364,10 @@ class Parser {
     const startBody = pos + 1;
     if (FLOW_PLAIN_UNSURE.test(t.slice(startBody, e))) throw new Unsupported();
     while (e > pos && t.charCodeAt(e - 1) === 32) e--;
-    return { tree: { kind: 'scalar', start: pos, end: e, value: resolvePlain(t.slice(pos, e)) } };
+    const value = resolvePlain(t.slice(pos, e));
+    this.flowScalarEnd = e;
+    this.built = this.scalar(pos, e, value);
+    return value;
   }
 
   /** A single- or double-quoted scalar (no escapes) that ends on this line. */
@@ -370,7 +408,7 @@ class Parser {
     if (p < end && this.text.charCodeAt(p) !== 35) throw new Unsupported();
   }
 
-  private literal(li: number, pos: number, parentIndent: number): { tree: YNode; value: unknown } {
+  private literal(li: number, pos: number, parentIndent: number): unknown {
     const t = this.text;
     const header = /^\|([-+]?)[ ]*(?:#.*)?$/.exec(t.slice(pos, lineEnd[li]));
     if (!header) throw new Unsupported();
@@ -382,11 +420,13 @@ class Parser {
       // leading empty lines decide the indentation in subtle ways; leave them to the full parser
       if (j < this.count - 1) throw new Unsupported();
       this.i = j;
-      return { tree: { kind: 'scalar', start: pos, end: headerEnd, value: '' }, value: '' };
+      this.built = this.scalar(pos, headerEnd, '');
+      return '';
     }
     if (lineIndent[j] <= parentIndent) {
       this.i = j;
-      return { tree: { kind: 'scalar', start: pos, end: headerEnd, value: '' }, value: '' };
+      this.built = this.scalar(pos, headerEnd, '');
+      return '';
     }
     const blockIndent = lineIndent[j];
     const parts: string[] = [];
@@ -410,15 +450,19 @@ class Parser {
     while (parts.length && parts[parts.length - 1] === '') parts.pop();
     const body = parts.join('\n');
     const value = chomp === '-' ? body : body + '\n';
-    return { tree: { kind: 'scalar', start: pos, end: lastContent, value }, value };
+    this.built = this.scalar(pos, lastContent, value);
+    return value;
   }
 }
 
-/** Parses one YAML document's text, or returns undefined when it needs the full parser. */
-export function parseFast(text: string): FastParse | undefined {
+/**
+ * Parses one YAML document's text, or returns undefined when it needs the full parser; without `withTree` only
+ * the value is built (the same texts are declined).
+ */
+export function parseFast(text: string, withTree = true): FastParse | undefined {
   if (hasUnsupportedChars(text)) return undefined;
   try {
-    return new Parser(text).parse();
+    return new Parser(text, withTree).parse();
   } catch (e) {
     if (e instanceof Unsupported) return undefined;
     throw e;

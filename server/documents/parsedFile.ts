@@ -5,6 +5,7 @@
 import { parseFast } from './fastYaml';
 import { parseFull, parseFullStream, SyntaxProblem } from './yamlFallback';
 import { LocalRange, Pos, positionAt, TextFacts } from './lineIndex';
+import { isRecord } from '../../kube/objects';
 import { YNode, nodeAtPath, scalarString } from './yamlTree';
 
 export interface KubeIdentity {
@@ -12,9 +13,32 @@ export interface KubeIdentity {
   kind: string;
 }
 
-/** One YAML document, parsed; offsets and local ranges are relative to `text`. */
+/** Reads a document's tree when it is first needed. */
+export type TreeReader = () => YNode | undefined;
+
+/** The apiVersion and kind a document's root map declares as strings. */
+function kubeOfTree(tree: YNode | undefined): KubeIdentity | undefined {
+  const apiVersion = scalarString(nodeAtPath(tree, ['apiVersion']));
+  const kind = scalarString(nodeAtPath(tree, ['kind']));
+  return apiVersion !== undefined && kind !== undefined && tree?.kind === 'map' ? { apiVersion, kind } : undefined;
+}
+
+/** The same, from a value that mirrors its tree (a plain object exactly where the tree has a map). */
+function kubeOfValue(value: unknown): KubeIdentity | undefined {
+  if (!isRecord(value)) return undefined;
+  const { apiVersion, kind } = value;
+  return typeof apiVersion === 'string' && typeof kind === 'string' ? { apiVersion, kind } : undefined;
+}
+
+const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
+/**
+ * One YAML document, parsed; offsets and local ranges are relative to `text`. A document the fast parser read
+ * gets its tree (positions) only when something asks for it: most documents of a big file never need one.
+ */
 export class YamlDoc {
-  readonly tree: YNode | undefined;
+  private treeReader: TreeReader | undefined;
+  private builtTree: YNode | undefined;
   readonly value: unknown;
   readonly errors: SyntaxProblem[];
   private readonly facts: TextFacts;
@@ -25,20 +49,42 @@ export class YamlDoc {
   /** per-feature caches that depend only on the text (and a stamp the feature gives) */
   readonly memo = new Map<string, { stamp: unknown; value: unknown }>();
 
+  /** `parsed.tree` is a TreeReader when the value mirrors the tree (no aliases): then it is read when needed */
   constructor(
     readonly text: string,
-    parsed: { tree: YNode | undefined; value: unknown; errors: SyntaxProblem[]; span: [number, number] },
+    parsed: { tree: YNode | undefined | TreeReader; value: unknown; errors: SyntaxProblem[]; span: [number, number] },
     facts?: TextFacts,
   ) {
-    this.tree = parsed.tree;
+    if (typeof parsed.tree === 'function') this.treeReader = parsed.tree;
+    else this.builtTree = parsed.tree;
     this.value = parsed.value;
     this.errors = parsed.errors;
     this.span = parsed.span;
     this.facts = facts ?? new TextFacts(text);
-    const apiVersion = scalarString(nodeAtPath(this.tree, ['apiVersion']));
-    const kind = scalarString(nodeAtPath(this.tree, ['kind']));
-    this.kube =
-      apiVersion !== undefined && kind !== undefined && this.tree?.kind === 'map' ? { apiVersion, kind } : undefined;
+    this.kube = this.treeReader ? kubeOfValue(this.value) : kubeOfTree(this.builtTree);
+  }
+
+  /** the document's nodes with their offsets */
+  get tree(): YNode | undefined {
+    if (this.treeReader) {
+      this.builtTree = this.treeReader();
+      this.treeReader = undefined;
+    }
+    return this.builtTree;
+  }
+
+  /** Whether the tree has a node at `path`; answered from the value while the tree, which it mirrors, is unread. */
+  has(path: readonly (string | number)[]): boolean {
+    if (!this.treeReader) return nodeAtPath(this.builtTree, path) !== undefined;
+    let cur = this.value;
+    for (const seg of path) {
+      if (Array.isArray(cur)) {
+        cur = cur[typeof seg === 'number' ? seg : /^\d+$/.test(seg) ? Number(seg) : -1];
+        if (cur === undefined) return false;
+      } else if (isRecord(cur) && hasOwn(cur, String(seg))) cur = cur[String(seg)];
+      else return false;
+    }
+    return true;
   }
 
   /** line starts of the text the offsets refer to */
@@ -112,10 +158,18 @@ function cached(text: string, parse: (text: string) => YamlDoc[]): YamlDoc[] {
   return docs;
 }
 
+/** The tree of a text the fast parser read: it reads it again, the same way, with positions. */
+function fastTree(text: string): YNode | undefined {
+  return (parseFast(text) ?? parseFull(text)).tree;
+}
+
 function parseDoc(text: string): YamlDoc {
   return cached(text, () => {
-    const fast = parseFast(text);
-    if (fast) return [new YamlDoc(text, { tree: fast.tree, value: fast.value, errors: [], span: [0, text.length] })];
+    const fast = parseFast(text, false);
+    if (fast) {
+      const tree = () => fastTree(text);
+      return [new YamlDoc(text, { tree, value: fast.value, errors: [], span: [0, text.length] })];
+    }
     const full = parseFull(text);
     return [new YamlDoc(text, { tree: full.tree, value: full.value, errors: full.errors, span: full.range })];
   })[0];

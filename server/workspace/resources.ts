@@ -1,11 +1,12 @@
 // What one Kubernetes object in a file tells the rest of the workspace: identity, labels, selectors,
-// container ports and the objects it refers to by name, each with its range in the document.
+// container ports and the objects it refers to by name, each with its range in the document. The summary is
+// read from the value; each range is worked out from the tree when first read (most are never shown).
 
 import type { PathSegment } from '../../kube/fieldErrors';
 import { isRecord } from '../../kube/objects';
 import { LocalRange } from '../documents/lineIndex';
 import { YamlDoc } from '../documents/parsedFile';
-import { nodeAtPath, YNode } from '../documents/yamlTree';
+import { nodeAtPath, YMap } from '../documents/yamlTree';
 import { firstLineRange } from '../positions';
 
 export type RefKind = 'ConfigMap' | 'Secret' | 'PersistentVolumeClaim' | 'ServiceAccount' | 'Service';
@@ -101,20 +102,84 @@ function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
+/** The range of the node at a path the document has: a scalar's value, or a collection's first line. */
+function nodeRange(doc: YamlDoc, path: PathSegment[]): LocalRange {
+  const n = nodeAtPath(doc.tree, path)!;
+  return n.kind === 'scalar' ? doc.range(n.start, n.end) : firstLineRange(doc, n);
+}
+
+/** The range of the key a path ends in, in a map the document has. */
+function keyRange(doc: YamlDoc, path: PathSegment[]): LocalRange {
+  const parent = nodeAtPath(doc.tree, path.slice(0, -1)) as YMap;
+  const pair = parent.pairs.find((p) => p.key === String(path[path.length - 1]))!;
+  return doc.range(pair.keyStart, pair.keyEnd);
+}
+
+/** A path's range, worked out when first read and then kept. */
+class PathRange {
+  private known: LocalRange | undefined;
+  constructor(
+    private readonly doc: YamlDoc,
+    readonly path: PathSegment[],
+    private readonly of: (doc: YamlDoc, path: PathSegment[]) => LocalRange,
+  ) {}
+
+  protected get lazyRange(): LocalRange {
+    return (this.known ??= this.of(this.doc, this.path));
+  }
+}
+
+class DocReference extends PathRange implements Reference {
+  constructor(
+    doc: YamlDoc,
+    readonly kind: RefKind,
+    readonly name: string,
+    path: PathSegment[],
+    readonly optional: boolean,
+  ) {
+    super(doc, path, nodeRange);
+  }
+
+  get range(): LocalRange {
+    return this.lazyRange;
+  }
+}
+
+class DocServicePort extends PathRange implements ServicePortRef {
+  constructor(
+    doc: YamlDoc,
+    readonly targetPort: string | number,
+    path: PathSegment[],
+  ) {
+    super(doc, path, nodeRange);
+  }
+
+  get range(): LocalRange {
+    return this.lazyRange;
+  }
+}
+
+class DocLabelMap extends PathRange implements LabelMap {
+  constructor(
+    doc: YamlDoc,
+    readonly labels: Record<string, string>,
+    path: PathSegment[],
+  ) {
+    super(doc, path, keyRange);
+  }
+
+  get keyRange(): LocalRange {
+    return this.lazyRange;
+  }
+}
+
 class Collector {
   readonly references: Reference[] = [];
   constructor(private readonly doc: YamlDoc) {}
 
-  range(path: PathSegment[]): LocalRange | undefined {
-    const n = nodeAtPath(this.doc.tree, path);
-    if (!n) return undefined;
-    return n.kind === 'scalar' ? this.doc.range(n.start, n.end) : firstLineRange(this.doc, n);
-  }
-
   ref(kind: RefKind, value: unknown, path: PathSegment[], optional: unknown): void {
-    if (typeof value !== 'string' || value === '') return;
-    const range = this.range(path);
-    if (range) this.references.push({ kind, name: value, range, path, optional: optional === true });
+    if (typeof value !== 'string' || value === '' || !this.doc.has(path)) return;
+    this.references.push(new DocReference(this.doc, kind, value, path, optional === true));
   }
 }
 
@@ -228,17 +293,34 @@ function containerPorts(spec: unknown): ContainerPort[] {
   return out;
 }
 
+/** The labels at a path (its last segment a key, so the document has them in a map when it has them at all). */
 function labelMap(doc: YamlDoc, path: PathSegment[], value: unknown): LabelMap | undefined {
-  if (!isRecord(value)) return undefined;
-  const parent = nodeAtPath(doc.tree, path.slice(0, -1));
-  if (parent?.kind !== 'map') return undefined;
-  const pair = parent.pairs.find((p) => p.key === String(path[path.length - 1]));
-  if (!pair) return undefined;
-  return { labels: stringMap(value), path, keyRange: doc.range(pair.keyStart, pair.keyEnd) };
+  if (!isRecord(value) || !doc.has(path)) return undefined;
+  return new DocLabelMap(doc, stringMap(value), path);
 }
 
-function documentRange(doc: YamlDoc, tree: YNode | undefined): LocalRange {
-  return tree ? doc.range(tree.start, tree.end) : doc.range(0, 0);
+/** A summary's own ranges, worked out when first read. */
+class SummaryRanges {
+  private nameRange: LocalRange | undefined;
+  private documentRange: LocalRange | undefined;
+  constructor(private readonly doc: YamlDoc) {}
+
+  /** metadata.name's value, or the kind when the name is not there */
+  get name(): LocalRange {
+    if (this.nameRange) return this.nameRange;
+    const { doc } = this;
+    const nameNode = nodeAtPath(doc.tree, ['metadata', 'name']);
+    const kindNode = nodeAtPath(doc.tree, ['kind']);
+    const nameAt = nameNode?.kind === 'scalar' && !nameNode.empty ? nameNode : kindNode;
+    return (this.nameRange = nameAt ? doc.range(nameAt.start, nameAt.end) : doc.range(0, 0));
+  }
+
+  /** the whole document's content */
+  get document(): LocalRange {
+    if (this.documentRange) return this.documentRange;
+    const tree = this.doc.tree;
+    return (this.documentRange = tree ? this.doc.range(tree.start, tree.end) : this.doc.range(0, 0));
+  }
 }
 
 /** The summary of a Kubernetes object document, or undefined for anything else. */
@@ -251,17 +333,19 @@ function build(doc: YamlDoc): ResourceSummary | undefined {
   const obj = doc.value;
   const { apiVersion, kind } = doc.kube;
   const meta = isRecord(obj.metadata) ? obj.metadata : {};
-  const nameNode = nodeAtPath(doc.tree, ['metadata', 'name']);
-  const kindNode = nodeAtPath(doc.tree, ['kind']);
-  const nameAt = nameNode?.kind === 'scalar' && !nameNode.empty ? nameNode : kindNode;
   const c = new Collector(doc);
+  const ranges = new SummaryRanges(doc);
   const summary: ResourceSummary = {
     apiVersion,
     kind,
     ...(typeof meta.name === 'string' ? { name: meta.name } : {}),
     ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
-    nameRange: nameAt ? doc.range(nameAt.start, nameAt.end) : doc.range(0, 0),
-    range: documentRange(doc, doc.tree),
+    get nameRange() {
+      return ranges.name;
+    },
+    get range() {
+      return ranges.document;
+    },
     labels: stringMap(meta.labels),
     containerPorts: [],
     servicePorts: [],
@@ -295,8 +379,7 @@ function build(doc: YamlDoc): ResourceSummary | undefined {
     list(get(obj, ['spec', 'ports'])).forEach((p, i) => {
       if (!isRecord(p) || (typeof p.targetPort !== 'string' && typeof p.targetPort !== 'number')) return;
       const path: PathSegment[] = ['spec', 'ports', i, 'targetPort'];
-      const range = c.range(path);
-      if (range) summary.servicePorts.push({ targetPort: p.targetPort, range, path });
+      if (doc.has(path)) summary.servicePorts.push(new DocServicePort(doc, p.targetPort, path));
     });
   }
   if (kind === 'Ingress') ingressReferences(c, obj.spec);

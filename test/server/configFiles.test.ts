@@ -145,6 +145,12 @@ describe('language server: Helm charts, kustomize and tool configs', function ()
     ],
     // template text inside a string leaves the ConfigMap a resource, checked as one
     'alert-templates.yaml': ['8 error unknown-field: unknown field "dta": did you mean "data"?'],
+    // `{{ }}` in a comment is no template action: the rendered Deployment is checked as a resource
+    'rendered.yaml': [
+      '6 error schema: spec.selector: Required value',
+      '10 error selector-mismatch: spec.template.metadata.labels: Invalid value: {"app":"rendered"}: `selector` does ' +
+        'not match template `labels`',
+    ],
     // skaffold builds (and tags) shop-frontend and shop-cart, ko checkout; nothing tags redis
     'k8s/frontend.yaml': [`32 warning image-tag: Image "redis" ${UNTAGGED}`],
   });

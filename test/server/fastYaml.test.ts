@@ -4,10 +4,10 @@
 import * as assert from 'assert';
 import { parseDocument, ScalarTag } from 'yaml';
 import { withKubernetesScalars } from '../../kube/yamlScalars';
-import { parseFast } from '../../server/documents/fastYaml';
-import { parseFile } from '../../server/documents/parsedFile';
+import { FastParse, parseFast as parseFastWithTree } from '../../server/documents/fastYaml';
+import { parseFile, YamlDoc } from '../../server/documents/parsedFile';
 import { parseFull } from '../../server/documents/yamlFallback';
-import { YNode } from '../../server/documents/yamlTree';
+import { nodeAtPath, YNode } from '../../server/documents/yamlTree';
 import { corpus, mutate, rng } from './mutations';
 
 /** Every key's offsets cover the key's text; every scalar's cover its source. */
@@ -51,6 +51,26 @@ function sameTree(text: string, fast: YNode | undefined, full: YNode | undefined
   // a flow collection ends at its bracket in both
   if (fast.kind !== 'scalar' && /[[{]/.test(text[fast.start]))
     assert.strictEqual(fast.end, full.end, `end of ${where}`);
+}
+
+/**
+ * The parse with a tree, held to the value-only parse a document is first read with (its tree read later): the
+ * same texts declined, the same value.
+ */
+function parseFast(text: string): FastParse | undefined {
+  const fast = parseFastWithTree(text);
+  const valueOnly = parseFastWithTree(text, false);
+  assert.strictEqual(!!valueOnly, !!fast, `the value-only parse declines differently: ${JSON.stringify(text)}`);
+  if (fast && valueOnly) {
+    assert.strictEqual(valueOnly.tree, undefined);
+    assert.deepStrictEqual(valueOnly.value, fast.value, JSON.stringify(text));
+  }
+  return fast;
+}
+
+/** A parsed document's value, errors and span, for a document built around another tree. */
+function rest(doc: YamlDoc): { value: unknown; errors: YamlDoc['errors']; span: [number, number] } {
+  return { value: doc.value, errors: doc.errors, span: doc.span };
 }
 
 function reference(text: string): { ok: boolean; value?: unknown } {
@@ -236,6 +256,30 @@ describe('fast YAML parser', function () {
       sameTree(text, fast.tree, parseFull(text).tree);
     }
     assert.ok(accepted > 150, `accepted ${accepted}`);
+  });
+
+  it('tells which nodes a document has from its value, as its tree, read later, tells', () => {
+    let paths = 0;
+    for (const file of corpus()) {
+      for (const { doc } of parseFile(file).docs) {
+        const fast = parseFastWithTree(doc.text, false);
+        if (!fast) continue;
+        const unread = new YamlDoc(doc.text, { tree: () => parseFastWithTree(doc.text)?.tree, ...rest(doc) });
+        const tree = parseFastWithTree(doc.text)!.tree;
+        const visit = (node: YNode | undefined, path: (string | number)[]): void => {
+          // what is there, and keys and indexes that are not (inherited names included)
+          for (const p of [path, [...path, 'constructor'], [...path, 'toString'], [...path, 99], [...path, '0']]) {
+            assert.strictEqual(unread.has(p), nodeAtPath(tree, p) !== undefined, `${p.join('.')} in ${doc.text}`);
+            paths++;
+          }
+          if (node?.kind === 'map') for (const pair of node.pairs) visit(pair.value, [...path, pair.key]);
+          if (node?.kind === 'seq') node.items.forEach((item, i) => visit(item, [...path, i]));
+        };
+        visit(tree, []);
+        assert.deepStrictEqual(unread.tree, tree, 'the tree read when first asked for');
+      }
+    }
+    assert.ok(paths > 1000, `${paths} paths`);
   });
 
   it('places keys and values at their offsets', () => {
