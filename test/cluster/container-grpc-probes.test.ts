@@ -3,33 +3,9 @@
 // SERVING for the service "" (the pod gets Ready) and NOT_SERVING for "down" (never Ready, an Unhealthy event
 // with the status).
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
 import { Engine } from '../../cluster/runtime/container/engine';
-import { engineOrSkip, ensureShellImage } from '../helpers/containerEngine';
+import { engineOrSkip, ensureNodeImage, NODE_IMAGE } from '../helpers/containerEngine';
 import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
-
-const NODE_IMAGE = 'localhost/slipway-test-node:1';
-
-/** The machine's node binary and the shared libraries it loads, into an image's root. */
-function addNode(root: string): void {
-  const node = fs.realpathSync(process.execPath);
-  const libs = execFileSync('ldd', [node], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => /(\/\S+) \(0x/.exec(l)?.[1])
-    .filter((l): l is string => !!l);
-  for (const file of [node, ...libs]) {
-    const to = path.join(root, file);
-    fs.mkdirSync(path.dirname(to), { recursive: true });
-    fs.copyFileSync(fs.realpathSync(file), to);
-    fs.chmodSync(to, 0o755);
-  }
-  if (node !== '/usr/bin/node') {
-    fs.mkdirSync(path.join(root, 'usr/bin'), { recursive: true });
-    fs.symlinkSync(node, path.join(root, 'usr/bin/node'));
-  }
-}
 
 /** A gRPC health service over HTTP/2: the status byte by the requested service name. */
 const SERVER = `
@@ -56,7 +32,7 @@ describe('gRPC probes on real containers', function () {
   before(async function () {
     this.timeout(180_000);
     engine = await engineOrSkip(this);
-    await ensureShellImage(engine, NODE_IMAGE, addNode);
+    await ensureNodeImage(engine);
     t = await startTestCluster({ runtime: 'container', nodes: 1, clockSpeed: 10 });
   });
   after(async () => {

@@ -34,12 +34,13 @@ export async function engineOrSkip(ctx: Context): Promise<Engine> {
 
 /**
  * A shell image (sh, sleep, httpd, wget...) from the machine's busybox-static, imported once; another image of it
- * with what addFiles puts in its root.
+ * with what addFiles puts in its root and the import's changes (`CMD [...]`) after `ENV PATH=/bin`.
  */
 export async function ensureShellImage(
   engine: Engine,
   image = SHELL_IMAGE,
   addFiles?: (root: string) => void,
+  changes: string[] = [],
 ): Promise<string> {
   const docker = engine.docker;
   if (
@@ -64,7 +65,7 @@ export async function ensureShellImage(
   for (const tool of tools) fs.symlinkSync('busybox', path.join(root, 'bin', tool));
   const tar = execFileSync('tar', ['-C', root, '-cf', '-', '.'], { maxBuffer: 512 << 20 });
   fs.rmSync(root, { recursive: true, force: true });
-  await importImage(docker, tar, image, ['ENV PATH=/bin']);
+  await importImage(docker, tar, image, ['ENV PATH=/bin', ...changes]);
   return image;
 }
 
@@ -84,6 +85,29 @@ export async function ensureResolverImage(engine: Engine): Promise<string> {
       fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
       fs.copyFileSync(fs.realpathSync(file), path.join(root, file));
       fs.chmodSync(path.join(root, file), 0o755);
+    }
+  });
+}
+
+export const NODE_IMAGE = 'localhost/slipway-test-node:1';
+
+/** The shell image plus the machine's node binary (as /usr/bin/node) and the shared libraries it loads. */
+export async function ensureNodeImage(engine: Engine): Promise<string> {
+  return ensureShellImage(engine, NODE_IMAGE, (root) => {
+    const node = fs.realpathSync(process.execPath);
+    const libs = execFileSync('ldd', [node], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => /(\/\S+) \(0x/.exec(l)?.[1])
+      .filter((l): l is string => !!l);
+    for (const file of [node, ...libs]) {
+      const to = path.join(root, file);
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.copyFileSync(fs.realpathSync(file), to);
+      fs.chmodSync(to, 0o755);
+    }
+    if (node !== '/usr/bin/node') {
+      fs.mkdirSync(path.join(root, 'usr/bin'), { recursive: true });
+      fs.symlinkSync(node, path.join(root, 'usr/bin/node'));
     }
   });
 }
