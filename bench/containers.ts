@@ -13,8 +13,8 @@ import { performance } from 'perf_hooks';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { findEngine } from '../cluster/runtime/container/engine';
 import { ensureShellImage, SHELL_IMAGE } from '../test/helpers/containerEngine';
-import { loadAverage, startClusterProcess } from './clusterProcess';
-import { traceEngine } from './engineTrace';
+import { ClusterProcess, loadAverage, startClusterProcess } from './clusterProcess';
+import { EngineCall, traceEngine } from './engineTrace';
 import { percentile } from './lsp/stats';
 import { callLatency, notePod, phaseTable, podPhases, PodSeen } from './podStartPhases';
 
@@ -36,21 +36,14 @@ function podManifest(name: string, probe: boolean): Pod {
   };
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const count = Number(args.find((a) => /^\d+$/.test(a)) ?? 100);
-  const burst = args.includes('--burst');
-  const probe = args.includes('--probe');
-  const engine = await findEngine();
-  await ensureShellImage(engine);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-ctr-'));
-  const trace = await traceEngine(engine.address, dir);
-  console.log(`engine ${engine.name}://${engine.version}; ${loadAverage()}`);
-  const cluster = await startClusterProcess({
-    state: path.join(dir, 'state'),
-    args: ['cluster', '--nodes', '1', '--runtime', 'container', '--ingress-port', '0'],
-    env: { ...process.env, DOCKER_HOST: trace.address },
-  });
+/** Starts the pods, one after another or all at once, and prints their times and where they went. */
+async function measure(
+  cluster: ClusterProcess,
+  calls: EngineCall[],
+  count: number,
+  burst: boolean,
+  probe: boolean,
+): Promise<void> {
   const client = cluster.client();
   console.log(`cluster process ready in ${(cluster.readyAt - cluster.spawnedAt).toFixed(0)} ms`);
   // pods are admitted once the namespace's default ServiceAccount exists
@@ -87,6 +80,7 @@ async function main(): Promise<void> {
   else for (let i = 0; i < count; i++) await startPod(i);
   const wall = performance.now() - t0;
   watch.stop();
+  client.close();
 
   const pods = [...seen.values()];
   const times = pods.map((p) => p.ready! - p.created);
@@ -104,12 +98,35 @@ async function main(): Promise<void> {
       `  p50 of the first ${tenth} pods ${p50(times.slice(0, tenth))} ms, of the last ${tenth} ${p50(times.slice(-tenth))} ms`,
     );
   }
-  const phases = pods.map((p) => podPhases(p, trace.calls)).filter((p) => p !== undefined);
+  const phases = pods.map((p) => podPhases(p, calls)).filter((p) => p !== undefined);
   console.log(`where the time goes (${phases.length} pods with every step traced):`);
   for (const line of phaseTable(phases)) console.log(line);
-  const images = callLatency(trace.calls, (c) => c.method === 'GET' && /^\/images\/.+\/json$/.test(c.path));
+  const images = callLatency(calls, (c) => c.method === 'GET' && /^\/images\/.+\/json$/.test(c.path));
   console.log(`  image lookups: ${images}`);
+}
 
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const count = Number(args.find((a) => /^\d+$/.test(a)) ?? 100);
+  const burst = args.includes('--burst');
+  const probe = args.includes('--probe');
+  const engine = await findEngine();
+  await ensureShellImage(engine);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-ctr-'));
+  const trace = await traceEngine(engine.address, dir);
+  console.log(`engine ${engine.name}://${engine.version}; ${loadAverage()}`);
+  const cluster = await startClusterProcess({
+    state: path.join(dir, 'state'),
+    args: ['cluster', '--nodes', '1', '--runtime', 'container', '--ingress-port', '0'],
+    env: { ...process.env, DOCKER_HOST: trace.address },
+  });
+  try {
+    await measure(cluster, trace.calls, count, burst, probe);
+  } catch (e) {
+    await cluster.stop();
+    await trace.close();
+    throw e;
+  }
   const stopStarted = performance.now();
   await cluster.stop();
   console.log(
