@@ -4,6 +4,7 @@
 // that imagePullPolicy IfNotPresent finds it. That is what the sample's probes (httpGet /, tcpSocket) and its
 // Ingress expect of them; it is not the app (the frontend does not talk to Redis).
 import type { Deployment } from 'kubernetes-types/apps/v1';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
@@ -35,6 +36,8 @@ function sampleImages(): Map<string, number[]> {
   return images;
 }
 
+const STAND_IN = 'localhost/slipway-test-guestbook';
+
 const marker = (image: string) => `slipway stand-in for ${image}`;
 
 /**
@@ -45,23 +48,21 @@ export async function tagGuestbookStandIns(engine: Engine): Promise<GuestbookSta
   const docker = engine.docker;
   const tagged: string[] = [];
   const images = sampleImages();
-  let n = 0;
+  // a real image of a sample's name stays (nothing is tagged); a stand-in an interrupted run left is taken again
+  for (const image of images.keys()) {
+    const existing = await docker
+      .getImage(normalizedImage(parseImage(image)!))
+      .inspect()
+      .catch(() => undefined);
+    if (existing && !existing.RepoTags?.some((t) => t.startsWith(`${STAND_IN}:`))) return undefined;
+  }
   for (const [image, ports] of images) {
     const full = normalizedImage(parseImage(image)!);
-    if (
-      await docker
-        .getImage(full)
-        .inspect()
-        .then(
-          () => true,
-          () => false,
-        )
-    )
-      return undefined;
     const servers = ports.map((p, i) => `httpd ${i === ports.length - 1 ? '-f ' : ''}-p ${p} -h /www`);
     const standIn = await ensureShellImage(
       engine,
-      `localhost/slipway-test-guestbook-${++n}:1`,
+      // named for what it serves, so a changed sample gets a new stand-in
+      `${STAND_IN}:${createHash('sha256').update(`${image} ${ports}`).digest('hex').slice(0, 12)}`,
       (root) => {
         fs.mkdirSync(path.join(root, 'www'));
         fs.writeFileSync(path.join(root, 'www/index.html'), `<h1>${marker(image)}</h1>\n`);
