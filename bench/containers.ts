@@ -132,6 +132,9 @@ async function main(): Promise<void> {
   console.log(
     `cluster stopped (its ${count * 2} containers removed) in ${(performance.now() - stopStarted).toFixed(0)} ms`,
   );
+  const removals = (c: EngineCall) =>
+    c.method === 'DELETE' && c.path.startsWith('/containers/') && c.start >= stopStarted;
+  console.log(`  container removals: ${callLatency(trace.calls, removals)}`);
   await trace.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
