@@ -5,6 +5,7 @@
 // The pod is a Node HTTP server in an image built from the machine's node binary (no download).
 // Usage: npm run build && node out/bench/traffic.js [SECONDS_PER_RUN=5] [CONNECTIONS=8] [ROUNDS=2]
 import * as fs from 'fs';
+import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import type { Pod, Service } from 'kubernetes-types/core/v1';
@@ -14,7 +15,8 @@ import { ensureNodeImage, NODE_IMAGE } from '../test/helpers/containerEngine';
 import { ClusterProcess, loadAverage, startClusterProcess } from './clusterProcess';
 import { httpLoad, LoadResult } from './httpLoad';
 
-const SERVER = `require('http').createServer((q, s) => s.end('ok\\n')).listen(8080)`;
+// answers with its host name, so the benchmark knows each route reaches this pod and nothing else on the port
+const SERVER = `require('http').createServer((q, s) => s.end(require('os').hostname())).listen(8080)`;
 
 /** Times lookups of each name as a program in the pod makes them, and prints one JSON line. */
 const DNS_CLIENT = `
@@ -104,6 +106,18 @@ async function readyPod(client: ApiClient): Promise<Pod | undefined> {
   );
 }
 
+function getText(url: string, headers?: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) =>
+    http
+      .get(url, { headers }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject),
+  );
+}
+
 function line(name: string, r: LoadResult): string {
   return (
     `  ${name.padEnd(28)} ${r.perSecond.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  ` +
@@ -125,11 +139,10 @@ async function traffic(c: ClusterProcess, seconds: number, connections: number, 
     ['Service (NodePort 127.0.0.1)', `http://127.0.0.1:${svc.spec!.ports![0].nodePort}/`, undefined],
     ['Ingress (Host web.localhost)', `${ingress}/`, { host: 'web.localhost' }],
   ];
-  // the routes reach the endpoint once the EndpointSlice has it: wait for an answer through each
+  // the routes reach the endpoint once the EndpointSlice has it: wait until each answers as the pod itself does
+  const itself = await until('the pod', () => getText(targets[0][1]));
   for (const [name, url, headers] of targets)
-    await until(name, async () =>
-      (await httpLoad({ url, headers, connections: 1, durationMs: 1 })).requests ? 1 : undefined,
-    );
+    await until(name, async () => ((await getText(url, headers)) === itself ? 1 : undefined));
   console.log(`${connections} connections, ${seconds} s per run, ${rounds} rounds; ${loadAverage()}`);
   const results = new Map<string, LoadResult[]>(targets.map(([n]) => [n, []]));
   for (let round = 1; round <= rounds; round++) {
@@ -172,10 +185,10 @@ async function dnsFromPod(c: ClusterProcess): Promise<void> {
   if (!result) throw new Error(`the DNS client printed no result:\n${log}`);
   const dnsLine = /cluster DNS: (.*)/.exec(c.output())?.[1];
   console.log(`DNS lookups from a pod (getaddrinfo, 300 each, one at a time); cluster DNS: ${dnsLine}`);
-  for (const [name, r] of Object.entries(JSON.parse(result) as Record<string, Record<string, number>>))
-    console.log(
-      `  ${name.padEnd(32)} p50 ${r.p50?.toFixed(2)} ms  p99 ${r.p99?.toFixed(2)} ms  (${r.answered} answered, ${r.failed} failed)`,
-    );
+  for (const [name, r] of Object.entries(JSON.parse(result) as Record<string, Record<string, number>>)) {
+    const times = r.answered ? `p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms` : 'no answer';
+    console.log(`  ${name.padEnd(32)} ${times}  (${r.answered} answered, ${r.failed} failed)`);
+  }
   console.log(`  the pod's resolv.conf: ${String(log).split('\n').slice(1).join(' | ').trim()}`);
 }
 
