@@ -38,10 +38,11 @@ export interface RuntimeFactory {
   podNetwork(): Promise<PodNetwork>;
 }
 
-function simulated(): RuntimeFactory {
+/** why: said at start-up when the simulated runtime was not asked for (no engine answered `auto`) */
+function simulated(why?: string): RuntimeFactory {
   return {
     kind: 'simulated',
-    description: 'simulated://1.0 (no process runs)',
+    description: `simulated://1.0 (no process runs${why ? `: ${why}` : ''})`,
     create: async (opts) => new SimulatedRuntime(opts),
     podNetwork: async () => ({
       why: 'no process runs in a simulated pod',
@@ -82,7 +83,7 @@ export async function chooseRuntime(choice: RuntimeChoice, cluster: string): Pro
   try {
     return onEngine(await findEngine(), cluster);
   } catch {
-    return simulated();
+    return simulated('no container engine answered; start Docker or Podman, or set DOCKER_HOST, for real containers');
   }
 }
 

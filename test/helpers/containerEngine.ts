@@ -34,12 +34,13 @@ export async function engineOrSkip(ctx: Context): Promise<Engine> {
 
 /**
  * A shell image (sh, sleep, httpd, wget...) from the machine's busybox-static, imported once; another image of it
- * with what addFiles puts in its root.
+ * with what addFiles puts in its root and the import's changes (`CMD [...]`) after `ENV PATH=/bin`.
  */
 export async function ensureShellImage(
   engine: Engine,
   image = SHELL_IMAGE,
   addFiles?: (root: string) => void,
+  changes: string[] = [],
 ): Promise<string> {
   const docker = engine.docker;
   if (
@@ -64,7 +65,7 @@ export async function ensureShellImage(
   for (const tool of tools) fs.symlinkSync('busybox', path.join(root, 'bin', tool));
   const tar = execFileSync('tar', ['-C', root, '-cf', '-', '.'], { maxBuffer: 512 << 20 });
   fs.rmSync(root, { recursive: true, force: true });
-  await importImage(docker, tar, image, ['ENV PATH=/bin']);
+  await importImage(docker, tar, image, ['ENV PATH=/bin', ...changes]);
   return image;
 }
 
