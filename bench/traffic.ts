@@ -1,5 +1,5 @@
 // Traffic through the cluster's data path on the container engine, against the pod itself, in one run: requests/s
-// and p99 of a bounded load (httpLoad.ts) straight to the pod IP, through the Service's node port on 127.0.0.1 and
+// and p99 of a bounded load (loadGenerator.ts, on kept-alive connections) straight to the pod IP, through the Service's node port on 127.0.0.1 and
 // through the ingress listener, alternating targets so the shared machine's load drifts over all of them alike;
 // then DNS lookups timed inside a pod (getaddrinfo, as programs resolve, with the pod's resolv.conf).
 // The pod is a Node HTTP server in an image built from the machine's node binary (no download).
@@ -13,7 +13,7 @@ import type { ApiClient } from '../kubeclient/apiClient';
 import { findEngine } from '../cluster/runtime/container/engine';
 import { ensureNodeImage, NODE_IMAGE } from '../test/helpers/containerEngine';
 import { ClusterProcess, loadAverage, startClusterProcess } from './clusterProcess';
-import { httpLoad, LoadResult } from './httpLoad';
+import { startLoad, type LoadReport } from './loadGenerator';
 
 // answers with its host name, so the benchmark knows each route reaches this pod and nothing else on the port
 const SERVER = `require('http').createServer((q, s) => s.end(require('os').hostname())).listen(8080)`;
@@ -118,11 +118,18 @@ function getText(url: string, headers?: Record<string, string>): Promise<string>
   );
 }
 
-function line(name: string, r: LoadResult): string {
+function line(name: string, r: LoadReport): string {
   return (
-    `  ${name.padEnd(28)} ${r.perSecond.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  ` +
-    `p99 ${r.p99Ms.toFixed(2)} ms  (${r.requests} answered, ${r.failures} failed)`
+    `  ${name.padEnd(28)} ${r.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${r.latencyMs.p50.toFixed(2)} ms  ` +
+    `p99 ${r.latencyMs.p99.toFixed(2)} ms  (${r.ok} answered, ${r.failed} failed)`
   );
+}
+
+/** connections kept-alive workers sending one GET after another to url for seconds */
+async function loadFor(url: string, headers: Record<string, string> | undefined, connections: number, seconds: number) {
+  const load = startLoad({ url, headers, concurrency: connections, keepAlive: true });
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return load.stop();
 }
 
 async function traffic(c: ClusterProcess, seconds: number, connections: number, rounds: number): Promise<void> {
@@ -144,20 +151,20 @@ async function traffic(c: ClusterProcess, seconds: number, connections: number, 
   for (const [name, url, headers] of targets)
     await until(name, async () => ((await getText(url, headers)) === itself ? 1 : undefined));
   console.log(`${connections} connections, ${seconds} s per run, ${rounds} rounds; ${loadAverage()}`);
-  const results = new Map<string, LoadResult[]>(targets.map(([n]) => [n, []]));
+  const results = new Map<string, LoadReport[]>(targets.map(([n]) => [n, []]));
   for (let round = 1; round <= rounds; round++) {
     for (const [name, url, headers] of targets) {
-      const r = await httpLoad({ url, headers, connections, durationMs: seconds * 1000 });
+      const r = await loadFor(url, headers, connections, seconds);
       results.get(name)!.push(r);
       console.log(line(`${name}, round ${round}`, r));
     }
   }
-  const sum = (list: LoadResult[], f: (r: LoadResult) => number) => list.reduce((a, r) => a + f(r), 0) / list.length;
+  const sum = (list: LoadReport[], f: (r: LoadReport) => number) => list.reduce((a, r) => a + f(r), 0) / list.length;
   const direct = results.get(targets[0][0])!;
   for (const [name] of targets.slice(1)) {
     const via = results.get(name)!;
-    const rps = sum(via, (r) => r.perSecond) / sum(direct, (r) => r.perSecond);
-    const p99 = sum(via, (r) => r.p99Ms) / sum(direct, (r) => r.p99Ms);
+    const rps = sum(via, (r) => r.requestsPerSecond) / sum(direct, (r) => r.requestsPerSecond);
+    const p99 = sum(via, (r) => r.latencyMs.p99) / sum(direct, (r) => r.latencyMs.p99);
     console.log(`  ${name} / direct: ${rps.toFixed(2)}× the requests/s, ${p99.toFixed(2)}× the p99`);
   }
   console.log(`after the runs: ${loadAverage()}`);
