@@ -393,6 +393,9 @@ export class EngineRuntime implements ContainerRuntime {
       r.stopping.sigkillAt ??= Date.now();
     }
     const container = this.docker.getContainer(id);
+    // killed first: a forced removal stops a running container the engine's way, SIGTERM and up to 10 s (Podman)
+    // before SIGKILL, and a shell as PID 1 ignores SIGTERM; the pod's graceful stop, if any, is already over
+    if (!r?.exit) await container.kill({ signal: 'SIGKILL' }).catch(() => undefined);
     await container.remove({ force: true }).catch(async (e: { statusCode?: number }) => {
       if (e?.statusCode === 404) return;
       // refused while the engine was busy with it (a start or its own stop in flight): once the engine reports it
