@@ -4,48 +4,11 @@
 // rollout completes with zero failed requests, and both versions answered along the way.
 import * as assert from 'assert';
 import { startLoad } from '../../bench/loadGenerator';
+import { answerVersion, ROLLING_REPLICAS, rollingUpdateManifests } from '../../bench/rollingUpdateWorkload';
 import { SHELL_IMAGE, useContainerCluster } from '../helpers/containerEngine';
 import { httpGet } from '../helpers/loopback';
 
-const REPLICAS = 10;
-
-/** Pods that answer "VERSION POD" on 8080, ready once they serve, and keep serving 2 s after being told to stop. */
-const MANIFESTS = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: roll}
-spec:
-  replicas: ${REPLICAS}
-  selector: {matchLabels: {app: roll}}
-  strategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 0, maxSurge: 3}}
-  template:
-    metadata: {labels: {app: roll}}
-    spec:
-      terminationGracePeriodSeconds: 10
-      containers:
-      - name: web
-        image: ${SHELL_IMAGE}
-        imagePullPolicy: IfNotPresent
-        env:
-        - {name: VERSION, value: v1}
-        - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
-        command:
-        - sh
-        - -c
-        - 'mkdir -p /tmp/www && echo "$VERSION $POD_NAME" > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www'
-        ports: [{name: http, containerPort: 8080}]
-        readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
-        # while the endpoint is being removed, connections already sent here are still answered
-        lifecycle: {preStop: {sleep: {seconds: 2}}}
----
-apiVersion: v1
-kind: Service
-metadata: {name: roll}
-spec:
-  type: NodePort
-  selector: {app: roll}
-  ports: [{name: http, port: 80, targetPort: http}]
-`;
+const REPLICAS = ROLLING_REPLICAS;
 
 describe('a rolling update under load (real containers)', function () {
   this.timeout(180_000);
@@ -53,13 +16,13 @@ describe('a rolling update under load (real containers)', function () {
   const c = useContainerCluster({ clockSpeed: 1 });
 
   it(`updates ${REPLICAS} replicas with maxUnavailable 0 and a preStop sleep without one failed request`, async () => {
-    await c.t.apply(MANIFESTS);
+    await c.t.apply(rollingUpdateManifests(SHELL_IMAGE));
     await c.t.ok(['rollout', 'status', 'deployment/roll', '--timeout=120s']);
     const nodePort = (await c.t.json(['get', 'svc', 'roll'])).spec.ports[0].nodePort;
     const url = `http://127.0.0.1:${nodePort}/`;
     assert.match((await httpGet(url)).text, /^v1 roll-/);
 
-    const load = startLoad({ url, concurrency: 4, ratePerSecond: 200, classify: (body) => body.split(' ')[0] });
+    const load = startLoad({ url, concurrency: 4, ratePerSecond: 200, classify: answerVersion });
     let report;
     try {
       await c.t.ok(['set', 'env', 'deployment/roll', 'VERSION=v2']);
