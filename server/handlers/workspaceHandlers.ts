@@ -59,7 +59,8 @@ export class WorkspaceHandlers {
       // a file opened since the scan began (as the client spells its URI, mostly ours) is not read either
       if (open.has(uri) || this.ctx.documents.get(uri)) continue;
       const read = await readYamlFile(f);
-      const file = read && guard(this.ctx, 'indexing ' + f, undefined, () => parseFile(read.text));
+      // documents are parsed when first looked at: a file opened meanwhile is parsed once, as the open document
+      const file = read && guard(this.ctx, 'indexing ' + f, undefined, () => parseFile(read.text, true));
       if (read && file) parsed.push([read.uri, file]);
     }
     // an open document's text wins over the file on disk
