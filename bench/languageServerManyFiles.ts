@@ -2,6 +2,7 @@
 // session does. Measures, from the burst of didOpen, when each file's first diagnostics arrive (the first, the
 // median, the last) and the server's peak RSS, for Slipway's server and yaml-language-server (same definitions).
 //   node out/bench/languageServerManyFiles.js [--files 900] [--server slipway|yaml|both] [--broken-every 30]
+//       [--runs 1] [--cpu-prof DIR]
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -17,19 +18,26 @@ interface Options {
   servers: ('slipway' | 'yaml')[];
   /** every n-th file gets a run of broken lines (syntax errors), 0 for none */
   brokenEvery: number;
+  /** bursts per server, each with a fresh server (the slow runs came and went between runs) */
+  runs: number;
+  /** a CPU profile of each server process is written here */
+  cpuProfileDir?: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { files: 900, servers: ['slipway', 'yaml'], brokenEvery: 30 };
+  const o: Options = { files: 900, servers: ['slipway', 'yaml'], brokenEvery: 30, runs: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[++i];
     if (v === undefined) throw new Error(`${a} needs a value`);
-    if (a === '--files' || a === '--broken-every') {
+    if (a === '--files' || a === '--broken-every' || a === '--runs') {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0) throw new Error(`${a}: expected a whole number, got ${JSON.stringify(v)}`);
       if (a === '--files') o.files = n;
+      else if (a === '--runs') o.runs = Math.max(1, n);
       else o.brokenEvery = n;
+    } else if (a === '--cpu-prof') {
+      o.cpuProfileDir = path.resolve(v);
     } else if (a === '--server') {
       if (v === 'both') o.servers = ['slipway', 'yaml'];
       else if (v === 'slipway' || v === 'yaml') o.servers = [v];
@@ -104,11 +112,15 @@ async function main(): Promise<void> {
     const repo = path.join(root, 'repo');
     const files = writeRepository(repo, o.files, o.brokenEvery);
     const results: Result[] = [];
-    for (const name of o.servers) {
-      const server =
-        name === 'slipway' ? slipwayServer() : yamlLanguageServer(writeKubernetesJsonSchema(root, 'kind-tree'));
-      process.stderr.write(`${name}: opening ${files.length} files at once\n`);
-      results.push(await measure(server, repo, files));
+    for (let run = 0; run < o.runs; run++) {
+      for (const name of o.servers) {
+        const server =
+          name === 'slipway'
+            ? slipwayServer(o.cpuProfileDir)
+            : yamlLanguageServer(writeKubernetesJsonSchema(root, 'kind-tree'), o.cpuProfileDir);
+        process.stderr.write(`${name}: opening ${files.length} files at once\n`);
+        results.push(await measure(server, repo, files));
+      }
     }
     console.log('| server | files | first file’s diagnostics | median file | all files | peak RSS |');
     console.log('|---|---|---|---|---|---|');

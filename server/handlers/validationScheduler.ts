@@ -5,13 +5,18 @@
 // A validation runs in time slices and stops when a newer version of its document arrives (or the server shuts
 // down); diagnostics go out with the version they judged, only when they changed for re-checks; and the first
 // validations wait (briefly) for the workspace scan so references are complete.
+// An opened or edited document's text enters the workspace index when it is queued, not when its turn comes: a
+// burst of opens is then whole in the index before the first check looks across files, so the workspace's views
+// are built once for the burst rather than once per file. A re-check is skipped when neither the document nor the
+// workspace changed since its last check: each content version is checked once, and again only for what others
+// changed.
 
 import { Diagnostic } from 'vscode-languageserver';
 import { validateFile } from '../diagnostics/validateFile';
 import { Settings } from '../settings';
 import { TimeSlices } from '../timeSlices';
 import { ValidationProgress } from '../validationProgress';
-import { normalizeUri, ServerContext } from './serverContext';
+import { guard, normalizeUri, ServerContext } from './serverContext';
 
 /** Debounce of validation while a document changes; opening validates at once. */
 export const CHANGE_DELAY_MS = 5;
@@ -26,6 +31,8 @@ export class ValidationScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** the diagnostics last sent per document, as JSON */
   private readonly published = new Map<string, string>();
+  /** per document, the version and workspace stamp its last finished check judged */
+  private readonly judged = new Map<string, { version: number; stamp: string }>();
   private othersTimer?: NodeJS.Timeout;
   /** documents waiting for a validation: opened or edited ones, and re-checks another file caused */
   private readonly edited = new Set<string>();
@@ -67,10 +74,14 @@ export class ValidationScheduler {
     clearTimeout(this.othersTimer);
     this.othersTimer = setTimeout(() => {
       this.othersTimer = undefined;
-      for (const d of this.ctx.documents.all()) {
-        if (d.uri !== except && !this.timers.has(d.uri)) this.enqueue(d.uri, true);
-      }
+      this.recheckOpen(except);
     }, WORKSPACE_DELAY_MS);
+  }
+
+  private recheckOpen(except?: string): void {
+    for (const d of this.ctx.documents.all()) {
+      if (d.uri !== except && !this.timers.has(d.uri)) this.enqueue(d.uri, true);
+    }
   }
 
   /** The workspace is being read: validations wait for it, and those that could not wait run again after it. */
@@ -79,7 +90,8 @@ export class ValidationScheduler {
     this.scanWait = undefined;
     this.scanning = scan.finally(() => {
       this.scanned = true;
-      if (this.validatedBeforeScan) this.revalidateAll();
+      // only what the scan added can change: a re-check, published when it differs
+      if (this.validatedBeforeScan) this.recheckOpen();
     });
   }
 
@@ -117,6 +129,7 @@ export class ValidationScheduler {
     this.edited.delete(uri);
     this.rechecks.delete(uri);
     this.published.delete(uri);
+    this.judged.delete(uri);
     void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -133,8 +146,19 @@ export class ValidationScheduler {
     } else {
       this.rechecks.delete(uri);
       this.edited.add(uri);
+      this.admit(uri);
     }
     if (this.workers === 0 || (!recheck && this.workers < MAX_WORKERS)) void this.drain();
+  }
+
+  /** Puts a document's current text into the workspace index (parsed when needed); others may see the change. */
+  private admit(uri: string): void {
+    const { ctx } = this;
+    const doc = ctx.documents.get(uri);
+    if (!doc) return;
+    const before = ctx.index.stamp();
+    guard(ctx, 'indexing ' + uri, undefined, () => ctx.index.setText(normalizeUri(uri), doc.getText(), true));
+    if (ctx.index.stamp() !== before) this.scheduleOthers(uri);
   }
 
   /** Validates the waiting documents one by one until none is left. */
@@ -167,16 +191,20 @@ export class ValidationScheduler {
     if (!doc || ctx.shuttingDown) return;
     const version = doc.version;
     const key = normalizeUri(uri);
+    const last = this.judged.get(uri);
+    if (onlyIfChanged && last?.version === version && last.stamp === ctx.index.stamp()) return;
     // a big file is parsed and checked in slices: requests are answered in between, a newer edit stops it
     const slices = new TimeSlices(() => ctx.documents.get(uri)?.version === version && !ctx.shuttingDown);
     const name = decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
     const progress = new ValidationProgress(ctx.connection, `Checking ${name}`);
     let diagnostics: Diagnostic[] | undefined;
     let changedOthers = false;
+    let stamp = '';
     try {
       const before = ctx.index.stamp();
       const file = await ctx.index.setTextInSlices(key, doc.getText(), slices);
-      changedOthers = ctx.index.stamp() !== before;
+      stamp = ctx.index.stamp();
+      changedOthers = stamp !== before;
       const report = (checked: number, total: number): void => progress.report(checked, total);
       diagnostics = file && (await validateFile(key, file, ctx.index, this.settings(), slices, report));
     } catch (e) {
@@ -186,6 +214,7 @@ export class ValidationScheduler {
       progress.end();
     }
     if (!diagnostics) return;
+    this.judged.set(uri, { version, stamp });
     const json = JSON.stringify(diagnostics);
     if (!(onlyIfChanged && this.published.get(uri) === json)) {
       this.published.set(uri, json);

@@ -4,6 +4,7 @@
 
 import { fileURLToPath, pathToFileURL } from 'url';
 import { FileChangeType } from 'vscode-languageserver';
+import { parseFile, ParsedFile } from '../documents/parsedFile';
 import { ClusterCrds } from '../workspace/crds';
 import { findYamlFiles, isYamlPath, readYamlFile } from '../workspace/scanner';
 import { guard, normalizeUri, ServerContext } from './serverContext';
@@ -22,9 +23,10 @@ export class WorkspaceHandlers {
   register(): void {
     const { connection } = this.ctx;
     connection.onDidChangeWatchedFiles(async (params) => {
+      const open = this.openUris();
       for (const change of params.changes) {
         const uri = normalizeUri(change.uri);
-        if (!uri.startsWith('file:') || !isYamlPath(uri) || this.isOpen(uri)) continue;
+        if (!uri.startsWith('file:') || !isYamlPath(uri) || open.has(uri)) continue;
         if (change.type === FileChangeType.Deleted) {
           this.ctx.index.remove(uri);
           continue;
@@ -43,15 +45,27 @@ export class WorkspaceHandlers {
     });
   }
 
-  /** Reads every YAML file under `folders` that is not open into the index. */
+  /**
+   * Reads every YAML file under `folders` that is not open into the index, all at once at the end: checks that
+   * run meanwhile (a burst of opened files) must not see the workspace change, and its views rebuilt, per file.
+   */
   async scan(folders: string[]): Promise<void> {
     const files = await findYamlFiles(folders, () => this.ctx.shuttingDown);
+    const parsed: [string, ParsedFile][] = [];
+    let open = this.openUris();
     for (const f of files) {
+      if (this.ctx.shuttingDown) return;
       const uri = pathToFileURL(f).toString();
-      if (this.isOpen(uri)) continue;
+      // a file opened since the scan began (as the client spells its URI, mostly ours) is not read either
+      if (open.has(uri) || this.ctx.documents.get(uri)) continue;
       const read = await readYamlFile(f);
-      if (read) guard(this.ctx, 'indexing ' + f, undefined, () => this.ctx.index.setText(read.uri, read.text));
+      // documents are parsed when first looked at: a file opened meanwhile is parsed once, as the open document
+      const file = read && guard(this.ctx, 'indexing ' + f, undefined, () => parseFile(read.text, true));
+      if (read && file) parsed.push([read.uri, file]);
     }
+    // an open document's text wins over the file on disk
+    open = this.openUris();
+    for (const [uri, file] of parsed) if (!open.has(uri)) this.ctx.index.setParsed(uri, file);
   }
 
   /** A document closed: the file on disk is what the workspace holds again (or nothing, when there is none). */
@@ -65,7 +79,8 @@ export class WorkspaceHandlers {
     this.validation.scheduleOthers();
   }
 
-  private isOpen(uri: string): boolean {
-    return this.ctx.documents.all().some((d) => normalizeUri(d.uri) === uri);
+  /** The open documents, as index keys (one lookup per file rather than a pass over every open document). */
+  private openUris(): Set<string> {
+    return new Set(this.ctx.documents.all().map((d) => normalizeUri(d.uri)));
   }
 }

@@ -72,6 +72,13 @@ export class WorkspaceIndex {
     return this.store(uri, parseFile(text, lazily));
   }
 
+  /** setText for a file parsed beforehand (the workspace scan parses as it reads, and adds all files at once). */
+  setParsed(uri: string, parsed: ParsedFile): ParsedFile {
+    const old = this.files.get(uri);
+    if (old && old.text === parsed.text) return old;
+    return this.store(uri, parsed);
+  }
+
   /**
    * setText for the file being validated: its documents parsed a slice at a time (see TimeSlices), those a
    * request needed meanwhile already parsed; undefined when the text is no longer wanted.
