@@ -1,8 +1,10 @@
-// One policy's expressions for one request, binding and param: matchConditions (all true, or the policy does
-// not apply), then each validation; `variables` are evaluated when first read. A compile or runtime error is a
-// failure that failurePolicy turns into a denial (Fail, the default) or lets pass (Ignore).
+// One policy's expressions for one request, binding and param: matchConditions (kube/cel/matchConditions.ts: a
+// false one and the policy does not apply), then each validation; `variables` are evaluated when first read. A
+// compile or runtime error is a failure that failurePolicy turns into a denial (Fail, the default) or lets pass
+// (Ignore).
 import type { ValidatingAdmissionPolicy } from 'kubernetes-types/admissionregistration/v1';
 import { jsonToCel } from '../../../../kube/cel/celValues';
+import { evaluateMatchConditions } from '../../../../kube/cel/matchConditions';
 import { compilePolicyExpression } from '../../../../kube/cel/policyExpressions';
 import type { EvaluationResult } from '../../../../kube/cel/program';
 import type { KubeObject } from '../../../../kube/objects';
@@ -67,11 +69,9 @@ export function evaluatePolicy(
   const failure = (expression: string, error: string): Denial[] =>
     failClosed ? [{ message: `expression '${expression}' resulted in error: ${error}`, reason: 'Invalid' }] : [];
   const vars = activation(policy, a, param, namespaceObject);
-  for (const condition of policy.spec?.matchConditions ?? []) {
-    const result = run(condition.expression, vars);
-    if (!result.ok) return failure(condition.expression, result.error);
-    if (result.value !== true) return [];
-  }
+  const matched = evaluateMatchConditions(policy.spec?.matchConditions ?? [], (e) => run(e, vars));
+  if ('error' in matched) return failClosed ? [{ message: matched.error, reason: 'Invalid' }] : [];
+  if (!matched.matches) return [];
   const denials: Denial[] = [];
   for (const v of policy.spec?.validations ?? []) {
     const result = run(v.expression, vars);

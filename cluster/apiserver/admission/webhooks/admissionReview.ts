@@ -24,20 +24,13 @@ export function reviewVersion(listed: string[] | undefined): ReviewVersion | und
 }
 
 /**
- * The review of a request at `resource` (the version the webhook is called at): `object` and `oldObject` are
- * already in that version.
+ * The AdmissionRequest of a request at `resource` (the version the webhook is called at), without its objects:
+ * what the review carries and what matchConditions read as `request`.
  */
-export function admissionReview(
-  version: ReviewVersion,
-  attrs: AdmissionAttributes,
-  resource: ResourceInfo,
-  object: KubeObject | undefined,
-  oldObject: KubeObject | undefined,
-): { uid: string; review: object } {
-  const uid = crypto.randomUUID();
+export function admissionRequest(attrs: AdmissionAttributes, resource: ResourceInfo, uid: string): object {
   const requested = attrs.requestedAs ?? attrs.info;
   const sub = attrs.subresource || undefined;
-  const request = {
+  return {
     uid,
     kind: { group: resource.group, version: resource.version, kind: resource.kind },
     resource: { group: resource.group, version: resource.version, resource: resource.plural },
@@ -49,11 +42,24 @@ export function admissionReview(
     ...(attrs.namespace ? { namespace: attrs.namespace } : {}),
     operation: attrs.operation,
     userInfo: attrs.user,
-    object: object ?? null,
-    oldObject: oldObject ?? null,
     dryRun: attrs.dryRun,
     options: attrs.options,
   };
+}
+
+/**
+ * The review of a request at `resource` (the version the webhook is called at): `object` and `oldObject` are
+ * already in that version.
+ */
+export function admissionReview(
+  version: ReviewVersion,
+  attrs: AdmissionAttributes,
+  resource: ResourceInfo,
+  object: KubeObject | undefined,
+  oldObject: KubeObject | undefined,
+): { uid: string; review: object } {
+  const uid = crypto.randomUUID();
+  const request = { ...admissionRequest(attrs, resource, uid), object: object ?? null, oldObject: oldObject ?? null };
   return { uid, review: { kind: 'AdmissionReview', apiVersion: `admission.k8s.io/${version}`, request } };
 }
 

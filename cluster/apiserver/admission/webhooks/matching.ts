@@ -2,8 +2,7 @@
 // (the namespace's labels; a Namespace's own), the objectSelector (the new or the old object's labels), then the
 // rules (operations, groups, versions, resources with `pods/status`, `*`, `*/*` and `*/status` forms, scope).
 // With matchPolicy Equivalent (the default) a rule naming another version of the same stored resource matches
-// too, and the webhook is called at that version. matchConditions (CEL) are not evaluated here: a webhook that
-// has them is called as if they matched.
+// too, and the webhook is called at that version. matchConditions (CEL) come after: matchConditions.ts.
 import type { RuleWithOperations } from 'kubernetes-types/admissionregistration/v1';
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { fromLabelSelector, matchesLabels, type Selector } from '../../../../kube/labelSelector';
