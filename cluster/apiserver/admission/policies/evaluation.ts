@@ -8,7 +8,10 @@ import { evaluateMatchConditions } from '../../../../kube/cel/matchConditions';
 import { compilePolicyExpression } from '../../../../kube/cel/policyExpressions';
 import type { EvaluationResult } from '../../../../kube/cel/program';
 import type { KubeObject } from '../../../../kube/objects';
-import { requestOf, type AdmissionAttributes } from './attributes';
+import type { ResourceInfo } from '../../../../kube/registry';
+import { celRequest } from '../admissionRequest';
+import type { AdmissionAttributes } from '../attributes';
+import { viewAt } from '../webhooks/objectViews';
 
 export interface Denial {
   message: string;
@@ -44,13 +47,16 @@ function lazyVariables(policy: ValidatingAdmissionPolicy, vars: Activation): Rec
 function activation(
   policy: ValidatingAdmissionPolicy,
   a: AdmissionAttributes,
+  resource: ResourceInfo,
   param: KubeObject | null,
   namespaceObject: KubeObject | undefined,
 ): Activation {
+  const object = viewAt(resource, a.object);
+  const oldObject = viewAt(resource, a.oldObject);
   const vars: Activation = {
-    object: a.object ? jsonToCel(a.object) : null,
-    oldObject: a.oldObject ? jsonToCel(a.oldObject) : null,
-    request: jsonToCel(requestOf(a)),
+    object: object ? jsonToCel(object) : null,
+    oldObject: oldObject ? jsonToCel(oldObject) : null,
+    request: jsonToCel(celRequest(a, resource)),
     params: param ? jsonToCel(param) : null,
     namespaceObject: namespaceObject ? jsonToCel(namespaceObject) : null,
   };
@@ -58,17 +64,18 @@ function activation(
   return vars;
 }
 
-/** The denials of one policy for one param (none when it admits or does not apply). */
+/** The denials of one policy for one param (none when it admits or does not apply), seen at `resource`'s version. */
 export function evaluatePolicy(
   policy: ValidatingAdmissionPolicy,
   a: AdmissionAttributes,
+  resource: ResourceInfo,
   param: KubeObject | null,
   namespaceObject: KubeObject | undefined,
 ): Denial[] {
   const failClosed = (policy.spec?.failurePolicy ?? 'Fail') === 'Fail';
   const failure = (expression: string, error: string): Denial[] =>
     failClosed ? [{ message: `expression '${expression}' resulted in error: ${error}`, reason: 'Invalid' }] : [];
-  const vars = activation(policy, a, param, namespaceObject);
+  const vars = activation(policy, a, resource, param, namespaceObject);
   const matched = evaluateMatchConditions(policy.spec?.matchConditions ?? [], (e) => run(e, vars));
   if ('error' in matched) return failClosed ? [{ message: matched.error, reason: 'Invalid' }] : [];
   if (!matched.matches) return [];

@@ -4,7 +4,8 @@ import * as crypto from 'crypto';
 import type { Status } from 'kubernetes-types/meta/v1';
 import { isRecord, type KubeObject } from '../../../../kube/objects';
 import type { ResourceInfo } from '../../../../kube/registry';
-import type { AdmissionAttributes } from './attributes';
+import { admissionRequest } from '../admissionRequest';
+import type { AdmissionAttributes } from '../attributes';
 
 export type ReviewVersion = 'v1' | 'v1beta1';
 
@@ -21,30 +22,6 @@ export interface AdmissionResponse {
 /** The first AdmissionReview version a webhook lists that this server speaks, as kube-apiserver chooses. */
 export function reviewVersion(listed: string[] | undefined): ReviewVersion | undefined {
   return (listed ?? []).find((v): v is ReviewVersion => v === 'v1' || v === 'v1beta1');
-}
-
-/**
- * The AdmissionRequest of a request at `resource` (the version the webhook is called at), without its objects:
- * what the review carries and what matchConditions read as `request`.
- */
-export function admissionRequest(attrs: AdmissionAttributes, resource: ResourceInfo, uid: string): object {
-  const requested = attrs.requestedAs ?? attrs.info;
-  const sub = attrs.subresource || undefined;
-  return {
-    uid,
-    kind: { group: resource.group, version: resource.version, kind: resource.kind },
-    resource: { group: resource.group, version: resource.version, resource: resource.plural },
-    ...(sub ? { subResource: sub } : {}),
-    requestKind: { group: requested.group, version: requested.version, kind: requested.kind },
-    requestResource: { group: requested.group, version: requested.version, resource: requested.plural },
-    ...(sub ? { requestSubResource: sub } : {}),
-    ...(attrs.name ? { name: attrs.name } : {}),
-    ...(attrs.namespace ? { namespace: attrs.namespace } : {}),
-    operation: attrs.operation,
-    userInfo: attrs.user,
-    dryRun: attrs.dryRun,
-    options: attrs.options,
-  };
 }
 
 /**

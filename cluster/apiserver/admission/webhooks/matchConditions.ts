@@ -2,7 +2,6 @@
 // the version it is called at and the `request` it would be sent. All true: it is called; one false: it is not;
 // otherwise a failed condition refuses the request (403) under failurePolicy Fail and skips the webhook under
 // Ignore.
-import * as crypto from 'crypto';
 import type { MatchCondition } from 'kubernetes-types/admissionregistration/v1';
 import { jsonToCel } from '../../../../kube/cel/celValues';
 import { evaluateMatchConditions } from '../../../../kube/cel/matchConditions';
@@ -11,8 +10,8 @@ import type { EvaluationResult } from '../../../../kube/cel/program';
 import type { KubeObject } from '../../../../kube/objects';
 import type { ResourceInfo } from '../../../../kube/registry';
 import { forbidden, qualifiedResource } from '../../apiErrors';
-import { admissionRequest } from './admissionReview';
-import type { AdmissionAttributes } from './attributes';
+import { celRequest } from '../admissionRequest';
+import type { AdmissionAttributes } from '../attributes';
 
 export interface ConditionedWebhook {
   name: string;
@@ -32,7 +31,7 @@ export function matchesConditions(
   const vars = {
     object: objects.object ? jsonToCel(objects.object) : null,
     oldObject: objects.oldObject ? jsonToCel(objects.oldObject) : null,
-    request: jsonToCel(admissionRequest(attrs, resource, crypto.randomUUID())),
+    request: jsonToCel(celRequest(attrs, resource)),
   };
   const run = (expression: string): EvaluationResult => {
     const compiled = compileWebhookCondition(expression);

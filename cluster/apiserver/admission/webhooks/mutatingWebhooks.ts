@@ -5,7 +5,7 @@ import type { MutatingWebhook } from 'kubernetes-types/admissionregistration/v1'
 import { applyJsonPatch, PatchError } from '../../../../kube/patch';
 import { deepEqual, isRecord, type KubeObject } from '../../../../kube/objects';
 import { internalError } from '../../apiErrors';
-import type { AdmissionAttributes } from './attributes';
+import type { AdmissionAttributes } from '../attributes';
 import { callWebhook, type WebhookContext } from './callWebhook';
 import type { RegisteredWebhook } from './configurations';
 import { matchesConditions } from './matchConditions';

@@ -1,7 +1,7 @@
 // The validating webhooks of a request, called all at once after mutation and validation; the first denial or
 // failed call (in configuration order) fails the request.
 import type { ValidatingWebhook } from 'kubernetes-types/admissionregistration/v1';
-import type { AdmissionAttributes } from './attributes';
+import type { AdmissionAttributes } from '../attributes';
 import { callWebhook, type WebhookContext } from './callWebhook';
 import type { RegisteredWebhook } from './configurations';
 import { matchesConditions } from './matchConditions';
