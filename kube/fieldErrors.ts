@@ -72,7 +72,8 @@ export function fieldErrorMessage(e: FieldError): string {
     case 'FieldValueTooLong':
       return `Too long: ${e.detail ?? ''}`;
     case 'FieldValueTooMany':
-      return `Too many: ${e.detail ?? ''}`;
+      // the count is shown when known (a list's length), not for a schema's maxItems
+      return typeof e.value === 'number' ? `Too many: ${e.value}: ${e.detail ?? ''}` : `Too many: ${e.detail ?? ''}`;
     case 'FieldValueNotFound':
       return `Not found: ${showValue(e.value)}`;
     case 'FieldValueUnknown':

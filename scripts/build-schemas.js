@@ -798,6 +798,10 @@ const FIELD_METADATA = {
   },
 };
 
+// Fields the API marks required that kube-apiserver's v1 defaulting fills before validation, so an object may
+// leave them out (a binding's roleRef written without apiGroup is bound to rbac.authorization.k8s.io).
+const DEFAULTED_REQUIRED = new Set(['io.k8s.api.rbac.v1.RoleRef.apiGroup']);
+
 // Structs Kubernetes marks +structType=atomic: replaced as a whole by apply and merge patch.
 const ATOMIC_STRUCTS = [
   `${META}.LabelSelector`,
@@ -915,7 +919,7 @@ function build() {
         metadataApplied.add(`${pkg}.${short}.${field}`);
       }
       properties[field] = prop;
-      if (a.required) required.push(field);
+      if (a.required && !DEFAULTED_REQUIRED.has(`${defName}.${field}`)) required.push(field);
     }
     const schema = { description: c.description || (typeDoc && typeDoc.description), type: 'object' };
     if (!schema.description) delete schema.description;

@@ -7,7 +7,9 @@ import { ResourceInfo, apiVersionOf } from '../../kube/registry';
 import { Store, StoreEntry, StoreError } from '../store/types';
 import { admit, type AdmissionResult, FieldValidation } from './admission';
 import { admitCreate, admitUpdate } from './admission/index';
-import { writeAttributes, type AdmissionOperation, type AdmissionWebhooks } from './admission/webhooks';
+import type { AdmissionOperation } from './admission/attributes';
+import type { AdmissionWebhooks } from './admission/webhooks';
+import { writeAttributes } from './admission/writeAttributes';
 import { admitByPolicies } from './admission/policies/index';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './apiErrors';
 import { updateManagedFields } from '../../kube/patch';
@@ -210,7 +212,7 @@ export class ObjectStorage {
     admitCreate(this.store, info, obj);
     const readmit = () => admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
     warnings.push(...(await this.callWebhooks('CREATE', info, obj, undefined, opts, readmit)));
-    warnings.push(...this.policyWarnings(info, namespace, obj, opts));
+    warnings.push(...this.policyWarnings(info, obj, opts));
     meta.uid = uid;
     meta.creationTimestamp = nowTimestamp();
     strategy.prepareForCreate?.(obj, !!opts.dryRun, opts.requester);
@@ -306,7 +308,7 @@ export class ObjectStorage {
       admitUpdate(this.store, info, obj, old);
       const readmit = () => admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
       warnings.push(...(await this.callWebhooks('UPDATE', info, obj, old, opts, readmit)));
-      warnings.push(...this.policyWarnings(info, namespace, obj, opts, old));
+      warnings.push(...this.policyWarnings(info, obj, opts, old));
       strategy.beforeUpdate?.(obj, old, !!opts.dryRun);
       const r = await this.commit(info, key, cur, old, obj, opts, warnings);
       if (!opts.dryRun) await strategy.afterWrite?.(r.object, old);
@@ -332,16 +334,13 @@ export class ObjectStorage {
   /** ValidatingAdmissionPolicies on a create, an update (given the stored object) or a delete: their warnings. */
   private policyWarnings(
     info: ResourceInfo,
-    namespace: string | undefined,
     obj: KubeObject | undefined,
-    opts: { requester?: UserInfo; dryRun?: boolean; admissionSubresource?: string },
+    opts: WriteOptions | DeleteOptions,
     old?: KubeObject,
   ): string[] {
-    if (opts.admissionSubresource) return [];
-    const name = (obj ?? old)?.metadata.name ?? '';
     const operation = !obj ? 'DELETE' : old ? 'UPDATE' : 'CREATE';
-    const request = { info, namespace, name, object: obj, oldObject: old, requester: opts.requester };
-    return admitByPolicies(this.store, { ...request, operation, dryRun: !!opts.dryRun });
+    const attrs = writeAttributes(operation, info, obj, old, opts);
+    return attrs ? admitByPolicies(this.store, attrs) : [];
   }
 
   private async commit(
@@ -485,7 +484,7 @@ export class ObjectStorage {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
       );
     }
-    this.policyWarnings(info, namespace, undefined, opts, old); // a delete's warnings reach no client
+    this.policyWarnings(info, undefined, opts, old); // a delete's warnings reach no client
     const obj = copyJson(old);
     const meta = obj.metadata;
     const finalizers: string[] = meta.finalizers ?? [];

@@ -1,10 +1,13 @@
 // Mutating- and ValidatingWebhookConfigurations, as admissionregistration/v1's validation checks them: webhook
 // names (qualified, unique), where each is reached (exactly one of an https URL or a Service), its timeout, the
-// AdmissionReview versions it accepts, its rules' operations and its selectors. sideEffects Some and Unknown are
-// let through (kube-apiserver refuses them in v1), so a dry run still meets the refusal such webhooks get.
+// AdmissionReview versions it accepts, its rules' operations, its selectors and its matchConditions. sideEffects
+// Some and Unknown are let through (kube-apiserver refuses them in v1), so a dry run still meets the refusal such
+// webhooks get.
 
+import { compileWebhookCondition } from '../cel/policyExpressions';
 import { FieldError } from '../fieldErrors';
 import { isDNS1123Subdomain } from '../names';
+import { validateMatchConditions } from './matchConditions';
 import { validateLabelSelector } from './meta';
 import {
   arr,
@@ -48,6 +51,7 @@ export function validateWebhookConfiguration(o: Json): FieldError[] {
       }),
     );
     for (const f of ['namespaceSelector', 'objectSelector']) errs.push(...validateLabelSelector(hook[f], at(path, f)));
+    errs.push(...validateMatchConditions(hook.matchConditions, at(path, 'matchConditions'), compileWebhookCondition));
   });
   return errs;
 }

@@ -197,4 +197,54 @@ describe('ValidatingAdmissionPolicy', function () {
       /The ValidatingAdmissionPolicy "broken" is invalid: spec\.validations\[0\]\.expression: Invalid value: "object\.spec\.replicas <=": compilation failed: ERROR: <input>:1:24:/,
     );
   });
+
+  it('sees a request through another version of its resource at the version its rule names (Equivalent)', async () => {
+    const policy = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'hpa-limit' },
+      spec: {
+        matchConstraints: {
+          resourceRules: [
+            {
+              apiGroups: ['autoscaling'],
+              apiVersions: ['v1'],
+              operations: ['CREATE'],
+              resources: ['horizontalpodautoscalers'],
+            },
+          ],
+        },
+        validations: [
+          {
+            expression: 'object.spec.maxReplicas <= 5',
+            messageExpression:
+              "'seen as ' + object.apiVersion + ', asked for ' + request.requestResource.version + ' with ' + " +
+              "request.options.kind + ' by ' + request.options.fieldManager + " +
+              "(has(request.subResource) ? ' on ' + request.subResource : '')",
+          },
+        ],
+      },
+    };
+    const binding = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'hpa-limit' },
+      spec: { policyName: 'hpa-limit', validationActions: ['Deny'] },
+    };
+    await t.apply(list([policy, binding]));
+    const hpa = (name: string, maxReplicas: number) =>
+      JSON.stringify({
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name, namespace: 'dev' },
+        spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas },
+      });
+    const r = await t.kubectl(['create', '-f', '-'], { input: hpa('big', 9) });
+    assert.notStrictEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /^The horizontalpodautoscalers "big" is invalid: : ValidatingAdmissionPolicy 'hpa-limit' with binding 'hpa-limit' denied request: seen as autoscaling\/v1, asked for v2 with CreateOptions by kubectl-create$/m,
+    );
+    await t.ok(['create', '-f', '-'], hpa('small', 3));
+  });
 });

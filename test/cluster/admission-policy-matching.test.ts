@@ -2,22 +2,26 @@
 import * as assert from 'assert';
 import type { KubeObject } from '../../kube/objects';
 import { BUILTIN_RESOURCES } from '../../kube/registry';
-import type { AdmissionAttributes, Operation } from '../../cluster/apiserver/admission/policies/attributes';
-import { matchesRequest, type PolicyMatch } from '../../cluster/apiserver/admission/policies/matching';
+import type { AdmissionAttributes, AdmissionOperation } from '../../cluster/apiserver/admission/attributes';
+import { matchRequest, type PolicyMatch } from '../../cluster/apiserver/admission/policies/matching';
 
-const resource = (group: string, plural: string) =>
-  BUILTIN_RESOURCES.find((r) => r.group === group && r.plural === plural)!;
+const resource = (group: string, plural: string, version?: string) =>
+  BUILTIN_RESOURCES.find((r) => r.group === group && r.plural === plural && (!version || r.version === version))!;
 
 function request(
   group: string,
   plural: string,
-  operation: Operation,
+  operation: AdmissionOperation,
   labels?: Record<string, string>,
 ): AdmissionAttributes {
   const info = resource(group, plural);
   const object: KubeObject = { metadata: { name: 'x', labels } };
-  return { operation, info, namespace: info.namespaced ? 'ns' : undefined, name: 'x', object, dryRun: false };
+  const namespace = info.namespaced ? 'ns' : undefined;
+  return { operation, info, subresource: '', namespace, name: 'x', object, dryRun: false, options: {} };
 }
+
+const matchesRequest = (match: PolicyMatch | undefined, a: AdmissionAttributes, ns: KubeObject | undefined) =>
+  matchRequest(match, a, ns) !== undefined;
 
 const namespace = (labels: Record<string, string>): KubeObject => ({ metadata: { name: 'ns', labels } });
 
@@ -70,5 +74,29 @@ describe('admission policies: matching requests', () => {
       matchesRequest(match, request('', 'namespaces', 'CREATE', { tier: 'web', env: 'prod' }), undefined),
       true,
     );
+  });
+
+  it("with matchPolicy Equivalent takes a request through another version of the resource, at the rule's", () => {
+    const v1 = { apiGroups: ['autoscaling'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['*'] };
+    // an HPA written through autoscaling/v2, which stores it
+    const a = request('autoscaling', 'horizontalpodautoscalers', 'CREATE');
+    assert.strictEqual(a.info.version, 'v2');
+    const matched = matchRequest({ resourceRules: [v1] }, a, undefined);
+    assert.deepStrictEqual([matched?.group, matched?.version], ['autoscaling', 'v1']);
+    assert.strictEqual(matchRequest({ resourceRules: [v1], matchPolicy: 'Exact' }, a, undefined), undefined);
+    // the version requested comes first
+    const any = { ...v1, apiVersions: ['*'] };
+    assert.strictEqual(matchRequest({ resourceRules: [any] }, a, undefined)?.version, 'v2');
+    const viaV1 = { ...a, requestedAs: resource('autoscaling', 'horizontalpodautoscalers', 'v1') };
+    assert.strictEqual(matchRequest({ resourceRules: [any] }, viaV1, undefined)?.version, 'v1');
+  });
+
+  it('takes a subresource request only by a rule naming the subresource', () => {
+    const any = { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'] };
+    const status = { ...request('', 'pods', 'UPDATE'), subresource: 'status' };
+    assert.strictEqual(matchesRequest({ resourceRules: [{ ...any, resources: ['pods'] }] }, status, undefined), false);
+    assert.strictEqual(matchesRequest({ resourceRules: [{ ...any, resources: ['*'] }] }, status, undefined), false);
+    for (const resources of [['pods/status'], ['*/status'], ['*/*']])
+      assert.strictEqual(matchesRequest({ resourceRules: [{ ...any, resources }] }, status, undefined), true);
   });
 });

@@ -442,6 +442,91 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
       nameErr,
     );
   });
+  it('matchConditions decide which requests a webhook sees; a failing one follows failurePolicy', async () => {
+    const ns = await namespace('conditions');
+    hooks.handle('/conditioned', (req) => ({
+      allowed: false,
+      status: { message: `saw ${req.object?.metadata.name}` },
+    }));
+    const conditioned = (name: string, policy: string, labels: Record<string, string>, conditions: object[]) =>
+      webhook(name, '/conditioned', ns, {
+        failurePolicy: policy,
+        objectSelector: { matchLabels: labels },
+        matchConditions: conditions,
+      });
+    await register('Validating', 'conditioned', [
+      conditioned('match.slipway.test', 'Fail', { hook: 'match' }, [
+        { name: 'not-skipped', expression: "object.metadata.name != 'skipped'" },
+        { name: 'creates', expression: "request.operation == 'CREATE' && request.requestKind.kind == 'Pod'" },
+        // a false condition wins over a failing one
+        { name: 'fails-for-skipped', expression: "object.metadata.name != 'skipped' || object.spec.nothing" },
+      ]),
+      conditioned('broken-fail.slipway.test', 'Fail', { hook: 'broken-fail' }, [
+        { name: 'tier', expression: "object.metadata.labels.tier == 'web'" },
+      ]),
+      conditioned('broken-ignore.slipway.test', 'Ignore', { hook: 'broken-ignore' }, [
+        { name: 'tier', expression: "object.metadata.labels.tier == 'web'" },
+      ]),
+    ]);
+
+    await t.ok(['apply', '-f', '-'], pod('skipped', ns, { hook: 'match' }));
+    const err = await refused(['apply', '-f', '-'], pod('called', ns, { hook: 'match' }));
+    assert.match(err, /admission webhook "match.slipway.test" denied the request: saw called$/);
+    const broken = await refused(['apply', '-f', '-'], pod('broken', ns, { hook: 'broken-fail' }));
+    assert.strictEqual(
+      broken,
+      'Error from server (Forbidden): error when creating "STDIN": pods "broken" is forbidden: ' +
+        "expression 'object.metadata.labels.tier == 'web'' resulted in error: no such key: tier",
+    );
+    await t.ok(['apply', '-f', '-'], pod('ignored', ns, { hook: 'broken-ignore' }));
+    assert.deepStrictEqual(
+      hooks.received('/conditioned').map((r) => r.name),
+      ['called'],
+    );
+  });
+
+  it('matchConditions are validated: named, unique, at most 64, compiling to a bool', async () => {
+    const hook = (conditions: object[]) => ({
+      name: 'conditions.slipway.test',
+      clientConfig: { url: hooks.url('/x'), caBundle: hooks.caBundle },
+      sideEffects: 'None',
+      admissionReviewVersions: ['v1'],
+      matchConditions: conditions,
+    });
+    const configuration = (conditions: object[]) =>
+      JSON.stringify({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'MutatingWebhookConfiguration',
+        metadata: { name: 'bad-conditions' },
+        webhooks: [hook(conditions)],
+      });
+    const err = await refused(
+      ['apply', '-f', '-'],
+      configuration([
+        { name: 'a', expression: 'object.metadata.name ==' },
+        { name: 'a', expression: "'yes'" },
+        { name: 'uses-params', expression: 'params != null' },
+        { name: 'bad name!', expression: 'true' },
+        { name: 'empty', expression: ' ' },
+      ]),
+    );
+    const at = 'webhooks[0].matchConditions';
+    for (const wanted of [
+      `${at}[0].expression: Invalid value: "object.metadata.name ==": compilation failed: ERROR: <input>:1:`,
+      `${at}[1].name: Duplicate value: "a"`,
+      `${at}[1].expression: Invalid value: "'yes'": compilation failed: must evaluate to bool`,
+      `${at}[2].expression: Invalid value: "params != null": compilation failed: ERROR: <input>:1:1: Unknown variable`,
+      `${at}[3].name: Invalid value: "bad name!": name part must consist of alphanumeric characters`,
+      `${at}[4].expression: Required value`,
+    ])
+      assert.ok(err.includes(wanted), `${wanted}\nnot in:\n${err}`);
+    const many = Array.from({ length: 65 }, (_, i) => ({ name: `c${i}`, expression: 'true' }));
+    assert.match(
+      await refused(['apply', '-f', '-'], configuration(many)),
+      /webhooks\[0\]\.matchConditions: Too many: 65: must have at most 64 items/,
+    );
+  });
+
   it('a configuration kube-apiserver would refuse is refused, each wrong field named', async () => {
     const base = { sideEffects: 'None', admissionReviewVersions: ['v1'] };
     const err = await refused(

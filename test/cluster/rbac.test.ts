@@ -104,6 +104,30 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
     assert.ok(!rows.some((r) => r[0] === 'secrets'), list);
   });
 
+  it('binds User and Group subjects and roleRefs written without apiGroup, defaulted as kube-apiserver does', async () => {
+    await t.apply(`apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: people-read-pods, namespace: shop}
+subjects: [{kind: User, name: jane}, {kind: Group, name: devs}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: auditors-view}
+subjects: [{kind: Group, name: auditors}]
+roleRef: {kind: ClusterRole, name: view}
+`);
+    const canI = async (...args: string[]) => (await t.kubectl(['auth', 'can-i', ...args])).stdout.trim();
+    assert.strictEqual(await canI('list', 'pods', '-n', 'shop', '--as', 'jane'), 'yes');
+    assert.strictEqual(await canI('list', 'pods', '-n', 'shop', '--as', 'bob', '--as-group', 'devs'), 'yes');
+    assert.strictEqual(await canI('list', 'pods', '-n', 'shop', '--as', 'bob'), 'no');
+    assert.strictEqual(await canI('list', 'pods', '-n', 'other', '--as', 'carol', '--as-group', 'auditors'), 'yes');
+    const groups = await t.ok(['get', 'rolebinding', 'people-read-pods', '-n', 'shop', '-o', 'jsonpath={..apiGroup}']);
+    assert.deepStrictEqual(groups.split(' '), Array(3).fill('rbac.authorization.k8s.io'));
+    const roleRef = await t.ok(['get', 'clusterrolebinding', 'auditors-view', '-o', 'jsonpath={.roleRef.apiGroup}']);
+    assert.strictEqual(roleRef, 'rbac.authorization.k8s.io');
+  });
+
   it('aggregates the default view role into admin and edit', async () => {
     await t.ok([
       'create',

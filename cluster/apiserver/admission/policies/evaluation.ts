@@ -1,12 +1,17 @@
-// One policy's expressions for one request, binding and param: matchConditions (all true, or the policy does
-// not apply), then each validation; `variables` are evaluated when first read. A compile or runtime error is a
-// failure that failurePolicy turns into a denial (Fail, the default) or lets pass (Ignore).
+// One policy's expressions for one request, binding and param: matchConditions (kube/cel/matchConditions.ts: a
+// false one and the policy does not apply), then each validation; `variables` are evaluated when first read. A
+// compile or runtime error is a failure that failurePolicy turns into a denial (Fail, the default) or lets pass
+// (Ignore).
 import type { ValidatingAdmissionPolicy } from 'kubernetes-types/admissionregistration/v1';
 import { jsonToCel } from '../../../../kube/cel/celValues';
+import { evaluateMatchConditions } from '../../../../kube/cel/matchConditions';
 import { compilePolicyExpression } from '../../../../kube/cel/policyExpressions';
 import type { EvaluationResult } from '../../../../kube/cel/program';
 import type { KubeObject } from '../../../../kube/objects';
-import { requestOf, type AdmissionAttributes } from './attributes';
+import type { ResourceInfo } from '../../../../kube/registry';
+import { celRequest } from '../admissionRequest';
+import type { AdmissionAttributes } from '../attributes';
+import { viewAt } from '../webhooks/objectViews';
 
 export interface Denial {
   message: string;
@@ -42,13 +47,16 @@ function lazyVariables(policy: ValidatingAdmissionPolicy, vars: Activation): Rec
 function activation(
   policy: ValidatingAdmissionPolicy,
   a: AdmissionAttributes,
+  resource: ResourceInfo,
   param: KubeObject | null,
   namespaceObject: KubeObject | undefined,
 ): Activation {
+  const object = viewAt(resource, a.object);
+  const oldObject = viewAt(resource, a.oldObject);
   const vars: Activation = {
-    object: a.object ? jsonToCel(a.object) : null,
-    oldObject: a.oldObject ? jsonToCel(a.oldObject) : null,
-    request: jsonToCel(requestOf(a)),
+    object: object ? jsonToCel(object) : null,
+    oldObject: oldObject ? jsonToCel(oldObject) : null,
+    request: jsonToCel(celRequest(a, resource)),
     params: param ? jsonToCel(param) : null,
     namespaceObject: namespaceObject ? jsonToCel(namespaceObject) : null,
   };
@@ -56,22 +64,21 @@ function activation(
   return vars;
 }
 
-/** The denials of one policy for one param (none when it admits or does not apply). */
+/** The denials of one policy for one param (none when it admits or does not apply), seen at `resource`'s version. */
 export function evaluatePolicy(
   policy: ValidatingAdmissionPolicy,
   a: AdmissionAttributes,
+  resource: ResourceInfo,
   param: KubeObject | null,
   namespaceObject: KubeObject | undefined,
 ): Denial[] {
   const failClosed = (policy.spec?.failurePolicy ?? 'Fail') === 'Fail';
   const failure = (expression: string, error: string): Denial[] =>
     failClosed ? [{ message: `expression '${expression}' resulted in error: ${error}`, reason: 'Invalid' }] : [];
-  const vars = activation(policy, a, param, namespaceObject);
-  for (const condition of policy.spec?.matchConditions ?? []) {
-    const result = run(condition.expression, vars);
-    if (!result.ok) return failure(condition.expression, result.error);
-    if (result.value !== true) return [];
-  }
+  const vars = activation(policy, a, resource, param, namespaceObject);
+  const matched = evaluateMatchConditions(policy.spec?.matchConditions ?? [], (e) => run(e, vars));
+  if ('error' in matched) return failClosed ? [{ message: matched.error, reason: 'Invalid' }] : [];
+  if (!matched.matches) return [];
   const denials: Denial[] = [];
   for (const v of policy.spec?.validations ?? []) {
     const result = run(v.expression, vars);

@@ -12,12 +12,10 @@ import type { KubeObject } from '../../../../kube/objects';
 import type { Store } from '../../../store/types';
 import { ApiError, qualifiedResource } from '../../apiErrors';
 import { storageKey } from '../../objectStorage';
-import type { AdmissionAttributes } from './attributes';
+import type { AdmissionAttributes } from '../attributes';
 import { evaluatePolicy, type Denial } from './evaluation';
-import { matchesRequest, type PolicyMatch } from './matching';
+import { matchRequest, type PolicyMatch } from './matching';
 import { paramsFor } from './params';
-
-export type { AdmissionAttributes } from './attributes';
 
 const GROUP = 'admissionregistration.k8s.io';
 const POLICIES = { group: GROUP, plural: 'validatingadmissionpolicies', namespaced: false };
@@ -44,11 +42,14 @@ function judge(store: Store, a: AdmissionAttributes): Judged[] {
   const out: Judged[] = [];
   for (const policy of policies) {
     const spec = policy.spec;
-    if (!spec?.matchConstraints || !matchesRequest(spec.matchConstraints as PolicyMatch, a, namespaceObject)) continue;
+    if (!spec?.matchConstraints) continue;
+    // the version the policy sees the request at
+    const resource = matchRequest(spec.matchConstraints as PolicyMatch, a, namespaceObject);
+    if (!resource) continue;
     for (const binding of bindings) {
       const bound = binding.spec;
       if (!bound || bound.policyName !== policy.metadata.name) continue;
-      if (!matchesRequest(bound.matchResources as PolicyMatch | undefined, a, namespaceObject)) continue;
+      if (!matchRequest(bound.matchResources as PolicyMatch | undefined, a, namespaceObject)) continue;
       const names = { policy: policy.metadata.name ?? '', binding: binding.metadata.name ?? '' };
       const actions = bound.validationActions ?? ['Deny'];
       const params = paramsFor(store, spec.paramKind, bound.paramRef, a);
@@ -62,7 +63,8 @@ function judge(store: Store, a: AdmissionAttributes): Judged[] {
         continue;
       }
       for (const param of params.params)
-        for (const denial of evaluatePolicy(policy, a, param, namespaceObject)) out.push({ ...names, actions, denial });
+        for (const denial of evaluatePolicy(policy, a, resource, param, namespaceObject))
+          out.push({ ...names, actions, denial });
     }
   }
   return out;

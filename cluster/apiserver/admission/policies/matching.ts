@@ -1,12 +1,15 @@
 // Whether a request falls under a policy's matchConstraints or a binding's matchResources: resource rules
-// (operations, groups, versions, resources with subresources, names, scope) minus the excluded ones, the
-// namespace selector (on the namespace's labels; cluster-scoped objects other than Namespaces always pass) and the
-// object selector (the new or the old object's labels), as kube-apiserver matches them.
+// (operations, groups, versions, resources with subresources, names, scope) with matchPolicy Equivalent or Exact
+// (../equivalentResources.ts, shared with webhooks) minus the excluded ones, the namespace selector (on the
+// namespace's labels; cluster-scoped objects other than Namespaces always pass) and the object selector (the new
+// or the old object's labels), as kube-apiserver matches them.
 import type { MatchResources, NamedRuleWithOperations } from 'kubernetes-types/admissionregistration/v1';
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { fromLabelSelector, matchesLabels } from '../../../../kube/labelSelector';
 import type { KubeObject } from '../../../../kube/objects';
-import type { AdmissionAttributes } from './attributes';
+import type { ResourceInfo } from '../../../../kube/registry';
+import type { AdmissionAttributes } from '../attributes';
+import { matchedResource } from '../equivalentResources';
 
 /** kubernetes-types leaves these two fields of NamedRuleWithOperations out */
 export type ResourceRule = NamedRuleWithOperations & { resources?: string[]; scope?: string };
@@ -19,20 +22,22 @@ export interface PolicyMatch extends Omit<MatchResources, 'resourceRules' | 'exc
 
 const has = (list: string[] | undefined, value: string) => !!list?.some((v) => v === '*' || v === value);
 
-function resourceMatches(patterns: string[] | undefined, plural: string): boolean {
-  // requests for the main resource only: subresource patterns ("pods/status", "*/*" aside) never match them
-  return !!patterns?.some((p) => p === '*' || p === '*/*' || p === plural);
+/** `pods` and `*` take the resource itself, `pods/status` and `*\/status` a subresource, `*\/*` both. */
+function resourceMatches(patterns: string[] | undefined, plural: string, subresource: string): boolean {
+  return !!patterns?.some((p) => {
+    const [res, sub = ''] = p.split('/', 2);
+    return (res === '*' || res === plural) && (sub === '*' || sub === subresource);
+  });
 }
 
-function ruleMatches(rule: ResourceRule, a: AdmissionAttributes): boolean {
-  const { info } = a;
+function ruleMatches(rule: ResourceRule, a: AdmissionAttributes, resource: ResourceInfo): boolean {
   if (!has(rule.operations, a.operation)) return false;
-  if (!has(rule.apiGroups, info.group) || !has(rule.apiVersions, info.version)) return false;
-  if (!resourceMatches(rule.resources, info.plural)) return false;
+  if (!has(rule.apiGroups, resource.group) || !has(rule.apiVersions, resource.version)) return false;
+  if (!resourceMatches(rule.resources, resource.plural, a.subresource)) return false;
   if (rule.resourceNames?.length && !rule.resourceNames.includes(a.name)) return false;
   const scope = rule.scope ?? '*';
-  if (scope === 'Cluster' && info.namespaced) return false;
-  if (scope === 'Namespaced' && !info.namespaced) return false;
+  if (scope === 'Cluster' && resource.namespaced) return false;
+  if (scope === 'Namespaced' && !resource.namespaced) return false;
   return true;
 }
 
@@ -45,16 +50,21 @@ function namespaceLabels(a: AdmissionAttributes, namespaceObject: KubeObject | u
   return namespaceObject?.metadata.labels;
 }
 
-export function matchesRequest(
+/** The version of the resource the match takes the request at, or undefined when it does not take it. */
+export function matchRequest(
   match: PolicyMatch | undefined,
   a: AdmissionAttributes,
   namespaceObject: KubeObject | undefined,
-): boolean {
-  if (!match) return true;
-  if (match.resourceRules && !match.resourceRules.some((r) => ruleMatches(r, a))) return false;
-  if (match.excludeResourceRules?.some((r) => ruleMatches(r, a))) return false;
+): ResourceInfo | undefined {
+  const requested = a.requestedAs ?? a.info;
+  if (!match) return requested;
+  const resource = match.resourceRules
+    ? matchedResource(a, match.matchPolicy, match.resourceRules, (r, res) => ruleMatches(r, a, res))
+    : requested;
+  if (!resource) return undefined;
+  if (match.excludeResourceRules?.some((r) => ruleMatches(r, a, requested))) return undefined;
   const namespaceScoped = a.info.namespaced || (a.info.group === '' && a.info.plural === 'namespaces');
-  if (namespaceScoped && !selects(match.namespaceSelector, namespaceLabels(a, namespaceObject))) return false;
+  if (namespaceScoped && !selects(match.namespaceSelector, namespaceLabels(a, namespaceObject))) return undefined;
   const objects = [a.object, a.oldObject].filter((o): o is KubeObject => !!o);
-  return objects.some((o) => selects(match.objectSelector, o.metadata.labels));
+  return objects.some((o) => selects(match.objectSelector, o.metadata.labels)) ? resource : undefined;
 }

@@ -7,7 +7,7 @@ import { BUILTIN_RESOURCES, splitApiVersion } from '../../../../kube/registry';
 import type { Store } from '../../../store/types';
 import type { Crd } from '../../customResources';
 import { storageKey } from '../../objectStorage';
-import type { AdmissionAttributes } from './attributes';
+import type { AdmissionAttributes } from '../attributes';
 
 export type ParamsResult = { ok: true; params: (KubeObject | null)[] } | { ok: false; error: string };
 

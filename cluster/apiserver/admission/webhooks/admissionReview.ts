@@ -4,7 +4,8 @@ import * as crypto from 'crypto';
 import type { Status } from 'kubernetes-types/meta/v1';
 import { isRecord, type KubeObject } from '../../../../kube/objects';
 import type { ResourceInfo } from '../../../../kube/registry';
-import type { AdmissionAttributes } from './attributes';
+import { admissionRequest } from '../admissionRequest';
+import type { AdmissionAttributes } from '../attributes';
 
 export type ReviewVersion = 'v1' | 'v1beta1';
 
@@ -35,25 +36,7 @@ export function admissionReview(
   oldObject: KubeObject | undefined,
 ): { uid: string; review: object } {
   const uid = crypto.randomUUID();
-  const requested = attrs.requestedAs ?? attrs.info;
-  const sub = attrs.subresource || undefined;
-  const request = {
-    uid,
-    kind: { group: resource.group, version: resource.version, kind: resource.kind },
-    resource: { group: resource.group, version: resource.version, resource: resource.plural },
-    ...(sub ? { subResource: sub } : {}),
-    requestKind: { group: requested.group, version: requested.version, kind: requested.kind },
-    requestResource: { group: requested.group, version: requested.version, resource: requested.plural },
-    ...(sub ? { requestSubResource: sub } : {}),
-    ...(attrs.name ? { name: attrs.name } : {}),
-    ...(attrs.namespace ? { namespace: attrs.namespace } : {}),
-    operation: attrs.operation,
-    userInfo: attrs.user,
-    object: object ?? null,
-    oldObject: oldObject ?? null,
-    dryRun: attrs.dryRun,
-    options: attrs.options,
-  };
+  const request = { ...admissionRequest(attrs, resource, uid), object: object ?? null, oldObject: oldObject ?? null };
   return { uid, review: { kind: 'AdmissionReview', apiVersion: `admission.k8s.io/${version}`, request } };
 }
 

@@ -9,7 +9,7 @@ import type { ResourceInfo } from '../../../../kube/registry';
 import type { Store } from '../../../store/types';
 import { ApiError, badRequest, internalError, type StatusDetails } from '../../apiErrors';
 import { admissionReview, readResponse, reviewVersion, type AdmissionResponse } from './admissionReview';
-import type { AdmissionAttributes } from './attributes';
+import type { AdmissionAttributes } from '../attributes';
 import type { NamespaceLabels } from './matching';
 import type { WebhookClient } from './webhookCall';
 import { resolveWebhookTarget } from './webhookTarget';

@@ -4,15 +4,12 @@
 // admissionregistration.k8s.io group (the configurations themselves) never go to webhooks, as in Kubernetes,
 // so a broken webhook can always be removed.
 import type { Store } from '../../../store/types';
-import type { AdmissionAttributes } from './attributes';
+import type { AdmissionAttributes } from '../attributes';
 import type { WebhookContext } from './callWebhook';
 import { WebhookConfigurations } from './configurations';
 import { runMutatingWebhooks } from './mutatingWebhooks';
 import { runValidatingWebhooks } from './validatingWebhooks';
 import { WebhookClient } from './webhookCall';
-
-export type { AdmissionAttributes, AdmissionOperation } from './attributes';
-export { writeAttributes } from './writeAttributes';
 
 export class AdmissionWebhooks {
   private readonly configurations: WebhookConfigurations;
@@ -35,7 +32,8 @@ export class AdmissionWebhooks {
    * warnings are returned with those.
    */
   async admit(attrs: AdmissionAttributes | undefined, revalidate?: () => string[]): Promise<string[]> {
-    if (!attrs || attrs.info.group === 'admissionregistration.k8s.io') return [];
+    // the server's own writes are not sent
+    if (!attrs?.user || attrs.info.group === 'admissionregistration.k8s.io') return [];
     const { mutating, validating } = this.configurations.current();
     if (!mutating.length && !validating.length) return [];
     const warnings: string[] = [];

@@ -1,16 +1,17 @@
 // Whether a webhook is called for a request, as kube-apiserver's generic webhook decides: the namespaceSelector
 // (the namespace's labels; a Namespace's own), the objectSelector (the new or the old object's labels), then the
 // rules (operations, groups, versions, resources with `pods/status`, `*`, `*/*` and `*/status` forms, scope).
-// With matchPolicy Equivalent (the default) a rule naming another version of the same stored resource matches
-// too, and the webhook is called at that version. matchConditions (CEL) are not evaluated here: a webhook that
-// has them is called as if they matched.
+// With matchPolicy Equivalent (the default, equivalentResources.ts) a rule naming another version of the same
+// stored resource matches too, and the webhook is called at that version. matchConditions (CEL) come after:
+// matchConditions.ts.
 import type { RuleWithOperations } from 'kubernetes-types/admissionregistration/v1';
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { fromLabelSelector, matchesLabels, type Selector } from '../../../../kube/labelSelector';
 import type { KubeObject } from '../../../../kube/objects';
-import { BUILTIN_RESOURCES, type ResourceInfo } from '../../../../kube/registry';
+import type { ResourceInfo } from '../../../../kube/registry';
 import { internalError } from '../../apiErrors';
-import type { AdmissionAttributes } from './attributes';
+import type { AdmissionAttributes } from '../attributes';
+import { matchedResource } from '../equivalentResources';
 
 /** A rule as the API defines it (kubernetes-types' declaration lacks resources and scope). */
 type Rule = RuleWithOperations & { resources?: string[]; scope?: string };
@@ -36,15 +37,7 @@ export function matchWebhook(
   if (!matchesNamespace(hook, attrs, namespaceLabels)) return undefined;
   const objects = selector(hook, 'objectSelector');
   if (!matchesObject(objects, attrs.object) && !matchesObject(objects, attrs.oldObject)) return undefined;
-  const requested = attrs.requestedAs ?? attrs.info;
-  const rules = hook.rules ?? [];
-  if (rules.some((r) => ruleMatches(r, attrs, requested))) return requested;
-  if ((hook.matchPolicy ?? 'Equivalent') !== 'Equivalent') return undefined;
-  // earlier rules first, as kube-apiserver
-  for (const r of rules)
-    for (const equivalent of equivalentResources(attrs.info))
-      if (!sameResource(equivalent, requested) && ruleMatches(r, attrs, equivalent)) return equivalent;
-  return undefined;
+  return matchedResource(attrs, hook.matchPolicy, hook.rules ?? [], (r, resource) => ruleMatches(r, attrs, resource));
 }
 
 function selector(hook: MatchedWebhookFields, field: 'namespaceSelector' | 'objectSelector'): Selector {
@@ -92,16 +85,4 @@ function ruleMatches(rule: Rule, attrs: AdmissionAttributes, resource: ResourceI
     const [res, sub = ''] = r.split('/', 2);
     return (res === '*' || res === resource.plural) && (sub === '*' || sub === attrs.subresource);
   });
-}
-
-/** The versions of a resource stored as `stored` (kube-apiserver's equivalent resources), `stored` first. */
-function equivalentResources(stored: ResourceInfo): ResourceInfo[] {
-  const others = BUILTIN_RESOURCES.filter(
-    (r) => r.plural === stored.plural && r.storedAs?.group === stored.group && r.storedAs?.version === stored.version,
-  );
-  return [stored, ...others];
-}
-
-function sameResource(a: ResourceInfo, b: ResourceInfo): boolean {
-  return a.group === b.group && a.version === b.version && a.plural === b.plural;
 }

@@ -5,9 +5,10 @@ import type { MutatingWebhook } from 'kubernetes-types/admissionregistration/v1'
 import { applyJsonPatch, PatchError } from '../../../../kube/patch';
 import { deepEqual, isRecord, type KubeObject } from '../../../../kube/objects';
 import { internalError } from '../../apiErrors';
-import type { AdmissionAttributes } from './attributes';
+import type { AdmissionAttributes } from '../attributes';
 import { callWebhook, type WebhookContext } from './callWebhook';
 import type { RegisteredWebhook } from './configurations';
+import { matchesConditions } from './matchConditions';
 import { matchWebhook } from './matching';
 import { replaceContents, storedFrom, viewAt } from './objectViews';
 
@@ -54,6 +55,7 @@ async function mutateOnce(
   if (!resource) return 'not called';
   const object = viewAt(resource, attrs.object);
   const oldObject = viewAt(resource, attrs.oldObject);
+  if (!matchesConditions(hook, attrs, resource, { object, oldObject })) return 'not called';
   const response = await callWebhook(hook, attrs, resource, { object, oldObject }, ctx, true);
   if (!response) return 'unchanged';
   outcome.warnings.push(...(response.warnings ?? []));

@@ -1,9 +1,10 @@
 // The validating webhooks of a request, called all at once after mutation and validation; the first denial or
 // failed call (in configuration order) fails the request.
 import type { ValidatingWebhook } from 'kubernetes-types/admissionregistration/v1';
-import type { AdmissionAttributes } from './attributes';
+import type { AdmissionAttributes } from '../attributes';
 import { callWebhook, type WebhookContext } from './callWebhook';
 import type { RegisteredWebhook } from './configurations';
+import { matchesConditions } from './matchConditions';
 import { matchWebhook } from './matching';
 import { viewAt } from './objectViews';
 
@@ -17,6 +18,7 @@ export async function runValidatingWebhooks(
     const resource = matchWebhook(webhook, attrs, ctx.namespaceLabels);
     if (!resource) return [];
     const objects = { object: viewAt(resource, attrs.object), oldObject: viewAt(resource, attrs.oldObject) };
+    if (!matchesConditions(webhook, attrs, resource, objects)) return [];
     const response = await callWebhook(webhook, attrs, resource, objects, ctx, false);
     return response?.warnings ?? [];
   });

@@ -1,9 +1,9 @@
 // The admission attributes of a write ObjectStorage makes, with the options object the AdmissionReview carries.
-// The server's own writes (no requester) and writes through subresources other than status are not sent to
-// webhooks: kube-apiserver sends those (scale, finalize) with their own kinds, which are not built here.
-import type { KubeObject } from '../../../../kube/objects';
-import type { ResourceInfo } from '../../../../kube/registry';
-import type { DeleteOptions, WriteOptions } from '../../objectStorage';
+// Writes through subresources other than status have none (they are not admitted here): kube-apiserver admits
+// those (scale, finalize) with their own kinds, which are not built here.
+import type { KubeObject } from '../../../kube/objects';
+import type { ResourceInfo } from '../../../kube/registry';
+import type { DeleteOptions, WriteOptions } from '../objectStorage';
 import type { AdmissionAttributes, AdmissionOperation } from './attributes';
 
 type Options = (WriteOptions & { subresource?: string }) | DeleteOptions;
@@ -15,7 +15,7 @@ export function writeAttributes(
   oldObject: KubeObject | undefined,
   opts: Options,
 ): AdmissionAttributes | undefined {
-  if (!opts.requester || ('admissionSubresource' in opts && opts.admissionSubresource)) return undefined;
+  if ('admissionSubresource' in opts && opts.admissionSubresource) return undefined;
   const meta = (object ?? oldObject)?.metadata;
   const name = meta?.name ?? '';
   const isNamespace = info.group === '' && info.plural === 'namespaces';

@@ -1,8 +1,9 @@
-// What admission knows of a request (kube-apiserver's admission.Attributes): the operation, the resource, the
-// objects and who asks. ObjectStorage fills it at the stored version; webhooks may be called at another.
-import type { KubeObject } from '../../../../kube/objects';
-import type { ResourceInfo } from '../../../../kube/registry';
-import type { UserInfo } from '../../access/userInfo';
+// What admission knows of a request (kube-apiserver's admission.Attributes), for webhooks and policies alike: the
+// operation, the resource, the objects and who asks. ObjectStorage fills it at the stored version; webhooks and
+// policies may match it at another (matchPolicy Equivalent).
+import type { KubeObject } from '../../../kube/objects';
+import type { ResourceInfo } from '../../../kube/registry';
+import type { UserInfo } from '../access/userInfo';
 
 export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE';
 
@@ -20,7 +21,8 @@ export interface AdmissionAttributes {
   object?: KubeObject;
   /** the stored object (UPDATE, DELETE) */
   oldObject?: KubeObject;
-  user: UserInfo;
+  /** who asks; undefined for the server's own writes, which policies judge and webhooks never see */
+  user?: UserInfo;
   dryRun: boolean;
   /** CreateOptions, UpdateOptions or DeleteOptions, as the AdmissionReview carries them */
   options: Record<string, unknown>;
