@@ -17,6 +17,7 @@ import { clusterId, storedRuntime, storeRuntime } from './runtime/runtimeChoice'
 import { podProxyDialer } from './network/httpForwarder';
 import { listenIngress, type IngressListener } from './network/ingressListener';
 import { openClusterIPRoutes, type ClusterIPRouting } from './network/clusterIPRoutes';
+import { openPodFirewall } from './network/podFirewall';
 import { startClusterDns } from './dns/clusterDns';
 import type { ListenAddress } from './dns/dnsServer';
 import type { UpstreamServer } from './dns/upstream';
@@ -176,6 +177,8 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     ? await openClusterIPRoutes(stateDir, network.hostAddress, network.why)
     : {};
   const routes = routing.routes;
+  // NetworkPolicies are enforced in the pods' network namespaces, where this machine may write their filters
+  const filtering = containers ? await openPodFirewall(network.hostAddress, network.why, network.netnsPid) : {};
   const dns = await startClusterDns(controllers.sharedInformers, {
     listen: [...podDns, ...(opts.dns?.listen ?? [])],
     // simulated pods send nothing: their names give cluster IPs, as in Kubernetes
@@ -188,7 +191,10 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   // controllers catch up in the background; the API server is already serving
   const controllersReady = controllers.start({
     dnsAddress,
-    policiesNotEnforced: network.policiesNotEnforced,
+    policiesNotEnforced: filtering.why
+      ? `${network.policiesNotEnforced}; ${filtering.why}`
+      : network.policiesNotEnforced,
+    podFirewall: filtering.firewall,
     clusterIPRoutes: routes,
   });
   let nodes;
