@@ -1,8 +1,9 @@
 // NetworkPolicies enforced between pods that run as real containers (Podman in CI): a default-deny ingress policy
 // stops a client pod reaching a server pod at its pod IP (while the node's readiness probes still pass), a policy
 // allowing pods labelled role=client on port 8080 lets the labelled client in and keeps an unlabelled one out, a
-// namespaceSelector admits a pod of a labelled namespace until the label goes, and an egress policy keeps a pod from
-// connecting out except to what it allows (a named port of the destination pods).
+// namespaceSelector admits a pod of a labelled namespace until the label goes, an ipBlock its range but its
+// exceptions, and an egress policy keeps a pod from connecting out except to what it allows (a named port of the
+// destination pods).
 import * as assert from 'assert';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { SHELL_IMAGE, useContainerCluster } from '../helpers/containerEngine';
@@ -20,6 +21,11 @@ function clientPod(name: string, namespace: string, labels: Record<string, strin
       containers: [{ name: 'sh', image: SHELL_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }],
     },
   });
+}
+
+/** The /16 the pod IP is in (the engine's bridge network). */
+function podNetwork(ip: string): string {
+  return `${ip.split('.').slice(0, 2).join('.')}.0.0/16`;
 }
 
 /** A NetworkPolicy in default selecting the pods labelled with selector. */
@@ -132,6 +138,26 @@ describe('NetworkPolicies between pods (real containers)', function () {
     await c.t.ok(['label', 'namespace', 'trusted', 'access-']);
     await denied('trusted/guest');
     assert.ok(await reaches('default/client'));
+  });
+
+  it('an ipBlock admits its range but its exceptions, on a port range', async () => {
+    const other = (await c.t.json(['get', 'pod', 'other'])) as Pod;
+    await c.t.apply(
+      policy(
+        'allow-block',
+        { app: 'server' },
+        {
+          ingress: [
+            {
+              from: [{ ipBlock: { cidr: podNetwork(server.ip), except: [`${other.status?.podIP}/32`] } }],
+              ports: [{ port: 8000, endPort: 8090 }],
+            },
+          ],
+        },
+      ),
+    );
+    await allowed('trusted/guest');
+    assert.strictEqual(await reaches('default/other'), false);
   });
 
   it('an egress policy keeps a pod from connecting out but to what it allows', async () => {
