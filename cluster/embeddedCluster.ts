@@ -3,6 +3,7 @@ import * as path from 'path';
 import { openStore, StoreOptions } from './store';
 import { Store } from './store/types';
 import { ApiServer } from './apiserver/server';
+import { DEFAULT_SERVICE_CIDR } from './apiserver/serviceAllocator';
 import { ensureCertificates } from './security/certificates';
 import { ensureToken } from './security/token';
 import { ensureServiceAccountKey } from './security/serviceAccountTokens';
@@ -178,7 +179,9 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     : {};
   const routes = routing.routes;
   // NetworkPolicies are enforced in the pods' network namespaces, where this machine may write their filters
-  const filtering = containers ? await openPodFirewall(network.hostAddress, network.why, network.netnsPid) : {};
+  const filtering = containers
+    ? await openPodFirewall(network.hostAddress, network.why, network.netnsPid, DEFAULT_SERVICE_CIDR)
+    : {};
   const dns = await startClusterDns(controllers.sharedInformers, {
     listen: [...podDns, ...(opts.dns?.listen ?? [])],
     // simulated pods send nothing: their names give cluster IPs, as in Kubernetes

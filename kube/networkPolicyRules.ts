@@ -142,3 +142,35 @@ function resolvePorts(ports: NetworkPolicyPort[] | undefined, pod: Pod | undefin
 export function namespaceLabels(namespaces: readonly Namespace[]): Map<string, Record<string, string> | undefined> {
   return new Map(namespaces.map((n) => [n.metadata?.name ?? '', n.metadata?.labels]));
 }
+
+/**
+ * Whether a direction's allows admit a connection with the peer ip to port (the destination's port): always when
+ * allows is undefined (the pod is not isolated in that direction).
+ */
+export function admits(allows: Allow[] | undefined, ip: string, protocol: string, port: number): boolean {
+  if (!allows) return true;
+  return allows.some(
+    (a) =>
+      (!a.peers || a.peers.some((b) => inCidr(ip, b.cidr) && !b.except.some((x) => inCidr(ip, x)))) &&
+      (!a.ports ||
+        a.ports.some(
+          (p) => p.protocol === protocol && (p.port === undefined || (port >= p.port && port <= (p.endPort ?? p.port))),
+        )),
+  );
+}
+
+/** Whether the IPv4 address ip is in cidr ("a.b.c.d/n"). */
+function inCidr(ip: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const n = Number(bits ?? 32);
+  const mask = n === 0 ? 0 : (~0 << (32 - n)) >>> 0;
+  const a = ipv4(ip);
+  const b = ipv4(base);
+  return a !== undefined && b !== undefined && (a & mask) >>> 0 === (b & mask) >>> 0;
+}
+
+function ipv4(ip: string): number | undefined {
+  const parts = ip.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
+  return (((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3]) >>> 0;
+}

@@ -33,8 +33,9 @@ export class NetworkPolicyController implements Controller {
           policy,
           'Normal',
           'Enforced',
-          'enforced in the network namespaces of the pods it selects (traffic from and to the node, this machine, ' +
-            "always passes, including connections the cluster's Service and Ingress proxies relay)",
+          'enforced in the network namespaces of the pods it selects and at Service cluster IPs (traffic from and ' +
+            'to the node, this machine, always passes, as do the connections NodePorts, LoadBalancers and the ' +
+            'Ingress relay from outside the cluster)',
         );
       } else {
         recorder.record(
@@ -88,10 +89,11 @@ export class NetworkPolicyController implements Controller {
     const netpols = policies.list() as NetworkPolicy[];
     const failed: string[] = [];
     const present = new Set<string>();
-    for (const pod of all) {
+    const computed = all.map((pod) => ({ pod, rules: podRules(pod, netpols, world) }));
+    firewall.setRules(new Map(computed.map(({ pod, rules }) => [pod.status?.podIP ?? '', rules])));
+    for (const { pod, rules } of computed) {
       const uid = pod.metadata?.uid ?? '';
       present.add(uid);
-      const rules = podRules(pod, netpols, world);
       const key = `${pod.status?.podIP} ${JSON.stringify(rules)}`;
       const before = this.written.get(uid);
       if (key === before) continue;

@@ -4,9 +4,12 @@
 // A whole table is written at once (iptables-restore), so a pod never runs with half its rules. Traffic between the
 // pod and this machine (the bridge gateway) always passes, as Kubernetes specifies for the node: the kubelet's
 // probes, and the cluster's proxies (cluster IPs, NodePorts, LoadBalancers, Ingress), which relay connections from
-// this machine, so a policy sees such relayed traffic as coming from the node, not from the pod behind it.
+// this machine. Connections to cluster IPs (the relayed range) pass the client pod's own filter and the cluster-IP
+// proxy applies the policies instead, once it has chosen the endpoint (allows): the client's egress and the
+// endpoint's ingress rules, as Kubernetes applies them after translating the cluster IP. Connections relayed from
+// outside the cluster (NodePorts, LoadBalancers, Ingress) count as the node's.
 import { execFile } from 'child_process';
-import type { AddressBlock, Allow, PodRules, PortRange } from '../../kube/networkPolicyRules';
+import { admits, type AddressBlock, type Allow, type PodRules, type PortRange } from '../../kube/networkPolicyRules';
 import { whyNoNetworkControl } from './netAdmin';
 
 /** The PID of a process in the pod's network namespace (its sandbox's), undefined when the pod has none running. */
@@ -20,6 +23,7 @@ export async function openPodFirewall(
   hostAddress: string | undefined,
   hostWhy: string | undefined,
   netnsPid: NetnsPid | undefined,
+  relayed: string,
 ): Promise<{ firewall?: PodFirewall; why?: string }> {
   const why = await whyNoNetworkControl(hostAddress, hostWhy);
   if (why !== undefined || !hostAddress) return { why };
@@ -27,15 +31,33 @@ export async function openPodFirewall(
   for (const command of ['nsenter', 'iptables-restore']) {
     if (!(await runs(command, ['--version']))) return { why: `the ${command} command is missing` };
   }
-  return { firewall: new PodFirewall(hostAddress, netnsPid) };
+  return { firewall: new PodFirewall(hostAddress, relayed, netnsPid) };
 }
 
 export class PodFirewall {
   constructor(
     /** this machine's address on the pods' network */
     readonly node: string,
+    /** the cluster IPs' range, whose connections the cluster-IP proxy checks */
+    readonly relayed: string,
     private readonly netnsPid: NetnsPid,
   ) {}
+
+  /** pod IP → the rules of that pod, as last computed */
+  private rules = new Map<string, PodRules>();
+
+  /** Sets every pod's rules, which the cluster-IP proxy checks the connections it relays against. */
+  setRules(byIP: Map<string, PodRules>): void {
+    this.rules = byIP;
+  }
+
+  /** Whether the client's egress and the server's ingress rules allow a connection to server's port. */
+  allows(clientIP: string, serverIP: string, protocol: string, port: number): boolean {
+    return (
+      admits(this.rules.get(clientIP)?.egress, serverIP, protocol, port) &&
+      admits(this.rules.get(serverIP)?.ingress, clientIP, protocol, port)
+    );
+  }
 
   /** Writes the pod's filter table for rules; rejects naming what failed. Resolves false when the pod has no sandbox. */
   async apply(podUid: string, rules: PodRules): Promise<boolean> {
@@ -47,14 +69,14 @@ export class PodFirewall {
           ? reject(new Error(`iptables-restore in the pod's network namespace: ${stderr.trim() || e.message}`))
           : resolve(),
       );
-      child.stdin?.end(filterTable(rules, this.node));
+      child.stdin?.end(filterTable(rules, this.node, this.relayed));
     });
     return true;
   }
 }
 
 /** The iptables-restore input for a pod's whole filter table: a chain per isolated direction ending in a reject. */
-export function filterTable(rules: PodRules, node: string): string {
+export function filterTable(rules: PodRules, node: string, relayed: string): string {
   const lines = ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]'];
   const chains: string[] = [];
   const direction = (allows: Allow[] | undefined, hook: string, chain: string, peer: '-s' | '-d', lo: string) => {
@@ -64,6 +86,7 @@ export function filterTable(rules: PodRules, node: string): string {
     // replies to allowed connections, the pod's own loopback and the node always pass
     chains.push(`-A ${chain} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`);
     chains.push(`-A ${chain} ${lo} lo -j ACCEPT`, `-A ${chain} ${peer} ${node}/32 -j ACCEPT`);
+    if (peer === '-d') chains.push(`-A ${chain} -d ${relayed} -j ACCEPT`);
     let n = 0;
     for (const allow of allows) {
       for (const block of allow.peers ?? [undefined]) {

@@ -3,11 +3,11 @@
 // allowing pods labelled role=client on port 8080 lets the labelled client in and keeps an unlabelled one out, a
 // namespaceSelector admits a pod of a labelled namespace until the label goes, an ipBlock its range but its
 // exceptions, and an egress policy keeps a pod from connecting out except to what it allows (a named port of the
-// destination pods).
+// destination pods). Through the server's Service (its cluster IP, relayed by the cluster) the same policies hold.
 import * as assert from 'assert';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { SHELL_IMAGE, useContainerCluster } from '../helpers/containerEngine';
-import { nameServer } from '../helpers/namePods';
+import { nameServer, service } from '../helpers/namePods';
 import { eventually } from '../helpers/testCluster';
 
 /** A pod that only waits, to run wget in; labels and namespace as given. */
@@ -42,22 +42,27 @@ describe('NetworkPolicies between pods (real containers)', function () {
   this.timeout(90_000);
   const c = useContainerCluster();
   let server: { name: string; ip: string } = { name: '', ip: '' };
+  let clusterIP = '';
 
-  /** Whether pod (namespace/name) gets the server's answer (its name) at its pod IP, port 8080, within 5 s. */
-  async function reaches(pod: string): Promise<boolean> {
+  /** Whether pod (namespace/name) gets the server's answer (its name) at target (its pod IP) within 5 s. */
+  async function reaches(pod: string, target = `http://${server.ip}:8080/`): Promise<boolean> {
     const [namespace, name] = pod.split('/');
     // busybox's wget -T crashes; its timeout applet bounds the attempt instead
-    const wget = ['busybox', 'timeout', '5', 'wget', '-q', '-O-', url()];
+    const wget = ['busybox', 'timeout', '5', 'wget', '-q', '-O-', target];
     const r = await c.t.kubectl(['exec', '-n', namespace, name, '--', ...wget]);
     return r.stdout.trim() === server.name;
   }
-  const url = () => `http://${server.ip}:8080/`;
+  /** the server's Service at its cluster IP, which the cluster's proxy relays */
+  const viaService = () => `http://${clusterIP}/`;
   const denied = async (pod: string) => eventually(async () => !(await reaches(pod)), 20_000, `${pod} refused`);
   const allowed = async (pod: string) => eventually(() => reaches(pod), 20_000, `${pod} let through`);
 
   before(async function () {
     this.timeout(180_000);
+    assert.ok(c.t.cluster.clusterIPs.reachable, c.t.cluster.clusterIPs.description);
     await c.t.apply(nameServer('server', 1));
+    await c.t.apply(service('server', 'server', {}));
+    clusterIP = await c.t.ok(['get', 'service', 'server', '-o', 'jsonpath={.spec.clusterIP}']);
     await c.t.ok(['create', 'namespace', 'trusted']);
     await c.t.ok(['label', 'namespace', 'trusted', 'access=granted']);
     await c.t.apply(clientPod('client', 'default', { role: 'client' }));
@@ -81,6 +86,7 @@ describe('NetworkPolicies between pods (real containers)', function () {
     assert.ok(await reaches('default/client'));
     assert.ok(await reaches('default/other'));
     assert.ok(await reaches('trusted/guest'));
+    assert.ok(await reaches('default/other', viaService()));
   });
 
   it('a default-deny ingress policy refuses every pod, says it is enforced, and the node still probes', async function () {
@@ -99,6 +105,7 @@ describe('NetworkPolicies between pods (real containers)', function () {
     await denied('default/client');
     assert.strictEqual(await reaches('default/other'), false);
     assert.strictEqual(await reaches('trusted/guest'), false);
+    assert.strictEqual(await reaches('default/other', viaService()), false, 'the cluster IP relays what is denied');
   });
 
   it('a policy allowing pods labelled role=client on port 8080 lets only the labelled client in', async () => {
@@ -111,6 +118,9 @@ describe('NetworkPolicies between pods (real containers)', function () {
     );
     await allowed('default/client');
     assert.strictEqual(await reaches('default/other'), false);
+    // through the Service's cluster IP the same: the proxy applies the policies to the endpoint it chose
+    assert.ok(await reaches('default/client', viaService()));
+    assert.strictEqual(await reaches('default/other', viaService()), false);
     // the readiness probe comes from the node, which policies always admit: the server stayed ready
     const ready = await c.t.ok([
       'get',
@@ -183,5 +193,6 @@ describe('NetworkPolicies between pods (real containers)', function () {
       ),
     );
     await allowed('default/client');
+    assert.ok(await reaches('default/client', viaService()));
   });
 });
