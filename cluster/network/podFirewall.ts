@@ -51,8 +51,12 @@ export class PodFirewall {
     this.rules = byIP;
   }
 
-  /** Whether the client's egress and the server's ingress rules allow a connection to server's port. */
+  /**
+   * Whether the client's egress and the server's ingress rules allow a connection to server's port; the node (the
+   * cluster DNS behind kube-dns's cluster IP) is always allowed, as the pods' own filters allow it.
+   */
   allows(clientIP: string, serverIP: string, protocol: string, port: number): boolean {
+    if (serverIP === this.node) return true;
     return (
       admits(this.rules.get(clientIP)?.egress, serverIP, protocol, port) &&
       admits(this.rules.get(serverIP)?.ingress, clientIP, protocol, port)

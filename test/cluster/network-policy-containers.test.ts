@@ -194,5 +194,25 @@ describe('NetworkPolicies between pods (real containers)', function () {
     );
     await allowed('default/client');
     assert.ok(await reaches('default/client', viaService()));
+    // the cluster DNS is the node's: its cluster IP still answers the pod
+    const kubeDns = await c.t.ok([
+      'get',
+      'service',
+      '-n',
+      'kube-system',
+      'kube-dns',
+      '-o',
+      'jsonpath={.spec.clusterIP}',
+    ]);
+    const answer = await c.t.ok([
+      'exec',
+      'client',
+      '--',
+      'busybox',
+      'nslookup',
+      'server.default.svc.cluster.local',
+      kubeDns,
+    ]);
+    assert.match(answer, new RegExp(`Address:\\s*${clusterIP.replace(/\./g, '\\.')}`));
   });
 });
