@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import type { Pod } from 'kubernetes-types/core/v1';
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
-import { podRules, type PolicyWorld } from '../../kube/networkPolicyRules';
+import { admits, podRules, type PolicyWorld } from '../../kube/networkPolicyRules';
 
 function pod(name: string, ip: string, labels: Record<string, string>, ports: Record<string, number> = {}): Pod {
   return {
@@ -54,5 +54,29 @@ describe('NetworkPolicy rules of a pod', () => {
       { peers: [{ cidr: '10.88.0.2/32', except: [] }], ports: [{ protocol: 'TCP', port: 8080 }] },
       { peers: [{ cidr: '10.88.0.3/32', except: [] }], ports: [{ protocol: 'TCP', port: 9090 }] },
     ]);
+  });
+
+  it('admit a connection by address block with exceptions, protocol and port range, as the cluster-IP proxy asks', () => {
+    const { ingress } = podRules(
+      web,
+      [
+        policy({
+          podSelector: {},
+          ingress: [
+            {
+              from: [{ ipBlock: { cidr: '10.88.0.0/16', except: ['10.88.1.0/24'] } }],
+              ports: [{ port: 8000, endPort: 8090 }],
+            },
+          ],
+        }),
+      ],
+      world,
+    );
+    assert.strictEqual(admits(ingress, '10.88.0.9', 'TCP', 8080), true);
+    assert.strictEqual(admits(ingress, '10.88.1.9', 'TCP', 8080), false, 'an exception');
+    assert.strictEqual(admits(ingress, '10.89.0.9', 'TCP', 8080), false, 'outside the block');
+    assert.strictEqual(admits(ingress, '10.88.0.9', 'TCP', 8091), false, 'past endPort');
+    assert.strictEqual(admits(ingress, '10.88.0.9', 'UDP', 8080), false, 'another protocol');
+    assert.strictEqual(admits(undefined, '10.89.0.9', 'UDP', 1), true, 'a pod not isolated admits all');
   });
 });
