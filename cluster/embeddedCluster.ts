@@ -3,6 +3,7 @@ import * as path from 'path';
 import { openStore, StoreOptions } from './store';
 import { Store } from './store/types';
 import { ApiServer } from './apiserver/server';
+import { DEFAULT_SERVICE_CIDR } from './apiserver/serviceAllocator';
 import { ensureCertificates } from './security/certificates';
 import { ensureToken } from './security/token';
 import { ensureServiceAccountKey } from './security/serviceAccountTokens';
@@ -17,6 +18,7 @@ import { clusterId, storedRuntime, storeRuntime } from './runtime/runtimeChoice'
 import { podProxyDialer } from './network/httpForwarder';
 import { listenIngress, type IngressListener } from './network/ingressListener';
 import { openClusterIPRoutes, type ClusterIPRouting } from './network/clusterIPRoutes';
+import { openPodFirewall } from './network/podFirewall';
 import { startClusterDns } from './dns/clusterDns';
 import type { ListenAddress } from './dns/dnsServer';
 import type { UpstreamServer } from './dns/upstream';
@@ -176,6 +178,10 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     ? await openClusterIPRoutes(stateDir, network.hostAddress, network.why)
     : {};
   const routes = routing.routes;
+  // NetworkPolicies are enforced in the pods' network namespaces, where this machine may write their filters
+  const filtering = containers
+    ? await openPodFirewall(network.hostAddress, network.why, network.netnsPid, DEFAULT_SERVICE_CIDR)
+    : {};
   const dns = await startClusterDns(controllers.sharedInformers, {
     listen: [...podDns, ...(opts.dns?.listen ?? [])],
     // simulated pods send nothing: their names give cluster IPs, as in Kubernetes
@@ -188,7 +194,10 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   // controllers catch up in the background; the API server is already serving
   const controllersReady = controllers.start({
     dnsAddress,
-    policiesNotEnforced: network.policiesNotEnforced,
+    policiesNotEnforced: filtering.why
+      ? `${network.policiesNotEnforced}; ${filtering.why}`
+      : network.policiesNotEnforced,
+    podFirewall: filtering.firewall,
     clusterIPRoutes: routes,
   });
   let nodes;

@@ -5,9 +5,11 @@
 // when such routes can be made: otherwise the cluster DNS answers Services with their ready pods' addresses. A port
 // that cannot be listened on (another cluster on this machine holds the same cluster IP and port) is a
 // ClusterIPNotServed event on the Service, tried again every few seconds; meanwhile its name resolves to its ready
-// pods.
+// pods. Where the cluster enforces NetworkPolicies, a connection the client's egress or the chosen endpoint's ingress
+// rules deny is reset (network/podFirewall.ts).
 import { isIPv4 } from 'net';
 import type { ClusterIPRoutes } from '../network/clusterIPRoutes';
+import type { Backend } from '../network/serviceEndpoints';
 import type { ServicePort } from 'kubernetes-types/core/v1';
 import type { ControllerContext } from './controllerContext';
 import type { Service } from './kit/objects';
@@ -54,12 +56,21 @@ export class ClusterIPProxyController extends ServicePortsController {
     let unrouted: string | undefined;
     if (ip && ports.length) await routes.add(ip).catch((e: Error) => (unrouted = e.message));
     const serve = ip && ports.length && !unrouted ? ip : undefined;
-    const admit = (clientIP: string) => routes.admits(clientIP);
+    // the pods and this machine only, and only where the NetworkPolicies allow the client the endpoint chosen
+    const firewall = this.ctx.podNetwork.podFirewall;
+    const admit = (protocol: string) => (clientIP: string, backend: Backend) =>
+      routes.admits(clientIP) && (!firewall || firewall.allows(clientIP, backend.ip, protocol, backend.port));
     const failed = await this.listeners.reconcile(
       namespace,
       name,
       serve
-        ? ports.map((p) => ({ host: serve, hostPort: p.port, servicePort: p.port, protocol: p.protocol, admit }))
+        ? ports.map((p) => ({
+            host: serve,
+            hostPort: p.port,
+            servicePort: p.port,
+            protocol: p.protocol,
+            admit: admit(p.protocol),
+          }))
         : [],
     );
     const had = this.routed.get(key);

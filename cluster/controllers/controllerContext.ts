@@ -6,14 +6,17 @@ import { SharedInformers } from '../../kubeclient/sharedInformers';
 import { Clock } from '../clock';
 import type { ClusterIPRoutes } from '../network/clusterIPRoutes';
 import type { HostNetwork } from '../network/hostNetwork';
+import type { PodFirewall } from '../network/podFirewall';
 import { EventRecorder } from './events';
 
 /** What the pods' network offers, as the runtime and the cluster DNS found it at start. */
 export interface ClusterNetwork {
   /** the address (port 53) the pods reach the cluster DNS at; undefined when they cannot */
   dnsAddress?: string;
-  /** why the cluster does not enforce NetworkPolicies */
+  /** why the cluster does not enforce NetworkPolicies (when there is no podFirewall) */
   policiesNotEnforced: string;
+  /** the pods' packet filters, which enforce NetworkPolicies; undefined when the cluster cannot write them */
+  podFirewall?: PodFirewall;
   /** the routes that bring the pods' traffic for cluster IPs to this process; undefined when there can be none */
   clusterIPRoutes?: ClusterIPRoutes;
 }

@@ -11,11 +11,10 @@ import * as fs from 'fs';
 import { BlockList } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { whyNoNetworkControl } from './netAdmin';
 
 /** the file in the state folder listing the routes this cluster added, one address a line */
 const RECORD = 'clusterip-routes';
-/** bit of CAP_NET_ADMIN in /proc/self/status's CapEff */
-const CAP_NET_ADMIN = 12n;
 
 export interface ClusterIPRouting {
   /** undefined when the pods' traffic to cluster IPs cannot be brought here, with why */
@@ -32,11 +31,8 @@ export async function openClusterIPRoutes(
   hostAddress: string | undefined,
   hostWhy?: string,
 ): Promise<ClusterIPRouting> {
-  if (!hostAddress) return { why: hostWhy ?? "the pods' traffic does not pass through this machine" };
-  if (process.platform !== 'linux') return { why: `this machine runs ${process.platform}, not Linux` };
-  if (!hasNetAdmin())
-    return { why: 'the cluster may not add routes: run it as root (or give node the capability CAP_NET_ADMIN)' };
-  if (!(await ipCommandRuns())) return { why: 'the ip command (iproute2) is missing' };
+  const why = await whyNoNetworkControl(hostAddress, hostWhy);
+  if (why !== undefined || !hostAddress) return { why };
   const routes = new ClusterIPRoutes(path.join(stateDir, RECORD), clients(hostAddress));
   try {
     await routes.removeLeftovers();
@@ -56,15 +52,6 @@ function clients(hostAddress: string): BlockList {
   const prefix = Number(at?.cidr?.split('/')[1] ?? 32);
   list.addSubnet(hostAddress, prefix, 'ipv4');
   return list;
-}
-
-function hasNetAdmin(): boolean {
-  try {
-    const eff = /^CapEff:\s*([0-9a-f]+)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1];
-    return !!eff && ((BigInt(`0x${eff}`) >> CAP_NET_ADMIN) & 1n) === 1n;
-  } catch {
-    return false;
-  }
 }
 
 export class ClusterIPRoutes {
@@ -139,10 +126,6 @@ export class ClusterIPRoutes {
     if (this.ours.size) fs.writeFileSync(this.recordFile, [...this.ours].join('\n') + '\n', { mode: 0o600 });
     else fs.rmSync(this.recordFile, { force: true });
   }
-}
-
-function ipCommandRuns(): Promise<boolean> {
-  return new Promise((resolve) => execFile('ip', ['-V'], (e) => resolve(!e)));
 }
 
 /** Runs `ip route add|del local IP/32 dev lo table local`; the error's text, undefined on success. */

@@ -4,6 +4,7 @@
 // connection goes to a ready endpoint of the Service port, chosen when it arrives (serviceEndpoints.ts).
 import type { ServicePort } from 'kubernetes-types/core/v1';
 import { HOST_ADDRESS, type HostNetwork } from './hostNetwork';
+import type { Backend } from './serviceEndpoints';
 import { ListenError, listenTcp } from './tcpForwarder';
 import { listenUdp } from './udpForwarder';
 
@@ -16,8 +17,8 @@ export interface WantedPort {
   servicePort: number;
   /** default TCP; UDP forwards each client's datagrams to one endpoint (udpForwarder.ts) */
   protocol?: 'TCP' | 'UDP';
-  /** whether a client may connect (default: any); a refused one is reset */
-  admit?: (clientIP: string) => boolean;
+  /** whether a client may connect to the endpoint chosen for it (default: any); a refused one is reset */
+  admit?: (clientIP: string, backend: Backend) => boolean;
 }
 
 interface Listener {
@@ -67,13 +68,14 @@ export class ServicePortListeners {
 
   private choose(namespace: string, name: string, w: WantedPort, clientIP: string) {
     // simulated pods have addresses nothing answers on: refuse at once rather than let the client wait
-    if (!this.network.podsReachable || (w.admit && !w.admit(clientIP))) return undefined;
+    if (!this.network.podsReachable) return undefined;
     const svc = this.network.endpoints.service(namespace, name);
     const protocol = w.protocol ?? 'TCP';
     const port: ServicePort | undefined = svc?.spec?.ports?.find(
       (p) => p.port === w.servicePort && (p.protocol ?? 'TCP') === protocol,
     );
-    return port && this.network.endpoints.pick(namespace, name, port, clientIP);
+    const backend = port && this.network.endpoints.pick(namespace, name, port, clientIP);
+    return backend && (!w.admit || w.admit(clientIP, backend)) ? backend : undefined;
   }
 }
 

@@ -3,7 +3,7 @@
 import { Clock } from '../clock';
 import { EngineRuntime } from './container/containerRuntime';
 import { Engine, findEngine } from './container/engine';
-import { bridgeGateway } from './container/podNetwork';
+import { bridgeGateway, sandboxPid } from './container/podNetwork';
 import type { LogRotation } from './logWriter';
 import { SimulatedRuntime } from './simulated';
 import { ContainerRuntime } from './types';
@@ -25,8 +25,10 @@ export interface PodNetwork {
   /** the address of this machine the pods reach it at (the cluster DNS listens there); with why when none */
   hostAddress?: string;
   why?: string;
-  /** why NetworkPolicies are not enforced */
+  /** why NetworkPolicies are not enforced (unless the cluster filters inside the pods, through netnsPid) */
   policiesNotEnforced: string;
+  /** the PID of a process in a pod's network namespace (its sandbox), for filtering there; undefined: none */
+  netnsPid?: (podUid: string) => Promise<number | undefined>;
 }
 
 /** Makes each node's runtime of the kind chosen. */
@@ -68,6 +70,7 @@ function onEngine(engine: Engine, cluster: string): RuntimeFactory {
         policiesNotEnforced:
           `the pods share the ${engine.name} engine's default bridge network, which filters no traffic ` +
           'between containers',
+        netnsPid: (podUid) => sandboxPid(engine.docker, cluster, podUid),
       };
     },
   };

@@ -1,0 +1,129 @@
+// Enforces NetworkPolicies inside each pod's own network namespace: the pod's filter table (iptables, run in the
+// namespace of the pod's sandbox process through nsenter) admits only what its policies allow. Filtering in the
+// pod needs no bridge netfilter on the host and leaves nothing on the host: the rules go with the pod's namespace.
+// A whole table is written at once (iptables-restore), so a pod never runs with half its rules. Traffic between the
+// pod and this machine (the bridge gateway) always passes, as Kubernetes specifies for the node: the kubelet's
+// probes, and the cluster's proxies (cluster IPs, NodePorts, LoadBalancers, Ingress), which relay connections from
+// this machine. Connections to cluster IPs (the relayed range) pass the client pod's own filter and the cluster-IP
+// proxy applies the policies instead, once it has chosen the endpoint (allows): the client's egress and the
+// endpoint's ingress rules, as Kubernetes applies them after translating the cluster IP. Connections relayed from
+// outside the cluster (NodePorts, LoadBalancers, Ingress) count as the node's.
+import { execFile } from 'child_process';
+import { admits, type AddressBlock, type Allow, type PodRules, type PortRange } from '../../kube/networkPolicyRules';
+import { whyNoNetworkControl } from './netAdmin';
+
+/** The PID of a process in the pod's network namespace (its sandbox's), undefined when the pod has none running. */
+export type NetnsPid = (podUid: string) => Promise<number | undefined>;
+
+/**
+ * The firewall of this cluster's pods; or why there can be none. hostAddress is the address the pods reach this
+ * machine at (undefined, with hostWhy, when they cannot).
+ */
+export async function openPodFirewall(
+  hostAddress: string | undefined,
+  hostWhy: string | undefined,
+  netnsPid: NetnsPid | undefined,
+  relayed: string,
+): Promise<{ firewall?: PodFirewall; why?: string }> {
+  const why = await whyNoNetworkControl(hostAddress, hostWhy);
+  if (why !== undefined || !hostAddress) return { why };
+  if (!netnsPid) return { why: "the runtime cannot tell the pods' network namespaces" };
+  for (const command of ['nsenter', 'iptables-restore']) {
+    if (!(await runs(command, ['--version']))) return { why: `the ${command} command is missing` };
+  }
+  return { firewall: new PodFirewall(hostAddress, relayed, netnsPid) };
+}
+
+export class PodFirewall {
+  constructor(
+    /** this machine's address on the pods' network */
+    readonly node: string,
+    /** the cluster IPs' range, whose connections the cluster-IP proxy checks */
+    readonly relayed: string,
+    private readonly netnsPid: NetnsPid,
+  ) {}
+
+  /** pod IP → the rules of that pod, as last computed */
+  private rules = new Map<string, PodRules>();
+
+  /** Sets every pod's rules, which the cluster-IP proxy checks the connections it relays against. */
+  setRules(byIP: Map<string, PodRules>): void {
+    this.rules = byIP;
+  }
+
+  /**
+   * Whether the client's egress and the server's ingress rules allow a connection to server's port; the node (the
+   * cluster DNS behind kube-dns's cluster IP) is always allowed, as the pods' own filters allow it.
+   */
+  allows(clientIP: string, serverIP: string, protocol: string, port: number): boolean {
+    if (serverIP === this.node) return true;
+    return (
+      admits(this.rules.get(clientIP)?.egress, serverIP, protocol, port) &&
+      admits(this.rules.get(serverIP)?.ingress, clientIP, protocol, port)
+    );
+  }
+
+  /** Writes the pod's filter table for rules; rejects naming what failed. Resolves false when the pod has no sandbox. */
+  async apply(podUid: string, rules: PodRules): Promise<boolean> {
+    const pid = await this.netnsPid(podUid);
+    if (!pid) return false;
+    await new Promise<void>((resolve, reject) => {
+      const child = execFile('nsenter', ['-t', String(pid), '-n', 'iptables-restore'], (e, _out, stderr) =>
+        e
+          ? reject(new Error(`iptables-restore in the pod's network namespace: ${stderr.trim() || e.message}`))
+          : resolve(),
+      );
+      child.stdin?.end(filterTable(rules, this.node, this.relayed));
+    });
+    return true;
+  }
+}
+
+/** The iptables-restore input for a pod's whole filter table: a chain per isolated direction ending in a reject. */
+export function filterTable(rules: PodRules, node: string, relayed: string): string {
+  const lines = ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]'];
+  const chains: string[] = [];
+  const direction = (allows: Allow[] | undefined, hook: string, chain: string, peer: '-s' | '-d', lo: string) => {
+    if (!allows) return;
+    lines.push(`:${chain} - [0:0]`);
+    chains.push(`-A ${hook} -j ${chain}`);
+    // replies to allowed connections, the pod's own loopback and the node always pass
+    chains.push(`-A ${chain} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`);
+    chains.push(`-A ${chain} ${lo} lo -j ACCEPT`, `-A ${chain} ${peer} ${node}/32 -j ACCEPT`);
+    if (peer === '-d') chains.push(`-A ${chain} -d ${relayed} -j ACCEPT`);
+    let n = 0;
+    for (const allow of allows) {
+      for (const block of allow.peers ?? [undefined]) {
+        const target = block?.except.length ? `${chain}-${++n}` : 'ACCEPT';
+        if (block?.except.length) {
+          lines.push(`:${target} - [0:0]`);
+          chains.push(...exceptions(target, block, peer));
+        }
+        const from = block ? ` ${peer} ${block.cidr}` : '';
+        for (const port of allow.ports ?? [undefined]) chains.push(`-A ${chain}${from}${portMatch(port)} -j ${target}`);
+      }
+    }
+    // a refused connection fails at once rather than after the client's timeout
+    chains.push(`-A ${chain} -p tcp -j REJECT --reject-with tcp-reset`, `-A ${chain} -j REJECT`);
+  };
+  direction(rules.ingress, 'INPUT', 'SLIPWAY-INGRESS', '-s', '-i');
+  direction(rules.egress, 'OUTPUT', 'SLIPWAY-EGRESS', '-d', '-o');
+  return [...lines, ...chains, 'COMMIT', ''].join('\n');
+}
+
+/** A chain that accepts block's addresses but its exceptions (the port was matched before the jump). */
+function exceptions(chain: string, block: AddressBlock, peer: '-s' | '-d'): string[] {
+  return [...block.except.map((cidr) => `-A ${chain} ${peer} ${cidr} -j RETURN`), `-A ${chain} -j ACCEPT`];
+}
+
+function portMatch(port: PortRange | undefined): string {
+  if (!port) return '';
+  const protocol = ` -p ${port.protocol.toLowerCase()}`;
+  if (port.port === undefined) return protocol;
+  const range = port.endPort && port.endPort > port.port ? `${port.port}:${port.endPort}` : `${port.port}`;
+  return `${protocol} --dport ${range}`;
+}
+
+function runs(command: string, args: string[]): Promise<boolean> {
+  return new Promise((resolve) => execFile(command, args, (e) => resolve(!e)));
+}
