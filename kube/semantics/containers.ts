@@ -13,6 +13,7 @@ import {
   isObject,
   Json,
   nonNegative,
+  nonNegativeAt,
   notSupported,
   num,
   obj,
@@ -173,6 +174,7 @@ function validateResources(resources: unknown, path: Path): FieldError[] {
 }
 
 const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
+const PROBE_COUNTS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
 const LIFECYCLE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
 
 function validateHandler(handler: Json, path: Path, kinds: string[]): FieldError[] {
@@ -210,9 +212,7 @@ function validateHandler(handler: Json, path: Path, kinds: string[]): FieldError
 function validateProbe(probe: unknown, path: Path, mustSucceedOnce: boolean): FieldError[] {
   if (!isObject(probe)) return [];
   const errs = validateHandler(probe, path, PROBE_HANDLERS);
-  for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) {
-    errs.push(...nonNegative(at(path, f), probe[f]));
-  }
+  for (const f of PROBE_COUNTS) errs.push(...nonNegativeAt(path, f, probe[f]));
   const grace = num(probe.terminationGracePeriodSeconds);
   if (grace !== undefined && grace <= 0)
     errs.push(invalid(at(path, 'terminationGracePeriodSeconds'), grace, 'must be greater than 0'));
@@ -262,10 +262,11 @@ function validateContainer(c: Json, path: Path, kind: ContainerKind, ctx: Contai
     if (kind === 'containers')
       errs.push(forbidden(at(path, 'restartPolicy'), 'may not be set for non-init containers'));
   }
-  errs.push(...validatePorts(c.ports, at(path, 'ports')));
-  errs.push(...validateEnv(c.env, at(path, 'env')));
-  errs.push(...validateVolumeMounts(c.volumeMounts, at(path, 'volumeMounts')));
-  errs.push(...validateResources(c.resources, at(path, 'resources')));
+  // absent lists and objects have nothing to report: their paths are not built
+  if (c.ports !== undefined) errs.push(...validatePorts(c.ports, at(path, 'ports')));
+  if (c.env !== undefined) errs.push(...validateEnv(c.env, at(path, 'env')));
+  if (c.volumeMounts !== undefined) errs.push(...validateVolumeMounts(c.volumeMounts, at(path, 'volumeMounts')));
+  if (c.resources !== undefined) errs.push(...validateResources(c.resources, at(path, 'resources')));
   const probesAllowed = kind === 'containers' || sidecar;
   for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
     if (c[probe] === undefined) continue;
@@ -277,7 +278,7 @@ function validateContainer(c: Json, path: Path, kind: ContainerKind, ctx: Contai
     }
     errs.push(...validateProbe(c[probe], at(path, probe), probe !== 'readinessProbe'));
   }
-  errs.push(...validateLifecycle(c.lifecycle, at(path, 'lifecycle')));
+  if (c.lifecycle !== undefined) errs.push(...validateLifecycle(c.lifecycle, at(path, 'lifecycle')));
   return errs;
 }
 
