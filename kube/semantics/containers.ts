@@ -133,13 +133,16 @@ function overcommitAllowed(resource: string): boolean {
   return native && !resource.startsWith('hugepages-');
 }
 
-function validateResourceNames(list: unknown, path: Path): FieldError[] {
+/** Checks a limits or requests map; `parsed` gets each value as a number, so comparing them parses nothing again. */
+function validateResourceNames(list: Json, path: Path, parsed: Map<string, number | undefined>): FieldError[] {
   const errs: FieldError[] = [];
-  for (const [name, value] of Object.entries(obj(list))) {
+  for (const name of Object.keys(list)) {
+    const value = list[name];
     if (!name.includes('/') && !STANDARD_CONTAINER_RESOURCES.includes(name) && !name.startsWith('hugepages-')) {
       errs.push(invalid(at(path, name), name, 'must be a standard resource for containers'));
     }
     const q = parseQuantity(value);
+    parsed.set(name, q);
     if (q !== undefined && q < 0) errs.push(invalid(at(path, name), value, 'must be greater than or equal to 0'));
   }
   return errs;
@@ -149,18 +152,20 @@ function validateResources(resources: unknown, path: Path): FieldError[] {
   const r = obj(resources);
   const limits = obj(r.limits);
   const requests = obj(r.requests);
+  const limitValues = new Map<string, number | undefined>();
+  const requestValues = new Map<string, number | undefined>();
   const errs = [
-    ...validateResourceNames(limits, at(path, 'limits')),
-    ...validateResourceNames(requests, at(path, 'requests')),
+    ...validateResourceNames(limits, at(path, 'limits'), limitValues),
+    ...validateResourceNames(requests, at(path, 'requests'), requestValues),
   ];
-  for (const [name, value] of Object.entries(requests)) {
-    const req = parseQuantity(value);
+  for (const [name, req] of requestValues) {
+    const value = requests[name];
     if (!(name in limits)) {
       if (!overcommitAllowed(name))
         errs.push(required(at(path, 'limits'), 'Limit must be set for non overcommitable resources'));
       continue;
     }
-    const lim = parseQuantity(limits[name]);
+    const lim = limitValues.get(name);
     if (req === undefined || lim === undefined) continue;
     if (req !== lim && !overcommitAllowed(name)) {
       errs.push(invalid(at(path, 'requests'), value, `must be equal to ${name} limit of ${String(limits[name])}`));
