@@ -121,15 +121,16 @@ const QUALIFIED_NAME_MSG =
 /** Label keys, annotation keys (lower-cased first), finalizers and condition types: an optional DNS subdomain prefix and '/', then a name. */
 export function isQualifiedName(value: string): string[] {
   const errs: string[] = [];
-  const parts = value.split('/');
+  // indexes, not split: this runs for every label and annotation key checked
+  const slash = value.indexOf('/');
   let name: string;
-  if (parts.length === 1) {
-    name = parts[0];
-  } else if (parts.length === 2) {
-    const prefix = parts[0];
-    name = parts[1];
+  if (slash < 0) {
+    name = value;
+  } else if (value.indexOf('/', slash + 1) < 0) {
+    const prefix = value.slice(0, slash);
+    name = value.slice(slash + 1);
     if (prefix.length === 0) errs.push('prefix part ' + emptyError());
-    else errs.push(...isDNS1123Subdomain(prefix).map((m) => 'prefix part ' + m));
+    else for (const m of isDNS1123Subdomain(prefix)) errs.push('prefix part ' + m);
   } else {
     return [
       'a qualified name ' +

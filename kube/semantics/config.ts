@@ -3,10 +3,26 @@
 import { base64ErrorOffset } from '../base64';
 import { FieldError, REDACTED } from '../fieldErrors';
 import { isConfigMapKey } from '../names';
-import { forbidden, immutable, invalid, invalidEach, Json, obj, required, semanticEqual, str, tooLong } from './util';
+import {
+  forbidden,
+  immutable,
+  invalid,
+  invalidEachAt,
+  Json,
+  obj,
+  Path,
+  required,
+  semanticEqual,
+  str,
+  tooLong,
+} from './util';
 
 export const MAX_DATA_SIZE = 1024 * 1024;
 const IMMUTABLE_WHEN_SET = 'field is immutable when `immutable` is set';
+// a key's path is built only when the key is reported
+const DATA: Path = ['data'];
+const BINARY_DATA: Path = ['binaryData'];
+const STRING_DATA: Path = ['stringData'];
 
 /** A value Kubernetes cannot decode as base64; `shown` stands for it in the message (never a Secret's data). */
 function notBase64(path: string[], value: unknown, shown: unknown): FieldError[] {
@@ -26,12 +42,12 @@ export function validateConfigMap(o: Json): FieldError[] {
   const binary = obj(o.binaryData);
   let size = 0;
   for (const [key, value] of Object.entries(data)) {
-    errs.push(...invalidEach(['data', key], key, isConfigMapKey(key)));
+    errs.push(...invalidEachAt(DATA, key, key, isConfigMapKey(key)));
     if (key in binary) errs.push(invalid(['data', key], key, 'duplicate of key present in binaryData'));
     size += typeof value === 'string' ? Buffer.byteLength(value) : 0;
   }
   for (const [key, value] of Object.entries(binary)) {
-    errs.push(...invalidEach(['binaryData', key], key, isConfigMapKey(key)));
+    errs.push(...invalidEachAt(BINARY_DATA, key, key, isConfigMapKey(key)));
     errs.push(...notBase64(['binaryData', key], value, value));
     if (key in data) errs.push(invalid(['binaryData', key], key, 'duplicate of key present in data'));
     size += decodedLength(value);
@@ -63,12 +79,12 @@ export function validateSecret(o: Json): FieldError[] {
   const stringData = obj(o.stringData);
   let size = 0;
   for (const [key, value] of Object.entries(data)) {
-    errs.push(...invalidEach(['data', key], key, isConfigMapKey(key)));
+    errs.push(...invalidEachAt(DATA, key, key, isConfigMapKey(key)));
     errs.push(...notBase64(['data', key], value, REDACTED));
     if (!(key in stringData)) size += decodedLength(value);
   }
   for (const [key, value] of Object.entries(stringData)) {
-    errs.push(...invalidEach(['stringData', key], key, isConfigMapKey(key)));
+    errs.push(...invalidEachAt(STRING_DATA, key, key, isConfigMapKey(key)));
     size += typeof value === 'string' ? Buffer.byteLength(value) : 0;
   }
   if (size > MAX_DATA_SIZE) errs.push(tooLong(['data'], MAX_DATA_SIZE));

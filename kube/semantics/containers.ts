@@ -13,6 +13,7 @@ import {
   isObject,
   Json,
   nonNegative,
+  nonNegativeAt,
   notSupported,
   num,
   obj,
@@ -132,13 +133,16 @@ function overcommitAllowed(resource: string): boolean {
   return native && !resource.startsWith('hugepages-');
 }
 
-function validateResourceNames(list: unknown, path: Path): FieldError[] {
+/** Checks a limits or requests map; `parsed` gets each value as a number, so comparing them parses nothing again. */
+function validateResourceNames(list: Json, path: Path, parsed: Map<string, number | undefined>): FieldError[] {
   const errs: FieldError[] = [];
-  for (const [name, value] of Object.entries(obj(list))) {
+  for (const name of Object.keys(list)) {
+    const value = list[name];
     if (!name.includes('/') && !STANDARD_CONTAINER_RESOURCES.includes(name) && !name.startsWith('hugepages-')) {
       errs.push(invalid(at(path, name), name, 'must be a standard resource for containers'));
     }
     const q = parseQuantity(value);
+    parsed.set(name, q);
     if (q !== undefined && q < 0) errs.push(invalid(at(path, name), value, 'must be greater than or equal to 0'));
   }
   return errs;
@@ -148,18 +152,20 @@ function validateResources(resources: unknown, path: Path): FieldError[] {
   const r = obj(resources);
   const limits = obj(r.limits);
   const requests = obj(r.requests);
+  const limitValues = new Map<string, number | undefined>();
+  const requestValues = new Map<string, number | undefined>();
   const errs = [
-    ...validateResourceNames(limits, at(path, 'limits')),
-    ...validateResourceNames(requests, at(path, 'requests')),
+    ...validateResourceNames(limits, at(path, 'limits'), limitValues),
+    ...validateResourceNames(requests, at(path, 'requests'), requestValues),
   ];
-  for (const [name, value] of Object.entries(requests)) {
-    const req = parseQuantity(value);
+  for (const [name, req] of requestValues) {
+    const value = requests[name];
     if (!(name in limits)) {
       if (!overcommitAllowed(name))
         errs.push(required(at(path, 'limits'), 'Limit must be set for non overcommitable resources'));
       continue;
     }
-    const lim = parseQuantity(limits[name]);
+    const lim = limitValues.get(name);
     if (req === undefined || lim === undefined) continue;
     if (req !== lim && !overcommitAllowed(name)) {
       errs.push(invalid(at(path, 'requests'), value, `must be equal to ${name} limit of ${String(limits[name])}`));
@@ -173,6 +179,7 @@ function validateResources(resources: unknown, path: Path): FieldError[] {
 }
 
 const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
+const PROBE_COUNTS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
 const LIFECYCLE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
 
 function validateHandler(handler: Json, path: Path, kinds: string[]): FieldError[] {
@@ -210,9 +217,7 @@ function validateHandler(handler: Json, path: Path, kinds: string[]): FieldError
 function validateProbe(probe: unknown, path: Path, mustSucceedOnce: boolean): FieldError[] {
   if (!isObject(probe)) return [];
   const errs = validateHandler(probe, path, PROBE_HANDLERS);
-  for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) {
-    errs.push(...nonNegative(at(path, f), probe[f]));
-  }
+  for (const f of PROBE_COUNTS) errs.push(...nonNegativeAt(path, f, probe[f]));
   const grace = num(probe.terminationGracePeriodSeconds);
   if (grace !== undefined && grace <= 0)
     errs.push(invalid(at(path, 'terminationGracePeriodSeconds'), grace, 'must be greater than 0'));
@@ -262,10 +267,11 @@ function validateContainer(c: Json, path: Path, kind: ContainerKind, ctx: Contai
     if (kind === 'containers')
       errs.push(forbidden(at(path, 'restartPolicy'), 'may not be set for non-init containers'));
   }
-  errs.push(...validatePorts(c.ports, at(path, 'ports')));
-  errs.push(...validateEnv(c.env, at(path, 'env')));
-  errs.push(...validateVolumeMounts(c.volumeMounts, at(path, 'volumeMounts')));
-  errs.push(...validateResources(c.resources, at(path, 'resources')));
+  // absent lists and objects have nothing to report: their paths are not built
+  if (c.ports !== undefined) errs.push(...validatePorts(c.ports, at(path, 'ports')));
+  if (c.env !== undefined) errs.push(...validateEnv(c.env, at(path, 'env')));
+  if (c.volumeMounts !== undefined) errs.push(...validateVolumeMounts(c.volumeMounts, at(path, 'volumeMounts')));
+  if (c.resources !== undefined) errs.push(...validateResources(c.resources, at(path, 'resources')));
   const probesAllowed = kind === 'containers' || sidecar;
   for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
     if (c[probe] === undefined) continue;
@@ -277,7 +283,7 @@ function validateContainer(c: Json, path: Path, kind: ContainerKind, ctx: Contai
     }
     errs.push(...validateProbe(c[probe], at(path, probe), probe !== 'readinessProbe'));
   }
-  errs.push(...validateLifecycle(c.lifecycle, at(path, 'lifecycle')));
+  if (c.lifecycle !== undefined) errs.push(...validateLifecycle(c.lifecycle, at(path, 'lifecycle')));
   return errs;
 }
 

@@ -163,14 +163,17 @@ export interface PodSpecOptions {
 export function validatePodSpec(spec: unknown, path: Path, opts: PodSpecOptions): FieldError[] {
   const s = obj(spec);
   const errs: FieldError[] = [];
-  errs.push(...validateVolumes(s.volumes, at(path, 'volumes')));
+  // absent lists have nothing to report: their paths are not built
+  if (s.volumes !== undefined) errs.push(...validateVolumes(s.volumes, at(path, 'volumes')));
   if (arr(s.containers).length === 0) errs.push(required(at(path, 'containers')));
   const ctx = { isPod: opts.isPod, seenNames: new Set<string>() };
-  errs.push(...validateContainers(s.initContainers, at(path, 'initContainers'), 'initContainers', ctx));
+  if (s.initContainers !== undefined)
+    errs.push(...validateContainers(s.initContainers, at(path, 'initContainers'), 'initContainers', ctx));
   errs.push(...validateContainers(s.containers, at(path, 'containers'), 'containers', ctx));
-  if (opts.isPod && opts.create && arr(s.ephemeralContainers).length > 0) {
+  const ephemeral = arr(s.ephemeralContainers).length > 0;
+  if (opts.isPod && opts.create && ephemeral) {
     errs.push(forbidden(at(path, 'ephemeralContainers'), 'cannot be set on create'));
-  } else {
+  } else if (ephemeral) {
     errs.push(
       ...validateContainers(s.ephemeralContainers, at(path, 'ephemeralContainers'), 'ephemeralContainers', ctx),
       ...validateEphemeralContainers(s, at(path, 'ephemeralContainers')),
@@ -188,7 +191,7 @@ export function validatePodSpec(spec: unknown, path: Path, opts: PodSpecOptions)
   }
   if (s.dnsPolicy === 'None' && !isObject(s.dnsConfig))
     errs.push(required(at(path, 'dnsConfig'), 'must provide `dnsConfig` when `dnsPolicy` is None'));
-  errs.push(...validateLabels(s.nodeSelector, at(path, 'nodeSelector')));
+  if (s.nodeSelector !== undefined) errs.push(...validateLabels(s.nodeSelector, at(path, 'nodeSelector')));
   for (const f of ['serviceAccountName', 'nodeName']) {
     const v = str(s[f]);
     if (v) errs.push(...invalidEach(at(path, f), v, isDNS1123Subdomain(v)));
@@ -201,8 +204,9 @@ export function validatePodSpec(spec: unknown, path: Path, opts: PodSpecOptions)
   if (deadline !== undefined && (deadline < 1 || deadline > MAX_INT32)) {
     errs.push(invalid(at(path, 'activeDeadlineSeconds'), deadline, `must be between 1 and ${MAX_INT32}, inclusive`));
   }
-  errs.push(...validateTolerations(s.tolerations, at(path, 'tolerations')));
-  errs.push(...validateSysctls(obj(s.securityContext).sysctls, at(path, 'securityContext', 'sysctls')));
+  if (s.tolerations !== undefined) errs.push(...validateTolerations(s.tolerations, at(path, 'tolerations')));
+  const sysctls = obj(s.securityContext).sysctls;
+  if (sysctls !== undefined) errs.push(...validateSysctls(sysctls, at(path, 'securityContext', 'sysctls')));
   return errs;
 }
 
@@ -210,11 +214,13 @@ export function validatePodSpec(spec: unknown, path: Path, opts: PodSpecOptions)
 export function validatePodTemplateSpec(template: unknown, path: Path): FieldError[] {
   const t = obj(template);
   const meta = obj(t.metadata);
-  return [
-    ...validateLabels(meta.labels, at(path, 'metadata', 'labels')),
-    ...validateAnnotations(meta.annotations, at(path, 'metadata', 'annotations')),
-    ...validatePodSpec(t.spec, at(path, 'spec'), { isPod: false }),
-  ];
+  const errs: FieldError[] = [];
+  // absent maps have nothing to report: their paths are not built
+  if (meta.labels !== undefined) errs.push(...validateLabels(meta.labels, at(path, 'metadata', 'labels')));
+  if (meta.annotations !== undefined)
+    errs.push(...validateAnnotations(meta.annotations, at(path, 'metadata', 'annotations')));
+  errs.push(...validatePodSpec(t.spec, at(path, 'spec'), { isPod: false }));
+  return errs;
 }
 
 const POD_UPDATE_MESSAGE =

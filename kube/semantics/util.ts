@@ -96,6 +96,12 @@ export function nonNegative(path: Path, value: unknown): FieldError[] {
   return n !== undefined && n < 0 ? [invalid(path, n, 'must be greater than or equal to 0')] : [];
 }
 
+/** nonNegative on a child of `path`, whose path is built only when there is something to report. */
+export function nonNegativeAt(path: Path, key: PathSegment, value: unknown): FieldError[] {
+  const n = num(value);
+  return n !== undefined && n < 0 ? [invalid(at(path, key), n, 'must be greater than or equal to 0')] : [];
+}
+
 function isEmpty(v: unknown): boolean {
   return (
     v === undefined ||
