@@ -8,6 +8,7 @@ import { ServerContext } from '../../server/handlers/serverContext';
 import { ValidationScheduler } from '../../server/handlers/validationScheduler';
 import { DEFAULT_SETTINGS } from '../../server/settings';
 import { WorkspaceIndex } from '../../server/workspace/workspaceIndex';
+import { WEB_DEPLOYMENT } from '../helpers/manifests';
 
 const SERVICE = `apiVersion: v1
 kind: Service
@@ -26,24 +27,6 @@ metadata:
   name: settings
 data:
   mode: fast
-`;
-
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
 `;
 
 /** The scheduler over open documents held here, publishing into `published` (one entry per notification). */
@@ -95,7 +78,7 @@ describe('language server: validation during the workspace scan', function () {
       assert.deepStrictEqual(codes(publishes(service)[0]), ['service-selector']);
 
       // the scan finds the Deployment the Service selects
-      index.setText('file:///repo/deployment.yaml', DEPLOYMENT);
+      index.setText('file:///repo/deployment.yaml', WEB_DEPLOYMENT);
       finishScan();
       await until('the Service checked again', () => publishes(service).length > 1);
       assert.deepStrictEqual(codes(publishes(service)[1]), []);
