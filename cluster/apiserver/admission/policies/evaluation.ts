@@ -11,7 +11,7 @@ import type { KubeObject } from '../../../../kube/objects';
 import type { ResourceInfo } from '../../../../kube/registry';
 import { celRequest } from '../admissionRequest';
 import type { AdmissionAttributes } from '../attributes';
-import { viewAt } from '../webhooks/objectViews';
+import { viewAt } from '../objectViews';
 
 export interface Denial {
   message: string;

@@ -10,7 +10,7 @@ import { callWebhook, type WebhookContext } from './callWebhook';
 import type { RegisteredWebhook } from './configurations';
 import { matchesConditions } from './matchConditions';
 import { matchWebhook } from './matching';
-import { replaceContents, storedFrom, viewAt } from './objectViews';
+import { replaceContents, storedFrom, viewAt } from '../objectViews';
 
 export interface MutationOutcome {
   /** whether any webhook changed the object (it is then validated and defaulted again) */

@@ -6,7 +6,7 @@ import { callWebhook, type WebhookContext } from './callWebhook';
 import type { RegisteredWebhook } from './configurations';
 import { matchesConditions } from './matchConditions';
 import { matchWebhook } from './matching';
-import { viewAt } from './objectViews';
+import { viewAt } from '../objectViews';
 
 /** The warnings of the webhooks that allowed the request; throws the first refusal. */
 export async function runValidatingWebhooks(

@@ -1,8 +1,8 @@
-// A request's objects at the version a webhook is called at, and a webhook's changes brought back to the stored
-// version (matchPolicy Equivalent calls webhooks at versions served by conversion).
-import { isRecord, type KubeObject } from '../../../../kube/objects';
-import type { ResourceInfo } from '../../../../kube/registry';
-import { convertedVersion } from '../../conversion';
+// A request's objects at the version a webhook or policy is called at, and a webhook's changes brought back to the
+// stored version (matchPolicy Equivalent calls them at versions served by conversion).
+import { isRecord, type KubeObject } from '../../../kube/objects';
+import type { ResourceInfo } from '../../../kube/registry';
+import { convertedVersion } from '../conversion';
 
 export function viewAt(resource: ResourceInfo, stored: KubeObject | undefined): KubeObject | undefined {
   if (!stored) return undefined;
