@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { ApiClient } from '../kubeclient/apiClient';
+import { until } from './until';
 
 const CLI = path.resolve(__dirname, '../syncer/cli.js');
 
@@ -99,4 +100,14 @@ export function loadAverage(): string {
     .loadavg()
     .map((n) => n.toFixed(2))
     .join(' / ')}`;
+}
+
+/** Pods are admitted once the namespace's default ServiceAccount exists: waits for it in `default`. */
+export async function untilPodsAdmitted(client: ApiClient): Promise<void> {
+  await until(
+    'the default ServiceAccount',
+    () => client.get('/api/v1/namespaces/default/serviceaccounts/default'),
+    120_000,
+    50,
+  );
 }

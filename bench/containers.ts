@@ -13,7 +13,7 @@ import { performance } from 'perf_hooks';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { findEngine } from '../cluster/runtime/container/engine';
 import { ensureShellImage, SHELL_IMAGE } from '../test/helpers/containerEngine';
-import { ClusterProcess, loadAverage, startClusterProcess } from './clusterProcess';
+import { ClusterProcess, loadAverage, startClusterProcess, untilPodsAdmitted } from './clusterProcess';
 import { EngineCall, traceEngine } from './engineTrace';
 import { percentile } from './lsp/stats';
 import { callLatency, notePod, phaseTable, podPhases, PodSeen } from './podStartPhases';
@@ -46,9 +46,7 @@ async function measure(
 ): Promise<void> {
   const client = cluster.client();
   console.log(`cluster process ready in ${(cluster.readyAt - cluster.spawnedAt).toFixed(0)} ms`);
-  // pods are admitted once the namespace's default ServiceAccount exists
-  while (!(await client.get('/api/v1/namespaces/default/serviceaccounts/default').catch(() => undefined)))
-    await new Promise((r) => setTimeout(r, 50));
+  await untilPodsAdmitted(client);
 
   const seen = new Map<string, PodSeen>();
   const waiters = new Map<string, () => void>();

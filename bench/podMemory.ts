@@ -9,7 +9,7 @@ import * as path from 'path';
 import type { Deployment } from 'kubernetes-types/apps/v1';
 import { findEngine } from '../cluster/runtime/container/engine';
 import { ensureShellImage, SHELL_IMAGE } from '../test/helpers/containerEngine';
-import { loadAverage, rssMiB, startClusterProcess } from './clusterProcess';
+import { loadAverage, rssMiB, startClusterProcess, untilPodsAdmitted } from './clusterProcess';
 import { median } from './lsp/stats';
 
 /** RSS once it stops moving much: the median of 5 readings a second apart. */
@@ -57,8 +57,7 @@ async function measure(runtime: 'simulated' | 'container', pods: number): Promis
   });
   try {
     const client = c.client();
-    while (!(await client.get('/api/v1/namespaces/default/serviceaccounts/default').catch(() => undefined)))
-      await new Promise((r) => setTimeout(r, 100));
+    await untilPodsAdmitted(client);
     const before = await settledRss(c.pid);
     const started = Date.now();
     await client.create('/apis/apps/v1/namespaces/default/deployments', deployment(pods, runtime));

@@ -3,24 +3,22 @@
 // generator sends requests through 127.0.0.1:<nodePort>, a new connection each (so every request is balanced anew).
 // Prints per rollout: its duration, requests, failures (with reasons), requests/s, p50/p99 and which versions answered.
 // Usage: npm run build && node out/bench/rollingUpdate.js [ROUNDS=2] [REQUESTS_PER_SECOND=200]
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { findEngine } from '../cluster/runtime/container/engine';
 import { ensureShellImage, SHELL_IMAGE } from '../test/helpers/containerEngine';
+import { runKubectl } from '../test/helpers/testCluster';
 import { loadAverage, startClusterProcess } from './clusterProcess';
 import { startLoad } from './loadGenerator';
 import { answerVersion, ROLLING_REPLICAS, rollingUpdateManifests } from './rollingUpdateWorkload';
 
-function kubectl(kubeconfig: string, args: string[], input?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('kubectl', ['--kubeconfig', kubeconfig, ...args], { timeout: 300_000 }, (e, out, err) =>
-      e ? reject(new Error(`kubectl ${args.join(' ')}: ${err || e.message}`)) : resolve(out),
-    );
-    if (input !== undefined) child.stdin!.end(input);
-  });
+/** kubectl ARGS against the cluster (its HOME and caches in the benchmark's folder), which must succeed. */
+async function kubectl(kubeconfig: string, dir: string, args: string[], input?: string): Promise<string> {
+  const r = await runKubectl(kubeconfig, dir, args, { input, timeoutMs: 300_000 });
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
 }
 
 async function main(): Promise<void> {
@@ -33,9 +31,9 @@ async function main(): Promise<void> {
   const c = await startClusterProcess({ state, args: ['cluster', '--nodes', '1', '--runtime', 'container'] });
   const kubeconfig = path.join(state, 'kubeconfig');
   try {
-    await kubectl(kubeconfig, ['apply', '-f', '-'], rollingUpdateManifests(SHELL_IMAGE));
-    await kubectl(kubeconfig, ['rollout', 'status', 'deployment/roll', '--timeout=300s']);
-    const svc = JSON.parse(await kubectl(kubeconfig, ['get', 'svc', 'roll', '-o', 'json']));
+    await kubectl(kubeconfig, dir, ['apply', '-f', '-'], rollingUpdateManifests(SHELL_IMAGE));
+    await kubectl(kubeconfig, dir, ['rollout', 'status', 'deployment/roll', '--timeout=300s']);
+    const svc = JSON.parse(await kubectl(kubeconfig, dir, ['get', 'svc', 'roll', '-o', 'json']));
     const url = `http://127.0.0.1:${svc.spec.ports[0].nodePort}/`;
     console.log(`${ROLLING_REPLICAS} replicas, maxUnavailable 0, maxSurge 3; load ≤ ${rate} requests/s, 4 at a time`);
     for (let round = 1; round <= rounds; round++) {
@@ -43,8 +41,8 @@ async function main(): Promise<void> {
       const load = startLoad({ url, concurrency: 4, ratePerSecond: rate, classify: answerVersion });
       const started = performance.now();
       try {
-        await kubectl(kubeconfig, ['set', 'env', 'deployment/roll', `VERSION=${version}`]);
-        await kubectl(kubeconfig, ['rollout', 'status', 'deployment/roll', '--timeout=300s']);
+        await kubectl(kubeconfig, dir, ['set', 'env', 'deployment/roll', `VERSION=${version}`]);
+        await kubectl(kubeconfig, dir, ['rollout', 'status', 'deployment/roll', '--timeout=300s']);
       } finally {
         const seconds = (performance.now() - started) / 1000;
         const r = await load.stop();

@@ -12,7 +12,8 @@ import type { Pod, Service } from 'kubernetes-types/core/v1';
 import type { ApiClient } from '../kubeclient/apiClient';
 import { findEngine } from '../cluster/runtime/container/engine';
 import { ensureNodeImage, NODE_IMAGE } from '../test/helpers/containerEngine';
-import { ClusterProcess, loadAverage, startClusterProcess } from './clusterProcess';
+import { ClusterProcess, loadAverage, startClusterProcess, untilPodsAdmitted } from './clusterProcess';
+import { until } from './until';
 import { startLoad, type LoadReport } from './loadGenerator';
 
 // answers with its host name, so the benchmark knows each route reaches this pod and nothing else on the port
@@ -89,16 +90,6 @@ const web = {
   },
 };
 
-async function until<T>(what: string, look: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await look().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function readyPod(client: ApiClient): Promise<Pod | undefined> {
   const list = await client.get('/api/v1/namespaces/default/pods?labelSelector=app%3Dweb');
   return (list.items as Pod[]).find((p) =>
@@ -136,7 +127,7 @@ async function traffic(c: ClusterProcess, seconds: number, connections: number, 
   const client = c.client();
   const ingress = /Ingresses answer on: (http:\/\/\S+)/.exec(c.output())?.[1];
   if (!ingress) throw new Error(`the cluster has no ingress listener:\n${c.output()}`);
-  await until('the default ServiceAccount', () => client.get('/api/v1/namespaces/default/serviceaccounts/default'));
+  await untilPodsAdmitted(client);
   await client.create('/apis/apps/v1/namespaces/default/deployments', web.deployment);
   const svc: Service = await client.create('/api/v1/namespaces/default/services', web.service);
   await client.create('/apis/networking.k8s.io/v1/namespaces/default/ingresses', web.ingress);
