@@ -7,7 +7,7 @@ import { validateSemantics } from './semantics';
 import { validateAgainstSchema } from './crdSchema';
 import { hasBuiltinSchema, validateObject, ValidationResult } from './validation';
 import { SchemaObject } from './schemas';
-import { deepClone } from './objects';
+import { cloneWithoutNulls } from './objects';
 import { validateRules } from './cel/schemaRules';
 
 export interface ManifestCheckOptions {
@@ -44,9 +44,13 @@ export function isBuiltinKind(obj: { apiVersion?: unknown; kind?: unknown }): bo
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function checkManifest(obj: any, opts: ManifestCheckOptions = {}): ManifestCheckResult {
   const custom = opts.custom || opts.customSchema !== undefined;
+  // built-in kinds are checked on a copy without nulls, which is then defaulted for the semantic checks
+  const copy = custom || opts.defaultInPlace ? undefined : cloneWithoutNulls(obj);
   const result = custom
     ? validateAgainstSchema(obj, opts.customSchema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true })
-    : validateObject(obj);
+    : copy === undefined
+      ? validateObject(obj)
+      : validateObject(copy, { nullFree: true });
   const errors = [...result.errors];
   if (opts.customSchema && !errors.some(blocksRules)) {
     const skipTransitionRules = opts.skipTransitionRules ?? (opts.old === undefined && opts.createUid === undefined);
@@ -57,7 +61,7 @@ export function checkManifest(obj: any, opts: ManifestCheckOptions = {}): Manife
   let malformed = false;
   try {
     if (!custom) {
-      const target = opts.defaultInPlace ? obj : deepClone(obj);
+      const target = copy ?? obj;
       if (result.errors.length === 0)
         applyDefaults(target, opts.createUid ? { create: true, uid: opts.createUid } : undefined);
       semantic = validateSemantics(target, opts.old as object | undefined);

@@ -89,6 +89,21 @@ export function deepClone<T>(v: T): T {
   return v;
 }
 
+/** deepClone without the null fields of objects (Kubernetes decodes them as unset); one pass for both. */
+export function cloneWithoutNulls<T>(v: T): T {
+  if (Array.isArray(v)) return v.map((x) => cloneWithoutNulls(x)) as unknown as T;
+  if (isRecord(v)) {
+    const out: Record<string, unknown> = {};
+    const keys = Object.keys(v);
+    for (let i = 0; i < keys.length; i++) {
+      const x = v[keys[i]];
+      if (x !== null) out[keys[i]] = cloneWithoutNulls(x);
+    }
+    return out as T;
+  }
+  return v;
+}
+
 /** JSON equality: key order does not matter, array order does. */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

@@ -17,6 +17,8 @@ export interface ValidateOptions {
    * rejects (Strict), warns about (Warn) or prunes (Ignore) them; the mode does not change the result.
    */
   fieldValidation?: FieldValidationMode;
+  /** the object holds no null fields (the caller copied it without them), so it is not searched for any */
+  nullFree?: boolean;
 }
 
 export interface ValidationResult {
@@ -386,8 +388,13 @@ export function definitionValidator(definition: string): ValidateFunction {
 }
 
 /** Validates a value against one named definition, e.g. ObjectMeta for a custom resource's metadata. */
-export function validateDefinition(value: unknown, definition: string, basePath: PathSegment[] = []): ValidationResult {
-  const data = withoutNulls(value);
+export function validateDefinition(
+  value: unknown,
+  definition: string,
+  basePath: PathSegment[] = [],
+  nullFree = false,
+): ValidationResult {
+  const data = nullFree ? value : withoutNulls(value);
   const validate = definitionValidator(definition);
   if (validate(data)) return { errors: [], unknownFields: [] };
   return fieldErrorsFromAjv(validate.errors, data, basePath);
@@ -430,7 +437,7 @@ export function hasBuiltinSchema(apiVersion: string, kind: string): boolean {
  * Validates a built-in object (Deployment, ConfigMap, ...) against its Kubernetes 1.34 schema.
  * Null fields count as unset, as Kubernetes decodes them. Unknown fields come back in unknownFields.
  */
-export function validateObject(obj: unknown, _options: ValidateOptions = {}): ValidationResult {
+export function validateObject(obj: unknown, options: ValidateOptions = {}): ValidationResult {
   if (!isObject(obj))
     return {
       errors: [{ type: 'FieldValueTypeInvalid', path: [], value: obj, detail: 'must be of type object' }],
@@ -444,5 +451,5 @@ export function validateObject(obj: unknown, _options: ValidateOptions = {}): Va
   if (missing.length) return { errors: missing, unknownFields: [] };
   const definition = definitionFor(obj.apiVersion as string, obj.kind as string);
   if (!definition) return { errors: [noSchemaError(obj.apiVersion as string, obj.kind as string)], unknownFields: [] };
-  return validateDefinition(obj, definition);
+  return validateDefinition(obj, definition, [], options.nullFree);
 }
