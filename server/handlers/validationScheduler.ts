@@ -33,6 +33,8 @@ export class ValidationScheduler {
   private readonly published = new Map<string, string>();
   /** per document, the version and workspace stamp its last finished check judged */
   private readonly judged = new Map<string, { version: number; stamp: string }>();
+  /** per document, its last change (WorkspaceIndex.lastChange) the other open documents were re-checked for */
+  private readonly announced = new Map<string, number>();
   private othersTimer?: NodeJS.Timeout;
   /** documents waiting for a validation: opened or edited ones, and re-checks another file caused */
   private readonly edited = new Set<string>();
@@ -130,6 +132,7 @@ export class ValidationScheduler {
     this.rechecks.delete(uri);
     this.published.delete(uri);
     this.judged.delete(uri);
+    this.announced.delete(uri);
     void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
@@ -156,9 +159,20 @@ export class ValidationScheduler {
     const { ctx } = this;
     const doc = ctx.documents.get(uri);
     if (!doc) return;
-    const before = ctx.index.stamp();
     guard(ctx, 'indexing ' + uri, undefined, () => ctx.index.setText(normalizeUri(uri), doc.getText(), true));
-    if (ctx.index.stamp() !== before) this.scheduleOthers(uri);
+    if (this.changedForOthers(uri)) this.scheduleOthers(uri);
+  }
+
+  /**
+   * Whether the document changed what other documents see since they were last re-checked for it. Asked of the
+   * index, not by comparing stamps around our own indexing: a request (hover, completion) may have put the edited
+   * text into the index before the edit's validation came to it.
+   */
+  private changedForOthers(uri: string): boolean {
+    const change = this.ctx.index.lastChange(normalizeUri(uri));
+    if (change === 0 || this.announced.get(uri) === change) return false;
+    this.announced.set(uri, change);
+    return true;
   }
 
   /** Validates the waiting documents one by one until none is left. */
@@ -201,10 +215,9 @@ export class ValidationScheduler {
     let changedOthers = false;
     let stamp = '';
     try {
-      const before = ctx.index.stamp();
       const file = await ctx.index.setTextInSlices(key, doc.getText(), slices);
       stamp = ctx.index.stamp();
-      changedOthers = stamp !== before;
+      changedOthers = this.changedForOthers(uri);
       const report = (checked: number, total: number): void => progress.report(checked, total);
       diagnostics = file && (await validateFile(key, file, ctx.index, this.settings(), slices, report));
     } catch (e) {

@@ -56,6 +56,8 @@ export function sameNamespace(a: string | undefined, b: string | undefined): boo
 export class WorkspaceIndex {
   private files = new Map<string, ParsedFile>();
   private generation = 0;
+  /** per file, the generation at which it last changed what other documents see */
+  private readonly changedAt = new Map<string, number>();
   private views?: Views;
 
   /** which files are applied together: duplicates count only there */
@@ -95,12 +97,20 @@ export class WorkspaceIndex {
   private store(uri: string, parsed: ParsedFile): ParsedFile {
     const old = this.files.get(uri);
     this.files.set(uri, parsed);
-    if (!old || !sameResources(old, parsed)) this.generation++;
+    if (!old || !sameResources(old, parsed)) this.changedAt.set(uri, ++this.generation);
     return parsed;
   }
 
   remove(uri: string): void {
-    if (this.files.delete(uri)) this.generation++;
+    if (this.files.delete(uri)) this.changedAt.set(uri, ++this.generation);
+  }
+
+  /**
+   * When a file last changed what other documents see (a generation; 0 if never): whoever put the change into the
+   * index (a validation, or a request that read the edited text first), this tells that others must look again.
+   */
+  lastChange(uri: string): number {
+    return this.changedAt.get(uri) ?? 0;
   }
 
   get(uri: string): ParsedFile | undefined {

@@ -216,4 +216,24 @@ describe('language server: diagnostics', function () {
     await client.open(other, 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: robot\n');
     await client.waitForDiagnostics(uri, (x) => !x.some((y) => y.code === 'missing-reference'));
   });
+
+  it('updates the documents that refer to an edited one when a request about it comes before its check', async () => {
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p3\nspec:\n  serviceAccountName: crawler\n  containers:\n    - name: c\n      image: busybox:1.36\n      resources: {requests: {cpu: 10m}}\n      readinessProbe: {exec: {command: ["true"]}}\n';
+    const account = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: crawler\n';
+    const other = fresh();
+    await client.open(other, account);
+    await client.waitForDiagnostics(other);
+    const { uri } = await diagnose(pod);
+    await client.waitForDiagnostics(uri, (x) => !x.some((y) => y.code === 'missing-reference'));
+    // the hover reads the edited text before the edit's own check runs
+    const renamed = account.replace('crawler', 'spider');
+    await client.change(other, renamed);
+    await client.request('textDocument/hover', { textDocument: { uri: other }, position: { line: 3, character: 8 } });
+    const after = await client.waitForDiagnostics(uri, (x) => x.some((y) => y.code === 'missing-reference'));
+    assert.strictEqual(
+      one(after, 'missing-reference').message,
+      'ServiceAccount "crawler" is not defined in the workspace',
+    );
+  });
 });
