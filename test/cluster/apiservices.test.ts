@@ -1,6 +1,7 @@
 // apiregistration.k8s.io/v1 APIServices: one per served group version (the built-ins and each CRD's), Local and
 // Available as kube-apiserver lists them, read-only for users.
 import * as assert from 'assert';
+import { widgetCrd } from '../helpers/manifests';
 import { eventually, useTestCluster, TestCluster } from '../helpers/testCluster';
 
 interface ApiServiceJson {
@@ -9,17 +10,7 @@ interface ApiServiceJson {
   status: { conditions: { type: string; status: string; reason: string; message: string }[] };
 }
 
-const CRD = JSON.stringify({
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'widgets.example.com' },
-  spec: {
-    group: 'example.com',
-    scope: 'Namespaced',
-    names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
-    versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
-  },
-});
+const CRD = JSON.stringify(widgetCrd({ version: 'v1alpha1' }));
 
 describe('APIServices', function () {
   this.timeout(60_000);

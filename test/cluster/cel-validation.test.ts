@@ -1,40 +1,21 @@
 // x-kubernetes-validations rules of CRDs, enforced by the API server as kube-apiserver does, seen through kubectl.
 import * as assert from 'assert';
+import { widgetCrd } from '../helpers/manifests';
 import { startTestCluster, TestCluster } from '../helpers/testCluster';
 
 function crd(rules: { replicas?: unknown[]; spec?: unknown[] }): string {
-  return JSON.stringify({
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'widgets.example.com' },
-    spec: {
-      group: 'example.com',
-      scope: 'Namespaced',
-      names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                spec: {
-                  type: 'object',
-                  properties: {
-                    replicas: { type: 'integer', 'x-kubernetes-validations': rules.replicas ?? [] },
-                    issuer: { type: 'string' },
-                  },
-                  'x-kubernetes-validations': rules.spec ?? [],
-                },
-              },
-            },
-          },
+  return JSON.stringify(
+    widgetCrd({
+      spec: {
+        type: 'object',
+        properties: {
+          replicas: { type: 'integer', 'x-kubernetes-validations': rules.replicas ?? [] },
+          issuer: { type: 'string' },
         },
-      ],
-    },
-  });
+        'x-kubernetes-validations': rules.spec ?? [],
+      },
+    }),
+  );
 }
 
 const widget = (spec: Record<string, unknown>) =>

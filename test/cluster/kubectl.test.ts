@@ -2,6 +2,7 @@
 import * as assert from 'assert';
 import * as https from 'https';
 import { parse as parseYaml } from 'yaml';
+import { widgetCrd } from '../helpers/manifests';
 import { startTestCluster, TestCluster, SAMPLE_DIR, eventually } from '../helpers/testCluster';
 
 function request(
@@ -358,31 +359,17 @@ source:
   });
 
   it('serves custom resources from a CustomResourceDefinition and drops them with it', async () => {
-    const crd = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            required: [size]
-            properties:
-              size: {type: integer, minimum: 1}
-              color: {type: string, enum: [red, blue]}
-    additionalPrinterColumns:
-    - {name: Size, type: integer, jsonPath: .spec.size}
-`;
+    const crd = JSON.stringify(
+      widgetCrd({
+        spec: {
+          type: 'object',
+          required: ['size'],
+          properties: { size: { type: 'integer', minimum: 1 }, color: { type: 'string', enum: ['red', 'blue'] } },
+        },
+        shortNames: ['wd'],
+        printerColumns: [{ name: 'Size', type: 'integer', jsonPath: '.spec.size' }],
+      }),
+    );
     assert.strictEqual((await t.kubectl(['apply', '-f', '-'], { input: crd })).code, 0);
     const established = await t.kubectl([
       'wait',

@@ -4,6 +4,7 @@
 import * as assert from 'assert';
 import { parse as parseYaml } from 'yaml';
 import { WireReader, WireType } from '../../cluster/apiserver/protobuf/wire';
+import { widgetCrd } from '../helpers/manifests';
 import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
 
 const PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
@@ -186,28 +187,16 @@ describe('/openapi/v2 in protobuf', function () {
     assert.ok(out.replace(/\s+/g, ' ').includes(replicas.replace(/\s+/g, ' ')), out);
 
     // a CRD added after the document was built is in the next one
-    await t.apply(`apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              size:
-                type: integer
-                description: How many sprockets the widget holds.
-`);
+    await t.apply(
+      JSON.stringify(
+        widgetCrd({
+          spec: {
+            type: 'object',
+            properties: { size: { type: 'integer', description: 'How many sprockets the widget holds.' } },
+          },
+        }),
+      ),
+    );
     const widget = await eventually(
       async () => {
         const r = await t.kubectl(['explain', 'widgets.spec', '--output=plaintext-openapiv2']);

@@ -1,5 +1,12 @@
 // Manifests several tests and benchmarks open in the editor or apply.
 
+import type {
+  CustomResourceColumnDefinition,
+  CustomResourceDefinition,
+  JSONSchemaProps,
+} from 'kubernetes-types/apiextensions/v1';
+import type { SchemaObject } from '../../kube/schemas';
+
 /** A valid Deployment `web` of two nginx replicas (`replicas: 2` on line 6). */
 export const WEB_DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -22,3 +29,44 @@ spec:
 
 /** WEB_DEPLOYMENT with one schema error, `replicas: three` on line 6, as a user's first manifest might have. */
 export const BAD_REPLICAS_DEPLOYMENT = WEB_DEPLOYMENT.replace('replicas: 2', 'replicas: three');
+
+export interface WidgetCrdOptions {
+  /** the schema of a Widget's spec: the fields and rules a test checks (an object of no known fields) */
+  spec?: SchemaObject;
+  /** the one version, served and stored (v1) */
+  version?: string;
+  shortNames?: string[];
+  printerColumns?: CustomResourceColumnDefinition[];
+}
+
+/**
+ * The CustomResourceDefinition of the namespaced kind Widget (widgets.example.com) that tests of custom resources
+ * apply, explain and validate against; each passes what it checks.
+ */
+export function widgetCrd({
+  spec = { type: 'object' },
+  version = 'v1',
+  shortNames,
+  printerColumns,
+}: WidgetCrdOptions = {}): CustomResourceDefinition {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      scope: 'Namespaced',
+      names: { plural: 'widgets', singular: 'widget', kind: 'Widget', ...(shortNames && { shortNames }) },
+      versions: [
+        {
+          name: version,
+          served: true,
+          storage: true,
+          // kubernetes-types' JSONSchemaProps has no x-kubernetes-* extensions (validation rules among them)
+          schema: { openAPIV3Schema: { type: 'object', properties: { spec } } as JSONSchemaProps },
+          ...(printerColumns && { additionalPrinterColumns: printerColumns }),
+        },
+      ],
+    },
+  };
+}

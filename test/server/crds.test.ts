@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { widgetCrd } from '../helpers/manifests';
 import { FIXTURES, LspClient, textAt, uriOf } from './lspClient';
 
 const CRD = fs.readFileSync(path.join(FIXTURES, 'workspace/crd.yaml'), 'utf8');
@@ -12,29 +13,7 @@ const CRD = fs.readFileSync(path.join(FIXTURES, 'workspace/crd.yaml'), 'utf8');
 const BACKUP =
   'apiVersion: example.com/v1\nkind: Backup\nmetadata:\n  name: weekly\nspec:\n  schedule: "@weekly"\n  retention: 4\n  target: disk\n  encrypt: true\n';
 
-const WIDGET_CRD = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'widgets.toys.example.org' },
-  spec: {
-    group: 'toys.example.org',
-    names: { kind: 'Widget', plural: 'widgets' },
-    scope: 'Namespaced',
-    versions: [
-      {
-        name: 'v1alpha1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: { spec: { type: 'object', properties: { size: { type: 'integer', maximum: 10 } } } },
-          },
-        },
-      },
-    ],
-  },
-};
+const WIDGET_CRD = widgetCrd({ spec: { type: 'object', properties: { size: { type: 'integer', maximum: 10 } } } });
 
 describe('language server: custom resources', function () {
   let dir: string;
@@ -93,7 +72,7 @@ describe('language server: custom resources', function () {
 
   it('validates against CRDs the editor pushes from the cluster', async () => {
     client = await LspClient.start({ root: dir });
-    const text = 'apiVersion: toys.example.org/v1alpha1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 12\n';
+    const text = 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 12\n';
     const uri = uriOf(path.join(dir, 'widget.yaml'));
     await client.open(uri, text);
     const unknown = await client.waitForDiagnostics(uri);

@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import { Application, ResourceStatus } from '../../kube/application';
 import { eventually, TestCluster } from '../helpers/testCluster';
-import { applications, startSyncer, SyncerHarness } from './helpers/syncerHarness';
+import { applications, useSyncer } from './helpers/syncerHarness';
 import { makeRepo, webApp } from './helpers/gitRepo';
 
 const childManifest = (name: string, repo: string, path: string) => `apiVersion: slipway.dev/v1alpha1
@@ -18,18 +18,10 @@ spec:
 
 describe('several applications', function () {
   this.timeout(90_000);
-  let syncer: SyncerHarness;
+  const h = useSyncer({ waveTimeoutMs: 20_000 });
   let t: TestCluster;
-  const apps = applications(() => syncer.client);
-
-  before(async () => {
-    syncer = await startSyncer({ waveTimeoutMs: 20_000 });
-    t = syncer.t;
-  });
-  after(() => syncer?.stop());
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') console.log(syncer.logs.slice(-40).join('\n'));
-  });
+  before(() => ({ t } = h.syncer));
+  const apps = applications(() => h.syncer.client);
 
   const exists = async (...args: string[]) => (await t.kubectl(['get', ...args])).code === 0;
   const image = async (ns: string) => {

@@ -7,27 +7,19 @@ import { AddressInfo } from 'net';
 import { ApplicationController } from '../../syncer/applicationController';
 import { ObjectClient } from '../../kubeclient/objectClient';
 import { eventually, TestCluster } from '../helpers/testCluster';
-import { applications, startSyncer, SyncerHarness } from './helpers/syncerHarness';
+import { applications, useSyncer } from './helpers/syncerHarness';
 import { makeRepo, webApp } from './helpers/gitRepo';
 
 const BACKOFF = { initialMs: 200, maxMs: 1600 };
 
 describe('syncer reliability (real git, real cluster API)', function () {
   this.timeout(90_000);
+  const h = useSyncer({ waveTimeoutMs: 20_000, retryBackoff: BACKOFF, renderTimeoutMs: 30_000 });
   let t: TestCluster;
   let client: ObjectClient;
   let controller: ApplicationController;
-  let syncer: SyncerHarness;
   let logs: string[];
-
-  before(async () => {
-    syncer = await startSyncer({ waveTimeoutMs: 20_000, retryBackoff: BACKOFF, renderTimeoutMs: 30_000 });
-    ({ t, client, controller, logs } = syncer);
-  });
-  after(() => syncer?.stop());
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') console.log(logs.slice(-40).join('\n'));
-  });
+  before(() => ({ t, client, controller, logs } = h.syncer));
 
   const { createApp, waitApp, healthyAt, operate } = applications(() => client);
 

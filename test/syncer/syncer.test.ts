@@ -4,6 +4,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { ObjectClient } from '../../kubeclient/objectClient';
+import { widgetCrd } from '../helpers/manifests';
 import { eventually, tempDir, TestCluster } from '../helpers/testCluster';
 import { makeRepo, webApp } from './helpers/gitRepo';
 import { applications, startSyncer, SyncerHarness } from './helpers/syncerHarness';
@@ -322,29 +323,10 @@ describe('syncer (real git, real cluster API)', function () {
   });
 
   it('a CRD and its custom resources in one revision: the CRD is applied and Established first', async () => {
-    const crd = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {plural: widgets, singular: widget, kind: Widget}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: {type: integer}
-`;
     const repo = makeRepo({
-      'app/crd.yaml': crd,
+      'app/crd.yaml': JSON.stringify(
+        widgetCrd({ spec: { type: 'object', properties: { size: { type: 'integer' } } } }),
+      ),
       'app/widget.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n',
     });
     await createApp('crds', repo);
