@@ -2,8 +2,10 @@
 // CRDs and objects come from git; statuses are written as their controllers would, through the status subresource.
 import * as assert from 'assert';
 import type { Application, ResourceStatus } from '../../kube/application';
+import type { ObjectClient } from '../../kubeclient/objectClient';
+import type { TestCluster } from '../helpers/testCluster';
 import { makeRepo } from './helpers/gitRepo';
-import { applications, startSyncer, SyncerHarness } from './helpers/syncerHarness';
+import { applications, useSyncer } from './helpers/syncerHarness';
 
 /** A minimal CRD with a status subresource, as the real one would serve it. */
 const crd = (group: string, kind: string, plural: string, version: string) => `apiVersion: apiextensions.k8s.io/v1
@@ -90,19 +92,18 @@ spec:
 
 describe('syncer: health of custom resources, HPAs and PDBs', function () {
   this.timeout(120_000);
-  let h: SyncerHarness;
-  const apps = applications(() => h.client);
+  const h = useSyncer();
+  let t: TestCluster;
+  let client: ObjectClient;
+  const apps = applications(() => client);
 
   before(async () => {
-    h = await startSyncer();
+    ({ t, client } = h.syncer);
     const repo = makeRepo(files);
     // the CRDs first, as a cluster add-on would install them
     await apps.createApp('crds', repo, {}, {}, { path: 'crds' });
     await apps.waitApp('crds', 'CRDs established', (a) => a.status?.health?.status === 'Healthy');
     await apps.createApp('shop', repo);
-  });
-  after(async () => {
-    await h?.stop();
   });
 
   const resource = (a: Application, kind: string, name: string): ResourceStatus | undefined =>
@@ -117,7 +118,7 @@ describe('syncer: health of custom resources, HPAs and PDBs', function () {
 
   /** Writes the object's status as its controller would. */
   const setStatus = (plural: string, name: string, status: object) =>
-    h.t.ok([
+    t.ok([
       'patch',
       plural,
       name,

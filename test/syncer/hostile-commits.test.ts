@@ -5,21 +5,16 @@ import { Application, ApplicationCondition, APPLICATION_API_VERSION, APPLICATION
 import { ApplicationController } from '../../syncer/applicationController';
 import { ObjectClient } from '../../kubeclient/objectClient';
 import { eventually } from '../helpers/testCluster';
-import { appRef, startSyncer, SyncerHarness } from './helpers/syncerHarness';
+import { appRef, useSyncer } from './helpers/syncerHarness';
 import { makeRepo, webApp } from './helpers/gitRepo';
 
 describe('syncer: hostile commits', function () {
   this.timeout(90_000);
+  const h = useSyncer();
   let client: ObjectClient;
   let controller: ApplicationController;
-  let syncer: SyncerHarness;
   let logs: string[];
-
-  before(async () => {
-    syncer = await startSyncer();
-    ({ client, controller, logs } = syncer);
-  });
-  after(() => syncer?.stop());
+  before(() => ({ client, controller, logs } = h.syncer));
 
   const ref = appRef;
 

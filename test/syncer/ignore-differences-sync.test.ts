@@ -2,26 +2,23 @@
 // make the app OutOfSync, are not reverted by self-heal, and `slipway diff` (changesOf) does not show them.
 import * as assert from 'assert';
 import { changesOf, loadDesired } from '../../syncer/commands/diff';
-import { tempDir } from '../helpers/testCluster';
+import type { ObjectClient } from '../../kubeclient/objectClient';
+import { tempDir, TestCluster } from '../helpers/testCluster';
 import { makeRepo, webApp } from './helpers/gitRepo';
-import { applications, startSyncer, SyncerHarness } from './helpers/syncerHarness';
+import { applications, useSyncer } from './helpers/syncerHarness';
 
 describe('syncer: ignoreDifferences', function () {
   this.timeout(90_000);
-  let h: SyncerHarness;
-  const apps = applications(() => h.client);
-
-  before(async () => {
-    h = await startSyncer();
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const h = useSyncer();
+  let t: TestCluster;
+  let client: ObjectClient;
+  before(() => ({ t, client } = h.syncer));
+  const apps = applications(() => client);
 
   /** What `slipway diff` would list for the app now. */
   async function diffOf(name: string) {
     const app = await apps.get(name);
-    return changesOf(h.client, app, await loadDesired(h.client, app, tempDir('slipway-diff-state-')));
+    return changesOf(client, app, await loadDesired(client, app, tempDir('slipway-diff-state-')));
   }
 
   it('jsonPointers: a scaled Deployment stays Synced, and self-heal reverts other drift but keeps the scale', async () => {
@@ -30,8 +27,8 @@ describe('syncer: ignoreDifferences', function () {
     const ignoreDifferences = [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }];
     await apps.createApp('scaled', repo, { selfHeal: true }, { ignoreDifferences });
     await apps.healthyAt('scaled', tip);
-    await h.t.ok(['scale', 'deployment', 'web', '-n', 'scaled', '--replicas=3']);
-    await h.t.ok(['set', 'image', 'deployment/web', 'web=nginx:1.26', '-n', 'scaled']);
+    await t.ok(['scale', 'deployment', 'web', '-n', 'scaled', '--replicas=3']);
+    await t.ok(['set', 'image', 'deployment/web', 'web=nginx:1.26', '-n', 'scaled']);
     // self-heal puts the image back (the drift it sees) and leaves replicas as scaled
     const a = await apps.waitApp(
       'scaled',
@@ -39,7 +36,7 @@ describe('syncer: ignoreDifferences', function () {
       (x) => x.status?.operationState?.operation === 'selfHeal' && x.status.sync?.status === 'Synced',
     );
     assert.strictEqual(a.status!.operationState!.phase, 'Succeeded');
-    const live = await h.t.json(['get', 'deployment', 'web', '-n', 'scaled']);
+    const live = await t.json(['get', 'deployment', 'web', '-n', 'scaled']);
     assert.strictEqual(live.spec.template.spec.containers[0].image, 'nginx:1.25');
     assert.strictEqual(live.spec.replicas, 3);
     assert.deepStrictEqual(await diffOf('scaled'), []);
@@ -54,10 +51,10 @@ describe('syncer: ignoreDifferences', function () {
       const ignoreDifferences = [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }];
       await apps.createApp(name, repo, { syncOptions: [...syncOptions] }, { ignoreDifferences });
       await apps.healthyAt(name, repo.git('rev-parse', 'HEAD'));
-      await h.t.ok(['scale', 'deployment', 'web', '-n', name, '--replicas=3']);
+      await t.ok(['scale', 'deployment', 'web', '-n', name, '--replicas=3']);
       repo.write('app/web.yaml', webApp({ replicas: 2, image: 'nginx:1.26' })['app/web.yaml']);
       await apps.healthyAt(name, repo.commit('new image'));
-      const live = await h.t.json(['get', 'deployment', 'web', '-n', name]);
+      const live = await t.json(['get', 'deployment', 'web', '-n', name]);
       assert.strictEqual(live.spec.template.spec.containers[0].image, 'nginx:1.26', name);
       assert.strictEqual(live.spec.replicas, expected, `${name}: replicas after the sync`);
     }
@@ -70,14 +67,14 @@ describe('syncer: ignoreDifferences', function () {
     await apps.createApp('managed', repo, { selfHeal: true }, { ignoreDifferences });
     await apps.healthyAt('managed', tip);
     const replicas = JSON.stringify({ spec: { replicas: 4 } });
-    await h.t.ok(['patch', 'deployment', 'web', '-n', 'managed', '--field-manager=autoscaler', '-p', replicas]);
-    await h.t.ok(['set', 'image', 'deployment/web', 'web=nginx:1.26', '-n', 'managed']);
+    await t.ok(['patch', 'deployment', 'web', '-n', 'managed', '--field-manager=autoscaler', '-p', replicas]);
+    await t.ok(['set', 'image', 'deployment/web', 'web=nginx:1.26', '-n', 'managed']);
     await apps.waitApp(
       'managed',
       'self-healed',
       (x) => x.status?.operationState?.operation === 'selfHeal' && x.status.sync?.status === 'Synced',
     );
-    const live = await h.t.json(['get', 'deployment', 'web', '-n', 'managed']);
+    const live = await t.json(['get', 'deployment', 'web', '-n', 'managed']);
     assert.strictEqual(live.spec.template.spec.containers[0].image, 'nginx:1.25');
     assert.strictEqual(live.spec.replicas, 4);
     assert.deepStrictEqual(await diffOf('managed'), []);
@@ -93,7 +90,7 @@ describe('syncer: ignoreDifferences', function () {
     await apps.createApp('counted', repo, {}, { ignoreDifferences });
     await apps.healthyAt('counted', tip);
     const patch = (data: object) =>
-      h.t.ok(['patch', 'configmap', 'settings', '-n', 'counted', '--type=merge', '-p', JSON.stringify({ data })]);
+      t.ok(['patch', 'configmap', 'settings', '-n', 'counted', '--type=merge', '-p', JSON.stringify({ data })]);
     await patch({ counter: '7', mode: 'slow' });
     const out = await apps.waitApp('counted', 'OutOfSync', (x) => x.status?.sync?.status === 'OutOfSync');
     assert.deepStrictEqual(
@@ -106,7 +103,7 @@ describe('syncer: ignoreDifferences', function () {
     // the other key put back: Synced, although counter still differs from git
     await patch({ mode: 'fast' });
     await apps.waitApp('counted', 'Synced', (x) => x.status?.sync?.status === 'Synced');
-    const live = await h.t.json(['get', 'configmap', 'settings', '-n', 'counted']);
+    const live = await t.json(['get', 'configmap', 'settings', '-n', 'counted']);
     assert.strictEqual(live.data.counter, '7');
     assert.deepStrictEqual(await diffOf('counted'), []);
   });

@@ -4,25 +4,17 @@ import * as assert from 'assert';
 import { Application, APPLICATION_API_VERSION, APPLICATION_KIND, SyncPolicy } from '../../kube/application';
 import { ObjectClient } from '../../kubeclient/objectClient';
 import { eventually, TestCluster } from '../helpers/testCluster';
-import { appRef, startSyncer, SyncerHarness } from './helpers/syncerHarness';
+import { appRef, useSyncer } from './helpers/syncerHarness';
 import { makeRepo, TestRepo, webApp } from './helpers/gitRepo';
 import { describeStatus } from '../../syncer/commands/statusText';
 
 describe('syncer on real repositories', function () {
   this.timeout(90_000);
-  let syncer: SyncerHarness;
+  // retries far apart, so what clears a failed sync's error in a test is the self-heal, not a retry
+  const h = useSyncer({ waveTimeoutMs: 20_000, retryBackoff: { initialMs: 120_000, maxMs: 120_000 } });
   let client: ObjectClient;
   let t: TestCluster;
-
-  before(async () => {
-    // retries far apart, so what clears a failed sync's error in a test is the self-heal, not a retry
-    syncer = await startSyncer({ waveTimeoutMs: 20_000, retryBackoff: { initialMs: 120_000, maxMs: 120_000 } });
-    ({ client, t } = syncer);
-  });
-  after(() => syncer?.stop());
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') console.log(syncer.logs.slice(-30).join('\n'));
-  });
+  before(() => ({ client, t } = h.syncer));
 
   async function createApp(name: string, repo: TestRepo, policy: SyncPolicy = { automated: true }, path = 'app') {
     await client.apply(
@@ -280,8 +272,8 @@ spec:
     assert.strictEqual(shown.status, 'Synced');
     // passes of the same revision (a drift elsewhere starts one) create no second Job
     assert.strictEqual((await t.kubectl(['scale', 'deployment', 'web', '-n', 'gen', '--replicas=1'])).code, 0);
-    await syncer.controller.runner('default', 'gen')!.settled();
+    await h.syncer.controller.runner('default', 'gen')!.settled();
     assert.deepStrictEqual(await jobs(), names);
-    assert.ok(!syncer.logs.some((l) => l.includes('undefined')), syncer.logs.join('\n'));
+    assert.ok(!h.syncer.logs.some((l) => l.includes('undefined')), h.syncer.logs.join('\n'));
   });
 });

@@ -7,11 +7,12 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import type { ConfigMap } from 'kubernetes-types/core/v1';
 import type { Application } from '../../kube/application';
+import type { ObjectClient } from '../../kubeclient/objectClient';
 import { up } from '../../syncer/commands/up';
 import { engineOrSkip, ensureShellImage, SHELL_IMAGE } from '../helpers/containerEngine';
 import { tempDir } from '../helpers/testCluster';
 import { makeRepo, webApp } from './helpers/gitRepo';
-import { applications, startSyncer, SyncerHarness } from './helpers/syncerHarness';
+import { applications, useSyncer } from './helpers/syncerHarness';
 
 const CONFIG = {
   'app/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n',
@@ -28,14 +29,10 @@ const refusal = (a: Application) => a.status?.conditions?.find((c) => c.type ===
 
 describe('workloads from remote sources on a machine that runs containers', function () {
   this.timeout(60_000);
-  let h: SyncerHarness;
-  let apps: ReturnType<typeof applications>;
-
-  before(async () => {
-    h = await startSyncer({ refuseRemotePods: 'podman://4.3.1 at unix:///run/podman/podman.sock' });
-    apps = applications(() => h.client);
-  });
-  after(async () => h?.stop());
+  const h = useSyncer({ refuseRemotePods: 'podman://4.3.1 at unix:///run/podman/podman.sock' });
+  let client: ObjectClient;
+  before(() => ({ client } = h.syncer));
+  const apps = applications(() => client);
 
   it("refuses a remote source's workloads, naming each file and line, and applies nothing of it", async () => {
     const repo = makeRepo({ ...webApp(), ...CONFIG });
@@ -50,7 +47,7 @@ describe('workloads from remote sources on a machine that runs containers', func
     assert.match(errors[0].message, /podman:\/\/4\.3\.1/);
     assert.match(errors[0].message, /--allow-remote-containers/);
     // nothing of the revision, not even its ConfigMap
-    const cms: { items: ConfigMap[] } = await h.client.list('v1', 'ConfigMap', { namespace: 'remote' });
+    const cms: { items: ConfigMap[] } = await client.list('v1', 'ConfigMap', { namespace: 'remote' });
     assert.ok(!cms.items.some((c) => c.metadata?.name === 'settings'), 'the ConfigMap of a refused revision applied');
   });
 

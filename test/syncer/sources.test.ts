@@ -5,9 +5,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Application } from '../../kube/application';
-import { tempDir } from '../helpers/testCluster';
+import type { ObjectClient } from '../../kubeclient/objectClient';
+import { tempDir, TestCluster } from '../helpers/testCluster';
 import { makeRepo } from './helpers/gitRepo';
-import { applications, startSyncer, SyncerHarness } from './helpers/syncerHarness';
+import { applications, useSyncer } from './helpers/syncerHarness';
 
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  k: v\n`;
 
@@ -29,16 +30,14 @@ const CHART = {
 
 describe('syncer: sources (directory, kustomization, file, Helm chart)', function () {
   this.timeout(90_000);
-  let h: SyncerHarness;
-  const apps = applications(() => h.client);
+  const h = useSyncer();
+  let t: TestCluster;
+  let client: ObjectClient;
+  before(() => ({ t, client } = h.syncer));
+  const apps = applications(() => client);
   const savedPath = process.env.PATH;
-
-  before(async () => {
-    h = await startSyncer();
-  });
-  after(async () => {
+  after(() => {
     process.env.PATH = savedPath;
-    await h?.stop();
   });
 
   /** The ConfigMap names the app's status lists, once it is Synced at the tip. */
@@ -49,7 +48,7 @@ describe('syncer: sources (directory, kustomization, file, Helm chart)', functio
 
   /** The ConfigMaps in the app's namespace, as kubectl lists them. */
   async function liveNames(ns: string): Promise<string[]> {
-    const list = await h.t.json(['get', 'configmaps', '-n', ns, '-l', `slipway.dev/app=${ns}`]);
+    const list = await t.json(['get', 'configmaps', '-n', ns, '-l', `slipway.dev/app=${ns}`]);
     return list.items.map((o: { metadata: { name: string } }) => o.metadata.name).sort();
   }
 
@@ -216,7 +215,7 @@ describe('syncer: sources (directory, kustomization, file, Helm chart)', functio
         'build=0042',
       ],
     );
-    const live = await h.t.json(['get', 'configmap', 'web', '-n', 'charted']);
+    const live = await t.json(['get', 'configmap', 'web', '-n', 'charted']);
     assert.deepStrictEqual(live.data, { from: 'helm' });
   });
 });

@@ -7,26 +7,18 @@ import { ObjectClient } from '../../kubeclient/objectClient';
 import { widgetCrd } from '../helpers/manifests';
 import { eventually, tempDir, TestCluster } from '../helpers/testCluster';
 import { makeRepo, webApp } from './helpers/gitRepo';
-import { applications, startSyncer, SyncerHarness } from './helpers/syncerHarness';
+import { applications, useSyncer } from './helpers/syncerHarness';
 
 describe('syncer (real git, real cluster API)', function () {
   this.timeout(90_000);
+  const h = useSyncer({ waveTimeoutMs: 20_000 }, { nodes: 2, clockSpeed: 10 });
   let t: TestCluster;
   let client: ObjectClient;
-  let syncer: SyncerHarness;
   let logs: string[];
-
-  before(async () => {
-    syncer = await startSyncer({ waveTimeoutMs: 20_000 }, { nodes: 2, clockSpeed: 10 });
-    ({ t, client, logs } = syncer);
-  });
-  after(() => syncer?.stop());
+  before(() => ({ t, client, logs } = h.syncer));
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      console.log(logs.slice(-40).join('\n'));
-      if (process.env.SLIPWAY_TEST_DEBUG)
-        console.log((await t.kubectl(['get', 'deploy,rs,pods', '-A', '-o', 'wide'])).stdout);
-    }
+    if (this.currentTest?.state === 'failed' && process.env.SLIPWAY_TEST_DEBUG)
+      console.log((await t.kubectl(['get', 'deploy,rs,pods', '-A', '-o', 'wide'])).stdout);
   });
 
   const { createApp, waitApp, healthyAt, operate } = applications(() => client);
@@ -411,7 +403,7 @@ describe('syncer (real git, real cluster API)', function () {
     await createApp('restart', repo);
     await healthyAt('restart', repo.git('rev-parse', 'HEAD'));
     let sha2 = '';
-    await syncer.restart(() => {
+    await h.syncer.restart(() => {
       repo.write('app/web.yaml', webApp({ image: 'nginx:1.26' })['app/web.yaml']);
       sha2 = repo.commit('while down');
     });
