@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { rssMiB, startClusterProcess, type ClusterProcess } from './clusterProcess';
+import { until } from './until';
 
 /** Three nodes taking 4,000 pods each, with a larger heap; SLIPWAY_CPU_PROF=DIR profiles the cluster process. */
 function startCluster(state: string): Promise<ClusterProcess> {
@@ -46,13 +47,11 @@ function deployment(name: string, replicas: number, image = 'nginx:1.27', extra:
   };
 }
 
+/** Milliseconds until check holds, polled every 200 ms. */
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
   const t0 = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - t0;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await until(what, async () => ((await check()) ? true : undefined), timeoutMs);
+  return Date.now() - t0;
 }
 
 async function pods(deployments: number, replicas: number): Promise<void> {
