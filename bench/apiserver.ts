@@ -1,21 +1,9 @@
 // Benchmarks of the embedded cluster's control plane. Prints figures; bench/RESULTS.md records them.
 //   node out/bench/apiserver.js [startup|writes|list|watch|rss|all]
-import { spawn, ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiClient } from '../kubeclient/apiClient';
-
-const CLI = path.resolve(__dirname, '../syncer/cli.js');
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  state: string;
-  client(): ApiClient;
-  stop(): Promise<void>;
-}
+import { rssMiB, startClusterProcess, type ClusterProcess } from './clusterProcess';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -23,51 +11,13 @@ function percentile(sorted: number[], p: number): number {
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
-function startCluster(state: string): Promise<Running & { readyMs: number }> {
-  const t0 = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'cluster', '--state', state, '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.on('exit', (c) => reject(new Error(`cluster exited ${c}: ${out}`)));
-    child.stdout!.on('data', async (d) => {
-      out += d;
-      const m = /API server: (https:\/\/\S+)/.exec(out);
-      if (!m || (child as any).__resolved) return;
-      (child as any).__resolved = true;
-      const url = m[1];
-      const ca = fs.readFileSync(path.join(state, 'pki', 'ca.crt'), 'utf8');
-      // measured to the first 200 from /readyz, as a client would see it
-      for (;;) {
-        const ok = await new Promise<boolean>((r) =>
-          https
-            .get(`${url}/readyz`, { ca }, (res) => {
-              res.resume();
-              r(res.statusCode === 200);
-            })
-            .on('error', () => r(false)),
-        );
-        if (ok) break;
-      }
-      const readyMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      const token = fs.readFileSync(path.join(state, 'token'), 'utf8').trim();
-      resolve({
-        child,
-        url,
-        state,
-        readyMs,
-        client: () => ApiClient.forCluster({ server: url, token, ca }),
-        stop: () =>
-          new Promise((r) => {
-            child.removeAllListeners('exit');
-            child.once('exit', () => r());
-            child.kill('SIGTERM');
-          }),
-      });
-    });
-  });
+/** `slipway cluster` with its defaults (three nodes). */
+function startCluster(state: string): Promise<ClusterProcess> {
+  return startClusterProcess({ state, args: ['cluster'] });
 }
+
+/** From the spawn to the first 200 from /readyz, as a client would see it. */
+const readyMs = (c: ClusterProcess) => c.readyAt - c.spawnedAt;
 
 function freshState(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-'));
@@ -80,10 +30,10 @@ async function startup(): Promise<void> {
   for (let i = 0; i < runs; i++) {
     const dir = freshState();
     const c = await startCluster(dir);
-    first.push(c.readyMs);
+    first.push(readyMs(c));
     await c.stop();
     const again = await startCluster(dir);
-    warm.push(again.readyMs);
+    warm.push(readyMs(again));
     await again.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -98,7 +48,7 @@ async function startup(): Promise<void> {
   );
 }
 
-async function writes(c: Running, total = 10_000, concurrency = 16): Promise<void> {
+async function writes(c: ClusterProcess, total = 10_000, concurrency = 16): Promise<void> {
   const clients = Array.from({ length: concurrency }, () => c.client());
   const lat: number[] = [];
   let next = 0;
@@ -125,7 +75,7 @@ async function writes(c: Running, total = 10_000, concurrency = 16): Promise<voi
   for (const cl of clients) cl.close();
 }
 
-async function list(c: Running): Promise<void> {
+async function list(c: ClusterProcess): Promise<void> {
   const client = c.client();
   const times: number[] = [];
   let count = 0;
@@ -151,7 +101,7 @@ async function list(c: Running): Promise<void> {
   client.close();
 }
 
-async function watchers(c: Running, n = 50, events = 1000): Promise<void> {
+async function watchers(c: ClusterProcess, n = 50, events = 1000): Promise<void> {
   const client = c.client();
   await client.create('/api/v1/namespaces', { metadata: { name: 'watch-bench' } });
   const rv = (await client.list('/api/v1/namespaces/watch-bench/configmaps')).metadata.resourceVersion;
@@ -201,15 +151,10 @@ async function watchers(c: Running, n = 50, events = 1000): Promise<void> {
   for (const w of [...watchClients, ...writers, client]) w.close();
 }
 
-function rssOf(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024;
-}
-
 async function rss(total = 100_000): Promise<void> {
   const dir = freshState();
   const c = await startCluster(dir);
-  const base = rssOf(c.child.pid!);
+  const base = rssMiB(c.pid);
   const clients = Array.from({ length: 16 }, () => c.client());
   let next = 0;
   const t0 = Date.now();
@@ -227,18 +172,16 @@ async function rss(total = 100_000): Promise<void> {
   const loadSecs = (Date.now() - t0) / 1000;
   if (global.gc) global.gc();
   await new Promise((r) => setTimeout(r, 2000));
-  const after = rssOf(c.child.pid!);
+  const after = rssMiB(c.pid);
   const onDisk = dirSize(path.join(dir, 'store'));
   await c.stop();
   const restart = await startCluster(dir);
-  const restartRss = rssOf(restart.child.pid!);
+  const restartRss = rssMiB(restart.pid);
   console.log(`rss: ${total} ConfigMaps (~0.6 KB each as stored) loaded in ${loadSecs.toFixed(1)} s`);
   console.log(
-    `  RSS empty ${(base / 2 ** 20).toFixed(0)} MiB → ${(after / 2 ** 20).toFixed(0)} MiB with ${total} objects; store on disk ${(onDisk / 2 ** 20).toFixed(0)} MiB`,
+    `  RSS empty ${base.toFixed(0)} MiB → ${after.toFixed(0)} MiB with ${total} objects; store on disk ${(onDisk / 2 ** 20).toFixed(0)} MiB`,
   );
-  console.log(
-    `  restart with ${total} objects → /readyz in ${ms(restart.readyMs)}, RSS ${(restartRss / 2 ** 20).toFixed(0)} MiB`,
-  );
+  console.log(`  restart with ${total} objects → /readyz in ${ms(readyMs(restart))}, RSS ${restartRss.toFixed(0)} MiB`);
   await restart.stop();
   for (const cl of clients) cl.close();
   fs.rmSync(dir, { recursive: true, force: true });

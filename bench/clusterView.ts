@@ -3,52 +3,13 @@
 // Measures building a namespace node with 1,000 pods, a pod's change reaching the tree (through the API, the
 // watch and the 50 ms gathering of changes), and the memory the models hold with 5,000 pods.
 //   node --expose-gc out/bench/clusterView.js [pods=5000] [perNamespace=1000]
-import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiClient } from '../kubeclient/apiClient';
 import { connectionOver } from '../client/connection/clusterConnection';
 import { ClusterTreeModel, type PinStore } from '../client/cluster/clusterTreeModel';
 import type { TreeNode } from '../client/cluster/treeNode';
-
-const CLI = path.resolve(__dirname, '../syncer/cli.js');
-
-async function startCluster(state: string): Promise<{ api: ApiClient; stop(): void }> {
-  const child = spawn(process.execPath, [CLI, 'cluster', '--state', state, '--port', '0', '--nodes', '1'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.on('exit', (c) => reject(new Error(`cluster exited ${c}: ${out}`)));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /API server: (https:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-  });
-  const ca = fs.readFileSync(path.join(state, 'pki', 'ca.crt'), 'utf8');
-  for (;;) {
-    const ok = await new Promise<boolean>((r) =>
-      https
-        .get(`${url}/readyz`, { ca }, (res) => {
-          res.resume();
-          r(res.statusCode === 200);
-        })
-        .on('error', () => r(false)),
-    );
-    if (ok) break;
-  }
-  const token = fs.readFileSync(path.join(state, 'token'), 'utf8').trim();
-  return {
-    api: ApiClient.forCluster({ server: url, token, ca }),
-    stop: () => {
-      child.removeAllListeners('exit');
-      child.kill('SIGTERM');
-    },
-  };
-}
+import { startClusterProcess } from './clusterProcess';
 
 /** A pod no scheduler or kubelet takes (its scheduler does not exist), given a Running status by hand. */
 function pod(namespace: string, i: number) {
@@ -103,8 +64,8 @@ async function main(): Promise<void> {
   const perNamespace = Number(process.argv[3] ?? 1000);
   if (!(global as { gc?: unknown }).gc) console.log('(run with --expose-gc for steadier memory figures)');
   const state = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-tree-'));
-  const cluster = await startCluster(path.join(state, 'state'));
-  const api = cluster.api;
+  const cluster = await startClusterProcess({ state: path.join(state, 'state'), args: ['cluster', '--nodes', '1'] });
+  const api = cluster.client();
   try {
     const namespaces = Array.from({ length: Math.ceil(total / perNamespace) }, (_, i) => `shard-${i}`);
     for (const ns of namespaces)
@@ -193,7 +154,7 @@ async function main(): Promise<void> {
     connection.close();
   } finally {
     api.close();
-    cluster.stop();
+    await cluster.stop();
     fs.rmSync(state, { recursive: true, force: true });
   }
 }

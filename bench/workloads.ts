@@ -3,76 +3,21 @@
 // bench/RESULTS.md records them.
 //   node out/bench/workloads.js [pods|rollout|scheduler|all] [deployments=1000] [replicas=10]
 // SLIPWAY_CPU_PROF=DIR writes a CPU profile of the cluster process into DIR (node --cpu-prof).
-import { spawn, ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiClient } from '../kubeclient/apiClient';
+import { rssMiB, startClusterProcess, type ClusterProcess } from './clusterProcess';
+import { until } from './until';
 
-const CLI = path.resolve(__dirname, '../syncer/cli.js');
-
-interface Running {
-  child: ChildProcess;
-  client(): ApiClient;
-  stop(): Promise<void>;
-}
-
-function startCluster(state: string, nodes: number): Promise<Running> {
-  return new Promise((resolve, reject) => {
-    const prof = process.env.SLIPWAY_CPU_PROF
-      ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.SLIPWAY_CPU_PROF)}`]
-      : [];
-    const child = spawn(
-      process.execPath,
-      [
-        '--max-old-space-size=4096',
-        ...prof,
-        CLI,
-        'cluster',
-        '--state',
-        state,
-        '--port',
-        '0',
-        '--nodes',
-        String(nodes),
-        '--max-pods',
-        '4000',
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let out = '';
-    child.on('exit', (c) => reject(new Error(`cluster exited ${c}: ${out}`)));
-    child.stdout!.on('data', async (d) => {
-      out += d;
-      const m = /API server: (https:\/\/\S+)/.exec(out);
-      if (!m || (child as any).started) return;
-      (child as any).started = true;
-      const url = m[1];
-      const ca = fs.readFileSync(path.join(state, 'pki', 'ca.crt'), 'utf8');
-      for (;;) {
-        const ok = await new Promise<boolean>((r) =>
-          https
-            .get(`${url}/readyz`, { ca }, (res) => {
-              res.resume();
-              r(res.statusCode === 200);
-            })
-            .on('error', () => r(false)),
-        );
-        if (ok) break;
-      }
-      const token = fs.readFileSync(path.join(state, 'token'), 'utf8').trim();
-      resolve({
-        child,
-        client: () => ApiClient.forCluster({ server: url, token, ca }),
-        stop: () =>
-          new Promise((r) => {
-            child.removeAllListeners('exit');
-            child.once('exit', () => r());
-            child.kill('SIGTERM');
-          }),
-      });
-    });
+/** Three nodes taking 4,000 pods each, with a larger heap; SLIPWAY_CPU_PROF=DIR profiles the cluster process. */
+function startCluster(state: string): Promise<ClusterProcess> {
+  const prof = process.env.SLIPWAY_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.SLIPWAY_CPU_PROF)}`]
+    : [];
+  return startClusterProcess({
+    state,
+    args: ['cluster', '--nodes', '3', '--max-pods', '4000'],
+    nodeArgs: ['--max-old-space-size=4096', ...prof],
   });
 }
 
@@ -83,11 +28,6 @@ function cpuSeconds(pid: number): number {
     .replace(/^.*\) /, '')
     .split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function rssMiB(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
 function deployment(name: string, replicas: number, image = 'nginx:1.27', extra: any = {}): any {
@@ -107,23 +47,21 @@ function deployment(name: string, replicas: number, image = 'nginx:1.27', extra:
   };
 }
 
+/** Milliseconds until check holds, polled every 200 ms. */
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
   const t0 = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - t0;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await until(what, async () => ((await check()) ? true : undefined), timeoutMs);
+  return Date.now() - t0;
 }
 
 async function pods(deployments: number, replicas: number): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-'));
   const loadBefore = os.loadavg();
-  const c = await startCluster(dir, 3);
+  const c = await startCluster(dir);
   const clients = Array.from({ length: 8 }, () => c.client());
-  let peak = rssMiB(c.child.pid!);
+  let peak = rssMiB(c.pid);
   const sampler = setInterval(() => {
-    peak = Math.max(peak, rssMiB(c.child.pid!));
+    peak = Math.max(peak, rssMiB(c.pid));
   }, 250);
   const total = deployments * replicas;
   // the Deployments' availableReplicas as a watch reports them (as kubectl rollout status follows them),
@@ -148,7 +86,7 @@ async function pods(deployments: number, replicas: number): Promise<void> {
     (err) => console.log(`  watch ended early: ${err?.message ?? 'closed by the server'}`),
   );
   const t0 = Date.now();
-  const cpu0 = cpuSeconds(c.child.pid!);
+  const cpu0 = cpuSeconds(c.pid);
   let next = 0;
   await Promise.all(
     clients.map(async (cl) => {
@@ -172,7 +110,7 @@ async function pods(deployments: number, replicas: number): Promise<void> {
   clearTimeout(timer);
   watch.stop();
   const elapsed = Date.now() - t0;
-  const cpu = cpuSeconds(c.child.pid!) - cpu0;
+  const cpu = cpuSeconds(c.pid) - cpu0;
   clearInterval(sampler);
   const podList = await clients[0].list('/api/v1/namespaces/default/pods');
   const perNode = new Map<string, number>();
@@ -192,7 +130,7 @@ async function pods(deployments: number, replicas: number): Promise<void> {
 
 async function rollout(replicas = 100): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-'));
-  const c = await startCluster(dir, 3);
+  const c = await startCluster(dir);
   const cl = c.client();
   const path_ = '/apis/apps/v1/namespaces/default/deployments';
   await cl.create(path_, deployment('big', replicas));
@@ -224,7 +162,7 @@ async function rollout(replicas = 100): Promise<void> {
 
 async function scheduler(count = 3000): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-'));
-  const c = await startCluster(dir, 3);
+  const c = await startCluster(dir);
   const clients = Array.from({ length: 8 }, () => c.client());
   // bare pods, so the figure is the scheduler's: created first, then timed until every one is bound
   let next = 0;
