@@ -1,57 +1,22 @@
 // Hostile commits, generated here: documents with keys nested 800 deep, a Secret with a mistyped value. The
 // syncer reports them in seconds, logs each problem once, writes a status that fits, and never echoes a secret.
 import * as assert from 'assert';
-import { Application, ApplicationCondition, APPLICATION_API_VERSION, APPLICATION_KIND } from '../../kube/application';
 import { ApplicationController } from '../../syncer/applicationController';
-import { ObjectClient } from '../../kubeclient/objectClient';
-import { eventually } from '../helpers/testCluster';
-import { appRef, useSyncer } from './helpers/syncerHarness';
+import { applications, useSyncer } from './helpers/syncerHarness';
 import { makeRepo, webApp } from './helpers/gitRepo';
 
 describe('syncer: hostile commits', function () {
   this.timeout(90_000);
   const h = useSyncer();
-  let client: ObjectClient;
   let controller: ApplicationController;
   let logs: string[];
-  before(() => ({ client, controller, logs } = h.syncer));
-
-  const ref = appRef;
-
-  async function createApp(name: string, dir: string): Promise<void> {
-    await client.apply(
-      {
-        apiVersion: APPLICATION_API_VERSION,
-        kind: APPLICATION_KIND,
-        metadata: { name, namespace: 'default' },
-        spec: {
-          source: { repo: dir, branch: 'main', path: 'app' },
-          destination: { namespace: name },
-          syncPolicy: { automated: true },
-        },
-      },
-      { fieldManager: 'test', force: true },
-    );
-  }
-
-  const invalidAt = (name: string, sha: string, timeoutMs: number): Promise<ApplicationCondition> =>
-    eventually(
-      async () => {
-        const a: Application = await client.get(ref(name));
-        return a.status?.conditions?.find((c) => c.type === 'InvalidManifest' && c.message.includes(sha.slice(0, 7)));
-      },
-      timeoutMs,
-      `${name}: InvalidManifest at ${sha.slice(0, 7)}`,
-    ) as Promise<ApplicationCondition>;
+  before(() => ({ controller, logs } = h.syncer));
+  const apps = applications(() => h.syncer.client);
 
   it('12 documents with keys nested 800 deep: InvalidManifest in seconds, logged once, status written', async () => {
     const repo = makeRepo(webApp());
-    await createApp('deep', repo.dir);
-    await eventually(
-      async () => ((await client.get(ref('deep'))) as Application).status?.sync?.status === 'Synced',
-      30_000,
-      'first sync',
-    );
+    await apps.createApp('deep', repo);
+    await apps.waitApp('deep', 'first sync', (a) => a.status?.sync?.status === 'Synced');
     const docs = Array.from(
       { length: 12 },
       (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep${i}\ndata:\n  ${'? '.repeat(800)}x\n`,
@@ -59,11 +24,11 @@ describe('syncer: hostile commits', function () {
     docs.forEach((d, i) => repo.write(`app/deep${i}.yaml`, d));
     const start = Date.now();
     const sha = repo.commit('deep keys');
-    const cond = await invalidAt('deep', sha, 15_000);
+    const errors = await apps.manifestErrors('deep', sha, 15_000);
     const took = Date.now() - start;
     assert.ok(took < 10_000, `${took} ms`);
-    assert.strictEqual(cond.errors?.length, 12);
-    for (const e of cond.errors!) {
+    assert.strictEqual(errors.length, 12);
+    for (const e of errors) {
       assert.match(e.message, /nested more than 100 levels deep/);
       assert.ok(e.message.length < 300, e.message);
     }
@@ -79,24 +44,24 @@ describe('syncer: hostile commits', function () {
     assert.strictEqual(logged(), before);
     assert.ok(before.length < 10_000, `${before.length} bytes of log`);
     assert.strictEqual(before.split('\n').filter((l) => l.includes('nested more than 100 levels')).length, 12);
-    const app: Application = await client.get(ref('deep'));
+    const app = await apps.get('deep');
     assert.ok(JSON.stringify(app.status).length < 100_000);
   });
 
   it('a Secret whose stringData holds a number: the status and the log name the field, never the value', async () => {
     const repo = makeRepo(webApp());
-    await createApp('secret', repo.dir);
+    await apps.createApp('secret', repo);
     repo.write(
       'app/secret.yaml',
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: pin\nstringData:\n  pin: 98765432\n',
     );
     const sha = repo.commit('a pin');
-    const cond = await invalidAt('secret', sha, 30_000);
+    const errors = await apps.manifestErrors('secret', sha);
     assert.deepStrictEqual(
-      cond.errors?.map((e) => [e.file, e.line, e.field]),
+      errors.map((e) => [e.file, e.line, e.field]),
       [['app/secret.yaml', 6, 'stringData.pin']],
     );
-    const app: Application = await client.get(ref('secret'));
+    const app = await apps.get('secret');
     assert.doesNotMatch(JSON.stringify(app.status), /98765432/);
     assert.doesNotMatch(logs.join('\n'), /98765432/);
   });

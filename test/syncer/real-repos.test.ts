@@ -1,46 +1,18 @@
 // What deploying real public GitOps repositories exposed, on real git repositories against the embedded cluster:
 // each test failed before its fix.
 import * as assert from 'assert';
-import { Application, APPLICATION_API_VERSION, APPLICATION_KIND, SyncPolicy } from '../../kube/application';
-import { ObjectClient } from '../../kubeclient/objectClient';
 import { eventually, TestCluster } from '../helpers/testCluster';
-import { appRef, useSyncer } from './helpers/syncerHarness';
-import { makeRepo, TestRepo, webApp } from './helpers/gitRepo';
+import { appRef, applications, useSyncer } from './helpers/syncerHarness';
+import { makeRepo, webApp } from './helpers/gitRepo';
 import { describeStatus } from '../../syncer/commands/statusText';
 
 describe('syncer on real repositories', function () {
   this.timeout(90_000);
   // retries far apart, so what clears a failed sync's error in a test is the self-heal, not a retry
   const h = useSyncer({ waveTimeoutMs: 20_000, retryBackoff: { initialMs: 120_000, maxMs: 120_000 } });
-  let client: ObjectClient;
   let t: TestCluster;
-  before(() => ({ client, t } = h.syncer));
-
-  async function createApp(name: string, repo: TestRepo, policy: SyncPolicy = { automated: true }, path = 'app') {
-    await client.apply(
-      {
-        apiVersion: APPLICATION_API_VERSION,
-        kind: APPLICATION_KIND,
-        metadata: { name, namespace: 'default' },
-        spec: {
-          source: { repo: repo.dir, branch: 'main', path },
-          destination: { namespace: name },
-          syncPolicy: policy,
-        },
-      },
-      { fieldManager: 'test', force: true },
-    );
-  }
-  const getApp = (name: string): Promise<Application> => client.get(appRef(name));
-  const syncedAt = (name: string, sha: string) =>
-    eventually(
-      async () => {
-        const a = await getApp(name);
-        return a.status?.sync?.status === 'Synced' && a.status.sync.revision === sha ? a : undefined;
-      },
-      30_000,
-      `${name} Synced at ${sha.slice(0, 7)}`,
-    ) as Promise<Application>;
+  before(() => ({ t } = h.syncer));
+  const { createApp, waitApp, syncedAt } = applications(() => h.syncer.client);
   const json = async (args: string[]) => {
     const r = await t.kubectl(['get', '-o', 'json', ...args]);
     assert.strictEqual(r.code, 0, r.stderr);
@@ -152,17 +124,15 @@ describe('syncer on real repositories', function () {
     const repo = makeRepo(webApp());
     await createApp('agree', repo, { automated: true, selfHeal: true });
     await syncedAt('agree', repo.git('rev-parse', 'HEAD'));
-    await eventually(async () => (await getApp('agree')).status?.health?.status === 'Healthy', 30_000, 'Healthy');
+    await waitApp('agree', 'Healthy', (a) => a.status?.health?.status === 'Healthy');
     repo.write('app/taken.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: taken\ndata: {a: c}\n');
     const sha = repo.commit('take a ConfigMap');
-    const failed = (await eventually(
-      async () => {
-        const a = await getApp('agree');
-        return a.status?.history?.find((h) => h.revision === sha) ? a : undefined;
-      },
-      20_000,
+    const failed = await waitApp(
+      'agree',
       'the failed sync recorded',
-    )) as Application;
+      (a) => !!a.status?.history?.find((h) => h.revision === sha),
+      20_000,
+    );
     const entry = failed.status!.history!.find((h) => h.revision === sha)!;
     assert.strictEqual(entry.result, 'Failed');
     assert.strictEqual(failed.status!.health!.status, 'Healthy');
@@ -188,15 +158,13 @@ describe('syncer on real repositories', function () {
     repo.write('app/config.yaml', webApp()['app/config.yaml'].replace('hello', 'hi'));
     const tip = repo.commit('greeting hi');
     await syncedAt('pinned', tip);
-    await client.mergePatch(appRef('pinned'), { spec: { operation: { rollback: { id: 1 } } } });
-    const app = (await eventually(
-      async () => {
-        const a = await getApp('pinned');
-        return a.status?.pinned?.id === 1 && !a.spec.operation && a.status.sync?.revision !== tip ? a : undefined;
-      },
-      20_000,
+    await h.syncer.client.mergePatch(appRef('pinned'), { spec: { operation: { rollback: { id: 1 } } } });
+    const app = await waitApp(
+      'pinned',
       'pinned to #1',
-    )) as Application;
+      (a) => a.status?.pinned?.id === 1 && !a.spec.operation && a.status.sync?.revision !== tip,
+      20_000,
+    );
     assert.strictEqual(app.status!.sync!.status, 'OutOfSync');
     assert.strictEqual(app.status!.sync!.message, `pinned to #1; branch tip ${tip.slice(0, 7)} not deployed`);
     assert.ok(app.status!.resources!.every((r) => r.status === 'Synced'));
@@ -218,7 +186,7 @@ spec:
   destination: {namespace: child}
 `;
     const parent = makeRepo({ 'apps/child.yaml': childApp, 'apps/keep.yaml': webApp()['app/config.yaml'] });
-    await createApp('parent', parent, { automated: true, prune: true }, 'apps');
+    await createApp('parent', parent, { automated: true, prune: true }, {}, { path: 'apps' });
     await syncedAt('parent', parent.git('rev-parse', 'HEAD'));
     const running = await syncedAt('child', child.git('rev-parse', 'HEAD'));
     assert.deepStrictEqual(running.metadata.finalizers, ['slipway.dev/resources-finalizer']);

@@ -168,6 +168,15 @@ export function applications(client: () => ObjectClient) {
       );
     },
 
+    /** Waits until the app is Synced at `sha`, whatever its health. */
+    syncedAt: (name: string, sha: string, timeoutMs?: number) =>
+      waitApp(
+        name,
+        `Synced at ${sha.slice(0, 7)}`,
+        (a) => a.status?.sync?.status === 'Synced' && a.status.sync.revision === sha,
+        timeoutMs,
+      ),
+
     healthyAt: (name: string, sha: string, timeoutMs?: number) =>
       waitApp(
         name,
@@ -179,10 +188,15 @@ export function applications(client: () => ObjectClient) {
         timeoutMs,
       ),
 
-    /** Waits until the app reports an InvalidManifest condition; the errors it lists. */
-    async manifestErrors(name: string): Promise<ManifestErrorStatus[]> {
-      const invalid = (a: Application) => a.status?.conditions?.find((c) => c.type === 'InvalidManifest');
-      const app = await waitApp(name, 'InvalidManifest', (a) => !!invalid(a));
+    /**
+     * Waits until the app reports an InvalidManifest condition (one naming `revision`, when given); the errors it
+     * lists.
+     */
+    async manifestErrors(name: string, revision?: string, timeoutMs?: number): Promise<ManifestErrorStatus[]> {
+      const short = revision?.slice(0, 7);
+      const invalid = (a: Application) =>
+        a.status?.conditions?.find((c) => c.type === 'InvalidManifest' && (!short || c.message.includes(short)));
+      const app = await waitApp(name, `InvalidManifest${short ? ` at ${short}` : ''}`, (a) => !!invalid(a), timeoutMs);
       return invalid(app)!.errors ?? [];
     },
 
