@@ -17,7 +17,7 @@ import { changedFiles } from '../../client/git/gitRead';
 import { historyRows } from '../../client/history/historyModel';
 import { startTestCluster } from '../helpers/testCluster';
 import { makeRepo, TestRepo, webApp } from '../syncer/helpers/gitRepo';
-import { startSyncer, SyncerHarness } from '../syncer/helpers/syncerHarness';
+import { applications, useSyncer } from '../syncer/helpers/syncerHarness';
 
 const SECRET = `apiVersion: v1
 kind: Secret
@@ -44,7 +44,6 @@ const synced = (a: Application) => a.status?.sync?.status === 'Synced' && a.stat
 
 describe('client: Applications and History models against a real syncer', function () {
   this.timeout(60_000);
-  let h: SyncerHarness;
   let c: ClusterConnection;
   let repo: TestRepo;
   let first: string;
@@ -52,28 +51,22 @@ describe('client: Applications and History models against a real syncer', functi
   let feed: ApplicationsFeed;
   const ref = { namespace: 'default', name: 'guestbook' };
 
+  // registered before useSyncer's hooks, so (mocha running `after` hooks in order) it closes before the cluster stops
+  after(() => {
+    feed?.dispose();
+    c?.close();
+  });
+  const h = useSyncer();
+  const apps = applications(() => h.syncer.client);
+
   before(async () => {
-    h = await startSyncer();
-    c = await connectByKubeconfig(h.t.cluster.kubeconfig);
+    c = await connectByKubeconfig(h.syncer.t.cluster.kubeconfig);
     const hub = new ConnectionHub();
     hub.set(c);
     feed = new ApplicationsFeed(hub);
     repo = makeRepo({ ...webApp(), 'app/secret.yaml': SECRET });
     first = repo.git('rev-parse', 'HEAD');
-    await h.client.apply(
-      {
-        apiVersion: APPLICATION_API_VERSION,
-        kind: APPLICATION_KIND,
-        metadata: ref,
-        spec: { source: { repo: repo.dir, branch: 'main', path: 'app' } },
-      },
-      { fieldManager: 'test', force: true },
-    );
-  });
-  after(async () => {
-    feed?.dispose();
-    c?.close();
-    await h?.stop();
+    await apps.createApp(ref.name, repo, {}, { destination: { namespace: 'default' } });
   });
 
   it('an app row says sync status, short sha and subject, health and auto-sync', async () => {
@@ -149,7 +142,12 @@ describe('client: Applications and History models against a real syncer', functi
     const ms = Date.now() - started;
     assert.strictEqual(r.state.phase, 'Succeeded', r.state.message);
     assert.strictEqual(r.state.operation, 'rollback 1');
-    const deploy = await h.client.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' });
+    const deploy = await h.syncer.client.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'default',
+      name: 'web',
+    });
     assert.strictEqual(deploy.spec.template.spec.containers[0].image, 'nginx:1.25');
     const pinnedHealthy = (a: Application) => a.status?.pinned?.id === 1 && a.status.health?.status === 'Healthy';
     const app = await whenApp(c, 'guestbook', pinnedHealthy, 'guestbook Healthy at #1');

@@ -3,9 +3,9 @@
 // freed (a node port: an event), and connections are refused at once since no simulated pod answers.
 import * as assert from 'assert';
 import * as net from 'net';
-import { applications, startSyncer, SyncerHarness } from '../syncer/helpers/syncerHarness';
+import { applications, useSyncer } from '../syncer/helpers/syncerHarness';
 import { makeRepo } from '../syncer/helpers/gitRepo';
-import { eventually } from '../helpers/testCluster';
+import { eventually, TestCluster } from '../helpers/testCluster';
 import { freePort, holdPort } from '../helpers/loopback';
 
 const lbService = (name: string, port: number) => `apiVersion: v1
@@ -19,15 +19,10 @@ spec:
 
 describe('LoadBalancer and NodePort Services on the developer machine (simulated pods)', function () {
   this.timeout(60_000);
-  let h: SyncerHarness;
-  const apps = applications(() => h.client);
-
-  before(async () => {
-    h = await startSyncer();
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const h = useSyncer();
+  let t: TestCluster;
+  before(() => ({ t } = h.syncer));
+  const apps = applications(() => h.syncer.client);
 
   it('get 127.0.0.1 as their address, so an app with one becomes Healthy', async () => {
     const port = await freePort();
@@ -48,7 +43,7 @@ ${lbService('web', port)}`,
     await apps.createApp('lb', repo, { automated: true });
     const app = await apps.waitApp('lb', 'Healthy', (a) => a.status?.health?.status === 'Healthy');
     assert.strictEqual(app.status?.sync?.status, 'Synced');
-    const out = await h.t.ok(['get', 'svc', 'web', '-n', 'lb']);
+    const out = await t.ok(['get', 'svc', 'web', '-n', 'lb']);
     assert.match(out, new RegExp(`^web\\s+LoadBalancer\\s+\\S+\\s+127\\.0\\.0\\.1\\s+${port}:\\d+/TCP`, 'm'));
     // the port is held for the Service; with no process behind simulated pods a connection is refused at once
     const refused = await new Promise<string>((resolve) => {
@@ -61,19 +56,19 @@ ${lbService('web', port)}`,
 
   it('stays pending with an event while its port is taken, and gets the address once it is free', async () => {
     const other = await holdPort();
-    await h.t.apply(lbService('taken', other.port));
+    await t.apply(lbService('taken', other.port));
     const event = await eventually(async () => {
-      const list = await h.t.json(['get', 'events', '--field-selector', 'involvedObject.name=taken']);
+      const list = await t.json(['get', 'events', '--field-selector', 'involvedObject.name=taken']);
       return list.items.find((e: { reason: string }) => e.reason === 'SyncLoadBalancerFailed');
     });
     assert.strictEqual(event.type, 'Warning');
     assert.match(event.message, new RegExp(`127\\.0\\.0\\.1:${other.port} is already in use by another program`));
     assert.match(event.message, /stays pending until the port is free/);
-    const pending = await h.t.ok(['get', 'svc', 'taken']);
+    const pending = await t.ok(['get', 'svc', 'taken']);
     assert.match(pending, /^taken\s+LoadBalancer\s+\S+\s+<pending>\s+/m);
     await other.close();
     await eventually(
-      async () => (await h.t.json(['get', 'svc', 'taken'])).status?.loadBalancer?.ingress?.[0]?.ip === '127.0.0.1',
+      async () => (await t.json(['get', 'svc', 'taken'])).status?.loadBalancer?.ingress?.[0]?.ip === '127.0.0.1',
       15_000,
       'the address once the port is free',
     );
@@ -82,7 +77,7 @@ ${lbService('web', port)}`,
   it('reports a node port another program holds with an event on the Service', async () => {
     const other = await holdPort([30000, 32767]);
     try {
-      await h.t.apply(`apiVersion: v1
+      await t.apply(`apiVersion: v1
 kind: Service
 metadata: {name: np-taken}
 spec:
@@ -91,7 +86,7 @@ spec:
   ports: [{port: 80, nodePort: ${other.port}}]
 `);
       const event = await eventually(async () => {
-        const list = await h.t.json(['get', 'events', '--field-selector', 'involvedObject.name=np-taken']);
+        const list = await t.json(['get', 'events', '--field-selector', 'involvedObject.name=np-taken']);
         return list.items.find((e: { reason: string }) => e.reason === 'NodePortUnavailable');
       });
       assert.strictEqual(event.type, 'Warning');
@@ -103,16 +98,10 @@ spec:
 
   it('gives the port back and drops the address when the Service stops being a LoadBalancer', async () => {
     const port = await freePort();
-    await h.t.apply(lbService('switch', port));
-    await eventually(async () => (await h.t.json(['get', 'svc', 'switch'])).status?.loadBalancer?.ingress);
-    await h.t.ok([
-      'patch',
-      'svc',
-      'switch',
-      '-p',
-      '{"spec":{"type":"ClusterIP","allocateLoadBalancerNodePorts":null}}',
-    ]);
-    await eventually(async () => !(await h.t.json(['get', 'svc', 'switch'])).status?.loadBalancer?.ingress);
+    await t.apply(lbService('switch', port));
+    await eventually(async () => (await t.json(['get', 'svc', 'switch'])).status?.loadBalancer?.ingress);
+    await t.ok(['patch', 'svc', 'switch', '-p', '{"spec":{"type":"ClusterIP","allocateLoadBalancerNodePorts":null}}']);
+    await eventually(async () => !(await t.json(['get', 'svc', 'switch'])).status?.loadBalancer?.ingress);
     // another program can have the port again
     await eventually(
       () =>

@@ -2,7 +2,7 @@
 // makes of the syncer's Applications: started before the suite's tests and stopped after them.
 import { ApiClient } from '../../../kubeclient/apiClient';
 import { connectionOver, type ClusterConnection } from '../../../client/connection/clusterConnection';
-import { applications, startSyncer, type SyncerHarness } from '../../syncer/helpers/syncerHarness';
+import { applications, useSyncer, type SyncerHarness } from '../../syncer/helpers/syncerHarness';
 
 export interface SyncerConnection {
   h: SyncerHarness;
@@ -14,16 +14,17 @@ export interface SyncerConnection {
 export function useSyncerConnection(): SyncerConnection {
   const s = {} as SyncerConnection;
   let api: ApiClient | undefined;
-  before(async () => {
-    s.h = await startSyncer();
-    api = ApiClient.forCluster({ server: s.h.t.cluster.url, token: s.h.t.cluster.token, ca: s.h.t.cluster.caCert });
-    s.connection = connectionOver(api, 'test');
-    s.apps = applications(() => s.h.client);
-  });
-  after(async () => {
+  // registered before useSyncer's hooks, so (mocha running `after` hooks in order) it closes before the cluster stops
+  after(() => {
     s.connection?.close();
     api?.close();
-    await s.h?.stop();
+  });
+  const started = useSyncer();
+  s.apps = applications(() => s.h.client);
+  before(() => {
+    s.h = started.syncer;
+    api = ApiClient.forCluster({ server: s.h.t.cluster.url, token: s.h.t.cluster.token, ca: s.h.t.cluster.caCert });
+    s.connection = connectionOver(api, 'test');
   });
   return s;
 }
