@@ -2,10 +2,9 @@
 // `memory: 128MB` is refused everywhere, as kube-apiserver refuses it, with the field named.
 import * as assert from 'assert';
 import * as path from 'path';
-import { Application, ApplicationCondition } from '../../kube/application';
 import { isQuantityText } from '../../kube/semantics/quantity';
-import { eventually, startTestCluster, TestCluster } from '../helpers/testCluster';
-import { appRef, startSyncer } from '../syncer/helpers/syncerHarness';
+import { startTestCluster, TestCluster } from '../helpers/testCluster';
+import { applications, useSyncer } from '../syncer/helpers/syncerHarness';
 import { makeRepo } from '../syncer/helpers/gitRepo';
 import { Diagnostic, FIXTURES, LspClient, uriOf } from '../server/lspClient';
 
@@ -73,39 +72,20 @@ describe('quantities by Kubernetes grammar', function () {
     });
   });
 
-  it('the syncer refuses the revision with memory: 128MB, naming the file, line and field', async () => {
-    const syncer = await startSyncer();
-    try {
+  describe('the syncer', () => {
+    const h = useSyncer();
+    const apps = applications(() => h.syncer.client);
+
+    it('refuses the revision with memory: 128MB, naming the file, line and field', async () => {
       const repo = makeRepo({ 'app/pod.yaml': podWith('128MB') + '\n' });
-      await syncer.client.apply(
-        {
-          apiVersion: 'slipway.dev/v1alpha1',
-          kind: 'Application',
-          metadata: { name: 'quantities', namespace: 'default' },
-          spec: {
-            source: { repo: repo.dir, branch: 'main', path: 'app' },
-            destination: { namespace: 'quantities' },
-            syncPolicy: { automated: true },
-          },
-        },
-        { fieldManager: 'test', force: true },
-      );
-      const condition = await eventually<ApplicationCondition | undefined>(
-        async () =>
-          ((await syncer.client.get(appRef('quantities'))) as Application).status?.conditions?.find(
-            (c) => c.type === 'InvalidManifest',
-          ),
-        30_000,
-        'InvalidManifest',
-      );
+      await apps.createApp('quantities', repo, { automated: true });
+      const errors = await apps.manifestErrors('quantities');
       assert.deepStrictEqual(
-        condition?.errors?.map((e) => [e.file, e.line, e.field]),
+        errors.map((e) => [e.file, e.line, e.field]),
         [['app/pod.yaml', 10, 'spec.containers[0].resources.limits.memory']],
       );
-      assert.match(condition?.errors?.[0].message ?? '', /quantities must match/);
-    } finally {
-      await syncer.stop();
-    }
+      assert.match(errors[0]?.message ?? '', /quantities must match/);
+    });
   });
 
   it('the language server marks 128MB on its line and accepts 128Mi', async () => {

@@ -5,9 +5,8 @@ import * as path from 'path';
 import { readYamlValue } from '../../kube/yamlReader';
 import { plainScalarValue } from '../../kube/yamlScalars';
 import { parseFast } from '../../server/documents/fastYaml';
-import { Application } from '../../kube/application';
-import { startTestCluster, eventually, TestCluster } from '../helpers/testCluster';
-import { appRef, startSyncer } from '../syncer/helpers/syncerHarness';
+import { startTestCluster, TestCluster } from '../helpers/testCluster';
+import { applications, useSyncer } from '../syncer/helpers/syncerHarness';
 import { makeRepo } from '../syncer/helpers/gitRepo';
 import { Diagnostic, FIXTURES, LspClient, uriOf } from '../server/lspClient';
 
@@ -72,7 +71,7 @@ describe('YAML scalars as Kubernetes reads them', function () {
     });
   });
 
-  describe('the API server and the syncer', () => {
+  describe('the API server', () => {
     let t: TestCluster;
     before(async () => {
       t = await startTestCluster({ nodes: 1 });
@@ -99,9 +98,11 @@ describe('YAML scalars as Kubernetes reads them', function () {
     });
   });
 
-  it('the syncer applies a CronJob with defaultMode: 0755 from git as 493 (podinfo)', async () => {
-    const syncer = await startSyncer();
-    try {
+  describe('the syncer', () => {
+    const h = useSyncer();
+    const apps = applications(() => h.syncer.client);
+
+    it('applies a CronJob with defaultMode: 0755 from git as 493 (podinfo)', async () => {
       const cronJob = [
         'apiVersion: batch/v1',
         'kind: CronJob',
@@ -120,30 +121,12 @@ describe('YAML scalars as Kubernetes reads them', function () {
         '            configMap: {name: scripts, defaultMode: 0755}',
       ].join('\n');
       const repo = makeRepo({ 'app/cronjob.yaml': cronJob + '\n' });
-      await syncer.client.apply(
-        {
-          apiVersion: 'slipway.dev/v1alpha1',
-          kind: 'Application',
-          metadata: { name: 'modes', namespace: 'default' },
-          spec: {
-            source: { repo: repo.dir, branch: 'main', path: 'app' },
-            destination: { namespace: 'modes' },
-            syncPolicy: { automated: true },
-          },
-        },
-        { fieldManager: 'test', force: true },
-      );
-      await eventually(
-        async () => ((await syncer.client.get(appRef('modes'))) as Application).status?.sync?.status === 'Synced',
-        30_000,
-        'Synced',
-      );
-      const live = await syncer.t.json(['get', 'cronjob', 'backup', '-n', 'modes']);
+      await apps.createApp('modes', repo, { automated: true });
+      await apps.waitApp('modes', 'Synced', (a) => a.status?.sync?.status === 'Synced');
+      const live = await h.syncer.t.json(['get', 'cronjob', 'backup', '-n', 'modes']);
       assert.strictEqual(live.spec.jobTemplate.spec.template.spec.volumes[0].configMap.defaultMode, 493);
       assert.strictEqual(live.spec.suspend, true);
-    } finally {
-      await syncer.stop();
-    }
+    });
   });
 
   it('the language server accepts defaultMode: 0755 and reports a value that is no string where one is needed', async () => {
