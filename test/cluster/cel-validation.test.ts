@@ -97,7 +97,7 @@ describe('CRD validation rules (x-kubernetes-validations)', function () {
     assert.notStrictEqual(r.code, 0);
     assert.match(
       r.stderr,
-      /The CustomResourceDefinition "widgets\.example\.com" is invalid: .*openAPIV3Schema\.properties\.spec\.properties\.replicas\[x-kubernetes-validations\]\[0\]\.rule: Invalid value: "self <= ": compilation failed: ERROR: <input>:1:9:/,
+      /The CustomResourceDefinition "widgets\.example\.com" is invalid: .*openAPIV3Schema\.properties\[spec\]\.properties\[replicas\]\.x-kubernetes-validations\[0\]\.rule: Invalid value: "self <= ": compilation failed: ERROR: <input>:1:9:/,
     );
   });
 });

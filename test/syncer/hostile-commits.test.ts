@@ -99,7 +99,7 @@ describe('syncer: hostile commits', function () {
     const cond = await invalidAt('secret', sha, 30_000);
     assert.deepStrictEqual(
       cond.errors?.map((e) => [e.file, e.line, e.field]),
-      [['app/secret.yaml', 6, 'stringData.pin']],
+      [['app/secret.yaml', 6, 'stringData[pin]']],
     );
     const app: Application = await client.get(ref('secret'));
     assert.doesNotMatch(JSON.stringify(app.status), /98765432/);
