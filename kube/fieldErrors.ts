@@ -36,7 +36,7 @@ export function segmentName(seg: PathSegment): string | number {
 
 export interface FieldError {
   type: FieldErrorType;
-  /** path from the object root, e.g. ['spec', 'template', 'spec', 'containers', 0, 'resources', 'limits', mapKey('cpu')] */
+  /** path from the object root, e.g. ['spec', 'containers', 0, 'resources', 'limits', mapKey('cpu')] */
   path: PathSegment[];
   value?: unknown;
   detail?: string;

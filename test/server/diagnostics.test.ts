@@ -132,7 +132,7 @@ describe('language server: diagnostics', function () {
     assert.ok(d.every((x) => x.severity === 1 || x.code !== 'schema'));
   });
 
-  it("names map keys as kube-apiserver does, `requests[cpu]` and `data[key]`, each error on its entry's value", async () => {
+  it('names map keys as kube-apiserver does (`requests[cpu]`, `data[key]`), each error on its entry', async () => {
     const text = [
       'apiVersion: v1',
       'kind: Pod',
@@ -168,7 +168,8 @@ describe('language server: diagnostics', function () {
           '"-1"',
         ],
         [
-          'spec.containers[0].resources.requests: Invalid value: "2Gi": must be less than or equal to memory limit of 1Gi',
+          'spec.containers[0].resources.requests: Invalid value: "2Gi": ' +
+            'must be less than or equal to memory limit of 1Gi',
           10,
           'requests',
         ],
