@@ -13,11 +13,30 @@ export type FieldErrorType =
   | 'FieldValueNotFound'
   | 'FieldValueUnknown';
 
-export type PathSegment = string | number;
+/**
+ * A map key (labels, data, resources.requests), told apart from a field name because Kubernetes prints it in
+ * brackets: `resources.requests[cpu]` where a field is `.requests` and a list index `[0]`.
+ */
+export interface MapKey {
+  readonly key: string;
+}
+
+/** A field name, a list index or a map key. */
+export type PathSegment = string | number | MapKey;
+
+/** The segment for a map key; built only when an error is reported, never for every key checked. */
+export function mapKey(key: string): MapKey {
+  return { key };
+}
+
+/** The property name or list index a segment stands for in the object. */
+export function segmentName(seg: PathSegment): string | number {
+  return typeof seg === 'object' ? seg.key : seg;
+}
 
 export interface FieldError {
   type: FieldErrorType;
-  /** JSON path from the object root, e.g. ['spec', 'template', 'spec', 'containers', 0, 'image'] */
+  /** path from the object root, e.g. ['spec', 'containers', 0, 'resources', 'limits', mapKey('cpu')] */
   path: PathSegment[];
   value?: unknown;
   detail?: string;
@@ -25,20 +44,22 @@ export interface FieldError {
   supported?: string[];
 }
 
-const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
 /** Text echoed in a message (a key, a value): at most `max` characters, saying how much was left out. */
 export function shortText(text: string, max = 100): string {
   return text.length > max ? `${text.slice(0, max)}... (${text.length - max} more characters)` : text;
 }
 
-/** Kubernetes' field path notation: spec.containers[0].image, metadata.labels[app.kubernetes.io/name]. */
-export function formatFieldPath(path: PathSegment[]): string {
+/**
+ * Kubernetes' field path notation (field.Path): a field is `.name` (bare at the start), a list index `[0]`, a map
+ * key `[key]` whatever its characters: spec.containers[0].resources.limits[cpu], data[app.properties].
+ */
+export function formatFieldPath(path: readonly PathSegment[]): string {
   let out = '';
-  for (const seg of path) {
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
     if (typeof seg === 'number') out += `[${seg}]`;
-    else if (IDENT.test(seg)) out += out ? `.${shortText(seg)}` : shortText(seg);
-    else out += `[${shortText(seg)}]`;
+    else if (typeof seg === 'object') out += `[${shortText(seg.key)}]`;
+    else out += i === 0 ? shortText(seg) : `.${shortText(seg)}`;
   }
   return out;
 }

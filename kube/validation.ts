@@ -4,8 +4,8 @@
 
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import type { DataValidateFunction } from 'ajv/dist/types';
-import { FieldError, PathSegment } from './fieldErrors';
-import { definitionFor, kindsWithSchemas, refName, schemaByName, SchemaObject } from './schemas';
+import { FieldError, mapKey, PathSegment, segmentName } from './fieldErrors';
+import { definitionFor, kindsWithSchemas, refName, resolveSchema, schemaByName, SchemaObject } from './schemas';
 import { splitApiVersion } from './registry';
 import { isQuantityText, QUANTITY_FORMAT_MESSAGE } from './semantics/quantity';
 
@@ -151,19 +151,28 @@ export function toAjvSchema(s: SchemaObject, opts: ConvertOptions): AjvSchema {
 // ---------------------------------------------------------------------------------------------
 // ajv errors -> FieldErrors
 
-/** JSON pointer to path segments, list indexes as numbers (checked against the data). */
-function pointerToPath(pointer: string, data: unknown): PathSegment[] {
+/**
+ * JSON pointer to path segments: list indexes as numbers (checked against the data) and, when the schema is given,
+ * the keys of a map (additionalProperties) as map keys, which Kubernetes prints in brackets.
+ */
+function pointerToPath(pointer: string, data: unknown, schema: SchemaObject | undefined): PathSegment[] {
   if (!pointer) return [];
   const out: PathSegment[] = [];
   let cur: unknown = data;
+  let at = schema;
   for (const raw of pointer.slice(1).split('/')) {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const s = at && resolveSchema(at);
     if (Array.isArray(cur)) {
       const i = Number(seg);
       out.push(i);
       cur = cur[i];
+      at = s?.items;
     } else {
-      out.push(seg);
+      const field = s?.properties?.[seg];
+      const values = !field && typeof s?.additionalProperties === 'object' ? s.additionalProperties : undefined;
+      out.push(values ? mapKey(seg) : seg);
+      at = field ?? values;
       cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
     }
   }
@@ -173,17 +182,22 @@ function pointerToPath(pointer: string, data: unknown): PathSegment[] {
 function valueAt(data: unknown, path: PathSegment[]): unknown {
   let cur = data;
   for (const seg of path)
-    cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
+    cur = cur && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[segmentName(seg)] : undefined;
   return cur;
 }
 
 const NESTED_IN_COMBINATOR = /\/(anyOf|oneOf)\/\d+\/|\/not\//;
 
-/** Maps ajv errors to Kubernetes field errors; basePath is prepended to every path. */
+/**
+ * Maps ajv errors to Kubernetes field errors; basePath is prepended to every path. Given the data's schema, map
+ * keys are told from fields (`requests[cpu]`); without it every key is a field, as kube-openapi names them in a
+ * custom resource (`spec.limits.cpu`).
+ */
 export function fieldErrorsFromAjv(
   ajvErrors: ErrorObject[] | null | undefined,
   data: unknown,
   basePath: PathSegment[] = [],
+  schema?: SchemaObject,
 ): ValidationResult {
   const errors: FieldError[] = [];
   const unknownFields: FieldError[] = [];
@@ -191,7 +205,8 @@ export function fieldErrorsFromAjv(
   for (const e of ajvErrors ?? []) {
     // a failing branch of anyOf/oneOf is reported once, by the combinator itself
     if (NESTED_IN_COMBINATOR.test(e.schemaPath)) continue;
-    const at = pointerToPath(e.instancePath, data);
+    // an unknown field's path is the decoder's, which names map keys as fields
+    const at = pointerToPath(e.instancePath, data, e.keyword === 'additionalProperties' ? undefined : schema);
     const path = [...basePath, ...at];
     const value = valueAt(data, at);
     const p = e.params as Record<string, unknown>;
@@ -397,7 +412,7 @@ export function validateDefinition(
   const data = nullFree ? value : withoutNulls(value);
   const validate = definitionValidator(definition);
   if (validate(data)) return { errors: [], unknownFields: [] };
-  return fieldErrorsFromAjv(validate.errors, data, basePath);
+  return fieldErrorsFromAjv(validate.errors, data, basePath, schemaByName(definition));
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

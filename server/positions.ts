@@ -1,7 +1,7 @@
 // Where a field error belongs in the text: the value for a bad value, the key for an unknown field,
 // the parent's key for a missing field; the nearest ancestor that exists when the path runs out.
 
-import type { FieldError, PathSegment } from '../kube/fieldErrors';
+import { FieldError, PathSegment, segmentName } from '../kube/fieldErrors';
 import { YamlDoc } from './documents/parsedFile';
 import { LocalRange } from './documents/lineIndex';
 import { pairOf, YNode, YPair } from './documents/yamlTree';
@@ -18,7 +18,8 @@ export function walkPath(root: YNode | undefined, path: readonly PathSegment[]):
   if (!root) return steps;
   steps.push({ node: root });
   let cur = root;
-  for (const seg of path) {
+  for (const segment of path) {
+    const seg = segmentName(segment);
     if (cur.kind === 'map') {
       const p = pairOf(cur, String(seg));
       if (!p) break;

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isMap, isNode, isScalar, isSeq, LineCounter, Node } from 'yaml';
-import { shortText } from '../kube/fieldErrors';
+import { PathSegment, segmentName, shortText } from '../kube/fieldErrors';
 import { DEFAULT_LIMITS, documentValue, readYamlDocuments } from '../kube/yamlReader';
 import { NestingExcess, NestingLimits } from '../kube/nestingScan';
 
@@ -113,11 +113,12 @@ export function loadManifestDir(dir: string): Manifest[] {
  * The line of a field inside a manifest: the value (or the key, for `key: true` callers wanting the key) at
  * that path, or its nearest ancestor that exists in the file (a missing required field points at its parent).
  */
-export function lineOfField(m: Manifest, fieldPath: (string | number)[]): number {
+export function lineOfField(m: Manifest, fieldPath: readonly PathSegment[]): number {
   if (!m.node || !m.lines) return m.line;
   let node: unknown = m.node;
   let best = m.line;
-  for (const seg of fieldPath) {
+  for (const segment of fieldPath) {
+    const seg = segmentName(segment);
     if (isMap(node)) {
       // keys compare as the object's keys do: `n:` is the key "false" to Kubernetes (YAML 1.1), 8080: is "8080"
       const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(seg));

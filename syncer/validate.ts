@@ -3,7 +3,7 @@
 // itself or in the cluster. Each problem names the file, the line and the field.
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
 import { ManifestErrorStatus } from '../kube/application';
-import { fieldErrorMessage, formatFieldPath } from '../kube/fieldErrors';
+import { fieldErrorMessage, formatFieldPath, mapKey, PathSegment } from '../kube/fieldErrors';
 import { checkManifest, isBuiltinKind } from '../kube/manifestCheck';
 import { BUILTIN_RESOURCES, splitApiVersion } from '../kube/registry';
 import type { SchemaObject } from '../kube/schemas';
@@ -70,7 +70,7 @@ export function checkEach(manifests: Manifest[], custom: CustomKinds): ManifestE
   const problems: ManifestErrorStatus[] = [];
   for (const m of manifests) {
     const o = m.object;
-    const at = (path: (string | number)[], message: string) =>
+    const at = (path: readonly PathSegment[], message: string) =>
       problems.push({
         file: m.file,
         line: lineOfField(m, path),
@@ -113,12 +113,12 @@ export function checkEach(manifests: Manifest[], custom: CustomKinds): ManifestE
     if (Number.isNaN(waveOf(o))) {
       const a = SYNC_WAVE_ANNOTATIONS.find((k) => o.metadata?.annotations?.[k] !== undefined)!;
       at(
-        ['metadata', 'annotations', a],
+        ['metadata', 'annotations', mapKey(a)],
         `Invalid value: ${JSON.stringify(o.metadata.annotations[a])}: a sync wave must be an integer`,
       );
     }
     for (const p of [...hookAnnotationProblems(o), ...syncOptionAnnotationProblems(o)])
-      at(['metadata', 'annotations', p.annotation], p.message);
+      at(['metadata', 'annotations', mapKey(p.annotation)], p.message);
   }
   return problems;
 }

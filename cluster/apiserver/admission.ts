@@ -3,7 +3,7 @@
 import type { KubeObject } from '../../kube/objects';
 import { checkManifest } from '../../kube/manifestCheck';
 import type { SchemaObject } from '../../kube/schemas';
-import { FieldError, formatFieldPath, PathSegment } from '../../kube/fieldErrors';
+import { FieldError, formatFieldPath, PathSegment, segmentName } from '../../kube/fieldErrors';
 import { ResourceInfo } from '../../kube/registry';
 import { badRequest, invalid } from './apiErrors';
 
@@ -23,16 +23,18 @@ function removePath(obj: unknown, path: PathSegment[]): void {
   let cur = obj;
   for (let i = 0; i < path.length - 1; i++) {
     if (cur == null || typeof cur !== 'object') return;
-    const parent = cur as Record<PathSegment, unknown>;
-    let next = parent[path[i]];
+    const parent = cur as Record<string | number, unknown>;
+    const seg = segmentName(path[i]);
+    let next = parent[seg];
     // a patched object may share frozen parts with the stored one: those are copied before they change
     if (next && typeof next === 'object' && Object.isFrozen(next)) {
       next = Array.isArray(next) ? [...next] : { ...next };
-      parent[path[i]] = next;
+      parent[seg] = next;
     }
     cur = next;
   }
-  if (cur && typeof cur === 'object') delete (cur as Record<PathSegment, unknown>)[path[path.length - 1]];
+  if (cur && typeof cur === 'object')
+    delete (cur as Record<string | number, unknown>)[segmentName(path[path.length - 1])];
 }
 
 /**

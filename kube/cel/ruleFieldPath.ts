@@ -1,6 +1,6 @@
 // A rule's `fieldPath` (".spec.x", ".map['key.with.dots']"): relative to the schema the rule sits on, through
 // declared properties and map keys only, as Kubernetes accepts it; resolved to path segments.
-import type { PathSegment } from '../fieldErrors';
+import { mapKey, PathSegment } from '../fieldErrors';
 import type { SchemaObject } from '../schemas';
 
 export type FieldPathResult = { ok: true; path: PathSegment[] } | { ok: false; error: string };
@@ -18,11 +18,11 @@ export function resolveRuleFieldPath(fieldPath: string, schema: SchemaObject): F
     const name = m[1] ?? m[2].replace(/\\(.)/g, '$1');
     const additional: SchemaObject | undefined =
       typeof at?.additionalProperties === 'object' ? at.additionalProperties : undefined;
-    if (at?.properties) at = at.properties[name];
-    else if (additional) at = additional;
-    else at = undefined;
+    const properties: Record<string, SchemaObject> | undefined = at?.properties;
+    at = properties ? properties[name] : additional;
     if (!at) return { ok: false, error: 'does not refer to a valid field' };
-    path.push(name);
+    // a declared field is `.name`, a map's key `[key]`, as Kubernetes names them
+    path.push(properties ? name : mapKey(name));
   }
   return { ok: true, path };
 }

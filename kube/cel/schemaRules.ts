@@ -4,7 +4,7 @@
 // only on updates where the old value exists (or always, given `optionalOldSelf`, with oldSelf optional), and
 // a null value is not validated. Old values are matched through properties, map keys and map-type list keys.
 import { Optional } from '@marcbachmann/cel-js';
-import type { FieldError, FieldErrorType, PathSegment } from '../fieldErrors';
+import { FieldError, FieldErrorType, mapKey, PathSegment } from '../fieldErrors';
 import { isRecord } from '../objects';
 import type { SchemaObject } from '../schemas';
 import { schemaValueToCel } from './celValues';
@@ -131,8 +131,11 @@ class RuleWalker {
     const additional = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
     const oldMap = isRecord(old) ? old : undefined;
     for (const [k, v] of Object.entries(value)) {
-      const child = schema.properties?.[k] ?? additional;
-      if (child && !(path.length === 0 && k === 'metadata')) this.node(v, oldMap?.[k], child, [...path, k]);
+      const field = schema.properties?.[k];
+      const child = field ?? additional;
+      // a map's values are at `map[key]`, as Kubernetes names them
+      if (child && !(path.length === 0 && k === 'metadata'))
+        this.node(v, oldMap?.[k], child, [...path, field ? k : mapKey(k)]);
     }
   }
 
@@ -228,7 +231,7 @@ export function ruleDefinitionErrors(schema: SchemaObject, at: PathSegment[]): F
     }
   });
   for (const [k, child] of Object.entries(schema.properties ?? {}))
-    errors.push(...ruleDefinitionErrors(child, [...at, 'properties', k]));
+    errors.push(...ruleDefinitionErrors(child, [...at, 'properties', mapKey(k)]));
   if (typeof schema.additionalProperties === 'object')
     errors.push(...ruleDefinitionErrors(schema.additionalProperties, [...at, 'additionalProperties']));
   if (schema.items) errors.push(...ruleDefinitionErrors(schema.items, [...at, 'items']));

@@ -1,6 +1,6 @@
 // Jobs and CronJobs: restart policies, counts, the generated selector, and what a running Job keeps fixed.
 
-import { FieldError } from '../fieldErrors';
+import { FieldError, mapKey } from '../fieldErrors';
 import { DNS1035_LABEL_MAX_LENGTH, isDNS1123Label } from '../names';
 import { selectorIsParsable, selectorMatches, validateLabelSelector } from './meta';
 import { validatePodTemplateSpec } from './podSpec';
@@ -82,6 +82,11 @@ function validateJobSpecCommon(spec: Json, path: Path): FieldError[] {
   return errs;
 }
 
+/** spec.template.metadata.labels[key], built only for a label reported. */
+function templateLabel(key: string): Path {
+  return ['spec', 'template', 'metadata', 'labels', mapKey(key)];
+}
+
 /** Checks the selector the server generated on create; skipped before the uid is known. */
 function validateGeneratedSelector(o: Json): FieldError[] {
   const spec = obj(o.spec);
@@ -106,9 +111,8 @@ function validateGeneratedSelector(o: Json): FieldError[] {
     [JOB_LABELS.jobName]: name,
   };
   for (const [key, value] of Object.entries(expected)) {
-    const p: Path = ['spec', 'template', 'metadata', 'labels', key];
-    if (!(key in labels)) errs.push(required(p));
-    else if (labels[key] !== value) errs.push(invalid(p, labels[key], `must be '${value}'`));
+    if (!(key in labels)) errs.push(required(templateLabel(key), `must be '${value}'`));
+    else if (labels[key] !== value) errs.push(invalid(templateLabel(key), labels[key], `must be '${value}'`));
   }
   if (!selectorMatches(spec.selector, expected))
     errs.push(invalid(['spec', 'selector'], spec.selector, '`selector` not auto-generated'));

@@ -1,13 +1,14 @@
 // ConfigMaps and Secrets: keys, sizes, the keys each Secret type needs, and immutability.
 
 import { base64ErrorOffset } from '../base64';
-import { FieldError, REDACTED } from '../fieldErrors';
+import { FieldError, mapKey, REDACTED } from '../fieldErrors';
 import { isConfigMapKey } from '../names';
 import {
+  at,
   forbidden,
   immutable,
   invalid,
-  invalidEachAt,
+  invalidEachAtKey,
   Json,
   obj,
   Path,
@@ -19,16 +20,18 @@ import {
 
 export const MAX_DATA_SIZE = 1024 * 1024;
 const IMMUTABLE_WHEN_SET = 'field is immutable when `immutable` is set';
-// a key's path is built only when the key is reported
+// a key's path (`data[key]`) is built only when the key is reported
 const DATA: Path = ['data'];
 const BINARY_DATA: Path = ['binaryData'];
 const STRING_DATA: Path = ['stringData'];
 
-/** A value Kubernetes cannot decode as base64; `shown` stands for it in the message (never a Secret's data). */
-function notBase64(path: string[], value: unknown, shown: unknown): FieldError[] {
+/** The value at `map[key]` Kubernetes cannot decode as base64; `shown` stands for it (never a Secret's data). */
+function notBase64(map: Path, key: string, value: unknown, shown: unknown): FieldError[] {
   if (typeof value !== 'string') return [];
   const offset = base64ErrorOffset(value);
-  return offset === undefined ? [] : [invalid(path, shown, `illegal base64 data at input byte ${offset}`)];
+  return offset === undefined
+    ? []
+    : [invalid(at(map, mapKey(key)), shown, `illegal base64 data at input byte ${offset}`)];
 }
 
 /** Byte length of a base64 value once decoded, as the API server counts it. */
@@ -42,14 +45,14 @@ export function validateConfigMap(o: Json): FieldError[] {
   const binary = obj(o.binaryData);
   let size = 0;
   for (const [key, value] of Object.entries(data)) {
-    errs.push(...invalidEachAt(DATA, key, key, isConfigMapKey(key)));
-    if (key in binary) errs.push(invalid(['data', key], key, 'duplicate of key present in binaryData'));
+    errs.push(...invalidEachAtKey(DATA, key, key, isConfigMapKey(key)));
+    if (key in binary) errs.push(invalid(['data', mapKey(key)], key, 'duplicate of key present in binaryData'));
     size += typeof value === 'string' ? Buffer.byteLength(value) : 0;
   }
   for (const [key, value] of Object.entries(binary)) {
-    errs.push(...invalidEachAt(BINARY_DATA, key, key, isConfigMapKey(key)));
-    errs.push(...notBase64(['binaryData', key], value, value));
-    if (key in data) errs.push(invalid(['binaryData', key], key, 'duplicate of key present in data'));
+    errs.push(...invalidEachAtKey(BINARY_DATA, key, key, isConfigMapKey(key)));
+    errs.push(...notBase64(BINARY_DATA, key, value, value));
+    if (key in data) errs.push(invalid(['binaryData', mapKey(key)], key, 'duplicate of key present in data'));
     size += decodedLength(value);
   }
   // The path is empty: the limit is on the whole object.
@@ -79,12 +82,12 @@ export function validateSecret(o: Json): FieldError[] {
   const stringData = obj(o.stringData);
   let size = 0;
   for (const [key, value] of Object.entries(data)) {
-    errs.push(...invalidEachAt(DATA, key, key, isConfigMapKey(key)));
-    errs.push(...notBase64(['data', key], value, REDACTED));
+    errs.push(...invalidEachAtKey(DATA, key, key, isConfigMapKey(key)));
+    errs.push(...notBase64(DATA, key, value, REDACTED));
     if (!(key in stringData)) size += decodedLength(value);
   }
   for (const [key, value] of Object.entries(stringData)) {
-    errs.push(...invalidEachAt(STRING_DATA, key, key, isConfigMapKey(key)));
+    errs.push(...invalidEachAtKey(STRING_DATA, key, key, isConfigMapKey(key)));
     size += typeof value === 'string' ? Buffer.byteLength(value) : 0;
   }
   if (size > MAX_DATA_SIZE) errs.push(tooLong(['data'], MAX_DATA_SIZE));
@@ -97,16 +100,17 @@ export function validateSecret(o: Json): FieldError[] {
   if (type === 'kubernetes.io/service-account-token') {
     const annotations = obj(obj(o.metadata).annotations);
     if (!str(annotations['kubernetes.io/service-account.name']))
-      errs.push(required(['metadata', 'annotations', 'kubernetes.io/service-account.name']));
+      errs.push(required(['metadata', 'annotations', mapKey('kubernetes.io/service-account.name')]));
   } else if (type === 'kubernetes.io/basic-auth') {
-    if (!has('username') && !has('password')) errs.push(required(['data', 'username']), required(['data', 'password']));
+    if (!has('username') && !has('password'))
+      errs.push(required(['data', mapKey('username')]), required(['data', mapKey('password')]));
   } else if (type === 'kubernetes.io/ssh-auth') {
-    if (!text('ssh-privatekey')) errs.push(required(['data', 'ssh-privatekey']));
+    if (!text('ssh-privatekey')) errs.push(required(['data', mapKey('ssh-privatekey')]));
   } else {
     for (const key of SECRET_REQUIRED_KEYS[type] ?? []) {
-      if (!has(key)) errs.push(required(['data', key]));
+      if (!has(key)) errs.push(required(['data', mapKey(key)]));
       else if (key.startsWith('.docker') && !isJson(text(key)))
-        errs.push(invalid(['data', key], REDACTED, 'must be valid JSON'));
+        errs.push(invalid(['data', mapKey(key)], REDACTED, 'must be valid JSON'));
     }
   }
   return errs;

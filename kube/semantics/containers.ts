@@ -1,6 +1,6 @@
 // Containers inside a pod spec: names, images, ports, env, mounts, resources and probes.
 
-import { FieldError } from '../fieldErrors';
+import { FieldError, mapKey } from '../fieldErrors';
 import { isConfigMapKey, isDNS1123Label, isEnvVarName, isValidPortName, isValidPortNum } from '../names';
 import { parseQuantity } from './quantity';
 import {
@@ -139,11 +139,13 @@ function validateResourceNames(list: Json, path: Path, parsed: Map<string, numbe
   for (const name of Object.keys(list)) {
     const value = list[name];
     if (!name.includes('/') && !STANDARD_CONTAINER_RESOURCES.includes(name) && !name.startsWith('hugepages-')) {
-      errs.push(invalid(at(path, name), name, 'must be a standard resource for containers'));
+      errs.push(invalid(at(path, mapKey(name)), name, 'must be a standard resource for containers'));
     }
     const q = parseQuantity(value);
     parsed.set(name, q);
-    if (q !== undefined && q < 0) errs.push(invalid(at(path, name), value, 'must be greater than or equal to 0'));
+    // Kubernetes shows the quantity as text, also when it was written as a number
+    if (q !== undefined && q < 0)
+      errs.push(invalid(at(path, mapKey(name)), String(value), 'must be greater than or equal to 0'));
   }
   return errs;
 }

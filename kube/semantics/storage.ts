@@ -1,6 +1,6 @@
 // PersistentVolumeClaims (alone or as StatefulSet templates), PersistentVolumes and StorageClasses.
 
-import { FieldError } from '../fieldErrors';
+import { FieldError, mapKey } from '../fieldErrors';
 import { validateLabelSelector } from './meta';
 import { parseQuantity } from './quantity';
 import {
@@ -22,6 +22,7 @@ import {
 const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
 const VOLUME_MODES = ['Block', 'Filesystem'];
 const RECLAIM_POLICIES = ['Delete', 'Recycle', 'Retain'];
+const STORAGE = mapKey('storage');
 
 function validateAccessModes(modes: unknown, path: Path): FieldError[] {
   const list = arr(modes);
@@ -40,11 +41,11 @@ export function validateClaimSpec(spec: unknown, path: Path): FieldError[] {
   errs.push(...validateLabelSelector(s.selector, at(path, 'selector')));
   // Kubernetes reports the missing request under resources[storage], not resources.requests.
   const requests = obj(obj(s.resources).requests);
-  if (!('storage' in requests)) errs.push(required(at(path, 'resources', 'storage')));
+  if (!('storage' in requests)) errs.push(required(at(path, 'resources', STORAGE)));
   else {
     const q = parseQuantity(requests.storage);
     if (q !== undefined && q <= 0)
-      errs.push(invalid(at(path, 'resources', 'storage'), requests.storage, 'must be greater than zero'));
+      errs.push(invalid(at(path, 'resources', STORAGE), requests.storage, 'must be greater than zero'));
   }
   if (s.volumeMode !== undefined && !VOLUME_MODES.includes(str(s.volumeMode) ?? ''))
     errs.push(notSupported(at(path, 'volumeMode'), s.volumeMode, VOLUME_MODES));

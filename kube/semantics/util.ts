@@ -1,6 +1,6 @@
 // Shared building blocks for the semantic checks: reading untyped JSON safely and building FieldErrors.
 
-import { FieldError, PathSegment } from '../fieldErrors';
+import { FieldError, mapKey, PathSegment } from '../fieldErrors';
 
 export type Json = Record<string, unknown>;
 export type Path = readonly PathSegment[];
@@ -89,6 +89,11 @@ export function invalidEach(path: Path, value: unknown, msgs: string[]): FieldEr
 /** invalidEach on a child of `path`, whose path is built only when there is something to report. */
 export function invalidEachAt(path: Path, key: PathSegment, value: unknown, msgs: string[]): FieldError[] {
   return msgs.length ? invalidEach(at(path, key), value, msgs) : [];
+}
+
+/** invalidEach on a map key of `path` (`data[key]`), whose path is built only when there is something to report. */
+export function invalidEachAtKey(path: Path, key: string, value: unknown, msgs: string[]): FieldError[] {
+  return msgs.length ? invalidEach(at(path, mapKey(key)), value, msgs) : [];
 }
 
 export function nonNegative(path: Path, value: unknown): FieldError[] {

@@ -2,7 +2,7 @@
 // field error placed on its key or value.
 
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import { FieldError, formatFieldError, formatFieldPath } from '../../kube/fieldErrors';
+import { FieldError, formatFieldError, formatFieldPath, segmentName } from '../../kube/fieldErrors';
 import { checkManifest } from '../../kube/manifestCheck';
 import { ChildField, childFields, childFieldsOfSchema, SchemaObject } from '../../kube/schemas';
 import { YamlDoc } from '../documents/parsedFile';
@@ -47,8 +47,8 @@ function toDiagnostic(
 ): LocalDiagnostic {
   const range = fieldErrorRange(doc, e.path, e.type);
   if (e.type === 'FieldValueUnknown') {
-    const name = String(e.path[e.path.length - 1]);
-    const suggestion = closestField(name, siblings(e.path.slice(0, -1)));
+    const name = String(segmentName(e.path[e.path.length - 1]));
+    const suggestion = closestField(name, siblings(e.path.slice(0, -1).map(segmentName)));
     return {
       range,
       severity: DiagnosticSeverity.Error,

@@ -4,7 +4,7 @@
 // leave unreadable.
 
 import { validateAgainstSchema } from '../../kube/crdSchema';
-import type { FieldError } from '../../kube/fieldErrors';
+import { FieldError, segmentName } from '../../kube/fieldErrors';
 import { childFields, childFieldsOfSchema } from '../../kube/schemas';
 import { validateObject } from '../../kube/validation';
 import { blankActions, Span, templateActions } from '../configs/helmTemplates';
@@ -19,7 +19,8 @@ import { fromResult } from './schema';
 function keySpan(root: YNode | undefined, path: FieldError['path']): Span | undefined {
   const parent = nodeAtPath(root, path.slice(0, -1));
   if (parent?.kind !== 'map') return undefined;
-  const pair = parent.pairs.find((p) => p.key === String(path[path.length - 1]));
+  const name = String(segmentName(path[path.length - 1]));
+  const pair = parent.pairs.find((p) => p.key === name);
   return pair && [pair.keyStart, pair.keyEnd];
 }
 

@@ -5,6 +5,7 @@
 import { parseFast } from './fastYaml';
 import { parseFull, parseFullStream, SyntaxProblem } from './yamlFallback';
 import { LocalRange, Pos, positionAt, TextFacts } from './lineIndex';
+import { PathSegment, segmentName } from '../../kube/fieldErrors';
 import { isRecord } from '../../kube/objects';
 import { YNode, nodeAtPath, scalarString } from './yamlTree';
 
@@ -74,10 +75,11 @@ export class YamlDoc {
   }
 
   /** Whether the tree has a node at `path`; answered from the value while the tree, which it mirrors, is unread. */
-  has(path: readonly (string | number)[]): boolean {
+  has(path: readonly PathSegment[]): boolean {
     if (!this.treeReader) return nodeAtPath(this.builtTree, path) !== undefined;
     let cur = this.value;
-    for (const seg of path) {
+    for (const segment of path) {
+      const seg = segmentName(segment);
       if (Array.isArray(cur)) {
         cur = cur[typeof seg === 'number' ? seg : /^\d+$/.test(seg) ? Number(seg) : -1];
         if (cur === undefined) return false;

@@ -1,6 +1,8 @@
 // The YAML shape the language server works on: maps, sequences and scalars with source offsets
 // (relative to the document's own text), whichever parser produced them.
 
+import { PathSegment, segmentName } from '../../kube/fieldErrors';
+
 export type YNode = YMap | YSeq | YScalar;
 
 export interface YMap {
@@ -53,8 +55,9 @@ export function pairOf(map: YMap, key: string): YPair | undefined {
   return undefined;
 }
 
-export function childOf(node: YNode | undefined, seg: string | number): YNode | undefined {
+export function childOf(node: YNode | undefined, segment: PathSegment): YNode | undefined {
   if (!node) return undefined;
+  const seg = segmentName(segment);
   if (node.kind === 'map') return pairOf(node, String(seg))?.value;
   if (node.kind === 'seq' && typeof seg === 'number') return node.items[seg];
   if (node.kind === 'seq' && /^\d+$/.test(String(seg))) return node.items[Number(seg)];
@@ -62,7 +65,7 @@ export function childOf(node: YNode | undefined, seg: string | number): YNode | 
 }
 
 /** The node at a path, or undefined when some segment is missing. */
-export function nodeAtPath(root: YNode | undefined, path: readonly (string | number)[]): YNode | undefined {
+export function nodeAtPath(root: YNode | undefined, path: readonly PathSegment[]): YNode | undefined {
   let cur = root;
   for (const seg of path) {
     cur = childOf(cur, seg);

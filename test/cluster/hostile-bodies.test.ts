@@ -124,7 +124,7 @@ describe('API server: hostile bodies', function () {
     assert.notStrictEqual(bad.code, 0);
     assert.match(
       bad.stderr,
-      /data\.pin: Invalid value: "<secret contents redacted>": illegal base64 data at input byte 3/,
+      /data\[pin\]: Invalid value: "<secret contents redacted>": illegal base64 data at input byte 3/,
       bad.stderr,
     );
     assert.doesNotMatch(bad.stderr, /not base64!/);
@@ -132,7 +132,7 @@ describe('API server: hostile bodies', function () {
       input: 'apiVersion: v1\nkind: Secret\nmetadata: {name: pin}\nstringData:\n  pin: 98765432\n',
     });
     assert.notStrictEqual(typed.code, 0);
-    assert.match(typed.stderr, /stringData\.pin/, typed.stderr);
+    assert.match(typed.stderr, /stringData\[pin\]/, typed.stderr);
     assert.doesNotMatch(typed.stderr, /98765432/);
     const over = await call(
       'POST',

@@ -123,7 +123,7 @@ describe('CEL rules of CRD schemas (kube/cel)', () => {
       'spec: Invalid value: "object": failed rule: !has(self.ports) || self.ports.isSorted() && self.ports.sum() < 100000',
       'spec.listeners: Invalid value: "array": hostname must not be specified for protocols TCP and UDP',
       'spec.listeners: Invalid value: "array": names must be unique',
-      'spec.labels.a: Invalid value: "string": at most 5 characters',
+      'spec.labels[a]: Invalid value: "string": at most 5 characters',
       'spec.path.value: Invalid value: "object": value must be an absolute path',
     ]);
   });
@@ -247,16 +247,14 @@ describe('CEL rules of CRD schemas (kube/cel)', () => {
     };
     const errors = messages(ruleDefinitionErrors(schema, ['openAPIV3Schema']));
     assert.strictEqual(errors.length, 7, errors.join('\n'));
-    assert.match(
-      errors[0],
-      /^openAPIV3Schema\.properties\.spec\[x-kubernetes-validations\]\[0\]\.rule: .*compilation failed: ERROR: <input>:1:10: /,
-    );
-    assert.match(errors[1], /validations\]\[1\]\.rule: .*compilation failed: .*noSuchFunction/);
-    assert.match(errors[2], /validations\]\[2\]\.rule: .*compilation failed: must evaluate to bool, not int/);
-    assert.match(errors[3], /validations\]\[3\]\.fieldPath: Invalid value: "\.b": does not refer to a valid field/);
-    assert.match(errors[4], /validations\]\[4\]\.messageExpression: .*compilation failed/);
-    assert.match(errors[5], /validations\]\[5\]\.optionalOldSelf: .*only be set if the rule uses oldSelf/);
-    assert.match(errors[6], /validations\]\[7\]\.messageExpression: .*must evaluate to string, not int/);
+    assert.match(errors[0], /^openAPIV3Schema\.properties\[spec\]\.x-kubernetes-validations\[0\]\.rule: /);
+    assert.match(errors[0], /\.rule: .*compilation failed: ERROR: <input>:1:10: /);
+    assert.match(errors[1], /validations\[1\]\.rule: .*compilation failed: .*noSuchFunction/);
+    assert.match(errors[2], /validations\[2\]\.rule: .*compilation failed: must evaluate to bool, not int/);
+    assert.match(errors[3], /validations\[3\]\.fieldPath: Invalid value: "\.b": does not refer to a valid field/);
+    assert.match(errors[4], /validations\[4\]\.messageExpression: .*compilation failed/);
+    assert.match(errors[5], /validations\[5\]\.optionalOldSelf: .*only be set if the rule uses oldSelf/);
+    assert.match(errors[6], /validations\[7\]\.messageExpression: .*must evaluate to string, not int/);
     // an object of such a schema gets the compile error, not a crash
     assert.deepStrictEqual(messages(validateRules({ spec: { a: 'x' } }, schema)).slice(0, 1), [
       'spec: Invalid value: "object": rule compile error: ERROR: <input>:1:10: Unexpected token: EOF',

@@ -191,6 +191,11 @@ describe('semantics: valid objects', () => {
     );
     job.metadata.uid = '0b7d';
     assert.deepStrictEqual(messages(validateSemantics(job)), []);
+    // a generated label removed from the template is named by its key, as ValidateHasLabel names it
+    delete job.spec.template.metadata.labels['controller-uid'];
+    assert.deepStrictEqual(messages(validateSemantics(job)), [
+      "spec.template.metadata.labels[controller-uid]: Required value: must be '0b7d'",
+    ]);
   });
 
   it('accepts an unchanged object as an update', () => {
@@ -264,10 +269,11 @@ describe('semantics: names and metadata', () => {
       metadata: { name: 'c' },
       data: { 'a/b': 'x' },
     });
-    assert.deepStrictEqual(
-      cm.map((e) => e.path),
-      [['data', 'a/b']],
-    );
+    assert.deepStrictEqual(messages(cm), [
+      'data[a/b]: Invalid value: "a/b": ' +
+        "a valid config key must consist of alphanumeric characters, '-', '_' or '.' " +
+        "(e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+    ]);
     const tls = validateSemantics({
       apiVersion: 'v1',
       kind: 'Secret',

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { formatFieldError } from '../../kube/fieldErrors';
+import { formatFieldError, formatFieldPath } from '../../kube/fieldErrors';
 import { validateObject } from '../../kube/validation';
 import { validateAgainstSchema } from '../../kube/crdSchema';
 import { SchemaObject } from '../../kube/schemas';
@@ -175,8 +175,8 @@ describe('validation of built-in kinds', () => {
     const d = deployment();
     containerOf(d).resources = { limits: { cpu: { millis: 500 } } };
     assert.deepStrictEqual(
-      validateObject(d).errors.map((e) => e.path),
-      [['spec', 'template', 'spec', 'containers', 0, 'resources', 'limits', 'cpu']],
+      validateObject(d).errors.map((e) => formatFieldPath(e.path)),
+      ['spec.template.spec.containers[0].resources.limits[cpu]'],
     );
   });
 
@@ -189,9 +189,9 @@ describe('validation of built-in kinds', () => {
     };
     assert.deepStrictEqual(
       validateObject(cm)
-        .errors.map((e) => `${e.type} ${e.path.join('.')}`)
+        .errors.map((e) => `${e.type} ${formatFieldPath(e.path)}`)
         .sort(),
-      ['FieldValueTypeInvalid data.n', 'FieldValueTypeInvalid metadata.labels.tier'],
+      ['FieldValueTypeInvalid data[n]', 'FieldValueTypeInvalid metadata.labels[tier]'],
     );
   });
 
@@ -258,9 +258,10 @@ describe('validation of built-in kinds', () => {
     };
     assert.deepStrictEqual(validateObject(crd), { errors: [], unknownFields: [] });
     crd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.mode.type = 5 as unknown as string;
+    // a schema's properties are a map: kube-apiserver names them properties[spec]
     assert.deepStrictEqual(
-      validateObject(crd).errors.map((e) => e.path),
-      [['spec', 'versions', 0, 'schema', 'openAPIV3Schema', 'properties', 'spec', 'properties', 'mode', 'type']],
+      validateObject(crd).errors.map((e) => formatFieldPath(e.path)),
+      ['spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[mode].type'],
     );
   });
 
@@ -393,8 +394,8 @@ describe('validation of custom resources against a CRD schema', () => {
     ct.metadata.nmae = 'x';
     const { errors, unknownFields } = validateAgainstSchema(ct, schema);
     assert.deepStrictEqual(
-      errors.map((e) => e.path),
-      [['metadata', 'labels', 'team']],
+      errors.map((e) => formatFieldPath(e.path)),
+      ['metadata.labels[team]'],
     );
     assert.deepStrictEqual(
       unknownFields.map((e) => e.path),

@@ -132,6 +132,59 @@ describe('language server: diagnostics', function () {
     assert.ok(d.every((x) => x.severity === 1 || x.code !== 'schema'));
   });
 
+  it('names map keys as kube-apiserver does (`requests[cpu]`, `data[key]`), each error on its entry', async () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      '  name: p',
+      'spec:',
+      '  containers:',
+      '  - name: app',
+      '    image: nginx:1.25',
+      '    resources:',
+      '      limits: {memory: 1Gi}',
+      '      requests:',
+      '        memory: 2Gi',
+      '        cpu: "-1"',
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: c}',
+      'data:',
+      '  ok: fine',
+      '  my key: value',
+      '  count: 3',
+      '',
+    ].join('\n');
+    const { d } = await diagnose(text);
+    const schema = d.filter((x) => x.code === 'schema');
+    assert.deepStrictEqual(
+      schema.map((x) => [x.message, x.range.start.line, textAt(text, x.range)]),
+      [
+        [
+          'spec.containers[0].resources.requests[cpu]: Invalid value: "-1": must be greater than or equal to 0',
+          12,
+          '"-1"',
+        ],
+        [
+          'spec.containers[0].resources.requests: Invalid value: "2Gi": ' +
+            'must be less than or equal to memory limit of 1Gi',
+          10,
+          'requests',
+        ],
+        ['data[count]: Invalid value: 3: must be of type string', 20, '3'],
+        [
+          'data[my key]: Invalid value: "my key": a valid config key must consist of alphanumeric characters, ' +
+            "'-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is " +
+            "'[-._a-zA-Z0-9]+')",
+          19,
+          'value',
+        ],
+      ],
+    );
+  });
+
   it('validates each document of a multi-document file on its own lines', async () => {
     const text =
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n---\n# a comment\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: Magic\n  ports:\n    - port: 80\n';

@@ -3,7 +3,7 @@
 // and UTF-16 columns, in multi-document files, CRLF files and lines with non-ASCII text.
 
 import * as assert from 'assert';
-import type { FieldErrorType, PathSegment } from '../../kube/fieldErrors';
+import { FieldErrorType, mapKey, PathSegment } from '../../kube/fieldErrors';
 import { parseFile } from '../../server/documents/parsedFile';
 import { toFileRange } from '../../server/documents/placement';
 import { fieldErrorRange, firstLineRange, walkPath } from '../../server/positions';
@@ -102,6 +102,31 @@ describe('server/positions: where a field error is underlined', () => {
     assert.deepStrictEqual(port, { start: [13, 29], end: [13, 31], text: '80' });
     const ports = underline(DEPLOYMENT, 0, [...containers, 0, 'ports'], 'FieldValueTypeInvalid');
     assert.strictEqual(ports.text, 'ports', 'a collection value is shown by its key');
+  });
+
+  it('a map key segment (`requests[cpu]`) finds its entry; a missing one, the map', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: Pod',
+      'spec:',
+      '  containers:',
+      '    - name: app',
+      '      resources:',
+      '        requests:',
+      '          app.kubernetes.io/gpu: 1',
+      '          cpu: -1',
+      '',
+    ].join('\n');
+    const requests = ['spec', 'containers', 0, 'resources', 'requests'];
+    assert.deepStrictEqual(underline(text, 0, [...requests, mapKey('cpu')], 'FieldValueInvalid'), {
+      start: [8, 15],
+      end: [8, 17],
+      text: '-1',
+    });
+    const gpu = underline(text, 0, [...requests, mapKey('app.kubernetes.io/gpu')], 'FieldValueInvalid');
+    assert.strictEqual(gpu.text, '1', 'a key with dots and slashes is one key');
+    const memory = underline(text, 0, [...requests, mapKey('memory')], 'FieldValueRequired');
+    assert.strictEqual(memory.text, 'requests');
   });
 
   it('an error about the whole object underlines `kind: ...`', () => {

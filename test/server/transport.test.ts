@@ -14,7 +14,7 @@ describe('language server: transports', function () {
       const d = await client.waitForDiagnostics(uri);
       assert.deepStrictEqual(
         d.map((x) => x.message),
-        ['data.k: Invalid value: 1: must be of type string'],
+        ['data[k]: Invalid value: 1: must be of type string'],
       );
     } finally {
       await client.stop();

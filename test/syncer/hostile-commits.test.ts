@@ -59,7 +59,7 @@ describe('syncer: hostile commits', function () {
     const errors = await apps.manifestErrors('secret', sha);
     assert.deepStrictEqual(
       errors.map((e) => [e.file, e.line, e.field]),
-      [['app/secret.yaml', 6, 'stringData.pin']],
+      [['app/secret.yaml', 6, 'stringData[pin]']],
     );
     const app = await apps.get('secret');
     assert.doesNotMatch(JSON.stringify(app.status), /98765432/);
