@@ -211,19 +211,26 @@ export class ObjectStorage {
     const { warnings } = admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
     admitCreate(this.store, info, obj);
     const readmit = () => admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
-    warnings.push(...(await this.callWebhooks('CREATE', info, obj, undefined, opts, readmit)));
-    warnings.push(...this.policyWarnings(info, obj, opts));
+    warnings.push(...(await this.mutatingAdmission('CREATE', info, obj, undefined, opts, readmit)));
+    // kube-apiserver's BeforeCreate: the system fields and the strategy's, so validating admission sees the
+    // object as it is stored
     meta.uid = uid;
     meta.creationTimestamp = nowTimestamp();
     strategy.prepareForCreate?.(obj, !!opts.dryRun, opts.requester);
     if ('spec' in obj || info.custom) meta.generation = 1;
-    this.trackManager(info, undefined, obj, opts);
-    if (opts.dryRun) return { object: withTypeMeta(info, obj), warnings };
     let created: KubeObject;
     try {
-      created = (await this.store.create(storageKey(info, namespace, meta.name), obj, HAND_OVER)).value;
+      warnings.push(...(await this.validatingAdmission('CREATE', info, obj, undefined, opts)));
+      this.trackManager(info, undefined, obj, opts);
+      if (opts.dryRun) return { object: withTypeMeta(info, obj), warnings };
+      try {
+        created = (await this.store.create(storageKey(info, namespace, meta.name), obj, HAND_OVER)).value;
+      } catch (err) {
+        throw this.mapStoreError(err, info, meta.name ?? '');
+      }
     } catch (err) {
-      throw this.mapStoreError(err, info, meta.name ?? '');
+      if (!opts.dryRun) strategy.abortCreate?.(obj);
+      throw err;
     }
     await strategy.afterWrite?.(created, undefined);
     return { object: withTypeMeta(info, created), warnings };
@@ -307,19 +314,20 @@ export class ObjectStorage {
       const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
       admitUpdate(this.store, info, obj, old);
       const readmit = () => admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
-      warnings.push(...(await this.callWebhooks('UPDATE', info, obj, old, opts, readmit)));
-      warnings.push(...this.policyWarnings(info, obj, opts, old));
+      warnings.push(...(await this.mutatingAdmission('UPDATE', info, obj, old, opts, readmit)));
+      warnings.push(...(await this.validatingAdmission('UPDATE', info, obj, old, opts)));
       strategy.beforeUpdate?.(obj, old, !!opts.dryRun);
       const r = await this.commit(info, key, cur, old, obj, opts, warnings);
       if (!opts.dryRun) await strategy.afterWrite?.(r.object, old);
       return r;
     }
-    const warnings = opts.internal ? [] : await this.callWebhooks('UPDATE', info, obj, old, opts);
+    const warnings = opts.internal ? [] : await this.mutatingAdmission('UPDATE', info, obj, old, opts);
+    if (!opts.internal) warnings.push(...(await this.validatingAdmission('UPDATE', info, obj, old, opts)));
     return this.commit(info, key, cur, old, obj, opts, warnings);
   }
 
-  /** The admission webhooks' verdict on a write (admission/webhooks/), with their warnings. */
-  private async callWebhooks(
+  /** The mutating admission webhooks on a write (admission/webhooks/): their warnings. */
+  private async mutatingAdmission(
     operation: AdmissionOperation,
     info: ResourceInfo,
     obj: KubeObject | undefined,
@@ -328,19 +336,24 @@ export class ObjectStorage {
     readmit?: () => AdmissionResult,
   ): Promise<string[]> {
     const attrs = writeAttributes(operation, info, obj, old, opts);
-    return (await this.webhooks?.admit(attrs, readmit && (() => readmit().warnings))) ?? [];
+    return (await this.webhooks?.mutate(attrs, readmit && (() => readmit().warnings))) ?? [];
   }
 
-  /** ValidatingAdmissionPolicies on a create, an update (given the stored object) or a delete: their warnings. */
-  private policyWarnings(
+  /**
+   * Validating admission on a write, as kube-apiserver's plugin order has it: ValidatingAdmissionPolicies
+   * (admission/policies/), then the validating webhooks. Their warnings; throws the first refusal.
+   */
+  private async validatingAdmission(
+    operation: AdmissionOperation,
     info: ResourceInfo,
     obj: KubeObject | undefined,
+    old: KubeObject | undefined,
     opts: WriteOptions | DeleteOptions,
-    old?: KubeObject,
-  ): string[] {
-    const operation = !obj ? 'DELETE' : old ? 'UPDATE' : 'CREATE';
+  ): Promise<string[]> {
     const attrs = writeAttributes(operation, info, obj, old, opts);
-    return attrs ? admitByPolicies(this.store, attrs) : [];
+    if (!attrs) return [];
+    const warnings = admitByPolicies(this.store, attrs);
+    return [...warnings, ...((await this.webhooks?.validate(attrs)) ?? [])];
   }
 
   private async commit(
@@ -438,7 +451,11 @@ export class ObjectStorage {
     }
     this.strategyOf(info).validateDelete?.(name);
     const stored = this.store.get(storageKey(info, namespace, name))?.value;
-    const warnings = stored ? await this.callWebhooks('DELETE', info, undefined, stored, opts) : [];
+    const attrs = stored && writeAttributes('DELETE', info, undefined, stored, opts);
+    const warnings = [
+      ...((await this.webhooks?.mutate(attrs)) ?? []),
+      ...((await this.webhooks?.validate(attrs)) ?? []),
+    ];
     // a write racing the delete is not the client's conflict: try again against the newer object,
     // as the real API server does (unless the client pinned a resourceVersion)
     for (let attempt = 0; ; attempt++) {
@@ -484,7 +501,8 @@ export class ObjectStorage {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
       );
     }
-    this.policyWarnings(info, undefined, opts, old); // a delete's warnings reach no client
+    const attrs = writeAttributes('DELETE', info, undefined, old, opts);
+    if (attrs) admitByPolicies(this.store, attrs); // a delete's warnings reach no client
     const obj = copyJson(old);
     const meta = obj.metadata;
     const finalizers: string[] = meta.finalizers ?? [];

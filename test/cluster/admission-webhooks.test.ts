@@ -142,6 +142,52 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     assert.strictEqual((req.object as Pod).spec?.restartPolicy, 'Always');
   });
 
+  it('validating admission sees the uid and creationTimestamp the object is stored with; mutating does not', async () => {
+    const ns = await namespace('system-fields');
+    await register('Mutating', 'fields-seen', [webhook('mutate-fields.slipway.test', '/mutate-fields', ns)]);
+    await register('Validating', 'fields-seen', [webhook('fields.slipway.test', '/fields', ns)]);
+    const policy = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'system-fields' },
+      spec: {
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
+        },
+        validations: [{ expression: 'has(object.metadata.creationTimestamp) && has(object.metadata.uid)' }],
+      },
+    };
+    const binding = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'system-fields' },
+      spec: {
+        policyName: 'system-fields',
+        validationActions: ['Deny'],
+        matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } },
+      },
+    };
+    await t.apply(JSON.stringify(policy));
+    cleanup.push(['validatingadmissionpolicy', 'system-fields']);
+    await t.apply(JSON.stringify(binding));
+    cleanup.push(['validatingadmissionpolicybinding', 'system-fields']);
+
+    // the policy admits the pod: it sees the fields
+    await t.ok(['apply', '-f', '-'], pod('p', ns));
+    const stored = (await t.json(['get', 'pod', 'p', '-n', ns])) as Pod;
+    const [validated] = hooks.received('/fields').filter((r) => r.namespace === ns);
+    assert.ok(stored.metadata?.uid);
+    assert.strictEqual(validated.object?.metadata.uid, stored.metadata.uid);
+    assert.strictEqual(validated.object?.metadata.creationTimestamp, stored.metadata.creationTimestamp);
+    assert.strictEqual(validated.object?.metadata.generation, 1);
+    // mutating webhooks run before the server fills them, as in kube-apiserver
+    const [mutated] = hooks.received('/mutate-fields').filter((r) => r.namespace === ns);
+    assert.deepStrictEqual(
+      [mutated.object?.metadata.uid, mutated.object?.metadata.creationTimestamp],
+      [undefined, undefined],
+    );
+  });
+
   it('a mutating webhook reached through a Service adds a label kubectl shows; IfNeeded ones run again', async () => {
     const ns = await namespace('mutate-svc');
     hooks.handle('/label', (req) =>
