@@ -9,7 +9,7 @@ import { admit, type AdmissionResult, FieldValidation } from './admission';
 import { admitCreate, admitUpdate } from './admission/index';
 import type { AdmissionOperation } from './admission/attributes';
 import type { AdmissionWebhooks } from './admission/webhooks';
-import { writeAttributes } from './admission/writeAttributes';
+import { writeAttributes, type SubresourceView } from './admission/writeAttributes';
 import { admitByPolicies } from './admission/policies/index';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './apiErrors';
 import { updateManagedFields } from '../../kube/patch';
@@ -32,8 +32,10 @@ export interface WriteOptions {
   managedFieldsComputed?: boolean;
   /** the version the client named, when the write is made in the stored one (for admission webhooks) */
   requestedAs?: ResourceInfo;
-  /** a write through a subresource other than status (scale, finalize), which webhooks are not called for */
+  /** a write through a subresource admission does not see (finalize) */
   admissionSubresource?: string;
+  /** a write through a subresource admission sees as another kind (scale) */
+  subresourceView?: SubresourceView;
 }
 
 export interface WriteResult {
@@ -336,7 +338,13 @@ export class ObjectStorage {
     readmit?: () => AdmissionResult,
   ): Promise<string[]> {
     const attrs = writeAttributes(operation, info, obj, old, opts);
-    return (await this.webhooks?.mutate(attrs, readmit && (() => readmit().warnings))) ?? [];
+    const view = 'subresourceView' in opts ? opts.subresourceView : undefined;
+    const revalidate = () => {
+      // what webhooks changed in a subresource's view (a Scale's replicas) is the object's change
+      if (view && obj && attrs?.object) view.fromView(obj, attrs.object);
+      return readmit?.().warnings ?? [];
+    };
+    return (await this.webhooks?.mutate(attrs, revalidate)) ?? [];
   }
 
   /**

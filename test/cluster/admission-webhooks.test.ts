@@ -6,6 +6,7 @@ import type { Pod } from 'kubernetes-types/core/v1';
 import * as path from 'path';
 import { eventually, startTestCluster, type TestCluster } from '../helpers/testCluster';
 import { NEVER, startWebhookServer, type WebhookServer } from '../helpers/webhookServer';
+import { WIDGET_CRD, WIDGET_GROUP, widget } from './fixtures/widgetCrd';
 
 const SERVICE_NS = 'webhooks';
 const SERVICE = 'hooks';
@@ -358,6 +359,65 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     ]);
     assert.strictEqual(patched.code, 0, patched.stderr);
     assert.match(patched.stderr, /^Warning: status seen$/m);
+  });
+
+  it("a custom resource's status and scale writes go to widgets/status and widgets/scale rules", async () => {
+    const ns = await namespace('widget-subresources');
+    await t.apply(JSON.stringify(WIDGET_CRD));
+    cleanup.push(['crd', WIDGET_CRD.metadata.name]);
+    await t.ok(['wait', '--for=condition=Established', `crd/${WIDGET_CRD.metadata.name}`, '--timeout=20s']);
+    const rules = (resources: string[]) => ({
+      rules: [{ operations: ['UPDATE'], apiGroups: [WIDGET_GROUP], apiVersions: ['v1'], resources }],
+    });
+    hooks.handle('/widget-status', (req) =>
+      (req.object?.status as { phase?: string } | undefined)?.phase === 'Broken'
+        ? { allowed: false, status: { message: 'widgets may not break' } }
+        : { allowed: true },
+    );
+    // caps replicas at 3, on the Scale it is sent
+    hooks.handle('/widget-cap', (req) =>
+      ((req.object?.spec as { replicas?: number }).replicas ?? 0) > 3
+        ? { allowed: true, patch: [{ op: 'replace', path: '/spec/replicas', value: 3 }] }
+        : { allowed: true },
+    );
+    await register('Mutating', 'widget-cap', [
+      webhook('cap.slipway.test', '/widget-cap', ns, rules(['widgets/scale'])),
+    ]);
+    await register('Validating', 'widget-subresources', [
+      webhook('status.slipway.test', '/widget-status', ns, rules(['widgets/status'])),
+      webhook('scale.slipway.test', '/widget-scale', ns, rules(['widgets/scale'])),
+    ]);
+    await t.apply(widget('w', ns, 1));
+
+    const status = (phase: string) => [
+      'patch',
+      'widget',
+      'w',
+      '-n',
+      ns,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ status: { phase } }),
+    ];
+    await t.ok(status('Ready'));
+    const err = await refused(status('Broken'));
+    assert.match(err, /admission webhook "status.slipway.test" denied the request: widgets may not break/);
+    const [seen] = hooks.received('/widget-status').filter((r) => r.namespace === ns);
+    assert.deepStrictEqual([seen.subResource, seen.kind.kind, seen.operation], ['status', 'Widget', 'UPDATE']);
+    assert.strictEqual(await t.ok(['get', 'widget', 'w', '-n', ns, '-o', 'jsonpath={.status.phase}']), 'Ready');
+
+    await t.ok(['scale', 'widget', 'w', '-n', ns, '--replicas=5']);
+    assert.strictEqual(await t.ok(['get', 'widget', 'w', '-n', ns, '-o', 'jsonpath={.spec.replicas}']), '3');
+    const [mutated] = hooks.received('/widget-cap').filter((r) => r.namespace === ns);
+    const [validated] = hooks.received('/widget-scale').filter((r) => r.namespace === ns);
+    for (const r of [mutated, validated]) {
+      assert.deepStrictEqual(r.kind, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
+      assert.deepStrictEqual(r.resource, { group: WIDGET_GROUP, version: 'v1', resource: 'widgets' });
+      assert.strictEqual(r.subResource, 'scale');
+      assert.deepStrictEqual(r.oldObject?.spec, { replicas: 1 });
+    }
+    assert.deepStrictEqual([mutated.object?.spec, validated.object?.spec], [{ replicas: 5 }, { replicas: 3 }]);
   });
 
   it('a DELETE rule sees the stored object and can refuse the delete', async () => {
