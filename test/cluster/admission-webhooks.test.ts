@@ -143,7 +143,7 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     assert.strictEqual((req.object as Pod).spec?.restartPolicy, 'Always');
   });
 
-  it('validating admission sees the uid and creationTimestamp the object is stored with; mutating does not', async () => {
+  it('validating admission sees the uid and creationTimestamp stored; mutating admission does not', async () => {
     const ns = await namespace('system-fields');
     await register('Mutating', 'fields-seen', [webhook('mutate-fields.slipway.test', '/mutate-fields', ns)]);
     await register('Validating', 'fields-seen', [webhook('fields.slipway.test', '/fields', ns)]);

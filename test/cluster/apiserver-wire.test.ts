@@ -163,7 +163,7 @@ describe('API server wire details', function () {
     );
   });
 
-  it("describes the connect subresources (exec, attach, portforward, proxy) in /openapi/v2 and v3 as kube's", async () => {
+  it('describes the connect subresources (exec, attach, portforward, proxy) in /openapi/v2 and v3', async () => {
     const v2 = (await t.request('GET', '/openapi/v2', undefined, { Accept: 'application/json' })).body;
     const v3 = (await t.request('GET', '/openapi/v3/api/v1')).body;
     const pods = '/api/v1/namespaces/{namespace}/pods/{name}';
