@@ -189,6 +189,31 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     );
   });
 
+  it('a Service a validating webhook refuses gives back the node port it was allocated', async () => {
+    const ns = await namespace('refused-service');
+    hooks.handle('/no-services', (req) =>
+      req.object?.metadata.name === 'refused'
+        ? { allowed: false, status: { message: 'not this one' } }
+        : { allowed: true },
+    );
+    const rules = [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['services'] }];
+    await register('Validating', 'no-services', [webhook('services.slipway.test', '/no-services', ns, { rules })]);
+    const service = (name: string) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name, namespace: ns },
+        spec: { type: 'NodePort', selector: { app: name }, ports: [{ port: 80, nodePort: 31234 }] },
+      });
+    const err = await refused(['apply', '-f', '-'], service('refused'));
+    assert.match(err, /denied the request: not this one/);
+    // the refused Service held 31234 while validating admission judged it; the next one gets it
+    await t.ok(['apply', '-f', '-'], service('accepted'));
+    const [seen] = hooks.received('/no-services').filter((r) => r.namespace === ns);
+    // validating admission sees what the Service was allocated, as in kube-apiserver
+    assert.match(String((seen.object?.spec as { clusterIP?: string }).clusterIP), /^\d+\.\d+\.\d+\.\d+$/);
+  });
+
   it('a mutating webhook reached through a Service adds a label kubectl shows; IfNeeded ones run again', async () => {
     const ns = await namespace('mutate-svc');
     hooks.handle('/label', (req) =>
