@@ -6,6 +6,7 @@
 import { createHash } from 'crypto';
 import { ResourceInfo, BUILTIN_RESOURCES, apiVersionOf, splitApiVersion } from './registry';
 import { definitionFor, KUBERNETES_VERSION, refName, schemaDefinitions, SchemaObject } from './schemas';
+import { addConnectPaths } from './openapiConnectPaths';
 import { addResourcePaths, groupWord, META, Names, PathItem, refTo } from './openapiPaths';
 
 export interface OpenAPIIndex {
@@ -190,7 +191,9 @@ function build(
         list: definitionFor(groupVersion, r.listKind) ?? definitionFor(groupVersion, r.kind)!,
       };
     }
-    addResourcePaths(paths, { r, gvk: { group, version, kind: r.kind }, tag, idWord, names }, prefix);
+    const ctx = { r, gvk: { group, version, kind: r.kind }, tag, idWord, names };
+    addResourcePaths(paths, ctx, prefix);
+    addConnectPaths(paths, ctx, prefix);
   }
 
   const schemas: Record<string, SchemaObject> = { ...own };

@@ -25,7 +25,7 @@ export interface Operation {
 }
 
 export type PathItem = { parameters?: Parameter[] } & Partial<
-  Record<'get' | 'put' | 'post' | 'patch' | 'delete', Operation>
+  Record<'get' | 'put' | 'post' | 'patch' | 'delete' | 'options' | 'head', Operation>
 >;
 
 export const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
@@ -34,18 +34,18 @@ export const refTo = (definition: string): SchemaObject => ({ $ref: REF_PREFIX +
 // ---------------------------------------------------------------------------------------------
 // Parameters
 
-const q = (name: string, description: string, schema: SchemaObject): Parameter => ({
+export const q = (name: string, description: string, schema: SchemaObject): Parameter => ({
   name,
   in: 'query',
   description,
   uniqueItems: true,
   schema,
 });
-const STRING = { type: 'string' };
-const BOOLEAN = { type: 'boolean' };
-const INTEGER = { type: 'integer' };
+export const STRING = { type: 'string' };
+export const BOOLEAN = { type: 'boolean' };
+export const INTEGER = { type: 'integer' };
 
-const P = {
+export const P = {
   name: (kind: string): Parameter => ({
     name: 'name',
     in: 'path',
@@ -373,19 +373,24 @@ function subresourceOperations(ctx: OpContext, sub: SubresourceInfo): PathItem {
   return path;
 }
 
+/** The path of a resource's collection under its group-version's prefix. */
+export function collectionPath(r: ResourceInfo, prefix: string): string {
+  return r.namespaced ? `${prefix}/namespaces/{namespace}/${r.plural}` : `${prefix}/${r.plural}`;
+}
+
 /** The paths of one resource: its collection, its items, their subresources, and the all-namespaces list. */
 export function addResourcePaths(paths: Record<string, PathItem>, ctx: OpContext, prefix: string): void {
   const { r, idWord, names } = ctx;
   const item = refTo(names.kind);
   const list = refTo(names.list);
-  const base = r.namespaced ? `${prefix}/namespaces/{namespace}/${r.plural}` : `${prefix}/${r.plural}`;
+  const base = collectionPath(r, prefix);
   const scopeParams = r.namespaced ? [P.namespace, P.pretty] : [P.pretty];
   const collection = collectionOperations(ctx, item, list);
   if (Object.keys(collection).length) paths[base] = { ...collection, parameters: scopeParams };
   const itemOps = itemOperations(ctx, item);
   if (Object.keys(itemOps).length)
     paths[`${base}/{name}`] = { ...itemOps, parameters: [P.name(r.kind), ...scopeParams] };
-  // connections (exec, proxy...) are not described: their options have no schema here
+  // connections (exec, proxy...) are described by ./openapiConnectPaths.ts
   for (const sub of r.subresources.filter((s) => !s.connect)) {
     const subOps = subresourceOperations(ctx, sub);
     if (Object.keys(subOps).length)

@@ -6,7 +6,7 @@ import type { Operation, Parameter } from './openapiPaths';
 import { REF_PREFIX } from './schemas';
 
 const V2_REF_PREFIX = '#/definitions/';
-const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
+const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'options', 'head'] as const;
 // OpenAPI v3 keywords Swagger 2.0 lacks; kube-apiserver drops them from CRD schemas in its v2 document too
 const V3_ONLY = new Set(['nullable', 'oneOf', 'anyOf', 'not']);
 
@@ -54,7 +54,9 @@ function v2Parameter(p: V3Parameter): Record<string, unknown> {
 function v2Operation(op: V3Operation): Record<string, unknown> {
   const { parameters, requestBody, responses, ...rest } = op;
   const params: Record<string, unknown>[] = (parameters ?? []).map(v2Parameter);
-  const consumes = requestBody ? Object.keys(requestBody.content) : undefined;
+  // a connection takes whatever the client sends, as kube-apiserver's connect operations say
+  const connect = op['x-kubernetes-action'] === 'connect';
+  const consumes = requestBody ? Object.keys(requestBody.content) : connect ? ['*/*'] : undefined;
   if (requestBody) {
     const schema = Object.values(requestBody.content)[0]?.schema;
     params.unshift({ name: 'body', in: 'body', required: requestBody.required, schema: v2Schema(schema) });

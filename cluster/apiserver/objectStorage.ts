@@ -9,7 +9,7 @@ import { admit, type AdmissionResult, FieldValidation } from './admission';
 import { admitCreate, admitUpdate } from './admission/index';
 import type { AdmissionOperation } from './admission/attributes';
 import type { AdmissionWebhooks } from './admission/webhooks';
-import { writeAttributes } from './admission/writeAttributes';
+import { writeAttributes, type SubresourceView } from './admission/writeAttributes';
 import { admitByPolicies } from './admission/policies/index';
 import { ApiError, alreadyExists, badRequest, conflict, forbidden, notFound } from './apiErrors';
 import { updateManagedFields } from '../../kube/patch';
@@ -32,8 +32,10 @@ export interface WriteOptions {
   managedFieldsComputed?: boolean;
   /** the version the client named, when the write is made in the stored one (for admission webhooks) */
   requestedAs?: ResourceInfo;
-  /** a write through a subresource other than status (scale, finalize), which webhooks are not called for */
+  /** a write through a subresource admission does not see (finalize) */
   admissionSubresource?: string;
+  /** a write through a subresource admission sees as another kind (scale) */
+  subresourceView?: SubresourceView;
 }
 
 export interface WriteResult {
@@ -211,19 +213,26 @@ export class ObjectStorage {
     const { warnings } = admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
     admitCreate(this.store, info, obj);
     const readmit = () => admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
-    warnings.push(...(await this.callWebhooks('CREATE', info, obj, undefined, opts, readmit)));
-    warnings.push(...this.policyWarnings(info, obj, opts));
+    warnings.push(...(await this.mutatingAdmission('CREATE', info, obj, undefined, opts, readmit)));
+    // kube-apiserver's BeforeCreate: the system fields and the strategy's, so validating admission sees the
+    // object as it is stored
     meta.uid = uid;
     meta.creationTimestamp = nowTimestamp();
     strategy.prepareForCreate?.(obj, !!opts.dryRun, opts.requester);
     if ('spec' in obj || info.custom) meta.generation = 1;
-    this.trackManager(info, undefined, obj, opts);
-    if (opts.dryRun) return { object: withTypeMeta(info, obj), warnings };
     let created: KubeObject;
     try {
-      created = (await this.store.create(storageKey(info, namespace, meta.name), obj, HAND_OVER)).value;
+      warnings.push(...(await this.validatingAdmission('CREATE', info, obj, undefined, opts)));
+      this.trackManager(info, undefined, obj, opts);
+      if (opts.dryRun) return { object: withTypeMeta(info, obj), warnings };
+      try {
+        created = (await this.store.create(storageKey(info, namespace, meta.name), obj, HAND_OVER)).value;
+      } catch (err) {
+        throw this.mapStoreError(err, info, meta.name ?? '');
+      }
     } catch (err) {
-      throw this.mapStoreError(err, info, meta.name ?? '');
+      if (!opts.dryRun) strategy.abortCreate?.(obj);
+      throw err;
     }
     await strategy.afterWrite?.(created, undefined);
     return { object: withTypeMeta(info, created), warnings };
@@ -307,19 +316,20 @@ export class ObjectStorage {
       const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
       admitUpdate(this.store, info, obj, old);
       const readmit = () => admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
-      warnings.push(...(await this.callWebhooks('UPDATE', info, obj, old, opts, readmit)));
-      warnings.push(...this.policyWarnings(info, obj, opts, old));
+      warnings.push(...(await this.mutatingAdmission('UPDATE', info, obj, old, opts, readmit)));
+      warnings.push(...(await this.validatingAdmission('UPDATE', info, obj, old, opts)));
       strategy.beforeUpdate?.(obj, old, !!opts.dryRun);
       const r = await this.commit(info, key, cur, old, obj, opts, warnings);
       if (!opts.dryRun) await strategy.afterWrite?.(r.object, old);
       return r;
     }
-    const warnings = opts.internal ? [] : await this.callWebhooks('UPDATE', info, obj, old, opts);
+    const warnings = opts.internal ? [] : await this.mutatingAdmission('UPDATE', info, obj, old, opts);
+    if (!opts.internal) warnings.push(...(await this.validatingAdmission('UPDATE', info, obj, old, opts)));
     return this.commit(info, key, cur, old, obj, opts, warnings);
   }
 
-  /** The admission webhooks' verdict on a write (admission/webhooks/), with their warnings. */
-  private async callWebhooks(
+  /** The mutating admission webhooks on a write (admission/webhooks/): their warnings. */
+  private async mutatingAdmission(
     operation: AdmissionOperation,
     info: ResourceInfo,
     obj: KubeObject | undefined,
@@ -328,19 +338,30 @@ export class ObjectStorage {
     readmit?: () => AdmissionResult,
   ): Promise<string[]> {
     const attrs = writeAttributes(operation, info, obj, old, opts);
-    return (await this.webhooks?.admit(attrs, readmit && (() => readmit().warnings))) ?? [];
+    const view = 'subresourceView' in opts ? opts.subresourceView : undefined;
+    const revalidate = () => {
+      // what webhooks changed in a subresource's view (a Scale's replicas) is the object's change
+      if (view && obj && attrs?.object) view.fromView(obj, attrs.object);
+      return readmit?.().warnings ?? [];
+    };
+    return (await this.webhooks?.mutate(attrs, revalidate)) ?? [];
   }
 
-  /** ValidatingAdmissionPolicies on a create, an update (given the stored object) or a delete: their warnings. */
-  private policyWarnings(
+  /**
+   * Validating admission on a write, as kube-apiserver's plugin order has it: ValidatingAdmissionPolicies
+   * (admission/policies/), then the validating webhooks. Their warnings; throws the first refusal.
+   */
+  private async validatingAdmission(
+    operation: AdmissionOperation,
     info: ResourceInfo,
     obj: KubeObject | undefined,
+    old: KubeObject | undefined,
     opts: WriteOptions | DeleteOptions,
-    old?: KubeObject,
-  ): string[] {
-    const operation = !obj ? 'DELETE' : old ? 'UPDATE' : 'CREATE';
+  ): Promise<string[]> {
     const attrs = writeAttributes(operation, info, obj, old, opts);
-    return attrs ? admitByPolicies(this.store, attrs) : [];
+    if (!attrs) return [];
+    const warnings = admitByPolicies(this.store, attrs);
+    return [...warnings, ...((await this.webhooks?.validate(attrs)) ?? [])];
   }
 
   private async commit(
@@ -438,7 +459,11 @@ export class ObjectStorage {
     }
     this.strategyOf(info).validateDelete?.(name);
     const stored = this.store.get(storageKey(info, namespace, name))?.value;
-    const warnings = stored ? await this.callWebhooks('DELETE', info, undefined, stored, opts) : [];
+    const attrs = stored && writeAttributes('DELETE', info, undefined, stored, opts);
+    const warnings = [
+      ...((await this.webhooks?.mutate(attrs)) ?? []),
+      ...((await this.webhooks?.validate(attrs)) ?? []),
+    ];
     // a write racing the delete is not the client's conflict: try again against the newer object,
     // as the real API server does (unless the client pinned a resourceVersion)
     for (let attempt = 0; ; attempt++) {
@@ -484,7 +509,8 @@ export class ObjectStorage {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
       );
     }
-    this.policyWarnings(info, undefined, opts, old); // a delete's warnings reach no client
+    const attrs = writeAttributes('DELETE', info, undefined, old, opts);
+    if (attrs) admitByPolicies(this.store, attrs); // a delete's warnings reach no client
     const obj = copyJson(old);
     const meta = obj.metadata;
     const finalizers: string[] = meta.finalizers ?? [];

@@ -2,6 +2,7 @@
 import * as assert from 'assert';
 import { stringify } from 'yaml';
 import { startTestCluster, TestCluster } from '../helpers/testCluster';
+import { WIDGET_CRD, WIDGET_GROUP, widget } from './fixtures/widgetCrd';
 
 /** One YAML stream of several objects. */
 const list = (items: object[]) => items.map((o) => stringify(o)).join('---\n');
@@ -185,6 +186,63 @@ describe('ValidatingAdmissionPolicy', function () {
     await t.ok(['delete', 'configmap', 'keep', '-n', 'dev']);
     // kube-apiserver matches deployments/scale requests only with rules naming that subresource
     await t.ok(['scale', 'deployment', 'web', '--replicas=8', '-n', 'test']);
+  });
+
+  it("judges a custom resource's status and scale writes with widgets/status and widgets/scale rules", async () => {
+    await t.apply(JSON.stringify(WIDGET_CRD));
+    await t.ok(['wait', '--for=condition=Established', `crd/${WIDGET_CRD.metadata.name}`, '--timeout=20s']);
+    const policy = (name: string, resource: string, expression: string) => ({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name },
+      spec: {
+        matchConstraints: {
+          resourceRules: [
+            { apiGroups: [WIDGET_GROUP], apiVersions: ['v1'], operations: ['UPDATE'], resources: [resource] },
+          ],
+        },
+        validations: [{ expression }],
+      },
+    });
+    const binding = (name: string) => ({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name },
+      spec: { policyName: name, validationActions: ['Deny'] },
+    });
+    await t.apply(
+      list([
+        // the scale write is judged on the Scale it shows
+        policy('widget-scale', 'widgets/scale', "object.kind == 'Scale' && object.spec.replicas <= 5"),
+        binding('widget-scale'),
+        policy('widget-status', 'widgets/status', "object.status.?phase.orValue('') != 'Broken'"),
+        binding('widget-status'),
+      ]),
+    );
+    await t.apply(widget('w', 'dev', 1));
+
+    const scaled = await t.kubectl(['scale', 'widget', 'w', '-n', 'dev', '--replicas=7']);
+    assert.match(
+      scaled.stderr,
+      /The widgets "w" is invalid: : ValidatingAdmissionPolicy 'widget-scale' with binding 'widget-scale' denied/,
+    );
+    await t.ok(['scale', 'widget', 'w', '-n', 'dev', '--replicas=4']);
+    const status = (phase: string) =>
+      t.kubectl(
+        ['patch', 'widget', 'w', '-n', 'dev', '--subresource=status', '--type=merge', '-p'].concat([
+          JSON.stringify({ status: { phase } }),
+        ]),
+      );
+    const broken = await status('Broken');
+    assert.match(
+      broken.stderr,
+      /ValidatingAdmissionPolicy 'widget-status' with binding 'widget-status' denied request/,
+    );
+    assert.strictEqual((await status('Ready')).code, 0);
+    const stored = await t.json(['get', 'widget', 'w', '-n', 'dev']);
+    assert.deepStrictEqual([stored.spec.replicas, stored.status.phase], [4, 'Ready']);
+    // a plain update of the widget is no status or scale write
+    await t.ok(['patch', 'widget', 'w', '-n', 'dev', '--type=merge', '-p', '{"spec":{"replicas":9}}']);
   });
 
   it('refuses a policy whose expression does not compile, naming it', async () => {

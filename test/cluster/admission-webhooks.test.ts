@@ -6,6 +6,7 @@ import type { Pod } from 'kubernetes-types/core/v1';
 import * as path from 'path';
 import { eventually, startTestCluster, type TestCluster } from '../helpers/testCluster';
 import { NEVER, startWebhookServer, type WebhookServer } from '../helpers/webhookServer';
+import { WIDGET_CRD, WIDGET_GROUP, widget } from './fixtures/widgetCrd';
 
 const SERVICE_NS = 'webhooks';
 const SERVICE = 'hooks';
@@ -140,6 +141,77 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     assert.strictEqual(req.oldObject, null);
     // the object arrives defaulted, as kube-apiserver decodes it before admission
     assert.strictEqual((req.object as Pod).spec?.restartPolicy, 'Always');
+  });
+
+  it('validating admission sees the uid and creationTimestamp stored; mutating admission does not', async () => {
+    const ns = await namespace('system-fields');
+    await register('Mutating', 'fields-seen', [webhook('mutate-fields.slipway.test', '/mutate-fields', ns)]);
+    await register('Validating', 'fields-seen', [webhook('fields.slipway.test', '/fields', ns)]);
+    const policy = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'system-fields' },
+      spec: {
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
+        },
+        validations: [{ expression: 'has(object.metadata.creationTimestamp) && has(object.metadata.uid)' }],
+      },
+    };
+    const binding = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'system-fields' },
+      spec: {
+        policyName: 'system-fields',
+        validationActions: ['Deny'],
+        matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } },
+      },
+    };
+    await t.apply(JSON.stringify(policy));
+    cleanup.push(['validatingadmissionpolicy', 'system-fields']);
+    await t.apply(JSON.stringify(binding));
+    cleanup.push(['validatingadmissionpolicybinding', 'system-fields']);
+
+    // the policy admits the pod: it sees the fields
+    await t.ok(['apply', '-f', '-'], pod('p', ns));
+    const stored = (await t.json(['get', 'pod', 'p', '-n', ns])) as Pod;
+    const [validated] = hooks.received('/fields').filter((r) => r.namespace === ns);
+    assert.ok(stored.metadata?.uid);
+    assert.strictEqual(validated.object?.metadata.uid, stored.metadata.uid);
+    assert.strictEqual(validated.object?.metadata.creationTimestamp, stored.metadata.creationTimestamp);
+    assert.strictEqual(validated.object?.metadata.generation, 1);
+    // mutating webhooks run before the server fills them, as in kube-apiserver
+    const [mutated] = hooks.received('/mutate-fields').filter((r) => r.namespace === ns);
+    assert.deepStrictEqual(
+      [mutated.object?.metadata.uid, mutated.object?.metadata.creationTimestamp],
+      [undefined, undefined],
+    );
+  });
+
+  it('a Service a validating webhook refuses gives back the node port it was allocated', async () => {
+    const ns = await namespace('refused-service');
+    hooks.handle('/no-services', (req) =>
+      req.object?.metadata.name === 'refused'
+        ? { allowed: false, status: { message: 'not this one' } }
+        : { allowed: true },
+    );
+    const rules = [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['services'] }];
+    await register('Validating', 'no-services', [webhook('services.slipway.test', '/no-services', ns, { rules })]);
+    const service = (name: string) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name, namespace: ns },
+        spec: { type: 'NodePort', selector: { app: name }, ports: [{ port: 80, nodePort: 31234 }] },
+      });
+    const err = await refused(['apply', '-f', '-'], service('refused'));
+    assert.match(err, /denied the request: not this one/);
+    // the refused Service held 31234 while validating admission judged it; the next one gets it
+    await t.ok(['apply', '-f', '-'], service('accepted'));
+    const [seen] = hooks.received('/no-services').filter((r) => r.namespace === ns);
+    // validating admission sees what the Service was allocated, as in kube-apiserver
+    assert.match(String((seen.object?.spec as { clusterIP?: string }).clusterIP), /^\d+\.\d+\.\d+\.\d+$/);
   });
 
   it('a mutating webhook reached through a Service adds a label kubectl shows; IfNeeded ones run again', async () => {
@@ -312,6 +384,65 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     ]);
     assert.strictEqual(patched.code, 0, patched.stderr);
     assert.match(patched.stderr, /^Warning: status seen$/m);
+  });
+
+  it("a custom resource's status and scale writes go to widgets/status and widgets/scale rules", async () => {
+    const ns = await namespace('widget-subresources');
+    await t.apply(JSON.stringify(WIDGET_CRD));
+    cleanup.push(['crd', WIDGET_CRD.metadata.name]);
+    await t.ok(['wait', '--for=condition=Established', `crd/${WIDGET_CRD.metadata.name}`, '--timeout=20s']);
+    const rules = (resources: string[]) => ({
+      rules: [{ operations: ['UPDATE'], apiGroups: [WIDGET_GROUP], apiVersions: ['v1'], resources }],
+    });
+    hooks.handle('/widget-status', (req) =>
+      (req.object?.status as { phase?: string } | undefined)?.phase === 'Broken'
+        ? { allowed: false, status: { message: 'widgets may not break' } }
+        : { allowed: true },
+    );
+    // caps replicas at 3, on the Scale it is sent
+    hooks.handle('/widget-cap', (req) =>
+      ((req.object?.spec as { replicas?: number }).replicas ?? 0) > 3
+        ? { allowed: true, patch: [{ op: 'replace', path: '/spec/replicas', value: 3 }] }
+        : { allowed: true },
+    );
+    await register('Mutating', 'widget-cap', [
+      webhook('cap.slipway.test', '/widget-cap', ns, rules(['widgets/scale'])),
+    ]);
+    await register('Validating', 'widget-subresources', [
+      webhook('status.slipway.test', '/widget-status', ns, rules(['widgets/status'])),
+      webhook('scale.slipway.test', '/widget-scale', ns, rules(['widgets/scale'])),
+    ]);
+    await t.apply(widget('w', ns, 1));
+
+    const status = (phase: string) => [
+      'patch',
+      'widget',
+      'w',
+      '-n',
+      ns,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ status: { phase } }),
+    ];
+    await t.ok(status('Ready'));
+    const err = await refused(status('Broken'));
+    assert.match(err, /admission webhook "status.slipway.test" denied the request: widgets may not break/);
+    const [seen] = hooks.received('/widget-status').filter((r) => r.namespace === ns);
+    assert.deepStrictEqual([seen.subResource, seen.kind.kind, seen.operation], ['status', 'Widget', 'UPDATE']);
+    assert.strictEqual(await t.ok(['get', 'widget', 'w', '-n', ns, '-o', 'jsonpath={.status.phase}']), 'Ready');
+
+    await t.ok(['scale', 'widget', 'w', '-n', ns, '--replicas=5']);
+    assert.strictEqual(await t.ok(['get', 'widget', 'w', '-n', ns, '-o', 'jsonpath={.spec.replicas}']), '3');
+    const [mutated] = hooks.received('/widget-cap').filter((r) => r.namespace === ns);
+    const [validated] = hooks.received('/widget-scale').filter((r) => r.namespace === ns);
+    for (const r of [mutated, validated]) {
+      assert.deepStrictEqual(r.kind, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
+      assert.deepStrictEqual(r.resource, { group: WIDGET_GROUP, version: 'v1', resource: 'widgets' });
+      assert.strictEqual(r.subResource, 'scale');
+      assert.deepStrictEqual(r.oldObject?.spec, { replicas: 1 });
+    }
+    assert.deepStrictEqual([mutated.object?.spec, validated.object?.spec], [{ replicas: 5 }, { replicas: 3 }]);
   });
 
   it('a DELETE rule sees the stored object and can refuse the delete', async () => {

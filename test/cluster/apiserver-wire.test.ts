@@ -162,4 +162,70 @@ describe('API server wire details', function () {
       Object.keys(v3.body.paths).sort(),
     );
   });
+
+  it('describes the connect subresources (exec, attach, portforward, proxy) in /openapi/v2 and v3', async () => {
+    const v2 = (await t.request('GET', '/openapi/v2', undefined, { Accept: 'application/json' })).body;
+    const v3 = (await t.request('GET', '/openapi/v3/api/v1')).body;
+    const pods = '/api/v1/namespaces/{namespace}/pods/{name}';
+    const proxyMethods = ['delete', 'get', 'head', 'options', 'patch', 'post', 'put'];
+    const expected: [string, string[], string, string[]][] = [
+      [
+        `${pods}/exec`,
+        ['get', 'post'],
+        'NamespacedPodExec',
+        ['command', 'container', 'stderr', 'stdin', 'stdout', 'tty'],
+      ],
+      [`${pods}/attach`, ['get', 'post'], 'NamespacedPodAttach', ['container', 'stderr', 'stdin', 'stdout', 'tty']],
+      [`${pods}/portforward`, ['get', 'post'], 'NamespacedPodPortforward', ['ports']],
+      [`${pods}/proxy`, proxyMethods, 'NamespacedPodProxy', ['path']],
+      [`${pods}/proxy/{path}`, proxyMethods, 'NamespacedPodProxyWithPath', ['path']],
+      ['/api/v1/namespaces/{namespace}/services/{name}/proxy', proxyMethods, 'NamespacedServiceProxy', ['path']],
+      ['/api/v1/nodes/{name}/proxy', proxyMethods, 'NodeProxy', ['path']],
+      ['/api/v1/nodes/{name}/proxy/{path}', proxyMethods, 'NodeProxyWithPath', ['path']],
+    ];
+    type Param = { name: string; in: string; type?: string; schema?: { type: string } };
+    for (const [p, methods, id, query] of expected) {
+      for (const [form, doc] of [
+        ['v2', v2],
+        ['v3', v3],
+      ]) {
+        const item = doc.paths[p];
+        assert.ok(item, `${form} describes ${p}`);
+        const ids = methods.map((m) => item[m]?.operationId);
+        const word = (m: string) => m.charAt(0).toUpperCase() + m.slice(1);
+        assert.deepStrictEqual(
+          ids,
+          methods.map((m) => `connect${word(m)}CoreV1${id}`),
+          `${form} ${p}`,
+        );
+        assert.strictEqual(item.get['x-kubernetes-action'], 'connect');
+        const params = item.parameters as Param[];
+        assert.deepStrictEqual(
+          params.filter((x) => x.in === 'query').map((x) => x.name),
+          query,
+          `${form} ${p} query parameters`,
+        );
+      }
+    }
+    const exec = v2.paths[`${pods}/exec`];
+    assert.deepStrictEqual(exec.post['x-kubernetes-group-version-kind'], {
+      group: '',
+      version: 'v1',
+      kind: 'PodExecOptions',
+    });
+    assert.deepStrictEqual([exec.post.consumes, exec.post.produces], [['*/*'], ['*/*']]);
+    const params = (path: string, form: Record<string, { parameters: Param[] }>) =>
+      form[path].parameters.map((x) => [x.name, x.in, x.type ?? x.schema?.type]);
+    assert.deepStrictEqual(params(`${pods}/portforward`, v2.paths), [
+      ['name', 'path', 'string'],
+      ['namespace', 'path', 'string'],
+      ['ports', 'query', 'integer'],
+    ]);
+    assert.deepStrictEqual(params(`${pods}/proxy/{path}`, v3.paths), [
+      ['name', 'path', 'string'],
+      ['namespace', 'path', 'string'],
+      ['path', 'path', 'string'],
+      ['path', 'query', 'string'],
+    ]);
+  });
 });

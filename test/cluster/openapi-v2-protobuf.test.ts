@@ -155,6 +155,29 @@ describe('/openapi/v2 in protobuf', function () {
     );
   });
 
+  it("carries the connect operations, proxy's OPTIONS and HEAD included, as the JSON form", async () => {
+    const { pb, json } = await bothForms();
+    const paths = pairs(fields(one(fields(pb.bytes), 8)!), 2);
+    // PathItem fields: get 2, put 3, post 4, delete 5, options 6, head 7, patch 8; Operation 5 is its operationId
+    const methods = { get: 2, put: 3, post: 4, delete: 5, options: 6, head: 7, patch: 8 };
+    for (const p of ['/api/v1/namespaces/{namespace}/pods/{name}/exec', '/api/v1/nodes/{name}/proxy/{path}']) {
+      const item = fields(paths.find(([name]) => name === p)![1]);
+      const want = json.body.paths[p];
+      const decoded = Object.entries(methods)
+        .filter(([, n]) => one(item, n))
+        .map(([m, n]) => [m, text(one(fields(one(item, n)!), 5)!)]);
+      assert.deepStrictEqual(
+        Object.fromEntries(decoded),
+        Object.fromEntries(
+          Object.keys(methods)
+            .filter((m) => want[m])
+            .map((m) => [m, want[m].operationId]),
+        ),
+      );
+      assert.strictEqual(decoded.length, p.endsWith('/exec') ? 2 : 7, p);
+    }
+  });
+
   it('shares the ETag of the JSON form, answers 304 to it, and 406 to a type it does not serve', async () => {
     const { pb, json } = await bothForms();
     assert.ok(pb.headers.etag);

@@ -15,12 +15,13 @@ export function admissionRequest(
 ): Record<string, unknown> {
   const requested = attrs.requestedAs ?? attrs.info;
   const sub = attrs.subresource || undefined;
+  const subKind = attrs.subresourceKind;
   return {
     uid,
-    kind: { group: resource.group, version: resource.version, kind: resource.kind },
+    kind: subKind ?? { group: resource.group, version: resource.version, kind: resource.kind },
     resource: { group: resource.group, version: resource.version, resource: resource.plural },
     ...(sub ? { subResource: sub } : {}),
-    requestKind: { group: requested.group, version: requested.version, kind: requested.kind },
+    requestKind: subKind ?? { group: requested.group, version: requested.version, kind: requested.kind },
     requestResource: { group: requested.group, version: requested.version, resource: requested.plural },
     ...(sub ? { requestSubResource: sub } : {}),
     ...(attrs.name ? { name: attrs.name } : {}),

@@ -5,6 +5,12 @@ import type { KubeObject } from '../../../kube/objects';
 import type { ResourceInfo } from '../../../kube/registry';
 import type { UserInfo } from '../access/userInfo';
 
+export interface GroupVersionKind {
+  group: string;
+  version: string;
+  kind: string;
+}
+
 export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE';
 
 export interface AdmissionAttributes {
@@ -13,8 +19,13 @@ export interface AdmissionAttributes {
   info: ResourceInfo;
   /** the version the client asked for, when another than `info` (served by conversion) */
   requestedAs?: ResourceInfo;
-  /** '' for the resource itself, 'status' for its status subresource */
+  /** '' for the resource itself, else the subresource written ('status', 'scale') */
   subresource: string;
+  /**
+   * The kind of the objects when a subresource shows them as another (autoscaling/v1 Scale for `scale`): they
+   * are then given as they are, at every version of the resource.
+   */
+  subresourceKind?: GroupVersionKind;
   namespace: string | undefined;
   name: string;
   /** the new object (CREATE, UPDATE), changed in place by mutating webhooks */

@@ -1,15 +1,24 @@
 // A request's objects at the version a webhook or policy is called at, and a webhook's changes brought back to the
-// stored version (matchPolicy Equivalent calls them at versions served by conversion).
+// stored version (matchPolicy Equivalent calls them at versions served by conversion). A subresource's own kind
+// (a Scale) is the same at every version.
 import { isRecord, type KubeObject } from '../../../kube/objects';
 import type { ResourceInfo } from '../../../kube/registry';
 import { convertedVersion } from '../conversion';
+import type { AdmissionAttributes } from './attributes';
 
-export function viewAt(resource: ResourceInfo, stored: KubeObject | undefined): KubeObject | undefined {
-  if (!stored) return undefined;
+/** `which` of the request's objects at `resource`'s version (a subresource's own kind, as it is). */
+export function viewAt(
+  attrs: AdmissionAttributes,
+  resource: ResourceInfo,
+  which: 'object' | 'oldObject',
+): KubeObject | undefined {
+  const stored = attrs[which];
+  if (!stored || attrs.subresourceKind) return stored;
   return convertedVersion(resource)?.fromStorage(stored) ?? stored;
 }
 
-export function storedFrom(resource: ResourceInfo, viewed: KubeObject): KubeObject {
+export function storedFrom(attrs: AdmissionAttributes, resource: ResourceInfo, viewed: KubeObject): KubeObject {
+  if (attrs.subresourceKind) return viewed;
   return convertedVersion(resource)?.toStorage(viewed) ?? viewed;
 }
 

@@ -1,10 +1,20 @@
 // The admission attributes of a write ObjectStorage makes, with the options object the AdmissionReview carries.
-// Writes through subresources other than status have none (they are not admitted here): kube-apiserver admits
-// those (scale, finalize) with their own kinds, which are not built here.
+// A write through `scale` is admitted as kube-apiserver does, with the Scale the subresource shows (its
+// SubresourceView); one through `finalize` is not admitted here.
 import type { KubeObject } from '../../../kube/objects';
 import type { ResourceInfo } from '../../../kube/registry';
 import type { DeleteOptions, WriteOptions } from '../objectStorage';
-import type { AdmissionAttributes, AdmissionOperation } from './attributes';
+import type { AdmissionAttributes, AdmissionOperation, GroupVersionKind } from './attributes';
+
+/** A subresource that shows the object as another kind (scale: an autoscaling/v1 Scale), as admission sees it. */
+export interface SubresourceView {
+  subresource: string;
+  kind: GroupVersionKind;
+  /** the object as the subresource shows it */
+  toView(obj: KubeObject): KubeObject;
+  /** brings what a mutating webhook changed in the view back to the object */
+  fromView(obj: KubeObject, view: KubeObject): void;
+}
 
 type Options = (WriteOptions & { subresource?: string }) | DeleteOptions;
 
@@ -15,6 +25,12 @@ export function writeAttributes(
   oldObject: KubeObject | undefined,
   opts: Options,
 ): AdmissionAttributes | undefined {
+  const view = 'subresourceView' in opts ? opts.subresourceView : undefined;
+  if (view) {
+    const objects = { object: object && view.toView(object), oldObject: oldObject && view.toView(oldObject) };
+    const attrs = writeAttributes(operation, info, object, oldObject, { ...opts, subresourceView: undefined });
+    return attrs && { ...attrs, ...objects, subresource: view.subresource, subresourceKind: view.kind };
+  }
   if ('admissionSubresource' in opts && opts.admissionSubresource) return undefined;
   const meta = (object ?? oldObject)?.metadata;
   const name = meta?.name ?? '';

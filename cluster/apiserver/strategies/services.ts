@@ -7,6 +7,7 @@ export function serviceStrategy(allocator: ServiceAllocator): Strategy {
   return {
     initialStatus: () => ({ loadBalancer: {} }),
     prepareForCreate: (obj, dryRun) => allocator.allocateForCreate(obj as Service, dryRun),
+    abortCreate: (obj) => allocator.release(obj as Service),
     prepareForUpdate: (obj, old) => allocator.carryOver(obj as Service, old as Service),
     beforeUpdate: (obj, old, dryRun) => allocator.allocateForUpdate(obj as Service, old as Service, dryRun),
     afterDelete: (obj) => allocator.release(obj as Service),

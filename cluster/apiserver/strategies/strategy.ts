@@ -7,8 +7,13 @@ import type { UserInfo } from '../access/userInfo';
 export interface Strategy {
   /** The status a new object starts with (only kinds with a status subresource); undefined: none. */
   initialStatus?(obj: KubeObject): object | undefined;
-  /** Create, after admission, before the object is stored: server-side defaults and allocations. */
+  /** Create, after mutating admission, before validating admission: server-side defaults and allocations. */
   prepareForCreate?(obj: KubeObject, dryRun: boolean, requester: UserInfo | undefined): void;
+  /**
+   * A create failed after prepareForCreate (validating admission refused it, the name was taken): release what
+   * it allocated, as kube-apiserver's finishCreate(false).
+   */
+  abortCreate?(obj: KubeObject): void;
   /** Update, before admission: carry over what the server set and the request left out. */
   prepareForUpdate?(obj: KubeObject, old: KubeObject, requester: UserInfo | undefined): void;
   /** A status write: keep what status writers may not change (a CSR's approval). */

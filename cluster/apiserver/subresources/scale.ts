@@ -1,5 +1,6 @@
 // The scale subresource: an autoscaling/v1 Scale of a workload's replicas (at the paths a CRD names for
-// custom resources); PUT or PATCH of it writes spec.replicas.
+// custom resources); PUT or PATCH of it writes spec.replicas, admitted as that Scale (kind autoscaling/v1 Scale,
+// subresource scale), as kube-apiserver admits it.
 import type { Scale } from 'kubernetes-types/autoscaling/v1';
 import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import { copyJson } from '../../../kube/copyJson';
@@ -8,6 +9,7 @@ import { isRecord, type KubeObject } from '../../../kube/objects';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from '../../../kube/patch';
 import { ApiError, methodNotAllowed } from '../apiErrors';
 import { decodeBody, readBody } from '../body';
+import type { SubresourceView } from '../admission/writeAttributes';
 import { storageKey } from '../objectStorage';
 import { readPatch } from '../handlers/patch';
 import { send, writeOptions, type RequestScope } from '../handlers/scope';
@@ -102,14 +104,28 @@ export async function serveScale(scope: RequestScope, method: string, name: stri
     );
   }
   const next = copyJson(cur);
-  const path = pathOf(custom ? custom.specReplicasPath : 'spec.replicas');
-  let o: Record<string, unknown> = next;
-  for (const k of path.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
-  o[path[path.length - 1]] = replicas;
+  setReplicas(next, custom, replicas);
   const r = await api.storage.update(info, ns, name, next, {
     ...writeOptions(scope),
-    admissionSubresource: 'scale',
+    subresourceView: scaleView(custom),
     current: api.store.get(storageKey(info, ns, name)),
   });
   send(scope, 200, scaleOf(r.object, custom));
+}
+
+function setReplicas(obj: KubeObject, custom: ScalePaths | undefined, replicas: unknown): void {
+  const path = pathOf(custom ? custom.specReplicasPath : 'spec.replicas');
+  let o: Record<string, unknown> = obj;
+  for (const k of path.slice(0, -1)) o = (o[k] ??= {}) as Record<string, unknown>;
+  o[path[path.length - 1]] = replicas;
+}
+
+/** Admission sees a scale write as kube-apiserver shows it: the Scale, its replicas what webhooks may change. */
+function scaleView(custom: ScalePaths | undefined): SubresourceView {
+  return {
+    subresource: 'scale',
+    kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+    toView: (obj) => scaleOf(obj, custom) as KubeObject,
+    fromView: (obj, view) => setReplicas(obj, custom, isRecord(view.spec) ? view.spec.replicas : undefined),
+  };
 }

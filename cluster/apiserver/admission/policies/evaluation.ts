@@ -51,8 +51,8 @@ function activation(
   param: KubeObject | null,
   namespaceObject: KubeObject | undefined,
 ): Activation {
-  const object = viewAt(resource, a.object);
-  const oldObject = viewAt(resource, a.oldObject);
+  const object = viewAt(a, resource, 'object');
+  const oldObject = viewAt(a, resource, 'oldObject');
   const vars: Activation = {
     object: object ? jsonToCel(object) : null,
     oldObject: oldObject ? jsonToCel(oldObject) : null,

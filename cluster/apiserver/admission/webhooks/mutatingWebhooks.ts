@@ -53,8 +53,8 @@ async function mutateOnce(
 ): Promise<'not called' | 'unchanged' | 'changed'> {
   const resource = matchWebhook(hook, attrs, ctx.namespaceLabels);
   if (!resource) return 'not called';
-  const object = viewAt(resource, attrs.object);
-  const oldObject = viewAt(resource, attrs.oldObject);
+  const object = viewAt(attrs, resource, 'object');
+  const oldObject = viewAt(attrs, resource, 'oldObject');
   if (!matchesConditions(hook, attrs, resource, { object, oldObject })) return 'not called';
   const response = await callWebhook(hook, attrs, resource, { object, oldObject }, ctx, true);
   if (!response) return 'unchanged';
@@ -75,7 +75,7 @@ async function mutateOnce(
     throw internalError(`admission webhook "${hook.name}" returned a patch that leaves no object with metadata`);
   keepServerOwned(patched as KubeObject, object);
   if (deepEqual(patched, object)) return 'unchanged';
-  replaceContents(attrs.object, storedFrom(resource, patched as KubeObject));
+  replaceContents(attrs.object, storedFrom(attrs, resource, patched as KubeObject));
   return 'changed';
 }
 

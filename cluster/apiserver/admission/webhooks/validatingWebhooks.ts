@@ -17,7 +17,10 @@ export async function runValidatingWebhooks(
   const calls = hooks.map(async ({ webhook }) => {
     const resource = matchWebhook(webhook, attrs, ctx.namespaceLabels);
     if (!resource) return [];
-    const objects = { object: viewAt(resource, attrs.object), oldObject: viewAt(resource, attrs.oldObject) };
+    const objects = {
+      object: viewAt(attrs, resource, 'object'),
+      oldObject: viewAt(attrs, resource, 'oldObject'),
+    };
     if (!matchesConditions(webhook, attrs, resource, objects)) return [];
     const response = await callWebhook(webhook, attrs, resource, objects, ctx, false);
     return response?.warnings ?? [];
