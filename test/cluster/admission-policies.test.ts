@@ -2,7 +2,14 @@
 import * as assert from 'assert';
 import { stringify } from 'yaml';
 import { startTestCluster, TestCluster } from '../helpers/testCluster';
-import { WIDGET_CRD, WIDGET_GROUP, widget } from './fixtures/widgetCrd';
+import { WIDGET_GROUP, widget, widgetCrd } from '../helpers/manifests';
+
+/** Widgets with the status and scale subresources, whose writes admission judges. */
+const WIDGET_CRD = widgetCrd({
+  spec: { type: 'object', properties: { replicas: { type: 'integer' } } },
+  status: { type: 'object', properties: { replicas: { type: 'integer' }, phase: { type: 'string' } } },
+  subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } },
+});
 
 /** One YAML stream of several objects. */
 const list = (items: object[]) => items.map((o) => stringify(o)).join('---\n');
@@ -190,7 +197,7 @@ describe('ValidatingAdmissionPolicy', function () {
 
   it("judges a custom resource's status and scale writes with widgets/status and widgets/scale rules", async () => {
     await t.apply(JSON.stringify(WIDGET_CRD));
-    await t.ok(['wait', '--for=condition=Established', `crd/${WIDGET_CRD.metadata.name}`, '--timeout=20s']);
+    await t.ok(['wait', '--for=condition=Established', `crd/${`widgets.${WIDGET_GROUP}`}`, '--timeout=20s']);
     const policy = (name: string, resource: string, expression: string) => ({
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingAdmissionPolicy',
@@ -219,7 +226,7 @@ describe('ValidatingAdmissionPolicy', function () {
         binding('widget-status'),
       ]),
     );
-    await t.apply(widget('w', 'dev', 1));
+    await t.apply(widget('w', 'dev', { replicas: 1 }));
 
     const scaled = await t.kubectl(['scale', 'widget', 'w', '-n', 'dev', '--replicas=7']);
     assert.match(

@@ -6,7 +6,14 @@ import type { Pod } from 'kubernetes-types/core/v1';
 import * as path from 'path';
 import { eventually, startTestCluster, type TestCluster } from '../helpers/testCluster';
 import { NEVER, startWebhookServer, type WebhookServer } from '../helpers/webhookServer';
-import { WIDGET_CRD, WIDGET_GROUP, widget } from './fixtures/widgetCrd';
+import { WIDGET_GROUP, widget, widgetCrd } from '../helpers/manifests';
+
+/** Widgets with the status and scale subresources, whose writes admission judges. */
+const WIDGET_CRD = widgetCrd({
+  spec: { type: 'object', properties: { replicas: { type: 'integer' } } },
+  status: { type: 'object', properties: { replicas: { type: 'integer' }, phase: { type: 'string' } } },
+  subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } },
+});
 
 const SERVICE_NS = 'webhooks';
 const SERVICE = 'hooks';
@@ -389,8 +396,8 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
   it("a custom resource's status and scale writes go to widgets/status and widgets/scale rules", async () => {
     const ns = await namespace('widget-subresources');
     await t.apply(JSON.stringify(WIDGET_CRD));
-    cleanup.push(['crd', WIDGET_CRD.metadata.name]);
-    await t.ok(['wait', '--for=condition=Established', `crd/${WIDGET_CRD.metadata.name}`, '--timeout=20s']);
+    cleanup.push(['crd', `widgets.${WIDGET_GROUP}`]);
+    await t.ok(['wait', '--for=condition=Established', `crd/${`widgets.${WIDGET_GROUP}`}`, '--timeout=20s']);
     const rules = (resources: string[]) => ({
       rules: [{ operations: ['UPDATE'], apiGroups: [WIDGET_GROUP], apiVersions: ['v1'], resources }],
     });
@@ -412,7 +419,7 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
       webhook('status.slipway.test', '/widget-status', ns, rules(['widgets/status'])),
       webhook('scale.slipway.test', '/widget-scale', ns, rules(['widgets/scale'])),
     ]);
-    await t.apply(widget('w', ns, 1));
+    await t.apply(widget('w', ns, { replicas: 1 }));
 
     const status = (phase: string) => [
       'patch',

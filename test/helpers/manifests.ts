@@ -3,6 +3,7 @@
 import type {
   CustomResourceColumnDefinition,
   CustomResourceDefinition,
+  CustomResourceSubresources,
   JSONSchemaProps,
 } from 'kubernetes-types/apiextensions/v1';
 import type { SchemaObject } from '../../kube/schemas';
@@ -37,7 +38,13 @@ export interface WidgetCrdOptions {
   version?: string;
   shortNames?: string[];
   printerColumns?: CustomResourceColumnDefinition[];
+  /** the schema of a Widget's status, for tests of its subresources */
+  status?: SchemaObject;
+  subresources?: CustomResourceSubresources;
 }
+
+/** The API group of the Widget kind. */
+export const WIDGET_GROUP = 'example.com';
 
 /**
  * The CustomResourceDefinition of the namespaced kind Widget (widgets.example.com) that tests of custom resources
@@ -48,13 +55,16 @@ export function widgetCrd({
   version = 'v1',
   shortNames,
   printerColumns,
+  status,
+  subresources,
 }: WidgetCrdOptions = {}): CustomResourceDefinition {
+  const properties = status ? { spec, status } : { spec };
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: 'widgets.example.com' },
+    metadata: { name: `widgets.${WIDGET_GROUP}` },
     spec: {
-      group: 'example.com',
+      group: WIDGET_GROUP,
       scope: 'Namespaced',
       names: { plural: 'widgets', singular: 'widget', kind: 'Widget', ...(shortNames && { shortNames }) },
       versions: [
@@ -63,10 +73,16 @@ export function widgetCrd({
           served: true,
           storage: true,
           // kubernetes-types' JSONSchemaProps has no x-kubernetes-* extensions (validation rules among them)
-          schema: { openAPIV3Schema: { type: 'object', properties: { spec } } as JSONSchemaProps },
+          schema: { openAPIV3Schema: { type: 'object', properties } as JSONSchemaProps },
           ...(printerColumns && { additionalPrinterColumns: printerColumns }),
+          ...(subresources && { subresources }),
         },
       ],
     },
   };
+}
+
+/** A Widget `name` in namespace `ns` with this spec, as JSON (which kubectl applies as YAML). */
+export function widget(name: string, ns: string, spec: Record<string, unknown>): string {
+  return JSON.stringify({ apiVersion: `${WIDGET_GROUP}/v1`, kind: 'Widget', metadata: { name, namespace: ns }, spec });
 }
