@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { startTestCluster, TestCluster } from '../helpers/testCluster';
 
-function crd(rules: { replicas?: unknown[]; spec?: unknown[] }): string {
+function crd(rules: { replicas?: unknown[]; spec?: unknown[]; ports?: unknown[] }): string {
   return JSON.stringify({
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -25,6 +25,12 @@ function crd(rules: { replicas?: unknown[]; spec?: unknown[] }): string {
                   properties: {
                     replicas: { type: 'integer', 'x-kubernetes-validations': rules.replicas ?? [] },
                     issuer: { type: 'string' },
+                    ports: {
+                      type: 'array',
+                      maxItems: 300,
+                      items: { type: 'integer' },
+                      'x-kubernetes-validations': rules.ports ?? [],
+                    },
                   },
                   'x-kubernetes-validations': rules.spec ?? [],
                 },
@@ -39,6 +45,9 @@ function crd(rules: { replicas?: unknown[]; spec?: unknown[] }): string {
 
 const widget = (spec: Record<string, unknown>) =>
   JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' }, spec });
+
+// a triple loop: 27 million steps over 300 ports, seconds of the server's one thread without the cost limit
+const CUBIC = 'self.all(x, self.all(y, self.all(z, x + y + z >= 0)))';
 
 describe('CRD validation rules (x-kubernetes-validations)', function () {
   this.timeout(60_000);
@@ -58,6 +67,7 @@ describe('CRD validation rules (x-kubernetes-validations)', function () {
             fieldPath: '.issuer',
           },
         ],
+        ports: [{ rule: CUBIC }],
       }),
     );
     await t.ok(['wait', '--for', 'condition=Established', 'crd/widgets.example.com', '--timeout', '20s']);
@@ -73,6 +83,27 @@ describe('CRD validation rules (x-kubernetes-validations)', function () {
     const forbidden = await t.kubectl(['create', '-f', '-'], { input: widget({ replicas: 1, issuer: 'me' }) });
     assert.match(forbidden.stderr, /The Widget "w" is invalid: spec\.issuer: Forbidden: issuer me is not a CA/);
     assert.strictEqual((await t.kubectl(['get', 'widget', 'w'])).code, 1, 'nothing was stored');
+  });
+
+  it('stops a rule at the per-call cost limit and answers 422 Invalid as kube-apiserver does', async () => {
+    const ports = Array.from({ length: 300 }, (_, i) => i);
+    const body = JSON.parse(widget({ issuer: 'ca-1', ports })) as unknown;
+    const start = performance.now();
+    const reply = await t.request('POST', '/apis/example.com/v1/namespaces/default/widgets', body);
+    const ms = performance.now() - start;
+    assert.strictEqual(reply.status, 422);
+    const detail =
+      `Invalid value: "array": 'operation cancelled: actual cost limit exceeded': ` +
+      `no further validation rules will be run due to call cost exceeds limit for rule: ${CUBIC}`;
+    assert.strictEqual(reply.body.reason, 'Invalid');
+    assert.strictEqual(reply.body.message, `Widget.example.com "w" is invalid: spec.ports: ${detail}`);
+    assert.deepStrictEqual(reply.body.details.causes, [
+      { reason: 'FieldValueInvalid', message: detail, field: 'spec.ports' },
+    ]);
+    assert.ok(ms < 1000, `took ${ms} ms`);
+    // a few ports are cheap to check
+    await t.apply(widget({ issuer: 'ca-1', ports: [80, 443] }));
+    await t.ok(['delete', 'widget', 'w']);
   });
 
   it('checks transition rules on update (apply, server-side apply, patch) but not on create', async () => {

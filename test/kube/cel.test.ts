@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { formatFieldError, FieldError } from '../../kube/fieldErrors';
-import { ruleDefinitionErrors, validateRules } from '../../kube/cel/schemaRules';
+import { compilePolicyExpression } from '../../kube/cel/policyExpressions';
+import { ruleDefinitionErrors, validateRules, type ValidationRule } from '../../kube/cel/schemaRules';
 import { compileExpression } from '../../kube/cel/program';
 import { checkManifest } from '../../kube/manifestCheck';
 import type { SchemaObject } from '../../kube/schemas';
@@ -342,5 +343,77 @@ describe('CEL rules of CRD schemas (kube/cel)', () => {
       wrong.errors.every((e) => e.type === 'FieldValueTypeInvalid'),
       messages(wrong.errors).join('\n'),
     );
+  });
+});
+
+describe('CEL cost limits: a rule cannot stall the server', () => {
+  // 300 items: a triple loop is 27 million steps, seconds of work without the limits
+  const items = Array.from({ length: 300 }, (_, i) => i);
+  const listSchema = (rules: ValidationRule[]): SchemaObject => ({
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: { items: { type: 'array', items: { type: 'integer' }, 'x-kubernetes-validations': rules } },
+      },
+    },
+  });
+  const cubic = 'self.all(x, self.all(y, self.all(z, x + y + z >= 0)))';
+  const timed = <T>(run: () => T): { value: T; ms: number } => {
+    const start = performance.now();
+    const value = run();
+    return { value, ms: performance.now() - start };
+  };
+
+  it('stops a rule at the per-call limit, with kube-apiserver words, and runs no further rules', () => {
+    const schema = listSchema([{ rule: cubic }, { rule: 'self.size() < 10', message: 'at most 10 items' }]);
+    const { value, ms } = timed(() => validateRules({ spec: { items } }, schema));
+    assert.deepStrictEqual(messages(value), [
+      `spec.items: Invalid value: "array": 'operation cancelled: actual cost limit exceeded': ` +
+        `no further validation rules will be run due to call cost exceeds limit for rule: ${cubic}`,
+    ]);
+    assert.ok(ms < 1000, `took ${ms} ms`);
+  });
+
+  it('stops a rule whose error the evaluation would set aside (error || true)', () => {
+    const { value, ms } = timed(() => validateRules({ spec: { items } }, listSchema([{ rule: `${cubic} || true` }])));
+    assert.match(messages(value).join('\n'), /operation cancelled: actual cost limit exceeded/);
+    assert.ok(ms < 1000, `took ${ms} ms`);
+  });
+
+  it('shares one budget among all the rules of an object', () => {
+    // each rule is under the per-call limit; thirty of them are not under the object's budget
+    const rules = Array.from({ length: 30 }, (_, i) => ({ rule: `self.all(x, self.all(y, x >= ${i}))` }));
+    const big = Array.from({ length: 400 }, (_, i) => i + 100);
+    const errors = validateRules({ spec: { items: big } }, listSchema(rules));
+    assert.deepStrictEqual(messages(errors), [
+      'spec.items: Invalid value: "array": validation failed due to running out of cost budget, ' +
+        'no further validation rules will be run',
+    ]);
+    // the same rules on a smaller list pass
+    assert.deepStrictEqual(validateRules({ spec: { items: big.slice(0, 50) } }, listSchema(rules)), []);
+  });
+
+  it('reports the cost error in the manifest check the syncer and the editor share', () => {
+    const obj = { apiVersion: 'example.com/v1', kind: 'List', metadata: { name: 'l' }, spec: { items } };
+    const { value, ms } = timed(() => checkManifest(obj, { customSchema: listSchema([{ rule: cubic }]) }));
+    assert.match(messages(value.errors).join('\n'), /call cost exceeds limit for rule: self\.all/);
+    assert.ok(ms < 1000, `took ${ms} ms`);
+  });
+
+  it('limits admission expressions too', () => {
+    const compiled = compilePolicyExpression('object.items.all(x, object.items.all(y, object.items.all(z, true)))');
+    assert.ok(compiled.ok);
+    const { value, ms } = timed(() => compiled.expression.evaluate({ object: { items } }));
+    assert.deepStrictEqual(value, {
+      ok: false,
+      error: 'operation cancelled: actual cost limit exceeded',
+      costExceeded: 'call',
+    });
+    assert.ok(ms < 1000, `took ${ms} ms`);
+    // a cheap expression is unaffected
+    const cheap = compilePolicyExpression('object.items.all(x, x >= 0)');
+    assert.ok(cheap.ok);
+    assert.deepStrictEqual(cheap.expression.evaluate({ object: { items } }), { ok: true, value: true });
   });
 });
