@@ -3,6 +3,7 @@
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 import { BUDGET_EXCEEDED, CALL_LIMIT_EXCEEDED, meterProgram, metered, type CostBudget } from './evaluationCost';
 import { registerKubernetesLibrary } from './kubernetesLibrary';
+import { guardRegexBacktracking } from './regexBacktracking';
 
 export interface CompiledExpression {
   readonly source: string;
@@ -35,6 +36,7 @@ function environmentFor(variables: Variables): Environment {
   const key = variablesKey(variables);
   let env = environments.get(key);
   if (!env) {
+    guardRegexBacktracking();
     env = new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: true });
     registerKubernetesLibrary(env);
     for (const [name, type] of Object.entries(variables)) env.registerVariable(name, type);
