@@ -1,11 +1,13 @@
 // The runtime cost of evaluating CEL, limited as kube-apiserver limits it so that no rule can stall the server:
 // at most PER_CALL_LIMIT for one expression, and a budget shared by the expressions evaluated for one object
 // (a CRD's rules, a policy's expressions). The library keeps no cost and has no step hook, so each node of a
-// checked program is wrapped once with a counter: one unit per node evaluated (a comprehension evaluates its step
-// once per element, so nested loops are counted in full), plus the size of what an operator or function builds
-// (a tenth of a string's length, a list's length), close to how cel-go counts. Past the limit every node throws,
-// so even where the library sets an error aside (`||`, `&&`, exists/all) the rest of the evaluation is cut short.
+// checked program is wrapped once with a counter: one unit per node evaluated, literals aside (a comprehension
+// evaluates its step once per element, so nested loops are counted in full), plus the size of what an operator or
+// function builds (a tenth of a string's length, a list's length), close to how cel-go counts. Past the limit
+// every node throws, so even where the library sets an error aside (`||`, `&&`, exists/all) the rest of the
+// evaluation is cut short.
 import type { ASTNode } from '@marcbachmann/cel-js';
+import { isCelNode, type CelNode, type EvaluateFn } from './astNode';
 
 export const PER_CALL_LIMIT = 1_000_000;
 export const RUNTIME_COST_BUDGET = 10_000_000;
@@ -26,15 +28,6 @@ export type Metered =
   | { ok: true; value: unknown; cost: number }
   | { ok: false; error: unknown; cost: number }
   | { ok: false; exceeded: 'call' | 'budget'; cost: number };
-
-type EvaluateFn = (ev: unknown, ast: unknown, ctx: unknown) => unknown;
-
-/** The members of the library's AST nodes this module relies on (not all in its published types). */
-interface Node {
-  op: string;
-  evaluate: EvaluateFn;
-  readonly meta: { alternate?: Node; macro?: { evaluate: EvaluateFn }; evaluate: EvaluateFn };
-}
 
 interface Meter {
   cost: number;
@@ -65,25 +58,15 @@ function sizeCost(value: unknown): number {
 // operators and calls that can build a string or list as large as their inputs
 const BUILDERS = new Set(['+', 'call', 'rcall']);
 
-function isNode(value: unknown): value is Node {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Partial<Node>).op === 'string' &&
-    typeof (value as Partial<Node>).evaluate === 'function' &&
-    'meta' in value
-  );
-}
-
 /** The node's own evaluation, as the library's ASTNode.evaluate would choose it (macro, alternate or operator). */
-function delegate(node: Node): EvaluateFn {
+function delegate(node: CelNode): EvaluateFn {
   const { alternate, macro, evaluate } = node.meta;
   if (alternate) return (ev, _ast, ctx) => alternate.evaluate(ev, alternate, ctx);
   if (macro) return (ev, _ast, ctx) => macro.evaluate(ev, macro, ctx);
   return (ev, ast, ctx) => evaluate.call(node, ev, ast, ctx);
 }
 
-function meterNode(node: Node): void {
+function meterNode(node: CelNode): void {
   const inner = delegate(node);
   node.evaluate = BUILDERS.has(node.op)
     ? (ev, ast, ctx) => {
@@ -108,13 +91,14 @@ export function meterProgram(root: ASTNode): void {
     if (typeof value !== 'object' || value === null || seen.has(value)) return;
     seen.add(value);
     if (Array.isArray(value)) return value.forEach(visit);
-    if (isNode(value)) {
+    if (isCelNode(value)) {
       const { alternate, macro } = value.meta;
       visit(alternate);
       visit(macro);
-      meterNode(value);
+      // literals cost nothing, as in cel-go
+      if (value.op !== 'value') meterNode(value);
     }
-    if (Object.getPrototypeOf(value) === Object.prototype || isNode(value)) Object.values(value).forEach(visit);
+    if (Object.getPrototypeOf(value) === Object.prototype || isCelNode(value)) Object.values(value).forEach(visit);
   };
   visit(root);
 }

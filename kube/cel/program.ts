@@ -11,6 +11,8 @@ export interface CompiledExpression {
   readonly reads: ReadonlySet<string>;
   /** the result type the checker found ('dyn' when it depends on the data) */
   readonly resultType: string;
+  /** the checked program's tree (macros expanded), for the cost estimate */
+  readonly ast: ASTNode;
   /** Evaluates under the per-call cost limit, taking the cost from `budget` when given. */
   evaluate(variables: Readonly<Record<string, unknown>>, budget?: CostBudget): EvaluationResult;
 }
@@ -117,6 +119,7 @@ function compileUncached(source: string, variables: Variables): CompileResult {
     source,
     reads,
     resultType: checked.type ?? 'dyn',
+    ast: program.ast,
     evaluate(vars, budget) {
       const result = metered(() => program(vars), budget);
       if (result.ok) return { ok: true, value: result.value };

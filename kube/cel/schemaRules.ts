@@ -32,7 +32,7 @@ const VARIABLES = { self: 'dyn', oldSelf: 'dyn' };
 // with optionalOldSelf, oldSelf is an optional (none on create)
 const OPTIONAL_OLD_VARIABLES = { self: 'dyn', oldSelf: 'optional<dyn>' };
 
-function variablesOf(rule: ValidationRule) {
+export function variablesOf(rule: ValidationRule) {
   return rule.optionalOldSelf ? OPTIONAL_OLD_VARIABLES : VARIABLES;
 }
 const REASONS: Record<string, FieldErrorType> = {
@@ -42,7 +42,7 @@ const REASONS: Record<string, FieldErrorType> = {
   FieldValueDuplicate: 'FieldValueDuplicate',
 };
 
-function rulesOf(schema: SchemaObject): ValidationRule[] {
+export function rulesOf(schema: SchemaObject): ValidationRule[] {
   const rules = schema['x-kubernetes-validations'];
   return Array.isArray(rules)
     ? rules.filter((r): r is ValidationRule => isRecord(r) && typeof r.rule === 'string')
@@ -89,7 +89,9 @@ function messageOf(
       };
     if (result && !result.ok && result.costExceeded)
       return {
-        text: `${NO_FURTHER} due to call cost exceeds limit for messageExpression: ${JSON.stringify(rule.messageExpression)}`,
+        text:
+          `${NO_FURTHER} due to call cost exceeds limit for messageExpression: ` +
+          JSON.stringify(rule.messageExpression),
         stop: true,
       };
     const text = result?.ok && typeof result.value === 'string' ? result.value.trim() : '';
@@ -130,7 +132,7 @@ const TYPE_AND_OBJECT_META: Record<string, SchemaObject> = {
 const rootSchemas = new WeakMap<SchemaObject, SchemaObject>();
 
 /** The root's schema with apiVersion, kind and metadata declared, which every custom resource has. */
-function rootSchema(schema: SchemaObject): SchemaObject {
+export function rootSchema(schema: SchemaObject): SchemaObject {
   let root = rootSchemas.get(schema);
   if (!root) {
     root = { ...schema, properties: { ...schema.properties, ...TYPE_AND_OBJECT_META } };

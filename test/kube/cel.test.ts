@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { formatFieldError, FieldError } from '../../kube/fieldErrors';
 import { compilePolicyExpression } from '../../kube/cel/policyExpressions';
+import { ruleCostErrors } from '../../kube/cel/ruleCostEstimate';
 import { ruleDefinitionErrors, validateRules, type ValidationRule } from '../../kube/cel/schemaRules';
 import { compileExpression } from '../../kube/cel/program';
 import { checkManifest } from '../../kube/manifestCheck';
@@ -18,6 +19,7 @@ function gatewaySchema(): SchemaObject {
         properties: {
           listeners: {
             type: 'array',
+            maxItems: 64,
             'x-kubernetes-list-type': 'map',
             'x-kubernetes-list-map-keys': ['name'],
             items: {
@@ -434,5 +436,51 @@ describe('CEL cost limits: a rule cannot stall the server', () => {
     const cheap = compilePolicyExpression('object.items.all(x, x >= 0)');
     assert.ok(cheap.ok);
     assert.deepStrictEqual(cheap.expression.evaluate({ object: { items } }), { ok: true, value: true });
+  });
+});
+
+describe('CEL cost estimate of the rules of a CRD', () => {
+  const HINT =
+    '(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings ' +
+    'are declared)';
+  const names = (maxItems?: number, rules: ValidationRule[] = []): SchemaObject => ({
+    type: 'object',
+    properties: {
+      names: { type: 'array', items: { type: 'string' }, 'x-kubernetes-validations': rules, maxItems },
+    },
+  });
+  const unique = { rule: 'self.all(a, self.exists_one(b, a == b))' };
+
+  it('refuses a nested loop over an unbounded list, and accepts it once maxItems bounds the list', () => {
+    assert.deepStrictEqual(messages(ruleCostErrors(names(undefined, [unique]), ['schema'])), [
+      'schema.properties.names[x-kubernetes-validations][0].rule: Forbidden: estimated rule cost exceeds budget ' +
+        `by factor of more than 100x ${HINT}`,
+      'schema.properties.names[x-kubernetes-validations][0].rule: Forbidden: contributed to estimated rule cost ' +
+        'total exceeding cost limit for entire OpenAPIv3 schema',
+      'schema: Forbidden: x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds ' +
+        `budget by factor of more than 100x ${HINT}`,
+    ]);
+    assert.deepStrictEqual(ruleCostErrors(names(64, [unique]), ['schema']), []);
+    // one loop over an unbounded list is within the limit, as in kube-apiserver
+    assert.deepStrictEqual(ruleCostErrors(names(undefined, [{ rule: "self.all(a, a != '')" }]), ['schema']), []);
+  });
+
+  it('counts a rule once per element of the lists above it', () => {
+    const perItem = (outer?: number): SchemaObject => ({
+      type: 'object',
+      properties: { groups: { type: 'array', maxItems: outer, items: names(100, [unique]) } },
+    });
+    assert.deepStrictEqual(ruleCostErrors(perItem(10), ['schema']), []);
+    assert.match(
+      messages(ruleCostErrors(perItem(1000), ['schema']))[0],
+      new RegExp(
+        String.raw`^schema\.properties\.groups\.items\.properties\.names\[x-kubernetes-validations\]\[0\]\.rule: ` +
+          String.raw`Forbidden: estimated rule cost exceeds budget by factor of \d+\.\dx`,
+      ),
+    );
+  });
+
+  it('accepts the rules CRDs such as Gateway API and cert-manager write', () => {
+    assert.deepStrictEqual(ruleCostErrors(gatewaySchema(), ['schema']), []);
   });
 });
