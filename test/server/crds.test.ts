@@ -201,7 +201,7 @@ describe('language server: CEL rules of CRDs', function () {
     );
   });
 
-  it('shows a rule stopped by the cost limit as a diagnostic, and a CRD whose rule is estimated too costly', async () => {
+  it('shows a rule stopped by the cost limit, and a CRD whose rule is estimated too costly', async () => {
     const rule = 'self.all(x, self.all(y, self.all(z, x + y + z >= 0)))';
     const crd = (maxItems: number) =>
       GATEWAY_CRD.replace(
