@@ -112,17 +112,22 @@ export function metered(run: () => unknown, budget?: CostBudget): Metered {
   const limit = Math.min(PER_CALL_LIMIT, budget?.remaining ?? PER_CALL_LIMIT);
   const meter: Meter = { cost: 0, limit };
   active = meter;
-  let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
+  let value: unknown;
+  let error: unknown;
+  let threw = false;
   try {
-    outcome = { ok: true, value: run() };
-  } catch (error) {
-    outcome = { ok: false, error };
+    value = run();
+  } catch (err) {
+    threw = true;
+    error = err;
   } finally {
     active = undefined;
   }
-  if (budget) budget.remaining -= meter.cost;
-  if (meter.cost > limit) return { ok: false, exceeded: limit < PER_CALL_LIMIT ? 'budget' : 'call', cost: meter.cost };
-  return { ...outcome, cost: meter.cost };
+  const cost = meter.cost;
+  if (budget) budget.remaining -= cost;
+  if (cost > limit) return { ok: false, exceeded: limit < PER_CALL_LIMIT ? 'budget' : 'call', cost };
+  // (built field by field: spreading a result object costs more than a short evaluation)
+  return threw ? { ok: false, error, cost } : { ok: true, value, cost };
 }
 
 function nested(meter: Meter, run: () => unknown): Metered {
