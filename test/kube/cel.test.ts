@@ -432,6 +432,23 @@ describe('CEL cost limits: a rule cannot stall the server', () => {
       costExceeded: 'call',
     });
     assert.ok(ms < 1000, `took ${ms} ms`);
+    // a policy variable evaluated while an expression reads it counts towards that expression
+    const reader = compilePolicyExpression('variables.loops');
+    assert.ok(reader.ok);
+    const variables = {
+      get loops() {
+        const result = compiled.expression.evaluate({ object: { items } });
+        if (!result.ok) throw new Error(result.error);
+        return result.value;
+      },
+    };
+    const read = timed(() => reader.expression.evaluate({ object: { items }, variables }));
+    assert.deepStrictEqual(read.value, {
+      ok: false,
+      error: 'operation cancelled: actual cost limit exceeded',
+      costExceeded: 'call',
+    });
+    assert.ok(read.ms < 1000, `took ${read.ms} ms`);
     // a cheap expression is unaffected
     const cheap = compilePolicyExpression('object.items.all(x, x >= 0)');
     assert.ok(cheap.ok);
