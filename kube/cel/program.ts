@@ -1,7 +1,9 @@
 // Compiling CEL expressions, once per text and set of variables (compiled programs are cached), and evaluating
 // them. Compile errors and evaluation errors come back as text, as cel-go words them, never as exceptions.
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
+import { BUDGET_EXCEEDED, CALL_LIMIT_EXCEEDED, meterProgram, metered, type CostBudget } from './evaluationCost';
 import { registerKubernetesLibrary } from './kubernetesLibrary';
+import { guardRegexBacktracking } from './regexBacktracking';
 
 export interface CompiledExpression {
   readonly source: string;
@@ -9,11 +11,16 @@ export interface CompiledExpression {
   readonly reads: ReadonlySet<string>;
   /** the result type the checker found ('dyn' when it depends on the data) */
   readonly resultType: string;
-  evaluate(variables: Readonly<Record<string, unknown>>): EvaluationResult;
+  /** the checked program's tree (macros expanded), for the cost estimate */
+  readonly ast: ASTNode;
+  /** Evaluates under the per-call cost limit, taking the cost from `budget` when given. */
+  evaluate(variables: Readonly<Record<string, unknown>>, budget?: CostBudget): EvaluationResult;
 }
 
 export type CompileResult = { ok: true; expression: CompiledExpression } | { ok: false; error: string };
-export type EvaluationResult = { ok: true; value: unknown } | { ok: false; error: string };
+/** `costExceeded`: stopped at the per-call cost limit ('call') or for want of budget ('budget'). */
+export type EvaluationResult =
+  { ok: true; value: unknown } | { ok: false; error: string; costExceeded?: 'call' | 'budget' };
 
 /** The variables an expression may read, by name, with their CEL types ('dyn', 'optional<dyn>'). */
 export type Variables = Readonly<Record<string, string>>;
@@ -31,6 +38,7 @@ function environmentFor(variables: Variables): Environment {
   const key = variablesKey(variables);
   let env = environments.get(key);
   if (!env) {
+    guardRegexBacktracking();
     env = new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: true });
     registerKubernetesLibrary(env);
     for (const [name, type] of Object.entries(variables)) env.registerVariable(name, type);
@@ -106,16 +114,20 @@ function compileUncached(source: string, variables: Variables): CompileResult {
   if (!checked.valid) return { ok: false, error: describe(checked.error, source) };
   const declared = new Set(Object.keys(variables));
   const reads = new Set([...identifiers(program.ast, new Set())].filter((v) => declared.has(v)));
+  meterProgram(program.ast);
   const expression: CompiledExpression = {
     source,
     reads,
     resultType: checked.type ?? 'dyn',
-    evaluate(vars) {
-      try {
-        return { ok: true, value: program(vars) };
-      } catch (err) {
-        return { ok: false, error: describeRuntime(err) };
+    ast: program.ast,
+    evaluate(vars, budget) {
+      const result = metered(() => program(vars), budget);
+      if (result.ok) return { ok: true, value: result.value };
+      if ('exceeded' in result) {
+        const error = result.exceeded === 'call' ? CALL_LIMIT_EXCEEDED : BUDGET_EXCEEDED;
+        return { ok: false, error, costExceeded: result.exceeded };
       }
+      return { ok: false, error: describeRuntime(result.error) };
     },
   };
   return { ok: true, expression };

@@ -8,6 +8,7 @@ import { FieldError, FieldErrorType, mapKey, PathSegment } from '../fieldErrors'
 import { isRecord } from '../objects';
 import type { SchemaObject } from '../schemas';
 import { schemaValueToCel } from './celValues';
+import { newCostBudget, type CostBudget } from './evaluationCost';
 import { compileExpression, compileTyped, type CompiledExpression } from './program';
 import { resolveRuleFieldPath } from './ruleFieldPath';
 
@@ -31,7 +32,7 @@ const VARIABLES = { self: 'dyn', oldSelf: 'dyn' };
 // with optionalOldSelf, oldSelf is an optional (none on create)
 const OPTIONAL_OLD_VARIABLES = { self: 'dyn', oldSelf: 'optional<dyn>' };
 
-function variablesOf(rule: ValidationRule) {
+export function variablesOf(rule: ValidationRule) {
   return rule.optionalOldSelf ? OPTIONAL_OLD_VARIABLES : VARIABLES;
 }
 const REASONS: Record<string, FieldErrorType> = {
@@ -41,7 +42,7 @@ const REASONS: Record<string, FieldErrorType> = {
   FieldValueDuplicate: 'FieldValueDuplicate',
 };
 
-function rulesOf(schema: SchemaObject): ValidationRule[] {
+export function rulesOf(schema: SchemaObject): ValidationRule[] {
   const rules = schema['x-kubernetes-validations'];
   return Array.isArray(rules)
     ? rules.filter((r): r is ValidationRule => isRecord(r) && typeof r.rule === 'string')
@@ -72,14 +73,39 @@ function ruleText(rule: ValidationRule): string {
   return rule.message?.trim() || rule.rule.trim();
 }
 
-function messageOf(rule: ValidationRule, vars: Record<string, unknown>): string {
+/** The message of a failed rule, and whether the message expression ran out of cost (which ends validation). */
+function messageOf(
+  rule: ValidationRule,
+  vars: Record<string, unknown>,
+  budget: CostBudget,
+): { text: string; stop?: boolean } {
   if (rule.messageExpression) {
     const compiled = compileExpression(rule.messageExpression, variablesOf(rule));
-    const result = compiled.ok ? compiled.expression.evaluate(vars) : undefined;
+    const result = compiled.ok ? compiled.expression.evaluate(vars, budget) : undefined;
+    if (result && !result.ok && result.costExceeded === 'budget')
+      return {
+        text: `messageExpression evaluation failed due to running out of cost budget, ${NO_FURTHER}`,
+        stop: true,
+      };
+    if (result && !result.ok && result.costExceeded)
+      return {
+        text:
+          `${NO_FURTHER} due to call cost exceeds limit for messageExpression: ` +
+          JSON.stringify(rule.messageExpression),
+        stop: true,
+      };
     const text = result?.ok && typeof result.value === 'string' ? result.value.trim() : '';
-    if (text && !text.includes('\n')) return text;
+    if (text && !text.includes('\n')) return { text };
   }
-  return rule.message?.trim() || `failed rule: ${ruleText(rule)}`;
+  return { text: rule.message?.trim() || `failed rule: ${ruleText(rule)}` };
+}
+
+const NO_FURTHER = 'no further validation rules will be run';
+
+/** Kube's words for a rule stopped by the cost limits; validation of the object ends there. */
+function costError(result: { error: string; costExceeded?: 'call' | 'budget' }, rule: ValidationRule): string {
+  if (result.costExceeded === 'budget') return result.error;
+  return `'${result.error}': ${NO_FURTHER} due to call cost exceeds limit for rule: ${ruleText(rule)}`;
 }
 
 function failure(rule: ValidationRule, path: PathSegment[], type: string, detail: string): FieldError {
@@ -106,7 +132,7 @@ const TYPE_AND_OBJECT_META: Record<string, SchemaObject> = {
 const rootSchemas = new WeakMap<SchemaObject, SchemaObject>();
 
 /** The root's schema with apiVersion, kind and metadata declared, which every custom resource has. */
-function rootSchema(schema: SchemaObject): SchemaObject {
+export function rootSchema(schema: SchemaObject): SchemaObject {
   let root = rootSchemas.get(schema);
   if (!root) {
     root = { ...schema, properties: { ...schema.properties, ...TYPE_AND_OBJECT_META } };
@@ -117,10 +143,13 @@ function rootSchema(schema: SchemaObject): SchemaObject {
 
 class RuleWalker {
   readonly errors: FieldError[] = [];
+  // all rules of one object share one cost budget; past it (or past one rule's limit) nothing more is validated
+  private readonly budget = newCostBudget();
+  private stopped = false;
   constructor(private readonly skipTransitionRules: boolean) {}
 
   node(value: unknown, old: unknown, schema: SchemaObject, path: PathSegment[]): void {
-    if (value === null || value === undefined || !hasValidationRules(schema)) return;
+    if (this.stopped || value === null || value === undefined || !hasValidationRules(schema)) return;
     this.rules(value, old, schema, path);
     if (Array.isArray(value)) {
       const items = schema.items;
@@ -149,6 +178,7 @@ class RuleWalker {
     const oldSelf = hasOld ? schemaValueToCel(root && isRecord(old) ? rootView(old) : old, view) : undefined;
     const type = schema.type ?? '';
     for (const rule of rules) {
+      if (this.stopped) return;
       const compiled = compileExpression(rule.rule, variablesOf(rule));
       if (!compiled.ok) {
         this.errors.push({
@@ -161,7 +191,12 @@ class RuleWalker {
       }
       const vars = variables(compiled.expression, rule, self, hasOld, oldSelf, this.skipTransitionRules);
       if (!vars) continue;
-      const result = compiled.expression.evaluate(vars);
+      const result = compiled.expression.evaluate(vars, this.budget);
+      if (!result.ok && result.costExceeded) {
+        this.errors.push({ type: 'FieldValueInvalid', path, value: type, detail: costError(result, rule) });
+        this.stopped = true;
+        return;
+      }
       if (!result.ok) {
         const detail = `${result.error} evaluating rule: ${ruleText(rule)}`;
         this.errors.push({ type: 'FieldValueInvalid', path, value: type, detail });
@@ -170,7 +205,13 @@ class RuleWalker {
       if (result.value === true) continue;
       const at = rule.fieldPath ? resolveRuleFieldPath(rule.fieldPath, schema) : undefined;
       const errorPath = at?.ok ? [...path, ...at.path] : path;
-      this.errors.push(failure(rule, errorPath, type, messageOf(rule, vars)));
+      const message = messageOf(rule, vars, this.budget);
+      if (message.stop) {
+        this.errors.push({ type: 'FieldValueInvalid', path, value: type, detail: message.text });
+        this.stopped = true;
+        return;
+      }
+      this.errors.push(failure(rule, errorPath, type, message.text));
     }
   }
 }

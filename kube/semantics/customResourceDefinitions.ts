@@ -1,6 +1,7 @@
 // CustomResourceDefinitions: the name must be the plural and the group the definition serves; the CEL rules of
-// each version's schema must compile.
+// each version's schema must compile, and their estimated worst-case cost be within kube-apiserver's limits.
 
+import { ruleCostErrors } from '../cel/ruleCostEstimate';
 import { ruleDefinitionErrors } from '../cel/schemaRules';
 import { FieldError } from '../fieldErrors';
 import type { SchemaObject } from '../schemas';
@@ -16,10 +17,9 @@ export function validateCustomResourceDefinition(o: Json): FieldError[] {
     errors.push(invalid(['metadata', 'name'], name, 'must be spec.names.plural+"."+spec.group'));
   arr(spec.versions).forEach((v, i) => {
     const schema = obj(obj(v).schema).openAPIV3Schema;
-    if (isObject(schema))
-      errors.push(
-        ...ruleDefinitionErrors(schema as SchemaObject, ['spec', 'versions', i, 'schema', 'openAPIV3Schema']),
-      );
+    if (!isObject(schema)) return;
+    const at = ['spec', 'versions', i, 'schema', 'openAPIV3Schema'];
+    errors.push(...ruleDefinitionErrors(schema as SchemaObject, at), ...ruleCostErrors(schema as SchemaObject, at));
   });
   return errors;
 }

@@ -252,6 +252,47 @@ describe('ValidatingAdmissionPolicy', function () {
     await t.ok(['patch', 'widget', 'w', '-n', 'dev', '--type=merge', '-p', '{"spec":{"replicas":9}}']);
   });
 
+  it('stops an expression at the per-call cost limit, a failure its failurePolicy turns into a denial', async () => {
+    const loops = 'object.data.all(x, object.data.all(y, object.data.all(z, x != "")))';
+    const policy = {
+      ...replicaLimit,
+      metadata: { name: 'data-loops' },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }],
+          objectSelector: { matchLabels: { cost: 'high' } },
+        },
+        validations: [{ expression: loops }],
+      },
+    };
+    const binding = {
+      ...replicaLimitBinding,
+      metadata: { name: 'data-loops' },
+      spec: { policyName: 'data-loops', validationActions: ['Deny'] },
+    };
+    await t.apply(list([policy, binding]));
+    // 100 keys: a million steps, seconds without the limit
+    const data = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, 'v']));
+    const configMap = (labels: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'loops', labels },
+      data,
+    });
+    const reply = await t.request('POST', '/api/v1/namespaces/test/configmaps', configMap({ cost: 'high' }));
+    assert.strictEqual(reply.status, 422);
+    assert.strictEqual(
+      reply.body.message,
+      `configmaps "loops" is forbidden: ValidatingAdmissionPolicy 'data-loops' with binding 'data-loops' denied ` +
+        `request: expression '${loops}' resulted in error: operation cancelled: actual cost limit exceeded`,
+    );
+    // the same ConfigMap, not selected, is created
+    const created = await t.request('POST', '/api/v1/namespaces/test/configmaps', configMap({}));
+    assert.strictEqual(created.status, 201);
+    await t.ok(['delete', 'validatingadmissionpolicybinding,validatingadmissionpolicy', 'data-loops']);
+  });
+
   it('refuses a policy whose expression does not compile, naming it', async () => {
     const broken = { ...replicaLimit, metadata: { name: 'broken' } };
     broken.spec = { ...replicaLimit.spec, validations: [{ expression: 'object.spec.replicas <=' }] };

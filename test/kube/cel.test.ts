@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import { formatFieldError, FieldError } from '../../kube/fieldErrors';
-import { ruleDefinitionErrors, validateRules } from '../../kube/cel/schemaRules';
+import { compilePolicyExpression } from '../../kube/cel/policyExpressions';
+import { ruleCostErrors } from '../../kube/cel/ruleCostEstimate';
+import { ruleDefinitionErrors, validateRules, type ValidationRule } from '../../kube/cel/schemaRules';
 import { compileExpression } from '../../kube/cel/program';
 import { checkManifest } from '../../kube/manifestCheck';
 import type { SchemaObject } from '../../kube/schemas';
@@ -17,6 +19,7 @@ function gatewaySchema(): SchemaObject {
         properties: {
           listeners: {
             type: 'array',
+            maxItems: 64,
             'x-kubernetes-list-type': 'map',
             'x-kubernetes-list-map-keys': ['name'],
             items: {
@@ -340,5 +343,149 @@ describe('CEL rules of CRD schemas (kube/cel)', () => {
       wrong.errors.every((e) => e.type === 'FieldValueTypeInvalid'),
       messages(wrong.errors).join('\n'),
     );
+  });
+});
+
+describe('CEL cost limits: a rule cannot stall the server', () => {
+  // 300 items: a triple loop is 27 million steps, seconds of work without the limits
+  const items = Array.from({ length: 300 }, (_, i) => i);
+  const listSchema = (rules: ValidationRule[]): SchemaObject => ({
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: { items: { type: 'array', items: { type: 'integer' }, 'x-kubernetes-validations': rules } },
+      },
+    },
+  });
+  const cubic = 'self.all(x, self.all(y, self.all(z, x + y + z >= 0)))';
+  // without the limits these evaluations run for seconds to hours: the test's timeout stands for the bound
+
+  it('stops a rule at the per-call limit, with kube-apiserver words, and runs no further rules', () => {
+    const schema = listSchema([{ rule: cubic }, { rule: 'self.size() < 10', message: 'at most 10 items' }]);
+    const value = validateRules({ spec: { items } }, schema);
+    assert.deepStrictEqual(messages(value), [
+      `spec.items: Invalid value: "array": 'operation cancelled: actual cost limit exceeded': ` +
+        `no further validation rules will be run due to call cost exceeds limit for rule: ${cubic}`,
+    ]);
+  });
+
+  it('stops a rule whose error the evaluation would set aside (error || true)', () => {
+    const value = validateRules({ spec: { items } }, listSchema([{ rule: `${cubic} || true` }]));
+    assert.match(messages(value).join('\n'), /operation cancelled: actual cost limit exceeded/);
+  });
+
+  it('shares one budget among all the rules of an object', () => {
+    // each rule is under the per-call limit; thirty of them are not under the object's budget
+    const rules = Array.from({ length: 30 }, (_, i) => ({ rule: `self.all(x, self.all(y, x >= ${i}))` }));
+    const big = Array.from({ length: 400 }, (_, i) => i + 100);
+    const errors = validateRules({ spec: { items: big } }, listSchema(rules));
+    assert.deepStrictEqual(messages(errors), [
+      'spec.items: Invalid value: "array": validation failed due to running out of cost budget, ' +
+        'no further validation rules will be run',
+    ]);
+    // the same rules on a smaller list pass
+    assert.deepStrictEqual(validateRules({ spec: { items: big.slice(0, 50) } }, listSchema(rules)), []);
+  });
+
+  it('reports the cost error in the manifest check the syncer and the editor share', () => {
+    const obj = { apiVersion: 'example.com/v1', kind: 'List', metadata: { name: 'l' }, spec: { items } };
+    const value = checkManifest(obj, { customSchema: listSchema([{ rule: cubic }]) });
+    assert.match(messages(value.errors).join('\n'), /call cost exceeds limit for rule: self\.all/);
+  });
+
+  it('runs a pattern that backtracks exponentially in bounded time (RE2 is linear)', () => {
+    // on JavaScript's backtracking engine alone, 40 characters take hours
+    const schema: SchemaObject = {
+      type: 'object',
+      properties: {
+        name: {
+          type: 'string',
+          'x-kubernetes-validations': [
+            { rule: "self.matches('^(a+)+$')", message: 'only a' },
+            { rule: "self.find('(a|aa)+b') == ''", message: 'no a run before b' },
+          ],
+        },
+      },
+    };
+    const value = validateRules({ name: 'a'.repeat(40) + '!' }, schema);
+    assert.deepStrictEqual(messages(value), ['name: Invalid value: "string": only a']);
+  });
+
+  it('limits admission expressions too', () => {
+    const compiled = compilePolicyExpression('object.items.all(x, object.items.all(y, object.items.all(z, true)))');
+    assert.ok(compiled.ok);
+    const value = compiled.expression.evaluate({ object: { items } });
+    assert.deepStrictEqual(value, {
+      ok: false,
+      error: 'operation cancelled: actual cost limit exceeded',
+      costExceeded: 'call',
+    });
+    // a policy variable evaluated while an expression reads it counts towards that expression
+    const reader = compilePolicyExpression('variables.loops');
+    assert.ok(reader.ok);
+    const variables = {
+      get loops() {
+        const result = compiled.expression.evaluate({ object: { items } });
+        if (!result.ok) throw new Error(result.error);
+        return result.value;
+      },
+    };
+    const read = reader.expression.evaluate({ object: { items }, variables });
+    assert.deepStrictEqual(read, {
+      ok: false,
+      error: 'operation cancelled: actual cost limit exceeded',
+      costExceeded: 'call',
+    });
+    // a cheap expression is unaffected
+    const cheap = compilePolicyExpression('object.items.all(x, x >= 0)');
+    assert.ok(cheap.ok);
+    assert.deepStrictEqual(cheap.expression.evaluate({ object: { items } }), { ok: true, value: true });
+  });
+});
+
+describe('CEL cost estimate of the rules of a CRD', () => {
+  const HINT =
+    '(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings ' +
+    'are declared)';
+  const names = (maxItems?: number, rules: ValidationRule[] = []): SchemaObject => ({
+    type: 'object',
+    properties: {
+      names: { type: 'array', items: { type: 'string' }, 'x-kubernetes-validations': rules, maxItems },
+    },
+  });
+  const unique = { rule: 'self.all(a, self.exists_one(b, a == b))' };
+
+  it('refuses a nested loop over an unbounded list, and accepts it once maxItems bounds the list', () => {
+    assert.deepStrictEqual(messages(ruleCostErrors(names(undefined, [unique]), ['schema'])), [
+      'schema.properties[names].x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds budget ' +
+        `by factor of more than 100x ${HINT}`,
+      'schema.properties[names].x-kubernetes-validations[0].rule: Forbidden: contributed to estimated rule cost ' +
+        'total exceeding cost limit for entire OpenAPIv3 schema',
+      'schema: Forbidden: x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds ' +
+        `budget by factor of more than 100x ${HINT}`,
+    ]);
+    assert.deepStrictEqual(ruleCostErrors(names(64, [unique]), ['schema']), []);
+    // one loop over an unbounded list is within the limit, as in kube-apiserver
+    assert.deepStrictEqual(ruleCostErrors(names(undefined, [{ rule: "self.all(a, a != '')" }]), ['schema']), []);
+  });
+
+  it('counts a rule once per element of the lists above it', () => {
+    const perItem = (outer?: number): SchemaObject => ({
+      type: 'object',
+      properties: { groups: { type: 'array', maxItems: outer, items: names(100, [unique]) } },
+    });
+    assert.deepStrictEqual(ruleCostErrors(perItem(10), ['schema']), []);
+    assert.match(
+      messages(ruleCostErrors(perItem(1000), ['schema']))[0],
+      new RegExp(
+        String.raw`^schema\.properties\[groups\]\.items\.properties\[names\]\.x-kubernetes-validations\[0\]\.rule: ` +
+          String.raw`Forbidden: estimated rule cost exceeds budget by factor of \d+\.\dx`,
+      ),
+    );
+  });
+
+  it('accepts the rules CRDs such as Gateway API and cert-manager write', () => {
+    assert.deepStrictEqual(ruleCostErrors(gatewaySchema(), ['schema']), []);
   });
 });

@@ -180,6 +180,51 @@ describe('language server: CEL rules of CRDs', function () {
     );
   });
 
+  it('shows a rule stopped by the cost limit, and a CRD whose rule is estimated too costly', async () => {
+    const rule = 'self.all(x, self.all(y, self.all(z, x + y + z >= 0)))';
+    const crd = (maxItems: number) =>
+      GATEWAY_CRD.replace(
+        '                listeners:',
+        [
+          '                ports:',
+          '                  type: array',
+          `                  maxItems: ${maxItems}`,
+          '                  items: { type: integer }',
+          '                  x-kubernetes-validations:',
+          `                    - rule: "${rule}"`,
+          '                listeners:',
+        ].join('\n'),
+      );
+    fs.writeFileSync(path.join(dir, 'crd.yaml'), crd(100));
+    client = await LspClient.start({ root: dir });
+    const ports = Array.from({ length: 100 }, (_, i) => i).join(', ');
+    const text = ['apiVersion: net.example.org/v1', 'kind: Gateway', 'metadata:', '  name: edge', 'spec:']
+      .concat(['  replicas: 1', '  maxReplicas: 2', `  ports: [${ports}]`, ''])
+      .join('\n');
+    const uri = uriOf(path.join(dir, 'gateway.yaml'));
+    await client.open(uri, text);
+    const diagnostics = await client.waitForDiagnostics(uri);
+    assert.deepStrictEqual(
+      diagnostics.map((d) => d.message),
+      [
+        `spec.ports: Invalid value: "array": 'operation cancelled: actual cost limit exceeded': ` +
+          `no further validation rules will be run due to call cost exceeds limit for rule: ${rule}`,
+      ],
+    );
+    // with room for 1,000 ports the rule's estimate is over the limit: the CRD itself says so, on the rule
+    const crdText = crd(1000);
+    const crdUri = uriOf(path.join(dir, 'crd-unbounded.yaml'));
+    await client.open(crdUri, crdText);
+    const onCrd = (await client.waitForDiagnostics(crdUri)).map((d) => [textAt(crdText, d.range), d.message]);
+    const forbidden = onCrd.filter(([, message]) => message.includes('exceeds budget'));
+    assert.deepStrictEqual(
+      forbidden.map(([at]) => at),
+      [`"${rule}"`, 'openAPIV3Schema'],
+    );
+    assert.match(forbidden[0][1], /rule: Forbidden: estimated rule cost exceeds budget by factor of more than 100x/);
+    assert.match(forbidden[1][1], /estimated rule cost total for entire OpenAPIv3 schema exceeds budget/);
+  });
+
   it('reports a rule of a CRD that does not compile on the rule', async () => {
     client = await LspClient.start({ root: dir });
     const text = GATEWAY_CRD.replace('"self.replicas <= self.maxReplicas"', '"self.replicas <="');
