@@ -16,6 +16,7 @@ import { newRun } from './containerRuns';
 import { NodeEvents } from './eventLimiter';
 import { ImageManager } from './images';
 import type { PodInputs } from './podInputs';
+import type { PodNetworkSetup } from './podNetworkSetup';
 import { ClusterDnsSettings, podDns } from './podDns';
 import { apiStatus, ContainerRun, initDone, nothingWillRun, PodState, podPhase, StatusPatch } from './podStatus';
 
@@ -30,6 +31,8 @@ export interface WorkerHost {
   inputs?: PodInputs;
   /** the cluster DNS the pods' resolv.conf names */
   dns: ClusterDnsSettings;
+  /** what a new sandbox's network gets before the pod's containers start (the pod's NetworkPolicy filter) */
+  network?: PodNetworkSetup;
   /** crash back-off per pod and container: 10s doubling to 5m */
   restarts: Backoff;
   events: NodeEvents;
@@ -298,7 +301,18 @@ export class PodWorker implements ContainerOwner {
         preferredIP: this.state.podIP,
         dns: dns.dns,
       })
-      .then((sb) => {
+      .then(async (sb) => {
+        if (this.gone || this.terminating) {
+          void this.host.runtime.removePodSandbox(sb.id);
+          return;
+        }
+        try {
+          await this.host.network?.setUp(this.pod, sb.ip);
+        } catch (e) {
+          // as CRI's RunPodSandbox when the network cannot be set up: no sandbox, tried again on a later sync
+          await this.host.runtime.removePodSandbox(sb.id).catch(() => undefined);
+          throw e;
+        }
         if (this.gone || this.terminating) {
           void this.host.runtime.removePodSandbox(sb.id);
           return;

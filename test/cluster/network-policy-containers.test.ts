@@ -4,9 +4,21 @@
 // namespaceSelector admits a pod of a labelled namespace until the label goes, an ipBlock its range but its
 // exceptions, and an egress policy keeps a pod from connecting out except to what it allows (a named port of the
 // destination pods). Through the server's Service (its cluster IP, relayed by the cluster) the same policies hold.
+// A new pod a policy isolates refuses connections from the moment its sandbox has an address, before it serves.
 import * as assert from 'assert';
 import type { Pod } from 'kubernetes-types/core/v1';
-import { SHELL_IMAGE, useContainerCluster } from '../helpers/containerEngine';
+import * as http from 'http';
+import * as net from 'net';
+import { clusterId } from '../../cluster/runtime/runtimeChoice';
+import { LABEL } from '../../cluster/runtime/container/labels';
+import {
+  ensureNodeImage,
+  NODE_IMAGE,
+  removeImage,
+  SHELL_IMAGE,
+  useContainerCluster,
+  type ContainerCluster,
+} from '../helpers/containerEngine';
 import { nameServer, service } from '../helpers/namePods';
 import { eventually } from '../helpers/testCluster';
 
@@ -35,6 +47,96 @@ function policy(name: string, selector: Record<string, string>, spec: object): s
     kind: 'NetworkPolicy',
     metadata: { name, namespace: 'default' },
     spec: { podSelector: { matchLabels: selector }, ...spec },
+  });
+}
+
+/**
+ * A pod's Node script that connects to a target as fast as it can: told "IP PORT" on its port 9000 (by the node,
+ * which policies always admit), it starts a connection every 2 ms; told "N" it makes N more, then answers with how
+ * the attempts ended ({ connected: n, ECONNREFUSED: n, ... }).
+ */
+const POLLER = `
+const net = require('net');
+net.createServer((control) => {
+  const seen = {};
+  let target, timer, pending = 0, left = Infinity;
+  const report = () => { if (left <= 0 && pending === 0) control.end(JSON.stringify(seen)); };
+  const attempt = () => {
+    if (left-- <= 0) return clearInterval(timer);
+    pending++;
+    const s = net.connect({ host: target[0], port: Number(target[1]) });
+    let ended = false;
+    const end = (how) => {
+      if (ended) return;
+      ended = true;
+      seen[how] = (seen[how] || 0) + 1;
+      s.destroy();
+      pending--;
+      report();
+    };
+    s.setTimeout(1000, () => end('timeout'));
+    s.on('connect', () => end('connected'));
+    s.on('error', (e) => end(e.code));
+  };
+  control.on('data', (d) => {
+    const words = String(d).trim().split(' ');
+    if (!target) {
+      target = words;
+      timer = setInterval(attempt, 2);
+    } else left = Number(words[0]);
+  });
+}).listen(9000);
+`;
+
+/** Has the pod (its IP) at pollerIP attempt connections to ip:port until stopped; stop() says how they ended. */
+async function pollFrom(pollerIP: string, ip: string, port: number): Promise<{ stop(n: number): Promise<object> }> {
+  const control = net.connect(9000, pollerIP);
+  await new Promise((resolve, reject) => control.once('connect', resolve).once('error', reject));
+  control.write(`${ip} ${port}\n`);
+  let answer = '';
+  control.on('data', (d) => (answer += d));
+  const ended = new Promise<object>((resolve, reject) =>
+    control.once('end', () => resolve(JSON.parse(answer))).once('error', reject),
+  );
+  return {
+    stop(n) {
+      control.write(`${n}\n`);
+      return ended;
+    },
+  };
+}
+
+/** The address of the engine's next sandbox container of the cluster's pod default/name, as soon as it starts. */
+async function sandboxStart(c: ContainerCluster, name: string): Promise<{ ip: Promise<string>; close(): void }> {
+  const labels = [`${LABEL.cluster}=${clusterId(c.t.cluster.stateDir)}`, `${LABEL.podName}=${name}`];
+  const events = (await c.engine.docker.getEvents({
+    filters: { type: ['container'], event: ['start'], label: [...labels, `${LABEL.role}=sandbox`] },
+  })) as NodeJS.ReadableStream & { destroy(): void };
+  const started = new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    events.on('data', (chunk) => {
+      buffered += chunk;
+      const line = buffered.split('\n').find((l) => l.trim());
+      if (line && buffered.includes('\n')) resolve(JSON.parse(line).id);
+    });
+    events.on('error', reject);
+  });
+  const ip = started.then(async (id) => {
+    const info = await c.engine.docker.getContainer(id).inspect();
+    return Object.values(info.NetworkSettings.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress ?? '';
+  });
+  return { ip, close: () => events.destroy() };
+}
+
+/** Whether this machine (the node, which policies always admit) gets an HTTP answer at url within a second. */
+function answers(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
   });
 }
 
@@ -214,5 +316,68 @@ describe('NetworkPolicies between pods (real containers)', function () {
       kubeDns,
     ]);
     assert.match(answer, new RegExp(`Address:\\s*${clusterIP.replace(/\./g, '\\.')}`));
+  });
+
+  it('a new pod a deny-all policy selects refuses every connection from its first moment of running', async () => {
+    await ensureNodeImage(c.engine);
+    await c.t.apply(policy('deny-fresh', { app: 'fresh' }, { policyTypes: ['Ingress'] }));
+    await c.t.apply(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'poller', labels: { role: 'poller' } },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          containers: [
+            {
+              name: 'poll',
+              image: NODE_IMAGE,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['/usr/bin/node', '-e', POLLER],
+            },
+          ],
+        },
+      }),
+    );
+    await c.t.ok(['wait', '--for=condition=Ready', 'pod/poller', '--timeout=60s']);
+    const pollerIP = await c.t.ok(['get', 'pod', 'poller', '-o', 'jsonpath={.status.podIP}']);
+    const sandbox = await sandboxStart(c, 'fresh');
+    try {
+      // the server listens the moment its container starts
+      await c.t.apply(
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'fresh', labels: { app: 'fresh' } },
+          spec: {
+            terminationGracePeriodSeconds: 1,
+            containers: [
+              {
+                name: 'web',
+                image: SHELL_IMAGE,
+                imagePullPolicy: 'IfNotPresent',
+                command: ['httpd', '-f', '-p', '8080', '-h', '/bin'],
+              },
+            ],
+          },
+        }),
+      );
+      const ip = await sandbox.ip;
+      // polled from the moment the sandbox has its address, before the pod's container can have started
+      const poll = await pollFrom(pollerIP, ip, 8080);
+      await eventually(() => answers(`http://${ip}:8080/`), 20_000, 'the new pod serving the node');
+      // a filter written once the pod runs (or is seen running) would come within this second of attempts
+      const seen = await poll.stop(500);
+      assert.ok(!('connected' in seen), `the poller connected to the new pod: ${JSON.stringify(seen)}`);
+      assert.ok('ECONNREFUSED' in seen, `the poller never reached the new pod: ${JSON.stringify(seen)}`);
+    } finally {
+      sandbox.close();
+      await c.t.ok(['delete', 'pod', 'fresh', 'poller', '--wait=false']);
+      await c.t.ok(['delete', 'networkpolicy', 'deny-fresh']);
+    }
+  });
+
+  after(async () => {
+    if (c.engine) await removeImage(c.engine, NODE_IMAGE).catch(() => undefined);
   });
 });
