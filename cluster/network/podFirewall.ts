@@ -156,6 +156,8 @@ export function filterTable(rules: PodRules, node: string, relayed: string): str
     let n = 0;
     for (const allow of allows) {
       for (const block of allow.peers ?? [undefined]) {
+        // the pods' network is IPv4 (an IPv4 table): an IPv6 block matches none of its traffic
+        if (block && !isIPv4(block.cidr)) continue;
         const target = block?.except.length ? `${chain}-${++n}` : 'ACCEPT';
         if (block?.except.length) {
           lines.push(`:${target} - [0:0]`);
@@ -175,7 +177,14 @@ export function filterTable(rules: PodRules, node: string, relayed: string): str
 
 /** A chain that accepts block's addresses but its exceptions (the port was matched before the jump). */
 function exceptions(chain: string, block: AddressBlock, peer: '-s' | '-d'): string[] {
-  return [...block.except.map((cidr) => `-A ${chain} ${peer} ${cidr} -j RETURN`), `-A ${chain} -j ACCEPT`];
+  return [
+    ...block.except.filter(isIPv4).map((cidr) => `-A ${chain} ${peer} ${cidr} -j RETURN`),
+    `-A ${chain} -j ACCEPT`,
+  ];
+}
+
+function isIPv4(cidr: string): boolean {
+  return !cidr.includes(':');
 }
 
 function portMatch(port: PortRange | undefined): string {

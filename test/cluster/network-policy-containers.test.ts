@@ -2,9 +2,10 @@
 // stops a client pod reaching a server pod at its pod IP (while the node's readiness probes still pass), a policy
 // allowing pods labelled role=client on port 8080 lets the labelled client in and keeps an unlabelled one out, a
 // namespaceSelector admits a pod of a labelled namespace until the label goes, an ipBlock its range but its
-// exceptions, and an egress policy keeps a pod from connecting out except to what it allows (a named port of the
-// destination pods). Through the server's Service (its cluster IP, relayed by the cluster) the same policies hold.
-// A new pod a policy isolates refuses connections from the moment its sandbox has an address, before it serves.
+// exceptions (an IPv6 block beside it matching nothing), and an egress policy keeps a pod from connecting out except
+// to what it allows (a named port of the destination pods). Through the server's Service (its cluster IP, relayed by
+// the cluster) the same policies hold. A new pod a policy isolates refuses connections from the moment its sandbox
+// has an address, before it serves.
 import * as assert from 'assert';
 import type { Pod } from 'kubernetes-types/core/v1';
 import * as http from 'http';
@@ -252,7 +253,7 @@ describe('NetworkPolicies between pods (real containers)', function () {
     assert.ok(await reaches('default/client'));
   });
 
-  it('an ipBlock admits its range but its exceptions, on a port range', async () => {
+  it('an ipBlock admits its range but its exceptions, on a port range; an IPv6 block is no error', async () => {
     const other = (await c.t.json(['get', 'pod', 'other'])) as Pod;
     await c.t.apply(
       policy(
@@ -261,7 +262,11 @@ describe('NetworkPolicies between pods (real containers)', function () {
         {
           ingress: [
             {
-              from: [{ ipBlock: { cidr: podNetwork(server.ip), except: [`${other.status?.podIP}/32`] } }],
+              from: [
+                { ipBlock: { cidr: podNetwork(server.ip), except: [`${other.status?.podIP}/32`] } },
+                // an IPv6 block (valid in a policy) matches nothing on the pods' IPv4 network
+                { ipBlock: { cidr: 'fd00:10:88::/64' } },
+              ],
               ports: [{ port: 8000, endPort: 8090 }],
             },
           ],
