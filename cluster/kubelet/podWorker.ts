@@ -67,6 +67,7 @@ export class PodWorker implements ContainerOwner {
   private finished = false;
   private readonly containers: ContainerLifecycle;
   private deadline?: Timer;
+  /** set while a failed sandbox waits to be tried again (the sync at that time clears it) */
   private sandboxRetry?: Timer;
   /** finished before this kubelet started: its status stays as it is */
   private readonly keptTerminal: boolean = false;
@@ -276,7 +277,7 @@ export class PodWorker implements ContainerOwner {
   }
 
   private createSandbox(): void {
-    if (this.creatingSandbox) return;
+    if (this.creatingSandbox || this.sandboxRetry) return;
     this.creatingSandbox = true;
     const m = this.pod.metadata;
     const dns = podDns(this.pod, this.host.dns);
@@ -323,9 +324,14 @@ export class PodWorker implements ContainerOwner {
       })
       .catch((e) => {
         this.event(undefined, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${e?.message ?? e}`);
-        // the kubelet tries again on its next sync
+        // tried again 10 s later, not at once: a failure that lasts must not spin; meanwhile the status says the
+        // pod is not ready to start its containers
         this.sandboxRetry?.cancel();
-        this.sandboxRetry = this.host.clock.after(10_000, () => this.sync());
+        this.sandboxRetry = this.host.clock.after(10_000, () => {
+          this.sandboxRetry = undefined;
+          this.sync();
+        });
+        this.publish();
       })
       .finally(() => {
         this.creatingSandbox = false;

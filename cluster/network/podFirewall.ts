@@ -135,6 +135,8 @@ export class PodFirewall {
           ? reject(new Error(`iptables-restore in the pod's network namespace: ${stderr.trim() || e.message}`))
           : resolve(),
       );
+      // a command that exits before reading its input fails through the callback, not as a broken pipe
+      child.stdin?.on('error', () => undefined);
       child.stdin?.end(filterTable(rules, this.node, this.relayed));
     });
     return true;
