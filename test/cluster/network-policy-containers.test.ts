@@ -5,7 +5,7 @@
 // exceptions (an IPv6 block beside it matching nothing), and an egress policy keeps a pod from connecting out except
 // to what it allows (a named port of the destination pods). Through the server's Service (its cluster IP, relayed by
 // the cluster) the same policies hold. A new pod a policy isolates refuses connections from the moment its sandbox
-// has an address, before it serves.
+// has an address, before it serves, even while the filters of many older pods its address changes are rewritten.
 import * as assert from 'assert';
 import type { Pod } from 'kubernetes-types/core/v1';
 import * as http from 'http';
@@ -326,6 +326,23 @@ describe('NetworkPolicies between pods (real containers)', function () {
   it('a new pod a deny-all policy selects refuses every connection from its first moment of running', async () => {
     await ensureNodeImage(c.engine);
     await c.t.apply(policy('deny-fresh', { app: 'fresh' }, { policyTypes: ['Ingress'] }));
+    // the pods that came before (a crowd of them) admit the new one: its address changes all their filters too,
+    // which a filter written only once the new pod is seen would have to wait behind
+    await c.t.apply(
+      policy('from-fresh', {}, { ingress: [{ from: [{ podSelector: { matchLabels: { app: 'fresh' } } }] }] }),
+    );
+    await c.t.apply(
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'crowd' },
+        spec: {
+          replicas: 6,
+          selector: { matchLabels: { app: 'crowd' } },
+          template: { metadata: { labels: { app: 'crowd' } }, spec: JSON.parse(clientPod('', '', {})).spec },
+        },
+      }),
+    );
     await c.t.apply(
       JSON.stringify({
         apiVersion: 'v1',
@@ -345,6 +362,7 @@ describe('NetworkPolicies between pods (real containers)', function () {
       }),
     );
     await c.t.ok(['wait', '--for=condition=Ready', 'pod/poller', '--timeout=60s']);
+    await c.t.ok(['rollout', 'status', 'deployment/crowd', '--timeout=60s']);
     const pollerIP = await c.t.ok(['get', 'pod', 'poller', '-o', 'jsonpath={.status.podIP}']);
     const sandbox = await sandboxStart(c, 'fresh');
     try {
@@ -378,7 +396,8 @@ describe('NetworkPolicies between pods (real containers)', function () {
     } finally {
       sandbox.close();
       await c.t.ok(['delete', 'pod', 'fresh', 'poller', '--wait=false']);
-      await c.t.ok(['delete', 'networkpolicy', 'deny-fresh']);
+      await c.t.ok(['delete', 'deployment', 'crowd', '--wait=false']);
+      await c.t.ok(['delete', 'networkpolicy', 'deny-fresh', 'from-fresh']);
     }
   });
 
