@@ -5,7 +5,8 @@
 // exceptions (an IPv6 block beside it matching nothing), and an egress policy keeps a pod from connecting out except
 // to what it allows (a named port of the destination pods). Through the server's Service (its cluster IP, relayed by
 // the cluster) the same policies hold. A new pod a policy isolates refuses connections from the moment its sandbox
-// has an address, before it serves, even while the filters of many older pods its address changes are rewritten.
+// has an address, before it serves, and its first init container cannot connect out past a deny-all egress policy,
+// even while the filters of many older pods the new pod's address changes are rewritten.
 import * as assert from 'assert';
 import type { Pod } from 'kubernetes-types/core/v1';
 import * as http from 'http';
@@ -88,6 +89,55 @@ net.createServer((control) => {
   });
 }).listen(9000);
 `;
+
+/**
+ * `/usr/bin/node -e CONNECT IP PORT COUNT`: COUNT connections to IP:PORT, one started every 2 ms from the first
+ * moment, then how they ended ({ connected: n, ECONNREFUSED: n, ... }) on stdout.
+ */
+const CONNECT = `
+const net = require('net');
+const [ip, port, count] = process.argv.slice(1);
+const seen = {};
+let left = Number(count);
+const timer = setInterval(() => {
+  if (--left <= 0) clearInterval(timer);
+  const s = net.connect({ host: ip, port: Number(port) });
+  let ended = false;
+  const end = (how) => {
+    if (ended) return;
+    ended = true;
+    seen[how] = (seen[how] || 0) + 1;
+    s.destroy();
+  };
+  s.setTimeout(1000, () => end('timeout'));
+  s.on('connect', () => end('connected'));
+  s.on('error', (e) => end(e.code));
+}, 2);
+process.on('exit', () => console.log(JSON.stringify(seen)));
+`;
+
+/**
+ * A pod of Node scripts labelled labels: an init container running CONNECT with each of inits' arguments, then a
+ * container running script (or sleeping).
+ */
+function nodePod(name: string, labels: Record<string, string>, inits: string[][], script: string[]): string {
+  const node = (container: string, args: string[]) => ({
+    name: container,
+    image: NODE_IMAGE,
+    imagePullPolicy: 'IfNotPresent',
+    command: args.length ? ['/usr/bin/node', '-e', ...args] : ['sleep', '3600'],
+  });
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels },
+    spec: {
+      terminationGracePeriodSeconds: 1,
+      initContainers: inits.map((args, i) => node(`init-${i}`, [CONNECT, ...args])),
+      containers: [node('main', script)],
+    },
+  });
+}
 
 /** Has the pod (its IP) at pollerIP attempt connections to ip:port until stopped; stop() says how they ended. */
 async function pollFrom(pollerIP: string, ip: string, port: number): Promise<{ stop(n: number): Promise<object> }> {
@@ -323,82 +373,86 @@ describe('NetworkPolicies between pods (real containers)', function () {
     assert.match(answer, new RegExp(`Address:\\s*${clusterIP.replace(/\./g, '\\.')}`));
   });
 
-  it('a new pod a deny-all policy selects refuses every connection from its first moment of running', async () => {
-    await ensureNodeImage(c.engine);
-    await c.t.apply(policy('deny-fresh', { app: 'fresh' }, { policyTypes: ['Ingress'] }));
-    // the pods that came before (a crowd of them) admit the new one: its address changes all their filters too,
-    // which a filter written only once the new pod is seen would have to wait behind
-    await c.t.apply(
-      policy('from-fresh', {}, { ingress: [{ from: [{ podSelector: { matchLabels: { app: 'fresh' } } }] }] }),
-    );
-    await c.t.apply(
-      JSON.stringify({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'crowd' },
-        spec: {
-          replicas: 6,
-          selector: { matchLabels: { app: 'crowd' } },
-          template: { metadata: { labels: { app: 'crowd' } }, spec: JSON.parse(clientPod('', '', {})).spec },
-        },
-      }),
-    );
-    await c.t.apply(
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: 'poller', labels: { role: 'poller' } },
-        spec: {
-          terminationGracePeriodSeconds: 1,
-          containers: [
-            {
-              name: 'poll',
-              image: NODE_IMAGE,
-              imagePullPolicy: 'IfNotPresent',
-              command: ['/usr/bin/node', '-e', POLLER],
-            },
-          ],
-        },
-      }),
-    );
-    await c.t.ok(['wait', '--for=condition=Ready', 'pod/poller', '--timeout=60s']);
-    await c.t.ok(['rollout', 'status', 'deployment/crowd', '--timeout=60s']);
-    const pollerIP = await c.t.ok(['get', 'pod', 'poller', '-o', 'jsonpath={.status.podIP}']);
-    const sandbox = await sandboxStart(c, 'fresh');
-    try {
-      // the server listens the moment its container starts
+  describe('a new pod a policy selects, from its first moment', () => {
+    let pollerIP = '';
+
+    before(async function () {
+      this.timeout(120_000);
+      await ensureNodeImage(c.engine);
+      await c.t.apply(policy('deny-fresh', { app: 'fresh' }, { policyTypes: ['Ingress'] }));
+      await c.t.apply(policy('deny-fresh-out', { app: 'fresh-out' }, { policyTypes: ['Egress'] }));
+      // the pods that came before (a crowd of them) admit the new ones: a new pod's address changes all their
+      // filters too, which a filter written only once the new pod is seen would have to wait behind
+      const newPods = { matchExpressions: [{ key: 'app', operator: 'In', values: ['fresh', 'fresh-out'] }] };
+      await c.t.apply(policy('from-fresh', {}, { ingress: [{ from: [{ podSelector: newPods }] }] }));
       await c.t.apply(
         JSON.stringify({
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: { name: 'fresh', labels: { app: 'fresh' } },
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'crowd' },
           spec: {
-            terminationGracePeriodSeconds: 1,
-            containers: [
-              {
-                name: 'web',
-                image: SHELL_IMAGE,
-                imagePullPolicy: 'IfNotPresent',
-                command: ['httpd', '-f', '-p', '8080', '-h', '/bin'],
-              },
-            ],
+            replicas: 6,
+            selector: { matchLabels: { app: 'crowd' } },
+            template: { metadata: { labels: { app: 'crowd' } }, spec: JSON.parse(clientPod('', '', {})).spec },
           },
         }),
       );
-      const ip = await sandbox.ip;
-      // polled from the moment the sandbox has its address, before the pod's container can have started
-      const poll = await pollFrom(pollerIP, ip, 8080);
-      await eventually(() => answers(`http://${ip}:8080/`), 20_000, 'the new pod serving the node');
-      // a filter written once the pod runs (or is seen running) would come within this second of attempts
-      const seen = await poll.stop(500);
-      assert.ok(!('connected' in seen), `the poller connected to the new pod: ${JSON.stringify(seen)}`);
-      assert.ok('ECONNREFUSED' in seen, `the poller never reached the new pod: ${JSON.stringify(seen)}`);
-    } finally {
-      sandbox.close();
-      await c.t.ok(['delete', 'pod', 'fresh', 'poller', '--wait=false']);
+      await c.t.apply(nodePod('poller', { role: 'poller' }, [], [POLLER]));
+      await c.t.ok(['wait', '--for=condition=Ready', 'pod/poller', '--timeout=60s']);
+      await c.t.ok(['rollout', 'status', 'deployment/crowd', '--timeout=60s']);
+      pollerIP = await c.t.ok(['get', 'pod', 'poller', '-o', 'jsonpath={.status.podIP}']);
+    });
+
+    after(async () => {
+      await c.t.ok(['delete', 'pod', 'fresh', 'fresh-out', 'poller', '--ignore-not-found', '--wait=false']);
       await c.t.ok(['delete', 'deployment', 'crowd', '--wait=false']);
-      await c.t.ok(['delete', 'networkpolicy', 'deny-fresh', 'from-fresh']);
-    }
+      await c.t.ok(['delete', 'networkpolicy', 'deny-fresh', 'deny-fresh-out', 'from-fresh']);
+    });
+
+    it('refuses every connection a deny-all ingress policy denies, before its container serves', async () => {
+      const sandbox = await sandboxStart(c, 'fresh');
+      try {
+        // the server listens the moment its container starts
+        await c.t.apply(
+          JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name: 'fresh', labels: { app: 'fresh' } },
+            spec: {
+              terminationGracePeriodSeconds: 1,
+              containers: [
+                {
+                  name: 'web',
+                  image: SHELL_IMAGE,
+                  imagePullPolicy: 'IfNotPresent',
+                  command: ['httpd', '-f', '-p', '8080', '-h', '/bin'],
+                },
+              ],
+            },
+          }),
+        );
+        const ip = await sandbox.ip;
+        // polled from the moment the sandbox has its address, before the pod's container can have started
+        const poll = await pollFrom(pollerIP, ip, 8080);
+        await eventually(() => answers(`http://${ip}:8080/`), 20_000, 'the new pod serving the node');
+        // a filter written once the pod runs (or is seen running) would come within this second of attempts
+        const seen = await poll.stop(500);
+        assert.ok(!('connected' in seen), `the poller connected to the new pod: ${JSON.stringify(seen)}`);
+        assert.ok('ECONNREFUSED' in seen, `the poller never reached the new pod: ${JSON.stringify(seen)}`);
+      } finally {
+        sandbox.close();
+      }
+    });
+
+    it('cannot connect out from its first init container when a deny-all egress policy selects it', async () => {
+      // the server admits the whole pod network on 8080 (the ipBlock policy): only the new pod's egress decides
+      const target = [server.ip, '8080', '400'];
+      await c.t.apply(nodePod('fresh-out', { app: 'fresh-out' }, [target], []));
+      await c.t.ok(['wait', '--for=condition=Initialized', 'pod/fresh-out', '--timeout=60s']);
+      const seen = JSON.parse(await c.t.ok(['logs', 'fresh-out', '-c', 'init-0']));
+      assert.ok(!('connected' in seen), `the init container connected out: ${JSON.stringify(seen)}`);
+      assert.ok('ECONNREFUSED' in seen, `the init container's attempts were not refused: ${JSON.stringify(seen)}`);
+    });
   });
 
   after(async () => {
