@@ -1,14 +1,13 @@
 // Enforces NetworkPolicies where the cluster can filter the pods' traffic (network/podFirewall.ts: real containers
-// whose bridge is on this machine's kernel, the cluster with CAP_NET_ADMIN): every change to a policy, a pod (its IP,
+// whose bridge is on this machine's kernel, the cluster with CAP_NET_ADMIN): a new pod's filter is written by the
+// kubelet before its containers start (kubelet/podNetworkSetup.ts); then every change to a policy, a pod (its IP,
 // labels) or a namespace (labels) recomputes each running pod's rules, and a pod whose rules changed gets its whole
 // filter table rewritten. Each policy gets a Normal event `Enforced` when created or its spec changes. Where the
 // cluster cannot filter, a policy instead gets a Warning event `NotEnforced` saying why, rather than look in force.
-import type { Namespace, Pod } from 'kubernetes-types/core/v1';
-import type { NetworkPolicy } from 'kubernetes-types/networking/v1';
-import { namespaceLabels, podRules, type PolicyWorld } from '../../kube/networkPolicyRules';
 import type { KubeObject } from '../../kube/objects';
 import type { Informer, InformerHandlers } from '../../kubeclient/informer';
 import type { PodFirewall } from '../network/podFirewall';
+import { PodPolicies } from '../network/podPolicies';
 import { Controller, ControllerContext } from './controllerContext';
 import type { EventRecorder } from './events';
 import { WorkQueue } from './workQueue';
@@ -20,13 +19,11 @@ export class NetworkPolicyController implements Controller {
   readonly name = 'network-policy-controller';
   private readonly watching: { informer: Informer; handlers: InformerHandlers }[] = [];
   private queue?: WorkQueue;
-  /** pod UID → the pod IP and rules its filter table was last written for */
-  private readonly written = new Map<string, string>();
 
   async start(ctx: ControllerContext): Promise<void> {
     const recorder = ctx.recorder(this.name);
     const firewall = ctx.podNetwork.podFirewall;
-    const policies = ctx.informers.get('networking.k8s.io', 'networkpolicies');
+    const policies = new PodPolicies(ctx.informers);
     const report = (policy: KubeObject) => {
       if (firewall) {
         recorder.record(
@@ -47,23 +44,21 @@ export class NetworkPolicyController implements Controller {
         );
       }
     };
-    this.watch(policies, {
+    this.watch(policies.policies, {
       add: report,
       update: (policy, old) => {
         if (policy.metadata?.generation !== old?.metadata?.generation) report(policy);
       },
     });
     if (!firewall) return;
-    const pods = ctx.informers.pods();
-    const namespaces = ctx.informers.get('', 'namespaces');
-    const queue = new WorkQueue(() => this.sync(firewall, recorder, policies, pods, namespaces), 1);
+    const queue = new WorkQueue(() => this.sync(firewall, recorder, policies), 1);
     this.queue = queue;
     const changed: InformerHandlers = {
       add: () => queue.add(ALL),
       update: () => queue.add(ALL),
       delete: () => queue.add(ALL),
     };
-    for (const informer of [policies, pods, namespaces]) this.watch(informer, changed);
+    for (const informer of [policies.policies, policies.pods, policies.namespaces]) this.watch(informer, changed);
   }
 
   stop(): void {
@@ -77,33 +72,13 @@ export class NetworkPolicyController implements Controller {
   }
 
   /** Rewrites the filter table of each pod whose rules changed; rejects (to be retried) when one could not be. */
-  private async sync(
-    firewall: PodFirewall,
-    recorder: EventRecorder,
-    policies: Informer,
-    pods: Informer,
-    namespaces: Informer,
-  ): Promise<void> {
-    const all = (pods.list() as Pod[]).filter((p) => p.status?.podIP && !p.spec?.hostNetwork);
-    const world: PolicyWorld = { pods: all, namespaces: namespaceLabels(namespaces.list() as Namespace[]) };
-    const netpols = policies.list() as NetworkPolicy[];
+  private async sync(firewall: PodFirewall, recorder: EventRecorder, policies: PodPolicies): Promise<void> {
     const failed: string[] = [];
-    const present = new Set<string>();
-    const computed = all.map((pod) => ({ pod, rules: podRules(pod, netpols, world) }));
-    firewall.setRules(new Map(computed.map(({ pod, rules }) => [pod.status?.podIP ?? '', rules])));
-    for (const { pod, rules } of computed) {
-      const uid = pod.metadata?.uid ?? '';
-      present.add(uid);
-      const key = `${pod.status?.podIP} ${JSON.stringify(rules)}`;
-      const before = this.written.get(uid);
-      if (key === before) continue;
-      // a pod no policy ever isolated has an empty table already
-      if (before === undefined && !rules.ingress && !rules.egress) {
-        this.written.set(uid, key);
-        continue;
-      }
+    const all = policies.all();
+    for (const { pod, rules } of all) firewall.want(pod.metadata?.uid ?? '', pod.status?.podIP ?? '', rules);
+    for (const { pod } of all) {
       try {
-        if (await firewall.apply(uid, rules)) this.written.set(uid, key);
+        await firewall.settle(pod.metadata?.uid ?? '');
       } catch (e) {
         const name = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
         failed.push(name);
@@ -117,7 +92,7 @@ export class NetworkPolicyController implements Controller {
       }
     }
     // a deleted pod's filter went with its network namespace
-    for (const uid of this.written.keys()) if (!present.has(uid)) this.written.delete(uid);
+    firewall.retain(new Set(policies.pods.list().map((p: KubeObject) => p.metadata?.uid ?? '')));
     if (failed.length) throw new Error(`network policies not applied to ${failed.join(', ')}`);
   }
 }

@@ -10,6 +10,8 @@ import { LogRotation, RuntimeFactory } from '../runtime';
 import { LimitedRecorder } from './eventLimiter';
 import { Kubelet, Pod } from './kubelet';
 import { PodInputs } from './podInputs';
+import { policyFilterSetup } from './podNetworkSetup';
+import { PodPolicies } from '../network/podPolicies';
 import { NodeAgent } from './nodeAgent';
 import { nodeCapacity, nodeIdentity, nodeIndex, nodeLabels } from './nodeObject';
 import { parseQuantity } from './resources';
@@ -65,6 +67,9 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
   const statusWriter = new StatusWriter(ctx.client, (w) =>
     podsInformer.get(w.pod.metadata.namespace, w.pod.metadata.name),
   );
+  // each new pod's NetworkPolicy filter is in place before its containers start, where the cluster filters the pods
+  const firewall = ctx.podNetwork.podFirewall;
+  const network = firewall && policyFilterSetup(firewall, new PodPolicies(ctx.informers));
   const kubelets = new Map<string, Kubelet>();
   const agents: NodeAgent[] = [];
   const recorders: LimitedRecorder[] = [];
@@ -92,6 +97,7 @@ export async function startNodes(ctx: ControllerContext, opts: NodesOptions): Pr
         inputs: runtime.runsProcesses ? new PodInputs(ctx.client, opts.podsDir, services) : undefined,
         // only a runtime whose pods resolve names needs a cluster DNS; no fallback warning for simulated ones
         dns: { server: runtime.runsProcesses ? opts.clusterDNS : SIMULATED_DNS, domain: CLUSTER_DOMAIN },
+        network,
         events,
         statusWriter,
         allocatable,

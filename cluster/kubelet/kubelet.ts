@@ -11,6 +11,7 @@ import { NodeEvents } from './eventLimiter';
 import { ImageManager } from './images';
 import { PodInputs } from './podInputs';
 import type { ClusterDnsSettings } from './podDns';
+import type { PodNetworkSetup } from './podNetworkSetup';
 import { PodWorker, WorkerHost } from './podWorker';
 import { podRequests, Requests } from './resources';
 import { StatusWriter } from './statusWriter';
@@ -25,6 +26,8 @@ export interface KubeletOptions {
   inputs?: PodInputs;
   /** the cluster DNS the pods' resolv.conf names (the kubelet's --cluster-dns and --cluster-domain) */
   dns: ClusterDnsSettings;
+  /** what a new sandbox's network gets before the pod's containers start */
+  network?: PodNetworkSetup;
   events: NodeEvents;
   statusWriter: StatusWriter;
   /** allocatable resources in base units (cpu in cores, memory in bytes, pods as a count) */
@@ -69,6 +72,7 @@ export class Kubelet {
       images: new ImageManager(opts.runtime, opts.clock),
       inputs: opts.inputs,
       dns: opts.dns,
+      network: opts.network,
       restarts,
       events: opts.events,
       statusChanged: (w) => opts.statusWriter.changed(w),

@@ -16,6 +16,7 @@ import { newRun } from './containerRuns';
 import { NodeEvents } from './eventLimiter';
 import { ImageManager } from './images';
 import type { PodInputs } from './podInputs';
+import type { PodNetworkSetup } from './podNetworkSetup';
 import { ClusterDnsSettings, podDns } from './podDns';
 import { apiStatus, ContainerRun, initDone, nothingWillRun, PodState, podPhase, StatusPatch } from './podStatus';
 
@@ -30,6 +31,8 @@ export interface WorkerHost {
   inputs?: PodInputs;
   /** the cluster DNS the pods' resolv.conf names */
   dns: ClusterDnsSettings;
+  /** what a new sandbox's network gets before the pod's containers start (the pod's NetworkPolicy filter) */
+  network?: PodNetworkSetup;
   /** crash back-off per pod and container: 10s doubling to 5m */
   restarts: Backoff;
   events: NodeEvents;
@@ -64,6 +67,7 @@ export class PodWorker implements ContainerOwner {
   private finished = false;
   private readonly containers: ContainerLifecycle;
   private deadline?: Timer;
+  /** set while a failed sandbox waits to be tried again (the sync at that time clears it) */
   private sandboxRetry?: Timer;
   /** finished before this kubelet started: its status stays as it is */
   private readonly keptTerminal: boolean = false;
@@ -273,7 +277,7 @@ export class PodWorker implements ContainerOwner {
   }
 
   private createSandbox(): void {
-    if (this.creatingSandbox) return;
+    if (this.creatingSandbox || this.sandboxRetry) return;
     this.creatingSandbox = true;
     const m = this.pod.metadata;
     const dns = podDns(this.pod, this.host.dns);
@@ -298,7 +302,18 @@ export class PodWorker implements ContainerOwner {
         preferredIP: this.state.podIP,
         dns: dns.dns,
       })
-      .then((sb) => {
+      .then(async (sb) => {
+        if (this.gone || this.terminating) {
+          void this.host.runtime.removePodSandbox(sb.id);
+          return;
+        }
+        try {
+          await this.host.network?.setUp(this.pod, sb.ip);
+        } catch (e) {
+          // as CRI's RunPodSandbox when the network cannot be set up: no sandbox, tried again on a later sync
+          await this.host.runtime.removePodSandbox(sb.id).catch(() => undefined);
+          throw e;
+        }
         if (this.gone || this.terminating) {
           void this.host.runtime.removePodSandbox(sb.id);
           return;
@@ -309,9 +324,14 @@ export class PodWorker implements ContainerOwner {
       })
       .catch((e) => {
         this.event(undefined, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${e?.message ?? e}`);
-        // the kubelet tries again on its next sync
+        // tried again 10 s later, not at once: a failure that lasts must not spin; meanwhile the status says the
+        // pod is not ready to start its containers
         this.sandboxRetry?.cancel();
-        this.sandboxRetry = this.host.clock.after(10_000, () => this.sync());
+        this.sandboxRetry = this.host.clock.after(10_000, () => {
+          this.sandboxRetry = undefined;
+          this.sync();
+        });
+        this.publish();
       })
       .finally(() => {
         this.creatingSandbox = false;

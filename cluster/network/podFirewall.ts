@@ -34,6 +34,20 @@ export async function openPodFirewall(
   return { firewall: new PodFirewall(hostAddress, relayed, netnsPid) };
 }
 
+/** The table of one pod's network namespace: what it should hold, what it holds, the write under way. */
+interface PodTable {
+  ip: string;
+  rules: PodRules;
+  /** the rules (as JSON) the table should hold, and holds */
+  wanted: string;
+  holds: string;
+  /** the last write asked for: a pod's table is written once at a time, in the order asked */
+  writing: Promise<boolean>;
+}
+
+/** what the table of a new network namespace holds: nothing, every packet passes */
+const EMPTY = JSON.stringify({});
+
 export class PodFirewall {
   constructor(
     /** this machine's address on the pods' network */
@@ -43,13 +57,10 @@ export class PodFirewall {
     private readonly netnsPid: NetnsPid,
   ) {}
 
-  /** pod IP → the rules of that pod, as last computed */
-  private rules = new Map<string, PodRules>();
-
-  /** Sets every pod's rules, which the cluster-IP proxy checks the connections it relays against. */
-  setRules(byIP: Map<string, PodRules>): void {
-    this.rules = byIP;
-  }
+  /** pod UID → its table */
+  private readonly tables = new Map<string, PodTable>();
+  /** pod IP → the rules of that pod, as last asked for */
+  private readonly rulesByIP = new Map<string, PodRules>();
 
   /**
    * Whether the client's egress and the server's ingress rules allow a connection to server's port; the node (the
@@ -58,13 +69,64 @@ export class PodFirewall {
   allows(clientIP: string, serverIP: string, protocol: string, port: number): boolean {
     if (serverIP === this.node) return true;
     return (
-      admits(this.rules.get(clientIP)?.egress, serverIP, protocol, port) &&
-      admits(this.rules.get(serverIP)?.ingress, clientIP, protocol, port)
+      admits(this.rulesByIP.get(clientIP)?.egress, serverIP, protocol, port) &&
+      admits(this.rulesByIP.get(serverIP)?.ingress, clientIP, protocol, port)
     );
   }
 
+  /**
+   * The pod's sandbox is new (its network namespace holds no rules): resolves once the writes asked for its old one
+   * are done, so none lands after the new sandbox's first.
+   */
+  async newSandbox(podUid: string): Promise<void> {
+    const t = this.tables.get(podUid);
+    if (!t) return;
+    await t.writing.catch(() => undefined);
+    t.holds = EMPTY;
+  }
+
+  /** Sets the rules the pod's table should hold (the last set win), which allows() checks at once. */
+  want(podUid: string, ip: string, rules: PodRules): void {
+    let t = this.tables.get(podUid);
+    if (!t) {
+      // a pod this firewall never wrote has the table of its new namespace
+      t = { ip, rules, wanted: EMPTY, holds: EMPTY, writing: Promise.resolve(true) };
+      this.tables.set(podUid, t);
+    }
+    if (t.ip !== ip) this.rulesByIP.delete(t.ip);
+    this.rulesByIP.set(ip, rules);
+    Object.assign(t, { ip, rules, wanted: JSON.stringify(rules) });
+  }
+
+  /**
+   * Brings the pod's table to the rules it should hold (a whole table at once, when it holds other rules): resolves
+   * true once it holds them, false when the pod has no sandbox running; rejects naming what failed.
+   */
+  settle(podUid: string): Promise<boolean> {
+    const t = this.tables.get(podUid);
+    if (!t) return Promise.resolve(true);
+    const write = async () => {
+      const wanted = t.wanted;
+      if (wanted === t.holds) return true;
+      if (!(await this.write(podUid, t.rules))) return false;
+      t.holds = wanted;
+      return true;
+    };
+    t.writing = t.writing.then(write, write);
+    return t.writing;
+  }
+
+  /** Forgets the pods not in uids (gone: their filters went with their network namespaces). */
+  retain(uids: ReadonlySet<string>): void {
+    for (const [uid, t] of this.tables) {
+      if (uids.has(uid)) continue;
+      this.tables.delete(uid);
+      if (this.rulesByIP.get(t.ip) === t.rules) this.rulesByIP.delete(t.ip);
+    }
+  }
+
   /** Writes the pod's filter table for rules; rejects naming what failed. Resolves false when the pod has no sandbox. */
-  async apply(podUid: string, rules: PodRules): Promise<boolean> {
+  private async write(podUid: string, rules: PodRules): Promise<boolean> {
     const pid = await this.netnsPid(podUid);
     if (!pid) return false;
     await new Promise<void>((resolve, reject) => {
@@ -73,6 +135,8 @@ export class PodFirewall {
           ? reject(new Error(`iptables-restore in the pod's network namespace: ${stderr.trim() || e.message}`))
           : resolve(),
       );
+      // a command that exits before reading its input fails through the callback, not as a broken pipe
+      child.stdin?.on('error', () => undefined);
       child.stdin?.end(filterTable(rules, this.node, this.relayed));
     });
     return true;
@@ -94,6 +158,8 @@ export function filterTable(rules: PodRules, node: string, relayed: string): str
     let n = 0;
     for (const allow of allows) {
       for (const block of allow.peers ?? [undefined]) {
+        // the pods' network is IPv4 (an IPv4 table): an IPv6 block matches none of its traffic
+        if (block && !isIPv4(block.cidr)) continue;
         const target = block?.except.length ? `${chain}-${++n}` : 'ACCEPT';
         if (block?.except.length) {
           lines.push(`:${target} - [0:0]`);
@@ -113,7 +179,14 @@ export function filterTable(rules: PodRules, node: string, relayed: string): str
 
 /** A chain that accepts block's addresses but its exceptions (the port was matched before the jump). */
 function exceptions(chain: string, block: AddressBlock, peer: '-s' | '-d'): string[] {
-  return [...block.except.map((cidr) => `-A ${chain} ${peer} ${cidr} -j RETURN`), `-A ${chain} -j ACCEPT`];
+  return [
+    ...block.except.filter(isIPv4).map((cidr) => `-A ${chain} ${peer} ${cidr} -j RETURN`),
+    `-A ${chain} -j ACCEPT`,
+  ];
+}
+
+function isIPv4(cidr: string): boolean {
+  return !cidr.includes(':');
 }
 
 function portMatch(port: PortRange | undefined): string {

@@ -2,11 +2,25 @@
 // stops a client pod reaching a server pod at its pod IP (while the node's readiness probes still pass), a policy
 // allowing pods labelled role=client on port 8080 lets the labelled client in and keeps an unlabelled one out, a
 // namespaceSelector admits a pod of a labelled namespace until the label goes, an ipBlock its range but its
-// exceptions, and an egress policy keeps a pod from connecting out except to what it allows (a named port of the
-// destination pods). Through the server's Service (its cluster IP, relayed by the cluster) the same policies hold.
+// exceptions (an IPv6 block beside it matching nothing), and an egress policy keeps a pod from connecting out except
+// to what it allows (a named port of the destination pods). Through the server's Service (its cluster IP, relayed by
+// the cluster) the same policies hold. A new pod a policy isolates refuses connections from the moment its sandbox
+// has an address, before it serves, and its first init container cannot connect out past a deny-all egress policy,
+// even while the filters of many older pods the new pod's address changes are rewritten.
 import * as assert from 'assert';
 import type { Pod } from 'kubernetes-types/core/v1';
-import { SHELL_IMAGE, useContainerCluster } from '../helpers/containerEngine';
+import * as http from 'http';
+import * as net from 'net';
+import { clusterId } from '../../cluster/runtime/runtimeChoice';
+import { LABEL } from '../../cluster/runtime/container/labels';
+import {
+  ensureNodeImage,
+  NODE_IMAGE,
+  removeImage,
+  SHELL_IMAGE,
+  useContainerCluster,
+  type ContainerCluster,
+} from '../helpers/containerEngine';
 import { nameServer, service } from '../helpers/namePods';
 import { eventually } from '../helpers/testCluster';
 
@@ -35,6 +49,145 @@ function policy(name: string, selector: Record<string, string>, spec: object): s
     kind: 'NetworkPolicy',
     metadata: { name, namespace: 'default' },
     spec: { podSelector: { matchLabels: selector }, ...spec },
+  });
+}
+
+/**
+ * A pod's Node script that connects to a target as fast as it can: told "IP PORT" on its port 9000 (by the node,
+ * which policies always admit), it starts a connection every 2 ms; told "N" it makes N more, then answers with how
+ * the attempts ended ({ connected: n, ECONNREFUSED: n, ... }).
+ */
+const POLLER = `
+const net = require('net');
+net.createServer((control) => {
+  const seen = {};
+  let target, timer, pending = 0, left = Infinity;
+  const report = () => { if (left <= 0 && pending === 0) control.end(JSON.stringify(seen)); };
+  const attempt = () => {
+    if (left-- <= 0) return clearInterval(timer);
+    pending++;
+    const s = net.connect({ host: target[0], port: Number(target[1]) });
+    let ended = false;
+    const end = (how) => {
+      if (ended) return;
+      ended = true;
+      seen[how] = (seen[how] || 0) + 1;
+      s.destroy();
+      pending--;
+      report();
+    };
+    s.setTimeout(1000, () => end('timeout'));
+    s.on('connect', () => end('connected'));
+    s.on('error', (e) => end(e.code));
+  };
+  control.on('data', (d) => {
+    const words = String(d).trim().split(' ');
+    if (!target) {
+      target = words;
+      timer = setInterval(attempt, 2);
+    } else left = Number(words[0]);
+  });
+}).listen(9000);
+`;
+
+/**
+ * `/usr/bin/node -e CONNECT IP PORT COUNT`: COUNT connections to IP:PORT, one started every 2 ms from the first
+ * moment, then how they ended ({ connected: n, ECONNREFUSED: n, ... }) on stdout.
+ */
+const CONNECT = `
+const net = require('net');
+const [ip, port, count] = process.argv.slice(1);
+const seen = {};
+let left = Number(count);
+const timer = setInterval(() => {
+  if (--left <= 0) clearInterval(timer);
+  const s = net.connect({ host: ip, port: Number(port) });
+  let ended = false;
+  const end = (how) => {
+    if (ended) return;
+    ended = true;
+    seen[how] = (seen[how] || 0) + 1;
+    s.destroy();
+  };
+  s.setTimeout(1000, () => end('timeout'));
+  s.on('connect', () => end('connected'));
+  s.on('error', (e) => end(e.code));
+}, 2);
+process.on('exit', () => console.log(JSON.stringify(seen)));
+`;
+
+/**
+ * A pod of Node scripts labelled labels: an init container running CONNECT with each of inits' arguments, then a
+ * container running script (or sleeping).
+ */
+function nodePod(name: string, labels: Record<string, string>, inits: string[][], script: string[]): string {
+  const node = (container: string, args: string[]) => ({
+    name: container,
+    image: NODE_IMAGE,
+    imagePullPolicy: 'IfNotPresent',
+    command: args.length ? ['/usr/bin/node', '-e', ...args] : ['sleep', '3600'],
+  });
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels },
+    spec: {
+      terminationGracePeriodSeconds: 1,
+      initContainers: inits.map((args, i) => node(`init-${i}`, [CONNECT, ...args])),
+      containers: [node('main', script)],
+    },
+  });
+}
+
+/** Has the pod (its IP) at pollerIP attempt connections to ip:port until stopped; stop() says how they ended. */
+async function pollFrom(pollerIP: string, ip: string, port: number): Promise<{ stop(n: number): Promise<object> }> {
+  const control = net.connect(9000, pollerIP);
+  await new Promise((resolve, reject) => control.once('connect', resolve).once('error', reject));
+  control.write(`${ip} ${port}\n`);
+  let answer = '';
+  control.on('data', (d) => (answer += d));
+  const ended = new Promise<object>((resolve, reject) =>
+    control.once('end', () => resolve(JSON.parse(answer))).once('error', reject),
+  );
+  return {
+    stop(n) {
+      control.write(`${n}\n`);
+      return ended;
+    },
+  };
+}
+
+/** The address of the engine's next sandbox container of the cluster's pod default/name, as soon as it starts. */
+async function sandboxStart(c: ContainerCluster, name: string): Promise<{ ip: Promise<string>; close(): void }> {
+  const labels = [`${LABEL.cluster}=${clusterId(c.t.cluster.stateDir)}`, `${LABEL.podName}=${name}`];
+  const events = (await c.engine.docker.getEvents({
+    filters: { type: ['container'], event: ['start'], label: [...labels, `${LABEL.role}=sandbox`] },
+  })) as NodeJS.ReadableStream & { destroy(): void };
+  const started = new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    events.on('data', (chunk) => {
+      buffered += chunk;
+      const line = buffered.split('\n').find((l) => l.trim());
+      if (line && buffered.includes('\n')) resolve(JSON.parse(line).id);
+    });
+    events.on('error', reject);
+  });
+  const ip = started.then(async (id) => {
+    const info = await c.engine.docker.getContainer(id).inspect();
+    return Object.values(info.NetworkSettings.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress ?? '';
+  });
+  return { ip, close: () => events.destroy() };
+}
+
+/** Whether this machine (the node, which policies always admit) gets an HTTP answer at url within a second. */
+function answers(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
   });
 }
 
@@ -150,7 +303,7 @@ describe('NetworkPolicies between pods (real containers)', function () {
     assert.ok(await reaches('default/client'));
   });
 
-  it('an ipBlock admits its range but its exceptions, on a port range', async () => {
+  it('an ipBlock admits its range but its exceptions, on a port range; an IPv6 block is no error', async () => {
     const other = (await c.t.json(['get', 'pod', 'other'])) as Pod;
     await c.t.apply(
       policy(
@@ -159,7 +312,11 @@ describe('NetworkPolicies between pods (real containers)', function () {
         {
           ingress: [
             {
-              from: [{ ipBlock: { cidr: podNetwork(server.ip), except: [`${other.status?.podIP}/32`] } }],
+              from: [
+                { ipBlock: { cidr: podNetwork(server.ip), except: [`${other.status?.podIP}/32`] } },
+                // an IPv6 block (valid in a policy) matches nothing on the pods' IPv4 network
+                { ipBlock: { cidr: 'fd00:10:88::/64' } },
+              ],
               ports: [{ port: 8000, endPort: 8090 }],
             },
           ],
@@ -214,5 +371,91 @@ describe('NetworkPolicies between pods (real containers)', function () {
       kubeDns,
     ]);
     assert.match(answer, new RegExp(`Address:\\s*${clusterIP.replace(/\./g, '\\.')}`));
+  });
+
+  describe('a new pod a policy selects, from its first moment', () => {
+    let pollerIP = '';
+
+    before(async function () {
+      this.timeout(120_000);
+      await ensureNodeImage(c.engine);
+      await c.t.apply(policy('deny-fresh', { app: 'fresh' }, { policyTypes: ['Ingress'] }));
+      await c.t.apply(policy('deny-fresh-out', { app: 'fresh-out' }, { policyTypes: ['Egress'] }));
+      // the pods that came before (a crowd of them) admit the new ones: a new pod's address changes all their
+      // filters too, which a filter written only once the new pod is seen would have to wait behind
+      const newPods = { matchExpressions: [{ key: 'app', operator: 'In', values: ['fresh', 'fresh-out'] }] };
+      await c.t.apply(policy('from-fresh', {}, { ingress: [{ from: [{ podSelector: newPods }] }] }));
+      await c.t.apply(
+        JSON.stringify({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'crowd' },
+          spec: {
+            replicas: 6,
+            selector: { matchLabels: { app: 'crowd' } },
+            template: { metadata: { labels: { app: 'crowd' } }, spec: JSON.parse(clientPod('', '', {})).spec },
+          },
+        }),
+      );
+      await c.t.apply(nodePod('poller', { role: 'poller' }, [], [POLLER]));
+      await c.t.ok(['wait', '--for=condition=Ready', 'pod/poller', '--timeout=60s']);
+      await c.t.ok(['rollout', 'status', 'deployment/crowd', '--timeout=60s']);
+      pollerIP = await c.t.ok(['get', 'pod', 'poller', '-o', 'jsonpath={.status.podIP}']);
+    });
+
+    after(async () => {
+      await c.t.ok(['delete', 'pod', 'fresh', 'fresh-out', 'poller', '--ignore-not-found', '--wait=false']);
+      await c.t.ok(['delete', 'deployment', 'crowd', '--wait=false']);
+      await c.t.ok(['delete', 'networkpolicy', 'deny-fresh', 'deny-fresh-out', 'from-fresh']);
+    });
+
+    it('refuses every connection a deny-all ingress policy denies, before its container serves', async () => {
+      const sandbox = await sandboxStart(c, 'fresh');
+      try {
+        // the server listens the moment its container starts
+        await c.t.apply(
+          JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name: 'fresh', labels: { app: 'fresh' } },
+            spec: {
+              terminationGracePeriodSeconds: 1,
+              containers: [
+                {
+                  name: 'web',
+                  image: SHELL_IMAGE,
+                  imagePullPolicy: 'IfNotPresent',
+                  command: ['httpd', '-f', '-p', '8080', '-h', '/bin'],
+                },
+              ],
+            },
+          }),
+        );
+        const ip = await sandbox.ip;
+        // polled from the moment the sandbox has its address, before the pod's container can have started
+        const poll = await pollFrom(pollerIP, ip, 8080);
+        await eventually(() => answers(`http://${ip}:8080/`), 20_000, 'the new pod serving the node');
+        // a filter written once the pod runs (or is seen running) would come within this second of attempts
+        const seen = await poll.stop(500);
+        assert.ok(!('connected' in seen), `the poller connected to the new pod: ${JSON.stringify(seen)}`);
+        assert.ok('ECONNREFUSED' in seen, `the poller never reached the new pod: ${JSON.stringify(seen)}`);
+      } finally {
+        sandbox.close();
+      }
+    });
+
+    it('cannot connect out from its first init container when a deny-all egress policy selects it', async () => {
+      // the server admits the whole pod network on 8080 (the ipBlock policy): only the new pod's egress decides
+      const target = [server.ip, '8080', '400'];
+      await c.t.apply(nodePod('fresh-out', { app: 'fresh-out' }, [target], []));
+      await c.t.ok(['wait', '--for=condition=Initialized', 'pod/fresh-out', '--timeout=60s']);
+      const seen = JSON.parse(await c.t.ok(['logs', 'fresh-out', '-c', 'init-0']));
+      assert.ok(!('connected' in seen), `the init container connected out: ${JSON.stringify(seen)}`);
+      assert.ok('ECONNREFUSED' in seen, `the init container's attempts were not refused: ${JSON.stringify(seen)}`);
+    });
+  });
+
+  after(async () => {
+    if (c.engine) await removeImage(c.engine, NODE_IMAGE).catch(() => undefined);
   });
 });
