@@ -6,8 +6,15 @@ import Ajv, { ValidateFunction } from 'ajv';
 import { createHash } from 'crypto';
 import { isIP } from 'net';
 import { SchemaObject } from './schemas';
-import { firstStringChecks, kubeOpenAPIFieldError } from './crdSchemaErrors';
-import { fieldErrorsFromAjv, toAjvSchema, validateDefinition, ValidationResult, AjvSchema } from './validation';
+import { kubeOpenAPIErrors, kubeOpenAPIFieldError } from './crdSchemaErrors';
+import {
+  fieldErrorsFromAjv,
+  toAjvSchema,
+  validateDefinition,
+  ValidationResult,
+  AjvSchema,
+  withoutBranchErrors,
+} from './validation';
 
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
@@ -176,8 +183,8 @@ export function validateAgainstSchema(
   const result: ValidationResult = validate(data)
     ? { errors: [], unknownFields: [] }
     : options.kubeOpenAPIWording === false
-      ? fieldErrorsFromAjv(validate.errors, data)
-      : fieldErrorsFromAjv(firstStringChecks(validate.errors ?? []), data, [], undefined, kubeOpenAPIFieldError);
+      ? fieldErrorsFromAjv(withoutBranchErrors(validate.errors), data)
+      : fieldErrorsFromAjv(kubeOpenAPIErrors(validate.errors ?? []), data, [], undefined, kubeOpenAPIFieldError);
   if (data.metadata !== undefined) {
     const meta = validateDefinition(data.metadata, OBJECT_META, ['metadata']);
     result.errors.push(...meta.errors);

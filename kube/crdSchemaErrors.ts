@@ -32,6 +32,14 @@ function atMost(limit: unknown): string {
   return `must have at most ${limit} ${Number(limit) === 1 ? 'item' : 'items'}`;
 }
 
+/**
+ * A combinator's failure: kube-openapi reports it as a plain error, which apiextensions-apiserver makes an Invalid
+ * value "" at the custom resource's root path, printed `<nil>`.
+ */
+function combinator(path: PathSegment[], detail: string): FieldError {
+  return { type: 'FieldValueInvalid', path, value: '', detail, field: '<nil>' };
+}
+
 /** Words one ajv error of a custom resource as kube-apiserver reports it (see above). */
 export function kubeOpenAPIFieldError(e: ErrorObject, path: PathSegment[], value: unknown): FieldError {
   const p = e.params as Record<string, unknown>;
@@ -107,34 +115,61 @@ export function kubeOpenAPIFieldError(e: ErrorObject, path: PathSegment[], value
       if ((e.parentSchema as Record<string, unknown> | undefined)?.[LIST_SET]) return duplicateItem(e, path, value);
       return invalid(`shouldn't contain duplicates`, '');
     case 'anyOf':
-      return {
-        type: 'FieldValueInvalid',
-        path,
-        value: '',
-        detail: `"${name}" must validate at least one schema (anyOf)`,
-      };
+      return combinator(path, `"${name}" must validate at least one schema (anyOf)`);
     case 'oneOf': {
       const passing = p.passingSchemas as number[] | null;
       const found = passing ? `Found ${passing.length} valid alternatives` : 'Found none valid';
-      return {
-        type: 'FieldValueInvalid',
-        path,
-        value: '',
-        detail: `"${name}" must validate one and only one schema (oneOf). ${found}`,
-      };
+      return combinator(path, `"${name}" must validate one and only one schema (oneOf). ${found}`);
     }
     case 'not':
-      return { type: 'FieldValueInvalid', path, value: '', detail: `"${name}" must not validate the schema (not)` };
+      return combinator(path, `"${name}" must not validate the schema (not)`);
     default:
       return invalid(`failed ${e.keyword} validation`);
   }
+}
+
+/** The errors kube-openapi reports of those ajv found: see bestBranches and firstStringChecks. */
+export function kubeOpenAPIErrors(errors: ErrorObject[]): ErrorObject[] {
+  return firstStringChecks(bestBranches(errors));
+}
+
+function within(e: ErrorObject, c: ErrorObject): boolean {
+  return (
+    e !== c &&
+    e.schemaPath.startsWith(c.schemaPath + '/') &&
+    (e.instancePath === c.instancePath || e.instancePath.startsWith(c.instancePath + '/'))
+  );
+}
+
+/**
+ * When no branch of an anyOf or oneOf holds, kube-openapi adds the errors of the branch that came closest (the most
+ * checks passed; here, the fewest errors, the first of equals) to its own; when a oneOf holds twice, and for not,
+ * it reports none of the branches'.
+ */
+function bestBranches(errors: ErrorObject[]): ErrorObject[] {
+  const dropped = new Set<ErrorObject>();
+  for (const c of errors) {
+    if (c.keyword !== 'anyOf' && c.keyword !== 'oneOf' && c.keyword !== 'not') continue;
+    const nested = errors.filter((e) => within(e, c));
+    const passing = (c.params as { passingSchemas?: number[] | null }).passingSchemas;
+    const branch = (e: ErrorObject) => Number(e.schemaPath.slice(c.schemaPath.length + 1).split('/')[0]);
+    let best: number | undefined;
+    if (c.keyword !== 'not' && !passing) {
+      const counts = new Map<number, number>();
+      for (const e of nested) counts.set(branch(e), (counts.get(branch(e)) ?? 0) + 1);
+      for (const [i, n] of [...counts].sort((a, b) => a[0] - b[0]))
+        if (best === undefined || n < counts.get(best)!) best = i;
+    }
+    for (const e of nested) if (branch(e) !== best) dropped.add(e);
+  }
+  return errors.filter((e) => !dropped.has(e));
 }
 
 // kube-openapi checks a string's maxLength, then minLength, then pattern, and reports only the first that fails
 const STRING_CHECKS = ['maxLength', 'minLength', 'pattern'];
 
 /** Drops the string checks kube-openapi would not reach: after the first failing one, at each field. */
-export function firstStringChecks(errors: ErrorObject[]): ErrorObject[] {
+function firstStringChecks(errors: ErrorObject[]): ErrorObject[] {
   const first = new Map<string, number>();
   for (const e of errors) {
     const rank = STRING_CHECKS.indexOf(e.keyword);

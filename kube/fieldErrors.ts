@@ -42,6 +42,16 @@ export interface FieldError {
   detail?: string;
   /** allowed values, for FieldValueNotSupported */
   supported?: string[];
+  /**
+   * The field Kubernetes names when it is not the path's: `<nil>` for a combinator (anyOf, oneOf, not) of a
+   * custom resource's schema, which kube-openapi reports without one. The path still locates the value.
+   */
+  field?: string;
+}
+
+/** The field a cause names: the path in Kubernetes' notation, unless Kubernetes names another. */
+export function causeField(e: FieldError): string {
+  return e.field ?? formatFieldPath(e.path);
 }
 
 /** Text echoed in a message (a key, a value): at most `max` characters, saying how much was left out. */
@@ -128,5 +138,5 @@ export function fieldErrorMessage(e: FieldError): string {
 /** "spec.replicas: Invalid value: -1: must be greater than or equal to 0" */
 export function formatFieldError(e: FieldError): string {
   if (e.type === 'FieldValueUnknown') return fieldErrorMessage(e);
-  return `${formatFieldPath(e.path)}: ${fieldErrorMessage(e)}`;
+  return `${causeField(e)}: ${fieldErrorMessage(e)}`;
 }

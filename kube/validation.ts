@@ -194,13 +194,18 @@ function valueAt(data: unknown, path: PathSegment[]): unknown {
 
 const NESTED_IN_COMBINATOR = /\/(anyOf|oneOf)\/\d+\/|\/not\//;
 
+/** Leaves out the errors of anyOf/oneOf branches and of not: each is reported once, by the combinator itself. */
+export function withoutBranchErrors(ajvErrors: ErrorObject[] | null | undefined): ErrorObject[] {
+  return (ajvErrors ?? []).filter((e) => !NESTED_IN_COMBINATOR.test(e.schemaPath));
+}
+
 /**
  * Maps ajv errors to Kubernetes field errors; basePath is prepended to every path. Given the data's schema, map
  * keys are told from fields (`requests[cpu]`); without it every key is a field, as kube-openapi names them in a
  * custom resource (`spec.limits.cpu`).
  */
 export function fieldErrorsFromAjv(
-  ajvErrors: ErrorObject[] | null | undefined,
+  ajvErrors: ErrorObject[],
   data: unknown,
   basePath: PathSegment[] = [],
   schema?: SchemaObject,
@@ -209,9 +214,7 @@ export function fieldErrorsFromAjv(
   const errors: FieldError[] = [];
   const unknownFields: FieldError[] = [];
   const seen = new Set<string>();
-  for (const e of ajvErrors ?? []) {
-    // a failing branch of anyOf/oneOf is reported once, by the combinator itself
-    if (NESTED_IN_COMBINATOR.test(e.schemaPath)) continue;
+  for (const e of ajvErrors) {
     // an unknown field's path is the decoder's, which names map keys as fields
     const at = pointerToPath(e.instancePath, data, e.keyword === 'additionalProperties' ? undefined : schema);
     const path = [...basePath, ...at];
@@ -423,7 +426,7 @@ export function validateDefinition(
   const data = nullFree ? value : withoutNulls(value);
   const validate = definitionValidator(definition);
   if (validate(data)) return { errors: [], unknownFields: [] };
-  return fieldErrorsFromAjv(validate.errors, data, basePath, schemaByName(definition));
+  return fieldErrorsFromAjv(withoutBranchErrors(validate.errors), data, basePath, schemaByName(definition));
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

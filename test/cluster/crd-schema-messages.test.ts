@@ -20,6 +20,16 @@ const SPEC: SchemaObject = {
     tiers: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
     since: { type: 'string', format: 'date-time' },
     port: { 'x-kubernetes-int-or-string': true },
+    route: {
+      type: 'object',
+      properties: { ingress: { type: 'string' }, egress: { type: 'string' } },
+      anyOf: [{ required: ['ingress'] }, { required: ['egress'] }],
+    },
+    source: {
+      type: 'object',
+      properties: { pvc: { type: 'string' }, content: { type: 'string' } },
+      oneOf: [{ required: ['pvc'] }, { required: ['content'] }],
+    },
   },
 };
 
@@ -106,6 +116,23 @@ describe('CRD schema errors worded as kube-apiserver words them', function () {
       await refused({ size: 1, name: 'ABCDEFGHIJ' }),
       'The Widget "w" is invalid: spec.name: Too long: may not be more than 8 bytes',
     );
+  });
+
+  it('oneOf: the combinator names no field (<nil>)', async () => {
+    assert.strictEqual(
+      await refused({ size: 1, source: { pvc: 'a', content: 'b' } }),
+      'The Widget "w" is invalid: <nil>: Invalid value: "": "spec.source" must validate one and only one schema ' +
+        '(oneOf). Found 2 valid alternatives',
+    );
+  });
+
+  it('anyOf: the combinator names no field, and the first branch says what is missing', async () => {
+    const [head, ...lines] = (await refused({ size: 1, route: {} })).split('\n');
+    assert.strictEqual(head, 'The Widget "w" is invalid: ');
+    assert.deepStrictEqual(lines.sort(), [
+      '* <nil>: Invalid value: "": "spec.route" must validate at least one schema (anyOf)',
+      '* spec.route.ingress: Required value',
+    ]);
   });
 
   it('lists every broken field, and answers 422 with one cause per field', async () => {
