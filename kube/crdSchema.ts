@@ -184,7 +184,13 @@ export function validateAgainstSchema(
     ? { errors: [], unknownFields: [] }
     : options.kubeOpenAPIWording === false
       ? fieldErrorsFromAjv(withoutBranchErrors(validate.errors), data)
-      : fieldErrorsFromAjv(kubeOpenAPIErrors(validate.errors ?? []), data, [], undefined, kubeOpenAPIFieldError);
+      : fieldErrorsFromAjv(
+          kubeOpenAPIErrors(validate.errors ?? [], validate.schema),
+          data,
+          [],
+          undefined,
+          kubeOpenAPIFieldError,
+        );
   if (data.metadata !== undefined) {
     const meta = validateDefinition(data.metadata, OBJECT_META, ['metadata']);
     result.errors.push(...meta.errors);

@@ -123,14 +123,69 @@ export function kubeOpenAPIFieldError(e: ErrorObject, path: PathSegment[], value
     }
     case 'not':
       return combinator(path, `"${name}" must not validate the schema (not)`);
+    case 'allOf':
+      return combinator(path, `"${name}" must validate all the schemas (allOf)${p.none ? '. None validated' : ''}`);
     default:
       return invalid(`failed ${e.keyword} validation`);
   }
 }
 
-/** The errors kube-openapi reports of those ajv found: see bestBranches and firstStringChecks. */
-export function kubeOpenAPIErrors(errors: ErrorObject[]): ErrorObject[] {
-  return firstStringChecks(bestBranches(errors));
+/**
+ * The errors kube-openapi reports of those ajv found for the (translated) schema root: see bestBranches,
+ * allOfHeadlines and firstStringChecks.
+ */
+export function kubeOpenAPIErrors(errors: ErrorObject[], root: unknown): ErrorObject[] {
+  return firstStringChecks([...bestBranches(errors), ...allOfHeadlines(errors, root)]);
+}
+
+/** The instance path of the value a schema location (a prefix of an error's schemaPath) applies to. */
+function instanceAt(schemaPath: string, instancePath: string): string {
+  const steps = schemaPath.replace(/^#\//, '').split('/');
+  const segments = instancePath.split('/').slice(1);
+  let depth = 0;
+  for (let k = 0; k < steps.length; k++) {
+    if (steps[k] === 'properties')
+      k++; // the property's name
+    else if (steps[k] === 'allOf' || steps[k] === 'anyOf' || steps[k] === 'oneOf') {
+      k++; // the branch's index, which descends into no value
+      continue;
+    } else if (steps[k] !== 'items' && steps[k] !== 'additionalProperties') continue;
+    depth++;
+  }
+  return segments
+    .slice(0, depth)
+    .map((s) => '/' + s)
+    .join('');
+}
+
+function at(root: unknown, schemaPath: string): unknown {
+  let node = root;
+  for (const step of schemaPath.replace(/^#\//, '').split('/'))
+    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[step.replace(/~1/g, '/')] : undefined;
+  return node;
+}
+
+/**
+ * ajv reports an allOf's failing branches alone; kube-openapi adds, once per value, its own error: "must validate
+ * all the schemas (allOf)", ". None validated" when no branch held.
+ */
+function allOfHeadlines(errors: ErrorObject[], root: unknown): ErrorObject[] {
+  const failing = new Map<string, { instancePath: string; schemaPath: string; branches: Set<number> }>();
+  for (const e of errors) {
+    for (const m of e.schemaPath.matchAll(/\/allOf\/(\d+)\//g)) {
+      const schemaPath = e.schemaPath.slice(0, m.index + '/allOf'.length);
+      const instancePath = instanceAt(schemaPath, e.instancePath);
+      const key = schemaPath + ' ' + instancePath;
+      const entry = failing.get(key) ?? { instancePath, schemaPath, branches: new Set<number>() };
+      entry.branches.add(Number(m[1]));
+      failing.set(key, entry);
+    }
+  }
+  return [...failing.values()].map(({ instancePath, schemaPath, branches }) => {
+    const all = at(root, schemaPath);
+    const none = Array.isArray(all) && branches.size === all.length;
+    return { keyword: 'allOf', instancePath, schemaPath, params: { none } };
+  });
 }
 
 function within(e: ErrorObject, c: ErrorObject): boolean {

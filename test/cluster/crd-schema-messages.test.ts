@@ -25,6 +25,7 @@ const SPEC: SchemaObject = {
       properties: { ingress: { type: 'string' }, egress: { type: 'string' } },
       anyOf: [{ required: ['ingress'] }, { required: ['egress'] }],
     },
+    count: { type: 'integer', allOf: [{ minimum: 10 }, { multipleOf: 3 }] },
     source: {
       type: 'object',
       properties: { pvc: { type: 'string' }, content: { type: 'string' } },
@@ -132,6 +133,16 @@ describe('CRD schema errors worded as kube-apiserver words them', function () {
     assert.deepStrictEqual(lines.sort(), [
       '* <nil>: Invalid value: "": "spec.route" must validate at least one schema (anyOf)',
       '* spec.route.ingress: Required value',
+    ]);
+  });
+
+  it('allOf: each failing branch, and the combinator, which names no field', async () => {
+    const [head, ...lines] = (await refused({ size: 1, count: 1 })).split('\n');
+    assert.strictEqual(head, 'The Widget "w" is invalid: ');
+    assert.deepStrictEqual(lines.sort(), [
+      '* <nil>: Invalid value: "": "spec.count" must validate all the schemas (allOf). None validated',
+      '* spec.count: Invalid value: 1: spec.count in body should be a multiple of 3',
+      '* spec.count: Invalid value: 1: spec.count in body should be greater than or equal to 10',
     ]);
   });
 
