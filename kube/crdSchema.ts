@@ -6,7 +6,15 @@ import Ajv, { ValidateFunction } from 'ajv';
 import { createHash } from 'crypto';
 import { isIP } from 'net';
 import { SchemaObject } from './schemas';
-import { fieldErrorsFromAjv, toAjvSchema, validateDefinition, ValidationResult, AjvSchema } from './validation';
+import { kubeOpenAPIErrors, kubeOpenAPIFieldError } from './crdSchemaErrors';
+import {
+  fieldErrorsFromAjv,
+  toAjvSchema,
+  validateDefinition,
+  ValidationResult,
+  AjvSchema,
+  withoutBranchErrors,
+} from './validation';
 
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
@@ -46,6 +54,7 @@ function ajv(): Ajv {
     meta: false,
     validateSchema: false,
     messages: false,
+    verbose: true, // an error's parentSchema tells a list-type set from uniqueItems
     code: { optimize: false },
   });
   for (const [name, check] of Object.entries(FORMATS)) crdAjv.addFormat(name, { type: 'string', validate: check });
@@ -144,12 +153,24 @@ export function pruneNulls(value: unknown, schema: SchemaObject | undefined): un
 // A CRD version without a schema keeps whatever it is given.
 const PRESERVE_ALL: SchemaObject = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
 
+export interface SchemaCheckOptions {
+  /**
+   * Word violations as kube-apiserver words a custom resource's (the default); false for documents no API server
+   * reads (kustomize's and Helm's files), which take the plainer wording of built-in kinds.
+   */
+  kubeOpenAPIWording?: boolean;
+}
+
 /**
  * Validates a custom resource against its CRD's openAPIV3Schema: type, properties, required, enum,
  * items, additionalProperties, nullable, int-or-string, numeric/string/list bounds, pattern, format.
  * Without a schema only metadata is checked. CEL rules (x-kubernetes-validations) are checked by manifestCheck.
  */
-export function validateAgainstSchema(obj: unknown, openAPIV3Schema: SchemaObject | undefined): ValidationResult {
+export function validateAgainstSchema(
+  obj: unknown,
+  openAPIV3Schema: SchemaObject | undefined,
+  options: SchemaCheckOptions = {},
+): ValidationResult {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     return {
       errors: [{ type: 'FieldValueTypeInvalid', path: [], value: obj, detail: 'must be of type object' }],
@@ -161,7 +182,15 @@ export function validateAgainstSchema(obj: unknown, openAPIV3Schema: SchemaObjec
   const validate = validatorFor(schema);
   const result: ValidationResult = validate(data)
     ? { errors: [], unknownFields: [] }
-    : fieldErrorsFromAjv(validate.errors, data);
+    : options.kubeOpenAPIWording === false
+      ? fieldErrorsFromAjv(withoutBranchErrors(validate.errors), data)
+      : fieldErrorsFromAjv(
+          kubeOpenAPIErrors(validate.errors ?? [], validate.schema),
+          data,
+          [],
+          undefined,
+          kubeOpenAPIFieldError,
+        );
   if (data.metadata !== undefined) {
     const meta = validateDefinition(data.metadata, OBJECT_META, ['metadata']);
     result.errors.push(...meta.errors);

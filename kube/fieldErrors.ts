@@ -42,6 +42,16 @@ export interface FieldError {
   detail?: string;
   /** allowed values, for FieldValueNotSupported */
   supported?: string[];
+  /**
+   * The field Kubernetes names when it is not the path's: `<nil>` for a combinator (anyOf, oneOf, not) of a
+   * custom resource's schema, which kube-openapi reports without one. The path still locates the value.
+   */
+  field?: string;
+}
+
+/** The field a cause names: the path in Kubernetes' notation, unless Kubernetes names another. */
+export function causeField(e: FieldError): string {
+  return e.field ?? formatFieldPath(e.path);
 }
 
 /** Text echoed in a message (a key, a value): at most `max` characters, saying how much was left out. */
@@ -67,8 +77,29 @@ export function formatFieldPath(path: readonly PathSegment[]): string {
 /** What Kubernetes shows instead of the contents of a Secret. */
 export const REDACTED = '<secret contents redacted>';
 
+/**
+ * A number as Go's %v prints the API server's decoded value: an integer in full, any other number as a float64
+ * (shortest digits, with an exponent below 1e-4 and from 1e+06 up: 0.5, 1.5e+06).
+ */
+export function goNumber(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n);
+  return goFloat(n);
+}
+
+/** Go's %v of a float64, whatever its value: 1 is "1", 1000000 is "1e+06". */
+export function goFloat(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : '-Inf';
+  if (n === 0) return '0';
+  const [mantissa, e] = n.toExponential().split('e');
+  const exp = Number(e);
+  if (exp >= -4 && exp < 6) return String(n); // JavaScript writes these in plain decimals too
+  return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+}
+
 function showValue(v: unknown): string {
   if (typeof v === 'string') return shortText(JSON.stringify(v));
+  if (typeof v === 'number') return goNumber(v);
   if (v === undefined) return 'null';
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 80 ? s.slice(0, 77) + '...' : s;
@@ -107,5 +138,5 @@ export function fieldErrorMessage(e: FieldError): string {
 /** "spec.replicas: Invalid value: -1: must be greater than or equal to 0" */
 export function formatFieldError(e: FieldError): string {
   if (e.type === 'FieldValueUnknown') return fieldErrorMessage(e);
-  return `${formatFieldPath(e.path)}: ${fieldErrorMessage(e)}`;
+  return `${causeField(e)}: ${fieldErrorMessage(e)}`;
 }

@@ -45,6 +45,9 @@ export interface ConvertOptions {
 /** The one format built-in schemas check: kube-apiserver decodes every Quantity field with its grammar. */
 const QUANTITY_FORMAT = 'quantity';
 
+/** Marks, in a translated schema, the uniqueItems that stands for x-kubernetes-list-type: set. */
+export const LIST_SET = 'x-slipway-list-set';
+
 const PRIMITIVES = new Set(['integer', 'number', 'string', 'boolean']);
 
 function refOf(s: SchemaObject): string | undefined {
@@ -111,7 +114,10 @@ export function toAjvSchema(s: SchemaObject, opts: ConvertOptions): AjvSchema {
   }
   if (validPattern(s.pattern)) out.pattern = s.pattern;
   if (typeof s.format === 'string' && opts.formats?.has(s.format)) out.format = s.format;
-  if (s['x-kubernetes-list-type'] === 'set') out.uniqueItems = true;
+  if (s['x-kubernetes-list-type'] === 'set') {
+    out.uniqueItems = true;
+    out[LIST_SET] = true; // its repeats are worded as the list-type check words them, not as uniqueItems
+  }
 
   const preserve = !!s['x-kubernetes-preserve-unknown-fields'];
   if (s.properties || s['x-kubernetes-embedded-resource']) {
@@ -188,82 +194,90 @@ function valueAt(data: unknown, path: PathSegment[]): unknown {
 
 const NESTED_IN_COMBINATOR = /\/(anyOf|oneOf)\/\d+\/|\/not\//;
 
+/** Leaves out the errors of anyOf/oneOf branches and of not: each is reported once, by the combinator itself. */
+export function withoutBranchErrors(ajvErrors: ErrorObject[] | null | undefined): ErrorObject[] {
+  return (ajvErrors ?? []).filter((e) => !NESTED_IN_COMBINATOR.test(e.schemaPath));
+}
+
 /**
  * Maps ajv errors to Kubernetes field errors; basePath is prepended to every path. Given the data's schema, map
  * keys are told from fields (`requests[cpu]`); without it every key is a field, as kube-openapi names them in a
  * custom resource (`spec.limits.cpu`).
  */
 export function fieldErrorsFromAjv(
-  ajvErrors: ErrorObject[] | null | undefined,
+  ajvErrors: ErrorObject[],
   data: unknown,
   basePath: PathSegment[] = [],
   schema?: SchemaObject,
+  toFieldError: AjvErrorWording = builtinFieldError,
 ): ValidationResult {
   const errors: FieldError[] = [];
   const unknownFields: FieldError[] = [];
   const seen = new Set<string>();
-  for (const e of ajvErrors ?? []) {
-    // a failing branch of anyOf/oneOf is reported once, by the combinator itself
-    if (NESTED_IN_COMBINATOR.test(e.schemaPath)) continue;
+  for (const e of ajvErrors) {
     // an unknown field's path is the decoder's, which names map keys as fields
     const at = pointerToPath(e.instancePath, data, e.keyword === 'additionalProperties' ? undefined : schema);
     const path = [...basePath, ...at];
     const value = valueAt(data, at);
-    const p = e.params as Record<string, unknown>;
-    let fe: FieldError;
-    switch (e.keyword) {
-      case 'required':
-        fe = { type: 'FieldValueRequired', path: [...path, String(p.missingProperty)] };
-        break;
-      case 'additionalProperties': {
-        const u: FieldError = { type: 'FieldValueUnknown', path: [...path, String(p.additionalProperty)] };
-        const key = JSON.stringify(u.path);
-        if (!seen.has('u' + key)) {
-          seen.add('u' + key);
-          unknownFields.push(u);
-        }
-        continue;
+    if (e.keyword === 'additionalProperties') {
+      const p = e.params as { additionalProperty: string };
+      const u: FieldError = { type: 'FieldValueUnknown', path: [...path, String(p.additionalProperty)] };
+      const key = 'u' + JSON.stringify(u.path);
+      if (!seen.has(key)) {
+        seen.add(key);
+        unknownFields.push(u);
       }
-      case 'type':
-        fe = {
-          type: 'FieldValueTypeInvalid',
-          path,
-          value,
-          detail: `must be of type ${String(p.type).split(',').join(' or ')}`,
-        };
-        break;
-      case 'enum':
-        fe = {
-          type: 'FieldValueNotSupported',
-          path,
-          value,
-          supported: (p.allowedValues as unknown[]).filter((v) => v !== null).map(String),
-        };
-        break;
-      case 'maxLength':
-        fe = { type: 'FieldValueTooLong', path, value, detail: `may not be more than ${p.limit} bytes` };
-        break;
-      case 'maxItems':
-        fe = { type: 'FieldValueTooMany', path, value, detail: `must have at most ${p.limit} items` };
-        break;
-      case 'uniqueItems': {
-        const later = Math.max(Number(p.i), Number(p.j)); // Kubernetes points at the repeat, not the first
-        fe = {
-          type: 'FieldValueDuplicate',
-          path: [...path, later],
-          value: Array.isArray(value) ? value[later] : value,
-        };
-        break;
-      }
-      default:
-        fe = { type: 'FieldValueInvalid', path, value, detail: invalidDetail(e) };
+      continue;
     }
-    const key = fe.type + JSON.stringify(fe.path);
+    const fe = toFieldError(e, path, value);
+    // one error per field and check: a repeat comes from a schema reached twice (allOf, a list and its set check)
+    const key = fe.type + JSON.stringify(fe.path) + (fe.detail ?? '');
     if (seen.has(key)) continue;
     seen.add(key);
     errors.push(fe);
   }
   return { errors, unknownFields };
+}
+
+/** Words one ajv error (other than an unknown field) as a field error at `path`, whose value is `value`. */
+export type AjvErrorWording = (e: ErrorObject, path: PathSegment[], value: unknown) => FieldError;
+
+/** The API server's wording for built-in kinds, which Kubernetes validates with Go types. */
+function builtinFieldError(e: ErrorObject, path: PathSegment[], value: unknown): FieldError {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return { type: 'FieldValueRequired', path: [...path, String(p.missingProperty)] };
+    case 'type':
+      return {
+        type: 'FieldValueTypeInvalid',
+        path,
+        value,
+        detail: `must be of type ${String(p.type).split(',').join(' or ')}`,
+      };
+    case 'enum':
+      return {
+        type: 'FieldValueNotSupported',
+        path,
+        value,
+        supported: (p.allowedValues as unknown[]).filter((v) => v !== null).map(String),
+      };
+    case 'maxLength':
+      return { type: 'FieldValueTooLong', path, value, detail: `may not be more than ${p.limit} bytes` };
+    case 'maxItems':
+      return { type: 'FieldValueTooMany', path, value, detail: `must have at most ${p.limit} items` };
+    case 'uniqueItems':
+      return duplicateItem(e, path, value);
+    default:
+      return { type: 'FieldValueInvalid', path, value, detail: invalidDetail(e) };
+  }
+}
+
+/** A repeated item of a list that must be a set, as Kubernetes reports it: at the repeat, not the first. */
+export function duplicateItem(e: ErrorObject, path: PathSegment[], value: unknown): FieldError {
+  const p = e.params as { i: number; j: number };
+  const later = Math.max(Number(p.i), Number(p.j));
+  return { type: 'FieldValueDuplicate', path: [...path, later], value: Array.isArray(value) ? value[later] : value };
 }
 
 /** Kubernetes' wording for value constraints ("should be greater than or equal to 1"). */
@@ -412,7 +426,7 @@ export function validateDefinition(
   const data = nullFree ? value : withoutNulls(value);
   const validate = definitionValidator(definition);
   if (validate(data)) return { errors: [], unknownFields: [] };
-  return fieldErrorsFromAjv(validate.errors, data, basePath, schemaByName(definition));
+  return fieldErrorsFromAjv(withoutBranchErrors(validate.errors), data, basePath, schemaByName(definition));
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -3,7 +3,7 @@
 // itself or in the cluster. Each problem names the file, the line and the field.
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1';
 import { ManifestErrorStatus } from '../kube/application';
-import { fieldErrorMessage, formatFieldPath, mapKey, PathSegment } from '../kube/fieldErrors';
+import { causeField, fieldErrorMessage, formatFieldPath, mapKey, PathSegment } from '../kube/fieldErrors';
 import { checkManifest, isBuiltinKind } from '../kube/manifestCheck';
 import { BUILTIN_RESOURCES, splitApiVersion } from '../kube/registry';
 import type { SchemaObject } from '../kube/schemas';
@@ -70,11 +70,11 @@ export function checkEach(manifests: Manifest[], custom: CustomKinds): ManifestE
   const problems: ManifestErrorStatus[] = [];
   for (const m of manifests) {
     const o = m.object;
-    const at = (path: readonly PathSegment[], message: string) =>
+    const at = (path: readonly PathSegment[], message: string, field = formatFieldPath(path)) =>
       problems.push({
         file: m.file,
         line: lineOfField(m, path),
-        ...(path.length ? { field: formatFieldPath(path) } : {}),
+        ...(path.length ? { field } : {}),
         message,
       });
     if (typeof o.apiVersion !== 'string' || !o.apiVersion) {
@@ -109,7 +109,7 @@ export function checkEach(manifests: Manifest[], custom: CustomKinds): ManifestE
     }
     // Validate=false: the schema is not checked (Argo CD's `kubectl apply --validate=false`)
     if (!hasSyncOption(o, 'Validate', 'false'))
-      for (const e of [...result.errors, ...result.unknownFields]) at(e.path, fieldErrorMessage(e));
+      for (const e of [...result.errors, ...result.unknownFields]) at(e.path, fieldErrorMessage(e), causeField(e));
     if (Number.isNaN(waveOf(o))) {
       const a = SYNC_WAVE_ANNOTATIONS.find((k) => o.metadata?.annotations?.[k] !== undefined)!;
       at(

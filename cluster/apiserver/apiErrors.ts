@@ -1,5 +1,5 @@
 // The API server's errors: ApiError and its constructors, metav1.Status failures with Kubernetes' codes and reasons.
-import { FieldError, formatFieldError, formatFieldPath, fieldErrorMessage } from '../../kube/fieldErrors';
+import { causeField, FieldError, formatFieldError, fieldErrorMessage } from '../../kube/fieldErrors';
 
 export interface StatusDetails {
   name?: string;
@@ -103,6 +103,6 @@ export function invalid(kind: string, group: string, name: string, errors: Field
     name,
     group: group || undefined,
     kind,
-    causes: errors.map((e) => ({ reason: e.type, message: fieldErrorMessage(e), field: formatFieldPath(e.path) })),
+    causes: errors.map((e) => ({ reason: e.type, message: fieldErrorMessage(e), field: causeField(e) })),
   });
 }

@@ -17,7 +17,7 @@ import { templateDiagnostics } from './templateDiagnostics';
 
 function ownSchemaDiagnostics(doc: YamlDoc, schema: SchemaObject): LocalDiagnostic[] {
   return doc.cached('configSchema', schema, () => {
-    const result = validateAgainstSchema(doc.value ?? {}, schema);
+    const result = validateAgainstSchema(doc.value ?? {}, schema, { kubeOpenAPIWording: false });
     return fromResult(doc, [...result.unknownFields, ...result.errors], (path) => childFieldsOfSchema(schema, path));
   });
 }

@@ -360,7 +360,8 @@ describe('validation of custom resources against a CRD schema', () => {
     assert.strictEqual(byPath.get('spec.cronSpec')?.type, 'FieldValueInvalid');
     assert.strictEqual(byPath.get('spec.port')?.type, 'FieldValueTypeInvalid');
     assert.strictEqual(byPath.get('spec.tags.1')?.type, 'FieldValueDuplicate');
-    assert.strictEqual(byPath.get('spec.startAfter')?.type, 'FieldValueInvalid');
+    // a format is a type to kube-openapi
+    assert.strictEqual(byPath.get('spec.startAfter')?.type, 'FieldValueTypeInvalid');
     assert.strictEqual(byPath.get('spec.labels.a')?.type, 'FieldValueTypeInvalid');
     assert.strictEqual(byPath.get('spec.image')?.type, 'FieldValueRequired');
     assert.strictEqual(errors.length, 8, JSON.stringify(errors));
@@ -373,8 +374,8 @@ describe('validation of custom resources against a CRD schema', () => {
     ct.spec.tags = ['a', 'b', 'c', 'd'];
     const { errors } = validateAgainstSchema(ct, schema);
     assert.deepStrictEqual(errors.map(formatFieldError).sort(), [
-      'spec.replicas: Invalid value: 0: should be greater than or equal to 1',
-      'spec.tags: Too many: must have at most 3 items',
+      'spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1',
+      'spec.tags: Too many: 4: must have at most 3 items',
     ]);
   });
 

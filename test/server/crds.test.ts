@@ -86,7 +86,11 @@ describe('language server: custom resources', function () {
       checked.map((d) => [d.code, textAt(text, d.range)]),
       [['schema', '12']],
     );
-    assert.match(checked[0].message, /less than or equal to 10/);
+    // as kube-apiserver words it, so the editor and kubectl say the same
+    assert.strictEqual(
+      checked[0].message,
+      'spec.size: Invalid value: 12: spec.size in body should be less than or equal to 10',
+    );
     const items = await client.request<{ items: { label: string }[] }>('textDocument/completion', {
       textDocument: { uri },
       position: { line: 5, character: 2 },
