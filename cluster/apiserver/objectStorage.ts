@@ -277,13 +277,7 @@ export class ObjectStorage {
       throw conflict(info.plural, info.group, name);
     let obj: KubeObject;
     if (opts.subresource === 'status') {
-      // the stored object with the new status: the write changes nothing below metadata's own fields, so
-      // the rest stays shared with the stored (frozen) object
-      obj = { ...old, metadata: { ...old.metadata }, status: body.status };
-      // labels and annotations may change through status writes too, as in Kubernetes
-      if (body.metadata.labels !== undefined) obj.metadata.labels = body.metadata.labels;
-      if (body.metadata.annotations !== undefined) obj.metadata.annotations = body.metadata.annotations;
-      this.strategyOf(info).prepareForStatusUpdate?.(obj, old);
+      obj = this.statusWrite(info, old, body);
     } else if (opts.subresource === 'ephemeralcontainers') {
       // the stored pod with the request's ephemeral containers (kube-apiserver's dropNonEphemeralContainerUpdates);
       // a copy, as admission defaults the result in place
@@ -324,8 +318,28 @@ export class ObjectStorage {
       return r;
     }
     const warnings = opts.internal ? [] : await this.mutatingAdmission('UPDATE', info, obj, old, opts);
+    // kube-apiserver's status strategies run after mutating admission: what a webhook changed outside the
+    // status is dropped before validating admission sees the object
+    if (opts.subresource === 'status') obj = this.statusWrite(info, old, obj);
     if (!opts.internal) warnings.push(...(await this.validatingAdmission('UPDATE', info, obj, old, opts)));
     return this.commit(info, key, cur, old, obj, opts, warnings);
+  }
+
+  /**
+   * A status write: the stored object with the written status. Built-in kinds also take labels and
+   * annotations from it (their status strategies keep only spec); a custom resource takes nothing but its
+   * status (apiextensions' status strategy copies the rest from the stored object). What is not written
+   * stays shared with the stored (frozen) object.
+   */
+  private statusWrite(info: ResourceInfo, old: KubeObject, written: KubeObject): KubeObject {
+    const obj: KubeObject = { ...old, metadata: { ...old.metadata }, status: written.status };
+    if (written.status === undefined) delete obj.status;
+    if (!info.custom) {
+      if (written.metadata.labels !== undefined) obj.metadata.labels = written.metadata.labels;
+      if (written.metadata.annotations !== undefined) obj.metadata.annotations = written.metadata.annotations;
+    }
+    this.strategyOf(info).prepareForStatusUpdate?.(obj, old);
+    return obj;
   }
 
   /** The mutating admission webhooks on a write (admission/webhooks/): their warnings. */

@@ -365,6 +365,14 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     const update = (resources: string[]) => ({
       rules: [{ operations: ['UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources }],
     });
+    // a change to spec on a status write is dropped (it would end the pod here), as kube's status strategy does
+    hooks.handle('/status-spec', () => ({
+      allowed: true,
+      patch: [{ op: 'add', path: '/spec/activeDeadlineSeconds', value: 1 }],
+    }));
+    await register('Mutating', 'status-spec', [
+      webhook('status-spec.slipway.test', '/status-spec', ns, update(['pods/status'])),
+    ]);
     await register('Validating', 'status', [
       webhook('status.slipway.test', '/status', ns, update(['pods/status'])),
       webhook('frozen.slipway.test', '/pods-update', ns, update(['pods'])),
@@ -374,6 +382,13 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     await t.ok(['wait', '--for=condition=Ready', 'pod/p', '-n', ns, '--timeout=20s']);
     const seen = hooks.received('/status').filter((r) => r.namespace === ns);
     assert.ok(seen.length > 0, 'the status webhook was called');
+    assert.ok(
+      hooks.received('/status-spec').some((r) => r.namespace === ns),
+      'the mutating webhook was called',
+    );
+    assert.ok(seen.every((r) => (r.object as Pod).spec?.activeDeadlineSeconds === undefined));
+    const stored = (await t.json(['get', 'pod', 'p', '-n', ns])) as Pod;
+    assert.strictEqual(stored.spec?.activeDeadlineSeconds, undefined);
     assert.ok(seen.every((r) => r.subResource === 'status' && r.operation === 'UPDATE' && r.oldObject));
     assert.strictEqual(hooks.received('/pods-update').filter((r) => r.namespace === ns).length, 0);
     const err = await refused(['label', 'pod', 'p', '-n', ns, 'x=y']);
@@ -412,8 +427,18 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
         ? { allowed: true, patch: [{ op: 'replace', path: '/spec/replicas', value: 3 }] }
         : { allowed: true },
     );
+    // a status write keeps only the status of what a webhook changed, as kube's status strategy does
+    hooks.handle('/widget-status-mutate', () => ({
+      allowed: true,
+      patch: [
+        { op: 'replace', path: '/spec/replicas', value: 7 },
+        { op: 'add', path: '/metadata/labels', value: { mutated: 'yes' } },
+        { op: 'add', path: '/status/replicas', value: 2 },
+      ],
+    }));
     await register('Mutating', 'widget-cap', [
       webhook('cap.slipway.test', '/widget-cap', ns, rules(['widgets/scale'])),
+      webhook('status-mutate.slipway.test', '/widget-status-mutate', ns, rules(['widgets/status'])),
     ]);
     await register('Validating', 'widget-subresources', [
       webhook('status.slipway.test', '/widget-status', ns, rules(['widgets/status'])),
@@ -438,6 +463,12 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     const [seen] = hooks.received('/widget-status').filter((r) => r.namespace === ns);
     assert.deepStrictEqual([seen.subResource, seen.kind.kind, seen.operation], ['status', 'Widget', 'UPDATE']);
     assert.strictEqual(await t.ok(['get', 'widget', 'w', '-n', ns, '-o', 'jsonpath={.status.phase}']), 'Ready');
+    const written = await t.json(['get', 'widget', 'w', '-n', ns]);
+    assert.deepStrictEqual(
+      [written.spec, written.status, written.metadata.labels],
+      [{ replicas: 1 }, { phase: 'Ready', replicas: 2 }, undefined],
+    );
+    assert.deepStrictEqual(seen.object?.spec, { replicas: 1 });
 
     await t.ok(['scale', 'widget', 'w', '-n', ns, '--replicas=5']);
     assert.strictEqual(await t.ok(['get', 'widget', 'w', '-n', ns, '-o', 'jsonpath={.spec.replicas}']), '3');
