@@ -87,6 +87,13 @@ function specOf(obj: KubeObject): Record<string, unknown> {
   return rest;
 }
 
+/** An update's metadata.generation: the stored one, one more when the spec (all but metadata and status) changed. */
+function setGeneration(obj: KubeObject, old: KubeObject): void {
+  const oldGen = old.metadata.generation;
+  if (oldGen !== undefined) obj.metadata.generation = deepEqual(specOf(old), specOf(obj)) ? oldGen : oldGen + 1;
+  else delete obj.metadata.generation;
+}
+
 /** The subresources that write part of an object through ObjectStorage.update. */
 export type WriteSubresource = 'status' | 'ephemeralcontainers';
 
@@ -311,9 +318,18 @@ export class ObjectStorage {
       admitUpdate(this.store, info, obj, old);
       const readmit = () => admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
       warnings.push(...(await this.mutatingAdmission('UPDATE', info, obj, old, opts, readmit)));
-      warnings.push(...(await this.validatingAdmission('UPDATE', info, obj, old, opts)));
+      // kube-apiserver's BeforeUpdate (allocations, generation), so validating admission sees the object as
+      // it is stored; what it allocated is given back when the write then fails
       strategy.beforeUpdate?.(obj, old, !!opts.dryRun);
-      const r = await this.commit(info, key, cur, old, obj, opts, warnings);
+      setGeneration(obj, old);
+      let r: WriteResult;
+      try {
+        warnings.push(...(await this.validatingAdmission('UPDATE', info, obj, old, opts)));
+        r = await this.commit(info, key, cur, old, obj, opts, warnings);
+      } catch (err) {
+        if (!opts.dryRun) strategy.abortUpdate?.(obj);
+        throw err;
+      }
       if (!opts.dryRun) await strategy.afterWrite?.(r.object, old);
       return r;
     }
@@ -321,6 +337,7 @@ export class ObjectStorage {
     // kube-apiserver's status strategies run after mutating admission: what a webhook changed outside the
     // status is dropped before validating admission sees the object
     if (opts.subresource === 'status') obj = this.statusWrite(info, old, obj);
+    setGeneration(obj, old);
     if (!opts.internal) warnings.push(...(await this.validatingAdmission('UPDATE', info, obj, old, opts)));
     return this.commit(info, key, cur, old, obj, opts, warnings);
   }
@@ -388,9 +405,6 @@ export class ObjectStorage {
     warnings: string[],
   ): Promise<WriteResult> {
     const meta = obj.metadata;
-    const oldGen = old.metadata.generation;
-    if (oldGen !== undefined) meta.generation = deepEqual(specOf(old), specOf(obj)) ? oldGen : oldGen + 1;
-    else delete meta.generation;
     delete meta.resourceVersion;
     this.trackManager(info, old, obj, opts);
     // nothing changed: Kubernetes answers with the stored object and writes nothing

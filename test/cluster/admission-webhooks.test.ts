@@ -221,6 +221,40 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     assert.match(String((seen.object?.spec as { clusterIP?: string }).clusterIP), /^\d+\.\d+\.\d+\.\d+$/);
   });
 
+  it('validating admission on UPDATE sees the generation and node port stored; a refusal frees the port', async () => {
+    const ns = await namespace('update-order');
+    hooks.handle('/updates', (req) =>
+      req.object?.kind === 'Service' ? { allowed: false, status: { message: 'no NodePorts' } } : { allowed: true },
+    );
+    const rules = [{ operations: ['UPDATE'], apiGroups: ['', 'apps'], apiVersions: ['v1'], resources: ['*'] }];
+    await register('Validating', 'updates', [webhook('updates.slipway.test', '/updates', ns, { rules })]);
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: ns },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx:1' }] } },
+      },
+    };
+    await t.apply(JSON.stringify(deployment));
+    await t.ok(['set', 'image', 'deployment/web', '-n', ns, 'app=nginx:2']);
+    const [changed] = hooks.received('/updates').filter((r) => r.namespace === ns && r.name === 'web');
+    assert.deepStrictEqual([changed.oldObject?.metadata.generation, changed.object?.metadata.generation], [1, 2]);
+
+    const service = (name: string, spec: object) =>
+      JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec });
+    await t.apply(service('svc', { selector: { app: 'web' }, ports: [{ port: 80 }] }));
+    const err = await refused(['patch', 'service', 'svc', '-n', ns, '-p', '{"spec":{"type":"NodePort"}}']);
+    assert.match(err, /denied the request: no NodePorts/);
+    const [refusedUpdate] = hooks.received('/updates').filter((r) => r.namespace === ns && r.name === 'svc');
+    const nodePort = (refusedUpdate.object?.spec as { ports: { nodePort?: number }[] }).ports[0].nodePort;
+    assert.ok(nodePort, 'the webhook sees the node port the update was allocated');
+    // the refused update gave it back: another Service may have it
+    await t.apply(service('other', { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, nodePort }] }));
+  });
+
   it('a mutating webhook reached through a Service adds a label kubectl shows; IfNeeded ones run again', async () => {
     const ns = await namespace('mutate-svc');
     hooks.handle('/label', (req) =>
