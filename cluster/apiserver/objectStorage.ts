@@ -200,7 +200,18 @@ export class ObjectStorage {
     this.checkNamespace(info, namespace, true);
     const obj = body;
     const meta = obj.metadata;
-    if (!meta.name && meta.generateName) meta.name = meta.generateName + generateSuffix();
+    // kube-apiserver generates the name after mutating admission, which sees only generateName; the checks
+    // before name the object as it will be stored, with the suffix chosen now
+    const suffix = !meta.name && meta.generateName ? generateSuffix() : undefined;
+    const named = <T>(check: () => T): T => {
+      if (suffix === undefined || meta.name || !meta.generateName) return check();
+      meta.name = meta.generateName + suffix;
+      try {
+        return check();
+      } finally {
+        delete meta.name;
+      }
+    };
     for (const f of [
       'uid',
       'resourceVersion',
@@ -217,12 +228,14 @@ export class ObjectStorage {
       else obj.status = status;
     }
     const uid = crypto.randomUUID();
-    const { warnings } = admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
-    admitCreate(this.store, info, obj);
-    const readmit = () => admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
+    const readmit = () =>
+      named(() => admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid));
+    const { warnings } = readmit();
+    named(() => admitCreate(this.store, info, obj));
     warnings.push(...(await this.mutatingAdmission('CREATE', info, obj, undefined, opts, readmit)));
-    // kube-apiserver's BeforeCreate: the system fields and the strategy's, so validating admission sees the
-    // object as it is stored
+    // kube-apiserver's BeforeCreate: the name, the system fields and the strategy's, so validating admission
+    // sees the object as it is stored
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + (suffix ?? generateSuffix());
     meta.uid = uid;
     meta.creationTimestamp = nowTimestamp();
     strategy.prepareForCreate?.(obj, !!opts.dryRun, opts.requester);

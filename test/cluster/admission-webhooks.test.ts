@@ -196,6 +196,32 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     );
   });
 
+  it('mutating admission sees generateName and no name yet; validating admission the generated name', async () => {
+    const ns = await namespace('generate-name');
+    await register('Mutating', 'generate-name', [webhook('gen-mutate.slipway.test', '/gen-mutate', ns)]);
+    await register('Validating', 'generate-name', [webhook('gen-validate.slipway.test', '/gen-validate', ns)]);
+    const manifest = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { generateName: 'web-', namespace: ns },
+      spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] },
+    };
+    const out = await t.ok(['create', '-f', '-'], JSON.stringify(manifest));
+    const name = /^pod\/(web-[a-z0-9]{5}) created$/m.exec(out)?.[1];
+    assert.ok(name, out);
+    const [mutated] = hooks.received('/gen-mutate').filter((r) => r.namespace === ns);
+    assert.deepStrictEqual(
+      [mutated.name ?? '', mutated.object?.metadata.name, mutated.object?.metadata.generateName],
+      ['', undefined, 'web-'],
+    );
+    const [validated] = hooks.received('/gen-validate').filter((r) => r.namespace === ns);
+    assert.deepStrictEqual([validated.name, validated.object?.metadata.name], [name, name]);
+    // a check before mutating admission names the object as it would have been stored
+    const bad = { ...manifest, spec: { containers: [{ name: 'App', image: 'nginx:1.25' }] } };
+    const err = await refused(['create', '-f', '-'], JSON.stringify(bad));
+    assert.match(err, /^The Pod "web-[a-z0-9]{5}" is invalid: spec\.containers\[0\]\.name: Invalid value: "App"/, err);
+  });
+
   it('a Service a validating webhook refuses gives back the node port it was allocated', async () => {
     const ns = await namespace('refused-service');
     hooks.handle('/no-services', (req) =>
