@@ -32,7 +32,7 @@ export interface WriteOptions {
   managedFieldsComputed?: boolean;
   /** the version the client named, when the write is made in the stored one (for admission webhooks) */
   requestedAs?: ResourceInfo;
-  /** a write through a subresource admission does not see (finalize) */
+  /** the subresource admission sees a write made through (finalize), where the write itself is a plain update */
   admissionSubresource?: string;
   /** a write through a subresource admission sees as another kind (scale) */
   subresourceView?: SubresourceView;

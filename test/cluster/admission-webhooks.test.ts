@@ -543,6 +543,28 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     assert.deepStrictEqual([mutated.object?.spec, validated.object?.spec], [{ replicas: 5 }, { replicas: 3 }]);
   });
 
+  it('a namespaces/finalize rule sees a finalize write and can refuse it', async () => {
+    const ns = await namespace('finalize-write');
+    hooks.handle('/finalize', () => ({ allowed: false, status: { message: 'keep the kubernetes finalizer' } }));
+    const rules = [
+      { operations: ['UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['namespaces/finalize'] },
+    ];
+    await register('Validating', 'finalize', [webhook('finalize.slipway.test', '/finalize', ns, { rules })]);
+    const body = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, spec: { finalizers: [] } };
+    const path = `/api/v1/namespaces/${ns}/finalize`;
+    const err = await refused(['replace', '--raw', path, '-f', '-'], JSON.stringify(body));
+    assert.match(err, /admission webhook "finalize.slipway.test" denied the request: keep the kubernetes finalizer/);
+    const [seen] = hooks.received('/finalize');
+    assert.deepStrictEqual(
+      [seen.operation, seen.subResource, seen.name, seen.namespace, seen.kind.kind],
+      ['UPDATE', 'finalize', ns, ns, 'Namespace'],
+    );
+    const finalizers = (o: typeof seen.object) => (o?.spec as { finalizers?: string[] }).finalizers ?? [];
+    assert.deepStrictEqual([finalizers(seen.oldObject), finalizers(seen.object)], [['kubernetes'], []]);
+    const stored = await t.json(['get', 'namespace', ns]);
+    assert.deepStrictEqual(stored.spec.finalizers, ['kubernetes']);
+  });
+
   it('a DELETE rule sees the stored object and can refuse the delete', async () => {
     const ns = await namespace('deletes');
     hooks.handle('/keep', (req) => ({
