@@ -350,7 +350,9 @@ export class ObjectStorage {
     // kube-apiserver's status strategies run after mutating admission: what a webhook changed outside the
     // status is dropped before validating admission sees the object
     if (opts.subresource === 'status') obj = this.statusWrite(info, old, obj);
-    setGeneration(obj, old);
+    // the server's own writes (pods/binding) leave the generation as it is, as kube-apiserver's binding does
+    if (opts.internal) obj.metadata.generation = old.metadata.generation;
+    else setGeneration(obj, old);
     if (!opts.internal) warnings.push(...(await this.validatingAdmission('UPDATE', info, obj, old, opts)));
     return this.commit(info, key, cur, old, obj, opts, warnings);
   }

@@ -264,6 +264,30 @@ describe('API server REST contract', function () {
     assert.deepStrictEqual((await call('GET', path)).body, patched.body);
   });
 
+  it("keeps a pod's generation through its binding and status writes; a spec change bumps it", async () => {
+    const PODS = '/api/v1/namespaces/default/pods';
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'gen' },
+      spec: { containers: [{ name: 'app', image: 'nginx:1' }] },
+    };
+    assert.strictEqual((await call('POST', PODS, pod)).status, 201);
+    // bound by the scheduler, then reported running by the kubelet through pods/status
+    await eventually(async () => (await call('GET', `${PODS}/gen`)).body.status?.phase === 'Running', 20_000, 'run');
+    const running = (await call('GET', `${PODS}/gen`)).body;
+    assert.ok(running.spec.nodeName);
+    assert.strictEqual(running.metadata.generation, 1);
+    const patched = await call(
+      'PATCH',
+      `${PODS}/gen`,
+      { spec: { containers: [{ name: 'app', image: 'nginx:2' }] } },
+      { 'Content-Type': 'application/strategic-merge-patch+json' },
+    );
+    assert.strictEqual(patched.body.metadata.generation, 2, patched.text);
+    await call('DELETE', `${PODS}/gen?gracePeriodSeconds=0`);
+  });
+
   it('holds an object with finalizers until they are removed', async () => {
     await call('POST', CMS, cm('held', { finalizers: ['example.com/hold'] }));
     const del = await call('DELETE', `${CMS}/held`);
