@@ -32,7 +32,7 @@ export interface WriteOptions {
   managedFieldsComputed?: boolean;
   /** the version the client named, when the write is made in the stored one (for admission webhooks) */
   requestedAs?: ResourceInfo;
-  /** a write through a subresource admission does not see (finalize) */
+  /** the subresource admission sees a write made through (finalize), where the write itself is a plain update */
   admissionSubresource?: string;
   /** a write through a subresource admission sees as another kind (scale) */
   subresourceView?: SubresourceView;
@@ -85,6 +85,13 @@ export function generateSuffix(): string {
 function specOf(obj: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, ...rest } = obj ?? {};
   return rest;
+}
+
+/** An update's metadata.generation: the stored one, one more when the spec (all but metadata and status) changed. */
+function setGeneration(obj: KubeObject, old: KubeObject): void {
+  const oldGen = old.metadata.generation;
+  if (oldGen !== undefined) obj.metadata.generation = deepEqual(specOf(old), specOf(obj)) ? oldGen : oldGen + 1;
+  else delete obj.metadata.generation;
 }
 
 /** The subresources that write part of an object through ObjectStorage.update. */
@@ -193,7 +200,18 @@ export class ObjectStorage {
     this.checkNamespace(info, namespace, true);
     const obj = body;
     const meta = obj.metadata;
-    if (!meta.name && meta.generateName) meta.name = meta.generateName + generateSuffix();
+    // kube-apiserver generates the name after mutating admission, which sees only generateName; the checks
+    // before name the object as it will be stored, with the suffix chosen now
+    const suffix = !meta.name && meta.generateName ? generateSuffix() : undefined;
+    const named = <T>(check: () => T): T => {
+      if (suffix === undefined || meta.name || !meta.generateName) return check();
+      meta.name = meta.generateName + suffix;
+      try {
+        return check();
+      } finally {
+        delete meta.name;
+      }
+    };
     for (const f of [
       'uid',
       'resourceVersion',
@@ -210,12 +228,14 @@ export class ObjectStorage {
       else obj.status = status;
     }
     const uid = crypto.randomUUID();
-    const { warnings } = admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
-    admitCreate(this.store, info, obj);
-    const readmit = () => admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid);
+    const readmit = () =>
+      named(() => admit(info, obj, undefined, opts.fieldValidation ?? 'Warn', this.customSchema(info), uid));
+    const { warnings } = readmit();
+    named(() => admitCreate(this.store, info, obj));
     warnings.push(...(await this.mutatingAdmission('CREATE', info, obj, undefined, opts, readmit)));
-    // kube-apiserver's BeforeCreate: the system fields and the strategy's, so validating admission sees the
-    // object as it is stored
+    // kube-apiserver's BeforeCreate: the name, the system fields and the strategy's, so validating admission
+    // sees the object as it is stored
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + (suffix ?? generateSuffix());
     meta.uid = uid;
     meta.creationTimestamp = nowTimestamp();
     strategy.prepareForCreate?.(obj, !!opts.dryRun, opts.requester);
@@ -277,13 +297,7 @@ export class ObjectStorage {
       throw conflict(info.plural, info.group, name);
     let obj: KubeObject;
     if (opts.subresource === 'status') {
-      // the stored object with the new status: the write changes nothing below metadata's own fields, so
-      // the rest stays shared with the stored (frozen) object
-      obj = { ...old, metadata: { ...old.metadata }, status: body.status };
-      // labels and annotations may change through status writes too, as in Kubernetes
-      if (body.metadata.labels !== undefined) obj.metadata.labels = body.metadata.labels;
-      if (body.metadata.annotations !== undefined) obj.metadata.annotations = body.metadata.annotations;
-      this.strategyOf(info).prepareForStatusUpdate?.(obj, old);
+      obj = this.statusWrite(info, old, body);
     } else if (opts.subresource === 'ephemeralcontainers') {
       // the stored pod with the request's ephemeral containers (kube-apiserver's dropNonEphemeralContainerUpdates);
       // a copy, as admission defaults the result in place
@@ -317,15 +331,47 @@ export class ObjectStorage {
       admitUpdate(this.store, info, obj, old);
       const readmit = () => admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
       warnings.push(...(await this.mutatingAdmission('UPDATE', info, obj, old, opts, readmit)));
-      warnings.push(...(await this.validatingAdmission('UPDATE', info, obj, old, opts)));
+      // kube-apiserver's BeforeUpdate (allocations, generation), so validating admission sees the object as
+      // it is stored; what it allocated is given back when the write then fails
       strategy.beforeUpdate?.(obj, old, !!opts.dryRun);
-      const r = await this.commit(info, key, cur, old, obj, opts, warnings);
+      setGeneration(obj, old);
+      let r: WriteResult;
+      try {
+        warnings.push(...(await this.validatingAdmission('UPDATE', info, obj, old, opts)));
+        r = await this.commit(info, key, cur, old, obj, opts, warnings);
+      } catch (err) {
+        if (!opts.dryRun) strategy.abortUpdate?.(obj);
+        throw err;
+      }
       if (!opts.dryRun) await strategy.afterWrite?.(r.object, old);
       return r;
     }
     const warnings = opts.internal ? [] : await this.mutatingAdmission('UPDATE', info, obj, old, opts);
+    // kube-apiserver's status strategies run after mutating admission: what a webhook changed outside the
+    // status is dropped before validating admission sees the object
+    if (opts.subresource === 'status') obj = this.statusWrite(info, old, obj);
+    // the server's own writes (pods/binding) leave the generation as it is, as kube-apiserver's binding does
+    if (opts.internal) obj.metadata.generation = old.metadata.generation;
+    else setGeneration(obj, old);
     if (!opts.internal) warnings.push(...(await this.validatingAdmission('UPDATE', info, obj, old, opts)));
     return this.commit(info, key, cur, old, obj, opts, warnings);
+  }
+
+  /**
+   * A status write: the stored object with the written status. Built-in kinds also take labels and
+   * annotations from it (their status strategies keep only spec); a custom resource takes nothing but its
+   * status (apiextensions' status strategy copies the rest from the stored object). What is not written
+   * stays shared with the stored (frozen) object.
+   */
+  private statusWrite(info: ResourceInfo, old: KubeObject, written: KubeObject): KubeObject {
+    const obj: KubeObject = { ...old, metadata: { ...old.metadata }, status: written.status };
+    if (written.status === undefined) delete obj.status;
+    if (!info.custom) {
+      if (written.metadata.labels !== undefined) obj.metadata.labels = written.metadata.labels;
+      if (written.metadata.annotations !== undefined) obj.metadata.annotations = written.metadata.annotations;
+    }
+    this.strategyOf(info).prepareForStatusUpdate?.(obj, old);
+    return obj;
   }
 
   /** The mutating admission webhooks on a write (admission/webhooks/): their warnings. */
@@ -374,9 +420,6 @@ export class ObjectStorage {
     warnings: string[],
   ): Promise<WriteResult> {
     const meta = obj.metadata;
-    const oldGen = old.metadata.generation;
-    if (oldGen !== undefined) meta.generation = deepEqual(specOf(old), specOf(obj)) ? oldGen : oldGen + 1;
-    else delete meta.generation;
     delete meta.resourceVersion;
     this.trackManager(info, old, obj, opts);
     // nothing changed: Kubernetes answers with the stored object and writes nothing

@@ -343,6 +343,17 @@ export class ServiceAllocator {
     for (const p of held.ports) this.ports.release(p, uid);
   }
 
+  /** An update of the Service failed: what it took and the stored Service does not hold is free again. */
+  releaseUnstored(svc: Service): void {
+    const uid = svc?.metadata?.uid;
+    if (!uid) return;
+    const stored = this.store.get(`${SERVICES_PREFIX}${svc.metadata.namespace}/${svc.metadata.name}`)?.value;
+    const kept = stored?.metadata?.uid === uid ? heldBy(stored) : { ip: undefined, ports: new Set<number>() };
+    const held = heldBy(svc);
+    if (held.ip !== undefined && held.ip !== kept.ip) this.ips.release(held.ip - this.base, uid);
+    for (const p of held.ports) if (!kept.ports.has(p)) this.ports.release(p, uid);
+  }
+
   /** Keeps the maps in step with committed writes: an update that dropped a value gives it back. */
   private follow(fromRevision: number): void {
     const onEvent = (e: StoreEvent) => {

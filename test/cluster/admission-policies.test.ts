@@ -293,6 +293,43 @@ describe('ValidatingAdmissionPolicy', function () {
     await t.ok(['delete', 'validatingadmissionpolicybinding,validatingadmissionpolicy', 'data-loops']);
   });
 
+  it('judges a namespace finalize write under a namespaces/finalize rule', async () => {
+    await t.ok(['create', 'namespace', 'keep-finalizer']);
+    const policy = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'keep-finalizer' },
+      spec: {
+        matchConstraints: {
+          resourceRules: [
+            { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['namespaces/finalize'] },
+          ],
+        },
+        validations: [{ expression: "object.spec.?finalizers.orValue([]).exists(f, f == 'kubernetes')" }],
+      },
+    };
+    const binding = {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'keep-finalizer' },
+      spec: {
+        policyName: 'keep-finalizer',
+        validationActions: ['Deny'],
+        matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'keep-finalizer' } } },
+      },
+    };
+    await t.apply(list([policy, binding]));
+    const body = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'keep-finalizer' }, spec: {} };
+    const path = '/api/v1/namespaces/keep-finalizer/finalize';
+    const r = await t.kubectl(['replace', '--raw', path, '-f', '-'], { input: JSON.stringify(body) });
+    assert.notStrictEqual(r.code, 0, r.stdout);
+    assert.match(r.stderr, /ValidatingAdmissionPolicy 'keep-finalizer' with binding 'keep-finalizer' denied request/);
+    const stored = await t.json(['get', 'namespace', 'keep-finalizer']);
+    assert.deepStrictEqual(stored.spec.finalizers, ['kubernetes']);
+    await t.ok(['delete', 'validatingadmissionpolicybinding', 'keep-finalizer']);
+    await t.ok(['delete', 'validatingadmissionpolicy', 'keep-finalizer']);
+  });
+
   it('refuses a policy whose expression does not compile, naming it', async () => {
     const broken = { ...replicaLimit, metadata: { name: 'broken' } };
     broken.spec = { ...replicaLimit.spec, validations: [{ expression: 'object.spec.replicas <=' }] };

@@ -196,6 +196,32 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     );
   });
 
+  it('mutating admission sees generateName and no name yet; validating admission the generated name', async () => {
+    const ns = await namespace('generate-name');
+    await register('Mutating', 'generate-name', [webhook('gen-mutate.slipway.test', '/gen-mutate', ns)]);
+    await register('Validating', 'generate-name', [webhook('gen-validate.slipway.test', '/gen-validate', ns)]);
+    const manifest = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { generateName: 'web-', namespace: ns },
+      spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] },
+    };
+    const out = await t.ok(['create', '-f', '-'], JSON.stringify(manifest));
+    const name = /^pod\/(web-[a-z0-9]{5}) created$/m.exec(out)?.[1];
+    assert.ok(name, out);
+    const [mutated] = hooks.received('/gen-mutate').filter((r) => r.namespace === ns);
+    assert.deepStrictEqual(
+      [mutated.name ?? '', mutated.object?.metadata.name, mutated.object?.metadata.generateName],
+      ['', undefined, 'web-'],
+    );
+    const [validated] = hooks.received('/gen-validate').filter((r) => r.namespace === ns);
+    assert.deepStrictEqual([validated.name, validated.object?.metadata.name], [name, name]);
+    // a check before mutating admission names the object as it would have been stored
+    const bad = { ...manifest, spec: { containers: [{ name: 'App', image: 'nginx:1.25' }] } };
+    const err = await refused(['create', '-f', '-'], JSON.stringify(bad));
+    assert.match(err, /^The Pod "web-[a-z0-9]{5}" is invalid: spec\.containers\[0\]\.name: Invalid value: "App"/, err);
+  });
+
   it('a Service a validating webhook refuses gives back the node port it was allocated', async () => {
     const ns = await namespace('refused-service');
     hooks.handle('/no-services', (req) =>
@@ -219,6 +245,40 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     const [seen] = hooks.received('/no-services').filter((r) => r.namespace === ns);
     // validating admission sees what the Service was allocated, as in kube-apiserver
     assert.match(String((seen.object?.spec as { clusterIP?: string }).clusterIP), /^\d+\.\d+\.\d+\.\d+$/);
+  });
+
+  it('validating admission on UPDATE sees the generation and node port stored; a refusal frees the port', async () => {
+    const ns = await namespace('update-order');
+    hooks.handle('/updates', (req) =>
+      req.object?.kind === 'Service' ? { allowed: false, status: { message: 'no NodePorts' } } : { allowed: true },
+    );
+    const rules = [{ operations: ['UPDATE'], apiGroups: ['', 'apps'], apiVersions: ['v1'], resources: ['*'] }];
+    await register('Validating', 'updates', [webhook('updates.slipway.test', '/updates', ns, { rules })]);
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: ns },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx:1' }] } },
+      },
+    };
+    await t.apply(JSON.stringify(deployment));
+    await t.ok(['set', 'image', 'deployment/web', '-n', ns, 'app=nginx:2']);
+    const [changed] = hooks.received('/updates').filter((r) => r.namespace === ns && r.name === 'web');
+    assert.deepStrictEqual([changed.oldObject?.metadata.generation, changed.object?.metadata.generation], [1, 2]);
+
+    const service = (name: string, spec: object) =>
+      JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec });
+    await t.apply(service('svc', { selector: { app: 'web' }, ports: [{ port: 80 }] }));
+    const err = await refused(['patch', 'service', 'svc', '-n', ns, '-p', '{"spec":{"type":"NodePort"}}']);
+    assert.match(err, /denied the request: no NodePorts/);
+    const [refusedUpdate] = hooks.received('/updates').filter((r) => r.namespace === ns && r.name === 'svc');
+    const nodePort = (refusedUpdate.object?.spec as { ports: { nodePort?: number }[] }).ports[0].nodePort;
+    assert.ok(nodePort, 'the webhook sees the node port the update was allocated');
+    // the refused update gave it back: another Service may have it
+    await t.apply(service('other', { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, nodePort }] }));
   });
 
   it('a mutating webhook reached through a Service adds a label kubectl shows; IfNeeded ones run again', async () => {
@@ -365,6 +425,14 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     const update = (resources: string[]) => ({
       rules: [{ operations: ['UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources }],
     });
+    // a change to spec on a status write is dropped (it would end the pod here), as kube's status strategy does
+    hooks.handle('/status-spec', () => ({
+      allowed: true,
+      patch: [{ op: 'add', path: '/spec/activeDeadlineSeconds', value: 1 }],
+    }));
+    await register('Mutating', 'status-spec', [
+      webhook('status-spec.slipway.test', '/status-spec', ns, update(['pods/status'])),
+    ]);
     await register('Validating', 'status', [
       webhook('status.slipway.test', '/status', ns, update(['pods/status'])),
       webhook('frozen.slipway.test', '/pods-update', ns, update(['pods'])),
@@ -374,6 +442,13 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     await t.ok(['wait', '--for=condition=Ready', 'pod/p', '-n', ns, '--timeout=20s']);
     const seen = hooks.received('/status').filter((r) => r.namespace === ns);
     assert.ok(seen.length > 0, 'the status webhook was called');
+    assert.ok(
+      hooks.received('/status-spec').some((r) => r.namespace === ns),
+      'the mutating webhook was called',
+    );
+    assert.ok(seen.every((r) => (r.object as Pod).spec?.activeDeadlineSeconds === undefined));
+    const stored = (await t.json(['get', 'pod', 'p', '-n', ns])) as Pod;
+    assert.strictEqual(stored.spec?.activeDeadlineSeconds, undefined);
     assert.ok(seen.every((r) => r.subResource === 'status' && r.operation === 'UPDATE' && r.oldObject));
     assert.strictEqual(hooks.received('/pods-update').filter((r) => r.namespace === ns).length, 0);
     const err = await refused(['label', 'pod', 'p', '-n', ns, 'x=y']);
@@ -412,8 +487,18 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
         ? { allowed: true, patch: [{ op: 'replace', path: '/spec/replicas', value: 3 }] }
         : { allowed: true },
     );
+    // a status write keeps only the status of what a webhook changed, as kube's status strategy does
+    hooks.handle('/widget-status-mutate', () => ({
+      allowed: true,
+      patch: [
+        { op: 'replace', path: '/spec/replicas', value: 7 },
+        { op: 'add', path: '/metadata/labels', value: { mutated: 'yes' } },
+        { op: 'add', path: '/status/replicas', value: 2 },
+      ],
+    }));
     await register('Mutating', 'widget-cap', [
       webhook('cap.slipway.test', '/widget-cap', ns, rules(['widgets/scale'])),
+      webhook('status-mutate.slipway.test', '/widget-status-mutate', ns, rules(['widgets/status'])),
     ]);
     await register('Validating', 'widget-subresources', [
       webhook('status.slipway.test', '/widget-status', ns, rules(['widgets/status'])),
@@ -438,6 +523,12 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     const [seen] = hooks.received('/widget-status').filter((r) => r.namespace === ns);
     assert.deepStrictEqual([seen.subResource, seen.kind.kind, seen.operation], ['status', 'Widget', 'UPDATE']);
     assert.strictEqual(await t.ok(['get', 'widget', 'w', '-n', ns, '-o', 'jsonpath={.status.phase}']), 'Ready');
+    const written = await t.json(['get', 'widget', 'w', '-n', ns]);
+    assert.deepStrictEqual(
+      [written.spec, written.status, written.metadata.labels],
+      [{ replicas: 1 }, { phase: 'Ready', replicas: 2 }, undefined],
+    );
+    assert.deepStrictEqual(seen.object?.spec, { replicas: 1 });
 
     await t.ok(['scale', 'widget', 'w', '-n', ns, '--replicas=5']);
     assert.strictEqual(await t.ok(['get', 'widget', 'w', '-n', ns, '-o', 'jsonpath={.spec.replicas}']), '3');
@@ -450,6 +541,28 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
       assert.deepStrictEqual(r.oldObject?.spec, { replicas: 1 });
     }
     assert.deepStrictEqual([mutated.object?.spec, validated.object?.spec], [{ replicas: 5 }, { replicas: 3 }]);
+  });
+
+  it('a namespaces/finalize rule sees a finalize write and can refuse it', async () => {
+    const ns = await namespace('finalize-write');
+    hooks.handle('/finalize', () => ({ allowed: false, status: { message: 'keep the kubernetes finalizer' } }));
+    const rules = [
+      { operations: ['UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['namespaces/finalize'] },
+    ];
+    await register('Validating', 'finalize', [webhook('finalize.slipway.test', '/finalize', ns, { rules })]);
+    const body = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, spec: { finalizers: [] } };
+    const path = `/api/v1/namespaces/${ns}/finalize`;
+    const err = await refused(['replace', '--raw', path, '-f', '-'], JSON.stringify(body));
+    assert.match(err, /admission webhook "finalize.slipway.test" denied the request: keep the kubernetes finalizer/);
+    const [seen] = hooks.received('/finalize');
+    assert.deepStrictEqual(
+      [seen.operation, seen.subResource, seen.name, seen.namespace, seen.kind.kind],
+      ['UPDATE', 'finalize', ns, ns, 'Namespace'],
+    );
+    const finalizers = (o: typeof seen.object) => (o?.spec as { finalizers?: string[] }).finalizers ?? [];
+    assert.deepStrictEqual([finalizers(seen.oldObject), finalizers(seen.object)], [['kubernetes'], []]);
+    const stored = await t.json(['get', 'namespace', ns]);
+    assert.deepStrictEqual(stored.spec.finalizers, ['kubernetes']);
   });
 
   it('a DELETE rule sees the stored object and can refuse the delete', async () => {

@@ -220,7 +220,8 @@ describe('API server REST contract', function () {
     assert.strictEqual(changed.body.metadata.generation, 2);
     assert.strictEqual(changed.body.spec.minAvailable, 3);
     assert.strictEqual(changed.body.status.currentHealthy, 2);
-    // a merge patch of status: nested fields merge, null removes, labels may change, spec stays
+    // a merge patch of status: nested fields merge, null removes; spec and, for a custom resource, labels stay
+    // (apiextensions' status strategy takes nothing else from a status write)
     const patched = await call(
       'PATCH',
       `${path}/status`,
@@ -258,9 +259,33 @@ describe('API server REST contract', function () {
         },
       ],
     });
-    assert.deepStrictEqual(patched.body.metadata.labels, { z: 'w' });
+    assert.deepStrictEqual(patched.body.metadata.labels, { x: 'y' });
     assert.deepStrictEqual(patched.body.spec, changed.body.spec);
     assert.deepStrictEqual((await call('GET', path)).body, patched.body);
+  });
+
+  it("keeps a pod's generation through its binding and status writes; a spec change bumps it", async () => {
+    const PODS = '/api/v1/namespaces/default/pods';
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'gen' },
+      spec: { containers: [{ name: 'app', image: 'nginx:1' }] },
+    };
+    assert.strictEqual((await call('POST', PODS, pod)).status, 201);
+    // bound by the scheduler, then reported running by the kubelet through pods/status
+    await eventually(async () => (await call('GET', `${PODS}/gen`)).body.status?.phase === 'Running', 20_000, 'run');
+    const running = (await call('GET', `${PODS}/gen`)).body;
+    assert.ok(running.spec.nodeName);
+    assert.strictEqual(running.metadata.generation, 1);
+    const patched = await call(
+      'PATCH',
+      `${PODS}/gen`,
+      { spec: { containers: [{ name: 'app', image: 'nginx:2' }] } },
+      { 'Content-Type': 'application/strategic-merge-patch+json' },
+    );
+    assert.strictEqual(patched.body.metadata.generation, 2, patched.text);
+    await call('DELETE', `${PODS}/gen?gracePeriodSeconds=0`);
   });
 
   it('holds an object with finalizers until they are removed', async () => {

@@ -1,6 +1,6 @@
 // The admission attributes of a write ObjectStorage makes, with the options object the AdmissionReview carries.
 // A write through `scale` is admitted as kube-apiserver does, with the Scale the subresource shows (its
-// SubresourceView); one through `finalize` is not admitted here.
+// SubresourceView); one through `finalize` as a write of namespaces/finalize.
 import type { KubeObject } from '../../../kube/objects';
 import type { ResourceInfo } from '../../../kube/registry';
 import type { DeleteOptions, WriteOptions } from '../objectStorage';
@@ -31,7 +31,6 @@ export function writeAttributes(
     const attrs = writeAttributes(operation, info, object, oldObject, { ...opts, subresourceView: undefined });
     return attrs && { ...attrs, ...objects, subresource: view.subresource, subresourceKind: view.kind };
   }
-  if ('admissionSubresource' in opts && opts.admissionSubresource) return undefined;
   const meta = (object ?? oldObject)?.metadata;
   const name = meta?.name ?? '';
   const isNamespace = info.group === '' && info.plural === 'namespaces';
@@ -39,7 +38,10 @@ export function writeAttributes(
     operation,
     info,
     requestedAs: opts.requestedAs,
-    subresource: ('subresource' in opts && opts.subresource) || '',
+    subresource:
+      ('subresource' in opts && opts.subresource) ||
+      ('admissionSubresource' in opts && opts.admissionSubresource) ||
+      '',
     // kube-apiserver gives a Namespace's requests its own name as their namespace
     namespace: isNamespace ? name : meta?.namespace,
     name,

@@ -10,6 +10,7 @@ export function serviceStrategy(allocator: ServiceAllocator): Strategy {
     abortCreate: (obj) => allocator.release(obj as Service),
     prepareForUpdate: (obj, old) => allocator.carryOver(obj as Service, old as Service),
     beforeUpdate: (obj, old, dryRun) => allocator.allocateForUpdate(obj as Service, old as Service, dryRun),
+    abortUpdate: (obj) => allocator.releaseUnstored(obj as Service),
     afterDelete: (obj) => allocator.release(obj as Service),
   };
 }

@@ -18,8 +18,10 @@ export interface Strategy {
   prepareForUpdate?(obj: KubeObject, old: KubeObject, requester: UserInfo | undefined): void;
   /** A status write: keep what status writers may not change (a CSR's approval). */
   prepareForStatusUpdate?(obj: KubeObject, old: KubeObject): void;
-  /** Update, after admission, before the object is stored: allocations. */
+  /** Update, after mutating admission, before validating admission: allocations. */
   beforeUpdate?(obj: KubeObject, old: KubeObject, dryRun: boolean): void;
+  /** An update failed after beforeUpdate (validating admission refused it, a conflict): release what it took. */
+  abortUpdate?(obj: KubeObject): void;
   /** A create or update (not of status) was stored: the server reacts to the new object. */
   afterWrite?(written: KubeObject, old: KubeObject | undefined): Promise<void>;
   /** Refuses a delete that admission forbids (dry runs included). */
