@@ -348,8 +348,8 @@ describe('slipway commands against `slipway up`', function () {
     const r = await slipway(['diff']);
     assert.strictEqual(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /invalid manifest/);
-    assert.match(r.stderr, /^  shop\/broken\.yaml:6 data\.count: .*string/m);
-    assert.match(r.stderr, /^  shop\/broken\.yaml:7 data\.list: .*string/m);
+    assert.match(r.stderr, /^  shop\/broken\.yaml:6 data\[count\]: .*string/m);
+    assert.match(r.stderr, /^  shop\/broken\.yaml:7 data\[list\]: .*string/m);
   });
 
   it('slipway up killed -9 and started again deploys at once: it takes over the lease the killed run left', async () => {
