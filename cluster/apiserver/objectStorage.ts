@@ -6,7 +6,7 @@ import * as crypto from 'crypto';
 import { ResourceInfo, apiVersionOf } from '../../kube/registry';
 import { Store, StoreEntry, StoreError } from '../store/types';
 import { admit, type AdmissionResult, FieldValidation } from './admission';
-import { admitCreate, admitUpdate } from './admission/index';
+import { admitCreate, admitQuota, admitUpdate } from './admission/index';
 import type { AdmissionOperation } from './admission/attributes';
 import type { AdmissionWebhooks } from './admission/webhooks';
 import { writeAttributes, type SubresourceView } from './admission/writeAttributes';
@@ -243,6 +243,7 @@ export class ObjectStorage {
     let created: KubeObject;
     try {
       warnings.push(...(await this.validatingAdmission('CREATE', info, obj, undefined, opts)));
+      admitQuota(this.store, info, obj);
       this.trackManager(info, undefined, obj, opts);
       if (opts.dryRun) return { object: withTypeMeta(info, obj), warnings };
       try {
@@ -328,7 +329,7 @@ export class ObjectStorage {
       const strategy = this.strategyOf(info);
       if (!opts.subresource) strategy.prepareForUpdate?.(obj, old, opts.requester);
       const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
-      admitUpdate(this.store, info, obj, old);
+      admitUpdate(this.store, info, obj);
       const readmit = () => admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
       warnings.push(...(await this.mutatingAdmission('UPDATE', info, obj, old, opts, readmit)));
       // kube-apiserver's BeforeUpdate (allocations, generation), so validating admission sees the object as
@@ -338,6 +339,7 @@ export class ObjectStorage {
       let r: WriteResult;
       try {
         warnings.push(...(await this.validatingAdmission('UPDATE', info, obj, old, opts)));
+        admitQuota(this.store, info, obj, old);
         r = await this.commit(info, key, cur, old, obj, opts, warnings);
       } catch (err) {
         if (!opts.dryRun) strategy.abortUpdate?.(obj);

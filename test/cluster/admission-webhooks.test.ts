@@ -305,6 +305,39 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     );
   });
 
+  it('ResourceQuota counts what a mutating webhook added: a pod it raises past the quota is refused', async () => {
+    const ns = await namespace('quota-after-webhooks');
+    const quota = { hard: { 'requests.cpu': '1' } };
+    await t.apply(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: { name: 'compute', namespace: ns },
+        spec: quota,
+      }),
+    );
+    hooks.handle('/raise', () => ({
+      allowed: true,
+      patch: [{ op: 'replace', path: '/spec/containers/0/resources/requests/cpu', value: '2' }],
+    }));
+    await register('Mutating', 'raise', [webhook('raise.slipway.test', '/raise', ns)]);
+    const small = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'small', namespace: ns },
+      spec: { containers: [{ name: 'app', image: 'nginx:1.25', resources: { requests: { cpu: '500m' } } }] },
+    };
+    const err = await refused(['create', '-f', '-'], JSON.stringify(small));
+    assert.strictEqual(
+      err,
+      'Error from server (Forbidden): error when creating "STDIN": pods "small" is forbidden: exceeded quota: ' +
+        'compute, requested: requests.cpu=2, used: requests.cpu=0, limited: requests.cpu=1',
+    );
+    assert.strictEqual(hooks.received('/raise').length, 1);
+    const r = await t.kubectl(['get', 'pod', 'small', '-n', ns]);
+    assert.match(r.stderr, /NotFound/);
+  });
+
   it('a patch that does not apply fails the request with a 500 naming the webhook', async () => {
     const ns = await namespace('bad-patch');
     hooks.handle('/bad-patch', () => ({ allowed: true, patch: [{ op: 'remove', path: '/spec/nothing' }] }));
