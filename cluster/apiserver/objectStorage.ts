@@ -307,10 +307,6 @@ export class ObjectStorage {
       spec.ephemeralContainers = isRecord(body.spec) ? body.spec.ephemeralContainers : undefined;
     } else {
       obj = body;
-      if (hasStatusSubresource(info) && !opts.internal) {
-        if (old.status === undefined) delete obj.status;
-        else obj.status = old.status;
-      }
     }
     // fields the server owns are never taken from the client
     const meta = obj.metadata;
@@ -328,10 +324,17 @@ export class ObjectStorage {
     if (opts.subresource !== 'status' && !opts.internal) {
       const strategy = this.strategyOf(info);
       if (!opts.subresource) strategy.prepareForUpdate?.(obj, old, opts.requester);
-      const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
+      // kube-apiserver's PrepareForUpdate puts the stored status back after mutating admission, which sees the
+      // status the client sent; the checks judge the object with the status it will be stored with
+      const keepsStatus = !opts.subresource && hasStatusSubresource(info);
+      const readmit = () =>
+        withStatusOf(keepsStatus ? old : undefined, obj, () =>
+          admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info)),
+        );
+      const { warnings } = readmit();
       admitUpdate(this.store, info, obj);
-      const readmit = () => admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
       warnings.push(...(await this.mutatingAdmission('UPDATE', info, obj, old, opts, readmit)));
+      if (keepsStatus) setStatus(obj, old.status);
       // kube-apiserver's BeforeUpdate (allocations, generation), so validating admission sees the object as
       // it is stored; what it allocated is given back when the write then fails
       strategy.beforeUpdate?.(obj, old, !!opts.dryRun);
@@ -640,6 +643,23 @@ function trackedPart(obj: KubeObject, subresource: WriteSubresource | undefined)
   if (!('status' in obj)) return obj;
   const { status: _s, ...rest } = obj;
   return rest;
+}
+
+function setStatus(obj: KubeObject, status: unknown): void {
+  if (status === undefined) delete obj.status;
+  else obj.status = status;
+}
+
+/** Runs check on obj with the status of `from` (when given) in place of its own, which is put back after. */
+function withStatusOf<T>(from: KubeObject | undefined, obj: KubeObject, check: () => T): T {
+  if (!from) return check();
+  const own = obj.status;
+  setStatus(obj, from.status);
+  try {
+    return check();
+  } finally {
+    setStatus(obj, own);
+  }
 }
 
 function stripVolatile(obj: KubeObject): object {

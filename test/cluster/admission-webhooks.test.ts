@@ -338,6 +338,34 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     assert.match(r.stderr, /NotFound/);
   });
 
+  it('mutating admission on UPDATE sees the status the client sent; the stored status is kept after it', async () => {
+    const ns = await namespace('update-status');
+    const rules = [{ operations: ['UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['services'] }];
+    hooks.handle('/svc-mutate', () => ({ allowed: true }));
+    hooks.handle('/svc-validate', () => ({ allowed: true }));
+    await register('Mutating', 'svc-mutate', [webhook('svc-mutate.slipway.test', '/svc-mutate', ns, { rules })]);
+    await register('Validating', 'svc-validate', [
+      webhook('svc-validate.slipway.test', '/svc-validate', ns, { rules }),
+    ]);
+    const svc = (status?: object) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web', namespace: ns, labels: { v: status ? '2' : '1' } },
+        spec: { ports: [{ port: 80 }] },
+        ...(status ? { status } : {}),
+      });
+    await t.ok(['create', '-f', '-'], svc());
+    const sent = { loadBalancer: { ingress: [{ ip: '192.0.2.7' }] } };
+    await t.ok(['replace', '-f', '-'], svc(sent));
+    const [mutating] = hooks.received('/svc-mutate').filter((r) => r.namespace === ns);
+    const [validating] = hooks.received('/svc-validate').filter((r) => r.namespace === ns);
+    assert.deepStrictEqual(mutating.object?.status, sent);
+    assert.deepStrictEqual(validating.object?.status, { loadBalancer: {} });
+    const stored = await t.json(['get', 'service', 'web', '-n', ns]);
+    assert.deepStrictEqual([stored.metadata.labels, stored.status], [{ v: '2' }, { loadBalancer: {} }]);
+  });
+
   it('a patch that does not apply fails the request with a 500 naming the webhook', async () => {
     const ns = await namespace('bad-patch');
     hooks.handle('/bad-patch', () => ({ allowed: true, patch: [{ op: 'remove', path: '/spec/nothing' }] }));
