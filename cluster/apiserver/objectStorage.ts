@@ -19,6 +19,7 @@ import { clock, timestamp } from '../clock';
 import { copyJson } from '../../kube/copyJson';
 import { pooledRandomBytes } from '../randomBytes';
 import type { Strategy } from './strategies/strategy';
+import { statusWrittenMetadata } from './strategies/statusMetadata';
 import type { UserInfo } from './access/userInfo';
 import { convertedVersion } from './conversion';
 
@@ -363,18 +364,15 @@ export class ObjectStorage {
   }
 
   /**
-   * A status write: the stored object with the written status. Built-in kinds also take labels and
-   * annotations from it (their status strategies keep only spec); a custom resource takes nothing but its
-   * status (apiextensions' status strategy copies the rest from the stored object). What is not written
-   * stays shared with the stored (frozen) object.
+   * A status write: the stored object with the written status, and the labels and annotations its kind's
+   * status strategy lets it change (strategies/statusMetadata.ts). What is not written stays shared with the
+   * stored (frozen) object.
    */
   private statusWrite(info: ResourceInfo, old: KubeObject, written: KubeObject): KubeObject {
     const obj: KubeObject = { ...old, metadata: { ...old.metadata }, status: written.status };
     if (written.status === undefined) delete obj.status;
-    if (!info.custom) {
-      if (written.metadata.labels !== undefined) obj.metadata.labels = written.metadata.labels;
-      if (written.metadata.annotations !== undefined) obj.metadata.annotations = written.metadata.annotations;
-    }
+    for (const field of statusWrittenMetadata(info))
+      if (written.metadata[field] !== undefined) obj.metadata[field] = written.metadata[field];
     this.strategyOf(info).prepareForStatusUpdate?.(obj, old);
     return obj;
   }
