@@ -626,6 +626,31 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     assert.deepStrictEqual(stored.spec.finalizers, ['kubernetes']);
   });
 
+  it("a mutating webhook's status change on a finalize write is dropped, as kube's finalize strategy resets status", async () => {
+    const ns = await namespace('finalize-mutate');
+    hooks.handle('/finalize-mutate', () => ({
+      allowed: true,
+      patch: [
+        { op: 'replace', path: '/status/phase', value: 'Terminating' },
+        { op: 'add', path: '/metadata/labels/finalized', value: 'yes' },
+      ],
+    }));
+    const rules = [
+      { operations: ['UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['namespaces/finalize'] },
+    ];
+    await register('Mutating', 'finalize-mutate', [
+      webhook('finalize-mutate.slipway.test', '/finalize-mutate', ns, { rules }),
+    ]);
+    const body = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, spec: { finalizers: [] } };
+    await t.ok(['replace', '--raw', `/api/v1/namespaces/${ns}/finalize`, '-f', '-'], JSON.stringify(body));
+    assert.strictEqual(hooks.received('/finalize-mutate').length, 1);
+    const stored = await t.json(['get', 'namespace', ns]);
+    assert.deepStrictEqual(
+      [stored.spec.finalizers, stored.status.phase, stored.metadata.labels.finalized],
+      [[], 'Active', 'yes'],
+    );
+  });
+
   it('a DELETE rule sees the stored object and can refuse the delete', async () => {
     const ns = await namespace('deletes');
     hooks.handle('/keep', (req) => ({
