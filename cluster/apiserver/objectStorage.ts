@@ -6,7 +6,7 @@ import * as crypto from 'crypto';
 import { ResourceInfo, apiVersionOf } from '../../kube/registry';
 import { Store, StoreEntry, StoreError } from '../store/types';
 import { admit, type AdmissionResult, FieldValidation } from './admission';
-import { admitCreate, admitUpdate } from './admission/index';
+import { admitCreate, admitQuota, admitUpdate } from './admission/index';
 import type { AdmissionOperation } from './admission/attributes';
 import type { AdmissionWebhooks } from './admission/webhooks';
 import { writeAttributes, type SubresourceView } from './admission/writeAttributes';
@@ -19,6 +19,7 @@ import { clock, timestamp } from '../clock';
 import { copyJson } from '../../kube/copyJson';
 import { pooledRandomBytes } from '../randomBytes';
 import type { Strategy } from './strategies/strategy';
+import { statusWrittenMetadata } from './strategies/statusMetadata';
 import type { UserInfo } from './access/userInfo';
 import { convertedVersion } from './conversion';
 
@@ -243,6 +244,7 @@ export class ObjectStorage {
     let created: KubeObject;
     try {
       warnings.push(...(await this.validatingAdmission('CREATE', info, obj, undefined, opts)));
+      admitQuota(this.store, info, obj);
       this.trackManager(info, undefined, obj, opts);
       if (opts.dryRun) return { object: withTypeMeta(info, obj), warnings };
       try {
@@ -306,10 +308,6 @@ export class ObjectStorage {
       spec.ephemeralContainers = isRecord(body.spec) ? body.spec.ephemeralContainers : undefined;
     } else {
       obj = body;
-      if (hasStatusSubresource(info) && !opts.internal) {
-        if (old.status === undefined) delete obj.status;
-        else obj.status = old.status;
-      }
     }
     // fields the server owns are never taken from the client
     const meta = obj.metadata;
@@ -327,10 +325,17 @@ export class ObjectStorage {
     if (opts.subresource !== 'status' && !opts.internal) {
       const strategy = this.strategyOf(info);
       if (!opts.subresource) strategy.prepareForUpdate?.(obj, old, opts.requester);
-      const { warnings } = admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
-      admitUpdate(this.store, info, obj, old);
-      const readmit = () => admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info));
+      // kube-apiserver's PrepareForUpdate puts the stored status back after mutating admission, which sees the
+      // status the client sent; the checks judge the object with the status it will be stored with
+      const keepsStatus = !opts.subresource && hasStatusSubresource(info);
+      const readmit = () =>
+        withStatusOf(keepsStatus ? old : undefined, obj, () =>
+          admit(info, obj, old, opts.fieldValidation ?? 'Warn', this.customSchema(info)),
+        );
+      const { warnings } = readmit();
+      admitUpdate(this.store, info, obj);
       warnings.push(...(await this.mutatingAdmission('UPDATE', info, obj, old, opts, readmit)));
+      if (keepsStatus) setStatus(obj, old.status);
       // kube-apiserver's BeforeUpdate (allocations, generation), so validating admission sees the object as
       // it is stored; what it allocated is given back when the write then fails
       strategy.beforeUpdate?.(obj, old, !!opts.dryRun);
@@ -338,6 +343,7 @@ export class ObjectStorage {
       let r: WriteResult;
       try {
         warnings.push(...(await this.validatingAdmission('UPDATE', info, obj, old, opts)));
+        admitQuota(this.store, info, obj, old);
         r = await this.commit(info, key, cur, old, obj, opts, warnings);
       } catch (err) {
         if (!opts.dryRun) strategy.abortUpdate?.(obj);
@@ -358,18 +364,15 @@ export class ObjectStorage {
   }
 
   /**
-   * A status write: the stored object with the written status. Built-in kinds also take labels and
-   * annotations from it (their status strategies keep only spec); a custom resource takes nothing but its
-   * status (apiextensions' status strategy copies the rest from the stored object). What is not written
-   * stays shared with the stored (frozen) object.
+   * A status write: the stored object with the written status, and the labels and annotations its kind's
+   * status strategy lets it change (strategies/statusMetadata.ts). What is not written stays shared with the
+   * stored (frozen) object.
    */
   private statusWrite(info: ResourceInfo, old: KubeObject, written: KubeObject): KubeObject {
     const obj: KubeObject = { ...old, metadata: { ...old.metadata }, status: written.status };
     if (written.status === undefined) delete obj.status;
-    if (!info.custom) {
-      if (written.metadata.labels !== undefined) obj.metadata.labels = written.metadata.labels;
-      if (written.metadata.annotations !== undefined) obj.metadata.annotations = written.metadata.annotations;
-    }
+    for (const field of statusWrittenMetadata(info))
+      if (written.metadata[field] !== undefined) obj.metadata[field] = written.metadata[field];
     this.strategyOf(info).prepareForStatusUpdate?.(obj, old);
     return obj;
   }
@@ -638,6 +641,23 @@ function trackedPart(obj: KubeObject, subresource: WriteSubresource | undefined)
   if (!('status' in obj)) return obj;
   const { status: _s, ...rest } = obj;
   return rest;
+}
+
+function setStatus(obj: KubeObject, status: unknown): void {
+  if (status === undefined) delete obj.status;
+  else obj.status = status;
+}
+
+/** Runs check on obj with the status of `from` (when given) in place of its own, which is put back after. */
+function withStatusOf<T>(from: KubeObject | undefined, obj: KubeObject, check: () => T): T {
+  if (!from) return check();
+  const own = obj.status;
+  setStatus(obj, from.status);
+  try {
+    return check();
+  } finally {
+    setStatus(obj, own);
+  }
 }
 
 function stripVolatile(obj: KubeObject): object {

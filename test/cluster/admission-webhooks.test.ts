@@ -305,6 +305,67 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     );
   });
 
+  it('ResourceQuota counts what a mutating webhook added: a pod it raises past the quota is refused', async () => {
+    const ns = await namespace('quota-after-webhooks');
+    const quota = { hard: { 'requests.cpu': '1' } };
+    await t.apply(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: { name: 'compute', namespace: ns },
+        spec: quota,
+      }),
+    );
+    hooks.handle('/raise', () => ({
+      allowed: true,
+      patch: [{ op: 'replace', path: '/spec/containers/0/resources/requests/cpu', value: '2' }],
+    }));
+    await register('Mutating', 'raise', [webhook('raise.slipway.test', '/raise', ns)]);
+    const small = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'small', namespace: ns },
+      spec: { containers: [{ name: 'app', image: 'nginx:1.25', resources: { requests: { cpu: '500m' } } }] },
+    };
+    const err = await refused(['create', '-f', '-'], JSON.stringify(small));
+    assert.strictEqual(
+      err,
+      'Error from server (Forbidden): error when creating "STDIN": pods "small" is forbidden: exceeded quota: ' +
+        'compute, requested: requests.cpu=2, used: requests.cpu=0, limited: requests.cpu=1',
+    );
+    assert.strictEqual(hooks.received('/raise').length, 1);
+    const r = await t.kubectl(['get', 'pod', 'small', '-n', ns]);
+    assert.match(r.stderr, /NotFound/);
+  });
+
+  it('mutating admission on UPDATE sees the status the client sent; the stored status is kept after it', async () => {
+    const ns = await namespace('update-status');
+    const rules = [{ operations: ['UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['services'] }];
+    hooks.handle('/svc-mutate', () => ({ allowed: true }));
+    hooks.handle('/svc-validate', () => ({ allowed: true }));
+    await register('Mutating', 'svc-mutate', [webhook('svc-mutate.slipway.test', '/svc-mutate', ns, { rules })]);
+    await register('Validating', 'svc-validate', [
+      webhook('svc-validate.slipway.test', '/svc-validate', ns, { rules }),
+    ]);
+    const svc = (status?: object) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web', namespace: ns, labels: { v: status ? '2' : '1' } },
+        spec: { ports: [{ port: 80 }] },
+        ...(status ? { status } : {}),
+      });
+    await t.ok(['create', '-f', '-'], svc());
+    const sent = { loadBalancer: { ingress: [{ ip: '192.0.2.7' }] } };
+    await t.ok(['replace', '-f', '-'], svc(sent));
+    const [mutating] = hooks.received('/svc-mutate').filter((r) => r.namespace === ns);
+    const [validating] = hooks.received('/svc-validate').filter((r) => r.namespace === ns);
+    assert.deepStrictEqual(mutating.object?.status, sent);
+    assert.deepStrictEqual(validating.object?.status, { loadBalancer: {} });
+    const stored = await t.json(['get', 'service', 'web', '-n', ns]);
+    assert.deepStrictEqual([stored.metadata.labels, stored.status], [{ v: '2' }, { loadBalancer: {} }]);
+  });
+
   it('a patch that does not apply fails the request with a 500 naming the webhook', async () => {
     const ns = await namespace('bad-patch');
     hooks.handle('/bad-patch', () => ({ allowed: true, patch: [{ op: 'remove', path: '/spec/nothing' }] }));
@@ -563,6 +624,31 @@ describe('admission webhooks (real kubectl, real HTTPS webhook)', function () {
     assert.deepStrictEqual([finalizers(seen.oldObject), finalizers(seen.object)], [['kubernetes'], []]);
     const stored = await t.json(['get', 'namespace', ns]);
     assert.deepStrictEqual(stored.spec.finalizers, ['kubernetes']);
+  });
+
+  it("a mutating webhook's status change on a finalize write is dropped, as kube's finalize strategy resets status", async () => {
+    const ns = await namespace('finalize-mutate');
+    hooks.handle('/finalize-mutate', () => ({
+      allowed: true,
+      patch: [
+        { op: 'replace', path: '/status/phase', value: 'Terminating' },
+        { op: 'add', path: '/metadata/labels/finalized', value: 'yes' },
+      ],
+    }));
+    const rules = [
+      { operations: ['UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['namespaces/finalize'] },
+    ];
+    await register('Mutating', 'finalize-mutate', [
+      webhook('finalize-mutate.slipway.test', '/finalize-mutate', ns, { rules }),
+    ]);
+    const body = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, spec: { finalizers: [] } };
+    await t.ok(['replace', '--raw', `/api/v1/namespaces/${ns}/finalize`, '-f', '-'], JSON.stringify(body));
+    assert.strictEqual(hooks.received('/finalize-mutate').length, 1);
+    const stored = await t.json(['get', 'namespace', ns]);
+    assert.deepStrictEqual(
+      [stored.spec.finalizers, stored.status.phase, stored.metadata.labels.finalized],
+      [[], 'Active', 'yes'],
+    );
   });
 
   it('a DELETE rule sees the stored object and can refuse the delete', async () => {

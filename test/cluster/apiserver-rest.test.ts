@@ -264,6 +264,35 @@ describe('API server REST contract', function () {
     assert.deepStrictEqual((await call('GET', path)).body, patched.body);
   });
 
+  it("a status write keeps a Deployment's labels, as kube's status strategy does, but not a ReplicaSet's", async () => {
+    const template = {
+      metadata: { labels: { app: 'meta' } },
+      spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] },
+    };
+    const spec = { replicas: 0, selector: { matchLabels: { app: 'meta' } }, template };
+    const metadata = { name: 'status-meta', labels: { team: 'a' } };
+    const written = { labels: { team: 'b' }, annotations: { note: 'from-status' } };
+    const seen: Record<string, unknown>[] = [];
+    for (const kind of ['Deployment', 'ReplicaSet']) {
+      const collection = `/apis/apps/v1/namespaces/default/${kind.toLowerCase()}s`;
+      const created = await call('POST', collection, { apiVersion: 'apps/v1', kind, metadata, spec });
+      assert.strictEqual(created.status, 201, created.text);
+      const patched = await call(
+        'PATCH',
+        `${collection}/status-meta/status`,
+        { metadata: written, status: { observedGeneration: 1 } },
+        { 'Content-Type': 'application/merge-patch+json' },
+      );
+      assert.strictEqual(patched.status, 200, patched.text);
+      const stored = (await call('GET', `${collection}/status-meta`)).body;
+      seen.push({ kind, labels: stored.metadata.labels, note: stored.metadata.annotations?.note });
+    }
+    assert.deepStrictEqual(seen, [
+      { kind: 'Deployment', labels: { team: 'a' }, note: 'from-status' },
+      { kind: 'ReplicaSet', labels: { team: 'b' }, note: 'from-status' },
+    ]);
+  });
+
   it("keeps a pod's generation through its binding and status writes; a spec change bumps it", async () => {
     const PODS = '/api/v1/namespaces/default/pods';
     const pod = {
