@@ -92,7 +92,10 @@ describe('language server: Helm charts, kustomize and tool configs', function ()
       '7 error schema: replicas[0].count: Invalid value: "two": must be of type integer',
       '9 warning missing-reference: patches[0].path: "replica-patch.yaml" does not exist (paths are relative to ' +
         'this folder): kustomize build stops here',
+      '12 error schema: patches[1]: Invalid value: "drop-service.yaml": must be of type object',
     ],
+    // a patch named without `path:` is still a patch: `$patch` and a Service without ports are right in it
+    'typo/drop-service.yaml': [],
     // outside every kustomization the cross-file checks hold as before
     'standalone.yaml': [
       '6 info service-selector: Service selector tier=db matches no workload in the workspace',
