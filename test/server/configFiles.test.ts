@@ -92,7 +92,8 @@ describe('language server: Helm charts, kustomize and tool configs', function ()
       '7 error schema: replicas[0].count: Invalid value: "two": must be of type integer',
       '9 warning missing-reference: patches[0].path: "replica-patch.yaml" does not exist (paths are relative to ' +
         'this folder): kustomize build stops here',
-      '12 error schema: patches[1]: Invalid value: "drop-service.yaml": must be of type object',
+      '12 error schema: patches[1]: Invalid value: "drop-service.yaml": must be of type object: write it as ' +
+        '"- path: drop-service.yaml"',
     ],
     // a patch named without `path:` is still a patch: `$patch` and a Service without ports are right in it
     'typo/drop-service.yaml': [],
