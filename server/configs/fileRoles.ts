@@ -67,7 +67,9 @@ export class Project {
     if (isTemplateText(uri)) role = 'not-yaml';
     else if (name === 'Chart.yaml') role = 'chart';
     else if (/^values[^/]*\.ya?ml$/i.test(name) && this.hasFile(`${dir}/Chart.yaml`)) role = 'values';
-    else if (isUnderChartTemplates(uri, (u) => this.hasFile(u))) role = 'template';
+    // a template without a single action is rendered as it is written, so it is judged as written
+    else if (isUnderChartTemplates(uri, (u) => this.hasFile(u)) && this.files.get(uri)?.text.includes('{{') !== false)
+      role = 'template';
     else if (this.kustomize.pluginFiles.has(uri)) role = 'kustomize-plugin';
     else {
       const patch = this.kustomize.patchFiles.get(uri);

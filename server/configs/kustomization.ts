@@ -89,11 +89,15 @@ function stringMap(v: unknown): Record<string, string> {
 }
 
 function patchEntries(v: unknown): PatchEntry[] {
-  return records(v).map((p) => {
-    const path = optionalString(p.path);
-    const patch = optionalString(p.patch);
-    return { ...(path !== undefined ? { path } : {}), ...(patch !== undefined ? { patch } : {}) };
-  });
+  // a bare file name is refused by kustomize (its schema says so) but still names the patch file it meant
+  const named: PatchEntry[] = strings(v).map((path) => ({ path }));
+  return named.concat(
+    records(v).map((p) => {
+      const path = optionalString(p.path);
+      const patch = optionalString(p.patch);
+      return { ...(path !== undefined ? { path } : {}), ...(patch !== undefined ? { patch } : {}) };
+    }),
+  );
 }
 
 const generatedNames = (v: unknown): string[] =>

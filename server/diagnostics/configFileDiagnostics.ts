@@ -2,6 +2,7 @@
 // what reads it, so kustomize's and Helm's files are never reported as unknown kinds or incomplete objects.
 
 import { validateAgainstSchema } from '../../kube/crdSchema';
+import type { FieldError } from '../../kube/fieldErrors';
 import { childFieldsOfSchema, SchemaObject } from '../../kube/schemas';
 import { configSchemaFor } from '../configs/configSchemas';
 import type { DocRole } from '../configs/fileRoles';
@@ -15,10 +16,21 @@ import { fromResult } from './schema';
 import { syntaxDiagnostics } from './syntax';
 import { templateDiagnostics } from './templateDiagnostics';
 
-function ownSchemaDiagnostics(doc: YamlDoc, schema: SchemaObject): LocalDiagnostic[] {
+/** kustomize 5 refuses a patch named by its bare file name: say the form it reads. */
+function withPatchForm(e: FieldError): FieldError {
+  const [field] = e.path;
+  const listed = (field === 'patches' || field === 'patchesJson6902') && e.path.length === 2;
+  if (!listed || typeof e.value !== 'string' || e.value.includes('\n')) return e;
+  return { ...e, detail: `${e.detail ?? 'must be of type object'}: write it as "- path: ${e.value}"` };
+}
+
+function ownSchemaDiagnostics(doc: YamlDoc, schema: SchemaObject, role: DocRole): LocalDiagnostic[] {
   return doc.cached('configSchema', schema, () => {
     const result = validateAgainstSchema(doc.value ?? {}, schema, { kubeOpenAPIWording: false });
-    return fromResult(doc, [...result.unknownFields, ...result.errors], (path) => childFieldsOfSchema(schema, path));
+    const errors = [...result.unknownFields, ...result.errors];
+    return fromResult(doc, role === 'kustomization' ? errors.map(withPatchForm) : errors, (path) =>
+      childFieldsOfSchema(schema, path),
+    );
   });
 }
 
@@ -34,7 +46,7 @@ export function configFileDiagnostics(
   const out = syntaxDiagnostics(doc);
   if (doc.errors.length) return out;
   const schema = configSchemaFor(role, doc);
-  if (schema && doc.tree) out.push(...ownSchemaDiagnostics(doc, schema));
+  if (schema && doc.tree) out.push(...ownSchemaDiagnostics(doc, schema, role));
   if (role === 'strategic-patch') out.push(...strategicPatchDiagnostics(doc, index));
   if (role === 'json-patch') out.push(...jsonPatchDiagnostics(doc));
   if (role === 'kustomization')

@@ -57,6 +57,8 @@ describe('language server: Helm charts, kustomize and tool configs', function ()
     'demo/templates/deployment.yaml': [],
     'demo/templates/service.yaml': [],
     'demo/templates/ingress.yaml': [],
+    // a template without actions is rendered as written: its YAML mistake is Helm's error too
+    'demo/templates/limits.yaml': ['7 error yaml-syntax: All mapping items must start at the same column'],
     // the static parts of a template are still checked
     'demo/templates/extra-service.yaml': [
       '6 error unknown-field: unknown field "spec.sessionAfinity": did you mean "sessionAffinity"?',
@@ -92,7 +94,11 @@ describe('language server: Helm charts, kustomize and tool configs', function ()
       '7 error schema: replicas[0].count: Invalid value: "two": must be of type integer',
       '9 warning missing-reference: patches[0].path: "replica-patch.yaml" does not exist (paths are relative to ' +
         'this folder): kustomize build stops here',
+      '12 error schema: patches[1]: Invalid value: "drop-service.yaml": must be of type object: write it as ' +
+        '"- path: drop-service.yaml"',
     ],
+    // a patch named without `path:` is still a patch: `$patch` and a Service without ports are right in it
+    'typo/drop-service.yaml': [],
     // outside every kustomization the cross-file checks hold as before
     'standalone.yaml': [
       '6 info service-selector: Service selector tier=db matches no workload in the workspace',
