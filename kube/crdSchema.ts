@@ -97,13 +97,14 @@ function validatorFor(schema: SchemaObject): ValidateFunction {
   if (entry) {
     byHash.delete(hash); // refresh its place in the eviction order
   } else {
-    const source = rootSchema(schema);
+    let source: AjvSchema;
     let validate: ValidateFunction;
     try {
+      source = rootSchema(schema);
       validate = ajv().compile(source);
     } catch {
-      // a schema that is itself invalid (`type: {...}`), which the CRD's own checks report: the object is held to
-      // nothing but its metadata rather than its whole check failing
+      // a schema that is itself invalid (`type: {...}`, a field's schema null), which the CRD's own checks report:
+      // the object is held to nothing but its metadata rather than its whole check failing
       const preserve = validatorFor(PRESERVE_ALL);
       byIdentity.set(schema, preserve);
       return preserve;

@@ -49,10 +49,11 @@ export function rulesOf(schema: SchemaObject): ValidationRule[] {
     : [];
 }
 
+/** The schemas under this one; a malformed one (null, a list) is no schema: the CRD's own check reports it. */
 function children(schema: SchemaObject): SchemaObject[] {
-  const out = Object.values(schema.properties ?? {});
-  if (typeof schema.additionalProperties === 'object') out.push(schema.additionalProperties);
-  if (schema.items) out.push(schema.items);
+  const out = Object.values(schema.properties ?? {}).filter(isRecord);
+  if (isRecord(schema.additionalProperties)) out.push(schema.additionalProperties);
+  if (isRecord(schema.items)) out.push(schema.items);
   return out;
 }
 

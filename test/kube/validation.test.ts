@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { formatFieldError, formatFieldPath } from '../../kube/fieldErrors';
 import { validateObject } from '../../kube/validation';
 import { validateAgainstSchema } from '../../kube/crdSchema';
+import { checkManifest } from '../../kube/manifestCheck';
 import { SchemaObject } from '../../kube/schemas';
 
 const SAMPLES = path.join(__dirname, '../../../samples/guestbook');
@@ -434,6 +435,26 @@ describe('validation of custom resources against a CRD schema', () => {
     assert.deepStrictEqual(validateAgainstSchema(thing('t'), broken), { errors: [], unknownFields: [] });
     assert.deepStrictEqual(
       validateAgainstSchema(thing(5), broken).errors.map((e) => e.path.join('.')),
+      ['metadata.name'],
+    );
+  });
+
+  it('holds an object to its metadata alone when a field of the CRD schema is empty (null), rules and all', () => {
+    // `size:` left without a schema, and an empty items schema, as a half-edited CRD has them
+    const broken = {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: { size: null, tags: { type: 'array', items: null } },
+          'x-kubernetes-validations': [{ rule: 'self.size() >= 0' }],
+        },
+      },
+    } as unknown as SchemaObject;
+    const thing = (name: unknown) => ({ apiVersion: 'x.io/v1', kind: 'Thing', metadata: { name }, spec: { size: 1 } });
+    assert.deepStrictEqual(checkManifest(thing('t'), { customSchema: broken }).errors, []);
+    assert.deepStrictEqual(
+      checkManifest(thing(5), { customSchema: broken }).errors.map((e) => e.path.join('.')),
       ['metadata.name'],
     );
   });
