@@ -24,9 +24,29 @@ function present(s: Json, key: string): boolean {
   return true;
 }
 
+/** Where a schema sits: within an object's apiVersion, kind or metadata, and why defaults are refused there. */
+interface Context {
+  root?: boolean;
+  insideMeta?: boolean;
+  noDefaults?: string;
+}
+
+const META_FIELDS = new Set(['apiVersion', 'kind', 'metadata']);
+
+function propertyContext(s: Json, k: string, ctx: Context): Context {
+  if (!(ctx.root || s['x-kubernetes-embedded-resource'] === true) || !META_FIELDS.has(k))
+    return { ...ctx, root: false };
+  return { insideMeta: true, noDefaults: ctx.root ? `in top-level ${k}` : ctx.noDefaults };
+}
+
 /** The keyword checks of validation.go's ValidateCustomResourceDefinitionOpenAPISchema, recursively. */
-export function openAPISchemaErrors(s: Json, path: Path): FieldError[] {
+export function openAPISchemaErrors(s: Json, path: Path, ctx: Context = { root: true }): FieldError[] {
   const errors: FieldError[] = [];
+  const sub: Context = { ...ctx, root: false };
+  if (s.default !== undefined && ctx.noDefaults !== undefined)
+    errors.push(forbidden(at(path, 'default'), `must not be set ${ctx.noDefaults}`));
+  if (ctx.insideMeta && s['x-kubernetes-embedded-resource'] === true)
+    errors.push(forbidden(at(path, 'x-kubernetes-embedded-resource'), 'must not be used inside of resource meta'));
   for (const [key, detail] of UNSUPPORTED) if (present(s, key)) errors.push(forbidden(at(path, key), detail));
   if (s.type === 'null')
     errors.push(forbidden(at(path, 'type'), 'type cannot be set to null, use nullable as an alternative'));
@@ -45,25 +65,34 @@ export function openAPISchemaErrors(s: Json, path: Path): FieldError[] {
     errors.push(
       forbidden(at(path, 'additionalProperties'), 'additionalProperties and properties are mutual exclusive'),
     );
-  if (isObject(ap)) errors.push(...openAPISchemaErrors(ap, at(path, 'additionalProperties')));
+  // a default inside a map of object metadata could not be pruned without a value to prune by
+  const apCtx = ctx.insideMeta
+    ? { ...sub, noDefaults: 'inside additionalProperties applying to object metadata' }
+    : sub;
+  if (isObject(ap)) errors.push(...openAPISchemaErrors(ap, at(path, 'additionalProperties'), apCtx));
   for (const k of Object.keys(props))
-    if (isObject(props[k])) errors.push(...openAPISchemaErrors(props[k] as Json, at(path, 'properties', mapKey(k))));
-  if (isObject(s.not)) errors.push(...openAPISchemaErrors(s.not, at(path, 'not')));
+    if (isObject(props[k]))
+      errors.push(
+        ...openAPISchemaErrors(props[k] as Json, at(path, 'properties', mapKey(k)), propertyContext(s, k, ctx)),
+      );
+  if (isObject(s.not)) errors.push(...openAPISchemaErrors(s.not, at(path, 'not'), sub));
   for (const junctor of ['allOf', 'oneOf', 'anyOf'])
-    arr(s[junctor]).forEach((sub, i) => {
-      if (isObject(sub)) errors.push(...openAPISchemaErrors(sub, at(path, junctor, i)));
+    arr(s[junctor]).forEach((branch, i) => {
+      if (isObject(branch)) errors.push(...openAPISchemaErrors(branch, at(path, junctor, i), sub));
     });
   const defs = obj(s.definitions);
   for (const k of Object.keys(defs))
-    if (isObject(defs[k])) errors.push(...openAPISchemaErrors(defs[k] as Json, at(path, 'definitions', mapKey(k))));
-  if (isObject(s.items)) errors.push(...openAPISchemaErrors(s.items, at(path, 'items')));
+    if (isObject(defs[k]))
+      errors.push(...openAPISchemaErrors(defs[k] as Json, at(path, 'definitions', mapKey(k)), sub));
+  if (isObject(s.items)) errors.push(...openAPISchemaErrors(s.items, at(path, 'items'), sub));
   else
-    arr(s.items).forEach((sub, i) => {
-      if (isObject(sub)) errors.push(...openAPISchemaErrors(sub, at(path, 'items', i)));
+    arr(s.items).forEach((item, i) => {
+      if (isObject(item)) errors.push(...openAPISchemaErrors(item, at(path, 'items', i), sub));
     });
   const deps = obj(s.dependencies);
   for (const k of Object.keys(deps))
-    if (isObject(deps[k])) errors.push(...openAPISchemaErrors(deps[k] as Json, at(path, 'dependencies', mapKey(k))));
+    if (isObject(deps[k]))
+      errors.push(...openAPISchemaErrors(deps[k] as Json, at(path, 'dependencies', mapKey(k)), sub));
   errors.push(...extensionErrors(s, path));
   return errors;
 }

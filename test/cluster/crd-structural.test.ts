@@ -169,6 +169,18 @@ describe('CRD schemas kube-apiserver refuses', function () {
     );
   });
 
+  it('refuses defaults in the top-level metadata', async () => {
+    const crd = widgetCrd();
+    const root = crd.spec.versions[0].schema!.openAPIV3Schema!;
+    root.properties!.metadata = { type: 'object', properties: { name: { type: 'string', default: 'w' } } };
+    const r = await c.t.kubectl(['create', '-f', '-'], { input: JSON.stringify(crd) });
+    assert.strictEqual(
+      r.stderr.trim(),
+      `${CRD}: spec.validation.openAPIV3Schema.properties[metadata].properties[name].default: Forbidden: must not ` +
+        'be set in top-level metadata',
+    );
+  });
+
   it('reports keyword errors per version when the versions' + "' schemas differ", async () => {
     const crd = widgetCrd({ spec: { type: 'object', properties: { names: { ...names, uniqueItems: true } } } });
     crd.spec.versions.push({
