@@ -3,7 +3,7 @@
 // schema rules (a type at every level, metadata limited to name and generateName, nothing structural under
 // allOf/anyOf/oneOf/not). Paths and messages are kube-apiserver's.
 
-import { FieldError, mapKey, PathSegment } from '../fieldErrors';
+import { FieldError, formatFieldPath, mapKey, PathSegment } from '../fieldErrors';
 import { arr, at, forbidden, invalid, isObject, Json, notSupported, obj, Path, required, str } from './util';
 
 /** The keywords kube refuses outright, with its words. */
@@ -248,7 +248,7 @@ export function structuralErrors(s: Json, level: Level, path: Path): FieldError[
     errors.push(
       invalid(at(path, 'x-kubernetes-embedded-resource'), true, 'must be false if x-kubernetes-int-or-string is true'),
     );
-  errors.push(...junctorErrors(s, path));
+  errors.push(...junctorErrors(s, path), ...completenessErrors(s, s, path, path));
   if (embedded && type !== 'object')
     errors.push(typeMust(path, type, 'must be object if x-kubernetes-embedded-resource is true'));
   else if (type === '' && !intOrString && !preserve) errors.push(required(at(path, 'type'), EMPTY_TYPE[level]));
@@ -293,6 +293,39 @@ function metaFieldErrors(props: Json, root: boolean, embedded: boolean, path: Pa
         'must not specify anything other than name and generateName, but metadata is implicitly specified',
       ),
     );
+  return errors;
+}
+
+/** A field or items a junctor (allOf/anyOf/oneOf/not) at `vPath` speaks of must be specified in the schema too. */
+function completenessErrors(v: Json, s: Json, sPath: Path, vPath: Path): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const junctor of ['allOf', 'anyOf', 'oneOf'])
+    arr(v[junctor]).forEach((branch, i) => {
+      if (isObject(branch)) errors.push(...nestedCompleteness(branch, s, sPath, at(vPath, junctor, i)));
+    });
+  if (isObject(v.not)) errors.push(...nestedCompleteness(v.not, s, sPath, at(vPath, 'not')));
+  return errors;
+}
+
+function nestedCompleteness(v: Json, s: Json | undefined, sPath: Path, vPath: Path): FieldError[] {
+  if (!s) return [required(sPath, `because it is defined in ${formatFieldPath(vPath)}`)];
+  const errors = completenessErrors(v, s, sPath, vPath);
+  if (isObject(v.items))
+    errors.push(
+      ...nestedCompleteness(v.items, isObject(s.items) ? s.items : undefined, at(sPath, 'items'), at(vPath, 'items')),
+    );
+  const props = obj(v.properties);
+  const specified = obj(s.properties);
+  for (const k of Object.keys(props)) {
+    const vp = props[k];
+    if (!isObject(vp)) continue;
+    const sp = specified[k];
+    // a key of a map is specified by its value schema
+    const target = isObject(sp) ? sp : isObject(s.additionalProperties) ? s.additionalProperties : undefined;
+    if (!isObject(sp) && s.additionalProperties === true) continue;
+    const sAt = isObject(sp) || !target ? at(sPath, 'properties', mapKey(k)) : at(sPath, 'additionalProperties');
+    errors.push(...nestedCompleteness(vp, target, sAt, at(vPath, 'properties', mapKey(k))));
+  }
   return errors;
 }
 

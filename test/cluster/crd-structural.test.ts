@@ -150,6 +150,11 @@ describe('CRD schemas kube-apiserver refuses', function () {
       { type: 'object', properties: { size: { type: 'integer', anyOf: [{ type: 'integer', minimum: 1 }] } } },
       `${V0}.properties[size].anyOf[0].type: Forbidden: must be empty to be structural`,
     ],
+    [
+      'a field only an anyOf branch specifies',
+      { type: 'object', properties: { size: { type: 'integer' } }, anyOf: [{ properties: { count: { minimum: 1 } } }] },
+      `${V0}.properties[count]: Required value: because it is defined in ${V0}.anyOf[0].properties[count]`,
+    ],
   ];
   for (const [rule, spec, message] of cases) {
     it(rule, async () => {
