@@ -5,6 +5,7 @@
 import { ruleCostErrors } from '../cel/ruleCostEstimate';
 import { ruleDefinitionErrors } from '../cel/schemaRules';
 import { FieldError } from '../fieldErrors';
+import { deepEqual } from '../objects';
 import { openAPISchemaErrors, structuralErrors } from './crdSchemaRules';
 import type { SchemaObject } from '../schemas';
 import { arr, invalid, isObject, Json, obj, str } from './util';
@@ -20,7 +21,7 @@ export function validateCustomResourceDefinition(o: Json): FieldError[] {
   const versions = arr(spec.versions);
   const schemas = versions.map((v) => obj(obj(v).schema).openAPIV3Schema);
   // kube-apiserver keeps identical per-version schemas once, as spec.validation, and reports its keyword errors there
-  const shared = schemas.length > 0 && schemas.every((s) => JSON.stringify(s) === JSON.stringify(schemas[0]));
+  const shared = schemas.length > 0 && schemas.every((s) => deepEqual(s, schemas[0]));
   if (shared && isObject(schemas[0]))
     errors.push(...openAPISchemaErrors(schemas[0], ['spec', 'validation', 'openAPIV3Schema']));
   schemas.forEach((schema, i) => {
