@@ -29,6 +29,14 @@ interface Context {
   root?: boolean;
   insideMeta?: boolean;
   noDefaults?: string;
+  /** skip the checks an update need not pass when the stored CRD already failed them (see ratchet) */
+  lenient?: Lenient;
+}
+
+/** Rules kube-apiserver waives on an update of a CRD whose stored schema already breaks them. */
+export interface Lenient {
+  listKeys?: boolean;
+  atomicSets?: boolean;
 }
 
 const META_FIELDS = new Set(['apiVersion', 'kind', 'metadata']);
@@ -36,7 +44,7 @@ const META_FIELDS = new Set(['apiVersion', 'kind', 'metadata']);
 function propertyContext(s: Json, k: string, ctx: Context): Context {
   if (!(ctx.root || s['x-kubernetes-embedded-resource'] === true) || !META_FIELDS.has(k))
     return { ...ctx, root: false };
-  return { insideMeta: true, noDefaults: ctx.root ? `in top-level ${k}` : ctx.noDefaults };
+  return { ...ctx, root: false, insideMeta: true, noDefaults: ctx.root ? `in top-level ${k}` : ctx.noDefaults };
 }
 
 /** The keyword checks of validation.go's ValidateCustomResourceDefinitionOpenAPISchema, recursively. */
@@ -93,12 +101,12 @@ export function openAPISchemaErrors(s: Json, path: Path, ctx: Context = { root: 
   for (const k of Object.keys(deps))
     if (isObject(deps[k]))
       errors.push(...openAPISchemaErrors(deps[k] as Json, at(path, 'dependencies', mapKey(k)), sub));
-  errors.push(...extensionErrors(s, path));
+  errors.push(...extensionErrors(s, path, ctx.lenient ?? {}));
   return errors;
 }
 
 /** x-kubernetes-preserve-unknown-fields, -map-type, -list-type and -list-map-keys as kube checks them. */
-function extensionErrors(s: Json, path: Path): FieldError[] {
+function extensionErrors(s: Json, path: Path, lenient: Lenient): FieldError[] {
   const errors: FieldError[] = [];
   const type = str(s.type) ?? '';
   if (s['x-kubernetes-preserve-unknown-fields'] === false)
@@ -112,7 +120,7 @@ function extensionErrors(s: Json, path: Path): FieldError[] {
   const items = isObject(s.items) ? s.items : undefined;
   if (listType !== undefined && type !== 'array') {
     errors.push(typeMust(path, type, 'must be array if x-kubernetes-list-type is specified'));
-  } else if (listType === 'set' && items) {
+  } else if (listType === 'set' && items && !lenient.atomicSets) {
     const itemsAt = at(path, 'items');
     const setItem = 'must be atomic as item of a list with x-kubernetes-list-type=set';
     const itemList = str(items['x-kubernetes-list-type']);
@@ -131,7 +139,8 @@ function extensionErrors(s: Json, path: Path): FieldError[] {
   else if (keys.length > 0 && listType !== 'map')
     errors.push(invalid(at(path, 'x-kubernetes-list-type'), listType, mapKeysNeedMap));
   if (listType === 'map') errors.push(...listMapErrors(s, keys, path));
-  if ((listType === 'set' || listType === 'map') && items) errors.push(...listKeyErrors(items, listType, keys, path));
+  if ((listType === 'set' || listType === 'map') && items && !lenient.listKeys)
+    errors.push(...listKeyErrors(items, listType, keys, path));
   return errors;
 }
 
