@@ -135,7 +135,9 @@ export function kubeOpenAPIFieldError(e: ErrorObject, path: PathSegment[], value
  * allOfHeadlines and firstStringChecks.
  */
 export function kubeOpenAPIErrors(errors: ErrorObject[], root: unknown): ErrorObject[] {
-  return firstStringChecks([...bestBranches(errors), ...allOfHeadlines(errors, root)]);
+  // an if/then/else only picks a number's bounds (see toAjvSchema); its branch's own error says it all
+  const checks = errors.filter((e) => e.keyword !== 'if');
+  return firstStringChecks([...bestBranches(checks), ...allOfHeadlines(checks, root)]);
 }
 
 /** The instance path of the value a schema location (a prefix of an error's schemaPath) applies to. */

@@ -41,7 +41,8 @@ import {
   validateStatefulSetUpdate,
 } from './semantics/workloads';
 
-type Check = (o: Json, update: boolean) => FieldError[];
+/** `old` is the stored object on an update, for checks kube-apiserver waives where it already failed them. */
+type Check = (o: Json, update: boolean, old?: Json) => FieldError[];
 type UpdateCheck = (o: Json, old: Json) => FieldError[];
 
 function validatePod(o: Json, update: boolean): FieldError[] {
@@ -132,7 +133,7 @@ export function validateSemantics(obj: object, old?: object): FieldError[] {
   } else {
     errs.push(...validateObjectMeta(o.metadata, nameValidatorFor(kind)));
   }
-  errs.push(...(CREATE[key]?.(o, old !== undefined) ?? []));
+  errs.push(...(CREATE[key]?.(o, old !== undefined, old as Json | undefined) ?? []));
   if (old) errs.push(...(UPDATE[key]?.(o, old as Json) ?? []));
   return errs;
 }

@@ -75,6 +75,27 @@ function validPattern(p: unknown): p is string {
   }
 }
 
+const BOUNDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const;
+
+/**
+ * kube-openapi compares a whole number with a number schema's bound in int64, the bound truncated toward zero
+ * (minimum 1.5 takes 1); a fractional value meets the bound as it is.
+ */
+function truncatedBoundsForIntegers(out: AjvSchema): void {
+  const fractional = BOUNDS.filter((k) => typeof out[k] === 'number' && !Number.isInteger(out[k]));
+  if (!fractional.length) return;
+  const whole: AjvSchema = {};
+  const other: AjvSchema = {};
+  for (const k of fractional) {
+    whole[k] = Math.trunc(out[k] as number);
+    other[k] = out[k];
+    delete out[k];
+  }
+  out.if = { type: 'integer' };
+  out.then = whole;
+  out.else = other;
+}
+
 /** Translates one schema. Unknown fields become additionalProperties errors, reported apart. */
 export function toAjvSchema(s: SchemaObject, opts: ConvertOptions): AjvSchema {
   const ref = refOf(s);
@@ -112,6 +133,7 @@ export function toAjvSchema(s: SchemaObject, opts: ConvertOptions): AjvSchema {
     out.exclusiveMaximum = s.maximum;
     delete out.maximum;
   }
+  if (s.type === 'number') truncatedBoundsForIntegers(out);
   if (validPattern(s.pattern)) out.pattern = s.pattern;
   if (typeof s.format === 'string' && opts.formats?.has(s.format)) out.format = s.format;
   if (s['x-kubernetes-list-type'] === 'set') {

@@ -12,6 +12,7 @@ const SPEC: SchemaObject = {
     size: { type: 'integer', minimum: 1, maximum: 10 },
     step: { type: 'integer', multipleOf: 5 },
     ratio: { type: 'number', exclusiveMaximum: true, maximum: 1000000 },
+    share: { type: 'number', minimum: 0.5, maximum: 2.5 },
     name: { type: 'string', minLength: 3, maxLength: 8, pattern: '^[a-z]+$' },
     color: { type: 'string', enum: ['red', 'blue'] },
     items: { type: 'array', minItems: 1, maxItems: 2, items: { type: 'string' } },
@@ -144,6 +145,24 @@ describe('CRD schema errors worded as kube-apiserver words them', function () {
       '* spec.count: Invalid value: 1: spec.count in body should be a multiple of 3',
       '* spec.count: Invalid value: 1: spec.count in body should be greater than or equal to 10',
     ]);
+  });
+
+  it("compares a whole number with a number's fractional bounds truncated, as kube-openapi does in int64", async () => {
+    assert.strictEqual(
+      await refused({ size: 1, share: 3 }),
+      'The Widget "w" is invalid: spec.share: Invalid value: 3: spec.share in body should be less than or equal to 2',
+    );
+    assert.strictEqual(
+      await refused({ size: 1, share: 0.25 }),
+      'The Widget "w" is invalid: spec.share: Invalid value: 0.25: spec.share in body should be greater than or ' +
+        'equal to 0.5',
+    );
+    // minimum 0.5 is 0 for a whole number
+    const r = await c.t.kubectl(['create', '--dry-run=server', '-f', '-'], {
+      input: widget('w', 'default', { size: 1, share: 0 }),
+    });
+    assert.strictEqual(r.stderr.trim(), '');
+    assert.strictEqual(r.code, 0);
   });
 
   it('lists every broken field, and answers 422 with one cause per field', async () => {
