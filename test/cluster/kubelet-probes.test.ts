@@ -143,10 +143,11 @@ describe('kubelet probes, admission and deadlines', function () {
     const p = await eventually(
       async () => {
         const x = await get('deadline');
-        return x.status.phase === 'Failed' && x;
+        // the phase may be written before the killed container's terminated state
+        return x.status.phase === 'Failed' && x.status.containerStatuses?.[0]?.state?.terminated && x;
       },
       15_000,
-      'Failed',
+      'Failed, its container terminated',
     );
     assert.strictEqual(p.status.reason, 'DeadlineExceeded');
     assert.strictEqual(p.status.message, 'Pod was active on the node longer than the specified deadline');
