@@ -2,38 +2,17 @@
 // indexes `[0]`, map keys `[key]`; in a custom resource kube-openapi names a map's keys as fields (`.key`).
 // The expected lines are kube-apiserver's own words, as kubectl prints them.
 import * as assert from 'assert';
+import { widgetCrd } from '../helpers/manifests';
 import { startTestCluster, TestCluster } from '../helpers/testCluster';
 
-const LIMITS_CRD = JSON.stringify({
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'quotas.example.com' },
-  spec: {
-    group: 'example.com',
-    scope: 'Namespaced',
-    names: { plural: 'quotas', singular: 'quota', kind: 'Quota' },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: {
-                type: 'object',
-                properties: {
-                  tiers: { type: 'object', additionalProperties: { type: 'string', enum: ['low', 'high'] } },
-                },
-              },
-            },
-          },
-        },
-      },
-    ],
-  },
-});
+const TIERS_CRD = JSON.stringify(
+  widgetCrd({
+    spec: {
+      type: 'object',
+      properties: { tiers: { type: 'object', additionalProperties: { type: 'string', enum: ['low', 'high'] } } },
+    },
+  }),
+);
 
 describe('field paths in API errors, as kube-apiserver prints them', function () {
   this.timeout(60_000);
@@ -41,7 +20,7 @@ describe('field paths in API errors, as kube-apiserver prints them', function ()
 
   before(async () => {
     t = await startTestCluster({ nodes: 1 });
-    await t.apply(LIMITS_CRD);
+    await t.apply(TIERS_CRD);
   });
   after(() => t?.stop());
 
@@ -104,12 +83,12 @@ describe('field paths in API errors, as kube-apiserver prints them', function ()
 
   it("a custom resource's additionalProperties value: named as a field, as kube-openapi names it", async () => {
     const stderr = await refused(
-      'apiVersion: example.com/v1\nkind: Quota\nmetadata: {name: q, namespace: default}\n' +
+      'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: q, namespace: default}\n' +
         'spec:\n  tiers:\n    app.kubernetes.io/web: medium\n',
     );
     assert.strictEqual(
       stderr,
-      'The Quota "q" is invalid: spec.tiers.app.kubernetes.io/web: Unsupported value: "medium": ' +
+      'The Widget "q" is invalid: spec.tiers.app.kubernetes.io/web: Unsupported value: "medium": ' +
         'supported values: "low", "high"',
     );
   });
